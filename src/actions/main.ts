@@ -1,0 +1,38 @@
+/**
+ * The one place that touches @actions/core. Every action's bundle stub calls
+ * `runAction(name)`; inputs, outputs, the summary and the failure are
+ * translated between GitHub's runner contract and Bellwether's values here.
+ */
+import * as core from '@actions/core';
+import { readRunContext } from '../runtime/context.js';
+import { buildDeps } from '../runtime/build-deps.js';
+import { ConfigurationError, NotAvailableError } from '../runtime/errors.js';
+import { envInputSource, readInputs } from '../runtime/inputs.js';
+import type { Logger } from '../runtime/logger.js';
+import { actionByName } from './registry.js';
+
+const coreLogger: Logger = {
+  debug: (m) => core.debug(m),
+  info: (m) => core.info(m),
+  warning: (m, w) => core.warning(m, w ? { file: w.file, startLine: w.startLine, endLine: w.endLine, title: w.title } : {}),
+  error: (m, w) => core.error(m, w ? { file: w.file, startLine: w.startLine, endLine: w.endLine, title: w.title } : {}),
+  mask: (s) => core.setSecret(s),
+};
+
+export async function runAction(name: string): Promise<void> {
+  try {
+    const action = actionByName(name);
+    const inputs = readInputs(action.spec.inputs, envInputSource(), (s) => core.setSecret(s));
+    const ctx = readRunContext();
+    const token = typeof inputs.token === 'string' ? inputs.token : '';
+    const deps = buildDeps({ token, apiUrl: ctx.apiUrl, logger: coreLogger, cwd: ctx.workspace });
+    const result = await action.run(inputs, deps, ctx);
+    for (const [key, value] of Object.entries(result.outputs)) core.setOutput(key, value);
+    if (result.summary) await core.summary.addRaw(result.summary, true).write();
+    if (result.failure) core.setFailed(result.failure);
+  } catch (err) {
+    // A user's mistake is shown plainly; anything else is a bug and keeps its stack.
+    if (err instanceof ConfigurationError || err instanceof NotAvailableError) core.setFailed(err.message);
+    else core.setFailed(`Bellwether internal error, please report it: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * Every Bellwether action, declared once. Inputs shared by several actions
+ * are defined here once and spread into each spec.
+ */
+import { defineAction } from './spec.js';
+
+const token = {
+  type: 'string',
+  description:
+    'GitHub token used for the API. The default job token is enough when the workflow grants the permissions listed in the README; it is masked in every log.',
+  default: '${{ github.token }}',
+  secret: true,
+} as const;
+
+const policy = {
+  type: 'string',
+  description: 'Path to a policy file or a folder of policy files. Empty means the embedded defaults.',
+  default: '',
+} as const;
+
+const service = { type: 'string', description: 'The service, as named in the release manifests and policies.', required: true } as const;
+const environment = {
+  type: 'string',
+  description: 'The environment, for example `production`.',
+  default: 'production',
+} as const;
+const manifests = {
+  type: 'string',
+  description: 'Folder of release manifests (`<service>/<environment>/<region>.yaml`).',
+  default: 'deploy',
+} as const;
+
+export const gateSpec = defineAction({
+  name: 'gate',
+  title: 'Bellwether security gate',
+  description: 'Audits workflows and actions in a pull request for injection, privileged triggers, unpinned actions and missing permissions; reports SARIF, a check run and one PR comment.',
+  inputs: {
+    token,
+    policy,
+    paths: {
+      type: 'list',
+      description: 'Files or folders to audit, one a line.',
+      default: '.github/workflows\n.github/actions\naction.yml\nactions',
+    },
+    mode: {
+      type: 'enum',
+      values: ['diff', 'full'],
+      description: '`diff` reports only what the pull request introduces; `full` reports everything.',
+      default: 'diff',
+    },
+    'sarif-file': { type: 'string', description: 'Where to write the SARIF report for code scanning.', default: 'bellwether-gate.sarif' },
+    comment: { type: 'boolean', description: 'Keep one pull request comment with the findings, updated in place.', default: 'true' },
+  },
+  outputs: {
+    verdict: { description: '`pass` or `fail`.' },
+    findings: { description: 'Number of findings that count against the policy.' },
+    'sarif-file': { description: 'Path of the SARIF report.' },
+  },
+  branding: { icon: 'shield', color: 'green' },
+  usage: 'Run it on `pull_request` with `contents: read`, `checks: write`, `pull-requests: write` and `security-events: write` when uploading SARIF.',
+});
+
+export const canarySpec = defineAction({
+  name: 'canary',
+  title: 'Bellwether canary promotion',
+  description: 'Advances a staged canary (1% → 5% → 25% → 100%) through git, judging every stage against the baseline, and promotes, holds or rolls back.',
+  inputs: {
+    token,
+    policy,
+    service,
+    environment,
+    region: { type: 'string', description: 'Region to act on; empty for a service that is not regional.', default: '' },
+    command: {
+      type: 'enum',
+      values: ['tick', 'start', 'promote', 'pause', 'resume', 'abort', 'rollback'],
+      description: '`tick` advances whatever is due; the others are manual controls.',
+      default: 'tick',
+    },
+    version: { type: 'string', description: 'Version to start as the canary (with `start`).', default: '' },
+    manifests,
+  },
+  outputs: {
+    state: { description: 'State of the promotion after this run.' },
+    stage: { description: 'Index of the current stage.' },
+    weight: { description: 'Canary traffic weight after this run, 0 to 100.' },
+    verdict: { description: 'Verdict of the last judgement: `pass`, `marginal`, `fail` or `none`.' },
+  },
+  branding: { icon: 'trending-up', color: 'yellow' },
+  usage: 'Drive it from `workflow_dispatch` for manual controls and from `schedule` for ticks, with a concurrency group per service and environment.',
+});
+
+export const wavesSpec = defineAction({
+  name: 'waves',
+  title: 'Bellwether region waves',
+  description: 'Plans and runs region-staggered deploys in waves with bake time and time windows, and emits a matrix of one job per region.',
+  inputs: {
+    token,
+    policy,
+    service,
+    environment,
+    version: { type: 'string', description: 'Version to roll out.', required: true },
+    command: { type: 'enum', values: ['plan', 'advance'], description: '`plan` emits the matrix; `advance` moves to the next wave when it is due.', default: 'plan' },
+    manifests,
+  },
+  outputs: {
+    matrix: { description: 'JSON matrix of the regions due now, each with its GitHub environment.' },
+    wave: { description: 'Index of the wave due now.' },
+    'next-start': { description: 'Earliest start of the next wave, RFC 3339.' },
+  },
+  branding: { icon: 'globe', color: 'blue' },
+  usage: 'Feed `matrix` to a job with `strategy.matrix` and `environment: ${{ matrix.environment }}`.',
+});
+
+export const rollbackSpec = defineAction({
+  name: 'rollback',
+  title: 'Bellwether rollback',
+  description: 'Restores the last known good version at once and opens a reviewable rollback pull request with the evidence; quarantines the bad version.',
+  inputs: {
+    token,
+    policy,
+    service,
+    environment,
+    region: { type: 'string', description: 'Region to roll back, or `all`.', default: 'all' },
+    'target-version': { type: 'string', description: 'Version to return to; empty means the last known good one.', default: '' },
+    reason: { type: 'string', description: 'Why, in words; recorded in the pull request and the audit trail.', default: '' },
+    manifests,
+  },
+  outputs: {
+    'pull-request': { description: 'Number of the rollback pull request.' },
+    version: { description: 'Version rolled back to.' },
+  },
+  branding: { icon: 'rotate-ccw', color: 'red' },
+  usage: 'Triggered by a failed verdict, a failed `deployment_status`, an alert through `repository_dispatch`, or by hand.',
+});
+
+export const freezeSpec = defineAction({
+  name: 'freeze',
+  title: 'Bellwether error-budget freeze gate',
+  description: 'Computes SLO error budgets and multiwindow burn rates and blocks deploys when the budget policy says so, with an audited break-glass.',
+  inputs: {
+    token,
+    policy,
+    service,
+    environment,
+    'break-glass': { type: 'string', description: 'Reason for deploying through a freeze; recorded and reported.', default: '' },
+  },
+  outputs: {
+    frozen: { description: '`true` when deploys are blocked.' },
+    'budget-remaining': { description: 'Error budget remaining, as a fraction (may be negative).' },
+    tier: { description: 'The error budget policy tier in force.' },
+  },
+  branding: { icon: 'pause-circle', color: 'orange' },
+  usage: 'Ask it before every promotion step, and on a schedule to open and lift freezes.',
+});
+
+export const postmortemSpec = defineAction({
+  name: 'postmortem',
+  title: 'Bellwether postmortem',
+  description: 'Opens or updates a postmortem issue with the timeline filled in after a rollback, a freeze or a severe incident, and tracks its action items.',
+  inputs: {
+    token,
+    policy,
+    incident: { type: 'string', description: 'Incident key; re-running with the same key updates the same issue.', default: '' },
+    severity: { type: 'enum', values: ['sev1', 'sev2', 'sev3', 'sev4'], description: 'Incident severity.', default: 'sev2' },
+  },
+  outputs: {
+    issue: { description: 'Number of the postmortem issue.' },
+    'issue-url': { description: 'Address of the postmortem issue.' },
+  },
+  branding: { icon: 'file-text', color: 'purple' },
+  usage: 'Runs after rollbacks and freezes, and when an incident label of severity 1 or 2 is put on an issue.',
+});
+
+/** Every action, in the order the README lists them. */
+export const actionSpecs = [gateSpec, canarySpec, wavesSpec, rollbackSpec, freezeSpec, postmortemSpec] as const;

@@ -1,0 +1,65 @@
+/**
+ * The CLI's view of its process: where text goes and whether a person is
+ * watching. Tests pass a recording IO; `processIo` binds the real one.
+ */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** True when stdout is a terminal: progress is shown only then. */
+  readonly interactive: boolean;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    interactive: Boolean(process.stdout.isTTY && process.stderr.isTTY),
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}
+
+/** An IO that keeps what was written, for tests. */
+export function recordingIo(options: { interactive?: boolean; cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliIo & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    stdout(text: string) {
+      io.out += text;
+    },
+    stderr(text: string) {
+      io.err += text;
+    },
+    interactive: options.interactive ?? false,
+    cwd: options.cwd ?? process.cwd(),
+    env: options.env ?? {},
+  };
+  return io;
+}
+
+/**
+ * Progress on long work: a line on stderr rewritten in place, shown only
+ * when a person watches a terminal, so logs and pipes stay clean.
+ */
+export interface Progress {
+  tick(done: number, label?: string): void;
+  done(): void;
+}
+
+export function createProgress(io: CliIo, title: string, total: number): Progress {
+  if (!io.interactive || total <= 1) return { tick: () => {}, done: () => {} };
+  let last = -1;
+  return {
+    tick(done, label) {
+      const pct = Math.floor((100 * done) / total);
+      if (pct === last) return;
+      last = pct;
+      io.stderr(`\r${title}: ${done}/${total} (${pct}%)${label ? ` ${label}` : ''}\x1b[K`);
+    },
+    done() {
+      io.stderr('\r\x1b[K');
+    },
+  };
+}

@@ -1,0 +1,181 @@
+/**
+ * The `bellwether` command. Its verbs mirror the actions; each verb parses
+ * its flags and calls one function that returns a CommandOutput.
+ *
+ * Exit codes: 0 ok; 1 a negative decision (a failed gate, a Fail or Marginal
+ * verdict, a freeze in force); 2 a usage or configuration error; 3 a bug in
+ * Bellwether (reported with its stack).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigurationError, NotAvailableError } from '../runtime/errors.js';
+import type { CliIo } from './io.js';
+import { processIo } from './io.js';
+import type { CommandOutput } from './output.js';
+import { ExitCode } from './output.js';
+import { handlers } from './handlers.js';
+
+/** Exit code for an unexpected error: a bug to report, not a user mistake. */
+export const INTERNAL_ERROR = 3;
+
+const VERSION = '0.1.0';
+
+/** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const emit = (out: CommandOutput) => {
+    if (out.stdout) io.stdout(out.stdout.endsWith('\n') ? out.stdout : out.stdout + '\n');
+    exitCode = out.exitCode;
+  };
+  const program = buildProgram(io, emit);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are successes; every other parse failure is a usage error.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.ok;
+      return ExitCode.usage;
+    }
+    if (err instanceof ConfigurationError || err instanceof NotAvailableError) {
+      io.stderr(`bellwether: ${err.message}\n`);
+      return ExitCode.usage;
+    }
+    io.stderr(`bellwether: internal error, please report it: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return INTERNAL_ERROR;
+  }
+  return exitCode;
+}
+
+const formatOption = (choices: readonly string[] = ['text', 'json']) =>
+  new Option('--format <format>', 'output format').choices([...choices]).default('text');
+
+function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
+  const program = new Command('bellwether')
+    .description('Safe deployments on GitHub: security gates, judged canaries, region waves, rollback pull requests, error-budget freezes and postmortems.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 1 negative decision (failed gate, failed or marginal verdict, freeze in force),\n2 usage or configuration error, 3 internal error.',
+    );
+  const run = (fn: () => Promise<CommandOutput>) => async () => emit(await fn());
+
+  const gate = program.command('gate').description('security gates for pull requests');
+  gate
+    .command('workflows')
+    .description('audit GitHub Actions workflows and action.yml files')
+    .argument('[paths...]', 'files or folders', ['.github/workflows'])
+    .option('--policy <file>', 'gate policy file')
+    .option('--baseline <file>', 'JSON report of the base branch: report only new findings')
+    .addOption(formatOption(['text', 'json', 'sarif']))
+    .action((paths: string[], o) => run(() => handlers.gateWorkflows({ paths, policy: o.policy, baseline: o.baseline, format: o.format }))());
+  gate
+    .command('secrets')
+    .description('scan the lines a change adds for secrets')
+    .argument('[paths...]', 'files or folders')
+    .addOption(formatOption(['text', 'json', 'sarif']))
+    .action(() => run(() => handlers.notYet('gate secrets'))());
+
+  const canary = program.command('canary').description('staged canary promotion and the canary judge');
+  canary
+    .command('judge')
+    .description('judge canary samples against baseline samples')
+    .requiredOption('--config <file>', 'Kayenta canary config JSON or a Bellwether canary policy')
+    .requiredOption('--input <file>', 'samples: {"<metric>": {"baseline": [...], "canary": [...]}}')
+    .addOption(new Option('--profile <profile>', 'judge profile').choices(['bellwether', 'kayenta']))
+    .option('--pass-threshold <n>', 'score needed to pass', parseNumber)
+    .option('--marginal-threshold <n>', 'score below which the verdict is Fail', parseNumber)
+    .addOption(formatOption())
+    .action((o) =>
+      run(() =>
+        handlers.canaryJudge({
+          config: o.config,
+          input: o.input,
+          profile: o.profile,
+          passThreshold: o.passThreshold,
+          marginalThreshold: o.marginalThreshold,
+          format: o.format,
+        }),
+      )(),
+    );
+  for (const verb of ['start', 'tick', 'promote', 'pause', 'resume', 'abort', 'status']) {
+    canary
+      .command(verb)
+      .description(`${verb} a staged canary promotion`)
+      .option('--service <name>')
+      .option('--environment <name>')
+      .addOption(formatOption())
+      .action(() => run(() => handlers.notYet(`canary ${verb}`))());
+  }
+
+  program
+    .command('waves')
+    .description('region waves: plan and advance')
+    .argument('[action]', 'plan or advance', 'plan')
+    .option('--policy <file>')
+    .option('--at <rfc3339>', 'plan as if now were this time')
+    .addOption(formatOption())
+    .action(() => run(() => handlers.notYet('waves'))());
+  program
+    .command('budget')
+    .description('error budgets and burn rates of OpenSLO SLOs')
+    .option('--slo <file>')
+    .addOption(formatOption())
+    .action(() => run(() => handlers.notYet('budget'))());
+  program
+    .command('freeze')
+    .description('the deploy gate of the error budget policy')
+    .option('--policy <file>')
+    .addOption(formatOption())
+    .action(() => run(() => handlers.notYet('freeze'))());
+  program
+    .command('rollback')
+    .description('roll back to the last known good version and open a rollback pull request')
+    .option('--service <name>')
+    .addOption(formatOption())
+    .action(() => run(() => handlers.notYet('rollback'))());
+  program
+    .command('postmortem')
+    .description('open or update a postmortem issue with the timeline filled in')
+    .addOption(formatOption())
+    .action(() => run(() => handlers.notYet('postmortem'))());
+
+  const policy = program.command('policy').description('policy files');
+  policy
+    .command('check')
+    .description('validate policy files; every problem names the file, line and field')
+    .argument('[paths...]', 'files or folders', ['policies'])
+    .addOption(formatOption())
+    .action((paths: string[], o) => run(() => handlers.policyCheck({ paths, format: o.format }))());
+
+  const metrics = program.command('metrics').description('metrics providers');
+  metrics
+    .command('query')
+    .description('run a query against a configured provider')
+    .argument('<query>')
+    .option('--provider <name>')
+    .addOption(formatOption())
+    .action((query: string, o) => run(() => handlers.metricsQuery({ query, provider: o.provider, format: o.format }))());
+  metrics
+    .command('record')
+    .description("save a provider's answers for a time range, for offline replay and backtests")
+    .option('--out <file>')
+    .addOption(formatOption())
+    .action((o) => run(() => handlers.metricsRecord({ out: o.out, format: o.format }))());
+
+  program
+    .command('self-check')
+    .description('check the shipped example end to end, offline')
+    .argument('[dir]', 'example folder', 'examples')
+    .addOption(formatOption())
+    .action((dir: string, o) => run(() => handlers.selfCheck({ dir, format: o.format }))());
+
+  return program;
+}
+
+function parseNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new ConfigurationError(`expected a number, got ${JSON.stringify(value)}`);
+  return n;
+}

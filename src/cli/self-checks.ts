@@ -1,0 +1,35 @@
+/**
+ * The checks `bellwether self-check` runs over the shipped example. Each
+ * returns a line saying what it saw, or throws saying what went wrong.
+ */
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { CommandGit } from '../gitops/git.js';
+import type { SelfCheck } from './self-check.js';
+
+/** Real git: a GitOps repository is made in a temporary folder, a manifest committed and read back. */
+const gitops: SelfCheck = {
+  name: 'gitops repository',
+  async run(dir) {
+    const manifest = await readFile(join(dir, 'gitops', 'checkout', 'production', 'us-east-1.yaml'), 'utf8');
+    const tmp = await mkdtemp(join(tmpdir(), 'bellwether-self-check-'));
+    try {
+      const git = new CommandGit(tmp);
+      await git.run(['init', '-q', '-b', 'main']);
+      const path = 'deploy/checkout/production/us-east-1.yaml';
+      await mkdir(join(tmp, dirname(path)), { recursive: true });
+      await writeFile(join(tmp, path), manifest);
+      await git.run(['add', path]);
+      await git.run(['commit', '-q', '-m', 'checkout: initial release manifest']);
+      const shown = (await git.run(['show', `HEAD:${path}`])).stdout;
+      if (shown !== manifest) throw new Error('the committed manifest differs from what was written');
+      const sha = (await git.run(['rev-parse', '--short', 'HEAD'])).stdout.trim();
+      return `committed ${path} as ${sha} in a temporary repository and read it back`;
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  },
+};
+
+export const selfChecks: readonly SelfCheck[] = [gitops];

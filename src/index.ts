@@ -1,0 +1,6 @@
+/**
+ * The bundle's single entry. Each action's stub and the CLI import from the
+ * one bundle built from here, so dependencies ship once.
+ */
+export { runAction } from './actions/main.js';
+export { runCli } from './cli/program.js';

@@ -1,0 +1,78 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { recordingIo, createProgress } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/program.js';
+
+const VERBS = ['gate', 'canary', 'waves', 'budget', 'freeze', 'rollback', 'postmortem', 'policy', 'metrics'];
+
+describe('bellwether CLI', () => {
+  it('lists every verb in --help and exits 0', async () => {
+    const io = recordingIo();
+    expect(await runCli(['--help'], io)).toBe(0);
+    for (const verb of VERBS) expect(io.out).toMatch(new RegExp(`^  ${verb}\\b`, 'm'));
+    expect(io.out).toContain('Exit codes: 0 ok, 1 negative decision');
+  });
+
+  it.each(VERBS)('has --help for %s', async (verb) => {
+    const io = recordingIo();
+    expect(await runCli([verb, '--help'], io)).toBe(0);
+    expect(io.out).toContain(`Usage: bellwether ${verb}`);
+  });
+
+  it('exits 2 on an unknown verb or a bad option value', async () => {
+    const io = recordingIo();
+    expect(await runCli(['promote-everything'], io)).toBe(2);
+    expect(io.err).toContain("unknown command 'promote-everything'");
+    const io2 = recordingIo();
+    expect(await runCli(['policy', 'check', '--format', 'yaml'], io2)).toBe(2);
+    expect(io2.err).toContain('Allowed choices are text, json');
+  });
+
+  it('exits 2 and says so for a verb that has not shipped, never a fake success', async () => {
+    const io = recordingIo();
+    expect(await runCli(['rollback', '--service', 'checkout'], io)).toBe(2);
+    expect(io.err).toBe('bellwether: `bellwether rollback` is not available yet in this version of Bellwether.\n');
+    expect(io.out).toBe('');
+  });
+
+  it('runs the self-check on the shipped example', async () => {
+    const io = recordingIo();
+    const code = await runCli(['self-check', 'examples', '--format', 'json'], io);
+    const report = JSON.parse(io.out) as { ok: boolean; checks: Array<{ name: string; ok: boolean }> };
+    expect(report.checks.length).toBeGreaterThan(0);
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(code).toBe(0);
+  });
+
+  it('exits 2 when the example folder is missing', async () => {
+    const io = recordingIo();
+    const dir = mkdtempSync(join(tmpdir(), 'bw-cli-'));
+    expect(await runCli(['self-check', join(dir, 'nope')], io)).toBe(2);
+    expect(io.err).toContain('example folder not found');
+  });
+
+  it('fails the self-check with exit 1 when the example is broken', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-cli-'));
+    writeFileSync(join(dir, 'README.md'), 'empty example');
+    const io = recordingIo();
+    expect(await runCli(['self-check', dir], io)).toBe(1);
+    expect(io.out).toMatch(/^FAIL {2}gitops repository: /m);
+  });
+});
+
+describe('progress', () => {
+  it('is shown only when a person watches a terminal', () => {
+    const quiet = recordingIo({ interactive: false });
+    const p1 = createProgress(quiet, 'judging', 10);
+    p1.tick(5);
+    p1.done();
+    expect(quiet.err).toBe('');
+    const tty = recordingIo({ interactive: true });
+    const p2 = createProgress(tty, 'judging', 10);
+    p2.tick(5, 'latency');
+    p2.tick(5);
+    expect(tty.err).toBe('\rjudging: 5/10 (50%) latency\x1b[K');
+  });
+});

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { actionSpecs } from '../../src/actions/specs.js';
+import { parseCommandFile, runBundledAction } from '../helpers/action-runner.js';
+
+describe('bundled actions under the runner contract', () => {
+  it.each(['waves', 'rollback', 'freeze', 'postmortem'])('%s fails clearly while it is not available, never a fake success', async (name) => {
+    const spec = actionSpecs.find((s) => s.name === name);
+    const run = await runBundledAction(name, { inputs: { service: 'checkout', version: '1.2.3' } });
+    expect(run.exitCode).toBe(1);
+    expect(run.commands).toContainEqual({ command: 'error', properties: {}, message: `The ${spec?.title} action is not available yet in this version of Bellwether.` });
+    expect(run.outputs).toEqual({});
+  });
+
+  it('reports a missing required input by name and masks the token', async () => {
+    const run = await runBundledAction('canary', {});
+    expect(run.exitCode).toBe(1);
+    expect(run.commands.find((c) => c.command === 'error')?.message).toBe('inputs.service: required input is missing');
+    expect(run.masked).toContain('ghs_test-token-0123456789');
+  });
+
+  it('rejects an input outside its declared values', async () => {
+    const run = await runBundledAction('canary', { inputs: { service: 'checkout', command: 'launch' } });
+    expect(run.exitCode).toBe(1);
+    expect(run.commands.find((c) => c.command === 'error')?.message).toContain('inputs.command: expected one of tick, start');
+  });
+});
+
+describe('parseCommandFile', () => {
+  it('reads plain and heredoc entries', () => {
+    expect(parseCommandFile('a=1\nmatrix<<ghadelimiter_1\n{"x":\n1}\nghadelimiter_1\nb=two=2\n')).toEqual({ a: '1', matrix: '{"x":\n1}', b: 'two=2' });
+  });
+});

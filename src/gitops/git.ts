@@ -17,7 +17,15 @@ export interface GitPort {
   /** The working directory git runs in. */
   readonly cwd: string;
   /** Runs `git <args>` and returns its output; throws GitError on a non-zero exit. */
-  run(args: readonly string[], options?: { input?: string }): Promise<GitResult>;
+  run(args: readonly string[], options?: GitRunOptions): Promise<GitResult>;
+}
+
+/** Extra input and environment for one git command. */
+export interface GitRunOptions {
+  /** Written to git's standard input. */
+  readonly input?: string;
+  /** Added to the environment, for example GIT_INDEX_FILE for a private index. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A git command that exited non-zero. */
@@ -39,7 +47,7 @@ export class CommandGit implements GitPort {
     private readonly identity: { name: string; email: string } = { name: 'bellwether[bot]', email: 'bellwether@users.noreply.github.com' },
   ) {}
 
-  async run(args: readonly string[], options: { input?: string } = {}): Promise<GitResult> {
+  async run(args: readonly string[], options: GitRunOptions = {}): Promise<GitResult> {
     const env = {
       ...process.env,
       GIT_AUTHOR_NAME: process.env.GIT_AUTHOR_NAME ?? this.identity.name,
@@ -47,6 +55,7 @@ export class CommandGit implements GitPort {
       GIT_COMMITTER_NAME: process.env.GIT_COMMITTER_NAME ?? this.identity.name,
       GIT_COMMITTER_EMAIL: process.env.GIT_COMMITTER_EMAIL ?? this.identity.email,
       GIT_TERMINAL_PROMPT: '0',
+      ...options.env,
     };
     try {
       const child = execFileAsync('git', [...args], { cwd: this.cwd, env, maxBuffer: 64 * 1024 * 1024 });

@@ -1,0 +1,111 @@
+/**
+ * The Prometheus provider, for Prometheus itself and for the servers that
+ * speak its HTTP API (Thanos, Mimir, VictoriaMetrics).
+ */
+import type { InstantQuery, MetricsProvider, QueryResult, RangeQuery } from './provider.js';
+import { DEFAULT_RETRY, exchange, type HttpDeps, type RetryPolicy } from './http.js';
+import { chooseStepSeconds, decodePrometheusAnswer, PROMETHEUS_MAX_POINTS } from './prometheus-decode.js';
+
+/** How the provider proves who it is. Secrets are already resolved from the environment. */
+export type PrometheusAuth =
+  | { readonly type: 'none' }
+  | { readonly type: 'bearer'; readonly token: string }
+  | { readonly type: 'basic'; readonly username: string; readonly password: string }
+  | { readonly type: 'header'; readonly name: string; readonly value: string };
+
+export interface PrometheusOptions {
+  /** Base URL; a path prefix (`https://host/prometheus`) is kept. */
+  readonly url: string;
+  readonly auth?: PrometheusAuth;
+  /** Sent with every request, such as `X-Scope-OrgID` for Mimir tenants. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Per attempt; also passed to the server as its evaluation timeout. */
+  readonly timeoutSeconds?: number;
+  readonly retry?: RetryPolicy;
+  /** Points per series the server allows (Prometheus: 11,000). */
+  readonly maxPoints?: number;
+  readonly defaultStepSeconds?: number;
+  /**
+   * `deny` asks Thanos for a complete answer or an error; `allow` accepts an
+   * answer that misses some stores, which then carries their warnings.
+   */
+  readonly partialResponse?: 'deny' | 'allow';
+}
+
+/** Headers for the chosen authentication. */
+export function authHeaders(auth: PrometheusAuth | undefined): Record<string, string> {
+  switch (auth?.type) {
+    case 'bearer':
+      return { authorization: `Bearer ${auth.token}` };
+    case 'basic':
+      return { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` };
+    case 'header':
+      return { [auth.name]: auth.value };
+    default:
+      return {};
+  }
+}
+
+function epochSeconds(d: Date): string {
+  return (d.getTime() / 1000).toFixed(3).replace(/\.?0+$/, '');
+}
+
+/** A MetricsProvider over Prometheus' HTTP API. Nothing is sent until a query is made. */
+export class PrometheusProvider implements MetricsProvider {
+  readonly type = 'prometheus';
+  private readonly base: string;
+  private readonly headers: Record<string, string>;
+  private readonly timeoutSeconds: number;
+
+  constructor(
+    private readonly options: PrometheusOptions,
+    private readonly deps: HttpDeps,
+  ) {
+    this.base = options.url.replace(/\/+$/, '');
+    this.headers = { accept: 'application/json', ...options.headers, ...authHeaders(options.auth) };
+    this.timeoutSeconds = options.timeoutSeconds ?? 30;
+  }
+
+  async queryRange(q: RangeQuery): Promise<QueryResult> {
+    const rangeSeconds = (q.end.getTime() - q.start.getTime()) / 1000;
+    if (!(rangeSeconds >= 0)) {
+      return { ok: false, query: q.query, reason: `the window ends before it starts (query: ${q.query})` };
+    }
+    const step = chooseStepSeconds(
+      rangeSeconds,
+      q.stepSeconds,
+      this.options.maxPoints ?? PROMETHEUS_MAX_POINTS,
+      this.options.defaultStepSeconds,
+    );
+    return this.send('query_range', q.query, {
+      start: epochSeconds(q.start),
+      end: epochSeconds(q.end),
+      step: String(step),
+    });
+  }
+
+  async queryInstant(q: InstantQuery): Promise<QueryResult> {
+    return this.send('query', q.query, { time: epochSeconds(q.time) });
+  }
+
+  private async send(endpoint: 'query' | 'query_range', query: string, params: Record<string, string>): Promise<QueryResult> {
+    const search = new URLSearchParams({ query, ...params, timeout: `${this.timeoutSeconds}s` });
+    if ((this.options.partialResponse ?? 'deny') === 'deny') search.set('partial_response', 'false');
+    else search.set('partial_response', 'true');
+    const answer = await exchange(
+      {
+        url: `${this.base}/api/v1/${endpoint}?${search.toString()}`,
+        headers: this.headers,
+        timeoutMs: this.timeoutSeconds * 1000,
+        retry: this.options.retry ?? DEFAULT_RETRY,
+      },
+      this.deps,
+    );
+    if (!answer.ok) return { ok: false, query, reason: `${answer.reason} from ${this.base} (query: ${query})` };
+    return decodePrometheusAnswer(query, {
+      status: answer.status,
+      contentType: answer.headers.get('content-type'),
+      body: answer.body,
+    });
+  }
+}

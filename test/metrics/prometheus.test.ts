@@ -1,0 +1,143 @@
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PrometheusProvider, type PrometheusOptions } from '../../src/metrics/prometheus.js';
+
+const BASE = 'http://prom.test';
+const vector = { status: 'success', data: { resultType: 'vector', result: [{ metric: { job: 'api' }, value: [1700000000, '0.5'] }] } };
+const matrix = { status: 'success', data: { resultType: 'matrix', result: [{ metric: { job: 'api' }, values: [[1700000000, '1'], [1700000060, '2']] }] } };
+
+function provider(options: Partial<PrometheusOptions> = {}, waits: number[] = []) {
+  return new PrometheusProvider(
+    { url: BASE, retry: { retries: 2, baseDelayMs: 100, maxDelayMs: 1000 }, ...options },
+    { fetch: globalThis.fetch, sleep: async (ms) => void waits.push(ms), random: () => 1 },
+  );
+}
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  expect(pending).toEqual([]);
+});
+afterAll(() => nock.enableNetConnect());
+
+describe('PrometheusProvider', () => {
+  it('sends an instant query with the time, the server timeout and partial_response=false', async () => {
+    nock(BASE)
+      .get('/api/v1/query')
+      .query({ query: 'up{job="api"}', time: '1700000000.5', timeout: '30s', partial_response: 'false' })
+      .reply(200, vector);
+    const r = await provider().queryInstant({ query: 'up{job="api"}', time: new Date(1700000000500) });
+    expect(r).toEqual({ ok: true, query: 'up{job="api"}', warnings: [], series: [{ labels: { job: 'api' }, points: [{ t: 1700000000, v: 0.5 }] }] });
+  });
+
+  it('sends a range query with start, end and the step, keeping a path prefix', async () => {
+    nock(BASE)
+      .get('/prometheus/api/v1/query_range')
+      .query({ query: 'x', start: '1700000000', end: '1700003600', step: '30', timeout: '10s', partial_response: 'true' })
+      .reply(200, matrix);
+    const r = await provider({ url: `${BASE}/prometheus/`, timeoutSeconds: 10, partialResponse: 'allow' }).queryRange({
+      query: 'x',
+      start: new Date(1700000000_000),
+      end: new Date(1700003600_000),
+      stepSeconds: 30,
+    });
+    expect(r.ok && r.series[0]?.points).toEqual([{ t: 1700000000, v: 1 }, { t: 1700000060, v: 2 }]);
+  });
+
+  it('widens a step that would pass the point limit', async () => {
+    nock(BASE)
+      .get('/api/v1/query_range')
+      .query((q) => q.step === '8' && q.start === '1700000000' && q.end === '1700086400')
+      .reply(200, matrix);
+    const r = await provider().queryRange({ query: 'x', start: new Date(1700000000_000), end: new Date(1700086400_000), stepSeconds: 1 });
+    expect(r.ok).toBe(true);
+  });
+
+  it('refuses a window that ends before it starts without asking', async () => {
+    const r = await provider().queryRange({ query: 'x', start: new Date(2000), end: new Date(1000) });
+    expect(r).toEqual({ ok: false, query: 'x', reason: 'the window ends before it starts (query: x)' });
+  });
+
+  it.each([
+    ['bearer', { type: 'bearer', token: 's3cret' } as const, 'authorization', 'Bearer s3cret'],
+    ['basic', { type: 'basic', username: 'ann', password: 'pw' } as const, 'authorization', `Basic ${Buffer.from('ann:pw').toString('base64')}`],
+    ['a custom header', { type: 'header', name: 'X-Api-Key', value: 'k1' } as const, 'x-api-key', 'k1'],
+  ])('authenticates with %s', async (_name, auth, header, value) => {
+    nock(BASE).get('/api/v1/query').query(true).matchHeader(header, value).reply(200, vector);
+    const r = await provider({ auth }).queryInstant({ query: 'up', time: new Date(0) });
+    expect(r.ok).toBe(true);
+  });
+
+  it('sends extra headers such as a tenant id', async () => {
+    nock(BASE).get('/api/v1/query').query(true).matchHeader('x-scope-orgid', 'team-a').reply(200, vector);
+    const r = await provider({ headers: { 'X-Scope-OrgID': 'team-a' } }).queryInstant({ query: 'up', time: new Date(0) });
+    expect(r.ok).toBe(true);
+  });
+
+  it('retries 503 and 429 with backoff through the injected sleep', async () => {
+    const waits: number[] = [];
+    nock(BASE)
+      .get('/api/v1/query')
+      .query(true)
+      .reply(503, 'busy')
+      .get('/api/v1/query')
+      .query(true)
+      .reply(429, '', { 'Retry-After': '2' })
+      .get('/api/v1/query')
+      .query(true)
+      .reply(200, vector);
+    const r = await provider({}, waits).queryInstant({ query: 'up', time: new Date(0) });
+    expect(r.ok).toBe(true);
+    expect(waits).toEqual([100, 1000]);
+  });
+
+  it('reports the server error after retries run out', async () => {
+    nock(BASE)
+      .get('/api/v1/query')
+      .times(3)
+      .query(true)
+      .reply(503, { status: 'error', errorType: 'timeout', error: 'query timed out in query execution' });
+    const r = await provider().queryInstant({ query: 'slow', time: new Date(0) });
+    expect(r).toEqual({
+      ok: false,
+      query: 'slow',
+      reason: 'the query timed out on the server (HTTP 503, timeout): query timed out in query execution (query: slow)',
+    });
+  });
+
+  it('gives up on a server that does not answer in time', async () => {
+    // A server that never answers: only the provider's deadline ends the wait.
+    const silent = ((_url: string, init?: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+      })) as typeof fetch;
+    const p = new PrometheusProvider(
+      { url: BASE, timeoutSeconds: 0.05, retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 } },
+      { fetch: silent, sleep: async () => {} },
+    );
+    const r = await p.queryInstant({ query: 'up', time: new Date(0) });
+    expect(r).toEqual({ ok: false, query: 'up', reason: `no answer within 50 ms after 2 attempts from ${BASE} (query: up)` });
+  });
+
+  it('reports an HTML error page from a proxy', async () => {
+    nock(BASE).get('/api/v1/query').query(true).reply(200, '<html><head><title>Sign in</title></head></html>', { 'Content-Type': 'text/html' });
+    const r = await provider().queryInstant({ query: 'up', time: new Date(0) });
+    expect(r).toEqual({ ok: false, query: 'up', reason: 'HTTP 200: the server sent an HTML page instead of JSON ("Sign in") (query: up)' });
+  });
+
+  it('reports a body cut short', async () => {
+    nock(BASE).get('/api/v1/query').query(true).reply(200, '{"status":"success","data":{"resultType":"vector","res', { 'Content-Type': 'application/json' });
+    const r = await provider().queryInstant({ query: 'up', time: new Date(0) });
+    expect(!r.ok && r.reason).toMatch(/^HTTP 200: the server sent malformed JSON .* \(query: up\)$/);
+  });
+
+  it('keeps the warnings of a partial response', async () => {
+    nock(BASE)
+      .get('/api/v1/query')
+      .query((q) => q.partial_response === 'true')
+      .reply(200, { ...vector, warnings: ['No StoreAPIs matched for this query'] });
+    const r = await provider({ partialResponse: 'allow' }).queryInstant({ query: 'up', time: new Date(0) });
+    expect(r.ok && r.warnings).toEqual(['No StoreAPIs matched for this query']);
+  });
+});

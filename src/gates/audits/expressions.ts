@@ -1,0 +1,232 @@
+/**
+ * Audits over expressions: template injection into code, untrusted writes to
+ * the environment files, `toJSON(secrets)`, conditions that are always true,
+ * spoofable actor checks and malformed expressions.
+ */
+import { isMap, isPair, isScalar, isSeq, type Scalar } from 'yaml';
+import { accessPath, parseExpression, ExpressionSyntaxError, type ExprNode } from '../expression.js';
+import { actionName, PRIVILEGED_TRIGGERS, type AuditContext, type Job, type Step } from '../model.js';
+import { locateInScalar, mapGet, scalarText, spanAt, spanOf, templateSpan } from '../source.js';
+import { findTemplates, flowingAccesses } from '../templates.js';
+import { buildTaintModel, ENV_FILE_WRITE, escapeRegExp, stepEnvTaint, type TaintModel } from './taint.js';
+
+/** Inputs of well-known actions whose value is executed as code. */
+const CODE_INPUTS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['actions/github-script', ['script']],
+  ['azure/cli', ['inlinescript']],
+  ['azure/powershell', ['inlinescript']],
+  ['appleboy/ssh-action', ['script']],
+  ['jannekem/run-python-script-action', ['script']],
+  ['cardinalby/js-eval-action', ['expression']],
+  ['addnab/docker-run-action', ['run']],
+  ['mikefarah/yq', ['cmd']],
+]);
+
+/** Runs every expression audit over one file. */
+export function auditExpressions(ctx: AuditContext): void {
+  const taint = buildTaintModel(ctx);
+  for (const job of ctx.jobs) {
+    for (const step of job.steps) {
+      if (step.run) checkSink(ctx, taint, job, step, step.run.node, 'run: script');
+      const name = step.uses ? actionName(step.uses.text) : undefined;
+      for (const input of (name && CODE_INPUTS.get(name)) ?? []) {
+        const node = mapGet(ctx.file, step.with, input);
+        if (isScalar(node) && typeof node.value === 'string') checkSink(ctx, taint, job, step, node, `${input} input of ${name}`);
+      }
+      if (step.run) checkEnvFiles(ctx, taint, job, step, step.run.node);
+      checkCondition(ctx, step.if, 'step');
+    }
+    checkCondition(ctx, mapGet(ctx.file, job.node, 'if'), 'job');
+  }
+  walkScalars(ctx, ctx.file.doc.contents, (node) => checkTemplates(ctx, node));
+}
+
+function describeStep(ctx: AuditContext, job: Job, step: Step): string {
+  const label = step.id ?? scalarText(mapGet(ctx.file, step.node, 'name'));
+  return `step ${label ? `'${label}'` : step.index + 1} of job '${job.id}'`;
+}
+
+function checkSink(ctx: AuditContext, taint: TaintModel, job: Job, step: Step, node: Scalar, sink: string): void {
+  const text = node.value as string;
+  findTemplates(text).forEach((t, k) => {
+    if (!t.ast) return;
+    for (const access of flowingAccesses(t.ast)) {
+      const found = taint.classify(access.path, job, step);
+      if (!found) continue;
+      const via = found.kind === 'attacker' ? '' : ` (it carries ${found.origin})`;
+      const triggers = [...ctx.triggers.keys()].filter((n) => PRIVILEGED_TRIGGERS.has(n));
+      const under = triggers.length > 0 ? ` under ${triggers.join(', ')}, which runs with secrets and a write token` : '';
+      ctx.report({
+        ruleId: 'template-injection',
+        severity: found.severity,
+        confidence: found.confidence,
+        span: templateSpan(ctx.file, node, k, t.start, t.end),
+        message: `${access.path}${via} is expanded into the ${sink} of ${describeStep(ctx, job, step)}${under}; its text becomes code.`,
+        snippet: `${job.id} ${sink} \${{${t.source}}}`,
+      });
+      return;
+    }
+  });
+}
+
+function checkEnvFiles(ctx: AuditContext, taint: TaintModel, job: Job, step: Step, node: Scalar): void {
+  const privileged = [...ctx.triggers.keys()].some((n) => PRIVILEGED_TRIGGERS.has(n));
+  if (!privileged) return;
+  const env = stepEnvTaint(ctx, job, step);
+  const lines = (node.value as string).split('\n');
+  const seen = new Map<string, number>();
+  for (const line of lines) {
+    const m = ENV_FILE_WRITE.exec(line);
+    if (!m) continue;
+    const target = `GITHUB_${m[1] ?? m[2]}`;
+    const trimmed = line.trim();
+    const occurrence = seen.get(trimmed) ?? 0;
+    seen.set(trimmed, occurrence + 1);
+    let origin: string | undefined;
+    for (const t of findTemplates(line)) {
+      for (const a of t.ast ? flowingAccesses(t.ast) : []) origin ??= taint.classify(a.path, job, step)?.origin;
+    }
+    for (const [name, o] of env) {
+      if (!origin && new RegExp(`\\$\\{?${escapeRegExp(name)}\\b`, 'i').test(line)) origin = o;
+    }
+    const fromFile = /\$\(|`|\bcat\b|<\s*\S/.test(line);
+    if (!origin && !(fromFile && target !== 'GITHUB_OUTPUT' && (ctx.triggers.has('workflow_run') || ctx.triggers.has('pull_request_target')))) continue;
+    if (!origin && target === 'GITHUB_OUTPUT') continue;
+    ctx.report({
+      ruleId: 'github-env',
+      severity: origin ? (target === 'GITHUB_OUTPUT' ? 'medium' : 'high') : 'medium',
+      confidence: origin ? 'high' : 'low',
+      span: locateInScalar(ctx.file, node, trimmed, occurrence),
+      message: origin
+        ? `${origin} is written to ${target} in ${describeStep(ctx, job, step)}; an outsider can set variables or PATH entries for later steps.`
+        : `command output or file content is written to ${target} in ${describeStep(ctx, job, step)} of a privileged workflow; if it comes from the pull request or an artifact, an outsider controls it.`,
+      snippet: `${job.id} ${trimmed}`,
+    });
+  }
+}
+
+function isActorPath(path: string | undefined): boolean {
+  return path === 'github.actor' || path === 'github.triggering_actor' || path === 'github.event.sender.login';
+}
+
+function findSpoofable(node: ExprNode, out: ExprNode[]): void {
+  if (node.kind === 'binary') {
+    if ((node.op === '==' || node.op === '!=') && [node.left, node.right].some((s) => isActorPath(accessPath(s))) &&
+        [node.left, node.right].some((s) => s.kind === 'literal' && typeof s.value === 'string' && /\[bot\]$/i.test(s.value))) {
+      out.push(node);
+    }
+    findSpoofable(node.left, out);
+    findSpoofable(node.right, out);
+  } else if (node.kind === 'not') findSpoofable(node.operand, out);
+  else if (node.kind === 'call') {
+    if (['contains', 'startswith', 'endswith'].includes(node.name) && node.args.some((a) => isActorPath(accessPath(a)))) out.push(node);
+    node.args.forEach((a) => findSpoofable(a, out));
+  }
+}
+
+function checkCondition(ctx: AuditContext, node: unknown, where: 'job' | 'step'): void {
+  if (!isScalar(node) || typeof node.value !== 'string') return;
+  const text = node.value;
+  const templates = findTemplates(text);
+  const trimmed = text.trim();
+  const whole = templates.length === 1 && trimmed.startsWith('${{') && trimmed.endsWith('}}') && text === text.trimEnd();
+  if (templates.length > 0 && !whole) {
+    ctx.report({
+      ruleId: 'always-true-condition',
+      severity: 'high',
+      confidence: 'high',
+      span: spanOf(ctx.file, node),
+      message: `this ${where} condition has text outside \${{ }}${text !== text.trimEnd() ? ' (a trailing newline from a block scalar)' : ''}, so it is a non-empty string and always true.`,
+    });
+  }
+  let ast: ExprNode | undefined;
+  if (templates.length === 0) {
+    try {
+      ast = parseExpression(text);
+    } catch (err) {
+      if (!(err instanceof ExpressionSyntaxError)) throw err;
+      const range = node.range;
+      const base = range ? range[0] + (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0) : 0;
+      ctx.report({
+        ruleId: 'malformed-expression',
+        severity: 'high',
+        confidence: 'high',
+        span: spanAt(ctx.file, base + err.offset, range ? range[1] : base),
+        message: `condition does not parse: ${err.message}.`,
+      });
+      return;
+    }
+  } else if (whole) ast = templates[0]?.ast;
+  if (!ast) return;
+  const hits: ExprNode[] = [];
+  findSpoofable(ast, hits);
+  if (hits.length > 0) {
+    const privileged = [...ctx.triggers.keys()].some((n) => PRIVILEGED_TRIGGERS.has(n));
+    ctx.report({
+      ruleId: 'spoofable-actor',
+      severity: privileged ? 'high' : 'medium',
+      confidence: 'high',
+      span: spanOf(ctx.file, node),
+      message: `this ${where} condition trusts the actor of the run; github.actor is whoever last triggered it (a re-run or a bot's push to a fork), not the author of the change.`,
+    });
+  }
+}
+
+function checkTemplates(ctx: AuditContext, node: Scalar): void {
+  const text = node.value as string;
+  findTemplates(text).forEach((t, k) => {
+    const span = templateSpan(ctx.file, node, k, t.start, t.end);
+    if (t.error) {
+      ctx.report({
+        ruleId: 'malformed-expression',
+        severity: 'high',
+        confidence: 'high',
+        span,
+        message: `expression \${{${t.source}}} does not parse: ${t.error.message}.`,
+      });
+      return;
+    }
+    if (!t.ast) return;
+    if (containsToJsonSecrets(t.ast)) {
+      ctx.report({
+        ruleId: 'secrets-tojson',
+        severity: 'medium',
+        confidence: 'high',
+        span,
+        message: 'toJSON(secrets) hands every secret of the repository to this step, not only the ones it needs.',
+      });
+    }
+  });
+}
+
+function containsToJsonSecrets(node: ExprNode): boolean {
+  switch (node.kind) {
+    case 'call':
+      if (node.name === 'tojson' && node.args[0]?.kind === 'context' && node.args[0].name === 'secrets') return true;
+      return node.args.some(containsToJsonSecrets);
+    case 'binary':
+      return containsToJsonSecrets(node.left) || containsToJsonSecrets(node.right);
+    case 'not':
+      return containsToJsonSecrets(node.operand);
+    case 'index':
+      return containsToJsonSecrets(node.object) || containsToJsonSecrets(node.index);
+    case 'property':
+    case 'star':
+      return containsToJsonSecrets(node.object);
+    default:
+      return false;
+  }
+}
+
+/** Visits every string scalar value (not keys) once, without following aliases. */
+export function walkScalars(_ctx: AuditContext, root: unknown, visit: (node: Scalar) => void): void {
+  const stack: unknown[] = [root];
+  let budget = 1_000_000;
+  while (stack.length > 0 && budget-- > 0) {
+    const n = stack.pop();
+    if (isMap(n)) for (const p of n.items) stack.push(p.value);
+    else if (isSeq(n)) stack.push(...n.items);
+    else if (isPair(n)) stack.push(n.value);
+    else if (isScalar(n) && typeof n.value === 'string' && n.value.includes('${{')) visit(n);
+  }
+}

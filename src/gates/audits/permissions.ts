@@ -1,0 +1,138 @@
+/**
+ * Audits of credentials: token permissions, secrets handed to reusable
+ * workflows, passwords written in the file, checkout tokens left on disk.
+ */
+import { isScalar } from 'yaml';
+import { actionName, withInput, type AuditContext, type Job } from '../model.js';
+import { entries, mapGet, mapPair, scalarText, spanOf } from '../source.js';
+
+/** Runs every credentials audit over one workflow. */
+export function auditPermissions(ctx: AuditContext): void {
+  if (ctx.kind === 'workflow') {
+    checkPermissions(ctx);
+    for (const job of ctx.jobs) {
+      checkSecretsInherit(ctx, job);
+      checkContainerCredentials(ctx, job);
+    }
+  }
+  for (const job of ctx.jobs) checkPersistCredentials(ctx, job);
+}
+
+function checkPermissions(ctx: AuditContext): void {
+  const { file } = ctx;
+  const root = file.doc.contents;
+  const top = mapPair(file, root, 'permissions');
+  const reusableOnly = ctx.triggers.size > 0 && [...ctx.triggers.keys()].every((t) => t === 'workflow_call');
+  if (!top && !reusableOnly && ctx.jobs.length > 0) {
+    const bare = ctx.jobs.filter((j) => mapGet(file, j.node, 'permissions') === undefined);
+    if (bare.length > 0) {
+      const onKey = mapPair(file, root, 'on')?.key;
+      ctx.report({
+        ruleId: 'permissions-undeclared',
+        severity: 'medium',
+        confidence: 'high',
+        span: spanOf(file, onKey ?? root),
+        message: `no permissions are declared at the top of the workflow, so job(s) ${bare.map((j) => `'${j.id}'`).join(', ')} get the repository's default token permissions, which may be write to everything.`,
+        snippet: 'permissions-undeclared',
+      });
+    }
+  }
+  if (top) checkPermissionBlock(ctx, top.value, 'workflow');
+  for (const job of ctx.jobs) {
+    const p = mapGet(file, job.node, 'permissions');
+    if (p !== undefined) checkPermissionBlock(ctx, p, `job '${job.id}'`);
+  }
+}
+
+function checkPermissionBlock(ctx: AuditContext, node: unknown, where: string): void {
+  const { file } = ctx;
+  const text = scalarText(node);
+  if (text === 'write-all') {
+    ctx.report({
+      ruleId: 'permissions-write-all',
+      severity: 'high',
+      confidence: 'high',
+      span: spanOf(file, node),
+      message: `${where} grants write-all: every scope of the token can write, far more than any job needs.`,
+      snippet: `${where} write-all`,
+    });
+    return;
+  }
+  if (where !== 'workflow' || ctx.jobs.length < 2) return;
+  const writes = entries(file, node).filter(([, , v]) => scalarText(v) === 'write');
+  if (writes.length === 0) return;
+  ctx.report({
+    ruleId: 'permissions-broad-write',
+    severity: 'medium',
+    confidence: 'high',
+    span: spanOf(file, writes[0]?.[1]),
+    message: `the workflow grants ${writes.map(([k]) => `${k}: write`).join(', ')} to all ${ctx.jobs.length} jobs; grant writes only to the jobs that need them.`,
+    snippet: `workflow ${writes.map(([k]) => k).join(',')}: write`,
+  });
+}
+
+function checkSecretsInherit(ctx: AuditContext, job: Job): void {
+  const node = mapGet(ctx.file, job.node, 'secrets');
+  if (scalarText(node) !== 'inherit') return;
+  ctx.report({
+    ruleId: 'secrets-inherit',
+    severity: 'medium',
+    confidence: 'high',
+    span: spanOf(ctx.file, node),
+    message: `job '${job.id}' passes every secret of the repository to the reusable workflow it calls.`,
+    snippet: `${job.id} secrets: inherit`,
+  });
+}
+
+function checkContainerCredentials(ctx: AuditContext, job: Job): void {
+  const { file } = ctx;
+  const containers: Array<[string, unknown]> = [['container', mapGet(file, job.node, 'container')]];
+  for (const [name, , svc] of entries(file, mapGet(file, job.node, 'services'))) containers.push([`service '${name}'`, svc]);
+  for (const [label, node] of containers) {
+    const password = mapGet(file, mapGet(file, node, 'credentials'), 'password');
+    const text = scalarText(password);
+    if (text === undefined || text.includes('${{')) continue;
+    ctx.report({
+      ruleId: 'container-credentials',
+      severity: 'high',
+      confidence: 'high',
+      span: spanOf(file, password),
+      message: `the ${label} of job '${job.id}' has its registry password written in the workflow, readable by anyone who can read the repository.`,
+      snippet: `${job.id} ${label} password`,
+    });
+  }
+}
+
+/** Upload paths that include the checkout's .git directory. */
+function uploadsWorkspace(path: string): boolean {
+  return path
+    .split('\n')
+    .map((p) => p.trim())
+    .some((p) => p === '.' || p === './' || p === '*' || p === '**' || /^\$\{\{\s*github\.workspace\s*\}\}\/?$/.test(p) || p === '.git' || p.startsWith('.git/'));
+}
+
+function checkPersistCredentials(ctx: AuditContext, job: Job): void {
+  const { file } = ctx;
+  job.steps.forEach((step, i) => {
+    if (!step.uses || actionName(step.uses.text) !== 'actions/checkout') return;
+    const persist = mapGet(file, step.with, 'persist-credentials');
+    if (isScalar(persist) && (persist.value === false || persist.value === 'false')) return;
+    const later = job.steps.slice(i + 1);
+    // A job that pushes needs the credentials; saying so is noise.
+    if (later.some((s) => s.run && /\bgit\s+push\b/.test(s.run.text))) return;
+    const upload = later.find((s) => {
+      if (!s.uses || actionName(s.uses.text) !== 'actions/upload-artifact') return false;
+      return uploadsWorkspace(withInput(file, s, 'path')?.text ?? '');
+    });
+    ctx.report({
+      ruleId: 'checkout-persist-credentials',
+      severity: upload ? 'high' : 'low',
+      confidence: 'high',
+      span: spanOf(file, step.uses.node),
+      message: upload
+        ? `checkout in job '${job.id}' leaves the token in .git/config and a later step uploads the workspace as an artifact; anyone who can download artifacts gets the token.`
+        : `checkout in job '${job.id}' leaves the token in .git/config, where every later step (and anything it runs) can read it.`,
+      snippet: `${job.id} ${step.uses.text}`,
+    });
+  });
+}

@@ -1,0 +1,160 @@
+/**
+ * Audits of what a workflow pulls in: action references and their pins,
+ * version comments, container images, and owners outside the allow list.
+ */
+import { posix } from 'node:path';
+import type { Scalar } from 'yaml';
+import type { AuditContext, PinPolicy } from '../model.js';
+import { entries, lineText, mapGet, scalarText, spanOf } from '../source.js';
+
+const SHA = /^[0-9a-f]{40}$/i;
+const VERSION = /^v?\d+(\.\d+){0,3}([-+][0-9A-Za-z.-]+)?$/;
+const MOVING = /^(main|master|develop|dev|trunk|latest|head|nightly|stable)$/i;
+
+/** True when `name` (owner/repo or owner/repo/path) matches a policy pattern. */
+export function matchesPattern(name: string, pattern: string): boolean {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  if (p === '*' || p === '**') return true;
+  if (posix.matchesGlob(n, p)) return true;
+  // `owner/*` also covers actions in subdirectories: owner/repo/path.
+  const [owner, repo] = n.split('/');
+  return posix.matchesGlob(`${owner}/${repo}`, p);
+}
+
+/** The pin policy that applies to an action; the first matching pattern wins. */
+export function pinPolicyFor(name: string, pins: AuditContext['options']['pins']): PinPolicy {
+  return pins.find((p) => matchesPattern(name, p.pattern))?.policy ?? 'hash-pin';
+}
+
+/** Every `uses:` node of the file: steps and reusable-workflow jobs. */
+function usesNodes(ctx: AuditContext): Array<{ text: string; node: Scalar; where: string }> {
+  const out: Array<{ text: string; node: Scalar; where: string }> = [];
+  for (const job of ctx.jobs) {
+    const jobUses = mapGet(ctx.file, job.node, 'uses');
+    const text = scalarText(jobUses);
+    if (text !== undefined && ctx.kind === 'workflow') out.push({ text, node: jobUses as Scalar, where: `job '${job.id}'` });
+    for (const step of job.steps) if (step.uses) out.push({ ...step.uses, where: `job '${job.id}'` });
+  }
+  return out;
+}
+
+/** Runs every pinning audit over one file. */
+export function auditPinning(ctx: AuditContext): void {
+  for (const u of usesNodes(ctx)) {
+    if (u.text.startsWith('./') || u.text.includes('${{')) continue;
+    if (u.text.startsWith('docker://')) {
+      checkImage(ctx, u.text.slice('docker://'.length), u.node, u.where);
+      continue;
+    }
+    checkUses(ctx, u.text, u.node);
+  }
+  const { file } = ctx;
+  for (const job of ctx.jobs) {
+    const container = mapGet(file, job.node, 'container');
+    const image = scalarText(container) !== undefined ? container : mapGet(file, container, 'image');
+    if (scalarText(image) !== undefined) checkImage(ctx, scalarText(image) as string, image, `job '${job.id}'`);
+    for (const [name, , svc] of entries(file, mapGet(file, job.node, 'services'))) {
+      const img = mapGet(file, svc, 'image');
+      if (scalarText(img) !== undefined) checkImage(ctx, scalarText(img) as string, img, `service '${name}' of job '${job.id}'`);
+    }
+  }
+  if (ctx.kind === 'action') {
+    const img = mapGet(file, mapGet(file, file.doc.contents, 'runs'), 'image');
+    const text = scalarText(img);
+    if (text?.startsWith('docker://')) checkImage(ctx, text.slice('docker://'.length), img, 'the action');
+  }
+}
+
+function checkUses(ctx: AuditContext, text: string, node: Scalar): void {
+  const at = text.indexOf('@');
+  const name = (at < 0 ? text : text.slice(0, at)).toLowerCase();
+  const ref = at < 0 ? '' : text.slice(at + 1);
+  const span = spanOf(ctx.file, node);
+  const { allow, deny, pins } = ctx.options;
+  if (deny.some((p) => matchesPattern(name, p)) || (allow.length > 0 && !allow.some((p) => matchesPattern(name, p)))) {
+    ctx.report({
+      ruleId: 'forbidden-uses',
+      severity: 'high',
+      confidence: 'high',
+      span,
+      message: `${name} is ${deny.some((p) => matchesPattern(name, p)) ? 'on the deny list' : 'not on the allow list'} of the gates policy.`,
+      snippet: text,
+    });
+  }
+  const policy = pinPolicyFor(name, pins);
+  if (ref === '') {
+    ctx.report({
+      ruleId: 'unpinned-uses',
+      severity: 'high',
+      confidence: 'high',
+      span,
+      message: `${name} has no @ref; GitHub rejects it, and it would follow whatever the default branch holds.`,
+      snippet: text,
+    });
+  } else if (policy === 'hash-pin' && !SHA.test(ref)) {
+    ctx.report({
+      ruleId: 'unpinned-uses',
+      severity: 'high',
+      confidence: 'high',
+      span,
+      message: `${name}@${ref} is pinned to a tag or branch that its owner (or whoever takes over the account) can move; the policy requires a full commit SHA.`,
+      snippet: text,
+    });
+  }
+  checkVersionComment(ctx, name, ref, node);
+}
+
+function checkVersionComment(ctx: AuditContext, name: string, ref: string, node: Scalar): void {
+  const range = node.range;
+  if (!range || ref === '') return;
+  const end = ctx.file.lineCounter.linePos(range[1]);
+  const line = lineText(ctx.file, end.line);
+  const rest = line.slice(end.col - 1);
+  const m = /^\s*#\s*(?:tag\s*[:=]\s*|pin\s*@?\s*|ratchet:[^@\s]+@)?(\S+)/i.exec(rest);
+  if (!m) return;
+  const comment = (m[1] as string).replace(/[,;]$/, '');
+  const span = spanOf(ctx.file, node);
+  if (SHA.test(ref)) {
+    if (MOVING.test(comment)) {
+      ctx.report({
+        ruleId: 'version-comment-mismatch',
+        severity: 'low',
+        confidence: 'medium',
+        span,
+        message: `${name} is pinned to a SHA but the comment names '${comment}', a branch; tools that update pins from comments will follow the branch.`,
+        snippet: `${name} # ${comment}`,
+      });
+    }
+    return;
+  }
+  if (VERSION.test(comment) && comment.replace(/^v/, '') !== ref.replace(/^v/, '')) {
+    ctx.report({
+      ruleId: 'version-comment-mismatch',
+      severity: 'low',
+      confidence: 'high',
+      span,
+      message: `${name}@${ref} has the comment '${comment}', which names a different version than the reference.`,
+      snippet: `${name}@${ref} # ${comment}`,
+    });
+  }
+}
+
+function checkImage(ctx: AuditContext, image: string, node: unknown, where: string): void {
+  if (image.includes('${{') || image.trim() === '') return;
+  if (/@sha256:[0-9a-f]{64}$/i.test(image)) return;
+  const lastSlash = image.lastIndexOf('/');
+  const tagSep = image.indexOf(':', lastSlash + 1);
+  const tag = tagSep < 0 ? '' : image.slice(tagSep + 1);
+  const floating = tag === '' || tag === 'latest';
+  ctx.report({
+    ruleId: 'unpinned-image',
+    severity: floating ? 'high' : 'medium',
+    confidence: 'high',
+    span: spanOf(ctx.file, node),
+    message: floating
+      ? `image '${image}' of ${where} follows ${tag === '' ? 'the implicit latest tag' : 'the latest tag'}; any push to it changes what runs.`
+      : `image '${image}' of ${where} is pinned by tag, which the registry lets its owner move; pin it by digest.`,
+    snippet: `${where} ${image}`,
+  });
+}

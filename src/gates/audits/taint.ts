@@ -1,0 +1,208 @@
+/**
+ * Which expression values an outsider controls in one file: the known
+ * attacker-controlled contexts, string inputs, and values derived from them
+ * through `env:`, step outputs and job outputs.
+ */
+import { isScalar } from 'yaml';
+import type { Confidence, Severity } from '../finding.js';
+import { actionName, OUTSIDER_TRIGGERS, PRIVILEGED_TRIGGERS, type AuditContext, type Job, type Step } from '../model.js';
+import { entries, mapGet, scalarText, type SourceFile } from '../source.js';
+import { findTemplates, flowingAccesses, isAttackerControlled } from '../templates.js';
+
+export type TaintKind = 'attacker' | 'derived' | 'input';
+
+export interface Taint {
+  readonly kind: TaintKind;
+  /** The attacker-controlled source the value comes from. */
+  readonly origin: string;
+  readonly severity: Severity;
+  readonly confidence: Confidence;
+}
+
+interface InputInfo {
+  readonly source: 'workflow_dispatch' | 'workflow_call' | 'action';
+}
+
+/** Per-file taint facts, computed once and shared by the audits that need them. */
+export interface TaintModel {
+  classify(path: string, job: Job | undefined, step: Step | undefined): Taint | undefined;
+  /** Severity of a finding about attacker data reaching code, by the workflow's triggers. */
+  readonly attackerSeverity: Severity;
+}
+
+/** Writes to the files that set outputs, environment and PATH of later steps. */
+export const ENV_FILE_WRITE = /\$\{?GITHUB_(ENV|PATH|OUTPUT)\b|\$env:GITHUB_(ENV|PATH|OUTPUT)\b/;
+
+function triggerSeverity(ctx: AuditContext): Severity {
+  if (ctx.kind === 'action') return 'high';
+  const names = [...ctx.triggers.keys()];
+  if (names.some((t) => PRIVILEGED_TRIGGERS.has(t))) return 'critical';
+  // A fork's pull_request run has a read-only token and no secrets; the author could edit the workflow anyway.
+  if (names.length > 0 && names.every((t) => OUTSIDER_TRIGGERS.has(t) || t === 'merge_group')) return 'medium';
+  return 'high';
+}
+
+function readInputs(ctx: AuditContext): Map<string, InputInfo> {
+  const { file } = ctx;
+  const out = new Map<string, InputInfo>();
+  const root = file.doc.contents;
+  if (ctx.kind === 'action') {
+    for (const [name] of entries(file, mapGet(file, root, 'inputs'))) out.set(name.toLowerCase(), { source: 'action' });
+    return out;
+  }
+  for (const source of ['workflow_dispatch', 'workflow_call'] as const) {
+    const cfg = ctx.triggers.get(source)?.config;
+    for (const [name, , spec] of entries(file, mapGet(file, cfg, 'inputs'))) {
+      const type = scalarText(mapGet(file, spec, 'type')) ?? 'string';
+      if (type !== 'string') continue;
+      const key = name.toLowerCase();
+      // An input both triggers declare takes the more exposed source.
+      if (!out.has(key) || source === 'workflow_call') out.set(key, { source });
+    }
+  }
+  return out;
+}
+
+/** Paths read by templates of a scalar that an outsider controls, at the attacker level only. */
+function attackerPathsIn(text: string): string[] {
+  const out: string[] = [];
+  for (const t of findTemplates(text)) {
+    if (!t.ast) continue;
+    for (const a of flowingAccesses(t.ast)) if (isAttackerControlled(a.path)) out.push(a.path);
+  }
+  return out;
+}
+
+function envTaint(file: SourceFile, envNode: unknown, into: Map<string, string>): void {
+  for (const [name, , value] of entries(file, envNode)) {
+    const text = scalarText(value);
+    if (text === undefined) continue;
+    const origin = attackerPathsIn(text)[0];
+    if (origin) into.set(name.toLowerCase(), origin);
+    else into.delete(name.toLowerCase());
+  }
+}
+
+/** Builds the taint model of one file. */
+export function buildTaintModel(ctx: AuditContext): TaintModel {
+  const { file } = ctx;
+  const attackerSeverity = triggerSeverity(ctx);
+  const inputs = readInputs(ctx);
+  const workflowEnv = new Map<string, string>();
+  if (ctx.kind === 'workflow') envTaint(file, mapGet(file, file.doc.contents, 'env'), workflowEnv);
+
+  const jobEnv = new Map<string, Map<string, string>>();
+  const stepOutputs = new Map<string, Map<string, string>>();
+  const jobOutputs = new Map<string, string>();
+
+  for (const job of ctx.jobs) {
+    const env = new Map(workflowEnv);
+    envTaint(file, mapGet(file, job.node, 'env'), env);
+    jobEnv.set(job.id, env);
+    const outputs = new Map<string, string>();
+    for (const step of job.steps) {
+      if (!step.id) continue;
+      const origin = stepOutputOrigin(file, step, env, outputs);
+      if (origin) outputs.set(step.id.toLowerCase(), origin);
+    }
+    stepOutputs.set(job.id, outputs);
+    for (const [name, , value] of entries(file, mapGet(file, job.node, 'outputs'))) {
+      const text = scalarText(value);
+      if (text === undefined) continue;
+      for (const t of findTemplates(text)) {
+        if (!t.ast) continue;
+        for (const a of flowingAccesses(t.ast)) {
+          const m = /^steps\.([^.]+)\.outputs\./.exec(a.path);
+          const origin = isAttackerControlled(a.path) ? a.path : m ? outputs.get(m[1] as string) : undefined;
+          if (origin) jobOutputs.set(`${job.id.toLowerCase()}.${name.toLowerCase()}`, origin);
+        }
+      }
+    }
+  }
+
+  const derived = (origin: string): Taint => ({ kind: 'derived', origin, severity: attackerSeverity, confidence: 'medium' });
+
+  return {
+    attackerSeverity,
+    classify(path, job, step) {
+      if (isAttackerControlled(path)) return { kind: 'attacker', origin: path, severity: attackerSeverity, confidence: 'high' };
+      const parts = path.split('.');
+      const [root, second, third] = parts;
+      if (root === 'inputs' || (root === 'github' && second === 'event' && third === 'inputs')) {
+        const name = root === 'inputs' ? second : parts[3];
+        const info = name ? inputs.get(name) : undefined;
+        if (!info) return undefined;
+        if (info.source === 'workflow_call') return { kind: 'input', origin: path, severity: 'medium', confidence: 'low' };
+        return { kind: 'input', origin: path, severity: 'low', confidence: info.source === 'action' ? 'low' : 'medium' };
+      }
+      if (root === 'steps' && second && third === 'outputs' && job) {
+        const origin = stepOutputs.get(job.id)?.get(second);
+        return origin ? derived(origin) : undefined;
+      }
+      if (root === 'needs' && second && third === 'outputs' && parts[3]) {
+        const origin = jobOutputs.get(`${second}.${parts[3]}`);
+        return origin ? derived(origin) : undefined;
+      }
+      if (root === 'env' && second) {
+        const stepEnv = new Map<string, string>();
+        if (step) envTaint(file, step.env, stepEnv);
+        const origin = stepEnv.get(second) ?? (job ? jobEnv.get(job.id) : workflowEnv)?.get(second);
+        return origin ? derived(origin) : undefined;
+      }
+      return undefined;
+    },
+  };
+}
+
+/**
+ * The attacker-controlled origin of a step's outputs: a `run:` that writes a
+ * tainted template or tainted variable to GITHUB_OUTPUT, or a code-taking
+ * action fed with one.
+ */
+function stepOutputOrigin(file: SourceFile, step: Step, jobEnv: Map<string, string>, earlier: Map<string, string>): string | undefined {
+  const sources: string[] = [];
+  if (step.run && /GITHUB_OUTPUT/.test(step.run.text)) sources.push(step.run.text);
+  const name = step.uses ? actionName(step.uses.text) : undefined;
+  if (name === 'actions/github-script') {
+    const script = scalarText(mapGet(file, step.with, 'script'));
+    if (script !== undefined) sources.push(script);
+  }
+  for (const text of sources) {
+    const direct = attackerPathsIn(text)[0];
+    if (direct) return direct;
+    for (const t of findTemplates(text)) {
+      if (!t.ast) continue;
+      for (const a of flowingAccesses(t.ast)) {
+        const m = /^steps\.([^.]+)\.outputs\./.exec(a.path);
+        const origin = m ? earlier.get(m[1] as string) : undefined;
+        if (origin) return origin;
+      }
+    }
+    const env = new Map(jobEnv);
+    envTaint(file, step.env, env);
+    for (const [varName, origin] of env) {
+      if (new RegExp(`\\$\\{?${escapeRegExp(varName)}\\b|process\\.env\\.${escapeRegExp(varName)}\\b`, 'i').test(text)) return origin;
+    }
+  }
+  return undefined;
+}
+
+/** Escapes a string for use inside a RegExp. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Tainted variables of a step's environment (workflow, job and step `env:`), by lower-case name. */
+export function stepEnvTaint(ctx: AuditContext, job: Job, step: Step): Map<string, string> {
+  const { file } = ctx;
+  const env = new Map<string, string>();
+  if (ctx.kind === 'workflow') envTaint(file, mapGet(file, file.doc.contents, 'env'), env);
+  envTaint(file, mapGet(file, job.node, 'env'), env);
+  envTaint(file, step.env, env);
+  return env;
+}
+
+/** True when a scalar node is a string scalar. */
+export function isStringScalar(node: unknown): boolean {
+  return isScalar(node) && typeof node.value === 'string';
+}

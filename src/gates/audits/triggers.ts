@@ -1,0 +1,172 @@
+/**
+ * Audits of what a workflow's triggers expose: privileged triggers, checkout
+ * and execution of pull request code under them, artifacts from a triggering
+ * run, self-hosted runners that forks reach, caches in release workflows.
+ */
+import { isScalar } from 'yaml';
+import { actionName, OUTSIDER_TRIGGERS, withInput, type AuditContext, type Job, type Step } from '../model.js';
+import { entries, items, mapGet, mapPair, scalarText, spanOf } from '../source.js';
+import { findTemplates, flowingAccesses } from '../templates.js';
+
+const HEAD_REFS = [
+  'github.event.pull_request.head.sha',
+  'github.event.pull_request.head.ref',
+  'github.event.pull_request.merge_commit_sha',
+  'github.event.pull_request.head.repo.full_name',
+  'github.head_ref',
+  'github.event.workflow_run.head_sha',
+  'github.event.workflow_run.head_branch',
+  'github.event.workflow_run.head_repository.full_name',
+];
+
+/** True when a checkout input names the head of a pull request. */
+function namesPullRequestHead(text: string): boolean {
+  if (/refs\/pull\//.test(text)) return true;
+  for (const t of findTemplates(text)) {
+    if (!t.ast) continue;
+    if (flowingAccesses(t.ast).some((a) => HEAD_REFS.includes(a.path))) return true;
+  }
+  return false;
+}
+
+/** Steps that run code from the workspace: scripts, local actions, builds. */
+function executes(step: Step): boolean {
+  if (step.run) return true;
+  return step.uses !== undefined && step.uses.text.startsWith('./');
+}
+
+/** Runs every trigger audit over one workflow. */
+export function auditTriggers(ctx: AuditContext): void {
+  if (ctx.kind !== 'workflow') return;
+  const dangerous = ['pull_request_target', 'workflow_run', 'issue_comment'].filter((t) => ctx.triggers.has(t));
+  for (const name of dangerous) {
+    ctx.report({
+      ruleId: 'privileged-trigger',
+      severity: 'low',
+      confidence: 'medium',
+      span: spanOf(ctx.file, ctx.triggers.get(name)?.keyNode),
+      message: `${name} runs with the base repository's secrets and a write token while reacting to outsiders' events.`,
+    });
+  }
+  for (const job of ctx.jobs) {
+    if (dangerous.length > 0) checkUntrustedCheckout(ctx, job, dangerous);
+    if (ctx.triggers.has('workflow_run')) checkArtifacts(ctx, job);
+    checkSelfHosted(ctx, job);
+    checkReleaseCache(ctx, job);
+  }
+}
+
+function checkUntrustedCheckout(ctx: AuditContext, job: Job, triggers: string[]): void {
+  job.steps.forEach((step, i) => {
+    let headNode: unknown;
+    if (step.uses && actionName(step.uses.text) === 'actions/checkout') {
+      for (const input of ['ref', 'repository']) {
+        const v = withInput(ctx.file, step, input);
+        if (v && namesPullRequestHead(v.text)) headNode = v.node;
+      }
+    } else if (step.run && /\bgh\s+pr\s+checkout\b|\bgit\s+fetch\b[^\n]*\bpull\/[^\s]*\/(head|merge)/.test(step.run.text)) {
+      headNode = step.run.node;
+    }
+    if (!headNode) return;
+    const later = job.steps.slice(i + 1).filter(executes);
+    ctx.report({
+      ruleId: 'untrusted-checkout',
+      severity: later.length > 0 ? 'high' : 'medium',
+      confidence: later.length > 0 ? 'high' : 'medium',
+      span: spanOf(ctx.file, headNode),
+      message:
+        later.length > 0
+          ? `job '${job.id}' checks out the pull request's code under ${triggers.join(', ')} and then runs ${later.length} step(s) on it; the pull request's author runs code with the repository's secrets and write token.`
+          : `job '${job.id}' checks out the pull request's code under ${triggers.join(', ')}; no later step runs it yet, but any build tool or script added later would.`,
+    });
+  });
+}
+
+function checkArtifacts(ctx: AuditContext, job: Job): void {
+  job.steps.forEach((step, i) => {
+    const name = step.uses ? actionName(step.uses.text) : undefined;
+    let fromTriggeringRun = false;
+    if (name === 'actions/download-artifact') fromTriggeringRun = withInput(ctx.file, step, 'run-id') !== undefined;
+    else if (name === 'dawidd6/action-download-artifact') fromTriggeringRun = true;
+    else if (name === 'actions/github-script') {
+      const script = withInput(ctx.file, step, 'script')?.text ?? '';
+      fromTriggeringRun = /downloadArtifact|listWorkflowRunArtifacts/.test(script);
+    }
+    if (!fromTriggeringRun || !step.uses) return;
+    const path = withInput(ctx.file, step, 'path')?.text ?? '';
+    if (/runner\.temp|^\/tmp\//.test(path)) return;
+    const later = job.steps.slice(i + 1).filter(executes);
+    ctx.report({
+      ruleId: 'artifact-poisoning',
+      severity: later.length > 0 ? 'high' : 'medium',
+      confidence: 'medium',
+      span: spanOf(ctx.file, step.uses.node),
+      message: `job '${job.id}' downloads an artifact of the triggering run into the workspace${later.length > 0 ? ' and then runs steps there' : ''}; a pull request can put any file in that artifact, including scripts and config that later steps execute.`,
+    });
+  });
+}
+
+function checkSelfHosted(ctx: AuditContext, job: Job): void {
+  const outsiders = [...ctx.triggers.keys()].filter((t) => OUTSIDER_TRIGGERS.has(t));
+  if (outsiders.length === 0) return;
+  const runsOn = mapGet(ctx.file, job.node, 'runs-on');
+  const labels: string[] = [];
+  const text = scalarText(runsOn);
+  if (text !== undefined) labels.push(text);
+  for (const item of items(ctx.file, runsOn)) labels.push(scalarText(item) ?? '');
+  for (const item of items(ctx.file, mapGet(ctx.file, runsOn, 'labels'))) labels.push(scalarText(item) ?? '');
+  const labelsScalar = scalarText(mapGet(ctx.file, runsOn, 'labels'));
+  if (labelsScalar !== undefined) labels.push(labelsScalar);
+  if (!labels.some((l) => l.toLowerCase() === 'self-hosted')) return;
+  ctx.report({
+    ruleId: 'self-hosted-fork',
+    severity: 'high',
+    confidence: 'medium',
+    span: spanOf(ctx.file, runsOn),
+    message: `job '${job.id}' runs on a self-hosted runner in a workflow that ${outsiders.join(', ')} can trigger; code from a fork can persist on the machine and reach its network.`,
+  });
+}
+
+const CACHE_ACTIONS = new Set(['actions/setup-node', 'actions/setup-python', 'actions/setup-java', 'actions/setup-go', 'actions/setup-dotnet', 'astral-sh/setup-uv', 'pnpm/action-setup', 'oven-sh/setup-bun']);
+
+function isReleaseWorkflow(ctx: AuditContext): boolean {
+  if (ctx.triggers.has('release')) return true;
+  const push = ctx.triggers.get('push')?.config;
+  return mapGet(ctx.file, push, 'tags') !== undefined;
+}
+
+function checkReleaseCache(ctx: AuditContext, job: Job): void {
+  if (!isReleaseWorkflow(ctx)) return;
+  for (const step of job.steps) {
+    const name = step.uses ? actionName(step.uses.text) : undefined;
+    if (!name || !step.uses) continue;
+    let node: unknown;
+    if (name === 'actions/cache' && !/\/save@/.test(step.uses.text)) node = step.uses.node;
+    else if (CACHE_ACTIONS.has(name)) {
+      const pair = mapPair(ctx.file, step.with, 'cache') ?? mapPair(ctx.file, step.with, 'enable-cache');
+      const v = pair ? scalarText(pair.value) : undefined;
+      if (pair && v !== undefined && v !== 'false' && v !== '') node = pair.value;
+    }
+    if (!node) continue;
+    ctx.report({
+      ruleId: 'cache-in-release',
+      severity: 'medium',
+      confidence: 'medium',
+      span: spanOf(ctx.file, node),
+      message: `job '${job.id}' of a release workflow restores a cache; an entry written by any branch's run can end up inside the released artifacts.`,
+    });
+  }
+}
+
+/** Names of `on:` keys, for the validity audit. */
+export function triggerEntries(ctx: AuditContext): Array<[string, unknown]> {
+  return [...ctx.triggers.entries()].map(([name, t]) => [name, t.keyNode]);
+}
+
+/** True when a node is a scalar `false`. */
+export function isFalse(node: unknown): boolean {
+  return isScalar(node) && (node.value === false || node.value === 'false');
+}
+
+/** Entries of a mapping, re-exported for sibling audits. */
+export { entries };

@@ -1,0 +1,132 @@
+/**
+ * Structural validity of workflows, actions and Dependabot files, and the
+ * Dependabot execution audit. A workflow GitHub refuses to run is a gate
+ * that silently never closes.
+ */
+import { isMap, isScalar, isSeq } from 'yaml';
+import type { AuditContext } from '../model.js';
+import { entries, items, mapGet, mapPair, scalarText, spanOf } from '../source.js';
+
+const WORKFLOW_KEYS = new Set(['name', 'run-name', 'on', 'permissions', 'env', 'defaults', 'concurrency', 'jobs']);
+const JOB_KEYS = new Set([
+  'name', 'permissions', 'needs', 'if', 'runs-on', 'environment', 'concurrency', 'outputs', 'env', 'defaults', 'steps',
+  'timeout-minutes', 'strategy', 'continue-on-error', 'container', 'services', 'uses', 'with', 'secrets', 'snapshot',
+]);
+const STEP_KEYS = new Set(['id', 'if', 'name', 'uses', 'run', 'working-directory', 'shell', 'with', 'env', 'continue-on-error', 'timeout-minutes']);
+const ACTION_KEYS = new Set(['name', 'author', 'description', 'inputs', 'outputs', 'runs', 'branding']);
+const EVENTS = new Set([
+  'branch_protection_rule', 'check_run', 'check_suite', 'create', 'delete', 'deployment', 'deployment_status', 'discussion',
+  'discussion_comment', 'fork', 'gollum', 'image_version', 'issue_comment', 'issues', 'label', 'merge_group', 'milestone',
+  'page_build', 'project', 'project_card', 'project_column', 'public', 'pull_request', 'pull_request_review',
+  'pull_request_review_comment', 'pull_request_target', 'push', 'registry_package', 'release', 'repository_dispatch',
+  'schedule', 'status', 'watch', 'workflow_call', 'workflow_dispatch', 'workflow_run',
+]);
+const RUNS_USING = /^(node12|node16|node20|node24|composite|docker)$/;
+
+/** Runs the validity audit for the file's kind. */
+export function auditValidity(ctx: AuditContext): void {
+  if (ctx.kind === 'workflow') checkWorkflow(ctx);
+  else if (ctx.kind === 'action') checkAction(ctx);
+  else checkDependabot(ctx);
+}
+
+function invalid(ctx: AuditContext, node: unknown, message: string, snippet?: string): void {
+  ctx.report({ ruleId: 'invalid-workflow', severity: 'high', confidence: 'high', span: spanOf(ctx.file, node), message, ...(snippet ? { snippet } : {}) });
+}
+
+function unknownKeys(ctx: AuditContext, node: unknown, known: ReadonlySet<string>, where: string): void {
+  for (const [key, keyNode] of entries(ctx.file, node)) {
+    if (!known.has(key)) invalid(ctx, keyNode, `unknown key '${key}' in ${where}.`, `${where} ${key}`);
+  }
+}
+
+function checkWorkflow(ctx: AuditContext): void {
+  const { file } = ctx;
+  const root = file.doc.contents;
+  if (!isMap(root)) {
+    invalid(ctx, root, 'a workflow must be a mapping with `on` and `jobs`.', 'not a mapping');
+    return;
+  }
+  unknownKeys(ctx, root, WORKFLOW_KEYS, 'the workflow');
+  if (!mapPair(file, root, 'on')) invalid(ctx, root.items[0]?.key ?? root, 'the workflow has no `on:`, so nothing triggers it.', 'missing on');
+  for (const [name, keyNode] of ctx.triggers) {
+    if (!EVENTS.has(name)) invalid(ctx, keyNode.keyNode, `unknown event '${name}' in on:.`, `event ${name}`);
+  }
+  const jobs = mapGet(file, root, 'jobs');
+  if (!isMap(jobs)) {
+    invalid(ctx, jobs ?? root.items[0]?.key ?? root, 'the workflow has no `jobs:` mapping.', 'missing jobs');
+    return;
+  }
+  for (const job of ctx.jobs) {
+    if (!isMap(job.node)) {
+      invalid(ctx, job.keyNode, `job '${job.id}' must be a mapping.`, `job ${job.id}`);
+      continue;
+    }
+    unknownKeys(ctx, job.node, JOB_KEYS, `job '${job.id}'`);
+    const uses = mapGet(file, job.node, 'uses');
+    const steps = mapGet(file, job.node, 'steps');
+    if (uses === undefined && mapGet(file, job.node, 'runs-on') === undefined) {
+      invalid(ctx, job.keyNode, `job '${job.id}' has neither runs-on nor uses.`, `job ${job.id} runs-on`);
+    }
+    if (uses === undefined && !isSeq(steps)) invalid(ctx, job.keyNode, `job '${job.id}' has no steps.`, `job ${job.id} steps`);
+    checkSteps(ctx, job.id, steps, false);
+  }
+}
+
+function checkSteps(ctx: AuditContext, jobId: string, steps: unknown, composite: boolean): void {
+  items(ctx.file, steps).forEach((step, i) => {
+    const where = `step ${i + 1} of ${composite ? 'the action' : `job '${jobId}'`}`;
+    if (!isMap(step)) {
+      invalid(ctx, step, `${where} must be a mapping.`, where);
+      return;
+    }
+    unknownKeys(ctx, step, STEP_KEYS, where);
+    const uses = mapGet(ctx.file, step, 'uses');
+    const run = mapGet(ctx.file, step, 'run');
+    if (uses !== undefined && run !== undefined) invalid(ctx, step, `${where} has both uses and run.`, `${where} uses+run`);
+    if (uses === undefined && run === undefined) invalid(ctx, step, `${where} has neither uses nor run.`, `${where} empty`);
+    if (composite && run !== undefined && mapGet(ctx.file, step, 'shell') === undefined) {
+      invalid(ctx, run, `${where} runs a script without shell:, which composite actions require.`, `${where} shell`);
+    }
+  });
+}
+
+function checkAction(ctx: AuditContext): void {
+  const { file } = ctx;
+  const root = file.doc.contents;
+  if (!isMap(root)) {
+    invalid(ctx, root, 'an action must be a mapping with `runs`.', 'not a mapping');
+    return;
+  }
+  unknownKeys(ctx, root, ACTION_KEYS, 'the action');
+  const runs = mapGet(file, root, 'runs');
+  const using = scalarText(mapGet(file, runs, 'using'));
+  if (!isMap(runs) || using === undefined) {
+    invalid(ctx, runs ?? root, 'the action has no runs.using.', 'missing runs.using');
+    return;
+  }
+  if (!RUNS_USING.test(using)) invalid(ctx, mapGet(file, runs, 'using'), `runs.using '${using}' is not one GitHub supports.`, `using ${using}`);
+  if (using === 'composite') checkSteps(ctx, '(composite)', mapGet(file, runs, 'steps'), true);
+}
+
+function checkDependabot(ctx: AuditContext): void {
+  const { file } = ctx;
+  const root = file.doc.contents;
+  const version = mapGet(file, root, 'version');
+  if (!isScalar(version) || Number(version.value) !== 2) invalid(ctx, version ?? root, 'dependabot.yml must say version: 2.', 'version');
+  const blocks: unknown[] = [root, ...items(file, mapGet(file, root, 'updates'))];
+  for (const [, , reg] of entries(file, mapGet(file, root, 'registries'))) blocks.push(reg);
+  for (const block of blocks) {
+    const node = mapGet(file, block, 'insecure-external-code-execution');
+    if (scalarText(node) !== 'allow') continue;
+    const eco = scalarText(mapGet(file, block, 'package-ecosystem')) ?? 'this update';
+    ctx.report({
+      ruleId: 'dependabot-execution',
+      severity: 'high',
+      confidence: 'high',
+      span: spanOf(file, node),
+      message: `Dependabot may run code from ${eco} dependencies while updating them, with access to the registries' credentials.`,
+      snippet: `${eco} insecure-external-code-execution`,
+    });
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * The catalog of workflow audit rules: what each one means, how to fix what it
+ * finds, and what zizmor and actionlint call the same check.
+ */
+import type { Equivalents, Severity } from './finding.js';
+
+/** A rule's fixed description. Severity of each finding is decided by the audit. */
+export interface Rule {
+  readonly id: string;
+  readonly title: string;
+  /** The highest severity the rule reports without policy overrides. */
+  readonly severity: Severity;
+  readonly fix: string;
+  readonly equivalents: Equivalents;
+}
+
+const list: Rule[] = [
+  {
+    id: 'template-injection',
+    title: 'Attacker-controlled expression expanded into code',
+    severity: 'critical',
+    fix: 'Pass the value through an environment variable (env: TITLE: ${{ ... }}) and use "$TITLE" in the script, quoted.',
+    equivalents: { zizmor: 'template-injection', actionlint: 'expression' },
+  },
+  {
+    id: 'untrusted-checkout',
+    title: 'Privileged trigger checks out and runs pull request code',
+    severity: 'high',
+    fix: 'Run untrusted code under the unprivileged `pull_request` trigger; if results are needed in a privileged workflow, pass them as data through an artifact and never execute it.',
+    equivalents: { zizmor: 'dangerous-triggers' },
+  },
+  {
+    id: 'privileged-trigger',
+    title: 'Workflow uses a privileged trigger',
+    severity: 'low',
+    fix: 'Prefer `pull_request`; when `pull_request_target` or `workflow_run` is needed, keep permissions minimal and never check out or execute the head of the pull request.',
+    equivalents: { zizmor: 'dangerous-triggers' },
+  },
+  {
+    id: 'artifact-poisoning',
+    title: 'Artifact from a triggering run used by a privileged workflow',
+    severity: 'high',
+    fix: 'Download artifacts into a directory outside the workspace (for example ${{ runner.temp }}/artifacts), treat their content as untrusted data and never execute it.',
+    equivalents: {},
+  },
+  {
+    id: 'github-env',
+    title: 'Untrusted data written to GITHUB_ENV, GITHUB_PATH or GITHUB_OUTPUT',
+    severity: 'high',
+    fix: 'Do not let untrusted data choose environment variables or PATH entries of later steps; validate it against a strict pattern first, or pass it as a step output read by code that treats it as data.',
+    equivalents: { zizmor: 'github-env' },
+  },
+  {
+    id: 'spoofable-actor',
+    title: 'Condition trusts github.actor, which anyone can influence',
+    severity: 'high',
+    fix: 'Check the pull request author instead (github.event.pull_request.user.login), which a third party cannot take over by re-triggering the run.',
+    equivalents: { zizmor: 'bot-conditions' },
+  },
+  {
+    id: 'always-true-condition',
+    title: 'Condition is always true',
+    severity: 'high',
+    fix: 'Write the whole condition inside one ${{ }} (or without it), and do not use a block scalar with a trailing newline for `if:`.',
+    equivalents: { zizmor: 'unsound-condition', actionlint: 'if-cond' },
+  },
+  {
+    id: 'permissions-undeclared',
+    title: 'No permissions declared',
+    severity: 'medium',
+    fix: 'Add `permissions: {}` (or `contents: read`) at the top of the workflow and grant what each job needs at the job level.',
+    equivalents: { zizmor: 'excessive-permissions' },
+  },
+  {
+    id: 'permissions-write-all',
+    title: 'permissions: write-all',
+    severity: 'high',
+    fix: 'List the scopes the job needs, each at the least level (read where possible).',
+    equivalents: { zizmor: 'excessive-permissions' },
+  },
+  {
+    id: 'permissions-broad-write',
+    title: 'Write permissions granted to every job of the workflow',
+    severity: 'medium',
+    fix: 'Move write scopes from the workflow level to the jobs that need them.',
+    equivalents: { zizmor: 'excessive-permissions' },
+  },
+  {
+    id: 'secrets-inherit',
+    title: 'Reusable workflow receives every secret',
+    severity: 'medium',
+    fix: 'Pass only the secrets the called workflow needs, by name, under `secrets:`.',
+    equivalents: { zizmor: 'secrets-inherit' },
+  },
+  {
+    id: 'secrets-tojson',
+    title: 'All secrets serialized with toJSON(secrets)',
+    severity: 'medium',
+    fix: 'Reference each secret by name (secrets.NAME) so that only the ones needed are exposed.',
+    equivalents: { zizmor: 'overprovisioned-secrets' },
+  },
+  {
+    id: 'container-credentials',
+    title: 'Container registry password written in the workflow',
+    severity: 'high',
+    fix: 'Store the password as a secret and reference it with ${{ secrets.NAME }}.',
+    equivalents: { zizmor: 'hardcoded-container-credentials', actionlint: 'credentials' },
+  },
+  {
+    id: 'checkout-persist-credentials',
+    title: 'actions/checkout keeps the token in .git/config',
+    severity: 'medium',
+    fix: 'Set `persist-credentials: false` on actions/checkout unless a later step pushes with git.',
+    equivalents: { zizmor: 'artipacked' },
+  },
+  {
+    id: 'unpinned-uses',
+    title: 'Action not pinned as the policy requires',
+    severity: 'high',
+    fix: 'Pin the action to a full 40-character commit SHA and keep the tag in a comment: uses: owner/repo@<sha> # v1.2.3',
+    equivalents: { zizmor: 'unpinned-uses' },
+  },
+  {
+    id: 'version-comment-mismatch',
+    title: 'Version comment does not match the reference',
+    severity: 'low',
+    fix: 'Make the comment name the tag the SHA was taken from (for example # v4.2.1), or update the reference.',
+    equivalents: { zizmor: 'ref-version-mismatch' },
+  },
+  {
+    id: 'unpinned-image',
+    title: 'Container image not pinned by digest',
+    severity: 'medium',
+    fix: 'Reference the image by digest: image: name:tag@sha256:<digest>.',
+    equivalents: { zizmor: 'unpinned-images' },
+  },
+  {
+    id: 'forbidden-uses',
+    title: 'Action from an owner outside the allow list',
+    severity: 'high',
+    fix: 'Use an allowed action, or add the owner to the allow list of the gates policy after review.',
+    equivalents: { zizmor: 'forbidden-uses' },
+  },
+  {
+    id: 'curl-pipe-shell',
+    title: 'Script downloaded and executed without verification',
+    severity: 'medium',
+    fix: 'Download to a file, verify its checksum or signature, then run it; or use a pinned action or package.',
+    equivalents: {},
+  },
+  {
+    id: 'unpinned-tool-install',
+    title: 'Tool installed without a pinned version',
+    severity: 'low',
+    fix: 'Pin the version (pkg@1.2.3, pkg==1.2.3, -v 1.2.3) so that a new release cannot change the build.',
+    equivalents: {},
+  },
+  {
+    id: 'deprecated-command',
+    title: 'Deprecated or insecure workflow command',
+    severity: 'medium',
+    fix: 'Write to the $GITHUB_OUTPUT, $GITHUB_STATE, $GITHUB_ENV or $GITHUB_PATH files instead of echo ::command::, and remove ACTIONS_ALLOW_UNSECURE_COMMANDS.',
+    equivalents: { zizmor: 'insecure-commands', actionlint: 'deprecated-commands' },
+  },
+  {
+    id: 'cache-in-release',
+    title: 'Cache restored in a release workflow',
+    severity: 'medium',
+    fix: 'Do not restore caches in workflows that build release artifacts; a poisoned cache entry from another branch ends up in the release.',
+    equivalents: { zizmor: 'cache-poisoning' },
+  },
+  {
+    id: 'self-hosted-fork',
+    title: 'Self-hosted runner reachable from fork pull requests',
+    severity: 'high',
+    fix: 'Run pull request jobs on GitHub-hosted runners, or use ephemeral, isolated self-hosted runners with fork approval required.',
+    equivalents: { zizmor: 'self-hosted-runner', actionlint: 'runner-label' },
+  },
+  {
+    id: 'dependabot-execution',
+    title: 'Dependabot allowed to run external code',
+    severity: 'high',
+    fix: 'Remove `insecure-external-code-execution: allow`.',
+    equivalents: { zizmor: 'dependabot-execution' },
+  },
+  {
+    id: 'invalid-workflow',
+    title: 'Workflow is not valid',
+    severity: 'high',
+    fix: 'Fix the key or value named in the message; GitHub does not run a workflow that fails validation.',
+    equivalents: { actionlint: 'syntax-check' },
+  },
+  {
+    id: 'malformed-expression',
+    title: 'Expression does not parse',
+    severity: 'high',
+    fix: 'Fix the expression syntax; GitHub rejects the workflow when an expression is malformed.',
+    equivalents: { actionlint: 'expression' },
+  },
+  {
+    id: 'yaml-syntax',
+    title: 'File is not valid YAML or not readable',
+    severity: 'high',
+    fix: 'Fix the YAML syntax at the position named, or remove the file if it is not a workflow.',
+    equivalents: { actionlint: 'syntax-check' },
+  },
+  {
+    id: 'yaml-anchors',
+    title: 'YAML anchors and aliases',
+    severity: 'info',
+    fix: 'Write the repeated configuration out, or make sure reviewers expand the aliases; values reached through an alias are audited at the alias.',
+    equivalents: {},
+  },
+  {
+    id: 'waiver-expired',
+    title: 'Waiver past its expiry',
+    severity: 'medium',
+    fix: 'Fix the finding the waiver covered, or renew the waiver with a new expiry and reason.',
+    equivalents: {},
+  },
+  {
+    id: 'ignore-without-reason',
+    title: 'Inline ignore without a reason',
+    severity: 'low',
+    fix: 'Write the reason after the rule list: # bellwether: ignore[rule-id] why this is safe',
+    equivalents: {},
+  },
+];
+
+/** Rules by id. */
+export const RULES: ReadonlyMap<string, Rule> = new Map(list.map((r) => [r.id, r]));
+
+/** The rule with this id; throws for ids that are not in the catalog (a bug). */
+export function rule(id: string): Rule {
+  const r = RULES.get(id);
+  if (!r) throw new Error(`unknown rule id ${id}`);
+  return r;
+}

@@ -1,0 +1,112 @@
+/**
+ * Release manifests: the desired state of one service in one environment and
+ * region, kept in git (`deploy/<service>/<environment>/<region>.yaml`).
+ * Promotion, traffic shifts and rollbacks are edits of these files, made
+ * compare-and-swap so that two runs at once never both apply.
+ */
+import { isMap, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { isConflict } from '../github/errors.js';
+import { parsePolicyText } from '../policy/load.js';
+import type { ContentStore } from './content-store.js';
+
+const version = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\w][\w.+\-/:@]*$/, 'expected a version such as 1.42.0 or a commit SHA');
+
+export const releaseManifestSchema = z
+  .strictObject({
+    service: z.string().min(1),
+    environment: z.string().min(1),
+    region: z.string().min(1).optional(),
+    stable: z.strictObject({ version }),
+    canary: z
+      .strictObject({
+        version: version.nullable().default(null),
+        weight: z.number().min(0).max(100).default(0),
+      })
+      .default({ version: null, weight: 0 }),
+  })
+  .superRefine((m, ctx) => {
+    if (m.canary.weight > 0 && m.canary.version === null) {
+      ctx.addIssue({ code: 'custom', path: ['canary', 'version'], message: 'a canary with traffic needs a version' });
+    }
+    if (m.canary.version !== null && m.canary.version === m.stable.version) {
+      ctx.addIssue({ code: 'custom', path: ['canary', 'version'], message: `the canary is the stable version ${m.stable.version}` });
+    }
+  });
+
+export type ReleaseManifest = z.output<typeof releaseManifestSchema>;
+
+/** Where a service's manifest lives under the manifests folder. */
+export function manifestPath(root: string, service: string, environment: string, region?: string): string {
+  return `${root.replace(/\/+$/, '')}/${service}/${environment}/${region || 'default'}.yaml`;
+}
+
+/** Parses a manifest; errors name the file, line and field. */
+export function parseManifest(text: string, file: string): ReleaseManifest {
+  return parsePolicyText(text, file, releaseManifestSchema);
+}
+
+/**
+ * Writes the changed fields into the manifest's text, keeping its comments
+ * and layout, so that a promotion commit's diff is the change and nothing else.
+ */
+export function renderManifest(text: string, next: ReleaseManifest): string {
+  const doc = parseDocument(text);
+  if (!isMap(doc.contents)) return renderFresh(next);
+  doc.setIn(['stable', 'version'], next.stable.version);
+  doc.setIn(['canary', 'version'], next.canary.version);
+  doc.setIn(['canary', 'weight'], next.canary.weight);
+  return doc.toString();
+}
+
+function renderFresh(m: ReleaseManifest): string {
+  const lines = [`service: ${m.service}`, `environment: ${m.environment}`];
+  if (m.region) lines.push(`region: ${m.region}`);
+  lines.push('stable:', `  version: ${m.stable.version}`, 'canary:', `  version: ${m.canary.version ?? 'null'}`, `  weight: ${m.canary.weight}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The outcome of an update: what the manifest says now, and whether this run wrote it. */
+export interface ManifestUpdate {
+  readonly manifest: ReleaseManifest;
+  readonly changed: boolean;
+  readonly commitSha?: string;
+  /** How many times a concurrent writer made this run read again. */
+  readonly conflicts: number;
+}
+
+/**
+ * Applies `change` to the manifest at `path` compare-and-swap. On a lost
+ * race it reads again and recomputes; a change that is already in place is
+ * not written again, so re-running after a crash converges.
+ */
+export async function updateManifest(
+  store: ContentStore,
+  path: string,
+  change: (current: ReleaseManifest) => ReleaseManifest,
+  message: string,
+  maxAttempts = 5,
+): Promise<ManifestUpdate> {
+  let conflicts = 0;
+  for (;;) {
+    const stored = await store.read(path);
+    if (!stored) throw new Error(`no release manifest at ${path} on ${store.branch}`);
+    const current = parseManifest(stored.text, path);
+    const next = releaseManifestSchema.parse(change(current));
+    if (sameState(current, next)) return { manifest: current, changed: false, conflicts };
+    try {
+      const written = await store.write(path, renderManifest(stored.text, next), stored.sha, message);
+      return { manifest: next, changed: true, commitSha: written.commitSha, conflicts };
+    } catch (err) {
+      if (!isConflict(err) || ++conflicts >= maxAttempts) throw err;
+    }
+  }
+}
+
+function sameState(a: ReleaseManifest, b: ReleaseManifest): boolean {
+  return a.stable.version === b.stable.version && a.canary.version === b.canary.version && a.canary.weight === b.canary.weight;
+}

@@ -1,0 +1,249 @@
+/**
+ * The `canary` policy: which services it covers, the stages each tier walks
+ * through, how each stage is judged, and who approves.
+ */
+import { z } from 'zod';
+import { didYouMean } from '../did-you-mean.js';
+import { count, duration, githubTeam, githubUser, percent, policyVersion, text } from '../fields.js';
+import { listChoices } from '../wording.js';
+
+/** Service tiers, from the most careful to the least. */
+export const TIERS = ['critical', 'standard', 'non-critical', 'infrastructure'] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** Soak per stage when a stage does not give its own. */
+const DEFAULT_SOAK: Record<Tier, string> = {
+  critical: '30m',
+  standard: '15m',
+  'non-critical': '15m',
+  infrastructure: '15m',
+};
+
+const DEFAULT_WEIGHTS = [1, 5, 25, 100] as const;
+
+function stageFields<S extends z.ZodType>(soak: S) {
+  return z.strictObject({
+    /** Percent of traffic the canary takes in this stage. */
+    weight: percent(),
+    /** How long the stage runs, judged every analysis interval, before it may promote. */
+    soakTime: soak,
+    /** `required`: a person approves before the canary enters this stage. */
+    approval: z.enum(['none', 'required']).default('none'),
+  });
+}
+
+type StageInput = { weight: number };
+
+/** Weights rise strictly from above 0 and end at 100. */
+function checkStages(stages: readonly StageInput[], ctx: z.RefinementCtx): void {
+  // Out-of-range weights already have their own problem; comparing them too
+  // would report one mistake twice.
+  const inRange = (w: number) => w >= 0 && w <= 100;
+  stages.forEach((stage, i) => {
+    const previous = stages[i - 1];
+    if (!inRange(stage.weight)) return;
+    if (i === 0 && stage.weight === 0) {
+      ctx.addIssue({ code: 'custom', path: [i, 'weight'], message: 'expected a weight greater than 0: a stage at 0 sends the canary no traffic' });
+    }
+    if (previous && inRange(previous.weight) && stage.weight <= previous.weight) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [i, 'weight'],
+        message: `expected a weight greater than the previous stage's ${previous.weight}, got ${stage.weight}`,
+      });
+    }
+  });
+  const last = stages[stages.length - 1];
+  if (last && inRange(last.weight) && last.weight !== 100) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [stages.length - 1, 'weight'],
+      message: `expected the last stage to reach 100, got ${last.weight}`,
+    });
+  }
+}
+
+function tierSchema(tier: Tier) {
+  const soak = DEFAULT_SOAK[tier];
+  const defaults = DEFAULT_WEIGHTS.map((weight) =>
+    // Critical services wait for a person before taking all traffic.
+    tier === 'critical' && weight === 100 ? { weight, approval: 'required' as const } : { weight },
+  );
+  return z
+    .strictObject({
+      stages: z
+        .array(stageFields(duration().prefault(soak)))
+        .min(1)
+        .superRefine(checkStages)
+        .prefault(defaults),
+    })
+    .prefault({});
+}
+
+const metricSchema = z.strictObject({
+  /** Unique name, shown in every verdict. */
+  name: text(),
+  /** Query template for the metrics provider; `{{scope}}` and friends are filled per side. */
+  query: text(),
+  /** Which change is bad: `increase` (errors, latency), `decrease` (throughput) or `either`. */
+  direction: z.enum(['increase', 'decrease', 'either']).default('either'),
+  /** A failure of this metric fails the whole judgment, whatever the score. */
+  critical: z.boolean().default(false),
+  /** No data for this metric holds the canary instead of ignoring the metric. */
+  mustHaveData: z.boolean().default(false),
+  /** Group whose weight this metric shares; must be one of `groups`. */
+  group: text().optional(),
+  /** Tolerated effect, in percent (meanRatio: of the baseline mean; cles: points above 50). */
+  allowedIncrease: z.number().min(0).optional(),
+  allowedDecrease: z.number().min(0).optional(),
+  /** Effect beyond which the metric alone fails the judgment, in the same units. */
+  criticalIncrease: z.number().min(0).optional(),
+  criticalDecrease: z.number().min(0).optional(),
+  /** What to do with missing samples (NaN): drop them or count them as zero. */
+  nanStrategy: z.enum(['remove', 'replace']).default('remove'),
+  /** Keep outliers, or remove them (Tukey fences) before comparing. */
+  outliers: z.enum(['keep', 'remove']).default('keep'),
+  /** Judged and shown, but never counted. */
+  muted: z.boolean().default(false),
+  /** How the difference is measured: ratio of means, or common-language effect size. */
+  effectSize: z.enum(['meanRatio', 'cles']).default('meanRatio'),
+});
+
+const judgeSchema = z
+  .strictObject({
+    /** `bellwether` (Mann-Whitney with effect sizes) or `kayenta` (NetflixACAJudge-compatible scoring). */
+    profile: z.enum(['bellwether', 'kayenta']).default('bellwether'),
+    /** Score at or above which a judgment passes. */
+    passThreshold: percent().default(95),
+    /** Score at or above which (and below pass) a judgment is marginal. */
+    marginalThreshold: percent().default(75),
+    metrics: z.array(metricSchema).default([]),
+    /** Group name → weight in percent of the score; the weights add up to at most 100. */
+    groups: z.record(z.string(), percent()).default({}),
+  })
+  .superRefine((judge, ctx) => {
+    if (judge.marginalThreshold >= judge.passThreshold) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['marginalThreshold'],
+        message: `expected a number below passThreshold (${judge.passThreshold}), got ${judge.marginalThreshold}`,
+      });
+    }
+    const groupNames = Object.keys(judge.groups);
+    const total = Object.values(judge.groups).reduce((sum, w) => sum + w, 0);
+    if (total > 100) {
+      ctx.addIssue({ code: 'custom', path: ['groups'], message: `expected group weights adding up to at most 100, got ${total}` });
+    }
+    const seen = new Map<string, number>();
+    judge.metrics.forEach((metric, i) => {
+      const first = seen.get(metric.name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['metrics', i, 'name'],
+          message: `duplicate metric name ${JSON.stringify(metric.name)} (also metrics[${first}])`,
+        });
+      } else seen.set(metric.name, i);
+      if (metric.group !== undefined && !groupNames.includes(metric.group)) {
+        const known = groupNames.length > 0 ? `; groups are ${listChoices(groupNames)}` : '; no groups are defined';
+        const hint = didYouMean(metric.group, groupNames);
+        ctx.addIssue({
+          code: 'custom',
+          path: ['metrics', i, 'group'],
+          message: `unknown group ${JSON.stringify(metric.group)}${hint || known}`,
+        });
+      }
+      if (metric.group === undefined && groupNames.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['metrics', i, 'group'],
+          message: 'missing required field: when groups are given, every metric names its group',
+        });
+      }
+      for (const [allowed, critical] of [
+        ['allowedIncrease', 'criticalIncrease'],
+        ['allowedDecrease', 'criticalDecrease'],
+      ] as const) {
+        const a = metric[allowed];
+        const c = metric[critical];
+        if (a !== undefined && c !== undefined && c < a) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['metrics', i, critical],
+            message: `expected a number of at least ${allowed} (${a}), got ${c}`,
+          });
+        }
+      }
+    });
+  });
+
+const analysisSchema = z
+  .strictObject({
+    /** How often a stage is judged while it soaks. */
+    interval: duration({ min: '30s' }).prefault('5m'),
+    /** How much history each judgment reads, ending at the judgment (never before the stage began). */
+    lookback: duration({ min: '1m' }).prefault('15m'),
+    /** A marginal judgment holds the stage (judged again next interval) or fails it. */
+    marginal: z.enum(['hold', 'fail']).default('hold'),
+    /** Failed judgments tolerated in a stage; one more fails the canary. */
+    maxFailedIntervals: count(0).default(0),
+    judge: judgeSchema.prefault({}),
+  })
+  .prefault({});
+
+/** Stages given at the top level: soakTime falls back to the tier's default. */
+const topLevelStages = z
+  .array(stageFields(duration().optional()))
+  .min(1)
+  .superRefine(checkStages);
+
+/** The canary policy as written, with its defaults. */
+export const canaryPolicySchema = z
+  .strictObject({
+    kind: z.literal('canary'),
+    version: policyVersion(),
+    description: z.string().optional(),
+    /** Globs of service names this policy covers. */
+    services: z.array(text()).min(1).default(['*']),
+    /** The tier of the services covered; picks their stages. */
+    tier: z.enum(TIERS).default('standard'),
+    /** Shorthand for `tiers.<tier>.stages` of this policy's own tier. */
+    stages: topLevelStages.optional(),
+    tiers: z
+      .strictObject({
+        critical: tierSchema('critical'),
+        standard: tierSchema('standard'),
+        'non-critical': tierSchema('non-critical'),
+        infrastructure: tierSchema('infrastructure'),
+      })
+      .prefault({}),
+    analysis: analysisSchema,
+    approvers: z
+      .strictObject({
+        users: z.array(githubUser()).default([]),
+        teams: z.array(githubTeam()).default([]),
+        /** environment: GitHub environment reviewers; status: a required status check; dispatch: a manual workflow run. */
+        method: z.enum(['environment', 'status', 'dispatch']).default('status'),
+      })
+      .prefault({}),
+    /** Name of the metrics provider the queries run against. */
+    provider: text().default('prometheus'),
+  })
+  .transform(({ stages, ...policy }) => {
+    if (!stages) return policy;
+    const soak = duration().parse(DEFAULT_SOAK[policy.tier]);
+    const resolved = stages.map((s) => ({ ...s, soakTime: s.soakTime ?? soak }));
+    return { ...policy, tiers: { ...policy.tiers, [policy.tier]: { stages: resolved } } };
+  });
+
+/** A validated canary policy; durations are in milliseconds. */
+export type CanaryPolicy = z.output<typeof canaryPolicySchema>;
+/** One stage of a canary: traffic weight, soak and approval. */
+export type CanaryStage = CanaryPolicy['tiers'][Tier]['stages'][number];
+/** One metric the judge compares between canary and baseline. */
+export type CanaryMetric = CanaryPolicy['analysis']['judge']['metrics'][number];
+
+/** The stages a service of `tier` walks through under `policy`. */
+export function stagesFor(policy: CanaryPolicy, tier: Tier = policy.tier): readonly CanaryStage[] {
+  return policy.tiers[tier].stages;
+}

@@ -1,0 +1,49 @@
+/**
+ * The GitHub API mocked with nock, for code that runs in the test process.
+ * Real connections are refused (`disableNetConnect`); every intercepted request
+ * and every mocked reply is validated against GitHub's OpenAPI description.
+ *
+ *   const gh = mockGitHub();
+ *   gh.expect('GET /repos/{owner}/{repo}/git/ref/{ref}', { params: { ref: 'heads/main' }, reply: { status: 200, body } });
+ *   ... exercise the code ...
+ *   gh.done();   // in afterEach: every request valid, every expectation used
+ *   gh.close();
+ *
+ * Child processes cannot see nock: use `github-server.ts` for them.
+ */
+import nock from 'nock';
+import { GitHubExpectations } from './github-expectations.js';
+
+export { GitHubExpectations } from './github-expectations.js';
+export type { Expectation, RecordedRequest, Reply } from './github-expectations.js';
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const;
+
+/** Expectations answered through nock. */
+export class GitHubMock extends GitHubExpectations {
+  constructor(readonly baseUrl: string) {
+    super();
+  }
+
+  /** Removes the interceptors (call in afterEach, after `done()`). */
+  close(): void {
+    nock.cleanAll();
+  }
+}
+
+/** Starts intercepting `baseUrl` (GitHub's API unless told). */
+export function mockGitHub(baseUrl = 'https://api.github.com'): GitHubMock {
+  nock.disableNetConnect();
+  const gh = new GitHubMock(baseUrl);
+  const scope = nock(baseUrl).persist();
+  for (const method of METHODS) {
+    scope.intercept(() => true, method).reply(async (req: Request) => {
+      const text = method === 'GET' || method === 'HEAD' ? '' : await req.text();
+      const headers = Object.fromEntries(req.headers);
+      const answer = gh.handle(method, new URL(req.url), text, headers);
+      if (answer.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+      return [answer.status, answer.text, answer.headers];
+    });
+  }
+  return gh;
+}

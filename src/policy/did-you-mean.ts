@@ -37,8 +37,8 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate closest to `word`, when it is close enough to be a likely
- * typo; otherwise undefined. Case differences alone always match, so
- * `SoakTime` suggests `soakTime`.
+ * typo or a word cut short; otherwise undefined. Case differences alone
+ * always match, so `SoakTime` suggests `soakTime`.
  */
 export function closestMatch(word: string, candidates: readonly string[]): string | undefined {
   const lower = word.toLowerCase();
@@ -56,7 +56,9 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
       bestDistance = d;
     }
   }
-  return best;
+  if (best !== undefined || word.length < 3) return best;
+  // A key cut short (`bake` for `bakeTime`) is far by edits but plain to a reader.
+  return candidates.find((c) => c.toLowerCase().startsWith(lower));
 }
 
 /** `; did you mean "x"?` or the empty string when nothing is close. */

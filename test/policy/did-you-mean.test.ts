@@ -28,7 +28,9 @@ describe('closestMatch', () => {
     ['aproval', 'approval'],
     ['w', undefined], // one letter is too little to guess from
     ['colour', undefined],
-    ['soak', undefined], // four letters missing out of eight is not a typo
+    ['soak', 'soakTime'], // cut short
+    ['so', undefined], // too short to be cut short
+    ['approvals', 'approval'],
   ])('%j suggests %j', (word, expected) => {
     expect(closestMatch(word, keys)).toBe(expected);
   });

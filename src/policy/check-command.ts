@@ -1,0 +1,125 @@
+/**
+ * `bellwether policy check [PATHS]`: validate policy files and report every
+ * problem of every file.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ExitCode } from '../cli/output.js';
+import type { CommandOutput } from '../cli/output.js';
+import { ConfigurationError } from '../runtime/errors.js';
+import { checkPolicyText, policyKinds } from './kinds.js';
+import type { PolicyKindRegistry } from './kinds.js';
+import { readPolicyText } from './load.js';
+import { PolicyProblem, problemsOf } from './problems.js';
+import { plural } from './wording.js';
+
+/** Options of `bellwether policy check`. */
+export interface PolicyCheckArgs {
+  /** Files and directories; a directory means its *.yml and *.yaml, recursively. Default: `policies`. */
+  readonly paths: readonly string[];
+  readonly format: 'text' | 'json';
+  /** Kinds to accept; the built-in ones unless a caller adds its own. */
+  readonly kinds?: PolicyKindRegistry;
+}
+
+/** One file's result, as `--format json` prints it. */
+export interface PolicyFileReport {
+  readonly file: string;
+  readonly kind: string | null;
+  readonly valid: boolean;
+  readonly problems: readonly {
+    readonly line: number | null;
+    readonly column: number | null;
+    readonly field: string | null;
+    readonly message: string;
+  }[];
+}
+
+const POLICY_FILE = /\.ya?ml$/i;
+
+/** Validate every policy file under `paths`; exit 0 when all are valid, 2 otherwise. */
+export async function policyCheckCommand(args: PolicyCheckArgs): Promise<CommandOutput> {
+  const paths = args.paths.length > 0 ? args.paths : ['policies'];
+  const checked: Checked[] = [];
+  for (const path of paths) {
+    const found = await policyFiles(path);
+    if (found instanceof PolicyProblem) {
+      checked.push({ file: path, kind: null, problems: [found] });
+      continue;
+    }
+    for (const file of found) checked.push(await checkFile(file, args.kinds ?? policyKinds));
+  }
+  const valid = checked.every((c) => c.problems.length === 0);
+  const stdout =
+    args.format === 'json'
+      ? `${JSON.stringify({ valid, files: checked.map(toReport) }, null, 2)}\n`
+      : renderText(checked);
+  return { exitCode: valid ? ExitCode.ok : ExitCode.usage, stdout };
+}
+
+/** The policy files a path names, sorted; a problem when there are none. */
+async function policyFiles(path: string): Promise<string[] | PolicyProblem> {
+  try {
+    const info = await stat(path);
+    if (!info.isDirectory()) return [path];
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new PolicyProblem('no such file or directory', { file: path });
+    throw err;
+  }
+  const entries = await readdir(path, { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((e) => e.isFile() && POLICY_FILE.test(e.name))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+  if (files.length === 0) return new PolicyProblem('no policy files (*.yml, *.yaml) in this directory', { file: path });
+  return files;
+}
+
+interface Checked {
+  readonly file: string;
+  readonly kind: string | null;
+  readonly problems: readonly PolicyProblem[];
+}
+
+async function checkFile(file: string, kinds: PolicyKindRegistry): Promise<Checked> {
+  let text: string;
+  try {
+    text = await readPolicyText(file);
+  } catch (err) {
+    if (err instanceof ConfigurationError) return { file, kind: null, problems: problemsOf(err) };
+    throw err;
+  }
+  const check = checkPolicyText(text, file, kinds);
+  return { file, kind: check.kind ?? null, problems: check.problems };
+}
+
+function toReport({ file, kind, problems }: Checked): PolicyFileReport {
+  return {
+    file,
+    kind,
+    valid: problems.length === 0,
+    problems: problems.map((p) => ({
+      line: p.location.line ?? null,
+      column: p.column ?? null,
+      field: p.location.field ?? null,
+      message: p.detail,
+    })),
+  };
+}
+
+/** One line per valid file, one line per problem (its full message), then a total. */
+function renderText(checked: readonly Checked[]): string {
+  const lines: string[] = [];
+  for (const c of checked) {
+    if (c.problems.length === 0) lines.push(`ok ${c.file} (${c.kind ?? 'unknown kind'})`);
+    for (const p of c.problems) lines.push(p.message);
+  }
+  const problemCount = checked.reduce((n, c) => n + c.problems.length, 0);
+  const invalid = checked.filter((c) => c.problems.length > 0).length;
+  lines.push(
+    invalid === 0
+      ? `${plural(checked.length, 'policy file')} checked, all valid`
+      : `${plural(checked.length, 'policy file')} checked: ${invalid} invalid, ${plural(problemCount, 'problem')}`,
+  );
+  return `${lines.join('\n')}\n`;
+}

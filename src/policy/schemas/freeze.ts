@@ -1,0 +1,108 @@
+/**
+ * The `freeze` policy: which SLOs guard deployments, what each level of
+ * error budget spent does, the burn-rate alerts, and the way around a freeze.
+ */
+import { z } from 'zod';
+import { duration, githubTeam, githubUser, label, percent, policyVersion, text } from '../fields.js';
+import { describeValue } from '../wording.js';
+
+/** What a level of budget spent does, from mildest to strongest. */
+export const BUDGET_ACTIONS = ['notify', 'consider-freeze', 'all-hands', 'freeze'] as const;
+export type BudgetAction = (typeof BUDGET_ACTIONS)[number];
+
+const budgetTierSchema = z.strictObject({
+  /** Percent of the error budget spent at which this tier applies. */
+  threshold: percent(),
+  action: z.enum(BUDGET_ACTIONS),
+});
+
+const burnRateSchema = z.strictObject({
+  /** The long window catches a sustained burn... */
+  longWindow: duration({ min: '1m' }),
+  /** ...and the short one confirms it is still burning, so alerts stop soon after it ends. */
+  shortWindow: duration({ min: '1m' }),
+  /** Multiple of the rate that would spend exactly the budget over the SLO period. */
+  burnRate: z
+    .number({ error: (iss) => `expected a number greater than 0, got ${describeValue(iss.input)}` })
+    .gt(0, { error: (iss) => `expected a number greater than 0, got ${describeValue(iss.input)}` }),
+  /** `page` wakes someone; `ticket` waits for working hours. */
+  severity: z.enum(['page', 'ticket']).default('page'),
+});
+
+/** Google SRE Workbook, chapter 5: multiwindow, multi-burn-rate alerts. */
+const GOOGLE_BURN_RATES = [
+  { longWindow: '1h', shortWindow: '5m', burnRate: 14.4, severity: 'page' },
+  { longWindow: '6h', shortWindow: '30m', burnRate: 6, severity: 'page' },
+  { longWindow: '1d', shortWindow: '2h', burnRate: 3, severity: 'ticket' },
+  { longWindow: '3d', shortWindow: '6h', burnRate: 1, severity: 'ticket' },
+] as const;
+
+/** The freeze policy as written, with its defaults. */
+export const freezePolicySchema = z.strictObject({
+  kind: z.literal('freeze'),
+  version: policyVersion(),
+  description: z.string().optional(),
+  /** Paths of OpenSLO files (relative to the repository root) whose budgets gate deployments. */
+  slos: z.array(text()).default([]),
+  /** Error budget policy: thresholds strictly increasing. */
+  budgetPolicy: z
+    .array(budgetTierSchema)
+    .min(1)
+    .superRefine((tiers, ctx) => {
+      tiers.forEach((tier, i) => {
+        const previous = tiers[i - 1];
+        if (previous && tier.threshold <= previous.threshold) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'threshold'],
+            message: `expected a threshold greater than the previous tier's ${previous.threshold}, got ${tier.threshold}`,
+          });
+        }
+      });
+    })
+    .default([
+      { threshold: 25, action: 'notify' },
+      { threshold: 50, action: 'consider-freeze' },
+      { threshold: 75, action: 'all-hands' },
+      { threshold: 100, action: 'freeze' },
+    ]),
+  burnRateAlerts: z
+    .array(burnRateSchema)
+    .min(1)
+    .superRefine((alerts, ctx) => {
+      alerts.forEach((alert, i) => {
+        if (alert.shortWindow >= alert.longWindow) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'shortWindow'],
+            message: 'expected a short window shorter than the long window',
+          });
+        }
+      });
+    })
+    .prefault([...GOOGLE_BURN_RATES]),
+  /** Pull requests with one of these labels deploy even during a freeze. */
+  exemptions: z.strictObject({ labels: z.array(label()).default(['security-fix', 'p0-fix']) }).prefault({}),
+  breakGlass: z
+    .strictObject({
+      /** Who may deploy through a freeze. Nobody when both lists are empty. */
+      users: z.array(githubUser()).default([]),
+      teams: z.array(githubTeam()).default([]),
+      /** A break-glass deployment must say why. */
+      requireReason: z.boolean().default(true),
+      audit: z
+        .strictObject({
+          /** Label put on the pull request or issue of every break-glass deployment. */
+          label: label().default('bellwether:break-glass'),
+          /** Open an issue recording who broke the glass, when and why. */
+          issue: z.boolean().default(true),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+});
+
+/** A validated freeze policy; durations are in milliseconds. */
+export type FreezePolicy = z.output<typeof freezePolicySchema>;
+/** One multiwindow burn-rate alert. */
+export type BurnRateAlert = FreezePolicy['burnRateAlerts'][number];

@@ -1,0 +1,106 @@
+/**
+ * The `waves` policy: regions grouped into ordered waves, bake times, the
+ * hours a wave may start, and what a failure in a later wave does.
+ */
+import { z } from 'zod';
+import { didYouMean } from '../did-you-mean.js';
+import { calendarDate, count, duration, hoursRange, policyVersion, text, timeOfDay, timeZone } from '../fields.js';
+
+/** Days of the week as policies write them. */
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+const waveSchema = z.strictObject({
+  /** Unique name shown in plans and summaries, such as `pilot`. */
+  name: text(),
+  /** Regions deployed in this wave; each region belongs to one wave. */
+  regions: z.array(text()).min(1),
+  /** Regions of this wave deployed at once; all of them when left out. */
+  maxParallel: count(1).optional(),
+  /** How long the wave runs at full traffic, watched, before the next wave starts. */
+  bakeTime: duration().prefault('1h'),
+});
+
+const windowSchema = z.strictObject({
+  days: z.array(z.enum(WEEKDAYS)).min(1),
+  /** Start and end, in the policy's time zone; parsed to minutes after midnight. */
+  hours: hoursRange().prefault('00:00-24:00'),
+});
+
+const blockedSchema = z
+  .strictObject({
+    from: calendarDate(),
+    /** Last blocked day, included; the same as `from` when left out. */
+    to: calendarDate().optional(),
+    reason: z.string().optional(),
+  })
+  .superRefine((range, ctx) => {
+    if (range.to !== undefined && range.to < range.from) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `expected a date on or after from (${range.from}), got "${range.to}"` });
+    }
+  })
+  .transform((range) => ({ ...range, to: range.to ?? range.from }));
+
+/** The waves policy as written, with its defaults. */
+export const wavesPolicySchema = z
+  .strictObject({
+    kind: z.literal('waves'),
+    version: policyVersion(),
+    description: z.string().optional(),
+    waves: z.array(waveSchema).min(1),
+    /** `first-wave-only`: only the first wave runs canary stages; later waves rely on bake. */
+    canary: z.enum(['all', 'first-wave-only']).default('first-wave-only'),
+    /** Time zone of windows and blocked dates. */
+    timeZone: timeZone().default('UTC'),
+    /** When a wave may start. Default: Monday to Friday, 09:00 to 17:00. */
+    windows: z.array(windowSchema).min(1).prefault([{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: '09:00-17:00' }]),
+    /** Days on which no wave starts (holidays, company-wide freezes). */
+    blockedDates: z.array(blockedSchema).default([]),
+    /** Region → earliest local time a wave may start there. */
+    earliestStart: z
+      .record(z.string(), z.strictObject({ time: timeOfDay(), timeZone: timeZone().optional() }))
+      .default({}),
+    /** A failure in a later wave holds the waves already done, or rolls them back too. */
+    onLaterWaveFailure: z.enum(['hold', 'rollback']).default('hold'),
+    /** GitHub environment name of a region's deployment. */
+    environment: text()
+      .refine((v) => v.includes('{region}'), {
+        error: (iss) => `expected a pattern containing "{region}", such as "production/{region}", got ${JSON.stringify(iss.input)}`,
+      })
+      .default('production/{region}'),
+  })
+  .superRefine((policy, ctx) => {
+    const waveOf = new Map<string, string>();
+    const names = new Set<string>();
+    policy.waves.forEach((wave, i) => {
+      if (names.has(wave.name)) {
+        ctx.addIssue({ code: 'custom', path: ['waves', i, 'name'], message: `duplicate wave name ${JSON.stringify(wave.name)}` });
+      }
+      names.add(wave.name);
+      wave.regions.forEach((region, j) => {
+        const earlier = waveOf.get(region);
+        if (earlier !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['waves', i, 'regions', j],
+            message: `region ${JSON.stringify(region)} is already in wave ${JSON.stringify(earlier)}; a region belongs to one wave`,
+          });
+        } else waveOf.set(region, wave.name);
+      });
+    });
+    const regions = [...waveOf.keys()];
+    for (const region of Object.keys(policy.earliestStart)) {
+      if (!waveOf.has(region)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['earliestStart', region],
+          message: `unknown region ${JSON.stringify(region)}: it is in no wave${didYouMean(region, regions)}`,
+        });
+      }
+    }
+  });
+
+/** A validated waves policy; durations are in milliseconds, hours in minutes after midnight. */
+export type WavesPolicy = z.output<typeof wavesPolicySchema>;
+/** One wave of regions. */
+export type Wave = WavesPolicy['waves'][number];

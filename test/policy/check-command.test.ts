@@ -1,0 +1,92 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { policyCheckCommand } from '../../src/policy/check-command.js';
+import type { PolicyFileReport } from '../../src/policy/check-command.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bellwether-check-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function write(relative: string, text: string): Promise<string> {
+  const path = join(dir, relative);
+  await mkdir(join(path, '..'), { recursive: true });
+  await writeFile(path, text);
+  return path;
+}
+
+describe('policyCheckCommand', () => {
+  it('passes valid files with exit 0', async () => {
+    const a = await write('canary.yml', 'kind: canary\n');
+    const b = await write('nested/deeper/rollback.yaml', 'kind: rollback\n');
+    await write('notes.txt', 'not a policy');
+    const out = await policyCheckCommand({ paths: [dir], format: 'text' });
+    expect(out.exitCode).toBe(0);
+    expect(out.stdout).toBe(`ok ${a} (canary)\nok ${b} (rollback)\n2 policy files checked, all valid\n`);
+  });
+
+  it('reports every problem of every file with exit 2', async () => {
+    const good = await write('a-good.yml', 'kind: postmortem\n');
+    const bad = await write('b-bad.yml', 'kind: canary\nstages:\n  - weight: "50%"\nprovidr: x\n');
+    const broken = await write('c-broken.yml', 'kind: freeze\nslos: [a\n');
+    const unknown = await write('d-unknown.yml', 'kind: gaets\n');
+    const out = await policyCheckCommand({ paths: [dir], format: 'text' });
+    expect(out.exitCode).toBe(2);
+    const lines = out.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`ok ${good} (postmortem)`);
+    expect(lines[1]).toBe(`${bad}:3: stages[0].weight: expected a number from 0 to 100, got "50%"`);
+    expect(lines[2]).toBe(`${bad}:4: providr: unknown key "providr"; did you mean "provider"?`);
+    expect(lines[3]).toMatch(new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:1: YAML syntax error: `));
+    expect(lines[4]).toBe(
+      `${unknown}:1: kind: unknown kind "gaets"; expected one of "canary", "waves", "freeze", "rollback" or "postmortem"`,
+    );
+    expect(lines[lines.length - 1]).toBe(`4 policy files checked: 3 invalid, ${lines.length - 2} problems`);
+  });
+
+  it('gives per-file JSON with line, column, field and message', async () => {
+    const bad = await write('bad.yml', 'kind: canary\nstages:\n  - weight: "50%"\n');
+    const good = await write('good.yml', 'kind: freeze\n');
+    const out = await policyCheckCommand({ paths: [bad, good], format: 'json' });
+    expect(out.exitCode).toBe(2);
+    const parsed = JSON.parse(out.stdout) as { valid: boolean; files: PolicyFileReport[] };
+    expect(parsed).toEqual({
+      valid: false,
+      files: [
+        {
+          file: bad,
+          kind: 'canary',
+          valid: false,
+          problems: [{ line: 3, column: 13, field: 'stages[0].weight', message: 'expected a number from 0 to 100, got "50%"' }],
+        },
+        { file: good, kind: 'freeze', valid: true, problems: [] },
+      ],
+    });
+  });
+
+  it('reports missing paths, empty directories and unreadable files', async () => {
+    const missing = join(dir, 'nope');
+    const empty = join(dir, 'empty');
+    await mkdir(empty);
+    const latin1 = await write('latin1.yml', '');
+    await writeFile(latin1, Buffer.from([0x6b, 0x69, 0x6e, 0x64, 0x3a, 0x20, 0xe9]));
+    const out = await policyCheckCommand({ paths: [missing, empty, latin1], format: 'json' });
+    expect(out.exitCode).toBe(2);
+    const parsed = JSON.parse(out.stdout) as { files: PolicyFileReport[] };
+    expect(parsed.files.map((f) => [f.file, f.problems.map((p) => p.message)])).toEqual([
+      [missing, ['no such file or directory']],
+      [empty, ['no policy files (*.yml, *.yaml) in this directory']],
+      [latin1, ['is not UTF-8 text; a policy file must be YAML saved as UTF-8']],
+    ]);
+  });
+
+  it('checks the policies directory when no path is given', async () => {
+    const out = await policyCheckCommand({ paths: [], format: 'json' });
+    const parsed = JSON.parse(out.stdout) as { valid: boolean; files: PolicyFileReport[] };
+    expect(parsed.files.map((f) => f.file)).toContain(join('policies', 'canary.yml'));
+  });
+});

@@ -1,0 +1,48 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { policyCheckCommand } from '../../src/policy/check-command.js';
+import { loadAnyPolicyFile, parseAnyPolicy, policyKinds } from '../../src/policy/kinds.js';
+
+const POLICIES = 'policies';
+
+describe('shipped policies', () => {
+  it('are all valid', async () => {
+    const out = await policyCheckCommand({ paths: [POLICIES], format: 'json' });
+    const parsed = JSON.parse(out.stdout) as { valid: boolean; files: { file: string; problems: unknown[] }[] };
+    expect(parsed.files.filter((f) => f.problems.length > 0)).toEqual([]);
+    expect(out.exitCode).toBe(0);
+    expect(parsed.files.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('include one documented default policy per kind', async () => {
+    const names = await readdir(POLICIES);
+    for (const kind of Object.keys(policyKinds)) expect(names).toContain(`${kind}.yml`);
+  });
+
+  // The shipped files write the defaults out with comments; they must say
+  // what the schemas actually do.
+  it.each(['canary', 'freeze', 'rollback', 'postmortem'])('%s.yml states the schema defaults', async (kind) => {
+    const shipped = await loadAnyPolicyFile(join(POLICIES, `${kind}.yml`));
+    expect(shipped).toEqual(parseAnyPolicy(`kind: ${kind}`, 'defaults.yml'));
+  });
+
+  it('waves.yml states the schema defaults beside its example waves', async () => {
+    const shipped = await loadAnyPolicyFile(join(POLICIES, 'waves.yml'));
+    if (shipped.kind !== 'waves') throw new Error('expected a waves policy');
+    const defaults = parseAnyPolicy('kind: waves\nwaves: [{name: a, regions: [r]}]', 'defaults.yml');
+    expect({ ...shipped, waves: [] }).toEqual({ ...defaults, waves: [] });
+    expect(shipped.waves.map((w) => w.bakeTime)).toEqual([3_600_000, 3_600_000, 3_600_000]);
+  });
+
+  it('has a critical-tier example that asks for approval before 100', async () => {
+    const example = await loadAnyPolicyFile(join(POLICIES, 'examples', 'critical-checkout.yml'));
+    if (example.kind !== 'canary') throw new Error('expected a canary policy');
+    expect(example.tier).toBe('critical');
+    const stages = example.tiers.critical.stages;
+    expect(stages.map((s) => s.weight)).toEqual([1, 5, 25, 50, 100]);
+    expect(stages[stages.length - 1]?.approval).toBe('required');
+    expect(stages[0]?.soakTime).toBe(30 * 60_000);
+    expect(example.analysis.judge.metrics.map((m) => m.group)).toEqual(['errors', 'latency', 'saturation']);
+  });
+});

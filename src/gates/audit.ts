@@ -2,7 +2,7 @@
  * The workflow audit of one file: parse, detect the kind, run every audit,
  * attach the rule texts and fingerprints. Pure: text in, findings out.
  */
-import { fingerprintAll, compareFindings, type Finding, type RawFinding } from './finding.js';
+import { compareFindings, type Finding, type RawFinding } from './finding.js';
 import { auditExpressions } from './audits/expressions.js';
 import { auditPermissions } from './audits/permissions.js';
 import { auditPinning } from './audits/pinning.js';
@@ -10,7 +10,7 @@ import { auditScripts } from './audits/scripts.js';
 import { auditTriggers } from './audits/triggers.js';
 import { auditValidity } from './audits/validity.js';
 import { DEFAULT_AUDIT_OPTIONS, detectKind, readJobs, readTriggers, toRaw, type AuditContext, type AuditOptions, type FileKind } from './model.js';
-import { rule } from './rules.js';
+import { completeFindings } from './rules.js';
 import { DEFAULT_MAX_BYTES, loadSource, type SourceFile } from './source.js';
 
 /** `# bellwether: ignore[rule-a, rule-b] reason` found in a file. */
@@ -47,13 +47,7 @@ export function readInlineIgnores(text: string): InlineIgnore[] {
 }
 
 function finish(file: string, raws: RawFinding[]): Finding[] {
-  const fps = fingerprintAll(file, raws);
-  return raws
-    .map((r, i) => {
-      const def = rule(r.ruleId);
-      return { ...r, file, fix: def.fix, equivalents: def.equivalents, fingerprint: fps[i] as string };
-    })
-    .sort(compareFindings);
+  return completeFindings(file, raws).sort(compareFindings);
 }
 
 /** Options for one audit run. */

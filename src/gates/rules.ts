@@ -2,7 +2,7 @@
  * The catalog of workflow audit rules: what each one means, how to fix what it
  * finds, and what zizmor and actionlint call the same check.
  */
-import type { Equivalents, Severity } from './finding.js';
+import { fingerprintAll, type Equivalents, type Finding, type RawFinding, type Severity } from './finding.js';
 
 /** A rule's fixed description. Severity of each finding is decided by the audit. */
 export interface Rule {
@@ -235,4 +235,13 @@ export function rule(id: string): Rule {
   const r = RULES.get(id);
   if (!r) throw new Error(`unknown rule id ${id}`);
   return r;
+}
+
+/** Findings of one file from raw findings: rule texts and fingerprints attached. */
+export function completeFindings(file: string, raws: readonly RawFinding[]): Finding[] {
+  const fps = fingerprintAll(file, raws);
+  return raws.map((r, i) => {
+    const def = rule(r.ruleId);
+    return { ...r, file, fix: def.fix, equivalents: def.equivalents, fingerprint: fps[i] as string };
+  });
 }

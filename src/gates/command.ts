@@ -1,0 +1,159 @@
+/**
+ * `bellwether gate workflows [PATHS] [--format text|json|sarif] [--policy F] [--baseline F]`:
+ * finds workflow, action and Dependabot files, audits them, applies the
+ * policy and renders the decision.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import packageJson from '../../package.json' with { type: 'json' };
+import { ExitCode, type CommandOutput, type OutputFormat } from '../cli/output.js';
+import { systemClock, type Clock } from '../runtime/clock.js';
+import { ConfigurationError, errorMessage, isConfigurationError } from '../runtime/errors.js';
+import { auditSource, type FileAudit } from './audit.js';
+import { baselineFingerprints, decideGate, type GateDecision } from './decide.js';
+import { loadGatesPolicyFile, type LoadedGatesPolicy } from './policy-load.js';
+import { DEFAULT_GATES_POLICY } from './policy-schema.js';
+import { renderJson, renderText } from './render.js';
+import { renderSarif } from './sarif.js';
+
+/** The file system operations the gate needs; tests may pass an in-memory one. */
+export interface GateFs {
+  readFile(path: string): Promise<Uint8Array>;
+  /** `dir`, `file`, or undefined when the path does not exist. */
+  kind(path: string): Promise<'dir' | 'file' | undefined>;
+  list(dir: string): Promise<Array<{ name: string; dir: boolean }>>;
+}
+
+/** The real file system. */
+export const nodeGateFs: GateFs = {
+  readFile: (p) => readFile(p),
+  async kind(p) {
+    try {
+      const s = await stat(p);
+      return s.isDirectory() ? 'dir' : 'file';
+    } catch {
+      return undefined;
+    }
+  },
+  async list(dir) {
+    const ents = await readdir(dir, { withFileTypes: true });
+    return ents.map((e) => ({ name: e.name, dir: e.isDirectory() }));
+  },
+};
+
+export interface WorkflowGateInputs {
+  readonly paths: readonly string[];
+  readonly policy?: string;
+  readonly baseline?: string;
+}
+
+export interface WorkflowGateDeps {
+  readonly fs: GateFs;
+  readonly clock: Clock;
+}
+
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'lib', 'coverage']);
+const YAML = /\.ya?ml$/i;
+
+/** Files under a directory that the gate audits: workflows, action.yml files, dependabot.yml. */
+export async function collectFiles(fs: GateFs, root: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string, rel: string, depth: number): Promise<void> => {
+    if (depth > 12) return;
+    const ents = (await fs.list(dir)).sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of ents) {
+      const path = join(dir, e.name);
+      const relPath = rel ? `${rel}/${e.name}` : e.name;
+      if (e.dir) {
+        if (!SKIP_DIRS.has(e.name)) await walk(path, relPath, depth + 1);
+        continue;
+      }
+      const lower = e.name.toLowerCase();
+      if (!YAML.test(lower)) continue;
+      const inWorkflows = /(^|\/)\.github\/workflows\/[^/]+$/.test(relPath) || (depth === 0 && /(^|\/)workflows$/.test(root.replace(/[\\/]+$/, '')));
+      if (inWorkflows || lower === 'action.yml' || lower === 'action.yaml' || ((lower === 'dependabot.yml' || lower === 'dependabot.yaml') && rel.endsWith('.github'))) {
+        out.push(path);
+      }
+    }
+  };
+  await walk(root, '', 0);
+  return out;
+}
+
+/** What one gate run produced, before rendering. */
+export interface WorkflowGateResult {
+  readonly decision: GateDecision;
+  readonly audits: readonly FileAudit[];
+}
+
+/** Audits the paths under the policy; throws ConfigurationError for usage mistakes. */
+export async function runWorkflowGate(inputs: WorkflowGateInputs, deps: WorkflowGateDeps): Promise<WorkflowGateResult> {
+  if (inputs.paths.length === 0) throw new ConfigurationError('name at least one file or directory to audit');
+  const loaded: LoadedGatesPolicy | undefined = inputs.policy ? await loadGatesPolicyFile(inputs.policy) : undefined;
+  const policy = loaded?.policy ?? DEFAULT_GATES_POLICY;
+  let baseline: Set<string> | undefined;
+  if (inputs.baseline) {
+    let json: unknown;
+    try {
+      json = JSON.parse(Buffer.from(await deps.fs.readFile(inputs.baseline)).toString('utf8'));
+    } catch (err) {
+      throw new ConfigurationError(`cannot read the baseline: ${errorMessage(err)}`, { file: inputs.baseline });
+    }
+    baseline = baselineFingerprints(json);
+    if (!baseline) throw new ConfigurationError('the baseline must be the JSON report of an earlier run or an array of fingerprints', { file: inputs.baseline });
+  }
+  const files: string[] = [];
+  for (const p of inputs.paths) {
+    const kind = await deps.fs.kind(p);
+    if (kind === undefined) throw new ConfigurationError('no such file or directory', { file: p });
+    if (kind === 'file') files.push(p);
+    else files.push(...(await collectFiles(deps.fs, p)));
+  }
+  const unique = [...new Set(files)];
+  const audits: FileAudit[] = [];
+  for (const file of unique) {
+    let content: Uint8Array;
+    try {
+      content = await deps.fs.readFile(file);
+    } catch (err) {
+      throw new ConfigurationError(`cannot read: ${errorMessage(err)}`, { file });
+    }
+    audits.push(auditSource(file, content, { pins: policy.pins, allow: policy.allow, deny: policy.deny, maxBytes: policy.maxFileBytes }));
+  }
+  const decision = decideGate({
+    audits,
+    policy,
+    ...(loaded ? { policySource: loaded } : {}),
+    ...(baseline ? { baseline } : {}),
+    now: deps.clock.now(),
+  });
+  return { decision, audits };
+}
+
+/** Renders a decision in the format asked for. */
+export function renderDecision(decision: GateDecision, format: OutputFormat): string {
+  if (format === 'json') return renderJson(decision);
+  if (format === 'sarif') return `${JSON.stringify(renderSarif(decision, { version: packageJson.version }), null, 2)}\n`;
+  return renderText(decision);
+}
+
+/**
+ * The `gate workflows` verb. Exit 0 when nothing reaches the policy's
+ * threshold, 1 when something does, 2 on usage or configuration errors.
+ */
+export async function gateWorkflowsCommand(
+  args: { paths: string[]; format: OutputFormat; policy?: string; baseline?: string },
+  deps: WorkflowGateDeps = { fs: nodeGateFs, clock: systemClock },
+): Promise<CommandOutput> {
+  if (!['text', 'json', 'sarif'].includes(args.format)) {
+    return { exitCode: ExitCode.usage, stdout: `unknown format '${String(args.format)}': expected text, json or sarif\n` };
+  }
+  try {
+    const { decision } = await runWorkflowGate(args, deps);
+    return { exitCode: decision.verdict === 'fail' ? ExitCode.negative : ExitCode.ok, stdout: renderDecision(decision, args.format) };
+  } catch (err) {
+    if (!isConfigurationError(err)) throw err;
+    const lines = err.problems.length > 0 ? err.problems.map((p) => p.message) : [err.message];
+    return { exitCode: ExitCode.usage, stdout: `${lines.join('\n')}\n` };
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * The gate decision: policy severities, inline ignores, waivers (expired ones
+ * reported), diff against a baseline, and the fail threshold. Pure; `now` is
+ * an argument.
+ */
+import { posix } from 'node:path';
+import type { FileAudit } from './audit.js';
+import { compareFindings, severityRank, type Finding, type RawFinding, type Severity } from './finding.js';
+import type { LoadedGatesPolicy } from './policy-load.js';
+import type { GatesPolicy, Waiver } from './policy-schema.js';
+import { completeFindings } from './rules.js';
+
+/** A finding left out of the report, and why. */
+export interface Suppressed {
+  readonly finding: Finding;
+  readonly by: 'inline-ignore' | 'waiver' | 'baseline' | 'disabled';
+  readonly reason: string;
+}
+
+/** What the gate decided. */
+export interface GateDecision {
+  readonly verdict: 'pass' | 'fail';
+  readonly failOn: Severity;
+  /** Findings that count, sorted. */
+  readonly findings: readonly Finding[];
+  readonly suppressed: readonly Suppressed[];
+  /** Findings at or above the threshold. */
+  readonly blocking: number;
+  readonly mode: 'full' | 'diff';
+  readonly filesAudited: number;
+}
+
+export interface DecideInput {
+  readonly audits: readonly FileAudit[];
+  readonly policy: GatesPolicy;
+  /** Where the policy came from, for expired-waiver findings; undefined for the built-in default. */
+  readonly policySource?: Pick<LoadedGatesPolicy, 'file' | 'waiverLines'>;
+  /** Fingerprints of findings that already existed; when given, the decision is in diff mode. */
+  readonly baseline?: ReadonlySet<string>;
+  readonly now: Date;
+}
+
+/** True when the waiver's last day (UTC) is before `now`. */
+export function waiverExpired(w: Waiver, now: Date): boolean {
+  return Date.parse(`${w.expires}T00:00:00Z`) + 24 * 3600 * 1000 <= now.getTime();
+}
+
+function waiverMatches(w: Waiver, f: Finding): boolean {
+  if (w.rule !== f.ruleId) return false;
+  if (w.fingerprint !== undefined && w.fingerprint !== f.fingerprint) return false;
+  if (w.file !== undefined && !posix.matchesGlob(f.file.replace(/\\/g, '/').replace(/^\.\//, ''), w.file.replace(/^\.\//, ''))) return false;
+  return true;
+}
+
+/** Applies the policy to audited files and decides pass or fail. */
+export function decideGate(input: DecideInput): GateDecision {
+  const { policy, now } = input;
+  const kept: Finding[] = [];
+  const suppressed: Suppressed[] = [];
+  const usedWaivers = new Set<number>();
+
+  for (const audit of input.audits) {
+    const extra: RawFinding[] = [];
+    const reasonless = audit.ignores.filter((ig) => ig.reason === '');
+    for (const ig of reasonless) {
+      extra.push({
+        ruleId: 'ignore-without-reason',
+        severity: 'low',
+        confidence: 'high',
+        line: ig.line,
+        column: ig.column,
+        endLine: ig.line,
+        endColumn: ig.column,
+        message: `the ignore comment for ${ig.rules.join(', ') || 'no rule'} gives no reason, so it does not apply.`,
+        snippet: `ignore[${ig.rules.join(',')}]`,
+      });
+    }
+    for (const f of [...audit.findings, ...completeFindings(audit.file, extra)]) {
+      const override = policy.rules[f.ruleId];
+      if (override && !override.enabled) {
+        suppressed.push({ finding: f, by: 'disabled', reason: `rule ${f.ruleId} is disabled by the policy` });
+        continue;
+      }
+      const finding: Finding = override?.severity ? { ...f, severity: override.severity } : f;
+      const ignore = audit.ignores.find(
+        (ig) => ig.reason !== '' && ig.rules.includes(finding.ruleId) && (ig.line === finding.line || ig.line === finding.line - 1),
+      );
+      if (ignore) {
+        suppressed.push({ finding, by: 'inline-ignore', reason: ignore.reason });
+        continue;
+      }
+      const wi = policy.waivers.findIndex((w) => !waiverExpired(w, now) && waiverMatches(w, finding));
+      const waiver = policy.waivers[wi];
+      if (waiver) {
+        usedWaivers.add(wi);
+        suppressed.push({ finding, by: 'waiver', reason: `${waiver.reason} (owner ${waiver.owner}, until ${waiver.expires})` });
+        continue;
+      }
+      kept.push(finding);
+    }
+  }
+
+  const expiredRaws: RawFinding[] = [];
+  policy.waivers.forEach((w, i) => {
+    if (!waiverExpired(w, now)) return;
+    const line = input.policySource?.waiverLines[i] ?? 1;
+    expiredRaws.push({
+      ruleId: 'waiver-expired',
+      severity: policy.rules['waiver-expired']?.severity ?? 'medium',
+      confidence: 'high',
+      line,
+      column: 1,
+      endLine: line,
+      endColumn: 1,
+      message: `the waiver of ${w.rule}${w.file ? ` for ${w.file}` : ''} owned by ${w.owner} expired on ${w.expires}; the findings it covered are reported again.`,
+      snippet: `${w.rule} ${w.file ?? ''} ${w.fingerprint ?? ''} ${w.expires}`,
+    });
+  });
+  if (policy.rules['waiver-expired']?.enabled !== false) kept.push(...completeFindings(input.policySource?.file ?? 'policy', expiredRaws));
+
+  let findings = kept;
+  if (input.baseline) {
+    const base = input.baseline;
+    findings = [];
+    for (const f of kept) {
+      if (base.has(f.fingerprint)) suppressed.push({ finding: f, by: 'baseline', reason: 'present in the baseline' });
+      else findings.push(f);
+    }
+  }
+  findings.sort(compareFindings);
+  const threshold = severityRank(policy.failOn);
+  const blocking = findings.filter((f) => severityRank(f.severity) >= threshold).length;
+  return {
+    verdict: blocking > 0 ? 'fail' : 'pass',
+    failOn: policy.failOn,
+    findings,
+    suppressed,
+    blocking,
+    mode: input.baseline ? 'diff' : 'full',
+    filesAudited: input.audits.length,
+  };
+}
+
+/**
+ * Fingerprints from a baseline file: the JSON report of an earlier run
+ * (`{ findings: [{ fingerprint }] }`), or a plain array of fingerprints.
+ */
+export function baselineFingerprints(json: unknown): Set<string> | undefined {
+  const list = Array.isArray(json) ? json : (json as { findings?: unknown } | null)?.findings;
+  if (!Array.isArray(list)) return undefined;
+  const out = new Set<string>();
+  for (const item of list) {
+    if (typeof item === 'string') out.add(item);
+    else if (item && typeof (item as { fingerprint?: unknown }).fingerprint === 'string') out.add((item as { fingerprint: string }).fingerprint);
+    else return undefined;
+  }
+  return out;
+}

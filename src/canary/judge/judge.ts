@@ -1,0 +1,110 @@
+/**
+ * The canary judge: compares each metric's canary samples with its baseline
+ * samples, classifies it, scores the groups and decides Pass, Marginal or
+ * Fail. Pure: no I/O, the same input gives the same result.
+ */
+
+import { ConfigurationError } from '../../runtime/errors.js';
+import { classifyBellwether, alphaSpentAtLook, BELLWETHER_DEFAULTS } from './classify-bellwether.js';
+import { classifyKayenta } from './classify-kayenta.js';
+import { meanRatio } from './effect-size.js';
+import type { Outcome } from './effect-size.js';
+import { scoreResults } from './score.js';
+import { prepareSample, sampleStats } from './transforms.js';
+import type { JudgeConfig, JudgeInput, JudgeOptions, JudgeResult, MetricConfig, MetricResult } from './types.js';
+
+/** Kayenta's defaults for the thresholds when neither the caller nor the configuration names them. */
+export const DEFAULT_THRESHOLDS = { pass: 95, marginal: 75 } as const;
+
+/** Kayenta's confidence level for the interval of the shift. */
+export const DEFAULT_CONFIDENCE_LEVEL = 0.98;
+
+/**
+ * Judges a canary. Metrics in the configuration but not in the input have no
+ * data; samples for a metric the configuration does not name are a
+ * ConfigurationError (Kayenta: "Could not find metric config").
+ */
+export function judge(config: JudgeConfig, input: JudgeInput, options: JudgeOptions): JudgeResult {
+  const known = new Set(config.metrics.map((m) => m.name));
+  const unknown = Object.keys(input).filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw ConfigurationError.aggregate(
+      unknown.map((name) => new ConfigurationError(`samples for metric "${name}", which the configuration does not define`, { field: name })),
+    );
+  }
+  const thresholds = {
+    pass: options.passThreshold ?? config.passThreshold ?? DEFAULT_THRESHOLDS.pass,
+    marginal: options.marginalThreshold ?? config.marginalThreshold ?? DEFAULT_THRESHOLDS.marginal,
+  };
+  if (thresholds.marginal > thresholds.pass) {
+    throw new ConfigurationError(`the marginal threshold ${thresholds.marginal} is above the pass threshold ${thresholds.pass}`, { field: 'marginalThreshold' });
+  }
+  const confidenceLevel = config.confidenceLevel ?? DEFAULT_CONFIDENCE_LEVEL;
+  const profile = options.profile;
+  const judged = config.metrics.filter((m) => !m.muted).length;
+  const rate = config.falseFailureRate ?? BELLWETHER_DEFAULTS.falseFailureRate;
+  const context = {
+    confidenceLevel,
+    minSamples: config.minSamples ?? BELLWETHER_DEFAULTS.minSamples,
+    alpha: alphaSpentAtLook(rate, options.sequential) / Math.max(1, judged),
+    minRelativeChange: config.minRelativeChange ?? BELLWETHER_DEFAULTS.minRelativeChange,
+  };
+
+  const metrics = config.metrics.map((metric): MetricResult => {
+    const samples = input[metric.name];
+    const canary = prepareSample(samples?.canary ?? [], metric);
+    const baseline = prepareSample(samples?.baseline ?? [], metric);
+    const outcome =
+      profile === 'kayenta'
+        ? classifyKayenta(metric, canary, baseline, confidenceLevel)
+        : classifyBellwether(metric, canary, baseline, context);
+    return toResult(metric, outcome, samples === undefined, canary.values, baseline.values, sampleStats(canary), sampleStats(baseline));
+  });
+
+  const scored = scoreResults(metrics, config.groupWeights, thresholds, profile);
+  return {
+    profile,
+    score: scored.score,
+    verdict: scored.verdict,
+    reason: scored.reason,
+    thresholds,
+    confidenceLevel,
+    sequential: options.sequential ?? null,
+    groups: scored.groups,
+    metrics,
+  };
+}
+
+function toResult(
+  metric: MetricConfig,
+  outcome: Outcome,
+  missing: boolean,
+  canaryValues: readonly number[],
+  baselineValues: readonly number[],
+  canary: MetricResult['canary'],
+  baseline: MetricResult['baseline'],
+): MetricResult {
+  return {
+    name: metric.name,
+    classification: outcome.classification,
+    critical: metric.critical,
+    criticalFailure: outcome.criticalFailure,
+    muted: metric.muted,
+    groups: metric.groups,
+    direction: metric.direction,
+    interval: outcome.interval,
+    estimate: outcome.estimate,
+    bounds: outcome.bounds,
+    meanRatio: meanRatio(canaryValues, baselineValues),
+    effectSize: finiteOrNull(outcome.effectSize),
+    pValue: outcome.pValue,
+    alpha: outcome.alpha,
+    baseline,
+    canary,
+    reason: missing ? `${outcome.reason}: the input has no samples for this metric` : outcome.reason,
+  };
+}
+
+function finiteOrNull(v: number | null): number | null {
+  return v === null || !Number.isFinite(v) ? null : v;
+}

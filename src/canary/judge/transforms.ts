@@ -1,0 +1,86 @@
+/**
+ * What happens to samples before they are compared, as Kayenta's
+ * NetflixACAJudge.transformMetric does it: NaN points removed or replaced by 0
+ * (Transforms.removeNaNs / replaceNaNs), then, when asked, outliers removed
+ * by IQRDetector(factor, reduceSensitivity = true), whose fences never cut
+ * inside the 1st and 99th percentiles. Percentiles follow Apache Commons
+ * Math's default estimator (StatUtils.percentile), which Kayenta uses.
+ */
+
+import type { MetricConfig, SampleStats } from './types.js';
+
+/** A sample ready for comparison, with what was dropped on the way. */
+export interface PreparedSample {
+  readonly values: readonly number[];
+  readonly removedNaN: number;
+  readonly removedOutliers: number;
+  /** Infinite points were present: they cannot be ranked meaningfully. */
+  readonly infinite: boolean;
+}
+
+/** Applies the metric's NaN strategy and outlier handling to raw samples. */
+export function prepareSample(raw: readonly (number | null)[], metric: Pick<MetricConfig, 'nanStrategy' | 'outliers'>): PreparedSample {
+  const values: number[] = [];
+  let removedNaN = 0;
+  let infinite = false;
+  for (const v of raw) {
+    if (v === null || Number.isNaN(v)) {
+      if (metric.nanStrategy === 'replace') values.push(0);
+      else removedNaN++;
+      continue;
+    }
+    if (!Number.isFinite(v)) infinite = true;
+    values.push(v);
+  }
+  if (metric.outliers.strategy !== 'remove' || values.length === 0 || infinite) {
+    return { values, removedNaN, removedOutliers: 0, infinite };
+  }
+  const sorted = Float64Array.from(values).sort();
+  const iqr = percentile(sorted, 75) - percentile(sorted, 25);
+  const lower = Math.min(percentile(sorted, 1), percentile(sorted, 25) - metric.outliers.factor * iqr);
+  const upper = Math.max(percentile(sorted, 99), percentile(sorted, 75) + metric.outliers.factor * iqr);
+  const kept = values.filter((v) => v >= lower && v <= upper);
+  return { values: kept, removedNaN, removedOutliers: values.length - kept.length, infinite };
+}
+
+/** Apache Commons Math's default (legacy) percentile of an ascending sample; p in (0, 100]. */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  if (n === 1) return sorted[0] as number;
+  const pos = (p * (n + 1)) / 100;
+  const floor = Math.floor(pos);
+  if (pos < 1) return sorted[0] as number;
+  if (pos >= n) return sorted[n - 1] as number;
+  const lower = sorted[floor - 1] as number;
+  const upper = sorted[floor] as number;
+  return lower + (pos - floor) * (upper - lower);
+}
+
+/** Summary statistics of a prepared sample. */
+export function sampleStats(prepared: PreparedSample): SampleStats {
+  const values = prepared.values;
+  const n = values.length;
+  const base = { n, removedNaN: prepared.removedNaN, removedOutliers: prepared.removedOutliers };
+  if (n === 0) return { ...base, mean: Number.NaN, median: Number.NaN, p99: Number.NaN, min: Number.NaN, max: Number.NaN, std: Number.NaN };
+  const sorted = Float64Array.from(values).sort();
+  const mean = meanOf(values);
+  let squares = 0;
+  for (const v of values) squares += (v - mean) * (v - mean);
+  return {
+    ...base,
+    mean,
+    median: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    min: sorted[0] as number,
+    max: sorted[n - 1] as number,
+    std: n > 1 ? Math.sqrt(squares / (n - 1)) : 0,
+  };
+}
+
+/** Arithmetic mean. */
+export function meanOf(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i] as number;
+  return sum / values.length;
+}

@@ -29,8 +29,8 @@ export interface CanarySampleRequest {
   readonly end: Date;
   readonly stepSeconds?: number;
   /**
-   * Labels that may differ between the canary's and the baseline's series
-   * when each side has several (they are matched on the others).
+   * Labels that may differ between the canary's and the baseline's series;
+   * the series are paired on all the others, and must pair up exactly.
    */
   readonly ignoreLabels?: readonly string[];
 }
@@ -124,16 +124,17 @@ export function toSamples(
       };
     }
   }
+  // Comparing `{code="500"}` with `{code="503"}` would judge two different
+  // things, so the series must pair up on every label that is not expected
+  // to differ between the sides.
   const ignore = new Set(window.ignoreLabels ?? DEFAULT_IGNORED_LABELS);
-  if (canary.series.length > 1 || baseline.series.length > 1) {
-    const c = signatures(canary.series, ignore);
-    const b = signatures(baseline.series, ignore);
-    if (c.join('\n') !== b.join('\n')) {
-      return {
-        noData: `the canary's and the baseline's series do not match: canary has ${c.join(' ') || '{}'}, baseline has ${b.join(' ') || '{}'} (queries: ${queries.canary} | ${queries.baseline})`,
-        queries,
-      };
-    }
+  const cs = signatures(canary.series, ignore);
+  const bs = signatures(baseline.series, ignore);
+  if (cs.join('\n') !== bs.join('\n')) {
+    return {
+      noData: `the canary's and the baseline's series do not match: canary has ${cs.join(' ')}, baseline has ${bs.join(' ')} (queries: ${queries.canary} | ${queries.baseline})`,
+      queries,
+    };
   }
   const warnings = [...canary.warnings.map((w) => `canary: ${w}`), ...baseline.warnings.map((w) => `baseline: ${w}`)];
   const c = values(canary.series, from, to, ignore);

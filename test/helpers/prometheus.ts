@@ -18,7 +18,7 @@ export function prometheusAvailability(): { ok: true } | { ok: false; reason: st
   for (const bin of ['prometheus', 'promtool']) {
     const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
     if (r.error || r.status !== 0) {
-      return { ok: false, reason: `\`${bin}\` is not installed (apt-get install -y prometheus), so the Prometheus integration tests are skipped` };
+      return { ok: false, reason: `\`${bin}\` is not installed (apt-get install -y prometheus)` };
     }
   }
   return { ok: true };
@@ -193,7 +193,8 @@ export interface StartOptions {
   readonly readyTimeoutMs?: number;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port of 127.0.0.1 that nothing listens on right now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();

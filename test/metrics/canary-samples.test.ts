@@ -56,6 +56,12 @@ describe('toSamples', () => {
       ok('b', s({ code: '503' }, [1]), s({ code: '200' }, [1])),
       'the canary\'s and the baseline\'s series do not match: canary has {code="200"} {code="500"}, baseline has {code="200"} {code="503"} (queries: c | b)',
     ],
+    [
+      'one series each, about different things',
+      ok('c', s({ code: '500', role: 'canary' }, [1])),
+      ok('b', s({ code: '503', role: 'baseline' }, [1])),
+      'the canary\'s and the baseline\'s series do not match: canary has {code="500"}, baseline has {code="503"} (queries: c | b)',
+    ],
     ['only NaN on one side', ok('c', s({}, [NaN, NaN])), ok('b', s({}, [1])), 'canary: only NaN or infinite values in the window (query: c)'],
   ])('%s is no data with the reason', (_name, canary, baseline, reason) => {
     expect(toSamples(canary, baseline, queries, window)).toEqual({ noData: reason, queries });

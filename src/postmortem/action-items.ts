@@ -1,0 +1,83 @@
+/**
+ * Action items: one task-list line each, `- [ ] P0 @owner 2026-12-31 what`.
+ * Bellwether reads them to report overdue items and to keep a postmortem
+ * with open P0 items from being closed out.
+ */
+import type { FormProblem } from './parse.js';
+
+export type Priority = 'P0' | 'P1' | 'P2' | 'P3';
+
+export interface ActionItem {
+  readonly done: boolean;
+  readonly priority: Priority | null;
+  /** `@user` or `@org/team`, without the `@`. */
+  readonly owner: string | null;
+  /** Calendar date `YYYY-MM-DD`, in the policy's time zone. */
+  readonly due: string | null;
+  readonly text: string;
+  /** 1-based line within the section. */
+  readonly line: number;
+  /** Sub-issue or issue reference, such as `#123`, when the item links one. */
+  readonly issue: number | null;
+}
+
+const TASK = /^\s*[-*+]\s+\[([ xX])\]\s+(.*)$/;
+
+export function parseActionItems(text: string | null): { items: ActionItem[]; problems: FormProblem[] } {
+  const items: ActionItem[] = [];
+  const problems: FormProblem[] = [];
+  (text ?? '').split('\n').forEach((raw, index) => {
+    const m = TASK.exec(raw);
+    if (!m) return;
+    let rest = m[2] ?? '';
+    const take = (re: RegExp): string | null => {
+      const hit = re.exec(rest);
+      if (!hit) return null;
+      rest = (rest.slice(0, hit.index) + rest.slice(hit.index + hit[0].length)).trim();
+      return hit[1] ?? hit[0];
+    };
+    const priority = take(/\bP([0-3])\b/);
+    const owner = take(/(?:^|\s)@([A-Za-z0-9][\w-]*(?:\/[\w.-]+)?)/);
+    const dueText = take(/\b(\d{4}-\d{2}-\d{2})\b/);
+    // An impossible date is reported below and never counts as overdue.
+    const due = dueText !== null && isDate(dueText) ? dueText : null;
+    const issueRef = /#(\d+)\b/.exec(rest);
+    const item: ActionItem = {
+      done: m[1] !== ' ',
+      priority: priority === null ? null : (`P${priority}` as Priority),
+      owner,
+      due,
+      text: rest.replace(/\s+/g, ' ').trim(),
+      line: index + 1,
+      issue: issueRef ? Number(issueRef[1]) : null,
+    };
+    items.push(item);
+    const missing = [item.priority ? '' : 'a priority (P0 to P3)', item.owner ? '' : 'an owner (@user)', dueText ? '' : 'a due date (YYYY-MM-DD)'].filter(Boolean);
+    if (missing.length > 0 && !item.done) {
+      problems.push({ field: 'action-items', message: `line ${item.line} ("${item.text || raw.trim()}") needs ${missing.join(', ')}` });
+    }
+    if (dueText !== null && due === null) problems.push({ field: 'action-items', message: `line ${item.line}: ${dueText} is not a calendar date` });
+  });
+  return { items, problems };
+}
+
+function isDate(s: string): boolean {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+}
+
+/** Today's calendar date in a time zone, as `YYYY-MM-DD`. */
+export function localDate(now: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+/** Open items whose due date is before today in the policy's time zone. */
+export function overdueItems(items: readonly ActionItem[], now: Date, timeZone: string): ActionItem[] {
+  const today = localDate(now, timeZone);
+  return items.filter((i) => !i.done && i.due !== null && i.due < today);
+}
+
+/** Open P0 items: a postmortem is not closed out while any remains. */
+export function openP0(items: readonly ActionItem[]): ActionItem[] {
+  return items.filter((i) => !i.done && i.priority === 'P0');
+}

@@ -140,14 +140,13 @@ const requestPolicy: Parameters<typeof Octokit.plugin>[0] = (octokit, octokitOpt
     const idempotent = isIdempotent(method, route, typeof opts['query'] === 'string' ? opts['query'] : undefined);
     const cacheKey = method === 'GET' ? conditionalKey(opts) : null;
     const cached = cacheKey ? cfg.etags.get(cacheKey) : undefined;
-    const attempt = {
-      ...opts,
-      headers: cached ? { ...opts.headers, 'if-none-match': cached.etag } : opts.headers,
-      request: { ...opts.request, signal: AbortSignal.timeout(cfg.timeoutMs) },
-    };
+    // Octokit's hooks share one options object (each layer is bound to it), so
+    // the attempt's timeout and validator are set on it in place.
+    opts.request['signal'] = AbortSignal.timeout(cfg.timeoutMs);
+    if (cached) opts.headers['if-none-match'] = cached.etag;
     cfg.budget.count(method, route);
     try {
-      const response = await send(attempt);
+      const response = await send(opts);
       cfg.budget.observe(response.headers);
       if (isMalformed(response)) throw malformedError(response, opts);
       const etag = response.headers['etag'];

@@ -227,6 +227,38 @@ describe('canary policy problems', () => {
     expect(problems(`kind: canary\n${body}\n`)).toEqual(expected);
   });
 
+  it('runs the cross-field rules beside other problems, so one pass finds them all', () => {
+    const yaml = [
+      'kind: canary', // 1
+      'stages:', // 2
+      '  - weight: 10', // 3
+      '  - weight: x', // 4
+      '  - weight: 100', // 5
+      '  - weight: 50', // 6
+      'analysis:', // 7
+      '  judge:', // 8
+      '    passThreshold: 80', // 9
+      '    marginalThreshold: 85', // 10
+      '    groups: {errors: 100}', // 11
+      '    metrics:', // 12
+      '      - name: e', // 13
+      '        group: eror', // 14
+      '      - name: f', // 15
+      '        query: q', // 16
+      '        group: errors', // 17
+      '        directon: increase', // 18
+    ].join('\n');
+    expect(problems(yaml)).toEqual([
+      'policies/canary.yml:4: stages[1].weight: expected a number from 0 to 100, got "x"',
+      "policies/canary.yml:6: stages[3].weight: expected a weight greater than the previous stage's 100, got 50",
+      'policies/canary.yml:6: stages[3].weight: expected the last stage to reach 100, got 50',
+      'policies/canary.yml:10: analysis.judge.marginalThreshold: expected a number below passThreshold (80), got 85',
+      'policies/canary.yml:13: analysis.judge.metrics[0].query: missing required field',
+      'policies/canary.yml:14: analysis.judge.metrics[0].group: unknown group "eror"; did you mean "errors"?',
+      'policies/canary.yml:18: analysis.judge.metrics[1].directon: unknown key "directon"; did you mean "direction"?',
+    ]);
+  });
+
   it('knows every tier by name', () => {
     const p = parse('kind: canary\n');
     expect(Object.keys(p.tiers).sort()).toEqual([...TIERS].sort());

@@ -142,6 +142,19 @@ earliestStart:
     expect(problems(yaml, 'w.yml')).toEqual(expected);
   });
 
+  it('finds duplicate regions beside other problems of the same waves', () => {
+    const yaml = 'kind: waves\nwaves:\n  - {name: a, regions: [r1], bakeTime: soon}\n  - {name: b, regions: [r1]}';
+    expect(problems(yaml, 'w.yml')).toEqual([
+      'w.yml:3: waves[0].bakeTime: expected a duration such as "15m", "1h30m", "90s" or "2d", got "soon"',
+      'w.yml:4: waves[1].regions[0]: region "r1" is already in wave "a"; a region belongs to one wave',
+    ]);
+  });
+
+  it('says nothing of unknown earliest-start regions while some wave regions are unreadable', () => {
+    const yaml = 'kind: waves\nwaves:\n  - {name: a, regions: r1}\nearliestStart:\n  r1: {time: "09:00"}';
+    expect(problems(yaml, 'w.yml')).toEqual(['w.yml:3: waves[0].regions: expected a list, got "r1"']);
+  });
+
   it('checks earliest-start regions once the times are valid', () => {
     expect(problems(`${minimal}earliestStart:\n  eu-west-2: {time: "09:00"}`, 'w.yml')).toEqual([
       'w.yml:6: earliestStart.eu-west-2: unknown region "eu-west-2": it is in no wave; did you mean "eu-west-1"?',
@@ -180,6 +193,7 @@ describe('freeze policy', () => {
       'thresholds rise and actions are known',
       'budgetPolicy:\n  - {threshold: 50, action: notify}\n  - {threshold: 50, action: freze}',
       [
+        "f.yml:4: budgetPolicy[1].threshold: expected a threshold greater than the previous tier's 50, got 50",
         'f.yml:4: budgetPolicy[1].action: expected one of "notify", "consider-freeze", "all-hands" or "freeze", got "freze"; did you mean "freeze"?',
       ],
     ],

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { didYouMean } from '../did-you-mean.js';
 import { count, duration, githubTeam, githubUser, percent, policyVersion, text } from '../fields.js';
 import { listChoices } from '../wording.js';
+import { EVEN_AFTER_PROBLEMS, isMapping, validAt } from '../cross-field.js';
 
 /** Service tiers, from the most careful to the least. */
 export const TIERS = ['critical', 'standard', 'non-critical', 'infrastructure'] as const;
@@ -36,16 +37,17 @@ type StageInput = { weight: number };
 
 /** Weights rise strictly from above 0 and end at 100. */
 function checkStages(stages: readonly StageInput[], ctx: z.RefinementCtx): void {
-  // Out-of-range weights already have their own problem; comparing them too
-  // would report one mistake twice.
-  const inRange = (w: number) => w >= 0 && w <= 100;
+  if (!Array.isArray(stages)) return;
+  // Weights with problems of their own (a string, 150) are left out, so that
+  // one mistake is reported once.
+  const valid = stages.map((_, i) => validAt(ctx, [i, 'weight']));
   stages.forEach((stage, i) => {
-    const previous = stages[i - 1];
-    if (!inRange(stage.weight)) return;
+    if (!valid[i]) return;
     if (i === 0 && stage.weight === 0) {
       ctx.addIssue({ code: 'custom', path: [i, 'weight'], message: 'expected a weight greater than 0: a stage at 0 sends the canary no traffic' });
     }
-    if (previous && inRange(previous.weight) && stage.weight <= previous.weight) {
+    const previous = stages[i - 1];
+    if (previous && valid[i - 1] && stage.weight <= previous.weight) {
       ctx.addIssue({
         code: 'custom',
         path: [i, 'weight'],
@@ -53,11 +55,12 @@ function checkStages(stages: readonly StageInput[], ctx: z.RefinementCtx): void 
       });
     }
   });
-  const last = stages[stages.length - 1];
-  if (last && inRange(last.weight) && last.weight !== 100) {
+  const lastIndex = stages.length - 1;
+  const last = stages[lastIndex];
+  if (last && valid[lastIndex] && last.weight !== 100) {
     ctx.addIssue({
       code: 'custom',
-      path: [stages.length - 1, 'weight'],
+      path: [lastIndex, 'weight'],
       message: `expected the last stage to reach 100, got ${last.weight}`,
     });
   }
@@ -74,7 +77,7 @@ function tierSchema(tier: Tier) {
       stages: z
         .array(stageFields(duration().prefault(soak)))
         .min(1)
-        .superRefine(checkStages)
+        .superRefine(checkStages, EVEN_AFTER_PROBLEMS)
         .prefault(defaults),
     })
     .prefault({});
@@ -122,60 +125,59 @@ const judgeSchema = z
     groups: z.record(z.string(), percent()).default({}),
   })
   .superRefine((judge, ctx) => {
-    if (judge.marginalThreshold >= judge.passThreshold) {
+    if (!isMapping(judge)) return;
+    if (validAt(ctx, ['marginalThreshold'], ['passThreshold']) && judge.marginalThreshold >= judge.passThreshold) {
       ctx.addIssue({
         code: 'custom',
         path: ['marginalThreshold'],
         message: `expected a number below passThreshold (${judge.passThreshold}), got ${judge.marginalThreshold}`,
       });
     }
-    const groupNames = Object.keys(judge.groups);
-    const total = Object.values(judge.groups).reduce((sum, w) => sum + w, 0);
-    if (total > 100) {
-      ctx.addIssue({ code: 'custom', path: ['groups'], message: `expected group weights adding up to at most 100, got ${total}` });
+    const groupsValid = validAt(ctx, ['groups']);
+    const groupNames = groupsValid ? Object.keys(judge.groups) : [];
+    if (groupsValid) {
+      const total = Object.values(judge.groups).reduce((sum, w) => sum + w, 0);
+      if (total > 100) {
+        ctx.addIssue({ code: 'custom', path: ['groups'], message: `expected group weights adding up to at most 100, got ${total}` });
+      }
     }
+    if (!Array.isArray(judge.metrics)) return;
     const seen = new Map<string, number>();
     judge.metrics.forEach((metric, i) => {
-      const first = seen.get(metric.name);
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['metrics', i, 'name'],
-          message: `duplicate metric name ${JSON.stringify(metric.name)} (also metrics[${first}])`,
-        });
-      } else seen.set(metric.name, i);
-      if (metric.group !== undefined && !groupNames.includes(metric.group)) {
-        const known = groupNames.length > 0 ? `; groups are ${listChoices(groupNames)}` : '; no groups are defined';
-        const hint = didYouMean(metric.group, groupNames);
-        ctx.addIssue({
-          code: 'custom',
-          path: ['metrics', i, 'group'],
-          message: `unknown group ${JSON.stringify(metric.group)}${hint || known}`,
-        });
+      const at = (field: string) => ['metrics', i, field];
+      if (validAt(ctx, at('name'))) {
+        const first = seen.get(metric.name);
+        if (first !== undefined) {
+          ctx.addIssue({ code: 'custom', path: at('name'), message: `duplicate metric name ${JSON.stringify(metric.name)} (also metrics[${first}])` });
+        } else seen.set(metric.name, i);
       }
-      if (metric.group === undefined && groupNames.length > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['metrics', i, 'group'],
-          message: 'missing required field: when groups are given, every metric names its group',
-        });
-      }
+      if (groupsValid && validAt(ctx, at('group'))) checkMetricGroup(metric.group, groupNames, at('group'), ctx);
       for (const [allowed, critical] of [
         ['allowedIncrease', 'criticalIncrease'],
         ['allowedDecrease', 'criticalDecrease'],
       ] as const) {
         const a = metric[allowed];
         const c = metric[critical];
-        if (a !== undefined && c !== undefined && c < a) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['metrics', i, critical],
-            message: `expected a number of at least ${allowed} (${a}), got ${c}`,
-          });
+        if (validAt(ctx, at(allowed), at(critical)) && a !== undefined && c !== undefined && c < a) {
+          ctx.addIssue({ code: 'custom', path: at(critical), message: `expected a number of at least ${allowed} (${a}), got ${c}` });
         }
       }
     });
-  });
+  }, EVEN_AFTER_PROBLEMS);
+
+/** A metric names one of the groups, and must when there are groups. */
+function checkMetricGroup(group: string | undefined, groupNames: string[], path: PropertyKey[], ctx: z.RefinementCtx): void {
+  if (group === undefined) {
+    if (groupNames.length > 0) {
+      ctx.addIssue({ code: 'custom', path, message: 'missing required field: when groups are given, every metric names its group' });
+    }
+    return;
+  }
+  if (!groupNames.includes(group)) {
+    const known = groupNames.length > 0 ? `; groups are ${listChoices(groupNames)}` : '; no groups are defined';
+    ctx.addIssue({ code: 'custom', path, message: `unknown group ${JSON.stringify(group)}${didYouMean(group, groupNames) || known}` });
+  }
+}
 
 const analysisSchema = z
   .strictObject({
@@ -195,7 +197,7 @@ const analysisSchema = z
 const topLevelStages = z
   .array(stageFields(duration().optional()))
   .min(1)
-  .superRefine(checkStages);
+  .superRefine(checkStages, EVEN_AFTER_PROBLEMS);
 
 /** The canary policy as written, with its defaults. */
 export const canaryPolicySchema = z

@@ -3,6 +3,7 @@
  * error budget spent does, the burn-rate alerts, and the way around a freeze.
  */
 import { z } from 'zod';
+import { EVEN_AFTER_PROBLEMS, validAt } from '../cross-field.js';
 import { duration, githubTeam, githubUser, label, percent, policyVersion, text } from '../fields.js';
 import { describeValue } from '../wording.js';
 
@@ -49,9 +50,11 @@ export const freezePolicySchema = z.strictObject({
     .array(budgetTierSchema)
     .min(1)
     .superRefine((tiers, ctx) => {
+      if (!Array.isArray(tiers)) return;
+      const valid = tiers.map((_, i) => validAt(ctx, [i, 'threshold']));
       tiers.forEach((tier, i) => {
         const previous = tiers[i - 1];
-        if (previous && tier.threshold <= previous.threshold) {
+        if (previous && valid[i] && valid[i - 1] && tier.threshold <= previous.threshold) {
           ctx.addIssue({
             code: 'custom',
             path: [i, 'threshold'],
@@ -59,7 +62,7 @@ export const freezePolicySchema = z.strictObject({
           });
         }
       });
-    })
+    }, EVEN_AFTER_PROBLEMS)
     .default([
       { threshold: 25, action: 'notify' },
       { threshold: 50, action: 'consider-freeze' },
@@ -70,8 +73,9 @@ export const freezePolicySchema = z.strictObject({
     .array(burnRateSchema)
     .min(1)
     .superRefine((alerts, ctx) => {
+      if (!Array.isArray(alerts)) return;
       alerts.forEach((alert, i) => {
-        if (alert.shortWindow >= alert.longWindow) {
+        if (validAt(ctx, [i, 'shortWindow'], [i, 'longWindow']) && alert.shortWindow >= alert.longWindow) {
           ctx.addIssue({
             code: 'custom',
             path: [i, 'shortWindow'],
@@ -79,7 +83,7 @@ export const freezePolicySchema = z.strictObject({
           });
         }
       });
-    })
+    }, EVEN_AFTER_PROBLEMS)
     .prefault([...GOOGLE_BURN_RATES]),
   /** Pull requests with one of these labels deploy even during a freeze. */
   exemptions: z.strictObject({ labels: z.array(label()).default(['security-fix', 'p0-fix']) }).prefault({}),

@@ -3,6 +3,7 @@
  * labelled, and when the draft and the final version are due.
  */
 import { z } from 'zod';
+import { EVEN_AFTER_PROBLEMS, isMapping, validAt } from '../cross-field.js';
 import { count, label, policyVersion, text, timeZone } from '../fields.js';
 
 /** The postmortem policy as written, with its defaults. */
@@ -24,6 +25,7 @@ export const postmortemPolicySchema = z
         finalDays: count(1).default(10),
       })
       .superRefine((due, ctx) => {
+        if (!isMapping(due) || !validAt(ctx, ['draftDays'], ['finalDays'])) return;
         if (due.finalDays < due.draftDays) {
           ctx.addIssue({
             code: 'custom',
@@ -31,7 +33,7 @@ export const postmortemPolicySchema = z
             message: `expected at least draftDays (${due.draftDays}), got ${due.finalDays}`,
           });
         }
-      })
+      }, EVEN_AFTER_PROBLEMS)
       .prefault({}),
   });
 

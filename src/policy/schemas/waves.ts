@@ -3,6 +3,7 @@
  * hours a wave may start, and what a failure in a later wave does.
  */
 import { z } from 'zod';
+import { EVEN_AFTER_PROBLEMS, isMapping, validAt } from '../cross-field.js';
 import { didYouMean } from '../did-you-mean.js';
 import { calendarDate, count, duration, hoursRange, policyVersion, text, timeOfDay, timeZone } from '../fields.js';
 
@@ -35,10 +36,11 @@ const blockedSchema = z
     reason: z.string().optional(),
   })
   .superRefine((range, ctx) => {
+    if (!isMapping(range) || !validAt(ctx, ['from'], ['to'])) return;
     if (range.to !== undefined && range.to < range.from) {
       ctx.addIssue({ code: 'custom', path: ['to'], message: `expected a date on or after from (${range.from}), got "${range.to}"` });
     }
-  })
+  }, EVEN_AFTER_PROBLEMS)
   .transform((range) => ({ ...range, to: range.to ?? range.from }));
 
 /** The waves policy as written, with its defaults. */
@@ -70,13 +72,21 @@ export const wavesPolicySchema = z
       .default('production/{region}'),
   })
   .superRefine((policy, ctx) => {
+    if (!isMapping(policy) || !Array.isArray(policy.waves)) return;
     const waveOf = new Map<string, string>();
     const names = new Set<string>();
+    let allRegionsKnown = true;
     policy.waves.forEach((wave, i) => {
-      if (names.has(wave.name)) {
-        ctx.addIssue({ code: 'custom', path: ['waves', i, 'name'], message: `duplicate wave name ${JSON.stringify(wave.name)}` });
+      if (validAt(ctx, ['waves', i, 'name'])) {
+        if (names.has(wave.name)) {
+          ctx.addIssue({ code: 'custom', path: ['waves', i, 'name'], message: `duplicate wave name ${JSON.stringify(wave.name)}` });
+        }
+        names.add(wave.name);
       }
-      names.add(wave.name);
+      if (!validAt(ctx, ['waves', i, 'regions'])) {
+        allRegionsKnown = false;
+        return;
+      }
       wave.regions.forEach((region, j) => {
         const earlier = waveOf.get(region);
         if (earlier !== undefined) {
@@ -85,9 +95,11 @@ export const wavesPolicySchema = z
             path: ['waves', i, 'regions', j],
             message: `region ${JSON.stringify(region)} is already in wave ${JSON.stringify(earlier)}; a region belongs to one wave`,
           });
-        } else waveOf.set(region, wave.name);
+        } else waveOf.set(region, String(wave.name));
       });
     });
+    // With some regions unreadable, "in no wave" could be wrong: say nothing.
+    if (!allRegionsKnown || !isMapping(policy.earliestStart)) return;
     const regions = [...waveOf.keys()];
     for (const region of Object.keys(policy.earliestStart)) {
       if (!waveOf.has(region)) {
@@ -98,7 +110,7 @@ export const wavesPolicySchema = z
         });
       }
     }
-  });
+  }, EVEN_AFTER_PROBLEMS);
 
 /** A validated waves policy; durations are in milliseconds, hours in minutes after midnight. */
 export type WavesPolicy = z.output<typeof wavesPolicySchema>;

@@ -74,7 +74,7 @@ export interface FlowingAccess {
  * The context accesses whose values can end up in the text an expression
  * renders to. Comparisons, `!` and predicates such as `contains` yield only
  * booleans, so what they read does not flow; `format`, `join`, `toJSON`,
- * `fromJSON` and the operands of `&&`/`||` do.
+ * `fromJSON`, both operands of `||` and the right operand of `&&` do.
  */
 export function flowingAccesses(node: ExprNode): FlowingAccess[] {
   const out: FlowingAccess[] = [];
@@ -86,7 +86,9 @@ export function flowingAccesses(node: ExprNode): FlowingAccess[] {
     }
     switch (n.kind) {
       case 'binary':
-        if (n.op === '&&' || n.op === '||') {
+        // `a && b` renders `a` only when it is falsy ('', 0, false, null), which carries nothing.
+        if (n.op === '&&') visit(n.right);
+        else if (n.op === '||') {
           visit(n.left);
           visit(n.right);
         }
@@ -156,12 +158,8 @@ export const ATTACKER_CONTROLLED: readonly string[] = [
   'github.event.pull_request.head.repo.default_branch',
   'github.event.pull_request.head.repo.description',
   'github.event.pull_request.head.repo.homepage',
-  'github.event.pull_request.head.repo.name',
-  'github.event.pull_request.head.repo.full_name',
-  'github.event.pull_request.user.login',
   'github.event.issue.title',
   'github.event.issue.body',
-  'github.event.issue.pull_request.title',
   'github.event.comment.body',
   'github.event.review.body',
   'github.event.review_comment.body',

@@ -53,7 +53,8 @@ function checkSink(ctx: AuditContext, taint: TaintModel, job: Job, step: Step, n
     for (const access of flowingAccesses(t.ast)) {
       const found = taint.classify(access.path, job, step);
       if (!found) continue;
-      const via = found.kind === 'attacker' ? '' : ` (it carries ${found.origin})`;
+      const via =
+        found.kind === 'derived' ? ` (it carries ${found.origin})` : found.kind === 'input' ? ' (a free-text input chosen by whoever triggers the run)' : '';
       const triggers = [...ctx.triggers.keys()].filter((n) => PRIVILEGED_TRIGGERS.has(n));
       const under = triggers.length > 0 ? ` under ${triggers.join(', ')}, which runs with secrets and a write token` : '';
       ctx.report({
@@ -98,7 +99,7 @@ function checkEnvFiles(ctx: AuditContext, taint: TaintModel, job: Job, step: Ste
       confidence: origin ? 'high' : 'low',
       span: locateInScalar(ctx.file, node, trimmed, occurrence),
       message: origin
-        ? `${origin} is written to ${target} in ${describeStep(ctx, job, step)}; an outsider can set variables or PATH entries for later steps.`
+        ? `${origin} is written to ${target} in ${describeStep(ctx, job, step)}; an outsider can ${target === 'GITHUB_OUTPUT' ? 'add or override outputs of the step' : 'set variables or PATH entries for later steps'}.`
         : `command output or file content is written to ${target} in ${describeStep(ctx, job, step)} of a privileged workflow; if it comes from the pull request or an artifact, an outsider controls it.`,
       snippet: `${job.id} ${trimmed}`,
     });
@@ -129,14 +130,14 @@ function checkCondition(ctx: AuditContext, node: unknown, where: 'job' | 'step')
   const text = node.value;
   const templates = findTemplates(text);
   const trimmed = text.trim();
-  const whole = templates.length === 1 && trimmed.startsWith('${{') && trimmed.endsWith('}}') && text === text.trimEnd();
+  const whole = templates.length === 1 && trimmed.startsWith('${{') && trimmed.endsWith('}}') && text === trimmed;
   if (templates.length > 0 && !whole) {
     ctx.report({
       ruleId: 'always-true-condition',
       severity: 'high',
       confidence: 'high',
       span: spanOf(ctx.file, node),
-      message: `this ${where} condition has text outside \${{ }}${text !== text.trimEnd() ? ' (a trailing newline from a block scalar)' : ''}, so it is a non-empty string and always true.`,
+      message: `this ${where} condition has text outside \${{ }}${/\n\s*$/.test(text) ? ' (a trailing newline from a block scalar)' : ''}, so it is a non-empty string and always true.`,
     });
   }
   let ast: ExprNode | undefined;
@@ -182,7 +183,7 @@ function checkTemplates(ctx: AuditContext, node: Scalar): void {
         severity: 'high',
         confidence: 'high',
         span,
-        message: `expression \${{${t.source}}} does not parse: ${t.error.message}.`,
+        message: `expression ${text.slice(t.start, t.end).trim()} does not parse: ${t.error.message}.`,
       });
       return;
     }

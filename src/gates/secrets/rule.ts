@@ -1,0 +1,134 @@
+/**
+ * What a secret rule is, and the two shapes most rules take: a token with a
+ * vendor's fixed prefix, and a value assigned to an identifier that names a
+ * secret. Every pattern is a sticky regular expression tried only where one of
+ * the rule's keywords occurs, so it never scans a line from every position.
+ */
+import type { Confidence, Severity } from '../finding.js';
+
+/** A rule of the secret scan. */
+export interface SecretRule {
+  readonly id: string;
+  /** What was found, in a few words: "GitHub personal access token". */
+  readonly title: string;
+  readonly severity: Severity;
+  readonly confidence: Confidence;
+  /** Lowercase ASCII strings; the rule is tried only where one of them occurs. */
+  readonly keywords: readonly string[];
+  /**
+   * Tried with `lastIndex` at the anchor (flag `y`). The secret is the group
+   * named `secret`, else group 1, else the whole match; it must end the match.
+   * Quantifiers are bounded and never nested over overlapping classes.
+   */
+  readonly pattern: RegExp;
+  /** Where the pattern starts: at the keyword's start, its end, or this many characters from its start. */
+  readonly anchor: 'start' | 'end' | number;
+  /** When true, the keyword must appear in the text with exactly the case of `pattern`'s literal (checked cheaply before the pattern runs). */
+  readonly caseSensitiveKeywords?: readonly string[];
+  /** The character before the match must not be one of these (a word boundary that suits the token's alphabet). */
+  readonly notAfter?: RegExp;
+  readonly minEntropy?: number;
+  /** Keyword-anchored rules whose values are checked against stop words and give way to specific rules. */
+  readonly generic?: boolean;
+  /** Number of leading characters of the secret that are a public, fixed prefix and may be shown. */
+  readonly fixedPrefix?: number;
+  /** The rule applies only to files whose path matches. */
+  readonly paths?: RegExp;
+  /** A last check on the secret, for what a regular expression says badly. */
+  readonly accept?: (secret: string) => boolean;
+  /** How to fix a finding: revoke, remove, keep it elsewhere. */
+  readonly fix: string;
+  /** The id of gitleaks' rule for the same secret, for users who come from it. */
+  readonly gitleaks?: string;
+}
+
+/** The standard advice: a leaked credential is burnt whether or not the commit is merged. */
+export function revokeFix(where: string): string {
+  return `Revoke the credential now (${where}); removing it from the change is not enough once it was pushed. Load the new one from the CI secret store or the runtime environment.`;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Options shared by the rule helpers. */
+export type RuleOptions = Partial<Pick<SecretRule, 'minEntropy' | 'paths' | 'accept' | 'gitleaks' | 'confidence' | 'notAfter'>>;
+
+/**
+ * A token that starts with a vendor's fixed prefix: `prefixes` are literal,
+ * `body` is a regular expression source for the rest. The token must not be
+ * glued to letters or digits on either side.
+ */
+export function prefixedToken(
+  id: string,
+  title: string,
+  severity: Severity,
+  prefixes: readonly string[],
+  body: string,
+  fix: string,
+  options: RuleOptions & { readonly tail?: string; readonly ignoreCase?: boolean } = {},
+): SecretRule {
+  const alternatives = prefixes.map(escapeRegExp).join('|');
+  const tail = options.tail ?? '(?![A-Za-z0-9])';
+  const shortest = Math.min(...prefixes.map((p) => p.length));
+  const cased = prefixes.some((p) => p !== p.toLowerCase());
+  return {
+    id,
+    title,
+    severity,
+    confidence: options.confidence ?? 'high',
+    keywords: prefixes.map((p) => p.toLowerCase()),
+    pattern: new RegExp(`(?:${alternatives})${body}${tail}`, options.ignoreCase ? 'iy' : 'y'),
+    anchor: 'start',
+    ...(cased && !options.ignoreCase ? { caseSensitiveKeywords: prefixes } : {}),
+    notAfter: options.notAfter ?? /[A-Za-z0-9]/,
+    fixedPrefix: shortest,
+    fix,
+    ...(options.minEntropy !== undefined ? { minEntropy: options.minEntropy } : {}),
+    ...(options.paths ? { paths: options.paths } : {}),
+    ...(options.accept ? { accept: options.accept } : {}),
+    ...(options.gitleaks ? { gitleaks: options.gitleaks } : {}),
+  };
+}
+
+/**
+ * Between the keyword and the value: the rest of the identifier, a closing
+ * quote, an assignment operator (`=`, `:`, `:=`, `=>`, `+=`, `?=`, `>` of an
+ * XML element, `(` or `,` of a call) and an opening quote. Each part is
+ * bounded and the parts' classes barely overlap, so a miss costs a few dozen
+ * steps wherever it is tried.
+ */
+export const ASSIGNMENT = String.raw`[\w.-]{0,30}(?:\\{0,2}["'\x60]){0,2}[ \t]{0,5}(?:[:?+.|]{0,3}=>?|:{1,2}|>|\(|,)[ \t]{0,5}(?:\\{0,2}["'\x60]|[@$]?["']|b["'])?`;
+
+/** The value ends at a quote, white space, a separator or the end of the text. */
+export const VALUE_END = String.raw`(?=["'\x60\s;,)<\\&]|$)`;
+
+/**
+ * A value assigned to an identifier containing one of `keywords`:
+ * `AWS_SECRET_ACCESS_KEY=...`, `"client_secret": "..."`, `<apiKey>...</apiKey>`.
+ */
+export function assignedValue(
+  id: string,
+  title: string,
+  severity: Severity,
+  keywords: readonly string[],
+  value: string,
+  fix: string,
+  options: RuleOptions & { readonly generic?: boolean } = {},
+): SecretRule {
+  return {
+    id,
+    title,
+    severity,
+    confidence: options.confidence ?? (options.generic ? 'medium' : 'high'),
+    keywords: keywords.map((k) => k.toLowerCase()),
+    pattern: new RegExp(`${ASSIGNMENT}(?<secret>${value})${VALUE_END}`, 'y'),
+    anchor: 'end',
+    fix,
+    ...(options.generic ? { generic: true } : {}),
+    ...(options.minEntropy !== undefined ? { minEntropy: options.minEntropy } : {}),
+    ...(options.paths ? { paths: options.paths } : {}),
+    ...(options.accept ? { accept: options.accept } : {}),
+    ...(options.gitleaks ? { gitleaks: options.gitleaks } : {}),
+  };
+}

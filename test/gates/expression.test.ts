@@ -1,0 +1,162 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { accessPath, ExpressionSyntaxError, parseExpression, type ExprNode } from '../../src/gates/expression.js';
+import { findTemplates, flowingAccesses, isAttackerControlled } from '../../src/gates/templates.js';
+
+/** A compact rendering of the tree, so that cases read like the expressions they parse. */
+function show(n: ExprNode): string {
+  switch (n.kind) {
+    case 'literal':
+      return typeof n.value === 'string' ? `'${n.value}'` : String(n.value);
+    case 'context':
+      return n.name;
+    case 'property':
+      return `${show(n.object)}.${n.name}`;
+    case 'index':
+      return `${show(n.object)}[${show(n.index)}]`;
+    case 'star':
+      return `${show(n.object)}.*`;
+    case 'call':
+      return `${n.name}(${n.args.map(show).join(', ')})`;
+    case 'not':
+      return `!(${show(n.operand)})`;
+    case 'binary':
+      return `(${show(n.left)} ${n.op} ${show(n.right)})`;
+  }
+}
+
+describe('parseExpression', () => {
+  it.each([
+    ['github.event.issue.title', 'github.event.issue.title'],
+    ["github['event'].issue", "github['event'].issue"],
+    ['steps.my-step.outputs.value', 'steps.my-step.outputs.value'],
+    ['github.event.commits.*.message', 'github.event.commits.*.message'],
+    ['github.event.commits[*].message', 'github.event.commits.*.message'],
+    ["a == 'x' && b != 1 || !c", "(((env == 'x') && (env != 1)) || !(env))"],
+    ["contains(github.event.pull_request.labels.*.name, 'ok')", "contains(github.event.pull_request.labels.*.name, 'ok')"],
+    ["format('{0} {1}', github.ref, 'it''s')", "format('{0} {1}', github.ref, 'it's')"],
+    ['toJSON(fromJSON(inputs.list)[0])', 'tojson(fromjson(inputs.list)[0])'],
+    ['1 < 2 == true', '((1 < 2) == true)'],
+    ['-1.5e3 >= 0x10', '(-1500 >= 16)'],
+    ['NULL == null', '(null == null)'],
+    ['success() && (failure() || always())', '(success() && (failure() || always()))'],
+    ['GitHub.Actor', 'github.Actor'],
+  ])('%s', (source, expected) => {
+    const normalized = source.replace(/\ba\b|\bb\b|\bc\b/g, 'env');
+    expect(show(parseExpression(normalized))).toBe(expected);
+  });
+
+  it.each([
+    ['', 'empty expression', 0],
+    ['github.', "expected a property name after '.' but found end of expression", 7],
+    ["'unterminated", 'unterminated string literal', 0],
+    ['foo.bar', "unknown context 'foo'", 0],
+    ['nosuch(1)', "unknown function 'nosuch'", 0],
+    ['contains(1)', "'contains' takes 2 arguments but was given 1", 0],
+    ['success(1)', "'success' takes 0 arguments but was given 1", 0],
+    ['(github.ref', "expected ')' but found end of expression", 11],
+    ['github.ref ==', 'unexpected end of expression', 13],
+    ['github.ref github.sha', "unexpected 'github' after the end of the expression", 11],
+    ['github.ref = 1', 'unexpected character "="', 11],
+  ])('rejects %j', (source, message, offset) => {
+    let err: unknown;
+    try {
+      parseExpression(source);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ExpressionSyntaxError);
+    expect((err as ExpressionSyntaxError).message).toBe(message);
+    expect((err as ExpressionSyntaxError).offset).toBe(offset);
+  });
+
+  it('throws only ExpressionSyntaxError, whatever the input', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), (s) => {
+        try {
+          parseExpression(s);
+        } catch (e) {
+          if (!(e instanceof ExpressionSyntaxError)) throw e;
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('accessPath', () => {
+  it.each([
+    ["github['event']['issue'].title", 'github.event.issue.title'],
+    ['github.event.commits[0].message', 'github.event.commits.*.message'],
+    ['GITHUB.HEAD_REF', 'github.head_ref'],
+    ['fromJSON(x)', undefined],
+  ])('%s', (source, expected) => {
+    const ast = parseExpression(source.replace('x', 'env.x'));
+    expect(accessPath(ast)).toBe(expected);
+  });
+});
+
+describe('findTemplates', () => {
+  it('finds every template with offsets, skipping braces inside strings', () => {
+    const value = "a ${{ github.ref }} b ${{ format('}}{0}', github.sha) }} c";
+    const found = findTemplates(value).map((t) => [t.start, t.end, t.source.trim(), t.error?.message]);
+    expect(found).toEqual([
+      [2, 19, 'github.ref', undefined],
+      [22, 56, "format('}}{0}', github.sha)", undefined],
+    ]);
+  });
+
+  it('reports an unclosed template at its opening', () => {
+    const [t] = findTemplates('echo ${{ github.ref }');
+    expect(t?.error).toEqual({ message: "expression is not closed with '}}'", offset: 5 });
+  });
+
+  it('reports a syntax error at its offset in the value', () => {
+    const [t] = findTemplates('x ${{ github. }}');
+    expect(t?.error?.offset).toBe(14);
+  });
+});
+
+describe('flowingAccesses', () => {
+  it.each([
+    ['github.event.issue.title', ['github.event.issue.title']],
+    ["contains(github.event.issue.title, 'x')", []],
+    ["github.event.issue.title == 'x'", []],
+    ['!github.event.issue.title', []],
+    ['github.event.issue.title || github.ref', ['github.event.issue.title', 'github.ref']],
+    ["github.event.issue.title && 'yes'", []],
+    ["inputs.flag && github.event.issue.body", ['github.event.issue.body']],
+    ["format('{0}', github.head_ref)", ['github.head_ref']],
+    ['join(github.event.commits.*.message)', ['github.event.commits.*.message']],
+    ['toJSON(github.event)', ['github.event']],
+    ['fromJSON(steps.a.outputs.json).name', ['steps.a.outputs.json']],
+    ['hashFiles(github.event.issue.title)', []],
+    ["case(github.ref == 'x', github.event.issue.title, github.sha)", ['github.event.issue.title', 'github.sha']],
+  ])('%s', (source, expected) => {
+    expect(flowingAccesses(parseExpression(source)).map((a) => a.path)).toEqual(expected);
+  });
+});
+
+describe('isAttackerControlled', () => {
+  it.each([
+    ['github.event.issue.title', true],
+    ['github.event.pull_request.head.ref', true],
+    ['github.event.commits.*.message', true],
+    ['github.event.head_commit.author.email', true],
+    ['github.event.pages.*.page_name', true],
+    ['github.head_ref', true],
+    ['github.event', true],
+    ['github.event.pull_request', true],
+    ['github.event.workflow_run.head_branch', true],
+    ['github.event.pull_request.head.sha', false],
+    ['github.event.pull_request.number', false],
+    ['github.event.pull_request.base.sha', false],
+    ['github.event.pull_request.head.repo.fork', false],
+    ['github.event.workflow_run.pull_requests.*.base.repo.id', false],
+    ['github.sha', false],
+    ['github', false],
+    ['github.actor', false],
+  ])('%s → %s', (path, expected) => {
+    expect(isAttackerControlled(path)).toBe(expected);
+  });
+});

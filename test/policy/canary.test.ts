@@ -202,6 +202,14 @@ describe('canary policy problems', () => {
       ],
     ],
     [
+      'query templates use known variables',
+      'analysis:\n  judge:\n    metrics:\n      - name: a\n        query: rate(x{v="{{versoin}}"}[{{window}}])\n      - name: b\n        query: x{s="{{scope}}"}',
+      [
+        'policies/canary.yml:6: analysis.judge.metrics[0].query: unknown query variable {{versoin}}; did you mean {{version}}?',
+        'policies/canary.yml:8: analysis.judge.metrics[1].query: unknown query variable {{scope}}; the variables are {{service}}, {{environment}}, {{region}}, {{version}}, {{role}}, {{window}}',
+      ],
+    ],
+    [
       'durations and intervals',
       'analysis:\n  interval: 10s\n  lookback: 15',
       [

@@ -3,7 +3,8 @@
  * through, how each stage is judged, and who approves.
  */
 import { z } from 'zod';
-import { didYouMean } from '../did-you-mean.js';
+import { SCOPE_VARIABLES, templateVariables } from '../../metrics/template.js';
+import { closestMatch, didYouMean } from '../did-you-mean.js';
 import { count, duration, githubTeam, githubUser, percent, policyVersion, text } from '../fields.js';
 import { listChoices } from '../wording.js';
 import { EVEN_AFTER_PROBLEMS, isMapping, validAt } from '../cross-field.js';
@@ -83,11 +84,25 @@ function tierSchema(tier: Tier) {
     .prefault({});
 }
 
+/** Every `{{variable}}` of a query template is one the canary flow fills. */
+function checkQueryVariables(query: string, ctx: z.RefinementCtx): void {
+  const known: readonly string[] = SCOPE_VARIABLES;
+  for (const name of templateVariables(query)) {
+    if (known.includes(name)) continue;
+    const match = closestMatch(name, known);
+    const hint = match === undefined ? '' : `; did you mean {{${match}}}?`;
+    ctx.addIssue({
+      code: 'custom',
+      message: `unknown query variable {{${name}}}${hint || `; the variables are ${known.map((v) => `{{${v}}}`).join(', ')}`}`,
+    });
+  }
+}
+
 const metricSchema = z.strictObject({
   /** Unique name, shown in every verdict. */
   name: text(),
-  /** Query template for the metrics provider; `{{scope}}` and friends are filled per side. */
-  query: text(),
+  /** Query template; `{{service}}`, `{{version}}`, `{{window}}`... are filled for each side. */
+  query: text().superRefine(checkQueryVariables),
   /** Which change is bad: `increase` (errors, latency), `decrease` (throughput) or `either`. */
   direction: z.enum(['increase', 'decrease', 'either']).default('either'),
   /** A failure of this metric fails the whole judgment, whatever the score. */

@@ -7,6 +7,7 @@
 import { isMap, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { isConflict } from '../github/errors.js';
+import { promotionStateSchema } from '../canary/promotion/state.js';
 import { parsePolicyText } from '../policy/load.js';
 import type { ContentStore } from './content-store.js';
 
@@ -28,6 +29,8 @@ export const releaseManifestSchema = z
         weight: z.number().min(0).max(100).default(0),
       })
       .default({ version: null, weight: 0 }),
+    /** The staged promotion in progress or last finished, kept beside the weight it moves. */
+    promotion: promotionStateSchema.optional(),
   })
   .superRefine((m, ctx) => {
     if (m.canary.weight > 0 && m.canary.version === null) {
@@ -60,6 +63,8 @@ export function renderManifest(text: string, next: ReleaseManifest): string {
   doc.setIn(['stable', 'version'], next.stable.version);
   doc.setIn(['canary', 'version'], next.canary.version);
   doc.setIn(['canary', 'weight'], next.canary.weight);
+  if (next.promotion) doc.set('promotion', doc.createNode(next.promotion));
+  else if (doc.has('promotion')) doc.delete('promotion');
   return doc.toString();
 }
 
@@ -67,7 +72,9 @@ function renderFresh(m: ReleaseManifest): string {
   const lines = [`service: ${m.service}`, `environment: ${m.environment}`];
   if (m.region) lines.push(`region: ${m.region}`);
   lines.push('stable:', `  version: ${m.stable.version}`, 'canary:', `  version: ${m.canary.version ?? 'null'}`, `  weight: ${m.canary.weight}`);
-  return lines.join('\n') + '\n';
+  const doc = parseDocument(lines.join('\n') + '\n');
+  if (m.promotion) doc.set('promotion', doc.createNode(m.promotion));
+  return doc.toString();
 }
 
 /** The outcome of an update: what the manifest says now, and whether this run wrote it. */
@@ -108,5 +115,10 @@ export async function updateManifest(
 }
 
 function sameState(a: ReleaseManifest, b: ReleaseManifest): boolean {
-  return a.stable.version === b.stable.version && a.canary.version === b.canary.version && a.canary.weight === b.canary.weight;
+  return (
+    a.stable.version === b.stable.version &&
+    a.canary.version === b.canary.version &&
+    a.canary.weight === b.canary.weight &&
+    JSON.stringify(a.promotion ?? null) === JSON.stringify(b.promotion ?? null)
+  );
 }

@@ -1,0 +1,73 @@
+/**
+ * The values the promotion decision works on: the policy as it applies to
+ * one service, the commands people give, the facts a reconcile gathers, and
+ * the step it decides. All plain data, so the decision is a pure function.
+ */
+import type { ReleaseManifest } from '../../gitops/manifest.js';
+import type { Judgment } from './state.js';
+
+export interface StagePolicy {
+  readonly weight: number;
+  /** Milliseconds. */
+  readonly soakTime: number;
+  readonly approval: 'none' | 'required';
+}
+
+/** The canary policy as it applies to one service. */
+export interface PromotionPolicy {
+  readonly stages: readonly StagePolicy[];
+  /** Milliseconds between judgments of a soaking stage. */
+  readonly interval: number;
+  /** Milliseconds of history a judgment reads (never from before the stage began). */
+  readonly lookback: number;
+  readonly marginal: 'hold' | 'fail';
+  readonly maxFailedIntervals: number;
+  readonly approvers: { readonly users: readonly string[]; readonly teams: readonly string[] };
+}
+
+export type Command =
+  | { readonly kind: 'tick' }
+  | { readonly kind: 'start'; readonly version: string; readonly by: string }
+  | { readonly kind: 'promote' | 'pause' | 'resume' | 'abort' | 'rollback'; readonly by: string; readonly reason?: string };
+
+/** A yes or no from a gate (the error-budget freeze, the quarantine), with its reason. */
+export interface GateAnswer {
+  readonly allow: boolean;
+  readonly reason: string;
+}
+
+/** What the reconcile knows besides the manifest. */
+export interface Facts {
+  readonly now: Date;
+  /** The judgment the previous step asked for. */
+  readonly judgment?: Omit<Judgment, 'at' | 'stage'>;
+  /** The freeze gate's answer for moving traffic forward now. */
+  readonly freeze: GateAnswer;
+  /** For `start`: whether the version may be deployed (not quarantined). */
+  readonly quarantine: GateAnswer;
+  /** Teams (`org/team`) the commanding user belongs to, when the policy names teams. */
+  readonly actorTeams?: readonly string[];
+}
+
+/** What was decided and why, in words and figures, for every surface. */
+export interface Explanation {
+  readonly summary: string;
+  readonly reason: string;
+  readonly measured?: string;
+  readonly threshold?: string;
+}
+
+export type Effect =
+  | { readonly kind: 'traffic'; readonly from: number; readonly to: number }
+  | { readonly kind: 'started' | 'stage-started' | 'awaiting-approval' | 'judged' | 'held' | 'paused' | 'resumed' }
+  | { readonly kind: 'promoted' | 'failed' | 'aborted' | 'rolled-back' };
+
+export type Step =
+  /** Judge the canary over this window, then decide again with the judgment. */
+  | { readonly kind: 'need-judgment'; readonly start: Date; readonly end: Date; readonly look: number; readonly looks: number; readonly explanation: Explanation }
+  /** Write this manifest (compare-and-swap), then apply the effects. */
+  | { readonly kind: 'transition'; readonly manifest: ReleaseManifest; readonly effects: readonly Effect[]; readonly explanation: Explanation }
+  /** Nothing to do until `until` (null: until a person acts). */
+  | { readonly kind: 'wait'; readonly until: Date | null; readonly explanation: Explanation }
+  /** The command is not allowed now; nothing changes. */
+  | { readonly kind: 'refuse'; readonly explanation: Explanation };

@@ -1,0 +1,112 @@
+/**
+ * One reconcile of a staged promotion: read the manifest, decide, judge if
+ * asked, and write the next manifest compare-and-swap. The single commit is
+ * the only durable effect, so a run that dies at any line leaves either the
+ * old state or the new one, and the next reconcile continues from it; two
+ * reconciles at once cannot both win the same transition.
+ */
+import { isConflict } from '../../github/errors.js';
+import type { ContentStore } from '../../gitops/content-store.js';
+import type { ReleaseManifest } from '../../gitops/manifest.js';
+import { parseManifest, renderManifest } from '../../gitops/manifest.js';
+import type { Clock } from '../../runtime/clock.js';
+import type { Logger } from '../../runtime/logger.js';
+import { decide } from './decide.js';
+import type { Command, Effect, Facts, GateAnswer, PromotionPolicy, Step } from './model.js';
+
+/** The judgment of one window, as the decision needs it, with the judge's full result for reports. */
+export interface WindowJudgment {
+  readonly verdict: 'Pass' | 'Marginal' | 'Fail' | 'NoData';
+  readonly score: number | null;
+  readonly reason: string;
+  /** The judge's full result (metrics table, intervals), shown in reports. */
+  readonly detail?: unknown;
+}
+
+export interface JudgeRequest {
+  readonly manifest: ReleaseManifest;
+  readonly start: Date;
+  readonly end: Date;
+  readonly look: number;
+  readonly looks: number;
+}
+
+/**
+ * Where traffic really moves. The git router is the manifest itself (the
+ * commit is the shift); other routers (a service mesh command) are told the
+ * weight after the commit, and again on every reconcile, so they converge.
+ */
+export interface TrafficRouter {
+  readonly name: string;
+  apply(manifest: ReleaseManifest): Promise<void>;
+}
+
+export interface PromotionDeps {
+  readonly store: ContentStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  judge(request: JudgeRequest): Promise<WindowJudgment>;
+  /** The error-budget freeze gate; allows until that capability is configured. */
+  freeze(manifest: ReleaseManifest): Promise<GateAnswer>;
+  /** Refuses quarantined versions; allows until that capability is configured. */
+  quarantine(manifest: ReleaseManifest, version: string): Promise<GateAnswer>;
+  readonly router?: TrafficRouter;
+  /** Teams of the commanding user, when the policy names teams. */
+  actorTeams?(user: string): Promise<readonly string[]>;
+}
+
+export interface ReconcileResult {
+  readonly step: Step;
+  /** The manifest as it stands after this reconcile. */
+  readonly manifest: ReleaseManifest;
+  readonly committed: boolean;
+  readonly commitSha?: string;
+  readonly effects: readonly Effect[];
+  readonly judgment?: WindowJudgment;
+  /** Times a concurrent writer won and this run read again. */
+  readonly conflicts: number;
+}
+
+export const allowAll: GateAnswer = { allow: true, reason: 'no gate is configured' };
+
+/** Runs one reconcile of the promotion whose manifest is at `path`. */
+export async function reconcile(path: string, policy: PromotionPolicy, command: Command, deps: PromotionDeps, maxAttempts = 5): Promise<ReconcileResult> {
+  let conflicts = 0;
+  for (;;) {
+    const stored = await deps.store.read(path);
+    if (!stored) throw new Error(`no release manifest at ${path} on ${deps.store.branch}`);
+    const manifest = parseManifest(stored.text, path);
+    const version = command.kind === 'start' ? command.version : (manifest.promotion?.version ?? manifest.canary.version ?? '');
+    const by = command.kind === 'tick' ? undefined : command.by;
+    const facts: Facts = {
+      now: deps.clock.now(),
+      freeze: await deps.freeze(manifest),
+      quarantine: version ? await deps.quarantine(manifest, version) : allowAll,
+      ...(by && deps.actorTeams && policy.approvers.teams.length > 0 ? { actorTeams: await deps.actorTeams(by) } : {}),
+    };
+    let step = decide(manifest, policy, command, facts);
+    let judgment: WindowJudgment | undefined;
+    if (step.kind === 'need-judgment') {
+      judgment = await deps.judge({ manifest, start: step.start, end: step.end, look: step.look, looks: step.looks });
+      step = decide(manifest, policy, command, { ...facts, judgment: { verdict: judgment.verdict, score: judgment.score, reason: judgment.reason } });
+    }
+    if (step.kind !== 'transition') {
+      if (deps.router) await deps.router.apply(manifest);
+      return { step, manifest, committed: false, effects: [], conflicts, ...(judgment ? { judgment } : {}) };
+    }
+    try {
+      const written = await deps.store.write(path, renderManifest(stored.text, step.manifest), stored.sha, commitMessage(step.manifest, step.explanation.summary));
+      deps.logger.info(`${path}: ${step.explanation.summary} (${step.explanation.reason})`);
+      if (deps.router) await deps.router.apply(step.manifest);
+      return { step, manifest: step.manifest, committed: true, commitSha: written.commitSha, effects: step.effects, conflicts, ...(judgment ? { judgment } : {}) };
+    } catch (err) {
+      if (!isConflict(err) || ++conflicts >= maxAttempts) throw err;
+      deps.logger.info(`${path} changed while this run decided; reading it again`);
+    }
+  }
+}
+
+function commitMessage(m: ReleaseManifest, summary: string): string {
+  const where = [m.service, m.environment, m.region].filter(Boolean).join('/');
+  return `${where}: ${summary}\n\nCommitted by Bellwether's staged promotion.`;
+}

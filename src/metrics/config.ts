@@ -3,6 +3,26 @@
  * never written in the file: it names the environment variables that hold
  * them (`tokenEnv`, `apiKeyEnv`), which the registry reads when it builds the
  * provider.
+ *
+ * ```yaml
+ * providers:
+ *   prod-prom:
+ *     type: prometheus
+ *     url: https://thanos.example.com
+ *     auth: { type: bearer, tokenEnv: PROM_TOKEN }   # or basic / header
+ *     headers: { X-Scope-OrgID: payments }          # Mimir tenant
+ *     timeout: 30s
+ *     retry: { attempts: 4, initialDelay: 500ms, maxDelay: 30s }
+ *     concurrency: 8
+ *   dd:
+ *     type: datadog
+ *     site: datadoghq.eu        # us3, us5, ap1, ddog-gov.com …
+ *     apiKeyEnv: DD_API_KEY
+ *     appKeyEnv: DD_APP_KEY
+ *   offline:
+ *     type: replay
+ *     file: recordings/checkout-2026-03-02.json
+ * ```
  */
 import { z } from 'zod';
 
@@ -24,7 +44,9 @@ const auth = z.discriminatedUnion('type', [
 
 export const prometheusConfigSchema = z.strictObject({
   type: z.literal('prometheus'),
-  url: z.url({ protocol: /^https?$/ }),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .refine((u) => !/^https?:\/\/[^/]*@/.test(u), 'credentials do not belong in the URL, where error messages would show them; use auth'),
   auth: auth.default({ type: 'none' }),
   headers: z.record(z.string(), z.string()).default({}),
   timeout: duration.default('30s'),

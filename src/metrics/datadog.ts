@@ -170,7 +170,7 @@ export function decodeDatadogAnswer(
   if (status >= 400) return fail(`Datadog answered HTTP ${status}${errors ? `: ${errors}` : ''}`);
   if (json.status === 'error') return fail(`Datadog could not run the query: ${String(json.error ?? 'no reason given')}`);
   if (!Array.isArray(json.series)) return fail(`HTTP ${status}: the answer has no "series" list`);
-  const series: MetricSeries[] = json.series.map((s: Record<string, unknown>) => ({
+  const series: MetricSeries[] = json.series.filter((s: unknown): s is Record<string, unknown> => s !== null && typeof s === 'object').map((s) => ({
     labels: tagsToLabels(s),
     points: (Array.isArray(s.pointlist) ? s.pointlist : [])
       .map((p: unknown): MetricPoint | undefined => {

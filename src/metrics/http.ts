@@ -6,6 +6,7 @@
  */
 import type { Sleep } from '../runtime/clock.js';
 import { errorMessage } from '../runtime/errors.js';
+import type { Logger } from '../runtime/logger.js';
 
 /** How often and how patiently to retry. */
 export interface RetryPolicy {
@@ -25,6 +26,8 @@ export interface HttpDeps {
   readonly sleep: Sleep;
   /** For jitter; `() => 1` makes the waits exact. */
   readonly random?: () => number;
+  /** Retries are logged at debug level, without the query string. */
+  readonly logger?: Logger;
 }
 
 export interface HttpRequest {
@@ -93,9 +96,20 @@ export async function exchange(req: HttpRequest, deps: HttpDeps): Promise<HttpAn
       lastFailure = describeFetchError(err, req.timeoutMs);
       if (n === req.retry.retries) break;
     }
-    await deps.sleep(backoffMs(req.retry, n, random, serverMs));
+    const wait = backoffMs(req.retry, n, random, serverMs);
+    deps.logger?.debug(`${lastFailure} from ${endpoint(req.url)}; retry ${n + 1} of ${req.retry.retries} in ${Math.round(wait)} ms`);
+    await deps.sleep(wait);
   }
   return { ok: false, reason: `${lastFailure} after ${attempts} attempt${attempts === 1 ? '' : 's'}`, attempts };
+}
+
+function endpoint(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return 'the server';
+  }
 }
 
 function describeFetchError(err: unknown, timeoutMs: number): string {

@@ -5,7 +5,7 @@
 export type { InstantQuery, MetricPoint, MetricSeries, MetricsProvider, MetricsProviders, QueryResult, RangeQuery } from './provider.js';
 export { createMetricsProviders, createProvider, PROVIDER_TYPES, type ProviderContext, type ProviderDeps } from './registry.js';
 export { readProvidersSection } from './config-file.js';
-export { renderQuery, templateVariables, parseDurationSeconds, SCOPE_VARIABLES, type QueryScope, type Role } from './template.js';
+export { renderQuery, templateVariables, parseDurationSeconds, formatDurationSeconds, SCOPE_VARIABLES, type QueryScope, type Role } from './template.js';
 export { PrometheusProvider, type PrometheusOptions, type PrometheusAuth } from './prometheus.js';
 export { DatadogProvider, type DatadogOptions } from './datadog.js';
 export { ReplayProvider, recordQueries } from './replay.js';

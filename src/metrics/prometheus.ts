@@ -6,6 +6,9 @@ import type { InstantQuery, MetricsProvider, QueryResult, RangeQuery } from './p
 import { DEFAULT_RETRY, exchange, type HttpDeps, type RetryPolicy } from './http.js';
 import { chooseStepSeconds, decodePrometheusAnswer, PROMETHEUS_MAX_POINTS } from './prometheus-decode.js';
 
+/** Beyond this many characters of parameters a query is sent as a POST form. */
+export const MAX_GET_QUERY_LENGTH = 4096;
+
 /** How the provider proves who it is. Secrets are already resolved from the environment. */
 export type PrometheusAuth =
   | { readonly type: 'none' }
@@ -92,10 +95,17 @@ export class PrometheusProvider implements MetricsProvider {
     const search = new URLSearchParams({ query, ...params, timeout: `${this.timeoutSeconds}s` });
     if ((this.options.partialResponse ?? 'deny') === 'deny') search.set('partial_response', 'false');
     else search.set('partial_response', 'true');
+    const url = `${this.base}/api/v1/${endpoint}`;
+    const form = search.toString();
+    // Long queries go in a form body: proxies in front of Prometheus often
+    // refuse URLs past a few kilobytes, and the API takes POST for both.
+    const post = form.length > MAX_GET_QUERY_LENGTH;
     const answer = await exchange(
       {
-        url: `${this.base}/api/v1/${endpoint}?${search.toString()}`,
-        headers: this.headers,
+        url: post ? url : `${url}?${form}`,
+        method: post ? 'POST' : 'GET',
+        headers: post ? { ...this.headers, 'content-type': 'application/x-www-form-urlencoded' } : this.headers,
+        body: post ? form : undefined,
         timeoutMs: this.timeoutSeconds * 1000,
         retry: this.options.retry ?? DEFAULT_RETRY,
       },

@@ -71,6 +71,32 @@ describe('Limiter', () => {
   it.each([0, -1, 1.5, NaN])('refuses a limit of %d', (limit) => {
     expect(() => new Limiter(limit)).toThrow(RangeError);
   });
+  it('hands a finished slot to the waiter, not to a newcomer', async () => {
+    // Newcomers arrive at every microtask depth around the moment a slot
+    // frees up; none of them may slip in beside the waiter it belongs to.
+    const l = new Limiter(1);
+    let active = 0;
+    let max = 0;
+    const task = (until: Promise<void>) => async () => {
+      active++;
+      max = Math.max(max, active);
+      await until;
+      active--;
+    };
+    let releaseA = () => {};
+    const a = l.run(task(new Promise<void>((r) => (releaseA = r))));
+    const b = l.run(task(turns()));
+    const later: Promise<void>[] = [];
+    for (let depth = 0; depth < 12; depth++) {
+      let p = Promise.resolve();
+      for (let i = 0; i < depth; i++) p = p.then(() => {});
+      later.push(p.then(() => l.run(task(turns()))));
+    }
+    releaseA();
+    await Promise.all([a, b, ...later]);
+    expect(max).toBe(1);
+  });
+
   it('runs the next task when one fails', async () => {
     const l = new Limiter(1);
     const failed = l.run(async () => {

@@ -150,6 +150,7 @@ describe('DatadogProvider', () => {
     ['a bad query', 400, { errors: ['Error parsing query: unable to parse avg:: Rule \'scope_expr\' didn\'t match'] }, /Datadog answered HTTP 400: Error parsing query/],
     ['a query error in an ok answer', 200, { status: 'error', error: 'Unknown metric', series: [] }, /Datadog could not run the query: Unknown metric/],
     ['no series', 200, { status: 'ok', res_type: 'time_series', series: [] }, /Datadog returned no series/],
+    ['a series list of nulls', 200, { status: 'ok', series: [null] }, /Datadog returned no series/],
     ['an answer without series', 200, { status: 'ok' }, /the answer has no "series" list/],
   ])('%s gives no data naming the query', async (_name, status, body, reason) => {
     nock('https://api.datadoghq.com').get('/api/v1/query').query(true).reply(status, body);

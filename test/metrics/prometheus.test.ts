@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PrometheusProvider, type PrometheusOptions } from '../../src/metrics/prometheus.js';
+import { RecordingLogger } from '../../src/runtime/logger.js';
 
 const BASE = 'http://prom.test';
 const vector = { status: 'success', data: { resultType: 'vector', result: [{ metric: { job: 'api' }, value: [1700000000, '0.5'] }] } };
@@ -130,6 +131,24 @@ describe('PrometheusProvider', () => {
     nock(BASE).get('/api/v1/query').query(true).reply(200, '{"status":"success","data":{"resultType":"vector","res', { 'Content-Type': 'application/json' });
     const r = await provider().queryInstant({ query: 'up', time: new Date(0) });
     expect(!r.ok && r.reason).toMatch(/^HTTP 200: the server sent malformed JSON .* \(query: up\)$/);
+  });
+
+  it('sends a long query as a POST form', async () => {
+    const long = `sum(${Array.from({ length: 300 }, (_, i) => `rate(http_requests_total{pod="pod-${i}"}[5m])`).join(' + ')})`;
+    nock(BASE)
+      .post('/api/v1/query', (body: Record<string, string>) => body.query === long && body.time === '1700000000')
+      .matchHeader('content-type', 'application/x-www-form-urlencoded')
+      .reply(200, vector);
+    const r = await provider().queryInstant({ query: long, time: new Date(1700000000_000) });
+    expect(r.ok).toBe(true);
+  });
+
+  it('logs each retry at debug level without the query string', async () => {
+    const logger = new RecordingLogger();
+    nock(BASE).get('/api/v1/query').query(true).reply(502, 'bad gateway').get('/api/v1/query').query(true).reply(200, vector);
+    const p = new PrometheusProvider({ url: BASE, retry: { retries: 2, baseDelayMs: 100, maxDelayMs: 1000 } }, { fetch: globalThis.fetch, sleep: async () => {}, random: () => 1, logger });
+    await p.queryInstant({ query: 'secret_metric', time: new Date(0) });
+    expect(logger.messages('debug')).toEqual([`HTTP 502 from ${BASE}/api/v1/query; retry 1 of 2 in 100 ms`]);
   });
 
   it('keeps the warnings of a partial response', async () => {

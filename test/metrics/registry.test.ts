@@ -85,6 +85,11 @@ describe('createProvider', () => {
     expect(e.message).toMatch(/colour/);
   });
 
+  it('refuses credentials in the URL', () => {
+    const e = thrown(() => createProvider('p', { type: 'prometheus', url: 'https://ann:pw@prom.example' }, deps()));
+    expect(e.message).toBe('p.url: credentials do not belong in the URL, where error messages would show them; use auth');
+  });
+
   it('says which recording file it cannot read', () => {
     const e = thrown(() => createProvider('r', { type: 'replay', file: 'missing.json' }, deps()));
     expect(e.message).toMatch(/^r.file: cannot read the recording missing.json: ENOENT/);

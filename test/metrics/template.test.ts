@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/runtime/errors.js';
-import { parseDurationSeconds, renderQuery, templateVariables } from '../../src/metrics/template.js';
+import { formatDurationSeconds, parseDurationSeconds, renderQuery, templateVariables } from '../../src/metrics/template.js';
 
 const scope = { service: 'checkout', environment: 'production', region: 'eu-west-1', version: 'v2', role: 'canary', window: '5m' } as const;
 
@@ -59,5 +59,21 @@ describe('parseDurationSeconds', () => {
   });
   it.each(['', '5', 'm5', '5 m', '0s', '5x'])('rejects %j', (text) => {
     expect(() => parseDurationSeconds(text, { field: 'step' })).toThrow(/step: .* is not a duration/);
+  });
+});
+
+describe('formatDurationSeconds', () => {
+  it.each([
+    [90, '1m30s'],
+    [300, '5m'],
+    [86_400 + 3600, '1d1h'],
+    [0.25, '250ms'],
+    [61.5, '1m1s500ms'],
+  ])('%d s is %s, and reads back', (seconds, text) => {
+    expect(formatDurationSeconds(seconds)).toBe(text);
+    expect(parseDurationSeconds(text)).toBe(seconds);
+  });
+  it.each([0, -5, NaN, Infinity])('refuses %d', (seconds) => {
+    expect(() => formatDurationSeconds(seconds)).toThrow(RangeError);
   });
 });

@@ -77,7 +77,7 @@ function declaredKind(source: PolicySource, kinds: PolicyKindRegistry): string |
   }
   const kind: unknown = (data as Record<string, unknown>)['kind'];
   const at = { file: source.file, ...source.locate(['kind']), field: 'kind' };
-  if (kind === undefined) {
+  if (kind === undefined || kind === null) {
     return new PolicyProblem(`missing required field; expected one of ${listChoices(names)}`, at);
   }
   if (typeof kind !== 'string' || !Object.hasOwn(kinds, kind)) {

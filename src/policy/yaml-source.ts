@@ -38,8 +38,8 @@ export interface PolicySource {
  */
 export function readPolicySource(text: string, file: string): PolicySource {
   const lineCounter = new LineCounter();
-  // uniqueKeys is off because our own check below names the field path and
-  // the line of the first occurrence, which the parser's message does not.
+  // uniqueKeys is off because our own check (structureProblems) names the
+  // field path and the line of the first occurrence; the parser's does not.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
   const position = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
@@ -47,7 +47,7 @@ export function readPolicySource(text: string, file: string): PolicySource {
   };
 
   const syntax = [...doc.errors, ...doc.warnings].map((e) => syntaxProblem(e, file, position));
-  throwIfProblems([...syntax, ...duplicateKeys(doc, file, position)]);
+  throwIfProblems([...syntax, ...structureProblems(doc, file, position)]);
 
   let data: unknown;
   try {
@@ -75,10 +75,13 @@ export function readPolicySource(text: string, file: string): PolicySource {
 
 function syntaxProblem(e: YAMLError, file: string, position: (offset: number) => Position): PolicyProblem {
   const at = position(e.pos[0]);
-  const detail =
-    e.code === 'MULTIPLE_DOCS'
-      ? 'a policy file holds one YAML document, but this one has several (separated by "---")'
-      : `YAML syntax error: ${e.message}`;
+  let detail = `YAML syntax error: ${e.message}`;
+  if (e.code === 'MULTIPLE_DOCS') {
+    detail = 'a policy file holds one YAML document, but this one has several (separated by "---")';
+  } else if (/call stack/i.test(e.message)) {
+    // The parser recovers from its own stack overflow; say what it means.
+    detail = `nested too deeply to read (a policy needs at most ${MAX_DEPTH} levels)`;
+  }
   return new PolicyProblem(detail, { file, ...at }, true);
 }
 
@@ -115,18 +118,48 @@ function findNode(doc: Document, path: FieldPath, wantKey: boolean): Node | unde
   return found;
 }
 
-/** Every key written twice in the same mapping, found where it repeats. */
-function duplicateKeys(doc: Document, file: string, position: (offset: number) => Position): PolicyProblem[] {
+/**
+ * Mappings and lists nested deeper than this are refused: no policy needs
+ * them, and unbounded depth would exhaust the stack of whatever reads them.
+ */
+export const MAX_DEPTH = 64;
+
+/**
+ * Structural problems the parser lets through: a key written twice in the
+ * same mapping (found where it repeats), a key that is a list or mapping,
+ * and nesting beyond MAX_DEPTH.
+ */
+function structureProblems(doc: Document, file: string, position: (offset: number) => Position): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
+  const where = (node: unknown): Position => {
+    const range = (node as Node | null)?.range;
+    return range ? position(range[0]) : { line: 1, column: 1 };
+  };
   const visit = (node: unknown, path: PropertyKey[]): void => {
+    if ((isMap(node) || isSeq(node)) && path.length >= MAX_DEPTH) {
+      problems.push(
+        // No field path: one this deep says less than the line does.
+        new PolicyProblem(`nested more than ${MAX_DEPTH} levels deep`, { file, ...where(node) }),
+      );
+      return;
+    }
     // Aliases are not followed: the anchored block is checked where it is written.
     if (isMap(node)) {
       const seen = new Map<string, number>();
       for (const pair of node.items) {
         const key = keyText(pair.key);
+        if (key === undefined && pair.key !== null) {
+          problems.push(
+            new PolicyProblem('expected a plain key (a name), got a list or mapping used as a key', {
+              file,
+              ...where(pair.key),
+              field: formatFieldPath(path) || undefined,
+            }),
+          );
+          continue;
+        }
         if (key !== undefined && key !== '<<') {
-          const keyNode = pair.key as Node;
-          const at = keyNode.range ? position(keyNode.range[0]) : { line: 1, column: 1 };
+          const at = where(pair.key);
           const first = seen.get(key);
           if (first !== undefined) {
             problems.push(

@@ -25,6 +25,7 @@ describe('parseAnyPolicy', () => {
     ['version: 1\nservices: [a]', 'p.yml:1: kind: missing required field; expected one of "canary", "waves", "freeze", "rollback" or "postmortem"'],
     ['[kind, canary]', 'p.yml:1: expected a mapping with a "kind" field at the top level, got a list'],
     ['just text', 'p.yml:1: expected a mapping with a "kind" field at the top level, got "just text"'],
+    ['kind:', 'p.yml:1: kind: missing required field; expected one of "canary", "waves", "freeze", "rollback" or "postmortem"'],
     ['kind: toString', 'p.yml:1: kind: unknown kind "toString"; expected one of "canary", "waves", "freeze", "rollback" or "postmortem"'],
   ])('%j', (yaml, message) => {
     expect(() => parseAnyPolicy(yaml, 'p.yml')).toThrow(new ConfigurationError(message).message);

@@ -126,6 +126,19 @@ describe('YAML problems', () => {
     expect(err.problems[1]?.message).toMatch(/^p\.yml:4:1: YAML syntax error/);
   });
 
+  it('refuses nesting beyond 64 levels and keys that are lists or mappings', () => {
+    const loose = z.unknown();
+    const deep = `x: ${'['.repeat(70)}${']'.repeat(70)}`;
+    expect(() => parsePolicyText(deep, 'p.yml', loose)).toThrow('p.yml:1: nested more than 64 levels deep');
+    const block = Array.from({ length: 70 }, (_, i) => `${' '.repeat(i)}a:`).join('\n');
+    expect(() => parsePolicyText(block, 'p.yml', loose)).toThrow('p.yml:65: nested more than 64 levels deep');
+    const hugely = `x: ${'['.repeat(5000)}${']'.repeat(5000)}`;
+    expect(() => parsePolicyText(hugely, 'p.yml', loose)).toThrow(/nested too deeply to read|nested more than 64 levels/);
+    expect(() => parsePolicyText('? [a, b]\n: 1', 'p.yml', loose)).toThrow(
+      'p.yml:1: expected a plain key (a name), got a list or mapping used as a key',
+    );
+  });
+
   it('rejects several documents in one file', () => {
     expect(failure('name: x\n---\nname: y').message).toBe(
       'p.yml:2:1: a policy file holds one YAML document, but this one has several (separated by "---")',

@@ -3,7 +3,7 @@
  * problem named by file, line and field.
  */
 import { readFile } from 'node:fs/promises';
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { ConfigurationError, errorMessage } from '../runtime/errors.js';
 import { gatesPolicySchema, type GatesPolicy } from './policy-schema.js';
 
@@ -29,12 +29,21 @@ export function parseGatesPolicyText(text: string, file: string): LoadedGatesPol
     throw ConfigurationError.aggregate(
       result.error.issues.map((issue) => {
         const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+        let message = issue.message;
         let node: unknown;
+        // An unknown key is best shown at the key itself, with a list of the keys that are allowed.
+        if (issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined) {
+          const parent = path.length === 0 ? doc.contents : doc.getIn(path, true);
+          const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === issue.keys[0]) : undefined;
+          if (pair) node = pair.key;
+          path.push(issue.keys[0]);
+          message = `unknown key '${issue.keys[0]}'`;
+        }
         for (let n = path.length; n >= 0 && !node; n--) node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
         const range = (node as { range?: [number, number, number] } | undefined)?.range;
         const pos = range ? lineCounter.linePos(range[0]) : undefined;
         const field = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
-        return new ConfigurationError(issue.message, { file, line: pos?.line, column: pos?.col, ...(field ? { field } : {}) });
+        return new ConfigurationError(message, { file, line: pos?.line, column: pos?.col, ...(field ? { field } : {}) });
       }),
     );
   }

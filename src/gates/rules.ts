@@ -208,7 +208,7 @@ const list: Rule[] = [
     id: 'yaml-anchors',
     title: 'YAML anchors and aliases',
     severity: 'info',
-    fix: 'Write the repeated configuration out, or make sure reviewers expand the aliases; values reached through an alias are audited at the alias.',
+    fix: 'Write the repeated configuration out, or make sure reviewers expand the aliases; values reached through an alias are audited where the anchor defines them.',
     equivalents: {},
   },
   {

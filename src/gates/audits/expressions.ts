@@ -47,7 +47,7 @@ function describeStep(ctx: AuditContext, job: Job, step: Step): string {
 }
 
 function checkSink(ctx: AuditContext, taint: TaintModel, job: Job, step: Step, node: Scalar, sink: string): void {
-  const text = node.value as string;
+  const text = scalarText(node) ?? '';
   findTemplates(text).forEach((t, k) => {
     if (!t.ast) return;
     for (const access of flowingAccesses(t.ast)) {
@@ -74,7 +74,7 @@ function checkEnvFiles(ctx: AuditContext, taint: TaintModel, job: Job, step: Ste
   const privileged = [...ctx.triggers.keys()].some((n) => PRIVILEGED_TRIGGERS.has(n));
   if (!privileged) return;
   const env = stepEnvTaint(ctx, job, step);
-  const lines = (node.value as string).split('\n');
+  const lines = (scalarText(node) ?? '').split('\n');
   const seen = new Map<string, number>();
   for (const line of lines) {
     const m = ENV_FILE_WRITE.exec(line);

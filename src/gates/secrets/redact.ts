@@ -11,16 +11,17 @@ export function secretDigest(secret: string): string {
 
 /**
  * How many leading characters may be shown. A vendor's fixed prefix says
- * nothing secret and helps the reader find the token; of anything else at
- * most one character in eight, and never more than four.
+ * nothing secret and helps the reader find the token, so a rule that has one
+ * shows exactly it; of anything else at most one character in eight, never
+ * more than four. At least eight characters always stay hidden.
  */
-export function visiblePrefixLength(secret: string, fixedPrefix = 0): number {
-  const generic = Math.min(4, Math.floor(secret.length / 8));
-  return Math.min(Math.max(fixedPrefix, generic), Math.max(0, secret.length - 8));
+export function visiblePrefixLength(secret: string, fixedPrefix?: number): number {
+  const shown = fixedPrefix ?? Math.min(4, Math.floor(secret.length / 8));
+  return Math.max(0, Math.min(shown, secret.length - 8));
 }
 
 /** `ghp_*** (40 chars)`: the only form of a secret that appears in any output. */
-export function redact(secret: string, fixedPrefix = 0): string {
+export function redact(secret: string, fixedPrefix?: number): string {
   const keep = visiblePrefixLength(secret, fixedPrefix);
   return `${secret.slice(0, keep)}*** (${secret.length} chars)`;
 }

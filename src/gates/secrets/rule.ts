@@ -30,6 +30,11 @@ export interface SecretRule {
   readonly minEntropy?: number;
   /** Keyword-anchored rules whose values are checked against stop words and give way to specific rules. */
   readonly generic?: boolean;
+  /**
+   * When two findings overlap on a line the lower rank wins: vendor rules
+   * (0) over generic ones (1) over the catch-all assignment rule (2).
+   */
+  readonly rank?: number;
   /** Number of leading characters of the secret that are a public, fixed prefix and may be shown. */
   readonly fixedPrefix?: number;
   /** The rule applies only to files whose path matches. */
@@ -40,6 +45,38 @@ export interface SecretRule {
   readonly fix: string;
   /** The id of gitleaks' rule for the same secret, for users who come from it. */
   readonly gitleaks?: string;
+  /**
+   * For secrets that span lines (private key blocks): replaces `pattern`,
+   * trying a match whose anchor is at `at` in the whole text.
+   */
+  readonly matchAt?: (text: string, at: number, memo: TextMemo) => BlockMatch | undefined;
+}
+
+/** A match found by `matchAt`; offsets are into the whole text. */
+export interface BlockMatch {
+  readonly start: number;
+  readonly end: number;
+  /** Where the secret starts, for the reported column. */
+  readonly secretStart: number;
+  readonly secret: string;
+}
+
+/**
+ * Searches in one text that remember their last answer, so that many
+ * attempts looking for the same closing marker cost one pass in total.
+ */
+export class TextMemo {
+  private readonly last = new Map<string, { from: number; at: number }>();
+  constructor(readonly text: string) {}
+
+  /** `text.indexOf(needle, from)`, amortized over calls with growing `from`. */
+  indexOf(needle: string, from: number): number {
+    const cached = this.last.get(needle);
+    if (cached && cached.from <= from && (cached.at === -1 || cached.at >= from)) return cached.at;
+    const at = this.text.indexOf(needle, from);
+    this.last.set(needle, { from, at });
+    return at;
+  }
 }
 
 /** The standard advice: a leaked credential is burnt whether or not the commit is merged. */
@@ -52,7 +89,7 @@ function escapeRegExp(s: string): string {
 }
 
 /** Options shared by the rule helpers. */
-export type RuleOptions = Partial<Pick<SecretRule, 'minEntropy' | 'paths' | 'accept' | 'gitleaks' | 'confidence' | 'notAfter'>>;
+export type RuleOptions = Partial<Pick<SecretRule, 'minEntropy' | 'paths' | 'accept' | 'gitleaks' | 'confidence' | 'notAfter' | 'rank'>>;
 
 /**
  * A token that starts with a vendor's fixed prefix: `prefixes` are literal,
@@ -126,6 +163,7 @@ export function assignedValue(
     anchor: 'end',
     fix,
     ...(options.generic ? { generic: true } : {}),
+    ...(options.rank !== undefined ? { rank: options.rank } : {}),
     ...(options.minEntropy !== undefined ? { minEntropy: options.minEntropy } : {}),
     ...(options.paths ? { paths: options.paths } : {}),
     ...(options.accept ? { accept: options.accept } : {}),

@@ -1,0 +1,191 @@
+/**
+ * Unified diffs as git writes them (`git diff base...head`): for each file,
+ * its path, what happened to it, and the lines the change adds with their
+ * line numbers in the new file. Plain `diff -u` output is read too.
+ */
+
+/** What a change did to a file. */
+export type FileStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'copied';
+
+/** One file of a diff. */
+export interface DiffFile {
+  /** Path in the new tree (in the old one for a deleted file), relative, with `/`. */
+  readonly path: string;
+  readonly oldPath?: string;
+  readonly status: FileStatus;
+  /** Git said "Binary files differ": there are no lines to read. */
+  readonly binary: boolean;
+  /** The added lines, without their `+`. */
+  readonly addedLines: readonly string[];
+  /** The new file's line number of each added line. */
+  readonly lineNumbers: readonly number[];
+}
+
+interface Building {
+  path: string;
+  oldPath: string | undefined;
+  status: FileStatus;
+  binary: boolean;
+  addedLines: string[];
+  lineNumbers: number[];
+}
+
+/** Undoes git's C-style quoting of unusual paths: `"caf\303\251"` is `café`. */
+export function unquoteGitPath(raw: string): string {
+  if (!raw.startsWith('"') || !raw.endsWith('"') || raw.length < 2) return raw;
+  const bytes: number[] = [];
+  const body = raw.slice(1, -1);
+  const simple: Record<string, number> = { n: 10, t: 9, r: 13, '"': 34, '\\': 92, a: 7, b: 8, f: 12, v: 11 };
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charAt(i);
+    if (c !== '\\') {
+      for (const b of Buffer.from(c, 'utf8')) bytes.push(b);
+      continue;
+    }
+    const next = body.charAt(i + 1);
+    const octal = /^[0-7]{3}/.exec(body.slice(i + 1, i + 4));
+    if (octal) {
+      bytes.push(parseInt(octal[0], 8));
+      i += 3;
+    } else {
+      bytes.push(simple[next] ?? next.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+function stripPrefix(p: string): string | undefined {
+  const path = unquoteGitPath(p.replace(/\t.*$/, '').trimEnd());
+  if (path === '/dev/null') return undefined;
+  return /^[ab]\//.test(path) ? path.slice(2) : path;
+}
+
+/** The two paths of `diff --git a/X b/Y`, when they can be told apart. */
+function headerPaths(rest: string): { oldPath: string; path: string } | undefined {
+  if (rest.startsWith('"')) {
+    const m = /^("(?:[^"\\]|\\.)*")\s+(.+)$/.exec(rest);
+    if (!m) return undefined;
+    const a = stripPrefix(m[1] as string);
+    const b = stripPrefix(m[2] as string);
+    return a && b ? { oldPath: a, path: b } : undefined;
+  }
+  // Same path on both sides is the common case, and the only sure split when names hold spaces.
+  const mid = (rest.length - 1) / 2;
+  if (Number.isInteger(mid) && rest.startsWith('a/') && rest.slice(mid + 1).startsWith('b/') && rest.slice(2, mid) === rest.slice(mid + 3)) {
+    return { oldPath: rest.slice(2, mid), path: rest.slice(2, mid) };
+  }
+  const split = rest.lastIndexOf(' b/');
+  if (split === -1) return undefined;
+  const a = stripPrefix(rest.slice(0, split));
+  const b = stripPrefix(rest.slice(split + 1));
+  return a && b ? { oldPath: a, path: b } : undefined;
+}
+
+const HUNK = /^@@+ (?:-\d+(?:,\d+)? )+\+(\d+)(?:,(\d+))? @@/;
+
+/** Reads a unified diff. Lines it does not understand outside hunks are skipped, never fatal. */
+export function parseUnifiedDiff(diff: string): DiffFile[] {
+  const files: Building[] = [];
+  let current: Building | undefined;
+  let newLine = 0;
+  let newRemaining = 0;
+  let oldRemaining = 0;
+  /** A `diff --git` line was read and its `---`/`+++` lines have not come yet. */
+  let awaitingNames = false;
+  const lines = diff.split('\n');
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const start = (path: string, oldPath: string | undefined, status: FileStatus): Building => {
+    current = { path, oldPath, status, binary: false, addedLines: [], lineNumbers: [] };
+    files.push(current);
+    newRemaining = 0;
+    oldRemaining = 0;
+    return current;
+  };
+
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i] as string;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (current && (newRemaining > 0 || oldRemaining > 0)) {
+      const tag = line.charAt(0);
+      if (tag === '+') {
+        current.addedLines.push(line.slice(1));
+        current.lineNumbers.push(newLine++);
+        newRemaining--;
+        continue;
+      }
+      if (tag === '-') {
+        oldRemaining--;
+        continue;
+      }
+      if (tag === ' ' || line === '') {
+        newLine++;
+        newRemaining--;
+        oldRemaining--;
+        continue;
+      }
+      if (tag === '\\') continue;
+      // Anything else ends a hunk whose counts were wrong; read it as a header.
+      newRemaining = 0;
+      oldRemaining = 0;
+    }
+    if (line.startsWith('\\')) continue;
+    if (line.startsWith('diff --git ')) {
+      const paths = headerPaths(line.slice('diff --git '.length));
+      start(paths?.path ?? '', paths?.oldPath, 'modified');
+      awaitingNames = true;
+      continue;
+    }
+    if (line.startsWith('--- ') && lines[i + 1]?.startsWith('+++ ')) {
+      const oldPath = stripPrefix(line.slice(4));
+      const newPath = stripPrefix((lines[i + 1] as string).replace(/\r$/, '').slice(4));
+      // A plain `diff -u` has no `diff --git` line: there the `---` line starts the file.
+      const file = awaitingNames && current ? current : start(newPath ?? oldPath ?? '', oldPath, 'modified');
+      awaitingNames = false;
+      if (newPath === undefined) file.status = 'deleted';
+      else if (oldPath === undefined) file.status = 'added';
+      file.path = newPath ?? oldPath ?? file.path;
+      if (oldPath !== undefined && oldPath !== file.path) file.oldPath = oldPath;
+      i++;
+      continue;
+    }
+    const hunk = HUNK.exec(line);
+    if (hunk && current) {
+      awaitingNames = false;
+      newLine = Number(hunk[1]);
+      newRemaining = hunk[2] === undefined ? 1 : Number(hunk[2]);
+      const oldCounts = [...line.matchAll(/-\d+(?:,(\d+))?/g)].map((m) => (m[1] === undefined ? 1 : Number(m[1])));
+      oldRemaining = oldCounts[0] ?? 0;
+      continue;
+    }
+    if (!current) continue;
+    if (line.startsWith('new file mode')) current.status = 'added';
+    else if (line.startsWith('deleted file mode')) current.status = 'deleted';
+    else if (line.startsWith('rename from ')) {
+      current.oldPath = unquoteGitPath(line.slice('rename from '.length));
+      current.status = 'renamed';
+    } else if (line.startsWith('rename to ')) current.path = unquoteGitPath(line.slice('rename to '.length));
+    else if (line.startsWith('copy from ')) {
+      current.oldPath = unquoteGitPath(line.slice('copy from '.length));
+      current.status = 'copied';
+    } else if (line.startsWith('copy to ')) current.path = unquoteGitPath(line.slice('copy to '.length));
+    else if (line.startsWith('Binary files ') || line === 'GIT binary patch') {
+      current.binary = true;
+      const m = /^Binary files (.+) and (.+) differ$/.exec(line);
+      if (m) {
+        if (m[1] === '/dev/null') current.status = 'added';
+        if (m[2] === '/dev/null') current.status = 'deleted';
+      }
+    }
+  }
+  return files
+    .filter((f) => f.path !== '')
+    .map((f) => ({
+      path: f.path,
+      ...(f.oldPath !== undefined && f.oldPath !== f.path ? { oldPath: f.oldPath } : {}),
+      status: f.status,
+      binary: f.binary,
+      addedLines: f.addedLines,
+      lineNumbers: f.lineNumbers,
+    }));
+}

@@ -1,0 +1,196 @@
+/**
+ * The scan of one text: a single pass of the keyword automaton over each
+ * line; a rule's pattern is tried only at the places where one of its
+ * keywords occurs, from a fixed anchor, so the work per hit is bounded by the
+ * pattern and not by the length of the line. Pure: text in, findings out.
+ */
+import { KeywordAutomaton } from './aho-corasick.js';
+import { isReference, isRepetitive, shannonEntropy, STOP_WORDS, stopWordIn } from './entropy.js';
+import { redact, secretFingerprint } from './redact.js';
+import { TextMemo, type SecretRule } from './rule.js';
+import type { SecretFinding } from './secret-finding.js';
+
+/** Inline markers that silence every finding on their line. */
+export const ALLOW_MARKERS: readonly string[] = ['gitleaks:allow', 'bellwether:allow'];
+
+/** Rules compiled together: one automaton over all their keywords. */
+export interface CompiledRules {
+  readonly rules: readonly SecretRule[];
+  readonly automaton: KeywordAutomaton;
+  /** For each keyword of the automaton, the indexes of the rules that use it. */
+  readonly rulesOfKeyword: ReadonlyArray<readonly number[]>;
+}
+
+/** Checks the rules and builds the automaton. Throws on a malformed rule, which is a bug. */
+export function compileRules(rules: readonly SecretRule[]): CompiledRules {
+  const ids = new Set<string>();
+  const keywordIndex = new Map<string, number>();
+  const rulesOfKeyword: number[][] = [];
+  rules.forEach((rule, ri) => {
+    if (ids.has(rule.id)) throw new Error(`duplicate secret rule id ${rule.id}`);
+    ids.add(rule.id);
+    if (!rule.pattern.sticky) throw new Error(`secret rule ${rule.id}: pattern must be sticky (flag y)`);
+    if (rule.keywords.length === 0) throw new Error(`secret rule ${rule.id}: no keywords`);
+    for (const k of rule.keywords) {
+      if (k !== k.toLowerCase()) throw new Error(`secret rule ${rule.id}: keyword ${k} must be lowercase`);
+      let i = keywordIndex.get(k);
+      if (i === undefined) {
+        i = rulesOfKeyword.length;
+        keywordIndex.set(k, i);
+        rulesOfKeyword.push([]);
+      }
+      rulesOfKeyword[i]?.push(ri);
+    }
+  });
+  return { rules, automaton: new KeywordAutomaton([...keywordIndex.keys()]), rulesOfKeyword };
+}
+
+/** A text to scan: a whole file, or the lines a change adds to it. */
+export interface TextUnit {
+  /** Path relative to the repository root, with `/`. */
+  readonly file: string;
+  readonly text: string;
+  /** The file's line number of each line of `text`; 1, 2, 3... when absent. */
+  readonly lineNumbers?: readonly number[];
+}
+
+/** What the policy changes in a scan. */
+export interface ScanOptions {
+  readonly disabledRules?: ReadonlySet<string>;
+  /** A secret matching one of these is not reported. */
+  readonly allowPatterns?: readonly RegExp[];
+  readonly stopWords?: readonly string[];
+}
+
+interface Candidate {
+  readonly rule: SecretRule;
+  readonly start: number;
+  readonly end: number;
+  readonly secret: string;
+}
+
+function rankOf(rule: SecretRule): number {
+  return rule.rank ?? (rule.generic ? 1 : 0);
+}
+
+function acceptable(rule: SecretRule, secret: string, options: ScanOptions): boolean {
+  if (rule.accept && !rule.accept(secret)) return false;
+  if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) return false;
+  if (rule.generic) {
+    if (isRepetitive(secret) || isReference(secret)) return false;
+    if (stopWordIn(secret, options.stopWords ?? STOP_WORDS) !== undefined) return false;
+  }
+  return !(options.allowPatterns ?? []).some((p) => p.test(secret));
+}
+
+/** Scans one text with compiled rules. Never throws on content. */
+export function scanText(compiled: CompiledRules, unit: TextUnit, options: ScanOptions = {}): SecretFinding[] {
+  const { rules, automaton, rulesOfKeyword } = compiled;
+  const { text, file } = unit;
+  const active = rules.map((r) => !options.disabledRules?.has(r.id) && (!r.paths || r.paths.test(file)));
+  const keywordLength = automaton.keywords.map((k) => k.length);
+  let memo: TextMemo | undefined;
+  const findings: SecretFinding[] = [];
+  const hits: number[] = [];
+  const visit = (keyword: number, start: number): void => {
+    hits.push(keyword, start);
+  };
+  const lineNumber = (index: number): number => unit.lineNumbers?.[index] ?? index + 1;
+
+  let lineStart = 0;
+  let lineIndex = 0;
+  let skipUntil = 0;
+  while (lineStart <= text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd === -1) lineEnd = text.length;
+    hits.length = 0;
+    automaton.scan(text, visit, lineStart, lineEnd);
+    if (hits.length > 0 && lineEnd > skipUntil) {
+      const lineText = text.slice(lineStart, lineEnd);
+      if (!ALLOW_MARKERS.some((m) => lineText.includes(m))) {
+        const candidates: Candidate[] = [];
+        const tried = new Set<string>();
+        for (let h = 0; h < hits.length; h += 2) {
+          const keyword = hits[h] as number;
+          const hitStart = hits[h + 1] as number;
+          if (hitStart < skipUntil) continue;
+          for (const ri of rulesOfKeyword[keyword] as readonly number[]) {
+            if (!active[ri]) continue;
+            const rule = rules[ri] as SecretRule;
+            if (rule.caseSensitiveKeywords && !rule.caseSensitiveKeywords.some((k) => text.startsWith(k, hitStart))) continue;
+            const at = rule.anchor === 'start' ? hitStart : rule.anchor === 'end' ? hitStart + (keywordLength[keyword] as number) : hitStart + rule.anchor;
+            if (at < lineStart || at >= lineEnd) continue;
+            const key = `${ri}:${at}`;
+            if (tried.has(key)) continue;
+            tried.add(key);
+            if (rule.notAfter && at > lineStart && rule.notAfter.test(text.charAt(at - 1))) continue;
+            let candidate: Candidate | undefined;
+            if (rule.matchAt) {
+              memo ??= new TextMemo(text);
+              const m = rule.matchAt(text, at, memo);
+              if (m) candidate = { rule, start: m.secretStart, end: m.end, secret: m.secret };
+            } else {
+              rule.pattern.lastIndex = at;
+              const m = rule.pattern.exec(text);
+              if (m && m.index + m[0].length <= lineEnd) {
+                const secret = m.groups?.secret ?? m[1] ?? m[0];
+                const end = m.index + m[0].length;
+                candidate = { rule, start: end - secret.length, end, secret };
+              }
+            }
+            if (candidate && acceptable(rule, candidate.secret, options)) candidates.push(candidate);
+          }
+        }
+        for (const c of keepBest(candidates)) {
+          const multiLine = c.end > lineEnd;
+          let endIndex = lineIndex;
+          let endLineStart = lineStart;
+          if (multiLine) {
+            for (let i = text.indexOf('\n', lineStart); i !== -1 && i < c.end; i = text.indexOf('\n', i + 1)) {
+              endIndex++;
+              endLineStart = i + 1;
+            }
+            skipUntil = Math.max(skipUntil, c.end);
+          }
+          findings.push(toFinding(c, file, lineNumber(lineIndex), c.start - lineStart + 1, lineNumber(endIndex), c.end - endLineStart + 1));
+        }
+      }
+    }
+    lineStart = lineEnd + 1;
+    lineIndex++;
+  }
+  return findings;
+}
+
+/** Of overlapping candidates the lowest rank wins; exact duplicates collapse. */
+function keepBest(candidates: readonly Candidate[]): Candidate[] {
+  if (candidates.length < 2) return [...candidates];
+  const sorted = [...candidates].sort((a, b) => rankOf(a.rule) - rankOf(b.rule) || a.start - b.start);
+  const kept: Candidate[] = [];
+  for (const c of sorted) {
+    const clash = kept.some((k) => c.start < k.end && k.start < c.end && (rankOf(k.rule) < rankOf(c.rule) || k.rule === c.rule));
+    if (!clash) kept.push(c);
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+function toFinding(c: Candidate, file: string, line: number, column: number, endLine: number, endColumn: number): SecretFinding {
+  const redacted = redact(c.secret, c.rule.fixedPrefix);
+  return {
+    ruleId: c.rule.id,
+    severity: c.rule.severity,
+    confidence: c.rule.confidence,
+    file,
+    line,
+    column,
+    endLine,
+    endColumn,
+    message: `${c.rule.title} ${redacted} in ${file}.`,
+    fix: c.rule.fix,
+    equivalents: {},
+    fingerprint: secretFingerprint(c.rule.id, file, c.secret),
+    snippet: redacted,
+    secret: { redacted, length: c.secret.length },
+    ...(c.rule.gitleaks ? { gitleaks: c.rule.gitleaks } : {}),
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * The whole rule set of the secret scan, compiled once.
+ */
+import { compileRules, type CompiledRules } from './engine.js';
+import type { SecretRule } from './rule.js';
+import { CLOUD_RULES } from './rules-cloud.js';
+import { GENERIC_RULES } from './rules-generic.js';
+import { AI_RULES, CHAT_RULES, CODE_HOST_RULES, OBSERVABILITY_RULES, PAYMENT_AND_MAIL_RULES, REGISTRY_RULES } from './rules-vendors.js';
+
+/** Every rule, vendor rules first. */
+export const SECRET_RULES: readonly SecretRule[] = [
+  ...CLOUD_RULES,
+  ...CODE_HOST_RULES,
+  ...CHAT_RULES,
+  ...PAYMENT_AND_MAIL_RULES,
+  ...REGISTRY_RULES,
+  ...AI_RULES,
+  ...OBSERVABILITY_RULES,
+  ...GENERIC_RULES,
+];
+
+let compiled: CompiledRules | undefined;
+
+/** The compiled default rule set, built on first use rather than at import. */
+export function defaultRules(): CompiledRules {
+  compiled ??= compileRules(SECRET_RULES);
+  return compiled;
+}
+
+/** The rule with this id, if there is one. */
+export function secretRule(id: string): SecretRule | undefined {
+  return SECRET_RULES.find((r) => r.id === id);
+}

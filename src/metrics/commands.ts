@@ -155,6 +155,11 @@ export interface MetricsRecordArgs {
   readonly queries?: readonly string[];
   /** A text file with one query per line; `#` starts a comment line. */
   readonly queriesFile?: string;
+  /**
+   * Fill each query's `{{variables}}` once per scope, such as the canary's
+   * and the baseline's, to record what a judgement will ask.
+   */
+  readonly scopes?: readonly QueryScope[];
   readonly start: string;
   readonly end?: string;
   readonly step?: string;
@@ -182,12 +187,14 @@ export async function metricsRecordCommand(args: MetricsRecordArgs, deps: Metric
     for (const line of text.split('\n')) if (line.trim() && !line.trim().startsWith('#')) queries.push(line.trim());
   }
   if (queries.length === 0) throw new ConfigurationError('nothing to record: give queries or a queries file', { field: 'queries' });
+  const scopes = args.scopes && args.scopes.length > 0 ? args.scopes : [{}];
+  const rendered = queries.flatMap((q) => scopes.map((scope) => renderQuery(q, scope, { file: args.queriesFile, field: 'queries' })));
   const start = parseTime(args.start, r.now, 'start');
   const end = args.end !== undefined ? parseTime(args.end, r.now, 'end') : r.now;
   if (end.getTime() <= start.getTime()) throw new ConfigurationError('the range to record ends before it starts', { field: 'end' });
   const stepSeconds = parseDurationSeconds(args.step ?? '60s', { field: 'step' });
   const recording = await recordQueries(r.provider, {
-    queries,
+    queries: rendered,
     start,
     end,
     stepSeconds,

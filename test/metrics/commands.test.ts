@@ -123,6 +123,33 @@ describe('metricsRecordCommand', () => {
     expect(replayWorld.asked).toEqual([]);
   });
 
+  it('fills templates once per scope, as a judgement will ask them', async () => {
+    const w = world();
+    await metricsRecordCommand(
+      {
+        config: 'm.yml',
+        provider: 'prod',
+        queries: ['lat{service="{{service}}",role="{{role}}"}', 'up'],
+        scopes: [
+          { service: 'checkout', role: 'canary' },
+          { service: 'checkout', role: 'baseline' },
+        ],
+        start: 'now-1h',
+        out: 'r.json',
+        format: 'text',
+      },
+      w.deps,
+    );
+    const rec = parseRecording(w.written['r.json'] ?? '', 'r.json');
+    expect(rec.entries.map((e) => e.query)).toEqual(['lat{service="checkout",role="canary"}', 'lat{service="checkout",role="baseline"}', 'up']);
+  });
+
+  it('names the variable a template needs when no scope gives it', async () => {
+    await expect(
+      metricsRecordCommand({ config: 'm.yml', provider: 'prod', queries: ['lat{role="{{role}}"}'], start: 'now-1h', out: 'r.json', format: 'text' }, world().deps),
+    ).rejects.toThrow('queries: query variable {{role}} has no value in this scope');
+  });
+
   it('exits 0 and reports JSON when every query had data', async () => {
     const w = world();
     const out = await metricsRecordCommand({ config: 'm.yml', provider: 'prod', queries: ['up'], start: 'now-30m', out: 'r.json', format: 'json' }, w.deps);

@@ -230,12 +230,23 @@ function coerce(given: Record<string, unknown>, props: Json): Record<string, unk
   return out;
 }
 
+/**
+ * Statuses any GitHub endpoint can answer whether or not its description
+ * lists them (a missing or hidden resource is a 404 everywhere, for
+ * instance); their body must still be GitHub's `basic-error`.
+ */
+const UNIVERSAL_ERRORS: ReadonlySet<number> = new Set([401, 403, 404, 500, 502, 503, 504]);
+
 /** Problems with a reply for `operation` with `status`; [] when it matches the declared response. */
 export function validateResponse(operation: Operation, status: number, body: unknown): string[] {
   const id = operation.operationId;
   if (status === 304) return [];
   const responses = operation.spec['responses'] as Json;
   const declared = responses[String(status)] ?? responses['default'];
+  if (!declared && UNIVERSAL_ERRORS.has(status)) {
+    const v = validator('basic-error', () => ({ $ref: 'gh#/components/schemas/basic-error' }));
+    return v(body) ? [] : describeErrors(`${id}: response ${status} body (basic-error)`, v);
+  }
   if (!declared) return [`${id}: status ${status} is not a declared response (declared: ${Object.keys(responses).join(', ')})`];
   const content = deref(declared)['content'] as Json | undefined;
   const json = content?.['application/json'] as Json | undefined;

@@ -1,0 +1,216 @@
+/**
+ * The deploy gate: from budgets, alerts and the calendar to allow or block
+ * for each change type, with every reason. Pure: `now` is an argument, and
+ * the gate is asked when a deployment step runs, so it sees the state of now.
+ */
+import type { BudgetAction } from '../policy/schemas/freeze.js';
+import type { AlertEvaluation, BudgetState } from './burn.js';
+import { fmt } from './burn.js';
+import { activeCalendarFreezes } from './calendar.js';
+import { CHANGE_TYPES } from './gate-policy.js';
+import type { BlockableChange, ChangeType, FreezeGatePolicy } from './gate-policy.js';
+import { Rational } from './rational.js';
+
+/** What the gate knows about one SLO. */
+export interface SloStatus {
+  readonly name: string;
+  /** Undefined when the SLO period could not be measured. */
+  readonly budget: BudgetState | undefined;
+  /** Why the budget is unknown, when it is. */
+  readonly unavailable?: string;
+  readonly alerts: readonly AlertEvaluation[];
+}
+
+/** A request to deploy through a freeze on purpose. */
+export interface BreakGlassRequest {
+  readonly user: string;
+  /** Teams (`org/team`) the user belongs to, as the caller verified them. */
+  readonly teams?: readonly string[];
+  readonly justification: string;
+  readonly expiresAt: Date;
+}
+
+/** What the deployment carries besides its change type. */
+export interface GateRequest {
+  /** Labels of the pull request being deployed; exemption labels lift budget and alert blocks. */
+  readonly labels?: readonly string[];
+  readonly breakGlass?: BreakGlassRequest;
+}
+
+/** The tier of the error budget policy an SLO is in. */
+export interface TierState {
+  readonly slo: string;
+  readonly action: BudgetAction;
+  /** Percent of the budget at which the tier starts. */
+  readonly threshold: number;
+  /** Percent of the budget spent. */
+  readonly consumedPercent: number;
+}
+
+/** Which rule a reason comes from. */
+export type GateRule = 'budget-tier' | 'page-alert' | 'metrics-unavailable' | 'calendar-freeze';
+
+/** One rule that applied: what was measured, against which threshold, and what it blocks. */
+export interface GateReason {
+  readonly rule: GateRule;
+  readonly slo?: string;
+  readonly measured: string;
+  readonly threshold: string;
+  readonly reason: string;
+  readonly blocks: readonly BlockableChange[];
+}
+
+/** The verdict for one change type. */
+export interface ChangeDecision {
+  readonly verdict: 'allow' | 'block';
+  /** One line: why. */
+  readonly reason: string;
+  /** The rules that block this change type (lifted ones included, with `via`). */
+  readonly blockedBy: readonly GateReason[];
+  /** How blocks were lifted, when they were. */
+  readonly via?: 'exemption' | 'break-glass';
+}
+
+/** The record of a break-glass request, accepted or not; it goes on every surface. */
+export interface BreakGlassRecord {
+  readonly user: string;
+  readonly justification: string;
+  readonly expiresAt: string;
+  readonly accepted: boolean;
+  readonly reason: string;
+  /** Where the audit trail goes: the label to put and whether a follow-up issue is opened. */
+  readonly audit: { readonly label: string; readonly openIssue: boolean };
+}
+
+/** The gate's answer for every change type at one instant. */
+export interface GateDecision {
+  readonly at: string;
+  readonly tiers: readonly TierState[];
+  readonly reasons: readonly GateReason[];
+  readonly changes: Readonly<Record<ChangeType, ChangeDecision>>;
+  readonly breakGlass?: BreakGlassRecord;
+}
+
+/** The highest tier whose threshold the budget spent has reached, if any. */
+export function tierFor(policy: Pick<FreezeGatePolicy, 'budgetPolicy'>, consumed: Rational): { action: BudgetAction; threshold: number } | undefined {
+  const percent = consumed.mul(Rational.of(100));
+  let found: { action: BudgetAction; threshold: number } | undefined;
+  for (const tier of policy.budgetPolicy) if (percent.gte(Rational.fromWritten(tier.threshold))) found = tier;
+  return found;
+}
+
+/** Every rule that applies now, each with the change types it blocks. */
+export function gateReasons(policy: FreezeGatePolicy, slos: readonly SloStatus[], now: Date): { reasons: GateReason[]; tiers: TierState[] } {
+  const reasons: GateReason[] = [];
+  const tiers: TierState[] = [];
+  for (const slo of slos) {
+    if (!slo.budget) {
+      reasons.push({
+        rule: 'metrics-unavailable',
+        slo: slo.name,
+        measured: 'budget unknown',
+        threshold: 'a measured budget',
+        reason: `the error budget of ${slo.name} is unknown: ${slo.unavailable ?? 'no data'}`,
+        blocks: policy.onMetricsUnavailable.block,
+      });
+    } else {
+      const consumedPercent = slo.budget.consumed.mul(Rational.of(100));
+      const tier = tierFor(policy, slo.budget.consumed);
+      if (tier) {
+        tiers.push({ slo: slo.name, action: tier.action, threshold: tier.threshold, consumedPercent: consumedPercent.toNumber() });
+        reasons.push({
+          rule: 'budget-tier',
+          slo: slo.name,
+          measured: `${fmt(consumedPercent)}% of the error budget spent`,
+          threshold: `${tier.threshold}%`,
+          reason: `${slo.name} has spent ${fmt(consumedPercent)}% of its error budget, at or past the ${tier.threshold}% tier (${tier.action})`,
+          blocks: tier.action === 'freeze' ? policy.frozenChangeTypes : [],
+        });
+      }
+    }
+    for (const alert of slo.alerts) {
+      if (alert.severity !== 'page') continue;
+      if (alert.state === 'firing') {
+        reasons.push({
+          rule: 'page-alert',
+          slo: slo.name,
+          measured: `burn rate ${alert.burnRates.long ? fmt(alert.burnRates.long) : 'n/a'} over ${alert.longWindow}, ${alert.burnRates.short ? fmt(alert.burnRates.short) : 'n/a'} over ${alert.shortWindow}`,
+          threshold: `above ${fmt(alert.threshold)} over both`,
+          reason: `page alert ${alert.name} of ${slo.name} is firing: ${alert.reason}`,
+          blocks: policy.onPageAlert.block,
+        });
+      } else if (alert.state === 'no-data') {
+        reasons.push({
+          rule: 'metrics-unavailable',
+          slo: slo.name,
+          measured: 'no data',
+          threshold: 'burn rates over both windows',
+          reason: `page alert ${alert.name} of ${slo.name} cannot be judged: ${alert.reason}`,
+          blocks: policy.onMetricsUnavailable.block,
+        });
+      }
+    }
+  }
+  for (const active of activeCalendarFreezes(policy.calendarFreezes, now)) {
+    reasons.push({
+      rule: 'calendar-freeze',
+      measured: now.toISOString(),
+      threshold: active.freeze.name,
+      reason: active.reason,
+      blocks: active.freeze.block,
+    });
+  }
+  return { reasons, tiers };
+}
+
+/** Whether a break-glass request is accepted under `policy` at `now`, and why. */
+export function judgeBreakGlass(policy: FreezeGatePolicy, request: BreakGlassRequest, now: Date): BreakGlassRecord {
+  const glass = policy.breakGlass;
+  const base = {
+    user: request.user,
+    justification: request.justification,
+    expiresAt: Number.isNaN(request.expiresAt.getTime()) ? 'invalid' : request.expiresAt.toISOString(),
+    audit: { label: glass.audit.label, openIssue: glass.audit.issue },
+  };
+  const refuse = (reason: string): BreakGlassRecord => ({ ...base, accepted: false, reason });
+  const login = request.user.toLowerCase();
+  const permitted =
+    glass.users.some((u) => u.toLowerCase() === login) ||
+    (request.teams ?? []).some((t) => glass.teams.some((p) => p.toLowerCase() === t.toLowerCase()));
+  if (!permitted) return refuse(`${request.user} is not permitted to break the glass (breakGlass.users and breakGlass.teams)`);
+  // A justification is what the audit records; the gate never takes a break-glass without one.
+  if (request.justification.trim() === '') return refuse('break-glass needs a justification');
+  if (Number.isNaN(request.expiresAt.getTime())) return refuse('break-glass needs an expiry time');
+  if (request.expiresAt.getTime() <= now.getTime()) return refuse(`break-glass expired at ${base.expiresAt}`);
+  return { ...base, accepted: true, reason: `break-glass by ${request.user} until ${base.expiresAt}: ${request.justification.trim()}` };
+}
+
+/**
+ * The gate at `now`: allow or block for each change type. Rollbacks are never
+ * blocked. Exemption labels lift blocks from the budget and page alerts; an
+ * accepted break-glass lifts every block and is recorded.
+ */
+export function decideGate(policy: FreezeGatePolicy, slos: readonly SloStatus[], now: Date, request: GateRequest = {}): GateDecision {
+  const { reasons, tiers } = gateReasons(policy, slos, now);
+  const exemption = (request.labels ?? []).find((l) => policy.exemptions.labels.includes(l));
+  const breakGlass = request.breakGlass ? judgeBreakGlass(policy, request.breakGlass, now) : undefined;
+  const decide = (type: ChangeType): ChangeDecision => {
+    if (type === 'rollback') return { verdict: 'allow', reason: 'rollbacks are never blocked', blockedBy: [] };
+    const blockedBy = reasons.filter((r) => r.blocks.includes(type));
+    if (blockedBy.length === 0) return { verdict: 'allow', reason: clearReason(reasons), blockedBy };
+    const remaining = exemption ? blockedBy.filter((r) => r.rule !== 'budget-tier' && r.rule !== 'page-alert') : blockedBy;
+    if (remaining.length === 0) {
+      return { verdict: 'allow', reason: `exemption label "${exemption}" lifts: ${blockedBy.map((r) => r.reason).join('; ')}`, blockedBy, via: 'exemption' };
+    }
+    if (breakGlass?.accepted) return { verdict: 'allow', reason: `${breakGlass.reason} (lifts: ${remaining.map((r) => r.reason).join('; ')})`, blockedBy, via: 'break-glass' };
+    const glassNote = breakGlass ? ` (break-glass refused: ${breakGlass.reason})` : '';
+    return { verdict: 'block', reason: remaining.map((r) => r.reason).join('; ') + glassNote, blockedBy };
+  };
+  const changes = Object.fromEntries(CHANGE_TYPES.map((t) => [t, decide(t)])) as Record<ChangeType, ChangeDecision>;
+  return { at: now.toISOString(), tiers, reasons, changes, ...(breakGlass ? { breakGlass } : {}) };
+}
+
+function clearReason(reasons: readonly GateReason[]): string {
+  const notes = reasons.map((r) => r.reason);
+  return notes.length === 0 ? 'no freeze, alert or calendar rule applies' : `not blocked by the policy (${notes.join('; ')})`;
+}

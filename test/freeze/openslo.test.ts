@@ -1,0 +1,149 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSlos, parseOpenSloText, renderWindow, resolveSlos, splitDocuments } from '../../src/freeze/openslo.js';
+import { ConfigurationError } from '../../src/runtime/errors.js';
+
+const FIXTURES = path.join(import.meta.dirname, '../fixtures/freeze');
+
+/** An SLO document with one part replaced, for the error cases. */
+function slo(overrides: { indicator?: string; timeWindow?: string; budgetingMethod?: string; objectives?: string; apiVersion?: string } = {}): string {
+  return `apiVersion: ${overrides.apiVersion ?? 'openslo/v1'}
+kind: SLO
+metadata:
+  name: api
+spec:
+${overrides.indicator ?? `  indicator:
+    spec:
+      ratioMetric:
+        counter: true
+        bad:
+          metricSource:
+            type: Prometheus
+            spec:
+              query: sum(rate(errors_total[{{.window}}]))
+        total:
+          metricSource:
+            type: Prometheus
+            spec:
+              query: sum(rate(requests_total[{{.window}}]))`}
+  timeWindow:
+${overrides.timeWindow ?? `    - duration: 30d
+      isRolling: true`}
+  budgetingMethod: ${overrides.budgetingMethod ?? 'Occurrences'}
+  objectives:
+${overrides.objectives ?? '    - target: 0.999'}
+`;
+}
+
+function failure(text: string, file = 'slo.yaml'): ConfigurationError {
+  try {
+    resolveSlos([{ file, contents: parseOpenSloText(text, file) }]);
+  } catch (err) {
+    if (err instanceof ConfigurationError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigurationError');
+}
+
+describe('parseOpenSloText', () => {
+  it('reads an inline ratio indicator with an exact target', () => {
+    const [def] = resolveSlos([{ file: 'slo.yaml', contents: parseOpenSloText(slo(), 'slo.yaml') }]);
+    expect(def?.name).toBe('api');
+    expect(def?.target.toString()).toBe('999/1000');
+    expect(def?.window).toEqual({ kind: 'rolling', ms: 30 * 86_400_000, text: '30d' });
+    expect(def?.indicator.errorQuery).toEqual({ kind: 'bad', template: 'sum(rate(errors_total[{{.window}}]))', at: { file: 'slo.yaml', line: 14 } });
+    expect(def?.indicator.totalQuery.at).toEqual({ file: 'slo.yaml', line: 19 });
+  });
+
+  it.each([
+    ['targetPercent: 99.9', '999/1000'],
+    ['targetPercent: 90', '9/10'],
+    ['target: "0.9995"', '1999/2000'],
+    ['targetPercent: 99.99', '9999/10000'],
+  ])('reads %s as %s', (objective, expected) => {
+    const [def] = resolveSlos([{ file: 'slo.yaml', contents: parseOpenSloText(slo({ objectives: `    - ${objective}` }), 'slo.yaml') }]);
+    expect(def?.target.toString()).toBe(expected);
+  });
+
+  it.each([
+    ['Timeslices', { budgetingMethod: 'Timeslices' }, 'slo.yaml:23: spec.budgetingMethod: budgetingMethod Timeslices is not supported yet; Bellwether computes Occurrences budgets (good events over all events)'],
+    ['RatioTimeslices', { budgetingMethod: 'RatioTimeslices' }, 'slo.yaml:23: spec.budgetingMethod: budgetingMethod RatioTimeslices is not supported yet'],
+    ['an unknown budgeting method', { budgetingMethod: 'Events' }, 'slo.yaml:23: spec.budgetingMethod: expected "Occurrences", got "Events"'],
+    ['a threshold metric', { indicator: '  indicator:\n    spec:\n      thresholdMetric:\n        metricSource: {type: Prometheus, spec: {query: x}}' }, 'slo.yaml:9: spec.indicator.spec.thresholdMetric: thresholdMetric is not supported yet'],
+    ['a time slice target', { objectives: '    - target: 0.99\n      timeSliceTarget: 0.95' }, 'slo.yaml:26: spec.objectives[0].timeSliceTarget: time slices is not supported yet'],
+    ['a threshold objective', { objectives: '    - target: 0.99\n      op: lte\n      value: 200' }, 'slo.yaml:26: spec.objectives[0].op: a threshold objective is not supported yet'],
+    ['a target of 1', { objectives: '    - target: 1' }, 'slo.yaml:25: spec.objectives[0].target: expected a number greater than 0 and less than 1, such as 0.999, got 1'],
+    ['a percent as a fraction', { objectives: '    - targetPercent: 100' }, 'slo.yaml:25: spec.objectives[0].targetPercent: expected a number greater than 0 and less than 100'],
+    ['both targets', { objectives: '    - target: 0.9\n      targetPercent: 90' }, 'slo.yaml:26: spec.objectives[0].targetPercent: give either target or targetPercent, not both'],
+    ['no target', { objectives: '    - displayName: x' }, 'slo.yaml:25: spec.objectives[0].target: missing required field; give target (0.999) or targetPercent (99.9)'],
+    ['two objectives', { objectives: '    - target: 0.9\n    - target: 0.99' }, 'slo.yaml:26: spec.objectives[1]: more than one objective is not supported yet; write one SLO per objective'],
+    ['a calendar window without a calendar', { timeWindow: '    - duration: 1M\n      isRolling: false' }, 'slo.yaml:21: spec.timeWindow[0].calendar: missing required field for a calendar window'],
+    ['a rolling window in months', { timeWindow: '    - duration: 1M\n      isRolling: true' }, 'slo.yaml:21: spec.timeWindow[0].duration: expected a rolling duration such as "28d", "30d" or "4w" (units m, h, d, w), got "1M"'],
+    ['a bad start time', { timeWindow: '    - duration: 1M\n      calendar:\n        startTime: "2026-02-30 00:00:00"\n        timeZone: UTC' }, 'slo.yaml:23: spec.timeWindow[0].calendar.startTime: expected a time "YYYY-MM-DD HH:MM:SS"'],
+    ['an unknown time zone', { timeWindow: '    - duration: 1M\n      calendar:\n        startTime: "2026-01-01 00:00:00"\n        timeZone: Europe/Pariss' }, 'slo.yaml:24: spec.timeWindow[0].calendar.timeZone: expected an IANA time zone'],
+    ['an older OpenSLO version', { apiVersion: 'openslo/v1alpha' }, 'slo.yaml:1: apiVersion: expected "openslo/v1" (the OpenSLO version Bellwether reads), got "openslo/v1alpha"'],
+    ['a Datadog source', { indicator: '  indicator:\n    spec:\n      ratioMetric:\n        good: {metricSource: {type: Datadog, spec: {query: "x{{.window}}"}}}\n        total: {metricSource: {type: Prometheus, spec: {query: "y{{.window}}"}}}' }, 'slo.yaml:9: spec.indicator.spec.ratioMetric.good.metricSource.type: metric source type "Datadog" is not supported yet'],
+    ['good and bad', { indicator: '  indicator:\n    spec:\n      ratioMetric:\n        good: {metricSource: {type: Prometheus, spec: {query: "x{{.window}}"}}}\n        bad: {metricSource: {type: Prometheus, spec: {query: "x{{.window}}"}}}\n        total: {metricSource: {type: Prometheus, spec: {query: "y{{.window}}"}}}' }, 'slo.yaml:10: spec.indicator.spec.ratioMetric.bad: give either good or bad, not both'],
+    ['no total', { indicator: '  indicator:\n    spec:\n      ratioMetric:\n        good: {metricSource: {type: Prometheus, spec: {query: "x{{.window}}"}}}' }, 'slo.yaml:9: spec.indicator.spec.ratioMetric.total: missing required field'],
+    ['a query without the window', { indicator: '  indicator:\n    spec:\n      ratioMetric:\n        good: {metricSource: {type: Prometheus, spec: {query: "sum(good:rate5m)"}}}\n        total: {metricSource: {type: Prometheus, spec: {query: "y[{{.window}}]"}}}' }, 'slo.yaml:9: spec.indicator.spec.ratioMetric.good.metricSource.spec.query: the query has no {{.window}} placeholder'],
+    ['another placeholder', { indicator: '  indicator:\n    spec:\n      ratioMetric:\n        good: {metricSource: {type: Prometheus, spec: {query: "x{job=\\"{{.service}}\\"}[{{.window}}]"}}}\n        total: {metricSource: {type: Prometheus, spec: {query: "y[{{.window}}]"}}}' }, 'slo.yaml:9: spec.indicator.spec.ratioMetric.good.metricSource.spec.query: unknown placeholder {{.service}}; the only placeholder is {{.window}}'],
+    ['a missing SLI', { indicator: '  indicatorRef: nowhere' }, 'slo.yaml:6: spec.indicatorRef: no SLI named "nowhere" in the files given'],
+  ] as const)('refuses %s with file, line and field', (_name, overrides, message) => {
+    expect(failure(slo(overrides)).message).toContain(message);
+  });
+
+  it('reports every problem of a file at once, sorted by line', () => {
+    const err = failure(slo({ budgetingMethod: 'Timeslices', objectives: '    - target: 2' }));
+    expect(err.problems.map((p) => p.location.line)).toEqual([23, 25]);
+  });
+
+  it('keeps line numbers in the second document of a file', () => {
+    const text = `${slo()}---\n# second\n${slo({ budgetingMethod: 'Timeslices' }).replace('name: api', 'name: api2')}`;
+    expect(failure(text).message).toMatch(/^slo\.yaml:50: spec\.budgetingMethod: /);
+  });
+
+  it('skips OpenSLO kinds that do not change a budget', () => {
+    const text = `apiVersion: openslo/v1\nkind: Service\nmetadata: {name: api}\nspec: {}\n---\n${slo()}`;
+    expect(resolveSlos([{ file: 'x', contents: parseOpenSloText(text, 'x') }]).map((s) => s.name)).toEqual(['api']);
+  });
+
+  it('refuses two SLOs with the same name', () => {
+    expect(failure(`${slo()}---\n${slo()}`).message).toContain('a second SLO named "api"');
+  });
+});
+
+describe('splitDocuments', () => {
+  it('pads each document so that its lines keep their numbers', () => {
+    const docs = splitDocuments('a: 1\n---\n# only a comment\n---\nb: 2\n');
+    expect(docs.map((d) => d.firstLine)).toEqual([1, 5]);
+    expect(docs[1]?.text.split('\n')[4]).toBe('b: 2');
+  });
+});
+
+describe('renderWindow', () => {
+  it('fills every {{.window}}, spaced or not', () => {
+    expect(renderWindow('a[{{.window}}] / b[{{ .window }}]', '5m')).toBe('a[5m] / b[5m]');
+  });
+});
+
+describe('loadSlos', () => {
+  it('reads a directory, resolving indicatorRef across files', async () => {
+    const slos = await loadSlos(FIXTURES);
+    const byName = Object.fromEntries(slos.map((s) => [s.name, s]));
+    expect(Object.keys(byName).sort()).toEqual(['checkout-availability', 'search-availability-monthly', 'search-latency']);
+    const latency = byName['search-latency'];
+    expect(latency?.target.toString()).toBe('9/10');
+    expect(latency?.window).toMatchObject({ kind: 'rolling', ms: 28 * 86_400_000 });
+    expect(latency?.indicator.errorQuery.kind).toBe('good');
+    expect(latency?.indicator.errorQuery.at.file).toBe(path.join(FIXTURES, 'search-slis.yaml'));
+    expect(byName['search-availability-monthly']?.window).toMatchObject({ kind: 'calendar', unit: 'M', count: 1, timeZone: 'Europe/Paris' });
+  });
+
+  it('names a file that does not exist', async () => {
+    await expect(loadSlos(path.join(FIXTURES, 'nope.yaml'))).rejects.toThrow(/nope\.yaml: no such policy file/);
+  });
+
+  it('refuses an SLO whose SLI lives in a file not given', async () => {
+    await expect(loadSlos(path.join(FIXTURES, 'search-latency.yaml'))).rejects.toThrow(/search-latency\.yaml:7: spec\.indicatorRef: no SLI named "search-fast-requests"/);
+  });
+});

@@ -3,6 +3,7 @@
  * picks the schema it is validated against.
  */
 import type { z } from 'zod';
+import { gatesPolicySchema } from '../gates/policy-schema.js';
 import { ConfigurationError } from '../runtime/errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { validateSource } from './issues.js';
@@ -17,13 +18,18 @@ import { readPolicySource } from './yaml-source.js';
 import type { PolicySource } from './yaml-source.js';
 import { describeValue, listChoices } from './wording.js';
 
-/** Kind → schema for every policy kind Bellwether ships. */
+/**
+ * Kind → schema for every policy kind Bellwether ships. The gates schema is
+ * owned by the security gates (src/gates/); it is listed here so that
+ * `bellwether policy check` validates every policy file alike.
+ */
 export const policyKinds = {
   canary: canaryPolicySchema,
   waves: wavesPolicySchema,
   freeze: freezePolicySchema,
   rollback: rollbackPolicySchema,
   postmortem: postmortemPolicySchema,
+  gates: gatesPolicySchema,
 } as const;
 
 /** The name of a built-in policy kind. */

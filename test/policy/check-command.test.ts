@@ -34,7 +34,7 @@ describe('policyCheckCommand', () => {
     const good = await write('a-good.yml', 'kind: postmortem\n');
     const bad = await write('b-bad.yml', 'kind: canary\nstages:\n  - weight: "50%"\nprovidr: x\n');
     const broken = await write('c-broken.yml', 'kind: freeze\nslos: [a\n');
-    const unknown = await write('d-unknown.yml', 'kind: gaets\n');
+    const unknown = await write('d-unknown.yml', 'kind: deploy\n');
     const out = await policyCheckCommand({ paths: [dir], format: 'text' });
     expect(out.exitCode).toBe(2);
     const lines = out.stdout.trimEnd().split('\n');
@@ -43,7 +43,7 @@ describe('policyCheckCommand', () => {
     expect(lines[2]).toBe(`${bad}:4: providr: unknown key "providr"; did you mean "provider"?`);
     expect(lines[3]).toMatch(new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:1: YAML syntax error: `));
     expect(lines[4]).toBe(
-      `${unknown}:1: kind: unknown kind "gaets"; expected one of "canary", "waves", "freeze", "rollback" or "postmortem"`,
+      `${unknown}:1: kind: unknown kind "deploy"; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"`,
     );
     expect(lines[lines.length - 1]).toBe(`4 policy files checked: 3 invalid, ${lines.length - 2} problems`);
   });

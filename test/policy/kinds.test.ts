@@ -20,24 +20,33 @@ describe('parseAnyPolicy', () => {
 
   it.each([
     ['kind: canari', 'p.yml:1: kind: unknown kind "canari"; did you mean "canary"?'],
-    ['kind: gate', 'p.yml:1: kind: unknown kind "gate"; expected one of "canary", "waves", "freeze", "rollback" or "postmortem"'],
-    ['kind: 3', 'p.yml:1: kind: unknown kind 3; expected one of "canary", "waves", "freeze", "rollback" or "postmortem"'],
-    ['version: 1\nservices: [a]', 'p.yml:1: kind: missing required field; expected one of "canary", "waves", "freeze", "rollback" or "postmortem"'],
+    ['kind: gate', 'p.yml:1: kind: unknown kind "gate"; did you mean "gates"?'],
+    ['kind: deploy', 'p.yml:1: kind: unknown kind "deploy"; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"'],
+    ['kind: 3', 'p.yml:1: kind: unknown kind 3; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"'],
+    ['version: 1\nservices: [a]', 'p.yml:1: kind: missing required field; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"'],
     ['[kind, canary]', 'p.yml:1: expected a mapping with a "kind" field at the top level, got a list'],
     ['just text', 'p.yml:1: expected a mapping with a "kind" field at the top level, got "just text"'],
-    ['kind:', 'p.yml:1: kind: missing required field; expected one of "canary", "waves", "freeze", "rollback" or "postmortem"'],
-    ['kind: toString', 'p.yml:1: kind: unknown kind "toString"; expected one of "canary", "waves", "freeze", "rollback" or "postmortem"'],
+    ['kind:', 'p.yml:1: kind: missing required field; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"'],
+    ['kind: toString', 'p.yml:1: kind: unknown kind "toString"; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"'],
   ])('%j', (yaml, message) => {
     expect(() => parseAnyPolicy(yaml, 'p.yml')).toThrow(new ConfigurationError(message).message);
     expect(problems(yaml)).toEqual([message]);
   });
 
   it('accepts extra kinds from the caller', () => {
-    const kinds = { ...policyKinds, gates: z.strictObject({ kind: z.literal('gates'), strict: z.boolean().default(true) }) };
-    expect(checkPolicyText('kind: gates', 'g.yml', kinds)).toEqual({ kind: 'gates', problems: [], policy: { kind: 'gates', strict: true } });
-    expect(checkPolicyText('kind: gates\nstrickt: false', 'g.yml', kinds).problems.map((p) => p.message)).toEqual([
+    const kinds = { ...policyKinds, custom: z.strictObject({ kind: z.literal('custom'), strict: z.boolean().default(true) }) };
+    expect(checkPolicyText('kind: custom', 'g.yml', kinds)).toEqual({ kind: 'custom', problems: [], policy: { kind: 'custom', strict: true } });
+    expect(checkPolicyText('kind: custom\nstrickt: false', 'g.yml', kinds).problems.map((p) => p.message)).toEqual([
       'g.yml:2: strickt: unknown key "strickt"; did you mean "strict"?',
     ]);
+  });
+
+  it('validates gates policies with the security gates\' own schema', () => {
+    const check = checkPolicyText('kind: gates\nfailOn: hihg\n', 'gates.yml');
+    expect(check.kind).toBe('gates');
+    expect(check.problems).toHaveLength(1);
+    expect(check.problems[0]?.location).toMatchObject({ file: 'gates.yml', line: 2, field: 'failOn' });
+    expect(parseAnyPolicy('kind: gates', 'gates.yml').kind).toBe('gates');
   });
 
   it('reports the kind even when the policy is invalid', () => {

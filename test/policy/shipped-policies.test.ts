@@ -15,9 +15,12 @@ describe('shipped policies', () => {
     expect(parsed.files.length).toBeGreaterThanOrEqual(6);
   });
 
-  it('include one documented default policy per kind', async () => {
+  it('include one documented default policy per kind of this module', async () => {
     const names = await readdir(POLICIES);
-    for (const kind of Object.keys(policyKinds)) expect(names).toContain(`${kind}.yml`);
+    // gates documents its own policy (src/gates/); the rest are written out here.
+    const kinds = Object.keys(policyKinds).filter((k) => k !== 'gates');
+    expect(kinds).toHaveLength(5);
+    for (const kind of kinds) expect(names).toContain(`${kind}.yml`);
   });
 
   // The shipped files write the defaults out with comments; they must say

@@ -92,7 +92,8 @@ export class PrometheusProvider implements MetricsProvider {
   }
 
   private async send(endpoint: 'query' | 'query_range', query: string, params: Record<string, string>): Promise<QueryResult> {
-    const search = new URLSearchParams({ query, ...params, timeout: `${this.timeoutSeconds}s` });
+    // Seconds as a plain number: the API reads "0.5" but not "0.5s".
+    const search = new URLSearchParams({ query, ...params, timeout: String(this.timeoutSeconds) });
     if ((this.options.partialResponse ?? 'deny') === 'deny') search.set('partial_response', 'false');
     else search.set('partial_response', 'true');
     const url = `${this.base}/api/v1/${endpoint}`;

@@ -174,6 +174,11 @@ describe.skipIf(!availability.ok)('Prometheus provider against a real server', (
     expect(nan).toEqual({ exitCode: 0, stdout: `1 series from local for app_special{kind="nan"}\n  {__name__="app_special", kind="nan"} NaN @ ${at(h.end).toISOString()}` });
   });
 
+  it('passes a sub-second timeout the server accepts', async () => {
+    const quick = new PrometheusProvider({ url: server.url, timeoutSeconds: 2.5, retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 } }, noWait);
+    expect((await quick.queryInstant({ query: 'app_special', time: at(h.end) })).ok).toBe(true);
+  });
+
   it('reports a server that refuses connections, after its retries', async () => {
     const port = await freePort();
     const closed = new PrometheusProvider({ url: `http://127.0.0.1:${port}`, retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 } }, noWait);

@@ -26,7 +26,7 @@ describe('PrometheusProvider', () => {
   it('sends an instant query with the time, the server timeout and partial_response=false', async () => {
     nock(BASE)
       .get('/api/v1/query')
-      .query({ query: 'up{job="api"}', time: '1700000000.5', timeout: '30s', partial_response: 'false' })
+      .query({ query: 'up{job="api"}', time: '1700000000.5', timeout: '30', partial_response: 'false' })
       .reply(200, vector);
     const r = await provider().queryInstant({ query: 'up{job="api"}', time: new Date(1700000000500) });
     expect(r).toEqual({ ok: true, query: 'up{job="api"}', warnings: [], series: [{ labels: { job: 'api' }, points: [{ t: 1700000000, v: 0.5 }] }] });
@@ -35,7 +35,7 @@ describe('PrometheusProvider', () => {
   it('sends a range query with start, end and the step, keeping a path prefix', async () => {
     nock(BASE)
       .get('/prometheus/api/v1/query_range')
-      .query({ query: 'x', start: '1700000000', end: '1700003600', step: '30', timeout: '10s', partial_response: 'true' })
+      .query({ query: 'x', start: '1700000000', end: '1700003600', step: '30', timeout: '10', partial_response: 'true' })
       .reply(200, matrix);
     const r = await provider({ url: `${BASE}/prometheus/`, timeoutSeconds: 10, partialResponse: 'allow' }).queryRange({
       query: 'x',

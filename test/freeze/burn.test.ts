@@ -103,7 +103,7 @@ describe('evaluateAlert', () => {
     ['one failed request of three at night is not judged', pageQuick, [1, 3], [1, 1], 'low-traffic'],
     ['a window without events is low traffic', pageQuick, [0, 0], [0, 0], 'low-traffic'],
   ] as const)('%s', (_name, alert, long, short, state) => {
-    const result = evaluateAlert(alert, counts(...long), counts(...short), ctx30);
+    const result = evaluateAlert(alert, counts(long[0], long[1]), counts(short[0], short[1]), ctx30);
     expect(result.state).toBe(state);
     expect(result.firing).toBe(state === 'firing');
     expect(result.reason.length).toBeGreaterThan(0);

@@ -20,7 +20,7 @@
 import { normalQuantile } from './normal.js';
 import { AllTiedError, rankSigma, standardizedShift, withinTies } from './rank-sum.js';
 import type { SortedPair } from './rank-sum.js';
-import { kthDifference } from './shift-select.js';
+import { kthDifference, nextDifference } from './shift-select.js';
 import { zeroin } from './zeroin.js';
 
 /** How the roots of the rank statistic are found. */
@@ -109,5 +109,6 @@ function rankOfRoot(total: number, sigma: number, zq: number): number {
 export function medianDifference(pair: SortedPair): number {
   const total = pair.x.length * pair.y.length;
   if (total % 2 === 1) return kthDifference(pair, (total + 1) / 2);
-  return (kthDifference(pair, total / 2) + kthDifference(pair, total / 2 + 1)) / 2;
+  const lower = kthDifference(pair, total / 2);
+  return (lower + nextDifference(pair, lower, total / 2)) / 2;
 }

@@ -12,6 +12,8 @@
  * t runs over the sizes of the groups of tied values.
  */
 
+import { sortNumbers } from './sort.js';
+
 /** Two samples, each sorted ascending, ready for repeated evaluation. */
 export interface SortedPair {
   /** The canary, ascending. */
@@ -28,8 +30,8 @@ export interface RankCounts {
 
 /** Sorts copies of both samples (numeric order, NaN-free input expected). */
 export function sortPair(canary: readonly number[], baseline: readonly number[]): SortedPair {
-  const x = Float64Array.from(canary).sort();
-  const y = Float64Array.from(baseline).sort();
+  const x = sortNumbers(Float64Array.from(canary));
+  const y = sortNumbers(Float64Array.from(baseline));
   return { x, y };
 }
 

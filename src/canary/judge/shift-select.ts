@@ -6,14 +6,15 @@
  * the answer, samples a few candidates, and cuts the candidates down to the
  * band around the target rank (Floyd and Rivest's selection, applied to the
  * implicit matrix as in Monahan's algorithm for the Hodges-Lehmann estimator).
- * A few rounds bring millions of candidates down to a few thousand, which are
- * then sorted. Expected cost O((n + m) log(n + m)).
+ * A few rounds bring millions of candidates down to a few hundred, from which
+ * the answer is selected directly. Expected cost O((n + m) log(n + m)).
  */
 
 import type { SortedPair } from './rank-sum.js';
+import { sortNumbers } from './sort.js';
 
-const SAMPLE = 256;
-const DIRECT = 8192;
+const SAMPLE = 128;
+const DIRECT = 1024;
 
 /** The k-th smallest (1-based) of x_i - y_j over all pairs. */
 export function kthDifference(pair: SortedPair, k: number): number {
@@ -32,7 +33,7 @@ export function kthDifference(pair: SortedPair, k: number): number {
   const upTo = new Int32Array(n);
   const prefix = new Float64Array(n + 1);
   const random = seeded(0x9e3779b9 ^ n ^ (m << 7) ^ k);
-  let rank = k;
+  let rank = k; // rank among the remaining candidates
 
   for (;;) {
     let count = 0;
@@ -43,13 +44,12 @@ export function kthDifference(pair: SortedPair, k: number): number {
     prefix[n] = count;
     if (count <= DIRECT) return directSelect(pair, lo, hi, count, rank);
 
-    const sample = new Float64Array(SAMPLE);
-    for (let s = 0; s < SAMPLE; s++) sample[s] = cellAt(pair, lo, prefix, Math.floor(random() * count));
-    sample.sort();
-    const at = (rank / count) * SAMPLE;
-    const margin = 2.5 * Math.sqrt(SAMPLE);
-    const low = sample[Math.max(0, Math.floor(at - margin))] as number;
-    const high = sample[Math.min(SAMPLE - 1, Math.ceil(at + margin))] as number;
+    const sample = sampleCells(pair, lo, prefix, count, random);
+    const f = rank / count;
+    // three standard deviations of the target's position among the sampled values
+    const margin = 3 * Math.sqrt(SAMPLE * f * (1 - f)) + 2;
+    const low = sample[Math.max(0, Math.floor(f * SAMPLE - margin))] as number;
+    const high = sample[Math.min(SAMPLE - 1, Math.ceil(f * SAMPLE + margin))] as number;
 
     const nBelow = columnsBelow(pair, low, true, lo, hi, below);
     const nUpTo = columnsBelow(pair, high, false, lo, hi, upTo);
@@ -69,7 +69,7 @@ export function kthDifference(pair: SortedPair, k: number): number {
       }
     } else {
       // The band holds every candidate (few distinct values): split at one sampled value instead.
-      const pivot = sample[Math.min(SAMPLE - 1, Math.max(0, Math.floor(at)))] as number;
+      const pivot = sample[Math.min(SAMPLE - 1, Math.floor(f * SAMPLE))] as number;
       const pBelow = columnsBelow(pair, pivot, true, lo, hi, below);
       const pUpTo = columnsBelow(pair, pivot, false, lo, hi, upTo);
       if (rank <= pBelow) {
@@ -82,6 +82,30 @@ export function kthDifference(pair: SortedPair, k: number): number {
       }
     }
   }
+}
+
+/**
+ * The (k+1)-th smallest difference, given the k-th: the same value when it
+ * occurs often enough, otherwise the smallest difference above it, found in
+ * one walk (the Hodges-Lehmann median of an even number of differences).
+ */
+export function nextDifference(pair: SortedPair, value: number, k: number): number {
+  const { x, y } = pair;
+  const m = y.length;
+  let j = 0;
+  let atMost = 0;
+  let next = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i] as number;
+    while (j < m && !(xi - (y[j] as number) <= value)) j++;
+    atMost += m - j;
+    // differences above `value` in this row are x_i - y_0 .. x_i - y_{j-1}; the smallest is at j - 1
+    if (j > 0) {
+      const d = xi - (y[j - 1] as number);
+      if (d < next) next = d;
+    }
+  }
+  return atMost >= k + 1 ? value : next;
 }
 
 /** Per row, how many remaining columns hold a difference below `value` (strictly or not); the total. */
@@ -114,17 +138,26 @@ function columnsBelow(
   return total;
 }
 
-function cellAt(pair: SortedPair, lo: Int32Array, prefix: Float64Array, index: number): number {
-  let a = 0;
-  let b = lo.length - 1;
-  while (a < b) {
-    const mid = (a + b + 1) >> 1;
-    if ((prefix[mid] as number) <= index) a = mid;
-    else b = mid - 1;
+/** SAMPLE candidates drawn uniformly with replacement, sorted: the indices come out sorted, then rows are read in order. */
+function sampleCells(pair: SortedPair, lo: Int32Array, prefix: Float64Array, count: number, random: () => number): Float64Array {
+  // Sorted uniforms from normalised cumulative exponential spacings: no sort of the indices.
+  const spacing = new Float64Array(SAMPLE + 1);
+  let sum = 0;
+  for (let s = 0; s <= SAMPLE; s++) {
+    sum -= Math.log(1 - random());
+    spacing[s] = sum;
   }
-  const column = (lo[a] as number) + (index - (prefix[a] as number));
-  const m = pair.y.length;
-  return (pair.x[a] as number) - (pair.y[m - 1 - column] as number);
+  const { x, y } = pair;
+  const m = y.length;
+  const out = new Float64Array(SAMPLE);
+  let row = 0;
+  for (let s = 0; s < SAMPLE; s++) {
+    const at = Math.min(count - 1, Math.floor(((spacing[s] as number) / sum) * count));
+    while ((prefix[row + 1] as number) <= at) row++;
+    const column = (lo[row] as number) + (at - (prefix[row] as number));
+    out[s] = (x[row] as number) - (y[m - 1 - column] as number);
+  }
+  return sortNumbers(out);
 }
 
 function directSelect(pair: SortedPair, lo: Int32Array, hi: Int32Array, count: number, rank: number): number {
@@ -136,7 +169,7 @@ function directSelect(pair: SortedPair, lo: Int32Array, hi: Int32Array, count: n
     const xi = x[i] as number;
     for (let c = lo[i] as number; c < (hi[i] as number); c++) cells[w++] = xi - (y[m - 1 - c] as number);
   }
-  cells.sort();
+  sortNumbers(cells);
   return cells[rank - 1] as number;
 }
 

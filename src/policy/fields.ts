@@ -109,8 +109,13 @@ export function duration(options: { min?: string } = {}) {
 
 let zoneNames: string[] | undefined;
 
-/** True when Intl knows `name` as a time zone (IANA names and `UTC`). */
+/**
+ * True when Intl knows `name` as a time zone name (IANA names and `UTC`).
+ * Fixed offsets such as `+01:00`, which Intl also accepts, are refused: they
+ * ignore daylight saving time, so windows would drift twice a year.
+ */
 export function isTimeZone(name: string): boolean {
+  if (!/^[A-Za-z]/.test(name)) return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name });
     return true;

@@ -79,6 +79,8 @@ describe('time zones, dates and times of day', () => {
     ['America/Argentina/Buenos_Aires', true],
     ['Europe/Pariss', false],
     ['Mars/Olympus_Mons', false],
+    ['+01:00', false],
+    ['-0500', false],
     ['', false],
   ])('time zone %j: %s', (name, ok) => {
     expect(isTimeZone(name)).toBe(ok);

@@ -32,9 +32,17 @@ function summary(step: WaveStep) {
   }
 }
 
+/** One row of a decision table. */
+interface Row {
+  readonly name: string;
+  readonly states: Record<string, RegionState>;
+  readonly now: string;
+  readonly expected: ReturnType<typeof summary>;
+}
+
 describe('decideWaveStep: fan-in and bake', () => {
   const settings = settingsWith({});
-  it.each([
+  it.each<Row>([
     {
       name: 'nothing started: the pilot starts',
       states: {},
@@ -153,7 +161,7 @@ describe('decideWaveStep: parallel limit, windows and earliest start', () => {
     }),
   };
   const pilotDone = { 'eu-west-1': healthy('2026-11-23T09:00:00Z') };
-  it.each([
+  it.each<Row>([
     {
       name: 'a region not yet at its earliest start lets the others take the slots',
       states: pilotDone,

@@ -1,13 +1,16 @@
 /**
  * Bounded-concurrent against one-at-a-time, on a real Prometheus.
  *
- *   npx tsx bench/metrics.bench.ts [queries=1500] [concurrency=8] [rounds=3]
+ *   npx tsx bench/metrics.bench.ts [queries=1500] [concurrency=8] [rounds=3] [rttMs=20]
  *
  * Backfills a history of many services, starts the server, asks the same N
  * distinct range queries (a canary judgement's worth) through
  * RunScopedProvider with concurrency 1 and with the given concurrency, in
  * alternating rounds, and prints the median times and their ratio. A last
- * pass asks every query twice to show what the per-run cache saves.
+ * pass asks every query twice to show what the per-run cache saves. A
+ * second table adds a network round trip before each request, as a runner
+ * querying a remote Prometheus sees; on a busy machine with the server on
+ * the same two cores, that is where bounded concurrency pays.
  */
 import { performance } from 'node:perf_hooks';
 import { RunScopedProvider } from '../src/metrics/concurrency.js';
@@ -15,10 +18,11 @@ import { PrometheusProvider } from '../src/metrics/prometheus.js';
 import { realSleep } from '../src/runtime/clock.js';
 import { prometheusAvailability, seededRandom, startPrometheus, toOpenMetrics, type HistorySeries } from '../test/helpers/prometheus.js';
 
-const [nArg, cArg, rArg] = process.argv.slice(2);
+const [nArg, cArg, rArg, rttArg] = process.argv.slice(2);
 const N = Number(nArg ?? 1500);
 const CONCURRENCY = Number(cArg ?? 8);
 const ROUNDS = Number(rArg ?? 3);
+const RTT_MS = Number(rttArg ?? 20);
 
 const availability = prometheusAvailability();
 if (!availability.ok) {
@@ -54,8 +58,18 @@ try {
     const window = 1 + Math.floor(i / (SERVICES * 2));
     return `avg_over_time(bench_latency_seconds{service="svc-${svc}",role="${role}"}[${window}m])`;
   });
-  const ask = async (concurrency: number, list: readonly string[]): Promise<{ ms: number; failed: number; sent: number }> => {
-    const p = new RunScopedProvider(prom, { concurrency });
+  const remote = new PrometheusProvider(
+    { url: server.url },
+    {
+      fetch: async (input, init) => {
+        await realSleep(RTT_MS);
+        return fetch(input, init);
+      },
+      sleep: realSleep,
+    },
+  );
+  const ask = async (concurrency: number, list: readonly string[], via = prom): Promise<{ ms: number; failed: number; sent: number }> => {
+    const p = new RunScopedProvider(via, { concurrency });
     const t0 = performance.now();
     const results = await Promise.all(list.map((query) => p.queryRange({ query, start: new Date(start * 1000), end: new Date(end * 1000), stepSeconds: 60 })));
     return { ms: performance.now() - t0, failed: results.filter((r) => !r.ok).length, sent: p.stats().sent };
@@ -83,6 +97,15 @@ try {
   console.log(`  concurrency ${String(CONCURRENCY).padEnd(6)} ${par.toFixed(0)} ms (${((N / par) * 1000).toFixed(0)} queries/s)`);
   console.log(`  ratio (one at a time / concurrent): ${(seq / par).toFixed(2)}x`);
   console.log(`  each query asked twice with the cache: ${cached.sent} sent for ${2 * N} asked, ${cached.ms.toFixed(0)} ms`);
+
+  const few = queries.slice(0, Math.min(N, 300));
+  const remoteOne = await ask(1, few, remote);
+  const remoteMany = await ask(CONCURRENCY, few, remote);
+  if (remoteOne.failed || remoteMany.failed) throw new Error('queries failed');
+  console.log(`with ${RTT_MS} ms of network round trip before each request, ${few.length} queries, one round:`);
+  console.log(`  one at a time:      ${remoteOne.ms.toFixed(0)} ms`);
+  console.log(`  concurrency ${String(CONCURRENCY).padEnd(6)} ${remoteMany.ms.toFixed(0)} ms`);
+  console.log(`  ratio (one at a time / concurrent): ${(remoteOne.ms / remoteMany.ms).toFixed(2)}x`);
 } finally {
   await server.stop();
 }

@@ -1,0 +1,76 @@
+/**
+ * A set of policy files (one file, or a folder of them) and the choice of
+ * the policy that applies to a service: the first file, in path order, of
+ * that kind whose `services` globs match; the embedded defaults otherwise.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { ConfigurationError } from '../runtime/errors.js';
+import type { AnyPolicy, PolicyKind } from './kinds.js';
+import { parseAnyPolicy, policyKinds } from './kinds.js';
+import { readPolicyText } from './load.js';
+
+const POLICY_FILE = /\.ya?ml$/i;
+
+export interface LoadedPolicy {
+  readonly file: string;
+  readonly policy: AnyPolicy;
+}
+
+type PolicyOf<K extends PolicyKind> = Extract<AnyPolicy, { kind: K }>;
+
+/** The policy files a path names: itself, or the YAML files below a folder, sorted. */
+export async function policyFilesIn(path: string): Promise<string[]> {
+  let isDir: boolean;
+  try {
+    isDir = (await stat(path)).isDirectory();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ConfigurationError('no such policy file or folder', { file: path });
+    throw err;
+  }
+  if (!isDir) return [path];
+  const entries = await readdir(path, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && POLICY_FILE.test(e.name))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+/**
+ * Loads every policy a path names. Files that are not Bellwether policies
+ * (no `kind:` of ours, such as OpenSLO files kept beside them) are skipped;
+ * a Bellwether policy with mistakes fails, naming every problem.
+ */
+export async function loadPolicySet(path: string | undefined): Promise<LoadedPolicy[]> {
+  if (!path) return [];
+  const out: LoadedPolicy[] = [];
+  const problems: ConfigurationError[] = [];
+  for (const file of await policyFilesIn(path)) {
+    const text = await readPolicyText(file);
+    if (!isOurs(text)) continue;
+    try {
+      out.push({ file, policy: parseAnyPolicy(text, file) });
+    } catch (err) {
+      if (!(err instanceof ConfigurationError)) throw err;
+      problems.push(...(err.problems.length ? err.problems : [err]));
+    }
+  }
+  if (problems.length > 0) throw ConfigurationError.aggregate(problems);
+  return out;
+}
+
+/** A file is ours when its top-level `kind:` names one of Bellwether's policy kinds. */
+function isOurs(text: string): boolean {
+  const kind = /^kind:\s*["']?([\w-]+)/m.exec(text)?.[1];
+  return kind !== undefined && kind in policyKinds;
+}
+
+/** The policy of `kind` that applies to `service`, or the embedded defaults, and where it came from. */
+export function policyFor<K extends PolicyKind>(set: readonly LoadedPolicy[], kind: K, service?: string): { policy: PolicyOf<K>; file: string | null } {
+  for (const { file, policy } of set) {
+    if (policy.kind !== kind) continue;
+    const globs = 'services' in policy && Array.isArray(policy.services) ? (policy.services as string[]) : ['*'];
+    if (service === undefined || globs.some((g) => posix.matchesGlob(service, g))) return { policy: policy as PolicyOf<K>, file };
+  }
+  return { policy: policyKinds[kind].parse({ kind }) as PolicyOf<K>, file: null };
+}

@@ -1,0 +1,91 @@
+/**
+ * `bellwether waves plan --policy FILE [--at RFC3339]`: reads a waves policy,
+ * plans the rollout from `--at` (or now) and prints the plan as text, JSON
+ * or Markdown, with the fan-out matrix of the regions due at once.
+ */
+import type { CommandOutput } from '../cli/output.js';
+import { ExitCode } from '../cli/output.js';
+import { parseDuration } from '../policy/fields.js';
+import { loadPolicyFile } from '../policy/load.js';
+import { wavesPolicySchema } from '../policy/schemas/waves.js';
+import type { Clock } from '../runtime/clock.js';
+import { systemClock } from '../runtime/clock.js';
+import { ConfigurationError } from '../runtime/errors.js';
+import { dueAtPlanTime, matrixOf } from './matrix.js';
+import { planWaves } from './planner.js';
+import { renderPlanMarkdown } from './render-markdown.js';
+import { renderPlanText } from './render-text.js';
+import type { PlanEstimates } from './types.js';
+import { parseInstant } from './zone.js';
+
+/** Options of `bellwether waves plan`. */
+export interface WavesPlanArgs {
+  /** Path of the waves policy file. */
+  readonly policy?: string;
+  /** Plan as if now were this RFC 3339 time (with its zone). */
+  readonly at?: string;
+  readonly format: 'text' | 'json' | 'markdown';
+  readonly service?: string;
+  readonly version?: string;
+  /** Fills `{environment}` in the policy's environment pattern. */
+  readonly environment?: string;
+  /** Only these regions; all of the policy's when left out. */
+  readonly regions?: readonly string[];
+  /** Estimated time of one region's deployment and verification, such as `30m`. */
+  readonly deployTime?: string;
+  /** Estimated time of the canary stages of a region that runs them, such as `1h`. */
+  readonly canaryTime?: string;
+}
+
+/** The effects the command needs: only the time, when `--at` is not given. */
+export interface WavesPlanDeps {
+  readonly clock: Clock;
+}
+
+/** Plan a rollout from a policy file; exit code 0, or a ConfigurationError for bad input. */
+export async function wavesPlanCommand(args: WavesPlanArgs, deps: WavesPlanDeps = { clock: systemClock }): Promise<CommandOutput> {
+  if (args.policy === undefined || args.policy === '') {
+    throw new ConfigurationError('missing the waves policy file to plan from, such as --policy policies/waves.yml', { field: '--policy' });
+  }
+  const now = args.at === undefined ? deps.clock.now() : new Date(instantArg(args.at));
+  const estimates: Partial<PlanEstimates> = {
+    ...(args.deployTime === undefined ? {} : { regionDeployMs: durationArg('--deploy-time', args.deployTime) }),
+    ...(args.canaryTime === undefined ? {} : { canaryMs: durationArg('--canary-time', args.canaryTime) }),
+  };
+  const policy = await loadPolicyFile(args.policy, wavesPolicySchema);
+  const release = {
+    ...(args.service === undefined ? {} : { service: args.service }),
+    ...(args.version === undefined ? {} : { version: args.version }),
+    ...(args.environment === undefined ? {} : { environment: args.environment }),
+    ...(args.regions === undefined ? {} : { regions: args.regions }),
+  };
+  const plan = planWaves({ policy, estimates }, release, now);
+  const matrix = matrixOf(plan, dueAtPlanTime(plan));
+  switch (args.format) {
+    case 'json':
+      return { exitCode: ExitCode.ok, stdout: JSON.stringify({ plan, matrix }, null, 2) };
+    case 'markdown':
+      return { exitCode: ExitCode.ok, stdout: renderPlanMarkdown(plan) };
+    case 'text': {
+      const due = matrix.include.map((e) => e.region);
+      const footer = due.length > 0 ? `due now: ${due.join(', ')}` : 'due now: none';
+      return { exitCode: ExitCode.ok, stdout: `${renderPlanText(plan)}\n${footer}` };
+    }
+  }
+}
+
+function instantArg(value: string): number {
+  const t = parseInstant(value);
+  if (t === undefined) {
+    throw new ConfigurationError(`expected an RFC 3339 time with its zone, such as "2026-11-20T15:30:00+01:00" or "2026-11-20T14:30:00Z", got ${JSON.stringify(value)}`, {
+      field: '--at',
+    });
+  }
+  return t;
+}
+
+function durationArg(flag: string, value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new ConfigurationError(`expected a duration such as "30m" or "1h30m", got ${JSON.stringify(value)}`, { field: flag });
+  return ms;
+}

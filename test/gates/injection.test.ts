@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { auditSource } from '../../src/gates/audit.js';
+
+/** Findings of one job's steps under a trigger, as `rule/severity/confidence`. */
+function audit(on: string, steps: string, extra = ''): string[] {
+  const text = `on: ${on}\npermissions: {}\n${extra}jobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
+  return auditSource('.github/workflows/w.yml', text)
+    .findings.filter((f) => f.ruleId !== 'privileged-trigger')
+    .map((f) => `${f.ruleId}/${f.severity}/${f.confidence}`);
+}
+
+describe('template injection: severity by trigger', () => {
+  const step = '      - run: echo "${{ github.event.pull_request.title }}"\n';
+  it.each([
+    ['pull_request_target', ['template-injection/critical/high']],
+    ['workflow_run', ['template-injection/critical/high']],
+    ['[pull_request, issue_comment]', ['template-injection/critical/high']],
+    ['push', ['template-injection/high/high']],
+    ['pull_request', ['template-injection/medium/high']],
+    ['[pull_request, pull_request_review]', ['template-injection/medium/high']],
+  ])('%s', (on, expected) => {
+    expect(audit(on, step)).toEqual(expected);
+  });
+});
+
+describe('template injection: sinks and sources', () => {
+  it.each([
+    ['github.head_ref in run', '      - run: git checkout ${{ github.head_ref }}\n', ['template-injection/high/high']],
+    ['commit messages via star', '      - run: echo "${{ join(github.event.commits.*.message) }}"\n', ['template-injection/high/high']],
+    ['toJSON of the event', "      - run: echo '${{ toJSON(github.event) }}'\n", ['template-injection/high/high']],
+    ['a safe SHA', '      - run: git checkout ${{ github.event.pull_request.head.sha }}\n', []],
+    ['a boolean of attacker data', "      - run: echo ${{ startsWith(github.head_ref, 'release/') }}\n", []],
+    ['the safe pattern through env', '      - env:\n          REF: ${{ github.head_ref }}\n        run: git checkout "$REF"\n', []],
+    ['env expanded as an expression', '      - env:\n          REF: ${{ github.head_ref }}\n        run: git checkout ${{ env.REF }}\n', ['template-injection/high/medium']],
+    ['yq cmd input', '      - uses: mikefarah/yq@v4\n        with:\n          cmd: ${{ github.head_ref }}\n', ['unpinned-uses/high/high', 'template-injection/high/high']],
+    ['a non-code input', '      - uses: actions/labeler@v5\n        with:\n          configuration-path: ${{ github.head_ref }}\n', []],
+    [
+      'github-script with an interpolated body',
+      '      - uses: actions/github-script@v7\n        with:\n          script: console.log(`${{ github.event.issue.body }}`)\n',
+      ['template-injection/high/high'],
+    ],
+  ])('%s', (_name, steps, expected) => {
+    expect(audit('push', steps)).toEqual(expected);
+  });
+
+  it('types workflow_dispatch inputs: only string inputs carry free text', () => {
+    const on = 'workflow_dispatch:\n  inputs:\n    name: {}\n    env: { type: choice, options: [a, b] }\n    n: { type: number }\n';
+    const steps = '      - run: echo ${{ inputs.name }} ${{ inputs.env }} ${{ inputs.n }} ${{ github.event.inputs.name }}\n';
+    expect(audit(`\n  ${on.replace(/\n/g, '\n  ')}`, steps)).toEqual(['template-injection/low/medium', 'template-injection/low/medium']);
+  });
+
+  it('rates workflow_call string inputs medium with low confidence', () => {
+    const on = '\n  workflow_call:\n    inputs:\n      ref: { type: string }\n';
+    expect(audit(on, '      - run: git checkout ${{ inputs.ref }}\n')).toEqual(['template-injection/medium/low']);
+  });
+});
+
+describe('untrusted data to GITHUB_ENV and GITHUB_PATH', () => {
+  it.each([
+    ['pull_request_target', '      - run: echo "REF=${{ github.head_ref }}" >> $GITHUB_ENV\n', ['github-env/high/high', 'template-injection/critical/high']],
+    ['pull_request_target', '      - env:\n          T: ${{ github.event.pull_request.title }}\n        run: echo "T=$T" >> "$GITHUB_ENV"\n', ['github-env/high/high']],
+    ['workflow_run', '      - run: echo "$(cat out/path.txt)" >> $GITHUB_PATH\n', ['github-env/medium/low']],
+    ['pull_request_target', '      - run: echo "CI=true" >> $GITHUB_ENV\n', []],
+    ['push', '      - run: echo "REF=${{ github.head_ref }}" >> $GITHUB_ENV\n', ['template-injection/high/high']],
+  ])('%s: %j', (on, steps, expected) => {
+    expect(audit(on, steps)).toEqual(expected);
+  });
+});
+
+describe('conditions', () => {
+  it.each([
+    ["${{ github.ref == 'refs/heads/main' }}", []],
+    ["github.ref == 'refs/heads/main'", []],
+    // YAML drops trailing spaces of a plain scalar, so this one is sound.
+    ["${{ github.ref == 'refs/heads/main' }} ", []],
+    ['"${{ false }} "', ['always-true-condition/high/high']],
+    ["' ${{ false }}'", ['always-true-condition/high/high']],
+    ["|-\n          ${{ false }}", []],
+    [">\n          ${{ false }}", ['always-true-condition/high/high']],
+    ["github.ACTOR == 'dependabot[bot]'", ['spoofable-actor/medium/high']],
+    ["github['actor'] == 'mystery[bot]'", ['spoofable-actor/medium/high']],
+    ["github.actor == 'octocat'", []],
+    ["contains(github.actor, '[bot]')", ['spoofable-actor/medium/high']],
+    ["github.event.pull_request.user.login == 'dependabot[bot]'", []],
+    ["github.ref == 'refs/heads/main' &&", ['malformed-expression/high/high']],
+  ])('if: %s', (cond, expected) => {
+    expect(audit('push', `      - if: ${cond}\n        run: echo hi\n`)).toEqual(expected);
+  });
+});

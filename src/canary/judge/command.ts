@@ -1,0 +1,111 @@
+/**
+ * `bellwether canary judge --config FILE --input FILE`: judges a canary from
+ * files. The configuration is Kayenta's canary config JSON (judged by the
+ * kayenta profile unless told otherwise) or our YAML: a canary policy
+ * (`kind: canary`, its `analysis.judge`), a document with a `judge:` block, or
+ * the block alone.
+ *
+ * Exit codes: 0 Pass; 1 Marginal or Fail; 2 a mistake in the files or flags.
+ */
+
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { CommandOutput } from '../../cli/output.js';
+import { ExitCode } from '../../cli/output.js';
+import { parsePolicyText } from '../../policy/load.js';
+import { canaryPolicySchema } from '../../policy/schemas/canary.js';
+import { ConfigurationError } from '../../runtime/errors.js';
+import { judgeBlockSchema, judgeConfigFromBlock } from './config-schema.js';
+import { parseJudgeInput } from './input-file.js';
+import { judge } from './judge.js';
+import { looksLikeKayentaConfig, parseKayentaConfig } from './kayenta-config.js';
+import { renderJudgeText } from './render.js';
+import type { JudgeConfig, JudgeProfile } from './types.js';
+
+/** Arguments of `canary judge`. */
+export interface CanaryJudgeArgs {
+  readonly config: string;
+  readonly input: string;
+  readonly passThreshold?: number;
+  readonly marginalThreshold?: number;
+  readonly profile?: JudgeProfile;
+  readonly format: 'text' | 'json';
+}
+
+/** Judges the canary described by the two files. */
+export async function canaryJudgeCommand(args: CanaryJudgeArgs): Promise<CommandOutput> {
+  try {
+    const config = loadJudgeConfig(await readText(args.config), args.config);
+    const input = parseJudgeInput(await readText(args.input), args.input);
+    checkThreshold(args.passThreshold, '--pass-threshold');
+    checkThreshold(args.marginalThreshold, '--marginal-threshold');
+    const profile = args.profile ?? config.profile ?? 'bellwether';
+    let result;
+    try {
+      result = judge(config, input, {
+        profile,
+        ...(args.passThreshold !== undefined ? { passThreshold: args.passThreshold } : {}),
+        ...(args.marginalThreshold !== undefined ? { marginalThreshold: args.marginalThreshold } : {}),
+      });
+    } catch (err) {
+      // the judge names fields of the input; say which file they are in
+      if (err instanceof ConfigurationError && !err.location.file) {
+        throw new ConfigurationError(err.message, { file: args.input, ...err.location }, err.problems);
+      }
+      throw err;
+    }
+    const stdout = args.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderJudgeText(result);
+    return { exitCode: result.verdict === 'Pass' ? ExitCode.ok : ExitCode.negative, stdout };
+  } catch (err) {
+    if (!(err instanceof ConfigurationError)) throw err;
+    const stdout = args.format === 'json' ? `${JSON.stringify({ error: err.message }, null, 2)}\n` : `${err.message}\n`;
+    return { exitCode: ExitCode.usage, stdout };
+  }
+}
+
+/** Reads a judge configuration from its text: Kayenta JSON, or our YAML (or JSON) forms. */
+export function loadJudgeConfig(text: string, file: string): JudgeConfig {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{')) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (err) {
+      throw new ConfigurationError(`not valid JSON: ${(err as Error).message}`, { file });
+    }
+    if (looksLikeKayentaConfig(doc)) return parseKayentaConfig(doc, file);
+  }
+  let peek: unknown;
+  try {
+    peek = parseYaml(text);
+  } catch {
+    peek = undefined; // parsePolicyText reports the syntax error with its line
+  }
+  const top = typeof peek === 'object' && peek !== null ? (peek as Record<string, unknown>) : {};
+  if (top['kind'] === 'canary') {
+    const policy = parsePolicyText(text, file, canaryPolicySchema);
+    return judgeConfigFromBlock(policy.analysis.judge);
+  }
+  if ('judge' in top) {
+    const doc = parsePolicyText(text, file, z.object({ judge: judgeBlockSchema }).loose());
+    return judgeConfigFromBlock(doc.judge);
+  }
+  return judgeConfigFromBlock(parsePolicyText(text, file, judgeBlockSchema));
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new ConfigurationError('no such file', { file: path });
+    if (code === 'EISDIR') throw new ConfigurationError('is a directory; expected a file', { file: path });
+    throw err;
+  }
+}
+
+function checkThreshold(value: number | undefined, flag: string): void {
+  if (value === undefined) return;
+  if (!Number.isFinite(value) || value < 0 || value > 100) throw new ConfigurationError(`expected a score from 0 to 100, got ${value}`, { field: flag });
+}

@@ -62,6 +62,7 @@ export class RestGitHubPort implements GitHubPort {
   async getContent(path: string, ref: string): Promise<FileContent | null> {
     const data = await this.callOrNull('getContent', 'GET /repos/{owner}/{repo}/contents/{path}', { path, ref });
     if (data === null) return null;
+    if (Array.isArray(data)) throw new GitHubError('getContent', 422, `${path} at ${ref} is a directory, not a file`);
     const file = objectOf('getContent', data);
     if (file['type'] !== 'file') throw new GitHubError('getContent', 422, `${path} at ${ref} is a ${String(file['type'] ?? 'directory')}, not a file`);
     if (file['encoding'] !== 'base64') throw new GitHubError('getContent', 422, `${path} at ${ref} is too large to read through the contents API`);

@@ -66,6 +66,14 @@ describe('reads are retried after transient faults', () => {
 });
 
 describe('final answers are not retried', () => {
+  it('a rate limit that resets later than is worth waiting for fails at once, saying so', async () => {
+    gh.fault(BRANCH, fault.primaryRateLimit({ resetInSeconds: 3_600 }));
+    const { port, logger } = testClient();
+    await expect(port.getBranch('main')).rejects.toMatchObject({ verb: 'getBranch', status: 403 });
+    expect(logger.messages('warning').join('\n')).toMatch(/primary rate limit .* longer than 900s; giving up/);
+    expect(gh.requests).toHaveLength(1);
+  });
+
   it.each<[string, Fault, number]>([
     ['403 forbidden', { name: '403', status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' }, afterWrite: false }, 403],
     ['404', { name: '404', status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }, afterWrite: false }, 404],

@@ -13,7 +13,11 @@ import { mockGitHub } from '../helpers/github-nock.js';
 import type { GitHubMock } from '../helpers/github-nock.js';
 import { startGitHubServer } from '../helpers/github-server.js';
 import type { GitHubServer } from '../helpers/github-server.js';
-import { specVersion } from '../helpers/openapi.js';
+import { exampleResponse, specVersion } from '../helpers/openapi.js';
+import { createGitHubClient } from '../../src/github/client.js';
+import { markerComment } from '../../src/github/markers.js';
+import { RestGitHubPort } from '../../src/github/rest-port.js';
+import { RecordingLogger } from '../../src/runtime/logger.js';
 import { webhookPayload } from '../helpers/payloads.js';
 import type { PayloadEvent } from '../helpers/payloads.js';
 import { example, REPO, testClient } from './fixtures.js';
@@ -160,5 +164,29 @@ describe('webhook payloads', () => {
 
   it('says when an action has no example', () => {
     expect(() => webhookPayload('deployment', 'deleted')).toThrow(/no deployment example with action deleted/);
+  });
+});
+
+describe('faults through the local server', () => {
+  it('a lost answer to a POST: the port finds the issue and writes nothing twice', async () => {
+    const marker = markerComment('incident/9');
+    const LIST = 'GET /repos/{owner}/{repo}/issues';
+    const CREATE = 'POST /repos/{owner}/{repo}/issues';
+    const [first] = exampleResponse(LIST, 200) as Record<string, unknown>[];
+    const { pull_request: _pr, ...row }: Record<string, unknown> = { ...first, number: 4, body: `t\n${marker}\n` };
+    const gh = new GitHubExpectations()
+      .expect(LIST, { reply: { status: 200, body: [] } })
+      .fault(CREATE, fault.serverError(502, { afterWrite: true }))
+      .expect(CREATE, { reply: { status: 201, body: example(CREATE, 201, { number: 4 }) } })
+      .expect(LIST, { reply: { status: 200, body: [row] } });
+    const server = await startGitHubServer(gh);
+    try {
+      const port = new RestGitHubPort(createGitHubClient({ token: 't0ken', logger: new RecordingLogger(), baseUrl: server.url, minRetryDelayMs: 1 }), REPO);
+      expect(await port.createIssue({ title: 'Incident', body: 't', marker: 'incident/9' })).toMatchObject({ number: 4 });
+      expect(gh.applied(CREATE)).toHaveLength(1);
+      server.done();
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -183,6 +183,18 @@ describe('environments, dependencies and auto-merge', () => {
     expect(c).toMatchObject({ changeType: 'added', name: 'left-pad', scope: 'runtime', vulnerabilities: [{ severity: 'high' }] });
   });
 
+  it('a GraphQL error from auto-merge is a GitHubError with GitHub\'s words', async () => {
+    gh.expect('POST /graphql', { reply: { status: 200, body: { data: { enablePullRequestAutoMerge: null }, errors: [{ type: 'UNPROCESSABLE', message: 'Pull request is in clean status', path: ['enablePullRequestAutoMerge'] }] } } });
+    const { port } = testClient();
+    await expect(port.enableAutoMerge('PR_kw1', 'MERGE')).rejects.toThrow(/enableAutoMerge failed .*Pull request is in clean status/);
+  });
+
+  it('a directory where a file was expected is a clear error', async () => {
+    gh.expect('GET /repos/{owner}/{repo}/contents/{path}', { reply: { status: 200, body: [] } });
+    const { port } = testClient();
+    await expect(port.getContent('deploy', 'main')).rejects.toThrow(/getContent failed with 422: deploy at main is a directory/);
+  });
+
   it('enables auto-merge through GraphQL', async () => {
     gh.expect('POST /graphql', {
       body: (b: { query: string; variables: Record<string, string> }) => /enablePullRequestAutoMerge/.test(b.query) && b.variables['pullRequestId'] === 'PR_kw1' && b.variables['mergeMethod'] === 'SQUASH',

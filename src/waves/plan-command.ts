@@ -11,6 +11,7 @@ import { wavesPolicySchema } from '../policy/schemas/waves.js';
 import type { Clock } from '../runtime/clock.js';
 import { systemClock } from '../runtime/clock.js';
 import { ConfigurationError } from '../runtime/errors.js';
+import { loadHolidayCalendars } from './holidays.js';
 import { dueAtPlanTime, matrixOf } from './matrix.js';
 import { planWaves } from './planner.js';
 import { renderPlanMarkdown } from './render-markdown.js';
@@ -35,6 +36,8 @@ export interface WavesPlanArgs {
   readonly deployTime?: string;
   /** Estimated time of the canary stages of a region that runs them, such as `1h`. */
   readonly canaryTime?: string;
+  /** Holiday calendar files (see holidays.ts). */
+  readonly holidays?: readonly string[];
 }
 
 /** The effects the command needs: only the time, when `--at` is not given. */
@@ -59,7 +62,8 @@ export async function wavesPlanCommand(args: WavesPlanArgs, deps: WavesPlanDeps 
     ...(args.environment === undefined ? {} : { environment: args.environment }),
     ...(args.regions === undefined ? {} : { regions: args.regions }),
   };
-  const plan = planWaves({ policy, estimates }, release, now);
+  const calendars = await loadHolidayCalendars(args.holidays ?? [], policy);
+  const plan = planWaves({ policy, estimates, calendars }, release, now);
   const matrix = matrixOf(plan, dueAtPlanTime(plan));
   switch (args.format) {
     case 'json':

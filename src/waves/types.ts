@@ -14,8 +14,6 @@ export type ReasonKind =
   | 'bake'
   /** The wave's `maxParallel` regions were all busy. */
   | 'parallel-limit'
-  /** The estimated time a region takes to deploy and verify. */
-  | 'deploy-estimate'
   /** Outside every start window of the policy. */
   | 'window'
   /** A blocked date of the policy. */

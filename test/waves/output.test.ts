@@ -152,3 +152,28 @@ describe('wavesPlanCommand', () => {
     await expect(wavesPlanCommand({ policy: file, format: 'text' })).rejects.toThrow(`${file}:5: waves[0].bakeTime: expected a duration`);
   });
 });
+
+describe('wavesPlanCommand --holidays', () => {
+  const HOLIDAYS = join(import.meta.dirname, 'fixtures', 'us-holidays.yml');
+  it('a US holiday moves the US regions to the next open window', async () => {
+    // Wednesday 25 November: wave 3 would start on Thursday, Thanksgiving in New York.
+    const at = '2026-11-25T14:00:00+01:00';
+    const without = JSON.parse((await wavesPlanCommand({ policy: FIXTURE, at, format: 'json' })).stdout) as { plan: WavesPlan };
+    const withCalendar = JSON.parse((await wavesPlanCommand({ policy: FIXTURE, at, format: 'json', holidays: [HOLIDAYS] })).stdout) as { plan: WavesPlan };
+    const startOf = (plan: WavesPlan, region: string) => plan.waves.flatMap((w) => w.regions).find((r) => r.region === region)?.start;
+    expect(startOf(without.plan, 'us-east-1')?.at).toBe('2026-11-26T08:00:00Z');
+    // Friday 09:00 Berlin is 03:00 in New York: no longer Thanksgiving there.
+    expect(startOf(withCalendar.plan, 'us-east-1')?.at).toBe('2026-11-27T08:00:00Z');
+    expect(startOf(withCalendar.plan, 'us-east-1')?.why.map((r) => r.detail)).toContainEqual(expect.stringContaining('holiday in the us calendar (Thanksgiving Day)'));
+  });
+
+  it.each([
+    ['name: us\nregions: [us-east-9]\nholidays: []\n', /calendar\.yml:2: regions\[0\]: unknown region "us-east-9": it is in no wave of the policy; did you mean "us-east-2"/],
+    ['name: us\nholidays:\n  - { date: 2026-02-30, name: x }\n', /calendar\.yml:3: holidays\[0\]\.date: expected a date/],
+  ])('refuses a bad calendar file %#', async (body, message) => {
+    const dir = await mkdtemp(join(tmpdir(), 'bellwether-holidays-'));
+    const file = join(dir, 'calendar.yml');
+    await writeFile(file, body);
+    await expect(wavesPlanCommand({ policy: FIXTURE, at: THURSDAY, format: 'text', holidays: [file] })).rejects.toThrow(message);
+  });
+});

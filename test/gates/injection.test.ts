@@ -87,3 +87,33 @@ describe('conditions', () => {
     expect(audit('push', `      - if: ${cond}\n        run: echo hi\n`)).toEqual(expected);
   });
 });
+
+describe('shell variables assigned from attacker data', () => {
+  it('follows an assignment from a tainted variable to a GITHUB_PATH write', () => {
+    const steps = [
+      '      - env:',
+      '          TITLE: ${{ github.event.pull_request.title }}',
+      '        run: |',
+      "          message=$(echo \"$TITLE\" | grep -oP '[{][^}]+[}]')",
+      '          echo "$message" >> $GITHUB_PATH',
+      '          message=fixed',
+      '          echo "$message" >> $GITHUB_PATH',
+      '',
+    ].join('\n');
+    expect(audit('pull_request_target', steps)).toEqual(['github-env/high/high']);
+  });
+});
+
+describe('caches in release workflows', () => {
+  it.each([
+    ['      - uses: Swatinem/rust-cache@v2\n', ['cache-in-release/medium/medium', 'unpinned-uses/high/high']],
+    ['      - uses: actions/setup-go@v5\n', ['cache-in-release/medium/medium']],
+    ['      - uses: actions/setup-go@v5\n        with:\n          cache: false\n', []],
+    ['      - uses: actions/setup-go@v3\n', []],
+    ['      - uses: actions/setup-python@v5\n        with:\n          cache: pip\n', ['cache-in-release/medium/medium']],
+    ['      - uses: actions/cache/save@v4\n        with:\n          path: x\n          key: k\n', []],
+  ])('%j', (steps, expected) => {
+    expect(audit('release', steps)).toEqual(expected);
+    expect(audit('pull_request', steps).filter((f) => f.startsWith('cache-in-release'))).toEqual([]);
+  });
+});

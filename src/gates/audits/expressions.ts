@@ -8,7 +8,9 @@ import { accessPath, parseExpression, ExpressionSyntaxError, type ExprNode } fro
 import { actionName, PRIVILEGED_TRIGGERS, type AuditContext, type Job, type Step } from '../model.js';
 import { locateInScalar, mapGet, scalarText, spanAt, spanOf, templateSpan } from '../source.js';
 import { findTemplates, flowingAccesses } from '../templates.js';
-import { buildTaintModel, ENV_FILE_WRITE, escapeRegExp, stepEnvTaint, type TaintModel } from './taint.js';
+import { buildTaintModel, ENV_FILE_WRITE, referencedVariable, stepEnvTaint, type TaintModel } from './taint.js';
+
+const ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare\s+(?:-\w+\s+)?)?([A-Za-z_][A-Za-z0-9_]*)=/;
 
 /** Inputs of well-known actions whose value is executed as code. */
 const CODE_INPUTS: ReadonlyMap<string, readonly string[]> = new Map([
@@ -73,23 +75,33 @@ function checkSink(ctx: AuditContext, taint: TaintModel, job: Job, step: Step, n
 function checkEnvFiles(ctx: AuditContext, taint: TaintModel, job: Job, step: Step, node: Scalar): void {
   const privileged = [...ctx.triggers.keys()].some((n) => PRIVILEGED_TRIGGERS.has(n));
   if (!privileged) return;
+  // Shell variables holding attacker data: the step's env, then whatever is assigned from them.
   const env = stepEnvTaint(ctx, job, step);
   const lines = (scalarText(node) ?? '').split('\n');
   const seen = new Map<string, number>();
   for (const line of lines) {
+    const lineOrigin = (): string | undefined => {
+      for (const t of findTemplates(line)) {
+        for (const a of t.ast ? flowingAccesses(t.ast) : []) {
+          const o = taint.classify(a.path, job, step)?.origin;
+          if (o) return o;
+        }
+      }
+      return referencedVariable(line, env);
+    };
+    const assignment = ASSIGNMENT.exec(line);
+    if (assignment) {
+      const o = lineOrigin();
+      if (o) env.set((assignment[1] as string).toLowerCase(), o);
+      else env.delete((assignment[1] as string).toLowerCase());
+    }
     const m = ENV_FILE_WRITE.exec(line);
     if (!m) continue;
     const target = `GITHUB_${m[1] ?? m[2]}`;
     const trimmed = line.trim();
     const occurrence = seen.get(trimmed) ?? 0;
     seen.set(trimmed, occurrence + 1);
-    let origin: string | undefined;
-    for (const t of findTemplates(line)) {
-      for (const a of t.ast ? flowingAccesses(t.ast) : []) origin ??= taint.classify(a.path, job, step)?.origin;
-    }
-    for (const [name, o] of env) {
-      if (!origin && new RegExp(`\\$\\{?${escapeRegExp(name)}\\b`, 'i').test(line)) origin = o;
-    }
+    const origin = lineOrigin();
     const fromFile = /\$\(|`|\bcat\b|<\s*\S/.test(line);
     if (!origin && !(fromFile && target !== 'GITHUB_OUTPUT' && (ctx.triggers.has('workflow_run') || ctx.triggers.has('pull_request_target')))) continue;
     if (!origin && target === 'GITHUB_OUTPUT') continue;

@@ -180,16 +180,22 @@ function stepOutputOrigin(file: SourceFile, step: Step, jobEnv: Map<string, stri
     }
     const env = new Map(jobEnv);
     envTaint(file, step.env, env);
-    for (const [varName, origin] of env) {
-      if (new RegExp(`\\$\\{?${escapeRegExp(varName)}\\b|process\\.env\\.${escapeRegExp(varName)}\\b`, 'i').test(text)) return origin;
-    }
+    const origin = referencedVariable(text, env);
+    if (origin) return origin;
   }
   return undefined;
 }
 
-/** Escapes a string for use inside a RegExp. */
-export function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const VARIABLE_USE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)|\$env:([A-Za-z_][A-Za-z0-9_]*)|process\.env\.([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/** The origin of the first tainted variable a script expands (`$X`, `${X}`, `$env:X`, `process.env.X`). */
+export function referencedVariable(text: string, tainted: ReadonlyMap<string, string>): string | undefined {
+  if (tainted.size === 0) return undefined;
+  for (const m of text.matchAll(VARIABLE_USE)) {
+    const origin = tainted.get((m[1] ?? m[2] ?? m[3] ?? '').toLowerCase());
+    if (origin) return origin;
+  }
+  return undefined;
 }
 
 /** Tainted variables of a step's environment (workflow, job and step `env:`), by lower-case name. */

@@ -127,6 +127,8 @@ function checkSelfHosted(ctx: AuditContext, job: Job): void {
   });
 }
 
+/** Actions that restore a cache unless told not to. */
+const CACHES_BY_DEFAULT = new Set(['swatinem/rust-cache', 'mozilla-actions/sccache-action']);
 const CACHE_ACTIONS = new Set(['actions/setup-node', 'actions/setup-python', 'actions/setup-java', 'actions/setup-go', 'actions/setup-dotnet', 'astral-sh/setup-uv', 'pnpm/action-setup', 'oven-sh/setup-bun']);
 
 function isReleaseWorkflow(ctx: AuditContext): boolean {
@@ -141,8 +143,14 @@ function checkReleaseCache(ctx: AuditContext, job: Job): void {
     const name = step.uses ? actionName(step.uses.text) : undefined;
     if (!name || !step.uses) continue;
     let node: unknown;
+    const cacheInput = scalarText(mapGet(ctx.file, step.with, 'cache'));
     if (name === 'actions/cache' && !/\/save@/.test(step.uses.text)) node = step.uses.node;
-    else if (CACHE_ACTIONS.has(name)) {
+    else if (CACHES_BY_DEFAULT.has(name) && cacheInput !== 'false' && scalarText(mapGet(ctx.file, step.with, 'cache-on-failure')) === undefined) {
+      node = step.uses.node;
+    } else if (name === 'actions/setup-go' && cacheInput === undefined && !/@v[1-3](\.|$)/.test(step.uses.text)) {
+      // setup-go caches by default since v4.
+      node = step.uses.node;
+    } else if (CACHE_ACTIONS.has(name)) {
       const pair = mapPair(ctx.file, step.with, 'cache') ?? mapPair(ctx.file, step.with, 'enable-cache');
       const v = pair ? scalarText(pair.value) : undefined;
       if (pair && v !== undefined && v !== 'false' && v !== '') node = pair.value;

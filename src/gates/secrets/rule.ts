@@ -121,7 +121,8 @@ export function prefixedToken(
     notAfter: options.notAfter ?? /[A-Za-z0-9]/,
     fixedPrefix: shortest,
     fix,
-    ...(options.minEntropy !== undefined ? { minEntropy: options.minEntropy } : {}),
+    // Placeholders such as `ghp_xxxx...` have the right shape and almost no entropy.
+    minEntropy: options.minEntropy ?? 2.5,
     ...(options.paths ? { paths: options.paths } : {}),
     ...(options.accept ? { accept: options.accept } : {}),
     ...(options.gitleaks ? { gitleaks: options.gitleaks } : {}),

@@ -102,12 +102,18 @@ export const PAYMENT_AND_MAIL_RULES: readonly SecretRule[] = [
   },
   prefixedToken('twilio-api-key', 'Twilio API key SID', 'high', ['SK'], '[0-9a-f]{32}', revokeFix('Twilio console, API keys & tokens'), { minEntropy: 3, gitleaks: 'twilio-api-key' }),
   assignedValue('twilio-auth-token', 'Twilio auth token', 'critical', ['twilio'], '[0-9a-f]{32}', revokeFix('Twilio console: rotate the auth token'), { minEntropy: 3 }),
-  prefixedToken('mandrill-api-key', 'Mandrill API key', 'high', ['md-'], '[A-Za-z0-9_-]{22}', revokeFix('Mailchimp Transactional, Settings'), { tail: URLSAFE_TAIL, minEntropy: 3.5 }),
+  prefixedToken('mandrill-api-key', 'Mandrill API key', 'high', ['md-'], '[A-Za-z0-9_-]{22}', revokeFix('Mailchimp Transactional, Settings'), {
+    tail: URLSAFE_TAIL,
+    minEntropy: 3.5,
+    // `README.md-` and `file_md-` are names, not keys.
+    notAfter: /[A-Za-z0-9._-]/,
+  }),
 ];
 
 export const REGISTRY_RULES: readonly SecretRule[] = [
   prefixedToken('npm-access-token', 'npm access token', 'critical', ['npm_'], '[A-Za-z0-9]{36}', revokeFix('npm token revoke, or npmjs.com, Access Tokens; prefer trusted publishing from CI'), {
     minEntropy: 3,
+    notAfter: /[A-Za-z0-9_]/,
     gitleaks: 'npm-access-token',
   }),
   prefixedToken('pypi-upload-token', 'PyPI upload token', 'critical', ['pypi-AgEIcHlwaS5vcmc'], '[A-Za-z0-9_-]{50,1000}', revokeFix('PyPI, Account settings, API tokens; prefer trusted publishing'), {

@@ -1,0 +1,180 @@
+/**
+ * `bellwether gate secrets [PATHS] [--base REF --head REF | --diff FILE] [--format text|json|sarif] [--policy FILE]`:
+ * scans the lines a change adds, or whole paths, applies the policy and
+ * renders the decision.
+ */
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import packageJson from '../../../package.json' with { type: 'json' };
+import { ExitCode, type CommandOutput, type OutputFormat } from '../../cli/output.js';
+import { CommandGit, GitError, type GitPort } from '../../gitops/git.js';
+import { systemClock, type Clock } from '../../runtime/clock.js';
+import { ConfigurationError, errorMessage, isConfigurationError } from '../../runtime/errors.js';
+import { nodeGateFs, type GateFs } from '../command.js';
+import { decideSecrets } from './decide.js';
+import { parseUnifiedDiff } from './diff.js';
+import { DEFAULT_SECRETS_POLICY, parseSecretsPolicyText, type LoadedSecretsPolicy } from './policy.js';
+import { renderSecretsJson, renderSecretsSarif, renderSecretsText, type SecretsReport } from './render.js';
+import { defaultRules } from './rules.js';
+import { scanDiffFiles, scanFileContent, type ScanResult } from './scan.js';
+
+/** Options of the `gate secrets` verb. */
+export interface GateSecretsArgs {
+  /** Files or directories to scan whole. */
+  readonly paths?: readonly string[];
+  /** Scan the lines added by `git diff base...head`. */
+  readonly base?: string;
+  /** Defaults to HEAD when `base` is given. */
+  readonly head?: string;
+  /** A unified diff file to scan instead of asking git. */
+  readonly diff?: string;
+  readonly format: OutputFormat;
+  /** A gates policy file with a `secrets:` section, or a file of `kind: secrets`. */
+  readonly policy?: string;
+  /** Repository root; the current directory by default. */
+  readonly cwd?: string;
+}
+
+/** Effects of the secret gate. */
+export interface SecretGateDeps {
+  readonly fs: GateFs;
+  readonly clock: Clock;
+  readonly git: (cwd: string) => GitPort;
+}
+
+const defaultDeps: SecretGateDeps = { fs: nodeGateFs, clock: systemClock, git: (cwd) => new CommandGit(cwd) };
+
+/** Directories a path scan does not enter: git's own data and installed dependencies. */
+const SKIP_DIRS = new Set(['.git', 'node_modules']);
+
+function usage(message: string): never {
+  throw new ConfigurationError(message);
+}
+
+async function loadPolicy(fs: GateFs, cwd: string, file: string | undefined): Promise<LoadedSecretsPolicy> {
+  if (file === undefined) return { policy: DEFAULT_SECRETS_POLICY, waiverLines: [] };
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(resolve(cwd, file));
+  } catch (err) {
+    throw new ConfigurationError(`cannot read the policy: ${errorMessage(err)}`, { file });
+  }
+  return parseSecretsPolicyText(new TextDecoder().decode(bytes), file);
+}
+
+function checkRef(name: string, ref: string): void {
+  // A ref that starts with a dash would be read by git as an option.
+  if (ref.trim() === '' || ref.startsWith('-') || /[\s\0]/.test(ref)) usage(`--${name} ${JSON.stringify(ref)} is not a git revision`);
+}
+
+async function diffText(args: GateSecretsArgs, cwd: string, deps: SecretGateDeps): Promise<{ text: string; range: string }> {
+  if (args.diff !== undefined) {
+    try {
+      return { text: new TextDecoder().decode(await deps.fs.readFile(resolve(cwd, args.diff))), range: args.diff };
+    } catch (err) {
+      throw new ConfigurationError(`cannot read the diff: ${errorMessage(err)}`, { file: args.diff });
+    }
+  }
+  const base = args.base as string;
+  const head = args.head ?? 'HEAD';
+  checkRef('base', base);
+  checkRef('head', head);
+  const range = `${base}...${head}`;
+  try {
+    const { stdout } = await deps
+      .git(cwd)
+      .run(['-c', 'core.quotepath=off', 'diff', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', '-M', '-U0', range, '--']);
+    return { text: stdout, range };
+  } catch (err) {
+    if (err instanceof GitError) throw new ConfigurationError(`git diff ${range} failed: ${err.stderr.trim() || err.message}`);
+    throw err;
+  }
+}
+
+function toRepoPath(cwd: string, abs: string): string {
+  const rel = relative(cwd, abs);
+  return (rel === '' || rel.startsWith('..') || isAbsolute(rel) ? abs : rel).split(sep).join('/');
+}
+
+async function scanPaths(paths: readonly string[], cwd: string, fs: GateFs, policy: LoadedSecretsPolicy['policy']): Promise<ScanResult> {
+  const total: ScanResult = { findings: [], notices: [], files: 0, lines: 0, bytes: 0 };
+  const rules = defaultRules();
+  const visit = async (abs: string): Promise<void> => {
+    const kind = await fs.kind(abs);
+    if (kind === 'dir') {
+      const entries = (await fs.list(abs)).sort((a, b) => a.name.localeCompare(b.name));
+      for (const e of entries) {
+        if (e.dir && SKIP_DIRS.has(e.name)) continue;
+        await visit(join(abs, e.name));
+      }
+      return;
+    }
+    const r = scanFileContent(toRepoPath(cwd, abs), await fs.readFile(abs), rules, policy);
+    total.findings.push(...r.findings);
+    total.notices.push(...r.notices);
+    total.files += r.files;
+    total.lines += r.lines;
+    total.bytes += r.bytes;
+  };
+  for (const p of paths) {
+    const abs = resolve(cwd, p);
+    if ((await fs.kind(abs)) === undefined) throw new ConfigurationError(`no such file or directory`, { file: p });
+    await visit(abs);
+  }
+  return total;
+}
+
+/** Runs the secret gate: reads what to scan, scans it, decides. */
+export async function runSecretGate(args: GateSecretsArgs, deps: SecretGateDeps): Promise<SecretsReport> {
+  const cwd = resolve(args.cwd ?? process.cwd());
+  const paths = args.paths ?? [];
+  const diffMode = args.base !== undefined || args.head !== undefined || args.diff !== undefined;
+  if (paths.length > 0 && diffMode) usage('give PATHS, or --base/--head, or --diff; not several');
+  if (args.diff !== undefined && (args.base !== undefined || args.head !== undefined)) usage('--diff cannot be combined with --base/--head');
+  if (args.head !== undefined && args.base === undefined) usage('--head needs --base');
+  if (paths.length === 0 && !diffMode) usage('nothing to scan: give PATHS, --base REF [--head REF], or --diff FILE');
+  const loaded = await loadPolicy(deps.fs, cwd, args.policy);
+
+  let result: ScanResult;
+  let range: string | undefined;
+  if (diffMode) {
+    const diff = await diffText(args, cwd, deps);
+    range = diff.range;
+    result = scanDiffFiles(parseUnifiedDiff(diff.text), defaultRules(), loaded.policy);
+  } else {
+    result = await scanPaths(paths, cwd, deps.fs, loaded.policy);
+  }
+  const decision = decideSecrets(result.findings, loaded, deps.clock.now());
+  return {
+    summary: { mode: diffMode ? 'diff' : 'paths', ...(range !== undefined ? { range } : {}), files: result.files, lines: result.lines, bytes: result.bytes },
+    decision,
+    notices: result.notices,
+  };
+}
+
+/** Renders the report in the format asked for. */
+export function renderSecretsReport(report: SecretsReport, format: OutputFormat): string {
+  if (format === 'json') return renderSecretsJson(report);
+  if (format === 'sarif') return `${JSON.stringify(renderSecretsSarif(report, packageJson.version), null, 2)}\n`;
+  return renderSecretsText(report);
+}
+
+/**
+ * The `gate secrets` verb. Exit 0 when nothing reaches the policy's
+ * threshold, 1 when a secret does, 2 on usage or configuration errors.
+ */
+export async function gateSecretsCommand(
+  args: { paths?: string[]; base?: string; head?: string; diff?: string; format: OutputFormat; policy?: string; cwd?: string },
+  deps: SecretGateDeps = defaultDeps,
+): Promise<CommandOutput> {
+  if (!['text', 'json', 'sarif'].includes(args.format)) {
+    return { exitCode: ExitCode.usage, stdout: `unknown format '${String(args.format)}': expected text, json or sarif\n` };
+  }
+  try {
+    const report = await runSecretGate(args, deps);
+    return { exitCode: report.decision.verdict === 'fail' ? ExitCode.negative : ExitCode.ok, stdout: renderSecretsReport(report, args.format) };
+  } catch (err) {
+    if (!isConfigurationError(err)) throw err;
+    const lines = err.problems.length > 0 ? err.problems.map((p) => p.message) : [err.message];
+    return { exitCode: ExitCode.usage, stdout: `${lines.join('\n')}\n` };
+  }
+}

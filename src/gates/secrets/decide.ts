@@ -1,0 +1,82 @@
+/**
+ * The verdict of the secret scan: accepted fingerprints and waivers set
+ * findings aside (an expired waiver no longer does, and says so), and the
+ * policy's threshold decides pass or fail. Pure; `now` is an argument.
+ */
+import { posix } from 'node:path';
+import { compareFindings, severityRank, type Severity } from '../finding.js';
+import type { LoadedSecretsPolicy, SecretWaiver } from './policy.js';
+import type { SecretFinding } from './secret-finding.js';
+
+/** A finding left out of the verdict, and why. */
+export interface SuppressedSecret {
+  readonly finding: SecretFinding;
+  readonly by: 'fingerprint' | 'waiver';
+  readonly reason: string;
+}
+
+/** A waiver that matched a finding but is past its last day. */
+export interface ExpiredWaiver {
+  readonly rule: string;
+  readonly expires: string;
+  readonly owner: string;
+  readonly line: number;
+}
+
+/** What the secret gate decided. */
+export interface SecretsDecision {
+  readonly verdict: 'pass' | 'fail';
+  readonly failOn: Severity;
+  /** Findings that count, sorted by file and position. */
+  readonly findings: readonly SecretFinding[];
+  readonly suppressed: readonly SuppressedSecret[];
+  readonly expiredWaivers: readonly ExpiredWaiver[];
+  /** Findings at or above `failOn`. */
+  readonly blocking: number;
+}
+
+/** True when the waiver's last day (UTC) is over. */
+export function waiverExpired(w: SecretWaiver, now: Date): boolean {
+  return Date.parse(`${w.expires}T00:00:00Z`) + 24 * 3600 * 1000 <= now.getTime();
+}
+
+function waiverMatches(w: SecretWaiver, f: SecretFinding): boolean {
+  if (w.rule !== f.ruleId) return false;
+  if (w.fingerprint !== undefined && w.fingerprint !== f.fingerprint) return false;
+  return w.file === undefined || posix.matchesGlob(f.file.replace(/^\.\//, ''), w.file.replace(/^\.\//, ''));
+}
+
+/** Applies accepted fingerprints, waivers and the threshold. */
+export function decideSecrets(findings: readonly SecretFinding[], loaded: LoadedSecretsPolicy, now: Date): SecretsDecision {
+  const { policy } = loaded;
+  const accepted = new Set(policy.allow.fingerprints);
+  const kept: SecretFinding[] = [];
+  const suppressed: SuppressedSecret[] = [];
+  const expired = new Map<number, ExpiredWaiver>();
+  for (const f of findings) {
+    if (accepted.has(f.fingerprint)) {
+      suppressed.push({ finding: f, by: 'fingerprint', reason: 'fingerprint accepted by the policy' });
+      continue;
+    }
+    const index = policy.waivers.findIndex((w) => waiverMatches(w, f) && !waiverExpired(w, now));
+    const waiver = policy.waivers[index];
+    if (waiver) {
+      suppressed.push({ finding: f, by: 'waiver', reason: `waived until ${waiver.expires} by ${waiver.owner}: ${waiver.reason}` });
+      continue;
+    }
+    policy.waivers.forEach((w, i) => {
+      if (waiverMatches(w, f)) expired.set(i, { rule: w.rule, expires: w.expires, owner: w.owner, line: loaded.waiverLines[i] ?? 1 });
+    });
+    kept.push(f);
+  }
+  kept.sort(compareFindings);
+  const blocking = kept.filter((f) => severityRank(f.severity) >= severityRank(policy.failOn)).length;
+  return {
+    verdict: blocking > 0 ? 'fail' : 'pass',
+    failOn: policy.failOn,
+    findings: kept,
+    suppressed,
+    expiredWaivers: [...expired.values()],
+    blocking,
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * The secret gate's report as text, JSON and SARIF 2.1.0. Findings carry
+ * only redacted secrets, so nothing here can print one.
+ */
+import type { Severity } from '../finding.js';
+import { FINGERPRINT_KEY, sarifUri } from '../sarif.js';
+import type { SecretsDecision } from './decide.js';
+import { SECRET_RULES } from './rules.js';
+import type { ScanNotice } from './scan.js';
+import type { SecretFinding } from './secret-finding.js';
+import { FILE_RULES, K8S_SECRET_RULE } from './sensitive-files.js';
+
+/** What was scanned, for the report's first line. */
+export interface ScanSummary {
+  readonly mode: 'diff' | 'paths';
+  /** `base...head` in diff mode. */
+  readonly range?: string;
+  readonly files: number;
+  readonly lines: number;
+  readonly bytes: number;
+}
+
+/** Everything the outputs show. */
+export interface SecretsReport {
+  readonly summary: ScanSummary;
+  readonly decision: SecretsDecision;
+  readonly notices: readonly ScanNotice[];
+}
+
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** Plain text for a terminal or a log. */
+export function renderSecretsText(report: SecretsReport): string {
+  const { summary, decision } = report;
+  const what = summary.mode === 'diff' ? `lines added by ${summary.range ?? 'the diff'}` : 'files';
+  const out = [
+    `Secret scan of ${what}: ${plural(summary.files, 'file')}, ${plural(summary.lines, 'line')}; ${plural(decision.findings.length, 'finding')}, ${decision.blocking} at or above ${decision.failOn}.`,
+  ];
+  for (const f of decision.findings) {
+    out.push(`${f.file}:${f.line}:${f.column}: ${f.severity} ${f.ruleId}: ${f.message}`);
+    out.push(`  fix: ${f.fix}`);
+    out.push(`  fingerprint: ${f.fingerprint}`);
+  }
+  for (const s of decision.suppressed) out.push(`suppressed ${s.finding.file}:${s.finding.line} ${s.finding.ruleId} (${s.by}): ${s.reason}`);
+  for (const w of decision.expiredWaivers) out.push(`expired waiver for ${w.rule} (policy line ${w.line}, owner ${w.owner}) ended ${w.expires}; its findings count again`);
+  for (const n of report.notices) out.push(`note: ${n.file}: ${n.message}`);
+  out.push(decision.verdict === 'fail' ? 'Verdict: fail. Revoke every secret listed before anything else: it is exposed once pushed.' : 'Verdict: pass.');
+  return `${out.join('\n')}\n`;
+}
+
+function findingJson(f: SecretFinding): Record<string, unknown> {
+  return {
+    ruleId: f.ruleId,
+    severity: f.severity,
+    confidence: f.confidence,
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn,
+    message: f.message,
+    fix: f.fix,
+    fingerprint: f.fingerprint,
+    secret: f.secret,
+    ...(f.gitleaks ? { gitleaks: f.gitleaks } : {}),
+  };
+}
+
+/** JSON for scripts: the decision, every finding, what was set aside and why. */
+export function renderSecretsJson(report: SecretsReport): string {
+  const { summary, decision } = report;
+  return `${JSON.stringify(
+    {
+      family: 'secrets',
+      verdict: decision.verdict,
+      failOn: decision.failOn,
+      blocking: decision.blocking,
+      scanned: summary,
+      findings: decision.findings.map(findingJson),
+      suppressed: decision.suppressed.map((s) => ({ ...findingJson(s.finding), by: s.by, reason: s.reason })),
+      expiredWaivers: decision.expiredWaivers,
+      notices: report.notices,
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+
+interface Descriptor {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly fix: string;
+  readonly gitleaks?: string;
+}
+
+/** Every rule the scan can report, for `tool.driver.rules`. */
+export function ruleDescriptors(): Descriptor[] {
+  return [
+    ...SECRET_RULES.map((r) => ({ id: r.id, title: r.title, severity: r.severity, fix: r.fix, ...(r.gitleaks ? { gitleaks: r.gitleaks } : {}) })),
+    ...FILE_RULES.map((r) => ({ id: r.id, title: r.title, severity: r.severity, fix: r.fix })),
+    {
+      id: K8S_SECRET_RULE,
+      title: 'Kubernetes Secret manifest with literal data',
+      severity: 'high' as const,
+      fix: 'Use Sealed Secrets, SOPS or the External Secrets Operator, and rotate the committed values.',
+      gitleaks: 'kubernetes-secret-yaml',
+    },
+  ];
+}
+
+/** SARIF 2.1.0 for code scanning. Result messages hold only the redacted secret. */
+export function renderSecretsSarif(report: SecretsReport, version: string): Record<string, unknown> {
+  const rules = ruleDescriptors();
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'bellwether-secrets',
+            semanticVersion: version,
+            version,
+            rules: rules.map((r) => ({
+              id: r.id,
+              name: r.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase()),
+              shortDescription: { text: r.title },
+              fullDescription: { text: r.title },
+              help: { text: `${r.title}.\n\nHow to fix: ${r.fix}${r.gitleaks ? `\n\ngitleaks: ${r.gitleaks}` : ''}`, markdown: `**${r.title}**\n\nHow to fix: ${r.fix}` },
+              defaultConfiguration: { level: LEVEL[r.severity] },
+              properties: { 'security-severity': SECURITY_SEVERITY[r.severity], precision: 'high', tags: ['security', 'secrets'] },
+            })),
+          },
+        },
+        automationDetails: { id: `bellwether/secrets/${report.summary.mode}/` },
+        results: report.decision.findings.map((f) => ({
+          ruleId: f.ruleId,
+          ruleIndex: index.get(f.ruleId) ?? 0,
+          level: LEVEL[f.severity],
+          message: { text: f.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: sarifUri(f.file), uriBaseId: '%SRCROOT%' },
+                region: {
+                  startLine: f.line,
+                  startColumn: f.column,
+                  endLine: Math.max(f.endLine, f.line),
+                  endColumn: f.endLine > f.line ? f.endColumn : Math.max(f.endColumn, f.column + 1),
+                },
+              },
+            },
+          ],
+          partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
+          properties: { severity: f.severity, confidence: f.confidence, redacted: f.secret.redacted, length: f.secret.length },
+        })),
+      },
+    ],
+  };
+}

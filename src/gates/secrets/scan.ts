@@ -1,0 +1,98 @@
+/**
+ * Scanning what a change adds, or whole files: diff files and file contents
+ * in, findings and notices out. Pure; reading git and the disk is the
+ * command's job.
+ */
+import { STOP_WORDS } from './entropy.js';
+import { scanText, type CompiledRules, type ScanOptions, type TextUnit } from './engine.js';
+import type { DiffFile } from './diff.js';
+import { pathAllowed, type SecretsPolicy } from './policy.js';
+import { secretRule } from './rules.js';
+import type { SecretFinding } from './secret-finding.js';
+import { fileNameFindings, kubernetesSecretFindings } from './sensitive-files.js';
+
+/** Something the scan could not do fully, said plainly and never with content. */
+export interface ScanNotice {
+  readonly file: string;
+  readonly message: string;
+}
+
+/** Findings of a scan before the policy's verdict, and how much was read. */
+export interface ScanResult {
+  findings: SecretFinding[];
+  notices: ScanNotice[];
+  files: number;
+  lines: number;
+  bytes: number;
+}
+
+/** The scan options a policy gives. */
+export function scanOptionsOf(policy: SecretsPolicy): ScanOptions {
+  return {
+    disabledRules: new Set(policy.disable),
+    allowPatterns: policy.allow.patterns.map((p) => new RegExp(p)),
+    ...(policy.stopWords.length > 0 ? { stopWords: [...STOP_WORDS, ...policy.stopWords.map((w) => w.toLowerCase())] } : {}),
+  };
+}
+
+/** Line rules and, for YAML that declares a Secret, the manifest rule; generic findings give way to the manifest's. */
+function scanUnit(rules: CompiledRules, unit: TextUnit, options: ScanOptions): SecretFinding[] {
+  const line = scanText(rules, unit, options);
+  const manifest = options.disabledRules?.has('kubernetes-secret-manifest') ? [] : kubernetesSecretFindings(unit);
+  if (manifest.length === 0) return line;
+  const manifestLines = new Set(manifest.map((f) => f.line));
+  return [...line.filter((f) => !(manifestLines.has(f.line) && secretRule(f.ruleId)?.generic)), ...manifest];
+}
+
+/** Scans the lines a diff adds, and the names of files it adds. */
+export function scanDiffFiles(files: readonly DiffFile[], rules: CompiledRules, policy: SecretsPolicy): ScanResult {
+  const options = scanOptionsOf(policy);
+  const disabled = new Set(policy.disable);
+  const result: ScanResult = { findings: [], notices: [], files: 0, lines: 0, bytes: 0 };
+  for (const file of files) {
+    if (file.status === 'deleted' || pathAllowed(policy, file.path)) continue;
+    result.files++;
+    const named = file.status === 'added' || file.status === 'renamed' || file.status === 'copied';
+    if (named) result.findings.push(...fileNameFindings(file.path, disabled));
+    if (file.binary) {
+      if (named) result.notices.push({ file: file.path, message: 'binary file: only its name was checked' });
+      continue;
+    }
+    if (file.addedLines.length === 0) continue;
+    const text = file.addedLines.join('\n');
+    result.lines += file.addedLines.length;
+    result.bytes += text.length;
+    result.findings.push(...scanUnit(rules, { file: file.path, text, lineNumbers: file.lineNumbers }, options));
+  }
+  return result;
+}
+
+/** The first bytes hold a NUL: a binary file, whose lines mean nothing. */
+export function looksBinary(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 8000);
+  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
+  return false;
+}
+
+/** Scans one whole file of a path scan. `path` is relative to the repository, with `/`. */
+export function scanFileContent(path: string, bytes: Uint8Array, rules: CompiledRules, policy: SecretsPolicy): ScanResult {
+  const result: ScanResult = { findings: [], notices: [], files: 1, lines: 0, bytes: bytes.length };
+  if (pathAllowed(policy, path)) return { ...result, files: 0, bytes: 0 };
+  result.findings.push(...fileNameFindings(path, new Set(policy.disable)));
+  if (bytes.length > policy.maxFileBytes) {
+    result.notices.push({ file: path, message: `larger than maxFileBytes (${bytes.length} > ${policy.maxFileBytes} bytes): only its name was checked` });
+    return result;
+  }
+  if (looksBinary(bytes)) return result;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    text = new TextDecoder('utf-8').decode(bytes);
+    result.notices.push({ file: path, message: 'not valid UTF-8: scanned with the invalid bytes replaced' });
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  result.lines = text.length === 0 ? 0 : text.split('\n').length;
+  result.findings.push(...scanUnit(rules, { file: path, text }, scanOptionsOf(policy)));
+  return result;
+}

@@ -1,0 +1,148 @@
+/**
+ * One table per rule: lines that must be found and near misses that must
+ * not. Every token is generated here, at test time.
+ */
+import { describe, expect, it } from 'vitest';
+import { scanText } from '../../../src/gates/secrets/engine.js';
+import { defaultRules, SECRET_RULES } from '../../../src/gates/secrets/rules.js';
+import { ALNUM, BASE64, DIGITS, Fake, HEX, LOWER, UPPER, URLSAFE } from './fake-secrets.js';
+
+const f = new Fake(20261122);
+const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const LOWER_ALNUM = LOWER + DIGITS;
+const UPPER_ALNUM = UPPER + DIGITS;
+const uuid = (): string => `${f.hex(8)}-${f.hex(4)}-${f.hex(4)}-${f.hex(4)}-${f.hex(12)}`;
+const pw = f.password(18);
+
+interface Case {
+  readonly rule: string;
+  /** Path of the scanned file; `src/settings.txt` when absent. */
+  readonly file?: string;
+  readonly yes: readonly string[];
+  readonly no: readonly string[];
+}
+
+const gh = (p: string): string => p + f.alnum(36);
+const cases: Case[] = [
+  // Cloud
+  { rule: 'aws-access-key-id', yes: [`aws_access_key_id = AKIA${f.chars(B32, 16)}`, `"ASIA${f.chars(B32, 16)}"`], no: [`AKIA${f.chars(B32, 15)}`, `XAKIA${f.chars(B32, 16)}`, `AKIA${'A'.repeat(16)}`, `AKIA${f.chars(B32, 17)}`] },
+  { rule: 'aws-secret-access-key', yes: [`aws_secret_access_key = ${f.chars(ALNUM + '+/', 40)}`, `AWS_SECRET_ACCESS_KEY: "${f.chars(ALNUM + '/', 40)}"`], no: [`aws_secret_access_key = ${f.chars(ALNUM, 39)}`, 'aws_secret_access_key = ${AWS_SECRET_ACCESS_KEY}'] },
+  { rule: 'aws-bedrock-api-key', yes: [`key = ABSK${f.chars(BASE64, 120)}`], no: [`ABSK${f.chars(BASE64, 50)}`] },
+  { rule: 'gcp-api-key', yes: [`const key = "AIza${f.chars(URLSAFE, 35)}";`], no: [`AIza${f.chars(URLSAFE, 34)}"`, `AIza${f.chars(URLSAFE, 36)}`] },
+  { rule: 'gcp-oauth-client-secret', yes: [`GOCSPX-${f.chars(URLSAFE, 28)}`], no: [`GOCSPX-${f.chars(URLSAFE, 27)}`] },
+  { rule: 'gcp-service-account-key-id', yes: [`  "private_key_id": "${f.hex(40)}",`], no: [`  "private_key_id": "${f.hex(39)}",`] },
+  { rule: 'azure-ad-client-secret', yes: [`client_secret=${f.alnum(3)}8Q~${f.alnum(34)}`, `"CLIENT_SECRET": "${f.alnum(3)}7Q~${f.alnum(31)}"`], no: [`${'~'.repeat(40)}`, `client_secret=${f.alnum(3)}8Q~${f.alnum(20)}`, `x=${f.alnum(3)}8q~${f.alnum(34)}`] },
+  { rule: 'azure-storage-account-key', yes: [`DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${f.chars(BASE64, 86)}==;EndpointSuffix=core.windows.net`], no: [`AccountKey=${f.chars(BASE64, 40)}==;`] },
+  { rule: 'azure-shared-access-key', yes: [`Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=${f.chars(BASE64, 43)}=`], no: [`SharedAccessKey=${f.chars(BASE64, 20)}=`] },
+  { rule: 'digitalocean-token', yes: [`dop_v1_${f.hex(64)}`], no: [`dop_v1_${f.hex(63)}`] },
+  { rule: 'alibaba-access-key-id', yes: [`LTAI${f.alnum(20)}`], no: [`LTAI${f.alnum(21)}`] },
+  { rule: 'hashicorp-vault-token', yes: [`VAULT_TOKEN=hvs.${f.chars(URLSAFE, 95)}`], no: [`hvs.${f.chars(URLSAFE, 40)}`] },
+  { rule: 'terraform-cloud-token', yes: [`token = "${f.chars(LOWER_ALNUM, 14)}.atlasv1.${f.chars(LOWER_ALNUM, 67)}"`], no: [`${f.chars(LOWER_ALNUM, 10)}.atlasv1.${f.chars(LOWER_ALNUM, 67)}`] },
+  { rule: 'doppler-token', yes: [`dp.pt.${f.alnum(43)}`], no: [`dp.pt.${f.alnum(20)}`] },
+  { rule: 'pulumi-token', yes: [`pul-${f.hex(40)}`], no: [`pul-${f.hex(39)}`] },
+  { rule: 'databricks-token', yes: [`dapi${f.hex(32)}`, `dapi${f.hex(32)}-2`], no: [`dapi${f.hex(31)}`] },
+  { rule: 'heroku-api-key', yes: [`HRKU-AA${f.chars(URLSAFE, 58)}`], no: [`HRKU-AA${f.chars(URLSAFE, 50)}`] },
+  { rule: 'heroku-api-key-legacy', yes: [`HEROKU_API_KEY=${uuid()}`], no: [`HEROKU_APP=${uuid().slice(0, 30)}`] },
+  { rule: 'cloudflare-origin-ca-key', yes: [`v1.0-${f.hex(24)}-${f.hex(146)}`], no: [`v1.0-${f.hex(24)}-${f.hex(100)}`] },
+  { rule: 'cloudflare-api-token', yes: [`CLOUDFLARE_API_TOKEN=${f.chars(URLSAFE, 40)}`], no: [`CLOUDFLARE_ZONE=${f.chars(URLSAFE, 20)}`] },
+  { rule: 'flyio-token', yes: [`FLY_API_TOKEN=fo1_${f.chars(URLSAFE, 43)}`], no: [`fo1_${f.chars(URLSAFE, 20)}`] },
+  { rule: 'age-secret-key', yes: [`AGE-SECRET-KEY-1${f.chars('QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L', 58)}`], no: [`AGE-SECRET-KEY-1${f.chars('QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L', 50)}`] },
+  // Code hosts
+  { rule: 'github-pat', yes: [`GITHUB_TOKEN=${gh('ghp_')}`, `"token": "${gh('ghp_')}"`], no: [`ghp_${'x'.repeat(36)}`, `ghp_${f.alnum(35)}`, `xghp_${f.alnum(36)}`, `GHP_${f.alnum(36)}`] },
+  { rule: 'github-fine-grained-pat', yes: [`github_pat_${f.chars(ALNUM + '_', 82)}`], no: [`github_pat_${f.chars(ALNUM, 60)}`] },
+  { rule: 'github-oauth-token', yes: [gh('gho_')], no: [`gho_${f.alnum(30)}`] },
+  { rule: 'github-app-token', yes: [gh('ghu_'), gh('ghs_')], no: [`ghs_${f.alnum(37)}`] },
+  { rule: 'github-refresh-token', yes: [gh('ghr_')], no: [`ghr_${'0'.repeat(36)}`] },
+  { rule: 'gitlab-pat', yes: [`glpat-${f.chars(URLSAFE, 20)}`, `glpat-${f.chars(URLSAFE, 27)}.${f.chars(LOWER_ALNUM, 9)}`], no: [`glpat-${'X'.repeat(20)}`, `glpat-${f.chars(URLSAFE, 19)}`] },
+  { rule: 'gitlab-token', yes: [`glrt-${f.chars(URLSAFE, 20)}`, `gldt-${f.chars(URLSAFE, 20)}`], no: [`glrt-${f.chars(URLSAFE, 12)}`] },
+  { rule: 'gitlab-pipeline-trigger-token', yes: [`glptt-${f.hex(40)}`], no: [`glptt-${'x'.repeat(40)}`] },
+  { rule: 'gitlab-runner-registration-token', yes: [`GR1348941${f.chars(URLSAFE, 20)}`], no: [`GR1348941${'X'.repeat(20)}`] },
+  { rule: 'gitlab-oauth-app-secret', yes: [`gloas-${f.chars(URLSAFE, 64)}`], no: [`gloas-${f.chars(URLSAFE, 60)}`] },
+  { rule: 'gitlab-agent-token', yes: [`glagent-${f.chars(URLSAFE, 50)}`], no: [`glagent-${f.chars(URLSAFE, 49)}`] },
+  { rule: 'atlassian-api-token', yes: [`ATATT3${f.chars(URLSAFE + '=', 186)}`], no: [`ATATT3${f.chars(URLSAFE, 100)}`] },
+  { rule: 'bitbucket-app-password', yes: [`ATBB${f.alnum(32)}`], no: [`ATBB${f.alnum(12)}`] },
+  { rule: 'linear-api-key', yes: [`lin_api_${f.alnum(40)}`], no: [`lin_api_${f.alnum(39)}`] },
+  { rule: 'postman-api-key', yes: [`PMAK-${f.hex(24)}-${f.hex(34)}`], no: [`PMAK-${f.hex(24)}`] },
+  // Chat
+  { rule: 'slack-bot-token', yes: [`xoxb-${f.chars(DIGITS, 12)}-${f.chars(DIGITS, 13)}-${f.alnum(24)}`], no: [`xoxb-${f.chars(DIGITS, 12)}-${f.alnum(24)}`] },
+  { rule: 'slack-user-token', yes: [`xoxp-${f.chars(DIGITS, 12)}-${f.chars(DIGITS, 12)}-${f.chars(DIGITS, 13)}-${f.hex(32)}`], no: [`xoxp-${f.chars(DIGITS, 12)}-${f.hex(8)}`] },
+  { rule: 'slack-config-token', yes: [`xoxe.xoxp-1-${f.chars(UPPER_ALNUM, 163)}`], no: [`xoxe.xoxp-1-${f.chars(UPPER_ALNUM, 100)}`] },
+  { rule: 'slack-app-token', yes: [`xapp-1-A${f.chars(UPPER_ALNUM, 10)}-${f.chars(DIGITS, 13)}-${f.hex(64)}`], no: [`xapp-1-${f.hex(64)}`] },
+  { rule: 'slack-legacy-token', yes: [`xoxs-${f.chars(DIGITS, 10)}-${f.chars(DIGITS, 10)}-${f.hex(40)}`], no: [`xoxs-${f.chars(DIGITS, 10)}-abc`] },
+  { rule: 'slack-webhook-url', yes: [`https://hooks.slack.com/services/T${f.chars(UPPER_ALNUM, 10)}/B${f.chars(UPPER_ALNUM, 10)}/${f.alnum(24)}`], no: ['https://hooks.slack.com/services/T000/B000/XXXX'] },
+  { rule: 'discord-webhook-url', yes: [`https://discord.com/api/webhooks/${f.chars(DIGITS, 18)}/${f.chars(URLSAFE, 68)}`], no: [`https://discord.com/api/webhooks/${f.chars(DIGITS, 18)}/short`] },
+  { rule: 'telegram-bot-token', yes: [`TELEGRAM_BOT_TOKEN=${f.chars(DIGITS, 9)}:A${f.chars(URLSAFE, 34)}`], no: [`TELEGRAM_CHAT=${f.chars(DIGITS, 9)}`] },
+  { rule: 'microsoft-teams-webhook', yes: [`https://acme.webhook.office.com/webhookb2/${uuid()}@${uuid()}/IncomingWebhook/${f.hex(32)}/${uuid()}`], no: ['https://acme.webhook.office.com/webhookb2/nothing'] },
+  // Payments and mail
+  { rule: 'stripe-secret-key', yes: [`STRIPE_KEY=sk_live_${f.alnum(24)}`, `rk_test_${f.alnum(99)}`], no: [`pk_live_${f.alnum(24)}`, `sk_live_${f.alnum(9)}`, `sk_live_${'0'.repeat(24)}`] },
+  { rule: 'stripe-webhook-secret', yes: [`whsec_${f.alnum(32)}`], no: [`whsec_${f.alnum(20)}`] },
+  { rule: 'square-token', yes: [`sq0atp-${f.chars(URLSAFE, 22)}`, `sq0csp-${f.chars(URLSAFE, 43)}`], no: [`sq0atp-${f.chars(URLSAFE, 10)}`] },
+  { rule: 'paypal-braintree-token', yes: [`access_token$production$${f.chars(LOWER_ALNUM, 16)}$${f.hex(32)}`], no: [`access_token$production$${f.chars(LOWER_ALNUM, 16)}`] },
+  { rule: 'shippo-token', yes: [`shippo_live_${f.hex(40)}`], no: [`shippo_live_${f.hex(30)}`] },
+  { rule: 'sendgrid-api-key', yes: [`SENDGRID_API_KEY=SG.${f.chars(URLSAFE, 22)}.${f.chars(URLSAFE, 43)}`], no: [`SG.${f.chars(URLSAFE, 22)}.${f.chars(URLSAFE, 20)}`] },
+  { rule: 'mailgun-api-key', yes: [`key-${f.hex(32)}`], no: [`key-${f.hex(31)}`, `monkey-${f.hex(32)}`] },
+  { rule: 'mailchimp-api-key', yes: [`${f.hex(32)}-us12`], no: [`${f.hex(30)}-us12`, `x${f.hex(32)}-us12`] },
+  { rule: 'twilio-api-key', yes: [`TWILIO_KEY_SID=SK${f.hex(32)}`], no: [`sk${f.hex(32)}`, `TASK${f.hex(32)}`] },
+  { rule: 'twilio-auth-token', yes: [`TWILIO_AUTH_TOKEN=${f.hex(32)}`], no: [`TWILIO_AUTH_TOKEN=${f.hex(31)}`] },
+  { rule: 'mandrill-api-key', yes: [`md-${f.chars(URLSAFE, 22)}`], no: [`README.md-${f.chars(URLSAFE, 22)}`] },
+  // Registries
+  { rule: 'npm-access-token', yes: [`//registry.npmjs.org/:_authToken=npm_${f.alnum(36)}`], no: [`npm_${f.alnum(35)}`, `run_npm_${f.alnum(36)}`] },
+  { rule: 'pypi-upload-token', yes: [`password = pypi-AgEIcHlwaS5vcmc${f.chars(URLSAFE, 70)}`], no: [`pypi-AgEIcHlwaS5vcmc${f.chars(URLSAFE, 20)}`] },
+  { rule: 'rubygems-api-key', yes: [`rubygems_${f.hex(48)}`], no: [`rubygems_${f.hex(40)}`] },
+  { rule: 'nuget-api-key', yes: [`oy2${f.chars(LOWER_ALNUM, 43)}`], no: [`oy2${f.chars(LOWER_ALNUM, 20)}`] },
+  { rule: 'clojars-token', yes: [`CLOJARS_${f.chars(LOWER_ALNUM, 60)}`], no: [`CLOJARS_${f.chars(LOWER_ALNUM, 59)}`] },
+  { rule: 'docker-hub-token', yes: [`dckr_pat_${f.chars(URLSAFE, 27)}`], no: [`dckr_pat_${f.chars(URLSAFE, 10)}`] },
+  { rule: 'jfrog-token', yes: [`cmVmdGtuOjAxOj${f.alnum(50)}`], no: [`cmVmdGtuOjAxOj${f.alnum(20)}`] },
+  // AI
+  { rule: 'anthropic-api-key', yes: [`ANTHROPIC_API_KEY=sk-ant-api03-${f.chars(URLSAFE, 93)}AA`], no: [`sk-ant-api03-${f.chars(URLSAFE, 93)}`, `sk-ant-api03-${'x'.repeat(93)}AA`] },
+  { rule: 'openai-api-key', yes: [`OPENAI_API_KEY=sk-proj-${f.chars(URLSAFE, 58)}T3BlbkFJ${f.chars(URLSAFE, 58)}`], no: [`sk-proj-${f.chars(URLSAFE, 100)}`] },
+  { rule: 'openai-api-key-legacy', yes: [`sk-${f.alnum(20)}T3BlbkFJ${f.alnum(20)}`], no: [`sk-${f.alnum(18)}T3BlbkFJ${f.alnum(20)}`] },
+  { rule: 'huggingface-token', yes: [`hf_${f.chars(UPPER + LOWER, 34)}`], no: [`hf_${f.chars(UPPER + LOWER, 20)}`] },
+  { rule: 'groq-api-key', yes: [`gsk_${f.alnum(52)}`], no: [`gsk_${f.alnum(40)}`] },
+  { rule: 'perplexity-api-key', yes: [`pplx-${f.alnum(48)}`], no: [`pplx-${f.alnum(47)}`] },
+  { rule: 'xai-api-key', yes: [`xai-${f.alnum(80)}`], no: [`xai-${f.alnum(40)}`] },
+  { rule: 'replicate-api-token', yes: [`r8_${f.alnum(37)}`], no: [`r8_${f.alnum(30)}`] },
+  { rule: 'langsmith-api-key', yes: [`lsv2_pt_${f.hex(32)}_${f.hex(10)}`], no: [`lsv2_pt_${f.hex(32)}`] },
+  // Observability and commerce
+  { rule: 'grafana-cloud-token', yes: [`glsa_${f.alnum(32)}_${f.hex(8)}`, `glc_${f.chars(BASE64, 80)}=`], no: [`glc_${f.alnum(20)}`] },
+  { rule: 'new-relic-key', yes: [`NRAK-${f.chars(UPPER_ALNUM, 27)}`], no: [`NRAK-${f.chars(UPPER_ALNUM, 10)}`] },
+  { rule: 'sentry-token', yes: [`sntryu_${f.hex(64)}`], no: [`sntryu_${f.hex(40)}`] },
+  { rule: 'dynatrace-token', yes: [`dt0c01.${f.chars(UPPER_ALNUM, 24)}.${f.chars(UPPER_ALNUM, 64)}`], no: [`dt0c01.${f.chars(UPPER_ALNUM, 24)}`] },
+  { rule: 'datadog-api-key', yes: [`DD_API_KEY=${f.hex(32)}`, `datadog_app_key: "${f.hex(40)}"`], no: [`DD_SITE=${f.hex(32)}`] },
+  { rule: 'shopify-token', yes: [`shpat_${f.hex(32)}`], no: [`shpat_${f.hex(31)}`] },
+  { rule: 'onepassword-service-account-token', yes: [`OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ${f.chars(BASE64, 300)}`], no: [`ops_eyJ${f.chars(BASE64, 100)}`] },
+  // Not tied to a vendor
+  { rule: 'private-key', yes: [f.pem('RSA PRIVATE KEY'), f.pem('OPENSSH PRIVATE KEY', 400), f.pem('PGP PRIVATE KEY BLOCK', 2000), `"private_key": "${f.pem('PRIVATE KEY').replace(/\n/g, '\\n')}\\n",`], no: ['-----BEGIN RSA PRIVATE KEY-----', '-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----', f.pem('PUBLIC KEY'), f.pem('CERTIFICATE')] },
+  { rule: 'generic-secret', yes: [`api_key = "${pw}"`, `"client_secret": "${f.password(40)}"`, `<apiToken>${f.password(24)}</apiToken>`, `export DB_PASSWORD=${f.password(16)}`, `auth_token := "${f.password(32)}"`], no: ['api_key = "your_api_key_here_123"', 'password = "${DB_PASSWORD}"', 'const keys = Object.keys(options2);', 'token = process.env.API_TOKEN_V2', `secret = "${'ab'.repeat(10)}"`, 'client_id = "aaaaaaaaaaaa1"', 'access = "request.headers.authorization2"'] },
+  { rule: 'url-credentials', yes: [`DATABASE_URL=postgres://app:${pw}@db.internal:5432/app`, `git clone https://deploy:${f.password(20)}@git.example.org/repo.git`], no: ['postgres://app:${DB_PASSWORD}@db/app', 'https://user:password@example.com/', 'http://example.com:8080/path', 'mongodb://localhost:27017/db'] },
+  { rule: 'connection-string-password', yes: [`Server=tcp:db,1433;Database=app;User Id=sa;Password=${f.password(16)};`, `jdbc:sqlserver://db;user=sa;password=${f.password(14)}`], no: ['Server=db;Password=${DB_PASSWORD};', 'Server=db;Password={0};', 'Server=db;Password=changeme;'] },
+  { rule: 'json-web-token', yes: [`Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJ${f.chars(URLSAFE, 40)}.${f.chars(URLSAFE, 43)}`], no: [`eyJhbGciOiJIUzI1NiJ9.eyJ${f.chars(URLSAFE, 40)}`, `eyJ${'A'.repeat(20)}.eyJ${'A'.repeat(20)}.${'A'.repeat(20)}`] },
+  { rule: 'npmrc-auth-token', file: '.npmrc', yes: [`//registry.npmjs.org/:_authToken=${uuid()}`, `//npm.pkg.github.com/:_auth=${f.chars(BASE64, 40)}`], no: ['//registry.npmjs.org/:_authToken=${NPM_TOKEN}', 'registry=https://registry.npmjs.org/'] },
+  { rule: 'npmrc-auth-token', file: 'src/notes.txt', yes: [], no: [`//registry.npmjs.org/:_authToken=${uuid()}`] },
+  { rule: 'yarnrc-auth-token', file: '.yarnrc.yml', yes: [`npmAuthToken: "${uuid()}"`], no: ['npmAuthToken: "${NPM_TOKEN}"'] },
+  { rule: 'pypirc-password', file: 'home/.pypirc', yes: [`password = ${f.password(20)}`], no: ['password = $PYPI_PASSWORD'] },
+  { rule: 'netrc-password', file: '.netrc', yes: [`machine api.example.org login me password ${f.password(16)}`], no: ['machine api.example.org login me password $NETRC_PASSWORD'] },
+];
+
+function scan(text: string, file = 'src/settings.txt') {
+  return scanText(defaultRules(), { file, text });
+}
+
+describe('secret rules', () => {
+  it('every rule has a table of cases', () => {
+    expect(new Set(cases.map((c) => c.rule))).toEqual(new Set(SECRET_RULES.map((r) => r.id)));
+  });
+
+  describe.each(cases.map((c) => ({ ...c, file: c.file ?? 'src/settings.txt' })))('$rule in $file', ({ rule, file, yes, no }) => {
+    it.each(yes.map((text, i) => ({ i, text })))('finds true positive #$i', ({ text }) => {
+      const found = scan(text, file).filter((x) => x.ruleId === rule);
+      expect(found, `${rule} should find a secret in case`).toHaveLength(1);
+      const [hit] = found;
+      expect(hit?.secret.length).toBeGreaterThanOrEqual(3);
+      expect(hit?.line).toBe(1);
+    });
+    it.each(no.map((text, i) => ({ i, text })))('ignores near miss #$i', ({ text }) => {
+      expect(scan(text, file).filter((x) => x.ruleId === rule)).toEqual([]);
+    });
+  });
+});

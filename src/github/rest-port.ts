@@ -1,64 +1,28 @@
 /**
  * The GitHub port over the REST API (and GraphQL for auto-merge).
  */
-import type { GitHubClient } from './client.js';
 import { ConflictError, GitHubError } from './errors.js';
-import { hasMarker, withMarker } from './markers.js';
 import type {
-  BranchInfo, CheckAnnotation, CheckRun, CommitStatusInput, CreateCheckRunInput, CreateDeploymentInput, CreateDeploymentStatusInput,
-  CreateIssueInput, CreatePullRequestInput, DependencyChange, Deployment, DeploymentFilter, DeploymentStatus, Environment, FileContent,
-  FindIssueOptions, GitHubPort, Issue, LabelInput, MergeMethod, PullRequest, PutContentInput, PutContentResult, RefInfo, RepoRef,
-  StickyComment, UpdateCheckRunInput, UpdateIssueInput, UpdatePullRequestInput, CheckRunOutput,
+  BranchInfo, CheckAnnotation, CheckRun, CheckRunOutput, CommitStatusInput, CreateCheckRunInput, CreateDeploymentInput,
+  CreateDeploymentStatusInput, DependencyChange, Deployment, DeploymentFilter, DeploymentStatus, Environment, FileContent, GitHubPort,
+  PutContentInput, PutContentResult, RefInfo, UpdateCheckRunInput,
 } from './port.js';
 import type { CallCounts, RateLimitState } from './request-budget.js';
-import {
-  arrayOf, createOnce, isLostAnswer, objectOf, statusOf, toCheckRun, toDeployment, toDeploymentStatus, toIssue, toPortError, toPullRequest,
-} from './rest-support.js';
+import type { Params } from './rest-caller.js';
+import { RestConversationVerbs } from './rest-conversations.js';
 import { toDependencyChange, toEnvironment } from './rest-mappers.js';
+import { arrayOf, createOnce, isLostAnswer, objectOf, toCheckRun, toDeployment, toDeploymentStatus } from './rest-support.js';
 
 /** GitHub accepts at most 50 annotations per check-run request. */
 export const ANNOTATIONS_PER_REQUEST = 50;
-/** Pages read when scanning a list (100 items each). */
-const MAX_PAGES = 10;
 
-type Params = Record<string, unknown>;
-
-/** The REST adapter of `GitHubPort`, bound to one repository. */
-export class RestGitHubPort implements GitHubPort {
-  constructor(
-    private readonly client: GitHubClient,
-    readonly repoRef: RepoRef,
-  ) {}
-
-  private async call(verb: string, route: string, params: Params = {}, isConflict?: (status: number, message: string) => boolean): Promise<unknown> {
-    try {
-      const res = await this.client.request(route, { owner: this.repoRef.owner, repo: this.repoRef.repo, ...params });
-      return res.data;
-    } catch (err) {
-      throw toPortError(verb, route, err, isConflict);
-    }
-  }
-
-  /** Null on 404 instead of an error. */
-  private async callOrNull(verb: string, route: string, params: Params = {}): Promise<unknown> {
-    try {
-      return await this.call(verb, route, params);
-    } catch (err) {
-      if (err instanceof GitHubError && err.status === 404) return null;
-      throw err;
-    }
-  }
-
-  private async pages(verb: string, route: string, params: Params, pick: (data: unknown) => unknown[] = (d) => arrayOf(verb, d)): Promise<Record<string, unknown>[]> {
-    const all: Record<string, unknown>[] = [];
-    for (let page = 1; page <= MAX_PAGES; page++) {
-      const items = pick(await this.call(verb, route, { ...params, per_page: 100, page })) as Record<string, unknown>[];
-      all.push(...items);
-      if (items.length < 100) break;
-    }
-    return all;
-  }
-
+/**
+ * The REST adapter of `GitHubPort`, bound to one repository:
+ * `new RestGitHubPort(createGitHubClient(...), { owner, repo })`.
+ * Contents, refs, deployments, checks, environments and dependency review
+ * here; conversations (pull requests, issues, comments) in its base class.
+ */
+export class RestGitHubPort extends RestConversationVerbs implements GitHubPort {
   async getContent(path: string, ref: string): Promise<FileContent | null> {
     const data = await this.callOrNull('getContent', 'GET /repos/{owner}/{repo}/contents/{path}', { path, ref });
     if (data === null) return null;
@@ -226,106 +190,6 @@ export class RestGitHubPort implements GitHubPort {
     }, find);
   }
 
-  async findPullRequest(head: string, base: string): Promise<PullRequest | null> {
-    const list = arrayOf('findPullRequest', await this.call('findPullRequest', 'GET /repos/{owner}/{repo}/pulls', { head: `${this.repoRef.owner}:${head}`, base, state: 'open' }));
-    return list[0] ? toPullRequest(list[0]) : null;
-  }
-
-  async createPullRequest(input: CreatePullRequestInput): Promise<PullRequest> {
-    const exists = (status: number, message: string) => status === 422 && /already exists/i.test(message);
-    try {
-      return await createOnce(async () => {
-        const body: Params = { head: input.head, base: input.base, title: input.title, body: input.body };
-        if (input.draft !== undefined) body['draft'] = input.draft;
-        return toPullRequest(objectOf('createPullRequest', await this.call('createPullRequest', 'POST /repos/{owner}/{repo}/pulls', body, exists)));
-      }, () => this.findPullRequest(input.head, input.base));
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
-      const open = await this.findPullRequest(input.head, input.base);
-      if (open) return open;
-      throw err;
-    }
-  }
-
-  async updatePullRequest(pullNumber: number, input: UpdatePullRequestInput): Promise<PullRequest> {
-    const data = await this.call('updatePullRequest', 'PATCH /repos/{owner}/{repo}/pulls/{pull_number}', { pull_number: pullNumber, ...definedOnly(input) });
-    return toPullRequest(objectOf('updatePullRequest', data));
-  }
-
-  async requestReviewers(pullNumber: number, reviewers: { users?: readonly string[]; teams?: readonly string[] }): Promise<void> {
-    await this.call('requestReviewers', 'POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', {
-      pull_number: pullNumber,
-      reviewers: [...(reviewers.users ?? [])],
-      team_reviewers: [...(reviewers.teams ?? [])],
-    });
-  }
-
-  async addLabels(issueNumber: number, labels: readonly string[]): Promise<void> {
-    if (labels.length === 0) return;
-    await this.call('addLabels', 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels', { issue_number: issueNumber, labels: [...labels] });
-  }
-
-  async ensureLabel(label: LabelInput): Promise<void> {
-    if ((await this.callOrNull('ensureLabel', 'GET /repos/{owner}/{repo}/labels/{name}', { name: label.name })) !== null) return;
-    const exists = (status: number, message: string) => status === 422 && /already_exists|already exists/i.test(message);
-    try {
-      await this.call('ensureLabel', 'POST /repos/{owner}/{repo}/labels', definedOnly({ name: label.name, color: label.color, description: label.description }), exists);
-    } catch (err) {
-      // Made meanwhile, or by the attempt whose answer was lost: either way it exists.
-      if (err instanceof ConflictError) return;
-      if (isLostAnswer(err) && (await this.callOrNull('ensureLabel', 'GET /repos/{owner}/{repo}/labels/{name}', { name: label.name })) !== null) return;
-      throw err;
-    }
-  }
-
-  async findIssue(marker: string, options: FindIssueOptions = {}): Promise<Issue | null> {
-    const params: Params = { state: options.state ?? 'all', sort: 'created', direction: 'desc' };
-    if (options.labels?.length) params['labels'] = options.labels.join(',');
-    const rows = await this.pages('findIssue', 'GET /repos/{owner}/{repo}/issues', params);
-    const hit = rows.find((i) => !i['pull_request'] && hasMarker(typeof i['body'] === 'string' ? i['body'] : '', marker));
-    return hit ? toIssue(hit) : null;
-  }
-
-  async createIssue(input: CreateIssueInput): Promise<Issue> {
-    const find = () => this.findIssue(input.marker, { labels: input.labels });
-    const existing = await find();
-    if (existing) return existing;
-    return createOnce(async () => {
-      const body: Params = { title: input.title, body: withMarker(input.body, input.marker) };
-      if (input.labels?.length) body['labels'] = [...input.labels];
-      return toIssue(objectOf('createIssue', await this.call('createIssue', 'POST /repos/{owner}/{repo}/issues', body)));
-    }, find);
-  }
-
-  async updateIssue(issueNumber: number, input: UpdateIssueInput): Promise<Issue> {
-    const body: Params = { issue_number: issueNumber, ...definedOnly({ title: input.title, body: input.body, state: input.state }) };
-    if (input.labels) body['labels'] = [...input.labels];
-    return toIssue(objectOf('updateIssue', await this.call('updateIssue', 'PATCH /repos/{owner}/{repo}/issues/{issue_number}', body)));
-  }
-
-  async upsertComment(issueNumber: number, marker: string, body: string): Promise<StickyComment> {
-    const text = withMarker(body, marker);
-    const find = async (): Promise<{ id: number; url: string; body: string } | null> => {
-      const rows = await this.pages('upsertComment', 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { issue_number: issueNumber });
-      const hit = rows.find((c) => hasMarker(typeof c['body'] === 'string' ? c['body'] : '', marker));
-      return hit ? { id: Number(hit['id']), url: String(hit['html_url']), body: String(hit['body']) } : null;
-    };
-    const existing = await find();
-    if (existing) {
-      if (existing.body !== text) {
-        await this.call('upsertComment', 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { comment_id: existing.id, body: text });
-      }
-      return { id: existing.id, url: existing.url, created: false };
-    }
-    return createOnce(async () => {
-      const c = objectOf('upsertComment', await this.call('upsertComment', 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { issue_number: issueNumber, body: text }));
-      return { id: Number(c['id']), url: String(c['html_url']), created: true };
-    }, async () => {
-      const found = await find();
-      return found ? { id: found.id, url: found.url, created: true } : null;
-    });
-  }
-
   async getEnvironment(name: string): Promise<Environment | null> {
     const data = await this.callOrNull('getEnvironment', 'GET /repos/{owner}/{repo}/environments/{environment_name}', { environment_name: name });
     return data === null ? null : toEnvironment(objectOf('getEnvironment', data));
@@ -339,24 +203,6 @@ export class RestGitHubPort implements GitHubPort {
   async compareDependencies(base: string, head: string): Promise<DependencyChange[]> {
     const data = await this.call('compareDependencies', 'GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}', { basehead: `${base}...${head}` });
     return arrayOf('compareDependencies', data).map(toDependencyChange);
-  }
-
-  async enableAutoMerge(pullRequestNodeId: string, method: MergeMethod): Promise<{ enabledAt: string | null }> {
-    const query = `mutation($pullRequestId: ID!, $mergeMethod: PullRequestMergeMethod!) {
-  enablePullRequestAutoMerge(input: { pullRequestId: $pullRequestId, mergeMethod: $mergeMethod }) {
-    pullRequest { autoMergeRequest { enabledAt } }
-  }
-}`;
-    try {
-      const data = (await this.client.graphql(query, { pullRequestId: pullRequestNodeId, mergeMethod: method })) as {
-        enablePullRequestAutoMerge?: { pullRequest?: { autoMergeRequest?: { enabledAt?: string | null } | null } };
-      };
-      return { enabledAt: data.enablePullRequestAutoMerge?.pullRequest?.autoMergeRequest?.enabledAt ?? null };
-    } catch (err) {
-      const status = statusOf(err);
-      const messages = (err as { errors?: { message?: string }[] }).errors?.map((e) => e.message).join('; ');
-      throw new GitHubError('enableAutoMerge', status || 200, messages || toPortError('enableAutoMerge', 'POST /graphql', err).message, 'POST /graphql');
-    }
   }
 
   calls(): CallCounts {
@@ -378,9 +224,6 @@ function toRef(data: Record<string, unknown>): RefInfo {
   return { ref: shortRef(String(data['ref'])), sha: String(object['sha']) };
 }
 
-function definedOnly(input: object): Params {
-  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
-}
 
 type WireOutput = Params;
 

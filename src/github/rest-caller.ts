@@ -1,0 +1,51 @@
+/**
+ * The REST adapter's base: calls bound to one repository, each failure named
+ * by the verb that made it; lists read page by page.
+ */
+import type { GitHubClient } from './client.js';
+import { GitHubError } from './errors.js';
+import type { RepoRef } from './port.js';
+import { arrayOf, toPortError } from './rest-support.js';
+
+/** Pages read when scanning a list (100 items each). */
+export const MAX_PAGES = 10;
+
+export type Params = Record<string, unknown>;
+
+/** Plumbing shared by the REST verbs. */
+export class RestCaller {
+  constructor(
+    protected readonly client: GitHubClient,
+    readonly repoRef: RepoRef,
+  ) {}
+
+  protected async call(verb: string, route: string, params: Params = {}, isConflict?: (status: number, message: string) => boolean): Promise<unknown> {
+    try {
+      const res = await this.client.request(route, { owner: this.repoRef.owner, repo: this.repoRef.repo, ...params });
+      return res.data;
+    } catch (err) {
+      throw toPortError(verb, route, err, isConflict);
+    }
+  }
+
+  /** Null on 404 instead of an error. */
+  protected async callOrNull(verb: string, route: string, params: Params = {}): Promise<unknown> {
+    try {
+      return await this.call(verb, route, params);
+    } catch (err) {
+      if (err instanceof GitHubError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  protected async pages(verb: string, route: string, params: Params, pick: (data: unknown) => unknown[] = (d) => arrayOf(verb, d)): Promise<Record<string, unknown>[]> {
+    const all: Record<string, unknown>[] = [];
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const items = pick(await this.call(verb, route, { ...params, per_page: 100, page })) as Record<string, unknown>[];
+      all.push(...items);
+      if (items.length < 100) break;
+    }
+    return all;
+  }
+
+}

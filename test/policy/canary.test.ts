@@ -88,6 +88,15 @@ describe('top-level stages', () => {
     expect(stagesFor(p, 'standard')).toHaveLength(4);
     expect('stages' in p).toBe(false);
   });
+
+  it('leave the other tiers as written', () => {
+    const p = parse(['kind: canary', 'stages:', '  - weight: 100', 'tiers:', '  critical:', '    stages:', '      - weight: 50', '      - weight: 100'].join('\n'));
+    expect(stagesFor(p)).toEqual([{ weight: 100, soakTime: 15 * MIN, approval: 'none' }]);
+    expect(stagesFor(p, 'critical')).toEqual([
+      { weight: 50, soakTime: 30 * MIN, approval: 'none' },
+      { weight: 100, soakTime: 30 * MIN, approval: 'none' },
+    ]);
+  });
 });
 
 describe('canary policy problems', () => {
@@ -183,7 +192,7 @@ describe('canary policy problems', () => {
     [
       'group weights add up to at most 100',
       'analysis:\n  judge:\n    groups:\n      errors: 70\n      latency: 40',
-      ['policies/canary.yml:5: analysis.judge.groups: expected group weights adding up to at most 100, got 110'],
+      ['policies/canary.yml:4: analysis.judge.groups: expected group weights adding up to at most 100, got 110'],
     ],
     [
       'a metric names an existing group',
@@ -225,6 +234,11 @@ describe('canary policy problems', () => {
         'policies/canary.yml:4: approvers.teams[0]: expected a GitHub team "org/team-slug" such as "acme/sre", got "sre"',
         'policies/canary.yml:5: approvers.method: expected one of "environment", "status" or "dispatch", got "enviroment"; did you mean "environment"?',
       ],
+    ],
+    [
+      'stages given twice for the same tier',
+      'tier: critical\nstages:\n  - weight: 100\ntiers:\n  critical:\n    stages:\n      - weight: 100',
+      ['policies/canary.yml:3: stages: the stages of tier "critical" are given twice, here and under tiers.critical.stages; keep one'],
     ],
     [
       'the version',

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { SCOPE_VARIABLES, templateVariables } from '../../metrics/template.js';
 import { closestMatch, didYouMean } from '../did-you-mean.js';
-import { count, duration, githubTeam, githubUser, percent, policyVersion, text } from '../fields.js';
+import { count, duration, githubTeam, githubUser, parseDuration, percent, policyVersion, text } from '../fields.js';
 import { listChoices } from '../wording.js';
 import { EVEN_AFTER_PROBLEMS, isMapping, validAt } from '../cross-field.js';
 
@@ -67,21 +67,35 @@ function checkStages(stages: readonly StageInput[], ctx: z.RefinementCtx): void 
   }
 }
 
-function tierSchema(tier: Tier) {
-  const soak = DEFAULT_SOAK[tier];
-  const defaults = DEFAULT_WEIGHTS.map((weight) =>
-    // Critical services wait for a person before taking all traffic.
-    tier === 'critical' && weight === 100 ? { weight, approval: 'required' as const } : { weight },
-  );
+/** A tier's stage list; a stage without `soakTime` gets the tier's default soak. */
+function stageList(tier: Tier) {
   return z
-    .strictObject({
-      stages: z
-        .array(stageFields(duration().prefault(soak)))
-        .min(1)
-        .superRefine(checkStages, EVEN_AFTER_PROBLEMS)
-        .prefault(defaults),
-    })
-    .prefault({});
+    .array(stageFields(duration().prefault(DEFAULT_SOAK[tier])))
+    .min(1)
+    .superRefine(checkStages, EVEN_AFTER_PROBLEMS);
+}
+
+type Stage = z.output<ReturnType<typeof stageList>>[number];
+
+/**
+ * Each tier's default stages, parsed once through the same schema as the
+ * stages users write: 1 → 5 → 25 → 100, and critical services wait for a
+ * person before taking all traffic.
+ */
+const DEFAULT_STAGES = Object.fromEntries(
+  TIERS.map((tier) => {
+    const written = DEFAULT_WEIGHTS.map((weight) =>
+      tier === 'critical' && weight === 100 ? { weight, approval: 'required' } : { weight },
+    );
+    return [tier, stageList(tier).parse(written)];
+  }),
+) as Record<Tier, Stage[]>;
+
+// Stages stay optional while parsing, so that stages given twice (at the top
+// level and under the tier) can be told apart from defaults; the final
+// transform fills them in.
+function tierSchema(tier: Tier) {
+  return z.strictObject({ stages: stageList(tier).optional() }).prefault({});
 }
 
 /** Every `{{variable}}` of a query template is one the canary flow fills. */
@@ -246,17 +260,36 @@ export const canaryPolicySchema = z
     /** Name of the metrics provider the queries run against. */
     provider: text().default('prometheus'),
   })
-  .transform(({ stages, ...policy }) => {
-    if (!stages) return policy;
-    const soak = duration().parse(DEFAULT_SOAK[policy.tier]);
-    const resolved = stages.map((s) => ({ ...s, soakTime: s.soakTime ?? soak }));
-    return { ...policy, tiers: { ...policy.tiers, [policy.tier]: { stages: resolved } } };
+  .superRefine((policy, ctx) => {
+    if (!isMapping(policy) || !validAt(ctx, ['tier']) || policy.stages === undefined || !isMapping(policy.tiers)) return;
+    const own: unknown = policy.tiers[policy.tier];
+    if (isMapping(own) && own.stages !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages'],
+        message: `the stages of tier "${policy.tier}" are given twice, here and under tiers.${policy.tier}.stages; keep one`,
+      });
+    }
+  }, EVEN_AFTER_PROBLEMS)
+  .transform(({ stages, tiers, ...policy }) => {
+    const resolve = (tier: Tier): Stage[] => {
+      if (tier === policy.tier && stages) {
+        const soak = parseDuration(DEFAULT_SOAK[tier]) ?? 0;
+        return stages.map((s) => ({ ...s, soakTime: s.soakTime ?? soak }));
+      }
+      return tiers[tier].stages ?? DEFAULT_STAGES[tier].map((s) => ({ ...s }));
+    };
+    const resolved = Object.fromEntries(TIERS.map((tier) => [tier, { stages: resolve(tier) }])) as Record<
+      Tier,
+      { stages: Stage[] }
+    >;
+    return { ...policy, tiers: resolved };
   });
 
 /** A validated canary policy; durations are in milliseconds. */
 export type CanaryPolicy = z.output<typeof canaryPolicySchema>;
 /** One stage of a canary: traffic weight, soak and approval. */
-export type CanaryStage = CanaryPolicy['tiers'][Tier]['stages'][number];
+export type CanaryStage = Stage;
 /** One metric the judge compares between canary and baseline. */
 export type CanaryMetric = CanaryPolicy['analysis']['judge']['metrics'][number];
 

@@ -5,7 +5,10 @@
  */
 import * as core from '@actions/core';
 import { readRunContext } from '../runtime/context.js';
+import { join } from 'node:path';
+import { gitHubConnector, parseRepoRef } from '../github/connect.js';
 import { buildDeps } from '../runtime/build-deps.js';
+import { loadMetricsProviders } from '../runtime/metrics-config.js';
 import { ConfigurationError, NotAvailableError } from '../runtime/errors.js';
 import { envInputSource, readInputs } from '../runtime/inputs.js';
 import type { Logger } from '../runtime/logger.js';
@@ -24,8 +27,15 @@ export async function runAction(name: string): Promise<void> {
     const action = actionByName(name);
     const inputs = readInputs(action.spec.inputs, envInputSource(), (s) => core.setSecret(s));
     const ctx = readRunContext();
-    const token = typeof inputs.token === 'string' ? inputs.token : '';
-    const deps = buildDeps({ token, apiUrl: ctx.apiUrl, logger: coreLogger, cwd: ctx.workspace });
+    const text = (name: string) => (typeof inputs[name] === 'string' ? (inputs[name] as string) : '');
+    const deps = buildDeps({
+      token: text('token'),
+      apiUrl: ctx.apiUrl,
+      logger: coreLogger,
+      cwd: ctx.workspace,
+      connectGitHub: gitHubConnector(parseRepoRef(`${ctx.owner}/${ctx.repo}`)),
+      ...(text('metrics') ? { metrics: loadMetricsProviders(join(ctx.workspace, text('metrics')), coreLogger) } : {}),
+    });
     const result = await action.run(inputs, deps, ctx);
     for (const [key, value] of Object.entries(result.outputs)) core.setOutput(key, value);
     if (result.summary) await core.summary.addRaw(result.summary, true).write();

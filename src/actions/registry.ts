@@ -9,6 +9,7 @@ import type { RunContext } from '../runtime/context.js';
 import type { Inputs, InputSpecs } from '../runtime/inputs.js';
 import type { ActionSpec } from './spec.js';
 import { actionSpecs } from './specs.js';
+import { canaryAction } from './canary.js';
 
 /** What an action run produced. */
 export interface ActionResult {
@@ -36,6 +37,7 @@ function notAvailable<I extends InputSpecs>(spec: ActionSpec<I>): ActionImpl<I> 
 }
 
 const implementations = new Map<string, ActionImpl>(actionSpecs.map((s) => [s.name, notAvailable(s as ActionSpec)]));
+for (const impl of [canaryAction] as unknown as ActionImpl[]) implementations.set(impl.spec.name, impl);
 
 /** The implementation of an action by its folder name. */
 export function actionByName(name: string): ActionImpl {

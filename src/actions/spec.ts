@@ -23,6 +23,6 @@ export interface ActionSpec<I extends InputSpecs = InputSpecs> {
 }
 
 /** Declares a spec with its literal input types kept, so reading them is typed. */
-export function defineAction<I extends InputSpecs>(spec: ActionSpec<I>): ActionSpec<I> {
+export function defineAction<const I extends InputSpecs>(spec: ActionSpec<I>): ActionSpec<I> {
   return spec;
 }

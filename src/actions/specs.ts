@@ -29,6 +29,16 @@ const manifests = {
   description: 'Folder of release manifests (`<service>/<environment>/<region>.yaml`).',
   default: 'deploy',
 } as const;
+const branch = {
+  type: 'string',
+  description: 'Branch holding the release manifests; empty means the branch the workflow runs on.',
+  default: '',
+} as const;
+const metrics = {
+  type: 'string',
+  description: 'YAML file naming the metrics providers (`providers:` with prometheus, datadog or replay). Empty means none: judgments hold for lack of data.',
+  default: '',
+} as const;
 
 export const gateSpec = defineAction({
   name: 'gate',
@@ -77,13 +87,24 @@ export const canarySpec = defineAction({
       default: 'tick',
     },
     version: { type: 'string', description: 'Version to start as the canary (with `start`).', default: '' },
+    reason: { type: 'string', description: 'Why, for `pause`, `abort` and `rollback`; recorded in the manifest history.', default: '' },
     manifests,
+    branch,
+    metrics,
+    'max-wait-minutes': {
+      type: 'number',
+      min: 0,
+      max: 300,
+      description: 'Keep judging inside this job while the next step is due within this many minutes (short soaks); longer waits end the job and a scheduled tick continues.',
+      default: '0',
+    },
   },
   outputs: {
     state: { description: 'State of the promotion after this run.' },
     stage: { description: 'Index of the current stage.' },
     weight: { description: 'Canary traffic weight after this run, 0 to 100.' },
-    verdict: { description: 'Verdict of the last judgement: `pass`, `marginal`, `fail` or `none`.' },
+    verdict: { description: 'Verdict of the last judgement: `pass`, `marginal`, `fail`, `nodata` or `none`.' },
+    report: { description: 'Path of the JSON report of this run.' },
   },
   branding: { icon: 'trending-up', color: 'yellow' },
   usage: 'Drive it from `workflow_dispatch` for manual controls and from `schedule` for ticks, with a concurrency group per service and environment.',

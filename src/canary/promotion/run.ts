@@ -1,0 +1,134 @@
+/**
+ * The canary promotion as the action and the CLI run it: load the policy
+ * that applies to the service, reconcile once (and, for short soaks, keep
+ * reconciling inside the job while the next step is near), publish the
+ * result, and return outputs and a report.
+ */
+import { judgeConfigFromBlock } from '../judge/config-schema.js';
+import type { ContentStore } from '../../gitops/content-store.js';
+import { manifestPath } from '../../gitops/manifest.js';
+import type { CanaryPolicy } from '../../policy/schemas/canary.js';
+import { stagesFor } from '../../policy/schemas/canary.js';
+import { loadPolicySet, policyFor } from '../../policy/set.js';
+import type { Deps } from '../../runtime/deps.js';
+import { ConfigurationError } from '../../runtime/errors.js';
+import { metricsJudge } from './metrics-judge.js';
+import type { Command, PromotionPolicy } from './model.js';
+import type { PromotionDeps, ReconcileResult } from './reconcile.js';
+import { allowAll, reconcile } from './reconcile.js';
+import { promotionJson, renderPromotionMarkdown } from './render.js';
+import type { SurfaceContext } from './surfaces.js';
+import { publishDeployment } from './surfaces.js';
+
+export type CanaryCommand = 'tick' | 'start' | 'promote' | 'pause' | 'resume' | 'abort' | 'rollback';
+
+export interface CanaryRunInputs {
+  readonly service: string;
+  readonly environment: string;
+  readonly region?: string;
+  readonly command: CanaryCommand;
+  readonly version?: string;
+  /** The GitHub user who asked (the workflow's actor). */
+  readonly actor: string;
+  readonly reason?: string;
+  /** Folder of release manifests. */
+  readonly manifests: string;
+  /** Policy file or folder; empty for the embedded defaults. */
+  readonly policy?: string;
+  /** Wait inside this run for a next step due within this many milliseconds (short soaks). */
+  readonly waitWithinMs?: number;
+}
+
+export interface CanaryRunOutcome {
+  readonly results: readonly ReconcileResult[];
+  readonly last: ReconcileResult;
+  readonly outputs: { state: string; stage: string; weight: string; verdict: string };
+  readonly markdown: string;
+  readonly json: Record<string, unknown>;
+  /** Set when the step should fail: a refused command or a failed canary. */
+  readonly failure?: string;
+  readonly policyFile: string | null;
+}
+
+/** The canary policy as it applies to the promotion decision. */
+export function promotionPolicyOf(policy: CanaryPolicy): PromotionPolicy {
+  return {
+    stages: stagesFor(policy).map((s) => ({ weight: s.weight, soakTime: s.soakTime, approval: s.approval })),
+    interval: policy.analysis.interval,
+    lookback: policy.analysis.lookback,
+    marginal: policy.analysis.marginal,
+    maxFailedIntervals: policy.analysis.maxFailedIntervals,
+    approvers: { users: policy.approvers.users, teams: policy.approvers.teams },
+  };
+}
+
+function toCommand(inputs: CanaryRunInputs): Command {
+  if (inputs.command === 'tick') return { kind: 'tick' };
+  if (inputs.command === 'start') {
+    if (!inputs.version) throw new ConfigurationError('`start` needs the version to promote', { field: 'inputs.version' });
+    return { kind: 'start', version: inputs.version, by: inputs.actor };
+  }
+  return { kind: inputs.command, by: inputs.actor, ...(inputs.reason ? { reason: inputs.reason } : {}) };
+}
+
+export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: ContentStore, surfaces?: SurfaceContext): Promise<CanaryRunOutcome> {
+  const { policy, file: policyFile } = policyFor(await loadPolicySet(inputs.policy), 'canary', inputs.service);
+  const promotionPolicy = promotionPolicyOf(policy);
+  const judgeBlock = policy.analysis.judge;
+  const promotionDeps: PromotionDeps = {
+    store,
+    clock: deps.clock,
+    logger: deps.logger,
+    judge: metricsJudge({
+      config: judgeConfigFromBlock(judgeBlock),
+      queries: judgeBlock.metrics.map((m) => ({ name: m.name, query: m.query, provider: policy.provider })),
+      metrics: deps.metrics,
+    }),
+    // The freeze gate and the quarantine plug in here; until they are configured they allow.
+    freeze: async () => allowAll,
+    quarantine: async () => allowAll,
+  };
+  const path = manifestPath(inputs.manifests, inputs.service, inputs.environment, inputs.region);
+  const results: ReconcileResult[] = [];
+  let command = toCommand(inputs);
+  for (;;) {
+    const result = await reconcile(path, promotionPolicy, command, promotionDeps);
+    results.push(result);
+    if (surfaces && result.committed) await publishDeployment(deps.github, result.manifest, surfaces, result.step.explanation.summary);
+    command = { kind: 'tick' };
+    const step = result.step;
+    if (step.kind === 'transition') continue;
+    if (step.kind !== 'wait' || !step.until || !inputs.waitWithinMs) break;
+    const ms = step.until.getTime() - deps.clock.now().getTime();
+    if (ms > inputs.waitWithinMs) break;
+    deps.logger.info(`${step.explanation.summary}: waiting ${Math.ceil(ms / 1000)} s in this job (${step.explanation.reason})`);
+    await deps.sleep(Math.max(0, ms));
+  }
+  const last = results.at(-1)!;
+  const p = last.manifest.promotion;
+  const lastJudgment = p?.judgments.at(-1);
+  const refused = results.find((r) => r.step.kind === 'refuse');
+  const failed = results.find((r) => r.committed && r.effects.some((e) => e.kind === 'failed'));
+  const failure = refused
+    ? `${refused.step.explanation.summary}: ${refused.step.explanation.reason}`
+    : failed
+      ? `${failed.step.explanation.summary}. ${failed.step.explanation.reason}`
+      : undefined;
+  return {
+    results,
+    last,
+    outputs: {
+      state: p?.phase ?? 'none',
+      stage: p ? String(p.stage) : '',
+      weight: String(last.manifest.canary.weight),
+      verdict: lastJudgment ? lastJudgment.verdict.toLowerCase() : 'none',
+    },
+    markdown: results
+      .filter((r, i) => r.committed || i === results.length - 1)
+      .map((r) => renderPromotionMarkdown(r, promotionPolicy))
+      .join('\n---\n\n'),
+    json: { ...promotionJson(last), policy: policyFile ?? 'embedded defaults', reconciles: results.length },
+    ...(failure ? { failure } : {}),
+    policyFile,
+  };
+}

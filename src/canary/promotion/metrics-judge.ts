@@ -5,7 +5,6 @@
  * is missing for the whole judgment holds the stage; it never passes it, and
  * it is not mistaken for a regression either.
  */
-import type { ReleaseManifest } from '../../gitops/manifest.js';
 import { fetchCanarySamples, hasSamples } from '../../metrics/canary-samples.js';
 import type { JudgeMetricQuery } from '../../metrics/canary-samples.js';
 import type { MetricsProvider, MetricsProviders } from '../../metrics/provider.js';

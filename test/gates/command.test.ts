@@ -107,7 +107,7 @@ describe('gateWorkflowsCommand', () => {
   it.each([
     [{ paths: ['/definitely/not/here'] }, '/definitely/not/here: no such file or directory'],
     [{ paths: [] }, 'name at least one file or directory to audit'],
-    [{ paths: ['.'], policy: '/no/policy.yml' }, '/no/policy.yml: cannot read the gates policy'],
+    [{ paths: ['.'], policy: '/no/policy.yml' }, '/no/policy.yml: no such policy file'],
     [{ paths: ['.'], baseline: '/no/baseline.json' }, '/no/baseline.json: cannot read the baseline'],
   ])('exits 2 on usage errors: %j', async (args, message) => {
     const out = await gateWorkflowsCommand({ format: 'text', ...args }, deps);
@@ -117,7 +117,7 @@ describe('gateWorkflowsCommand', () => {
 
   it('exits 2 naming file, line and field of a bad policy, or a baseline that is not JSON', async () => {
     const bad = await gateWorkflowsCommand({ paths: [p('unpinned.yml')], format: 'text', policy: p('bad-policy.yml') }, deps);
-    expect(bad).toEqual({ exitCode: 2, stdout: `${p('bad-policy.yml')}:2:9: failOn: expected one of info, low, medium, high, critical, got "sometimes"\n` });
+    expect(bad).toEqual({ exitCode: 2, stdout: `${p('bad-policy.yml')}:2: failOn: expected one of info, low, medium, high, critical, got "sometimes"\n` });
     const notJson = await gateWorkflowsCommand({ paths: [p('unpinned.yml')], format: 'text', baseline: p('not-json.json') }, deps);
     expect(notJson.exitCode).toBe(2);
     expect(notJson.stdout).toContain('not-json.json: cannot read the baseline');

@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseGatesPolicyText } from '../../src/gates/policy-load.js';
+import { loadGatesPolicyFile, parseGatesPolicyText } from '../../src/gates/policy-load.js';
 import { DEFAULT_GATES_POLICY } from '../../src/gates/policy-schema.js';
 import { ConfigurationError } from '../../src/runtime/errors.js';
 
@@ -59,9 +60,9 @@ describe('gates policy', () => {
   });
 
   it.each([
-    ['kind: gates\nfailOn: severe\n', [{ line: 2, field: 'failOn', message: 'gates.yml:2:9: failOn: expected one of info, low, medium, high, critical, got "severe"' }]],
-    ['kind: gates\nrules:\n  no-such-rule: { enabled: false }\n', [{ line: 3, field: 'rules.no-such-rule', message: "gates.yml:3:3: rules.no-such-rule: unknown key 'no-such-rule'" }]],
-    ['kind: gates\nfailon: low\n', [{ line: 2, field: 'failon' }]],
+    ['kind: gates\nfailOn: severe\n', [{ line: 2, field: 'failOn', message: 'gates.yml:2: failOn: expected one of info, low, medium, high, critical, got "severe"' }]],
+    ['kind: gates\nrules:\n  no-such-rule: { enabled: false }\n', [{ line: 3, field: 'rules.no-such-rule', message: 'gates.yml:3: rules.no-such-rule: unknown key "no-such-rule"' }]],
+    ['kind: gates\nfailon: low\n', [{ line: 2, field: 'failon', message: 'gates.yml:2: failon: unknown key "failon"; did you mean "failOn"?' }]],
     ['kind: gates\npins:\n  - { pattern: "*", policy: sha }\n', [{ line: 3, field: 'pins[0].policy' }]],
     [
       'kind: gates\nwaivers:\n  - rule: unpinned-uses\n    file: x\n    reason: ""\n    owner: o\n    expires: 2026-02-30\n',
@@ -77,5 +78,12 @@ describe('gates policy', () => {
     const got = problems(text);
     expect(got).toHaveLength(expected.length);
     expected.forEach((e, i) => expect(got[i]).toMatchObject(e));
+  });
+});
+
+describe('policies/gates.yml', () => {
+  it('writes out exactly the schema defaults', async () => {
+    const shipped = await loadGatesPolicyFile(join(import.meta.dirname, '..', '..', 'policies', 'gates.yml'));
+    expect(shipped.policy).toEqual(DEFAULT_GATES_POLICY);
   });
 });

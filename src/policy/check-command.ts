@@ -68,7 +68,7 @@ async function policyFiles(path: string): Promise<string[] | PolicyProblem> {
   }
   const entries = await readdir(path, { recursive: true, withFileTypes: true });
   const files = entries
-    .filter((e) => e.isFile() && POLICY_FILE.test(e.name))
+    .filter((e) => (e.isFile() || e.isSymbolicLink()) && POLICY_FILE.test(e.name))
     .map((e) => join(e.parentPath, e.name))
     .sort();
   if (files.length === 0) return new PolicyProblem('no policy files (*.yml, *.yaml) in this directory', { file: path });

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -25,9 +25,12 @@ describe('policyCheckCommand', () => {
     const a = await write('canary.yml', 'kind: canary\n');
     const b = await write('nested/deeper/rollback.yaml', 'kind: rollback\n');
     await write('notes.txt', 'not a policy');
+    await symlink(a, join(dir, 'linked.yml'));
     const out = await policyCheckCommand({ paths: [dir], format: 'text' });
     expect(out.exitCode).toBe(0);
-    expect(out.stdout).toBe(`ok ${a} (canary)\nok ${b} (rollback)\n2 policy files checked, all valid\n`);
+    expect(out.stdout).toBe(
+      `ok ${a} (canary)\nok ${join(dir, 'linked.yml')} (canary)\nok ${b} (rollback)\n3 policy files checked, all valid\n`,
+    );
   });
 
   it('reports every problem of every file with exit 2', async () => {

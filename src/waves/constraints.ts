@@ -69,7 +69,8 @@ export function windowRule(policy: WavesPolicy): StartRule {
         const weekday = weekdayOf(date);
         for (const win of windows) {
           if (!win.days.has(weekday)) continue;
-          const at = firstInstantAtOrAfter(date, win.start, zone);
+          // Not before t: on a fall-back night the window's start may come round again.
+          const at = firstInstantAtOrAfter(date, win.start, zone, t);
           if (at <= t || at >= best) continue;
           const w = wallTime(at, zone);
           // A window lying wholly in a skipped hour does not open that day.
@@ -111,7 +112,7 @@ export function earliestStartRule(region: string, time: string, zone: string): S
     next(t) {
       const w = wallTime(t, zone);
       if (w.minuteOfDay >= minute) return { at: t };
-      const at = firstInstantAtOrAfter(w, minute, zone);
+      const at = firstInstantAtOrAfter(w, minute, zone, t);
       return { at, detail: `${region} starts no earlier than ${time} ${zone} each day; that is ${localLabel(at, zone)}` };
     },
   };
@@ -151,6 +152,7 @@ export function earliestAllowed(rules: readonly StartRule[], from: number): Allo
         if (next.detail) reasons.push({ kind: rule.kind, until: formatUtc(t), detail: next.detail });
         return { at: undefined, reasons };
       }
+      if (next.at < t) throw new Error(`start rule ${rule.kind} went back from ${formatUtc(t)} to ${formatUtc(next.at)}`);
       if (next.at > t) {
         reasons.push({ kind: rule.kind, until: formatUtc(next.at), detail: next.detail ?? rule.kind });
         t = next.at;
@@ -177,7 +179,7 @@ function dateRule(kind: ReasonKind, zone: string, blocked: (date: string) => str
         label = blocked(formatDate(date));
       }
       if (label !== undefined) return { at: Infinity, detail: labels.join('; ') };
-      const at = firstInstantAtOrAfter(date, 0, zone);
+      const at = firstInstantAtOrAfter(date, 0, zone, t);
       return { at, detail: `${labels.join('; ')} in ${zone}; the next open day starts ${localLabel(at, zone)}` };
     },
   };

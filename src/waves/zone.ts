@@ -105,18 +105,21 @@ export function daysBetween(from: CivilDate, to: CivilDate): number {
 }
 
 /**
- * The first instant at or after which the wall clock of `zone` reads at
- * least `date` at `minuteOfDay` (which may be 1440, the next midnight).
- * A time skipped by a spring-forward change maps to the change itself; a time
- * repeated by a fall-back change maps to its first occurrence.
+ * The first instant, not before `notBefore`, at which the wall clock of
+ * `zone` reads `date` at `minuteOfDay` (which may be 1440, the next
+ * midnight). A time skipped by a spring-forward change maps to the change
+ * itself; a time repeated by a fall-back change maps to its first occurrence
+ * not before `notBefore`. Infinity when every occurrence is before it.
  */
-export function firstInstantAtOrAfter(date: CivilDate, minuteOfDay: number, zone: string): number {
+export function firstInstantAtOrAfter(date: CivilDate, minuteOfDay: number, zone: string, notBefore = Number.NEGATIVE_INFINITY): number {
   const wall = wallAsUtc(date, minuteOfDay, 0);
   // Offsets change at most once within a day either side in every zone in use,
   // so the offsets a day apart are the only candidates.
   const offsets = new Set([offsetAt(wall - DAY_MS, zone), offsetAt(wall, zone), offsetAt(wall + DAY_MS, zone)]);
   const exact = [...offsets].map((o) => wall - o).filter((t) => offsetAt(t, zone) === wall - t);
-  if (exact.length > 0) return Math.min(...exact);
+  const later = exact.filter((t) => t >= notBefore);
+  if (later.length > 0) return Math.min(...later);
+  if (exact.length > 0) return Infinity;
   // Skipped: the answer is the change, the first instant whose wall clock is
   // past `wall`. Search between the candidates, to the minute, as zones change.
   const candidates = [...offsets].map((o) => wall - o);
@@ -129,7 +132,7 @@ export function firstInstantAtOrAfter(date: CivilDate, minuteOfDay: number, zone
     if (reached(mid)) hi = mid;
     else lo = mid;
   }
-  return hi;
+  return hi >= notBefore ? hi : Infinity;
 }
 
 /** The wall time as if it were UTC, in milliseconds; the base of offset arithmetic. */

@@ -144,6 +144,13 @@ describe('planWaves: daylight-saving changes', () => {
       now: '2026-03-28T23:00:00Z',
       expected: { 'eu-west-1': '2026-04-05T00:00:00Z', 'us-east-1': '2026-04-12T00:00:00Z' },
     },
+    {
+      name: 'New York window 01:15-01:30 on the fall-back night opens twice: asked at 01:00 EST, the second pass',
+      zone: 'America/New_York',
+      windows: [{ days: ['sun'], hours: '01:15-01:30' }],
+      now: '2026-11-01T06:00:00Z', // 01:00 EST, an hour after 01:00 EDT
+      expected: { 'eu-west-1': '2026-11-01T06:15:00Z', 'us-east-1': '2026-11-08T06:15:00Z' },
+    },
   ])('$name', ({ zone, windows, now, expected }) => {
     const policy = wavesPolicy({ timeZone: zone, waves: twoWaves, ...(windows ? { windows } : {}) });
     expect(starts(planWaves({ policy, estimates: NO_CANARY }, {}, at(now)))).toEqual(expected);
@@ -246,6 +253,16 @@ describe('planWaves: per-region earliest start', () => {
     ]);
     const reason = plan.waves[0]?.regions[2]?.start.why.find((r) => r.kind === 'earliest-start');
     expect(reason?.detail).toContain('us-west-2 starts no earlier than 09:00 America/Los_Angeles');
+  });
+
+  it('an earliest start repeated by a fall-back night is honoured on its second pass', () => {
+    const policy = wavesPolicy({
+      windows: ALWAYS,
+      waves: [{ name: 'all', regions: ['us-east-1'] }],
+      earliestStart: { 'us-east-1': { time: '01:30', timeZone: 'America/New_York' } },
+    });
+    // 06:00Z is 01:00 EST, after the first 01:30 (05:30Z, EDT) but before the second.
+    expect(planWaves({ policy, estimates: NO_CANARY }, {}, at('2026-11-01T06:00:00Z')).waves[0]?.start.at).toBe('2026-11-01T06:30:00Z');
   });
 
   it('an earliest start in the policy zone combines with the window', () => {

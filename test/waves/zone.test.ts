@@ -40,6 +40,21 @@ describe('firstInstantAtOrAfter', () => {
   });
 });
 
+describe('firstInstantAtOrAfter not before an instant', () => {
+  it.each([
+    // [zone, local date, local time, not before, expected]
+    ['America/New_York', '2026-11-01', '01:15', '2026-11-01T05:00:00Z', '2026-11-01T05:15:00Z'],
+    ['America/New_York', '2026-11-01', '01:15', '2026-11-01T05:20:00Z', '2026-11-01T06:15:00Z'],
+    ['America/New_York', '2026-11-01', '01:15', '2026-11-01T06:15:00Z', '2026-11-01T06:15:00Z'],
+    ['America/New_York', '2026-11-01', '01:15', '2026-11-01T06:16:00Z', 'never'],
+    ['America/New_York', '2026-03-08', '02:30', '2026-03-08T07:00:00Z', '2026-03-08T07:00:00Z'],
+    ['America/New_York', '2026-03-08', '02:30', '2026-03-08T07:01:00Z', 'never'],
+  ])('%s %s %s not before %s → %s', (zone, day, time, notBefore, expected) => {
+    const t = firstInstantAtOrAfter(date(day), hm(time), zone, Date.parse(notBefore));
+    expect(t === Infinity ? 'never' : formatUtc(t)).toBe(expected);
+  });
+});
+
 describe('wallTime and offsetAt', () => {
   it('reads the local wall clock and weekday', () => {
     const w = wallTime(Date.parse('2026-11-20T23:30:00Z'), 'Europe/Berlin');

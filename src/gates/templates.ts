@@ -183,6 +183,13 @@ export const ATTACKER_CONTROLLED: readonly string[] = [
   'github.event.workflow_run.head_commit.author.email',
   'github.event.workflow_run.pull_requests.*.head.ref',
   'github.event.workflow_run.head_repository.description',
+  'github.event.changes.*.from',
+  'github.event.changes.*.*.from',
+  'github.event.check_suite.head_branch',
+  'github.event.check_run.check_suite.head_branch',
+  'github.event.merge_group.head_commit.message',
+  'github.event.merge_group.head_commit.author.name',
+  'github.event.merge_group.head_commit.author.email',
   'github.head_ref',
 ];
 

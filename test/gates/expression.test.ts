@@ -148,6 +148,8 @@ describe('isAttackerControlled', () => {
     ['github.event', true],
     ['github.event.pull_request', true],
     ['github.event.workflow_run.head_branch', true],
+    ['github.event.changes.title.from', true],
+    ['github.event.check_suite.head_branch', true],
     ['github.event.pull_request.head.sha', false],
     ['github.event.pull_request.number', false],
     ['github.event.pull_request.base.sha', false],

@@ -79,6 +79,10 @@ describe('version comments', () => {
     ['actions/checkout@v4 # v4', []],
     ['actions/checkout@v4.1.0 # 4.1.0', []],
     ['actions/checkout@v4 # v3', ['version-comment-mismatch']],
+    ['actions/checkout@v4 # v4.2.2', []],
+    ['actions/checkout@v4.2.2 # v4', []],
+    ['actions/checkout@v4.2.2 # v4.2.1', ['version-comment-mismatch']],
+    ['actions/checkout@main # v4', []],
   ])('%s', (ref, expected) => {
     expect(uses(ref)).toEqual(expected);
   });

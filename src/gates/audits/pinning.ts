@@ -128,7 +128,7 @@ function checkVersionComment(ctx: AuditContext, name: string, ref: string, node:
     }
     return;
   }
-  if (VERSION.test(comment) && comment.replace(/^v/, '') !== ref.replace(/^v/, '')) {
+  if (VERSION.test(comment) && VERSION.test(ref) && !sameVersionLine(comment, ref)) {
     ctx.report({
       ruleId: 'version-comment-mismatch',
       severity: 'low',
@@ -138,6 +138,20 @@ function checkVersionComment(ctx: AuditContext, name: string, ref: string, node:
       snippet: `${name}@${ref} # ${comment}`,
     });
   }
+}
+
+/**
+ * True when one version is the other or a more precise form of it: `v4` and
+ * `v4.2.2` name the same release line, so a comment giving the exact release
+ * of a major tag is not a mismatch.
+ */
+export function sameVersionLine(a: string, b: string): boolean {
+  const parts = (v: string) => v.replace(/^v/i, '').split(/[.+-]/);
+  const pa = parts(a);
+  const pb = parts(b);
+  const n = Math.min(pa.length, pb.length);
+  for (let i = 0; i < n; i++) if (pa[i] !== pb[i]) return false;
+  return true;
 }
 
 function checkImage(ctx: AuditContext, image: string, node: unknown, where: string): void {

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseManifest } from '../../src/gitops/manifest.js';
+import { example, fileReply, putReply } from '../github/fixtures.js';
+import { runBundledAction } from '../helpers/action-runner.js';
+import { GitHubExpectations, startGitHubServer } from '../helpers/github-server.js';
+import type { GitHubServer } from '../helpers/github-server.js';
+import { webhookPayload } from '../helpers/payloads.js';
+import { MANIFEST_TEXT } from '../canary/promotion/fixtures.js';
+
+const PATH = 'deploy/checkout/production/us-east-1.yaml';
+const blobSha = (text: string) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
+
+/** A repository's contents and deployments, answered over GitHub's REST contract (validated by the harness). */
+function repository() {
+  const files = new Map<string, string>([[PATH, MANIFEST_TEXT]]);
+  const deployments: Array<Record<string, unknown>> = [];
+  const statuses: Array<{ deployment: number; state: string; description: string }> = [];
+  const gh = new GitHubExpectations();
+  gh.expect('GET /repos/{owner}/{repo}/contents/{path}', {
+    times: Infinity,
+    reply: (r) => {
+      const text = files.get(decodeURIComponent(r.params['path'] ?? ''));
+      return text === undefined ? { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } } : { status: 200, body: fileReply(PATH, text, blobSha(text)) };
+    },
+  });
+  gh.expect('PUT /repos/{owner}/{repo}/contents/{path}', {
+    times: Infinity,
+    reply: (r) => {
+      const body = r.body as { content: string; sha?: string; message: string };
+      const current = files.get(PATH);
+      if (current !== undefined && body.sha !== blobSha(current)) return { status: 409, body: { message: `${PATH} does not match ${body.sha}`, documentation_url: 'https://docs.github.com/rest' } };
+      const text = Buffer.from(body.content, 'base64').toString('utf8');
+      files.set(PATH, text);
+      return { status: 200, body: putReply(200, blobSha(text), 'c'.repeat(40)) };
+    },
+  });
+  gh.expect('GET /repos/{owner}/{repo}/deployments', { times: Infinity, reply: () => ({ status: 200, body: deployments }) });
+  gh.expect('POST /repos/{owner}/{repo}/deployments', {
+    times: Infinity,
+    reply: (r) => {
+      const body = r.body as { environment: string; payload: Record<string, unknown>; task: string; description: string; ref: string };
+      const d = example('POST /repos/{owner}/{repo}/deployments', 201, { id: 100 + deployments.length, environment: body.environment, payload: body.payload, task: body.task, description: body.description, ref: body.ref });
+      deployments.unshift(d);
+      return { status: 201, body: d };
+    },
+  });
+  gh.expect('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+    times: Infinity,
+    reply: (r) => {
+      const body = r.body as { state: string; description: string };
+      statuses.push({ deployment: Number(r.params['deployment_id']), state: body.state, description: body.description });
+      return { status: 201, body: example('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', 201, { state: body.state, description: body.description }) };
+    },
+  });
+  return { gh, files, deployments, statuses };
+}
+
+let server: GitHubServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('the bundled canary action', () => {
+  it('starts a promotion from workflow_dispatch: one compare-and-swap commit, a deployment and its status, outputs and a summary', async () => {
+    const repo = repository();
+    server = await startGitHubServer(repo.gh);
+    const workspace = mkdtempSync(join(tmpdir(), 'bw-ws-'));
+    mkdirSync(join(workspace, 'policies'));
+    writeFileSync(join(workspace, 'policies', 'canary.yml'), 'kind: canary\nservices: ["checkout"]\napprovers:\n  users: [octocat]\n');
+    const payload = { ...webhookPayload('workflow_dispatch'), inputs: { command: 'start', version: '1.42.0' } };
+    const run = await runBundledAction('canary', {
+      eventName: 'workflow_dispatch',
+      payload,
+      apiUrl: server.url,
+      workspace,
+      inputs: { service: 'checkout', region: 'us-east-1', command: 'start', version: '1.42.0', policy: 'policies' },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    server.done();
+    expect(run.outputs).toMatchObject({ state: 'soaking', stage: '0', weight: '1', verdict: 'none' });
+    const manifest = parseManifest(repo.files.get(PATH)!, PATH);
+    expect(manifest.canary).toEqual({ version: '1.42.0', weight: 1 });
+    expect(manifest.promotion?.history[0]).toMatchObject({ event: 'started', by: 'octocat' });
+    expect(repo.deployments).toHaveLength(1);
+    expect(repo.deployments[0]).toMatchObject({ environment: 'production/us-east-1', task: 'deploy:canary' });
+    expect(repo.statuses).toEqual([{ deployment: 100, state: 'in_progress', description: 'Started 1.42.0 at 1%' }]);
+    expect(run.summary).toContain('## Canary 1.42.0 of checkout / production / us-east-1');
+    expect(run.summary).toContain('| 1 | 1% | 15m | soaking |');
+    expect(run.masked).toContain('ghs_test-token-0123456789');
+  });
+
+  it('fails the step, writing nothing, when the actor may not start a promotion', async () => {
+    const repo = repository();
+    server = await startGitHubServer(repo.gh);
+    const workspace = mkdtempSync(join(tmpdir(), 'bw-ws-'));
+    writeFileSync(join(workspace, 'canary.yml'), 'kind: canary\napprovers:\n  users: [alice]\n');
+    const run = await runBundledAction('canary', {
+      apiUrl: server.url,
+      workspace,
+      inputs: { service: 'checkout', region: 'us-east-1', command: 'start', version: '1.42.0', policy: 'canary.yml' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.commands.find((c) => c.command === 'error')?.message).toBe("octocat may not start a promotion: the policy's approvers are @alice");
+    expect(repo.files.get(PATH)).toBe(MANIFEST_TEXT);
+    expect(server.requests.map((r) => r.route)).toEqual(['GET /repos/{owner}/{repo}/contents/{path}']);
+  });
+});

@@ -227,6 +227,14 @@ describe('canary policy problems', () => {
       ],
     ],
     [
+      'the lookback covers at least one interval',
+      'analysis:\n  interval: 10m\n  lookback: 5m\n  marginal: hodl',
+      [
+        'policies/canary.yml:4: analysis.lookback: expected a lookback of at least the interval (10m), got 5m',
+        'policies/canary.yml:5: analysis.marginal: expected one of "hold" or "fail", got "hodl"; did you mean "hold"?',
+      ],
+    ],
+    [
       'approvers are GitHub users and org/team',
       'approvers:\n  users: ["@octocat"]\n  teams: [sre]\n  method: enviroment',
       [

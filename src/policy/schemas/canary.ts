@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { SCOPE_VARIABLES, templateVariables } from '../../metrics/template.js';
 import { closestMatch, didYouMean } from '../did-you-mean.js';
-import { count, duration, githubTeam, githubUser, parseDuration, percent, policyVersion, text } from '../fields.js';
+import { count, duration, formatDuration, githubTeam, githubUser, parseDuration, percent, policyVersion, text } from '../fields.js';
 import { listChoices } from '../wording.js';
 import { EVEN_AFTER_PROBLEMS, isMapping, validAt } from '../cross-field.js';
 
@@ -220,6 +220,17 @@ const analysisSchema = z
     maxFailedIntervals: count(0).default(0),
     judge: judgeSchema.prefault({}),
   })
+  .superRefine((analysis, ctx) => {
+    // A lookback shorter than the interval would leave samples no judgment reads.
+    if (!isMapping(analysis) || !validAt(ctx, ['interval'], ['lookback'])) return;
+    if (analysis.lookback < analysis.interval) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lookback'],
+        message: `expected a lookback of at least the interval (${formatDuration(analysis.interval)}), got ${formatDuration(analysis.lookback)}`,
+      });
+    }
+  }, EVEN_AFTER_PROBLEMS)
   .prefault({});
 
 /** Stages given at the top level: soakTime falls back to the tier's default. */

@@ -117,3 +117,21 @@ describe('caches in release workflows', () => {
     expect(audit('pull_request', steps).filter((f) => f.startsWith('cache-in-release'))).toEqual([]);
   });
 });
+
+describe('env files in composite actions', () => {
+  function action(steps: string): string[] {
+    const text = `name: a\ndescription: d\ninputs:\n  x:\n    description: x\nruns:\n  using: composite\n  steps:\n${steps}`;
+    return auditSource('action.yml', text).findings.map((f) => `${f.ruleId}/${f.severity}/${f.confidence}`);
+  }
+  it.each([
+    ['    - run: echo "foo=$(bar)" >> $GITHUB_ENV\n      shell: bash\n', []],
+    ['    - run: echo foo=bar >> $GITHUB_ENV\n      shell: bash\n', []],
+    [
+      '    - env:\n        T: ${{ github.event.pull_request.title }}\n      run: echo "T=$T" >> $env:GITHUB_ENV\n      shell: pwsh\n',
+      ['github-env/medium/medium'],
+    ],
+    ['    - env:\n        T: ${{ github.head_ref }}\n      run: echo T=%T% >> %GITHUB_PATH%\n      shell: cmd\n', ['github-env/medium/medium']],
+  ])('%j', (steps, expected) => {
+    expect(action(steps)).toEqual(expected);
+  });
+});

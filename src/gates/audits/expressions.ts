@@ -74,7 +74,8 @@ function checkSink(ctx: AuditContext, taint: TaintModel, job: Job, step: Step, n
 
 function checkEnvFiles(ctx: AuditContext, taint: TaintModel, job: Job, step: Step, node: Scalar): void {
   const privileged = [...ctx.triggers.keys()].some((n) => PRIVILEGED_TRIGGERS.has(n));
-  if (!privileged) return;
+  // A composite action runs under whatever trigger its caller has, so only data known to be the attacker's counts there.
+  if (!privileged && ctx.kind !== 'action') return;
   // Shell variables holding attacker data: the step's env, then whatever is assigned from them.
   const env = stepEnvTaint(ctx, job, step);
   const lines = (scalarText(node) ?? '').split('\n');
@@ -97,7 +98,7 @@ function checkEnvFiles(ctx: AuditContext, taint: TaintModel, job: Job, step: Ste
     }
     const m = ENV_FILE_WRITE.exec(line);
     if (!m) continue;
-    const target = `GITHUB_${m[1] ?? m[2]}`;
+    const target = `GITHUB_${m[1] ?? m[2] ?? m[3]}`;
     const trimmed = line.trim();
     const occurrence = seen.get(trimmed) ?? 0;
     seen.set(trimmed, occurrence + 1);
@@ -107,8 +108,8 @@ function checkEnvFiles(ctx: AuditContext, taint: TaintModel, job: Job, step: Ste
     if (!origin && target === 'GITHUB_OUTPUT') continue;
     ctx.report({
       ruleId: 'github-env',
-      severity: origin ? (target === 'GITHUB_OUTPUT' ? 'medium' : 'high') : 'medium',
-      confidence: origin ? 'high' : 'low',
+      severity: origin && privileged && target !== 'GITHUB_OUTPUT' ? 'high' : 'medium',
+      confidence: origin ? (privileged ? 'high' : 'medium') : 'low',
       span: locateInScalar(ctx.file, node, trimmed, occurrence),
       message: origin
         ? `${origin} is written to ${target} in ${describeStep(ctx, job, step)}; an outsider can ${target === 'GITHUB_OUTPUT' ? 'add or override outputs of the step' : 'set variables or PATH entries for later steps'}.`

@@ -31,7 +31,7 @@ export interface TaintModel {
 }
 
 /** Writes to the files that set outputs, environment and PATH of later steps. */
-export const ENV_FILE_WRITE = /\$\{?GITHUB_(ENV|PATH|OUTPUT)\b|\$env:GITHUB_(ENV|PATH|OUTPUT)\b/;
+export const ENV_FILE_WRITE = /\$\{?GITHUB_(ENV|PATH|OUTPUT)\b|\$env:GITHUB_(ENV|PATH|OUTPUT)\b|%GITHUB_(ENV|PATH|OUTPUT)%/;
 
 function triggerSeverity(ctx: AuditContext): Severity {
   if (ctx.kind === 'action') return 'high';
@@ -186,13 +186,13 @@ function stepOutputOrigin(file: SourceFile, step: Step, jobEnv: Map<string, stri
   return undefined;
 }
 
-const VARIABLE_USE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)|\$env:([A-Za-z_][A-Za-z0-9_]*)|process\.env\.([A-Za-z_][A-Za-z0-9_]*)/g;
+const VARIABLE_USE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)|\$env:([A-Za-z_][A-Za-z0-9_]*)|process\.env\.([A-Za-z_][A-Za-z0-9_]*)|%([A-Za-z_][A-Za-z0-9_]*)%/g;
 
-/** The origin of the first tainted variable a script expands (`$X`, `${X}`, `$env:X`, `process.env.X`). */
+/** The origin of the first tainted variable a script expands (`$X`, `${X}`, `$env:X`, `%X%`, `process.env.X`). */
 export function referencedVariable(text: string, tainted: ReadonlyMap<string, string>): string | undefined {
   if (tainted.size === 0) return undefined;
   for (const m of text.matchAll(VARIABLE_USE)) {
-    const origin = tainted.get((m[1] ?? m[2] ?? m[3] ?? '').toLowerCase());
+    const origin = tainted.get((m[1] ?? m[2] ?? m[3] ?? m[4] ?? '').toLowerCase());
     if (origin) return origin;
   }
   return undefined;

@@ -6,6 +6,7 @@
  */
 import { formatDuration } from '../policy/fields.js';
 import { ConfigurationError } from '../runtime/errors.js';
+import type { AllowedStart } from './constraints.js';
 import { earliestAllowed, localLabel, startRules } from './constraints.js';
 import type { ReleaseWave, WavesRelease, WavesSettings } from './settings.js';
 import { environmentName, estimatesOf, releaseWaves } from './settings.js';
@@ -81,7 +82,20 @@ function planWave(
   const { policy } = settings;
   const zone = policy.timeZone;
   const duration = regionDuration(wave, estimates);
-  const rules = new Map(wave.regions.map((r) => [r, startRules(policy, settings.calendars ?? [], r)]));
+  const calendars = settings.calendars ?? [];
+  const rules = new Map(wave.regions.map((r) => [r, startRules(policy, calendars, r)]));
+  // Regions without rules of their own share answers, which keeps big waves fast.
+  const ownRules = (r: string) => policy.earliestStart[r] !== undefined || calendars.some((c) => c.regions?.includes(r));
+  const memo = new Map<string, AllowedStart>();
+  const allowedFrom = (region: string, from: number): AllowedStart => {
+    const key = `${ownRules(region) ? region : ''}@${from}`;
+    let allowed = memo.get(key);
+    if (!allowed) {
+      allowed = earliestAllowed(rules.get(region) ?? [], from);
+      memo.set(key, allowed);
+    }
+    return allowed;
+  };
   const pending = [...wave.regions];
   let inFlight: { region: string; until: number }[] = [];
   let lastStart = ready;
@@ -102,12 +116,11 @@ function planWave(
     }
     let best: { region: string; at: number; reasons: readonly Reason[] } | undefined;
     for (const region of pending) {
-      const regionRules = rules.get(region) ?? [];
       // Reasons are told from the wave's own start, so each region says why it waits.
-      let allowed = earliestAllowed(regionRules, ready);
+      let allowed = allowedFrom(region, ready);
       let reasons: Reason[] = [...readyWhy];
       if (allowed.at !== undefined && allowed.at < floor) {
-        allowed = earliestAllowed(regionRules, floor);
+        allowed = allowedFrom(region, floor);
         if (limitReason) reasons.push(limitReason);
       }
       if (allowed.at === undefined) {

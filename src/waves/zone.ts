@@ -142,11 +142,15 @@ function wallAsUtc(date: CivilDate, minuteOfDay: number, second: number): number
 
 /** Short zone name at an instant, such as `CET` or `GMT-4`, for people reading a plan. */
 export function zoneAbbreviation(instant: number, zone: string): string {
-  const part = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' })
-    .formatToParts(instant)
-    .find((p) => p.type === 'timeZoneName');
-  return part?.value ?? zone;
+  let f = nameFormatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' });
+    nameFormatters.set(zone, f);
+  }
+  return f.formatToParts(instant).find((p) => p.type === 'timeZoneName')?.value ?? zone;
 }
+
+const nameFormatters = new Map<string, Intl.DateTimeFormat>();
 
 /** `2026-11-20 09:00` on the wall clock of `zone`. */
 export function formatLocal(instant: number, zone: string): string {

@@ -42,6 +42,7 @@ interface Case {
 }
 
 const ramp = seq(30, (i) => 100 + i);
+const smallValued = seq(50, (i) => 1e-5 * (1 + ((i * 37) % 50) / 100));
 const cases: Case[] = [
   { what: 'no data on the canary (remove)', samples: { baseline: ramp, canary: [] }, kayenta: 'NoData', bellwether: 'NoData' },
   { what: 'all NaN on both sides', samples: { baseline: [null, null], canary: [null] }, kayenta: 'NoData', bellwether: 'NoData' },
@@ -66,6 +67,20 @@ const cases: Case[] = [
   { what: 'canary drops to zero (Kayenta: mean ratio NaN, never Low)', samples: { baseline: ramp, canary: seq(30, () => 0) }, kayenta: 'Pass', bellwether: 'Low' },
   { what: 'infinite values', samples: { baseline: ramp, canary: [...ramp, Number.POSITIVE_INFINITY] }, kayenta: 'Error', bellwether: 'Error' },
   { what: 'count around 3 rising 20%', metric: { direction: 'increase' }, samples: { baseline: poissonQuantiles(300, 3), canary: poissonQuantiles(300, 3.6) }, kayenta: 'Pass', bellwether: 'High' },
+  {
+    what: 'a 50% rise in a metric valued around 1e-5 (Kayenta\'s 1e-4 search stops at once)',
+    metric: { direction: 'increase' },
+    samples: { baseline: smallValued, canary: smallValued.map((v) => v * 1.5) },
+    kayenta: 'Pass',
+    bellwether: 'High',
+  },
+  {
+    what: 'the same rise, 1,000 times larger',
+    metric: { direction: 'increase' },
+    samples: { baseline: smallValued.map((v) => v * 1000), canary: smallValued.map((v) => v * 1500) },
+    kayenta: 'High',
+    bellwether: 'High',
+  },
   { what: 'noise only', samples: { baseline: seq(200, (i) => Math.sin(i * 1.7) * 10 + 100), canary: seq(200, (i) => Math.sin(i * 2.3 + 1) * 10 + 100) }, kayenta: 'Pass', bellwether: 'Pass' },
 ];
 

@@ -7,6 +7,7 @@
  * Math's default estimator (StatUtils.percentile), which Kayenta uses.
  */
 
+import { sortNumbers } from './sort.js';
 import type { MetricConfig, SampleStats } from './types.js';
 
 /** A sample ready for comparison, with what was dropped on the way. */
@@ -35,7 +36,7 @@ export function prepareSample(raw: readonly (number | null)[], metric: Pick<Metr
   if (metric.outliers.strategy !== 'remove' || values.length === 0 || infinite) {
     return { values, removedNaN, removedOutliers: 0, infinite };
   }
-  const sorted = Float64Array.from(values).sort();
+  const sorted = sortNumbers(Float64Array.from(values));
   const iqr = percentile(sorted, 75) - percentile(sorted, 25);
   const lower = Math.min(percentile(sorted, 1), percentile(sorted, 25) - metric.outliers.factor * iqr);
   const upper = Math.max(percentile(sorted, 99), percentile(sorted, 75) + metric.outliers.factor * iqr);
@@ -63,7 +64,7 @@ export function sampleStats(prepared: PreparedSample): SampleStats {
   const n = values.length;
   const base = { n, removedNaN: prepared.removedNaN, removedOutliers: prepared.removedOutliers };
   if (n === 0) return { ...base, mean: Number.NaN, median: Number.NaN, p99: Number.NaN, min: Number.NaN, max: Number.NaN, std: Number.NaN };
-  const sorted = Float64Array.from(values).sort();
+  const sorted = sortNumbers(Float64Array.from(values));
   const mean = meanOf(values);
   let squares = 0;
   for (const v of values) squares += (v - mean) * (v - mean);

@@ -1,0 +1,109 @@
+/**
+ * The canary judge against R's wilcox.test on the same data, in one run:
+ * 1,500 metrics × 1,000 points per side, and one metric × 100,000 points per
+ * side. Our time is the whole judge() call (preparation, interval, estimate,
+ * classification, scoring) on one core; R's is the loop of
+ * wilcox.test(canary, baseline, conf.int = TRUE, conf.level = 0.98,
+ * exact = FALSE, correct = TRUE) timed inside R, after its data are loaded.
+ *
+ * Run with `npx tsx bench/canary.bench.ts` or `npm run bench -- canary`.
+ * BENCH_SKIP_R=1 skips R; without Rscript on PATH the R column says so.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineMetric } from '../src/canary/judge/defaults.js';
+import { judge } from '../src/canary/judge/judge.js';
+import { rng } from '../src/canary/judge/synthetic.js';
+import type { JudgeConfig, JudgeInput, JudgeProfile } from '../src/canary/judge/types.js';
+
+interface Case {
+  readonly name: string;
+  readonly metrics: number;
+  readonly points: number;
+}
+const cases: Case[] = [
+  { name: '1,500 metrics × 1,000 points per side', metrics: 1500, points: 1000 },
+  { name: '1 metric × 100,000 points per side', metrics: 1, points: 100_000 },
+];
+
+function dataFor(c: Case, seed: number): { config: JudgeConfig; input: JudgeInput; flat: Float64Array } {
+  const random = rng(seed);
+  const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const metrics = [];
+  const input: Record<string, { baseline: number[]; canary: number[] }> = {};
+  const flat = new Float64Array(c.metrics * c.points * 2);
+  let w = 0;
+  for (let i = 0; i < c.metrics; i++) {
+    const name = `metric-${i}`;
+    metrics.push(defineMetric({ name, groups: [`group-${i % 10}`] }));
+    // latency-like values; every tenth metric regressed by 5%
+    const shift = i % 10 === 0 ? 1.05 : 1;
+    const canary = Array.from({ length: c.points }, () => 100 * shift * Math.exp(0.3 * normal()));
+    const baseline = Array.from({ length: c.points }, () => 100 * Math.exp(0.3 * normal()));
+    input[name] = { baseline, canary };
+    for (const v of canary) flat[w++] = v;
+    for (const v of baseline) flat[w++] = v;
+  }
+  return { config: { metrics, groupWeights: {} }, input, flat };
+}
+
+function timeJudge(config: JudgeConfig, input: JudgeInput, profile: JudgeProfile, repeats: number): number {
+  judge(config, input, { profile }); // warm up
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const start = process.hrtime.bigint();
+    judge(config, input, { profile });
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] as number;
+}
+
+const R_SCRIPT = `
+args <- commandArgs(trailingOnly = TRUE)
+metrics <- as.integer(args[2]); points <- as.integer(args[3])
+con <- file(args[1], "rb"); v <- readBin(con, "double", n = metrics * points * 2); close(con)
+t <- system.time(for (i in seq_len(metrics)) {
+  o <- (i - 1) * points * 2
+  suppressWarnings(wilcox.test(v[o + seq_len(points)], v[o + points + seq_len(points)], conf.int = TRUE,
+                               conf.level = 0.98, exact = FALSE, correct = TRUE))
+})
+cat(t[["elapsed"]] * 1000, "\\n")
+`;
+
+function timeR(c: Case, flat: Float64Array, dir: string): number | string {
+  if (process.env.BENCH_SKIP_R) return 'skipped (BENCH_SKIP_R)';
+  const probe = spawnSync('Rscript', ['--version'], { stdio: 'ignore' });
+  if (probe.error || probe.status !== 0) return 'Rscript not found (apt-get install r-base-core)';
+  const data = join(dir, `data-${c.metrics}-${c.points}.bin`);
+  writeFileSync(data, Buffer.from(flat.buffer));
+  const script = join(dir, 'wilcox-bench.R');
+  writeFileSync(script, R_SCRIPT);
+  const r = spawnSync('Rscript', [script, data, String(c.metrics), String(c.points)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) return `R failed: ${r.stderr.trim().split('\n').pop() ?? ''}`;
+  return Number(r.stdout.trim());
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'bw-canary-bench-'));
+const rows: string[][] = [['case', 'kayenta profile', 'bellwether profile', 'R wilcox.test', 'R / kayenta', 'R / bellwether']];
+for (const c of cases) {
+  const { config, input, flat } = dataFor(c, 12345);
+  const repeats = c.metrics > 1 ? 3 : 5;
+  const kayenta = timeJudge(config, input, 'kayenta', repeats);
+  const bellwether = timeJudge(config, input, 'bellwether', repeats);
+  const r = timeR(c, flat, dir);
+  const ms = (v: number): string => `${v.toFixed(1)} ms`;
+  rows.push([
+    c.name,
+    ms(kayenta),
+    ms(bellwether),
+    typeof r === 'number' ? ms(r) : r,
+    typeof r === 'number' ? `${(r / kayenta).toFixed(1)}×` : '–',
+    typeof r === 'number' ? `${(r / bellwether).toFixed(1)}×` : '–',
+  ]);
+}
+const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
+for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));
+console.log(`\nmedian of repeated judge() calls; node ${process.version}; R timed inside R excluding loading`);

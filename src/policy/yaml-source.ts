@@ -2,7 +2,7 @@
  * Reading a policy's YAML while keeping where every value came from, so that
  * a schema problem can be reported at the line that holds it.
  */
-import { isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node, YAMLError } from 'yaml';
 import { formatFieldPath, PolicyProblem, throwIfProblems } from './problems.js';
 import type { FieldPath } from './problems.js';
@@ -91,11 +91,9 @@ function keyText(key: unknown): string | undefined {
 }
 
 /**
- * The node at `path`, or the nearest existing ancestor. A mapping or list
- * that is the value of a key is placed at its key (`stages:`), where a
- * reader looks for it, not at its first item. Aliases are followed on the
- * way down, so a mistake inside a shared block is reported where the block
- * is written.
+ * The node at `path` (for a missing field, its nearest existing ancestor).
+ * Aliases are followed on the way down, so a mistake inside a shared block
+ * is reported where the block is written.
  */
 function findNode(doc: Document, path: FieldPath, wantKey: boolean): Node | undefined {
   let current: unknown = doc.contents;
@@ -104,21 +102,18 @@ function findNode(doc: Document, path: FieldPath, wantKey: boolean): Node | unde
     const segment = path[i];
     if (isAlias(current)) current = current.resolve(doc);
     let next: unknown;
-    let place: unknown;
     if (isMap(current)) {
       const pair = current.items.find((p) => keyText(p.key) === String(segment));
       if (!pair) break;
-      next = pair.value;
       const last = i === path.length - 1;
       // A key with no value (`weight:`) has no value node; its key is the place.
-      place = (last && wantKey) || pair.value === null || isCollection(pair.value) ? pair.key : pair.value;
+      next = (last && wantKey) || pair.value === null ? pair.key : pair.value;
     } else if (isSeq(current) && typeof segment === 'number') {
       next = current.items[segment];
-      place = next;
     }
-    if (place === undefined || place === null || typeof place !== 'object') break;
-    found = place as Node;
+    if (next === undefined || next === null || typeof next !== 'object') break;
     current = next;
+    found = next as Node;
   }
   return found;
 }

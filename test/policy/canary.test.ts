@@ -192,7 +192,7 @@ describe('canary policy problems', () => {
     [
       'group weights add up to at most 100',
       'analysis:\n  judge:\n    groups:\n      errors: 70\n      latency: 40',
-      ['policies/canary.yml:4: analysis.judge.groups: expected group weights adding up to at most 100, got 110'],
+      ['policies/canary.yml:5: analysis.judge.groups: expected group weights adding up to at most 100, got 110'],
     ],
     [
       'a metric names an existing group',
@@ -246,7 +246,7 @@ describe('canary policy problems', () => {
     [
       'stages given twice for the same tier',
       'tier: critical\nstages:\n  - weight: 100\ntiers:\n  critical:\n    stages:\n      - weight: 100',
-      ['policies/canary.yml:3: stages: the stages of tier "critical" are given twice, here and under tiers.critical.stages; keep one'],
+      ['policies/canary.yml:4: stages: the stages of tier "critical" are given twice, here and under tiers.critical.stages; keep one'],
     ],
     [
       'the version',

@@ -17,8 +17,26 @@ export interface Template {
   readonly error?: { readonly message: string; readonly offset: number };
 }
 
+/**
+ * Several audits read the same values; parsed templates are immutable, so a
+ * bounded cache shared by all of them saves parsing each expression again.
+ */
+const CACHE_LIMIT = 4096;
+const cache = new Map<string, readonly Template[]>();
+const NONE: readonly Template[] = Object.freeze([]);
+
 /** Every template in `value`, in order; never throws. */
-export function findTemplates(value: string): Template[] {
+export function findTemplates(value: string): readonly Template[] {
+  if (!value.includes('${{')) return NONE;
+  const hit = cache.get(value);
+  if (hit) return hit;
+  const found = Object.freeze(scanTemplates(value));
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(value, found);
+  return found;
+}
+
+function scanTemplates(value: string): Template[] {
   const out: Template[] = [];
   let from = 0;
   for (;;) {

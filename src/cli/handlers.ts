@@ -4,6 +4,8 @@
  */
 import { NotAvailableError } from '../runtime/errors.js';
 import type { CommandOutput, OutputFormat } from './output.js';
+import { canaryControlCommand } from './canary-command.js';
+import type { CanaryControlArgs } from './canary-command.js';
 import { selfCheckCommand } from './self-check.js';
 
 export interface Handlers {
@@ -16,6 +18,7 @@ export interface Handlers {
     marginalThreshold?: number;
     format: 'text' | 'json';
   }): Promise<CommandOutput>;
+  canaryControl(args: CanaryControlArgs): Promise<CommandOutput>;
   policyCheck(args: { paths: string[]; format: 'text' | 'json' }): Promise<CommandOutput>;
   metricsQuery(args: { query: string; provider?: string; format: 'text' | 'json' }): Promise<CommandOutput>;
   metricsRecord(args: { out?: string; format: 'text' | 'json' }): Promise<CommandOutput>;
@@ -30,6 +33,7 @@ const notYet = async (verb: string): Promise<CommandOutput> => {
 export const handlers: Handlers = {
   gateWorkflows: () => notYet('gate workflows'),
   canaryJudge: () => notYet('canary judge'),
+  canaryControl: (args) => canaryControlCommand(args),
   policyCheck: () => notYet('policy check'),
   metricsQuery: () => notYet('metrics query'),
   metricsRecord: () => notYet('metrics record'),

@@ -19,6 +19,16 @@ export const INTERNAL_ERROR = 3;
 
 const VERSION = '0.1.0';
 
+const CANARY_VERBS = {
+  start: 'start a staged promotion of a version',
+  tick: 'advance whatever is due: judge, move to the next stage, promote or fail',
+  promote: 'approve a waiting stage, or skip the rest of the soak',
+  pause: 'stop the soak clock and hold traffic where it is',
+  resume: 'continue a paused promotion',
+  abort: 'end the promotion and send traffic back to stable',
+  rollback: 'roll the canary back and hand over to the rollback flow',
+} as const;
+
 /** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   let exitCode: number = ExitCode.ok;
@@ -52,6 +62,8 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
   const program = new Command('bellwether')
     .description('Safe deployments on GitHub: security gates, judged canaries, region waves, rollback pull requests, error-budget freezes and postmortems.')
     .version(VERSION)
+    // Program options only before the verb, so that a verb's own --version is its own.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError('(run with --help for usage)')
@@ -99,14 +111,43 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
         }),
       )(),
     );
-  for (const verb of ['start', 'tick', 'promote', 'pause', 'resume', 'abort', 'status']) {
-    canary
+  for (const verb of ['start', 'tick', 'promote', 'pause', 'resume', 'abort', 'rollback'] as const) {
+    const cmd = canary
       .command(verb)
-      .description(`${verb} a staged canary promotion`)
-      .option('--service <name>')
-      .option('--environment <name>')
-      .addOption(formatOption())
-      .action(() => run(() => handlers.notYet(`canary ${verb}`))());
+      .description(CANARY_VERBS[verb])
+      .requiredOption('--service <name>', 'the service')
+      .option('--environment <name>', 'the environment', 'production')
+      .option('--region <name>', 'the region, for regional services')
+      .option('--repo <dir>', 'git repository holding the release manifests', '.')
+      .option('--branch <name>', 'branch of the manifests', 'main')
+      .option('--manifests <dir>', 'folder of release manifests in the repository', 'deploy')
+      .option('--policy <path>', 'canary policy file or folder (default: embedded defaults)')
+      .option('--metrics <file>', 'YAML file with the metrics providers')
+      .option('--by <user>', 'who is asking (default: $GITHUB_ACTOR or $USER)')
+      .option('--reason <text>', 'why; recorded in the manifest history')
+      .option('--wait', 'keep reconciling until the promotion ends or waits for a person')
+      .addOption(formatOption());
+    if (verb === 'start') cmd.requiredOption('--version <version>', 'the version to promote');
+    cmd.action((o) =>
+      run(() =>
+        handlers.canaryControl({
+          command: verb,
+          service: o.service,
+          environment: o.environment,
+          region: o.region,
+          version: o.version,
+          by: o.by,
+          reason: o.reason,
+          repo: o.repo,
+          branch: o.branch,
+          manifests: o.manifests,
+          policy: o.policy,
+          metrics: o.metrics,
+          wait: Boolean(o.wait),
+          format: o.format,
+        }),
+      )(),
+    );
   }
 
   program

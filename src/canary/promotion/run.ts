@@ -127,7 +127,14 @@ export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: Cont
       .filter((r, i) => r.committed || i === results.length - 1)
       .map((r) => renderPromotionMarkdown(r, promotionPolicy))
       .join('\n---\n\n'),
-    json: { ...promotionJson(last), policy: policyFile ?? 'embedded defaults', reconciles: results.length },
+    json: {
+      ...promotionJson(last),
+      // The run as a whole: every transition it committed, not only the last reconcile's.
+      committed: results.some((r) => r.committed),
+      transitions: results.filter((r) => r.committed).map((r) => ({ commit: r.commitSha ?? null, summary: r.step.explanation.summary, reason: r.step.explanation.reason })),
+      policy: policyFile ?? 'embedded defaults',
+      reconciles: results.length,
+    },
     ...(failure ? { failure } : {}),
     policyFile,
   };

@@ -66,7 +66,14 @@ export function decideWaveStep(input: WaveStepInput): WaveStep {
       lastBaked = bakedBy;
       continue;
     }
-    return advanceWave(input, wave, now);
+    const step = advanceWave(input, wave, now);
+    // Only someone acting by hand gets a later wave going first; say so rather than stay silent.
+    const ahead = plan.waves
+      .filter((w) => w.index > wave.index)
+      .flatMap((w) => w.regions)
+      .filter((r) => stateOf(r.region).status !== 'pending')
+      .map((r) => `${r.region} of wave ${r.wave} is ${stateOf(r.region).status} before wave ${wave.index} completed`);
+    return ahead.length === 0 ? step : { ...step, notes: [...step.notes, ...ahead] };
   }
   return {
     kind: 'done',

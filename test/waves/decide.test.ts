@@ -347,3 +347,11 @@ describe('a rollout of six regions in four waves, driven step by step', () => {
     expect(new Date(now).toISOString()).toBe('2026-11-23T12:00:00.000Z');
   });
 });
+
+describe('decideWaveStep: a later wave started out of order', () => {
+  it('carries on with the earlier wave and says what is ahead of it', () => {
+    const step = decide(settingsWith({}), { 'eu-central-1': deploying('2026-11-23T09:00:00Z') }, '2026-11-23T09:00:00Z');
+    expect(summary(step)).toEqual({ kind: 'start', wave: 1, regions: ['eu-west-1'] });
+    expect(step.notes).toContain('eu-central-1 of wave 4 is deploying before wave 1 completed');
+  });
+});

@@ -137,7 +137,7 @@ const requestPolicy: Parameters<typeof Octokit.plugin>[0] = (octokit, octokitOpt
     const opts = options as unknown as Record<string, unknown> & { method: string; url: string; request: Record<string, unknown>; headers: Record<string, string> };
     const method = opts.method.toUpperCase();
     const route = opts.url;
-    const idempotent = isIdempotent(method, route, typeof opts['query'] === 'string' ? opts['query'] : undefined);
+    const idempotent = isIdempotent(method, route, opts);
     const cacheKey = method === 'GET' ? conditionalKey(opts) : null;
     const cached = cacheKey ? cfg.etags.get(cacheKey) : undefined;
     // Octokit's hooks share one options object (each layer is bound to it), so

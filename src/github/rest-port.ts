@@ -16,6 +16,14 @@ import { arrayOf, createOnce, isLostAnswer, objectOf, toCheckRun, toDeployment, 
 /** GitHub accepts at most 50 annotations per check-run request. */
 export const ANNOTATIONS_PER_REQUEST = 50;
 
+const CHECK_RUN_PATCH = 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}';
+
+/** `output.annotations_count` of a check run GitHub returned; 0 when absent. */
+function annotationCount(run: Record<string, unknown>): number {
+  const n = (run['output'] as Record<string, unknown> | undefined)?.['annotations_count'];
+  return typeof n === 'number' ? n : 0;
+}
+
 /**
  * The REST adapter of `GitHubPort`, bound to one repository:
  * `new RestGitHubPort(createGitHubClient(...), { owner, repo })`.
@@ -148,17 +156,17 @@ export class RestGitHubPort extends RestConversationVerbs implements GitHubPort 
     const [first, rest] = splitAnnotations(input.output);
     const find = async () => {
       const data = objectOf('createCheckRun', await this.call('createCheckRun', 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ref: input.headSha, check_name: input.name, filter: 'all' }));
-      const runs = arrayOf('createCheckRun', data['check_runs']).map(toCheckRun);
-      return runs.find((r) => r.externalId === input.externalId) ?? null;
+      return arrayOf('createCheckRun', data['check_runs']).find((r) => r['external_id'] === input.externalId) ?? null;
     };
-    const run = await createOnce(async () => {
+    const made = await createOnce(async () => {
       const body: Params = { name: input.name, head_sha: input.headSha, external_id: input.externalId, status: input.status };
       if (input.conclusion) body['conclusion'] = input.conclusion;
       if (input.detailsUrl) body['details_url'] = input.detailsUrl;
       if (first) body['output'] = first;
-      return toCheckRun(objectOf('createCheckRun', await this.call('createCheckRun', 'POST /repos/{owner}/{repo}/check-runs', body)));
+      return objectOf('createCheckRun', await this.call('createCheckRun', 'POST /repos/{owner}/{repo}/check-runs', body));
     }, find);
-    for (const output of rest) await this.call('createCheckRun', 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { check_run_id: run.id, output });
+    const run = toCheckRun(made);
+    await this.appendAnnotations('createCheckRun', rest.map((output) => ({ check_run_id: run.id, output })), run.id, annotationCount(made));
     return run;
   }
 
@@ -168,11 +176,39 @@ export class RestGitHubPort extends RestConversationVerbs implements GitHubPort 
     if (input.status) body['status'] = input.status;
     if (input.conclusion) body['conclusion'] = input.conclusion;
     if (first) body['output'] = first;
-    let run = toCheckRun(objectOf('updateCheckRun', await this.call('updateCheckRun', 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', body)));
-    for (const output of rest) {
-      run = toCheckRun(objectOf('updateCheckRun', await this.call('updateCheckRun', 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { check_run_id: checkRunId, output })));
+    const batches = [body, ...rest.map((output) => ({ check_run_id: checkRunId, output }))];
+    if (!batches.some((b) => Array.isArray((b['output'] as Params | undefined)?.['annotations']))) {
+      return toCheckRun(objectOf('updateCheckRun', await this.call('updateCheckRun', CHECK_RUN_PATCH, body)));
     }
-    return run;
+    const before = annotationCount(await this.readCheckRun('updateCheckRun', checkRunId));
+    return toCheckRun(await this.appendAnnotations('updateCheckRun', batches, checkRunId, before));
+  }
+
+  private async readCheckRun(verb: string, checkRunId: number): Promise<Record<string, unknown>> {
+    return objectOf(verb, await this.call(verb, 'GET /repos/{owner}/{repo}/check-runs/{check_run_id}', { check_run_id: checkRunId }));
+  }
+
+  /**
+   * Sends PATCHes that carry annotations. GitHub appends annotations, so a
+   * PATCH whose answer was lost is not sent again blindly: the run's
+   * annotation count says whether it landed.
+   */
+  private async appendAnnotations(verb: string, bodies: Params[], checkRunId: number, countBefore: number): Promise<Record<string, unknown>> {
+    let count = countBefore;
+    let last: Record<string, unknown> = {};
+    for (const body of bodies) {
+      const size = ((body['output'] as Params | undefined)?.['annotations'] as unknown[] | undefined)?.length ?? 0;
+      const expected = count + size;
+      last = await createOnce(
+        async () => objectOf(verb, await this.call(verb, CHECK_RUN_PATCH, body)),
+        async () => {
+          const now = await this.readCheckRun(verb, checkRunId);
+          return annotationCount(now) >= expected ? now : null;
+        },
+      );
+      count = expected;
+    }
+    return last;
   }
 
   async createCommitStatus(sha: string, input: CommitStatusInput): Promise<void> {

@@ -52,17 +52,27 @@ const CREATING_PUTS: ReadonlySet<string> = new Set(['PUT /repos/{owner}/{repo}/c
  *
  * GET and HEAD read; PUT and DELETE name their target and replace or remove it;
  * PATCH in Bellwether always addresses one resource by id and sets fields to
- * values (never increments); a GraphQL query reads (mutations are POSTs like any
- * other). `route` is Octokit's template, such as `POST /repos/{owner}/{repo}/issues`.
+ * values, except a check-run PATCH that carries annotations: GitHub appends
+ * those, so sending it twice would show every annotation twice. A GraphQL
+ * query reads (mutations are POSTs like any other). `route` is Octokit's
+ * template, such as `POST /repos/{owner}/{repo}/issues`; `params` are the
+ * request's parameters (the GraphQL `query`, the check run's `output`).
  */
-export function isIdempotent(method: string, route: string, graphqlQuery?: string): boolean {
+export function isIdempotent(method: string, route: string, params: Readonly<Record<string, unknown>> = {}): boolean {
   const m = method.toUpperCase();
   if (CREATING_PUTS.has(`${m} ${route}`)) return false;
+  if (m === 'PATCH' && route === '/repos/{owner}/{repo}/check-runs/{check_run_id}') return !carriesAnnotations(params['output']);
   if (m === 'GET' || m === 'HEAD' || m === 'PUT' || m === 'DELETE' || m === 'PATCH') return true;
   if (m !== 'POST') return false;
   if (IDEMPOTENT_POSTS.has(`${m} ${route}`)) return true;
-  if (route === '/graphql' && graphqlQuery !== undefined) return !/^\s*mutation\b/.test(stripGraphqlComments(graphqlQuery));
+  const query = params['query'];
+  if (route === '/graphql' && typeof query === 'string') return !/^\s*mutation\b/.test(stripGraphqlComments(query));
   return false;
+}
+
+function carriesAnnotations(output: unknown): boolean {
+  const annotations = (output as { annotations?: unknown } | null | undefined)?.annotations;
+  return Array.isArray(annotations) && annotations.length > 0;
 }
 
 function stripGraphqlComments(query: string): string {

@@ -36,6 +36,7 @@ describe('reads are retried after transient faults', () => {
     ['secondary rate limit 403', fault.secondaryRateLimit({ status: 403, retryAfter: 2 })],
     ['secondary rate limit 429', fault.secondaryRateLimit({ status: 429, retryAfter: 1 })],
     ['primary rate limit', fault.primaryRateLimit({ resetInSeconds: 0 })],
+    ['bare 429 with retry-after', { name: '429', status: 429, headers: { 'retry-after': '1' }, body: { message: 'Too Many Requests', documentation_url: 'https://docs.github.com/rest' }, afterWrite: false }],
   ])('%s, then success', async (_name, f) => {
     gh.fault(BRANCH, f);
     // A malformed body is an answer GitHub did send: its expectation is used up.
@@ -227,6 +228,48 @@ describe('nothing is written twice when the answer to a write is lost', () => {
     const { port } = testClient();
     await port.createCommitStatus(sha(1), { state: 'failure', context: 'bellwether/freeze', description: 'frozen' });
     expect(gh.applied(post)).toHaveLength(1);
+  });
+
+  describe('check-run annotations are appended by GitHub, so a lost PATCH is checked, not repeated', () => {
+    const GET_RUN = 'GET /repos/{owner}/{repo}/check-runs/{check_run_id}';
+    const PATCH = 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}';
+    const runWith = (route: string, count: number) => {
+      const base = example(route, 200, { id: 6 });
+      return { ...base, output: { ...(base['output'] as object), annotations_count: count } };
+    };
+    const annotations = Array.from({ length: 60 }, (_, i) => ({ path: 'policy.yml', startLine: i + 1, endLine: i + 1, level: 'failure' as const, message: `finding ${i}` }));
+    const size = (n: number) => (b: { output?: { annotations?: unknown[] } }) => (b.output?.annotations?.length ?? 0) === n;
+
+    it('the first batch landed: it is not sent again', async () => {
+      gh.expect(GET_RUN, { reply: { status: 200, body: runWith(GET_RUN, 0) } });
+      gh.fault(PATCH, fault.serverError(502, { afterWrite: true }));
+      gh.expect(PATCH, { body: size(50), reply: { status: 200, body: runWith(PATCH, 50) } });
+      gh.expect(GET_RUN, { reply: { status: 200, body: runWith(GET_RUN, 50) } });
+      gh.expect(PATCH, { body: size(10), reply: { status: 200, body: runWith(PATCH, 60) } });
+      const { port } = testClient();
+      await port.updateCheckRun(6, { status: 'completed', conclusion: 'failure', output: { title: 'Blocked', summary: '60 findings', annotations } });
+      expect(gh.applied(PATCH)).toHaveLength(2);
+      expect(gh.requests.filter((r) => r.route === PATCH)).toHaveLength(2);
+    });
+
+    it('the first batch did not land: it is sent once more', async () => {
+      gh.expect(GET_RUN, { reply: { status: 200, body: runWith(GET_RUN, 0) } });
+      gh.fault(PATCH, fault.serverError(502));
+      gh.expect(GET_RUN, { reply: { status: 200, body: runWith(GET_RUN, 0) } });
+      gh.expect(PATCH, { body: size(50), reply: { status: 200, body: runWith(PATCH, 50) } });
+      gh.expect(PATCH, { body: size(10), reply: { status: 200, body: runWith(PATCH, 60) } });
+      const { port } = testClient();
+      await port.updateCheckRun(6, { status: 'completed', conclusion: 'failure', output: { title: 'Blocked', summary: '60 findings', annotations } });
+      expect(gh.applied(PATCH)).toHaveLength(2);
+    });
+
+    it('a PATCH without annotations sets fields, so it is simply retried', async () => {
+      gh.fault(PATCH, fault.serverError(503));
+      gh.expect(PATCH, { body: { status: 'completed', conclusion: 'success' }, reply: { status: 200, body: runWith(PATCH, 0) } });
+      const { port } = testClient();
+      expect(await port.updateCheckRun(6, { status: 'completed', conclusion: 'success' })).toMatchObject({ id: 6 });
+      expect(gh.requests.map((r) => r.status)).toEqual([503, 200]);
+    });
   });
 
   describe('putContent reads the file back instead of committing twice', () => {

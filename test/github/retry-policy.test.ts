@@ -29,7 +29,7 @@ describe('classifyFailure', () => {
 });
 
 describe('isIdempotent', () => {
-  it.each<[string, string, string | undefined, boolean]>([
+  it.each<[string, string, Record<string, unknown> | undefined, boolean]>([
     ['GET', '/repos/{owner}/{repo}/contents/{path}', undefined, true],
     ['HEAD', '/repos/{owner}/{repo}', undefined, true],
     ['PATCH', '/repos/{owner}/{repo}/git/refs/{ref}', undefined, true],
@@ -44,10 +44,12 @@ describe('isIdempotent', () => {
     ['POST', '/repos/{owner}/{repo}/git/refs', undefined, false],
     ['POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels', undefined, true],
     ['POST', '/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', undefined, true],
-    ['POST', '/graphql', 'query { viewer { login } }', true],
-    ['POST', '/graphql', '# enable\nmutation($id: ID!) { x }', false],
+    ['POST', '/graphql', { query: 'query { viewer { login } }' }, true],
+    ['POST', '/graphql', { query: '# enable\nmutation($id: ID!) { x }' }, false],
     ['post', '/graphql', undefined, false],
-  ])('%s %s (%s) → %s', (method, route, query, want) => {
-    expect(isIdempotent(method, route, query)).toBe(want);
+    ['PATCH', '/repos/{owner}/{repo}/check-runs/{check_run_id}', { status: 'completed', output: { title: 't', summary: 's' } }, true],
+    ['PATCH', '/repos/{owner}/{repo}/check-runs/{check_run_id}', { output: { title: 't', summary: 's', annotations: [{}] } }, false],
+  ])('%s %s (%j) → %s', (method, route, params, want) => {
+    expect(isIdempotent(method, route, params)).toBe(want);
   });
 });

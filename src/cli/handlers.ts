@@ -2,6 +2,9 @@
  * The function behind each CLI verb. Each returns a CommandOutput; the
  * program prints it. Verbs whose capability has not shipped say so plainly.
  */
+import { metricsQueryCommand, metricsRecordCommand } from '../metrics/commands.js';
+import type { MetricsQueryArgs, MetricsRecordArgs } from '../metrics/commands.js';
+import { policyCheckCommand } from '../policy/check-command.js';
 import { NotAvailableError } from '../runtime/errors.js';
 import type { CommandOutput, OutputFormat } from './output.js';
 import { canaryControlCommand } from './canary-command.js';
@@ -20,8 +23,8 @@ export interface Handlers {
   }): Promise<CommandOutput>;
   canaryControl(args: CanaryControlArgs): Promise<CommandOutput>;
   policyCheck(args: { paths: string[]; format: 'text' | 'json' }): Promise<CommandOutput>;
-  metricsQuery(args: { query: string; provider?: string; format: 'text' | 'json' }): Promise<CommandOutput>;
-  metricsRecord(args: { out?: string; format: 'text' | 'json' }): Promise<CommandOutput>;
+  metricsQuery(args: MetricsQueryArgs): Promise<CommandOutput>;
+  metricsRecord(args: MetricsRecordArgs): Promise<CommandOutput>;
   selfCheck(args: { dir: string; format: 'text' | 'json' }): Promise<CommandOutput>;
   notYet(verb: string): Promise<CommandOutput>;
 }
@@ -34,9 +37,9 @@ export const handlers: Handlers = {
   gateWorkflows: () => notYet('gate workflows'),
   canaryJudge: () => notYet('canary judge'),
   canaryControl: (args) => canaryControlCommand(args),
-  policyCheck: () => notYet('policy check'),
-  metricsQuery: () => notYet('metrics query'),
-  metricsRecord: () => notYet('metrics record'),
+  policyCheck: (args) => policyCheckCommand(args),
+  metricsQuery: (args) => metricsQueryCommand(args),
+  metricsRecord: (args) => metricsRecordCommand(args),
   selfCheck: (args) => selfCheckCommand(args),
   notYet,
 };

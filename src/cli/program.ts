@@ -193,17 +193,48 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
   const metrics = program.command('metrics').description('metrics providers');
   metrics
     .command('query')
-    .description('run a query against a configured provider')
-    .argument('<query>')
-    .option('--provider <name>')
+    .description('run a query against a configured provider: instant, or a range with --start')
+    .argument('<query>', 'the query; {{service}}, {{version}}, {{role}}, {{window}} … are filled from --var')
+    .option('--config <file>', 'YAML file with `providers:`', 'bellwether.metrics.yml')
+    .option('--provider <name>', 'provider name (default: the only one configured)')
+    .option('--var <name=value...>', 'template variables', collectVars, {})
+    .option('--time <time>', 'instant query time: RFC 3339, epoch seconds, now or now-1h')
+    .option('--start <time>', 'range query start')
+    .option('--end <time>', 'range query end (default now)')
+    .option('--step <duration>', 'range query resolution, such as 60s')
     .addOption(formatOption())
-    .action((query: string, o) => run(() => handlers.metricsQuery({ query, provider: o.provider, format: o.format }))());
+    .action((query: string, o) =>
+      run(() =>
+        handlers.metricsQuery({ query, config: o.config, provider: o.provider, vars: o.var, time: o.time, start: o.start, end: o.end, step: o.step, format: o.format }),
+      )(),
+    );
   metrics
     .command('record')
     .description("save a provider's answers for a time range, for offline replay and backtests")
-    .option('--out <file>')
+    .requiredOption('--out <file>', 'where the recording goes')
+    .requiredOption('--start <time>', 'start of the range')
+    .option('--end <time>', 'end of the range (default now)')
+    .option('--step <duration>', 'resolution')
+    .option('--config <file>', 'YAML file with `providers:`', 'bellwether.metrics.yml')
+    .option('--provider <name>', 'provider name (default: the only one configured)')
+    .option('--query <query...>', 'queries to record')
+    .option('--queries-file <file>', 'one query per line; # starts a comment')
     .addOption(formatOption())
-    .action((o) => run(() => handlers.metricsRecord({ out: o.out, format: o.format }))());
+    .action((o) =>
+      run(() =>
+        handlers.metricsRecord({
+          out: o.out,
+          start: o.start,
+          end: o.end,
+          step: o.step,
+          config: o.config,
+          provider: o.provider,
+          queries: o.query,
+          queriesFile: o.queriesFile,
+          format: o.format,
+        }),
+      )(),
+    );
 
   program
     .command('self-check')
@@ -213,6 +244,12 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .action((dir: string, o) => run(() => handlers.selfCheck({ dir, format: o.format }))());
 
   return program;
+}
+
+function collectVars(pair: string, previous: Record<string, string>): Record<string, string> {
+  const at = pair.indexOf('=');
+  if (at <= 0) throw new ConfigurationError(`expected name=value, got ${JSON.stringify(pair)}`, { field: '--var' });
+  return { ...previous, [pair.slice(0, at)]: pair.slice(at + 1) };
 }
 
 function parseNumber(value: string): number {

@@ -76,3 +76,25 @@ describe('progress', () => {
     expect(tty.err).toBe('\rjudging: 5/10 (50%) latency\x1b[K');
   });
 });
+
+describe('wired verbs', () => {
+  it('policy check validates the shipped policies', async () => {
+    const io = recordingIo();
+    expect(await runCli(['policy', 'check', 'policies', '--format', 'json'], io)).toBe(0);
+    expect(JSON.parse(io.out)).toMatchObject({ valid: true });
+  });
+
+  it('policy check names file, line and field and exits 2 on a bad policy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-cli-'));
+    writeFileSync(join(dir, 'canary.yml'), 'kind: canary\nstages:\n  - { weight: 1 }\n  - { weight: "50%" }\n  - { weight: 100 }\n');
+    const io = recordingIo();
+    expect(await runCli(['policy', 'check', dir], io)).toBe(2);
+    expect(io.out).toContain(`${join(dir, 'canary.yml')}:4: stages[1].weight: expected a number from 0 to 100, got "50%"`);
+  });
+
+  it('metrics query says which configuration is missing', async () => {
+    const io = recordingIo();
+    expect(await runCli(['metrics', 'query', 'up', '--config', '/nonexistent/metrics.yml'], io)).toBe(2);
+    expect(io.err).toContain('/nonexistent/metrics.yml');
+  });
+});

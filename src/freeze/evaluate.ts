@@ -5,6 +5,7 @@
  * window without data, never thrown and never read as zero errors.
  */
 import type { MetricsProvider, QueryResult } from '../metrics/provider.js';
+import { errorMessage } from '../runtime/errors.js';
 import { BURN_WINDOWS, budgetState, burnRate, countsFrom, evaluateAlert, windowText } from './burn.js';
 import type { AlertEvaluation, BudgetState, WindowMeasure } from './burn.js';
 import { sloPeriodAt } from './calendar.js';
@@ -60,6 +61,19 @@ export interface SloEvaluation {
  */
 export function isPerSecond(template: string): boolean {
   return !/\b(increase|count_over_time|sum_over_time)\s*\(/.test(template);
+}
+
+/**
+ * An instant query whose failure is a value. Providers already answer
+ * failures as values; a provider that throws anyway must not turn an unknown
+ * budget into a crash that a caller could mistake for a pass.
+ */
+async function instant(metrics: MetricsProvider, query: string, time: Date): Promise<QueryResult> {
+  try {
+    return await metrics.queryInstant({ query, time });
+  } catch (err) {
+    return { ok: false, query, reason: `the metrics provider failed: ${errorMessage(err)}` };
+  }
 }
 
 /** The one number of an instant answer: series summed; no series is `empty`. */
@@ -123,10 +137,7 @@ export async function evaluateSlo(
   const ask = async (window: string, seconds: number): Promise<WindowMeasure> => {
     const errorQuery = renderWindow(slo.indicator.errorQuery.template, window);
     const totalQuery = renderWindow(slo.indicator.totalQuery.template, window);
-    const [e, t] = await Promise.all([
-      deps.metrics.queryInstant({ query: errorQuery, time: at }),
-      deps.metrics.queryInstant({ query: totalQuery, time: at }),
-    ]);
+    const [e, t] = await Promise.all([instant(deps.metrics, errorQuery, at), instant(deps.metrics, totalQuery, at)]);
     queries.push({ window, role: slo.indicator.errorQuery.kind, query: errorQuery, ok: e.ok, ...(e.ok ? {} : { reason: e.reason }) });
     queries.push({ window, role: 'total', query: totalQuery, ok: t.ok, ...(t.ok ? {} : { reason: t.reason }) });
     return measureWindow(slo, e, t, seconds);
@@ -191,13 +202,14 @@ async function burnDown(slo: SloDefinition, measured: Period, deps: EvaluateDeps
   for (let t = end; t > start && times.length < BURN_DOWN_POINTS; t -= step) times.unshift(t);
   const remainingOf = (m: WindowMeasure) => (m.ok ? budgetState(m, slo.target).remaining.toNumber() : undefined);
   if (slo.window.kind === 'rolling') {
-    const range = async (template: string) =>
-      deps.metrics.queryRange({
-        query: renderWindow(template, slo.window.text),
-        start: new Date(times[0] ?? end),
-        end: new Date(end),
-        stepSeconds: step / 1000,
-      });
+    const range = async (template: string): Promise<QueryResult> => {
+      const query = renderWindow(template, slo.window.text);
+      try {
+        return await deps.metrics.queryRange({ query, start: new Date(times[0] ?? end), end: new Date(end), stepSeconds: step / 1000 });
+      } catch (err) {
+        return { ok: false, query, reason: `the metrics provider failed: ${errorMessage(err)}` };
+      }
+    };
     const [e, t] = await Promise.all([range(slo.indicator.errorQuery.template), range(slo.indicator.totalQuery.template)]);
     const seconds = slo.window.ms / 1000;
     return times.map((time) => {
@@ -209,7 +221,7 @@ async function burnDown(slo: SloDefinition, measured: Period, deps: EvaluateDeps
   return Promise.all(
     times.map(async (time) => {
       const seconds = Math.round((time - start) / 1000);
-      const q = (template: string) => deps.metrics.queryInstant({ query: renderWindow(template, `${seconds}s`), time: new Date(time) });
+      const q = (template: string) => instant(deps.metrics, renderWindow(template, `${seconds}s`), new Date(time));
       const [e, t] = await Promise.all([q(slo.indicator.errorQuery.template), q(slo.indicator.totalQuery.template)]);
       return { t: new Date(time), remaining: remainingOf(measureWindow(slo, e, t, seconds)) };
     }),

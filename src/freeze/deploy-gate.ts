@@ -1,0 +1,52 @@
+/**
+ * The deploy gate as the promotion and wave flows ask it: once per
+ * deployment step, at the moment the step runs (the clock is read here, not
+ * when the pipeline was created), for one change type.
+ */
+import type { MetricsProvider } from '../metrics/provider.js';
+import type { Clock } from '../runtime/clock.js';
+import type { SloEvaluation } from './evaluate.js';
+import { evaluateSlo, statusOf } from './evaluate.js';
+import type { ChangeType, FreezeGatePolicy } from './gate-policy.js';
+import { decideGate } from './gate.js';
+import type { GateDecision, GateRequest } from './gate.js';
+import type { SloDefinition } from './openslo.js';
+
+/** What the step asks. */
+export interface DeployGateInputs {
+  readonly slos: readonly SloDefinition[];
+  readonly policy: FreezeGatePolicy;
+  readonly changeType: ChangeType;
+  readonly request?: GateRequest;
+}
+
+/** The effects the gate uses. */
+export interface DeployGateDeps {
+  readonly metrics: MetricsProvider;
+  readonly clock: Clock;
+}
+
+/** The answer for the step, with everything measured to reach it. */
+export interface DeployGateOutcome {
+  readonly at: Date;
+  readonly changeType: ChangeType;
+  readonly verdict: 'allow' | 'block';
+  readonly reason: string;
+  readonly decision: GateDecision;
+  /** Empty for a rollback: it is never blocked, so nothing is measured. */
+  readonly evaluations: readonly SloEvaluation[];
+}
+
+/**
+ * Evaluate the SLOs now and answer for `changeType`. A rollback is answered
+ * without asking the metrics provider, so that a rollback never waits on a
+ * Prometheus that is slow or down.
+ */
+export async function checkDeployGate(inputs: DeployGateInputs, deps: DeployGateDeps): Promise<DeployGateOutcome> {
+  const at = deps.clock.now();
+  const evaluations =
+    inputs.changeType === 'rollback' ? [] : await Promise.all(inputs.slos.map((slo) => evaluateSlo(slo, inputs.policy, at, { metrics: deps.metrics })));
+  const decision = decideGate(inputs.policy, evaluations.map(statusOf), at, inputs.request);
+  const change = decision.changes[inputs.changeType];
+  return { at, changeType: inputs.changeType, verdict: change.verdict, reason: change.reason, decision, evaluations };
+}

@@ -15,15 +15,51 @@ export interface KeywordHit {
 /** Called for every occurrence, overlapping ones included, in order of `end`. */
 export type HitVisitor = (keyword: number, start: number, end: number) => void;
 
-/** A compiled set of keywords. Matching ignores ASCII case. */
+/** Occurrences collected by `collect`, in growable typed arrays. */
+export class HitBuffer {
+  keyword: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  start: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  line: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  lineStart: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  length = 0;
+
+  push(keyword: number, start: number, line: number, lineStart: number): void {
+    if (this.length === this.keyword.length) this.grow();
+    const i = this.length++;
+    this.keyword[i] = keyword;
+    this.start[i] = start;
+    this.line[i] = line;
+    this.lineStart[i] = lineStart;
+  }
+
+  private grow(): void {
+    const n = this.keyword.length * 2;
+    const copy = (a: Int32Array): Int32Array<ArrayBuffer> => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.keyword = copy(this.keyword);
+    this.start = copy(this.start);
+    this.line = copy(this.line);
+    this.lineStart = copy(this.lineStart);
+  }
+}
+
+/** A compiled set of keywords. Matching ignores ASCII case; keywords never span lines. */
 export class KeywordAutomaton {
   /** The keywords, lowercased, in the order given. */
   readonly keywords: readonly string[];
   /** Character code (0..127) to alphabet class; 0 means "in no keyword". */
   private readonly classOf: Uint8Array;
   private readonly classes: number;
-  /** `next[state * classes + class]`: the DFA, failure links already folded in. */
+  /**
+   * The DFA, failure links folded in. States are stored as offsets
+   * (`state * classes`) so that a step is one load: `next[offset + class]`.
+   */
   private readonly next: Int32Array;
+  /** 1 at the offset of each state where some keyword ends. */
+  private readonly accepting: Uint8Array;
   /** Keywords ending in each state, through failure links too; empty for most. */
   private readonly outputs: ReadonlyArray<readonly number[]>;
 
@@ -33,6 +69,7 @@ export class KeywordAutomaton {
       if (k.length === 0) throw new Error('a keyword must not be empty');
       for (let i = 0; i < k.length; i++) {
         if (k.charCodeAt(i) > 127) throw new Error(`keyword ${JSON.stringify(k)} is not ASCII`);
+        if (k.charCodeAt(i) === 10) throw new Error(`keyword ${JSON.stringify(k)} spans lines`);
       }
     }
     const classOf = new Uint8Array(128);
@@ -98,7 +135,13 @@ export class KeywordAutomaton {
         }
       }
     }
+    for (let i = 0; i < next.length; i++) next[i] = (next[i] as number) * classes;
+    const accepting = new Uint8Array(states * classes);
+    outputs.forEach((o, state) => {
+      if (o.length > 0) accepting[state * classes] = 1;
+    });
     this.next = next;
+    this.accepting = accepting;
     this.outputs = outputs;
   }
 
@@ -109,18 +152,38 @@ export class KeywordAutomaton {
 
   /** Feeds `text[from, to)` through the automaton and reports every occurrence. */
   scan(text: string, visit: HitVisitor, from = 0, to = text.length): void {
-    const { classOf, classes, next, outputs, keywords } = this;
-    let state = 0;
+    const sink = new HitBuffer();
+    this.collect(text, sink, from, to);
+    for (let i = 0; i < sink.length; i++) {
+      const k = sink.keyword[i] as number;
+      const start = sink.start[i] as number;
+      visit(k, start, start + (this.keywords[k] as string).length);
+    }
+  }
+
+  /**
+   * Feeds `text[from, to)` through the automaton and appends every
+   * occurrence to `sink` with the index and start of its line (lines are
+   * counted from `from`). This is the hot loop of the secret scan: one load
+   * per character and no allocation unless a keyword ends.
+   */
+  collect(text: string, sink: HitBuffer, from = 0, to = text.length): void {
+    const { classOf, next, accepting, outputs, keywords, classes } = this;
+    let offset = 0;
+    let line = 0;
+    let lineStart = from;
     for (let i = from; i < to; i++) {
       const c = text.charCodeAt(i);
+      if (c === 10) {
+        line++;
+        lineStart = i + 1;
+        offset = 0;
+        continue;
+      }
       // Characters outside every keyword send the automaton back to the root.
-      const cls = c < 128 ? (classOf[c] as number) : 0;
-      state = next[state * classes + cls] as number;
-      if (state !== 0) {
-        const out = outputs[state] as readonly number[];
-        if (out.length !== 0) {
-          for (const k of out) visit(k, i + 1 - (keywords[k] as string).length, i + 1);
-        }
+      offset = next[offset + (c < 128 ? (classOf[c] as number) : 0)] as number;
+      if (accepting[offset] === 1) {
+        for (const k of outputs[offset / classes] as readonly number[]) sink.push(k, i + 1 - (keywords[k] as string).length, line, lineStart);
       }
     }
   }

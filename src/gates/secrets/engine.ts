@@ -4,21 +4,23 @@
  * keywords occurs, from a fixed anchor, so the work per hit is bounded by the
  * pattern and not by the length of the line. Pure: text in, findings out.
  */
-import { KeywordAutomaton } from './aho-corasick.js';
+import { HitBuffer, KeywordAutomaton } from './aho-corasick.js';
 import { isReference, isRepetitive, shannonEntropy, STOP_WORDS, stopWordIn } from './entropy.js';
 import { redact, secretFingerprint } from './redact.js';
-import { TextMemo, type SecretRule } from './rule.js';
+import { assignmentFollows, TextMemo, type SecretRule } from './rule.js';
 import type { SecretFinding } from './secret-finding.js';
 
 /** Inline markers that silence every finding on their line. */
 export const ALLOW_MARKERS: readonly string[] = ['gitleaks:allow', 'bellwether:allow'];
 
-/** Rules compiled together: one automaton over all their keywords. */
+/** Rules compiled together: one automaton over all their keywords and the allow markers. */
 export interface CompiledRules {
   readonly rules: readonly SecretRule[];
   readonly automaton: KeywordAutomaton;
-  /** For each keyword of the automaton, the indexes of the rules that use it. */
+  /** For each keyword of the automaton, the indexes of the rules that use it; empty for allow markers. */
   readonly rulesOfKeyword: ReadonlyArray<readonly number[]>;
+  /** Keyword indexes that are allow markers. */
+  readonly markers: ReadonlySet<number>;
 }
 
 /** Checks the rules and builds the automaton. Throws on a malformed rule, which is a bug. */
@@ -26,6 +28,15 @@ export function compileRules(rules: readonly SecretRule[]): CompiledRules {
   const ids = new Set<string>();
   const keywordIndex = new Map<string, number>();
   const rulesOfKeyword: number[][] = [];
+  const indexOf = (k: string): number => {
+    let i = keywordIndex.get(k);
+    if (i === undefined) {
+      i = rulesOfKeyword.length;
+      keywordIndex.set(k, i);
+      rulesOfKeyword.push([]);
+    }
+    return i;
+  };
   rules.forEach((rule, ri) => {
     if (ids.has(rule.id)) throw new Error(`duplicate secret rule id ${rule.id}`);
     ids.add(rule.id);
@@ -33,16 +44,12 @@ export function compileRules(rules: readonly SecretRule[]): CompiledRules {
     if (rule.keywords.length === 0) throw new Error(`secret rule ${rule.id}: no keywords`);
     for (const k of rule.keywords) {
       if (k !== k.toLowerCase()) throw new Error(`secret rule ${rule.id}: keyword ${k} must be lowercase`);
-      let i = keywordIndex.get(k);
-      if (i === undefined) {
-        i = rulesOfKeyword.length;
-        keywordIndex.set(k, i);
-        rulesOfKeyword.push([]);
-      }
-      rulesOfKeyword[i]?.push(ri);
+      rulesOfKeyword[indexOf(k)]?.push(ri);
     }
   });
-  return { rules, automaton: new KeywordAutomaton([...keywordIndex.keys()]), rulesOfKeyword };
+  // The markers ride on the same pass, so finding them costs nothing extra.
+  const markers = new Set(ALLOW_MARKERS.map(indexOf));
+  return { rules, automaton: new KeywordAutomaton([...keywordIndex.keys()]), rulesOfKeyword, markers };
 }
 
 /** A text to scan: a whole file, or the lines a change adds to it. */
@@ -69,6 +76,25 @@ interface Candidate {
   readonly secret: string;
 }
 
+function startsWithAny(text: string, at: number, prefixes: readonly string[]): boolean {
+  for (const p of prefixes) if (text.startsWith(p, at)) return true;
+  return false;
+}
+
+/** ASCII answers of each `notAfter` class, so that the check costs one load. */
+const boundaryTables = new WeakMap<RegExp, Uint8Array>();
+
+function forbiddenBefore(re: RegExp, c: number): boolean {
+  if (c >= 128) return re.test(String.fromCharCode(c));
+  let table = boundaryTables.get(re);
+  if (!table) {
+    table = new Uint8Array(128);
+    for (let i = 0; i < 128; i++) table[i] = re.test(String.fromCharCode(i)) ? 1 : 0;
+    boundaryTables.set(re, table);
+  }
+  return table[c] === 1;
+}
+
 function rankOf(rule: SecretRule): number {
   return rule.rank ?? (rule.generic ? 1 : 0);
 }
@@ -85,79 +111,79 @@ function acceptable(rule: SecretRule, secret: string, options: ScanOptions): boo
 
 /** Scans one text with compiled rules. Never throws on content. */
 export function scanText(compiled: CompiledRules, unit: TextUnit, options: ScanOptions = {}): SecretFinding[] {
-  const { rules, automaton, rulesOfKeyword } = compiled;
+  const { rules, automaton, rulesOfKeyword, markers } = compiled;
   const { text, file } = unit;
   const active = rules.map((r) => !options.disabledRules?.has(r.id) && (!r.paths || r.paths.test(file)));
   const keywordLength = automaton.keywords.map((k) => k.length);
+  const lineNumber = (index: number): number => unit.lineNumbers?.[index] ?? index + 1;
+  const hits = new HitBuffer();
+  automaton.collect(text, hits);
+
   let memo: TextMemo | undefined;
   const findings: SecretFinding[] = [];
-  const hits: number[] = [];
-  const visit = (keyword: number, start: number): void => {
-    hits.push(keyword, start);
-  };
-  const lineNumber = (index: number): number => unit.lineNumbers?.[index] ?? index + 1;
-
-  let lineStart = 0;
-  let lineIndex = 0;
+  const tried = new Set<number>();
   let skipUntil = 0;
-  while (lineStart <= text.length) {
+  // Hits come in text order; each run of hits on one line is handled together.
+  for (let first = 0; first < hits.length; ) {
+    const lineIndex = hits.line[first] as number;
+    const lineStart = hits.lineStart[first] as number;
+    let last = first;
+    while (last < hits.length && hits.line[last] === lineIndex) last++;
+    const group = { first, last };
+    first = last;
+    let allowed = false;
+    for (let h = group.first; h < group.last && !allowed; h++) allowed = markers.has(hits.keyword[h] as number);
+    if (allowed) continue;
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd === -1) lineEnd = text.length;
-    hits.length = 0;
-    automaton.scan(text, visit, lineStart, lineEnd);
-    if (hits.length > 0 && lineEnd > skipUntil) {
-      const lineText = text.slice(lineStart, lineEnd);
-      if (!ALLOW_MARKERS.some((m) => lineText.includes(m))) {
-        const candidates: Candidate[] = [];
-        const tried = new Set<string>();
-        for (let h = 0; h < hits.length; h += 2) {
-          const keyword = hits[h] as number;
-          const hitStart = hits[h + 1] as number;
-          if (hitStart < skipUntil) continue;
-          for (const ri of rulesOfKeyword[keyword] as readonly number[]) {
-            if (!active[ri]) continue;
-            const rule = rules[ri] as SecretRule;
-            if (rule.caseSensitiveKeywords && !rule.caseSensitiveKeywords.some((k) => text.startsWith(k, hitStart))) continue;
-            const at = rule.anchor === 'start' ? hitStart : rule.anchor === 'end' ? hitStart + (keywordLength[keyword] as number) : hitStart + rule.anchor;
-            if (at < lineStart || at >= lineEnd) continue;
-            const key = `${ri}:${at}`;
-            if (tried.has(key)) continue;
-            tried.add(key);
-            if (rule.notAfter && at > lineStart && rule.notAfter.test(text.charAt(at - 1))) continue;
-            let candidate: Candidate | undefined;
-            if (rule.matchAt) {
-              memo ??= new TextMemo(text);
-              const m = rule.matchAt(text, at, memo);
-              if (m) candidate = { rule, start: m.secretStart, end: m.end, secret: m.secret };
-            } else {
-              rule.pattern.lastIndex = at;
-              const m = rule.pattern.exec(text);
-              if (m && m.index + m[0].length <= lineEnd) {
-                const secret = m.groups?.secret ?? m[1] ?? m[0];
-                const end = m.index + m[0].length;
-                candidate = { rule, start: end - secret.length, end, secret };
-              }
-            }
-            if (candidate && acceptable(rule, candidate.secret, options)) candidates.push(candidate);
+    if (lineEnd <= skipUntil) continue;
+
+    const candidates: Candidate[] = [];
+    tried.clear();
+    for (let h = group.first; h < group.last; h++) {
+      const keyword = hits.keyword[h] as number;
+      const hitStart = hits.start[h] as number;
+      if (hitStart < skipUntil) continue;
+      for (const ri of rulesOfKeyword[keyword] as readonly number[]) {
+        if (!active[ri]) continue;
+        const rule = rules[ri] as SecretRule;
+        if (rule.caseSensitiveKeywords && !startsWithAny(text, hitStart, rule.caseSensitiveKeywords)) continue;
+        const at = rule.anchor === 'start' ? hitStart : rule.anchor === 'end' ? hitStart + (keywordLength[keyword] as number) : hitStart + rule.anchor;
+        if (at < lineStart || at >= lineEnd) continue;
+        const key = (at - lineStart) * rules.length + ri;
+        if (tried.has(key)) continue;
+        tried.add(key);
+        if (rule.notAfter && at > lineStart && forbiddenBefore(rule.notAfter, text.charCodeAt(at - 1))) continue;
+        if (rule.assignment && !assignmentFollows(text, at, lineEnd)) continue;
+        let candidate: Candidate | undefined;
+        if (rule.matchAt) {
+          memo ??= new TextMemo(text);
+          const m = rule.matchAt(text, at, memo);
+          if (m) candidate = { rule, start: m.secretStart, end: m.end, secret: m.secret };
+        } else {
+          rule.pattern.lastIndex = at;
+          const m = rule.pattern.exec(text);
+          if (m && m.index + m[0].length <= lineEnd) {
+            const secret = m.groups?.secret ?? m[1] ?? m[0];
+            const end = m.index + m[0].length;
+            candidate = { rule, start: end - secret.length, end, secret };
           }
         }
-        for (const c of keepBest(candidates)) {
-          const multiLine = c.end > lineEnd;
-          let endIndex = lineIndex;
-          let endLineStart = lineStart;
-          if (multiLine) {
-            for (let i = text.indexOf('\n', lineStart); i !== -1 && i < c.end; i = text.indexOf('\n', i + 1)) {
-              endIndex++;
-              endLineStart = i + 1;
-            }
-            skipUntil = Math.max(skipUntil, c.end);
-          }
-          findings.push(toFinding(c, file, lineNumber(lineIndex), c.start - lineStart + 1, lineNumber(endIndex), c.end - endLineStart + 1));
-        }
+        if (candidate && acceptable(rule, candidate.secret, options)) candidates.push(candidate);
       }
     }
-    lineStart = lineEnd + 1;
-    lineIndex++;
+    for (const c of keepBest(candidates)) {
+      let endIndex = lineIndex;
+      let endLineStart = lineStart;
+      if (c.end > lineEnd) {
+        for (let i = text.indexOf('\n', lineStart); i !== -1 && i < c.end; i = text.indexOf('\n', i + 1)) {
+          endIndex++;
+          endLineStart = i + 1;
+        }
+        skipUntil = Math.max(skipUntil, c.end);
+      }
+      findings.push(toFinding(c, file, lineNumber(lineIndex), c.start - lineStart + 1, lineNumber(endIndex), c.end - endLineStart + 1));
+    }
   }
   return findings;
 }

@@ -144,9 +144,12 @@ export function parseSecretsPolicyText(text: string, file: string): LoadedSecret
   return { policy: parsed.data, file, waiverLines };
 }
 
+/** File names of the default allow list (each of its globs is `**\/NAME`), for a lookup without glob matching. */
+const LOCK_FILE_NAMES: ReadonlySet<string> = new Set(DEFAULT_ALLOWED_PATHS.map((g) => g.slice(3)));
+
 /** True when `file` is excluded from the scan by the policy. */
 export function pathAllowed(policy: SecretsPolicy, file: string): boolean {
-  const globs = policy.allow.lockFiles ? [...DEFAULT_ALLOWED_PATHS, ...policy.allow.paths] : policy.allow.paths;
   const path = file.replace(/^\.\//, '');
-  return globs.some((g) => posix.matchesGlob(path, g.replace(/^\.\//, '')));
+  if (policy.allow.lockFiles && LOCK_FILE_NAMES.has(posix.basename(path))) return true;
+  return policy.allow.paths.some((g) => posix.matchesGlob(path, g.replace(/^\.\//, '')));
 }

@@ -46,6 +46,11 @@ export interface SecretRule {
   /** The id of gitleaks' rule for the same secret, for users who come from it. */
   readonly gitleaks?: string;
   /**
+   * The pattern starts with ASSIGNMENT: the engine first checks, without a
+   * regular expression, that an assignment operator follows the keyword.
+   */
+  readonly assignment?: boolean;
+  /**
    * For secrets that span lines (private key blocks): replaces `pattern`,
    * trying a match whose anchor is at `at` in the whole text.
    */
@@ -160,8 +165,12 @@ export function assignedValue(
     severity,
     confidence: options.confidence ?? (options.generic ? 'medium' : 'high'),
     keywords: keywords.map((k) => k.toLowerCase()),
-    pattern: new RegExp(`${ASSIGNMENT}(?<secret>${value})${VALUE_END}`, 'y'),
+    // The value is taken whole, as if atomic (lookahead then backreference): a shorter
+    // prefix of a run of value characters can never be followed by VALUE_END anyway,
+    // and trying each one is what makes long hostile runs slow.
+    pattern: new RegExp(`${ASSIGNMENT}(?=(?<secret>${value}))\\k<secret>${VALUE_END}`, 'y'),
     anchor: 'end',
+    assignment: true,
     fix,
     ...(options.generic ? { generic: true } : {}),
     ...(options.rank !== undefined ? { rank: options.rank } : {}),
@@ -170,4 +179,36 @@ export function assignedValue(
     ...(options.accept ? { accept: options.accept } : {}),
     ...(options.gitleaks ? { gitleaks: options.gitleaks } : {}),
   };
+}
+
+/** Characters of `[\w.-]`, the rest of an identifier after a keyword. */
+const IDENT = new Uint8Array(128);
+for (let c = 0; c < 128; c++) IDENT[c] = /[\w.-]/.test(String.fromCharCode(c)) ? 1 : 0;
+
+/**
+ * A necessary condition for ASSIGNMENT at `at`, checked by hand: the rest of
+ * an identifier, closing quotes and blanks, then an operator character. Most
+ * keyword hits in code (`token)`, `keys.length;`, `// the key is`) fail here
+ * in a few steps, before any regular expression runs.
+ */
+export function assignmentFollows(text: string, at: number, end: number): boolean {
+  let i = at;
+  const identEnd = Math.min(end, at + 30);
+  while (i < identEnd) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || IDENT[c] !== 1) break;
+    i++;
+  }
+  for (let n = 0; n < 6 && i < end; n++, i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 34 && c !== 39 && c !== 96 && c !== 92) break;
+  }
+  for (let n = 0; n < 5 && i < end; n++, i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9) break;
+  }
+  if (i >= end) return false;
+  const c = text.charCodeAt(i);
+  // = : ? + . | > ( ,
+  return c === 61 || c === 58 || c === 63 || c === 43 || c === 46 || c === 124 || c === 62 || c === 40 || c === 44;
 }

@@ -67,7 +67,8 @@ export const GENERIC_RULES: readonly SecretRule[] = [
       minEntropy: 3.5,
       gitleaks: 'generic-api-key',
       // Identifiers and paths are made of words; a secret has digits among its letters.
-      accept: (s) => /[0-9]/.test(s) && /[A-Za-z]/.test(s) && !/^[a-z]+(?:[._/-][a-z0-9]+){2,}$/i.test(s),
+      // Short hexadecimal values are abbreviated hashes and ids far more often than keys.
+      accept: (s) => /[0-9]/.test(s) && /[A-Za-z]/.test(s) && !(s.length < 16 && /^[0-9a-f]+$/i.test(s)) && !/^[a-z]+(?:[._/-][a-z0-9]+){2,}$/i.test(s),
     },
   ),
   {

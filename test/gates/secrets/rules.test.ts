@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { scanText } from '../../../src/gates/secrets/engine.js';
 import { defaultRules, SECRET_RULES } from '../../../src/gates/secrets/rules.js';
-import { ALNUM, BASE64, DIGITS, Fake, HEX, LOWER, UPPER, URLSAFE } from './fake-secrets.js';
+import { ALNUM, BASE64, DIGITS, Fake, LOWER, UPPER, URLSAFE } from './fake-secrets.js';
 
 const f = new Fake(20261122);
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -113,7 +113,7 @@ const cases: Case[] = [
   { rule: 'onepassword-service-account-token', yes: [`OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ${f.chars(BASE64, 300)}`], no: [`ops_eyJ${f.chars(BASE64, 100)}`] },
   // Not tied to a vendor
   { rule: 'private-key', yes: [f.pem('RSA PRIVATE KEY'), f.pem('OPENSSH PRIVATE KEY', 400), f.pem('PGP PRIVATE KEY BLOCK', 2000), `"private_key": "${f.pem('PRIVATE KEY').replace(/\n/g, '\\n')}\\n",`], no: ['-----BEGIN RSA PRIVATE KEY-----', '-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----', f.pem('PUBLIC KEY'), f.pem('CERTIFICATE')] },
-  { rule: 'generic-secret', yes: [`api_key = "${pw}"`, `"client_secret": "${f.password(40)}"`, `<apiToken>${f.password(24)}</apiToken>`, `export DB_PASSWORD=${f.password(16)}`, `auth_token := "${f.password(32)}"`], no: ['api_key = "your_api_key_here_123"', 'password = "${DB_PASSWORD}"', 'const keys = Object.keys(options2);', 'token = process.env.API_TOKEN_V2', `secret = "${'ab'.repeat(10)}"`, 'client_id = "aaaaaaaaaaaa1"', 'access = "request.headers.authorization2"'] },
+  { rule: 'generic-secret', yes: [`api_key = "${pw}"`, `"client_secret": "${f.password(40)}"`, `<apiToken>${f.password(24)}</apiToken>`, `export DB_PASSWORD=${f.password(16)}`, `auth_token := "${f.password(32)}"`], no: ['api_key = "your_api_key_here_123"', 'password = "${DB_PASSWORD}"', 'const keys = Object.keys(options2);', 'token = process.env.API_TOKEN_V2', `secret = "${'ab'.repeat(10)}"`, 'client_id = "aaaaaaaaaaaa1"', `"sessionToken": "${f.hex(12)}"`, 'access = "request.headers.authorization2"'] },
   { rule: 'url-credentials', yes: [`DATABASE_URL=postgres://app:${pw}@db.internal:5432/app`, `git clone https://deploy:${f.password(20)}@git.example.org/repo.git`], no: ['postgres://app:${DB_PASSWORD}@db/app', 'https://user:password@example.com/', 'http://example.com:8080/path', 'mongodb://localhost:27017/db'] },
   { rule: 'connection-string-password', yes: [`Server=tcp:db,1433;Database=app;User Id=sa;Password=${f.password(16)};`, `jdbc:sqlserver://db;user=sa;password=${f.password(14)}`], no: ['Server=db;Password=${DB_PASSWORD};', 'Server=db;Password={0};', 'Server=db;Password=changeme;'] },
   { rule: 'json-web-token', yes: [`Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJ${f.chars(URLSAFE, 40)}.${f.chars(URLSAFE, 43)}`], no: [`eyJhbGciOiJIUzI1NiJ9.eyJ${f.chars(URLSAFE, 40)}`, `eyJ${'A'.repeat(20)}.eyJ${'A'.repeat(20)}.${'A'.repeat(20)}`] },

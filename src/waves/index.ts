@@ -5,8 +5,8 @@
 export { planWaves, regionDuration } from './planner.js';
 export { decideWaveStep } from './decide.js';
 export type { WaveStepInput } from './decide.js';
-export { dueAtPlanTime, matrixOf, matrixOfStep } from './matrix.js';
-export type { MatrixEntry, WavesMatrix } from './matrix.js';
+export { dueAtPlanTime, matrixOf, matrixOfStep, planOutputs, stepOutputs } from './matrix.js';
+export type { MatrixEntry, WavesMatrix, WavesOutputs } from './matrix.js';
 export { renderPlanText } from './render-text.js';
 export { renderPlanMarkdown, ganttChart } from './render-markdown.js';
 export { renderStepMarkdown, renderStepText, stepHeadline } from './render-step.js';

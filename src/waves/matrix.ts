@@ -53,3 +53,35 @@ export function dueAtPlanTime(plan: WavesPlan): PlannedRegion[] {
 export function matrixOfStep(plan: WavesPlan, step: WaveStep): WavesMatrix {
   return step.kind === 'start' ? matrixOf(plan, step.regions) : { include: [] };
 }
+
+/** What the waves action sets as outputs: the fan-out matrix, the wave due, and when to look again. */
+export interface WavesOutputs {
+  readonly matrix: WavesMatrix;
+  /** 1-based index of the wave the matrix belongs to, or of the wave waited for. */
+  readonly wave: number;
+  /** RFC 3339: when the next wave (or, with nothing due, this one) may start; missing when none is known. */
+  readonly nextStart?: string;
+}
+
+/** Outputs of a fresh plan: the regions due at once and when the next wave starts by the plan. */
+export function planOutputs(plan: WavesPlan): WavesOutputs {
+  const due = dueAtPlanTime(plan);
+  const first = plan.waves[0];
+  const dueWave = due[0]?.wave;
+  const next = dueWave === undefined ? first : plan.waves.find((w) => w.index === dueWave + 1);
+  return {
+    matrix: matrixOf(plan, due),
+    wave: dueWave ?? first?.index ?? 1,
+    ...(next === undefined ? {} : { nextStart: next.start.at }),
+  };
+}
+
+/** Outputs of a decision step: its matrix, its wave, and the time a wait names. */
+export function stepOutputs(plan: WavesPlan, step: WaveStep): WavesOutputs {
+  const wave = step.kind === 'done' ? (plan.waves[plan.waves.length - 1]?.index ?? 1) : step.wave;
+  return {
+    matrix: matrixOfStep(plan, step),
+    wave,
+    ...(step.kind === 'wait' && step.until !== undefined ? { nextStart: step.until } : {}),
+  };
+}

@@ -1,7 +1,8 @@
 /**
  * `bellwether waves plan --policy FILE [--at RFC3339]`: reads a waves policy,
  * plans the rollout from `--at` (or now) and prints the plan as text, JSON
- * or Markdown, with the fan-out matrix of the regions due at once.
+ * or Markdown. JSON also carries what the waves action outputs: the fan-out
+ * matrix of the regions due at once, their wave, and the next wave's start.
  */
 import type { CommandOutput } from '../cli/output.js';
 import { ExitCode } from '../cli/output.js';
@@ -12,7 +13,7 @@ import type { Clock } from '../runtime/clock.js';
 import { systemClock } from '../runtime/clock.js';
 import { ConfigurationError } from '../runtime/errors.js';
 import { loadHolidayCalendars } from './holidays.js';
-import { dueAtPlanTime, matrixOf } from './matrix.js';
+import { planOutputs } from './matrix.js';
 import { planWaves } from './planner.js';
 import { renderPlanMarkdown } from './render-markdown.js';
 import { renderPlanText } from './render-text.js';
@@ -64,10 +65,11 @@ export async function wavesPlanCommand(args: WavesPlanArgs, deps: WavesPlanDeps 
   };
   const calendars = await loadHolidayCalendars(args.holidays ?? [], policy);
   const plan = planWaves({ policy, estimates, calendars }, release, now);
-  const matrix = matrixOf(plan, dueAtPlanTime(plan));
+  const outputs = planOutputs(plan);
+  const { matrix } = outputs;
   switch (args.format) {
     case 'json':
-      return { exitCode: ExitCode.ok, stdout: JSON.stringify({ plan, matrix }, null, 2) };
+      return { exitCode: ExitCode.ok, stdout: JSON.stringify({ plan, ...outputs }, null, 2) };
     case 'markdown':
       return { exitCode: ExitCode.ok, stdout: renderPlanMarkdown(plan) };
     case 'text': {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { ConfigurationError } from '../../src/runtime/errors.js';
 import { decideWaveStep } from '../../src/waves/decide.js';
-import { dueAtPlanTime, matrixOf, matrixOfStep } from '../../src/waves/matrix.js';
+import { dueAtPlanTime, matrixOf, matrixOfStep, planOutputs, stepOutputs } from '../../src/waves/matrix.js';
 import { wavesPlanCommand } from '../../src/waves/plan-command.js';
 import { planWaves } from '../../src/waves/planner.js';
 import { ganttChart, renderPlanMarkdown } from '../../src/waves/render-markdown.js';
@@ -45,6 +45,26 @@ describe('matrix', () => {
     });
     expect(wait.kind).toBe('wait');
     expect(matrixOfStep(plan, wait)).toEqual({ include: [] });
+  });
+});
+
+describe('action outputs', () => {
+  const settings = { policy: wavesPolicy({ timeZone: 'Europe/Berlin', waves: SIX_REGIONS }) };
+  it('a plan made inside the window: the pilot now, wave 2 next', () => {
+    const plan = planWaves(settings, {}, new Date('2026-11-20T14:30:00Z'));
+    const out = planOutputs(plan);
+    expect(out.matrix.include.map((e) => e.region)).toEqual(['eu-west-1']);
+    expect(out.wave).toBe(1);
+    expect(out.nextStart).toBe('2026-11-23T08:00:00Z');
+  });
+  it('a plan made on a Saturday: nothing due, the pilot on Monday', () => {
+    const plan = planWaves(settings, {}, new Date('2026-11-21T10:00:00Z'));
+    expect(planOutputs(plan)).toEqual({ matrix: { include: [] }, wave: 1, nextStart: '2026-11-23T08:00:00Z' });
+  });
+  it('a wait step names when to look again', () => {
+    const plan = planWaves(settings, {}, new Date('2026-11-20T14:30:00Z'));
+    const step = decideWaveStep({ settings, plan, states: { 'eu-west-1': { status: 'healthy', health: 'pass', since: '2026-11-20T15:30:00Z' } }, now: new Date('2026-11-20T16:00:00Z') });
+    expect(stepOutputs(plan, step)).toEqual({ matrix: { include: [] }, wave: 1, nextStart: '2026-11-20T16:30:00Z' });
   });
 });
 
@@ -115,10 +135,12 @@ describe('wavesPlanCommand', () => {
 
   it('prints JSON with the plan and the matrix of the regions due now', async () => {
     const out = await wavesPlanCommand({ policy: FIXTURE, at: THURSDAY, format: 'json' });
-    const json = JSON.parse(out.stdout) as { plan: WavesPlan; matrix: { include: { region: string; environment: string }[] } };
+    const json = JSON.parse(out.stdout) as { plan: WavesPlan; matrix: { include: { region: string; environment: string }[] }; wave: number; nextStart: string };
     expect(json.plan.waves.map((w) => w.name)).toEqual(['pilot', 'one', 'two', 'rest']);
     expect(json.plan.onLaterWaveFailure).toBe('rollback');
     expect(json.matrix.include).toEqual([expect.objectContaining({ region: 'eu-west-1', environment: 'production/eu-west-1', wave: 1 })]);
+    expect(json.wave).toBe(1);
+    expect(json.nextStart).toBe('2026-11-19T14:30:00Z');
   });
 
   it('uses the clock when no --at is given, and the estimates it is told', async () => {

@@ -57,6 +57,8 @@ export interface GateReason {
   readonly measured: string;
   readonly threshold: string;
   readonly reason: string;
+  /** A few words for lists: `page alert page-1h-5m of api firing`. */
+  readonly summary: string;
   readonly blocks: readonly BlockableChange[];
 }
 
@@ -111,6 +113,7 @@ export function gateReasons(policy: FreezeGatePolicy, slos: readonly SloStatus[]
         measured: 'budget unknown',
         threshold: 'a measured budget',
         reason: `the error budget of ${slo.name} is unknown: ${slo.unavailable ?? 'no data'}`,
+        summary: `budget of ${slo.name} unknown`,
         blocks: policy.onMetricsUnavailable.block,
       });
     } else {
@@ -124,6 +127,7 @@ export function gateReasons(policy: FreezeGatePolicy, slos: readonly SloStatus[]
           measured: `${fmt(consumedPercent)}% of the error budget spent`,
           threshold: `${tier.threshold}%`,
           reason: `${slo.name} has spent ${fmt(consumedPercent)}% of its error budget, at or past the ${tier.threshold}% tier (${tier.action})`,
+          summary: `${slo.name} in tier ${tier.action} (${fmt(consumedPercent)}% spent)`,
           blocks: tier.action === 'freeze' ? policy.frozenChangeTypes : [],
         });
       }
@@ -137,6 +141,7 @@ export function gateReasons(policy: FreezeGatePolicy, slos: readonly SloStatus[]
           measured: `burn rate ${alert.burnRates.long ? fmt(alert.burnRates.long) : 'n/a'} over ${alert.longWindow}, ${alert.burnRates.short ? fmt(alert.burnRates.short) : 'n/a'} over ${alert.shortWindow}`,
           threshold: `above ${fmt(alert.threshold)} over both`,
           reason: `page alert ${alert.name} of ${slo.name} is firing: ${alert.reason}`,
+          summary: `page alert ${alert.name} of ${slo.name} firing`,
           blocks: policy.onPageAlert.block,
         });
       } else if (alert.state === 'no-data') {
@@ -146,6 +151,7 @@ export function gateReasons(policy: FreezeGatePolicy, slos: readonly SloStatus[]
           measured: 'no data',
           threshold: 'burn rates over both windows',
           reason: `page alert ${alert.name} of ${slo.name} cannot be judged: ${alert.reason}`,
+          summary: `page alert ${alert.name} of ${slo.name} without data`,
           blocks: policy.onMetricsUnavailable.block,
         });
       }
@@ -157,6 +163,7 @@ export function gateReasons(policy: FreezeGatePolicy, slos: readonly SloStatus[]
       measured: now.toISOString(),
       threshold: active.freeze.name,
       reason: active.reason,
+      summary: `calendar freeze "${active.freeze.name}"`,
       blocks: active.freeze.block,
     });
   }
@@ -197,7 +204,7 @@ export function decideGate(policy: FreezeGatePolicy, slos: readonly SloStatus[],
   const decide = (type: ChangeType): ChangeDecision => {
     if (type === 'rollback') return { verdict: 'allow', reason: 'rollbacks are never blocked', blockedBy: [] };
     const blockedBy = reasons.filter((r) => r.blocks.includes(type));
-    if (blockedBy.length === 0) return { verdict: 'allow', reason: clearReason(reasons), blockedBy };
+    if (blockedBy.length === 0) return { verdict: 'allow', reason: clearReason(type, reasons), blockedBy };
     const remaining = exemption ? blockedBy.filter((r) => r.rule !== 'budget-tier' && r.rule !== 'page-alert') : blockedBy;
     if (remaining.length === 0) {
       return { verdict: 'allow', reason: `exemption label "${exemption}" lifts: ${blockedBy.map((r) => r.reason).join('; ')}`, blockedBy, via: 'exemption' };
@@ -210,7 +217,7 @@ export function decideGate(policy: FreezeGatePolicy, slos: readonly SloStatus[],
   return { at: now.toISOString(), tiers, reasons, changes, ...(breakGlass ? { breakGlass } : {}) };
 }
 
-function clearReason(reasons: readonly GateReason[]): string {
-  const notes = reasons.map((r) => r.reason);
-  return notes.length === 0 ? 'no freeze, alert or calendar rule applies' : `not blocked by the policy (${notes.join('; ')})`;
+function clearReason(type: ChangeType, reasons: readonly GateReason[]): string {
+  if (reasons.length === 0) return 'no freeze, alert or calendar rule applies';
+  return `no rule blocks ${type}; in force: ${reasons.map((r) => r.summary).join(', ')}`;
 }

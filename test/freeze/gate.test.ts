@@ -71,11 +71,13 @@ describe('decideGate', () => {
         measured: '100% of the error budget spent',
         threshold: '100%',
         reason: 'api has spent 100% of its error budget, at or past the 100% tier (freeze)',
+        summary: 'api in tier freeze (100% spent)',
         blocks: ['feature'],
       },
     ]);
     expect(d.changes.feature.reason).toBe('api has spent 100% of its error budget, at or past the 100% tier (freeze)');
-    expect(d.changes['security-fix'].reason).toContain('not blocked by the policy (api has spent 100%');
+    expect(d.changes['security-fix'].reason).toBe('no rule blocks security-fix; in force: api in tier freeze (100% spent)');
+    expect(decideGate(policy(), [slo(0)], NOW).changes.feature.reason).toBe('no freeze, alert or calendar rule applies');
   });
 
   it('names the page alert, its burn rates and threshold', () => {

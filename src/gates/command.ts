@@ -4,7 +4,7 @@
  * policy and renders the decision.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import packageJson from '../../package.json' with { type: 'json' };
 import { ExitCode, type CommandOutput, type OutputFormat } from '../cli/output.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
@@ -43,6 +43,8 @@ export const nodeGateFs: GateFs = {
 
 export interface WorkflowGateInputs {
   readonly paths: readonly string[];
+  /** `error` (the default) for paths the user named; `skip` for lists of usual places that may not exist. */
+  readonly missing?: 'error' | 'skip';
   readonly policy?: string;
   readonly baseline?: string;
 }
@@ -58,25 +60,25 @@ const YAML = /\.ya?ml$/i;
 /** Files under a directory that the gate audits: workflows, action.yml files, dependabot.yml. */
 export async function collectFiles(fs: GateFs, root: string): Promise<string[]> {
   const out: string[] = [];
-  const walk = async (dir: string, rel: string, depth: number): Promise<void> => {
+  const walk = async (dir: string, depth: number): Promise<void> => {
     if (depth > 12) return;
     const ents = (await fs.list(dir)).sort((a, b) => a.name.localeCompare(b.name));
     for (const e of ents) {
       const path = join(dir, e.name);
-      const relPath = rel ? `${rel}/${e.name}` : e.name;
       if (e.dir) {
-        if (!SKIP_DIRS.has(e.name)) await walk(path, relPath, depth + 1);
+        if (!SKIP_DIRS.has(e.name)) await walk(path, depth + 1);
         continue;
       }
       const lower = e.name.toLowerCase();
       if (!YAML.test(lower)) continue;
-      const inWorkflows = /(^|\/)\.github\/workflows\/[^/]+$/.test(relPath) || (depth === 0 && /(^|\/)workflows$/.test(root.replace(/[\\/]+$/, '')));
-      if (inWorkflows || lower === 'action.yml' || lower === 'action.yaml' || ((lower === 'dependabot.yml' || lower === 'dependabot.yaml') && rel.endsWith('.github'))) {
-        out.push(path);
-      }
+      // Match on the whole path so that naming `.github` or `.github/workflows` itself works too.
+      const full = `/${resolve(path).replace(/\\/g, '/')}`;
+      const inWorkflows = /\/\.github\/workflows\/[^/]+$/.test(full) || (depth === 0 && /(^|[\\/])workflows$/.test(root.replace(/[\\/]+$/, '')));
+      const dependabot = (lower === 'dependabot.yml' || lower === 'dependabot.yaml') && /\/\.github\/[^/]+$/.test(full);
+      if (inWorkflows || dependabot || lower === 'action.yml' || lower === 'action.yaml') out.push(path);
     }
   };
-  await walk(root, '', 0);
+  await walk(root, 0);
   return out;
 }
 
@@ -105,7 +107,10 @@ export async function runWorkflowGate(inputs: WorkflowGateInputs, deps: Workflow
   const files: string[] = [];
   for (const p of inputs.paths) {
     const kind = await deps.fs.kind(p);
-    if (kind === undefined) throw new ConfigurationError('no such file or directory', { file: p });
+    if (kind === undefined) {
+      if (inputs.missing === 'skip') continue;
+      throw new ConfigurationError('no such file or directory', { file: p });
+    }
     if (kind === 'file') files.push(p);
     else files.push(...(await collectFiles(deps.fs, p)));
   }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gateWorkflowsCommand, nodeGateFs } from '../../src/gates/command.js';
+import { gateWorkflowsCommand, nodeGateFs, runWorkflowGate } from '../../src/gates/command.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 
 const deps = { fs: nodeGateFs, clock: new ManualClock('2026-06-15T12:00:00Z') };
@@ -55,6 +55,18 @@ describe('gateWorkflowsCommand', () => {
     expect(out.exitCode).toBe(0);
     const json = JSON.parse(out.stdout);
     expect(json).toMatchObject({ verdict: 'pass', filesAudited: 2, findings: [] });
+  });
+
+  it('finds workflows when given .github or .github/workflows itself', async () => {
+    for (const dir of [p('repo', '.github'), p('repo', '.github', 'workflows')]) {
+      const out = await gateWorkflowsCommand({ paths: [dir], format: 'json' }, deps);
+      expect(JSON.parse(out.stdout).filesAudited).toBe(1);
+    }
+  });
+
+  it('skips missing paths when asked to, for lists of usual places', async () => {
+    const result = await runWorkflowGate({ paths: [p('repo'), p('repo', '.github', 'actions')], missing: 'skip' }, deps);
+    expect(result.decision.filesAudited).toBe(2);
   });
 
   it('exits 1 when a finding reaches the threshold, 0 under a laxer policy', async () => {

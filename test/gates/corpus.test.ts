@@ -36,7 +36,15 @@ describe("Bellwether's own workflows and actions", () => {
   it('pass the gate with zero findings', async () => {
     const dirs = [join(repo, '.github'), join(repo, 'actions'), join(repo, 'workflows')].filter((d) => existsSync(d));
     const findings = [];
-    for (const d of dirs) findings.push(...(await gate(d)).decision.findings);
+    const files: string[] = [];
+    for (const d of dirs) {
+      const { files: found, decision } = await gate(d);
+      files.push(...found.map((f) => relative(repo, f)));
+      findings.push(...decision.findings);
+    }
+    // Whatever the project ships is audited: every workflow and every action.yml.
+    if (existsSync(join(repo, '.github', 'workflows', 'ci.yml'))) expect(files).toContain('.github/workflows/ci.yml');
+    if (existsSync(join(repo, 'actions', 'gate', 'action.yml'))) expect(files).toContain('actions/gate/action.yml');
     expect(findings.map((f) => `${f.file}:${f.line}: ${f.ruleId} ${f.message}`)).toEqual([]);
   });
 });

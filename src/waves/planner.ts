@@ -31,21 +31,16 @@ export function planWaves(settings: WavesSettings, release: WavesRelease, now: D
   for (const wave of releaseWaves(policy, release)) {
     const planned = planWave(settings, release, wave, estimates, ready, readyWhy);
     waves.push(planned);
-    const bakedBy = Date.parse(planned.bakedBy);
-    const healthyBy = Date.parse(planned.healthyBy);
+    const healthyBy = Date.parse(planned.healthyBy.at);
     readyWhy = [
       {
         kind: 'previous-wave',
-        until: planned.healthyBy,
+        until: planned.healthyBy.at,
         detail: `wave ${wave.index} (${wave.wave.name}) is expected healthy by ${localLabel(healthyBy, zone)}`,
       },
-      {
-        kind: 'bake',
-        until: planned.bakedBy,
-        detail: `wave ${wave.index} (${wave.wave.name}) bakes ${formatDuration(wave.wave.bakeTime)}, until ${localLabel(bakedBy, zone)}`,
-      },
+      ...planned.bakedBy.why,
     ];
-    ready = bakedBy;
+    ready = Date.parse(planned.bakedBy.at);
   }
   const last = waves[waves.length - 1];
   return {
@@ -57,7 +52,7 @@ export function planWaves(settings: WavesSettings, release: WavesRelease, now: D
     estimates,
     onLaterWaveFailure: policy.onLaterWaveFailure,
     waves,
-    doneBy: last ? last.bakedBy : formatUtc(from),
+    doneBy: last ? last.bakedBy : { at: formatUtc(from), why: readyWhy },
   };
 }
 
@@ -149,13 +144,15 @@ function planWave(
       batch: batches.length,
       canary: wave.canary,
       start: { at: formatUtc(start), why: best.reasons },
-      healthyBy: formatUtc(start + duration),
+      healthyBy: { at: formatUtc(start + duration), why: [estimateReason(wave, estimates, best.region, start + duration, zone)] },
     });
     lastStart = start;
   }
-  const healthyBy = Math.max(...regions.map((r) => Date.parse(r.healthyBy)));
+  const lastHealthy = regions.reduce<PlannedRegion | undefined>((a, r) => (a === undefined || r.healthyBy.at >= a.healthyBy.at ? r : a), undefined);
   const first = regions[0];
-  if (!first) throw new Error(`wave ${wave.wave.name} has no regions`);
+  if (!first || !lastHealthy) throw new Error(`wave ${wave.wave.name} has no regions`);
+  const healthyBy = Date.parse(lastHealthy.healthyBy.at);
+  const bakedBy = healthyBy + wave.wave.bakeTime;
   return {
     index: wave.index,
     name: wave.wave.name,
@@ -165,8 +162,28 @@ function planWave(
     regions,
     batches,
     start: first.start,
-    healthyBy: formatUtc(healthyBy),
-    bakedBy: formatUtc(healthyBy + wave.wave.bakeTime),
+    healthyBy: lastHealthy.healthyBy,
+    bakedBy: {
+      at: formatUtc(bakedBy),
+      why: [
+        {
+          kind: 'bake',
+          until: formatUtc(bakedBy),
+          detail: `wave ${wave.index} (${wave.wave.name}) bakes ${formatDuration(wave.wave.bakeTime)} after ${lastHealthy.region}, its last region, is expected healthy at ${localLabel(healthyBy, zone)}; until ${localLabel(bakedBy, zone)}`,
+        },
+      ],
+    },
+  };
+}
+
+/** Why a region is expected healthy when it is: its start and the estimates. */
+function estimateReason(wave: ReleaseWave, estimates: PlanEstimates, region: string, healthyBy: number, zone: string): Reason {
+  const parts = [`${formatDuration(estimates.regionDeployMs)} to deploy and verify`];
+  if (wave.canary && estimates.canaryMs > 0) parts.push(`${formatDuration(estimates.canaryMs)} of canary stages`);
+  return {
+    kind: 'deploy-estimate',
+    until: formatUtc(healthyBy),
+    detail: `${region} is estimated to take ${parts.join(' plus ')}: healthy by ${localLabel(healthyBy, zone)}`,
   };
 }
 

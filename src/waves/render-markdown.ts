@@ -15,7 +15,7 @@ export function renderPlanMarkdown(plan: WavesPlan): string {
   out.push(`### Waves plan for ${escapeCell(planTitle(plan))}`, '');
   out.push(
     `Planned at ${localTime(plan.plannedAt, zone)} (${utcTime(plan.plannedAt)}). ` +
-      `Done by **${localTime(plan.doneBy, zone)}** (${utcTime(plan.doneBy)}) if every region is healthy. ` +
+      `Done by **${localTime(plan.doneBy.at, zone)}** (${utcTime(plan.doneBy.at)}) if every region is healthy. ` +
       `A failure in a later wave ${plan.onLaterWaveFailure === 'hold' ? 'holds' : 'rolls back'} the earlier waves.`,
     '',
   );
@@ -24,7 +24,7 @@ export function renderPlanMarkdown(plan: WavesPlan): string {
   for (const wave of plan.waves) {
     for (const [i, r] of wave.regions.entries()) {
       const waveCell = i === 0 ? `${wave.index} ${escapeCell(wave.name)}${wave.canary ? ' (canary)' : ''}` : '';
-      const bakeCell = i === 0 ? `${localTime(wave.bakedBy, zone)} (${formatDuration(wave.bakeMs)})` : '';
+      const bakeCell = i === 0 ? `${localTime(wave.bakedBy.at, zone)} (${formatDuration(wave.bakeMs)})` : '';
       out.push(
         `| ${waveCell} | ${r.batch} | ${codeCell(r.region)} | ${codeCell(r.environment)} | ${localTime(r.start.at, zone)} | ${utcTime(r.start.at)} | ${bakeCell} |`,
       );
@@ -54,10 +54,10 @@ export function ganttChart(plan: WavesPlan): string[] {
   for (const wave of plan.waves) {
     lines.push(`    section ${mermaidText(`${wave.index} ${wave.name}`)}`);
     for (const [i, r] of wave.regions.entries()) {
-      lines.push(`    ${mermaidText(r.region)} :w${wave.index}r${i + 1}, ${formatLocal(Date.parse(r.start.at), 'UTC')}, ${minutes(r.start.at, r.healthyBy)}m`);
+      lines.push(`    ${mermaidText(r.region)} :w${wave.index}r${i + 1}, ${formatLocal(Date.parse(r.start.at), 'UTC')}, ${minutes(r.start.at, r.healthyBy.at)}m`);
     }
     if (wave.bakeMs > 0) {
-      lines.push(`    bake ${formatDuration(wave.bakeMs)} :active, w${wave.index}bake, ${formatLocal(Date.parse(wave.healthyBy), 'UTC')}, ${minutes(wave.healthyBy, wave.bakedBy)}m`);
+      lines.push(`    bake ${formatDuration(wave.bakeMs)} :active, w${wave.index}bake, ${formatLocal(Date.parse(wave.healthyBy.at), 'UTC')}, ${minutes(wave.healthyBy.at, wave.bakedBy.at)}m`);
     }
   }
   lines.push('```');

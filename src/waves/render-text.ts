@@ -64,16 +64,16 @@ export function renderPlanText(plan: WavesPlan): string {
     lines.push(`Wave ${wave.index}: ${wave.name} (${traits.join(', ')})`);
     const rows = [
       ['batch', 'region', 'environment', `start (${zone})`, 'start (UTC)', 'healthy by (UTC)'],
-      ...wave.regions.map((r) => [String(r.batch), r.region, r.environment, localTime(r.start.at, zone), utcTime(r.start.at), utcTime(r.healthyBy)]),
+      ...wave.regions.map((r) => [String(r.batch), r.region, r.environment, localTime(r.start.at, zone), utcTime(r.start.at), utcTime(r.healthyBy.at)]),
     ];
     lines.push(...table(rows).map((l) => `  ${l}`));
-    lines.push(`  baked by ${localTime(wave.bakedBy, zone)} (${utcTime(wave.bakedBy)})`);
+    lines.push(`  baked by ${localTime(wave.bakedBy.at, zone)} (${utcTime(wave.bakedBy.at)})`);
     for (const delay of waveDelays(wave)) {
       lines.push(`  waits: ${delay.regions.join(', ')}: ${delay.reason.detail}`);
     }
   }
   lines.push('');
-  lines.push(`done by ${localTime(plan.doneBy, zone)} (${utcTime(plan.doneBy)}) if every region is healthy`);
+  lines.push(`done by ${localTime(plan.doneBy.at, zone)} (${utcTime(plan.doneBy.at)}) if every region is healthy`);
   return lines.join('\n');
 }
 

@@ -21,7 +21,9 @@ export type ReasonKind =
   /** A holiday of a holiday calendar. */
   | 'holiday'
   /** The region's own earliest local start time. */
-  | 'earliest-start';
+  | 'earliest-start'
+  /** The estimated time of a deployment and its verification. */
+  | 'deploy-estimate';
 
 /** One reason, with the time it leads to. */
 export interface Reason {
@@ -53,7 +55,7 @@ export interface PlannedRegion {
   readonly canary: boolean;
   readonly start: PlannedTime;
   /** When it is expected to be deployed and healthy, by the estimates. */
-  readonly healthyBy: string;
+  readonly healthyBy: PlannedTime;
 }
 
 /** One wave in a plan. */
@@ -72,9 +74,9 @@ export interface PlannedWave {
   /** When its first region starts. */
   readonly start: PlannedTime;
   /** When its last region is expected to be healthy. */
-  readonly healthyBy: string;
+  readonly healthyBy: PlannedTime;
   /** When its bake time ends: the earliest the next wave may start. */
-  readonly bakedBy: string;
+  readonly bakedBy: PlannedTime;
 }
 
 /** How long things are assumed to take when the plan is made. */
@@ -98,7 +100,7 @@ export interface WavesPlan {
   readonly onLaterWaveFailure: 'hold' | 'rollback';
   readonly waves: readonly PlannedWave[];
   /** When the last wave is expected to have baked: the rollout done. */
-  readonly doneBy: string;
+  readonly doneBy: PlannedTime;
 }
 
 /** Lifecycle of one region in a rollout. */

@@ -58,16 +58,16 @@ describe('planner invariants', () => {
           expect(Math.min(...starts)).toBeGreaterThanOrEqual(previousBaked);
           for (const batch of wave.batches) expect(batch.length).toBeLessThanOrEqual(wave.maxParallel);
           for (const s of starts) {
-            const inFlight = wave.regions.filter((r) => Date.parse(r.start.at) <= s && s < Date.parse(r.healthyBy));
+            const inFlight = wave.regions.filter((r) => Date.parse(r.start.at) <= s && s < Date.parse(r.healthyBy.at));
             expect(inFlight.length).toBeLessThanOrEqual(wave.maxParallel);
           }
           for (const region of wave.regions) {
             const start = Date.parse(region.start.at);
             expect(earliestAllowed(startRules(policy, [], region.region), start).at).toBe(start);
           }
-          previousBaked = Date.parse(wave.bakedBy);
+          previousBaked = Date.parse(wave.bakedBy.at);
         }
-        expect(plan.doneBy).toBe(plan.waves[plan.waves.length - 1]?.bakedBy);
+        expect(plan.doneBy).toEqual(plan.waves[plan.waves.length - 1]?.bakedBy);
       }),
       { numRuns: 150, seed: 20261122 },
     );

@@ -148,7 +148,7 @@ describe('wavesPlanCommand', () => {
     const out = await wavesPlanCommand({ policy: FIXTURE, format: 'json', deployTime: '10m', canaryTime: '0s' }, { clock });
     const { plan } = JSON.parse(out.stdout) as { plan: WavesPlan };
     expect(plan.plannedAt).toBe('2026-11-19T12:00:00Z');
-    expect(plan.waves[0]?.healthyBy).toBe('2026-11-19T12:10:00Z');
+    expect(plan.waves[0]?.healthyBy.at).toBe('2026-11-19T12:10:00Z');
   });
 
   it('markdown carries the gantt chart', async () => {

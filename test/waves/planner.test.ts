@@ -29,13 +29,21 @@ describe('planWaves: business hours and a Friday afternoon', () => {
       'eu-central-1': '2026-11-23T11:00:00Z',
       'ap-northeast-1': '2026-11-23T11:00:00Z',
     });
-    expect(plan.waves.map((w) => [w.healthyBy, w.bakedBy])).toEqual([
+    expect(plan.waves.map((w) => [w.healthyBy.at, w.bakedBy.at])).toEqual([
       ['2026-11-20T16:00:00Z', '2026-11-20T17:00:00Z'],
       ['2026-11-23T08:30:00Z', '2026-11-23T09:30:00Z'],
       ['2026-11-23T10:00:00Z', '2026-11-23T11:00:00Z'],
       ['2026-11-23T11:30:00Z', '2026-11-23T12:30:00Z'],
     ]);
-    expect(plan.doneBy).toBe('2026-11-23T12:30:00Z');
+    expect(plan.doneBy.at).toBe('2026-11-23T12:30:00Z');
+    // Every planned time says why: the last wave's bake, after its last region's estimate.
+    expect(plan.doneBy.why.map((r) => r.kind)).toEqual(['bake']);
+    expect(plan.doneBy.why[0]?.detail).toBe(
+      'wave 4 (rest) bakes 1h after ap-northeast-1, its last region, is expected healthy at 2026-11-23 12:30 GMT+1; until 2026-11-23 13:30 GMT+1',
+    );
+    expect(plan.waves[0]?.regions[0]?.healthyBy.why[0]?.detail).toBe(
+      'eu-west-1 is estimated to take 30m to deploy and verify plus 1h of canary stages: healthy by 2026-11-20 17:00 GMT+1',
+    );
     expect(kinds(plan, 'us-east-2')).toEqual(['previous-wave', 'bake', 'window']);
     const window = plan.waves[1]?.start.why.find((r) => r.kind === 'window');
     expect(window?.detail).toContain('mon-fri 09:00-17:00 Europe/Berlin');
@@ -54,7 +62,7 @@ describe('planWaves: business hours and a Friday afternoon', () => {
     const all = { ...settings, policy: wavesPolicy({ timeZone: 'Europe/Berlin', waves: SIX_REGIONS, canary: 'all' }) };
     const plan = planWaves(all, {}, at('2026-11-23T09:00:00Z'));
     expect(plan.waves.map((w) => w.canary)).toEqual([true, true, true, true]);
-    expect(plan.waves[1]?.healthyBy).toBe('2026-11-23T13:00:00Z');
+    expect(plan.waves[1]?.healthyBy.at).toBe('2026-11-23T13:00:00Z');
   });
 });
 
@@ -222,8 +230,8 @@ describe('planWaves: waves larger than the parallel limit', () => {
       ['d', 2, '2026-11-23T10:30:00Z'],
       ['e', 3, '2026-11-23T11:00:00Z'],
     ]);
-    expect(wave?.healthyBy).toBe('2026-11-23T11:30:00Z');
-    expect(wave?.bakedBy).toBe('2026-11-23T12:00:00Z');
+    expect(wave?.healthyBy.at).toBe('2026-11-23T11:30:00Z');
+    expect(wave?.bakedBy.at).toBe('2026-11-23T12:00:00Z');
     expect(kinds(plan, 'c')).toEqual(['requested', 'parallel-limit']);
     expect(wave?.regions[2]?.start.why[1]?.detail).toContain('at most 2 regions at once');
   });

@@ -22,13 +22,23 @@ export const releaseManifestSchema = z
     service: z.string().min(1),
     environment: z.string().min(1),
     region: z.string().min(1).optional(),
-    stable: z.strictObject({ version }),
+    stable: z.strictObject({
+      version,
+      /** The release cannot be undone by deploying an older one (a database migration): roll forward instead. */
+      irreversible: z.boolean().optional(),
+    }),
     canary: z
       .strictObject({
         version: version.nullable().default(null),
         weight: z.number().min(0).max(100).default(0),
+        irreversible: z.boolean().optional(),
       })
       .default({ version: null, weight: 0 }),
+    /** Earlier stable versions, newest first: where a rollback of the stable version goes back to. */
+    previous: z
+      .array(z.strictObject({ version, until: z.iso.datetime().optional() }))
+      .max(20)
+      .default([]),
     /** The staged promotion in progress or last finished, kept beside the weight it moves. */
     promotion: promotionStateSchema.optional(),
   })
@@ -63,18 +73,26 @@ export function renderManifest(text: string, next: ReleaseManifest): string {
   doc.setIn(['stable', 'version'], next.stable.version);
   doc.setIn(['canary', 'version'], next.canary.version);
   doc.setIn(['canary', 'weight'], next.canary.weight);
+  setOptional(doc, ['stable', 'irreversible'], next.stable.irreversible);
+  setOptional(doc, ['canary', 'irreversible'], next.canary.irreversible);
+  if (next.previous.length > 0) doc.set('previous', doc.createNode(next.previous));
+  else if (doc.has('previous')) doc.delete('previous');
   if (next.promotion) doc.set('promotion', doc.createNode(next.promotion));
   else if (doc.has('promotion')) doc.delete('promotion');
   return doc.toString();
+}
+
+function setOptional(doc: ReturnType<typeof parseDocument>, path: string[], value: boolean | undefined): void {
+  if (value === undefined) {
+    if (doc.hasIn(path)) doc.deleteIn(path);
+  } else doc.setIn(path, value);
 }
 
 function renderFresh(m: ReleaseManifest): string {
   const lines = [`service: ${m.service}`, `environment: ${m.environment}`];
   if (m.region) lines.push(`region: ${m.region}`);
   lines.push('stable:', `  version: ${m.stable.version}`, 'canary:', `  version: ${m.canary.version ?? 'null'}`, `  weight: ${m.canary.weight}`);
-  const doc = parseDocument(lines.join('\n') + '\n');
-  if (m.promotion) doc.set('promotion', doc.createNode(m.promotion));
-  return doc.toString();
+  return renderManifest(lines.join('\n') + '\n', m);
 }
 
 /** The outcome of an update: what the manifest says now, and whether this run wrote it. */
@@ -114,11 +132,7 @@ export async function updateManifest(
   }
 }
 
+/** Same desired state; both come from the same schema, so their keys are in the same order. */
 function sameState(a: ReleaseManifest, b: ReleaseManifest): boolean {
-  return (
-    a.stable.version === b.stable.version &&
-    a.canary.version === b.canary.version &&
-    a.canary.weight === b.canary.weight &&
-    JSON.stringify(a.promotion ?? null) === JSON.stringify(b.promotion ?? null)
-  );
+  return JSON.stringify(a) === JSON.stringify(b);
 }

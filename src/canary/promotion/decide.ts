@@ -165,7 +165,9 @@ function advance(manifest: ReleaseManifest, policy: PromotionPolicy, p: Promotio
   const next = policy.stages[nextIndex];
   if (!next) {
     const done: PromotionState = { ...p, phase: 'promoted', outcome: `promoted to stable after ${policy.stages.length} stages` };
-    const m: ReleaseManifest = { ...manifest, stable: { version: p.version }, canary: { version: null, weight: 0 }, promotion: withEvent(done, facts, 'promoted') };
+    const previous = [{ version: manifest.stable.version, until: iso(facts.now) }, ...manifest.previous].slice(0, 20);
+    const stable = manifest.canary.irreversible ? { version: p.version, irreversible: true } : { version: p.version };
+    const m: ReleaseManifest = { ...manifest, stable, previous, canary: { version: null, weight: 0 }, promotion: withEvent(done, facts, 'promoted') };
     return { kind: 'transition', manifest: m, effects: [{ kind: 'promoted' }], explanation: { summary: `Promoted ${p.version} to stable`, reason: why } };
   }
   if (!facts.freeze.allow) {

@@ -110,6 +110,8 @@ describe('soaking', () => {
     expect(m.stable.version).toBe('1.42.0');
     expect(m.canary).toEqual({ version: null, weight: 0 });
     expect(m.promotion?.phase).toBe('promoted');
+    // The old stable is remembered: a later rollback of 1.42.0 goes back to it.
+    expect(m.previous).toEqual([{ version: '1.41.0', until: new Date(T0.getTime() + 15 * MIN).toISOString() }]);
   });
 });
 

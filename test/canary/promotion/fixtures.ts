@@ -32,6 +32,7 @@ export const stableManifest: ReleaseManifest = {
   region: 'us-east-1',
   stable: { version: '1.41.0' },
   canary: { version: null, weight: 0 },
+  previous: [],
 };
 
 export const MANIFEST_TEXT = `# Release manifest of checkout in production, us-east-1.

@@ -42,6 +42,7 @@ const manifest: ReleaseManifest = {
   region: 'us-east-1',
   stable: { version: '1.41.0' },
   canary: { version: '1.42.0', weight: 5 },
+  previous: [],
 };
 const request = { manifest, start: new Date('2026-11-22T10:00:00Z'), end: new Date('2026-11-22T10:15:00Z'), look: 1, looks: 3 };
 

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
+import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fault } from '../helpers/faults.js';
 import { GitHubExpectations } from '../helpers/github-expectations.js';
@@ -93,6 +94,23 @@ describe('validation against the OpenAPI description', () => {
     const { client } = testClient();
     await client.request(BRANCH, { ...REPO, branch: 'main' }).catch(() => undefined);
     expect(() => gh.done()).toThrow(/unexpected call GET \/repos\/acme\/shop\/branches\/main/);
+  });
+});
+
+describe('the nock harness', () => {
+  it('close() leaves other hosts\' interceptors, and a new mock replaces one left open', async () => {
+    const other = nock('https://prometheus.example').get('/api/v1/query').reply(200, { status: 'success' });
+    const left = mockGitHub();
+    const next = mockGitHub();
+    next.expect(BRANCH, { reply: { status: 200, body: example(BRANCH, 200) } });
+    const { client } = testClient();
+    await client.request(BRANCH, { ...REPO, branch: 'main' });
+    expect(left.requests).toHaveLength(0);
+    next.done();
+    next.close();
+    left.close();
+    expect(await (await fetch('https://prometheus.example/api/v1/query')).json()).toEqual({ status: 'success' });
+    expect(other.isDone()).toBe(true);
   });
 });
 

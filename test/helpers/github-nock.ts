@@ -21,23 +21,37 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const;
 
 /** Expectations answered through nock. */
 export class GitHubMock extends GitHubExpectations {
+  /** The interceptors of this mock, removed by `close()`. */
+  readonly interceptors: nock.Interceptor[] = [];
+
   constructor(readonly baseUrl: string) {
     super();
   }
 
-  /** Removes the interceptors (call in afterEach, after `done()`). */
+  /**
+   * Removes this mock's interceptors (call in afterEach, after `done()`);
+   * other nock interceptors (another host's) stay.
+   */
   close(): void {
-    nock.cleanAll();
+    for (const i of this.interceptors.splice(0)) nock.removeInterceptor(i);
+    if (open.get(this.baseUrl) === this) open.delete(this.baseUrl);
   }
 }
+
+/** The mock answering each base URL; a new one replaces one left open. */
+const open = new Map<string, GitHubMock>();
 
 /** Starts intercepting `baseUrl` (GitHub's API unless told). */
 export function mockGitHub(baseUrl = 'https://api.github.com'): GitHubMock {
   nock.disableNetConnect();
+  open.get(baseUrl)?.close();
   const gh = new GitHubMock(baseUrl);
+  open.set(baseUrl, gh);
   const scope = nock(baseUrl).persist();
   for (const method of METHODS) {
-    scope.intercept(() => true, method).reply(async (req: Request) => {
+    const interceptor = scope.intercept(() => true, method);
+    gh.interceptors.push(interceptor);
+    interceptor.reply(async (req: Request) => {
       const text = method === 'GET' || method === 'HEAD' ? '' : await req.text();
       const headers = Object.fromEntries(req.headers);
       const answer = gh.handle(method, new URL(req.url), text, headers);

@@ -5,7 +5,7 @@
  * minimum-traffic guard and calendar freezes).
  */
 import { z } from 'zod';
-import { calendarDate, count, hoursRange, text, timeZone } from '../policy/fields.js';
+import { calendarDate, count, duration, hoursRange, text, timeZone } from '../policy/fields.js';
 import { freezePolicySchema } from '../policy/schemas/freeze.js';
 import { describeValue, listChoices } from '../policy/wording.js';
 
@@ -92,6 +92,8 @@ export const freezeGatePolicySchema = freezePolicySchema.extend({
    */
   minimumTraffic: z.strictObject({ events: count(0).default(10) }).prefault({}),
   calendarFreezes: z.array(calendarFreezeSchema).default([]),
+  /** A break-glass may last at most this long: it is for an emergency, not a season. */
+  breakGlassMaxDuration: duration({ min: '1m' }).default(24 * 3_600_000),
 });
 
 /** A validated freeze policy as the gate reads it. */

@@ -3,6 +3,7 @@
  * for each change type, with every reason. Pure: `now` is an argument, and
  * the gate is asked when a deployment step runs, so it sees the state of now.
  */
+import { formatDuration } from '../policy/fields.js';
 import type { BudgetAction } from '../policy/schemas/freeze.js';
 import type { AlertEvaluation, BudgetState } from './burn.js';
 import { fmt } from './burn.js';
@@ -189,6 +190,9 @@ export function judgeBreakGlass(policy: FreezeGatePolicy, request: BreakGlassReq
   if (request.justification.trim() === '') return refuse('break-glass needs a justification');
   if (Number.isNaN(request.expiresAt.getTime())) return refuse('break-glass needs an expiry time');
   if (request.expiresAt.getTime() <= now.getTime()) return refuse(`break-glass expired at ${base.expiresAt}`);
+  if (request.expiresAt.getTime() - now.getTime() > policy.breakGlassMaxDuration) {
+    return refuse(`break-glass may last at most ${formatDuration(policy.breakGlassMaxDuration)} (breakGlassMaxDuration); ${base.expiresAt} is later`);
+  }
   return { ...base, accepted: true, reason: `break-glass by ${request.user} until ${base.expiresAt}: ${request.justification.trim()}` };
 }
 

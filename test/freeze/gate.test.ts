@@ -1,8 +1,10 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { budgetState, countsFrom, evaluateAlert, type AlertEvaluation, type WindowMeasure } from '../../src/freeze/burn.js';
 import { decideGate, judgeBreakGlass, tierFor, type SloStatus } from '../../src/freeze/gate.js';
 import { defaultFreezeGatePolicy, freezeGatePolicySchema, type FreezeGatePolicy } from '../../src/freeze/gate-policy.js';
 import { Rational } from '../../src/freeze/rational.js';
+import { loadPolicyFile, parsePolicyText } from '../../src/policy/load.js';
 
 const NOW = new Date('2026-11-18T10:00:00Z'); // a Wednesday
 const t999 = Rational.fromWritten(0.999);
@@ -126,6 +128,8 @@ describe('judgeBreakGlass', () => {
     ['no justification', { user: 'alice', justification: '   ', expiresAt: later }, false, 'break-glass needs a justification'],
     ['no valid expiry', { user: 'alice', justification: 'x', expiresAt: new Date('nope') }, false, 'break-glass needs an expiry time'],
     ['an expiry that has passed', { user: 'alice', justification: 'x', expiresAt: NOW }, false, 'break-glass expired at 2026-11-18T10:00:00.000Z'],
+    ['an expiry past the longest break-glass', { user: 'alice', justification: 'x', expiresAt: new Date(NOW.getTime() + 24 * 3_600_000 + 1000) }, false, 'break-glass may last at most 1d (breakGlassMaxDuration); 2026-11-19T10:00:01.000Z is later'],
+    ['an expiry of exactly the longest break-glass', { user: 'alice', justification: 'x', expiresAt: new Date(NOW.getTime() + 24 * 3_600_000) }, true, 'break-glass by alice'],
   ] as const)('%s', (_name, request, accepted, reason) => {
     const r = judgeBreakGlass(policy(), request, NOW);
     expect(r.accepted).toBe(accepted);
@@ -174,5 +178,26 @@ describe('freezeGatePolicySchema', () => {
   it('refuses a policy that would block rollbacks', () => {
     const r = freezeGatePolicySchema.safeParse({ kind: 'freeze', onMetricsUnavailable: { block: ['rollback'] } });
     expect(r.error?.issues[0]?.message).toBe('rollbacks are never blocked; remove "rollback" from this list');
+  });
+});
+
+describe('a freeze policy file', () => {
+  const FILE = path.join(import.meta.dirname, '../fixtures/freeze/freeze-policy.yml');
+
+  it('reads every gate setting', async () => {
+    const p = await loadPolicyFile(FILE, freezeGatePolicySchema);
+    expect(p.frozenChangeTypes).toEqual(['feature', 'hotfix']);
+    expect(p.minimumTraffic.events).toBe(50);
+    expect(p.calendarFreezes.map((f) => f.name)).toEqual(['year-end', 'black-friday', 'friday-afternoons']);
+    expect(p.breakGlassMaxDuration).toBe(4 * 3_600_000);
+    // Black Friday in New York blocks hotfixes too.
+    const d = decideGate(p, [], new Date('2026-11-28T15:00:00Z'));
+    expect(d.changes.hotfix.verdict).toBe('block');
+    expect(d.changes['security-fix'].verdict).toBe('allow');
+  });
+
+  it('names file, line and field of a mistake', () => {
+    const text = 'kind: freeze\ncalendarFreezes:\n  - name: x\n    timeZone: Europe/Pariss\n    weekly: { days: [fri] }\n';
+    expect(() => parsePolicyText(text, 'freeze.yml', freezeGatePolicySchema)).toThrow(/^freeze\.yml:4: calendarFreezes\[0\]\.timeZone: expected an IANA time zone/);
   });
 });

@@ -100,6 +100,9 @@ const cases: Array<[file: string, expected: Row[]]> = [
     ['invalid-workflow', 18, 9, 'high'],
     ['malformed-expression', 19, 47, 'high'],
     ['invalid-workflow', 21, 3, 'high'],
+    ['invalid-workflow', 25, 20, 'high'],
+    ['invalid-workflow', 30, 13, 'high'],
+    ['invalid-workflow', 32, 3, 'high'],
   ]],
   ['vulnerable/.github/dependabot.yml', [['dependabot-execution', 11, 39, 'high']]],
   ['vulnerable/composite/action.yml', [

@@ -69,12 +69,31 @@ function checkWorkflow(ctx: AuditContext): void {
       invalid(ctx, job.keyNode, `job '${job.id}' has neither runs-on nor uses.`, `job ${job.id} runs-on`);
     }
     if (uses === undefined && !isSeq(steps)) invalid(ctx, job.keyNode, `job '${job.id}' has no steps.`, `job ${job.id} steps`);
+    if (uses !== undefined && steps !== undefined) invalid(ctx, job.keyNode, `job '${job.id}' calls a reusable workflow and cannot also have steps.`, `job ${job.id} uses+steps`);
+    checkNeeds(ctx, job.id, mapGet(file, job.node, 'needs'));
     checkSteps(ctx, job.id, steps, false);
   }
 }
 
+function checkNeeds(ctx: AuditContext, jobId: string, needs: unknown): void {
+  const ids = new Set(ctx.jobs.map((j) => j.id));
+  const named = scalarText(needs) !== undefined ? [needs] : items(ctx.file, needs);
+  for (const node of named) {
+    const name = scalarText(node);
+    if (name === undefined || ids.has(name)) continue;
+    invalid(ctx, node, `job '${jobId}' needs '${name}', which is not a job of this workflow.`, `job ${jobId} needs ${name}`);
+  }
+}
+
 function checkSteps(ctx: AuditContext, jobId: string, steps: unknown, composite: boolean): void {
+  const ids = new Set<string>();
   items(ctx.file, steps).forEach((step, i) => {
+    const idNode = mapGet(ctx.file, step, 'id');
+    const id = scalarText(idNode);
+    if (id !== undefined && !id.includes('${{')) {
+      if (ids.has(id.toLowerCase())) invalid(ctx, idNode, `step id '${id}' is used twice in ${composite ? 'the action' : `job '${jobId}'`}.`, `${jobId} id ${id}`);
+      ids.add(id.toLowerCase());
+    }
     const where = `step ${i + 1} of ${composite ? 'the action' : `job '${jobId}'`}`;
     if (!isMap(step)) {
       invalid(ctx, step, `${where} must be a mapping.`, where);

@@ -21,6 +21,7 @@ import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
+import { ConfigurationError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import { httpFacts } from './errors.js';
 import { RequestBudget } from './request-budget.js';
@@ -64,7 +65,7 @@ const ETAG_CACHE_SIZE = 500;
 /** Builds the GitHub client. Call once per process, in an entrypoint. */
 export function createGitHubClient(options: GitHubClientOptions) {
   const { logger } = options;
-  if (!options.token) throw new Error('a GitHub token is required');
+  if (!options.token) throw new ConfigurationError('a GitHub token is required (the `token` input or GITHUB_TOKEN)', { field: 'token' });
   logger.mask(options.token);
   const retries = options.retries ?? 3;
   const unit = options.minRetryDelayMs ?? 1000;
@@ -94,6 +95,8 @@ export function createGitHubClient(options: GitHubClientOptions) {
     baseUrl: options.baseUrl ?? 'https://api.github.com',
     userAgent: options.userAgent ?? 'bellwether',
     bellwetherPolicy: policy,
+    // Octokit logs each failed attempt as an error; the port reports the final
+    // failure with its verb, so attempts are debug lines.
     log: {
       debug: (m: string) => logger.debug(m),
       info: (m: string) => logger.debug(m),
@@ -141,7 +144,8 @@ const requestPolicy: Parameters<typeof Octokit.plugin>[0] = (octokit, octokitOpt
     const cacheKey = method === 'GET' ? conditionalKey(opts) : null;
     const cached = cacheKey ? cfg.etags.get(cacheKey) : undefined;
     // Octokit's hooks share one options object (each layer is bound to it), so
-    // the attempt's timeout and validator are set on it in place.
+    // the attempt's timeout and validator are set on it in place (a caller's
+    // own signal is replaced: every attempt gets the same time).
     opts.request['signal'] = AbortSignal.timeout(cfg.timeoutMs);
     if (cached) opts.headers['if-none-match'] = cached.etag;
     cfg.budget.count(method, route);

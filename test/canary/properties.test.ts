@@ -16,9 +16,9 @@ describe('properties of the interval and estimate', () => {
       fc.property(fc.tuple(sample(1), sample(1)).filter(notAllTied), fc.integer({ min: -500, max: 500 }), ([x, y], c) => {
         const a = shiftInterval(sortPair(x, y), 0.98, 'exact');
         const b = shiftInterval(sortPair(x.map((v) => v + c), y), 0.98, 'exact');
-        expect(b.low).toBe(a.low + c);
-        expect(b.high).toBe(a.high + c);
-        expect(b.estimate).toBe(a.estimate + c);
+        expect(b.low + 0).toBe(a.low + c + 0);
+        expect(b.high + 0).toBe(a.high + c + 0);
+        expect(b.estimate + 0).toBe(a.estimate + c + 0);
       }),
       { numRuns: 150 },
     );
@@ -29,9 +29,10 @@ describe('properties of the interval and estimate', () => {
       fc.property(fc.tuple(sample(1), sample(1)).filter(notAllTied), ([x, y]) => {
         const a = shiftInterval(sortPair(x, y), 0.98, 'exact');
         const b = shiftInterval(sortPair(y, x), 0.98, 'exact');
-        expect(b.low).toBe(-a.high);
-        expect(b.high).toBe(-a.low);
-        expect(b.estimate).toBe(-a.estimate);
+        // exact equality, with 0 and -0 taken as the same number
+        expect(b.low + 0).toBe(-a.high + 0);
+        expect(b.high + 0).toBe(-a.low + 0);
+        expect(b.estimate + 0).toBe(-a.estimate + 0);
       }),
       { numRuns: 150 },
     );

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { shiftInterval } from '../../src/canary/judge/hodges-lehmann.js';
 import { normalQuantile, normalUpperTail } from '../../src/canary/judge/normal.js';
 import { rankSumTest, sortPair } from '../../src/canary/judge/rank-sum.js';
-import { kthDifference } from '../../src/canary/judge/shift-select.js';
+import { kthDifference, selectRanks } from '../../src/canary/judge/shift-select.js';
 
 interface ReferenceCase {
   name: string;
@@ -89,6 +89,14 @@ describe('kthDifference', () => {
         expect(kthDifference(pair, k)).toBe(all[k - 1]);
       }
     }
+  });
+
+  it('selects several ranks at once, as the interval and the median need', () => {
+    const x = Array.from({ length: 300 }, (_, i) => Math.round(Math.sin(i * 1.3) * 40));
+    const y = Array.from({ length: 200 }, (_, i) => Math.round(Math.cos(i * 0.7) * 40));
+    const all = brute(x, y);
+    const ks = [1, 25_000, 29_000, 30_000, 30_001, 35_000, 60_000];
+    expect(selectRanks(sortPair(x, y), ks)).toEqual(ks.map((k) => all[k - 1]));
   });
 
   it('selects in large samples without forming the pairs (200,000 × 200,000 would not fit)', () => {

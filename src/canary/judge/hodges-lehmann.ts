@@ -20,7 +20,7 @@
 import { normalQuantile } from './normal.js';
 import { AllTiedError, rankSigma, standardizedShift, withinTies } from './rank-sum.js';
 import type { SortedPair } from './rank-sum.js';
-import { kthDifference, nextDifference } from './shift-select.js';
+import { kthDifference, nextDifference, selectRanks } from './shift-select.js';
 import { zeroin } from './zeroin.js';
 
 /** How the roots of the rank statistic are found. */
@@ -74,12 +74,14 @@ export function shiftInterval(pair: SortedPair, confidenceLevel: number, method:
 
   const sigma = rankSigma(n, m, withinTies(pair));
   if (sigma === 0) throw new AllTiedError();
-  const root = (zq: number): number => {
-    const ends = endpoint(zq);
-    if (ends.value !== undefined) return ends.value;
-    return kthDifference(pair, rankOfRoot(n * m, sigma, zq));
-  };
-  return { low: root(zLow), high: root(zHigh), estimate: medianDifference(pair) };
+  const total = n * m;
+  const lowEnd = endpoint(zLow).value;
+  const highEnd = endpoint(zHigh).value;
+  const median = total % 2 === 1 ? (total + 1) / 2 : total / 2;
+  const ranks = [median, lowEnd === undefined ? rankOfRoot(total, sigma, zLow) : median, highEnd === undefined ? rankOfRoot(total, sigma, zHigh) : median];
+  const [middle, low, high] = selectRanks(pair, ranks) as [number, number, number];
+  const estimate = total % 2 === 1 ? middle : (middle + nextDifference(pair, middle, median)) / 2;
+  return { low: lowEnd ?? low, high: highEnd ?? high, estimate };
 }
 
 /**

@@ -18,38 +18,98 @@ const DIRECT = 1024;
 
 /** The k-th smallest (1-based) of x_i - y_j over all pairs. */
 export function kthDifference(pair: SortedPair, k: number): number {
+  return selectRanks(pair, [k])[0] as number;
+}
+
+/**
+ * Several order statistics of the pairwise differences at once. The ranks of
+ * an interval's bounds and of the median lie close together, so the rounds
+ * that cut the candidates down to the band holding all of them are shared;
+ * each rank is then finished on its own.
+ */
+export function selectRanks(pair: SortedPair, ks: readonly number[]): number[] {
   const { x, y } = pair;
   const n = x.length;
   const m = y.length;
   const total = n * m;
-  if (total === 0) return Number.NaN;
-  if (k <= 1) return (x[0] as number) - (y[m - 1] as number);
-  if (k >= total) return (x[n - 1] as number) - (y[0] as number);
-
-  // Row i lists x_i - y[m - 1 - c] for c = 0..m-1, ascending; columns [lo[i], hi[i]) remain.
-  const lo = new Int32Array(n);
-  const hi = new Int32Array(n).fill(m);
-  const below = new Int32Array(n);
-  const upTo = new Int32Array(n);
-  const prefix = new Float64Array(n + 1);
-  const random = seeded(0x9e3779b9 ^ n ^ (m << 7) ^ k);
-  let rank = k; // rank among the remaining candidates
-
-  for (;;) {
-    let count = 0;
-    for (let i = 0; i < n; i++) {
-      prefix[i] = count;
-      count += (hi[i] as number) - (lo[i] as number);
+  if (total === 0) return ks.map(() => Number.NaN);
+  const smallest = (x[0] as number) - (y[m - 1] as number);
+  const largest = (x[n - 1] as number) - (y[0] as number);
+  const inner = ks.filter((k) => k > 1 && k < total);
+  const out = new Map<number, number>();
+  if (inner.length > 0) {
+    const kMin = Math.min(...inner);
+    const kMax = Math.max(...inner);
+    // Row i lists x_i - y[m - 1 - c] for c = 0..m-1, ascending; columns [lo[i], hi[i]) remain.
+    const lo = new Int32Array(n);
+    const hi = new Int32Array(n).fill(m);
+    const below = new Int32Array(n);
+    const upTo = new Int32Array(n);
+    const prefix = new Float64Array(n + 1);
+    const random = seeded(0x9e3779b9 ^ n ^ (m << 7) ^ kMin);
+    let removed = 0; // candidates cut below the band
+    if (kMax > kMin) {
+      for (;;) {
+        const count = prefixCounts(lo, hi, prefix);
+        if (count <= DIRECT) break;
+        const sample = sampleCells(pair, lo, prefix, count, random);
+        const fLo = (kMin - removed) / count;
+        const fHi = (kMax - removed) / count;
+        const low = sample[Math.max(0, Math.floor(fLo * SAMPLE - margin(fLo)))] as number;
+        const high = sample[Math.min(SAMPLE - 1, Math.ceil(fHi * SAMPLE + margin(fHi)))] as number;
+        const nBelow = columnsBelow(pair, low, true, lo, hi, below);
+        const nUpTo = columnsBelow(pair, high, false, lo, hi, upTo);
+        // stop sharing once a round misses the band or no longer halves it
+        if (!(kMin - removed > nBelow && kMax - removed <= nUpTo && nUpTo - nBelow < count / 2)) break;
+        removed += nBelow;
+        for (let i = 0; i < n; i++) {
+          const start = lo[i] as number;
+          lo[i] = start + (below[i] as number);
+          hi[i] = start + (upTo[i] as number);
+        }
+      }
     }
-    prefix[n] = count;
+    for (const k of new Set(inner)) out.set(k, selectFrom(pair, Int32Array.from(lo), Int32Array.from(hi), k - removed, random, below, upTo, prefix));
+  }
+  return ks.map((k) => (k <= 1 ? smallest : k >= total ? largest : (out.get(k) as number)));
+}
+
+function margin(f: number): number {
+  // three standard deviations of the target's position among the sampled values
+  return 3 * Math.sqrt(SAMPLE * f * (1 - f)) + 2;
+}
+
+function prefixCounts(lo: Int32Array, hi: Int32Array, prefix: Float64Array): number {
+  let count = 0;
+  for (let i = 0; i < lo.length; i++) {
+    prefix[i] = count;
+    count += (hi[i] as number) - (lo[i] as number);
+  }
+  prefix[lo.length] = count;
+  return count;
+}
+
+/** Finishes one selection: the rank-th smallest among the remaining candidates. */
+function selectFrom(
+  pair: SortedPair,
+  lo: Int32Array,
+  hi: Int32Array,
+  start: number,
+  random: () => number,
+  below: Int32Array,
+  upTo: Int32Array,
+  prefix: Float64Array,
+): number {
+  const n = lo.length;
+  let rank = start;
+  for (;;) {
+    const count = prefixCounts(lo, hi, prefix);
     if (count <= DIRECT) return directSelect(pair, lo, hi, count, rank);
 
     const sample = sampleCells(pair, lo, prefix, count, random);
     const f = rank / count;
-    // three standard deviations of the target's position among the sampled values
-    const margin = 3 * Math.sqrt(SAMPLE * f * (1 - f)) + 2;
-    const low = sample[Math.max(0, Math.floor(f * SAMPLE - margin))] as number;
-    const high = sample[Math.min(SAMPLE - 1, Math.ceil(f * SAMPLE + margin))] as number;
+    const low = sample[Math.max(0, Math.floor(f * SAMPLE - margin(f)))] as number;
+    const high = sample[Math.min(SAMPLE - 1, Math.ceil(f * SAMPLE + margin(f)))] as number;
 
     const nBelow = columnsBelow(pair, low, true, lo, hi, below);
     const nUpTo = columnsBelow(pair, high, false, lo, hi, upTo);

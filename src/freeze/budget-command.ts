@@ -5,6 +5,7 @@
  */
 import type { CommandOutput } from '../cli/output.js';
 import { ExitCode } from '../cli/output.js';
+import { RunScopedProvider } from '../metrics/concurrency.js';
 import type { MetricsProvider } from '../metrics/provider.js';
 import { PrometheusProvider } from '../metrics/prometheus.js';
 import { loadPolicyFile } from '../policy/load.js';
@@ -63,7 +64,8 @@ export async function budgetCommand(args: BudgetArgs, deps: BudgetDeps = {}): Pr
   }
   const policy: FreezeGatePolicy = args.policy ? await loadPolicyFile(args.policy, freezeGatePolicySchema) : defaultFreezeGatePolicy();
   const slos = await loadSlos(args.slo);
-  const metrics = (deps.metrics ?? ((url) => new PrometheusProvider({ url }, { fetch, sleep: realSleep })))(args.prometheus);
+  // A calendar burn-down asks dozens of instant queries: at most a few at a time.
+  const metrics = new RunScopedProvider((deps.metrics ?? ((url) => new PrometheusProvider({ url }, { fetch, sleep: realSleep })))(args.prometheus));
   const evaluations = await Promise.all(slos.map((slo) => evaluateSlo(slo, policy, at, { metrics }, { burnDown: args.format === 'markdown' })));
   const report = buildReport(evaluations, policy, at);
   const stdout =

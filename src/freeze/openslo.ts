@@ -140,9 +140,25 @@ export function parseOpenSloText(text: string, file: string): FileContents {
  */
 export function resolveSlos(files: readonly { file: string; contents: FileContents }[]): SloDefinition[] {
   const slis = new Map<string, { spec: SliSpec; parsed: Parsed<unknown> }>();
-  for (const { contents } of files) for (const [name, sli] of contents.slis) if (!slis.has(name)) slis.set(name, sli);
-  const out: SloDefinition[] = [];
   const problems: ConfigurationError[] = [];
+  for (const { contents } of files) {
+    for (const [name, sli] of contents.slis) {
+      const first = slis.get(name);
+      if (!first) {
+        slis.set(name, sli);
+        continue;
+      }
+      // indicatorRef must name one SLI, not whichever file was read first.
+      const at = first.parsed.locate(['metadata', 'name']);
+      problems.push(
+        new ConfigurationError(`a second SLI named ${JSON.stringify(name)} (first at ${at.file}:${at.line})`, {
+          ...sli.parsed.locate(['metadata', 'name']),
+          field: 'metadata.name',
+        }),
+      );
+    }
+  }
+  const out: SloDefinition[] = [];
   for (const { contents } of files) {
     for (const slo of contents.slos) {
       try {

@@ -182,7 +182,7 @@ describe('freezeGatePolicySchema', () => {
 });
 
 describe('a freeze policy file', () => {
-  const FILE = path.join(import.meta.dirname, '../fixtures/freeze/freeze-policy.yml');
+  const FILE = path.join(import.meta.dirname, '../fixtures/freeze/policies/freeze.yml');
 
   it('reads every gate setting', async () => {
     const p = await loadPolicyFile(FILE, freezeGatePolicySchema);

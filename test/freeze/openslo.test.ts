@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSlos, parseOpenSloText, renderWindow, resolveSlos, splitDocuments } from '../../src/freeze/openslo.js';
@@ -141,6 +142,15 @@ describe('loadSlos', () => {
 
   it('names a file that does not exist', async () => {
     await expect(loadSlos(path.join(FIXTURES, 'nope.yaml'))).rejects.toThrow(/nope\.yaml: no such policy file/);
+  });
+
+  it('refuses two SLIs of the same name in different files', async () => {
+    const sli = await readFile(path.join(FIXTURES, 'search-slis.yaml'), 'utf8');
+    const files = [
+      { file: 'a.yaml', contents: parseOpenSloText(sli, 'a.yaml') },
+      { file: 'b.yaml', contents: parseOpenSloText(`# moved down a line\n${sli}`, 'b.yaml') },
+    ];
+    expect(() => resolveSlos(files)).toThrow('b.yaml:6: metadata.name: a second SLI named "search-fast-requests" (first at a.yaml:5)');
   });
 
   it('refuses an SLO whose SLI lives in a file not given', async () => {

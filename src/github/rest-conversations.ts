@@ -115,23 +115,45 @@ export class RestConversationVerbs extends RestCaller {
   }
 
   async enableAutoMerge(pullRequestNodeId: string, method: MergeMethod): Promise<{ enabledAt: string | null }> {
-    const query = `mutation($pullRequestId: ID!, $mergeMethod: PullRequestMergeMethod!) {
+    // A mutation is not repeated blindly: after a lost answer, ask whether auto-merge is on.
+    return createOnce(
+      async () => {
+        const data = await this.graphql<{ enablePullRequestAutoMerge?: { pullRequest?: AutoMergeOf } }>(ENABLE_AUTO_MERGE, { pullRequestId: pullRequestNodeId, mergeMethod: method });
+        return { enabledAt: data.enablePullRequestAutoMerge?.pullRequest?.autoMergeRequest?.enabledAt ?? null };
+      },
+      async () => {
+        const data = await this.graphql<{ node?: AutoMergeOf | null }>(AUTO_MERGE_STATE, { id: pullRequestNodeId });
+        const enabledAt = data.node?.autoMergeRequest?.enabledAt;
+        return enabledAt ? { enabledAt } : null;
+      },
+    );
+  }
+
+  /** A GraphQL call whose errors name the verb; GraphQL errors keep GitHub's words. */
+  private async graphql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+    try {
+      return (await this.client.graphql(query, variables)) as T;
+    } catch (err) {
+      const errors = (err as { errors?: { message?: string }[] }).errors;
+      if (Array.isArray(errors) && errors.length) {
+        throw new GitHubError('enableAutoMerge', statusOf(err) || 200, errors.map((e) => e.message).join('; '), 'POST /graphql');
+      }
+      throw toPortError('enableAutoMerge', 'POST /graphql', err);
+    }
+  }
+}
+
+type AutoMergeOf = { autoMergeRequest?: { enabledAt?: string | null } | null };
+
+const ENABLE_AUTO_MERGE = `mutation($pullRequestId: ID!, $mergeMethod: PullRequestMergeMethod!) {
   enablePullRequestAutoMerge(input: { pullRequestId: $pullRequestId, mergeMethod: $mergeMethod }) {
     pullRequest { autoMergeRequest { enabledAt } }
   }
 }`;
-    try {
-      const data = (await this.client.graphql(query, { pullRequestId: pullRequestNodeId, mergeMethod: method })) as {
-        enablePullRequestAutoMerge?: { pullRequest?: { autoMergeRequest?: { enabledAt?: string | null } | null } };
-      };
-      return { enabledAt: data.enablePullRequestAutoMerge?.pullRequest?.autoMergeRequest?.enabledAt ?? null };
-    } catch (err) {
-      const status = statusOf(err);
-      const messages = (err as { errors?: { message?: string }[] }).errors?.map((e) => e.message).join('; ');
-      throw new GitHubError('enableAutoMerge', status || 200, messages || toPortError('enableAutoMerge', 'POST /graphql', err).message, 'POST /graphql');
-    }
-  }
-}
+
+const AUTO_MERGE_STATE = `query($id: ID!) {
+  node(id: $id) { ... on PullRequest { autoMergeRequest { enabledAt } } }
+}`;
 
 export function definedOnly(input: object): Params {
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));

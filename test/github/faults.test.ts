@@ -219,6 +219,15 @@ describe('nothing is written twice when the answer to a write is lost', () => {
     expect(gh.applied(post)).toHaveLength(1);
   });
 
+  it('enableAutoMerge: asks whether auto-merge is on before sending the mutation again', async () => {
+    gh.fault('POST /graphql', fault.serverError(502, { afterWrite: true }));
+    gh.expect('POST /graphql', { body: (b: { query: string }) => /^mutation/.test(b.query), reply: { status: 200, body: { data: { enablePullRequestAutoMerge: { pullRequest: { autoMergeRequest: { enabledAt: '2026-11-22T10:00:00Z' } } } } } } });
+    gh.expect('POST /graphql', { body: (b: { query: string }) => /^query/.test(b.query), reply: { status: 200, body: { data: { node: { autoMergeRequest: { enabledAt: '2026-11-22T10:00:00Z' } } } } } });
+    const { port } = testClient();
+    expect(await port.enableAutoMerge('PR_kw1', 'SQUASH')).toEqual({ enabledAt: '2026-11-22T10:00:00Z' });
+    expect(gh.applied('POST /graphql').filter((r) => /^mutation/.test((r.body as { query: string }).query))).toHaveLength(1);
+  });
+
   it('createCommitStatus: the status already set is not set again', async () => {
     const post = 'POST /repos/{owner}/{repo}/statuses/{sha}';
     const list = 'GET /repos/{owner}/{repo}/commits/{ref}/statuses';

@@ -1,0 +1,43 @@
+/**
+ * Error-budget freezes: OpenSLO SLOs, exact budgets and multiwindow burn
+ * rates, the error budget policy and the deploy gate with audited
+ * break-glass.
+ */
+export { budgetCommand, parseAt, type BudgetArgs, type BudgetDeps } from './budget-command.js';
+export { checkDeployGate, type DeployGateDeps, type DeployGateInputs, type DeployGateOutcome } from './deploy-gate.js';
+export { evaluateSlo, statusOf, type EvaluateDeps, type SloEvaluation, type BurnDownPoint } from './evaluate.js';
+export { loadSlos, parseOpenSloText, resolveSlos, type SloDefinition, type SloWindow } from './openslo.js';
+export {
+  BURN_WINDOWS,
+  budgetState,
+  burnRate,
+  evaluateAlert,
+  maxBurnRate,
+  scaledThreshold,
+  type AlertEvaluation,
+  type BudgetState,
+  type WindowMeasure,
+} from './burn.js';
+export {
+  decideGate,
+  judgeBreakGlass,
+  tierFor,
+  type BreakGlassRecord,
+  type BreakGlassRequest,
+  type ChangeDecision,
+  type GateDecision,
+  type GateReason,
+  type GateRequest,
+  type SloStatus,
+} from './gate.js';
+export {
+  CHANGE_TYPES,
+  defaultFreezeGatePolicy,
+  freezeGatePolicySchema,
+  type ChangeType,
+  type FreezeGatePolicy,
+} from './gate-policy.js';
+export { activeCalendarFreezes, sloPeriodAt } from './calendar.js';
+export { buildReport, renderText, type BudgetReport, type SloReport } from './report.js';
+export { renderMarkdown, burnDownChart } from './markdown.js';
+export { Rational } from './rational.js';

@@ -86,6 +86,7 @@ function toResult(
 ): MetricResult {
   return {
     name: metric.name,
+    ...(metric.query !== undefined ? { query: metric.query } : {}),
     classification: outcome.classification,
     critical: metric.critical,
     criticalFailure: outcome.criticalFailure,

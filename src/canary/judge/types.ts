@@ -112,6 +112,8 @@ export interface SampleStats {
 /** The verdict on one metric, with what was measured and why. */
 export interface MetricResult {
   readonly name: string;
+  /** The query that produced the samples, when the configuration gives one. */
+  readonly query?: string;
   readonly classification: Classification;
   /** The metric is configured critical. */
   readonly critical: boolean;

@@ -30,6 +30,12 @@ export const rollbackPolicySchema = z.strictObject({
     .prefault({}),
   /** Branch holding the release manifests. */
   deployBranch: text().default('main'),
+  /**
+   * A release marked irreversible (it carries a database migration, say):
+   * `roll-forward` pauses it where it is and the pull request asks for a fix;
+   * `rollback` rolls it back all the same.
+   */
+  irreversible: z.enum(['roll-forward', 'rollback']).default('roll-forward'),
 });
 
 /** A validated rollback policy. */

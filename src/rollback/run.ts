@@ -1,0 +1,177 @@
+/**
+ * A rollback, end to end: decide per manifest, restore traffic at once with
+ * a compare-and-swap commit when the policy allows it, quarantine the bad
+ * version, and open (or update) one pull request that records it all with
+ * the evidence. Re-running converges: nothing is committed twice and no
+ * second pull request is opened.
+ */
+import type { ContentStore } from '../gitops/content-store.js';
+import { manifestPath, parseManifest, renderManifest, updateManifest } from '../gitops/manifest.js';
+import type { RollbackPolicy } from '../policy/schemas/rollback.js';
+import type { Clock } from '../runtime/clock.js';
+import { ConfigurationError } from '../runtime/errors.js';
+import type { Logger } from '../runtime/logger.js';
+import type { RollbackPlan } from './plan.js';
+import { planRollback } from './plan.js';
+import type { Published, RollbackPublisher } from './publish.js';
+import { changeQuarantine, quarantinePath, quarantined, readQuarantine } from './quarantine.js';
+import { quarantineSchema } from './quarantine.js';
+import { stringify } from 'yaml';
+
+export type RollbackTrigger = 'verdict' | 'deployment_status' | 'alert' | 'manual';
+
+export interface RollbackInputs {
+  readonly service: string;
+  readonly environment: string;
+  /** Regions to roll back; `['default']` for a service that is not regional. */
+  readonly regions: readonly string[];
+  readonly version?: string;
+  readonly target?: string;
+  readonly reason: string;
+  readonly actor: string;
+  readonly trigger: RollbackTrigger;
+  /** When the failure was first signalled; the time to the rollback commit is measured from it. */
+  readonly signalAt?: Date;
+  /** Markdown evidence: the verdict, the metrics table, a chart. */
+  readonly evidence?: string;
+  readonly links: ReadonlyArray<{ readonly label: string; readonly url: string }>;
+  readonly manifests: string;
+}
+
+export interface RollbackDeps {
+  /** The deploy branch. */
+  readonly store: ContentStore;
+  readonly publisher: RollbackPublisher;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export interface RegionOutcome {
+  readonly region: string;
+  readonly path: string;
+  readonly plan: RollbackPlan;
+  readonly committed: boolean;
+  readonly commitSha?: string;
+}
+
+export interface RollbackOutcome {
+  readonly bad: string;
+  readonly good: string | null;
+  readonly regions: readonly RegionOutcome[];
+  readonly quarantined: boolean;
+  readonly pullRequest: Published;
+  /** Milliseconds from the failure signal to the last traffic commit, when both are known. */
+  readonly timeToRestoreMs: number | null;
+  readonly markdown: string;
+}
+
+export async function runRollback(inputs: RollbackInputs, policy: RollbackPolicy, deps: RollbackDeps): Promise<RollbackOutcome> {
+  const { quarantine } = await readQuarantine(deps.store, inputs.manifests, inputs.service);
+  const now = deps.clock.now();
+  const regions: RegionOutcome[] = [];
+  const texts = new Map<string, string>();
+  for (const region of inputs.regions) {
+    const path = manifestPath(inputs.manifests, inputs.service, inputs.environment, region === 'default' ? undefined : region);
+    const stored = await deps.store.read(path);
+    if (!stored) throw new ConfigurationError(`no release manifest for ${inputs.service} in ${inputs.environment}${region === 'default' ? '' : `/${region}`}`, { file: path });
+    texts.set(path, stored.text);
+    const plan = planRollback(parseManifest(stored.text, path), {
+      ...(inputs.version ? { version: inputs.version } : {}),
+      ...(inputs.target ? { target: inputs.target } : {}),
+      reason: inputs.reason,
+      by: inputs.actor,
+      now,
+      irreversible: policy.irreversible,
+      isQuarantined: (v) => quarantined(quarantine, v) !== undefined,
+    });
+    regions.push({ region, path, plan, committed: false });
+  }
+  const impossible = regions.filter((r) => r.plan.kind === 'no-good-version');
+  if (impossible.length > 0) throw new ConfigurationError(`cannot roll back: ${impossible.map((r) => r.plan.summary).join('; ')}. Nothing was written.`);
+  const bads = [...new Set(regions.map((r) => r.plan.bad))];
+  if (bads.length > 1) throw new ConfigurationError(`the regions run different versions (${bads.join(', ')}): name the bad version`);
+  const bad = bads[0] ?? inputs.version ?? '';
+
+  // 1. Traffic first: every second counts.
+  let lastCommitAt: number | null = null;
+  if (policy.emergencyDirectCommit) {
+    for (const [i, r] of regions.entries()) {
+      if (r.plan.kind !== 'restore' && r.plan.kind !== 'roll-forward') continue;
+      const next = r.plan.next;
+      const update = await updateManifest(deps.store, r.path, (current) => replan(current, r.plan, next), `${r.plan.summary}\n\nRollback by Bellwether: ${inputs.reason}`);
+      regions[i] = { ...r, committed: update.changed, ...(update.commitSha ? { commitSha: update.commitSha } : {}) };
+      if (update.changed) lastCommitAt = deps.clock.now().getTime();
+      deps.logger.info(`${r.path}: ${r.plan.summary}${update.changed ? ` (commit ${update.commitSha?.slice(0, 7)})` : ' (already in place)'}`);
+    }
+  }
+
+  // 2. Quarantine, so no promotion brings the version back by accident.
+  const entry = { version: bad, reason: inputs.reason, at: now.toISOString(), by: inputs.actor, ...(inputs.links[0] ? { link: inputs.links[0].url } : {}) };
+  let isQuarantined = false;
+  const files: Array<{ path: string; text: string; message: string }> = [];
+  if (policy.quarantine.enabled) {
+    if (policy.emergencyDirectCommit) {
+      isQuarantined = (await changeQuarantine(deps.store, inputs.manifests, inputs.service, { kind: 'put', entry })).changed || quarantined(quarantine, bad) !== undefined;
+    } else {
+      const next = quarantined(quarantine, bad) ? quarantine : quarantineSchema.parse({ ...quarantine, versions: [...quarantine.versions, entry] });
+      files.push({ path: quarantinePath(inputs.manifests, inputs.service), text: stringify(next), message: `${inputs.service}: quarantine ${bad}` });
+      isQuarantined = true;
+    }
+  }
+
+  // 3. The pull request records it, with the manifests when no emergency commit ran.
+  if (!policy.emergencyDirectCommit) {
+    for (const r of regions) {
+      if (r.plan.kind === 'restore' || r.plan.kind === 'roll-forward') {
+        files.push({ path: r.path, text: renderManifest(texts.get(r.path) ?? '', r.plan.next), message: r.plan.summary });
+      }
+    }
+  }
+  const good = regions.map((r) => ('good' in r.plan ? r.plan.good : null)).find((g) => g !== null) ?? null;
+  const body = rollbackBody(inputs, policy, regions, bad, good, isQuarantined);
+  files.push({ path: `${inputs.manifests.replace(/\/+$/, '')}/${inputs.service}/rollbacks/${bad}.md`, text: body, message: `${inputs.service}: record the rollback of ${bad}` });
+  const pullRequest = await deps.publisher.publish({
+    branch: `bellwether/rollback/${inputs.service}/${inputs.environment}/${bad}`,
+    base: policy.deployBranch,
+    title: `Roll back ${inputs.service} ${bad} in ${inputs.environment}${good ? ` to ${good}` : ''}`,
+    body,
+    files,
+    labels: [...policy.labels, ...(isQuarantined ? [policy.quarantine.label] : [])],
+    reviewers: { users: policy.reviewers.users, teams: policy.reviewers.teams },
+    autoMerge: policy.autoMerge,
+  });
+  const timeToRestoreMs = inputs.signalAt && lastCommitAt !== null ? lastCommitAt - inputs.signalAt.getTime() : null;
+  return { bad, good, regions, quarantined: isQuarantined, pullRequest, timeToRestoreMs, markdown: body };
+}
+
+/** Re-applies the plan to the manifest as it is now (it may have moved since it was read). */
+function replan(current: Parameters<typeof planRollback>[0], plan: RollbackPlan, next: Parameters<typeof planRollback>[0]) {
+  if (plan.kind === 'restore' && current.stable.version === plan.bad) return { ...current, stable: next.stable, canary: next.canary, previous: next.previous };
+  if (plan.kind === 'restore' && current.canary.version === plan.bad) return { ...current, canary: { version: null, weight: 0 }, ...(next.promotion ? { promotion: next.promotion } : {}) };
+  if (plan.kind === 'roll-forward') return { ...current, ...(next.promotion ? { promotion: next.promotion } : {}) };
+  return current;
+}
+
+function rollbackBody(inputs: RollbackInputs, policy: RollbackPolicy, regions: readonly RegionOutcome[], bad: string, good: string | null, isQuarantined: boolean): string {
+  const rows = regions.map((r) => `| ${r.region} | ${r.plan.kind} | ${r.plan.summary.replace(/\|/g, '\\|')} | ${r.commitSha ? `\`${r.commitSha.slice(0, 7)}\`` : policy.emergencyDirectCommit ? 'no change needed' : 'in this pull request'} |`);
+  const rolledForward = regions.some((r) => r.plan.kind === 'roll-forward');
+  return [
+    `## Rollback of ${inputs.service} ${bad} in ${inputs.environment}`,
+    '',
+    `**Why:** ${inputs.reason} (trigger: ${inputs.trigger}, by @${inputs.actor}).`,
+    '',
+    policy.emergencyDirectCommit
+      ? `Bellwether already restored traffic on \`${policy.deployBranch}\`${good ? ` to ${good}` : ''}; this pull request records the rollback for review.`
+      : `Merging this pull request restores traffic${good ? ` to ${good}` : ''}.`,
+    ...(rolledForward ? ['', `**Irreversible release:** ${bad} carries changes an older version cannot undo, so it is paused where it is and must be fixed forward (policy \`irreversible: ${policy.irreversible}\`).`] : []),
+    '',
+    '| region | action | what | commit |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+    isQuarantined ? `${bad} is quarantined: promotions refuse it until a newer version passes or someone lifts the quarantine with a reason.` : `${bad} is not quarantined (the policy turns quarantine off).`,
+    ...(inputs.evidence ? ['', '### Evidence', '', inputs.evidence] : []),
+    ...(inputs.links.length > 0 ? ['', '### Links', '', ...inputs.links.map((l) => `- [${l.label}](${l.url})`)] : []),
+    '',
+  ].join('\n');
+}

@@ -188,14 +188,16 @@ export function scanText(compiled: CompiledRules, unit: TextUnit, options: ScanO
   return findings;
 }
 
-/** Of overlapping candidates the lowest rank wins; exact duplicates collapse. */
+/**
+ * Of overlapping candidates the lowest rank wins, and within a rank the
+ * longest (`xoxe.xoxp-...` over the `xoxp-...` inside it); duplicates collapse.
+ */
 function keepBest(candidates: readonly Candidate[]): Candidate[] {
   if (candidates.length < 2) return [...candidates];
-  const sorted = [...candidates].sort((a, b) => rankOf(a.rule) - rankOf(b.rule) || a.start - b.start);
+  const sorted = [...candidates].sort((a, b) => rankOf(a.rule) - rankOf(b.rule) || b.end - b.start - (a.end - a.start) || a.start - b.start);
   const kept: Candidate[] = [];
   for (const c of sorted) {
-    const clash = kept.some((k) => c.start < k.end && k.start < c.end && (rankOf(k.rule) < rankOf(c.rule) || k.rule === c.rule));
-    if (!clash) kept.push(c);
+    if (!kept.some((k) => c.start < k.end && k.start < c.end)) kept.push(c);
   }
   return kept.sort((a, b) => a.start - b.start);
 }

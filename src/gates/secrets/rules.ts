@@ -5,6 +5,7 @@ import { compileRules, type CompiledRules } from './engine.js';
 import type { SecretRule } from './rule.js';
 import { CLOUD_RULES } from './rules-cloud.js';
 import { GENERIC_RULES } from './rules-generic.js';
+import { PLATFORM_RULES } from './rules-platforms.js';
 import { AI_RULES, CHAT_RULES, CODE_HOST_RULES, OBSERVABILITY_RULES, PAYMENT_AND_MAIL_RULES, REGISTRY_RULES } from './rules-vendors.js';
 
 /** Every rule, vendor rules first. */
@@ -16,6 +17,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   ...REGISTRY_RULES,
   ...AI_RULES,
   ...OBSERVABILITY_RULES,
+  ...PLATFORM_RULES,
   ...GENERIC_RULES,
 ];
 

@@ -51,6 +51,11 @@ describe('scanText', () => {
     expect(hits.map((h) => h.ruleId)).toEqual(['github-pat']);
   });
 
+  it('of two vendor matches over the same text, keeps the longer', () => {
+    const hits = scan(`xoxe.xoxp-1-${f.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 163)}`);
+    expect(hits.map((h) => h.ruleId)).toEqual(['slack-config-token']);
+  });
+
   it('finds several secrets on one line, in order', () => {
     const hits = scan(`ghp_${f.alnum(36)} npm_${f.alnum(36)} sk_live_${f.alnum(24)}`);
     expect(hits.map((h) => h.ruleId)).toEqual(['github-pat', 'npm-access-token', 'stripe-secret-key']);

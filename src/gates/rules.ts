@@ -65,6 +65,13 @@ const list: Rule[] = [
     equivalents: { zizmor: 'unsound-condition', actionlint: 'if-cond' },
   },
   {
+    id: 'unsound-contains',
+    title: 'contains() tests a substring of a string, not membership of a list',
+    severity: 'high',
+    fix: "Match against a list: contains(fromJSON('[\"refs/heads/main\", \"refs/heads/dev\"]'), github.ref), or compare with == for each value.",
+    equivalents: { zizmor: 'unsound-contains' },
+  },
+  {
     id: 'permissions-undeclared',
     title: 'No permissions declared',
     severity: 'medium',

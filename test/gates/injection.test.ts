@@ -83,6 +83,10 @@ describe('conditions', () => {
     ["contains(github.actor, '[bot]')", ['spoofable-actor/medium/high']],
     ["github.event.pull_request.user.login == 'dependabot[bot]'", []],
     ["github.ref == 'refs/heads/main' &&", ['malformed-expression/high/high']],
+    ["contains('refs/heads/main refs/heads/dev', github.ref)", ['unsound-contains/medium/high']],
+    ["${{ !contains('release staging', github.head_ref) }}", ['unsound-contains/high/high']],
+    ["contains(fromJSON('[\"refs/heads/main\"]'), github.ref)", []],
+    ["contains(github.event.pull_request.labels.*.name, 'ok')", []],
   ])('if: %s', (cond, expected) => {
     expect(audit('push', `      - if: ${cond}\n        run: echo hi\n`)).toEqual(expected);
   });

@@ -7,7 +7,7 @@ import { isMap, isPair, isScalar, isSeq, type Scalar } from 'yaml';
 import { accessPath, parseExpression, ExpressionSyntaxError, type ExprNode } from '../expression.js';
 import { actionName, PRIVILEGED_TRIGGERS, type AuditContext, type Job, type Step } from '../model.js';
 import { locateInScalar, mapGet, scalarText, spanAt, spanOf, templateSpan } from '../source.js';
-import { findTemplates, flowingAccesses } from '../templates.js';
+import { findTemplates, flowingAccesses, isAttackerControlled } from '../templates.js';
 import { buildTaintModel, ENV_FILE_WRITE, referencedVariable, stepEnvTaint, type TaintModel } from './taint.js';
 
 const ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare\s+(?:-\w+\s+)?)?([A-Za-z_][A-Za-z0-9_]*)=/;
@@ -172,6 +172,7 @@ function checkCondition(ctx: AuditContext, node: unknown, where: 'job' | 'step')
     }
   } else if (whole) ast = templates[0]?.ast;
   if (!ast) return;
+  checkContains(ctx, ast, node, where);
   const hits: ExprNode[] = [];
   findSpoofable(ast, hits);
   if (hits.length > 0) {
@@ -184,6 +185,30 @@ function checkCondition(ctx: AuditContext, node: unknown, where: 'job' | 'step')
       message: `this ${where} condition trusts the actor of the run; github.actor is whoever last triggered it (a re-run or a bot's push to a fork), not the author of the change.`,
     });
   }
+}
+
+/** `contains('a b c', x)`: true for any x that is a substring, such as a branch named `a`. */
+function checkContains(ctx: AuditContext, ast: ExprNode, node: Scalar, where: string): void {
+  const visit = (n: ExprNode): void => {
+    if (n.kind === 'call') {
+      const [haystack, needle] = n.args;
+      const path = needle ? accessPath(needle) : undefined;
+      if (n.name === 'contains' && haystack?.kind === 'literal' && typeof haystack.value === 'string' && path !== undefined) {
+        ctx.report({
+          ruleId: 'unsound-contains',
+          severity: isAttackerControlled(path) ? 'high' : 'medium',
+          confidence: 'high',
+          span: spanOf(ctx.file, node),
+          message: `this ${where} condition tests whether ${path} is a substring of '${haystack.value}', so values such as a prefix of one of them also pass.`,
+        });
+      }
+      n.args.forEach(visit);
+    } else if (n.kind === 'binary') {
+      visit(n.left);
+      visit(n.right);
+    } else if (n.kind === 'not') visit(n.operand);
+  };
+  visit(ast);
 }
 
 function checkTemplates(ctx: AuditContext, node: Scalar): void {

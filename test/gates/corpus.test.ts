@@ -70,6 +70,13 @@ describe('robustness', () => {
     );
   });
 
+  it('reports nesting too deep to parse as a finding', () => {
+    for (const text of [`a: ${'['.repeat(100_000)}`, `${'- '.repeat(50_000)}x`, '{'.repeat(20_000)]) {
+      const findings = auditSource('.github/workflows/deep.yml', text).findings;
+      expect(findings.map((f) => f.ruleId)).toEqual(['yaml-syntax']);
+    }
+  });
+
   it('never throws on arbitrary bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {

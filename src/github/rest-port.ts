@@ -11,7 +11,7 @@ import type { CallCounts, RateLimitState } from './request-budget.js';
 import type { Params } from './rest-caller.js';
 import { RestConversationVerbs } from './rest-conversations.js';
 import { toDependencyChange, toEnvironment } from './rest-mappers.js';
-import { arrayOf, createOnce, isLostAnswer, objectOf, toCheckRun, toDeployment, toDeploymentStatus } from './rest-support.js';
+import { arrayOf, CREATE_ATTEMPTS, createOnce, isLostAnswer, objectOf, toCheckRun, toDeployment, toDeploymentStatus } from './rest-support.js';
 
 /** GitHub accepts at most 50 annotations per check-run request. */
 export const ANNOTATIONS_PER_REQUEST = 50;
@@ -54,16 +54,16 @@ export class RestGitHubPort extends RestConversationVerbs implements GitHubPort 
         const commit = objectOf('putContent', data['commit']);
         return { sha: String(content['sha']), commitSha: String(commit['sha']) };
       } catch (err) {
-        if (!isLostAnswer(err) || attempt >= 2) throw err;
+        if (!isLostAnswer(err)) throw err;
         // The commit may have landed: read back before writing again.
         const now = await this.getContent(path, input.branch);
-        const unchanged = input.expectedSha === null ? now === null : now?.sha === input.expectedSha;
-        if (unchanged) continue;
-        if (now && now.text === input.text) {
+        if (now && now.text === input.text && now.sha !== input.expectedSha) {
           const branch = await this.getBranch(input.branch);
           return { sha: now.sha, commitSha: branch?.sha ?? '' };
         }
-        throw new ConflictError('putContent', 409, `${path} on ${input.branch} changed while the answer to the write was lost`, route);
+        const unchanged = input.expectedSha === null ? now === null : now?.sha === input.expectedSha;
+        if (!unchanged) throw new ConflictError('putContent', 409, `${path} on ${input.branch} changed while the answer to the write was lost`, route);
+        if (attempt >= CREATE_ATTEMPTS) throw err;
       }
     }
   }
@@ -259,7 +259,6 @@ function toRef(data: Record<string, unknown>): RefInfo {
   const object = objectOf('ref', data['object']);
   return { ref: shortRef(String(data['ref'])), sha: String(object['sha']) };
 }
-
 
 type WireOutput = Params;
 

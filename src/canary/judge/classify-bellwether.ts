@@ -28,6 +28,7 @@ import type { Outcome } from './effect-size.js';
 import { shiftInterval } from './hodges-lehmann.js';
 import { normalQuantile, normalUpperTail } from './normal.js';
 import { rankCounts, rankSigma, sortPair } from './rank-sum.js';
+import type { SortedPair } from './rank-sum.js';
 import type { PreparedSample } from './transforms.js';
 import { meanOf, percentile } from './transforms.js';
 import type { MetricConfig, SequentialLook } from './types.js';
@@ -63,7 +64,7 @@ export function alphaSpentAtLook(rate: number, sequential: SequentialLook | unde
 }
 
 /** Classifies one metric with Bellwether's semantics. */
-export function classifyBellwether(metric: MetricConfig, canary: PreparedSample, baseline: PreparedSample, context: BellwetherContext): Outcome {
+export function classifyBellwether(metric: MetricConfig, canary: PreparedSample, baseline: PreparedSample, context: BellwetherContext, sorted?: SortedPair): Outcome {
   const x = canary.values;
   const y = baseline.values;
   if (x.length < context.minSamples || y.length < context.minSamples) {
@@ -77,7 +78,7 @@ export function classifyBellwether(metric: MetricConfig, canary: PreparedSample,
   if (canary.infinite || baseline.infinite) {
     return bare('Error', 'classification failed: the samples hold infinite values', metric.critical);
   }
-  const pair = sortPair(x, y);
+  const pair = sorted ?? sortPair(x, y);
   if (pair.x.length === pair.y.length && pair.x.every((v, i) => v === pair.y[i])) {
     return { ...bare('Pass', 'canary and baseline data are identical'), effectSize: 1 };
   }

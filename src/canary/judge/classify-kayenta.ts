@@ -24,6 +24,7 @@ import { kayentaDeviation, bare, failsHigh, failsLow, fmt, withCritical } from '
 import type { Outcome } from './effect-size.js';
 import { shiftInterval } from './hodges-lehmann.js';
 import { AllTiedError, sortPair } from './rank-sum.js';
+import type { SortedPair } from './rank-sum.js';
 import type { PreparedSample } from './transforms.js';
 import type { MetricConfig } from './types.js';
 
@@ -31,7 +32,7 @@ import type { MetricConfig } from './types.js';
 export const KAYENTA_TOLERANCE = 0.25;
 
 /** Classifies one metric with Kayenta's semantics. */
-export function classifyKayenta(metric: MetricConfig, canary: PreparedSample, baseline: PreparedSample, confidenceLevel: number): Outcome {
+export function classifyKayenta(metric: MetricConfig, canary: PreparedSample, baseline: PreparedSample, confidenceLevel: number, sorted?: SortedPair): Outcome {
   const x = canary.values;
   const y = baseline.values;
   if (x.length === 0 || y.length === 0) {
@@ -43,7 +44,7 @@ export function classifyKayenta(metric: MetricConfig, canary: PreparedSample, ba
   if (canary.infinite || baseline.infinite) {
     return bare('Error', 'classification failed: the samples hold infinite values', metric.critical);
   }
-  const pair = sortPair(x, y);
+  const pair = sorted ?? sortPair(x, y);
   if (pair.x.length === pair.y.length && pair.x.every((v, i) => v === pair.y[i])) {
     return { ...bare('Pass', 'canary and baseline data are identical'), effectSize: 1 };
   }

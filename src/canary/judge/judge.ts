@@ -9,6 +9,7 @@ import { classifyBellwether, alphaSpentAtLook, BELLWETHER_DEFAULTS } from './cla
 import { classifyKayenta } from './classify-kayenta.js';
 import { meanRatio } from './effect-size.js';
 import type { Outcome } from './effect-size.js';
+import { sortPair } from './rank-sum.js';
 import { scoreResults } from './score.js';
 import { prepareSample, sampleStats } from './transforms.js';
 import type { JudgeConfig, JudgeInput, JudgeOptions, JudgeResult, MetricConfig, MetricResult } from './types.js';
@@ -54,11 +55,13 @@ export function judge(config: JudgeConfig, input: JudgeInput, options: JudgeOpti
     const samples = input[metric.name];
     const canary = prepareSample(samples?.canary ?? [], metric);
     const baseline = prepareSample(samples?.baseline ?? [], metric);
+    // sorted once, for the statistics and the comparison alike
+    const pair = sortPair(canary.values, baseline.values);
     const outcome =
       profile === 'kayenta'
-        ? classifyKayenta(metric, canary, baseline, confidenceLevel)
-        : classifyBellwether(metric, canary, baseline, context);
-    return toResult(metric, outcome, samples === undefined, canary.values, baseline.values, sampleStats(canary), sampleStats(baseline));
+        ? classifyKayenta(metric, canary, baseline, confidenceLevel, pair)
+        : classifyBellwether(metric, canary, baseline, context, pair);
+    return toResult(metric, outcome, samples === undefined, canary.values, baseline.values, sampleStats(canary, pair.x), sampleStats(baseline, pair.y));
   });
 
   const scored = scoreResults(metrics, config.groupWeights, thresholds, profile);

@@ -59,12 +59,12 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
 }
 
 /** Summary statistics of a prepared sample. */
-export function sampleStats(prepared: PreparedSample): SampleStats {
+export function sampleStats(prepared: PreparedSample, sortedValues?: Float64Array): SampleStats {
   const values = prepared.values;
   const n = values.length;
   const base = { n, removedNaN: prepared.removedNaN, removedOutliers: prepared.removedOutliers };
   if (n === 0) return { ...base, mean: Number.NaN, median: Number.NaN, p99: Number.NaN, min: Number.NaN, max: Number.NaN, std: Number.NaN };
-  const sorted = sortNumbers(Float64Array.from(values));
+  const sorted = sortedValues ?? sortNumbers(Float64Array.from(values));
   const mean = meanOf(values);
   let squares = 0;
   for (const v of values) squares += (v - mean) * (v - mean);

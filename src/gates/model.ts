@@ -2,9 +2,9 @@
  * A position-keeping view of workflows, composite actions and their steps,
  * and the context every audit receives.
  */
-import { isMap, isScalar, isSeq, type Scalar } from 'yaml';
+import { isMap, isScalar, type Scalar } from 'yaml';
 import type { Confidence, RawFinding, Severity } from './finding.js';
-import { deref, entries, items, mapGet, mapPair, scalarText, spanOf, type SourceFile, type Span } from './source.js';
+import { deref, entries, items, mapGet, mapPair, scalarText, type SourceFile, type Span } from './source.js';
 
 export type FileKind = 'workflow' | 'action' | 'dependabot';
 
@@ -172,16 +172,6 @@ export function actionName(uses: string): string | undefined {
   const parts = path.split('/');
   if (parts.length < 2) return undefined;
   return `${parts[0]}/${parts[1]}`;
-}
-
-/** Span of a node, for reports. */
-export function at(ctx: AuditContext, node: unknown): Span {
-  return spanOf(ctx.file, node);
-}
-
-/** True for a sequence or mapping node (a value that is not a scalar). */
-export function isCollection(node: unknown): boolean {
-  return isMap(node) || isSeq(node);
 }
 
 /** Builds a RawFinding from report arguments, taking the snippet from the source. */

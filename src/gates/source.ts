@@ -202,14 +202,3 @@ export function locateInScalar(file: SourceFile, scalar: Scalar, needle: string,
   }
   return spanAt(file, range[0] + at, range[0] + at + needle.length);
 }
-
-/** How many times `needle` occurs in `text` before `offset`. */
-export function occurrenceBefore(text: string, needle: string, offset: number): number {
-  let n = 0;
-  let at = text.indexOf(needle);
-  while (at >= 0 && at < offset) {
-    n++;
-    at = text.indexOf(needle, at + 1);
-  }
-  return n;
-}

@@ -131,39 +131,6 @@ export function flowingAccesses(node: ExprNode): FlowingAccess[] {
   return out;
 }
 
-/** Every context access anywhere in the tree, flowing or not. */
-export function allAccesses(node: ExprNode): FlowingAccess[] {
-  const out: FlowingAccess[] = [];
-  const visit = (n: ExprNode): void => {
-    const path = accessPath(n);
-    if (path !== undefined) out.push({ path, node: n });
-    switch (n.kind) {
-      case 'binary':
-        visit(n.left);
-        visit(n.right);
-        return;
-      case 'not':
-        visit(n.operand);
-        return;
-      case 'call':
-        n.args.forEach(visit);
-        return;
-      case 'index':
-        if (path === undefined) visit(n.object);
-        visit(n.index);
-        return;
-      case 'property':
-      case 'star':
-        if (path === undefined) visit(n.object);
-        return;
-      default:
-        return;
-    }
-  };
-  visit(node);
-  return out;
-}
-
 /**
  * Context paths an outsider controls: a fork's pull request, an issue, a
  * comment, a commit message, a branch name. Patterns use `*` for one segment.

@@ -3,7 +3,6 @@
  * attacker-controlled contexts, string inputs, and values derived from them
  * through `env:`, step outputs and job outputs.
  */
-import { isScalar } from 'yaml';
 import type { Confidence, Severity } from '../finding.js';
 import { actionName, OUTSIDER_TRIGGERS, PRIVILEGED_TRIGGERS, type AuditContext, type Job, type Step } from '../model.js';
 import { entries, mapGet, scalarText, type SourceFile } from '../source.js';
@@ -206,9 +205,4 @@ export function stepEnvTaint(ctx: AuditContext, job: Job, step: Step): Map<strin
   envTaint(file, mapGet(file, job.node, 'env'), env);
   envTaint(file, step.env, env);
   return env;
-}
-
-/** True when a scalar node is a string scalar. */
-export function isStringScalar(node: unknown): boolean {
-  return isScalar(node) && typeof node.value === 'string';
 }

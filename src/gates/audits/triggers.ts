@@ -3,9 +3,8 @@
  * and execution of pull request code under them, artifacts from a triggering
  * run, self-hosted runners that forks reach, caches in release workflows.
  */
-import { isScalar } from 'yaml';
 import { actionName, OUTSIDER_TRIGGERS, withInput, type AuditContext, type Job, type Step } from '../model.js';
-import { entries, items, mapGet, mapPair, scalarText, spanOf } from '../source.js';
+import { items, mapGet, mapPair, scalarText, spanOf } from '../source.js';
 import { findTemplates, flowingAccesses } from '../templates.js';
 
 const HEAD_REFS = [
@@ -165,16 +164,3 @@ function checkReleaseCache(ctx: AuditContext, job: Job): void {
     });
   }
 }
-
-/** Names of `on:` keys, for the validity audit. */
-export function triggerEntries(ctx: AuditContext): Array<[string, unknown]> {
-  return [...ctx.triggers.entries()].map(([name, t]) => [name, t.keyNode]);
-}
-
-/** True when a node is a scalar `false`. */
-export function isFalse(node: unknown): boolean {
-  return isScalar(node) && (node.value === false || node.value === 'false');
-}
-
-/** Entries of a mapping, re-exported for sibling audits. */
-export { entries };

@@ -130,6 +130,7 @@ export class InMemoryGitHub extends FakeConversations implements GitHubPort {
     return this.deployments
       .filter((d) => (['sha', 'ref', 'environment', 'task'] as const).every((k) => filter[k] === undefined || d[k] === filter[k]))
       .reverse()
+      .slice(0, filter.limit ?? 1000)
       .map(stripStatuses);
   }
 

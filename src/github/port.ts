@@ -88,6 +88,8 @@ export interface DeploymentFilter {
   readonly ref?: string;
   readonly environment?: string;
   readonly task?: string;
+  /** At most this many, newest first (fewer pages, fewer requests); up to 1,000 unless told. */
+  readonly limit?: number;
 }
 
 export interface DeploymentStatus {

@@ -38,14 +38,22 @@ export class RestCaller {
     }
   }
 
-  protected async pages(verb: string, route: string, params: Params, pick: (data: unknown) => unknown[] = (d) => arrayOf(verb, d)): Promise<Record<string, unknown>[]> {
+  /** Items of a list, page by page, up to `limit` (each page is a request against the budget). */
+  protected async pages(
+    verb: string,
+    route: string,
+    params: Params,
+    pick: (data: unknown) => unknown[] = (d) => arrayOf(verb, d),
+    limit = MAX_PAGES * 100,
+  ): Promise<Record<string, unknown>[]> {
     const all: Record<string, unknown>[] = [];
-    for (let page = 1; page <= MAX_PAGES; page++) {
-      const items = pick(await this.call(verb, route, { ...params, per_page: 100, page })) as Record<string, unknown>[];
+    const perPage = Math.max(1, Math.min(100, limit));
+    for (let page = 1; page <= MAX_PAGES && all.length < limit; page++) {
+      const items = pick(await this.call(verb, route, { ...params, per_page: perPage, page })) as Record<string, unknown>[];
       all.push(...items);
-      if (items.length < 100) break;
+      if (items.length < perPage) break;
     }
-    return all;
+    return all.slice(0, limit);
   }
 
 }

@@ -129,7 +129,7 @@ export class RestGitHubPort extends RestConversationVerbs implements GitHubPort 
   async listDeployments(filter: DeploymentFilter = {}): Promise<Deployment[]> {
     const params: Params = {};
     for (const k of ['sha', 'ref', 'environment', 'task'] as const) if (filter[k] !== undefined) params[k] = filter[k];
-    return (await this.pages('listDeployments', 'GET /repos/{owner}/{repo}/deployments', params)).map(toDeployment);
+    return (await this.pages('listDeployments', 'GET /repos/{owner}/{repo}/deployments', params, undefined, filter.limit)).map(toDeployment);
   }
 
   async createDeploymentStatus(deploymentId: number, input: CreateDeploymentStatusInput): Promise<DeploymentStatus> {

@@ -176,6 +176,21 @@ const cases: Case[] = [
     check: (out) => expect(out).toEqual([true, 'api/prod/1', 'deploy']),
   },
   {
+    name: 'listDeployments with a limit returns the newest that many',
+    fake: async (f) => {
+      f.seedBranch('main', { a: '1' });
+      for (const key of ['k1', 'k2', 'k3']) await f.createDeployment({ ref: 'main', environment: 'prod', key });
+      return {};
+    },
+    rest: (gh) => {
+      const row = (id: number, key: string) => exampleItem('GET /repos/{owner}/{repo}/deployments', { id, payload: { bellwetherKey: key } });
+      gh.expect('GET /repos/{owner}/{repo}/deployments', { query: { per_page: 2, page: 1 }, reply: { status: 200, body: [row(3, 'k3'), row(2, 'k2')] } });
+      return {};
+    },
+    act: async (p) => (await p.listDeployments({ environment: 'prod', limit: 2 })).map((d) => d.payload['bellwetherKey']),
+    check: (out) => expect(out).toEqual(['k3', 'k2']),
+  },
+  {
     name: 'enableAutoMerge on an open pull request reports when it was enabled',
     fake: async (f) => {
       f.seedBranch('main', { a: '1' });

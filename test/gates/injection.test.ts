@@ -43,6 +43,18 @@ describe('template injection: sinks and sources', () => {
     expect(audit('push', steps)).toEqual(expected);
   });
 
+  it('treats outputs listing changed files as the change author\'s text', () => {
+    const steps = [
+      '      - id: changed',
+      `        uses: tj-actions/changed-files@${'a'.repeat(40)} # v46.0.5`,
+      '      - run: |',
+      '          for f in ${{ steps.changed.outputs.all_changed_files }}; do lint "$f"; done',
+      '',
+    ].join('\n');
+    expect(audit('pull_request_target', steps)).toEqual(['template-injection/critical/medium']);
+    expect(audit('push', steps)).toEqual(['template-injection/high/medium']);
+  });
+
   it('types workflow_dispatch inputs: only string inputs carry free text', () => {
     const on = 'workflow_dispatch:\n  inputs:\n    name: {}\n    env: { type: choice, options: [a, b] }\n    n: { type: number }\n';
     const steps = '      - run: echo ${{ inputs.name }} ${{ inputs.env }} ${{ inputs.n }} ${{ github.event.inputs.name }}\n';

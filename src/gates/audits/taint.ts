@@ -154,6 +154,17 @@ export function buildTaintModel(ctx: AuditContext): TaintModel {
 }
 
 /**
+ * Actions whose outputs list the files a change touches. In a pull request
+ * the author names those files, and a file name can hold `$(...)` or a quote.
+ */
+const OUTPUTS_FROM_CHANGES: ReadonlyMap<string, string> = new Map([
+  ['tj-actions/changed-files', 'file names of the change (tj-actions/changed-files)'],
+  ['dorny/paths-filter', 'file names of the change (dorny/paths-filter)'],
+  ['jitterbit/get-changed-files', 'file names of the change (jitterbit/get-changed-files)'],
+  ['step-security/changed-files', 'file names of the change (step-security/changed-files)'],
+]);
+
+/**
  * The attacker-controlled origin of a step's outputs: a `run:` that writes a
  * tainted template or tainted variable to GITHUB_OUTPUT, or a code-taking
  * action fed with one.
@@ -162,6 +173,8 @@ function stepOutputOrigin(file: SourceFile, step: Step, jobEnv: Map<string, stri
   const sources: string[] = [];
   if (step.run && /GITHUB_OUTPUT/.test(step.run.text)) sources.push(step.run.text);
   const name = step.uses ? actionName(step.uses.text) : undefined;
+  const listed = name ? OUTPUTS_FROM_CHANGES.get(name) : undefined;
+  if (listed) return listed;
   if (name === 'actions/github-script') {
     const script = scalarText(mapGet(file, step.with, 'script'));
     if (script !== undefined) sources.push(script);

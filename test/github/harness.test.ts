@@ -89,6 +89,18 @@ describe('validation against the OpenAPI description', () => {
     expect(() => gh.done()).toThrow(/expected but not called: GET \/repos\/\{owner\}\/\{repo\}\/branches\/\{branch\} \(1 left\)/);
   });
 
+  it('a reply function that throws fails the test instead of looking like a network error', async () => {
+    const gh = mockGitHubHere();
+    gh.expect(BRANCH, {
+      reply: () => {
+        throw new Error('fixture bug');
+      },
+    });
+    const { client } = testClient();
+    await expect(client.request(BRANCH, { ...REPO, branch: 'main' })).rejects.toMatchObject({ status: 400 });
+    expect(() => gh.done()).toThrow(/reply function for GET \/repos\/\{owner\}\/\{repo\}\/branches\/\{branch\} threw: Error: fixture bug/);
+  });
+
   it('a request nobody expected fails', async () => {
     const gh = mockGitHubHere();
     const { client } = testClient();

@@ -150,12 +150,24 @@ export class GitHubExpectations {
       rule.remaining--;
       return this.faultAnswer(rec, rule.fault, undefined);
     }
-    const entry = this.entries.find((e) => e.remaining > 0 && e.route === rec.route && matches(e.expectation, rec));
+    let entry: Entry | undefined;
+    try {
+      entry = this.entries.find((e) => e.remaining > 0 && e.route === rec.route && matches(e.expectation, rec));
+    } catch (err) {
+      rec.problems.push(`a body predicate for ${rec.route} threw: ${String(err)}`);
+      return this.refuse(rec, 'harness error');
+    }
     if (!entry) return this.refuse(rec, `unexpected call ${rec.method} ${rec.path}${url.search} (${rec.route ?? 'no route'}) body ${JSON.stringify(body)}`);
     entry.remaining--;
     rec.applied = true;
     const { reply } = entry.expectation;
-    const r = typeof reply === 'function' ? reply(rec) : reply;
+    let r: Reply;
+    try {
+      r = typeof reply === 'function' ? reply(rec) : reply;
+    } catch (err) {
+      rec.problems.push(`the reply function for ${rec.route} threw: ${String(err)}`);
+      return this.refuse(rec, 'harness error');
+    }
     const replyProblems = rec.route === GRAPHQL_ROUTE ? graphqlReplyProblems(r) : validateResponse(operationByRoute(rec.route ?? ''), r.status, r.body);
     if (replyProblems.length) {
       rec.problems.push(...replyProblems.map((p) => `mocked reply: ${p}`));

@@ -139,19 +139,23 @@ export const rollbackSpec = defineAction({
   inputs: {
     token,
     policy,
-    service,
+    service: { type: 'string', description: 'The service; empty means the one named by the event (repository_dispatch client_payload or the deployment payload).', default: '' },
     environment,
-    region: { type: 'string', description: 'Region to roll back, or `all`.', default: 'all' },
+    region: { type: 'string', description: 'Region to roll back, or `all` (every region of the waves policy).', default: 'all' },
+    version: { type: 'string', description: 'The bad version; empty means the canary in progress, else the stable version, else the one the event names.', default: '' },
     'target-version': { type: 'string', description: 'Version to return to; empty means the last known good one.', default: '' },
-    reason: { type: 'string', description: 'Why, in words; recorded in the pull request and the audit trail.', default: '' },
+    reason: { type: 'string', description: 'Why, in words; recorded in the pull request and the quarantine.', default: '' },
+    evidence: { type: 'string', description: 'Markdown evidence for the pull request (the verdict and metrics table); a path to a file is read.', default: '' },
     manifests,
   },
   outputs: {
     'pull-request': { description: 'Number of the rollback pull request.' },
+    'pull-request-url': { description: 'Address of the rollback pull request.' },
     version: { description: 'Version rolled back to.' },
+    'bad-version': { description: 'Version rolled back and quarantined.' },
   },
   branding: { icon: 'rotate-ccw', color: 'red' },
-  usage: 'Triggered by a failed verdict, a failed `deployment_status`, an alert through `repository_dispatch`, or by hand.',
+  usage: 'Triggered by a failed verdict, a failed `deployment_status`, an alert through `repository_dispatch` (`client_payload`: service, environment, region, version, reason), or by hand. Needs `contents: write`, `pull-requests: write` and `deployments: read`.',
 });
 
 export const freezeSpec = defineAction({

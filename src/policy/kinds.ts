@@ -3,6 +3,7 @@
  * picks the schema it is validated against.
  */
 import type { z } from 'zod';
+import { freezeGatePolicySchema } from '../freeze/gate-policy.js';
 import { gatesPolicySchema } from '../gates/policy-schema.js';
 import { ConfigurationError } from '../runtime/errors.js';
 import { didYouMean } from './did-you-mean.js';
@@ -10,7 +11,6 @@ import { validateSource } from './issues.js';
 import { readPolicyText } from './load.js';
 import { PolicyProblem, problemsOf, sortProblems } from './problems.js';
 import { canaryPolicySchema } from './schemas/canary.js';
-import { freezePolicySchema } from './schemas/freeze.js';
 import { postmortemPolicySchema } from './schemas/postmortem.js';
 import { rollbackPolicySchema } from './schemas/rollback.js';
 import { wavesPolicySchema } from './schemas/waves.js';
@@ -26,7 +26,8 @@ import { describeValue, listChoices } from './wording.js';
 export const policyKinds = {
   canary: canaryPolicySchema,
   waves: wavesPolicySchema,
-  freeze: freezePolicySchema,
+  // The freeze schema with the deploy gate's settings (src/freeze/), which extends schemas/freeze.ts.
+  freeze: freezeGatePolicySchema,
   rollback: rollbackPolicySchema,
   postmortem: postmortemPolicySchema,
   gates: gatesPolicySchema,

@@ -244,6 +244,7 @@ describe('rollback policy', () => {
       autoMerge: false,
       quarantine: { enabled: true, label: 'bellwether:quarantined' },
       deployBranch: 'main',
+      irreversible: 'roll-forward',
     });
   });
 

@@ -4,6 +4,7 @@
  */
 import type { GateDecision } from './decide.js';
 import type { Finding, Severity } from './finding.js';
+import { RULES } from './rules.js';
 
 const ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
@@ -60,31 +61,66 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
 }
 
-/** Markdown for the job summary or a pull request comment. */
-export function renderMarkdown(d: GateDecision): string {
-  const out: string[] = [];
+/** Hidden marker that lets the sticky pull request comment be found and updated in place. */
+export const COMMENT_MARKER = '<!-- bellwether:gate-workflows -->';
+
+/** A pull request comment may hold 65,536 characters; this leaves room for the marker and the tail. */
+export const DEFAULT_MARKDOWN_LIMIT = 60_000;
+
+/**
+ * Markdown for the job summary or a pull request comment, most severe
+ * findings first. Rows that would pass `maxChars` are left out and counted,
+ * so that the comment is never rejected for its size.
+ */
+export function renderMarkdown(d: GateDecision, options: { maxChars?: number } = {}): string {
+  const limit = options.maxChars ?? DEFAULT_MARKDOWN_LIMIT;
+  const out: string[] = [COMMENT_MARKER];
   const icon = d.verdict === 'pass' ? '✅' : '❌';
   out.push(`### ${icon} Workflow hardening: ${d.verdict === 'pass' ? 'passed' : 'failed'}`);
   out.push('');
   out.push(headline(d));
+  let used = out.join('\n').length;
+  const fits = (line: string): boolean => {
+    // Reserve room for the closing lines of each section.
+    if (used + line.length + 1 > limit - 200) return false;
+    used += line.length + 1;
+    return true;
+  };
   if (d.findings.length > 0) {
-    out.push('');
-    out.push('| severity | rule | location | finding | how to fix |');
-    out.push('|---|---|---|---|---|');
-    for (const f of d.findings) {
+    const rank = (f: (typeof d.findings)[number]) => ORDER.indexOf(f.severity);
+    const sorted = [...d.findings].sort((a, b) => rank(a) - rank(b));
+    out.push('', '| severity | rule | location | finding | how to fix |', '|---|---|---|---|---|');
+    used += 80;
+    let shown = 0;
+    for (const f of sorted) {
       const eq = equivalents(f);
-      out.push(`| ${f.severity} | \`${f.ruleId}\`${eq ? `<br>${cell(eq)}` : ''} | \`${cell(f.file)}:${f.line}:${f.column}\` | ${cell(f.message)} | ${cell(f.fix)} |`);
+      const row = `| ${f.severity} | \`${f.ruleId}\`${eq ? `<br>${cell(eq)}` : ''} | \`${cell(f.file)}:${f.line}:${f.column}\` | ${cell(f.message)} | ${cell(f.fix)} |`;
+      if (!fits(row)) break;
+      out.push(row);
+      shown++;
     }
+    if (shown < sorted.length) out.push('', `…and ${sorted.length - shown} more; the JSON and SARIF reports list every finding.`);
   }
   if (d.suppressed.length > 0) {
-    out.push('');
-    out.push(`<details><summary>${d.suppressed.length} suppressed</summary>`);
-    out.push('');
-    out.push('| rule | location | by | reason |');
-    out.push('|---|---|---|---|');
-    for (const s of d.suppressed) out.push(`| \`${s.finding.ruleId}\` | \`${cell(s.finding.file)}:${s.finding.line}\` | ${s.by} | ${cell(s.reason)} |`);
-    out.push('');
-    out.push('</details>');
+    const rows: string[] = [];
+    for (const s of d.suppressed) {
+      const row = `| \`${s.finding.ruleId}\` | \`${cell(s.finding.file)}:${s.finding.line}\` | ${s.by} | ${cell(s.reason)} |`;
+      if (!fits(row)) break;
+      rows.push(row);
+    }
+    out.push('', `<details><summary>${d.suppressed.length} suppressed</summary>`, '');
+    if (rows.length > 0) out.push('| rule | location | by | reason |', '|---|---|---|---|', ...rows);
+    if (rows.length < d.suppressed.length) out.push('', `…and ${d.suppressed.length - rows.length} more.`);
+    out.push('', '</details>');
   }
   return `${out.join('\n')}\n`;
+}
+
+/** The rule catalog as a Markdown table, for documentation. */
+export function renderRuleCatalog(): string {
+  const lines = ['| rule | up to | what it finds | zizmor | actionlint | how to fix |', '|---|---|---|---|---|---|'];
+  for (const r of RULES.values()) {
+    lines.push(`| \`${r.id}\` | ${r.severity} | ${cell(r.title)} | ${r.equivalents.zizmor ?? ''} | ${r.equivalents.actionlint ?? ''} | ${cell(r.fix)} |`);
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { auditSource } from '../../src/gates/audit.js';
 import { decideGate } from '../../src/gates/decide.js';
 import { DEFAULT_GATES_POLICY } from '../../src/gates/policy-schema.js';
-import { renderJson, renderMarkdown, renderText } from '../../src/gates/render.js';
+import { COMMENT_MARKER, renderJson, renderMarkdown, renderRuleCatalog, renderText } from '../../src/gates/render.js';
 import { RULES } from '../../src/gates/rules.js';
 import { FINGERPRINT_KEY, renderSarif, sarifUri } from '../../src/gates/sarif.js';
 
@@ -107,8 +107,34 @@ describe('text, JSON and Markdown', () => {
     expect(md).toContain('### ❌ Workflow hardening: failed');
     expect(md).toContain('| severity | rule | location | finding | how to fix |');
     expect(md).toContain('| high | `container-credentials`<br>zizmor hardcoded-container-credentials, actionlint credentials | `./test/fixtures/gates/vulnerable/secrets.yml:15:19` |');
+    expect(md.startsWith(`${COMMENT_MARKER}\n`)).toBe(true);
     const clean = renderMarkdown(decideGate({ audits: [], policy: DEFAULT_GATES_POLICY, now: NOW }));
     expect(clean).toContain('### ✅ Workflow hardening: passed');
     expect(clean).not.toContain('| severity |');
+  });
+});
+
+describe('Markdown size', () => {
+  it('stays under the limit, most severe first, and says how many rows it left out', () => {
+    const steps = Array.from({ length: 400 }, (_, i) => `      - uses: someone/tool${i}@v1\n      - run: npm install -g tool${i}\n`).join('');
+    const text = `on: push\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
+    const d = decideGate({ audits: [auditSource('.github/workflows/big.yml', text)], policy: DEFAULT_GATES_POLICY, now: NOW });
+    expect(d.findings).toHaveLength(800);
+    const md = renderMarkdown(d, { maxChars: 20_000 });
+    expect(md.length).toBeLessThanOrEqual(20_000);
+    const rows = md.split('\n').filter((l) => l.startsWith('| high') || l.startsWith('| low'));
+    expect(rows.every((r) => r.startsWith('| high'))).toBe(true);
+    expect(md).toContain(`…and ${800 - rows.length} more; the JSON and SARIF reports list every finding.`);
+    expect(renderMarkdown(d).length).toBeLessThanOrEqual(60_000);
+  });
+});
+
+describe('rule catalog', () => {
+  it('has one row per rule with its equivalents', () => {
+    const table = renderRuleCatalog().trim().split('\n');
+    expect(table).toHaveLength(RULES.size + 2);
+    expect(table).toContain(
+      '| `always-true-condition` | high | Condition is always true | unsound-condition | if-cond | Write the whole condition inside one ${{ }} (or without it), and do not use a block scalar with a trailing newline for `if:`. |',
+    );
   });
 });

@@ -25,7 +25,7 @@ export function shannonEntropy(s: string): number {
  * keyword-anchored (generic) rules only; vendor tokens have shapes of their own.
  */
 export const STOP_WORDS: readonly string[] = [
-  'example', 'sample', 'dummy', 'placeholder', 'changeme', 'change_me', 'redacted', 'xxxxx', '*****',
+  'example', 'sample', 'abc123', 'xyz123', '123abc', 'dummy', 'placeholder', 'changeme', 'change_me', 'redacted', 'xxxxx', '*****',
   'your_', 'your-', 'yourkey', 'insert', 'replace', 'todo', 'fixme', 'notreal', 'not_real', 'fake',
   'test_', 'testing', 'lorem', 'ipsum', 'foobar', 'abcdef', '123456', 'qwerty', 'secret_name',
   'process.env', 'os.environ', 'getenv', 'environ', 'config.', 'settings.', 'props.', 'this.',

@@ -114,6 +114,7 @@ export function prefixedToken(
   const tail = options.tail ?? '(?![A-Za-z0-9])';
   const shortest = Math.min(...prefixes.map((p) => p.length));
   const cased = prefixes.some((p) => p !== p.toLowerCase());
+  const accept = options.accept;
   return {
     id,
     title,
@@ -129,19 +130,23 @@ export function prefixedToken(
     // Placeholders such as `ghp_xxxx...` have the right shape and almost no entropy.
     minEntropy: options.minEntropy ?? 2.5,
     ...(options.paths ? { paths: options.paths } : {}),
-    ...(options.accept ? { accept: options.accept } : {}),
+    // Generated tokens do not hold six equal characters in a row; documentation placeholders do.
+    accept: (secret) => !/(.)\1{5}/.test(secret.slice(shortest)) && (accept ? accept(secret) : true),
     ...(options.gitleaks ? { gitleaks: options.gitleaks } : {}),
   };
 }
 
+/** An opening quote: plain, escaped, or with a prefix such as `b'...'` or `@"..."`. */
+const OPEN_QUOTE = String.raw`(?:\\{0,2}["'\x60]|[@$b]["'])`;
+
 /**
  * Between the keyword and the value: the rest of the identifier, a closing
  * quote, an assignment operator (`=`, `:`, `:=`, `=>`, `+=`, `?=`, `>` of an
- * XML element, `(` or `,` of a call) and an opening quote. Each part is
+ * XML element, or `(` and `,` of a call when a string literal follows) and an opening quote. Each part is
  * bounded and the parts' classes barely overlap, so a miss costs a few dozen
  * steps wherever it is tried.
  */
-export const ASSIGNMENT = String.raw`[\w.-]{0,30}(?:\\{0,2}["'\x60]){0,2}[ \t]{0,5}(?:[:?+.|]{0,3}=>?|:{1,2}|>|\(|,)[ \t]{0,5}(?:\\{0,2}["'\x60]|[@$]?["']|b["'])?`;
+export const ASSIGNMENT = String.raw`[\w.-]{0,30}(?:\\{0,2}["'\x60]){0,2}[ \t]{0,5}(?:(?:[:?+.|]{0,3}=>?|:{1,2}|>)[ \t]{0,5}${OPEN_QUOTE}?|[(,][ \t]{0,5}${OPEN_QUOTE})`;
 
 /** The value ends at a quote, white space, a separator or the end of the text. */
 export const VALUE_END = String.raw`(?=["'\x60\s;,)<\\&]|$)`;

@@ -68,7 +68,17 @@ export const GENERIC_RULES: readonly SecretRule[] = [
       gitleaks: 'generic-api-key',
       // Identifiers and paths are made of words; a secret has digits among its letters.
       // Short hexadecimal values are abbreviated hashes and ids far more often than keys.
-      accept: (s) => /[0-9]/.test(s) && /[A-Za-z]/.test(s) && !(s.length < 16 && /^[0-9a-f]+$/i.test(s)) && !/^[a-z]+(?:[._/-][a-z0-9]+){2,}$/i.test(s),
+      // Words with a version at the end (`bellwetherFindingHash/v1`, `user_service_2`) are names.
+      accept: (s) =>
+        /[0-9]/.test(s) &&
+        /[A-Za-z]/.test(s) &&
+        !(s.length < 16 && /^[0-9a-f]+$/i.test(s)) &&
+        !/^[a-z]+\d*(?:[._/-][a-z]+\d*){2,}$/i.test(s) &&
+        !/^[A-Za-z]+(?:[._/-][A-Za-z]+)*[._/-]?v?\d{1,3}$/.test(s) &&
+        // Code, not data: a member chain (`Diagnostics.Property_0.code`) or a CONSTANT_NAME.
+        !/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]+)+$/.test(s) &&
+        !/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(s) &&
+        !/(.)\1{5}/.test(s),
     },
   ),
   {

@@ -76,14 +76,15 @@ export function looksBinary(bytes: Uint8Array): boolean {
 
 /** Scans one whole file of a path scan. `path` is relative to the repository, with `/`. */
 export function scanFileContent(path: string, bytes: Uint8Array, rules: CompiledRules, policy: SecretsPolicy): ScanResult {
-  const result: ScanResult = { findings: [], notices: [], files: 1, lines: 0, bytes: bytes.length };
-  if (pathAllowed(policy, path)) return { ...result, files: 0, bytes: 0 };
+  const result: ScanResult = { findings: [], notices: [], files: 1, lines: 0, bytes: 0 };
+  if (pathAllowed(policy, path)) return { ...result, files: 0 };
   result.findings.push(...fileNameFindings(path, new Set(policy.disable)));
   if (bytes.length > policy.maxFileBytes) {
     result.notices.push({ file: path, message: `larger than maxFileBytes (${bytes.length} > ${policy.maxFileBytes} bytes): only its name was checked` });
     return result;
   }
   if (looksBinary(bytes)) return result;
+  result.bytes = bytes.length;
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

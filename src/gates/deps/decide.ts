@@ -1,0 +1,89 @@
+/**
+ * The dependency gate's decision: the review's findings, minus advisories
+ * and packages the policy allows and findings under a live waiver; expired
+ * waivers are reported. Pure; `now` is an argument.
+ */
+import type { DependencyChange } from '../../github/port.js';
+import { expiredWaiverFinding, finishDecision, type FamilyDecision, type SuppressedFinding } from './decision.js';
+import { waiverExpired, type DependencyWaiver, type LoadedDepsPolicy } from './policy-schema.js';
+import { parsePurl, purlMatches, type Purl } from './purl.js';
+import type { ReviewFinding } from './review-finding.js';
+import { reviewDependencies } from './review.js';
+
+export interface DecideDependenciesInput {
+  readonly changes: readonly DependencyChange[];
+  readonly policy: LoadedDepsPolicy;
+  readonly manifests?: ReadonlyMap<string, string>;
+  readonly now: Date;
+  /** Said in the notes, such as where the changes came from. */
+  readonly source?: string;
+}
+
+const LICENSE_RULES = new Set(['dependency-license-not-allowed', 'dependency-license-denied', 'dependency-license-unknown', 'dependency-license-invalid']);
+
+function waiverMatches(w: DependencyWaiver, f: ReviewFinding): boolean {
+  if (w.rule !== undefined && w.rule !== f.ruleId) return false;
+  if (w.advisory !== undefined && w.advisory.toLowerCase() !== f.dependency?.advisory?.ghsaId.toLowerCase()) return false;
+  if (w.package !== undefined) {
+    const pattern = parsePurl(w.package);
+    const purl = f.dependency ? parsePurl(f.dependency.purl) : undefined;
+    if (!pattern || !purl || !purlMatches(pattern, purl)) return false;
+  }
+  return true;
+}
+
+function describe(w: DependencyWaiver): string {
+  return [w.rule, w.package, w.advisory].filter((s) => s !== undefined).join(' ');
+}
+
+/** Decides the dependency gate. */
+export function decideDependencies(input: DecideDependenciesInput): FamilyDecision {
+  const { dependencies: policy } = input.policy;
+  const raw = reviewDependencies({ changes: input.changes, policy, ...(input.manifests ? { manifests: input.manifests } : {}) });
+  const allowedAdvisories = new Set(policy.allow.advisories.map((a) => a.toLowerCase()));
+  const exempt = policy.allow.packages.map((p) => ({ text: p, purl: parsePurl(p) as Purl }));
+  const findings: ReviewFinding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+
+  for (const f of raw) {
+    const ghsa = f.dependency?.advisory?.ghsaId;
+    if (ghsa !== undefined && allowedAdvisories.has(ghsa.toLowerCase())) {
+      suppressed.push({ finding: f, by: 'allow-list', reason: `${ghsa} is in allow.advisories` });
+      continue;
+    }
+    const purl = f.dependency ? parsePurl(f.dependency.purl) : undefined;
+    const exemptBy = LICENSE_RULES.has(f.ruleId) && purl ? exempt.find((e) => purlMatches(e.purl, purl)) : undefined;
+    if (exemptBy) {
+      suppressed.push({ finding: f, by: 'allow-list', reason: `${exemptBy.text} in allow.packages is exempt from the license check` });
+      continue;
+    }
+    const waiver = policy.waivers.find((w) => !waiverExpired(w.expires, input.now) && waiverMatches(w, f));
+    if (waiver) {
+      suppressed.push({ finding: f, by: 'waiver', reason: `${waiver.reason} (owner ${waiver.owner}, until ${waiver.expires})` });
+      continue;
+    }
+    findings.push(f);
+  }
+
+  policy.waivers.forEach((w, i) => {
+    if (!waiverExpired(w.expires, input.now)) return;
+    findings.push(
+      expiredWaiverFinding({
+        family: 'dependencies',
+        ruleId: 'dependency-waiver-expired',
+        what: describe(w),
+        owner: w.owner,
+        expires: w.expires,
+        file: input.policy.file,
+        line: input.policy.dependencyWaiverLines[i],
+      }),
+    );
+  });
+
+  const added = input.changes.filter((c) => c.changeType === 'added').length;
+  const notes = [
+    `${added} added and ${input.changes.length - added} removed dependencies${input.source ? ` from ${input.source}` : ''}`,
+    `fails on ${policy.failOnSeverity} or worse advisories in ${policy.failOnScopes.join(', ')} scope`,
+  ];
+  return finishDecision('dependencies', findings, suppressed, notes);
+}

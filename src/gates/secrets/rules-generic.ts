@@ -142,7 +142,7 @@ export const GENERIC_RULES: readonly SecretRule[] = [
     confidence: 'high',
     keywords: ['password'],
     anchor: 'start',
-    pattern: /password[ \t]+(?<secret>[^\s]{3,400})/y,
+    pattern: /password[ \t]{1,20}(?<secret>[^\s]{3,400})/y,
     paths: /(?:^|\/)[._]netrc$/,
     accept: (s) => !REFERENCE_VALUE.test(s),
     fixedPrefix: 0,

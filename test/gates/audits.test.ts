@@ -103,6 +103,8 @@ const cases: Array<[file: string, expected: Row[]]> = [
     ['invalid-workflow', 25, 20, 'high'],
     ['invalid-workflow', 30, 13, 'high'],
     ['invalid-workflow', 32, 3, 'high'],
+    ['invalid-workflow', 39, 7, 'high'],
+    ['invalid-workflow', 40, 17, 'high'],
   ]],
   ['vulnerable/.github/dependabot.yml', [['dependabot-execution', 11, 39, 'high']]],
   ['vulnerable/composite/action.yml', [

@@ -21,6 +21,10 @@ const EVENTS = new Set([
   'pull_request_review_comment', 'pull_request_target', 'push', 'registry_package', 'release', 'repository_dispatch',
   'schedule', 'status', 'watch', 'workflow_call', 'workflow_dispatch', 'workflow_run',
 ]);
+const SCOPES = new Set([
+  'actions', 'attestations', 'checks', 'contents', 'deployments', 'discussions', 'id-token', 'issues', 'models', 'packages',
+  'pages', 'pull-requests', 'repository-projects', 'security-events', 'statuses',
+]);
 const RUNS_USING = /^(node12|node16|node20|node24|composite|docker)$/;
 
 /** Runs the validity audit for the file's kind. */
@@ -52,6 +56,8 @@ function checkWorkflow(ctx: AuditContext): void {
   for (const [name, keyNode] of ctx.triggers) {
     if (!EVENTS.has(name)) invalid(ctx, keyNode.keyNode, `unknown event '${name}' in on:.`, `event ${name}`);
   }
+  checkPermissions(ctx, mapGet(file, root, 'permissions'), 'the workflow');
+  for (const job of ctx.jobs) checkPermissions(ctx, mapGet(file, job.node, 'permissions'), `job '${job.id}'`);
   const jobs = mapGet(file, root, 'jobs');
   if (!isMap(jobs)) {
     invalid(ctx, jobs ?? root.items[0]?.key ?? root, 'the workflow has no `jobs:` mapping.', 'missing jobs');
@@ -72,6 +78,29 @@ function checkWorkflow(ctx: AuditContext): void {
     if (uses !== undefined && steps !== undefined) invalid(ctx, job.keyNode, `job '${job.id}' calls a reusable workflow and cannot also have steps.`, `job ${job.id} uses+steps`);
     checkNeeds(ctx, job.id, mapGet(file, job.node, 'needs'));
     checkSteps(ctx, job.id, steps, false);
+  }
+}
+
+function checkPermissions(ctx: AuditContext, node: unknown, where: string): void {
+  if (node === undefined) return;
+  const text = scalarText(node);
+  if (text !== undefined) {
+    if (!['read-all', 'write-all'].includes(text) && !text.includes('${{')) invalid(ctx, node, `permissions of ${where} must be read-all, write-all or a mapping of scopes, not '${text}'.`, `${where} permissions ${text}`);
+    return;
+  }
+  if (!isMap(node)) {
+    invalid(ctx, node, `permissions of ${where} must be a mapping of scopes.`, `${where} permissions`);
+    return;
+  }
+  for (const [scope, keyNode, value] of entries(ctx.file, node)) {
+    if (!SCOPES.has(scope)) {
+      invalid(ctx, keyNode, `unknown permission scope '${scope}' in ${where}.`, `${where} scope ${scope}`);
+      continue;
+    }
+    const level = scalarText(value);
+    if (level !== 'read' && level !== 'write' && level !== 'none') {
+      invalid(ctx, value ?? keyNode, `permission ${scope} of ${where} must be read, write or none, not '${level ?? ''}'.`, `${where} ${scope} level`);
+    }
   }
 }
 

@@ -38,9 +38,17 @@ function ruleDescriptor(r: Rule, severity: Severity): Record<string, unknown> {
   };
 }
 
-/** Forward slashes, no leading `./`: the form code scanning resolves against the repository root. */
+/**
+ * Forward slashes, no leading `./`, each segment percent-encoded: a relative
+ * URI reference that code scanning resolves against the repository root.
+ */
 export function sarifUri(file: string): string {
-  return file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+  return file
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
 }
 
 function result(f: Finding, ruleIndex: number): Record<string, unknown> {

@@ -79,6 +79,7 @@ describe('SARIF', () => {
     ['./a/b.yml', 'a/b.yml'],
     ['a\\b.yml', 'a/b.yml'],
     ['.github/workflows/x.yml', '.github/workflows/x.yml'],
+    ['my flows/a#1.yml', 'my%20flows/a%231.yml'],
   ])('uri of %s is %s', (file, uri) => {
     expect(sarifUri(file)).toBe(uri);
   });

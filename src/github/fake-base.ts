@@ -79,11 +79,18 @@ export class FakeGitHubBase {
     return this.git.resolve(ref)?.files.get(path);
   }
 
+  /** Counts the request the REST port would send first for `verb`, then fails if told to. */
   protected enter(verb: string): void {
-    this.budget.count(...(ROUTES[verb] ?? `POST /${verb}`).split(' ') as [string, string]);
+    this.count(ROUTES[verb] ?? `POST /${verb}`);
     const queued = this.failures.get(verb);
     const err = queued?.shift();
     if (err) throw err;
+  }
+
+  /** Counts a further request (`METHOD /route`) that the REST port sends for the same verb. */
+  protected count(route: string): void {
+    const [method = 'GET', path = '/'] = route.split(' ');
+    this.budget.count(method, path);
   }
 
   calls(): CallCounts {

@@ -74,7 +74,11 @@ export class FakeConversations extends FakeGitHubBase {
   async createPullRequest(input: CreatePullRequestInput): Promise<PullRequest> {
     this.enter('createPullRequest');
     const open = [...this.threads.values()].find((x) => x.kind === 'pull' && x.state === 'open' && x.head === input.head && x.base === input.base);
-    if (open) return this.toPull(open);
+    if (open) {
+      // GitHub answers 422 "already exists"; the REST port then looks the pull request up.
+      this.count(ROUTES['findPullRequest'] ?? '');
+      return this.toPull(open);
+    }
     for (const b of [input.head, input.base]) {
       if (!this.git.refs.has(`heads/${b}`)) throw new GitHubError('createPullRequest', 422, `Validation Failed: branch ${b} does not exist`, ROUTES['createPullRequest']);
     }
@@ -106,7 +110,9 @@ export class FakeConversations extends FakeGitHubBase {
 
   async ensureLabel(label: LabelInput): Promise<void> {
     this.enter('ensureLabel');
-    if (!this.labels.has(label.name)) this.labels.set(label.name, label);
+    if (this.labels.has(label.name)) return;
+    this.count('POST /repos/{owner}/{repo}/labels');
+    this.labels.set(label.name, label);
   }
 
   async findIssue(marker: string, options: FindIssueOptions = {}): Promise<Issue | null> {
@@ -142,9 +148,11 @@ export class FakeConversations extends FakeGitHubBase {
     const url = (id: number) => `https://github.com/${this.repoRef.owner}/${this.repoRef.repo}/issues/${issueNumber}#issuecomment-${id}`;
     const existing = t.comments.find((c) => hasMarker(c.body, marker));
     if (existing) {
+      if (existing.body !== text) this.count('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}');
       existing.body = text;
       return { id: existing.id, url: url(existing.id), created: false };
     }
+    this.count('POST /repos/{owner}/{repo}/issues/{issue_number}/comments');
     const c = { id: this.nextId++, body: text };
     t.comments.push(c);
     return { id: c.id, url: url(c.id), created: true };

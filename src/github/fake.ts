@@ -12,6 +12,7 @@ import { ConflictError, GitHubError } from './errors.js';
 import { ROUTES } from './fake-base.js';
 import { FakeConversations } from './fake-conversations.js';
 import { blobSha } from './fake-repository.js';
+import { ANNOTATIONS_PER_REQUEST } from './port.js';
 import type {
   BranchInfo, CheckRun, CommitStatusInput, CreateCheckRunInput, CreateDeploymentInput, CreateDeploymentStatusInput, DependencyChange,
   Deployment, DeploymentFilter, DeploymentStatus, Environment, FileContent, GitHubPort, PutContentInput, PutContentResult, RefInfo,
@@ -168,12 +169,18 @@ export class InMemoryGitHub extends FakeConversations implements GitHubPort {
       summary: input.output?.summary ?? null,
       annotationCount: input.output?.annotations?.length ?? 0,
     };
+    // Annotations past the first 50 go in further PATCHes, 50 each.
+    for (let i = 1; i < batches(input.output?.annotations?.length ?? 0); i++) this.count(CHECK_RUN_PATCH);
     this.checkRuns.push(run);
     return checkRunOf(run);
   }
 
   async updateCheckRun(checkRunId: number, input: UpdateCheckRunInput): Promise<CheckRun> {
+    const annotations = input.output?.annotations?.length ?? 0;
+    // With annotations the REST port reads the run's count first, then sends one PATCH per 50.
+    if (annotations > 0) this.count('GET /repos/{owner}/{repo}/check-runs/{check_run_id}');
     this.enter('updateCheckRun');
+    for (let i = 1; i < batches(annotations); i++) this.count(CHECK_RUN_PATCH);
     const i = this.checkRuns.findIndex((r) => r.id === checkRunId);
     const run = this.checkRuns[i];
     if (!run) throw new GitHubError('updateCheckRun', 404, `check run ${checkRunId} not found`, ROUTES['updateCheckRun']);
@@ -212,6 +219,13 @@ export class InMemoryGitHub extends FakeConversations implements GitHubPort {
     if (!changes) throw new GitHubError('compareDependencies', 404, `no dependency comparison for ${base}...${head}`, ROUTES['compareDependencies']);
     return [...changes];
   }
+}
+
+const CHECK_RUN_PATCH = 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}';
+
+/** Requests needed for `n` annotations at 50 each (at least one). */
+function batches(n: number): number {
+  return Math.max(1, Math.ceil(n / ANNOTATIONS_PER_REQUEST));
 }
 
 function shortRef(ref: string): string {

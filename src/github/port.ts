@@ -110,6 +110,9 @@ export interface CreateDeploymentStatusInput {
   readonly autoInactive?: boolean;
 }
 
+/** GitHub accepts at most 50 annotations per check-run request. */
+export const ANNOTATIONS_PER_REQUEST = 50;
+
 export type AnnotationLevel = 'notice' | 'warning' | 'failure';
 
 export interface CheckAnnotation {

@@ -2,6 +2,7 @@
  * The GitHub port over the REST API (and GraphQL for auto-merge).
  */
 import { ConflictError, GitHubError } from './errors.js';
+import { ANNOTATIONS_PER_REQUEST } from './port.js';
 import type {
   BranchInfo, CheckAnnotation, CheckRun, CheckRunOutput, CommitStatusInput, CreateCheckRunInput, CreateDeploymentInput,
   CreateDeploymentStatusInput, DependencyChange, Deployment, DeploymentFilter, DeploymentStatus, Environment, FileContent, GitHubPort,
@@ -13,8 +14,7 @@ import { RestConversationVerbs } from './rest-conversations.js';
 import { toDependencyChange, toEnvironment } from './rest-mappers.js';
 import { arrayOf, CREATE_ATTEMPTS, createOnce, isLostAnswer, objectOf, toCheckRun, toDeployment, toDeploymentStatus } from './rest-support.js';
 
-/** GitHub accepts at most 50 annotations per check-run request. */
-export const ANNOTATIONS_PER_REQUEST = 50;
+export { ANNOTATIONS_PER_REQUEST } from './port.js';
 
 const CHECK_RUN_PATCH = 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}';
 

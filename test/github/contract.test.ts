@@ -22,6 +22,8 @@ interface Case {
   readonly rest: (gh: GitHubMock) => Ctx;
   readonly act: (port: GitHubPort, ctx: Ctx) => Promise<unknown>;
   readonly check: (outcome: unknown, ctx: Ctx) => void;
+  /** Requests spent by `act`, by route, which both must report alike (flows count their budget on the fake). */
+  readonly calls?: Readonly<Record<string, number>>;
 }
 
 const FILE = 'deploy/api/prod.yaml';
@@ -43,6 +45,7 @@ const cases: Case[] = [
     rest: (gh) => (gh.expect(GET_CONTENT, { params: { path: FILE }, query: { ref: 'main' }, reply: { status: 200, body: fileReply(FILE, 'stable: v1\n', blobSha('stable: v1\n')) } }), {}),
     act: (p) => p.getContent(FILE, 'main'),
     check: (out) => expect(out).toEqual({ path: FILE, text: 'stable: v1\n', sha: blobSha('stable: v1\n') }),
+    calls: { [GET_CONTENT]: 1 },
   },
   {
     name: 'getContent of a missing file is null',
@@ -57,6 +60,7 @@ const cases: Case[] = [
     rest: (gh) => (gh.expect(PUT_CONTENT, { body: { sha: blobSha('stable: v1\n') }, reply: { status: 200, body: putReply(200, blobSha('stable: v2\n'), sha('c2')) } }), {}),
     act: (p) => p.putContent(FILE, { text: 'stable: v2\n', message: 'promote', branch: 'main', expectedSha: blobSha('stable: v1\n') }),
     check: (out) => expect(out).toMatchObject({ sha: blobSha('stable: v2\n'), commitSha: expect.stringMatching(/^[0-9a-f]{40}$/) }),
+    calls: { [PUT_CONTENT]: 1 },
   },
   {
     name: 'putContent on a stale sha is a ConflictError',
@@ -119,6 +123,7 @@ const cases: Case[] = [
     },
     act: (p) => p.createPullRequest({ head: 'bellwether/rollback', base: 'main', title: 'Roll back', body: 'again' }),
     check: (out, ctx) => expect(out).toMatchObject({ number: Number(ctx['number']), head: 'bellwether/rollback', base: 'main', state: 'open' }),
+    calls: { 'POST /repos/{owner}/{repo}/pulls': 1, 'GET /repos/{owner}/{repo}/pulls': 1 },
   },
   {
     name: 'upsertComment keeps one comment per marker and updates it in place',
@@ -137,6 +142,7 @@ const cases: Case[] = [
       return [a.created, b.created, a.id === b.id];
     },
     check: (out) => expect(out).toEqual([true, false, true]),
+    calls: { [COMMENTS]: 2, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': 1, 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}': 1 },
   },
   {
     name: 'createIssue returns the issue that already carries the marker',
@@ -144,6 +150,7 @@ const cases: Case[] = [
     rest: (gh) => (gh.expect(ISSUES, { query: { labels: 'bellwether' }, reply: { status: 200, body: [issueRow(5, `budget spent\n${markerComment('freeze/api')}\n`)] } }), { number: '5' }),
     act: (p) => p.createIssue({ title: 'Freeze', body: 'budget spent', marker: 'freeze/api', labels: ['bellwether'] }),
     check: (out, ctx) => expect(out).toMatchObject({ number: Number(ctx['number']), state: 'open' }),
+    calls: { [ISSUES]: 1 },
   },
   {
     name: 'findIssue with no issue carrying the marker is null (a longer marker is not a match)',
@@ -174,6 +181,7 @@ const cases: Case[] = [
       return [d.id === listed?.id, listed?.payload['bellwetherKey'], listed?.task];
     },
     check: (out) => expect(out).toEqual([true, 'api/prod/1', 'deploy']),
+    calls: { 'POST /repos/{owner}/{repo}/deployments': 1, 'GET /repos/{owner}/{repo}/deployments': 1 },
   },
   {
     name: 'listDeployments with a limit returns the newest that many',
@@ -189,6 +197,7 @@ const cases: Case[] = [
     },
     act: async (p) => (await p.listDeployments({ environment: 'prod', limit: 2 })).map((d) => d.payload['bellwetherKey']),
     check: (out) => expect(out).toEqual(['k3', 'k2']),
+    calls: { 'GET /repos/{owner}/{repo}/deployments': 1 },
   },
   {
     name: 'enableAutoMerge on an open pull request reports when it was enabled',
@@ -203,6 +212,13 @@ const cases: Case[] = [
   },
 ];
 
+/** Requests by route made between two readings of `calls().byRoute`. */
+function spent(before: Readonly<Record<string, number>>, after: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [route, n] of Object.entries(after)) if (n - (before[route] ?? 0) > 0) out[route] = n - (before[route] ?? 0);
+  return out;
+}
+
 const outcome = async (run: () => Promise<unknown>) => {
   try {
     return await run();
@@ -215,7 +231,9 @@ describe('InMemoryGitHub', () => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const fake = new InMemoryGitHub(REPO);
     const ctx = await c.fake(fake);
+    const before = fake.calls().byRoute;
     c.check(await outcome(() => c.act(fake, ctx)), ctx);
+    if (c.calls) expect(spent(before, fake.calls().byRoute)).toEqual(c.calls);
   });
 });
 
@@ -233,5 +251,6 @@ describe('RestGitHubPort', () => {
     const ctx = c.rest(gh);
     const { port } = testClient();
     c.check(await outcome(() => c.act(port, ctx)), ctx);
+    if (c.calls) expect(port.calls().byRoute).toEqual(c.calls);
   });
 });

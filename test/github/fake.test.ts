@@ -48,6 +48,20 @@ describe('InMemoryGitHub', () => {
     expect(gh.rateLimit()).toMatchObject({ limit: 1000, remaining: 996, used: 4 });
   });
 
+  it('counts the requests annotations cost, as the REST port sends them', async () => {
+    const gh = new InMemoryGitHub();
+    const ann = (n: number) => Array.from({ length: n }, (_, i) => ({ path: 'p', startLine: i + 1, endLine: i + 1, level: 'notice' as const, message: 'm' }));
+    const run = await gh.createCheckRun({ name: 'c', headSha: 'abc', externalId: 'e', status: 'in_progress', output: { title: 't', summary: 's', annotations: ann(120) } });
+    await gh.updateCheckRun(run.id, { status: 'completed', conclusion: 'neutral', output: { title: 't', summary: 's', annotations: ann(60) } });
+    await gh.updateCheckRun(run.id, { status: 'completed' });
+    expect(gh.calls().byRoute).toEqual({
+      'POST /repos/{owner}/{repo}/check-runs': 1,
+      'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}': 2 + 2 + 1,
+      'GET /repos/{owner}/{repo}/check-runs/{check_run_id}': 1,
+    });
+    expect(gh.allCheckRuns()[0]?.annotationCount).toBe(180);
+  });
+
   it('deployments and their statuses, newest first', async () => {
     const clock = new ManualClock('2026-03-01T00:00:00Z');
     const gh = new InMemoryGitHub(undefined, clock);

@@ -93,8 +93,6 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
   let oldRemaining = 0;
   /** A `diff --git` line was read and its `---`/`+++` lines have not come yet. */
   let awaitingNames = false;
-  const lines = diff.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const start = (path: string, oldPath: string | undefined, status: FileStatus): Building => {
     current = { path, oldPath, status, binary: false, addedLines: [], lineNumbers: [] };
     files.push(current);
@@ -102,33 +100,50 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
     oldRemaining = 0;
     return current;
   };
+  /** The line from `from` without its line end, and where the next one starts. */
+  const lineAt = (from: number): { text: string; next: number } => {
+    let end = diff.indexOf('\n', from);
+    if (end === -1) end = diff.length;
+    const stop = end > from && diff.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    return { text: diff.slice(from, stop), next: end + 1 };
+  };
 
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i] as string;
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  // A cursor rather than split('\n'): inside hunks only added lines are ever copied.
+  for (let pos = 0; pos < diff.length; ) {
     if (current && (newRemaining > 0 || oldRemaining > 0)) {
-      const tag = line.charAt(0);
-      if (tag === '+') {
-        current.addedLines.push(line.slice(1));
+      let end = diff.indexOf('\n', pos);
+      if (end === -1) end = diff.length;
+      const stop = end > pos && diff.charCodeAt(end - 1) === 13 ? end - 1 : end;
+      const tag = stop > pos ? diff.charCodeAt(pos) : 32;
+      if (tag === 43) {
+        current.addedLines.push(diff.slice(pos + 1, stop));
         current.lineNumbers.push(newLine++);
         newRemaining--;
+        pos = end + 1;
         continue;
       }
-      if (tag === '-') {
+      if (tag === 45) {
         oldRemaining--;
+        pos = end + 1;
         continue;
       }
-      if (tag === ' ' || line === '') {
+      if (tag === 32) {
         newLine++;
         newRemaining--;
         oldRemaining--;
+        pos = end + 1;
         continue;
       }
-      if (tag === '\\') continue;
+      if (tag === 92) {
+        pos = end + 1;
+        continue;
+      }
       // Anything else ends a hunk whose counts were wrong; read it as a header.
       newRemaining = 0;
       oldRemaining = 0;
     }
+    const { text: line, next } = lineAt(pos);
+    pos = next;
     if (line.startsWith('\\')) continue;
     if (line.startsWith('diff --git ')) {
       const paths = headerPaths(line.slice('diff --git '.length));
@@ -136,9 +151,10 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
       awaitingNames = true;
       continue;
     }
-    if (line.startsWith('--- ') && lines[i + 1]?.startsWith('+++ ')) {
+    const following = line.startsWith('--- ') ? lineAt(pos) : undefined;
+    if (following?.text.startsWith('+++ ')) {
       const oldPath = stripPrefix(line.slice(4));
-      const newPath = stripPrefix((lines[i + 1] as string).replace(/\r$/, '').slice(4));
+      const newPath = stripPrefix(following.text.slice(4));
       // A plain `diff -u` has no `diff --git` line: there the `---` line starts the file.
       const file = awaitingNames && current ? current : start(newPath ?? oldPath ?? '', oldPath, 'modified');
       awaitingNames = false;
@@ -146,7 +162,7 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
       else if (oldPath === undefined) file.status = 'added';
       file.path = newPath ?? oldPath ?? file.path;
       if (oldPath !== undefined && oldPath !== file.path) file.oldPath = oldPath;
-      i++;
+      pos = following.next;
       continue;
     }
     const hunk = HUNK.exec(line);

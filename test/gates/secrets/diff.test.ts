@@ -119,3 +119,35 @@ describe('parseUnifiedDiff on real git output', () => {
     expect(parseUnifiedDiff(text).map((f) => f.path)).toContain('café dir/naïve name.txt');
   });
 });
+
+describe('parseUnifiedDiff agrees with git on random edits', () => {
+  it.each([1, 2, 3, 4, 5, 6])('seed %i: every added line is the new file line it claims to be', async (seed) => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { Fake } = await import('./fake-secrets.js');
+    const f = new Fake(seed);
+    const vocabulary = ['alpha', 'beta', '+plus', '-minus', ' space', '', '@@ -1 +1 @@', '--- x', '+++ y', '\\ backslash', 'token = 1'];
+    const pick = (): string => vocabulary[Math.floor(Number.parseInt(f.hex(4), 16) / 65536 * vocabulary.length)] as string;
+    const oldLines = Array.from({ length: 60 }, pick);
+    const newLines = oldLines.flatMap((l) => {
+      const r = Number.parseInt(f.hex(2), 16);
+      if (r < 40) return [];
+      if (r < 90) return [l, pick(), pick()];
+      if (r < 120) return [pick()];
+      return [l];
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'bw-diff-prop-'));
+    writeFileSync(join(dir, 'old.txt'), oldLines.join('\n') + '\n');
+    writeFileSync(join(dir, 'new.txt'), newLines.join('\n') + '\n');
+    for (const context of ['-U0', '-U3']) {
+      const out = spawnSync('git', ['diff', '--no-index', '--no-color', context, 'old.txt', 'new.txt'], { cwd: dir, encoding: 'utf8' });
+      const [file] = parseUnifiedDiff(out.stdout);
+      expect(file).toBeDefined();
+      file?.addedLines.forEach((text, i) => expect(text).toBe(newLines[(file.lineNumbers[i] as number) - 1]));
+      // Every line of the new file that is not in the old one in order must be among the added lines.
+      expect(file?.addedLines.length).toBeGreaterThanOrEqual(newLines.length - oldLines.length);
+    }
+  });
+});

@@ -61,6 +61,11 @@ describe('template injection: sinks and sources', () => {
     expect(audit(`\n  ${on.replace(/\n/g, '\n  ')}`, steps)).toEqual(['template-injection/low/medium', 'template-injection/low/medium']);
   });
 
+  it('rates a template by the most dangerous value it expands', () => {
+    const on = '\n  issues:\n  workflow_dispatch:\n    inputs:\n      note: {}\n';
+    expect(audit(on, '      - run: echo ${{ inputs.note || github.event.issue.title }}\n')).toEqual(['template-injection/critical/high']);
+  });
+
   it('rates workflow_call string inputs medium with low confidence', () => {
     const on = '\n  workflow_call:\n    inputs:\n      ref: { type: string }\n';
     expect(audit(on, '      - run: git checkout ${{ inputs.ref }}\n')).toEqual(['template-injection/medium/low']);

@@ -8,7 +8,8 @@ import { accessPath, parseExpression, ExpressionSyntaxError, type ExprNode } fro
 import { actionName, PRIVILEGED_TRIGGERS, type AuditContext, type Job, type Step } from '../model.js';
 import { locateInScalar, mapGet, scalarText, spanAt, spanOf, templateSpan } from '../source.js';
 import { findTemplates, flowingAccesses, isAttackerControlled } from '../templates.js';
-import { buildTaintModel, ENV_FILE_WRITE, referencedVariable, stepEnvTaint, type TaintModel } from './taint.js';
+import { severityRank } from '../finding.js';
+import { buildTaintModel, ENV_FILE_WRITE, referencedVariable, stepEnvTaint, type Taint, type TaintModel } from './taint.js';
 
 const ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare\s+(?:-\w+\s+)?)?([A-Za-z_][A-Za-z0-9_]*)=/;
 
@@ -52,9 +53,14 @@ function checkSink(ctx: AuditContext, taint: TaintModel, job: Job, step: Step, n
   const text = scalarText(node) ?? '';
   findTemplates(text).forEach((t, k) => {
     if (!t.ast) return;
+    // One finding per template, for the most dangerous value it expands.
+    let worst: { path: string; found: Taint } | undefined;
     for (const access of flowingAccesses(t.ast)) {
       const found = taint.classify(access.path, job, step);
-      if (!found) continue;
+      if (found && (!worst || severityRank(found.severity) > severityRank(worst.found.severity))) worst = { path: access.path, found };
+    }
+    if (worst) {
+      const { path, found } = worst;
       const via =
         found.kind === 'derived' ? ` (it carries ${found.origin})` : found.kind === 'input' ? ' (a free-text input chosen by whoever triggers the run)' : '';
       const triggers = [...ctx.triggers.keys()].filter((n) => PRIVILEGED_TRIGGERS.has(n));
@@ -64,10 +70,9 @@ function checkSink(ctx: AuditContext, taint: TaintModel, job: Job, step: Step, n
         severity: found.severity,
         confidence: found.confidence,
         span: templateSpan(ctx.file, node, k, t.start, t.end),
-        message: `${access.path}${via} is expanded into the ${sink} of ${describeStep(ctx, job, step)}${under}; its text becomes code.`,
+        message: `${path}${via} is expanded into the ${sink} of ${describeStep(ctx, job, step)}${under}; its text becomes code.`,
         snippet: `${job.id} ${sink} \${{${t.source}}}`,
       });
-      return;
     }
   });
 }

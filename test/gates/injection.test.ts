@@ -104,6 +104,7 @@ describe('conditions', () => {
     ["${{ !contains('release staging', github.head_ref) }}", ['unsound-contains/high/high']],
     ["contains(fromJSON('[\"refs/heads/main\"]'), github.ref)", []],
     ["contains(github.event.pull_request.labels.*.name, 'ok')", []],
+    ["|\n          github.ref ==\n            'x' &&", ['malformed-expression/high/high']],
   ])('if: %s', (cond, expected) => {
     expect(audit('push', `      - if: ${cond}\n        run: echo hi\n`)).toEqual(expected);
   });

@@ -166,11 +166,13 @@ function checkCondition(ctx: AuditContext, node: unknown, where: 'job' | 'step')
       if (!(err instanceof ExpressionSyntaxError)) throw err;
       const range = node.range;
       const base = range ? range[0] + (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0) : 0;
+      // Offsets map onto the source only for one-line scalars; a block scalar is reported whole.
+      const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
       ctx.report({
         ruleId: 'malformed-expression',
         severity: 'high',
         confidence: 'high',
-        span: spanAt(ctx.file, base + err.offset, range ? range[1] : base),
+        span: block ? spanOf(ctx.file, node) : spanAt(ctx.file, base + err.offset, range ? range[1] : base),
         message: `condition does not parse: ${err.message}.`,
       });
       return;

@@ -61,6 +61,12 @@ describe('template injection: sinks and sources', () => {
     expect(audit(`\n  ${on.replace(/\n/g, '\n  ')}`, steps)).toEqual(['template-injection/low/medium', 'template-injection/low/medium']);
   });
 
+  it('lets a step override a tainted workflow variable', () => {
+    const tainted = 'env:\n  HEAD: ${{ github.head_ref }}\n';
+    expect(audit('push', '      - run: git checkout ${{ env.HEAD }}\n', tainted)).toEqual(['template-injection/high/medium']);
+    expect(audit('push', '      - env:\n          HEAD: main\n        run: git checkout ${{ env.HEAD }}\n', tainted)).toEqual([]);
+  });
+
   it('rates a template by the most dangerous value it expands', () => {
     const on = '\n  issues:\n  workflow_dispatch:\n    inputs:\n      note: {}\n';
     expect(audit(on, '      - run: echo ${{ inputs.note || github.event.issue.title }}\n')).toEqual(['template-injection/critical/high']);

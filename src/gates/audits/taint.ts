@@ -143,9 +143,10 @@ export function buildTaintModel(ctx: AuditContext): TaintModel {
         return origin ? derived(origin) : undefined;
       }
       if (root === 'env' && second) {
-        const stepEnv = new Map<string, string>();
-        if (step) envTaint(file, step.env, stepEnv);
-        const origin = stepEnv.get(second) ?? (job ? jobEnv.get(job.id) : workflowEnv)?.get(second);
+        // The innermost env that defines the name decides: a step may override a tainted job variable.
+        const env = new Map(job ? jobEnv.get(job.id) : workflowEnv);
+        if (step) envTaint(file, step.env, env);
+        const origin = env.get(second);
         return origin ? derived(origin) : undefined;
       }
       return undefined;

@@ -109,8 +109,3 @@ function isRateLimitAnswer(facts: FailureFacts): boolean {
   if (String(h['x-ratelimit-remaining'] ?? '') === '0') return true;
   return /\b(secondary )?rate limit\b/i.test(facts.message ?? '');
 }
-
-/** True for a rate-limit answer that the throttling plugin would take as secondary. */
-export function isSecondaryRateLimit(facts: FailureFacts): boolean {
-  return classifyFailure(facts) === 'rate-limit' && String(facts.headers?.['x-ratelimit-remaining'] ?? '') !== '0';
-}

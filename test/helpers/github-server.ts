@@ -16,6 +16,7 @@ import { GitHubExpectations } from './github-expectations.js';
 import type { RecordedRequest } from './github-expectations.js';
 
 export { GitHubExpectations } from './github-expectations.js';
+export type { Expectation, RecordedRequest, Reply } from './github-expectations.js';
 
 export interface GitHubServer {
   /** Base URL for Octokit or `GITHUB_API_URL`, such as `http://127.0.0.1:40123`. */

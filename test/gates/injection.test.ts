@@ -61,6 +61,16 @@ describe('template injection: sinks and sources', () => {
     expect(audit(`\n  ${on.replace(/\n/g, '\n  ')}`, steps)).toEqual(['template-injection/low/medium', 'template-injection/low/medium']);
   });
 
+  it.each([
+    ['a dimension', '      matrix:\n        title: ["${{ github.event.issue.title }}"]\n', ['template-injection/critical/medium']],
+    ['the whole matrix', '      matrix: ${{ fromJSON(github.event.issue.body) }}\n', ['template-injection/critical/medium']],
+    ['an include entry', '      matrix:\n        include:\n          - title: ${{ github.event.issue.title }}\n', ['template-injection/critical/medium']],
+    ['constants', '      matrix:\n        title: [a, b]\n', []],
+  ])('follows matrix values built from attacker data: %s', (_name, matrix, expected) => {
+    const text = `on: issues\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-latest\n    strategy:\n${matrix}    steps:\n      - run: echo "\${{ matrix.title }}"\n`;
+    expect(auditSource('.github/workflows/w.yml', text).findings.filter((f) => f.ruleId === 'template-injection').map((f) => `${f.ruleId}/${f.severity}/${f.confidence}`)).toEqual(expected);
+  });
+
   it('lets a step override a tainted workflow variable', () => {
     const tainted = 'env:\n  HEAD: ${{ github.head_ref }}\n';
     expect(audit('push', '      - run: git checkout ${{ env.HEAD }}\n', tainted)).toEqual(['template-injection/high/medium']);

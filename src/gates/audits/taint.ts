@@ -5,7 +5,7 @@
  */
 import type { Confidence, Severity } from '../finding.js';
 import { actionName, OUTSIDER_TRIGGERS, PRIVILEGED_TRIGGERS, type AuditContext, type Job, type Step } from '../model.js';
-import { entries, mapGet, scalarText, type SourceFile } from '../source.js';
+import { entries, items, mapGet, scalarText, type SourceFile } from '../source.js';
 import { findTemplates, flowingAccesses, isAttackerControlled } from '../templates.js';
 
 export type TaintKind = 'attacker' | 'derived' | 'input';
@@ -94,10 +94,12 @@ export function buildTaintModel(ctx: AuditContext): TaintModel {
   const stepOutputs = new Map<string, Map<string, string>>();
   const jobOutputs = new Map<string, string>();
 
+  const matrixTaint = new Map<string, Map<string, string>>();
   for (const job of ctx.jobs) {
     const env = new Map(workflowEnv);
     envTaint(file, mapGet(file, job.node, 'env'), env);
     jobEnv.set(job.id, env);
+    matrixTaint.set(job.id, readMatrixTaint(file, mapGet(file, mapGet(file, job.node, 'strategy'), 'matrix')));
     const outputs = new Map<string, string>();
     for (const step of job.steps) {
       if (!step.id) continue;
@@ -142,6 +144,11 @@ export function buildTaintModel(ctx: AuditContext): TaintModel {
         const origin = jobOutputs.get(`${second}.${parts[3]}`);
         return origin ? derived(origin) : undefined;
       }
+      if (root === 'matrix' && second && job) {
+        const taints = matrixTaint.get(job.id);
+        const origin = taints?.get(second) ?? taints?.get('*');
+        return origin ? derived(origin) : undefined;
+      }
       if (root === 'env' && second) {
         // The innermost env that defines the name decides: a step may override a tainted job variable.
         const env = new Map(job ? jobEnv.get(job.id) : workflowEnv);
@@ -152,6 +159,37 @@ export function buildTaintModel(ctx: AuditContext): TaintModel {
       return undefined;
     },
   };
+}
+
+/**
+ * Matrix values built from attacker data: a whole matrix from an expression
+ * (key `*`), or one dimension, or an `include` entry's value.
+ */
+function readMatrixTaint(file: SourceFile, matrix: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  const whole = scalarText(matrix);
+  if (whole !== undefined) {
+    const origin = attackerPathsIn(whole)[0];
+    if (origin) out.set('*', origin);
+    return out;
+  }
+  const consider = (name: string, value: unknown): void => {
+    const text = scalarText(value);
+    const origin = text === undefined ? undefined : attackerPathsIn(text)[0];
+    if (origin) out.set(name.toLowerCase(), origin);
+  };
+  for (const [name, , value] of entries(file, matrix)) {
+    if (name === 'include' || name === 'exclude') {
+      for (const item of items(file, value)) for (const [k, , v] of entries(file, item)) consider(k, v);
+      const text = scalarText(value);
+      const origin = text === undefined ? undefined : attackerPathsIn(text)[0];
+      if (origin) out.set('*', origin);
+    } else {
+      consider(name, value);
+      for (const item of items(file, value)) consider(name, item);
+    }
+  }
+  return out;
 }
 
 /**

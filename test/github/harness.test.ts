@@ -126,6 +126,30 @@ describe('the nock harness', () => {
   });
 });
 
+describe('fault rules', () => {
+  it('apply to the next N calls with the given path parameters only', async () => {
+    const gh = new GitHubExpectations()
+      .fault(BRANCH, fault.serverError(503), { times: 2, params: { branch: 'release' } })
+      .expect(BRANCH, { params: { branch: 'main' }, reply: { status: 200, body: example(BRANCH, 200, { name: 'main' }) } })
+      .expect(BRANCH, { params: { branch: 'release' }, reply: { status: 200, body: example(BRANCH, 200, { name: 'release' }) } });
+    const server = await startGitHubServer(gh);
+    try {
+      const { port } = testClient({ baseUrl: server.url });
+      expect(await port.getBranch('main')).toMatchObject({ name: 'main' });
+      expect(await port.getBranch('release')).toMatchObject({ name: 'release' });
+      expect(server.requests.map((r) => [r.params['branch'], r.status])).toEqual([
+        ['main', 200],
+        ['release', 503],
+        ['release', 503],
+        ['release', 200],
+      ]);
+      server.done();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('the local GitHub server', () => {
   let server: GitHubServer | undefined;
   afterEach(async () => {

@@ -11,7 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineMetric } from '../src/canary/judge/defaults.js';
 import { judge } from '../src/canary/judge/judge.js';
@@ -49,16 +49,25 @@ function dataFor(c: Case, seed: number): { config: JudgeConfig; input: JudgeInpu
   return { config: { metrics, groupWeights: {} }, input, flat };
 }
 
-function timeJudge(config: JudgeConfig, input: JudgeInput, profile: JudgeProfile, repeats: number): number {
+/** Wall-clock and CPU time of one run, in milliseconds. */
+interface Timing {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
+function timeJudge(config: JudgeConfig, input: JudgeInput, profile: JudgeProfile, repeats: number): Timing {
   judge(config, input, { profile }); // warm up
-  const times: number[] = [];
+  const runs: Timing[] = [];
   for (let r = 0; r < repeats; r++) {
+    const cpu = process.cpuUsage();
     const start = process.hrtime.bigint();
     judge(config, input, { profile });
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    const wall = Number(process.hrtime.bigint() - start) / 1e6;
+    const used = process.cpuUsage(cpu);
+    runs.push({ wall, cpu: (used.user + used.system) / 1000 });
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] as number;
+  runs.sort((a, b) => a.cpu - b.cpu);
+  return runs[Math.floor(runs.length / 2)] as Timing;
 }
 
 const R_SCRIPT = `
@@ -70,10 +79,10 @@ t <- system.time(for (i in seq_len(metrics)) {
   suppressWarnings(wilcox.test(v[o + seq_len(points)], v[o + points + seq_len(points)], conf.int = TRUE,
                                conf.level = 0.98, exact = FALSE, correct = TRUE))
 })
-cat(t[["elapsed"]] * 1000, "\\n")
+cat(t[["elapsed"]] * 1000, (t[["user.self"]] + t[["sys.self"]]) * 1000, "\\n")
 `;
 
-function timeR(c: Case, flat: Float64Array, dir: string): number | string {
+function timeR(c: Case, flat: Float64Array, dir: string): Timing | string {
   if (process.env.BENCH_SKIP_R) return 'skipped (BENCH_SKIP_R)';
   const probe = spawnSync('Rscript', ['--version'], { stdio: 'ignore' });
   if (probe.error || probe.status !== 0) return 'Rscript not found (apt-get install r-base-core)';
@@ -83,27 +92,30 @@ function timeR(c: Case, flat: Float64Array, dir: string): number | string {
   writeFileSync(script, R_SCRIPT);
   const r = spawnSync('Rscript', [script, data, String(c.metrics), String(c.points)], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) return `R failed: ${r.stderr.trim().split('\n').pop() ?? ''}`;
-  return Number(r.stdout.trim());
+  const [wall, cpu] = r.stdout.trim().split(/\s+/).map(Number);
+  return { wall: wall ?? Number.NaN, cpu: cpu ?? Number.NaN };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'bw-canary-bench-'));
 const rows: string[][] = [['case', 'kayenta profile', 'bellwether profile', 'R wilcox.test', 'R / kayenta', 'R / bellwether']];
+console.log(`load average ${loadavg().map((v) => v.toFixed(1)).join(' ')} on ${cpus().length} cores at the start`);
 for (const c of cases) {
   const { config, input, flat } = dataFor(c, 12345);
   const repeats = c.metrics > 1 ? 3 : 5;
   const kayenta = timeJudge(config, input, 'kayenta', repeats);
   const bellwether = timeJudge(config, input, 'bellwether', repeats);
   const r = timeR(c, flat, dir);
-  const ms = (v: number): string => `${v.toFixed(1)} ms`;
+  const ms = (v: Timing): string => `${v.cpu.toFixed(0)} ms (wall ${v.wall.toFixed(0)})`;
   rows.push([
     c.name,
     ms(kayenta),
     ms(bellwether),
-    typeof r === 'number' ? ms(r) : r,
-    typeof r === 'number' ? `${(r / kayenta).toFixed(1)}×` : '–',
-    typeof r === 'number' ? `${(r / bellwether).toFixed(1)}×` : '–',
+    typeof r === 'string' ? r : ms(r),
+    typeof r === 'string' ? '–' : `${(r.cpu / kayenta.cpu).toFixed(1)}×`,
+    typeof r === 'string' ? '–' : `${(r.cpu / bellwether.cpu).toFixed(1)}×`,
   ]);
 }
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
 for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));
-console.log(`\nmedian of repeated judge() calls; node ${process.version}; R timed inside R excluding loading`);
+console.log(`\nCPU time of one core (wall-clock in brackets); ours: the median of ${'repeated'} judge() calls; R: timed inside R, loading excluded`);
+console.log(`node ${process.version}; load average ${loadavg().map((v) => v.toFixed(1)).join(' ')} on ${cpus().length} cores at the end of the run`);

@@ -31,15 +31,19 @@ export interface ShiftInterval {
   readonly low: number;
   readonly high: number;
   readonly estimate: number;
-  /** R's own estimate (no continuity correction); only with `search`. */
+  /** R's own estimate (no continuity correction); only with `search` when asked for. */
   readonly rEstimate?: number;
 }
 
 /** R's default absolute tolerance of `uniroot` in wilcox.test, kept by Kayenta. */
 export const SEARCH_TOLERANCE = 1e-4;
 
-/** The two-sided interval at `confidenceLevel` and the estimate. Throws AllTiedError when every value is tied. */
-export function shiftInterval(pair: SortedPair, confidenceLevel: number, method: RootMethod): ShiftInterval {
+/**
+ * The two-sided interval at `confidenceLevel` and the estimate. Throws
+ * AllTiedError when every value is tied. `withREstimate` also runs R's own
+ * estimate (search only), for comparison with R.
+ */
+export function shiftInterval(pair: SortedPair, confidenceLevel: number, method: RootMethod, withREstimate = false): ShiftInterval {
   const { x, y } = pair;
   const n = x.length;
   const m = y.length;
@@ -69,7 +73,7 @@ export function shiftInterval(pair: SortedPair, confidenceLevel: number, method:
     const high = root(zHigh);
     const at = (correct: boolean): number =>
       zeroin((d) => f(d, 0, correct), muMin, muMax, f(muMin, 0, correct), f(muMax, 0, correct), SEARCH_TOLERANCE);
-    return { low, high, estimate: at(true), rEstimate: at(false) };
+    return { low, high, estimate: at(true), ...(withREstimate ? { rEstimate: at(false) } : {}) };
   }
 
   const sigma = rankSigma(n, m, withinTies(pair));

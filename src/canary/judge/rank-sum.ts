@@ -40,31 +40,39 @@ export function rankCounts(pair: SortedPair, d: number): RankCounts {
   const { x, y } = pair;
   const n = x.length;
   const m = y.length;
-  let i = 0;
-  let j = 0;
+  // Ties inside y do not depend on d; ties inside x - d are counted run by run (a shift
+  // can merge neighbours by rounding), and a run of x - d equal to a run of y joins them.
+  let ties = baselineTies(pair);
   let u = 0;
-  let ties = 0;
-  while (i < n || j < m) {
-    const xv = i < n ? (x[i] as number) - d : Number.POSITIVE_INFINITY;
-    const yv = j < m ? (y[j] as number) : Number.POSITIVE_INFINITY;
-    const v = xv < yv ? xv : yv;
-    let a = 0;
-    while (i < n && (x[i] as number) - d === v) {
-      a++;
-      i++;
-    }
-    const below = j;
+  let j = 0;
+  let i = 0;
+  while (i < n) {
+    const v = (x[i] as number) - d;
+    let a = 1;
+    while (i + a < n && (x[i + a] as number) - d === v) a++;
+    while (j < m && (y[j] as number) < v) j++;
     let b = 0;
-    while (j < m && (y[j] as number) === v) {
-      b++;
-      j++;
+    while (j + b < m && (y[j + b] as number) === v) b++;
+    u += a * j + 0.5 * a * b;
+    if (a > 1) ties += a * a * a - a;
+    if (b > 0) {
+      const t = a + b;
+      ties += t * t * t - t - (a * a * a - a) - (b * b * b - b);
     }
-    u += a * below + 0.5 * a * b;
-    const t = a + b;
-    if (t > 1) ties += t * t * t - t;
-    if (a === 0 && b === 0) break; // only infinities remain; they cannot be ordered further
+    i += a;
   }
   return { u, ties };
+}
+
+const yTies = new WeakMap<SortedPair, number>();
+
+function baselineTies(pair: SortedPair): number {
+  let t = yTies.get(pair);
+  if (t === undefined) {
+    t = sampleTies(pair.y);
+    yTies.set(pair, t);
+  }
+  return t;
 }
 
 /** Σ(t³ - t) over ties inside each sample: the tie term away from any cross-sample tie. */

@@ -6,6 +6,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCanary } from '../canary/promotion/run.js';
+import { loadPolicySet, policyFor } from '../policy/set.js';
+import { GitHubRollbackPublisher } from '../rollback/publish.js';
+import { runRollback } from '../rollback/run.js';
 import { GitHubContentStore } from '../gitops/content-store.js';
 import { runUrl } from '../runtime/context.js';
 import type { ActionImpl } from './registry.js';
@@ -33,8 +36,34 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
       new GitHubContentStore(deps.github, branch),
       { sha: ctx.sha, environment: environmentName, logUrl: runUrl(ctx) },
     );
+    let summary = outcome.markdown;
+    const failedVersion = outcome.results.some((r) => r.effects.some((e) => e.kind === 'failed')) ? outcome.last.manifest.promotion?.version : undefined;
+    if (failedVersion) {
+      // Traffic is already back on stable; the rollback flow quarantines the version and records it in a pull request.
+      const set = await loadPolicySet(inputs.policy ? join(ctx.workspace, inputs.policy) : undefined);
+      const policy = policyFor(set, 'rollback', inputs.service).policy;
+      const rollback = await runRollback(
+        {
+          service: inputs.service,
+          environment: inputs.environment,
+          regions: [inputs.region || 'default'],
+          version: failedVersion,
+          reason: outcome.failure ?? `canary ${failedVersion} failed`,
+          actor: ctx.actor,
+          trigger: 'verdict',
+          evidence: outcome.markdown,
+          links: [{ label: 'the run with the failed verdict', url: runUrl(ctx) }],
+          manifests: inputs.manifests,
+        },
+        { ...policy, deployBranch: branch },
+        { store: new GitHubContentStore(deps.github, branch), publisher: new GitHubRollbackPublisher(deps.github), clock: deps.clock, logger: deps.logger },
+      );
+      summary += `
+Rollback recorded in ${rollback.pullRequest.url}; ${failedVersion} is ${rollback.quarantined ? '' : 'not '}quarantined.
+`;
+    }
     const report = join(process.env.RUNNER_TEMP ?? ctx.workspace, 'bellwether-canary.json');
     writeFileSync(report, JSON.stringify(outcome.json, null, 2));
-    return { outputs: { ...outcome.outputs, report }, summary: outcome.markdown, ...(outcome.failure ? { failure: outcome.failure } : {}) };
+    return { outputs: { ...outcome.outputs, report }, summary, ...(outcome.failure ? { failure: outcome.failure } : {}) };
   },
 };

@@ -84,6 +84,6 @@ export const rollbackAction: ActionImpl<typeof rollbackSpec.inputs> = {
 
 /** Every region of the service's waves policy; `default` for a service that is not regional. */
 function regionsOf(set: Awaited<ReturnType<typeof loadPolicySet>>, service: string): string[] {
-  const { policy, file } = policyFor(set, 'waves', service);
-  return file === null ? ['default'] : policy.waves.flatMap((w) => w.regions);
+  if (!set.some((p) => p.policy.kind === 'waves')) return ['default'];
+  return policyFor(set, 'waves', service).policy.waves.flatMap((w) => w.regions);
 }

@@ -72,5 +72,9 @@ export function policyFor<K extends PolicyKind>(set: readonly LoadedPolicy[], ki
     const globs = 'services' in policy && Array.isArray(policy.services) ? (policy.services as string[]) : ['*'];
     if (service === undefined || globs.some((g) => posix.matchesGlob(service, g))) return { policy: policy as PolicyOf<K>, file };
   }
-  return { policy: policyKinds[kind].parse({ kind }) as PolicyOf<K>, file: null };
+  const fallback = policyKinds[kind].safeParse({ kind });
+  if (!fallback.success) {
+    throw new ConfigurationError(`no ${kind} policy applies to ${service ?? 'this service'}, and a ${kind} policy has no defaults to fall back on: add one`);
+  }
+  return { policy: fallback.data as PolicyOf<K>, file: null };
 }

@@ -108,6 +108,7 @@ describe('the bundled canary action', () => {
     expect(run.exitCode).toBe(1);
     expect(run.commands.find((c) => c.command === 'error')?.message).toBe("octocat may not start a promotion: the policy's approvers are @alice");
     expect(repo.files.get(PATH)).toBe(MANIFEST_TEXT);
-    expect(server.requests.map((r) => r.route)).toEqual(['GET /repos/{owner}/{repo}/contents/{path}']);
+    // Read the manifest and the quarantine; wrote nothing.
+    expect(server.requests.map((r) => r.route)).toEqual(['GET /repos/{owner}/{repo}/contents/{path}', 'GET /repos/{owner}/{repo}/contents/{path}']);
   });
 });

@@ -81,7 +81,8 @@ export async function reconcile(path: string, policy: PromotionPolicy, command: 
     const facts: Facts = {
       now: deps.clock.now(),
       freeze: await deps.freeze(manifest),
-      quarantine: version ? await deps.quarantine(manifest, version) : allowAll,
+      // Only a start can bring a version in, so only a start asks the quarantine.
+      quarantine: command.kind === 'start' && version ? await deps.quarantine(manifest, version) : allowAll,
       ...(by && deps.actorTeams && policy.approvers.teams.length > 0 ? { actorTeams: await deps.actorTeams(by) } : {}),
     };
     let step = decide(manifest, policy, command, facts);

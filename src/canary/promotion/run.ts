@@ -10,12 +10,18 @@ import { manifestPath } from '../../gitops/manifest.js';
 import type { CanaryPolicy } from '../../policy/schemas/canary.js';
 import { stagesFor } from '../../policy/schemas/canary.js';
 import { loadPolicySet, policyFor } from '../../policy/set.js';
+import type { LoadedPolicy } from '../../policy/set.js';
+import { checkDeployGate } from '../../freeze/deploy-gate.js';
+import { loadSlos } from '../../freeze/openslo.js';
+import type { ReleaseManifest } from '../../gitops/manifest.js';
+import { quarantined, readQuarantine } from '../../rollback/quarantine.js';
+import { dirname, isAbsolute, join } from 'node:path';
 import type { Deps } from '../../runtime/deps.js';
 import { ConfigurationError } from '../../runtime/errors.js';
 import { metricsJudge } from './metrics-judge.js';
-import type { Command, PromotionPolicy } from './model.js';
+import type { Command, GateAnswer, PromotionPolicy } from './model.js';
 import type { PromotionDeps, ReconcileResult } from './reconcile.js';
-import { allowAll, reconcile } from './reconcile.js';
+import { reconcile } from './reconcile.js';
 import { promotionJson, renderPromotionMarkdown } from './render.js';
 import type { SurfaceContext } from './surfaces.js';
 import { publishDeployment } from './surfaces.js';
@@ -62,6 +68,20 @@ export function promotionPolicyOf(policy: CanaryPolicy): PromotionPolicy {
   };
 }
 
+/**
+ * The error-budget gate for moving a feature forward, when a freeze policy
+ * with SLOs applies to the service; otherwise a gate that allows and says so.
+ */
+async function freezeHook(set: readonly LoadedPolicy[], service: string, deps: Deps, provider: string): Promise<(m: ReleaseManifest) => Promise<GateAnswer>> {
+  const { policy, file } = policyFor(set, 'freeze', service);
+  if (file === null || policy.slos.length === 0) return async () => ({ allow: true, reason: 'no error budget policy applies to this service' });
+  const slos = await loadSlos(policy.slos.map((p) => (isAbsolute(p) ? p : join(dirname(file), p))).join(','));
+  return async () => {
+    const outcome = await checkDeployGate({ slos, policy, changeType: 'feature' }, { metrics: deps.metrics.get(provider), clock: deps.clock });
+    return { allow: outcome.verdict === 'allow', reason: outcome.reason };
+  };
+}
+
 function toCommand(inputs: CanaryRunInputs): Command {
   if (inputs.command === 'tick') return { kind: 'tick' };
   if (inputs.command === 'start') {
@@ -72,7 +92,8 @@ function toCommand(inputs: CanaryRunInputs): Command {
 }
 
 export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: ContentStore, surfaces?: SurfaceContext): Promise<CanaryRunOutcome> {
-  const { policy, file: policyFile } = policyFor(await loadPolicySet(inputs.policy), 'canary', inputs.service);
+  const set = await loadPolicySet(inputs.policy);
+  const { policy, file: policyFile } = policyFor(set, 'canary', inputs.service);
   const promotionPolicy = promotionPolicyOf(policy);
   const judgeBlock = policy.analysis.judge;
   const promotionDeps: PromotionDeps = {
@@ -84,9 +105,11 @@ export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: Cont
       queries: judgeBlock.metrics.map((m) => ({ name: m.name, query: m.query, provider: policy.provider })),
       metrics: deps.metrics,
     }),
-    // The freeze gate and the quarantine plug in here; until they are configured they allow.
-    freeze: async () => allowAll,
-    quarantine: async () => allowAll,
+    freeze: await freezeHook(set, inputs.service, deps, policy.provider),
+    quarantine: async (_m, version) => {
+      const entry = quarantined((await readQuarantine(store, inputs.manifests, inputs.service)).quarantine, version);
+      return entry ? { allow: false, reason: `${version} was quarantined at ${entry.at} by ${entry.by}: ${entry.reason}` } : { allow: true, reason: `${version} is not quarantined` };
+    },
   };
   const path = manifestPath(inputs.manifests, inputs.service, inputs.environment, inputs.region);
   const results: ReconcileResult[] = [];

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { decideDependencies } from '../../../src/gates/deps/decide.js';
+import { DEFAULT_DEPS_POLICY } from '../../../src/gates/deps/policy-schema.js';
+import { combine, errorResult, resultOf, type GateResult } from '../../../src/gates/posture/combine.js';
+import { change, vuln } from '../deps/helpers.js';
+
+const pass = (family: GateResult['family']): GateResult => ({ family, verdict: 'pass', blocking: 0, findings: [] });
+
+describe('one verdict per pull request', () => {
+  it('passes when every family passes', () => {
+    const v = combine([pass('workflows'), pass('secrets'), pass('dependencies'), pass('posture')]);
+    expect(v.verdict).toBe('pass');
+    expect(v.reasons).toEqual(['workflows: passed', 'secrets: passed', 'dependencies: passed', 'posture: passed']);
+  });
+
+  it('fails on a failing family and names its rules, failing families first', () => {
+    const deps = decideDependencies({ changes: [change({ vulnerabilities: [vuln('high'), vuln('critical', 'GHSA-29mw-wpgm-hmr9')] })], policy: DEFAULT_DEPS_POLICY, now: new Date('2026-11-22T00:00:00Z') });
+    const v = combine([pass('workflows'), pass('secrets'), resultOf('dependencies', deps), pass('posture')]);
+    expect(v.verdict).toBe('fail');
+    expect(v.reasons[0]).toBe('dependencies: 2 blocking finding(s) (dependency-vulnerable ×2)');
+  });
+
+  it.each<[string, GateResult[], Parameters<typeof combine>[1], string | undefined]>([
+    ['a family that could not run', [pass('workflows'), pass('secrets'), errorResult('dependencies', 'GitHub answered 403'), pass('posture')], undefined, 'dependencies: could not run (GitHub answered 403), so it cannot pass'],
+    ['a missing required family', [pass('workflows'), pass('secrets'), pass('dependencies')], undefined, 'posture: did not run'],
+    ['only the families asked for', [pass('workflows'), pass('secrets')], { required: ['workflows', 'secrets'] }, undefined],
+  ])('%s', (_name, results, options, failure) => {
+    const v = combine(results, options);
+    expect(v.verdict).toBe(failure ? 'fail' : 'pass');
+    if (failure) expect(v.reasons[0]).toBe(failure);
+  });
+
+  it('mentions non-blocking findings of a passing family', () => {
+    const deps = decideDependencies({ changes: [change({ scope: 'development', vulnerabilities: [vuln('high')] })], policy: DEFAULT_DEPS_POLICY, now: new Date('2026-11-22T00:00:00Z') });
+    expect(combine([resultOf('dependencies', deps)], { required: [] }).reasons).toEqual(['dependencies: passed with 1 non-blocking finding(s)']);
+  });
+
+  it('refuses a family given twice', () => {
+    expect(() => combine([pass('secrets'), pass('secrets')])).toThrow(/given twice/);
+  });
+});

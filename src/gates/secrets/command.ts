@@ -85,7 +85,11 @@ async function diffText(args: GateSecretsArgs, cwd: string, deps: SecretGateDeps
       .run(['-c', 'core.quotepath=off', 'diff', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', '-M', '-U0', range, '--']);
     return { text: stdout, range };
   } catch (err) {
-    if (err instanceof GitError) throw new ConfigurationError(`git diff ${range} failed: ${err.stderr.trim() || err.message}`);
+    if (err instanceof GitError) {
+      // No exit code and nothing on stderr: git was stopped, most often because its output passed the buffer limit.
+      const why = err.stderr.trim() || (err.exitCode === null ? 'git was stopped before it finished (a diff larger than 64 MB?); write the diff to a file and pass it with --diff FILE' : err.message);
+      throw new ConfigurationError(`git diff ${range} failed: ${why}`);
+    }
     throw err;
   }
 }

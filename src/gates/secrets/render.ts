@@ -48,6 +48,27 @@ export function renderSecretsText(report: SecretsReport): string {
   return `${out.join('\n')}\n`;
 }
 
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+/** Markdown for the job summary and the pull request comment. */
+export function renderSecretsMarkdown(report: SecretsReport): string {
+  const { summary, decision } = report;
+  const head = decision.verdict === 'fail' ? '### Secrets: fail' : '### Secrets: pass';
+  const what = summary.mode === 'diff' ? `the lines added by \`${summary.range ?? 'the diff'}\`` : 'the files given';
+  const out = [head, '', `Scanned ${what}: ${plural(summary.files, 'file')}, ${plural(summary.lines, 'line')}. ${plural(decision.findings.length, 'finding')}, ${decision.blocking} at or above **${decision.failOn}**.`];
+  if (decision.findings.length > 0) {
+    out.push('', '| where | rule | severity | secret | how to fix |', '| --- | --- | --- | --- | --- |');
+    for (const f of decision.findings) {
+      out.push(`| \`${cell(f.file)}:${f.line}\` | ${f.ruleId} | ${f.severity} | \`${cell(f.secret.redacted)}\` | ${cell(f.fix)} |`);
+    }
+    out.push('', 'A secret that was pushed is exposed even if this pull request is never merged: revoke it first, then remove it.');
+  }
+  if (decision.suppressed.length > 0) out.push('', `${plural(decision.suppressed.length, 'finding')} set aside by accepted fingerprints or waivers.`);
+  for (const w of decision.expiredWaivers) out.push('', `Waiver for \`${w.rule}\` (policy line ${w.line}, owner ${cell(w.owner)}) expired on ${w.expires}.`);
+  for (const n of report.notices) out.push('', `Note: \`${cell(n.file)}\`: ${cell(n.message)}.`);
+  return `${out.join('\n')}\n`;
+}
+
 function findingJson(f: SecretFinding): Record<string, unknown> {
   return {
     ruleId: f.ruleId,

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeGateFs } from '../../../src/gates/command.js';
-import { gateSecretsCommand, type SecretGateDeps } from '../../../src/gates/secrets/command.js';
+import { gateSecretsCommand, runSecretGate, type SecretGateDeps } from '../../../src/gates/secrets/command.js';
+import { renderSecretsMarkdown } from '../../../src/gates/secrets/render.js';
 import { CommandGit } from '../../../src/gitops/git.js';
 import { ManualClock } from '../../../src/runtime/clock.js';
 import { Fake, secretCore } from './fake-secrets.js';
@@ -71,6 +72,14 @@ describe('gate secrets over a real git diff', () => {
     expect(out.exitCode).toBe(1);
     expect(out.stdout).toContain('ghp_***');
     expectNoSecret(out.stdout);
+  });
+
+  it('renders Markdown for the job summary without a secret', async () => {
+    const report = await runSecretGate({ base, head: 'feature', format: 'text', cwd: repo.dir }, deps);
+    const md = renderSecretsMarkdown(report);
+    expect(md).toMatch(/^### Secrets: fail/);
+    expect(md).toContain('| `src/config.ts:2` | github-pat | critical | `ghp_*** (40 chars)` |');
+    expectNoSecret(md);
   });
 
   it('writes SARIF 2.1.0 that code scanning can read', async () => {

@@ -173,3 +173,15 @@ describe('env files in composite actions', () => {
     expect(action(steps)).toEqual(expected);
   });
 });
+
+describe('checking out the pull request in a script', () => {
+  it.each([
+    ['      - run: |\n          git fetch origin pull/${{ github.event.pull_request.number }}/head\n          git checkout FETCH_HEAD\n      - run: make\n', ['untrusted-checkout/high/high']],
+    ['      - run: git checkout ${{ github.event.pull_request.head.sha }}\n      - run: make\n', ['untrusted-checkout/high/high']],
+    ['      - run: gh pr checkout ${{ github.event.pull_request.number }}\n', ['untrusted-checkout/medium/medium']],
+    ['      - run: git log ${{ github.event.pull_request.head.sha }}\n      - run: make\n', []],
+    ['      - run: git checkout ${{ github.event.pull_request.base.sha }}\n      - run: make\n', []],
+  ])('%j', (steps, expected) => {
+    expect(audit('pull_request_target', steps).filter((f) => !f.startsWith('template-injection'))).toEqual(expected);
+  });
+});

@@ -21,11 +21,20 @@ const HEAD_REFS = [
 /** True when a checkout input names the head of a pull request. */
 function namesPullRequestHead(text: string): boolean {
   if (/refs\/pull\//.test(text)) return true;
+  if (/\bpull\/[^\s/]+\/(head|merge)\b/.test(text.replace(/\$\{\{.*?\}\}/g, 'N'))) return true;
   for (const t of findTemplates(text)) {
     if (!t.ast) continue;
     if (flowingAccesses(t.ast).some((a) => HEAD_REFS.includes(a.path))) return true;
   }
   return false;
+}
+
+/** A script that fetches or switches to the pull request's head with git or gh. */
+function checksOutHeadInScript(script: string): boolean {
+  if (/\bgh\s+pr\s+checkout\b/.test(script)) return true;
+  return script
+    .split('\n')
+    .some((line) => /\bgit\s+(fetch|checkout|switch|reset|pull|merge)\b/.test(line) && namesPullRequestHead(line));
 }
 
 /** Steps that run code from the workspace: scripts, local actions, builds. */
@@ -63,7 +72,7 @@ function checkUntrustedCheckout(ctx: AuditContext, job: Job, triggers: string[])
         const v = withInput(ctx.file, step, input);
         if (v && namesPullRequestHead(v.text)) headNode = v.node;
       }
-    } else if (step.run && /\bgh\s+pr\s+checkout\b|\bgit\s+fetch\b[^\n]*\bpull\/[^\s]*\/(head|merge)/.test(step.run.text)) {
+    } else if (step.run && checksOutHeadInScript(step.run.text)) {
       headNode = step.run.node;
     }
     if (!headNode) return;

@@ -4,7 +4,11 @@
  */
 import { metricsQueryCommand, metricsRecordCommand } from '../metrics/commands.js';
 import type { MetricsQueryArgs, MetricsRecordArgs } from '../metrics/commands.js';
+import { budgetCommand } from '../freeze/budget-command.js';
+import type { BudgetArgs } from '../freeze/budget-command.js';
 import { policyCheckCommand } from '../policy/check-command.js';
+import { wavesPlanCommand } from '../waves/plan-command.js';
+import type { WavesPlanArgs } from '../waves/plan-command.js';
 import { NotAvailableError } from '../runtime/errors.js';
 import type { CommandOutput, OutputFormat } from './output.js';
 import { canaryControlCommand } from './canary-command.js';
@@ -26,6 +30,8 @@ export interface Handlers {
   metricsQuery(args: MetricsQueryArgs): Promise<CommandOutput>;
   metricsRecord(args: MetricsRecordArgs): Promise<CommandOutput>;
   selfCheck(args: { dir: string; format: 'text' | 'json' }): Promise<CommandOutput>;
+  wavesPlan(args: WavesPlanArgs): Promise<CommandOutput>;
+  budget(args: BudgetArgs): Promise<CommandOutput>;
   notYet(verb: string): Promise<CommandOutput>;
 }
 
@@ -41,5 +47,7 @@ export const handlers: Handlers = {
   metricsQuery: (args) => metricsQueryCommand(args),
   metricsRecord: (args) => metricsRecordCommand(args),
   selfCheck: (args) => selfCheckCommand(args),
+  wavesPlan: (args) => wavesPlanCommand(args),
+  budget: (args) => budgetCommand(args),
   notYet,
 };

@@ -150,20 +150,45 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     );
   }
 
-  program
-    .command('waves')
-    .description('region waves: plan and advance')
-    .argument('[action]', 'plan or advance', 'plan')
-    .option('--policy <file>')
+  const waves = program.command('waves').description('region waves: plan when each region deploys');
+  waves
+    .command('plan')
+    .description('plan the waves of a release: regions, batches and earliest start times, with the reasons for each wait')
+    .requiredOption('--policy <file>', 'waves policy file')
     .option('--at <rfc3339>', 'plan as if now were this time')
-    .addOption(formatOption())
-    .action(() => run(() => handlers.notYet('waves'))());
+    .option('--service <name>')
+    .option('--version <version>')
+    .option('--environment <name>', 'environment, for the GitHub environment names', 'production')
+    .option('--regions <list>', 'only these regions (comma-separated)')
+    .option('--deploy-time <duration>', 'estimated time for one region to deploy and turn healthy', undefined)
+    .option('--canary-time <duration>', 'estimated time of the canary stages where they run', undefined)
+    .option('--holidays <file...>', 'holiday calendar files')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .action((o) =>
+      run(() =>
+        handlers.wavesPlan({
+          policy: o.policy,
+          at: o.at,
+          service: o.service,
+          version: o.version,
+          environment: o.environment,
+          ...(o.regions ? { regions: String(o.regions).split(',').map((r: string) => r.trim()) } : {}),
+          deployTime: o.deployTime,
+          canaryTime: o.canaryTime,
+          holidays: o.holidays,
+          format: o.format,
+        }),
+      )(),
+    );
   program
     .command('budget')
-    .description('error budgets and burn rates of OpenSLO SLOs')
-    .option('--slo <file>')
-    .addOption(formatOption())
-    .action(() => run(() => handlers.notYet('budget'))());
+    .description('error budgets, burn rates, alerts and the deploy gate of OpenSLO SLOs')
+    .requiredOption('--slo <paths>', 'OpenSLO files or folders (comma-separated)')
+    .option('--prometheus <url>', 'Prometheus base URL')
+    .option('--policy <file>', 'freeze policy file')
+    .option('--at <rfc3339>', 'evaluate at this time')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .action((o) => run(() => handlers.budget({ slo: o.slo, prometheus: o.prometheus, policy: o.policy, at: o.at, format: o.format }))());
   program
     .command('freeze')
     .description('the deploy gate of the error budget policy')

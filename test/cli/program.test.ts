@@ -98,3 +98,21 @@ describe('wired verbs', () => {
     expect(io.err).toContain('/nonexistent/metrics.yml');
   });
 });
+
+describe('waves and budget verbs', () => {
+  it('waves plan shows each wave with its start time and the reasons for waits', async () => {
+    const io = recordingIo();
+    const code = await runCli(['waves', 'plan', '--policy', 'test/waves/fixtures/six-regions.yml', '--at', '2026-11-26T12:00:00Z', '--service', 'checkout', '--version', '1.42.0', '--format', 'json'], io);
+    expect(io.err).toBe('');
+    expect(code).toBe(0);
+    const out = JSON.parse(io.out) as { plan: { waves: unknown[] }; matrix: { include: Array<{ environment: string }> } };
+    expect(out.plan.waves.length).toBeGreaterThan(1);
+    expect(out.matrix.include.every((m) => m.environment.startsWith('production/'))).toBe(true);
+  });
+
+  it('budget needs a Prometheus URL and says so', async () => {
+    const io = recordingIo();
+    expect(await runCli(['budget', '--slo', 'test/fixtures/freeze'], io)).toBe(2);
+    expect(io.err).toContain('--prometheus');
+  });
+});

@@ -191,15 +191,27 @@ export function scanText(compiled: CompiledRules, unit: TextUnit, options: ScanO
 /**
  * Of overlapping candidates the lowest rank wins, and within a rank the
  * longest (`xoxe.xoxp-...` over the `xoxp-...` inside it); duplicates collapse.
+ * Kept spans never overlap, so they stay sorted and each check is a binary
+ * search: a line holding thousands of tokens costs k log k, not k squared.
  */
 function keepBest(candidates: readonly Candidate[]): Candidate[] {
   if (candidates.length < 2) return [...candidates];
   const sorted = [...candidates].sort((a, b) => rankOf(a.rule) - rankOf(b.rule) || b.end - b.start - (a.end - a.start) || a.start - b.start);
   const kept: Candidate[] = [];
   for (const c of sorted) {
-    if (!kept.some((k) => c.start < k.end && k.start < c.end)) kept.push(c);
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((kept[mid] as Candidate).start < c.start) lo = mid + 1;
+      else hi = mid;
+    }
+    const after = kept[lo];
+    const before = kept[lo - 1];
+    if ((after && after.start < c.end) || (before && before.end > c.start)) continue;
+    kept.splice(lo, 0, c);
   }
-  return kept.sort((a, b) => a.start - b.start);
+  return kept;
 }
 
 function toFinding(c: Candidate, file: string, line: number, column: number, endLine: number, endColumn: number): SecretFinding {

@@ -116,6 +116,13 @@ describe('hostile input', () => {
     expect(hits.filter((h) => h.line === 2).map((h) => h.ruleId)).toEqual(['github-pat']);
   });
 
+  it('reports every token of a 1 MB line made of tokens', () => {
+    const tokens = Array.from({ length: 25_000 }, () => `ghp_${f.alnum(36)}`);
+    const hits = scan(tokens.join(' '));
+    expect(hits).toHaveLength(tokens.length);
+    expect(hits[24_999]?.column).toBe(24_999 * 41 + 1);
+  });
+
   it('finds a secret at the far end of a 1 MB line', () => {
     const token = `sk_live_${f.alnum(30)}`;
     const hits = scan(`${'x = 1; '.repeat(MB / 7)}${token}`);

@@ -43,6 +43,8 @@ export interface Step {
 
 export interface Job {
   readonly id: string;
+  /** How messages name it: `job 'build'`, or `the action` for a composite action's steps. */
+  readonly label: string;
   readonly keyNode: unknown;
   readonly node: unknown;
   readonly steps: readonly Step[];
@@ -131,11 +133,12 @@ export function readJobs(file: SourceFile, kind: FileKind, root: unknown): Job[]
   if (kind === 'action') {
     const runs = mapGet(file, root, 'runs');
     const steps = items(file, mapGet(file, runs, 'steps')).map((s, i) => readStep(file, s, i));
-    return steps.length > 0 ? [{ id: '(composite)', keyNode: runs, node: runs, steps }] : [];
+    return steps.length > 0 ? [{ id: '(composite)', label: 'the action', keyNode: runs, node: runs, steps }] : [];
   }
   if (kind !== 'workflow') return [];
   return entries(file, mapGet(file, root, 'jobs')).map(([id, keyNode, node]) => ({
     id,
+    label: `job '${id}'`,
     keyNode,
     node,
     steps: items(file, mapGet(file, node, 'steps')).map((s, i) => readStep(file, s, i)),

@@ -46,7 +46,7 @@ export function auditExpressions(ctx: AuditContext): void {
 
 function describeStep(ctx: AuditContext, job: Job, step: Step): string {
   const label = step.id ?? scalarText(mapGet(ctx.file, step.node, 'name'));
-  return `step ${label ? `'${label}'` : step.index + 1} of job '${job.id}'`;
+  return `step ${label ? `'${label}'` : step.index + 1} of ${job.label}`;
 }
 
 function checkSink(ctx: AuditContext, taint: TaintModel, job: Job, step: Step, node: Scalar, sink: string): void {
@@ -62,7 +62,13 @@ function checkSink(ctx: AuditContext, taint: TaintModel, job: Job, step: Step, n
     if (worst) {
       const { path, found } = worst;
       const via =
-        found.kind === 'derived' ? ` (it carries ${found.origin})` : found.kind === 'input' ? ' (a free-text input chosen by whoever triggers the run)' : '';
+        found.kind === 'derived'
+          ? ` (it carries ${found.origin})`
+          : found.kind === 'input'
+            ? ctx.kind === 'action'
+              ? " (an input of the action, whatever text its caller passes)"
+              : ' (a free-text input chosen by whoever triggers the run)'
+            : '';
       const triggers = [...ctx.triggers.keys()].filter((n) => PRIVILEGED_TRIGGERS.has(n));
       const under = triggers.length > 0 ? ` under ${triggers.join(', ')}, which runs with secrets and a write token` : '';
       ctx.report({

@@ -40,7 +40,7 @@ function checkPermissions(ctx: AuditContext): void {
   if (top) checkPermissionBlock(ctx, top.value, 'workflow');
   for (const job of ctx.jobs) {
     const p = mapGet(file, job.node, 'permissions');
-    if (p !== undefined) checkPermissionBlock(ctx, p, `job '${job.id}'`);
+    if (p !== undefined) checkPermissionBlock(ctx, p, job.label);
   }
 }
 
@@ -79,7 +79,7 @@ function checkSecretsInherit(ctx: AuditContext, job: Job): void {
     severity: 'medium',
     confidence: 'high',
     span: spanOf(ctx.file, node),
-    message: `job '${job.id}' passes every secret of the repository to the reusable workflow it calls.`,
+    message: `${job.label} passes every secret of the repository to the reusable workflow it calls.`,
     snippet: `${job.id} secrets: inherit`,
   });
 }
@@ -97,7 +97,7 @@ function checkContainerCredentials(ctx: AuditContext, job: Job): void {
       severity: 'high',
       confidence: 'high',
       span: spanOf(file, password),
-      message: `the ${label} of job '${job.id}' has its registry password written in the workflow, readable by anyone who can read the repository.`,
+      message: `the ${label} of ${job.label} has its registry password written in the workflow, readable by anyone who can read the repository.`,
       snippet: `${job.id} ${label} password`,
     });
   }
@@ -130,8 +130,8 @@ function checkPersistCredentials(ctx: AuditContext, job: Job): void {
       confidence: 'high',
       span: spanOf(file, step.uses.node),
       message: upload
-        ? `checkout in job '${job.id}' leaves the token in .git/config and a later step uploads the workspace as an artifact; anyone who can download artifacts gets the token.`
-        : `checkout in job '${job.id}' leaves the token in .git/config, where every later step (and anything it runs) can read it.`,
+        ? `checkout in ${job.label} leaves the token in .git/config and a later step uploads the workspace as an artifact; anyone who can download artifacts gets the token.`
+        : `checkout in ${job.label} leaves the token in .git/config, where every later step (and anything it runs) can read it.`,
       snippet: `${job.id} ${step.uses.text}`,
     });
   });

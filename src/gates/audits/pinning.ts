@@ -33,8 +33,8 @@ function usesNodes(ctx: AuditContext): Array<{ text: string; node: Scalar; where
   for (const job of ctx.jobs) {
     const jobUses = mapGet(ctx.file, job.node, 'uses');
     const text = scalarText(jobUses);
-    if (text !== undefined && ctx.kind === 'workflow') out.push({ text, node: jobUses as Scalar, where: `job '${job.id}'` });
-    for (const step of job.steps) if (step.uses) out.push({ ...step.uses, where: `job '${job.id}'` });
+    if (text !== undefined && ctx.kind === 'workflow') out.push({ text, node: jobUses as Scalar, where: job.label });
+    for (const step of job.steps) if (step.uses) out.push({ ...step.uses, where: job.label });
   }
   return out;
 }
@@ -53,10 +53,10 @@ export function auditPinning(ctx: AuditContext): void {
   for (const job of ctx.jobs) {
     const container = mapGet(file, job.node, 'container');
     const image = scalarText(container) !== undefined ? container : mapGet(file, container, 'image');
-    if (scalarText(image) !== undefined) checkImage(ctx, scalarText(image) as string, image, `job '${job.id}'`);
+    if (scalarText(image) !== undefined) checkImage(ctx, scalarText(image) as string, image, job.label);
     for (const [name, , svc] of entries(file, mapGet(file, job.node, 'services'))) {
       const img = mapGet(file, svc, 'image');
-      if (scalarText(img) !== undefined) checkImage(ctx, scalarText(img) as string, img, `service '${name}' of job '${job.id}'`);
+      if (scalarText(img) !== undefined) checkImage(ctx, scalarText(img) as string, img, `service '${name}' of ${job.label}`);
     }
   }
   if (ctx.kind === 'action') {

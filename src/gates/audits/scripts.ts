@@ -35,9 +35,9 @@ const INSTALLS: readonly Install[] = [
 export function auditScripts(ctx: AuditContext): void {
   checkUnsecureCommandsEnv(ctx, ctx.file.doc.contents, 'the workflow');
   for (const job of ctx.jobs) {
-    checkUnsecureCommandsEnv(ctx, job.node, `job '${job.id}'`);
+    checkUnsecureCommandsEnv(ctx, job.node, job.label);
     for (const step of job.steps) {
-      checkUnsecureCommandsEnv(ctx, step.node, `step ${step.index + 1} of job '${job.id}'`);
+      checkUnsecureCommandsEnv(ctx, step.node, `step ${step.index + 1} of ${job.label}`);
       if (step.run) checkRun(ctx, job, step);
     }
   }
@@ -77,12 +77,12 @@ function checkRun(ctx: AuditContext, job: Job, step: Step): void {
         snippet: `${job.id} ${line}`,
       });
     if (PIPE_TO_SHELL.test(line)) {
-      report('curl-pipe-shell', 'medium', `job '${job.id}' downloads a script and runs it without checking a checksum or signature; whoever controls the URL (or its DNS, or a proxy) controls the job.`);
+      report('curl-pipe-shell', 'medium', `${job.label} downloads a script and runs it without checking a checksum or signature; whoever controls the URL (or its DNS, or a proxy) controls the job.`);
     }
     for (const install of INSTALLS) {
       const m = install.re.exec(line);
       if (m && !install.pinned(m[1] ?? '')) {
-        report('unpinned-tool-install', 'low', `job '${job.id}' installs with ${install.tool} without a pinned version; the next release of the tool (or a hijacked one) runs in this job.`);
+        report('unpinned-tool-install', 'low', `${job.label} installs with ${install.tool} without a pinned version; the next release of the tool (or a hijacked one) runs in this job.`);
       }
     }
     const cmd = /::(set-output|save-state|set-env|add-path)\b/.exec(line);

@@ -84,8 +84,8 @@ function checkUntrustedCheckout(ctx: AuditContext, job: Job, triggers: string[])
       span: spanOf(ctx.file, headNode),
       message:
         later.length > 0
-          ? `job '${job.id}' checks out the pull request's code under ${triggers.join(', ')} and then runs ${later.length} step(s) on it; the pull request's author runs code with the repository's secrets and write token.`
-          : `job '${job.id}' checks out the pull request's code under ${triggers.join(', ')}; no later step runs it yet, but any build tool or script added later would.`,
+          ? `${job.label} checks out the pull request's code under ${triggers.join(', ')} and then runs ${later.length} step(s) on it; the pull request's author runs code with the repository's secrets and write token.`
+          : `${job.label} checks out the pull request's code under ${triggers.join(', ')}; no later step runs it yet, but any build tool or script added later would.`,
     });
   });
 }
@@ -109,7 +109,7 @@ function checkArtifacts(ctx: AuditContext, job: Job): void {
       severity: later.length > 0 ? 'high' : 'medium',
       confidence: 'medium',
       span: spanOf(ctx.file, step.uses.node),
-      message: `job '${job.id}' downloads an artifact of the triggering run into the workspace${later.length > 0 ? ' and then runs steps there' : ''}; a pull request can put any file in that artifact, including scripts and config that later steps execute.`,
+      message: `${job.label} downloads an artifact of the triggering run into the workspace${later.length > 0 ? ' and then runs steps there' : ''}; a pull request can put any file in that artifact, including scripts and config that later steps execute.`,
     });
   });
 }
@@ -131,7 +131,7 @@ function checkSelfHosted(ctx: AuditContext, job: Job): void {
     severity: 'high',
     confidence: 'medium',
     span: spanOf(ctx.file, runsOn),
-    message: `job '${job.id}' runs on a self-hosted runner in a workflow that ${outsiders.join(', ')} can trigger; code from a fork can persist on the machine and reach its network.`,
+    message: `${job.label} runs on a self-hosted runner in a workflow that ${outsiders.join(', ')} can trigger; code from a fork can persist on the machine and reach its network.`,
   });
 }
 
@@ -169,7 +169,7 @@ function checkReleaseCache(ctx: AuditContext, job: Job): void {
       severity: 'medium',
       confidence: 'medium',
       span: spanOf(ctx.file, node),
-      message: `job '${job.id}' of a release workflow restores a cache; an entry written by any branch's run can end up inside the released artifacts.`,
+      message: `${job.label} of a release workflow restores a cache; an entry written by any branch's run can end up inside the released artifacts.`,
     });
   }
 }

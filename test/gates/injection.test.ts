@@ -181,6 +181,14 @@ describe('checking out the pull request in a script', () => {
     ['      - run: gh pr checkout ${{ github.event.pull_request.number }}\n', ['untrusted-checkout/medium/medium']],
     ['      - run: git log ${{ github.event.pull_request.head.sha }}\n      - run: make\n', []],
     ['      - run: git checkout ${{ github.event.pull_request.base.sha }}\n      - run: make\n', []],
+    [
+      '      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n          persist-credentials: false\n      - uses: docker/build-push-action@' + 'b'.repeat(40) + '\n',
+      ['untrusted-checkout/high/high'],
+    ],
+    [
+      '      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n          persist-credentials: false\n      - uses: actions/labeler@v5\n',
+      ['untrusted-checkout/medium/medium'],
+    ],
   ])('%j', (steps, expected) => {
     expect(audit('pull_request_target', steps).filter((f) => !f.startsWith('template-injection'))).toEqual(expected);
   });

@@ -37,10 +37,27 @@ function checksOutHeadInScript(script: string): boolean {
     .some((line) => /\bgit\s+(fetch|checkout|switch|reset|pull|merge)\b/.test(line) && namesPullRequestHead(line));
 }
 
+/** Actions that build or run what is in the workspace (its Dockerfile, build scripts, hooks). */
+const BUILDERS = new Set([
+  'docker/build-push-action',
+  'gradle/gradle-build-action',
+  'gradle/actions',
+  'pre-commit/action',
+  'github/codeql-action',
+  'cypress-io/github-action',
+  'bahmutov/npm-install',
+  'borales/actions-yarn',
+  'goreleaser/goreleaser-action',
+  'pypa/gh-action-pypi-publish',
+]);
+
 /** Steps that run code from the workspace: scripts, local actions, builds. */
 function executes(step: Step): boolean {
   if (step.run) return true;
-  return step.uses !== undefined && step.uses.text.startsWith('./');
+  if (step.uses === undefined) return false;
+  if (step.uses.text.startsWith('./')) return true;
+  const name = actionName(step.uses.text);
+  return name !== undefined && BUILDERS.has(name);
 }
 
 /** Runs every trigger audit over one workflow. */

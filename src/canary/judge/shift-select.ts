@@ -14,7 +14,7 @@ import type { SortedPair } from './rank-sum.js';
 import { sortNumbers } from './sort.js';
 
 const SAMPLE = 128;
-const DIRECT = 1024;
+const DIRECT = 4096;
 
 /** The k-th smallest (1-based) of x_i - y_j over all pairs. */
 export function kthDifference(pair: SortedPair, k: number): number {
@@ -57,8 +57,9 @@ export function selectRanks(pair: SortedPair, ks: readonly number[]): number[] {
         const fHi = (kMax - removed) / count;
         const low = sample[Math.max(0, Math.floor(fLo * SAMPLE - margin(fLo)))] as number;
         const high = sample[Math.min(SAMPLE - 1, Math.ceil(fHi * SAMPLE + margin(fHi)))] as number;
-        const nBelow = columnsBelow(pair, low, true, lo, hi, below);
-        const nUpTo = columnsBelow(pair, high, false, lo, hi, upTo);
+        bandCounts(pair, low, high, lo, hi, below, upTo);
+        const nBelow = totals[0] as number;
+        const nUpTo = totals[1] as number;
         // stop sharing once a round misses the band or no longer halves it
         if (!(kMin - removed > nBelow && kMax - removed <= nUpTo && nUpTo - nBelow < count / 2)) break;
         removed += nBelow;
@@ -111,8 +112,9 @@ function selectFrom(
     const low = sample[Math.max(0, Math.floor(f * SAMPLE - margin(f)))] as number;
     const high = sample[Math.min(SAMPLE - 1, Math.ceil(f * SAMPLE + margin(f)))] as number;
 
-    const nBelow = columnsBelow(pair, low, true, lo, hi, below);
-    const nUpTo = columnsBelow(pair, high, false, lo, hi, upTo);
+    bandCounts(pair, low, high, lo, hi, below, upTo);
+    const nBelow = totals[0] as number;
+    const nUpTo = totals[1] as number;
     if (rank <= nBelow) {
       for (let i = 0; i < n; i++) hi[i] = (lo[i] as number) + (below[i] as number);
     } else if (rank > nUpTo) {
@@ -168,6 +170,40 @@ export function nextDifference(pair: SortedPair, value: number, k: number): numb
   return atMost >= k + 1 ? value : next;
 }
 
+const totals = new Float64Array(2);
+
+/**
+ * Both counts of a band in one pass over the rows: per row, the remaining
+ * columns below `low` (strictly) into `below` and up to `high` into `upTo`;
+ * the two totals into `totals`.
+ */
+function bandCounts(pair: SortedPair, low: number, high: number, lo: Int32Array, hi: Int32Array, below: Int32Array, upTo: Int32Array): void {
+  const { x, y } = pair;
+  const n = x.length;
+  const m = y.length;
+  let jLow = 0;
+  let jHigh = 0;
+  let totalBelow = 0;
+  let totalUpTo = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = x[i] as number;
+    while (jLow < m && !(xi - (y[jLow] as number) < low)) jLow++;
+    while (jHigh < m && !(xi - (y[jHigh] as number) <= high)) jHigh++;
+    const start = lo[i] as number;
+    const end = hi[i] as number;
+    const cLow = m - jLow;
+    const cHigh = m - jHigh;
+    const inLow = cLow <= start ? 0 : cLow >= end ? end - start : cLow - start;
+    const inHigh = cHigh <= start ? 0 : cHigh >= end ? end - start : cHigh - start;
+    below[i] = inLow;
+    upTo[i] = inHigh;
+    totalBelow += inLow;
+    totalUpTo += inHigh;
+  }
+  totals[0] = totalBelow;
+  totals[1] = totalUpTo;
+}
+
 /** Per row, how many remaining columns hold a difference below `value` (strictly or not); the total. */
 function columnsBelow(
   pair: SortedPair,
@@ -198,21 +234,19 @@ function columnsBelow(
   return total;
 }
 
-/** SAMPLE candidates drawn uniformly with replacement, sorted: the indices come out sorted, then rows are read in order. */
+/**
+ * SAMPLE candidates, one drawn at random from each of SAMPLE equal strata of
+ * the candidates' positions (rows in order, columns in order within a row):
+ * the positions come out sorted, so the rows are read in one sweep.
+ */
 function sampleCells(pair: SortedPair, lo: Int32Array, prefix: Float64Array, count: number, random: () => number): Float64Array {
-  // Sorted uniforms from normalised cumulative exponential spacings: no sort of the indices.
-  const spacing = new Float64Array(SAMPLE + 1);
-  let sum = 0;
-  for (let s = 0; s <= SAMPLE; s++) {
-    sum -= Math.log(1 - random());
-    spacing[s] = sum;
-  }
   const { x, y } = pair;
   const m = y.length;
   const out = new Float64Array(SAMPLE);
+  const stratum = count / SAMPLE;
   let row = 0;
   for (let s = 0; s < SAMPLE; s++) {
-    const at = Math.min(count - 1, Math.floor(((spacing[s] as number) / sum) * count));
+    const at = Math.min(count - 1, Math.floor((s + random()) * stratum));
     while ((prefix[row + 1] as number) <= at) row++;
     const column = (lo[row] as number) + (at - (prefix[row] as number));
     out[s] = (x[row] as number) - (y[m - 1 - column] as number);
@@ -229,8 +263,42 @@ function directSelect(pair: SortedPair, lo: Int32Array, hi: Int32Array, count: n
     const xi = x[i] as number;
     for (let c = lo[i] as number; c < (hi[i] as number); c++) cells[w++] = xi - (y[m - 1 - c] as number);
   }
-  sortNumbers(cells);
-  return cells[rank - 1] as number;
+  return quickselect(cells, rank - 1);
+}
+
+/** The element that would sit at `index` if `a` were sorted (Hoare's selection, median-of-three pivots). */
+function quickselect(a: Float64Array, index: number): number {
+  let left = 0;
+  let right = a.length - 1;
+  while (right - left > 16) {
+    const mid = (left + right) >>> 1;
+    if ((a[mid] as number) < (a[left] as number)) swap(a, mid, left);
+    if ((a[right] as number) < (a[left] as number)) swap(a, right, left);
+    if ((a[right] as number) < (a[mid] as number)) swap(a, right, mid);
+    const pivot = a[mid] as number;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while ((a[i] as number) < pivot) i++;
+      while ((a[j] as number) > pivot) j--;
+      if (i <= j) {
+        swap(a, i, j);
+        i++;
+        j--;
+      }
+    }
+    if (index <= j) right = j;
+    else if (index >= i) left = i;
+    else return pivot;
+  }
+  sortNumbers(a.subarray(left, right + 1));
+  return a[index] as number;
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i] as number;
+  a[i] = a[j] as number;
+  a[j] = t;
 }
 
 /** A small deterministic generator (mulberry32): the judge stays a pure function. */

@@ -102,27 +102,43 @@ function toRepoPath(cwd: string, abs: string): string {
 async function scanPaths(paths: readonly string[], cwd: string, fs: GateFs, policy: LoadedSecretsPolicy['policy']): Promise<ScanResult> {
   const total: ScanResult = { findings: [], notices: [], files: 0, lines: 0, bytes: 0 };
   const rules = defaultRules();
-  const visit = async (abs: string): Promise<void> => {
-    const kind = await fs.kind(abs);
-    if (kind === 'dir') {
-      const entries = (await fs.list(abs)).sort((a, b) => a.name.localeCompare(b.name));
-      for (const e of entries) {
-        if (e.dir && SKIP_DIRS.has(e.name)) continue;
-        await visit(join(abs, e.name));
-      }
-      return;
-    }
-    const r = scanFileContent(toRepoPath(cwd, abs), await fs.readFile(abs), rules, policy);
+  const add = (r: ScanResult): void => {
     total.findings.push(...r.findings);
     total.notices.push(...r.notices);
     total.files += r.files;
     total.lines += r.lines;
     total.bytes += r.bytes;
   };
+  const scanFile = async (abs: string): Promise<void> => {
+    const path = toRepoPath(cwd, abs);
+    let bytes: Uint8Array;
+    try {
+      bytes = await fs.readFile(abs);
+    } catch (err) {
+      total.notices.push({ file: path, message: `could not be read: ${errorMessage(err).replace(/^[A-Z]+: /, '')}` });
+      return;
+    }
+    add(scanFileContent(path, bytes, rules, policy));
+  };
+  const walk = async (dir: string): Promise<void> => {
+    const entries = (await fs.list(dir)).sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      const abs = join(dir, e.name);
+      if (e.dir) {
+        if (!SKIP_DIRS.has(e.name)) await walk(abs);
+        continue;
+      }
+      // A symbolic link to a directory is listed as a non-directory: not followed, so that a loop cannot trap the scan.
+      if ((await fs.kind(abs)) === 'dir') continue;
+      await scanFile(abs);
+    }
+  };
   for (const p of paths) {
     const abs = resolve(cwd, p);
-    if ((await fs.kind(abs)) === undefined) throw new ConfigurationError(`no such file or directory`, { file: p });
-    await visit(abs);
+    const kind = await fs.kind(abs);
+    if (kind === undefined) throw new ConfigurationError(`no such file or directory`, { file: p });
+    if (kind === 'dir') await walk(abs);
+    else await scanFile(abs);
   }
   return total;
 }

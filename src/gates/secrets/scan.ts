@@ -67,6 +67,13 @@ export function scanDiffFiles(files: readonly DiffFile[], rules: CompiledRules, 
   return result;
 }
 
+function countLines(text: string): number {
+  if (text.length === 0) return 0;
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
 /** The first bytes hold a NUL: a binary file, whose lines mean nothing. */
 export function looksBinary(bytes: Uint8Array): boolean {
   const n = Math.min(bytes.length, 8000);
@@ -93,7 +100,7 @@ export function scanFileContent(path: string, bytes: Uint8Array, rules: Compiled
     result.notices.push({ file: path, message: 'not valid UTF-8: scanned with the invalid bytes replaced' });
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  result.lines = text.length === 0 ? 0 : text.split('\n').length;
+  result.lines = countLines(text);
   result.findings.push(...scanUnit(rules, { file: path, text }, scanOptionsOf(policy)));
   return result;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,12 +127,16 @@ describe('gate secrets over a real git diff', () => {
 
   it('scans whole paths, skipping .git, and says which files it could read only in part', async () => {
     repo.write('notes/latin1.txt', Buffer.concat([Buffer.from(`key: ${secrets.github}\n`), Buffer.from([0xff, 0xfe, 0x41])]));
+    // A link back to the root would loop forever if directories behind links were followed.
+    symlinkSync('..', join(repo.dir, 'notes', 'loop'));
+    symlinkSync('missing-target', join(repo.dir, 'notes', 'dangling'));
     const out = await gateSecretsCommand({ paths: ['.'], format: 'json', cwd: repo.dir }, deps);
     expect(out.exitCode).toBe(1);
     const report = JSON.parse(out.stdout) as { findings: Array<{ file: string; ruleId: string }>; notices: Array<{ file: string; message: string }> };
     expect(report.findings.filter((x) => x.ruleId === 'github-pat').map((x) => x.file).sort()).toEqual(['notes/latin1.txt', 'src/config.ts', 'test/fixtures/keys.txt']);
     expect(report.findings.some((x) => x.file.startsWith('.git/'))).toBe(false);
     expect(report.notices).toContainEqual({ file: 'notes/latin1.txt', message: 'not valid UTF-8: scanned with the invalid bytes replaced' });
+    expect(report.notices.find((n) => n.file === 'notes/dangling')?.message).toMatch(/^could not be read: /);
     expectNoSecret(out.stdout);
   });
 });

@@ -11,6 +11,7 @@ import type { ActionSpec } from './spec.js';
 import { actionSpecs } from './specs.js';
 import { canaryAction } from './canary.js';
 import { rollbackAction } from './rollback.js';
+import { postmortemAction } from './postmortem.js';
 
 /** What an action run produced. */
 export interface ActionResult {
@@ -38,7 +39,7 @@ function notAvailable<I extends InputSpecs>(spec: ActionSpec<I>): ActionImpl<I> 
 }
 
 const implementations = new Map<string, ActionImpl>(actionSpecs.map((s) => [s.name, notAvailable(s as ActionSpec)]));
-for (const impl of [canaryAction, rollbackAction] as unknown as ActionImpl[]) implementations.set(impl.spec.name, impl);
+for (const impl of [canaryAction, rollbackAction, postmortemAction] as unknown as ActionImpl[]) implementations.set(impl.spec.name, impl);
 
 /** The implementation of an action by its folder name. */
 export function actionByName(name: string): ActionImpl {

@@ -181,19 +181,29 @@ export const freezeSpec = defineAction({
 export const postmortemSpec = defineAction({
   name: 'postmortem',
   title: 'Bellwether postmortem',
-  description: 'Opens or updates a postmortem issue with the timeline filled in after a rollback, a freeze or a severe incident, and tracks its action items.',
+  description: 'Opens or updates a postmortem issue with the timeline filled in after a rollback, a freeze or a severe incident, and keeps its action items from being forgotten.',
   inputs: {
     token,
     policy,
-    incident: { type: 'string', description: 'Incident key; re-running with the same key updates the same issue.', default: '' },
-    severity: { type: 'enum', values: ['sev1', 'sev2', 'sev3', 'sev4'], description: 'Incident severity.', default: 'sev2' },
+    incident: { type: 'string', description: 'Incident key; re-running with the same key updates the same issue. Empty: taken from the event (the incident issue).', default: '' },
+    severity: { type: 'enum', values: ['sev1', 'sev2', 'sev3', 'sev4'], description: 'Incident severity, when not taken from an incident label.', default: 'sev2' },
+    trigger: { type: 'enum', values: ['rollback', 'freeze', 'label', 'manual'], description: 'What opened the incident.', default: 'manual' },
+    title: { type: 'string', description: 'One line naming the incident.', default: '' },
+    summary: { type: 'string', description: 'What happened, in a sentence or two.', default: '' },
+    service: { type: 'string', description: 'The service, for its deployments on the timeline.', default: '' },
+    environment: { type: 'string', description: 'The GitHub environment whose deployments go on the timeline.', default: '' },
+    'started-at': { type: 'string', description: 'When the incident started (RFC 3339); empty means now.', default: '' },
+    'resolved-at': { type: 'string', description: 'When the impact ended (RFC 3339), if it has.', default: '' },
+    'budget-consumed': { type: 'string', description: 'Percent of the error budget the incident used, if measured.', default: '' },
+    evidence: { type: 'string', description: 'Markdown evidence (the canary verdict), or a path to a file holding it.', default: '' },
   },
   outputs: {
     issue: { description: 'Number of the postmortem issue.' },
     'issue-url': { description: 'Address of the postmortem issue.' },
+    status: { description: '`created`, `updated`, `unchanged`, `skipped` (not required by the policy) or `reviewed`.' },
   },
   branding: { icon: 'file-text', color: 'purple' },
-  usage: 'Runs after rollbacks and freezes, and when an incident label of severity 1 or 2 is put on an issue.',
+  usage: 'Runs after rollbacks and freezes (`workflow_call` or `workflow_dispatch` with the incident), and on `issues` events: an incident label of a severity the policy names opens a postmortem; editing or closing a postmortem issue reviews it, and closing one with open P0 action items reopens it. Needs `issues: write` and `deployments: read`.',
 });
 
 /** Every action, in the order the README lists them. */

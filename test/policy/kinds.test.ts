@@ -265,7 +265,10 @@ describe('postmortem policy', () => {
       severities: ['sev1', 'sev2'],
       timeZone: 'UTC',
       labels: ['postmortem'],
-      due: { draftDays: 3, finalDays: 10 },
+      due: { draftDays: 2, finalDays: 7 },
+      budgetPercentNeedingP0: 20,
+      recurringSev3: 3,
+      allowCloseWithOpenP0: false,
     });
   });
 

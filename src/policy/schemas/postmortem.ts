@@ -19,10 +19,10 @@ export const postmortemPolicySchema = z
     labels: z.array(label()).default(['postmortem']),
     due: z
       .strictObject({
-        /** Days after the incident the draft is due. */
-        draftDays: count(1).default(3),
-        /** Days after the incident the reviewed postmortem is due. */
-        finalDays: count(1).default(10),
+        /** Days after the incident the draft is due (the practice: within 48 hours). */
+        draftDays: count(1).default(2),
+        /** Days after the incident the reviewed postmortem is due (the practice: within a week). */
+        finalDays: count(1).default(7),
       })
       .superRefine((due, ctx) => {
         if (!isMapping(due) || !validAt(ctx, ['draftDays'], ['finalDays'])) return;
@@ -35,6 +35,15 @@ export const postmortemPolicySchema = z
         }
       }, EVEN_AFTER_PROBLEMS)
       .prefault({}),
+    /**
+     * An incident that used more than this percent of the error budget needs a
+     * postmortem whatever its severity, with at least one P0 action item.
+     */
+    budgetPercentNeedingP0: z.number().min(0).max(100).default(20),
+    /** This many sev3 incidents of one service within 30 days make the next sev3 need a postmortem too. */
+    recurringSev3: count(1).default(3),
+    /** Let a postmortem be closed while P0 action items are still open. */
+    allowCloseWithOpenP0: z.boolean().default(false),
   });
 
 /** A validated postmortem policy. */

@@ -4,7 +4,7 @@
  * policy and renders the decision.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import packageJson from '../../package.json' with { type: 'json' };
 import { ExitCode, type CommandOutput, type OutputFormat } from '../cli/output.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
@@ -52,6 +52,19 @@ export interface WorkflowGateInputs {
 export interface WorkflowGateDeps {
   readonly fs: GateFs;
   readonly clock: Clock;
+  /** Findings name files relative to this directory (the repository root in CI); defaults to the process's. */
+  readonly cwd?: string;
+}
+
+/**
+ * How findings name a file: relative to `cwd` with forward slashes when it is
+ * inside it, so that SARIF locations, annotations and waiver globs all see
+ * repository paths whether the user typed `.github` or an absolute path.
+ */
+export function displayPath(file: string, cwd: string): string {
+  const rel = relative(cwd, resolve(cwd, file));
+  const inside = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  return (inside ? rel : file).replace(/\\/g, '/');
 }
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'lib', 'coverage']);
@@ -123,7 +136,8 @@ export async function runWorkflowGate(inputs: WorkflowGateInputs, deps: Workflow
     } catch (err) {
       throw new ConfigurationError(`cannot read: ${errorMessage(err)}`, { file });
     }
-    audits.push(auditSource(file, content, { pins: policy.pins, allow: policy.allow, deny: policy.deny, maxBytes: policy.maxFileBytes }));
+    const shown = displayPath(file, deps.cwd ?? process.cwd());
+    audits.push(auditSource(shown, content, { pins: policy.pins, allow: policy.allow, deny: policy.deny, maxBytes: policy.maxFileBytes }));
   }
   const decision = decideGate({
     audits,

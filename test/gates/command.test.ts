@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gateWorkflowsCommand, nodeGateFs, runWorkflowGate } from '../../src/gates/command.js';
+import { displayPath, gateWorkflowsCommand, nodeGateFs, runWorkflowGate } from '../../src/gates/command.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 
 const deps = { fs: nodeGateFs, clock: new ManualClock('2026-06-15T12:00:00Z') };
@@ -67,6 +67,14 @@ describe('gateWorkflowsCommand', () => {
   it('skips missing paths when asked to, for lists of usual places', async () => {
     const result = await runWorkflowGate({ paths: [p('repo'), p('repo', '.github', 'actions')], missing: 'skip' }, deps);
     expect(result.decision.filesAudited).toBe(2);
+  });
+
+  it('names files relative to the working directory, however they were given', async () => {
+    const here = { ...deps, cwd: p('repo') };
+    const inside = await runWorkflowGate({ paths: [p('repo', '.github')] }, here);
+    expect(inside.audits.map((a) => a.file)).toEqual(['.github/workflows/ci.yml']);
+    const outside = await runWorkflowGate({ paths: [p('unpinned.yml')] }, here);
+    expect(outside.audits.map((a) => a.file)).toEqual([p('unpinned.yml')]);
   });
 
   it('exits 1 when a finding reaches the threshold, 0 under a laxer policy', async () => {
@@ -138,5 +146,17 @@ describe('gateWorkflowsCommand', () => {
   it('exits 2 on an unknown format', async () => {
     const out = await gateWorkflowsCommand({ paths: [p('unpinned.yml')], format: 'xml' as 'text' }, deps);
     expect(out.exitCode).toBe(2);
+  });
+});
+
+describe('displayPath', () => {
+  it.each([
+    ['/repo/.github/workflows/a.yml', '/repo', '.github/workflows/a.yml'],
+    ['.github/workflows/a.yml', '/repo', '.github/workflows/a.yml'],
+    ['./action.yml', '/repo', 'action.yml'],
+    ['/elsewhere/a.yml', '/repo', '/elsewhere/a.yml'],
+    ['../sibling/a.yml', '/repo', '../sibling/a.yml'],
+  ])('%s from %s → %s', (file, cwd, expected) => {
+    expect(displayPath(file, cwd)).toBe(expected);
   });
 });

@@ -140,13 +140,14 @@ export function prefixedToken(
 const OPEN_QUOTE = String.raw`(?:\\{0,2}["'\x60]|[@$b]["'])`;
 
 /**
- * Between the keyword and the value: the rest of the identifier, a closing
+ * Between the keyword and the value: the rest of the identifier, a type
+ * (`var token string = ...`), a closing
  * quote, an assignment operator (`=`, `:`, `:=`, `=>`, `+=`, `?=`, `>` of an
  * XML element, or `(` and `,` of a call when a string literal follows) and an opening quote. Each part is
  * bounded and the parts' classes barely overlap, so a miss costs a few dozen
  * steps wherever it is tried.
  */
-export const ASSIGNMENT = String.raw`[\w.-]{0,30}(?:\\{0,2}["'\x60]){0,2}[ \t]{0,5}(?:(?:[:?+.|]{0,3}=>?|:{1,2}|>)[ \t]{0,5}${OPEN_QUOTE}?|[(,][ \t]{0,5}${OPEN_QUOTE})`;
+export const ASSIGNMENT = String.raw`[\w.-]{0,30}(?:[ \t]{1,4}[A-Za-z_][\w.*[\]]{0,30})?(?:\\{0,2}["'\x60]){0,2}[ \t]{0,5}(?:(?:[:?+.|]{0,3}=>?|:{1,2}|>)[ \t]{0,5}${OPEN_QUOTE}?|[(,][ \t]{0,5}${OPEN_QUOTE})`;
 
 /** The value ends at a quote, white space, a separator or the end of the text. */
 export const VALUE_END = String.raw`(?=["'\x60\s;,)<\\&]|$)`;
@@ -203,6 +204,19 @@ export function assignmentFollows(text: string, at: number, end: number): boolea
     const c = text.charCodeAt(i);
     if (c >= 128 || IDENT[c] !== 1) break;
     i++;
+  }
+  // An optional type after blanks: `var token string = ...`.
+  let j = i;
+  while (j < end && j < i + 4 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+  if (j > i && j < end && /[A-Za-z_]/.test(text.charAt(j))) {
+    const typeEnd = Math.min(end, j + 31);
+    j++;
+    while (j < typeEnd) {
+      const c = text.charCodeAt(j);
+      if (c >= 128 || (IDENT[c] !== 1 && c !== 42 && c !== 91 && c !== 93)) break;
+      j++;
+    }
+    i = j;
   }
   for (let n = 0; n < 6 && i < end; n++, i++) {
     const c = text.charCodeAt(i);

@@ -78,6 +78,8 @@ export const GENERIC_RULES: readonly SecretRule[] = [
         // Code, not data: a member chain (`Diagnostics.Property_0.code`) or a CONSTANT_NAME.
         !/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]+)+$/.test(s) &&
         !/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(s) &&
+        // A lowercase path of three parts or more (`rollback/checkout/production/1.42.0`); base64 has capitals.
+        !/^[a-z0-9._-]+(?:\/[a-z0-9._-]+){2,}$/.test(s) &&
         !/(.)\1{5}/.test(s),
     },
   ),

@@ -151,7 +151,7 @@ const cases: Case[] = [
   { rule: 'alibaba-secret-key', yes: [`alibaba_secret_key = "${f.alnum(30)}"`], no: [`alibaba_region = "${f.alnum(12)}"`] },
   // Not tied to a vendor
   { rule: 'private-key', yes: [f.pem('RSA PRIVATE KEY'), f.pem('OPENSSH PRIVATE KEY', 400), f.pem('PGP PRIVATE KEY BLOCK', 2000), `"private_key": "${f.pem('PRIVATE KEY').replace(/\n/g, '\\n')}\\n",`], no: ['-----BEGIN RSA PRIVATE KEY-----', '-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----', f.pem('PUBLIC KEY'), f.pem('CERTIFICATE')] },
-  { rule: 'generic-secret', yes: [`api_key = "${pw}"`, `"client_secret": "${f.password(40)}"`, `<apiToken>${f.password(24)}</apiToken>`, `export DB_PASSWORD=${f.password(16)}`, `auth_token := "${f.password(32)}"`, `client.setApiKey('${f.password(24)}')`], no: ['api_key = "your_api_key_here_123"', 'password = "${DB_PASSWORD}"', 'const keys = Object.keys(options2);', 'token = process.env.API_TOKEN_V2', `secret = "${'ab'.repeat(10)}"`, 'client_id = "aaaaaaaaaaaa1"', `"sessionToken": "${f.hex(12)}"`, "export const FINGERPRINT_KEY = 'bellwetherFindingHash/v1';", 'auth_service = "userAccountService_2"', 'const apiToken = "abc123xyz456";', 'const key = "base64-encoded-public-key";', 'parseErrorAtCurrentToken(Diagnostics._0_expected, tokenToString(kind));', `setToken(${f.password(20)});`, 'var propertyAccessCode = Diagnostics.Property_0_does_not_exist_on_type_1.code;', "onError(keyNode.range, 'KEY_OVER_1024_CHARS', 'text');", 'createTokenAuth("ghu_InstallationUserToServer000000000000");', 'access = "request.headers.authorization2"'] },
+  { rule: 'generic-secret', yes: [`api_key = "${pw}"`, `"client_secret": "${f.password(40)}"`, `<apiToken>${f.password(24)}</apiToken>`, `export DB_PASSWORD=${f.password(16)}`, `auth_token := "${f.password(32)}"`, `client.setApiKey('${f.password(24)}')`], no: ['api_key = "your_api_key_here_123"', 'password = "${DB_PASSWORD}"', 'const keys = Object.keys(options2);', 'token = process.env.API_TOKEN_V2', `secret = "${'ab'.repeat(10)}"`, 'client_id = "aaaaaaaaaaaa1"', `"sessionToken": "${f.hex(12)}"`, "export const FINGERPRINT_KEY = 'bellwetherFindingHash/v1';", 'auth_service = "userAccountService_2"', 'const apiToken = "abc123xyz456";', 'const key = "base64-encoded-public-key";', 'parseErrorAtCurrentToken(Diagnostics._0_expected, tokenToString(kind));', `setToken(${f.password(20)});`, 'var propertyAccessCode = Diagnostics.Property_0_does_not_exist_on_type_1.code;', "onError(keyNode.range, 'KEY_OVER_1024_CHARS', 'text');", 'createTokenAuth("ghu_InstallationUserToServer000000000000");', "key: 'rollback/checkout/production/1.42.0',", 'access = "request.headers.authorization2"'] },
   { rule: 'url-credentials', yes: [`DATABASE_URL=postgres://app:${pw}@db.internal:5432/app`, `git clone https://deploy:${f.password(20)}@git.example.org/repo.git`], no: ['postgres://app:${DB_PASSWORD}@db/app', 'https://user:password@example.com/', 'http://example.com:8080/path', 'mongodb://localhost:27017/db'] },
   { rule: 'connection-string-password', yes: [`Server=tcp:db,1433;Database=app;User Id=sa;Password=${f.password(16)};`, `jdbc:sqlserver://db;user=sa;password=${f.password(14)}`], no: ['Server=db;Password=${DB_PASSWORD};', 'Server=db;Password={0};', 'Server=db;Password=changeme;'] },
   { rule: 'json-web-token', yes: [`Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJ${f.chars(URLSAFE, 40)}.${f.chars(URLSAFE, 43)}`], no: [`eyJhbGciOiJIUzI1NiJ9.eyJ${f.chars(URLSAFE, 40)}`, `eyJ${'A'.repeat(20)}.eyJ${'A'.repeat(20)}.${'A'.repeat(20)}`] },
@@ -182,5 +182,41 @@ describe('secret rules', () => {
     it.each(no.map((text, i) => ({ i, text })))('ignores near miss #$i', ({ text }) => {
       expect(scan(text, file).filter((x) => x.ruleId === rule)).toEqual([]);
     });
+  });
+});
+
+describe('the generic rule reads the assignment forms of common languages and formats', () => {
+  const secret = f.password(32);
+  it.each([
+    ['ini quoted', `appToken="${secret}"`],
+    ['ini spaced', `appToken = ${secret}`],
+    ['json', `{\n    "app_token": "${secret}"\n}`],
+    ['escaped json', `{\\"app_token\\": \\"${secret}\\"}`],
+    ['xml element', `<appToken>${secret}</appToken>`],
+    ['yaml', `app_token: ${secret}`],
+    ['yaml single quotes', `app_token: '${secret}'`],
+    ['c#', `string appToken = "${secret}";`],
+    ['go', `var appToken string = "${secret}"`],
+    ['go short', `appToken := "${secret}"`],
+    ['go backticks', `appToken := \`${secret}\``],
+    ['java', `String appToken = "${secret}";`],
+    ['kotlin', `var appToken = "${secret}"`],
+    ['php concat', `$appToken .= "${secret}"`],
+    ['python', `appToken = '${secret}'`],
+    ['python bytes', `app_token = b'${secret}'`],
+    ['logstash', `  "appToken" => "${secret}"`],
+    ['make', `APP_TOKEN = "${secret}"`],
+    ['make simple', `APP_TOKEN := "${secret}"`],
+    ['make shell', `APP_TOKEN ::= "${secret}"`],
+    ['make evaluated', `APP_TOKEN :::= "${secret}"`],
+    ['make conditional', `APP_TOKEN ?= "${secret}"`],
+    ['make append', `APP_TOKEN += "${secret}"`],
+    ['shell export', `export APP_TOKEN=${secret}`],
+    ['call with a literal', `client.setToken("${secret}")`],
+    ['dotenv', `APP_TOKEN=${secret}`],
+  ])('%s', (_name, text) => {
+    const hits = scan(text).filter((h) => h.ruleId === 'generic-secret');
+    expect(hits).toHaveLength(1);
+    expect(hits[0]?.secret.length).toBe(secret.length);
   });
 });

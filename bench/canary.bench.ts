@@ -8,6 +8,10 @@
  *
  * Run with `npx tsx bench/canary.bench.ts` or `npm run bench -- canary`.
  * BENCH_SKIP_R=1 skips R; without Rscript on PATH the R column says so.
+ *
+ * `npx tsx bench/canary.bench.ts --quality` measures decisions instead of
+ * speed: both profiles on 400 labelled synthetic canaries (seed 42, 360 points
+ * per side), judged once, and in six looks at a growing soak.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -15,7 +19,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineMetric } from '../src/canary/judge/defaults.js';
 import { judge } from '../src/canary/judge/judge.js';
-import { rng } from '../src/canary/judge/synthetic.js';
+import { evaluateProfile } from '../src/canary/judge/evaluation.js';
+import { METRIC_KINDS, rng, syntheticCanaries, syntheticConfig } from '../src/canary/judge/synthetic.js';
 import type { JudgeConfig, JudgeInput, JudgeProfile } from '../src/canary/judge/types.js';
 
 interface Case {
@@ -94,6 +99,28 @@ function timeR(c: Case, flat: Float64Array, dir: string): Timing | string {
   if (r.status !== 0) return `R failed: ${r.stderr.trim().split('\n').pop() ?? ''}`;
   const [wall, cpu] = r.stdout.trim().split(/\s+/).map(Number);
   return { wall: wall ?? Number.NaN, cpu: cpu ?? Number.NaN };
+}
+
+if (process.argv.includes('--quality')) {
+  quality();
+  process.exit(0);
+}
+
+function quality(): void {
+  const canaries = syntheticCanaries({ seed: 42, canaries: 400, points: 360 });
+  const config = syntheticConfig();
+  const table: string[][] = [['profile', 'looks', ...METRIC_KINDS.map((k) => `caught ${k}`), 'caught overall', 'false failures']];
+  for (const looks of [1, 6]) {
+    for (const profile of ['kayenta', 'bellwether'] as const) {
+      const e = evaluateProfile(config, canaries, profile, looks);
+      const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
+      table.push([profile, String(looks), ...METRIC_KINDS.map((k) => pct(e.detection[k])), pct(e.detectionOverall), `${pct(e.falseFailureRate)} of ${e.unchanged}`]);
+    }
+  }
+  const w = table[0]!.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length)));
+  for (const row of table) console.log(row.map((cell, i) => cell.padEnd(w[i] ?? 0)).join('  '));
+  console.log('\n400 canaries (seed 42): 200 unchanged, 200 with one metric of ten 20% worse (40 per kind), 360 points per side.');
+  console.log('A canary is caught (or falsely failed) when its verdict is not Pass at some look; thresholds 95 / 75.');
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'bw-canary-bench-'));

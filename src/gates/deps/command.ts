@@ -10,6 +10,7 @@ import packageJson from '../../../package.json' with { type: 'json' };
 import { ExitCode, type CommandOutput } from '../../cli/output.js';
 import { GitHubError } from '../../github/errors.js';
 import type { DependencyChange, GitHubPort } from '../../github/port.js';
+import { CommandGit, type GitPort } from '../../gitops/git.js';
 import { readPolicyText } from '../../policy/load.js';
 import { systemClock, type Clock } from '../../runtime/clock.js';
 import { ConfigurationError, errorMessage, isConfigurationError } from '../../runtime/errors.js';
@@ -18,6 +19,7 @@ import { decideDependencies } from './decide.js';
 import { DEFAULT_DEPS_POLICY, parseDepsPolicyText, type LoadedDepsPolicy } from './policy-schema.js';
 import { renderJson, renderText } from './render.js';
 import { renderSarif } from './sarif.js';
+import { changesFromLockFiles } from './fallback.js';
 import { parseDependencySnapshot } from './snapshot-file.js';
 
 /** Manifests larger than this are not read to locate lines; findings point at the file. */
@@ -34,8 +36,10 @@ export interface DepsGateInputs {
 
 export interface DepsGateDeps {
   readonly clock: Clock;
-  /** Absent offline; then a snapshot is required. */
+  /** Absent offline; then a snapshot or a git checkout is required. */
   readonly github?: GitHubPort;
+  /** The checkout, for diffing lock files when GitHub's dependency graph cannot answer. */
+  readonly git?: GitPort;
   /** Reads a file as text, or undefined when it does not exist. */
   readonly readText: (path: string) => Promise<string | undefined>;
 }
@@ -56,17 +60,36 @@ export async function readTextFile(path: string): Promise<string | undefined> {
 export async function runDepsGate(inputs: DepsGateInputs, deps: DepsGateDeps): Promise<FamilyDecision> {
   if (inputs.base.trim() === '' || inputs.head.trim() === '') throw new ConfigurationError('give both --base and --head');
   const policy: LoadedDepsPolicy = inputs.policy ? parseDepsPolicyText(await readPolicyText(inputs.policy), inputs.policy) : DEFAULT_DEPS_POLICY;
-  let changes: DependencyChange[];
-  let source: string;
+  let changes: DependencyChange[] = [];
+  let source = '';
+  let fallback: { reason: string; lockFiles: readonly string[] } | undefined;
+  let unreadable: ReadonlyArray<{ file: string; message: string }> = [];
+  const fromLockFiles = async (git: GitPort, reason: string): Promise<void> => {
+    const diff = await changesFromLockFiles(git, inputs.base, inputs.head);
+    changes = diff.changes;
+    unreadable = diff.unreadable;
+    fallback = { reason, lockFiles: diff.lockFiles };
+    source = `lock files (${inputs.base}...${inputs.head})`;
+  };
+  const canFallBack = policy.dependencies.fallback === 'lockfiles' && deps.git !== undefined;
   if (inputs.snapshot) {
     const text = await deps.readText(inputs.snapshot);
     if (text === undefined) throw new ConfigurationError('no such snapshot file', { file: inputs.snapshot });
     changes = parseDependencySnapshot(text, inputs.snapshot);
     source = `the snapshot ${inputs.snapshot}`;
+  } else if (deps.github) {
+    try {
+      changes = await deps.github.compareDependencies(inputs.base, inputs.head);
+      source = `GitHub's dependency graph (${inputs.base}...${inputs.head})`;
+    } catch (err) {
+      // 403: not enabled or no Advanced Security; 404: no dependency graph (or an old GitHub Enterprise Server).
+      if (!(err instanceof GitHubError) || (err.status !== 403 && err.status !== 404) || !canFallBack || !deps.git) throw err;
+      await fromLockFiles(deps.git, `GitHub answered ${err.status}`);
+    }
+  } else if (canFallBack && deps.git) {
+    await fromLockFiles(deps.git, 'no GitHub connection');
   } else {
-    if (!deps.github) throw new ConfigurationError('no GitHub connection: give --snapshot with the dependency changes, or run with a GitHub token');
-    changes = await deps.github.compareDependencies(inputs.base, inputs.head);
-    source = `GitHub's dependency graph (${inputs.base}...${inputs.head})`;
+    throw new ConfigurationError('no GitHub connection: give --snapshot with the dependency changes, or run with a GitHub token');
   }
   const manifests = new Map<string, string>();
   for (const manifest of new Set(changes.map((c) => c.manifest))) {
@@ -74,7 +97,7 @@ export async function runDepsGate(inputs: DepsGateInputs, deps: DepsGateDeps): P
     const text = await deps.readText(join(inputs.root ?? '.', manifest));
     if (text !== undefined) manifests.set(manifest, text);
   }
-  return decideDependencies({ changes, policy, manifests, now: deps.clock.now(), source });
+  return decideDependencies({ changes, policy, manifests, now: deps.clock.now(), source, ...(fallback ? { fallback } : {}), unreadable });
 }
 
 function render(decision: FamilyDecision, format: 'text' | 'json' | 'sarif'): string {
@@ -90,7 +113,7 @@ function render(decision: FamilyDecision, format: 'text' | 'json' | 'sarif'): st
  */
 export async function gateDepsCommand(
   args: { base: string; head: string; format: 'text' | 'json' | 'sarif'; policy?: string; snapshot?: string },
-  deps: DepsGateDeps = { clock: systemClock, readText: readTextFile },
+  deps: DepsGateDeps = { clock: systemClock, readText: readTextFile, git: new CommandGit(process.cwd()) },
 ): Promise<CommandOutput> {
   if (!['text', 'json', 'sarif'].includes(args.format)) {
     return { exitCode: ExitCode.usage, stdout: `unknown format '${String(args.format)}': expected text, json or sarif\n` };

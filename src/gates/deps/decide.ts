@@ -7,7 +7,8 @@ import type { DependencyChange } from '../../github/port.js';
 import { expiredWaiverFinding, finishDecision, type FamilyDecision, type SuppressedFinding } from './decision.js';
 import { waiverExpired, type DependencyWaiver, type LoadedDepsPolicy } from './policy-schema.js';
 import { parsePurl, purlMatches, type Purl } from './purl.js';
-import type { ReviewFinding } from './review-finding.js';
+import { makeFinding, type ReviewFinding } from './review-finding.js';
+import { DEPENDENCY_RULES, type DependencyRule } from './rules.js';
 import { reviewDependencies } from './review.js';
 
 export interface DecideDependenciesInput {
@@ -17,6 +18,10 @@ export interface DecideDependenciesInput {
   readonly now: Date;
   /** Said in the notes, such as where the changes came from. */
   readonly source?: string;
+  /** Set when the changes come from diffing lock files because GitHub could not answer. */
+  readonly fallback?: { readonly reason: string; readonly lockFiles: readonly string[] };
+  /** Lock files that changed but could not be read. */
+  readonly unreadable?: ReadonlyArray<{ readonly file: string; readonly message: string }>;
 }
 
 const LICENSE_RULES = new Set(['dependency-license-not-allowed', 'dependency-license-denied', 'dependency-license-unknown', 'dependency-license-invalid']);
@@ -63,6 +68,26 @@ export function decideDependencies(input: DecideDependenciesInput): FamilyDecisi
       continue;
     }
     findings.push(f);
+  }
+
+  if (input.fallback) {
+    const rule = DEPENDENCY_RULES.get('dependency-review-fallback') as DependencyRule;
+    const files = input.fallback.lockFiles;
+    findings.push(
+      makeFinding({
+        family: 'dependencies',
+        ruleId: rule.id,
+        severity: rule.severity,
+        subject: 'dependency-graph',
+        message: `GitHub's dependency graph could not answer (${input.fallback.reason}); Bellwether diffed ${files.length} lock file(s)${files.length > 0 ? ` (${files.join(', ')})` : ''} instead, so advisories were not checked.`,
+        fix: rule.fix,
+        blocking: false,
+      }),
+    );
+  }
+  for (const u of input.unreadable ?? []) {
+    const rule = DEPENDENCY_RULES.get('dependency-lockfile-unreadable') as DependencyRule;
+    findings.push(makeFinding({ family: 'dependencies', ruleId: rule.id, severity: rule.severity, subject: u.file, message: `${u.message}; its dependencies were not reviewed.`, fix: rule.fix, blocking: true, file: u.file }));
   }
 
   policy.waivers.forEach((w, i) => {

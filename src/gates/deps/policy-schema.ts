@@ -99,9 +99,15 @@ export const dependenciesPolicySchema = z
         packages: z.array(purlPattern).default([]),
       })
       .default({ packages: [] }),
+    /**
+     * When GitHub's dependency graph cannot answer: diff npm lock files
+     * (advisories unchecked, which is reported) or fail the gate.
+     */
+    fallback: z.enum(['lockfiles', 'fail']).default('lockfiles'),
     waivers: z.array(dependencyWaiver).default([]),
   })
   .default({
+    fallback: 'lockfiles',
     failOnSeverity: 'low',
     failOnScopes: ['runtime', 'unknown'],
     vulnerabilities: true,

@@ -51,6 +51,18 @@ const list: readonly DependencyRule[] = [
     fix: 'Remove the dependency; the policy does not allow it.',
   },
   {
+    id: 'dependency-review-fallback',
+    title: "GitHub's dependency graph could not answer; lock files were diffed instead and advisories were not checked",
+    severity: 'medium',
+    fix: 'Enable the dependency graph (and GitHub Advanced Security on private repositories), or check the new dependencies for advisories by hand.',
+  },
+  {
+    id: 'dependency-lockfile-unreadable',
+    title: 'A lock file changed by the pull request cannot be read',
+    severity: 'high',
+    fix: 'Regenerate the lock file with the package manager (npm install) and commit it.',
+  },
+  {
     id: 'dependency-waiver-expired',
     title: 'A dependency waiver has expired',
     severity: 'medium',

@@ -22,6 +22,7 @@ describe('the dependencies and posture sections', () => {
       licenses: { check: true, unknown: 'warn' },
       allow: { advisories: [], packages: [] },
       deny: { packages: [] },
+      fallback: 'lockfiles',
       waivers: [],
     });
     expect(DEFAULT_POSTURE_POLICY.failOn).toBe('never');

@@ -193,3 +193,15 @@ describe('checking out the pull request in a script', () => {
     expect(audit('pull_request_target', steps).filter((f) => !f.startsWith('template-injection'))).toEqual(expected);
   });
 });
+
+describe('JavaScript actions', () => {
+  it.each([
+    ["runs:\n  using: node24\n  main: index.js\n  post: cleanup.js\n  post-if: ${{ always() }} && true\n", ['always-true-condition/high/high']],
+    ["runs:\n  using: node24\n  main: index.js\n  pre: setup.js\n  pre-if: runner.os == 'Linux'\n", []],
+    ['runs:\n  using: node24\n  main: index.js\n  pre-if: runner.os ==\n', ['malformed-expression/high/high']],
+    ['runs:\n  using: node9\n  main: index.js\n', ['invalid-workflow/high/high']],
+  ])('%j', (runs, expected) => {
+    const findings = auditSource('action.yml', `name: a\ndescription: d\n${runs}`).findings;
+    expect(findings.map((f) => `${f.ruleId}/${f.severity}/${f.confidence}`)).toEqual(expected);
+  });
+});

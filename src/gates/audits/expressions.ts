@@ -41,6 +41,10 @@ export function auditExpressions(ctx: AuditContext): void {
     }
     checkCondition(ctx, mapGet(ctx.file, job.node, 'if'), 'job');
   }
+  if (ctx.kind === 'action') {
+    const runs = mapGet(ctx.file, ctx.file.doc.contents, 'runs');
+    for (const key of ['pre-if', 'post-if'] as const) checkCondition(ctx, mapGet(ctx.file, runs, key), key);
+  }
   walkScalars(ctx, ctx.file.doc.contents, (node) => checkTemplates(ctx, node));
 }
 
@@ -149,7 +153,7 @@ function findSpoofable(node: ExprNode, out: ExprNode[]): void {
   }
 }
 
-function checkCondition(ctx: AuditContext, node: unknown, where: 'job' | 'step'): void {
+function checkCondition(ctx: AuditContext, node: unknown, where: 'job' | 'step' | 'pre-if' | 'post-if'): void {
   if (!isScalar(node) || typeof node.value !== 'string') return;
   const text = node.value;
   const templates = findTemplates(text);

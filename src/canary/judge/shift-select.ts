@@ -6,8 +6,8 @@
  * the answer, samples a few candidates, and cuts the candidates down to the
  * band around the target rank (Floyd and Rivest's selection, applied to the
  * implicit matrix as in Monahan's algorithm for the Hodges-Lehmann estimator).
- * A few rounds bring millions of candidates down to a few hundred, from which
- * the answer is selected directly. Expected cost O((n + m) log(n + m)).
+ * A few rounds bring millions of candidates down to a few thousand, from
+ * which the answer is selected directly. Expected cost O((n + m) log(n + m)).
  */
 
 import type { SortedPair } from './rank-sum.js';
@@ -95,14 +95,14 @@ function selectFrom(
   pair: SortedPair,
   lo: Int32Array,
   hi: Int32Array,
-  start: number,
+  initialRank: number,
   random: () => number,
   below: Int32Array,
   upTo: Int32Array,
   prefix: Float64Array,
 ): number {
   const n = lo.length;
-  let rank = start;
+  let rank = initialRank;
   for (;;) {
     const count = prefixCounts(lo, hi, prefix);
     if (count <= DIRECT) return directSelect(pair, lo, hi, count, rank);

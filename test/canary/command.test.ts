@@ -83,6 +83,22 @@ describe('canary judge command', () => {
     expect(out.stdout).toMatch(message);
   });
 
+  it('passes a sequential look through and reports it', async () => {
+    const out = await canaryJudgeCommand({
+      config: fixture('kayenta-config.json'),
+      input: fixture('kayenta-input.json'),
+      format: 'json',
+      profile: 'bellwether',
+      sequential: { look: 2, looks: 6 },
+    });
+    const result = JSON.parse(out.stdout) as JudgeResult;
+    expect(result.sequential).toEqual({ look: 2, looks: 6 });
+    // an early look spends almost none of the budget
+    expect(result.metrics.find((m) => m.name === 'cpu')?.alpha).toBeLessThan(1e-4);
+    const bad = await canaryJudgeCommand({ config: fixture('kayenta-config.json'), input: fixture('kayenta-input.json'), format: 'text', sequential: { look: 7, looks: 6 } });
+    expect(bad.exitCode).toBe(2);
+  });
+
   it('exits 2 on a missing file and on a bad threshold', async () => {
     const config = file('one.yml', 'metrics:\n  - name: m\n');
     expect((await canaryJudgeCommand({ config: join(dir, 'nope.json'), input: config, format: 'json' })).stdout).toContain('no such file');

@@ -21,7 +21,7 @@ import { parseJudgeInput } from './input-file.js';
 import { judge } from './judge.js';
 import { looksLikeKayentaConfig, parseKayentaConfig } from './kayenta-config.js';
 import { renderJudgeText } from './render.js';
-import type { JudgeConfig, JudgeProfile } from './types.js';
+import type { JudgeConfig, JudgeProfile, SequentialLook } from './types.js';
 
 /** Arguments of `canary judge`. */
 export interface CanaryJudgeArgs {
@@ -31,6 +31,8 @@ export interface CanaryJudgeArgs {
   readonly marginalThreshold?: number;
   readonly profile?: JudgeProfile;
   readonly format: 'text' | 'json';
+  /** Bellwether profile: this judgement is look `look` of `looks` at a growing soak. */
+  readonly sequential?: SequentialLook;
 }
 
 /** Judges the canary described by the two files. */
@@ -40,6 +42,9 @@ export async function canaryJudgeCommand(args: CanaryJudgeArgs): Promise<Command
     const input = parseJudgeInput(await readText(args.input), args.input);
     checkThreshold(args.passThreshold, '--pass-threshold');
     checkThreshold(args.marginalThreshold, '--marginal-threshold');
+    if (args.sequential && !(Number.isInteger(args.sequential.look) && Number.isInteger(args.sequential.looks) && args.sequential.look >= 1 && args.sequential.look <= args.sequential.looks)) {
+      throw new ConfigurationError(`expected look 1 to ${args.sequential.looks} of ${args.sequential.looks}, got ${args.sequential.look}`, { field: '--look' });
+    }
     const profile = args.profile ?? config.profile ?? 'bellwether';
     let result;
     try {
@@ -47,6 +52,7 @@ export async function canaryJudgeCommand(args: CanaryJudgeArgs): Promise<Command
         profile,
         ...(args.passThreshold !== undefined ? { passThreshold: args.passThreshold } : {}),
         ...(args.marginalThreshold !== undefined ? { marginalThreshold: args.marginalThreshold } : {}),
+        ...(args.sequential ? { sequential: args.sequential } : {}),
       });
     } catch (err) {
       // the judge names fields of the input; say which file they are in

@@ -180,3 +180,32 @@ describe('messages name what flows and where', () => {
     expect(f?.fix).toMatch(/environment variable/);
   });
 });
+
+describe('line endings and flow style', () => {
+  const lf = [
+    'on: issues',
+    'permissions: {}',
+    'jobs:',
+    '  j:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - run: |',
+    '          echo "${{ github.event.issue.title }}"',
+    '      - {run: "echo ${{ github.event.issue.body }}", if: "${{ true }} x"}',
+    '',
+  ].join('\n');
+  const spans = (text: string) =>
+    auditSource('.github/workflows/w.yml', text).findings.map((f) => [f.ruleId, f.line, f.column, f.endLine, f.endColumn, f.fingerprint]);
+
+  it('finds the same spans in flow mappings', () => {
+    expect(spans(lf).map((s) => s.slice(0, 5))).toEqual([
+      ['template-injection', 8, 17, 8, 48],
+      ['template-injection', 9, 21, 9, 51],
+      ['always-true-condition', 9, 58, 9, 73],
+    ]);
+  });
+
+  it('gives CRLF files the same positions and fingerprints as LF ones', () => {
+    expect(spans(lf.replace(/\n/g, '\r\n'))).toEqual(spans(lf));
+  });
+});

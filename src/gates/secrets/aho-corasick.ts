@@ -55,11 +55,11 @@ export class KeywordAutomaton {
   private readonly classes: number;
   /**
    * The DFA, failure links folded in. States are stored as offsets
-   * (`state * classes`) so that a step is one load: `next[offset + class]`.
+   * (`state * classes`) so that a step is one load: `next[offset + class]`;
+   * a state where some keyword ends is stored negated, so that the same load
+   * says whether to look at the outputs.
    */
   private readonly next: Int32Array;
-  /** 1 at the offset of each state where some keyword ends. */
-  private readonly accepting: Uint8Array;
   /** Keywords ending in each state, through failure links too; empty for most. */
   private readonly outputs: ReadonlyArray<readonly number[]>;
 
@@ -135,13 +135,12 @@ export class KeywordAutomaton {
         }
       }
     }
-    for (let i = 0; i < next.length; i++) next[i] = (next[i] as number) * classes;
-    const accepting = new Uint8Array(states * classes);
-    outputs.forEach((o, state) => {
-      if (o.length > 0) accepting[state * classes] = 1;
-    });
+    for (let i = 0; i < next.length; i++) {
+      const target = next[i] as number;
+      // The root (offset 0) never accepts, so -0 never has to be told from 0.
+      next[i] = (outputs[target] as number[]).length > 0 ? -(target * classes) : target * classes;
+    }
     this.next = next;
-    this.accepting = accepting;
     this.outputs = outputs;
   }
 
@@ -168,7 +167,7 @@ export class KeywordAutomaton {
    * per character and no allocation unless a keyword ends.
    */
   collect(text: string, sink: HitBuffer, from = 0, to = text.length): void {
-    const { classOf, next, accepting, outputs, keywords, classes } = this;
+    const { classOf, next, outputs, keywords, classes } = this;
     let offset = 0;
     let line = 0;
     let lineStart = from;
@@ -182,8 +181,13 @@ export class KeywordAutomaton {
       }
       // Characters outside every keyword send the automaton back to the root.
       offset = next[offset + (c < 128 ? (classOf[c] as number) : 0)] as number;
-      if (accepting[offset] === 1) {
-        for (const k of outputs[offset / classes] as readonly number[]) sink.push(k, i + 1 - (keywords[k] as string).length, line, lineStart);
+      if (offset < 0) {
+        offset = -offset;
+        const out = outputs[offset / classes] as readonly number[];
+        for (let o = 0; o < out.length; o++) {
+          const k = out[o] as number;
+          sink.push(k, i + 1 - (keywords[k] as string).length, line, lineStart);
+        }
       }
     }
   }

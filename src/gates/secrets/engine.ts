@@ -21,6 +21,8 @@ export interface CompiledRules {
   readonly rulesOfKeyword: ReadonlyArray<readonly number[]>;
   /** Keyword indexes that are allow markers. */
   readonly markers: ReadonlySet<number>;
+  /** Each rule's `notAfter` as an ASCII table, by rule index. */
+  readonly boundaries: ReadonlyArray<Uint8Array | undefined>;
 }
 
 /** Checks the rules and builds the automaton. Throws on a malformed rule, which is a bug. */
@@ -49,7 +51,8 @@ export function compileRules(rules: readonly SecretRule[]): CompiledRules {
   });
   // The markers ride on the same pass, so finding them costs nothing extra.
   const markers = new Set(ALLOW_MARKERS.map(indexOf));
-  return { rules, automaton: new KeywordAutomaton([...keywordIndex.keys()]), rulesOfKeyword, markers };
+  const boundaries = rules.map((r) => (r.notAfter ? boundaryTable(r.notAfter) : undefined));
+  return { rules, automaton: new KeywordAutomaton([...keywordIndex.keys()]), rulesOfKeyword, markers, boundaries };
 }
 
 /** A text to scan: a whole file, or the lines a change adds to it. */
@@ -81,18 +84,15 @@ function startsWithAny(text: string, at: number, prefixes: readonly string[]): b
   return false;
 }
 
-/** ASCII answers of each `notAfter` class, so that the check costs one load. */
-const boundaryTables = new WeakMap<RegExp, Uint8Array>();
+/** The ASCII answers of a `notAfter` class, so that the check costs one load. */
+function boundaryTable(re: RegExp): Uint8Array {
+  const table = new Uint8Array(128);
+  for (let i = 0; i < 128; i++) table[i] = re.test(String.fromCharCode(i)) ? 1 : 0;
+  return table;
+}
 
-function forbiddenBefore(re: RegExp, c: number): boolean {
-  if (c >= 128) return re.test(String.fromCharCode(c));
-  let table = boundaryTables.get(re);
-  if (!table) {
-    table = new Uint8Array(128);
-    for (let i = 0; i < 128; i++) table[i] = re.test(String.fromCharCode(i)) ? 1 : 0;
-    boundaryTables.set(re, table);
-  }
-  return table[c] === 1;
+function forbiddenBefore(table: Uint8Array, re: RegExp, c: number): boolean {
+  return c < 128 ? table[c] === 1 : re.test(String.fromCharCode(c));
 }
 
 function rankOf(rule: SecretRule): number {
@@ -114,6 +114,7 @@ export function scanText(compiled: CompiledRules, unit: TextUnit, options: ScanO
   const { rules, automaton, rulesOfKeyword, markers } = compiled;
   const { text, file } = unit;
   const active = rules.map((r) => !options.disabledRules?.has(r.id) && (!r.paths || r.paths.test(file)));
+  const boundaries = compiled.boundaries;
   const keywordLength = automaton.keywords.map((k) => k.length);
   const lineNumber = (index: number): number => unit.lineNumbers?.[index] ?? index + 1;
   const hits = new HitBuffer();
@@ -121,7 +122,6 @@ export function scanText(compiled: CompiledRules, unit: TextUnit, options: ScanO
 
   let memo: TextMemo | undefined;
   const findings: SecretFinding[] = [];
-  const tried = new Set<number>();
   let skipUntil = 0;
   // Hits come in text order; each run of hits on one line is handled together.
   for (let first = 0; first < hits.length; ) {
@@ -139,7 +139,6 @@ export function scanText(compiled: CompiledRules, unit: TextUnit, options: ScanO
     if (lineEnd <= skipUntil) continue;
 
     const candidates: Candidate[] = [];
-    tried.clear();
     for (let h = group.first; h < group.last; h++) {
       const keyword = hits.keyword[h] as number;
       const hitStart = hits.start[h] as number;
@@ -150,10 +149,9 @@ export function scanText(compiled: CompiledRules, unit: TextUnit, options: ScanO
         if (rule.caseSensitiveKeywords && !startsWithAny(text, hitStart, rule.caseSensitiveKeywords)) continue;
         const at = rule.anchor === 'start' ? hitStart : rule.anchor === 'end' ? hitStart + (keywordLength[keyword] as number) : hitStart + rule.anchor;
         if (at < lineStart || at >= lineEnd) continue;
-        const key = (at - lineStart) * rules.length + ri;
-        if (tried.has(key)) continue;
-        tried.add(key);
-        if (rule.notAfter && at > lineStart && forbiddenBefore(rule.notAfter, text.charCodeAt(at - 1))) continue;
+        // No memory of attempts: two keywords of one rule rarely share an anchor, and keepBest drops duplicates.
+        const boundary = boundaries[ri];
+        if (boundary && at > lineStart && forbiddenBefore(boundary, rule.notAfter as RegExp, text.charCodeAt(at - 1))) continue;
         if (rule.assignment && !assignmentFollows(text, at, lineEnd)) continue;
         let candidate: Candidate | undefined;
         if (rule.matchAt) {

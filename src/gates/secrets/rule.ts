@@ -208,7 +208,8 @@ export function assignmentFollows(text: string, at: number, end: number): boolea
   // An optional type after blanks: `var token string = ...`.
   let j = i;
   while (j < end && j < i + 4 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
-  if (j > i && j < end && /[A-Za-z_]/.test(text.charAt(j))) {
+  const t = j < end ? text.charCodeAt(j) | 32 : 0;
+  if (j > i && ((t >= 97 && t <= 122) || text.charCodeAt(j) === 95)) {
     const typeEnd = Math.min(end, j + 31);
     j++;
     while (j < typeEnd) {

@@ -35,10 +35,13 @@ export function scanOptionsOf(policy: SecretsPolicy): ScanOptions {
   };
 }
 
+/** Kubernetes manifests are YAML or JSON files. */
+const MANIFEST_PATH = /\.(?:ya?ml|json)$/i;
+
 /** Line rules and, for YAML that declares a Secret, the manifest rule; generic findings give way to the manifest's. */
 function scanUnit(rules: CompiledRules, unit: TextUnit, options: ScanOptions): SecretFinding[] {
   const line = scanText(rules, unit, options);
-  const manifest = options.disabledRules?.has('kubernetes-secret-manifest') ? [] : kubernetesSecretFindings(unit);
+  const manifest = options.disabledRules?.has('kubernetes-secret-manifest') || !MANIFEST_PATH.test(unit.file) ? [] : kubernetesSecretFindings(unit);
   if (manifest.length === 0) return line;
   const manifestLines = new Set(manifest.map((f) => f.line));
   return [...line.filter((f) => !(manifestLines.has(f.line) && secretRule(f.ruleId)?.generic)), ...manifest];

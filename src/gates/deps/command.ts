@@ -18,7 +18,7 @@ import type { FamilyDecision } from './decision.js';
 import { decideDependencies } from './decide.js';
 import { DEFAULT_DEPS_POLICY, parseDepsPolicyText, type LoadedDepsPolicy } from './policy-schema.js';
 import { renderJson, renderText } from './render.js';
-import { renderSarif } from './sarif.js';
+import { renderSarif, renderSarifFailure } from './sarif.js';
 import { changesFromLockFiles } from './fallback.js';
 import { parseDependencySnapshot } from './snapshot-file.js';
 
@@ -129,7 +129,8 @@ export async function gateDepsCommand(
     if (err instanceof GitHubError) {
       const hint = err.status === 404 || err.status === 403 ? ' (is the dependency graph enabled for this repository?)' : '';
       const message = `the dependency review could not run: ${errorMessage(err)}${hint}; it does not pass without it. For offline use, give --snapshot.`;
-      const stdout = args.format === 'text' ? `${message}\n` : `${JSON.stringify({ verdict: 'fail', error: message }, null, 2)}\n`;
+      const body = args.format === 'sarif' ? renderSarifFailure(message, { version: packageJson.version }) : { verdict: 'fail', error: message };
+      const stdout = args.format === 'text' ? `${message}\n` : `${JSON.stringify(body, null, 2)}\n`;
       return { exitCode: ExitCode.negative, stdout };
     }
     throw err;

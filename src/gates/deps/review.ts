@@ -11,7 +11,7 @@ import { type AdvisorySeverity, type DependenciesPolicy } from './policy-schema.
 import { dependencyPurl, formatPurl, parsePurl, purlMatches } from './purl.js';
 import { makeFinding, type DependencySubject, type ReviewFinding } from './review-finding.js';
 import { DEPENDENCY_RULES } from './rules.js';
-import { allowedChoice, isUnknownLicense, listAtoms, parseSpdx, unavoidableDenied, type SpdxNode } from './spdx.js';
+import { allowedChoice, clip, isUnknownLicense, listAtoms, parseSpdx, unavoidableDenied, type SpdxNode } from './spdx.js';
 
 export interface ReviewInput {
   readonly changes: readonly DependencyChange[];
@@ -111,13 +111,13 @@ export function reviewDependencies(input: ReviewInput): ReviewFinding[] {
     try {
       expression = parseSpdx(license);
       if (allowAtoms && !allowedChoice(expression, allowAtoms)) {
-        add('dependency-license-not-allowed', `${label} is licensed ${license}, which cannot be met with the allowed licenses alone`, true);
+        add('dependency-license-not-allowed', `${label} is licensed ${clip(license)}, which cannot be met with the allowed licenses alone`, true);
       } else if (denyAtoms) {
         const hits = unavoidableDenied(expression, denyAtoms);
-        if (hits.length > 0) add('dependency-license-denied', `${label} is licensed ${license}; every way to use it accepts ${hits.map((h) => h.id + (h.exception ? ` WITH ${h.exception}` : '')).join(' or ')}`, true);
+        if (hits.length > 0) add('dependency-license-denied', `${label} is licensed ${clip(license)}; every way to use it accepts ${hits.map((h) => h.id + (h.exception ? ` WITH ${h.exception}` : '')).join(' or ')}`, true);
       }
     } catch (err) {
-      if (policy.licenses.unknown !== 'allow') add('dependency-license-invalid', `${label} has the license '${license}', which Bellwether cannot evaluate: ${(err as Error).message}`, unknownBlocks);
+      if (policy.licenses.unknown !== 'allow') add('dependency-license-invalid', `${label} has the license '${clip(license)}', which Bellwether cannot evaluate: ${(err as Error).message}`, unknownBlocks);
     }
   }
   return out;

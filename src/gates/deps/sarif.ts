@@ -66,3 +66,19 @@ export function renderSarif(decisions: readonly FamilyDecision[], options: { rea
     ],
   };
 }
+
+/** A SARIF log for a run that could not review anything: no results, and why, so an upload does not read as "all clear". */
+export function renderSarifFailure(message: string, options: { readonly version: string }): Record<string, unknown> {
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'bellwether-deps', semanticVersion: options.version, version: options.version, rules: [] } },
+        automationDetails: { id: 'bellwether/deps/' },
+        invocations: [{ executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: message } }] }],
+        results: [],
+      },
+    ],
+  };
+}

@@ -17,6 +17,11 @@ export type SpdxNode =
   | { readonly kind: 'license'; readonly id: string; readonly plus: boolean; readonly exception?: string }
   | { readonly kind: 'and' | 'or'; readonly left: SpdxNode; readonly right: SpdxNode };
 
+/** Long expressions are shortened in messages; GitHub passes on licenses of up to 255 characters, hostile input more. */
+export function clip(text: string, max = 120): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}… (${text.length} characters)`;
+}
+
 /** An expression that does not follow the SPDX grammar; `index` is the character where it went wrong. */
 export class SpdxSyntaxError extends Error {
   override readonly name = 'SpdxSyntaxError';
@@ -25,12 +30,14 @@ export class SpdxSyntaxError extends Error {
     readonly expression: string,
     readonly index: number,
   ) {
-    super(`${message} at character ${index + 1} of '${expression}'`);
+    super(`${message} at character ${index + 1} of '${clip(expression)}'`);
   }
 }
 
 /** Expressions that expand to more alternatives than this are refused rather than evaluated. */
 export const MAX_CHOICES = 4096;
+/** Parentheses nest at most this deep; deeper input is refused before it can exhaust the stack. */
+export const MAX_DEPTH = 64;
 
 interface Token {
   readonly text: string;
@@ -59,6 +66,7 @@ const isOp = (t: Token | undefined, op: string): boolean => t !== undefined && (
 export function parseSpdx(text: string): SpdxNode {
   const tokens = tokenize(text);
   let pos = 0;
+  let depth = 0;
   const peek = (): Token | undefined => tokens[pos];
   const fail = (message: string): never => {
     throw new SpdxSyntaxError(message, text, peek()?.index ?? text.length);
@@ -68,10 +76,12 @@ export function parseSpdx(text: string): SpdxNode {
     const t = peek();
     if (t === undefined) return fail('expected a license');
     if (t.text === '(') {
+      if (++depth > MAX_DEPTH) return fail(`parentheses nested deeper than ${MAX_DEPTH}`);
       pos++;
       const inner = orExpr();
       if (peek()?.text !== ')') return fail("expected ')'");
       pos++;
+      depth--;
       return inner;
     }
     if (isOp(t, 'AND') || isOp(t, 'OR') || isOp(t, 'WITH') || t.text === ')') return fail(`expected a license, got '${t.text}'`);

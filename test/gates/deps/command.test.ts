@@ -162,4 +162,15 @@ describe('gate deps through GitHub', () => {
     expect(out.stdout).toContain('is the dependency graph enabled for this repository?');
     expect(out.stdout).toContain('does not pass without it');
   });
+
+  it('a failed review in SARIF is a failed invocation, never an empty all-clear', async () => {
+    gh.expect(ROUTE, { reply: { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } } });
+    const { port } = testClient({ retries: 0 });
+    const out = await gateDepsCommand({ base: sha(1), head: sha(2), format: 'sarif' }, offline({}, { github: port }));
+    expect(out.exitCode).toBe(1);
+    const run = JSON.parse(out.stdout).runs[0];
+    expect(run.invocations[0].executionSuccessful).toBe(false);
+    expect(run.invocations[0].toolExecutionNotifications[0].message.text).toContain('the dependency review could not run');
+    expect(run.results).toEqual([]);
+  });
 });

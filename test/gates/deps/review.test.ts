@@ -99,6 +99,17 @@ describe('licenses', () => {
     expect(d.verdict).toBe(blocking ? 'fail' : 'pass');
   });
 
+  it.each([
+    ['a license truncated by GitHub at 255 characters', `${'(MIT OR ISC) AND '.repeat(15)}(MIT OR`, /expected a license/],
+    ['an expression with more alternatives than Bellwether evaluates', Array.from({ length: 13 }, (_, i) => `(A${i} OR B${i})`).join(' AND '), /too many alternatives/],
+    ['parentheses nested a hundred thousand deep', `${'('.repeat(100000)}MIT${')'.repeat(100000)}`, /nested deeper than 64/],
+  ])('%s is an invalid-license finding, not a crash', (_name, license, message) => {
+    const d = decideDependencies({ changes: [change({ license })], policy: depsPolicy({ licenses: { allow: ['MIT'] } }), now: NOW });
+    expect(d.findings.map((f) => f.ruleId)).toEqual(['dependency-license-invalid']);
+    expect(d.findings[0]?.message).toMatch(message);
+    expect(d.findings[0]?.message.length).toBeLessThan(600);
+  });
+
   it('skips the license check when it is off', () => {
     const d = decideDependencies({ changes: [change({ license: 'GPL-3.0-only' })], policy: depsPolicy({ licenses: { check: false, deny: ['GPL-3.0-only'] } }), now: NOW });
     expect(d.findings).toEqual([]);

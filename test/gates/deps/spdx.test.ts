@@ -80,6 +80,11 @@ describe('choicesOf: ways to comply, with or-later ranges and deprecated ids', (
     expect(ids(expr)).toEqual(expected);
   });
 
+  it('refuses parentheses nested beyond the limit instead of exhausting the stack', () => {
+    expect(() => parseSpdx(`${'('.repeat(100000)}MIT${')'.repeat(100000)}`)).toThrow(/nested deeper than 64/);
+    expect(formatSpdx(parseSpdx(`${'('.repeat(64)}MIT${')'.repeat(64)}`))).toBe('MIT');
+  });
+
   it('refuses an expression that expands beyond the limit instead of hanging', () => {
     const huge = Array.from({ length: 13 }, (_, i) => `(A${i} OR B${i})`).join(' AND ');
     expect(() => choicesOf(parseSpdx(huge))).toThrow(RangeError);

@@ -21,6 +21,19 @@ const EVENTS = new Set([
   'pull_request_review_comment', 'pull_request_target', 'push', 'registry_package', 'release', 'repository_dispatch',
   'schedule', 'status', 'watch', 'workflow_call', 'workflow_dispatch', 'workflow_run',
 ]);
+const FILTERS = ['branches', 'branches-ignore', 'paths', 'paths-ignore'];
+/** Keys each event's configuration may have; events not listed take only `types`. */
+const EVENT_KEYS: Readonly<Record<string, ReadonlySet<string>>> = {
+  push: new Set([...FILTERS, 'tags', 'tags-ignore']),
+  pull_request: new Set([...FILTERS, 'types']),
+  pull_request_target: new Set([...FILTERS, 'types']),
+  workflow_run: new Set(['workflows', 'types', 'branches', 'branches-ignore']),
+  workflow_dispatch: new Set(['inputs']),
+  workflow_call: new Set(['inputs', 'outputs', 'secrets']),
+  merge_group: new Set(['types', 'branches', 'branches-ignore']),
+};
+const CONTAINER_KEYS = new Set(['image', 'credentials', 'env', 'ports', 'volumes', 'options']);
+const STRATEGY_KEYS = new Set(['matrix', 'fail-fast', 'max-parallel']);
 const SCOPES = new Set([
   'actions', 'attestations', 'checks', 'contents', 'deployments', 'discussions', 'id-token', 'issues', 'models', 'packages',
   'pages', 'pull-requests', 'repository-projects', 'security-events', 'statuses',
@@ -53,8 +66,9 @@ function checkWorkflow(ctx: AuditContext): void {
   }
   unknownKeys(ctx, root, WORKFLOW_KEYS, 'the workflow');
   if (!mapPair(file, root, 'on')) invalid(ctx, root.items[0]?.key ?? root, 'the workflow has no `on:`, so nothing triggers it.', 'missing on');
-  for (const [name, keyNode] of ctx.triggers) {
-    if (!EVENTS.has(name)) invalid(ctx, keyNode.keyNode, `unknown event '${name}' in on:.`, `event ${name}`);
+  for (const [name, trigger] of ctx.triggers) {
+    if (!EVENTS.has(name)) invalid(ctx, trigger.keyNode, `unknown event '${name}' in on:.`, `event ${name}`);
+    else if (isMap(trigger.config)) unknownKeys(ctx, trigger.config, EVENT_KEYS[name] ?? new Set(['types']), `the ${name} event`);
   }
   checkPermissions(ctx, mapGet(file, root, 'permissions'), 'the workflow');
   for (const job of ctx.jobs) checkPermissions(ctx, mapGet(file, job.node, 'permissions'), `job '${job.id}'`);
@@ -69,6 +83,13 @@ function checkWorkflow(ctx: AuditContext): void {
       continue;
     }
     unknownKeys(ctx, job.node, JOB_KEYS, `job '${job.id}'`);
+    const container = mapGet(file, job.node, 'container');
+    if (isMap(container)) unknownKeys(ctx, container, CONTAINER_KEYS, `the container of job '${job.id}'`);
+    for (const [name, , svc] of entries(file, mapGet(file, job.node, 'services'))) {
+      if (isMap(svc)) unknownKeys(ctx, svc, CONTAINER_KEYS, `service '${name}' of job '${job.id}'`);
+    }
+    const strategy = mapGet(file, job.node, 'strategy');
+    if (isMap(strategy)) unknownKeys(ctx, strategy, STRATEGY_KEYS, `the strategy of job '${job.id}'`);
     const uses = mapGet(file, job.node, 'uses');
     const steps = mapGet(file, job.node, 'steps');
     if (uses === undefined && mapGet(file, job.node, 'runs-on') === undefined) {

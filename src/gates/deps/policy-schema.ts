@@ -201,6 +201,10 @@ export function parseDepsPolicyText(text: string, file: string): LoadedDepsPolic
   const source = readPolicySource(text, file);
   const data = source.data as Record<string, unknown> | null;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new ConfigurationError('expected a mapping', { file, line: 1 });
+  if (data.kind !== undefined && !['gates', 'dependencies', 'posture'].includes(String(data.kind))) {
+    const pos = source.locate(['kind']);
+    throw new ConfigurationError(`expected kind gates, dependencies or posture, got ${JSON.stringify(data.kind)}`, { file, line: pos.line, column: pos.column, field: 'kind' });
+  }
   const section = (name: 'dependencies' | 'posture'): { value: unknown; prefix: PropertyKey[] } => {
     if (data.kind === name) {
       const { kind: _k, version: _v, description: _d, ...rest } = data;

@@ -80,6 +80,7 @@ describe('the dependencies and posture sections', () => {
     ['dependencies:\n  waivers:\n    - package: pkg:npm/x\n      rule: dependency-vulnerabel\n      reason: r\n      owner: o\n      expires: 2027-01-01\n', 'did you mean "dependency-vulnerable"'],
     ['dependencies:\n  failOnScope: [runtime]\n', "policies/gates.yml:2:3: dependencies.failOnScope: unknown key 'failOnScope'"],
     ['posture:\n  failOn: sometimes\n', 'posture.failOn'],
+    ['kind: canary\nservice: api\n', 'policies/gates.yml:1:7: kind: expected kind gates, dependencies or posture, got "canary"'],
     ['posture:\n  waivers:\n    - rule: posture-no-such\n      reason: r\n      owner: o\n      expires: 2027-01-01\n', 'unknown posture rule "posture-no-such"'],
     ['posture:\n  environments:\n    - name: production\n      minWaitMinutes: -5\n', 'posture.environments[0].minWaitMinutes'],
   ])('rejects %j naming file, line and field', (text, message) => {

@@ -22,6 +22,7 @@ export interface CheckAnnotation {
 /** GitHub accepts at most this many annotations per create or update request. */
 export const ANNOTATIONS_PER_REQUEST = 50;
 
+/** Which findings become annotations, and at what level. */
 export interface AnnotationOptions {
   /** Changed lines by file (as findings name files); findings elsewhere are left out. */
   readonly changedLines?: ReadonlyMap<string, ReadonlySet<number>>;

@@ -41,6 +41,7 @@ export const nodeGateFs: GateFs = {
   },
 };
 
+/** What to audit and under which policy and baseline. */
 export interface WorkflowGateInputs {
   readonly paths: readonly string[];
   /** `error` (the default) for paths the user named; `skip` for lists of usual places that may not exist. */
@@ -49,6 +50,7 @@ export interface WorkflowGateInputs {
   readonly baseline?: string;
 }
 
+/** The effects the gate needs: files and the time (waivers expire). */
 export interface WorkflowGateDeps {
   readonly fs: GateFs;
   readonly clock: Clock;

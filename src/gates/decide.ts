@@ -30,6 +30,7 @@ export interface GateDecision {
   readonly filesAudited: number;
 }
 
+/** Everything the gate decision depends on; `now` decides which waivers still apply. */
 export interface DecideInput {
   readonly audits: readonly FileAudit[];
   readonly policy: GatesPolicy;

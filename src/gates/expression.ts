@@ -19,6 +19,7 @@ export type ExprNode =
   | { kind: 'not'; operand: ExprNode; start: number; end: number }
   | { kind: 'binary'; op: BinaryOp; left: ExprNode; right: ExprNode; start: number; end: number };
 
+/** Binary operators, from the lowest precedence (`||`) to comparisons. */
 export type BinaryOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | '&&' | '||';
 
 /** A syntax error inside one expression; `offset` counts from the expression's start. */

@@ -3,8 +3,11 @@
  */
 import { createHash } from 'node:crypto';
 
+/** Severities from the least to the most severe. */
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+/** How bad a finding is. */
 export type Severity = (typeof SEVERITIES)[number];
+/** How sure the audit is that the finding is real. */
 export type Confidence = 'low' | 'medium' | 'high';
 
 /** Ordering of severities: info = 0 ... critical = 4. */

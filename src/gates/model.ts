@@ -6,6 +6,7 @@ import { isMap, isScalar, type Scalar } from 'yaml';
 import type { Confidence, RawFinding, Severity } from './finding.js';
 import { deref, entries, items, mapGet, mapPair, scalarText, type SourceFile, type Span } from './source.js';
 
+/** What a YAML file is, which decides the audits that apply. */
 export type FileKind = 'workflow' | 'action' | 'dependabot';
 
 /** Triggers whose runs hold a write token or secrets while reading outsiders' data. */
@@ -30,6 +31,7 @@ export const OUTSIDER_TRIGGERS: ReadonlySet<string> = new Set([
   'discussion_comment',
 ]);
 
+/** One step of a job or of a composite action, with its nodes. */
 export interface Step {
   readonly node: unknown;
   readonly index: number;
@@ -41,6 +43,7 @@ export interface Step {
   readonly if?: unknown;
 }
 
+/** One job of a workflow, or the steps of a composite action. */
 export interface Job {
   readonly id: string;
   /** How messages name it: `job 'build'`, or `the action` for a composite action's steps. */
@@ -61,6 +64,7 @@ export interface AuditContext {
   report(finding: ReportArgs): void;
 }
 
+/** What an audit reports; the rule's texts and the fingerprint are added later. */
 export interface ReportArgs {
   readonly ruleId: string;
   readonly severity: Severity;

@@ -13,6 +13,7 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error
 /** Key under `partialFingerprints`; versioned so a new scheme never collides with old alerts. */
 export const FINGERPRINT_KEY = 'bellwetherFindingHash/v1';
 
+/** What the SARIF log says about the tool. */
 export interface SarifOptions {
   /** Tool version written to `tool.driver.version`. */
   readonly version: string;

@@ -8,8 +8,10 @@ import { actionName, OUTSIDER_TRIGGERS, PRIVILEGED_TRIGGERS, type AuditContext, 
 import { entries, items, mapGet, scalarText, type SourceFile } from '../source.js';
 import { findTemplates, flowingAccesses, isAttackerControlled } from '../templates.js';
 
+/** Where a value comes from: an outsider directly, through other values, or a free-text input. */
 export type TaintKind = 'attacker' | 'derived' | 'input';
 
+/** A value that can carry an outsider's text, and how bad expanding it into code is. */
 export interface Taint {
   readonly kind: TaintKind;
   /** The attacker-controlled source the value comes from. */

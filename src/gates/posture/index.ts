@@ -3,6 +3,7 @@
  * settings and files, gathered through the GitHub port or read from JSON;
  * and the one verdict that combines every gate family for a pull request.
  */
+export { changedFilesFromApi, effectiveProtection, workflowPermissionsFromApi } from './api-mappers.js';
 export { checkPosture, DEFAULT_BINARY_EXTENSIONS } from './checks.js';
 export { ownersOf, parseCodeowners } from './codeowners.js';
 export type { CodeownersRule } from './codeowners.js';

@@ -165,22 +165,37 @@ export function scanText(compiled: CompiledRules, unit: TextUnit, options: ScanO
             const secret = m.groups?.secret ?? m[1] ?? m[0];
             const end = m.index + m[0].length;
             candidate = { rule, start: end - secret.length, end, secret };
+          } else if (rule.continuation) {
+            rule.continuation.lastIndex = at;
+            const next = rule.continuation.exec(text);
+            const secret = next?.groups?.secret;
+            if (next && secret) {
+              const end = next.index + next[0].length;
+              candidate = { rule, start: end - secret.length, end, secret };
+            }
           }
         }
         if (candidate && acceptable(rule, candidate.secret, options)) candidates.push(candidate);
       }
     }
     for (const c of keepBest(candidates)) {
+      // A secret may start on a later line (a value below its key) and end on a later one still (a key block).
+      let startIndex = lineIndex;
+      let startLineStart = lineStart;
       let endIndex = lineIndex;
       let endLineStart = lineStart;
       if (c.end > lineEnd) {
         for (let i = text.indexOf('\n', lineStart); i !== -1 && i < c.end; i = text.indexOf('\n', i + 1)) {
           endIndex++;
           endLineStart = i + 1;
+          if (i < c.start) {
+            startIndex++;
+            startLineStart = i + 1;
+          }
         }
         skipUntil = Math.max(skipUntil, c.end);
       }
-      findings.push(toFinding(c, file, lineNumber(lineIndex), c.start - lineStart + 1, lineNumber(endIndex), c.end - endLineStart + 1));
+      findings.push(toFinding(c, file, lineNumber(startIndex), c.start - startLineStart + 1, lineNumber(endIndex), c.end - endLineStart + 1));
     }
   }
   return findings;

@@ -51,6 +51,11 @@ export interface SecretRule {
    */
   readonly assignment?: boolean;
   /**
+   * Tried when `pattern` fails: the value alone on the next line, after a
+   * YAML block indicator (`token: |`) or an XML element left open (`<token>`).
+   */
+  readonly continuation?: RegExp;
+  /**
    * For secrets that span lines (private key blocks): replaces `pattern`,
    * trying a match whose anchor is at `at` in the whole text.
    */
@@ -149,6 +154,13 @@ const OPEN_QUOTE = String.raw`(?:\\{0,2}["'\x60]|[@$b]["'])`;
  */
 export const ASSIGNMENT = String.raw`[\w.-]{0,30}(?:[ \t]{1,4}[A-Za-z_][\w.*[\]]{0,30})?(?:\\{0,2}["'\x60]){0,2}[ \t]{0,5}(?:(?:[:?+.|]{0,3}=>?|:{1,2}|>)[ \t]{0,5}${OPEN_QUOTE}?|[(,][ \t]{0,5}${OPEN_QUOTE})`;
 
+/**
+ * The rest of the identifier, then a YAML block indicator (`: |`, `: >-`) or
+ * the end of an opening XML tag, then the line break and the indentation of
+ * the next line, where the value stands alone.
+ */
+export const NEXT_LINE = String.raw`[\w.-]{0,30}(?:\\{0,2}["'\x60]){0,2}[ \t]{0,5}(?::[ \t]{0,5}[|>][-+1-9]{0,2}|>)[ \t]{0,5}\r?\n[ \t]{0,40}`;
+
 /** The value ends at a quote, white space, a separator or the end of the text. */
 export const VALUE_END = String.raw`(?=["'\x60\s;,)<\\&]|$)`;
 
@@ -175,6 +187,7 @@ export function assignedValue(
     // prefix of a run of value characters can never be followed by VALUE_END anyway,
     // and trying each one is what makes long hostile runs slow.
     pattern: new RegExp(`${ASSIGNMENT}(?=(?<secret>${value}))\\k<secret>${VALUE_END}`, 'y'),
+    continuation: new RegExp(`${NEXT_LINE}(?=(?<secret>${value}))\\k<secret>${VALUE_END}`, 'y'),
     anchor: 'end',
     assignment: true,
     fix,

@@ -245,4 +245,22 @@ describe('the generic rule reads the assignment forms of common languages and fo
     expect(hits).toHaveLength(1);
     expect(hits[0]?.secret.length).toBe(secret.length);
   });
+
+  it.each([
+    ['yaml literal block', `app_token: |\n  ${secret}\nnext: 1`],
+    ['yaml folded block', `app_token: >-\n    ${secret}`],
+    ['xml element over lines', `<appToken>\n    ${secret}\n</appToken>`],
+  ])('%s: the value on the next line, reported where it is', (_name, text) => {
+    const hits = scan(text).filter((h) => h.ruleId === 'generic-secret');
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatchObject({ line: 2, endLine: 2, column: (text.split('\n')[1] ?? '').indexOf(secret) + 1 });
+    expect(hits[0]?.secret.length).toBe(secret.length);
+  });
+
+  it.each([
+    ['a YAML key whose block holds a list', 'app_token: |\n  - one\n  - two'],
+    ['a key with nothing after it', 'app_token:\n  other: value1234567890'],
+  ])('no value below %s', (_name, text) => {
+    expect(scan(text).filter((h) => h.ruleId === 'generic-secret')).toEqual([]);
+  });
 });

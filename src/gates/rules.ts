@@ -107,6 +107,13 @@ const list: Rule[] = [
     equivalents: { zizmor: 'overprovisioned-secrets' },
   },
   {
+    id: 'unredacted-secrets',
+    title: 'Part of a JSON secret used, which logs do not mask',
+    severity: 'medium',
+    fix: 'Store each value the workflow needs as its own secret and reference it by name.',
+    equivalents: { zizmor: 'unredacted-secrets' },
+  },
+  {
     id: 'container-credentials',
     title: 'Container registry password written in the workflow',
     severity: 'high',

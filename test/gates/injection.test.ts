@@ -205,3 +205,15 @@ describe('JavaScript actions', () => {
     expect(findings.map((f) => `${f.ruleId}/${f.severity}/${f.confidence}`)).toEqual(expected);
   });
 });
+
+describe('secrets in expressions', () => {
+  it.each([
+    ['      - run: ./deploy.sh\n        env:\n          USER: ${{ fromJSON(secrets.CREDS).user }}\n', ['unredacted-secrets/medium/high']],
+    ["      - run: ./deploy.sh\n        env:\n          USER: ${{ fromJSON(secrets.CREDS)['user'] }}\n", ['unredacted-secrets/medium/high']],
+    ['      - run: ./deploy.sh\n        env:\n          CREDS: ${{ secrets.CREDS }}\n', []],
+    ['      - run: ./deploy.sh\n        env:\n          ALL: ${{ toJSON(secrets) }}\n', ['secrets-tojson/medium/high']],
+    ['      - run: ./deploy.sh\n        env:\n          CFG: ${{ fromJSON(vars.CONFIG).region }}\n', []],
+  ])('%j', (steps, expected) => {
+    expect(audit('push', steps)).toEqual(expected);
+  });
+});

@@ -243,7 +243,16 @@ function checkTemplates(ctx: AuditContext, node: Scalar): void {
       return;
     }
     if (!t.ast) return;
-    if (containsToJsonSecrets(t.ast)) {
+    if (anyNode(t.ast, isSecretPart)) {
+      ctx.report({
+        ruleId: 'unredacted-secrets',
+        severity: 'medium',
+        confidence: 'high',
+        span,
+        message: 'a field taken out of a JSON secret with fromJSON is not masked in logs; only the secret as a whole is.',
+      });
+    }
+    if (anyNode(t.ast, isToJsonSecrets)) {
       ctx.report({
         ruleId: 'secrets-tojson',
         severity: 'medium',
@@ -255,24 +264,35 @@ function checkTemplates(ctx: AuditContext, node: Scalar): void {
   });
 }
 
-function containsToJsonSecrets(node: ExprNode): boolean {
+/** True when any node of the tree satisfies `test`. */
+function anyNode(node: ExprNode, test: (n: ExprNode) => boolean): boolean {
+  if (test(node)) return true;
   switch (node.kind) {
     case 'call':
-      if (node.name === 'tojson' && node.args[0]?.kind === 'context' && node.args[0].name === 'secrets') return true;
-      return node.args.some(containsToJsonSecrets);
+      return node.args.some((a) => anyNode(a, test));
     case 'binary':
-      return containsToJsonSecrets(node.left) || containsToJsonSecrets(node.right);
+      return anyNode(node.left, test) || anyNode(node.right, test);
     case 'not':
-      return containsToJsonSecrets(node.operand);
+      return anyNode(node.operand, test);
     case 'index':
-      return containsToJsonSecrets(node.object) || containsToJsonSecrets(node.index);
+      return anyNode(node.object, test) || anyNode(node.index, test);
     case 'property':
     case 'star':
-      return containsToJsonSecrets(node.object);
+      return anyNode(node.object, test);
     default:
       return false;
   }
 }
+
+const isToJsonSecrets = (n: ExprNode): boolean => n.kind === 'call' && n.name === 'tojson' && n.args[0]?.kind === 'context' && n.args[0].name === 'secrets';
+
+/** `fromJSON(secrets.X).field`: the runner masks the secret's whole text, not the parts taken out of it. */
+const isSecretPart = (n: ExprNode): boolean =>
+  (n.kind === 'property' || n.kind === 'index' || n.kind === 'star') &&
+  n.object.kind === 'call' &&
+  n.object.name === 'fromjson' &&
+  n.object.args[0] !== undefined &&
+  (accessPath(n.object.args[0]) ?? '').startsWith('secrets.');
 
 /** Visits every string scalar value (not keys) once, without following aliases. */
 export function walkScalars(_ctx: AuditContext, root: unknown, visit: (node: Scalar) => void): void {

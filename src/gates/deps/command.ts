@@ -51,8 +51,9 @@ export async function readTextFile(path: string): Promise<string | undefined> {
     if (!info.isFile() || info.size > MAX_MANIFEST_BYTES) return undefined;
     return await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new ConfigurationError(`cannot read: ${errorMessage(err)}`, { file: path });
   }
 }
 
@@ -94,7 +95,8 @@ export async function runDepsGate(inputs: DepsGateInputs, deps: DepsGateDeps): P
   const manifests = new Map<string, string>();
   for (const manifest of new Set(changes.map((c) => c.manifest))) {
     if (manifest === '' || manifest.split(/[\\/]/).includes('..')) continue;
-    const text = await deps.readText(join(inputs.root ?? '.', manifest));
+    // A manifest that cannot be read only costs the line number: findings then point at the file.
+    const text = await deps.readText(join(inputs.root ?? '.', manifest)).catch(() => undefined);
     if (text !== undefined) manifests.set(manifest, text);
   }
   return decideDependencies({ changes, policy, manifests, now: deps.clock.now(), source, ...(fallback ? { fallback } : {}), unreadable });

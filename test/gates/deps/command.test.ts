@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { gateDepsCommand, type DepsGateDeps } from '../../../src/gates/deps/command.js';
+import { gateDepsCommand, readTextFile, type DepsGateDeps } from '../../../src/gates/deps/command.js';
 import { lineOfArrayItem } from '../../../src/gates/deps/snapshot-file.js';
 import { FINGERPRINT_KEY } from '../../../src/gates/sarif.js';
 import { ManualClock } from '../../../src/runtime/clock.js';
@@ -110,6 +110,22 @@ describe('gate deps from a snapshot file', () => {
     const out = await gateDepsCommand({ base: 'a', head: 'b', format: 'text', snapshot: 'changes.json', policy }, offline(FILES));
     expect(out.exitCode).toBe(2);
     expect(out.stdout).toContain(`${policy}:2:19: dependencies.failOnSeverity:`);
+  });
+
+  it('a manifest that cannot be read only costs the line', async () => {
+    const deps = offline(FILES, { readText: async (p) => (p === 'changes.json' ? FILES['changes.json'] : Promise.reject(new Error('EACCES'))) });
+    const out = await gateDepsCommand({ base: 'a', head: 'b', format: 'text', snapshot: 'changes.json' }, deps);
+    expect(out.exitCode).toBe(1);
+    expect(out.stdout).toContain('package-lock.json:1:1: high blocking [dependency-vulnerable]');
+  });
+
+  it('reads real files; missing files and directories are undefined', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bellwether-read-'));
+    writeFileSync(join(dir, 'a.json'), '[]');
+    expect(await readTextFile(join(dir, 'a.json'))).toBe('[]');
+    expect(await readTextFile(join(dir, 'none.json'))).toBeUndefined();
+    expect(await readTextFile(join(dir, 'a.json', 'x'))).toBeUndefined();
+    expect(await readTextFile(dir)).toBeUndefined();
   });
 
   it('finds where each item of a JSON array starts', () => {

@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { decideDependencies } from '../../../src/gates/deps/decide.js';
 import { DEFAULT_DEPS_POLICY } from '../../../src/gates/deps/policy-schema.js';
 import { combine, errorResult, resultOf, type GateResult } from '../../../src/gates/posture/combine.js';
+import { decideGate } from '../../../src/gates/decide.js';
+import { DEFAULT_GATES_POLICY } from '../../../src/gates/policy-schema.js';
+import { decideSecrets } from '../../../src/gates/secrets/decide.js';
+import { DEFAULT_SECRETS_POLICY } from '../../../src/gates/secrets/policy.js';
+import { decidePosture } from '../../../src/gates/posture/decide.js';
 import { change, vuln } from '../deps/helpers.js';
 
 const pass = (family: GateResult['family']): GateResult => ({ family, verdict: 'pass', blocking: 0, findings: [] });
@@ -33,6 +38,18 @@ describe('one verdict per pull request', () => {
   it('mentions non-blocking findings of a passing family', () => {
     const deps = decideDependencies({ changes: [change({ scope: 'development', vulnerabilities: [vuln('high')] })], policy: DEFAULT_DEPS_POLICY, now: new Date('2026-11-22T00:00:00Z') });
     expect(combine([resultOf('dependencies', deps)], { required: [] }).reasons).toEqual(['dependencies: passed with 1 non-blocking finding(s)']);
+  });
+
+  it("takes the workflow audit's, the secret scan's, the dependency review's and the posture's decisions as they are", () => {
+    const now = new Date('2026-11-22T00:00:00Z');
+    const v = combine([
+      resultOf('workflows', decideGate({ audits: [], policy: DEFAULT_GATES_POLICY, now })),
+      resultOf('secrets', decideSecrets([], { policy: DEFAULT_SECRETS_POLICY, waiverLines: [] }, now)),
+      resultOf('dependencies', decideDependencies({ changes: [], policy: DEFAULT_DEPS_POLICY, now })),
+      resultOf('posture', decidePosture({ defaultBranch: 'main', branchProtection: null, files: {} }, DEFAULT_DEPS_POLICY, now)),
+    ]);
+    expect(v.verdict).toBe('pass');
+    expect(v.reasons).toEqual(['workflows: passed', 'secrets: passed', 'dependencies: passed', 'posture: passed with 5 non-blocking finding(s)']);
   });
 
   it('refuses a family given twice', () => {

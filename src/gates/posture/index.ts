@@ -10,7 +10,7 @@ export type { CodeownersRule } from './codeowners.js';
 export { combine, errorResult, GATE_FAMILIES, resultOf } from './combine.js';
 export type { CombinedVerdict, GateFamily, GateResult } from './combine.js';
 export { gatePostureCommand, parsePostureSnapshot, runPostureGate } from './command.js';
-export type { PostureGateDeps } from './command.js';
+export type { PostureGateDeps, PostureGateInputs } from './command.js';
 export { decidePosture } from './decide.js';
 export { gatherPosture } from './gather.js';
 export type { GatherInputs } from './gather.js';

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gatePostureCommand, type PostureGateDeps } from '../../../src/gates/posture/command.js';
+import { GitHubError } from '../../../src/github/errors.js';
+import { InMemoryGitHub } from '../../../src/github/fake.js';
 import { ManualClock } from '../../../src/runtime/clock.js';
 
 const SNAPSHOT = readFileSync(new URL('../../fixtures/deps/posture-snapshot.json', import.meta.url), 'utf8');
@@ -53,5 +55,34 @@ describe('gate posture', () => {
     const out = await gatePostureCommand({ snapshot: 'snap.json', format: 'text' }, deps(files));
     expect(out.exitCode).toBe(2);
     expect(out.stdout).toContain(message);
+  });
+});
+
+describe('gate posture through GitHub', () => {
+  it('gathers what the port can answer and reports the rest as not checked', async () => {
+    const github = new InMemoryGitHub();
+    github.seedBranch('main', { '.github/dependabot.yml': 'version: 2\n' });
+    const out = await gatePostureCommand({ defaultBranch: 'main', format: 'text' }, { ...deps({}), github });
+    expect(out.exitCode).toBe(0);
+    expect(out.stdout).toContain('[posture-branch-unprotected] the default branch main has no branch protection.');
+    expect(out.stdout).toContain('[posture-codeowners-missing]');
+    expect(out.stdout).toContain("[posture-not-checked] the repository's default workflow permissions are not known.");
+  });
+
+  it.each([
+    [{ format: 'text' as const }, {}, 'give a snapshot file (--snapshot), or run with a GitHub token'],
+    [{ format: 'text' as const }, { github: new InMemoryGitHub() }, 'give the default branch to check'],
+  ])('usage errors exit 2: %j', async (args, extra, message) => {
+    const out = await gatePostureCommand(args, { ...deps({}), ...extra });
+    expect(out.exitCode).toBe(2);
+    expect(out.stdout).toContain(message);
+  });
+
+  it('a GitHub failure fails the gate and says why', async () => {
+    const github = new InMemoryGitHub();
+    github.failNext('listEnvironments', new GitHubError('listEnvironments', 403, 'Resource not accessible by integration'));
+    const out = await gatePostureCommand({ defaultBranch: 'main', format: 'text' }, { ...deps({}), github });
+    expect(out.exitCode).toBe(1);
+    expect(out.stdout).toContain('the posture checks could not run: GitHub listEnvironments failed with 403: Resource not accessible by integration');
   });
 });

@@ -93,6 +93,9 @@ describe('untrusted data to GITHUB_ENV and GITHUB_PATH', () => {
     ['pull_request_target', '      - run: echo "REF=${{ github.head_ref }}" >> $GITHUB_ENV\n', ['github-env/high/high', 'template-injection/critical/high']],
     ['pull_request_target', '      - env:\n          T: ${{ github.event.pull_request.title }}\n        run: echo "T=$T" >> "$GITHUB_ENV"\n', ['github-env/high/high']],
     ['workflow_run', '      - run: echo "$(cat out/path.txt)" >> $GITHUB_PATH\n', ['github-env/medium/low']],
+    ['workflow_run', '      - run: jq -r .env artifact/meta.json >> "$GITHUB_ENV"\n', ['github-env/medium/low']],
+    ['workflow_run', '      - run: while read -r l; do echo "$l" >> $GITHUB_ENV; done < pr/env.txt\n', ['github-env/medium/low']],
+    ['workflow_run', '      - run: echo "STAMP=$(date +%s)" >> $GITHUB_ENV\n', []],
     ['pull_request_target', '      - run: echo "CI=true" >> $GITHUB_ENV\n', []],
     ['push', '      - run: echo "REF=${{ github.head_ref }}" >> $GITHUB_ENV\n', ['template-injection/high/high']],
   ])('%s: %j', (on, steps, expected) => {

@@ -118,7 +118,8 @@ function checkEnvFiles(ctx: AuditContext, taint: TaintModel, job: Job, step: Ste
     const occurrence = seen.get(trimmed) ?? 0;
     seen.set(trimmed, occurrence + 1);
     const origin = lineOrigin();
-    const fromFile = /\$\(|`|\bcat\b|<\s*\S/.test(line);
+    // File content (an artifact, the checked-out pull request) rather than any command's output such as $(date).
+    const fromFile = /\b(cat|head|tail|jq|yq|unzip|base64)\s+\S|<\s*[\w./$"'{]/.test(line.replace(/>>?\s*\S+/g, ''));
     if (!origin && !(fromFile && target !== 'GITHUB_OUTPUT' && (ctx.triggers.has('workflow_run') || ctx.triggers.has('pull_request_target')))) continue;
     if (!origin && target === 'GITHUB_OUTPUT') continue;
     ctx.report({

@@ -63,3 +63,13 @@ export function combine(results: readonly GateResult[], options: { readonly requ
   for (const family of required) if (!seen.has(family)) failing.push(`${family}: did not run`);
   return { verdict: failing.length > 0 ? 'fail' : 'pass', reasons: [...failing, ...passing], results };
 }
+
+const ICON: Record<GateResult['verdict'], string> = { pass: '✅', fail: '❌', error: '⚠️' };
+
+/** The head of the one pull request comment: the verdict and a line per family. Each family's own Markdown follows it. */
+export function renderVerdictMarkdown(v: CombinedVerdict): string {
+  const lines = [`## ${v.verdict === 'pass' ? '✅ Bellwether gates passed' : '❌ Bellwether gates failed'}`, '', '| gate | result | blocking | findings |', '|---|---|---|---|'];
+  for (const r of v.results) lines.push(`| ${r.family} | ${ICON[r.verdict]} ${r.verdict === 'error' ? 'could not run' : r.verdict} | ${r.blocking} | ${r.findings.length} |`);
+  lines.push('', ...v.reasons.map((reason) => `- ${reason.replace(/\r?\n/g, ' ')}`), '');
+  return lines.join('\n');
+}

@@ -7,7 +7,7 @@ export { changedFilesFromApi, effectiveProtection, workflowPermissionsFromApi } 
 export { checkPosture, DEFAULT_BINARY_EXTENSIONS } from './checks.js';
 export { ownersOf, parseCodeowners } from './codeowners.js';
 export type { CodeownersRule } from './codeowners.js';
-export { combine, errorResult, GATE_FAMILIES, resultOf } from './combine.js';
+export { combine, errorResult, GATE_FAMILIES, renderVerdictMarkdown, resultOf } from './combine.js';
 export type { CombinedVerdict, GateFamily, GateResult } from './combine.js';
 export { gatePostureCommand, parsePostureSnapshot, runPostureGate } from './command.js';
 export type { PostureGateDeps, PostureGateInputs } from './command.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideDependencies } from '../../../src/gates/deps/decide.js';
 import { DEFAULT_DEPS_POLICY } from '../../../src/gates/deps/policy-schema.js';
-import { combine, errorResult, resultOf, type GateResult } from '../../../src/gates/posture/combine.js';
+import { combine, errorResult, renderVerdictMarkdown, resultOf, type GateResult } from '../../../src/gates/posture/combine.js';
 import { decideGate } from '../../../src/gates/decide.js';
 import { DEFAULT_GATES_POLICY } from '../../../src/gates/policy-schema.js';
 import { decideSecrets } from '../../../src/gates/secrets/decide.js';
@@ -50,6 +50,23 @@ describe('one verdict per pull request', () => {
     ]);
     expect(v.verdict).toBe('pass');
     expect(v.reasons).toEqual(['workflows: passed', 'secrets: passed', 'dependencies: passed', 'posture: passed with 5 non-blocking finding(s)']);
+  });
+
+  it('renders the verdict for the pull request comment', () => {
+    const md = renderVerdictMarkdown(combine([pass('workflows'), errorResult('dependencies', 'GitHub answered 403')], { required: ['workflows', 'dependencies', 'secrets'] }));
+    expect(md.split('\n')).toEqual([
+      '## ❌ Bellwether gates failed',
+      '',
+      '| gate | result | blocking | findings |',
+      '|---|---|---|---|',
+      '| workflows | ✅ pass | 0 | 0 |',
+      '| dependencies | ⚠️ could not run | 0 | 0 |',
+      '',
+      '- dependencies: could not run (GitHub answered 403), so it cannot pass',
+      '- secrets: did not run',
+      '- workflows: passed',
+      '',
+    ]);
   });
 
   it('refuses a family given twice', () => {

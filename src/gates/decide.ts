@@ -4,7 +4,7 @@
  * an argument.
  */
 import { posix } from 'node:path';
-import type { FileAudit } from './audit.js';
+import type { FileAudit, InlineIgnore } from './audit.js';
 import { compareFindings, severityRank, type Finding, type RawFinding, type Severity } from './finding.js';
 import type { LoadedGatesPolicy } from './policy-load.js';
 import type { GatesPolicy, Waiver } from './policy-schema.js';
@@ -62,6 +62,9 @@ export function decideGate(input: DecideInput): GateDecision {
 
   for (const audit of input.audits) {
     const extra: RawFinding[] = [];
+    // An ignore covers its own line and the next one.
+    const ignoresByLine = new Map<number, InlineIgnore[]>();
+    for (const ig of audit.ignores) ignoresByLine.set(ig.line, [...(ignoresByLine.get(ig.line) ?? []), ig]);
     const reasonless = audit.ignores.filter((ig) => ig.reason === '');
     for (const ig of reasonless) {
       extra.push({
@@ -83,8 +86,8 @@ export function decideGate(input: DecideInput): GateDecision {
         continue;
       }
       const finding: Finding = override?.severity ? { ...f, severity: override.severity } : f;
-      const ignore = audit.ignores.find(
-        (ig) => ig.reason !== '' && ig.rules.includes(finding.ruleId) && (ig.line === finding.line || ig.line === finding.line - 1),
+      const ignore = [...(ignoresByLine.get(finding.line) ?? []), ...(ignoresByLine.get(finding.line - 1) ?? [])].find(
+        (ig) => ig.reason !== '' && ig.rules.includes(finding.ruleId),
       );
       if (ignore) {
         suppressed.push({ finding, by: 'inline-ignore', reason: ignore.reason });

@@ -113,17 +113,23 @@ function uploadsWorkspace(path: string): boolean {
 
 function checkPersistCredentials(ctx: AuditContext, job: Job): void {
   const { file } = ctx;
+  // Scanned once from the end, so that a job of many checkouts stays linear.
+  const n = job.steps.length;
+  const pushesLater: boolean[] = new Array<boolean>(n + 1).fill(false);
+  const uploadsLater: boolean[] = new Array<boolean>(n + 1).fill(false);
+  for (let i = n - 1; i >= 0; i--) {
+    const s = job.steps[i] as Job['steps'][number];
+    pushesLater[i] = (pushesLater[i + 1] ?? false) || (s.run !== undefined && /\bgit\s+push\b/.test(s.run.text));
+    const uploads = s.uses !== undefined && actionName(s.uses.text) === 'actions/upload-artifact' && uploadsWorkspace(withInput(file, s, 'path')?.text ?? '');
+    uploadsLater[i] = (uploadsLater[i + 1] ?? false) || uploads;
+  }
   job.steps.forEach((step, i) => {
     if (!step.uses || actionName(step.uses.text) !== 'actions/checkout') return;
     const persist = mapGet(file, step.with, 'persist-credentials');
     if (isScalar(persist) && (persist.value === false || persist.value === 'false')) return;
-    const later = job.steps.slice(i + 1);
     // A job that pushes needs the credentials; saying so is noise.
-    if (later.some((s) => s.run && /\bgit\s+push\b/.test(s.run.text))) return;
-    const upload = later.find((s) => {
-      if (!s.uses || actionName(s.uses.text) !== 'actions/upload-artifact') return false;
-      return uploadsWorkspace(withInput(file, s, 'path')?.text ?? '');
-    });
+    if (pushesLater[i + 1]) return;
+    const upload = uploadsLater[i + 1];
     ctx.report({
       ruleId: 'checkout-persist-credentials',
       severity: upload ? 'high' : 'low',

@@ -51,6 +51,19 @@ const BUILDERS = new Set([
   'pypa/gh-action-pypi-publish',
 ]);
 
+const EXECUTING_AFTER = new WeakMap<Job, number[]>();
+
+/** For each step index, how many steps from there on run workspace code; computed once per job. */
+function executingAfter(job: Job): number[] {
+  let counts = EXECUTING_AFTER.get(job);
+  if (!counts) {
+    counts = new Array<number>(job.steps.length + 1).fill(0);
+    for (let i = job.steps.length - 1; i >= 0; i--) counts[i] = (counts[i + 1] ?? 0) + (executes(job.steps[i] as Step) ? 1 : 0);
+    EXECUTING_AFTER.set(job, counts);
+  }
+  return counts;
+}
+
 /** Steps that run code from the workspace: scripts, local actions, builds. */
 function executes(step: Step): boolean {
   if (step.run) return true;
@@ -93,15 +106,15 @@ function checkUntrustedCheckout(ctx: AuditContext, job: Job, triggers: string[])
       headNode = step.run.node;
     }
     if (!headNode) return;
-    const later = job.steps.slice(i + 1).filter(executes);
+    const later = executingAfter(job)[i + 1] ?? 0;
     ctx.report({
       ruleId: 'untrusted-checkout',
-      severity: later.length > 0 ? 'high' : 'medium',
-      confidence: later.length > 0 ? 'high' : 'medium',
+      severity: later > 0 ? 'high' : 'medium',
+      confidence: later > 0 ? 'high' : 'medium',
       span: spanOf(ctx.file, headNode),
       message:
-        later.length > 0
-          ? `${job.label} checks out the pull request's code under ${triggers.join(', ')} and then runs ${later.length} step(s) on it; the pull request's author runs code with the repository's secrets and write token.`
+        later > 0
+          ? `${job.label} checks out the pull request's code under ${triggers.join(', ')} and then runs ${later} step(s) on it; the pull request's author runs code with the repository's secrets and write token.`
           : `${job.label} checks out the pull request's code under ${triggers.join(', ')}; no later step runs it yet, but any build tool or script added later would.`,
     });
   });
@@ -120,13 +133,13 @@ function checkArtifacts(ctx: AuditContext, job: Job): void {
     if (!fromTriggeringRun || !step.uses) return;
     const path = withInput(ctx.file, step, 'path')?.text ?? '';
     if (/runner\.temp|^\/tmp\//.test(path)) return;
-    const later = job.steps.slice(i + 1).filter(executes);
+    const later = executingAfter(job)[i + 1] ?? 0;
     ctx.report({
       ruleId: 'artifact-poisoning',
-      severity: later.length > 0 ? 'high' : 'medium',
+      severity: later > 0 ? 'high' : 'medium',
       confidence: 'medium',
       span: spanOf(ctx.file, step.uses.node),
-      message: `${job.label} downloads an artifact of the triggering run into the workspace${later.length > 0 ? ' and then runs steps there' : ''}; a pull request can put any file in that artifact, including scripts and config that later steps execute.`,
+      message: `${job.label} downloads an artifact of the triggering run into the workspace${later > 0 ? ' and then runs steps there' : ''}; a pull request can put any file in that artifact, including scripts and config that later steps execute.`,
     });
   });
 }

@@ -22,6 +22,7 @@ export interface Template {
  * bounded cache shared by all of them saves parsing each expression again.
  */
 const CACHE_LIMIT = 4096;
+const CACHED_VALUE_MAX = 4096;
 const cache = new Map<string, readonly Template[]>();
 const NONE: readonly Template[] = Object.freeze([]);
 
@@ -31,8 +32,11 @@ export function findTemplates(value: string): readonly Template[] {
   const hit = cache.get(value);
   if (hit) return hit;
   const found = Object.freeze(scanTemplates(value));
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(value, found);
+  // Long scripts are rare and would keep large strings alive after their file is done.
+  if (value.length <= CACHED_VALUE_MAX) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(value, found);
+  }
   return found;
 }
 

@@ -99,6 +99,27 @@ describe('kthDifference', () => {
     expect(selectRanks(sortPair(x, y), ks)).toEqual(ks.map((k) => all[k - 1]));
   });
 
+  it('selects exactly in skewed, heavy-tailed and heavily tied samples', () => {
+    let seed = 11;
+    const rnd = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const shapes: Array<() => number> = [
+      () => Math.exp(3 * rnd()) * (rnd() < 0.05 ? 50 : 1),
+      () => (rnd() < 0.8 ? 0 : Math.floor(rnd() * 4)),
+      () => 1 / (1 - rnd()) ** 2,
+      () => Math.round(rnd() * 3) * 0.1,
+    ];
+    for (const shape of shapes) {
+      const x = Array.from({ length: 400 }, shape);
+      const y = Array.from({ length: 300 }, shape);
+      const all = brute(x, y);
+      const ks = [2, 1000, 40_000, 59_999, 60_000, 60_001, 80_000, 119_999];
+      expect(selectRanks(sortPair(x, y), ks)).toEqual(ks.map((k) => all[k - 1]));
+    }
+  });
+
   it('selects in large samples without forming the pairs (200,000 × 200,000 would not fit)', () => {
     const n = 200_000;
     const x = Array.from({ length: n }, (_, i) => i);

@@ -48,6 +48,7 @@ export function selectRanks(pair: SortedPair, ks: readonly number[]): number[] {
     const prefix = new Float64Array(n + 1);
     const random = seeded(0x9e3779b9 ^ n ^ (m << 7) ^ kMin);
     let removed = 0; // candidates cut below the band
+    let bracket: [number, number] | null = null; // every remaining candidate lies in it
     if (kMax > kMin) {
       for (;;) {
         const count = prefixCounts(lo, hi, prefix);
@@ -63,14 +64,19 @@ export function selectRanks(pair: SortedPair, ks: readonly number[]): number[] {
         // stop sharing once a round misses the band or no longer halves it
         if (!(kMin - removed > nBelow && kMax - removed <= nUpTo && nUpTo - nBelow < count / 2)) break;
         removed += nBelow;
+        bracket = [low, high];
         for (let i = 0; i < n; i++) {
           const start = lo[i] as number;
           lo[i] = start + (below[i] as number);
           hi[i] = start + (upTo[i] as number);
         }
+        // from here on each rank interpolates within the band faster than shared sampling narrows it
+        break;
       }
     }
-    for (const k of new Set(inner)) out.set(k, selectFrom(pair, Int32Array.from(lo), Int32Array.from(hi), k - removed, random, below, upTo, prefix));
+    for (const k of new Set(inner)) {
+      out.set(k, selectFrom(pair, Int32Array.from(lo), Int32Array.from(hi), k - removed, bracket, random, below, upTo, prefix));
+    }
   }
   return ks.map((k) => (k <= 1 ? smallest : k >= total ? largest : (out.get(k) as number)));
 }
@@ -90,12 +96,20 @@ function prefixCounts(lo: Int32Array, hi: Int32Array, prefix: Float64Array): num
   return count;
 }
 
-/** Finishes one selection: the rank-th smallest among the remaining candidates. */
+/**
+ * Finishes one selection: the rank-th smallest among the remaining candidates.
+ * Once the candidates are known to lie in a narrow range of values, their
+ * distribution there is nearly uniform, so the target's value is interpolated
+ * from the range and a band of a few percent around it is counted: one walk
+ * per round and a tenfold cut. Rounds that do not halve the candidates (ties,
+ * skewed ranges) fall back to sampling.
+ */
 function selectFrom(
   pair: SortedPair,
   lo: Int32Array,
   hi: Int32Array,
   initialRank: number,
+  initialBracket: [number, number] | null,
   random: () => number,
   below: Int32Array,
   upTo: Int32Array,
@@ -103,23 +117,41 @@ function selectFrom(
 ): number {
   const n = lo.length;
   let rank = initialRank;
+  let bracket = initialBracket;
+  let interpolate = bracket !== null;
   for (;;) {
     const count = prefixCounts(lo, hi, prefix);
     if (count <= DIRECT) return directSelect(pair, lo, hi, count, rank);
 
-    const sample = sampleCells(pair, lo, prefix, count, random);
+    let low: number;
+    let high: number;
+    let sample: Float64Array | null = null;
     const f = rank / count;
-    const low = sample[Math.max(0, Math.floor(f * SAMPLE - margin(f)))] as number;
-    const high = sample[Math.min(SAMPLE - 1, Math.ceil(f * SAMPLE + margin(f)))] as number;
+    if (interpolate && bracket) {
+      const [vLo, vHi] = bracket;
+      const center = vLo + (vHi - vLo) * ((rank - 0.5) / count);
+      const half = (vHi - vLo) * Math.max(0.02, 64 / count);
+      low = Math.max(vLo, center - half);
+      high = Math.min(vHi, center + half);
+    } else {
+      sample = sampleCells(pair, lo, prefix, count, random);
+      low = sample[Math.max(0, Math.floor(f * SAMPLE - margin(f)))] as number;
+      high = sample[Math.min(SAMPLE - 1, Math.ceil(f * SAMPLE + margin(f)))] as number;
+    }
 
     bandCounts(pair, low, high, lo, hi, below, upTo);
     const nBelow = totals[0] as number;
     const nUpTo = totals[1] as number;
+    let kept: number;
     if (rank <= nBelow) {
       for (let i = 0; i < n; i++) hi[i] = (lo[i] as number) + (below[i] as number);
+      kept = nBelow;
+      bracket = [bracket ? bracket[0] : low, low];
     } else if (rank > nUpTo) {
       rank -= nUpTo;
       for (let i = 0; i < n; i++) lo[i] = (lo[i] as number) + (upTo[i] as number);
+      kept = count - nUpTo;
+      bracket = [high, bracket ? bracket[1] : high];
     } else if (low === high) {
       return low;
     } else if (nUpTo - nBelow < count) {
@@ -129,21 +161,38 @@ function selectFrom(
         lo[i] = start + (below[i] as number);
         hi[i] = start + (upTo[i] as number);
       }
+      kept = nUpTo - nBelow;
+      bracket = [low, high];
     } else {
-      // The band holds every candidate (few distinct values): split at one sampled value instead.
-      const pivot = sample[Math.min(SAMPLE - 1, Math.floor(f * SAMPLE))] as number;
+      // The band holds every candidate (few distinct values): split at one value instead.
+      const pivot = sample ? (sample[Math.min(SAMPLE - 1, Math.floor(f * SAMPLE))] as number) : cellNear(pair, lo, prefix, count, rank);
       const pBelow = columnsBelow(pair, pivot, true, lo, hi, below);
       const pUpTo = columnsBelow(pair, pivot, false, lo, hi, upTo);
       if (rank <= pBelow) {
         for (let i = 0; i < n; i++) hi[i] = (lo[i] as number) + (below[i] as number);
+        kept = pBelow;
       } else if (rank > pUpTo) {
         rank -= pUpTo;
         for (let i = 0; i < n; i++) lo[i] = (lo[i] as number) + (upTo[i] as number);
+        kept = count - pUpTo;
       } else {
         return pivot;
       }
+      bracket = null;
     }
+    // a bracket without a width of its own cannot guide interpolation
+    if (bracket && !(bracket[1] > bracket[0])) bracket = null;
+    interpolate = bracket !== null && kept <= count / 2;
   }
+}
+
+/** Some remaining candidate: the one at the target's share of the positions. */
+function cellNear(pair: SortedPair, lo: Int32Array, prefix: Float64Array, count: number, rank: number): number {
+  const at = Math.min(count - 1, Math.max(0, Math.floor((rank / count) * count) - 1));
+  let row = 0;
+  while ((prefix[row + 1] as number) <= at) row++;
+  const column = (lo[row] as number) + (at - (prefix[row] as number));
+  return (pair.x[row] as number) - (pair.y[pair.y.length - 1 - column] as number);
 }
 
 /**

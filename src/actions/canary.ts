@@ -51,7 +51,7 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
           reason: outcome.failure ?? `canary ${failedVersion} failed`,
           actor: ctx.actor,
           trigger: 'verdict',
-          evidence: outcome.markdown,
+          evidence: outcome.evidence,
           links: [{ label: 'the run with the failed verdict', url: runUrl(ctx) }],
           manifests: inputs.manifests,
         },

@@ -13,6 +13,7 @@ import { NotAvailableError } from '../runtime/errors.js';
 import type { CommandOutput, OutputFormat } from './output.js';
 import { canaryControlCommand } from './canary-command.js';
 import type { CanaryControlArgs } from './canary-command.js';
+import { exampleCommand } from './example-command.js';
 import { selfCheckCommand } from './self-check.js';
 
 export interface Handlers {
@@ -31,6 +32,7 @@ export interface Handlers {
   metricsRecord(args: MetricsRecordArgs): Promise<CommandOutput>;
   selfCheck(args: { dir: string; format: 'text' | 'json' }): Promise<CommandOutput>;
   wavesPlan(args: WavesPlanArgs): Promise<CommandOutput>;
+  example(args: { dir: string; out: string; format: 'text' | 'json'; verbose?: boolean }): Promise<CommandOutput>;
   budget(args: BudgetArgs): Promise<CommandOutput>;
   notYet(verb: string): Promise<CommandOutput>;
 }
@@ -48,6 +50,7 @@ export const handlers: Handlers = {
   metricsRecord: (args) => metricsRecordCommand(args),
   selfCheck: (args) => selfCheckCommand(args),
   wavesPlan: (args) => wavesPlanCommand(args),
+  example: (args) => exampleCommand(args),
   budget: (args) => budgetCommand(args),
   notYet,
 };

@@ -262,6 +262,14 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     );
 
   program
+    .command('example')
+    .description('run the main job on the shipped example, offline: canary stages, waves, a rollback and a postmortem draft')
+    .argument('[dir]', 'example folder', 'examples/checkout')
+    .option('--out <dir>', 'where the report goes', '.bellwether/example-report')
+    .option('--verbose', 'log every step to stderr')
+    .addOption(formatOption())
+    .action((dir: string, o) => run(() => handlers.example({ dir, out: o.out, format: o.format, verbose: Boolean(o.verbose) }))());
+  program
     .command('self-check')
     .description('check the shipped example end to end, offline')
     .argument('[dir]', 'example folder', 'examples')

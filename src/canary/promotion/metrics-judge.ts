@@ -26,6 +26,8 @@ export interface WindowDetail {
   /** Metrics without usable data, and why. */
   readonly noData: Readonly<Record<string, string>>;
   readonly window: { readonly start: string; readonly end: string };
+  /** The canary's traffic weight while the window was judged. */
+  readonly weight?: number;
 }
 
 /** A `judge` dependency for the reconcile that reads metrics and runs the canary judge. */
@@ -52,7 +54,7 @@ export function metricsJudge(options: MetricsJudgeOptions): (request: JudgeReque
       if (hasSamples(s)) input[name] = { baseline: s.baseline, canary: s.canary };
       else noData[name] = s.noData;
     }
-    const detailBase = { noData, window: { start: request.start.toISOString(), end: request.end.toISOString() } };
+    const detailBase = { noData, window: { start: request.start.toISOString(), end: request.end.toISOString() }, weight: m.canary.weight };
     return judgeSamples(options.config, input, noData, { look: request.look, looks: request.looks }, detailBase);
   };
 }

@@ -50,6 +50,8 @@ export interface CanaryRunOutcome {
   readonly last: ReconcileResult;
   readonly outputs: { state: string; stage: string; weight: string; verdict: string };
   readonly markdown: string;
+  /** The reconcile that decided the outcome (the failed or refused one, else the last), for pull requests and postmortems. */
+  readonly evidence: string;
   readonly json: Record<string, unknown>;
   /** Set when the step should fail: a refused command or a failed canary. */
   readonly failure?: string;
@@ -123,7 +125,8 @@ export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: Cont
     if (step.kind === 'transition') continue;
     if (step.kind !== 'wait' || !step.until || !inputs.waitWithinMs) break;
     const ms = step.until.getTime() - deps.clock.now().getTime();
-    if (ms > inputs.waitWithinMs) break;
+    // A wake-up that is not in the future would spin: end the run and let the next tick continue.
+    if (ms > inputs.waitWithinMs || ms <= 0) break;
     deps.logger.info(`${step.explanation.summary}: waiting ${Math.ceil(ms / 1000)} s in this job (${step.explanation.reason})`);
     await deps.sleep(Math.max(0, ms));
   }
@@ -146,6 +149,7 @@ export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: Cont
       weight: String(last.manifest.canary.weight),
       verdict: lastJudgment ? lastJudgment.verdict.toLowerCase() : 'none',
     },
+    evidence: renderPromotionMarkdown(failed ?? refused ?? last, promotionPolicy),
     markdown: results
       .filter((r, i) => r.committed || i === results.length - 1)
       .map((r) => renderPromotionMarkdown(r, promotionPolicy))

@@ -1,0 +1,179 @@
+/**
+ * The main job on the shipped example, offline: a GitOps repository in a
+ * temporary folder (real git), the example's policies, and metrics replayed
+ * from a recording, on a simulated clock so that hours of soak and bake take
+ * seconds. Each release goes through the canary stages in the pilot region
+ * and then wave by wave; a release whose canary fails is rolled back, its
+ * rollback pull request and postmortem draft are written out.
+ */
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { CanaryRunOutcome } from '../canary/promotion/run.js';
+import { runCanary } from '../canary/promotion/run.js';
+import { GitContentStore } from '../gitops/content-store.js';
+import { CommandGit } from '../gitops/git.js';
+import { manifestPath, updateManifest } from '../gitops/manifest.js';
+import { parsePolicyText } from '../policy/load.js';
+import { loadPolicySet, policyFor } from '../policy/set.js';
+import { rulesOf } from '../postmortem/events.js';
+import { deadlines } from '../postmortem/incident.js';
+import { renderPostmortemBody } from '../postmortem/render.js';
+import { FileRollbackPublisher } from '../rollback/publish.js';
+import type { RollbackOutcome } from '../rollback/run.js';
+import { runRollback } from '../rollback/run.js';
+import { disconnectedGitHub } from '../runtime/build-deps.js';
+import { ManualClock } from '../runtime/clock.js';
+import type { Deps } from '../runtime/deps.js';
+import type { Logger } from '../runtime/logger.js';
+import { loadMetricsProviders } from '../runtime/metrics-config.js';
+import { planWaves } from '../waves/planner.js';
+
+const exampleSchema = z.strictObject({
+  service: z.string().min(1),
+  environment: z.string().min(1),
+  releases: z
+    .array(z.strictObject({ version: z.string().min(1), start: z.iso.datetime(), expect: z.enum(['promoted', 'rolled-back']) }))
+    .min(1),
+});
+
+export interface WaveRun {
+  readonly name: string;
+  readonly regions: readonly string[];
+  readonly startedAt: string;
+  readonly bakedAt: string;
+  readonly canary: boolean;
+}
+
+export interface ReleaseRun {
+  readonly version: string;
+  readonly expected: 'promoted' | 'rolled-back';
+  readonly result: 'promoted' | 'rolled-back' | 'held';
+  readonly waves: readonly WaveRun[];
+  readonly canary: CanaryRunOutcome;
+  readonly rollback?: RollbackOutcome;
+  readonly postmortemFile?: string;
+  readonly finishedAt: string;
+}
+
+export interface ExampleRun {
+  readonly service: string;
+  readonly environment: string;
+  readonly releases: readonly ReleaseRun[];
+  /** Every release ended as the example expects. */
+  readonly ok: boolean;
+  readonly outDir: string;
+  /** The GitOps repository's history, oldest first. */
+  readonly commits: readonly string[];
+}
+
+export async function runExample(dir: string, outDir: string, logger: Logger): Promise<ExampleRun> {
+  const file = join(dir, 'example.yml');
+  const example = parsePolicyText(await readFile(file, 'utf8'), file, exampleSchema);
+  const policies = await loadPolicySet(join(dir, 'policies'));
+  const metrics = loadMetricsProviders(join(dir, 'metrics.yml'), logger);
+  const wavesPolicy = policyFor(policies, 'waves', example.service).policy;
+  const rollbackPolicy = policyFor(policies, 'rollback', example.service).policy;
+  const postmortemPolicy = policyFor(policies, 'postmortem', example.service).policy;
+
+  const repo = await mkdtemp(join(tmpdir(), 'bellwether-example-'));
+  try {
+    const git = new CommandGit(repo);
+    await git.run(['init', '-q', '-b', 'main']);
+    await cp(join(dir, 'deploy'), join(repo, 'deploy'), { recursive: true });
+    await git.run(['add', '.']);
+    await git.run(['commit', '-q', '-m', `${example.service}: release manifests as the example starts`]);
+    const store = new GitContentStore(git, 'main');
+    await mkdir(outDir, { recursive: true });
+
+    const releases: ReleaseRun[] = [];
+    for (const release of example.releases) {
+      const clock = new ManualClock(release.start);
+      const deps: Deps = { clock, sleep: clock.sleep, logger, github: disconnectedGitHub(), metrics, git };
+      const waves: WaveRun[] = [];
+      let remaining = wavesPolicy.waves.flatMap((w) => w.regions);
+      let canary: CanaryRunOutcome | undefined;
+      let result: ReleaseRun['result'] = 'promoted';
+      let rollback: RollbackOutcome | undefined;
+      let postmortemFile: string | undefined;
+      while (remaining.length > 0) {
+        const plan = planWaves({ policy: wavesPolicy }, { service: example.service, environment: example.environment, version: release.version, regions: remaining }, clock.now());
+        const wave = plan.waves.find((w) => w.regions.length > 0);
+        if (!wave) break;
+        const startAt = Date.parse(wave.start.at);
+        if (startAt > clock.now().getTime()) clock.advance(startAt - clock.now().getTime());
+        const startedAt = clock.now().toISOString();
+        const regions = wave.regions.map((r) => r.region);
+        for (const region of regions) {
+          // The policy says which regions run the canary stages: the first wave's, or all.
+          if (wavesPolicy.canary === 'all' || wavesPolicy.waves[0]?.regions.includes(region)) {
+            canary = await runCanary(
+              { service: example.service, environment: example.environment, region, command: 'start', version: release.version, actor: 'bellwether-example', manifests: 'deploy', policy: join(dir, 'policies'), waitWithinMs: 7 * 24 * 3_600_000 },
+              deps,
+              store,
+            );
+            if (canary.outputs.state !== 'promoted') {
+              result = canary.outputs.state === 'failed' ? 'rolled-back' : 'held';
+              break;
+            }
+          } else {
+            await updateManifest(
+              store,
+              manifestPath('deploy', example.service, example.environment, region),
+              (m) => (m.stable.version === release.version ? m : { ...m, stable: { version: release.version }, previous: [{ version: m.stable.version, until: clock.now().toISOString() }, ...m.previous].slice(0, 20) }),
+              `${example.service}/${example.environment}/${region}: deploy ${release.version} (wave ${wave.name})`,
+            );
+          }
+        }
+        if (result !== 'promoted') break;
+        clock.advance(wave.bakeMs);
+        waves.push({ name: wave.name, regions, startedAt, bakedAt: clock.now().toISOString(), canary: wavesPolicy.canary === 'all' || regions.some((r) => wavesPolicy.waves[0]?.regions.includes(r)) });
+        remaining = remaining.filter((r) => !regions.includes(r));
+      }
+      if (result === 'rolled-back' && canary) {
+        rollback = await runRollback(
+          {
+            service: example.service,
+            environment: example.environment,
+            regions: [wavesPolicy.waves[0]?.regions[0] ?? 'default'],
+            version: release.version,
+            reason: canary.failure ?? `canary ${release.version} failed`,
+            actor: 'bellwether-example',
+            trigger: 'verdict',
+            signalAt: clock.now(),
+            evidence: canary.evidence,
+            links: [],
+            manifests: 'deploy',
+          },
+          { ...rollbackPolicy, deployBranch: 'main' },
+          { store, publisher: new FileRollbackPublisher(outDir), clock, logger },
+        );
+        const rules = rulesOf(postmortemPolicy);
+        const promotion = canary.last.manifest.promotion;
+        const incident = {
+          key: `rollback/${example.service}/${example.environment}/${release.version}`,
+          title: `${example.service} ${release.version} rolled back in ${example.environment}`,
+          severity: 'sev2' as const,
+          trigger: 'rollback' as const,
+          service: example.service,
+          environment: example.environment,
+          startedAt: promotion?.startedAt ?? release.start,
+          resolvedAt: clock.now().toISOString(),
+          summary: `The canary of ${release.version} failed: ${canary.failure ?? ''}`,
+          evidence: canary.evidence,
+          links: [{ label: 'rollback pull request (written out)', url: rollback.pullRequest.url }],
+          events: (promotion?.history ?? []).map((e) => ({ at: e.at, kind: 'traffic' as const, text: `${e.event}${e.by ? ` (by ${e.by})` : ''}` })),
+        };
+        postmortemFile = join(outDir, `postmortem-${example.service}-${release.version}.md`);
+        await writeFile(postmortemFile, `# [Postmortem] ${incident.title}\n\n${renderPostmortemBody(incident, deadlines(incident, rules), rules.timeZone)}`);
+      }
+      if (!canary) throw new Error(`the waves policy has no canary wave for ${release.version}`);
+      releases.push({ version: release.version, expected: release.expect, result, waves, canary, ...(rollback ? { rollback } : {}), ...(postmortemFile ? { postmortemFile } : {}), finishedAt: clock.now().toISOString() });
+    }
+    const commits = (await git.run(['log', '--reverse', '--format=%s', 'main'])).stdout.trim().split('\n');
+    return { service: example.service, environment: example.environment, releases, ok: releases.every((r) => r.result === r.expected), outDir, commits };
+  } finally {
+    await rm(repo, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,40 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { recordingIo } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/program.js';
+
+describe('the main job on the shipped example', () => {
+  it('promotes the good release through every wave, stops and rolls back the bad one, and writes the report', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bw-example-'));
+    const io = recordingIo();
+    const code = await runCli(['example', 'examples/checkout', '--out', out, '--format', 'json'], io);
+    expect(io.err).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(io.out) as {
+      ok: boolean;
+      releases: Array<{ version: string; result: string; failure: string | null; waves: string[]; rollbackPullRequest: string | null; postmortem: string | null }>;
+      report: { markdown: string; html: string };
+      commits: string[];
+    };
+    expect(report.ok).toBe(true);
+    const [good, bad] = report.releases;
+    expect(good).toMatchObject({ version: '1.42.0', result: 'promoted', failure: null, waves: ['pilot', 'wave-2', 'wave-3'] });
+    expect(bad).toMatchObject({ version: '1.43.0', result: 'rolled-back', waves: [] });
+    expect(bad!.failure).toMatch(/^Failed at 1%: traffic back to 1\.42\.0\./);
+    const pr = readFileSync(bad!.rollbackPullRequest!, 'utf8');
+    expect(pr).toContain('# Roll back checkout 1.43.0 in production to 1.42.0');
+    expect(pr).toContain('latency-p99');
+    expect(readFileSync(bad!.postmortem!, 'utf8')).toContain('### Timeline');
+    // Real git: every traffic shift and the quarantine are commits.
+    expect(report.commits).toContain('checkout/production/us-east-1: Canary 1.42.0 to 5%');
+    expect(report.commits).toContain('checkout/production/us-east-1: Failed at 1%: traffic back to 1.42.0');
+    expect(report.commits.some((c) => c.startsWith('checkout: quarantine 1.43.0'))).toBe(true);
+    expect(report.commits).toContain('checkout/production/ap-southeast-1: deploy 1.42.0 (wave wave-3)');
+    const html = readFileSync(report.report.html, 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    expect(existsSync(report.report.markdown)).toBe(true);
+  });
+});

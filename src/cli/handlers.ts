@@ -5,6 +5,10 @@
 import { metricsQueryCommand, metricsRecordCommand } from '../metrics/commands.js';
 import type { MetricsQueryArgs, MetricsRecordArgs } from '../metrics/commands.js';
 import { budgetCommand } from '../freeze/budget-command.js';
+import { gateWorkflowsCommand } from '../gates/command.js';
+import { gateDepsCommand } from '../gates/deps/command.js';
+import { gatePostureCommand } from '../gates/posture/command.js';
+import { gateSecretsCommand } from '../gates/secrets/command.js';
 import type { BudgetArgs } from '../freeze/budget-command.js';
 import { policyCheckCommand } from '../policy/check-command.js';
 import { wavesPlanCommand } from '../waves/plan-command.js';
@@ -14,6 +18,8 @@ import type { CommandOutput, OutputFormat } from './output.js';
 import { canaryControlCommand } from './canary-command.js';
 import type { CanaryControlArgs } from './canary-command.js';
 import { exampleCommand } from './example-command.js';
+import { rollbackCommand } from './rollback-command.js';
+import type { RollbackArgs } from './rollback-command.js';
 import { selfCheckCommand } from './self-check.js';
 
 export interface Handlers {
@@ -27,6 +33,10 @@ export interface Handlers {
     format: 'text' | 'json';
   }): Promise<CommandOutput>;
   canaryControl(args: CanaryControlArgs): Promise<CommandOutput>;
+  rollback(args: RollbackArgs): Promise<CommandOutput>;
+  gateSecrets(args: Parameters<typeof gateSecretsCommand>[0]): Promise<CommandOutput>;
+  gateDeps(args: Parameters<typeof gateDepsCommand>[0]): Promise<CommandOutput>;
+  gatePosture(args: Parameters<typeof gatePostureCommand>[0]): Promise<CommandOutput>;
   policyCheck(args: { paths: string[]; format: 'text' | 'json' }): Promise<CommandOutput>;
   metricsQuery(args: MetricsQueryArgs): Promise<CommandOutput>;
   metricsRecord(args: MetricsRecordArgs): Promise<CommandOutput>;
@@ -42,9 +52,13 @@ const notYet = async (verb: string): Promise<CommandOutput> => {
 };
 
 export const handlers: Handlers = {
-  gateWorkflows: () => notYet('gate workflows'),
+  gateWorkflows: (args) => gateWorkflowsCommand(args),
+  gateSecrets: (args) => gateSecretsCommand(args),
+  gateDeps: (args) => gateDepsCommand(args),
+  gatePosture: (args) => gatePostureCommand(args),
   canaryJudge: () => notYet('canary judge'),
   canaryControl: (args) => canaryControlCommand(args),
+  rollback: (args) => rollbackCommand(args),
   policyCheck: (args) => policyCheckCommand(args),
   metricsQuery: (args) => metricsQueryCommand(args),
   metricsRecord: (args) => metricsRecordCommand(args),

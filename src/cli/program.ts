@@ -84,10 +84,32 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .action((paths: string[], o) => run(() => handlers.gateWorkflows({ paths, policy: o.policy, baseline: o.baseline, format: o.format }))());
   gate
     .command('secrets')
-    .description('scan the lines a change adds for secrets')
-    .argument('[paths...]', 'files or folders')
+    .description('scan the lines a change adds (or whole paths) for secrets; findings are redacted everywhere')
+    .argument('[paths...]', 'files or folders to scan whole')
+    .option('--base <ref>', 'scan the lines added by git diff BASE...HEAD')
+    .option('--head <ref>', 'the head of the change (default HEAD)')
+    .option('--diff <file>', 'a unified diff file to scan instead of asking git')
+    .option('--policy <file>', 'gates policy with a secrets section')
     .addOption(formatOption(['text', 'json', 'sarif']))
-    .action(() => run(() => handlers.notYet('gate secrets'))());
+    .action((paths: string[], o) =>
+      run(() => handlers.gateSecrets({ ...(paths.length ? { paths } : {}), base: o.base, head: o.head, diff: o.diff, policy: o.policy, format: o.format }))(),
+    );
+  gate
+    .command('deps')
+    .description('review the dependencies a change adds: vulnerabilities, licenses (SPDX), allow and deny lists')
+    .requiredOption('--base <ref>', 'base commit or branch')
+    .option('--head <ref>', 'head commit or branch', 'HEAD')
+    .option('--policy <file>', 'gates policy with a dependencies section')
+    .option('--snapshot <file>', "JSON of GitHub's dependency-graph compare answer, for offline use")
+    .addOption(formatOption(['text', 'json', 'sarif']))
+    .action((o) => run(() => handlers.gateDeps({ base: o.base, head: o.head, policy: o.policy, snapshot: o.snapshot, format: o.format }))());
+  gate
+    .command('posture')
+    .description('check repository posture: branch protection, CODEOWNERS, SECURITY.md, Dependabot, workflow permissions')
+    .option('--snapshot <file>', 'JSON snapshot of the repository settings')
+    .option('--policy <file>', 'gates policy with a posture section')
+    .addOption(formatOption(['text', 'json', 'sarif']))
+    .action((o) => run(() => handlers.gatePosture({ snapshot: o.snapshot, policy: o.policy, format: o.format }))());
 
   const canary = program.command('canary').description('staged canary promotion and the canary judge');
   canary
@@ -197,10 +219,39 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .action(() => run(() => handlers.notYet('freeze'))());
   program
     .command('rollback')
-    .description('roll back to the last known good version and open a rollback pull request')
-    .option('--service <name>')
+    .description('roll back to the last known good version, quarantine the bad one and write the rollback pull request')
+    .requiredOption('--service <name>', 'the service')
+    .requiredOption('--reason <text>', 'why; recorded in the pull request and the quarantine')
+    .option('--environment <name>', 'the environment', 'production')
+    .option('--region <name>', 'a region, or all (the regions of the waves policy)', 'all')
+    .option('--version <version>', 'the bad version (default: the canary in progress, else the stable one)')
+    .option('--target <version>', 'the version to go back to (default: the last known good one)')
+    .option('--by <user>', 'who is asking (default: $GITHUB_ACTOR or $USER)')
+    .option('--repo <dir>', 'git repository holding the release manifests', '.')
+    .option('--branch <name>', 'the deploy branch (default: the policy\'s)')
+    .option('--manifests <dir>', 'folder of release manifests in the repository', 'deploy')
+    .option('--policy <path>', 'policy file or folder')
+    .option('--out <dir>', 'where the rollback pull request is written', '.bellwether/rollback')
     .addOption(formatOption())
-    .action(() => run(() => handlers.notYet('rollback'))());
+    .action((o) =>
+      run(() =>
+        handlers.rollback({
+          service: o.service,
+          environment: o.environment,
+          region: o.region,
+          version: o.version,
+          target: o.target,
+          reason: o.reason,
+          by: o.by,
+          repo: o.repo,
+          branch: o.branch,
+          manifests: o.manifests,
+          policy: o.policy,
+          out: o.out,
+          format: o.format,
+        }),
+      )(),
+    );
   program
     .command('postmortem')
     .description('open or update a postmortem issue with the timeline filled in')

@@ -3,6 +3,8 @@
  * pinned, which owners may be used, and waivers that expire.
  */
 import { z } from 'zod';
+import { dependenciesPolicySchema, posturePolicySchema } from './deps/policy-schema.js';
+import { secretsPolicySchema } from './secrets/policy.js';
 import { SEVERITIES } from './finding.js';
 import { DEFAULT_AUDIT_OPTIONS } from './model.js';
 import { RULES } from './rules.js';
@@ -61,6 +63,10 @@ export const gatesPolicySchema = z.strictObject({
   waivers: z.array(waiverSchema).default([]),
   /** Files larger than this are reported instead of parsed. */
   maxFileBytes: z.number().int().positive().default(1024 * 1024),
+  /** The other gates of a pull request, each read by its own family (src/gates/secrets, deps, posture). */
+  secrets: secretsPolicySchema.optional(),
+  dependencies: dependenciesPolicySchema.optional(),
+  posture: posturePolicySchema.optional(),
 });
 
 /** A validated gates policy. */

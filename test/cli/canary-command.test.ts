@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,5 +47,28 @@ describe('bellwether canary (local git)', () => {
     const usage = await cli(['canary', 'start', '--service', 'checkout', '--repo', dir]);
     expect(usage.code).toBe(2);
     expect(usage.err).toContain("required option '--version <version>' not specified");
+  });
+});
+
+describe('bellwether rollback (local git)', () => {
+  it('restores traffic with one commit, quarantines the version and writes the pull request', async () => {
+    const dir = await repo();
+    const common = ['--service', 'checkout', '--region', 'us-east-1', '--repo', dir];
+    expect((await cli(['canary', 'start', '--version', '1.42.0', '--by', 'alice', ...common])).code).toBe(0);
+    const policies = mkdtempSync(join(tmpdir(), 'bw-cli-rb-policy-'));
+    writeFileSync(join(policies, 'rollback.yml'), 'kind: rollback\nemergencyDirectCommit: true\n');
+    const out = mkdtempSync(join(tmpdir(), 'bw-cli-rb-out-'));
+    const rb = await cli(['rollback', ...common, '--reason', 'p99 page', '--by', 'oncall', '--policy', policies, '--out', out, '--format', 'json']);
+    expect(rb.err).toBe('');
+    expect(rb.code).toBe(0);
+    const report = JSON.parse(rb.out) as { bad: string; good: string; quarantined: boolean; regions: Array<{ action: string; commit: string | null }>; pullRequest: string };
+    expect(report).toMatchObject({ bad: '1.42.0', good: '1.41.0', quarantined: true });
+    expect(report.regions[0]).toMatchObject({ action: 'restore' });
+    expect(report.regions[0]!.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(readFileSync(report.pullRequest, 'utf8')).toContain('**Why:** p99 page');
+    // A quarantined version cannot start again.
+    const again = await cli(['canary', 'start', '--version', '1.42.0', '--by', 'alice', ...common]);
+    expect(again.code).toBe(1);
+    expect(again.out).toContain('Cannot start 1.42.0: it is quarantined');
   });
 });

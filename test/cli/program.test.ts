@@ -32,8 +32,8 @@ describe('bellwether CLI', () => {
 
   it('exits 2 and says so for a verb that has not shipped, never a fake success', async () => {
     const io = recordingIo();
-    expect(await runCli(['rollback', '--service', 'checkout'], io)).toBe(2);
-    expect(io.err).toBe('bellwether: `bellwether rollback` is not available yet in this version of Bellwether.\n');
+    expect(await runCli(['freeze'], io)).toBe(2);
+    expect(io.err).toBe('bellwether: `bellwether freeze` is not available yet in this version of Bellwether.\n');
     expect(io.out).toBe('');
   });
 
@@ -114,5 +114,27 @@ describe('waves and budget verbs', () => {
     const io = recordingIo();
     expect(await runCli(['budget', '--slo', 'test/fixtures/freeze'], io)).toBe(2);
     expect(io.err).toContain('--prometheus');
+  });
+});
+
+describe('gate verbs', () => {
+  it("gate workflows passes on Bellwether's own workflows and fails with SARIF on a vulnerable one", async () => {
+    const ok = recordingIo();
+    expect(await runCli(['gate', 'workflows', '.github/workflows', 'actions'], ok)).toBe(0);
+    const bad = recordingIo();
+    expect(await runCli(['gate', 'workflows', 'test/fixtures/gates/vulnerable', '--format', 'sarif'], bad)).toBe(1);
+    const sarif = JSON.parse(bad.out) as { version: string; runs: Array<{ results: unknown[] }> };
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0]!.results.length).toBeGreaterThan(0);
+  });
+
+  it('gate secrets finds a planted token in a path scan and never prints it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-cli-secrets-'));
+    const token = 'ghp_' + 'Zx7Qm2Lk9Vb4Np6Rt8Yw3Hs5Jd1Fg0Ca2Eu4';
+    writeFileSync(join(dir, 'config.js'), `const token = "${token}";\n`);
+    const io = recordingIo();
+    expect(await runCli(['gate', 'secrets', dir, '--format', 'json'], io)).toBe(1);
+    expect(io.out).not.toContain(token);
+    expect(io.out).toContain('ghp_');
   });
 });

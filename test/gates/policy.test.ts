@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { dependenciesPolicySchema, posturePolicySchema } from '../../src/gates/deps/policy-schema.js';
 import { loadGatesPolicyFile, parseGatesPolicyText } from '../../src/gates/policy-load.js';
 import { DEFAULT_GATES_POLICY } from '../../src/gates/policy-schema.js';
 import { ConfigurationError } from '../../src/runtime/errors.js';
@@ -31,6 +32,9 @@ describe('gates policy', () => {
       deny: [],
       waivers: [],
       maxFileBytes: 1048576,
+      // The dependency and posture families fill in their own defaults; secrets reads its section when given.
+      dependencies: dependenciesPolicySchema.parse({}),
+      posture: posturePolicySchema.parse({}),
     });
   });
 

@@ -1,0 +1,124 @@
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CommandGit } from '../../src/gitops/git.js';
+import { commentReply, example } from '../github/fixtures.js';
+import { runBundledAction } from '../helpers/action-runner.js';
+import { GitHubExpectations, startGitHubServer } from '../helpers/github-server.js';
+import type { GitHubServer } from '../helpers/github-server.js';
+import { webhookPayload } from '../helpers/payloads.js';
+
+const CLEAN = `name: ci
+on: push
+permissions:
+  contents: read
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo ok
+`;
+
+const INJECTABLE = `name: greet
+on: pull_request_target
+jobs:
+  greet:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "Thanks for \${{ github.event.pull_request.title }}"
+`;
+
+let server: GitHubServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function workspace(files: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'bw-gate-ws-'));
+  const git = new CommandGit(dir);
+  await git.run(['init', '-q', '-b', 'main']);
+  mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+  writeFileSync(join(dir, '.github/workflows/ci.yml'), CLEAN);
+  await git.run(['add', '.']);
+  await git.run(['commit', '-q', '-m', 'base']);
+  const base = (await git.run(['rev-parse', 'HEAD'])).stdout.trim();
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  await git.run(['add', '.']);
+  await git.run(['commit', '-q', '-m', 'head']);
+  const head = (await git.run(['rev-parse', 'HEAD'])).stdout.trim();
+  return { dir, base, head };
+}
+
+function github() {
+  const gh = new GitHubExpectations();
+  const comments: string[] = [];
+  const checks: Array<{ conclusion: string; annotations: number }> = [];
+  gh.expect('GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}', { times: Infinity, reply: { status: 200, body: [] } });
+  gh.expect('POST /repos/{owner}/{repo}/check-runs', {
+    times: Infinity,
+    reply: (r) => {
+      const body = r.body as { conclusion: string; output: { annotations?: unknown[] } };
+      checks.push({ conclusion: body.conclusion, annotations: body.output.annotations?.length ?? 0 });
+      return { status: 201, body: example('POST /repos/{owner}/{repo}/check-runs', 201, { id: 7, conclusion: body.conclusion }) };
+    },
+  });
+  gh.expect('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { times: Infinity, reply: { status: 200, body: [] } });
+  gh.expect('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+    times: Infinity,
+    reply: (r) => {
+      comments.push((r.body as { body: string }).body);
+      return { status: 201, body: commentReply('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', 201, 99, (r.body as { body: string }).body) };
+    },
+  });
+  return { gh, comments, checks };
+}
+
+function prPayload(base: string, head: string) {
+  const payload = webhookPayload('pull_request', 'opened');
+  const pr = payload['pull_request'] as { base: { sha: string }; head: { sha: string }; number: number };
+  pr.base.sha = base;
+  pr.head.sha = head;
+  return { payload, number: pr.number };
+}
+
+describe('the bundled gate action on a real pull_request payload', () => {
+  it('fails a pull request that adds an injectable workflow and a token: SARIF, a check run with annotations, one comment', async () => {
+    const token = 'ghp_' + 'Zx7Qm2Lk9Vb4Np6Rt8Yw3Hs5Jd1Fg0Ca2Eu4';
+    const ws = await workspace({ '.github/workflows/greet.yml': INJECTABLE, 'src/config.js': `export const token = "${token}";\n` });
+    const mock = github();
+    server = await startGitHubServer(mock.gh);
+    const { payload } = prPayload(ws.base, ws.head);
+    const run = await runBundledAction('gate', { eventName: 'pull_request', payload, apiUrl: server.url, workspace: ws.dir, inputs: { paths: '.github/workflows' } });
+    server.done();
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.verdict).toBe('fail');
+    expect(Number(run.outputs.findings)).toBeGreaterThan(0);
+    const sarif = JSON.parse(readFileSync(run.outputs['sarif-file']!, 'utf8')) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };
+    expect(sarif.runs[0]!.results.some((r) => r.locations[0]!.physicalLocation.artifactLocation.uri.endsWith('greet.yml'))).toBe(true);
+    expect(mock.checks).toHaveLength(1);
+    expect(mock.checks[0]).toMatchObject({ conclusion: 'failure' });
+    expect(mock.checks[0]!.annotations).toBeGreaterThan(0);
+    expect(mock.comments).toHaveLength(1);
+    expect(mock.comments[0]).toContain('Bellwether gates failed');
+    expect(run.summary).toContain('secrets');
+    for (const text of [run.stdout, run.summary, ...mock.comments]) expect(text).not.toContain(token);
+  });
+
+  it('passes a clean pull request', async () => {
+    const ws = await workspace({ 'README.md': 'docs only\n' });
+    const mock = github();
+    server = await startGitHubServer(mock.gh);
+    const { payload } = prPayload(ws.base, ws.head);
+    const run = await runBundledAction('gate', { eventName: 'pull_request', payload, apiUrl: server.url, workspace: ws.dir, inputs: { paths: '.github/workflows' } });
+    server.done();
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ verdict: 'pass', findings: '0' });
+    expect(mock.checks[0]).toMatchObject({ conclusion: 'success' });
+  });
+});

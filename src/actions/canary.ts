@@ -62,6 +62,20 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
 Rollback recorded in ${rollback.pullRequest.url}; ${failedVersion} is ${rollback.quarantined ? '' : 'not '}quarantined.
 `;
     }
+    // A check run on the release commit: the promotion's state where the commit is reviewed.
+    const phase = outcome.outputs.state;
+    const done = ['promoted', 'failed', 'aborted', 'rolled-back', 'none'].includes(phase);
+    const where = [inputs.service, inputs.environment, inputs.region].filter(Boolean).join('/');
+    // A refused command changed nothing, so it leaves no check run; the step fails with the reason.
+    if (outcome.results.some((r) => r.committed || r.judgment)) await deps.github.createCheckRun({
+      name: `bellwether/canary ${where}`,
+      headSha: ctx.sha,
+      externalId: `canary:${where}:${ctx.runId}:${ctx.runAttempt}`,
+      status: done ? 'completed' : 'in_progress',
+      ...(done ? { conclusion: phase === 'promoted' ? 'success' : phase === 'failed' || phase === 'rolled-back' ? 'failure' : 'neutral' } : {}),
+      detailsUrl: runUrl(ctx),
+      output: { title: `${outcome.last.step.explanation.summary}`.slice(0, 250), summary: outcome.last.step.explanation.reason.slice(0, 1000), text: summary.slice(0, 60_000) },
+    });
     const report = join(process.env.RUNNER_TEMP ?? ctx.workspace, 'bellwether-canary.json');
     writeFileSync(report, JSON.stringify(outcome.json, null, 2));
     return { outputs: { ...outcome.outputs, report }, summary, ...(outcome.failure ? { failure: outcome.failure } : {}) };

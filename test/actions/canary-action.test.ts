@@ -56,7 +56,16 @@ function repository() {
       return { status: 201, body: example('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', 201, { state: body.state, description: body.description }) };
     },
   });
-  return { gh, files, deployments, statuses };
+  const checks: Array<{ name: string; status: string; conclusion?: string; title: string }> = [];
+  gh.expect('POST /repos/{owner}/{repo}/check-runs', {
+    times: Infinity,
+    reply: (r) => {
+      const body = r.body as { name: string; status: string; conclusion?: string; output: { title: string } };
+      checks.push({ name: body.name, status: body.status, ...(body.conclusion ? { conclusion: body.conclusion } : {}), title: body.output.title });
+      return { status: 201, body: example('POST /repos/{owner}/{repo}/check-runs', 201, { id: 5, name: body.name, status: body.status }) };
+    },
+  });
+  return { gh, files, deployments, statuses, checks };
 }
 
 let server: GitHubServer | undefined;
@@ -90,6 +99,7 @@ describe('the bundled canary action', () => {
     expect(repo.deployments).toHaveLength(1);
     expect(repo.deployments[0]).toMatchObject({ environment: 'production/us-east-1', task: 'deploy:canary' });
     expect(repo.statuses).toEqual([{ deployment: 100, state: 'in_progress', description: 'Started 1.42.0 at 1%' }]);
+    expect(repo.checks).toEqual([{ name: 'bellwether/canary checkout/production/us-east-1', status: 'in_progress', title: 'Soaking at 1% (stage 1 of 4)' }]);
     expect(run.summary).toContain('## Canary 1.42.0 of checkout / production / us-east-1');
     expect(run.summary).toContain('| 1 | 1% | 15m | soaking |');
     expect(run.masked).toContain('ghs_test-token-0123456789');

@@ -104,9 +104,11 @@ describe('runCanary with the in-memory GitHub', () => {
     expect(states.at(-1)).toBe('success');
     expect(outcome.markdown).toContain('Promoted 1.42.0 to stable');
     // The API budget of a whole promotion, from the port's own count.
-    const calls = Object.values(s.github.calls()).reduce((a, b) => a + (typeof b === 'number' ? b : 0), 0);
-    expect(calls).toBeGreaterThan(0);
-    expect(calls).toBeLessThan(120);
+    const calls = s.github.calls();
+    if (process.env.BELLWETHER_PRINT_CALLS) console.log(JSON.stringify(calls, null, 2));
+    // Three stages of ten minutes judged every five: well inside a GITHUB_TOKEN's 1,000 an hour.
+    expect(calls.total).toBeGreaterThan(10);
+    expect(calls.total).toBeLessThan(80);
   });
 
   it('stops a release whose latency regresses at 10% and fails the step with the evidence', async () => {

@@ -3,6 +3,7 @@
  * database (Intl). Calendar SLO windows and calendar freezes are written in
  * the team's local time; daylight saving time must not move them.
  */
+import { offsetAt, wallTime } from '../runtime/zone.js';
 
 /** A local date and time in some zone; months are 1-12, weekday 0 = Sunday. */
 export interface WallTime {
@@ -14,40 +15,10 @@ export interface WallTime {
   readonly second: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
-/** The wall-clock reading in `zone` at `instant`. */
+/** The wall-clock reading in `zone` at `instant` (through the shared zone arithmetic of src/runtime/zone.ts). */
 export function wallTimeAt(instant: Date, zone: string): WallTime {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(zone).formatToParts(instant)) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  return {
-    year: parts['year'] ?? NaN,
-    month: parts['month'] ?? NaN,
-    day: parts['day'] ?? NaN,
-    hour: parts['hour'] ?? NaN,
-    minute: parts['minute'] ?? NaN,
-    second: parts['second'] ?? NaN,
-  };
+  const w = wallTime(instant.getTime(), zone);
+  return { year: w.year, month: w.month, day: w.day, hour: Math.floor(w.minuteOfDay / 60), minute: w.minuteOfDay % 60, second: w.second };
 }
 
 /** 0 = Sunday … 6 = Saturday, of a wall date (the zone does not matter). */
@@ -61,8 +32,7 @@ function asUtcMs(w: WallTime): number {
 
 /** How far `zone` is ahead of UTC at `instant`, in milliseconds. */
 export function zoneOffsetMs(instant: Date, zone: string): number {
-  const whole = Math.floor(instant.getTime() / 1000) * 1000;
-  return asUtcMs(wallTimeAt(new Date(whole), zone)) - whole;
+  return offsetAt(instant.getTime(), zone);
 }
 
 /**

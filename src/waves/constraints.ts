@@ -10,7 +10,7 @@ import { WEEKDAYS } from '../policy/schemas/waves.js';
 import { parseTimeOfDay } from '../policy/fields.js';
 import type { HolidayCalendar } from './settings.js';
 import type { Reason, ReasonKind } from './types.js';
-import type { CivilDate } from './zone.js';
+import type { CivilDate } from '../runtime/zone.js';
 import {
   addDays,
   firstInstantAtOrAfter,
@@ -21,7 +21,7 @@ import {
   wallTime,
   weekdayOf,
   zoneAbbreviation,
-} from './zone.js';
+} from '../runtime/zone.js';
 
 /** The first instant at or after a time that one rule allows, and why it moved. */
 export interface NextAllowed {

@@ -13,7 +13,7 @@ import { ConfigurationError } from '../runtime/errors.js';
 import { earliestAllowed, localLabel, startRules } from './constraints.js';
 import type { WavesSettings } from './settings.js';
 import type { HaltStep, PlannedRegion, PlannedWave, RegionState, StepRegion, WaveStep, WavesPlan } from './types.js';
-import { formatUtc, parseInstant } from './zone.js';
+import { formatUtc, parseInstant } from '../runtime/zone.js';
 
 /** What the decision reads. */
 export interface WaveStepInput {

@@ -18,7 +18,7 @@ import { planWaves } from './planner.js';
 import { renderPlanMarkdown } from './render-markdown.js';
 import { renderPlanText } from './render-text.js';
 import type { PlanEstimates } from './types.js';
-import { parseInstant } from './zone.js';
+import { parseInstant } from '../runtime/zone.js';
 
 /** Options of `bellwether waves plan`. */
 export interface WavesPlanArgs {

@@ -11,7 +11,7 @@ import { earliestAllowed, localLabel, startRules } from './constraints.js';
 import type { ReleaseWave, WavesRelease, WavesSettings } from './settings.js';
 import { environmentName, estimatesOf, releaseWaves } from './settings.js';
 import type { PlanEstimates, PlannedRegion, PlannedWave, Reason, WavesPlan } from './types.js';
-import { formatUtc } from './zone.js';
+import { formatUtc } from '../runtime/zone.js';
 
 /**
  * Plan a rollout of `release` from `now`. Throws a ConfigurationError when

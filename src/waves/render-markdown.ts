@@ -6,7 +6,7 @@
 import { formatDuration } from '../policy/fields.js';
 import { localTime, planTitle, utcTime, waveDelays } from './render-text.js';
 import type { WavesPlan } from './types.js';
-import { formatLocal } from './zone.js';
+import { formatLocal } from '../runtime/zone.js';
 
 /** The plan in Markdown with a Mermaid gantt chart. */
 export function renderPlanMarkdown(plan: WavesPlan): string {

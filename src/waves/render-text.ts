@@ -4,7 +4,7 @@
  */
 import { formatDuration } from '../policy/fields.js';
 import type { PlannedWave, Reason, ReasonKind, WavesPlan } from './types.js';
-import { formatLocal, wallTime, zoneAbbreviation } from './zone.js';
+import { formatLocal, wallTime, zoneAbbreviation } from '../runtime/zone.js';
 
 const DAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 

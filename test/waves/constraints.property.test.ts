@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WEEKDAYS } from '../../src/policy/schemas/waves.js';
 import { blockedDateRule, earliestAllowed, earliestStartRule, windowRule } from '../../src/waves/constraints.js';
-import { formatUtc } from '../../src/waves/zone.js';
+import { formatUtc } from '../../src/runtime/zone.js';
 import { wavesPolicy } from './helpers.js';
 
 /** Each zone with instants at its own daylight-saving changes of 2026, or a quiet day where it has none. */

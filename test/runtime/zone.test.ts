@@ -8,7 +8,7 @@ import {
   parseInstant,
   wallTime,
   weekdayOf,
-} from '../../src/waves/zone.js';
+} from '../../src/runtime/zone.js';
 
 const date = (iso: string) => {
   const [year, month, day] = iso.split('-').map(Number) as [number, number, number];

@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 import { serializeRecording } from '../src/metrics/recording.js';
 import type { RecordedAnswer } from '../src/metrics/recording.js';
 import { renderQuery } from '../src/metrics/template.js';
+import { seededRandom, seedOf } from '../src/runtime/random.js';
 
 const dir = new URL('../examples/checkout/', import.meta.url).pathname;
 const policy = parse(readFileSync(join(dir, 'policies/canary.yml'), 'utf8')) as { analysis: { judge: { metrics: Array<{ name: string; query: string }> } } };
@@ -22,17 +23,8 @@ const windows = [
 ] as const;
 const versions = ['1.41.0', '1.42.0', '1.43.0'];
 
-/** A small seeded generator (mulberry32), so the recording never changes between runs. */
-function rng(seedText: string): () => number {
-  let a = [...seedText].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0, 2166136261);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator per query, so the recording never changes between runs. */
+const rng = (text: string) => seededRandom(seedOf(text));
 
 function normal(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());

@@ -8,10 +8,11 @@ import { resolve } from 'node:path';
 import { GitContentStore } from '../gitops/content-store.js';
 import { CommandGit } from '../gitops/git.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
+import { liftQuarantine } from '../rollback/lift.js';
 import { FileRollbackPublisher } from '../rollback/publish.js';
 import { runRollback } from '../rollback/run.js';
 import { systemClock } from '../runtime/clock.js';
-import { StreamLogger } from '../runtime/logger.js';
+import { RecordingLogger, StreamLogger } from '../runtime/logger.js';
 import type { CommandOutput } from './output.js';
 import { ExitCode } from './output.js';
 
@@ -59,4 +60,34 @@ export async function rollbackCommand(args: RollbackArgs, env: NodeJS.ProcessEnv
     };
   }
   return { exitCode: ExitCode.ok, stdout: `${outcome.regions.map((r) => `${r.region}: ${r.plan.summary}${r.commitSha ? ` (commit ${r.commitSha.slice(0, 7)})` : ''}`).join('\n')}\nRollback pull request written to ${outcome.pullRequest.url}` };
+}
+
+export interface RollbackLiftArgs {
+  readonly service: string;
+  readonly version: string;
+  /** Why the version may be promoted again; recorded in the quarantine file. */
+  readonly reason: string;
+  readonly by?: string;
+  readonly repo?: string;
+  /** The deploy branch; `main` unless told. */
+  readonly branch?: string;
+  readonly manifests?: string;
+  readonly format?: 'text' | 'json';
+}
+
+/**
+ * `bellwether rollback lift`: lifts the quarantine of a version with a
+ * reason, as one compare-and-swap commit to the quarantine file of a local
+ * git checkout. Exit 0 when lifted (or already lifted); a version that is not
+ * quarantined, or an empty reason, is a usage error (exit 2).
+ */
+export async function rollbackLiftCommand(args: RollbackLiftArgs, env: NodeJS.ProcessEnv = process.env): Promise<CommandOutput> {
+  const outcome = await liftQuarantine(
+    { service: args.service, version: args.version, reason: args.reason, by: args.by ?? env.GITHUB_ACTOR ?? env.USER ?? 'unknown', manifests: args.manifests ?? 'deploy' },
+    { store: new GitContentStore(new CommandGit(resolve(args.repo ?? '.')), args.branch ?? 'main'), clock: systemClock, logger: new RecordingLogger() },
+  );
+  if (args.format === 'json') {
+    return { exitCode: ExitCode.ok, stdout: JSON.stringify({ service: args.service, version: args.version, lifted: true, changed: outcome.changed, file: outcome.path, quarantine: outcome.quarantine, lift: outcome.lift }, null, 2) };
+  }
+  return { exitCode: ExitCode.ok, stdout: `${outcome.summary}${outcome.changed ? ` (${outcome.path})` : ''}` };
 }

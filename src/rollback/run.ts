@@ -4,13 +4,26 @@
  * version, and open (or update) one pull request that records it all with
  * the evidence. Re-running converges: nothing is committed twice and no
  * second pull request is opened.
+ *
+ * A rollback pull request that was closed: `findPullRequest` sees only open
+ * ones, so a re-run looks at the deploy branch instead. When it already holds
+ * the rollback record (`<manifests>/<service>/rollbacks/<bad>.md`, which only
+ * a merged rollback pull request puts there) and this run had nothing left to
+ * restore, the rollback is complete: no pull request is opened and the
+ * outcome names the record. A pull request closed without merging was turned
+ * down, but the version is still bad (the alert fired again, or someone asked
+ * again): the re-run opens a new pull request from the same branch, brought up
+ * to date; the closed one stays as the record of that decision.
  */
+import type { GitHubPort } from '../github/port.js';
 import type { ContentStore } from '../gitops/content-store.js';
 import { manifestPath, parseManifest, renderManifest, updateManifest } from '../gitops/manifest.js';
 import type { RollbackPolicy } from '../policy/schemas/rollback.js';
 import type { Clock } from '../runtime/clock.js';
-import { ConfigurationError } from '../runtime/errors.js';
+import { ConfigurationError, errorMessage } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
+import type { DeploymentMark } from './deployments.js';
+import { deploymentEnvironment, markRollbackDeployments } from './deployments.js';
 import type { RollbackPlan } from './plan.js';
 import { planRollback } from './plan.js';
 import type { Published, RollbackPublisher } from './publish.js';
@@ -44,6 +57,12 @@ export interface RollbackDeps {
   readonly publisher: RollbackPublisher;
   readonly clock: Clock;
   readonly logger: Logger;
+  /**
+   * GitHub, when connected: the failed canary's deployment is marked
+   * `failure` and the last good one `success`. Without it (local runs) no
+   * deployment status is written.
+   */
+  readonly github?: GitHubPort;
 }
 
 export interface RegionOutcome {
@@ -62,6 +81,8 @@ export interface RollbackOutcome {
   readonly pullRequest: Published;
   /** Milliseconds from the failure signal to the last traffic commit, when both are known. */
   readonly timeToRestoreMs: number | null;
+  /** Deployment statuses written, one entry per GitHub environment; empty without a `github` dep. */
+  readonly deployments: readonly DeploymentMark[];
   readonly markdown: string;
 }
 
@@ -129,19 +150,47 @@ export async function runRollback(inputs: RollbackInputs, policy: RollbackPolicy
   }
   const good = regions.map((r) => ('good' in r.plan ? r.plan.good : null)).find((g) => g !== null) ?? null;
   const body = rollbackBody(inputs, policy, regions, bad, good, isQuarantined);
-  files.push({ path: `${inputs.manifests.replace(/\/+$/, '')}/${inputs.service}/rollbacks/${bad}.md`, text: body, message: `${inputs.service}: record the rollback of ${bad}` });
-  const pullRequest = await deps.publisher.publish({
-    branch: `bellwether/rollback/${inputs.service}/${inputs.environment}/${bad}`,
-    base: policy.deployBranch,
-    title: `Roll back ${inputs.service} ${bad} in ${inputs.environment}${good ? ` to ${good}` : ''}`,
-    body,
-    files,
-    labels: [...policy.labels, ...(isQuarantined ? [policy.quarantine.label] : [])],
-    reviewers: { users: policy.reviewers.users, teams: policy.reviewers.teams },
-    autoMerge: policy.autoMerge,
-  });
+  const recordPath = `${inputs.manifests.replace(/\/+$/, '')}/${inputs.service}/rollbacks/${bad}.md`;
+  files.push({ path: recordPath, text: body, message: `${inputs.service}: record the rollback of ${bad}` });
+  const restoredNow = regions.some((r) => r.committed || (!policy.emergencyDirectCommit && (r.plan.kind === 'restore' || r.plan.kind === 'roll-forward')));
+  const merged = restoredNow ? null : await deps.store.read(recordPath);
+  const pullRequest: Published = merged
+    ? { number: null, url: `${policy.deployBranch}:${recordPath}`, created: false, notes: [`the rollback of ${bad} is already recorded on ${policy.deployBranch} (its pull request was merged) and nothing was left to restore: no pull request opened`] }
+    : await deps.publisher.publish({
+        branch: `bellwether/rollback/${inputs.service}/${inputs.environment}/${bad}`,
+        base: policy.deployBranch,
+        title: `Roll back ${inputs.service} ${bad} in ${inputs.environment}${good ? ` to ${good}` : ''}`,
+        body,
+        files,
+        labels: [...policy.labels, ...(isQuarantined ? [policy.quarantine.label] : [])],
+        reviewers: { users: policy.reviewers.users, teams: policy.reviewers.teams },
+        autoMerge: policy.autoMerge,
+      });
+  for (const note of pullRequest.notes) deps.logger.info(note);
+  const deployments = deps.github ? await markDeployments(deps.github, deps.logger, inputs, bad, good) : [];
   const timeToRestoreMs = inputs.signalAt && lastCommitAt !== null ? lastCommitAt - inputs.signalAt.getTime() : null;
-  return { bad, good, regions, quarantined: isQuarantined, pullRequest, timeToRestoreMs, markdown: body };
+  return { bad, good, regions, quarantined: isQuarantined, pullRequest, timeToRestoreMs, deployments, markdown: body };
+}
+
+/**
+ * Deployment statuses say what happened. Traffic is restored and the pull
+ * request is open by now, so a failure here is reported and does not undo
+ * or hide the rollback.
+ */
+async function markDeployments(github: GitHubPort, logger: Logger, inputs: RollbackInputs, bad: string, good: string | null): Promise<DeploymentMark[]> {
+  try {
+    const logUrl = inputs.links[0]?.url;
+    return await markRollbackDeployments(github, {
+      environments: inputs.regions.map((r) => deploymentEnvironment(inputs.environment, r)),
+      bad,
+      good,
+      reason: inputs.reason,
+      ...(logUrl ? { logUrl } : {}),
+    });
+  } catch (err) {
+    logger.warning(`the deployment statuses of ${inputs.service} ${bad} could not be written: ${errorMessage(err)}`);
+    return [];
+  }
 }
 
 /** Re-applies the plan to the manifest as it is now (it may have moved since it was read). */

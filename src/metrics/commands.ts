@@ -15,7 +15,7 @@ import type { MetricsProvider, QueryResult } from './provider.js';
 import { serializeRecording } from './recording.js';
 import { createMetricsProviders, type ProviderDeps } from './registry.js';
 import { recordQueries } from './replay.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../policy/did-you-mean.js';
 import { parseDurationSeconds, renderQuery, type QueryScope } from './template.js';
 
 /** Where the providers are configured when `--config` is not given. */

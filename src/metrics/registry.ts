@@ -17,7 +17,7 @@ import { PrometheusProvider, type PrometheusAuth } from './prometheus.js';
 import type { MetricsProvider, MetricsProviders } from './provider.js';
 import { parseRecording } from './recording.js';
 import { ReplayProvider } from './replay.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../policy/did-you-mean.js';
 import { parseDurationSeconds } from './template.js';
 
 /** The effects and clients providers are built with. */

@@ -22,13 +22,28 @@ export interface ActionItem {
 }
 
 const TASK = /^\s*[-*+]\s+\[([ xX])\]\s+(.*)$/;
+// Top-level only: an indented bullet under a task is a note on it.
+const BULLET = /^(?:[-*+]|\d+[.)])\s+/;
+const TABLE_ROW = /^\s*\|.*\|\s*$/;
+const TASK_FORMAT = '- [ ] P0 @owner YYYY-MM-DD what';
 
+/**
+ * Action items of a postmortem's section, with a problem for each line that
+ * cannot be tracked (no priority, owner or date; not a task at all).
+ */
 export function parseActionItems(text: string | null): { items: ActionItem[]; problems: FormProblem[] } {
   const items: ActionItem[] = [];
   const problems: FormProblem[] = [];
-  (text ?? '').split('\n').forEach((raw, index) => {
+  const lines = (text ?? '').split('\n');
+  let tableAt: number | null = null;
+  for (const [index, raw] of lines.entries()) {
     const m = TASK.exec(raw);
-    if (!m) return;
+    if (!m) {
+      // Items in a table or as plain bullets are not tracked: say so rather than lose them.
+      if (TABLE_ROW.test(raw)) tableAt ??= index + 1;
+      else if (BULLET.test(raw)) problems.push({ field: 'action-items', message: `line ${index + 1} ("${raw.replace(BULLET, '').trim()}") is not a task; write it as \`${TASK_FORMAT}\`` });
+      continue;
+    }
     let rest = m[2] ?? '';
     const take = (re: RegExp): string | null => {
       const hit = re.exec(rest);
@@ -57,7 +72,12 @@ export function parseActionItems(text: string | null): { items: ActionItem[]; pr
       problems.push({ field: 'action-items', message: `line ${item.line} ("${item.text || raw.trim()}") needs ${missing.join(', ')}` });
     }
     if (dueText !== null && due === null) problems.push({ field: 'action-items', message: `line ${item.line}: ${dueText} is not a calendar date` });
-  });
+  }
+  if (tableAt !== null) {
+    problems.unshift({ field: 'action-items', message: `line ${tableAt}: action items are a table; write one task a line, \`${TASK_FORMAT}\`, so they can be tracked` });
+  } else if (items.length === 0 && problems.length === 0 && lines.some((l) => l.trim() !== '')) {
+    problems.unshift({ field: 'action-items', message: `no task lines; write one a line, \`${TASK_FORMAT}\`` });
+  }
   return { items, problems };
 }
 

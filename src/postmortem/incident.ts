@@ -69,7 +69,7 @@ export interface Deadlines {
 }
 
 /** Due dates, as calendar dates in the policy's time zone, counted from the incident's start. */
-export function deadlines(incident: Incident, rules: PostmortemRules): Deadlines {
+export function deadlines(incident: Pick<Incident, 'startedAt'>, rules: PostmortemRules): Deadlines {
   const start = Date.parse(incident.startedAt);
   const day = 86_400_000;
   return { draft: localDate(new Date(start + rules.draftDays * day), rules.timeZone), final: localDate(new Date(start + rules.finalDays * day), rules.timeZone) };
@@ -102,7 +102,7 @@ export function reviewPostmortem(
   if (p0.length > 0 && !rules.allowCloseWithOpenP0) reasons.push(`${p0.length} P0 action item(s) still open`);
   if (blocking.length > 0) reasons.push(`${blocking.length} section(s) incomplete`);
   const overdue = overdueItems(items, now, rules.timeZone);
-  const due = deadlines({ startedAt: incident.startedAt } as Incident, rules);
+  const due = deadlines(incident, rules);
   const draftLate = formProblems.length > 0 && localDate(now, rules.timeZone) > due.draft;
   return { blocking, overdue, draftLate, mayClose: reasons.length === 0, reasons };
 }

@@ -66,7 +66,9 @@ export async function openOrUpdatePostmortem(input: PostmortemInput, deps: Pick<
 
 async function deploymentTimeline(input: PostmortemInput, now: Date, deps: Pick<Deps, 'github'>): Promise<TimelineEvent[]> {
   const { incident } = input;
-  if (!incident.environment) return [];
+  // Said on the timeline, so that a reader knows deployments were looked for, not forgotten.
+  const note = (text: string): TimelineEvent[] => [{ at: incident.startedAt, kind: 'note', text }];
+  if (!incident.environment) return note('No environment was named for this incident, so no deployments were read.');
   // From a day before the start, so the deployment that caused it is on the timeline.
   const from = new Date(Date.parse(incident.startedAt) - 86_400_000);
   const to = incident.resolvedAt ? new Date(incident.resolvedAt) : now;
@@ -76,5 +78,5 @@ async function deploymentTimeline(input: PostmortemInput, now: Date, deps: Pick<
     if (Date.parse(d.createdAt) > to.getTime()) continue;
     events.push(...deploymentEvents(d, await deps.github.listDeploymentStatuses(d.id), from, to));
   }
-  return events;
+  return events.length > 0 ? events : note(`No deployments of ${incident.environment} were found from a day before the incident to its end.`);
 }

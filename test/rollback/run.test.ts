@@ -86,6 +86,39 @@ describe('runRollback with the in-memory GitHub', () => {
     expect(again.regions.every((r) => !r.committed)).toBe(true);
   });
 
+  it('after the rollback PR merged, a re-run with nothing left to restore opens no new PR and names the record', async () => {
+    const s = setup();
+    const first = await runRollback(inputs, reviewed, s.deps);
+    s.github.mergePullRequest(first.pullRequest.number!);
+    // What a merge does to the deploy branch: the pull request's files land on it.
+    const branch = new GitHubContentStore(s.github, 'bellwether/rollback/checkout/production/1.42.0');
+    for (const path of ['deploy/checkout/production/us-east-1.yaml', 'deploy/checkout/production/eu-west-1.yaml', 'deploy/checkout/quarantine.yaml', 'deploy/checkout/rollbacks/1.42.0.md']) {
+      const now = await s.store.read(path);
+      await s.store.write(path, (await branch.read(path))!.text, now?.sha ?? null, 'merge');
+    }
+    const again = await runRollback({ ...inputs, version: '1.42.0' }, reviewed, s.deps);
+    expect(again.regions.map((r) => r.plan.kind)).toEqual(['already-safe', 'already-safe']);
+    expect(again.pullRequest).toMatchObject({ number: null, created: false, url: 'main:deploy/checkout/rollbacks/1.42.0.md' });
+    expect(again.pullRequest.notes[0]).toContain('already recorded on main');
+    expect(s.github.pullRequests()).toHaveLength(1);
+  });
+
+  it('after the rollback PR was closed unmerged, a re-run opens a new PR from the same branch; the closed one stays closed', async () => {
+    const s = setup();
+    const first = await runRollback(inputs, emergency, s.deps);
+    await s.github.updatePullRequest(first.pullRequest.number!, { state: 'closed' });
+    const again = await runRollback({ ...inputs, version: '1.42.0', reason: 'the alert fired again' }, emergency, s.deps);
+    expect(again.pullRequest.created).toBe(true);
+    expect(again.pullRequest.number).not.toBe(first.pullRequest.number);
+    const prs = s.github.pullRequests();
+    expect(prs.map((p) => [p.state, p.head])).toEqual([
+      ['closed', 'bellwether/rollback/checkout/production/1.42.0'],
+      ['open', 'bellwether/rollback/checkout/production/1.42.0'],
+    ]);
+    expect(prs[1]!.body).toContain('**Why:** the alert fired again');
+    expect(prs[1]!.labels).toEqual(['bellwether:rollback', 'bellwether:quarantined']);
+  });
+
   it('two rollbacks at once yield one PR and one restore per manifest', async () => {
     const s = setup();
     const alert = { ...inputs, version: '1.42.0' };

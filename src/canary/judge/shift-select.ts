@@ -10,6 +10,7 @@
  * which the answer is selected directly. Expected cost O((n + m) log(n + m)).
  */
 
+import { seededRandom } from '../../runtime/random.js';
 import type { SortedPair } from './rank-sum.js';
 import { sortNumbers } from './sort.js';
 
@@ -46,7 +47,8 @@ export function selectRanks(pair: SortedPair, ks: readonly number[]): number[] {
     const below = new Int32Array(n);
     const upTo = new Int32Array(n);
     const prefix = new Float64Array(n + 1);
-    const random = seeded(0x9e3779b9 ^ n ^ (m << 7) ^ kMin);
+    // seeded, so that the judge stays a pure function
+    const random = seededRandom(0x9e3779b9 ^ n ^ (m << 7) ^ kMin);
     let removed = 0; // candidates cut below the band
     let bracket: [number, number] | null = null; // every remaining candidate lies in it
     if (kMax > kMin) {
@@ -348,16 +350,4 @@ function swap(a: Float64Array, i: number, j: number): void {
   const t = a[i] as number;
   a[i] = a[j] as number;
   a[j] = t;
-}
-
-/** A small deterministic generator (mulberry32): the judge stays a pure function. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

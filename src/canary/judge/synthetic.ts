@@ -8,6 +8,7 @@
  * around 2%), gauge (normal around 500).
  */
 
+import { seededRandom } from '../../runtime/random.js';
 import { defineMetric } from './defaults.js';
 import type { JudgeConfig, JudgeInput, MetricSamples } from './types.js';
 
@@ -121,14 +122,5 @@ function binomial(trials: number, p: number, random: () => number): number {
   return k;
 }
 
-/** mulberry32: small, fast, and the same on every machine. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded generator, under the name the bench and tests use. */
+export const rng = seededRandom;

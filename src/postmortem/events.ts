@@ -64,3 +64,27 @@ export function readIssueEvent(payload: Obj, policy: PostmortemPolicy): IssueEve
     },
   };
 }
+
+/**
+ * What an `issue_comment` event asks of the postmortem flow: a comment on a
+ * postmortem issue (an action item reported done, a question) refreshes its
+ * review. A comment never reopens a closed postmortem: closing is reviewed
+ * when it happens. Comments of bots and Bellwether's own (they carry its
+ * marker) are ignored, so its review comment does not trigger another review.
+ */
+export function readIssueCommentEvent(payload: Obj, policy: PostmortemPolicy): IssueEvent {
+  const issue = (payload['issue'] ?? {}) as Obj;
+  const comment = (payload['comment'] ?? {}) as Obj;
+  const action = String(payload['action'] ?? '');
+  const number = Number(issue['number']);
+  const labels = ((issue['labels'] ?? []) as Obj[]).map((l) => String(l['name'] ?? ''));
+  if (issue['pull_request']) return { kind: 'ignore', reason: 'a comment on a pull request' };
+  if (!labels.some((l) => policy.labels.includes(l))) return { kind: 'ignore', reason: `a comment on #${number}, which is not a postmortem issue` };
+  if (action !== 'created' && action !== 'edited') return { kind: 'ignore', reason: `a comment on postmortem #${number} was ${action}` };
+  const author = (comment['user'] ?? {}) as Obj;
+  if (String(author['type'] ?? '') === 'Bot' || String(comment['body'] ?? '').includes('<!-- bellwether:')) {
+    return { kind: 'ignore', reason: `a comment on postmortem #${number} by ${String(author['login'] ?? 'a bot')}` };
+  }
+  if (!Number.isInteger(number) || number <= 0) return { kind: 'ignore', reason: 'the payload names no issue' };
+  return { kind: 'review', issueNumber: number, closed: false };
+}

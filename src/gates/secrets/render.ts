@@ -3,7 +3,7 @@
  * only redacted secrets, so nothing here can print one.
  */
 import type { Severity } from '../finding.js';
-import { FINGERPRINT_KEY, sarifUri } from '../sarif.js';
+import { sarifLog, sarifResult, sarifRuleDescriptor } from '../../report/sarif.js';
 import type { SecretsDecision } from './decide.js';
 import { SECRET_RULES } from './rules.js';
 import type { ScanNotice } from './scan.js';
@@ -107,9 +107,6 @@ export function renderSecretsJson(report: SecretsReport): string {
   )}\n`;
 }
 
-const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
-
 interface Descriptor {
   readonly id: string;
   readonly title: string;
@@ -137,50 +134,13 @@ export function ruleDescriptors(): Descriptor[] {
 export function renderSecretsSarif(report: SecretsReport, version: string): Record<string, unknown> {
   const rules = ruleDescriptors();
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'bellwether-secrets',
-            semanticVersion: version,
-            version,
-            rules: rules.map((r) => ({
-              id: r.id,
-              name: r.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase()),
-              shortDescription: { text: r.title },
-              fullDescription: { text: r.title },
-              help: { text: `${r.title}.\n\nHow to fix: ${r.fix}${r.gitleaks ? `\n\ngitleaks: ${r.gitleaks}` : ''}`, markdown: `**${r.title}**\n\nHow to fix: ${r.fix}` },
-              defaultConfiguration: { level: LEVEL[r.severity] },
-              properties: { 'security-severity': SECURITY_SEVERITY[r.severity], precision: 'high', tags: ['security', 'secrets'] },
-            })),
-          },
-        },
-        automationDetails: { id: `bellwether/secrets/${report.summary.mode}/` },
-        results: report.decision.findings.map((f) => ({
-          ruleId: f.ruleId,
-          ruleIndex: index.get(f.ruleId) ?? 0,
-          level: LEVEL[f.severity],
-          message: { text: f.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: sarifUri(f.file), uriBaseId: '%SRCROOT%' },
-                region: {
-                  startLine: f.line,
-                  startColumn: f.column,
-                  endLine: Math.max(f.endLine, f.line),
-                  endColumn: f.endLine > f.line ? f.endColumn : Math.max(f.endColumn, f.column + 1),
-                },
-              },
-            },
-          ],
-          partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
-          properties: { severity: f.severity, confidence: f.confidence, redacted: f.secret.redacted, length: f.secret.length },
-        })),
-      },
-    ],
-  };
+  return sarifLog({
+    tool: 'bellwether-secrets',
+    version,
+    rules: rules.map((r) => sarifRuleDescriptor({ id: r.id, title: r.title, fix: r.fix, severity: r.severity, tags: ['security', 'secrets'], ...(r.gitleaks ? { helpNote: `gitleaks: ${r.gitleaks}` } : {}) })),
+    automationId: `bellwether/secrets/${report.summary.mode}/`,
+    results: report.decision.findings.map((f) =>
+      sarifResult(f, index.get(f.ruleId) ?? 0, { severity: f.severity, confidence: f.confidence, redacted: f.secret.redacted, length: f.secret.length }),
+    ),
+  });
 }

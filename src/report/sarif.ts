@@ -1,0 +1,87 @@
+/**
+ * SARIF 2.1.0 as GitHub code scanning reads it, shared by every gate family:
+ * the log envelope, rule descriptors with help and `security-severity`, and
+ * results with a region and a partial fingerprint.
+ */
+import type { Finding, Severity } from '../gates/finding.js';
+
+/** GitHub maps these ranges to critical (9.0+), high (7.0+), medium (4.0+) and low. */
+export const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
+export const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+
+/** Key under `partialFingerprints`; versioned so a new scheme never collides with old alerts. */
+export const FINGERPRINT_KEY = 'bellwetherFindingHash/v1';
+
+/**
+ * Forward slashes, no leading `./`, each segment percent-encoded: a relative
+ * URI reference that code scanning resolves against the repository root.
+ */
+export function sarifUri(file: string): string {
+  return file
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+}
+
+/** What a rule descriptor says. */
+export interface SarifRule {
+  readonly id: string;
+  readonly title: string;
+  readonly fix: string;
+  readonly severity: Severity;
+  readonly tags: readonly string[];
+  /** Appended to the help text, such as the same check in other tools. */
+  readonly helpNote?: string;
+}
+
+export function sarifRuleDescriptor(r: SarifRule): Record<string, unknown> {
+  const note = r.helpNote ? `\n\n${r.helpNote}` : '';
+  return {
+    id: r.id,
+    name: r.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase()),
+    shortDescription: { text: r.title },
+    fullDescription: { text: r.title },
+    help: { text: `${r.title}.\n\nHow to fix: ${r.fix}${note}`, markdown: `**${r.title}**\n\nHow to fix: ${r.fix}${note}` },
+    defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
+    properties: { 'security-severity': SECURITY_SEVERITY[r.severity], precision: 'high', tags: [...r.tags] },
+  };
+}
+
+/** A result at the finding's place; `region: 'start'` gives only where it starts. */
+export function sarifResult(f: Finding, ruleIndex: number, properties: Record<string, unknown>, region: 'full' | 'start' = 'full'): Record<string, unknown> {
+  const endLine = Math.max(f.endLine, f.line);
+  const endColumn = endLine === f.line ? Math.max(f.endColumn, f.column + 1) : f.endColumn;
+  return {
+    ruleId: f.ruleId,
+    ruleIndex,
+    level: SARIF_LEVEL[f.severity],
+    message: { text: f.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: sarifUri(f.file), uriBaseId: '%SRCROOT%' },
+          region: region === 'full' ? { startLine: f.line, startColumn: f.column, endLine, endColumn } : { startLine: f.line, startColumn: f.column },
+        },
+      },
+    ],
+    partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
+    properties,
+  };
+}
+
+/** The log: one run of one tool. */
+export function sarifLog(run: { tool: string; version: string; rules: readonly Record<string, unknown>[]; automationId: string; results: readonly Record<string, unknown>[] }): Record<string, unknown> {
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: run.tool, semanticVersion: run.version, version: run.version, rules: [...run.rules] } },
+        automationDetails: { id: run.automationId },
+        results: [...run.results],
+      },
+    ],
+  };
+}

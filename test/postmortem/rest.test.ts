@@ -58,7 +58,8 @@ const marker = markerComment(incidentMarker(incident.key));
 function issueRow(route: string, status: number, number: number, body: string, state: 'open' | 'closed' = 'open') {
   const base = route === ISSUES ? exampleItem(ISSUES) : example(route, status);
   const label = { ...((base['labels'] as Record<string, unknown>[])[0] ?? {}), name: 'postmortem' };
-  const { pull_request: _pr, ...row } = { ...base, number, body, state, labels: [label], html_url: `https://github.com/acme/shop/issues/${number}` };
+  const row: Record<string, unknown> = { ...base, number, body, state, labels: [label], html_url: `https://github.com/acme/shop/issues/${number}` };
+  delete row['pull_request'];
   return route === ISSUES ? row : issueReply(route, status, row);
 }
 

@@ -57,7 +57,10 @@ export class GitHubRollbackPublisher implements RollbackPublisher {
     const created = await this.github.createPullRequest({ head: pr.branch, base: pr.base, title: pr.title, body: pr.body });
     for (const name of pr.labels) await this.github.ensureLabel({ name, color: 'd93f0b', description: 'Set by Bellwether' });
     if (pr.labels.length > 0) await this.github.addLabels(created.number, pr.labels);
-    if (pr.reviewers.users.length + pr.reviewers.teams.length > 0) await this.github.requestReviewers(created.number, pr.reviewers);
+    if (pr.reviewers.users.length + pr.reviewers.teams.length > 0) {
+      // Policies name teams `org/slug`; GitHub's team_reviewers takes the slug within the repository's organization.
+      await this.github.requestReviewers(created.number, { users: pr.reviewers.users, teams: pr.reviewers.teams.map((t) => t.slice(t.indexOf('/') + 1)) });
+    }
     if (pr.autoMerge) {
       const merge = await this.github.enableAutoMerge(created.nodeId, 'SQUASH');
       notes.push(merge.enabledAt ? 'auto-merge is on' : 'auto-merge could not be turned on');

@@ -16,7 +16,7 @@
  * to date; the closed one stays as the record of that decision.
  */
 import type { GitHubPort } from '../github/port.js';
-import type { ContentStore } from '../gitops/content-store.js';
+import type { ContentStore, StoredText } from '../gitops/content-store.js';
 import { manifestPath, parseManifest, renderManifest, updateManifest } from '../gitops/manifest.js';
 import type { RollbackPolicy } from '../policy/schemas/rollback.js';
 import type { Clock } from '../runtime/clock.js';
@@ -26,6 +26,7 @@ import type { DeploymentMark } from './deployments.js';
 import { deploymentEnvironment, markRollbackDeployments } from './deployments.js';
 import type { RollbackPlan } from './plan.js';
 import { planRollback } from './plan.js';
+import { PrimedStore } from './primed-store.js';
 import type { Published, RollbackPublisher } from './publish.js';
 import { changeQuarantine, quarantinePath, quarantined, readQuarantine } from './quarantine.js';
 import { quarantineSchema } from './quarantine.js';
@@ -87,15 +88,22 @@ export interface RollbackOutcome {
 }
 
 export async function runRollback(inputs: RollbackInputs, policy: RollbackPolicy, deps: RollbackDeps): Promise<RollbackOutcome> {
-  const { quarantine } = await readQuarantine(deps.store, inputs.manifests, inputs.service);
+  // Every file is read once here; the writes below start from these reads (compare-and-swap).
+  const store = new PrimedStore(deps.store);
+  const qPath = quarantinePath(inputs.manifests, inputs.service);
+  const qStored = await store.read(qPath);
+  store.prime(qPath, qStored);
+  const { quarantine } = await readQuarantine(store, inputs.manifests, inputs.service);
+  const reads = new Map<string, StoredText>();
   const now = deps.clock.now();
   const regions: RegionOutcome[] = [];
   const texts = new Map<string, string>();
   for (const region of inputs.regions) {
     const path = manifestPath(inputs.manifests, inputs.service, inputs.environment, region === 'default' ? undefined : region);
-    const stored = await deps.store.read(path);
+    const stored = await store.read(path);
     if (!stored) throw new ConfigurationError(`no release manifest for ${inputs.service} in ${inputs.environment}${region === 'default' ? '' : `/${region}`}`, { file: path });
     texts.set(path, stored.text);
+    reads.set(path, stored);
     const plan = planRollback(parseManifest(stored.text, path), {
       ...(inputs.version ? { version: inputs.version } : {}),
       ...(inputs.target ? { target: inputs.target } : {}),
@@ -119,7 +127,8 @@ export async function runRollback(inputs: RollbackInputs, policy: RollbackPolicy
     for (const [i, r] of regions.entries()) {
       if (r.plan.kind !== 'restore' && r.plan.kind !== 'roll-forward') continue;
       const next = r.plan.next;
-      const update = await updateManifest(deps.store, r.path, (current) => replan(current, r.plan, next), `${r.plan.summary}\n\nRollback by Bellwether: ${inputs.reason}`);
+      store.prime(r.path, reads.get(r.path) ?? null);
+      const update = await updateManifest(store, r.path, (current) => replan(current, r.plan, next), `${r.plan.summary}\n\nRollback by Bellwether: ${inputs.reason}`);
       regions[i] = { ...r, committed: update.changed, ...(update.commitSha ? { commitSha: update.commitSha } : {}) };
       if (update.changed) lastCommitAt = deps.clock.now().getTime();
       deps.logger.info(`${r.path}: ${r.plan.summary}${update.changed ? ` (commit ${update.commitSha?.slice(0, 7)})` : ' (already in place)'}`);
@@ -132,7 +141,8 @@ export async function runRollback(inputs: RollbackInputs, policy: RollbackPolicy
   const files: Array<{ path: string; text: string; message: string }> = [];
   if (policy.quarantine.enabled) {
     if (policy.emergencyDirectCommit) {
-      isQuarantined = (await changeQuarantine(deps.store, inputs.manifests, inputs.service, { kind: 'put', entry })).changed || quarantined(quarantine, bad) !== undefined;
+      store.prime(qPath, qStored);
+      isQuarantined = (await changeQuarantine(store, inputs.manifests, inputs.service, { kind: 'put', entry })).changed || quarantined(quarantine, bad) !== undefined;
     } else {
       const next = quarantined(quarantine, bad) ? quarantine : quarantineSchema.parse({ ...quarantine, versions: [...quarantine.versions, entry] });
       files.push({ path: quarantinePath(inputs.manifests, inputs.service), text: stringify(next), message: `${inputs.service}: quarantine ${bad}` });
@@ -153,7 +163,7 @@ export async function runRollback(inputs: RollbackInputs, policy: RollbackPolicy
   const recordPath = `${inputs.manifests.replace(/\/+$/, '')}/${inputs.service}/rollbacks/${bad}.md`;
   files.push({ path: recordPath, text: body, message: `${inputs.service}: record the rollback of ${bad}` });
   const restoredNow = regions.some((r) => r.committed || (!policy.emergencyDirectCommit && (r.plan.kind === 'restore' || r.plan.kind === 'roll-forward')));
-  const merged = restoredNow ? null : await deps.store.read(recordPath);
+  const merged = restoredNow ? null : await store.read(recordPath);
   const pullRequest: Published = merged
     ? { number: null, url: `${policy.deployBranch}:${recordPath}`, created: false, notes: [`the rollback of ${bad} is already recorded on ${policy.deployBranch} (its pull request was merged) and nothing was left to restore: no pull request opened`] }
     : await deps.publisher.publish({

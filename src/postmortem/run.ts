@@ -72,7 +72,8 @@ async function deploymentTimeline(input: PostmortemInput, now: Date, deps: Pick<
   // From a day before the start, so the deployment that caused it is on the timeline.
   const from = new Date(Date.parse(incident.startedAt) - 86_400_000);
   const to = incident.resolvedAt ? new Date(incident.resolvedAt) : now;
-  const deployments = (await deps.github.listDeployments({ environment: incident.environment })).slice(0, input.deploymentLimit ?? 10);
+  // GitHub lists the newest first; one page of them keeps the API budget small.
+  const deployments = await deps.github.listDeployments({ environment: incident.environment, limit: input.deploymentLimit ?? 10 });
   const events: TimelineEvent[] = [];
   for (const d of deployments) {
     if (Date.parse(d.createdAt) > to.getTime()) continue;

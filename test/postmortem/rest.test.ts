@@ -111,6 +111,31 @@ describe('openOrUpdatePostmortem over REST', () => {
   });
 });
 
+describe('the timeline from deployments over REST', () => {
+  it('reads one page of the environment\'s deployments and the statuses of those before the incident ended', async () => {
+    const DEPLOYMENTS = 'GET /repos/{owner}/{repo}/deployments';
+    const STATUSES = 'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses';
+    const deployment = (id: number, createdAt: string) => exampleItem(DEPLOYMENTS, { id, environment: 'production', ref: 'v1.42.0', description: 'canary 1.42.0', created_at: createdAt, payload: {} });
+    const status = (id: number, state: string, createdAt: string, description: string) => exampleItem(STATUSES, { id, state, created_at: createdAt, description, log_url: 'https://github.com/acme/shop/actions/runs/7' });
+    gh.expect(DEPLOYMENTS, { query: { environment: 'production', per_page: 10 }, reply: { status: 200, body: [deployment(12, '2026-11-21T09:00:00Z'), deployment(11, '2026-11-20T13:50:00Z')] } });
+    gh.expect(STATUSES, { params: { deployment_id: 11 }, reply: { status: 200, body: [status(2, 'failure', '2026-11-20T14:16:00Z', 'canary failed at 5%'), status(1, 'in_progress', '2026-11-20T13:51:00Z', 'canary 1%')] } });
+    gh.expect(ISSUES, { times: 2, reply: { status: 200, body: [] } });
+    gh.expect('GET /repos/{owner}/{repo}/labels/{name}', { reply: { status: 200, body: example('GET /repos/{owner}/{repo}/labels/{name}', 200, { name: 'postmortem' }) } });
+    gh.expect(CREATE, { reply: (r) => ({ status: 201, body: issueRow(CREATE, 201, 42, bodyOf(r)) }) });
+    const out = await openOrUpdatePostmortem({ incident: { ...incident, environment: 'production' }, rules, labels: ['postmortem'] }, deps());
+    if (out.status !== 'created') throw new Error(`expected a new issue, got ${out.status}`);
+    const rows = out.issue.body.split('\n').filter((l) => /^\| 2026-/.test(l));
+    expect(rows).toEqual([
+      '| 2026-11-20 08:50:00 EST | 2026-11-20T13:50:00Z | deployment | Deployment #11 created for production: canary 1.42.0 (v1.42.0@' + String(deployment(11, '')['sha']).slice(0, 7) + ') |',
+      '| 2026-11-20 08:51:00 EST | 2026-11-20T13:51:00Z | deployment-status | [Deployment #11 in_progress: canary 1%](https://github.com/acme/shop/actions/runs/7) |',
+      '| 2026-11-20 09:15:00 EST | 2026-11-20T14:15:00Z | verdict | Canary verdict Fail |',
+      '| 2026-11-20 09:16:00 EST | 2026-11-20T14:16:00Z | deployment-status | [Deployment #11 failure: canary failed at 5%](https://github.com/acme/shop/actions/runs/7) |',
+    ]);
+    // The deployment made after the incident ended was not looked into.
+    expect(gh.applied(STATUSES).map((r) => r.params['deployment_id'])).toEqual(['11']);
+  });
+});
+
 describe('reviewing a closed postmortem over REST', () => {
   it('reopens it while a P0 item is open, with one sticky comment updated in place on the next review', async () => {
     const first = await openWithFake();

@@ -4,6 +4,7 @@
  */
 import { metricsQueryCommand, metricsRecordCommand } from '../metrics/commands.js';
 import type { MetricsQueryArgs, MetricsRecordArgs } from '../metrics/commands.js';
+import { canaryJudgeCommand } from '../canary/judge/command.js';
 import { budgetCommand } from '../freeze/budget-command.js';
 import { gateWorkflowsCommand } from '../gates/command.js';
 import { gateDepsCommand } from '../gates/deps/command.js';
@@ -31,6 +32,7 @@ export interface Handlers {
     passThreshold?: number;
     marginalThreshold?: number;
     format: 'text' | 'json';
+    sequential?: { look: number; looks: number };
   }): Promise<CommandOutput>;
   canaryControl(args: CanaryControlArgs): Promise<CommandOutput>;
   rollback(args: RollbackArgs): Promise<CommandOutput>;
@@ -56,7 +58,7 @@ export const handlers: Handlers = {
   gateSecrets: (args) => gateSecretsCommand(args),
   gateDeps: (args) => gateDepsCommand(args),
   gatePosture: (args) => gatePostureCommand(args),
-  canaryJudge: () => notYet('canary judge'),
+  canaryJudge: (args) => canaryJudgeCommand(args),
   canaryControl: (args) => canaryControlCommand(args),
   rollback: (args) => rollbackCommand(args),
   policyCheck: (args) => policyCheckCommand(args),

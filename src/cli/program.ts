@@ -120,6 +120,8 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .addOption(new Option('--profile <profile>', 'judge profile').choices(['bellwether', 'kayenta']))
     .option('--pass-threshold <n>', 'score needed to pass', parseNumber)
     .option('--marginal-threshold <n>', 'score below which the verdict is Fail', parseNumber)
+    .option('--look <n>', 'bellwether profile: this judgment is look N of --looks over one soak', parseNumber)
+    .option('--looks <n>', 'bellwether profile: the looks planned for the soak', parseNumber)
     .addOption(formatOption())
     .action((o) =>
       run(() =>
@@ -130,6 +132,7 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
           passThreshold: o.passThreshold,
           marginalThreshold: o.marginalThreshold,
           format: o.format,
+          ...(o.look !== undefined || o.looks !== undefined ? { sequential: { look: o.look ?? 1, looks: o.looks ?? o.look ?? 1 } } : {}),
         }),
       )(),
     );

@@ -138,3 +138,23 @@ describe('gate verbs', () => {
     expect(io.out).toContain('ghp_');
   });
 });
+
+describe('canary judge verb', () => {
+  it('judges a Kayenta config unchanged and explains each metric', async () => {
+    const io = recordingIo();
+    const code = await runCli(['canary', 'judge', '--config', 'test/fixtures/canary/kayenta-config.json', '--input', 'test/fixtures/canary/kayenta-input.json', '--format', 'json'], io);
+    const out = JSON.parse(io.out) as { profile: string; verdict: string; score: number; metrics: Array<{ name: string; classification: string; reason: string }> };
+    expect(out.profile).toBe('kayenta');
+    expect(['Pass', 'Marginal', 'Fail']).toContain(out.verdict);
+    expect(code).toBe(out.verdict === 'Pass' ? 0 : 1);
+    expect(out.metrics.every((m) => m.reason.length > 0)).toBe(true);
+  });
+
+  it('names the file when the input is not JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-cli-judge-'));
+    writeFileSync(join(dir, 'in.json'), '{"latency": ');
+    const io = recordingIo();
+    expect(await runCli(['canary', 'judge', '--config', 'test/fixtures/canary/kayenta-config.json', '--input', join(dir, 'in.json')], io)).toBe(2);
+    expect(io.err + io.out).toContain(join(dir, 'in.json'));
+  });
+});

@@ -53,7 +53,17 @@ describe('canary policy defaults', () => {
       lookback: 15 * MIN,
       marginal: 'hold',
       maxFailedIntervals: 0,
-      judge: { profile: 'bellwether', passThreshold: 95, marginalThreshold: 75, metrics: [], groups: {} },
+      judge: {
+        profile: 'bellwether',
+        passThreshold: 95,
+        marginalThreshold: 75,
+        confidenceLevel: 0.98,
+        minSamples: 10,
+        falseFailureRate: 0.01,
+        minRelativeChange: 5,
+        metrics: [],
+        groups: {},
+      },
     });
     expect(policy.approvers).toEqual({ users: [], teams: [], method: 'status' });
     expect(policy.provider).toBe('prometheus');

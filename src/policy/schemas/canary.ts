@@ -149,6 +149,14 @@ const judgeSchema = z
     passThreshold: percent().default(95),
     /** Score at or above which (and below pass) a judgment is marginal. */
     marginalThreshold: percent().default(75),
+    /** Level of the confidence interval of the shift (canary minus baseline). */
+    confidenceLevel: z.number().gt(0.5).lt(1).default(0.98),
+    /** Bellwether: fewer points than this on a side is NoData, "too few samples". */
+    minSamples: count(1).default(10),
+    /** Bellwether: the chance of failing an unchanged canary, over all metrics and looks of a soak. */
+    falseFailureRate: z.number().gt(0).lt(0.5).default(0.01),
+    /** Bellwether: the smallest relative change worth failing for, in percent. */
+    minRelativeChange: percent().default(5),
     metrics: z.array(metricSchema).default([]),
     /** Group name → weight in percent of the score; the weights add up to at most 100. */
     groups: z.record(z.string(), percent()).default({}),

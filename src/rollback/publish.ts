@@ -33,6 +33,13 @@ export interface RollbackPublisher {
   publish(pr: RollbackPullRequest): Promise<Published>;
 }
 
+/**
+ * Publishes to GitHub. GitHub finds only open pull requests by branch: with
+ * none open, the branch (kept from a closed one, or made from the base) is
+ * brought up to date and a new pull request is opened from it. Whether a
+ * re-run should publish at all once its rollback merged is `runRollback`'s
+ * call.
+ */
 export class GitHubRollbackPublisher implements RollbackPublisher {
   constructor(private readonly github: GitHubPort) {}
 

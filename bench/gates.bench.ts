@@ -14,22 +14,14 @@ import { performance } from 'node:perf_hooks';
 import { auditSource } from '../src/gates/audit.js';
 import { decideGate } from '../src/gates/decide.js';
 import { DEFAULT_GATES_POLICY } from '../src/gates/policy-schema.js';
+import { seededRandom } from '../src/runtime/random.js';
 
 const [nArg, rArg] = process.argv.slice(2);
 const N = Number(nArg ?? 1000);
 const ROUNDS = Number(rArg ?? 3);
 
-/** Deterministic generator, so that runs compare the same files. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared seeded generator (mulberry32), so runs are reproducible. */
+const rng: (seed: number) => () => number = seededRandom;
 
 const TRIGGERS = [
   'on:\n  push:\n    branches: [main]\n  pull_request:\n',

@@ -11,18 +11,12 @@ import { parseUnifiedDiff } from '../src/gates/secrets/diff.js';
 import { DEFAULT_SECRETS_POLICY } from '../src/gates/secrets/policy.js';
 import { defaultRules, SECRET_RULES } from '../src/gates/secrets/rules.js';
 import { scanDiffFiles } from '../src/gates/secrets/scan.js';
+import { seededRandom } from '../src/runtime/random.js';
 
 const targetBytes = Number(process.env.BENCH_MB ?? 10) * 1024 * 1024;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared seeded generator (mulberry32), so runs are reproducible. */
+const rng: (seed: number) => () => number = seededRandom;
 const rand = rng(2026);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
 const chars = (alphabet: string, n: number): string => Array.from({ length: n }, () => alphabet.charAt(Math.floor(rand() * alphabet.length))).join('');

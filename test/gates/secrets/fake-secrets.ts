@@ -3,6 +3,7 @@
  * generator so that the repository itself holds no string that a secret
  * scanner would report, and runs are reproducible.
  */
+import { seededRandom } from '../../../src/runtime/random.js';
 
 export const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 export const LOWER = 'abcdefghijklmnopqrstuvwxyz';
@@ -12,17 +13,8 @@ export const HEX = '0123456789abcdef';
 export const BASE64 = ALNUM + '+/';
 export const URLSAFE = ALNUM + '_-';
 
-/** mulberry32: small, fast, and good enough to make strings look random. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared seeded generator (mulberry32), so fake secrets are the same every run. */
+export const seeded: (seed: number) => () => number = seededRandom;
 
 /** A generator of random strings over alphabets. */
 export class Fake {

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readIssueEvent, rulesOf } from '../postmortem/events.js';
+import { readIssueCommentEvent, readIssueEvent, rulesOf } from '../postmortem/events.js';
 import type { Incident } from '../postmortem/incident.js';
 import { reviewPostmortemIssue } from '../postmortem/review-issue.js';
 import { openOrUpdatePostmortem } from '../postmortem/run.js';
@@ -21,8 +21,8 @@ export const postmortemAction: ActionImpl<typeof postmortemSpec.inputs> = {
     const rules = rulesOf(policy);
     let incident: Incident;
     let incidentIssue: number | undefined;
-    if (ctx.eventName === 'issues') {
-      const event = readIssueEvent(ctx.payload, policy);
+    if (ctx.eventName === 'issues' || ctx.eventName === 'issue_comment') {
+      const event = ctx.eventName === 'issues' ? readIssueEvent(ctx.payload, policy) : readIssueCommentEvent(ctx.payload, policy);
       if (event.kind === 'ignore') return { outputs: { status: 'skipped' }, summary: `Nothing to do: ${event.reason}.\n` };
       if (event.kind === 'review') {
         const issue = ctx.payload['issue'] as { body?: string; created_at?: string; html_url?: string };

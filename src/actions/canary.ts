@@ -56,7 +56,7 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
           manifests: inputs.manifests,
         },
         { ...policy, deployBranch: branch },
-        { store: new GitHubContentStore(deps.github, branch), publisher: new GitHubRollbackPublisher(deps.github), clock: deps.clock, logger: deps.logger },
+        { store: new GitHubContentStore(deps.github, branch), publisher: new GitHubRollbackPublisher(deps.github), github: deps.github, clock: deps.clock, logger: deps.logger },
       );
       summary += `
 Rollback recorded in ${rollback.pullRequest.url}; ${failedVersion} is ${rollback.quarantined ? '' : 'not '}quarantined.

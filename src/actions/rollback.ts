@@ -68,7 +68,7 @@ export const rollbackAction: ActionImpl<typeof rollbackSpec.inputs> = {
         manifests: inputs.manifests,
       },
       policy,
-      { store: new GitHubContentStore(deps.github, policy.deployBranch), publisher: new GitHubRollbackPublisher(deps.github), clock: deps.clock, logger: deps.logger },
+      { store: new GitHubContentStore(deps.github, policy.deployBranch), publisher: new GitHubRollbackPublisher(deps.github), github: deps.github, clock: deps.clock, logger: deps.logger },
     );
     return {
       outputs: {

@@ -19,8 +19,8 @@ import type { CommandOutput, OutputFormat } from './output.js';
 import { canaryControlCommand } from './canary-command.js';
 import type { CanaryControlArgs } from './canary-command.js';
 import { exampleCommand } from './example-command.js';
-import { rollbackCommand } from './rollback-command.js';
-import type { RollbackArgs } from './rollback-command.js';
+import { rollbackCommand, rollbackLiftCommand } from './rollback-command.js';
+import type { RollbackArgs, RollbackLiftArgs } from './rollback-command.js';
 import { selfCheckCommand } from './self-check.js';
 
 export interface Handlers {
@@ -36,6 +36,7 @@ export interface Handlers {
   }): Promise<CommandOutput>;
   canaryControl(args: CanaryControlArgs): Promise<CommandOutput>;
   rollback(args: RollbackArgs): Promise<CommandOutput>;
+  rollbackLift(args: RollbackLiftArgs): Promise<CommandOutput>;
   gateSecrets(args: Parameters<typeof gateSecretsCommand>[0]): Promise<CommandOutput>;
   gateDeps(args: Parameters<typeof gateDepsCommand>[0]): Promise<CommandOutput>;
   gatePosture(args: Parameters<typeof gatePostureCommand>[0]): Promise<CommandOutput>;
@@ -61,6 +62,7 @@ export const handlers: Handlers = {
   canaryJudge: (args) => canaryJudgeCommand(args),
   canaryControl: (args) => canaryControlCommand(args),
   rollback: (args) => rollbackCommand(args),
+  rollbackLift: (args) => rollbackLiftCommand(args),
   policyCheck: (args) => policyCheckCommand(args),
   metricsQuery: (args) => metricsQueryCommand(args),
   metricsRecord: (args) => metricsRecordCommand(args),

@@ -220,11 +220,13 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .option('--policy <file>')
     .addOption(formatOption())
     .action(() => run(() => handlers.notYet('freeze'))());
-  program
+  const rollback = program
     .command('rollback')
     .description('roll back to the last known good version, quarantine the bad one and write the rollback pull request')
-    .requiredOption('--service <name>', 'the service')
-    .requiredOption('--reason <text>', 'why; recorded in the pull request and the quarantine')
+    // Its own options only before `lift`, so that the subcommand's flags are its own.
+    .enablePositionalOptions()
+    .option('--service <name>', 'the service (required)')
+    .option('--reason <text>', 'why; recorded in the pull request and the quarantine (required)')
     .option('--environment <name>', 'the environment', 'production')
     .option('--region <name>', 'a region, or all (the regions of the waves policy)', 'all')
     .option('--version <version>', 'the bad version (default: the canary in progress, else the stable one)')
@@ -237,8 +239,9 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .option('--out <dir>', 'where the rollback pull request is written', '.bellwether/rollback')
     .addOption(formatOption())
     .action((o) =>
-      run(() =>
-        handlers.rollback({
+      run(() => {
+        if (!o.service || !o.reason) throw new ConfigurationError('rollback needs --service and --reason');
+        return handlers.rollback({
           service: o.service,
           environment: o.environment,
           region: o.region,
@@ -252,8 +255,22 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
           policy: o.policy,
           out: o.out,
           format: o.format,
-        }),
-      )(),
+        });
+      })(),
+    );
+  rollback
+    .command('lift')
+    .description('lift the quarantine of a version, with a reason that is recorded')
+    .requiredOption('--service <name>', 'the service')
+    .requiredOption('--version <version>', 'the quarantined version')
+    .requiredOption('--reason <text>', 'why it may be promoted again')
+    .option('--by <user>', 'who lifts it (default: $GITHUB_ACTOR or $USER)')
+    .option('--repo <dir>', 'git repository holding the release manifests', '.')
+    .option('--branch <name>', 'the deploy branch', 'main')
+    .option('--manifests <dir>', 'folder of release manifests in the repository', 'deploy')
+    .addOption(formatOption())
+    .action((o) =>
+      run(() => handlers.rollbackLift({ service: o.service, version: o.version, reason: o.reason, by: o.by, repo: o.repo, branch: o.branch, manifests: o.manifests, format: o.format }))(),
     );
   program
     .command('postmortem')

@@ -70,5 +70,13 @@ describe('bellwether rollback (local git)', () => {
     const again = await cli(['canary', 'start', '--version', '1.42.0', '--by', 'alice', ...common]);
     expect(again.code).toBe(1);
     expect(again.out).toContain('Cannot start 1.42.0: it is quarantined');
+    // Lifted with a reason, it may start again.
+    const lifted = await cli(['rollback', 'lift', '--service', 'checkout', '--version', '1.42.0', '--reason', 'the bad flag was a config change, reverted', '--by', 'alice', '--repo', dir]);
+    expect(lifted.err).toBe('');
+    expect(lifted.code).toBe(0);
+    expect((await cli(['canary', 'start', '--version', '1.42.0', '--by', 'alice', ...common])).code).toBe(0);
+    const missing = await cli(['rollback', '--service', 'checkout', '--repo', dir]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('rollback needs --service and --reason');
   });
 });

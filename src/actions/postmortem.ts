@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readIssueCommentEvent, readIssueEvent, rulesOf } from '../postmortem/events.js';
 import type { Incident } from '../postmortem/incident.js';
+import { remindPostmortems } from '../postmortem/remind.js';
 import { reviewPostmortemIssue } from '../postmortem/review-issue.js';
 import { openOrUpdatePostmortem } from '../postmortem/run.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
@@ -19,6 +20,15 @@ export const postmortemAction: ActionImpl<typeof postmortemSpec.inputs> = {
     const set = await loadPolicySet(inputs.policy ? join(ctx.workspace, inputs.policy) : undefined);
     const policy = policyFor(set, 'postmortem', inputs.service || undefined).policy;
     const rules = rulesOf(policy);
+    if (ctx.eventName === 'schedule') {
+      // Reminders for open postmortems whose draft is late or whose action items are overdue.
+      const issues = await deps.github.listIssues({ labels: policy.labels, state: 'open', limit: 100 });
+      const out = await remindPostmortems({ issues: issues.map((i) => ({ number: i.number, body: i.body, createdAt: i.createdAt ?? '', state: i.state })), rules }, deps);
+      return {
+        outputs: { status: 'reminded' },
+        summary: `${issues.length} open postmortem(s) checked; ${out.commented.length} reminder(s) written, ${out.failed.length} failed.\n`,
+      };
+    }
     let incident: Incident;
     let incidentIssue: number | undefined;
     if (ctx.eventName === 'issues' || ctx.eventName === 'issue_comment') {

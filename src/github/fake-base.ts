@@ -30,6 +30,7 @@ export const ROUTES: Record<string, string> = {
   addLabels: 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels',
   ensureLabel: 'GET /repos/{owner}/{repo}/labels/{name}',
   findIssue: 'GET /repos/{owner}/{repo}/issues',
+  listIssues: 'GET /repos/{owner}/{repo}/issues',
   createIssue: 'POST /repos/{owner}/{repo}/issues',
   updateIssue: 'PATCH /repos/{owner}/{repo}/issues/{issue_number}',
   upsertComment: 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',

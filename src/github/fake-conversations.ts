@@ -7,7 +7,7 @@ import { GitHubError } from './errors.js';
 import { FakeGitHubBase, ROUTES } from './fake-base.js';
 import { hasMarker, withMarker } from './markers.js';
 import type {
-  CreateIssueInput, CreatePullRequestInput, FindIssueOptions, Issue, LabelInput, MergeMethod, PullRequest, StickyComment, UpdateIssueInput,
+  CreateIssueInput, CreatePullRequestInput, FindIssueOptions, Issue, LabelInput, ListIssuesFilter, MergeMethod, PullRequest, StickyComment, UpdateIssueInput,
   UpdatePullRequestInput,
 } from './port.js';
 
@@ -25,6 +25,7 @@ interface FakeThread {
   draft?: boolean;
   reviewers?: { users: string[]; teams: string[] };
   autoMerge?: { method: MergeMethod; enabledAt: string };
+  createdAt?: string;
   comments: { id: number; body: string }[];
 }
 
@@ -124,11 +125,21 @@ export class FakeConversations extends FakeGitHubBase {
     return hit ? this.toIssue(hit) : null;
   }
 
+  async listIssues(filter: ListIssuesFilter = {}): Promise<Issue[]> {
+    this.enter('listIssues');
+    const state = filter.state ?? 'open';
+    return [...this.threads.values()]
+      .reverse()
+      .filter((t) => t.kind === 'issue' && (state === 'all' || t.state === state) && (filter.labels ?? []).every((l) => t.labels.includes(l)))
+      .slice(0, filter.limit ?? Infinity)
+      .map((t) => this.toIssue(t));
+  }
+
   async createIssue(input: CreateIssueInput): Promise<Issue> {
     const existing = await this.findIssue(input.marker, { labels: input.labels });
     if (existing) return existing;
     this.enter('createIssue');
-    const t: FakeThread = { number: this.nextNumber++, kind: 'issue', title: input.title, body: withMarker(input.body, input.marker), state: 'open', labels: [...(input.labels ?? [])], comments: [] };
+    const t: FakeThread = { number: this.nextNumber++, kind: 'issue', title: input.title, body: withMarker(input.body, input.marker), state: 'open', labels: [...(input.labels ?? [])], comments: [], createdAt: this.clock.now().toISOString() };
     this.threads.set(t.number, t);
     return this.toIssue(t);
   }
@@ -192,7 +203,7 @@ export class FakeConversations extends FakeGitHubBase {
   }
 
   private toIssue(t: FakeThread): Issue {
-    return { number: t.number, nodeId: nodeIdOf(t), url: `https://github.com/${this.repoRef.owner}/${this.repoRef.repo}/issues/${t.number}`, title: t.title, body: t.body, state: t.state, labels: [...t.labels] };
+    return { number: t.number, nodeId: nodeIdOf(t), url: `https://github.com/${this.repoRef.owner}/${this.repoRef.repo}/issues/${t.number}`, title: t.title, body: t.body, state: t.state, labels: [...t.labels], ...(t.createdAt ? { createdAt: t.createdAt } : {}) };
   }
 }
 

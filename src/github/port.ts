@@ -215,6 +215,16 @@ export interface Issue {
   readonly body: string;
   readonly state: 'open' | 'closed';
   readonly labels: readonly string[];
+  /** RFC 3339; absent where GitHub did not say. */
+  readonly createdAt?: string;
+}
+
+export interface ListIssuesFilter {
+  /** Issues with all these labels. */
+  readonly labels?: readonly string[];
+  readonly state?: 'open' | 'closed' | 'all';
+  /** At most this many, newest first. */
+  readonly limit?: number;
 }
 
 export interface CreateIssueInput {
@@ -317,6 +327,8 @@ export interface GitHubPort {
   ensureLabel(label: LabelInput): Promise<void>;
 
   findIssue(marker: string, options?: FindIssueOptions): Promise<Issue | null>;
+  /** Issues (never pull requests), newest first. */
+  listIssues(filter?: ListIssuesFilter): Promise<Issue[]>;
   /** Opens an issue, or returns the one that already carries `marker`. */
   createIssue(input: CreateIssueInput): Promise<Issue>;
   updateIssue(issueNumber: number, input: UpdateIssueInput): Promise<Issue>;

@@ -5,7 +5,7 @@
 import { ConflictError, GitHubError } from './errors.js';
 import { hasMarker, withMarker } from './markers.js';
 import type {
-  CreateIssueInput, CreatePullRequestInput, FindIssueOptions, Issue, LabelInput, MergeMethod, PullRequest, StickyComment, UpdateIssueInput,
+  CreateIssueInput, CreatePullRequestInput, FindIssueOptions, Issue, LabelInput, ListIssuesFilter, MergeMethod, PullRequest, StickyComment, UpdateIssueInput,
   UpdatePullRequestInput,
 } from './port.js';
 import { RestCaller } from './rest-caller.js';
@@ -72,6 +72,13 @@ export class RestConversationVerbs extends RestCaller {
     const rows = await this.pages('findIssue', 'GET /repos/{owner}/{repo}/issues', params);
     const hit = rows.find((i) => !i['pull_request'] && hasMarker(typeof i['body'] === 'string' ? i['body'] : '', marker));
     return hit ? toIssue(hit) : null;
+  }
+
+  async listIssues(filter: ListIssuesFilter = {}): Promise<Issue[]> {
+    const params: Params = { state: filter.state ?? 'open', sort: 'created', direction: 'desc' };
+    if (filter.labels?.length) params['labels'] = filter.labels.join(',');
+    const rows = await this.pages('listIssues', 'GET /repos/{owner}/{repo}/issues', params);
+    return rows.filter((i) => !i['pull_request']).map(toIssue).slice(0, filter.limit ?? Infinity);
   }
 
   async createIssue(input: CreateIssueInput): Promise<Issue> {

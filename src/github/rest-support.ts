@@ -136,5 +136,6 @@ export function toIssue(i: Raw): Issue {
     body: str(i['body']),
     state: i['state'] === 'closed' ? 'closed' : 'open',
     labels: labelsOf(i['labels']),
+    ...(typeof i['created_at'] === 'string' ? { createdAt: i['created_at'] } : {}),
   };
 }

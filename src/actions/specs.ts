@@ -203,7 +203,7 @@ export const postmortemSpec = defineAction({
     status: { description: '`created`, `updated`, `unchanged`, `skipped` (not required by the policy) or `reviewed`.' },
   },
   branding: { icon: 'file-text', color: 'purple' },
-  usage: 'Runs after rollbacks and freezes (`workflow_call` or `workflow_dispatch` with the incident), and on `issues` events: an incident label of a severity the policy names opens a postmortem; editing or closing a postmortem issue reviews it, and closing one with open P0 action items reopens it. Needs `issues: write` and `deployments: read`.',
+  usage: 'Runs after rollbacks and freezes (`workflow_call` or `workflow_dispatch` with the incident); on `issues` events, where an incident label of a severity the policy names opens a postmortem, and editing or closing a postmortem issue reviews it (closing one with open P0 action items reopens it); on `issue_comment`, reviewing the postmortem commented on; and on `schedule`, reminding open postmortems whose draft is late or whose action items are overdue. Needs `issues: write` and `deployments: read`.',
 });
 
 /** Every action, in the order the README lists them. */

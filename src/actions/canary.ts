@@ -76,6 +76,19 @@ Rollback recorded in ${rollback.pullRequest.url}; ${failedVersion} is ${rollback
       detailsUrl: runUrl(ctx),
       output: { title: `${outcome.last.step.explanation.summary}`.slice(0, 250), summary: outcome.last.step.explanation.reason.slice(0, 1000), text: summary.slice(0, 60_000) },
     });
+    // A stage waiting for a person shows as a pending status on the release commit, on every plan of GitHub.
+    const promotion = outcome.last.manifest.promotion;
+    if (promotion && outcome.results.some((r) => r.committed)) {
+      await deps.github.createCommitStatus(ctx.sha, {
+        context: `bellwether/approval ${where}`,
+        state: promotion.phase === 'awaiting-approval' ? 'pending' : 'success',
+        description: (promotion.phase === 'awaiting-approval'
+          ? `Waiting for approval before stage ${promotion.stage + 1}: a permitted user runs promote`
+          : `No approval pending (${promotion.phase})`
+        ).slice(0, 140),
+        targetUrl: runUrl(ctx),
+      });
+    }
     const report = join(process.env.RUNNER_TEMP ?? ctx.workspace, 'bellwether-canary.json');
     writeFileSync(report, JSON.stringify(outcome.json, null, 2));
     return { outputs: { ...outcome.outputs, report }, summary, ...(outcome.failure ? { failure: outcome.failure } : {}) };

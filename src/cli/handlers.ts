@@ -6,6 +6,7 @@ import { metricsQueryCommand, metricsRecordCommand } from '../metrics/commands.j
 import type { MetricsQueryArgs, MetricsRecordArgs } from '../metrics/commands.js';
 import { canaryJudgeCommand } from '../canary/judge/command.js';
 import { budgetCommand } from '../freeze/budget-command.js';
+import { gateAllCommand } from '../gates/all-command.js';
 import { gateWorkflowsCommand } from '../gates/command.js';
 import { gateDepsCommand } from '../gates/deps/command.js';
 import { gatePostureCommand } from '../gates/posture/command.js';
@@ -37,6 +38,7 @@ export interface Handlers {
   canaryControl(args: CanaryControlArgs): Promise<CommandOutput>;
   rollback(args: RollbackArgs): Promise<CommandOutput>;
   rollbackLift(args: RollbackLiftArgs): Promise<CommandOutput>;
+  gateAll(args: Parameters<typeof gateAllCommand>[0]): Promise<CommandOutput>;
   gateSecrets(args: Parameters<typeof gateSecretsCommand>[0]): Promise<CommandOutput>;
   gateDeps(args: Parameters<typeof gateDepsCommand>[0]): Promise<CommandOutput>;
   gatePosture(args: Parameters<typeof gatePostureCommand>[0]): Promise<CommandOutput>;
@@ -56,6 +58,7 @@ const notYet = async (verb: string): Promise<CommandOutput> => {
 
 export const handlers: Handlers = {
   gateWorkflows: (args) => gateWorkflowsCommand(args),
+  gateAll: (args) => gateAllCommand(args),
   gateSecrets: (args) => gateSecretsCommand(args),
   gateDeps: (args) => gateDepsCommand(args),
   gatePosture: (args) => gatePostureCommand(args),

@@ -75,6 +75,15 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
 
   const gate = program.command('gate').description('security gates for pull requests');
   gate
+    .command('all', { isDefault: true })
+    .description('every gate family on a change, one verdict (the default: `bellwether gate --base REF`)')
+    .argument('[paths...]', 'files or folders for the workflow audit', ['.github/workflows'])
+    .option('--base <ref>', 'base of the change: also scan its added lines for secrets and review its dependencies')
+    .option('--head <ref>', 'head of the change', 'HEAD')
+    .option('--policy <file>', 'gates policy')
+    .addOption(formatOption(['text', 'json', 'sarif']))
+    .action((paths: string[], o) => run(() => handlers.gateAll({ paths, base: o.base, head: o.head, policy: o.policy, format: o.format }))());
+  gate
     .command('workflows')
     .description('audit GitHub Actions workflows and action.yml files')
     .argument('[paths...]', 'files or folders', ['.github/workflows'])

@@ -65,7 +65,16 @@ function repository() {
       return { status: 201, body: example('POST /repos/{owner}/{repo}/check-runs', 201, { id: 5, name: body.name, status: body.status }) };
     },
   });
-  return { gh, files, deployments, statuses, checks };
+  const commitStatuses: Array<{ context: string; state: string }> = [];
+  gh.expect('POST /repos/{owner}/{repo}/statuses/{sha}', {
+    times: Infinity,
+    reply: (r) => {
+      const body = r.body as { context: string; state: string };
+      commitStatuses.push({ context: body.context, state: body.state });
+      return { status: 201, body: example('POST /repos/{owner}/{repo}/statuses/{sha}', 201, { context: body.context, state: body.state }) };
+    },
+  });
+  return { gh, files, deployments, statuses, checks, commitStatuses };
 }
 
 let server: GitHubServer | undefined;
@@ -99,6 +108,7 @@ describe('the bundled canary action', () => {
     expect(repo.deployments).toHaveLength(1);
     expect(repo.deployments[0]).toMatchObject({ environment: 'production/us-east-1', task: 'deploy:canary' });
     expect(repo.statuses).toEqual([{ deployment: 100, state: 'in_progress', description: 'Started 1.42.0 at 1%' }]);
+    expect(repo.commitStatuses).toEqual([{ context: 'bellwether/approval checkout/production/us-east-1', state: 'success' }]);
     expect(repo.checks).toEqual([{ name: 'bellwether/canary checkout/production/us-east-1', status: 'in_progress', title: 'Soaking at 1% (stage 1 of 4)' }]);
     expect(run.summary).toContain('## Canary 1.42.0 of checkout / production / us-east-1');
     expect(run.summary).toContain('| 1 | 1% | 15m | soaking |');

@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { CommandGit } from '../../src/gitops/git.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -158,3 +159,36 @@ describe('canary judge verb', () => {
     expect(io.err + io.out).toContain(join(dir, 'in.json'));
   });
 });
+
+describe('bellwether gate (every family)', () => {
+  it('runs every family on a change in a real git repository and fails it on an added secret', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-cli-gate-all-'));
+    const git = new CommandGit(dir);
+    await git.run(['init', '-q', '-b', 'main']);
+    mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+    writeFileSync(join(dir, '.github/workflows/ci.yml'), 'name: ci\non: push\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n');
+    await git.run(['add', '.']);
+    await git.run(['commit', '-q', '-m', 'base']);
+    writeFileSync(join(dir, 'settings.py'), `STRIPE_KEY = "${'sk_live_' + '4eC39HqLyjWDarjtT1zdp7dc'}"\n`);
+    await git.run(['add', '.']);
+    await git.run(['commit', '-q', '-m', 'head']);
+    const io = recordingIo();
+    const code = await runCliIn(dir, ['gate', '--base', 'HEAD~1', '--format', 'json'], io);
+    const out = JSON.parse(io.out) as { verdict: string; families: Array<{ family: string; verdict: string }> };
+    expect(out.verdict).toBe('fail');
+    expect(code).toBe(1);
+    expect(out.families.map((f) => f.family)).toEqual(['workflows', 'secrets', 'dependencies']);
+    expect(out.families.find((f) => f.family === 'secrets')?.verdict).toBe('fail');
+    expect(out.families.find((f) => f.family === 'workflows')?.verdict).toBe('pass');
+  });
+});
+
+async function runCliIn(dir: string, args: string[], io: ReturnType<typeof recordingIo>): Promise<number> {
+  const before = process.cwd();
+  process.chdir(dir);
+  try {
+    return await runCli(args, io);
+  } finally {
+    process.chdir(before);
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * `bellwether gate [PATHS] [--base REF --head REF]`: every gate family on a
+ * change, one verdict, in text, JSON or SARIF.
+ */
+import type { CommandOutput, OutputFormat } from '../cli/output.js';
+import { ExitCode } from '../cli/output.js';
+import { systemClock } from '../runtime/clock.js';
+import { runAllGates } from './run-all.js';
+
+export async function gateAllCommand(args: { paths: string[]; base?: string; head?: string; policy?: string; format: OutputFormat; cwd?: string }): Promise<CommandOutput> {
+  const outcome = await runAllGates(
+    { paths: args.paths, cwd: args.cwd ?? process.cwd(), missing: 'error', ...(args.base ? { base: args.base, head: args.head ?? 'HEAD' } : {}), ...(args.policy ? { policy: args.policy } : {}) },
+    { clock: systemClock },
+  );
+  const exitCode = outcome.verdict.verdict === 'pass' ? ExitCode.ok : ExitCode.negative;
+  if (args.format === 'sarif') return { exitCode, stdout: JSON.stringify(outcome.sarif, null, 2) };
+  if (args.format === 'json') {
+    return {
+      exitCode,
+      stdout: JSON.stringify(
+        { verdict: outcome.verdict.verdict, reasons: outcome.verdict.reasons, families: outcome.verdict.results.map((r) => ({ family: r.family, verdict: r.verdict, blocking: r.blocking, findings: r.findings.length, ...(r.error ? { error: r.error } : {}) })) },
+        null,
+        2,
+      ),
+    };
+  }
+  const lines = [`Bellwether gates: ${outcome.verdict.verdict}`, ...outcome.verdict.reasons.map((r) => `  ${r}`)];
+  return { exitCode, stdout: lines.join('\n') };
+}

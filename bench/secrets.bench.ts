@@ -4,6 +4,8 @@
  * patterns only at keyword hits) and by a naive baseline that runs every
  * rule's regular expression over every added line, in the same run.
  * Run with `npx tsx bench/secrets.bench.ts` (or `npm run bench -- secrets`).
+ * secretlint (its recommended preset) scans the same added text in the same
+ * run, file by file, as its CLI would.
  * BENCH_MB sets the size of the diff.
  */
 import { performance } from 'node:perf_hooks';
@@ -11,6 +13,8 @@ import { parseUnifiedDiff } from '../src/gates/secrets/diff.js';
 import { DEFAULT_SECRETS_POLICY } from '../src/gates/secrets/policy.js';
 import { defaultRules, SECRET_RULES } from '../src/gates/secrets/rules.js';
 import { scanDiffFiles } from '../src/gates/secrets/scan.js';
+import { lintSource } from '@secretlint/core';
+import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
 import { seededRandom } from '../src/runtime/random.js';
 
 const targetBytes = Number(process.env.BENCH_MB ?? 10) * 1024 * 1024;
@@ -110,3 +114,28 @@ console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 console.log(`| keyword automaton + anchored patterns (diff parsing included) | ${oursMs.toFixed(0)} | ${rate(oursMs)} | ${oursCpu.toFixed(0)} | ${rate(oursCpu)} | ${found} |`);
 console.log(`| naive: every pattern on every added line (raw matches, no filters) | ${naive.ms.toFixed(0)} | ${rate(naive.ms)} | ${naive.cpuMs.toFixed(0)} | ${rate(naive.cpuMs)} | ${naive.value} |`);
 console.log(`\nspeed-up over the naive scan: ${(naive.ms / oursMs).toFixed(1)}x wall, ${(naive.cpuMs / oursCpu).toFixed(1)}x CPU; findings ${found} for ${plantedCount} planted`);
+
+/** secretlint with its recommended preset over the same added lines, one source per file. */
+async function secretlintScan(text: string): Promise<number> {
+  let messages = 0;
+  for (const file of parseUnifiedDiff(text)) {
+    const result = await lintSource({
+      source: { content: file.addedLines.join('\n'), filePath: `/bench/${file.path}`, ext: '.ts', contentType: 'text' },
+      options: { config: { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommended }] }, maskSecrets: true },
+    });
+    messages += result.messages.length;
+  }
+  return messages;
+}
+
+const slStart = performance.now();
+const slCpu = process.cpuUsage();
+const slFound = await secretlintScan(diff);
+const slUsed = process.cpuUsage(slCpu);
+const slMs = performance.now() - slStart;
+const slCpuMs = (slUsed.user + slUsed.system) / 1000;
+console.log('\n| scan | wall ms | MB/s (wall) | CPU ms | MB/s (CPU) | findings |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+console.log(`| Bellwether | ${oursMs.toFixed(0)} | ${rate(oursMs)} | ${oursCpu.toFixed(0)} | ${rate(oursCpu)} | ${found} |`);
+console.log(`| secretlint, recommended preset | ${slMs.toFixed(0)} | ${rate(slMs)} | ${slCpuMs.toFixed(0)} | ${rate(slCpuMs)} | ${slFound} |`);
+console.log(`\nBellwether over secretlint: ${(slMs / oursMs).toFixed(1)}x wall, ${(slCpuMs / oursCpu).toFixed(1)}x CPU`);

@@ -3,12 +3,12 @@
  * reported), diff against a baseline, and the fail threshold. Pure; `now` is
  * an argument.
  */
-import { posix } from 'node:path';
 import type { FileAudit, InlineIgnore } from './audit.js';
 import { compareFindings, severityRank, type Finding, type RawFinding, type Severity } from './finding.js';
 import type { LoadedGatesPolicy } from './policy-load.js';
-import type { GatesPolicy, Waiver } from './policy-schema.js';
+import type { GatesPolicy } from './policy-schema.js';
 import { completeFindings } from './rules.js';
+import { waiverExpired, waiverMatches } from './waiver.js';
 
 /** A finding left out of the report, and why. */
 export interface Suppressed {
@@ -41,17 +41,7 @@ export interface DecideInput {
   readonly now: Date;
 }
 
-/** True when the waiver's last day (UTC) is before `now`. */
-export function waiverExpired(w: Waiver, now: Date): boolean {
-  return Date.parse(`${w.expires}T00:00:00Z`) + 24 * 3600 * 1000 <= now.getTime();
-}
-
-function waiverMatches(w: Waiver, f: Finding): boolean {
-  if (w.rule !== f.ruleId) return false;
-  if (w.fingerprint !== undefined && w.fingerprint !== f.fingerprint) return false;
-  if (w.file !== undefined && !posix.matchesGlob(f.file.replace(/\\/g, '/').replace(/^\.\//, ''), w.file.replace(/^\.\//, ''))) return false;
-  return true;
-}
+export { waiverExpired };
 
 /** Applies the policy to audited files and decides pass or fail. */
 export function decideGate(input: DecideInput): GateDecision {

@@ -3,6 +3,7 @@
  * pinned, which owners may be used, and waivers that expire.
  */
 import { z } from 'zod';
+import { waiverSchema as sharedWaiverSchema } from './waiver.js';
 import { dependenciesPolicySchema, posturePolicySchema } from './deps/policy-schema.js';
 import { secretsPolicySchema } from './secrets/policy.js';
 import { SEVERITIES } from './finding.js';
@@ -16,29 +17,8 @@ const severity = z.enum(SEVERITIES, { error: (iss) => `expected one of ${SEVERIT
 const nonEmpty = z.string().trim().min(1, { error: 'expected a non-empty string' });
 
 /** `YYYY-MM-DD`; YAML may hand over a Date when the value is unquoted. */
-const isoDate = z.preprocess(
-  (v) => (v instanceof Date && !Number.isNaN(v.getTime()) ? v.toISOString().slice(0, 10) : v),
-  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date written YYYY-MM-DD' }).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
-    error: 'expected a real calendar date',
-  }),
-);
 
-const waiverSchema = z
-  .strictObject({
-    /** The rule the waiver covers. */
-    rule: ruleId,
-    /** Glob of files it covers (posix paths relative to where the gate runs); all files when left out. */
-    file: nonEmpty.optional(),
-    /** One finding's fingerprint, to waive exactly one occurrence. */
-    fingerprint: z.string().regex(/^[0-9a-f]{32}$/, { error: 'expected a 32-character hexadecimal fingerprint' }).optional(),
-    /** Why accepting the risk is right for now. Required: a waiver without one cannot be reviewed. */
-    reason: nonEmpty,
-    /** Who answers for it: a GitHub user or team. */
-    owner: nonEmpty,
-    /** Last day (UTC) the waiver applies; after it the finding is back and the waiver is reported. */
-    expires: isoDate,
-  })
-  .refine((w) => w.file !== undefined || w.fingerprint !== undefined, { error: 'a waiver must name a file glob or a fingerprint' });
+const waiverSchema = sharedWaiverSchema(ruleId);
 
 const pinSchema = z.strictObject({
   /** `owner/repo`, `owner/*` or `*`. */

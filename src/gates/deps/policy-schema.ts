@@ -5,6 +5,7 @@
  * also stand alone in a file of `kind: dependencies` or `kind: posture`.
  */
 import { z } from 'zod';
+import { isoDate, waiverExpired as sharedWaiverExpired } from '../waiver.js';
 import { didYouMean } from '../../policy/did-you-mean.js';
 import { formatFieldPath } from '../../policy/problems.js';
 import { readPolicySource } from '../../policy/yaml-source.js';
@@ -31,14 +32,6 @@ const licenseEntry = nonEmpty.superRefine((s, ctx) => {
   }
 });
 
-/** `YYYY-MM-DD`; YAML hands over a Date when the value is unquoted. */
-const isoDate = z.preprocess(
-  (v) => (v instanceof Date && !Number.isNaN(v.getTime()) ? v.toISOString().slice(0, 10) : v),
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date written YYYY-MM-DD' })
-    .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), { error: 'expected a real calendar date' }),
-);
 
 const accountable = { reason: nonEmpty, owner: nonEmpty, expires: isoDate };
 
@@ -189,7 +182,7 @@ export const DEFAULT_DEPS_POLICY: LoadedDepsPolicy = {
 
 /** True once the waiver's last day (UTC) is over. */
 export function waiverExpired(expires: string, now: Date): boolean {
-  return Date.parse(`${expires}T00:00:00Z`) + 24 * 3600 * 1000 <= now.getTime();
+  return sharedWaiverExpired({ expires }, now);
 }
 
 /**

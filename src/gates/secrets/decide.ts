@@ -3,10 +3,10 @@
  * findings aside (an expired waiver no longer does, and says so), and the
  * policy's threshold decides pass or fail. Pure; `now` is an argument.
  */
-import { posix } from 'node:path';
 import { compareFindings, severityRank, type Severity } from '../finding.js';
-import type { LoadedSecretsPolicy, SecretWaiver } from './policy.js';
+import type { LoadedSecretsPolicy } from './policy.js';
 import type { SecretFinding } from './secret-finding.js';
+import { waiverExpired, waiverMatches } from '../waiver.js';
 
 /** A finding left out of the verdict, and why. */
 export interface SuppressedSecret {
@@ -35,16 +35,7 @@ export interface SecretsDecision {
   readonly blocking: number;
 }
 
-/** True when the waiver's last day (UTC) is over. */
-export function waiverExpired(w: SecretWaiver, now: Date): boolean {
-  return Date.parse(`${w.expires}T00:00:00Z`) + 24 * 3600 * 1000 <= now.getTime();
-}
-
-function waiverMatches(w: SecretWaiver, f: SecretFinding): boolean {
-  if (w.rule !== f.ruleId) return false;
-  if (w.fingerprint !== undefined && w.fingerprint !== f.fingerprint) return false;
-  return w.file === undefined || posix.matchesGlob(f.file.replace(/^\.\//, ''), w.file.replace(/^\.\//, ''));
-}
+export { waiverExpired };
 
 /** Applies accepted fingerprints, waivers and the threshold. */
 export function decideSecrets(findings: readonly SecretFinding[], loaded: LoadedSecretsPolicy, now: Date): SecretsDecision {

@@ -6,6 +6,7 @@
  */
 import { posix } from 'node:path';
 import { z } from 'zod';
+import { waiverSchema } from '../waiver.js';
 import { readPolicySource } from '../../policy/yaml-source.js';
 import { didYouMean } from '../../policy/did-you-mean.js';
 import { ConfigurationError } from '../../runtime/errors.js';
@@ -47,21 +48,8 @@ const regex = nonEmpty.refine(
   },
   { error: 'expected a valid regular expression' },
 );
-const isoDate = z.preprocess(
-  (v) => (v instanceof Date && !Number.isNaN(v.getTime()) ? v.toISOString().slice(0, 10) : v),
-  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date written YYYY-MM-DD' }),
-);
 
-const waiver = z
-  .strictObject({
-    rule: ruleId,
-    file: nonEmpty.optional(),
-    fingerprint: z.string().regex(/^[0-9a-f]{32}$/, { error: 'expected a 32-character hexadecimal fingerprint' }).optional(),
-    reason: nonEmpty,
-    owner: nonEmpty,
-    expires: isoDate,
-  })
-  .refine((w) => w.file !== undefined || w.fingerprint !== undefined, { error: 'a waiver must name a file glob or a fingerprint' });
+const waiver = waiverSchema(ruleId);
 
 /** The `secrets:` section as written, with its defaults. */
 export const secretsPolicySchema = z.strictObject({

@@ -13,6 +13,7 @@ import { canaryAction } from './canary.js';
 import { gateAction } from './gate.js';
 import { rollbackAction } from './rollback.js';
 import { postmortemAction } from './postmortem.js';
+import { freezeAction } from './freeze.js';
 
 /** What an action run produced. */
 export interface ActionResult {
@@ -40,7 +41,7 @@ function notAvailable<I extends InputSpecs>(spec: ActionSpec<I>): ActionImpl<I> 
 }
 
 const implementations = new Map<string, ActionImpl>(actionSpecs.map((s) => [s.name, notAvailable(s as ActionSpec)]));
-for (const impl of [gateAction, canaryAction, rollbackAction, postmortemAction] as unknown as ActionImpl[]) implementations.set(impl.spec.name, impl);
+for (const impl of [gateAction, canaryAction, rollbackAction, freezeAction, postmortemAction] as unknown as ActionImpl[]) implementations.set(impl.spec.name, impl);
 
 /** The implementation of an action by its folder name. */
 export function actionByName(name: string): ActionImpl {

@@ -165,17 +165,53 @@ export const freezeSpec = defineAction({
   inputs: {
     token,
     policy,
-    service,
-    environment,
-    'break-glass': { type: 'string', description: 'Reason for deploying through a freeze; recorded and reported.', default: '' },
+    slo: {
+      type: 'list',
+      description: 'OpenSLO files or folders, one a line or comma-separated, from the repository root. Empty means the `slos` of the freeze policy.',
+      default: '',
+    },
+    service: {
+      type: 'string',
+      description: 'The service: picks the freeze policy whose `services` match and names the freeze issue. Empty means the services of the SLOs.',
+      default: '',
+    },
+    metrics,
+    provider: {
+      type: 'string',
+      description: 'Name of the metrics provider in the `metrics` file the SLOs are measured with. Empty means the only one configured, or the one named `prometheus`.',
+      default: '',
+    },
+    'change-type': {
+      type: 'enum',
+      values: ['feature', 'security-fix', 'hotfix', 'rollback'],
+      description: 'What this deployment is. Rollbacks are never blocked; what a freeze blocks otherwise is the policy\'s.',
+      default: 'feature',
+    },
+    'break-glass': {
+      type: 'string',
+      description: 'Justification for deploying through a freeze. Only users listed in the policy\'s `breakGlass.users` may; it opens a follow-up issue and shows on the summary.',
+      default: '',
+    },
+    'break-glass-expiry': {
+      type: 'string',
+      description: 'When the break-glass ends: an RFC 3339 time or a duration from now such as `4h`, at most the policy\'s `breakGlassMaxDuration`.',
+      default: '',
+    },
+    at: {
+      type: 'string',
+      description: 'Evaluate at this RFC 3339 time instead of now. For backtests and tests; leave it empty in deploy workflows.',
+      default: '',
+    },
   },
   outputs: {
-    frozen: { description: '`true` when deploys are blocked.' },
-    'budget-remaining': { description: 'Error budget remaining, as a fraction (may be negative).' },
-    tier: { description: 'The error budget policy tier in force.' },
+    frozen: { description: '`true` when features are blocked.' },
+    'budget-remaining': { description: 'Error budget remaining of the SLO with the least left, as a fraction (may be negative; empty when unknown).' },
+    tier: { description: 'The strongest error budget policy tier in force, or `none`.' },
+    gate: { description: '`allow` or `block` for the change type.' },
   },
   branding: { icon: 'pause-circle', color: 'orange' },
-  usage: 'Ask it before every promotion step, and on a schedule to open and lift freezes.',
+  usage:
+    'As a step before every deployment (any event): it evaluates the SLOs at the moment the step runs, sets `gate`, and fails the step when the change type is blocked; the job summary shows the budget burn-down chart and the alert table. On `schedule` it publishes the state instead: a `bellwether/error-budget` commit status on the commit it runs on (success while features may ship, failure while frozen) and one `deploy-freeze` issue, opened when features freeze, updated while frozen and closed when the freeze lifts. When metrics are unavailable features are blocked unless the policy says otherwise; rollbacks never are. Needs `statuses: write` and `issues: write`.',
 });
 
 export const postmortemSpec = defineAction({

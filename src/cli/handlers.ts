@@ -12,6 +12,8 @@ import { gateDepsCommand } from '../gates/deps/command.js';
 import { gatePostureCommand } from '../gates/posture/command.js';
 import { gateSecretsCommand } from '../gates/secrets/command.js';
 import type { BudgetArgs } from '../freeze/budget-command.js';
+import { freezeCommand } from '../freeze/freeze-command.js';
+import type { FreezeArgs } from '../freeze/freeze-command.js';
 import { policyCheckCommand } from '../policy/check-command.js';
 import { wavesPlanCommand } from '../waves/plan-command.js';
 import type { WavesPlanArgs } from '../waves/plan-command.js';
@@ -49,6 +51,7 @@ export interface Handlers {
   wavesPlan(args: WavesPlanArgs): Promise<CommandOutput>;
   example(args: { dir: string; out: string; format: 'text' | 'json'; verbose?: boolean }): Promise<CommandOutput>;
   budget(args: BudgetArgs): Promise<CommandOutput>;
+  freeze(args: FreezeArgs): Promise<CommandOutput>;
   notYet(verb: string): Promise<CommandOutput>;
 }
 
@@ -73,5 +76,6 @@ export const handlers: Handlers = {
   wavesPlan: (args) => wavesPlanCommand(args),
   example: (args) => exampleCommand(args),
   budget: (args) => budgetCommand(args),
+  freeze: (args) => freezeCommand(args),
   notYet,
 };

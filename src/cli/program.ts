@@ -225,10 +225,16 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .action((o) => run(() => handlers.budget({ slo: o.slo, prometheus: o.prometheus, policy: o.policy, at: o.at, format: o.format }))());
   program
     .command('freeze')
-    .description('the deploy gate of the error budget policy')
-    .option('--policy <file>')
+    .description('the deploy gate of the error budget policy for one change type: exit 0 allow, 1 block')
+    .requiredOption('--slo <paths>', 'OpenSLO files or folders (comma-separated)')
+    .option('--prometheus <url>', 'Prometheus base URL')
+    .option('--policy <file>', 'freeze policy file')
+    .addOption(new Option('--change-type <type>', 'what is being deployed').choices(['feature', 'security-fix', 'hotfix', 'rollback']).default('feature'))
+    .option('--at <rfc3339>', 'evaluate at this time')
     .addOption(formatOption())
-    .action(() => run(() => handlers.notYet('freeze'))());
+    .action((o) =>
+      run(() => handlers.freeze({ slo: o.slo, prometheus: o.prometheus, policy: o.policy, changeType: o.changeType, at: o.at, format: o.format }))(),
+    );
   const rollback = program
     .command('rollback')
     .description('roll back to the last known good version, quarantine the bad one and write the rollback pull request')

@@ -1,0 +1,35 @@
+/**
+ * The error-budget freeze action: a deploy gate step on any event, and on
+ * `schedule` the publisher of the freeze state (commit status and issue).
+ */
+import { isAbsolute, join } from 'node:path';
+import { publishFreezeState, runFreezeGate } from '../freeze/run.js';
+import type { FreezeRunInputs } from '../freeze/run.js';
+import { runUrl } from '../runtime/context.js';
+import type { ActionImpl } from './registry.js';
+import { freezeSpec } from './specs.js';
+
+export const freezeAction: ActionImpl<typeof freezeSpec.inputs> = {
+  spec: freezeSpec,
+  async run(inputs, deps, ctx) {
+    const path = (p: string) => (isAbsolute(p) ? p : join(ctx.workspace, p));
+    const runInputs: FreezeRunInputs = {
+      mode: ctx.eventName === 'schedule' ? 'publish' : 'gate',
+      workspace: ctx.workspace,
+      ...(inputs.policy ? { policy: path(inputs.policy) } : {}),
+      slo: inputs.slo.map(path),
+      ...(inputs.service ? { service: inputs.service } : {}),
+      ...(inputs.provider ? { provider: inputs.provider } : {}),
+      changeType: inputs['change-type'],
+      ...(inputs['break-glass'] ? { breakGlass: inputs['break-glass'] } : {}),
+      ...(inputs['break-glass-expiry'] ? { breakGlassExpiry: inputs['break-glass-expiry'] } : {}),
+      ...(inputs.at ? { at: inputs.at } : {}),
+      actor: ctx.actor,
+      sha: ctx.sha,
+      runId: ctx.runId,
+      runUrl: runUrl(ctx),
+    };
+    const outcome = runInputs.mode === 'publish' ? await publishFreezeState(runInputs, deps) : await runFreezeGate(runInputs, deps);
+    return { outputs: outcome.outputs, summary: outcome.summary, ...(outcome.failure ? { failure: outcome.failure } : {}) };
+  },
+};

@@ -1,0 +1,66 @@
+/**
+ * `bellwether freeze`: the deploy gate for one change type, as a deploy
+ * script asks it. It is `bellwether budget` narrowed to one answer: the same
+ * evaluation and report, with the exit code of the change type's verdict.
+ */
+import type { CommandOutput } from '../cli/output.js';
+import { ExitCode } from '../cli/output.js';
+import { ConfigurationError } from '../runtime/errors.js';
+import { budgetCommand } from './budget-command.js';
+import type { BudgetDeps } from './budget-command.js';
+import { CHANGE_TYPES } from './gate-policy.js';
+import type { ChangeType } from './gate-policy.js';
+import type { BudgetReport } from './report.js';
+import { renderText } from './report.js';
+
+/** Options of `bellwether freeze`. */
+export interface FreezeArgs {
+  /** OpenSLO files or directories, comma-separated. */
+  readonly slo: string;
+  /** Base URL of Prometheus (or Thanos, Mimir, VictoriaMetrics). */
+  readonly prometheus?: string;
+  readonly policy?: string;
+  /** `feature` when left out. */
+  readonly changeType?: string;
+  /** RFC 3339 time to evaluate at; now when left out. */
+  readonly at?: string;
+  readonly format: 'text' | 'json';
+}
+
+/** The verdict as `--format json` prints it. */
+export interface FreezeAnswer {
+  readonly at: string;
+  readonly changeType: ChangeType;
+  readonly verdict: 'allow' | 'block';
+  readonly reason: string;
+  readonly report: BudgetReport;
+}
+
+/** Reads `--change-type`. */
+export function parseChangeType(text: string | undefined): ChangeType {
+  const value = text ?? 'feature';
+  if (!(CHANGE_TYPES as readonly string[]).includes(value)) {
+    throw new ConfigurationError(`expected one of ${CHANGE_TYPES.join(', ')}, got ${JSON.stringify(value)}`, { field: '--change-type' });
+  }
+  return value as ChangeType;
+}
+
+/**
+ * Exit 0 when the change type may deploy, 1 when it is blocked; a usage or
+ * configuration mistake throws a ConfigurationError (the CLI exits 2).
+ */
+export async function freezeCommand(args: FreezeArgs, deps: BudgetDeps = {}): Promise<CommandOutput> {
+  const changeType = parseChangeType(args.changeType);
+  const budget = await budgetCommand(
+    { slo: args.slo, ...(args.prometheus ? { prometheus: args.prometheus } : {}), ...(args.policy ? { policy: args.policy } : {}), ...(args.at ? { at: args.at } : {}), format: 'json' },
+    deps,
+  );
+  const report = JSON.parse(budget.stdout) as BudgetReport;
+  const entry = report.gate[changeType];
+  const answer: FreezeAnswer = { at: report.at, changeType, verdict: entry.verdict, reason: entry.reason, report };
+  const stdout =
+    args.format === 'json'
+      ? JSON.stringify(answer, null, 2) + '\n'
+      : `${changeType}: ${entry.verdict} (${entry.reason})\n\n${renderText(report)}`;
+  return { exitCode: entry.verdict === 'block' ? ExitCode.negative : ExitCode.ok, stdout };
+}

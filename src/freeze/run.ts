@@ -1,0 +1,196 @@
+/**
+ * The freeze action's orchestration over Deps: as a deploy gate step it
+ * evaluates the SLOs now and answers for one change type (with an audited
+ * break-glass); on a schedule it publishes the state as a commit status and
+ * the one `deploy-freeze` issue.
+ */
+import { isAbsolute, join } from 'node:path';
+import { withMarker } from '../github/markers.js';
+import type { GitHubPort } from '../github/port.js';
+import type { InstantQuery, MetricsProvider, MetricsProviders, QueryResult, RangeQuery } from '../metrics/provider.js';
+import { parseDuration } from '../policy/fields.js';
+import { loadPolicySet, policyFor } from '../policy/set.js';
+import type { Clock } from '../runtime/clock.js';
+import { ConfigurationError } from '../runtime/errors.js';
+import type { Logger } from '../runtime/logger.js';
+import { parseAt } from './budget-command.js';
+import { evaluateSlo } from './evaluate.js';
+import type { ChangeType, FreezeGatePolicy } from './gate-policy.js';
+import type { GateRequest } from './gate.js';
+import { renderMarkdown } from './markdown.js';
+import { loadSlos } from './openslo.js';
+import type { SloDefinition } from './openslo.js';
+import { buildReport } from './report.js';
+import type { BudgetReport } from './report.js';
+import { FREEZE_ISSUE_LABEL, FREEZE_STATUS_CONTEXT, breakGlassIssue, freezeCommitStatus, freezeIssueKey, freezeOutputs, planFreezeIssue } from './surfaces.js';
+import type { IssuePlan } from './surfaces.js';
+
+/** What the freeze action was asked. Paths are absolute. */
+export interface FreezeRunInputs {
+  readonly mode: 'gate' | 'publish';
+  readonly workspace: string;
+  readonly policy?: string;
+  /** OpenSLO files or folders; empty means the freeze policy's `slos`. */
+  readonly slo: readonly string[];
+  readonly service?: string;
+  /** Name of the metrics provider; empty means the only one configured. */
+  readonly provider?: string;
+  readonly changeType: ChangeType;
+  /** The justification of a break-glass, when one is asked. */
+  readonly breakGlass?: string;
+  /** RFC 3339 time, or a duration from now such as `4h`. */
+  readonly breakGlassExpiry?: string;
+  /** RFC 3339: evaluate at this time instead of now (backtests and tests). */
+  readonly at?: string;
+  readonly actor: string;
+  readonly sha: string;
+  readonly runId: number;
+  readonly runUrl?: string;
+}
+
+/** The effects the freeze action uses. */
+export interface FreezeRunDeps {
+  readonly github: GitHubPort;
+  readonly metrics: MetricsProviders;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** Outputs, the job summary and, when the step must fail, why. */
+export interface FreezeRunOutcome {
+  readonly outputs: Record<string, string>;
+  readonly summary: string;
+  readonly failure?: string;
+  readonly report?: BudgetReport;
+}
+
+/** Answers every query with no data and the reason: missing metrics are a decision, not a crash. */
+class UnavailableMetrics implements MetricsProvider {
+  readonly type = 'none';
+  constructor(private readonly reason: string) {}
+  async queryInstant(q: InstantQuery): Promise<QueryResult> {
+    return { ok: false, query: q.query, reason: this.reason };
+  }
+  async queryRange(q: RangeQuery): Promise<QueryResult> {
+    return { ok: false, query: q.query, reason: this.reason };
+  }
+}
+
+/** The provider the SLOs are measured with. */
+export function pickProvider(metrics: MetricsProviders, name: string | undefined): MetricsProvider {
+  if (name) return metrics.get(name);
+  const names = metrics.names();
+  const only = names.length === 1 ? names[0] : names.includes('prometheus') ? 'prometheus' : undefined;
+  if (only) return metrics.get(only);
+  if (names.length === 0) return new UnavailableMetrics('no metrics provider is configured (the metrics input)');
+  throw new ConfigurationError(`the metrics file configures ${names.join(', ')}: name the one the SLOs are measured with`, { field: 'inputs.provider' });
+}
+
+/** The break-glass expiry: an RFC 3339 time, or a duration from `now` such as `4h`. */
+export function parseExpiry(text: string | undefined, now: Date): Date {
+  if (!text) return new Date(NaN);
+  const ms = parseDuration(text);
+  if (ms !== undefined) return new Date(now.getTime() + ms);
+  try {
+    return parseAt(text, now);
+  } catch {
+    throw new ConfigurationError(`expected an RFC 3339 time such as 2026-11-22T18:00:00Z or a duration such as 4h, got ${JSON.stringify(text)}`, { field: 'inputs.break-glass-expiry' });
+  }
+}
+
+async function load(inputs: FreezeRunInputs): Promise<{ policy: FreezeGatePolicy; slos: SloDefinition[] }> {
+  const set = await loadPolicySet(inputs.policy);
+  const { policy } = policyFor(set, 'freeze', inputs.service || undefined);
+  // The policy's `slos` are paths from the repository root.
+  const paths = inputs.slo.length > 0 ? inputs.slo : policy.slos.map((p) => (isAbsolute(p) ? p : join(inputs.workspace, p)));
+  if (paths.length === 0) throw new ConfigurationError('no SLOs to evaluate: give the slo input or list them in the freeze policy\'s slos', { field: 'inputs.slo' });
+  return { policy, slos: await loadSlos(paths.join(',')) };
+}
+
+async function evaluate(inputs: FreezeRunInputs, deps: FreezeRunDeps, at: Date, request: GateRequest = {}) {
+  const { policy, slos } = await load(inputs);
+  const metrics = pickProvider(deps.metrics, inputs.provider);
+  const evaluations = await Promise.all(slos.map((slo) => evaluateSlo(slo, policy, at, { metrics }, { burnDown: true })));
+  return { policy, slos, report: buildReport(evaluations, policy, at, request) };
+}
+
+/**
+ * The deploy gate step: evaluate now and answer for the change type. A
+ * rollback is allowed before anything is read, so that a broken policy, SLO
+ * file or metrics server never holds one back.
+ */
+export async function runFreezeGate(inputs: FreezeRunInputs, deps: FreezeRunDeps): Promise<FreezeRunOutcome> {
+  const at = parseAt(inputs.at, deps.clock.now());
+  if (inputs.changeType === 'rollback') {
+    return {
+      outputs: { frozen: '', 'budget-remaining': '', tier: '', gate: 'allow' },
+      summary: `## Error budget gate\n\nAt ${at.toISOString()}: rollback ✅ allow. Rollbacks are never blocked, so nothing was measured.\n`,
+    };
+  }
+  const request: GateRequest = inputs.breakGlass
+    ? { breakGlass: { user: inputs.actor, justification: inputs.breakGlass, expiresAt: parseExpiry(inputs.breakGlassExpiry, at) } }
+    : {};
+  const { policy, slos, report } = await evaluate(inputs, deps, at, request);
+  const entry = report.gate[inputs.changeType];
+  let note = '';
+  const glass = report.breakGlass;
+  if (glass && !glass.accepted && policy.breakGlass.teams.length > 0) {
+    note = `\n> Team membership is not looked up by this action: list @${glass.user} in breakGlass.users to permit them.\n`;
+  }
+  if (glass?.accepted && entry.via === 'break-glass' && glass.audit.openIssue) {
+    const key = freezeIssueKey(inputs.service, slos);
+    const issue = breakGlassIssue(glass, { key, changeType: inputs.changeType, at, lifted: entry.reason, ...(inputs.runUrl ? { runUrl: inputs.runUrl } : {}) });
+    await deps.github.ensureLabel({ name: glass.audit.label, color: 'b60205', description: 'A deployment through an error budget freeze' });
+    const opened = await deps.github.createIssue({ ...issue, marker: `break-glass/${key.slice('deploy-freeze/'.length)}/${inputs.runId}` });
+    note = `\n> Break-glass recorded in ${opened.url}.\n`;
+  } else if (glass?.accepted && entry.via !== 'break-glass') {
+    note = '\n> The break-glass was not needed: nothing blocked this change.\n';
+  }
+  const head = `**${inputs.changeType}: ${entry.verdict === 'allow' ? '✅ allow' : '⛔ block'}**: ${entry.reason}\n`;
+  return {
+    outputs: freezeOutputs(report, inputs.changeType),
+    summary: `${head}\n${renderMarkdown(report)}${note}`,
+    report,
+    ...(entry.verdict === 'block' ? { failure: `The error budget gate blocks this ${inputs.changeType}: ${entry.reason}` } : {}),
+  };
+}
+
+/** The scheduled run: publish the state as a commit status and the one freeze issue. */
+export async function publishFreezeState(inputs: FreezeRunInputs, deps: FreezeRunDeps): Promise<FreezeRunOutcome & { plan: IssuePlan }> {
+  const at = parseAt(inputs.at, deps.clock.now());
+  const { slos, report } = await evaluate(inputs, deps, at);
+  const status = freezeCommitStatus(report);
+  await deps.github.createCommitStatus(inputs.sha, { context: FREEZE_STATUS_CONTEXT, ...status, ...(inputs.runUrl ? { targetUrl: inputs.runUrl } : {}) });
+  const key = freezeIssueKey(inputs.service, slos);
+  const found = await deps.github.findIssue(key, { labels: [FREEZE_ISSUE_LABEL], state: 'all' });
+  const plan = planFreezeIssue(report, key, found ? { number: found.number, state: found.state, body: found.body } : null, at, inputs.runUrl);
+  let issueLine: string;
+  switch (plan.kind) {
+    case 'open': {
+      await deps.github.ensureLabel({ name: FREEZE_ISSUE_LABEL, color: 'd93f0b', description: 'Feature deployments are frozen by the error budget policy' });
+      const issue = await deps.github.createIssue({ title: plan.title, body: plan.body, marker: key, labels: [FREEZE_ISSUE_LABEL] });
+      issueLine = `Freeze issue opened: ${issue.url}`;
+      break;
+    }
+    case 'reopen':
+    case 'update': {
+      const issue = await deps.github.updateIssue(plan.number, { title: plan.title, body: withMarker(plan.body, key), state: 'open' });
+      issueLine = `Freeze issue ${plan.kind === 'reopen' ? 'reopened' : 'updated'}: ${issue.url}`;
+      break;
+    }
+    case 'close': {
+      const issue = await deps.github.updateIssue(plan.number, { body: withMarker(plan.body, key), state: 'closed' });
+      issueLine = `Freeze lifted; issue closed: ${issue.url}`;
+      break;
+    }
+    case 'none':
+      issueLine = `Freeze issue unchanged: ${plan.reason}`;
+  }
+  const outputs = freezeOutputs(report, inputs.changeType);
+  return {
+    outputs,
+    summary: `**Commit status \`${FREEZE_STATUS_CONTEXT}\`: ${status.state}** (${status.description})\n\n${issueLine}\n\n${renderMarkdown(report)}`,
+    report,
+    plan,
+  };
+}

@@ -14,9 +14,9 @@ export const FREEZE_STATUS_CONTEXT = 'bellwether/error-budget';
 /** The label of the one issue that tracks a freeze. */
 export const FREEZE_ISSUE_LABEL = 'deploy-freeze';
 
-/** True when the report blocks features: that is what a freeze means. */
+/** True when the policy blocks features, even where a break-glass or an exemption lifted the block for this deployment. */
 export function isFrozen(report: Pick<BudgetReport, 'gate'>): boolean {
-  return report.gate.feature.verdict === 'block';
+  return report.gate.feature.verdict === 'block' || report.gate.feature.via !== undefined;
 }
 
 /** The commit status for the report: success while features may ship, failure while they are frozen. */

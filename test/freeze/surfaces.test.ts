@@ -5,6 +5,7 @@ import { freezeGatePolicySchema } from '../../src/freeze/gate-policy.js';
 import { loadSlos } from '../../src/freeze/openslo.js';
 import { buildReport } from '../../src/freeze/report.js';
 import type { BudgetReport } from '../../src/freeze/report.js';
+import type { GateRequest } from '../../src/freeze/gate.js';
 import {
   breakGlassIssue,
   freezeCommitStatus,
@@ -24,16 +25,20 @@ const NOW = new Date('2026-11-22T09:30:00Z');
 const KEY = 'deploy-freeze/checkout';
 const policy = freezeGatePolicySchema.parse({ kind: 'freeze', breakGlass: { users: ['alice'] } });
 
-async function reportFor(answer: Answer, at = NOW): Promise<BudgetReport> {
+async function reportFor(answer: Answer, request: GateRequest = {}): Promise<BudgetReport> {
   const slos = await loadSlos(CHECKOUT);
-  const evaluations = await Promise.all(slos.map((s) => evaluateSlo(s, policy, at, { metrics: new FakeMetrics(answer) })));
-  return buildReport(evaluations, policy, at);
+  const evaluations = await Promise.all(slos.map((s) => evaluateSlo(s, policy, NOW, { metrics: new FakeMetrics(answer) })));
+  return buildReport(evaluations, policy, NOW, request);
 }
 
 // 200% of the budget spent over 30 days: frozen. 30% spent: allowed (tier notify).
 const frozen = () => reportFor(checkoutRates({ '30d': { bad: 0.02, total: 10 } }));
 const healthy = () => reportFor(checkoutRates({ '30d': { bad: 0.003, total: 10 } }, { bad: 0.001, total: 10 }));
 const down = () => reportFor(() => new Error('connection refused'));
+const brokenGlass = () =>
+  reportFor(checkoutRates({ '30d': { bad: 0.02, total: 10 } }), {
+    breakGlass: { user: 'alice', justification: 'outage fix', expiresAt: new Date(NOW.getTime() + 3_600_000) },
+  });
 
 describe('freezeCommitStatus', () => {
   it.each([
@@ -109,6 +114,7 @@ describe('freezeOutputs', () => {
     ['frozen, security fix', frozen, 'security-fix', { frozen: 'true', tier: 'freeze', gate: 'allow' }],
     ['healthy, feature', healthy, 'feature', { frozen: 'false', tier: 'notify', gate: 'allow' }],
     ['metrics down, feature', down, 'feature', { frozen: 'true', tier: 'none', gate: 'block', 'budget-remaining': '' }],
+    ['frozen, feature through a break-glass: still frozen, but this one goes', brokenGlass, 'feature', { frozen: 'true', tier: 'freeze', gate: 'allow' }],
   ] as const)('%s', async (_name, make, type, expected) => {
     expect(freezeOutputs(await make(), type)).toMatchObject(expected);
   });

@@ -1,0 +1,250 @@
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { serializeRecording } from '../../src/metrics/recording.js';
+import type { RecordedAnswer } from '../../src/metrics/recording.js';
+import { example, exampleItem } from '../github/fixtures.js';
+import { runBundledAction } from '../helpers/action-runner.js';
+import { GitHubExpectations, startGitHubServer } from '../helpers/github-server.js';
+import type { GitHubServer } from '../helpers/github-server.js';
+import { webhookPayload } from '../helpers/payloads.js';
+
+const AT = '2026-11-22T09:30:00Z';
+const SLO = join(import.meta.dirname, '../fixtures/freeze/checkout-availability.yaml');
+const BAD = 'sum(rate(http_requests_total{job="checkout",code=~"5.."}[{{.window}}]))';
+const TOTAL = 'sum(rate(http_requests_total{job="checkout"}[{{.window}}]))';
+const WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d'];
+const DAY = 86_400;
+const NOT_FOUND = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
+
+/**
+ * A workspace with the checkout SLO, a freeze policy that lets octocat break
+ * the glass, and a replay recording in which checkout fails `badRate` of its
+ * 10 requests a second, every day of the last month.
+ */
+function workspace(badRate: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bw-freeze-ws-'));
+  copyFileSync(SLO, join(dir, 'checkout.yaml'));
+  writeFileSync(join(dir, 'freeze.yml'), 'kind: freeze\nbreakGlass:\n  users: [octocat]\n  audit:\n    label: break-glass\n');
+  writeFileSync(join(dir, 'metrics.yml'), 'providers:\n  recorded:\n    type: replay\n    file: recording.json\n');
+  const at = Date.parse(AT) / 1000;
+  const points = (v: number) => Array.from({ length: 32 }, (_, k) => ({ t: at - (31 - k) * DAY, v }));
+  const entries: RecordedAnswer[] = WINDOWS.flatMap((w) =>
+    [
+      [BAD, badRate],
+      [TOTAL, 10],
+    ].map(([template, v]) => {
+      const query = String(template).replace('{{.window}}', w);
+      return {
+        query,
+        start: new Date((at - 32 * DAY) * 1000),
+        end: new Date((at + 3600) * 1000),
+        stepSeconds: DAY,
+        result: { ok: true as const, query, warnings: [], series: [{ labels: {}, points: points(Number(v)) }] },
+      };
+    }),
+  );
+  writeFileSync(join(dir, 'recording.json'), serializeRecording({ recordedAt: new Date(AT), source: { name: 'prometheus', type: 'prometheus' }, entries }));
+  return dir;
+}
+
+const INPUTS = { policy: 'freeze.yml', slo: 'checkout.yaml', metrics: 'metrics.yml', at: AT };
+// 0.02 of 10 requests a second fail: twice the 0.1% the SLO allows, so 200% of the budget is spent.
+const FROZEN = 0.02;
+// 0.001 a second: a tenth of what the SLO allows.
+const HEALTHY = 0.001;
+
+const plainIssue = (fields: Record<string, unknown>) => {
+  const { pull_request: _pr, ...issue } = exampleItem('GET /repos/{owner}/{repo}/issues', fields);
+  return issue;
+};
+
+let server: GitHubServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** Labels that do not exist yet, created on first use. */
+function labels(gh: GitHubExpectations, created: string[]) {
+  gh.expect('GET /repos/{owner}/{repo}/labels/{name}', { times: Infinity, reply: NOT_FOUND });
+  gh.expect('POST /repos/{owner}/{repo}/labels', {
+    times: Infinity,
+    reply: (r) => {
+      const name = (r.body as { name: string }).name;
+      created.push(name);
+      return { status: 201, body: example('POST /repos/{owner}/{repo}/labels', 201, { name }) };
+    },
+  });
+}
+
+describe('the bundled freeze action on a schedule', () => {
+  it('while frozen: a failing bellwether/error-budget status on the commit and one deploy-freeze issue opened', async () => {
+    const gh = new GitHubExpectations();
+    const statuses: Array<{ sha: string; context: string; state: string; description: string }> = [];
+    const issues: Array<{ title: string; body: string; labels: string[] }> = [];
+    const labelsMade: string[] = [];
+    gh.expect('POST /repos/{owner}/{repo}/statuses/{sha}', {
+      reply: (r) => {
+        const body = r.body as { context: string; state: string; description: string };
+        statuses.push({ sha: r.params['sha'] ?? '', ...body });
+        return { status: 201, body: example('POST /repos/{owner}/{repo}/statuses/{sha}', 201, { context: body.context, state: body.state }) };
+      },
+    });
+    gh.expect('GET /repos/{owner}/{repo}/issues', { query: { labels: 'deploy-freeze', state: 'all' }, times: Infinity, reply: { status: 200, body: [] } });
+    labels(gh, labelsMade);
+    gh.expect('POST /repos/{owner}/{repo}/issues', {
+      reply: (r) => {
+        const body = r.body as { title: string; body: string; labels: string[] };
+        issues.push(body);
+        return { status: 201, body: example('POST /repos/{owner}/{repo}/issues', 201, { number: 31, title: body.title, body: body.body, html_url: 'https://github.com/acme/shop/issues/31' }) };
+      },
+    });
+    server = await startGitHubServer(gh);
+    const run = await runBundledAction('freeze', { eventName: 'schedule', payload: webhookPayload('schedule'), apiUrl: server.url, workspace: workspace(FROZEN), inputs: INPUTS });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    server.done();
+    expect(run.outputs).toMatchObject({ frozen: 'true', tier: 'freeze', gate: 'block' });
+    expect(Number(run.outputs['budget-remaining'])).toBeCloseTo(-1, 9);
+    expect(statuses).toEqual([
+      {
+        sha: 'ffac537e6cbbf934b08745a378932722df287a53',
+        context: 'bellwether/error-budget',
+        state: 'failure',
+        description: 'Features frozen: checkout-availability has spent 200% of its error budget, at or past the 100% tier (freeze)',
+        target_url: 'https://github.com/acme/shop/actions/runs/1658821493',
+      } as never,
+    ]);
+    expect(labelsMade).toEqual(['deploy-freeze']);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.title).toBe('Deploy freeze: checkout');
+    expect(issues[0]!.labels).toEqual(['deploy-freeze']);
+    expect(issues[0]!.body).toContain(`Frozen since ${new Date(AT).toISOString()}.`);
+    expect(issues[0]!.body).toContain('<!-- bellwether:deploy-freeze/checkout -->');
+    expect(run.summary).toContain('Freeze issue opened: https://github.com/acme/shop/issues/31');
+    expect(run.summary).toContain('xychart-beta');
+    expect(run.summary).toContain('| alert | severity |');
+  });
+
+  it('after the freeze lifted: a success status and the open freeze issue closed, with why', async () => {
+    const gh = new GitHubExpectations();
+    const states: string[] = [];
+    const edits: Array<{ state: string; body: string }> = [];
+    gh.expect('POST /repos/{owner}/{repo}/statuses/{sha}', {
+      reply: (r) => {
+        const body = r.body as { context: string; state: string };
+        states.push(body.state);
+        return { status: 201, body: example('POST /repos/{owner}/{repo}/statuses/{sha}', 201, { context: body.context, state: body.state }) };
+      },
+    });
+    const open = plainIssue({ number: 31, state: 'open', title: 'Deploy freeze: checkout', body: 'Frozen since 2026-11-20T09:30:00.000Z.\n<!-- bellwether:deploy-freeze/checkout -->\n' });
+    gh.expect('GET /repos/{owner}/{repo}/issues', { query: { labels: 'deploy-freeze', state: 'all' }, reply: { status: 200, body: [open] } });
+    gh.expect('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+      params: { issue_number: 31 },
+      reply: (r) => {
+        const body = r.body as { state: string; body: string };
+        edits.push(body);
+        return { status: 200, body: example('PATCH /repos/{owner}/{repo}/issues/{issue_number}', 200, { number: 31, state: body.state, body: body.body }) };
+      },
+    });
+    server = await startGitHubServer(gh);
+    const run = await runBundledAction('freeze', { eventName: 'schedule', payload: webhookPayload('schedule'), apiUrl: server.url, workspace: workspace(HEALTHY), inputs: INPUTS });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    server.done();
+    expect(run.outputs).toMatchObject({ frozen: 'false', tier: 'none', gate: 'allow' });
+    expect(states).toEqual(['success']);
+    expect(edits).toHaveLength(1);
+    expect(edits[0]!.state).toBe('closed');
+    expect(edits[0]!.body).toContain(`The freeze lifted at ${new Date(AT).toISOString()}`);
+    // The marker stays, so the next freeze reopens this issue rather than opening a second one.
+    expect(edits[0]!.body).toContain('<!-- bellwether:deploy-freeze/checkout -->');
+  });
+});
+
+describe('the bundled freeze action as a deploy gate step', () => {
+  it('blocks a feature while the budget is spent: the step fails with the reason, and GitHub is not written', async () => {
+    server = await startGitHubServer(new GitHubExpectations());
+    const run = await runBundledAction('freeze', { apiUrl: server.url, workspace: workspace(FROZEN), inputs: INPUTS });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ frozen: 'true', gate: 'block', tier: 'freeze' });
+    expect(run.commands.find((c) => c.command === 'error')?.message).toBe(
+      'The error budget gate blocks this feature: checkout-availability has spent 200% of its error budget, at or past the 100% tier (freeze)',
+    );
+    expect(run.summary).toContain('**feature: ⛔ block**');
+    expect(run.summary).toContain('xychart-beta');
+    expect(run.summary).toContain('| page-1h-5m | page | 1h | 5m | 14.4 |');
+    expect(server.requests).toEqual([]);
+  });
+
+  it('allows a rollback through the same freeze', async () => {
+    server = await startGitHubServer(new GitHubExpectations());
+    const run = await runBundledAction('freeze', { apiUrl: server.url, workspace: workspace(FROZEN), inputs: { ...INPUTS, 'change-type': 'rollback' } });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ gate: 'allow' });
+    expect(run.summary).toContain('rollback ✅ allow');
+    expect(run.commands.filter((c) => c.command === 'error')).toEqual([]);
+  });
+
+  it('blocks features when the metrics cannot be read, and still allows a security fix by policy default', async () => {
+    server = await startGitHubServer(new GitHubExpectations());
+    const { metrics: _m, ...noMetrics } = INPUTS;
+    const feature = await runBundledAction('freeze', { apiUrl: server.url, workspace: workspace(FROZEN), inputs: noMetrics });
+    expect(feature.exitCode).toBe(1);
+    expect(feature.commands.find((c) => c.command === 'error')?.message).toContain('the error budget of checkout-availability is unknown: no metrics provider is configured');
+    expect(feature.outputs).toMatchObject({ gate: 'block', 'budget-remaining': '' });
+    const fix = await runBundledAction('freeze', { apiUrl: server.url, workspace: workspace(FROZEN), inputs: { ...noMetrics, 'change-type': 'security-fix' } });
+    expect(fix.exitCode).toBe(0);
+    expect(fix.outputs).toMatchObject({ gate: 'allow', frozen: 'true' });
+  });
+
+  it('lets a permitted user break the glass with a reason and an expiry, and opens the follow-up issue', async () => {
+    const gh = new GitHubExpectations();
+    const issues: Array<{ title: string; body: string; labels: string[] }> = [];
+    const labelsMade: string[] = [];
+    labels(gh, labelsMade);
+    gh.expect('GET /repos/{owner}/{repo}/issues', { times: Infinity, reply: { status: 200, body: [] } });
+    gh.expect('POST /repos/{owner}/{repo}/issues', {
+      reply: (r) => {
+        const body = r.body as { title: string; body: string; labels: string[] };
+        issues.push(body);
+        return { status: 201, body: example('POST /repos/{owner}/{repo}/issues', 201, { number: 32, title: body.title, body: body.body, html_url: 'https://github.com/acme/shop/issues/32' }) };
+      },
+    });
+    server = await startGitHubServer(gh);
+    const run = await runBundledAction('freeze', {
+      apiUrl: server.url,
+      workspace: workspace(FROZEN),
+      inputs: { ...INPUTS, 'break-glass': 'payment provider outage, the fix must ship', 'break-glass-expiry': '2h' },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    server.done();
+    expect(run.outputs).toMatchObject({ gate: 'allow', frozen: 'true' });
+    expect(labelsMade).toEqual(['break-glass']);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.title).toBe('Break-glass: feature of checkout by @octocat');
+    expect(issues[0]!.labels).toEqual(['break-glass']);
+    expect(issues[0]!.body).toContain('| why | payment provider outage, the fix must ship |');
+    expect(issues[0]!.body).toContain('| until | 2026-11-22T11:30:00.000Z |');
+    expect(run.summary).toContain('**Break-glass accepted** for @octocat until 2026-11-22T11:30:00.000Z');
+    expect(run.summary).toContain('Break-glass recorded in https://github.com/acme/shop/issues/32');
+  });
+
+  it('refuses a break-glass by a user the policy does not name: the step fails and nothing is opened', async () => {
+    server = await startGitHubServer(new GitHubExpectations());
+    const run = await runBundledAction('freeze', {
+      apiUrl: server.url,
+      workspace: workspace(FROZEN),
+      env: { GITHUB_ACTOR: 'mallory' },
+      inputs: { ...INPUTS, 'break-glass': 'I want to ship', 'break-glass-expiry': '2h' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ gate: 'block' });
+    expect(run.commands.find((c) => c.command === 'error')?.message).toContain('(break-glass refused: mallory is not permitted to break the glass');
+    expect(run.summary).toContain('**Break-glass refused** for @mallory');
+    expect(server.requests).toEqual([]);
+  });
+});

@@ -1,0 +1,98 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { recordingIo } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/program.js';
+import { freezeCommand, parseChangeType } from '../../src/freeze/freeze-command.js';
+import type { FreezeAnswer } from '../../src/freeze/freeze-command.js';
+import { ConfigurationError } from '../../src/runtime/errors.js';
+
+const SLO = path.join(import.meta.dirname, '../fixtures/freeze/checkout-availability.yaml');
+
+/** A server speaking Prometheus' instant query API: checkout fails `bad` of its 10 requests a second. */
+async function prometheus(bad: number): Promise<{ url: string; times: string[]; server: Server }> {
+  const times: string[] = [];
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const query = url.searchParams.get('query') ?? '';
+    times.push(url.searchParams.get('time') ?? '');
+    const value = query.includes('code=~"5.."') ? bad : 10;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [Number(url.searchParams.get('time')), String(value)] }] } }));
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, times, server };
+}
+
+let server: Server | undefined;
+afterEach(async () => {
+  await new Promise((done) => (server ? server.close(done) : done(undefined)));
+  server = undefined;
+});
+
+async function cli(bad: number, ...args: string[]) {
+  const prom = await prometheus(bad);
+  server = prom.server;
+  const io = recordingIo();
+  const code = await runCli(['freeze', '--slo', SLO, '--prometheus', prom.url, ...args], io);
+  return { code, io, times: prom.times };
+}
+
+// Twice the errors the 99.9% objective allows: 200% of the budget spent. And a tenth of them.
+const FROZEN = 0.02;
+const HEALTHY = 0.001;
+
+describe('bellwether freeze', () => {
+  it.each([
+    ['feature while frozen', FROZEN, 'feature', 1, 'block'],
+    ['security fix while frozen', FROZEN, 'security-fix', 0, 'allow'],
+    ['hotfix while frozen', FROZEN, 'hotfix', 0, 'allow'],
+    ['rollback while frozen', FROZEN, 'rollback', 0, 'allow'],
+    ['feature within budget', HEALTHY, 'feature', 0, 'allow'],
+  ] as const)('%s', async (_name, bad, type, exit, verdict) => {
+    const { code, io } = await cli(bad, '--change-type', type);
+    expect(io.err).toBe('');
+    expect(code).toBe(exit);
+    expect(io.out.split('\n')[0]).toMatch(new RegExp(`^${type}: ${verdict} \\(`));
+    expect(io.out).toContain('SLO checkout-availability (service checkout)');
+  });
+
+  it('takes feature when no change type is given, and says why it blocks', async () => {
+    const { code, io } = await cli(FROZEN);
+    expect(code).toBe(1);
+    expect(io.out.split('\n')[0]).toBe('feature: block (checkout-availability has spent 200% of its error budget, at or past the 100% tier (freeze))');
+  });
+
+  it('prints the verdict and the whole budget report as JSON, evaluated at --at', async () => {
+    const { code, io, times } = await cli(FROZEN, '--format', 'json', '--at', '2026-11-22T10:30:00+01:00');
+    expect(code).toBe(1);
+    const answer = JSON.parse(io.out) as FreezeAnswer;
+    expect(answer).toMatchObject({ at: '2026-11-22T09:30:00.000Z', changeType: 'feature', verdict: 'block' });
+    expect(answer.report.slos[0]?.budget?.consumed).toBeCloseTo(2, 9);
+    expect(answer.report.gate.rollback.verdict).toBe('allow');
+    expect(new Set(times)).toEqual(new Set([String(Date.parse('2026-11-22T09:30:00Z') / 1000)]));
+  });
+
+  it.each([
+    ['no --slo', ['freeze', '--prometheus', 'http://127.0.0.1:9'], "required option '--slo <paths>' not specified"],
+    ['an unknown change type', ['freeze', '--slo', SLO, '--prometheus', 'http://127.0.0.1:9', '--change-type', 'deploy'], "argument 'deploy' is invalid"],
+    ['a time without an offset', ['freeze', '--slo', SLO, '--prometheus', 'http://127.0.0.1:9', '--at', '2026-11-22 09:30'], '--at: expected an RFC 3339 time'],
+    ['no Prometheus', ['freeze', '--slo', SLO], '--prometheus'],
+    ['an SLO file that is not there', ['freeze', '--slo', '/nonexistent/slo.yaml', '--prometheus', 'http://127.0.0.1:9'], '/nonexistent/slo.yaml'],
+  ])('exits 2 on a usage mistake: %s', async (_name, argv, message) => {
+    const io = recordingIo();
+    expect(await runCli(argv, io)).toBe(2);
+    expect(io.err).toContain(message);
+    expect(io.out).toBe('');
+  });
+});
+
+describe('freezeCommand', () => {
+  it('rejects an unknown change type before asking anything', async () => {
+    await expect(freezeCommand({ slo: SLO, prometheus: 'http://127.0.0.1:9', changeType: 'yolo', format: 'text' })).rejects.toThrow(ConfigurationError);
+    expect(() => parseChangeType('yolo')).toThrow('--change-type: expected one of feature, security-fix, hotfix, rollback, got "yolo"');
+    expect(parseChangeType(undefined)).toBe('feature');
+  });
+});

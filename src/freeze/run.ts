@@ -187,9 +187,11 @@ export async function publishFreezeState(inputs: FreezeRunInputs, deps: FreezeRu
       issueLine = `Freeze issue unchanged: ${plan.reason}`;
   }
   const outputs = freezeOutputs(report, inputs.changeType);
+  // A scheduled run deploys nothing, so there is nothing for a break-glass to let through.
+  const glassNote = inputs.breakGlass ? '\n\n> The break-glass inputs are ignored on a schedule: break the glass in the deployment step.' : '';
   return {
     outputs,
-    summary: `**Commit status \`${FREEZE_STATUS_CONTEXT}\`: ${status.state}** (${status.description})\n\n${issueLine}\n\n${renderMarkdown(report)}`,
+    summary: `**Commit status \`${FREEZE_STATUS_CONTEXT}\`: ${status.state}** (${status.description})\n\n${issueLine}${glassNote}\n\n${renderMarkdown(report)}`,
     report,
     plan,
   };

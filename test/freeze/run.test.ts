@@ -74,7 +74,9 @@ describe('publishFreezeState over time', () => {
     expect(w.github.issues()[0]?.body).toContain('The freeze lifted at 2026-11-22T11:30:00.000Z');
 
     w.clock.advance(HOUR);
-    expect((await publishFreezeState(w.inputs(), w.deps)).plan.kind).toBe('none');
+    const quiet = await publishFreezeState(w.inputs({ breakGlass: 'not here' }), w.deps);
+    expect(quiet.plan.kind).toBe('none');
+    expect(quiet.summary).toContain('The break-glass inputs are ignored on a schedule');
 
     w.clock.advance(HOUR);
     w.setBad(0.02);

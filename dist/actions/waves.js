@@ -1,2 +1,0 @@
-import { runAction } from '../index.js';
-await runAction("waves");

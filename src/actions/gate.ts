@@ -8,11 +8,23 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkRunAnnotations } from '../gates/annotations.js';
 import { runAllGates } from '../gates/run-all.js';
+import { GitHubError } from '../github/errors.js';
+import type { Logger } from '../runtime/logger.js';
 import { runUrl } from '../runtime/context.js';
 import type { ActionImpl, ActionResult } from './registry.js';
 import { gateSpec } from './specs.js';
 
 export const GATE_COMMENT_MARKER = 'gate';
+
+/** Runs a write that a read-only token (a fork's pull request) may be refused; a 403 becomes a warning. */
+async function readOnlyTolerant(logger: Logger, what: string, write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    if (!(err instanceof GitHubError) || err.status !== 403) throw err;
+    logger.warning(`Bellwether could not write ${what}: the token is read-only here (a pull request from a fork?). The verdict stands in the job summary and SARIF.`);
+  }
+}
 type Obj = Record<string, unknown>;
 
 export const gateAction: ActionImpl<typeof gateSpec.inputs> = {
@@ -36,7 +48,8 @@ export const gateAction: ActionImpl<typeof gateSpec.inputs> = {
       .flat()
       .map((a) => ({ path: a.path, startLine: a.start_line, endLine: a.end_line, level: a.annotation_level, message: a.message, title: a.title }));
     const text = outcome.markdown.length > 60_000 ? `${outcome.markdown.slice(0, 60_000)}\n\n…cut; the job summary has it all.` : outcome.markdown;
-    await deps.github.createCheckRun({
+    // Pull requests from forks run with a read-only token: the verdict still stands, the surfaces are skipped and say so.
+    await readOnlyTolerant(deps.logger, 'the check run', () => deps.github.createCheckRun({
       name: 'bellwether/gate',
       headSha: head || ctx.sha,
       externalId: `gate:${head || ctx.sha}:${ctx.runId}`,
@@ -44,8 +57,8 @@ export const gateAction: ActionImpl<typeof gateSpec.inputs> = {
       conclusion: verdict.verdict === 'pass' ? 'success' : 'failure',
       detailsUrl: runUrl(ctx),
       output: { title, summary: verdict.reasons.join('\n'), text, annotations },
-    });
-    if (pr && inputs.comment) await deps.github.upsertComment(Number(pr['number']), GATE_COMMENT_MARKER, outcome.markdown);
+    }));
+    if (pr && inputs.comment) await readOnlyTolerant(deps.logger, 'the pull request comment', () => deps.github.upsertComment(Number(pr['number']), GATE_COMMENT_MARKER, outcome.markdown));
     return {
       outputs: { verdict: verdict.verdict, findings: String(blocking), 'sarif-file': sarifFile },
       summary: outcome.markdown,

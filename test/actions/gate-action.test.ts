@@ -121,4 +121,23 @@ describe('the bundled gate action on a real pull_request payload', () => {
     expect(run.outputs).toMatchObject({ verdict: 'pass', findings: '0' });
     expect(mock.checks[0]).toMatchObject({ conclusion: 'success' });
   });
+
+  it('on a fork pull request (read-only token) keeps the verdict and warns instead of failing on the check run and comment', async () => {
+    const ws = await workspace({ '.github/workflows/greet.yml': INJECTABLE });
+    const gh = new GitHubExpectations();
+    const refused = { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' } };
+    gh.expect('GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}', { times: Infinity, reply: { status: 200, body: [] } });
+    gh.expect('POST /repos/{owner}/{repo}/check-runs', { times: Infinity, reply: refused });
+    gh.expect('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { times: Infinity, reply: { status: 200, body: [] } });
+    gh.expect('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { times: Infinity, reply: refused });
+    server = await startGitHubServer(gh);
+    const { payload } = prPayload(ws.base, ws.head);
+    const run = await runBundledAction('gate', { eventName: 'pull_request', payload, apiUrl: server.url, workspace: ws.dir, inputs: { paths: '.github/workflows' } });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.verdict).toBe('fail');
+    const warnings = run.commands.filter((c) => c.command === 'warning').map((c) => c.message);
+    expect(warnings.some((w) => w.includes('could not write the check run: the token is read-only'))).toBe(true);
+    expect(warnings.some((w) => w.includes('could not write the pull request comment'))).toBe(true);
+    expect(run.commands.find((c) => c.command === 'error')?.message).toMatch(/^Bellwether gates failed/);
+  });
 });

@@ -10,6 +10,7 @@ import type { Inputs, InputSpecs } from '../runtime/inputs.js';
 import type { ActionSpec } from './spec.js';
 import { actionSpecs } from './specs.js';
 import { canaryAction } from './canary.js';
+import { wavesAction } from './waves.js';
 import { gateAction } from './gate.js';
 import { rollbackAction } from './rollback.js';
 import { postmortemAction } from './postmortem.js';
@@ -41,7 +42,7 @@ function notAvailable<I extends InputSpecs>(spec: ActionSpec<I>): ActionImpl<I> 
 }
 
 const implementations = new Map<string, ActionImpl>(actionSpecs.map((s) => [s.name, notAvailable(s as ActionSpec)]));
-for (const impl of [gateAction, canaryAction, rollbackAction, freezeAction, postmortemAction] as unknown as ActionImpl[]) implementations.set(impl.spec.name, impl);
+for (const impl of [gateAction, canaryAction, rollbackAction, freezeAction, postmortemAction, wavesAction] as unknown as ActionImpl[]) implementations.set(impl.spec.name, impl);
 
 /** The implementation of an action by its folder name. */
 export function actionByName(name: string): ActionImpl {

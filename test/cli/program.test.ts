@@ -33,8 +33,8 @@ describe('bellwether CLI', () => {
 
   it('exits 2 and says so for a verb that has not shipped, never a fake success', async () => {
     const io = recordingIo();
-    expect(await runCli(['freeze'], io)).toBe(2);
-    expect(io.err).toBe('bellwether: `bellwether freeze` is not available yet in this version of Bellwether.\n');
+    expect(await runCli(['postmortem'], io)).toBe(2);
+    expect(io.err).toBe('bellwether: `bellwether postmortem` is not available yet in this version of Bellwether.\n');
     expect(io.out).toBe('');
   });
 

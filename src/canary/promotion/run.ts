@@ -15,7 +15,6 @@ import { checkDeployGate } from '../../freeze/deploy-gate.js';
 import { loadSlos } from '../../freeze/openslo.js';
 import type { ReleaseManifest } from '../../gitops/manifest.js';
 import { quarantined, readQuarantine } from '../../rollback/quarantine.js';
-import { dirname, isAbsolute, join } from 'node:path';
 import type { Deps } from '../../runtime/deps.js';
 import { ConfigurationError } from '../../runtime/errors.js';
 import { metricsJudge } from './metrics-judge.js';
@@ -77,7 +76,8 @@ export function promotionPolicyOf(policy: CanaryPolicy): PromotionPolicy {
 async function freezeHook(set: readonly LoadedPolicy[], service: string, deps: Deps, provider: string): Promise<(m: ReleaseManifest) => Promise<GateAnswer>> {
   const { policy, file } = policyFor(set, 'freeze', service);
   if (file === null || policy.slos.length === 0) return async () => ({ allow: true, reason: 'no error budget policy applies to this service' });
-  const slos = await loadSlos(policy.slos.map((p) => (isAbsolute(p) ? p : join(dirname(file), p))).join(','));
+  // SLO paths are relative to the repository root (the working directory), as the freeze action reads them.
+  const slos = await loadSlos(policy.slos.join(','));
   return async () => {
     const outcome = await checkDeployGate({ slos, policy, changeType: 'feature' }, { metrics: deps.metrics.get(provider), clock: deps.clock });
     return { allow: outcome.verdict === 'allow', reason: outcome.reason };

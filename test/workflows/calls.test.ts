@@ -31,9 +31,10 @@ const calls = templates().flatMap((wf) =>
 );
 
 describe('the reusable workflows', () => {
-  it('are the four of the pipeline', () => {
+  it('are the five of the pipeline', () => {
     expect(reusable.map((f) => f.path)).toEqual([
       '.github/workflows/bellwether-canary.yml',
+      '.github/workflows/bellwether-freeze.yml',
       '.github/workflows/bellwether-gate.yml',
       '.github/workflows/bellwether-postmortem.yml',
       '.github/workflows/bellwether-rollback.yml',

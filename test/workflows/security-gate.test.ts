@@ -12,11 +12,13 @@ const deps = { fs: nodeGateFs, clock: systemClock, cwd };
 
 const expectedFiles = [
   '.github/workflows/bellwether-canary.yml',
+  '.github/workflows/bellwether-freeze.yml',
   '.github/workflows/bellwether-gate.yml',
   '.github/workflows/bellwether-postmortem.yml',
   '.github/workflows/bellwether-rollback.yml',
   '.github/workflows/ci.yml',
   'workflows/canary.yml',
+  'workflows/freeze.yml',
   'workflows/postmortem.yml',
   'workflows/pull-request-checks.yml',
   'workflows/rollback.yml',

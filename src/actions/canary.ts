@@ -11,12 +11,22 @@ import { GitHubRollbackPublisher } from '../rollback/publish.js';
 import { runRollback } from '../rollback/run.js';
 import { GitHubContentStore } from '../gitops/content-store.js';
 import { runUrl } from '../runtime/context.js';
+import { ManualClock } from '../runtime/clock.js';
+import { ConfigurationError } from '../runtime/errors.js';
 import type { ActionImpl } from './registry.js';
 import { canarySpec } from './specs.js';
 
+function simulatedClock(at: string): ManualClock {
+  if (Number.isNaN(Date.parse(at))) throw new ConfigurationError(`expected an RFC 3339 time, got ${JSON.stringify(at)}`, { field: 'inputs.at' });
+  return new ManualClock(at);
+}
+
 export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
   spec: canarySpec,
-  async run(inputs, deps, ctx) {
+  async run(inputs, realDeps, ctx) {
+    // A simulated clock for backtests: every wait advances it at once.
+    const simulated = inputs.at ? simulatedClock(inputs.at) : undefined;
+    const deps = simulated ? { ...realDeps, clock: simulated, sleep: simulated.sleep } : realDeps;
     const branch = inputs.branch || ctx.ref.replace(/^refs\/heads\//, '') || 'main';
     const environmentName = inputs.region ? `${inputs.environment}/${inputs.region}` : inputs.environment;
     const outcome = await runCanary(

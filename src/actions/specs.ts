@@ -98,6 +98,11 @@ export const canarySpec = defineAction({
       description: 'Keep judging inside this job while the next step is due within this many minutes (short soaks); longer waits end the job and a scheduled tick continues.',
       default: '0',
     },
+    at: {
+      type: 'string',
+      description: 'Run on a simulated clock that starts at this RFC 3339 time (waits advance it instead of sleeping). For backtests and tests; leave it empty in deploy workflows.',
+      default: '',
+    },
   },
   outputs: {
     state: { description: 'State of the promotion after this run.' },

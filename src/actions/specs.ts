@@ -125,8 +125,14 @@ export const wavesSpec = defineAction({
     service,
     environment,
     version: { type: 'string', description: 'Version to roll out.', required: true },
-    command: { type: 'enum', values: ['plan', 'advance'], description: '`plan` emits the matrix; `advance` moves to the next wave when it is due.', default: 'plan' },
+    command: {
+      type: 'enum',
+      values: ['plan', 'advance'],
+      description: '`plan` emits the matrix of a fresh plan; `advance` runs the rollout: refreshes each region from its release manifest, starts the regions now due (the canary in canary waves, the stable version otherwise) and records the state in `rollout.yaml` beside the manifests.',
+      default: 'plan',
+    },
     manifests,
+    branch,
   },
   outputs: {
     matrix: { description: 'JSON matrix of the regions due now, each with its GitHub environment.' },

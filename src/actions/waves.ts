@@ -2,23 +2,48 @@
  * The waves action. `plan` plans the rollout of a version from now (windows,
  * bake times, per-region earliest starts) and emits the matrix of regions
  * due now, one job each with its GitHub environment, for a fan-out job.
- * `advance` (moving to the next wave when the last one is healthy and baked)
- * is not available yet and says so.
+ * `advance` runs one reconcile of the rollout against the release manifests
+ * on the branch: the regions it started are the matrix.
  */
 import { join } from 'node:path';
+import { GitHubContentStore } from '../gitops/content-store.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
-import { NotAvailableError } from '../runtime/errors.js';
-import { planOutputs } from '../waves/matrix.js';
+import { GitHubRollbackPublisher } from '../rollback/publish.js';
+import { planOutputs, stepOutputs } from '../waves/matrix.js';
 import { planWaves } from '../waves/planner.js';
 import { renderPlanMarkdown } from '../waves/render-markdown.js';
+import { renderStepMarkdown } from '../waves/render-step.js';
+import { regionStates } from '../waves/rollout-state.js';
+import { advanceWaves } from '../waves/run.js';
 import type { ActionImpl, ActionResult } from './registry.js';
 import { wavesSpec } from './specs.js';
 
 export const wavesAction: ActionImpl<typeof wavesSpec.inputs> = {
   spec: wavesSpec,
   async run(inputs, deps, ctx): Promise<ActionResult> {
-    if (inputs.command !== 'plan') throw new NotAvailableError('`advance` of the Bellwether region waves action');
-    const set = await loadPolicySet(inputs.policy ? join(ctx.workspace, inputs.policy) : undefined);
+    const policyPath = inputs.policy ? join(ctx.workspace, inputs.policy) : undefined;
+    if (inputs.command === 'advance') {
+      const branch = inputs.branch || ctx.ref.replace(/^refs\/heads\//, '') || 'main';
+      const outcome = await advanceWaves(
+        {
+          service: inputs.service,
+          environment: inputs.environment,
+          version: inputs.version,
+          manifests: inputs.manifests,
+          ...(policyPath ? { policy: policyPath } : {}),
+          actor: ctx.actor,
+        },
+        { ...deps, publisher: new GitHubRollbackPublisher(deps.github) },
+        new GitHubContentStore(deps.github, branch),
+      );
+      const out = stepOutputs(outcome.plan, outcome.step);
+      const notes = outcome.notes.length > 0 ? `\n\n${outcome.notes.map((n) => `- ${n}`).join('\n')}\n` : '\n';
+      return {
+        outputs: { matrix: JSON.stringify(out.matrix), wave: String(out.wave), 'next-start': out.nextStart ?? '' },
+        summary: renderStepMarkdown(outcome.plan, outcome.step, regionStates(outcome.state)) + notes,
+      };
+    }
+    const set = await loadPolicySet(policyPath);
     const { policy } = policyFor(set, 'waves', inputs.service);
     const plan = planWaves({ policy }, { service: inputs.service, environment: inputs.environment, version: inputs.version }, deps.clock.now());
     const out = planOutputs(plan);

@@ -1,0 +1,222 @@
+/**
+ * The execution of a waves rollout as a resumable reconcile: read the
+ * rollout state from git, refresh the health of every region in flight from
+ * its release manifest, decide the one next step (decide.ts), act on it, and
+ * record the result compare-and-swap. Any run may be the next one: re-running
+ * at the same time decides the same step and commits nothing new.
+ */
+import { runCanary } from '../canary/promotion/run.js';
+import type { ContentStore } from '../gitops/content-store.js';
+import { manifestPath, parseManifest, updateManifest } from '../gitops/manifest.js';
+import type { ReleaseManifest } from '../gitops/manifest.js';
+import { loadPolicySet, policyFor } from '../policy/set.js';
+import type { RollbackPublisher } from '../rollback/publish.js';
+import { runRollback } from '../rollback/run.js';
+import type { Deps } from '../runtime/deps.js';
+import { errorMessage } from '../runtime/errors.js';
+import { decideWaveStep } from './decide.js';
+import type { WavesMatrix } from './matrix.js';
+import { matrixOfStep } from './matrix.js';
+import { planWaves } from './planner.js';
+import type { RegionRollout, RolloutState } from './rollout-state.js';
+import { parseRolloutState, regionStates, rolloutPath, updateRolloutState } from './rollout-state.js';
+import type { PlannedRegion, WaveStep, WavesPlan } from './types.js';
+
+export interface AdvanceInputs {
+  readonly service: string;
+  readonly environment: string;
+  readonly version: string;
+  /** Folder of release manifests. */
+  readonly manifests: string;
+  /** Policy file or folder; empty for the embedded defaults. */
+  readonly policy?: string;
+  /** The GitHub user who asked (the workflow's actor). */
+  readonly actor: string;
+}
+
+/** The effects of a rollout; `publisher` opens rollback pull requests, and without it no rollback is run. */
+export type WavesDeps = Deps & { readonly publisher?: RollbackPublisher };
+
+export interface AdvanceOutcome {
+  readonly plan: WavesPlan;
+  readonly step: WaveStep;
+  /** The rollout state after this run. */
+  readonly state: RolloutState;
+  /** The regions this run started, one job each. */
+  readonly matrix: WavesMatrix;
+  /** Whether this run committed anything (state, manifests or rollbacks). */
+  readonly committed: boolean;
+  /** What happened, one line each, for logs and the summary. */
+  readonly notes: readonly string[];
+}
+
+/** One reconcile of a rollout of `inputs.version` across the waves of the policy. */
+export async function advanceWaves(inputs: AdvanceInputs, deps: WavesDeps, store: ContentStore): Promise<AdvanceOutcome> {
+  const set = await loadPolicySet(inputs.policy || undefined);
+  const { policy } = policyFor(set, 'waves', inputs.service);
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const plan = planWaves({ policy }, { service: inputs.service, environment: inputs.environment, version: inputs.version }, now);
+  const path = rolloutPath(inputs.manifests, inputs.service, inputs.environment);
+  const stored = await store.read(path);
+  const previous = stored ? parseRolloutState(stored.text, path) : null;
+  // A rollout of another version starts over; the file is rewritten when this run records anything.
+  const base: RolloutState = previous && previous.version === inputs.version ? previous : { version: inputs.version, startedAt: at, regions: {} };
+  const regions = plan.waves.flatMap((w) => w.regions);
+  const manifestOf = (region: string) => manifestPath(inputs.manifests, inputs.service, inputs.environment, region);
+
+  // Changes of this run, region by region; applied to whatever state is current when they are written.
+  const patch: Record<string, RegionRollout> = {};
+  for (const region of regions) {
+    const current = base.regions[region.region];
+    if (current?.state !== 'deploying') continue;
+    const refreshed = await refreshRegion(store, manifestOf(region.region), region, current, inputs.version, at);
+    if (refreshed) patch[region.region] = refreshed;
+  }
+  const refreshedState: RolloutState = { ...base, regions: { ...base.regions, ...patch } };
+  const step = decideWaveStep({ settings: { policy }, plan, states: regionStates(refreshedState), now });
+  const notes: string[] = [];
+  let committed = false;
+
+  if (step.kind === 'start') {
+    for (const region of step.regions) {
+      if (region.canary) {
+        const outcome = await runCanary(
+          {
+            service: inputs.service,
+            environment: inputs.environment,
+            region: region.region,
+            command: 'start',
+            version: inputs.version,
+            actor: inputs.actor,
+            manifests: inputs.manifests,
+            ...(inputs.policy ? { policy: inputs.policy } : {}),
+            waitWithinMs: 0,
+          },
+          deps,
+          store,
+        );
+        committed ||= outcome.results.some((r) => r.committed);
+        if (outcome.failure) {
+          patch[region.region] = { state: 'failed', startedAt: at, endedAt: at, verdict: 'fail', reason: outcome.failure };
+          notes.push(`${region.region}: the canary did not start: ${outcome.failure}`);
+        } else {
+          patch[region.region] = { state: 'deploying', startedAt: at, verdict: 'unknown', reason: `canary of ${inputs.version} started` };
+          notes.push(`${region.region}: canary of ${inputs.version} started at ${outcome.outputs.weight}%`);
+        }
+      } else {
+        const update = await updateManifest(
+          store,
+          manifestOf(region.region),
+          (m) => deployDirectly(m, inputs.version, at),
+          `${inputs.service}: deploy ${inputs.version} to ${inputs.environment}/${region.region} (wave ${region.wave})`,
+        );
+        committed ||= update.changed;
+        patch[region.region] = { state: 'deploying', startedAt: at, verdict: 'unknown', reason: `${inputs.version} deployed directly` };
+        notes.push(`${region.region}: ${inputs.version} committed as the stable version${update.changed ? '' : ' (already in place)'}`);
+      }
+    }
+  }
+
+  if (step.kind === 'halt') {
+    for (const failed of step.failed) {
+      const was = refreshedState.regions[failed.region];
+      if (was?.state !== 'failed') patch[failed.region] = { ...(was ?? { verdict: 'fail' }), state: 'failed', endedAt: at, verdict: 'fail', reason: failed.reason };
+    }
+    if (step.rollback.length > 0 && deps.publisher) {
+      const rollbackPolicy = policyFor(set, 'rollback', inputs.service).policy;
+      const rollback = await runRollback(
+        {
+          service: inputs.service,
+          environment: inputs.environment,
+          regions: step.rollback.map((r) => r.region),
+          version: inputs.version,
+          reason: `the waves rollout of ${inputs.version} halted in wave ${step.wave}: ${step.failed.map((r) => `${r.region} (${r.reason})`).join(', ')}`,
+          actor: inputs.actor,
+          trigger: 'verdict',
+          links: [],
+          manifests: inputs.manifests,
+        },
+        { ...rollbackPolicy, deployBranch: store.branch },
+        { store, publisher: deps.publisher, github: deps.github, clock: deps.clock, logger: deps.logger },
+      );
+      committed ||= rollback.regions.some((r) => r.committed) || rollback.pullRequest.created;
+      for (const r of step.rollback) {
+        const was = patch[r.region] ?? refreshedState.regions[r.region];
+        const outcome = rollback.regions.find((o) => o.region === r.region);
+        // Without an emergency commit, traffic moves only when the pull request is merged: until then the region stays failed.
+        const restored = outcome !== undefined && (outcome.committed || outcome.plan.kind === 'already-safe');
+        if (restored) patch[r.region] = { ...(was ?? { verdict: 'fail' }), state: 'rolled-back', endedAt: at, reason: `${r.reason}; recorded in ${rollback.pullRequest.url}` };
+        else notes.push(`${r.region}: traffic returns when ${rollback.pullRequest.url} is merged`);
+      }
+      notes.push(`rolled back ${step.rollback.map((r) => r.region).join(', ')}: ${rollback.pullRequest.url}`);
+    } else if (step.rollback.length > 0) {
+      notes.push(`no rollback publisher: ${step.rollback.map((r) => r.region).join(', ')} must be rolled back with the rollback action`);
+    }
+  }
+
+  let state = refreshedState;
+  if (Object.keys(patch).length > 0 || previous === null || previous.version !== inputs.version) {
+    const update = await updateRolloutState(
+      store,
+      path,
+      (current) => {
+        const from = current && current.version === inputs.version ? current : base;
+        return { ...from, regions: { ...from.regions, ...patch } };
+      },
+      `${inputs.service}: waves rollout of ${inputs.version} in ${inputs.environment}: ${step.kind}${step.kind === 'done' ? '' : ` wave ${step.wave}`}`,
+    );
+    committed ||= update.changed;
+    state = update.state;
+  }
+  for (const note of notes) deps.logger.info(note);
+  return { plan, step, state, matrix: matrixOfStep(plan, step), committed, notes };
+}
+
+/**
+ * What a deploying region's release manifest says of it. A canary region is
+ * as healthy as its promotion; a region deployed directly is healthy once its
+ * stable version is the release. Per-region metric health checks (the judge or
+ * the policy's thresholds on the region's own metrics) plug in here, before a
+ * direct region counts as healthy. Returns undefined when nothing changed.
+ */
+async function refreshRegion(
+  store: ContentStore,
+  path: string,
+  region: PlannedRegion,
+  current: RegionRollout,
+  version: string,
+  at: string,
+): Promise<RegionRollout | undefined> {
+  const stored = await store.read(path);
+  if (!stored) return { ...current, state: 'failed', endedAt: at, verdict: 'fail', reason: `no release manifest at ${path}` };
+  let manifest: ReleaseManifest;
+  try {
+    manifest = parseManifest(stored.text, path);
+  } catch (err) {
+    // An unreadable manifest is unknown health: the region holds, it is neither healthy nor failed.
+    return current.reason === errorMessage(err) ? undefined : { ...current, verdict: 'unknown', reason: errorMessage(err) };
+  }
+  if (region.canary) {
+    const promotion = manifest.promotion;
+    if (!promotion || promotion.version !== version) return undefined;
+    if (promotion.phase === 'promoted') return { ...current, state: 'healthy', healthyAt: at, verdict: 'pass', reason: `canary of ${version} promoted` };
+    if (promotion.phase === 'failed' || promotion.phase === 'rolled-back' || promotion.phase === 'aborted') {
+      return { ...current, state: 'failed', endedAt: at, verdict: 'fail', reason: `canary of ${version} ${promotion.phase}` };
+    }
+    return undefined;
+  }
+  if (manifest.stable.version === version) return { ...current, state: 'healthy', healthyAt: at, verdict: 'pass', reason: `${version} is the stable version` };
+  return undefined;
+}
+
+/** The manifest with `version` as its stable version, the old one first in `previous`. */
+function deployDirectly(m: ReleaseManifest, version: string, at: string): ReleaseManifest {
+  if (m.stable.version === version) return m;
+  return {
+    ...m,
+    stable: { version },
+    canary: m.canary.version === version ? { version: null, weight: 0 } : m.canary,
+    previous: [{ version: m.stable.version, until: at }, ...m.previous.filter((p) => p.version !== m.stable.version)].slice(0, 20),
+  };
+}

@@ -80,7 +80,12 @@ export async function advanceWaves(inputs: AdvanceInputs, deps: WavesDeps, store
 
   if (step.kind === 'start') {
     for (const region of step.regions) {
-      if (region.canary) {
+      const started = region.canary ? await promotionOf(store, manifestOf(region.region), inputs.version) : undefined;
+      if (started) {
+        // A run that started the canary and then lost its state write: the promotion is the truth, so it is not started twice.
+        patch[region.region] = { state: 'deploying', startedAt: started.startedAt ?? at, verdict: 'unknown', reason: `canary of ${inputs.version} ${started.phase}` };
+        notes.push(`${region.region}: the canary of ${inputs.version} had already started (${started.phase})`);
+      } else if (region.canary) {
         const outcome = await runCanary(
           {
             service: inputs.service,
@@ -208,6 +213,16 @@ async function refreshRegion(
   }
   if (manifest.stable.version === version) return { ...current, state: 'healthy', healthyAt: at, verdict: 'pass', reason: `${version} is the stable version` };
   return undefined;
+}
+
+/** The promotion of `version` recorded in a region's manifest, if one was started. */
+async function promotionOf(store: ContentStore, path: string, version: string): Promise<{ phase: string; startedAt?: string } | undefined> {
+  const stored = await store.read(path);
+  if (!stored) return undefined;
+  const promotion = parseManifest(stored.text, path).promotion;
+  if (!promotion || promotion.version !== version) return undefined;
+  const first = promotion.history[0]?.at;
+  return { phase: promotion.phase, ...(first === undefined ? {} : { startedAt: first }) };
 }
 
 /** The manifest with `version` as its stable version, the old one first in `previous`. */

@@ -124,6 +124,20 @@ describe('advanceWaves over real git', () => {
     expect((await state()).regions['us-east-2']).toMatchObject({ state: 'healthy', verdict: 'pass' });
   });
 
+  it('does not start a canary twice when the state write of the run that started it was lost', async () => {
+    await advanceWaves(inputs, deps, store);
+    const statePath = rolloutPath('deploy', 'checkout', 'production');
+    const stored = (await store.read(statePath))!;
+    await store.write(statePath, `version: 1.42.0\nstartedAt: "2026-03-02T10:00:00.000Z"\nregions: {}\n`, stored.sha, 'the state as if the write was lost');
+    const pilot = (await store.read(path('eu-west-1')))!.sha;
+    clock.advance(5 * 60_000);
+    const resumed = await advanceWaves(inputs, deps, store);
+    expect(resumed.step).toMatchObject({ kind: 'start', wave: 1 });
+    expect(resumed.notes.join('\n')).toContain('had already started');
+    expect((await store.read(path('eu-west-1')))!.sha).toBe(pilot);
+    expect((await state()).regions['eu-west-1']).toMatchObject({ state: 'deploying', startedAt: '2026-03-02T10:00:00.000Z' });
+  });
+
   it('halts on a failed pilot and never starts the next wave', async () => {
     await advanceWaves(inputs, deps, store);
     clock.advance(30 * 60_000);

@@ -157,6 +157,17 @@ describe('advanceWaves over real git', () => {
     expect((await state()).regions['us-east-2']).toBeUndefined();
   });
 
+  it('records a failed pilot canary as rolled back once the rollback has quarantined its version', async () => {
+    const publisher = new FileRollbackPublisher(mkdtempSync(join(tmpdir(), 'bw-waves-prs-')));
+    await advanceWaves(inputs, { ...deps, publisher }, store);
+    await finishCanary('eu-west-1', 'failed');
+    const halted = await advanceWaves(inputs, { ...deps, publisher }, store);
+    expect(halted.step).toMatchObject({ kind: 'halt', rollback: [expect.objectContaining({ region: 'eu-west-1' })], notStarted: expect.arrayContaining([expect.objectContaining({ region: 'us-east-2' })]) });
+    expect((await state()).regions['eu-west-1']).toMatchObject({ state: 'rolled-back', verdict: 'fail' });
+    expect((await store.read('deploy/checkout/quarantine.yaml'))?.text).toContain('1.42.0');
+    expect((await manifest('eu-west-1')).stable.version).toBe('1.41.0');
+  });
+
   it('rolls back a region that fails after a direct deploy, holds the pilot and records it', async () => {
     const publisher = new FileRollbackPublisher(mkdtempSync(join(tmpdir(), 'bw-waves-prs-')));
     const withPublisher: WavesDeps = { ...deps, publisher };

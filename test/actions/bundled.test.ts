@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { parseCommandFile, runBundledAction } from '../helpers/action-runner.js';
 
 describe('bundled actions under the runner contract', () => {
-  it('fails clearly where a capability is not available yet, never a fake success', async () => {
+  it("reports a missing policy plainly, as the user's mistake, without a stack", async () => {
     const run = await runBundledAction('waves', { inputs: { service: 'checkout', version: '1.2.3', command: 'advance' } });
     expect(run.exitCode).toBe(1);
-    expect(run.commands).toContainEqual({ command: 'error', properties: {}, message: '`advance` of the Bellwether region waves action is not available yet in this version of Bellwether.' });
+    const error = run.commands.find((c) => c.command === 'error')?.message ?? '';
+    expect(error).toBe('no waves policy applies to checkout, and a waves policy has no defaults to fall back on: add one');
+    expect(error).not.toContain('internal error');
     expect(run.outputs).toEqual({});
   });
 

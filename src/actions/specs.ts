@@ -133,6 +133,12 @@ export const wavesSpec = defineAction({
     },
     manifests,
     branch,
+    'notify-issue': {
+      type: 'number',
+      min: 0,
+      description: 'Issue or pull request (the release one) that keeps one comment, updated in place, saying which regions were scheduled and which completed; 0 for none.',
+      default: '0',
+    },
   },
   outputs: {
     matrix: { description: 'JSON matrix of the regions due now, each with its GitHub environment.' },

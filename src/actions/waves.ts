@@ -38,9 +38,14 @@ export const wavesAction: ActionImpl<typeof wavesSpec.inputs> = {
       );
       const out = stepOutputs(outcome.plan, outcome.step);
       const notes = outcome.notes.length > 0 ? `\n\n${outcome.notes.map((n) => `- ${n}`).join('\n')}\n` : '\n';
+      const summary = renderStepMarkdown(outcome.plan, outcome.step, regionStates(outcome.state)) + notes;
+      // Committers and on-call follow the rollout in one comment on the release issue or pull request.
+      if (inputs['notify-issue'] > 0 && outcome.committed) {
+        await deps.github.upsertComment(inputs['notify-issue'], `waves/${inputs.service}/${inputs.environment}/${inputs.version}`, summary);
+      }
       return {
         outputs: { matrix: JSON.stringify(out.matrix), wave: String(out.wave), 'next-start': out.nextStart ?? '' },
-        summary: renderStepMarkdown(outcome.plan, outcome.step, regionStates(outcome.state)) + notes,
+        summary,
       };
     }
     const set = await loadPolicySet(policyPath);

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseManifest } from '../../src/gitops/manifest.js';
 import { parseRolloutState } from '../../src/waves/rollout-state.js';
-import { fileReply, putReply } from '../github/fixtures.js';
+import { commentReply, fileReply, putReply } from '../github/fixtures.js';
 import { runBundledAction } from '../helpers/action-runner.js';
 import { GitHubExpectations, startGitHubServer } from '../helpers/github-server.js';
 import type { GitHubServer } from '../helpers/github-server.js';
@@ -52,7 +52,17 @@ function repository() {
       return { status: current === undefined ? 201 : 200, body: putReply(current === undefined ? 201 : 200, blobSha(text), 'c'.repeat(40)) };
     },
   });
-  return { gh, files };
+  const comments: Array<{ issue: number; body: string }> = [];
+  gh.expect('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { times: Infinity, reply: { status: 200, body: [] } });
+  gh.expect('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+    times: Infinity,
+    reply: (r) => {
+      const body = (r.body as { body: string }).body;
+      comments.push({ issue: Number(r.params['issue_number']), body });
+      return { status: 201, body: commentReply('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', 201, 7, body) };
+    },
+  });
+  return { gh, files, comments };
 }
 
 let server: GitHubServer | undefined;
@@ -83,7 +93,7 @@ describe('the bundled waves action', () => {
     const run = await runBundledAction('waves', {
       apiUrl: server.url,
       workspace,
-      inputs: { service: 'checkout', version: '1.42.0', policy: 'waves.yml', command: 'advance' },
+      inputs: { service: 'checkout', version: '1.42.0', policy: 'waves.yml', command: 'advance', 'notify-issue': '42' },
     });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
@@ -98,5 +108,9 @@ describe('the bundled waves action', () => {
     expect(Object.keys(state.regions)).toEqual(['us-east-1']);
     for (const region of ['eu-west-1', 'ap-southeast-1']) expect(repo.files.get(manifestFile(region))).toBe(manifestText(region));
     expect(run.summary).toContain('start wave 1 (pilot): us-east-1');
+    // The release issue hears that the pilot was scheduled, in one comment.
+    expect(repo.comments).toHaveLength(1);
+    expect(repo.comments[0]).toMatchObject({ issue: 42 });
+    expect(repo.comments[0]!.body).toContain('us-east-1');
   });
 });

@@ -16,8 +16,8 @@ import { runBundledAction } from '../helpers/action-runner.js';
 import { startGitHubServer } from '../helpers/github-server.js';
 import type { GitHubServer } from '../helpers/github-server.js';
 import type { HistorySeries, PrometheusServer } from '../helpers/prometheus.js';
-import { prometheusAvailability, prometheusRequired, seededRandom, startPrometheus, toOpenMetrics } from '../helpers/prometheus.js';
-import { MANIFEST_TEXT } from '../canary/promotion/fixtures.js';
+import { prometheusAvailability, prometheusRequired, startPrometheus, toOpenMetrics } from '../helpers/prometheus.js';
+import { MANIFEST_TEXT, checkoutHistory, fourStagePolicy } from '../canary/promotion/fixtures.js';
 import { simulatedRepository } from './simulated-github.js';
 
 const availability = prometheusAvailability();
@@ -32,40 +32,10 @@ const BAD_AT = GOOD_AT + 3600;
 const PATH = 'deploy/checkout/production/us-east-1.yaml';
 const RELEASE_SHA = 'ffac537e6cbbf934b08745a378932722df287a53';
 
-const CANARY = `kind: canary
-services: [checkout]
-stages:
-  - { weight: 1, soakTime: 10m }
-  - { weight: 5, soakTime: 10m }
-  - { weight: 25, soakTime: 10m }
-  - { weight: 100, soakTime: 10m }
-analysis:
-  interval: 5m
-  lookback: 10m
-  judge:
-    metrics:
-      - name: latency-p99
-        query: 'latency_p99_seconds{service="{{service}}",region="{{region}}",version="{{version}}"}'
-        direction: increase
-      - name: server-errors
-        query: 'server_errors_per_second{service="{{service}}",region="{{region}}",version="{{version}}"}'
-        direction: increase
-provider: prom
-`;
+const CANARY = fourStagePolicy('prom');
 
 function history(version: string, seed: number, regressFrom = Infinity): HistorySeries[] {
-  const rnd = seededRandom(seed);
-  const labels = { service: 'checkout', region: 'us-east-1', version };
-  const latency: Array<[number, number]> = [];
-  const errors: Array<[number, number]> = [];
-  for (let t = START; t <= END; t += STEP) {
-    latency.push([t, Number((0.12 * (t >= regressFrom ? 2 : 1) * (0.85 + 0.3 * rnd())).toFixed(4))]);
-    errors.push([t, Math.round(rnd() * 6) / 10]);
-  }
-  return [
-    { name: 'latency_p99_seconds', type: 'gauge', labels, samples: latency },
-    { name: 'server_errors_per_second', type: 'gauge', labels, samples: errors },
-  ];
+  return checkoutHistory(version, seed, { start: START, end: END, step: STEP }, regressFrom);
 }
 
 let prometheus: PrometheusServer | undefined;

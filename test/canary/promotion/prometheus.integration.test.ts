@@ -18,8 +18,8 @@ import { PrometheusProvider } from '../../../src/metrics/prometheus.js';
 import { ManualClock } from '../../../src/runtime/clock.js';
 import { RecordingLogger } from '../../../src/runtime/logger.js';
 import type { HistorySeries, PrometheusServer } from '../../helpers/prometheus.js';
-import { prometheusAvailability, prometheusRequired, seededRandom, startPrometheus, toOpenMetrics } from '../../helpers/prometheus.js';
-import { MANIFEST_TEXT } from './fixtures.js';
+import { prometheusAvailability, prometheusRequired, startPrometheus, toOpenMetrics } from '../../helpers/prometheus.js';
+import { MANIFEST_TEXT, checkoutHistory, fourStagePolicy } from './fixtures.js';
 
 const availability = prometheusAvailability();
 const required = prometheusRequired();
@@ -30,41 +30,11 @@ const STEP = 15;
 const END = Math.floor(Date.now() / 1000 / 3600) * 3600 - 3600;
 const START = END - 2 * 3600;
 const PATH = 'deploy/checkout/production/us-east-1.yaml';
-const POLICY = `kind: canary
-services: [checkout]
-stages:
-  - { weight: 1, soakTime: 10m }
-  - { weight: 5, soakTime: 10m }
-  - { weight: 25, soakTime: 10m }
-  - { weight: 100, soakTime: 10m }
-analysis:
-  interval: 5m
-  lookback: 10m
-  judge:
-    metrics:
-      - name: latency-p99
-        query: 'latency_p99_seconds{service="{{service}}",region="{{region}}",version="{{version}}"}'
-        direction: increase
-      - name: server-errors
-        query: 'server_errors_per_second{service="{{service}}",region="{{region}}",version="{{version}}"}'
-        direction: increase
-`;
+const POLICY = fourStagePolicy();
 
 /** Latency and errors of one version; `regressFrom` (seconds since START) doubles the latency from then on. */
 function history(version: string, seed: number, regressFrom = Infinity): HistorySeries[] {
-  const rnd = seededRandom(seed);
-  const labels = { service: 'checkout', region: 'us-east-1', version };
-  const latency: Array<[number, number]> = [];
-  const errors: Array<[number, number]> = [];
-  for (let t = START; t <= END; t += STEP) {
-    const factor = t - START >= regressFrom ? 2 : 1;
-    latency.push([t, Number((0.12 * factor * (0.85 + 0.3 * rnd())).toFixed(4))]);
-    errors.push([t, Math.round(rnd() * 6) / 10]);
-  }
-  return [
-    { name: 'latency_p99_seconds', type: 'gauge', labels, samples: latency },
-    { name: 'server_errors_per_second', type: 'gauge', labels, samples: errors },
-  ];
+  return checkoutHistory(version, seed, { start: START, end: END, step: STEP }, START + regressFrom);
 }
 
 let server: PrometheusServer | undefined;

@@ -15,6 +15,8 @@ import { runRollback } from '../rollback/run.js';
 import type { Deps } from '../runtime/deps.js';
 import { errorMessage } from '../runtime/errors.js';
 import { decideWaveStep } from './decide.js';
+import { checkRegionHealth } from './health.js';
+import type { HealthPolicy } from './health.js';
 import type { WavesMatrix } from './matrix.js';
 import { matrixOfStep } from './matrix.js';
 import { planWaves } from './planner.js';
@@ -70,7 +72,12 @@ export async function advanceWaves(inputs: AdvanceInputs, deps: WavesDeps, store
   for (const region of regions) {
     const current = base.regions[region.region];
     if (current?.state !== 'deploying') continue;
-    const refreshed = await refreshRegion(store, manifestOf(region.region), region, current, inputs.version, at);
+    const refreshed = await refreshRegion(store, manifestOf(region.region), region, current, inputs.version, at, {
+      health: policy.health,
+      now,
+      metrics: deps.metrics,
+      scope: { service: inputs.service, environment: inputs.environment, region: region.region, version: inputs.version },
+    });
     if (refreshed) patch[region.region] = refreshed;
   }
   const refreshedState: RolloutState = { ...base, regions: { ...base.regions, ...patch } };
@@ -178,12 +185,20 @@ export async function advanceWaves(inputs: AdvanceInputs, deps: WavesDeps, store
   return { plan, step, state, matrix: matrixOfStep(plan, step), committed, notes };
 }
 
+/** What the health of a directly deployed region is checked with. */
+interface HealthContext {
+  readonly health: HealthPolicy | undefined;
+  readonly now: Date;
+  readonly metrics: Deps['metrics'];
+  readonly scope: { service: string; environment: string; region: string; version: string };
+}
+
 /**
- * What a deploying region's release manifest says of it. A canary region is
- * as healthy as its promotion; a region deployed directly is healthy once its
- * stable version is the release. Per-region metric health checks (the judge or
- * the policy's thresholds on the region's own metrics) plug in here, before a
- * direct region counts as healthy. Returns undefined when nothing changed.
+ * What a deploying region's release manifest and metrics say of it. A canary
+ * region is as healthy as its promotion; a region deployed directly is
+ * healthy once its stable version is the release and, when the policy has
+ * health checks, its own metrics stayed within bounds for the watch time
+ * (no data holds). Returns undefined when nothing changed.
  */
 async function refreshRegion(
   store: ContentStore,
@@ -192,6 +207,7 @@ async function refreshRegion(
   current: RegionRollout,
   version: string,
   at: string,
+  ctx: HealthContext,
 ): Promise<RegionRollout | undefined> {
   const stored = await store.read(path);
   if (!stored) return { ...current, state: 'failed', endedAt: at, verdict: 'fail', reason: `no release manifest at ${path}` };
@@ -211,8 +227,14 @@ async function refreshRegion(
     }
     return undefined;
   }
-  if (manifest.stable.version === version) return { ...current, state: 'healthy', healthyAt: at, verdict: 'pass', reason: `${version} is the stable version` };
-  return undefined;
+  if (manifest.stable.version !== version) return undefined;
+  if (!ctx.health) return { ...current, state: 'healthy', healthyAt: at, verdict: 'pass', reason: `${version} is the stable version` };
+  const since = Date.parse(current.startedAt ?? at);
+  if (ctx.now.getTime() < since + ctx.health.watch) return undefined;
+  const health = await checkRegionHealth(ctx.health, ctx.scope, { from: new Date(since), to: ctx.now }, ctx.metrics.get(ctx.health.provider));
+  if (health.verdict === 'pass') return { ...current, state: 'healthy', healthyAt: at, verdict: 'pass', reason: health.reason };
+  if (health.verdict === 'fail') return { ...current, state: 'failed', endedAt: at, verdict: 'fail', reason: health.reason };
+  return current.reason === health.reason ? undefined : { ...current, verdict: 'unknown', reason: health.reason };
 }
 
 /** The promotion of `version` recorded in a region's manifest, if one was started. */

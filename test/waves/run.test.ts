@@ -191,4 +191,61 @@ describe('advanceWaves over real git', () => {
     expect(again).toMatchObject({ committed: false, step: { kind: 'halt', rollback: [], rolledBack: [expect.objectContaining({ region: 'us-east-2' })] } });
     expect(await head()).toBe(after);
   });
+
+  describe('health of regions deployed without canary stages, from their own metrics', () => {
+    /** A provider whose error rate for us-east-2 is `value`, or no data. */
+    const errors = (value: number | null): MetricsProviders => ({
+      get: (): MetricsProvider => ({
+        type: 'test',
+        queryRange: async (q) =>
+          value === null || !q.query.includes('us-east-2')
+            ? { ok: false, query: q.query, reason: 'no data in this test' }
+            : { ok: true, query: q.query, warnings: [], series: [{ labels: {}, points: [{ t: q.start.getTime() / 1000, v: 0.1 }, { t: q.end.getTime() / 1000, v: value }] }] },
+        queryInstant: async (q) => ({ ok: false, query: q.query, reason: 'unused' }),
+      }),
+      names: () => ['prometheus'],
+    });
+
+    async function toWaveTwo(metrics: MetricsProviders) {
+      writeFileSync(
+        join(inputs.policy!, 'waves.yml'),
+        `${POLICY}health:\n  watch: 15m\n  checks:\n    - { name: error-rate, query: 'errors{region="{{region}}",version="{{version}}"}', max: 0.5 }\n`,
+      );
+      const d = { ...deps, metrics };
+      await advanceWaves(inputs, d, store);
+      clock.advance(90 * 60_000);
+      await finishCanary('eu-west-1', 'promoted');
+      await advanceWaves(inputs, d, store);
+      clock.advance(60 * 60_000);
+      expect((await advanceWaves(inputs, d, store)).step).toMatchObject({ kind: 'start', wave: 2 });
+      return d;
+    }
+
+    it('counts a region healthy only after the watch time with every check within bounds', async () => {
+      const d = await toWaveTwo(errors(0.2));
+      expect((await advanceWaves(inputs, d, store)).step).toMatchObject({ kind: 'wait', wave: 2 });
+      expect((await state()).regions['us-east-2']).toMatchObject({ state: 'deploying' });
+      clock.advance(15 * 60_000);
+      await advanceWaves(inputs, d, store);
+      expect((await state()).regions['us-east-2']).toMatchObject({ state: 'healthy', verdict: 'pass', reason: 'error-rate stayed within ≤ 0.5 (0.1…0.2)' });
+    });
+
+    it('fails a region whose error rate crossed its bound, and halts', async () => {
+      const d = await toWaveTwo(errors(0.9));
+      clock.advance(15 * 60_000);
+      const halted = await advanceWaves(inputs, d, store);
+      expect(halted.step.kind).toBe('halt');
+      expect((await state()).regions['us-east-2']).toMatchObject({ state: 'failed', verdict: 'fail', reason: 'error-rate reached 0.9, above its max of 0.5' });
+      expect((await manifest('us-east-1')).stable.version).toBe('1.41.0');
+    });
+
+    it('holds a region whose metrics are missing: no data is never healthy', async () => {
+      const d = await toWaveTwo(errors(null));
+      clock.advance(15 * 60_000);
+      const held = await advanceWaves(inputs, d, store);
+      expect(held.step).toMatchObject({ kind: 'wait', wave: 2 });
+      expect((await state()).regions['us-east-2']).toMatchObject({ state: 'deploying', verdict: 'unknown' });
+      expect((await state()).regions['us-east-2']?.reason).toMatch(/^error-rate: no data/);
+    });
+  });
 });

@@ -64,6 +64,26 @@ export const wavesPolicySchema = z
       .default({}),
     /** A failure in a later wave holds the waves already done, or rolls them back too. */
     onLaterWaveFailure: z.enum(['hold', 'rollback']).default('hold'),
+    /**
+     * How a region deployed without canary stages proves healthy: after
+     * `watch`, every check's query (filled with the region's scope) must stay
+     * within its bounds over the time since the deployment. No data holds the
+     * wave; it never counts as healthy. Without it, a region is healthy once
+     * its manifest carries the release.
+     */
+    health: z
+      .strictObject({
+        provider: text().default('prometheus'),
+        watch: duration({ min: '1m' }).prefault('10m'),
+        checks: z
+          .array(
+            z
+              .strictObject({ name: text(), query: text(), max: z.number().optional(), min: z.number().optional() })
+              .refine((c) => c.max !== undefined || c.min !== undefined, { error: 'a health check needs max, min or both' }),
+          )
+          .min(1),
+      })
+      .optional(),
     /** GitHub environment name of a region's deployment. */
     environment: text()
       .refine((v) => v.includes('{region}'), {

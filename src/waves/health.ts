@@ -1,0 +1,56 @@
+/**
+ * A region's health from its own metrics, after it was deployed without
+ * canary stages: every check's query, filled with the region's scope, must
+ * stay within its bounds over the time since the deployment. Missing data is
+ * `unknown`, which holds the wave; it never counts as healthy.
+ */
+import type { MetricsProvider, QueryResult } from '../metrics/provider.js';
+import { renderQuery } from '../metrics/template.js';
+import type { WavesPolicy } from '../policy/schemas/waves.js';
+
+export type HealthPolicy = NonNullable<WavesPolicy['health']>;
+type Check = HealthPolicy['checks'][number];
+
+export interface HealthVerdict {
+  readonly verdict: 'pass' | 'fail' | 'unknown';
+  /** What was measured, against which bound, in one line. */
+  readonly reason: string;
+}
+
+/** Pure: the verdict of the checks on what the provider answered. */
+export function judgeHealth(checks: readonly Check[], answers: readonly QueryResult[]): HealthVerdict {
+  const lines: string[] = [];
+  let unknown: string | undefined;
+  for (const [i, check] of checks.entries()) {
+    const answer = answers[i];
+    if (!answer || !answer.ok) {
+      unknown ??= `${check.name}: no data (${answer && !answer.ok ? answer.reason : 'not asked'})`;
+      continue;
+    }
+    const values = answer.series.flatMap((s) => s.points.map((p) => p.v)).filter((v) => Number.isFinite(v));
+    if (values.length === 0) {
+      unknown ??= `${check.name}: no samples in the window`;
+      continue;
+    }
+    const worstHigh = Math.max(...values);
+    const worstLow = Math.min(...values);
+    if (check.max !== undefined && worstHigh > check.max) return { verdict: 'fail', reason: `${check.name} reached ${worstHigh}, above its max of ${check.max}` };
+    if (check.min !== undefined && worstLow < check.min) return { verdict: 'fail', reason: `${check.name} fell to ${worstLow}, below its min of ${check.min}` };
+    lines.push(`${check.name} stayed within ${[check.min !== undefined ? `≥ ${check.min}` : '', check.max !== undefined ? `≤ ${check.max}` : ''].filter(Boolean).join(' and ')} (${worstLow}…${worstHigh})`);
+  }
+  if (unknown) return { verdict: 'unknown', reason: `${unknown}: holding` };
+  return { verdict: 'pass', reason: lines.join('; ') };
+}
+
+/** Asks every check over [from, to] for the region, and judges. */
+export async function checkRegionHealth(
+  health: HealthPolicy,
+  scope: { service: string; environment: string; region: string; version: string },
+  window: { from: Date; to: Date },
+  provider: MetricsProvider,
+): Promise<HealthVerdict> {
+  const answers = await Promise.all(
+    health.checks.map((c) => provider.queryRange({ query: renderQuery(c.query, scope, { field: `health.checks.${c.name}` }), start: window.from, end: window.to })),
+  );
+  return judgeHealth(health.checks, answers);
+}

@@ -20,6 +20,8 @@ describe('actionlint', () => {
         '.github/workflows/bellwether-freeze.yml',
         'workflows/pull-request-checks.yml',
         'workflows/freeze.yml',
+        '.github/workflows/bellwether-waves.yml',
+        'workflows/waves.yml',
         'workflows/canary.yml',
         'workflows/rollback.yml',
         'workflows/postmortem.yml',

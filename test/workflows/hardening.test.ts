@@ -81,7 +81,7 @@ describe('secrets', () => {
     const taking = reusableWorkflows()
       .filter((wf) => Object.keys(callInterface(wf).secrets).length > 0)
       .map((wf) => wf.path);
-    expect(taking).toEqual(['.github/workflows/bellwether-canary.yml', '.github/workflows/bellwether-freeze.yml', '.github/workflows/bellwether-rollback.yml']);
+    expect(taking).toEqual(['.github/workflows/bellwether-canary.yml', '.github/workflows/bellwether-freeze.yml', '.github/workflows/bellwether-rollback.yml', '.github/workflows/bellwether-waves.yml']);
     for (const wf of reusableWorkflows()) {
       for (const [name, spec] of Object.entries(callInterface(wf).secrets)) expect(obj(spec)['required'], `${wf.path} ${name}`).toBe(false);
     }

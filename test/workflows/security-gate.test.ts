@@ -16,12 +16,14 @@ const expectedFiles = [
   '.github/workflows/bellwether-gate.yml',
   '.github/workflows/bellwether-postmortem.yml',
   '.github/workflows/bellwether-rollback.yml',
+  '.github/workflows/bellwether-waves.yml',
   '.github/workflows/ci.yml',
   'workflows/canary.yml',
   'workflows/freeze.yml',
   'workflows/postmortem.yml',
   'workflows/pull-request-checks.yml',
   'workflows/rollback.yml',
+  'workflows/waves.yml',
 ];
 
 describe('the security gate on our workflows', () => {

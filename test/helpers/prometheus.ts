@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { seededRandom } from '../../src/runtime/random.js';
 
 /** Whether the binaries are there; where they are not, why, in one line. */
 export function prometheusAvailability(): { ok: true } | { ok: false; reason: string } {
@@ -73,19 +74,8 @@ export function toOpenMetrics(series: readonly HistorySeries[]): string {
   return lines.join('\n') + '\n';
 }
 
-/** A small deterministic generator, so that "known distributions" are known exactly. */
-export function seededRandom(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    // xorshift32
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x1_0000_0000;
-  };
-}
+/** The shared seeded generator, so that "known distributions" are known exactly. */
+export { seededRandom };
 
 /** The facts the standard history was built from, for the tests to check against. */
 export interface StandardHistory {

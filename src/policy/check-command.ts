@@ -2,8 +2,6 @@
  * `bellwether policy check [PATHS]`: validate policy files and report every
  * problem of every file.
  */
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ExitCode } from '../cli/output.js';
 import type { CommandOutput } from '../cli/output.js';
 import { ConfigurationError } from '../runtime/errors.js';
@@ -11,6 +9,7 @@ import { checkPolicyText, policyKinds } from './kinds.js';
 import type { PolicyKindRegistry } from './kinds.js';
 import { readPolicyText } from './load.js';
 import { PolicyProblem, problemsOf } from './problems.js';
+import { policyFilesIn } from './set.js';
 import { plural } from './wording.js';
 
 /** Options of `bellwether policy check`. */
@@ -35,7 +34,6 @@ export interface PolicyFileReport {
   }[];
 }
 
-const POLICY_FILE = /\.ya?ml$/i;
 
 /** Validate every policy file under `paths`; exit 0 when all are valid, 2 otherwise. */
 export async function policyCheckCommand(args: PolicyCheckArgs): Promise<CommandOutput> {
@@ -59,18 +57,8 @@ export async function policyCheckCommand(args: PolicyCheckArgs): Promise<Command
 
 /** The policy files a path names, sorted; a problem when there are none. */
 async function policyFiles(path: string): Promise<string[] | PolicyProblem> {
-  try {
-    const info = await stat(path);
-    if (!info.isDirectory()) return [path];
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new PolicyProblem('no such file or directory', { file: path });
-    throw err;
-  }
-  const entries = await readdir(path, { recursive: true, withFileTypes: true });
-  const files = entries
-    .filter((e) => (e.isFile() || e.isSymbolicLink()) && POLICY_FILE.test(e.name))
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
+  const files = await policyFilesIn(path);
+  if (files === null) return new PolicyProblem('no such file or directory', { file: path });
   if (files.length === 0) return new PolicyProblem('no policy files (*.yml, *.yaml) in this directory', { file: path });
   return files;
 }

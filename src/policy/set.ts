@@ -19,19 +19,23 @@ export interface LoadedPolicy {
 
 type PolicyOf<K extends PolicyKind> = Extract<AnyPolicy, { kind: K }>;
 
-/** The policy files a path names: itself, or the YAML files below a folder, sorted. */
-export async function policyFilesIn(path: string): Promise<string[]> {
+/**
+ * The policy files a path names: itself, or the YAML files below a folder
+ * (links to files included), sorted; null when the path does not exist.
+ * `bellwether policy check` and the policy sets read files the same way.
+ */
+export async function policyFilesIn(path: string): Promise<string[] | null> {
   let isDir: boolean;
   try {
     isDir = (await stat(path)).isDirectory();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ConfigurationError('no such policy file or folder', { file: path });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
   if (!isDir) return [path];
   const entries = await readdir(path, { recursive: true, withFileTypes: true });
   return entries
-    .filter((e) => e.isFile() && POLICY_FILE.test(e.name))
+    .filter((e) => (e.isFile() || e.isSymbolicLink()) && POLICY_FILE.test(e.name))
     .map((e) => join(e.parentPath, e.name))
     .sort();
 }
@@ -45,7 +49,9 @@ export async function loadPolicySet(path: string | undefined): Promise<LoadedPol
   if (!path) return [];
   const out: LoadedPolicy[] = [];
   const problems: ConfigurationError[] = [];
-  for (const file of await policyFilesIn(path)) {
+  const files = await policyFilesIn(path);
+  if (files === null) throw new ConfigurationError('no such policy file or folder', { file: path });
+  for (const file of files) {
     const text = await readPolicyText(file);
     if (!isOurs(text)) continue;
     try {

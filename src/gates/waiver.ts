@@ -5,6 +5,7 @@
  */
 import { posix } from 'node:path';
 import { z } from 'zod';
+import { isCalendarDate } from '../policy/fields.js';
 
 /** A calendar date `YYYY-MM-DD`; YAML's unquoted dates arrive as Date and are taken back to text. */
 export const isoDate = z.preprocess(
@@ -12,9 +13,7 @@ export const isoDate = z.preprocess(
   z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date written YYYY-MM-DD' })
-    .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
-      error: 'expected a real calendar date',
-    }),
+    .refine(isCalendarDate, { error: 'expected a real calendar date' }),
 );
 
 const nonEmpty = z.string().trim().min(1);

@@ -34,7 +34,6 @@ export interface PolicyFileReport {
   }[];
 }
 
-
 /** Validate every policy file under `paths`; exit 0 when all are valid, 2 otherwise. */
 export async function policyCheckCommand(args: PolicyCheckArgs): Promise<CommandOutput> {
   const paths = args.paths.length > 0 ? args.paths : ['policies'];

@@ -4,6 +4,7 @@
  * with open P0 items from being closed out.
  */
 import type { FormProblem } from './parse.js';
+import { isCalendarDate } from '../policy/fields.js';
 
 export type Priority = 'P0' | 'P1' | 'P2' | 'P3';
 
@@ -55,7 +56,7 @@ export function parseActionItems(text: string | null): { items: ActionItem[]; pr
     const owner = take(/(?:^|\s)@([A-Za-z0-9][\w-]*(?:\/[\w.-]+)?)/);
     const dueText = take(/\b(\d{4}-\d{2}-\d{2})\b/);
     // An impossible date is reported below and never counts as overdue.
-    const due = dueText !== null && isDate(dueText) ? dueText : null;
+    const due = dueText !== null && isCalendarDate(dueText) ? dueText : null;
     const issueRef = /#(\d+)\b/.exec(rest);
     const item: ActionItem = {
       done: m[1] !== ' ',
@@ -79,11 +80,6 @@ export function parseActionItems(text: string | null): { items: ActionItem[]; pr
     problems.unshift({ field: 'action-items', message: `no task lines; write one a line, \`${TASK_FORMAT}\`` });
   }
   return { items, problems };
-}
-
-function isDate(s: string): boolean {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
 }
 
 /** Today's calendar date in a time zone, as `YYYY-MM-DD`. */

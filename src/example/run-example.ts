@@ -14,7 +14,7 @@ import type { CanaryRunOutcome } from '../canary/promotion/run.js';
 import { runCanary } from '../canary/promotion/run.js';
 import { GitContentStore } from '../gitops/content-store.js';
 import { CommandGit } from '../gitops/git.js';
-import { manifestPath, updateManifest } from '../gitops/manifest.js';
+import { manifestPath, updateManifest, withStableVersion } from '../gitops/manifest.js';
 import { parsePolicyText } from '../policy/load.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
 import { rulesOf } from '../postmortem/events.js';
@@ -121,7 +121,7 @@ export async function runExample(dir: string, outDir: string, logger: Logger): P
             await updateManifest(
               store,
               manifestPath('deploy', example.service, example.environment, region),
-              (m) => (m.stable.version === release.version ? m : { ...m, stable: { version: release.version }, previous: [{ version: m.stable.version, until: clock.now().toISOString() }, ...m.previous].slice(0, 20) }),
+              (m) => withStableVersion(m, release.version, clock.now().toISOString()),
               `${example.service}/${example.environment}/${region}: deploy ${release.version} (wave ${wave.name})`,
             );
           }

@@ -136,3 +136,17 @@ export async function updateManifest(
 function sameState(a: ReleaseManifest, b: ReleaseManifest): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+/**
+ * The manifest with `version` as its stable version (a deploy without canary
+ * stages), the old stable version first in `previous` for a later rollback.
+ */
+export function withStableVersion(m: ReleaseManifest, version: string, at: string): ReleaseManifest {
+  if (m.stable.version === version) return m;
+  return {
+    ...m,
+    stable: { version },
+    canary: m.canary.version === version ? { version: null, weight: 0 } : m.canary,
+    previous: [{ version: m.stable.version, until: at }, ...m.previous.filter((p) => p.version !== m.stable.version)].slice(0, 20),
+  };
+}

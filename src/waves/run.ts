@@ -7,7 +7,7 @@
  */
 import { runCanary } from '../canary/promotion/run.js';
 import type { ContentStore } from '../gitops/content-store.js';
-import { manifestPath, parseManifest, updateManifest } from '../gitops/manifest.js';
+import { manifestPath, parseManifest, updateManifest, withStableVersion } from '../gitops/manifest.js';
 import type { ReleaseManifest } from '../gitops/manifest.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
 import type { RollbackPublisher } from '../rollback/publish.js';
@@ -120,7 +120,7 @@ export async function advanceWaves(inputs: AdvanceInputs, deps: WavesDeps, store
         const update = await updateManifest(
           store,
           manifestOf(region.region),
-          (m) => deployDirectly(m, inputs.version, at),
+          (m) => withStableVersion(m, inputs.version, at),
           `${inputs.service}: deploy ${inputs.version} to ${inputs.environment}/${region.region} (wave ${region.wave})`,
         );
         committed ||= update.changed;
@@ -245,15 +245,4 @@ async function promotionOf(store: ContentStore, path: string, version: string): 
   if (!promotion || promotion.version !== version) return undefined;
   const first = promotion.history[0]?.at;
   return { phase: promotion.phase, ...(first === undefined ? {} : { startedAt: first }) };
-}
-
-/** The manifest with `version` as its stable version, the old one first in `previous`. */
-function deployDirectly(m: ReleaseManifest, version: string, at: string): ReleaseManifest {
-  if (m.stable.version === version) return m;
-  return {
-    ...m,
-    stable: { version },
-    canary: m.canary.version === version ? { version: null, weight: 0 } : m.canary,
-    previous: [{ version: m.stable.version, until: at }, ...m.previous.filter((p) => p.version !== m.stable.version)].slice(0, 20),
-  };
 }

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCanary } from '../canary/promotion/run.js';
-import { loadPolicySet, policyFor } from '../policy/set.js';
+import { policyFor } from '../policy/set.js';
 import { GitHubRollbackPublisher } from '../rollback/publish.js';
 import { runRollback } from '../rollback/run.js';
 import { GitHubContentStore } from '../gitops/content-store.js';
@@ -50,8 +50,7 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
     const failedVersion = outcome.results.some((r) => r.effects.some((e) => e.kind === 'failed')) ? outcome.last.manifest.promotion?.version : undefined;
     if (failedVersion) {
       // Traffic is already back on stable; the rollback flow quarantines the version and records it in a pull request.
-      const set = await loadPolicySet(inputs.policy ? join(ctx.workspace, inputs.policy) : undefined);
-      const policy = policyFor(set, 'rollback', inputs.service).policy;
+      const policy = policyFor(outcome.policies, 'rollback', inputs.service).policy;
       const rollback = await runRollback(
         {
           service: inputs.service,

@@ -55,6 +55,8 @@ export interface CanaryRunOutcome {
   /** Set when the step should fail: a refused command or a failed canary. */
   readonly failure?: string;
   readonly policyFile: string | null;
+  /** The policy set the run loaded, for the flows it hands over to (rollback). */
+  readonly policies: readonly LoadedPolicy[];
 }
 
 /** The canary policy as it applies to the promotion decision. */
@@ -164,5 +166,6 @@ export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: Cont
     },
     ...(failure ? { failure } : {}),
     policyFile,
+    policies: set,
   };
 }

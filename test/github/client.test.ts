@@ -1,22 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fault } from '../helpers/faults.js';
-import { mockGitHub } from '../helpers/github-nock.js';
-import type { GitHubMock } from '../helpers/github-nock.js';
+import { useGitHubMock } from '../helpers/github-nock.js';
 import { createGitHubClient } from '../../src/github/client.js';
 import { RecordingLogger } from '../../src/runtime/logger.js';
 import { example, fileReply, REPO, sha, testClient, TOKEN } from './fixtures.js';
 
-let gh: GitHubMock;
-beforeEach(() => {
-  gh = mockGitHub();
-});
-afterEach(() => {
-  try {
-    gh.done();
-  } finally {
-    gh.close();
-  }
-});
+const gh = useGitHubMock();
 
 const BRANCH = 'GET /repos/{owner}/{repo}/branches/{branch}';
 const ISSUES = 'POST /repos/{owner}/{repo}/issues';

@@ -3,26 +3,15 @@
  * retry, a clear error naming the verb and status where not, and nothing
  * written twice.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fault } from '../helpers/faults.js';
 import type { Fault } from '../helpers/faults.js';
-import { mockGitHub } from '../helpers/github-nock.js';
-import type { GitHubMock } from '../helpers/github-nock.js';
+import { useGitHubMock } from '../helpers/github-nock.js';
 import { ConflictError, GitHubError } from '../../src/github/errors.js';
 import { markerComment } from '../../src/github/markers.js';
 import { commentReply, example, exampleItem, fileReply, pullReply, putReply, refReply, sha, testClient } from './fixtures.js';
 
-let gh: GitHubMock;
-beforeEach(() => {
-  gh = mockGitHub();
-});
-afterEach(() => {
-  try {
-    gh.done();
-  } finally {
-    gh.close();
-  }
-});
+const gh = useGitHubMock();
 
 const BRANCH = 'GET /repos/{owner}/{repo}/branches/{branch}';
 const branchReply = () => ({ status: 200, body: example(BRANCH, 200, { name: 'main' }) });

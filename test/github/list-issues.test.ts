@@ -1,21 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InMemoryGitHub } from '../../src/github/fake.js';
 import { ManualClock } from '../../src/runtime/clock.js';
-import { mockGitHub } from '../helpers/github-nock.js';
-import type { GitHubMock } from '../helpers/github-nock.js';
+import { useGitHubMock } from '../helpers/github-nock.js';
 import { exampleItem, testClient } from './fixtures.js';
 
-let gh: GitHubMock;
-beforeEach(() => {
-  gh = mockGitHub();
-});
-afterEach(() => {
-  try {
-    gh.done();
-  } finally {
-    gh.close();
-  }
-});
+const gh = useGitHubMock();
 
 const ROUTE = 'GET /repos/{owner}/{repo}/issues';
 

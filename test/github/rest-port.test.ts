@@ -1,21 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mockGitHub } from '../helpers/github-nock.js';
-import type { GitHubMock } from '../helpers/github-nock.js';
+import { describe, expect, it } from 'vitest';
+import { useGitHubMock } from '../helpers/github-nock.js';
 import { ConflictError } from '../../src/github/errors.js';
 import { markerComment } from '../../src/github/markers.js';
 import { commentReply, example, exampleAsIs, exampleItem, fileReply, putReply, pullReply, refReply, sha, testClient } from './fixtures.js';
 
-let gh: GitHubMock;
-beforeEach(() => {
-  gh = mockGitHub();
-});
-afterEach(() => {
-  try {
-    gh.done();
-  } finally {
-    gh.close();
-  }
-});
+const gh = useGitHubMock();
 
 const CONTENTS = 'PUT /repos/{owner}/{repo}/contents/{path}';
 

@@ -12,6 +12,7 @@
  * Child processes cannot see nock: use `github-server.ts` for them.
  */
 import nock from 'nock';
+import { afterEach, beforeEach } from 'vitest';
 import { GitHubExpectations } from './github-expectations.js';
 
 export { GitHubExpectations } from './github-expectations.js';
@@ -60,4 +61,30 @@ export function mockGitHub(baseUrl = 'https://api.github.com'): GitHubMock {
     });
   }
   return gh;
+}
+
+/**
+ * A fresh mock for every test of the calling file: started before each test,
+ * and checked (every request valid, every expectation used) and closed after
+ * it. The returned value always speaks for the current test's mock.
+ */
+export function useGitHubMock(baseUrl?: string): GitHubMock {
+  let current: GitHubMock | undefined;
+  beforeEach(() => {
+    current = mockGitHub(baseUrl);
+  });
+  afterEach(() => {
+    try {
+      current?.done();
+    } finally {
+      current?.close();
+    }
+  });
+  return new Proxy({} as GitHubMock, {
+    get(_target, key) {
+      if (!current) throw new Error('the GitHub mock is only there inside a test');
+      const value = Reflect.get(current, key, current) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(current) : value;
+    },
+  });
 }

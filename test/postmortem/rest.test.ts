@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { markerComment } from '../../src/github/markers.js';
 import type { Incident, PostmortemRules } from '../../src/postmortem/incident.js';
 import { incidentMarker } from '../../src/postmortem/render.js';
@@ -7,20 +7,10 @@ import { REVIEW_MARKER, reviewPostmortemIssue } from '../../src/postmortem/revie
 import { openOrUpdatePostmortem } from '../../src/postmortem/run.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { commentReply, example, exampleItem, issueReply, testClient } from '../github/fixtures.js';
-import { mockGitHub } from '../helpers/github-nock.js';
-import type { GitHubMock, RecordedRequest } from '../helpers/github-nock.js';
+import { useGitHubMock } from '../helpers/github-nock.js';
+import type { RecordedRequest } from '../helpers/github-nock.js';
 
-let gh: GitHubMock;
-beforeEach(() => {
-  gh = mockGitHub();
-});
-afterEach(() => {
-  try {
-    gh.done();
-  } finally {
-    gh.close();
-  }
-});
+const gh = useGitHubMock();
 
 const ISSUES = 'GET /repos/{owner}/{repo}/issues';
 const CREATE = 'POST /repos/{owner}/{repo}/issues';

@@ -19,17 +19,18 @@ export type HitVisitor = (keyword: number, start: number, end: number) => void;
 export class HitBuffer {
   keyword: Int32Array<ArrayBuffer> = new Int32Array(1024);
   start: Int32Array<ArrayBuffer> = new Int32Array(1024);
-  line: Int32Array<ArrayBuffer> = new Int32Array(1024);
-  lineStart: Int32Array<ArrayBuffer> = new Int32Array(1024);
   length = 0;
 
-  push(keyword: number, start: number, line: number, lineStart: number): void {
+  /** Empties the buffer and keeps its memory, so that one buffer serves a whole scan. */
+  clear(): void {
+    this.length = 0;
+  }
+
+  push(keyword: number, start: number): void {
     if (this.length === this.keyword.length) this.grow();
     const i = this.length++;
     this.keyword[i] = keyword;
     this.start[i] = start;
-    this.line[i] = line;
-    this.lineStart[i] = lineStart;
   }
 
   private grow(): void {
@@ -41,8 +42,6 @@ export class HitBuffer {
     };
     this.keyword = copy(this.keyword);
     this.start = copy(this.start);
-    this.line = copy(this.line);
-    this.lineStart = copy(this.lineStart);
   }
 }
 
@@ -50,7 +49,11 @@ export class HitBuffer {
 export class KeywordAutomaton {
   /** The keywords, lowercased, in the order given. */
   readonly keywords: readonly string[];
-  /** Character code (0..127) to alphabet class; 0 means "in no keyword". */
+  /**
+   * Every UTF-16 code unit to its alphabet class; 0 means "in no keyword".
+   * A full table (64 KB) spares the hot loop a range check, and sends line
+   * breaks and non-ASCII characters back to the root like any other stranger.
+   */
   private readonly classOf: Uint8Array;
   private readonly classes: number;
   /**
@@ -86,7 +89,8 @@ export class KeywordAutomaton {
       }
     }
     if (classes > 255) throw new Error('too many distinct keyword characters');
-    this.classOf = classOf;
+    this.classOf = new Uint8Array(65536);
+    this.classOf.set(classOf);
     this.classes = classes;
 
     // Trie first, as lists of edges; then breadth-first failure links, folded into a full DFA.
@@ -162,31 +166,23 @@ export class KeywordAutomaton {
 
   /**
    * Feeds `text[from, to)` through the automaton and appends every
-   * occurrence to `sink` with the index and start of its line (lines are
-   * counted from `from`). This is the hot loop of the secret scan: one load
-   * per character and no allocation unless a keyword ends.
+   * occurrence to `sink`. This is the hot loop of the secret scan: one table
+   * load for the character's class, one for the next state, and no
+   * allocation unless a keyword ends. Lines are not tracked here: a line
+   * break is in no keyword, so it returns the automaton to the root, and the
+   * few hits that matter find their line afterwards.
    */
   collect(text: string, sink: HitBuffer, from = 0, to = text.length): void {
     const { classOf, next, outputs, keywords, classes } = this;
     let offset = 0;
-    let line = 0;
-    let lineStart = from;
     for (let i = from; i < to; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) {
-        line++;
-        lineStart = i + 1;
-        offset = 0;
-        continue;
-      }
-      // Characters outside every keyword send the automaton back to the root.
-      offset = next[offset + (c < 128 ? (classOf[c] as number) : 0)] as number;
+      offset = next[offset + (classOf[text.charCodeAt(i)] as number)] as number;
       if (offset < 0) {
         offset = -offset;
         const out = outputs[offset / classes] as readonly number[];
         for (let o = 0; o < out.length; o++) {
           const k = out[o] as number;
-          sink.push(k, i + 1 - (keywords[k] as string).length, line, lineStart);
+          sink.push(k, i + 1 - (keywords[k] as string).length);
         }
       }
     }

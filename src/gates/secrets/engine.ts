@@ -7,7 +7,7 @@
 import { HitBuffer, KeywordAutomaton } from './aho-corasick.js';
 import { isReference, isRepetitive, shannonEntropy, STOP_WORDS, stopWordIn } from './entropy.js';
 import { redact, secretFingerprint } from './redact.js';
-import { assignmentFollows, TextMemo, type SecretRule } from './rule.js';
+import { assignmentFollows, IDENTIFIER_BOUND, identifierEnd, TextMemo, type SecretRule } from './rule.js';
 import type { SecretFinding } from './secret-finding.js';
 
 /** Inline markers that silence every finding on their line. */
@@ -23,6 +23,21 @@ export interface CompiledRules {
   readonly markers: ReadonlySet<number>;
   /** Each rule's `notAfter` as an ASCII table, by rule index. */
   readonly boundaries: ReadonlyArray<Uint8Array | undefined>;
+  /** Length of each keyword of the automaton. */
+  readonly keywordLength: Int32Array;
+  /** Memory reused by every scan with these rules (scans are synchronous, so one set suffices). */
+  readonly scratch: ScanScratch;
+}
+
+/** Buffers a scan fills and empties, kept with the rules so that scanning many small files allocates nothing per file. */
+interface ScanScratch {
+  readonly hits: HitBuffer;
+  /** Per rule: 0 not yet known for this text, 1 active, -1 disabled or not for this path. */
+  readonly active: Int8Array;
+  /** Per assignment rule: the line start, anchor and identifier end of its last attempt on that line. */
+  readonly lastLine: Int32Array;
+  readonly lastFrom: Int32Array;
+  readonly lastIdentEnd: Int32Array;
 }
 
 /** Checks the rules and builds the automaton. Throws on a malformed rule, which is a bug. */
@@ -52,7 +67,10 @@ export function compileRules(rules: readonly SecretRule[]): CompiledRules {
   // The markers ride on the same pass, so finding them costs nothing extra.
   const markers = new Set(ALLOW_MARKERS.map(indexOf));
   const boundaries = rules.map((r) => (r.notAfter ? boundaryTable(r.notAfter) : undefined));
-  return { rules, automaton: new KeywordAutomaton([...keywordIndex.keys()]), rulesOfKeyword, markers, boundaries };
+  const automaton = new KeywordAutomaton([...keywordIndex.keys()]);
+  const n = rules.length;
+  const scratch: ScanScratch = { hits: new HitBuffer(), active: new Int8Array(n), lastLine: new Int32Array(n), lastFrom: new Int32Array(n), lastIdentEnd: new Int32Array(n) };
+  return { rules, automaton, rulesOfKeyword, markers, boundaries, keywordLength: Int32Array.from(automaton.keywords, (k) => k.length), scratch };
 }
 
 /** A text to scan: a whole file, or the lines a change adds to it. */
@@ -109,89 +127,92 @@ function acceptable(rule: SecretRule, secret: string, options: ScanOptions): boo
   return !(options.allowPatterns ?? []).some((p) => p.test(secret));
 }
 
+/** Line index of text offsets asked in increasing order, counting line breaks once. */
+class LineCounter {
+  private at = 0;
+  private index = 0;
+  constructor(private readonly text: string) {}
+
+  indexOf(offset: number): number {
+    if (offset < this.at) {
+      this.at = 0;
+      this.index = 0;
+    }
+    for (let i = this.text.indexOf('\n', this.at); i !== -1 && i < offset; i = this.text.indexOf('\n', i + 1)) this.index++;
+    this.at = offset;
+    return this.index;
+  }
+}
+
+/** Whether a rule applies to this file under these options; asked once per text, on the rule's first hit. */
+function ruleActive(rule: SecretRule, file: string, options: ScanOptions): boolean {
+  return !options.disabledRules?.has(rule.id) && (!rule.paths || rule.paths.test(file));
+}
+
 /** Scans one text with compiled rules. Never throws on content. */
 export function scanText(compiled: CompiledRules, unit: TextUnit, options: ScanOptions = {}): SecretFinding[] {
-  const { rules, automaton, rulesOfKeyword, markers } = compiled;
+  const { rules, automaton, rulesOfKeyword, markers, boundaries, keywordLength, scratch } = compiled;
   const { text, file } = unit;
-  const active = rules.map((r) => !options.disabledRules?.has(r.id) && (!r.paths || r.paths.test(file)));
-  const boundaries = compiled.boundaries;
-  const keywordLength = automaton.keywords.map((k) => k.length);
-  const lineNumber = (index: number): number => unit.lineNumbers?.[index] ?? index + 1;
-  const hits = new HitBuffer();
+  const { hits, active, lastLine } = scratch;
+  hits.clear();
   automaton.collect(text, hits);
+  if (hits.length === 0) return [];
+  active.fill(0);
+  lastLine.fill(-1);
+  const lines = new LineCounter(text);
+  const lineNumber = (index: number): number => unit.lineNumbers?.[index] ?? index + 1;
 
   let memo: TextMemo | undefined;
   const findings: SecretFinding[] = [];
   let skipUntil = 0;
   // Hits come in text order; each run of hits on one line is handled together.
   for (let first = 0; first < hits.length; ) {
-    const lineIndex = hits.line[first] as number;
-    const lineStart = hits.lineStart[first] as number;
-    let last = first;
-    while (last < hits.length && hits.line[last] === lineIndex) last++;
-    const group = { first, last };
+    const firstStart = hits.start[first] as number;
+    const lineStart = firstStart === 0 ? 0 : text.lastIndexOf('\n', firstStart - 1) + 1;
+    let lineEnd = text.indexOf('\n', firstStart);
+    if (lineEnd === -1) lineEnd = text.length;
+    let last = first + 1;
+    while (last < hits.length && (hits.start[last] as number) < lineEnd) last++;
+    const groupFirst = first;
     first = last;
     let allowed = false;
-    for (let h = group.first; h < group.last && !allowed; h++) allowed = markers.has(hits.keyword[h] as number);
-    if (allowed) continue;
-    let lineEnd = text.indexOf('\n', lineStart);
-    if (lineEnd === -1) lineEnd = text.length;
-    if (lineEnd <= skipUntil) continue;
+    for (let h = groupFirst; h < last && !allowed; h++) allowed = markers.has(hits.keyword[h] as number);
+    if (allowed || lineEnd <= skipUntil) continue;
 
     const candidates: Candidate[] = [];
-    for (let h = group.first; h < group.last; h++) {
+    for (let h = groupFirst; h < last; h++) {
       const keyword = hits.keyword[h] as number;
       const hitStart = hits.start[h] as number;
       if (hitStart < skipUntil) continue;
       for (const ri of rulesOfKeyword[keyword] as readonly number[]) {
-        if (!active[ri]) continue;
         const rule = rules[ri] as SecretRule;
+        if (active[ri] === 0) active[ri] = ruleActive(rule, file, options) ? 1 : -1;
+        if (active[ri] !== 1) continue;
         if (rule.caseSensitiveKeywords && !startsWithAny(text, hitStart, rule.caseSensitiveKeywords)) continue;
         const at = rule.anchor === 'start' ? hitStart : rule.anchor === 'end' ? hitStart + (keywordLength[keyword] as number) : hitStart + rule.anchor;
         if (at < lineStart || at >= lineEnd) continue;
-        // No memory of attempts: two keywords of one rule rarely share an anchor, and keepBest drops duplicates.
         const boundary = boundaries[ri];
         if (boundary && at > lineStart && forbiddenBefore(boundary, rule.notAfter as RegExp, text.charCodeAt(at - 1))) continue;
-        if (rule.assignment && !assignmentFollows(text, at, lineEnd)) continue;
-        let candidate: Candidate | undefined;
-        if (rule.matchAt) {
-          memo ??= new TextMemo(text);
-          const m = rule.matchAt(text, at, memo);
-          if (m) candidate = { rule, start: m.secretStart, end: m.end, secret: m.secret };
-        } else {
-          rule.pattern.lastIndex = at;
-          const m = rule.pattern.exec(text);
-          if (m && m.index + m[0].length <= lineEnd) {
-            const secret = m.groups?.secret ?? m[1] ?? m[0];
-            const end = m.index + m[0].length;
-            candidate = { rule, start: end - secret.length, end, secret };
-          } else if (rule.continuation) {
-            rule.continuation.lastIndex = at;
-            const next = rule.continuation.exec(text);
-            const secret = next?.groups?.secret;
-            if (next && secret) {
-              const end = next.index + next[0].length;
-              candidate = { rule, start: end - secret.length, end, secret };
-            }
-          }
+        if (rule.assignment) {
+          // Every keyword inside one identifier (`accessTokenKey`) leads to the same operator; the first attempt answers for the rest.
+          if (coveredByLastAttempt(scratch, ri, lineStart, at)) continue;
+          rememberAttempt(scratch, ri, lineStart, at, identifierEnd(text, at, lineEnd));
+          if (!assignmentFollows(text, at, lineEnd)) continue;
         }
+        const candidate = matchRule(rule, text, at, lineEnd, () => (memo ??= new TextMemo(text)));
         if (candidate && acceptable(rule, candidate.secret, options)) candidates.push(candidate);
       }
     }
     for (const c of keepBest(candidates)) {
       // A secret may start on a later line (a value below its key) and end on a later one still (a key block).
-      let startIndex = lineIndex;
-      let startLineStart = lineStart;
-      let endIndex = lineIndex;
-      let endLineStart = lineStart;
+      const startIndex = lines.indexOf(c.start);
+      const startLineStart = c.start === 0 ? 0 : text.lastIndexOf('\n', c.start - 1) + 1;
+      let endIndex = startIndex;
+      let endLineStart = startLineStart;
       if (c.end > lineEnd) {
-        for (let i = text.indexOf('\n', lineStart); i !== -1 && i < c.end; i = text.indexOf('\n', i + 1)) {
+        for (let i = text.indexOf('\n', startLineStart); i !== -1 && i < c.end; i = text.indexOf('\n', i + 1)) {
           endIndex++;
           endLineStart = i + 1;
-          if (i < c.start) {
-            startIndex++;
-            startLineStart = i + 1;
-          }
         }
         skipUntil = Math.max(skipUntil, c.end);
       }
@@ -199,6 +220,44 @@ export function scanText(compiled: CompiledRules, unit: TextUnit, options: ScanO
     }
   }
   return findings;
+}
+
+/**
+ * An attempt of an assignment rule from `at` gives the same match as one
+ * from an earlier anchor in the same identifier, or none: both read the rest
+ * of the identifier up to the same character. That holds while the earlier
+ * anchor's identifier ended within the pattern's 30-character bound.
+ */
+function coveredByLastAttempt(scratch: ScanScratch, ri: number, lineStart: number, at: number): boolean {
+  return scratch.lastLine[ri] === lineStart && at >= (scratch.lastFrom[ri] as number) && at <= (scratch.lastIdentEnd[ri] as number);
+}
+
+function rememberAttempt(scratch: ScanScratch, ri: number, lineStart: number, at: number, identEnd: number): void {
+  scratch.lastLine[ri] = lineStart;
+  scratch.lastFrom[ri] = at;
+  scratch.lastIdentEnd[ri] = identEnd - at <= IDENTIFIER_BOUND ? identEnd : -1;
+}
+
+/** One rule tried at one anchor. */
+function matchRule(rule: SecretRule, text: string, at: number, lineEnd: number, memo: () => TextMemo): Candidate | undefined {
+  if (rule.matchAt) {
+    const m = rule.matchAt(text, at, memo());
+    return m ? { rule, start: m.secretStart, end: m.end, secret: m.secret } : undefined;
+  }
+  rule.pattern.lastIndex = at;
+  const m = rule.pattern.exec(text);
+  if (m && m.index + m[0].length <= lineEnd) {
+    const secret = m.groups?.secret ?? m[1] ?? m[0];
+    const end = m.index + m[0].length;
+    return { rule, start: end - secret.length, end, secret };
+  }
+  if (!rule.continuation) return undefined;
+  rule.continuation.lastIndex = at;
+  const next = rule.continuation.exec(text);
+  const secret = next?.groups?.secret;
+  if (!next || !secret) return undefined;
+  const end = next.index + next[0].length;
+  return { rule, start: end - secret.length, end, secret };
 }
 
 /**

@@ -141,6 +141,9 @@ export function prefixedToken(
   };
 }
 
+/** Most characters of an identifier read after a keyword, by ASSIGNMENT, NEXT_LINE and `assignmentFollows`. */
+export const IDENTIFIER_BOUND = 30;
+
 /** An opening quote: plain, escaped, or with a prefix such as `b'...'` or `@"..."`. */
 const OPEN_QUOTE = String.raw`(?:\\{0,2}["'\x60]|[@$b]["'])`;
 
@@ -152,14 +155,14 @@ const OPEN_QUOTE = String.raw`(?:\\{0,2}["'\x60]|[@$b]["'])`;
  * bounded and the parts' classes barely overlap, so a miss costs a few dozen
  * steps wherever it is tried.
  */
-export const ASSIGNMENT = String.raw`[\w.-]{0,30}(?:[ \t]{1,4}[A-Za-z_][\w.*[\]]{0,30})?(?:\\{0,2}["'\x60]){0,2}[ \t]{0,5}(?:(?:[:?+.|]{0,3}=>?|:{1,2}|>)[ \t]{0,5}${OPEN_QUOTE}?|[(,][ \t]{0,5}${OPEN_QUOTE})`;
+export const ASSIGNMENT = String.raw`[\w.-]{0,${IDENTIFIER_BOUND}}(?:[ \t]{1,4}[A-Za-z_][\w.*[\]]{0,30})?(?:\\{0,2}["'\x60]){0,2}[ \t]{0,5}(?:(?:[:?+.|]{0,3}=>?|:{1,2}|>)[ \t]{0,5}${OPEN_QUOTE}?|[(,][ \t]{0,5}${OPEN_QUOTE})`;
 
 /**
  * The rest of the identifier, then a YAML block indicator (`: |`, `: >-`) or
  * the end of an opening XML tag, then the line break and the indentation of
  * the next line, where the value stands alone.
  */
-export const NEXT_LINE = String.raw`[\w.-]{0,30}(?:\\{0,2}["'\x60]){0,2}[ \t]{0,5}(?::[ \t]{0,5}[|>][-+1-9]{0,2}|>)[ \t]{0,5}\r?\n[ \t]{0,40}`;
+export const NEXT_LINE = String.raw`[\w.-]{0,${IDENTIFIER_BOUND}}(?:\\{0,2}["'\x60]){0,2}[ \t]{0,5}(?::[ \t]{0,5}[|>][-+1-9]{0,2}|>)[ \t]{0,5}\r?\n[ \t]{0,40}`;
 
 /** The value ends at a quote, white space, a separator or the end of the text. */
 export const VALUE_END = String.raw`(?=["'\x60\s;,)<\\&]|$)`;
@@ -204,6 +207,17 @@ export function assignedValue(
 const IDENT = new Uint8Array(128);
 for (let c = 0; c < 128; c++) IDENT[c] = /[\w.-]/.test(String.fromCharCode(c)) ? 1 : 0;
 
+/** Where the run of `[\w.-]` characters from `at` ends, looking no further than `end`. */
+export function identifierEnd(text: string, at: number, end: number): number {
+  let i = at;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || IDENT[c] !== 1) break;
+    i++;
+  }
+  return i;
+}
+
 /**
  * A necessary condition for ASSIGNMENT at `at`, checked by hand: the rest of
  * an identifier, closing quotes and blanks, then an operator character. Most
@@ -212,7 +226,7 @@ for (let c = 0; c < 128; c++) IDENT[c] = /[\w.-]/.test(String.fromCharCode(c)) ?
  */
 export function assignmentFollows(text: string, at: number, end: number): boolean {
   let i = at;
-  const identEnd = Math.min(end, at + 30);
+  const identEnd = Math.min(end, at + IDENTIFIER_BOUND);
   while (i < identEnd) {
     const c = text.charCodeAt(i);
     if (c >= 128 || IDENT[c] !== 1) break;

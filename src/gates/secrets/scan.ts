@@ -61,9 +61,9 @@ export function scanDiffFiles(files: readonly DiffFile[], rules: CompiledRules, 
       if (named) result.notices.push({ file: file.path, message: 'binary file: only its name was checked' });
       continue;
     }
-    if (file.addedLines.length === 0) continue;
-    const text = file.addedLines.join('\n');
-    result.lines += file.addedLines.length;
+    if (file.addedLineCount === 0) continue;
+    const text = file.addedText;
+    result.lines += file.addedLineCount;
     result.bytes += text.length;
     result.findings.push(...scanUnit(rules, { file: file.path, text, lineNumbers: file.lineNumbers }, options));
   }

@@ -46,6 +46,20 @@ describe('scanText', () => {
     expect(hits.map((h) => h.line)).toEqual([2]);
   });
 
+  it('an identifier holding several keywords is read once and reported once', () => {
+    const secret = f.password(28);
+    const text = `const apiAccessTokenSecretKey = "${secret}";`;
+    expect(scan(text).map((h) => [h.ruleId, h.column])).toEqual([['generic-secret', text.indexOf(secret) + 1]]);
+  });
+
+  it('a later keyword of a long identifier still finds the value the first keyword could not reach', () => {
+    // From the end of `key` the operator lies beyond the 30 identifier characters the pattern reads; from `token` it does not.
+    const secret = f.password(24);
+    const text = `key_${'x'.repeat(30)}_token = "${secret}"`;
+    const hits = scan(text);
+    expect(hits.map((h) => [h.ruleId, h.column])).toEqual([['generic-secret', text.indexOf(secret) + 1]]);
+  });
+
   it('a vendor rule wins over the generic rule for the same value', () => {
     const hits = scan(`GITHUB_TOKEN = "ghp_${f.alnum(36)}"`);
     expect(hits.map((h) => h.ruleId)).toEqual(['github-pat']);

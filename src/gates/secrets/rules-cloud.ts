@@ -117,7 +117,7 @@ export const CLOUD_RULES: readonly SecretRule[] = [
   prefixedToken('cloudflare-origin-ca-key', 'Cloudflare Origin CA key', 'high', ['v1.0-'], `${hex('24')}-${hex('146')}`, revokeFix('Cloudflare dashboard, My Profile, API Tokens'), {
     gitleaks: 'cloudflare-origin-ca-key',
   }),
-  assignedValue('cloudflare-api-token', 'Cloudflare API token', 'high', ['cloudflare', 'cf_api'], '[A-Za-z0-9_-]{40}', revokeFix('Cloudflare dashboard, My Profile, API Tokens'), {
+  assignedValue('cloudflare-api-token', 'Cloudflare API token', 'high', ['cloudflare', 'cf_api'], '[A-Za-z0-9_-]{40}|[a-f0-9]{37}', revokeFix('Cloudflare dashboard, My Profile, API Tokens'), {
     minEntropy: 3.5,
     gitleaks: 'cloudflare-api-key',
   }),

@@ -44,7 +44,7 @@ export const PLATFORM_RULES: readonly SecretRule[] = [
   prefixedToken('readme-api-key', 'ReadMe API key', 'high', ['rdme_'], '[a-z0-9]{70}', revokeFix('ReadMe, API keys'), { gitleaks: 'readme-api-token' }),
   prefixedToken('typeform-token', 'Typeform personal access token', 'high', ['tfp_'], '[A-Za-z0-9_.=-]{59}', revokeFix('Typeform, Account, Personal tokens'), { tail: '(?![A-Za-z0-9_.=-])', minEntropy: 3.5, gitleaks: 'typeform-api-token' }),
   prefixedToken('figma-token', 'Figma personal access token', 'high', ['figd_'], '[A-Za-z0-9_-]{40}', revokeFix('Figma, Settings, Personal access tokens'), { tail: URLSAFE_TAIL, minEntropy: 3.5 }),
-  prefixedToken('notion-token', 'Notion integration token', 'high', ['ntn_', 'secret_'], '[A-Za-z0-9]{43,46}', revokeFix('Notion, Settings, Connections: refresh the secret'), { minEntropy: 4 }),
+  prefixedToken('notion-token', 'Notion integration token', 'high', ['ntn_', 'secret_'], '[A-Za-z0-9]{43,46}', revokeFix('Notion, Settings, Connections: refresh the secret'), { minEntropy: 4, gitleaks: 'notion-api-token' }),
   prefixedToken('clickup-token', 'ClickUp personal token', 'high', ['pk_'], '\\d{6,10}_[A-Z0-9]{32}', revokeFix('ClickUp, Settings, Apps'), { minEntropy: 3.5 }),
   prefixedToken('frameio-token', 'Frame.io API token', 'high', ['fio-u-'], '[A-Za-z0-9_=-]{64}', revokeFix('Frame.io developer site, Tokens'), { tail: '(?![A-Za-z0-9_=-])', minEntropy: 3.5, gitleaks: 'frameio-api-token' }),
   prefixedToken('infracost-api-key', 'Infracost API key', 'high', ['ico-'], '[A-Za-z0-9]{32}', revokeFix('Infracost Cloud, Org settings'), { minEntropy: 3.5, gitleaks: 'infracost-api-token' }),

@@ -4,8 +4,12 @@
 import { compileRules, type CompiledRules } from './engine.js';
 import type { SecretRule } from './rule.js';
 import { CLOUD_RULES } from './rules-cloud.js';
+import { FINANCE_RULES } from './rules-finance.js';
 import { GENERIC_RULES } from './rules-generic.js';
+import { HTTP_CREDENTIAL_RULES } from './rules-http.js';
 import { PLATFORM_RULES } from './rules-platforms.js';
+import { DEVELOPER_SERVICE_RULES, MESSAGING_AND_SOCIAL_RULES } from './rules-services.js';
+import { MORE_PREFIXED_RULES } from './rules-tokens.js';
 import { AI_RULES, CHAT_RULES, CODE_HOST_RULES, OBSERVABILITY_RULES, PAYMENT_AND_MAIL_RULES, REGISTRY_RULES } from './rules-vendors.js';
 
 /** Every rule, vendor rules first. */
@@ -18,6 +22,11 @@ export const SECRET_RULES: readonly SecretRule[] = [
   ...AI_RULES,
   ...OBSERVABILITY_RULES,
   ...PLATFORM_RULES,
+  ...MORE_PREFIXED_RULES,
+  ...DEVELOPER_SERVICE_RULES,
+  ...MESSAGING_AND_SOCIAL_RULES,
+  ...FINANCE_RULES,
+  ...HTTP_CREDENTIAL_RULES,
   ...GENERIC_RULES,
 ];
 

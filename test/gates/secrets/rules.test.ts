@@ -4,8 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { scanText } from '../../../src/gates/secrets/engine.js';
+import { SECRET_RULE_IDS } from '../../../src/gates/secrets/policy.js';
 import { defaultRules, SECRET_RULES } from '../../../src/gates/secrets/rules.js';
+import { gitleaksCoverage } from '../../../src/gates/secrets/rules-gitleaks.js';
 import { ALNUM, BASE64, DIGITS, Fake, LOWER, UPPER, URLSAFE } from './fake-secrets.js';
+import { GITLEAKS_DEFAULT_RULE_IDS } from './rule-cases-gitleaks.js';
+import { SERVICE_CASES, type RuleCase } from './rule-cases-services.js';
 
 const f = new Fake(20261122);
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -14,13 +18,7 @@ const UPPER_ALNUM = UPPER + DIGITS;
 const uuid = (): string => `${f.hex(8)}-${f.hex(4)}-${f.hex(4)}-${f.hex(4)}-${f.hex(12)}`;
 const pw = f.password(18);
 
-interface Case {
-  readonly rule: string;
-  /** Path of the scanned file; `src/settings.txt` when absent. */
-  readonly file?: string;
-  readonly yes: readonly string[];
-  readonly no: readonly string[];
-}
+type Case = RuleCase;
 
 /**
  * Values that look like secrets to a generic rule but are not. Written in
@@ -186,6 +184,7 @@ const cases: Case[] = [
   { rule: 'yarnrc-auth-token', file: '.yarnrc.yml', yes: [`npmAuthToken: "${uuid()}"`], no: ['npmAuthToken: "${NPM_TOKEN}"'] },
   { rule: 'pypirc-password', file: 'home/.pypirc', yes: [`password = ${f.password(20)}`], no: ['password = $PYPI_PASSWORD'] },
   { rule: 'netrc-password', file: '.netrc', yes: [`machine api.example.org login me password ${f.password(16)}`], no: ['machine api.example.org login me password $NETRC_PASSWORD'] },
+  ...SERVICE_CASES,
 ];
 
 function scan(text: string, file = 'src/settings.txt') {
@@ -208,6 +207,15 @@ describe('secret rules', () => {
     it.each(no.map((text, i) => ({ i, text })))('ignores near miss #$i', ({ text }) => {
       expect(scan(text, file).filter((x) => x.ruleId === rule)).toEqual([]);
     });
+  });
+});
+
+describe('coverage of gitleaks default rules', () => {
+  const coverage = gitleaksCoverage(SECRET_RULES);
+  it.each(GITLEAKS_DEFAULT_RULE_IDS.map((id) => [id]))('%s is covered by a Bellwether rule', (id) => {
+    const ours = coverage.get(id) ?? [];
+    expect(ours.length, `no rule covers gitleaks ${id}`).toBeGreaterThan(0);
+    for (const rule of ours) expect(SECRET_RULE_IDS).toContain(rule);
   });
 });
 

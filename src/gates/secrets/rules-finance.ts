@@ -1,0 +1,53 @@
+/**
+ * Payments, banking data, crypto exchanges and commerce: keys found through
+ * the vendor's name in the identifier, and the few with prefixes of their own.
+ */
+import { prefixedToken, revokeFix, type SecretRule } from './rule.js';
+import { digitsOrMixed, UUID_ANY_CASE, vendorValue } from './rules-services.js';
+
+export const FINANCE_RULES: readonly SecretRule[] = [
+  vendorValue('bittrex-api-key', 'Bittrex API key or secret', 'critical', ['bittrex'], '[A-Za-z0-9]{32}', 'Bittrex, Account, API keys: delete the key', { gitleaks: 'bittrex-secret-key' }),
+  vendorValue('coinbase-api-key', 'Coinbase API key', 'critical', ['coinbase'], '[A-Za-z0-9_-]{64}', 'Coinbase Developer Platform, API keys: delete the key', { minEntropy: 3.5, gitleaks: 'coinbase-access-token' }),
+  vendorValue('kraken-api-key', 'Kraken API key or private key', 'critical', ['kraken'], '[A-Za-z0-9/=_+-]{80,90}', 'Kraken, Security, API: delete the key', { minEntropy: 4, gitleaks: 'kraken-access-token' }),
+  vendorValue('kucoin-api-key', 'KuCoin API key or secret', 'critical', ['kucoin'], `${UUID_ANY_CASE}|[a-fA-F0-9]{24}`, 'KuCoin, API Management: delete the key', { gitleaks: 'kucoin-secret-key' }),
+  vendorValue('finicity-credentials', 'Finicity (Mastercard Open Banking) API key or secret', 'high', ['finicity'], '[a-fA-F0-9]{32}|[A-Za-z0-9]{20}', 'Mastercard Developers, the project: rotate the credentials', {
+    gitleaks: 'finicity-api-token',
+  }),
+  vendorValue('finnhub-api-key', 'Finnhub API key', 'medium', ['finnhub'], '[A-Za-z0-9]{20}', 'Finnhub dashboard: regenerate the key', { gitleaks: 'finnhub-access-token' }),
+  vendorValue('freshbooks-token', 'FreshBooks access token', 'high', ['freshbooks'], '[A-Za-z0-9]{64}', 'FreshBooks developer page, the app: reset the secret', { minEntropy: 3.5, gitleaks: 'freshbooks-access-token' }),
+  vendorValue('gocardless-token', 'GoCardless access token', 'critical', ['gocardless'], '(?:live|sandbox)_[A-Za-z0-9_=-]{40}', 'GoCardless dashboard, Developers, Access tokens', { gitleaks: 'gocardless-api-token' }),
+  vendorValue(
+    'lob-api-key',
+    'Lob API key',
+    'high',
+    // The vendor name is three letters found inside `blob` and `global`; only identifiers that begin with it count.
+    ['lob_api', 'lob_key', 'lob_secret', 'lob_live', 'lob_test', 'lob_pub', 'lobapikey', 'lob-api'],
+    '(?:live|test)_(?:pub_[a-fA-F0-9]{31}|[a-fA-F0-9]{35})',
+    'Lob dashboard, Settings, API keys',
+    { gitleaks: 'lob-api-key' },
+  ),
+  vendorValue('plaid-client-credentials', 'Plaid client ID or secret', 'high', ['plaid'], '[A-Za-z0-9]{30}|[A-Za-z0-9]{24}', 'Plaid dashboard, Team settings, Keys: rotate the secret', {
+    minEntropy: 3.5,
+    gitleaks: 'plaid-secret-key',
+  }),
+  vendorValue('etsy-api-key', 'Etsy API key', 'high', ['etsy'], '[A-Za-z0-9]{24}', 'Etsy developers, Your apps', { accept: digitsOrMixed, gitleaks: 'etsy-access-token' }),
+  vendorValue('mailgun-key', 'Mailgun API, validation or webhook signing key', 'high', ['mailgun'], '[a-hA-H0-9]{32}-[a-hA-H0-9]{8}-[a-hA-H0-9]{8}|pubkey-[a-fA-F0-9]{32}', 'Mailgun, API security', {
+    gitleaks: 'mailgun-signing-key',
+  }),
+  prefixedToken('flutterwave-encryption-key', 'Flutterwave encryption key', 'high', ['FLWSECK_TEST-'], '[a-hA-H0-9]{12}', revokeFix('Flutterwave dashboard, Settings, API'), { gitleaks: 'flutterwave-encryption-key' }),
+  {
+    id: 'freemius-secret-key',
+    title: 'Freemius secret key',
+    severity: 'high',
+    confidence: 'high',
+    keywords: ['secret_key'],
+    anchor: 'start',
+    // The SDK is configured with a PHP array: `'secret_key' => 'sk_...'`.
+    pattern: /secret_key["'][ \t]{0,10}=>[ \t]{0,10}["'](?<secret>sk_[^\s"']{29})(?=["'])/iy,
+    paths: /\.php$/i,
+    minEntropy: 3,
+    fixedPrefix: 3,
+    fix: revokeFix('Freemius developer dashboard, Settings, Keys'),
+    gitleaks: 'freemius-secret-key',
+  },
+];

@@ -1,0 +1,74 @@
+/**
+ * Credentials written into HTTP requests and client configuration: an
+ * Authorization or API key header with a literal value, `curl -u user:pass`,
+ * and the clear-text password of a NuGet feed.
+ */
+import { revokeFix, type SecretRule } from './rule.js';
+
+/** Values that name where a secret comes from rather than being one. */
+const REFERENCE = /^(?:\$|%|\{|<|\*{3})/;
+
+/** Placeholders that documentation puts where a password goes. */
+const PLACEHOLDER_PASSWORD = /^(?:change(?:it|me)|pass(?:word)?|pwd|test|token|secret|\*+|x+)$/i;
+
+/** A literal header value that looks random: letters and digits mixed, and not a member chain such as `config.auth.token2`. */
+function literalHeaderValue(s: string): boolean {
+  return /[0-9]/.test(s) && /[A-Za-z]/.test(s) && !REFERENCE.test(s) && !/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(s);
+}
+
+/** `user:password` where neither part is a variable and the password is not a placeholder. */
+function literalUserPassword(s: string): boolean {
+  const colon = s.indexOf(':');
+  const user = s.slice(0, colon);
+  const password = s.slice(colon + 1);
+  return !REFERENCE.test(user) && !REFERENCE.test(password) && !PLACEHOLDER_PASSWORD.test(password) && !/\$\{|\$\(/.test(password);
+}
+
+export const HTTP_CREDENTIAL_RULES: readonly SecretRule[] = [
+  {
+    id: 'authorization-header',
+    title: 'Credential in an Authorization or API key header',
+    severity: 'high',
+    confidence: 'medium',
+    keywords: ['authorization:', 'authorization":', "authorization':", 'x-api-key:'],
+    anchor: 'start',
+    // `Authorization: Bearer <token>` (also Basic and Token), as in `curl -H`, HTTP files and JSON header maps; or `X-Api-Key: <key>`.
+    pattern:
+      /(?:authorization["']?:[ \t]{0,5}["']?(?:bearer|basic|token)[ \t]{1,5}|x-api-key:[ \t]{0,5})(?<secret>[A-Za-z0-9+/=._~-]{16,500})(?![A-Za-z0-9+/=._~-])/iy,
+    generic: true,
+    minEntropy: 3,
+    accept: literalHeaderValue,
+    fixedPrefix: 0,
+    fix: revokeFix('wherever the token or key was issued'),
+    gitleaks: 'curl-auth-header',
+  },
+  {
+    id: 'curl-user-password',
+    title: 'Password in a curl command',
+    severity: 'high',
+    confidence: 'medium',
+    keywords: ['curl'],
+    anchor: 'start',
+    // `curl ... -u user:password` or `--user=user:password`, on the same line as the command.
+    pattern: /curl(?=[ \t])[^\n]{0,300}?[ \t](?:-u|--user)(?:=|[ \t]{0,5})["'\x60]?(?<secret>[^\s"'\x60:]{1,100}:[^\s"'\x60]{3,100})/y,
+    generic: true,
+    accept: literalUserPassword,
+    fixedPrefix: 0,
+    fix: 'Change the password, and let curl read it from a netrc file or a variable set from the secret store (`-u "$USER:$TOKEN"`) instead of the command line.',
+    gitleaks: 'curl-auth-user',
+  },
+  {
+    id: 'nuget-config-password',
+    title: 'Password in a NuGet.config file',
+    severity: 'high',
+    confidence: 'high',
+    keywords: ['<add key='],
+    anchor: 'start',
+    pattern: /<add key="(?:ClearText)?Password"[ \t]{1,10}value="(?<secret>[^"]{8,200})"/iy,
+    paths: /(?:^|\/)nuget\.config$/i,
+    accept: (s) => !REFERENCE.test(s),
+    fixedPrefix: 0,
+    fix: revokeFix('the package feed; reference it as %FEED_PASSWORD% or use a credential provider'),
+    gitleaks: 'nuget-config-password',
+  },
+];

@@ -3,7 +3,7 @@
  * Authorization or API key header with a literal value, `curl -u user:pass`,
  * and the clear-text password of a NuGet feed.
  */
-import { revokeFix, type SecretRule } from './rule.js';
+import { revokeFix, type BlockMatch, type SecretRule } from './rule.js';
 
 /** Values that name where a secret comes from rather than being one. */
 const REFERENCE = /^(?:\$|%|\{|<|\*{3})/;
@@ -22,6 +22,23 @@ function literalUserPassword(s: string): boolean {
   const user = s.slice(0, colon);
   const password = s.slice(colon + 1);
   return !REFERENCE.test(user) && !REFERENCE.test(password) && !PLACEHOLDER_PASSWORD.test(password) && !/\$\{|\$\(/.test(password);
+}
+
+/**
+ * `curl ... -u user:password` or `--user=user:password`, within a few
+ * hundred characters of the command, which may go on over lines ended by a
+ * backslash. Each step of the bounded, lazy run reads one character or one
+ * escape, and no two alternatives match the same characters.
+ */
+const CURL_USER = /curl(?=[ \t])(?:[^\n\\]|\\[^\r\n]|\\\r?\n){0,256}?[ \t](?:-u|--user)(?:=|[ \t]{0,5})["'\x60]?(?<secret>[^\s"'\x60:]{1,100}:[^\s"'\x60]{3,100})/y;
+
+function matchCurlUser(text: string, at: number): BlockMatch | undefined {
+  CURL_USER.lastIndex = at;
+  const m = CURL_USER.exec(text);
+  const secret = m?.groups?.secret;
+  if (!m || !secret) return undefined;
+  const end = m.index + m[0].length;
+  return { start: at, end, secretStart: end - secret.length, secret };
 }
 
 export const HTTP_CREDENTIAL_RULES: readonly SecretRule[] = [
@@ -49,8 +66,8 @@ export const HTTP_CREDENTIAL_RULES: readonly SecretRule[] = [
     confidence: 'medium',
     keywords: ['curl'],
     anchor: 'start',
-    // `curl ... -u user:password` or `--user=user:password`, on the same line as the command.
-    pattern: /curl(?=[ \t])[^\n]{0,300}?[ \t](?:-u|--user)(?:=|[ \t]{0,5})["'\x60]?(?<secret>[^\s"'\x60:]{1,100}:[^\s"'\x60]{3,100})/y,
+    pattern: CURL_USER,
+    matchAt: matchCurlUser,
     generic: true,
     accept: literalUserPassword,
     fixedPrefix: 0,

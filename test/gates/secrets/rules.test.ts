@@ -210,6 +210,21 @@ describe('secret rules', () => {
   });
 });
 
+describe('curl credentials over continued lines', () => {
+  it('reports -u on a line continued from the command, where it is', () => {
+    const password = f.password(18);
+    const text = ['curl -sS -X POST \\', '  -H "Content-Type: application/json" \\', `  -u deploy:${password} \\`, '  https://ci.example.org/api/builds'].join('\n');
+    const hits = scan(text).filter((h) => h.ruleId === 'curl-user-password');
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatchObject({ line: 3, column: 6, endLine: 3, endColumn: 6 + `deploy:${password}`.length });
+  });
+
+  it('does not read past a line that does not continue', () => {
+    const text = ['curl -sS https://ci.example.org/api/builds', `ssh -u deploy:${f.password(18)} host`].join('\n');
+    expect(scan(text).filter((h) => h.ruleId === 'curl-user-password')).toEqual([]);
+  });
+});
+
 describe('coverage of gitleaks default rules', () => {
   const coverage = gitleaksCoverage(SECRET_RULES);
   it.each(GITLEAKS_DEFAULT_RULE_IDS.map((id) => [id]))('%s is covered by a Bellwether rule', (id) => {

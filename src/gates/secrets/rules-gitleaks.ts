@@ -10,13 +10,11 @@ import type { SecretRule } from './rule.js';
 /** gitleaks rule id to the Bellwether rule (or file rule) that finds the same secret, where the rule does not name it. */
 export const GITLEAKS_ALSO_COVERED: Readonly<Record<string, string>> = {
   'anthropic-admin-api-key': 'anthropic-api-key',
-  'artifactory-reference-token': 'jfrog-token',
   'asana-client-id': 'asana-client-credentials',
   'bitbucket-client-id': 'bitbucket-client-credentials',
   'bittrex-access-key': 'bittrex-api-key',
   'cloudflare-global-api-key': 'cloudflare-api-token',
   'confluent-access-token': 'confluent-api-key',
-  'database-password': 'generic-secret',
   'digitalocean-access-token': 'digitalocean-token',
   'digitalocean-refresh-token': 'digitalocean-token',
   'discord-client-id': 'discord-app-credentials',
@@ -34,7 +32,6 @@ export const GITLEAKS_ALSO_COVERED: Readonly<Record<string, string>> = {
   'gitlab-runner-authentication-token-routable': 'gitlab-token',
   'gitlab-scim-token': 'gitlab-token',
   'grafana-service-account-token': 'grafana-cloud-token',
-  'hashicorp-tf-password': 'generic-secret',
   'huggingface-organization-api-token': 'huggingface-token',
   'jfrog-identity-token': 'jfrog-api-key',
   'kubernetes-secret-yaml': 'kubernetes-secret-manifest',

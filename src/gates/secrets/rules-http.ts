@@ -1,7 +1,6 @@
 /**
- * Credentials written into HTTP requests and client configuration: an
- * Authorization or API key header with a literal value, `curl -u user:pass`,
- * and the clear-text password of a NuGet feed.
+ * Credentials written into HTTP requests: an Authorization or API key header
+ * with a literal value, and `curl -u user:pass`.
  */
 import { revokeFix, type BlockMatch, type SecretRule } from './rule.js';
 
@@ -73,19 +72,5 @@ export const HTTP_CREDENTIAL_RULES: readonly SecretRule[] = [
     fixedPrefix: 0,
     fix: 'Change the password, and let curl read it from a netrc file or a variable set from the secret store (`-u "$USER:$TOKEN"`) instead of the command line.',
     gitleaks: 'curl-auth-user',
-  },
-  {
-    id: 'nuget-config-password',
-    title: 'Password in a NuGet.config file',
-    severity: 'high',
-    confidence: 'high',
-    keywords: ['<add key='],
-    anchor: 'start',
-    pattern: /<add key="(?:ClearText)?Password"[ \t]{1,10}value="(?<secret>[^"]{8,200})"/iy,
-    paths: /(?:^|\/)nuget\.config$/i,
-    accept: (s) => !REFERENCE.test(s),
-    fixedPrefix: 0,
-    fix: revokeFix('the package feed; reference it as %FEED_PASSWORD% or use a credential provider'),
-    gitleaks: 'nuget-config-password',
   },
 ];

@@ -125,7 +125,7 @@ export const REGISTRY_RULES: readonly SecretRule[] = [
   prefixedToken('nuget-api-key', 'NuGet API key', 'high', ['oy2'], '[a-z0-9]{43}', revokeFix('nuget.org, API Keys'), { minEntropy: 3.5 }),
   prefixedToken('clojars-token', 'Clojars deploy token', 'high', ['CLOJARS_'], '[a-z0-9]{60}', revokeFix('Clojars, Deploy tokens'), { gitleaks: 'clojars-api-token' }),
   prefixedToken('docker-hub-token', 'Docker Hub personal access token', 'high', ['dckr_pat_', 'dckr_oat_'], '[A-Za-z0-9_-]{27,40}', revokeFix('Docker Hub, Account settings, Personal access tokens'), { tail: URLSAFE_TAIL, minEntropy: 3 }),
-  prefixedToken('jfrog-token', 'JFrog access token', 'high', ['cmVmdGtuOjAxOj'], '[A-Za-z0-9]{50}', revokeFix('JFrog Platform, Identity and Access, Access Tokens'), { minEntropy: 3.5 }),
+  prefixedToken('jfrog-token', 'JFrog access token', 'high', ['cmVmdGtuOjAxOj'], '[A-Za-z0-9]{50}', revokeFix('JFrog Platform, Identity and Access, Access Tokens'), { minEntropy: 3.5, gitleaks: 'artifactory-reference-token' }),
 ];
 
 export const AI_RULES: readonly SecretRule[] = [

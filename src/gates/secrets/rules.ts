@@ -7,6 +7,7 @@ import { CLOUD_RULES } from './rules-cloud.js';
 import { FINANCE_RULES } from './rules-finance.js';
 import { GENERIC_RULES } from './rules-generic.js';
 import { HTTP_CREDENTIAL_RULES } from './rules-http.js';
+import { CONFIG_PASSWORD_RULES } from './rules-passwords.js';
 import { PLATFORM_RULES } from './rules-platforms.js';
 import { DEVELOPER_SERVICE_RULES, MESSAGING_AND_SOCIAL_RULES } from './rules-services.js';
 import { MORE_PREFIXED_RULES } from './rules-tokens.js';
@@ -27,6 +28,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   ...MESSAGING_AND_SOCIAL_RULES,
   ...FINANCE_RULES,
   ...HTTP_CREDENTIAL_RULES,
+  ...CONFIG_PASSWORD_RULES,
   ...GENERIC_RULES,
 ];
 

@@ -145,4 +145,16 @@ export const SERVICE_CASES: readonly RuleCase[] = [
     no: ['      <add key="ClearTextPassword" value="%FEED_PASSWORD%" />', '      <add key="Username" value="build-agent-01" />'],
   },
   { rule: 'nuget-config-password', file: 'src/app.config', yes: [], no: [`      <add key="ClearTextPassword" value="${f.password(20)}" />`] },
+  {
+    rule: 'terraform-password',
+    file: 'infra/db.tf',
+    yes: [`  administrator_login_password = "${f.chars(LOWER, 8)}${f.chars(DIGITS, 2)}"`, `  password = "${f.password(16)}"`],
+    no: ['  password = var.db_password', '  password = "${random_password.db.result}"', '  password = "postgres"', `  password = "${f.password(6)}"`],
+  },
+  { rule: 'terraform-password', file: 'src/settings.py', yes: [], no: [`  password = "${f.password(16)}"`] },
+  {
+    rule: 'database-password',
+    yes: [`DB_PASSWORD=${f.chars(LOWER, 6)}${f.chars(DIGITS, 3)}!`, `  database_password: "${f.password(14)}"`],
+    no: ['DB_PASSWORD=${POSTGRES_PASSWORD}', 'DB_PASSWORD=postgres', 'db_password = settings.DB_PASSWORD2', `DB_PASSWORD=${f.password(6)}`],
+  },
 ];

@@ -6,6 +6,16 @@ import { prefixedToken, revokeFix, type SecretRule } from './rule.js';
 import { digitsOrMixed, UUID_ANY_CASE, vendorValue } from './rules-services.js';
 
 export const FINANCE_RULES: readonly SecretRule[] = [
+  prefixedToken('adyen-api-key', 'Adyen API key', 'critical', ['AQE'], '[a-z0-9]{5,40}\\.[A-Za-z0-9_=-]{50,80}', revokeFix('Adyen Customer Area, Developers, API credentials: generate a new key'), {
+    tail: '(?![A-Za-z0-9_=-])',
+    minEntropy: 3.5,
+    gitleaks: 'adyen-api-key',
+  }),
+  vendorValue('adyen-client-key', 'Adyen client key', 'medium', ['adyen'], '(?:test|live)_[A-Za-z0-9]{30,40}', 'Adyen Customer Area, Developers, API credentials', { gitleaks: 'adyen-client-key' }),
+  vendorValue('braintree-tokenization-key', 'Braintree tokenization key', 'medium', ['braintree'], '(?:production|sandbox)_[a-z0-9]{8}_[a-z0-9]{16}', 'Braintree control panel, API, Tokenization keys', {
+    gitleaks: 'braintree-tokenization-key',
+  }),
+  vendorValue('chargebee-api-key', 'Chargebee API key', 'high', ['chargebee'], '(?:test|live)_[A-Za-z0-9]{32,34}', 'Chargebee, Settings, API keys', { gitleaks: 'chargebee-access-token' }),
   vendorValue('bittrex-api-key', 'Bittrex API key or secret', 'critical', ['bittrex'], '[A-Za-z0-9]{32}', 'Bittrex, Account, API keys: delete the key', { gitleaks: 'bittrex-secret-key' }),
   vendorValue('coinbase-api-key', 'Coinbase API key', 'critical', ['coinbase'], '[A-Za-z0-9_-]{64}', 'Coinbase Developer Platform, API keys: delete the key', { minEntropy: 3.5, gitleaks: 'coinbase-access-token' }),
   vendorValue('kraken-api-key', 'Kraken API key or private key', 'critical', ['kraken'], '[A-Za-z0-9/=_+-]{80,90}', 'Kraken, Security, API: delete the key', { minEntropy: 4, gitleaks: 'kraken-access-token' }),

@@ -108,6 +108,7 @@ export const MESSAGING_AND_SOCIAL_RULES: readonly SecretRule[] = [
     minEntropy: 2.5,
     gitleaks: 'linkedin-client-secret',
   }),
+  vendorValue('looker-client-credentials', 'Looker API client ID or secret', 'high', ['looker'], '[A-Za-z0-9]{24}|[A-Za-z0-9]{20}', 'Looker, Admin, Users, API keys', { gitleaks: 'looker-client-secret' }),
   vendorValue('mattermost-token', 'Mattermost access token', 'high', ['mattermost'], '[A-Za-z0-9]{26}', 'Mattermost, Profile, Security, Personal access tokens', { gitleaks: 'mattermost-access-token' }),
   vendorValue('messagebird-api-key', 'MessageBird (Bird) API key', 'high', ['messagebird', 'message_bird', 'message-bird'], `${UUID_ANY_CASE}|[A-Za-z0-9]{25}`, 'MessageBird dashboard, Developers, API access', {
     gitleaks: 'messagebird-api-token',

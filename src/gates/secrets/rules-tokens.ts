@@ -89,6 +89,30 @@ export const MORE_PREFIXED_RULES: readonly SecretRule[] = [
     'A signed token grants access until it expires: revoke the session or rotate the signing key, and keep encoded tokens out of source and fixtures.',
     { tail: '(?![A-Za-z0-9+/=])', minEntropy: 3.5, gitleaks: 'jwt-base64' },
   ),
+  prefixedToken('castai-api-key', 'CAST AI API key', 'high', ['castai_v1_'], '[A-Za-z0-9]{64}_[A-Za-z0-9]{8}', revokeFix('CAST AI console, User, API access keys'), {
+    notAfter: /[A-Za-z0-9_]/,
+    gitleaks: 'castai-api-key',
+  }),
+  prefixedToken(
+    'django-insecure-secret-key',
+    'Django secret key',
+    'medium',
+    ['django-insecure-'],
+    // The alphabet Django draws new keys from; braces and capitals are code (`f"django-insecure-{token}"`).
+    '[a-z0-9!@#$%^&*(=+)_-]{20,250}',
+    'Generate a new SECRET_KEY (it signs sessions and password reset links), load it from the environment, and never use the development key in a deployment.',
+    // The key of a new project stands quoted in settings.py, or after `=` in an env file.
+    { tail: '(?=["\'\\s]|$)', notAfter: /[^"'=\s]/, minEntropy: 3, gitleaks: 'django-insecure-secret-key' },
+  ),
+  prefixedToken(
+    'azure-data-factory-runtime-key',
+    'Azure Data Factory self-hosted integration runtime key',
+    'high',
+    ['IR@'],
+    '[0-9a-zA-Z-]{36}@[A-Za-z0-9_.-]{1,100}@[A-Za-z0-9=-]{0,50}@[A-Za-z0-9+/=]{44}',
+    revokeFix('Azure Data Factory, Integration runtimes: regenerate the authentication key'),
+    { tail: '(?![A-Za-z0-9+/=])', minEntropy: 3.5, gitleaks: 'datafactory-shir-token' },
+  ),
   {
     id: 'maxmind-license-key',
     title: 'MaxMind license key',

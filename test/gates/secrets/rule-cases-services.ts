@@ -64,6 +64,7 @@ export const SERVICE_CASES: readonly RuleCase[] = [
   { rule: 'facebook-app-access-token', yes: [`FACEBOOK_ACCESS_TOKEN=${f.chars(DIGITS, 15)}|${f.chars(URLSAFE, 27)}`, `facebook_token = "${f.chars(DIGITS, 16)}%7C${f.chars(URLSAFE, 30)}"`], no: [`FACEBOOK_ACCESS_TOKEN=${f.chars(DIGITS, 15)}|${f.chars(URLSAFE, 10)}`] },
   { rule: 'flickr-api-key', yes: [`FLICKR_API_KEY=${f.hex(32)}`], no: [`FLICKR_USER=${f.chars(DIGITS, 8)}@N0${f.chars(DIGITS, 1)}`] },
   { rule: 'linkedin-client-credentials', yes: [`LINKEDIN_CLIENT_ID=${f.chars(LOWER_ALNUM, 13)}4`, `linkedin_client_secret: "${mixed(16)}"`], no: [`LINKEDIN_CLIENT_ID=${f.chars(LOWER_ALNUM, 12)}`, `linkedin_profile: "${'janedoe'.repeat(2)}"`] },
+  { rule: 'looker-client-credentials', yes: [`LOOKER_CLIENT_ID=${mixed(20)}`, `looker_client_secret: "${mixed(24)}"`], no: [`LOOKER_BASE_URL=https://acme.cloud.looker.com`, `LOOKER_CLIENT_ID=${mixed(22)}`] },
   { rule: 'mattermost-token', yes: [`MATTERMOST_TOKEN=${f.chars(LOWER_ALNUM, 25)}1`], no: [`MATTERMOST_URL=https://chat.example.org`, `MATTERMOST_TOKEN=${f.chars(LOWER_ALNUM, 20)}`] },
   { rule: 'messagebird-api-key', yes: [`MESSAGEBIRD_API_KEY=${mixed(25)}`, `message_bird_workspace = "${uuid()}"`], no: [`MESSAGEBIRD_API_KEY=${mixed(24)}`] },
   { rule: 'nytimes-api-key', yes: [`NYTIMES_API_KEY=${f.chars(URLSAFE, 31)}8`], no: [`NYTIMES_SECTION=${'world'.repeat(4)}`] },
@@ -101,7 +102,22 @@ export const SERVICE_CASES: readonly RuleCase[] = [
     no: [`    'secret_key' => 'sk_${f.alnum(20)}',`, `    'public_key' => 'pk_${f.alnum(29)}',`],
   },
   { rule: 'freemius-secret-key', file: 'src/settings.py', yes: [], no: [`    'secret_key' => 'sk_${f.alnum(28)}1',`] },
+  { rule: 'adyen-api-key', yes: [`ADYEN_API_KEY=AQE${f.chars(LOWER_ALNUM, 6)}.${f.chars(URLSAFE, 59)}=`], no: [`AQE${f.chars(LOWER_ALNUM, 6)}.${f.chars(URLSAFE, 30)}`, `MIIBAQE${f.chars(LOWER_ALNUM, 6)}.${f.chars(URLSAFE, 60)}`] },
+  { rule: 'adyen-client-key', yes: [`ADYEN_CLIENT_KEY=test_${mixed(34)}`], no: [`ADYEN_CLIENT_KEY=prod_${mixed(34)}`, `ADYEN_MERCHANT=test_${mixed(12)}`] },
+  { rule: 'braintree-tokenization-key', yes: [`BRAINTREE_TOKENIZATION_KEY=sandbox_${f.chars(LOWER_ALNUM, 7)}1_${f.chars(LOWER_ALNUM, 15)}2`], no: [`BRAINTREE_TOKENIZATION_KEY=development_${f.chars(LOWER_ALNUM, 8)}_${f.chars(LOWER_ALNUM, 16)}`] },
+  { rule: 'chargebee-api-key', yes: [`CHARGEBEE_API_KEY=live_${mixed(32)}`], no: [`CHARGEBEE_SITE=acme-test`, `CHARGEBEE_API_KEY=live_${mixed(20)}`] },
   // Further prefixed tokens
+  { rule: 'castai-api-key', yes: [`CASTAI_API_TOKEN=castai_v1_${f.hex(64)}_${f.hex(8)}`], no: [`test_v1_${f.hex(64)}_${f.hex(8)}`, `castai_v1_${f.hex(64)}`] },
+  {
+    rule: 'django-insecure-secret-key',
+    yes: [`SECRET_KEY = 'django-insecure-${f.chars(LOWER_ALNUM + '!@#%^&*(-_=+)', 50)}'`, `DJANGO_SECRET_KEY=django-insecure-${f.chars(LOWER_ALNUM, 50)}`],
+    no: ["SECRET_KEY = 'django-insecure-{{ secret_key }}'", 'SECRET_KEY = f"django-insecure-{secrets.token_urlsafe(50)}"', `SECRET_KEY = 'django-insecure-${f.chars(LOWER_ALNUM, 10)}'`],
+  },
+  {
+    rule: 'azure-data-factory-runtime-key',
+    yes: [`IR@${uuid()}@adf-checkout-001@we@${f.chars(BASE64, 43)}=`],
+    no: [`IR@${uuid()}@adf-checkout-001@we@${f.chars(BASE64, 20)}`, `sir@${uuid()}@adf@we@${f.chars(BASE64, 43)}=`],
+  },
   {
     rule: 'onepassword-secret-key',
     yes: [`OP_SECRET_KEY=A3-${f.chars(UPPER_ALNUM, 6)}-${f.chars(UPPER_ALNUM, 11)}-${f.chars(UPPER_ALNUM, 5)}-${f.chars(UPPER_ALNUM, 5)}-${f.chars(UPPER_ALNUM, 5)}`, `A3-${f.chars(UPPER_ALNUM, 6)}-${f.chars(UPPER_ALNUM, 6)}-${f.chars(UPPER_ALNUM, 5)}-${f.chars(UPPER_ALNUM, 5)}-${f.chars(UPPER_ALNUM, 5)}-${f.chars(UPPER_ALNUM, 5)}`],

@@ -101,7 +101,7 @@ const cases: Case[] = [
   { rule: 'stripe-secret-key', yes: [`STRIPE_KEY=sk_live_${f.alnum(24)}`, `rk_test_${f.alnum(99)}`], no: [`pk_live_${f.alnum(24)}`, `sk_live_${f.alnum(9)}`, `sk_live_${'0'.repeat(24)}`] },
   { rule: 'stripe-webhook-secret', yes: [`whsec_${f.alnum(32)}`], no: [`whsec_${f.alnum(20)}`] },
   { rule: 'square-token', yes: [`sq0atp-${f.chars(URLSAFE, 22)}`, `sq0csp-${f.chars(URLSAFE, 43)}`], no: [`sq0atp-${f.chars(URLSAFE, 10)}`] },
-  { rule: 'paypal-braintree-token', yes: [`access_token$production$${f.chars(LOWER_ALNUM, 16)}$${f.hex(32)}`], no: [`access_token$production$${f.chars(LOWER_ALNUM, 16)}`] },
+  { rule: 'paypal-braintree-token', yes: [`access_token$production$${f.chars(LOWER_ALNUM, 16)}$${f.hex(32)}`, `access_token$sandbox$${f.chars(LOWER_ALNUM, 16)}`], no: [`access_token$production$${f.chars(LOWER_ALNUM, 12)}`, `access_token$staging$${f.chars(LOWER_ALNUM, 16)}`] },
   { rule: 'shippo-token', yes: [`shippo_live_${f.hex(40)}`], no: [`shippo_live_${f.hex(30)}`] },
   { rule: 'sendgrid-api-key', yes: [`SENDGRID_API_KEY=SG.${f.chars(URLSAFE, 22)}.${f.chars(URLSAFE, 43)}`], no: [`SG.${f.chars(URLSAFE, 22)}.${f.chars(URLSAFE, 20)}`] },
   { rule: 'mailgun-api-key', yes: [`key-${f.hex(32)}`], no: [`key-${f.hex(31)}`, `monkey-${f.hex(32)}`] },

@@ -3,7 +3,7 @@
  * the vendor's name in the identifier, and the few with prefixes of their own.
  */
 import { prefixedToken, revokeFix, type SecretRule } from './rule.js';
-import { digitsOrMixed, UUID_ANY_CASE, vendorValue } from './rules-services.js';
+import { UUID_ANY_CASE, vendorValue } from './rules-services.js';
 
 export const FINANCE_RULES: readonly SecretRule[] = [
   prefixedToken('adyen-api-key', 'Adyen API key', 'critical', ['AQE'], '[a-z0-9]{5,40}\\.[A-Za-z0-9_=-]{50,80}', revokeFix('Adyen Customer Area, Developers, API credentials: generate a new key'), {
@@ -40,7 +40,7 @@ export const FINANCE_RULES: readonly SecretRule[] = [
     minEntropy: 3.5,
     gitleaks: 'plaid-secret-key',
   }),
-  vendorValue('etsy-api-key', 'Etsy API key', 'high', ['etsy'], '[A-Za-z0-9]{24}', 'Etsy developers, Your apps', { accept: digitsOrMixed, gitleaks: 'etsy-access-token' }),
+  vendorValue('etsy-api-key', 'Etsy API key', 'high', ['etsy'], '[A-Za-z0-9]{24}', 'Etsy developers, Your apps', { gitleaks: 'etsy-access-token' }),
   vendorValue('mailgun-key', 'Mailgun API, validation or webhook signing key', 'high', ['mailgun'], '[a-hA-H0-9]{32}-[a-hA-H0-9]{8}-[a-hA-H0-9]{8}|pubkey-[a-fA-F0-9]{32}', 'Mailgun, API security', {
     gitleaks: 'mailgun-signing-key',
   }),

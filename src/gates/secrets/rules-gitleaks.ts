@@ -10,14 +10,12 @@ import type { SecretRule } from './rule.js';
 /** gitleaks rule id to the Bellwether rule (or file rule) that finds the same secret, where the rule does not name it. */
 export const GITLEAKS_ALSO_COVERED: Readonly<Record<string, string>> = {
   'anthropic-admin-api-key': 'anthropic-api-key',
-  'asana-client-id': 'asana-client-credentials',
   'bitbucket-client-id': 'bitbucket-client-credentials',
   'bittrex-access-key': 'bittrex-api-key',
   'cloudflare-global-api-key': 'cloudflare-api-token',
   'confluent-access-token': 'confluent-api-key',
   'digitalocean-access-token': 'digitalocean-token',
   'digitalocean-refresh-token': 'digitalocean-token',
-  'discord-client-id': 'discord-app-credentials',
   'discord-client-secret': 'discord-app-credentials',
   'dropbox-api-token': 'dropbox-app-token',
   'easypost-test-api-token': 'easypost-api-key',
@@ -61,6 +59,16 @@ export const GITLEAKS_ALSO_COVERED: Readonly<Record<string, string>> = {
   'twitter-api-key': 'twitter-app-credentials',
   'vault-batch-token': 'hashicorp-vault-token',
   'yandex-access-token': 'yandex-cloud-credentials',
+};
+
+/**
+ * gitleaks rules whose values Bellwether does not report, and why. Each is a
+ * public identifier that shares its shape with ordinary ids, so reporting it
+ * would fail builds on harmless code.
+ */
+export const GITLEAKS_NOT_COVERED: Readonly<Record<string, string>> = {
+  'asana-client-id': 'a public 16-digit OAuth client ID, shaped like every Asana project and task id',
+  'discord-client-id': 'a public 18-digit application ID, shaped like every Discord channel, guild and user id',
 };
 
 /** Every gitleaks rule id that `rules` cover, with the Bellwether rule ids that cover it. */

@@ -19,11 +19,6 @@ export function lettersAndDigits(s: string): boolean {
   return /[0-9]/.test(s) && /[A-Za-z]/.test(s) && !/^[A-Za-z]+[0-9]*(?:[._-][A-Za-z]+[0-9]*)+$/.test(s);
 }
 
-/** Ids that are all digits are accepted as they are; anything else must mix letters and digits. */
-export function digitsOrMixed(s: string): boolean {
-  return /^[0-9]+$/.test(s) || lettersAndDigits(s);
-}
-
 /**
  * A vendor value found through the vendor's name in the identifier. Values
  * must mix letters and digits and look random; a rule may loosen either.
@@ -41,11 +36,8 @@ export const DEVELOPER_SERVICE_RULES: readonly SecretRule[] = [
     gitleaks: 'airtable-api-key',
   }),
   vendorValue('algolia-api-key', 'Algolia API key', 'high', ['algolia'], '[A-Za-z0-9]{32}', 'Algolia dashboard, Settings, API Keys', { gitleaks: 'algolia-api-key' }),
-  vendorValue('asana-client-credentials', 'Asana client secret or ID', 'medium', ['asana'], '[A-Za-z0-9]{32}|[0-9]{16}', 'Asana developer console: reset the app secret', {
-    minEntropy: 2.5,
-    accept: digitsOrMixed,
-    gitleaks: 'asana-client-secret',
-  }),
+  // Numeric client IDs are public and look like the ids of every project and task, so only the secret is looked for.
+  vendorValue('asana-client-secret', 'Asana client secret', 'high', ['asana'], '[A-Za-z0-9]{32}', 'Asana developer console: reset the app secret', { gitleaks: 'asana-client-secret' }),
   vendorValue('beamer-api-key', 'Beamer API key', 'high', ['beamer'], 'b_[A-Za-z0-9=_-]{44}', 'Beamer, Settings, API: delete the key', { gitleaks: 'beamer-api-token' }),
   vendorValue('bitbucket-client-credentials', 'Bitbucket OAuth consumer key or secret', 'high', ['bitbucket'], '[A-Za-z0-9=_-]{64}|[A-Za-z0-9]{32}', 'Bitbucket workspace settings, OAuth consumers', {
     gitleaks: 'bitbucket-client-secret',
@@ -58,7 +50,8 @@ export const DEVELOPER_SERVICE_RULES: readonly SecretRule[] = [
   vendorValue('droneci-token', 'Drone CI access token', 'high', ['droneci', 'drone_token', 'drone-token'], '[A-Za-z0-9]{32}', 'Drone, User settings: rotate the token', { gitleaks: 'droneci-access-token' }),
   vendorValue('fastly-api-token', 'Fastly API token', 'high', ['fastly'], '[A-Za-z0-9=_-]{32}', 'Fastly, Account, API tokens', { gitleaks: 'fastly-api-token' }),
   vendorValue('gitter-token', 'Gitter access token', 'medium', ['gitter'], '[A-Za-z0-9_-]{40}', 'Gitter developer settings', { gitleaks: 'gitter-access-token' }),
-  vendorValue('hubspot-api-key', 'HubSpot API key', 'high', ['hubspot'], UUID_ANY_CASE, 'HubSpot, Settings, Integrations, API key', { gitleaks: 'hubspot-api-key' }),
+  // Forms and portals have UUIDs too; only identifiers that name the key count (`hapikey` is the legacy query parameter).
+  vendorValue('hubspot-api-key', 'HubSpot API key', 'high', ['hubspot_api', 'hubspotapi', 'hubspot-api', 'hubspot_key', 'hubspotkey', 'hubspot_token', 'hapikey'], UUID_ANY_CASE, 'HubSpot, Settings, Integrations, API key', { gitleaks: 'hubspot-api-key' }),
   vendorValue('intercom-token', 'Intercom access token', 'high', ['intercom'], '[A-Za-z0-9=_-]{60}', 'Intercom Developer Hub, the app, Authentication', { gitleaks: 'intercom-api-key' }),
   vendorValue('jfrog-api-key', 'JFrog API key or identity token', 'high', ['jfrog', 'artifactory', 'bintray'], '[A-Za-z0-9]{73}|[A-Za-z0-9]{64}', 'JFrog Platform, Edit Profile or Identity and Access', {
     minEntropy: 3.5,
@@ -80,21 +73,23 @@ export const DEVELOPER_SERVICE_RULES: readonly SecretRule[] = [
     'Contributed Systems (ask for new gem server credentials)',
     { minEntropy: 2.5, gitleaks: 'sidekiq-secret' },
   ),
-  vendorValue('sonar-token', 'SonarQube or SonarCloud token', 'high', ['sonar'], '[A-Za-z0-9=_-]{40}', 'SonarQube or SonarCloud, My Account, Security', { gitleaks: 'sonar-api-token' }),
+  // Only identifiers that name the token: `sonar.scm.revision` and friends hold 40-character commit hashes.
+  vendorValue('sonar-token', 'SonarQube or SonarCloud token', 'high', ['sonar_token', 'sonar.token', 'sonar-token', 'sonartoken', 'sonar_login', 'sonar.login', 'sonar-login', 'sonarlogin', 'sonar_auth_token', 'sonarqube_token', 'sonarcloud_token'], '[A-Za-z0-9=_-]{40}', 'SonarQube or SonarCloud, My Account, Security', { gitleaks: 'sonar-api-token' }),
   vendorValue('sumologic-key', 'Sumo Logic access ID or key', 'high', ['sumo'], '[A-Za-z0-9]{64}|su[A-Za-z0-9]{12}', 'Sumo Logic, Preferences, Access keys', { gitleaks: 'sumologic-access-token' }),
   vendorValue('travisci-token', 'Travis CI access token', 'high', ['travis'], '[A-Za-z0-9]{22}', 'Travis CI, Settings, API authentication', { gitleaks: 'travisci-access-token' }),
   vendorValue('zendesk-api-token', 'Zendesk API token', 'high', ['zendesk'], '[A-Za-z0-9]{40}', 'Zendesk Admin Center, Apps and integrations, Zendesk API', { gitleaks: 'zendesk-secret-key' }),
 ];
 
 export const MESSAGING_AND_SOCIAL_RULES: readonly SecretRule[] = [
+  // An application's numeric ID is public and shares its shape with every channel and guild ID, so it is not looked for.
   vendorValue(
     'discord-app-credentials',
     'Discord bot token or application secret',
     'high',
     ['discord'],
-    '[MNO][A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38}|[a-fA-F0-9]{64}|[A-Za-z0-9=_-]{32}|[0-9]{18}',
+    '[MNO][A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38}|[a-fA-F0-9]{64}|[A-Za-z0-9=_-]{32}',
     'Discord Developer Portal, the application: reset the token or secret',
-    { accept: digitsOrMixed, minEntropy: 2.5, gitleaks: 'discord-api-token' },
+    { gitleaks: 'discord-api-token' },
   ),
   vendorValue('dropbox-app-token', 'Dropbox access token or app key', 'high', ['dropbox'], '[A-Za-z0-9]{11}AAAAAAAAAA[A-Za-z0-9_=-]{43}|[A-Za-z0-9]{15}', 'Dropbox App Console', {
     gitleaks: 'dropbox-long-lived-api-token',

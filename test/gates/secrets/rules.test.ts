@@ -242,6 +242,33 @@ describe('coverage of gitleaks default rules', () => {
   });
 });
 
+describe('vendor keyword rules read the assignment forms of common languages and formats', () => {
+  const forms = (name: string, value: string): Array<[string, string]> => [
+    ['ini', `${name}Token = "${value}"`],
+    ['json', `{\n  "${name}_token": "${value}"\n}`],
+    ['escaped json', `{\\"${name}_token\\": \\"${value}\\"}`],
+    ['xml', `<${name}Token>${value}</${name}Token>`],
+    ['yaml', `${name}_token: '${value}'`],
+    ['yaml block', `${name}_token: |\n  ${value}`],
+    ['go', `var ${name}Token string = "${value}"`],
+    ['python', `${name}_token = '${value}'`],
+    ['php', `$${name}Token .= "${value}"`],
+    ['logstash', `  "${name}Token" => "${value}"`],
+    ['make', `${name.toUpperCase()}_TOKEN ?= "${value}"`],
+    ['shell', `export ${name.toUpperCase()}_TOKEN=${value}`],
+  ];
+  it.each([
+    ['zendesk-api-token', 'zendesk', f.password(40)],
+    ['twitter-app-credentials', 'twitter', f.password(50)],
+    ['kucoin-api-key', 'kucoin', uuid()],
+  ])('%s', (rule, name, value) => {
+    for (const [form, text] of forms(name, value)) {
+      const hits = scan(text).filter((h) => h.ruleId === rule);
+      expect(hits.map((h) => h.secret.length), `${rule} in ${form}`).toEqual([value.length]);
+    }
+  });
+});
+
 describe('the generic rule reads the assignment forms of common languages and formats', () => {
   const secret = f.password(32);
   it.each([

@@ -11,11 +11,11 @@ import { systemClock, type Clock } from '../../runtime/clock.js';
 import { ConfigurationError, errorMessage, isConfigurationError } from '../../runtime/errors.js';
 import { nodeGateFs, type GateFs } from '../command.js';
 import { decideSecrets } from './decide.js';
-import { parseUnifiedDiff } from './diff.js';
+import { scanGitDiff } from './diff-scan.js';
 import { DEFAULT_SECRETS_POLICY, parseSecretsPolicyText, type LoadedSecretsPolicy } from './policy.js';
 import { renderSecretsJson, renderSecretsSarif, renderSecretsText, type SecretsReport } from './render.js';
 import { defaultRules } from './rules.js';
-import { scanDiffFiles, scanFileContent, type ScanResult } from './scan.js';
+import { scanFileContent, type ScanResult } from './scan.js';
 
 /** Options of the `gate secrets` verb. */
 export interface GateSecretsArgs {
@@ -159,7 +159,7 @@ export async function runSecretGate(args: GateSecretsArgs, deps: SecretGateDeps)
   if (diffMode) {
     const diff = await diffText(args, cwd, deps);
     range = diff.range;
-    result = scanDiffFiles(parseUnifiedDiff(diff.text), defaultRules(), loaded.policy);
+    result = scanGitDiff(diff.text, defaultRules(), loaded.policy);
   } else {
     result = await scanPaths(paths, cwd, deps.fs, loaded.policy);
   }

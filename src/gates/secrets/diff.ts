@@ -125,6 +125,14 @@ function headerPaths(rest: string): { oldPath: string; path: string } | undefine
 
 const HUNK = /^@@+ (?:-\d+(?:,\d+)? )+\+(\d+)(?:,(\d+))? @@/;
 
+/** The counts of a hunk header `@@ -a,b +c,d @@`: where its new lines start, and how many new and old lines it holds. */
+export function readHunkHeader(line: string): { newStart: number; newCount: number; oldCount: number } | undefined {
+  const hunk = HUNK.exec(line);
+  if (!hunk) return undefined;
+  const oldCounts = [...line.matchAll(/-\d+(?:,(\d+))?/g)].map((m) => (m[1] === undefined ? 1 : Number(m[1])));
+  return { newStart: Number(hunk[1]), newCount: hunk[2] === undefined ? 1 : Number(hunk[2]), oldCount: oldCounts[0] ?? 0 };
+}
+
 /** Reads a unified diff. Lines it does not understand outside hunks are skipped, never fatal. */
 export function parseUnifiedDiff(diff: string): DiffFile[] {
   const files: Building[] = [];
@@ -223,13 +231,12 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
       pos = following.next;
       continue;
     }
-    const hunk = HUNK.exec(line);
+    const hunk = readHunkHeader(line);
     if (hunk && current) {
       awaitingNames = false;
-      newLine = Number(hunk[1]);
-      newRemaining = hunk[2] === undefined ? 1 : Number(hunk[2]);
-      const oldCounts = [...line.matchAll(/-\d+(?:,(\d+))?/g)].map((m) => (m[1] === undefined ? 1 : Number(m[1])));
-      oldRemaining = oldCounts[0] ?? 0;
+      newLine = hunk.newStart;
+      newRemaining = hunk.newCount;
+      oldRemaining = hunk.oldCount;
       continue;
     }
     if (!current) continue;

@@ -7,11 +7,25 @@
 import { HitBuffer, KeywordAutomaton } from './aho-corasick.js';
 import { isReference, isRepetitive, shannonEntropy, STOP_WORDS, stopWordIn } from './entropy.js';
 import { redact, secretFingerprint } from './redact.js';
-import { assignmentFollows, IDENTIFIER_BOUND, identifierEnd, TextMemo, type SecretRule } from './rule.js';
+import { assignmentFollows, IDENTIFIER_BOUND, identifierEnd, nextLineMayFollow, TextMemo, type SecretRule } from './rule.js';
 import type { SecretFinding } from './secret-finding.js';
 
 /** Inline markers that silence every finding on their line. */
 export const ALLOW_MARKERS: readonly string[] = ['gitleaks:allow', 'bellwether:allow'];
+
+/**
+ * How the lines that give a git diff its shape start: a file's header, a
+ * hunk's header, and the marker after a last line without a line end. The
+ * diff scan finds them with the keywords, in the same single pass.
+ */
+export const DIFF_LINE_STARTS = { file: 'diff --git ', hunk: '@@ -', noNewline: '\\ no newline at end of file' } as const;
+
+/** Keyword indexes of `DIFF_LINE_STARTS`. */
+export interface DiffLineKeywords {
+  readonly file: number;
+  readonly hunk: number;
+  readonly noNewline: number;
+}
 
 /** Rules compiled together: one automaton over all their keywords and the allow markers. */
 export interface CompiledRules {
@@ -21,6 +35,8 @@ export interface CompiledRules {
   readonly rulesOfKeyword: ReadonlyArray<readonly number[]>;
   /** Keyword indexes that are allow markers. */
   readonly markers: ReadonlySet<number>;
+  /** Keyword indexes of the starts of a diff's structural lines; no rule uses them. */
+  readonly diffLines: DiffLineKeywords;
   /** Each rule's `notAfter` as an ASCII table, by rule index. */
   readonly boundaries: ReadonlyArray<Uint8Array | undefined>;
   /** Length of each keyword of the automaton. */
@@ -64,13 +80,14 @@ export function compileRules(rules: readonly SecretRule[]): CompiledRules {
       rulesOfKeyword[indexOf(k)]?.push(ri);
     }
   });
-  // The markers ride on the same pass, so finding them costs nothing extra.
+  // The markers ride on the same pass, so finding them costs nothing extra; so do the lines that shape a diff.
   const markers = new Set(ALLOW_MARKERS.map(indexOf));
+  const diffLines: DiffLineKeywords = { file: indexOf(DIFF_LINE_STARTS.file), hunk: indexOf(DIFF_LINE_STARTS.hunk), noNewline: indexOf(DIFF_LINE_STARTS.noNewline) };
   const boundaries = rules.map((r) => (r.notAfter ? boundaryTable(r.notAfter) : undefined));
   const automaton = new KeywordAutomaton([...keywordIndex.keys()]);
   const n = rules.length;
   const scratch: ScanScratch = { hits: new HitBuffer(), active: new Int8Array(n), lastLine: new Int32Array(n), lastFrom: new Int32Array(n), lastIdentEnd: new Int32Array(n) };
-  return { rules, automaton, rulesOfKeyword, markers, boundaries, keywordLength: Int32Array.from(automaton.keywords, (k) => k.length), scratch };
+  return { rules, automaton, rulesOfKeyword, markers, diffLines, boundaries, keywordLength: Int32Array.from(automaton.keywords, (k) => k.length), scratch };
 }
 
 /** A text to scan: a whole file, or the lines a change adds to it. */
@@ -90,7 +107,8 @@ export interface ScanOptions {
   readonly stopWords?: readonly string[];
 }
 
-interface Candidate {
+/** A match of one rule before overlaps are resolved; offsets are in the scanned text. */
+export interface Candidate {
   readonly rule: SecretRule;
   readonly start: number;
   readonly end: number;
@@ -149,20 +167,108 @@ function ruleActive(rule: SecretRule, file: string, options: ScanOptions): boole
   return !options.disabledRules?.has(rule.id) && (!rule.paths || rule.paths.test(file));
 }
 
+/**
+ * One text being scanned: the string the patterns run on, and how a rule
+ * whose match spans lines is tried there. In a whole text the next line is
+ * right below; in a diff read in place, the next added line may be further
+ * down, so the diff scan answers from the file's added lines joined.
+ */
+export interface TextScan {
+  readonly compiled: CompiledRules;
+  readonly text: string;
+  readonly file: string;
+  readonly options: ScanOptions;
+  /** Tries a key-block rule, or an assignment rule's value on the line below, at `at`; offsets are in `text`. */
+  readonly spanning: (rule: SecretRule, at: number) => Candidate | undefined;
+}
+
+/** Forgets what the last text learned about rules and attempts; called before each text (or each file of a diff). */
+export function beginText(compiled: CompiledRules): void {
+  compiled.scratch.active.fill(0);
+  compiled.scratch.lastLine.fill(-1);
+}
+
+/** Whether one of the hits `[first, last)` is an inline allow marker. */
+export function lineAllowed(compiled: CompiledRules, first: number, last: number): boolean {
+  const { hits } = compiled.scratch;
+  for (let h = first; h < last; h++) if (compiled.markers.has(hits.keyword[h] as number)) return true;
+  return false;
+}
+
+/**
+ * Every rule of the hits `[first, last)` of the scratch buffer, all on the
+ * line `[lineStart, lineEnd)` of the text, tried at its anchor. Hits before
+ * `skipUntil` lie inside a secret already reported.
+ */
+export function lineCandidates(scan: TextScan, first: number, last: number, lineStart: number, lineEnd: number, skipUntil: number): Candidate[] {
+  const { compiled, text, file, options } = scan;
+  const { rules, rulesOfKeyword, boundaries, keywordLength, scratch } = compiled;
+  const { hits, active } = scratch;
+  const candidates: Candidate[] = [];
+  for (let h = first; h < last; h++) {
+    const keyword = hits.keyword[h] as number;
+    const hitStart = hits.start[h] as number;
+    if (hitStart < skipUntil) continue;
+    for (const ri of rulesOfKeyword[keyword] as readonly number[]) {
+      const rule = rules[ri] as SecretRule;
+      if (active[ri] === 0) active[ri] = ruleActive(rule, file, options) ? 1 : -1;
+      if (active[ri] !== 1) continue;
+      if (rule.caseSensitiveKeywords && !startsWithAny(text, hitStart, rule.caseSensitiveKeywords)) continue;
+      const at = rule.anchor === 'start' ? hitStart : rule.anchor === 'end' ? hitStart + (keywordLength[keyword] as number) : hitStart + rule.anchor;
+      if (at < lineStart || at >= lineEnd) continue;
+      const boundary = boundaries[ri];
+      if (boundary && at > lineStart && forbiddenBefore(boundary, rule.notAfter as RegExp, text.charCodeAt(at - 1))) continue;
+      if (rule.assignment) {
+        // Every keyword inside one identifier (`accessTokenKey`) leads to the same operator; the first attempt answers for the rest.
+        if (coveredByLastAttempt(scratch, ri, lineStart, at)) continue;
+        rememberAttempt(scratch, ri, lineStart, at, identifierEnd(text, at, lineEnd));
+        if (!assignmentFollows(text, at, lineEnd)) continue;
+      }
+      const candidate = rule.matchAt ? scan.spanning(rule, at) : matchLine(rule, text, at, lineEnd) ?? (rule.continuation && nextLineMayFollow(text, at) ? scan.spanning(rule, at) : undefined);
+      if (candidate && acceptable(rule, candidate.secret, options)) candidates.push(candidate);
+    }
+  }
+  return keepBest(candidates);
+}
+
+/** A rule's pattern at `at`, when its match ends on this line. */
+function matchLine(rule: SecretRule, text: string, at: number, lineEnd: number): Candidate | undefined {
+  rule.pattern.lastIndex = at;
+  const m = rule.pattern.exec(text);
+  if (!m || m.index + m[0].length > lineEnd) return undefined;
+  const secret = m.groups?.secret ?? m[1] ?? m[0];
+  const end = m.index + m[0].length;
+  return { rule, start: end - secret.length, end, secret };
+}
+
+/** A key block at `at`, or an assignment rule's value on the line below, in a whole text. */
+export function matchSpanning(rule: SecretRule, text: string, at: number, memo: TextMemo): Candidate | undefined {
+  if (rule.matchAt) {
+    const m = rule.matchAt(text, at, memo);
+    return m ? { rule, start: m.secretStart, end: m.end, secret: m.secret } : undefined;
+  }
+  if (!rule.continuation) return undefined;
+  rule.continuation.lastIndex = at;
+  const next = rule.continuation.exec(text);
+  const secret = next?.groups?.secret;
+  if (!next || !secret) return undefined;
+  const end = next.index + next[0].length;
+  return { rule, start: end - secret.length, end, secret };
+}
+
 /** Scans one text with compiled rules. Never throws on content. */
 export function scanText(compiled: CompiledRules, unit: TextUnit, options: ScanOptions = {}): SecretFinding[] {
-  const { rules, automaton, rulesOfKeyword, markers, boundaries, keywordLength, scratch } = compiled;
   const { text, file } = unit;
-  const { hits, active, lastLine } = scratch;
+  const { hits } = compiled.scratch;
   hits.clear();
-  automaton.collect(text, hits);
+  compiled.automaton.collect(text, hits);
   if (hits.length === 0) return [];
-  active.fill(0);
-  lastLine.fill(-1);
+  beginText(compiled);
+  let memo: TextMemo | undefined;
+  const scan: TextScan = { compiled, text, file, options, spanning: (rule, at) => matchSpanning(rule, text, at, (memo ??= new TextMemo(text))) };
   const lines = new LineCounter(text);
   const lineNumber = (index: number): number => unit.lineNumbers?.[index] ?? index + 1;
 
-  let memo: TextMemo | undefined;
   const findings: SecretFinding[] = [];
   let skipUntil = 0;
   // Hits come in text order; each run of hits on one line is handled together.
@@ -173,49 +279,16 @@ export function scanText(compiled: CompiledRules, unit: TextUnit, options: ScanO
     if (lineEnd === -1) lineEnd = text.length;
     let last = first + 1;
     while (last < hits.length && (hits.start[last] as number) < lineEnd) last++;
-    const groupFirst = first;
+    const group = first;
     first = last;
-    let allowed = false;
-    for (let h = groupFirst; h < last && !allowed; h++) allowed = markers.has(hits.keyword[h] as number);
-    if (allowed || lineEnd <= skipUntil) continue;
-
-    const candidates: Candidate[] = [];
-    for (let h = groupFirst; h < last; h++) {
-      const keyword = hits.keyword[h] as number;
-      const hitStart = hits.start[h] as number;
-      if (hitStart < skipUntil) continue;
-      for (const ri of rulesOfKeyword[keyword] as readonly number[]) {
-        const rule = rules[ri] as SecretRule;
-        if (active[ri] === 0) active[ri] = ruleActive(rule, file, options) ? 1 : -1;
-        if (active[ri] !== 1) continue;
-        if (rule.caseSensitiveKeywords && !startsWithAny(text, hitStart, rule.caseSensitiveKeywords)) continue;
-        const at = rule.anchor === 'start' ? hitStart : rule.anchor === 'end' ? hitStart + (keywordLength[keyword] as number) : hitStart + rule.anchor;
-        if (at < lineStart || at >= lineEnd) continue;
-        const boundary = boundaries[ri];
-        if (boundary && at > lineStart && forbiddenBefore(boundary, rule.notAfter as RegExp, text.charCodeAt(at - 1))) continue;
-        if (rule.assignment) {
-          // Every keyword inside one identifier (`accessTokenKey`) leads to the same operator; the first attempt answers for the rest.
-          if (coveredByLastAttempt(scratch, ri, lineStart, at)) continue;
-          rememberAttempt(scratch, ri, lineStart, at, identifierEnd(text, at, lineEnd));
-          if (!assignmentFollows(text, at, lineEnd)) continue;
-        }
-        const candidate = matchRule(rule, text, at, lineEnd, () => (memo ??= new TextMemo(text)));
-        if (candidate && acceptable(rule, candidate.secret, options)) candidates.push(candidate);
-      }
-    }
-    for (const c of keepBest(candidates)) {
+    if (lineEnd <= skipUntil || lineAllowed(compiled, group, last)) continue;
+    for (const c of lineCandidates(scan, group, last, lineStart, lineEnd, skipUntil)) {
       // A secret may start on a later line (a value below its key) and end on a later one still (a key block).
       const startIndex = lines.indexOf(c.start);
       const startLineStart = c.start === 0 ? 0 : text.lastIndexOf('\n', c.start - 1) + 1;
-      let endIndex = startIndex;
-      let endLineStart = startLineStart;
-      if (c.end > lineEnd) {
-        for (let i = text.indexOf('\n', startLineStart); i !== -1 && i < c.end; i = text.indexOf('\n', i + 1)) {
-          endIndex++;
-          endLineStart = i + 1;
-        }
-        skipUntil = Math.max(skipUntil, c.end);
-      }
+      const endIndex = lines.indexOf(c.end);
+      const endLineStart = c.end === 0 ? 0 : text.lastIndexOf('\n', c.end - 1) + 1;
+      if (c.end > lineEnd) skipUntil = Math.max(skipUntil, c.end);
       findings.push(toFinding(c, file, lineNumber(startIndex), c.start - startLineStart + 1, lineNumber(endIndex), c.end - endLineStart + 1));
     }
   }
@@ -236,28 +309,6 @@ function rememberAttempt(scratch: ScanScratch, ri: number, lineStart: number, at
   scratch.lastLine[ri] = lineStart;
   scratch.lastFrom[ri] = at;
   scratch.lastIdentEnd[ri] = identEnd - at <= IDENTIFIER_BOUND ? identEnd : -1;
-}
-
-/** One rule tried at one anchor. */
-function matchRule(rule: SecretRule, text: string, at: number, lineEnd: number, memo: () => TextMemo): Candidate | undefined {
-  if (rule.matchAt) {
-    const m = rule.matchAt(text, at, memo());
-    return m ? { rule, start: m.secretStart, end: m.end, secret: m.secret } : undefined;
-  }
-  rule.pattern.lastIndex = at;
-  const m = rule.pattern.exec(text);
-  if (m && m.index + m[0].length <= lineEnd) {
-    const secret = m.groups?.secret ?? m[1] ?? m[0];
-    const end = m.index + m[0].length;
-    return { rule, start: end - secret.length, end, secret };
-  }
-  if (!rule.continuation) return undefined;
-  rule.continuation.lastIndex = at;
-  const next = rule.continuation.exec(text);
-  const secret = next?.groups?.secret;
-  if (!next || !secret) return undefined;
-  const end = next.index + next[0].length;
-  return { rule, start: end - secret.length, end, secret };
 }
 
 /**
@@ -286,7 +337,8 @@ function keepBest(candidates: readonly Candidate[]): Candidate[] {
   return kept;
 }
 
-function toFinding(c: Candidate, file: string, line: number, column: number, endLine: number, endColumn: number): SecretFinding {
+/** The finding of a kept candidate, at the given 1-based lines and columns. */
+export function toFinding(c: Candidate, file: string, line: number, column: number, endLine: number, endColumn: number): SecretFinding {
   const redacted = redact(c.secret, c.rule.fixedPrefix);
   return {
     ruleId: c.rule.id,

@@ -138,6 +138,35 @@ const LOCK_FILE_NAMES: ReadonlySet<string> = new Set(DEFAULT_ALLOWED_PATHS.map((
 /** True when `file` is excluded from the scan by the policy. */
 export function pathAllowed(policy: SecretsPolicy, file: string): boolean {
   const path = file.replace(/^\.\//, '');
-  if (policy.allow.lockFiles && LOCK_FILE_NAMES.has(posix.basename(path))) return true;
-  return policy.allow.paths.some((g) => posix.matchesGlob(path, g.replace(/^\.\//, '')));
+  const name = posix.basename(path);
+  if (policy.allow.lockFiles && LOCK_FILE_NAMES.has(name)) return true;
+  const { names, globs, all } = allowedPathsOf(policy);
+  // `**` passes over no dot directory, so the plain-name answer holds only for paths without one.
+  if (/(?:^|\/)\./.test(path)) return all.some((g) => posix.matchesGlob(path, g));
+  return names.has(name) || globs.some((g) => posix.matchesGlob(path, g));
+}
+
+/** A policy's allowed paths, `**\/NAME` globs (most of them) set apart as plain names: a diff of thousands of files asks for each. */
+interface AllowedPaths {
+  readonly names: ReadonlySet<string>;
+  readonly globs: readonly string[];
+  readonly all: readonly string[];
+}
+const allowedPaths = new WeakMap<SecretsPolicy, AllowedPaths>();
+
+function allowedPathsOf(policy: SecretsPolicy): AllowedPaths {
+  let split = allowedPaths.get(policy);
+  if (!split) {
+    const names = new Set<string>();
+    const globs: string[] = [];
+    const all = policy.allow.paths.map((raw) => raw.replace(/^\.\//, ''));
+    for (const g of all) {
+      const name = /^\*\*\/([^/*?{}[\]!\\()]+)$/.exec(g)?.[1];
+      if (name !== undefined) names.add(name);
+      else globs.push(g);
+    }
+    split = { names, globs, all };
+    allowedPaths.set(policy, split);
+  }
+  return split;
 }

@@ -157,12 +157,26 @@ const OPEN_QUOTE = String.raw`(?:\\{0,2}["'\x60]|[@$b]["'])`;
  */
 export const ASSIGNMENT = String.raw`[\w.-]{0,${IDENTIFIER_BOUND}}(?:[ \t]{1,4}[A-Za-z_][\w.*[\]]{0,30})?(?:\\{0,2}["'\x60]){0,2}[ \t]{0,5}(?:(?:[:?+.|]{0,3}=>?|:{1,2}|>)[ \t]{0,5}${OPEN_QUOTE}?|[(,][ \t]{0,5}${OPEN_QUOTE})`;
 
+/** NEXT_LINE up to its line break. */
+const NEXT_LINE_HEAD = String.raw`[\w.-]{0,${IDENTIFIER_BOUND}}(?:\\{0,2}["'\x60]){0,2}[ \t]{0,5}(?::[ \t]{0,5}[|>][-+1-9]{0,2}|>)[ \t]{0,5}`;
+const NEXT_LINE_HEAD_AT_END = new RegExp(String.raw`${NEXT_LINE_HEAD}(?=\r?(?:\n|$))`, 'y');
+
 /**
  * The rest of the identifier, then a YAML block indicator (`: |`, `: >-`) or
  * the end of an opening XML tag, then the line break and the indentation of
  * the next line, where the value stands alone.
  */
-export const NEXT_LINE = String.raw`[\w.-]{0,${IDENTIFIER_BOUND}}(?:\\{0,2}["'\x60]){0,2}[ \t]{0,5}(?::[ \t]{0,5}[|>][-+1-9]{0,2}|>)[ \t]{0,5}\r?\n[ \t]{0,40}`;
+export const NEXT_LINE = String.raw`${NEXT_LINE_HEAD}\r?\n[ \t]{0,40}`;
+
+/**
+ * Whether NEXT_LINE can match at `at`: its head must end the line. Tried
+ * before the continuation pattern, which otherwise runs wherever a value is
+ * missing, and before anything is read below the line.
+ */
+export function nextLineMayFollow(text: string, at: number): boolean {
+  NEXT_LINE_HEAD_AT_END.lastIndex = at;
+  return NEXT_LINE_HEAD_AT_END.test(text);
+}
 
 /** The value ends at a quote, white space, a separator or the end of the text. */
 export const VALUE_END = String.raw`(?=["'\x60\s;,)<\\&]|$)`;

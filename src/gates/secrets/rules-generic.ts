@@ -104,7 +104,9 @@ export const GENERIC_RULES: readonly SecretRule[] = [
     confidence: 'medium',
     keywords: ['password=', 'pwd='],
     anchor: 'start',
-    pattern: /(?<![^;"'\s])(?:password|pwd)=(?<secret>[^;'"\s]{3,200})(?=;|["'\s]|$)/iy,
+    // Only after a separator, a quote, a blank or the start of the line: `notAfter` rather than a lookbehind, which would see past the line's start.
+    pattern: /(?:password|pwd)=(?<secret>[^;'"\s]{3,200})(?=;|["'\s]|$)/iy,
+    notAfter: /[^;"'\s]/,
     generic: true,
     accept: (s) => !REFERENCE_VALUE.test(s) && !/^\{?\d+\}?$/.test(s),
     fixedPrefix: 0,

@@ -38,30 +38,47 @@ export function scanOptionsOf(policy: SecretsPolicy): ScanOptions {
 /** Kubernetes manifests are YAML or JSON files. */
 const MANIFEST_PATH = /\.(?:ya?ml|json)$/i;
 
-/** Line rules and, for YAML that declares a Secret, the manifest rule; generic findings give way to the manifest's. */
+/** Line rules and, for YAML that declares a Secret, the manifest rule. */
 function scanUnit(rules: CompiledRules, unit: TextUnit, options: ScanOptions): SecretFinding[] {
-  const line = scanText(rules, unit, options);
-  const manifest = options.disabledRules?.has('kubernetes-secret-manifest') || !MANIFEST_PATH.test(unit.file) ? [] : kubernetesSecretFindings(unit);
+  return withManifestFindings(scanText(rules, unit, options), unit, options);
+}
+
+/** Whether the manifest rule reads this file: YAML or JSON, and the rule not disabled. */
+export function manifestRuleApplies(file: string, options: ScanOptions): boolean {
+  return !options.disabledRules?.has('kubernetes-secret-manifest') && MANIFEST_PATH.test(file);
+}
+
+/** The line findings of a unit with its Kubernetes Secret findings added; generic findings give way to the manifest's on the same line. */
+export function withManifestFindings(line: SecretFinding[], unit: TextUnit, options: ScanOptions): SecretFinding[] {
+  const manifest = manifestRuleApplies(unit.file, options) ? kubernetesSecretFindings(unit) : [];
   if (manifest.length === 0) return line;
   const manifestLines = new Set(manifest.map((f) => f.line));
   return [...line.filter((f) => !(manifestLines.has(f.line) && secretRule(f.ruleId)?.generic)), ...manifest];
 }
 
+/**
+ * What happens to a file of a diff before its lines are read: deleted and
+ * allowed files are passed over, the names of added files are checked, and
+ * a binary file is noted. True when its added lines are to be scanned.
+ */
+export function admitDiffFile(file: Pick<DiffFile, 'path' | 'status' | 'binary'>, policy: SecretsPolicy, options: ScanOptions, result: ScanResult): boolean {
+  if (file.status === 'deleted' || pathAllowed(policy, file.path)) return false;
+  result.files++;
+  const named = file.status === 'added' || file.status === 'renamed' || file.status === 'copied';
+  if (named) result.findings.push(...fileNameFindings(file.path, options.disabledRules));
+  if (file.binary) {
+    if (named) result.notices.push({ file: file.path, message: 'binary file: only its name was checked' });
+    return false;
+  }
+  return true;
+}
+
 /** Scans the lines a diff adds, and the names of files it adds. */
 export function scanDiffFiles(files: readonly DiffFile[], rules: CompiledRules, policy: SecretsPolicy): ScanResult {
   const options = scanOptionsOf(policy);
-  const disabled = new Set(policy.disable);
   const result: ScanResult = { findings: [], notices: [], files: 0, lines: 0, bytes: 0 };
   for (const file of files) {
-    if (file.status === 'deleted' || pathAllowed(policy, file.path)) continue;
-    result.files++;
-    const named = file.status === 'added' || file.status === 'renamed' || file.status === 'copied';
-    if (named) result.findings.push(...fileNameFindings(file.path, disabled));
-    if (file.binary) {
-      if (named) result.notices.push({ file: file.path, message: 'binary file: only its name was checked' });
-      continue;
-    }
-    if (file.addedLineCount === 0) continue;
+    if (!admitDiffFile(file, policy, options, result) || file.addedLineCount === 0) continue;
     const text = file.addedText;
     result.lines += file.addedLineCount;
     result.bytes += text.length;

@@ -7,7 +7,7 @@
 import { HitBuffer, KeywordAutomaton } from './aho-corasick.js';
 import { isReference, isRepetitive, shannonEntropy, STOP_WORDS, stopWordIn } from './entropy.js';
 import { redact, secretFingerprint } from './redact.js';
-import { assignmentFollows, IDENTIFIER_BOUND, identifierEnd, nextLineMayFollow, TextMemo, type SecretRule } from './rule.js';
+import { assignmentFollows, IDENTIFIER_BOUND, identifierEnd, keyNamesNoSecret, nextLineMayFollow, TextMemo, type SecretRule } from './rule.js';
 import type { SecretFinding } from './secret-finding.js';
 
 /** Inline markers that silence every finding on their line. */
@@ -221,8 +221,9 @@ export function lineCandidates(scan: TextScan, first: number, last: number, line
       if (rule.assignment) {
         // Every keyword inside one identifier (`accessTokenKey`) leads to the same operator; the first attempt answers for the rest.
         if (coveredByLastAttempt(scratch, ri, lineStart, at)) continue;
-        rememberAttempt(scratch, ri, lineStart, at, identifierEnd(text, at, lineEnd));
-        if (!assignmentFollows(text, at, lineEnd)) continue;
+        const identEnd = identifierEnd(text, at, lineEnd);
+        rememberAttempt(scratch, ri, lineStart, at, identEnd);
+        if (!assignmentFollows(text, at, lineEnd) || keyNamesNoSecret(text, hitStart, identEnd, lineStart, rule.generic === true)) continue;
       }
       const candidate = rule.matchAt ? scan.spanning(rule, at) : matchLine(rule, text, at, lineEnd) ?? (rule.continuation && nextLineMayFollow(text, at) ? scan.spanning(rule, at) : undefined);
       if (candidate && acceptable(rule, candidate.secret, options)) candidates.push(candidate);

@@ -232,6 +232,31 @@ export function identifierEnd(text: string, at: number, end: number): number {
   return i;
 }
 
+/** Longest stretch looked back over for the start of a key. */
+const KEY_LOOKBACK = 64;
+
+/**
+ * A key that cannot name a secret, whatever its value: a segment of a path
+ * (`"/src/api/client.ts": "<sha1>"` in a manifest of file hashes), or, when
+ * `saysPublic` is asked (generic rules), a key that says its value is public
+ * (`publicKey`, `pubkey`, `publishable_key`). Vendor rules decide for
+ * themselves which of a vendor's "public" keys are worth reporting.
+ * `keywordStart` is where the keyword starts, `identEnd` where the key ends.
+ */
+export function keyNamesNoSecret(text: string, keywordStart: number, identEnd: number, lineStart: number, saysPublic: boolean): boolean {
+  let i = keywordStart;
+  const stop = Math.max(lineStart, keywordStart - KEY_LOOKBACK);
+  while (i > stop) {
+    const c = text.charCodeAt(i - 1);
+    if (c >= 128 || IDENT[c] !== 1) break;
+    i--;
+  }
+  if (i > lineStart && text.charCodeAt(i - 1) === 47) return true;
+  if (!saysPublic) return false;
+  const key = text.slice(i, identEnd).toLowerCase();
+  return key.includes('public') || key.includes('pubkey') || key.includes('publishable');
+}
+
 /**
  * A necessary condition for ASSIGNMENT at `at`, checked by hand: the rest of
  * an identifier, closing quotes and blanks, then an operator character. Most

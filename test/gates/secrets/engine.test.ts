@@ -60,6 +60,21 @@ describe('scanText', () => {
     expect(hits.map((h) => [h.ruleId, h.column])).toEqual([['generic-secret', text.indexOf(secret) + 1]]);
   });
 
+  it.each([
+    ['a path to a file, in a manifest of file hashes', `  "/src/github/client.ts": "${f.hex(40)}",`],
+    ['a key that says its value is public', `const pubkey256 = '${f.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 43)}=';`],
+    ['a publishable key', `STRIPE_PUBLISHABLE_KEY=${f.password(32)}`],
+    ['a public API key', `"public_api_key": "${f.password(28)}"`],
+  ])('%s is not a secret', (_name, line) => {
+    expect(scan(line)).toEqual([]);
+  });
+
+  it('a key after a query separator or a dot is still a key', () => {
+    const secret = f.password(26);
+    expect(scan(`url = "https://example.org/v1?api_key=${secret}"`).map((h) => h.ruleId)).toEqual(['generic-secret']);
+    expect(scan(`config.apiToken = "${secret}";`).map((h) => h.ruleId)).toEqual(['generic-secret']);
+  });
+
   it('a vendor rule wins over the generic rule for the same value', () => {
     const hits = scan(`GITHUB_TOKEN = "ghp_${f.alnum(36)}"`);
     expect(hits.map((h) => h.ruleId)).toEqual(['github-pat']);

@@ -111,7 +111,8 @@ export const CLOUD_RULES: readonly SecretRule[] = [
     gitleaks: 'databricks-api-token',
   }),
   prefixedToken('heroku-api-key', 'Heroku API key', 'high', ['HRKU-AA'], '[A-Za-z0-9_-]{58}', revokeFix('heroku authorizations:revoke'), { tail: '(?![A-Za-z0-9_-])', minEntropy: 3.5, gitleaks: 'heroku-api-key-v2' }),
-  assignedValue('heroku-api-key-legacy', 'Heroku API key', 'high', ['heroku'], '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}', revokeFix('heroku authorizations:revoke'), {
+  // Apps and pipelines have UUIDs too: only identifiers that name a key or token count.
+  assignedValue('heroku-api-key-legacy', 'Heroku API key', 'high', ['heroku_api', 'herokuapi', 'heroku-api', 'heroku_key', 'heroku_token', 'herokutoken', 'heroku_auth', 'herokuauth', 'heroku_oauth'], '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}', revokeFix('heroku authorizations:revoke'), {
     gitleaks: 'heroku-api-key',
   }),
   prefixedToken('cloudflare-origin-ca-key', 'Cloudflare Origin CA key', 'high', ['v1.0-'], `${hex('24')}-${hex('146')}`, revokeFix('Cloudflare dashboard, My Profile, API Tokens'), {

@@ -61,6 +61,7 @@ export const PLATFORM_RULES: readonly SecretRule[] = [
   prefixedToken('twitter-bearer-token', 'X (Twitter) bearer token', 'high', ['AAAAAAAAAAAAAAAAAAAAA'], '[A-Za-z0-9%]{30,110}', revokeFix('X developer portal, Keys and tokens'), { minEntropy: 3.5, gitleaks: 'twitter-bearer-token' }),
   prefixedToken('scaleway-access-key', 'Scaleway access key', 'medium', ['SCW'], '[A-Z0-9]{17}', revokeFix('Scaleway console, IAM, API keys'), { confidence: 'medium', minEntropy: 3.5 }),
   assignedValue('okta-api-token', 'Okta API token', 'high', ['okta'], '00[A-Za-z0-9_=-]{40}', revokeFix('Okta admin console, Security, API, Tokens'), { minEntropy: 4, gitleaks: 'okta-access-token' }),
-  assignedValue('snyk-api-token', 'Snyk API token', 'high', ['snyk'], UUID, revokeFix('Snyk, Account settings: revoke and regenerate'), { gitleaks: 'snyk-api-token' }),
+  // Organizations and projects have UUIDs too: only identifiers that name a token or key count.
+  assignedValue('snyk-api-token', 'Snyk API token', 'high', ['snyk_token', 'snyktoken', 'snyk-token', 'snyk.token', 'snyk_api', 'snykapi', 'snyk_key', 'snyk_auth', 'snyk_oauth'], UUID, revokeFix('Snyk, Account settings: revoke and regenerate'), { gitleaks: 'snyk-api-token' }),
   assignedValue('alibaba-secret-key', 'Alibaba Cloud AccessKey secret', 'critical', ['alibaba', 'aliyun'], '[A-Za-z0-9]{30}', revokeFix('Alibaba Cloud RAM console'), { minEntropy: 3.5, gitleaks: 'alibaba-secret-key' }),
 ];

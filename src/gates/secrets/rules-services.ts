@@ -13,10 +13,11 @@ export const UUID_ANY_CASE = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 /**
  * Random keys of twenty characters or more nearly always mix letters and
  * digits; words and identifiers seldom do, and when they do they are words
- * joined by separators (`checkout-service-api2`).
+ * joined by separators (`checkout-service-api2`), where random text has
+ * capitals inside its runs of letters.
  */
 export function lettersAndDigits(s: string): boolean {
-  return /[0-9]/.test(s) && /[A-Za-z]/.test(s) && !/^[A-Za-z]+[0-9]*(?:[._-][A-Za-z]+[0-9]*)+$/.test(s);
+  return /[0-9]/.test(s) && /[A-Za-z]/.test(s) && !/^[A-Za-z][a-z]*[0-9]*(?:[._-][A-Za-z][a-z]*[0-9]*){2,}$/.test(s);
 }
 
 /**
@@ -75,6 +76,9 @@ export const DEVELOPER_SERVICE_RULES: readonly SecretRule[] = [
   ),
   // Only identifiers that name the token: `sonar.scm.revision` and friends hold 40-character commit hashes.
   vendorValue('sonar-token', 'SonarQube or SonarCloud token', 'high', ['sonar_token', 'sonar.token', 'sonar-token', 'sonartoken', 'sonar_login', 'sonar.login', 'sonar-login', 'sonarlogin', 'sonar_auth_token', 'sonarqube_token', 'sonarcloud_token'], '[A-Za-z0-9=_-]{40}', 'SonarQube or SonarCloud, My Account, Security', { gitleaks: 'sonar-api-token' }),
+  vendorValue('sourcegraph-token-legacy', 'Sourcegraph access token (older format)', 'high', ['sourcegraph'], '[a-fA-F0-9]{40}', 'Sourcegraph, Settings, Access tokens', {
+    gitleaks: 'sourcegraph-access-token',
+  }),
   vendorValue('sumologic-key', 'Sumo Logic access ID or key', 'high', ['sumo'], '[A-Za-z0-9]{64}|su[A-Za-z0-9]{12}', 'Sumo Logic, Preferences, Access keys', { gitleaks: 'sumologic-access-token' }),
   vendorValue('travisci-token', 'Travis CI access token', 'high', ['travis'], '[A-Za-z0-9]{22}', 'Travis CI, Settings, API authentication', { gitleaks: 'travisci-access-token' }),
   vendorValue('zendesk-api-token', 'Zendesk API token', 'high', ['zendesk'], '[A-Za-z0-9]{40}', 'Zendesk Admin Center, Apps and integrations, Zendesk API', { gitleaks: 'zendesk-secret-key' }),

@@ -50,13 +50,14 @@ export const SERVICE_CASES: readonly RuleCase[] = [
   { rule: 'sentry-legacy-token', yes: [`SENTRY_AUTH_TOKEN=${f.hex(64)}`], no: [`SENTRY_DSN=https://${f.hex(32)}@o1.ingest.sentry.io/1`, `SENTRY_AUTH_TOKEN=${f.hex(63)}`] },
   { rule: 'sidekiq-credentials', yes: [`BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${f.hex(8)}:${f.hex(8)}`, `export BUNDLE_GEMS__CONTRIBSYS__COM="${f.hex(8)}:${f.hex(8)}"`], no: [`BUNDLE_GEMS__CONTRIBSYS__COM=${f.hex(8)}`, 'BUNDLE_GEMS__CONTRIBSYS__COM=${SIDEKIQ_CREDS}'] },
   { rule: 'sonar-token', yes: [`SONAR_TOKEN=${f.hex(40)}`, `sonar.login=${f.hex(40)}`], no: [`SONAR_HOST_URL=https://sonarcloud.io`, `sonar.scm.revision=${f.hex(40)}`, 'sonar.projectKey=acme-corp_checkout-service-payments-api2'] },
+  { rule: 'sourcegraph-token-legacy', yes: [`SOURCEGRAPH_ACCESS_TOKEN=${f.hex(40)}`], no: [`SOURCEGRAPH_URL=https://sourcegraph.example.org`, `SOURCEGRAPH_ACCESS_TOKEN=${f.hex(39)}`] },
   { rule: 'sumologic-key', yes: [`SUMO_ACCESS_ID=su${mixed(12)}`, `SUMO_ACCESS_KEY=${mixed(64)}`], no: [`SUMO_ACCESS_ID=${mixed(14)}`, `SUMO_ENDPOINT=https://api.sumologic.com`] },
   { rule: 'travisci-token', yes: [`TRAVIS_TOKEN=${mixed(22)}`], no: [`TRAVIS_TOKEN=${mixed(21)}`, `TRAVIS_BRANCH=${'release'.repeat(3)}1`] },
   { rule: 'zendesk-api-token', yes: [`ZENDESK_API_TOKEN=${mixed(40)}`], no: [`ZENDESK_SUBDOMAIN=${mixed(12)}`, `ZENDESK_API_TOKEN=${mixed(39)}`] },
   // Messaging and social
   {
     rule: 'discord-app-credentials',
-    yes: [`DISCORD_BOT_TOKEN=M${f.chars(URLSAFE, 23)}1.${f.chars(URLSAFE, 6)}.${f.chars(URLSAFE, 38)}`, `DISCORD_PUBLIC_KEY=${f.hex(64)}`, `DISCORD_CLIENT_SECRET=${f.chars(URLSAFE, 31)}3`],
+    yes: [`DISCORD_BOT_TOKEN=M${f.chars(URLSAFE, 23)}1.${f.chars(URLSAFE, 6)}.${f.chars(URLSAFE, 38)}`, `discord_api_token = "${f.hex(64)}"`, `DISCORD_CLIENT_SECRET=${f.chars(URLSAFE, 31)}3`],
     no: [`DISCORD_CHANNEL_ID=${f.chars(DIGITS, 18)}`, `discord_client_id = "${f.chars(DIGITS, 18)}"`, `DISCORD_CLIENT_SECRET=${f.chars(URLSAFE, 28)}`],
   },
   { rule: 'dropbox-app-token', yes: [`DROPBOX_ACCESS_TOKEN=${mixed(11)}AAAAAAAAAA${f.chars(URLSAFE, 42)}1`, `dropbox_app_key = "${f.chars(LOWER_ALNUM, 14)}7"`], no: [`DROPBOX_ACCESS_TOKEN=${mixed(60)}`, `dropbox_folder = "${'photos'.repeat(3)}"`] },
@@ -93,7 +94,7 @@ export const SERVICE_CASES: readonly RuleCase[] = [
   { rule: 'lob-api-key', yes: [`LOB_API_KEY=live_${f.hex(35)}`, `lob_pub_key = "test_pub_${f.hex(31)}"`], no: [`blob_name = "test_${f.hex(35)}"`, `LOB_API_KEY=live_${f.hex(34)}`] },
   { rule: 'plaid-client-credentials', yes: [`PLAID_SECRET=${f.chars(LOWER_ALNUM, 29)}3`, `plaid_client_id: "${f.chars(LOWER_ALNUM, 23)}a"`], no: [`PLAID_ENV=sandbox`, `PLAID_SECRET=${f.chars(LOWER_ALNUM, 28)}`] },
   { rule: 'etsy-api-key', yes: [`ETSY_API_KEY=${f.chars(LOWER_ALNUM, 23)}5`], no: [`ETSY_SHOP=${'handmade'.repeat(3)}`, `ETSY_API_KEY=${f.chars(LOWER_ALNUM, 22)}`] },
-  { rule: 'mailgun-key', yes: [`MAILGUN_SIGNING_KEY=${f.hex(32)}-${f.hex(8)}-${f.hex(8)}`, `mailgun_public_key = "pubkey-${f.hex(32)}"`], no: [`MAILGUN_DOMAIN=mg.example.org`, `mailgun_public_key = "pubkey-${f.hex(30)}"`] },
+  { rule: 'mailgun-key', yes: [`MAILGUN_SIGNING_KEY=${f.hex(32)}-${f.hex(8)}-${f.hex(8)}`, `mailgun_validation_key = "pubkey-${f.hex(32)}"`], no: [`MAILGUN_DOMAIN=mg.example.org`, `mailgun_validation_key = "pubkey-${f.hex(30)}"`] },
   { rule: 'flutterwave-encryption-key', yes: [`FLW_ENCRYPTION_KEY=FLWSECK_TEST-${f.chars('abcdefgh0123456789', 11)}9`], no: [`FLWSECK_TEST-${f.chars('abcdefgh0123456789', 13)}`, `FLWSECK_TEST-${f.chars('abcdefgh0123456789', 10)}`] },
   {
     rule: 'freemius-secret-key',

@@ -66,7 +66,7 @@ const cases: Case[] = [
   { rule: 'pulumi-token', yes: [`pul-${f.hex(40)}`], no: [`pul-${f.hex(39)}`] },
   { rule: 'databricks-token', yes: [`dapi${f.hex(32)}`, `dapi${f.hex(32)}-2`], no: [`dapi${f.hex(31)}`] },
   { rule: 'heroku-api-key', yes: [`HRKU-AA${f.chars(URLSAFE, 58)}`], no: [`HRKU-AA${f.chars(URLSAFE, 50)}`] },
-  { rule: 'heroku-api-key-legacy', yes: [`HEROKU_API_KEY=${uuid()}`], no: [`HEROKU_APP=${uuid().slice(0, 30)}`] },
+  { rule: 'heroku-api-key-legacy', yes: [`HEROKU_API_KEY=${uuid()}`, `heroku_oauth_token: "${uuid()}"`], no: [`HEROKU_APP=${uuid().slice(0, 30)}`, `HEROKU_APP_ID=${uuid()}`] },
   { rule: 'cloudflare-origin-ca-key', yes: [`v1.0-${f.hex(24)}-${f.hex(146)}`], no: [`v1.0-${f.hex(24)}-${f.hex(100)}`] },
   { rule: 'cloudflare-api-token', yes: [`CLOUDFLARE_API_TOKEN=${f.chars(URLSAFE, 40)}`], no: [`CLOUDFLARE_ZONE=${f.chars(URLSAFE, 20)}`] },
   { rule: 'flyio-token', yes: [`FLY_API_TOKEN=fo1_${f.chars(URLSAFE, 43)}`], no: [`fo1_${f.chars(URLSAFE, 20)}`] },
@@ -171,7 +171,7 @@ const cases: Case[] = [
   { rule: 'twitter-bearer-token', yes: [`AAAAAAAAAAAAAAAAAAAAA${f.alnum(90)}`], no: [`AAAAAAAAAAAAAAAAAAAAA${f.alnum(20)}`] },
   { rule: 'scaleway-access-key', yes: [`SCW${f.chars(UPPER_ALNUM, 17)}`], no: [`SCW${f.chars(UPPER_ALNUM, 10)}`, `SCW${'A'.repeat(17)}`] },
   { rule: 'okta-api-token', yes: [`OKTA_API_TOKEN=00${f.chars(URLSAFE, 40)}`], no: [`OKTA_ORG=00${f.chars(URLSAFE, 20)}`] },
-  { rule: 'snyk-api-token', yes: [`SNYK_TOKEN=${uuid()}`], no: [`SNYK_ORG=acme`] },
+  { rule: 'snyk-api-token', yes: [`SNYK_TOKEN=${uuid()}`, `snyk_api_key = "${uuid()}"`], no: [`SNYK_ORG=acme`, `SNYK_ORG_ID=${uuid()}`] },
   { rule: 'alibaba-secret-key', yes: [`alibaba_secret_key = "${f.alnum(30)}"`], no: [`alibaba_region = "${f.alnum(12)}"`] },
   // Not tied to a vendor
   { rule: 'private-key', yes: [f.pem('RSA PRIVATE KEY'), f.pem('OPENSSH PRIVATE KEY', 400), f.pem('PGP PRIVATE KEY BLOCK', 2000), `"private_key": "${f.pem('PRIVATE KEY').replace(/\n/g, '\\n')}\\n",`], no: ['-----BEGIN RSA PRIVATE KEY-----', '-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----', f.pem('PUBLIC KEY'), f.pem('CERTIFICATE')] },

@@ -5,6 +5,7 @@
 import { prefixedToken, revokeFix, type SecretRule } from './rule.js';
 import { UUID_ANY_CASE, vendorValue } from './rules-services.js';
 
+/** Payments, open banking, exchanges and commerce. */
 export const FINANCE_RULES: readonly SecretRule[] = [
   prefixedToken('adyen-api-key', 'Adyen API key', 'critical', ['AQE'], '[a-z0-9]{5,40}\\.[A-Za-z0-9_=-]{50,80}', revokeFix('Adyen Customer Area, Developers, API credentials: generate a new key'), {
     tail: '(?![A-Za-z0-9_=-])',

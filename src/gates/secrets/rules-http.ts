@@ -40,6 +40,7 @@ function matchCurlUser(text: string, at: number): BlockMatch | undefined {
   return { start: at, end, secretStart: end - secret.length, secret };
 }
 
+/** Credentials in request headers and curl commands. */
 export const HTTP_CREDENTIAL_RULES: readonly SecretRule[] = [
   {
     id: 'authorization-header',

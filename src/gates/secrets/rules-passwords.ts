@@ -13,6 +13,7 @@ function passwordLiteral(s: string): boolean {
   return !REFERENCE.test(s) && !/^[a-z]+$/.test(s) && !/^(?:var|local|data|module|random_password)\.[\w.[\]]{1,100}$/.test(s);
 }
 
+/** Passwords under names that say so, in the files that hold them. */
 export const CONFIG_PASSWORD_RULES: readonly SecretRule[] = [
   {
     id: 'nuget-config-password',

@@ -30,6 +30,7 @@ export function vendorValue(id: string, title: string, severity: Severity, keywo
   return assignedValue(id, title, severity, keywords, value, revokeFix(where), { minEntropy: 3, accept: lettersAndDigits, ...options });
 }
 
+/** Developer tools, CI, content and observability services found through their names. */
 export const DEVELOPER_SERVICE_RULES: readonly SecretRule[] = [
   vendorValue('adafruit-io-key', 'Adafruit IO key', 'high', ['adafruit'], '[A-Za-z0-9_-]{32}', 'Adafruit IO, My Key: regenerate the key', { gitleaks: 'adafruit-api-key' }),
   vendorValue('adobe-client-id', 'Adobe OAuth client ID', 'medium', ['adobe'], '[a-fA-F0-9]{32}', 'Adobe Developer Console: rotate the credential of the project', { gitleaks: 'adobe-client-id' }),
@@ -84,6 +85,7 @@ export const DEVELOPER_SERVICE_RULES: readonly SecretRule[] = [
   vendorValue('zendesk-api-token', 'Zendesk API token', 'high', ['zendesk'], '[A-Za-z0-9]{40}', 'Zendesk Admin Center, Apps and integrations, Zendesk API', { gitleaks: 'zendesk-secret-key' }),
 ];
 
+/** Messaging, social networks, media and cloud consoles found through their names. */
 export const MESSAGING_AND_SOCIAL_RULES: readonly SecretRule[] = [
   // An application's numeric ID is public and shares its shape with every channel and guild ID, so it is not looked for.
   vendorValue(

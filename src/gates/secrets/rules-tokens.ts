@@ -7,6 +7,7 @@ import { prefixedToken, revokeFix, type SecretRule } from './rule.js';
 const URLSAFE_TAIL = '(?![A-Za-z0-9_-])';
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
+/** Tokens recognised by a prefix or marker of their own, wherever they stand. */
 export const MORE_PREFIXED_RULES: readonly SecretRule[] = [
   prefixedToken(
     'onepassword-secret-key',

@@ -54,6 +54,8 @@ interface ScanScratch {
   readonly lastLine: Int32Array;
   readonly lastFrom: Int32Array;
   readonly lastIdentEnd: Int32Array;
+  /** Candidates of the line being read; emptied for each line. */
+  readonly candidates: Candidate[];
 }
 
 /** Checks the rules and builds the automaton. Throws on a malformed rule, which is a bug. */
@@ -86,7 +88,7 @@ export function compileRules(rules: readonly SecretRule[]): CompiledRules {
   const boundaries = rules.map((r) => (r.notAfter ? boundaryTable(r.notAfter) : undefined));
   const automaton = new KeywordAutomaton([...keywordIndex.keys()]);
   const n = rules.length;
-  const scratch: ScanScratch = { hits: new HitBuffer(), active: new Int8Array(n), lastLine: new Int32Array(n), lastFrom: new Int32Array(n), lastIdentEnd: new Int32Array(n) };
+  const scratch: ScanScratch = { hits: new HitBuffer(), active: new Int8Array(n), lastLine: new Int32Array(n), lastFrom: new Int32Array(n), lastIdentEnd: new Int32Array(n), candidates: [] };
   return { rules, automaton, rulesOfKeyword, markers, diffLines, boundaries, keywordLength: Int32Array.from(automaton.keywords, (k) => k.length), scratch };
 }
 
@@ -200,11 +202,12 @@ export function lineAllowed(compiled: CompiledRules, first: number, last: number
  * line `[lineStart, lineEnd)` of the text, tried at its anchor. Hits before
  * `skipUntil` lie inside a secret already reported.
  */
-export function lineCandidates(scan: TextScan, first: number, last: number, lineStart: number, lineEnd: number, skipUntil: number): Candidate[] {
+export function lineCandidates(scan: TextScan, first: number, last: number, lineStart: number, lineEnd: number, skipUntil: number): readonly Candidate[] {
   const { compiled, text, file, options } = scan;
   const { rules, rulesOfKeyword, boundaries, keywordLength, scratch } = compiled;
   const { hits, active } = scratch;
-  const candidates: Candidate[] = [];
+  const candidates = scratch.candidates;
+  candidates.length = 0;
   for (let h = first; h < last; h++) {
     const keyword = hits.keyword[h] as number;
     const hitStart = hits.start[h] as number;
@@ -225,7 +228,7 @@ export function lineCandidates(scan: TextScan, first: number, last: number, line
         rememberAttempt(scratch, ri, lineStart, at, identEnd);
         if (!assignmentFollows(text, at, lineEnd) || keyNamesNoSecret(text, hitStart, identEnd, lineStart, rule.generic === true)) continue;
       }
-      const candidate = rule.matchAt ? scan.spanning(rule, at) : matchLine(rule, text, at, lineEnd) ?? (rule.continuation && nextLineMayFollow(text, at) ? scan.spanning(rule, at) : undefined);
+      const candidate = rule.matchAt ? scan.spanning(rule, at) : matchLine(rule, text, at, lineEnd) ?? (rule.continuation && nextLineMayFollow(text, at, lineEnd) ? scan.spanning(rule, at) : undefined);
       if (candidate && acceptable(rule, candidate.secret, options)) candidates.push(candidate);
     }
   }
@@ -312,14 +315,17 @@ function rememberAttempt(scratch: ScanScratch, ri: number, lineStart: number, at
   scratch.lastIdentEnd[ri] = identEnd - at <= IDENTIFIER_BOUND ? identEnd : -1;
 }
 
+const NO_CANDIDATES: readonly Candidate[] = Object.freeze([]);
+
 /**
  * Of overlapping candidates the lowest rank wins, and within a rank the
  * longest (`xoxe.xoxp-...` over the `xoxp-...` inside it); duplicates collapse.
  * Kept spans never overlap, so they stay sorted and each check is a binary
  * search: a line holding thousands of tokens costs k log k, not k squared.
  */
-function keepBest(candidates: readonly Candidate[]): Candidate[] {
-  if (candidates.length < 2) return [...candidates];
+function keepBest(candidates: readonly Candidate[]): readonly Candidate[] {
+  if (candidates.length === 0) return NO_CANDIDATES;
+  if (candidates.length === 1) return [candidates[0] as Candidate];
   const sorted = [...candidates].sort((a, b) => rankOf(a.rule) - rankOf(b.rule) || b.end - b.start - (a.end - a.start) || a.start - b.start);
   const kept: Candidate[] = [];
   for (const c of sorted) {

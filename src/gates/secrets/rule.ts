@@ -173,7 +173,12 @@ export const NEXT_LINE = String.raw`${NEXT_LINE_HEAD}\r?\n[ \t]{0,40}`;
  * before the continuation pattern, which otherwise runs wherever a value is
  * missing, and before anything is read below the line.
  */
-export function nextLineMayFollow(text: string, at: number): boolean {
+export function nextLineMayFollow(text: string, at: number, lineEnd: number): boolean {
+  // The line must end with a block indicator (`|`, `>`, `|-`, `>+`, `|2`) or a tag's `>`: one look before the pattern.
+  let i = lineEnd - 1;
+  while (i >= at && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9 || text.charCodeAt(i) === 13)) i--;
+  const c = i >= at ? text.charCodeAt(i) : 0;
+  if (!(c === 124 || c === 62 || c === 45 || c === 43 || (c >= 49 && c <= 57))) return false;
   NEXT_LINE_HEAD_AT_END.lastIndex = at;
   return NEXT_LINE_HEAD_AT_END.test(text);
 }
@@ -253,8 +258,17 @@ export function keyNamesNoSecret(text: string, keywordStart: number, identEnd: n
   }
   if (i > lineStart && text.charCodeAt(i - 1) === 47) return true;
   if (!saysPublic) return false;
-  const key = text.slice(i, identEnd).toLowerCase();
-  return key.includes('public') || key.includes('pubkey') || key.includes('publishable');
+  // `publish` alone stays a secret's name: NPM_PUBLISH_TOKEN is one.
+  for (let j = i; j + 6 <= identEnd; j++) {
+    if ((text.charCodeAt(j) | 32) === 112 && startsWithIgnoringCase(text, j, 'pub') && (startsWithIgnoringCase(text, j + 3, 'lic') || startsWithIgnoringCase(text, j + 3, 'key') || startsWithIgnoringCase(text, j + 3, 'lishable'))) return true;
+  }
+  return false;
+}
+
+/** Whether `text` holds `lower` (lowercase ASCII letters) at `at`, in any case. */
+function startsWithIgnoringCase(text: string, at: number, lower: string): boolean {
+  for (let k = 0; k < lower.length; k++) if ((text.charCodeAt(at + k) | 32) !== lower.charCodeAt(k)) return false;
+  return true;
 }
 
 /**

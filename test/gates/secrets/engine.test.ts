@@ -73,6 +73,7 @@ describe('scanText', () => {
     const secret = f.password(26);
     expect(scan(`url = "https://example.org/v1?api_key=${secret}"`).map((h) => h.ruleId)).toEqual(['generic-secret']);
     expect(scan(`config.apiToken = "${secret}";`).map((h) => h.ruleId)).toEqual(['generic-secret']);
+    expect(scan(`NPM_PUBLISH_TOKEN=${secret}`).map((h) => h.ruleId)).toEqual(['generic-secret']);
   });
 
   it('a vendor rule wins over the generic rule for the same value', () => {

@@ -49,7 +49,7 @@ const GENERIC_NEAR_MISSES: readonly string[] = [
 const gh = (p: string): string => p + f.alnum(36);
 const cases: Case[] = [
   // Cloud
-  { rule: 'aws-access-key-id', yes: [`aws_access_key_id = AKIA${f.chars(B32, 16)}`, `"ASIA${f.chars(B32, 16)}"`], no: [`AKIA${f.chars(B32, 15)}`, `XAKIA${f.chars(B32, 16)}`, `AKIA${'A'.repeat(16)}`, `AKIA${f.chars(B32, 17)}`] },
+  { rule: 'aws-access-key-id', yes: [`aws_access_key_id = AKIA${f.chars(B32, 16)}`, `"ASIA${f.chars(B32, 16)}"`], no: [`AKIA${f.chars(B32, 15)}`, `XAKIA${f.chars(B32, 16)}`, `AKIA${'A'.repeat(16)}`, `AKIA${f.chars(B32, 17)}`, t('AKIAIOSFODNN7', 'EXAMPLE'), `ASIA${f.chars(B32, 9)}EXAMPLE`] },
   { rule: 'aws-secret-access-key', yes: [`aws_secret_access_key = ${f.chars(ALNUM + '+/', 40)}`, `AWS_SECRET_ACCESS_KEY: "${f.chars(ALNUM + '/', 40)}"`], no: [`aws_secret_access_key = ${f.chars(ALNUM, 39)}`, 'aws_secret_access_key = ${AWS_SECRET_ACCESS_KEY}'] },
   { rule: 'aws-bedrock-api-key', yes: [`key = ABSK${f.chars(BASE64, 120)}`], no: [`ABSK${f.chars(BASE64, 50)}`] },
   { rule: 'gcp-api-key', yes: [`const key = "AIza${f.chars(URLSAFE, 35)}";`], no: [`AIza${f.chars(URLSAFE, 34)}"`, `AIza${f.chars(URLSAFE, 36)}`] },

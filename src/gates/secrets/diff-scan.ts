@@ -206,6 +206,8 @@ export function scanGitDiff(diff: string, rules: CompiledRules, policy: SecretsP
   const result = first > 0 ? scanDiffFiles(parseUnifiedDiff(diff.slice(0, first)), rules, policy) : { findings: [], notices: [], files: 0, lines: 0, bytes: 0 };
   const options = scanOptionsOf(policy);
   const returns = new NextOccurrence((pos) => diff.indexOf('\r', pos));
+  let memo: TextMemo | undefined;
+  const diffMemo = (): TextMemo => (memo ??= new TextMemo(diff));
   // One pass of the automaton over the whole diff finds the rules' keywords and the diff's own structure.
   const { hits } = rules.scratch;
   const structure = rules.diffLines;
@@ -215,6 +217,7 @@ export function scanGitDiff(diff: string, rules: CompiledRules, policy: SecretsP
     const at = hits.start[h] as number;
     return at === 0 || diff.charCodeAt(at - 1) === 10;
   };
+  const shared: DiffScan = { diff, compiled: rules, policy, options, result, returns, memo: diffMemo };
   let h = 0;
   while (h < hits.length && !(hits.keyword[h] === structure.file && atLineStart(h))) h++;
   while (h < hits.length) {
@@ -230,7 +233,7 @@ export function scanGitDiff(diff: string, rules: CompiledRules, policy: SecretsP
       else if (k === structure.noNewline && atLineStart(last)) marks.push(hits.start[last] as number);
     }
     const to = last < hits.length ? (hits.start[last] as number) : diff.length;
-    scanFile({ diff, compiled: rules, policy, options, result, returns }, from, to, { first: h + 1, last, hunks, marks });
+    scanFile(shared, from, to, { first: h + 1, last, hunks, marks });
     h = last;
   }
   return result;
@@ -245,6 +248,8 @@ interface DiffScan {
   readonly result: ScanResult;
   /** Carriage returns: a hunk without one has lines ending at `\n` alone. */
   readonly returns: NextOccurrence;
+  /** Remembered searches over the diff, for rules tried where they lie. */
+  readonly memo: () => TextMemo;
 }
 
 /** One `diff --git` section, `[from, to)` of the diff. */
@@ -266,7 +271,7 @@ function scanFile(scan: DiffScan, from: number, to: number, fileHits: FileHits):
     const c = matchSpanning(rule, lines.text, lines.toJoined(at), lines.memo);
     return c && { rule, start: lines.toDiff(c.start), end: lines.toDiff(c.end), secret: c.secret };
   };
-  const found = lineFindings({ compiled, text: diff, file, options, spanning }, bodyStart, to, fileHits);
+  const found = lineFindings({ compiled, text: diff, file, options, spanning, memo: scan.memo }, bodyStart, to, fileHits);
   if (!manifestRuleApplies(file, options) || !mentionsSecretKind(diff, compiled, fileHits)) {
     result.findings.push(...found);
     return;
@@ -275,10 +280,17 @@ function scanFile(scan: DiffScan, from: number, to: number, fileHits: FileHits):
   result.findings.push(...withManifestFindings(found, { file, text: lines.text, lineNumbers: lines.lineNumbers }, options));
 }
 
-/** A Kubernetes Secret manifest says `Secret`: one of the file's hits on the keyword `secret`, with that case. */
+/**
+ * A Kubernetes Secret manifest has an added line `kind: Secret`: one of the
+ * file's hits on the keyword `secret`, with that case, on a line that starts
+ * `+kind:`. Only then are the file's added lines joined for the manifest rule.
+ */
 function mentionsSecretKind(diff: string, compiled: CompiledRules, fileHits: FileHits): boolean {
   const { hits } = compiled.scratch;
-  for (let h = fileHits.first; h < fileHits.last; h++) if (diff.startsWith('Secret', hits.start[h] as number)) return true;
+  for (let h = fileHits.first; h < fileHits.last; h++) {
+    const at = hits.start[h] as number;
+    if (diff.startsWith('Secret', at) && diff.startsWith('+kind:', diff.lastIndexOf('\n', at) + 1)) return true;
+  }
   return false;
 }
 

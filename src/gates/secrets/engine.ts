@@ -182,6 +182,8 @@ export interface TextScan {
   readonly options: ScanOptions;
   /** Tries a key-block rule, or an assignment rule's value on the line below, at `at`; offsets are in `text`. */
   readonly spanning: (rule: SecretRule, at: number) => Candidate | undefined;
+  /** Remembered searches over `text` itself, for `matchAt` rules tried where they lie. */
+  readonly memo: () => TextMemo;
 }
 
 /** Forgets what the last text learned about rules and attempts; called before each text (or each file of a diff). */
@@ -228,7 +230,9 @@ export function lineCandidates(scan: TextScan, first: number, last: number, line
         rememberAttempt(scratch, ri, lineStart, at, identEnd);
         if (!assignmentFollows(text, at, lineEnd) || keyNamesNoSecret(text, hitStart, identEnd, lineStart, rule.generic === true)) continue;
       }
-      const candidate = rule.matchAt ? scan.spanning(rule, at) : matchLine(rule, text, at, lineEnd) ?? (rule.continuation && nextLineMayFollow(text, at, lineEnd) ? scan.spanning(rule, at) : undefined);
+      let candidate: Candidate | undefined;
+      if (rule.matchAt) candidate = rule.mayCrossLine && !rule.mayCrossLine(text, at, lineEnd) ? matchOnLine(rule, text, at, lineEnd, scan.memo()) : scan.spanning(rule, at);
+      else candidate = matchLine(rule, text, at, lineEnd) ?? (rule.continuation && nextLineMayFollow(text, at, lineEnd) ? scan.spanning(rule, at) : undefined);
       if (candidate && acceptable(rule, candidate.secret, options)) candidates.push(candidate);
     }
   }
@@ -243,6 +247,12 @@ function matchLine(rule: SecretRule, text: string, at: number, lineEnd: number):
   const secret = m.groups?.secret ?? m[1] ?? m[0];
   const end = m.index + m[0].length;
   return { rule, start: end - secret.length, end, secret };
+}
+
+/** A `matchAt` rule whose match cannot leave the line, tried where it lies. */
+function matchOnLine(rule: SecretRule, text: string, at: number, lineEnd: number, memo: TextMemo): Candidate | undefined {
+  const c = matchSpanning(rule, text, at, memo);
+  return c && c.end <= lineEnd ? c : undefined;
 }
 
 /** A key block at `at`, or an assignment rule's value on the line below, in a whole text. */
@@ -269,7 +279,8 @@ export function scanText(compiled: CompiledRules, unit: TextUnit, options: ScanO
   if (hits.length === 0) return [];
   beginText(compiled);
   let memo: TextMemo | undefined;
-  const scan: TextScan = { compiled, text, file, options, spanning: (rule, at) => matchSpanning(rule, text, at, (memo ??= new TextMemo(text))) };
+  const textMemo = (): TextMemo => (memo ??= new TextMemo(text));
+  const scan: TextScan = { compiled, text, file, options, spanning: (rule, at) => matchSpanning(rule, text, at, textMemo()), memo: textMemo };
   const lines = new LineCounter(text);
   const lineNumber = (index: number): number => unit.lineNumbers?.[index] ?? index + 1;
 

@@ -60,6 +60,13 @@ export interface SecretRule {
    * trying a match whose anchor is at `at` in the whole text.
    */
   readonly matchAt?: (text: string, at: number, memo: TextMemo) => BlockMatch | undefined;
+  /**
+   * For a `matchAt` rule: whether a match from `at` can go on past `lineEnd`.
+   * When it cannot, the match is tried on the line where it lies, which in a
+   * diff read in place spares joining the file's added lines. Without it, a
+   * match may always span lines.
+   */
+  readonly mayCrossLine?: (text: string, at: number, lineEnd: number) => boolean;
 }
 
 /** A match found by `matchAt`; offsets are into the whole text. */

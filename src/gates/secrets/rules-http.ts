@@ -40,6 +40,13 @@ function matchCurlUser(text: string, at: number): BlockMatch | undefined {
   return { start: at, end, secretStart: end - secret.length, secret };
 }
 
+/** The line `[at, lineEnd)` ends with a backslash, a carriage return aside. */
+function endsWithBackslash(text: string, at: number, lineEnd: number): boolean {
+  let i = lineEnd - 1;
+  while (i >= at && text.charCodeAt(i) === 13) i--;
+  return i >= at && text.charCodeAt(i) === 92;
+}
+
 /** Credentials in request headers and curl commands. */
 export const HTTP_CREDENTIAL_RULES: readonly SecretRule[] = [
   {
@@ -68,6 +75,8 @@ export const HTTP_CREDENTIAL_RULES: readonly SecretRule[] = [
     anchor: 'start',
     pattern: CURL_USER,
     matchAt: matchCurlUser,
+    // Only a backslash at the end of the line carries the command on to the next.
+    mayCrossLine: endsWithBackslash,
     generic: true,
     accept: literalUserPassword,
     fixedPrefix: 0,

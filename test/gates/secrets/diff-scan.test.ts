@@ -46,6 +46,9 @@ function lineMaker(seed: number): () => string[] {
     () => f.pem('RSA PRIVATE KEY').split('\n'),
     () => [`secret = "${f.password(20)}" # gitleaks:allow`],
     () => [`npm_token=npm_${f.alnum(36)}\r`],
+    () => [`curl -s -u deploy:${f.password(16)} https://ci.example.org/hook`],
+    () => [`curl -s \\`, `  --user deploy:${f.password(16)} \\`, '  https://ci.example.org/hook'],
+    () => [`  -H "Authorization: Bearer ${f.password(32)}"`],
     () => [''],
     () => ['diff --git a/looks b/looks', '@@ -1 +1 @@', '--- a/not-a-header', '+++ b/not-a-header'],
   ];
@@ -86,6 +89,8 @@ async function randomChange(seed: number): Promise<TempRepo> {
 }
 
 const repos: TempRepo[] = [];
+/** Rules seen across the seeded diffs, to check that the cases that span lines were exercised. */
+const seen = new Set<string>();
 afterAll(() => {
   for (const r of repos) r.remove();
 });
@@ -99,7 +104,12 @@ describe('scanGitDiff reads a git diff in place', () => {
       const { parsed, inPlace } = bothWays(diff);
       expect(parsed.findings.length, 'the random change plants secrets').toBeGreaterThan(0);
       expect(canonical(inPlace)).toEqual(canonical(parsed));
+      for (const x of inPlace.findings) seen.add(x.ruleId);
     }
+  });
+
+  it('the seeded diffs held key blocks, values below their keys, continued curl commands and manifests', () => {
+    expect([...seen]).toEqual(expect.arrayContaining(['private-key', 'curl-user-password', 'kubernetes-secret-manifest', 'authorization-header', 'generic-secret', 'connection-string-password', 'url-credentials']));
   });
 
   it('agrees on renames, deletions and copies', async () => {

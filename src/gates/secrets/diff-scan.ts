@@ -9,7 +9,7 @@
  * only for the files that need it. The findings are those of
  * `scanDiffFiles(parseUnifiedDiff(diff))`, line for line.
  */
-import { parseUnifiedDiff, readHunkHeader } from './diff.js';
+import { parseUnifiedDiff, readGitHeader, readHunkHeader } from './diff.js';
 import { beginText, DIFF_LINE_STARTS, lineAllowed, lineCandidates, matchSpanning, toFinding, type Candidate, type CompiledRules, type ScanOptions, type TextScan } from './engine.js';
 import type { SecretsPolicy } from './policy.js';
 import { TextMemo, type SecretRule } from './rule.js';
@@ -256,7 +256,7 @@ interface DiffScan {
 function scanFile(scan: DiffScan, from: number, to: number, fileHits: FileHits): void {
   const { diff, compiled, policy, options, result } = scan;
   const bodyStart = fileHits.hunks[0] ?? to;
-  const [header] = parseUnifiedDiff(diff.slice(from, bodyStart));
+  const header = readGitHeader(diff, from, bodyStart);
   if (!header || !admitDiffFile(header, policy, options, result) || bodyStart >= to) return;
   const added = countAdded(diff, fileHits, to, scan.returns);
   if (added.lines === 0) return;

@@ -25,11 +25,15 @@ export interface DiffFile {
   readonly lineNumbers: readonly number[];
 }
 
-interface Building {
+/** What a file's header lines say of it. */
+interface FileHeader {
   path: string;
   oldPath: string | undefined;
   status: FileStatus;
   binary: boolean;
+}
+
+interface Building extends FileHeader {
   /** Texts of the runs of consecutive added lines read so far. */
   runs: string[];
   addedLineCount: number;
@@ -123,14 +127,76 @@ function headerPaths(rest: string): { oldPath: string; path: string } | undefine
   return a && b ? { oldPath: a, path: b } : undefined;
 }
 
-const HUNK = /^@@+ (?:-\d+(?:,\d+)? )+\+(\d+)(?:,(\d+))? @@/;
+/** A hunk header: its first old range (start, count) and its new range (start, count); a combined diff has more old ranges. */
+const HUNK = /^@@+ -\d+(?:,(\d+))? (?:-\d+(?:,\d+)? )*\+(\d+)(?:,(\d+))? @@/;
 
 /** The counts of a hunk header `@@ -a,b +c,d @@`: where its new lines start, and how many new and old lines it holds. */
 export function readHunkHeader(line: string): { newStart: number; newCount: number; oldCount: number } | undefined {
   const hunk = HUNK.exec(line);
   if (!hunk) return undefined;
-  const oldCounts = [...line.matchAll(/-\d+(?:,(\d+))?/g)].map((m) => (m[1] === undefined ? 1 : Number(m[1])));
-  return { newStart: Number(hunk[1]), newCount: hunk[2] === undefined ? 1 : Number(hunk[2]), oldCount: oldCounts[0] ?? 0 };
+  return { newStart: Number(hunk[2]), newCount: hunk[3] === undefined ? 1 : Number(hunk[3]), oldCount: hunk[1] === undefined ? 1 : Number(hunk[1]) };
+}
+
+/** The `---` and `+++` lines of a file: its paths, and whether it was added or deleted. */
+function readNames(file: FileHeader, oldPath: string | undefined, newPath: string | undefined): void {
+  if (newPath === undefined) file.status = 'deleted';
+  else if (oldPath === undefined) file.status = 'added';
+  file.path = newPath ?? oldPath ?? file.path;
+  if (oldPath !== undefined && oldPath !== file.path) file.oldPath = oldPath;
+}
+
+/** One of git's extended header lines: modes, renames, copies, binary content. Others say nothing here. */
+function readExtendedHeader(file: FileHeader, line: string): void {
+  if (line.startsWith('new file mode')) file.status = 'added';
+  else if (line.startsWith('deleted file mode')) file.status = 'deleted';
+  else if (line.startsWith('rename from ')) {
+    file.oldPath = unquoteGitPath(line.slice('rename from '.length));
+    file.status = 'renamed';
+  } else if (line.startsWith('rename to ')) file.path = unquoteGitPath(line.slice('rename to '.length));
+  else if (line.startsWith('copy from ')) {
+    file.oldPath = unquoteGitPath(line.slice('copy from '.length));
+    file.status = 'copied';
+  } else if (line.startsWith('copy to ')) file.path = unquoteGitPath(line.slice('copy to '.length));
+  else if (line.startsWith('Binary files ') || line === 'GIT binary patch') {
+    file.binary = true;
+    const m = /^Binary files (.+) and (.+) differ$/.exec(line);
+    if (m) {
+      if (m[1] === '/dev/null') file.status = 'added';
+      if (m[2] === '/dev/null') file.status = 'deleted';
+    }
+  }
+}
+
+/**
+ * The file that the header lines `[from, to)` of one `diff --git` section
+ * describe, read as `parseUnifiedDiff` reads them, without building the rest
+ * of a parse; undefined when no path can be read.
+ */
+export function readGitHeader(diff: string, from: number, to: number): Pick<DiffFile, 'path' | 'oldPath' | 'status' | 'binary'> | undefined {
+  const lineAt = (pos: number): { text: string; next: number } => {
+    let end = diff.indexOf('\n', pos);
+    if (end === -1 || end > to) end = to;
+    const stop = end > pos && diff.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    return { text: diff.slice(pos, stop), next: end + 1 };
+  };
+  const first = lineAt(from);
+  if (!first.text.startsWith('diff --git ')) return undefined;
+  const paths = headerPaths(first.text.slice('diff --git '.length));
+  const file: FileHeader = { path: paths?.path ?? '', oldPath: paths?.oldPath, status: 'modified', binary: false };
+  for (let pos = first.next; pos < to; ) {
+    const { text: line, next } = lineAt(pos);
+    pos = next;
+    if (line.startsWith('\\')) continue;
+    const following = line.startsWith('--- ') && pos < to ? lineAt(pos) : undefined;
+    if (following?.text.startsWith('+++ ')) {
+      readNames(file, stripPrefix(line.slice(4)), stripPrefix(following.text.slice(4)));
+      pos = following.next;
+      continue;
+    }
+    readExtendedHeader(file, line);
+  }
+  if (file.path === '') return undefined;
+  return { path: file.path, ...(file.oldPath !== undefined && file.oldPath !== file.path ? { oldPath: file.oldPath } : {}), status: file.status, binary: file.binary };
 }
 
 /** Reads a unified diff. Lines it does not understand outside hunks are skipped, never fatal. */
@@ -222,12 +288,8 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
       const oldPath = stripPrefix(line.slice(4));
       const newPath = stripPrefix(following.text.slice(4));
       // A plain `diff -u` has no `diff --git` line: there the `---` line starts the file.
-      const file = awaitingNames && current ? current : start(newPath ?? oldPath ?? '', oldPath, 'modified');
+      readNames(awaitingNames && current ? current : start(newPath ?? oldPath ?? '', oldPath, 'modified'), oldPath, newPath);
       awaitingNames = false;
-      if (newPath === undefined) file.status = 'deleted';
-      else if (oldPath === undefined) file.status = 'added';
-      file.path = newPath ?? oldPath ?? file.path;
-      if (oldPath !== undefined && oldPath !== file.path) file.oldPath = oldPath;
       pos = following.next;
       continue;
     }
@@ -239,25 +301,7 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
       oldRemaining = hunk.oldCount;
       continue;
     }
-    if (!current) continue;
-    if (line.startsWith('new file mode')) current.status = 'added';
-    else if (line.startsWith('deleted file mode')) current.status = 'deleted';
-    else if (line.startsWith('rename from ')) {
-      current.oldPath = unquoteGitPath(line.slice('rename from '.length));
-      current.status = 'renamed';
-    } else if (line.startsWith('rename to ')) current.path = unquoteGitPath(line.slice('rename to '.length));
-    else if (line.startsWith('copy from ')) {
-      current.oldPath = unquoteGitPath(line.slice('copy from '.length));
-      current.status = 'copied';
-    } else if (line.startsWith('copy to ')) current.path = unquoteGitPath(line.slice('copy to '.length));
-    else if (line.startsWith('Binary files ') || line === 'GIT binary patch') {
-      current.binary = true;
-      const m = /^Binary files (.+) and (.+) differ$/.exec(line);
-      if (m) {
-        if (m[1] === '/dev/null') current.status = 'added';
-        if (m[2] === '/dev/null') current.status = 'deleted';
-      }
-    }
+    if (current) readExtendedHeader(current, line);
   }
   closeRun();
   return files.filter((f) => f.path !== '').map(finish);

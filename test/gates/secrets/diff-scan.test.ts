@@ -118,12 +118,15 @@ describe('scanGitDiff reads a git diff in place', () => {
     await repo.run('mv', 'src/app/file-0.ts', 'src/app/renamed.ts');
     await repo.run('rm', '-q', 'src/lib/file-1.yml');
     repo.write('assets/new-icon.bin', new Uint8Array([0, 0, 7]));
+    repo.write('docs/café notes.env', `GITHUB_TOKEN=ghp_${new Fake(8).alnum(36)}\n`);
     await repo.commit('move');
     const diff = await repo.run('diff', '-M', '-C', 'HEAD~2...HEAD');
     const { parsed, inPlace } = bothWays(diff);
     expect(canonical(inPlace)).toEqual(canonical(parsed));
     expect(inPlace.notices.map((n) => n.file)).toContain('assets/new-icon.bin');
     expect(diff).toMatch(/^rename from /m);
+    expect(diff).toContain('"b/docs/caf\\303\\251 notes.env"');
+    expect(inPlace.findings.map((x) => x.file)).toContain('docs/café notes.env');
   });
 
   it('reads text before the first header, and a diff without git headers, the parsed way', () => {

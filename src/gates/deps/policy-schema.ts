@@ -14,7 +14,8 @@ import { SEVERITIES } from '../finding.js';
 import { POSTURE_RULE_IDS } from '../posture/rules.js';
 import { parsePurl } from './purl.js';
 import { DEPENDENCY_RULE_IDS } from './rules.js';
-import { listAtoms } from './spdx.js';
+import { listAtoms, parseSpdx } from './spdx.js';
+import { unknownExceptionId, unknownLicenseId } from './spdx-list.js';
 
 /** GitHub's advisory severities, lowest first. */
 export const ADVISORY_SEVERITIES = ['low', 'moderate', 'high', 'critical'] as const;
@@ -29,7 +30,12 @@ const licenseEntry = nonEmpty.superRefine((s, ctx) => {
     listAtoms([s]);
   } catch (err) {
     ctx.addIssue({ code: 'custom', message: `expected one SPDX license identifier (with an optional + or WITH exception): ${(err as Error).message}` });
+    return;
   }
+  const node = parseSpdx(s);
+  if (node.kind !== 'license') return;
+  const unknown = unknownLicenseId(node.id) ?? (node.exception !== undefined ? unknownExceptionId(node.exception) : undefined);
+  if (unknown) ctx.addIssue({ code: 'custom', message: `expected an SPDX license identifier: ${unknown}` });
 });
 
 

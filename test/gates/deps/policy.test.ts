@@ -72,6 +72,8 @@ describe('the dependencies and posture sections', () => {
     ['dependencies:\n  licenses:\n    allow: [MIT]\n    deny: [GPL-3.0-only]\n', 'give licenses.allow or licenses.deny, not both'],
     ['dependencies:\n  licenses:\n    allow: [MIT OR ISC]\n', 'policies/gates.yml:3:13: dependencies.licenses.allow[0]: expected one SPDX license identifier'],
     ['dependencies:\n  licenses:\n    deny: ["GPL-3.0 AND"]\n', 'dependencies.licenses.deny[0]: expected one SPDX license identifier'],
+    ['dependencies:\n  licenses:\n    allow: [Apache-2.0, MTI]\n', 'policies/gates.yml:3:25: dependencies.licenses.allow[1]: expected an SPDX license identifier: "MTI" is not on the SPDX License List; did you mean "MIT"'],
+    ['dependencies:\n  licenses:\n    deny: ["GPL-2.0-or-later WITH Classpath-exception"]\n', 'is not an exception on the SPDX License List; did you mean "Classpath-exception-2.0"'],
     ['dependencies:\n  allow:\n    advisories: [CVE-2021-23337]\n', 'dependencies.allow.advisories[0]: expected a GitHub advisory id'],
     ['dependencies:\n  deny:\n    packages: [lodash]\n', 'dependencies.deny.packages[0]: expected a package URL'],
     ['dependencies:\n  waivers:\n    - reason: r\n      owner: o\n      expires: 2027-01-01\n', 'a dependency waiver must name a package, an advisory or both'],

@@ -15,6 +15,7 @@ import { readPolicyText } from '../../policy/load.js';
 import { systemClock, type Clock } from '../../runtime/clock.js';
 import { ConfigurationError, errorMessage, isConfigurationError } from '../../runtime/errors.js';
 import type { FamilyDecision } from './decision.js';
+import { fetchScorecards, scorecardProject } from './scorecard.js';
 import { decideDependencies } from './decide.js';
 import { DEFAULT_DEPS_POLICY, parseDepsPolicyText, type LoadedDepsPolicy } from './policy-schema.js';
 import { renderJson, renderText } from './render.js';
@@ -42,6 +43,8 @@ export interface DepsGateDeps {
   readonly git?: GitPort;
   /** Reads a file as text, or undefined when it does not exist. */
   readonly readText: (path: string) => Promise<string | undefined>;
+  /** Asks the Scorecard API, when the policy sets a floor; the global `fetch` unless told. */
+  readonly fetch?: typeof fetch;
 }
 
 /** Reads UTF-8 files from disk; missing and oversized files are undefined. */
@@ -99,7 +102,20 @@ export async function runDepsGate(inputs: DepsGateInputs, deps: DepsGateDeps): P
     const text = await deps.readText(join(inputs.root ?? '.', manifest)).catch(() => undefined);
     if (text !== undefined) manifests.set(manifest, text);
   }
-  return decideDependencies({ changes, policy, manifests, now: deps.clock.now(), source, ...(fallback ? { fallback } : {}), unreadable });
+  const scorecards = policy.dependencies.scorecard ? await scorecardsOf(changes, deps.fetch) : undefined;
+  return decideDependencies({ changes, policy, manifests, now: deps.clock.now(), source, ...(fallback ? { fallback } : {}), unreadable, ...(scorecards ? { scorecards } : {}) });
+}
+
+/** Scores of the added dependencies' source repositories, and why a project could not be read. */
+async function scorecardsOf(changes: readonly DependencyChange[], doFetch: typeof fetch | undefined): Promise<Map<string, number | string>> {
+  const projects = changes.filter((c) => c.changeType === 'added').map((c) => scorecardProject(c.sourceRepositoryUrl));
+  const result = await fetchScorecards(
+    projects.filter((p): p is string => p !== undefined),
+    doFetch ? { fetch: doFetch } : {},
+  );
+  const out = new Map<string, number | string>(result.scores);
+  for (const u of result.unreadable) out.set(u.project, u.message);
+  return out;
 }
 
 function render(decision: FamilyDecision, format: 'text' | 'json' | 'sarif'): string {

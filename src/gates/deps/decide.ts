@@ -15,6 +15,8 @@ export interface DecideDependenciesInput {
   readonly changes: readonly DependencyChange[];
   readonly policy: LoadedDepsPolicy;
   readonly manifests?: ReadonlyMap<string, string>;
+  /** OpenSSF Scorecard scores by project, when the policy sets a floor. */
+  readonly scorecards?: ReadonlyMap<string, number | string>;
   readonly now: Date;
   /** Said in the notes, such as where the changes came from. */
   readonly source?: string;
@@ -44,7 +46,7 @@ function describe(w: DependencyWaiver): string {
 /** Decides the dependency gate. */
 export function decideDependencies(input: DecideDependenciesInput): FamilyDecision {
   const { dependencies: policy } = input.policy;
-  const raw = reviewDependencies({ changes: input.changes, policy, ...(input.manifests ? { manifests: input.manifests } : {}) });
+  const raw = reviewDependencies({ changes: input.changes, policy, ...(input.manifests ? { manifests: input.manifests } : {}), ...(input.scorecards ? { scorecards: input.scorecards } : {}) });
   const allowedAdvisories = new Set(policy.allow.advisories.map((a) => a.toLowerCase()));
   const exempt = policy.allow.packages.map((p) => ({ text: p, purl: parsePurl(p) as Purl }));
   const findings: ReviewFinding[] = [];

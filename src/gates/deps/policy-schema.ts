@@ -103,6 +103,17 @@ export const dependenciesPolicySchema = z
      * (advisories unchecked, which is reported) or fail the gate.
      */
     fallback: z.enum(['lockfiles', 'fail']).default('lockfiles'),
+    /**
+     * An OpenSSF Scorecard floor for added dependencies, off unless given:
+     * the aggregate score (0 to 10) of the dependency's source repository,
+     * from the Scorecard API. `missing`: what a repository without a score does.
+     */
+    scorecard: z
+      .strictObject({
+        minScore: z.number().min(0).max(10),
+        missing: z.enum(['fail', 'warn', 'allow']).default('warn'),
+      })
+      .optional(),
     waivers: z.array(dependencyWaiver).default([]),
   })
   .default({

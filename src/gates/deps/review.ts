@@ -11,6 +11,7 @@ import { type AdvisorySeverity, type DependenciesPolicy } from './policy-schema.
 import { dependencyPurl, formatPurl, parsePurl, purlMatches } from './purl.js';
 import { makeFinding, type DependencySubject, type ReviewFinding } from './review-finding.js';
 import { DEPENDENCY_RULES } from './rules.js';
+import { scorecardProject } from './scorecard.js';
 import { allowedChoice, clip, isUnknownLicense, listAtoms, parseSpdx, unavoidableDenied, type SpdxNode } from './spdx.js';
 
 export interface ReviewInput {
@@ -18,6 +19,8 @@ export interface ReviewInput {
   readonly policy: DependenciesPolicy;
   /** Manifest texts by path, to point findings at the declaring line. */
   readonly manifests?: ReadonlyMap<string, string>;
+  /** OpenSSF Scorecard scores by source repository (as `scorecardProject` names it), or why it could not be read; absent: no score. */
+  readonly scorecards?: ReadonlyMap<string, number | string>;
 }
 
 /** GitHub's advisory severities in the gates' scale; `moderate` is `medium`. */
@@ -97,6 +100,18 @@ export function reviewDependencies(input: ReviewInput): ReviewFinding[] {
           key: v.advisoryGhsaId,
           dependency: { ...dependency, advisory },
         });
+      }
+    }
+
+    if (policy.scorecard) {
+      const { minScore, missing } = policy.scorecard;
+      const project = scorecardProject(change.sourceRepositoryUrl);
+      const score = project !== undefined ? input.scorecards?.get(project) : undefined;
+      if (typeof score !== 'number') {
+        const why = project === undefined ? 'no source repository that the Scorecard API covers' : `no Scorecard score for ${project}${score !== undefined ? ` (${score})` : ''}`;
+        if (missing !== 'allow') add('dependency-scorecard-unknown', `${label} has ${why} (floor ${minScore})`, missing === 'fail');
+      } else if (score < minScore) {
+        add('dependency-scorecard-low', `${label} comes from ${project}, whose OpenSSF Scorecard score is ${score}, below the floor of ${minScore}`, true);
       }
     }
 

@@ -51,6 +51,18 @@ const list: readonly DependencyRule[] = [
     fix: 'Remove the dependency; the policy does not allow it.',
   },
   {
+    id: 'dependency-scorecard-low',
+    title: "An added dependency's source repository scores below the policy's OpenSSF Scorecard floor",
+    severity: 'medium',
+    fix: 'Choose a better-maintained package, or have this one reviewed and waive it with an owner, a reason and an expiry.',
+  },
+  {
+    id: 'dependency-scorecard-unknown',
+    title: "An added dependency's source repository has no OpenSSF Scorecard score",
+    severity: 'low',
+    fix: 'Check the project by hand (maintenance, reviews, releases); waive the package once reviewed.',
+  },
+  {
     id: 'dependency-review-fallback',
     title: "GitHub's dependency graph could not answer; lock files were diffed instead and advisories were not checked",
     severity: 'medium',

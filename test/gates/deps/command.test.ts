@@ -190,3 +190,20 @@ describe('gate deps through GitHub', () => {
     expect(run.results).toEqual([]);
   });
 });
+
+describe('gate deps with an OpenSSF Scorecard floor', () => {
+  it('asks the Scorecard API for each added dependency with a source repository, and judges by the floor', async () => {
+    const asked: string[] = [];
+    const fakeFetch = (async (url: string | URL | Request) => {
+      asked.push(String(url));
+      return new Response(JSON.stringify({ date: '2026-11-16T00:00:00Z', score: 2.9, checks: [] }), { status: 200, headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch;
+    const policy = policyFile('kind: dependencies\nlicenses:\n  check: false\nvulnerabilities: false\nscorecard:\n  minScore: 4\n  missing: allow\n');
+    const out = await gateDepsCommand({ base: 'main', head: 'feature', format: 'json', snapshot: 'changes.json', policy }, offline(FILES, { fetch: fakeFetch }));
+    expect(asked).toEqual(['https://api.securityscorecards.dev/projects/github.com/lodash/lodash']);
+    const findings = (JSON.parse(out.stdout) as { decisions: Array<{ findings: Array<{ ruleId: string; message: string }> }> }).decisions.flatMap((d) => d.findings);
+    expect(findings.map((f) => f.ruleId)).toEqual(['dependency-scorecard-low']);
+    expect(findings[0]?.message).toContain('score is 2.9, below the floor of 4');
+    expect(out.exitCode).toBe(1);
+  });
+});

@@ -109,6 +109,12 @@ export function parseSecretsPolicyText(text: string, file: string): LoadedSecret
     section = rest;
     prefix = [];
   } else {
+    // Settings only a secrets policy has, at the top level of a file that does not say it is one, would be read as nothing: say so.
+    const stray = data.kind === undefined ? Object.keys(data).find((k) => k === 'disable' || k === 'stopWords') : undefined;
+    if (stray !== undefined) {
+      const pos = source.locate([stray], true);
+      throw new ConfigurationError(`'${stray}' is a secrets setting at the top level; put it under a \`secrets:\` section, or add \`kind: secrets\``, { file, line: pos.line, column: pos.column, field: stray });
+    }
     section = {};
     prefix = [];
   }

@@ -56,6 +56,7 @@ describe('secrets policy', () => {
     ['a bad severity', 'secrets:\n  failOn: severe\n', /:2:.*secrets\.failOn/],
     ['a waiver without a reason', 'secrets:\n  waivers:\n    - { rule: github-pat, file: a.ts, owner: me, expires: 2026-12-01 }\n', /:3:.*secrets\.waivers\[0\]\.reason/],
     ['YAML that does not parse', 'secrets: [\n', /policies\/gates\.yml:/],
+    ['a secrets setting at the top level of a file without a kind', 'failOn: high\ndisable: [json-web-token]\n', /policies\/gates\.yml:2:.*disable: 'disable' is a secrets setting at the top level; put it under a `secrets:` section, or add `kind: secrets`/],
   ])('names file, line and field for %s', (_name, text, want) => {
     const found = problems(text);
     expect(found.length).toBeGreaterThan(0);

@@ -316,6 +316,29 @@ export function assignmentFollows(text: string, at: number, end: number): boolea
   }
   if (i >= end) return false;
   const c = text.charCodeAt(i);
-  // = : ? + . | > ( ,
-  return c === 61 || c === 58 || c === 63 || c === 43 || c === 46 || c === 124 || c === 62 || c === 40 || c === 44;
+  // `=`, `:` (also `:=`, `::`) and `>` are operators on their own.
+  if (c === 61 || c === 58 || c === 62) return true;
+  // `?`, `+`, `.`, `|` only before `=` (`?=`, `+=`, `.=`, `||=`), as ASSIGNMENT reads them.
+  if (c === 63 || c === 43 || c === 46 || c === 124) {
+    let k = i;
+    while (k < end && k < i + 3 && OPERATOR_PREFIX[text.charCodeAt(k)] === 1) k++;
+    return k < end && text.charCodeAt(k) === 61;
+  }
+  // `(` and `,` only before a quoted value: `setToken("...")`, `login(user, '...')`; a call with a variable names no secret.
+  if (c !== 40 && c !== 44) return false;
+  let k = i + 1;
+  while (k < end && k < i + 6 && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+  const q = text.charCodeAt(k);
+  if (q === 64 || q === 36 || q === 98) return isQuote(text.charCodeAt(k + 1)) || isQuote(q);
+  let slashes = 0;
+  while (slashes < 2 && text.charCodeAt(k + slashes) === 92) slashes++;
+  return isQuote(text.charCodeAt(k + slashes));
+}
+
+/** `[:?+.|]`, the characters ASSIGNMENT allows before `=`. */
+const OPERATOR_PREFIX = new Uint8Array(128);
+for (const c of ':?+.|') OPERATOR_PREFIX[c.charCodeAt(0)] = 1;
+
+function isQuote(c: number): boolean {
+  return c === 34 || c === 39 || c === 96;
 }

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileRules, scanText } from '../../../src/gates/secrets/engine.js';
-import { prefixedToken } from '../../../src/gates/secrets/rule.js';
+import { ASSIGNMENT, assignmentFollows, prefixedToken } from '../../../src/gates/secrets/rule.js';
 import { defaultRules } from '../../../src/gates/secrets/rules.js';
 import { Fake, secretCore } from './fake-secrets.js';
 
@@ -157,5 +158,29 @@ describe('hostile input', () => {
     const token = `sk_live_${f.alnum(30)}`;
     const hits = scan(`${'x = 1; '.repeat(MB / 7)}${token}`);
     expect(hits.map((h) => h.ruleId)).toEqual(['stripe-secret-key']);
+  });
+});
+
+describe('the hand checks before the assignment pattern', () => {
+  // Strings over the characters that matter to ASSIGNMENT: the checks may only reject what the pattern rejects.
+  const alphabet = fc.constantFrom('k', 'e', 'y', 'T', '_', '.', '-', ' ', '\t', '=', ':', '?', '+', '|', '>', '(', ',', '"', "'", '`', '\\', '@', '$', 'b', '1', '*', '[', ']', ';');
+  const assignment = new RegExp(ASSIGNMENT, 'y');
+
+  it('assignmentFollows is true wherever ASSIGNMENT matches', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: alphabet, maxLength: 40 }), (text) => {
+        assignment.lastIndex = 0;
+        if (assignment.test(text)) expect(assignmentFollows(text, 0, text.length)).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('and the pattern does match in the cases the checks let through most often', () => {
+    for (const text of ['Key = "x"', 'Key: x', 'Key := "x"', 'Key ||= "x"', 'Key("x")', "Key, 'x'", 'Key(\\"x', "Key(b'x')", 'Key>x']) {
+      assignment.lastIndex = 0;
+      expect([text, assignmentFollows(text, 3, text.length), assignment.test(text.slice(3))]).toEqual([text, true, true]);
+    }
+    for (const text of ['Key(value)', 'Key, value', 'Key ? a : b', 'Key + 1', 'Key.length;']) expect([text, assignmentFollows(text, 3, text.length)]).toEqual([text, false]);
   });
 });

@@ -33,6 +33,11 @@ export interface CompiledRules {
   readonly automaton: KeywordAutomaton;
   /** For each keyword of the automaton, the indexes of the rules that use it; empty for allow markers. */
   readonly rulesOfKeyword: ReadonlyArray<readonly number[]>;
+  /**
+   * The same, flat, with each rule's anchor as an offset from the keyword's
+   * start: the rules of keyword `k` are `rule[start[k]..start[k+1])`.
+   */
+  readonly keywordRules: { readonly start: Int32Array; readonly rule: Int32Array; readonly delta: Int32Array };
   /** Keyword indexes that are allow markers. */
   readonly markers: ReadonlySet<number>;
   /** Keyword indexes of the starts of a diff's structural lines; no rule uses them. */
@@ -89,7 +94,19 @@ export function compileRules(rules: readonly SecretRule[]): CompiledRules {
   const automaton = new KeywordAutomaton([...keywordIndex.keys()]);
   const n = rules.length;
   const scratch: ScanScratch = { hits: new HitBuffer(), active: new Int8Array(n), lastLine: new Int32Array(n), lastFrom: new Int32Array(n), lastIdentEnd: new Int32Array(n), candidates: [] };
-  return { rules, automaton, rulesOfKeyword, markers, diffLines, boundaries, keywordLength: Int32Array.from(automaton.keywords, (k) => k.length), scratch };
+  const keywordLength = Int32Array.from(automaton.keywords, (k) => k.length);
+  const start = new Int32Array(rulesOfKeyword.length + 1);
+  const flat: Array<[number, number]> = [];
+  rulesOfKeyword.forEach((ris, k) => {
+    start[k] = flat.length;
+    for (const ri of ris) {
+      const anchor = (rules[ri] as SecretRule).anchor;
+      flat.push([ri, anchor === 'start' ? 0 : anchor === 'end' ? (keywordLength[k] as number) : anchor]);
+    }
+  });
+  start[rulesOfKeyword.length] = flat.length;
+  const keywordRules = { start, rule: Int32Array.from(flat, (e) => e[0]), delta: Int32Array.from(flat, (e) => e[1]) };
+  return { rules, automaton, rulesOfKeyword, keywordRules, markers, diffLines, boundaries, keywordLength, scratch };
 }
 
 /** A text to scan: a whole file, or the lines a change adds to it. */
@@ -206,7 +223,7 @@ export function lineAllowed(compiled: CompiledRules, first: number, last: number
  */
 export function lineCandidates(scan: TextScan, first: number, last: number, lineStart: number, lineEnd: number, skipUntil: number): readonly Candidate[] {
   const { compiled, text, file, options } = scan;
-  const { rules, rulesOfKeyword, boundaries, keywordLength, scratch } = compiled;
+  const { rules, keywordRules, boundaries, scratch } = compiled;
   const { hits, active } = scratch;
   const candidates = scratch.candidates;
   candidates.length = 0;
@@ -214,13 +231,15 @@ export function lineCandidates(scan: TextScan, first: number, last: number, line
     const keyword = hits.keyword[h] as number;
     const hitStart = hits.start[h] as number;
     if (hitStart < skipUntil) continue;
-    for (const ri of rulesOfKeyword[keyword] as readonly number[]) {
+    const to = keywordRules.start[keyword + 1] as number;
+    for (let e = keywordRules.start[keyword] as number; e < to; e++) {
+      const ri = keywordRules.rule[e] as number;
+      const at = hitStart + (keywordRules.delta[e] as number);
+      if (at < lineStart || at >= lineEnd) continue;
       const rule = rules[ri] as SecretRule;
       if (active[ri] === 0) active[ri] = ruleActive(rule, file, options) ? 1 : -1;
       if (active[ri] !== 1) continue;
       if (rule.caseSensitiveKeywords && !startsWithAny(text, hitStart, rule.caseSensitiveKeywords)) continue;
-      const at = rule.anchor === 'start' ? hitStart : rule.anchor === 'end' ? hitStart + (keywordLength[keyword] as number) : hitStart + rule.anchor;
-      if (at < lineStart || at >= lineEnd) continue;
       const boundary = boundaries[ri];
       if (boundary && at > lineStart && forbiddenBefore(boundary, rule.notAfter as RegExp, text.charCodeAt(at - 1))) continue;
       if (rule.assignment) {
@@ -228,7 +247,7 @@ export function lineCandidates(scan: TextScan, first: number, last: number, line
         if (coveredByLastAttempt(scratch, ri, lineStart, at)) continue;
         const identEnd = identifierEnd(text, at, lineEnd);
         rememberAttempt(scratch, ri, lineStart, at, identEnd);
-        if (!assignmentFollows(text, at, lineEnd) || keyNamesNoSecret(text, hitStart, identEnd, lineStart, rule.generic === true)) continue;
+        if (!assignmentFollows(text, at, lineEnd, identEnd) || keyNamesNoSecret(text, hitStart, identEnd, lineStart, rule.generic === true)) continue;
       }
       let candidate: Candidate | undefined;
       if (rule.matchAt) candidate = rule.mayCrossLine && !rule.mayCrossLine(text, at, lineEnd) ? matchOnLine(rule, text, at, lineEnd, scan.memo()) : scan.spanning(rule, at);

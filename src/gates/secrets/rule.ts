@@ -284,14 +284,9 @@ function startsWithIgnoringCase(text: string, at: number, lower: string): boolea
  * keyword hits in code (`token)`, `keys.length;`, `// the key is`) fail here
  * in a few steps, before any regular expression runs.
  */
-export function assignmentFollows(text: string, at: number, end: number): boolean {
-  let i = at;
-  const identEnd = Math.min(end, at + IDENTIFIER_BOUND);
-  while (i < identEnd) {
-    const c = text.charCodeAt(i);
-    if (c >= 128 || IDENT[c] !== 1) break;
-    i++;
-  }
+export function assignmentFollows(text: string, at: number, end: number, identEnd = identifierEnd(text, at, Math.min(end, at + IDENTIFIER_BOUND))): boolean {
+  // The pattern reads at most IDENTIFIER_BOUND identifier characters; what follows them is read as the rest.
+  let i = Math.min(identEnd, at + IDENTIFIER_BOUND);
   // An optional type after blanks: `var token string = ...`.
   let j = i;
   while (j < end && j < i + 4 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;

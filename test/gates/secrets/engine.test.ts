@@ -182,5 +182,9 @@ describe('the hand checks before the assignment pattern', () => {
       expect([text, assignmentFollows(text, 3, text.length), assignment.test(text.slice(3))]).toEqual([text, true, true]);
     }
     for (const text of ['Key(value)', 'Key, value', 'Key ? a : b', 'Key + 1', 'Key.length;']) expect([text, assignmentFollows(text, 3, text.length)]).toEqual([text, false]);
+    // Thirty identifier characters, then a `.` that the pattern reads as the start of `.=`.
+    const long = `Key${'a'.repeat(30)}.= "x"`;
+    assignment.lastIndex = 3;
+    expect([assignment.test(long), assignmentFollows(long, 3, long.length)]).toEqual([true, true]);
   });
 });

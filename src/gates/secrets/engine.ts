@@ -40,6 +40,8 @@ export interface CompiledRules {
   readonly keywordRules: { readonly start: Int32Array; readonly rule: Int32Array; readonly delta: Int32Array };
   /** Keyword indexes that are allow markers. */
   readonly markers: ReadonlySet<number>;
+  /** 1 for each keyword index that is an allow marker: the check made for every line with hits. */
+  readonly isMarker: Uint8Array;
   /** Keyword indexes of the starts of a diff's structural lines; no rule uses them. */
   readonly diffLines: DiffLineKeywords;
   /** Each rule's `notAfter` as an ASCII table, by rule index. */
@@ -106,7 +108,9 @@ export function compileRules(rules: readonly SecretRule[]): CompiledRules {
   });
   start[rulesOfKeyword.length] = flat.length;
   const keywordRules = { start, rule: Int32Array.from(flat, (e) => e[0]), delta: Int32Array.from(flat, (e) => e[1]) };
-  return { rules, automaton, rulesOfKeyword, keywordRules, markers, diffLines, boundaries, keywordLength, scratch };
+  const isMarker = new Uint8Array(rulesOfKeyword.length);
+  for (const m of markers) isMarker[m] = 1;
+  return { rules, automaton, rulesOfKeyword, keywordRules, markers, isMarker, diffLines, boundaries, keywordLength, scratch };
 }
 
 /** A text to scan: a whole file, or the lines a change adds to it. */
@@ -212,7 +216,7 @@ export function beginText(compiled: CompiledRules): void {
 /** Whether one of the hits `[first, last)` is an inline allow marker. */
 export function lineAllowed(compiled: CompiledRules, first: number, last: number): boolean {
   const { hits } = compiled.scratch;
-  for (let h = first; h < last; h++) if (compiled.markers.has(hits.keyword[h] as number)) return true;
+  for (let h = first; h < last; h++) if (compiled.isMarker[hits.keyword[h] as number] === 1) return true;
   return false;
 }
 

@@ -173,27 +173,31 @@ function readExtendedHeader(file: FileHeader, line: string): void {
  * of a parse; undefined when no path can be read.
  */
 export function readGitHeader(diff: string, from: number, to: number): Pick<DiffFile, 'path' | 'oldPath' | 'status' | 'binary'> | undefined {
-  const lineAt = (pos: number): { text: string; next: number } => {
+  // Where the line at `pos` ends (without a carriage return), and where the next starts; no object per line.
+  let stop = 0;
+  const lineEnd = (pos: number): number => {
     let end = diff.indexOf('\n', pos);
     if (end === -1 || end > to) end = to;
-    const stop = end > pos && diff.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    return { text: diff.slice(pos, stop), next: end + 1 };
+    stop = end > pos && diff.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    return end + 1;
   };
-  const first = lineAt(from);
-  if (!first.text.startsWith('diff --git ')) return undefined;
-  const paths = headerPaths(first.text.slice('diff --git '.length));
+  let pos = lineEnd(from);
+  if (!diff.startsWith('diff --git ', from)) return undefined;
+  const paths = headerPaths(diff.slice(from + 'diff --git '.length, stop));
   const file: FileHeader = { path: paths?.path ?? '', oldPath: paths?.oldPath, status: 'modified', binary: false };
-  for (let pos = first.next; pos < to; ) {
-    const { text: line, next } = lineAt(pos);
-    pos = next;
-    if (line.startsWith('\\')) continue;
-    const following = line.startsWith('--- ') && pos < to ? lineAt(pos) : undefined;
-    if (following?.text.startsWith('+++ ')) {
-      readNames(file, stripPrefix(line.slice(4)), stripPrefix(following.text.slice(4)));
-      pos = following.next;
+  while (pos < to) {
+    const at = pos;
+    pos = lineEnd(at);
+    const code = diff.charCodeAt(at);
+    if (code === 92) continue;
+    if (code === 45 && diff.startsWith('--- ', at) && pos < to && diff.startsWith('+++ ', pos)) {
+      const oldName = diff.slice(at + 4, stop);
+      const plusAt = pos;
+      pos = lineEnd(plusAt);
+      readNames(file, stripPrefix(oldName), stripPrefix(diff.slice(plusAt + 4, stop)));
       continue;
     }
-    readExtendedHeader(file, line);
+    readExtendedHeader(file, diff.slice(at, stop));
   }
   if (file.path === '') return undefined;
   return { path: file.path, ...(file.oldPath !== undefined && file.oldPath !== file.path ? { oldPath: file.oldPath } : {}), status: file.status, binary: file.binary };

@@ -93,9 +93,14 @@ function fileFinding(rule: FileRule, path: string): SecretFinding {
 }
 
 /** Findings for a file's name alone. Callers pass only files the change adds (or every file of a path scan). */
-export function fileNameFindings(path: string, disabled: ReadonlySet<string> = new Set()): SecretFinding[] {
-  return FILE_RULES.filter((r) => !disabled.has(r.id) && r.path.test(path) && !r.except?.test(path)).map((r) => fileFinding(r, path));
+export function fileNameFindings(path: string, disabled: ReadonlySet<string> = NONE_DISABLED): SecretFinding[] {
+  // A loop rather than filter and map: a diff of thousands of files asks this of each added one.
+  const out: SecretFinding[] = [];
+  for (const r of FILE_RULES) if (!disabled.has(r.id) && r.path.test(path) && !r.except?.test(path)) out.push(fileFinding(r, path));
+  return out;
 }
+
+const NONE_DISABLED: ReadonlySet<string> = new Set();
 
 const SECRET_KIND = /^kind:[ \t]*["']?Secret["']?[ \t]*(?:#.*)?$/m;
 const TEMPLATED = /\{\{|\$\{|\$\(/;

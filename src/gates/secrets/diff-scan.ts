@@ -105,6 +105,11 @@ class AddedLines {
     return (this.joinedStarts[k] as number) + offset - (this.diffStarts[k] as number);
   }
 
+  /** The new file's line number of the added line holding `offset` of `text`. */
+  lineNumberAt(offset: number): number {
+    return this.lineNumbers[lastAtOrBefore(this.joinedStarts, offset)] as number;
+  }
+
   toDiff(offset: number): number {
     const k = lastAtOrBefore(this.joinedStarts, offset);
     return (this.diffStarts[k] as number) + offset - (this.joinedStarts[k] as number);
@@ -268,8 +273,11 @@ function scanFile(scan: DiffScan, from: number, to: number, fileHits: FileHits):
   const joined = (): AddedLines => (view ??= new AddedLines(diff, bodyStart, to));
   const spanning = (rule: SecretRule, at: number): Candidate | undefined => {
     const lines = joined();
-    const c = matchSpanning(rule, lines.text, lines.toJoined(at), lines.memo);
-    return c && { rule, start: lines.toDiff(c.start), end: lines.toDiff(c.end), secret: c.secret };
+    const from = lines.toJoined(at);
+    const c = matchSpanning(rule, lines.text, from, lines.memo);
+    // As in a whole text: a value below its key stands on the file's next line, not merely the next added one.
+    if (!c || (!rule.matchAt && lines.lineNumberAt(c.start) !== lines.lineNumberAt(from) + 1)) return undefined;
+    return { rule, start: lines.toDiff(c.start), end: lines.toDiff(c.end), secret: c.secret };
   };
   const found = lineFindings({ compiled, text: diff, file, options, spanning, memo: scan.memo }, bodyStart, to, fileHits);
   if (!manifestRuleApplies(file, options) || !mentionsSecretKind(diff, compiled, fileHits)) {

@@ -303,9 +303,18 @@ export function scanText(compiled: CompiledRules, unit: TextUnit, options: ScanO
   beginText(compiled);
   let memo: TextMemo | undefined;
   const textMemo = (): TextMemo => (memo ??= new TextMemo(text));
-  const scan: TextScan = { compiled, text, file, options, spanning: (rule, at) => matchSpanning(rule, text, at, textMemo()), memo: textMemo };
   const lines = new LineCounter(text);
   const lineNumber = (index: number): number => unit.lineNumbers?.[index] ?? index + 1;
+  // Anchors and value starts each come in increasing order, so one counter apiece counts every line once.
+  const anchorLines = new LineCounter(text);
+  const valueLines = new LineCounter(text);
+  const spanning = (rule: SecretRule, at: number): Candidate | undefined => {
+    const c = matchSpanning(rule, text, at, textMemo());
+    // A value below its key must stand on the file's next line: in the lines a change adds, the next one may be far below.
+    if (c && !rule.matchAt && unit.lineNumbers && lineNumber(valueLines.indexOf(c.start)) !== lineNumber(anchorLines.indexOf(at)) + 1) return undefined;
+    return c;
+  };
+  const scan: TextScan = { compiled, text, file, options, spanning, memo: textMemo };
 
   const findings: SecretFinding[] = [];
   let skipUntil = 0;

@@ -150,6 +150,17 @@ describe('scanGitDiff reads a git diff in place', () => {
     expect(inPlace.findings.filter((x) => x.ruleId === 'github-pat' || x.file.startsWith('src/config/')).map((x) => `${x.file}:${x.ruleId}`)).toEqual([]);
   });
 
+  it('takes a value below its key only from the next line of the file, not from the next added line', () => {
+    const value = new Fake(12).password(30);
+    const diff = (between: string[]): string =>
+      ['diff --git a/c.yml b/c.yml', '--- a/c.yml', '+++ b/c.yml', `@@ -1,${1 + between.length} +1,${2 + between.length} @@`, '+token: |', ...between, `+  ${value}`, ''].join('\n');
+    for (const [between, found] of [[[], 1], [[' keep: this'], 0]] as const) {
+      const { parsed, inPlace } = bothWays(diff([...between]));
+      expect(canonical(inPlace)).toEqual(canonical(parsed));
+      expect(inPlace.findings.filter((x) => x.ruleId === 'generic-secret')).toHaveLength(found);
+    }
+  });
+
   it('counts lines and characters of pure additions from the hunk headers, as the parser does line by line', () => {
     const body = ['first', 'second line', '', 'fourth'];
     const diff = ['diff --git a/n.txt b/n.txt', 'new file mode 100644', '--- /dev/null', '+++ b/n.txt', `@@ -0,0 +1,${body.length} @@`, ...body.map((l) => `+${l}`), '\\ No newline at end of file'].join('\n');

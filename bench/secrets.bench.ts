@@ -18,14 +18,18 @@
  * split out of the diff, as its CLI would read the files. Every scanner has
  * two untimed warm-up runs; the figures are medians of BENCH_RUNS runs (5),
  * CPU time of this process beside wall time. A line saying how the cost
- * grows with the number of rules closes the table. BENCH_NAIVE=1 adds a
- * scan that runs every rule's regular expression on every added line.
+ * grows with the number of rules closes the table, and a second process,
+ * whose young generation holds a whole scan, measures what one scan of each
+ * scanner allocates. BENCH_NAIVE=1 adds a scan that runs every rule's
+ * regular expression on every added line.
  *
  * Run with `npm run bench -- secrets`.
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { lintSource } from '@secretlint/core';
 import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
 import { parseUnifiedDiff } from '../src/gates/secrets/diff.js';
@@ -215,6 +219,48 @@ function tally(corpus: Corpus, found: Located): { planted: number; other: number
 
 const ordinary = buildCorpus('ordinary code (dependencies)', dependencySources(), 2000);
 const dense = buildCorpus('keyword-dense code (generated)', denseSources(), 2000);
+
+/**
+ * Memory, measured in a child process started with a young generation large
+ * enough that a scan runs without a collection: the heap's growth over one
+ * scan is then what the scan allocated. A scan during which the collector
+ * ran anyway is reported as "at least".
+ */
+async function allocationTable(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('the memory run needs --expose-gc');
+  let collections = 0;
+  const observer = new PerformanceObserver((list) => {
+    collections += list.getEntries().length;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const allocated = async (fn: () => unknown): Promise<string> => {
+    await fn();
+    await fn();
+    gc();
+    await new Promise((r) => setTimeout(r, 10));
+    collections = 0;
+    const before = process.memoryUsage().heapUsed;
+    await fn();
+    const after = process.memoryUsage().heapUsed;
+    await new Promise((r) => setTimeout(r, 10));
+    const mb = ((after - before) / (1024 * 1024)).toFixed(1);
+    return collections === 0 ? `${mb} MB` : `at least ${mb} MB (${collections} collections during the scan)`;
+  };
+  console.log('| corpus | scanner | allocated by one scan of the 10 MB diff |');
+  console.log('| --- | --- | ---: |');
+  for (const corpus of [ordinary, dense]) {
+    console.log(`| ${corpus.name} | Bellwether | ${await allocated(() => bellwether(corpus))} |`);
+    console.log(`| ${corpus.name} | secretlint (recommended preset) | ${await allocated(() => secretlint(corpus))} |`);
+  }
+  observer.disconnect();
+}
+
+if (process.env.BENCH_SECRETS_MEMORY === '1') {
+  await allocationTable();
+  process.exit(0);
+}
+
 console.log(`node ${process.version}; ${SECRET_RULES.length} line rules; medians of ${runs} runs after two warm-up runs each; CPU is this process's user+system time\n`);
 console.log('| corpus | scanner | MB | wall ms | MB/s wall | CPU ms | MB/s CPU | planted found | other findings |');
 console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -246,3 +292,11 @@ if (process.env.BENCH_NAIVE === '1') {
   const n = await timed(() => naive(ordinary));
   console.log(`every pattern on every added line, ordinary code: ${n.cpu.toFixed(0)} ms CPU, ${(n.cpu / allRules.cpu).toFixed(0)}x Bellwether (${n.value} raw matches, no filters)`);
 }
+
+// The same corpora again in a process whose young generation holds a whole scan, for the memory table.
+console.log('');
+const memory = spawnSync(process.execPath, ['--expose-gc', '--min-semi-space-size=1024', '--max-semi-space-size=1024', '--import', 'tsx', fileURLToPath(import.meta.url)], {
+  env: { ...process.env, BENCH_SECRETS_MEMORY: '1' },
+  stdio: 'inherit',
+});
+if (memory.status !== 0) process.exitCode = 1;

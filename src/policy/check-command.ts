@@ -1,8 +1,14 @@
 /**
  * `bellwether policy check [PATHS]`: validate policy files and report every
- * problem of every file.
+ * problem of every file; the metrics providers file and OpenSLO documents
+ * kept beside them are checked by their own readers.
  */
+import { readFileSync } from 'node:fs';
 import { ExitCode } from '../cli/output.js';
+import { parseOpenSloText } from '../freeze/openslo.js';
+import { readProvidersSection } from '../metrics/config-file.js';
+import { createMetricsProviders } from '../metrics/registry.js';
+import { RecordingLogger } from '../runtime/logger.js';
 import type { CommandOutput } from '../cli/output.js';
 import { ConfigurationError } from '../runtime/errors.js';
 import { checkPolicyText, policyKinds } from './kinds.js';
@@ -76,8 +82,54 @@ async function checkFile(file: string, kinds: PolicyKindRegistry): Promise<Check
     if (err instanceof ConfigurationError) return { file, kind: null, problems: problemsOf(err) };
     throw err;
   }
+  const other = checkCompanionFile(text, file);
+  if (other) return other;
   const check = checkPolicyText(text, file, kinds);
   return { file, kind: check.kind ?? null, problems: check.problems };
+}
+
+/**
+ * The files that stand beside policies without a `kind:` of Bellwether's:
+ * the metrics providers (`providers:`) that canary and freeze policies name,
+ * and OpenSLO documents. They are checked by the readers that use them,
+ * rather than refused as policies without a kind.
+ */
+function checkCompanionFile(text: string, file: string): Checked | undefined {
+  const hasKind = /^kind:/m.test(text);
+  if (!hasKind && /^providers:/m.test(text)) return checked(file, 'metrics providers', () => checkProviders(text, file));
+  if (/^apiVersion:[ \t]*["']?openslo\//m.test(text)) return checked(file, 'OpenSLO', () => void parseOpenSloText(text, file));
+  return undefined;
+}
+
+function checked(file: string, kind: string, check: () => void): Checked {
+  try {
+    check();
+    return { file, kind, problems: [] };
+  } catch (err) {
+    if (err instanceof ConfigurationError) return { file, kind, problems: problemsOf(err) };
+    throw err;
+  }
+}
+
+/**
+ * Builds every provider as an entrypoint would, without asking any: every
+ * environment variable a provider names reads as set, since a missing secret
+ * is the running job's business, not the file's.
+ */
+function checkProviders(text: string, file: string): void {
+  const section = readProvidersSection(text, file);
+  const env = new Proxy<Record<string, string>>({}, { get: (_t, name) => (typeof name === 'string' ? 'set' : undefined) });
+  createMetricsProviders(
+    section.configs,
+    {
+      fetch: () => Promise.reject(new Error('a policy check asks no metrics provider')),
+      sleep: () => Promise.resolve(),
+      logger: new RecordingLogger(),
+      env,
+      readFile: (f) => readFileSync(f, 'utf8'),
+    },
+    section.context,
+  );
 }
 
 function toReport({ file, kind, problems }: Checked): PolicyFileReport {

@@ -2,7 +2,7 @@
  * The one shape every policy mistake takes, whatever found it: the YAML
  * parser, the duplicate-key check or a schema.
  */
-import { ConfigurationError } from '../runtime/errors.js';
+import { ConfigurationError, formatLocated } from '../runtime/errors.js';
 
 /** A field path as the schema and the document both see it. */
 export type FieldPath = readonly PropertyKey[];
@@ -76,7 +76,12 @@ export function throwIfProblems(problems: readonly PolicyProblem[]): void {
 /** Every PolicyProblem inside an error thrown by the policy layer. */
 export function problemsOf(err: ConfigurationError): PolicyProblem[] {
   const inner = err.problems.length > 0 ? err.problems : [err];
-  return inner.map((p) =>
-    p instanceof PolicyProblem ? p : new PolicyProblem(p.message, { file: p.location.file ?? '' }),
-  );
+  return inner.map((p) => {
+    if (p instanceof PolicyProblem) return p;
+    // Keep the location apart from the words, so that the file is not named twice when the problem is printed.
+    const prefix = formatLocated('', p.location);
+    const detail = prefix !== '' && p.message.startsWith(prefix) ? p.message.slice(prefix.length) : p.message;
+    const { file, line, column, field } = p.location;
+    return new PolicyProblem(detail, { file: file ?? '', ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}), ...(field !== undefined ? { field } : {}) }, column !== undefined);
+  });
 }

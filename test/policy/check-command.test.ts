@@ -93,3 +93,54 @@ describe('policyCheckCommand', () => {
     expect(parsed.files.map((f) => f.file)).toContain(join('policies', 'canary.yml'));
   });
 });
+
+describe('files kept beside policies', () => {
+  it('checks the metrics providers file and OpenSLO documents with their own readers', async () => {
+    const metrics = await write('metrics.yml', 'providers:\n  prom:\n    type: prometheus\n    url: https://prometheus.example.org\n    auth: { type: bearer, tokenEnv: PROM_TOKEN }\n');
+    const slo = await write(
+      'slo.yml',
+      [
+        'apiVersion: openslo/v1',
+        'kind: SLO',
+        'metadata:',
+        '  name: checkout-availability',
+        'spec:',
+        '  service: checkout',
+        '  budgetingMethod: Occurrences',
+        '  timeWindow:',
+        '    - duration: 28d',
+        '      isRolling: true',
+        '  objectives:',
+        '    - target: 0.999',
+        '  indicator:',
+        '    metadata:',
+        '      name: ratio',
+        '    spec:',
+        '      ratioMetric:',
+        '        counter: true',
+        '        good:',
+        '          metricSource:',
+        '            type: Prometheus',
+        '            spec:',
+        '              query: sum(rate(http_requests_total{code!~"5.."}[{{window}}]))',
+        '        total:',
+        '          metricSource:',
+        '            type: Prometheus',
+        '            spec:',
+        '              query: sum(rate(http_requests_total[{{window}}]))',
+        '',
+      ].join('\n'),
+    );
+    const out = await policyCheckCommand({ paths: [dir], format: 'text' });
+    expect(out.stdout).toBe(`ok ${metrics} (metrics providers)\nok ${slo} (OpenSLO)\n2 policy files checked, all valid\n`);
+    expect(out.exitCode).toBe(0);
+  });
+
+  it('names the file, line and field of a mistake in them, once', async () => {
+    const metrics = await write('metrics.yml', 'providers:\n  prom:\n    type: prometheus\n    urll: https://prometheus.example.org\n');
+    const out = await policyCheckCommand({ paths: [dir], format: 'text' });
+    expect(out.exitCode).toBe(2);
+    expect(out.stdout).toContain(`${metrics}:3:5: providers.prom:`);
+    expect(out.stdout).not.toContain(`${metrics}: ${metrics}`);
+  });
+});

@@ -256,7 +256,9 @@ export function lineCandidates(scan: TextScan, first: number, last: number, line
       let candidate: Candidate | undefined;
       if (rule.matchAt) candidate = rule.mayCrossLine && !rule.mayCrossLine(text, at, lineEnd) ? matchOnLine(rule, text, at, lineEnd, scan.memo()) : scan.spanning(rule, at);
       else candidate = matchLine(rule, text, at, lineEnd) ?? (rule.continuation && nextLineMayFollow(text, at, lineEnd) ? scan.spanning(rule, at) : undefined);
-      if (candidate && acceptable(rule, candidate.secret, options)) candidates.push(candidate);
+      if (!candidate || !acceptable(rule, candidate.secret, options)) continue;
+      if (rule.generic && rule.assignment && inCallOrList(text, at, candidate.start) && !looksGenerated(candidate.secret)) continue;
+      candidates.push(candidate);
     }
   }
   return keepBest(candidates);
@@ -270,6 +272,31 @@ function matchLine(rule: SecretRule, text: string, at: number, lineEnd: number):
   const secret = m.groups?.secret ?? m[1] ?? m[0];
   const end = m.index + m[0].length;
   return { rule, start: end - secret.length, end, secret };
+}
+
+/**
+ * The generic rule's value follows its name as the next argument of a call
+ * or the next item of a list (`set('apiKey', '...')`), not after `=`, `:` or
+ * `>`: there names stand beside other names (`['AuthorizationRef',
+ * 'BslnFormat0Part']`, `KeyError("sdkinstallrootv2.0")`).
+ */
+function inCallOrList(text: string, at: number, valueStart: number): boolean {
+  for (let i = at; i < valueStart; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 61 || c === 58 || c === 62) return false;
+  }
+  return true;
+}
+
+/**
+ * A value that a generator made rather than a person named: long hexadecimal,
+ * or upper and lower case letters with digits that do not read as words in
+ * PascalCase (`BslnFormat0Part`, `CbmBasicV2Lexer` do).
+ */
+export function looksGenerated(value: string): boolean {
+  if (/^[0-9a-f]{20,}$/i.test(value)) return true;
+  if (!/[A-Z]/.test(value) || !/[a-z]/.test(value) || !/[0-9]/.test(value)) return false;
+  return !/^(?:[A-Z][a-z]{2,}|[A-Z]{1,4}[0-9]*|[0-9]+)+$/.test(value);
 }
 
 /** A `matchAt` rule whose match cannot leave the line, tried where it lies. */

@@ -5,6 +5,7 @@
  */
 import { shannonEntropy } from './entropy.js';
 import { assignedValue, revokeFix, type BlockMatch, type SecretRule, type TextMemo } from './rule.js';
+import { PLACEHOLDER_PASSWORD } from './rules-http.js';
 
 /** Longest private key block looked at; a 4096-bit RSA key in PEM is about 3,300 characters. */
 export const MAX_KEY_BLOCK = 20_000;
@@ -93,7 +94,8 @@ export const GENERIC_RULES: readonly SecretRule[] = [
     // scheme://user:password@host; the user and password classes exclude the separators that follow them, so there is no backtracking.
     pattern: /(?<=[A-Za-z][A-Za-z0-9+.-]{0,30}):\/\/[^\s/:@'"`<>]{0,100}:(?<secret>[^\s/@'"`<>]{3,200})@[A-Za-z0-9[\]._-]{1,253}/y,
     generic: true,
-    accept: (s) => !REFERENCE_VALUE.test(s),
+    // `user:pass@`, `admin:password@`: the placeholders of READMEs and tests.
+    accept: (s) => !REFERENCE_VALUE.test(s) && !PLACEHOLDER_PASSWORD.test(s),
     fixedPrefix: 0,
     fix: 'Change the password, take it out of the URL and pass it separately from a secret store (for example as PGPASSWORD or a mounted secret).',
   },
@@ -108,7 +110,8 @@ export const GENERIC_RULES: readonly SecretRule[] = [
     pattern: /(?:password|pwd)=(?<secret>[^;'"\s]{3,200})(?=;|["'\s]|$)/iy,
     notAfter: /[^;"'\s]/,
     generic: true,
-    accept: (s) => !REFERENCE_VALUE.test(s) && !/^\{?\d+\}?$/.test(s),
+    // `pwd=pwd)` is a keyword argument in code, not a connection string: a name closed by `)` or `,`.
+    accept: (s) => !REFERENCE_VALUE.test(s) && !/^\{?\d+\}?$/.test(s) && !/^[A-Za-z_]\w*[),]+$/.test(s),
     fixedPrefix: 0,
     fix: 'Change the password and build the connection string at run time from a secret store, or use managed identity or IAM authentication.',
   },

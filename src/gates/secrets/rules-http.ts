@@ -8,7 +8,7 @@ import { revokeFix, type BlockMatch, type SecretRule } from './rule.js';
 const REFERENCE = /^(?:\$|%|\{|<|\*{3})/;
 
 /** Placeholders that documentation puts where a password goes. */
-const PLACEHOLDER_PASSWORD = /^(?:change(?:it|me)|pass(?:word)?|pwd|test|token|secret|\*+|x+)$/i;
+export const PLACEHOLDER_PASSWORD = /^(?:change(?:it|me)|pass(?:word)?|passwd|pwd|test|token|secret|\*+|x+)$/i;
 
 /** A literal header value that looks random: letters and digits mixed, and not a member chain such as `config.auth.token2`. */
 function literalHeaderValue(s: string): boolean {

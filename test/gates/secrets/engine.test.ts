@@ -70,6 +70,23 @@ describe('scanText', () => {
     expect(scan(line)).toEqual([]);
   });
 
+  it.each([
+    ['names beside names in a list', `COCOA = {'AuthorizationOpaqueRef', 'BslnFormat0Part'}`],
+    ['a PascalCase name after a keyword in a list', `__all__ = ['BasicAuthLexer', 'CbmBasicV2Lexer']`],
+    ['a lowercase name passed to a call', 'raise KeyError("sdkinstallrootv2.0")'],
+    ['a keyword argument named like a password', 'stream = self.root.open(self.at, zip_mode, pwd=pwd)'],
+  ])('%s is not a secret', (_name, line) => {
+    expect(scan(line)).toEqual([]);
+  });
+
+  it('a generated value passed to a call or listed after its name still is', () => {
+    const random = f.password(24);
+    const hex = f.hex(40);
+    expect(scan(`client.setApiKey('${random}');`).map((h) => h.ruleId)).toEqual(['generic-secret']);
+    expect(scan(`headers.set("X-Api-Key", "${hex}")`).map((h) => h.ruleId)).toEqual(['generic-secret']);
+    expect(scan(`creds = ['api_token', '${random}']`).map((h) => h.ruleId)).toEqual(['generic-secret']);
+  });
+
   it('a key after a query separator or a dot is still a key', () => {
     const secret = f.password(26);
     expect(scan(`url = "https://example.org/v1?api_key=${secret}"`).map((h) => h.ruleId)).toEqual(['generic-secret']);

@@ -1,7 +1,7 @@
 // Builds the single bundle (dist/index.js) with ncc, then writes the tiny
 // stubs that the CLI bin and each action's `runs.main` point at.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -14,6 +14,16 @@ execFileSync('ncc', ['build', 'lib/index.js', '-o', 'dist', '--minify', '--licen
   cwd: root,
   stdio: 'inherit',
 });
+
+// ncc lists the licenses of the modules it bundles, but not of the packages
+// that only supply JSON data; their notices are added here, from their own package.json.
+const dataPackages = ['spdx-license-ids', 'spdx-exceptions'];
+const notices = dataPackages.map((name) => {
+  const pkg = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8'));
+  const author = typeof pkg.author === 'string' ? pkg.author : pkg.author?.name;
+  return `\n${name}\n${pkg.license}\n${author ? `by ${author}; ` : ''}data from the SPDX License List, https://spdx.org/licenses/\n`;
+});
+appendFileSync(join(dist, 'licenses.txt'), notices.join(''));
 
 writeFileSync(
   join(dist, 'cli.js'),

@@ -10,7 +10,8 @@ import type {
 } from './port.js';
 import { RestCaller } from './rest-caller.js';
 import type { Params } from './rest-caller.js';
-import { arrayOf, createOnce, isLostAnswer, objectOf, statusOf, toIssue, toPortError, toPullRequest } from './rest-support.js';
+import { toIssue, toPullRequest } from './rest-mappers.js';
+import { arrayOf, createOnce, isLostAnswer, objectOf, statusOf, toPortError } from './rest-support.js';
 
 /** Pull requests, labels, issues and comments over REST. */
 export class RestConversationVerbs extends RestCaller {

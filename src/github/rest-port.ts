@@ -11,8 +11,8 @@ import type {
 import type { CallCounts, RateLimitState } from './request-budget.js';
 import type { Params } from './rest-caller.js';
 import { RestConversationVerbs } from './rest-conversations.js';
-import { toDependencyChange, toEnvironment } from './rest-mappers.js';
-import { arrayOf, CREATE_ATTEMPTS, createOnce, isLostAnswer, objectOf, toCheckRun, toDeployment, toDeploymentStatus } from './rest-support.js';
+import { toCheckRun, toDependencyChange, toDeployment, toDeploymentStatus, toEnvironment } from './rest-mappers.js';
+import { arrayOf, CREATE_ATTEMPTS, createOnce, isLostAnswer, objectOf } from './rest-support.js';
 
 export { ANNOTATIONS_PER_REQUEST } from './port.js';
 

@@ -1,11 +1,11 @@
 /**
  * Plumbing of the REST adapter: calling a route with the verb's name on any
- * failure, creating at most once after a lost answer, and turning GitHub's
- * objects into Bellwether's domain values.
+ * failure, creating at most once after a lost answer, and checking that an
+ * answer has the shape expected. Turning GitHub's objects into Bellwether's
+ * values is `rest-mappers.ts`.
  */
 import { ConflictError, GitHubError, httpFacts } from './errors.js';
 import { classifyFailure } from './retry-policy.js';
-import type { CheckRun, Deployment, DeploymentState, DeploymentStatus, Issue, PullRequest } from './port.js';
 
 /** Attempts of a creating request: the first, and one more after looking for what it made. */
 export const CREATE_ATTEMPTS = 2;
@@ -62,80 +62,4 @@ export function objectOf(verb: string, data: unknown): Record<string, unknown> {
 export function arrayOf(verb: string, data: unknown): Record<string, unknown>[] {
   if (!Array.isArray(data)) throw new GitHubError(verb, 502, `expected a list, got: ${JSON.stringify(data).slice(0, 200)}`);
   return data as Record<string, unknown>[];
-}
-
-type Raw = Record<string, unknown>;
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
-const labelsOf = (v: unknown): string[] =>
-  Array.isArray(v) ? v.map((l) => (typeof l === 'string' ? l : str((l as Raw | null)?.['name']))).filter(Boolean) : [];
-
-export function toDeployment(d: Raw): Deployment {
-  const payload = d['payload'];
-  return {
-    id: num(d['id']),
-    sha: str(d['sha']),
-    ref: str(d['ref']),
-    environment: str(d['environment']),
-    task: str(d['task']),
-    description: strOrNull(d['description']),
-    payload: payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Raw) : {},
-    createdAt: str(d['created_at']),
-  };
-}
-
-export function toDeploymentStatus(s: Raw): DeploymentStatus {
-  return {
-    id: num(s['id']),
-    state: str(s['state']) as DeploymentState,
-    description: str(s['description']),
-    environmentUrl: strOrNull(s['environment_url']) || null,
-    logUrl: strOrNull(s['log_url']) || null,
-    createdAt: str(s['created_at']),
-  };
-}
-
-export function toCheckRun(c: Raw): CheckRun {
-  return {
-    id: num(c['id']),
-    name: str(c['name']),
-    headSha: str(c['head_sha']),
-    externalId: strOrNull(c['external_id']),
-    status: str(c['status']),
-    conclusion: strOrNull(c['conclusion']),
-  };
-}
-
-export function toPullRequest(p: Raw): PullRequest {
-  const head = (p['head'] ?? {}) as Raw;
-  const base = (p['base'] ?? {}) as Raw;
-  return {
-    number: num(p['number']),
-    nodeId: str(p['node_id']),
-    url: str(p['html_url']),
-    state: p['state'] === 'closed' ? 'closed' : 'open',
-    merged: p['merged'] === true || typeof p['merged_at'] === 'string',
-    draft: p['draft'] === true,
-    title: str(p['title']),
-    body: str(p['body']),
-    head: str(head['ref']),
-    base: str(base['ref']),
-    headSha: str(head['sha']),
-    labels: labelsOf(p['labels']),
-  };
-}
-
-export function toIssue(i: Raw): Issue {
-  return {
-    number: num(i['number']),
-    nodeId: str(i['node_id']),
-    url: str(i['html_url']),
-    title: str(i['title']),
-    body: str(i['body']),
-    state: i['state'] === 'closed' ? 'closed' : 'open',
-    labels: labelsOf(i['labels']),
-    ...(typeof i['created_at'] === 'string' ? { createdAt: i['created_at'] } : {}),
-  };
 }

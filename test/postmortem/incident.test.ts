@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseActionItems } from '../../src/postmortem/action-items.js';
-import type { Incident, PostmortemRules } from '../../src/postmortem/incident.js';
+import type { Incident } from '../../src/postmortem/incident.js';
 import { deadlines, postmortemRequired, reviewPostmortem } from '../../src/postmortem/incident.js';
 import { parsePostmortemForm } from '../../src/postmortem/parse.js';
 import { refreshManagedBlocks, renderPostmortemBody } from '../../src/postmortem/render.js';
 import { formatInZone, mergeTimeline, renderTimeline } from '../../src/postmortem/timeline.js';
+import { RULES } from './fixtures.js';
 
-const rules: PostmortemRules = {
-  severities: ['sev1', 'sev2'],
-  timeZone: 'America/New_York',
-  draftDays: 2,
-  finalDays: 7,
-  p0BudgetFraction: 0.2,
-  recurringSev3: 3,
-  allowCloseWithOpenP0: false,
-};
+const rules = RULES;
 
 const incident: Incident = {
   key: 'rollback/checkout/production/1.42.0',

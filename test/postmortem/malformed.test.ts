@@ -8,6 +8,7 @@ import { headingKey, parsePostmortemForm, stripHtmlComments } from '../../src/po
 import { openOrUpdatePostmortem } from '../../src/postmortem/run.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { RecordingLogger } from '../../src/runtime/logger.js';
+import { RULES } from './fixtures.js';
 
 /** A body as GitHub renders a submitted issue form, with each heading as given. */
 function submitted(answers: Record<string, string>, headings: Record<string, string> = {}): string {
@@ -25,15 +26,7 @@ const complete: Record<string, string> = {
   'action-items': '- [ ] P0 @alice 2026-12-01 Re-enable the cache behind a flag',
 };
 
-const rules: PostmortemRules = {
-  severities: ['sev1', 'sev2'],
-  timeZone: 'Europe/Berlin',
-  draftDays: 2,
-  finalDays: 7,
-  p0BudgetFraction: 0.2,
-  recurringSev3: 3,
-  allowCloseWithOpenP0: false,
-};
+const rules: PostmortemRules = { ...RULES, timeZone: 'Europe/Berlin' };
 
 describe('answers in the wrong shape', () => {
   const table = '| priority | owner | due | what |\n| --- | --- | --- | --- |\n| P0 | @alice | 2026-12-01 | Re-enable the cache |';

@@ -2,23 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { InMemoryGitHub } from '../../src/github/fake.js';
 import { markerComment } from '../../src/github/markers.js';
 import { postmortemFields } from '../../src/postmortem/form.js';
-import type { PostmortemRules } from '../../src/postmortem/incident.js';
 import type { PostmortemIssue } from '../../src/postmortem/remind.js';
 import { dueReminders, REMINDER_MARKER, remindPostmortems, renderReminder } from '../../src/postmortem/remind.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { RecordingLogger } from '../../src/runtime/logger.js';
+import { RULES } from './fixtures.js';
 
 // New York leaves daylight saving time on 2026-11-01 at 02:00 EDT (06:00Z): the local
 // day starts at 04:00Z before the change and at 05:00Z after it.
-const rules: PostmortemRules = {
-  severities: ['sev1', 'sev2'],
-  timeZone: 'America/New_York',
-  draftDays: 2,
-  finalDays: 7,
-  p0BudgetFraction: 0.2,
-  recurringSev3: 3,
-  allowCloseWithOpenP0: false,
-};
+const rules = RULES;
 
 function body(answers: Record<string, string>): string {
   return postmortemFields.map((f) => `### ${f.label}\n\n${answers[f.id] ?? '_No response_'}`).join('\n\n');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { markerComment } from '../../src/github/markers.js';
-import type { Incident, PostmortemRules } from '../../src/postmortem/incident.js';
+import type { Incident } from '../../src/postmortem/incident.js';
 import { incidentMarker } from '../../src/postmortem/render.js';
 import { REMINDER_MARKER, remindPostmortems } from '../../src/postmortem/remind.js';
 import { REVIEW_MARKER, reviewPostmortemIssue } from '../../src/postmortem/review-issue.js';
@@ -9,6 +9,7 @@ import { ManualClock } from '../../src/runtime/clock.js';
 import { commentReply, example, exampleItem, issueReply, testClient } from '../github/fixtures.js';
 import { useGitHubMock } from '../helpers/github-nock.js';
 import type { RecordedRequest } from '../helpers/github-nock.js';
+import { RULES } from './fixtures.js';
 
 const gh = useGitHubMock();
 
@@ -19,15 +20,7 @@ const COMMENTS = 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments';
 const COMMENT = 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments';
 const EDIT_COMMENT = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}';
 
-const rules: PostmortemRules = {
-  severities: ['sev1', 'sev2'],
-  timeZone: 'America/New_York',
-  draftDays: 2,
-  finalDays: 7,
-  p0BudgetFraction: 0.2,
-  recurringSev3: 3,
-  allowCloseWithOpenP0: false,
-};
+const rules = RULES;
 
 const incident: Incident = {
   key: 'rollback/checkout/production/1.42.0',

@@ -32,6 +32,20 @@ function lineBreak(diff: string, pos: number, end: number): number {
 }
 
 /**
+ * Visits each line of the hunks in `[from, to)` with where it starts, where
+ * its text stops (a carriage return before the line end left out) and its
+ * tag; an empty line counts as context, as the parser reads it.
+ */
+function eachHunkLine(diff: string, from: number, to: number, visit: (pos: number, stop: number, tag: number) => void): void {
+  for (let pos = from; pos < to; ) {
+    const nl = lineBreak(diff, pos, to);
+    const stop = lineStop(diff, pos, nl);
+    visit(pos, stop, stop > pos ? diff.charCodeAt(pos) : SPACE);
+    pos = nl + 1;
+  }
+}
+
+/**
  * The new file's line number of hunk lines, asked in increasing order: a
  * cursor walks the lines once, as the parser would, taking numbers from hunk
  * headers and counting context and added lines.
@@ -42,7 +56,6 @@ class HunkLineNumbers {
   constructor(
     private readonly diff: string,
     private readonly bodyStart: number,
-    private readonly end: number,
   ) {
     this.pos = bodyStart;
   }
@@ -53,17 +66,11 @@ class HunkLineNumbers {
       this.pos = this.bodyStart;
       this.next = 0;
     }
-    const { diff } = this;
-    while (this.pos < lineStart) {
-      const nl = lineBreak(diff, this.pos, this.end);
-      const stop = lineStop(diff, this.pos, nl);
-      const tag = stop > this.pos ? diff.charCodeAt(this.pos) : SPACE;
-      if (tag === AT) {
-        const hunk = readHunkHeader(diff.slice(this.pos, stop));
-        if (hunk) this.next = hunk.newStart;
-      } else if (tag === PLUS || tag === SPACE) this.next++;
-      this.pos = nl + 1;
-    }
+    eachHunkLine(this.diff, this.pos, lineStart, (pos, stop, tag) => {
+      if (tag === AT) this.next = readHunkHeader(this.diff.slice(pos, stop))?.newStart ?? this.next;
+      else if (tag === PLUS || tag === SPACE) this.next++;
+    });
+    this.pos = lineStart;
     return this.next;
   }
 }
@@ -81,10 +88,7 @@ class AddedLines {
     const parts: string[] = [];
     let joined = 0;
     let next = 0;
-    for (let pos = bodyStart; pos < end; ) {
-      const nl = lineBreak(diff, pos, end);
-      const stop = lineStop(diff, pos, nl);
-      const tag = stop > pos ? diff.charCodeAt(pos) : SPACE;
+    eachHunkLine(diff, bodyStart, end, (pos, stop, tag) => {
       if (tag === AT) next = readHunkHeader(diff.slice(pos, stop))?.newStart ?? next;
       else if (tag === SPACE) next++;
       else if (tag === PLUS) {
@@ -94,11 +98,11 @@ class AddedLines {
         this.lineNumbers.push(next++);
         joined += stop - pos;
       }
-      pos = nl + 1;
-    }
+    });
     this.text = parts.join('\n');
     this.memo = new TextMemo(this.text);
   }
+
 
   toJoined(offset: number): number {
     const k = lastAtOrBefore(this.diffStarts, offset);
@@ -165,15 +169,11 @@ function countAdded(diff: string, file: FileHits, end: number, returns: NextOccu
       added.chars += bodyTo - bodyFrom - 2 * hunk.newCount + (diff.charCodeAt(bodyTo - 1) === 10 ? 0 : 1);
       return;
     }
-    for (let pos = bodyFrom; pos < bodyTo; ) {
-      const nl = lineBreak(diff, pos, bodyTo);
-      const stop = lineStop(diff, pos, nl);
-      if (stop > pos && diff.charCodeAt(pos) === PLUS) {
-        added.lines++;
-        added.chars += stop - pos - 1;
-      }
-      pos = nl + 1;
-    }
+    eachHunkLine(diff, bodyFrom, bodyTo, (pos, stop, tag) => {
+      if (tag !== PLUS) return;
+      added.lines++;
+      added.chars += stop - pos - 1;
+    });
   });
   return added;
 }
@@ -307,7 +307,7 @@ function lineFindings(scan: TextScan, bodyStart: number, end: number, fileHits: 
   const { compiled, text: diff, file } = scan;
   const { hits } = compiled.scratch;
   beginText(compiled);
-  const numbers = new HunkLineNumbers(diff, bodyStart, end);
+  const numbers = new HunkLineNumbers(diff, bodyStart);
   const lineStartOf = (offset: number): number => diff.lastIndexOf('\n', offset - 1) + 1;
   const findings: SecretFinding[] = [];
   let skipUntil = 0;

@@ -9,7 +9,7 @@
  * only for the files that need it. The findings are those of
  * `scanDiffFiles(parseUnifiedDiff(diff))`, line for line.
  */
-import { parseUnifiedDiff, readGitHeader, readHunkHeader } from './diff.js';
+import { lineBreak, lineStop, parseUnifiedDiff, readGitHeader, readHunkHeader } from './diff.js';
 import { beginText, DIFF_LINE_STARTS, lineAllowed, lineCandidates, matchSpanning, toFinding, type Candidate, type CompiledRules, type ScanOptions, type TextScan } from './engine.js';
 import type { SecretsPolicy } from './policy.js';
 import { TextMemo, type SecretRule } from './rule.js';
@@ -19,17 +19,6 @@ import type { SecretFinding } from './secret-finding.js';
 const PLUS = 43;
 const SPACE = 32;
 const AT = 64;
-
-/** Where a hunk line starts its text: the line's end without a carriage return. */
-function lineStop(diff: string, pos: number, nl: number): number {
-  return nl > pos && diff.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-}
-
-/** The end of the line starting at `pos`: its `\n`, or `end`. */
-function lineBreak(diff: string, pos: number, end: number): number {
-  const nl = diff.indexOf('\n', pos);
-  return nl === -1 || nl > end ? end : nl;
-}
 
 /**
  * Visits each line of the hunks in `[from, to)` with where it starts, where

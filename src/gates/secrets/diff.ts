@@ -75,6 +75,17 @@ function finish(f: Building): DiffFile {
   };
 }
 
+/** The end of the line starting at `pos`: its `\n`, or `end` when it has none before. */
+export function lineBreak(diff: string, pos: number, end: number): number {
+  const nl = diff.indexOf('\n', pos);
+  return nl === -1 || nl > end ? end : nl;
+}
+
+/** Where the text of the line `[pos, nl)` stops: a carriage return before the line end is left out, as git shows the line. */
+export function lineStop(diff: string, pos: number, nl: number): number {
+  return nl > pos && diff.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+}
+
 /** Undoes git's C-style quoting of unusual paths: `"caf\303\251"` is `café`. */
 export function unquoteGitPath(raw: string): string {
   if (!raw.startsWith('"') || !raw.endsWith('"') || raw.length < 2) return raw;
@@ -176,9 +187,8 @@ export function readGitHeader(diff: string, from: number, to: number): Pick<Diff
   // Where the line at `pos` ends (without a carriage return), and where the next starts; no object per line.
   let stop = 0;
   const lineEnd = (pos: number): number => {
-    let end = diff.indexOf('\n', pos);
-    if (end === -1 || end > to) end = to;
-    stop = end > pos && diff.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    const end = lineBreak(diff, pos, to);
+    stop = lineStop(diff, pos, end);
     return end + 1;
   };
   let pos = lineEnd(from);
@@ -230,18 +240,15 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
   };
   /** The line from `from` without its line end, and where the next one starts. */
   const lineAt = (from: number): { text: string; next: number } => {
-    let end = diff.indexOf('\n', from);
-    if (end === -1) end = diff.length;
-    const stop = end > from && diff.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    return { text: diff.slice(from, stop), next: end + 1 };
+    const end = lineBreak(diff, from, diff.length);
+    return { text: diff.slice(from, lineStop(diff, from, end)), next: end + 1 };
   };
 
   // A cursor rather than split('\n'): inside hunks only added lines are ever copied.
   for (let pos = 0; pos < diff.length; ) {
     if (current && (newRemaining > 0 || oldRemaining > 0)) {
-      let end = diff.indexOf('\n', pos);
-      if (end === -1) end = diff.length;
-      const stop = end > pos && diff.charCodeAt(end - 1) === 13 ? end - 1 : end;
+      const end = lineBreak(diff, pos, diff.length);
+      const stop = lineStop(diff, pos, end);
       const tag = stop > pos ? diff.charCodeAt(pos) : 32;
       if (tag === 43) {
         // A line that directly follows the run's last line extends it; anything between closes it.

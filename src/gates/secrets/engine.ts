@@ -31,23 +31,18 @@ export interface DiffLineKeywords {
 export interface CompiledRules {
   readonly rules: readonly SecretRule[];
   readonly automaton: KeywordAutomaton;
-  /** For each keyword of the automaton, the indexes of the rules that use it; empty for allow markers. */
-  readonly rulesOfKeyword: ReadonlyArray<readonly number[]>;
   /**
-   * The same, flat, with each rule's anchor as an offset from the keyword's
-   * start: the rules of keyword `k` are `rule[start[k]..start[k+1])`.
+   * For each keyword of the automaton, the rules that use it (none for allow
+   * markers and diff lines), each with its anchor as an offset from the
+   * keyword's start: the rules of keyword `k` are `rule[start[k]..start[k+1])`.
    */
   readonly keywordRules: { readonly start: Int32Array; readonly rule: Int32Array; readonly delta: Int32Array };
-  /** Keyword indexes that are allow markers. */
-  readonly markers: ReadonlySet<number>;
   /** 1 for each keyword index that is an allow marker: the check made for every line with hits. */
   readonly isMarker: Uint8Array;
   /** Keyword indexes of the starts of a diff's structural lines; no rule uses them. */
   readonly diffLines: DiffLineKeywords;
   /** Each rule's `notAfter` as an ASCII table, by rule index. */
   readonly boundaries: ReadonlyArray<Uint8Array | undefined>;
-  /** Length of each keyword of the automaton. */
-  readonly keywordLength: Int32Array;
   /** Memory reused by every scan with these rules (scans are synchronous, so one set suffices). */
   readonly scratch: ScanScratch;
 }
@@ -110,7 +105,7 @@ export function compileRules(rules: readonly SecretRule[]): CompiledRules {
   const keywordRules = { start, rule: Int32Array.from(flat, (e) => e[0]), delta: Int32Array.from(flat, (e) => e[1]) };
   const isMarker = new Uint8Array(rulesOfKeyword.length);
   for (const m of markers) isMarker[m] = 1;
-  return { rules, automaton, rulesOfKeyword, keywordRules, markers, isMarker, diffLines, boundaries, keywordLength, scratch };
+  return { rules, automaton, keywordRules, isMarker, diffLines, boundaries, scratch };
 }
 
 /** A text to scan: a whole file, or the lines a change adds to it. */

@@ -26,14 +26,21 @@ export interface ScanResult {
   bytes: number;
 }
 
-/** The scan options a policy gives. */
+/** The scan options a policy gives, built once per policy: a path scan asks for each of its files. */
 export function scanOptionsOf(policy: SecretsPolicy): ScanOptions {
-  return {
-    disabledRules: new Set(policy.disable),
-    allowPatterns: policy.allow.patterns.map((p) => new RegExp(p)),
-    ...(policy.stopWords.length > 0 ? { stopWords: [...STOP_WORDS, ...policy.stopWords.map((w) => w.toLowerCase())] } : {}),
-  };
+  let options = optionsOfPolicy.get(policy);
+  if (!options) {
+    options = {
+      disabledRules: new Set(policy.disable),
+      allowPatterns: policy.allow.patterns.map((p) => new RegExp(p)),
+      ...(policy.stopWords.length > 0 ? { stopWords: [...STOP_WORDS, ...policy.stopWords.map((w) => w.toLowerCase())] } : {}),
+    };
+    optionsOfPolicy.set(policy, options);
+  }
+  return options;
 }
+
+const optionsOfPolicy = new WeakMap<SecretsPolicy, ScanOptions>();
 
 /** Kubernetes manifests are YAML or JSON files. */
 const MANIFEST_PATH = /\.(?:ya?ml|json)$/i;
@@ -105,7 +112,8 @@ export function looksBinary(bytes: Uint8Array): boolean {
 export function scanFileContent(path: string, bytes: Uint8Array, rules: CompiledRules, policy: SecretsPolicy): ScanResult {
   const result: ScanResult = { findings: [], notices: [], files: 1, lines: 0, bytes: 0 };
   if (pathAllowed(policy, path)) return { ...result, files: 0 };
-  result.findings.push(...fileNameFindings(path, new Set(policy.disable)));
+  const options = scanOptionsOf(policy);
+  result.findings.push(...fileNameFindings(path, options.disabledRules));
   if (bytes.length > policy.maxFileBytes) {
     result.notices.push({ file: path, message: `larger than maxFileBytes (${bytes.length} > ${policy.maxFileBytes} bytes): only its name was checked` });
     return result;
@@ -121,6 +129,6 @@ export function scanFileContent(path: string, bytes: Uint8Array, rules: Compiled
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   result.lines = countLines(text);
-  result.findings.push(...scanUnit(rules, { file: path, text }, scanOptionsOf(policy)));
+  result.findings.push(...scanUnit(rules, { file: path, text }, options));
   return result;
 }

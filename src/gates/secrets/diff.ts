@@ -15,11 +15,7 @@ export interface DiffFile {
   readonly status: FileStatus;
   /** Git said "Binary files differ": there are no lines to read. */
   readonly binary: boolean;
-  /** The added lines without their `+`, joined with `\n`: the text the secret scan reads. */
-  readonly addedText: string;
-  /** How many lines were added (`addedText` alone cannot tell no line from one empty line). */
-  readonly addedLineCount: number;
-  /** The added lines, without their `+` (split from `addedText` when asked for). */
+  /** The added lines, without their `+`. */
   readonly addedLines: readonly string[];
   /** The new file's line number of each added line. */
   readonly lineNumbers: readonly number[];
@@ -34,43 +30,17 @@ interface FileHeader {
 }
 
 interface Building extends FileHeader {
-  /** Texts of the runs of consecutive added lines read so far. */
-  runs: string[];
-  addedLineCount: number;
+  addedLines: string[];
   lineNumbers: number[];
 }
 
-/**
- * A run of consecutive added lines is copied out of the diff in one piece:
- * `+a\n+b\n+c` becomes `a\nb\nc` by native string operations, rather than
- * one slice per line and a join, which is most of the cost of reading a
- * large diff. A carriage return before a line end is dropped, as git does
- * when it shows the line.
- */
-function runText(diff: string, plus: number, end: number): string {
-  let text = diff.slice(plus + 1, end).replaceAll('\n+', '\n');
-  if (text.includes('\r')) {
-    text = text.replaceAll('\r\n', '\n');
-    if (text.endsWith('\r')) text = text.slice(0, -1);
-  }
-  return text;
-}
-
-/** The file as the scan reads it, with its added lines split only when someone asks for them. */
 function finish(f: Building): DiffFile {
-  const addedText = f.runs.length === 1 ? (f.runs[0] as string) : f.runs.join('\n');
-  let lines: readonly string[] | undefined;
   return {
     path: f.path,
     ...(f.oldPath !== undefined && f.oldPath !== f.path ? { oldPath: f.oldPath } : {}),
     status: f.status,
     binary: f.binary,
-    addedText,
-    addedLineCount: f.addedLineCount,
-    get addedLines(): readonly string[] {
-      lines ??= f.addedLineCount === 0 ? [] : addedText.split('\n');
-      return lines;
-    },
+    addedLines: f.addedLines,
     lineNumbers: f.lineNumbers,
   };
 }
@@ -222,17 +192,8 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
   let oldRemaining = 0;
   /** A `diff --git` line was read and its `---`/`+++` lines have not come yet. */
   let awaitingNames = false;
-  /** The open run of added lines: offset of its first `+`, and the end of its last line so far. */
-  let runPlus = -1;
-  let runEnd = -1;
-  const closeRun = (): void => {
-    if (runPlus === -1 || !current) return;
-    current.runs.push(runText(diff, runPlus, runEnd));
-    runPlus = -1;
-  };
   const start = (path: string, oldPath: string | undefined, status: FileStatus): Building => {
-    closeRun();
-    current = { path, oldPath, status, binary: false, runs: [], addedLineCount: 0, lineNumbers: [] };
+    current = { path, oldPath, status, binary: false, addedLines: [], lineNumbers: [] };
     files.push(current);
     newRemaining = 0;
     oldRemaining = 0;
@@ -251,13 +212,7 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
       const stop = lineStop(diff, pos, end);
       const tag = stop > pos ? diff.charCodeAt(pos) : 32;
       if (tag === 43) {
-        // A line that directly follows the run's last line extends it; anything between closes it.
-        if (runPlus === -1 || runEnd + 1 !== pos) {
-          closeRun();
-          runPlus = pos;
-        }
-        runEnd = end;
-        current.addedLineCount++;
+        current.addedLines.push(diff.slice(pos + 1, stop));
         current.lineNumbers.push(newLine++);
         newRemaining--;
         pos = end + 1;
@@ -280,11 +235,9 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
         continue;
       }
       // Anything else ends a hunk whose counts were wrong; read it as a header.
-      closeRun();
       newRemaining = 0;
       oldRemaining = 0;
     }
-    closeRun();
     const { text: line, next } = lineAt(pos);
     pos = next;
     if (line.startsWith('\\')) continue;
@@ -314,6 +267,5 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
     }
     if (current) readExtendedHeader(current, line);
   }
-  closeRun();
   return files.filter((f) => f.path !== '').map(finish);
 }

@@ -85,9 +85,9 @@ export function scanDiffFiles(files: readonly DiffFile[], rules: CompiledRules, 
   const options = scanOptionsOf(policy);
   const result: ScanResult = { findings: [], notices: [], files: 0, lines: 0, bytes: 0 };
   for (const file of files) {
-    if (!admitDiffFile(file, policy, options, result) || file.addedLineCount === 0) continue;
-    const text = file.addedText;
-    result.lines += file.addedLineCount;
+    if (!admitDiffFile(file, policy, options, result) || file.addedLines.length === 0) continue;
+    const text = file.addedLines.join('\n');
+    result.lines += file.addedLines.length;
     result.bytes += text.length;
     result.findings.push(...scanUnit(rules, { file: file.path, text, lineNumbers: file.lineNumbers }, options));
   }

@@ -8,6 +8,7 @@ import type { RollbackInputs } from '../../src/rollback/run.js';
 import { runRollback } from '../../src/rollback/run.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { RecordingLogger } from '../../src/runtime/logger.js';
+import { T0, VERDICT_ROLLBACK } from './fixtures.js';
 
 const manifest = (region: string) => `service: checkout
 environment: production
@@ -21,7 +22,6 @@ previous:
   - version: 1.40.2
 `;
 
-const T0 = new Date('2026-11-22T12:00:00Z');
 
 async function setup() {
   const clock = new ManualClock(T0);
@@ -44,16 +44,7 @@ async function setup() {
   return { clock, github, ids, deps };
 }
 
-const inputs: RollbackInputs = {
-  service: 'checkout',
-  environment: 'production',
-  regions: ['us-east-1', 'eu-west-1'],
-  reason: 'canary verdict Fail: latency p99 High',
-  actor: 'bellwether',
-  trigger: 'verdict',
-  links: [{ label: 'failed run', url: 'https://github.com/acme/shop/actions/runs/7' }],
-  manifests: 'deploy',
-};
+const inputs: RollbackInputs = VERDICT_ROLLBACK;
 
 const emergency = rollbackPolicySchema.parse({ kind: 'rollback', emergencyDirectCommit: true });
 

@@ -11,8 +11,8 @@ import { changeQuarantine, quarantined, readQuarantine } from '../../src/rollbac
 import { ManualClock } from '../../src/runtime/clock.js';
 import { ConfigurationError } from '../../src/runtime/errors.js';
 import { RecordingLogger } from '../../src/runtime/logger.js';
+import { T0 } from './fixtures.js';
 
-const T0 = new Date('2026-11-22T12:00:00Z');
 const put = { version: '1.42.0', reason: 'canary verdict Fail: latency p99 High', at: T0.toISOString(), by: 'bellwether' };
 
 async function setup() {

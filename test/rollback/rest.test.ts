@@ -20,10 +20,10 @@ import { ManualClock } from '../../src/runtime/clock.js';
 import { ConfigurationError } from '../../src/runtime/errors.js';
 import { RecordingLogger } from '../../src/runtime/logger.js';
 import { parse } from 'yaml';
+import { T0, VERDICT_EVIDENCE, VERDICT_ROLLBACK } from './fixtures.js';
 
 /** One simulated GitHub round trip on the test clock. */
 const RTT_MS = 80;
-const T0 = new Date('2026-11-22T12:00:00Z');
 
 const MANIFEST = 'deploy/checkout/production/us-east-1.yaml';
 const QUARANTINE = 'deploy/checkout/quarantine.yaml';
@@ -50,18 +50,7 @@ previous:
 ${previous.map((v) => `  - version: ${v}`).join('\n')}
 `;
 
-const inputs: RollbackInputs = {
-  service: 'checkout',
-  environment: 'production',
-  regions: ['us-east-1'],
-  reason: 'canary verdict Fail: latency p99 High',
-  actor: 'bellwether',
-  trigger: 'verdict',
-  evidence: '| metric | state |\n| --- | --- |\n| latency p99 | High |',
-  links: [{ label: 'failed run', url: 'https://github.com/acme/shop/actions/runs/7' }],
-  manifests: 'deploy',
-  signalAt: T0,
-};
+const inputs: RollbackInputs = { ...VERDICT_ROLLBACK, regions: ['us-east-1'], evidence: VERDICT_EVIDENCE, signalAt: T0 };
 
 const full = rollbackPolicySchema.parse({ kind: 'rollback', emergencyDirectCommit: true, autoMerge: true, reviewers: { users: ['alice'], teams: ['acme/sre'] } });
 

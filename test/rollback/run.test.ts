@@ -12,6 +12,7 @@ import type { RollbackInputs } from '../../src/rollback/run.js';
 import { runRollback } from '../../src/rollback/run.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { RecordingLogger } from '../../src/runtime/logger.js';
+import { T0, VERDICT_EVIDENCE, VERDICT_ROLLBACK } from './fixtures.js';
 
 const manifest = (region: string, canary: string) => `service: checkout
 environment: production
@@ -25,7 +26,6 @@ previous:
   - version: 1.40.2
 `;
 
-const T0 = new Date('2026-11-22T12:00:00Z');
 
 function setup(files: Record<string, string> = {}) {
   const clock = new ManualClock(T0);
@@ -39,18 +39,7 @@ function setup(files: Record<string, string> = {}) {
   return { clock, github, store, deps: { store, publisher: new GitHubRollbackPublisher(github), clock, logger: new RecordingLogger() } };
 }
 
-const inputs: RollbackInputs = {
-  service: 'checkout',
-  environment: 'production',
-  regions: ['us-east-1', 'eu-west-1'],
-  reason: 'canary verdict Fail: latency p99 High',
-  actor: 'bellwether',
-  trigger: 'verdict',
-  evidence: '| metric | state |\n| --- | --- |\n| latency p99 | High |',
-  links: [{ label: 'failed run', url: 'https://github.com/acme/shop/actions/runs/7' }],
-  manifests: 'deploy',
-  signalAt: new Date(T0.getTime() - 1000),
-};
+const inputs: RollbackInputs = { ...VERDICT_ROLLBACK, evidence: VERDICT_EVIDENCE, signalAt: new Date(T0.getTime() - 1000) };
 
 const emergency = rollbackPolicySchema.parse({ kind: 'rollback', emergencyDirectCommit: true, autoMerge: true, reviewers: { users: ['alice'], teams: [] } });
 const reviewed = rollbackPolicySchema.parse({ kind: 'rollback' });

@@ -1,6 +1,7 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DatadogProvider, datadogApiHost, readRateLimit } from '../../src/metrics/datadog.js';
+import { useStrictNock } from '../helpers/strict-nock.js';
 
 /** The documented success shape of GET /api/v1/query (MetricsQueryResponse). */
 function queryResponse(query: string, pointlist: [number, number | null][], tagSet = ['role:canary', 'service:checkout']) {
@@ -43,13 +44,7 @@ function provider(site = 'datadoghq.com', waits: number[] = []) {
   );
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+useStrictNock();
 
 describe('Datadog sites', () => {
   it.each([

@@ -1,7 +1,8 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PrometheusProvider, type PrometheusOptions } from '../../src/metrics/prometheus.js';
 import { RecordingLogger } from '../../src/runtime/logger.js';
+import { useStrictNock } from '../helpers/strict-nock.js';
 
 const BASE = 'http://prom.test';
 const vector = { status: 'success', data: { resultType: 'vector', result: [{ metric: { job: 'api' }, value: [1700000000, '0.5'] }] } };
@@ -14,13 +15,7 @@ function provider(options: Partial<PrometheusOptions> = {}, waits: number[] = []
   );
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+useStrictNock();
 
 describe('PrometheusProvider', () => {
   it('sends an instant query with the time, the server timeout and partial_response=false', async () => {

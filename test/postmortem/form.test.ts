@@ -4,22 +4,14 @@ import { parse } from 'yaml';
 import { openP0, overdueItems, parseActionItems } from '../../src/postmortem/action-items.js';
 import { postmortemFields, renderIssueForm } from '../../src/postmortem/form.js';
 import { parsePostmortemForm } from '../../src/postmortem/parse.js';
+import { COMPLETE_FORM } from './fixtures.js';
 
 /** A body as GitHub renders a submitted issue form. */
 function submitted(answers: Record<string, string>): string {
   return postmortemFields.map((f) => `### ${f.label}\n\n${answers[f.id] ?? '_No response_'}`).join('\n\n');
 }
 
-const complete = {
-  summary: 'Checkout 1.42.0 doubled p99 latency for 18 minutes.',
-  severity: 'sev2',
-  impact: 'Users: 4% of checkouts\nDuration: 18 min\nError budget used: 12%',
-  detection: 'Canary verdict Fail at 5%.',
-  timeline: 'see below',
-  'root-cause': '1. Why? A cache was disabled.',
-  resolution: 'Rolled back.',
-  'action-items': '- [ ] P0 @alice 2026-12-01 Re-enable the cache behind a flag',
-};
+const complete = COMPLETE_FORM;
 
 describe('the issue form template', () => {
   it('is committed as generated, for Bellwether and for adopters', () => {

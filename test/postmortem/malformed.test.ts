@@ -8,23 +8,14 @@ import { headingKey, parsePostmortemForm, stripHtmlComments } from '../../src/po
 import { openOrUpdatePostmortem } from '../../src/postmortem/run.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { RecordingLogger } from '../../src/runtime/logger.js';
-import { RULES } from './fixtures.js';
+import { COMPLETE_FORM, RULES } from './fixtures.js';
 
 /** A body as GitHub renders a submitted issue form, with each heading as given. */
 function submitted(answers: Record<string, string>, headings: Record<string, string> = {}): string {
   return postmortemFields.map((f) => `${headings[f.id] ?? `### ${f.label}`}\n\n${answers[f.id] ?? '_No response_'}`).join('\n\n');
 }
 
-const complete: Record<string, string> = {
-  summary: 'Checkout 1.42.0 doubled p99 latency for 18 minutes.',
-  severity: 'sev2',
-  impact: 'Users: 4% of checkouts\nDuration: 18 min\nError budget used: 12%',
-  detection: 'Canary verdict Fail at 5%.',
-  timeline: 'see below',
-  'root-cause': '1. Why? A cache was disabled.',
-  resolution: 'Rolled back.',
-  'action-items': '- [ ] P0 @alice 2026-12-01 Re-enable the cache behind a flag',
-};
+const complete = COMPLETE_FORM;
 
 const rules: PostmortemRules = { ...RULES, timeZone: 'Europe/Berlin' };
 

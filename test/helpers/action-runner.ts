@@ -22,6 +22,7 @@ export interface RunActionOptions {
   readonly ref?: string;
   readonly workspace?: string;
   readonly env?: Record<string, string>;
+  /** Kill the action after this long; default: wait for it however long it takes (tests never depend on the machine's speed). */
   readonly timeoutMs?: number;
 }
 
@@ -144,10 +145,13 @@ export async function runBundledAction(name: string, options: RunActionOptions =
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exitCode = await new Promise<number | null>((done, fail) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`action ${name} did not finish in ${options.timeoutMs ?? 20_000} ms\n${stdout}\n${stderr}`));
-    }, options.timeoutMs ?? 20_000);
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            child.kill('SIGKILL');
+            fail(new Error(`action ${name} did not finish in ${options.timeoutMs} ms\n${stdout}\n${stderr}`));
+          }, options.timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
       done(code);

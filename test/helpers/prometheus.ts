@@ -252,7 +252,7 @@ export async function startPrometheus(openMetrics: string, options: StartOptions
     rmSync(root, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 300_000);
   while (Date.now() < deadline) {
     if (exited !== undefined) {
       await stop();
@@ -267,5 +267,5 @@ export async function startPrometheus(openMetrics: string, options: StartOptions
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();
-  throw new Error(`prometheus was not ready within ${options.readyTimeoutMs ?? 30_000} ms:\n${log}`);
+  throw new Error(`prometheus was not ready within ${options.readyTimeoutMs ?? 300_000} ms:\n${log}`);
 }

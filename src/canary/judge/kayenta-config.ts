@@ -2,7 +2,8 @@
  * Kayenta's canary configuration JSON, accepted as it is (spinnaker/kayenta,
  * docs/canary-config.md): `metrics[]` with `name`, `query`, `groups` and
  * `analysisConfigurations.canary` (direction, nanStrategy, critical,
- * mustHaveData, muted, effectSize, outliers), and `classifier.groupWeights`.
+ * mustHaveData, muted, effectSize, outliers), `classifier.groupWeights` and
+ * `classifier.scoreThresholds` (`pass`, `marginal`; the judge's 95/75 when absent).
  * Other fields (judge, templates, applications, ...) are read past. Values
  * Kayenta would silently replace by a default (an unknown direction becomes
  * `either`) are reported instead, since a typo there changes the verdict.
@@ -109,8 +110,30 @@ export function parseKayentaConfig(json: string | unknown, file: string): JudgeC
       }
     }
   }
+  const thresholds = isObject(classifier) ? readScoreThresholds(classifier['scoreThresholds'], problem) : {};
   if (problems.length > 0) throw ConfigurationError.aggregate(problems);
-  return { metrics, groupWeights, profile: 'kayenta' };
+  return { metrics, groupWeights, profile: 'kayenta', ...thresholds };
+}
+
+/** `classifier.scoreThresholds`: scores from 0 to 100, the marginal one at most the pass one. */
+function readScoreThresholds(raw: unknown, problem: (field: string, message: string) => void): { passThreshold?: number; marginalThreshold?: number } {
+  if (raw === undefined) return {};
+  const at = 'classifier.scoreThresholds';
+  if (!isObject(raw)) {
+    problem(at, 'expected an object with pass and marginal scores');
+    return {};
+  }
+  const out: { passThreshold?: number; marginalThreshold?: number } = {};
+  for (const [key, field] of [['pass', 'passThreshold'], ['marginal', 'marginalThreshold']] as const) {
+    const v = raw[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 100) problem(`${at}.${key}`, `expected a score from 0 to 100, got ${JSON.stringify(v)}`);
+    else out[field] = v;
+  }
+  if (out.passThreshold !== undefined && out.marginalThreshold !== undefined && out.marginalThreshold > out.passThreshold) {
+    problem(`${at}.marginal`, `expected at most the pass score (${out.passThreshold}), got ${out.marginalThreshold}`);
+  }
+  return out;
 }
 
 /** True when the document looks like a Kayenta canary config rather than our YAML. */

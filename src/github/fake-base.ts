@@ -38,6 +38,7 @@ export const ROUTES: Record<string, string> = {
   listEnvironments: 'GET /repos/{owner}/{repo}/environments',
   compareDependencies: 'GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}',
   enableAutoMerge: 'POST /graphql',
+  teamMembership: 'GET /orgs/{org}/teams/{team_slug}/memberships/{username}',
 };
 
 /** Verbs of the port, as `failNext` takes them. */

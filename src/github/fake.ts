@@ -13,10 +13,11 @@ import { ROUTES } from './fake-base.js';
 import { FakeConversations } from './fake-conversations.js';
 import { blobSha } from './fake-repository.js';
 import { ANNOTATIONS_PER_REQUEST } from './port.js';
+import { unreadableTeam } from './teams.js';
 import type {
   BranchInfo, CheckRun, CommitStatusInput, CreateCheckRunInput, CreateDeploymentInput, CreateDeploymentStatusInput, DependencyChange,
   Deployment, DeploymentFilter, DeploymentStatus, Environment, FileContent, GitHubPort, PutContentInput, PutContentResult, RefInfo,
-  UpdateCheckRunInput,
+  TeamMembership, UpdateCheckRunInput,
 } from './port.js';
 
 export type { FakeVerb } from './fake-base.js';
@@ -35,6 +36,13 @@ export class InMemoryGitHub extends FakeConversations implements GitHubPort {
   private readonly statuses = new Map<string, (CommitStatusInput & { description: string })[]>();
   private readonly environments = new Map<string, Environment>();
   private readonly dependencyChanges = new Map<string, DependencyChange[]>();
+  /** Teams (`org/slug`, lower case) the token can read, with their active members (lower case). */
+  private readonly teams = new Map<string, Set<string>>();
+
+  /** Makes `team` readable to the token, with these active members. Teams never added are unreadable, as to a GITHUB_TOKEN. */
+  setTeamMembers(team: string, users: readonly string[]): void {
+    this.teams.set(team.toLowerCase(), new Set(users.map((u) => u.toLowerCase())));
+  }
 
   addEnvironment(env: Environment): void {
     this.environments.set(env.name, env);
@@ -211,6 +219,18 @@ export class InMemoryGitHub extends FakeConversations implements GitHubPort {
   async listEnvironments(): Promise<Environment[]> {
     this.enter('listEnvironments');
     return [...this.environments.values()];
+  }
+
+  async teamMembership(team: string, user: string): Promise<TeamMembership> {
+    this.enter('teamMembership');
+    const members = this.teams.get(team.toLowerCase());
+    if (!members) {
+      this.count('GET /orgs/{org}/teams/{team_slug}');
+      return unreadableTeam(team, 'GitHub answers 404 for it');
+    }
+    if (members.has(user.toLowerCase())) return { kind: 'member' };
+    this.count('GET /orgs/{org}/teams/{team_slug}');
+    return { kind: 'not-member' };
   }
 
   async compareDependencies(base: string, head: string): Promise<DependencyChange[]> {

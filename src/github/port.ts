@@ -288,6 +288,13 @@ export interface DependencyChange {
 
 export type MergeMethod = 'MERGE' | 'SQUASH' | 'REBASE';
 
+/**
+ * Whether a user is an active member of a team. `unknown` says why it could
+ * not be learned: a workflow's GITHUB_TOKEN cannot read organization teams,
+ * and GitHub answers 404 alike for "no such member" and "you may not look".
+ */
+export type TeamMembership = { readonly kind: 'member' } | { readonly kind: 'not-member' } | { readonly kind: 'unknown'; readonly reason: string };
+
 /** The domain verbs of GitHub that Bellwether uses, on one repository. */
 export interface GitHubPort {
   readonly repoRef: RepoRef;
@@ -340,6 +347,9 @@ export interface GitHubPort {
 
   /** Dependency changes between two commits (GitHub's dependency review). */
   compareDependencies(base: string, head: string): Promise<DependencyChange[]>;
+
+  /** Whether `user` is an active member of `team` (`org/slug`); a pending invitation is not membership. */
+  teamMembership(team: string, user: string): Promise<TeamMembership>;
 
   /** Turns on auto-merge (GraphQL `enablePullRequestAutoMerge`). */
   enableAutoMerge(pullRequestNodeId: string, method: MergeMethod): Promise<{ enabledAt: string | null }>;

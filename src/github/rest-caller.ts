@@ -20,21 +20,24 @@ export class RestCaller {
   ) {}
 
   protected async call(verb: string, route: string, params: Params = {}, isConflict?: (status: number, message: string) => boolean): Promise<unknown> {
-    try {
-      const res = await this.client.request(route, { owner: this.repoRef.owner, repo: this.repoRef.repo, ...params });
-      return res.data;
-    } catch (err) {
-      throw toPortError(verb, route, err, isConflict);
-    }
+    return this.request(verb, route, { owner: this.repoRef.owner, repo: this.repoRef.repo, ...params }, isConflict);
   }
 
   /** Null on 404 instead of an error. */
   protected async callOrNull(verb: string, route: string, params: Params = {}): Promise<unknown> {
+    return nullOn404(this.call(verb, route, params));
+  }
+
+  /** A route outside the repository (`/orgs/…`): no owner and repo are added, which GET would send as query parameters. */
+  protected async callOutsideOrNull(verb: string, route: string, params: Params): Promise<unknown> {
+    return nullOn404(this.request(verb, route, params));
+  }
+
+  private async request(verb: string, route: string, params: Params, isConflict?: (status: number, message: string) => boolean): Promise<unknown> {
     try {
-      return await this.call(verb, route, params);
+      return (await this.client.request(route, params)).data;
     } catch (err) {
-      if (err instanceof GitHubError && err.status === 404) return null;
-      throw err;
+      throw toPortError(verb, route, err, isConflict);
     }
   }
 
@@ -55,5 +58,13 @@ export class RestCaller {
     }
     return all.slice(0, limit);
   }
+}
 
+async function nullOn404(call: Promise<unknown>): Promise<unknown> {
+  try {
+    return await call;
+  } catch (err) {
+    if (err instanceof GitHubError && err.status === 404) return null;
+    throw err;
+  }
 }

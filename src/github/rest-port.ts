@@ -6,11 +6,12 @@ import { ANNOTATIONS_PER_REQUEST } from './port.js';
 import type {
   BranchInfo, CheckAnnotation, CheckRun, CheckRunOutput, CommitStatusInput, CreateCheckRunInput, CreateDeploymentInput,
   CreateDeploymentStatusInput, DependencyChange, Deployment, DeploymentFilter, DeploymentStatus, Environment, FileContent, GitHubPort,
-  PutContentInput, PutContentResult, RefInfo, UpdateCheckRunInput,
+  PutContentInput, PutContentResult, RefInfo, TeamMembership, UpdateCheckRunInput,
 } from './port.js';
 import type { CallCounts, RateLimitState } from './request-budget.js';
 import type { Params } from './rest-caller.js';
 import { RestConversationVerbs } from './rest-conversations.js';
+import { unreadableTeam } from './teams.js';
 import { toCheckRun, toDependencyChange, toDeployment, toDeploymentStatus, toEnvironment } from './rest-mappers.js';
 import { arrayOf, CREATE_ATTEMPTS, createOnce, isLostAnswer, objectOf } from './rest-support.js';
 
@@ -95,6 +96,20 @@ export class RestGitHubPort extends RestConversationVerbs implements GitHubPort 
     const notFastForward = (status: number, message: string) => status === 422 && /fast.forward/i.test(message);
     const data = await this.call('updateRef', 'PATCH /repos/{owner}/{repo}/git/refs/{ref}', { ref: shortRef(ref), sha, force: options.force ?? false }, notFastForward);
     return toRef(objectOf('updateRef', data));
+  }
+
+  async teamMembership(team: string, user: string): Promise<TeamMembership> {
+    const [org = '', slug = ''] = team.split('/');
+    try {
+      const data = await this.callOutsideOrNull('teamMembership', 'GET /orgs/{org}/teams/{team_slug}/memberships/{username}', { org, team_slug: slug, username: user });
+      if (data !== null) return objectOf('teamMembership', data)['state'] === 'active' ? { kind: 'member' } : { kind: 'not-member' };
+      // 404 is both "not a member" and "may not look": a team the token can read tells them apart.
+      const visible = await this.callOutsideOrNull('teamMembership', 'GET /orgs/{org}/teams/{team_slug}', { org, team_slug: slug });
+      return visible === null ? unreadableTeam(team, 'GitHub answers 404 for it') : { kind: 'not-member' };
+    } catch (err) {
+      if (err instanceof GitHubError && (err.status === 403 || err.status === 401)) return unreadableTeam(team, `GitHub answered ${err.status}`);
+      throw err;
+    }
   }
 
   async getBranch(name: string): Promise<BranchInfo | null> {

@@ -32,6 +32,13 @@ const GET_CONTENT = 'GET /repos/{owner}/{repo}/contents/{path}';
 const PUT_CONTENT = 'PUT /repos/{owner}/{repo}/contents/{path}';
 const ISSUES = 'GET /repos/{owner}/{repo}/issues';
 const COMMENTS = 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments';
+const TEAM_MEMBERSHIP = 'GET /orgs/{org}/teams/{team_slug}/memberships/{username}';
+const TEAM = 'GET /orgs/{org}/teams/{team_slug}';
+/** GitHub's example team, completed where the example lags its own schema. */
+const teamReply = () => {
+  const team = example(TEAM, 200, { slug: 'sre', type: 'organization' });
+  return { ...team, organization: { ...(team['organization'] as Record<string, unknown>), archived_at: null } };
+};
 
 const issueRow = (n: number, body: string) => {
   const { pull_request: _pr, ...row } = exampleItem(ISSUES, { number: n, body });
@@ -158,6 +165,38 @@ const cases: Case[] = [
     rest: (gh) => (gh.expect(ISSUES, { reply: { status: 200, body: [issueRow(3, `b\n${markerComment('freeze/api-v2')}\n`)] } }), {}),
     act: (p) => p.findIssue('freeze/api'),
     check: (out) => expect(out).toBeNull(),
+  },
+  {
+    name: 'teamMembership: an active member of a readable team',
+    fake: (f) => (f.setTeamMembers('acme/sre', ['octocat']), {}),
+    rest: (gh) => (gh.expect(TEAM_MEMBERSHIP, { params: { org: 'acme', team_slug: 'sre', username: 'octocat' }, reply: { status: 200, body: example(TEAM_MEMBERSHIP, 200, { state: 'active' }) } }), {}),
+    act: (p) => p.teamMembership('acme/sre', 'octocat'),
+    check: (out) => expect(out).toEqual({ kind: 'member' }),
+    calls: { [TEAM_MEMBERSHIP]: 1 },
+  },
+  {
+    name: 'teamMembership: 404 on a team the token can read is no membership',
+    fake: (f) => (f.setTeamMembers('acme/sre', ['someone']), {}),
+    rest: (gh) => {
+      gh.expect(TEAM_MEMBERSHIP, { reply: { status: 404 } });
+      gh.expect(TEAM, { params: { org: 'acme', team_slug: 'sre' }, reply: { status: 200, body: teamReply() } });
+      return {};
+    },
+    act: (p) => p.teamMembership('acme/sre', 'octocat'),
+    check: (out) => expect(out).toEqual({ kind: 'not-member' }),
+    calls: { [TEAM_MEMBERSHIP]: 1, [TEAM]: 1 },
+  },
+  {
+    name: 'teamMembership: a team the token cannot read is unknown, and says why',
+    fake: () => ({}),
+    rest: (gh) => {
+      gh.expect(TEAM_MEMBERSHIP, { reply: { status: 404 } });
+      gh.expect(TEAM, { reply: notFound });
+      return {};
+    },
+    act: (p) => p.teamMembership('acme/sre', 'octocat'),
+    check: (out) => expect(out).toMatchObject({ kind: 'unknown', reason: expect.stringContaining("the token cannot read the team acme/sre (GitHub answers 404 for it); a workflow's GITHUB_TOKEN never can") }),
+    calls: { [TEAM_MEMBERSHIP]: 1, [TEAM]: 1 },
   },
   {
     name: 'getEnvironment of a missing environment is null',

@@ -44,9 +44,13 @@ export function localLabel(instant: number, zone: string): string {
   return `${formatLocal(instant, zone)} ${zoneAbbreviation(instant, zone)}`;
 }
 
-/** The policy's start windows: a start must fall on a listed day within its hours. */
-export function windowRule(policy: WavesPolicy): StartRule {
-  const zone = policy.timeZone;
+/** The zone a region's wall clock reads: its own, else the policy's. */
+export function regionZone(policy: WavesPolicy, region: string): string {
+  return policy.regionTimeZones[region] ?? policy.timeZone;
+}
+
+/** The policy's start windows, on `zone`'s wall clock: a start must fall on a listed day within its hours. */
+export function windowRule(policy: WavesPolicy, zone: string = policy.timeZone): StartRule {
   const windows = policy.windows.map((w) => ({
     days: new Set(w.days.map((d) => WEEKDAYS.indexOf(d))),
     start: w.hours.start,
@@ -83,20 +87,20 @@ export function windowRule(policy: WavesPolicy): StartRule {
   };
 }
 
-/** The policy's blocked dates, in its zone. */
-export function blockedDateRule(policy: WavesPolicy): StartRule {
+/** The policy's blocked dates, as dates in `zone`. */
+export function blockedDateRule(policy: WavesPolicy, zone: string = policy.timeZone): StartRule {
   const ranges = policy.blockedDates.map((b) => ({
     from: b.from,
     to: b.to,
     label: `${b.from === b.to ? b.from : `${b.from} to ${b.to}`} blocked${b.reason ? ` (${b.reason})` : ''}`,
   }));
-  return dateRule('blocked-date', policy.timeZone, (date) => ranges.find((r) => r.from <= date && date <= r.to)?.label);
+  return dateRule('blocked-date', zone, (date) => ranges.find((r) => r.from <= date && date <= r.to)?.label);
 }
 
-/** One holiday calendar, in its own zone or the policy's. */
-export function holidayRule(calendar: HolidayCalendar, policyZone: string): StartRule {
+/** One holiday calendar, in its own zone or else `fallbackZone` (the region's). */
+export function holidayRule(calendar: HolidayCalendar, fallbackZone: string): StartRule {
   const byDate = new Map(calendar.holidays.map((h) => [h.date, h.name]));
-  const zone = calendar.timeZone ?? policyZone;
+  const zone = calendar.timeZone ?? fallbackZone;
   return dateRule('holiday', zone, (date) => {
     const name = byDate.get(date);
     return name === undefined ? undefined : `${date} is a holiday in the ${calendar.name} calendar (${name})`;
@@ -118,14 +122,15 @@ export function earliestStartRule(region: string, time: string, zone: string): S
   };
 }
 
-/** Every rule that applies to a region. */
+/** Every rule that applies to a region, on its own wall clock; the policy's calendars come before `calendars` given beside it. */
 export function startRules(policy: WavesPolicy, calendars: readonly HolidayCalendar[], region: string): StartRule[] {
-  const rules = [windowRule(policy), blockedDateRule(policy)];
-  for (const calendar of calendars) {
-    if (calendar.regions === undefined || calendar.regions.includes(region)) rules.push(holidayRule(calendar, policy.timeZone));
+  const zone = regionZone(policy, region);
+  const rules = [windowRule(policy, zone), blockedDateRule(policy, zone)];
+  for (const calendar of [...policy.calendars, ...calendars]) {
+    if (calendar.regions === undefined || calendar.regions.includes(region)) rules.push(holidayRule(calendar, zone));
   }
   const earliest = policy.earliestStart[region];
-  if (earliest) rules.push(earliestStartRule(region, earliest.time, earliest.timeZone ?? policy.timeZone));
+  if (earliest) rules.push(earliestStartRule(region, earliest.time, earliest.timeZone ?? zone));
   return rules;
 }
 

@@ -1,32 +1,25 @@
 /**
  * Holiday calendar files: a named list of dates on which no region it covers
- * starts. The waves policy has no field for calendars, so they are kept in
- * their own files and named on the command line (`--holidays FILE`).
+ * starts. Calendars kept in the waves policy's `calendars` apply everywhere;
+ * a file named on the command line (`--holidays FILE`) adds one for a plan.
  *
  * ```yaml
  * name: us
- * timeZone: America/New_York   # the policy's when left out
+ * timeZone: America/New_York   # the region's (or the policy's) when left out
  * regions: [us-east-1, us-east-2]  # every region when left out
  * holidays:
  *   - { date: 2026-11-26, name: Thanksgiving Day }
  * ```
  */
-import { z } from 'zod';
-import { calendarDate, text, timeZone } from '../policy/fields.js';
 import { didYouMean } from '../policy/did-you-mean.js';
 import { parsePolicyText, readPolicyText } from '../policy/load.js';
 import { readPolicySource } from '../policy/yaml-source.js';
+import { holidayCalendarSchema } from '../policy/schemas/waves.js';
 import type { WavesPolicy } from '../policy/schemas/waves.js';
 import { ConfigurationError } from '../runtime/errors.js';
 import type { HolidayCalendar } from './settings.js';
 
-/** One holiday calendar file, as written. */
-export const holidayCalendarSchema = z.strictObject({
-  name: text(),
-  timeZone: timeZone().optional(),
-  regions: z.array(text()).min(1).optional(),
-  holidays: z.array(z.strictObject({ date: calendarDate(), name: text() })),
-});
+export { holidayCalendarSchema };
 
 /**
  * Read and validate calendar files; a region no wave of `policy` holds is a

@@ -8,12 +8,12 @@ import { ConfigurationError } from '../runtime/errors.js';
 import type { PlanEstimates } from './types.js';
 
 /**
- * A named list of holidays, such as a country's public holidays. The policy
- * schema has no field for calendars yet, so they are passed beside it.
+ * A named list of holidays, such as a country's public holidays: from the
+ * policy's `calendars`, or from a calendar file passed beside it.
  */
 export interface HolidayCalendar {
   readonly name: string;
-  /** Zone whose dates these are; the policy's when left out. */
+  /** Zone whose dates these are; the region's (or the policy's) when left out. */
   readonly timeZone?: string;
   /** Regions it applies to; every region when left out. */
   readonly regions?: readonly string[];

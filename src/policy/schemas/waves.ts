@@ -43,6 +43,20 @@ const blockedSchema = z
   }, EVEN_AFTER_PROBLEMS)
   .transform((range) => ({ ...range, to: range.to ?? range.from }));
 
+/**
+ * A named list of holidays (a country's public holidays, say) on which no
+ * region it covers starts; the same shape in the policy's `calendars` and in
+ * a calendar file given to `bellwether waves plan --holidays`.
+ */
+export const holidayCalendarSchema = z.strictObject({
+  name: text(),
+  /** Zone whose dates these are; the region's (or the policy's) when left out. */
+  timeZone: timeZone().optional(),
+  /** Regions it applies to; every region when left out. */
+  regions: z.array(text()).min(1).optional(),
+  holidays: z.array(z.strictObject({ date: calendarDate(), name: text() })),
+});
+
 /** The waves policy as written, with its defaults. */
 export const wavesPolicySchema = z
   .strictObject({
@@ -52,12 +66,20 @@ export const wavesPolicySchema = z
     waves: z.array(waveSchema).min(1),
     /** `first-wave-only`: only the first wave runs canary stages; later waves rely on bake. */
     canary: z.enum(['all', 'first-wave-only']).default('first-wave-only'),
-    /** Time zone of windows and blocked dates. */
+    /** Time zone of windows and blocked dates, for regions without one of their own. */
     timeZone: timeZone().default('UTC'),
+    /**
+     * Region → its own time zone: its windows, blocked dates, holidays and
+     * earliest start are read on its wall clock, so "weekdays 09:00-17:00"
+     * means business hours in each region.
+     */
+    regionTimeZones: z.record(z.string(), timeZone()).default({}),
     /** When a wave may start. Default: Monday to Friday, 09:00 to 17:00. */
     windows: z.array(windowSchema).min(1).prefault([{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: '09:00-17:00' }]),
     /** Days on which no wave starts (holidays, company-wide freezes). */
     blockedDates: z.array(blockedSchema).default([]),
+    /** Holiday calendars: on a listed date no region a calendar covers starts. */
+    calendars: z.array(holidayCalendarSchema).default([]),
     /** Region → earliest local time a wave may start there. */
     earliestStart: z
       .record(z.string(), z.strictObject({ time: timeOfDay(), timeZone: timeZone().optional() }))
@@ -119,16 +141,19 @@ export const wavesPolicySchema = z
       });
     });
     // With some regions unreadable, "in no wave" could be wrong: say nothing.
-    if (!allRegionsKnown || !isMapping(policy.earliestStart)) return;
+    if (!allRegionsKnown) return;
     const regions = [...waveOf.keys()];
-    for (const region of Object.keys(policy.earliestStart)) {
-      if (!waveOf.has(region)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['earliestStart', region],
-          message: `unknown region ${JSON.stringify(region)}: it is in no wave${didYouMean(region, regions)}`,
-        });
-      }
+    const unknown = (path: (string | number)[], region: string) =>
+      ctx.addIssue({ code: 'custom', path, message: `unknown region ${JSON.stringify(region)}: it is in no wave${didYouMean(region, regions)}` });
+    for (const field of ['earliestStart', 'regionTimeZones'] as const) {
+      if (!isMapping(policy[field])) continue;
+      for (const region of Object.keys(policy[field])) if (!waveOf.has(region)) unknown([field, region], region);
+    }
+    if (Array.isArray(policy.calendars)) {
+      policy.calendars.forEach((calendar, i) => {
+        if (!validAt(ctx, ['calendars', i, 'regions'])) return;
+        (calendar.regions ?? []).forEach((region, j) => waveOf.has(region) || unknown(['calendars', i, 'regions', j], region));
+      });
     }
   }, EVEN_AFTER_PROBLEMS);
 

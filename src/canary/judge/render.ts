@@ -35,7 +35,7 @@ function bounds(m: MetricResult): string {
 
 function headline(result: JudgeResult): string {
   const look = result.sequential ? `, look ${result.sequential.look} of ${result.sequential.looks}` : '';
-  return `${result.verdict}: score ${result.score.toFixed(2)} (pass ≥ ${result.thresholds.pass}, marginal ≥ ${result.thresholds.marginal}; ${result.profile} profile${look})`;
+  return `${result.verdict}: ${result.score === null ? 'no score, holding' : `score ${result.score.toFixed(2)}`} (pass ≥ ${result.thresholds.pass}, marginal ≥ ${result.thresholds.marginal}; ${result.profile} profile${look})`;
 }
 
 /** The text report: verdict, table of metrics with hot ones first, groups, and a chart of the distributions. */
@@ -83,7 +83,7 @@ const escape = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' '
 
 /** Markdown for a job summary: verdict, a table with hot metrics first, groups, and a Mermaid chart of the ratios. */
 export function renderJudgeMarkdown(result: JudgeResult): string {
-  const icon = result.verdict === 'Pass' ? '✅' : result.verdict === 'Marginal' ? '⚠️' : '❌';
+  const icon = result.verdict === 'Pass' ? '✅' : result.verdict === 'Marginal' ? '⚠️' : result.verdict === 'NoData' ? '⏸️' : '❌';
   const rows = hotFirst(result.metrics);
   const out: string[] = [
     `### ${icon} Canary ${headline(result)}`,

@@ -78,7 +78,7 @@ function stageState(i: number, m: ReleaseManifest): string {
 export function renderEvidence(result: JudgeResult, detail?: WindowDetail): string {
   const hot = [...result.metrics].sort((a, b) => rank(a.classification) - rank(b.classification));
   const lines = [
-    `### Judgment: ${VERDICT_ICON[result.verdict] ?? result.verdict}, score ${result.score} (${result.profile} profile; pass ≥ ${result.thresholds.pass}, marginal ≥ ${result.thresholds.marginal})`,
+    `### Judgment: ${VERDICT_ICON[result.verdict] ?? result.verdict}, ${result.score === null ? 'no score' : `score ${result.score}`} (${result.profile} profile; pass ≥ ${result.thresholds.pass}, marginal ≥ ${result.thresholds.marginal})`,
     '',
     result.reason,
     '',

@@ -115,7 +115,7 @@ describe('canary judge command', () => {
     expect(result.metrics.map((m) => m.classification)).toEqual(['NoData', 'NoData']);
     expect(result.verdict).toBe('NoData');
     expect(result.score).toBeNull();
-    expect(out.exitCode).toBe(3);
+    expect(out.exitCode).toBe(4);
   });
 });
 

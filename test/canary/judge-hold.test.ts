@@ -35,7 +35,7 @@ const CONFIG = `judge:
 `;
 
 describe('bellwether canary judge with too little data (the process)', () => {
-  it('holds with 6 points a side: NoData, "6 of 10", exit code 3, never Fail', async () => {
+  it('holds with 6 points a side: NoData, "6 of 10", exit code 4, never Fail', async () => {
     const input = file(
       'six.json',
       JSON.stringify({ 'latency-p99': { baseline: healthy(6), canary: healthy(6, 3) }, 'server-errors': { baseline: healthy(6, 1), canary: healthy(6, 2) } }),
@@ -43,13 +43,13 @@ describe('bellwether canary judge with too little data (the process)', () => {
     const config = file('judge.yml', CONFIG);
     const text = await runCliProcess(['canary', 'judge', '--config', config, '--input', input]);
     expect(text.stderr).toBe('');
-    expect(text.code).toBe(3);
+    expect(text.code).toBe(4);
     expect(text.stdout).toMatch(/^NoData: /);
     expect(text.stdout).not.toMatch(/^Fail/m);
     expect(text.stdout).toMatch(/latency-p99: too few points: canary 6 of 10 points, baseline 6 of 10/);
 
     const json = await runCliProcess(['canary', 'judge', '--config', config, '--input', input, '--format', 'json']);
-    expect(json.code).toBe(3);
+    expect(json.code).toBe(4);
     const result = JSON.parse(json.stdout) as JudgeResult;
     expect(result.verdict).toBe('NoData');
     expect(result.score).toBeNull();
@@ -65,7 +65,7 @@ describe('bellwether canary judge with too little data (the process)', () => {
     const input = file('inf.json', `{"latency-p99": {"baseline": ${JSON.stringify(healthy(20, 5))}, "canary": ${JSON.stringify(canary).replace('"+Inf"', '1e999')}},
  "server-errors": {"baseline": ${JSON.stringify(healthy(20, 1))}, "canary": ${JSON.stringify(healthy(20, 2))}}}`);
     const out = await runCliProcess(['canary', 'judge', '--config', config, '--input', input, '--format', 'json']);
-    expect(out.code).toBe(3);
+    expect(out.code).toBe(4);
     const result = JSON.parse(out.stdout) as JudgeResult;
     expect(result.verdict).toBe('NoData');
     expect(result.score).toBeNull();

@@ -6,7 +6,7 @@
  * the block alone.
  *
  * Exit codes: 0 Pass; 1 Marginal or Fail; 2 a mistake in the files or flags;
- * 3 NoData: a metric had too few points, infinite values or none at all, so
+ * 4 NoData: a metric had too few points, infinite values or none at all, so
  * the canary holds (judge again with more data; never promote on it).
  */
 

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { defineMetric } from '../../src/canary/judge/defaults.js';
 import type { MetricConfigInput } from '../../src/canary/judge/defaults.js';
 import { judge } from '../../src/canary/judge/judge.js';
+import { renderJudgeMarkdown, renderJudgeText } from '../../src/canary/judge/render.js';
 import type { JudgeProfile, JudgeResult, MetricSamples } from '../../src/canary/judge/types.js';
 import { runCliProcess } from '../helpers/cli-process.js';
 
@@ -148,5 +149,18 @@ describe('the judge holds on data it cannot judge', () => {
     const result = run('bellwether', [{ mustHaveData: true }, {}], { m0: { baseline: healthy(30), canary: [] }, m1: { baseline: healthy(30), canary: healthy(30, 4) } });
     expect(result.metrics[0]?.classification).toBe('NoDataFail');
     expect(result.verdict).toBe('NoData');
+  });
+});
+
+describe('reports of a judgment that holds on infinite values', () => {
+  it('keep the infinite metric out of the charts, and in the table with its reason', () => {
+    const result = run('bellwether', [{}, {}], { m0: { baseline: healthy(30), canary: withValues(healthy(30), [1], inf) }, m1: { baseline: healthy(30), canary: healthy(30, 4) } });
+    const text = renderJudgeText(result);
+    expect(text).toMatch(/^NoData: no score, holding/);
+    expect(text).toMatch(/m0\s+NoData\s+∞\s+–\s+–\s+infinite values cannot be compared: canary: 1 of 30 points are \+Inf/);
+    expect(text).not.toMatch(/^m0 +B /m);
+    const markdown = renderJudgeMarkdown(result);
+    expect(markdown).toMatch(/^### ⏸️ Canary NoData: no score/);
+    expect(markdown).not.toContain('Infinity');
   });
 });

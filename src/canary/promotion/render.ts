@@ -89,7 +89,7 @@ export function renderEvidence(result: JudgeResult, detail?: WindowDetail): stri
     const interval = r.interval ? `[${fmt(r.interval.low)}, ${fmt(r.interval.high)}]` : '';
     lines.push(`| ${r.name}${r.critical ? ' (critical)' : ''} | ${r.classification} | ${r.meanRatio === null ? '' : fmt(r.meanRatio)} | ${interval} | ${r.canary.n}, ${r.baseline.n} | ${r.reason.replace(/\|/g, '\\|')} |`);
   }
-  const charted = hot.filter((r) => r.baseline.n > 0 && r.canary.n > 0).slice(0, 8);
+  const charted = hot.filter((r) => r.baseline.n > 0 && r.canary.n > 0 && (r.meanRatio === null || Number.isFinite(r.meanRatio))).slice(0, 8);
   if (charted.length > 0) {
     lines.push(
       '',

@@ -15,6 +15,8 @@ export const ExitCode = {
   ok: 0,
   negative: 1,
   usage: 2,
+  /** Not enough usable data to decide: hold and ask again later (the canary judge's NoData). 3 is an internal error. */
+  hold: 4,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -4,7 +4,8 @@
  *
  * Exit codes: 0 ok; 1 a negative decision (a failed gate, a Fail or Marginal
  * verdict, a freeze in force); 2 a usage or configuration error; 3 a bug in
- * Bellwether (reported with its stack).
+ * Bellwether (reported with its stack); 4 no decision for want of data (the
+ * canary judge's NoData: hold, and judge again with more data).
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigurationError, NotAvailableError } from '../runtime/errors.js';
@@ -69,7 +70,7 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 ok, 1 negative decision (failed gate, failed or marginal verdict, freeze in force),\n2 usage or configuration error, 3 internal error.',
+      '\nExit codes: 0 ok, 1 negative decision (failed gate, failed or marginal verdict, freeze in force),\n2 usage or configuration error, 3 internal error,\n4 no decision for want of data (canary judge NoData: hold).',
     );
   const run = (fn: () => Promise<CommandOutput>) => async () => emit(await fn());
 

@@ -2,7 +2,8 @@
  * What the canary judge reads: for each metric, the same query template
  * filled for the canary and for the baseline, both asked over the same
  * window, and the two sample arrays. Every way the data can be unusable
- * yields `{ noData: reason }`, which the judge must treat as "hold".
+ * yields `{ noData: reason }`, which the judge must treat as "hold"; NaN and
+ * ±Inf values are passed on as they are, for the judge to count.
  */
 import { ConfigurationError, type SourceLocation } from '../runtime/errors.js';
 import type { MetricSeries, MetricsProvider, MetricsProviders, QueryResult } from './provider.js';
@@ -28,6 +29,8 @@ export interface CanarySampleRequest {
   readonly start: Date;
   readonly end: Date;
   readonly stepSeconds?: number;
+  /** Without `stepSeconds`: points the judge needs a side, so the provider picks a fine enough step. */
+  readonly minPoints?: number;
   /**
    * Labels that may differ between the canary's and the baseline's series;
    * the series are paired on all the others, and must pair up exactly.
@@ -42,8 +45,10 @@ export interface MetricSamples {
   readonly baseline: number[];
   readonly canary: number[];
   readonly queries: { readonly canary: string; readonly baseline: string };
-  /** Warnings from the server and values left out (NaN, ±Inf). */
+  /** Warnings from the server, and how many values were NaN or ±Inf. */
   readonly warnings: readonly string[];
+  /** The step the provider asked at, when it chose one. */
+  readonly stepSeconds?: number;
 }
 
 /** No usable data for one metric, and why. */
@@ -89,7 +94,7 @@ export async function fetchCanarySamples(req: CanarySampleRequest, source: Metri
   if (problems.length > 0) throw ConfigurationError.aggregate(problems);
 
   const ask = (p: MetricsProvider, query: string): Promise<QueryResult> =>
-    p.queryRange({ query, start: req.start, end: req.end, stepSeconds: req.stepSeconds });
+    p.queryRange({ query, start: req.start, end: req.end, stepSeconds: req.stepSeconds, ...(req.minPoints !== undefined ? { minPoints: req.minPoints } : {}) });
   const answers = await Promise.all(plans.map((p) => Promise.all([ask(p.provider, p.canary), ask(p.provider, p.baseline)])));
 
   const out: CanarySamples = {};
@@ -137,13 +142,15 @@ export function toSamples(
     };
   }
   const warnings = [...canary.warnings.map((w) => `canary: ${w}`), ...baseline.warnings.map((w) => `baseline: ${w}`)];
+  // NaN and ±Inf stay in: the judge counts them and holds on them. Left out
+  // here, the +Inf of a latency past the top bucket would make the worst
+  // points of a canary vanish and the rest look healthy.
   const c = values(canary.series, from, to, ignore);
   const b = values(baseline.series, from, to, ignore);
-  if (c.dropped) warnings.push(`canary: ${c.dropped} NaN or infinite values left out`);
-  if (b.dropped) warnings.push(`baseline: ${b.dropped} NaN or infinite values left out`);
-  if (c.values.length === 0) return { noData: `canary: only NaN or infinite values in the window (query: ${queries.canary})`, queries };
-  if (b.values.length === 0) return { noData: `baseline: only NaN or infinite values in the window (query: ${queries.baseline})`, queries };
-  return { canary: c.values, baseline: b.values, queries, warnings };
+  if (c.nonFinite) warnings.push(`canary: ${c.nonFinite} NaN or infinite values`);
+  if (b.nonFinite) warnings.push(`baseline: ${b.nonFinite} NaN or infinite values`);
+  const steps = [canary.stepSeconds, baseline.stepSeconds].filter((x): x is number => x !== undefined);
+  return { canary: c.values, baseline: b.values, queries, warnings, ...(steps.length > 0 ? { stepSeconds: Math.max(...steps) } : {}) };
 }
 
 function signature(labels: Readonly<Record<string, string>>, ignore: ReadonlySet<string>): string {
@@ -158,19 +165,19 @@ function signatures(series: readonly MetricSeries[], ignore: ReadonlySet<string>
   return series.map((s) => signature(s.labels, ignore)).sort();
 }
 
-/** Values in the window, series in a stable order, non-finite ones counted and left out. */
-function values(series: readonly MetricSeries[], from: number, to: number, ignore: ReadonlySet<string>): { values: number[]; dropped: number } {
+/** Values in the window, series in a stable order; non-finite ones kept, and counted. */
+function values(series: readonly MetricSeries[], from: number, to: number, ignore: ReadonlySet<string>): { values: number[]; nonFinite: number } {
   const ordered = [...series].sort((x, y) => signature(x.labels, ignore).localeCompare(signature(y.labels, ignore)));
   const out: number[] = [];
-  let dropped = 0;
+  let nonFinite = 0;
   for (const s of ordered) {
     for (const p of s.points) {
       if (p.t < from || p.t > to) continue;
-      if (Number.isFinite(p.v)) out.push(p.v);
-      else dropped++;
+      out.push(p.v);
+      if (!Number.isFinite(p.v)) nonFinite++;
     }
   }
-  return { values: out, dropped };
+  return { values: out, nonFinite };
 }
 
 function formatLabels(labels: Readonly<Record<string, string>>): string {

@@ -60,7 +60,7 @@ export class RunScopedProvider implements MetricsProvider {
   }
 
   queryRange(q: RangeQuery): Promise<QueryResult> {
-    const key = `range\u0000${q.query}\u0000${q.start.getTime()}\u0000${q.end.getTime()}\u0000${q.stepSeconds ?? ''}`;
+    const key = `range\u0000${q.query}\u0000${q.start.getTime()}\u0000${q.end.getTime()}\u0000${q.stepSeconds ?? ''}\u0000${q.minPoints ?? ''}`;
     return this.through(key, q.query, () => this.inner.queryRange(q));
   }
 

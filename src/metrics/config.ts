@@ -14,6 +14,8 @@
  *     timeout: 30s
  *     retry: { attempts: 4, initialDelay: 500ms, maxDelay: 30s }
  *     concurrency: 8
+ *     step: 60s                 # resolution of range queries
+ *     minStep: 15s              # the scrape interval: the finest step used to get enough points
  *   dd:
  *     type: datadog
  *     site: datadoghq.eu        # us3, us5, ap1, ddog-gov.com …
@@ -53,6 +55,8 @@ export const prometheusConfigSchema = z.strictObject({
   retry: retry.default({ attempts: 4, initialDelay: '500ms', maxDelay: '30s' }),
   maxPoints: z.number().int().positive().default(11_000),
   step: duration.default('60s'),
+  /** The scrape interval: the canary judge narrows the step to get enough points, never below this. */
+  minStep: duration.default('15s'),
   partialResponse: z.enum(['deny', 'allow']).default('deny'),
   concurrency: z.number().int().min(1).max(256).optional(),
 });

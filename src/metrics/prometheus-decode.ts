@@ -10,8 +10,29 @@ import { looksLikeHtml, snippet } from './http.js';
 export const PROMETHEUS_MAX_POINTS = 11_000;
 
 /**
- * The step for a range query: the one asked for (or `defaultStepSeconds`),
- * widened so that the range never needs more than `maxPoints` points, since
+ * The finest step asked of a Prometheus by default when more points are
+ * needed: 15 s, the scrape interval most Prometheus setups use (and the one
+ * in Prometheus' example configuration). Points closer than the scrape
+ * interval repeat the same scrape: they would look like more evidence to the
+ * judge without being any. A provider's `minStep` sets it to the real one.
+ */
+export const DEFAULT_MIN_STEP_SECONDS = 15;
+
+/** What the caller needs of a range query's resolution. */
+export interface StepNeeds {
+  /** The caller needs at least this many points over the range (the canary judge's minSamples). */
+  readonly minPoints?: number;
+  /** The finest resolution the source has: never step below it to make points. */
+  readonly minStepSeconds?: number;
+}
+
+/**
+ * The step for a range query: the one asked for or, when none is, the
+ * provider's default step, narrowed when the caller needs more points than
+ * that gives (the range divided by the points needed, so that the range holds
+ * one point more than needed: the first evaluation of a young canary often
+ * has no value yet), but never below the source's resolution. Then widened
+ * so that the range never needs more than `maxPoints` points, since
  * Prometheus rejects such a query outright.
  */
 export function chooseStepSeconds(
@@ -19,10 +40,20 @@ export function chooseStepSeconds(
   requested: number | undefined,
   maxPoints: number = PROMETHEUS_MAX_POINTS,
   defaultStepSeconds = 60,
+  needs: StepNeeds = {},
 ): number {
-  const wanted = requested !== undefined && requested > 0 ? requested : defaultStepSeconds;
+  let step = requested !== undefined && requested > 0 ? requested : defaultStepSeconds;
+  if (!(requested !== undefined && requested > 0) && needs.minPoints !== undefined && needs.minPoints > 0) {
+    const floor = needs.minStepSeconds ?? DEFAULT_MIN_STEP_SECONDS;
+    step = Math.min(step, Math.max(floor, Math.floor(rangeSeconds / needs.minPoints)));
+  }
   const minimum = Math.ceil(rangeSeconds / maxPoints);
-  return Math.max(wanted, minimum, 1);
+  return Math.max(step, minimum, 1);
+}
+
+/** Points a range query over `rangeSeconds` gives at `stepSeconds`: both ends included. */
+export function pointsInRange(rangeSeconds: number, stepSeconds: number): number {
+  return Math.floor(rangeSeconds / stepSeconds) + 1;
 }
 
 /** Prometheus writes sample values as strings, including `NaN`, `+Inf` and `-Inf`. */

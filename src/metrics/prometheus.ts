@@ -28,6 +28,8 @@ export interface PrometheusOptions {
   /** Points per series the server allows (Prometheus: 11,000). */
   readonly maxPoints?: number;
   readonly defaultStepSeconds?: number;
+  /** The finest step chosen to give a caller the points it needs: the scrape interval (default 15 s). */
+  readonly minStepSeconds?: number;
   /**
    * `deny` asks Thanos for a complete answer or an error; `allow` accepts an
    * answer that misses some stores, which then carries their warnings.
@@ -79,12 +81,14 @@ export class PrometheusProvider implements MetricsProvider {
       q.stepSeconds,
       this.options.maxPoints ?? PROMETHEUS_MAX_POINTS,
       this.options.defaultStepSeconds,
+      { ...(q.minPoints !== undefined ? { minPoints: q.minPoints } : {}), ...(this.options.minStepSeconds !== undefined ? { minStepSeconds: this.options.minStepSeconds } : {}) },
     );
-    return this.send('query_range', q.query, {
+    const result = await this.send('query_range', q.query, {
       start: epochSeconds(q.start),
       end: epochSeconds(q.end),
       step: String(step),
     });
+    return result.ok ? { ...result, stepSeconds: step } : result;
   }
 
   async queryInstant(q: InstantQuery): Promise<QueryResult> {

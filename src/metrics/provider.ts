@@ -23,6 +23,12 @@ export interface RangeQuery {
   readonly end: Date;
   /** Resolution; the provider may widen it to respect the server's point limit. */
   readonly stepSeconds?: number;
+  /**
+   * Without `stepSeconds`: the caller needs at least this many points over
+   * the range, and a provider that chooses its own step narrows it to give
+   * them, down to the source's resolution and no further.
+   */
+  readonly minPoints?: number;
 }
 
 /** A query at one instant, already rendered from its template. */
@@ -33,7 +39,14 @@ export interface InstantQuery {
 
 /** What a provider answered: data, or no data with the reason. */
 export type QueryResult =
-  | { readonly ok: true; readonly query: string; readonly series: readonly MetricSeries[]; readonly warnings: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly query: string;
+      readonly series: readonly MetricSeries[];
+      readonly warnings: readonly string[];
+      /** The step a range query was asked at, when the provider chose it. */
+      readonly stepSeconds?: number;
+    }
   | { readonly ok: false; readonly query: string; readonly reason: string };
 
 /** A source of metrics: Prometheus and the servers that speak its API, Datadog, a recording. */

@@ -162,6 +162,7 @@ function buildPrometheus(name: string, raw: unknown, deps: ProviderDeps, ctx: Pr
       retry: retryPolicy(c.retry),
       maxPoints: c.maxPoints,
       defaultStepSeconds: parseDurationSeconds(c.step),
+      minStepSeconds: parseDurationSeconds(c.minStep),
       partialResponse: c.partialResponse,
     },
     deps,

@@ -1,8 +1,9 @@
 /**
  * A region's health from its own metrics, after it was deployed without
  * canary stages: every check's query, filled with the region's scope, must
- * stay within its bounds over the time since the deployment. Missing data is
- * `unknown`, which holds the wave; it never counts as healthy.
+ * stay within its bounds over the time since the deployment. Missing or
+ * infinite data is `unknown`, which holds the wave; it never counts as
+ * healthy. NaN points (a ratio over no requests) are left out.
  */
 import type { MetricsProvider, QueryResult } from '../metrics/provider.js';
 import { renderQuery } from '../metrics/template.js';
@@ -27,9 +28,20 @@ export function judgeHealth(checks: readonly Check[], answers: readonly QueryRes
       unknown ??= `${check.name}: no data (${answer && !answer.ok ? answer.reason : 'not asked'})`;
       continue;
     }
-    const values = answer.series.flatMap((s) => s.points.map((p) => p.v)).filter((v) => Number.isFinite(v));
+    const all = answer.series.flatMap((s) => s.points.map((p) => p.v));
+    // +Inf is what histogram_quantile says once latency passes the top
+    // bucket: left out, the region's worst points would vanish and the rest
+    // would look healthy. It cannot be held against a bound either: hold.
+    const infinite = all.filter((v) => v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY);
+    if (infinite.length > 0) {
+      const plus = infinite.filter((v) => v > 0).length;
+      const parts = [plus > 0 ? `${plus} are +Inf` : '', infinite.length - plus > 0 ? `${infinite.length - plus} are -Inf` : ''].filter(Boolean);
+      unknown ??= `${check.name}: ${parts.join(' and ')} of its ${all.length} points, which no bound can be checked against`;
+      continue;
+    }
+    const values = all.filter((v) => Number.isFinite(v));
     if (values.length === 0) {
-      unknown ??= `${check.name}: no samples in the window`;
+      unknown ??= `${check.name}: no samples in the window${all.length > 0 ? ` (${all.length} NaN)` : ''}`;
       continue;
     }
     const worstHigh = Math.max(...values);

@@ -5,8 +5,8 @@ import { judge } from '../../src/canary/judge/judge.js';
 import type { Classification, JudgeProfile, MetricSamples } from '../../src/canary/judge/types.js';
 
 /** Judges one metric alone and returns its result. */
-function one(profile: JudgeProfile, metric: Partial<MetricConfigInput>, samples: MetricSamples | undefined) {
-  const config = { metrics: [defineMetric({ name: 'm', groups: ['g'], ...metric })], groupWeights: {} };
+function one(profile: JudgeProfile, metric: Partial<MetricConfigInput>, samples: MetricSamples | undefined, minSamples?: number) {
+  const config = { metrics: [defineMetric({ name: 'm', groups: ['g'], ...metric })], groupWeights: {}, ...(minSamples !== undefined ? { minSamples } : {}) };
   const result = judge(config, samples ? { m: samples } : {}, { profile });
   const m = result.metrics[0];
   if (!m) throw new Error('no metric result');
@@ -48,12 +48,16 @@ const cases: Case[] = [
   { what: 'all NaN on both sides', samples: { baseline: [null, null], canary: [null] }, kayenta: 'NoData', bellwether: 'NoData' },
   { what: 'metric missing from the input', samples: undefined, kayenta: 'NoData', bellwether: 'NoData' },
   { what: 'no data, must have data', metric: { mustHaveData: true }, samples: { baseline: [], canary: ramp }, kayenta: 'NoDataFail', bellwether: 'NoDataFail' },
-  { what: 'no data on a critical metric', metric: { critical: true, mustHaveData: true }, samples: { baseline: [], canary: ramp }, kayenta: 'NoData', bellwether: 'NoData', kayentaCritical: true },
-  { what: 'empty with nanStrategy replace (Kayenta passes it)', metric: { nanStrategy: 'replace' }, samples: { baseline: [], canary: [] }, kayenta: 'Pass', bellwether: 'NoData' },
+  // Kayenta fails the canary on a critical metric's Nodata; no data is no evidence of a regression.
+  { what: 'no data on a critical metric', metric: { critical: true, mustHaveData: true }, samples: { baseline: [], canary: ramp }, kayenta: 'NoData', bellwether: 'NoData', kayentaCritical: false },
+  // Kayenta passes it; no data is no evidence of health either.
+  { what: 'empty with nanStrategy replace', metric: { nanStrategy: 'replace' }, samples: { baseline: [], canary: [] }, kayenta: 'NoData', bellwether: 'NoData' },
+  { what: 'all NaN on the canary with nanStrategy replace', metric: { nanStrategy: 'replace' }, samples: { baseline: ramp, canary: seq(30, () => Number.NaN) }, kayenta: 'NoData', bellwether: 'NoData' },
   { what: 'identical samples', samples: { baseline: ramp, canary: [...ramp].reverse() }, kayenta: 'Pass', bellwether: 'Pass' },
   { what: 'a single distinct value', samples: { baseline: seq(20, () => 3), canary: seq(25, () => 3) }, kayenta: 'Pass', bellwether: 'Pass' },
   { what: 'constant but different samples', samples: { baseline: seq(20, () => 5), canary: seq(20, () => 6) }, kayenta: 'High', bellwether: 'High' },
-  { what: 'two points against two points', samples: { baseline: [1, 2], canary: [10, 12] }, kayenta: 'High', bellwether: 'NoData' },
+  // Kayenta judges it (High); minSamples applies to both profiles.
+  { what: 'two points against two points', samples: { baseline: [1, 2], canary: [10, 12] }, kayenta: 'NoData', bellwether: 'NoData' },
   { what: 'clear increase', samples: { baseline: ramp, canary: ramp.map((v) => v * 1.5) }, kayenta: 'High', bellwether: 'High' },
   { what: 'clear increase, direction decrease', metric: { direction: 'decrease' }, samples: { baseline: ramp, canary: ramp.map((v) => v * 1.5) }, kayenta: 'Pass', bellwether: 'Pass' },
   { what: 'clear decrease', samples: { baseline: ramp, canary: ramp.map((v) => v * 0.5) }, kayenta: 'Low', bellwether: 'Low' },
@@ -65,7 +69,9 @@ const cases: Case[] = [
   { what: 'critical High', metric: { critical: true }, samples: { baseline: ramp, canary: ramp.map((v) => v * 1.5) }, kayenta: 'High', bellwether: 'High', kayentaCritical: true },
   { what: 'critical High below criticalIncrease', metric: { critical: true, effectSize: { criticalIncrease: 3 } }, samples: { baseline: ramp, canary: ramp.map((v) => v * 1.5) }, kayenta: 'High', bellwether: 'High', kayentaCritical: false },
   { what: 'canary drops to zero (Kayenta: mean ratio NaN, never Low)', samples: { baseline: ramp, canary: seq(30, () => 0) }, kayenta: 'Pass', bellwether: 'Low' },
-  { what: 'infinite values', samples: { baseline: ramp, canary: [...ramp, Number.POSITIVE_INFINITY] }, kayenta: 'Error', bellwether: 'Error' },
+  // Kayenta calls it Error and scores the other metrics as if it did not exist.
+  { what: 'infinite values', samples: { baseline: ramp, canary: [...ramp, Number.POSITIVE_INFINITY] }, kayenta: 'NoData', bellwether: 'NoData' },
+  { what: 'infinite values on a critical metric', metric: { critical: true }, samples: { baseline: ramp, canary: [...ramp, Number.POSITIVE_INFINITY] }, kayenta: 'NoData', bellwether: 'NoData', kayentaCritical: false },
   { what: 'count around 3 rising 20%', metric: { direction: 'increase' }, samples: { baseline: poissonQuantiles(300, 3), canary: poissonQuantiles(300, 3.6) }, kayenta: 'Pass', bellwether: 'High' },
   {
     what: 'a 50% rise in a metric valued around 1e-5 (Kayenta\'s 1e-4 search stops at once)',
@@ -98,7 +104,7 @@ describe('classification of one metric', () => {
   }
 
   it('Kayenta bounds are ±0.25 × |estimate| and the interval is R\'s (Kayenta\'s own test data)', () => {
-    const { metric } = one('kayenta', {}, { baseline: [1, 2, 3, 4], canary: [10, 20, 30, 40] });
+    const { metric } = one('kayenta', {}, { baseline: [1, 2, 3, 4], canary: [10, 20, 30, 40] }, 4);
     expect(metric.interval).toEqual({ low: 6, high: 39 });
     expect(metric.estimate).toBeCloseTo(22.5, 3);
     expect(metric.bounds?.high).toBeCloseTo(0.25 * (metric.estimate ?? 0), 12);
@@ -106,15 +112,17 @@ describe('classification of one metric', () => {
     expect(metric.classification).toBe('High');
   });
 
-  it('says "too few samples" in the bellwether profile', () => {
-    const { metric } = one('bellwether', {}, { baseline: [1, 2, 3], canary: [4, 5, 6] });
-    expect(metric.reason).toContain('too few samples');
+  it('says "too few points", with how many it had and needed, in both profiles', () => {
+    for (const profile of ['bellwether', 'kayenta'] as const) {
+      const { metric } = one(profile, {}, { baseline: [1, 2, 3], canary: [4, 5, 6] });
+      expect(metric.reason).toBe('too few points: canary 3 of 10 points, baseline 3 of 10 points');
+    }
   });
 
-  it('a critical NoData sets the score to 0 and fails', () => {
+  it('a critical NoData holds: no score, never a Fail', () => {
     const { result } = one('kayenta', { critical: true }, { baseline: [], canary: [1] });
-    expect(result.score).toBe(0);
-    expect(result.verdict).toBe('Fail');
+    expect(result.score).toBeNull();
+    expect(result.verdict).toBe('NoData');
   });
 
   it('removes outliers by the IQR rule when asked, keeps them by default', () => {

@@ -113,8 +113,9 @@ describe('canary judge command', () => {
     const out = await canaryJudgeCommand({ config, input: file('empty.json', '{"a": {"baseline": [null], "canary": []}}'), format: 'json' });
     const result = JSON.parse(out.stdout) as JudgeResult;
     expect(result.metrics.map((m) => m.classification)).toEqual(['NoData', 'NoData']);
-    expect(result.verdict).toBe('Fail');
-    expect(out.exitCode).toBe(1);
+    expect(result.verdict).toBe('NoData');
+    expect(result.score).toBeNull();
+    expect(out.exitCode).toBe(4);
   });
 });
 

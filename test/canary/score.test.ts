@@ -32,27 +32,34 @@ interface Case {
   results: MetricResult[];
   weights?: Record<string, number>;
   profile?: JudgeProfile;
-  score: number;
-  verdict: 'Pass' | 'Marginal' | 'Fail';
+  score: number | null;
+  verdict: 'Pass' | 'Marginal' | 'Fail' | 'NoData';
 }
 
 const cases: Case[] = [
   { what: 'all pass', results: [res('a', 'Pass', ['g']), res('b', 'Pass', ['g'])], score: 100, verdict: 'Pass' },
   { what: 'one High of four', results: [res('a', 'High', ['g']), res('b', 'Pass', ['g']), res('c', 'Pass', ['g']), res('d', 'Pass', ['g'])], score: 75, verdict: 'Marginal' },
-  { what: 'NoData and Error are left out of the group', results: [res('a', 'Pass', ['g']), res('b', 'NoData', ['g']), res('c', 'Error', ['g'])], score: 100, verdict: 'Pass' },
-  { what: 'NoDataFail counts against the group', results: [res('a', 'Pass', ['g']), res('b', 'NoDataFail', ['g'])], score: 50, verdict: 'Fail' },
-  { what: 'an empty group counts 100', results: [res('a', 'Low', ['g']), res('b', 'Error', ['h'])], score: 50, verdict: 'Fail' },
+  // Kayenta: NoData and Error are left out and the rest scores 100, a Pass on data nobody saw.
+  { what: 'NoData and Error hold the judgment', results: [res('a', 'Pass', ['g']), res('b', 'NoData', ['g']), res('c', 'Error', ['g'])], score: null, verdict: 'NoData' },
+  // Kayenta: NoDataFail counts as a failure, calling missing data a regression.
+  { what: 'NoDataFail holds the judgment too', results: [res('a', 'Pass', ['g']), res('b', 'NoDataFail', ['g'])], score: null, verdict: 'NoData' },
+  { what: 'an empty group counts 100', results: [res('a', 'Low', ['g']), res('b', 'Pass', ['h'])], score: 50, verdict: 'Fail' },
+  { what: 'a failure the unjudged metrics could not outweigh fails', results: [res('a', 'Low', ['g']), res('b', 'High', ['g']), res('c', 'NoData', ['g'])], score: 33.33, verdict: 'Fail' },
+  { what: 'a failure the unjudged metrics could outweigh holds', results: [res('a', 'Low', ['g']), res('b', 'Pass', ['g']), res('c', 'Pass', ['g']), res('d', 'Pass', ['g']), res('e', 'NoData', ['g'])], score: null, verdict: 'NoData' },
+  { what: 'a critical failure fails whatever has no data', results: [res('a', 'High', ['g'], { critical: true, criticalFailure: true }), res('b', 'NoData', ['g'])], score: 0, verdict: 'Fail' },
   { what: 'weights', results: [res('a', 'High', ['latency']), res('b', 'Pass', ['errors'])], weights: { latency: 30, errors: 70 }, score: 70, verdict: 'Fail' },
   { what: 'unweighted groups share what is left of 100', results: [res('a', 'High', ['x']), res('b', 'Pass', ['y']), res('c', 'Pass', ['z'])], weights: { z: 50 }, score: 75, verdict: 'Marginal' },
   { what: 'a metric in two groups counts in each', results: [res('a', 'High', ['x', 'y']), res('b', 'Pass', ['y'])], score: 25, verdict: 'Fail' },
   { what: 'a critical failure scores 0', results: [res('a', 'High', ['g'], { critical: true, criticalFailure: true }), res('b', 'Pass', ['g'])], score: 0, verdict: 'Fail' },
-  { what: 'half the metrics without data scores 0', results: [res('a', 'NoData', ['g']), res('b', 'Pass', ['g'])], score: 0, verdict: 'Fail' },
-  { what: 'fewer than half without data', results: [res('a', 'NoData', ['g']), res('b', 'Pass', ['g']), res('c', 'Pass', ['g'])], score: 100, verdict: 'Pass' },
+  // Kayenta: half or more without data scores 0 and fails a healthy canary for being young.
+  { what: 'half the metrics without data holds', results: [res('a', 'NoData', ['g']), res('b', 'Pass', ['g'])], score: null, verdict: 'NoData' },
+  { what: 'fewer than half without data holds too', results: [res('a', 'NoData', ['g']), res('b', 'Pass', ['g']), res('c', 'Pass', ['g'])], score: null, verdict: 'NoData' },
+  { what: 'a muted metric without data does not hold', results: [res('a', 'NoData', ['g'], { muted: true }), res('b', 'Pass', ['g'])], score: 100, verdict: 'Pass' },
   { what: 'muted metrics are left out', results: [res('a', 'High', ['g'], { muted: true }), res('b', 'Pass', ['g'])], score: 100, verdict: 'Pass' },
   { what: 'rounded to two decimals', results: [res('a', 'High', ['g']), res('b', 'Pass', ['g']), res('c', 'Pass', ['g'])], score: 66.67, verdict: 'Fail' },
   { what: 'Kayenta: a weighted group without metrics caps the score', results: [res('a', 'Pass', ['x'])], weights: { x: 60, y: 40 }, score: 60, verdict: 'Fail' },
   { what: 'bellwether: a weighted group without metrics counts 100', results: [res('a', 'Pass', ['x'])], weights: { x: 60, y: 40 }, profile: 'bellwether', score: 100, verdict: 'Pass' },
-  { what: 'no metrics at all', results: [], score: 0, verdict: 'Fail' },
+  { what: 'no metrics at all', results: [], score: null, verdict: 'NoData' },
 ];
 
 describe('scoring', () => {

@@ -104,6 +104,8 @@ describe('measureWindow', () => {
     expect(measureWindow(s, ok([]), ok([10]), 60)).toMatchObject({ ok: false });
     expect(measureWindow(s, ok([]), ok([]), 60)).toMatchObject({ ok: true });
     expect(measureWindow(s, ok([NaN]), ok([10]), 60)).toMatchObject({ ok: false, reason: 'the query returned NaN (query: q)' });
+    // An infinite count or ratio is no budget either: the gate's metrics-unavailable rule decides.
+    expect(measureWindow(s, ok([10]), ok([Infinity]), 60)).toMatchObject({ ok: false, reason: 'the query returned Infinity (query: q)' });
   });
 
   it('tells rates from counts', () => {

@@ -30,14 +30,19 @@ describe('toSamples', () => {
     expect(toSamples(canary, baseline, queries, window)).toMatchObject(expected);
   });
 
-  it('leaves out NaN and ±Inf and says how many', () => {
+  it('keeps NaN and ±Inf for the judge to count and hold on, and says how many', () => {
+    // Left out, the +Inf of a latency past the top bucket would leave only the canary's healthy points.
     const r = toSamples(ok('c', s({}, [1, NaN, Infinity])), ok('b', s({}, [2, -Infinity])), queries, window);
     expect(r).toEqual({
-      canary: [1],
-      baseline: [2],
+      canary: [1, NaN, Infinity],
+      baseline: [2, -Infinity],
       queries,
-      warnings: ['canary: 2 NaN or infinite values left out', 'baseline: 1 NaN or infinite values left out'],
+      warnings: ['canary: 2 NaN or infinite values', 'baseline: 1 NaN or infinite values'],
     });
+  });
+
+  it('keeps only NaN on a side too: the judge says it has 0 of the points it needs', () => {
+    expect(toSamples(ok('c', s({}, [NaN, NaN])), ok('b', s({}, [1])), queries, window)).toMatchObject({ canary: [NaN, NaN], baseline: [1] });
   });
 
   it.each([
@@ -62,7 +67,6 @@ describe('toSamples', () => {
       ok('b', s({ code: '503', role: 'baseline' }, [1])),
       'the canary\'s and the baseline\'s series do not match: canary has {code="500"}, baseline has {code="503"} (queries: c | b)',
     ],
-    ['only NaN on one side', ok('c', s({}, [NaN, NaN])), ok('b', s({}, [1])), 'canary: only NaN or infinite values in the window (query: c)'],
   ])('%s is no data with the reason', (_name, canary, baseline, reason) => {
     expect(toSamples(canary, baseline, queries, window)).toEqual({ noData: reason, queries });
   });

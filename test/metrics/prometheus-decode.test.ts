@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseStepSeconds, decodePrometheusAnswer, formatSampleValue, parseSampleValue } from '../../src/metrics/prometheus-decode.js';
+import { chooseStepSeconds, decodePrometheusAnswer, DEFAULT_MIN_STEP_SECONDS, formatSampleValue, parseSampleValue, pointsInRange } from '../../src/metrics/prometheus-decode.js';
 
 const Q = 'rate(http_requests_total[5m])';
 const json = (status: number, body: unknown) => ({ status, contentType: 'application/json', body: JSON.stringify(body) });
@@ -18,6 +18,25 @@ describe('chooseStepSeconds', () => {
     const step = chooseStepSeconds(range, requested, max);
     expect(step).toBe(expected);
     expect(range / step).toBeLessThanOrEqual(max);
+  });
+
+  it.each([
+    // range, requested, default step, needs, expected: points
+    [300, undefined, 60, {}, 60], // nobody needs more: the default step
+    [300, undefined, 60, { minPoints: 10 }, 30], // the first 5-minute judgment: 11 points, one to spare
+    [900, undefined, 60, { minPoints: 10 }, 60], // a 15-minute window: the default step gives 16 already
+    [120, undefined, 60, { minPoints: 10 }, 15], // too short even at the floor: 9 points, never 15 made up
+    [120, undefined, 60, { minPoints: 10, minStepSeconds: 5 }, 12], // a provider scraped every 5 s: 11 points
+    [300, 60, 60, { minPoints: 10 }, 60], // a step the caller chose is kept
+    [300, undefined, 10, { minPoints: 10 }, 10], // a default step finer than needed is kept
+  ] as const)('range %d s, asked %s, default %d s, %o: %d s', (range, requested, defaultStep, needs, expected) => {
+    expect(chooseStepSeconds(range, requested, 11_000, defaultStep, needs)).toBe(expected);
+  });
+
+  it('gives the default policy\'s first judgment the 10 points a side it needs from a Prometheus scraped every 15 s', () => {
+    const step = chooseStepSeconds(300, undefined, 11_000, 60, { minPoints: 10 });
+    expect(pointsInRange(300, step)).toBeGreaterThanOrEqual(10);
+    expect(step).toBeGreaterThanOrEqual(DEFAULT_MIN_STEP_SECONDS);
   });
 });
 

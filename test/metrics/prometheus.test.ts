@@ -50,6 +50,19 @@ describe('PrometheusProvider', () => {
     expect(r.ok).toBe(true);
   });
 
+  it('narrows its default step to give a caller the points it needs, never below minStep, and says which step it used', async () => {
+    const asked: string[] = [];
+    const record = (q: Record<string, string | string[]>) => (asked.push(String(q.step)), true);
+    nock(BASE).get('/api/v1/query_range').query(record).times(3).reply(200, matrix);
+    const five = { query: 'x', start: new Date(1700000000_000), end: new Date(1700000300_000) };
+    const r = await provider().queryRange({ ...five, minPoints: 10 });
+    await provider({ minStepSeconds: 60 }).queryRange({ ...five, minPoints: 10 });
+    await provider().queryRange(five);
+    // 5 minutes: 30 s gives 11 points; a source scraped every 60 s gives only 6, and that is what is asked.
+    expect(asked).toEqual(['30', '60', '60']);
+    expect(r.ok && r.stepSeconds).toBe(30);
+  });
+
   it('refuses a window that ends before it starts without asking', async () => {
     const r = await provider().queryRange({ query: 'x', start: new Date(2000), end: new Date(1000) });
     expect(r).toEqual({ ok: false, query: 'x', reason: 'the window ends before it starts (query: x)' });

@@ -37,6 +37,18 @@ function thrown(fn: () => unknown): ConfigurationError {
 }
 
 describe('createProvider', () => {
+  it('reads minStep, the floor of the step a judgment narrows to (15 s unless set)', async () => {
+    for (const [config, step] of [[{}, '30'], [{ minStep: '1m' }, '60']] as const) {
+      const d = deps();
+      const p = createProvider('main', { type: 'prometheus', url: 'http://prom.test', ...config }, d);
+      await p.queryRange({ query: 'x', start: new Date(1700000000_000), end: new Date(1700000300_000), minPoints: 10 });
+      expect(new URL(d.fetched[0] ?? '').searchParams.get('step')).toBe(step);
+    }
+    const d = deps();
+    await createProvider('main', { type: 'prometheus', url: 'http://prom.test', minStep: '5s' }, d).queryRange({ query: 'x', start: new Date(1700000000_000), end: new Date(1700000060_000), minPoints: 10 });
+    expect(new URL(d.fetched[0] ?? '').searchParams.get('step')).toBe('6');
+  });
+
   it('knows the three provider types', () => {
     expect(PROVIDER_TYPES).toEqual(['prometheus', 'datadog', 'replay']);
   });

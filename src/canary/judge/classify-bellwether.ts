@@ -17,8 +17,8 @@
  * - A failure must also matter: the mean, or the Hodges-Lehmann shift, must
  *   move by at least `minRelativeChange` of the baseline's scale, and the
  *   configured effect size must reach allowedIncrease / allowedDecrease.
- * - Fewer than `minSamples` points on a side is NoData, "too few samples";
- *   no data never passes (even with nanStrategy replace).
+ * - Too few points, infinite values or a side of NaN is NoData (see
+ *   unjudgeable.ts): never a pass, never a failure.
  * - The interval of the shift reported is exact (hodges-lehmann.ts), not the
  *   point where a 1e-4 search stopped.
  */
@@ -32,6 +32,7 @@ import type { SortedPair } from './rank-sum.js';
 import type { PreparedSample } from './transforms.js';
 import { meanOf, percentile } from './transforms.js';
 import type { MetricConfig, SequentialLook } from './types.js';
+import { unjudgeable } from './unjudgeable.js';
 
 /** Defaults of the bellwether profile. */
 export const BELLWETHER_DEFAULTS = {
@@ -67,17 +68,8 @@ export function alphaSpentAtLook(rate: number, sequential: SequentialLook | unde
 export function classifyBellwether(metric: MetricConfig, canary: PreparedSample, baseline: PreparedSample, context: BellwetherContext, sorted?: SortedPair): Outcome {
   const x = canary.values;
   const y = baseline.values;
-  if (x.length < context.minSamples || y.length < context.minSamples) {
-    const what =
-      x.length === 0 || y.length === 0
-        ? `no data (canary ${x.length}, baseline ${y.length} points)`
-        : `too few samples (canary ${x.length}, baseline ${y.length}; at least ${context.minSamples} per side)`;
-    if (metric.mustHaveData && !metric.critical) return bare('NoDataFail', `${what}, and the metric must have data`);
-    return bare('NoData', what, metric.critical);
-  }
-  if (canary.infinite || baseline.infinite) {
-    return bare('Error', 'classification failed: the samples hold infinite values', metric.critical);
-  }
+  const cannot = unjudgeable(metric, canary, baseline, context.minSamples);
+  if (cannot) return cannot;
   const pair = sorted ?? sortPair(x, y);
   if (pair.x.length === pair.y.length && pair.x.every((v, i) => v === pair.y[i])) {
     return { ...bare('Pass', 'canary and baseline data are identical'), effectSize: 1 };

@@ -3,9 +3,13 @@
  * kayenta-judge, classifiers/metric/MannWhitneyClassifier.scala, with the
  * tolerance 0.25 and confidence level 0.98 that NetflixACAJudge passes it):
  *
- * 1. No data on either side after NaN handling: with nanStrategy `remove`,
- *    NodataFailMetric when mustHaveData and not critical, else Nodata (a
- *    critical metric's Nodata fails the canary); with `replace`, Pass.
+ * 1. Where Bellwether departs from Kayenta: data that cannot be judged (too
+ *    few points, infinite values, a side of NaN; see unjudgeable.ts) is
+ *    NoData, or NoDataFail when mustHaveData, and holds the judgment.
+ *    Kayenta passes an empty metric whose nanStrategy is `replace`, fails
+ *    the canary on a critical metric's Nodata, calls infinite values Error
+ *    and leaves them out of the score, and judges two points against two:
+ *    each of these can pass a canary on no evidence or fail it on none.
  * 2. The sorted samples are equal: Pass, "data are identical".
  * 3. One distinct value across both samples: Pass.
  * 4. Otherwise the Mann-Whitney interval of the shift at 98%, bounds at
@@ -17,7 +21,7 @@
  *    which is what the noise approximates, without making the judge random.
  * 5. The critical rule (criticalIncrease / criticalDecrease).
  * A failure of the computation is Error ("Metric Classification Failed"),
- * critical when the metric is.
+ * which holds the judgment like NoData (Kayenta fails a critical one).
  */
 
 import { kayentaDeviation, bare, failsHigh, failsLow, fmt, withCritical } from './effect-size.js';
@@ -27,23 +31,17 @@ import { AllTiedError, sortPair } from './rank-sum.js';
 import type { SortedPair } from './rank-sum.js';
 import type { PreparedSample } from './transforms.js';
 import type { MetricConfig } from './types.js';
+import { unjudgeable } from './unjudgeable.js';
 
 /** Kayenta's tolerance: the bounds are this fraction of |estimate|. */
 export const KAYENTA_TOLERANCE = 0.25;
 
 /** Classifies one metric with Kayenta's semantics. */
-export function classifyKayenta(metric: MetricConfig, canary: PreparedSample, baseline: PreparedSample, confidenceLevel: number, sorted?: SortedPair): Outcome {
+export function classifyKayenta(metric: MetricConfig, canary: PreparedSample, baseline: PreparedSample, confidenceLevel: number, minSamples: number, sorted?: SortedPair): Outcome {
   const x = canary.values;
   const y = baseline.values;
-  if (x.length === 0 || y.length === 0) {
-    if (metric.nanStrategy === 'replace') return bare('Pass', 'no data; Kayenta passes a metric whose NaN strategy is replace');
-    const side = x.length === 0 && y.length === 0 ? 'either side' : x.length === 0 ? 'the canary' : 'the baseline';
-    if (metric.mustHaveData && !metric.critical) return bare('NoDataFail', `no data for ${side}, and the metric must have data`);
-    return bare('NoData', `no data for ${side}`, metric.critical);
-  }
-  if (canary.infinite || baseline.infinite) {
-    return bare('Error', 'classification failed: the samples hold infinite values', metric.critical);
-  }
+  const cannot = unjudgeable(metric, canary, baseline, minSamples);
+  if (cannot) return cannot;
   const pair = sorted ?? sortPair(x, y);
   if (pair.x.length === pair.y.length && pair.x.every((v, i) => v === pair.y[i])) {
     return { ...bare('Pass', 'canary and baseline data are identical'), effectSize: 1 };
@@ -64,7 +62,8 @@ export function classifyKayenta(metric: MetricConfig, canary: PreparedSample, ba
     try {
       ({ low, high, estimate } = shiftInterval(pair, confidenceLevel, 'search'));
     } catch (err) {
-      if (err instanceof AllTiedError) return bare('Error', 'classification failed: all observations are tied', metric.critical);
+      // a computation that cannot be done is no evidence: the scorer holds on Error
+      if (err instanceof AllTiedError) return bare('Error', 'classification failed: all observations are tied');
       throw err;
     }
   }

@@ -5,7 +5,9 @@
  * (`kind: canary`, its `analysis.judge`), a document with a `judge:` block, or
  * the block alone.
  *
- * Exit codes: 0 Pass; 1 Marginal or Fail; 2 a mistake in the files or flags.
+ * Exit codes: 0 Pass; 1 Marginal or Fail; 2 a mistake in the files or flags;
+ * 4 NoData: a metric had too few points, infinite values or none at all, so
+ * the canary holds (judge again with more data; never promote on it).
  */
 
 import { readFile } from 'node:fs/promises';
@@ -62,7 +64,7 @@ export async function canaryJudgeCommand(args: CanaryJudgeArgs): Promise<Command
       throw err;
     }
     const stdout = args.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderJudgeText(result);
-    return { exitCode: result.verdict === 'Pass' ? ExitCode.ok : ExitCode.negative, stdout };
+    return { exitCode: result.verdict === 'Pass' ? ExitCode.ok : result.verdict === 'NoData' ? ExitCode.hold : ExitCode.negative, stdout };
   } catch (err) {
     if (!(err instanceof ConfigurationError)) throw err;
     const stdout = args.format === 'json' ? `${JSON.stringify({ error: err.message }, null, 2)}\n` : `${err.message}\n`;

@@ -1,11 +1,16 @@
 /**
  * The judge's input file: `{"<metric>": {"baseline": [...], "canary": [...]}}`,
- * where `null` stands for a missing point (NaN). Anything else is a mistake
- * named by file, line and field.
+ * where `null` stands for a missing point (NaN). JSON has no infinity, so
+ * Prometheus' spellings "+Inf", "-Inf" and "NaN" are read as those values
+ * (as is a number too large for a double, such as 1e999): a latency past the
+ * histogram's top bucket must reach the judge, which holds on it. Anything
+ * else is a mistake named by file, line and field.
  */
 
 import { ConfigurationError } from '../../runtime/errors.js';
 import type { JudgeInput, MetricSamples } from './types.js';
+
+const SPECIAL: Readonly<Record<string, number>> = { '+Inf': Number.POSITIVE_INFINITY, Inf: Number.POSITIVE_INFINITY, '-Inf': Number.NEGATIVE_INFINITY, NaN: Number.NaN };
 
 /** Parses and checks the text of an input file. */
 export function parseJudgeInput(text: string, file: string): JudgeInput {
@@ -42,7 +47,8 @@ export function parseJudgeInput(text: string, file: string): JudgeInput {
       const out: (number | null)[] = [];
       raw.forEach((v, i) => {
         if (v === null || typeof v === 'number') out.push(v);
-        else at(`${name}.${side}[${i}]`, `expected a number or null, got ${JSON.stringify(v)}`);
+        else if (typeof v === 'string' && v in SPECIAL) out.push(SPECIAL[v] as number);
+        else at(`${name}.${side}[${i}]`, `expected a number or null, got ${JSON.stringify(v)} (numbers, null, "+Inf", "-Inf" or "NaN")`);
       });
       return out;
     };

@@ -59,9 +59,9 @@ export function judge(config: JudgeConfig, input: JudgeInput, options: JudgeOpti
     const pair = sortPair(canary.values, baseline.values);
     const outcome =
       profile === 'kayenta'
-        ? classifyKayenta(metric, canary, baseline, confidenceLevel, pair)
+        ? classifyKayenta(metric, canary, baseline, confidenceLevel, context.minSamples, pair)
         : classifyBellwether(metric, canary, baseline, context, pair);
-    return toResult(metric, outcome, samples === undefined, canary.values, baseline.values, sampleStats(canary, pair.x), sampleStats(baseline, pair.y));
+    return toResult(metric, outcome, samples === undefined ? 'the input has no samples for this metric' : samples.noData, canary.values, baseline.values, sampleStats(canary, pair.x), sampleStats(baseline, pair.y));
   });
 
   const scored = scoreResults(metrics, config.groupWeights, thresholds, profile);
@@ -81,7 +81,7 @@ export function judge(config: JudgeConfig, input: JudgeInput, options: JudgeOpti
 function toResult(
   metric: MetricConfig,
   outcome: Outcome,
-  missing: boolean,
+  missing: string | undefined,
   canaryValues: readonly number[],
   baselineValues: readonly number[],
   canary: MetricResult['canary'],
@@ -105,7 +105,7 @@ function toResult(
     alpha: outcome.alpha,
     baseline,
     canary,
-    reason: missing ? `${outcome.reason}: the input has no samples for this metric` : outcome.reason,
+    reason: missing !== undefined ? `${outcome.reason}: ${missing}` : outcome.reason,
   };
 }
 

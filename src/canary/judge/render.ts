@@ -35,7 +35,7 @@ function bounds(m: MetricResult): string {
 
 function headline(result: JudgeResult): string {
   const look = result.sequential ? `, look ${result.sequential.look} of ${result.sequential.looks}` : '';
-  return `${result.verdict}: score ${result.score.toFixed(2)} (pass ≥ ${result.thresholds.pass}, marginal ≥ ${result.thresholds.marginal}; ${result.profile} profile${look})`;
+  return `${result.verdict}: ${result.score === null ? 'no score, holding' : `score ${result.score.toFixed(2)}`} (pass ≥ ${result.thresholds.pass}, marginal ≥ ${result.thresholds.marginal}; ${result.profile} profile${look})`;
 }
 
 /** The text report: verdict, table of metrics with hot ones first, groups, and a chart of the distributions. */
@@ -47,7 +47,8 @@ export function renderJudgeText(result: JudgeResult): string {
   const lines = [headline(result), result.reason, ''];
   for (const r of table) lines.push(r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c] ?? 0))).join('  ').trimEnd());
   lines.push('', `Groups: ${result.groups.map((g) => `${g.name} ${g.score === null ? 'no data' : g.score.toFixed(2)} (weight ${fmt(g.weight)})`).join(', ')}`);
-  const charted = rows.filter((m) => m.canary.n > 0 && m.baseline.n > 0).slice(0, 12);
+  // an infinite point has no place on a scale: such metrics are in the table, with their reason
+  const charted = rows.filter((m) => m.canary.n > 0 && m.baseline.n > 0 && [m.canary.min, m.canary.max, m.baseline.min, m.baseline.max].every(Number.isFinite)).slice(0, 12);
   if (charted.length > 0) {
     lines.push('', 'Distributions (min ├ median ● p99 ┤ max, baseline B and canary C on one scale per metric):');
     const nameWidth = Math.max(...charted.map((m) => m.name.length));
@@ -83,7 +84,7 @@ const escape = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' '
 
 /** Markdown for a job summary: verdict, a table with hot metrics first, groups, and a Mermaid chart of the ratios. */
 export function renderJudgeMarkdown(result: JudgeResult): string {
-  const icon = result.verdict === 'Pass' ? '✅' : result.verdict === 'Marginal' ? '⚠️' : '❌';
+  const icon = result.verdict === 'Pass' ? '✅' : result.verdict === 'Marginal' ? '⚠️' : result.verdict === 'NoData' ? '⏸️' : '❌';
   const rows = hotFirst(result.metrics);
   const out: string[] = [
     `### ${icon} Canary ${headline(result)}`,
@@ -104,7 +105,7 @@ export function renderJudgeMarkdown(result: JudgeResult): string {
     const c = g.counts;
     out.push(`| ${escape(g.name)} | ${g.score === null ? 'no data' : g.score.toFixed(2)} | ${fmt(g.weight)} | ${c.Pass} | ${c.High} | ${c.Low} | ${c.NoData} | ${c.NoDataFail} | ${c.Error} |`);
   }
-  const charted = rows.filter((m) => m.meanRatio !== null).slice(0, 20);
+  const charted = rows.filter((m) => m.meanRatio !== null && Number.isFinite(m.meanRatio)).slice(0, 20);
   if (charted.length > 0) {
     const ratios = charted.map((m) => Number((m.meanRatio as number).toPrecision(4)));
     const top = Math.max(2, Math.ceil(Math.max(...ratios) * 10) / 10);

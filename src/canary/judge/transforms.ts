@@ -17,31 +17,36 @@ export interface PreparedSample {
   readonly removedOutliers: number;
   /** Infinite points were present: they cannot be ranked meaningfully. */
   readonly infinite: boolean;
+  /** What the raw sample held, before anything was removed or replaced. */
+  readonly raw: { readonly total: number; readonly nan: number; readonly positiveInfinite: number; readonly negativeInfinite: number };
 }
 
 /** Applies the metric's NaN strategy and outlier handling to raw samples. */
 export function prepareSample(raw: readonly (number | null)[], metric: Pick<MetricConfig, 'nanStrategy' | 'outliers'>): PreparedSample {
   const values: number[] = [];
   let removedNaN = 0;
-  let infinite = false;
+  const counts = { total: raw.length, nan: 0, positiveInfinite: 0, negativeInfinite: 0 };
   for (const v of raw) {
     if (v === null || Number.isNaN(v)) {
+      counts.nan++;
       if (metric.nanStrategy === 'replace') values.push(0);
       else removedNaN++;
       continue;
     }
-    if (!Number.isFinite(v)) infinite = true;
+    if (v === Number.POSITIVE_INFINITY) counts.positiveInfinite++;
+    else if (v === Number.NEGATIVE_INFINITY) counts.negativeInfinite++;
     values.push(v);
   }
+  const infinite = counts.positiveInfinite + counts.negativeInfinite > 0;
   if (metric.outliers.strategy !== 'remove' || values.length === 0 || infinite) {
-    return { values, removedNaN, removedOutliers: 0, infinite };
+    return { values, removedNaN, removedOutliers: 0, infinite, raw: counts };
   }
   const sorted = sortNumbers(Float64Array.from(values));
   const iqr = percentile(sorted, 75) - percentile(sorted, 25);
   const lower = Math.min(percentile(sorted, 1), percentile(sorted, 25) - metric.outliers.factor * iqr);
   const upper = Math.max(percentile(sorted, 99), percentile(sorted, 75) + metric.outliers.factor * iqr);
   const kept = values.filter((v) => v >= lower && v <= upper);
-  return { values: kept, removedNaN, removedOutliers: values.length - kept.length, infinite };
+  return { values: kept, removedNaN, removedOutliers: values.length - kept.length, infinite, raw: counts };
 }
 
 /** Apache Commons Math's default (legacy) percentile of an ascending sample; p in (0, 100]. */

@@ -12,8 +12,12 @@ export type MetricDirection = 'increase' | 'decrease' | 'either';
 /** Per-metric classification labels (Kayenta's, with NodataFailMetric named NoDataFail). */
 export type Classification = 'Pass' | 'High' | 'Low' | 'NoData' | 'NoDataFail' | 'Error';
 
-/** Overall verdict from the score and the two thresholds. */
-export type Verdict = 'Pass' | 'Marginal' | 'Fail';
+/**
+ * Overall verdict from the score and the two thresholds; NoData when a
+ * counted metric could not be judged and the rest do not fail the canary on
+ * their own: a hold, never a pass and never a failure.
+ */
+export type Verdict = 'Pass' | 'Marginal' | 'Fail' | 'NoData';
 
 /** How a metric's effect size is measured. */
 export type EffectMeasure = 'meanRatio' | 'cles';
@@ -61,7 +65,7 @@ export interface JudgeConfig {
   readonly marginalThreshold?: number;
   /** Level of the interval of the shift (Kayenta: 0.98). */
   readonly confidenceLevel?: number;
-  /** Bellwether: fewer points than this on either side is NoData ("too few samples"). */
+  /** Fewer points than this on either side is NoData ("too few points"), in both profiles (default 10). */
   readonly minSamples?: number;
   /** Bellwether: chance of failing an unchanged canary, over all metrics and looks. */
   readonly falseFailureRate?: number;
@@ -73,6 +77,8 @@ export interface JudgeConfig {
 export interface MetricSamples {
   readonly baseline: readonly (number | null)[];
   readonly canary: readonly (number | null)[];
+  /** Why the samples are empty, when the source could not give any (shown as the metric's reason). */
+  readonly noData?: string;
 }
 
 /** The samples of every metric, by metric name. */
@@ -153,7 +159,8 @@ export interface GroupResult {
 /** The decision on a canary. */
 export interface JudgeResult {
   readonly profile: JudgeProfile;
-  readonly score: number;
+  /** Null when the judgment holds (NoData): a score would pretend the unjudged metrics did not exist. */
+  readonly score: number | null;
   readonly verdict: Verdict;
   /** Why the score and verdict are what they are, in one line. */
   readonly reason: string;

@@ -2,7 +2,7 @@
  * Judging one window of a promotion on real metrics: every metric's query is
  * filled for the canary and for the baseline (the stable version), both are
  * read over the same window, and the canary judge compares them. Data that
- * is missing for the whole judgment holds the stage; it never passes it, and
+ * is missing, infinite or too little holds the stage; it never passes it, and
  * it is not mistaken for a regression either.
  */
 import { fetchCanarySamples, hasSamples } from '../../metrics/canary-samples.js';
@@ -10,7 +10,8 @@ import type { JudgeMetricQuery } from '../../metrics/canary-samples.js';
 import type { MetricsProvider, MetricsProviders } from '../../metrics/provider.js';
 import { formatDuration } from '../../policy/fields.js';
 import { judge } from '../judge/judge.js';
-import type { JudgeConfig, JudgeInput, JudgeResult } from '../judge/types.js';
+import { BELLWETHER_DEFAULTS } from '../judge/classify-bellwether.js';
+import type { JudgeConfig, JudgeInput, JudgeResult, MetricSamples } from '../judge/types.js';
 import type { JudgeRequest, WindowJudgment } from './reconcile.js';
 
 export interface MetricsJudgeOptions {
@@ -32,6 +33,7 @@ export interface WindowDetail {
 
 /** A `judge` dependency for the reconcile that reads metrics and runs the canary judge. */
 export function metricsJudge(options: MetricsJudgeOptions): (request: JudgeRequest) => Promise<WindowJudgment> {
+  const minSamples = options.config.minSamples ?? BELLWETHER_DEFAULTS.minSamples;
   return async (request) => {
     const m = request.manifest;
     const canaryVersion = m.promotion?.version ?? m.canary.version ?? '';
@@ -44,25 +46,55 @@ export function metricsJudge(options: MetricsJudgeOptions): (request: JudgeReque
         baseline: { ...scope, version: m.stable.version },
         start: request.start,
         end: request.end,
-        ...(options.stepSeconds ? { stepSeconds: options.stepSeconds } : {}),
+        // A provider that picks its own step picks one that gives the judge enough points.
+        ...(options.stepSeconds ? { stepSeconds: options.stepSeconds } : { minPoints: minSamples }),
       },
       options.metrics,
     );
-    const input: Record<string, { baseline: number[]; canary: number[] }> = {};
+    const input: Record<string, MetricSamples> = {};
     const noData: Record<string, string> = {};
+    const steps: Record<string, number> = {};
     for (const [name, s] of Object.entries(samples)) {
-      if (hasSamples(s)) input[name] = { baseline: s.baseline, canary: s.canary };
-      else noData[name] = s.noData;
+      if (hasSamples(s)) {
+        input[name] = { baseline: s.baseline, canary: s.canary };
+        if (s.stepSeconds !== undefined) steps[name] = s.stepSeconds;
+      } else noData[name] = s.noData;
     }
     const detailBase = { noData, window: { start: request.start.toISOString(), end: request.end.toISOString() }, weight: m.canary.weight };
-    return judgeSamples(options.config, input, noData, { look: request.look, looks: request.looks }, detailBase);
+    const judged = judgeSamples(options.config, input, noData, { look: request.look, looks: request.looks }, detailBase);
+    const when = judged.verdict === 'NoData' ? enoughPointsAt(judged.detail as WindowDetail, steps, minSamples, request) : null;
+    return when ? { ...judged, reason: `${judged.reason}; ${when}` } : judged;
   };
 }
 
 /**
- * Pure: the judge's verdict on the samples, except that a judgment where
- * half or more of the counted metrics have no data is NoData (hold), with
- * the reasons, instead of a score of 0.
+ * Pure: when a window that is too short for the points needed will be long
+ * enough, for the metrics that had too few points, at the step each was read
+ * at; null when none of them is short for that reason (missing points are
+ * not cured by waiting for a longer window).
+ */
+export function enoughPointsAt(
+  detail: WindowDetail,
+  steps: Readonly<Record<string, number>>,
+  minSamples: number,
+  request: { readonly start: Date; readonly end: Date },
+): string | null {
+  let latest: { at: number; step: number } | null = null;
+  for (const metric of detail.result?.metrics ?? []) {
+    const step = steps[metric.name];
+    if (metric.classification !== 'NoData' || step === undefined || Math.min(metric.canary.n, metric.baseline.n) >= minSamples) continue;
+    const at = request.start.getTime() + (minSamples - 1) * step * 1000;
+    if (at > request.end.getTime() && (!latest || at > latest.at)) latest = { at, step };
+  }
+  if (!latest) return null;
+  return `at a ${latest.step} s step a window from ${request.start.toISOString()} holds ${minSamples} points by ${new Date(latest.at).toISOString()}`;
+}
+
+/**
+ * Pure: the judge's verdict on the samples. Metrics without usable data go to
+ * the judge with the reason they have none, and hold the judgment (verdict
+ * NoData, no score) unless the metrics that were judged fail the canary on
+ * their own.
  */
 export function judgeSamples(
   config: JudgeConfig,
@@ -71,17 +103,14 @@ export function judgeSamples(
   sequential: { look: number; looks: number },
   detail: Omit<WindowDetail, 'result'> = { noData, window: { start: '', end: '' } },
 ): WindowJudgment {
-  const counted = config.metrics.filter((mc) => !mc.muted);
-  const missing = counted.filter((mc) => mc.name in noData || !(mc.name in input));
-  if (counted.length === 0 || missing.length * 2 >= counted.length) {
-    const reasons = missing.slice(0, 3).map((mc) => `${mc.name}: ${noData[mc.name] ?? 'no samples'}`);
-    return {
-      verdict: 'NoData',
-      score: null,
-      reason: counted.length === 0 ? 'no metrics to judge' : `${missing.length} of ${counted.length} metrics have no data (${reasons.join('; ')}${missing.length > 3 ? '; …' : ''})`,
-      detail: { ...detail, result: null } satisfies WindowDetail,
-    };
+  if (config.metrics.every((mc) => mc.muted)) {
+    return { verdict: 'NoData', score: null, reason: 'no metrics to judge', detail: { ...detail, result: null } satisfies WindowDetail };
   }
-  const result = judge(config, input, { profile: config.profile ?? 'bellwether', sequential });
+  const full: Record<string, MetricSamples> = { ...input };
+  for (const mc of config.metrics) {
+    const why = noData[mc.name];
+    if (why !== undefined && !(mc.name in full)) full[mc.name] = { baseline: [], canary: [], noData: why };
+  }
+  const result = judge(config, full, { profile: config.profile ?? 'bellwether', sequential });
   return { verdict: result.verdict, score: result.score, reason: result.reason, detail: { ...detail, result } satisfies WindowDetail };
 }

@@ -78,7 +78,7 @@ function stageState(i: number, m: ReleaseManifest): string {
 export function renderEvidence(result: JudgeResult, detail?: WindowDetail): string {
   const hot = [...result.metrics].sort((a, b) => rank(a.classification) - rank(b.classification));
   const lines = [
-    `### Judgment: ${VERDICT_ICON[result.verdict] ?? result.verdict}, score ${result.score} (${result.profile} profile; pass ≥ ${result.thresholds.pass}, marginal ≥ ${result.thresholds.marginal})`,
+    `### Judgment: ${VERDICT_ICON[result.verdict] ?? result.verdict}, ${result.score === null ? 'no score' : `score ${result.score}`} (${result.profile} profile; pass ≥ ${result.thresholds.pass}, marginal ≥ ${result.thresholds.marginal})`,
     '',
     result.reason,
     '',
@@ -89,7 +89,7 @@ export function renderEvidence(result: JudgeResult, detail?: WindowDetail): stri
     const interval = r.interval ? `[${fmt(r.interval.low)}, ${fmt(r.interval.high)}]` : '';
     lines.push(`| ${r.name}${r.critical ? ' (critical)' : ''} | ${r.classification} | ${r.meanRatio === null ? '' : fmt(r.meanRatio)} | ${interval} | ${r.canary.n}, ${r.baseline.n} | ${r.reason.replace(/\|/g, '\\|')} |`);
   }
-  const charted = hot.filter((r) => r.baseline.n > 0 && r.canary.n > 0).slice(0, 8);
+  const charted = hot.filter((r) => r.baseline.n > 0 && r.canary.n > 0 && (r.meanRatio === null || Number.isFinite(r.meanRatio))).slice(0, 8);
   if (charted.length > 0) {
     lines.push(
       '',

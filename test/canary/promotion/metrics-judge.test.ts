@@ -6,17 +6,20 @@ import type { ReleaseManifest } from '../../../src/gitops/manifest.js';
 import type { MetricsProvider, QueryResult, RangeQuery } from '../../../src/metrics/provider.js';
 
 /** A provider that answers from a function of the query, as the real server would. */
-function provider(answer: (q: RangeQuery) => number[] | null): MetricsProvider & { seen: string[] } {
+function provider(answer: (q: RangeQuery) => number[] | null, step = 10): MetricsProvider & { seen: string[]; asked: RangeQuery[] } {
   const seen: string[] = [];
+  const asked: RangeQuery[] = [];
   return {
     type: 'test',
     seen,
+    asked,
     async queryRange(q): Promise<QueryResult> {
       seen.push(q.query);
+      asked.push(q);
       const values = answer(q);
       if (!values) return { ok: false, query: q.query, reason: 'connection refused' };
       const t0 = q.start.getTime() / 1000;
-      return { ok: true, query: q.query, warnings: [], series: [{ labels: {}, points: values.map((v, i) => ({ t: t0 + i * 10, v })) }] };
+      return { ok: true, query: q.query, warnings: [], stepSeconds: step, series: [{ labels: {}, points: values.map((v, i) => ({ t: t0 + i * step, v })) }] };
     },
     async queryInstant(q) {
       return { ok: false, query: q.query, reason: 'not used' };
@@ -71,6 +74,51 @@ describe('metricsJudge', () => {
     const j = await metricsJudge({ config, queries, metrics: p })(request);
     expect(j.verdict).toBe('NoData');
     expect(j.score).toBeNull();
-    expect(j.reason).toMatch(/^1 of 2 metrics have no data \(latency: /);
+    expect(j.reason).toMatch(/^latency: no data: canary 0 of 10 points, baseline 0 of 10 points: canary: connection refused/);
+    expect(j.reason).toMatch(/1 of 2 metrics cannot be judged yet: holding/);
+  });
+
+  it('asks the provider for as many points as the judge needs', async () => {
+    const p = provider(() => around(100));
+    await metricsJudge({ config, queries, metrics: p })(request);
+    expect(p.asked.every((q) => q.minPoints === 10 && q.stepSeconds === undefined)).toBe(true);
+  });
+
+  it('holds on too few points and says when the window will hold enough', async () => {
+    // A 60 s step over 5 minutes: 6 points a side.
+    const p = provider(() => around(100, 6), 60);
+    const short = { ...request, end: new Date('2026-11-22T10:05:00Z') };
+    const j = await metricsJudge({ config, queries, metrics: p })(short);
+    expect(j.verdict).toBe('NoData');
+    expect(j.reason).toMatch(/latency: too few points: canary 6 of 10 points, baseline 6 of 10 points/);
+    expect(j.reason).toMatch(/at a 60 s step a window from 2026-11-22T10:00:00\.000Z holds 10 points by 2026-11-22T10:09:00\.000Z$/);
+  });
+
+  for (const critical of [false, true]) {
+    for (const bad of [Number.POSITIVE_INFINITY, Number.NaN]) {
+      it(`never passes a canary whose latency reads ${bad} (critical: ${critical}), whatever the other metrics say`, async () => {
+        const latencyCritical = { ...config, metrics: config.metrics.map((m) => (m.name === 'latency' ? { ...m, critical } : m)) };
+        const p = provider((q) => {
+          const values = around(100);
+          if (!q.query.includes('latency') || !q.query.includes('1.42.0')) return values;
+          // +Inf on a quarter of the points; NaN on all of them.
+          return Number.isNaN(bad) ? values.map(() => bad) : values.map((v, i) => (i % 4 === 0 ? bad : v));
+        });
+        const j = await metricsJudge({ config: latencyCritical, queries, metrics: p })(request);
+        expect(j.verdict).toBe('NoData');
+        expect(j.score).toBeNull();
+        expect(j.reason).toMatch(Number.isNaN(bad) ? /^latency: too few points: canary 0 of 10 points \(60 NaN left out\), baseline 60/ : /^latency: infinite values cannot be compared: canary: 15 of 60 points are \+Inf/);
+        const detail = j.detail as WindowDetail;
+        expect(detail.result?.metrics.find((m) => m.name === 'errors')?.classification).toBe('Pass');
+      });
+    }
+  }
+
+  it('holds when one metric of three has no data, instead of scoring the other two', async () => {
+    const three = { ...config, metrics: [...config.metrics, { ...config.metrics[1]!, name: 'saturation' }] };
+    const p = provider((q) => (q.query.includes('saturation') ? [] : around(100)));
+    const j = await metricsJudge({ config: three, queries: [...queries, { name: 'saturation', query: 'saturation{version="{{version}}"}' }], metrics: p })(request);
+    expect(j.verdict).toBe('NoData');
+    expect(j.reason).toMatch(/^saturation: /);
   });
 });

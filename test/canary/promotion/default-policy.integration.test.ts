@@ -73,7 +73,7 @@ describe.skipIf(!availability.ok && !required)('the default canary policy on a r
     server = await startPrometheus(
       toOpenMetrics([...checkoutHistory('1.41.0', 11, window), ...checkoutHistory('1.42.0', 12, window), ...infiniteFrom(checkoutHistory('1.44.0', 14, window), T0 + 20 * 60)]),
     );
-  }, 120_000);
+  });
   afterAll(async () => {
     await server?.stop();
   });

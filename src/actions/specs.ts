@@ -55,7 +55,8 @@ export const gateSpec = defineAction({
     mode: {
       type: 'enum',
       values: ['diff', 'full'],
-      description: '`diff` reports only what the pull request introduces; `full` reports everything.',
+      description:
+        '`diff` counts only what the pull request introduces: workflow findings already on its base commit do not count (the checkout needs the base: `fetch-depth: 0`; without it, or outside a pull request, everything counts and the summary says so) and secrets are looked for in the lines it adds. `full` counts every finding of the audited files and scans every file the repository tracks for secrets. The dependency review covers the pull request\'s changes in both.',
       default: 'diff',
     },
     'sarif-file': { type: 'string', description: 'Where to write the SARIF report for code scanning.', default: 'bellwether-gate.sarif' },

@@ -5,12 +5,13 @@
  * traffic, and a later advance judges the region's health on a real
  * Prometheus reached through the `metrics` input and its token.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseManifest } from '../../src/gitops/manifest.js';
 import { parseRolloutState } from '../../src/waves/rollout-state.js';
+import { simulatedRepository } from '../e2e/simulated-github.js';
 import { runBundledAction } from '../helpers/action-runner.js';
 import { startGitHubServer } from '../helpers/github-server.js';
 import type { GitHubServer } from '../helpers/github-server.js';
@@ -34,6 +35,9 @@ const HEALTH = `health:
     - { name: error ratio, query: 'app_error_ratio{service="{{service}}",region="{{region}}"}', max: 0.01 }
 `;
 
+/** Bundled actions run as processes on a shared machine: no test depends on its speed. */
+const LONG = 600_000;
+
 let server: GitHubServer | undefined;
 afterEach(async () => {
   await server?.close();
@@ -46,11 +50,14 @@ function workspaceWith(files: Record<string, string>): string {
   return dir;
 }
 
+const manifestOf = (service: string, region: string, version: string) =>
+  `service: ${service}\nenvironment: production\nregion: ${region}\nstable:\n  version: ${version}\ncanary:\n  version: null\n  weight: 0\nprevious:\n  - version: 1.41.0\n`;
+
 const inputsFor = (command: string, extra: Record<string, string> = {}) => ({ service: 'checkout', version: '1.42.0', policy: 'waves.yml', command, ...extra });
 type Matrix = { include: Array<{ region: string; environment: string }> };
 
 describe('region approvals come before traffic moves', () => {
-  it('advance names the regions due without touching their manifests; the region job starts its region, once', async () => {
+  it('advance names the regions due without touching their manifests; the region job starts its region, once', { timeout: LONG }, async () => {
     const repo = repository();
     server = await startGitHubServer(repo.gh);
     const workspace = workspaceWith({ 'waves.yml': POLICY });
@@ -83,7 +90,7 @@ describe('region approvals come before traffic moves', () => {
     expect(repo.files).toEqual(before);
   });
 
-  it('a region job for a region that is not due fails and moves nothing', async () => {
+  it('a region job for a region that is not due fails and moves nothing', { timeout: LONG }, async () => {
     const repo = repository();
     server = await startGitHubServer(repo.gh);
     const workspace = workspaceWith({ 'waves.yml': POLICY });
@@ -101,19 +108,23 @@ describe.skipIf(!availability.ok && !prometheusRequired())('waves health checks 
   let prometheus: PrometheusServer;
   const now = Math.floor(Date.now() / 1000);
   beforeAll(async () => {
+    if (!availability.ok) throw new Error(`${availability.reason}, and with CI=true the waves health checks must run`);
     const times = Array.from({ length: 180 }, (_, i) => now - 3 * 3600 + i * 60);
     prometheus = await startPrometheus(
       toOpenMetrics([
         { name: 'app_error_ratio', type: 'gauge', labels: { service: 'checkout', region: 'eu-west-1' }, samples: times.map((t) => [t, 0.002] as const) },
         { name: 'app_error_ratio', type: 'gauge', labels: { service: 'checkout', region: 'ap-southeast-1' }, samples: times.map((t) => [t, 0.003] as const) },
+        { name: 'app_error_ratio', type: 'gauge', labels: { service: 'payments', region: 'eu-west-1' }, samples: times.map((t) => [t, 0.002] as const) },
+        // The bad release: one region's errors climb past the bound an hour after it was deployed.
+        { name: 'app_error_ratio', type: 'gauge', labels: { service: 'payments', region: 'ap-southeast-1' }, samples: times.map((t, i) => [t, i > 120 ? 0.05 : 0.003] as const) },
       ]),
     );
-  });
+  }, LONG);
   afterAll(async () => {
     await prometheus?.stop();
   });
 
-  it('reaches the metrics through the metrics input and the PROMETHEUS_TOKEN variable, and records the regions healthy', async () => {
+  it('reaches the metrics through the metrics input and the PROMETHEUS_TOKEN variable, and records the regions healthy', { timeout: LONG }, async () => {
     const repo = repository();
     const iso = (s: number) => new Date(s * 1000).toISOString();
     // Wave 1 long baked; wave 2 deployed directly two hours ago and carrying the release.
@@ -139,5 +150,45 @@ describe.skipIf(!availability.ok && !prometheusRequired())('waves health checks 
     // The runner is told to mask it; nothing else prints it.
     const printed = run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'));
     expect([...printed, run.summary].join('\n')).not.toContain(token);
+  });
+
+  it('halts on a region whose own metrics cross their bound and rolls that region back, with a pull request', { timeout: LONG }, async () => {
+    const iso = (t: number) => new Date(t * 1000).toISOString();
+    const dir = 'deploy/payments/production';
+    const repo = simulatedRepository(
+      {
+        [`${dir}/rollout.yaml`]:
+          `version: 1.42.0\nstartedAt: "${iso(now - 6 * 3600)}"\nregions:\n  us-east-1: { state: healthy, startedAt: "${iso(now - 6 * 3600)}", healthyAt: "${iso(now - 5 * 3600)}", verdict: pass }\n` +
+          ['eu-west-1', 'ap-southeast-1'].map((r) => `  ${r}: { state: deploying, startedAt: "${iso(now - 3 * 3600)}", verdict: unknown }\n`).join(''),
+        ...Object.fromEntries(['us-east-1', 'eu-west-1', 'ap-southeast-1'].map((r) => [`${dir}/${r}.yaml`, manifestOf('payments', r, '1.42.0')])),
+      },
+      'ffac537e6cbbf934b08745a378932722df287a53',
+    );
+    server = await startGitHubServer(repo.gh);
+    const workspace = workspaceWith({
+      'waves.yml': POLICY + HEALTH,
+      'rollback.yml': 'kind: rollback\nemergencyDirectCommit: true\n',
+      'metrics.yml': `providers:\n  prom:\n    type: prometheus\n    url: ${prometheus.url}\n    auth: { type: bearer, tokenEnv: PROMETHEUS_TOKEN }\n`,
+    });
+    mkdirSync(join(workspace, 'policies'));
+    for (const f of ['waves.yml', 'rollback.yml']) renameSync(join(workspace, f), join(workspace, 'policies', f));
+    const run = await runBundledAction('waves', {
+      apiUrl: server.url,
+      workspace,
+      env: { PROMETHEUS_TOKEN: 'prom-token' },
+      inputs: { service: 'payments', version: '1.42.0', policy: 'policies', command: 'advance', metrics: 'metrics.yml' },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode, run.stdout).toBe(0);
+    const files = repo.branches.get('main')!;
+    const state = parseRolloutState(files.get(`${dir}/rollout.yaml`)!, 'rollout.yaml');
+    expect(state.regions['ap-southeast-1']).toMatchObject({ state: 'rolled-back', verdict: 'fail' });
+    expect(state.regions['ap-southeast-1']!.reason).toContain('error ratio reached 0.05, above its max of 0.01');
+    // Only the failing region returns to the last good version; the healthy one holds.
+    expect(parseManifest(files.get(`${dir}/ap-southeast-1.yaml`)!, 'ap').stable.version).toBe('1.41.0');
+    expect(parseManifest(files.get(`${dir}/eu-west-1.yaml`)!, 'eu').stable.version).toBe('1.42.0');
+    expect(repo.pulls).toHaveLength(1);
+    expect(repo.pulls[0]!.body).toContain('ap-southeast-1');
+    expect(JSON.parse(run.outputs.matrix!)).toEqual({ include: [] });
   });
 });

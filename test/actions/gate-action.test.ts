@@ -177,9 +177,8 @@ const filesIn = (sarifFile: string) =>
     (JSON.parse(readFileSync(sarifFile, 'utf8')) as SarifLog).runs.flatMap((r) => r.results.map((x) => x.locations[0]!.physicalLocation.artifactLocation.uri.replace(/^.*\.github\/workflows\//, ''))),
   );
 
-/** Each runs the bundled action as a process on a shared machine: none depends on its speed. */
 describe('the gate action\'s mode', () => {
-  it('diff (the default) counts only what the pull request introduces and says how many findings the base already had', { timeout: 600_000 }, async () => {
+  it('diff (the default) counts only what the pull request introduces and says how many findings the base already had', async () => {
     const ws = await inheritedAndNew();
     const mock = github();
     server = await startGitHubServer(mock.gh);
@@ -191,7 +190,7 @@ describe('the gate action\'s mode', () => {
     expect(run.summary).toMatch(/already on the base commit/);
   });
 
-  it('full reports every finding of the audited files, inherited ones included, and scans whole files for secrets', { timeout: 600_000 }, async () => {
+  it('full reports every finding of the audited files, inherited ones included, and scans whole files for secrets', async () => {
     const token = 'ghp_' + 'Zx7Qm2Lk9Vb4Np6Rt8Yw3Hs5Jd1Fg0Ca2Eu4';
     // A secret committed long ago: no diff shows it, a full scan does; a file git does not track is not the repository's.
     const ws = await inheritedAndNew({ 'old-config.js': `export const token = "${token}";\n` });
@@ -210,7 +209,7 @@ describe('the gate action\'s mode', () => {
     for (const text of [run.stdout, run.summary, ...mock.comments]) expect(text).not.toContain(token);
   });
 
-  it('diff outside a pull request has nothing to compare with: every finding counts, and the summary says so', { timeout: 600_000 }, async () => {
+  it('diff outside a pull request has nothing to compare with: every finding counts, and the summary says so', async () => {
     const ws = await inheritedAndNew();
     const mock = github();
     server = await startGitHubServer(mock.gh);

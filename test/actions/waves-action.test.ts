@@ -39,7 +39,7 @@ describe('the bundled waves action', () => {
     expect(run.summary).toContain('pilot');
   });
 
-  it('advances a rollout: names the pilot due, its region job starts the canary, the state is recorded compare-and-swap over the GitHub API', { timeout: 600_000 }, async () => {
+  it('advances a rollout: names the pilot due, its region job starts the canary, the state is recorded compare-and-swap over the GitHub API', async () => {
     const repo = repository();
     server = await startGitHubServer(repo.gh);
     const workspace = mkdtempSync(join(tmpdir(), 'bw-waves-'));

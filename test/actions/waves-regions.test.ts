@@ -35,9 +35,6 @@ const HEALTH = `health:
     - { name: error ratio, query: 'app_error_ratio{service="{{service}}",region="{{region}}"}', max: 0.01 }
 `;
 
-/** Bundled actions run as processes on a shared machine: no test depends on its speed. */
-const LONG = 600_000;
-
 let server: GitHubServer | undefined;
 afterEach(async () => {
   await server?.close();
@@ -57,7 +54,7 @@ const inputsFor = (command: string, extra: Record<string, string> = {}) => ({ se
 type Matrix = { include: Array<{ region: string; environment: string }> };
 
 describe('region approvals come before traffic moves', () => {
-  it('advance names the regions due without touching their manifests; the region job starts its region, once', { timeout: LONG }, async () => {
+  it('advance names the regions due without touching their manifests; the region job starts its region, once', async () => {
     const repo = repository();
     server = await startGitHubServer(repo.gh);
     const workspace = workspaceWith({ 'waves.yml': POLICY });
@@ -90,7 +87,7 @@ describe('region approvals come before traffic moves', () => {
     expect(repo.files).toEqual(before);
   });
 
-  it('a region job for a region that is not due fails and moves nothing', { timeout: LONG }, async () => {
+  it('a region job for a region that is not due fails and moves nothing', async () => {
     const repo = repository();
     server = await startGitHubServer(repo.gh);
     const workspace = workspaceWith({ 'waves.yml': POLICY });
@@ -119,12 +116,12 @@ describe.skipIf(!availability.ok && !prometheusRequired())('waves health checks 
         { name: 'app_error_ratio', type: 'gauge', labels: { service: 'payments', region: 'ap-southeast-1' }, samples: times.map((t, i) => [t, i > 120 ? 0.05 : 0.003] as const) },
       ]),
     );
-  }, LONG);
+  });
   afterAll(async () => {
     await prometheus?.stop();
   });
 
-  it('reaches the metrics through the metrics input and the PROMETHEUS_TOKEN variable, and records the regions healthy', { timeout: LONG }, async () => {
+  it('reaches the metrics through the metrics input and the PROMETHEUS_TOKEN variable, and records the regions healthy', async () => {
     const repo = repository();
     const iso = (s: number) => new Date(s * 1000).toISOString();
     // Wave 1 long baked; wave 2 deployed directly two hours ago and carrying the release.
@@ -152,7 +149,7 @@ describe.skipIf(!availability.ok && !prometheusRequired())('waves health checks 
     expect([...printed, run.summary].join('\n')).not.toContain(token);
   });
 
-  it('halts on a region whose own metrics cross their bound and rolls that region back, with a pull request', { timeout: LONG }, async () => {
+  it('halts on a region whose own metrics cross their bound and rolls that region back, with a pull request', async () => {
     const iso = (t: number) => new Date(t * 1000).toISOString();
     const dir = 'deploy/payments/production';
     const repo = simulatedRepository(

@@ -36,8 +36,7 @@ const noMetrics: MetricsProviders = {
   names: () => [],
 };
 
-// Real git on a shared machine: no test depends on its speed.
-describe('a region started by its own job', { timeout: 600_000 }, () => {
+describe('a region started by its own job', () => {
   let git: GitPort;
   let store: ContentStore;
   let clock: ManualClock;

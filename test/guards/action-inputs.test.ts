@@ -6,13 +6,15 @@
  * The check is static, over the TypeScript source: an input counts as read
  * when the action's module (src/actions/<name>.ts) reads it from its parsed
  * `inputs`, or when the shared entrypoint (src/actions/main.ts) reads it for
- * every action (the token and the metrics file build the Deps). A behavioural
- * check (run each action twice, the input at its default and not, and compare)
- * would also catch a read whose value is then ignored, but each action needs
- * its own world of fakes (git, GitHub, metrics, policies) for every input to
- * reach a code path, and a run that stops early reports nothing about the
- * inputs it did not reach; the tests of each action's inputs through the
- * bundle (test/actions/) hold what the reads do.
+ * every action (the token and the metrics file build the Deps). It proves
+ * that each input reaches the action's code, not that its value changes the
+ * outcome: that is left to each action's own tests. A behavioural check (run
+ * each action twice, the input at its default and not, and compare) would
+ * also catch a value read and then ignored, but every action needs its own
+ * world of fakes (git, GitHub, metrics, policies, event payloads) for each
+ * input to reach its code path, and a run that stops early says nothing of
+ * the inputs it did not reach, so such a check fails for reasons other than
+ * the one it stands for.
  */
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';

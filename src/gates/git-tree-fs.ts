@@ -9,6 +9,14 @@ import { GitError, type GitPort } from '../gitops/git.js';
 import type { GateFs } from './command.js';
 
 /**
+ * Throws GitError when `commit` is not in the clone (a shallow checkout):
+ * without this, every path would look absent and the commit empty.
+ */
+export async function requireCommit(git: GitPort, commit: string): Promise<void> {
+  await git.run(['cat-file', '-e', `${commit}^{commit}`]);
+}
+
+/**
  * A read-only GateFs over `commit`: paths are those of the checkout at
  * `root` (absolute, or relative to the process's directory as the audit
  * passes them) and are looked up in the commit's tree. A path outside the

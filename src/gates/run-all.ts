@@ -8,10 +8,10 @@
 import type { GitHubPort } from '../github/port.js';
 import { CommandGit, GitError } from '../gitops/git.js';
 import type { Clock } from '../runtime/clock.js';
-import { errorMessage } from '../runtime/errors.js';
+import { errorMessage, isConfigurationError } from '../runtime/errors.js';
 import { nodeGateFs, runWorkflowGate } from './command.js';
 import type { GateDecision } from './decide.js';
-import { gitTreeFs } from './git-tree-fs.js';
+import { gitTreeFs, requireCommit } from './git-tree-fs.js';
 import type { WorkflowGateResult } from './command.js';
 import { readTextFile, runDepsGate } from './deps/command.js';
 import { renderMarkdown as renderDepsMarkdown, renderSarif as renderDepsSarif } from './deps/index.js';
@@ -74,11 +74,14 @@ export async function runAllGates(inputs: AllGatesInputs, deps: { readonly clock
   let unreadBase: string | undefined;
   if (mode === 'diff' && change) {
     try {
-      known = fingerprintsOf((await runWorkflowGate(audit, { fs: gitTreeFs(new CommandGit(inputs.cwd), change.base, inputs.cwd), clock: deps.clock, cwd: inputs.cwd })).decision);
+      const git = new CommandGit(inputs.cwd);
+      await requireCommit(git, change.base);
+      known = fingerprintsOf((await runWorkflowGate(audit, { fs: gitTreeFs(git, change.base, inputs.cwd), clock: deps.clock, cwd: inputs.cwd })).decision);
     } catch (err) {
       // A shallow checkout lacks the base: counting everything can only be stricter than the truth.
-      if (!(err instanceof GitError)) throw err;
-      unreadBase = `the base commit ${change.base.slice(0, 12)} could not be read (${err.stderr.trim() || err.message}; check out with \`fetch-depth: 0\`)`;
+      if (!(err instanceof GitError) && !isConfigurationError(err)) throw err;
+      const why = err instanceof GitError ? err.stderr.trim() || err.message : errorMessage(err);
+      unreadBase = `the base commit ${change.base.slice(0, 12)} could not be read (${why}; check out with \`fetch-depth: 0\`)`;
     }
   }
   const workflows = await runWorkflowGate(

@@ -218,4 +218,15 @@ describe('the gate action\'s mode', () => {
     expect([...filesIn(run.outputs['sarif-file']!)].sort()).toEqual(['greet.yml', 'release.yml']);
     expect(run.summary).toMatch(/no pull request to compare with/);
   });
+
+  it('diff on a checkout without the base commit (a shallow clone) counts every finding and says why', async () => {
+    const ws = await inheritedAndNew();
+    const mock = github();
+    server = await startGitHubServer(mock.gh);
+    const { payload } = prPayload('1'.repeat(40), ws.head);
+    const run = await runBundledAction('gate', { eventName: 'pull_request', payload, apiUrl: server.url, workspace: ws.dir, inputs: { paths: '.github/workflows' } });
+    expect(run.exitCode).toBe(1);
+    expect([...filesIn(run.outputs['sarif-file']!)].sort()).toEqual(['greet.yml', 'release.yml']);
+    expect(run.summary).toMatch(/the base commit 111111111111 could not be read .*fetch-depth: 0/);
+  });
 });

@@ -34,7 +34,7 @@ export const gateAction: ActionImpl<typeof gateSpec.inputs> = {
     const base = pr ? String(((pr['base'] ?? {}) as Obj)['sha'] ?? '') : '';
     const head = pr ? String(((pr['head'] ?? {}) as Obj)['sha'] ?? '') : ctx.sha;
     const outcome = await runAllGates(
-      { paths: inputs.paths, cwd: ctx.workspace, missing: 'skip', ...(base && head ? { base, head } : {}), ...(inputs.policy ? { policy: join(ctx.workspace, inputs.policy) } : {}) },
+      { paths: inputs.paths, mode: inputs.mode, cwd: ctx.workspace, missing: 'skip', ...(base && head ? { base, head } : {}), ...(inputs.policy ? { policy: join(ctx.workspace, inputs.policy) } : {}) },
       { clock: deps.clock, github: deps.github },
     );
     const { verdict } = outcome;

@@ -55,7 +55,8 @@ export const gateSpec = defineAction({
     mode: {
       type: 'enum',
       values: ['diff', 'full'],
-      description: '`diff` reports only what the pull request introduces; `full` reports everything.',
+      description:
+        '`diff` counts only what the pull request introduces: workflow findings already on its base commit do not count (the checkout needs the base: `fetch-depth: 0`; without it, or outside a pull request, everything counts and the summary says so) and secrets are looked for in the lines it adds. `full` counts every finding of the audited files and scans every file the repository tracks for secrets. The dependency review covers the pull request\'s changes in both.',
       default: 'diff',
     },
     'sarif-file': { type: 'string', description: 'Where to write the SARIF report for code scanning.', default: 'bellwether-gate.sarif' },
@@ -127,12 +128,15 @@ export const wavesSpec = defineAction({
     version: { type: 'string', description: 'Version to roll out.', required: true },
     command: {
       type: 'enum',
-      values: ['plan', 'advance'],
-      description: '`plan` emits the matrix of a fresh plan; `advance` runs the rollout: refreshes each region from its release manifest, starts the regions now due (the canary in canary waves, the stable version otherwise) and records the state in `rollout.yaml` beside the manifests.',
+      values: ['plan', 'advance', 'start-region'],
+      description:
+        '`plan` emits the matrix of a fresh plan. `advance` runs one reconcile of the rollout: refreshes each region in flight from its release manifest and, for regions deployed without canary stages, from its health checks on `metrics`; rolls back failed regions; records the state in `rollout.yaml` beside the manifests; and emits the regions now due as the matrix without moving their traffic. `start-region`, in the region\'s own job (its GitHub environment, so that its reviewers and wait timers come first), starts `region` when the rollout still says it is due (the canary in canary waves, the stable version otherwise), compare-and-swap; a region already started is left alone, and one not due fails the step and moves nothing.',
       default: 'plan',
     },
+    region: { type: 'string', description: 'The region to start, with `start-region` (the matrix\'s `region`).', default: '' },
     manifests,
     branch,
+    metrics,
     'notify-issue': {
       type: 'number',
       min: 0,
@@ -144,9 +148,11 @@ export const wavesSpec = defineAction({
     matrix: { description: 'JSON matrix of the regions due now, each with its GitHub environment.' },
     wave: { description: 'Index of the wave due now.' },
     'next-start': { description: 'Earliest start of the next wave, RFC 3339.' },
+    'region-state': { description: 'With `start-region`: the region\'s rollout state after this run (`deploying` once started, `pending` when it was not due).' },
   },
   branding: { icon: 'globe', color: 'blue' },
-  usage: 'Feed `matrix` to a job with `strategy.matrix` and `environment: ${{ matrix.environment }}`.',
+  usage:
+    'Run `advance` on a schedule and feed `matrix` to a region job with `strategy.matrix` and `environment: ${{ matrix.environment }}` that runs `start-region` with `region: ${{ matrix.region }}`: traffic moves only in that job, after the environment\'s protection rules. The next `advance` checks the region\'s health (after the policy\'s `health.watch`, on the providers of `metrics`) and its wave\'s bake time. `.github/workflows/bellwether-waves.yml` does all of this.',
 });
 
 export const rollbackSpec = defineAction({

@@ -1,20 +1,23 @@
 /**
  * The waves action. `plan` plans the rollout of a version from now (windows,
  * bake times, per-region earliest starts) and emits the matrix of regions
- * due now, one job each with its GitHub environment, for a fan-out job.
- * `advance` runs one reconcile of the rollout against the release manifests
- * on the branch: the regions it started are the matrix.
+ * due now. `advance` runs one reconcile of the rollout against the release
+ * manifests on the branch (health, halts, rollbacks) and emits the regions
+ * due as the matrix, moving no traffic; `start-region` moves one region's
+ * traffic from that region's own job, inside its protected environment.
  */
 import { join } from 'node:path';
 import { GitHubContentStore } from '../gitops/content-store.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
 import { GitHubRollbackPublisher } from '../rollback/publish.js';
+import { ConfigurationError } from '../runtime/errors.js';
 import { planOutputs, stepOutputs } from '../waves/matrix.js';
 import { planWaves } from '../waves/planner.js';
 import { renderPlanMarkdown } from '../waves/render-markdown.js';
 import { renderStepMarkdown } from '../waves/render-step.js';
 import { regionStates } from '../waves/rollout-state.js';
 import { advanceWaves } from '../waves/run.js';
+import { startWaveRegion } from '../waves/start-region.js';
 import type { ActionImpl, ActionResult } from './registry.js';
 import { wavesSpec } from './specs.js';
 
@@ -22,17 +25,20 @@ export const wavesAction: ActionImpl<typeof wavesSpec.inputs> = {
   spec: wavesSpec,
   async run(inputs, deps, ctx): Promise<ActionResult> {
     const policyPath = inputs.policy ? join(ctx.workspace, inputs.policy) : undefined;
+    const branch = inputs.branch || ctx.ref.replace(/^refs\/heads\//, '') || 'main';
+    const rollout = { service: inputs.service, environment: inputs.environment, version: inputs.version, manifests: inputs.manifests, ...(policyPath ? { policy: policyPath } : {}), actor: ctx.actor };
+    if (inputs.command === 'start-region') {
+      if (!inputs.region) throw new ConfigurationError('start-region needs the `region` input (the matrix\'s `region`)', { field: 'inputs.region' });
+      const outcome = await startWaveRegion({ ...rollout, region: inputs.region }, deps, new GitHubContentStore(deps.github, branch));
+      return {
+        outputs: { 'region-state': outcome.regionState },
+        summary: `### Bellwether waves: ${inputs.region}\n\n${outcome.note}\n`,
+        ...(outcome.status === 'not-due' ? { failure: `${outcome.note}. Nothing moved; the next scheduled run starts it when it is due.` } : {}),
+      };
+    }
     if (inputs.command === 'advance') {
-      const branch = inputs.branch || ctx.ref.replace(/^refs\/heads\//, '') || 'main';
       const outcome = await advanceWaves(
-        {
-          service: inputs.service,
-          environment: inputs.environment,
-          version: inputs.version,
-          manifests: inputs.manifests,
-          ...(policyPath ? { policy: policyPath } : {}),
-          actor: ctx.actor,
-        },
+        { ...rollout, deferStarts: true },
         { ...deps, publisher: new GitHubRollbackPublisher(deps.github) },
         new GitHubContentStore(deps.github, branch),
       );

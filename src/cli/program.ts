@@ -79,11 +79,12 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .command('all', { isDefault: true })
     .description('every gate family on a change, one verdict (the default: `bellwether gate --base REF`)')
     .argument('[paths...]', 'files or folders for the workflow audit', ['.github/workflows'])
-    .option('--base <ref>', 'base of the change: also scan its added lines for secrets and review its dependencies')
+    .option('--base <ref>', 'base of the change: also scan its added lines for secrets and review its dependencies; with --mode diff, workflow findings already at the base do not count')
     .option('--head <ref>', 'head of the change', 'HEAD')
+    .addOption(new Option('--mode <mode>', 'diff: count what the change introduces; full: count every finding and scan every tracked file for secrets').choices(['diff', 'full']).default('diff'))
     .option('--policy <file>', 'gates policy')
     .addOption(formatOption(['text', 'json', 'sarif']))
-    .action((paths: string[], o) => run(() => handlers.gateAll({ paths, base: o.base, head: o.head, policy: o.policy, format: o.format }))());
+    .action((paths: string[], o) => run(() => handlers.gateAll({ paths, base: o.base, head: o.head, mode: o.mode, policy: o.policy, format: o.format }))());
   gate
     .command('workflows')
     .description('audit GitHub Actions workflows and action.yml files')

@@ -5,11 +5,11 @@
 import type { CommandOutput, OutputFormat } from '../cli/output.js';
 import { ExitCode } from '../cli/output.js';
 import { systemClock } from '../runtime/clock.js';
-import { runAllGates } from './run-all.js';
+import { runAllGates, type GateMode } from './run-all.js';
 
-export async function gateAllCommand(args: { paths: string[]; base?: string; head?: string; policy?: string; format: OutputFormat; cwd?: string }): Promise<CommandOutput> {
+export async function gateAllCommand(args: { paths: string[]; base?: string; head?: string; policy?: string; format: OutputFormat; cwd?: string; mode?: GateMode }): Promise<CommandOutput> {
   const outcome = await runAllGates(
-    { paths: args.paths, cwd: args.cwd ?? process.cwd(), missing: 'error', ...(args.base ? { base: args.base, head: args.head ?? 'HEAD' } : {}), ...(args.policy ? { policy: args.policy } : {}) },
+    { paths: args.paths, mode: args.mode ?? 'diff', cwd: args.cwd ?? process.cwd(), missing: 'error', ...(args.base ? { base: args.base, head: args.head ?? 'HEAD' } : {}), ...(args.policy ? { policy: args.policy } : {}) },
     { clock: systemClock },
   );
   const exitCode = outcome.verdict.verdict === 'pass' ? ExitCode.ok : ExitCode.negative;

@@ -48,6 +48,8 @@ export interface WorkflowGateInputs {
   readonly missing?: 'error' | 'skip';
   readonly policy?: string;
   readonly baseline?: string;
+  /** Fingerprints of findings already present (the pull request's base, in the gate's diff mode): they do not count. */
+  readonly known?: ReadonlySet<string>;
 }
 
 /** The effects the gate needs: files and the time (waivers expire). */
@@ -119,6 +121,7 @@ export async function runWorkflowGate(inputs: WorkflowGateInputs, deps: Workflow
     baseline = baselineFingerprints(json);
     if (!baseline) throw new ConfigurationError('the baseline must be the JSON report of an earlier run or an array of fingerprints', { file: inputs.baseline });
   }
+  if (inputs.known) baseline = new Set([...(baseline ?? []), ...inputs.known]);
   const files: string[] = [];
   for (const p of inputs.paths) {
     const kind = await deps.fs.kind(p);

@@ -6,10 +6,12 @@
  * the result goes.
  */
 import type { GitHubPort } from '../github/port.js';
-import { CommandGit } from '../gitops/git.js';
+import { CommandGit, GitError } from '../gitops/git.js';
 import type { Clock } from '../runtime/clock.js';
-import { errorMessage } from '../runtime/errors.js';
+import { errorMessage, isConfigurationError } from '../runtime/errors.js';
 import { nodeGateFs, runWorkflowGate } from './command.js';
+import type { GateDecision } from './decide.js';
+import { gitTreeFs, requireCommit } from './git-tree-fs.js';
 import type { WorkflowGateResult } from './command.js';
 import { readTextFile, runDepsGate } from './deps/command.js';
 import { renderMarkdown as renderDepsMarkdown, renderSarif as renderDepsSarif } from './deps/index.js';
@@ -35,7 +37,19 @@ export interface AllGatesInputs {
   readonly cwd: string;
   /** Paths of the audit that may not exist (the action's defaults list several). */
   readonly missing?: 'error' | 'skip';
+  /**
+   * `diff` (the default) counts what the change introduces: workflow findings
+   * already present at `base` do not count, secrets are looked for in the
+   * lines it adds. `full` counts every workflow finding and scans every file
+   * of the checkout for secrets. The dependency review covers the change in
+   * both. Without `base` and `head` there is nothing to compare with, and
+   * diff counts everything the audit finds.
+   */
+  readonly mode?: GateMode;
 }
+
+/** What the gates count: what a change introduces, or everything. */
+export type GateMode = 'diff' | 'full';
 
 export interface AllGatesOutcome {
   readonly verdict: CombinedVerdict;
@@ -52,24 +66,51 @@ export async function runAllGates(inputs: AllGatesInputs, deps: { readonly clock
   const results: GateResult[] = [];
   const sections: string[] = [];
   const runs: unknown[] = [];
-  const workflows = await runWorkflowGate({ paths: inputs.paths, missing: inputs.missing ?? 'skip', ...policy }, { fs: nodeGateFs, clock: deps.clock, cwd: inputs.cwd });
+  const mode = inputs.mode ?? 'diff';
+  const change = inputs.base && inputs.head ? { base: inputs.base, head: inputs.head } : undefined;
+  const audit = { paths: inputs.paths, missing: 'skip' as const, ...policy };
+  // What the base already had is found by the same audit, over the base commit's files.
+  let known: Set<string> | undefined;
+  let unreadBase: string | undefined;
+  if (mode === 'diff' && change) {
+    try {
+      const git = new CommandGit(inputs.cwd);
+      await requireCommit(git, change.base);
+      known = fingerprintsOf((await runWorkflowGate(audit, { fs: gitTreeFs(git, change.base, inputs.cwd), clock: deps.clock, cwd: inputs.cwd })).decision);
+    } catch (err) {
+      // A shallow checkout lacks the base: counting everything can only be stricter than the truth.
+      if (!(err instanceof GitError) && !isConfigurationError(err)) throw err;
+      const why = err instanceof GitError ? err.stderr.trim() || err.message : errorMessage(err);
+      unreadBase = `the base commit ${change.base.slice(0, 12)} could not be read (${why}; check out with \`fetch-depth: 0\`)`;
+    }
+  }
+  const workflows = await runWorkflowGate(
+    { ...audit, missing: inputs.missing ?? 'skip', ...(known ? { known } : {}) },
+    { fs: nodeGateFs, clock: deps.clock, cwd: inputs.cwd },
+  );
   results.push(resultOf('workflows', workflows.decision));
-  sections.push(renderMarkdown(workflows.decision));
+  sections.push(`${scopeNote(mode, unreadBase ? undefined : change, workflows.decision, unreadBase)}\n\n${renderMarkdown(workflows.decision)}`);
   runs.push(...runsOf(renderSarif(workflows.decision, { version: GATES_VERSION })));
 
   let secrets: SecretsReport | undefined;
   let dependencies: FamilyDecision | undefined;
   const required: GateFamily[] = ['workflows'];
-  if (inputs.base && inputs.head) {
-    required.push('secrets', 'dependencies');
+  // Secrets: the lines the change adds, or in full mode every file the repository tracks (not what a job
+  // checked out beside it, such as Bellwether itself under .bellwether/).
+  const secretScope = mode === 'full' ? { paths: await trackedFiles(inputs.cwd) } : change;
+  if (secretScope) {
+    required.push('secrets');
     try {
-      secrets = await runSecretGate({ base: inputs.base, head: inputs.head, format: 'json', cwd: inputs.cwd, ...policy }, { fs: nodeGateFs, clock: deps.clock, git: (cwd) => new CommandGit(cwd) });
+      secrets = await runSecretGate({ ...secretScope, format: 'json', cwd: inputs.cwd, ...policy }, { fs: nodeGateFs, clock: deps.clock, git: (cwd) => new CommandGit(cwd) });
       results.push(resultOf('secrets', secrets.decision));
       sections.push(renderSecretsMarkdown(secrets));
       runs.push(...runsOf(renderSecretsSarif(secrets, GATES_VERSION)));
     } catch (err) {
       results.push(errorResult('secrets', errorMessage(err)));
     }
+  }
+  if (inputs.base && inputs.head) {
+    required.push('dependencies');
     try {
       dependencies = await runDepsGate(
         { base: inputs.base, head: inputs.head, root: inputs.cwd, ...policy },
@@ -85,6 +126,26 @@ export async function runAllGates(inputs: AllGatesInputs, deps: { readonly clock
   const verdict = combine(results, { required });
   const sarif = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs };
   return { verdict, workflows, ...(secrets ? { secrets } : {}), ...(dependencies ? { dependencies } : {}), sarif, markdown: [renderVerdictMarkdown(verdict), ...sections].join('\n\n') };
+}
+
+/** Every fingerprint a decision saw, counted or not: what "already there" means for the next audit. */
+function fingerprintsOf(decision: GateDecision): Set<string> {
+  return new Set([...decision.findings, ...decision.suppressed.map((s) => s.finding)].map((f) => f.fingerprint));
+}
+
+/** One line saying what the workflow audit counted, so that a pass in diff mode is never read as "no findings at all". */
+function scopeNote(mode: GateMode, change: { base: string } | undefined, decision: GateDecision, unreadBase?: string): string {
+  if (mode === 'full') return 'Mode `full`: every finding of the audited files counts, whoever introduced it.';
+  if (unreadBase) return `Mode \`diff\`, but ${unreadBase}: every finding of the audited files counts.`;
+  if (!change) return 'Mode `diff`, but there is no pull request to compare with: every finding of the audited files counts.';
+  const inherited = decision.suppressed.filter((s) => s.by === 'baseline').length;
+  return `Mode \`diff\`: only findings the pull request introduces count; ${inherited} finding(s) already on the base commit ${change.base.slice(0, 12)} do not (\`mode: full\` reports them).`;
+}
+
+/** The files git tracks in the checkout, from its root. */
+async function trackedFiles(cwd: string): Promise<string[]> {
+  const { stdout } = await new CommandGit(cwd).run(['ls-files', '-z', '--full-name', ':/']);
+  return stdout.split('\0').filter(Boolean);
 }
 
 function runsOf(log: Record<string, unknown>): unknown[] {

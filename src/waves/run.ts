@@ -5,9 +5,8 @@
  * record the result compare-and-swap. Any run may be the next one: re-running
  * at the same time decides the same step and commits nothing new.
  */
-import { runCanary } from '../canary/promotion/run.js';
 import type { ContentStore } from '../gitops/content-store.js';
-import { manifestPath, parseManifest, updateManifest, withStableVersion } from '../gitops/manifest.js';
+import { manifestPath, parseManifest } from '../gitops/manifest.js';
 import type { ReleaseManifest } from '../gitops/manifest.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
 import type { RollbackPublisher } from '../rollback/publish.js';
@@ -20,6 +19,7 @@ import type { HealthPolicy } from './health.js';
 import type { WavesMatrix } from './matrix.js';
 import { matrixOfStep } from './matrix.js';
 import { planWaves } from './planner.js';
+import { startRegionChange } from './start-region.js';
 import type { RegionRollout, RolloutState } from './rollout-state.js';
 import { parseRolloutState, regionStates, rolloutPath, updateRolloutState } from './rollout-state.js';
 import type { PlannedRegion, WaveStep, WavesPlan } from './types.js';
@@ -34,6 +34,11 @@ export interface AdvanceInputs {
   readonly policy?: string;
   /** The GitHub user who asked (the workflow's actor). */
   readonly actor: string;
+  /**
+   * Name the regions due in the matrix without starting them: each region's
+   * own job starts it (startWaveRegion) in its protected GitHub environment.
+   */
+  readonly deferStarts?: boolean;
 }
 
 /** The effects of a rollout; `publisher` opens rollback pull requests, and without it no rollback is run. */
@@ -85,48 +90,15 @@ export async function advanceWaves(inputs: AdvanceInputs, deps: WavesDeps, store
   const notes: string[] = [];
   let committed = false;
 
-  if (step.kind === 'start') {
+  if (step.kind === 'start' && inputs.deferStarts) {
+    // Each region's own job moves its traffic, after its environment's reviewers and wait timers.
+    for (const region of step.regions) notes.push(`${region.region}: due in wave ${region.wave}; its region job starts it`);
+  } else if (step.kind === 'start') {
     for (const region of step.regions) {
-      const started = region.canary ? await promotionOf(store, manifestOf(region.region), inputs.version) : undefined;
-      if (started) {
-        // A run that started the canary and then lost its state write: the promotion is the truth, so it is not started twice.
-        patch[region.region] = { state: 'deploying', startedAt: started.startedAt ?? at, verdict: 'unknown', reason: `canary of ${inputs.version} ${started.phase}` };
-        notes.push(`${region.region}: the canary of ${inputs.version} had already started (${started.phase})`);
-      } else if (region.canary) {
-        const outcome = await runCanary(
-          {
-            service: inputs.service,
-            environment: inputs.environment,
-            region: region.region,
-            command: 'start',
-            version: inputs.version,
-            actor: inputs.actor,
-            manifests: inputs.manifests,
-            ...(inputs.policy ? { policy: inputs.policy } : {}),
-            waitWithinMs: 0,
-          },
-          deps,
-          store,
-        );
-        committed ||= outcome.results.some((r) => r.committed);
-        if (outcome.failure) {
-          patch[region.region] = { state: 'failed', startedAt: at, endedAt: at, verdict: 'fail', reason: outcome.failure };
-          notes.push(`${region.region}: the canary did not start: ${outcome.failure}`);
-        } else {
-          patch[region.region] = { state: 'deploying', startedAt: at, verdict: 'unknown', reason: `canary of ${inputs.version} started` };
-          notes.push(`${region.region}: canary of ${inputs.version} started at ${outcome.outputs.weight}%`);
-        }
-      } else {
-        const update = await updateManifest(
-          store,
-          manifestOf(region.region),
-          (m) => withStableVersion(m, inputs.version, at),
-          `${inputs.service}: deploy ${inputs.version} to ${inputs.environment}/${region.region} (wave ${region.wave})`,
-        );
-        committed ||= update.changed;
-        patch[region.region] = { state: 'deploying', startedAt: at, verdict: 'unknown', reason: `${inputs.version} deployed directly` };
-        notes.push(`${region.region}: ${inputs.version} committed as the stable version${update.changed ? '' : ' (already in place)'}`);
-      }
+      const change = await startRegionChange(region, { ...inputs, at }, deps, store);
+      committed ||= change.committed;
+      patch[region.region] = change.record;
+      notes.push(change.note);
     }
   }
 
@@ -235,14 +207,4 @@ async function refreshRegion(
   if (health.verdict === 'pass') return { ...current, state: 'healthy', healthyAt: at, verdict: 'pass', reason: health.reason };
   if (health.verdict === 'fail') return { ...current, state: 'failed', endedAt: at, verdict: 'fail', reason: health.reason };
   return current.reason === health.reason ? undefined : { ...current, verdict: 'unknown', reason: health.reason };
-}
-
-/** The promotion of `version` recorded in a region's manifest, if one was started. */
-async function promotionOf(store: ContentStore, path: string, version: string): Promise<{ phase: string; startedAt?: string } | undefined> {
-  const stored = await store.read(path);
-  if (!stored) return undefined;
-  const promotion = parseManifest(stored.text, path).promotion;
-  if (!promotion || promotion.version !== version) return undefined;
-  const first = promotion.history[0]?.at;
-  return { phase: promotion.phase, ...(first === undefined ? {} : { startedAt: first }) };
 }

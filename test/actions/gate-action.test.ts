@@ -141,3 +141,92 @@ describe('the bundled gate action on a real pull_request payload', () => {
     expect(run.commands.find((c) => c.command === 'error')?.message).toMatch(/^Bellwether gates failed/);
   });
 });
+
+const UNPINNED = `name: release
+on: push
+permissions:
+  contents: read
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: someone/publish@v1
+`;
+
+/** A repository whose base already has one risky workflow and whose head adds another. */
+async function inheritedAndNew(baseFiles: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'bw-gate-mode-'));
+  const git = new CommandGit(dir);
+  await git.run(['init', '-q', '-b', 'main']);
+  mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+  writeFileSync(join(dir, '.github/workflows/greet.yml'), INJECTABLE);
+  for (const [path, text] of Object.entries(baseFiles)) writeFileSync(join(dir, path), text);
+  await git.run(['add', '.']);
+  await git.run(['commit', '-q', '-m', 'base']);
+  const base = (await git.run(['rev-parse', 'HEAD'])).stdout.trim();
+  writeFileSync(join(dir, '.github/workflows/release.yml'), UNPINNED);
+  await git.run(['add', '.']);
+  await git.run(['commit', '-q', '-m', 'head']);
+  const head = (await git.run(['rev-parse', 'HEAD'])).stdout.trim();
+  return { dir, base, head };
+}
+
+type SarifLog = { runs: Array<{ tool: { driver: { name: string } }; results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };
+const filesIn = (sarifFile: string) =>
+  new Set(
+    (JSON.parse(readFileSync(sarifFile, 'utf8')) as SarifLog).runs.flatMap((r) => r.results.map((x) => x.locations[0]!.physicalLocation.artifactLocation.uri.replace(/^.*\.github\/workflows\//, ''))),
+  );
+
+describe('the gate action\'s mode', () => {
+  it('diff (the default) counts only what the pull request introduces and says how many findings the base already had', async () => {
+    const ws = await inheritedAndNew();
+    const mock = github();
+    server = await startGitHubServer(mock.gh);
+    const { payload } = prPayload(ws.base, ws.head);
+    const run = await runBundledAction('gate', { eventName: 'pull_request', payload, apiUrl: server.url, workspace: ws.dir, inputs: { paths: '.github/workflows' } });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(1);
+    expect([...filesIn(run.outputs['sarif-file']!)]).toEqual(['release.yml']);
+    expect(run.summary).toMatch(/already on the base commit/);
+  });
+
+  it('full reports every finding of the audited files, inherited ones included, and scans whole files for secrets', async () => {
+    const token = 'ghp_' + 'Zx7Qm2Lk9Vb4Np6Rt8Yw3Hs5Jd1Fg0Ca2Eu4';
+    // A secret committed long ago: no diff shows it, a full scan does; a file git does not track is not the repository's.
+    const ws = await inheritedAndNew({ 'old-config.js': `export const token = "${token}";\n` });
+    mkdirSync(join(ws.dir, '.bellwether/action'), { recursive: true });
+    writeFileSync(join(ws.dir, '.bellwether/action/fixture.js'), `export const token = "${token}";\n`);
+    const mock = github();
+    server = await startGitHubServer(mock.gh);
+    const { payload } = prPayload(ws.base, ws.head);
+    const run = await runBundledAction('gate', { eventName: 'pull_request', payload, apiUrl: server.url, workspace: ws.dir, inputs: { paths: '.github/workflows', mode: 'full' } });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(1);
+    const files = filesIn(run.outputs['sarif-file']!);
+    expect(files.has('greet.yml') && files.has('release.yml')).toBe(true);
+    expect([...files].some((f) => f.endsWith('old-config.js'))).toBe(true);
+    expect([...files].some((f) => f.includes('.bellwether'))).toBe(false);
+    for (const text of [run.stdout, run.summary, ...mock.comments]) expect(text).not.toContain(token);
+  });
+
+  it('diff outside a pull request has nothing to compare with: every finding counts, and the summary says so', async () => {
+    const ws = await inheritedAndNew();
+    const mock = github();
+    server = await startGitHubServer(mock.gh);
+    const run = await runBundledAction('gate', { eventName: 'push', payload: {}, sha: ws.head, apiUrl: server.url, workspace: ws.dir, inputs: { paths: '.github/workflows' } });
+    expect(run.exitCode).toBe(1);
+    expect([...filesIn(run.outputs['sarif-file']!)].sort()).toEqual(['greet.yml', 'release.yml']);
+    expect(run.summary).toMatch(/no pull request to compare with/);
+  });
+
+  it('diff on a checkout without the base commit (a shallow clone) counts every finding and says why', async () => {
+    const ws = await inheritedAndNew();
+    const mock = github();
+    server = await startGitHubServer(mock.gh);
+    const { payload } = prPayload('1'.repeat(40), ws.head);
+    const run = await runBundledAction('gate', { eventName: 'pull_request', payload, apiUrl: server.url, workspace: ws.dir, inputs: { paths: '.github/workflows' } });
+    expect(run.exitCode).toBe(1);
+    expect([...filesIn(run.outputs['sarif-file']!)].sort()).toEqual(['greet.yml', 'release.yml']);
+    expect(run.summary).toMatch(/the base commit 111111111111 could not be read .*fetch-depth: 0/);
+  });
+});

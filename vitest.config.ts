@@ -8,7 +8,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
-    testTimeout: 30_000,
+    testTimeout: 600_000,
     hookTimeout: 120_000,
     pool: 'forks',
     reporters: ci ? ['default', 'json'] : ['default'],

@@ -3,10 +3,9 @@
  * that is checked out and then bringing the index and work tree up to it
  * are separate git commands; done by two runs at once, the slower run could
  * put an older manifest back into the work tree. The lock is a file in the
- * checkout's git directory that names its holder (process, host, and the
- * file it is bringing up to date), so that a lock left by a killed run is
- * known for one at once: its process is gone. The next run then finishes
- * what the dead one left half done before it writes.
+ * checkout's git directory that names its holder (process and host), so
+ * that a lock left by a killed run is known for one at once: its process is
+ * gone.
  */
 import { randomUUID } from 'node:crypto';
 import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -15,25 +14,19 @@ import type { Sleep } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import { GitLockError, STALE_AFTER_MS, ageOf } from './git-locks.js';
 
-/** What the holder of a checkout lock is doing; `path`, `from` and `to` are set just before its commit. */
+/** Who holds a checkout lock. */
 export interface LockRecord {
   readonly pid: number;
   readonly host: string;
   readonly nonce: string;
   readonly at: string;
-  readonly path?: string;
-  readonly from?: string | null;
-  readonly to?: string;
 }
 
 /** How long a run waits for a live holder before it stops and names the lock. */
 export const LIVE_HOLDER_WAIT_MS = 120_000;
 
-/** A held lock: update what it records, and release it. */
+/** A held lock. */
 export interface HeldLock {
-  /** What a dead holder left unfinished, when this lock was taken over from one. */
-  readonly inherited: LockRecord | null;
-  record(fields: Pick<LockRecord, 'path' | 'from' | 'to'>): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -58,14 +51,9 @@ async function readRecord(file: string): Promise<LockRecord | null | 'unreadable
 /** Takes the lock at `file`, waiting for a live holder and taking over from a dead or stale one. */
 export async function acquireCheckoutLock(file: string, deps: { logger?: Logger; sleep: Sleep; now: () => number }): Promise<HeldLock> {
   const mine: LockRecord = { pid: process.pid, host: hostname(), nonce: randomUUID(), at: new Date(deps.now()).toISOString() };
-  // Records are written beside the lock and then linked or renamed into place, so nobody reads half of one.
+  // The record is written beside the lock and then linked into place, so nobody reads half of one.
   const tmp = `${file}.${mine.nonce}`;
-  const write = async (r: LockRecord) => {
-    await writeFile(tmp, JSON.stringify(r));
-    await rename(tmp, file);
-  };
   const waitedSince = deps.now();
-  let inherited: LockRecord | null = null;
   for (let attempt = 0; ; attempt++) {
     await writeFile(tmp, JSON.stringify(mine));
     try {
@@ -84,7 +72,6 @@ export async function acquireCheckoutLock(file: string, deps: { logger?: Logger;
       if (await takeOver(file, holder)) {
         const who = holder === 'unreadable' ? 'an unknown process' : `Bellwether process ${holder.pid} on ${holder.host}`;
         deps.logger?.warning(`took over the lock ${file} from ${who}, which ${dead ? 'is no longer running' : `left it ${Math.round(age / 60_000)} min ago`}`);
-        if (holder !== 'unreadable') inherited = holder;
       }
       continue;
     }
@@ -94,13 +81,7 @@ export async function acquireCheckoutLock(file: string, deps: { logger?: Logger;
     }
     await deps.sleep(Math.min(1000, 20 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random()));
   }
-  let current = mine;
   return {
-    inherited,
-    async record(fields) {
-      current = { ...current, ...fields };
-      await write(current);
-    },
     async release() {
       const now = await readRecord(file);
       if (now !== null && now !== 'unreadable' && now.nonce === mine.nonce) await rm(file, { force: true });

@@ -9,7 +9,7 @@
  * the branch. A bare repository, or a branch checked out nowhere, needs none
  * of this.
  */
-import { lstat } from 'node:fs/promises';
+import { lstat, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Sleep } from '../runtime/clock.js';
 import { ConfigurationError } from '../runtime/errors.js';
@@ -122,4 +122,56 @@ export async function bringUpToDate(git: GitPort, co: Checkout, path: string, bl
       }
     }
   }
+}
+
+/**
+ * The last write into a checkout: the path, the blob the branch held there
+ * before (`from`) and the one committed (`to`), and whether the checkout has
+ * been brought up to it. It is written before the branch moves and marked
+ * done after, so that a run killed in between (or whose git finishes after
+ * it died) leaves a note the next run acts on.
+ */
+export interface JournalEntry {
+  readonly path: string;
+  readonly from: string | null;
+  readonly to: string;
+  readonly done: boolean;
+}
+
+const journalFile = (co: Checkout) => join(co.gitDir, 'bellwether-checkout-journal.json');
+
+export async function readJournal(co: Checkout): Promise<JournalEntry | null> {
+  try {
+    return JSON.parse(await readFile(journalFile(co), 'utf8')) as JournalEntry;
+  } catch {
+    return null;
+  }
+}
+
+export async function writeJournal(co: Checkout, entry: JournalEntry): Promise<void> {
+  const tmp = `${journalFile(co)}.${process.pid}`;
+  await writeFile(tmp, JSON.stringify(entry));
+  await rename(tmp, journalFile(co));
+}
+
+/**
+ * Finishes the last write's checkout update when its run died before it
+ * could: only when the checkout still holds exactly what that write moved
+ * between, so a person's own edit there is never touched. Call it holding
+ * the checkout lock. `tip` is the path's blob on the branch now.
+ */
+export async function catchUp(git: GitPort, co: Checkout, tipOf: (path: string) => Promise<string | null>, deps: Parameters<typeof bringUpToDate>[4]): Promise<void> {
+  const last = await readJournal(co);
+  if (!last || last.done) return;
+  const tip = await tipOf(last.path);
+  if (!tip) return;
+  const state = await pathState(git, co, last.path);
+  const moved = [last.from, last.to];
+  if (state.index !== tip || state.work !== tip) {
+    if (!moved.includes(state.index as string | null) || !moved.includes(state.work as string | null)) return;
+    await bringUpToDate(git, co, last.path, tip, deps);
+    deps.logger?.info(`${last.path}: brought the checkout in ${co.dir} up to the branch, which a run that was killed had committed to`);
+  }
+  // Done only once the branch holds what the write committed: a git that outlived its run may still move it.
+  if (tip === last.to) await writeJournal(co, { ...last, done: true });
 }

@@ -13,12 +13,13 @@ import type { Sleep } from '../runtime/clock.js';
 import { realSleep } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import type { Checkout } from './checkout.js';
-import { assertNoLocalEdits, bringUpToDate, checkoutOf, pathState } from './checkout.js';
-import type { LockRecord } from './checkout-lock.js';
+import { assertNoLocalEdits, bringUpToDate, catchUp, checkoutOf, readJournal, writeJournal } from './checkout.js';
 import { acquireCheckoutLock } from './checkout-lock.js';
 import type { GitPort } from './git.js';
 import { GitError } from './git.js';
 import { PRIVATE_INDEX_PREFIX, ageOf, freshLockError, gitSaid, lockNamedIn, removeIfStale, removeStaleLeftovers } from './git-locks.js';
+
+const lockFileOf = (co: Checkout) => join(co.gitDir, 'bellwether-checkout.lock');
 
 /** How long git itself waits for a ref lock that another git holds for its moment. */
 const REF_LOCK_WAIT_MS = 5000;
@@ -110,7 +111,34 @@ export class GitContentStore implements ContentStore {
     }
   }
 
+  private readonly tipOf = async (path: string) => this.blobAt(await this.head(), path);
+
+  private checkoutFound: Promise<Checkout | null> | undefined;
+  /** Where the branch is checked out; looked up once per store, which lives for one command. */
+  private checkout(): Promise<Checkout | null> {
+    return (this.checkoutFound ??= checkoutOf(this.git, this.branch));
+  }
+
+  private timing() {
+    return { sleep: this.sleep, now: this.now, ...(this.logger ? { logger: this.logger } : {}) };
+  }
+
+  /** Finishes a killed run's checkout update before reading, so that even a command that only reads leaves the checkout consistent. */
+  private async catchUpBeforeRead(): Promise<void> {
+    const co = await this.checkout();
+    if (!co) return;
+    const last = await readJournal(co);
+    if (!last || last.done) return;
+    const lock = await acquireCheckoutLock(lockFileOf(co), this.timing());
+    try {
+      await catchUp(this.git, co, this.tipOf, this.timing());
+    } finally {
+      await lock.release();
+    }
+  }
+
   async read(path: string): Promise<StoredText | null> {
+    await this.catchUpBeforeRead();
     const sha = await this.blobAt(await this.head(), path);
     if (!sha) return null;
     const text = (await this.git.run(['cat-file', 'blob', sha])).stdout;
@@ -120,12 +148,12 @@ export class GitContentStore implements ContentStore {
   async write(path: string, text: string, expectedSha: string | null, message: string): Promise<WriteResult> {
     const gitDir = (await this.git.run(['rev-parse', '--absolute-git-dir'])).stdout.trim();
     await removeStaleLeftovers(gitDir, this.now());
-    const co = await checkoutOf(this.git, this.branch);
-    const timing = { sleep: this.sleep, now: this.now, ...(this.logger ? { logger: this.logger } : {}) };
-    const lock = co ? await acquireCheckoutLock(join(co.gitDir, 'bellwether-checkout.lock'), timing) : null;
+    const co = await this.checkout();
+    const timing = this.timing();
+    const lock = co ? await acquireCheckoutLock(lockFileOf(co), timing) : null;
     const index = join(gitDir, `${PRIVATE_INDEX_PREFIX}${process.pid}-${Date.now()}-${randomUUID().slice(0, 8)}`);
     try {
-      if (co && lock?.inherited?.path) await this.finishInherited(co, lock.inherited, timing);
+      if (co) await catchUp(this.git, co, this.tipOf, timing);
       const parent = await this.head();
       const current = await this.blobAt(parent, path);
       if (current !== expectedSha) {
@@ -140,10 +168,13 @@ export class GitContentStore implements ContentStore {
       const tree = (await this.git.run(['write-tree'], { env })).stdout.trim();
       const commitArgs = ['commit-tree', tree, '-m', message, ...(parent ? ['-p', parent] : [])];
       const commit = (await this.git.run(commitArgs)).stdout.trim();
-      // Said before the branch moves, so that a run killed after it can be finished by the next.
-      await lock?.record({ path, from: current, to: blob });
+      // Noted before the branch moves, so that a run killed after it is finished by the next.
+      if (co) await writeJournal(co, { path, from: current, to: blob, done: false });
       await this.moveBranch(commit, parent, path);
-      if (co) await bringUpToDate(this.git, co, path, blob, timing);
+      if (co) {
+        await bringUpToDate(this.git, co, path, blob, timing);
+        await writeJournal(co, { path, from: current, to: blob, done: true });
+      }
       return { sha: blob, commitSha: commit };
     } finally {
       await rm(index, { force: true });
@@ -174,17 +205,4 @@ export class GitContentStore implements ContentStore {
     }
   }
 
-  /** Brings the checkout up to the branch at the path a killed run had committed but not yet checked out. */
-  private async finishInherited(co: Checkout, dead: LockRecord, timing: Parameters<typeof bringUpToDate>[4]): Promise<void> {
-    const path = dead.path!;
-    const tip = await this.blobAt(await this.head(), path);
-    if (!tip) return;
-    const state = await pathState(this.git, co, path);
-    const theirs = [dead.from ?? null, dead.to ?? null];
-    if (state.index === tip && state.work === tip) return;
-    // Only what the dead run was moving between: anything else is the person's own edit, and stays.
-    if (!theirs.includes(state.index as string | null) || !theirs.includes(state.work as string | null)) return;
-    await bringUpToDate(this.git, co, path, tip, timing);
-    this.logger?.info(`${path}: the checkout in ${co.dir} brought up to ${this.branch}, which a killed run had committed to`);
-  }
 }

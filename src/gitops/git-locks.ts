@@ -22,7 +22,7 @@ export const STALE_AFTER_MS = 10 * 60_000;
 export const PRIVATE_INDEX_PREFIX = 'bellwether-index-';
 
 /** What a write leaves in the git directory when it is killed: private indexes, and lock records being written or moved aside. */
-const LEFTOVER_PREFIXES = [PRIVATE_INDEX_PREFIX, 'bellwether-checkout.lock.'];
+const LEFTOVER_PREFIXES = [PRIVATE_INDEX_PREFIX, 'bellwether-checkout.lock.', 'bellwether-checkout-journal.json.'];
 
 /** A git lock that stopped a write: the user's to look at, never a lost race and never a bug. */
 export class GitLockError extends ConfigurationError {

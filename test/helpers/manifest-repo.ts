@@ -54,7 +54,7 @@ export async function weightHistory(git: CommandGit): Promise<number[]> {
  * git. Put first on PATH, it makes processes started together really decide
  * on the same state before any of them writes: a double click, made certain.
  */
-export function readBarrier(parties: number): { bin: string } {
+export function readBarrier(parties: number): { bin: string; arrive(pid: number): void } {
   const root = mkdtempSync(join(tmpdir(), 'bw-barrier-'));
   const bin = join(root, 'bin');
   const arrived = join(root, 'arrived');
@@ -72,5 +72,6 @@ exec "${realGit}" "$@"
 `,
   );
   chmodSync(join(bin, 'git'), 0o755);
-  return { bin };
+  // A process killed before its first read counts as arrived, or the others would wait for it forever.
+  return { bin, arrive: (pid) => writeFileSync(join(arrived, String(pid)), '') };
 }

@@ -50,7 +50,7 @@ export async function canaryControlCommand(args: CanaryControlArgs, env: NodeJS.
       waitWithinMs: args.wait ? 24 * 3_600_000 : 0,
     },
     deps,
-    new GitContentStore(new CommandGit(repo), args.branch ?? 'main'),
+    new GitContentStore(new CommandGit(repo), args.branch ?? 'main', { logger }),
   );
   const exitCode = outcome.failure ? ExitCode.negative : ExitCode.ok;
   if (args.format === 'json') return { exitCode, stdout: JSON.stringify(outcome.json, null, 2) };

@@ -4,11 +4,25 @@
  * A blob SHA is the same value in local git and in GitHub's contents API,
  * so callers work alike against either store.
  */
+import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ConflictError } from '../github/errors.js';
 import type { GitHubPort } from '../github/port.js';
+import type { Sleep } from '../runtime/clock.js';
+import { realSleep } from '../runtime/clock.js';
+import type { Logger } from '../runtime/logger.js';
+import type { Checkout } from './checkout.js';
+import { assertNoLocalEdits, bringUpToDate, catchUp, checkoutOf, readJournal, writeJournal } from './checkout.js';
+import { acquireCheckoutLock } from './checkout-lock.js';
 import type { GitPort } from './git.js';
 import { GitError } from './git.js';
+import { PRIVATE_INDEX_PREFIX, ageOf, freshLockError, gitSaid, lockNamedIn, removeIfStale, removeStaleLeftovers } from './git-locks.js';
+
+const lockFileOf = (co: Checkout) => join(co.gitDir, 'bellwether-checkout.lock');
+
+/** How long git itself waits for a ref lock that another git holds for its moment. */
+const REF_LOCK_WAIT_MS = 5000;
 
 export interface StoredText {
   readonly text: string;
@@ -48,17 +62,35 @@ export class GitHubContentStore implements ContentStore {
   }
 }
 
+/** What a local store needs besides git: where to say what it recovered, and how to wait. */
+export interface GitStoreOptions {
+  readonly logger?: Logger;
+  readonly sleep?: Sleep;
+}
+
 /**
  * A store over a local git repository's branch. Commits are made with git's
  * plumbing (a private index, commit-tree, and update-ref with the old value),
- * so the working tree is never touched and the ref moves only if nobody else
- * moved it first: the same guarantee GitHub gives.
+ * so the ref moves only if nobody else moved it first: the same guarantee
+ * GitHub gives. When the branch is checked out, the checkout's index and work
+ * tree follow each commit at the path written (see checkout.ts), one write at
+ * a time. Lock files of killed runs are told apart from lost races (see
+ * git-locks.ts).
  */
 export class GitContentStore implements ContentStore {
+  private readonly logger: Logger | undefined;
+  private readonly sleep: Sleep;
   constructor(
     private readonly git: GitPort,
     readonly branch: string,
-  ) {}
+    options: GitStoreOptions = {},
+  ) {
+    this.logger = options.logger;
+    this.sleep = options.sleep ?? realSleep;
+  }
+
+  // Lock files are dated by the file system's clock, so their ages are measured against the real one.
+  private readonly now = () => Date.now();
 
   private async head(): Promise<string | null> {
     try {
@@ -79,7 +111,34 @@ export class GitContentStore implements ContentStore {
     }
   }
 
+  private readonly tipOf = async (path: string) => this.blobAt(await this.head(), path);
+
+  private checkoutFound: Promise<Checkout | null> | undefined;
+  /** Where the branch is checked out; looked up once per store, which lives for one command. */
+  private checkout(): Promise<Checkout | null> {
+    return (this.checkoutFound ??= checkoutOf(this.git, this.branch));
+  }
+
+  private timing() {
+    return { sleep: this.sleep, now: this.now, ...(this.logger ? { logger: this.logger } : {}) };
+  }
+
+  /** Finishes a killed run's checkout update before reading, so that even a command that only reads leaves the checkout consistent. */
+  private async catchUpBeforeRead(): Promise<void> {
+    const co = await this.checkout();
+    if (!co) return;
+    const last = await readJournal(co);
+    if (!last || last.done) return;
+    const lock = await acquireCheckoutLock(lockFileOf(co), this.timing());
+    try {
+      await catchUp(this.git, co, this.tipOf, this.timing());
+    } finally {
+      await lock.release();
+    }
+  }
+
   async read(path: string): Promise<StoredText | null> {
+    await this.catchUpBeforeRead();
     const sha = await this.blobAt(await this.head(), path);
     if (!sha) return null;
     const text = (await this.git.run(['cat-file', 'blob', sha])).stdout;
@@ -87,31 +146,63 @@ export class GitContentStore implements ContentStore {
   }
 
   async write(path: string, text: string, expectedSha: string | null, message: string): Promise<WriteResult> {
-    const parent = await this.head();
-    const current = await this.blobAt(parent, path);
-    if (current !== expectedSha) {
-      throw new ConflictError('write', 409, `${path} on ${this.branch} is at ${current ?? 'nothing'}, expected ${expectedSha ?? 'nothing'}`, 'git');
-    }
-    const blob = (await this.git.run(['hash-object', '-w', '--stdin'], { input: text })).stdout.trim();
-    const index = `${(await this.git.run(['rev-parse', '--absolute-git-dir'])).stdout.trim()}/bellwether-index-${process.pid}-${Date.now()}`;
-    const env = { GIT_INDEX_FILE: index };
+    const gitDir = (await this.git.run(['rev-parse', '--absolute-git-dir'])).stdout.trim();
+    await removeStaleLeftovers(gitDir, this.now());
+    const co = await this.checkout();
+    const timing = this.timing();
+    const lock = co ? await acquireCheckoutLock(lockFileOf(co), timing) : null;
+    const index = join(gitDir, `${PRIVATE_INDEX_PREFIX}${process.pid}-${Date.now()}-${randomUUID().slice(0, 8)}`);
     try {
+      if (co) await catchUp(this.git, co, this.tipOf, timing);
+      const parent = await this.head();
+      const current = await this.blobAt(parent, path);
+      if (current !== expectedSha) {
+        throw new ConflictError('write', 409, `${path} on ${this.branch} is at ${current ?? 'nothing'}, expected ${expectedSha ?? 'nothing'}`, 'git');
+      }
+      if (co) await assertNoLocalEdits(this.git, co, this.branch, path, current);
+      const blob = (await this.git.run(['hash-object', '-w', '--stdin'], { input: text })).stdout.trim();
+      const env = { GIT_INDEX_FILE: index };
       if (parent) await this.git.run(['read-tree', parent], { env });
       else await this.git.run(['read-tree', '--empty'], { env });
       await this.git.run(['update-index', '--add', '--cacheinfo', `100644,${blob},${path}`], { env });
       const tree = (await this.git.run(['write-tree'], { env })).stdout.trim();
       const commitArgs = ['commit-tree', tree, '-m', message, ...(parent ? ['-p', parent] : [])];
       const commit = (await this.git.run(commitArgs)).stdout.trim();
-      try {
-        // The old value makes this a compare-and-swap on the branch itself.
-        await this.git.run(['update-ref', `refs/heads/${this.branch}`, commit, parent ?? '0'.repeat(40)]);
-      } catch (err) {
-        if (err instanceof GitError) throw new ConflictError('write', 409, `${this.branch} moved while ${path} was being written`, 'git');
-        throw err;
+      // Noted before the branch moves, so that a run killed after it is finished by the next.
+      if (co) await writeJournal(co, { path, from: current, to: blob, done: false });
+      await this.moveBranch(commit, parent, path);
+      if (co) {
+        await bringUpToDate(this.git, co, path, blob, timing);
+        await writeJournal(co, { path, from: current, to: blob, done: true });
       }
       return { sha: blob, commitSha: commit };
     } finally {
       await rm(index, { force: true });
+      await rm(`${index}.lock`, { force: true });
+      await lock?.release();
     }
   }
+
+  /** update-ref with the old value: a compare-and-swap on the branch itself. */
+  private async moveBranch(commit: string, parent: string | null, path: string): Promise<void> {
+    const args = ['-c', `core.filesRefLockTimeout=${REF_LOCK_WAIT_MS}`, 'update-ref', `refs/heads/${this.branch}`, commit, parent ?? '0'.repeat(40)];
+    for (let removed = false; ; removed = true) {
+      try {
+        await this.git.run(args);
+        return;
+      } catch (err) {
+        if (!(err instanceof GitError)) throw err;
+        const lock = lockNamedIn(err.stderr);
+        if (lock) {
+          if (!removed && (await removeIfStale(lock, this.now(), this.logger))) continue;
+          throw freshLockError(lock, `git could not move ${this.branch} to the commit for ${path}, so nothing was written`, gitSaid(err.stderr), this.now(), await ageOf(lock, this.now()));
+        }
+        if (/but expected|already exists|unable to resolve reference/.test(err.stderr)) {
+          throw new ConflictError('write', 409, `${this.branch} moved while ${path} was being written`, 'git');
+        }
+        throw err;
+      }
+    }
+  }
+
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -49,11 +49,23 @@ describe('GitContentStore (real git)', () => {
     expect((await git.run(['rev-list', '--count', 'main'])).stdout.trim()).toBe('2');
   });
 
-  it('keeps other files and leaves the working tree alone', async () => {
+  it('keeps other files, and the checkout of the branch follows each commit', async () => {
     const store = new GitContentStore(git, 'main');
     await store.write('a.yaml', 'a\n', null, 'a');
-    await store.write('b/c.yaml', 'c\n', null, 'c');
+    const c = await store.write('b/c.yaml', 'c\n', null, 'c');
+    await store.write('b/c.yaml', 'c2\n', c.sha, 'c2');
     expect((await git.run(['ls-tree', '-r', '--name-only', 'main'])).stdout).toBe('a.yaml\nb/c.yaml\n');
+    expect(readdirSync(git.cwd).sort()).toEqual(['.git', 'a.yaml', 'b']);
+    expect(readFileSync(join(git.cwd, 'b/c.yaml'), 'utf8')).toBe('c2\n');
+    expect((await git.run(['status', '--porcelain'])).stdout).toBe('');
+  });
+
+  it('leaves the work tree alone when the branch is not the one checked out', async () => {
+    await git.run(['commit', '-q', '--allow-empty', '-m', 'start']);
+    await git.run(['branch', 'state']);
+    const store = new GitContentStore(git, 'state');
+    await store.write('a.yaml', 'a\n', null, 'a');
     expect(readdirSync(git.cwd)).toEqual(['.git']);
+    expect((await git.run(['status', '--porcelain'])).stdout).toBe('');
   });
 });

@@ -12,6 +12,7 @@ import { parseManifest, renderManifest } from '../../gitops/manifest.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
 import { decide } from './decide.js';
+import { afterLostRace } from './intent.js';
 import type { Command, Effect, Facts, GateAnswer, PromotionPolicy, Step } from './model.js';
 
 /** The judgment of one window, as the decision needs it, with the judge's full result for reports. */
@@ -70,12 +71,23 @@ export interface ReconcileResult {
 export const allowAll: GateAnswer = { allow: true, reason: 'no gate is configured' };
 
 /** Runs one reconcile of the promotion whose manifest is at `path`. */
-export async function reconcile(path: string, policy: PromotionPolicy, command: Command, deps: PromotionDeps, maxAttempts = 5): Promise<ReconcileResult> {
+export async function reconcile(path: string, policy: PromotionPolicy, command: Command, deps: PromotionDeps, maxAttempts = 10): Promise<ReconcileResult> {
   let conflicts = 0;
+  // The state the command was given on: after a lost race, its intent is judged against this (see intent.ts).
+  let seen: ReleaseManifest | undefined;
   for (;;) {
     const stored = await deps.store.read(path);
     if (!stored) throw new Error(`no release manifest at ${path} on ${deps.store.branch}`);
     const manifest = parseManifest(stored.text, path);
+    if (seen === undefined) seen = manifest;
+    else {
+      const after = afterLostRace(seen, manifest, command);
+      if (after.kind === 'settled') {
+        deps.logger.info(`${path}: ${after.step.explanation.summary} (${after.step.explanation.reason})`);
+        if (deps.router) await deps.router.apply(manifest);
+        return { step: after.step, manifest, committed: false, effects: [], conflicts };
+      }
+    }
     const version = command.kind === 'start' ? command.version : (manifest.promotion?.version ?? manifest.canary.version ?? '');
     const by = command.kind === 'tick' ? undefined : command.by;
     const facts: Facts = {

@@ -23,7 +23,11 @@ export interface ResolvedTeams {
   readonly unknown: ReadonlyArray<{ readonly team: string; readonly reason: string }>;
 }
 
-/** Looks up `user` in each of `teams` (one or two requests a team), in order, stopping at the first membership. */
+/**
+ * Looks up `user` in each of `teams` (one or two requests a team), in order,
+ * stopping at the first membership. A lookup that fails (no token, GitHub
+ * down) makes that team unknown with the reason, never a member.
+ */
 export async function resolveTeams(github: GitHubPort, user: string, teams: readonly string[]): Promise<ResolvedTeams> {
   const unknown: Array<{ team: string; reason: string }> = [];
   for (const team of teams) {
@@ -31,7 +35,13 @@ export async function resolveTeams(github: GitHubPort, user: string, teams: read
       unknown.push({ team, reason: `"${team}" is not a team name of the form org/slug` });
       continue;
     }
-    const answer = await github.teamMembership(team, user);
+    let answer: TeamMembership;
+    try {
+      answer = await github.teamMembership(team, user);
+    } catch (err) {
+      unknown.push({ team, reason: `its members could not be looked up: ${err instanceof Error ? err.message : String(err)}` });
+      continue;
+    }
     if (answer.kind === 'member') return { member: [team], unknown };
     if (answer.kind === 'unknown') unknown.push({ team, reason: answer.reason });
   }

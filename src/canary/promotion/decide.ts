@@ -24,7 +24,7 @@ export function decide(manifest: ReleaseManifest, policy: PromotionPolicy, comma
       : refuse(`${command.kind} needs a promotion in progress`, p ? `the last promotion (${p.version}) ended: ${p.phase}` : 'nothing was started');
   }
   if (command.kind !== 'tick' && !permitted(policy, command.by, facts)) {
-    return refuse(`${command.by} may not ${command.kind} this promotion`, `the policy's approvers are ${describeApprovers(policy)}`);
+    return refuse(`${command.by} may not ${command.kind} this promotion`, notPermitted(policy, facts));
   }
   switch (command.kind) {
     case 'tick':
@@ -66,7 +66,7 @@ function start(manifest: ReleaseManifest, policy: PromotionPolicy, command: Extr
     if (active.version === command.version) return { kind: 'wait', until: null, explanation: { summary: `${command.version} is already being promoted`, reason: `it is ${active.phase} in stage ${active.stage + 1}` } };
     return refuse(`Cannot start ${command.version}`, `the promotion of ${active.version} is still ${active.phase}; abort it first`);
   }
-  if (!permitted(policy, command.by, facts)) return refuse(`${command.by} may not start a promotion`, `the policy's approvers are ${describeApprovers(policy)}`);
+  if (!permitted(policy, command.by, facts)) return refuse(`${command.by} may not start a promotion`, notPermitted(policy, facts));
   if (command.version === manifest.stable.version) return refuse(`Cannot start ${command.version}`, 'it is already the stable version');
   if (!facts.quarantine.allow) return refuse(`Cannot start ${command.version}: it is quarantined`, facts.quarantine.reason);
   if (!facts.freeze.allow) return refuse(`Cannot start ${command.version}: deploys are frozen`, facts.freeze.reason);
@@ -242,6 +242,12 @@ export function permitted(policy: PromotionPolicy, user: string, facts: Pick<Fac
   const lower = user.toLowerCase();
   if (users.some((u) => u.toLowerCase() === lower)) return true;
   return (facts.actorTeams ?? []).some((t) => teams.some((x) => x.toLowerCase() === t.toLowerCase()));
+}
+
+/** Why a user is not among the approvers, with the teams whose membership could not be checked. */
+function notPermitted(policy: PromotionPolicy, facts: Pick<Facts, 'teamsUnknown'>): string {
+  const unknown = facts.teamsUnknown ?? [];
+  return `the policy's approvers are ${describeApprovers(policy)}${unknown.length > 0 ? `; team membership could not be checked (${unknown.join('; ')})` : ''}`;
 }
 
 function describeApprovers(policy: PromotionPolicy): string {

@@ -47,6 +47,8 @@ export interface Facts {
   readonly quarantine: GateAnswer;
   /** Teams (`org/team`) the commanding user belongs to, when the policy names teams. */
   readonly actorTeams?: readonly string[];
+  /** Teams of the policy whose membership could not be looked up, each with why (a refusal says it). */
+  readonly teamsUnknown?: readonly string[];
 }
 
 /** What was decided and why, in words and figures, for every surface. */

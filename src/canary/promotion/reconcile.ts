@@ -9,6 +9,7 @@ import { isConflict } from '../../github/errors.js';
 import type { ContentStore } from '../../gitops/content-store.js';
 import type { ReleaseManifest } from '../../gitops/manifest.js';
 import { parseManifest, renderManifest } from '../../gitops/manifest.js';
+import type { ResolvedTeams } from '../../github/teams.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
 import { decide } from './decide.js';
@@ -53,7 +54,7 @@ export interface PromotionDeps {
   quarantine(manifest: ReleaseManifest, version: string): Promise<GateAnswer>;
   readonly router?: TrafficRouter;
   /** Teams of the commanding user, when the policy names teams. */
-  actorTeams?(user: string): Promise<readonly string[]>;
+  actorTeams?(user: string): Promise<ResolvedTeams>;
 }
 
 export interface ReconcileResult {
@@ -95,7 +96,7 @@ export async function reconcile(path: string, policy: PromotionPolicy, command: 
       freeze: await deps.freeze(manifest),
       // Only a start can bring a version in, so only a start asks the quarantine.
       quarantine: command.kind === 'start' && version ? await deps.quarantine(manifest, version) : allowAll,
-      ...(by && deps.actorTeams && policy.approvers.teams.length > 0 ? { actorTeams: await deps.actorTeams(by) } : {}),
+      ...(by && deps.actorTeams && policy.approvers.teams.length > 0 ? teamFacts(await deps.actorTeams(by)) : {}),
     };
     let step = decide(manifest, policy, command, facts);
     let judgment: WindowJudgment | undefined;
@@ -117,6 +118,10 @@ export async function reconcile(path: string, policy: PromotionPolicy, command: 
       deps.logger.info(`${path} changed while this run decided; reading it again`);
     }
   }
+}
+
+function teamFacts(teams: ResolvedTeams): Pick<Facts, 'actorTeams' | 'teamsUnknown'> {
+  return { actorTeams: teams.member, ...(teams.unknown.length > 0 ? { teamsUnknown: teams.unknown.map((u) => `${u.team}: ${u.reason}`) } : {}) };
 }
 
 function commitMessage(m: ReleaseManifest, summary: string): string {

@@ -5,6 +5,7 @@
  * result, and return outputs and a report.
  */
 import { judgeConfigFromBlock } from '../judge/config-schema.js';
+import { resolveTeams } from '../../github/teams.js';
 import type { ContentStore } from '../../gitops/content-store.js';
 import { manifestPath } from '../../gitops/manifest.js';
 import type { CanaryPolicy } from '../../policy/schemas/canary.js';
@@ -110,6 +111,8 @@ export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: Cont
       metrics: deps.metrics,
     }),
     freeze: await freezeHook(set, inputs.service, deps, policy.provider),
+    // Team approvers are looked up on GitHub; without a token that can read them, the refusal says so.
+    actorTeams: (user) => resolveTeams(deps.github, user, policy.approvers.teams),
     quarantine: async (_m, version) => {
       const entry = quarantined((await readQuarantine(store, inputs.manifests, inputs.service)).quarantine, version);
       return entry ? { allow: false, reason: `${version} was quarantined at ${entry.at} by ${entry.by}: ${entry.reason}` } : { allow: true, reason: `${version} is not quarantined` };

@@ -2,6 +2,7 @@
  * The REST adapter's base: calls bound to one repository, each failure named
  * by the verb that made it; lists read page by page.
  */
+import { processSecrets } from '../runtime/secrets.js';
 import type { GitHubClient } from './client.js';
 import { GitHubError } from './errors.js';
 import type { RepoRef } from './port.js';
@@ -21,7 +22,8 @@ export class RestCaller {
 
   protected async call(verb: string, route: string, params: Params = {}, isConflict?: (status: number, message: string) => boolean): Promise<unknown> {
     try {
-      const res = await this.client.request(route, { owner: this.repoRef.owner, repo: this.repoRef.repo, ...params });
+      // Every body Bellwether sends (pull requests, comments, check runs, issues) leaves without the process's secrets.
+      const res = await this.client.request(route, { owner: this.repoRef.owner, repo: this.repoRef.repo, ...processSecrets.redactDeep(params) });
       return res.data;
     } catch (err) {
       throw toPortError(verb, route, err, isConflict);

@@ -23,12 +23,16 @@ export interface RangeQuery {
   readonly end: Date;
   /** Resolution; the provider may widen it to respect the server's point limit. */
   readonly stepSeconds?: number;
+  /** The deadline of the decision that asks: when it aborts, the provider stops waiting and answers no data. */
+  readonly signal?: AbortSignal;
 }
 
 /** A query at one instant, already rendered from its template. */
 export interface InstantQuery {
   readonly query: string;
   readonly time: Date;
+  /** The deadline of the decision that asks: when it aborts, the provider stops waiting and answers no data. */
+  readonly signal?: AbortSignal;
 }
 
 /** What a provider answered: data, or no data with the reason. */

@@ -6,12 +6,17 @@
  * files it writes and the whole git history are searched for every one of them.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { example, fileReply, putReply } from '../github/fixtures.js';
+import { runBundledAction, type ActionRun } from '../helpers/action-runner.js';
 import { runCliProcess, type CliRun } from '../helpers/cli-process.js';
+import { GitHubExpectations, startGitHubServer, type GitHubServer } from '../helpers/github-server.js';
 import { startFaultServer, type FaultServer } from '../helpers/metrics-fault-server.js';
+import { webhookPayload } from '../helpers/payloads.js';
 
 /** One fake credential per secret the product reads; each is distinct so that a leak names its source. */
 export const PLANTED = {
@@ -181,5 +186,131 @@ describe('planted credentials through the CLI', () => {
     expect(leaks).toEqual([]);
     // The reasons still say what went wrong, with the credentials hidden.
     expect(manifest).toMatch(/authorization: Bearer \*\*\*/);
+  });
+});
+
+const blobSha = (text: string) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
+const NOT_FOUND = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
+
+/** A repository over GitHub's REST contract that keeps every file written, and answers every write the two actions make. */
+function repository(initial: Record<string, string>) {
+  const files = new Map(Object.entries(initial));
+  const gh = new GitHubExpectations();
+  const any = { times: Infinity };
+  gh.expect('GET /repos/{owner}/{repo}/contents/{path}', {
+    ...any,
+    reply: (r) => {
+      const path = decodeURIComponent(r.params['path'] ?? '');
+      const text = files.get(path);
+      return text === undefined ? NOT_FOUND : { status: 200, body: fileReply(path, text, blobSha(text)) };
+    },
+  });
+  gh.expect('PUT /repos/{owner}/{repo}/contents/{path}', {
+    ...any,
+    reply: (r) => {
+      const path = decodeURIComponent(r.params['path'] ?? '');
+      const text = Buffer.from((r.body as { content: string }).content, 'base64').toString('utf8');
+      files.set(path, text);
+      return { status: 200, body: putReply(200, blobSha(text), 'c'.repeat(40)) };
+    },
+  });
+  gh.expect('GET /repos/{owner}/{repo}/deployments', { ...any, reply: { status: 200, body: [] } });
+  gh.expect('POST /repos/{owner}/{repo}/deployments', { ...any, reply: () => ({ status: 201, body: example('POST /repos/{owner}/{repo}/deployments', 201, { id: 100 }) }) });
+  gh.expect('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+    ...any,
+    reply: (r) => ({ status: 201, body: example('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', 201, { state: (r.body as { state: string }).state }) }),
+  });
+  gh.expect('POST /repos/{owner}/{repo}/check-runs', { ...any, reply: () => ({ status: 201, body: example('POST /repos/{owner}/{repo}/check-runs', 201, { id: 5 }) }) });
+  gh.expect('POST /repos/{owner}/{repo}/statuses/{sha}', {
+    ...any,
+    reply: (r) => ({ status: 201, body: example('POST /repos/{owner}/{repo}/statuses/{sha}', 201, { state: (r.body as { state: string }).state }) }),
+  });
+  gh.expect('GET /repos/{owner}/{repo}/issues', { ...any, reply: { status: 200, body: [] } });
+  gh.expect('GET /repos/{owner}/{repo}/labels/{name}', { ...any, reply: NOT_FOUND });
+  gh.expect('POST /repos/{owner}/{repo}/labels', { ...any, reply: (r) => ({ status: 201, body: example('POST /repos/{owner}/{repo}/labels', 201, { name: (r.body as { name: string }).name }) }) });
+  gh.expect('POST /repos/{owner}/{repo}/issues', {
+    ...any,
+    reply: () => ({ status: 201, body: example('POST /repos/{owner}/{repo}/issues', 201, { number: 31, html_url: 'https://github.com/acme/shop/issues/31' }) }),
+  });
+  return { gh, files };
+}
+
+/** Every place a bundled action's words end up, as text; the runner's own mask requests are what hide a value, so they are left out. */
+function actionSurfaces(run: ActionRun, server: GitHubServer, files: Map<string, string>): Array<[string, string]> {
+  const stdout = run.stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+  return [
+    ['stdout', stdout],
+    ['stderr', run.stderr],
+    ['the job summary', run.summary],
+    ['the outputs', JSON.stringify(run.outputs)],
+    ['GitHub request bodies', JSON.stringify(server.requests.map((r) => r.body))],
+    ['files committed through GitHub', [...files.values()].join('\n')],
+    ...Object.entries(run.outputs)
+      .filter(([, v]) => v.startsWith('/') && existsSync(v))
+      .map(([k, v]): [string, string] => [`the file of output ${k}`, readFileSync(v, 'utf8')]),
+  ];
+}
+
+describe('planted credentials through the bundled actions', () => {
+  let server: GitHubServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  function workspace(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-planted-ws-'));
+    mkdirSync(join(dir, 'policies'));
+    writeFileSync(join(dir, 'policies', 'canary.yml'), canaryPolicy('checkout', 'prometheus'));
+    copyFileSync(SLO, join(dir, 'checkout-slo.yaml'));
+    writeFileSync(join(dir, 'policies', 'freeze.yml'), 'kind: freeze\nslos: [checkout-slo.yaml]\n');
+    writeFileSync(
+      join(dir, 'metrics.yml'),
+      `providers:\n  prometheus:\n    type: prometheus\n    url: ${echo.url}\n    auth: { type: basic, username: grafana, passwordEnv: PROM_PASSWORD }\n    headers: { X-Token-Echo: yes }\n    retry: { attempts: 1 }\n  bearer:\n    type: prometheus\n    url: ${echo.url}\n    auth: { type: bearer, tokenEnv: PROMETHEUS_TOKEN }\n  dd:\n    type: datadog\n`,
+    );
+    return dir;
+  }
+
+  it('canary tick: no planted value in its logs, summary, outputs, report file, GitHub bodies or commits', { timeout: 15 * MIN }, async () => {
+    const path = 'deploy/checkout/production/us-east-1.yaml';
+    const repo = repository({ [path]: soakingManifest('checkout', new Date(Date.now() - 20 * MIN)) });
+    const gh = await startGitHubServer(repo.gh);
+    server = gh;
+    const run = await runBundledAction('canary', {
+      apiUrl: gh.url,
+      workspace: workspace(),
+      env: { ...PLANTED },
+      inputs: { service: 'checkout', region: 'us-east-1', command: 'tick', policy: 'policies', metrics: 'metrics.yml', token: PLANTED.GITHUB_TOKEN },
+      timeoutMs: 10 * MIN,
+    });
+    // The judgment was made on the echoing server and committed.
+    expect(leaksIn(JSON.stringify(echo.requests.map((r) => r.headers)))).toContain('PROM_PASSWORD');
+    expect(repo.files.get(path)).toContain('HTTP 400');
+    expect(run.masked).toEqual(expect.arrayContaining([PLANTED.GITHUB_TOKEN, PLANTED.PROM_PASSWORD, PLANTED.PROMETHEUS_TOKEN, PLANTED.DD_API_KEY, PLANTED.DD_APP_KEY]));
+    expect(gh.requests.length).toBeGreaterThan(0);
+    const leaks = actionSurfaces(run, gh, repo.files).flatMap(([where, text]) => leaksIn(text).map((s) => `${s} in ${where}`));
+    expect(leaks).toEqual([]);
+  });
+
+  it('freeze on a schedule: no planted value in its status, issue, summary or outputs', { timeout: 15 * MIN }, async () => {
+    const repo = repository({});
+    const gh = await startGitHubServer(repo.gh);
+    server = gh;
+    const run = await runBundledAction('freeze', {
+      eventName: 'schedule',
+      payload: webhookPayload('schedule'),
+      apiUrl: gh.url,
+      workspace: workspace(),
+      env: { ...PLANTED },
+      inputs: { policy: 'policies/freeze.yml', slo: 'checkout-slo.yaml', metrics: 'metrics.yml', provider: 'prometheus', token: PLANTED.GITHUB_TOKEN },
+      timeoutMs: 10 * MIN,
+    });
+    expect(run.summary).toContain('HTTP 400');
+    expect(gh.requests.length).toBeGreaterThan(0);
+    const leaks = actionSurfaces(run, gh, repo.files).flatMap(([where, text]) => leaksIn(text).map((s) => `${s} in ${where}`));
+    expect(leaks).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@
  * treats as it treats any missing data (it holds or blocks, never allows as
  * if measured).
  */
-import type { InstantQuery, MetricsProvider, QueryResult, RangeQuery } from './provider.js';
+import type { InstantQuery, MetricsProvider, MetricsProviders, QueryResult, RangeQuery } from './provider.js';
 
 /** How long a decision waits for its metrics unless its policy or flag says otherwise. */
 export const DEFAULT_METRICS_DEADLINE_MS = 60_000;
@@ -88,6 +88,27 @@ export class DeadlineProvider implements MetricsProvider {
     this.missed.push(query);
     return { ok: false, query, reason: `${this.reason} (query: ${query})` };
   }
+}
+
+/**
+ * The providers of one decision, every one of them under the same deadline,
+ * counted from this call: a decision that reads several providers still
+ * waits at most `deadlineMs` in all.
+ */
+export function providersWithDeadline(providers: MetricsProviders, deadlineMs: number): MetricsProviders {
+  const signal = AbortSignal.timeout(deadlineMs);
+  const wrapped = new Map<string, DeadlineProvider>();
+  return {
+    get(name) {
+      let p = wrapped.get(name);
+      if (!p) {
+        p = new DeadlineProvider(providers.get(name), deadlineMs, signal);
+        wrapped.set(name, p);
+      }
+      return p;
+    },
+    names: () => providers.names(),
+  };
 }
 
 /** One line for a decision's output: the deadline passed and how much was not measured. */

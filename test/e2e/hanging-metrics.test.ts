@@ -6,13 +6,15 @@
  * elapsed time: without the deadline these runs would wait minutes (four
  * attempts of 30 s for each of dozens of queries).
  */
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { runBundledAction } from '../helpers/action-runner.js';
 import { runCliProcess } from '../helpers/cli-process.js';
 import { startFaultServer, type FaultServer } from '../helpers/metrics-fault-server.js';
+import { canaryPolicy, git, soakingManifest, stableManifest } from './canary-repo.js';
 
 const SLO = join(import.meta.dirname, '../fixtures/freeze/checkout-availability.yaml');
 const LONG = { timeout: 15 * 60_000 };
@@ -109,5 +111,46 @@ describe('a metrics server that never answers, through the bundled freeze action
     expect(run.exitCode).toBe(0);
     expect(run.outputs.gate).toBe('allow');
     expect(hang.requests).toEqual([]);
+  });
+});
+
+describe('a metrics server that never answers, through the canary CLI', () => {
+  function repo(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-hang-canary-'));
+    git(dir, 'init', '-q', '-b', 'main');
+    mkdirSync(join(dir, 'deploy', 'checkout', 'production'), { recursive: true });
+    writeFileSync(join(dir, 'deploy', 'checkout', 'production', 'us-east-1.yaml'), soakingManifest('checkout', new Date(Date.now() - 20 * 60_000)));
+    writeFileSync(join(dir, 'deploy', 'checkout', 'production', 'eu-west-1.yaml'), stableManifest('checkout', 'eu-west-1'));
+    mkdirSync(join(dir, 'policies'));
+    writeFileSync(join(dir, 'policies', 'canary.yml'), canaryPolicy('checkout', 'prom', '  metricsDeadline: 1s\n'));
+    copyFileSync(SLO, join(dir, 'checkout-slo.yaml'));
+    writeFileSync(join(dir, 'policies', 'freeze.yml'), 'kind: freeze\nslos: [checkout-slo.yaml]\nmetricsDeadline: 1s\n');
+    writeFileSync(join(dir, 'metrics.yml'), `providers:\n  prom:\n    type: prometheus\n    url: ${hang.url}\n`);
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'initial state');
+    return dir;
+  }
+  const common = (dir: string, region: string) => ['--service', 'checkout', '--region', region, '--repo', dir, '--policy', 'policies', '--metrics', 'metrics.yml', '--by', 'alice'];
+
+  it("a judgment holds at the canary policy's deadline and records that the deadline passed", LONG, async () => {
+    const dir = repo();
+    const run = await runCliProcess(['canary', 'tick', ...common(dir, 'us-east-1')], { cwd: dir });
+    expect(run.stderr).toContain('Judgment NoData at 1%');
+    expect(run.code).toBe(0);
+    expect(hang.requests.length).toBeGreaterThan(0);
+    const manifest = git(dir, 'show', 'main:deploy/checkout/production/us-east-1.yaml');
+    const state = parse(manifest) as { canary: { weight: number }; promotion: { judgments: Array<{ verdict: string; reason: string }> } };
+    expect(state.canary.weight).toBe(1);
+    expect(state.promotion.judgments).toEqual([
+      expect.objectContaining({ verdict: 'NoData', reason: expect.stringContaining('latency-p99: canary: not measured: the metrics deadline of 1 s passed before an answer') }),
+    ]);
+  });
+
+  it("starting a canary is refused at the freeze policy's deadline, saying so", LONG, async () => {
+    const dir = repo();
+    const run = await runCliProcess(['canary', 'start', '--version', '1.42.0', ...common(dir, 'eu-west-1')], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('The metrics deadline of 1 s passed');
+    expect(git(dir, 'show', 'main:deploy/checkout/production/eu-west-1.yaml')).toContain('weight: 0');
   });
 });

@@ -5,7 +5,6 @@
  * header back in their error bodies, and every verb's stdout, stderr, the
  * files it writes and the whole git history are searched for every one of them.
  */
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { runBundledAction, type ActionRun } from '../helpers/action-runner.js';
 import { runCliProcess, type CliRun } from '../helpers/cli-process.js';
 import { GitHubExpectations, startGitHubServer, type GitHubServer } from '../helpers/github-server.js';
 import { startFaultServer, type FaultServer } from '../helpers/metrics-fault-server.js';
+import { canaryPolicy, git, soakingManifest, stableManifest } from './canary-repo.js';
 import { webhookPayload } from '../helpers/payloads.js';
 
 /** One fake credential per secret the product reads; each is distinct so that a leak names its source. */
@@ -43,56 +43,6 @@ export function leaksIn(text: string): string[] {
 const SLO = join(import.meta.dirname, '../fixtures/freeze/checkout-availability.yaml');
 const SERVICES = { checkout: 'prom', search: 'prom-basic', cart: 'prom-header' } as const;
 const MIN = 60_000;
-
-function canaryPolicy(service: string, provider: string): string {
-  return `kind: canary
-services: [${service}]
-analysis:
-  interval: 5m
-  lookback: 10m
-  judge:
-    metrics:
-      - name: latency-p99
-        query: 'latency_p99_seconds{service="{{service}}",version="{{version}}"}'
-        direction: increase
-provider: ${provider}
-`;
-}
-
-/** A manifest whose first stage has soaked long enough for a judgment to be due now. */
-function soakingManifest(service: string, since: Date): string {
-  const at = since.toISOString();
-  return `service: ${service}
-environment: production
-region: us-east-1
-stable:
-  version: 1.41.0
-canary:
-  version: 1.42.0
-  weight: 1
-promotion:
-  id: ${service}/production/us-east-1/1.42.0
-  version: 1.42.0
-  phase: soaking
-  stage: 0
-  startedAt: ${at}
-  stageStartedAt: ${at}
-  failedIntervals: 0
-  judgments: []
-  history:
-    - at: ${at}
-      event: started
-      by: alice
-`;
-}
-
-function stableManifest(service: string, region: string): string {
-  return `service: ${service}\nenvironment: production\nregion: ${region}\nstable:\n  version: 1.41.0\ncanary:\n  version: null\n  weight: 0\n`;
-}
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
-}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })

@@ -12,6 +12,7 @@ import { stagesFor } from '../../policy/schemas/canary.js';
 import { loadPolicySet, policyFor } from '../../policy/set.js';
 import type { LoadedPolicy } from '../../policy/set.js';
 import { checkDeployGate } from '../../freeze/deploy-gate.js';
+import { providersWithDeadline } from '../../metrics/deadline.js';
 import { loadSlos } from '../../freeze/openslo.js';
 import type { ReleaseManifest } from '../../gitops/manifest.js';
 import { quarantined, readQuarantine } from '../../rollback/quarantine.js';
@@ -104,11 +105,13 @@ export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: Cont
     store,
     clock: deps.clock,
     logger: deps.logger,
-    judge: metricsJudge({
-      config: judgeConfigFromBlock(judgeBlock),
-      queries: judgeBlock.metrics.map((m) => ({ name: m.name, query: m.query, provider: policy.provider })),
-      metrics: deps.metrics,
-    }),
+    // Each judgment waits for its metrics at most the policy's deadline, counted from its start.
+    judge: (request) =>
+      metricsJudge({
+        config: judgeConfigFromBlock(judgeBlock),
+        queries: judgeBlock.metrics.map((m) => ({ name: m.name, query: m.query, provider: policy.provider })),
+        metrics: providersWithDeadline(deps.metrics, policy.analysis.metricsDeadline),
+      })(request),
     freeze: await freezeHook(set, inputs.service, deps, policy.provider),
     quarantine: async (_m, version) => {
       const entry = quarantined((await readQuarantine(store, inputs.manifests, inputs.service)).quarantine, version);

@@ -10,7 +10,6 @@ import { describe, expect, it } from 'vitest';
 import { DatadogProvider } from '../../src/metrics/datadog.js';
 import { ERROR_EXCERPT } from '../../src/metrics/http.js';
 import { PrometheusProvider, type PrometheusAuth } from '../../src/metrics/prometheus.js';
-import { SecretRegistry } from '../../src/runtime/secrets.js';
 
 const TOKEN = 'prom-bearer-7f3a9c2e1d';
 const PASSWORD = 'basic-pass-4b8e6a0f5c';
@@ -85,30 +84,5 @@ describe('credentials echoed by a metrics server', () => {
     const reason = reasonOf(await p.queryInstant({ query: 'up', time: new Date(0) }));
     expect(reason).toContain('the query failed while running (HTTP 422, execution)');
     expect(reason.length).toBeLessThan(ERROR_EXCERPT + 120);
-  });
-});
-
-describe('SecretRegistry', () => {
-  it('hides a secret as written, JSON-escaped, URL-encoded and base64, longest first', () => {
-    const r = new SecretRegistry();
-    r.add('p@ss"word/1');
-    r.add('p@ss');
-    const text = `raw p@ss"word/1 json ${JSON.stringify('p@ss"word/1')} url ${encodeURIComponent('p@ss"word/1')} b64 ${Buffer.from('p@ss"word/1').toString('base64')}`;
-    expect(r.redact(text)).toBe('raw *** json "***" url *** b64 ***');
-  });
-
-  it('ignores blank and very short values, which would garble every text', () => {
-    const r = new SecretRegistry();
-    r.add('');
-    r.add('  ');
-    r.add('ab');
-    expect(r.empty).toBe(true);
-    expect(r.redact('a b ab')).toBe('a b ab');
-  });
-
-  it('redacts every string of a JSON value, keys included, and leaves other values alone', () => {
-    const r = new SecretRegistry();
-    r.add('tok-123456');
-    expect(r.redactDeep({ body: 'a tok-123456 b', n: 3, list: ['tok-123456'], ['tok-123456']: true })).toEqual({ body: 'a *** b', n: 3, list: ['***'], '***': true });
   });
 });

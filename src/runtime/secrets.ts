@@ -94,7 +94,16 @@ export const processSecrets = new SecretRegistry();
  */
 const SECRET_ENV = /^(GITHUB_TOKEN|GH_TOKEN|BELLWETHER_TOKEN|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_TOKEN)$|^DD_\w*(KEY|TOKEN|SECRET)\w*$|(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|APP_?KEY|PRIVATE_?KEY)$/i;
 
+/**
+ * A variable taken for a credential by its name alone must hold at least
+ * this much: `DISABLE_TOKEN=true` is a setting, and hiding every "true"
+ * would garble every report. Secrets a configuration names are always hidden.
+ */
+export const MIN_ENVIRONMENT_SECRET_LENGTH = 8;
+
 /** Registers the values of the environment's credential variables. */
 export function registerEnvironmentSecrets(env: Readonly<Record<string, string | undefined>>, registry: SecretRegistry = processSecrets): void {
-  for (const [name, value] of Object.entries(env)) if (SECRET_ENV.test(name)) registry.add(value);
+  for (const [name, value] of Object.entries(env)) {
+    if (SECRET_ENV.test(name) && value && value.trim().length >= MIN_ENVIRONMENT_SECRET_LENGTH) registry.add(value);
+  }
 }

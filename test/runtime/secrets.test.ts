@@ -23,6 +23,12 @@ describe('registerEnvironmentSecrets', () => {
     registerEnvironmentSecrets({ [name]: 'value-0123456789' }, registry);
     expect(registry.redact('x value-0123456789 y')).toBe(secret ? 'x *** y' : 'x value-0123456789 y');
   });
+
+  it('leaves a short value alone: a variable named like a credential may hold a setting', () => {
+    const registry = new SecretRegistry();
+    registerEnvironmentSecrets({ DISABLE_TOKEN: 'true', GITHUB_TOKEN: 'ghs_0123456789' }, registry);
+    expect(registry.redact('true ghs_0123456789')).toBe('true ***');
+  });
 });
 
 describe('SecretRegistry', () => {

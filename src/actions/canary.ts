@@ -4,6 +4,7 @@
  * GitHub's contents API, compare-and-swap.
  */
 import { writeFileSync } from 'node:fs';
+import { processSecrets } from '../runtime/secrets.js';
 import { join } from 'node:path';
 import { runCanary } from '../canary/promotion/run.js';
 import { policyFor } from '../policy/set.js';
@@ -99,7 +100,7 @@ Rollback recorded in ${rollback.pullRequest.url}; ${failedVersion} is ${rollback
       });
     }
     const report = join(process.env.RUNNER_TEMP ?? ctx.workspace, 'bellwether-canary.json');
-    writeFileSync(report, JSON.stringify(outcome.json, null, 2));
+    writeFileSync(report, processSecrets.redact(JSON.stringify(outcome.json, null, 2)));
     return { outputs: { ...outcome.outputs, report }, summary, ...(outcome.failure ? { failure: outcome.failure } : {}) };
   },
 };

@@ -12,20 +12,30 @@ import { loadMetricsProviders } from '../runtime/metrics-config.js';
 import { ConfigurationError, NotAvailableError } from '../runtime/errors.js';
 import { envInputSource, readInputs } from '../runtime/inputs.js';
 import type { Logger } from '../runtime/logger.js';
+import { processSecrets, registerEnvironmentSecrets } from '../runtime/secrets.js';
 import { actionByName } from './registry.js';
 
+// The runner masks its logs too, but only those; redacting here keeps a secret out of annotations wherever they are copied.
+const hide = (text: string) => processSecrets.redact(text);
 const coreLogger: Logger = {
-  debug: (m) => core.debug(m),
-  info: (m) => core.info(m),
-  warning: (m, w) => core.warning(m, w ? { file: w.file, startLine: w.startLine, endLine: w.endLine, title: w.title } : {}),
-  error: (m, w) => core.error(m, w ? { file: w.file, startLine: w.startLine, endLine: w.endLine, title: w.title } : {}),
-  mask: (s) => core.setSecret(s),
+  debug: (m) => core.debug(hide(m)),
+  info: (m) => core.info(hide(m)),
+  warning: (m, w) => core.warning(hide(m), w ? { file: w.file, startLine: w.startLine, endLine: w.endLine, title: w.title } : {}),
+  error: (m, w) => core.error(hide(m), w ? { file: w.file, startLine: w.startLine, endLine: w.endLine, title: w.title } : {}),
+  mask: (s) => mask(s),
 };
+
+/** Masked in the runner's logs, and redacted from what Bellwether writes itself (outputs, summary, commits, bodies). */
+function mask(secret: string): void {
+  core.setSecret(secret);
+  processSecrets.add(secret);
+}
 
 export async function runAction(name: string): Promise<void> {
   try {
     const action = actionByName(name);
-    const inputs = readInputs(action.spec.inputs, envInputSource(), (s) => core.setSecret(s));
+    registerEnvironmentSecrets(process.env);
+    const inputs = readInputs(action.spec.inputs, envInputSource(), mask);
     const ctx = readRunContext();
     const text = (name: string) => (typeof inputs[name] === 'string' ? (inputs[name] as string) : '');
     const deps = buildDeps({
@@ -37,12 +47,12 @@ export async function runAction(name: string): Promise<void> {
       ...(text('metrics') ? { metrics: loadMetricsProviders(join(ctx.workspace, text('metrics')), coreLogger) } : {}),
     });
     const result = await action.run(inputs, deps, ctx);
-    for (const [key, value] of Object.entries(result.outputs)) core.setOutput(key, value);
-    if (result.summary) await core.summary.addRaw(result.summary, true).write();
-    if (result.failure) core.setFailed(result.failure);
+    for (const [key, value] of Object.entries(result.outputs)) core.setOutput(key, hide(value));
+    if (result.summary) await core.summary.addRaw(hide(result.summary), true).write();
+    if (result.failure) core.setFailed(hide(result.failure));
   } catch (err) {
     // A user's mistake is shown plainly; anything else is a bug and keeps its stack.
-    if (err instanceof ConfigurationError || err instanceof NotAvailableError) core.setFailed(err.message);
-    else core.setFailed(`Bellwether internal error, please report it: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    if (err instanceof ConfigurationError || err instanceof NotAvailableError) core.setFailed(hide(err.message));
+    else core.setFailed(hide(`Bellwether internal error, please report it: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
   }
 }

@@ -234,7 +234,7 @@ export const freezeSpec = defineAction({
   },
   branding: { icon: 'pause-circle', color: 'orange' },
   usage:
-    'As a step before every deployment (any event): it evaluates the SLOs at the moment the step runs, sets `gate`, and fails the step when the change type is blocked; the job summary shows the budget burn-down chart and the alert table. On `schedule` it publishes the state instead: a `bellwether/error-budget` commit status on the commit it runs on (success while features may ship, failure while frozen) and one `deploy-freeze` issue, opened when features freeze, updated while frozen and closed when the freeze lifts. When metrics are unavailable features are blocked unless the policy says otherwise; rollbacks never are. Needs `statuses: write` and `issues: write`.',
+    'As a step before every deployment (any event): it evaluates the SLOs at the moment the step runs, sets `gate`, and fails the step when the change type is blocked; the job summary shows the budget burn-down chart and the alert table. On `schedule` it publishes the state instead: a `bellwether/error-budget` commit status on the commit it runs on (success while features may ship, failure while frozen) and one `deploy-freeze` issue, opened when features freeze, updated while frozen and closed when the freeze lifts. When metrics are unavailable, or have not all answered within the policy\'s `metricsDeadline` (60 s by default; the summary then says the deadline passed), features are blocked unless the policy says otherwise; rollbacks never are, and are answered without asking the metrics server. Needs `statuses: write` and `issues: write`.',
 });
 
 export const postmortemSpec = defineAction({

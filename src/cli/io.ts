@@ -1,3 +1,5 @@
+import { processSecrets, registerEnvironmentSecrets } from '../runtime/secrets.js';
+
 /**
  * The CLI's view of its process: where text goes and whether a person is
  * watching. Tests pass a recording IO; `processIo` binds the real one.
@@ -11,10 +13,16 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
 }
 
+/**
+ * The process's own streams. The credentials in its environment are
+ * registered first, and every line written is redacted against every secret
+ * the process knows, so that no verb can print one.
+ */
 export function processIo(): CliIo {
+  registerEnvironmentSecrets(process.env);
   return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    stdout: (text) => process.stdout.write(processSecrets.redact(text)),
+    stderr: (text) => process.stderr.write(processSecrets.redact(text)),
     interactive: Boolean(process.stdout.isTTY && process.stderr.isTTY),
     cwd: process.cwd(),
     env: process.env,

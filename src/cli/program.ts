@@ -223,8 +223,9 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .option('--prometheus <url>', 'Prometheus base URL')
     .option('--policy <file>', 'freeze policy file')
     .option('--at <rfc3339>', 'evaluate at this time')
+    .option('--deadline <duration>', "wait at most this long for all the metrics (default: the policy's metricsDeadline, 60s)")
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .action((o) => run(() => handlers.budget({ slo: o.slo, prometheus: o.prometheus, policy: o.policy, at: o.at, format: o.format }))());
+    .action((o) => run(() => handlers.budget({ slo: o.slo, prometheus: o.prometheus, policy: o.policy, at: o.at, deadline: o.deadline, format: o.format }))());
   program
     .command('freeze')
     .description('the deploy gate of the error budget policy for one change type: exit 0 allow, 1 block')
@@ -233,9 +234,10 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .option('--policy <file>', 'freeze policy file')
     .addOption(new Option('--change-type <type>', 'what is being deployed').choices(['feature', 'security-fix', 'hotfix', 'rollback']).default('feature'))
     .option('--at <rfc3339>', 'evaluate at this time')
+    .option('--deadline <duration>', "wait at most this long for all the metrics (default: the policy's metricsDeadline, 60s); a rollback never waits")
     .addOption(formatOption())
     .action((o) =>
-      run(() => handlers.freeze({ slo: o.slo, prometheus: o.prometheus, policy: o.policy, changeType: o.changeType, at: o.at, format: o.format }))(),
+      run(() => handlers.freeze({ slo: o.slo, prometheus: o.prometheus, policy: o.policy, changeType: o.changeType, at: o.at, deadline: o.deadline, format: o.format }))(),
     );
   const rollback = program
     .command('rollback')

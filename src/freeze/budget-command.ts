@@ -6,8 +6,10 @@
 import type { CommandOutput } from '../cli/output.js';
 import { ExitCode } from '../cli/output.js';
 import { RunScopedProvider } from '../metrics/concurrency.js';
+import { DeadlineProvider } from '../metrics/deadline.js';
 import type { MetricsProvider } from '../metrics/provider.js';
 import { PrometheusProvider } from '../metrics/prometheus.js';
+import { parseDuration } from '../policy/fields.js';
 import { loadPolicyFile } from '../policy/load.js';
 import { realSleep } from '../runtime/clock.js';
 import { ConfigurationError } from '../runtime/errors.js';
@@ -30,6 +32,8 @@ export interface BudgetArgs {
   readonly policy?: string;
   /** `markdown` is the job summary, with the burn-down chart. */
   readonly format: 'text' | 'json' | 'markdown';
+  /** How long to wait for all the metrics, such as `30s`; the policy's `metricsDeadline` when left out. */
+  readonly deadline?: string;
 }
 
 /** Effects of the budget verb; the CLI passes none and gets the real ones. */
@@ -39,6 +43,16 @@ export interface BudgetDeps {
 }
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** Reads `--deadline`: a duration of at least one second. */
+export function parseDeadline(text: string | undefined, fallbackMs: number): number {
+  if (text === undefined) return fallbackMs;
+  const ms = parseDuration(text);
+  if (ms === undefined || ms < 1000) {
+    throw new ConfigurationError(`expected a duration of at least 1s such as 30s or 2m, got ${JSON.stringify(text)}`, { field: '--deadline' });
+  }
+  return ms;
+}
 
 /** Reads `--at` as RFC 3339 with an explicit offset. */
 export function parseAt(text: string | undefined, now: Date): Date {
@@ -63,11 +77,14 @@ export async function budgetCommand(args: BudgetArgs, deps: BudgetDeps = {}): Pr
     throw new ConfigurationError(`expected an http:// or https:// URL, got ${JSON.stringify(args.prometheus)}`, { field: '--prometheus' });
   }
   const policy: FreezeGatePolicy = args.policy ? await loadPolicyFile(args.policy, freezeGatePolicySchema) : defaultFreezeGatePolicy();
+  const deadlineMs = parseDeadline(args.deadline, policy.metricsDeadline);
   const slos = await loadSlos(args.slo);
-  // A calendar burn-down asks dozens of instant queries: at most a few at a time.
-  const metrics = new RunScopedProvider((deps.metrics ?? ((url) => new PrometheusProvider({ url }, { fetch, sleep: realSleep })))(args.prometheus));
+  // A calendar burn-down asks dozens of instant queries: at most a few at a time,
+  // and all of them within one deadline, counted from here.
+  const inner = new RunScopedProvider((deps.metrics ?? ((url) => new PrometheusProvider({ url }, { fetch, sleep: realSleep })))(args.prometheus));
+  const metrics = new DeadlineProvider(inner, deadlineMs);
   const evaluations = await Promise.all(slos.map((slo) => evaluateSlo(slo, policy, at, { metrics }, { burnDown: args.format === 'markdown' })));
-  const report = buildReport(evaluations, policy, at);
+  const report = buildReport(evaluations, policy, at, {}, metrics.report());
   const stdout =
     args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : args.format === 'markdown' ? renderMarkdown(report) : renderText(report);
   return { exitCode: report.gate.feature.verdict === 'block' ? ExitCode.negative : ExitCode.ok, stdout };

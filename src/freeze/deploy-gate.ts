@@ -3,6 +3,7 @@
  * deployment step, at the moment the step runs (the clock is read here, not
  * when the pipeline was created), for one change type.
  */
+import { DeadlineProvider, describeDeadline, type DeadlineReport } from '../metrics/deadline.js';
 import type { MetricsProvider } from '../metrics/provider.js';
 import type { Clock } from '../runtime/clock.js';
 import type { SloEvaluation } from './evaluate.js';
@@ -35,18 +36,31 @@ export interface DeployGateOutcome {
   readonly decision: GateDecision;
   /** Empty for a rollback: it is never blocked, so nothing is measured. */
   readonly evaluations: readonly SloEvaluation[];
+  /** What the policy's metrics deadline left unmeasured; absent for a rollback. */
+  readonly deadline?: DeadlineReport;
 }
 
 /**
  * Evaluate the SLOs now and answer for `changeType`. A rollback is answered
  * without asking the metrics provider, so that a rollback never waits on a
- * Prometheus that is slow or down.
+ * Prometheus that is slow or down; anything else waits for its metrics at
+ * most the policy's `metricsDeadline`, after which what is missing is
+ * handled as `onMetricsUnavailable` says.
  */
 export async function checkDeployGate(inputs: DeployGateInputs, deps: DeployGateDeps): Promise<DeployGateOutcome> {
   const at = deps.clock.now();
-  const evaluations =
-    inputs.changeType === 'rollback' ? [] : await Promise.all(inputs.slos.map((slo) => evaluateSlo(slo, inputs.policy, at, { metrics: deps.metrics })));
+  if (inputs.changeType === 'rollback') {
+    const decision = decideGate(inputs.policy, [], at, inputs.request);
+    const change = decision.changes.rollback;
+    return { at, changeType: 'rollback', verdict: change.verdict, reason: change.reason, decision, evaluations: [] };
+  }
+  const metrics = new DeadlineProvider(deps.metrics, inputs.policy.metricsDeadline);
+  const evaluations = await Promise.all(inputs.slos.map((slo) => evaluateSlo(slo, inputs.policy, at, { metrics })));
   const decision = decideGate(inputs.policy, evaluations.map(statusOf), at, inputs.request);
   const change = decision.changes[inputs.changeType];
-  return { at, changeType: inputs.changeType, verdict: change.verdict, reason: change.reason, decision, evaluations };
+  const deadline = metrics.report();
+  const note = describeDeadline(deadline);
+  // The deadline is said in the answer itself: the reason is what a promotion records and shows.
+  const reason = note && !change.reason.includes(note) ? `${change.reason}. ${note}` : change.reason;
+  return { at, changeType: inputs.changeType, verdict: change.verdict, reason, decision, evaluations, deadline };
 }

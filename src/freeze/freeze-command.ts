@@ -6,7 +6,7 @@
 import type { CommandOutput } from '../cli/output.js';
 import { ExitCode } from '../cli/output.js';
 import { ConfigurationError } from '../runtime/errors.js';
-import { budgetCommand } from './budget-command.js';
+import { budgetCommand, parseAt } from './budget-command.js';
 import type { BudgetDeps } from './budget-command.js';
 import { CHANGE_TYPES } from './gate-policy.js';
 import type { ChangeType } from './gate-policy.js';
@@ -25,6 +25,8 @@ export interface FreezeArgs {
   /** RFC 3339 time to evaluate at; now when left out. */
   readonly at?: string;
   readonly format: 'text' | 'json';
+  /** How long to wait for all the metrics, such as `30s`; the policy's `metricsDeadline` when left out. */
+  readonly deadline?: string;
 }
 
 /** The verdict as `--format json` prints it. */
@@ -33,7 +35,8 @@ export interface FreezeAnswer {
   readonly changeType: ChangeType;
   readonly verdict: 'allow' | 'block';
   readonly reason: string;
-  readonly report: BudgetReport;
+  /** Absent for a rollback: nothing is measured for one. */
+  readonly report?: BudgetReport;
 }
 
 /** Reads `--change-type`. */
@@ -45,14 +48,31 @@ export function parseChangeType(text: string | undefined): ChangeType {
   return value as ChangeType;
 }
 
+/** Why a rollback is answered at once. */
+export const ROLLBACK_REASON = 'rollbacks are never blocked, so nothing was measured';
+
 /**
  * Exit 0 when the change type may deploy, 1 when it is blocked; a usage or
  * configuration mistake throws a ConfigurationError (the CLI exits 2).
+ * A rollback is allowed before anything is read or asked, so that a metrics
+ * server that hangs, or a broken policy or SLO file, never holds one back.
  */
 export async function freezeCommand(args: FreezeArgs, deps: BudgetDeps = {}): Promise<CommandOutput> {
   const changeType = parseChangeType(args.changeType);
+  if (changeType === 'rollback') {
+    const at = parseAt(args.at, (deps.now ?? (() => new Date()))());
+    const answer: FreezeAnswer = { at: at.toISOString(), changeType, verdict: 'allow', reason: ROLLBACK_REASON };
+    return { exitCode: ExitCode.ok, stdout: args.format === 'json' ? JSON.stringify(answer, null, 2) + '\n' : `rollback: allow (${ROLLBACK_REASON})\n` };
+  }
   const budget = await budgetCommand(
-    { slo: args.slo, ...(args.prometheus ? { prometheus: args.prometheus } : {}), ...(args.policy ? { policy: args.policy } : {}), ...(args.at ? { at: args.at } : {}), format: 'json' },
+    {
+      slo: args.slo,
+      ...(args.prometheus ? { prometheus: args.prometheus } : {}),
+      ...(args.policy ? { policy: args.policy } : {}),
+      ...(args.at ? { at: args.at } : {}),
+      ...(args.deadline ? { deadline: args.deadline } : {}),
+      format: 'json',
+    },
     deps,
   );
   const report = JSON.parse(budget.stdout) as BudgetReport;

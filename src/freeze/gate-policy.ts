@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { calendarDate, count, duration, hoursRange, text, timeZone } from '../policy/fields.js';
 import { freezePolicySchema } from '../policy/schemas/freeze.js';
 import { describeValue, listChoices } from '../policy/wording.js';
+import { DEFAULT_METRICS_DEADLINE_MS } from '../metrics/deadline.js';
 
 /** What a deployment is, as the gate judges it. */
 export const CHANGE_TYPES = ['feature', 'security-fix', 'hotfix', 'rollback'] as const;
@@ -94,6 +95,11 @@ export const freezeGatePolicySchema = freezePolicySchema.extend({
   calendarFreezes: z.array(calendarFreezeSchema).default([]),
   /** A break-glass may last at most this long: it is for an emergency, not a season. */
   breakGlassMaxDuration: duration({ min: '1m' }).default(24 * 3_600_000),
+  /**
+   * How long one gate decision waits for all its metrics. What is not
+   * answered by then is missing data, handled by onMetricsUnavailable.
+   */
+  metricsDeadline: duration({ min: '1s' }).default(DEFAULT_METRICS_DEADLINE_MS),
 });
 
 /** A validated freeze policy as the gate reads it. */

@@ -71,6 +71,7 @@ function sloSection(s: SloReport): string {
 /** The whole report as a job summary. */
 export function renderMarkdown(report: BudgetReport): string {
   const out: string[] = ['## Error budgets', '', `Evaluated at ${report.at}.`, ''];
+  if (report.metricsDeadline) out.push(`> **${cell(report.metricsDeadline.note)}**`, '');
   out.push('| change type | gate over all SLOs | reason |');
   out.push('|---|---|---|');
   for (const t of CHANGE_TYPES) out.push(`| ${t} | ${icon(report.gate[t].verdict)} | ${cell(report.gate[t].reason)} |`);

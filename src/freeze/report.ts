@@ -10,6 +10,7 @@ import type { ChangeType, FreezeGatePolicy } from './gate-policy.js';
 import { decideGate } from './gate.js';
 import type { BreakGlassRecord, GateDecision, GateReason, GateRequest } from './gate.js';
 import { Rational } from './rational.js';
+import { describeDeadline, type DeadlineReport } from '../metrics/deadline.js';
 
 /** A verdict for one change type, as printed. */
 export interface GateEntry {
@@ -59,6 +60,8 @@ export interface BudgetReport {
   readonly gate: Readonly<Record<ChangeType, GateEntry>>;
   readonly reasons: readonly GateReason[];
   readonly breakGlass?: BreakGlassRecord;
+  /** Present when the metrics deadline passed: what was left unmeasured. */
+  readonly metricsDeadline?: { readonly deadlineMs: number; readonly note: string; readonly notMeasured: readonly string[] };
 }
 
 const num = (r: Rational | undefined): number | null => (r === undefined ? null : r.toNumber());
@@ -73,7 +76,14 @@ function gateEntries(d: GateDecision): Record<ChangeType, GateEntry> {
 }
 
 /** Build the report: each SLO with its own gate, and the gate over all SLOs. */
-export function buildReport(evaluations: readonly SloEvaluation[], policy: FreezeGatePolicy, at: Date, request: GateRequest = {}): BudgetReport {
+export function buildReport(
+  evaluations: readonly SloEvaluation[],
+  policy: FreezeGatePolicy,
+  at: Date,
+  request: GateRequest = {},
+  deadline?: DeadlineReport,
+): BudgetReport {
+  const note = deadline ? describeDeadline(deadline) : undefined;
   const slos = evaluations.map((e): SloReport => {
     const decision = decideGate(policy, [statusOf(e)], at, request);
     const tier = decision.tiers[0];
@@ -113,6 +123,7 @@ export function buildReport(evaluations: readonly SloEvaluation[], policy: Freez
     gate: gateEntries(overall),
     reasons: overall.reasons,
     ...(overall.breakGlass ? { breakGlass: overall.breakGlass } : {}),
+    ...(deadline && note ? { metricsDeadline: { deadlineMs: deadline.deadlineMs, note, notMeasured: deadline.notMeasured } } : {}),
   };
 }
 
@@ -122,6 +133,7 @@ const rate = (x: number | null) => (x === null ? 'n/a' : String(Number(x.toFixed
 /** The report for a terminal: one block per SLO, then the overall gate. */
 export function renderText(report: BudgetReport): string {
   const lines: string[] = [`Error budgets at ${report.at}`];
+  if (report.metricsDeadline) lines.push(report.metricsDeadline.note);
   for (const s of report.slos) {
     lines.push('', `SLO ${s.name}${s.service ? ` (service ${s.service})` : ''}: objective ${s.objective.percent}% over ${s.window.text} ${s.window.kind} (${s.file})`);
     if (s.budget) {

@@ -7,6 +7,7 @@
 import { isAbsolute, join } from 'node:path';
 import { withMarker } from '../github/markers.js';
 import type { GitHubPort } from '../github/port.js';
+import { DeadlineProvider } from '../metrics/deadline.js';
 import type { InstantQuery, MetricsProvider, MetricsProviders, QueryResult, RangeQuery } from '../metrics/provider.js';
 import { parseDuration } from '../policy/fields.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
@@ -109,9 +110,10 @@ async function load(inputs: FreezeRunInputs): Promise<{ policy: FreezeGatePolicy
 
 async function evaluate(inputs: FreezeRunInputs, deps: FreezeRunDeps, at: Date, request: GateRequest = {}) {
   const { policy, slos } = await load(inputs);
-  const metrics = pickProvider(deps.metrics, inputs.provider);
+  // Every query of this decision, the burn-down's included, within the policy's one deadline.
+  const metrics = new DeadlineProvider(pickProvider(deps.metrics, inputs.provider), policy.metricsDeadline);
   const evaluations = await Promise.all(slos.map((slo) => evaluateSlo(slo, policy, at, { metrics }, { burnDown: true })));
-  return { policy, slos, report: buildReport(evaluations, policy, at, request) };
+  return { policy, slos, report: buildReport(evaluations, policy, at, request, metrics.report()) };
 }
 
 /**

@@ -2,6 +2,7 @@
  * The REST adapter's base: calls bound to one repository, each failure named
  * by the verb that made it; lists read page by page.
  */
+import { processSecrets } from '../runtime/secrets.js';
 import type { GitHubClient } from './client.js';
 import { GitHubError } from './errors.js';
 import type { RepoRef } from './port.js';
@@ -35,7 +36,8 @@ export class RestCaller {
 
   private async request(verb: string, route: string, params: Params, isConflict?: (status: number, message: string) => boolean): Promise<unknown> {
     try {
-      return (await this.client.request(route, params)).data;
+      // Every body Bellwether sends (pull requests, comments, check runs, issues) leaves without the process's secrets.
+      return (await this.client.request(route, processSecrets.redactDeep(params))).data;
     } catch (err) {
       throw toPortError(verb, route, err, isConflict);
     }

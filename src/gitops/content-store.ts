@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ConflictError } from '../github/errors.js';
 import type { GitHubPort } from '../github/port.js';
 import type { Sleep } from '../runtime/clock.js';
+import { processSecrets } from '../runtime/secrets.js';
 import { realSleep } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import type { Checkout } from './checkout.js';
@@ -46,6 +47,15 @@ export interface ContentStore {
   write(path: string, text: string, expectedSha: string | null, message: string): Promise<WriteResult>;
 }
 
+/**
+ * What is committed never holds a secret of the process: a commit is
+ * forever, and often public. Reasons are redacted where they are made; this
+ * is the last exit before the history.
+ */
+function redacted(text: string, message: string): { text: string; message: string } {
+  return { text: processSecrets.redact(text), message: processSecrets.redact(message) };
+}
+
 /** A store over GitHub's contents API. */
 export class GitHubContentStore implements ContentStore {
   constructor(
@@ -56,7 +66,8 @@ export class GitHubContentStore implements ContentStore {
     const got = await this.github.getContent(path, this.branch);
     return got ? { text: got.text, sha: got.sha } : null;
   }
-  async write(path: string, text: string, expectedSha: string | null, message: string): Promise<WriteResult> {
+  async write(path: string, raw: string, expectedSha: string | null, rawMessage: string): Promise<WriteResult> {
+    const { text, message } = redacted(raw, rawMessage);
     const put = await this.github.putContent(path, { text, message, branch: this.branch, expectedSha });
     return { sha: put.sha, commitSha: put.commitSha };
   }
@@ -145,7 +156,8 @@ export class GitContentStore implements ContentStore {
     return { text, sha };
   }
 
-  async write(path: string, text: string, expectedSha: string | null, message: string): Promise<WriteResult> {
+  async write(path: string, raw: string, expectedSha: string | null, rawMessage: string): Promise<WriteResult> {
+    const { text, message } = redacted(raw, rawMessage);
     const gitDir = (await this.git.run(['rev-parse', '--absolute-git-dir'])).stdout.trim();
     await removeStaleLeftovers(gitDir, this.now());
     const co = await this.checkout();

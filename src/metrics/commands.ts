@@ -9,6 +9,7 @@ import { ExitCode } from '../cli/output.js';
 import { realSleep } from '../runtime/clock.js';
 import { ConfigurationError } from '../runtime/errors.js';
 import { StreamLogger, type Logger } from '../runtime/logger.js';
+import { processSecrets } from '../runtime/secrets.js';
 import { readProvidersSection } from './config-file.js';
 import { formatSampleValue } from './prometheus-decode.js';
 import type { MetricsProvider, QueryResult } from './provider.js';
@@ -201,7 +202,8 @@ export async function metricsRecordCommand(args: MetricsRecordArgs, deps: Metric
     source: { name: r.name, type: r.type },
     recordedAt: r.now,
   });
-  (deps.writeFile ?? ((f: string, t: string) => writeFileSync(f, t)))(args.out, serializeRecording(recording));
+  // A recording is a file people commit as a test fixture: it leaves without the process's secrets.
+  (deps.writeFile ?? ((f: string, t: string) => writeFileSync(f, t)))(args.out, processSecrets.redact(serializeRecording(recording)));
   const failed = recording.entries.filter((e) => !e.result.ok);
   const exitCode = failed.length ? ExitCode.negative : ExitCode.ok;
   if (args.format === 'json') {

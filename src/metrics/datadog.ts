@@ -5,7 +5,7 @@
  * reads a short range ending at that instant and keeps its last point.
  */
 import type { InstantQuery, MetricPoint, MetricSeries, MetricsProvider, QueryResult, RangeQuery } from './provider.js';
-import { DEFAULT_RETRY, exchange, looksLikeHtml, snippet, type HttpDeps, type RetryPolicy } from './http.js';
+import { DEFAULT_RETRY, ERROR_EXCERPT, exchange, looksLikeHtml, snippet, type HttpDeps, type RetryPolicy } from './http.js';
 
 /** Datadog sites and their API hosts; short names (`us3`) are accepted as well. */
 export const DATADOG_SITES: Readonly<Record<string, string>> = {
@@ -101,12 +101,12 @@ export class DatadogProvider implements MetricsProvider {
     if (q.end.getTime() < q.start.getTime()) {
       return { ok: false, query: q.query, reason: `the window ends before it starts (query: ${q.query})` };
     }
-    return this.send(q.query, q.start, q.end);
+    return this.send(q.query, q.start, q.end, q.signal);
   }
 
   async queryInstant(q: InstantQuery): Promise<QueryResult> {
     const lookback = (this.options.instantLookbackSeconds ?? 300) * 1000;
-    const result = await this.send(q.query, new Date(q.time.getTime() - lookback), q.time);
+    const result = await this.send(q.query, new Date(q.time.getTime() - lookback), q.time, q.signal);
     if (!result.ok) return result;
     const series = result.series
       .map((s) => ({ labels: s.labels, points: s.points.slice(-1) }))
@@ -115,12 +115,12 @@ export class DatadogProvider implements MetricsProvider {
     return { ...result, series };
   }
 
-  private async send(query: string, from: Date, to: Date): Promise<QueryResult> {
+  private async send(query: string, from: Date, to: Date, signal: AbortSignal | undefined): Promise<QueryResult> {
     // Waiting out an exhausted budget costs less than a 429 and its retries.
     const rl = this.lastRateLimit;
     if (rl?.remaining === 0 && rl.resetSeconds !== undefined && rl.resetSeconds > 0) {
       this.lastRateLimit = undefined;
-      await this.deps.sleep(rl.resetSeconds * 1000);
+      await this.deps.sleep(rl.resetSeconds * 1000, signal);
     }
     const search = new URLSearchParams({
       from: String(Math.floor(from.getTime() / 1000)),
@@ -133,6 +133,8 @@ export class DatadogProvider implements MetricsProvider {
         headers: { accept: 'application/json', 'DD-API-KEY': this.options.apiKey, 'DD-APPLICATION-KEY': this.options.appKey },
         timeoutMs: (this.options.timeoutSeconds ?? 30) * 1000,
         retry: this.options.retry ?? DEFAULT_RETRY,
+        secrets: [this.options.apiKey, this.options.appKey],
+        ...(signal ? { signal } : {}),
         serverDelayMs: (h) => {
           const reset = readRateLimit(h)?.resetSeconds;
           return reset === undefined ? undefined : reset * 1000;
@@ -164,11 +166,12 @@ export function decodeDatadogAnswer(
   } catch {
     return fail(`HTTP ${status}: Datadog sent ${body.trim() === '' ? 'an empty body' : `malformed JSON ("${snippet(body, 80)}")`}`);
   }
-  const errors = Array.isArray(json.errors) ? json.errors.map(String).join('; ') : '';
+  // A short excerpt: the server's words go into reasons that are committed and posted.
+  const errors = Array.isArray(json.errors) ? snippet(json.errors.map(String).join('; '), ERROR_EXCERPT) : '';
   if (status === 429) return fail(`Datadog is rate limiting us (HTTP 429) and retries ran out${rateLimitText(rateLimit)}${errors ? `: ${errors}` : ''}`);
   if (status === 401 || status === 403) return fail(`Datadog refused the API or application key (HTTP ${status})${errors ? `: ${errors}` : ''}`);
   if (status >= 400) return fail(`Datadog answered HTTP ${status}${errors ? `: ${errors}` : ''}`);
-  if (json.status === 'error') return fail(`Datadog could not run the query: ${String(json.error ?? 'no reason given')}`);
+  if (json.status === 'error') return fail(`Datadog could not run the query: ${snippet(String(json.error ?? 'no reason given'), ERROR_EXCERPT)}`);
   if (!Array.isArray(json.series)) return fail(`HTTP ${status}: the answer has no "series" list`);
   const series: MetricSeries[] = json.series.filter((s: unknown): s is Record<string, unknown> => s !== null && typeof s === 'object').map((s) => ({
     labels: tagsToLabels(s),

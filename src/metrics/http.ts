@@ -7,6 +7,7 @@
 import type { Sleep } from '../runtime/clock.js';
 import { errorMessage } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
+import { processSecrets, SecretRegistry } from '../runtime/secrets.js';
 
 /** How often and how patiently to retry. */
 export interface RetryPolicy {
@@ -39,12 +40,23 @@ export interface HttpRequest {
   readonly retry: RetryPolicy;
   /** How long the server asked us to wait, read from its headers; undefined when it did not say. */
   readonly serverDelayMs?: (headers: Headers) => number | undefined;
+  /**
+   * The credentials this request carries. A server may copy them into its
+   * answer (an error that echoes the request's headers), so they are removed
+   * from the body and from every failure before the caller sees either.
+   */
+  readonly secrets?: readonly string[];
+  /**
+   * The deadline of the whole decision this request serves: once it fires,
+   * the attempt in flight is abandoned and no retry is made.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** The last answer the server gave, or why there was none. */
 export type HttpAnswer =
   | { readonly ok: true; readonly status: number; readonly headers: Headers; readonly body: string; readonly attempts: number }
-  | { readonly ok: false; readonly reason: string; readonly attempts: number };
+  | { readonly ok: false; readonly reason: string; readonly attempts: number; readonly deadline?: true };
 
 /** `Retry-After` in seconds or as an HTTP date, in milliseconds. */
 export function retryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
@@ -74,33 +86,71 @@ export function backoffMs(policy: RetryPolicy, n: number, random: () => number, 
  */
 export async function exchange(req: HttpRequest, deps: HttpDeps): Promise<HttpAnswer> {
   const random = deps.random ?? Math.random;
+  const hide = redactorFor(req.secrets);
   let attempts = 0;
   let lastFailure = '';
   for (let n = 0; n <= req.retry.retries; n++) {
+    if (req.signal?.aborted) return { ok: false, reason: deadlineReason(req.signal, lastFailure, attempts), attempts, deadline: true };
     attempts++;
     let serverMs: number | undefined;
     try {
+      const timeout = AbortSignal.timeout(req.timeoutMs);
       const res = await deps.fetch(req.url, {
         method: req.method ?? 'GET',
         headers: req.headers,
         body: req.body,
-        signal: AbortSignal.timeout(req.timeoutMs),
+        signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout,
       });
-      const body = await res.text();
+      const body = hide(await res.text());
       if (!retryable(res.status) || n === req.retry.retries) {
         return { ok: true, status: res.status, headers: res.headers, body, attempts };
       }
       serverMs = req.serverDelayMs?.(res.headers) ?? retryAfterMs(res.headers);
       lastFailure = `HTTP ${res.status}`;
     } catch (err) {
-      lastFailure = describeFetchError(err, req.timeoutMs);
+      if (req.signal?.aborted) return { ok: false, reason: deadlineReason(req.signal, lastFailure, attempts), attempts, deadline: true };
+      lastFailure = hide(describeFetchError(err, req.timeoutMs));
       if (n === req.retry.retries) break;
     }
     const wait = backoffMs(req.retry, n, random, serverMs);
     deps.logger?.debug(`${lastFailure} from ${endpoint(req.url)}; retry ${n + 1} of ${req.retry.retries} in ${Math.round(wait)} ms`);
-    await deps.sleep(wait);
+    await sleepUnlessAborted(deps.sleep, wait, req.signal);
   }
   return { ok: false, reason: `${lastFailure} after ${attempts} attempt${attempts === 1 ? '' : 's'}`, attempts };
+}
+
+/**
+ * Removes this request's credentials and every secret of the process from
+ * text the server sent; the redaction happens before the text can become a
+ * reason, which may be committed, posted or printed.
+ */
+function redactorFor(secrets: readonly string[] | undefined): (text: string) => string {
+  const own = new SecretRegistry();
+  for (const s of secrets ?? []) own.add(s);
+  return (text) => processSecrets.redact(own.redact(text));
+}
+
+/** Why a request stopped at the decision's deadline, with what the last attempt had seen. */
+function deadlineReason(signal: AbortSignal, lastFailure: string, attempts: number): string {
+  const why = signal.reason instanceof Error && signal.reason.name !== 'AbortError' && signal.reason.name !== 'TimeoutError' ? signal.reason.message : 'the deadline for the metrics passed';
+  const tried = attempts === 0 ? 'before the request was sent' : `after ${attempts} attempt${attempts === 1 ? '' : 's'}${lastFailure ? ` (last: ${lastFailure})` : ''}`;
+  return `${why} ${tried}`;
+}
+
+/** Waits, but not past the deadline: an abandoned decision must not keep the process alive. */
+async function sleepUnlessAborted(sleep: Sleep, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return sleep(ms);
+  if (signal.aborted) return;
+  let onAbort: () => void = () => {};
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = resolve;
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([sleep(ms, signal), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }
 
 function endpoint(url: string): string {
@@ -119,6 +169,13 @@ function describeFetchError(err: unknown, timeoutMs: number): string {
   const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
   return `request failed: ${errorMessage(err)}${cause}`;
 }
+
+/**
+ * How much of a server's own error message a reason keeps. Reasons are
+ * committed to manifests and posted to pull requests: enough to act on, not
+ * a copy of whatever the server chose to send.
+ */
+export const ERROR_EXCERPT = 200;
 
 /** The start of a body for an error message, on one line. */
 export function snippet(body: string, max = 120): string {

@@ -4,7 +4,7 @@
  * every way the answer can be unusable becomes a reason that names the query.
  */
 import type { MetricPoint, MetricSeries, QueryResult } from './provider.js';
-import { looksLikeHtml, snippet } from './http.js';
+import { ERROR_EXCERPT, looksLikeHtml, snippet } from './http.js';
 
 /** Prometheus' limit on points per series in a range query. */
 export const PROMETHEUS_MAX_POINTS = 11_000;
@@ -175,7 +175,8 @@ function decodeData(data: Record<string, unknown>): MetricSeries[] | string {
 /** Prometheus' error types, said so that the reader knows what to change. */
 function describeError(status: number, obj: Record<string, unknown>): string {
   const type = typeof obj.errorType === 'string' ? obj.errorType : '';
-  const message = typeof obj.error === 'string' ? obj.error : '';
+  // A short excerpt: the server's words go into reasons that are committed and posted.
+  const message = typeof obj.error === 'string' ? snippet(obj.error, ERROR_EXCERPT) : '';
   const said = message ? `: ${message}` : '';
   if (/too many samples/i.test(message)) {
     return `the query would load too many samples (HTTP ${status}); narrow the window, widen the step or aggregate first${said}`;

@@ -51,6 +51,20 @@ export function authHeaders(auth: PrometheusAuth | undefined): Record<string, st
   }
 }
 
+/** The values of the chosen authentication that a server must never be able to echo into a reason. */
+export function authSecrets(auth: PrometheusAuth | undefined): string[] {
+  switch (auth?.type) {
+    case 'bearer':
+      return [auth.token];
+    case 'basic':
+      return [auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString('base64')];
+    case 'header':
+      return [auth.value];
+    default:
+      return [];
+  }
+}
+
 function epochSeconds(d: Date): string {
   return (d.getTime() / 1000).toFixed(3).replace(/\.?0+$/, '');
 }
@@ -83,19 +97,24 @@ export class PrometheusProvider implements MetricsProvider {
       this.options.defaultStepSeconds,
       { ...(q.minPoints !== undefined ? { minPoints: q.minPoints } : {}), ...(this.options.minStepSeconds !== undefined ? { minStepSeconds: this.options.minStepSeconds } : {}) },
     );
-    const result = await this.send('query_range', q.query, {
-      start: epochSeconds(q.start),
-      end: epochSeconds(q.end),
-      step: String(step),
-    });
+    const result = await this.send(
+      'query_range',
+      q.query,
+      {
+        start: epochSeconds(q.start),
+        end: epochSeconds(q.end),
+        step: String(step),
+      },
+      q.signal,
+    );
     return result.ok ? { ...result, stepSeconds: step } : result;
   }
 
   async queryInstant(q: InstantQuery): Promise<QueryResult> {
-    return this.send('query', q.query, { time: epochSeconds(q.time) });
+    return this.send('query', q.query, { time: epochSeconds(q.time) }, q.signal);
   }
 
-  private async send(endpoint: 'query' | 'query_range', query: string, params: Record<string, string>): Promise<QueryResult> {
+  private async send(endpoint: 'query' | 'query_range', query: string, params: Record<string, string>, signal: AbortSignal | undefined): Promise<QueryResult> {
     // Seconds as a plain number: the API reads "0.5" but not "0.5s".
     const search = new URLSearchParams({ query, ...params, timeout: String(this.timeoutSeconds) });
     if ((this.options.partialResponse ?? 'deny') === 'deny') search.set('partial_response', 'false');
@@ -113,6 +132,8 @@ export class PrometheusProvider implements MetricsProvider {
         body: post ? form : undefined,
         timeoutMs: this.timeoutSeconds * 1000,
         retry: this.options.retry ?? DEFAULT_RETRY,
+        secrets: authSecrets(this.options.auth),
+        ...(signal ? { signal } : {}),
       },
       this.deps,
     );

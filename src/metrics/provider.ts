@@ -29,12 +29,16 @@ export interface RangeQuery {
    * them, down to the source's resolution and no further.
    */
   readonly minPoints?: number;
+  /** The deadline of the decision that asks: when it aborts, the provider stops waiting and answers no data. */
+  readonly signal?: AbortSignal;
 }
 
 /** A query at one instant, already rendered from its template. */
 export interface InstantQuery {
   readonly query: string;
   readonly time: Date;
+  /** The deadline of the decision that asks: when it aborts, the provider stops waiting and answers no data. */
+  readonly signal?: AbortSignal;
 }
 
 /** What a provider answered: data, or no data with the reason. */

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { Sleep } from '../runtime/clock.js';
 import { ConfigurationError, errorMessage, type SourceLocation } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
+import { processSecrets } from '../runtime/secrets.js';
 import { RunScopedProvider, DEFAULT_CONCURRENCY } from './concurrency.js';
 import { datadogConfigSchema, prometheusConfigSchema, replayConfigSchema } from './config.js';
 import { DatadogProvider, datadogApiHost, datadogSiteNames } from './datadog.js';
@@ -121,11 +122,20 @@ function parseWith<S extends z.ZodType>(schema: S, name: string, raw: unknown, c
   throw ConfigurationError.aggregate(problems);
 }
 
+/**
+ * Reads a secret the configuration names and registers it, so that it is
+ * hidden from the logs and from every text that leaves the process.
+ */
 function secret(deps: ProviderDeps, envVar: string, location: SourceLocation): string {
   const value = deps.env[envVar];
   if (!value) throw new ConfigurationError(`the environment variable ${envVar} is not set (it should hold the secret)`, location);
-  deps.logger.mask(value);
+  registerSecret(deps, value);
   return value;
+}
+
+function registerSecret(deps: ProviderDeps, value: string): void {
+  deps.logger.mask(value);
+  processSecrets.add(value);
 }
 
 function retryPolicy(r: { attempts: number; initialDelay: string; maxDelay: string }): RetryPolicy {
@@ -146,6 +156,8 @@ function buildPrometheus(name: string, raw: unknown, deps: ProviderDeps, ctx: Pr
       break;
     case 'basic':
       auth = { type: 'basic', username: c.auth.username, password: secret(deps, c.auth.passwordEnv, at('passwordEnv')) };
+      // The header carries user and password together, base64-encoded: a server that echoes it shows that form.
+      registerSecret(deps, Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));
       break;
     case 'header':
       auth = { type: 'header', name: c.auth.name, value: secret(deps, c.auth.valueEnv, at('valueEnv')) };

@@ -5,6 +5,7 @@
  * shows the pull request that would be opened.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { processSecrets } from '../runtime/secrets.js';
 import { join } from 'node:path';
 import type { GitHubPort } from '../github/port.js';
 import { GitHubContentStore } from '../gitops/content-store.js';
@@ -96,7 +97,7 @@ export class FileRollbackPublisher implements RollbackPublisher {
       ...files,
       '',
     ].join('\n');
-    await writeFile(path, text);
+    await writeFile(path, processSecrets.redact(text));
     return { number: null, url: path, created: true, notes: ['written out: no GitHub token, so no pull request was opened'] };
   }
 }

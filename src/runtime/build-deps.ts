@@ -10,6 +10,7 @@ import type { Clock, Sleep } from './clock.js';
 import type { Deps } from './deps.js';
 import { ConfigurationError } from './errors.js';
 import type { Logger } from './logger.js';
+import { processSecrets } from './secrets.js';
 
 export interface BuildDepsOptions {
   readonly token: string;
@@ -25,7 +26,10 @@ export interface BuildDepsOptions {
 }
 
 export function buildDeps(options: BuildDepsOptions): Deps {
-  if (options.token) options.logger.mask(options.token);
+  if (options.token) {
+    options.logger.mask(options.token);
+    processSecrets.add(options.token);
+  }
   const github =
     options.token && options.connectGitHub ? options.connectGitHub(options.token, options.apiUrl, options.logger) : disconnectedGitHub();
   return {

@@ -6,12 +6,26 @@ export interface Clock {
   now(): Date;
 }
 
-/** Waits for a number of milliseconds; the simulated clock advances instead. */
-export type Sleep = (ms: number) => Promise<void>;
+/**
+ * Waits for a number of milliseconds; the simulated clock advances instead.
+ * With a signal, the wait ends early when it aborts (and its timer is
+ * cleared, so that an abandoned wait does not keep the process alive).
+ */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 export const systemClock: Clock = { now: () => new Date() };
 
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const realSleep: Sleep = (ms, signal) =>
+  new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 
 /**
  * A clock that moves only when told: `sleep` advances it at once, so soak and

@@ -1,3 +1,5 @@
+import { processSecrets } from './secrets.js';
+
 /**
  * The logging port. Orchestration code logs through it; the action entrypoint
  * binds it to `@actions/core`, the CLI to stderr, and tests to a recorder.
@@ -35,7 +37,16 @@ export function redact(text: string, secrets: ReadonlySet<string>): string {
   return out;
 }
 
-/** Logs to a stream (stderr by default) for the CLI; debug lines only when verbose. */
+/** A logger's masking: its own secrets, then every secret the process registered. */
+function hide(text: string, secrets: ReadonlySet<string>): string {
+  return processSecrets.redact(redact(text, secrets));
+}
+
+/**
+ * Logs to a stream (stderr by default) for the CLI; debug lines only when
+ * verbose. A masked value is hidden from every later line and registered for
+ * the whole process, as the runner's `add-mask` does in Actions.
+ */
 export class StreamLogger implements Logger {
   private readonly secrets = new Set<string>();
   constructor(
@@ -43,19 +54,21 @@ export class StreamLogger implements Logger {
     private readonly verbose = false,
   ) {}
   debug(message: string): void {
-    if (this.verbose) this.write(redact(`debug: ${message}`, this.secrets));
+    if (this.verbose) this.write(hide(`debug: ${message}`, this.secrets));
   }
   info(message: string): void {
-    this.write(redact(message, this.secrets));
+    this.write(hide(message, this.secrets));
   }
   warning(message: string, where?: AnnotationPlace): void {
-    this.write(redact(`warning: ${placePrefix(where)}${message}`, this.secrets));
+    this.write(hide(`warning: ${placePrefix(where)}${message}`, this.secrets));
   }
   error(message: string, where?: AnnotationPlace): void {
-    this.write(redact(`error: ${placePrefix(where)}${message}`, this.secrets));
+    this.write(hide(`error: ${placePrefix(where)}${message}`, this.secrets));
   }
   mask(secret: string): void {
-    if (secret) this.secrets.add(secret);
+    if (!secret) return;
+    this.secrets.add(secret);
+    processSecrets.add(secret);
   }
 }
 

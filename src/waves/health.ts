@@ -5,6 +5,7 @@
  * infinite data is `unknown`, which holds the wave; it never counts as
  * healthy. NaN points (a ratio over no requests) are left out.
  */
+import { DeadlineProvider } from '../metrics/deadline.js';
 import type { MetricsProvider, QueryResult } from '../metrics/provider.js';
 import { renderQuery } from '../metrics/template.js';
 import type { WavesPolicy } from '../policy/schemas/waves.js';
@@ -61,8 +62,10 @@ export async function checkRegionHealth(
   window: { from: Date; to: Date },
   provider: MetricsProvider,
 ): Promise<HealthVerdict> {
+  // All the checks of one look share one deadline; what misses it is no data, which holds.
+  const metrics = new DeadlineProvider(provider, health.metricsDeadline);
   const answers = await Promise.all(
-    health.checks.map((c) => provider.queryRange({ query: renderQuery(c.query, scope, { field: `health.checks.${c.name}` }), start: window.from, end: window.to })),
+    health.checks.map((c) => metrics.queryRange({ query: renderQuery(c.query, scope, { field: `health.checks.${c.name}` }), start: window.from, end: window.to })),
   );
   return judgeHealth(health.checks, answers);
 }

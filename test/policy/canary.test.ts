@@ -47,12 +47,13 @@ describe('canary policy defaults', () => {
     ]);
   });
 
-  it('judges every 5m over 15m, holds on marginal, and passes at 95', () => {
+  it('judges every 5m over 15m, waits a minute at most for the metrics, holds on marginal, and passes at 95', () => {
     expect(policy.analysis).toEqual({
       interval: 5 * MIN,
       lookback: 15 * MIN,
       marginal: 'hold',
       maxFailedIntervals: 0,
+      metricsDeadline: MIN,
       judge: {
         profile: 'bellwether',
         passThreshold: 95,

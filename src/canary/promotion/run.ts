@@ -13,6 +13,7 @@ import { stagesFor } from '../../policy/schemas/canary.js';
 import { loadPolicySet, policyFor } from '../../policy/set.js';
 import type { LoadedPolicy } from '../../policy/set.js';
 import { checkDeployGate } from '../../freeze/deploy-gate.js';
+import { providersWithDeadline } from '../../metrics/deadline.js';
 import { loadSlos } from '../../freeze/openslo.js';
 import type { ReleaseManifest } from '../../gitops/manifest.js';
 import { quarantined, readQuarantine } from '../../rollback/quarantine.js';
@@ -105,11 +106,13 @@ export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: Cont
     store,
     clock: deps.clock,
     logger: deps.logger,
-    judge: metricsJudge({
-      config: judgeConfigFromBlock(judgeBlock),
-      queries: judgeBlock.metrics.map((m) => ({ name: m.name, query: m.query, provider: policy.provider })),
-      metrics: deps.metrics,
-    }),
+    // Each judgment waits for its metrics at most the policy's deadline, counted from its start.
+    judge: (request) =>
+      metricsJudge({
+        config: judgeConfigFromBlock(judgeBlock),
+        queries: judgeBlock.metrics.map((m) => ({ name: m.name, query: m.query, provider: policy.provider })),
+        metrics: providersWithDeadline(deps.metrics, policy.analysis.metricsDeadline),
+      })(request),
     freeze: await freezeHook(set, inputs.service, deps, policy.provider),
     // Team approvers are looked up on GitHub; without a token that can read them, the refusal says so.
     actorTeams: (user) => resolveTeams(deps.github, user, policy.approvers.teams),

@@ -3,6 +3,7 @@
  * through, how each stage is judged, and who approves.
  */
 import { z } from 'zod';
+import { DEFAULT_METRICS_DEADLINE_MS } from '../../metrics/deadline.js';
 import { SCOPE_VARIABLES, templateVariables } from '../../metrics/template.js';
 import { closestMatch, didYouMean } from '../did-you-mean.js';
 import { count, duration, formatDuration, githubTeam, githubUser, parseDuration, percent, policyVersion, text } from '../fields.js';
@@ -226,6 +227,8 @@ const analysisSchema = z
     marginal: z.enum(['hold', 'fail']).default('hold'),
     /** Failed judgments tolerated in a stage; one more fails the canary. */
     maxFailedIntervals: count(0).default(0),
+    /** How long one judgment waits for all its metrics; what has not answered by then is no data, which holds. */
+    metricsDeadline: duration({ min: '1s' }).default(DEFAULT_METRICS_DEADLINE_MS),
     judge: judgeSchema.prefault({}),
   })
   .superRefine((analysis, ctx) => {

@@ -3,6 +3,7 @@
  * hours a wave may start, and what a failure in a later wave does.
  */
 import { z } from 'zod';
+import { DEFAULT_METRICS_DEADLINE_MS } from '../../metrics/deadline.js';
 import { EVEN_AFTER_PROBLEMS, isMapping, validAt } from '../cross-field.js';
 import { didYouMean } from '../did-you-mean.js';
 import { calendarDate, count, duration, hoursRange, policyVersion, text, timeOfDay, timeZone } from '../fields.js';
@@ -97,6 +98,8 @@ export const wavesPolicySchema = z
       .strictObject({
         provider: text().default('prometheus'),
         watch: duration({ min: '1m' }).prefault('10m'),
+        /** How long one health check of a region waits for all its metrics; what has not answered by then is no data, which holds. */
+        metricsDeadline: duration({ min: '1s' }).default(DEFAULT_METRICS_DEADLINE_MS),
         checks: z
           .array(
             z

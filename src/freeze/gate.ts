@@ -27,6 +27,8 @@ export interface BreakGlassRequest {
   readonly user: string;
   /** Teams (`org/team`) the user belongs to, as the caller verified them. */
   readonly teams?: readonly string[];
+  /** Teams of the policy whose membership could not be verified, each with why. */
+  readonly teamsUnknown?: readonly string[];
   readonly justification: string;
   readonly expiresAt: Date;
 }
@@ -185,7 +187,10 @@ export function judgeBreakGlass(policy: FreezeGatePolicy, request: BreakGlassReq
   const permitted =
     glass.users.some((u) => u.toLowerCase() === login) ||
     (request.teams ?? []).some((t) => glass.teams.some((p) => p.toLowerCase() === t.toLowerCase()));
-  if (!permitted) return refuse(`${request.user} is not permitted to break the glass (breakGlass.users and breakGlass.teams)`);
+  if (!permitted) {
+    const unknown = request.teamsUnknown ?? [];
+    return refuse(`${request.user} is not permitted to break the glass (breakGlass.users and breakGlass.teams)${unknown.length > 0 ? `; team membership could not be checked (${unknown.join('; ')})` : ''}`);
+  }
   // A justification is what the audit records; the gate never takes a break-glass without one.
   if (request.justification.trim() === '') return refuse('break-glass needs a justification');
   if (Number.isNaN(request.expiresAt.getTime())) return refuse('break-glass needs an expiry time');

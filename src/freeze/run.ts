@@ -23,6 +23,7 @@ import { loadSlos } from './openslo.js';
 import type { SloDefinition } from './openslo.js';
 import { buildReport } from './report.js';
 import type { BudgetReport } from './report.js';
+import { resolveTeams } from '../github/teams.js';
 import { FREEZE_ISSUE_LABEL, FREEZE_STATUS_CONTEXT, breakGlassIssue, freezeCommitStatus, freezeIssueKey, freezeOutputs, planFreezeIssue } from './surfaces.js';
 import type { IssuePlan } from './surfaces.js';
 
@@ -108,8 +109,9 @@ async function load(inputs: FreezeRunInputs): Promise<{ policy: FreezeGatePolicy
   return { policy, slos: await loadSlos(paths.join(',')) };
 }
 
-async function evaluate(inputs: FreezeRunInputs, deps: FreezeRunDeps, at: Date, request: GateRequest = {}) {
+async function evaluate(inputs: FreezeRunInputs, deps: FreezeRunDeps, at: Date, requestFor: (policy: FreezeGatePolicy) => Promise<GateRequest> = async () => ({})) {
   const { policy, slos } = await load(inputs);
+  const request = await requestFor(policy);
   // Every query of this decision, the burn-down's included, within the policy's one deadline.
   const metrics = new DeadlineProvider(pickProvider(deps.metrics, inputs.provider), policy.metricsDeadline);
   const evaluations = await Promise.all(slos.map((slo) => evaluateSlo(slo, policy, at, { metrics }, { burnDown: true })));
@@ -129,16 +131,26 @@ export async function runFreezeGate(inputs: FreezeRunInputs, deps: FreezeRunDeps
       summary: `## Error budget gate\n\nAt ${at.toISOString()}: rollback ✅ allow. Rollbacks are never blocked, so nothing was measured.\n`,
     };
   }
-  const request: GateRequest = inputs.breakGlass
-    ? { breakGlass: { user: inputs.actor, justification: inputs.breakGlass, expiresAt: parseExpiry(inputs.breakGlassExpiry, at) } }
-    : {};
-  const { policy, slos, report } = await evaluate(inputs, deps, at, request);
+  const breakGlass = inputs.breakGlass;
+  const requestFor = async (policy: FreezeGatePolicy): Promise<GateRequest> => {
+    if (!breakGlass) return {};
+    // Teams are looked up only when the user is not listed by name; a team whose members cannot be read grants nothing.
+    const listed = policy.breakGlass.users.some((u) => u.toLowerCase() === inputs.actor.toLowerCase());
+    const teams = listed || policy.breakGlass.teams.length === 0 ? { member: [], unknown: [] } : await resolveTeams(deps.github, inputs.actor, policy.breakGlass.teams);
+    return {
+      breakGlass: {
+        user: inputs.actor,
+        teams: teams.member,
+        ...(teams.unknown.length > 0 ? { teamsUnknown: teams.unknown.map((u) => `${u.team}: ${u.reason}`) } : {}),
+        justification: breakGlass,
+        expiresAt: parseExpiry(inputs.breakGlassExpiry, at),
+      },
+    };
+  };
+  const { slos, report } = await evaluate(inputs, deps, at, requestFor);
   const entry = report.gate[inputs.changeType];
   let note = '';
   const glass = report.breakGlass;
-  if (glass && !glass.accepted && policy.breakGlass.teams.length > 0) {
-    note = `\n> Team membership is not looked up by this action: list @${glass.user} in breakGlass.users to permit them.\n`;
-  }
   if (glass?.accepted && entry.via === 'break-glass' && glass.audit.openIssue) {
     const key = freezeIssueKey(inputs.service, slos);
     const issue = breakGlassIssue(glass, { key, changeType: inputs.changeType, at, lifted: entry.reason, ...(inputs.runUrl ? { runUrl: inputs.runUrl } : {}) });

@@ -114,6 +114,21 @@ describe('runFreezeGate', () => {
     expect(w.github.issues().filter((i) => i.labels.includes('bellwether:break-glass'))).toHaveLength(issues);
   });
 
+  it('lets a member of a break-glass team through, and says why a team that cannot be read grants nothing', async () => {
+    const policy = await writePolicy('breakGlass:\n  teams: [acme/sre]\n');
+    const w = world();
+    w.github.setTeamMembers('acme/sre', ['bob']);
+    const member = await runFreezeGate(w.inputs({ mode: 'gate', actor: 'bob', breakGlass: 'outage fix', breakGlassExpiry: '2h', policy }), w.deps);
+    expect(member.outputs.gate).toBe('allow');
+    const outsider = await runFreezeGate(w.inputs({ mode: 'gate', actor: 'carol', breakGlass: 'outage fix', breakGlassExpiry: '2h', policy }), w.deps);
+    expect(outsider.outputs.gate).toBe('block');
+    expect(outsider.failure).toContain('carol is not permitted to break the glass');
+    const unread = world();
+    const out = await runFreezeGate(unread.inputs({ mode: 'gate', actor: 'bob', breakGlass: 'outage fix', breakGlassExpiry: '2h', policy }), unread.deps);
+    expect(out.outputs.gate).toBe('block');
+    expect(out.failure).toContain("team membership could not be checked (acme/sre: the token cannot read the team acme/sre (GitHub answers 404 for it); a workflow's GITHUB_TOKEN never can");
+  });
+
   it('allows a rollback without reading the policy, the SLOs or the metrics', async () => {
     const w = world();
     const out = await runFreezeGate(w.inputs({ mode: 'gate', changeType: 'rollback', slo: ['/nonexistent.yaml'], policy: '/nonexistent' }), w.deps);

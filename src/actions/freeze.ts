@@ -9,6 +9,12 @@ import { runUrl } from '../runtime/context.js';
 import type { ActionImpl } from './registry.js';
 import { freezeSpec } from './specs.js';
 
+/** The labels of the pull request a `pull_request` event is about; none for other events. */
+function pullRequestLabels(payload: Readonly<Record<string, unknown>>): string[] {
+  const labels = (payload['pull_request'] as { labels?: unknown } | undefined)?.labels;
+  return Array.isArray(labels) ? labels.map((l) => (l as { name?: unknown }).name).filter((n): n is string => typeof n === 'string') : [];
+}
+
 export const freezeAction: ActionImpl<typeof freezeSpec.inputs> = {
   spec: freezeSpec,
   async run(inputs, deps, ctx) {
@@ -23,6 +29,7 @@ export const freezeAction: ActionImpl<typeof freezeSpec.inputs> = {
       changeType: inputs['change-type'],
       ...(inputs['break-glass'] ? { breakGlass: inputs['break-glass'] } : {}),
       ...(inputs['break-glass-expiry'] ? { breakGlassExpiry: inputs['break-glass-expiry'] } : {}),
+      labels: pullRequestLabels(ctx.payload),
       ...(inputs.at ? { at: inputs.at } : {}),
       actor: ctx.actor,
       sha: ctx.sha,

@@ -40,6 +40,8 @@ export interface FreezeRunInputs {
   readonly changeType: ChangeType;
   /** The justification of a break-glass, when one is asked. */
   readonly breakGlass?: string;
+  /** Labels of the pull request being deployed; the policy's `exemptions.labels` lift budget and alert blocks. */
+  readonly labels?: readonly string[];
   /** RFC 3339 time, or a duration from now such as `4h`. */
   readonly breakGlassExpiry?: string;
   /** RFC 3339: evaluate at this time instead of now (backtests and tests). */
@@ -132,12 +134,14 @@ export async function runFreezeGate(inputs: FreezeRunInputs, deps: FreezeRunDeps
     };
   }
   const breakGlass = inputs.breakGlass;
+  const labels = inputs.labels && inputs.labels.length > 0 ? { labels: inputs.labels } : {};
   const requestFor = async (policy: FreezeGatePolicy): Promise<GateRequest> => {
-    if (!breakGlass) return {};
+    if (!breakGlass) return labels;
     // Teams are looked up only when the user is not listed by name; a team whose members cannot be read grants nothing.
     const listed = policy.breakGlass.users.some((u) => u.toLowerCase() === inputs.actor.toLowerCase());
     const teams = listed || policy.breakGlass.teams.length === 0 ? { member: [], unknown: [] } : await resolveTeams(deps.github, inputs.actor, policy.breakGlass.teams);
     return {
+      ...labels,
       breakGlass: {
         user: inputs.actor,
         teams: teams.member,

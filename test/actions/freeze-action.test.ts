@@ -179,6 +179,23 @@ describe('the bundled freeze action as a deploy gate step', () => {
     expect(server.requests).toEqual([]);
   });
 
+  it("lets a pull request carrying an exemption label through the freeze, read from the event's pull request", async () => {
+    server = await startGitHubServer(new GitHubExpectations());
+    const labelled = (names: string[]) => {
+      const payload = webhookPayload('pull_request', 'opened') as { pull_request: { labels: unknown[] } };
+      payload.pull_request.labels = names.map((name, i) => ({ id: i + 1, node_id: `LA_${i}`, url: '', name, color: 'ededed', default: false, description: null }));
+      return payload;
+    };
+    const exempt = await runBundledAction('freeze', { eventName: 'pull_request', payload: labelled(['p0-fix']), apiUrl: server.url, workspace: workspace(FROZEN), inputs: INPUTS });
+    expect(exempt.exitCode).toBe(0);
+    expect(exempt.outputs).toMatchObject({ frozen: 'true', gate: 'allow' });
+    expect(exempt.summary).toContain('p0-fix');
+    const plain = await runBundledAction('freeze', { eventName: 'pull_request', payload: labelled(['docs']), apiUrl: server.url, workspace: workspace(FROZEN), inputs: INPUTS });
+    expect(plain.exitCode).toBe(1);
+    expect(plain.outputs).toMatchObject({ gate: 'block' });
+    expect(server.requests).toEqual([]);
+  });
+
   it('allows a rollback through the same freeze', async () => {
     server = await startGitHubServer(new GitHubExpectations());
     const run = await runBundledAction('freeze', { apiUrl: server.url, workspace: workspace(FROZEN), inputs: { ...INPUTS, 'change-type': 'rollback' } });

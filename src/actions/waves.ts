@@ -5,8 +5,8 @@
  * `advance` runs one reconcile of the rollout against the release manifests
  * on the branch: the regions it started are the matrix.
  */
-import { join } from 'node:path';
 import { GitHubContentStore } from '../gitops/content-store.js';
+import { locatePolicies } from '../policy/locate.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
 import { GitHubRollbackPublisher } from '../rollback/publish.js';
 import { planOutputs, stepOutputs } from '../waves/matrix.js';
@@ -21,7 +21,7 @@ import { wavesSpec } from './specs.js';
 export const wavesAction: ActionImpl<typeof wavesSpec.inputs> = {
   spec: wavesSpec,
   async run(inputs, deps, ctx): Promise<ActionResult> {
-    const policyPath = inputs.policy ? join(ctx.workspace, inputs.policy) : undefined;
+    const policyPath = locatePolicies(inputs.policy || undefined, ctx.workspace).path;
     if (inputs.command === 'advance') {
       const branch = inputs.branch || ctx.ref.replace(/^refs\/heads\//, '') || 'main';
       const outcome = await advanceWaves(

@@ -6,9 +6,11 @@
  * file or a folder alike.
  */
 import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigurationError } from '../runtime/errors.js';
 import type { PolicyKind } from './kinds.js';
+import { policyFilesIn } from './set.js';
 
 /** The policy folder, relative to the repository root. */
 export const POLICY_DIR = '.github/bellwether';
@@ -63,4 +65,26 @@ export function locateMetricsFile(named: string | undefined, root: string, base:
   }
   const path = join(resolve(root), METRICS_FILE);
   return existsSync(path) ? path : undefined;
+}
+
+/**
+ * For readers of one policy file (the gates, the freeze gate): the file
+ * named, or the first file of `kind` in the folder named (default
+ * `.github/bellwether/` under `root`); undefined when there is none, so the
+ * embedded defaults apply.
+ */
+export async function locatePolicyFile(named: string | undefined, kind: PolicyKind, root: string, base: string = root): Promise<string | undefined> {
+  const { path } = locatePolicies(named, root, base);
+  if (!path) return undefined;
+  // A file keeps the name the user gave it, so problems are reported under that name.
+  if (!statSync(path).isDirectory()) return named ?? path;
+  for (const file of (await policyFilesIn(path)) ?? []) {
+    if (kindOf(await readFile(file, 'utf8')) === kind) return file;
+  }
+  return undefined;
+}
+
+/** The top-level `kind:` of a policy text, if any. */
+function kindOf(text: string): string | undefined {
+  return /^kind:\s*["']?([\w-]+)/m.exec(text)?.[1];
 }

@@ -174,9 +174,11 @@ describe('one policy folder, .github/bellwether/, for every verb', () => {
     expect(existsSync(join(dir, '.bellwether/rollback'))).toBe(true);
   });
 
-  it('policy check and waves plan read it by default', async () => {
+  it('policy check, waves plan and the workflow gate read it by default', async () => {
     const { dir } = await repo({
       '.github/bellwether/canary.yml': TWO_STAGES,
+      '.github/bellwether/gates.yml': 'kind: gates\nversion: 1\nfailOn: medium\n',
+      '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n',
       '.github/bellwether/waves.yml': 'kind: waves\nwaves:\n  - { name: pilot, regions: [us-east-1] }\n  - { name: rest, regions: [eu-west-1] }\n',
     });
     const check = await bw(['policy', 'check', '--format', 'json'], dir);
@@ -186,6 +188,11 @@ describe('one policy folder, .github/bellwether/, for every verb', () => {
     expect(plan.stderr).toBe('');
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain('eu-west-1');
+    // The gates policy in the folder sets failOn: medium, the embedded default is high.
+    for (const policy of [[], ['--policy', '.github/bellwether']]) {
+      const gate = await bw(['gate', 'workflows', ...policy, '--format', 'json'], dir);
+      expect(JSON.parse(gate.stdout)).toMatchObject({ failOn: 'medium' });
+    }
   });
 });
 

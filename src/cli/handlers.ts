@@ -19,7 +19,8 @@ import { wavesPlanCommand } from '../waves/plan-command.js';
 import type { WavesPlanArgs } from '../waves/plan-command.js';
 import { NotAvailableError } from '../runtime/errors.js';
 import type { PolicyKind } from '../policy/kinds.js';
-import { locatePolicyFile } from '../policy/locate.js';
+import { locateMetricsFile, locatePolicyFile } from '../policy/locate.js';
+import { existsSync, statSync } from 'node:fs';
 import type { CommandOutput, OutputFormat } from './output.js';
 import { canaryControlCommand } from './canary-command.js';
 import type { CanaryControlArgs } from './canary-command.js';
@@ -68,6 +69,12 @@ async function withPolicyFile<T extends { policy?: string | undefined }>(args: T
   return (file ? { ...rest, policy: file } : rest) as T;
 }
 
+/** `--config` of the metrics verbs takes the policy folder too: its metrics.yml. */
+function withMetricsFile<T extends { config?: string | undefined }>(args: T): T {
+  if (!args.config || !existsSync(args.config) || !statSync(args.config).isDirectory()) return args;
+  return { ...args, config: locateMetricsFile(args.config, process.cwd()) };
+}
+
 const notYet = async (verb: string): Promise<CommandOutput> => {
   throw new NotAvailableError(`\`bellwether ${verb}\``);
 };
@@ -83,8 +90,8 @@ export const handlers: Handlers = {
   rollback: (args) => rollbackCommand(args),
   rollbackLift: (args) => rollbackLiftCommand(args),
   policyCheck: (args) => policyCheckCommand(args),
-  metricsQuery: (args) => metricsQueryCommand(args),
-  metricsRecord: (args) => metricsRecordCommand(args),
+  metricsQuery: (args) => metricsQueryCommand(withMetricsFile(args)),
+  metricsRecord: (args) => metricsRecordCommand(withMetricsFile(args)),
   selfCheck: (args) => selfCheckCommand(args),
   wavesPlan: (args) => wavesPlanCommand(args),
   example: (args) => exampleCommand(args),

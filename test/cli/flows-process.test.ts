@@ -246,3 +246,18 @@ describe('canary tick on the CLI hands a failed canary to the rollback flow, as 
     expect(again.stdout).toContain('it is quarantined');
   });
 });
+
+describe('the metrics verbs read the same folder', () => {
+  it('metrics query finds .github/bellwether/metrics.yml by default, and takes the folder as --config', async () => {
+    const { dir } = await repo({
+      '.github/bellwether/metrics.yml': 'providers:\n  recorded:\n    type: replay\n    file: recording.json\n',
+      '.github/bellwether/recording.json': recording(Date.now()),
+    });
+    const query = 'latency_p99_seconds{service="checkout",region="us-east-1",version="2.0.0"}';
+    for (const config of [[], ['--config', '.github/bellwether']]) {
+      const out = await bw(['metrics', 'query', query, ...config, '--format', 'json'], dir);
+      expect(out.stderr).not.toContain('cannot read');
+      expect(out.code).toBe(0);
+    }
+  });
+});

@@ -16,6 +16,7 @@ import { GitContentStore } from '../gitops/content-store.js';
 import { CommandGit } from '../gitops/git.js';
 import { manifestPath, updateManifest, withStableVersion } from '../gitops/manifest.js';
 import { parsePolicyText } from '../policy/load.js';
+import { METRICS_FILE, POLICY_DIR } from '../policy/locate.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
 import { rulesOf } from '../postmortem/events.js';
 import { deadlines } from '../postmortem/incident.js';
@@ -71,8 +72,10 @@ export interface ExampleRun {
 export async function runExample(dir: string, outDir: string, logger: Logger): Promise<ExampleRun> {
   const file = join(dir, 'example.yml');
   const example = parsePolicyText(await readFile(file, 'utf8'), file, exampleSchema);
-  const policies = await loadPolicySet(join(dir, 'policies'));
-  const metrics = loadMetricsProviders(join(dir, 'metrics.yml'), logger);
+  // The example is laid out as an adopter's repository: policies and metrics providers in .github/bellwether/.
+  const policyDir = join(dir, POLICY_DIR);
+  const policies = await loadPolicySet(policyDir);
+  const metrics = loadMetricsProviders(join(dir, METRICS_FILE), logger);
   const wavesPolicy = policyFor(policies, 'waves', example.service).policy;
   const rollbackPolicy = policyFor(policies, 'rollback', example.service).policy;
   const postmortemPolicy = policyFor(policies, 'postmortem', example.service).policy;
@@ -109,7 +112,7 @@ export async function runExample(dir: string, outDir: string, logger: Logger): P
           // The policy says which regions run the canary stages: the first wave's, or all.
           if (wavesPolicy.canary === 'all' || wavesPolicy.waves[0]?.regions.includes(region)) {
             canary = await runCanary(
-              { service: example.service, environment: example.environment, region, command: 'start', version: release.version, actor: 'bellwether-example', manifests: 'deploy', policy: join(dir, 'policies'), waitWithinMs: 7 * 24 * 3_600_000 },
+              { service: example.service, environment: example.environment, region, command: 'start', version: release.version, actor: 'bellwether-example', manifests: 'deploy', policy: policyDir, waitWithinMs: 7 * 24 * 3_600_000 },
               deps,
               store,
             );

@@ -3,8 +3,8 @@
  * the manifest exists (naming the ones that do when it does not), reconcile
  * the promotion, and hand a canary that failed or was rolled back to the
  * rollback flow, which quarantines the version and records it in a pull
- * request (or its draft). What differs between a job and a terminal comes in
- * as a FlowTarget.
+ * request (or its draft), and, locally, drafts its postmortem. What differs
+ * between a job and a terminal comes in as a FlowTarget.
  */
 import type { CanaryRunInputs, CanaryRunOutcome } from '../canary/promotion/run.js';
 import { runCanary } from '../canary/promotion/run.js';
@@ -17,6 +17,7 @@ import type { RollbackOutcome } from '../rollback/run.js';
 import { runRollback } from '../rollback/run.js';
 import type { Deps } from '../runtime/deps.js';
 import type { FlowTarget } from './target.js';
+import { canaryIncident, postmortemRules } from './postmortem.js';
 import { describeRollback } from './rollback.js';
 
 export interface CanaryFlowInputs extends Omit<CanaryRunInputs, 'policy'> {
@@ -63,5 +64,6 @@ export async function runCanaryFlow(inputs: CanaryFlowInputs, deps: Deps, target
     { store, publisher: target.publisher, ...(target.github ? { github: target.github } : {}), clock: deps.clock, logger: deps.logger },
   );
   notes.push(...describeRollback(rollback));
+  if (target.postmortem) notes.push(await target.postmortem(canaryIncident(inputs, canary, rollback, deps.clock.now()), postmortemRules(canary.policies, inputs.service)));
   return { canary, rollback, notes };
 }

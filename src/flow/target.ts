@@ -14,6 +14,8 @@ import type { ListFiles } from '../gitops/manifest-catalog.js';
 import type { GitHubPort } from '../github/port.js';
 import { FileRollbackPublisher, GitHubRollbackPublisher } from '../rollback/publish.js';
 import type { RollbackPublisher } from '../rollback/publish.js';
+import type { PostmortemSink } from './postmortem.js';
+import { draftPostmortem } from './postmortem.js';
 
 export interface FlowTarget {
   /** The deploy branch's state, compare-and-swap. */
@@ -26,6 +28,12 @@ export interface FlowTarget {
   readonly listFiles?: ListFiles;
   /** Links to what ran (the workflow run), for pull requests and quarantines. */
   readonly links: ReadonlyArray<{ readonly label: string; readonly url: string }>;
+  /**
+   * Where the postmortem of a canary handed to rollback goes. Absent in an
+   * action: the workflow's postmortem job opens the issue, with the
+   * permissions it needs.
+   */
+  readonly postmortem?: PostmortemSink;
 }
 
 /** Where the CLI writes drafts of rollback pull requests, relative to the repository. */
@@ -42,14 +50,15 @@ export function gitHubTarget(github: GitHubPort, runUrl: string): FlowTarget {
 }
 
 /**
- * A terminal: commits to the local git repository's branch, and a draft of
- * the rollback pull request in `draftDir`, since no pull request can be
- * opened without GitHub.
+ * A terminal: commits to the local git repository's branch, and drafts of
+ * the rollback pull request and the postmortem issue in `draftDir`, since
+ * neither can be opened without GitHub.
  */
 export function localTarget(git: GitPort, draftDir: string): FlowTarget {
   return {
     store: (branch) => new GitContentStore(git, branch),
     publisher: new FileRollbackPublisher(draftDir, 'the CLI works on the local git repository, without a GitHub token'),
+    postmortem: draftPostmortem(draftDir),
     listFiles: async (branch, dir) => {
       try {
         const out = (await git.run(['ls-tree', '-r', '--name-only', `refs/heads/${branch}`, '--', dir])).stdout;

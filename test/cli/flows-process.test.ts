@@ -240,6 +240,10 @@ describe('canary tick on the CLI hands a failed canary to the rollback flow, as 
     const draft = /the draft is at (\S+)/.exec(ticked.stdout)?.[1];
     expect(draft).toBeDefined();
     expect(readFileSync(draft!, 'utf8')).toContain('Roll back checkout 2.1.0');
+    // And its postmortem, as the rollback workflow would open it (sev2 needs one by the default policy).
+    const postmortem = /no postmortem issue was opened \(no GitHub token\); the draft is at (\S+)/.exec(ticked.stdout)?.[1];
+    expect(postmortem).toBeDefined();
+    expect(readFileSync(postmortem!, 'utf8')).toContain('# [Postmortem] checkout 2.1.0 rolled back');
     // The version cannot come back by accident.
     const again = await bw(['canary', 'start', '--version', '2.1.0', '--service', 'checkout', '--region', 'us-east-1', '--repo', dir], dir);
     expect(again.code).toBe(1);

@@ -17,6 +17,7 @@ import type { RollbackOutcome } from '../rollback/run.js';
 import { runRollback } from '../rollback/run.js';
 import type { Deps } from '../runtime/deps.js';
 import type { FlowTarget } from './target.js';
+import type { PostmortemWritten } from './postmortem.js';
 import { canaryIncident, postmortemRules } from './postmortem.js';
 import { describeRollback } from './rollback.js';
 
@@ -30,6 +31,8 @@ export interface CanaryFlowOutcome {
   readonly canary: CanaryRunOutcome;
   /** The rollback the flow handed over to, when the canary failed or was rolled back. */
   readonly rollback?: RollbackOutcome;
+  /** The postmortem written after the rollback, where the target writes one. */
+  readonly postmortem?: PostmortemWritten;
   /** Lines that say where the policy came from and what the rollback wrote. */
   readonly notes: readonly string[];
 }
@@ -64,6 +67,7 @@ export async function runCanaryFlow(inputs: CanaryFlowInputs, deps: Deps, target
     { store, publisher: target.publisher, ...(target.github ? { github: target.github } : {}), clock: deps.clock, logger: deps.logger },
   );
   notes.push(...describeRollback(rollback));
-  if (target.postmortem) notes.push(await target.postmortem(canaryIncident(inputs, canary, rollback, deps.clock.now()), postmortemRules(canary.policies, inputs.service)));
-  return { canary, rollback, notes };
+  const postmortem = target.postmortem ? await target.postmortem(canaryIncident(inputs, canary, rollback, deps.clock.now()), postmortemRules(canary.policies, inputs.service)) : undefined;
+  if (postmortem) notes.push(postmortem.note);
+  return { canary, rollback, ...(postmortem ? { postmortem } : {}), notes };
 }

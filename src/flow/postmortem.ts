@@ -15,8 +15,14 @@ import { deadlines, postmortemRequired } from '../postmortem/incident.js';
 import { renderPostmortemBody } from '../postmortem/render.js';
 import type { RollbackOutcome } from '../rollback/run.js';
 
-/** Where a postmortem goes: returns one line saying what was written. */
-export type PostmortemSink = (incident: Incident, rules: PostmortemRules) => Promise<string>;
+/** What became of a postmortem: one line saying what was written, and the draft's path when one was. */
+export interface PostmortemWritten {
+  readonly note: string;
+  readonly draft?: string;
+}
+
+/** Where a postmortem goes. */
+export type PostmortemSink = (incident: Incident, rules: PostmortemRules) => Promise<PostmortemWritten>;
 
 /** The incident of a failed or rolled-back canary, as the postmortem action would be given it. */
 export function canaryIncident(where: { service: string; environment: string }, canary: CanaryRunOutcome, rollback: RollbackOutcome, now: Date): Incident {
@@ -48,10 +54,10 @@ export function postmortemRules(set: readonly LoadedPolicy[], service: string): 
 export function draftPostmortem(dir: string): PostmortemSink {
   return async (incident, rules) => {
     const requirement = postmortemRequired(incident, rules);
-    if (!requirement.required) return `no postmortem: ${requirement.reason}`;
+    if (!requirement.required) return { note: `no postmortem: ${requirement.reason}` };
     await mkdir(dir, { recursive: true });
     const path = join(dir, `postmortem-${incident.key.replace(/[^\w.-]+/g, '-')}.md`);
     await writeFile(path, `# [Postmortem] ${incident.title}\n\n${renderPostmortemBody(incident, deadlines(incident, rules), rules.timeZone)}`);
-    return `no postmortem issue was opened (no GitHub token); the draft is at ${path}`;
+    return { note: `no postmortem issue was opened (no GitHub token); the draft is at ${path}`, draft: path };
   };
 }

@@ -6,6 +6,7 @@
  * on the branch: the regions it started are the matrix.
  */
 import { GitHubContentStore } from '../gitops/content-store.js';
+import { explainMissingManifest } from '../gitops/manifest-catalog.js';
 import { locatePolicies } from '../policy/locate.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
 import { GitHubRollbackPublisher } from '../rollback/publish.js';
@@ -24,18 +25,24 @@ export const wavesAction: ActionImpl<typeof wavesSpec.inputs> = {
     const policyPath = locatePolicies(inputs.policy || undefined, ctx.workspace).path;
     if (inputs.command === 'advance') {
       const branch = inputs.branch || ctx.ref.replace(/^refs\/heads\//, '') || 'main';
-      const outcome = await advanceWaves(
-        {
-          service: inputs.service,
-          environment: inputs.environment,
-          version: inputs.version,
-          manifests: inputs.manifests,
-          ...(policyPath ? { policy: policyPath } : {}),
-          actor: ctx.actor,
-        },
-        { ...deps, publisher: new GitHubRollbackPublisher(deps.github) },
-        new GitHubContentStore(deps.github, branch),
-      );
+      const store = new GitHubContentStore(deps.github, branch);
+      // The regions' manifests are looked for only if the run fails, so a good run spends no extra requests.
+      const regions = policyFor(await loadPolicySet(policyPath), 'waves', inputs.service).policy.waves.flatMap((w) => w.regions);
+      const targets = regions.map((region) => ({ manifests: inputs.manifests, service: inputs.service, environment: inputs.environment, region }));
+      const advance = () =>
+        advanceWaves(
+          {
+            service: inputs.service,
+            environment: inputs.environment,
+            version: inputs.version,
+            manifests: inputs.manifests,
+            ...(policyPath ? { policy: policyPath } : {}),
+            actor: ctx.actor,
+          },
+          { ...deps, publisher: new GitHubRollbackPublisher(deps.github) },
+          store,
+        );
+      const outcome = await explainMissingManifest(advance, store, targets);
       const out = stepOutputs(outcome.plan, outcome.step);
       const notes = outcome.notes.length > 0 ? `\n\n${outcome.notes.map((n) => `- ${n}`).join('\n')}\n` : '\n';
       const summary = renderStepMarkdown(outcome.plan, outcome.step, regionStates(outcome.state)) + notes;

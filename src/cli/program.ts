@@ -246,7 +246,7 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .option('--service <name>', 'the service (required)')
     .option('--reason <text>', 'why; recorded in the pull request and the quarantine (required)')
     .option('--environment <name>', 'the environment', 'production')
-    .option('--region <name>', 'a region, or all (the regions of the waves policy)', 'all')
+    .option('--region <name>', 'a region, or all (the regions of the waves policy; without one, every manifest of the environment)', 'all')
     .option('--version <version>', 'the bad version (default: the canary in progress, else the stable one)')
     .option('--target <version>', 'the version to go back to (default: the last known good one)')
     .option('--by <user>', 'who is asking (default: $GITHUB_ACTOR or $USER)')

@@ -17,6 +17,9 @@ import { runCliProcess } from '../helpers/cli-process.js';
 
 const REGIONS = ['eu-west-1', 'us-east-1'];
 
+// Each test runs several processes over real git on a shared machine: no deadline that depends on its speed.
+const UNHURRIED = { timeout: 600_000 };
+
 function manifest(region: string, extra = ''): string {
   return `service: checkout\nenvironment: production\nregion: ${region}\nstable:\n  version: 2.0.0\ncanary:\n  version: null\n  weight: 0\n${extra}`;
 }
@@ -42,7 +45,7 @@ async function manifestOn(store: GitContentStore, region: string) {
   return parseManifest(stored!.text, region);
 }
 
-describe('bellwether rollback, locally with the default policy', () => {
+describe('bellwether rollback, locally with the default policy', UNHURRIED, () => {
   it('commits the restored traffic and the quarantine on the branch, refuses the version afterwards, and says no pull request was opened', async () => {
     const { dir, store, git } = await repo();
     const common = ['--service', 'checkout', '--region', 'us-east-1', '--repo', dir];
@@ -80,7 +83,7 @@ describe('bellwether rollback, locally with the default policy', () => {
   });
 });
 
-describe('a missing or misspelled region or service is a usage error naming what exists', () => {
+describe('a missing or misspelled region or service is a usage error naming what exists', UNHURRIED, () => {
   const cases: Array<[string, string[]]> = [
     ['canary start', ['canary', 'start', '--version', '3.0.0']],
     ['canary tick', ['canary', 'tick']],
@@ -139,7 +142,7 @@ analysis:
 provider: recorded
 `;
 
-describe('one policy folder, .github/bellwether/, for every verb', () => {
+describe('one policy folder, .github/bellwether/, for every verb', UNHURRIED, () => {
   it('canary start and tick use its two stages without --policy, and say which policy applied', async () => {
     const { dir, store } = await repo({ '.github/bellwether/canary.yml': TWO_STAGES });
     const common = ['--service', 'checkout', '--region', 'us-east-1', '--repo', dir];
@@ -215,7 +218,7 @@ function recording(now: number): string {
   return JSON.stringify({ format: 'bellwether-metrics-recording', version: 1, recordedAt: new Date(now).toISOString(), source: { name: 'recorded', type: 'prometheus' }, entries: [entry('2.0.0', 1), entry('2.1.0', 2)] });
 }
 
-describe('canary tick on the CLI hands a failed canary to the rollback flow, as the action does', () => {
+describe('canary tick on the CLI hands a failed canary to the rollback flow, as the action does', UNHURRIED, () => {
   it('fails the canary on a replayed regression, quarantines the version on the branch and writes the rollback draft', async () => {
     const now = Date.now();
     const stageStart = new Date(now - 20 * 60_000).toISOString();
@@ -251,7 +254,7 @@ describe('canary tick on the CLI hands a failed canary to the rollback flow, as 
   });
 });
 
-describe('the metrics verbs read the same folder', () => {
+describe('the metrics verbs read the same folder', UNHURRIED, () => {
   it('metrics query finds .github/bellwether/metrics.yml by default, and takes the folder as --config', async () => {
     const { dir } = await repo({
       '.github/bellwether/metrics.yml': 'providers:\n  recorded:\n    type: replay\n    file: recording.json\n',

@@ -83,6 +83,20 @@ describe('bellwether rollback, locally with the default policy', UNHURRIED, () =
   });
 });
 
+describe('bellwether canary rollback hands over to the rollback flow, as its help says', UNHURRIED, () => {
+  it('sends traffic back, quarantines the version on the branch and writes the draft', async () => {
+    const { dir, store } = await repo();
+    const common = ['--service', 'checkout', '--region', 'us-east-1', '--repo', dir];
+    expect((await bw(['canary', 'start', '--version', '2.1.0', ...common], dir)).code).toBe(0);
+    const rolled = await bw(['canary', 'rollback', '--reason', 'checkout errors', ...common], dir);
+    expect(rolled.code).toBe(0);
+    expect((await manifestOn(store, 'us-east-1')).canary).toMatchObject({ version: null, weight: 0 });
+    expect((await store.read('deploy/checkout/quarantine.yaml'))?.text).toContain('checkout errors');
+    expect(rolled.stdout).toContain('2.1.0 quarantined in deploy/checkout/quarantine.yaml');
+    expect(rolled.stdout).toMatch(/no pull request was opened: [^\n]*; the draft is at \S+/);
+  });
+});
+
 describe('a missing or misspelled region or service is a usage error naming what exists', UNHURRIED, () => {
   const cases: Array<[string, string[]]> = [
     ['canary start', ['canary', 'start', '--version', '3.0.0']],

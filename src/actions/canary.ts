@@ -6,11 +6,9 @@
 import { writeFileSync } from 'node:fs';
 import { processSecrets } from '../runtime/secrets.js';
 import { join } from 'node:path';
-import { runCanary } from '../canary/promotion/run.js';
-import { policyFor } from '../policy/set.js';
-import { GitHubRollbackPublisher } from '../rollback/publish.js';
-import { runRollback } from '../rollback/run.js';
-import { GitHubContentStore } from '../gitops/content-store.js';
+import { runCanaryFlow } from '../flow/canary.js';
+import { gitHubTarget } from '../flow/target.js';
+import { locatePolicies } from '../policy/locate.js';
 import { runUrl } from '../runtime/context.js';
 import { ManualClock } from '../runtime/clock.js';
 import { ConfigurationError } from '../runtime/errors.js';
@@ -30,7 +28,7 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
     const deps = simulated ? { ...realDeps, clock: simulated, sleep: simulated.sleep } : realDeps;
     const branch = inputs.branch || ctx.ref.replace(/^refs\/heads\//, '') || 'main';
     const environmentName = inputs.region ? `${inputs.environment}/${inputs.region}` : inputs.environment;
-    const outcome = await runCanary(
+    const flow = await runCanaryFlow(
       {
         service: inputs.service,
         environment: inputs.environment,
@@ -40,38 +38,16 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
         ...(inputs.reason ? { reason: inputs.reason } : {}),
         actor: ctx.actor,
         manifests: inputs.manifests,
-        ...(inputs.policy ? { policy: join(ctx.workspace, inputs.policy) } : {}),
+        branch,
+        policy: locatePolicies(inputs.policy || undefined, ctx.workspace),
         waitWithinMs: inputs['max-wait-minutes'] * 60_000,
       },
       deps,
-      new GitHubContentStore(deps.github, branch),
+      gitHubTarget(deps.github, runUrl(ctx)),
       { sha: ctx.sha, environment: environmentName, logUrl: runUrl(ctx) },
     );
-    let summary = outcome.markdown;
-    const failedVersion = outcome.results.some((r) => r.effects.some((e) => e.kind === 'failed')) ? outcome.last.manifest.promotion?.version : undefined;
-    if (failedVersion) {
-      // Traffic is already back on stable; the rollback flow quarantines the version and records it in a pull request.
-      const policy = policyFor(outcome.policies, 'rollback', inputs.service).policy;
-      const rollback = await runRollback(
-        {
-          service: inputs.service,
-          environment: inputs.environment,
-          regions: [inputs.region || 'default'],
-          version: failedVersion,
-          reason: outcome.failure ?? `canary ${failedVersion} failed`,
-          actor: ctx.actor,
-          trigger: 'verdict',
-          evidence: outcome.evidence,
-          links: [{ label: 'the run with the failed verdict', url: runUrl(ctx) }],
-          manifests: inputs.manifests,
-        },
-        { ...policy, deployBranch: branch },
-        { store: new GitHubContentStore(deps.github, branch), publisher: new GitHubRollbackPublisher(deps.github), github: deps.github, clock: deps.clock, logger: deps.logger },
-      );
-      summary += `
-Rollback recorded in ${rollback.pullRequest.url}; ${failedVersion} is ${rollback.quarantined ? '' : 'not '}quarantined.
-`;
-    }
+    const outcome = flow.canary;
+    const summary = `${outcome.markdown}\n${flow.notes.map((n) => `- ${n}`).join('\n')}\n`;
     // A check run on the release commit: the promotion's state where the commit is reviewed.
     const phase = outcome.outputs.state;
     const done = ['promoted', 'failed', 'aborted', 'rolled-back', 'none'].includes(phase);

@@ -6,6 +6,7 @@ import { isAbsolute, join } from 'node:path';
 import { publishFreezeState, runFreezeGate } from '../freeze/run.js';
 import type { FreezeRunInputs } from '../freeze/run.js';
 import { runUrl } from '../runtime/context.js';
+import { locatePolicies } from '../policy/locate.js';
 import type { ActionImpl } from './registry.js';
 import { freezeSpec } from './specs.js';
 
@@ -19,10 +20,11 @@ export const freezeAction: ActionImpl<typeof freezeSpec.inputs> = {
   spec: freezeSpec,
   async run(inputs, deps, ctx) {
     const path = (p: string) => (isAbsolute(p) ? p : join(ctx.workspace, p));
+    const policy = locatePolicies(inputs.policy || undefined, ctx.workspace).path;
     const runInputs: FreezeRunInputs = {
       mode: ctx.eventName === 'schedule' ? 'publish' : 'gate',
       workspace: ctx.workspace,
-      ...(inputs.policy ? { policy: path(inputs.policy) } : {}),
+      ...(policy ? { policy } : {}),
       slo: inputs.slo.map(path),
       ...(inputs.service ? { service: inputs.service } : {}),
       ...(inputs.provider ? { provider: inputs.provider } : {}),

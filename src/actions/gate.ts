@@ -11,6 +11,7 @@ import { runAllGates } from '../gates/run-all.js';
 import { GitHubError } from '../github/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import { runUrl } from '../runtime/context.js';
+import { locatePolicyFile } from '../policy/locate.js';
 import type { ActionImpl, ActionResult } from './registry.js';
 import { gateSpec } from './specs.js';
 
@@ -33,8 +34,9 @@ export const gateAction: ActionImpl<typeof gateSpec.inputs> = {
     const pr = (ctx.payload['pull_request'] ?? null) as Obj | null;
     const base = pr ? String(((pr['base'] ?? {}) as Obj)['sha'] ?? '') : '';
     const head = pr ? String(((pr['head'] ?? {}) as Obj)['sha'] ?? '') : ctx.sha;
+    const policy = await locatePolicyFile(inputs.policy || undefined, 'gates', ctx.workspace);
     const outcome = await runAllGates(
-      { paths: inputs.paths, mode: inputs.mode, cwd: ctx.workspace, missing: 'skip', ...(base && head ? { base, head } : {}), ...(inputs.policy ? { policy: join(ctx.workspace, inputs.policy) } : {}) },
+      { paths: inputs.paths, mode: inputs.mode, cwd: ctx.workspace, missing: 'skip', ...(base && head ? { base, head } : {}), ...(policy ? { policy } : {}) },
       { clock: deps.clock, github: deps.github },
     );
     const { verdict } = outcome;

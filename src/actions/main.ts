@@ -5,10 +5,10 @@
  */
 import * as core from '@actions/core';
 import { readRunContext } from '../runtime/context.js';
-import { join } from 'node:path';
 import { gitHubConnector, parseRepoRef } from '../github/connect.js';
 import { buildDeps } from '../runtime/build-deps.js';
 import { loadMetricsProviders } from '../runtime/metrics-config.js';
+import { locateMetricsFile } from '../policy/locate.js';
 import { ConfigurationError, NotAvailableError } from '../runtime/errors.js';
 import { envInputSource, readInputs } from '../runtime/inputs.js';
 import type { Logger } from '../runtime/logger.js';
@@ -38,13 +38,15 @@ export async function runAction(name: string): Promise<void> {
     const inputs = readInputs(action.spec.inputs, envInputSource(), mask);
     const ctx = readRunContext();
     const text = (name: string) => (typeof inputs[name] === 'string' ? (inputs[name] as string) : '');
+    // Actions that take metrics read the named file, else .github/bellwether/metrics.yml when it is there.
+    const metricsFile = 'metrics' in action.spec.inputs ? locateMetricsFile(text('metrics') || undefined, ctx.workspace) : undefined;
     const deps = buildDeps({
       token: text('token'),
       apiUrl: ctx.apiUrl,
       logger: coreLogger,
       cwd: ctx.workspace,
       connectGitHub: gitHubConnector(parseRepoRef(`${ctx.owner}/${ctx.repo}`)),
-      ...(text('metrics') ? { metrics: loadMetricsProviders(join(ctx.workspace, text('metrics')), coreLogger) } : {}),
+      ...(metricsFile ? { metrics: loadMetricsProviders(metricsFile, coreLogger) } : {}),
     });
     const result = await action.run(inputs, deps, ctx);
     for (const [key, value] of Object.entries(result.outputs)) core.setOutput(key, hide(value));

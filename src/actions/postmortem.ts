@@ -9,6 +9,7 @@ import type { Incident } from '../postmortem/incident.js';
 import { remindPostmortems } from '../postmortem/remind.js';
 import { reviewPostmortemIssue } from '../postmortem/review-issue.js';
 import { openOrUpdatePostmortem } from '../postmortem/run.js';
+import { locatePolicies } from '../policy/locate.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
 import { runUrl } from '../runtime/context.js';
 import type { ActionImpl, ActionResult } from './registry.js';
@@ -17,7 +18,7 @@ import { postmortemSpec } from './specs.js';
 export const postmortemAction: ActionImpl<typeof postmortemSpec.inputs> = {
   spec: postmortemSpec,
   async run(inputs, deps, ctx): Promise<ActionResult> {
-    const set = await loadPolicySet(inputs.policy ? join(ctx.workspace, inputs.policy) : undefined);
+    const set = await loadPolicySet(locatePolicies(inputs.policy || undefined, ctx.workspace).path);
     const policy = policyFor(set, 'postmortem', inputs.service || undefined).policy;
     const rules = rulesOf(policy);
     if (ctx.eventName === 'schedule') {

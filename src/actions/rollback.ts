@@ -5,11 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GitHubContentStore } from '../gitops/content-store.js';
-import { loadPolicySet, policyFor } from '../policy/set.js';
-import { GitHubRollbackPublisher } from '../rollback/publish.js';
+import { runRollbackFlow } from '../flow/rollback.js';
+import { gitHubTarget } from '../flow/target.js';
+import { locatePolicies } from '../policy/locate.js';
 import type { RollbackTrigger } from '../rollback/run.js';
-import { runRollback } from '../rollback/run.js';
 import { runUrl } from '../runtime/context.js';
 import type { RunContext } from '../runtime/context.js';
 import { ConfigurationError } from '../runtime/errors.js';
@@ -46,17 +45,14 @@ export const rollbackAction: ActionImpl<typeof rollbackSpec.inputs> = {
     const service = inputs.service || event.service;
     if (!service) throw new ConfigurationError('no service: set the `service` input or send it in the event', { field: 'inputs.service' });
     const environment = event.environment && !inputs.service ? event.environment : inputs.environment;
-    const set = await loadPolicySet(inputs.policy ? join(ctx.workspace, inputs.policy) : undefined);
-    const policy = policyFor(set, 'rollback', service).policy;
-    const regionInput = inputs.region === 'all' && event.region ? event.region : inputs.region;
-    const regions = regionInput === 'all' ? regionsOf(set, service) : [regionInput];
+    const region = inputs.region === 'all' && event.region ? event.region : inputs.region;
     const evidencePath = inputs.evidence ? join(ctx.workspace, inputs.evidence) : '';
     const evidence = evidencePath && existsSync(evidencePath) ? readFileSync(evidencePath, 'utf8') : inputs.evidence;
-    const outcome = await runRollback(
+    const flow = await runRollbackFlow(
       {
         service,
         environment,
-        regions,
+        region,
         ...(inputs.version || event.version ? { version: inputs.version || event.version } : {}),
         ...(inputs['target-version'] ? { target: inputs['target-version'] } : {}),
         reason: inputs.reason || event.reason || `rollback requested by @${ctx.actor}`,
@@ -64,12 +60,13 @@ export const rollbackAction: ActionImpl<typeof rollbackSpec.inputs> = {
         trigger: event.trigger,
         signalAt: deps.clock.now(),
         ...(evidence ? { evidence } : {}),
-        links: [{ label: 'the run that rolled back', url: runUrl(ctx) }],
         manifests: inputs.manifests,
+        policy: locatePolicies(inputs.policy || undefined, ctx.workspace),
       },
-      policy,
-      { store: new GitHubContentStore(deps.github, policy.deployBranch), publisher: new GitHubRollbackPublisher(deps.github), github: deps.github, clock: deps.clock, logger: deps.logger },
+      deps,
+      gitHubTarget(deps.github, runUrl(ctx)),
     );
+    const outcome = flow.rollback;
     return {
       outputs: {
         'pull-request': outcome.pullRequest.number === null ? '' : String(outcome.pullRequest.number),
@@ -77,13 +74,7 @@ export const rollbackAction: ActionImpl<typeof rollbackSpec.inputs> = {
         version: outcome.good ?? '',
         'bad-version': outcome.bad,
       },
-      summary: `${outcome.markdown}\nPull request: ${outcome.pullRequest.url} (${outcome.pullRequest.created ? 'opened' : 'updated'}).\n`,
+      summary: `${outcome.markdown}\n${flow.notes.map((n) => `- ${n}`).join('\n')}\n`,
     };
   },
 };
-
-/** Every region of the service's waves policy; `default` for a service that is not regional. */
-function regionsOf(set: Awaited<ReturnType<typeof loadPolicySet>>, service: string): string[] {
-  if (!set.some((p) => p.policy.kind === 'waves')) return ['default'];
-  return policyFor(set, 'waves', service).policy.waves.flatMap((w) => w.regions);
-}

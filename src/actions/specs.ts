@@ -14,7 +14,7 @@ const token = {
 
 const policy = {
   type: 'string',
-  description: 'Path to a policy file or a folder of policy files. Empty means the embedded defaults.',
+  description: 'Path to a policy file or a folder of policy files, from the workspace. Empty means `.github/bellwether/` when the workspace has it, else the embedded defaults.',
   default: '',
 } as const;
 
@@ -36,7 +36,7 @@ const branch = {
 } as const;
 const metrics = {
   type: 'string',
-  description: 'YAML file naming the metrics providers (`providers:` with prometheus, datadog or replay). Empty means none: judgments hold for lack of data.',
+  description: 'YAML file naming the metrics providers (`providers:` with prometheus, datadog or replay), or a folder holding `metrics.yml`. Empty means `.github/bellwether/metrics.yml` when the workspace has it; with no providers, judgments hold for lack of data.',
   default: '',
 } as const;
 

@@ -6,8 +6,9 @@
  * due as the matrix, moving no traffic; `start-region` moves one region's
  * traffic from that region's own job, inside its protected environment.
  */
-import { join } from 'node:path';
 import { GitHubContentStore } from '../gitops/content-store.js';
+import { explainMissingManifest } from '../gitops/manifest-catalog.js';
+import { locatePolicies } from '../policy/locate.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
 import { GitHubRollbackPublisher } from '../rollback/publish.js';
 import { ConfigurationError } from '../runtime/errors.js';
@@ -24,12 +25,14 @@ import { wavesSpec } from './specs.js';
 export const wavesAction: ActionImpl<typeof wavesSpec.inputs> = {
   spec: wavesSpec,
   async run(inputs, deps, ctx): Promise<ActionResult> {
-    const policyPath = inputs.policy ? join(ctx.workspace, inputs.policy) : undefined;
+    const policyPath = locatePolicies(inputs.policy || undefined, ctx.workspace).path;
     const branch = inputs.branch || ctx.ref.replace(/^refs\/heads\//, '') || 'main';
     const rollout = { service: inputs.service, environment: inputs.environment, version: inputs.version, manifests: inputs.manifests, ...(policyPath ? { policy: policyPath } : {}), actor: ctx.actor };
     if (inputs.command === 'start-region') {
       if (!inputs.region) throw new ConfigurationError('start-region needs the `region` input (the matrix\'s `region`)', { field: 'inputs.region' });
-      const outcome = await startWaveRegion({ ...rollout, region: inputs.region }, deps, new GitHubContentStore(deps.github, branch));
+      const store = new GitHubContentStore(deps.github, branch);
+      const target = [{ manifests: inputs.manifests, service: inputs.service, environment: inputs.environment, region: inputs.region }];
+      const outcome = await explainMissingManifest(() => startWaveRegion({ ...rollout, region: inputs.region }, deps, store), store, target);
       return {
         outputs: { 'region-state': outcome.regionState },
         summary: `### Bellwether waves: ${inputs.region}\n\n${outcome.note}\n`,
@@ -37,11 +40,11 @@ export const wavesAction: ActionImpl<typeof wavesSpec.inputs> = {
       };
     }
     if (inputs.command === 'advance') {
-      const outcome = await advanceWaves(
-        { ...rollout, deferStarts: true },
-        { ...deps, publisher: new GitHubRollbackPublisher(deps.github) },
-        new GitHubContentStore(deps.github, branch),
-      );
+      const store = new GitHubContentStore(deps.github, branch);
+      // The regions' manifests are looked for only if the run fails, so a good run spends no extra requests.
+      const regions = policyFor(await loadPolicySet(policyPath), 'waves', inputs.service).policy.waves.flatMap((w) => w.regions);
+      const targets = regions.map((region) => ({ manifests: inputs.manifests, service: inputs.service, environment: inputs.environment, region }));
+      const outcome = await explainMissingManifest(() => advanceWaves({ ...rollout, deferStarts: true }, { ...deps, publisher: new GitHubRollbackPublisher(deps.github) }, store), store, targets);
       const out = stepOutputs(outcome.plan, outcome.step);
       const notes = outcome.notes.length > 0 ? `\n\n${outcome.notes.map((n) => `- ${n}`).join('\n')}\n` : '\n';
       const summary = renderStepMarkdown(outcome.plan, outcome.step, regionStates(outcome.state)) + notes;

@@ -1,13 +1,14 @@
 /**
  * `bellwether canary start|tick|promote|pause|resume|abort|rollback`: the
- * promotion driven from a terminal against a local git checkout of the
- * manifests, with the same decisions the action makes.
+ * canary flow the action runs, against a local git repository: commits to
+ * its branch, and a draft of the rollback pull request when a canary fails.
  */
 import { resolve } from 'node:path';
-import { runCanary } from '../canary/promotion/run.js';
 import type { CanaryCommand } from '../canary/promotion/run.js';
-import { GitContentStore } from '../gitops/content-store.js';
+import { runCanaryFlow } from '../flow/canary.js';
+import { DRAFT_DIR, localTarget } from '../flow/target.js';
 import { CommandGit } from '../gitops/git.js';
+import { locateMetricsFile, locatePolicies } from '../policy/locate.js';
 import { buildDeps } from '../runtime/build-deps.js';
 import { StreamLogger } from '../runtime/logger.js';
 import { loadMetricsProviders } from '../runtime/metrics-config.js';
@@ -26,17 +27,23 @@ export interface CanaryControlArgs {
   readonly repo?: string;
   readonly branch?: string;
   readonly manifests?: string;
+  /** Policy file or folder; default `.github/bellwether/` in the repository. */
   readonly policy?: string;
+  /** Metrics providers file (or a folder with metrics.yml); default `.github/bellwether/metrics.yml` in the repository. */
   readonly metrics?: string;
+  /** Where the draft of a rollback pull request goes (default `.bellwether/rollback` in the repository). */
+  readonly out?: string;
   readonly wait?: boolean;
   readonly format: 'text' | 'json';
 }
 
-export async function canaryControlCommand(args: CanaryControlArgs, env: NodeJS.ProcessEnv = process.env): Promise<CommandOutput> {
+export async function canaryControlCommand(args: CanaryControlArgs, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<CommandOutput> {
   const logger = new StreamLogger();
-  const repo = resolve(args.repo ?? '.');
-  const deps = buildDeps({ token: '', logger, cwd: repo, ...(args.metrics ? { metrics: loadMetricsProviders(args.metrics, logger) } : {}) });
-  const outcome = await runCanary(
+  const repo = resolve(cwd, args.repo ?? '.');
+  const metricsFile = locateMetricsFile(args.metrics, repo, cwd);
+  const deps = buildDeps({ token: '', logger, cwd: repo, ...(metricsFile ? { metrics: loadMetricsProviders(metricsFile, logger) } : {}) });
+  const git = new CommandGit(repo);
+  const flow = await runCanaryFlow(
     {
       service: args.service,
       environment: args.environment,
@@ -46,13 +53,31 @@ export async function canaryControlCommand(args: CanaryControlArgs, env: NodeJS.
       ...(args.reason ? { reason: args.reason } : {}),
       actor: args.by ?? env.GITHUB_ACTOR ?? env.USER ?? 'unknown',
       manifests: args.manifests ?? 'deploy',
-      ...(args.policy ? { policy: args.policy } : {}),
+      branch: args.branch ?? 'main',
+      policy: locatePolicies(args.policy, repo, cwd),
       waitWithinMs: args.wait ? 24 * 3_600_000 : 0,
     },
     deps,
-    new GitContentStore(new CommandGit(repo), args.branch ?? 'main', { logger }),
+    localTarget(git, args.out ? resolve(cwd, args.out) : resolve(repo, DRAFT_DIR), logger),
   );
+  const outcome = flow.canary;
   const exitCode = outcome.failure ? ExitCode.negative : ExitCode.ok;
-  if (args.format === 'json') return { exitCode, stdout: JSON.stringify(outcome.json, null, 2) };
-  return { exitCode, stdout: outcome.markdown + (outcome.failure ? `\n${outcome.failure}\n` : '') };
+  if (args.format === 'json') {
+    const rollback = flow.rollback;
+    return {
+      exitCode,
+      stdout: JSON.stringify(
+        {
+          ...outcome.json,
+          notes: flow.notes,
+          rollback: rollback
+            ? { bad: rollback.bad, quarantined: rollback.quarantined, quarantine: rollback.quarantine, pullRequest: rollback.pullRequest.number === null ? null : rollback.pullRequest.url, draft: rollback.pullRequest.number === null ? rollback.pullRequest.url : null }
+            : null,
+        },
+        null,
+        2,
+      ),
+    };
+  }
+  return { exitCode, stdout: `${outcome.markdown}${outcome.failure ? `\n${outcome.failure}\n` : ''}\n${flow.notes.join('\n')}` };
 }

@@ -18,6 +18,9 @@ import { policyCheckCommand } from '../policy/check-command.js';
 import { wavesPlanCommand } from '../waves/plan-command.js';
 import type { WavesPlanArgs } from '../waves/plan-command.js';
 import { NotAvailableError } from '../runtime/errors.js';
+import type { PolicyKind } from '../policy/kinds.js';
+import { locateMetricsFile, locatePolicyFile } from '../policy/locate.js';
+import { existsSync, statSync } from 'node:fs';
 import type { CommandOutput, OutputFormat } from './output.js';
 import { canaryControlCommand } from './canary-command.js';
 import type { CanaryControlArgs } from './canary-command.js';
@@ -55,27 +58,44 @@ export interface Handlers {
   notYet(verb: string): Promise<CommandOutput>;
 }
 
+/**
+ * Verbs that read one policy file take a folder too, and `.github/bellwether/`
+ * when none is named, like every other verb: the file of their kind in it,
+ * or the embedded defaults when there is none.
+ */
+async function withPolicyFile<T extends { policy?: string | undefined }>(args: T, kind: PolicyKind): Promise<T> {
+  const file = await locatePolicyFile(args.policy || undefined, kind, process.cwd());
+  const { policy: _named, ...rest } = args;
+  return (file ? { ...rest, policy: file } : rest) as T;
+}
+
+/** `--config` of the metrics verbs takes the policy folder too: its metrics.yml. */
+function withMetricsFile<T extends { config?: string | undefined }>(args: T): T {
+  if (!args.config || !existsSync(args.config) || !statSync(args.config).isDirectory()) return args;
+  return { ...args, config: locateMetricsFile(args.config, process.cwd()) };
+}
+
 const notYet = async (verb: string): Promise<CommandOutput> => {
   throw new NotAvailableError(`\`bellwether ${verb}\``);
 };
 
 export const handlers: Handlers = {
-  gateWorkflows: (args) => gateWorkflowsCommand(args),
-  gateAll: (args) => gateAllCommand(args),
-  gateSecrets: (args) => gateSecretsCommand(args),
-  gateDeps: (args) => gateDepsCommand(args),
-  gatePosture: (args) => gatePostureCommand(args),
+  gateWorkflows: async (args) => gateWorkflowsCommand(await withPolicyFile(args, 'gates')),
+  gateAll: async (args) => gateAllCommand(await withPolicyFile(args, 'gates')),
+  gateSecrets: async (args) => gateSecretsCommand(await withPolicyFile(args, 'gates')),
+  gateDeps: async (args) => gateDepsCommand(await withPolicyFile(args, 'gates')),
+  gatePosture: async (args) => gatePostureCommand(await withPolicyFile(args, 'gates')),
   canaryJudge: (args) => canaryJudgeCommand(args),
   canaryControl: (args) => canaryControlCommand(args),
   rollback: (args) => rollbackCommand(args),
   rollbackLift: (args) => rollbackLiftCommand(args),
   policyCheck: (args) => policyCheckCommand(args),
-  metricsQuery: (args) => metricsQueryCommand(args),
-  metricsRecord: (args) => metricsRecordCommand(args),
+  metricsQuery: (args) => metricsQueryCommand(withMetricsFile(args)),
+  metricsRecord: (args) => metricsRecordCommand(withMetricsFile(args)),
   selfCheck: (args) => selfCheckCommand(args),
   wavesPlan: (args) => wavesPlanCommand(args),
   example: (args) => exampleCommand(args),
-  budget: (args) => budgetCommand(args),
-  freeze: (args) => freezeCommand(args),
+  budget: async (args) => budgetCommand(await withPolicyFile(args, 'freeze')),
+  freeze: async (args) => freezeCommand(await withPolicyFile(args, 'freeze')),
   notYet,
 };

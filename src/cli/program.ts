@@ -14,6 +14,7 @@ import { processIo } from './io.js';
 import type { CommandOutput } from './output.js';
 import { ExitCode } from './output.js';
 import { handlers } from './handlers.js';
+import { METRICS_FILE, POLICY_DIR } from '../policy/locate.js';
 
 /** Exit code for an unexpected error: a bug to report, not a user mistake. */
 export const INTERNAL_ERROR = 3;
@@ -157,8 +158,9 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
       .option('--repo <dir>', 'git repository holding the release manifests', '.')
       .option('--branch <name>', 'branch of the manifests', 'main')
       .option('--manifests <dir>', 'folder of release manifests in the repository', 'deploy')
-      .option('--policy <path>', 'canary policy file or folder (default: embedded defaults)')
-      .option('--metrics <file>', 'YAML file with the metrics providers')
+      .option('--policy <path>', 'policy file or folder (default: .github/bellwether/ in --repo; the embedded defaults when there is none)')
+      .option('--metrics <path>', 'metrics providers file, or a folder with metrics.yml (default: .github/bellwether/metrics.yml in --repo)')
+      .option('--out <dir>', 'where the draft of a rollback pull request is written (default: .bellwether/rollback in --repo)')
       .option('--by <user>', 'who is asking (default: $GITHUB_ACTOR or $USER)')
       .option('--reason <text>', 'why; recorded in the manifest history')
       .option('--wait', 'keep reconciling until the promotion ends or waits for a person')
@@ -179,6 +181,7 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
           manifests: o.manifests,
           policy: o.policy,
           metrics: o.metrics,
+          out: o.out,
           wait: Boolean(o.wait),
           format: o.format,
         }),
@@ -190,7 +193,7 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
   waves
     .command('plan')
     .description('plan the waves of a release: regions, batches and earliest start times, with the reasons for each wait')
-    .requiredOption('--policy <file>', 'waves policy file')
+    .option('--policy <path>', 'waves policy file, or a folder of policies (default: .github/bellwether/)')
     .option('--at <rfc3339>', 'plan as if now were this time')
     .option('--service <name>')
     .option('--version <version>')
@@ -247,15 +250,15 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .option('--service <name>', 'the service (required)')
     .option('--reason <text>', 'why; recorded in the pull request and the quarantine (required)')
     .option('--environment <name>', 'the environment', 'production')
-    .option('--region <name>', 'a region, or all (the regions of the waves policy)', 'all')
+    .option('--region <name>', 'a region, or all (the regions of the waves policy; without one, every manifest of the environment)', 'all')
     .option('--version <version>', 'the bad version (default: the canary in progress, else the stable one)')
     .option('--target <version>', 'the version to go back to (default: the last known good one)')
     .option('--by <user>', 'who is asking (default: $GITHUB_ACTOR or $USER)')
     .option('--repo <dir>', 'git repository holding the release manifests', '.')
     .option('--branch <name>', 'the deploy branch (default: the policy\'s)')
     .option('--manifests <dir>', 'folder of release manifests in the repository', 'deploy')
-    .option('--policy <path>', 'policy file or folder')
-    .option('--out <dir>', 'where the rollback pull request is written', '.bellwether/rollback')
+    .option('--policy <path>', 'policy file or folder (default: .github/bellwether/ in --repo; the embedded defaults when there is none)')
+    .option('--out <dir>', 'where the draft of the rollback pull request is written (default: .bellwether/rollback in --repo)')
     .addOption(formatOption())
     .action((o) =>
       run(() => {
@@ -301,7 +304,7 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
   policy
     .command('check')
     .description('validate policy files; every problem names the file, line and field')
-    .argument('[paths...]', 'files or folders', ['policies'])
+    .argument('[paths...]', 'files or folders', [POLICY_DIR])
     .addOption(formatOption())
     .action((paths: string[], o) => run(() => handlers.policyCheck({ paths, format: o.format }))());
 
@@ -310,7 +313,7 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .command('query')
     .description('run a query against a configured provider: instant, or a range with --start')
     .argument('<query>', 'the query; {{service}}, {{version}}, {{role}}, {{window}} … are filled from --var')
-    .option('--config <file>', 'YAML file with `providers:`', 'bellwether.metrics.yml')
+    .option('--config <path>', 'YAML file with `providers:`, or a folder with metrics.yml', METRICS_FILE)
     .option('--provider <name>', 'provider name (default: the only one configured)')
     .option('--var <name=value...>', 'template variables', collectVars, {})
     .option('--time <time>', 'instant query time: RFC 3339, epoch seconds, now or now-1h')
@@ -330,7 +333,7 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .requiredOption('--start <time>', 'start of the range')
     .option('--end <time>', 'end of the range (default now)')
     .option('--step <duration>', 'resolution')
-    .option('--config <file>', 'YAML file with `providers:`', 'bellwether.metrics.yml')
+    .option('--config <path>', 'YAML file with `providers:`, or a folder with metrics.yml', METRICS_FILE)
     .option('--provider <name>', 'provider name (default: the only one configured)')
     .option('--query <query...>', 'queries to record')
     .option('--queries-file <file>', 'one query per line; # starts a comment')

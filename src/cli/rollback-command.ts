@@ -1,16 +1,17 @@
 /**
- * `bellwether rollback`: the rollback flow against a local git checkout of
- * the manifests. Traffic is restored by a compare-and-swap commit when the
- * policy allows an emergency commit; the pull request that records it is
- * written to a file (opening it needs the action and a token).
+ * `bellwether rollback`: the rollback flow the action runs, against a local
+ * git repository. Traffic and the quarantine are committed to its branch
+ * (compare-and-swap), since no pull request can be opened without GitHub to
+ * carry them; the pull request is written as a draft.
  */
 import { resolve } from 'node:path';
+import { runRollbackFlow } from '../flow/rollback.js';
+import { DRAFT_DIR, localTarget } from '../flow/target.js';
 import { GitContentStore } from '../gitops/content-store.js';
 import { CommandGit } from '../gitops/git.js';
-import { loadPolicySet, policyFor } from '../policy/set.js';
+import { requireService } from '../gitops/manifest-catalog.js';
+import { locatePolicies } from '../policy/locate.js';
 import { liftQuarantine } from '../rollback/lift.js';
-import { FileRollbackPublisher } from '../rollback/publish.js';
-import { runRollback } from '../rollback/run.js';
 import { systemClock } from '../runtime/clock.js';
 import { RecordingLogger, StreamLogger } from '../runtime/logger.js';
 import type { CommandOutput } from './output.js';
@@ -27,39 +28,55 @@ export interface RollbackArgs {
   readonly repo?: string;
   readonly branch?: string;
   readonly manifests?: string;
+  /** Policy file or folder; default `.github/bellwether/` in the repository. */
   readonly policy?: string;
-  readonly out: string;
+  /** Where the draft of the pull request goes; default `.bellwether/rollback` in the repository. */
+  readonly out?: string;
   readonly format: 'text' | 'json';
 }
 
-export async function rollbackCommand(args: RollbackArgs, env: NodeJS.ProcessEnv = process.env): Promise<CommandOutput> {
-  const set = await loadPolicySet(args.policy);
-  const policy = policyFor(set, 'rollback', args.service).policy;
-  const regions = args.region === 'all' ? (set.some((p) => p.policy.kind === 'waves') ? policyFor(set, 'waves', args.service).policy.waves.flatMap((w) => w.regions) : ['default']) : [args.region];
-  const repo = resolve(args.repo ?? '.');
-  const outcome = await runRollback(
+export async function rollbackCommand(args: RollbackArgs, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<CommandOutput> {
+  const repo = resolve(cwd, args.repo ?? '.');
+  const logger = new StreamLogger();
+  const flow = await runRollbackFlow(
     {
       service: args.service,
       environment: args.environment,
-      regions,
+      region: args.region,
       ...(args.version ? { version: args.version } : {}),
       ...(args.target ? { target: args.target } : {}),
       reason: args.reason,
       actor: args.by ?? env.GITHUB_ACTOR ?? env.USER ?? 'unknown',
       trigger: 'manual',
-      links: [],
       manifests: args.manifests ?? 'deploy',
+      ...(args.branch ? { branch: args.branch } : {}),
+      policy: locatePolicies(args.policy, repo, cwd),
     },
-    { ...policy, deployBranch: args.branch ?? policy.deployBranch },
-    { store: new GitContentStore(new CommandGit(repo), args.branch ?? policy.deployBranch), publisher: new FileRollbackPublisher(resolve(args.out)), clock: systemClock, logger: new StreamLogger() },
+    { clock: systemClock, logger },
+    localTarget(new CommandGit(repo), args.out ? resolve(cwd, args.out) : resolve(repo, DRAFT_DIR), logger),
   );
+  const outcome = flow.rollback;
   if (args.format === 'json') {
     return {
       exitCode: ExitCode.ok,
-      stdout: JSON.stringify({ bad: outcome.bad, good: outcome.good, quarantined: outcome.quarantined, regions: outcome.regions.map((r) => ({ region: r.region, action: r.plan.kind, summary: r.plan.summary, commit: r.commitSha ?? null })), pullRequest: outcome.pullRequest.url }, null, 2),
+      stdout: JSON.stringify(
+        {
+          bad: outcome.bad,
+          good: outcome.good,
+          branch: flow.branch,
+          quarantined: outcome.quarantined,
+          quarantine: outcome.quarantine,
+          regions: outcome.regions.map((r) => ({ region: r.region, action: r.plan.kind, summary: r.plan.summary, commit: r.commitSha ?? null })),
+          pullRequest: outcome.pullRequest.number === null ? null : outcome.pullRequest.url,
+          draft: outcome.pullRequest.number === null ? outcome.pullRequest.url : null,
+          notes: flow.notes,
+        },
+        null,
+        2,
+      ),
     };
   }
-  return { exitCode: ExitCode.ok, stdout: `${outcome.regions.map((r) => `${r.region}: ${r.plan.summary}${r.commitSha ? ` (commit ${r.commitSha.slice(0, 7)})` : ''}`).join('\n')}\nRollback pull request written to ${outcome.pullRequest.url}` };
+  return { exitCode: ExitCode.ok, stdout: flow.notes.join('\n') };
 }
 
 export interface RollbackLiftArgs {
@@ -79,12 +96,17 @@ export interface RollbackLiftArgs {
  * `bellwether rollback lift`: lifts the quarantine of a version with a
  * reason, as one compare-and-swap commit to the quarantine file of a local
  * git checkout. Exit 0 when lifted (or already lifted); a version that is not
- * quarantined, or an empty reason, is a usage error (exit 2).
+ * quarantined, a service with no manifests, or an empty reason, is a usage
+ * error (exit 2).
  */
-export async function rollbackLiftCommand(args: RollbackLiftArgs, env: NodeJS.ProcessEnv = process.env): Promise<CommandOutput> {
+export async function rollbackLiftCommand(args: RollbackLiftArgs, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<CommandOutput> {
+  const repo = resolve(cwd, args.repo ?? '.');
+  const manifests = args.manifests ?? 'deploy';
+  const branch = args.branch ?? 'main';
+  await requireService(branch, manifests, args.service, localTarget(new CommandGit(repo), resolve(repo, DRAFT_DIR)).listFiles);
   const outcome = await liftQuarantine(
-    { service: args.service, version: args.version, reason: args.reason, by: args.by ?? env.GITHUB_ACTOR ?? env.USER ?? 'unknown', manifests: args.manifests ?? 'deploy' },
-    { store: new GitContentStore(new CommandGit(resolve(args.repo ?? '.')), args.branch ?? 'main'), clock: systemClock, logger: new RecordingLogger() },
+    { service: args.service, version: args.version, reason: args.reason, by: args.by ?? env.GITHUB_ACTOR ?? env.USER ?? 'unknown', manifests },
+    { store: new GitContentStore(new CommandGit(repo), branch), clock: systemClock, logger: new RecordingLogger() },
   );
   if (args.format === 'json') {
     return { exitCode: ExitCode.ok, stdout: JSON.stringify({ service: args.service, version: args.version, lifted: true, changed: outcome.changed, file: outcome.path, quarantine: outcome.quarantine, lift: outcome.lift }, null, 2) };

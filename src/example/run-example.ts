@@ -6,23 +6,20 @@
  * and then wave by wave; a release whose canary fails is rolled back, its
  * rollback pull request and postmortem draft are written out.
  */
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { CanaryRunOutcome } from '../canary/promotion/run.js';
-import { runCanary } from '../canary/promotion/run.js';
+import { runCanaryFlow } from '../flow/canary.js';
+import { localTarget } from '../flow/target.js';
 import { GitContentStore } from '../gitops/content-store.js';
 import { CommandGit } from '../gitops/git.js';
 import { manifestPath, updateManifest, withStableVersion } from '../gitops/manifest.js';
 import { parsePolicyText } from '../policy/load.js';
+import { METRICS_FILE, POLICY_DIR } from '../policy/locate.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
-import { rulesOf } from '../postmortem/events.js';
-import { deadlines } from '../postmortem/incident.js';
-import { renderPostmortemBody } from '../postmortem/render.js';
-import { FileRollbackPublisher } from '../rollback/publish.js';
 import type { RollbackOutcome } from '../rollback/run.js';
-import { runRollback } from '../rollback/run.js';
 import { disconnectedGitHub } from '../runtime/build-deps.js';
 import { ManualClock } from '../runtime/clock.js';
 import type { Deps } from '../runtime/deps.js';
@@ -71,11 +68,11 @@ export interface ExampleRun {
 export async function runExample(dir: string, outDir: string, logger: Logger): Promise<ExampleRun> {
   const file = join(dir, 'example.yml');
   const example = parsePolicyText(await readFile(file, 'utf8'), file, exampleSchema);
-  const policies = await loadPolicySet(join(dir, 'policies'));
-  const metrics = loadMetricsProviders(join(dir, 'metrics.yml'), logger);
+  // The example is laid out as an adopter's repository: policies and metrics providers in .github/bellwether/.
+  const policyDir = join(dir, POLICY_DIR);
+  const policies = await loadPolicySet(policyDir);
+  const metrics = loadMetricsProviders(join(dir, METRICS_FILE), logger);
   const wavesPolicy = policyFor(policies, 'waves', example.service).policy;
-  const rollbackPolicy = policyFor(policies, 'rollback', example.service).policy;
-  const postmortemPolicy = policyFor(policies, 'postmortem', example.service).policy;
 
   const repo = await mkdtemp(join(tmpdir(), 'bellwether-example-'));
   try {
@@ -86,6 +83,7 @@ export async function runExample(dir: string, outDir: string, logger: Logger): P
     await git.run(['commit', '-q', '-m', `${example.service}: release manifests as the example starts`]);
     const store = new GitContentStore(git, 'main');
     await mkdir(outDir, { recursive: true });
+    const target = localTarget(git, outDir);
 
     const releases: ReleaseRun[] = [];
     for (const release of example.releases) {
@@ -108,11 +106,15 @@ export async function runExample(dir: string, outDir: string, logger: Logger): P
         for (const region of regions) {
           // The policy says which regions run the canary stages: the first wave's, or all.
           if (wavesPolicy.canary === 'all' || wavesPolicy.waves[0]?.regions.includes(region)) {
-            canary = await runCanary(
-              { service: example.service, environment: example.environment, region, command: 'start', version: release.version, actor: 'bellwether-example', manifests: 'deploy', policy: join(dir, 'policies'), waitWithinMs: 7 * 24 * 3_600_000 },
+            // The flow the CLI and the action run: a failed canary is handed to rollback, and its postmortem drafted.
+            const flow = await runCanaryFlow(
+              { service: example.service, environment: example.environment, region, command: 'start', version: release.version, actor: 'bellwether-example', manifests: 'deploy', branch: 'main', policy: { path: policyDir, searched: policyDir }, waitWithinMs: 7 * 24 * 3_600_000 },
               deps,
-              store,
+              target,
             );
+            canary = flow.canary;
+            rollback = flow.rollback;
+            postmortemFile = flow.postmortem?.draft;
             if (canary.outputs.state !== 'promoted') {
               result = canary.outputs.state === 'failed' ? 'rolled-back' : 'held';
               break;
@@ -130,43 +132,6 @@ export async function runExample(dir: string, outDir: string, logger: Logger): P
         clock.advance(wave.bakeMs);
         waves.push({ name: wave.name, regions, startedAt, bakedAt: clock.now().toISOString(), canary: wavesPolicy.canary === 'all' || regions.some((r) => wavesPolicy.waves[0]?.regions.includes(r)) });
         remaining = remaining.filter((r) => !regions.includes(r));
-      }
-      if (result === 'rolled-back' && canary) {
-        rollback = await runRollback(
-          {
-            service: example.service,
-            environment: example.environment,
-            regions: [wavesPolicy.waves[0]?.regions[0] ?? 'default'],
-            version: release.version,
-            reason: canary.failure ?? `canary ${release.version} failed`,
-            actor: 'bellwether-example',
-            trigger: 'verdict',
-            signalAt: clock.now(),
-            evidence: canary.evidence,
-            links: [],
-            manifests: 'deploy',
-          },
-          { ...rollbackPolicy, deployBranch: 'main' },
-          { store, publisher: new FileRollbackPublisher(outDir), clock, logger },
-        );
-        const rules = rulesOf(postmortemPolicy);
-        const promotion = canary.last.manifest.promotion;
-        const incident = {
-          key: `rollback/${example.service}/${example.environment}/${release.version}`,
-          title: `${example.service} ${release.version} rolled back in ${example.environment}`,
-          severity: 'sev2' as const,
-          trigger: 'rollback' as const,
-          service: example.service,
-          environment: example.environment,
-          startedAt: promotion?.startedAt ?? release.start,
-          resolvedAt: clock.now().toISOString(),
-          summary: `The canary of ${release.version} failed: ${canary.failure ?? ''}`,
-          evidence: canary.evidence,
-          links: [{ label: 'rollback pull request (written out)', url: rollback.pullRequest.url }],
-          events: (promotion?.history ?? []).map((e) => ({ at: e.at, kind: 'traffic' as const, text: `${e.event}${e.by ? ` (by ${e.by})` : ''}` })),
-        };
-        postmortemFile = join(outDir, `postmortem-${example.service}-${release.version}.md`);
-        await writeFile(postmortemFile, `# [Postmortem] ${incident.title}\n\n${renderPostmortemBody(incident, deadlines(incident, rules), rules.timeZone)}`);
       }
       if (!canary) throw new Error(`the waves policy has no canary wave for ${release.version}`);
       releases.push({ version: release.version, expected: release.expect, result, waves, canary, ...(rollback ? { rollback } : {}), ...(postmortemFile ? { postmortemFile } : {}), finishedAt: clock.now().toISOString() });

@@ -4,6 +4,7 @@
  * Promotion, traffic shifts and rollbacks are edits of these files, made
  * compare-and-swap so that two runs at once never both apply.
  */
+import { ConfigurationError } from '../runtime/errors.js';
 import { isMap, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { isConflict } from '../github/errors.js';
@@ -119,7 +120,8 @@ export async function updateManifest(
   let conflicts = 0;
   for (;;) {
     const stored = await store.read(path);
-    if (!stored) throw new Error(`no release manifest at ${path} on ${store.branch}`);
+    // A manifest that is not there was named wrong by the user (service, environment or region).
+    if (!stored) throw new ConfigurationError(`no release manifest at ${path} on ${store.branch}`, { file: path });
     const current = parseManifest(stored.text, path);
     const next = releaseManifestSchema.parse(change(current));
     if (sameState(current, next)) return { manifest: current, changed: false, conflicts };

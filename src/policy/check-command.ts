@@ -17,10 +17,11 @@ import { readPolicyText } from './load.js';
 import { PolicyProblem, problemsOf } from './problems.js';
 import { policyFilesIn } from './set.js';
 import { plural } from './wording.js';
+import { POLICY_DIR } from './locate.js';
 
 /** Options of `bellwether policy check`. */
 export interface PolicyCheckArgs {
-  /** Files and directories; a directory means its *.yml and *.yaml, recursively. Default: `policies`. */
+  /** Files and directories; a directory means its *.yml and *.yaml, recursively. Default: `.github/bellwether`. */
   readonly paths: readonly string[];
   readonly format: 'text' | 'json';
   /** Kinds to accept; the built-in ones unless a caller adds its own. */
@@ -42,7 +43,7 @@ export interface PolicyFileReport {
 
 /** Validate every policy file under `paths`; exit 0 when all are valid, 2 otherwise. */
 export async function policyCheckCommand(args: PolicyCheckArgs): Promise<CommandOutput> {
-  const paths = args.paths.length > 0 ? args.paths : ['policies'];
+  const paths = args.paths.length > 0 ? args.paths : [POLICY_DIR];
   const checked: Checked[] = [];
   for (const path of paths) {
     const found = await policyFiles(path);

@@ -31,6 +31,12 @@ export interface Published {
 
 /** Where a rollback pull request goes: an injected strategy, GitHub or a file. */
 export interface RollbackPublisher {
+  /**
+   * True when what it publishes can be merged (a pull request on GitHub).
+   * A publisher that only writes a draft leaves nothing to merge, so the
+   * rollback commits traffic and the quarantine to the branch itself.
+   */
+  readonly opensPullRequests: boolean;
   publish(pr: RollbackPullRequest): Promise<Published>;
 }
 
@@ -42,6 +48,7 @@ export interface RollbackPublisher {
  * call.
  */
 export class GitHubRollbackPublisher implements RollbackPublisher {
+  readonly opensPullRequests = true;
   constructor(private readonly github: GitHubPort) {}
 
   async publish(pr: RollbackPullRequest): Promise<Published> {
@@ -77,9 +84,16 @@ export class GitHubRollbackPublisher implements RollbackPublisher {
   }
 }
 
-/** Writes the pull request that would be opened, for offline runs and dry runs. */
+/**
+ * Writes the pull request that would be opened, as a draft file, for local
+ * runs without GitHub. `why` says why no pull request was opened.
+ */
 export class FileRollbackPublisher implements RollbackPublisher {
-  constructor(private readonly dir: string) {}
+  readonly opensPullRequests = false;
+  constructor(
+    private readonly dir: string,
+    private readonly why = 'no GitHub token',
+  ) {}
 
   async publish(pr: RollbackPullRequest): Promise<Published> {
     await mkdir(this.dir, { recursive: true });
@@ -98,6 +112,6 @@ export class FileRollbackPublisher implements RollbackPublisher {
       '',
     ].join('\n');
     await writeFile(path, processSecrets.redact(text));
-    return { number: null, url: path, created: true, notes: ['written out: no GitHub token, so no pull request was opened'] };
+    return { number: null, url: path, created: true, notes: [`no pull request was opened: ${this.why}; the draft is at ${path}`] };
   }
 }

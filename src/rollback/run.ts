@@ -79,6 +79,15 @@ export interface RollbackOutcome {
   readonly good: string | null;
   readonly regions: readonly RegionOutcome[];
   readonly quarantined: boolean;
+  /**
+   * How the quarantine was written: committed to the deploy branch by this
+   * run, already there, carried by the pull request, or off by policy.
+   */
+  readonly quarantine: 'committed' | 'already-in-place' | 'in-pull-request' | 'off';
+  /** Where the quarantine file is. */
+  readonly quarantinePath: string;
+  /** True when traffic and the quarantine were committed to the deploy branch by this run rather than left to the pull request. */
+  readonly direct: boolean;
   readonly pullRequest: Published;
   /** Milliseconds from the failure signal to the last traffic commit, when both are known. */
   readonly timeToRestoreMs: number | null;
@@ -121,9 +130,14 @@ export async function runRollback(inputs: RollbackInputs, policy: RollbackPolicy
   if (bads.length > 1) throw new ConfigurationError(`the regions run different versions (${bads.join(', ')}): name the bad version`);
   const bad = bads[0] ?? inputs.version ?? '';
 
+  // Without a pull request to merge (a draft is all that is written), nothing
+  // would ever change the branch: the rollback is committed directly, as an
+  // emergency commit would be.
+  const direct = policy.emergencyDirectCommit || !deps.publisher.opensPullRequests;
+
   // 1. Traffic first: every second counts.
   let lastCommitAt: number | null = null;
-  if (policy.emergencyDirectCommit) {
+  if (direct) {
     for (const [i, r] of regions.entries()) {
       if (r.plan.kind !== 'restore' && r.plan.kind !== 'roll-forward') continue;
       const next = r.plan.next;
@@ -138,20 +152,25 @@ export async function runRollback(inputs: RollbackInputs, policy: RollbackPolicy
   // 2. Quarantine, so no promotion brings the version back by accident.
   const entry = { version: bad, reason: inputs.reason, at: now.toISOString(), by: inputs.actor, ...(inputs.links[0] ? { link: inputs.links[0].url } : {}) };
   let isQuarantined = false;
+  let quarantineWrite: RollbackOutcome['quarantine'] = 'off';
   const files: Array<{ path: string; text: string; message: string }> = [];
   if (policy.quarantine.enabled) {
-    if (policy.emergencyDirectCommit) {
+    if (direct) {
       store.prime(qPath, qStored);
-      isQuarantined = (await changeQuarantine(store, inputs.manifests, inputs.service, { kind: 'put', entry })).changed || quarantined(quarantine, bad) !== undefined;
+      const changed = (await changeQuarantine(store, inputs.manifests, inputs.service, { kind: 'put', entry })).changed;
+      isQuarantined = changed || quarantined(quarantine, bad) !== undefined;
+      quarantineWrite = changed ? 'committed' : 'already-in-place';
+      deps.logger.info(`${qPath}: ${bad} ${changed ? 'quarantined' : 'was already quarantined'}`);
     } else {
       const next = quarantined(quarantine, bad) ? quarantine : quarantineSchema.parse({ ...quarantine, versions: [...quarantine.versions, entry] });
       files.push({ path: quarantinePath(inputs.manifests, inputs.service), text: stringify(next), message: `${inputs.service}: quarantine ${bad}` });
       isQuarantined = true;
+      quarantineWrite = 'in-pull-request';
     }
   }
 
   // 3. The pull request records it, with the manifests when no emergency commit ran.
-  if (!policy.emergencyDirectCommit) {
+  if (!direct) {
     for (const r of regions) {
       if (r.plan.kind === 'restore' || r.plan.kind === 'roll-forward') {
         files.push({ path: r.path, text: renderManifest(texts.get(r.path) ?? '', r.plan.next), message: r.plan.summary });
@@ -159,10 +178,10 @@ export async function runRollback(inputs: RollbackInputs, policy: RollbackPolicy
     }
   }
   const good = regions.map((r) => ('good' in r.plan ? r.plan.good : null)).find((g) => g !== null) ?? null;
-  const body = rollbackBody(inputs, policy, regions, bad, good, isQuarantined);
+  const body = rollbackBody(inputs, policy, direct, regions, bad, good, isQuarantined);
   const recordPath = `${inputs.manifests.replace(/\/+$/, '')}/${inputs.service}/rollbacks/${bad}.md`;
   files.push({ path: recordPath, text: body, message: `${inputs.service}: record the rollback of ${bad}` });
-  const restoredNow = regions.some((r) => r.committed || (!policy.emergencyDirectCommit && (r.plan.kind === 'restore' || r.plan.kind === 'roll-forward')));
+  const restoredNow = regions.some((r) => r.committed || (!direct && (r.plan.kind === 'restore' || r.plan.kind === 'roll-forward')));
   const merged = restoredNow ? null : await store.read(recordPath);
   const pullRequest: Published = merged
     ? { number: null, url: `${policy.deployBranch}:${recordPath}`, created: false, notes: [`the rollback of ${bad} is already recorded on ${policy.deployBranch} (its pull request was merged) and nothing was left to restore: no pull request opened`] }
@@ -179,7 +198,7 @@ export async function runRollback(inputs: RollbackInputs, policy: RollbackPolicy
   for (const note of pullRequest.notes) deps.logger.info(note);
   const deployments = deps.github ? await markDeployments(deps.github, deps.logger, inputs, bad, good) : [];
   const timeToRestoreMs = inputs.signalAt && lastCommitAt !== null ? lastCommitAt - inputs.signalAt.getTime() : null;
-  return { bad, good, regions, quarantined: isQuarantined, pullRequest, timeToRestoreMs, deployments, markdown: body };
+  return { bad, good, regions, quarantined: isQuarantined, quarantine: quarantineWrite, quarantinePath: qPath, direct, pullRequest, timeToRestoreMs, deployments, markdown: body };
 }
 
 /**
@@ -211,15 +230,15 @@ function replan(current: Parameters<typeof planRollback>[0], plan: RollbackPlan,
   return current;
 }
 
-function rollbackBody(inputs: RollbackInputs, policy: RollbackPolicy, regions: readonly RegionOutcome[], bad: string, good: string | null, isQuarantined: boolean): string {
-  const rows = regions.map((r) => `| ${r.region} | ${r.plan.kind} | ${r.plan.summary.replace(/\|/g, '\\|')} | ${r.commitSha ? `\`${r.commitSha.slice(0, 7)}\`` : policy.emergencyDirectCommit ? 'no change needed' : 'in this pull request'} |`);
+function rollbackBody(inputs: RollbackInputs, policy: RollbackPolicy, direct: boolean, regions: readonly RegionOutcome[], bad: string, good: string | null, isQuarantined: boolean): string {
+  const rows = regions.map((r) => `| ${r.region} | ${r.plan.kind} | ${r.plan.summary.replace(/\|/g, '\\|')} | ${r.commitSha ? `\`${r.commitSha.slice(0, 7)}\`` : direct ? 'no change needed' : 'in this pull request'} |`);
   const rolledForward = regions.some((r) => r.plan.kind === 'roll-forward');
   return [
     `## Rollback of ${inputs.service} ${bad} in ${inputs.environment}`,
     '',
     `**Why:** ${inputs.reason} (trigger: ${inputs.trigger}, by @${inputs.actor}).`,
     '',
-    policy.emergencyDirectCommit
+    direct
       ? `Bellwether already restored traffic on \`${policy.deployBranch}\`${good ? ` to ${good}` : ''}; this pull request records the rollback for review.`
       : `Merging this pull request restores traffic${good ? ` to ${good}` : ''}.`,
     ...(rolledForward ? ['', `**Irreversible release:** ${bad} carries changes an older version cannot undo, so it is paused where it is and must be fixed forward (policy \`irreversible: ${policy.irreversible}\`).`] : []),

@@ -1,5 +1,5 @@
 /**
- * `bellwether waves plan --policy FILE [--at RFC3339]`: reads a waves policy,
+ * `bellwether waves plan [--policy PATH] [--at RFC3339]`: reads a waves policy,
  * plans the rollout from `--at` (or now) and prints the plan as text, JSON
  * or Markdown. JSON also carries what the waves action outputs: the fan-out
  * matrix of the regions due at once, their wave, and the next wave's start.
@@ -9,6 +9,10 @@ import { ExitCode } from '../cli/output.js';
 import { parseDuration } from '../policy/fields.js';
 import { loadPolicyFile } from '../policy/load.js';
 import { wavesPolicySchema } from '../policy/schemas/waves.js';
+import type { WavesPolicy } from '../policy/schemas/waves.js';
+import { locatePolicies } from '../policy/locate.js';
+import { loadPolicySet, policyFor } from '../policy/set.js';
+import { stat } from 'node:fs/promises';
 import type { Clock } from '../runtime/clock.js';
 import { systemClock } from '../runtime/clock.js';
 import { ConfigurationError } from '../runtime/errors.js';
@@ -22,7 +26,7 @@ import { parseInstant } from '../runtime/zone.js';
 
 /** Options of `bellwether waves plan`. */
 export interface WavesPlanArgs {
-  /** Path of the waves policy file. */
+  /** The waves policy file, or a folder of policies; default `.github/bellwether/`. */
   readonly policy?: string;
   /** Plan as if now were this RFC 3339 time (with its zone). */
   readonly at?: string;
@@ -46,17 +50,29 @@ export interface WavesPlanDeps {
   readonly clock: Clock;
 }
 
+/**
+ * The waves policy: the file named, or the one for the service in the folder
+ * named (default `.github/bellwether/`). A waves policy has no defaults, so
+ * finding none is a usage error that says where Bellwether looked.
+ */
+async function wavesPolicyAt(named: string | undefined, service: string | undefined): Promise<WavesPolicy> {
+  const location = locatePolicies(named || undefined, process.cwd());
+  if (location.path && !(await stat(location.path)).isDirectory()) return loadPolicyFile(location.path, wavesPolicySchema);
+  const set = await loadPolicySet(location.path);
+  if (!set.some((p) => p.policy.kind === 'waves')) {
+    throw new ConfigurationError(`no waves policy in ${location.searched}: write one there or name it with --policy`, { field: '--policy' });
+  }
+  return policyFor(set, 'waves', service).policy;
+}
+
 /** Plan a rollout from a policy file; exit code 0, or a ConfigurationError for bad input. */
 export async function wavesPlanCommand(args: WavesPlanArgs, deps: WavesPlanDeps = { clock: systemClock }): Promise<CommandOutput> {
-  if (args.policy === undefined || args.policy === '') {
-    throw new ConfigurationError('missing the waves policy file to plan from, such as --policy policies/waves.yml', { field: '--policy' });
-  }
   const now = args.at === undefined ? deps.clock.now() : new Date(instantArg(args.at));
   const estimates: Partial<PlanEstimates> = {
     ...(args.deployTime === undefined ? {} : { regionDeployMs: durationArg('--deploy-time', args.deployTime) }),
     ...(args.canaryTime === undefined ? {} : { canaryMs: durationArg('--canary-time', args.canaryTime) }),
   };
-  const policy = await loadPolicyFile(args.policy, wavesPolicySchema);
+  const policy = await wavesPolicyAt(args.policy, args.service);
   const release = {
     ...(args.service === undefined ? {} : { service: args.service }),
     ...(args.version === undefined ? {} : { version: args.version }),

@@ -131,4 +131,40 @@ describe('the bundled canary action', () => {
     // Read the manifest and the quarantine; wrote nothing.
     expect(server.requests.map((r) => r.route)).toEqual(['GET /repos/{owner}/{repo}/contents/{path}', 'GET /repos/{owner}/{repo}/contents/{path}']);
   });
+
+  it('reads .github/bellwether/ in the workspace when no policy is named, as the CLI reads it in the repository', async () => {
+    const repo = repository();
+    server = await startGitHubServer(repo.gh);
+    const workspace = mkdtempSync(join(tmpdir(), 'bw-ws-'));
+    mkdirSync(join(workspace, '.github', 'bellwether'), { recursive: true });
+    writeFileSync(join(workspace, '.github', 'bellwether', 'canary.yml'), 'kind: canary\nstages:\n  - { weight: 10, soakTime: 10m }\n  - { weight: 100, soakTime: 10m }\n');
+    const run = await runBundledAction('canary', {
+      apiUrl: server.url,
+      workspace,
+      inputs: { service: 'checkout', region: 'us-east-1', command: 'start', version: '1.42.0' },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ state: 'soaking', weight: '10' });
+    expect(run.summary).toContain(`canary policy: ${join(workspace, '.github', 'bellwether', 'canary.yml')}`);
+  });
+
+  it('says the embedded defaults were used, and where it looked, when the workspace has no policy folder', async () => {
+    const repo = repository();
+    server = await startGitHubServer(repo.gh);
+    const workspace = mkdtempSync(join(tmpdir(), 'bw-ws-'));
+    const run = await runBundledAction('canary', { apiUrl: server.url, workspace, inputs: { service: 'checkout', region: 'us-east-1', command: 'start', version: '1.42.0' } });
+    expect(run.exitCode).toBe(0);
+    expect(run.summary).toContain(`canary policy: the embedded defaults (nothing at ${join(workspace, '.github', 'bellwether')})`);
+  });
+
+  it('fails with a usage message, not an internal error, when the region is left out', async () => {
+    const repo = repository();
+    server = await startGitHubServer(repo.gh);
+    const workspace = mkdtempSync(join(tmpdir(), 'bw-ws-'));
+    const run = await runBundledAction('canary', { apiUrl: server.url, workspace, inputs: { service: 'checkout', command: 'tick' } });
+    expect(run.exitCode).toBe(1);
+    const error = run.commands.find((c) => c.command === 'error')?.message ?? '';
+    expect(error).not.toContain('internal error');
+    expect(error).toContain('no release manifest at deploy/checkout/production/default.yaml');
+  });
 });

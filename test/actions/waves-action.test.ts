@@ -39,6 +39,22 @@ describe('the bundled waves action', () => {
     expect(run.summary).toContain('pilot');
   });
 
+  it('fails with a usage message, not an internal error, when the manifests are not where it was told', async () => {
+    const repo = repository();
+    server = await startGitHubServer(repo.gh);
+    const workspace = mkdtempSync(join(tmpdir(), 'bw-waves-'));
+    writeFileSync(join(workspace, 'waves.yml'), POLICY);
+    const run = await runBundledAction('waves', {
+      apiUrl: server.url,
+      workspace,
+      inputs: { service: 'checkout', version: '1.42.0', policy: 'waves.yml', command: 'advance', manifests: 'deploys' },
+    });
+    expect(run.exitCode).toBe(1);
+    const error = run.commands.find((c) => c.command === 'error')?.message ?? '';
+    expect(error).not.toContain('internal error');
+    expect(error).toContain('no release manifest at deploys/checkout/production/us-east-1.yaml');
+  });
+
   it('advances a rollout: names the pilot due, its region job starts the canary, the state is recorded compare-and-swap over the GitHub API', async () => {
     const repo = repository();
     server = await startGitHubServer(repo.gh);

@@ -61,11 +61,13 @@ describe('bellwether rollback (local git)', () => {
     const rb = await cli(['rollback', ...common, '--reason', 'p99 page', '--by', 'oncall', '--policy', policies, '--out', out, '--format', 'json']);
     expect(rb.err).toBe('');
     expect(rb.code).toBe(0);
-    const report = JSON.parse(rb.out) as { bad: string; good: string; quarantined: boolean; regions: Array<{ action: string; commit: string | null }>; pullRequest: string };
+    const report = JSON.parse(rb.out) as { bad: string; good: string; quarantined: boolean; regions: Array<{ action: string; commit: string | null }>; pullRequest: string | null; draft: string };
     expect(report).toMatchObject({ bad: '1.42.0', good: '1.41.0', quarantined: true });
     expect(report.regions[0]).toMatchObject({ action: 'restore' });
     expect(report.regions[0]!.commit).toMatch(/^[0-9a-f]{40}$/);
-    expect(readFileSync(report.pullRequest, 'utf8')).toContain('**Why:** p99 page');
+    // No pull request without GitHub: the draft says what it would hold.
+    expect(report.pullRequest).toBeNull();
+    expect(readFileSync(report.draft, 'utf8')).toContain('**Why:** p99 page');
     // A quarantined version cannot start again.
     const again = await cli(['canary', 'start', '--version', '1.42.0', '--by', 'alice', ...common]);
     expect(again.code).toBe(1);

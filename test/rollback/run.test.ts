@@ -144,12 +144,21 @@ describe('runRollback with the in-memory GitHub', () => {
     await expect(runRollback({ ...inputs, service: 'chekout' }, emergency, s.deps)).rejects.toThrow('deploy/chekout/production/us-east-1.yaml: no release manifest for chekout in production/us-east-1');
   });
 
-  it('writes the PR that would be opened when there is no GitHub', async () => {
+  it('without a pull request to merge, commits traffic and the quarantine itself and writes the draft', async () => {
     const s = setup();
     const dir = mkdtempSync(join(tmpdir(), 'bw-rb-'));
+    // The policy leaves traffic to the pull request, but a draft is never merged: the rollback is committed.
     const out = await runRollback(inputs, reviewed, { ...s.deps, publisher: new FileRollbackPublisher(dir) });
+    expect(out.direct).toBe(true);
+    expect(out.quarantine).toBe('committed');
+    expect(out.regions.every((r) => r.committed)).toBe(true);
+    const m = parseManifest((await s.store.read('deploy/checkout/production/us-east-1.yaml'))!.text, 'us-east-1');
+    expect(m.canary).toMatchObject({ version: null, weight: 0 });
+    expect(quarantined((await readQuarantine(s.store, 'deploy', 'checkout')).quarantine, '1.42.0')).toBeDefined();
     const text = readFileSync(out.pullRequest.url, 'utf8');
     expect(text).toContain('# Roll back checkout 1.42.0 in production to 1.41.0');
-    expect(text).toContain('#### `deploy/checkout/production/us-east-1.yaml`');
+    expect(text).toContain('Bellwether already restored traffic on `main` to 1.41.0');
+    expect(text).not.toContain('#### `deploy/checkout/production/us-east-1.yaml`');
+    expect(out.pullRequest.notes).toEqual([`no pull request was opened: no GitHub token; the draft is at ${out.pullRequest.url}`]);
   });
 });

@@ -157,7 +157,7 @@ describe('wavesPlanCommand', () => {
   });
 
   it.each([
-    [{ format: 'text' as const }, /--policy: missing the waves policy file/],
+    [{ format: 'text' as const }, /--policy: no waves policy in .*\.github\/bellwether: write one there or name it with --policy/],
     [{ policy: FIXTURE, at: '2026-11-19 13:00', format: 'text' as const }, /--at: expected an RFC 3339 time with its zone/],
     [{ policy: FIXTURE, deployTime: '10', format: 'text' as const }, /--deploy-time: expected a duration/],
     [{ policy: FIXTURE, regions: ['mars-1'], format: 'text' as const }, /mars-1.*in no wave/],

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import type { CanaryCommand } from '../canary/promotion/run.js';
 import { runCanaryFlow } from '../flow/canary.js';
-import { DRAFT_DIR, localTarget } from '../flow/target.js';
+import { defaultDraftDir, localTarget } from '../flow/target.js';
 import { CommandGit } from '../gitops/git.js';
 import { locateMetricsFile, locatePolicies } from '../policy/locate.js';
 import { buildDeps } from '../runtime/build-deps.js';
@@ -31,7 +31,7 @@ export interface CanaryControlArgs {
   readonly policy?: string;
   /** Metrics providers file (or a folder with metrics.yml); default `.github/bellwether/metrics.yml` in the repository. */
   readonly metrics?: string;
-  /** Where the draft of a rollback pull request goes (default `.bellwether/rollback` in the repository). */
+  /** Where the draft of a rollback pull request goes (default `bellwether/drafts` in the repository's git directory). */
   readonly out?: string;
   readonly wait?: boolean;
   readonly format: 'text' | 'json';
@@ -58,7 +58,7 @@ export async function canaryControlCommand(args: CanaryControlArgs, env: NodeJS.
       waitWithinMs: args.wait ? 24 * 3_600_000 : 0,
     },
     deps,
-    localTarget(git, args.out ? resolve(cwd, args.out) : resolve(repo, DRAFT_DIR), logger),
+    localTarget(git, args.out ? resolve(cwd, args.out) : await defaultDraftDir(git), logger),
   );
   const outcome = flow.canary;
   const exitCode = outcome.failure ? ExitCode.negative : ExitCode.ok;

@@ -160,7 +160,7 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
       .option('--manifests <dir>', 'folder of release manifests in the repository', 'deploy')
       .option('--policy <path>', 'policy file or folder (default: .github/bellwether/ in --repo; the embedded defaults when there is none)')
       .option('--metrics <path>', 'metrics providers file, or a folder with metrics.yml (default: .github/bellwether/metrics.yml in --repo)')
-      .option('--out <dir>', 'where the draft of a rollback pull request is written (default: .bellwether/rollback in --repo)')
+      .option('--out <dir>', 'where the draft of a rollback pull request is written (default: bellwether/drafts in the git directory of --repo, which git status never shows)')
       .option('--by <user>', 'who is asking (default: $GITHUB_ACTOR or $USER)')
       .option('--reason <text>', 'why; recorded in the manifest history')
       .option('--wait', 'keep reconciling until the promotion ends or waits for a person')
@@ -258,7 +258,7 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .option('--branch <name>', 'the deploy branch (default: the policy\'s)')
     .option('--manifests <dir>', 'folder of release manifests in the repository', 'deploy')
     .option('--policy <path>', 'policy file or folder (default: .github/bellwether/ in --repo; the embedded defaults when there is none)')
-    .option('--out <dir>', 'where the draft of the rollback pull request is written (default: .bellwether/rollback in --repo)')
+    .option('--out <dir>', 'where the draft of the rollback pull request is written (default: bellwether/drafts in the git directory of --repo, which git status never shows)')
     .addOption(formatOption())
     .action((o) =>
       run(() => {

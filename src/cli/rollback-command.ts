@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { runRollbackFlow } from '../flow/rollback.js';
-import { DRAFT_DIR, localTarget } from '../flow/target.js';
+import { defaultDraftDir, localTarget } from '../flow/target.js';
 import { GitContentStore } from '../gitops/content-store.js';
 import { CommandGit } from '../gitops/git.js';
 import { requireService } from '../gitops/manifest-catalog.js';
@@ -30,7 +30,7 @@ export interface RollbackArgs {
   readonly manifests?: string;
   /** Policy file or folder; default `.github/bellwether/` in the repository. */
   readonly policy?: string;
-  /** Where the draft of the pull request goes; default `.bellwether/rollback` in the repository. */
+  /** Where the draft of the pull request goes; default `bellwether/drafts` in the repository's git directory. */
   readonly out?: string;
   readonly format: 'text' | 'json';
 }
@@ -38,6 +38,7 @@ export interface RollbackArgs {
 export async function rollbackCommand(args: RollbackArgs, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<CommandOutput> {
   const repo = resolve(cwd, args.repo ?? '.');
   const logger = new StreamLogger();
+  const git = new CommandGit(repo);
   const flow = await runRollbackFlow(
     {
       service: args.service,
@@ -53,7 +54,7 @@ export async function rollbackCommand(args: RollbackArgs, env: NodeJS.ProcessEnv
       policy: locatePolicies(args.policy, repo, cwd),
     },
     { clock: systemClock, logger },
-    localTarget(new CommandGit(repo), args.out ? resolve(cwd, args.out) : resolve(repo, DRAFT_DIR), logger),
+    localTarget(git, args.out ? resolve(cwd, args.out) : await defaultDraftDir(git), logger),
   );
   const outcome = flow.rollback;
   if (args.format === 'json') {
@@ -103,7 +104,7 @@ export async function rollbackLiftCommand(args: RollbackLiftArgs, env: NodeJS.Pr
   const repo = resolve(cwd, args.repo ?? '.');
   const manifests = args.manifests ?? 'deploy';
   const branch = args.branch ?? 'main';
-  await requireService(branch, manifests, args.service, localTarget(new CommandGit(repo), resolve(repo, DRAFT_DIR)).listFiles);
+  await requireService(branch, manifests, args.service, localTarget(new CommandGit(repo), '').listFiles);
   const outcome = await liftQuarantine(
     { service: args.service, version: args.version, reason: args.reason, by: args.by ?? env.GITHUB_ACTOR ?? env.USER ?? 'unknown', manifests },
     { store: new GitContentStore(new CommandGit(repo), branch), clock: systemClock, logger: new RecordingLogger() },

@@ -6,6 +6,7 @@
  * goes (opened on GitHub, or written as a draft), and whether deployment
  * statuses are written.
  */
+import { join } from 'node:path';
 import { GitHubContentStore } from '../gitops/content-store.js';
 import type { ContentStore } from '../gitops/content-store.js';
 import { GitContentStore } from '../gitops/content-store.js';
@@ -37,8 +38,15 @@ export interface FlowTarget {
   readonly postmortem?: PostmortemSink;
 }
 
-/** Where the CLI writes drafts of rollback pull requests, relative to the repository. */
-export const DRAFT_DIR = '.bellwether/rollback';
+/**
+ * Where the CLI writes drafts of rollback pull requests and postmortems when
+ * not told: `bellwether/drafts` inside the repository's git directory. It
+ * belongs to that clone, and git never shows it, so a local verb leaves
+ * `git status` as clean as it found it.
+ */
+export async function defaultDraftDir(git: GitPort): Promise<string> {
+  return join((await git.run(['rev-parse', '--absolute-git-dir'])).stdout.trim(), 'bellwether', 'drafts');
+}
 
 /** An Actions job: the contents API, pull requests and deployment statuses on GitHub. */
 export function gitHubTarget(github: GitHubPort, runUrl: string): FlowTarget {

@@ -39,7 +39,7 @@ describe('the bundled waves action', () => {
     expect(run.summary).toContain('pilot');
   });
 
-  it('fails with a usage message, not an internal error, when the manifests are not where it was told', async () => {
+  it('fails with a usage message, not an internal error, when the manifests are not where it was told (the region job reads them)', async () => {
     const repo = repository();
     server = await startGitHubServer(repo.gh);
     const workspace = mkdtempSync(join(tmpdir(), 'bw-waves-'));
@@ -47,7 +47,7 @@ describe('the bundled waves action', () => {
     const run = await runBundledAction('waves', {
       apiUrl: server.url,
       workspace,
-      inputs: { service: 'checkout', version: '1.42.0', policy: 'waves.yml', command: 'advance', manifests: 'deploys' },
+      inputs: { service: 'checkout', version: '1.42.0', policy: 'waves.yml', command: 'start-region', region: 'us-east-1', manifests: 'deploys' },
     });
     expect(run.exitCode).toBe(1);
     const error = run.commands.find((c) => c.command === 'error')?.message ?? '';

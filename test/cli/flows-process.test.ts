@@ -188,7 +188,8 @@ describe('one policy folder, .github/bellwether/, for every verb', UNHURRIED, ()
     expect(rb.stdout).toContain(`rollback policy: ${join(dir, '.github/bellwether/rollback.yml')}`);
     expect(rb.stdout).toContain('2.1.0 is not quarantined');
     expect(await store.read('deploy/checkout/quarantine.yaml')).toBeNull();
-    expect(existsSync(join(dir, '.bellwether/rollback'))).toBe(true);
+    expect(existsSync(join(dir, '.git/bellwether/drafts'))).toBe(true);
+    expect(existsSync(join(dir, '.bellwether'))).toBe(false);
   });
 
   it('policy check, waves plan and the workflow gate read it by default', async () => {

@@ -59,7 +59,7 @@ afterAll(async () => {
 });
 
 describe('planted credentials through the CLI', () => {
-  it('appear in no stdout, stderr, written file or commit, while every metrics server echoes them back', { timeout: 15 * MIN }, async () => {
+  it('appear in no stdout, stderr, written file or commit, while every metrics server echoes them back', async () => {
     const repo = mkdtempSync(join(tmpdir(), 'bw-planted-'));
     const out = mkdtempSync(join(tmpdir(), 'bw-planted-out-'));
     git(repo, 'init', '-q', '-b', 'main');
@@ -225,7 +225,7 @@ describe('planted credentials through the bundled actions', () => {
     return dir;
   }
 
-  it('canary tick: no planted value in its logs, summary, outputs, report file, GitHub bodies or commits', { timeout: 15 * MIN }, async () => {
+  it('canary tick: no planted value in its logs, summary, outputs, report file, GitHub bodies or commits', async () => {
     const path = 'deploy/checkout/production/us-east-1.yaml';
     const repo = repository({ [path]: soakingManifest('checkout', new Date(Date.now() - 20 * MIN)) });
     const gh = await startGitHubServer(repo.gh);
@@ -246,7 +246,7 @@ describe('planted credentials through the bundled actions', () => {
     expect(leaks).toEqual([]);
   });
 
-  it('freeze on a schedule: no planted value in its status, issue, summary or outputs', { timeout: 15 * MIN }, async () => {
+  it('freeze on a schedule: no planted value in its status, issue, summary or outputs', async () => {
     const repo = repository({});
     const gh = await startGitHubServer(repo.gh);
     server = gh;

@@ -13,7 +13,7 @@ const silent: MetricsProvider = {
 };
 
 describe('checkRegionHealth', () => {
-  it('holds at its metrics deadline when the server never answers, and says so', { timeout: 10 * 60_000 }, async () => {
+  it('holds at its metrics deadline when the server never answers, and says so', async () => {
     const health: HealthPolicy = {
       provider: 'prometheus',
       watch: 600_000,

@@ -18,7 +18,7 @@ import { quarantined, readQuarantine } from '../../rollback/quarantine.js';
 import type { Deps } from '../../runtime/deps.js';
 import { ConfigurationError } from '../../runtime/errors.js';
 import { metricsJudge } from './metrics-judge.js';
-import type { Command, GateAnswer, PromotionPolicy } from './model.js';
+import type { Command, CommandOrigin, GateAnswer, PromotionPolicy } from './model.js';
 import type { PromotionDeps, ReconcileResult } from './reconcile.js';
 import { reconcile } from './reconcile.js';
 import { promotionJson, renderPromotionMarkdown } from './render.js';
@@ -33,6 +33,10 @@ export interface CanaryRunInputs {
   readonly region?: string;
   readonly command: CanaryCommand;
   readonly version?: string;
+  /** With `start`: the release cannot be undone by deploying an older one, so a failure follows the rollback policy's `irreversible:`. */
+  readonly irreversible?: boolean;
+  /** Where the command came from (a workflow run's event and environment reviewers); absent: a terminal. */
+  readonly origin?: CommandOrigin;
   /** The GitHub user who asked (the workflow's actor). */
   readonly actor: string;
   readonly reason?: string;
@@ -59,8 +63,11 @@ export interface CanaryRunOutcome {
   readonly policies: readonly LoadedPolicy[];
 }
 
-/** The canary policy as it applies to the promotion decision. */
-export function promotionPolicyOf(policy: CanaryPolicy): PromotionPolicy {
+/**
+ * The canary policy as it applies to the promotion decision, with the
+ * rollback policy's answer for a failed irreversible release.
+ */
+export function promotionPolicyOf(policy: CanaryPolicy, irreversible: PromotionPolicy['irreversible'] = 'roll-forward'): PromotionPolicy {
   return {
     stages: stagesFor(policy).map((s) => ({ weight: s.weight, soakTime: s.soakTime, approval: s.approval })),
     interval: policy.analysis.interval,
@@ -68,6 +75,8 @@ export function promotionPolicyOf(policy: CanaryPolicy): PromotionPolicy {
     marginal: policy.analysis.marginal,
     maxFailedIntervals: policy.analysis.maxFailedIntervals,
     approvers: { users: policy.approvers.users, teams: policy.approvers.teams },
+    approvalMethod: policy.approvers.method,
+    irreversible,
   };
 }
 
@@ -90,7 +99,7 @@ function toCommand(inputs: CanaryRunInputs): Command {
   if (inputs.command === 'tick') return { kind: 'tick' };
   if (inputs.command === 'start') {
     if (!inputs.version) throw new ConfigurationError('`start` needs the version to promote', { field: 'inputs.version' });
-    return { kind: 'start', version: inputs.version, by: inputs.actor };
+    return { kind: 'start', version: inputs.version, by: inputs.actor, ...(inputs.irreversible ? { irreversible: true } : {}) };
   }
   return { kind: inputs.command, by: inputs.actor, ...(inputs.reason ? { reason: inputs.reason } : {}) };
 }
@@ -98,7 +107,7 @@ function toCommand(inputs: CanaryRunInputs): Command {
 export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: ContentStore, surfaces?: SurfaceContext): Promise<CanaryRunOutcome> {
   const set = await loadPolicySet(inputs.policy);
   const { policy, file: policyFile } = policyFor(set, 'canary', inputs.service);
-  const promotionPolicy = promotionPolicyOf(policy);
+  const promotionPolicy = promotionPolicyOf(policy, policyFor(set, 'rollback', inputs.service).policy.irreversible);
   const judgeBlock = policy.analysis.judge;
   const promotionDeps: PromotionDeps = {
     store,
@@ -119,7 +128,7 @@ export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: Cont
   const results: ReconcileResult[] = [];
   let command = toCommand(inputs);
   for (;;) {
-    const result = await reconcile(path, promotionPolicy, command, promotionDeps);
+    const result = await reconcile(path, promotionPolicy, command, promotionDeps, inputs.origin);
     results.push(result);
     if (surfaces && result.committed) await publishDeployment(deps.github, result.manifest, surfaces, result.step.explanation.summary);
     command = { kind: 'tick' };
@@ -136,7 +145,8 @@ export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: Cont
   const p = last.manifest.promotion;
   const lastJudgment = p?.judgments.at(-1);
   const refused = results.find((r) => r.step.kind === 'refuse');
-  const failed = results.find((r) => r.committed && r.effects.some((e) => e.kind === 'failed'));
+  // A failed irreversible canary held to roll forward is a failure too: the step fails and the rollback flow records it.
+  const failed = results.find((r) => r.committed && r.effects.some((e) => e.kind === 'failed' || e.kind === 'roll-forward'));
   const failure = refused
     ? `${refused.step.explanation.summary}: ${refused.step.explanation.reason}`
     : failed

@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pendingApproval } from '../canary/promotion/approval.js';
 import { runCanary } from '../canary/promotion/run.js';
 import { policyFor } from '../policy/set.js';
 import { GitHubRollbackPublisher } from '../rollback/publish.js';
@@ -37,6 +38,8 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
         command: inputs.command,
         ...(inputs.version ? { version: inputs.version } : {}),
         ...(inputs.reason ? { reason: inputs.reason } : {}),
+        ...(inputs.irreversible ? { irreversible: true } : {}),
+        origin: { kind: 'workflow', event: ctx.eventName },
         actor: ctx.actor,
         manifests: inputs.manifests,
         ...(inputs.policy ? { policy: join(ctx.workspace, inputs.policy) } : {}),
@@ -47,7 +50,8 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
       { sha: ctx.sha, environment: environmentName, logUrl: runUrl(ctx) },
     );
     let summary = outcome.markdown;
-    const failedVersion = outcome.results.some((r) => r.effects.some((e) => e.kind === 'failed')) ? outcome.last.manifest.promotion?.version : undefined;
+    // A failed irreversible canary held to roll forward is handed over too: the rollback flow quarantines it and records the roll-forward.
+    const failedVersion = outcome.results.some((r) => r.effects.some((e) => e.kind === 'failed' || e.kind === 'roll-forward')) ? outcome.last.manifest.promotion?.version : undefined;
     if (failedVersion) {
       // Traffic is already back on stable; the rollback flow quarantines the version and records it in a pull request.
       const policy = policyFor(outcome.policies, 'rollback', inputs.service).policy;
@@ -85,16 +89,14 @@ Rollback recorded in ${rollback.pullRequest.url}; ${failedVersion} is ${rollback
       detailsUrl: runUrl(ctx),
       output: { title: `${outcome.last.step.explanation.summary}`.slice(0, 250), summary: outcome.last.step.explanation.reason.slice(0, 1000), text: summary.slice(0, 60_000) },
     });
-    // A stage waiting for a person shows as a pending status on the release commit, on every plan of GitHub.
+    // A stage or a Marginal judgment waiting for a person shows as a pending status on the release commit, on every plan of GitHub.
     const promotion = outcome.last.manifest.promotion;
     if (promotion && outcome.results.some((r) => r.committed)) {
+      const waiting = pendingApproval(promotion, outcome.approvalMethod);
       await deps.github.createCommitStatus(ctx.sha, {
         context: `bellwether/approval ${where}`,
-        state: promotion.phase === 'awaiting-approval' ? 'pending' : 'success',
-        description: (promotion.phase === 'awaiting-approval'
-          ? `Waiting for approval before stage ${promotion.stage + 1}: a permitted user runs promote`
-          : `No approval pending (${promotion.phase})`
-        ).slice(0, 140),
+        state: waiting ? 'pending' : 'success',
+        description: (waiting ?? `No approval pending (${promotion.phase})`).slice(0, 140),
         targetUrl: runUrl(ctx),
       });
     }

@@ -5,6 +5,7 @@
  * reconcile.
  */
 import type { ApprovalMethod, CommandOrigin, Facts, PromotionPolicy } from './model.js';
+import type { PromotionState } from './state.js';
 
 /** What the approval method makes of a person's `promote` from where it came. */
 export interface ApprovalAnswer {
@@ -55,4 +56,23 @@ export function describeApprovers(policy: PromotionPolicy): string {
   const { users, teams } = policy.approvers;
   if (users.length === 0 && teams.length === 0) return 'anyone who may run the workflow';
   return [...users.map((u) => `@${u}`), ...teams.map((t) => `@${t}`)].join(', ');
+}
+
+const HOW: Record<ApprovalMethod, string> = {
+  status: 'a permitted user runs promote',
+  dispatch: 'a permitted user runs promote from a manual workflow_dispatch run',
+  environment: 'a permitted user runs promote in a job an environment reviewer approves',
+};
+
+/**
+ * What a promotion waits a person for, as the pending `bellwether/approval`
+ * commit status says it: a stage awaiting approval, or a Marginal judgment
+ * awaiting acceptance (with a reason). Undefined when nothing waits.
+ */
+export function pendingApproval(p: PromotionState | undefined, method: ApprovalMethod): string | undefined {
+  if (!p) return undefined;
+  if (p.phase === 'awaiting-approval') return `Waiting for approval before stage ${p.stage + 1}: ${HOW[method]}`;
+  const last = p.judgments.filter((j) => j.stage === p.stage).at(-1);
+  if (p.phase === 'soaking' && last?.verdict === 'Marginal') return `Marginal judgment in stage ${p.stage + 1}: ${HOW[method]} with a reason to accept it, or it waits for a Pass`;
+  return undefined;
 }

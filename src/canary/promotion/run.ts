@@ -61,6 +61,8 @@ export interface CanaryRunOutcome {
   readonly policyFile: string | null;
   /** The policy set the run loaded, for the flows it hands over to (rollback). */
   readonly policies: readonly LoadedPolicy[];
+  /** The canary policy's `approvers.method`, for the surfaces that say how to approve. */
+  readonly approvalMethod: PromotionPolicy['approvalMethod'];
 }
 
 /**
@@ -177,5 +179,6 @@ export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: Cont
     ...(failure ? { failure } : {}),
     policyFile,
     policies: set,
+    approvalMethod: promotionPolicy.approvalMethod,
   };
 }

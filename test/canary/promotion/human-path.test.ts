@@ -4,6 +4,7 @@
  * release gets. Tables over the pure decision.
  */
 import { describe, expect, it } from 'vitest';
+import { pendingApproval } from '../../../src/canary/promotion/approval.js';
 import { approvalCounts, decide } from '../../../src/canary/promotion/decide.js';
 import type { ApprovalMethod, Command, CommandOrigin, PromotionPolicy, Step } from '../../../src/canary/promotion/model.js';
 import { APPROVAL_METHODS } from '../../../src/policy/schemas/canary.js';
@@ -165,5 +166,15 @@ describe('an irreversible release', () => {
     const m = applied(decide(started, policy, tick, facts(5, { judgment: { verdict: 'Fail', score: 20, reason: 'errors doubled' } })));
     expect(m.promotion?.phase).toBe('failed');
     expect(m.canary.weight).toBe(0);
+  });
+});
+
+describe('the pending approval a commit status shows', () => {
+  it('is pending for a stage awaiting approval and for a Marginal awaiting acceptance, and says how under each method', () => {
+    expect(pendingApproval(started.promotion, 'status')).toBeUndefined();
+    expect(pendingApproval(judgedAs('Marginal').promotion, 'status')).toBe('Marginal judgment in stage 1: a permitted user runs promote with a reason to accept it, or it waits for a Pass');
+    expect(pendingApproval(judgedAs('Marginal').promotion, 'dispatch')).toContain('from a manual workflow_dispatch run');
+    expect(pendingApproval(judgedAs('NoData').promotion, 'status')).toBeUndefined();
+    expect(pendingApproval({ ...started.promotion!, phase: 'awaiting-approval' }, 'environment')).toBe('Waiting for approval before stage 1: a permitted user runs promote in a job an environment reviewer approves');
   });
 });

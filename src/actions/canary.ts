@@ -40,6 +40,7 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
         ...(inputs.reason ? { reason: inputs.reason } : {}),
         ...(inputs.irreversible ? { irreversible: true } : {}),
         origin: { kind: 'workflow', event: ctx.eventName },
+        environmentApprovers: async () => (await deps.github.listRunApprovals(ctx.runId)).filter((a) => a.state === 'approved').map((a) => a.user),
         actor: ctx.actor,
         manifests: inputs.manifests,
         ...(inputs.policy ? { policy: join(ctx.workspace, inputs.policy) } : {}),

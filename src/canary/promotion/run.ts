@@ -37,6 +37,8 @@ export interface CanaryRunInputs {
   readonly irreversible?: boolean;
   /** Where the command came from (a workflow run's event and environment reviewers); absent: a terminal. */
   readonly origin?: CommandOrigin;
+  /** The environment reviewers who approved this workflow run's job; asked only for a `promote` under `approvers.method: environment`. */
+  readonly environmentApprovers?: () => Promise<readonly string[]>;
   /** The GitHub user who asked (the workflow's actor). */
   readonly actor: string;
   readonly reason?: string;
@@ -129,8 +131,12 @@ export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: Cont
   const path = manifestPath(inputs.manifests, inputs.service, inputs.environment, inputs.region);
   const results: ReconcileResult[] = [];
   let command = toCommand(inputs);
+  let origin = inputs.origin;
+  if (origin?.kind === 'workflow' && inputs.command === 'promote' && promotionPolicy.approvalMethod === 'environment' && inputs.environmentApprovers) {
+    origin = { ...origin, environmentApprovers: await inputs.environmentApprovers() };
+  }
   for (;;) {
-    const result = await reconcile(path, promotionPolicy, command, promotionDeps, inputs.origin);
+    const result = await reconcile(path, promotionPolicy, command, promotionDeps, origin);
     results.push(result);
     if (surfaces && result.committed) await publishDeployment(deps.github, result.manifest, surfaces, result.step.explanation.summary);
     command = { kind: 'tick' };

@@ -58,6 +58,18 @@ export function describeApprovers(policy: PromotionPolicy): string {
   return [...users.map((u) => `@${u}`), ...teams.map((t) => `@${t}`)].join(', ');
 }
 
+/**
+ * What each `approvers.method` does, in the words `bellwether policy check`
+ * prints and docs/policies.md repeats (a guard test holds them together).
+ */
+export const APPROVAL_METHOD_MEANING: Record<ApprovalMethod, string> = {
+  status:
+    "a permitted user's promote approves a waiting stage or accepts a Marginal judgment from any workflow run or a terminal; the canary action shows a pending bellwether/approval commit status while one waits",
+  dispatch: 'a promote approves only from a manual workflow_dispatch run or a terminal; a promote from any other event is refused',
+  environment:
+    "a promote in a workflow run approves only when a GitHub environment reviewer approved the run's job, and that reviewer is recorded as the approver; from a terminal it approves as the user",
+};
+
 const HOW: Record<ApprovalMethod, string> = {
   status: 'a permitted user runs promote',
   dispatch: 'a permitted user runs promote from a manual workflow_dispatch run',

@@ -78,7 +78,8 @@ Rollback recorded in ${rollback.pullRequest.url}; ${failedVersion} is ${rollback
     }
     // A check run on the release commit: the promotion's state where the commit is reviewed.
     const phase = outcome.outputs.state;
-    const done = ['promoted', 'failed', 'aborted', 'rolled-back', 'none'].includes(phase);
+    // A failed irreversible release held to roll forward is a failure of this run, though its promotion stays open for the fix.
+    const done = ['promoted', 'failed', 'aborted', 'rolled-back', 'none'].includes(phase) || failedVersion !== undefined;
     const where = [inputs.service, inputs.environment, inputs.region].filter(Boolean).join('/');
     // A refused command changed nothing, so it leaves no check run; the step fails with the reason.
     if (outcome.results.some((r) => r.committed || r.judgment)) await deps.github.createCheckRun({
@@ -86,7 +87,7 @@ Rollback recorded in ${rollback.pullRequest.url}; ${failedVersion} is ${rollback
       headSha: ctx.sha,
       externalId: `canary:${where}:${ctx.runId}:${ctx.runAttempt}`,
       status: done ? 'completed' : 'in_progress',
-      ...(done ? { conclusion: phase === 'promoted' ? 'success' : phase === 'failed' || phase === 'rolled-back' ? 'failure' : 'neutral' } : {}),
+      ...(done ? { conclusion: phase === 'promoted' ? 'success' : phase === 'failed' || phase === 'rolled-back' || failedVersion ? 'failure' : 'neutral' } : {}),
       detailsUrl: runUrl(ctx),
       output: { title: `${outcome.last.step.explanation.summary}`.slice(0, 250), summary: outcome.last.step.explanation.reason.slice(0, 1000), text: summary.slice(0, 60_000) },
     });

@@ -88,6 +88,7 @@ describe.skipIf(!availability.ok && !required)('a failed irreversible release th
     expect(repo.pulls).toHaveLength(1);
     expect(repo.pulls[0]!.body).toContain('**Irreversible release:** 1.43.0');
     expect(repo.pulls[0]!.body).toContain('| us-east-1 | roll-forward |');
+    expect(repo.checkRuns.map((c) => c.conclusion)).toEqual(['failure']);
   });
 
   it('rollback: traffic back to stable, as for any failed canary', async () => {

@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { processSecrets } from '../runtime/secrets.js';
 import { join } from 'node:path';
+import { pendingApproval } from '../canary/promotion/approval.js';
 import { runCanaryFlow } from '../flow/canary.js';
 import { gitHubTarget } from '../flow/target.js';
 import { locatePolicies } from '../policy/locate.js';
@@ -36,6 +37,9 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
         command: inputs.command,
         ...(inputs.version ? { version: inputs.version } : {}),
         ...(inputs.reason ? { reason: inputs.reason } : {}),
+        ...(inputs.irreversible ? { irreversible: true } : {}),
+        origin: { kind: 'workflow', event: ctx.eventName },
+        environmentApprovers: async () => (await deps.github.listRunApprovals(ctx.runId)).filter((a) => a.state === 'approved').map((a) => a.user),
         actor: ctx.actor,
         manifests: inputs.manifests,
         branch,
@@ -48,9 +52,12 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
     );
     const outcome = flow.canary;
     const summary = `${outcome.markdown}\n${flow.notes.map((n) => `- ${n}`).join('\n')}\n`;
+    // The version the flow handed to rollback: a failed canary, or an irreversible one held to roll forward.
+    const failedVersion = flow.rollback && outcome.results.some((r) => r.effects.some((e) => e.kind === 'failed' || e.kind === 'roll-forward')) ? flow.rollback.bad : undefined;
     // A check run on the release commit: the promotion's state where the commit is reviewed.
     const phase = outcome.outputs.state;
-    const done = ['promoted', 'failed', 'aborted', 'rolled-back', 'none'].includes(phase);
+    // A failed irreversible release held to roll forward is a failure of this run, though its promotion stays open for the fix.
+    const done = ['promoted', 'failed', 'aborted', 'rolled-back', 'none'].includes(phase) || failedVersion !== undefined;
     const where = [inputs.service, inputs.environment, inputs.region].filter(Boolean).join('/');
     // A refused command changed nothing, so it leaves no check run; the step fails with the reason.
     if (outcome.results.some((r) => r.committed || r.judgment)) await deps.github.createCheckRun({
@@ -58,20 +65,18 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
       headSha: ctx.sha,
       externalId: `canary:${where}:${ctx.runId}:${ctx.runAttempt}`,
       status: done ? 'completed' : 'in_progress',
-      ...(done ? { conclusion: phase === 'promoted' ? 'success' : phase === 'failed' || phase === 'rolled-back' ? 'failure' : 'neutral' } : {}),
+      ...(done ? { conclusion: phase === 'promoted' ? 'success' : phase === 'failed' || phase === 'rolled-back' || failedVersion ? 'failure' : 'neutral' } : {}),
       detailsUrl: runUrl(ctx),
       output: { title: `${outcome.last.step.explanation.summary}`.slice(0, 250), summary: outcome.last.step.explanation.reason.slice(0, 1000), text: summary.slice(0, 60_000) },
     });
-    // A stage waiting for a person shows as a pending status on the release commit, on every plan of GitHub.
+    // A stage or a Marginal judgment waiting for a person shows as a pending status on the release commit, on every plan of GitHub.
     const promotion = outcome.last.manifest.promotion;
     if (promotion && outcome.results.some((r) => r.committed)) {
+      const waiting = pendingApproval(promotion, outcome.approvalMethod);
       await deps.github.createCommitStatus(ctx.sha, {
         context: `bellwether/approval ${where}`,
-        state: promotion.phase === 'awaiting-approval' ? 'pending' : 'success',
-        description: (promotion.phase === 'awaiting-approval'
-          ? `Waiting for approval before stage ${promotion.stage + 1}: a permitted user runs promote`
-          : `No approval pending (${promotion.phase})`
-        ).slice(0, 140),
+        state: waiting ? 'pending' : 'success',
+        description: (waiting ?? `No approval pending (${promotion.phase})`).slice(0, 140),
         targetUrl: runUrl(ctx),
       });
     }

@@ -88,7 +88,18 @@ export const canarySpec = defineAction({
       default: 'tick',
     },
     version: { type: 'string', description: 'Version to start as the canary (with `start`).', default: '' },
-    reason: { type: 'string', description: 'Why, for `pause`, `abort` and `rollback`; recorded in the manifest history.', default: '' },
+    irreversible: {
+      type: 'boolean',
+      description:
+        'With `start`: the release cannot be undone by deploying an older one (a database migration). The manifest marks it, the mark stays through every stage and onto the stable version, and a failed judgment follows the rollback policy\'s `irreversible:` (`roll-forward`: paused where it is, handed to the rollback flow to fix forward; `rollback`: rolled back all the same).',
+      default: 'false',
+    },
+    reason: {
+      type: 'string',
+      description:
+        'Why, for `pause`, `abort`, `rollback` and `promote`; recorded in the manifest history and the commit message. Accepting a Marginal judgment with `promote` needs one; a Fail or NoData judgment is never promotable.',
+      default: '',
+    },
     manifests,
     branch,
     metrics,

@@ -21,6 +21,8 @@ export interface CanaryControlArgs {
   readonly environment: string;
   readonly region?: string;
   readonly version?: string;
+  /** With `start`: mark the release irreversible. */
+  readonly irreversible?: boolean;
   readonly by?: string;
   readonly reason?: string;
   /** The git repository holding the manifests (default: the current directory). */
@@ -50,6 +52,7 @@ export async function canaryControlCommand(args: CanaryControlArgs, env: NodeJS.
       ...(args.region ? { region: args.region } : {}),
       command: args.command,
       ...(args.version ? { version: args.version } : {}),
+      ...(args.irreversible ? { irreversible: true } : {}),
       ...(args.reason ? { reason: args.reason } : {}),
       actor: args.by ?? env.GITHUB_ACTOR ?? env.USER ?? 'unknown',
       manifests: args.manifests ?? 'deploy',

@@ -24,7 +24,7 @@ const VERSION = '0.1.0';
 const CANARY_VERBS = {
   start: 'start a staged promotion of a version',
   tick: 'advance whatever is due: judge, move to the next stage, promote or fail',
-  promote: 'approve a waiting stage, or skip the rest of the soak',
+  promote: 'approve a waiting stage, skip the rest of the soak, or accept a Marginal judgment (--reason needed)',
   pause: 'stop the soak clock and hold traffic where it is',
   resume: 'continue a paused promotion',
   abort: 'end the promotion and send traffic back to stable',
@@ -165,7 +165,10 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
       .option('--reason <text>', 'why; recorded in the manifest history')
       .option('--wait', 'keep reconciling until the promotion ends or waits for a person')
       .addOption(formatOption());
-    if (verb === 'start') cmd.requiredOption('--version <version>', 'the version to promote');
+    if (verb === 'start') {
+      cmd.requiredOption('--version <version>', 'the version to promote');
+      cmd.option('--irreversible', "the release cannot be undone by an older one: a failure follows the rollback policy's irreversible:");
+    }
     cmd.action((o) =>
       run(() =>
         handlers.canaryControl({
@@ -174,6 +177,7 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
           environment: o.environment,
           region: o.region,
           version: o.version,
+          irreversible: Boolean(o.irreversible),
           by: o.by,
           reason: o.reason,
           repo: o.repo,

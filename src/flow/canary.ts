@@ -42,11 +42,12 @@ export async function runCanaryFlow(inputs: CanaryFlowInputs, deps: Deps, target
   const { policy: location, branch: _branch, ...run } = inputs;
   const canary = await explainMissingManifest(() => runCanary({ ...run, ...(location.path ? { policy: location.path } : {}) }, deps, store, surfaces), store, [inputs], target.listFiles);
   const notes = [describePolicySource('canary', canary.policyFile, location, inputs.service)];
-  const ended = canary.results.find((r) => r.committed && r.effects.some((e) => e.kind === 'failed' || e.kind === 'rolled-back'));
+  // A failed irreversible canary held to roll forward is handed over too: the rollback flow quarantines it and records the roll-forward.
+  const ended = canary.results.find((r) => r.committed && r.effects.some((e) => e.kind === 'failed' || e.kind === 'roll-forward' || e.kind === 'rolled-back'));
   const version = ended?.manifest.promotion?.version;
   if (!ended || !version) return { canary, notes };
-  // Traffic is already back on stable; the rollback flow quarantines the version and records it.
-  const failed = ended.effects.some((e) => e.kind === 'failed');
+  // Traffic is already back on stable (or held where it is, to roll forward); the rollback flow quarantines the version and records it.
+  const failed = ended.effects.some((e) => e.kind === 'failed' || e.kind === 'roll-forward');
   const { policy, file } = policyFor(canary.policies, 'rollback', inputs.service);
   notes.push(describePolicySource('rollback', file, location, inputs.service));
   const rollback = await runRollback(

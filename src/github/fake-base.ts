@@ -36,6 +36,7 @@ export const ROUTES: Record<string, string> = {
   upsertComment: 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
   getEnvironment: 'GET /repos/{owner}/{repo}/environments/{environment_name}',
   listEnvironments: 'GET /repos/{owner}/{repo}/environments',
+  listRunApprovals: 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals',
   compareDependencies: 'GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}',
   enableAutoMerge: 'POST /graphql',
   teamMembership: 'GET /orgs/{org}/teams/{team_slug}/memberships/{username}',

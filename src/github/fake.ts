@@ -17,7 +17,7 @@ import { unreadableTeam } from './teams.js';
 import type {
   BranchInfo, CheckRun, CommitStatusInput, CreateCheckRunInput, CreateDeploymentInput, CreateDeploymentStatusInput, DependencyChange,
   Deployment, DeploymentFilter, DeploymentStatus, Environment, FileContent, GitHubPort, PutContentInput, PutContentResult, RefInfo,
-  TeamMembership, UpdateCheckRunInput,
+  RunApproval, TeamMembership, UpdateCheckRunInput,
 } from './port.js';
 
 export type { FakeVerb } from './fake-base.js';
@@ -35,6 +35,7 @@ export class InMemoryGitHub extends FakeConversations implements GitHubPort {
   private readonly checkRuns: FakeCheckRun[] = [];
   private readonly statuses = new Map<string, (CommitStatusInput & { description: string })[]>();
   private readonly environments = new Map<string, Environment>();
+  private readonly runApprovals = new Map<number, RunApproval[]>();
   private readonly dependencyChanges = new Map<string, DependencyChange[]>();
   /** Teams (`org/slug`, lower case) the token can read, with their active members (lower case). */
   private readonly teams = new Map<string, Set<string>>();
@@ -46,6 +47,11 @@ export class InMemoryGitHub extends FakeConversations implements GitHubPort {
 
   addEnvironment(env: Environment): void {
     this.environments.set(env.name, env);
+  }
+
+  /** Records an environment reviewer's decision on a run. */
+  addRunApproval(runId: number, approval: RunApproval): void {
+    this.runApprovals.set(runId, [...(this.runApprovals.get(runId) ?? []), approval]);
   }
 
   setDependencyChanges(base: string, head: string, changes: DependencyChange[]): void {
@@ -219,6 +225,11 @@ export class InMemoryGitHub extends FakeConversations implements GitHubPort {
   async listEnvironments(): Promise<Environment[]> {
     this.enter('listEnvironments');
     return [...this.environments.values()];
+  }
+
+  async listRunApprovals(runId: number): Promise<RunApproval[]> {
+    this.enter('listRunApprovals');
+    return [...(this.runApprovals.get(runId) ?? [])];
   }
 
   async teamMembership(team: string, user: string): Promise<TeamMembership> {

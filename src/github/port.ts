@@ -295,6 +295,16 @@ export type MergeMethod = 'MERGE' | 'SQUASH' | 'REBASE';
  */
 export type TeamMembership = { readonly kind: 'member' } | { readonly kind: 'not-member' } | { readonly kind: 'unknown'; readonly reason: string };
 
+/** An environment reviewer's decision on a workflow run's job (GitHub's environment approvals of a run). */
+export interface RunApproval {
+  readonly state: 'approved' | 'rejected' | 'pending';
+  /** The reviewer's login. */
+  readonly user: string;
+  /** Names of the environments the decision was about. */
+  readonly environments: readonly string[];
+  readonly comment: string;
+}
+
 /** The domain verbs of GitHub that Bellwether uses, on one repository. */
 export interface GitHubPort {
   readonly repoRef: RepoRef;
@@ -344,6 +354,8 @@ export interface GitHubPort {
 
   getEnvironment(name: string): Promise<Environment | null>;
   listEnvironments(): Promise<Environment[]>;
+  /** Environment reviewers' approvals and rejections of a workflow run's jobs. */
+  listRunApprovals(runId: number): Promise<RunApproval[]>;
 
   /** Dependency changes between two commits (GitHub's dependency review). */
   compareDependencies(base: string, head: string): Promise<DependencyChange[]>;

@@ -6,7 +6,7 @@ import { ANNOTATIONS_PER_REQUEST } from './port.js';
 import type {
   BranchInfo, CheckAnnotation, CheckRun, CheckRunOutput, CommitStatusInput, CreateCheckRunInput, CreateDeploymentInput,
   CreateDeploymentStatusInput, DependencyChange, Deployment, DeploymentFilter, DeploymentStatus, Environment, FileContent, GitHubPort,
-  PutContentInput, PutContentResult, RefInfo, TeamMembership, UpdateCheckRunInput,
+  PutContentInput, PutContentResult, RefInfo, RunApproval, TeamMembership, UpdateCheckRunInput,
 } from './port.js';
 import type { CallCounts, RateLimitState } from './request-budget.js';
 import type { Params } from './rest-caller.js';
@@ -249,6 +249,21 @@ export class RestGitHubPort extends RestConversationVerbs implements GitHubPort 
   async listEnvironments(): Promise<Environment[]> {
     const rows = await this.pages('listEnvironments', 'GET /repos/{owner}/{repo}/environments', {}, (d) => arrayOf('listEnvironments', objectOf('listEnvironments', d)['environments'] ?? []));
     return rows.map(toEnvironment);
+  }
+
+  async listRunApprovals(runId: number): Promise<RunApproval[]> {
+    const data = await this.call('listRunApprovals', 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals', { run_id: runId });
+    return arrayOf('listRunApprovals', data).map((row) => {
+      const state = row['state'];
+      const user = row['user'] as Params | null | undefined;
+      const environments = Array.isArray(row['environments']) ? (row['environments'] as Params[]) : [];
+      return {
+        state: state === 'approved' || state === 'rejected' ? state : 'pending',
+        user: typeof user?.['login'] === 'string' ? user['login'] : '',
+        environments: environments.map((e) => (typeof e['name'] === 'string' ? e['name'] : '')).filter(Boolean),
+        comment: typeof row['comment'] === 'string' ? row['comment'] : '',
+      };
+    });
   }
 
   async compareDependencies(base: string, head: string): Promise<DependencyChange[]> {

@@ -4,6 +4,8 @@
  * kept beside them are checked by their own readers.
  */
 import { readFileSync } from 'node:fs';
+import { APPROVAL_METHOD_MEANING } from '../canary/promotion/approval.js';
+import type { CanaryPolicy } from './schemas/canary.js';
 import { ExitCode } from '../cli/output.js';
 import { parseOpenSloText } from '../freeze/openslo.js';
 import { readProvidersSection } from '../metrics/config-file.js';
@@ -33,6 +35,8 @@ export interface PolicyFileReport {
   readonly file: string;
   readonly kind: string | null;
   readonly valid: boolean;
+  /** What settings whose effect is easy to mistake do, for a valid file. */
+  readonly notes: readonly string[];
   readonly problems: readonly {
     readonly line: number | null;
     readonly column: number | null;
@@ -73,6 +77,14 @@ interface Checked {
   readonly file: string;
   readonly kind: string | null;
   readonly problems: readonly PolicyProblem[];
+  readonly notes?: readonly string[];
+}
+
+/** A canary policy's approval method, said in words: which `promote` counts depends on it. */
+function notesOf(kind: string | undefined, policy: unknown): string[] {
+  if (kind !== 'canary' || !policy) return [];
+  const method = (policy as CanaryPolicy).approvers.method;
+  return [`approvers.method ${method}: ${APPROVAL_METHOD_MEANING[method]}`];
 }
 
 async function checkFile(file: string, kinds: PolicyKindRegistry): Promise<Checked> {
@@ -86,7 +98,7 @@ async function checkFile(file: string, kinds: PolicyKindRegistry): Promise<Check
   const other = checkCompanionFile(text, file);
   if (other) return other;
   const check = checkPolicyText(text, file, kinds);
-  return { file, kind: check.kind ?? null, problems: check.problems };
+  return { file, kind: check.kind ?? null, problems: check.problems, notes: notesOf(check.kind, check.policy) };
 }
 
 /**
@@ -133,11 +145,12 @@ function checkProviders(text: string, file: string): void {
   );
 }
 
-function toReport({ file, kind, problems }: Checked): PolicyFileReport {
+function toReport({ file, kind, problems, notes = [] }: Checked): PolicyFileReport {
   return {
     file,
     kind,
     valid: problems.length === 0,
+    notes,
     problems: problems.map((p) => ({
       line: p.location.line ?? null,
       column: p.column ?? null,
@@ -151,7 +164,7 @@ function toReport({ file, kind, problems }: Checked): PolicyFileReport {
 function renderText(checked: readonly Checked[]): string {
   const lines: string[] = [];
   for (const c of checked) {
-    if (c.problems.length === 0) lines.push(`ok ${c.file} (${c.kind ?? 'unknown kind'})`);
+    if (c.problems.length === 0) lines.push(`ok ${c.file} (${c.kind ?? 'unknown kind'})`, ...(c.notes ?? []).map((n) => `  ${n}`));
     for (const p of c.problems) lines.push(p.message);
   }
   const problemCount = checked.reduce((n, c) => n + c.problems.length, 0);

@@ -43,7 +43,8 @@ export function planRollback(m: ReleaseManifest, req: RollbackRequest): Rollback
       return { kind: 'already-safe', bad, good: m.stable.version, summary: `${bad} takes no traffic in ${where}; ${m.stable.version} serves it all` };
     }
     if (m.canary.irreversible && req.irreversible === 'roll-forward') {
-      const promotion = active ? { ...active, phase: 'paused' as const, pausedAt: at, resumeTo: 'soaking' as const, history: [...active.history, { ...event, event: 'paused to roll forward' }].slice(-40) } : undefined;
+      // A canary the promotion already held to roll forward stays as it is: re-pausing would move its soak clock.
+      const promotion = active && active.phase !== 'paused' ? { ...active, phase: 'paused' as const, pausedAt: at, resumeTo: 'soaking' as const, history: [...active.history, { ...event, event: 'paused to roll forward' }].slice(-40) } : undefined;
       return {
         kind: 'roll-forward',
         bad,

@@ -3,13 +3,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseManifest } from '../../src/gitops/manifest.js';
-import { example, fileReply, putReply } from '../github/fixtures.js';
+import { decide } from '../../src/canary/promotion/decide.js';
+import { parseManifest, renderManifest } from '../../src/gitops/manifest.js';
+import { example, exampleItem, fileReply, putReply } from '../github/fixtures.js';
 import { runBundledAction } from '../helpers/action-runner.js';
 import { GitHubExpectations, startGitHubServer } from '../helpers/github-server.js';
 import type { GitHubServer } from '../helpers/github-server.js';
 import { webhookPayload } from '../helpers/payloads.js';
-import { MANIFEST_TEXT } from '../canary/promotion/fixtures.js';
+import { MANIFEST_TEXT, allow, policy as fixturePolicy, stableManifest } from '../canary/promotion/fixtures.js';
 
 const PATH = 'deploy/checkout/production/us-east-1.yaml';
 const blobSha = (text: string) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
@@ -166,5 +167,93 @@ describe('the bundled canary action', () => {
     const error = run.commands.find((c) => c.command === 'error')?.message ?? '';
     expect(error).not.toContain('internal error');
     expect(error).toContain('no release manifest at deploy/checkout/production/default.yaml');
+  });
+});
+
+describe('the bundled canary action under approvers.method: dispatch', () => {
+  /** The manifest of a promotion whose first stage was judged Marginal a minute ago. */
+  function marginalManifest(): string {
+    const now = Date.now();
+    const policy = { ...fixturePolicy, approvalMethod: 'dispatch' as const };
+    const start = decide(stableManifest, policy, { kind: 'start', version: '1.42.0', by: 'octocat' }, { now: new Date(now - 6 * 60_000), freeze: allow, quarantine: allow });
+    if (start.kind !== 'transition') throw new Error('start');
+    const judged = decide(start.manifest, policy, { kind: 'tick' }, { now: new Date(now - 60_000), freeze: allow, quarantine: allow, judgment: { verdict: 'Marginal', score: 82, reason: 'latency-p99 High' } });
+    if (judged.kind !== 'transition') throw new Error('judge');
+    return renderManifest(MANIFEST_TEXT, judged.manifest);
+  }
+
+  async function promote(eventName: string) {
+    const repo = repository();
+    repo.files.set(PATH, marginalManifest());
+    server = await startGitHubServer(repo.gh);
+    const workspace = mkdtempSync(join(tmpdir(), 'bw-ws-'));
+    writeFileSync(join(workspace, 'canary.yml'), 'kind: canary\napprovers:\n  users: [octocat]\n  method: dispatch\n');
+    const run = await runBundledAction('canary', {
+      eventName,
+      payload: eventName === 'workflow_dispatch' ? { ...webhookPayload('workflow_dispatch'), inputs: { command: 'promote' } } : {},
+      apiUrl: server.url,
+      workspace,
+      inputs: { service: 'checkout', region: 'us-east-1', command: 'promote', reason: 'the p99 rise is the cold cache', policy: 'canary.yml' },
+    });
+    return { repo, run };
+  }
+
+  it('refuses a promote from any other event, saying so, and writes nothing', async () => {
+    const { repo, run } = await promote('schedule');
+    const before = repo.files.get(PATH);
+    expect(run.exitCode).toBe(1);
+    expect(run.commands.find((c) => c.command === 'error')?.message).toContain('approvers.method is dispatch: an approval counts only from a manual workflow_dispatch run, and this run came from a schedule event');
+    expect(repo.files.get(PATH)).toBe(before);
+    expect(parseManifest(before!, PATH).canary.weight).toBe(1);
+  });
+
+  it('accepts the Marginal judgment from a manual workflow_dispatch run: one stage, the reason recorded', async () => {
+    const { repo, run } = await promote('workflow_dispatch');
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ state: 'soaking', stage: '1', weight: '5' });
+    const manifest = parseManifest(repo.files.get(PATH)!, PATH);
+    expect(manifest.promotion?.history.at(-1)).toMatchObject({ event: 'stage 2 at 5%', by: 'octocat', detail: 'the p99 rise is the cold cache' });
+    expect(run.summary).toContain('octocat accepted a Marginal judgment (score 82): the p99 rise is the cold cache');
+    expect(repo.commitStatuses).toEqual([{ context: 'bellwether/approval checkout/production/us-east-1', state: 'success' }]);
+  });
+});
+
+describe('the bundled canary action under approvers.method: environment', () => {
+  async function promote(approvals: Array<Record<string, unknown>>) {
+    const repo = repository();
+    const now = Date.now();
+    const policy = { ...fixturePolicy, approvalMethod: 'environment' as const };
+    const start = decide(stableManifest, policy, { kind: 'start', version: '1.42.0', by: 'octocat' }, { now: new Date(now - 60_000), freeze: allow, quarantine: allow });
+    if (start.kind !== 'transition') throw new Error('start');
+    repo.files.set(PATH, renderManifest(MANIFEST_TEXT, start.manifest));
+    repo.gh.expect('GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals', { reply: () => ({ status: 200, body: approvals }) });
+    server = await startGitHubServer(repo.gh);
+    const workspace = mkdtempSync(join(tmpdir(), 'bw-ws-'));
+    writeFileSync(join(workspace, 'canary.yml'), 'kind: canary\napprovers:\n  method: environment\n');
+    const run = await runBundledAction('canary', { eventName: 'workflow_dispatch', payload: webhookPayload('workflow_dispatch'), apiUrl: server.url, workspace, inputs: { service: 'checkout', region: 'us-east-1', command: 'promote', policy: 'canary.yml' } });
+    return { repo, run };
+  }
+  const ROUTE = 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals';
+  const approved = () => {
+    const row = exampleItem(ROUTE);
+    return { ...row, state: 'approved', user: { ...(row['user'] as Record<string, unknown>), login: 'monalisa' } };
+  };
+
+  it('refuses a promote from a run no environment reviewer approved', async () => {
+    const { repo, run } = await promote([]);
+    expect(run.exitCode).toBe(1);
+    expect(run.commands.find((c) => c.command === 'error')?.message).toContain("approvers.method is environment: an approval counts only when a GitHub environment reviewer approved this run's job");
+    expect(parseManifest(repo.files.get(PATH)!, PATH).canary.weight).toBe(1);
+  });
+
+  it('counts a promote whose job an environment reviewer approved, and records the reviewer as the approver', async () => {
+    const { repo, run } = await promote([approved()]);
+    expect(run.commands.find((c) => c.command === 'error')?.message).toBeUndefined();
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    const manifest = parseManifest(repo.files.get(PATH)!, PATH);
+    expect(manifest.canary.weight).toBe(5);
+    expect(manifest.promotion?.history.at(-1)).toMatchObject({ by: 'monalisa' });
   });
 });

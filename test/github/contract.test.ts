@@ -34,6 +34,7 @@ const ISSUES = 'GET /repos/{owner}/{repo}/issues';
 const COMMENTS = 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments';
 const TEAM_MEMBERSHIP = 'GET /orgs/{org}/teams/{team_slug}/memberships/{username}';
 const TEAM = 'GET /orgs/{org}/teams/{team_slug}';
+const RUN_APPROVALS = 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals';
 /** GitHub's example team, completed where the example lags its own schema. */
 const teamReply = () => {
   const team = example(TEAM, 200, { slug: 'sre', type: 'organization' });
@@ -197,6 +198,19 @@ const cases: Case[] = [
     act: (p) => p.teamMembership('acme/sre', 'octocat'),
     check: (out) => expect(out).toMatchObject({ kind: 'unknown', reason: expect.stringContaining("the token cannot read the team acme/sre (GitHub answers 404 for it); a workflow's GITHUB_TOKEN never can") }),
     calls: { [TEAM_MEMBERSHIP]: 1, [TEAM]: 1 },
+  },
+  {
+    name: "listRunApprovals: an environment reviewer's approval of a run, with the reviewer and the environments",
+    fake: (f) => (f.addRunApproval(42, { state: 'approved', user: 'monalisa', environments: ['production'], comment: 'ship it' }), {}),
+    rest: (gh) => {
+      const row = exampleItem(RUN_APPROVALS, { state: 'approved', comment: 'ship it' });
+      const environments = (row['environments'] as Array<Record<string, unknown>>).map((e) => ({ ...e, name: 'production' }));
+      gh.expect(RUN_APPROVALS, { reply: { status: 200, body: [{ ...row, environments, user: { ...(row['user'] as Record<string, unknown>), login: 'monalisa' } }] } });
+      return {};
+    },
+    act: (p) => p.listRunApprovals(42),
+    check: (out) => expect(out).toEqual([{ state: 'approved', user: 'monalisa', environments: ['production'], comment: 'ship it' }]),
+    calls: { [RUN_APPROVALS]: 1 },
   },
   {
     name: 'getEnvironment of a missing environment is null',

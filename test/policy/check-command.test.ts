@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { APPROVAL_METHOD_MEANING } from '../../src/canary/promotion/approval.js';
 import { policyCheckCommand } from '../../src/policy/check-command.js';
 import type { PolicyFileReport } from '../../src/policy/check-command.js';
 
@@ -28,8 +29,10 @@ describe('policyCheckCommand', () => {
     await symlink(a, join(dir, 'linked.yml'));
     const out = await policyCheckCommand({ paths: [dir], format: 'text' });
     expect(out.exitCode).toBe(0);
+    // A canary policy's approval method is said in words.
+    const status = `approvers.method status: ${APPROVAL_METHOD_MEANING.status}`;
     expect(out.stdout).toBe(
-      `ok ${a} (canary)\nok ${join(dir, 'linked.yml')} (canary)\nok ${b} (rollback)\n3 policy files checked, all valid\n`,
+      `ok ${a} (canary)\n  ${status}\nok ${join(dir, 'linked.yml')} (canary)\n  ${status}\nok ${b} (rollback)\n3 policy files checked, all valid\n`,
     );
   });
 
@@ -64,9 +67,10 @@ describe('policyCheckCommand', () => {
           file: bad,
           kind: 'canary',
           valid: false,
+          notes: [],
           problems: [{ line: 3, column: 13, field: 'stages[0].weight', message: 'expected a number from 0 to 100, got "50%"' }],
         },
-        { file: good, kind: 'freeze', valid: true, problems: [] },
+        { file: good, kind: 'freeze', valid: true, notes: [], problems: [] },
       ],
     });
   });

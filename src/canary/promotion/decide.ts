@@ -7,10 +7,16 @@
  */
 import type { ReleaseManifest } from '../../gitops/manifest.js';
 import type { Command, Effect, Explanation, Facts, PromotionPolicy, Step } from './model.js';
+import { approvalCounts, describeApprovers, permitted } from './approval.js';
 import type { Judgment, PromotionState } from './state.js';
 import { FINAL_PHASES, KEEP_HISTORY, KEEP_JUDGMENTS } from './state.js';
 
+export { approvalCounts, permitted } from './approval.js';
+
 const iso = (d: Date | number) => new Date(d).toISOString();
+
+/** The history event of a failed irreversible canary held to roll forward. */
+export const ROLL_FORWARD_EVENT = 'failed: held to roll forward';
 const minutes = (ms: number) => `${Math.round(ms / 6000) / 10} min`;
 
 /** Decides the next step of a promotion. */
@@ -28,13 +34,16 @@ export function decide(manifest: ReleaseManifest, policy: PromotionPolicy, comma
   }
   switch (command.kind) {
     case 'tick':
-      if (active.phase === 'paused') return { kind: 'wait', until: null, explanation: { summary: `Paused at ${manifest.canary.weight}%`, reason: 'a person paused it; resume to continue' } };
+      if (active.phase === 'paused') {
+        const heldToRollForward = active.history.at(-1)?.event === ROLL_FORWARD_EVENT;
+        return { kind: 'wait', until: null, explanation: { summary: `Paused at ${manifest.canary.weight}%`, reason: heldToRollForward ? 'the irreversible release failed its judgment and is held to roll forward: a fixed version must follow' : 'a person paused it; resume to continue' } };
+      }
       if (active.phase === 'awaiting-approval') {
         return { kind: 'wait', until: null, explanation: { summary: `Waiting for approval to enter stage ${active.stage + 1} (${policy.stages[active.stage]?.weight}%)`, reason: `approvers: ${describeApprovers(policy)}` } };
       }
       return soak(manifest, policy, active, facts);
     case 'promote':
-      return promoteNow(manifest, policy, active, facts, command.by);
+      return promoteNow(manifest, policy, active, facts, command.by, command.reason);
     case 'pause':
       if (active.phase === 'paused') return refuse('Already paused', `paused at ${active.pausedAt}`);
       return transition(manifest, { ...active, phase: 'paused', pausedAt: iso(facts.now), resumeTo: active.phase === 'awaiting-approval' ? 'awaiting-approval' : 'soaking' }, facts, [{ kind: 'paused' }], `${command.by} paused`, {
@@ -85,13 +94,18 @@ function start(manifest: ReleaseManifest, policy: PromotionPolicy, command: Extr
     history: [{ at: now, event: 'started', by: command.by }],
   };
   const weight = first.approval === 'required' ? 0 : first.weight;
-  const next: ReleaseManifest = { ...manifest, canary: { version: command.version, weight }, promotion: state };
+  // A release marked irreversible by hand before the start stays marked: the mark is what decides a failure's fate.
+  const irreversible = command.irreversible === true || manifest.canary.irreversible === true;
+  const next: ReleaseManifest = { ...manifest, canary: { version: command.version, weight, ...(irreversible ? { irreversible: true } : {}) }, promotion: state };
   const effects: Effect[] = [{ kind: 'started' }, weight > 0 ? { kind: 'traffic', from: manifest.canary.weight, to: weight } : { kind: 'awaiting-approval' }];
   return {
     kind: 'transition',
     manifest: next,
     effects,
-    explanation: { summary: weight > 0 ? `Started ${command.version} at ${weight}%` : `Started ${command.version}; waiting for approval before ${first.weight}%`, reason: `${command.by} started it; the freeze gate allows: ${facts.freeze.reason}` },
+    explanation: {
+      summary: `${weight > 0 ? `Started ${command.version} at ${weight}%` : `Started ${command.version}; waiting for approval before ${first.weight}%`}${irreversible ? ' (irreversible)' : ''}`,
+      reason: `${command.by} started it; the freeze gate allows: ${facts.freeze.reason}${irreversible ? `; a failure ${policy.irreversible === 'roll-forward' ? 'holds it where it is to roll forward' : 'rolls it back all the same (rollback policy irreversible: rollback)'}` : ''}`,
+    },
   };
 }
 
@@ -135,6 +149,16 @@ function judged(manifest: ReleaseManifest, policy: PromotionPolicy, p: Promotion
   if (counted) {
     const failed = p.failedIntervals + 1;
     if (failed > policy.maxFailedIntervals) {
+      if (manifest.canary.irreversible && policy.irreversible === 'roll-forward') {
+        // An older version cannot undo this release, so zeroing its traffic would not make it safe: hold it and fix forward.
+        const held: PromotionState = { ...withJudgment, failedIntervals: failed, phase: 'paused', pausedAt: iso(facts.now), resumeTo: 'soaking' };
+        return transition(manifest, held, facts, [{ kind: 'roll-forward' }, { kind: 'paused' }], ROLL_FORWARD_EVENT, {
+          summary: `Failed at ${manifest.canary.weight}%: ${p.version} is irreversible, paused at ${manifest.canary.weight}% to roll forward with a fix`,
+          reason: `${failed} failed judgment(s) in stage ${p.stage + 1}, more than the ${policy.maxFailedIntervals} the policy tolerates; the rollback policy says irreversible: roll-forward, so traffic stays where it is and a fixed version must follow`,
+          measured,
+          threshold: `at most ${policy.maxFailedIntervals} failed interval(s)`,
+        });
+      }
       return end(manifest, { ...withJudgment, failedIntervals: failed }, facts, 'failed', `judgment ${j.verdict}`, {
         summary: `Failed at ${manifest.canary.weight}%: traffic back to ${manifest.stable.version}`,
         reason: `${failed} failed judgment(s) in stage ${p.stage + 1}, more than the ${policy.maxFailedIntervals} the policy tolerates`,
@@ -151,7 +175,12 @@ function judged(manifest: ReleaseManifest, policy: PromotionPolicy, p: Promotion
   if (j.verdict === 'Pass' && facts.now.getTime() >= soakEnd) {
     return advance(manifest, policy, withJudgment, facts, `stage ${p.stage + 1} soaked and its last judgment passed (${measured})`, true);
   }
-  const why = j.verdict === 'Pass' ? `soak ends at ${iso(soakEnd)}` : j.verdict === 'Marginal' ? 'a Marginal judgment holds the stage for a person or a later Pass' : 'no data is not a pass: the stage holds';
+  const why =
+    j.verdict === 'Pass'
+      ? `soak ends at ${iso(soakEnd)}`
+      : j.verdict === 'Marginal'
+        ? 'a Marginal judgment holds the stage until a later Pass, or until a permitted user accepts it with `promote` and a reason'
+        : 'no data is not a pass: the stage holds, and no person can accept it (missing data never promotes)';
   return transition(manifest, withJudgment, facts, [{ kind: j.verdict === 'Pass' ? 'judged' : 'held' }], `judgment ${j.verdict}`, {
     summary: `Judgment ${j.verdict} at ${manifest.canary.weight}% (look ${Math.min(p.judgments.filter((x) => x.stage === p.stage).length + 1, looks)} of ${looks})`,
     reason: why,
@@ -160,14 +189,14 @@ function judged(manifest: ReleaseManifest, policy: PromotionPolicy, p: Promotion
 }
 
 /** Moves to the next stage (or promotes after the last), if the freeze gate allows. */
-function advance(manifest: ReleaseManifest, policy: PromotionPolicy, p: PromotionState, facts: Facts, why: string, newJudgment = false): Step {
+function advance(manifest: ReleaseManifest, policy: PromotionPolicy, p: PromotionState, facts: Facts, why: string, newJudgment = false, who?: { by: string; detail?: string }): Step {
   const nextIndex = p.stage + 1;
   const next = policy.stages[nextIndex];
   if (!next) {
     const done: PromotionState = { ...p, phase: 'promoted', outcome: `promoted to stable after ${policy.stages.length} stages` };
     const previous = [{ version: manifest.stable.version, until: iso(facts.now) }, ...manifest.previous].slice(0, 20);
     const stable = manifest.canary.irreversible ? { version: p.version, irreversible: true } : { version: p.version };
-    const m: ReleaseManifest = { ...manifest, stable, previous, canary: { version: null, weight: 0 }, promotion: withEvent(done, facts, 'promoted') };
+    const m: ReleaseManifest = { ...manifest, stable, previous, canary: { version: null, weight: 0 }, promotion: withEvent(done, facts, 'promoted', who) };
     return { kind: 'transition', manifest: m, effects: [{ kind: 'promoted' }], explanation: { summary: `Promoted ${p.version} to stable`, reason: why } };
   }
   if (!facts.freeze.allow) {
@@ -182,31 +211,47 @@ function advance(manifest: ReleaseManifest, policy: PromotionPolicy, p: Promotio
       reason: why,
     });
   }
-  return enterStage(manifest, p, nextIndex, next.weight, facts, why);
+  return enterStage(manifest, p, nextIndex, next.weight, facts, why, who);
 }
 
-function enterStage(manifest: ReleaseManifest, p: PromotionState, index: number, weight: number, facts: Facts, why: string): Step {
+function enterStage(manifest: ReleaseManifest, p: PromotionState, index: number, weight: number, facts: Facts, why: string, who?: { by: string; detail?: string }): Step {
   const state: PromotionState = { ...p, phase: 'soaking', stage: index, stageStartedAt: iso(facts.now), failedIntervals: 0 };
-  const m: ReleaseManifest = { ...manifest, canary: { version: p.version, weight }, promotion: withEvent(state, facts, `stage ${index + 1} at ${weight}%`) };
+  // The canary keeps its irreversible mark through every stage.
+  const m: ReleaseManifest = { ...manifest, canary: { ...manifest.canary, version: p.version, weight }, promotion: withEvent(state, facts, `stage ${index + 1} at ${weight}%`, who) };
   return { kind: 'transition', manifest: m, effects: [{ kind: 'stage-started' }, { kind: 'traffic', from: manifest.canary.weight, to: weight }], explanation: { summary: `Canary ${p.version} to ${weight}%`, reason: why } };
 }
 
-/** `promote`: approve a waiting stage, or skip the rest of a soak; never past a failing judgment. */
-function promoteNow(manifest: ReleaseManifest, policy: PromotionPolicy, p: PromotionState, facts: Facts, by: string): Step {
+/**
+ * `promote`: approve a waiting stage, skip the rest of a soak, or accept a
+ * Marginal judgment with a recorded reason; never past a Fail or missing data.
+ */
+function promoteNow(manifest: ReleaseManifest, policy: PromotionPolicy, p: PromotionState, facts: Facts, by: string, reason?: string): Step {
   if (p.phase === 'paused') return refuse('Paused', 'resume before promoting');
+  const approval = approvalCounts(policy.approvalMethod, facts.origin);
+  if (!approval.counts) return refuse(`${by}'s promote does not count as an approval`, approval.reason);
+  const approver = approval.approver ?? by;
   if (p.phase === 'awaiting-approval') {
     if (!facts.freeze.allow) return refuse('Deploys are frozen', facts.freeze.reason);
     const stage = policy.stages[p.stage];
     if (!stage) return refuse('No such stage', `stage ${p.stage + 1}`);
-    return enterStage(manifest, p, p.stage, stage.weight, facts, `${by} approved`);
+    return enterStage(manifest, p, p.stage, stage.weight, facts, `${approver} approved (${approval.reason})${reason ? `: ${reason}` : ''}`, { by: approver, ...(reason ? { detail: reason } : {}) });
   }
   const last = p.judgments.filter((j) => j.stage === p.stage).at(-1);
-  if (last && last.verdict !== 'Pass') return refuse(`Cannot promote past a ${last.verdict} judgment`, last.reason);
+  let why = `${approver} promoted before the soak ended`;
+  if (last && last.verdict === 'Fail') return refuse('Cannot promote past a Fail judgment', `${last.reason}; a person cannot accept a Fail: abort or roll back`);
+  if (last && last.verdict === 'NoData') return refuse('Cannot promote past a NoData judgment', `${last.reason}; missing data never promotes, whoever asks: wait for a judgment with data, or abort`);
+  if (last && last.verdict === 'Marginal') {
+    if (policy.marginal === 'fail') return refuse('Cannot promote past a Marginal judgment', `the policy's analysis.marginal is fail, so a Marginal judgment counts as a failure: abort or roll back`);
+    if (!reason) return refuse('Accepting a Marginal judgment needs a reason', `the last judgment of stage ${p.stage + 1} was Marginal (score ${last.score ?? 'none'}: ${last.reason}); promote again with a reason, which is recorded`);
+    why = `${approver} accepted a Marginal judgment (score ${last.score ?? 'none'}): ${reason}`;
+  }
   if (!facts.freeze.allow) return refuse('Deploys are frozen', facts.freeze.reason);
+  const who = { by: approver, ...(reason ? { detail: reason } : {}) };
+  if (reason && last?.verdict !== 'Marginal') why += `: ${reason}`;
   const next = policy.stages[p.stage + 1];
   // The person who skips the soak is a permitted approver, so a stage needing approval is approved too.
-  if (next) return enterStage(manifest, p, p.stage + 1, next.weight, facts, `${by} promoted before the soak ended`);
-  return advance(manifest, policy, p, facts, `${by} promoted before the soak ended`);
+  if (next) return enterStage(manifest, p, p.stage + 1, next.weight, facts, why, who);
+  return advance(manifest, policy, p, facts, why, false, who);
 }
 
 function end(manifest: ReleaseManifest, p: PromotionState, facts: Facts, phase: 'failed' | 'aborted' | 'rolled-back', event: string, explanation: Explanation): Step {
@@ -224,8 +269,8 @@ function refuse(summary: string, reason: string): Step {
   return { kind: 'refuse', explanation: { summary, reason } };
 }
 
-function withEvent(state: PromotionState, facts: Facts, event: string): PromotionState {
-  return { ...state, history: [...state.history, { at: iso(facts.now), event }].slice(-KEEP_HISTORY) };
+function withEvent(state: PromotionState, facts: Facts, event: string, who?: { by: string; detail?: string }): PromotionState {
+  return { ...state, history: [...state.history, { at: iso(facts.now), event, ...who }].slice(-KEEP_HISTORY) };
 }
 
 /** All of the current stage's judgments, and the last of each earlier stage. */
@@ -235,23 +280,8 @@ function keepJudgments(all: readonly Judgment[], stage: number): Judgment[] {
   return [...earlier.values(), ...all.filter((j) => j.stage === stage)].slice(-KEEP_JUDGMENTS);
 }
 
-/** Empty approver lists leave it to who may run the workflow; otherwise the user or one of their teams must be listed. */
-export function permitted(policy: PromotionPolicy, user: string, facts: Pick<Facts, 'actorTeams'>): boolean {
-  const { users, teams } = policy.approvers;
-  if (users.length === 0 && teams.length === 0) return true;
-  const lower = user.toLowerCase();
-  if (users.some((u) => u.toLowerCase() === lower)) return true;
-  return (facts.actorTeams ?? []).some((t) => teams.some((x) => x.toLowerCase() === t.toLowerCase()));
-}
-
 /** Why a user is not among the approvers, with the teams whose membership could not be checked. */
 function notPermitted(policy: PromotionPolicy, facts: Pick<Facts, 'teamsUnknown'>): string {
   const unknown = facts.teamsUnknown ?? [];
   return `the policy's approvers are ${describeApprovers(policy)}${unknown.length > 0 ? `; team membership could not be checked (${unknown.join('; ')})` : ''}`;
-}
-
-function describeApprovers(policy: PromotionPolicy): string {
-  const { users, teams } = policy.approvers;
-  if (users.length === 0 && teams.length === 0) return 'anyone who may run the workflow';
-  return [...users.map((u) => `@${u}`), ...teams.map((t) => `@${t}`)].join(', ');
 }

@@ -23,11 +23,27 @@ export interface PromotionPolicy {
   readonly marginal: 'hold' | 'fail';
   readonly maxFailedIntervals: number;
   readonly approvers: { readonly users: readonly string[]; readonly teams: readonly string[] };
+  /** Where an approval (a waiting stage, a Marginal judgment accepted) counts from: see `approvalCounts`. */
+  readonly approvalMethod: ApprovalMethod;
+  /** The rollback policy's `irreversible:` for a failed canary marked irreversible: hold it to roll forward, or roll it back all the same. */
+  readonly irreversible: 'roll-forward' | 'rollback';
 }
+
+export type ApprovalMethod = 'status' | 'environment' | 'dispatch';
+
+/**
+ * Where a person's command came from. A terminal is a person with push
+ * rights to the manifests; a workflow run carries its event and the GitHub
+ * environment reviewers who approved its job, if any.
+ */
+export type CommandOrigin =
+  | { readonly kind: 'terminal' }
+  | { readonly kind: 'workflow'; readonly event: string; readonly environmentApprovers?: readonly string[] };
 
 export type Command =
   | { readonly kind: 'tick' }
-  | { readonly kind: 'start'; readonly version: string; readonly by: string }
+  /** `irreversible`: the release cannot be undone by deploying an older one (a database migration). */
+  | { readonly kind: 'start'; readonly version: string; readonly by: string; readonly irreversible?: boolean }
   | { readonly kind: 'promote' | 'pause' | 'resume' | 'abort' | 'rollback'; readonly by: string; readonly reason?: string };
 
 /** A yes or no from a gate (the error-budget freeze, the quarantine), with its reason. */
@@ -49,6 +65,8 @@ export interface Facts {
   readonly actorTeams?: readonly string[];
   /** Teams of the policy whose membership could not be looked up, each with why (a refusal says it). */
   readonly teamsUnknown?: readonly string[];
+  /** Where the command came from; absent means a terminal. */
+  readonly origin?: CommandOrigin;
 }
 
 /** What was decided and why, in words and figures, for every surface. */
@@ -62,6 +80,8 @@ export interface Explanation {
 export type Effect =
   | { readonly kind: 'traffic'; readonly from: number; readonly to: number }
   | { readonly kind: 'started' | 'stage-started' | 'awaiting-approval' | 'judged' | 'held' | 'paused' | 'resumed' }
+  /** A failed canary of an irreversible release, paused where it is to be fixed forward instead of rolled back. */
+  | { readonly kind: 'roll-forward' }
   | { readonly kind: 'promoted' | 'failed' | 'aborted' | 'rolled-back' };
 
 export type Step =

@@ -14,7 +14,7 @@ import type { Clock } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
 import { decide } from './decide.js';
 import { afterLostRace } from './intent.js';
-import type { Command, Effect, Facts, GateAnswer, PromotionPolicy, Step } from './model.js';
+import type { Command, CommandOrigin, Effect, Explanation, Facts, GateAnswer, PromotionPolicy, Step } from './model.js';
 
 /** The judgment of one window, as the decision needs it, with the judge's full result for reports. */
 export interface WindowJudgment {
@@ -72,7 +72,7 @@ export interface ReconcileResult {
 export const allowAll: GateAnswer = { allow: true, reason: 'no gate is configured' };
 
 /** Runs one reconcile of the promotion whose manifest is at `path`. */
-export async function reconcile(path: string, policy: PromotionPolicy, command: Command, deps: PromotionDeps, maxAttempts = 10): Promise<ReconcileResult> {
+export async function reconcile(path: string, policy: PromotionPolicy, command: Command, deps: PromotionDeps, origin?: CommandOrigin, maxAttempts = 10): Promise<ReconcileResult> {
   let conflicts = 0;
   // The state the command was given on: after a lost race, its intent is judged against this (see intent.ts).
   let seen: ReleaseManifest | undefined;
@@ -97,6 +97,7 @@ export async function reconcile(path: string, policy: PromotionPolicy, command: 
       // Only a start can bring a version in, so only a start asks the quarantine.
       quarantine: command.kind === 'start' && version ? await deps.quarantine(manifest, version) : allowAll,
       ...(by && deps.actorTeams && policy.approvers.teams.length > 0 ? teamFacts(await deps.actorTeams(by)) : {}),
+      ...(origin ? { origin } : {}),
     };
     let step = decide(manifest, policy, command, facts);
     let judgment: WindowJudgment | undefined;
@@ -109,7 +110,7 @@ export async function reconcile(path: string, policy: PromotionPolicy, command: 
       return { step, manifest, committed: false, effects: [], conflicts, ...(judgment ? { judgment } : {}) };
     }
     try {
-      const written = await deps.store.write(path, renderManifest(stored.text, step.manifest), stored.sha, commitMessage(step.manifest, step.explanation.summary));
+      const written = await deps.store.write(path, renderManifest(stored.text, step.manifest), stored.sha, commitMessage(step.manifest, step.explanation));
       deps.logger.info(`${path}: ${step.explanation.summary} (${step.explanation.reason})`);
       if (deps.router) await deps.router.apply(step.manifest);
       return { step, manifest: step.manifest, committed: true, commitSha: written.commitSha, effects: step.effects, conflicts, ...(judgment ? { judgment } : {}) };
@@ -124,7 +125,8 @@ function teamFacts(teams: ResolvedTeams): Pick<Facts, 'actorTeams' | 'teamsUnkno
   return { actorTeams: teams.member, ...(teams.unknown.length > 0 ? { teamsUnknown: teams.unknown.map((u) => `${u.team}: ${u.reason}`) } : {}) };
 }
 
-function commitMessage(m: ReleaseManifest, summary: string): string {
+/** The subject says what changed; the body says why (a person's reason, a judgment), so `git log` alone explains it. */
+function commitMessage(m: ReleaseManifest, explanation: Explanation): string {
   const where = [m.service, m.environment, m.region].filter(Boolean).join('/');
-  return `${where}: ${summary}\n\nCommitted by Bellwether's staged promotion.`;
+  return `${where}: ${explanation.summary}\n\n${explanation.reason}\n\nCommitted by Bellwether's staged promotion.`;
 }

@@ -20,7 +20,7 @@ import { quarantined, readQuarantine } from '../../rollback/quarantine.js';
 import type { Deps } from '../../runtime/deps.js';
 import { ConfigurationError } from '../../runtime/errors.js';
 import { metricsJudge } from './metrics-judge.js';
-import type { Command, GateAnswer, PromotionPolicy } from './model.js';
+import type { Command, CommandOrigin, GateAnswer, PromotionPolicy } from './model.js';
 import type { PromotionDeps, ReconcileResult } from './reconcile.js';
 import { reconcile } from './reconcile.js';
 import { promotionJson, renderPromotionMarkdown } from './render.js';
@@ -35,6 +35,12 @@ export interface CanaryRunInputs {
   readonly region?: string;
   readonly command: CanaryCommand;
   readonly version?: string;
+  /** With `start`: the release cannot be undone by deploying an older one, so a failure follows the rollback policy's `irreversible:`. */
+  readonly irreversible?: boolean;
+  /** Where the command came from (a workflow run's event and environment reviewers); absent: a terminal. */
+  readonly origin?: CommandOrigin;
+  /** The environment reviewers who approved this workflow run's job; asked only for a `promote` under `approvers.method: environment`. */
+  readonly environmentApprovers?: () => Promise<readonly string[]>;
   /** The GitHub user who asked (the workflow's actor). */
   readonly actor: string;
   readonly reason?: string;
@@ -59,10 +65,15 @@ export interface CanaryRunOutcome {
   readonly policyFile: string | null;
   /** The policy set the run loaded, for the flows it hands over to (rollback). */
   readonly policies: readonly LoadedPolicy[];
+  /** The canary policy's `approvers.method`, for the surfaces that say how to approve. */
+  readonly approvalMethod: PromotionPolicy['approvalMethod'];
 }
 
-/** The canary policy as it applies to the promotion decision. */
-export function promotionPolicyOf(policy: CanaryPolicy): PromotionPolicy {
+/**
+ * The canary policy as it applies to the promotion decision, with the
+ * rollback policy's answer for a failed irreversible release.
+ */
+export function promotionPolicyOf(policy: CanaryPolicy, irreversible: PromotionPolicy['irreversible'] = 'roll-forward'): PromotionPolicy {
   return {
     stages: stagesFor(policy).map((s) => ({ weight: s.weight, soakTime: s.soakTime, approval: s.approval })),
     interval: policy.analysis.interval,
@@ -70,6 +81,8 @@ export function promotionPolicyOf(policy: CanaryPolicy): PromotionPolicy {
     marginal: policy.analysis.marginal,
     maxFailedIntervals: policy.analysis.maxFailedIntervals,
     approvers: { users: policy.approvers.users, teams: policy.approvers.teams },
+    approvalMethod: policy.approvers.method,
+    irreversible,
   };
 }
 
@@ -92,7 +105,7 @@ function toCommand(inputs: CanaryRunInputs): Command {
   if (inputs.command === 'tick') return { kind: 'tick' };
   if (inputs.command === 'start') {
     if (!inputs.version) throw new ConfigurationError('`start` needs the version to promote', { field: 'inputs.version' });
-    return { kind: 'start', version: inputs.version, by: inputs.actor };
+    return { kind: 'start', version: inputs.version, by: inputs.actor, ...(inputs.irreversible ? { irreversible: true } : {}) };
   }
   return { kind: inputs.command, by: inputs.actor, ...(inputs.reason ? { reason: inputs.reason } : {}) };
 }
@@ -100,7 +113,7 @@ function toCommand(inputs: CanaryRunInputs): Command {
 export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: ContentStore, surfaces?: SurfaceContext): Promise<CanaryRunOutcome> {
   const set = await loadPolicySet(inputs.policy);
   const { policy, file: policyFile } = policyFor(set, 'canary', inputs.service);
-  const promotionPolicy = promotionPolicyOf(policy);
+  const promotionPolicy = promotionPolicyOf(policy, policyFor(set, 'rollback', inputs.service).policy.irreversible);
   const judgeBlock = policy.analysis.judge;
   const promotionDeps: PromotionDeps = {
     store,
@@ -124,8 +137,12 @@ export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: Cont
   const path = manifestPath(inputs.manifests, inputs.service, inputs.environment, inputs.region);
   const results: ReconcileResult[] = [];
   let command = toCommand(inputs);
+  let origin = inputs.origin;
+  if (origin?.kind === 'workflow' && inputs.command === 'promote' && promotionPolicy.approvalMethod === 'environment' && inputs.environmentApprovers) {
+    origin = { ...origin, environmentApprovers: await inputs.environmentApprovers() };
+  }
   for (;;) {
-    const result = await reconcile(path, promotionPolicy, command, promotionDeps);
+    const result = await reconcile(path, promotionPolicy, command, promotionDeps, origin);
     results.push(result);
     if (surfaces && result.committed) await publishDeployment(deps.github, result.manifest, surfaces, result.step.explanation.summary);
     command = { kind: 'tick' };
@@ -142,7 +159,8 @@ export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: Cont
   const p = last.manifest.promotion;
   const lastJudgment = p?.judgments.at(-1);
   const refused = results.find((r) => r.step.kind === 'refuse');
-  const failed = results.find((r) => r.committed && r.effects.some((e) => e.kind === 'failed'));
+  // A failed irreversible canary held to roll forward is a failure too: the step fails and the rollback flow records it.
+  const failed = results.find((r) => r.committed && r.effects.some((e) => e.kind === 'failed' || e.kind === 'roll-forward'));
   const failure = refused
     ? `${refused.step.explanation.summary}: ${refused.step.explanation.reason}`
     : failed
@@ -173,5 +191,6 @@ export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: Cont
     ...(failure ? { failure } : {}),
     policyFile,
     policies: set,
+    approvalMethod: promotionPolicy.approvalMethod,
   };
 }

@@ -12,6 +12,9 @@ import { EVEN_AFTER_PROBLEMS, isMapping, validAt } from '../cross-field.js';
 
 /** Service tiers, from the most careful to the least. */
 export const TIERS = ['critical', 'standard', 'non-critical', 'infrastructure'] as const;
+
+/** How a stage's approval and a Marginal judgment's acceptance are given (`approvers.method`). */
+export const APPROVAL_METHODS = ['environment', 'status', 'dispatch'] as const;
 export type Tier = (typeof TIERS)[number];
 
 /** Soak per stage when a stage does not give its own. */
@@ -275,8 +278,8 @@ export const canaryPolicySchema = z
       .strictObject({
         users: z.array(githubUser()).default([]),
         teams: z.array(githubTeam()).default([]),
-        /** environment: GitHub environment reviewers; status: a required status check; dispatch: a manual workflow run. */
-        method: z.enum(['environment', 'status', 'dispatch']).default('status'),
+        /** Where an approval counts from; see `approvalCounts` in src/canary/promotion/approval.ts and docs/policies.md. */
+        method: z.enum(APPROVAL_METHODS).default('status'),
       })
       .prefault({}),
     /** Name of the metrics provider the queries run against. */

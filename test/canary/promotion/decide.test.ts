@@ -127,7 +127,7 @@ describe('manual controls', () => {
   it('promote skips the rest of the soak but never past a failing judgment', () => {
     expect(applied(decide(started, policy, { kind: 'promote', by: 'alice' }, facts(2))).canary.weight).toBe(5);
     const marginal = applied(decide(started, policy, tick, facts(5, { judgment: { verdict: 'Marginal', score: 80, reason: 'latency p99 High' } })));
-    expect(decide(marginal, policy, { kind: 'promote', by: 'alice' }, facts(6))).toMatchObject({ kind: 'refuse', explanation: { summary: 'Cannot promote past a Marginal judgment' } });
+    expect(decide(marginal, policy, { kind: 'promote', by: 'alice' }, facts(6))).toMatchObject({ kind: 'refuse', explanation: { summary: 'Accepting a Marginal judgment needs a reason' } });
   });
 
   it('promote approves a stage that waits for approval', () => {

@@ -17,6 +17,8 @@ export const policy: PromotionPolicy = {
   marginal: 'hold',
   maxFailedIntervals: 0,
   approvers: { users: [], teams: [] },
+  approvalMethod: 'status',
+  irreversible: 'roll-forward',
 };
 
 export const T0 = new Date('2026-11-22T10:00:00Z');

@@ -80,11 +80,23 @@ interface Checked {
   readonly notes?: readonly string[];
 }
 
-/** A canary policy's approval method, said in words: which `promote` counts depends on it. */
+/** What a person should know of a valid policy: a canary's approval method in words, and what team lists need. */
 function notesOf(kind: string | undefined, policy: unknown): string[] {
-  if (kind !== 'canary' || !policy) return [];
-  const method = (policy as CanaryPolicy).approvers.method;
-  return [`approvers.method ${method}: ${APPROVAL_METHOD_MEANING[method]}`];
+  if (!policy) return [];
+  if (kind === 'canary') {
+    const { method, teams } = (policy as CanaryPolicy).approvers;
+    return [`approvers.method ${method}: ${APPROVAL_METHOD_MEANING[method]}`, ...teamsNote('approvers.teams', teams)];
+  }
+  if (kind === 'freeze') return teamsNote('breakGlass.teams', (policy as { breakGlass: { teams: readonly string[] } }).breakGlass.teams);
+  return [];
+}
+
+/** Teams are looked up on GitHub, which a workflow's own token cannot do: say so where they are listed. */
+function teamsNote(field: string, teams: readonly string[]): string[] {
+  if (teams.length === 0) return [];
+  return [
+    `${field}: membership of ${teams.join(', ')} is looked up on GitHub; a workflow's GITHUB_TOKEN cannot read organization teams, so give Bellwether a GitHub App token with the organization's members: read permission (BELLWETHER_TOKEN), or list the people in the users field; a team that cannot be read grants nothing`,
+  ];
 }
 
 async function checkFile(file: string, kinds: PolicyKindRegistry): Promise<Checked> {

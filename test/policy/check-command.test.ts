@@ -36,6 +36,16 @@ describe('policyCheckCommand', () => {
     );
   });
 
+  it('says that team lists need a token that can read organization teams', async () => {
+    const canary = await write('teams/canary.yml', 'kind: canary\napprovers:\n  teams: [acme/release]\n');
+    const freeze = await write('teams/freeze.yml', 'kind: freeze\nbreakGlass:\n  teams: [acme/sre]\n');
+    const out = await policyCheckCommand({ paths: [canary, freeze], format: 'text' });
+    expect(out.exitCode).toBe(0);
+    expect(out.stdout).toContain("  approvers.teams: membership of acme/release is looked up on GitHub; a workflow's GITHUB_TOKEN cannot read organization teams");
+    expect(out.stdout).toContain("  breakGlass.teams: membership of acme/sre is looked up on GitHub; a workflow's GITHUB_TOKEN cannot read organization teams");
+    expect(out.stdout).toContain('a team that cannot be read grants nothing');
+  });
+
   it('reports every problem of every file with exit 2', async () => {
     const good = await write('a-good.yml', 'kind: postmortem\n');
     const bad = await write('b-bad.yml', 'kind: canary\nstages:\n  - weight: "50%"\nprovidr: x\n');

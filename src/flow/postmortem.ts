@@ -1,8 +1,9 @@
 /**
  * The postmortem of a canary handed to the rollback flow: the incident, with
  * the promotion's history as its timeline and the verdict as its evidence,
- * and where it goes. Locally it is a draft file beside the rollback draft;
- * in a workflow the postmortem job opens the issue (see workflows/rollback.yml).
+ * and where it goes. Locally it is a draft file beside the rollback draft.
+ * The canary action opens no postmortem issue yet; a rollback through
+ * workflows/rollback.yml does, in its postmortem job.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

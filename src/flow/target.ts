@@ -32,8 +32,8 @@ export interface FlowTarget {
   readonly links: ReadonlyArray<{ readonly label: string; readonly url: string }>;
   /**
    * Where the postmortem of a canary handed to rollback goes. Absent in an
-   * action: the workflow's postmortem job opens the issue, with the
-   * permissions it needs.
+   * action: the canary workflow does not open a postmortem issue yet (its
+   * job has no `issues: write`); rollback.yml's postmortem job does.
    */
   readonly postmortem?: PostmortemSink;
 }

@@ -226,7 +226,7 @@ describe('freeze policy', () => {
       'break-glass settings',
       'breakGlass:\n  requireReason: "no"\n  audit: {labels: x}',
       [
-        'f.yml:3: breakGlass.requireReason: expected true or false, got "no"',
+        'f.yml:3: breakGlass.requireReason: a break-glass always needs a reason, which its audit records: remove requireReason or set it to true',
         'f.yml:4: breakGlass.audit.labels: unknown key "labels"; did you mean "label"?',
       ],
     ],

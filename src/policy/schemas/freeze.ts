@@ -92,8 +92,14 @@ export const freezePolicySchema = z.strictObject({
       /** Who may deploy through a freeze. Nobody when both lists are empty. */
       users: z.array(githubUser()).default([]),
       teams: z.array(githubTeam()).default([]),
-      /** A break-glass deployment must say why. */
-      requireReason: z.boolean().default(true),
+      /**
+       * A break-glass deployment must say why: the audit records the reason,
+       * so the gate never takes one without it. Only `true` is accepted; it is
+       * kept so that policies that state it stay valid.
+       */
+      requireReason: z
+        .literal(true, { error: 'a break-glass always needs a reason, which its audit records: remove requireReason or set it to true' })
+        .default(true),
       audit: z
         .strictObject({
           /** Label put on the pull request or issue of every break-glass deployment. */

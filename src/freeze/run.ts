@@ -24,7 +24,7 @@ import type { SloDefinition } from './openslo.js';
 import { buildReport } from './report.js';
 import type { BudgetReport } from './report.js';
 import { resolveTeams } from '../github/teams.js';
-import { FREEZE_ISSUE_LABEL, FREEZE_STATUS_CONTEXT, breakGlassIssue, freezeCommitStatus, freezeIssueKey, freezeOutputs, planFreezeIssue } from './surfaces.js';
+import { FREEZE_ISSUE_LABEL, FREEZE_STATUS_CONTEXT, breakGlassIssue, isFrozen, freezeCommitStatus, freezeIssueKey, freezeOutputs, planFreezeIssue } from './surfaces.js';
 import type { IssuePlan } from './surfaces.js';
 
 /** What the freeze action was asked. Paths are absolute. */
@@ -42,6 +42,8 @@ export interface FreezeRunInputs {
   readonly breakGlass?: string;
   /** Labels of the pull request being deployed; the policy's `exemptions.labels` lift budget and alert blocks. */
   readonly labels?: readonly string[];
+  /** Number of the pull request being deployed; its approvals lift what a tier's `needsApproval` asks. */
+  readonly pullRequest?: number;
   /** RFC 3339 time, or a duration from now such as `4h`. */
   readonly breakGlassExpiry?: string;
   /** RFC 3339: evaluate at this time instead of now (backtests and tests). */
@@ -117,7 +119,9 @@ async function evaluate(inputs: FreezeRunInputs, deps: FreezeRunDeps, at: Date, 
   // Every query of this decision, the burn-down's included, within the policy's one deadline.
   const metrics = new DeadlineProvider(pickProvider(deps.metrics, inputs.provider), policy.metricsDeadline);
   const evaluations = await Promise.all(slos.map((slo) => evaluateSlo(slo, policy, at, { metrics }, { burnDown: true })));
-  return { policy, slos, report: buildReport(evaluations, policy, at, request, metrics.report()) };
+  const deadline = metrics.report();
+  const rebuild = (more: Partial<GateRequest>) => buildReport(evaluations, policy, at, { ...request, ...more }, deadline);
+  return { policy, slos, report: buildReport(evaluations, policy, at, request, deadline), rebuild };
 }
 
 /**
@@ -151,7 +155,14 @@ export async function runFreezeGate(inputs: FreezeRunInputs, deps: FreezeRunDeps
       },
     };
   };
-  const { slos, report } = await evaluate(inputs, deps, at, requestFor);
+  const evaluated = await evaluate(inputs, deps, at, requestFor);
+  const { slos } = evaluated;
+  let report = evaluated.report;
+  // The pull request's reviews are read only when a tier asks for an approval that would let this change through.
+  if (inputs.pullRequest !== undefined && awaitsApproval(report, inputs.changeType)) {
+    const approvals = await deps.github.pullRequestApprovals(inputs.pullRequest);
+    if (approvals.length > 0) report = evaluated.rebuild({ approvals });
+  }
   const entry = report.gate[inputs.changeType];
   let note = '';
   const glass = report.breakGlass;
@@ -173,6 +184,13 @@ export async function runFreezeGate(inputs: FreezeRunInputs, deps: FreezeRunDeps
   };
 }
 
+/** True when the change is blocked and an approved pull request is all that it lacks. */
+function awaitsApproval(report: BudgetReport, changeType: ChangeType): boolean {
+  if (changeType === 'rollback' || report.gate[changeType].verdict === 'allow') return false;
+  const blocking = report.reasons.filter((r) => (r.blocks as readonly string[]).includes(changeType));
+  return blocking.length > 0 && blocking.every((r) => r.rule === 'budget-approval');
+}
+
 /** The scheduled run: publish the state as a commit status and the one freeze issue. */
 export async function publishFreezeState(inputs: FreezeRunInputs, deps: FreezeRunDeps): Promise<FreezeRunOutcome & { plan: IssuePlan }> {
   const at = parseAt(inputs.at, deps.clock.now());
@@ -185,20 +203,20 @@ export async function publishFreezeState(inputs: FreezeRunInputs, deps: FreezeRu
   let issueLine: string;
   switch (plan.kind) {
     case 'open': {
-      await deps.github.ensureLabel({ name: FREEZE_ISSUE_LABEL, color: 'd93f0b', description: 'Feature deployments are frozen by the error budget policy' });
+      await deps.github.ensureLabel({ name: FREEZE_ISSUE_LABEL, color: 'd93f0b', description: 'The error budget policy is in force: a notice, or feature deployments frozen' });
       const issue = await deps.github.createIssue({ title: plan.title, body: plan.body, marker: key, labels: [FREEZE_ISSUE_LABEL] });
-      issueLine = `Freeze issue opened: ${issue.url}`;
+      issueLine = `${isFrozen(report) ? 'Freeze' : 'Error budget notice'} issue opened: ${issue.url}`;
       break;
     }
     case 'reopen':
     case 'update': {
       const issue = await deps.github.updateIssue(plan.number, { title: plan.title, body: withMarker(plan.body, key), state: 'open' });
-      issueLine = `Freeze issue ${plan.kind === 'reopen' ? 'reopened' : 'updated'}: ${issue.url}`;
+      issueLine = `${isFrozen(report) ? 'Freeze' : 'Error budget notice'} issue ${plan.kind === 'reopen' ? 'reopened' : 'updated'}: ${issue.url}`;
       break;
     }
     case 'close': {
       const issue = await deps.github.updateIssue(plan.number, { body: withMarker(plan.body, key), state: 'closed' });
-      issueLine = `Freeze lifted; issue closed: ${issue.url}`;
+      issueLine = `No tier in force; issue closed: ${issue.url}`;
       break;
     }
     case 'none':

@@ -36,6 +36,7 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
         command: inputs.command,
         ...(inputs.version ? { version: inputs.version } : {}),
         ...(inputs.reason ? { reason: inputs.reason } : {}),
+        ...(inputs['break-glass'] ? { breakGlass: { justification: inputs['break-glass'], ...(inputs['break-glass-expiry'] ? { expiry: inputs['break-glass-expiry'] } : {}) } } : {}),
         actor: ctx.actor,
         manifests: inputs.manifests,
         branch,

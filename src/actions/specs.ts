@@ -89,6 +89,16 @@ export const canarySpec = defineAction({
     },
     version: { type: 'string', description: 'Version to start as the canary (with `start`).', default: '' },
     reason: { type: 'string', description: 'Why, for `pause`, `abort` and `rollback`; recorded in the manifest history.', default: '' },
+    'break-glass': {
+      type: 'string',
+      description: "Justification for moving the canary through an error-budget freeze, judged as the freeze action's `break-glass` is: only users and teams of the freeze policy's `breakGlass` may, until `break-glass-expiry`. It applies to this run only, is recorded in the promotion's reason and opens the break-glass follow-up issue.",
+      default: '',
+    },
+    'break-glass-expiry': {
+      type: 'string',
+      description: "When the break-glass ends: an RFC 3339 time or a duration from now such as `4h`, at most the freeze policy's `breakGlassMaxDuration`.",
+      default: '',
+    },
     manifests,
     branch,
     metrics,
@@ -212,7 +222,7 @@ export const freezeSpec = defineAction({
     },
     'break-glass': {
       type: 'string',
-      description: 'Justification for deploying through a freeze. Only users listed in the policy\'s `breakGlass.users` may; it opens a follow-up issue and shows on the summary.',
+      description: 'Justification for deploying through a freeze. Only users and teams listed in the policy\'s `breakGlass` may; it opens a follow-up issue and shows on the summary.',
       default: '',
     },
     'break-glass-expiry': {

@@ -23,6 +23,9 @@ export interface CanaryControlArgs {
   readonly version?: string;
   readonly by?: string;
   readonly reason?: string;
+  /** Justification of a break-glass through the error-budget freeze, and when it ends. */
+  readonly breakGlass?: string;
+  readonly breakGlassExpiry?: string;
   /** The git repository holding the manifests (default: the current directory). */
   readonly repo?: string;
   readonly branch?: string;
@@ -51,6 +54,7 @@ export async function canaryControlCommand(args: CanaryControlArgs, env: NodeJS.
       command: args.command,
       ...(args.version ? { version: args.version } : {}),
       ...(args.reason ? { reason: args.reason } : {}),
+      ...(args.breakGlass ? { breakGlass: { justification: args.breakGlass, ...(args.breakGlassExpiry ? { expiry: args.breakGlassExpiry } : {}) } } : {}),
       actor: args.by ?? env.GITHUB_ACTOR ?? env.USER ?? 'unknown',
       manifests: args.manifests ?? 'deploy',
       branch: args.branch ?? 'main',

@@ -9,7 +9,6 @@ import { withMarker } from '../github/markers.js';
 import type { GitHubPort } from '../github/port.js';
 import { DeadlineProvider } from '../metrics/deadline.js';
 import type { InstantQuery, MetricsProvider, MetricsProviders, QueryResult, RangeQuery } from '../metrics/provider.js';
-import { parseDuration } from '../policy/fields.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
 import type { Clock } from '../runtime/clock.js';
 import { ConfigurationError } from '../runtime/errors.js';
@@ -23,7 +22,7 @@ import { loadSlos } from './openslo.js';
 import type { SloDefinition } from './openslo.js';
 import { buildReport } from './report.js';
 import type { BudgetReport } from './report.js';
-import { resolveTeams } from '../github/teams.js';
+import { breakGlassRequest } from './break-glass.js';
 import { FREEZE_ISSUE_LABEL, FREEZE_STATUS_CONTEXT, breakGlassIssue, isFrozen, freezeCommitStatus, freezeIssueKey, freezeOutputs, planFreezeIssue } from './surfaces.js';
 import type { IssuePlan } from './surfaces.js';
 
@@ -92,17 +91,7 @@ export function pickProvider(metrics: MetricsProviders, name: string | undefined
   throw new ConfigurationError(`the metrics file configures ${names.join(', ')}: name the one the SLOs are measured with`, { field: 'inputs.provider' });
 }
 
-/** The break-glass expiry: an RFC 3339 time, or a duration from `now` such as `4h`. */
-export function parseExpiry(text: string | undefined, now: Date): Date {
-  if (!text) return new Date(NaN);
-  const ms = parseDuration(text);
-  if (ms !== undefined) return new Date(now.getTime() + ms);
-  try {
-    return parseAt(text, now);
-  } catch {
-    throw new ConfigurationError(`expected an RFC 3339 time such as 2026-11-22T18:00:00Z or a duration such as 4h, got ${JSON.stringify(text)}`, { field: 'inputs.break-glass-expiry' });
-  }
-}
+export { parseExpiry } from './break-glass.js';
 
 async function load(inputs: FreezeRunInputs): Promise<{ policy: FreezeGatePolicy; slos: SloDefinition[] }> {
   const set = await loadPolicySet(inputs.policy);
@@ -139,22 +128,10 @@ export async function runFreezeGate(inputs: FreezeRunInputs, deps: FreezeRunDeps
   }
   const breakGlass = inputs.breakGlass;
   const labels = inputs.labels && inputs.labels.length > 0 ? { labels: inputs.labels } : {};
-  const requestFor = async (policy: FreezeGatePolicy): Promise<GateRequest> => {
-    if (!breakGlass) return labels;
-    // Teams are looked up only when the user is not listed by name; a team whose members cannot be read grants nothing.
-    const listed = policy.breakGlass.users.some((u) => u.toLowerCase() === inputs.actor.toLowerCase());
-    const teams = listed || policy.breakGlass.teams.length === 0 ? { member: [], unknown: [] } : await resolveTeams(deps.github, inputs.actor, policy.breakGlass.teams);
-    return {
-      ...labels,
-      breakGlass: {
-        user: inputs.actor,
-        teams: teams.member,
-        ...(teams.unknown.length > 0 ? { teamsUnknown: teams.unknown.map((u) => `${u.team}: ${u.reason}`) } : {}),
-        justification: breakGlass,
-        expiresAt: parseExpiry(inputs.breakGlassExpiry, at),
-      },
-    };
-  };
+  const requestFor = async (policy: FreezeGatePolicy): Promise<GateRequest> =>
+    breakGlass
+      ? { ...labels, breakGlass: await breakGlassRequest(policy, { actor: inputs.actor, justification: breakGlass, ...(inputs.breakGlassExpiry ? { expiry: inputs.breakGlassExpiry } : {}) }, at, deps.github) }
+      : labels;
   const evaluated = await evaluate(inputs, deps, at, requestFor);
   const { slos } = evaluated;
   let report = evaluated.report;

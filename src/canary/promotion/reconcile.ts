@@ -109,7 +109,7 @@ export async function reconcile(path: string, policy: PromotionPolicy, command: 
       return { step, manifest, committed: false, effects: [], conflicts, ...(judgment ? { judgment } : {}) };
     }
     try {
-      const written = await deps.store.write(path, renderManifest(stored.text, step.manifest), stored.sha, commitMessage(step.manifest, step.explanation.summary));
+      const written = await deps.store.write(path, renderManifest(stored.text, step.manifest), stored.sha, commitMessage(step.manifest, step.explanation.summary, facts.freeze.allow ? facts.freeze.audit : undefined));
       deps.logger.info(`${path}: ${step.explanation.summary} (${step.explanation.reason})`);
       if (deps.router) await deps.router.apply(step.manifest);
       return { step, manifest: step.manifest, committed: true, commitSha: written.commitSha, effects: step.effects, conflicts, ...(judgment ? { judgment } : {}) };
@@ -124,7 +124,8 @@ function teamFacts(teams: ResolvedTeams): Pick<Facts, 'actorTeams' | 'teamsUnkno
   return { actorTeams: teams.member, ...(teams.unknown.length > 0 ? { teamsUnknown: teams.unknown.map((u) => `${u.team}: ${u.reason}`) } : {}) };
 }
 
-function commitMessage(m: ReleaseManifest, summary: string): string {
+function commitMessage(m: ReleaseManifest, summary: string, audit?: string): string {
   const where = [m.service, m.environment, m.region].filter(Boolean).join('/');
-  return `${where}: ${summary}\n\nCommitted by Bellwether's staged promotion.`;
+  // A block lifted on purpose is recorded where the traffic moved: in the commit that moved it.
+  return `${where}: ${summary}\n\n${audit ? `${audit}\n\n` : ''}Committed by Bellwether's staged promotion.`;
 }

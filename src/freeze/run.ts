@@ -5,6 +5,7 @@
  * the one `deploy-freeze` issue.
  */
 import { isAbsolute, join } from 'node:path';
+import { GitHubError } from '../github/errors.js';
 import { withMarker } from '../github/markers.js';
 import type { GitHubPort } from '../github/port.js';
 import { DeadlineProvider } from '../metrics/deadline.js';
@@ -136,21 +137,27 @@ export async function runFreezeGate(inputs: FreezeRunInputs, deps: FreezeRunDeps
   const { slos } = evaluated;
   let report = evaluated.report;
   // The pull request's reviews are read only when a tier asks for an approval that would let this change through.
+  let note = '';
   if (inputs.pullRequest !== undefined && awaitsApproval(report, inputs.changeType)) {
-    const approvals = await deps.github.pullRequestApprovals(inputs.pullRequest);
-    if (approvals.length > 0) report = evaluated.rebuild({ approvals });
+    try {
+      const approvals = await deps.github.pullRequestApprovals(inputs.pullRequest);
+      if (approvals.length > 0) report = evaluated.rebuild({ approvals });
+    } catch (err) {
+      // Reviews that cannot be read approve nothing: the block stands, and the summary says why.
+      if (!(err instanceof GitHubError)) throw err;
+      note = `\n> The reviews of pull request #${inputs.pullRequest} could not be read (${err.message}); the job needs \`pull-requests: read\`.\n`;
+    }
   }
   const entry = report.gate[inputs.changeType];
-  let note = '';
   const glass = report.breakGlass;
   if (glass?.accepted && entry.via === 'break-glass' && glass.audit.openIssue) {
     const key = freezeIssueKey(inputs.service, slos);
     const issue = breakGlassIssue(glass, { key, changeType: inputs.changeType, at, lifted: entry.reason, ...(inputs.runUrl ? { runUrl: inputs.runUrl } : {}) });
     await deps.github.ensureLabel({ name: glass.audit.label, color: 'b60205', description: 'A deployment through an error budget freeze' });
     const opened = await deps.github.createIssue({ ...issue, marker: `break-glass/${key.slice('deploy-freeze/'.length)}/${inputs.runId}` });
-    note = `\n> Break-glass recorded in ${opened.url}.\n`;
+    note += `\n> Break-glass recorded in ${opened.url}.\n`;
   } else if (glass?.accepted && entry.via !== 'break-glass') {
-    note = '\n> The break-glass was not needed: nothing blocked this change.\n';
+    note += '\n> The break-glass was not needed: nothing blocked this change.\n';
   }
   const head = `**${inputs.changeType}: ${entry.verdict === 'allow' ? '✅ allow' : '⛔ block'}**: ${entry.reason}\n`;
   return {

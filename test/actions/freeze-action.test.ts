@@ -1,21 +1,11 @@
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serializeRecording } from '../../src/metrics/recording.js';
-import type { RecordedAnswer } from '../../src/metrics/recording.js';
 import { example, exampleItem } from '../github/fixtures.js';
 import { runBundledAction } from '../helpers/action-runner.js';
 import { GitHubExpectations, startGitHubServer } from '../helpers/github-server.js';
 import type { GitHubServer } from '../helpers/github-server.js';
 import { webhookPayload } from '../helpers/payloads.js';
+import { AT, freezeWorkspace } from './freeze-workspace.js';
 
-const AT = '2026-11-22T09:30:00Z';
-const SLO = join(import.meta.dirname, '../fixtures/freeze/checkout-availability.yaml');
-const BAD = 'sum(rate(http_requests_total{job="checkout",code=~"5.."}[{{.window}}]))';
-const TOTAL = 'sum(rate(http_requests_total{job="checkout"}[{{.window}}]))';
-const WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d'];
-const DAY = 86_400;
 const NOT_FOUND = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
 
 /**
@@ -23,31 +13,7 @@ const NOT_FOUND = { status: 404, body: { message: 'Not Found', documentation_url
  * the glass, and a replay recording in which checkout fails `badRate` of its
  * 10 requests a second, every day of the last month.
  */
-function workspace(badRate: number): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bw-freeze-ws-'));
-  copyFileSync(SLO, join(dir, 'checkout.yaml'));
-  writeFileSync(join(dir, 'freeze.yml'), 'kind: freeze\nbreakGlass:\n  users: [octocat]\n  audit:\n    label: break-glass\n');
-  writeFileSync(join(dir, 'metrics.yml'), 'providers:\n  recorded:\n    type: replay\n    file: recording.json\n');
-  const at = Date.parse(AT) / 1000;
-  const points = (v: number) => Array.from({ length: 32 }, (_, k) => ({ t: at - (31 - k) * DAY, v }));
-  const entries: RecordedAnswer[] = WINDOWS.flatMap((w) =>
-    [
-      [BAD, badRate],
-      [TOTAL, 10],
-    ].map(([template, v]) => {
-      const query = String(template).replace('{{.window}}', w);
-      return {
-        query,
-        start: new Date((at - 32 * DAY) * 1000),
-        end: new Date((at + 3600) * 1000),
-        stepSeconds: DAY,
-        result: { ok: true as const, query, warnings: [], series: [{ labels: {}, points: points(Number(v)) }] },
-      };
-    }),
-  );
-  writeFileSync(join(dir, 'recording.json'), serializeRecording({ recordedAt: new Date(AT), source: { name: 'prometheus', type: 'prometheus' }, entries }));
-  return dir;
-}
+const workspace = (badRate: number) => freezeWorkspace(badRate, { policy: 'kind: freeze\nbreakGlass:\n  users: [octocat]\n  audit:\n    label: break-glass\n' });
 
 const INPUTS = { policy: 'freeze.yml', slo: 'checkout.yaml', metrics: 'metrics.yml', at: AT };
 // 0.02 of 10 requests a second fail: twice the 0.1% the SLO allows, so 200% of the budget is spent.

@@ -237,7 +237,7 @@ export const freezeSpec = defineAction({
     },
   },
   outputs: {
-    frozen: { description: '`true` when the policy blocks features (even when a break-glass lets this deployment through), `false` otherwise; empty for a rollback, which measures nothing.' },
+    frozen: { description: '`true` when a rule blocks features (even when a break-glass or an exemption lets this deployment through), `false` otherwise, including at a tier that only asks for an approved pull request; empty for a rollback, which measures nothing.' },
     'budget-remaining': { description: 'Error budget remaining of the SLO with the least left, as a fraction (may be negative; empty when unknown or for a rollback).' },
     tier: { description: 'The strongest error budget policy tier in force, or `none` (empty for a rollback).' },
     gate: { description: '`allow` or `block` for the change type.' },

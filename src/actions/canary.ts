@@ -40,6 +40,7 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
         ...(inputs.irreversible ? { irreversible: true } : {}),
         origin: { kind: 'workflow', event: ctx.eventName },
         environmentApprovers: async () => (await deps.github.listRunApprovals(ctx.runId)).filter((a) => a.state === 'approved').map((a) => a.user),
+        ...(inputs['break-glass'] ? { breakGlass: { justification: inputs['break-glass'], ...(inputs['break-glass-expiry'] ? { expiry: inputs['break-glass-expiry'] } : {}) } } : {}),
         actor: ctx.actor,
         manifests: inputs.manifests,
         branch,

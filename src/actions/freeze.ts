@@ -16,6 +16,12 @@ function pullRequestLabels(payload: Readonly<Record<string, unknown>>): string[]
   return Array.isArray(labels) ? labels.map((l) => (l as { name?: unknown }).name).filter((n): n is string => typeof n === 'string') : [];
 }
 
+/** The number of the pull request a `pull_request` event is about, if any. */
+function pullRequestNumber(payload: Readonly<Record<string, unknown>>): number | undefined {
+  const n = (payload['pull_request'] as { number?: unknown } | undefined)?.number;
+  return typeof n === 'number' ? n : undefined;
+}
+
 export const freezeAction: ActionImpl<typeof freezeSpec.inputs> = {
   spec: freezeSpec,
   async run(inputs, deps, ctx) {
@@ -32,6 +38,7 @@ export const freezeAction: ActionImpl<typeof freezeSpec.inputs> = {
       ...(inputs['break-glass'] ? { breakGlass: inputs['break-glass'] } : {}),
       ...(inputs['break-glass-expiry'] ? { breakGlassExpiry: inputs['break-glass-expiry'] } : {}),
       labels: pullRequestLabels(ctx.payload),
+      ...(pullRequestNumber(ctx.payload) !== undefined ? { pullRequest: pullRequestNumber(ctx.payload) } : {}),
       ...(inputs.at ? { at: inputs.at } : {}),
       actor: ctx.actor,
       sha: ctx.sha,

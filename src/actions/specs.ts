@@ -100,6 +100,16 @@ export const canarySpec = defineAction({
         'Why, for `pause`, `abort`, `rollback` and `promote`; recorded in the manifest history and the commit message. Accepting a Marginal judgment with `promote` needs one; a Fail or NoData judgment is never promotable.',
       default: '',
     },
+    'break-glass': {
+      type: 'string',
+      description: "Justification for moving the canary through an error-budget freeze, judged as the freeze action's `break-glass` is: only users and teams of the freeze policy's `breakGlass` may, until `break-glass-expiry`. It applies to this run only, is recorded in the promotion's reason and opens the break-glass follow-up issue.",
+      default: '',
+    },
+    'break-glass-expiry': {
+      type: 'string',
+      description: "When the break-glass ends: an RFC 3339 time or a duration from now such as `4h`, at most the freeze policy's `breakGlassMaxDuration`.",
+      default: '',
+    },
     manifests,
     branch,
     metrics,
@@ -223,7 +233,7 @@ export const freezeSpec = defineAction({
     },
     'break-glass': {
       type: 'string',
-      description: 'Justification for deploying through a freeze. Only users listed in the policy\'s `breakGlass.users` may; it opens a follow-up issue and shows on the summary.',
+      description: 'Justification for deploying through a freeze. Only users and teams listed in the policy\'s `breakGlass` may; it opens a follow-up issue and shows on the summary.',
       default: '',
     },
     'break-glass-expiry': {
@@ -238,14 +248,14 @@ export const freezeSpec = defineAction({
     },
   },
   outputs: {
-    frozen: { description: '`true` when the policy blocks features (even when a break-glass lets this deployment through), `false` otherwise; empty for a rollback, which measures nothing.' },
+    frozen: { description: '`true` when a rule blocks features (even when a break-glass or an exemption lets this deployment through), `false` otherwise, including at a tier that only asks for an approved pull request; empty for a rollback, which measures nothing.' },
     'budget-remaining': { description: 'Error budget remaining of the SLO with the least left, as a fraction (may be negative; empty when unknown or for a rollback).' },
     tier: { description: 'The strongest error budget policy tier in force, or `none` (empty for a rollback).' },
     gate: { description: '`allow` or `block` for the change type.' },
   },
   branding: { icon: 'pause-circle', color: 'orange' },
   usage:
-    'As a step before every deployment (any event): it evaluates the SLOs at the moment the step runs, sets `gate`, and fails the step when the change type is blocked; the job summary shows the budget burn-down chart and the alert table. On `schedule` it publishes the state instead: a `bellwether/error-budget` commit status on the commit it runs on (success while features may ship, failure while frozen) and one `deploy-freeze` issue, opened when features freeze, updated while frozen and closed when the freeze lifts. When metrics are unavailable, or have not all answered within the policy\'s `metricsDeadline` (60 s by default; the summary then says the deadline passed), features are blocked unless the policy says otherwise; rollbacks never are, and are answered without asking the metrics server. Needs `statuses: write` and `issues: write`.',
+    'As a step before every deployment (any event): it evaluates the SLOs at the moment the step runs, sets `gate`, and fails the step when the change type is blocked; the job summary shows the budget burn-down chart and the alert table. Each tier of the policy\'s `budgetPolicy` does what it says: by default, from 25% of the budget spent (`notify`) nothing is blocked; from 50% (`consider-freeze`) a feature passes only on a `pull_request` event whose pull request is approved (the step then reads its reviews: `pull-requests: read`) or carries an exemption label; from 75% (`all-hands`) features are blocked and fixes pass; from 100% (`freeze`) `frozenChangeTypes` are blocked. On `schedule` it publishes the state instead: a `bellwether/error-budget` commit status on the commit it runs on (success while features may ship, reviewed or not, failure while frozen) and one `deploy-freeze` issue, opened as a notice from the first tier, retitled when features freeze, and closed when every budget is back below the first tier. When metrics are unavailable, or have not all answered within the policy\'s `metricsDeadline` (60 s by default; the summary then says the deadline passed), features are blocked unless the policy says otherwise; rollbacks never are, and are answered without asking the metrics server. Needs `statuses: write` and `issues: write`.',
 });
 
 export const postmortemSpec = defineAction({

@@ -25,6 +25,9 @@ export interface CanaryControlArgs {
   readonly irreversible?: boolean;
   readonly by?: string;
   readonly reason?: string;
+  /** Justification of a break-glass through the error-budget freeze, and when it ends. */
+  readonly breakGlass?: string;
+  readonly breakGlassExpiry?: string;
   /** The git repository holding the manifests (default: the current directory). */
   readonly repo?: string;
   readonly branch?: string;
@@ -54,6 +57,7 @@ export async function canaryControlCommand(args: CanaryControlArgs, env: NodeJS.
       ...(args.version ? { version: args.version } : {}),
       ...(args.irreversible ? { irreversible: true } : {}),
       ...(args.reason ? { reason: args.reason } : {}),
+      ...(args.breakGlass ? { breakGlass: { justification: args.breakGlass, ...(args.breakGlassExpiry ? { expiry: args.breakGlassExpiry } : {}) } } : {}),
       actor: args.by ?? env.GITHUB_ACTOR ?? env.USER ?? 'unknown',
       manifests: args.manifests ?? 'deploy',
       branch: args.branch ?? 'main',

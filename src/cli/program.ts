@@ -163,6 +163,8 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
       .option('--out <dir>', 'where the draft of a rollback pull request is written (default: bellwether/drafts in the git directory of --repo, which git status never shows)')
       .option('--by <user>', 'who is asking (default: $GITHUB_ACTOR or $USER)')
       .option('--reason <text>', 'why; recorded in the manifest history')
+      .option('--break-glass <reason>', "deploy through an error-budget freeze: the justification, judged by the freeze policy's breakGlass (who is --by)")
+      .option('--break-glass-expiry <time>', 'when the break-glass ends: an RFC 3339 time or a duration such as 2h')
       .option('--wait', 'keep reconciling until the promotion ends or waits for a person')
       .addOption(formatOption());
     if (verb === 'start') {
@@ -180,6 +182,8 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
           irreversible: Boolean(o.irreversible),
           by: o.by,
           reason: o.reason,
+          breakGlass: o.breakGlass,
+          breakGlassExpiry: o.breakGlassExpiry,
           repo: o.repo,
           branch: o.branch,
           manifests: o.manifests,

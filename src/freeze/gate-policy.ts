@@ -6,26 +6,19 @@
  */
 import { z } from 'zod';
 import { calendarDate, count, duration, hoursRange, text, timeZone } from '../policy/fields.js';
-import { freezePolicySchema } from '../policy/schemas/freeze.js';
-import { describeValue, listChoices } from '../policy/wording.js';
+import { blockList as blockListOf, freezePolicySchema } from '../policy/schemas/freeze.js';
+import type { BlockableChange } from '../policy/schemas/freeze.js';
+import { describeValue } from '../policy/wording.js';
 import { DEFAULT_METRICS_DEADLINE_MS } from '../metrics/deadline.js';
 
 /** What a deployment is, as the gate judges it. */
 export const CHANGE_TYPES = ['feature', 'security-fix', 'hotfix', 'rollback'] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
 
-/** The change types a rule may block: every one but rollback. */
-export const BLOCKABLE = ['feature', 'security-fix', 'hotfix'] as const;
-export type BlockableChange = (typeof BLOCKABLE)[number];
+export { BLOCKABLE, type BlockableChange } from '../policy/schemas/freeze.js';
 
 function blockList(defaults: BlockableChange[]) {
-  const item = z.enum(BLOCKABLE, {
-    error: (iss) =>
-      iss.input === 'rollback'
-        ? 'rollbacks are never blocked; remove "rollback" from this list'
-        : `expected one of ${listChoices(BLOCKABLE)}, got ${describeValue(iss.input)}`,
-  });
-  return z.array(item).default(defaults);
+  return blockListOf().default(defaults);
 }
 
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;

@@ -37,6 +37,12 @@ export interface BreakGlassRequest {
 export interface GateRequest {
   /** Labels of the pull request being deployed; exemption labels lift budget and alert blocks. */
   readonly labels?: readonly string[];
+  /**
+   * Who approved the pull request being deployed (their latest review
+   * approves). An approval lifts what a tier's `needsApproval` asks; left
+   * out, nothing was approved.
+   */
+  readonly approvals?: readonly string[];
   readonly breakGlass?: BreakGlassRequest;
 }
 
@@ -51,7 +57,7 @@ export interface TierState {
 }
 
 /** Which rule a reason comes from. */
-export type GateRule = 'budget-tier' | 'page-alert' | 'metrics-unavailable' | 'calendar-freeze';
+export type GateRule = 'budget-tier' | 'budget-approval' | 'page-alert' | 'metrics-unavailable' | 'calendar-freeze';
 
 /** One rule that applied: what was measured, against which threshold, and what it blocks. */
 export interface GateReason {
@@ -73,7 +79,7 @@ export interface ChangeDecision {
   /** The rules that block this change type (lifted ones included, with `via`). */
   readonly blockedBy: readonly GateReason[];
   /** How blocks were lifted, when they were. */
-  readonly via?: 'exemption' | 'break-glass';
+  readonly via?: 'exemption' | 'approval' | 'break-glass';
 }
 
 /** The record of a break-glass request, accepted or not; it goes on every surface. */
@@ -96,13 +102,32 @@ export interface GateDecision {
   readonly breakGlass?: BreakGlassRecord;
 }
 
-/** The highest tier whose threshold the budget spent has reached, if any. */
-export function tierFor(policy: Pick<FreezeGatePolicy, 'budgetPolicy'>, consumed: Rational): { action: BudgetAction; threshold: number } | undefined {
+/** One tier of the error budget policy, as written. */
+export type BudgetTier = FreezeGatePolicy['budgetPolicy'][number];
+
+/** The highest tier whose threshold the budget spent has reached, if any: only that tier applies. */
+export function tierFor(policy: Pick<FreezeGatePolicy, 'budgetPolicy'>, consumed: Rational): BudgetTier | undefined {
   const percent = consumed.mul(Rational.of(100));
-  let found: { action: BudgetAction; threshold: number } | undefined;
+  let found: BudgetTier | undefined;
   for (const tier of policy.budgetPolicy) if (percent.gte(Rational.fromWritten(tier.threshold))) found = tier;
   return found;
 }
+
+/**
+ * What a tier does, its lists filled in from its action where the policy
+ * leaves them out: `notify` blocks nothing (the scheduled run tells the
+ * team), `consider-freeze` lets a feature through only with an approved pull
+ * request, `all-hands` lets only critical fixes through (features blocked),
+ * and `freeze` blocks `frozenChangeTypes`.
+ */
+export function tierRules(policy: Pick<FreezeGatePolicy, 'frozenChangeTypes'>, tier: Pick<BudgetTier, 'action' | 'block' | 'needsApproval'>): { block: readonly BlockableChange[]; needsApproval: readonly BlockableChange[] } {
+  const block = tier.block ?? DEFAULT_BLOCK[tier.action] ?? policy.frozenChangeTypes;
+  const needsApproval = (tier.needsApproval ?? (tier.action === 'consider-freeze' ? ['feature' as const] : [])).filter((t) => !block.includes(t));
+  return { block, needsApproval };
+}
+
+/** What each action blocks by default; `freeze` is the policy's `frozenChangeTypes`. */
+const DEFAULT_BLOCK: Partial<Record<BudgetAction, readonly BlockableChange[]>> = { notify: [], 'consider-freeze': [], 'all-hands': ['feature'] };
 
 /** Every rule that applies now, each with the change types it blocks. */
 export function gateReasons(policy: FreezeGatePolicy, slos: readonly SloStatus[], now: Date): { reasons: GateReason[]; tiers: TierState[] } {
@@ -124,15 +149,28 @@ export function gateReasons(policy: FreezeGatePolicy, slos: readonly SloStatus[]
       const tier = tierFor(policy, slo.budget.consumed);
       if (tier) {
         tiers.push({ slo: slo.name, action: tier.action, threshold: tier.threshold, consumedPercent: consumedPercent.toNumber() });
+        const rules = tierRules(policy, tier);
+        const spent = `${slo.name} has spent ${fmt(consumedPercent)}% of its error budget, at or past the ${tier.threshold}% tier (${tier.action})`;
         reasons.push({
           rule: 'budget-tier',
           slo: slo.name,
           measured: `${fmt(consumedPercent)}% of the error budget spent`,
           threshold: `${tier.threshold}%`,
-          reason: `${slo.name} has spent ${fmt(consumedPercent)}% of its error budget, at or past the ${tier.threshold}% tier (${tier.action})`,
+          reason: spent,
           summary: `${slo.name} in tier ${tier.action} (${fmt(consumedPercent)}% spent)`,
-          blocks: tier.action === 'freeze' ? policy.frozenChangeTypes : [],
+          blocks: rules.block,
         });
+        if (rules.needsApproval.length > 0) {
+          reasons.push({
+            rule: 'budget-approval',
+            slo: slo.name,
+            measured: `${fmt(consumedPercent)}% of the error budget spent`,
+            threshold: `${tier.threshold}%`,
+            reason: `${spent}: a ${rules.needsApproval.join(', ')} deploys only from an approved pull request`,
+            summary: `${slo.name} in tier ${tier.action}: approval needed for ${rules.needsApproval.join(', ')}`,
+            blocks: rules.needsApproval,
+          });
+        }
       }
     }
     for (const alert of slo.alerts) {
@@ -204,6 +242,7 @@ export function judgeBreakGlass(policy: FreezeGatePolicy, request: BreakGlassReq
 /**
  * The gate at `now`: allow or block for each change type. Rollbacks are never
  * blocked. Exemption labels lift blocks from the budget and page alerts; an
+ * approved pull request lifts what a tier's `needsApproval` asks; an
  * accepted break-glass lifts every block and is recorded.
  */
 export function decideGate(policy: FreezeGatePolicy, slos: readonly SloStatus[], now: Date, request: GateRequest = {}): GateDecision {
@@ -214,9 +253,13 @@ export function decideGate(policy: FreezeGatePolicy, slos: readonly SloStatus[],
     if (type === 'rollback') return { verdict: 'allow', reason: 'rollbacks are never blocked', blockedBy: [] };
     const blockedBy = reasons.filter((r) => r.blocks.includes(type));
     if (blockedBy.length === 0) return { verdict: 'allow', reason: clearReason(type, reasons), blockedBy };
-    const remaining = exemption ? blockedBy.filter((r) => r.rule !== 'budget-tier' && r.rule !== 'page-alert') : blockedBy;
+    const remaining = exemption ? blockedBy.filter((r) => r.rule !== 'budget-tier' && r.rule !== 'budget-approval' && r.rule !== 'page-alert') : blockedBy;
     if (remaining.length === 0) {
       return { verdict: 'allow', reason: `exemption label "${exemption}" lifts: ${blockedBy.map((r) => r.reason).join('; ')}`, blockedBy, via: 'exemption' };
+    }
+    const approvers = request.approvals ?? [];
+    if (approvers.length > 0 && remaining.every((r) => r.rule === 'budget-approval')) {
+      return { verdict: 'allow', reason: `the pull request is approved by ${approvers.map((a) => `@${a}`).join(', ')}, which lifts: ${remaining.map((r) => r.reason).join('; ')}`, blockedBy, via: 'approval' };
     }
     if (breakGlass?.accepted) return { verdict: 'allow', reason: `${breakGlass.reason} (lifts: ${remaining.map((r) => r.reason).join('; ')})`, blockedBy, via: 'break-glass' };
     const glassNote = breakGlass ? ` (break-glass refused: ${breakGlass.reason})` : '';

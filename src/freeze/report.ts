@@ -16,7 +16,7 @@ import { describeDeadline, type DeadlineReport } from '../metrics/deadline.js';
 export interface GateEntry {
   readonly verdict: 'allow' | 'block';
   readonly reason: string;
-  readonly via?: 'exemption' | 'break-glass';
+  readonly via?: 'exemption' | 'approval' | 'break-glass';
 }
 
 /** One alert, as printed. */

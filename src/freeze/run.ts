@@ -5,11 +5,11 @@
  * the one `deploy-freeze` issue.
  */
 import { isAbsolute, join } from 'node:path';
+import { GitHubError } from '../github/errors.js';
 import { withMarker } from '../github/markers.js';
 import type { GitHubPort } from '../github/port.js';
 import { DeadlineProvider } from '../metrics/deadline.js';
 import type { InstantQuery, MetricsProvider, MetricsProviders, QueryResult, RangeQuery } from '../metrics/provider.js';
-import { parseDuration } from '../policy/fields.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
 import type { Clock } from '../runtime/clock.js';
 import { ConfigurationError } from '../runtime/errors.js';
@@ -23,8 +23,8 @@ import { loadSlos } from './openslo.js';
 import type { SloDefinition } from './openslo.js';
 import { buildReport } from './report.js';
 import type { BudgetReport } from './report.js';
-import { resolveTeams } from '../github/teams.js';
-import { FREEZE_ISSUE_LABEL, FREEZE_STATUS_CONTEXT, breakGlassIssue, freezeCommitStatus, freezeIssueKey, freezeOutputs, planFreezeIssue } from './surfaces.js';
+import { breakGlassRequest } from './break-glass.js';
+import { FREEZE_ISSUE_LABEL, FREEZE_STATUS_CONTEXT, breakGlassIssue, isFrozen, freezeCommitStatus, freezeIssueKey, freezeOutputs, planFreezeIssue } from './surfaces.js';
 import type { IssuePlan } from './surfaces.js';
 
 /** What the freeze action was asked. Paths are absolute. */
@@ -42,6 +42,8 @@ export interface FreezeRunInputs {
   readonly breakGlass?: string;
   /** Labels of the pull request being deployed; the policy's `exemptions.labels` lift budget and alert blocks. */
   readonly labels?: readonly string[];
+  /** Number of the pull request being deployed; its approvals lift what a tier's `needsApproval` asks. */
+  readonly pullRequest?: number;
   /** RFC 3339 time, or a duration from now such as `4h`. */
   readonly breakGlassExpiry?: string;
   /** RFC 3339: evaluate at this time instead of now (backtests and tests). */
@@ -90,17 +92,7 @@ export function pickProvider(metrics: MetricsProviders, name: string | undefined
   throw new ConfigurationError(`the metrics file configures ${names.join(', ')}: name the one the SLOs are measured with`, { field: 'inputs.provider' });
 }
 
-/** The break-glass expiry: an RFC 3339 time, or a duration from `now` such as `4h`. */
-export function parseExpiry(text: string | undefined, now: Date): Date {
-  if (!text) return new Date(NaN);
-  const ms = parseDuration(text);
-  if (ms !== undefined) return new Date(now.getTime() + ms);
-  try {
-    return parseAt(text, now);
-  } catch {
-    throw new ConfigurationError(`expected an RFC 3339 time such as 2026-11-22T18:00:00Z or a duration such as 4h, got ${JSON.stringify(text)}`, { field: 'inputs.break-glass-expiry' });
-  }
-}
+export { parseExpiry } from './break-glass.js';
 
 async function load(inputs: FreezeRunInputs): Promise<{ policy: FreezeGatePolicy; slos: SloDefinition[] }> {
   const set = await loadPolicySet(inputs.policy);
@@ -117,7 +109,9 @@ async function evaluate(inputs: FreezeRunInputs, deps: FreezeRunDeps, at: Date, 
   // Every query of this decision, the burn-down's included, within the policy's one deadline.
   const metrics = new DeadlineProvider(pickProvider(deps.metrics, inputs.provider), policy.metricsDeadline);
   const evaluations = await Promise.all(slos.map((slo) => evaluateSlo(slo, policy, at, { metrics }, { burnDown: true })));
-  return { policy, slos, report: buildReport(evaluations, policy, at, request, metrics.report()) };
+  const deadline = metrics.report();
+  const rebuild = (more: Partial<GateRequest>) => buildReport(evaluations, policy, at, { ...request, ...more }, deadline);
+  return { policy, slos, report: buildReport(evaluations, policy, at, request, deadline), rebuild };
 }
 
 /**
@@ -135,34 +129,35 @@ export async function runFreezeGate(inputs: FreezeRunInputs, deps: FreezeRunDeps
   }
   const breakGlass = inputs.breakGlass;
   const labels = inputs.labels && inputs.labels.length > 0 ? { labels: inputs.labels } : {};
-  const requestFor = async (policy: FreezeGatePolicy): Promise<GateRequest> => {
-    if (!breakGlass) return labels;
-    // Teams are looked up only when the user is not listed by name; a team whose members cannot be read grants nothing.
-    const listed = policy.breakGlass.users.some((u) => u.toLowerCase() === inputs.actor.toLowerCase());
-    const teams = listed || policy.breakGlass.teams.length === 0 ? { member: [], unknown: [] } : await resolveTeams(deps.github, inputs.actor, policy.breakGlass.teams);
-    return {
-      ...labels,
-      breakGlass: {
-        user: inputs.actor,
-        teams: teams.member,
-        ...(teams.unknown.length > 0 ? { teamsUnknown: teams.unknown.map((u) => `${u.team}: ${u.reason}`) } : {}),
-        justification: breakGlass,
-        expiresAt: parseExpiry(inputs.breakGlassExpiry, at),
-      },
-    };
-  };
-  const { slos, report } = await evaluate(inputs, deps, at, requestFor);
-  const entry = report.gate[inputs.changeType];
+  const requestFor = async (policy: FreezeGatePolicy): Promise<GateRequest> =>
+    breakGlass
+      ? { ...labels, breakGlass: await breakGlassRequest(policy, { actor: inputs.actor, justification: breakGlass, ...(inputs.breakGlassExpiry ? { expiry: inputs.breakGlassExpiry } : {}) }, at, deps.github) }
+      : labels;
+  const evaluated = await evaluate(inputs, deps, at, requestFor);
+  const { slos } = evaluated;
+  let report = evaluated.report;
+  // The pull request's reviews are read only when a tier asks for an approval that would let this change through.
   let note = '';
+  if (inputs.pullRequest !== undefined && awaitsApproval(report, inputs.changeType)) {
+    try {
+      const approvals = await deps.github.pullRequestApprovals(inputs.pullRequest);
+      if (approvals.length > 0) report = evaluated.rebuild({ approvals });
+    } catch (err) {
+      // Reviews that cannot be read approve nothing: the block stands, and the summary says why.
+      if (!(err instanceof GitHubError)) throw err;
+      note = `\n> The reviews of pull request #${inputs.pullRequest} could not be read (${err.message}); the job needs \`pull-requests: read\`.\n`;
+    }
+  }
+  const entry = report.gate[inputs.changeType];
   const glass = report.breakGlass;
   if (glass?.accepted && entry.via === 'break-glass' && glass.audit.openIssue) {
     const key = freezeIssueKey(inputs.service, slos);
     const issue = breakGlassIssue(glass, { key, changeType: inputs.changeType, at, lifted: entry.reason, ...(inputs.runUrl ? { runUrl: inputs.runUrl } : {}) });
     await deps.github.ensureLabel({ name: glass.audit.label, color: 'b60205', description: 'A deployment through an error budget freeze' });
     const opened = await deps.github.createIssue({ ...issue, marker: `break-glass/${key.slice('deploy-freeze/'.length)}/${inputs.runId}` });
-    note = `\n> Break-glass recorded in ${opened.url}.\n`;
+    note += `\n> Break-glass recorded in ${opened.url}.\n`;
   } else if (glass?.accepted && entry.via !== 'break-glass') {
-    note = '\n> The break-glass was not needed: nothing blocked this change.\n';
+    note += '\n> The break-glass was not needed: nothing blocked this change.\n';
   }
   const head = `**${inputs.changeType}: ${entry.verdict === 'allow' ? '✅ allow' : '⛔ block'}**: ${entry.reason}\n`;
   return {
@@ -171,6 +166,13 @@ export async function runFreezeGate(inputs: FreezeRunInputs, deps: FreezeRunDeps
     report,
     ...(entry.verdict === 'block' ? { failure: `The error budget gate blocks this ${inputs.changeType}: ${entry.reason}` } : {}),
   };
+}
+
+/** True when the change is blocked and an approved pull request is all that it lacks. */
+function awaitsApproval(report: BudgetReport, changeType: ChangeType): boolean {
+  if (changeType === 'rollback' || report.gate[changeType].verdict === 'allow') return false;
+  const blocking = report.reasons.filter((r) => (r.blocks as readonly string[]).includes(changeType));
+  return blocking.length > 0 && blocking.every((r) => r.rule === 'budget-approval');
 }
 
 /** The scheduled run: publish the state as a commit status and the one freeze issue. */
@@ -185,20 +187,20 @@ export async function publishFreezeState(inputs: FreezeRunInputs, deps: FreezeRu
   let issueLine: string;
   switch (plan.kind) {
     case 'open': {
-      await deps.github.ensureLabel({ name: FREEZE_ISSUE_LABEL, color: 'd93f0b', description: 'Feature deployments are frozen by the error budget policy' });
+      await deps.github.ensureLabel({ name: FREEZE_ISSUE_LABEL, color: 'd93f0b', description: 'The error budget policy is in force: a notice, or feature deployments frozen' });
       const issue = await deps.github.createIssue({ title: plan.title, body: plan.body, marker: key, labels: [FREEZE_ISSUE_LABEL] });
-      issueLine = `Freeze issue opened: ${issue.url}`;
+      issueLine = `${isFrozen(report) ? 'Freeze' : 'Error budget notice'} issue opened: ${issue.url}`;
       break;
     }
     case 'reopen':
     case 'update': {
       const issue = await deps.github.updateIssue(plan.number, { title: plan.title, body: withMarker(plan.body, key), state: 'open' });
-      issueLine = `Freeze issue ${plan.kind === 'reopen' ? 'reopened' : 'updated'}: ${issue.url}`;
+      issueLine = `${isFrozen(report) ? 'Freeze' : 'Error budget notice'} issue ${plan.kind === 'reopen' ? 'reopened' : 'updated'}: ${issue.url}`;
       break;
     }
     case 'close': {
       const issue = await deps.github.updateIssue(plan.number, { body: withMarker(plan.body, key), state: 'closed' });
-      issueLine = `Freeze lifted; issue closed: ${issue.url}`;
+      issueLine = `No tier in force; issue closed: ${issue.url}`;
       break;
     }
     case 'none':

@@ -14,15 +14,38 @@ export const FREEZE_STATUS_CONTEXT = 'bellwether/error-budget';
 /** The label of the one issue that tracks a freeze. */
 export const FREEZE_ISSUE_LABEL = 'deploy-freeze';
 
-/** True when the policy blocks features, even where a break-glass or an exemption lifted the block for this deployment. */
-export function isFrozen(report: Pick<BudgetReport, 'gate'>): boolean {
-  return report.gate.feature.verdict === 'block' || report.gate.feature.via !== undefined;
+/**
+ * True when a rule blocks features, even where a break-glass or an exemption
+ * lifted the block for this deployment. A tier that only asks for an
+ * approved pull request does not freeze: reviewed features still ship.
+ */
+export function isFrozen(report: Pick<BudgetReport, 'reasons'>): boolean {
+  return report.reasons.some((r) => r.rule !== 'budget-approval' && r.blocks.includes('feature'));
 }
 
-/** The commit status for the report: success while features may ship, failure while they are frozen. */
-export function freezeCommitStatus(report: Pick<BudgetReport, 'gate'>): { state: 'success' | 'failure'; description: string } {
+/** True when features ship only from an approved pull request, and nothing freezes them. */
+export function needsApproval(report: Pick<BudgetReport, 'reasons'>): boolean {
+  return !isFrozen(report) && report.reasons.some((r) => r.rule === 'budget-approval' && r.blocks.includes('feature'));
+}
+
+/**
+ * The tiers in force, the strongest first: the team is told from the first
+ * tier (`notify`) on, before anything is blocked.
+ */
+export function tiersInForce(report: Pick<BudgetReport, 'slos'>): { slo: string; action: string; threshold: number }[] {
+  return report.slos
+    .flatMap((s) => (s.tier ? [{ slo: s.name, action: s.tier.action, threshold: s.tier.threshold }] : []))
+    .sort((a, b) => b.threshold - a.threshold || a.slo.localeCompare(b.slo));
+}
+
+/** The commit status for the report: success while features may ship (reviewed, at an approval tier), failure while they are frozen. */
+export function freezeCommitStatus(report: Pick<BudgetReport, 'gate' | 'reasons'>): { state: 'success' | 'failure'; description: string } {
   const frozen = isFrozen(report);
-  const text = frozen ? `Features frozen: ${report.gate.feature.reason}` : `Features allowed: ${report.gate.feature.reason}`;
+  const text = frozen
+    ? `Features frozen: ${report.gate.feature.reason}`
+    : needsApproval(report)
+      ? `Features need an approved pull request: ${report.gate.feature.reason}`
+      : `Features allowed: ${report.gate.feature.reason}`;
   // GitHub cuts a status description at 140 characters; say so instead of losing the end silently.
   return { state: frozen ? 'failure' : 'success', description: text.length > 140 ? `${text.slice(0, 139)}…` : text };
 }
@@ -50,10 +73,46 @@ export type IssuePlan =
   | { readonly kind: 'none'; readonly reason: string };
 
 const SINCE = /^Frozen since (\S+)\.$/m;
+const NOTICE_SINCE = /^Notice since (\S+)\.$/m;
 
 /** When the freeze an issue body describes started, if it says. */
 export function frozenSince(body: string): string | undefined {
   return SINCE.exec(body)?.[1];
+}
+
+/**
+ * The issue text while a tier is in force and nothing freezes features
+ * (`notify`, `consider-freeze` by default): the team is told before the
+ * budget runs out. Like the freeze text, it holds only what changes when a
+ * tier changes.
+ */
+export function renderNoticeIssue(report: BudgetReport, key: string, since: string, runUrl?: string): { title: string; body: string } {
+  const subject = key.slice('deploy-freeze/'.length);
+  const tiers = tiersInForce(report);
+  const strongest = tiers[0]?.action ?? 'none';
+  const lines = [
+    `The error budget policy of **${subject}** is in force at tier \`${strongest}\`: features are not frozen, and the team is told.`,
+    '',
+    `Notice since ${since}.`,
+    '',
+    '### Tiers in force',
+    '',
+  ];
+  for (const t of tiers) lines.push(`- ${t.slo} in tier ${t.action} (at least ${t.threshold}% of the error budget spent)`);
+  const review = report.reasons.filter((r) => r.rule === 'budget-approval');
+  if (review.length > 0) {
+    lines.push('', '### Deployed only from an approved pull request', '');
+    for (const r of review) lines.push(`- ${r.summary}`);
+  }
+  lines.push('', '### The gate per change type', '', '| change type | gate |', '|---|---|');
+  for (const t of CHANGE_TYPES) lines.push(`| ${t} | ${report.gate[t].verdict === 'allow' ? 'allow' : report.reasons.some((r) => r.rule === 'budget-approval' && (r.blocks as readonly string[]).includes(t)) ? 'approved pull request' : 'block'} |`);
+  lines.push(
+    '',
+    `The current budgets are on the \`${FREEZE_STATUS_CONTEXT}\` commit status of the default branch${runUrl ? ` and in the [scheduled run](${runUrl})` : ''}.`,
+    '',
+    'Bellwether closes this issue when every budget is back below the first tier, and retitles it if features freeze.',
+  );
+  return { title: `Error budget notice: ${subject} (${strongest})`, body: lines.join('\n') + '\n' };
 }
 
 /**
@@ -94,24 +153,30 @@ function ruleLine(r: BudgetReport['reasons'][number]): string {
       return `${r.summary}: features are blocked while the budget cannot be measured`;
     case 'calendar-freeze':
       return `calendar freeze \`${r.threshold}\``;
+    case 'budget-approval':
+      return r.summary;
   }
 }
 
 /**
  * Whether to open, update, reopen or close the freeze issue. There is at
- * most one issue per key: a closed one is reopened rather than doubled.
+ * most one issue per key: a closed one is reopened rather than doubled. It
+ * is open while any tier is in force (a notice from `notify` on) or
+ * features are frozen.
  */
 export function planFreezeIssue(report: BudgetReport, key: string, existing: ExistingIssue | null, now: Date, runUrl?: string): IssuePlan {
-  if (isFrozen(report)) {
-    const ongoing = existing?.state === 'open' ? frozenSince(existing.body) : undefined;
-    const { title, body } = renderFreezeIssue(report, key, ongoing ?? now.toISOString(), runUrl);
+  const frozen = isFrozen(report);
+  if (frozen || tiersInForce(report).length > 0) {
+    const ongoing = existing?.state === 'open' ? (frozen ? frozenSince(existing.body) : NOTICE_SINCE.exec(existing.body)?.[1]) : undefined;
+    const { title, body } = (frozen ? renderFreezeIssue : renderNoticeIssue)(report, key, ongoing ?? now.toISOString(), runUrl);
     if (!existing) return { kind: 'open', title, body };
     if (existing.state === 'closed') return { kind: 'reopen', number: existing.number, title, body };
     if (sameText(existing.body, body)) return { kind: 'none', reason: `issue #${existing.number} already says this` };
     return { kind: 'update', number: existing.number, title, body };
   }
   if (existing?.state === 'open') {
-    const note = `\n---\n\nThe freeze lifted at ${now.toISOString()}: ${report.gate.feature.reason}.\n`;
+    const what = frozenSince(existing.body) ? 'The freeze lifted' : 'Every error budget fell back below the first tier';
+    const note = `\n---\n\n${what} at ${now.toISOString()}: ${report.gate.feature.reason}.\n`;
     return { kind: 'close', number: existing.number, body: stripMarker(existing.body) + note };
   }
   return { kind: 'none', reason: existing ? `no freeze; issue #${existing.number} is already closed` : 'no freeze and no freeze issue' };

@@ -27,6 +27,7 @@ export const ROUTES: Record<string, string> = {
   createPullRequest: 'POST /repos/{owner}/{repo}/pulls',
   updatePullRequest: 'PATCH /repos/{owner}/{repo}/pulls/{pull_number}',
   requestReviewers: 'POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers',
+  pullRequestApprovals: 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews',
   addLabels: 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels',
   ensureLabel: 'GET /repos/{owner}/{repo}/labels/{name}',
   findIssue: 'GET /repos/{owner}/{repo}/issues',

@@ -6,6 +6,8 @@
 import { GitHubError } from './errors.js';
 import { FakeGitHubBase, ROUTES } from './fake-base.js';
 import { hasMarker, withMarker } from './markers.js';
+import { approversOf } from './port.js';
+import type { PullRequestReview } from './port.js';
 import type {
   CreateIssueInput, CreatePullRequestInput, FindIssueOptions, Issue, LabelInput, ListIssuesFilter, MergeMethod, PullRequest, StickyComment, UpdateIssueInput,
   UpdatePullRequestInput,
@@ -24,6 +26,7 @@ interface FakeThread {
   merged?: boolean;
   draft?: boolean;
   reviewers?: { users: string[]; teams: string[] };
+  reviews?: PullRequestReview[];
   autoMerge?: { method: MergeMethod; enabledAt: string };
   createdAt?: string;
   comments: { id: number; body: string }[];
@@ -100,6 +103,17 @@ export class FakeConversations extends FakeGitHubBase {
     const t = this.thread(pullNumber, 'pull', 'requestReviewers');
     const now = t.reviewers ?? { users: [], teams: [] };
     t.reviewers = { users: union(now.users, reviewers.users ?? []), teams: union(now.teams, reviewers.teams ?? []) };
+  }
+
+  async pullRequestApprovals(pullNumber: number): Promise<string[]> {
+    this.enter('pullRequestApprovals');
+    return approversOf(this.thread(pullNumber, 'pull', 'pullRequestApprovals').reviews ?? []);
+  }
+
+  /** Test setup: `user` reviews the pull request (`APPROVED`, `CHANGES_REQUESTED`, `COMMENTED` or `DISMISSED`). */
+  addReview(pullNumber: number, user: string, state: string): void {
+    const t = this.thread(pullNumber, 'pull', 'pullRequestApprovals');
+    t.reviews = [...(t.reviews ?? []), { user, state }];
   }
 
   async addLabels(issueNumber: number, labels: readonly string[]): Promise<void> {

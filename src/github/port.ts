@@ -339,6 +339,8 @@ export interface GitHubPort {
   createPullRequest(input: CreatePullRequestInput): Promise<PullRequest>;
   updatePullRequest(pullNumber: number, input: UpdatePullRequestInput): Promise<PullRequest>;
   requestReviewers(pullNumber: number, reviewers: { users?: readonly string[]; teams?: readonly string[] }): Promise<void>;
+  /** Logins whose latest review of the pull request approves it: a later change request or a dismissal takes an approval back. */
+  pullRequestApprovals(pullNumber: number): Promise<string[]>;
   addLabels(issueNumber: number, labels: readonly string[]): Promise<void>;
   /** Creates the label unless it exists (an existing label is left as it is). */
   ensureLabel(label: LabelInput): Promise<void>;
@@ -370,4 +372,23 @@ export interface GitHubPort {
   calls(): CallCounts;
   /** GitHub's last reported rate limit, or null when none was seen. */
   rateLimit(): RateLimitState | null;
+}
+
+/** A review of a pull request, as GitHub lists them (oldest first). */
+export interface PullRequestReview {
+  readonly user: string;
+  readonly state: string;
+}
+
+/**
+ * Who approves a pull request now: each reviewer's latest approving, change
+ * requesting or dismissed review counts; comments and pending reviews leave
+ * what came before.
+ */
+export function approversOf(reviews: readonly PullRequestReview[]): string[] {
+  const latest = new Map<string, string>();
+  for (const r of reviews) {
+    if (r.user && ['APPROVED', 'CHANGES_REQUESTED', 'DISMISSED'].includes(r.state)) latest.set(r.user, r.state);
+  }
+  return [...latest].filter(([, state]) => state === 'APPROVED').map(([user]) => user);
 }

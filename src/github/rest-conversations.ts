@@ -4,6 +4,7 @@
  */
 import { ConflictError, GitHubError } from './errors.js';
 import { hasMarker, withMarker } from './markers.js';
+import { approversOf } from './port.js';
 import type {
   CreateIssueInput, CreatePullRequestInput, FindIssueOptions, Issue, LabelInput, ListIssuesFilter, MergeMethod, PullRequest, StickyComment, UpdateIssueInput,
   UpdatePullRequestInput,
@@ -47,6 +48,11 @@ export class RestConversationVerbs extends RestCaller {
       reviewers: [...(reviewers.users ?? [])],
       team_reviewers: [...(reviewers.teams ?? [])],
     });
+  }
+
+  async pullRequestApprovals(pullNumber: number): Promise<string[]> {
+    const rows = await this.pages('pullRequestApprovals', 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', { pull_number: pullNumber });
+    return approversOf(rows.map((r) => ({ user: String((r['user'] as { login?: unknown } | null)?.login ?? ''), state: String(r['state'] ?? '') })));
   }
 
   async addLabels(issueNumber: number, labels: readonly string[]): Promise<void> {

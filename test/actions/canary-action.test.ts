@@ -11,6 +11,7 @@ import { GitHubExpectations, startGitHubServer } from '../helpers/github-server.
 import type { GitHubServer } from '../helpers/github-server.js';
 import { webhookPayload } from '../helpers/payloads.js';
 import { MANIFEST_TEXT, allow, policy as fixturePolicy, stableManifest } from '../canary/promotion/fixtures.js';
+import { AT, freezeWorkspace } from './freeze-workspace.js';
 
 const PATH = 'deploy/checkout/production/us-east-1.yaml';
 const blobSha = (text: string) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
@@ -255,5 +256,57 @@ describe('the bundled canary action under approvers.method: environment', () => 
     const manifest = parseManifest(repo.files.get(PATH)!, PATH);
     expect(manifest.canary.weight).toBe(5);
     expect(manifest.promotion?.history.at(-1)).toMatchObject({ by: 'monalisa' });
+  });
+});
+
+describe('the bundled canary action through an error-budget freeze', () => {
+  const NOT_FOUND = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
+  /** 200% of checkout's budget spent, a freeze policy that lets octocat break the glass, and octocat may start canaries. */
+  function frozenWorkspace(): string {
+    const workspace = freezeWorkspace(0.02, { policy: 'kind: freeze\nslos: [checkout.yaml]\nbreakGlass:\n  users: [octocat]\n', policyPath: 'policies/freeze.yml', provider: 'prometheus' });
+    writeFileSync(join(workspace, 'policies', 'canary.yml'), 'kind: canary\nservices: ["checkout"]\napprovers:\n  users: [octocat]\n');
+    return workspace;
+  }
+  const inputs = { service: 'checkout', region: 'us-east-1', command: 'start', version: '1.42.0', policy: 'policies', metrics: 'metrics.yml', at: AT };
+
+  it('refuses to start without a break-glass, writing nothing', async () => {
+    const repo = repository();
+    server = await startGitHubServer(repo.gh);
+    const run = await runBundledAction('canary', { apiUrl: server.url, workspace: frozenWorkspace(), inputs });
+    expect(run.exitCode).toBe(1);
+    expect(run.commands.find((c) => c.command === 'error')?.message).toContain('checkout-availability has spent 200% of its error budget, at or past the 100% tier (freeze)');
+    expect(repo.files.get(PATH)).toBe(MANIFEST_TEXT);
+  });
+
+  it('starts with an accepted break-glass: the commit records it and the break-glass issue is opened', async () => {
+    const repo = repository();
+    const issues: Array<{ title: string; body: string; labels: string[] }> = [];
+    const commits: string[] = [];
+    repo.gh.expect('GET /repos/{owner}/{repo}/labels/{name}', { times: Infinity, reply: NOT_FOUND });
+    repo.gh.expect('POST /repos/{owner}/{repo}/labels', { times: Infinity, reply: (r) => ({ status: 201, body: example('POST /repos/{owner}/{repo}/labels', 201, { name: (r.body as { name: string }).name }) }) });
+    repo.gh.expect('GET /repos/{owner}/{repo}/issues', { times: Infinity, reply: { status: 200, body: [] } });
+    repo.gh.expect('POST /repos/{owner}/{repo}/issues', {
+      reply: (r) => {
+        const body = r.body as { title: string; body: string; labels: string[] };
+        issues.push(body);
+        return { status: 201, body: example('POST /repos/{owner}/{repo}/issues', 201, { number: 40, title: body.title, body: body.body, html_url: 'https://github.com/acme/shop/issues/40' }) };
+      },
+    });
+    server = await startGitHubServer(repo.gh);
+    const run = await runBundledAction('canary', {
+      apiUrl: server.url,
+      workspace: frozenWorkspace(),
+      inputs: { ...inputs, 'break-glass': 'payment provider outage, the fix must ship', 'break-glass-expiry': '2h' },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    for (const r of server.requests) if (r.route === 'PUT /repos/{owner}/{repo}/contents/{path}') commits.push((r.body as { message: string }).message);
+    expect(parseManifest(repo.files.get(PATH)!, PATH).canary).toEqual({ version: '1.42.0', weight: 1 });
+    expect(commits).toHaveLength(1);
+    expect(commits[0]).toContain('Error-budget freeze lifted by a break-glass by octocat until 2026-11-22T11:30:00.000Z: payment provider outage, the fix must ship.');
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.title).toBe('Break-glass: feature of checkout by @octocat');
+    expect(issues[0]!.labels).toEqual(['bellwether:break-glass']);
+    expect(issues[0]!.body).toContain('| why | payment provider outage, the fix must ship |');
   });
 });

@@ -1,21 +1,11 @@
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serializeRecording } from '../../src/metrics/recording.js';
-import type { RecordedAnswer } from '../../src/metrics/recording.js';
 import { example, exampleItem } from '../github/fixtures.js';
 import { runBundledAction } from '../helpers/action-runner.js';
 import { GitHubExpectations, startGitHubServer } from '../helpers/github-server.js';
 import type { GitHubServer } from '../helpers/github-server.js';
 import { webhookPayload } from '../helpers/payloads.js';
+import { AT, freezeWorkspace } from './freeze-workspace.js';
 
-const AT = '2026-11-22T09:30:00Z';
-const SLO = join(import.meta.dirname, '../fixtures/freeze/checkout-availability.yaml');
-const BAD = 'sum(rate(http_requests_total{job="checkout",code=~"5.."}[{{.window}}]))';
-const TOTAL = 'sum(rate(http_requests_total{job="checkout"}[{{.window}}]))';
-const WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d'];
-const DAY = 86_400;
 const NOT_FOUND = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
 
 /**
@@ -23,31 +13,7 @@ const NOT_FOUND = { status: 404, body: { message: 'Not Found', documentation_url
  * the glass, and a replay recording in which checkout fails `badRate` of its
  * 10 requests a second, every day of the last month.
  */
-function workspace(badRate: number): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bw-freeze-ws-'));
-  copyFileSync(SLO, join(dir, 'checkout.yaml'));
-  writeFileSync(join(dir, 'freeze.yml'), 'kind: freeze\nbreakGlass:\n  users: [octocat]\n  audit:\n    label: break-glass\n');
-  writeFileSync(join(dir, 'metrics.yml'), 'providers:\n  recorded:\n    type: replay\n    file: recording.json\n');
-  const at = Date.parse(AT) / 1000;
-  const points = (v: number) => Array.from({ length: 32 }, (_, k) => ({ t: at - (31 - k) * DAY, v }));
-  const entries: RecordedAnswer[] = WINDOWS.flatMap((w) =>
-    [
-      [BAD, badRate],
-      [TOTAL, 10],
-    ].map(([template, v]) => {
-      const query = String(template).replace('{{.window}}', w);
-      return {
-        query,
-        start: new Date((at - 32 * DAY) * 1000),
-        end: new Date((at + 3600) * 1000),
-        stepSeconds: DAY,
-        result: { ok: true as const, query, warnings: [], series: [{ labels: {}, points: points(Number(v)) }] },
-      };
-    }),
-  );
-  writeFileSync(join(dir, 'recording.json'), serializeRecording({ recordedAt: new Date(AT), source: { name: 'prometheus', type: 'prometheus' }, entries }));
-  return dir;
-}
+const workspace = (badRate: number) => freezeWorkspace(badRate, { policy: 'kind: freeze\nbreakGlass:\n  users: [octocat]\n  audit:\n    label: break-glass\n' });
 
 const INPUTS = { policy: 'freeze.yml', slo: 'checkout.yaml', metrics: 'metrics.yml', at: AT };
 // 0.02 of 10 requests a second fail: twice the 0.1% the SLO allows, so 200% of the budget is spent.
@@ -263,5 +229,104 @@ describe('the bundled freeze action as a deploy gate step', () => {
     expect(run.commands.find((c) => c.command === 'error')?.message).toContain('(break-glass refused: mallory is not permitted to break the glass');
     expect(run.summary).toContain('**Break-glass refused** for @mallory');
     expect(server.requests).toEqual([]);
+  });
+});
+
+// Of 10 requests a second, the share that fails sets the budget spent: 0.01 is all of the 0.1% the SLO allows.
+const SPENT = { 30: 0.003, 60: 0.006, 80: 0.008, 200: 0.02 } as const;
+
+describe('the bundled freeze action at each tier of the error budget policy', () => {
+  it.each([
+    ['notify', 30, 'allow', 'allow', 'allow'],
+    ['consider-freeze', 60, 'block', 'allow', 'allow'],
+    ['all-hands', 80, 'block', 'allow', 'allow'],
+    ['freeze', 200, 'block', 'allow', 'allow'],
+  ] as const)('tier %s (%d percent spent): feature %s, security-fix %s, hotfix %s', async (tier, spent, feature, securityFix, hotfix) => {
+    server = await startGitHubServer(new GitHubExpectations());
+    const ws = workspace(SPENT[spent]);
+    const verdicts: Record<string, string> = {};
+    for (const changeType of ['feature', 'security-fix', 'hotfix'] as const) {
+      const run = await runBundledAction('freeze', { apiUrl: server.url, workspace: ws, inputs: { ...INPUTS, 'change-type': changeType } });
+      expect(run.exitCode).toBe(run.outputs['gate'] === 'block' ? 1 : 0);
+      expect(run.outputs['tier']).toBe(tier);
+      verdicts[changeType] = run.outputs['gate'] ?? '';
+      if (run.outputs['gate'] === 'block') expect(run.commands.find((c) => c.command === 'error')?.message).toContain(`tier (${tier})`);
+    }
+    expect(verdicts).toEqual({ feature, 'security-fix': securityFix, hotfix });
+    // A push deploys no pull request: nothing on GitHub is read or written by the gate step.
+    expect(server.requests).toEqual([]);
+  });
+
+  it("at consider-freeze, lets a feature out from a pull request whose reviewer approved it, and reads the reviews only then", async () => {
+    const reviewed = (states: Array<[string, string]>) => {
+      const gh = new GitHubExpectations();
+      gh.expect('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
+        reply: {
+          status: 200,
+          body: states.map(([login, state], i) => {
+            const row = exampleItem('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', { id: i + 1, state });
+            return { ...row, user: { ...(row['user'] as Record<string, unknown>), login } };
+          }),
+        },
+      });
+      return gh;
+    };
+    const payload = webhookPayload('pull_request', 'opened') as { pull_request: { number: number } };
+    server = await startGitHubServer(reviewed([['hubot', 'APPROVED']]));
+    const approved = await runBundledAction('freeze', { eventName: 'pull_request', payload, apiUrl: server.url, workspace: workspace(SPENT[60]), inputs: INPUTS });
+    expect(approved.exitCode).toBe(0);
+    expect(approved.outputs).toMatchObject({ gate: 'allow', tier: 'consider-freeze', frozen: 'false' });
+    expect(approved.summary).toContain('the pull request is approved by @hubot');
+    server.done();
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /repos/acme/shop/pulls/${payload.pull_request.number}/reviews`]);
+    await server.close();
+
+    server = await startGitHubServer(reviewed([['hubot', 'APPROVED'], ['hubot', 'CHANGES_REQUESTED']]));
+    const changes = await runBundledAction('freeze', { eventName: 'pull_request', payload, apiUrl: server.url, workspace: workspace(SPENT[60]), inputs: INPUTS });
+    expect(changes.exitCode).toBe(1);
+    expect(changes.commands.find((c) => c.command === 'error')?.message).toContain('a feature deploys only from an approved pull request');
+    await server.close();
+
+    // At all-hands an approval is not enough, so the reviews are not even read.
+    server = await startGitHubServer(new GitHubExpectations());
+    const allHands = await runBundledAction('freeze', { eventName: 'pull_request', payload, apiUrl: server.url, workspace: workspace(SPENT[80]), inputs: INPUTS });
+    expect(allHands.exitCode).toBe(1);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('on a schedule at the notify tier, tells the team: a success status and the freeze issue opened as a notice', async () => {
+    const gh = new GitHubExpectations();
+    const statuses: Array<{ state: string; description: string }> = [];
+    const issues: Array<{ title: string; body: string; labels: string[] }> = [];
+    gh.expect('POST /repos/{owner}/{repo}/statuses/{sha}', {
+      reply: (r) => {
+        const body = r.body as { context: string; state: string; description: string };
+        statuses.push(body);
+        return { status: 201, body: example('POST /repos/{owner}/{repo}/statuses/{sha}', 201, { context: body.context, state: body.state }) };
+      },
+    });
+    gh.expect('GET /repos/{owner}/{repo}/issues', { query: { labels: 'deploy-freeze', state: 'all' }, times: Infinity, reply: { status: 200, body: [] } });
+    labels(gh, []);
+    gh.expect('POST /repos/{owner}/{repo}/issues', {
+      reply: (r) => {
+        const body = r.body as { title: string; body: string; labels: string[] };
+        issues.push(body);
+        return { status: 201, body: example('POST /repos/{owner}/{repo}/issues', 201, { number: 33, title: body.title, body: body.body, html_url: 'https://github.com/acme/shop/issues/33' }) };
+      },
+    });
+    server = await startGitHubServer(gh);
+    const run = await runBundledAction('freeze', { eventName: 'schedule', payload: webhookPayload('schedule'), apiUrl: server.url, workspace: workspace(SPENT[30]), inputs: INPUTS });
+    expect(run.commands.filter((c) => c.command === 'error')).toEqual([]);
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    server.done();
+    expect(run.outputs).toMatchObject({ frozen: 'false', tier: 'notify', gate: 'allow' });
+    expect(statuses.map((s) => s.state)).toEqual(['success']);
+    expect(statuses[0]!.description).toMatch(/^Features allowed: no rule blocks feature; in force: checkout-availability in tier notify \(30% spent\)/);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.title).toBe('Error budget notice: checkout (notify)');
+    expect(issues[0]!.labels).toEqual(['deploy-freeze']);
+    expect(issues[0]!.body).toContain('- checkout-availability in tier notify (at least 25% of the error budget spent)');
+    expect(run.summary).toContain('Error budget notice issue opened: https://github.com/acme/shop/issues/33');
   });
 });

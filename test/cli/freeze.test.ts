@@ -8,6 +8,7 @@ import { runCli } from '../../src/cli/program.js';
 import { freezeCommand, parseChangeType } from '../../src/freeze/freeze-command.js';
 import type { FreezeAnswer } from '../../src/freeze/freeze-command.js';
 import { ConfigurationError } from '../../src/runtime/errors.js';
+import { runCliProcess } from '../helpers/cli-process.js';
 
 const SLO = path.join(import.meta.dirname, '../fixtures/freeze/checkout-availability.yaml');
 
@@ -101,5 +102,37 @@ describe('freezeCommand', () => {
     await expect(freezeCommand({ slo: SLO, prometheus: 'http://127.0.0.1:9', changeType: 'yolo', format: 'text' })).rejects.toThrow(ConfigurationError);
     expect(() => parseChangeType('yolo')).toThrow('--change-type: expected one of feature, security-fix, hotfix, rollback, got "yolo"');
     expect(parseChangeType(undefined)).toBe('feature');
+  });
+});
+
+describe('bellwether freeze, the shipped CLI as a process, at each tier of the error budget policy', () => {
+  // Of 10 requests a second, the share that fails: 0.01 spends exactly the 0.1% the SLO allows.
+  it.each([
+    ['notify', 0.003, '30%', 'allow', 'allow'],
+    ['consider-freeze', 0.006, '60%', 'block', 'allow'],
+    ['all-hands', 0.008, '80%', 'block', 'allow'],
+    ['freeze', 0.02, '200%', 'block', 'allow'],
+  ] as const)('tier %s (%s of 10 failing, %s spent): feature %s, security-fix %s', async (tier, bad, spent, feature, securityFix) => {
+    const prom = await prometheus(bad);
+    server = prom.server;
+    const verdicts: Record<string, string> = {};
+    for (const type of ['feature', 'security-fix'] as const) {
+      const run = await runCliProcess(['freeze', '--slo', SLO, '--prometheus', prom.url, '--change-type', type, '--format', 'json']);
+      expect(run.stderr).toBe('');
+      const answer = JSON.parse(run.stdout) as FreezeAnswer;
+      expect(run.code).toBe(answer.verdict === 'block' ? 1 : 0);
+      expect(answer.report?.slos[0]?.tier?.action).toBe(tier);
+      verdicts[type] = answer.verdict;
+      if (answer.verdict === 'block') expect(answer.reason).toContain(`checkout-availability has spent ${spent} of its error budget`);
+    }
+    expect(verdicts).toEqual({ feature, 'security-fix': securityFix });
+  });
+
+  it('says at consider-freeze what a feature lacks', async () => {
+    const prom = await prometheus(0.006);
+    server = prom.server;
+    const run = await runCliProcess(['freeze', '--slo', SLO, '--prometheus', prom.url]);
+    expect(run.code).toBe(1);
+    expect(run.stdout.split('\n')[0]).toBe('feature: block (checkout-availability has spent 60% of its error budget, at or past the 50% tier (consider-freeze): a feature deploys only from an approved pull request)');
   });
 });

@@ -105,7 +105,7 @@ describe('budgetCommand', () => {
   });
 
   it('renders the job summary with the burn-down chart and the alert table', async () => {
-    const { out, metrics } = await run(checkoutRates({ '30d': { bad: 0.005, total: 10 } }), { format: 'markdown' });
+    const { out, metrics } = await run(checkoutRates({ '30d': { bad: 0.002, total: 10 } }), { format: 'markdown' });
     expect(metrics.ranges.map((r) => windowOf(r.query))).toEqual(['30d', '30d']);
     expect(out.stdout).toContain('## Error budgets');
     expect(out.stdout).toContain('```mermaid\nxychart-beta\n  title "Error budget remaining: checkout-availability"');

@@ -33,8 +33,15 @@ const featureBlocked = { ...allow, feature: 'block' } as const;
 describe('decideGate', () => {
   it.each<Row>([
     ['a healthy budget allows everything', [slo(10)], policy(), allow],
-    ['75% spent (all-hands) still allows features', [slo(80)], policy(), allow],
-    ['just under 100% allows features', [slo(99.999)], policy(), allow],
+    ['30% spent (notify) blocks nothing: the scheduled run tells the team', [slo(30)], policy(), allow],
+    ['60% spent (consider-freeze) lets a feature through only from an approved pull request', [slo(60)], policy(), featureBlocked],
+    ['80% spent (all-hands) lets only critical fixes through', [slo(80)], policy(), featureBlocked],
+    ['just under 100% (all-hands) still blocks features only', [slo(99.999)], policy(), featureBlocked],
+    ['a tier may block more than its action does', [slo(80)], policy({ budgetPolicy: [{ threshold: 75, action: 'all-hands', block: ['feature', 'hotfix'] }] }), { ...featureBlocked, hotfix: 'block' }],
+    ['a tier may block nothing', [slo(80)], policy({ budgetPolicy: [{ threshold: 75, action: 'all-hands', block: [] }] }), allow],
+    ['a consider-freeze tier may ask no approval', [slo(60)], policy({ budgetPolicy: [{ threshold: 50, action: 'consider-freeze', needsApproval: [] }] }), allow],
+    ['a notify tier may ask approval of hotfixes', [slo(30)], policy({ budgetPolicy: [{ threshold: 25, action: 'notify', needsApproval: ['hotfix'] }] }), { ...allow, hotfix: 'block' }],
+    ["a freeze tier's own block list replaces frozenChangeTypes", [slo(150)], policy({ budgetPolicy: [{ threshold: 100, action: 'freeze', block: ['feature', 'security-fix'] }] }), { ...featureBlocked, 'security-fix': 'block' }],
     ['exactly 100% spent freezes features only', [slo(100)], policy(), featureBlocked],
     ['past the budget freezes features only', [slo(250)], policy(), featureBlocked],
     ['a policy may freeze hotfixes too', [slo(100)], policy({ frozenChangeTypes: ['feature', 'hotfix'] }), { ...featureBlocked, hotfix: 'block' }],
@@ -80,6 +87,25 @@ describe('decideGate', () => {
     expect(d.changes.feature.reason).toBe('api has spent 100% of its error budget, at or past the 100% tier (freeze)');
     expect(d.changes['security-fix'].reason).toBe('no rule blocks security-fix; in force: api in tier freeze (100% spent)');
     expect(decideGate(policy(), [slo(0)], NOW).changes.feature.reason).toBe('no freeze, alert or calendar rule applies');
+  });
+
+  it('says at each tier what it blocks and what lifts it', () => {
+    const notify = decideGate(policy(), [slo(30)], NOW);
+    expect(notify.reasons.map((r) => [r.rule, r.blocks])).toEqual([['budget-tier', []]]);
+    expect(notify.changes.feature.reason).toBe('no rule blocks feature; in force: api in tier notify (30% spent)');
+    const review = decideGate(policy(), [slo(60)], NOW);
+    expect(review.reasons.map((r) => [r.rule, r.blocks])).toEqual([['budget-tier', []], ['budget-approval', ['feature']]]);
+    expect(review.changes.feature.reason).toBe('api has spent 60% of its error budget, at or past the 50% tier (consider-freeze): a feature deploys only from an approved pull request');
+    const approved = decideGate(policy(), [slo(60)], NOW, { approvals: ['hubot'] });
+    expect(approved.changes.feature).toMatchObject({ verdict: 'allow', via: 'approval' });
+    expect(approved.changes.feature.reason).toContain('the pull request is approved by @hubot');
+    expect(decideGate(policy(), [slo(60)], NOW, { labels: ['p0-fix'] }).changes.feature).toMatchObject({ verdict: 'allow', via: 'exemption' });
+    // An approval is not what all-hands asks: only critical fixes, an exemption or a break-glass go out.
+    const allHands = decideGate(policy(), [slo(80)], NOW, { approvals: ['hubot'] });
+    expect(allHands.changes.feature.verdict).toBe('block');
+    expect(allHands.changes.feature.reason).toBe('api has spent 80% of its error budget, at or past the 75% tier (all-hands)');
+    expect(allHands.changes['security-fix'].verdict).toBe('allow');
+    expect(allHands.changes.hotfix.verdict).toBe('allow');
   });
 
   it('names the page alert, its burn rates and threshold', () => {
@@ -173,6 +199,12 @@ describe('freezeGatePolicySchema', () => {
     expect(p.minimumTraffic.events).toBe(10);
     expect(p.calendarFreezes).toEqual([]);
     expect(p.burnRateAlerts).toHaveLength(4);
+  });
+
+  it('refuses a tier that would block rollbacks, naming the tier', () => {
+    const r = freezeGatePolicySchema.safeParse({ kind: 'freeze', budgetPolicy: [{ threshold: 75, action: 'all-hands', block: ['rollback'] }] });
+    expect(r.error?.issues[0]?.path).toEqual(['budgetPolicy', 0, 'block', 0]);
+    expect(r.error?.issues[0]?.message).toBe('rollbacks are never blocked; remove "rollback" from this list');
   });
 
   it('refuses a policy that would block rollbacks', () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseExpiry, pickProvider, publishFreezeState, runFreezeGate } from '../../src/freeze/run.js';
 import type { FreezeRunDeps, FreezeRunInputs } from '../../src/freeze/run.js';
+import { GitHubError } from '../../src/github/errors.js';
 import { InMemoryGitHub } from '../../src/github/fake.js';
 import type { MetricsProvider, MetricsProviders } from '../../src/metrics/provider.js';
 import { ManualClock } from '../../src/runtime/clock.js';
@@ -183,3 +184,35 @@ async function writePolicy(lines: string): Promise<string> {
   await writeFile(file, `kind: freeze\n${lines}`);
   return file;
 }
+
+describe('runFreezeGate at the consider-freeze tier', () => {
+  async function pullRequest(w: ReturnType<typeof world>): Promise<number> {
+    w.github.seedBranch('main', { a: '1' });
+    w.github.seedBranch('feature', { a: '2' });
+    return (await w.github.createPullRequest({ head: 'feature', base: 'main', title: 'f', body: '' })).number;
+  }
+
+  it('lets the feature out once a reviewer approves the pull request, not before', async () => {
+    const w = world();
+    w.setBad(0.006);
+    const pr = await pullRequest(w);
+    const before = await runFreezeGate(w.inputs({ mode: 'gate', pullRequest: pr }), w.deps);
+    expect(before.outputs).toMatchObject({ gate: 'block', tier: 'consider-freeze', frozen: 'false' });
+    w.github.addReview(pr, 'hubot', 'APPROVED');
+    const after = await runFreezeGate(w.inputs({ mode: 'gate', pullRequest: pr }), w.deps);
+    expect(after.outputs).toMatchObject({ gate: 'allow', tier: 'consider-freeze' });
+    expect(after.failure).toBeUndefined();
+  });
+
+  it('keeps the block when the reviews cannot be read, and says what the job lacks', async () => {
+    const w = world();
+    w.setBad(0.006);
+    const pr = await pullRequest(w);
+    w.github.addReview(pr, 'hubot', 'APPROVED');
+    w.github.failNext('pullRequestApprovals', new GitHubError('pullRequestApprovals', 403, 'Resource not accessible by integration', 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews'));
+    const run = await runFreezeGate(w.inputs({ mode: 'gate', pullRequest: pr }), w.deps);
+    expect(run.outputs['gate']).toBe('block');
+    expect(run.summary).toContain(`The reviews of pull request #${pr} could not be read`);
+    expect(run.summary).toContain('`pull-requests: read`');
+  });
+});

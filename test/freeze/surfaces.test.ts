@@ -14,6 +14,7 @@ import {
   frozenSince,
   planFreezeIssue,
   renderFreezeIssue,
+  renderNoticeIssue,
 } from '../../src/freeze/surfaces.js';
 import type { ExistingIssue } from '../../src/freeze/surfaces.js';
 import { withMarker } from '../../src/github/markers.js';
@@ -31,9 +32,12 @@ async function reportFor(answer: Answer, request: GateRequest = {}): Promise<Bud
   return buildReport(evaluations, policy, NOW, request);
 }
 
-// 200% of the budget spent over 30 days: frozen. 30% spent: allowed (tier notify).
+// 200% of the budget spent over 30 days: frozen. 30% spent: allowed, and the team told (tier notify);
+// 60%: features from approved pull requests only (consider-freeze). 10%: no tier in force.
 const frozen = () => reportFor(checkoutRates({ '30d': { bad: 0.02, total: 10 } }));
-const healthy = () => reportFor(checkoutRates({ '30d': { bad: 0.003, total: 10 } }, { bad: 0.001, total: 10 }));
+const notify = () => reportFor(checkoutRates({ '30d': { bad: 0.003, total: 10 } }, { bad: 0.001, total: 10 }));
+const review = () => reportFor(checkoutRates({ '30d': { bad: 0.006, total: 10 } }, { bad: 0.001, total: 10 }));
+const healthy = () => reportFor(checkoutRates({ '30d': { bad: 0.001, total: 10 } }, { bad: 0.001, total: 10 }));
 const down = () => reportFor(() => new Error('connection refused'));
 const brokenGlass = () =>
   reportFor(checkoutRates({ '30d': { bad: 0.02, total: 10 } }), {
@@ -43,7 +47,9 @@ const brokenGlass = () =>
 describe('freezeCommitStatus', () => {
   it.each([
     ['frozen', frozen, 'failure', /^Features frozen: checkout-availability has spent 200% of its error budget/],
-    ['healthy', healthy, 'success', /^Features allowed: no rule blocks feature; in force: checkout-availability in tier notify/],
+    ['notify', notify, 'success', /^Features allowed: no rule blocks feature; in force: checkout-availability in tier notify/],
+    ['consider-freeze', review, 'success', /^Features need an approved pull request: checkout-availability has spent 60% of its error budget/],
+    ['healthy', healthy, 'success', /^Features allowed: no freeze, alert or calendar rule applies/],
     ['metrics down', down, 'failure', /^Features frozen: the error budget of checkout-availability is unknown/],
   ] as const)('%s: %s', async (_name, make, state, description) => {
     const status = freezeCommitStatus(await make());
@@ -64,10 +70,31 @@ describe('planFreezeIssue', () => {
     ['lifted, a closed issue: nothing', healthy, () => ({ number: 7, state: 'closed', body: '' }), 'none'],
     ['lifted, no issue: nothing', healthy, () => null, 'none'],
     ['metrics down, no issue: open one (features are blocked)', down, () => null, 'open'],
+    ['notify tier, no issue: open a notice', notify, () => null, 'open'],
+    ['notify tier, a closed issue: reopen it as a notice', notify, () => ({ number: 7, state: 'closed', body: 'old' }), 'reopen'],
+    ['notify tier, the open notice already says it: leave it', notify, (r) => openIssue(renderNoticeIssue(r, KEY, '2026-11-20T00:00:00.000Z').body), 'none'],
+    ['consider-freeze tier after a notice: update it', review, (r) => openIssue(renderNoticeIssue({ ...r, slos: r.slos.map((x) => ({ ...x, tier: { action: 'notify', threshold: 25, consumedPercent: 30 } })), reasons: [] }, KEY, '2026-11-20T00:00:00.000Z').body), 'update'],
+    ['frozen after a notice: update it into a freeze', frozen, () => openIssue('Notice since 2026-11-20T00:00:00.000Z.\n'), 'update'],
   ];
   it.each(cases)('%s', async (_name, make, existing, kind) => {
     const report = await make();
     expect(planFreezeIssue(report, KEY, existing(report), NOW).kind).toBe(kind);
+  });
+
+  it('tells the team at the notify tier, and what the consider-freeze tier asks', async () => {
+    const first = planFreezeIssue(await notify(), KEY, null, NOW);
+    expect(first).toMatchObject({ kind: 'open', title: 'Error budget notice: checkout (notify)' });
+    if (first.kind !== 'open') return;
+    expect(first.body).toContain(`Notice since ${NOW.toISOString()}.`);
+    expect(first.body).toContain('- checkout-availability in tier notify (at least 25% of the error budget spent)');
+    expect(first.body).toContain('| feature | allow |');
+    const later = planFreezeIssue(await review(), KEY, openIssue(first.body), new Date(NOW.getTime() + 3_600_000));
+    expect(later).toMatchObject({ kind: 'update', title: 'Error budget notice: checkout (consider-freeze)' });
+    if (later.kind !== 'update') return;
+    // The notice keeps the time it started while a tier stays in force.
+    expect(later.body).toContain(`Notice since ${NOW.toISOString()}.`);
+    expect(later.body).toContain('| feature | approved pull request |');
+    expect(later.body).toContain('| hotfix | allow |');
   });
 
   it('keeps the time the freeze started while it lasts, and starts afresh on reopening', async () => {
@@ -92,7 +119,7 @@ describe('planFreezeIssue', () => {
     const plan = planFreezeIssue(await healthy(), KEY, openIssue('Frozen since 2026-11-20T00:00:00.000Z.\n'), NOW);
     expect(plan.kind).toBe('close');
     if (plan.kind !== 'close') return;
-    expect(plan.body).toContain(`The freeze lifted at ${NOW.toISOString()}: no rule blocks feature`);
+    expect(plan.body).toContain(`The freeze lifted at ${NOW.toISOString()}: no freeze, alert or calendar rule applies`);
     expect(plan.body).not.toContain('<!-- bellwether:');
   });
 });
@@ -112,7 +139,9 @@ describe('freezeOutputs', () => {
   it.each([
     ['frozen, feature', frozen, 'feature', { frozen: 'true', tier: 'freeze', gate: 'block' }],
     ['frozen, security fix', frozen, 'security-fix', { frozen: 'true', tier: 'freeze', gate: 'allow' }],
-    ['healthy, feature', healthy, 'feature', { frozen: 'false', tier: 'notify', gate: 'allow' }],
+    ['notify, feature', notify, 'feature', { frozen: 'false', tier: 'notify', gate: 'allow' }],
+    ['consider-freeze, feature without an approval', review, 'feature', { frozen: 'false', tier: 'consider-freeze', gate: 'block' }],
+    ['healthy, feature', healthy, 'feature', { frozen: 'false', tier: 'none', gate: 'allow' }],
     ['metrics down, feature', down, 'feature', { frozen: 'true', tier: 'none', gate: 'block', 'budget-remaining': '' }],
     ['frozen, feature through a break-glass: still frozen, but this one goes', brokenGlass, 'feature', { frozen: 'true', tier: 'freeze', gate: 'allow' }],
   ] as const)('%s', async (_name, make, type, expected) => {

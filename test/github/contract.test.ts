@@ -35,6 +35,7 @@ const COMMENTS = 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments';
 const TEAM_MEMBERSHIP = 'GET /orgs/{org}/teams/{team_slug}/memberships/{username}';
 const TEAM = 'GET /orgs/{org}/teams/{team_slug}';
 const RUN_APPROVALS = 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals';
+const REVIEWS = 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews';
 /** GitHub's example team, completed where the example lags its own schema. */
 const teamReply = () => {
   const team = example(TEAM, 200, { slug: 'sre', type: 'organization' });
@@ -132,6 +133,33 @@ const cases: Case[] = [
     act: (p) => p.createPullRequest({ head: 'bellwether/rollback', base: 'main', title: 'Roll back', body: 'again' }),
     check: (out, ctx) => expect(out).toMatchObject({ number: Number(ctx['number']), head: 'bellwether/rollback', base: 'main', state: 'open' }),
     calls: { 'POST /repos/{owner}/{repo}/pulls': 1, 'GET /repos/{owner}/{repo}/pulls': 1 },
+  },
+  {
+    name: "pullRequestApprovals: each reviewer's latest review counts, so a later change request takes an approval back",
+    fake: async (f) => {
+      f.seedBranch('main', { a: '1' });
+      f.seedBranch('feature', { a: '2' });
+      const pr = await f.createPullRequest({ head: 'feature', base: 'main', title: 'f', body: '' });
+      f.addReview(pr.number, 'hubot', 'APPROVED');
+      f.addReview(pr.number, 'monalisa', 'APPROVED');
+      f.addReview(pr.number, 'monalisa', 'CHANGES_REQUESTED');
+      f.addReview(pr.number, 'hubot', 'COMMENTED');
+      return { number: String(pr.number) };
+    },
+    rest: (gh) => {
+      const review = (login: string, state: string, id: number) => {
+        const row = exampleItem(REVIEWS, { id, state });
+        return { ...row, user: { ...(row['user'] as Record<string, unknown>), login } };
+      };
+      gh.expect(REVIEWS, {
+        params: { pull_number: 14 },
+        reply: { status: 200, body: [review('hubot', 'APPROVED', 1), review('monalisa', 'APPROVED', 2), review('monalisa', 'CHANGES_REQUESTED', 3), review('hubot', 'COMMENTED', 4)] },
+      });
+      return { number: '14' };
+    },
+    act: (p, ctx) => p.pullRequestApprovals(Number(ctx['number'])),
+    check: (out) => expect(out).toEqual(['hubot']),
+    calls: { [REVIEWS]: 1 },
   },
   {
     name: 'upsertComment keeps one comment per marker and updates it in place',

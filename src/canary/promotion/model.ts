@@ -50,6 +50,8 @@ export type Command =
 export interface GateAnswer {
   readonly allow: boolean;
   readonly reason: string;
+  /** A line the commit that acts on this answer must carry: who lifted a block, and why (a break-glass). */
+  readonly audit?: string;
 }
 
 /** What the reconcile knows besides the manifest. */

@@ -110,7 +110,7 @@ export async function reconcile(path: string, policy: PromotionPolicy, command: 
       return { step, manifest, committed: false, effects: [], conflicts, ...(judgment ? { judgment } : {}) };
     }
     try {
-      const written = await deps.store.write(path, renderManifest(stored.text, step.manifest), stored.sha, commitMessage(step.manifest, step.explanation));
+      const written = await deps.store.write(path, renderManifest(stored.text, step.manifest), stored.sha, commitMessage(step.manifest, step.explanation, facts.freeze.allow ? facts.freeze.audit : undefined));
       deps.logger.info(`${path}: ${step.explanation.summary} (${step.explanation.reason})`);
       if (deps.router) await deps.router.apply(step.manifest);
       return { step, manifest: step.manifest, committed: true, commitSha: written.commitSha, effects: step.effects, conflicts, ...(judgment ? { judgment } : {}) };
@@ -125,8 +125,12 @@ function teamFacts(teams: ResolvedTeams): Pick<Facts, 'actorTeams' | 'teamsUnkno
   return { actorTeams: teams.member, ...(teams.unknown.length > 0 ? { teamsUnknown: teams.unknown.map((u) => `${u.team}: ${u.reason}`) } : {}) };
 }
 
-/** The subject says what changed; the body says why (a person's reason, a judgment), so `git log` alone explains it. */
-function commitMessage(m: ReleaseManifest, explanation: Explanation): string {
+/**
+ * The subject says what changed; the body says why (a person's reason, a
+ * judgment) and, when a block was lifted on purpose (a break-glass), the
+ * audit of it: `git log` alone explains where traffic moved and why.
+ */
+function commitMessage(m: ReleaseManifest, explanation: Explanation, audit?: string): string {
   const where = [m.service, m.environment, m.region].filter(Boolean).join('/');
-  return `${where}: ${explanation.summary}\n\n${explanation.reason}\n\nCommitted by Bellwether's staged promotion.`;
+  return `${where}: ${explanation.summary}\n\n${explanation.reason}\n\n${audit ? `${audit}\n\n` : ''}Committed by Bellwether's staged promotion.`;
 }

@@ -12,15 +12,14 @@ import type { CanaryPolicy } from '../../policy/schemas/canary.js';
 import { stagesFor } from '../../policy/schemas/canary.js';
 import { loadPolicySet, policyFor } from '../../policy/set.js';
 import type { LoadedPolicy } from '../../policy/set.js';
-import { checkDeployGate } from '../../freeze/deploy-gate.js';
 import { providersWithDeadline } from '../../metrics/deadline.js';
-import { loadSlos } from '../../freeze/openslo.js';
-import type { ReleaseManifest } from '../../gitops/manifest.js';
 import { quarantined, readQuarantine } from '../../rollback/quarantine.js';
 import type { Deps } from '../../runtime/deps.js';
 import { ConfigurationError } from '../../runtime/errors.js';
+import { freezeHook } from './freeze-hook.js';
+import type { CanaryBreakGlass } from './freeze-hook.js';
 import { metricsJudge } from './metrics-judge.js';
-import type { Command, CommandOrigin, GateAnswer, PromotionPolicy } from './model.js';
+import type { Command, CommandOrigin, PromotionPolicy } from './model.js';
 import type { PromotionDeps, ReconcileResult } from './reconcile.js';
 import { reconcile } from './reconcile.js';
 import { promotionJson, renderPromotionMarkdown } from './render.js';
@@ -50,6 +49,8 @@ export interface CanaryRunInputs {
   readonly policy?: string;
   /** Wait inside this run for a next step due within this many milliseconds (short soaks). */
   readonly waitWithinMs?: number;
+  /** A break-glass through the error-budget freeze, judged as the freeze step judges it. */
+  readonly breakGlass?: CanaryBreakGlass;
 }
 
 export interface CanaryRunOutcome {
@@ -86,21 +87,6 @@ export function promotionPolicyOf(policy: CanaryPolicy, irreversible: PromotionP
   };
 }
 
-/**
- * The error-budget gate for moving a feature forward, when a freeze policy
- * with SLOs applies to the service; otherwise a gate that allows and says so.
- */
-async function freezeHook(set: readonly LoadedPolicy[], service: string, deps: Deps, provider: string): Promise<(m: ReleaseManifest) => Promise<GateAnswer>> {
-  const { policy, file } = policyFor(set, 'freeze', service);
-  if (file === null || policy.slos.length === 0) return async () => ({ allow: true, reason: 'no error budget policy applies to this service' });
-  // SLO paths are relative to the repository root (the working directory), as the freeze action reads them.
-  const slos = await loadSlos(policy.slos.join(','));
-  return async () => {
-    const outcome = await checkDeployGate({ slos, policy, changeType: 'feature' }, { metrics: deps.metrics.get(provider), clock: deps.clock });
-    return { allow: outcome.verdict === 'allow', reason: outcome.reason };
-  };
-}
-
 function toCommand(inputs: CanaryRunInputs): Command {
   if (inputs.command === 'tick') return { kind: 'tick' };
   if (inputs.command === 'start') {
@@ -126,7 +112,14 @@ export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: Cont
         queries: judgeBlock.metrics.map((m) => ({ name: m.name, query: m.query, provider: policy.provider })),
         metrics: providersWithDeadline(deps.metrics, policy.analysis.metricsDeadline),
       })(request),
-    freeze: await freezeHook(set, inputs.service, deps, policy.provider),
+    // Where the run publishes to GitHub (the action), an accepted break-glass is recorded in an issue there too.
+    freeze: await freezeHook(set, deps, {
+      service: inputs.service,
+      actor: inputs.actor,
+      provider: policy.provider,
+      ...(inputs.breakGlass ? { breakGlass: inputs.breakGlass } : {}),
+      ...(surfaces ? { audit: { github: deps.github, ...(surfaces.logUrl ? { runUrl: surfaces.logUrl } : {}) } } : {}),
+    }),
     // Team approvers are looked up on GitHub; without a token that can read them, the refusal says so.
     actorTeams: (user) => resolveTeams(deps.github, user, policy.approvers.teams),
     quarantine: async (_m, version) => {

@@ -5,16 +5,43 @@
 import { z } from 'zod';
 import { EVEN_AFTER_PROBLEMS, validAt } from '../cross-field.js';
 import { duration, githubTeam, githubUser, label, percent, policyVersion, text } from '../fields.js';
-import { describeValue } from '../wording.js';
+import { describeValue, listChoices } from '../wording.js';
 
 /** What a level of budget spent does, from mildest to strongest. */
 export const BUDGET_ACTIONS = ['notify', 'consider-freeze', 'all-hands', 'freeze'] as const;
 export type BudgetAction = (typeof BUDGET_ACTIONS)[number];
 
+/** The change types a rule may block: every one but rollback. */
+export const BLOCKABLE = ['feature', 'security-fix', 'hotfix'] as const;
+export type BlockableChange = (typeof BLOCKABLE)[number];
+
+/** A list of change types a rule blocks; rollbacks are refused with why, since nothing may block one. */
+export function blockList() {
+  return z.array(
+    z.enum(BLOCKABLE, {
+      error: (iss) =>
+        iss.input === 'rollback'
+          ? 'rollbacks are never blocked; remove "rollback" from this list'
+          : `expected one of ${listChoices(BLOCKABLE)}, got ${describeValue(iss.input)}`,
+    }),
+  );
+}
+
 const budgetTierSchema = z.strictObject({
   /** Percent of the error budget spent at which this tier applies. */
   threshold: percent(),
   action: z.enum(BUDGET_ACTIONS),
+  /**
+   * What this tier blocks outright. Left out, it follows the action:
+   * `all-hands` blocks features, `freeze` blocks `frozenChangeTypes`, the
+   * milder two block nothing (see `tierRules` in src/freeze/gate.ts).
+   */
+  block: blockList().optional(),
+  /**
+   * What this tier lets through only with an approved pull request. Left
+   * out, `consider-freeze` asks it of features and the others of nothing.
+   */
+  needsApproval: blockList().optional(),
 });
 
 const burnRateSchema = z.strictObject({

@@ -9,19 +9,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CommandGit } from '../../src/gitops/git.js';
 import { parseManifest } from '../../src/gitops/manifest.js';
+import { MANIFEST_TEXT } from '../canary/promotion/fixtures.js';
 
 export const MANIFEST = 'deploy/checkout/production/us-east-1.yaml';
 
-export const MANIFEST_TEXT = `# Release manifest of checkout in production, us-east-1.
-service: checkout
-environment: production
-region: us-east-1
-stable:
-  version: 1.41.0
-canary:
-  version: null
-  weight: 0
-`;
+/** The manifest every canary test starts from: one text, kept in the promotion fixtures. */
+export { MANIFEST_TEXT };
 
 /** A fresh checkout of `main` holding the checkout service's manifest, committed the ordinary way. */
 export async function manifestCheckout(prefix = 'bw-checkout-'): Promise<{ dir: string; git: CommandGit }> {

@@ -8,6 +8,7 @@ import { processSecrets } from '../runtime/secrets.js';
 import { join } from 'node:path';
 import { pendingApproval } from '../canary/promotion/approval.js';
 import { runCanaryFlow } from '../flow/canary.js';
+import { postmortemIssue } from '../flow/postmortem.js';
 import { gitHubTarget } from '../flow/target.js';
 import { locatePolicies } from '../policy/locate.js';
 import { runUrl } from '../runtime/context.js';
@@ -48,7 +49,7 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
         waitWithinMs: inputs['max-wait-minutes'] * 60_000,
       },
       deps,
-      gitHubTarget(deps.github, runUrl(ctx)),
+      gitHubTarget(deps.github, runUrl(ctx), postmortemIssue(deps)),
       { sha: ctx.sha, environment: environmentName, logUrl: runUrl(ctx) },
     );
     const outcome = flow.canary;
@@ -83,6 +84,11 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
     }
     const report = join(process.env.RUNNER_TEMP ?? ctx.workspace, 'bellwether-canary.json');
     writeFileSync(report, processSecrets.redact(JSON.stringify(outcome.json, null, 2)));
-    return { outputs: { ...outcome.outputs, report }, summary, ...(outcome.failure ? { failure: outcome.failure } : {}) };
+    const failure = [outcome.failure, flow.postmortemError].filter(Boolean).join('; ');
+    return {
+      outputs: { ...outcome.outputs, report, 'postmortem-issue': flow.postmortem?.issue ? String(flow.postmortem.issue.number) : '' },
+      summary,
+      ...(failure ? { failure } : {}),
+    };
   },
 };

@@ -132,6 +132,7 @@ export const canarySpec = defineAction({
     weight: { description: 'Canary traffic weight after this run, 0 to 100.' },
     verdict: { description: 'Verdict of the last judgement: `pass`, `marginal`, `fail`, `nodata` or `none`.' },
     report: { description: 'Path of the JSON report of this run.' },
+    'postmortem-issue': { description: 'Number of the postmortem issue opened or refreshed after a failed or rolled-back canary, when the postmortem policy asks for one; empty otherwise.' },
   },
   branding: { icon: 'trending-up', color: 'yellow' },
   usage: 'Drive it from `workflow_dispatch` for manual controls and from `schedule` for ticks, with a concurrency group per service and environment.',

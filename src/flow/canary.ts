@@ -3,7 +3,8 @@
  * the manifest exists (naming the ones that do when it does not), reconcile
  * the promotion, and hand a canary that failed or was rolled back to the
  * rollback flow, which quarantines the version and records it in a pull
- * request (or its draft), and, locally, drafts its postmortem. What differs
+ * request (or its draft), and writes its postmortem (the issue in a job, a
+ * draft in a terminal). What differs
  * between a job and a terminal comes in as a FlowTarget.
  */
 import type { CanaryRunInputs, CanaryRunOutcome } from '../canary/promotion/run.js';
@@ -16,9 +17,10 @@ import { policyFor } from '../policy/set.js';
 import type { RollbackOutcome } from '../rollback/run.js';
 import { runRollback } from '../rollback/run.js';
 import type { Deps } from '../runtime/deps.js';
+import { errorMessage } from '../runtime/errors.js';
 import type { FlowTarget } from './target.js';
 import type { PostmortemWritten } from './postmortem.js';
-import { canaryIncident, postmortemRules } from './postmortem.js';
+import { canaryIncident, postmortemSettings } from './postmortem.js';
 import { describeRollback } from './rollback.js';
 
 export interface CanaryFlowInputs extends Omit<CanaryRunInputs, 'policy'> {
@@ -33,6 +35,8 @@ export interface CanaryFlowOutcome {
   readonly rollback?: RollbackOutcome;
   /** The postmortem written after the rollback, where the target writes one. */
   readonly postmortem?: PostmortemWritten;
+  /** Why the postmortem the target should have written was not written. */
+  readonly postmortemError?: string;
   /** Lines that say where the policy came from and what the rollback wrote. */
   readonly notes: readonly string[];
 }
@@ -68,7 +72,17 @@ export async function runCanaryFlow(inputs: CanaryFlowInputs, deps: Deps, target
     { store, publisher: target.publisher, ...(target.github ? { github: target.github } : {}), clock: deps.clock, logger: deps.logger },
   );
   notes.push(...describeRollback(rollback));
-  const postmortem = target.postmortem ? await target.postmortem(canaryIncident(inputs, canary, rollback, deps.clock.now()), postmortemRules(canary.policies, inputs.service)) : undefined;
-  if (postmortem) notes.push(postmortem.note);
-  return { canary, rollback, ...(postmortem ? { postmortem } : {}), notes };
+  let postmortem: PostmortemWritten | undefined;
+  let postmortemError: string | undefined;
+  if (target.postmortem) {
+    try {
+      postmortem = await target.postmortem(canaryIncident(inputs, canary, rollback, deps.clock.now()), postmortemSettings(canary.policies, inputs.service));
+      notes.push(postmortem.note);
+    } catch (err) {
+      // The rollback stands; the missing postmortem is said, and fails the run, rather than passed over.
+      postmortemError = `the postmortem issue could not be opened: ${errorMessage(err)}`;
+      notes.push(postmortemError);
+    }
+  }
+  return { canary, rollback, ...(postmortem ? { postmortem } : {}), ...(postmortemError ? { postmortemError } : {}), notes };
 }

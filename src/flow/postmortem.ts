@@ -1,9 +1,9 @@
 /**
  * The postmortem of a canary handed to the rollback flow: the incident, with
  * the promotion's history as its timeline and the verdict as its evidence,
- * and where it goes. Locally it is a draft file beside the rollback draft.
- * The canary action opens no postmortem issue yet; a rollback through
- * workflows/rollback.yml does, in its postmortem job.
+ * and where it goes. In an Actions job it is the postmortem issue, opened or
+ * refreshed by its incident key; locally it is a draft file beside the
+ * rollback draft.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,19 +14,30 @@ import { rulesOf } from '../postmortem/events.js';
 import type { Incident, PostmortemRules } from '../postmortem/incident.js';
 import { deadlines, postmortemRequired } from '../postmortem/incident.js';
 import { renderPostmortemBody } from '../postmortem/render.js';
+import type { TimelineEvent } from '../postmortem/timeline.js';
+import { openOrUpdatePostmortem } from '../postmortem/run.js';
 import type { RollbackOutcome } from '../rollback/run.js';
+import type { Deps } from '../runtime/deps.js';
 
 /** What became of a postmortem: one line saying what was written, and the draft's path when one was. */
 export interface PostmortemWritten {
   readonly note: string;
   readonly draft?: string;
+  /** The postmortem issue, when one was opened or refreshed on GitHub. */
+  readonly issue?: { readonly number: number; readonly url: string };
+}
+
+/** What the postmortem policy of a service says: the rules, and the labels of a postmortem issue. */
+export interface PostmortemSettings {
+  readonly rules: PostmortemRules;
+  readonly labels: readonly string[];
 }
 
 /** Where a postmortem goes. */
-export type PostmortemSink = (incident: Incident, rules: PostmortemRules) => Promise<PostmortemWritten>;
+export type PostmortemSink = (incident: Incident, settings: PostmortemSettings) => Promise<PostmortemWritten>;
 
 /** The incident of a failed or rolled-back canary, as the postmortem action would be given it. */
-export function canaryIncident(where: { service: string; environment: string }, canary: CanaryRunOutcome, rollback: RollbackOutcome, now: Date): Incident {
+export function canaryIncident(where: { service: string; environment: string; region?: string }, canary: CanaryRunOutcome, rollback: RollbackOutcome, now: Date): Incident {
   const promotion = canary.last.manifest.promotion;
   const version = rollback.bad;
   return {
@@ -36,24 +47,53 @@ export function canaryIncident(where: { service: string; environment: string }, 
     severity: 'sev2',
     trigger: 'rollback',
     service: where.service,
-    environment: where.environment,
+    // The deployments' environment, so that the timeline finds the promotion's deployment and its statuses.
+    environment: where.region ? `${where.environment}/${where.region}` : where.environment,
     startedAt: promotion?.startedAt ?? now.toISOString(),
     resolvedAt: now.toISOString(),
     summary: `The canary of ${version} ${canary.failure ? `failed: ${canary.failure}` : 'was rolled back'}.`,
     evidence: canary.evidence,
     links: rollback.pullRequest.number !== null ? [{ label: 'rollback pull request', url: rollback.pullRequest.url }] : [],
-    events: (promotion?.history ?? []).map((e) => ({ at: e.at, kind: 'traffic' as const, text: `${e.event}${e.by ? ` (by ${e.by})` : ''}` })),
+    events: [
+      ...(promotion?.history ?? []).map((e) => ({ at: e.at, kind: e.event.startsWith('judgment') ? ('verdict' as const) : ('traffic' as const), text: `${e.event}${e.by ? ` (by ${e.by})` : ''}` })),
+      ...rollbackEvents(version, rollback, now),
+    ],
   };
 }
 
-/** The postmortem rules that apply to the service. */
-export function postmortemRules(set: readonly LoadedPolicy[], service: string): PostmortemRules {
-  return rulesOf(policyFor(set, 'postmortem', service).policy);
+/** What the rollback flow did, on the timeline: traffic back, the quarantine, the pull request. */
+function rollbackEvents(version: string, rollback: RollbackOutcome, now: Date): TimelineEvent[] {
+  const at = now.toISOString();
+  const events: TimelineEvent[] = [];
+  if (rollback.good) events.push({ at, kind: 'rollback', text: `${version} rolled back to ${rollback.good}` });
+  if (rollback.quarantine === 'committed') events.push({ at, kind: 'rollback', text: `${version} quarantined` });
+  if (rollback.pullRequest.number !== null) events.push({ at, kind: 'rollback-pr', text: `rollback pull request #${rollback.pullRequest.number} opened`, url: rollback.pullRequest.url });
+  return events;
+}
+
+/** The postmortem policy that applies to the service. */
+export function postmortemSettings(set: readonly LoadedPolicy[], service: string | undefined): PostmortemSettings {
+  const policy = policyFor(set, 'postmortem', service).policy;
+  return { rules: rulesOf(policy), labels: policy.labels };
+}
+
+/**
+ * Opens the incident's postmortem issue on GitHub, or refreshes the one its
+ * key already names, when the policy asks for one. The line it returns says
+ * which, with the issue's address: only a write that happened is reported.
+ */
+export function postmortemIssue(deps: Pick<Deps, 'github' | 'clock' | 'logger'>): PostmortemSink {
+  return async (incident, { rules, labels }) => {
+    const outcome = await openOrUpdatePostmortem({ incident, rules, labels }, deps);
+    if (outcome.status === 'skipped') return { note: `no postmortem: ${outcome.requirement.reason}` };
+    const did = outcome.status === 'created' ? 'opened' : outcome.status === 'updated' ? 'updated' : 'already up to date';
+    return { note: `postmortem issue #${outcome.issue.number} ${did}: ${outcome.issue.url} (${outcome.requirement.reason})`, issue: { number: outcome.issue.number, url: outcome.issue.url } };
+  };
 }
 
 /** Writes the postmortem issue that would be opened, when the policy asks for one. */
 export function draftPostmortem(dir: string): PostmortemSink {
-  return async (incident, rules) => {
+  return async (incident, { rules }) => {
     const requirement = postmortemRequired(incident, rules);
     if (!requirement.required) return { note: `no postmortem: ${requirement.reason}` };
     await mkdir(dir, { recursive: true });

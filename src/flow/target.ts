@@ -31,9 +31,9 @@ export interface FlowTarget {
   /** Links to what ran (the workflow run), for pull requests and quarantines. */
   readonly links: ReadonlyArray<{ readonly label: string; readonly url: string }>;
   /**
-   * Where the postmortem of a canary handed to rollback goes. Absent in an
-   * action: the canary workflow does not open a postmortem issue yet (its
-   * job has no `issues: write`); rollback.yml's postmortem job does.
+   * Where the postmortem of a canary handed to rollback goes: the issue in
+   * the canary action, a draft in a terminal. The rollback action has none:
+   * rollback.yml opens the postmortem in a job of its own.
    */
   readonly postmortem?: PostmortemSink;
 }
@@ -48,13 +48,17 @@ export async function defaultDraftDir(git: GitPort): Promise<string> {
   return join((await git.run(['rev-parse', '--absolute-git-dir'])).stdout.trim(), 'bellwether', 'drafts');
 }
 
-/** An Actions job: the contents API, pull requests and deployment statuses on GitHub. */
-export function gitHubTarget(github: GitHubPort, runUrl: string): FlowTarget {
+/**
+ * An Actions job: the contents API, pull requests and deployment statuses on
+ * GitHub, and the postmortem issue where the job opens one.
+ */
+export function gitHubTarget(github: GitHubPort, runUrl: string, postmortem?: PostmortemSink): FlowTarget {
   return {
     store: (branch) => new GitHubContentStore(github, branch),
     publisher: new GitHubRollbackPublisher(github),
     github,
     links: [{ label: 'the run', url: runUrl }],
+    ...(postmortem ? { postmortem } : {}),
   };
 }
 

@@ -55,7 +55,10 @@ export function renderPostmortemBody(incident: Incident, due: Deadlines, timeZon
 
 /**
  * Replaces the content of each managed block of `current` with the same
- * block of `fresh`. Blocks that people removed stay removed.
+ * block of `fresh`. Blocks that people removed stay removed. The timeline
+ * only grows: rows already there that the fresh one lacks (events another
+ * run saw, such as the canary's judgments) are kept, in time order, so that
+ * a refresh from another source loses nothing.
  */
 export function refreshManagedBlocks(current: string, fresh: string): string {
   let out = current;
@@ -65,7 +68,33 @@ export function refreshManagedBlocks(current: string, fresh: string): string {
     const start = out.indexOf(begin(name));
     const stop = out.indexOf(end(name));
     if (start < 0 || stop < start) continue;
-    out = out.slice(0, start) + managed(name, m[2] ?? '') + out.slice(stop + end(name).length);
+    const was = out.slice(start + begin(name).length + 1, stop - 1);
+    const content = name === 'timeline' ? mergeTimelineTables(was, m[2] ?? '') : (m[2] ?? '');
+    out = out.slice(0, start) + managed(name, content) + out.slice(stop + end(name).length);
   }
   return out;
+}
+
+/** The rows of a rendered timeline table: `| local | UTC | what | event |`, keyed without the local time. */
+function timelineRows(table: string): Array<{ key: string; at: number; kind: string; row: string }> {
+  return table
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| --- '))
+    .map((row) => {
+      const cells = row.split(' | ');
+      return { key: cells.slice(1).join(' | '), at: Date.parse(cells[1] ?? ''), kind: cells[2] ?? '', row };
+    })
+    .filter((r) => !Number.isNaN(r.at));
+}
+
+function mergeTimelineTables(was: string, fresh: string): string {
+  const freshRows = timelineRows(fresh);
+  const known = new Set(freshRows.map((r) => r.key));
+  // Notes say what a search found at the time (no deployments yet): the fresh run says it again, or no longer.
+  const kept = timelineRows(was).filter((r) => !known.has(r.key) && r.kind !== 'note');
+  if (kept.length === 0) return fresh;
+  const header = fresh.split('\n').slice(0, 2);
+  const rows = [...freshRows, ...kept].sort((a, b) => a.at - b.at).map((r) => r.row);
+  // A fresh run that found nothing renders a sentence, not a table: the kept rows take the table's place.
+  return (freshRows.length > 0 ? header : was.split('\n').slice(0, 2)).concat(rows).join('\n');
 }

@@ -5,7 +5,7 @@
  * (`at`) so that forty minutes of soak take a second. A good release reaches
  * stable; a release that regresses at 25% is stopped, traffic goes back to
  * stable, the version is quarantined, a rollback pull request is opened, and
- * the postmortem action opens the postmortem.
+ * the same run opens the postmortem, which the postmortem action then refreshes.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -116,14 +116,24 @@ describe.skipIf(!availability.ok && !required)('the whole pipeline through the b
     ]);
     expect(repo.checkRuns.map((c) => c.conclusion)).toEqual(['success', 'failure']);
 
+    // The failed canary's run opened its postmortem, with the promotion's timeline and the deployments' statuses.
+    expect(bad.outputs['postmortem-issue']).toBe(String(repo.issues[0]?.number));
+    expect(repo.issues).toHaveLength(1);
+    expect(repo.issues[0]!.title).toBe('[Postmortem] checkout 1.43.0 rolled back');
+    expect(repo.issues[0]!.body).toContain('### Timeline');
+    expect(repo.issues[0]!.body).toContain('1.43.0 rolled back to 1.42.0');
+    expect(repo.issues[0]!.body).toMatch(/\| verdict \| judgment Fail \|/);
+    expect(repo.issues[0]!.body).toMatch(new RegExp(`\\| rollback-pr \\| \\[rollback pull request #${repo.pulls[0]!.number} opened\\]`));
+
+    // rollback.yml's postmortem job names the same incident: it refreshes that issue and opens no second one.
     const postmortem = await runBundledAction('postmortem', {
       eventName: 'workflow_dispatch',
       apiUrl: github.url,
       workspace,
       inputs: {
         trigger: 'rollback',
-        incident: 'rollback/checkout/production/1.43.0',
-        title: 'checkout 1.43.0 rolled back in production',
+        incident: 'rollback-checkout-1.43.0',
+        title: 'checkout 1.43.0 rolled back',
         service: 'checkout',
         environment: 'production/us-east-1',
         'started-at': new Date(BAD_AT * 1000).toISOString(),
@@ -131,10 +141,12 @@ describe.skipIf(!availability.ok && !required)('the whole pipeline through the b
       },
     });
     expect(postmortem.exitCode).toBe(0);
-    expect(postmortem.outputs.status).toBe('created');
+    expect(['updated', 'unchanged']).toContain(postmortem.outputs.status);
+    expect(postmortem.outputs.issue).toBe(String(repo.issues[0]!.number));
     expect(repo.issues).toHaveLength(1);
-    expect(repo.issues[0]!.body).toContain('### Timeline');
-    expect(repo.issues[0]!.body).toContain('1.43.0 rolled back to 1.42.0');
+    // The refresh added the deployments it read and lost none of the canary run's rows.
+    expect(repo.issues[0]!.body).toMatch(/\| verdict \| judgment Fail \|/);
+    expect(repo.issues[0]!.body).toMatch(/\| deployment-status \| \[Deployment #\d+ failure/);
     github.done();
     console.log(
       `pipeline figures: ${goodCalls} GitHub requests for the good promotion (4 stages), ${badCalls} for the bad one with its rollback; ` +

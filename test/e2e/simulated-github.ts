@@ -187,6 +187,17 @@ export function simulatedRepository(initial: Record<string, string>, releaseSha:
       return { status: 201, body: example('POST /repos/{owner}/{repo}/issues', 201, { number: i.number, title: i.title, body: i.body, html_url: `https://github.com/acme/shop/issues/${i.number}` }) };
     },
   });
+  gh.expect('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+    times: Infinity,
+    reply: (r) => {
+      const i = issues.find((x) => x.number === Number(r.params['issue_number']));
+      if (!i) return NOT_FOUND;
+      const body = r.body as { title?: string; body?: string };
+      if (body.title !== undefined) i.title = body.title;
+      if (body.body !== undefined) i.body = body.body;
+      return { status: 200, body: example('POST /repos/{owner}/{repo}/issues', 201, { number: i.number, title: i.title, body: i.body, html_url: `https://github.com/acme/shop/issues/${i.number}` }) };
+    },
+  });
   gh.expect('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { times: Infinity, reply: { status: 200, body: [] } });
   gh.expect('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
     times: Infinity,

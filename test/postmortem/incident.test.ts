@@ -81,6 +81,16 @@ describe('the prefilled body', () => {
     expect(refreshManagedBlocks(stripped, newer)).toContain('our own timeline');
   });
 
+  it('keeps the timeline rows a refresh from another source does not have, in time order, and drops stale notes', () => {
+    // The canary run wrote its judgments; the postmortem job later knows only the deployments.
+    const first = renderPostmortemBody({ ...incident, events: [{ at: '2026-03-08T06:45:00Z', kind: 'verdict', text: 'judgment Fail' }, { at: '2026-03-08T06:41:00Z', kind: 'note', text: 'No deployments yet' }] }, due, rules.timeZone);
+    const later = renderPostmortemBody({ ...incident, events: [{ at: '2026-03-08T06:40:00Z', kind: 'deployment', text: 'Deployment #7 created' }, { at: '2026-03-08T06:50:00Z', kind: 'deployment-status', text: 'Deployment #7 failure' }] }, due, rules.timeZone);
+    const out = refreshManagedBlocks(first, later);
+    const rows = out.split('\n').filter((l) => /^\| \d{4}-/.test(l)).map((l) => l.split(' | ')[3]);
+    expect(rows).toEqual(['Deployment #7 created |', 'judgment Fail |', 'Deployment #7 failure |']);
+    expect(refreshManagedBlocks(out, later)).toBe(out);
+  });
+
   it('blocks close-out while P0 items are open and asks for a P0 when the budget cost was large', () => {
     const none = reviewPostmortem(incident, [], [], rules, new Date('2026-03-09T00:00:00Z'));
     expect(none.blocking).toEqual([{ field: 'action-items', message: 'the incident used 25% of the error budget, so at least one P0 action item is needed' }]);

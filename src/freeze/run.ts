@@ -11,8 +11,10 @@ import type { GitHubPort } from '../github/port.js';
 import { DeadlineProvider } from '../metrics/deadline.js';
 import type { InstantQuery, MetricsProvider, MetricsProviders, QueryResult, RangeQuery } from '../metrics/provider.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
+import { rulesOf } from '../postmortem/events.js';
+import { openOrUpdatePostmortem } from '../postmortem/run.js';
 import type { Clock } from '../runtime/clock.js';
-import { ConfigurationError } from '../runtime/errors.js';
+import { ConfigurationError, errorMessage } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import { parseAt } from './budget-command.js';
 import { evaluateSlo } from './evaluate.js';
@@ -24,7 +26,8 @@ import type { SloDefinition } from './openslo.js';
 import { buildReport } from './report.js';
 import type { BudgetReport } from './report.js';
 import { breakGlassRequest } from './break-glass.js';
-import { FREEZE_ISSUE_LABEL, FREEZE_STATUS_CONTEXT, breakGlassIssue, isFrozen, freezeCommitStatus, freezeIssueKey, freezeOutputs, planFreezeIssue } from './surfaces.js';
+import { freezeIncident } from './postmortem.js';
+import { FREEZE_ISSUE_LABEL, FREEZE_STATUS_CONTEXT, breakGlassIssue, isFrozen, freezeCommitStatus, freezeIssueKey, freezeOutputs, frozenSince, planFreezeIssue } from './surfaces.js';
 import type { IssuePlan } from './surfaces.js';
 
 /** What the freeze action was asked. Paths are absolute. */
@@ -185,16 +188,19 @@ export async function publishFreezeState(inputs: FreezeRunInputs, deps: FreezeRu
   const found = await deps.github.findIssue(key, { labels: [FREEZE_ISSUE_LABEL], state: 'all' });
   const plan = planFreezeIssue(report, key, found ? { number: found.number, state: found.state, body: found.body } : null, at, inputs.runUrl);
   let issueLine: string;
+  let issueUrl = found?.url;
   switch (plan.kind) {
     case 'open': {
       await deps.github.ensureLabel({ name: FREEZE_ISSUE_LABEL, color: 'd93f0b', description: 'The error budget policy is in force: a notice, or feature deployments frozen' });
       const issue = await deps.github.createIssue({ title: plan.title, body: plan.body, marker: key, labels: [FREEZE_ISSUE_LABEL] });
+      issueUrl = issue.url;
       issueLine = `${isFrozen(report) ? 'Freeze' : 'Error budget notice'} issue opened: ${issue.url}`;
       break;
     }
     case 'reopen':
     case 'update': {
       const issue = await deps.github.updateIssue(plan.number, { title: plan.title, body: withMarker(plan.body, key), state: 'open' });
+      issueUrl = issue.url;
       issueLine = `${isFrozen(report) ? 'Freeze' : 'Error budget notice'} issue ${plan.kind === 'reopen' ? 'reopened' : 'updated'}: ${issue.url}`;
       break;
     }
@@ -209,10 +215,31 @@ export async function publishFreezeState(inputs: FreezeRunInputs, deps: FreezeRu
   const outputs = freezeOutputs(report, inputs.changeType);
   // A scheduled run deploys nothing, so there is nothing for a break-glass to let through.
   const glassNote = inputs.breakGlass ? '\n\n> The break-glass inputs are ignored on a schedule: break the glass in the deployment step.' : '';
+  const postmortem = isFrozen(report) ? await freezePostmortem(inputs, deps, report, { key, since: (found?.state === 'open' ? frozenSince(found.body) : undefined) ?? at.toISOString(), ...(issueUrl ? { issueUrl } : {}) }) : undefined;
   return {
-    outputs,
-    summary: `**Commit status \`${FREEZE_STATUS_CONTEXT}\`: ${status.state}** (${status.description})\n\n${issueLine}${glassNote}\n\n${renderMarkdown(report)}`,
+    outputs: { ...outputs, 'postmortem-issue': postmortem?.issue ?? '' },
+    summary: `**Commit status \`${FREEZE_STATUS_CONTEXT}\`: ${status.state}** (${status.description})\n\n${issueLine}${postmortem ? `\n\n${postmortem.line}` : ''}${glassNote}\n\n${renderMarkdown(report)}`,
     report,
     plan,
+    ...(postmortem?.failure ? { failure: postmortem.failure } : {}),
   };
+}
+
+/**
+ * Opens (or refreshes) the postmortem of the freeze in force, when the
+ * postmortem policy asks for one. A failure to write it fails the run and
+ * says why; the freeze issue and status stand.
+ */
+async function freezePostmortem(inputs: FreezeRunInputs, deps: FreezeRunDeps, report: BudgetReport, context: { key: string; since: string; issueUrl?: string }): Promise<{ line: string; issue?: string; failure?: string }> {
+  const policy = policyFor(await loadPolicySet(inputs.policy), 'postmortem', inputs.service || undefined).policy;
+  const incident = freezeIncident(report, { ...context, ...(inputs.service ? { service: inputs.service } : {}), ...(inputs.runUrl ? { runUrl: inputs.runUrl } : {}), evidence: renderMarkdown(report) });
+  try {
+    const outcome = await openOrUpdatePostmortem({ incident, rules: rulesOf(policy), labels: policy.labels, createOnly: true }, deps);
+    if (outcome.status === 'skipped') return { line: `No postmortem: ${outcome.requirement.reason}.` };
+    const did = outcome.status === 'created' ? 'opened' : 'already open';
+    return { line: `Postmortem of the freeze ${did}: ${outcome.issue.url} (${outcome.requirement.reason}).`, issue: String(outcome.issue.number) };
+  } catch (err) {
+    const failure = `the postmortem of the freeze could not be opened: ${errorMessage(err)}`;
+    return { line: `⚠️ ${failure}`, failure };
+  }
 }

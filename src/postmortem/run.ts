@@ -21,6 +21,12 @@ export interface PostmortemInput {
   readonly recentSev3?: number;
   /** How many recent deployments of the environment to read for the timeline. */
   readonly deploymentLimit?: number;
+  /**
+   * Open the issue when there is none, and leave an existing one as it is:
+   * for a caller that runs again and again during one incident (the freeze
+   * schedule), whose figures would otherwise rewrite the issue every run.
+   */
+  readonly createOnly?: boolean;
 }
 
 export type PostmortemOutcome =
@@ -38,11 +44,20 @@ export async function openOrUpdatePostmortem(input: PostmortemInput, deps: Pick<
     return { status: 'skipped', requirement };
   }
   const now = deps.clock.now();
+  const marker = incidentMarker(incident.key);
+  if (input.createOnly) {
+    const existing = await deps.github.findIssue(marker, { state: 'all' });
+    if (existing) {
+      const form = parsePostmortemForm(existing.body);
+      const items = parseActionItems(form.answers['action-items'] ?? null);
+      deps.logger.info(`Postmortem for ${incident.key}: issue #${existing.number} already open (${existing.url}).`);
+      return { status: 'unchanged', issue: existing, requirement, review: reviewPostmortem(incident, [...form.problems, ...items.problems], items.items, rules, now) };
+    }
+  }
   const events = mergeTimeline(incident.events, await deploymentTimeline(input, now, deps));
   const full: Incident = { ...incident, events };
   const due = deadlines(full, rules);
   const fresh = renderPostmortemBody(full, due, rules.timeZone);
-  const marker = incidentMarker(incident.key);
   const title = `[Postmortem] ${incident.title}`;
 
   const existing = await deps.github.findIssue(marker, { state: 'all' });

@@ -50,10 +50,19 @@ function world() {
 describe('publishFreezeState over time', () => {
   it('opens one issue, leaves it while nothing changes, closes it when the freeze lifts and reopens the same one', async () => {
     const w = world();
+    const freezeIssues = () => w.github.issues().filter((i) => i.labels.includes('deploy-freeze'));
+    const postmortems = () => w.github.issues().filter((i) => i.labels.includes('postmortem'));
     const first = await publishFreezeState(w.inputs(), w.deps);
     expect(first.plan.kind).toBe('open');
     expect(w.github.commitStatuses(SHA).map((s) => [s.context, s.state])).toEqual([['bellwether/error-budget', 'failure']]);
-    const [issue] = w.github.issues();
+    // The freeze is an incident: its postmortem is opened with the budget it used and the freeze on its timeline.
+    expect(postmortems()).toHaveLength(1);
+    expect(postmortems()[0]).toMatchObject({ title: '[Postmortem] checkout: feature deployments frozen by the error budget policy' });
+    expect(postmortems()[0]?.body).toMatch(/\| freeze \| feature deployments frozen by /);
+    expect(postmortems()[0]?.body).toContain('Error budget used:');
+    expect(first.outputs['postmortem-issue']).toBe(String(postmortems()[0]?.number));
+    expect(first.summary).toMatch(/Postmortem of the freeze opened: /);
+    const [issue] = freezeIssues();
     expect(issue).toMatchObject({ number: 1, state: 'open', title: 'Deploy freeze: checkout', labels: ['deploy-freeze'] });
 
     // An hour later, still frozen with other figures: the issue text has not changed, so it is not edited.
@@ -62,17 +71,21 @@ describe('publishFreezeState over time', () => {
     const before = w.github.calls().byRoute['PATCH /repos/{owner}/{repo}/issues/{issue_number}'] ?? 0;
     const second = await publishFreezeState(w.inputs(), w.deps);
     expect(second.plan.kind).toBe('none');
+    // Neither the freeze issue nor the postmortem (its authors' now) is edited.
     expect(w.github.calls().byRoute['PATCH /repos/{owner}/{repo}/issues/{issue_number}'] ?? 0).toBe(before);
-    expect(w.github.issues()[0]?.body).toBe(issue?.body);
+    expect(freezeIssues()[0]?.body).toBe(issue?.body);
+    expect(postmortems()).toHaveLength(1);
+    expect(second.outputs['postmortem-issue']).toBe(first.outputs['postmortem-issue']);
 
     w.clock.advance(HOUR);
     w.setBad(0.001);
     const lifted = await publishFreezeState(w.inputs(), w.deps);
     expect(lifted.plan.kind).toBe('close');
     expect(lifted.outputs.frozen).toBe('false');
+    expect(lifted.outputs['postmortem-issue']).toBe('');
     expect(w.github.commitStatuses(SHA).map((s) => s.state)).toEqual(['success', 'failure', 'failure']); // newest first
-    expect(w.github.issues()[0]).toMatchObject({ number: 1, state: 'closed' });
-    expect(w.github.issues()[0]?.body).toContain('The freeze lifted at 2026-11-22T11:30:00.000Z');
+    expect(freezeIssues()[0]).toMatchObject({ number: 1, state: 'closed' });
+    expect(freezeIssues()[0]?.body).toContain('The freeze lifted at 2026-11-22T11:30:00.000Z');
 
     w.clock.advance(HOUR);
     const quiet = await publishFreezeState(w.inputs({ breakGlass: 'not here' }), w.deps);
@@ -83,9 +96,11 @@ describe('publishFreezeState over time', () => {
     w.setBad(0.02);
     const again = await publishFreezeState(w.inputs(), w.deps);
     expect(again.plan.kind).toBe('reopen');
-    expect(w.github.issues()).toHaveLength(1);
-    expect(w.github.issues()[0]).toMatchObject({ number: 1, state: 'open' });
-    expect(w.github.issues()[0]?.body).toContain('Frozen since 2026-11-22T13:30:00.000Z.');
+    expect(freezeIssues()).toHaveLength(1);
+    expect(freezeIssues()[0]).toMatchObject({ number: 1, state: 'open' });
+    expect(freezeIssues()[0]?.body).toContain('Frozen since 2026-11-22T13:30:00.000Z.');
+    // A second freeze is a second incident.
+    expect(postmortems()).toHaveLength(2);
   });
 
   it('reads the SLOs from the policy when the slo input is empty, as paths from the repository root', async () => {

@@ -45,8 +45,10 @@ export async function openOrUpdatePostmortem(input: PostmortemInput, deps: Pick<
   }
   const now = deps.clock.now();
   const marker = incidentMarker(incident.key);
+  // Looked up once: before the timeline is read when an existing issue is to be left as it is.
+  const found = input.createOnly ? await deps.github.findIssue(marker, { state: 'all' }) : undefined;
   if (input.createOnly) {
-    const existing = await deps.github.findIssue(marker, { state: 'all' });
+    const existing = found;
     if (existing) {
       const form = parsePostmortemForm(existing.body);
       const items = parseActionItems(form.answers['action-items'] ?? null);
@@ -60,7 +62,7 @@ export async function openOrUpdatePostmortem(input: PostmortemInput, deps: Pick<
   const fresh = renderPostmortemBody(full, due, rules.timeZone);
   const title = `[Postmortem] ${incident.title}`;
 
-  const existing = await deps.github.findIssue(marker, { state: 'all' });
+  const existing = input.createOnly ? found : await deps.github.findIssue(marker, { state: 'all' });
   let issue: Issue;
   let status: 'created' | 'updated' | 'unchanged';
   if (existing) {

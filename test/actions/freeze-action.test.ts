@@ -59,12 +59,17 @@ describe('the bundled freeze action on a schedule', () => {
       },
     });
     gh.expect('GET /repos/{owner}/{repo}/issues', { query: { labels: 'deploy-freeze', state: 'all' }, times: Infinity, reply: { status: 200, body: [] } });
+    // The postmortem of the freeze is looked for by its marker among all issues, then opened.
+    gh.expect('GET /repos/{owner}/{repo}/issues', { query: { state: 'all' }, reply: { status: 200, body: [] } });
+    gh.expect('GET /repos/{owner}/{repo}/issues', { query: { labels: 'postmortem', state: 'all' }, reply: { status: 200, body: [] } });
     labels(gh, labelsMade);
     gh.expect('POST /repos/{owner}/{repo}/issues', {
+      times: 2,
       reply: (r) => {
         const body = r.body as { title: string; body: string; labels: string[] };
         issues.push(body);
-        return { status: 201, body: example('POST /repos/{owner}/{repo}/issues', 201, { number: 31, title: body.title, body: body.body, html_url: 'https://github.com/acme/shop/issues/31' }) };
+        const number = 30 + issues.length;
+        return { status: 201, body: example('POST /repos/{owner}/{repo}/issues', 201, { number, title: body.title, body: body.body, html_url: `https://github.com/acme/shop/issues/${number}` }) };
       },
     });
     server = await startGitHubServer(gh);
@@ -83,8 +88,12 @@ describe('the bundled freeze action on a schedule', () => {
         target_url: 'https://github.com/acme/shop/actions/runs/1658821493',
       } as never,
     ]);
-    expect(labelsMade).toEqual(['deploy-freeze']);
-    expect(issues).toHaveLength(1);
+    expect(labelsMade).toEqual(['deploy-freeze', 'postmortem']);
+    expect(issues).toHaveLength(2);
+    expect(issues[1]).toMatchObject({ title: '[Postmortem] checkout: feature deployments frozen by the error budget policy', labels: ['postmortem'] });
+    expect(issues[1]!.body).toContain('Error budget used: 200%');
+    expect(run.outputs['postmortem-issue']).toBe('32');
+    expect(run.summary).toContain('Postmortem of the freeze opened: https://github.com/acme/shop/issues/32');
     expect(issues[0]!.title).toBe('Deploy freeze: checkout');
     expect(issues[0]!.labels).toEqual(['deploy-freeze']);
     expect(issues[0]!.body).toContain(`Frozen since ${new Date(AT).toISOString()}.`);

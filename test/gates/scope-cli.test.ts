@@ -220,3 +220,14 @@ describe('gate (every family) says what each family examined', () => {
     expect(json.families.find((f) => f.family === 'workflows')?.examined).toEqual({ files: 4, lines: expectedLines });
   });
 });
+
+describe('gate deps says what it reviewed', () => {
+  it('in SARIF too, where an empty result list would otherwise read as all clear', async () => {
+    const dir = folder({ 'snapshot.json': '[]\n' });
+    const out = await runCliProcess(['gate', 'deps', '--base', 'main', '--head', 'feature', '--snapshot', 'snapshot.json', '--format', 'sarif'], { cwd: dir });
+    expect(out.code).toBe(0);
+    const sarif = JSON.parse(out.stdout) as { runs: Array<{ results: unknown[]; properties: { examined: Record<string, string> } }> };
+    expect(sarif.runs[0]?.results).toEqual([]);
+    expect(sarif.runs[0]?.properties.examined['dependencies']).toBe('0 added and 0 removed dependencies from the snapshot snapshot.json');
+  });
+});

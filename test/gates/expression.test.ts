@@ -120,6 +120,7 @@ describe('parseExpression on deep nesting', () => {
     ['== (', (n: number) => `${'github.ref == ('.repeat(n)}github.ref${')'.repeat(n)}`],
     ['[(', (n: number) => `${'github.event['.repeat(n)}'x'${']'.repeat(n)}`],
     ['==', (n: number) => Array.from({ length: n }, () => 'github.ref').join(' == ')],
+    ['.a', (n: number) => `github${'.a'.repeat(n)}`],
   ])('refuses %s nested past GitHub\'s depth limit as a syntax error, at 10,000 levels too', (_, make) => {
     expect(() => parseExpression(make(MAX_EXPRESSION_DEPTH - 3))).not.toThrow();
     for (const n of [MAX_EXPRESSION_DEPTH + 1, 2000, 10_000]) {

@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkRunAnnotations } from '../gates/annotations.js';
+import type { CombinedVerdict, Examined } from '../gates/posture/combine.js';
 import { runAllGates } from '../gates/run-all.js';
 import { GitHubError } from '../github/errors.js';
 import type { Logger } from '../runtime/logger.js';
@@ -28,6 +29,11 @@ async function readOnlyTolerant(logger: Logger, what: string, write: () => Promi
 }
 type Obj = Record<string, unknown>;
 
+/** Per family, what it read: `{"workflows":{"files":3,"lines":120},…}`; a family that could not run is absent. */
+function examinedOf(verdict: CombinedVerdict): Record<string, Examined> {
+  return Object.fromEntries(verdict.results.filter((r) => r.examined).map((r) => [r.family, r.examined as Examined]));
+}
+
 export const gateAction: ActionImpl<typeof gateSpec.inputs> = {
   spec: gateSpec,
   async run(inputs, deps, ctx): Promise<ActionResult> {
@@ -46,7 +52,7 @@ export const gateAction: ActionImpl<typeof gateSpec.inputs> = {
     const blocking = verdict.results.reduce((n, r) => n + r.blocking, 0);
     const title = verdict.verdict === 'pass' ? 'Bellwether gates passed' : `Bellwether gates failed: ${blocking} blocking finding(s)`;
     // The port sends annotations 50 a request, as GitHub requires.
-    const annotations = checkRunAnnotations(outcome.workflows.decision, { failOn: outcome.workflows.decision.failOn })
+    const annotations = (outcome.workflows ? checkRunAnnotations(outcome.workflows.decision, { failOn: outcome.workflows.decision.failOn }) : [])
       .flat()
       .map((a) => ({ path: a.path, startLine: a.start_line, endLine: a.end_line, level: a.annotation_level, message: a.message, title: a.title }));
     const text = outcome.markdown.length > 60_000 ? `${outcome.markdown.slice(0, 60_000)}\n\n…cut; the job summary has it all.` : outcome.markdown;
@@ -62,7 +68,7 @@ export const gateAction: ActionImpl<typeof gateSpec.inputs> = {
     }));
     if (pr && inputs.comment) await readOnlyTolerant(deps.logger, 'the pull request comment', () => deps.github.upsertComment(Number(pr['number']), GATE_COMMENT_MARKER, outcome.markdown));
     return {
-      outputs: { verdict: verdict.verdict, findings: String(blocking), 'sarif-file': sarifFile },
+      outputs: { verdict: verdict.verdict, findings: String(blocking), examined: JSON.stringify(examinedOf(verdict)), 'sarif-file': sarifFile },
       summary: outcome.markdown,
       ...(verdict.verdict === 'fail' ? { failure: `${title}. ${verdict.reasons.join(' ')}` } : {}),
     };

@@ -65,6 +65,7 @@ export const gateSpec = defineAction({
   outputs: {
     verdict: { description: '`pass` or `fail`.' },
     findings: { description: 'Number of findings that count against the policy.' },
+    examined: { description: 'What each gate family read, as JSON: `{"workflows":{"files":3,"lines":120},"secrets":{"files":2,"lines":14},"dependencies":{"text":"…"}}`. A family that could not run is absent.' },
     'sarif-file': { description: 'Path of the SARIF report.' },
   },
   branding: { icon: 'shield', color: 'green' },

@@ -18,7 +18,7 @@ export async function gateAllCommand(args: { paths: string[]; base?: string; hea
     return {
       exitCode,
       stdout: JSON.stringify(
-        { verdict: outcome.verdict.verdict, reasons: outcome.verdict.reasons, families: outcome.verdict.results.map((r) => ({ family: r.family, verdict: r.verdict, blocking: r.blocking, findings: r.findings.length, ...(r.error ? { error: r.error } : {}) })) },
+        { verdict: outcome.verdict.verdict, reasons: outcome.verdict.reasons, families: outcome.verdict.results.map((r) => ({ family: r.family, verdict: r.verdict, blocking: r.blocking, findings: r.findings.length, ...(r.examined ? { examined: r.examined } : {}), ...(r.error ? { error: r.error } : {}) })) },
         null,
         2,
       ),

@@ -28,6 +28,8 @@ export interface FileAudit {
   readonly kind: FileKind | undefined;
   readonly findings: readonly Finding[];
   readonly ignores: readonly InlineIgnore[];
+  /** Lines of the file, when the caller counted them (the gate's outputs say how much it read). */
+  readonly lines?: number;
 }
 
 const IGNORE = /#\s*bellwether:\s*ignore\[([^\]]*)\]([^\n]*)/g;

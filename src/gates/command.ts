@@ -4,12 +4,13 @@
  * policy and renders the decision.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import packageJson from '../../package.json' with { type: 'json' };
 import { ExitCode, type CommandOutput, type OutputFormat } from '../cli/output.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { ConfigurationError, errorMessage, isConfigurationError } from '../runtime/errors.js';
 import { auditSource, type FileAudit } from './audit.js';
+import { describeWalk, discoverFiles, type FoundFile, type WalkReport } from './discover.js';
 import { baselineFingerprints, decideGate, type GateDecision } from './decide.js';
 import { loadGatesPolicyFile, type LoadedGatesPolicy } from './policy-load.js';
 import { DEFAULT_GATES_POLICY } from './policy-schema.js';
@@ -50,6 +51,12 @@ export interface WorkflowGateInputs {
   readonly baseline?: string;
   /** Fingerprints of findings already present (the pull request's base, in the gate's diff mode): they do not count. */
   readonly known?: ReadonlySet<string>;
+  /**
+   * `error` (the default): finding nothing to audit is an error, never a
+   * pass. `allow` for a look at what was already there (a pull request's base
+   * may have had no workflow yet).
+   */
+  readonly empty?: 'error' | 'allow';
 }
 
 /** The effects the gate needs: files and the time (waivers expire). */
@@ -71,32 +78,16 @@ export function displayPath(file: string, cwd: string): string {
   return (inside ? rel : file).replace(/\\/g, '/');
 }
 
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'lib', 'coverage']);
-const YAML = /\.ya?ml$/i;
-
 /** Files under a directory that the gate audits: workflows, action.yml files, dependabot.yml. */
 export async function collectFiles(fs: GateFs, root: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (dir: string, depth: number): Promise<void> => {
-    if (depth > 12) return;
-    const ents = (await fs.list(dir)).sort((a, b) => a.name.localeCompare(b.name));
-    for (const e of ents) {
-      const path = join(dir, e.name);
-      if (e.dir) {
-        if (!SKIP_DIRS.has(e.name)) await walk(path, depth + 1);
-        continue;
-      }
-      const lower = e.name.toLowerCase();
-      if (!YAML.test(lower)) continue;
-      // Match on the whole path so that naming `.github` or `.github/workflows` itself works too.
-      const full = `/${resolve(path).replace(/\\/g, '/')}`;
-      const inWorkflows = /\/\.github\/workflows\/[^/]+$/.test(full) || (depth === 0 && /(^|[\\/])workflows$/.test(root.replace(/[\\/]+$/, '')));
-      const dependabot = (lower === 'dependabot.yml' || lower === 'dependabot.yaml') && /\/\.github\/[^/]+$/.test(full);
-      if (inWorkflows || dependabot || lower === 'action.yml' || lower === 'action.yaml') out.push(path);
-    }
-  };
-  await walk(root, 0);
-  return out;
+  return (await discoverFiles(fs, root)).files.map((f) => f.path);
+}
+
+/** Lines of a text as an editor counts them: a last line without its line break counts too. */
+export function countLines(content: Uint8Array): number {
+  let n = 0;
+  for (const b of content) if (b === 10) n++;
+  return content.length > 0 && content[content.length - 1] !== 10 ? n + 1 : n;
 }
 
 /** What one gate run produced, before rendering. */
@@ -122,27 +113,39 @@ export async function runWorkflowGate(inputs: WorkflowGateInputs, deps: Workflow
     if (!baseline) throw new ConfigurationError('the baseline must be the JSON report of an earlier run or an array of fingerprints', { file: inputs.baseline });
   }
   if (inputs.known) baseline = new Set([...(baseline ?? []), ...inputs.known]);
-  const files: string[] = [];
+  const cwd = deps.cwd ?? process.cwd();
+  const files: FoundFile[] = [];
+  const walks: WalkReport[] = [];
+  const absent: string[] = [];
   for (const p of inputs.paths) {
     const kind = await deps.fs.kind(p);
     if (kind === undefined) {
-      if (inputs.missing === 'skip') continue;
+      if (inputs.missing === 'skip') {
+        absent.push(p);
+        continue;
+      }
       throw new ConfigurationError('no such file or directory', { file: p });
     }
-    if (kind === 'file') files.push(p);
-    else files.push(...(await collectFiles(deps.fs, p)));
+    if (kind === 'file') files.push({ path: p, as: 'named' });
+    else {
+      const found = await discoverFiles(deps.fs, p);
+      files.push(...found.files);
+      walks.push(found.report);
+    }
   }
-  const unique = [...new Set(files)];
+  const seen = new Set<string>();
   const audits: FileAudit[] = [];
-  for (const file of unique) {
+  for (const file of files) {
+    if (seen.has(file.path)) continue;
+    seen.add(file.path);
     let content: Uint8Array;
     try {
-      content = await deps.fs.readFile(file);
+      content = file.content ?? (await deps.fs.readFile(file.path));
     } catch (err) {
-      throw new ConfigurationError(`cannot read: ${errorMessage(err)}`, { file });
+      throw new ConfigurationError(`cannot read: ${errorMessage(err)}`, { file: file.path });
     }
-    const shown = displayPath(file, deps.cwd ?? process.cwd());
-    audits.push(auditSource(shown, content, { pins: policy.pins, allow: policy.allow, deny: policy.deny, maxBytes: policy.maxFileBytes }));
+    const shown = displayPath(file.path, cwd);
+    audits.push({ ...auditSource(shown, content, { pins: policy.pins, allow: policy.allow, deny: policy.deny, maxBytes: policy.maxFileBytes }), lines: countLines(content) });
   }
   const decision = decideGate({
     audits,
@@ -151,7 +154,24 @@ export async function runWorkflowGate(inputs: WorkflowGateInputs, deps: Workflow
     ...(baseline ? { baseline } : {}),
     now: deps.clock.now(),
   });
+  if (inputs.empty !== 'allow') refuseEmpty(decision, audits, { walks, absent, shown: (p) => displayPath(p, cwd) });
   return { decision, audits };
+}
+
+/**
+ * A run that audited nothing, or passed over files none of which is a
+ * workflow, an action or a Dependabot configuration, examined nothing that
+ * was asked: that is an error naming where it looked, never a pass. (A file
+ * that cannot be parsed is a high finding, so it fails instead.)
+ */
+function refuseEmpty(decision: GateDecision, audits: readonly FileAudit[], seen: { walks: readonly WalkReport[]; absent: readonly string[]; shown: (path: string) => string }): void {
+  if (audits.some((a) => a.kind !== undefined) || (audits.length > 0 && decision.verdict === 'fail')) return;
+  const looked = [
+    ...seen.walks.map((w) => describeWalk(w, seen.shown)),
+    ...audits.map((a) => a.findings[0]?.message.replace(/\.$/, '') ?? `${a.file} is not recognisably a workflow, an action.yml or a dependabot.yml`),
+    ...(seen.absent.length > 0 ? [`absent: ${seen.absent.map(seen.shown).join(', ')}`] : []),
+  ];
+  throw new ConfigurationError(`nothing to audit: no workflow, action.yml or dependabot.yml was found (${looked.join('; ')})`);
 }
 
 /** Renders a decision in the format asked for. */

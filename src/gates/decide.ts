@@ -28,6 +28,8 @@ export interface GateDecision {
   readonly blocking: number;
   readonly mode: 'full' | 'diff';
   readonly filesAudited: number;
+  /** Lines of the audited files. */
+  readonly linesAudited: number;
 }
 
 /** Everything the gate decision depends on; `now` decides which waivers still apply. */
@@ -132,6 +134,7 @@ export function decideGate(input: DecideInput): GateDecision {
     blocking,
     mode: input.baseline ? 'diff' : 'full',
     filesAudited: input.audits.length,
+    linesAudited: input.audits.reduce((n, a) => n + (a.lines ?? 0), 0),
   };
 }
 

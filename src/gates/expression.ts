@@ -143,9 +143,70 @@ function tokenize(text: string): Token[] {
 
 const PRECEDENCE: Record<string, number> = { '||': 1, '&&': 2, '==': 3, '!=': 3, '<': 4, '<=': 4, '>': 4, '>=': 4 };
 
+/** GitHub rejects an expression whose syntax tree is deeper than this (the runner's `ExpressionConstants.MaxDepth`). */
+export const MAX_EXPRESSION_DEPTH = 50;
+/** GitHub rejects an expression longer than this many characters (the runner's `ExpressionConstants.MaxLength`). */
+export const MAX_EXPRESSION_LENGTH = 21_000;
+
+/**
+ * Parser frames nested before the expression is known to pass GitHub's depth
+ * limit: each level of the tree costs at most two (a group or a call's
+ * argument, then the operator inside it), so this bound is only reached by
+ * an expression that GitHub rejects, and it keeps the stack shallow whatever
+ * the input.
+ */
+const MAX_NESTING = 2 * MAX_EXPRESSION_DEPTH + 4;
+
+function depthError(at: number): ExpressionSyntaxError {
+  return new ExpressionSyntaxError(`the expression nests deeper than GitHub's limit of ${MAX_EXPRESSION_DEPTH} levels`, at);
+}
+
+/**
+ * Drops parentheses that only wrap another group, `((x))` → `(x)`: they mean
+ * nothing and GitHub does not count them, but each pair would cost the
+ * parser's recursion three frames.
+ */
+function dropRedundantGroups(tokens: Token[]): Token[] {
+  const match = new Map<number, number>();
+  const stack: number[] = [];
+  tokens.forEach((tok, i) => {
+    if (tok.t !== 'op') return;
+    if (tok.v === '(') stack.push(i);
+    else if (tok.v === ')') {
+      const open = stack.pop();
+      if (open !== undefined) match.set(open, i);
+    }
+  });
+  const isGroup = (i: number): boolean => {
+    const prev = tokens[i - 1];
+    return match.has(i) && prev?.t !== 'id';
+  };
+  const drop = new Set<number>();
+  for (const [open, close] of match) {
+    if (isGroup(open) && isGroup(open + 1) && match.get(open + 1) === close - 1) {
+      drop.add(open);
+      drop.add(close);
+    }
+  }
+  return drop.size === 0 ? tokens : tokens.filter((_, i) => !drop.has(i));
+}
+
 class Parser {
   private pos = 0;
+  private nesting = 0;
+  /** Depth of each node's subtree as GitHub counts it: a chain of one `&&` or `||` is one level. */
+  private readonly depths = new WeakMap<ExprNode, number>();
   constructor(private readonly tokens: Token[]) {}
+
+  /** Records a node's depth from its children's, and refuses one past GitHub's limit. */
+  private node<N extends ExprNode>(n: N, ...children: ExprNode[]): N {
+    let deepest = 0;
+    for (const c of children) deepest = Math.max(deepest, this.depths.get(c) ?? 1);
+    const depth = deepest + 1;
+    if (depth > MAX_EXPRESSION_DEPTH) throw depthError(n.start);
+    this.depths.set(n, depth);
+    return n;
+  }
 
   private peek(): Token {
     return this.tokens[this.pos] as Token;
@@ -173,24 +234,56 @@ class Parser {
   }
 
   private parseBinary(minPrec: number): ExprNode {
+    if (++this.nesting > MAX_NESTING) throw depthError(this.peek().s);
     let left = this.parseUnary();
     for (;;) {
       const tok = this.peek();
       const prec = tok.t === 'op' ? PRECEDENCE[tok.v] : undefined;
-      if (prec === undefined || prec < minPrec) return left;
+      if (prec === undefined || prec < minPrec) {
+        this.nesting--;
+        return left;
+      }
+      const op = (tok as { v: string }).v as BinaryOp;
       this.next();
-      const right = this.parseBinary(prec + 1);
-      left = { kind: 'binary', op: (tok as { v: string }).v as BinaryOp, left, right, start: left.start, end: right.end };
+      const operands = [left, this.parseBinary(prec + 1)];
+      // GitHub flattens a chain of one `&&` or `||` into one node; a balanced tree keeps ours as shallow.
+      while ((op === '&&' || op === '||') && this.isOp(op)) {
+        this.next();
+        operands.push(this.parseBinary(prec + 1));
+      }
+      left = operands.length === 2 ? this.binary(op, operands[0] as ExprNode, operands[1] as ExprNode) : this.chain(op, operands);
     }
   }
 
+  private binary(op: BinaryOp, left: ExprNode, right: ExprNode): ExprNode {
+    return this.node({ kind: 'binary', op, left, right, start: left.start, end: right.end }, left, right);
+  }
+
+  /** A balanced tree of one associative operator over its operands, one level deep as GitHub counts it. */
+  private chain(op: BinaryOp, operands: readonly ExprNode[]): ExprNode {
+    const build = (from: number, to: number): ExprNode => {
+      if (to - from === 1) return operands[from] as ExprNode;
+      // Rounding up keeps `a || b || c` as `(a || b) || c`, the shape it always had.
+      const mid = (from + to + 1) >> 1;
+      const left = build(from, mid);
+      const right = build(mid, to);
+      return { kind: 'binary', op, left, right, start: left.start, end: right.end };
+    };
+    return this.node(build(0, operands.length), ...operands);
+  }
+
   private parseUnary(): ExprNode {
-    if (this.isOp('!')) {
-      const bang = this.next();
-      const operand = this.parseUnary();
-      return { kind: 'not', operand, start: bang.s, end: operand.end };
+    const bangs: Token[] = [];
+    while (this.isOp('!')) {
+      bangs.push(this.next());
+      if (bangs.length > MAX_EXPRESSION_DEPTH) throw depthError((bangs[0] as Token).s);
     }
-    return this.parsePostfix(this.parsePrimary());
+    let node = this.parsePostfix(this.parsePrimary());
+    for (let i = bangs.length - 1; i >= 0; i--) {
+      const bang = bangs[i] as Token;
+      node = this.node({ kind: 'not', operand: node, start: bang.s, end: node.end }, node);
+    }
+    return node;
   }
 
   private parsePrimary(): ExprNode {
@@ -235,7 +328,7 @@ class Parser {
     if (args.length < arity[0] || args.length > arity[1]) {
       throw new ExpressionSyntaxError(`'${nameTok.v}' takes ${formatArity(arity)} but was given ${args.length}`, nameTok.s);
     }
-    return { kind: 'call', name: lower, args, start: nameTok.s, end: close.e };
+    return this.node({ kind: 'call', name: lower, args, start: nameTok.s, end: close.e }, ...args);
   }
 
   private parsePostfix(base: ExprNode): ExprNode {
@@ -244,11 +337,11 @@ class Parser {
       if (this.isOp('.')) {
         this.next();
         const tok = this.next();
-        if (tok.t === 'op' && tok.v === '*') node = { kind: 'star', object: node, start: node.start, end: tok.e };
-        else if (tok.t === 'id') node = { kind: 'property', object: node, name: tok.v, start: node.start, end: tok.e };
+        if (tok.t === 'op' && tok.v === '*') node = this.node({ kind: 'star', object: node, start: node.start, end: tok.e }, node);
+        else if (tok.t === 'id') node = this.node({ kind: 'property', object: node, name: tok.v, start: node.start, end: tok.e }, node);
         else if (tok.t === 'num' && Number.isInteger(tok.v)) {
           // `steps.1abc` is not valid, but a numeric-looking property such as `.0` is.
-          node = { kind: 'property', object: node, name: String(tok.v), start: node.start, end: tok.e };
+          node = this.node({ kind: 'property', object: node, name: String(tok.v), start: node.start, end: tok.e }, node);
         } else throw new ExpressionSyntaxError(`expected a property name after '.' but found ${describe(tok)}`, tok.s);
         continue;
       }
@@ -257,12 +350,12 @@ class Parser {
         if (this.isOp('*')) {
           this.next();
           const close = this.expectOp(']');
-          node = { kind: 'star', object: node, start: node.start, end: close.e };
+          node = this.node({ kind: 'star', object: node, start: node.start, end: close.e }, node);
           continue;
         }
         const index = this.parseBinary(1);
         const close = this.expectOp(']');
-        node = { kind: 'index', object: node, index, start: node.start, end: close.e };
+        node = this.node({ kind: 'index', object: node, index, start: node.start, end: close.e }, node, index);
         continue;
       }
       return node;
@@ -284,9 +377,12 @@ function describe(tok: Token): string {
 
 /** Parses one expression (without the `${{ }}` delimiters). Throws ExpressionSyntaxError. */
 export function parseExpression(text: string): ExprNode {
+  if (text.length > MAX_EXPRESSION_LENGTH) {
+    throw new ExpressionSyntaxError(`the expression is ${text.length} characters long, more than GitHub's limit of ${MAX_EXPRESSION_LENGTH}`, 0);
+  }
   const tokens = tokenize(text);
   if (tokens.length === 1) throw new ExpressionSyntaxError('empty expression', 0);
-  return new Parser(tokens).parseAll();
+  return new Parser(dropRedundantGroups(tokens)).parseAll();
 }
 
 /**

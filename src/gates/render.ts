@@ -25,7 +25,7 @@ function equivalents(f: Finding): string {
 function headline(d: GateDecision): string {
   const verdict = d.verdict === 'pass' ? 'PASS' : 'FAIL';
   const scope = d.mode === 'diff' ? 'new findings' : 'findings';
-  return `${verdict}: ${d.findings.length} ${scope} in ${d.filesAudited} file(s) (${counts(d.findings)}); ${d.blocking} at or above ${d.failOn}; ${d.suppressed.length} suppressed.`;
+  return `${verdict}: ${d.findings.length} ${scope} in ${d.filesAudited} file(s) of ${d.linesAudited} line(s) (${counts(d.findings)}); ${d.blocking} at or above ${d.failOn}; ${d.suppressed.length} suppressed.`;
 }
 
 /** Compiler-style lines: `file:line:col: severity rule: message`, then the fix. */
@@ -49,6 +49,7 @@ export function renderJson(d: GateDecision): string {
       failOn: d.failOn,
       blocking: d.blocking,
       filesAudited: d.filesAudited,
+      linesAudited: d.linesAudited,
       findings: d.findings,
       suppressed: d.suppressed.map((s) => ({ by: s.by, reason: s.reason, ruleId: s.finding.ruleId, file: s.finding.file, line: s.finding.line, fingerprint: s.finding.fingerprint })),
     },

@@ -53,7 +53,8 @@ export type GateMode = 'diff' | 'full';
 
 export interface AllGatesOutcome {
   readonly verdict: CombinedVerdict;
-  readonly workflows: WorkflowGateResult;
+  /** Absent when the audit found nothing to audit: the verdict then says so and fails. */
+  readonly workflows?: WorkflowGateResult;
   readonly secrets?: SecretsReport;
   readonly dependencies?: FamilyDecision;
   /** Every family's findings in one SARIF log, one run per family. */
@@ -76,7 +77,7 @@ export async function runAllGates(inputs: AllGatesInputs, deps: { readonly clock
     try {
       const git = new CommandGit(inputs.cwd);
       await requireCommit(git, change.base);
-      known = fingerprintsOf((await runWorkflowGate(audit, { fs: gitTreeFs(git, change.base, inputs.cwd), clock: deps.clock, cwd: inputs.cwd })).decision);
+      known = fingerprintsOf((await runWorkflowGate({ ...audit, empty: 'allow' }, { fs: gitTreeFs(git, change.base, inputs.cwd), clock: deps.clock, cwd: inputs.cwd })).decision);
     } catch (err) {
       // A shallow checkout lacks the base: counting everything can only be stricter than the truth.
       if (!(err instanceof GitError) && !isConfigurationError(err)) throw err;
@@ -84,13 +85,22 @@ export async function runAllGates(inputs: AllGatesInputs, deps: { readonly clock
       unreadBase = `the base commit ${change.base.slice(0, 12)} could not be read (${why}; check out with \`fetch-depth: 0\`)`;
     }
   }
-  const workflows = await runWorkflowGate(
-    { ...audit, missing: inputs.missing ?? 'skip', ...(known ? { known } : {}) },
-    { fs: nodeGateFs, clock: deps.clock, cwd: inputs.cwd },
-  );
-  results.push(resultOf('workflows', workflows.decision));
-  sections.push(`${scopeNote(mode, unreadBase ? undefined : change, workflows.decision, unreadBase)}\n\n${renderMarkdown(workflows.decision)}`);
-  runs.push(...runsOf(renderSarif(workflows.decision, { version: GATES_VERSION })));
+  let workflows: WorkflowGateResult | undefined;
+  try {
+    workflows = await runWorkflowGate(
+      { ...audit, missing: inputs.missing ?? 'skip', ...(known ? { known } : {}) },
+      { fs: nodeGateFs, clock: deps.clock, cwd: inputs.cwd },
+    );
+  } catch (err) {
+    // Paths the user named that hold nothing to audit are a usage error; the action's usual places are a family that could not run.
+    if (!isConfigurationError(err) || inputs.missing === 'error') throw err;
+    results.push(errorResult('workflows', errorMessage(err)));
+  }
+  if (workflows) {
+    results.push(resultOf('workflows', workflows.decision, { files: workflows.decision.filesAudited, lines: workflows.decision.linesAudited }));
+    sections.push(`${scopeNote(mode, unreadBase ? undefined : change, workflows.decision, unreadBase)}\n\n${renderMarkdown(workflows.decision)}`);
+    runs.push(...runsOf(renderSarif(workflows.decision, { version: GATES_VERSION })));
+  }
 
   let secrets: SecretsReport | undefined;
   let dependencies: FamilyDecision | undefined;
@@ -102,7 +112,7 @@ export async function runAllGates(inputs: AllGatesInputs, deps: { readonly clock
     required.push('secrets');
     try {
       secrets = await runSecretGate({ ...secretScope, format: 'json', cwd: inputs.cwd, ...policy }, { fs: nodeGateFs, clock: deps.clock, git: (cwd) => new CommandGit(cwd) });
-      results.push(resultOf('secrets', secrets.decision));
+      results.push(resultOf('secrets', secrets.decision, { files: secrets.summary.files, lines: secrets.summary.lines }));
       sections.push(renderSecretsMarkdown(secrets));
       runs.push(...runsOf(renderSecretsSarif(secrets, GATES_VERSION)));
     } catch (err) {
@@ -116,7 +126,7 @@ export async function runAllGates(inputs: AllGatesInputs, deps: { readonly clock
         { base: inputs.base, head: inputs.head, root: inputs.cwd, ...policy },
         { clock: deps.clock, ...(deps.github ? { github: deps.github } : {}), git: new CommandGit(inputs.cwd), readText: readTextFile },
       );
-      results.push(resultOf('dependencies', dependencies));
+      results.push(resultOf('dependencies', dependencies, dependencies.notes[0] !== undefined ? { text: dependencies.notes[0] } : undefined));
       sections.push(renderDepsMarkdown([dependencies]));
       runs.push(...runsOf(renderDepsSarif([dependencies], { version: GATES_VERSION })));
     } catch (err) {
@@ -125,7 +135,7 @@ export async function runAllGates(inputs: AllGatesInputs, deps: { readonly clock
   }
   const verdict = combine(results, { required });
   const sarif = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs };
-  return { verdict, workflows, ...(secrets ? { secrets } : {}), ...(dependencies ? { dependencies } : {}), sarif, markdown: [renderVerdictMarkdown(verdict), ...sections].join('\n\n') };
+  return { verdict, ...(workflows ? { workflows } : {}), ...(secrets ? { secrets } : {}), ...(dependencies ? { dependencies } : {}), sarif, markdown: [renderVerdictMarkdown(verdict), ...sections].join('\n\n') };
 }
 
 /** Every fingerprint a decision saw, counted or not: what "already there" means for the next audit. */

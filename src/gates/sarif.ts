@@ -44,5 +44,6 @@ export function renderSarif(decision: GateDecision, options: SarifOptions): Reco
     rules: rules.map((r) => ruleDescriptor(r, highest.get(r.id) ?? r.severity)),
     automationId: `bellwether/gates/${decision.mode}/`,
     results: decision.findings.map((f) => sarifResult(f, index.get(f.ruleId) ?? 0, { severity: f.severity, confidence: f.confidence })),
+    properties: { examined: { files: decision.filesAudited, lines: decision.linesAudited } },
   });
 }

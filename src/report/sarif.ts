@@ -72,7 +72,15 @@ export function sarifResult(f: Finding, ruleIndex: number, properties: Record<st
 }
 
 /** The log: one run of one tool. */
-export function sarifLog(run: { tool: string; version: string; rules: readonly Record<string, unknown>[]; automationId: string; results: readonly Record<string, unknown>[] }): Record<string, unknown> {
+export function sarifLog(run: {
+  tool: string;
+  version: string;
+  rules: readonly Record<string, unknown>[];
+  automationId: string;
+  results: readonly Record<string, unknown>[];
+  /** The run's property bag: what the run examined, so that an empty result list is never read as "all clear" without it. */
+  properties?: Record<string, unknown>;
+}): Record<string, unknown> {
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -81,6 +89,7 @@ export function sarifLog(run: { tool: string; version: string; rules: readonly R
         tool: { driver: { name: run.tool, semanticVersion: run.version, version: run.version, rules: [...run.rules] } },
         automationDetails: { id: run.automationId },
         results: [...run.results],
+        ...(run.properties ? { properties: run.properties } : {}),
       },
     ],
   };

@@ -120,6 +120,24 @@ describe('the bundled gate action on a real pull_request payload', () => {
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ verdict: 'pass', findings: '0' });
     expect(mock.checks[0]).toMatchObject({ conclusion: 'success' });
+    // What each family read: the one workflow, and the one line the change adds.
+    const examined = JSON.parse(run.outputs.examined!) as Record<string, { files?: number; lines?: number }>;
+    expect(examined['workflows']).toEqual({ files: 1, lines: CLEAN.split('\n').length - 1 });
+    expect(examined['secrets']).toMatchObject({ files: 1, lines: 1 });
+    expect(run.summary).toMatch(/\| workflows \| ✅ pass \| 0 \| 0 \| 1 file\(s\), 9 line\(s\) \|/);
+  });
+
+  it('fails, and says why, when the paths it was given hold nothing to audit', async () => {
+    const ws = await workspace({ 'docs/guide.md': 'no workflows here\n' });
+    const mock = github();
+    server = await startGitHubServer(mock.gh);
+    const { payload } = prPayload(ws.base, ws.head);
+    const run = await runBundledAction('gate', { eventName: 'pull_request', payload, apiUrl: server.url, workspace: ws.dir, inputs: { paths: 'docs\nnot-there' } });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.verdict).toBe('fail');
+    expect(run.summary).toContain('workflows: could not run (nothing to audit: no workflow, action.yml or dependabot.yml was found (1 file(s) in 1 folder(s) under docs; 0 of them YAML; absent: not-there))');
+    expect(mock.checks[0]).toMatchObject({ conclusion: 'failure' });
+    expect(JSON.parse(run.outputs.examined!)).not.toHaveProperty('workflows');
   });
 
   it('on a fork pull request (read-only token) keeps the verdict and warns instead of failing on the check run and comment', async () => {

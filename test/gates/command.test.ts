@@ -109,13 +109,18 @@ describe('gateWorkflowsCommand', () => {
     ['broken.yml', /broken\.yml cannot be audited: .*/, 4],
     ['binary.yml', /binary\.yml cannot be audited: file is not UTF-8 text/, 1],
     ['huge.yml', /huge\.yml cannot be audited: file is \d+ bytes, more than the limit of 1048576/, 1],
-    ['empty.yml', /empty\.yml cannot be audited: file holds no YAML document/, 1],
   ])('turns %s into a finding naming the file', async (name, message, line) => {
     const out = await gateWorkflowsCommand({ paths: [p(name)], format: 'json' }, deps);
     const [finding, ...rest] = JSON.parse(out.stdout).findings;
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ ruleId: 'yaml-syntax', line });
     expect(finding.message).toMatch(message);
+  });
+
+  it('refuses a lone empty file: a pass would say it audited something', async () => {
+    const out = await gateWorkflowsCommand({ paths: [p('empty.yml')], format: 'json' }, deps);
+    expect(out.exitCode).toBe(2);
+    expect(out.stdout).toMatch(/^nothing to audit: .*empty\.yml cannot be audited: file holds no YAML document/);
   });
 
   it('audits a file of nested aliases without expanding them, and says it uses anchors', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { accessPath, ExpressionSyntaxError, parseExpression, type ExprNode } from '../../src/gates/expression.js';
+import { accessPath, ExpressionSyntaxError, MAX_EXPRESSION_DEPTH, parseExpression, type ExprNode } from '../../src/gates/expression.js';
 import { findTemplates, flowingAccesses, isAttackerControlled } from '../../src/gates/templates.js';
 
 /** A compact rendering of the tree, so that cases read like the expressions they parse. */
@@ -81,6 +81,65 @@ describe('parseExpression', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('parseExpression on deep nesting', () => {
+  const deepest = (n: ExprNode): number => {
+    // Iterative, so that the check itself cannot overflow the stack on a bad tree.
+    let max = 0;
+    const stack: Array<[ExprNode, number]> = [[n, 1]];
+    while (stack.length > 0) {
+      const [node, d] = stack.pop() as [ExprNode, number];
+      max = Math.max(max, d);
+      const kids = node.kind === 'binary' ? [node.left, node.right] : node.kind === 'not' ? [node.operand] : node.kind === 'call' ? node.args : node.kind === 'index' ? [node.object, node.index] : node.kind === 'property' || node.kind === 'star' ? [node.object] : [];
+      for (const k of kids) stack.push([k, d + 1]);
+    }
+    return max;
+  };
+  const rejects = (source: string): ExpressionSyntaxError => {
+    try {
+      parseExpression(source);
+    } catch (e) {
+      if (e instanceof ExpressionSyntaxError) return e;
+      throw e;
+    }
+    throw new Error('parsed');
+  };
+
+  it('reads 10,000 nested parentheses, which GitHub counts as no depth at all', () => {
+    const n = 10_000;
+    expect(show(parseExpression(`${'('.repeat(n)}github.event.issue.title${')'.repeat(n)}`))).toBe('github.event.issue.title');
+    expect(show(parseExpression(`format(${'('.repeat(n)}'{0}'${')'.repeat(n)}, (${'('.repeat(5)}github.ref${')'.repeat(5)}))`))).toBe("format('{0}', github.ref)");
+  });
+
+  it.each([
+    ['!', (n: number) => `${'!'.repeat(n)}github.ref`],
+    ['format(', (n: number) => `${'format('.repeat(n)}github.ref${')'.repeat(n)}`],
+    ['!(', (n: number) => `${'!('.repeat(n)}github.ref${')'.repeat(n)}`],
+    ['== (', (n: number) => `${'github.ref == ('.repeat(n)}github.ref${')'.repeat(n)}`],
+    ['[(', (n: number) => `${'github.event['.repeat(n)}'x'${']'.repeat(n)}`],
+    ['==', (n: number) => Array.from({ length: n }, () => 'github.ref').join(' == ')],
+    ['.a', (n: number) => `github${'.a'.repeat(n)}`],
+  ])('refuses %s nested past GitHub\'s depth limit as a syntax error, at 10,000 levels too', (_, make) => {
+    expect(() => parseExpression(make(MAX_EXPRESSION_DEPTH - 3))).not.toThrow();
+    for (const n of [MAX_EXPRESSION_DEPTH + 1, 2000, 10_000]) {
+      const source = make(n);
+      if (source.length > 21_000) continue;
+      expect(rejects(source).message).toBe(`the expression nests deeper than GitHub's limit of ${MAX_EXPRESSION_DEPTH} levels`);
+    }
+  });
+
+  it('keeps a long chain of one && or || shallow: GitHub flattens it into one node', () => {
+    const ors = Array.from({ length: 4000 }, () => 'a').join('||').replace(/a/g, 'env');
+    const tree = parseExpression(ors);
+    expect(deepest(tree)).toBeLessThan(30);
+    expect(show(parseExpression('github.ref || github.sha || github.actor'))).toBe('((github.ref || github.sha) || github.actor)');
+  });
+
+  it('refuses an expression longer than GitHub accepts', () => {
+    const source = Array.from({ length: 4000 }, () => 'github.ref').join(' || ');
+    expect(rejects(source).message).toBe(`the expression is ${source.length} characters long, more than GitHub's limit of 21000`);
   });
 });
 

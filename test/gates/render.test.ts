@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditSource } from '../../src/gates/audit.js';
+import { countLines } from '../../src/gates/command.js';
 import { decideGate } from '../../src/gates/decide.js';
 import { DEFAULT_GATES_POLICY } from '../../src/gates/policy-schema.js';
 import { COMMENT_MARKER, renderJson, renderMarkdown, renderRuleCatalog, renderText } from '../../src/gates/render.js';
@@ -12,7 +13,7 @@ const dir = join(import.meta.dirname, '..', 'fixtures', 'gates');
 const NOW = new Date('2026-06-15T12:00:00Z');
 
 function decision(files: string[]) {
-  const audits = files.map((f) => auditSource(`./test/fixtures/gates/${f}`, readFileSync(join(dir, f), 'utf8')));
+  const audits = files.map((f) => ({ ...auditSource(`./test/fixtures/gates/${f}`, readFileSync(join(dir, f), 'utf8')), lines: countLines(readFileSync(join(dir, f))) }));
   return decideGate({ audits, policy: DEFAULT_GATES_POLICY, now: NOW });
 }
 
@@ -93,7 +94,7 @@ describe('text, JSON and Markdown', () => {
     expect(text.split('\n')[0]).toBe(
       "./test/fixtures/gates/vulnerable/secrets.yml:8:14: medium [secrets-inherit] job 'call' passes every secret of the repository to the reusable workflow it calls.",
     );
-    expect(text).toContain('FAIL: 3 findings in 1 file(s) (1 high, 2 medium); 1 at or above high; 0 suppressed.');
+    expect(text).toContain(`FAIL: 3 findings in 1 file(s) of ${countLines(readFileSync(join(dir, 'vulnerable/secrets.yml')))} line(s) (1 high, 2 medium); 1 at or above high; 0 suppressed.`);
   });
 
   it('JSON carries the fingerprints a later run uses as its baseline', () => {

@@ -239,7 +239,7 @@ function checkTemplates(ctx: AuditContext, node: Scalar): void {
         severity: 'high',
         confidence: 'high',
         span,
-        message: `expression ${text.slice(t.start, t.end).trim()} does not parse: ${t.error.message}.`,
+        message: `expression ${shortened(text.slice(t.start, t.end).trim())} does not parse: ${t.error.message}.`,
       });
       return;
     }
@@ -306,4 +306,9 @@ export function walkScalars(_ctx: AuditContext, root: unknown, visit: (node: Sca
     else if (isPair(n)) stack.push(n.value);
     else if (isScalar(n) && typeof n.value === 'string' && n.value.includes('${{')) visit(n);
   }
+}
+
+/** An expression short enough to quote in a message: a pathological one is thousands of characters long. */
+function shortened(expr: string): string {
+  return expr.length <= 120 ? expr : `${expr.slice(0, 80)}…${expr.slice(-20)} (${expr.length} characters)`;
 }

@@ -33,6 +33,8 @@ export function renderSarif(decisions: readonly FamilyDecision[], options: { rea
         'start',
       ),
     ),
+    // What each review read (the dependency changes and where they came from), so that no results is never read without it.
+    properties: { examined: Object.fromEntries(decisions.map((d) => [d.family, d.notes[0] ?? ''])) },
   });
 }
 

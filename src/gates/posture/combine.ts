@@ -18,6 +18,15 @@ export interface GateResult {
   readonly findings: readonly Finding[];
   /** Why it could not run, for `error`. */
   readonly error?: string;
+  /** How much the family read, when it reads files: a pass says what it covered. */
+  readonly examined?: Examined;
+}
+
+/** What a family read: files and lines, or in its own words (the dependency changes it reviewed). */
+export interface Examined {
+  readonly files?: number;
+  readonly lines?: number;
+  readonly text?: string;
 }
 
 /** The verdict of a pull request. */
@@ -29,8 +38,16 @@ export interface CombinedVerdict {
 }
 
 /** A family's result from its decision (the workflow, secret, dependency and posture decisions all fit). */
-export function resultOf(family: GateFamily, decision: { readonly verdict: 'pass' | 'fail'; readonly blocking: number; readonly findings: readonly Finding[] }): GateResult {
-  return { family, verdict: decision.verdict, blocking: decision.blocking, findings: decision.findings };
+export function resultOf(family: GateFamily, decision: { readonly verdict: 'pass' | 'fail'; readonly blocking: number; readonly findings: readonly Finding[] }, examined?: Examined): GateResult {
+  return { family, verdict: decision.verdict, blocking: decision.blocking, findings: decision.findings, ...(examined ? { examined } : {}) };
+}
+
+/** `3 file(s), 120 line(s)`, the family's own words, or an empty text when it says nothing. */
+export function examinedText(r: GateResult): string {
+  const e = r.examined;
+  if (!e) return '';
+  const counted = e.files !== undefined ? `${e.files} file(s)${e.lines !== undefined ? `, ${e.lines} line(s)` : ''}` : '';
+  return [counted, e.text ?? ''].filter(Boolean).join('; ');
 }
 
 /** A family that could not run. */
@@ -57,8 +74,8 @@ export function combine(results: readonly GateResult[], options: { readonly requ
     if (seen.has(r.family)) throw new Error(`the ${r.family} gate is given twice`);
     seen.add(r.family);
     if (r.verdict === 'error') failing.push(`${r.family}: could not run (${r.error ?? 'no reason given'}), so it cannot pass`);
-    else if (r.verdict === 'fail') failing.push(`${r.family}: ${r.blocking} blocking finding(s) (${ruleCounts(r.findings)})`);
-    else passing.push(`${r.family}: passed${r.findings.length > 0 ? ` with ${r.findings.length} non-blocking finding(s)` : ''}`);
+    else if (r.verdict === 'fail') failing.push(`${r.family}: ${r.blocking} blocking finding(s) (${ruleCounts(r.findings)})${examinedText(r) ? ` (examined ${examinedText(r)})` : ''}`);
+    else passing.push(`${r.family}: passed${r.findings.length > 0 ? ` with ${r.findings.length} non-blocking finding(s)` : ''}${examinedText(r) ? ` (examined ${examinedText(r)})` : ''}`);
   }
   for (const family of required) if (!seen.has(family)) failing.push(`${family}: did not run`);
   return { verdict: failing.length > 0 ? 'fail' : 'pass', reasons: [...failing, ...passing], results };
@@ -68,8 +85,8 @@ const ICON: Record<GateResult['verdict'], string> = { pass: '✅', fail: '❌', 
 
 /** The head of the one pull request comment: the verdict and a line per family. Each family's own Markdown follows it. */
 export function renderVerdictMarkdown(v: CombinedVerdict): string {
-  const lines = [`## ${v.verdict === 'pass' ? '✅ Bellwether gates passed' : '❌ Bellwether gates failed'}`, '', '| gate | result | blocking | findings |', '|---|---|---|---|'];
-  for (const r of v.results) lines.push(`| ${r.family} | ${ICON[r.verdict]} ${r.verdict === 'error' ? 'could not run' : r.verdict} | ${r.blocking} | ${r.findings.length} |`);
+  const lines = [`## ${v.verdict === 'pass' ? '✅ Bellwether gates passed' : '❌ Bellwether gates failed'}`, '', '| gate | result | blocking | findings | examined |', '|---|---|---|---|---|'];
+  for (const r of v.results) lines.push(`| ${r.family} | ${ICON[r.verdict]} ${r.verdict === 'error' ? 'could not run' : r.verdict} | ${r.blocking} | ${r.findings.length} | ${examinedText(r) || '—'} |`);
   lines.push('', ...v.reasons.map((reason) => `- ${reason.replace(/\r?\n/g, ' ')}`), '');
   return lines.join('\n');
 }

@@ -143,6 +143,33 @@ async function scanPaths(paths: readonly string[], cwd: string, fs: GateFs, poli
   return total;
 }
 
+/** A line that starts a file's part of a unified diff. */
+const FILE_HEADER = /^(?:diff --git |--- |\+\+\+ |Binary files )/m;
+
+/**
+ * A diff that is empty, or holds no file header at all, gives the scan
+ * nothing to read: it is an error, never "0 files, pass".
+ */
+function refuseNonDiff(text: string, source: { file: string } | { range: string }): void {
+  const what = 'file' in source ? `the diff ${source.file}` : `git diff ${source.range}`;
+  const where = 'file' in source ? { file: source.file } : {};
+  if (text.trim() === '') {
+    throw new ConfigurationError(`nothing to scan: ${what} is empty${'range' in source ? ' (the change adds, removes and renames nothing)' : ''}`, where);
+  }
+  if (!FILE_HEADER.test(text)) {
+    const bytes = Buffer.byteLength(text);
+    throw new ConfigurationError(`nothing to scan: ${what} is not a unified diff (${bytes} bytes, no \`diff --git\`, \`---\` or \`+++\` file header)`, where);
+  }
+}
+
+/** A path scan that read no text (no file, or only binary, empty or oversized ones) examined nothing: an error. */
+function refuseNoText(result: ScanResult, paths: readonly string[]): void {
+  if (result.lines > 0) return;
+  const named = paths.length > 3 ? `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more` : paths.join(', ');
+  if (result.files === 0) throw new ConfigurationError(`nothing to scan: no file under ${named} (folders .git and node_modules are not entered; files the policy allows are passed over)`);
+  throw new ConfigurationError(`nothing to scan: the ${result.files} file(s) under ${named} hold no text (binary, empty or larger than maxFileBytes); only their names were checked`);
+}
+
 /** Runs the secret gate: reads what to scan, scans it, decides. */
 export async function runSecretGate(args: GateSecretsArgs, deps: SecretGateDeps): Promise<SecretsReport> {
   const cwd = resolve(args.cwd ?? process.cwd());
@@ -159,9 +186,11 @@ export async function runSecretGate(args: GateSecretsArgs, deps: SecretGateDeps)
   if (diffMode) {
     const diff = await diffText(args, cwd, deps);
     range = diff.range;
+    refuseNonDiff(diff.text, args.diff !== undefined ? { file: args.diff } : { range: diff.range });
     result = scanGitDiff(diff.text, defaultRules(), loaded.policy);
   } else {
     result = await scanPaths(paths, cwd, deps.fs, loaded.policy);
+    refuseNoText(result, paths);
   }
   const decision = decideSecrets(result.findings, loaded, deps.clock.now());
   return {

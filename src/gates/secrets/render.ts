@@ -142,5 +142,6 @@ export function renderSecretsSarif(report: SecretsReport, version: string): Reco
     results: report.decision.findings.map((f) =>
       sarifResult(f, index.get(f.ruleId) ?? 0, { severity: f.severity, confidence: f.confidence, redacted: f.secret.redacted, length: f.secret.length }),
     ),
+    properties: { examined: { files: report.summary.files, lines: report.summary.lines, bytes: report.summary.bytes } },
   });
 }

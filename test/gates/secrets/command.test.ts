@@ -110,10 +110,19 @@ describe('gate secrets over a real git diff', () => {
     expect(report.findings.length).toBe(8);
   });
 
-  it('passes a change without secrets', async () => {
-    const out = await gateSecretsCommand({ base, head: base, format: 'text', cwd: repo.dir }, deps);
+  it('passes a change without secrets, saying what it read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-secrets-clean-'));
+    writeFileSync(join(dir, 'clean.diff'), 'diff --git a/src/a.ts b/src/a.ts\n--- a/src/a.ts\n+++ b/src/a.ts\n@@ -1,0 +1,2 @@\n+export const region = "eu-west-1";\n+export const zone = "a";\n');
+    const out = await gateSecretsCommand({ diff: join(dir, 'clean.diff'), format: 'text', cwd: repo.dir }, deps);
     expect(out).toMatchObject({ exitCode: 0 });
+    expect(out.stdout).toContain('1 file, 2 lines');
     expect(out.stdout).toContain('Verdict: pass.');
+  });
+
+  it('refuses a range that changes nothing: it would have examined nothing', async () => {
+    const out = await gateSecretsCommand({ base, head: base, format: 'text', cwd: repo.dir }, deps);
+    expect(out.exitCode).toBe(2);
+    expect(out.stdout).toContain(`nothing to scan: git diff ${base}...${base} is empty`);
   });
 
   it('reads a diff from a file', async () => {

@@ -172,6 +172,7 @@ export const wavesSpec = defineAction({
     wave: { description: 'Index of the wave due now.' },
     'next-start': { description: 'Earliest start of the next wave, RFC 3339.' },
     'region-state': { description: 'With `start-region`: the region\'s rollout state after this run (`deploying` once started, `pending` when it was not due).' },
+    'postmortem-issue': { description: 'With `advance`: the number of the postmortem issue opened or refreshed when this run halted the rollout on a failed region and the postmortem policy asks for one; empty otherwise.' },
   },
   branding: { icon: 'globe', color: 'blue' },
   usage:

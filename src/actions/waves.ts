@@ -11,7 +11,8 @@ import { explainMissingManifest } from '../gitops/manifest-catalog.js';
 import { locatePolicies } from '../policy/locate.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
 import { GitHubRollbackPublisher } from '../rollback/publish.js';
-import { ConfigurationError } from '../runtime/errors.js';
+import { ConfigurationError, errorMessage } from '../runtime/errors.js';
+import { postmortemIssue, postmortemSettings } from '../flow/postmortem.js';
 import { planOutputs, stepOutputs } from '../waves/matrix.js';
 import { planWaves } from '../waves/planner.js';
 import { renderPlanMarkdown } from '../waves/render-markdown.js';
@@ -46,15 +47,30 @@ export const wavesAction: ActionImpl<typeof wavesSpec.inputs> = {
       const targets = regions.map((region) => ({ manifests: inputs.manifests, service: inputs.service, environment: inputs.environment, region }));
       const outcome = await explainMissingManifest(() => advanceWaves({ ...rollout, deferStarts: true }, { ...deps, publisher: new GitHubRollbackPublisher(deps.github) }, store), store, targets);
       const out = stepOutputs(outcome.plan, outcome.step);
-      const notes = outcome.notes.length > 0 ? `\n\n${outcome.notes.map((n) => `- ${n}`).join('\n')}\n` : '\n';
+      // A halt found by this run opens the postmortem (the same issue a rollback of the version opens), when the policy asks for one.
+      const lines = [...outcome.notes];
+      let postmortemFailure: string | undefined;
+      let postmortemIssueNumber = '';
+      if (outcome.incident) {
+        try {
+          const written = await postmortemIssue(deps)(outcome.incident, postmortemSettings(await loadPolicySet(policyPath), inputs.service));
+          lines.push(written.note);
+          postmortemIssueNumber = written.issue ? String(written.issue.number) : '';
+        } catch (err) {
+          postmortemFailure = `the postmortem issue could not be opened: ${errorMessage(err)}`;
+          lines.push(postmortemFailure);
+        }
+      }
+      const notes = lines.length > 0 ? `\n\n${lines.map((n) => `- ${n}`).join('\n')}\n` : '\n';
       const summary = renderStepMarkdown(outcome.plan, outcome.step, regionStates(outcome.state)) + notes;
       // Committers and on-call follow the rollout in one comment on the release issue or pull request.
       if (inputs['notify-issue'] > 0 && outcome.committed) {
         await deps.github.upsertComment(inputs['notify-issue'], `waves/${inputs.service}/${inputs.environment}/${inputs.version}`, summary);
       }
       return {
-        outputs: { matrix: JSON.stringify(out.matrix), wave: String(out.wave), 'next-start': out.nextStart ?? '' },
+        outputs: { matrix: JSON.stringify(out.matrix), wave: String(out.wave), 'next-start': out.nextStart ?? '', 'postmortem-issue': postmortemIssueNumber },
         summary,
+        ...(postmortemFailure ? { failure: postmortemFailure } : {}),
       };
     }
     const set = await loadPolicySet(policyPath);

@@ -21,6 +21,8 @@ import { matrixOfStep } from './matrix.js';
 import { planWaves } from './planner.js';
 import { startRegionChange } from './start-region.js';
 import type { RegionRollout, RolloutState } from './rollout-state.js';
+import { wavesIncident } from './postmortem.js';
+import type { Incident } from '../postmortem/incident.js';
 import { parseRolloutState, regionStates, rolloutPath, updateRolloutState } from './rollout-state.js';
 import type { PlannedRegion, WaveStep, WavesPlan } from './types.js';
 
@@ -55,6 +57,8 @@ export interface AdvanceOutcome {
   readonly committed: boolean;
   /** What happened, one line each, for logs and the summary. */
   readonly notes: readonly string[];
+  /** The incident, when this run halted the rollout on a region it newly found failed. */
+  readonly incident?: Incident;
 }
 
 /** One reconcile of a rollout of `inputs.version` across the waves of the policy. */
@@ -89,6 +93,7 @@ export async function advanceWaves(inputs: AdvanceInputs, deps: WavesDeps, store
   const step = decideWaveStep({ settings: { policy }, plan, states: regionStates(refreshedState), now });
   const notes: string[] = [];
   let committed = false;
+  let rollbackUrl: string | undefined;
 
   if (step.kind === 'start' && inputs.deferStarts) {
     // Each region's own job moves its traffic, after its environment's reviewers and wait timers.
@@ -134,6 +139,7 @@ export async function advanceWaves(inputs: AdvanceInputs, deps: WavesDeps, store
         else notes.push(`${r.region}: traffic returns when ${rollback.pullRequest.url} is merged`);
       }
       notes.push(`rolled back ${step.rollback.map((r) => r.region).join(', ')}: ${rollback.pullRequest.url}`);
+      rollbackUrl = rollback.pullRequest.url;
     } else if (step.rollback.length > 0) {
       notes.push(`no rollback publisher: ${step.rollback.map((r) => r.region).join(', ')} must be rolled back with the rollback action`);
     }
@@ -154,7 +160,10 @@ export async function advanceWaves(inputs: AdvanceInputs, deps: WavesDeps, store
     state = update.state;
   }
   for (const note of notes) deps.logger.info(note);
-  return { plan, step, state, matrix: matrixOfStep(plan, step), committed, notes };
+  // A region found failed by this run is an incident; one already failed was reported by the run that found it.
+  const newlyFailed = step.kind === 'halt' && step.failed.some((f) => !['failed', 'rolled-back'].includes(base.regions[f.region]?.state ?? 'pending'));
+  const incident = step.kind === 'halt' && newlyFailed ? wavesIncident(inputs, state, step, rollbackUrl ? { url: rollbackUrl } : undefined, now) : undefined;
+  return { plan, step, state, matrix: matrixOfStep(plan, step), committed, notes, ...(incident ? { incident } : {}) };
 }
 
 /** What the health of a directly deployed region is checked with. */

@@ -187,5 +187,24 @@ describe.skipIf(!availability.ok && !prometheusRequired())('waves health checks 
     expect(repo.pulls).toHaveLength(1);
     expect(repo.pulls[0]!.body).toContain('ap-southeast-1');
     expect(JSON.parse(run.outputs.matrix!)).toEqual({ include: [] });
+    // The halt is an incident: its postmortem is open, with the rollout's timeline and the rollback pull request.
+    expect(repo.issues).toHaveLength(1);
+    expect(repo.issues[0]).toMatchObject({ title: '[Postmortem] payments 1.42.0 rolled back', labels: ['postmortem'] });
+    expect(repo.issues[0]!.body).toContain('halted in wave 2: ap-southeast-1 (');
+    expect(repo.issues[0]!.body).toMatch(/\| traffic \| ap-southeast-1 started \|/);
+    expect(repo.issues[0]!.body).toMatch(/\| rollback-pr \| \[rollback pull request\]/);
+    expect(run.outputs['postmortem-issue']).toBe(String(repo.issues[0]!.number));
+    expect(run.summary).toContain(`postmortem issue #${repo.issues[0]!.number} opened`);
+
+    // The next advance finds the region already rolled back: no second incident.
+    const again = await runBundledAction('waves', {
+      apiUrl: server.url,
+      workspace,
+      env: { PROMETHEUS_TOKEN: 'prom-token' },
+      inputs: { service: 'payments', version: '1.42.0', policy: 'policies', command: 'advance', metrics: 'metrics.yml' },
+    });
+    expect(again.exitCode, again.stdout).toBe(0);
+    expect(again.outputs['postmortem-issue']).toBe('');
+    expect(repo.issues).toHaveLength(1);
   });
 });

@@ -65,7 +65,7 @@ for (const folder of folders) {
   const resolved = new Map<string, string | undefined>();
   for (const p of parsed) {
     try {
-      const defs = resolveSlos(parsed.map((q) => (q === p ? q : { ...q, contents: { ...q.contents, slos: [] } })));
+      const defs = resolveSlos(parsed.map((q) => (q === p ? q : { ...q, contents: { ...q.contents, slos: [], sloth: [] } })));
       const mine = defs.filter((d) => d.at.file === p.file);
       slos += mine.length;
       evaluable += mine.filter((d) => unevaluable(d) === undefined).length;

@@ -52,8 +52,8 @@ describe('parseOpenSloText', () => {
     expect(def?.name).toBe('api');
     expect(def?.target.toString()).toBe('999/1000');
     expect(def?.window).toEqual({ kind: 'rolling', ms: 30 * 86_400_000, text: '30d' });
-    expect(def?.indicator.errorQuery).toEqual({ kind: 'bad', template: 'sum(rate(errors_total[{{.window}}]))', at: { file: 'slo.yaml', line: 14 } });
-    expect(def?.indicator.totalQuery.at).toEqual({ file: 'slo.yaml', line: 19 });
+    expect(def?.indicator?.errorQuery).toEqual({ kind: 'bad', template: 'sum(rate(errors_total[{{.window}}]))', at: { file: 'slo.yaml', line: 14 } });
+    expect(def?.indicator?.totalQuery.at).toEqual({ file: 'slo.yaml', line: 19 });
   });
 
   it.each([
@@ -135,8 +135,8 @@ describe('loadSlos', () => {
     const latency = byName['search-latency'];
     expect(latency?.target.toString()).toBe('9/10');
     expect(latency?.window).toMatchObject({ kind: 'rolling', ms: 28 * 86_400_000 });
-    expect(latency?.indicator.errorQuery.kind).toBe('good');
-    expect(latency?.indicator.errorQuery.at.file).toBe(path.join(FIXTURES, 'search-slis.yaml'));
+    expect(latency?.indicator?.errorQuery.kind).toBe('good');
+    expect(latency?.indicator?.errorQuery.at.file).toBe(path.join(FIXTURES, 'search-slis.yaml'));
     expect(byName['search-availability-monthly']?.window).toMatchObject({ kind: 'calendar', unit: 'M', count: 1, timeZone: 'Europe/Paris' });
   });
 

@@ -146,6 +146,8 @@ export interface FileContents {
 /** A Sloth spec of either spelling, as one shape. */
 export interface SlothService {
   readonly service: string;
+  /** Written as a Kubernetes PrometheusServiceLevel (camelCase keys). */
+  readonly k8s: boolean;
   readonly plugins: boolean;
   readonly slos: readonly {
     readonly name: string;
@@ -307,7 +309,7 @@ function slothService(parsed: Parsed<z.output<typeof slothSpecSchema> | z.output
     };
   });
   if (problems.length > 0) throw ConfigurationError.aggregate(problems);
-  return { ...parsed, value: { service: spec.service, plugins: slothPlugins !== undefined, slos, base } };
+  return { ...parsed, value: { service: spec.service, k8s, plugins: slothPlugins !== undefined, slos, base } };
 }
 
 /**
@@ -497,7 +499,7 @@ function sourceType(source: MetricSpec['metricSource'], refs: References, parsed
 }
 
 function fromSloth(parsed: Parsed<SlothService>, periodMs: number): SloDefinition[] {
-  const { service, slos } = parsed.value;
+  const { service, slos, k8s } = parsed.value;
   const days = periodMs / 86_400_000;
   const window: SloWindow = { kind: 'rolling', ms: periodMs, text: Number.isInteger(days) ? `${days}d` : `${Math.round(periodMs / 60_000)}m` };
   return slos.map((slo) => {
@@ -520,8 +522,8 @@ function fromSloth(parsed: Parsed<SlothService>, periodMs: number): SloDefinitio
       window,
     };
     if (slo.sli.events) {
-      const errorQuery = query(slo.sli.events.error, ['sli', 'events']);
-      const totalQuery = query(slo.sli.events.total, ['sli', 'events']);
+      const errorQuery = query(slo.sli.events.error, ['sli', 'events', k8s ? 'errorQuery' : 'error_query']);
+      const totalQuery = query(slo.sli.events.total, ['sli', 'events', k8s ? 'totalQuery' : 'total_query']);
       return { ...base, indicator: { errorQuery: { kind: 'bad' as const, ...errorQuery }, totalQuery } };
     }
     return {

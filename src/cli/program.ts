@@ -229,8 +229,8 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     );
   program
     .command('budget')
-    .description('error budgets, burn rates, alerts and the deploy gate of OpenSLO SLOs')
-    .requiredOption('--slo <paths>', 'OpenSLO files or folders (comma-separated)')
+    .description('error budgets, burn rates, alerts and the deploy gate of OpenSLO and Sloth SLOs')
+    .requiredOption('--slo <paths>', 'OpenSLO or Sloth files or folders (comma-separated)')
     .option('--prometheus <url>', 'Prometheus base URL')
     .option('--policy <file>', 'freeze policy file')
     .option('--at <rfc3339>', 'evaluate at this time')
@@ -240,7 +240,7 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
   program
     .command('freeze')
     .description('the deploy gate of the error budget policy for one change type: exit 0 allow, 1 block')
-    .requiredOption('--slo <paths>', 'OpenSLO files or folders (comma-separated)')
+    .requiredOption('--slo <paths>', 'OpenSLO or Sloth files or folders (comma-separated)')
     .option('--prometheus <url>', 'Prometheus base URL')
     .option('--policy <file>', 'freeze policy file')
     .addOption(new Option('--change-type <type>', 'what is being deployed').choices(['feature', 'security-fix', 'hotfix', 'rollback']).default('feature'))

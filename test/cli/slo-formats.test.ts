@@ -34,7 +34,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function freeze(file: string, bad: number): Promise<{ code: number; answer: FreezeAnswer; queries: string[]; stderr: string }> {
+async function freeze(file: string, bad: number): Promise<{ code: number | null; answer: FreezeAnswer; queries: string[]; stderr: string }> {
   const prom = await prometheus(bad);
   server = prom.server;
   const run = await runCliProcess(['freeze', '--slo', path.join(FIXTURES, file), '--prometheus', prom.url, '--change-type', 'feature', '--format', 'json']);

@@ -1,10 +1,14 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FreezeAnswer } from '../../src/freeze/freeze-command.js';
 import { runCliProcess } from '../helpers/cli-process.js';
+import { prometheusAvailability } from '../helpers/prometheus.js';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/slo-formats');
 
@@ -85,5 +89,28 @@ describe('bellwether policy check on SLO files', () => {
     const run = await runCliProcess(['policy', 'check', ...files]);
     expect(run.stdout).toBe(`ok ${files[0]} (Sloth)\nok ${files[1]} (OpenSLO)\nok ${files[2]} (OpenSLO)\n3 policy files checked, all valid\n`);
     expect(run.code).toBe(0);
+  });
+});
+
+describe('bellwether budget rules, the shipped CLI as a process', () => {
+  it('writes a rule file that promtool accepts, and names what it left out', async () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'bellwether-rules-')), 'slo-rules.yml');
+    const slo = ['checkout-sloth.yaml', 'search-datadog.yaml'].map((f) => path.join(FIXTURES, f)).join(',');
+    const run = await runCliProcess(['budget', 'rules', '--slo', slo, '--out', out]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(
+      `wrote 1 rule groups to ${out}\nnot generated: search-availability: the good metric reads "Datadog", which Bellwether cannot query (it queries Prometheus); the total metric reads "Datadog", which Bellwether cannot query (it queries Prometheus)\n`,
+    );
+    expect(run.code).toBe(0);
+    if (prometheusAvailability().ok) {
+      const check = spawnSync('promtool', ['check', 'rules', out], { encoding: 'utf8' });
+      expect(check.status).toBe(0);
+    }
+  });
+
+  it('is an error when no SLO can be turned into rules', async () => {
+    const run = await runCliProcess(['budget', 'rules', '--slo', path.join(FIXTURES, 'search-datadog.yaml')]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('no rules: none of the 1 SLOs can be turned into Prometheus rules');
   });
 });

@@ -194,15 +194,16 @@ export async function evaluateSlo(
  */
 function notEvaluated(slo: SloDefinition, policy: FreezeGatePolicy, at: Date): SloEvaluation {
   const reason = `Bellwether cannot evaluate this SLO: ${slo.unsupported?.reason ?? 'it has no time window or no indicator'}`;
-  const missing: WindowMeasure = { ok: false, reason };
   const periodMs = slo.window?.kind === 'rolling' ? slo.window.ms : 0;
   const ctx = { target: slo.target, periodMs, minimumEvents: policy.minimumTraffic.events };
+  // The alerts say it once, short; the budget carries the whole reason.
+  const missing: WindowMeasure = { ok: false, reason: 'the SLO is not evaluated (see its budget)' };
   return {
     slo,
     at,
     measured: { start: at, end: at },
     periodMs,
-    period: missing,
+    period: { ok: false, reason },
     budget: undefined,
     windows: {},
     burnRates: Object.fromEntries(BURN_WINDOWS.map((w) => [w, undefined])),

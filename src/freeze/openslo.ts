@@ -438,7 +438,7 @@ function fromOpenSlo(slo: Parsed<SloDocument>, refs: References): SloDefinition 
         const source = metric.metricSource;
         const type = sourceType(source, refs, sli.parsed, fieldPath);
         if (type.toLowerCase() !== 'prometheus') {
-          cannot(`the ${role} metric reads ${JSON.stringify(type)}, which Bellwether cannot query (it queries Prometheus)`, where);
+          elsewhere.push({ role, type, at: where });
           return undefined;
         }
         const q = source.spec.query;
@@ -455,8 +455,15 @@ function fromOpenSlo(slo: Parsed<SloDocument>, refs: References): SloDefinition 
         }
         return { template: windowed.template, at: queryAt };
       };
+      const elsewhere: { role: string; type: string; at: Written }[] = [];
       const errorQuery = query(kind, (ratio.good ?? ratio.bad)!);
       const totalQuery = query('total', ratio.total);
+      const firstElsewhere = elsewhere[0];
+      if (firstElsewhere) {
+        const types = [...new Set(elsewhere.map((e) => JSON.stringify(e.type)))].join(' and ');
+        const roles = elsewhere.map((e) => e.role).join(' and ');
+        cannot(`the ${roles} metric${elsewhere.length > 1 ? 's read' : ' reads'} ${types}, which Bellwether cannot query (it queries Prometheus)`, firstElsewhere.at);
+      }
       if (errorQuery && totalQuery) indicator = { ...(sli.name === undefined ? {} : { name: sli.name }), errorQuery: { kind, ...errorQuery }, totalQuery };
     }
   }

@@ -71,7 +71,7 @@ describe('bellwether freeze, the shipped CLI as a process, on SLO files as teams
     expect(run.stderr).toBe('');
     expect(run.queries).toEqual([]);
     expect([run.code, run.answer.verdict]).toEqual([1, 'block']);
-    expect(run.answer.report?.slos[0]?.unavailable).toContain('Bellwether cannot evaluate this SLO: the good metric reads "Datadog", which Bellwether cannot query');
+    expect(run.answer.report?.slos[0]?.unavailable).toBe('Bellwether cannot evaluate this SLO: the good and total metrics read "Datadog", which Bellwether cannot query (it queries Prometheus)');
   });
 });
 
@@ -99,7 +99,7 @@ describe('bellwether budget rules, the shipped CLI as a process', () => {
     const run = await runCliProcess(['budget', 'rules', '--slo', slo, '--out', out]);
     expect(run.stderr).toBe('');
     expect(run.stdout).toBe(
-      `wrote 1 rule groups to ${out}\nnot generated: search-availability: the good metric reads "Datadog", which Bellwether cannot query (it queries Prometheus); the total metric reads "Datadog", which Bellwether cannot query (it queries Prometheus)\n`,
+      `wrote 1 rule groups to ${out}\nnot generated: search-availability: the good and total metrics read "Datadog", which Bellwether cannot query (it queries Prometheus)\n`,
     );
     expect(run.code).toBe(0);
     if (prometheusAvailability().ok) {

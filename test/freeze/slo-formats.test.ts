@@ -154,14 +154,16 @@ describe('OpenSLO v1 in every form the specification allows', () => {
   it('loads an SLO over a source Bellwether cannot query; evaluation asks nothing and calls its budget unknown', async () => {
     const [slo] = read(LIST.replace('type: Prometheus', 'type: Datadog'));
     expect(slo?.unsupported?.reason).toBe(
-      'the bad metric reads "Datadog", which Bellwether cannot query (it queries Prometheus); the total metric reads "Datadog", which Bellwether cannot query (it queries Prometheus)',
+      'the bad and total metrics read "Datadog", which Bellwether cannot query (it queries Prometheus)',
     );
     const metrics = new FakeMetrics(() => 1);
     const e = await evaluateSlo(slo!, defaultFreezeGatePolicy(), AT, { metrics });
     expect(metrics.instant).toHaveLength(0);
     expect(e.budget).toBeUndefined();
-    expect(statusOf(e).unavailable).toContain('Bellwether cannot evaluate this SLO: the bad metric reads "Datadog"');
-    expect(e.alerts.every((a) => a.state === 'no-data' && !a.firing)).toBe(true);
+    expect(statusOf(e).unavailable).toBe('Bellwether cannot evaluate this SLO: the bad and total metrics read "Datadog", which Bellwether cannot query (it queries Prometheus)');
+    expect(e.alerts.map((a) => [a.state, a.firing, a.reason])).toEqual(
+      ['1h', '6h', '1d', '3d'].map((w) => ['no-data', false, `no data over ${w}: the SLO is not evaluated (see its budget)`]),
+    );
   });
 
   it('asks Prometheus the windowed form of a plain counter query', async () => {

@@ -214,7 +214,7 @@ export const freezeSpec = defineAction({
     policy,
     slo: {
       type: 'list',
-      description: 'OpenSLO files or folders, one a line or comma-separated, from the repository root. Empty means the `slos` of the freeze policy.',
+      description: 'SLO files (OpenSLO or Sloth) or folders, one a line or comma-separated, from the repository root. Empty means the `slos` of the freeze policy.',
       default: '',
     },
     service: {

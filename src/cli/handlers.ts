@@ -12,6 +12,8 @@ import { gateDepsCommand } from '../gates/deps/command.js';
 import { gatePostureCommand } from '../gates/posture/command.js';
 import { gateSecretsCommand } from '../gates/secrets/command.js';
 import type { BudgetArgs } from '../freeze/budget-command.js';
+import { budgetRulesCommand } from '../freeze/rules-command.js';
+import type { BudgetRulesArgs } from '../freeze/rules-command.js';
 import { freezeCommand } from '../freeze/freeze-command.js';
 import type { FreezeArgs } from '../freeze/freeze-command.js';
 import { policyCheckCommand } from '../policy/check-command.js';
@@ -54,6 +56,7 @@ export interface Handlers {
   wavesPlan(args: WavesPlanArgs): Promise<CommandOutput>;
   example(args: { dir: string; out: string; format: 'text' | 'json'; verbose?: boolean }): Promise<CommandOutput>;
   budget(args: BudgetArgs): Promise<CommandOutput>;
+  budgetRules(args: BudgetRulesArgs): Promise<CommandOutput>;
   freeze(args: FreezeArgs): Promise<CommandOutput>;
   notYet(verb: string): Promise<CommandOutput>;
 }
@@ -96,6 +99,7 @@ export const handlers: Handlers = {
   wavesPlan: (args) => wavesPlanCommand(args),
   example: (args) => exampleCommand(args),
   budget: async (args) => budgetCommand(await withPolicyFile(args, 'freeze')),
+  budgetRules: async (args) => budgetRulesCommand(await withPolicyFile(args, 'freeze')),
   freeze: async (args) => freezeCommand(await withPolicyFile(args, 'freeze')),
   notYet,
 };

@@ -227,20 +227,36 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
         }),
       )(),
     );
-  program
+  const budget = program
     .command('budget')
-    .description('error budgets, burn rates, alerts and the deploy gate of OpenSLO SLOs')
-    .requiredOption('--slo <paths>', 'OpenSLO files or folders (comma-separated)')
+    .description('error budgets, burn rates, alerts and the deploy gate of OpenSLO and Sloth SLOs')
+    // Its own options only before `rules`, so that the subcommand's flags are its own.
+    .enablePositionalOptions()
+    // Checked in the action: a required option here would be asked of `budget rules` too.
+    .option('--slo <paths>', 'OpenSLO or Sloth files or folders (comma-separated; required)')
     .option('--prometheus <url>', 'Prometheus base URL')
     .option('--policy <file>', 'freeze policy file')
     .option('--at <rfc3339>', 'evaluate at this time')
     .option('--deadline <duration>', "wait at most this long for all the metrics (default: the policy's metricsDeadline, 60s)")
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .action((o) => run(() => handlers.budget({ slo: o.slo, prometheus: o.prometheus, policy: o.policy, at: o.at, deadline: o.deadline, format: o.format }))());
+    .action((o) =>
+      run(() => {
+        if (!o.slo) throw new ConfigurationError('budget needs --slo: the OpenSLO or Sloth files or folders', { field: '--slo' });
+        return handlers.budget({ slo: o.slo, prometheus: o.prometheus, policy: o.policy, at: o.at, deadline: o.deadline, format: o.format });
+      })(),
+    );
+  budget
+    .command('rules')
+    .description('Prometheus recording and multiwindow burn-rate alerting rules of the SLOs: they fire when the budget says they fire')
+    .requiredOption('--slo <paths>', 'OpenSLO or Sloth files or folders (comma-separated)')
+    .option('--policy <file>', 'freeze policy file (its burnRateAlerts and minimumTraffic)')
+    .option('--out <file>', 'write the rule file here instead of printing it')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((o) => run(() => handlers.budgetRules({ slo: o.slo, policy: o.policy, out: o.out, format: o.format }))());
   program
     .command('freeze')
     .description('the deploy gate of the error budget policy for one change type: exit 0 allow, 1 block')
-    .requiredOption('--slo <paths>', 'OpenSLO files or folders (comma-separated)')
+    .requiredOption('--slo <paths>', 'OpenSLO or Sloth files or folders (comma-separated)')
     .option('--prometheus <url>', 'Prometheus base URL')
     .option('--policy <file>', 'freeze policy file')
     .addOption(new Option('--change-type <type>', 'what is being deployed').choices(['feature', 'security-fix', 'hotfix', 'rollback']).default('feature'))

@@ -78,6 +78,19 @@ export function scaledThreshold(factor: number, periodMs: number): Rational {
   return Rational.fromWritten(factor).mul(Rational.of(Math.round(periodMs), REFERENCE_PERIOD_MS));
 }
 
+/**
+ * An alert's threshold for an SLO period: a burnRate factor scaled from 30
+ * days, or, for an `errorBudgetPercent` alert, the burn rate that spends
+ * that share of the period's budget within the long window (Sloth's alert
+ * windows: 8% over 1h of 7 days is 13.44).
+ */
+export function alertThreshold(alert: BurnRateAlert, periodMs: number): Rational {
+  if (alert.errorBudgetPercent !== undefined) {
+    return Rational.fromWritten(alert.errorBudgetPercent).div(Rational.of(100)).mul(Rational.of(Math.round(periodMs), Math.round(alert.longWindow)));
+  }
+  return scaledThreshold(alert.burnRate ?? NaN, periodMs);
+}
+
 /** What an alert found. */
 export type AlertState = 'firing' | 'ok' | 'low-traffic' | 'no-data' | 'never-fires';
 
@@ -88,8 +101,10 @@ export interface AlertEvaluation {
   readonly severity: 'page' | 'ticket';
   readonly longWindow: string;
   readonly shortWindow: string;
-  /** The policy's factor, written for a 30-day period. */
+  /** The policy's factor, written for a 30-day period (for an errorBudgetPercent alert, the threshold itself). */
   readonly factor: number;
+  /** The share of the period's budget the alert is written as, when it is. */
+  readonly errorBudgetPercent?: number;
   /** The factor scaled to this SLO's period: both burn rates must be strictly above it. */
   readonly threshold: Rational;
   readonly burnRates: { readonly long: Rational | undefined; readonly short: Rational | undefined };
@@ -121,7 +136,7 @@ export interface AlertContext {
 export function evaluateAlert(alert: BurnRateAlert, long: WindowMeasure, short: WindowMeasure, ctx: AlertContext): AlertEvaluation {
   const longWindow = windowText(alert.longWindow);
   const shortWindow = windowText(alert.shortWindow);
-  const threshold = scaledThreshold(alert.burnRate, ctx.periodMs);
+  const threshold = alertThreshold(alert, ctx.periodMs);
   const rateOf = (m: WindowMeasure) => (m.ok ? burnRate(m, ctx.target) : undefined);
   const burnRates = { long: rateOf(long), short: rateOf(short) };
   const base = {
@@ -129,7 +144,8 @@ export function evaluateAlert(alert: BurnRateAlert, long: WindowMeasure, short: 
     severity: alert.severity,
     longWindow,
     shortWindow,
-    factor: alert.burnRate,
+    factor: alert.burnRate ?? threshold.toNumber(),
+    ...(alert.errorBudgetPercent === undefined ? {} : { errorBudgetPercent: alert.errorBudgetPercent }),
     threshold,
     burnRates,
   };

@@ -12,8 +12,8 @@ import { sloPeriodAt } from './calendar.js';
 import type { Period } from './calendar.js';
 import type { FreezeGatePolicy } from './gate-policy.js';
 import type { SloStatus } from './gate.js';
-import { renderWindow } from './openslo.js';
-import type { SloDefinition } from './openslo.js';
+import { isEvaluable, renderWindow } from './openslo.js';
+import type { EvaluableSlo, Indicator, SloDefinition } from './openslo.js';
 import { Rational } from './rational.js';
 
 /** What evaluation needs from the world. */
@@ -92,7 +92,7 @@ function valueOf(r: QueryResult): { ok: true; value: Rational | 'empty' } | { ok
 
 /** Counts of one window from the answers of its two queries. */
 export function measureWindow(
-  slo: SloDefinition,
+  slo: { readonly indicator: Indicator },
   errorAnswer: QueryResult,
   totalAnswer: QueryResult,
   windowSeconds: number,
@@ -113,7 +113,7 @@ export function measureWindow(
 }
 
 /** The Prometheus range for the SLO period measured so far. */
-function periodRange(slo: SloDefinition, measured: Period): string {
+function periodRange(slo: EvaluableSlo, measured: Period): string {
   if (slo.window.kind === 'rolling') return slo.window.text;
   return `${Math.max(1, Math.round((measured.end.getTime() - measured.start.getTime()) / 1000))}s`;
 }
@@ -130,6 +130,7 @@ export async function evaluateSlo(
   deps: EvaluateDeps,
   options: { burnDown?: boolean } = {},
 ): Promise<SloEvaluation> {
+  if (!isEvaluable(slo)) return notEvaluated(slo, policy, at);
   const queries: AskedQuery[] = [];
   const fullPeriod = sloPeriodAt(slo.window, at);
   const periodMs = fullPeriod.end.getTime() - fullPeriod.start.getTime();
@@ -146,7 +147,8 @@ export async function evaluateSlo(
   const windowMs = new Map<string, number>();
   const UNIT: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
   for (const w of BURN_WINDOWS) windowMs.set(w, Number(w.slice(0, -1)) * (UNIT[w.slice(-1)] ?? NaN));
-  for (const a of policy.burnRateAlerts) {
+  const burnRateAlerts = slo.alertWindows ?? policy.burnRateAlerts;
+  for (const a of burnRateAlerts) {
     windowMs.set(windowText(a.longWindow), a.longWindow);
     windowMs.set(windowText(a.shortWindow), a.shortWindow);
   }
@@ -165,7 +167,7 @@ export async function evaluateSlo(
   }
   const ctx = { target: slo.target, periodMs, minimumEvents: policy.minimumTraffic.events };
   const missing: WindowMeasure = { ok: false, reason: 'not measured' };
-  const alerts = policy.burnRateAlerts.map((a) =>
+  const alerts = burnRateAlerts.map((a) =>
     evaluateAlert(a, windows[windowText(a.longWindow)] ?? missing, windows[windowText(a.shortWindow)] ?? missing, ctx),
   );
   const budget = period?.ok ? budgetState(period, slo.target) : undefined;
@@ -185,6 +187,31 @@ export async function evaluateSlo(
   return { ...evaluation, burnDown: await burnDown(slo, measured, deps) };
 }
 
+/**
+ * An SLO Bellwether cannot compute (a source it cannot query, time slices, a
+ * threshold metric): nothing is asked, and its budget and every alert are
+ * unknown, with the reason. An unknown budget never passes a gate.
+ */
+function notEvaluated(slo: SloDefinition, policy: FreezeGatePolicy, at: Date): SloEvaluation {
+  const reason = `Bellwether cannot evaluate this SLO: ${slo.unsupported?.reason ?? 'it has no time window or no indicator'}`;
+  const periodMs = slo.window?.kind === 'rolling' ? slo.window.ms : 0;
+  const ctx = { target: slo.target, periodMs, minimumEvents: policy.minimumTraffic.events };
+  // The alerts say it once, short; the budget carries the whole reason.
+  const missing: WindowMeasure = { ok: false, reason: 'the SLO is not evaluated (see its budget)' };
+  return {
+    slo,
+    at,
+    measured: { start: at, end: at },
+    periodMs,
+    period: { ok: false, reason },
+    budget: undefined,
+    windows: {},
+    burnRates: Object.fromEntries(BURN_WINDOWS.map((w) => [w, undefined])),
+    alerts: (slo.alertWindows ?? policy.burnRateAlerts).map((a) => evaluateAlert(a, missing, missing, ctx)),
+    queries: [],
+  };
+}
+
 /** Points of the burn-down chart, at most this many. */
 export const BURN_DOWN_POINTS = 30;
 
@@ -194,7 +221,7 @@ export const BURN_DOWN_POINTS = 30;
  * for a calendar period it is the budget from the period's start to the
  * point (instant queries, as each point's range differs).
  */
-async function burnDown(slo: SloDefinition, measured: Period, deps: EvaluateDeps): Promise<BurnDownPoint[]> {
+async function burnDown(slo: EvaluableSlo, measured: Period, deps: EvaluateDeps): Promise<BurnDownPoint[]> {
   const start = measured.start.getTime();
   const end = measured.end.getTime();
   const step = Math.max(60_000, Math.ceil((end - start) / BURN_DOWN_POINTS / 60_000) * 60_000);

@@ -1,17 +1,21 @@
 /**
- * Error-budget freezes: OpenSLO SLOs, exact budgets and multiwindow burn
+ * Error-budget freezes: OpenSLO and Sloth SLOs, exact budgets and multiwindow burn
  * rates, the error budget policy and the deploy gate with audited
  * break-glass.
  */
 export { budgetCommand, parseAt, type BudgetArgs, type BudgetDeps } from './budget-command.js';
 export { checkDeployGate, type DeployGateDeps, type DeployGateInputs, type DeployGateOutcome } from './deploy-gate.js';
 export { evaluateSlo, statusOf, type EvaluateDeps, type SloEvaluation, type BurnDownPoint } from './evaluate.js';
-export { loadSlos, parseOpenSloText, resolveSlos, type SloDefinition, type SloWindow } from './openslo.js';
+export { isEvaluable, loadSlos, parseOpenSloText, resolveSlos, type EvaluableSlo, type SloDefinition, type SloWindow } from './openslo.js';
+export { windowQuery } from './promql-window.js';
+export { generateRules, rulesYaml, type GeneratedRules } from './rules.js';
+export { budgetRulesCommand, type BudgetRulesArgs } from './rules-command.js';
 export {
   BURN_WINDOWS,
   budgetState,
   burnRate,
   evaluateAlert,
+  alertThreshold,
   maxBurnRate,
   scaledThreshold,
   type AlertEvaluation,

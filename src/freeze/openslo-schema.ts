@@ -1,119 +1,139 @@
 /**
- * The part of OpenSLO v1 that Bellwether reads: `kind: SLO` and `kind: SLI`
- * with ratio metrics counted by occurrences. What OpenSLO allows but
- * Bellwether does not compute yet (time slices, threshold metrics, raw
- * ratios, composite objectives) is refused here with a message at its line,
- * rather than computed as something else.
+ * OpenSLO v1 as the specification writes it: every kind (SLO, SLI,
+ * DataSource, Service, AlertPolicy, AlertCondition, AlertNotificationTarget)
+ * with its fields, required ones and cross-field rules. An unknown field or a
+ * name that is not a DNS label is a mistake at its line. What the
+ * specification allows but Bellwether cannot compute (time slices, threshold
+ * metrics, other metric sources) is valid here; evaluation says why it
+ * cannot judge such an SLO.
  */
 import { z } from 'zod';
 import { text, timeZone } from '../policy/fields.js';
-import { describeValue } from '../policy/wording.js';
+import { describeValue, listChoices } from '../policy/wording.js';
 import { Rational } from './rational.js';
 
 /** The only OpenSLO version read. */
 export const OPENSLO_API_VERSION = 'openslo/v1';
 
-const unsupported = (what: string, instead: string) => `${what} is not supported yet; ${instead}`;
+/** The kinds OpenSLO v1 defines. */
+export const OPENSLO_KINDS = ['SLO', 'SLI', 'DataSource', 'Service', 'AlertPolicy', 'AlertCondition', 'AlertNotificationTarget'] as const;
+export type OpenSloKind = (typeof OPENSLO_KINDS)[number];
 
-/** Fields OpenSLO defines that Bellwether refuses; each says what to do instead. */
-function refuse(ctx: z.RefinementCtx, value: Record<string, unknown>, fields: Record<string, string>): void {
-  for (const [field, message] of Object.entries(fields)) {
-    if (value[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message, input: value[field] });
-  }
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const LABEL_KEY = /^[a-zA-Z0-9]([-._a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
+const ANNOTATION_KEY = /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*\/)?[a-zA-Z0-9]([-._a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
+const DURATION_SHORTHAND = /^(\d+)([mhdwMQY])$/;
+const OPERATORS = ['gt', 'lt', 'gte', 'lte'] as const;
+
+/** A name OpenSLO accepts: an RFC 1123 DNS label (lower case, digits and `-`, at most 63). */
+function dnsLabel() {
+  const error = (input: unknown) =>
+    `expected a DNS label (lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters), got ${describeValue(input)}`;
+  return z.string({ error: (iss) => error(iss.input) }).regex(DNS_LABEL, { error: (iss) => error(iss.input) });
 }
 
-const metadataSchema = z.looseObject({
-  name: text(),
+const description = z
+  .string({ error: (iss) => `expected a string, got ${describeValue(iss.input)}` })
+  .max(1050, { error: (iss) => `expected at most 1050 characters, got ${String((iss.input as string).length)}` })
+  .optional();
+
+const metadataSchema = z.strictObject({
+  name: dnsLabel(),
   displayName: z.string().optional(),
+  /** A label's value is one string or a list of them. */
+  labels: z
+    .record(z.string().regex(LABEL_KEY, { error: (iss) => `expected a label key such as "team", got ${describeValue(iss.input)}` }), z.union([z.string(), z.array(z.string())]))
+    .optional(),
+  annotations: z
+    .record(
+      z.string().regex(ANNOTATION_KEY, { error: (iss) => `expected an annotation key such as "openslo.com/service-folder", got ${describeValue(iss.input)}` }),
+      z.string(),
+    )
+    .optional(),
 });
 
-const prometheusQuerySchema = z.looseObject({
-  /** PromQL with Sloth's `{{.window}}` placeholder for the range of each window. */
-  query: text(),
-});
+/** `1h`, `28d`, `1M`: a whole number and one of the units m, h, d, w, M, Q, Y. */
+function durationShorthand() {
+  const error = (input: unknown) => `expected a duration such as "5m", "1h", "28d", "1w" or "1M" (units m, h, d, w, M, Q, Y), got ${describeValue(input)}`;
+  return z.string({ error: (iss) => error(iss.input) }).regex(DURATION_SHORTHAND, { error: (iss) => error(iss.input) });
+}
 
+const operator = z.enum(OPERATORS, { error: (iss) => `expected one of ${listChoices(OPERATORS)}, got ${describeValue(iss.input)}` });
+
+/** Where an SLI's numbers come from: a source type (or a DataSource named by reference) and its own fields. */
 const metricSourceSchema = z
   .strictObject({
-    metricSourceRef: z.string().optional(),
-    type: z.string({ error: () => 'missing required field; Bellwether reads type "Prometheus"' }),
-    spec: prometheusQuerySchema,
+    metricSourceRef: dnsLabel().optional(),
+    type: text().optional(),
+    /** Fields of the source type; for Prometheus, `query`. */
+    spec: z.record(z.string(), z.unknown()).refine((s) => Object.keys(s).length > 0, { error: 'expected the fields of the metric source, such as query, got an empty mapping' }),
   })
   .superRefine((source, ctx) => {
-    if (source.type.toLowerCase() !== 'prometheus') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['type'],
-        input: source.type,
-        message: unsupported(`metric source type ${describeValue(source.type)}`, 'Bellwether reads "Prometheus" queries'),
-      });
+    if (source.type === undefined && source.metricSourceRef === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['type'], input: undefined, message: 'missing required field; give type (such as Prometheus) or metricSourceRef (a DataSource)' });
     }
-    refuse(ctx, source, {
-      metricSourceRef: unsupported('metricSourceRef', 'give the query inline with type: Prometheus'),
-    });
   });
 
 const metricSchema = z.strictObject({ metricSource: metricSourceSchema });
 
+const RAW_TYPES = ['success', 'failure'] as const;
+
 const ratioMetricSchema = z
   .strictObject({
-    /** True when the queries read counters (the usual case with rate()). */
-    counter: z.boolean().default(true),
+    /** True when the metrics are counters that only go up (Prometheus `_total` metrics). */
+    counter: z.boolean().optional(),
     good: metricSchema.optional(),
     bad: metricSchema.optional(),
     total: metricSchema.optional(),
-    rawType: z.unknown().optional(),
-    raw: z.unknown().optional(),
+    rawType: z.enum(RAW_TYPES, { error: (iss) => `expected one of ${listChoices(RAW_TYPES)}, got ${describeValue(iss.input)}` }).optional(),
+    raw: metricSchema.optional(),
   })
   .superRefine((ratio, ctx) => {
-    refuse(ctx, ratio, {
-      raw: unsupported('a raw ratio', 'give good or bad, and total'),
-      rawType: unsupported('a raw ratio', 'give good or bad, and total'),
-    });
-    if (ratio.raw !== undefined) return;
-    if (ratio.good && ratio.bad) {
-      ctx.addIssue({ code: 'custom', path: ['bad'], input: ratio.bad, message: 'give either good or bad, not both' });
-    } else if (!ratio.good && !ratio.bad) {
-      ctx.addIssue({ code: 'custom', path: ['good'], input: undefined, message: 'missing required field; give good or bad' });
+    const issue = (path: string, message: string, input?: unknown) => ctx.addIssue({ code: 'custom', path: [path], input, message });
+    if (ratio.raw) {
+      if (ratio.total) issue('total', 'give either raw or total, not both', ratio.total);
+      if (ratio.good) issue('good', 'a raw ratio has no good; give either raw or good (or bad) with total', ratio.good);
+      if (ratio.bad) issue('bad', 'a raw ratio has no bad; give either raw or bad (or good) with total', ratio.bad);
+      if (!ratio.rawType) issue('rawType', `missing required field with raw; give ${listChoices(RAW_TYPES)}`);
+      return;
     }
-    if (!ratio.total) ctx.addIssue({ code: 'custom', path: ['total'], input: undefined, message: 'missing required field' });
+    if (ratio.rawType !== undefined) issue('rawType', 'rawType goes with raw, which is missing', ratio.rawType);
+    if (ratio.good && ratio.bad) issue('bad', 'give either good or bad, not both', ratio.bad);
+    else if (!ratio.good && !ratio.bad) issue('good', 'missing required field; give good or bad (with total), or raw');
+    if (!ratio.total) issue('total', 'missing required field');
   });
 
 const sliSpecSchema = z
   .strictObject({
-    description: z.string().optional(),
+    description,
     ratioMetric: ratioMetricSchema.optional(),
-    thresholdMetric: z.unknown().optional(),
+    thresholdMetric: metricSchema.optional(),
   })
   .superRefine((spec, ctx) => {
-    refuse(ctx, spec, {
-      thresholdMetric: unsupported('thresholdMetric', 'Bellwether computes budgets from a ratioMetric (good or bad over total)'),
-    });
-    if (spec.thresholdMetric === undefined && !spec.ratioMetric) {
-      ctx.addIssue({ code: 'custom', path: ['ratioMetric'], input: undefined, message: 'missing required field' });
+    if (spec.ratioMetric && spec.thresholdMetric) {
+      ctx.addIssue({ code: 'custom', path: ['thresholdMetric'], input: spec.thresholdMetric, message: 'give either ratioMetric or thresholdMetric, not both' });
+    } else if (!spec.ratioMetric && !spec.thresholdMetric) {
+      ctx.addIssue({ code: 'custom', path: ['ratioMetric'], input: undefined, message: 'missing required field; give ratioMetric or thresholdMetric' });
     }
   });
 
-/** An SLI as written inline in an SLO or as its own document. */
-const sliBodySchema = z.strictObject({ metadata: metadataSchema.optional(), spec: sliSpecSchema });
+/** An SLI as written inline in an SLO or in a composite objective. */
+const sliInlineSchema = z.strictObject({ metadata: metadataSchema.optional(), spec: sliSpecSchema });
 
 const apiVersion = z.literal(OPENSLO_API_VERSION, {
   error: (iss) => `expected "${OPENSLO_API_VERSION}" (the OpenSLO version Bellwether reads), got ${describeValue(iss.input)}`,
 });
 
-/** `kind: SLI`: an indicator that SLOs name with `indicatorRef`. */
-export const sliDocumentSchema = z.strictObject({
-  apiVersion,
-  kind: z.literal('SLI'),
-  metadata: metadataSchema,
-  spec: sliSpecSchema,
-});
+function objectSchema<K extends OpenSloKind, S extends z.ZodType>(kind: K, spec: S) {
+  return z.strictObject({ apiVersion, kind: z.literal(kind), metadata: metadataSchema, spec });
+}
 
 /** A decimal given as a number (`0.999`) or a string (`"0.999"`), read exactly. */
-function exactDecimal(min: Rational, max: Rational, what: string) {
+function exactDecimal(min: Rational, max: Rational, what: string, maxIncluded = false) {
   const error = (input: unknown) => `expected ${what}, got ${describeValue(input)}`;
   return z.union([z.number(), z.string()], { error: (iss) => error(iss.input) }).transform((value, ctx) => {
     const r = typeof value === 'number' ? (Number.isFinite(value) ? Rational.fromWritten(value) : undefined) : Rational.parseDecimal(value);
-    if (!r || !r.gt(min) || !r.lt(max)) {
+    if (!r || !r.gt(min) || (maxIncluded ? r.gt(max) : !r.lt(max))) {
       ctx.addIssue({ code: 'custom', input: value, message: error(value) });
       return z.NEVER;
     }
@@ -124,93 +144,54 @@ function exactDecimal(min: Rational, max: Rational, what: string) {
 const objectiveSchema = z
   .strictObject({
     displayName: z.string().optional(),
+    /** For a threshold metric: the comparison a good value passes, and the value. */
+    op: operator.optional(),
+    value: z.number({ error: (iss) => `expected a number, got ${describeValue(iss.input)}` }).optional(),
     /** A fraction strictly between 0 and 1, such as 0.999. */
     target: exactDecimal(Rational.ZERO, Rational.ONE, 'a number greater than 0 and less than 1, such as 0.999').optional(),
     /** A percentage strictly between 0 and 100, such as 99.9. */
     targetPercent: exactDecimal(Rational.ZERO, Rational.of(100), 'a number greater than 0 and less than 100, such as 99.9').optional(),
-    op: z.unknown().optional(),
-    value: z.unknown().optional(),
-    timeSliceTarget: z.unknown().optional(),
-    timeSliceWindow: z.unknown().optional(),
-    indicator: z.unknown().optional(),
-    indicatorRef: z.unknown().optional(),
-    compositeWeight: z.unknown().optional(),
+    timeSliceTarget: exactDecimal(Rational.ZERO, Rational.ONE, 'a number greater than 0 and at most 1, such as 0.95', true).optional(),
+    timeSliceWindow: durationShorthand().optional(),
+    /** Composite SLOs: each objective has its own indicator and weight. */
+    indicator: sliInlineSchema.optional(),
+    indicatorRef: dnsLabel().optional(),
+    compositeWeight: z.number().gt(0, { error: (iss) => `expected a number greater than 0, got ${describeValue(iss.input)}` }).optional(),
   })
   .superRefine((o, ctx) => {
-    const threshold = unsupported('a threshold objective', 'give a ratioMetric and a target');
-    const slices = unsupported('time slices', 'use budgetingMethod: Occurrences');
-    const composite = unsupported('composite objectives', 'give one indicator for the whole SLO');
-    refuse(ctx, o, {
-      op: threshold,
-      value: threshold,
-      timeSliceTarget: slices,
-      timeSliceWindow: slices,
-      indicator: composite,
-      indicatorRef: composite,
-      compositeWeight: composite,
-    });
     if (o.target !== undefined && o.targetPercent !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['targetPercent'], input: undefined, message: 'give either target or targetPercent, not both' });
     } else if (o.target === undefined && o.targetPercent === undefined) {
       ctx.addIssue({ code: 'custom', path: ['target'], input: undefined, message: 'missing required field; give target (0.999) or targetPercent (99.9)' });
     }
-  })
-  .transform((o) => ({
-    displayName: o.displayName,
-    /** The objective as a fraction, exact. */
-    target: o.target ?? (o.targetPercent ?? Rational.ZERO).div(Rational.of(100)),
-  }));
-
-const ROLLING_DURATION = /^([1-9]\d*)([mhdw])$/;
-const CALENDAR_DURATION = /^([1-9]\d*)([dwMQY])$/;
-const START_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
+    if (o.indicator && o.indicatorRef) {
+      ctx.addIssue({ code: 'custom', path: ['indicatorRef'], input: o.indicatorRef, message: 'give either indicator or indicatorRef, not both' });
+    }
+  });
 
 const timeWindowSchema = z
   .strictObject({
-    duration: text(),
+    duration: durationShorthand(),
     isRolling: z.boolean().default(false),
     calendar: z
       .strictObject({
         /** `2024-01-01 00:00:00`, in the calendar's time zone. */
-        startTime: text(),
+        startTime: z.string().refine(validStart, {
+          error: (iss) => `expected a time "YYYY-MM-DD HH:MM:SS" such as "2026-01-01 00:00:00", got ${describeValue(iss.input)}`,
+        }),
         timeZone: timeZone(),
       })
       .optional(),
   })
   .superRefine((w, ctx) => {
-    if (w.isRolling) {
-      if (!ROLLING_DURATION.test(w.duration)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['duration'],
-          input: w.duration,
-          message: `expected a rolling duration such as "28d", "30d" or "4w" (units m, h, d, w), got ${describeValue(w.duration)}`,
-        });
-      }
-      if (w.calendar) {
-        ctx.addIssue({ code: 'custom', path: ['calendar'], input: w.calendar, message: 'a rolling window has no calendar; remove it or set isRolling: false' });
-      }
-      return;
-    }
-    if (!CALENDAR_DURATION.test(w.duration)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['duration'],
-        input: w.duration,
-        message: `expected a calendar duration such as "1M", "1w" or "1Q" (units d, w, M, Q, Y), got ${describeValue(w.duration)}`,
-      });
-    }
-    if (!w.calendar) {
+    if (w.isRolling && w.calendar) {
+      ctx.addIssue({ code: 'custom', path: ['calendar'], input: w.calendar, message: 'a rolling window has no calendar; remove it or set isRolling: false' });
+    } else if (!w.isRolling && !w.calendar) {
       ctx.addIssue({ code: 'custom', path: ['calendar'], input: undefined, message: 'missing required field for a calendar window (isRolling: false); give startTime and timeZone' });
-    } else if (!validStart(w.calendar.startTime)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['calendar', 'startTime'],
-        input: w.calendar.startTime,
-        message: `expected a time "YYYY-MM-DD HH:MM:SS" such as "2026-01-01 00:00:00", got ${describeValue(w.calendar.startTime)}`,
-      });
     }
   });
+
+const START_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
 
 function validStart(value: string): boolean {
   const m = START_TIME.exec(value);
@@ -220,63 +201,111 @@ function validStart(value: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && h < 24 && mi < 60 && s < 60;
 }
 
-const budgetingMethodSchema = z.string().superRefine((method, ctx) => {
-  if (method === 'Occurrences') return;
-  const known = ['Timeslices', 'RatioTimeslices'].includes(method);
-  ctx.addIssue({
-    code: 'custom',
-    input: method,
-    message: known
-      ? unsupported(`budgetingMethod ${method}`, 'Bellwether computes Occurrences budgets (good events over all events)')
-      : `expected "Occurrences", got ${describeValue(method)}`,
+const BUDGETING_METHODS = ['Occurrences', 'Timeslices', 'RatioTimeslices'] as const;
+
+const alertConditionSpecSchema = z.strictObject({
+  description,
+  severity: text(),
+  condition: z.strictObject({
+    kind: z.literal('burnrate', { error: (iss) => `expected "burnrate", got ${describeValue(iss.input)}` }),
+    op: operator,
+    threshold: z.number({ error: (iss) => `expected a number, got ${describeValue(iss.input)}` }),
+    lookbackWindow: durationShorthand(),
+    alertAfter: durationShorthand().optional(),
+  }),
+});
+
+const alertNotificationTargetSpecSchema = z.strictObject({ description, target: text() });
+
+/** An item of a list that either names an object (`conditionRef: x`) or writes it inline. */
+function refOrInline<K extends OpenSloKind, S extends z.ZodType>(refKey: string, kind: K, spec: S) {
+  return z.union([z.strictObject({ [refKey]: dnsLabel() }), z.strictObject({ kind: z.literal(kind), metadata: metadataSchema, spec })], {
+    error: (iss) => `expected {${refKey}: <name>} or an inline ${kind} (kind, metadata, spec), got ${describeValue(iss.input)}`,
   });
+}
+
+const alertPolicySpecSchema = z.strictObject({
+  description,
+  alertWhenNoData: z.boolean().optional(),
+  alertWhenBreaching: z.boolean().optional(),
+  alertWhenResolved: z.boolean().optional(),
+  conditions: z.array(refOrInline('conditionRef', 'AlertCondition', alertConditionSpecSchema)).length(1, {
+    error: (iss) => `expected exactly 1 condition, got ${Array.isArray(iss.input) ? iss.input.length : describeValue(iss.input)}`,
+  }),
+  notificationTargets: z.array(refOrInline('targetRef', 'AlertNotificationTarget', alertNotificationTargetSpecSchema)).min(1, {
+    error: 'expected at least 1 notification target',
+  }),
 });
 
-/** `kind: SLO`, with its indicator inline or named by `indicatorRef`. */
-export const sloDocumentSchema = z.strictObject({
-  apiVersion,
-  kind: z.literal('SLO'),
-  metadata: metadataSchema,
-  spec: z
-    .strictObject({
-      description: z.string().optional(),
-      service: z.string().optional(),
-      indicator: sliBodySchema.optional(),
-      indicatorRef: text().optional(),
-      timeWindow: z.array(timeWindowSchema).length(1, { error: (iss) => `expected exactly 1 time window, got ${Array.isArray(iss.input) ? iss.input.length : describeValue(iss.input)}` }),
-      budgetingMethod: budgetingMethodSchema,
-      objectives: z
-        .array(objectiveSchema)
-        .min(1)
-        .superRefine((objectives, ctx) => {
-          if (objectives.length > 1) {
-            ctx.addIssue({
-              code: 'custom',
-              path: [1],
-              input: objectives[1],
-              message: unsupported('more than one objective', 'write one SLO per objective'),
-            });
-          }
-        }),
-      /** OpenSLO alert policies are left to other tools; Bellwether's alerts come from its freeze policy. */
-      alertPolicies: z.array(z.unknown()).optional(),
-    })
-    .superRefine((spec, ctx) => {
-      if (spec.indicator && spec.indicatorRef) {
-        ctx.addIssue({ code: 'custom', path: ['indicatorRef'], input: spec.indicatorRef, message: 'give either indicator or indicatorRef, not both' });
-      } else if (!spec.indicator && !spec.indicatorRef) {
-        ctx.addIssue({ code: 'custom', path: ['indicator'], input: undefined, message: 'missing required field; give indicator or indicatorRef' });
+const sloSpecSchema = z
+  .strictObject({
+    description,
+    service: z.string().optional(),
+    indicator: sliInlineSchema.optional(),
+    indicatorRef: dnsLabel().optional(),
+    /** Optional in OpenSLO; an SLO without one has no budget period, which evaluation says. */
+    timeWindow: z
+      .array(timeWindowSchema)
+      .length(1, { error: (iss) => `expected exactly 1 time window, got ${Array.isArray(iss.input) ? iss.input.length : describeValue(iss.input)}` })
+      .optional(),
+    budgetingMethod: z.enum(BUDGETING_METHODS, { error: (iss) => `expected one of ${listChoices(BUDGETING_METHODS)}, got ${describeValue(iss.input)}` }),
+    objectives: z.array(objectiveSchema).min(1, { error: 'expected at least 1 objective' }),
+    /** An empty `alertPolicies:` is null in YAML, and as good as none. */
+    alertPolicies: z.array(refOrInline('alertPolicyRef', 'AlertPolicy', alertPolicySpecSchema)).nullish(),
+  })
+  .superRefine((spec, ctx) => {
+    const composite = spec.objectives.some((o) => o.indicator !== undefined || o.indicatorRef !== undefined);
+    if (spec.indicator && spec.indicatorRef) {
+      ctx.addIssue({ code: 'custom', path: ['indicatorRef'], input: spec.indicatorRef, message: 'give either indicator or indicatorRef, not both' });
+    } else if (composite && (spec.indicator || spec.indicatorRef)) {
+      ctx.addIssue({ code: 'custom', path: [spec.indicator ? 'indicator' : 'indicatorRef'], input: undefined, message: 'a composite SLO gives its indicators in its objectives, not here' });
+    } else if (!composite && !spec.indicator && !spec.indicatorRef) {
+      ctx.addIssue({ code: 'custom', path: ['indicator'], input: undefined, message: 'missing required field; give indicator or indicatorRef' });
+    }
+    spec.objectives.forEach((o, i) => {
+      if (spec.budgetingMethod === 'Timeslices' && o.timeSliceTarget === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['objectives', i, 'timeSliceTarget'], input: undefined, message: 'missing required field for budgetingMethod Timeslices' });
       }
-    }),
-});
+      if (spec.budgetingMethod !== 'Occurrences' && o.timeSliceWindow === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['objectives', i, 'timeSliceWindow'], input: undefined, message: `missing required field for budgetingMethod ${spec.budgetingMethod}` });
+      }
+      if (spec.indicator?.spec.thresholdMetric) {
+        if (o.op === undefined) ctx.addIssue({ code: 'custom', path: ['objectives', i, 'op'], input: undefined, message: 'missing required field for a thresholdMetric' });
+        if (o.value === undefined) ctx.addIssue({ code: 'custom', path: ['objectives', i, 'value'], input: undefined, message: 'missing required field for a thresholdMetric' });
+      }
+    });
+  });
 
-/** Just enough of any OpenSLO document to tell its kind. */
-export const openSloHeaderSchema = z.looseObject({
-  apiVersion,
-  kind: text(),
-});
+/** `kind: SLO`. */
+export const sloDocumentSchema = objectSchema('SLO', sloSpecSchema);
+/** `kind: SLI`: an indicator that SLOs name with `indicatorRef`. */
+export const sliDocumentSchema = objectSchema('SLI', sliSpecSchema);
+/** `kind: DataSource`: a metric source that SLIs name with `metricSourceRef`. */
+export const dataSourceDocumentSchema = objectSchema('DataSource', z.strictObject({ description, type: text(), connectionDetails: z.unknown().refine((v) => v !== undefined && v !== null, { error: 'missing required field' }) }));
+/** `kind: Service`. */
+export const serviceDocumentSchema = objectSchema('Service', z.strictObject({ description }).prefault({}));
+/** `kind: AlertPolicy`. */
+export const alertPolicyDocumentSchema = objectSchema('AlertPolicy', alertPolicySpecSchema);
+/** `kind: AlertCondition`. */
+export const alertConditionDocumentSchema = objectSchema('AlertCondition', alertConditionSpecSchema);
+/** `kind: AlertNotificationTarget`. */
+export const alertNotificationTargetDocumentSchema = objectSchema('AlertNotificationTarget', alertNotificationTargetSpecSchema);
+
+/** The schema of each kind. */
+export const OPENSLO_SCHEMAS: Record<OpenSloKind, z.ZodType> = {
+  SLO: sloDocumentSchema,
+  SLI: sliDocumentSchema,
+  DataSource: dataSourceDocumentSchema,
+  Service: serviceDocumentSchema,
+  AlertPolicy: alertPolicyDocumentSchema,
+  AlertCondition: alertConditionDocumentSchema,
+  AlertNotificationTarget: alertNotificationTargetDocumentSchema,
+};
 
 export type SloDocument = z.output<typeof sloDocumentSchema>;
 export type SliDocument = z.output<typeof sliDocumentSchema>;
+export type DataSourceDocument = z.output<typeof dataSourceDocumentSchema>;
 export type SliSpec = z.output<typeof sliSpecSchema>;
+export type MetricSpec = z.output<typeof metricSchema>;
 export type TimeWindowSpec = z.output<typeof timeWindowSchema>;
+export type ObjectiveSpec = z.output<typeof objectiveSchema>;

@@ -40,7 +40,7 @@ export interface SloReport {
   readonly service?: string;
   readonly file: string;
   readonly objective: { readonly target: string; readonly percent: number };
-  readonly window: { readonly text: string; readonly kind: 'rolling' | 'calendar'; readonly from: string; readonly to: string };
+  readonly window: { readonly text: string; readonly kind: 'rolling' | 'calendar' | 'none'; readonly from: string; readonly to: string };
   /** Fractions of the budget: consumed 0.25 is a quarter spent; remaining may be negative. */
   readonly budget: { readonly consumed: number; readonly remaining: number } | null;
   readonly unavailable?: string;
@@ -93,7 +93,7 @@ export function buildReport(
       ...(e.slo.service === undefined ? {} : { service: e.slo.service }),
       file: `${e.slo.at.file}:${e.slo.at.line}`,
       objective: { target: e.slo.target.toString(), percent: Number(fmt(e.slo.target.mul(Rational.of(100)))) },
-      window: { text: e.slo.window.text, kind: e.slo.window.kind, from: e.measured.start.toISOString(), to: e.measured.end.toISOString() },
+      window: { text: e.slo.window?.text ?? 'none', kind: e.slo.window?.kind ?? 'none', from: e.measured.start.toISOString(), to: e.measured.end.toISOString() },
       budget: e.budget ? { consumed: e.budget.consumed.toNumber(), remaining: e.budget.remaining.toNumber() } : null,
       ...(e.period.ok ? {} : { unavailable: e.period.reason }),
       events: e.period.ok ? { errors: e.period.errors.toNumber(), total: e.period.events.toNumber() } : null,

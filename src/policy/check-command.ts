@@ -116,13 +116,17 @@ async function checkFile(file: string, kinds: PolicyKindRegistry): Promise<Check
 /**
  * The files that stand beside policies without a `kind:` of Bellwether's:
  * the metrics providers (`providers:`) that canary and freeze policies name,
- * and OpenSLO documents. They are checked by the readers that use them,
+ * and SLO documents (OpenSLO, Sloth). They are checked by the readers that use them,
  * rather than refused as policies without a kind.
  */
 function checkCompanionFile(text: string, file: string): Checked | undefined {
   const hasKind = /^kind:/m.test(text);
   if (!hasKind && /^providers:/m.test(text)) return checked(file, 'metrics providers', () => checkProviders(text, file));
-  if (/^apiVersion:[ \t]*["']?openslo\//m.test(text)) return checked(file, 'OpenSLO', () => void parseOpenSloText(text, file));
+  // OpenSLO objects one per document or as a YAML list (`- apiVersion: openslo/v1`).
+  if (/^(?:- +)?apiVersion:[ \t]*["']?openslo\//m.test(text)) return checked(file, 'OpenSLO', () => void parseOpenSloText(text, file));
+  if (/^version:[ \t]*["']?prometheus\/v1\b/m.test(text) || /^apiVersion:[ \t]*["']?sloth\.slok\.dev\//m.test(text)) {
+    return checked(file, 'Sloth', () => void parseOpenSloText(text, file));
+  }
   return undefined;
 }
 

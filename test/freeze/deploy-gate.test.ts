@@ -68,7 +68,8 @@ describe('more bad events never lower the burn rate or the budget consumed (thro
   it('holds for good and bad indicators and any traffic', async () => {
     const [checkout] = await loadSlos(CHECKOUT);
     const latency = (await loadSlos(path.join(import.meta.dirname, '../fixtures/freeze'))).find((s) => s.name === 'search-latency');
-    if (!checkout || !latency) throw new Error('fixtures missing');
+    if (!checkout?.indicator || !latency?.indicator) throw new Error('fixtures missing');
+    const [c, l] = [{ indicator: checkout.indicator }, { indicator: latency.indicator }];
     const answer = (v: number): QueryResult => ({ ok: true, query: 'q', warnings: [], series: [{ labels: {}, points: [{ t: 0, v }] }] });
     const ratio = fc.double({ min: 0, max: 1, noNaN: true });
     await fc.assert(
@@ -76,12 +77,12 @@ describe('more bad events never lower the burn rate or the budget consumed (thro
         const [few, many] = [Math.min(a, b) * total, Math.max(a, b) * total];
         const consumed = (m: ReturnType<typeof measureWindow>) => (m.ok ? m.errors.div(m.events) : undefined);
         // Bad indicator: more bad events.
-        const lowBad = consumed(measureWindow(checkout, answer(few), answer(total), 300));
-        const highBad = consumed(measureWindow(checkout, answer(many), answer(total), 300));
+        const lowBad = consumed(measureWindow(c, answer(few), answer(total), 300));
+        const highBad = consumed(measureWindow(c, answer(many), answer(total), 300));
         expect(highBad!.gte(lowBad!)).toBe(true);
         // Good indicator: fewer good events are more bad ones.
-        const lowGood = consumed(measureWindow(latency, answer(total - few), answer(total), 300));
-        const highGood = consumed(measureWindow(latency, answer(total - many), answer(total), 300));
+        const lowGood = consumed(measureWindow(l, answer(total - few), answer(total), 300));
+        const highGood = consumed(measureWindow(l, answer(total - many), answer(total), 300));
         expect(highGood!.gte(lowGood!)).toBe(true);
       }),
     );

@@ -2,15 +2,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateSlo, isPerSecond, measureWindow } from '../../src/freeze/evaluate.js';
 import { defaultFreezeGatePolicy } from '../../src/freeze/gate-policy.js';
-import { loadSlos, type SloDefinition } from '../../src/freeze/openslo.js';
+import { isEvaluable, loadSlos, type EvaluableSlo } from '../../src/freeze/openslo.js';
 import { checkoutRates, FakeMetrics, windowOf } from './fake-metrics.js';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/freeze');
 const AT = new Date('2026-11-22T09:30:00Z');
 
-async function slo(name: string): Promise<SloDefinition> {
+async function slo(name: string): Promise<EvaluableSlo> {
   const found = (await loadSlos(FIXTURES)).find((s) => s.name === name);
-  if (!found) throw new Error(`no fixture SLO ${name}`);
+  if (!found || !isEvaluable(found)) throw new Error(`no evaluable fixture SLO ${name}`);
   return found;
 }
 

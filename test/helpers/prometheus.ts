@@ -181,6 +181,8 @@ export interface StartOptions {
   /** `--query.max-samples`; small values make "too many samples" reachable. */
   readonly maxSamples?: number;
   readonly readyTimeoutMs?: number;
+  /** A rule file (recording and alerting rules) the server loads and evaluates every second. */
+  readonly rules?: string;
 }
 
 /** A TCP port of 127.0.0.1 that nothing listens on right now. */
@@ -204,7 +206,12 @@ export async function startPrometheus(openMetrics: string, options: StartOptions
   const input = path.join(root, 'history.om');
   const config = path.join(root, 'prometheus.yml');
   writeFileSync(input, openMetrics);
-  writeFileSync(config, 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
+  if (options.rules === undefined) writeFileSync(config, 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
+  else {
+    const rules = path.join(root, 'rules.yml');
+    writeFileSync(rules, options.rules);
+    writeFileSync(config, `global:\n  scrape_interval: 15s\n  evaluation_interval: 1s\nrule_files:\n  - ${JSON.stringify(rules)}\nscrape_configs: []\n`);
+  }
 
   const backfill = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', input, dataDir], { encoding: 'utf8' });
   if (backfill.status !== 0) {

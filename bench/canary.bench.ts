@@ -6,15 +6,25 @@
  * wilcox.test(canary, baseline, conf.int = TRUE, conf.level = 0.98,
  * exact = FALSE, correct = TRUE) timed inside R, after its data are loaded.
  *
+ * Then the same comparison as whole processes, which is what a user waits
+ * for: `node dist/cli.js canary judge --config FILE --input FILE` (start-up,
+ * reading and checking a JSON input file of 1,500 metrics × 1,000 points a
+ * side, judging, printing JSON), against `Rscript` starting, reading the same
+ * numbers (from a binary file, which favours R) and running the same
+ * wilcox.test per metric. Wall-clock time, CPU time and peak memory (RSS)
+ * come from /usr/bin/time; the memory the judge adds to an idle start-up is
+ * compared with the size of the input file. Run `npm run build` first.
+ *
  * Run with `npx tsx bench/canary.bench.ts` or `npm run bench -- canary`.
  * BENCH_SKIP_R=1 skips R; without Rscript on PATH the R column says so.
+ * BENCH_PROCESS_ONLY=1 runs only the whole-process comparison.
  *
  * `npx tsx bench/canary.bench.ts --quality` measures decisions instead of
  * speed: both profiles on 400 labelled synthetic canaries (seed 42, 360 points
  * per side), judged once, and in six looks at a growing soak.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineMetric } from '../src/canary/judge/defaults.js';
@@ -124,6 +134,8 @@ function quality(): void {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'bw-canary-bench-'));
+
+function inProcess(): void {
 const rows: string[][] = [['case', 'kayenta profile', 'bellwether profile', 'R wilcox.test', 'R / kayenta', 'R / bellwether']];
 console.log(`load average ${loadavg().map((v) => v.toFixed(1)).join(' ')} on ${cpus().length} cores at the start`);
 for (const c of cases) {
@@ -146,3 +158,95 @@ const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '
 for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));
 console.log(`\nCPU time of one core (wall-clock in brackets); ours: the median of ${'repeated'} judge() calls; R: timed inside R, loading excluded`);
 console.log(`node ${process.version}; load average ${loadavg().map((v) => v.toFixed(1)).join(' ')} on ${cpus().length} cores at the end of the run`);
+}
+
+/** One process run as /usr/bin/time reports it. */
+interface ProcessRun {
+  readonly wall: number;
+  readonly cpu: number;
+  /** Peak resident memory, in MB. */
+  readonly peak: number;
+}
+
+/** Runs a command under /usr/bin/time -f; null when /usr/bin/time is missing. */
+function timed(command: string, args: readonly string[], okCodes: readonly number[] = [0]): ProcessRun | string {
+  const out = join(dir, 'time.txt');
+  const r = spawnSync('/usr/bin/time', ['-o', out, '-f', '%e %U %S %M', command, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.error) return '/usr/bin/time not found';
+  if (r.status === null || !okCodes.includes(r.status)) return `${command} exited with ${r.status}: ${r.stderr.trim().split('\n').pop() ?? ''}`;
+  const [wall, user, sys, kb] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(/\s+/).map(Number);
+  return { wall: (wall ?? Number.NaN) * 1000, cpu: ((user ?? Number.NaN) + (sys ?? Number.NaN)) * 1000, peak: (kb ?? Number.NaN) / 1024 };
+}
+
+/** The fastest of a few runs (by CPU time): the machine is shared, the code is not random. */
+function best(command: string, args: readonly string[], repeats: number, okCodes: readonly number[] = [0]): ProcessRun | string {
+  let kept: ProcessRun | string = 'not run';
+  for (let r = 0; r < repeats; r++) {
+    const run = timed(command, args, okCodes);
+    if (typeof run === 'string') return run;
+    if (typeof kept === 'string' || run.cpu < kept.cpu) kept = run;
+  }
+  return kept;
+}
+
+const R_PROCESS = `
+args <- commandArgs(trailingOnly = TRUE)
+metrics <- as.integer(args[2]); points <- as.integer(args[3])
+con <- file(args[1], "rb"); v <- readBin(con, "double", n = metrics * points * 2); close(con)
+for (i in seq_len(metrics)) {
+  o <- (i - 1) * points * 2
+  suppressWarnings(wilcox.test(v[o + seq_len(points)], v[o + points + seq_len(points)], conf.int = TRUE,
+                               conf.level = 0.98, exact = FALSE, correct = TRUE))
+}
+`;
+
+function wholeProcesses(): void {
+  const cli = new URL('../dist/cli.js', import.meta.url).pathname;
+  if (!existsSync(cli)) {
+    console.log('\nwhole processes: dist/cli.js is missing (npm run build)');
+    return;
+  }
+  const sizes = [
+    { metrics: 200, points: 1000 },
+    { metrics: 1500, points: 1000 },
+  ];
+  const idle = best(process.execPath, [cli, '--version'], 3);
+  const table: string[][] = [['input', 'file', 'bellwether cli', 'kayenta cli', 'Rscript wilcox.test', 'R / bellwether', 'R / kayenta', 'memory added / file']];
+  for (const size of sizes) {
+    const c: Case = { name: `${size.metrics} × ${size.points}`, ...size };
+    const { config, input, flat } = dataFor(c, 12345);
+    const inputFile = join(dir, `input-${size.metrics}.json`);
+    writeFileSync(inputFile, `{\n${Object.entries(input).map(([name, s]) => `  ${JSON.stringify(name)}: {\n    "baseline": [${s.baseline.join(', ')}],\n    "canary": [${s.canary.join(', ')}]\n  }`).join(',\n')}\n}\n`);
+    const configFile = join(dir, `config-${size.metrics}.json`);
+    writeFileSync(configFile, JSON.stringify({ metrics: config.metrics.map((m) => ({ name: m.name, groups: m.groups, analysisConfigurations: { canary: { direction: 'either' } } })), classifier: { groupWeights: {} } }));
+    const fileMB = statSync(inputFile).size / (1 << 20);
+    const run = (profile: JudgeProfile): ProcessRun | string => best(process.execPath, [cli, 'canary', 'judge', '--config', configFile, '--input', inputFile, '--profile', profile, '--format', 'json'], 3, [0, 1]);
+    const bellwether = run('bellwether');
+    const kayenta = run('kayenta');
+    let r: ProcessRun | string = 'skipped (BENCH_SKIP_R)';
+    if (!process.env.BENCH_SKIP_R) {
+      const probe = spawnSync('Rscript', ['--version'], { stdio: 'ignore' });
+      if (probe.error || probe.status !== 0) r = 'Rscript not found (apt-get install r-base-core)';
+      else {
+        const data = join(dir, `data-${size.metrics}.bin`);
+        writeFileSync(data, Buffer.from(flat.buffer));
+        const script = join(dir, 'wilcox-process.R');
+        writeFileSync(script, R_PROCESS);
+        r = best('Rscript', [script, data, String(size.metrics), String(size.points)], 1);
+      }
+    }
+    const show = (v: ProcessRun | string): string => (typeof v === 'string' ? v : `${(v.wall / 1000).toFixed(2)} s wall, ${(v.cpu / 1000).toFixed(2)} s CPU, ${v.peak.toFixed(0)} MB`);
+    const ratio = (a: ProcessRun | string, b: ProcessRun | string): string => (typeof a === 'string' || typeof b === 'string' ? '–' : `${(a.wall / b.wall).toFixed(0)}× wall, ${(a.cpu / b.cpu).toFixed(0)}× CPU`);
+    const added = typeof bellwether === 'string' || typeof idle === 'string' ? '–' : `${((bellwether.peak - idle.peak) / fileMB).toFixed(1)}× (${(bellwether.peak - idle.peak).toFixed(0)} MB)`;
+    table.push([c.name, `${fileMB.toFixed(1)} MB`, show(bellwether), show(kayenta), show(r), ratio(r, bellwether), ratio(r, kayenta), added]);
+  }
+  console.log('\nWhole processes (the fastest of 3 runs of ours by CPU time, 1 run of R):');
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length)));
+  for (const row of table) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));
+  console.log(`idle start-up of the CLI (--version): ${typeof idle === 'string' ? idle : `${(idle.wall / 1000).toFixed(2)} s wall, ${idle.peak.toFixed(0)} MB`}`);
+  console.log(`node ${process.version}; load average ${loadavg().map((v) => v.toFixed(1)).join(' ')} on ${cpus().length} cores at the end`);
+}
+
+if (!process.env.BENCH_PROCESS_ONLY) inProcess();
+wholeProcesses();
+rmSync(dir, { recursive: true, force: true });

@@ -21,9 +21,18 @@
  *   unjudgeable.ts): never a pass, never a failure.
  * - The interval of the shift reported is exact (hodges-lehmann.ts), not the
  *   point where a 1e-4 search stopped.
+ * - Samples too small for the test to ever fail the metric within its whole
+ *   budget are NoData, not Pass: one point against one point gives the
+ *   rank-sum test a p-value of 0.5 whatever the values are. A "no change"
+ *   from a test that could not have seen one would pass on no evidence.
+ *   (Kayenta calls one point against one point Error: its test throws.)
+ * - An effect size that cannot be computed (a mean of 0 on either side)
+ *   does not block a failure, as in Kayenta: errors appearing from a
+ *   baseline of 0 fail like any other significant rise.
  */
 
 import { bare, failsHigh, failsLow, fmt, kayentaDeviation, withCritical } from './effect-size.js';
+import { noData } from './unjudgeable.js';
 import type { Outcome } from './effect-size.js';
 import { shiftInterval } from './hodges-lehmann.js';
 import { normalQuantile, normalUpperTail } from './normal.js';
@@ -47,6 +56,8 @@ export interface BellwetherContext {
   readonly minSamples: number;
   /** Error budget of this look for this metric, both directions together. */
   readonly alpha: number;
+  /** Error budget of the whole soak for this metric (all looks), both directions together; `alpha` when absent. */
+  readonly budget?: number;
   readonly minRelativeChange: number;
 }
 
@@ -95,6 +106,10 @@ export function classifyBellwether(metric: MetricConfig, canary: PreparedSample,
   const pLow = normalUpperTail((-dz - 0.5) / sigma);
   const sides = failsHigh(metric) && failsLow(metric) ? 2 : 1;
   const alpha = context.alpha / sides;
+  const best = smallestPValue(n, m);
+  if (best >= (context.budget ?? context.alpha) / sides) {
+    return noData(metric, `too few points to show a change: with canary ${n} and baseline ${m} points the rank-sum p-value cannot fall below ${fmt(best)}, and failing needs less than ${fmt((context.budget ?? context.alpha) / sides)}`);
+  }
 
   // Practical size: relative change of the mean, or of the rank shift against the baseline's median.
   const baseMean = meanOf(y);
@@ -114,7 +129,8 @@ export function classifyBellwether(metric: MetricConfig, canary: PreparedSample,
     effectSize: deviation,
     alpha,
   };
-  const pct = (v: number): string => `${fmt(100 * v)}%`;
+  // a baseline mean of 0 gives no relative change to speak of: say where the mean went
+  const meanWords = baseMean === 0 ? `mean from 0 to ${fmt(meanOf(x))}` : `mean ${fmt(100 * meanChange)}%`;
 
   const highMatters = meanChange >= context.minRelativeChange || shiftChange >= context.minRelativeChange;
   const highEffect = deviation >= metric.effectSize.allowedIncrease || (Number.isNaN(deviation) && meanChange > 0);
@@ -124,7 +140,7 @@ export function classifyBellwether(metric: MetricConfig, canary: PreparedSample,
       pValue: pHigh,
       classification: 'High',
       criticalFailure: false,
-      reason: `higher: rank-sum p = ${fmt(pHigh)} < ${fmt(alpha)}, mean ${pct(meanChange)}, shift ${fmt(interval.estimate)} in [${fmt(interval.low)}, ${fmt(interval.high)}], ${what} ${fmt(deviation)}`,
+      reason: `higher: rank-sum p = ${fmt(pHigh)} < ${fmt(alpha)}, ${meanWords}, shift ${fmt(interval.estimate)} in [${fmt(interval.low)}, ${fmt(interval.high)}], ${what} ${fmt(deviation)}`,
     };
     return withCritical(metric, outcome, deviation);
   }
@@ -136,7 +152,7 @@ export function classifyBellwether(metric: MetricConfig, canary: PreparedSample,
       pValue: pLow,
       classification: 'Low',
       criticalFailure: false,
-      reason: `lower: rank-sum p = ${fmt(pLow)} < ${fmt(alpha)}, mean ${pct(meanChange)}, shift ${fmt(interval.estimate)} in [${fmt(interval.low)}, ${fmt(interval.high)}], ${what} ${fmt(deviation)}`,
+      reason: `lower: rank-sum p = ${fmt(pLow)} < ${fmt(alpha)}, ${meanWords}, shift ${fmt(interval.estimate)} in [${fmt(interval.low)}, ${fmt(interval.high)}], ${what} ${fmt(deviation)}`,
     };
     return withCritical(metric, outcome, deviation);
   }
@@ -148,9 +164,20 @@ export function classifyBellwether(metric: MetricConfig, canary: PreparedSample,
     classification: 'Pass',
     criticalFailure: false,
     reason: significant
-      ? `a change too small to matter: p = ${fmt(tested)}, mean ${pct(meanChange)}, shift ${fmt(interval.estimate)} (needs ${pct(context.minRelativeChange)} and the allowed ${what})`
-      : `no significant change: p = ${fmt(tested)} ≥ ${fmt(alpha)}, mean ${pct(meanChange)}`,
+      ? `a change too small to matter: p = ${fmt(tested)}, ${meanWords}, shift ${fmt(interval.estimate)} (needs ${fmt(100 * context.minRelativeChange)}% and the allowed ${what})`
+      : `no significant change: p = ${fmt(tested)} ≥ ${fmt(alpha)}, ${meanWords}`,
   };
+}
+
+/**
+ * The smallest one-sided p-value the continuity-corrected rank-sum test can
+ * give with n and m points: every canary point beyond every baseline point,
+ * each side constant (ties inside a side shrink sigma and so raise z).
+ */
+export function smallestPValue(n: number, m: number): number {
+  const sigma = rankSigma(n, m, n * n * n - n + (m * m * m - m));
+  if (!(sigma > 0)) return 1;
+  return normalUpperTail(((n * m) / 2 - 0.5) / sigma);
 }
 
 function sampleStd(values: readonly number[]): number {

@@ -12,19 +12,31 @@
  *    each of these can pass a canary on no evidence or fail it on none.
  * 2. The sorted samples are equal: Pass, "data are identical".
  * 3. One distinct value across both samples: Pass.
- * 4. Otherwise the Mann-Whitney interval of the shift at 98%, bounds at
+ * 4. Both samples constant with different values: Kayenta adds Gaussian
+ *    noise of 1e-5 × each side's value before the test. Noise cannot spread
+ *    a side of one point, nor a side of zeros (its scale is 0), so when
+ *    each side is one of these every shifted observation ties, Kayenta's
+ *    Mann-Whitney throws, and the metric is Error: "all observations are
+ *    tied". One point against one point is the common case. Otherwise we
+ *    take the limit of that noise going to 0 (the interval and estimate
+ *    are the difference), which is what the noise approximates, without
+ *    making the judge random.
+ * 5. Otherwise the Mann-Whitney interval of the shift at 98%, bounds at
  *    ±0.25 × |estimate|: High when the direction allows an increase, the
- *    interval's low end lies above the upper bound and the deviation reaches
- *    allowedIncrease; Low mirrors it. Two constant samples get Gaussian noise
- *    of 1e-5 × their value in Kayenta before the test; we take the limit of
- *    that noise going to 0 (the interval and estimate are the difference),
- *    which is what the noise approximates, without making the judge random.
- * 5. The critical rule (criticalIncrease / criticalDecrease).
- * A failure of the computation is Error ("Metric Classification Failed"),
- * which holds the judgment like NoData (Kayenta fails a critical one).
+ *    interval's low end lies above the upper bound and the effect size
+ *    reaches allowedIncrease; Low mirrors it. An effect size that cannot be
+ *    computed (a mean of 0 on either side) skips the effect-size check, as
+ *    Kayenta does: errors appearing from 0 are High, a canary falling to 0
+ *    is Low.
+ * 6. The critical rule (criticalIncrease / criticalDecrease; an effect size
+ *    that cannot be computed counts as reaching them).
+ * A failure of the computation is Error ("Metric Classification Failed").
+ * Kayenta leaves an Error out of the score; Bellwether holds the judgment
+ * on it like NoData (see score.ts), since a metric nobody could judge is no
+ * evidence of health.
  */
 
-import { kayentaDeviation, bare, failsHigh, failsLow, fmt, withCritical } from './effect-size.js';
+import { kayentaDeviation, bare, failsHigh, failsLow, fmt, reachesDecrease, reachesIncrease, withCritical } from './effect-size.js';
 import type { Outcome } from './effect-size.js';
 import { shiftInterval } from './hodges-lehmann.js';
 import { AllTiedError, sortPair } from './rank-sum.js';
@@ -57,6 +69,7 @@ export function classifyKayenta(metric: MetricConfig, canary: PreparedSample, ba
   let high: number;
   let estimate: number;
   if (xConstant && yConstant) {
+    if (unspreadable(pair.x) && unspreadable(pair.y)) return bare('Error', `classification failed: all observations are tied (${describeTied(pair)})`);
     low = high = estimate = first - (pair.y[0] as number);
   } else {
     try {
@@ -78,21 +91,22 @@ export function classifyKayenta(metric: MetricConfig, canary: PreparedSample, ba
     alpha: null,
   };
   const what = metric.effectSize.measure === 'cles' ? 'CLES' : 'mean ratio';
-  if (failsHigh(metric) && low > bound && deviation >= metric.effectSize.allowedIncrease) {
+  const unmeasured = Number.isNaN(deviation) ? `${what} cannot be computed from a mean of 0, so the effect-size check is skipped` : '';
+  if (failsHigh(metric) && low > bound && reachesIncrease(deviation, metric.effectSize.allowedIncrease)) {
     const outcome: Outcome = {
       ...measured,
       classification: 'High',
       criticalFailure: false,
-      reason: `higher: shift interval [${fmt(low)}, ${fmt(high)}] lies above +${fmt(bound)} and ${what} ${fmt(deviation)} ≥ ${fmt(metric.effectSize.allowedIncrease)}`,
+      reason: `higher: shift interval [${fmt(low)}, ${fmt(high)}] lies above +${fmt(bound)} and ${unmeasured || `${what} ${fmt(deviation)} ≥ ${fmt(metric.effectSize.allowedIncrease)}`}`,
     };
     return withCritical(metric, outcome, deviation);
   }
-  if (failsLow(metric) && high < -bound && deviation <= metric.effectSize.allowedDecrease) {
+  if (failsLow(metric) && high < -bound && reachesDecrease(deviation, metric.effectSize.allowedDecrease)) {
     const outcome: Outcome = {
       ...measured,
       classification: 'Low',
       criticalFailure: false,
-      reason: `lower: shift interval [${fmt(low)}, ${fmt(high)}] lies below -${fmt(bound)} and ${what} ${fmt(deviation)} ≤ ${fmt(metric.effectSize.allowedDecrease)}`,
+      reason: `lower: shift interval [${fmt(low)}, ${fmt(high)}] lies below -${fmt(bound)} and ${unmeasured || `${what} ${fmt(deviation)} ≤ ${fmt(metric.effectSize.allowedDecrease)}`}`,
     };
     return withCritical(metric, outcome, deviation);
   }
@@ -105,4 +119,14 @@ export function classifyKayenta(metric: MetricConfig, canary: PreparedSample, ba
       ? `shift interval [${fmt(low)}, ${fmt(high)}] lies outside ±${fmt(bound)}, but ${what} ${fmt(deviation)} does not reach the allowed change`
       : `within bounds: shift interval [${fmt(low)}, ${fmt(high)}] against ±${fmt(bound)}`,
   };
+}
+
+/** A constant side that Kayenta's noise (1e-5 × its value) leaves constant: one point, or zeros. */
+function unspreadable(sorted: Float64Array): boolean {
+  return sorted.length === 1 || sorted[0] === 0;
+}
+
+function describeTied(pair: SortedPair): string {
+  const side = (name: string, s: Float64Array): string => (s.length === 1 ? `${name}: one point, ${fmt(s[0] as number)}` : `${name}: ${s.length} zeros`);
+  return `${side('canary', pair.x)}; ${side('baseline', pair.y)}`;
 }

@@ -11,11 +11,13 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { CommandOutput } from '../../cli/output.js';
 import { ExitCode } from '../../cli/output.js';
-import { parsePolicyText } from '../../policy/load.js';
+import { validateSource } from '../../policy/issues.js';
+import { sortProblems } from '../../policy/problems.js';
+import { readPolicySource } from '../../policy/yaml-source.js';
+import type { PolicySource } from '../../policy/yaml-source.js';
 import { canaryPolicySchema } from '../../policy/schemas/canary.js';
 import { ConfigurationError } from '../../runtime/errors.js';
 import { judgeBlockSchema, judgeConfigFromBlock } from './config-schema.js';
@@ -84,22 +86,24 @@ export function loadJudgeConfig(text: string, file: string): JudgeConfig {
     }
     if (looksLikeKayentaConfig(doc)) return parseKayentaConfig(doc, file);
   }
-  let peek: unknown;
-  try {
-    peek = parseYaml(text);
-  } catch {
-    peek = undefined; // parsePolicyText reports the syntax error with its line
-  }
-  const top = typeof peek === 'object' && peek !== null ? (peek as Record<string, unknown>) : {};
+  // parsed once: a configuration of thousands of metrics is worth not reading twice
+  const source = readPolicySource(text, file);
+  const top = typeof source.data === 'object' && source.data !== null ? (source.data as Record<string, unknown>) : {};
   if (top['kind'] === 'canary') {
-    const policy = parsePolicyText(text, file, canaryPolicySchema);
+    const policy = validated(source, canaryPolicySchema);
     return judgeConfigFromBlock(policy.analysis.judge);
   }
   if ('judge' in top) {
-    const doc = parsePolicyText(text, file, z.object({ judge: judgeBlockSchema }).loose());
+    const doc = validated(source, z.object({ judge: judgeBlockSchema }).loose());
     return judgeConfigFromBlock(doc.judge);
   }
-  return judgeConfigFromBlock(parsePolicyText(text, file, judgeBlockSchema));
+  return judgeConfigFromBlock(validated(source, judgeBlockSchema));
+}
+
+function validated<T>(source: PolicySource, schema: z.ZodType<T>): T {
+  const result = validateSource(source, schema);
+  if (!result.ok) throw ConfigurationError.aggregate(sortProblems(result.problems));
+  return result.value;
 }
 
 async function readText(path: string): Promise<string> {

@@ -22,18 +22,30 @@ export interface Outcome {
 }
 
 /**
- * Kayenta's deviation: with `cles`, P(canary > baseline) + ties/2
- * (EffectSizes.cles); otherwise the mean ratio, taken as 1 when the baseline's
- * mean is 0 and as NaN when only the canary's mean is 0
- * (MannWhitneyClassifier.calculateDeviation, EffectSizes.meanRatio).
+ * Kayenta's effect size: with `cles`, P(canary > baseline) + ties/2
+ * (EffectSizes.cles); otherwise the mean ratio, which is NaN when either
+ * side's mean is 0 (EffectSizes.meanRatio). A NaN effect size cannot be
+ * compared, and Kayenta then skips the effect-size check: the interval alone
+ * decides High or Low, and a critical High or Low is a critical failure
+ * (MannWhitneyClassifier.compare and classify). So errors appearing from a
+ * baseline of 0, and a canary whose throughput falls to 0, both fail.
  */
 export function kayentaDeviation(effect: EffectSizeConfig, canary: readonly number[], baseline: readonly number[], pair: SortedPair): number {
   if (effect.measure === 'cles') return cles(pair);
   const control = meanOf(baseline);
   const experiment = meanOf(canary);
-  if (control === 0) return 1;
-  if (experiment === 0) return Number.NaN;
+  if (control === 0 || experiment === 0) return Number.NaN;
   return experiment / control;
+}
+
+/** The effect size reaches `allowedIncrease`, or cannot be measured (Kayenta then skips the check). */
+export function reachesIncrease(deviation: number, threshold: number): boolean {
+  return Number.isNaN(deviation) || deviation >= threshold;
+}
+
+/** The effect size falls to `allowedDecrease`, or cannot be measured (Kayenta then skips the check). */
+export function reachesDecrease(deviation: number, threshold: number): boolean {
+  return Number.isNaN(deviation) || deviation <= threshold;
 }
 
 /** P(canary > baseline) + P(equal)/2, by one merge of the sorted samples. */
@@ -62,14 +74,15 @@ export function failsLow(metric: MetricConfig): boolean {
 
 /**
  * Kayenta's critical rule: a critical metric's High fails the whole canary
- * when its deviation reaches criticalIncrease (Low: falls to criticalDecrease).
+ * when its effect size reaches criticalIncrease (Low: falls to
+ * criticalDecrease), or when the effect size cannot be measured.
  */
 export function withCritical(metric: MetricConfig, outcome: Outcome, deviation: number): Outcome {
   if (!metric.critical) return outcome;
-  if (outcome.classification === 'High' && deviation >= metric.effectSize.criticalIncrease) {
+  if (outcome.classification === 'High' && reachesIncrease(deviation, metric.effectSize.criticalIncrease)) {
     return { ...outcome, criticalFailure: true, reason: `${outcome.reason} (critical)` };
   }
-  if (outcome.classification === 'Low' && deviation <= metric.effectSize.criticalDecrease) {
+  if (outcome.classification === 'Low' && reachesDecrease(deviation, metric.effectSize.criticalDecrease)) {
     return { ...outcome, criticalFailure: true, reason: `${outcome.reason} (critical)` };
   }
   return outcome;

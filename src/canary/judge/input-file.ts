@@ -5,6 +5,9 @@
  * (as is a number too large for a double, such as 1e999): a latency past the
  * histogram's top bucket must reach the judge, which holds on it. Anything
  * else is a mistake named by file, line and field.
+ *
+ * Reading is linear in the size of the file: line numbers are looked up only
+ * for the metrics that have a mistake, in one forward scan.
  */
 
 import { ConfigurationError } from '../../runtime/errors.js';
@@ -23,12 +26,11 @@ export function parseJudgeInput(text: string, file: string): JudgeInput {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new ConfigurationError('expected an object mapping each metric name to {"baseline": [...], "canary": [...]}', { file, line: 1 });
   }
-  const problems: ConfigurationError[] = [];
+  const problems: { name: string; field: string; message: string }[] = [];
   const input: Record<string, MetricSamples> = {};
   for (const [name, value] of Object.entries(doc as Record<string, unknown>)) {
-    const line = lineOf(text, name);
     const at = (field: string, message: string): void => {
-      problems.push(new ConfigurationError(message, { file, ...(line ? { line } : {}), field }));
+      problems.push({ name, field, message });
     };
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       at(name, 'expected {"baseline": [...], "canary": [...]}');
@@ -44,25 +46,53 @@ export function parseJudgeInput(text: string, file: string): JudgeInput {
         at(`${name}.${side}`, raw === undefined ? 'missing required field: an array of numbers (null for a missing point)' : 'expected an array of numbers (null for a missing point)');
         return [];
       }
-      const out: (number | null)[] = [];
-      raw.forEach((v, i) => {
-        if (v === null || typeof v === 'number') out.push(v);
-        else if (typeof v === 'string' && v in SPECIAL) out.push(SPECIAL[v] as number);
+      // the parsed array is used as it is unless it holds spellings to convert
+      let out: (number | null)[] = raw as (number | null)[];
+      for (let i = 0; i < raw.length; i++) {
+        const v: unknown = raw[i];
+        if (v === null || typeof v === 'number') continue;
+        if (out === raw) out = raw.slice() as (number | null)[];
+        if (typeof v === 'string' && Object.hasOwn(SPECIAL, v)) out[i] = SPECIAL[v] as number;
         else at(`${name}.${side}[${i}]`, `expected a number or null, got ${JSON.stringify(v)} (numbers, null, "+Inf", "-Inf" or "NaN")`);
-      });
+      }
       return out;
     };
     input[name] = { baseline: read('baseline'), canary: read('canary') };
   }
-  if (problems.length > 0) throw ConfigurationError.aggregate(problems);
+  if (problems.length > 0) {
+    const lines = linesOf(text, [...new Set(problems.map((p) => p.name))]);
+    throw ConfigurationError.aggregate(
+      problems.map((p) => {
+        const line = lines.get(p.name);
+        return new ConfigurationError(p.message, { file, ...(line ? { line } : {}), field: p.field });
+      }),
+    );
+  }
   return input;
 }
 
-/** The 1-based line where a metric's key appears, if it can be found. */
-function lineOf(text: string, key: string): number | undefined {
-  const at = text.indexOf(`${JSON.stringify(key)}`);
-  if (at < 0) return undefined;
+/**
+ * The 1-based line where each metric's key first appears, in one pass for
+ * keys in document order (which is how JSON.parse lists them, except keys
+ * that look like array indexes, which it lists first: those are looked up
+ * from the start).
+ */
+function linesOf(text: string, keys: readonly string[]): Map<string, number> {
+  const lines = new Map<string, number>();
+  let pos = 0;
   let line = 1;
-  for (let i = 0; i < at; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+  for (const key of keys) {
+    const needle = JSON.stringify(key);
+    let at = text.indexOf(needle, pos);
+    if (at < 0) {
+      at = text.indexOf(needle);
+      if (at < 0) continue;
+      pos = 0;
+      line = 1;
+    }
+    for (let i = pos; i < at; i++) if (text.charCodeAt(i) === 10) line++;
+    pos = at;
+    lines.set(key, line);
+  }
+  return lines;
 }

@@ -48,6 +48,7 @@ export function judge(config: JudgeConfig, input: JudgeInput, options: JudgeOpti
     confidenceLevel,
     minSamples: config.minSamples ?? BELLWETHER_DEFAULTS.minSamples,
     alpha: alphaSpentAtLook(rate, options.sequential) / Math.max(1, judged),
+    budget: rate / Math.max(1, judged),
     minRelativeChange: config.minRelativeChange ?? BELLWETHER_DEFAULTS.minRelativeChange,
   };
 

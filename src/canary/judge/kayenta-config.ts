@@ -6,7 +6,16 @@
  * `classifier.scoreThresholds` (`pass`, `marginal`; the judge's 95/75 when absent).
  * Other fields (judge, templates, applications, ...) are read past. Values
  * Kayenta would silently replace by a default (an unknown direction becomes
- * `either`) are reported instead, since a typo there changes the verdict.
+ * `either`) are reported instead, since a typo there changes the verdict;
+ * Kayenta's own default spellings (`nanStrategy: "none"`, `outliers.strategy:
+ * "none"`) are accepted for what Kayenta does with them (remove, keep).
+ *
+ * The body of Kayenta's ad-hoc canary request, `{canaryConfig,
+ * executionRequest}`, is accepted too: the config is read from
+ * `canaryConfig` (errors name `canaryConfig.metrics[…]`), and
+ * `executionRequest.thresholds` set the score thresholds, since those are the
+ * ones Kayenta judges that request with. Its scopes are read past: the
+ * samples come from the input file.
  */
 
 import { ConfigurationError } from '../../runtime/errors.js';
@@ -17,7 +26,7 @@ import type { JudgeConfig, MetricConfig } from './types.js';
 type Json = Record<string, unknown>;
 
 /** Parses a Kayenta canary config (text or parsed JSON); errors name the file and the field. */
-export function parseKayentaConfig(json: string | unknown, file: string): JudgeConfig {
+export function parseKayentaConfig(json: string | unknown, file: string, within = ''): JudgeConfig {
   let doc: unknown = json;
   if (typeof json === 'string') {
     try {
@@ -26,14 +35,26 @@ export function parseKayentaConfig(json: string | unknown, file: string): JudgeC
       throw new ConfigurationError(`not valid JSON: ${(err as Error).message}`, { file });
     }
   }
+  if (!isObject(doc)) throw new ConfigurationError('expected a Kayenta canary config object', { file });
+  const wrapped = isAdhocRequest(doc);
+  const prefix = wrapped ? 'canaryConfig.' : within;
   const problems: ConfigurationError[] = [];
   const problem = (field: string, message: string): void => {
-    problems.push(new ConfigurationError(message, { file, field }));
+    problems.push(new ConfigurationError(message, { file, field: `${prefix}${field}` }));
   };
-  if (!isObject(doc)) throw new ConfigurationError('expected a Kayenta canary config object', { file });
+  if (wrapped) {
+    const inner = doc['canaryConfig'];
+    if (!isObject(inner)) throw new ConfigurationError('expected the canary config object of this ad-hoc request', { file, field: 'canaryConfig' });
+    const request = doc['executionRequest'];
+    if (request !== undefined && !isObject(request)) throw new ConfigurationError('expected an object', { file, field: 'executionRequest' });
+    const config = parseKayentaConfig(inner, file, 'canaryConfig.');
+    const requested = isObject(request) ? readScoreThresholds(request['thresholds'], (field, message) => problems.push(new ConfigurationError(message, { file, field: field.replace('classifier.scoreThresholds', 'executionRequest.thresholds') }))) : {};
+    if (problems.length > 0) throw ConfigurationError.aggregate(problems);
+    return { ...config, ...requested };
+  }
   const rawMetrics = doc['metrics'];
   if (!Array.isArray(rawMetrics)) {
-    throw new ConfigurationError('missing required field: expected an array of metrics', { file, field: 'metrics' });
+    throw new ConfigurationError('missing required field: expected an array of metrics', { file, field: `${prefix}metrics` });
   }
   const metrics: MetricConfig[] = [];
   const seen = new Set<string>();
@@ -86,7 +107,9 @@ export function parseKayentaConfig(json: string | unknown, file: string): JudgeC
     if (outliers !== undefined) {
       if (!isObject(outliers)) problem(field('outliers'), 'expected an object');
       else {
-        const strategy = oneOf(outliers['strategy'], ['keep', 'remove'] as const, field('outliers.strategy'), problem);
+        const named = oneOf(outliers['strategy'], ['keep', 'remove', 'none'] as const, field('outliers.strategy'), problem);
+        // Kayenta's default string is "none", which it treats as keep.
+        const strategy = named === 'none' ? 'keep' : named;
         const factor = outliers['outlierFactor'];
         if (factor !== undefined && (typeof factor !== 'number' || !(factor > 0))) {
           problem(field('outliers.outlierFactor'), `expected a number above 0, got ${JSON.stringify(factor)}`);
@@ -136,11 +159,17 @@ function readScoreThresholds(raw: unknown, problem: (field: string, message: str
   return out;
 }
 
-/** True when the document looks like a Kayenta canary config rather than our YAML. */
+/** True when the document looks like a Kayenta canary config (or an ad-hoc request carrying one) rather than our YAML. */
 export function looksLikeKayentaConfig(doc: unknown): boolean {
   if (!isObject(doc)) return false;
+  if (isAdhocRequest(doc)) return true;
   const metrics = doc['metrics'];
   return isObject(doc['classifier']) || (Array.isArray(metrics) && metrics.some((m) => isObject(m) && 'analysisConfigurations' in m));
+}
+
+/** Kayenta's ad-hoc request body: `{canaryConfig, executionRequest}` and no metrics of its own. */
+function isAdhocRequest(doc: Json): boolean {
+  return 'canaryConfig' in doc && !('metrics' in doc);
 }
 
 function describeQuery(query: unknown): string | undefined {

@@ -53,7 +53,8 @@ export function unjudgeable(metric: Pick<MetricConfig, 'mustHaveData' | 'critica
   return null;
 }
 
-function noData(metric: Pick<MetricConfig, 'mustHaveData' | 'critical'>, reason: string): Outcome {
+/** NoData, or NoDataFail when the metric must have data (never critical). */
+export function noData(metric: Pick<MetricConfig, 'mustHaveData' | 'critical'>, reason: string): Outcome {
   if (metric.mustHaveData && !metric.critical) return bare('NoDataFail', `${reason}; the metric must have data`);
   return bare('NoData', reason);
 }

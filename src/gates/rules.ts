@@ -135,6 +135,13 @@ const list: Rule[] = [
     equivalents: { zizmor: 'unpinned-uses' },
   },
   {
+    id: 'self-repository',
+    title: 'Action of this repository taken from the workspace',
+    severity: 'low',
+    fix: "Write uses: $/path instead of ./path: GitHub then runs the action or reusable workflow from this repository at the run's commit, whatever earlier steps put in the workspace.",
+    equivalents: { zizmor: 'self-repository' },
+  },
+  {
     id: 'version-comment-mismatch',
     title: 'Version comment does not match the reference',
     severity: 'low',

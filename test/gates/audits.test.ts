@@ -51,6 +51,7 @@ const cases: Array<[file: string, expected: Row[]]> = [
   ]],
   ['vulnerable/broad-write.yml', [['permissions-broad-write', 4, 3, 'medium']]],
   ['vulnerable/secrets.yml', [
+    ['self-repository', 7, 11, 'low'],
     ['secrets-inherit', 8, 14, 'medium'],
     ['container-credentials', 15, 19, 'high'],
     ['secrets-tojson', 24, 16, 'medium'],
@@ -69,6 +70,7 @@ const cases: Array<[file: string, expected: Row[]]> = [
     ['version-comment-mismatch', 16, 15, 'low'],
     ['unpinned-uses', 18, 15, 'high'],
     ['unpinned-image', 19, 15, 'medium'],
+    ['self-repository', 20, 15, 'low'],
   ]],
   ['vulnerable/scripts.yml', [
     ['deprecated-command', 6, 36, 'high'],
@@ -104,6 +106,7 @@ const cases: Array<[file: string, expected: Row[]]> = [
     ['invalid-workflow', 27, 20, 'high'],
     ['invalid-workflow', 32, 13, 'high'],
     ['invalid-workflow', 34, 3, 'high'],
+    ['self-repository', 35, 11, 'low'],
     ['invalid-workflow', 41, 7, 'high'],
     ['invalid-workflow', 42, 17, 'high'],
     ['invalid-workflow', 48, 7, 'high'],

@@ -4,7 +4,7 @@
  */
 import { posix } from 'node:path';
 import type { Scalar } from 'yaml';
-import type { AuditContext, PinPolicy } from '../model.js';
+import { actionName, localUses, type AuditContext, type PinPolicy } from '../model.js';
 import { entries, lineText, mapGet, scalarText, spanOf } from '../source.js';
 
 const SHA = /^[0-9a-f]{40}$/i;
@@ -27,14 +27,28 @@ export function pinPolicyFor(name: string, pins: AuditContext['options']['pins']
   return pins.find((p) => matchesPattern(name, p.pattern))?.policy ?? 'hash-pin';
 }
 
+/** A `uses:` of the file, and the folders earlier checkouts of its job put other code in. */
+interface UsesNode {
+  readonly text: string;
+  readonly node: Scalar;
+  readonly where: string;
+  readonly checkedOut: readonly string[];
+}
+
 /** Every `uses:` node of the file: steps and reusable-workflow jobs. */
-function usesNodes(ctx: AuditContext): Array<{ text: string; node: Scalar; where: string }> {
-  const out: Array<{ text: string; node: Scalar; where: string }> = [];
+function usesNodes(ctx: AuditContext): UsesNode[] {
+  const out: UsesNode[] = [];
   for (const job of ctx.jobs) {
     const jobUses = mapGet(ctx.file, job.node, 'uses');
     const text = scalarText(jobUses);
-    if (text !== undefined && ctx.kind === 'workflow') out.push({ text, node: jobUses as Scalar, where: job.label });
-    for (const step of job.steps) if (step.uses) out.push({ ...step.uses, where: job.label });
+    if (text !== undefined && ctx.kind === 'workflow') out.push({ text, node: jobUses as Scalar, where: job.label, checkedOut: [] });
+    const checkedOut: string[] = [];
+    for (const step of job.steps) {
+      if (!step.uses) continue;
+      out.push({ ...step.uses, where: job.label, checkedOut: [...checkedOut] });
+      const path = scalarText(mapGet(ctx.file, step.with, 'path'));
+      if (actionName(step.uses.text) === 'actions/checkout' && path !== undefined) checkedOut.push(path.replace(/^\.\//, '').replace(/\/+$/, ''));
+    }
   }
   return out;
 }
@@ -42,7 +56,21 @@ function usesNodes(ctx: AuditContext): Array<{ text: string; node: Scalar; where
 /** Runs every pinning audit over one file. */
 export function auditPinning(ctx: AuditContext): void {
   for (const u of usesNodes(ctx)) {
-    if (u.text.startsWith('./') || u.text.includes('${{')) continue;
+    const local = localUses(u.text);
+    const inCheckout = (path: string): boolean => u.checkedOut.some((c) => c !== '' && c !== '.' && (path === c || path.startsWith(`${c}/`)));
+    // `./x` where an earlier step checked out another repository is that repository's action, not this one's.
+    if (local === 'workspace' && !inCheckout(u.text.slice(2))) {
+      ctx.report({
+        ruleId: 'self-repository',
+        severity: 'low',
+        confidence: 'high',
+        span: spanOf(ctx.file, u.node),
+        message: `${u.where} runs '${u.text}' from the workspace, which earlier steps (or a checkout of other code) can change; '$/${u.text.slice(2)}' runs it from this repository at the run's commit.`,
+        snippet: u.text,
+      });
+    }
+    // `$/path` is this repository at the run's commit: pinned by construction.
+    if (local !== undefined || u.text.includes('${{')) continue;
     if (u.text.startsWith('docker://')) {
       checkImage(ctx, u.text.slice('docker://'.length), u.node, u.where);
       continue;

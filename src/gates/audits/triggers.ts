@@ -3,7 +3,7 @@
  * and execution of pull request code under them, artifacts from a triggering
  * run, self-hosted runners that forks reach, caches in release workflows.
  */
-import { actionName, OUTSIDER_TRIGGERS, withInput, type AuditContext, type Job, type Step } from '../model.js';
+import { actionName, localUses, OUTSIDER_TRIGGERS, withInput, type AuditContext, type Job, type Step } from '../model.js';
 import { items, mapGet, mapPair, scalarText, spanOf } from '../source.js';
 import { findTemplates, flowingAccesses } from '../templates.js';
 
@@ -68,7 +68,8 @@ function executingAfter(job: Job): number[] {
 function executes(step: Step): boolean {
   if (step.run) return true;
   if (step.uses === undefined) return false;
-  if (step.uses.text.startsWith('./')) return true;
+  // `./x` comes from the workspace, which may hold checked-out pull request code; `$/x` never does.
+  if (localUses(step.uses.text) === 'workspace') return true;
   const name = actionName(step.uses.text);
   return name !== undefined && BUILDERS.has(name);
 }
@@ -131,17 +132,55 @@ function checkArtifacts(ctx: AuditContext, job: Job): void {
       fromTriggeringRun = /downloadArtifact|listWorkflowRunArtifacts/.test(script);
     }
     if (!fromTriggeringRun || !step.uses) return;
-    const path = withInput(ctx.file, step, 'path')?.text ?? '';
+    const path = withInput(ctx.file, step, 'path')?.text.trim() ?? '';
     if (/runner\.temp|^\/tmp\//.test(path)) return;
-    const later = executingAfter(job)[i + 1] ?? 0;
+    const folder = subfolder(path);
+    let runners: number;
+    if (folder === undefined) {
+      // Unpacked over the workspace: any file a later step runs may have been replaced.
+      runners = executingAfter(job)[i + 1] ?? 0;
+    } else {
+      // Unpacked into its own folder: only steps that run something from there are at risk.
+      runners = job.steps.slice(i + 1).filter((s) => runsFrom(ctx, s, folder)).length;
+      if (runners === 0) return;
+    }
     ctx.report({
       ruleId: 'artifact-poisoning',
-      severity: later > 0 ? 'high' : 'medium',
+      severity: runners > 0 ? 'high' : 'medium',
       confidence: 'medium',
       span: spanOf(ctx.file, step.uses.node),
-      message: `${job.label} downloads an artifact of the triggering run into the workspace${later > 0 ? ' and then runs steps there' : ''}; a pull request can put any file in that artifact, including scripts and config that later steps execute.`,
+      message:
+        folder === undefined
+          ? `${job.label} downloads an artifact of the triggering run into the workspace${runners > 0 ? ' and then runs steps there' : ''}; a pull request can put any file in that artifact, including scripts and config that later steps execute.`
+          : `${job.label} downloads an artifact of the triggering run into '${folder}' and ${runners} later step(s) run something from there; a pull request can put any file in that artifact.`,
     });
   });
+}
+
+/** The folder an artifact is unpacked into, relative to the workspace; undefined for the workspace itself. */
+function subfolder(path: string): string | undefined {
+  const p = path.replace(/^\$\{\{\s*github\.workspace\s*\}\}\/?/, '').replace(/^\.\//, '').replace(/\/+$/, '');
+  if (p === '' || p === '.' || p.includes('\n') || p.includes('${{') || p.startsWith('..')) return undefined;
+  return p;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** True when a step executes something from `folder`: a local action there, a script run in or from it. */
+function runsFrom(ctx: AuditContext, step: Step, folder: string): boolean {
+  const f = escapeRegExp(folder);
+  if (step.uses) return localUses(step.uses.text) === 'workspace' && new RegExp(`^\\./${f}(/|$)`).test(step.uses.text);
+  if (!step.run) return false;
+  const wd = scalarText(mapGet(ctx.file, step.node, 'working-directory'))?.replace(/^\.\//, '');
+  if (wd !== undefined && new RegExp(`^${f}(/|$)`).test(wd)) return true;
+  const ref = `(?:\\./|\\$\\{\\{\\s*github\\.workspace\\s*\\}\\}/|\\$GITHUB_WORKSPACE/)?${f}(?=/|\\s|$|")`;
+  // A program of the folder in command position, or an interpreter, cd or installer given the folder.
+  const command = `(?:^|[;&|(])\\s*(?:sudo\\s+)?`;
+  const runner = `(?:cd|pushd|source|\\.|sh|bash|zsh|python3?|node|ruby|perl|pwsh|chmod|make\\s+-C|npm\\s+--prefix|(?:npm|yarn|pnpm)\\s+(?:ci|install|run|exec|test)|pip3?\\s+install)`;
+  const exec = new RegExp(`${command}(?:"?${ref}/\\S|${runner}\\s+(?:-\\S+\\s+)*"?${ref})`, 'm');
+  return exec.test(step.run.text);
 }
 
 function checkSelfHosted(ctx: AuditContext, job: Job): void {

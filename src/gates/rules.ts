@@ -185,9 +185,9 @@ const list: Rule[] = [
   },
   {
     id: 'cache-in-release',
-    title: 'Cache restored in a release workflow',
+    title: 'Cache restored where artifacts are published',
     severity: 'medium',
-    fix: 'Do not restore caches in workflows that build release artifacts; a poisoned cache entry from another branch ends up in the release.',
+    fix: "Do not restore caches in workflows that build releases (release events, tag pushes, release branches) or in jobs that publish; turn the action's cache off there (cache: false, lookup-only: true, ...), since a poisoned entry from another branch ends up in what is published.",
     equivalents: { zizmor: 'cache-poisoning' },
   },
   {

@@ -84,7 +84,7 @@ const cases: Array<[file: string, expected: Row[]]> = [
     ['deprecated-command', 24, 11, 'high'],
   ]],
   ['vulnerable/release-cache.yml', [
-    ['cache-in-release', 18, 18, 'medium'],
+    ['cache-in-release', 15, 15, 'medium'],
     ['cache-in-release', 19, 15, 'medium'],
   ]],
   ['vulnerable/self-hosted.yml', [

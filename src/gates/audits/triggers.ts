@@ -4,7 +4,7 @@
  * run, self-hosted runners that forks reach, caches in release workflows.
  */
 import { actionName, localUses, OUTSIDER_TRIGGERS, withInput, type AuditContext, type Job, type Step } from '../model.js';
-import { items, mapGet, mapPair, scalarText, spanOf } from '../source.js';
+import { items, mapGet, scalarText, spanOf } from '../source.js';
 import { findTemplates, flowingAccesses } from '../templates.js';
 
 const HEAD_REFS = [
@@ -91,7 +91,6 @@ export function auditTriggers(ctx: AuditContext): void {
     if (dangerous.length > 0) checkUntrustedCheckout(ctx, job, dangerous);
     if (ctx.triggers.has('workflow_run')) checkArtifacts(ctx, job);
     checkSelfHosted(ctx, job);
-    checkReleaseCache(ctx, job);
   }
 }
 
@@ -202,43 +201,4 @@ function checkSelfHosted(ctx: AuditContext, job: Job): void {
     span: spanOf(ctx.file, runsOn),
     message: `${job.label} runs on a self-hosted runner in a workflow that ${outsiders.join(', ')} can trigger; code from a fork can persist on the machine and reach its network.`,
   });
-}
-
-/** Actions that restore a cache unless told not to. */
-const CACHES_BY_DEFAULT = new Set(['swatinem/rust-cache', 'mozilla-actions/sccache-action']);
-const CACHE_ACTIONS = new Set(['actions/setup-node', 'actions/setup-python', 'actions/setup-java', 'actions/setup-go', 'actions/setup-dotnet', 'astral-sh/setup-uv', 'pnpm/action-setup', 'oven-sh/setup-bun']);
-
-function isReleaseWorkflow(ctx: AuditContext): boolean {
-  if (ctx.triggers.has('release')) return true;
-  const push = ctx.triggers.get('push')?.config;
-  return mapGet(ctx.file, push, 'tags') !== undefined;
-}
-
-function checkReleaseCache(ctx: AuditContext, job: Job): void {
-  if (!isReleaseWorkflow(ctx)) return;
-  for (const step of job.steps) {
-    const name = step.uses ? actionName(step.uses.text) : undefined;
-    if (!name || !step.uses) continue;
-    let node: unknown;
-    const cacheInput = scalarText(mapGet(ctx.file, step.with, 'cache'));
-    if (name === 'actions/cache' && !/\/save@/.test(step.uses.text)) node = step.uses.node;
-    else if (CACHES_BY_DEFAULT.has(name) && cacheInput !== 'false' && scalarText(mapGet(ctx.file, step.with, 'cache-on-failure')) === undefined) {
-      node = step.uses.node;
-    } else if (name === 'actions/setup-go' && cacheInput === undefined && !/@v[1-3](\.|$)/.test(step.uses.text)) {
-      // setup-go caches by default since v4.
-      node = step.uses.node;
-    } else if (CACHE_ACTIONS.has(name)) {
-      const pair = mapPair(ctx.file, step.with, 'cache') ?? mapPair(ctx.file, step.with, 'enable-cache');
-      const v = pair ? scalarText(pair.value) : undefined;
-      if (pair && v !== undefined && v !== 'false' && v !== '') node = pair.value;
-    }
-    if (!node) continue;
-    ctx.report({
-      ruleId: 'cache-in-release',
-      severity: 'medium',
-      confidence: 'medium',
-      span: spanOf(ctx.file, node),
-      message: `${job.label} of a release workflow restores a cache; an entry written by any branch's run can end up inside the released artifacts.`,
-    });
-  }
 }

@@ -205,6 +205,13 @@ const list: Rule[] = [
     equivalents: { zizmor: 'dependabot-execution' },
   },
   {
+    id: 'dependabot-cooldown',
+    title: 'Dependabot proposes releases the day they are published',
+    severity: 'medium',
+    fix: 'Add `cooldown: { default-days: 7 }` (or more) to each update block, so a compromised release has time to be found and pulled before it is proposed.',
+    equivalents: { zizmor: 'dependabot-cooldown' },
+  },
+  {
     id: 'invalid-workflow',
     title: 'Workflow is not valid',
     severity: 'high',

@@ -112,7 +112,11 @@ const cases: Array<[file: string, expected: Row[]]> = [
     ['invalid-workflow', 48, 7, 'high'],
     ['invalid-workflow', 51, 7, 'high'],
   ]],
-  ['vulnerable/.github/dependabot.yml', [['dependabot-execution', 11, 39, 'high']]],
+  ['vulnerable/.github/dependabot.yml', [
+    ['dependabot-cooldown', 7, 5, 'medium'],
+    ['dependabot-execution', 11, 39, 'high'],
+    ['dependabot-cooldown', 12, 5, 'medium'],
+  ]],
   ['vulnerable/composite/action.yml', [
     ['template-injection', 9, 18, 'low'],
     ['template-injection', 11, 18, 'high'],

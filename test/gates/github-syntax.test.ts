@@ -152,6 +152,7 @@ runs:
     expect(rules('.github/dependabot.yml', 'version: 2\n')).toEqual([['invalid-workflow', 'high', 1]]);
     const block = 'version: 2\nupdates:\n  - directory: /\n  - 7\n';
     expect(rules('.github/dependabot.yml', block)).toEqual([
+      ['dependabot-cooldown', 'medium', 3],
       ['invalid-workflow', 'high', 3],
       ['invalid-workflow', 'high', 3],
       ['invalid-workflow', 'high', 4],

@@ -120,7 +120,9 @@ function checkEnvFiles(ctx: AuditContext, taint: TaintModel, job: Job, step: Ste
     const origin = lineOrigin();
     // File content (an artifact, the checked-out pull request) rather than any command's output such as $(date).
     const fromFile = /\b(cat|head|tail|jq|yq|unzip|base64)\s+\S|<\s*[\w./$"'{]/.test(line.replace(/>>?\s*\S+/g, ''));
-    if (!origin && !(fromFile && target !== 'GITHUB_OUTPUT' && (ctx.triggers.has('workflow_run') || ctx.triggers.has('pull_request_target')))) continue;
+    // A composite action may run under any caller's trigger: whatever it computes and writes there could be an outsider's.
+    const dynamicInAction = ctx.kind === 'action' && /\$\(|`|\$\{?[A-Za-z_]|\$env:|%[A-Za-z_]\w*%/.test(line.replace(/>>?\s*\S+/g, ''));
+    if (!origin && !dynamicInAction && !(fromFile && target !== 'GITHUB_OUTPUT' && (ctx.triggers.has('workflow_run') || ctx.triggers.has('pull_request_target')))) continue;
     if (!origin && target === 'GITHUB_OUTPUT') continue;
     ctx.report({
       ruleId: 'github-env',
@@ -129,7 +131,9 @@ function checkEnvFiles(ctx: AuditContext, taint: TaintModel, job: Job, step: Ste
       span: locateInScalar(ctx.file, node, trimmed, occurrence),
       message: origin
         ? `${origin} is written to ${target} in ${describeStep(ctx, job, step)}; an outsider can ${target === 'GITHUB_OUTPUT' ? 'add or override outputs of the step' : 'set variables or PATH entries for later steps'}.`
-        : `command output or file content is written to ${target} in ${describeStep(ctx, job, step)} of a privileged workflow; if it comes from the pull request or an artifact, an outsider controls it.`,
+        : ctx.kind === 'action'
+          ? `a computed value is written to ${target} in ${describeStep(ctx, job, step)}; when a privileged workflow uses this action and the value comes from an outsider, they set variables or PATH entries for later steps.`
+          : `command output or file content is written to ${target} in ${describeStep(ctx, job, step)} of a privileged workflow; if it comes from the pull request or an artifact, an outsider controls it.`,
       snippet: `${job.id} ${trimmed}`,
     });
   }

@@ -230,6 +230,31 @@ function checkUpdateBlock(ctx: AuditContext, block: unknown, i: number): void {
   if (scalarText(mapGet(file, block, 'package-ecosystem')) === undefined) invalid(ctx, block, `${where} has no package-ecosystem.`, `${where} package-ecosystem`);
   if (mapGet(file, block, 'directory') === undefined && mapGet(file, block, 'directories') === undefined) invalid(ctx, block, `${where} has neither directory nor directories.`, `${where} directory`);
   const inGroup = mapGet(file, block, 'multi-ecosystem-group') !== undefined;
+  checkCooldown(ctx, block, scalarText(mapGet(file, block, 'package-ecosystem')) ?? where);
   const schedule = mapGet(file, block, 'schedule');
   if (!inGroup && scalarText(mapGet(file, schedule, 'interval')) === undefined) invalid(ctx, schedule ?? block, `${where} has no schedule.interval, so Dependabot does not know when to run it.`, `${where} schedule`);
+}
+
+/** Days a new release waits before Dependabot proposes it; most malicious releases are found and pulled within a week. */
+const MIN_COOLDOWN_DAYS = 7;
+
+function checkCooldown(ctx: AuditContext, block: unknown, eco: string): void {
+  const { file } = ctx;
+  const cooldown = mapPair(file, block, 'cooldown');
+  const days = mapGet(file, cooldown?.value, 'default-days');
+  const n = Number(scalarText(days));
+  if (cooldown && days !== undefined && Number.isFinite(n) && n >= MIN_COOLDOWN_DAYS) return;
+  const node = days ?? cooldown?.key ?? mapPair(file, block, 'package-ecosystem')?.key ?? block;
+  ctx.report({
+    ruleId: 'dependabot-cooldown',
+    severity: 'medium',
+    confidence: 'high',
+    span: spanOf(file, node),
+    message: !cooldown
+      ? `the ${eco} updates have no cooldown, so Dependabot proposes a release the day it is published, before a compromised one is found and pulled.`
+      : days === undefined
+        ? `the cooldown of the ${eco} updates sets no default-days, so releases are proposed the day they are published.`
+        : `the cooldown of the ${eco} updates is ${scalarText(days) ?? '?'} day(s); a compromised release is often found and pulled within ${MIN_COOLDOWN_DAYS} days.`,
+    snippet: `${eco} cooldown`,
+  });
 }

@@ -1,0 +1,111 @@
+/**
+ * Checks zizmor users rely on, on fixtures of our own: caches where releases
+ * are built, Dependabot cooldowns, environment files written by composite
+ * actions, and zizmor's own ignore comments.
+ */
+import { describe, expect, it } from 'vitest';
+import { auditSource } from '../../src/gates/audit.js';
+import { decideGate } from '../../src/gates/decide.js';
+import { DEFAULT_GATES_POLICY } from '../../src/gates/policy-schema.js';
+
+const SHA = 'a'.repeat(40);
+const of = (path: string, text: string, rule: string) =>
+  auditSource(path, text)
+    .findings.filter((f) => f.ruleId === rule)
+    .map((f) => [f.line, f.severity]);
+
+const release = (on: string, steps: string) => `on:
+${on}
+permissions: {}
+jobs:
+  dist:
+    runs-on: ubuntu-latest
+    steps:
+${steps}`;
+
+describe('cache-in-release', () => {
+  it.each([
+    ['rust-cache restores by default', `      - uses: Swatinem/rust-cache@${SHA}\n`, [[8, 'medium']]],
+    ['rust-cache with lookup-only restores nothing', `      - uses: Swatinem/rust-cache@${SHA}\n        with:\n          lookup-only: true\n`, []],
+    ['setup-uv before 10 caches by default', `      - uses: astral-sh/setup-uv@${SHA} # v6.5.0\n`, [[8, 'medium']]],
+    ['setup-uv 10 does not', `      - uses: astral-sh/setup-uv@${SHA} # v10.0.0\n`, []],
+    ['setup-uv 10 asked to', `      - uses: astral-sh/setup-uv@${SHA} # v10.0.0\n        with:\n          enable-cache: true\n`, [[8, 'medium']]],
+    ['setup-node 4 without cache', '      - uses: actions/setup-node@v4\n', []],
+    ['setup-node 5 caches the package manager by default', '      - uses: actions/setup-node@v5\n', [[8, 'medium']]],
+    ['composer-install unless ignore-cache', `      - uses: ramsey/composer-install@${SHA}\n        with:\n          ignore-cache: "yes"\n`, []],
+    ['an expression may turn it on', `      - uses: PyO3/maturin-action@${SHA}\n        with:\n          sccache: \${{ github.ref == 'refs/heads/main' }}\n`, [[8, 'medium']]],
+  ])('on release: %s', (_name, steps, expected) => {
+    expect(of('.github/workflows/r.yml', release('  release:', steps), 'cache-in-release')).toEqual(expected);
+  });
+
+  it('a tag guard that is false on tag pushes keeps a tag-only workflow clean', () => {
+    const steps = `      - uses: PyO3/maturin-action@${SHA}\n        with:\n          sccache: \${{ !startsWith(github.ref, 'refs/tags/') }}\n`;
+    expect(of('.github/workflows/r.yml', release("  push:\n    tags: ['v*']", steps), 'cache-in-release')).toEqual([]);
+    expect(of('.github/workflows/r.yml', release("  push:\n    branches: [release/*]\n    tags: ['v*']", steps), 'cache-in-release')).toEqual([[10, 'medium']]);
+  });
+
+  it('a push to main is not a release, unless the job publishes', () => {
+    const cache = `      - uses: Swatinem/rust-cache@${SHA}\n`;
+    expect(of('.github/workflows/r.yml', release('  push:\n    branches: [main]', cache), 'cache-in-release')).toEqual([]);
+    const publish = `${cache}      - uses: softprops/action-gh-release@${SHA}\n`;
+    expect(of('.github/workflows/r.yml', release('  push:\n    branches: [main]', publish), 'cache-in-release')).toEqual([[9, 'medium']]);
+  });
+});
+
+describe('dependabot-cooldown', () => {
+  const dependabot = (extra: string) => `version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule:\n      interval: weekly\n${extra}`;
+  it.each([
+    ['no cooldown', '', [[3, 'medium']]],
+    ['no default-days', '    cooldown: {}\n', [[7, 'medium']]],
+    ['too short', '    cooldown:\n      default-days: 2\n', [[8, 'medium']]],
+    ['a week', '    cooldown:\n      default-days: 7\n', []],
+  ])('%s', (_name, extra, expected) => {
+    expect(of('.github/dependabot.yml', dependabot(extra), 'dependabot-cooldown')).toEqual(expected);
+  });
+});
+
+describe('github-env in composite actions', () => {
+  it('a computed value written to GITHUB_ENV or GITHUB_PATH is reported; a constant is not', () => {
+    const action = `name: a
+description: a
+runs:
+  using: composite
+  steps:
+    - run: echo "V=$(cat version)" >> "$GITHUB_ENV"
+      shell: bash
+    - run: echo "$env:TOOL" >> $env:GITHUB_PATH
+      shell: pwsh
+    - run: echo MODE=release >> "$GITHUB_ENV"
+      shell: bash
+`;
+    expect(of('action.yml', action, 'github-env')).toEqual([
+      [6, 'medium'],
+      [8, 'medium'],
+    ]);
+  });
+});
+
+describe("zizmor's ignore comments", () => {
+  it('suppress the rules of ours that check the same thing, and say where they came from', () => {
+    const text = `on: push
+permissions:
+  contents: write # zizmor: ignore[excessive-permissions]
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: someone/tool@v1 # zizmor: ignore[unpinned-uses]
+  b:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: someone/other@v1 # zizmor: ignore[template-injection]
+`;
+    const audit = auditSource('.github/workflows/z.yml', text);
+    const decision = decideGate({ audits: [audit], policy: DEFAULT_GATES_POLICY, now: new Date('2026-06-01T00:00:00Z') });
+    expect(decision.findings.map((f) => [f.ruleId, f.line])).toEqual([['unpinned-uses', 12]]);
+    expect(decision.suppressed.map((s) => [s.finding.ruleId, s.by, s.reason])).toEqual([
+      ['permissions-broad-write', 'inline-ignore', 'zizmor: ignore[excessive-permissions]'],
+      ['unpinned-uses', 'inline-ignore', 'zizmor: ignore[unpinned-uses]'],
+    ]);
+  });
+});

@@ -194,6 +194,14 @@ export function actionName(uses: string): string | undefined {
   return `${parts[0]}/${parts[1]}`;
 }
 
+/** True when a step's `if:` is the constant false (`false`, `\${{ false }}`): GitHub never runs it. */
+export function neverRuns(step: Step): boolean {
+  const node = step.if;
+  if (!isScalar(node)) return false;
+  if (node.value === false) return true;
+  return /^\s*(\$\{\{\s*false\s*\}\}|false)\s*$/.test(String(node.value));
+}
+
 /** Builds a RawFinding from report arguments, taking the snippet from the source. */
 export function toRaw(file: SourceFile, args: ReportArgs): RawFinding {
   return {

@@ -172,9 +172,9 @@ const list: Rule[] = [
   {
     id: 'unpinned-tool-install',
     title: 'Tool installed without a pinned version',
-    severity: 'low',
-    fix: 'Pin the version (pkg@1.2.3, pkg==1.2.3, -v 1.2.3) so that a new release cannot change the build.',
-    equivalents: {},
+    severity: 'medium',
+    fix: 'Pin the version (pkg@1.2.3, pkg==1.2.3, -v 1.2.3, or the version input of a setup action) so that a new release cannot change the build.',
+    equivalents: { zizmor: 'unpinned-tools' },
   },
   {
     id: 'deprecated-command',

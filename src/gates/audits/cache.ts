@@ -5,7 +5,7 @@
  * and restores a cache can ship whatever a pull request's run wrote into it.
  */
 import { isScalar } from 'yaml';
-import { actionName, type AuditContext, type Job, type Step } from '../model.js';
+import { actionName, neverRuns, type AuditContext, type Job, type Step } from '../model.js';
 import { mapGet, mapPair, scalarText, spanOf } from '../source.js';
 
 /** One input that turns an action's cache on (opt-in) or off (opt-out). */
@@ -193,7 +193,7 @@ function checkJob(ctx: AuditContext, job: Job, triggers: readonly ReleaseTrigger
       : `a job that publishes (${publisher?.uses?.text.split('@')[0] ?? ''})`;
   for (const step of job.steps) {
     const action = cacheAction(step);
-    if (!action || !step.uses) continue;
+    if (!action || !step.uses || neverRuns(step)) continue;
     const state = cacheState(ctx, step, action, tagOnly);
     if (state === 'off') continue;
     ctx.report({

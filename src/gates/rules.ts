@@ -86,9 +86,16 @@ const list: Rule[] = [
     equivalents: { zizmor: 'excessive-permissions' },
   },
   {
+    id: 'permissions-read-all',
+    title: 'permissions: read-all',
+    severity: 'medium',
+    fix: 'List the scopes the job reads (contents: read is often all it needs) instead of read-all.',
+    equivalents: { zizmor: 'excessive-permissions' },
+  },
+  {
     id: 'permissions-broad-write',
     title: 'Write permissions granted to every job of the workflow',
-    severity: 'medium',
+    severity: 'high',
     fix: 'Move write scopes from the workflow level to the jobs that need them.',
     equivalents: { zizmor: 'excessive-permissions' },
   },

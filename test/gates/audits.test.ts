@@ -47,11 +47,14 @@ const cases: Array<[file: string, expected: Row[]]> = [
   ]],
   ['vulnerable/permissions.yml', [
     ['permissions-undeclared', 3, 1, 'medium'],
+    ['permissions-undeclared', 5, 3, 'medium'],
     ['permissions-write-all', 11, 18, 'high'],
   ]],
-  ['vulnerable/broad-write.yml', [['permissions-broad-write', 4, 3, 'medium']]],
+  ['vulnerable/broad-write.yml', [
+    ['permissions-broad-write', 4, 3, 'high'],
+    ['permissions-broad-write', 5, 3, 'medium'],
+  ]],
   ['vulnerable/secrets.yml', [
-    ['self-repository', 7, 11, 'low'],
     ['secrets-inherit', 8, 14, 'medium'],
     ['container-credentials', 15, 19, 'high'],
     ['secrets-tojson', 24, 16, 'medium'],

@@ -79,8 +79,8 @@ runs:
       shell: bash
 `;
     expect(of('action.yml', action, 'github-env')).toEqual([
-      [6, 'medium'],
-      [8, 'medium'],
+      [6, 'low'],
+      [8, 'low'],
     ]);
   });
 });

@@ -18,6 +18,8 @@ interface Control {
   readonly onByDefault: boolean;
   /** The first major version that has the input; older ones ignore it (unknown versions are taken as new). */
   readonly sinceMajor?: number;
+  /** The first major version whose default is on; older ones default to off. */
+  readonly onByDefaultFrom?: number;
 }
 
 interface CacheAction {
@@ -37,7 +39,7 @@ const CACHE_ACTIONS: readonly CacheAction[] = [
   { name: 'actions/cache', any: [bool('lookup-only', 'opt-out', true)] },
   { name: 'actions/cache/restore', any: [bool('lookup-only', 'opt-out', true)] },
   { name: 'actions/setup-java', any: [{ input: 'cache', toggle: 'opt-in', type: 'text', onByDefault: false }] },
-  { name: 'actions/setup-go', any: [bool('cache', 'opt-in', true)] },
+  { name: 'actions/setup-go', any: [{ ...bool('cache', 'opt-in', true), onByDefaultFrom: 4 }] },
   { name: 'actions/setup-node', any: [{ input: 'cache', toggle: 'opt-in', type: ['npm', 'yarn', 'pnpm'], onByDefault: false }, { ...bool('package-manager-cache', 'opt-in', true), sinceMajor: 5 }] },
   { name: 'actions/setup-python', any: [{ input: 'cache', toggle: 'opt-in', type: 'text', onByDefault: false }] },
   { name: 'actions/setup-dotnet', any: [bool('cache', 'opt-in', false)] },
@@ -158,7 +160,10 @@ function controlState(ctx: AuditContext, step: Step, c: Control, tagOnly: boolea
 function cacheState(ctx: AuditContext, step: Step, action: CacheAction, tagOnly: boolean): State {
   if (!action.any && !action.all) return 'on';
   const major = majorVersion(ctx, step);
-  const defaultOn = (c: Control): boolean => c.onByDefault && !(action.defaultOffFrom !== undefined && major !== undefined && major >= action.defaultOffFrom);
+  const defaultOn = (c: Control): boolean =>
+    c.onByDefault &&
+    !(action.defaultOffFrom !== undefined && major !== undefined && major >= action.defaultOffFrom) &&
+    !(c.onByDefaultFrom !== undefined && major !== undefined && major < c.onByDefaultFrom);
   const controls = (action.any ?? action.all ?? []).filter((c) => c.sinceMajor === undefined || major === undefined || major >= c.sinceMajor);
   if (controls.length === 0) return 'off';
   const states = controls.map((c) => {

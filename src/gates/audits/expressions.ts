@@ -126,7 +126,8 @@ function checkEnvFiles(ctx: AuditContext, taint: TaintModel, job: Job, step: Ste
     if (!origin && target === 'GITHUB_OUTPUT') continue;
     ctx.report({
       ruleId: 'github-env',
-      severity: origin && privileged && target !== 'GITHUB_OUTPUT' ? 'high' : 'medium',
+      // A computed value in an action is only possibly an outsider's: reported low.
+      severity: origin && privileged && target !== 'GITHUB_OUTPUT' ? 'high' : !origin && dynamicInAction ? 'low' : 'medium',
       confidence: origin ? (privileged ? 'high' : 'medium') : 'low',
       span: locateInScalar(ctx.file, node, trimmed, occurrence),
       message: origin

@@ -3,6 +3,7 @@
  * attach the rule texts and fingerprints. Pure: text in, findings out.
  */
 import { compareFindings, type Finding, type RawFinding } from './finding.js';
+import { auditActions } from './audits/actions.js';
 import { auditCache } from './audits/cache.js';
 import { auditExpressions } from './audits/expressions.js';
 import { auditPermissions } from './audits/permissions.js';
@@ -143,5 +144,6 @@ function runAudits(file: SourceFile, kind: FileKind, options: AuditOptions, raws
   auditCache(ctx);
   auditPermissions(ctx);
   auditPinning(ctx);
+  auditActions(ctx);
   auditScripts(ctx);
 }

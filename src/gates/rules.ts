@@ -163,6 +163,20 @@ const list: Rule[] = [
     equivalents: { zizmor: 'unpinned-images' },
   },
   {
+    id: 'typosquat-uses',
+    title: 'Action owner imitates a well-known one',
+    severity: 'high',
+    fix: 'Check the owner name letter by letter against the action you meant (actions/, docker/, ...) and correct it.',
+    equivalents: { zizmor: 'typosquat-uses' },
+  },
+  {
+    id: 'github-app-token',
+    title: 'GitHub App token broader or longer-lived than the job',
+    severity: 'high',
+    fix: 'Leave skip-token-revoke unset so the token is revoked when the job ends; when naming an owner, list the repositories the token is for and only the permission-* it needs.',
+    equivalents: { zizmor: 'github-app' },
+  },
+  {
     id: 'forbidden-uses',
     title: 'Action from an owner outside the allow list',
     severity: 'high',

@@ -109,3 +109,33 @@ jobs:
     ]);
   });
 });
+
+describe('typosquat-uses', () => {
+  const wf = (uses: string) => `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${uses}@${SHA}\n`;
+  it.each([
+    ['action/checkout', [[7, 'high']]],
+    ['cations/checkout', [[7, 'high']]],
+    ['acti0ns/checkout', [[7, 'high']]],
+    ['dokcer/login-action', [[7, 'high']]],
+    ['actions/checkout', []],
+    ['my-org/deploy', []],
+    ['docker/login-action', []],
+  ])('%s', (uses, expected) => {
+    expect(of('.github/workflows/t.yml', wf(uses), 'typosquat-uses')).toEqual(expected);
+  });
+});
+
+describe('github-app-token', () => {
+  const step = (inputs: string) =>
+    `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/create-github-app-token@${SHA}\n        with:\n          client-id: \${{ vars.ID }}\n          private-key: \${{ secrets.KEY }}\n${inputs}`;
+  it.each([
+    ['scoped to this repository with one permission', '          permission-contents: read\n', []],
+    ['kept alive after the job', '          permission-contents: read\n          skip-token-revoke: true\n', [[12, 'high']]],
+    ['every permission of the installation', '', [[7, 'high']]],
+    ['an owner without repositories', '          owner: my-org\n          permission-issues: write\n', [[11, 'high']]],
+    ['an owner with organization permissions only', '          owner: my-org\n          permission-members: read\n', []],
+    ['an owner with repositories', '          owner: my-org\n          repositories: app\n          permission-issues: write\n', []],
+  ])('%s', (_name, inputs, expected) => {
+    expect(of('.github/workflows/t.yml', step(inputs), 'github-app-token')).toEqual(expected);
+  });
+});

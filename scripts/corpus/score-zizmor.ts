@@ -178,30 +178,35 @@ function scoreZizmor(root: string, verbose: boolean): void {
   const falsePositives: string[] = [];
   for (const c of cases) {
     const ours = auditFiles(c.inputs);
-    const used = new Set<number>();
-    for (const e of c.expected) {
-      let best = -1;
-      let bestDist = Infinity;
-      ours.forEach((f, i) => {
-        if (used.has(i) || zizmorName(f) !== e.rule || resolve(f.file) !== e.file) return;
+    // Closest pairs first, so that one finding of ours is not taken by a farther expectation.
+    const pairs: Array<{ e: number; f: number; d: number }> = [];
+    c.expected.forEach((e, ei) => {
+      ours.forEach((f, fi) => {
+        if (zizmorName(f) !== e.rule || resolve(f.file) !== e.file) return;
         const d = Math.abs(f.line - e.line);
-        if (d <= LINE_TOLERANCE && d < bestDist) {
-          best = i;
-          bestDist = d;
-        }
+        if (d <= LINE_TOLERANCE) pairs.push({ e: ei, f: fi, d });
       });
+    });
+    pairs.sort((x, y) => x.d - y.d || x.e - y.e);
+    const usedFinding = new Set<number>();
+    const matched = new Set<number>();
+    for (const p of pairs) {
+      if (usedFinding.has(p.f) || matched.has(p.e)) continue;
+      usedFinding.add(p.f);
+      matched.add(p.e);
+    }
+    c.expected.forEach((e, ei) => {
       const t = tally(e.rule);
       const hm = e.level === 'high' || e.level === 'medium';
       t.anyTotal++;
       if (hm) t.hmTotal++;
-      if (best >= 0) {
-        used.add(best);
+      if (matched.has(ei)) {
         t.anyFound++;
         if (hm) t.hmFound++;
       } else {
         misses.push(`${c.name}: ${e.level} ${e.rule} at ${relative(integration, e.file)}:${e.line}`);
       }
-    }
+    });
     if (c.expected.length === 0) {
       clean++;
       for (const f of ours) {

@@ -139,3 +139,15 @@ describe('github-app-token', () => {
     expect(of('.github/workflows/t.yml', step(inputs), 'github-app-token')).toEqual(expected);
   });
 });
+
+describe('expression sinks and conditions', () => {
+  it('a bot check by actor id is as spoofable as one by name', () => {
+    const text = `on: pull_request_target\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    if: github.actor_id == 49699333\n    steps:\n      - run: echo hi\n`;
+    expect(of('.github/workflows/t.yml', text, 'spoofable-actor')).toEqual([[6, 'high']]);
+  });
+
+  it('code inputs are found whatever the case of their name', () => {
+    const text = `on: pull_request_target\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: azure/cli@${SHA}\n        with:\n          inlineScript: echo "\${{ github.event.pull_request.title }}"\n`;
+    expect(of('.github/workflows/t.yml', text, 'template-injection').map(([l]) => l)).toEqual([9]);
+  });
+});

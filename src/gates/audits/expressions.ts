@@ -6,7 +6,7 @@
 import { isMap, isPair, isScalar, isSeq, type Scalar } from 'yaml';
 import { accessPath, parseExpression, ExpressionSyntaxError, type ExprNode } from '../expression.js';
 import { actionName, PRIVILEGED_TRIGGERS, type AuditContext, type Job, type Step } from '../model.js';
-import { locateInScalar, mapGet, scalarText, spanAt, spanOf, templateSpan } from '../source.js';
+import { entries, locateInScalar, mapGet, scalarText, spanAt, spanOf, templateSpan } from '../source.js';
 import { findTemplates, flowingAccesses, isAttackerControlled } from '../templates.js';
 import { severityRank } from '../finding.js';
 import { buildTaintModel, ENV_FILE_WRITE, referencedVariable, stepEnvTaint, type Taint, type TaintModel } from './taint.js';
@@ -20,6 +20,7 @@ const CODE_INPUTS: ReadonlyMap<string, readonly string[]> = new Map([
   ['azure/powershell', ['inlinescript']],
   ['appleboy/ssh-action', ['script']],
   ['jannekem/run-python-script-action', ['script']],
+  ['amadevus/pwsh-script', ['script']],
   ['cardinalby/js-eval-action', ['expression']],
   ['addnab/docker-run-action', ['run']],
   ['mikefarah/yq', ['cmd']],
@@ -33,7 +34,8 @@ export function auditExpressions(ctx: AuditContext): void {
       if (step.run) checkSink(ctx, taint, job, step, step.run.node, 'run: script');
       const name = step.uses ? actionName(step.uses.text) : undefined;
       for (const input of (name && CODE_INPUTS.get(name)) ?? []) {
-        const node = mapGet(ctx.file, step.with, input);
+        // Input names are case-insensitive to the runner: inlineScript is inlinescript.
+        const node = entries(ctx.file, step.with).find(([k]) => k.toLowerCase() === input)?.[2];
         if (isScalar(node) && typeof node.value === 'string') checkSink(ctx, taint, job, step, node, `${input} input of ${name}`);
       }
       if (step.run) checkEnvFiles(ctx, taint, job, step, step.run.node);
@@ -144,10 +146,18 @@ function isActorPath(path: string | undefined): boolean {
   return path === 'github.actor' || path === 'github.triggering_actor' || path === 'github.event.sender.login';
 }
 
+/** The numeric id of the actor: compared with a bot's id, it is as spoofable as the name. */
+function isActorIdPath(path: string | undefined): boolean {
+  return path === 'github.actor_id' || path === 'github.triggering_actor_id' || path === 'github.event.sender.id';
+}
+
 function findSpoofable(node: ExprNode, out: ExprNode[]): void {
   if (node.kind === 'binary') {
     if ((node.op === '==' || node.op === '!=') && [node.left, node.right].some((s) => isActorPath(accessPath(s))) &&
         [node.left, node.right].some((s) => s.kind === 'literal' && typeof s.value === 'string' && /\[bot\]$/i.test(s.value))) {
+      out.push(node);
+    } else if ((node.op === '==' || node.op === '!=') && [node.left, node.right].some((s) => isActorIdPath(accessPath(s))) &&
+        [node.left, node.right].some((s) => s.kind === 'literal' && /^\d+$/.test(String(s.value)))) {
       out.push(node);
     }
     findSpoofable(node.left, out);

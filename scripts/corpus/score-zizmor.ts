@@ -10,6 +10,12 @@
  *     high+medium expectations, recall at any level, and our medium-or-worse
  *     findings on clean cases (snapshots that expect no finding).
  *
+ *   Add --hash-pin-all to audit with zizmor's default pin policy (every action
+ *   by commit SHA) instead of Bellwether's (actions/* and github/* by tag).
+ *   zizmor audits that need GitHub's API (archived-uses, impostor-commit,
+ *   known-vulnerable-actions, ref-confusion, ref-version-mismatch) have no
+ *   offline counterpart here and are listed as such.
+ *
  *   node --import tsx scripts/corpus/score-zizmor.ts valid <folder> [--verbose]
  *     <folder> holds workflows that must be valid (for example actionlint's
  *     `testdata/ok`). Prints the high-or-worse findings on them.
@@ -20,6 +26,7 @@ import { auditSource, type FileAudit } from '../../src/gates/audit.js';
 import { decideGate } from '../../src/gates/decide.js';
 import { severityRank, type Finding } from '../../src/gates/finding.js';
 import { DEFAULT_GATES_POLICY } from '../../src/gates/policy-schema.js';
+import type { AuditOptions } from '../../src/gates/model.js';
 import { RULES } from '../../src/gates/rules.js';
 
 type Level = 'high' | 'medium' | 'low' | 'info';
@@ -138,13 +145,17 @@ function readExpected(snapshot: string, inputs: readonly string[]): Expected[] {
   return out;
 }
 
+const NEEDS_GITHUB = new Set(['archived-uses', 'impostor-commit', 'known-vulnerable-actions', 'ref-confusion', 'ref-version-mismatch']);
+
+let pins: AuditOptions['pins'] = DEFAULT_GATES_POLICY.pins;
+
 function auditFiles(paths: readonly string[]): Finding[] {
   const audits: FileAudit[] = [];
   for (const input of paths) {
     const files = statSync(input).isDirectory() ? walk(input) : [input];
-    for (const f of files) audits.push(auditSource(resolve(f), readFileSync(f)));
+    for (const f of files) audits.push(auditSource(resolve(f), readFileSync(f), { pins }));
   }
-  return [...decideGate({ audits, policy: DEFAULT_GATES_POLICY, now: new Date() }).findings];
+  return [...decideGate({ audits, policy: { ...DEFAULT_GATES_POLICY, pins: [...pins] }, now: new Date() }).findings];
 }
 
 /** zizmor's name for one of our findings, if it has one. */
@@ -223,10 +234,16 @@ function scoreZizmor(root: string, verbose: boolean): void {
   console.log(`${'zizmor audit'.padEnd(34)} ${'high+medium'.padStart(16)} ${'any level'.padStart(16)}  clean >=medium`);
   for (const [rule, t] of [...per].sort((a, b) => a[0].localeCompare(b[0]))) {
     for (const k of Object.keys(total) as Array<keyof Tally>) total[k] += t[k];
-    console.log(`${rule.padEnd(34)} ${`${t.hmFound}/${t.hmTotal}`.padStart(8)} ${pct(t.hmFound, t.hmTotal)} ${`${t.anyFound}/${t.anyTotal}`.padStart(8)} ${pct(t.anyFound, t.anyTotal)}  ${t.cleanFp}`);
+    const note = rule === 'ref-version-mismatch' ? '  (a SHA against its tag needs the GitHub API; offline only tag against comment)' : NEEDS_GITHUB.has(rule) ? '  (needs the GitHub API: no offline audit)' : [...RULES.values()].some((r) => r.equivalents.zizmor === rule) || rule.startsWith('(ours)') ? '' : '  (no equivalent rule)';
+    console.log(`${rule.padEnd(34)} ${`${t.hmFound}/${t.hmTotal}`.padStart(8)} ${pct(t.hmFound, t.hmTotal)} ${`${t.anyFound}/${t.anyTotal}`.padStart(8)} ${pct(t.anyFound, t.anyTotal)}  ${t.cleanFp}${note}`);
   }
   console.log('');
   console.log(`${'total'.padEnd(34)} ${`${total.hmFound}/${total.hmTotal}`.padStart(8)} ${pct(total.hmFound, total.hmTotal)} ${`${total.anyFound}/${total.anyTotal}`.padStart(8)} ${pct(total.anyFound, total.anyTotal)}  ${total.cleanFp}`);
+  const offline = [...per].filter(([rule]) => !NEEDS_GITHUB.has(rule));
+  const hmFound = offline.reduce((a, [, t]) => a + t.hmFound, 0);
+  const hmTotal = offline.reduce((a, [, t]) => a + t.hmTotal, 0);
+  console.log(`${'total without GitHub API audits'.padEnd(34)} ${`${hmFound}/${hmTotal}`.padStart(8)} ${pct(hmFound, hmTotal)}`);
+  console.log(`pin policy: ${pins.map((p) => `${p.pattern} ${p.policy}`).join(', ')}`);
   if (verbose) {
     console.log('\nmissed:');
     for (const m of misses) console.log(`  ${m}`);
@@ -255,6 +272,7 @@ function scoreValid(root: string, verbose: boolean): void {
 
 const [mode, folder, ...rest] = process.argv.slice(2);
 const verbose = rest.includes('--verbose');
+if (rest.includes('--hash-pin-all')) pins = [{ pattern: '*', policy: 'hash-pin' }];
 if ((mode !== 'zizmor' && mode !== 'valid') || folder === undefined) {
   console.error('usage: score-zizmor.ts zizmor|valid <folder> [--verbose]');
   process.exit(2);

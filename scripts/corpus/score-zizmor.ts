@@ -265,7 +265,9 @@ function scoreValid(root: string, verbose: boolean): void {
       byRule.set(finding.ruleId, (byRule.get(finding.ruleId) ?? 0) + 1);
     }
   }
-  console.log(`valid corpus ${dir}: ${files.length} file(s), ${high.length} high-or-worse finding(s)`);
+  const VALIDITY = new Set(['invalid-workflow', 'malformed-expression', 'yaml-syntax']);
+  const invalid = high.filter((f) => VALIDITY.has(f.ruleId)).length;
+  console.log(`valid corpus ${dir}: ${files.length} file(s), ${high.length} high-or-worse finding(s), ${invalid} of them saying the file is not valid`);
   for (const [rule, n] of [...byRule].sort()) console.log(`  ${rule}: ${n}`);
   if (verbose) for (const f of high) console.log(`  ${relative(dir, f.file)}:${f.line} ${f.ruleId} ${f.message}`);
 }

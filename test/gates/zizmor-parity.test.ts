@@ -151,3 +151,17 @@ describe('expression sinks and conditions', () => {
     expect(of('.github/workflows/t.yml', text, 'template-injection').map(([l]) => l)).toEqual([9]);
   });
 });
+
+describe('docs/workflow-rules.md', () => {
+  it('lists every rule of the catalog with its severity and equivalents', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { RULES } = await import('../../src/gates/rules.js');
+    const doc = readFileSync(new URL('../../docs/workflow-rules.md', import.meta.url), 'utf8');
+    for (const r of RULES.values()) {
+      const row = doc.split('\n').find((l) => l.startsWith(`| \`${r.id}\` |`));
+      expect(row, r.id).toBeDefined();
+      expect(row).toContain(`| ${r.severity} |`);
+      if (r.equivalents.zizmor) expect(row).toContain(`\`${r.equivalents.zizmor}\``);
+    }
+  });
+});

@@ -177,6 +177,13 @@ const list: Rule[] = [
     equivalents: { zizmor: 'github-app' },
   },
   {
+    id: 'misfeature',
+    title: 'Feature of GitHub Actions that is brittle or unsafe by design',
+    severity: 'low',
+    fix: 'Use pwsh or bash instead of cmd; install Python packages in a step of their own from a locked requirements file instead of setup-python pip-install.',
+    equivalents: { zizmor: 'misfeature' },
+  },
+  {
     id: 'forbidden-uses',
     title: 'Action from an owner outside the allow list',
     severity: 'high',

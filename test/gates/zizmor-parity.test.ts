@@ -165,3 +165,13 @@ describe('docs/workflow-rules.md', () => {
     }
   });
 });
+
+describe('misfeature', () => {
+  it('cmd as a shell and setup-python pip-install are low findings', () => {
+    const text = `on: push\npermissions: {}\ndefaults:\n  run:\n    shell: cmd\njobs:\n  a:\n    runs-on: windows-latest\n    steps:\n      - uses: actions/setup-python@v5\n        with:\n          pip-install: -r requirements.txt\n      - run: echo hi\n        shell: pwsh\n`;
+    expect(of('.github/workflows/t.yml', text, 'misfeature')).toEqual([
+      [5, 'low'],
+      [12, 'low'],
+    ]);
+  });
+});

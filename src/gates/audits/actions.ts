@@ -7,6 +7,28 @@ import { entries, mapGet, mapPair, scalarText, spanOf } from '../source.js';
 
 /** Runs the audits of particular actions over one file. */
 export function auditActions(ctx: AuditContext): void {
+  const { file } = ctx;
+  const shellOf = (owner: unknown) => mapGet(file, mapGet(file, mapGet(file, owner, 'defaults'), 'run'), 'shell');
+  if (ctx.kind === 'workflow') checkShell(ctx, shellOf(file.doc.contents), 'the workflow\'s default shell');
+  for (const job of ctx.jobs) {
+    if (ctx.kind === 'workflow') checkShell(ctx, shellOf(job.node), `the default shell of ${job.label}`);
+    for (const step of job.steps) {
+      if (step.run) checkShell(ctx, mapGet(file, step.node, 'shell'), `the shell of step ${step.index + 1} of ${job.label}`);
+      if (step.uses && actionName(step.uses.text) === 'actions/setup-python') {
+        const pip = mapPair(file, step.with, 'pip-install');
+        if (pip) {
+          ctx.report({
+            ruleId: 'misfeature',
+            severity: 'low',
+            confidence: 'high',
+            span: spanOf(file, pip.key),
+            message: `setup-python's pip-install in ${job.label} installs into the interpreter outside any lock or virtual environment; a later release of a package changes the build.`,
+            snippet: `${job.id} ${step.index} pip-install`,
+          });
+        }
+      }
+    }
+  }
   for (const job of ctx.jobs) {
     for (const step of job.steps) {
       if (!step.uses || neverRuns(step)) continue;
@@ -16,6 +38,19 @@ export function auditActions(ctx: AuditContext): void {
       if (name === 'actions/create-github-app-token' || name === 'tibdex/github-app-token') checkAppToken(ctx, step, job.label);
     }
   }
+}
+
+/** `shell: cmd`: cmd.exe expands %VAR% inside arguments and quotes unpredictably, so data becomes commands. */
+function checkShell(ctx: AuditContext, node: unknown, where: string): void {
+  if (scalarText(node)?.trim().toLowerCase() !== 'cmd') return;
+  ctx.report({
+    ruleId: 'misfeature',
+    severity: 'low',
+    confidence: 'high',
+    span: spanOf(ctx.file, node),
+    message: `${where} is cmd, whose quoting and %VAR% expansion turn data into commands; use pwsh or bash.`,
+    snippet: `${where} cmd`,
+  });
 }
 
 /** App permissions that reach no repository's content: granting only these needs no repository list. */

@@ -172,7 +172,7 @@ describe('env files in composite actions', () => {
       '    - env:\n        T: ${{ github.event.pull_request.title }}\n      run: echo "T=$T" >> $env:GITHUB_ENV\n      shell: pwsh\n',
       ['github-env/medium/medium'],
     ],
-    ['    - env:\n        T: ${{ github.head_ref }}\n      run: echo T=%T% >> %GITHUB_PATH%\n      shell: cmd\n', ['github-env/medium/medium']],
+    ['    - env:\n        T: ${{ github.head_ref }}\n      run: echo T=%T% >> %GITHUB_PATH%\n      shell: cmd\n', ['github-env/medium/medium', 'misfeature/low/high']],
   ])('%j', (steps, expected) => {
     expect(action(steps)).toEqual(expected);
   });

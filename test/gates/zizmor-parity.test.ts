@@ -175,3 +175,13 @@ describe('misfeature', () => {
     ]);
   });
 });
+
+describe('unredacted-secrets', () => {
+  it('a secret decoded with fromJSON, whole or a field of it, is not masked', () => {
+    const text = `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "$A $B"\n        env:\n          A: \${{ fromJSON(secrets.A) }}\n          B: \${{ fromJson(secrets.B).field }}\n          C: \${{ secrets.C }}\n`;
+    expect(of('.github/workflows/t.yml', text, 'unredacted-secrets')).toEqual([
+      [9, 'medium'],
+      [10, 'medium'],
+    ]);
+  });
+});

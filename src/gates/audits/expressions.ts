@@ -265,7 +265,7 @@ function checkTemplates(ctx: AuditContext, node: Scalar): void {
         severity: 'medium',
         confidence: 'high',
         span,
-        message: 'a field taken out of a JSON secret with fromJSON is not masked in logs; only the secret as a whole is.',
+        message: 'a value decoded from a secret with fromJSON (or a field of it) is not masked in logs; only the secret as stored is.',
       });
     }
     if (anyNode(t.ast, isToJsonSecrets)) {
@@ -302,13 +302,13 @@ function anyNode(node: ExprNode, test: (n: ExprNode) => boolean): boolean {
 
 const isToJsonSecrets = (n: ExprNode): boolean => n.kind === 'call' && n.name === 'tojson' && n.args[0]?.kind === 'context' && n.args[0].name === 'secrets';
 
-/** `fromJSON(secrets.X).field`: the runner masks the secret's whole text, not the parts taken out of it. */
+/**
+ * `fromJSON(secrets.X)` and `fromJSON(secrets.X).field`: the runner masks the
+ * secret's text as stored, not what decoding makes of it (a field, or a string
+ * whose JSON escapes are resolved).
+ */
 const isSecretPart = (n: ExprNode): boolean =>
-  (n.kind === 'property' || n.kind === 'index' || n.kind === 'star') &&
-  n.object.kind === 'call' &&
-  n.object.name === 'fromjson' &&
-  n.object.args[0] !== undefined &&
-  (accessPath(n.object.args[0]) ?? '').startsWith('secrets.');
+  n.kind === 'call' && n.name === 'fromjson' && n.args[0] !== undefined && (accessPath(n.args[0]) ?? '').startsWith('secrets.');
 
 /** Visits every string scalar value (not keys) once, without following aliases. */
 export function walkScalars(_ctx: AuditContext, root: unknown, visit: (node: Scalar) => void): void {

@@ -134,9 +134,18 @@ function distance(a: string, b: string): number {
   return Math.min(2, d[a.length]?.[b.length] ?? 2);
 }
 
-/** The well-known owner an owner imitates, if any. */
+const IMITATED = new Map<string, string | undefined>();
+
+/** The well-known owner an owner imitates, if any; remembered, as the same owners recur in every file. */
 export function imitatedOwner(owner: string): string | undefined {
   const o = owner.toLowerCase();
+  if (IMITATED.has(o)) return IMITATED.get(o);
+  const found = imitated(o);
+  if (IMITATED.size < 10_000) IMITATED.set(o, found);
+  return found;
+}
+
+function imitated(o: string): string | undefined {
   if (KNOWN.has(o) || o.length < 4) return undefined;
   const plain = unconfuse(o);
   return WELL_KNOWN_OWNERS.find((k) => k.length >= 4 && (plain === k || distance(o, k) === 1));

@@ -11,8 +11,19 @@ const SHA = /^[0-9a-f]{40}$/i;
 const VERSION = /^v?\d+(\.\d+){0,3}([-+][0-9A-Za-z.-]+)?$/;
 const MOVING = /^(main|master|develop|dev|trunk|latest|head|nightly|stable)$/i;
 
-/** True when `name` (owner/repo or owner/repo/path) matches a policy pattern. */
+const MATCHES = new Map<string, boolean>();
+
+/** True when `name` (owner/repo or owner/repo/path) matches a policy pattern; remembered, as glob matching is slow and names recur. */
 export function matchesPattern(name: string, pattern: string): boolean {
+  const key = `${pattern}\u0000${name}`;
+  const known = MATCHES.get(key);
+  if (known !== undefined) return known;
+  const result = matchesPatternUncached(name, pattern);
+  if (MATCHES.size < 50_000) MATCHES.set(key, result);
+  return result;
+}
+
+function matchesPatternUncached(name: string, pattern: string): boolean {
   const p = pattern.toLowerCase();
   const n = name.toLowerCase();
   if (p === '*' || p === '**') return true;

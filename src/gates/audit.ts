@@ -3,6 +3,8 @@
  * attach the rule texts and fingerprints. Pure: text in, findings out.
  */
 import { compareFindings, type Finding, type RawFinding } from './finding.js';
+import { auditActions } from './audits/actions.js';
+import { auditCache } from './audits/cache.js';
 import { auditExpressions } from './audits/expressions.js';
 import { auditPermissions } from './audits/permissions.js';
 import { auditPinning } from './audits/pinning.js';
@@ -10,15 +12,50 @@ import { auditScripts } from './audits/scripts.js';
 import { auditTriggers } from './audits/triggers.js';
 import { auditValidity } from './audits/validity.js';
 import { DEFAULT_AUDIT_OPTIONS, detectKind, readJobs, readTriggers, toRaw, type AuditContext, type AuditOptions, type FileKind } from './model.js';
-import { completeFindings } from './rules.js';
+import { completeFindings, RULES } from './rules.js';
 import { DEFAULT_MAX_BYTES, loadSource, type SourceFile } from './source.js';
 
-/** `# bellwether: ignore[rule-a, rule-b] reason` found in a file. */
+/**
+ * `# bellwether: ignore[rule-a, rule-b] reason` found in a file, or zizmor's
+ * `# zizmor: ignore[rule]`, whose zizmor rule names are read as the rules of
+ * ours that check the same thing, so that a repository moving over keeps its
+ * reviewed exceptions.
+ */
 export interface InlineIgnore {
   readonly line: number;
   readonly column: number;
   readonly rules: readonly string[];
   readonly reason: string;
+  /** Which comment syntax it was written in. */
+  readonly syntax: 'bellwether' | 'zizmor';
+}
+
+const IGNORE = /#\s*(bellwether|zizmor):\s*ignore\[([^\]]*)\]([^\n]*)/g;
+
+/** Our rule ids for a zizmor audit name; empty when no rule of ours checks it. */
+export function rulesForZizmor(name: string): string[] {
+  return [...RULES.values()].filter((r) => r.equivalents.zizmor === name).map((r) => r.id);
+}
+
+/** Inline ignore comments of a text, by line. */
+export function readInlineIgnores(text: string): InlineIgnore[] {
+  const out: InlineIgnore[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    if (!line.includes('bellwether:') && !line.includes('zizmor:')) return;
+    for (const m of line.matchAll(IGNORE)) {
+      const names = (m[2] ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '');
+      const reason = (m[3] ?? '').replace(/^\s*#\s*/, '').trim();
+      if (m[1] === 'zizmor') {
+        // zizmor asks for no reason; the suppression then says where it came from.
+        const rules = names.flatMap(rulesForZizmor);
+        out.push({ line: i + 1, column: (m.index ?? 0) + 1, rules, reason: reason || `zizmor: ignore[${names.join(', ')}]`, syntax: 'zizmor' });
+      } else {
+        out.push({ line: i + 1, column: (m.index ?? 0) + 1, rules: names, reason, syntax: 'bellwether' });
+      }
+    }
+  });
+  return out;
 }
 
 /** The audit of one file before policy is applied. */
@@ -30,22 +67,6 @@ export interface FileAudit {
   readonly ignores: readonly InlineIgnore[];
   /** Lines of the file, when the caller counted them (the gate's outputs say how much it read). */
   readonly lines?: number;
-}
-
-const IGNORE = /#\s*bellwether:\s*ignore\[([^\]]*)\]([^\n]*)/g;
-
-/** Inline ignore comments of a text, by line. */
-export function readInlineIgnores(text: string): InlineIgnore[] {
-  const out: InlineIgnore[] = [];
-  const lines = text.split('\n');
-  lines.forEach((line, i) => {
-    if (!line.includes('bellwether:')) return;
-    for (const m of line.matchAll(IGNORE)) {
-      const rules = (m[1] ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '');
-      out.push({ line: i + 1, column: (m.index ?? 0) + 1, rules, reason: (m[2] ?? '').trim() });
-    }
-  });
-  return out;
 }
 
 function finish(file: string, raws: RawFinding[]): Finding[] {
@@ -122,7 +143,9 @@ function runAudits(file: SourceFile, kind: FileKind, options: AuditOptions, raws
   if (kind === 'dependabot') return;
   auditExpressions(ctx);
   auditTriggers(ctx);
+  auditCache(ctx);
   auditPermissions(ctx);
   auditPinning(ctx);
+  auditActions(ctx);
   auditScripts(ctx);
 }

@@ -78,7 +78,10 @@ export function decideGate(input: DecideInput): GateDecision {
         continue;
       }
       const finding: Finding = override?.severity ? { ...f, severity: override.severity } : f;
-      const ignore = [...(ignoresByLine.get(finding.line) ?? []), ...(ignoresByLine.get(finding.line - 1) ?? [])].find(
+      // A zizmor comment also covers every line of the finding's span, as zizmor reads it.
+      const spanned: InlineIgnore[] = [];
+      for (let l = finding.line + 1; l <= Math.min(finding.endLine, finding.line + 200); l++) spanned.push(...(ignoresByLine.get(l) ?? []).filter((ig) => ig.syntax === 'zizmor'));
+      const ignore = [...(ignoresByLine.get(finding.line) ?? []), ...(ignoresByLine.get(finding.line - 1) ?? []), ...spanned].find(
         (ig) => ig.reason !== '' && ig.rules.includes(finding.ruleId),
       );
       if (ignore) {

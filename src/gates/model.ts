@@ -171,14 +171,35 @@ export function withInput(file: SourceFile, step: Step, name: string): { text: s
   return text !== undefined && isScalar(node) ? { text, node } : undefined;
 }
 
+/**
+ * A `uses:` of this repository: `./path` (the workspace, whatever is checked
+ * out there when the step starts) or `$/path` (GitHub's self-repository
+ * reference: this repository at the commit the run is for, pinned by
+ * construction and never taken from the workspace).
+ */
+export function localUses(uses: string): 'workspace' | 'self' | undefined {
+  const u = uses.trim();
+  if (u.startsWith('./')) return 'workspace';
+  if (u.startsWith('$/')) return 'self';
+  return undefined;
+}
+
 /** `owner/repo` (lower case) of a `uses:` that names a repository action, else undefined. */
 export function actionName(uses: string): string | undefined {
-  if (uses.startsWith('./') || uses.startsWith('docker://')) return undefined;
+  if (localUses(uses) !== undefined || uses.startsWith('docker://')) return undefined;
   const at = uses.indexOf('@');
   const path = (at < 0 ? uses : uses.slice(0, at)).toLowerCase();
   const parts = path.split('/');
   if (parts.length < 2) return undefined;
   return `${parts[0]}/${parts[1]}`;
+}
+
+/** True when a step's `if:` is the constant false (`false`, `\${{ false }}`): GitHub never runs it. */
+export function neverRuns(step: Step): boolean {
+  const node = step.if;
+  if (!isScalar(node)) return false;
+  if (node.value === false) return true;
+  return /^\s*(\$\{\{\s*false\s*\}\}|false)\s*$/.test(String(node.value));
 }
 
 /** Builds a RawFinding from report arguments, taking the snippet from the source. */

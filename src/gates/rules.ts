@@ -86,9 +86,16 @@ const list: Rule[] = [
     equivalents: { zizmor: 'excessive-permissions' },
   },
   {
+    id: 'permissions-read-all',
+    title: 'permissions: read-all',
+    severity: 'medium',
+    fix: 'List the scopes the job reads (contents: read is often all it needs) instead of read-all.',
+    equivalents: { zizmor: 'excessive-permissions' },
+  },
+  {
     id: 'permissions-broad-write',
     title: 'Write permissions granted to every job of the workflow',
-    severity: 'medium',
+    severity: 'high',
     fix: 'Move write scopes from the workflow level to the jobs that need them.',
     equivalents: { zizmor: 'excessive-permissions' },
   },
@@ -135,6 +142,13 @@ const list: Rule[] = [
     equivalents: { zizmor: 'unpinned-uses' },
   },
   {
+    id: 'self-repository',
+    title: 'Action of this repository taken from the workspace',
+    severity: 'low',
+    fix: "Write uses: $/path instead of ./path: GitHub then runs the action or reusable workflow from this repository at the run's commit, whatever earlier steps put in the workspace.",
+    equivalents: { zizmor: 'self-repository' },
+  },
+  {
     id: 'version-comment-mismatch',
     title: 'Version comment does not match the reference',
     severity: 'low',
@@ -147,6 +161,27 @@ const list: Rule[] = [
     severity: 'medium',
     fix: 'Reference the image by digest: image: name:tag@sha256:<digest>.',
     equivalents: { zizmor: 'unpinned-images' },
+  },
+  {
+    id: 'typosquat-uses',
+    title: 'Action owner imitates a well-known one',
+    severity: 'high',
+    fix: 'Check the owner name letter by letter against the action you meant (actions/, docker/, ...) and correct it.',
+    equivalents: { zizmor: 'typosquat-uses' },
+  },
+  {
+    id: 'github-app-token',
+    title: 'GitHub App token broader or longer-lived than the job',
+    severity: 'high',
+    fix: 'Leave skip-token-revoke unset so the token is revoked when the job ends; when naming an owner, list the repositories the token is for and only the permission-* it needs.',
+    equivalents: { zizmor: 'github-app' },
+  },
+  {
+    id: 'misfeature',
+    title: 'Feature of GitHub Actions that is brittle or unsafe by design',
+    severity: 'low',
+    fix: 'Use pwsh or bash instead of cmd; install Python packages in a step of their own from a locked requirements file instead of setup-python pip-install.',
+    equivalents: { zizmor: 'misfeature' },
   },
   {
     id: 'forbidden-uses',
@@ -165,9 +200,9 @@ const list: Rule[] = [
   {
     id: 'unpinned-tool-install',
     title: 'Tool installed without a pinned version',
-    severity: 'low',
-    fix: 'Pin the version (pkg@1.2.3, pkg==1.2.3, -v 1.2.3) so that a new release cannot change the build.',
-    equivalents: {},
+    severity: 'medium',
+    fix: 'Pin the version (pkg@1.2.3, pkg==1.2.3, -v 1.2.3, or the version input of a setup action) so that a new release cannot change the build.',
+    equivalents: { zizmor: 'unpinned-tools' },
   },
   {
     id: 'deprecated-command',
@@ -178,9 +213,9 @@ const list: Rule[] = [
   },
   {
     id: 'cache-in-release',
-    title: 'Cache restored in a release workflow',
+    title: 'Cache restored where artifacts are published',
     severity: 'medium',
-    fix: 'Do not restore caches in workflows that build release artifacts; a poisoned cache entry from another branch ends up in the release.',
+    fix: "Do not restore caches in workflows that build releases (release events, tag pushes, release branches) or in jobs that publish; turn the action's cache off there (cache: false, lookup-only: true, ...), since a poisoned entry from another branch ends up in what is published.",
     equivalents: { zizmor: 'cache-poisoning' },
   },
   {
@@ -196,6 +231,13 @@ const list: Rule[] = [
     severity: 'high',
     fix: 'Remove `insecure-external-code-execution: allow`.',
     equivalents: { zizmor: 'dependabot-execution' },
+  },
+  {
+    id: 'dependabot-cooldown',
+    title: 'Dependabot proposes releases the day they are published',
+    severity: 'medium',
+    fix: 'Add `cooldown: { default-days: 7 }` (or more) to each update block, so a compromised release has time to be found and pulled before it is proposed.',
+    equivalents: { zizmor: 'dependabot-cooldown' },
   },
   {
     id: 'invalid-workflow',

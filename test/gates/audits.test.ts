@@ -47,9 +47,13 @@ const cases: Array<[file: string, expected: Row[]]> = [
   ]],
   ['vulnerable/permissions.yml', [
     ['permissions-undeclared', 3, 1, 'medium'],
+    ['permissions-undeclared', 5, 3, 'medium'],
     ['permissions-write-all', 11, 18, 'high'],
   ]],
-  ['vulnerable/broad-write.yml', [['permissions-broad-write', 4, 3, 'medium']]],
+  ['vulnerable/broad-write.yml', [
+    ['permissions-broad-write', 4, 3, 'high'],
+    ['permissions-broad-write', 5, 3, 'medium'],
+  ]],
   ['vulnerable/secrets.yml', [
     ['secrets-inherit', 8, 14, 'medium'],
     ['container-credentials', 15, 19, 'high'],
@@ -69,6 +73,7 @@ const cases: Array<[file: string, expected: Row[]]> = [
     ['version-comment-mismatch', 16, 15, 'low'],
     ['unpinned-uses', 18, 15, 'high'],
     ['unpinned-image', 19, 15, 'medium'],
+    ['self-repository', 20, 15, 'low'],
   ]],
   ['vulnerable/scripts.yml', [
     ['deprecated-command', 6, 36, 'high'],
@@ -82,7 +87,7 @@ const cases: Array<[file: string, expected: Row[]]> = [
     ['deprecated-command', 24, 11, 'high'],
   ]],
   ['vulnerable/release-cache.yml', [
-    ['cache-in-release', 18, 18, 'medium'],
+    ['cache-in-release', 15, 15, 'medium'],
     ['cache-in-release', 19, 15, 'medium'],
   ]],
   ['vulnerable/self-hosted.yml', [
@@ -104,12 +109,17 @@ const cases: Array<[file: string, expected: Row[]]> = [
     ['invalid-workflow', 27, 20, 'high'],
     ['invalid-workflow', 32, 13, 'high'],
     ['invalid-workflow', 34, 3, 'high'],
+    ['self-repository', 35, 11, 'low'],
     ['invalid-workflow', 41, 7, 'high'],
     ['invalid-workflow', 42, 17, 'high'],
     ['invalid-workflow', 48, 7, 'high'],
     ['invalid-workflow', 51, 7, 'high'],
   ]],
-  ['vulnerable/.github/dependabot.yml', [['dependabot-execution', 11, 39, 'high']]],
+  ['vulnerable/.github/dependabot.yml', [
+    ['dependabot-cooldown', 7, 5, 'medium'],
+    ['dependabot-execution', 11, 39, 'high'],
+    ['dependabot-cooldown', 12, 5, 'medium'],
+  ]],
   ['vulnerable/composite/action.yml', [
     ['template-injection', 9, 18, 'low'],
     ['template-injection', 11, 18, 'high'],

@@ -165,13 +165,14 @@ describe('env files in composite actions', () => {
     return auditSource('action.yml', text).findings.map((f) => `${f.ruleId}/${f.severity}/${f.confidence}`);
   }
   it.each([
-    ['    - run: echo "foo=$(bar)" >> $GITHUB_ENV\n      shell: bash\n', []],
+    // The action may run under a privileged caller; a computed value there is possibly an outsider's.
+    ['    - run: echo "foo=$(bar)" >> $GITHUB_ENV\n      shell: bash\n', ['github-env/low/low']],
     ['    - run: echo foo=bar >> $GITHUB_ENV\n      shell: bash\n', []],
     [
       '    - env:\n        T: ${{ github.event.pull_request.title }}\n      run: echo "T=$T" >> $env:GITHUB_ENV\n      shell: pwsh\n',
       ['github-env/medium/medium'],
     ],
-    ['    - env:\n        T: ${{ github.head_ref }}\n      run: echo T=%T% >> %GITHUB_PATH%\n      shell: cmd\n', ['github-env/medium/medium']],
+    ['    - env:\n        T: ${{ github.head_ref }}\n      run: echo T=%T% >> %GITHUB_PATH%\n      shell: cmd\n', ['github-env/medium/medium', 'misfeature/low/high']],
   ])('%j', (steps, expected) => {
     expect(action(steps)).toEqual(expected);
   });

@@ -52,7 +52,11 @@ describe('pin policy', () => {
     ['someone/tool', orgPins, ['unpinned-uses']],
     ['docker://ghcr.io/o/i@sha256:' + 'a'.repeat(64), DEFAULT_AUDIT_OPTIONS.pins, []],
     ['docker://ghcr.io/o/i', DEFAULT_AUDIT_OPTIONS.pins, ['unpinned-image']],
-    ['./.github/actions/local', DEFAULT_AUDIT_OPTIONS.pins, []],
+    ['./.github/actions/local', DEFAULT_AUDIT_OPTIONS.pins, ['self-repository']],
+    // GitHub's self-repository reference: this repository at the run's commit, pinned by construction.
+    ['$/.github/actions/local', DEFAULT_AUDIT_OPTIONS.pins, []],
+    ['$/.github/workflows/reusable.yml', DEFAULT_AUDIT_OPTIONS.pins, []],
+    ['$/.github/actions/local', [{ pattern: '*', policy: 'hash-pin' as const }], []],
   ])('%s', (ref, pins, expected) => {
     expect(uses(ref, { pins })).toEqual(expected);
   });

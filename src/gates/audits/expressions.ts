@@ -6,7 +6,7 @@
 import { isMap, isPair, isScalar, isSeq, type Scalar } from 'yaml';
 import { accessPath, parseExpression, ExpressionSyntaxError, type ExprNode } from '../expression.js';
 import { actionName, PRIVILEGED_TRIGGERS, type AuditContext, type Job, type Step } from '../model.js';
-import { locateInScalar, mapGet, scalarText, spanAt, spanOf, templateSpan } from '../source.js';
+import { entries, locateInScalar, mapGet, scalarText, spanAt, spanOf, templateSpan } from '../source.js';
 import { findTemplates, flowingAccesses, isAttackerControlled } from '../templates.js';
 import { severityRank } from '../finding.js';
 import { buildTaintModel, ENV_FILE_WRITE, referencedVariable, stepEnvTaint, type Taint, type TaintModel } from './taint.js';
@@ -20,6 +20,7 @@ const CODE_INPUTS: ReadonlyMap<string, readonly string[]> = new Map([
   ['azure/powershell', ['inlinescript']],
   ['appleboy/ssh-action', ['script']],
   ['jannekem/run-python-script-action', ['script']],
+  ['amadevus/pwsh-script', ['script']],
   ['cardinalby/js-eval-action', ['expression']],
   ['addnab/docker-run-action', ['run']],
   ['mikefarah/yq', ['cmd']],
@@ -33,7 +34,8 @@ export function auditExpressions(ctx: AuditContext): void {
       if (step.run) checkSink(ctx, taint, job, step, step.run.node, 'run: script');
       const name = step.uses ? actionName(step.uses.text) : undefined;
       for (const input of (name && CODE_INPUTS.get(name)) ?? []) {
-        const node = mapGet(ctx.file, step.with, input);
+        // Input names are case-insensitive to the runner: inlineScript is inlinescript.
+        const node = entries(ctx.file, step.with).find(([k]) => k.toLowerCase() === input)?.[2];
         if (isScalar(node) && typeof node.value === 'string') checkSink(ctx, taint, job, step, node, `${input} input of ${name}`);
       }
       if (step.run) checkEnvFiles(ctx, taint, job, step, step.run.node);
@@ -120,16 +122,21 @@ function checkEnvFiles(ctx: AuditContext, taint: TaintModel, job: Job, step: Ste
     const origin = lineOrigin();
     // File content (an artifact, the checked-out pull request) rather than any command's output such as $(date).
     const fromFile = /\b(cat|head|tail|jq|yq|unzip|base64)\s+\S|<\s*[\w./$"'{]/.test(line.replace(/>>?\s*\S+/g, ''));
-    if (!origin && !(fromFile && target !== 'GITHUB_OUTPUT' && (ctx.triggers.has('workflow_run') || ctx.triggers.has('pull_request_target')))) continue;
+    // A composite action may run under any caller's trigger: whatever it computes and writes there could be an outsider's.
+    const dynamicInAction = ctx.kind === 'action' && /\$\(|`|\$\{?[A-Za-z_]|\$env:|%[A-Za-z_]\w*%/.test(line.replace(/>>?\s*\S+/g, ''));
+    if (!origin && !dynamicInAction && !(fromFile && target !== 'GITHUB_OUTPUT' && (ctx.triggers.has('workflow_run') || ctx.triggers.has('pull_request_target')))) continue;
     if (!origin && target === 'GITHUB_OUTPUT') continue;
     ctx.report({
       ruleId: 'github-env',
-      severity: origin && privileged && target !== 'GITHUB_OUTPUT' ? 'high' : 'medium',
+      // A computed value in an action is only possibly an outsider's: reported low.
+      severity: origin && privileged && target !== 'GITHUB_OUTPUT' ? 'high' : !origin && dynamicInAction ? 'low' : 'medium',
       confidence: origin ? (privileged ? 'high' : 'medium') : 'low',
       span: locateInScalar(ctx.file, node, trimmed, occurrence),
       message: origin
         ? `${origin} is written to ${target} in ${describeStep(ctx, job, step)}; an outsider can ${target === 'GITHUB_OUTPUT' ? 'add or override outputs of the step' : 'set variables or PATH entries for later steps'}.`
-        : `command output or file content is written to ${target} in ${describeStep(ctx, job, step)} of a privileged workflow; if it comes from the pull request or an artifact, an outsider controls it.`,
+        : ctx.kind === 'action'
+          ? `a computed value is written to ${target} in ${describeStep(ctx, job, step)}; when a privileged workflow uses this action and the value comes from an outsider, they set variables or PATH entries for later steps.`
+          : `command output or file content is written to ${target} in ${describeStep(ctx, job, step)} of a privileged workflow; if it comes from the pull request or an artifact, an outsider controls it.`,
       snippet: `${job.id} ${trimmed}`,
     });
   }
@@ -139,10 +146,18 @@ function isActorPath(path: string | undefined): boolean {
   return path === 'github.actor' || path === 'github.triggering_actor' || path === 'github.event.sender.login';
 }
 
+/** The numeric id of the actor: compared with a bot's id, it is as spoofable as the name. */
+function isActorIdPath(path: string | undefined): boolean {
+  return path === 'github.actor_id' || path === 'github.triggering_actor_id' || path === 'github.event.sender.id';
+}
+
 function findSpoofable(node: ExprNode, out: ExprNode[]): void {
   if (node.kind === 'binary') {
     if ((node.op === '==' || node.op === '!=') && [node.left, node.right].some((s) => isActorPath(accessPath(s))) &&
         [node.left, node.right].some((s) => s.kind === 'literal' && typeof s.value === 'string' && /\[bot\]$/i.test(s.value))) {
+      out.push(node);
+    } else if ((node.op === '==' || node.op === '!=') && [node.left, node.right].some((s) => isActorIdPath(accessPath(s))) &&
+        [node.left, node.right].some((s) => s.kind === 'literal' && /^\d+$/.test(String(s.value)))) {
       out.push(node);
     }
     findSpoofable(node.left, out);
@@ -250,7 +265,7 @@ function checkTemplates(ctx: AuditContext, node: Scalar): void {
         severity: 'medium',
         confidence: 'high',
         span,
-        message: 'a field taken out of a JSON secret with fromJSON is not masked in logs; only the secret as a whole is.',
+        message: 'a value decoded from a secret with fromJSON (or a field of it) is not masked in logs; only the secret as stored is.',
       });
     }
     if (anyNode(t.ast, isToJsonSecrets)) {
@@ -287,13 +302,13 @@ function anyNode(node: ExprNode, test: (n: ExprNode) => boolean): boolean {
 
 const isToJsonSecrets = (n: ExprNode): boolean => n.kind === 'call' && n.name === 'tojson' && n.args[0]?.kind === 'context' && n.args[0].name === 'secrets';
 
-/** `fromJSON(secrets.X).field`: the runner masks the secret's whole text, not the parts taken out of it. */
+/**
+ * `fromJSON(secrets.X)` and `fromJSON(secrets.X).field`: the runner masks the
+ * secret's text as stored, not what decoding makes of it (a field, or a string
+ * whose JSON escapes are resolved).
+ */
 const isSecretPart = (n: ExprNode): boolean =>
-  (n.kind === 'property' || n.kind === 'index' || n.kind === 'star') &&
-  n.object.kind === 'call' &&
-  n.object.name === 'fromjson' &&
-  n.object.args[0] !== undefined &&
-  (accessPath(n.object.args[0]) ?? '').startsWith('secrets.');
+  n.kind === 'call' && n.name === 'fromjson' && n.args[0] !== undefined && (accessPath(n.args[0]) ?? '').startsWith('secrets.');
 
 /** Visits every string scalar value (not keys) once, without following aliases. */
 export function walkScalars(_ctx: AuditContext, root: unknown, visit: (node: Scalar) => void): void {

@@ -23,9 +23,10 @@ function checkPermissions(ctx: AuditContext): void {
   const root = file.doc.contents;
   const top = mapPair(file, root, 'permissions');
   const reusableOnly = ctx.triggers.size > 0 && [...ctx.triggers.keys()].every((t) => t === 'workflow_call');
-  if (!top && !reusableOnly && ctx.jobs.length > 0) {
-    const bare = ctx.jobs.filter((j) => mapGet(file, j.node, 'permissions') === undefined);
-    if (bare.length > 0) {
+  if (!top && ctx.jobs.length > 0) {
+    // A reusable workflow's jobs get what the caller grants; a job that calls one decides what it passes on.
+    const bare = ctx.jobs.filter((j) => mapGet(file, j.node, 'permissions') === undefined && (!reusableOnly || mapGet(file, j.node, 'uses') !== undefined));
+    if (bare.length > 0 && !reusableOnly) {
       const onKey = mapPair(file, root, 'on')?.key;
       ctx.report({
         ruleId: 'permissions-undeclared',
@@ -36,6 +37,19 @@ function checkPermissions(ctx: AuditContext): void {
         snippet: 'permissions-undeclared',
       });
     }
+    for (const job of bare) {
+      const calls = mapGet(file, job.node, 'uses') !== undefined;
+      ctx.report({
+        ruleId: 'permissions-undeclared',
+        severity: 'medium',
+        confidence: 'high',
+        span: spanOf(file, job.keyNode),
+        message: calls
+          ? `${job.label} calls a reusable workflow without a permissions block, so the called workflow gets this workflow's default token permissions.`
+          : `${job.label} declares no permissions and neither does the workflow, so it runs with the repository's default token permissions.`,
+        snippet: `${job.id} permissions-undeclared`,
+      });
+    }
   }
   if (top) checkPermissionBlock(ctx, top.value, 'workflow');
   for (const job of ctx.jobs) {
@@ -43,6 +57,9 @@ function checkPermissions(ctx: AuditContext): void {
     if (p !== undefined) checkPermissionBlock(ctx, p, job.label);
   }
 }
+
+/** Scopes whose write access lets a job change what the repository ships or who it is. */
+const POWERFUL = new Set(['contents', 'id-token']);
 
 function checkPermissionBlock(ctx: AuditContext, node: unknown, where: string): void {
   const { file } = ctx;
@@ -58,17 +75,29 @@ function checkPermissionBlock(ctx: AuditContext, node: unknown, where: string): 
     });
     return;
   }
+  if (text === 'read-all') {
+    ctx.report({
+      ruleId: 'permissions-read-all',
+      severity: 'medium',
+      confidence: 'high',
+      span: spanOf(file, node),
+      message: `${where} grants read-all: the token can read every scope (private code, issues, security alerts, packages), more than ${where === 'workflow' ? 'its jobs need' : 'the job needs'}.`,
+      snippet: `${where} read-all`,
+    });
+    return;
+  }
   if (where !== 'workflow' || ctx.jobs.length < 2) return;
-  const writes = entries(file, node).filter(([, , v]) => scalarText(v) === 'write');
-  if (writes.length === 0) return;
-  ctx.report({
-    ruleId: 'permissions-broad-write',
-    severity: 'medium',
-    confidence: 'high',
-    span: spanOf(file, writes[0]?.[1]),
-    message: `the workflow grants ${writes.map(([k]) => `${k}: write`).join(', ')} to all ${ctx.jobs.length} jobs; grant writes only to the jobs that need them.`,
-    snippet: `workflow ${writes.map(([k]) => k).join(',')}: write`,
-  });
+  for (const [scope, keyNode, value] of entries(file, node)) {
+    if (scalarText(value) !== 'write') continue;
+    ctx.report({
+      ruleId: 'permissions-broad-write',
+      severity: POWERFUL.has(scope) ? 'high' : 'medium',
+      confidence: 'high',
+      span: spanOf(file, keyNode),
+      message: `the workflow grants ${scope}: write to all ${ctx.jobs.length} jobs; grant it only to the jobs that need it.`,
+      snippet: `workflow ${scope}: write`,
+    });
+  }
 }
 
 function checkSecretsInherit(ctx: AuditContext, job: Job): void {

@@ -3,16 +3,27 @@
  * version comments, container images, and owners outside the allow list.
  */
 import { posix } from 'node:path';
-import type { Scalar } from 'yaml';
-import type { AuditContext, PinPolicy } from '../model.js';
-import { entries, lineText, mapGet, scalarText, spanOf } from '../source.js';
+import { isMap, isSeq, type Scalar } from 'yaml';
+import { actionName, localUses, neverRuns, type AuditContext, type Job, type PinPolicy, type Step } from '../model.js';
+import { entries, items, lineText, mapGet, scalarText, spanOf } from '../source.js';
 
 const SHA = /^[0-9a-f]{40}$/i;
 const VERSION = /^v?\d+(\.\d+){0,3}([-+][0-9A-Za-z.-]+)?$/;
 const MOVING = /^(main|master|develop|dev|trunk|latest|head|nightly|stable)$/i;
 
-/** True when `name` (owner/repo or owner/repo/path) matches a policy pattern. */
+const MATCHES = new Map<string, boolean>();
+
+/** True when `name` (owner/repo or owner/repo/path) matches a policy pattern; remembered, as glob matching is slow and names recur. */
 export function matchesPattern(name: string, pattern: string): boolean {
+  const key = `${pattern}\u0000${name}`;
+  const known = MATCHES.get(key);
+  if (known !== undefined) return known;
+  const result = matchesPatternUncached(name, pattern);
+  if (MATCHES.size < 50_000) MATCHES.set(key, result);
+  return result;
+}
+
+function matchesPatternUncached(name: string, pattern: string): boolean {
   const p = pattern.toLowerCase();
   const n = name.toLowerCase();
   if (p === '*' || p === '**') return true;
@@ -27,36 +38,98 @@ export function pinPolicyFor(name: string, pins: AuditContext['options']['pins']
   return pins.find((p) => matchesPattern(name, p.pattern))?.policy ?? 'hash-pin';
 }
 
+/** A `uses:` of the file, and the folders earlier checkouts of its job put other code in. */
+interface UsesNode {
+  readonly text: string;
+  readonly node: Scalar;
+  readonly where: string;
+  readonly checkedOut: readonly string[];
+  /** The step, for a step's `uses:`. */
+  readonly step?: Step;
+}
+
 /** Every `uses:` node of the file: steps and reusable-workflow jobs. */
-function usesNodes(ctx: AuditContext): Array<{ text: string; node: Scalar; where: string }> {
-  const out: Array<{ text: string; node: Scalar; where: string }> = [];
+function usesNodes(ctx: AuditContext): UsesNode[] {
+  const out: UsesNode[] = [];
   for (const job of ctx.jobs) {
     const jobUses = mapGet(ctx.file, job.node, 'uses');
     const text = scalarText(jobUses);
-    if (text !== undefined && ctx.kind === 'workflow') out.push({ text, node: jobUses as Scalar, where: job.label });
-    for (const step of job.steps) if (step.uses) out.push({ ...step.uses, where: job.label });
+    if (text !== undefined && ctx.kind === 'workflow') out.push({ text, node: jobUses as Scalar, where: job.label, checkedOut: [] });
+    const checkedOut: string[] = [];
+    for (const step of job.steps) {
+      if (!step.uses) continue;
+      out.push({ ...step.uses, where: job.label, checkedOut: [...checkedOut], step });
+      const path = scalarText(mapGet(ctx.file, step.with, 'path'));
+      if (actionName(step.uses.text) === 'actions/checkout' && path !== undefined) checkedOut.push(path.replace(/^\.\//, '').replace(/\/+$/, ''));
+    }
   }
   return out;
+}
+
+/** Setup actions that install the latest release of a tool unless given a version, and the input that pins it. */
+const LATEST_BY_DEFAULT: ReadonlyMap<string, string> = new Map([
+  ['aquasecurity/setup-trivy', 'version'],
+  ['1password/load-secrets-action', 'version'],
+  ['hashicorp/setup-terraform', 'terraform_version'],
+  ['azure/setup-helm', 'version'],
+  ['azure/setup-kubectl', 'version'],
+]);
+
+function checkToolVersion(ctx: AuditContext, u: UsesNode): void {
+  const name = actionName(u.text);
+  const input = name === undefined ? undefined : LATEST_BY_DEFAULT.get(name);
+  if (input === undefined || u.step === undefined || neverRuns(u.step)) return;
+  const node = mapGet(ctx.file, u.step.with, input);
+  const value = scalarText(node)?.trim();
+  if (value !== undefined && value !== '' && value.toLowerCase() !== 'latest' && !value.includes('${{')) return;
+  ctx.report({
+    ruleId: 'unpinned-tool-install',
+    severity: 'medium',
+    confidence: value?.includes('${{') ? 'low' : 'high',
+    span: spanOf(ctx.file, node ?? u.node),
+    message:
+      value === undefined || value === ''
+        ? `${name} in ${u.where} installs the latest release of its tool, as no ${input} is given; the next release (or a hijacked one) runs in this job.`
+        : value.includes('${{')
+          ? `${name} in ${u.where} takes its ${input} from an expression, which may be 'latest' or any release.`
+          : `${name} in ${u.where} installs ${input}: latest; the next release (or a hijacked one) runs in this job.`,
+    snippet: `${u.where} ${u.text} ${input}`,
+  });
 }
 
 /** Runs every pinning audit over one file. */
 export function auditPinning(ctx: AuditContext): void {
   for (const u of usesNodes(ctx)) {
-    if (u.text.startsWith('./') || u.text.includes('${{')) continue;
+    const local = localUses(u.text);
+    const inCheckout = (path: string): boolean => u.checkedOut.some((c) => c !== '' && c !== '.' && (path === c || path.startsWith(`${c}/`)));
+    // `./x` where an earlier step checked out another repository is that repository's action, not this one's.
+    if (local === 'workspace' && !inCheckout(u.text.slice(2))) {
+      ctx.report({
+        ruleId: 'self-repository',
+        severity: 'low',
+        confidence: 'high',
+        span: spanOf(ctx.file, u.node),
+        message: `${u.where} runs '${u.text}' from the workspace, which earlier steps (or a checkout of other code) can change; '$/${u.text.slice(2)}' runs it from this repository at the run's commit.`,
+        snippet: u.text,
+      });
+    }
+    // `$/path` is this repository at the run's commit: pinned by construction.
+    if (local !== undefined || u.text.includes('${{')) continue;
     if (u.text.startsWith('docker://')) {
       checkImage(ctx, u.text.slice('docker://'.length), u.node, u.where);
       continue;
     }
     checkUses(ctx, u.text, u.node);
+    checkToolVersion(ctx, u);
   }
   const { file } = ctx;
   for (const job of ctx.jobs) {
     const container = mapGet(file, job.node, 'container');
     const image = scalarText(container) !== undefined ? container : mapGet(file, container, 'image');
-    if (scalarText(image) !== undefined) checkImage(ctx, scalarText(image) as string, image, job.label);
+    if (scalarText(image) !== undefined) checkJobImage(ctx, job, image, job.label);
     for (const [name, , svc] of entries(file, mapGet(file, job.node, 'services'))) {
       const img = mapGet(file, svc, 'image');
-      if (scalarText(img) !== undefined) checkImage(ctx, scalarText(img) as string, img, `service '${name}' of ${job.label}`);
+      if (scalarText(img) !== undefined) checkJobImage(ctx, job, img, `service '${name}' of ${job.label}`);
     }
   }
   if (ctx.kind === 'action') {
@@ -152,6 +225,40 @@ export function sameVersionLine(a: string, b: string): boolean {
   const n = Math.min(pa.length, pb.length);
   for (let i = 0; i < n; i++) if (pa[i] !== pb[i]) return false;
   return true;
+}
+
+/** The values `matrix.<key>` takes in a job: its list under strategy.matrix, and those of include entries. */
+function matrixValues(ctx: AuditContext, job: Job, key: string): string[] | undefined {
+  const matrix = mapGet(ctx.file, mapGet(ctx.file, job.node, 'strategy'), 'matrix');
+  if (!isMap(matrix)) return undefined;
+  const out: string[] = [];
+  const direct = mapGet(ctx.file, matrix, key);
+  if (direct !== undefined && !isSeq(direct)) return undefined;
+  for (const item of items(ctx.file, direct)) {
+    const v = scalarText(item);
+    if (v === undefined) return undefined;
+    out.push(v);
+  }
+  for (const entry of items(ctx.file, mapGet(ctx.file, matrix, 'include'))) {
+    const v = mapGet(ctx.file, entry, key);
+    if (v === undefined) continue;
+    const text = scalarText(v);
+    if (text === undefined) return undefined;
+    out.push(text);
+  }
+  return out;
+}
+
+/** A job's container or service image; `${{ matrix.x }}` is checked for each value the matrix gives it. */
+function checkJobImage(ctx: AuditContext, job: Job, node: unknown, where: string): void {
+  const text = scalarText(node) as string;
+  const m = /^\s*\$\{\{\s*matrix\.([\w-]+)\s*\}\}\s*$/.exec(text);
+  if (!m) {
+    checkImage(ctx, text, node, where);
+    return;
+  }
+  const values = matrixValues(ctx, job, m[1] as string);
+  for (const v of new Set(values ?? [])) if (v.trim() !== '') checkImage(ctx, v, node, `${where} (matrix.${m[1] as string})`);
 }
 
 function checkImage(ctx: AuditContext, image: string, node: unknown, where: string): void {

@@ -3,8 +3,8 @@
  * and execution of pull request code under them, artifacts from a triggering
  * run, self-hosted runners that forks reach, caches in release workflows.
  */
-import { actionName, OUTSIDER_TRIGGERS, withInput, type AuditContext, type Job, type Step } from '../model.js';
-import { items, mapGet, mapPair, scalarText, spanOf } from '../source.js';
+import { actionName, localUses, OUTSIDER_TRIGGERS, withInput, type AuditContext, type Job, type Step } from '../model.js';
+import { items, mapGet, scalarText, spanOf } from '../source.js';
 import { findTemplates, flowingAccesses } from '../templates.js';
 
 const HEAD_REFS = [
@@ -68,7 +68,8 @@ function executingAfter(job: Job): number[] {
 function executes(step: Step): boolean {
   if (step.run) return true;
   if (step.uses === undefined) return false;
-  if (step.uses.text.startsWith('./')) return true;
+  // `./x` comes from the workspace, which may hold checked-out pull request code; `$/x` never does.
+  if (localUses(step.uses.text) === 'workspace') return true;
   const name = actionName(step.uses.text);
   return name !== undefined && BUILDERS.has(name);
 }
@@ -90,7 +91,6 @@ export function auditTriggers(ctx: AuditContext): void {
     if (dangerous.length > 0) checkUntrustedCheckout(ctx, job, dangerous);
     if (ctx.triggers.has('workflow_run')) checkArtifacts(ctx, job);
     checkSelfHosted(ctx, job);
-    checkReleaseCache(ctx, job);
   }
 }
 
@@ -131,17 +131,55 @@ function checkArtifacts(ctx: AuditContext, job: Job): void {
       fromTriggeringRun = /downloadArtifact|listWorkflowRunArtifacts/.test(script);
     }
     if (!fromTriggeringRun || !step.uses) return;
-    const path = withInput(ctx.file, step, 'path')?.text ?? '';
+    const path = withInput(ctx.file, step, 'path')?.text.trim() ?? '';
     if (/runner\.temp|^\/tmp\//.test(path)) return;
-    const later = executingAfter(job)[i + 1] ?? 0;
+    const folder = subfolder(path);
+    let runners: number;
+    if (folder === undefined) {
+      // Unpacked over the workspace: any file a later step runs may have been replaced.
+      runners = executingAfter(job)[i + 1] ?? 0;
+    } else {
+      // Unpacked into its own folder: only steps that run something from there are at risk.
+      runners = job.steps.slice(i + 1).filter((s) => runsFrom(ctx, s, folder)).length;
+      if (runners === 0) return;
+    }
     ctx.report({
       ruleId: 'artifact-poisoning',
-      severity: later > 0 ? 'high' : 'medium',
+      severity: runners > 0 ? 'high' : 'medium',
       confidence: 'medium',
       span: spanOf(ctx.file, step.uses.node),
-      message: `${job.label} downloads an artifact of the triggering run into the workspace${later > 0 ? ' and then runs steps there' : ''}; a pull request can put any file in that artifact, including scripts and config that later steps execute.`,
+      message:
+        folder === undefined
+          ? `${job.label} downloads an artifact of the triggering run into the workspace${runners > 0 ? ' and then runs steps there' : ''}; a pull request can put any file in that artifact, including scripts and config that later steps execute.`
+          : `${job.label} downloads an artifact of the triggering run into '${folder}' and ${runners} later step(s) run something from there; a pull request can put any file in that artifact.`,
     });
   });
+}
+
+/** The folder an artifact is unpacked into, relative to the workspace; undefined for the workspace itself. */
+function subfolder(path: string): string | undefined {
+  const p = path.replace(/^\$\{\{\s*github\.workspace\s*\}\}\/?/, '').replace(/^\.\//, '').replace(/\/+$/, '');
+  if (p === '' || p === '.' || p.includes('\n') || p.includes('${{') || p.startsWith('..')) return undefined;
+  return p;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** True when a step executes something from `folder`: a local action there, a script run in or from it. */
+function runsFrom(ctx: AuditContext, step: Step, folder: string): boolean {
+  const f = escapeRegExp(folder);
+  if (step.uses) return localUses(step.uses.text) === 'workspace' && new RegExp(`^\\./${f}(/|$)`).test(step.uses.text);
+  if (!step.run) return false;
+  const wd = scalarText(mapGet(ctx.file, step.node, 'working-directory'))?.replace(/^\.\//, '');
+  if (wd !== undefined && new RegExp(`^${f}(/|$)`).test(wd)) return true;
+  const ref = `(?:\\./|\\$\\{\\{\\s*github\\.workspace\\s*\\}\\}/|\\$GITHUB_WORKSPACE/)?${f}(?=/|\\s|$|")`;
+  // A program of the folder in command position, or an interpreter, cd or installer given the folder.
+  const command = `(?:^|[;&|(])\\s*(?:sudo\\s+)?`;
+  const runner = `(?:cd|pushd|source|\\.|sh|bash|zsh|python3?|node|ruby|perl|pwsh|chmod|make\\s+-C|npm\\s+--prefix|(?:npm|yarn|pnpm)\\s+(?:ci|install|run|exec|test)|pip3?\\s+install)`;
+  const exec = new RegExp(`${command}(?:"?${ref}/\\S|${runner}\\s+(?:-\\S+\\s+)*"?${ref})`, 'm');
+  return exec.test(step.run.text);
 }
 
 function checkSelfHosted(ctx: AuditContext, job: Job): void {
@@ -163,43 +201,4 @@ function checkSelfHosted(ctx: AuditContext, job: Job): void {
     span: spanOf(ctx.file, runsOn),
     message: `${job.label} runs on a self-hosted runner in a workflow that ${outsiders.join(', ')} can trigger; code from a fork can persist on the machine and reach its network.`,
   });
-}
-
-/** Actions that restore a cache unless told not to. */
-const CACHES_BY_DEFAULT = new Set(['swatinem/rust-cache', 'mozilla-actions/sccache-action']);
-const CACHE_ACTIONS = new Set(['actions/setup-node', 'actions/setup-python', 'actions/setup-java', 'actions/setup-go', 'actions/setup-dotnet', 'astral-sh/setup-uv', 'pnpm/action-setup', 'oven-sh/setup-bun']);
-
-function isReleaseWorkflow(ctx: AuditContext): boolean {
-  if (ctx.triggers.has('release')) return true;
-  const push = ctx.triggers.get('push')?.config;
-  return mapGet(ctx.file, push, 'tags') !== undefined;
-}
-
-function checkReleaseCache(ctx: AuditContext, job: Job): void {
-  if (!isReleaseWorkflow(ctx)) return;
-  for (const step of job.steps) {
-    const name = step.uses ? actionName(step.uses.text) : undefined;
-    if (!name || !step.uses) continue;
-    let node: unknown;
-    const cacheInput = scalarText(mapGet(ctx.file, step.with, 'cache'));
-    if (name === 'actions/cache' && !/\/save@/.test(step.uses.text)) node = step.uses.node;
-    else if (CACHES_BY_DEFAULT.has(name) && cacheInput !== 'false' && scalarText(mapGet(ctx.file, step.with, 'cache-on-failure')) === undefined) {
-      node = step.uses.node;
-    } else if (name === 'actions/setup-go' && cacheInput === undefined && !/@v[1-3](\.|$)/.test(step.uses.text)) {
-      // setup-go caches by default since v4.
-      node = step.uses.node;
-    } else if (CACHE_ACTIONS.has(name)) {
-      const pair = mapPair(ctx.file, step.with, 'cache') ?? mapPair(ctx.file, step.with, 'enable-cache');
-      const v = pair ? scalarText(pair.value) : undefined;
-      if (pair && v !== undefined && v !== 'false' && v !== '') node = pair.value;
-    }
-    if (!node) continue;
-    ctx.report({
-      ruleId: 'cache-in-release',
-      severity: 'medium',
-      confidence: 'medium',
-      span: spanOf(ctx.file, node),
-      message: `${job.label} of a release workflow restores a cache; an entry written by any branch's run can end up inside the released artifacts.`,
-    });
-  }
 }

@@ -31,8 +31,11 @@ const EVENT_KEYS: Readonly<Record<string, ReadonlySet<string>>> = {
   workflow_dispatch: new Set(['inputs']),
   workflow_call: new Set(['inputs', 'outputs', 'secrets']),
   merge_group: new Set(['types', 'branches', 'branches-ignore']),
+  image_version: new Set(['names', 'versions']),
 };
 const CONTAINER_KEYS = new Set(['image', 'credentials', 'env', 'ports', 'volumes', 'options']);
+/** Service containers also take the entrypoint and command that replace the image's own. */
+const SERVICE_KEYS = new Set([...CONTAINER_KEYS, 'entrypoint', 'command']);
 const STRATEGY_KEYS = new Set(['matrix', 'fail-fast', 'max-parallel']);
 const SCOPES = new Set([
   'actions', 'attestations', 'checks', 'contents', 'deployments', 'discussions', 'id-token', 'issues', 'models', 'packages',
@@ -86,7 +89,7 @@ function checkWorkflow(ctx: AuditContext): void {
     const container = mapGet(file, job.node, 'container');
     if (isMap(container)) unknownKeys(ctx, container, CONTAINER_KEYS, `the container of job '${job.id}'`);
     for (const [name, , svc] of entries(file, mapGet(file, job.node, 'services'))) {
-      if (isMap(svc)) unknownKeys(ctx, svc, CONTAINER_KEYS, `service '${name}' of job '${job.id}'`);
+      if (isMap(svc)) unknownKeys(ctx, svc, SERVICE_KEYS, `service '${name}' of job '${job.id}'`);
     }
     const strategy = mapGet(file, job.node, 'strategy');
     if (isMap(strategy)) unknownKeys(ctx, strategy, STRATEGY_KEYS, `the strategy of job '${job.id}'`);
@@ -175,7 +178,18 @@ function checkAction(ctx: AuditContext): void {
     return;
   }
   if (!RUNS_USING.test(using)) invalid(ctx, mapGet(file, runs, 'using'), `runs.using '${using}' is not one GitHub supports.`, `using ${using}`);
-  if (using === 'composite') checkSteps(ctx, '(composite)', mapGet(file, runs, 'steps'), true);
+  if (using === 'composite') {
+    const steps = mapGet(file, runs, 'steps');
+    if (!isSeq(steps)) {
+      invalid(ctx, steps ?? runs, `runs.steps of a composite action must be a list of steps${steps === undefined ? '; it is missing' : ''}.`, 'composite steps');
+      return;
+    }
+    checkSteps(ctx, '(composite)', steps, true);
+  } else if (using === 'docker') {
+    if (scalarText(mapGet(file, runs, 'image')) === undefined) invalid(ctx, mapGet(file, runs, 'image') ?? runs, 'a Docker action needs runs.image (a Dockerfile path or docker:// image).', 'docker image');
+  } else if (RUNS_USING.test(using) && scalarText(mapGet(file, runs, 'main')) === undefined) {
+    invalid(ctx, mapGet(file, runs, 'main') ?? runs, `a ${using} action needs runs.main, the script it runs.`, 'node main');
+  }
 }
 
 function checkDependabot(ctx: AuditContext): void {
@@ -183,7 +197,13 @@ function checkDependabot(ctx: AuditContext): void {
   const root = file.doc.contents;
   const version = mapGet(file, root, 'version');
   if (!isScalar(version) || Number(version.value) !== 2) invalid(ctx, version ?? root, 'dependabot.yml must say version: 2.', 'version');
-  const blocks: unknown[] = [root, ...items(file, mapGet(file, root, 'updates'))];
+  const updates = mapGet(file, root, 'updates');
+  if (!isSeq(updates)) {
+    invalid(ctx, updates ?? root, `dependabot.yml needs updates: as a list of update blocks${updates === undefined ? '; it is missing' : ''}.`, 'updates');
+  } else {
+    items(file, updates).forEach((block, i) => checkUpdateBlock(ctx, block, i));
+  }
+  const blocks: unknown[] = [root, ...items(file, updates)];
   for (const [, , reg] of entries(file, mapGet(file, root, 'registries'))) blocks.push(reg);
   for (const block of blocks) {
     const node = mapGet(file, block, 'insecure-external-code-execution');
@@ -198,4 +218,43 @@ function checkDependabot(ctx: AuditContext): void {
       snippet: `${eco} insecure-external-code-execution`,
     });
   }
+}
+
+function checkUpdateBlock(ctx: AuditContext, block: unknown, i: number): void {
+  const { file } = ctx;
+  const where = `update ${i + 1} of dependabot.yml`;
+  if (!isMap(block)) {
+    invalid(ctx, block, `${where} must be a mapping with package-ecosystem, directory and schedule.`, where);
+    return;
+  }
+  if (scalarText(mapGet(file, block, 'package-ecosystem')) === undefined) invalid(ctx, block, `${where} has no package-ecosystem.`, `${where} package-ecosystem`);
+  if (mapGet(file, block, 'directory') === undefined && mapGet(file, block, 'directories') === undefined) invalid(ctx, block, `${where} has neither directory nor directories.`, `${where} directory`);
+  const inGroup = mapGet(file, block, 'multi-ecosystem-group') !== undefined;
+  checkCooldown(ctx, block, scalarText(mapGet(file, block, 'package-ecosystem')) ?? where);
+  const schedule = mapGet(file, block, 'schedule');
+  if (!inGroup && scalarText(mapGet(file, schedule, 'interval')) === undefined) invalid(ctx, schedule ?? block, `${where} has no schedule.interval, so Dependabot does not know when to run it.`, `${where} schedule`);
+}
+
+/** Days a new release waits before Dependabot proposes it; most malicious releases are found and pulled within a week. */
+const MIN_COOLDOWN_DAYS = 7;
+
+function checkCooldown(ctx: AuditContext, block: unknown, eco: string): void {
+  const { file } = ctx;
+  const cooldown = mapPair(file, block, 'cooldown');
+  const days = mapGet(file, cooldown?.value, 'default-days');
+  const n = Number(scalarText(days));
+  if (cooldown && days !== undefined && Number.isFinite(n) && n >= MIN_COOLDOWN_DAYS) return;
+  const node = days ?? cooldown?.key ?? mapPair(file, block, 'package-ecosystem')?.key ?? block;
+  ctx.report({
+    ruleId: 'dependabot-cooldown',
+    severity: 'medium',
+    confidence: 'high',
+    span: spanOf(file, node),
+    message: !cooldown
+      ? `the ${eco} updates have no cooldown, so Dependabot proposes a release the day it is published, before a compromised one is found and pulled.`
+      : days === undefined
+        ? `the cooldown of the ${eco} updates sets no default-days, so releases are proposed the day they are published.`
+        : `the cooldown of the ${eco} updates is ${scalarText(days) ?? '?'} day(s); a compromised release is often found and pulled within ${MIN_COOLDOWN_DAYS} days.`,
+    snippet: `${eco} cooldown`,
+  });
 }

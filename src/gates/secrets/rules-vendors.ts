@@ -94,7 +94,7 @@ export const PAYMENT_AND_MAIL_RULES: readonly SecretRule[] = [
     { gitleaks: 'braintree-access-token' },
   ),
   prefixedToken('shippo-token', 'Shippo API token', 'high', ['shippo_live_', 'shippo_test_'], '[a-f0-9]{40}', revokeFix('Shippo, Settings, API'), { gitleaks: 'shippo-api-token' }),
-  prefixedToken('sendgrid-api-key', 'SendGrid API key', 'critical', ['SG.'], '[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}', revokeFix('SendGrid, Settings, API Keys'), { tail: URLSAFE_TAIL, minEntropy: 3, gitleaks: 'sendgrid-api-token' }),
+  prefixedToken('sendgrid-api-key', 'SendGrid API key', 'critical', ['SG.'], '[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}|[A-Za-z0-9=_.-]{66}', revokeFix('SendGrid, Settings, API Keys'), { tail: '(?![A-Za-z0-9=_.-])', minEntropy: 3, gitleaks: 'sendgrid-api-token' }),
   prefixedToken('mailgun-api-key', 'Mailgun private API key', 'high', ['key-'], '[a-f0-9]{32}', revokeFix('Mailgun, API security'), { minEntropy: 3, gitleaks: 'mailgun-private-api-token' }),
   {
     id: 'mailchimp-api-key',

@@ -55,7 +55,7 @@ export const CHAT_RULES: readonly SecretRule[] = [
   prefixedToken('slack-config-token', 'Slack configuration token', 'high', ['xoxe.xoxp-', 'xoxe.xoxb-'], '\\d-[A-Z0-9]{160,170}', revokeFix('Slack, Your apps: revoke configuration tokens'), { gitleaks: 'slack-config-access-token' }),
   prefixedToken('slack-app-token', 'Slack app-level token', 'high', ['xapp-'], '\\d-[A-Z0-9]{6,20}-\\d{6,20}-[a-z0-9]{40,80}', revokeFix('Slack app settings, Basic Information, App-level tokens'), { gitleaks: 'slack-app-token' }),
   prefixedToken('slack-legacy-token', 'Slack legacy token', 'high', ['xoxo-', 'xoxs-'], '\\d{1,13}-[A-Za-z0-9-]{20,200}', revokeFix('Slack: revoke legacy tokens'), { tail: '(?![A-Za-z0-9-])', gitleaks: 'slack-legacy-token' }),
-  prefixedToken('slack-webhook-url', 'Slack incoming webhook URL', 'high', ['hooks.slack.com/'], '(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}', revokeFix('Slack app settings, Incoming Webhooks: remove the webhook'), {
+  prefixedToken('slack-webhook-url', 'Slack incoming webhook URL', 'high', ['hooks.slack.com/'], '(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,90}', revokeFix('Slack app settings, Incoming Webhooks: remove the webhook'), {
     tail: '(?![A-Za-z0-9+/])',
     notAfter: /[A-Za-z0-9-]/,
     gitleaks: 'slack-webhook-url',

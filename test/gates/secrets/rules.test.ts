@@ -109,7 +109,11 @@ const cases: Case[] = [
   { rule: 'slack-config-token', yes: [`xoxe.xoxp-1-${f.chars(UPPER_ALNUM, 163)}`], no: [`xoxe.xoxp-1-${f.chars(UPPER_ALNUM, 100)}`] },
   { rule: 'slack-app-token', yes: [`xapp-1-A${f.chars(UPPER_ALNUM, 10)}-${f.chars(DIGITS, 13)}-${f.hex(64)}`], no: [`xapp-1-${f.hex(64)}`] },
   { rule: 'slack-legacy-token', yes: [`xoxs-${f.chars(DIGITS, 10)}-${f.chars(DIGITS, 10)}-${f.hex(40)}`], no: [`xoxs-${f.chars(DIGITS, 10)}-abc`] },
-  { rule: 'slack-webhook-url', yes: [`https://hooks.slack.com/services/T${f.chars(UPPER_ALNUM, 10)}/B${f.chars(UPPER_ALNUM, 10)}/${f.alnum(24)}`], no: ['https://hooks.slack.com/services/T000/B000/XXXX'] },
+  {
+    rule: 'slack-webhook-url',
+    yes: [`https://hooks.slack.com/services/T${f.chars(UPPER_ALNUM, 10)}/B${f.chars(UPPER_ALNUM, 10)}/${f.alnum(24)}`, `https://hooks.slack.com/workflows/T${f.chars(UPPER_ALNUM, 10)}/A${f.chars(UPPER_ALNUM, 10)}/${f.chars(DIGITS, 18)}/${f.alnum(24)}`],
+    no: ['https://hooks.slack.com/services/T000/B000/XXXX'],
+  },
   { rule: 'discord-webhook-url', yes: [`https://discord.com/api/webhooks/${f.chars(DIGITS, 18)}/${f.chars(URLSAFE, 68)}`], no: [`https://discord.com/api/webhooks/${f.chars(DIGITS, 18)}/short`] },
   { rule: 'telegram-bot-token', yes: [`TELEGRAM_BOT_TOKEN=${f.chars(DIGITS, 9)}:A${f.chars(URLSAFE, 34)}`], no: [`TELEGRAM_CHAT=${f.chars(DIGITS, 9)}`] },
   { rule: 'microsoft-teams-webhook', yes: [`https://acme.webhook.office.com/webhookb2/${uuid()}@${uuid()}/IncomingWebhook/${f.hex(32)}/${uuid()}`], no: ['https://acme.webhook.office.com/webhookb2/nothing'] },

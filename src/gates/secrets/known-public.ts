@@ -1,10 +1,12 @@
 /**
- * Keys that are published on purpose as examples in the SDKs and samples of
- * their vendors (the Firebase Android SDK's test and sample keys), known by
- * the SHA-256 of the key so that this file holds none of them. A finding
- * whose secret is one of them is not reported: it grants nothing.
+ * Keys and passwords that are published on purpose as examples in the SDKs
+ * and documentation of their vendors (the Firebase Android SDK's test and
+ * sample keys, the sample passwords of Microsoft's NuGet.config reference),
+ * known by the SHA-256 of the value so that this file holds none of them. A
+ * finding whose secret is one of them is not reported: it grants nothing.
  */
 export const KNOWN_PUBLIC_KEY_DIGESTS: ReadonlySet<string> = new Set([
+  // Firebase Android SDK test and sample keys
   '2037abcaffb2b77785da716cf7ccff4ff4d00c4ea930db0167b7d71f50af7eb4',
   '3f370c9dd8225c63b5c77de1f785edc9712958f18bb612d5fa2e0ae33aeca682',
   'e4a5542bb7fd7b67e943c71ad29c34b5972c9840597e7eda53e666f44d5da0b9',
@@ -20,4 +22,7 @@ export const KNOWN_PUBLIC_KEY_DIGESTS: ReadonlySet<string> = new Set([
   'ea9bb1082cf95663f5faca23b8b15ef2aa0fce0a5c6df9c32dcb85b2e0a4513d',
   '3a8b61d0f636b007840c0d40ba12bcf48465dc054cdc1a68704a33521d84b665',
   'a6c814bc555ae62c7bd8b58ec07bf559c7ed3a009976a1e0acc9cef0d4473b41',
+  // NuGet.config reference samples
+  'dba72c00f41f4e4c435e2491a5e1ce0140c7b5a6a498dc4847396b5e6368970c',
+  'a0702bc91d699f600970f4dc4992b13ede1a29d49fa0942dd4bed2b5e4b1016e',
 ]);

@@ -268,11 +268,11 @@ const KEY_LOOKBACK = 64;
  * `pubkey`, `publishable_key`) or is something else than a secret (see
  * NOT_A_SECRET_KEY_END and _PART). Vendor rules decide for themselves which of a vendor's
  * "public" keys are worth reporting, but their keyword must start a word:
- * `okta` in `rookTable` names no vendor. `keywordStart` is where the keyword
+ * `okta` in `rookTable` and `etsy` in `SetSysctl` name no vendor. `keywordStart` is where the keyword
  * starts, `identEnd` where the key ends.
  */
 export function keyNamesNoSecret(text: string, keywordStart: number, identEnd: number, lineStart: number, generic: boolean): boolean {
-  if (!generic && keywordStart > lineStart && isLowerLetter(text.charCodeAt(keywordStart - 1)) && isLowerLetter(text.charCodeAt(keywordStart))) return true;
+  if (!generic && keywordStart > lineStart && isLetter(text.charCodeAt(keywordStart - 1)) && isLowerLetter(text.charCodeAt(keywordStart))) return true;
   let i = keywordStart;
   const stop = Math.max(lineStart, keywordStart - KEY_LOOKBACK);
   while (i > stop) {
@@ -293,6 +293,10 @@ export function keyNamesNoSecret(text: string, keywordStart: number, identEnd: n
 
 function isLowerLetter(c: number): boolean {
   return c >= 97 && c <= 122;
+}
+
+function isLetter(c: number): boolean {
+  return isLowerLetter(c | 32);
 }
 
 /**

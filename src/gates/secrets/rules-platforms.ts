@@ -49,7 +49,8 @@ export const PLATFORM_RULES: readonly SecretRule[] = [
   prefixedToken('notion-token', 'Notion integration token', 'high', ['ntn_', 'secret_'], '[A-Za-z0-9]{43,46}', revokeFix('Notion, Settings, Connections: refresh the secret'), { minEntropy: 4, gitleaks: 'notion-api-token' }),
   prefixedToken('clickup-token', 'ClickUp personal token', 'high', ['pk_'], '\\d{6,10}_[A-Z0-9]{32}', revokeFix('ClickUp, Settings, Apps'), { minEntropy: 3.5 }),
   prefixedToken('frameio-token', 'Frame.io API token', 'high', ['fio-u-'], '[A-Za-z0-9_=-]{64}', revokeFix('Frame.io developer site, Tokens'), { tail: '(?![A-Za-z0-9_=-])', minEntropy: 3.5, gitleaks: 'frameio-api-token' }),
-  prefixedToken('infracost-api-key', 'Infracost API key', 'high', ['ico-'], '[A-Za-z0-9]{32}', revokeFix('Infracost Cloud, Org settings'), { minEntropy: 3.5, gitleaks: 'infracost-api-token' }),
+  // `.ico-<hash>.png` is a fingerprinted icon, not a key.
+  prefixedToken('infracost-api-key', 'Infracost API key', 'high', ['ico-'], '[A-Za-z0-9]{32}', revokeFix('Infracost Cloud, Org settings'), { minEntropy: 3.5, notAfter: /[A-Za-z0-9._/-]/, tail: '(?![A-Za-z0-9.])', gitleaks: 'infracost-api-token' }),
   prefixedToken('pinecone-api-key', 'Pinecone API key', 'high', ['pcsk_'], '[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,70}', revokeFix('Pinecone console, API keys')),
   prefixedToken('brevo-api-key', 'Brevo (Sendinblue) API key', 'high', ['xkeysib-'], '[a-f0-9]{64}-[A-Za-z0-9]{16}', revokeFix('Brevo, SMTP & API, API keys'), { gitleaks: 'sendinblue-api-token' }),
   prefixedToken('easypost-api-key', 'EasyPost API key', 'high', ['EZAK', 'EZTK'], '[A-Za-z0-9]{54}', revokeFix('EasyPost, Account settings, API keys'), { minEntropy: 3.5, gitleaks: 'easypost-api-token' }),

@@ -54,6 +54,10 @@ export const DEVELOPER_SERVICE_RULES: readonly SecretRule[] = [
   vendorValue('algolia-api-key', 'Algolia API key', 'high', ['algolia'], '[A-Za-z0-9]{32}', 'Algolia dashboard, Settings, API Keys', { gitleaks: 'algolia-api-key' }),
   // Numeric client IDs are public and look like the ids of every project and task, so only the secret is looked for.
   numericSecret('asana-numeric-token', 'Asana credential of digits in a token setting', ['asana'], '16', 'Asana developer console: reset the app secret or the token', 'asana-client-id'),
+  // Jira and Confluence API tokens of before 2023: 24 lowercase letters and digits, the last four hexadecimal.
+  vendorValue('atlassian-legacy-token', 'Atlassian (Jira, Confluence) API token', 'high', ['atlassian', 'confluence', 'jira'], '[a-z0-9]{20}[a-f0-9]{4}', 'Atlassian account, Security, API tokens', {
+    gitleaks: 'atlassian-api-token',
+  }),
   vendorValue('asana-client-secret', 'Asana client secret', 'high', ['asana'], '[A-Za-z0-9]{32}', 'Asana developer console: reset the app secret', { gitleaks: 'asana-client-secret' }),
   vendorValue('beamer-api-key', 'Beamer API key', 'high', ['beamer'], 'b_[A-Za-z0-9=_-]{44}', 'Beamer, Settings, API: delete the key', { gitleaks: 'beamer-api-token' }),
   vendorValue('bitbucket-client-credentials', 'Bitbucket OAuth consumer key or secret', 'high', ['bitbucket'], '[A-Za-z0-9=_-]{64}|[A-Za-z0-9]{32}', 'Bitbucket workspace settings, OAuth consumers', {
@@ -97,7 +101,11 @@ export const DEVELOPER_SERVICE_RULES: readonly SecretRule[] = [
   }),
   {
     // `sumo` is also the start of `sumObj` and `sumOfValues`: only its lower, upper and capitalized forms name the vendor.
-    ...vendorValue('sumologic-key', 'Sumo Logic access ID or key', 'high', ['sumo'], '[A-Za-z0-9]{64}|su[A-Za-z0-9]{12}', 'Sumo Logic, Preferences, Access keys', { gitleaks: 'sumologic-access-token' }),
+    ...vendorValue('sumologic-key', 'Sumo Logic access ID or key', 'high', ['sumo'], '[A-Za-z0-9]{64}|su[A-Za-z0-9]{12}', 'Sumo Logic, Preferences, Access keys', {
+      gitleaks: 'sumologic-access-token',
+      // An access ID may hold no digit: then upper and lower case letters mixed.
+      accept: (s) => lettersAndDigits(s) || (/^su[A-Za-z]{12}$/.test(s) && /[A-Z]/.test(s) && /[a-z]/.test(s.slice(2))),
+    }),
     caseSensitiveKeywords: ['sumo', 'Sumo', 'SUMO'],
   },
   vendorValue('travisci-token', 'Travis CI access token', 'high', ['travis'], '[A-Za-z0-9]{22}', 'Travis CI, Settings, API authentication', { gitleaks: 'travisci-access-token' }),

@@ -59,7 +59,7 @@ export const SERVICE_CASES: readonly RuleCase[] = [
   { rule: 'sidekiq-credentials', yes: [`BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${f.hex(8)}:${f.hex(8)}`, `export BUNDLE_GEMS__CONTRIBSYS__COM="${f.hex(8)}:${f.hex(8)}"`], no: [`BUNDLE_GEMS__CONTRIBSYS__COM=${f.hex(8)}`, 'BUNDLE_GEMS__CONTRIBSYS__COM=${SIDEKIQ_CREDS}'] },
   { rule: 'sonar-token', yes: [`SONAR_TOKEN=${f.hex(40)}`, `sonar.login=${f.hex(40)}`], no: [`SONAR_HOST_URL=https://sonarcloud.io`, `sonar.scm.revision=${f.hex(40)}`, 'sonar.projectKey=acme-corp_checkout-service-payments-api2'] },
   { rule: 'sourcegraph-token-legacy', yes: [`SOURCEGRAPH_ACCESS_TOKEN=${f.hex(40)}`], no: [`SOURCEGRAPH_URL=https://sourcegraph.example.org`, `SOURCEGRAPH_ACCESS_TOKEN=${f.hex(39)}`] },
-  { rule: 'sumologic-key', yes: [`SUMO_ACCESS_ID=su${mixed(12)}`, `SUMO_ACCESS_KEY=${mixed(64)}`, `sumoKey = su${mixed(12)}`], no: [`SUMO_ACCESS_ID=${mixed(14)}`, `SUMO_ENDPOINT=https://api.sumologic.com`, `sumObj = su${mixed(12)}`, `sumOfValues = ${mixed(64)};`] },
+  { rule: 'sumologic-key', yes: [`SUMO_ACCESS_ID=su${mixed(12)}`, `SUMO_ACCESS_KEY=${mixed(64)}`, `sumoKey = su${mixed(12)}`, `SUMO_ACCESS_ID=suQrTvWxyZaBcD`], no: [`SUMO_ACCESS_ID=${mixed(14)}`, `SUMO_ENDPOINT=https://api.sumologic.com`, `sumObj = su${mixed(12)}`, `sumOfValues = ${mixed(64)};`] },
   { rule: 'travisci-token', yes: [`TRAVIS_TOKEN=${mixed(22)}`], no: [`TRAVIS_TOKEN=${mixed(21)}`, `TRAVIS_BRANCH=${'release'.repeat(3)}1`] },
   { rule: 'zendesk-api-token', yes: [`ZENDESK_API_TOKEN=${mixed(40)}`], no: [`ZENDESK_SUBDOMAIN=${mixed(12)}`, `ZENDESK_API_TOKEN=${mixed(39)}`] },
   // Messaging and social
@@ -106,7 +106,12 @@ export const SERVICE_CASES: readonly RuleCase[] = [
   { rule: 'gocardless-token', yes: [`GOCARDLESS_ACCESS_TOKEN=live_${f.chars(URLSAFE, 39)}4`, `gocardless_token: "sandbox_${f.chars(URLSAFE, 39)}x"`], no: [`GOCARDLESS_ACCESS_TOKEN=${f.chars(URLSAFE, 45)}`, `GOCARDLESS_ACCESS_TOKEN=live_${f.chars(URLSAFE, 30)}`] },
   { rule: 'lob-api-key', yes: [`LOB_API_KEY=live_${f.hex(35)}`, `lob_pub_key = "test_pub_${f.hex(31)}"`, `lobToken = "test_${f.hex(35)}"`], no: [`blob_name = "test_${f.hex(35)}"`, `global_key: live_${f.hex(35)}`, `LOB_API_KEY=live_${f.hex(34)}`] },
   { rule: 'plaid-client-credentials', yes: [`PLAID_SECRET=${f.chars(LOWER_ALNUM, 29)}3`, `plaid_client_id: "${f.chars(LOWER_ALNUM, 23)}a"`], no: [`PLAID_ENV=sandbox`, `PLAID_SECRET=${f.chars(LOWER_ALNUM, 28)}`] },
-  { rule: 'etsy-api-key', yes: [`ETSY_API_KEY=${f.chars(LOWER_ALNUM, 23)}5`], no: [`ETSY_SHOP=${'handmade'.repeat(3)}`, `ETSY_API_KEY=${f.chars(LOWER_ALNUM, 22)}`] },
+  { rule: 'etsy-api-key', yes: [`ETSY_API_KEY=${f.chars(LOWER_ALNUM, 23)}5`], no: [`ETSY_SHOP=${'handmade'.repeat(3)}`, `ETSY_API_KEY=${f.chars(LOWER_ALNUM, 22)}`, `SetSysctl = "${f.chars(LOWER_ALNUM, 23)}5"`] },
+  {
+    rule: 'atlassian-legacy-token',
+    yes: [`JIRA_API_TOKEN=${f.chars(LOWER_ALNUM, 20)}${f.hex(3)}a`, `confluenceToken = "${f.chars(LOWER_ALNUM, 20)}${f.hex(3)}b"`],
+    no: [`JIRA_PROJECT=${'platform'.repeat(3)}`, `jira_token = "${f.chars(UPPER, 24)}"`, `ninjira_token = "${f.chars(LOWER_ALNUM, 20)}${f.hex(3)}c"`],
+  },
   { rule: 'mailgun-key', yes: [`MAILGUN_SIGNING_KEY=${f.hex(32)}-${f.hex(8)}-${f.hex(8)}`, `mailgun_validation_key = "pubkey-${f.hex(32)}"`], no: [`MAILGUN_DOMAIN=mg.example.org`, `mailgun_validation_key = "pubkey-${f.hex(30)}"`] },
   { rule: 'flutterwave-encryption-key', yes: [`FLW_ENCRYPTION_KEY=FLWSECK_TEST-${f.chars('abcdefgh0123456789', 11)}9`], no: [`FLWSECK_TEST-${f.chars('abcdefgh0123456789', 13)}`, `FLWSECK_TEST-${f.chars('abcdefgh0123456789', 10)}`] },
   {
@@ -173,14 +178,20 @@ export const SERVICE_CASES: readonly RuleCase[] = [
   },
   {
     rule: 'curl-user-password',
-    yes: [`curl -u deploy:${f.password(16)} https://ci.example.org/api`, `curl -sSf --user "admin:${f.password(14)}" https://registry.example.org/v2/`],
-    no: ['curl -u "$CI_USER:$CI_TOKEN" https://ci.example.org', 'curl -u admin:password https://example.org', 'curl -u user:${TOKEN} https://example.org', 'curl --upload-file build.tgz https://example.org'],
+    yes: [
+      `curl -u deploy:${f.password(16)} https://ci.example.org/api`,
+      `curl -sSf --user "admin:${f.password(14)}" https://registry.example.org/v2/`,
+      `curl -u "${f.password(20)}:" https://api.example.org/v1/charges`,
+      `curl -u ":${f.password(12)}" https://search.example.org:9200`,
+      `curl --user deploy:'${f.password(16)}' -X PATCH https://api.example.org`,
+    ],
+    no: ['curl -u "$CI_USER:$CI_TOKEN" https://ci.example.org', 'curl -u admin:password https://example.org', 'curl -u user:${TOKEN} https://example.org', 'curl --upload-file build.tgz https://example.org', 'curl --user "xxx:yyy"', 'curl -u "admin:" https://example.org'],
   },
   {
     rule: 'nuget-config-password',
     file: 'NuGet.Config',
     yes: [`      <add key="ClearTextPassword" value="${f.password(20)}" />`],
-    no: ['      <add key="ClearTextPassword" value="%FEED_PASSWORD%" />', '      <add key="Username" value="build-agent-01" />'],
+    no: ['      <add key="ClearTextPassword" value="%FEED_PASSWORD%" />', '      <add key="Username" value="build-agent-01" />', '      <add key="ClearTextPassword" value="XXXXXXXXXXXX" />'],
   },
   { rule: 'nuget-config-password', file: 'src/app.config', yes: [], no: [`      <add key="ClearTextPassword" value="${f.password(20)}" />`] },
   {

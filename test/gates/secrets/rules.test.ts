@@ -105,8 +105,12 @@ const cases: Case[] = [
   { rule: 'postman-api-key', yes: [`PMAK-${f.hex(24)}-${f.hex(34)}`], no: [`PMAK-${f.hex(24)}`] },
   // Chat
   { rule: 'slack-bot-token', yes: [`xoxb-${f.chars(DIGITS, 12)}-${f.chars(DIGITS, 13)}-${f.alnum(24)}`], no: [`xoxb-${f.chars(DIGITS, 12)}-${f.alnum(24)}`] },
-  { rule: 'slack-user-token', yes: [`xoxp-${f.chars(DIGITS, 12)}-${f.chars(DIGITS, 12)}-${f.chars(DIGITS, 13)}-${f.hex(32)}`], no: [`xoxp-${f.chars(DIGITS, 12)}-${f.hex(8)}`] },
-  { rule: 'slack-config-token', yes: [`xoxe.xoxp-1-${f.chars(UPPER_ALNUM, 163)}`], no: [`xoxe.xoxp-1-${f.chars(UPPER_ALNUM, 100)}`] },
+  {
+    rule: 'slack-user-token',
+    yes: [`xoxp-${f.chars(DIGITS, 12)}-${f.chars(DIGITS, 12)}-${f.chars(DIGITS, 13)}-${f.hex(32)}`, `xoxe-1-${f.alnum(40)}`],
+    no: [`xoxp-${f.chars(DIGITS, 12)}-${f.hex(8)}`, `xoxp-1234-1234-1234-${f.hex(32)}`, `xoxp-${f.chars(DIGITS, 12)}-${f.chars(DIGITS, 12)}-${f.chars(DIGITS, 12)}-####################`, 'xoxe-1-SlackAppConfigurationAccessTokenHere'],
+  },
+  { rule: 'slack-config-token', yes: [`xoxe.xoxp-1-${f.chars(UPPER_ALNUM, 163)}`, `xoxe.xoxb-1-${f.alnum(165)}`], no: [`xoxe.xoxp-1-${f.chars(UPPER_ALNUM, 100)}`] },
   { rule: 'slack-app-token', yes: [`xapp-1-A${f.chars(UPPER_ALNUM, 10)}-${f.chars(DIGITS, 13)}-${f.hex(64)}`], no: [`xapp-1-${f.hex(64)}`] },
   { rule: 'slack-legacy-token', yes: [`xoxs-${f.chars(DIGITS, 10)}-${f.chars(DIGITS, 10)}-${f.hex(40)}`], no: [`xoxs-${f.chars(DIGITS, 10)}-abc`] },
   {
@@ -150,7 +154,11 @@ const cases: Case[] = [
   // Observability and commerce
   { rule: 'grafana-cloud-token', yes: [`glsa_${f.alnum(32)}_${f.hex(8)}`, `glc_${f.chars(BASE64, 80)}=`], no: [`glc_${f.alnum(20)}`] },
   { rule: 'new-relic-key', yes: [`NRAK-${f.chars(UPPER_ALNUM, 27)}`], no: [`NRAK-${f.chars(UPPER_ALNUM, 10)}`] },
-  { rule: 'sentry-token', yes: [`sntryu_${f.hex(64)}`], no: [`sntryu_${f.hex(40)}`] },
+  {
+    rule: 'sentry-token',
+    yes: [`sntryu_${f.hex(64)}`, `SENTRY_AUTH_TOKEN=sntrys_${Buffer.from(`{"iat":1700000000.5,"url":"https://sentry.io","region_url":"https://us.sentry.io","org":"${f.alnum(8)}"}`).toString('base64')}_${f.chars(BASE64, 43)}`],
+    no: [`sntryu_${f.hex(40)}`, `sntryu_${f.hex(65)}`, `sntrys_${f.alnum(120)}`],
+  },
   { rule: 'dynatrace-token', yes: [`dt0c01.${f.chars(UPPER_ALNUM, 24)}.${f.chars(UPPER_ALNUM, 64)}`], no: [`dt0c01.${f.chars(UPPER_ALNUM, 24)}`] },
   { rule: 'datadog-api-key', yes: [`DD_API_KEY=${f.hex(32)}`, `datadog_app_key: "${f.hex(40)}"`], no: [`DD_SITE=${f.hex(32)}`] },
   { rule: 'shopify-token', yes: [`shpat_${f.hex(32)}`], no: [`shpat_${f.hex(31)}`] },
@@ -177,7 +185,7 @@ const cases: Case[] = [
   { rule: 'notion-token', yes: [`NOTION_TOKEN=ntn_${f.alnum(46)}`, `secret_${f.alnum(43)}`], no: ['client_secret_key = 1', `secret_${f.alnum(30)}`] },
   { rule: 'clickup-token', yes: [`pk_${f.chars(DIGITS, 8)}_${f.chars(UPPER_ALNUM, 32)}`], no: [`pk_live_${f.alnum(24)}`] },
   { rule: 'frameio-token', yes: [`fio-u-${f.chars(URLSAFE, 64)}`], no: [`fio-u-${f.chars(URLSAFE, 40)}`] },
-  { rule: 'infracost-api-key', yes: [`ico-${f.alnum(32)}`], no: [`ico-${f.alnum(20)}`, `favico-${f.alnum(32)}`] },
+  { rule: 'infracost-api-key', yes: [`ico-${f.alnum(32)}`], no: [`ico-${f.alnum(20)}`, `favico-${f.alnum(32)}`, `/assets/box.ico-${f.alnum(32)}.png`] },
   { rule: 'pinecone-api-key', yes: [`pcsk_${f.alnum(6)}_${f.alnum(65)}`], no: [`pcsk_${f.alnum(6)}_${f.alnum(20)}`] },
   { rule: 'brevo-api-key', yes: [`xkeysib-${f.hex(64)}-${f.alnum(16)}`], no: [`xkeysib-${f.hex(64)}`] },
   { rule: 'easypost-api-key', yes: [`EZAK${f.alnum(54)}`], no: [`EZAK${f.alnum(40)}`] },

@@ -21,12 +21,15 @@
  * grows with the number of rules closes the table, and a second process,
  * whose young generation holds a whole scan, measures what one scan of each
  * scanner allocates. BENCH_NAIVE=1 adds a scan that runs every rule's
- * regular expression on every added line.
+ * regular expression on every added line. A last table runs whole processes
+ * on a 100 MB diff file (BENCH_WHOLE_MB), reading it whole beside reading it
+ * piece by piece.
  *
  * Run with `npm run bench -- secrets`.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -297,6 +300,63 @@ if (process.env.BENCH_NAIVE === '1') {
   const n = await timed(() => naive(ordinary));
   console.log(`every pattern on every added line, ordinary code: ${n.cpu.toFixed(0)} ms CPU, ${(n.cpu / allRules.cpu).toFixed(0)}x Bellwether (${n.value} raw matches, no filters)`);
 }
+
+/**
+ * The whole process on a large diff file, the two ways of reading it side by
+ * side, each in a fresh process: the ordinary-code diff repeated to
+ * BENCH_WHOLE_MB (100 MB by default), medians of BENCH_WHOLE_RUNS runs (3).
+ * CPU is every thread of the process from its start (loading the code
+ * included, which the `imports only` row shows), beside the scanning
+ * thread's CPU for the scan alone; peak RSS beside the size of the diff.
+ */
+function wholeProcessTable(): void {
+  const wholeMb = Number(process.env.BENCH_WHOLE_MB ?? 100);
+  const wholeRuns = Number(process.env.BENCH_WHOLE_RUNS ?? 3);
+  const dir = mkdtempSync(join(tmpdir(), 'bellwether-bench-'));
+  const file = join(dir, 'large.diff');
+  const piece = Buffer.from(ordinary.diff);
+  const copies = Math.max(1, Math.round((wholeMb * 1024 * 1024) / piece.length));
+  writeFileSync(file, Buffer.concat(Array.from({ length: copies }, () => piece)));
+  const mb = (piece.length * copies) / (1024 * 1024);
+  const child = fileURLToPath(new URL('./secrets-whole-child.ts', import.meta.url));
+  type Run = { wallMs: number; cpuMs: number; scanThreadMs: number; maxRssMiB: number; findings: number };
+  const run = (mode: string): Run => {
+    const all: Run[] = [];
+    for (let i = 0; i < wholeRuns; i++) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', child, mode, file], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`whole-process run ${mode} failed: ${r.stderr}`);
+      all.push(JSON.parse(r.stdout) as Run);
+    }
+    const m = (k: keyof Run): number => median(all.map((x) => x[k]));
+    return { wallMs: m('wallMs'), cpuMs: m('cpuMs'), scanThreadMs: m('scanThreadMs'), maxRssMiB: m('maxRssMiB'), findings: all[0]?.findings ?? 0 };
+  };
+  try {
+    const none = run('none');
+    const whole = run('whole');
+    const pieces = run('pieces');
+    const diffMiB = mb;
+    console.log(`
+whole process, ${mb.toFixed(0)} MB diff file (ordinary code), medians of ${wholeRuns} fresh processes
+`);
+    console.log('| reading | wall ms | process CPU ms | MB/s process CPU | scanning thread CPU ms | MB/s scanning thread | process / scanning thread | same, less imports | peak RSS MiB | peak RSS / diff | same, less imports | findings |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log(`| imports only | ${none.wallMs.toFixed(0)} | ${none.cpuMs.toFixed(0)} | | | | | | ${none.maxRssMiB.toFixed(0)} | | | |`);
+    const scanThread = whole.scanThreadMs;
+    for (const [name, r] of [
+      ['whole file, decoded at once', whole],
+      ['piece by piece (scanGitDiffFile)', pieces],
+    ] as const) {
+      console.log(
+        `| ${name} | ${r.wallMs.toFixed(0)} | ${r.cpuMs.toFixed(0)} | ${(mb / (r.cpuMs / 1000)).toFixed(1)} | ${scanThread.toFixed(0)} | ${(mb / (scanThread / 1000)).toFixed(1)} | ${(r.cpuMs / scanThread).toFixed(2)}x | ${((r.cpuMs - none.cpuMs) / scanThread).toFixed(2)}x | ${r.maxRssMiB.toFixed(0)} | ${(r.maxRssMiB / diffMiB).toFixed(2)}x | ${((r.maxRssMiB - none.maxRssMiB) / diffMiB).toFixed(2)}x | ${r.findings} |`,
+      );
+    }
+    console.log(`
+piece by piece over whole file: ${(whole.cpuMs / pieces.cpuMs).toFixed(2)}x less process CPU, ${(whole.maxRssMiB / pieces.maxRssMiB).toFixed(2)}x less peak memory`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+wholeProcessTable();
 
 // The same corpora again in a process whose young generation holds a whole scan, for the memory table.
 console.log('');

@@ -12,6 +12,7 @@ import { ConfigurationError, errorMessage, isConfigurationError } from '../../ru
 import { nodeGateFs, type GateFs } from '../command.js';
 import { decideSecrets } from './decide.js';
 import { scanGitDiff } from './diff-scan.js';
+import { scanGitDiffChunks, scanGitDiffFile } from './diff-stream.js';
 import { DEFAULT_SECRETS_POLICY, parseSecretsPolicyText, type LoadedSecretsPolicy } from './policy.js';
 import { renderSecretsJson, renderSecretsSarif, renderSecretsText, type SecretsReport } from './render.js';
 import { defaultRules } from './rules.js';
@@ -39,9 +40,14 @@ export interface SecretGateDeps {
   readonly fs: GateFs;
   readonly clock: Clock;
   readonly git: (cwd: string) => GitPort;
+  /**
+   * Scans a diff file from the disk piece by piece, so that a large diff is
+   * never held whole; without it the file is read whole through `fs`.
+   */
+  readonly scanDiffFile?: typeof scanGitDiffFile;
 }
 
-const defaultDeps: SecretGateDeps = { fs: nodeGateFs, clock: systemClock, git: (cwd) => new CommandGit(cwd) };
+const defaultDeps: SecretGateDeps = { fs: nodeGateFs, clock: systemClock, git: (cwd) => new CommandGit(cwd), scanDiffFile: scanGitDiffFile };
 
 /** Directories a path scan does not enter: git's own data and installed dependencies. */
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
@@ -66,14 +72,20 @@ function checkRef(name: string, ref: string): void {
   if (ref.trim() === '' || ref.startsWith('-') || /[\s\0]/.test(ref)) usage(`--${name} ${JSON.stringify(ref)} is not a git revision`);
 }
 
-async function diffText(args: GateSecretsArgs, cwd: string, deps: SecretGateDeps): Promise<{ text: string; range: string }> {
-  if (args.diff !== undefined) {
-    try {
-      return { text: new TextDecoder().decode(await deps.fs.readFile(resolve(cwd, args.diff))), range: args.diff };
-    } catch (err) {
-      throw new ConfigurationError(`cannot read the diff: ${errorMessage(err)}`, { file: args.diff });
-    }
+/** Scans a diff file: piece by piece from the disk where the deps can, read whole otherwise. */
+async function scanDiffFile(file: string, cwd: string, deps: SecretGateDeps, policy: LoadedSecretsPolicy['policy']): Promise<ScanResult> {
+  const path = resolve(cwd, file);
+  try {
+    // A file that cannot be read is a configuration error, and not a scan that found nothing.
+    if (deps.scanDiffFile && (await deps.fs.kind(path)) === 'file') return deps.scanDiffFile(path, defaultRules(), policy);
+    return await scanGitDiffChunks([await deps.fs.readFile(path)], defaultRules(), policy);
+  } catch (err) {
+    if (err instanceof Error && 'code' in err) throw new ConfigurationError(`cannot read the diff: ${errorMessage(err)}`, { file });
+    throw err;
   }
+}
+
+async function diffText(args: GateSecretsArgs, cwd: string, deps: SecretGateDeps): Promise<{ text: string; range: string }> {
   const base = args.base as string;
   const head = args.head ?? 'HEAD';
   checkRef('base', base);
@@ -183,7 +195,10 @@ export async function runSecretGate(args: GateSecretsArgs, deps: SecretGateDeps)
 
   let result: ScanResult;
   let range: string | undefined;
-  if (diffMode) {
+  if (args.diff !== undefined) {
+    range = args.diff;
+    result = await scanDiffFile(args.diff, cwd, deps, loaded.policy);
+  } else if (diffMode) {
     const diff = await diffText(args, cwd, deps);
     range = diff.range;
     refuseNonDiff(diff.text, args.diff !== undefined ? { file: args.diff } : { range: diff.range });

@@ -6,7 +6,8 @@
  */
 import { HitBuffer, KeywordAutomaton } from './aho-corasick.js';
 import { isReference, isRepetitive, shannonEntropy, STOP_WORDS, stopWordIn } from './entropy.js';
-import { redact, secretFingerprint } from './redact.js';
+import { KNOWN_PUBLIC_KEY_DIGESTS } from './known-public.js';
+import { redact, secretDigest, secretFingerprint } from './redact.js';
 import { assignmentFollows, IDENTIFIER_BOUND, identifierEnd, keyNamesNoSecret, nextLineMayFollow, TextMemo, type SecretRule } from './rule.js';
 import type { SecretFinding } from './secret-finding.js';
 
@@ -160,7 +161,9 @@ function acceptable(rule: SecretRule, secret: string, options: ScanOptions): boo
     if (isRepetitive(secret) || isReference(secret)) return false;
     if (stopWordIn(secret, options.stopWords ?? STOP_WORDS) !== undefined) return false;
   }
-  return !(options.allowPatterns ?? []).some((p) => p.test(secret));
+  if ((options.allowPatterns ?? []).some((p) => p.test(secret))) return false;
+  // Last, as it hashes: the few candidates that got this far.
+  return !KNOWN_PUBLIC_KEY_DIGESTS.has(secretDigest(secret));
 }
 
 /** Line index of text offsets asked in increasing order, counting line breaks once. */

@@ -120,7 +120,7 @@ export function prefixedToken(
   prefixes: readonly string[],
   body: string,
   fix: string,
-  options: RuleOptions & { readonly tail?: string; readonly ignoreCase?: boolean } = {},
+  options: RuleOptions & { readonly tail?: string; readonly ignoreCase?: boolean; readonly digitRuns?: boolean } = {},
 ): SecretRule {
   const alternatives = prefixes.map(escapeRegExp).join('|');
   const tail = options.tail ?? '(?![A-Za-z0-9])';
@@ -133,7 +133,7 @@ export function prefixedToken(
     severity,
     confidence: options.confidence ?? 'high',
     keywords: prefixes.map((p) => p.toLowerCase()),
-    pattern: new RegExp(`(?:${alternatives})${body}${tail}`, options.ignoreCase ? 'iy' : 'y'),
+    pattern: new RegExp(`(?:${alternatives})(?:${body})${tail}`, options.ignoreCase ? 'iy' : 'y'),
     anchor: 'start',
     ...(cased && !options.ignoreCase ? { caseSensitiveKeywords: prefixes } : {}),
     notAfter: options.notAfter ?? /[A-Za-z0-9]/,
@@ -142,10 +142,24 @@ export function prefixedToken(
     // Placeholders such as `ghp_xxxx...` have the right shape and almost no entropy.
     minEntropy: options.minEntropy ?? 2.5,
     ...(options.paths ? { paths: options.paths } : {}),
-    // Generated tokens do not hold six equal characters in a row; documentation placeholders do.
-    accept: (secret) => !/(.)\1{5}/.test(secret.slice(shortest)) && (accept ? accept(secret) : true),
+    // Generated tokens do not hold six equal characters in a row, nor a run of the alphabet; documentation placeholders do.
+    // `digitRuns`: ids of digits inside the token may repeat a digit (`xoxa-2-511111111-...`).
+    accept: (secret) =>
+      !(options.digitRuns ? /([^0-9])\1{5}/ : /(.)\1{5}/).test(secret.slice(shortest)) && !hasAscendingRun(secret.slice(shortest), 6) && (accept ? accept(secret) : true),
     ...(options.gitleaks ? { gitleaks: options.gitleaks } : {}),
   };
+}
+
+/** Whether `s` holds `n` letters or digits in a row, each the one after the last (`abcdef`, `345678`), in any case. */
+export function hasAscendingRun(s: string, n: number): boolean {
+  let run = 1;
+  for (let i = 1; i < s.length; i++) {
+    const a = s.charCodeAt(i - 1) | 32;
+    const b = s.charCodeAt(i) | 32;
+    run = b === a + 1 && ((b >= 97 && b <= 122) || (b >= 48 && b <= 57)) ? run + 1 : 1;
+    if (run >= n) return true;
+  }
+  return false;
 }
 
 /** Most characters of an identifier read after a keyword, by ASSIGNMENT, NEXT_LINE and `assignmentFollows`. */
@@ -250,12 +264,15 @@ const KEY_LOOKBACK = 64;
 /**
  * A key that cannot name a secret, whatever its value: a segment of a path
  * (`"/src/api/client.ts": "<sha1>"` in a manifest of file hashes), or, when
- * `saysPublic` is asked (generic rules), a key that says its value is public
- * (`publicKey`, `pubkey`, `publishable_key`). Vendor rules decide for
- * themselves which of a vendor's "public" keys are worth reporting.
- * `keywordStart` is where the keyword starts, `identEnd` where the key ends.
+ * `generic` is asked, a key that says its value is public (`publicKey`,
+ * `pubkey`, `publishable_key`) or is something else than a secret (see
+ * NOT_A_SECRET_KEY_END and _PART). Vendor rules decide for themselves which of a vendor's
+ * "public" keys are worth reporting, but their keyword must start a word:
+ * `okta` in `rookTable` and `etsy` in `SetSysctl` name no vendor. `keywordStart` is where the keyword
+ * starts, `identEnd` where the key ends.
  */
-export function keyNamesNoSecret(text: string, keywordStart: number, identEnd: number, lineStart: number, saysPublic: boolean): boolean {
+export function keyNamesNoSecret(text: string, keywordStart: number, identEnd: number, lineStart: number, generic: boolean): boolean {
+  if (!generic && keywordStart > lineStart && isLetter(text.charCodeAt(keywordStart - 1)) && isLowerLetter(text.charCodeAt(keywordStart))) return true;
   let i = keywordStart;
   const stop = Math.max(lineStart, keywordStart - KEY_LOOKBACK);
   while (i > stop) {
@@ -264,13 +281,33 @@ export function keyNamesNoSecret(text: string, keywordStart: number, identEnd: n
     i--;
   }
   if (i > lineStart && text.charCodeAt(i - 1) === 47) return true;
-  if (!saysPublic) return false;
+  if (!generic) return false;
+  const key = text.slice(i, identEnd);
+  if (NOT_A_SECRET_KEY_END.test(key) || NOT_A_SECRET_KEY_PART.test(key)) return true;
   // `publish` alone stays a secret's name: NPM_PUBLISH_TOKEN is one.
   for (let j = i; j + 6 <= identEnd; j++) {
     if ((text.charCodeAt(j) | 32) === 112 && startsWithIgnoringCase(text, j, 'pub') && (startsWithIgnoringCase(text, j + 3, 'lic') || startsWithIgnoringCase(text, j + 3, 'key') || startsWithIgnoringCase(text, j + 3, 'lishable'))) return true;
   }
   return false;
 }
+
+function isLowerLetter(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
+function isLetter(c: number): boolean {
+  return isLowerLetter(c | 32);
+}
+
+/**
+ * Keys whose values are not secrets although they hold a keyword: ids and
+ * names (`credentialsId`, `kms_key_id`, `key_vault_name`), versions, hashes, database
+ * keys (`primaryKey`), keyboard keys (`key_down_event`), anti-forgery tokens
+ * of a page (`csrf-token`), and words that only contain a keyword
+ * (`accessor`, `accessibility`, `keyVault`).
+ */
+const NOT_A_SECRET_KEY_END = /(?:[_.-][Ii][Dd]|[a-z]Id|[a-z]ID|[_.-]?[Nn]ame|NAME|[_.-]?[Vv]ersion|VERSION|[_.-]?[Hh]ash|HASH)(?:e?s)?$/;
+const NOT_A_SECRET_KEY_PART = /(?:primary|foreign|schema|sort|partition|cache|idempotency)[_-]?key|key[_-]?(?:down|up|press|event|code|board|frame|stroke|vault)|[cx]srf|accessor|accessib|iterator/i;
 
 /** Whether `text` holds `lower` (lowercase ASCII letters) at `at`, in any case. */
 function startsWithIgnoringCase(text: string, at: number, lower: string): boolean {

@@ -45,6 +45,18 @@ export const CLOUD_RULES: readonly SecretRule[] = [
     gitleaks: 'gcp-service-account',
   }),
   {
+    // The line every service account key file holds, whichever of its lines a change shows.
+    id: 'gcp-service-account-file',
+    title: 'Google service account key file',
+    severity: 'high',
+    confidence: 'medium',
+    keywords: ['"service_account"'],
+    anchor: 'start',
+    pattern: /(?<="type"[ \t]{0,3}:[ \t]{0,3})"service_account"/y,
+    fixedPrefix: 0,
+    fix: revokeFix('Google Cloud console, IAM, Service accounts: delete the key; use Workload Identity Federation in CI'),
+  },
+  {
     id: 'azure-ad-client-secret',
     title: 'Microsoft Entra ID (Azure AD) client secret',
     severity: 'critical',

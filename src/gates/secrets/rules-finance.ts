@@ -31,8 +31,8 @@ export const FINANCE_RULES: readonly SecretRule[] = [
     'lob-api-key',
     'Lob API key',
     'high',
-    // The vendor name is three letters found inside `blob` and `global`; only identifiers that begin with it count.
-    ['lob_api', 'lob_key', 'lob_secret', 'lob_live', 'lob_test', 'lob_pub', 'lobapikey', 'lob-api'],
+    // The vendor name is three letters found inside `blob` and `global`: a vendor keyword counts only where it starts a word.
+    ['lob'],
     '(?:live|test)_(?:pub_[a-fA-F0-9]{31}|[a-fA-F0-9]{35})',
     'Lob dashboard, Settings, API keys',
     { gitleaks: 'lob-api-key' },

@@ -3,6 +3,7 @@
  * to identifiers that name them, credentials in URLs and connection strings,
  * JSON Web Tokens, and the credential lines of package manager files.
  */
+import { looksGenerated } from './engine.js';
 import { shannonEntropy } from './entropy.js';
 import { assignedValue, revokeFix, type BlockMatch, type SecretRule, type TextMemo } from './rule.js';
 import { PLACEHOLDER_PASSWORD } from './rules-http.js';
@@ -77,8 +78,13 @@ export const GENERIC_RULES: readonly SecretRule[] = [
         !/^[a-z]+\d*(?:[._/-][a-z]+\d*){2,}$/i.test(s) &&
         !/^[A-Za-z]+(?:[._/-][A-Za-z]+)*[._/-]?v?\d{1,3}$/.test(s) &&
         // Code, not data: a member chain (`Diagnostics.Property_0.code`) or a CONSTANT_NAME.
-        !/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]+)+$/.test(s) &&
-        !/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(s) &&
+        !(/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]+)+$/.test(s) && !s.split('.').some((part) => part.length >= 12 && /^[A-Za-z0-9]+$/.test(part) && looksGenerated(part))) &&
+        !/^_?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(s) &&
+        // `=` inside a value is code or a setting (`x64-uwp=fail`, `rc==0`); base64 pads only at its end.
+        !/=[^=]/.test(s) &&
+        // A version (`jjwt-jackson-0.11.2`, `rc0.15.0_20231217-SNAPSHOT`) and an elided value (`ops_eyJz...`).
+        !/\d\.\d+\.\d/.test(s) &&
+        !s.endsWith('...') &&
         // A lowercase path of three parts or more (`rollback/checkout/production/1.42.0`); base64 has capitals.
         !/^[a-z0-9._-]+(?:\/[a-z0-9._-]+){2,}$/.test(s) &&
         !/(.)\1{5}/.test(s),

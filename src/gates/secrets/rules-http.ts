@@ -19,8 +19,10 @@ function literalHeaderValue(s: string): boolean {
 function literalUserPassword(s: string): boolean {
   const colon = s.indexOf(':');
   const user = s.slice(0, colon);
-  const password = s.slice(colon + 1);
-  return !REFERENCE.test(user) && !REFERENCE.test(password) && !PLACEHOLDER_PASSWORD.test(password) && !/\$\{|\$\(/.test(password);
+  const password = s.slice(colon + 1).replace(/^["']/, '');
+  // `-u KEY:` passes an API key as the user with no password; `-u :password` a password alone.
+  if (password === '') return user.length >= 8 && /[0-9]/.test(user) && /[A-Za-z]/.test(user) && !REFERENCE.test(user);
+  return password.length >= 3 && !REFERENCE.test(user) && !REFERENCE.test(password) && !PLACEHOLDER_PASSWORD.test(password) && !/^(.)\1*$/.test(password) && !/\$\{|\$\(/.test(password);
 }
 
 /**
@@ -29,7 +31,7 @@ function literalUserPassword(s: string): boolean {
  * backslash. Each step of the bounded, lazy run reads one character or one
  * escape, and no two alternatives match the same characters.
  */
-const CURL_USER = /curl(?=[ \t])(?:[^\n\\]|\\[^\r\n]|\\\r?\n){0,256}?[ \t](?:-u|--user)(?:=|[ \t]{0,5})["'\x60]?(?<secret>[^\s"'\x60:]{1,100}:[^\s"'\x60]{3,100})/y;
+const CURL_USER = /curl(?=[ \t])(?:[^\n\\]|\\[^\r\n]|\\\r?\n){0,256}?[ \t](?:-u|--user)(?:=|[ \t]{0,5})["'\x60]?(?<secret>[^\s"'\x60:]{0,100}:["']?[^\s"'\x60]{0,100})/y;
 
 function matchCurlUser(text: string, at: number): BlockMatch | undefined {
   CURL_USER.lastIndex = at;

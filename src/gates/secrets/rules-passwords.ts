@@ -24,7 +24,7 @@ export const CONFIG_PASSWORD_RULES: readonly SecretRule[] = [
     anchor: 'start',
     pattern: /<add key="(?:ClearText)?Password"[ \t]{1,10}value="(?<secret>[^"]{8,200})"/iy,
     paths: /(?:^|\/)nuget\.config$/i,
-    accept: (s) => !REFERENCE.test(s),
+    accept: (s) => !REFERENCE.test(s) && !/^(.)\1*$/.test(s),
     fixedPrefix: 0,
     fix: revokeFix('the package feed; reference it as %FEED_PASSWORD% or use a credential provider'),
     gitleaks: 'nuget-config-password',

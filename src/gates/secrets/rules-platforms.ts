@@ -3,8 +3,10 @@
  * suites, payments, hosting and social networks.
  */
 import { assignedValue, prefixedToken, revokeFix, type SecretRule } from './rule.js';
+import { vendorValue } from './rules-services.js';
 
 const URLSAFE_TAIL = '(?![A-Za-z0-9_-])';
+const UUID_ANY_CASE = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 export const PLATFORM_RULES: readonly SecretRule[] = [
@@ -47,7 +49,8 @@ export const PLATFORM_RULES: readonly SecretRule[] = [
   prefixedToken('notion-token', 'Notion integration token', 'high', ['ntn_', 'secret_'], '[A-Za-z0-9]{43,46}', revokeFix('Notion, Settings, Connections: refresh the secret'), { minEntropy: 4, gitleaks: 'notion-api-token' }),
   prefixedToken('clickup-token', 'ClickUp personal token', 'high', ['pk_'], '\\d{6,10}_[A-Z0-9]{32}', revokeFix('ClickUp, Settings, Apps'), { minEntropy: 3.5 }),
   prefixedToken('frameio-token', 'Frame.io API token', 'high', ['fio-u-'], '[A-Za-z0-9_=-]{64}', revokeFix('Frame.io developer site, Tokens'), { tail: '(?![A-Za-z0-9_=-])', minEntropy: 3.5, gitleaks: 'frameio-api-token' }),
-  prefixedToken('infracost-api-key', 'Infracost API key', 'high', ['ico-'], '[A-Za-z0-9]{32}', revokeFix('Infracost Cloud, Org settings'), { minEntropy: 3.5, gitleaks: 'infracost-api-token' }),
+  // `.ico-<hash>.png` is a fingerprinted icon, not a key.
+  prefixedToken('infracost-api-key', 'Infracost API key', 'high', ['ico-'], '[A-Za-z0-9]{32}', revokeFix('Infracost Cloud, Org settings'), { minEntropy: 3.5, notAfter: /[A-Za-z0-9._/-]/, tail: '(?![A-Za-z0-9.])', gitleaks: 'infracost-api-token' }),
   prefixedToken('pinecone-api-key', 'Pinecone API key', 'high', ['pcsk_'], '[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,70}', revokeFix('Pinecone console, API keys')),
   prefixedToken('brevo-api-key', 'Brevo (Sendinblue) API key', 'high', ['xkeysib-'], '[a-f0-9]{64}-[A-Za-z0-9]{16}', revokeFix('Brevo, SMTP & API, API keys'), { gitleaks: 'sendinblue-api-token' }),
   prefixedToken('easypost-api-key', 'EasyPost API key', 'high', ['EZAK', 'EZTK'], '[A-Za-z0-9]{54}', revokeFix('EasyPost, Account settings, API keys'), { minEntropy: 3.5, gitleaks: 'easypost-api-token' }),
@@ -55,6 +58,10 @@ export const PLATFORM_RULES: readonly SecretRule[] = [
   prefixedToken('flutterwave-key', 'Flutterwave secret key', 'high', ['FLWSECK_TEST-', 'FLWSECK-', 'FLWPUBK_TEST-'], '[a-h0-9]{32}-X', revokeFix('Flutterwave dashboard, Settings, API'), { gitleaks: 'flutterwave-secret-key' }),
   prefixedToken('razorpay-key', 'Razorpay key id', 'medium', ['rzp_live_', 'rzp_test_'], '[A-Za-z0-9]{14}', revokeFix('Razorpay dashboard, API keys: regenerate the pair'), { minEntropy: 3 }),
   prefixedToken('plaid-access-token', 'Plaid access token', 'high', ['access-production-', 'access-development-', 'access-sandbox-'], UUID, revokeFix('Plaid: /item/remove or rotate the access token'), { gitleaks: 'plaid-api-token' }),
+  // Public tokens (`pk.`) are meant for browsers, but a token in code is seldom restricted to a site: reported at medium.
+  vendorValue('mapbox-public-token', 'Mapbox public access token', 'medium', ['mapbox'], 'pk\\.[A-Za-z0-9_-]{40,1000}\\.[A-Za-z0-9_-]{20,30}', 'Mapbox account, Tokens: restrict the token to your URLs or rotate it', {
+    gitleaks: 'mapbox-api-token',
+  }),
   prefixedToken('mapbox-secret-token', 'Mapbox secret token', 'high', ['sk.eyJ'], '[A-Za-z0-9_-]{50,1000}\\.[A-Za-z0-9_-]{20,30}', revokeFix('Mapbox account, Tokens'), { tail: URLSAFE_TAIL, gitleaks: 'mapbox-api-token' }),
   prefixedToken('dropbox-token', 'Dropbox short-lived access token', 'high', ['sl.'], '[A-Za-z0-9_-]{130,152}', revokeFix('Dropbox App Console'), { tail: URLSAFE_TAIL, minEntropy: 4, gitleaks: 'dropbox-short-lived-api-token' }),
   prefixedToken('facebook-access-token', 'Facebook (Meta) access token', 'high', ['EAAM', 'EAAC'], '[A-Za-z0-9]{100,400}', revokeFix('Meta for Developers, App settings'), { minEntropy: 4, gitleaks: 'facebook-page-access-token' }),
@@ -62,6 +69,6 @@ export const PLATFORM_RULES: readonly SecretRule[] = [
   prefixedToken('scaleway-access-key', 'Scaleway access key', 'medium', ['SCW'], '[A-Z0-9]{17}', revokeFix('Scaleway console, IAM, API keys'), { confidence: 'medium', minEntropy: 3.5 }),
   assignedValue('okta-api-token', 'Okta API token', 'high', ['okta'], '00[A-Za-z0-9_=-]{40}', revokeFix('Okta admin console, Security, API, Tokens'), { minEntropy: 4, gitleaks: 'okta-access-token' }),
   // Organizations and projects have UUIDs too: only identifiers that name a token or key count.
-  assignedValue('snyk-api-token', 'Snyk API token', 'high', ['snyk_token', 'snyktoken', 'snyk-token', 'snyk.token', 'snyk_api', 'snykapi', 'snyk_key', 'snyk_auth', 'snyk_oauth'], UUID, revokeFix('Snyk, Account settings: revoke and regenerate'), { gitleaks: 'snyk-api-token' }),
+  assignedValue('snyk-api-token', 'Snyk API token', 'high', ['snyk_token', 'snyktoken', 'snyk-token', 'snyk.token', 'snyk_api', 'snykapi', 'snyk_key', 'snyk_auth', 'snyk_oauth'], UUID_ANY_CASE, revokeFix('Snyk, Account settings: revoke and regenerate'), { gitleaks: 'snyk-api-token' }),
   assignedValue('alibaba-secret-key', 'Alibaba Cloud AccessKey secret', 'critical', ['alibaba', 'aliyun'], '[A-Za-z0-9]{30}', revokeFix('Alibaba Cloud RAM console'), { minEntropy: 3.5, gitleaks: 'alibaba-secret-key' }),
 ];

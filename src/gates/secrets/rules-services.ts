@@ -4,7 +4,7 @@
  * `"algoliaApiKey":`) and by the length and alphabet the vendor issues.
  * Developer tools, messaging, content and social platforms.
  */
-import { assignedValue, revokeFix, type RuleOptions, type SecretRule } from './rule.js';
+import { assignedValue, IDENTIFIER_BOUND, revokeFix, type RuleOptions, type SecretRule } from './rule.js';
 import type { Severity } from '../finding.js';
 
 /** A UUID in either case, as several vendors issue their keys. */
@@ -30,6 +30,20 @@ export function vendorValue(id: string, title: string, severity: Severity, keywo
   return assignedValue(id, title, severity, keywords, value, revokeFix(where), { minEntropy: 3, accept: lettersAndDigits, ...options });
 }
 
+/**
+ * A value of digits only, assigned to an identifier that names the vendor
+ * and a secret (`ASANA_TOKEN=...`, `discordSecret: ...`). The vendors' client
+ * IDs have this shape and are public, and so are the ids of every project,
+ * task, channel and guild: only a name that says token, secret or key makes
+ * the digits worth a finding.
+ */
+function numericSecret(id: string, title: string, keywords: readonly string[], digits: string, where: string, gitleaks: string): SecretRule {
+  const rule = assignedValue(id, title, 'medium', keywords, `[0-9]{${digits}}`, revokeFix(where), { minEntropy: 2, confidence: 'medium', gitleaks });
+  // The identifier after the vendor's name holds a secret's name; the lookahead reads no further than ASSIGNMENT does.
+  const named = `(?=[\\w.-]{0,${IDENTIFIER_BOUND}}?(?:[Tt][Oo][Kk][Ee][Nn]|[Ss][Ee][Cc][Rr][Ee][Tt]|[Kk][Ee][Yy]))`;
+  return { ...rule, pattern: new RegExp(named + rule.pattern.source, 'y'), continuation: new RegExp(named + (rule.continuation as RegExp).source, 'y') };
+}
+
 /** Developer tools, CI, content and observability services found through their names. */
 export const DEVELOPER_SERVICE_RULES: readonly SecretRule[] = [
   vendorValue('adafruit-io-key', 'Adafruit IO key', 'high', ['adafruit'], '[A-Za-z0-9_-]{32}', 'Adafruit IO, My Key: regenerate the key', { gitleaks: 'adafruit-api-key' }),
@@ -39,6 +53,11 @@ export const DEVELOPER_SERVICE_RULES: readonly SecretRule[] = [
   }),
   vendorValue('algolia-api-key', 'Algolia API key', 'high', ['algolia'], '[A-Za-z0-9]{32}', 'Algolia dashboard, Settings, API Keys', { gitleaks: 'algolia-api-key' }),
   // Numeric client IDs are public and look like the ids of every project and task, so only the secret is looked for.
+  numericSecret('asana-numeric-token', 'Asana credential of digits in a token setting', ['asana'], '16', 'Asana developer console: reset the app secret or the token', 'asana-client-id'),
+  // Jira and Confluence API tokens of before 2023: 24 lowercase letters and digits, the last four hexadecimal.
+  vendorValue('atlassian-legacy-token', 'Atlassian (Jira, Confluence) API token', 'high', ['atlassian', 'confluence', 'jira'], '[a-z0-9]{20}[a-f0-9]{4}', 'Atlassian account, Security, API tokens', {
+    gitleaks: 'atlassian-api-token',
+  }),
   vendorValue('asana-client-secret', 'Asana client secret', 'high', ['asana'], '[A-Za-z0-9]{32}', 'Asana developer console: reset the app secret', { gitleaks: 'asana-client-secret' }),
   vendorValue('beamer-api-key', 'Beamer API key', 'high', ['beamer'], 'b_[A-Za-z0-9=_-]{44}', 'Beamer, Settings, API: delete the key', { gitleaks: 'beamer-api-token' }),
   vendorValue('bitbucket-client-credentials', 'Bitbucket OAuth consumer key or secret', 'high', ['bitbucket'], '[A-Za-z0-9=_-]{64}|[A-Za-z0-9]{32}', 'Bitbucket workspace settings, OAuth consumers', {
@@ -80,14 +99,23 @@ export const DEVELOPER_SERVICE_RULES: readonly SecretRule[] = [
   vendorValue('sourcegraph-token-legacy', 'Sourcegraph access token (older format)', 'high', ['sourcegraph'], '[a-fA-F0-9]{40}', 'Sourcegraph, Settings, Access tokens', {
     gitleaks: 'sourcegraph-access-token',
   }),
-  vendorValue('sumologic-key', 'Sumo Logic access ID or key', 'high', ['sumo'], '[A-Za-z0-9]{64}|su[A-Za-z0-9]{12}', 'Sumo Logic, Preferences, Access keys', { gitleaks: 'sumologic-access-token' }),
+  {
+    // `sumo` is also the start of `sumObj` and `sumOfValues`: only its lower, upper and capitalized forms name the vendor.
+    ...vendorValue('sumologic-key', 'Sumo Logic access ID or key', 'high', ['sumo'], '[A-Za-z0-9]{64}|su[A-Za-z0-9]{12}', 'Sumo Logic, Preferences, Access keys', {
+      gitleaks: 'sumologic-access-token',
+      // An access ID may hold no digit: then upper and lower case letters mixed.
+      accept: (s) => lettersAndDigits(s) || (/^su[A-Za-z]{12}$/.test(s) && /[A-Z]/.test(s) && /[a-z]/.test(s.slice(2))),
+    }),
+    caseSensitiveKeywords: ['sumo', 'Sumo', 'SUMO'],
+  },
   vendorValue('travisci-token', 'Travis CI access token', 'high', ['travis'], '[A-Za-z0-9]{22}', 'Travis CI, Settings, API authentication', { gitleaks: 'travisci-access-token' }),
   vendorValue('zendesk-api-token', 'Zendesk API token', 'high', ['zendesk'], '[A-Za-z0-9]{40}', 'Zendesk Admin Center, Apps and integrations, Zendesk API', { gitleaks: 'zendesk-secret-key' }),
 ];
 
 /** Messaging, social networks, media and cloud consoles found through their names. */
 export const MESSAGING_AND_SOCIAL_RULES: readonly SecretRule[] = [
-  // An application's numeric ID is public and shares its shape with every channel and guild ID, so it is not looked for.
+  // An application's numeric ID is public and shares its shape with every channel and guild ID: only a token-named setting counts.
+  numericSecret('discord-numeric-token', 'Discord credential of digits in a token setting', ['discord'], '17,20', 'Discord Developer Portal, the application', 'discord-client-id'),
   vendorValue(
     'discord-app-credentials',
     'Discord bot token or application secret',
@@ -95,7 +123,8 @@ export const MESSAGING_AND_SOCIAL_RULES: readonly SecretRule[] = [
     ['discord'],
     '[MNO][A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38}|[a-fA-F0-9]{64}|[A-Za-z0-9=_-]{32}',
     'Discord Developer Portal, the application: reset the token or secret',
-    { gitleaks: 'discord-api-token' },
+    // A client secret of 32 characters may happen to hold digits only.
+    { gitleaks: 'discord-api-token', accept: (s) => lettersAndDigits(s) || /^[0-9]{32}$/.test(s) },
   ),
   vendorValue('dropbox-app-token', 'Dropbox access token or app key', 'high', ['dropbox'], '[A-Za-z0-9]{11}AAAAAAAAAA[A-Za-z0-9_=-]{43}|[A-Za-z0-9]{15}', 'Dropbox App Console', {
     gitleaks: 'dropbox-long-lived-api-token',

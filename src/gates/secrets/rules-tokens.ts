@@ -8,6 +8,18 @@ const URLSAFE_TAIL = '(?![A-Za-z0-9_-])';
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 /** Tokens recognised by a prefix or marker of their own, wherever they stand. */
+/**
+ * Whether base64 text (standard or URL alphabet, padded or not) decodes to a
+ * JSON Web Token: a header and a payload that are base64url of JSON objects,
+ * and a signature part.
+ */
+export function decodesToJwt(encoded: string): boolean {
+  const decoded = Buffer.from(encoded.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1');
+  const m = /^(eyJ[A-Za-z0-9_-]{4,})={0,2}\.([A-Za-z0-9_-]{4,})={0,2}\.[A-Za-z0-9_-]*/.exec(decoded);
+  if (!m) return false;
+  return Buffer.from(m[1] as string, 'base64url').toString('latin1').startsWith('{"');
+}
+
 export const MORE_PREFIXED_RULES: readonly SecretRule[] = [
   prefixedToken(
     'onepassword-secret-key',
@@ -59,12 +71,14 @@ export const MORE_PREFIXED_RULES: readonly SecretRule[] = [
   prefixedToken('slack-legacy-bot-token', 'Slack legacy bot token', 'high', ['xoxb-'], '[0-9]{8,14}-[A-Za-z0-9]{18,26}', revokeFix('Slack, the legacy bot integration: remove it'), {
     gitleaks: 'slack-legacy-bot-token',
   }),
-  prefixedToken('slack-workspace-token', 'Slack workspace app token', 'high', ['xoxa-', 'xoxr-'], '(?:[0-9]-)?[A-Za-z0-9]{8,48}', revokeFix('Slack app settings: revoke the token'), {
+  prefixedToken('slack-workspace-token', 'Slack workspace app token', 'high', ['xoxa-', 'xoxr-'], '(?:[0-9]-)?[A-Za-z0-9]{8,48}(?:-[A-Za-z0-9]{8,48}){0,4}', revokeFix('Slack app settings: revoke the token'), {
+    digitRuns: true,
     tail: '(?![A-Za-z0-9-])',
-    minEntropy: 3,
+    // Long runs of digits (team and user ids) lower the entropy of a real token.
+    minEntropy: 2.5,
     gitleaks: 'slack-legacy-workspace-token',
   }),
-  prefixedToken('sonarqube-token', 'SonarQube token', 'high', ['squ_', 'sqp_', 'sqa_'], '[a-f0-9]{40}', revokeFix('SonarQube, My Account, Security: revoke the token'), { minEntropy: 3, gitleaks: 'sonar-api-token' }),
+  prefixedToken('sonarqube-token', 'SonarQube token', 'high', ['squ_', 'sqp_', 'sqa_'], '[A-Za-z0-9]{40}', revokeFix('SonarQube, My Account, Security: revoke the token'), { minEntropy: 3, gitleaks: 'sonar-api-token' }),
   prefixedToken(
     'authress-access-key',
     'Authress service client access key',
@@ -84,11 +98,11 @@ export const MORE_PREFIXED_RULES: readonly SecretRule[] = [
     'jwt-base64',
     'JSON Web Token encoded in base64',
     'medium',
-    // base64 of `eyJhbGciO`, `eyJ0eXAiO` and `eyJraWQiO`: a token whose header starts with alg, typ or kid.
-    ['ZXlKaGJHY2lP', 'ZXlKMGVYQWlP', 'ZXlKcmFXUWlP'],
-    '[A-Za-z0-9+/]{40,4000}={0,2}',
+    // `ZXlK` is the base64 of `eyJ`, which starts every token; what it decodes to says whether it is one.
+    ['ZXlK'],
+    '[A-Za-z0-9+/_-]{40,4000}={0,2}',
     'A signed token grants access until it expires: revoke the session or rotate the signing key, and keep encoded tokens out of source and fixtures.',
-    { tail: '(?![A-Za-z0-9+/=])', minEntropy: 3.5, gitleaks: 'jwt-base64' },
+    { tail: '(?![A-Za-z0-9+/=_-])', minEntropy: 3.5, accept: decodesToJwt, gitleaks: 'jwt-base64' },
   ),
   prefixedToken('castai-api-key', 'CAST AI API key', 'high', ['castai_v1_'], '[A-Za-z0-9]{64}_[A-Za-z0-9]{8}', revokeFix('CAST AI console, User, API access keys'), {
     notAfter: /[A-Za-z0-9_]/,

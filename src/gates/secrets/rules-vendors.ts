@@ -51,11 +51,17 @@ export const CHAT_RULES: readonly SecretRule[] = [
   prefixedToken('slack-bot-token', 'Slack bot token', 'critical', ['xoxb-'], '\\d{10,13}-\\d{10,13}-[A-Za-z0-9]{24,34}', revokeFix('Slack app settings, OAuth & Permissions: revoke or rotate'), {
     gitleaks: 'slack-bot-token',
   }),
-  prefixedToken('slack-user-token', 'Slack user token', 'critical', ['xoxp-', 'xoxe-'], '\\d{1,13}-[A-Za-z0-9-]{20,200}', revokeFix('Slack app settings: revoke the token'), { tail: '(?![A-Za-z0-9-])', gitleaks: 'slack-user-token' }),
-  prefixedToken('slack-config-token', 'Slack configuration token', 'high', ['xoxe.xoxp-', 'xoxe.xoxb-'], '\\d-[A-Z0-9]{160,170}', revokeFix('Slack, Your apps: revoke configuration tokens'), { gitleaks: 'slack-config-access-token' }),
+  // A user token's first id has eight digits or more; a token ends with a letter or digit, never a placeholder's `-####`.
+  prefixedToken('slack-user-token', 'Slack user token', 'critical', ['xoxp-', 'xoxe-'], '(?:(?<=xoxp-)\\d{8,14}|(?<=xoxe-)\\d{1,13})-[A-Za-z0-9-]{19,199}[A-Za-z0-9]', revokeFix('Slack app settings: revoke the token'), {
+    tail: '(?![A-Za-z0-9-])',
+    // `xoxp-1-SlackAppConfigurationAccessTokenHere`: words, where a token is random.
+    accept: (s) => !/-(?:[A-Z][a-z]+){3,}$/.test(s),
+    gitleaks: 'slack-user-token',
+  }),
+  prefixedToken('slack-config-token', 'Slack configuration token', 'high', ['xoxe.xoxp-', 'xoxe.xoxb-'], '\\d-[A-Za-z0-9]{160,170}', revokeFix('Slack, Your apps: revoke configuration tokens'), { gitleaks: 'slack-config-access-token' }),
   prefixedToken('slack-app-token', 'Slack app-level token', 'high', ['xapp-'], '\\d-[A-Z0-9]{6,20}-\\d{6,20}-[a-z0-9]{40,80}', revokeFix('Slack app settings, Basic Information, App-level tokens'), { gitleaks: 'slack-app-token' }),
   prefixedToken('slack-legacy-token', 'Slack legacy token', 'high', ['xoxo-', 'xoxs-'], '\\d{1,13}-[A-Za-z0-9-]{20,200}', revokeFix('Slack: revoke legacy tokens'), { tail: '(?![A-Za-z0-9-])', gitleaks: 'slack-legacy-token' }),
-  prefixedToken('slack-webhook-url', 'Slack incoming webhook URL', 'high', ['hooks.slack.com/'], '(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}', revokeFix('Slack app settings, Incoming Webhooks: remove the webhook'), {
+  prefixedToken('slack-webhook-url', 'Slack incoming webhook URL', 'high', ['hooks.slack.com/'], '(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,90}', revokeFix('Slack app settings, Incoming Webhooks: remove the webhook'), {
     tail: '(?![A-Za-z0-9+/])',
     notAfter: /[A-Za-z0-9-]/,
     gitleaks: 'slack-webhook-url',
@@ -94,7 +100,7 @@ export const PAYMENT_AND_MAIL_RULES: readonly SecretRule[] = [
     { gitleaks: 'braintree-access-token' },
   ),
   prefixedToken('shippo-token', 'Shippo API token', 'high', ['shippo_live_', 'shippo_test_'], '[a-f0-9]{40}', revokeFix('Shippo, Settings, API'), { gitleaks: 'shippo-api-token' }),
-  prefixedToken('sendgrid-api-key', 'SendGrid API key', 'critical', ['SG.'], '[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}', revokeFix('SendGrid, Settings, API Keys'), { tail: URLSAFE_TAIL, minEntropy: 3, gitleaks: 'sendgrid-api-token' }),
+  prefixedToken('sendgrid-api-key', 'SendGrid API key', 'critical', ['SG.'], '[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}|[A-Za-z0-9=_.-]{66}', revokeFix('SendGrid, Settings, API Keys'), { tail: '(?![A-Za-z0-9=_.-])', minEntropy: 3, gitleaks: 'sendgrid-api-token' }),
   prefixedToken('mailgun-api-key', 'Mailgun private API key', 'high', ['key-'], '[a-f0-9]{32}', revokeFix('Mailgun, API security'), { minEntropy: 3, gitleaks: 'mailgun-private-api-token' }),
   {
     id: 'mailchimp-api-key',
@@ -175,7 +181,12 @@ export const OBSERVABILITY_RULES: readonly SecretRule[] = [
     minEntropy: 3,
     gitleaks: 'new-relic-user-api-key',
   }),
-  prefixedToken('sentry-token', 'Sentry auth token', 'high', ['sntrys_', 'sntryu_'], '[A-Za-z0-9+/_=]{64,400}', revokeFix('Sentry, Settings, Auth Tokens'), { tail: '(?![A-Za-z0-9+/_=])', minEntropy: 3.5, gitleaks: 'sentry-org-token' }),
+  // An organization token is base64 JSON that starts with the time it was issued, then `_` and 43 characters; a user token is 64 hexadecimal digits.
+  prefixedToken('sentry-token', 'Sentry auth token', 'high', ['sntrys_', 'sntryu_'], '(?<=sntrys_)eyJpYXQiO[A-Za-z0-9+/]{20,400}={0,2}_[A-Za-z0-9+/]{43}|(?<=sntryu_)[a-f0-9]{64}', revokeFix('Sentry, Settings, Auth Tokens'), {
+    tail: '(?![A-Za-z0-9+/_=])',
+    minEntropy: 3.5,
+    gitleaks: 'sentry-org-token',
+  }),
   prefixedToken('dynatrace-token', 'Dynatrace API token', 'high', ['dt0c01.'], '[A-Za-z0-9]{24}\\.[A-Za-z0-9]{64}', revokeFix('Dynatrace, Access tokens'), { gitleaks: 'dynatrace-api-token' }),
   assignedValue('datadog-api-key', 'Datadog API or application key', 'high', ['datadog', 'dd_api_key', 'dd_app_key', 'dd_application_key', 'ddapikey'], '[a-f0-9]{32}(?:[a-f0-9]{8})?', revokeFix('Datadog, Organization settings, API keys'), {
     minEntropy: 3,

@@ -102,7 +102,7 @@ export function fileNameFindings(path: string, disabled: ReadonlySet<string> = N
 
 const NONE_DISABLED: ReadonlySet<string> = new Set();
 
-const SECRET_KIND = /^kind:[ \t]*["']?Secret["']?[ \t]*(?:#.*)?$/m;
+const SECRET_KIND = /^[ \t]*kind:[ \t]*["']?[Ss]ecret["']?[ \t]*(?:#.*)?$/m;
 const TEMPLATED = /\{\{|\$\{|\$\(/;
 
 /** Rule id of a Kubernetes `Secret` with literal data. */
@@ -116,18 +116,20 @@ export const K8S_SECRET_RULE = 'kubernetes-secret-manifest';
  */
 export function kubernetesSecretFindings(unit: TextUnit): SecretFinding[] {
   // A plain substring search first: the multiline pattern is far slower over megabytes of code.
-  if (!unit.text.includes('Secret') || !SECRET_KIND.test(unit.text)) return [];
+  if (!(unit.text.includes('ecret') || unit.text.includes('ECRET')) || !SECRET_KIND.test(unit.text)) return [];
   const counter = new LineCounter();
   let docs;
   try {
     docs = parseAllDocuments(unit.text, { lineCounter: counter, uniqueKeys: false });
   } catch {
-    return [];
+    docs = undefined;
   }
-  if (!Array.isArray(docs)) return [];
+  if (!Array.isArray(docs)) return manifestLineFindings(unit);
   const out: SecretFinding[] = [];
+  let unreadable = false;
   for (const doc of docs) {
-    if (doc.errors.length > 0 || !isMap(doc.contents) || doc.get('kind') !== 'Secret') continue;
+    if (doc.errors.length > 0) unreadable = true;
+    if (doc.errors.length > 0 || !isMap(doc.contents) || String(doc.get('kind')).toLowerCase() !== 'secret') continue;
     for (const section of ['data', 'stringData']) {
       const map = doc.get(section, true);
       if (!isMap(map)) continue;
@@ -135,32 +137,79 @@ export function kubernetesSecretFindings(unit: TextUnit): SecretFinding[] {
         const value = pair.value;
         if (!isScalar(value) || typeof value.value !== 'string' || value.value.trim() === '' || TEMPLATED.test(value.value)) continue;
         const key = isScalar(pair.key) ? String(pair.key.value) : '?';
-        const secret = value.value;
         const [from, to] = value.range ?? [0, 0];
         const start = counter.linePos(from);
         const end = counter.linePos(to);
-        const line = unit.lineNumbers?.[start.line - 1] ?? start.line;
-        const endLine = unit.lineNumbers?.[end.line - 1] ?? end.line;
-        const redacted = redact(secret);
-        out.push({
-          ruleId: K8S_SECRET_RULE,
-          severity: 'high',
-          confidence: 'high',
-          file: unit.file,
-          line,
-          column: start.col,
-          endLine,
-          endColumn: end.col,
-          message: `Kubernetes Secret with a literal value for ${section}.${key} ${redacted} in ${unit.file}.`,
-          fix: 'Do not commit Secret manifests with data: use Sealed Secrets, SOPS, or the External Secrets Operator, and rotate the values that were committed.',
-          equivalents: {},
-          fingerprint: secretFingerprint(K8S_SECRET_RULE, unit.file, secret),
-          snippet: redacted,
-          secret: { redacted, length: secret.length },
-          gitleaks: 'kubernetes-secret-yaml',
-        });
+        out.push(manifestFinding(unit, section, key, value.value, start, end));
       }
     }
   }
+  // A manifest YAML cannot read (tabs for indentation, a diff's added lines without their context) is read line by line.
+  return out.length === 0 && unreadable ? manifestLineFindings(unit) : out;
+}
+
+/** A finding of the manifest rule; positions are 1-based lines and columns of the unit's text. */
+function manifestFinding(unit: TextUnit, section: string, key: string, secret: string, start: { line: number; col: number }, end: { line: number; col: number }): SecretFinding {
+  const line = unit.lineNumbers?.[start.line - 1] ?? start.line;
+  const endLine = unit.lineNumbers?.[end.line - 1] ?? end.line;
+  const redacted = redact(secret);
+  return {
+    ruleId: K8S_SECRET_RULE,
+    severity: 'high',
+    confidence: 'high',
+    file: unit.file,
+    line,
+    column: start.col,
+    endLine,
+    endColumn: end.col,
+    message: `Kubernetes Secret with a literal value for ${section}.${key} ${redacted} in ${unit.file}.`,
+    fix: 'Do not commit Secret manifests with data: use Sealed Secrets, SOPS, or the External Secrets Operator, and rotate the values that were committed.',
+    equivalents: {},
+    fingerprint: secretFingerprint(K8S_SECRET_RULE, unit.file, secret),
+    snippet: redacted,
+    secret: { redacted, length: secret.length },
+    gitleaks: 'kubernetes-secret-yaml',
+  };
+}
+
+const SECTION_LINE = /^([ \t]*)(data|stringData):[ \t]*$/;
+const ENTRY_LINE = /^([ \t]+)([\w.-]+):[ \t]*(["']?)([A-Za-z0-9+/=_.-]{1,10000})\3[ \t]*$/;
+
+/**
+ * The entries of `data:` and `stringData:` read line by line, for a Secret
+ * manifest that YAML cannot parse: each `key: value` line indented below the
+ * section, until a line indented no deeper than it.
+ */
+function manifestLineFindings(unit: TextUnit): SecretFinding[] {
+  const lines = unit.text.split('\n').map((l) => l.replace(/\r$/, ''));
+  const out: SecretFinding[] = [];
+  // Each document of the file on its own: only one that declares a Secret counts.
+  let docStart = 0;
+  for (let end = 0; end <= lines.length; end++) {
+    if (end < lines.length && !/^---/.test(lines[end] as string)) continue;
+    const doc = lines.slice(docStart, end);
+    if (doc.some((l) => SECRET_KIND.test(l))) readSections(unit, doc, docStart, out);
+    docStart = end + 1;
+  }
   return out;
+}
+
+/** The `data:` and `stringData:` entries of one document, whose first line is line `offset` (0-based) of the unit. */
+function readSections(unit: TextUnit, lines: readonly string[], offset: number, out: SecretFinding[]): void {
+  for (let i = 0; i < lines.length; i++) {
+    const section = SECTION_LINE.exec(lines[i] as string);
+    if (!section) continue;
+    const depth = (section[1] as string).length;
+    for (let j = i + 1; j < lines.length; j++) {
+      const text = lines[j] as string;
+      if (text.trim() === '') continue;
+      const entry = ENTRY_LINE.exec(text);
+      if (!entry || (entry[1] as string).length <= depth) break;
+      const secret = entry[4] as string;
+      // Read without a parser, a short value is as likely a word as a secret.
+      if (TEMPLATED.test(secret) || secret.length < 10) continue;
+      const col = text.indexOf(secret, (entry[1] as string).length + (entry[2] as string).length + 1) + 1;
+      out.push(manifestFinding(unit, section[2] as string, entry[2] as string, secret, { line: offset + j + 1, col }, { line: offset + j + 1, col: col + secret.length }));
+    }
+  }
 }

@@ -21,12 +21,20 @@ const uuid = (): string => `${f.hex(8)}-${f.hex(4)}-${f.hex(4)}-${f.hex(4)}-${f.
 /** Mixed-case alphanumerics that always hold a digit and a letter. */
 const mixed = (n: number): string => f.password(n);
 
+/** A JSON Web Token of the given header, with a generated payload and signature. */
+const jwt = (header: string): string => `${Buffer.from(header).toString('base64url')}.${Buffer.from(`{"sub":"${f.alnum(12)}","iat":1700000000}`).toString('base64url')}.${f.chars(URLSAFE, 43)}`;
+
 export const SERVICE_CASES: readonly RuleCase[] = [
   // Developer services
   { rule: 'adafruit-io-key', yes: [`ADAFRUIT_IO_KEY=${mixed(32)}`], no: [`ADAFRUIT_IO_KEY=${mixed(31)}`, 'ADAFRUIT_IO_KEY=${AIO_KEY}'] },
   { rule: 'adobe-client-id', yes: [`adobe_client_id: "${f.hex(32)}"`], no: [`adobe_client_id: "${f.hex(30)}"`, `adobe_client_id: "${f.chars('ghijkl', 32)}"`] },
   { rule: 'airtable-api-key', yes: [`AIRTABLE_API_KEY=key${mixed(14)}`, `airtableToken = "pat${mixed(14)}.${f.hex(64)}"`], no: [`AIRTABLE_BASE=app${mixed(10)}`, `AIRTABLE_API_KEY=key${mixed(20)}`] },
   { rule: 'algolia-api-key', yes: [`ALGOLIA_ADMIN_KEY=${f.hex(32)}`], no: [`ALGOLIA_APP_ID=${f.chars(UPPER_ALNUM, 10)}`, `algolia_index = "${'products'.repeat(4)}"`] },
+  {
+    rule: 'asana-numeric-token',
+    yes: [`ASANA_TOKEN=${f.chars(DIGITS, 16)}`, `asanaSecret: "${f.chars(DIGITS, 16)}"`],
+    no: [`asana_project_gid = "${f.chars(DIGITS, 16)}"`, `ASANA_CLIENT_ID=${f.chars(DIGITS, 16)}`, `ASANA_TOKEN=${'0'.repeat(16)}`],
+  },
   { rule: 'asana-client-secret', yes: [`ASANA_CLIENT_SECRET=${mixed(32)}`], no: [`ASANA_CLIENT_SECRET=${mixed(30)}`, `asana_project_gid = "${f.chars(DIGITS, 16)}"`] },
   { rule: 'beamer-api-key', yes: [`BEAMER_API_KEY=b_${f.chars(URLSAFE, 43)}1`], no: [`BEAMER_API_KEY=${f.chars(URLSAFE, 44)}`, `BEAMER_API_KEY=b_${f.chars(URLSAFE, 30)}`] },
   { rule: 'bitbucket-client-credentials', yes: [`BITBUCKET_CLIENT_ID=${mixed(32)}`, `bitbucket.secret = ${mixed(64)}`], no: [`BITBUCKET_CLIENT_ID=${mixed(20)}`, `BITBUCKET_WORKSPACE=${'acme'.repeat(8)}`] },
@@ -51,10 +59,15 @@ export const SERVICE_CASES: readonly RuleCase[] = [
   { rule: 'sidekiq-credentials', yes: [`BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${f.hex(8)}:${f.hex(8)}`, `export BUNDLE_GEMS__CONTRIBSYS__COM="${f.hex(8)}:${f.hex(8)}"`], no: [`BUNDLE_GEMS__CONTRIBSYS__COM=${f.hex(8)}`, 'BUNDLE_GEMS__CONTRIBSYS__COM=${SIDEKIQ_CREDS}'] },
   { rule: 'sonar-token', yes: [`SONAR_TOKEN=${f.hex(40)}`, `sonar.login=${f.hex(40)}`], no: [`SONAR_HOST_URL=https://sonarcloud.io`, `sonar.scm.revision=${f.hex(40)}`, 'sonar.projectKey=acme-corp_checkout-service-payments-api2'] },
   { rule: 'sourcegraph-token-legacy', yes: [`SOURCEGRAPH_ACCESS_TOKEN=${f.hex(40)}`], no: [`SOURCEGRAPH_URL=https://sourcegraph.example.org`, `SOURCEGRAPH_ACCESS_TOKEN=${f.hex(39)}`] },
-  { rule: 'sumologic-key', yes: [`SUMO_ACCESS_ID=su${mixed(12)}`, `SUMO_ACCESS_KEY=${mixed(64)}`], no: [`SUMO_ACCESS_ID=${mixed(14)}`, `SUMO_ENDPOINT=https://api.sumologic.com`] },
+  { rule: 'sumologic-key', yes: [`SUMO_ACCESS_ID=su${mixed(12)}`, `SUMO_ACCESS_KEY=${mixed(64)}`, `sumoKey = su${mixed(12)}`, `SUMO_ACCESS_ID=suQrTvWxyZaBcD`], no: [`SUMO_ACCESS_ID=${mixed(14)}`, `SUMO_ENDPOINT=https://api.sumologic.com`, `sumObj = su${mixed(12)}`, `sumOfValues = ${mixed(64)};`] },
   { rule: 'travisci-token', yes: [`TRAVIS_TOKEN=${mixed(22)}`], no: [`TRAVIS_TOKEN=${mixed(21)}`, `TRAVIS_BRANCH=${'release'.repeat(3)}1`] },
   { rule: 'zendesk-api-token', yes: [`ZENDESK_API_TOKEN=${mixed(40)}`], no: [`ZENDESK_SUBDOMAIN=${mixed(12)}`, `ZENDESK_API_TOKEN=${mixed(39)}`] },
   // Messaging and social
+  {
+    rule: 'discord-numeric-token',
+    yes: [`DISCORD_BOT_TOKEN=${f.chars(DIGITS, 18)}`, `discordKey = '${f.chars(DIGITS, 19)}'`],
+    no: [`discord_channel_id: ${f.chars(DIGITS, 18)}`, `DISCORD_GUILD=${f.chars(DIGITS, 18)}`, `discord=${'0'.repeat(18)}`],
+  },
   {
     rule: 'discord-app-credentials',
     yes: [`DISCORD_BOT_TOKEN=M${f.chars(URLSAFE, 23)}1.${f.chars(URLSAFE, 6)}.${f.chars(URLSAFE, 38)}`, `discord_api_token = "${f.hex(64)}"`, `DISCORD_CLIENT_SECRET=${f.chars(URLSAFE, 31)}3`],
@@ -91,9 +104,14 @@ export const SERVICE_CASES: readonly RuleCase[] = [
   { rule: 'finnhub-api-key', yes: [`FINNHUB_API_KEY=${f.chars(LOWER_ALNUM, 19)}1`], no: [`FINNHUB_API_KEY=${f.chars(LOWER_ALNUM, 18)}`] },
   { rule: 'freshbooks-token', yes: [`FRESHBOOKS_ACCESS_TOKEN=${f.hex(64)}`], no: [`FRESHBOOKS_ACCOUNT_ID=${mixed(6)}`, `FRESHBOOKS_ACCESS_TOKEN=${f.hex(60)}`] },
   { rule: 'gocardless-token', yes: [`GOCARDLESS_ACCESS_TOKEN=live_${f.chars(URLSAFE, 39)}4`, `gocardless_token: "sandbox_${f.chars(URLSAFE, 39)}x"`], no: [`GOCARDLESS_ACCESS_TOKEN=${f.chars(URLSAFE, 45)}`, `GOCARDLESS_ACCESS_TOKEN=live_${f.chars(URLSAFE, 30)}`] },
-  { rule: 'lob-api-key', yes: [`LOB_API_KEY=live_${f.hex(35)}`, `lob_pub_key = "test_pub_${f.hex(31)}"`], no: [`blob_name = "test_${f.hex(35)}"`, `LOB_API_KEY=live_${f.hex(34)}`] },
+  { rule: 'lob-api-key', yes: [`LOB_API_KEY=live_${f.hex(35)}`, `lob_pub_key = "test_pub_${f.hex(31)}"`, `lobToken = "test_${f.hex(35)}"`], no: [`blob_name = "test_${f.hex(35)}"`, `global_key: live_${f.hex(35)}`, `LOB_API_KEY=live_${f.hex(34)}`] },
   { rule: 'plaid-client-credentials', yes: [`PLAID_SECRET=${f.chars(LOWER_ALNUM, 29)}3`, `plaid_client_id: "${f.chars(LOWER_ALNUM, 23)}a"`], no: [`PLAID_ENV=sandbox`, `PLAID_SECRET=${f.chars(LOWER_ALNUM, 28)}`] },
-  { rule: 'etsy-api-key', yes: [`ETSY_API_KEY=${f.chars(LOWER_ALNUM, 23)}5`], no: [`ETSY_SHOP=${'handmade'.repeat(3)}`, `ETSY_API_KEY=${f.chars(LOWER_ALNUM, 22)}`] },
+  { rule: 'etsy-api-key', yes: [`ETSY_API_KEY=${f.chars(LOWER_ALNUM, 23)}5`], no: [`ETSY_SHOP=${'handmade'.repeat(3)}`, `ETSY_API_KEY=${f.chars(LOWER_ALNUM, 22)}`, `SetSysctl = "${f.chars(LOWER_ALNUM, 23)}5"`] },
+  {
+    rule: 'atlassian-legacy-token',
+    yes: [`JIRA_API_TOKEN=${f.chars(LOWER_ALNUM, 20)}${f.hex(3)}a`, `confluenceToken = "${f.chars(LOWER_ALNUM, 20)}${f.hex(3)}b"`],
+    no: [`JIRA_PROJECT=${'platform'.repeat(3)}`, `jira_token = "${f.chars(UPPER, 24)}"`, `ninjira_token = "${f.chars(LOWER_ALNUM, 20)}${f.hex(3)}c"`],
+  },
   { rule: 'mailgun-key', yes: [`MAILGUN_SIGNING_KEY=${f.hex(32)}-${f.hex(8)}-${f.hex(8)}`, `mailgun_validation_key = "pubkey-${f.hex(32)}"`], no: [`MAILGUN_DOMAIN=mg.example.org`, `mailgun_validation_key = "pubkey-${f.hex(30)}"`] },
   { rule: 'flutterwave-encryption-key', yes: [`FLW_ENCRYPTION_KEY=FLWSECK_TEST-${f.chars('abcdefgh0123456789', 11)}9`], no: [`FLWSECK_TEST-${f.chars('abcdefgh0123456789', 13)}`, `FLWSECK_TEST-${f.chars('abcdefgh0123456789', 10)}`] },
   {
@@ -134,15 +152,23 @@ export const SERVICE_CASES: readonly RuleCase[] = [
   { rule: 'intra42-client-secret', yes: [`FT_SECRET=s-s4t2ud-${f.hex(64)}`], no: [`s-s4t2ud-${f.hex(40)}`] },
   { rule: 'settlemint-token', yes: [`SETTLEMINT_ACCESS_TOKEN=sm_pat_${mixed(16)}`, `sm_aat_${mixed(16)}`], no: [`sm_pat_${mixed(15)}`, `asm_pat_${mixed(16)}`] },
   { rule: 'slack-legacy-bot-token', yes: [`SLACK_TOKEN=xoxb-${f.chars(DIGITS, 11)}-${mixed(24)}`], no: [`xoxb-${f.chars(DIGITS, 11)}-${mixed(12)}`, `xoxb-${f.chars(DIGITS, 11)}-${'x'.repeat(24)}`] },
-  { rule: 'slack-workspace-token', yes: [`xoxa-2-${mixed(40)}`, `xoxr-${mixed(30)}`], no: [`xoxa-${mixed(6)}`, `xoxr-${'a'.repeat(30)}`] },
-  { rule: 'sonarqube-token', yes: [`SONAR_TOKEN=squ_${f.hex(40)}`, `sqp_${f.hex(40)}`], no: [`squ_${f.hex(39)}`, `sqx_${f.hex(40)}`] },
+  {
+    rule: 'slack-workspace-token',
+    yes: [`xoxa-2-${mixed(40)}`, `xoxr-${mixed(30)}`, `SLACK_TOKEN=xoxa-2-${f.chars(DIGITS, 9)}-${f.chars(DIGITS, 11)}-${f.chars(DIGITS, 13)}-${f.hex(32)}`],
+    no: [`xoxa-${mixed(6)}`, `xoxr-${'a'.repeat(30)}`],
+  },
+  { rule: 'sonarqube-token', yes: [`SONAR_TOKEN=squ_${f.hex(40)}`, `sqp_${f.hex(40)}`, `sqa_${mixed(40)}`], no: [`squ_${f.hex(39)}`, `sqx_${f.hex(40)}`, `squ_12345678${f.hex(32)}`] },
   {
     rule: 'authress-access-key',
     yes: [`AUTHRESS_KEY=authress_${f.alnum(12)}.${f.alnum(5)}.acc_${f.chars(LOWER_ALNUM, 20)}.${f.chars(BASE64, 60)}`],
     no: [`authress_${f.alnum(12)}.${f.alnum(5)}.acc_${f.chars(LOWER_ALNUM, 20)}`, `authress_domain = "login.example.org"`],
   },
   { rule: 'yandex-cloud-api-key', yes: [`YC_API_KEY=AQVN${f.chars(URLSAFE, 35)}1`], no: [`AQVN${f.chars(URLSAFE, 20)}`, `AQVN${f.chars(URLSAFE, 45)}`] },
-  { rule: 'jwt-base64', yes: [`TOKEN_B64=ZXlKaGJHY2lP${f.chars(BASE64, 120)}==`, `ZXlKMGVYQWlP${f.chars(BASE64, 60)}`], no: [`ZXlKaGJHY2lP${f.chars(BASE64, 20)}`, `ZXlK${f.chars(BASE64, 80)}`] },
+  {
+    rule: 'jwt-base64',
+    yes: [`TOKEN_B64=${Buffer.from(jwt('{"alg":"ES256"}')).toString('base64')}`, Buffer.from(jwt('{"kid":"k1","typ":"JWT"}')).toString('base64url'), `"${Buffer.from(jwt('{"x5t":"abc"}')).toString('base64')}"`],
+    no: [`ZXlKaGJHY2lP${f.chars(BASE64, 20)}`, `ZXlK${f.chars(BASE64, 80)}`, Buffer.from(`eyJ${f.chars(URLSAFE, 60)}`).toString('base64')],
+  },
   { rule: 'maxmind-license-key', yes: [`MAXMIND_LICENSE_KEY=${mixed(6)}_${mixed(29)}_mmk`], no: [`${mixed(6)}_${mixed(20)}_mmk`, `${mixed(6)}_${mixed(29)}_MMK`] },
   // HTTP credentials
   {
@@ -152,14 +178,20 @@ export const SERVICE_CASES: readonly RuleCase[] = [
   },
   {
     rule: 'curl-user-password',
-    yes: [`curl -u deploy:${f.password(16)} https://ci.example.org/api`, `curl -sSf --user "admin:${f.password(14)}" https://registry.example.org/v2/`],
-    no: ['curl -u "$CI_USER:$CI_TOKEN" https://ci.example.org', 'curl -u admin:password https://example.org', 'curl -u user:${TOKEN} https://example.org', 'curl --upload-file build.tgz https://example.org'],
+    yes: [
+      `curl -u deploy:${f.password(16)} https://ci.example.org/api`,
+      `curl -sSf --user "admin:${f.password(14)}" https://registry.example.org/v2/`,
+      `curl -u "${f.password(20)}:" https://api.example.org/v1/charges`,
+      `curl -u ":${f.password(12)}" https://search.example.org:9200`,
+      `curl --user deploy:'${f.password(16)}' -X PATCH https://api.example.org`,
+    ],
+    no: ['curl -u "$CI_USER:$CI_TOKEN" https://ci.example.org', 'curl -u admin:password https://example.org', 'curl -u user:${TOKEN} https://example.org', 'curl --upload-file build.tgz https://example.org', 'curl --user "xxx:yyy"', 'curl -u "admin:" https://example.org'],
   },
   {
     rule: 'nuget-config-password',
     file: 'NuGet.Config',
     yes: [`      <add key="ClearTextPassword" value="${f.password(20)}" />`],
-    no: ['      <add key="ClearTextPassword" value="%FEED_PASSWORD%" />', '      <add key="Username" value="build-agent-01" />'],
+    no: ['      <add key="ClearTextPassword" value="%FEED_PASSWORD%" />', '      <add key="Username" value="build-agent-01" />', '      <add key="ClearTextPassword" value="XXXXXXXXXXXX" />'],
   },
   { rule: 'nuget-config-password', file: 'src/app.config', yes: [], no: [`      <add key="ClearTextPassword" value="${f.password(20)}" />`] },
   {

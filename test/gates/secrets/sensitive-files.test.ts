@@ -75,7 +75,16 @@ describe('kubernetesSecretFindings', () => {
     ['a Secret without data', 'kind: Secret\ntype: kubernetes.io/service-account-token'],
     ['a Helm template', 'kind: Secret\ndata:\n  a: {{ .Values.a | b64enc }}'],
     ['YAML that does not parse', `kind: Secret\ndata:\n  a: [${value}`],
+    ['a short value in a manifest read line by line', 'apiVersion: v1\nkind: secret\ndata:\n\tshort: YmFyCg=='],
+    ['the data of a ConfigMap beside an unreadable Secret', `kind: Secret\n\tname: s\n---\nkind: ConfigMap\ndata:\n  key: ${value}`],
   ])('ignores %s', (_name, text) => {
     expect(kubernetesSecretFindings({ file: 'x.yaml', text })).toEqual([]);
+  });
+
+  it('reads line by line a Secret that YAML cannot parse: tabs for indentation, the kind in lower case', () => {
+    const text = ['apiVersion: "v1"', 'kind: "secret"', 'data:', `\tpassword: "${encoded}"`, 'metadata:', '\tname: db'].join('\n');
+    const hits = kubernetesSecretFindings({ file: 'k8s/db.yaml', text });
+    expect(hits.map((h) => [h.line, h.column, h.secret.length])).toEqual([[4, 13, encoded.length]]);
+    expect(JSON.stringify(hits)).not.toContain(secretCore(encoded));
   });
 });

@@ -21,6 +21,7 @@ import type { CombinedVerdict, GateFamily, GateResult } from './posture/combine.
 import { renderMarkdown } from './render.js';
 import { renderSarif } from './sarif.js';
 import { runSecretGate } from './secrets/command.js';
+import { scanGitDiffFile } from './secrets/diff-stream.js';
 import { renderSecretsMarkdown, renderSecretsSarif } from './secrets/render.js';
 import type { SecretsReport } from './secrets/render.js';
 
@@ -111,7 +112,7 @@ export async function runAllGates(inputs: AllGatesInputs, deps: { readonly clock
   if (secretScope) {
     required.push('secrets');
     try {
-      secrets = await runSecretGate({ ...secretScope, format: 'json', cwd: inputs.cwd, ...policy }, { fs: nodeGateFs, clock: deps.clock, git: (cwd) => new CommandGit(cwd) });
+      secrets = await runSecretGate({ ...secretScope, format: 'json', cwd: inputs.cwd, ...policy }, { fs: nodeGateFs, clock: deps.clock, git: (cwd) => new CommandGit(cwd), scanDiffFile: scanGitDiffFile });
       results.push(resultOf('secrets', secrets.decision, { files: secrets.summary.files, lines: secrets.summary.lines }));
       sections.push(renderSecretsMarkdown(secrets));
       runs.push(...runsOf(renderSecretsSarif(secrets, GATES_VERSION)));

@@ -198,6 +198,12 @@ export async function runSecretGate(args: GateSecretsArgs, deps: SecretGateDeps)
   if (args.diff !== undefined) {
     range = args.diff;
     result = await scanDiffFile(args.diff, cwd, deps, loaded.policy);
+    // Read in pieces, the diff is seen whole only by the scan: one that found no file in it examined nothing.
+    if (result.files === 0) {
+      const text = Buffer.from(await deps.fs.readFile(resolve(cwd, args.diff))).toString('latin1');
+      refuseNonDiff(text, { file: args.diff });
+      throw new ConfigurationError(`nothing to scan: the diff ${args.diff} names no file the scan could read`, { file: args.diff });
+    }
   } else if (diffMode) {
     const diff = await diffText(args, cwd, deps);
     range = diff.range;

@@ -435,8 +435,30 @@ const NOT_PROBED: Record<string, string> = {
   'canary: provider': 'no behavioural probe yet: picks the metrics provider in runCanary (src/canary/promotion/run.ts)',
 };
 
+/**
+ * The security gates' fields have no probe here yet; the gates' own tests
+ * (test/gates/) hold what they do. Listed one by one, so that a field added
+ * to the gates policy fails this guard too.
+ */
+const GATES_NOT_PROBED_YET: readonly string[] = [
+  'failOn', 'rules.<key>.severity', 'rules.<key>.enabled', 'pins[].pattern', 'pins[].policy', 'allow', 'deny',
+  'waivers[].rule', 'waivers[].file', 'waivers[].fingerprint', 'waivers[].reason', 'waivers[].owner', 'waivers[].expires',
+  'maxFileBytes', 'secrets.failOn', 'secrets.disable', 'secrets.allow.paths', 'secrets.allow.patterns', 'secrets.allow.fingerprints',
+  'secrets.allow.lockFiles', 'secrets.stopWords', 'secrets.waivers[].rule', 'secrets.waivers[].file', 'secrets.waivers[].fingerprint',
+  'secrets.waivers[].reason', 'secrets.waivers[].owner', 'secrets.waivers[].expires', 'secrets.maxFileBytes',
+  'dependencies.failOnSeverity', 'dependencies.failOnScopes', 'dependencies.vulnerabilities', 'dependencies.licenses.check',
+  'dependencies.licenses.allow', 'dependencies.licenses.deny', 'dependencies.licenses.unknown', 'dependencies.allow.advisories',
+  'dependencies.allow.packages', 'dependencies.deny.packages', 'dependencies.fallback', 'dependencies.scorecard.minScore',
+  'dependencies.scorecard.missing', 'dependencies.waivers[].package', 'dependencies.waivers[].advisory',
+  'dependencies.waivers[].rule', 'dependencies.waivers[].reason', 'dependencies.waivers[].owner', 'dependencies.waivers[].expires',
+  'posture.failOn', 'posture.rules.<key>.severity', 'posture.rules.<key>.enabled', 'posture.requiredStatusChecks',
+  'posture.environments[].name', 'posture.environments[].reviewers', 'posture.environments[].minWaitMinutes',
+  'posture.sensitivePaths', 'posture.binaryExtensions', 'posture.waivers[].rule', 'posture.waivers[].subject',
+  'posture.waivers[].reason', 'posture.waivers[].owner', 'posture.waivers[].expires',
+];
+for (const path of GATES_NOT_PROBED_YET) NOT_PROBED[`gates: ${path}`] = 'no behavioural probe yet';
+
 const ALL = leafFields();
-const GATES = ALL.filter((id) => id.startsWith('gates: '));
 
 describe('every policy field changes a decision or an output', () => {
   it('enumerates the leaf fields of every kind', () => {
@@ -444,14 +466,12 @@ describe('every policy field changes a decision or an output', () => {
   });
 
   it('has a probe for each field, or says why not', () => {
-    const unprobed = ALL.filter((id) => !(id in PROBES) && !(id in NOT_PROBED) && !id.startsWith('gates: '));
+    const unprobed = ALL.filter((id) => !(id in PROBES) && !(id in NOT_PROBED));
     expect(unprobed).toEqual([]);
     // A probe or exception whose field is gone is stale.
     expect([...Object.keys(PROBES), ...Object.keys(NOT_PROBED)].filter((id) => !ALL.includes(id))).toEqual([]);
     expect(Object.keys(PROBES).filter((id) => id in NOT_PROBED)).toEqual([]);
   });
-
-  it.todo(`gates: ${GATES.length} fields of the security gates, held by the gates' own tests, not probed here yet`);
 
   for (const [id, probe] of Object.entries(PROBES)) {
     it(id, async () => {

@@ -20,6 +20,9 @@ import type { GateRequest } from '../../src/freeze/gate.js';
 import { decideGate } from '../../src/freeze/gate.js';
 import { isEvaluable, loadSlos } from '../../src/freeze/openslo.js';
 import type { EvaluableSlo } from '../../src/freeze/openslo.js';
+import { auditSource } from '../../src/gates/audit.js';
+import { decideGate as decideWorkflowGate } from '../../src/gates/decide.js';
+import type { GatesPolicy } from '../../src/gates/policy-schema.js';
 import { InMemoryGitHub } from '../../src/github/fake.js';
 import { GitHubContentStore } from '../../src/gitops/content-store.js';
 import { policyKinds, parseAnyPolicy } from '../../src/policy/kinds.js';
@@ -417,8 +420,51 @@ const CANARY: Record<string, Probe> = {
   'approvers.method': { changed: 'approvers: { method: dispatch }', run: promotion },
 };
 
+
+// ---------------------------------------------------------------- gates (the workflow gate)
+
+const GATE_NOW = new Date('2026-06-15T12:00:00Z');
+const WORKFLOW_FILE = '.github/workflows/ci.yml';
+const WORKFLOW = ['on: push', 'permissions: {}', 'jobs:', '  build:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: someone/tool@v1', '      - uses: other/tool@v2', '      - run: npm install -g left-pad', ''].join('\n');
+
+/** The workflow gate's decision on one workflow with two unpinned actions and an unpinned tool install. */
+function workflowGate(policy: GatesPolicy) {
+  const audits = [auditSource(WORKFLOW_FILE, WORKFLOW, { pins: policy.pins, allow: policy.allow, deny: policy.deny, maxBytes: policy.maxFileBytes })];
+  const d = decideWorkflowGate({ audits, policy, now: GATE_NOW });
+  return { verdict: d.verdict, findings: d.findings.map((f) => [f.ruleId, f.severity, f.line]), suppressed: d.suppressed.map((x) => [x.finding.ruleId, x.finding.line, x.by, x.reason]) };
+}
+/** The fingerprints of the two unpinned actions, in line order. */
+const [FP_SOMEONE, FP_OTHER] = auditSource(WORKFLOW_FILE, WORKFLOW).findings.filter((f) => f.ruleId === 'unpinned-uses').map((f) => f.fingerprint);
+const waiver = (fields: string) => `waivers: [{ ${fields} }]`;
+const WAIVER = "rule: unpinned-uses, file: '.github/workflows/*.yml', reason: pinned next sprint, owner: '@platform', expires: 2030-01-01";
+
+const GATES: Record<string, Probe> = {
+  failOn: { changed: 'failOn: critical', run: workflowGate },
+  'rules.<key>.severity': { changed: 'rules: { unpinned-uses: { severity: low } }', run: workflowGate },
+  'rules.<key>.enabled': { changed: 'rules: { unpinned-uses: { enabled: false } }', run: workflowGate },
+  'pins[].pattern': {
+    base: "pins: [{ pattern: 'nobody/*', policy: any }, { pattern: '*', policy: hash-pin }]",
+    changed: "pins: [{ pattern: 'someone/*', policy: any }, { pattern: '*', policy: hash-pin }]",
+    run: workflowGate,
+  },
+  'pins[].policy': { base: "pins: [{ pattern: '*', policy: hash-pin }]", changed: "pins: [{ pattern: '*', policy: ref-pin }]", run: workflowGate },
+  allow: { changed: "allow: ['someone/*']", run: workflowGate },
+  deny: { changed: "deny: ['someone/*']", run: workflowGate },
+  'waivers[].rule': { base: waiver(WAIVER), changed: waiver(WAIVER.replace('rule: unpinned-uses', 'rule: unpinned-tool-install')), run: workflowGate },
+  'waivers[].file': { base: waiver(WAIVER), changed: waiver(WAIVER.replace('.github/workflows/*.yml', 'deploy/*.yml')), run: workflowGate },
+  'waivers[].fingerprint': {
+    base: waiver(`fingerprint: ${FP_SOMEONE}, ${WAIVER.replace("file: '.github/workflows/*.yml', ", '')}`),
+    changed: waiver(`fingerprint: ${FP_OTHER}, ${WAIVER.replace("file: '.github/workflows/*.yml', ", '')}`),
+    run: workflowGate,
+  },
+  'waivers[].reason': { base: waiver(WAIVER), changed: waiver(WAIVER.replace('pinned next sprint', 'vendored fork')), run: workflowGate },
+  'waivers[].owner': { base: waiver(WAIVER), changed: waiver(WAIVER.replace('@platform', '@security')), run: workflowGate },
+  'waivers[].expires': { base: waiver(WAIVER), changed: waiver(WAIVER.replace('2030-01-01', '2026-01-01')), run: workflowGate },
+  maxFileBytes: { changed: 'maxFileBytes: 100', run: workflowGate },
+};
+
 const PROBES: Record<string, Probe> = Object.fromEntries(
-  Object.entries({ postmortem: POSTMORTEM, rollback: ROLLBACK, freeze: FREEZE, waves: WAVES_PROBES, canary: CANARY }).flatMap(([kind, probes]) =>
+  Object.entries({ postmortem: POSTMORTEM, rollback: ROLLBACK, freeze: FREEZE, waves: WAVES_PROBES, canary: CANARY, gates: GATES }).flatMap(([kind, probes]) =>
     Object.entries(probes).map(([path, probe]) => [`${kind}: ${path}`, probe]),
   ),
 );
@@ -441,9 +487,7 @@ const NOT_PROBED: Record<string, string> = {
  * to the gates policy fails this guard too.
  */
 const GATES_NOT_PROBED_YET: readonly string[] = [
-  'failOn', 'rules.<key>.severity', 'rules.<key>.enabled', 'pins[].pattern', 'pins[].policy', 'allow', 'deny',
-  'waivers[].rule', 'waivers[].file', 'waivers[].fingerprint', 'waivers[].reason', 'waivers[].owner', 'waivers[].expires',
-  'maxFileBytes', 'secrets.failOn', 'secrets.disable', 'secrets.allow.paths', 'secrets.allow.patterns', 'secrets.allow.fingerprints',
+  'secrets.failOn', 'secrets.disable', 'secrets.allow.paths', 'secrets.allow.patterns', 'secrets.allow.fingerprints',
   'secrets.allow.lockFiles', 'secrets.stopWords', 'secrets.waivers[].rule', 'secrets.waivers[].file', 'secrets.waivers[].fingerprint',
   'secrets.waivers[].reason', 'secrets.waivers[].owner', 'secrets.waivers[].expires', 'secrets.maxFileBytes',
   'dependencies.failOnSeverity', 'dependencies.failOnScopes', 'dependencies.vulnerabilities', 'dependencies.licenses.check',

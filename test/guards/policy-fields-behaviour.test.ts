@@ -13,7 +13,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { judgeConfigFromBlock } from '../../src/canary/judge/config-schema.js';
+import { decide } from '../../src/canary/promotion/decide.js';
+import type { Command, Facts } from '../../src/canary/promotion/model.js';
 import { promotionPolicyOf } from '../../src/canary/promotion/run.js';
+import type { ReleaseManifest } from '../../src/gitops/manifest.js';
 import { evaluateSlo, statusOf } from '../../src/freeze/evaluate.js';
 import type { FreezeGatePolicy } from '../../src/freeze/gate-policy.js';
 import type { GateRequest } from '../../src/freeze/gate.js';
@@ -363,8 +366,50 @@ const WAVES_PROBES: Record<string, Probe> = {
 const Q = 'query: errors_total';
 const JUDGE = `analysis: { judge: { metrics: [{ name: errors, ${Q}, direction: increase }] } }`;
 const judgeWith = (metric: string, judge = '') => `analysis: { judge: { ${judge}${judge ? ', ' : ''}metrics: [{ name: errors, ${Q}, direction: increase${metric ? `, ${metric}` : ''} }] } }`;
-/** What the promotion decides with: the stages, the analysis settings and the approvers. */
-const promotion = (p: CanaryPolicy) => promotionPolicyOf(p);
+const STABLE: ReleaseManifest = { service: 'checkout', environment: 'production', region: 'us-east-1', stable: { version: '1.41.0' }, canary: { version: null, weight: 0 }, previous: [] };
+
+/**
+ * A promotion driven through the promotion decision, minute by minute for up
+ * to a day: bob (of acme/web) starts 1.42.0 and, whenever a stage waits for
+ * approval, asks to promote from a push-triggered workflow run. Every
+ * judgment passes but the second, which is Marginal. The trace says what was
+ * decided when: each judgment asked for (and over which window), each
+ * transition with its traffic and phase, and each refusal.
+ */
+function promotion(p: CanaryPolicy): string[] {
+  const policy = promotionPolicyOf(p);
+  const T = Date.parse('2026-11-22T10:00:00Z');
+  const factsAt = (minute: number, more: Partial<Facts> = {}): Facts => ({
+    now: new Date(T + minute * 60_000),
+    freeze: { allow: true, reason: 'no freeze' },
+    quarantine: { allow: true, reason: 'not quarantined' },
+    actorTeams: ['acme/web'],
+    origin: { kind: 'workflow', event: 'push' },
+    ...more,
+  });
+  const trace: string[] = [];
+  let manifest = STABLE;
+  let looks = 0;
+  const apply = (minute: number, command: Command, facts: Facts) => {
+    let step = decide(manifest, policy, command, facts);
+    if (step.kind === 'need-judgment') {
+      looks += 1;
+      trace.push(`${minute}: judge ${step.start.toISOString()}..${step.end.toISOString()}`);
+      step = decide(manifest, policy, command, { ...facts, judgment: looks === 2 ? { verdict: 'Marginal', score: 80, reason: 'r' } : { verdict: 'Pass', score: 100, reason: 'r' } });
+    }
+    if (step.kind === 'transition') {
+      manifest = step.manifest;
+      trace.push(`${minute}: ${step.effects.map((e) => e.kind).join(',')} at ${manifest.canary.weight}% ${manifest.promotion?.phase ?? ''}`);
+    } else if (step.kind === 'refuse') trace.push(`${minute}: refused: ${step.explanation.summary}`);
+    return step;
+  };
+  apply(0, { kind: 'start', version: '1.42.0', by: 'bob' }, factsAt(0));
+  for (let minute = 1; minute <= 24 * 60 && manifest.promotion && ['soaking', 'awaiting-approval'].includes(manifest.promotion.phase); minute++) {
+    const step = apply(minute, { kind: 'tick' }, factsAt(minute));
+    if (step.kind === 'wait' && manifest.promotion.phase === 'awaiting-approval') apply(minute, { kind: 'promote', by: 'bob' }, factsAt(minute));
+  }
+  return trace;
+}
 /** What the judge decides with. */
 const judgeConfig = (p: CanaryPolicy) => judgeConfigFromBlock(p.analysis.judge);
 /** Two groups and one metric in the named group. */
@@ -390,9 +435,9 @@ const CANARY: Record<string, Probe> = {
     ]),
   ),
   'analysis.interval': { changed: 'analysis: { interval: 10m }', run: promotion },
-  'analysis.lookback': { changed: 'analysis: { lookback: 45m }', run: promotion },
+  'analysis.lookback': { changed: 'analysis: { lookback: 5m }', run: promotion },
   'analysis.marginal': { changed: 'analysis: { marginal: fail }', run: promotion },
-  'analysis.maxFailedIntervals': { changed: 'analysis: { maxFailedIntervals: 3 }', run: promotion },
+  'analysis.maxFailedIntervals': { base: 'analysis: { marginal: fail }', changed: 'analysis: { marginal: fail, maxFailedIntervals: 3 }', run: promotion },
   'analysis.judge.profile': judgeSetting('profile: kayenta'),
   'analysis.judge.passThreshold': judgeSetting('passThreshold: 90'),
   'analysis.judge.marginalThreshold': judgeSetting('marginalThreshold: 60'),
@@ -417,7 +462,11 @@ const CANARY: Record<string, Probe> = {
   'analysis.judge.metrics[].effectSize': metric('effectSize: cles'),
   'approvers.users': { changed: 'approvers: { users: [alice] }', run: promotion },
   'approvers.teams': { changed: 'approvers: { teams: [acme/sre] }', run: promotion },
-  'approvers.method': { changed: 'approvers: { method: dispatch }', run: promotion },
+  'approvers.method': {
+    base: 'stages: [{ weight: 10 }, { weight: 100, approval: required }]',
+    changed: 'stages: [{ weight: 10 }, { weight: 100, approval: required }]\napprovers: { method: dispatch }',
+    run: promotion,
+  },
 };
 
 

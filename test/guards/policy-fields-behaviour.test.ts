@@ -10,11 +10,22 @@
  * fails this guard until it has a probe here, or an entry in NOT_PROBED
  * saying why not. A field that holds others (`due`, `quarantine`) is covered
  * by the fields it holds; only leaf fields are probed.
+ *
+ * The decisions: postmortemRequired, deadlines, reviewPostmortem and
+ * readIssueEvent (postmortem); runRollback on an in-memory deploy branch
+ * (rollback); evaluateSlo on fake metrics, then decideGate (freeze);
+ * planWaves, decideWaveStep and checkRegionHealth (waves); the promotion
+ * decision driven minute by minute, the judge on fixed samples, and
+ * policyFor (canary); auditSource and the workflow gate's decision (gates).
+ * An output counts when users see it (a pull request's labels, a plan's
+ * times, a verdict's reason); the judge's echo of its own settings does not.
  */
 import { describe, expect, it } from 'vitest';
 import { judgeConfigFromBlock } from '../../src/canary/judge/config-schema.js';
 import { decide } from '../../src/canary/promotion/decide.js';
 import type { Command, Facts } from '../../src/canary/promotion/model.js';
+import { judgeSamples } from '../../src/canary/promotion/metrics-judge.js';
+import type { WindowDetail } from '../../src/canary/promotion/metrics-judge.js';
 import { promotionPolicyOf } from '../../src/canary/promotion/run.js';
 import type { ReleaseManifest } from '../../src/gitops/manifest.js';
 import { evaluateSlo, statusOf } from '../../src/freeze/evaluate.js';
@@ -410,10 +421,51 @@ function promotion(p: CanaryPolicy): string[] {
   }
   return trace;
 }
-/** What the judge decides with. */
-const judgeConfig = (p: CanaryPolicy) => judgeConfigFromBlock(p.analysis.judge);
-/** Two groups and one metric in the named group. */
-const GROUPED = (weights: string, group: string) => `analysis: { judge: { groups: { ${weights} }, metrics: [{ name: errors, ${Q}, direction: increase, group: ${group} }] } }`;
+/** `n` points around `level`, spread over `spread` by a fixed pattern (`k` shifts it). */
+const series = (n: number, level: number, spread: number, k = 0) => Array.from({ length: n }, (_, i) => level + (spread * (((i + k) * 37) % 11)) / 10);
+type Samples = Record<string, { baseline: (number | null)[]; canary: (number | null)[] }>;
+/** The canary's errors 8% above the baseline's, one canary point missing. */
+const UP_8: Samples = { errors: { baseline: series(20, 100, 1), canary: [...series(19, 108, 1, 3), null] } };
+const DOWN_8: Samples = { errors: { baseline: series(20, 100, 1), canary: series(20, 92, 1, 3) } };
+/** 8% up in noisy data: significant at a 20% false-failure rate, not at 1%. */
+const NOISY_UP_8: Samples = { errors: { baseline: series(20, 100, 30), canary: series(20, 108, 30, 4) } };
+/** 10% up in noisy data: Bellwether's rank-sum test sees it, Kayenta's interval against ±25% of its estimate does not. */
+const NOISY_UP_10: Samples = { errors: { baseline: series(20, 100, 30), canary: series(20, 110, 30, 4) } };
+/** Unchanged but for one canary point ten times the rest. */
+const ONE_OUTLIER: Samples = { errors: { baseline: series(100, 100, 1), canary: [...series(99, 100, 1, 3), 1000] } };
+/** Five metrics, the first 8% up: a score of 80. */
+const FIVE = ['m1', 'm2', 'm3', 'm4', 'm5'];
+const FIVE_SAMPLES: Samples = Object.fromEntries(FIVE.map((name, i) => [name, { baseline: series(20, 100, 1), canary: series(20, i === 0 ? 108 : 100, 1, 3) }]));
+/** Errors unchanged, latency without a single point. */
+const LATENCY_MISSING: Samples = { errors: { baseline: series(20, 100, 1), canary: series(20, 100, 1, 3) }, latency: { baseline: [], canary: [] } };
+
+/**
+ * One window judged as the promotion asks for it (a metric the samples lack
+ * gets the errors' samples), reduced to what was decided: what only echoes the
+ * policy back (its thresholds, its confidence level) is left out.
+ */
+const judgeOn = (samples: Samples) => (p: CanaryPolicy) => {
+  const config = judgeConfigFromBlock(p.analysis.judge);
+  const input = Object.fromEntries(config.metrics.map((m) => [m.name, samples[m.name] ?? samples['errors'] ?? { baseline: [], canary: [] }]));
+  const judgment = judgeSamples(config, input, {}, { look: 1, looks: 1 });
+  const result = (judgment.detail as WindowDetail).result;
+  return {
+    verdict: judgment.verdict,
+    score: judgment.score,
+    reason: judgment.reason,
+    groups: result?.groups.map((g) => [g.name, g.score]),
+    metrics: result?.metrics.map((m) => [m.name, m.query, m.classification, m.criticalFailure, m.interval, m.effectSize, m.alpha]),
+  };
+};
+const judgeConfig = judgeOn(UP_8);
+/** Errors (up 8%) in group errors, latency (unchanged) in the group named. */
+const GROUPED = (weights: string, latencyGroup: string) =>
+  `analysis: { judge: { groups: { ${weights} }, metrics: [{ name: errors, ${Q}, direction: increase, group: errors }, { name: latency, ${Q}, direction: increase, group: ${latencyGroup} }] } }`;
+const ERRORS_UP_LATENCY_FLAT: Samples = { errors: UP_8['errors']!, latency: { baseline: series(20, 200, 1), canary: series(20, 200, 1, 3) } };
+/** Errors judged on a fall. */
+const DOWNWARD = (more: string) => `analysis: { judge: { metrics: [{ name: errors, ${Q}, direction: decrease${more} }] } }`;
+/** Errors and latency, with more on latency. */
+const TWO = (more: string) => `analysis: { judge: { metrics: [{ name: errors, ${Q}, direction: increase }, { name: latency, ${Q}, direction: increase${more} }] } }`;
 const metric = (field: string) => ({ base: JUDGE, changed: judgeWith(field), run: judgeConfig });
 const judgeSetting = (field: string) => ({ base: JUDGE, changed: judgeWith('', field), run: judgeConfig });
 const tierStages = (tier: string, stages: string) => ({ base: `tier: ${tier}`, changed: `tier: ${tier}\ntiers: { ${tier}: { stages: ${stages} } }`, run: promotion });
@@ -438,26 +490,27 @@ const CANARY: Record<string, Probe> = {
   'analysis.lookback': { changed: 'analysis: { lookback: 5m }', run: promotion },
   'analysis.marginal': { changed: 'analysis: { marginal: fail }', run: promotion },
   'analysis.maxFailedIntervals': { base: 'analysis: { marginal: fail }', changed: 'analysis: { marginal: fail, maxFailedIntervals: 3 }', run: promotion },
-  'analysis.judge.profile': judgeSetting('profile: kayenta'),
-  'analysis.judge.passThreshold': judgeSetting('passThreshold: 90'),
-  'analysis.judge.marginalThreshold': judgeSetting('marginalThreshold: 60'),
-  'analysis.judge.confidenceLevel': judgeSetting('confidenceLevel: 0.99'),
+  'analysis.judge.profile': { ...judgeSetting('profile: kayenta'), run: judgeOn(NOISY_UP_10) },
+  'analysis.judge.passThreshold': { base: `analysis: { judge: { metrics: [${FIVE.map((n) => `{ name: ${n}, ${Q}, direction: increase }`).join(', ')}] } }`, changed: `analysis: { judge: { passThreshold: 80, metrics: [${FIVE.map((n) => `{ name: ${n}, ${Q}, direction: increase }`).join(', ')}] } }`, run: judgeOn(FIVE_SAMPLES) },
+  'analysis.judge.marginalThreshold': { base: `analysis: { judge: { metrics: [${FIVE.map((n) => `{ name: ${n}, ${Q}, direction: increase }`).join(', ')}] } }`, changed: `analysis: { judge: { marginalThreshold: 85, metrics: [${FIVE.map((n) => `{ name: ${n}, ${Q}, direction: increase }`).join(', ')}] } }`, run: judgeOn(FIVE_SAMPLES) },
+  'analysis.judge.confidenceLevel': { ...judgeSetting('confidenceLevel: 0.8'), run: judgeOn(NOISY_UP_8) },
   'analysis.judge.minSamples': judgeSetting('minSamples: 30'),
-  'analysis.judge.falseFailureRate': judgeSetting('falseFailureRate: 0.05'),
-  'analysis.judge.minRelativeChange': judgeSetting('minRelativeChange: 0.2'),
-  'analysis.judge.groups': { base: GROUPED('errors: 50, latency: 50', 'errors'), changed: GROUPED('errors: 70, latency: 30', 'errors'), run: judgeConfig },
+  'analysis.judge.falseFailureRate': { ...judgeSetting('falseFailureRate: 0.2'), run: judgeOn(NOISY_UP_8) },
+  'analysis.judge.minRelativeChange': judgeSetting('minRelativeChange: 10'),
+  'analysis.judge.groups': { base: GROUPED('errors: 50, latency: 50', 'latency'), changed: GROUPED('errors: 20, latency: 80', 'latency'), run: judgeOn(ERRORS_UP_LATENCY_FLAT) },
   'analysis.judge.metrics[].name': { base: JUDGE, changed: `analysis: { judge: { metrics: [{ name: 5xx, ${Q}, direction: increase }] } }`, run: judgeConfig },
   'analysis.judge.metrics[].query': { base: JUDGE, changed: `analysis: { judge: { metrics: [{ name: errors, query: 'sum(rate(errors[5m]))', direction: increase }] } }`, run: judgeConfig },
-  'analysis.judge.metrics[].direction': { base: JUDGE, changed: `analysis: { judge: { metrics: [{ name: errors, ${Q}, direction: either }] } }`, run: judgeConfig },
+  'analysis.judge.metrics[].direction': { base: JUDGE, changed: `analysis: { judge: { metrics: [{ name: errors, ${Q}, direction: decrease }] } }`, run: judgeConfig },
   'analysis.judge.metrics[].critical': metric('critical: true'),
-  'analysis.judge.metrics[].mustHaveData': metric('mustHaveData: true'),
-  'analysis.judge.metrics[].group': { base: GROUPED('errors: 70, latency: 30', 'errors'), changed: GROUPED('errors: 70, latency: 30', 'latency'), run: judgeConfig },
+  // Missing data holds the judgment either way; mustHaveData turns the metric's NoData into NoDataFail, and says so.
+  'analysis.judge.metrics[].mustHaveData': { base: TWO(''), changed: TWO(', mustHaveData: true'), run: judgeOn(LATENCY_MISSING) },
+  'analysis.judge.metrics[].group': { base: GROUPED('errors: 50, latency: 50', 'latency'), changed: GROUPED('errors: 50, latency: 50', 'errors'), run: judgeOn(ERRORS_UP_LATENCY_FLAT) },
   'analysis.judge.metrics[].allowedIncrease': metric('allowedIncrease: 10'),
-  'analysis.judge.metrics[].allowedDecrease': metric('allowedDecrease: 10'),
-  'analysis.judge.metrics[].criticalIncrease': metric('criticalIncrease: 50'),
-  'analysis.judge.metrics[].criticalDecrease': metric('criticalDecrease: 50'),
+  'analysis.judge.metrics[].allowedDecrease': { base: DOWNWARD(''), changed: DOWNWARD(', allowedDecrease: 10'), run: judgeOn(DOWN_8) },
+  'analysis.judge.metrics[].criticalIncrease': { ...metric('critical: true, criticalIncrease: 50'), base: judgeWith('critical: true') },
+  'analysis.judge.metrics[].criticalDecrease': { base: DOWNWARD(', critical: true'), changed: DOWNWARD(', critical: true, criticalDecrease: 50'), run: judgeOn(DOWN_8) },
   'analysis.judge.metrics[].nanStrategy': metric('nanStrategy: replace'),
-  'analysis.judge.metrics[].outliers': metric('outliers: remove'),
+  'analysis.judge.metrics[].outliers': { ...metric('outliers: remove'), run: judgeOn(ONE_OUTLIER) },
   'analysis.judge.metrics[].muted': metric('muted: true'),
   'analysis.judge.metrics[].effectSize': metric('effectSize: cles'),
   'approvers.users': { changed: 'approvers: { users: [alice] }', run: promotion },

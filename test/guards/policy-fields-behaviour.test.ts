@@ -37,6 +37,10 @@ import type { EvaluableSlo } from '../../src/freeze/openslo.js';
 import { auditSource } from '../../src/gates/audit.js';
 import { decideGate as decideWorkflowGate } from '../../src/gates/decide.js';
 import type { GatesPolicy } from '../../src/gates/policy-schema.js';
+import { decideSecrets } from '../../src/gates/secrets/decide.js';
+import { DEFAULT_SECRETS_POLICY } from '../../src/gates/secrets/policy.js';
+import { defaultRules } from '../../src/gates/secrets/rules.js';
+import { scanFileContent } from '../../src/gates/secrets/scan.js';
 import { InMemoryGitHub } from '../../src/github/fake.js';
 import { GitHubContentStore } from '../../src/gitops/content-store.js';
 import { policyKinds, parseAnyPolicy } from '../../src/policy/kinds.js';
@@ -59,6 +63,7 @@ import { checkRegionHealth } from '../../src/waves/health.js';
 import { planWaves } from '../../src/waves/planner.js';
 import type { RegionState } from '../../src/waves/types.js';
 import { checkoutRates, FakeMetrics } from '../freeze/fake-metrics.js';
+import { Fake } from '../gates/secrets/fake-secrets.js';
 import { T0, VERDICT_ROLLBACK } from '../rollback/fixtures.js';
 
 type Def = Record<string, unknown> & { type?: string };
@@ -565,8 +570,58 @@ const GATES: Record<string, Probe> = {
   maxFileBytes: { changed: 'maxFileBytes: 100', run: workflowGate },
 };
 
+
+// ---------------------------------------------------------------- gates (the secret gate)
+
+// Fake credentials, built at test time so that the repository holds none.
+const fake = new Fake(17);
+const SECRET_FILES: Record<string, string> = {
+  'src/config.ts': `export const token = "ghp_${fake.alnum(36)}";\nexport const api_key = "sandbox${fake.password(20)}";\n`,
+  'package-lock.json': `{ "token": "ghp_${fake.alnum(36)}" }\n`,
+};
+/** The secret gate's decision on SECRET_FILES: a GitHub token and a generic key in source, a token in a lock file. */
+function secretGate(policy: GatesPolicy) {
+  const secrets = policy.secrets ?? DEFAULT_SECRETS_POLICY;
+  const scans = Object.entries(SECRET_FILES).map(([path, text]) => scanFileContent(path, new TextEncoder().encode(text), defaultRules(), secrets));
+  const d = decideSecrets(scans.flatMap((r) => r.findings), { policy: secrets, waiverLines: secrets.waivers.map(() => 1) }, GATE_NOW);
+  return {
+    verdict: d.verdict,
+    blocking: d.blocking,
+    findings: d.findings.map((f) => [f.ruleId, f.file, f.line]),
+    suppressed: d.suppressed.map((x) => [x.finding.ruleId, x.by, x.reason]),
+    expired: d.expiredWaivers.map((w) => w.rule),
+    notices: scans.flatMap((r) => r.notices.map((n) => n.message)),
+  };
+}
+const [FP_TOKEN, FP_KEY] = Object.entries(SECRET_FILES)
+  .slice(0, 1)
+  .flatMap(([path, text]) => scanFileContent(path, new TextEncoder().encode(text), defaultRules(), DEFAULT_SECRETS_POLICY).findings.map((f) => f.fingerprint));
+const SECRET_WAIVER = "rule: github-pat, file: 'src/*.ts', reason: rotated already, owner: '@security', expires: 2030-01-01";
+const secretWaiver = (fields: string) => `secrets: { waivers: [{ ${fields} }] }`;
+
+const SECRET_GATE: Record<string, Probe> = {
+  'secrets.failOn': { changed: 'secrets: { failOn: critical }', run: secretGate },
+  'secrets.disable': { changed: 'secrets: { disable: [github-pat] }', run: secretGate },
+  'secrets.allow.paths': { changed: "secrets: { allow: { paths: ['src/**'] } }", run: secretGate },
+  'secrets.allow.patterns': { changed: "secrets: { allow: { patterns: ['^ghp_'] } }", run: secretGate },
+  'secrets.allow.fingerprints': { changed: `secrets: { allow: { fingerprints: [${FP_TOKEN}] } }`, run: secretGate },
+  'secrets.allow.lockFiles': { changed: 'secrets: { allow: { lockFiles: false } }', run: secretGate },
+  'secrets.stopWords': { changed: 'secrets: { stopWords: [sandbox] }', run: secretGate },
+  'secrets.waivers[].rule': { base: secretWaiver(SECRET_WAIVER), changed: secretWaiver(SECRET_WAIVER.replace('rule: github-pat', 'rule: generic-secret')), run: secretGate },
+  'secrets.waivers[].file': { base: secretWaiver(SECRET_WAIVER), changed: secretWaiver(SECRET_WAIVER.replace("'src/*.ts'", "'test/*.ts'")), run: secretGate },
+  'secrets.waivers[].fingerprint': {
+    base: secretWaiver(`fingerprint: ${FP_TOKEN}, ${SECRET_WAIVER.replace("file: 'src/*.ts', ", '')}`),
+    changed: secretWaiver(`fingerprint: ${FP_KEY}, ${SECRET_WAIVER.replace("file: 'src/*.ts', ", '')}`),
+    run: secretGate,
+  },
+  'secrets.waivers[].reason': { base: secretWaiver(SECRET_WAIVER), changed: secretWaiver(SECRET_WAIVER.replace('rotated already', 'revoked')), run: secretGate },
+  'secrets.waivers[].owner': { base: secretWaiver(SECRET_WAIVER), changed: secretWaiver(SECRET_WAIVER.replace('@security', '@platform')), run: secretGate },
+  'secrets.waivers[].expires': { base: secretWaiver(SECRET_WAIVER), changed: secretWaiver(SECRET_WAIVER.replace('2030-01-01', '2026-01-01')), run: secretGate },
+  'secrets.maxFileBytes': { changed: 'secrets: { maxFileBytes: 10 }', run: secretGate },
+};
+
 const PROBES: Record<string, Probe> = Object.fromEntries(
-  Object.entries({ postmortem: POSTMORTEM, rollback: ROLLBACK, freeze: FREEZE, waves: WAVES_PROBES, canary: CANARY, gates: GATES }).flatMap(([kind, probes]) =>
+  Object.entries({ postmortem: POSTMORTEM, rollback: ROLLBACK, freeze: FREEZE, waves: WAVES_PROBES, canary: CANARY, gates: { ...GATES, ...SECRET_GATE } }).flatMap(([kind, probes]) =>
     Object.entries(probes).map(([path, probe]) => [`${kind}: ${path}`, probe]),
   ),
 );
@@ -589,9 +644,6 @@ const NOT_PROBED: Record<string, string> = {
  * to the gates policy fails this guard too.
  */
 const GATES_NOT_PROBED_YET: readonly string[] = [
-  'secrets.failOn', 'secrets.disable', 'secrets.allow.paths', 'secrets.allow.patterns', 'secrets.allow.fingerprints',
-  'secrets.allow.lockFiles', 'secrets.stopWords', 'secrets.waivers[].rule', 'secrets.waivers[].file', 'secrets.waivers[].fingerprint',
-  'secrets.waivers[].reason', 'secrets.waivers[].owner', 'secrets.waivers[].expires', 'secrets.maxFileBytes',
   'dependencies.failOnSeverity', 'dependencies.failOnScopes', 'dependencies.vulnerabilities', 'dependencies.licenses.check',
   'dependencies.licenses.allow', 'dependencies.licenses.deny', 'dependencies.licenses.unknown', 'dependencies.allow.advisories',
   'dependencies.allow.packages', 'dependencies.deny.packages', 'dependencies.fallback', 'dependencies.scorecard.minScore',

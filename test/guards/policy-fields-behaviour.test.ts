@@ -37,6 +37,9 @@ import type { EvaluableSlo } from '../../src/freeze/openslo.js';
 import { auditSource } from '../../src/gates/audit.js';
 import { decideGate as decideWorkflowGate } from '../../src/gates/decide.js';
 import type { GatesPolicy } from '../../src/gates/policy-schema.js';
+import { DEFAULT_DEPS_POLICY } from '../../src/gates/deps/policy-schema.js';
+import { decidePosture } from '../../src/gates/posture/decide.js';
+import type { PostureSnapshot } from '../../src/gates/posture/snapshot.js';
 import { decideSecrets } from '../../src/gates/secrets/decide.js';
 import { DEFAULT_SECRETS_POLICY } from '../../src/gates/secrets/policy.js';
 import { defaultRules } from '../../src/gates/secrets/rules.js';
@@ -620,8 +623,55 @@ const SECRET_GATE: Record<string, Probe> = {
   'secrets.maxFileBytes': { changed: 'secrets: { maxFileBytes: 10 }', run: secretGate },
 };
 
+
+// ---------------------------------------------------------------- gates (the posture gate)
+
+/** A well kept repository whose pull request adds two binaries (.bin and .dat) and changes a policy that CODEOWNERS covers. */
+const POSTURE_SNAPSHOT: PostureSnapshot = {
+  defaultBranch: 'main',
+  branchProtection: { requiredStatusChecks: ['build'], requiredApprovingReviews: 1, requireCodeOwnerReviews: true, enforceAdmins: true, allowForcePushes: false, allowDeletions: false },
+  rulesets: 0,
+  environments: [
+    { name: 'production', protectionRules: [{ type: 'required_reviewers', reviewers: ['alice'] }, { type: 'wait_timer', waitTimerMinutes: 5 }] },
+    { name: 'staging', protectionRules: [] },
+  ],
+  files: { codeowners: '.github/CODEOWNERS', securityPolicy: 'SECURITY.md', dependabot: '.github/dependabot.yml' },
+  codeownersText: '/policies/ @acme/sre\n',
+  workflowPermissions: { defaultPermissions: 'read', canApprovePullRequestReviews: false },
+  changedFiles: [
+    { path: 'tools/helper.bin', status: 'added' },
+    { path: 'tools/helper.dat', status: 'added' },
+    { path: 'policies/gates.yml', status: 'modified' },
+  ],
+};
+function postureGate(policy: GatesPolicy) {
+  const posture = policy.posture ?? DEFAULT_DEPS_POLICY.posture;
+  const d = decidePosture(POSTURE_SNAPSHOT, { ...DEFAULT_DEPS_POLICY, posture, postureWaiverLines: posture.waivers.map(() => 1) }, GATE_NOW);
+  return { verdict: d.verdict, findings: d.findings.map((f) => [f.ruleId, f.subject, f.severity, f.blocking]), suppressed: d.suppressed.map((x) => [x.finding.ruleId, x.by, x.reason]) };
+}
+const POSTURE_WAIVER = "rule: posture-binary-added, subject: tools/helper.bin, reason: vendored tool, owner: '@platform', expires: 2030-01-01";
+const postureWaiver = (fields: string) => `posture: { waivers: [{ ${fields} }] }`;
+const envs = (list: string) => `posture: { environments: [${list}] }`;
+
+const POSTURE_GATE: Record<string, Probe> = {
+  'posture.failOn': { changed: 'posture: { failOn: medium }', run: postureGate },
+  'posture.rules.<key>.severity': { changed: 'posture: { rules: { posture-binary-added: { severity: low } } }', run: postureGate },
+  'posture.rules.<key>.enabled': { changed: 'posture: { rules: { posture-binary-added: { enabled: false } } }', run: postureGate },
+  'posture.requiredStatusChecks': { changed: 'posture: { requiredStatusChecks: [build, test] }', run: postureGate },
+  'posture.environments[].name': { base: envs('{ name: production }'), changed: envs('{ name: staging }'), run: postureGate },
+  'posture.environments[].reviewers': { base: envs('{ name: staging }'), changed: envs('{ name: staging, reviewers: false }'), run: postureGate },
+  'posture.environments[].minWaitMinutes': { base: envs('{ name: production }'), changed: envs('{ name: production, minWaitMinutes: 10 }'), run: postureGate },
+  'posture.sensitivePaths': { changed: "posture: { sensitivePaths: ['tools/**'] }", run: postureGate },
+  'posture.binaryExtensions': { changed: "posture: { binaryExtensions: ['.dat'] }", run: postureGate },
+  'posture.waivers[].rule': { base: postureWaiver(POSTURE_WAIVER), changed: postureWaiver(POSTURE_WAIVER.replace('posture-binary-added', 'posture-admins-bypass')), run: postureGate },
+  'posture.waivers[].subject': { base: postureWaiver(POSTURE_WAIVER), changed: postureWaiver(POSTURE_WAIVER.replace('tools/helper.bin', 'tools/helper.dat')), run: postureGate },
+  'posture.waivers[].reason': { base: postureWaiver(POSTURE_WAIVER), changed: postureWaiver(POSTURE_WAIVER.replace('vendored tool', 'built elsewhere')), run: postureGate },
+  'posture.waivers[].owner': { base: postureWaiver(POSTURE_WAIVER), changed: postureWaiver(POSTURE_WAIVER.replace('@platform', '@security')), run: postureGate },
+  'posture.waivers[].expires': { base: postureWaiver(POSTURE_WAIVER), changed: postureWaiver(POSTURE_WAIVER.replace('2030-01-01', '2026-01-01')), run: postureGate },
+};
+
 const PROBES: Record<string, Probe> = Object.fromEntries(
-  Object.entries({ postmortem: POSTMORTEM, rollback: ROLLBACK, freeze: FREEZE, waves: WAVES_PROBES, canary: CANARY, gates: { ...GATES, ...SECRET_GATE } }).flatMap(([kind, probes]) =>
+  Object.entries({ postmortem: POSTMORTEM, rollback: ROLLBACK, freeze: FREEZE, waves: WAVES_PROBES, canary: CANARY, gates: { ...GATES, ...SECRET_GATE, ...POSTURE_GATE } }).flatMap(([kind, probes]) =>
     Object.entries(probes).map(([path, probe]) => [`${kind}: ${path}`, probe]),
   ),
 );
@@ -649,10 +699,6 @@ const GATES_NOT_PROBED_YET: readonly string[] = [
   'dependencies.allow.packages', 'dependencies.deny.packages', 'dependencies.fallback', 'dependencies.scorecard.minScore',
   'dependencies.scorecard.missing', 'dependencies.waivers[].package', 'dependencies.waivers[].advisory',
   'dependencies.waivers[].rule', 'dependencies.waivers[].reason', 'dependencies.waivers[].owner', 'dependencies.waivers[].expires',
-  'posture.failOn', 'posture.rules.<key>.severity', 'posture.rules.<key>.enabled', 'posture.requiredStatusChecks',
-  'posture.environments[].name', 'posture.environments[].reviewers', 'posture.environments[].minWaitMinutes',
-  'posture.sensitivePaths', 'posture.binaryExtensions', 'posture.waivers[].rule', 'posture.waivers[].subject',
-  'posture.waivers[].reason', 'posture.waivers[].owner', 'posture.waivers[].expires',
 ];
 for (const path of GATES_NOT_PROBED_YET) NOT_PROBED[`gates: ${path}`] = 'no behavioural probe yet';
 

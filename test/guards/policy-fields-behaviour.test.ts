@@ -16,7 +16,9 @@
  * (rollback); evaluateSlo on fake metrics, then decideGate (freeze);
  * planWaves, decideWaveStep and checkRegionHealth (waves); the promotion
  * decision driven minute by minute, the judge on fixed samples, and
- * policyFor (canary); auditSource and the workflow gate's decision (gates).
+ * policyFor (canary); the workflow, secret, posture and dependency gates'
+ * decisions on a planted workflow, fake credentials, a repository snapshot
+ * and dependency changes (gates).
  * An output counts when users see it (a pull request's labels, a plan's
  * times, a verdict's reason); the judge's echo of its own settings does not.
  */
@@ -37,9 +39,11 @@ import type { EvaluableSlo } from '../../src/freeze/openslo.js';
 import { auditSource } from '../../src/gates/audit.js';
 import { decideGate as decideWorkflowGate } from '../../src/gates/decide.js';
 import type { GatesPolicy } from '../../src/gates/policy-schema.js';
+import { decideDependencies } from '../../src/gates/deps/decide.js';
 import { DEFAULT_DEPS_POLICY } from '../../src/gates/deps/policy-schema.js';
 import { decidePosture } from '../../src/gates/posture/decide.js';
 import type { PostureSnapshot } from '../../src/gates/posture/snapshot.js';
+import type { DependencyChange } from '../../src/github/port.js';
 import { decideSecrets } from '../../src/gates/secrets/decide.js';
 import { DEFAULT_SECRETS_POLICY } from '../../src/gates/secrets/policy.js';
 import { defaultRules } from '../../src/gates/secrets/rules.js';
@@ -670,8 +674,74 @@ const POSTURE_GATE: Record<string, Probe> = {
   'posture.waivers[].expires': { base: postureWaiver(POSTURE_WAIVER), changed: postureWaiver(POSTURE_WAIVER.replace('2030-01-01', '2026-01-01')), run: postureGate },
 };
 
+
+// ---------------------------------------------------------------- gates (the dependency gate)
+
+const GHSA_HIGH = 'GHSA-35jh-r3h4-6jhm';
+const GHSA_MODERATE = 'GHSA-29mw-wpgm-hmr9';
+const advisory = (severity: string, ghsa: string) => ({ severity, advisoryGhsaId: ghsa, advisorySummary: `summary of ${ghsa}`, advisoryUrl: `https://github.com/advisories/${ghsa}` });
+const added = (name: string, more: Partial<DependencyChange> = {}): DependencyChange => ({
+  changeType: 'added',
+  manifest: 'package-lock.json',
+  ecosystem: 'npm',
+  name,
+  version: '1.0.0',
+  packageUrl: `pkg:npm/${name}@1.0.0`,
+  license: 'MIT',
+  sourceRepositoryUrl: `https://github.com/acme/${name}`,
+  scope: 'runtime',
+  vulnerabilities: [],
+  ...more,
+});
+/** A pull request adding a vulnerable package, a GPL one, a vulnerable development tool and one without a license. */
+const DEPENDENCY_CHANGES: DependencyChange[] = [
+  added('left-pad', { vulnerabilities: [advisory('high', GHSA_HIGH)] }),
+  added('gpl-thing', { license: 'GPL-3.0-only' }),
+  added('devtool', { scope: 'development', vulnerabilities: [advisory('moderate', GHSA_MODERATE)] }),
+  added('nolicense', { license: null, sourceRepositoryUrl: null }),
+];
+/** OpenSSF Scorecard scores of the packages' repositories. */
+const SCORECARDS = new Map<string, number | string>([
+  ['github.com/acme/left-pad', 4],
+  ['github.com/acme/gpl-thing', 8],
+  ['github.com/acme/devtool', 8],
+]);
+function dependencyGate(policy: GatesPolicy) {
+  const dependencies = policy.dependencies ?? DEFAULT_DEPS_POLICY.dependencies;
+  const d = decideDependencies({ changes: DEPENDENCY_CHANGES, policy: { ...DEFAULT_DEPS_POLICY, dependencies, dependencyWaiverLines: dependencies.waivers.map(() => 1) }, scorecards: SCORECARDS, now: GATE_NOW });
+  return { verdict: d.verdict, findings: d.findings.map((f) => [f.ruleId, f.subject, f.severity, f.blocking]), suppressed: d.suppressed.map((x) => [x.finding.ruleId, x.by, x.reason]) };
+}
+const DEPENDENCY_WAIVER = `package: 'pkg:npm/left-pad', rule: dependency-vulnerable, reason: not reachable, owner: '@platform', expires: 2030-01-01`;
+const dependencyWaiver = (fields: string) => `dependencies: { waivers: [{ ${fields} }] }`;
+const DENY_GPL = 'dependencies: { licenses: { deny: [GPL-3.0-only] } }';
+
+const DEPENDENCY_GATE: Record<string, Probe> = {
+  'dependencies.failOnSeverity': { changed: 'dependencies: { failOnSeverity: critical }', run: dependencyGate },
+  'dependencies.failOnScopes': { changed: 'dependencies: { failOnScopes: [runtime, unknown, development] }', run: dependencyGate },
+  'dependencies.vulnerabilities': { changed: 'dependencies: { vulnerabilities: false }', run: dependencyGate },
+  'dependencies.licenses.check': { base: DENY_GPL, changed: 'dependencies: { licenses: { check: false, deny: [GPL-3.0-only] } }', run: dependencyGate },
+  'dependencies.licenses.allow': { changed: 'dependencies: { licenses: { allow: [MIT] } }', run: dependencyGate },
+  'dependencies.licenses.deny': { changed: DENY_GPL, run: dependencyGate },
+  'dependencies.licenses.unknown': { changed: 'dependencies: { licenses: { unknown: fail } }', run: dependencyGate },
+  'dependencies.allow.advisories': { changed: `dependencies: { allow: { advisories: [${GHSA_HIGH}] } }`, run: dependencyGate },
+  'dependencies.allow.packages': { base: DENY_GPL, changed: "dependencies: { licenses: { deny: [GPL-3.0-only] }, allow: { packages: ['pkg:npm/gpl-thing'] } }", run: dependencyGate },
+  'dependencies.deny.packages': { changed: "dependencies: { deny: { packages: ['pkg:npm/gpl-thing'] } }", run: dependencyGate },
+  'dependencies.scorecard.minScore': { base: 'dependencies: { scorecard: { minScore: 3 } }', changed: 'dependencies: { scorecard: { minScore: 5 } }', run: dependencyGate },
+  'dependencies.scorecard.missing': { base: 'dependencies: { scorecard: { minScore: 3 } }', changed: 'dependencies: { scorecard: { minScore: 3, missing: fail } }', run: dependencyGate },
+  'dependencies.waivers[].package': { base: dependencyWaiver(DEPENDENCY_WAIVER), changed: dependencyWaiver(DEPENDENCY_WAIVER.replace('pkg:npm/left-pad', 'pkg:npm/devtool')), run: dependencyGate },
+  'dependencies.waivers[].advisory': {
+    base: dependencyWaiver(`advisory: ${GHSA_HIGH}, reason: not reachable, owner: '@platform', expires: 2030-01-01`),
+    changed: dependencyWaiver(`advisory: ${GHSA_MODERATE}, reason: not reachable, owner: '@platform', expires: 2030-01-01`),
+    run: dependencyGate,
+  },
+  'dependencies.waivers[].rule': { base: dependencyWaiver(DEPENDENCY_WAIVER), changed: dependencyWaiver(DEPENDENCY_WAIVER.replace('dependency-vulnerable', 'dependency-denied')), run: dependencyGate },
+  'dependencies.waivers[].reason': { base: dependencyWaiver(DEPENDENCY_WAIVER), changed: dependencyWaiver(DEPENDENCY_WAIVER.replace('not reachable', 'patched in place')), run: dependencyGate },
+  'dependencies.waivers[].owner': { base: dependencyWaiver(DEPENDENCY_WAIVER), changed: dependencyWaiver(DEPENDENCY_WAIVER.replace('@platform', '@security')), run: dependencyGate },
+  'dependencies.waivers[].expires': { base: dependencyWaiver(DEPENDENCY_WAIVER), changed: dependencyWaiver(DEPENDENCY_WAIVER.replace('2030-01-01', '2026-01-01')), run: dependencyGate },
+};
+
 const PROBES: Record<string, Probe> = Object.fromEntries(
-  Object.entries({ postmortem: POSTMORTEM, rollback: ROLLBACK, freeze: FREEZE, waves: WAVES_PROBES, canary: CANARY, gates: { ...GATES, ...SECRET_GATE, ...POSTURE_GATE } }).flatMap(([kind, probes]) =>
+  Object.entries({ postmortem: POSTMORTEM, rollback: ROLLBACK, freeze: FREEZE, waves: WAVES_PROBES, canary: CANARY, gates: { ...GATES, ...SECRET_GATE, ...POSTURE_GATE, ...DEPENDENCY_GATE } }).flatMap(([kind, probes]) =>
     Object.entries(probes).map(([path, probe]) => [`${kind}: ${path}`, probe]),
   ),
 );
@@ -686,21 +756,9 @@ const NOT_PROBED: Record<string, string> = {
   'waves: health.provider': 'no behavioural probe yet: picks the metrics provider in the waves runner (src/waves/run.ts)',
   'canary: analysis.metricsDeadline': 'a wall-clock deadline on the metrics; a probe would be a timed test',
   'canary: provider': 'no behavioural probe yet: picks the metrics provider in runCanary (src/canary/promotion/run.ts)',
+  'gates: dependencies.fallback': "no behavioural probe yet: read by the dependency gate's runner (src/gates/deps/command.ts) when GitHub's dependency graph cannot answer",
 };
 
-/**
- * The security gates' fields have no probe here yet; the gates' own tests
- * (test/gates/) hold what they do. Listed one by one, so that a field added
- * to the gates policy fails this guard too.
- */
-const GATES_NOT_PROBED_YET: readonly string[] = [
-  'dependencies.failOnSeverity', 'dependencies.failOnScopes', 'dependencies.vulnerabilities', 'dependencies.licenses.check',
-  'dependencies.licenses.allow', 'dependencies.licenses.deny', 'dependencies.licenses.unknown', 'dependencies.allow.advisories',
-  'dependencies.allow.packages', 'dependencies.deny.packages', 'dependencies.fallback', 'dependencies.scorecard.minScore',
-  'dependencies.scorecard.missing', 'dependencies.waivers[].package', 'dependencies.waivers[].advisory',
-  'dependencies.waivers[].rule', 'dependencies.waivers[].reason', 'dependencies.waivers[].owner', 'dependencies.waivers[].expires',
-];
-for (const path of GATES_NOT_PROBED_YET) NOT_PROBED[`gates: ${path}`] = 'no behavioural probe yet';
 
 const ALL = leafFields();
 

@@ -22,6 +22,10 @@
  * An output counts when users see it (a pull request's labels, a plan's
  * times, a verdict's reason); the judge's echo of its own settings does not.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { judgeConfigFromBlock } from '../../src/canary/judge/config-schema.js';
 import { decide } from '../../src/canary/promotion/decide.js';
@@ -35,6 +39,7 @@ import type { FreezeGatePolicy } from '../../src/freeze/gate-policy.js';
 import type { GateRequest } from '../../src/freeze/gate.js';
 import { decideGate } from '../../src/freeze/gate.js';
 import { isEvaluable, loadSlos } from '../../src/freeze/openslo.js';
+import { runFreezeGate } from '../../src/freeze/run.js';
 import type { EvaluableSlo } from '../../src/freeze/openslo.js';
 import { auditSource } from '../../src/gates/audit.js';
 import { decideGate as decideWorkflowGate } from '../../src/gates/decide.js';
@@ -64,7 +69,7 @@ import type { RollbackPullRequest, RollbackPublisher } from '../../src/rollback/
 import { runRollback } from '../../src/rollback/run.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { RecordingLogger } from '../../src/runtime/logger.js';
-import type { QueryResult } from '../../src/metrics/provider.js';
+import type { MetricsProvider, MetricsProviders, QueryResult } from '../../src/metrics/provider.js';
 import { decideWaveStep } from '../../src/waves/decide.js';
 import { checkRegionHealth } from '../../src/waves/health.js';
 import { planWaves } from '../../src/waves/planner.js';
@@ -124,7 +129,8 @@ function leafFields(): string[] {
 interface Probe {
   readonly base?: string;
   readonly changed: string;
-  readonly run: (policy: never) => unknown;
+  /** Runs a decision with the parsed policy; `text` is the policy file, for a probe that runs what reads the file itself. */
+  readonly run: (policy: never, text: string) => unknown;
 }
 
 // ---------------------------------------------------------------- postmortem
@@ -251,7 +257,22 @@ const PERMITTED = 'breakGlass: { users: [alice] }';
 const ONE_ALERT = 'burnRateAlerts: [{ longWindow: 1h, shortWindow: 5m, burnRate: 14.4 }]';
 const CALENDAR = (freeze: string) => `calendarFreezes: [{ name: year-end, timeZone: UTC, ${freeze} }]`;
 
+const providers = (provider: MetricsProvider): MetricsProviders => ({ get: () => provider, names: () => ['prometheus'] });
+
+/** The freeze action's gate step, run with the policy file in a folder of its own and the SLO fixtures as the workspace. */
+async function freezeAction(_policy: FreezeGatePolicy, text: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'bellwether-fieldguard-'));
+  writeFileSync(join(dir, 'freeze.yaml'), text);
+  const clock = new ManualClock(AT);
+  const out = await runFreezeGate(
+    { mode: 'gate', workspace: fileURLToPath(new URL('../fixtures/freeze', import.meta.url)), policy: dir, slo: [], changeType: 'feature', actor: 'alice', sha: 'ffac537e6cbbf934b08745a378932722df287a53', runId: 7 },
+    { github: new InMemoryGitHub({ owner: 'acme', repo: 'shop' }, clock), metrics: providers(new FakeMetrics(SPENT_60)), clock, logger: new RecordingLogger() },
+  );
+  return { slos: out.report?.slos.map((r) => r.name), gate: out.outputs['gate'] };
+}
+
 const FREEZE: Record<string, Probe> = {
+  slos: { base: 'slos: [checkout-availability.yaml]', changed: 'slos: [search-latency.yaml, search-slis.yaml]', run: freezeAction },
   'budgetPolicy[].threshold': { base: 'budgetPolicy: [{ threshold: 50, action: freeze }]', changed: 'budgetPolicy: [{ threshold: 70, action: freeze }]', run: gate(SPENT_60) },
   'budgetPolicy[].action': { base: 'budgetPolicy: [{ threshold: 50, action: notify }]', changed: 'budgetPolicy: [{ threshold: 50, action: freeze }]', run: gate(SPENT_60) },
   'budgetPolicy[].block': { base: 'budgetPolicy: [{ threshold: 50, action: notify }]', changed: 'budgetPolicy: [{ threshold: 50, action: notify, block: [hotfix] }]', run: gate(SPENT_60) },
@@ -749,7 +770,6 @@ const PROBES: Record<string, Probe> = Object.fromEntries(
 /** Fields without a probe here, each with why. Keep it short: each one is a field whose effect this guard cannot see. */
 const NOT_PROBED: Record<string, string> = {
   'freeze: breakGlass.requireReason': 'accepts only true: the gate always requires a reason',
-  'freeze: slos': 'no behavioural probe yet: paths read by the freeze action runner (src/freeze/run.ts)',
   'freeze: metricsDeadline': 'a wall-clock deadline on the metrics; a probe would be a timed test',
   'waves: health.metricsDeadline': 'a wall-clock deadline on the metrics; a probe would be a timed test',
   'waves: health.watch': 'no behavioural probe yet: read by the waves runner (src/waves/run.ts) before it checks health',
@@ -778,11 +798,10 @@ describe('every policy field changes a decision or an output', () => {
   for (const [id, probe] of Object.entries(PROBES)) {
     it(id, async () => {
       const kind = id.split(':')[0] ?? '';
-      const parse = (body: string) => parseAnyPolicy(`kind: ${kind}\n${body}\n`, `${kind}.yaml`) as never;
-      const base = parse(probe.base ?? '');
-      const changed = parse(probe.changed);
-      const before = await probe.run(base);
-      const after = await probe.run(changed);
+      const text = (body: string) => `kind: ${kind}\n${body}\n`;
+      const parse = (body: string) => parseAnyPolicy(text(body), `${kind}.yaml`) as never;
+      const before = await probe.run(parse(probe.base ?? ''), text(probe.base ?? ''));
+      const after = await probe.run(parse(probe.changed), text(probe.changed));
       expect(after).not.toEqual(before);
     });
   }

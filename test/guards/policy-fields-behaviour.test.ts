@@ -770,15 +770,14 @@ const PROBES: Record<string, Probe> = Object.fromEntries(
 /** Fields without a probe here, each with why. Keep it short: each one is a field whose effect this guard cannot see. */
 const NOT_PROBED: Record<string, string> = {
   'freeze: breakGlass.requireReason': 'accepts only true: the gate always requires a reason',
-  'freeze: metricsDeadline': 'a wall-clock deadline on the metrics; a probe would be a timed test',
-  'waves: health.metricsDeadline': 'a wall-clock deadline on the metrics; a probe would be a timed test',
-  'waves: health.watch': 'no behavioural probe yet: read by the waves runner (src/waves/run.ts) before it checks health',
+  'freeze: metricsDeadline': 'a wall-clock deadline, which a probe here would wait out; test/e2e/hanging-metrics.test.ts holds it',
+  'waves: health.metricsDeadline': 'a wall-clock deadline, which a probe here would wait out; test/waves/health-deadline.test.ts holds it',
+  'waves: health.watch': 'no behavioural probe yet: read by the waves runner (src/waves/run.ts) before it checks health; test/waves/run.test.ts holds it',
   'waves: health.provider': 'no behavioural probe yet: picks the metrics provider in the waves runner (src/waves/run.ts)',
-  'canary: analysis.metricsDeadline': 'a wall-clock deadline on the metrics; a probe would be a timed test',
+  'canary: analysis.metricsDeadline': 'a wall-clock deadline, which a probe here would wait out; test/e2e/hanging-metrics.test.ts holds it',
   'canary: provider': 'no behavioural probe yet: picks the metrics provider in runCanary (src/canary/promotion/run.ts)',
   'gates: dependencies.fallback': "no behavioural probe yet: read by the dependency gate's runner (src/gates/deps/command.ts) when GitHub's dependency graph cannot answer",
 };
-
 
 const ALL = leafFields();
 

@@ -80,7 +80,7 @@ function planWave(
   const calendars = settings.calendars ?? [];
   const rules = new Map(wave.regions.map((r) => [r, startRules(policy, calendars, r)]));
   // Regions without rules of their own share answers, which keeps big waves fast.
-  const ownRules = (r: string) => policy.earliestStart[r] !== undefined || calendars.some((c) => c.regions?.includes(r));
+  const ownRules = (r: string) => policy.earliestStart[r] !== undefined || policy.regionTimeZones[r] !== undefined || [...policy.calendars, ...calendars].some((c) => c.regions?.includes(r));
   const memo = new Map<string, AllowedStart>();
   const allowedFrom = (region: string, from: number): AllowedStart => {
     const key = `${ownRules(region) ? region : ''}@${from}`;

@@ -6,6 +6,7 @@
 
 import { ConfigurationError } from '../../runtime/errors.js';
 import { classifyBellwether, alphaSpentAtLook, BELLWETHER_DEFAULTS } from './classify-bellwether.js';
+import { classifyCounts } from './classify-counts.js';
 import { classifyKayenta } from './classify-kayenta.js';
 import { meanRatio } from './effect-size.js';
 import type { Outcome } from './effect-size.js';
@@ -61,7 +62,9 @@ export function judge(config: JudgeConfig, input: JudgeInput, options: JudgeOpti
     const outcome =
       profile === 'kayenta'
         ? classifyKayenta(metric, canary, baseline, confidenceLevel, context.minSamples, pair)
-        : classifyBellwether(metric, canary, baseline, context, pair);
+        : metric.kind === 'count'
+          ? classifyCounts(metric, canary, baseline, context, pair)
+          : classifyBellwether(metric, canary, baseline, context, pair);
     return toResult(metric, outcome, samples === undefined ? 'the input has no samples for this metric' : samples.noData, canary.values, baseline.values, sampleStats(canary, pair.x), sampleStats(baseline, pair.y));
   });
 

@@ -35,9 +35,19 @@ export interface EffectSizeConfig {
   readonly criticalDecrease: number;
 }
 
+/**
+ * What a metric's points are: measurements compared point by point
+ * (`continuous`: latencies, sizes, gauges), or numbers of events per interval
+ * (`count`: errors, timeouts), which the bellwether profile judges on their
+ * totals with a test made for counts. The kayenta profile ignores it.
+ */
+export type MetricKind = 'continuous' | 'count';
+
 /** One metric as configured. */
 export interface MetricConfig {
   readonly name: string;
+  /** What the points are; `continuous` unless configured (never inferred from the values). */
+  readonly kind: MetricKind;
   /** The query that produces its samples; carried for the report only. */
   readonly query?: string;
   readonly groups: readonly string[];
@@ -128,7 +138,7 @@ export interface MetricResult {
   readonly muted: boolean;
   readonly groups: readonly string[];
   readonly direction: MetricDirection;
-  /** Interval of the shift canary − baseline; null when not computed. */
+  /** Interval of the shift canary − baseline (of the rate ratio canary / baseline for a count metric in the bellwether profile); null when not computed or unbounded. */
   readonly interval: { readonly low: number; readonly high: number } | null;
   readonly estimate: number | null;
   /** Bounds the interval is compared with (Kayenta: ±0.25 × |estimate|). */

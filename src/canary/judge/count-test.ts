@@ -67,7 +67,7 @@ export function betaQuantile(q: number, a: number, b: number): number {
   if (q >= 1) return 1;
   let lo = 0;
   let hi = 1;
-  for (let i = 0; i < 120; i++) {
+  for (let i = 0; i < 64; i++) {
     const mid = (lo + hi) / 2;
     if (incompleteBeta(mid, a, b) < q) lo = mid;
     else hi = mid;

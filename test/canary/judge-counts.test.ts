@@ -178,3 +178,40 @@ describe('unchanged count canaries (A/A)', () => {
     expect(failed / canaries).toBeLessThanOrEqual(0.01);
   });
 });
+
+describe('ratio metrics (errors over requests) in the bellwether profile', () => {
+  const config = (kind: 'ratio' | 'continuous' = 'ratio'): JudgeConfig => ({
+    metrics: [defineMetric({ name: 'error-ratio', groups: ['g'], direction: 'increase', kind })],
+    groupWeights: {},
+  });
+  const flat = (v: number, n: number): number[] => Array.from({ length: n }, () => v);
+  // the canary takes 1% of the traffic: 100 requests an interval against the baseline's 10,000
+  const cases = [
+    { name: 'the same 0.2% error rate on 1% of the traffic', canary: spread(12, 60), baseline: spread(1200, 60), expected: 'Pass', reason: /no significant change.*canary 12 of 6000 \(0\.2%\) against baseline 1200 of 600000 \(0\.2%\)/ },
+    { name: 'the error rate doubled on 1% of the traffic', canary: spread(24, 60), baseline: spread(1200, 60), expected: 'High', reason: /higher: count test p = .*rate ratio 2 in/ },
+    { name: 'errors appearing from none', canary: spread(12, 60), baseline: flat(0, 60), expected: 'High', reason: /rate ratio ∞/ },
+  ] as const;
+  it.each(cases)('$name → $expected', ({ canary, baseline, expected, reason }) => {
+    const result = judge(config(), { 'error-ratio': { canary, baseline, canaryDenominator: flat(100, 60), baselineDenominator: flat(10_000, 60) } }, { profile: 'bellwether' });
+    expect(result.metrics[0]!.classification).toBe(expected);
+    expect(result.metrics[0]!.reason).toMatch(reason);
+  });
+
+  it('holds without denominators, or with one missing per point, and says which', () => {
+    const without = judge(config(), { 'error-ratio': { canary: spread(12, 60), baseline: spread(12, 60), baselineDenominator: flat(100, 60) } }, { profile: 'bellwether' });
+    expect(without.verdict).toBe('NoData');
+    expect(without.metrics[0]!.reason).toBe('a ratio metric needs its denominators: canaryDenominator missing');
+    const uneven = judge(config(), { 'error-ratio': { canary: spread(12, 60), baseline: spread(12, 60), canaryDenominator: flat(100, 59), baselineDenominator: flat(100, 60) } }, { profile: 'kayenta' });
+    expect(uneven.metrics[0]!.classification).toBe('NoData');
+    expect(uneven.metrics[0]!.reason).toBe('a ratio metric needs one denominator per point: canary 60 points, canaryDenominator 59');
+  });
+
+  it('gives the kayenta profile the per-interval ratios, as a ratio query would', () => {
+    const canary = spread(30, 60);
+    const baseline = spread(1200, 60);
+    const asRatio = judge(config(), { 'error-ratio': { canary, baseline, canaryDenominator: flat(100, 60), baselineDenominator: flat(10_000, 60) } }, { profile: 'kayenta' });
+    const precomputed = judge(config('continuous'), { 'error-ratio': { canary: canary.map((v) => v / 100), baseline: baseline.map((v) => v / 10_000) } }, { profile: 'kayenta' });
+    expect(asRatio.metrics[0]!.classification).toBe(precomputed.metrics[0]!.classification);
+    expect(asRatio.metrics[0]!.reason).toBe(precomputed.metrics[0]!.reason);
+  });
+});

@@ -37,23 +37,85 @@ export function classifyCounts(metric: MetricConfig, canary: PreparedSample, bas
   if (cannot) return cannot;
   const x = canary.values;
   const y = baseline.values;
-  const negative = [
-    ['canary', x.filter((v) => v < 0).length],
-    ['baseline', y.filter((v) => v < 0).length],
-  ].filter(([, k]) => (k as number) > 0);
-  if (negative.length > 0) {
-    return noData(metric, `a count cannot be negative: ${negative.map(([side, k]) => `${side} has ${k} points below 0`).join(', ')}`);
-  }
+  const negative = negatives([
+    ['canary', x],
+    ['baseline', y],
+  ]);
+  if (negative) return noData(metric, `a count cannot be negative: ${negative}`);
   const n = x.length;
   const m = y.length;
   const canaryTotal = sum(x);
   const baselineTotal = sum(y);
-  const events = `${fmt(canaryTotal)} events in ${n} canary intervals against ${fmt(baselineTotal)} in ${m} baseline intervals`;
-  if (canaryTotal + baselineTotal === 0) {
+  return judgeTotals(metric, context, {
+    canary: { events: x, total: canaryTotal, exposure: n },
+    baseline: { events: y, total: baselineTotal, exposure: m },
+    words: `${fmt(canaryTotal)} events in ${n} canary intervals against ${fmt(baselineTotal)} in ${m} baseline intervals`,
+    none: `no events on either side: 0 in ${n} canary and 0 in ${m} baseline intervals`,
+    deviation: kayentaDeviation(metric.effectSize, x, y, sorted ?? sortPair(x, y)),
+  });
+}
+
+/**
+ * Classifies a ratio metric (`kind: ratio`: errors over requests) on its
+ * totals: the errors are the events and the requests the exposure, so the
+ * test compares the error rate per request. `canary` and `baseline` are the
+ * prepared per-interval ratios (for the point counts and the effect size);
+ * the numerators and denominators are the raw series, point by point.
+ */
+export function classifyRatio(
+  metric: MetricConfig,
+  canary: PreparedSample,
+  baseline: PreparedSample,
+  context: BellwetherContext,
+  parts: { readonly canary: RatioParts; readonly baseline: RatioParts },
+  sorted?: SortedPair,
+): Outcome {
+  const cannot = unjudgeable(metric, canary, baseline, context.minSamples);
+  if (cannot) return cannot;
+  const negative = negatives([
+    ['canary numerator', parts.canary.numerator],
+    ['canary denominator', parts.canary.denominator],
+    ['baseline numerator', parts.baseline.numerator],
+    ['baseline denominator', parts.baseline.denominator],
+  ]);
+  if (negative) return noData(metric, `a ratio of counts cannot have negative parts: ${negative}`);
+  const c = { errors: sum(parts.canary.numerator), requests: sum(parts.canary.denominator) };
+  const b = { errors: sum(parts.baseline.numerator), requests: sum(parts.baseline.denominator) };
+  const empty = [c.requests > 0 ? null : 'canary', b.requests > 0 ? null : 'baseline'].filter((v) => v !== null);
+  if (empty.length > 0) return noData(metric, `no requests: the denominator of the ${empty.join(' and the ')} adds up to 0`);
+  const share = (e: number, r: number): string => `${fmt(e)} of ${fmt(r)} (${fmt((100 * e) / r)}%)`;
+  return judgeTotals(metric, context, {
+    canary: { events: parts.canary.numerator, total: c.errors, exposure: c.requests, exposures: parts.canary.denominator },
+    baseline: { events: parts.baseline.numerator, total: b.errors, exposure: b.requests, exposures: parts.baseline.denominator },
+    words: `canary ${share(c.errors, c.requests)} against baseline ${share(b.errors, b.requests)}`,
+    none: `no events on either side: 0 of ${fmt(c.requests)} canary and 0 of ${fmt(b.requests)} baseline`,
+    deviation: kayentaDeviation(metric.effectSize, canary.values, baseline.values, sorted ?? sortPair(canary.values, baseline.values)),
+  });
+}
+
+/** The numerators and denominators of a ratio metric's points, aligned, with the points either lacks left out. */
+export interface RatioParts {
+  readonly numerator: readonly number[];
+  readonly denominator: readonly number[];
+}
+
+interface Side {
+  /** Events per point, for the dispersion. */
+  readonly events: readonly number[];
+  readonly total: number;
+  /** Intervals, or requests, in all. */
+  readonly exposure: number;
+  /** Exposure per point, when it is not 1. */
+  readonly exposures?: readonly number[];
+}
+
+function judgeTotals(metric: MetricConfig, context: BellwetherContext, data: { canary: Side; baseline: Side; words: string; none: string; deviation: number }): Outcome {
+  const { canary, baseline, words: events, deviation } = data;
+  if (canary.total + baseline.total === 0) {
     return {
       classification: 'Pass',
       criticalFailure: false,
-      reason: `no events on either side: 0 in ${n} canary and 0 in ${m} baseline intervals`,
+      reason: data.none,
       interval: null,
       estimate: null,
       bounds: null,
@@ -62,12 +124,10 @@ export function classifyCounts(metric: MetricConfig, canary: PreparedSample, bas
       alpha: context.alpha,
     };
   }
-
-  const dispersion = dispersionOf(x, y);
-  const test = rateRatioTest(canaryTotal, n, baselineTotal, m, context.confidenceLevel, dispersion);
+  const dispersion = dispersionOf(canary.events, baseline.events, canary.exposures && baseline.exposures ? { canary: canary.exposures, baseline: baseline.exposures } : undefined);
+  const test = rateRatioTest(canary.total, canary.exposure, baseline.total, baseline.exposure, context.confidenceLevel, dispersion);
   const sides = failsHigh(metric) && failsLow(metric) ? 2 : 1;
   const alpha = context.alpha / sides;
-  const deviation = kayentaDeviation(metric.effectSize, x, y, sorted ?? sortPair(x, y));
   const what = metric.effectSize.measure === 'cles' ? 'CLES' : 'mean ratio';
   const band = context.minRelativeChange;
   const finite = Number.isFinite(test.interval.high);
@@ -114,6 +174,12 @@ export function classifyCounts(metric: MetricConfig, canary: PreparedSample, bas
         ? `a change too small to matter: count test p = ${fmt(tested)}, ${events}, ${ratioWords}${dispersionWords} (needs ${fmt(100 * band)}% and the allowed ${what})`
         : `no significant change: count test p = ${fmt(tested)} ≥ ${fmt(alpha)}, ${events}, ${ratioWords}${dispersionWords}`,
   };
+}
+
+/** Which sides have negative points, in words; null when none. */
+function negatives(sides: readonly (readonly [string, readonly number[]])[]): string | null {
+  const found = sides.map(([side, values]) => [side, values.filter((v) => v < 0).length] as const).filter(([, k]) => k > 0);
+  return found.length > 0 ? found.map(([side, k]) => `${side} has ${k} points below 0`).join(', ') : null;
 }
 
 function sum(values: readonly number[]): number {

@@ -18,8 +18,8 @@ const name = () => z.string().trim().min(1);
 /** One metric of the judge block. */
 export const judgeMetricSchema = z.strictObject({
   name: name(),
-  /** `count`: events per interval, judged on totals by the bellwether profile. */
-  kind: z.enum(['continuous', 'count']).default('continuous'),
+  /** `count`: events per interval; `ratio`: events over requests (the input gives the denominators); judged on totals by the bellwether profile. */
+  kind: z.enum(['continuous', 'count', 'ratio']).default('continuous'),
   /** Query template for the metrics provider; carried into the report. */
   query: z.string().optional(),
   direction: z.enum(['increase', 'decrease', 'either']).default('either'),

@@ -136,25 +136,36 @@ export function rateRatioTest(canary: number, tc: number, baseline: number, tb: 
 
 /**
  * Quasi-Poisson dispersion of per-interval counts: the Pearson statistic of
- * each side around its own mean, over the degrees of freedom, never below 1.
+ * each side around its own rate, over the degrees of freedom, never below 1.
  * Poisson counts give about 1; bursty (negative binomial, seasonal) counts
  * more, and dividing the totals by it keeps the test's false failures at its
  * level. A count scaled up by a constant (a sum of ten replicas' counts
- * reported ×10) is scaled back by the same token.
+ * reported ×10) is scaled back by the same token. With exposures (requests
+ * per interval, for a ratio), a point's expected count is the side's rate
+ * times its exposure; without, every interval weighs 1.
  */
-export function dispersionOf(canary: readonly number[], baseline: readonly number[]): number {
+export function dispersionOf(canary: readonly number[], baseline: readonly number[], exposures?: { readonly canary: readonly number[]; readonly baseline: readonly number[] }): number {
   let pearson = 0;
   let df = 0;
-  for (const side of [canary, baseline]) {
+  for (const [side, exposure] of [
+    [canary, exposures?.canary],
+    [baseline, exposures?.baseline],
+  ] as const) {
     if (side.length < 2) continue;
-    let sum = 0;
-    for (const v of side) sum += v;
-    const mean = sum / side.length;
+    const weight = (i: number): number => (exposure ? (exposure[i] as number) : 1);
+    let events = 0;
+    let total = 0;
+    for (let i = 0; i < side.length; i++) {
+      events += side[i] as number;
+      total += weight(i);
+    }
     df += side.length - 1;
-    if (mean <= 0) continue;
-    let s = 0;
-    for (const v of side) s += (v - mean) * (v - mean);
-    pearson += s / mean;
+    if (events <= 0 || total <= 0) continue;
+    const rate = events / total;
+    for (let i = 0; i < side.length; i++) {
+      const expected = rate * weight(i);
+      if (expected > 0) pearson += ((side[i] as number) - expected) ** 2 / expected;
+    }
   }
   return df > 0 ? Math.max(1, pearson / df) : 1;
 }

@@ -39,9 +39,13 @@ export interface EffectSizeConfig {
  * What a metric's points are: measurements compared point by point
  * (`continuous`: latencies, sizes, gauges), or numbers of events per interval
  * (`count`: errors, timeouts), which the bellwether profile judges on their
- * totals with a test made for counts. The kayenta profile ignores it.
+ * totals with a test made for counts. `ratio`: events over exposure per
+ * interval (errors over requests), given as the numerators (the samples) and
+ * the denominators (`canaryDenominator`, `baselineDenominator`); the
+ * bellwether profile judges the totals as a count per request, the kayenta
+ * profile the per-interval ratios, as Kayenta would judge a ratio query.
  */
-export type MetricKind = 'continuous' | 'count';
+export type MetricKind = 'continuous' | 'count' | 'ratio';
 
 /** One metric as configured. */
 export interface MetricConfig {
@@ -87,6 +91,9 @@ export interface JudgeConfig {
 export interface MetricSamples {
   readonly baseline: readonly (number | null)[];
   readonly canary: readonly (number | null)[];
+  /** A ratio metric's denominators (requests per interval), point for point with `baseline` and `canary`. */
+  readonly baselineDenominator?: readonly (number | null)[];
+  readonly canaryDenominator?: readonly (number | null)[];
   /** Why the samples are empty, when the source could not give any (shown as the metric's reason). */
   readonly noData?: string;
 }

@@ -3,7 +3,11 @@
  * catches a canary with one metric made 15%, 25% or 50% worse, and how often
  * it fails an unchanged (A/A) canary. Each canary has ten metrics of one
  * generator (so the bellwether profile splits its 1% budget ten ways); the
- * canary is caught when its verdict is not Pass. One look at the whole soak.
+ * canary is caught when its verdict is not Pass. One look at the whole soak;
+ * the last column judges the unchanged canaries again in six looks at the
+ * growing soak (the bellwether profile told which look it is and spending its
+ * budget across them, the kayenta profile judging each look afresh), failed
+ * when any look does not pass.
  *
  * Generators: Poisson at 0.2 and 1.5 events per interval, negative binomial
  * (mean 1.5, size 0.5: bursty), and lognormal latencies (continuous, for
@@ -48,15 +52,26 @@ function configOf(kind: MetricKind): JudgeConfig {
   return { metrics, groupWeights: {} };
 }
 
+function failsALook(config: JudgeConfig, input: Record<string, { canary: number[]; baseline: number[] }>, profile: JudgeProfile, points: number): boolean {
+  for (let look = 1; look <= 6; look++) {
+    const upTo = Math.round((points * look) / 6);
+    const part = Object.fromEntries(Object.entries(input).map(([k, s]) => [k, { canary: s.canary.slice(0, upTo), baseline: s.baseline.slice(0, upTo) }]));
+    const options = profile === 'bellwether' ? { profile, sequential: { look, looks: 6 } } : { profile };
+    if (judge(config, part, options).verdict !== 'Pass') return true;
+  }
+  return false;
+}
+
 const pct = (k: number, n: number): string => `${((100 * k) / n).toFixed(1)}%`;
 console.log(`canaries per cell: ${perSeed * seeds} (${seeds} seeds × ${perSeed}); ten metrics per canary, one made worse; one look\n`);
-console.log(['generator', 'points', 'mode', ...effects.map((e) => `+${Math.round((e - 1) * 100)}% caught`), 'A/A failed'].join(' | '));
+console.log(['generator', 'points', 'mode', ...effects.map((e) => `+${Math.round((e - 1) * 100)}% caught`), 'A/A failed', 'A/A failed, 6 looks'].join(' | '));
 for (const gen of generators) {
   for (const points of sizes) {
     for (const mode of modes) {
       if (!gen.count && mode.kind === 'count') continue;
       const config = configOf(mode.kind);
       const cells: string[] = [];
+      let looksFailed = 0;
       for (const effect of [...effects, 1]) {
         let failed = 0;
         for (let seed = 1; seed <= seeds; seed++) {
@@ -69,10 +84,12 @@ for (const gen of generators) {
               input[`m${i}`] = { baseline: Array.from({ length: points }, () => gen.draw(1, random)), canary: Array.from({ length: points }, () => gen.draw(f, random)) };
             }
             if (judge(config, input, { profile: mode.profile }).verdict !== 'Pass') failed++;
+            if (effect === 1 && failsALook(config, input, mode.profile, points)) looksFailed++;
           }
         }
         cells.push(pct(failed, perSeed * seeds));
       }
+      cells.push(pct(looksFailed, perSeed * seeds));
       console.log([gen.name, String(points), mode.label, ...cells].join(' | '));
     }
   }

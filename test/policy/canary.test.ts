@@ -76,6 +76,7 @@ describe('canary policy defaults', () => {
     expect(p.analysis.judge.metrics).toEqual([
       {
         name: 'errors',
+        kind: 'continuous',
         query: 'q',
         direction: 'either',
         critical: false,

@@ -18,6 +18,8 @@ const name = () => z.string().trim().min(1);
 /** One metric of the judge block. */
 export const judgeMetricSchema = z.strictObject({
   name: name(),
+  /** `count`: events per interval; `ratio`: events over requests (the input gives the denominators); judged on totals by the bellwether profile. */
+  kind: z.enum(['continuous', 'count', 'ratio']).default('continuous'),
   /** Query template for the metrics provider; carried into the report. */
   query: z.string().optional(),
   direction: z.enum(['increase', 'decrease', 'either']).default('either'),
@@ -81,7 +83,7 @@ export const DEFAULT_GROUP = 'default';
 /** Converts a parsed judge block (ours, or the canary policy's) to the judge's configuration. */
 export function judgeConfigFromBlock(
   block: Pick<JudgeBlock, 'profile' | 'passThreshold' | 'marginalThreshold' | 'groups'> & {
-    readonly metrics: readonly JudgeMetricBlock[];
+    readonly metrics: readonly (Omit<JudgeMetricBlock, 'kind'> & { readonly kind?: JudgeMetricBlock['kind'] })[];
   } & Partial<Pick<JudgeBlock, 'confidenceLevel' | 'minSamples' | 'falseFailureRate' | 'minRelativeChange'>>,
 ): JudgeConfig {
   const metrics = block.metrics.map((m): MetricConfig => {
@@ -92,6 +94,7 @@ export function judgeConfigFromBlock(
     const allowedDecrease = down(m.allowedDecrease);
     return defineMetric({
       name: m.name,
+      ...(m.kind !== undefined ? { kind: m.kind } : {}),
       ...(m.query !== undefined ? { query: m.query } : {}),
       groups: [m.group ?? DEFAULT_GROUP],
       direction: m.direction,

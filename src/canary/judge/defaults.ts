@@ -26,6 +26,7 @@ export function defineMetric(input: MetricConfigInput): MetricConfig {
   const neutral = neutralEffect(measure);
   return {
     name: input.name,
+    kind: input.kind ?? 'continuous',
     ...(input.query !== undefined ? { query: input.query } : {}),
     groups: input.groups ?? [],
     direction: input.direction ?? 'either',

@@ -1,6 +1,7 @@
 /**
  * The judge's input file: `{"<metric>": {"baseline": [...], "canary": [...]}}`,
- * where `null` stands for a missing point (NaN). JSON has no infinity, so
+ * where `null` stands for a missing point (NaN). A ratio metric (`kind: ratio`)
+ * adds its denominators, `"baselineDenominator"` and `"canaryDenominator"`. JSON has no infinity, so
  * Prometheus' spellings "+Inf", "-Inf" and "NaN" are read as those values
  * (as is a number too large for a double, such as 1e999): a latency past the
  * histogram's top bucket must reach the judge, which holds on it. Anything
@@ -14,6 +15,9 @@ import { ConfigurationError } from '../../runtime/errors.js';
 import type { JudgeInput, MetricSamples } from './types.js';
 
 const SPECIAL: Readonly<Record<string, number>> = { '+Inf': Number.POSITIVE_INFINITY, Inf: Number.POSITIVE_INFINITY, '-Inf': Number.NEGATIVE_INFINITY, NaN: Number.NaN };
+
+const SIDES = ['baseline', 'canary', 'baselineDenominator', 'canaryDenominator'] as const;
+type Side = (typeof SIDES)[number];
 
 /** Parses and checks the text of an input file. */
 export function parseJudgeInput(text: string, file: string): JudgeInput {
@@ -38,9 +42,9 @@ export function parseJudgeInput(text: string, file: string): JudgeInput {
     }
     const sides = value as Record<string, unknown>;
     for (const key of Object.keys(sides)) {
-      if (key !== 'baseline' && key !== 'canary') at(`${name}.${key}`, 'unknown field; expected "baseline" and "canary"');
+      if (!SIDES.includes(key as Side)) at(`${name}.${key}`, 'unknown field; expected "baseline" and "canary" (and, for a ratio, "baselineDenominator" and "canaryDenominator")');
     }
-    const read = (side: 'baseline' | 'canary'): (number | null)[] => {
+    const read = (side: Side): (number | null)[] => {
       const raw = sides[side];
       if (!Array.isArray(raw)) {
         at(`${name}.${side}`, raw === undefined ? 'missing required field: an array of numbers (null for a missing point)' : 'expected an array of numbers (null for a missing point)');
@@ -57,7 +61,8 @@ export function parseJudgeInput(text: string, file: string): JudgeInput {
       }
       return out;
     };
-    input[name] = { baseline: read('baseline'), canary: read('canary') };
+    const denominators = (['baselineDenominator', 'canaryDenominator'] as const).filter((side) => sides[side] !== undefined);
+    input[name] = { baseline: read('baseline'), canary: read('canary'), ...Object.fromEntries(denominators.map((side) => [side, read(side)])) };
   }
   if (problems.length > 0) {
     const lines = linesOf(text, [...new Set(problems.map((p) => p.name))]);

@@ -6,13 +6,16 @@
 
 import { ConfigurationError } from '../../runtime/errors.js';
 import { classifyBellwether, alphaSpentAtLook, BELLWETHER_DEFAULTS } from './classify-bellwether.js';
+import { classifyCounts, classifyRatio } from './classify-counts.js';
+import type { RatioParts } from './classify-counts.js';
 import { classifyKayenta } from './classify-kayenta.js';
 import { meanRatio } from './effect-size.js';
 import type { Outcome } from './effect-size.js';
+import { noData } from './unjudgeable.js';
 import { sortPair } from './rank-sum.js';
 import { scoreResults } from './score.js';
 import { prepareSample, sampleStats } from './transforms.js';
-import type { JudgeConfig, JudgeInput, JudgeOptions, JudgeResult, MetricConfig, MetricResult } from './types.js';
+import type { JudgeConfig, JudgeInput, JudgeOptions, JudgeResult, MetricConfig, MetricResult, MetricSamples } from './types.js';
 
 /** Kayenta's defaults for the thresholds when neither the caller nor the configuration names them. */
 export const DEFAULT_THRESHOLDS = { pass: 95, marginal: 75 } as const;
@@ -54,14 +57,21 @@ export function judge(config: JudgeConfig, input: JudgeInput, options: JudgeOpti
 
   const metrics = config.metrics.map((metric): MetricResult => {
     const samples = input[metric.name];
-    const canary = prepareSample(samples?.canary ?? [], metric);
-    const baseline = prepareSample(samples?.baseline ?? [], metric);
+    const ratio = metric.kind === 'ratio' && samples !== undefined ? ratioOf(metric, samples) : null;
+    const canary = prepareSample(ratio?.canary ?? samples?.canary ?? [], metric);
+    const baseline = prepareSample(ratio?.baseline ?? samples?.baseline ?? [], metric);
     // sorted once, for the statistics and the comparison alike
     const pair = sortPair(canary.values, baseline.values);
-    const outcome =
-      profile === 'kayenta'
-        ? classifyKayenta(metric, canary, baseline, confidenceLevel, context.minSamples, pair)
-        : classifyBellwether(metric, canary, baseline, context, pair);
+    const outcome: Outcome =
+      ratio?.problem !== undefined
+        ? noData(metric, ratio.problem)
+        : profile === 'kayenta'
+          ? classifyKayenta(metric, canary, baseline, confidenceLevel, context.minSamples, pair)
+          : metric.kind === 'count'
+            ? classifyCounts(metric, canary, baseline, context, pair)
+            : ratio !== null
+              ? classifyRatio(metric, canary, baseline, context, ratio.parts, pair)
+              : classifyBellwether(metric, canary, baseline, context, pair);
     return toResult(metric, outcome, samples === undefined ? 'the input has no samples for this metric' : samples.noData, canary.values, baseline.values, sampleStats(canary, pair.x), sampleStats(baseline, pair.y));
   });
 
@@ -108,6 +118,46 @@ function toResult(
     canary,
     reason: missing !== undefined ? `${outcome.reason}: ${missing}` : outcome.reason,
   };
+}
+
+/**
+ * A ratio metric's per-interval ratios (what the kayenta profile and the
+ * statistics see) and its numerators and denominators point by point (what
+ * the bellwether profile's totals add up). A point with no requests, or with
+ * a part missing, has no ratio; `nanStrategy: replace` counts a missing
+ * numerator as 0 errors. Infinite parts stay infinite, so the metric holds.
+ */
+function ratioOf(metric: MetricConfig, samples: MetricSamples): { canary: (number | null)[]; baseline: (number | null)[]; parts: { canary: RatioParts; baseline: RatioParts }; problem?: string } {
+  const missing = (['canary', 'baseline'] as const).filter((side) => samples[`${side}Denominator`] === undefined);
+  const uneven = (['canary', 'baseline'] as const).filter((side) => {
+    const d = samples[`${side}Denominator`];
+    return d !== undefined && d.length !== samples[side].length;
+  });
+  const problem =
+    missing.length > 0
+      ? `a ratio metric needs its denominators: ${missing.map((side) => `${side}Denominator`).join(' and ')} missing`
+      : uneven.length > 0
+        ? `a ratio metric needs one denominator per point: ${uneven.map((side) => `${side} ${samples[side].length} points, ${side}Denominator ${samples[`${side}Denominator`]?.length}`).join('; ')}`
+        : undefined;
+  const side = (numerators: readonly (number | null)[], denominators: readonly (number | null)[]): { ratios: (number | null)[]; parts: RatioParts } => {
+    const ratios: (number | null)[] = [];
+    const numerator: number[] = [];
+    const denominator: number[] = [];
+    numerators.forEach((raw, i) => {
+      const d = denominators[i];
+      const n = raw === null || Number.isNaN(raw) ? (metric.nanStrategy === 'replace' ? 0 : null) : raw;
+      if (n === null || d === null || d === undefined || Number.isNaN(d)) return ratios.push(null);
+      if (!Number.isFinite(n) || !Number.isFinite(d)) return ratios.push(n < 0 || d < 0 ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY);
+      if (d === 0) return ratios.push(null);
+      ratios.push(n / d);
+      numerator.push(n);
+      denominator.push(d);
+    });
+    return { ratios, parts: { numerator, denominator } };
+  };
+  const canary = side(samples.canary, samples.canaryDenominator ?? []);
+  const baseline = side(samples.baseline, samples.baselineDenominator ?? []);
+  return { canary: canary.ratios, baseline: baseline.ratios, parts: { canary: canary.parts, baseline: baseline.parts }, ...(problem !== undefined ? { problem } : {}) };
 }
 
 function finiteOrNull(v: number | null): number | null {

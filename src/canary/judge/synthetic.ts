@@ -105,7 +105,18 @@ function sample(kind: MetricKind, n: number, factor: number, random: () => numbe
   return out;
 }
 
-function poisson(lambda: number, random: () => number): number {
+/** A Poisson draw (Knuth's product method; fine for the small rates of the benchmarks). */
+export function poisson(lambda: number, random: () => number): number {
+  if (lambda > 30) {
+    // split a large rate: a sum of Poisson draws is Poisson
+    let k = 0;
+    let rest = lambda;
+    while (rest > 0) {
+      k += poisson(Math.min(30, rest), random);
+      rest -= 30;
+    }
+    return k;
+  }
   const limit = Math.exp(-lambda);
   let k = 0;
   let p = random();
@@ -114,6 +125,28 @@ function poisson(lambda: number, random: () => number): number {
     p *= random();
   }
   return k;
+}
+
+/**
+ * A negative binomial draw with mean `mean` and size `size` (variance
+ * mean + mean²/size): a Poisson whose rate is Gamma-distributed, which is how
+ * bursty error counts look.
+ */
+export function negativeBinomial(mean: number, size: number, random: () => number): number {
+  return poisson(gamma(size, random) * (mean / size), random);
+}
+
+/** Gamma(shape, 1) (Marsaglia and Tsang; shape < 1 by the boost U^(1/shape)). */
+function gamma(shape: number, random: () => number): number {
+  if (shape < 1) return gamma(shape + 1, random) * Math.pow(random(), 1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    const v = Math.pow(1 + c * z, 3);
+    if (v <= 0) continue;
+    if (Math.log(1 - random()) < 0.5 * z * z + d - d * v + d * Math.log(v)) return d * v;
+  }
 }
 
 function binomial(trials: number, p: number, random: () => number): number {

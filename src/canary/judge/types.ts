@@ -35,9 +35,23 @@ export interface EffectSizeConfig {
   readonly criticalDecrease: number;
 }
 
+/**
+ * What a metric's points are: measurements compared point by point
+ * (`continuous`: latencies, sizes, gauges), or numbers of events per interval
+ * (`count`: errors, timeouts), which the bellwether profile judges on their
+ * totals with a test made for counts. `ratio`: events over exposure per
+ * interval (errors over requests), given as the numerators (the samples) and
+ * the denominators (`canaryDenominator`, `baselineDenominator`); the
+ * bellwether profile judges the totals as a count per request, the kayenta
+ * profile the per-interval ratios, as Kayenta would judge a ratio query.
+ */
+export type MetricKind = 'continuous' | 'count' | 'ratio';
+
 /** One metric as configured. */
 export interface MetricConfig {
   readonly name: string;
+  /** What the points are; `continuous` unless configured (never inferred from the values). */
+  readonly kind: MetricKind;
   /** The query that produces its samples; carried for the report only. */
   readonly query?: string;
   readonly groups: readonly string[];
@@ -77,6 +91,9 @@ export interface JudgeConfig {
 export interface MetricSamples {
   readonly baseline: readonly (number | null)[];
   readonly canary: readonly (number | null)[];
+  /** A ratio metric's denominators (requests per interval), point for point with `baseline` and `canary`. */
+  readonly baselineDenominator?: readonly (number | null)[];
+  readonly canaryDenominator?: readonly (number | null)[];
   /** Why the samples are empty, when the source could not give any (shown as the metric's reason). */
   readonly noData?: string;
 }
@@ -128,7 +145,7 @@ export interface MetricResult {
   readonly muted: boolean;
   readonly groups: readonly string[];
   readonly direction: MetricDirection;
-  /** Interval of the shift canary − baseline; null when not computed. */
+  /** Interval of the shift canary − baseline (of the rate ratio canary / baseline for a count metric in the bellwether profile); null when not computed or unbounded. */
   readonly interval: { readonly low: number; readonly high: number } | null;
   readonly estimate: number | null;
   /** Bounds the interval is compared with (Kayenta: ±0.25 × |estimate|). */

@@ -119,6 +119,8 @@ function checkQueryVariables(query: string, ctx: z.RefinementCtx): void {
 const metricSchema = z.strictObject({
   /** Unique name, shown in every verdict. */
   name: text(),
+  /** `count`: events per interval (errors, timeouts), judged on totals by the bellwether profile; `continuous` otherwise. */
+  kind: z.enum(['continuous', 'count']).default('continuous'),
   /** Query template; `{{service}}`, `{{version}}`, `{{window}}`... are filled for each side. */
   query: text().superRefine(checkQueryVariables),
   /** Which change is bad: `increase` (errors, latency), `decrease` (throughput) or `either`. */

@@ -372,6 +372,9 @@ export interface GitHubPort {
   calls(): CallCounts;
   /** GitHub's last reported rate limit, or null when none was seen. */
   rateLimit(): RateLimitState | null;
+
+  /** Look-ups about other repositories over the same client (the workflow audit's actions); absent where the port cannot reach GitHub. */
+  actionSources?(): ActionSources;
 }
 
 /** A review of a pull request, as GitHub lists them (oldest first). */

@@ -205,17 +205,22 @@ async function checkUse(use: ActionUse, lookups: GitHubLookups) {
     }
   };
   const { owner, repo } = use;
+  const pinned = SHA.test(use.ref);
+  // The audits that need the repository itself: they cannot be checked when it cannot be read.
+  const onRepository = ['archived-uses', ...(pinned ? ['impostor-commit'] : []), ...(pinned && use.comment ? ['ref-version-mismatch'] : [])];
+  let answered = false;
   let repository: ActionRepository | null = null;
-  await guard(['archived-uses', 'impostor-commit'], async () => {
+  await guard(onRepository, async () => {
     repository = await lookups.repository(owner, repo);
+    answered = true;
   });
   const found = repository as ActionRepository | null;
+  if (answered && !found) unsure(onRepository, `${owner}/${repo} was not found, or the token cannot see it`);
   if (found?.archived) {
     report('archived-uses', 'medium', `${owner}/${repo} is archived: its owner no longer maintains it, and fixes to ${use.name} will not come.`);
   }
-  if (SHA.test(use.ref)) {
-    if (found) await guard(['impostor-commit'], () => checkImpostor(use, found, lookups, report, unsure));
-    else if (out.length === 0) unsure(['impostor-commit', 'ref-version-mismatch'], `${owner}/${repo} was not found, or the token cannot see it`);
+  if (found && pinned) {
+    await guard(['impostor-commit'], () => checkImpostor(use, found, lookups, report, unsure));
     if (use.comment) await guard(['ref-version-mismatch'], () => checkComment(use, lookups, report));
   }
   await guard(['known-vulnerable-actions'], () => checkAdvisories(use, lookups, report, unsure));

@@ -83,3 +83,12 @@ export function expectActionWorld(gh: GitHubExpectations): GitHubExpectations {
 
 /** Requests WORKFLOW costs. */
 export const WORLD_CALLS = 12;
+
+/** vuln/act: `main` at MAIN, `v1.2.0` at GOOD, one advisory for `< 1.3.0`. */
+export function expectVulnerable(gh: GitHubExpectations): GitHubExpectations {
+  return gh
+    .expect(REPO, { params: { owner: 'vuln', repo: 'act' }, reply: { status: 200, body: repo('vuln', 'act') } })
+    .expect(BRANCHES, { params: { owner: 'vuln', repo: 'act' }, reply: { status: 200, body: [branch('main', MAIN)] } })
+    .expect(TAGS, { params: { owner: 'vuln', repo: 'act' }, reply: { status: 200, body: [tag('v1.2.0', GOOD)] } })
+    .expect(ADVISORIES, { query: { ecosystem: 'actions', affects: 'vuln/act' }, reply: { status: 200, body: [advisory('vuln/act', '< 1.3.0', '1.3.0')] } });
+}

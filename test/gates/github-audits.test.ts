@@ -9,7 +9,7 @@ import { RestActionSources } from '../../src/github/rest-action-sources.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { useGitHubMock } from '../helpers/github-nock.js';
 import { testClient } from '../github/fixtures.js';
-import { expectActionWorld, GOOD, repo, STRAY, WORKFLOW, WORLD_CALLS } from './github-audits-fixtures.js';
+import { expectActionWorld, expectVulnerable, GOOD, repo, STRAY, WORKFLOW, WORLD_CALLS } from './github-audits-fixtures.js';
 
 const clock = new ManualClock('2026-06-15T12:00:00Z');
 let root: string;
@@ -107,6 +107,22 @@ describe('the audits that ask GitHub', () => {
       expect(text).toContain('3 could not be checked');
       expect(text).toContain(`ci.yml:7: could not check flaky/act@v1`);
       expect(renderMarkdown(decision)).toContain('could not check gone/act@');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('finds the version of a bare SHA from the tag at it, and says when a branch reference has no version to compare', async () => {
+    expectVulnerable(gh);
+    const dir = mkdtempSync(join(tmpdir(), 'bellwether-ghaudits-vuln-'));
+    writeFileSync(join(dir, 'ci.yml'), `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: vuln/act@${GOOD}\n      - uses: vuln/act@main\n`);
+    try {
+      const { decision } = await runWorkflowGate({ paths: [join(dir, 'ci.yml')] }, { fs: nodeGateFs, clock, cwd: dir, github: { lookups: lookups() } });
+      const hit = decision.findings.find((f) => f.ruleId === 'known-vulnerable-actions');
+      expect(hit?.line).toBe(7);
+      expect(hit?.message).toContain('v1.2.0');
+      const note = decision.github;
+      expect(note?.status === 'ran' ? note.couldNotCheck.map((c) => [c.action, c.audits]) : []).toEqual([['vuln/act@main', ['known-vulnerable-actions']]]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -13,8 +13,8 @@
  *   Add --hash-pin-all to audit with zizmor's default pin policy (every action
  *   by commit SHA) instead of Bellwether's (actions/* and github/* by tag).
  *   zizmor audits that need GitHub's API (archived-uses, impostor-commit,
- *   known-vulnerable-actions, ref-confusion, ref-version-mismatch) have no
- *   offline counterpart here and are listed as such.
+ *   known-vulnerable-actions, ref-version-mismatch) run only with a token, so
+ *   this offline score lists them apart (ref-confusion has no counterpart).
  *
  *   node --import tsx scripts/corpus/score-zizmor.ts valid <folder> [--verbose]
  *     <folder> holds workflows that must be valid (for example actionlint's
@@ -234,7 +234,7 @@ function scoreZizmor(root: string, verbose: boolean): void {
   console.log(`${'zizmor audit'.padEnd(34)} ${'high+medium'.padStart(16)} ${'any level'.padStart(16)}  clean >=medium`);
   for (const [rule, t] of [...per].sort((a, b) => a[0].localeCompare(b[0]))) {
     for (const k of Object.keys(total) as Array<keyof Tally>) total[k] += t[k];
-    const note = rule === 'ref-version-mismatch' ? '  (a SHA against its tag needs the GitHub API; offline only tag against comment)' : NEEDS_GITHUB.has(rule) ? '  (needs the GitHub API: no offline audit)' : [...RULES.values()].some((r) => r.equivalents.zizmor === rule) || rule.startsWith('(ours)') ? '' : '  (no equivalent rule)';
+    const note = rule === 'ref-version-mismatch' ? '  (a SHA against its tag needs the GitHub API; offline only tag against comment)' : NEEDS_GITHUB.has(rule) ? '  (needs the GitHub API: runs with a token, not in this offline score)' : [...RULES.values()].some((r) => r.equivalents.zizmor === rule) || rule.startsWith('(ours)') ? '' : '  (no equivalent rule)';
     console.log(`${rule.padEnd(34)} ${`${t.hmFound}/${t.hmTotal}`.padStart(8)} ${pct(t.hmFound, t.hmTotal)} ${`${t.anyFound}/${t.anyTotal}`.padStart(8)} ${pct(t.anyFound, t.anyTotal)}  ${t.cleanFp}${note}`);
   }
   console.log('');

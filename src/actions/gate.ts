@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkRunAnnotations } from '../gates/annotations.js';
 import type { CombinedVerdict, Examined } from '../gates/posture/combine.js';
+import { githubAuditsFromPort } from '../gates/github-connect.js';
 import { runAllGates } from '../gates/run-all.js';
 import { GitHubError } from '../github/errors.js';
 import type { Logger } from '../runtime/logger.js';
@@ -43,7 +44,7 @@ export const gateAction: ActionImpl<typeof gateSpec.inputs> = {
     const policy = await locatePolicyFile(inputs.policy || undefined, 'gates', ctx.workspace);
     const outcome = await runAllGates(
       { paths: inputs.paths, mode: inputs.mode, cwd: ctx.workspace, missing: 'skip', ...(base && head ? { base, head } : {}), ...(policy ? { policy } : {}) },
-      { clock: deps.clock, github: deps.github },
+      { clock: deps.clock, github: deps.github, githubAudits: githubAuditsFromPort(inputs.token, deps.github) },
     );
     const { verdict } = outcome;
     const sarifFile = join(ctx.workspace, inputs['sarif-file']);

@@ -45,7 +45,10 @@ export const gateSpec = defineAction({
   title: 'Bellwether security gate',
   description: 'Audits workflows and actions in a pull request for injection, privileged triggers, unpinned actions and missing permissions; reports SARIF, a check run and one PR comment.',
   inputs: {
-    token,
+    token: {
+      ...token,
+      description: `${token.description} The workflow audit also reads, with it, the public repositories and advisories of the actions a workflow uses (impostor commits, version comments against tags, archived and vulnerable actions; at most 200 requests a run).`,
+    },
     policy,
     paths: {
       type: 'list',

@@ -7,7 +7,9 @@ import type { MetricsQueryArgs, MetricsRecordArgs } from '../metrics/commands.js
 import { canaryJudgeCommand } from '../canary/judge/command.js';
 import { budgetCommand } from '../freeze/budget-command.js';
 import { gateAllCommand } from '../gates/all-command.js';
-import { gateWorkflowsCommand } from '../gates/command.js';
+import { gateWorkflowsCommand, nodeGateFs } from '../gates/command.js';
+import { githubAuditsFromEnv } from '../gates/github-connect.js';
+import { systemClock } from '../runtime/clock.js';
 import { gateDepsCommand } from '../gates/deps/command.js';
 import { gatePostureCommand } from '../gates/posture/command.js';
 import { gateSecretsCommand } from '../gates/secrets/command.js';
@@ -83,7 +85,7 @@ const notYet = async (verb: string): Promise<CommandOutput> => {
 };
 
 export const handlers: Handlers = {
-  gateWorkflows: async (args) => gateWorkflowsCommand(await withPolicyFile(args, 'gates')),
+  gateWorkflows: async (args) => gateWorkflowsCommand(await withPolicyFile(args, 'gates'), { fs: nodeGateFs, clock: systemClock, github: githubAuditsFromEnv() }),
   gateAll: async (args) => gateAllCommand(await withPolicyFile(args, 'gates')),
   gateSecrets: async (args) => gateSecretsCommand(await withPolicyFile(args, 'gates')),
   gateDeps: async (args) => gateDepsCommand(await withPolicyFile(args, 'gates')),

@@ -10,6 +10,9 @@ import { ExitCode, type CommandOutput, type OutputFormat } from '../cli/output.j
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { ConfigurationError, errorMessage, isConfigurationError } from '../runtime/errors.js';
 import { auditSource, type FileAudit } from './audit.js';
+import { countActionUses, runGitHubAudits, type AuditedText, type GitHubLookups } from './github-audits.js';
+import { compareFindings } from './finding.js';
+import { completeFindings } from './rules.js';
 import { describeWalk, discoverFiles, type FoundFile, type WalkReport } from './discover.js';
 import { baselineFingerprints, decideGate, type GateDecision } from './decide.js';
 import { loadGatesPolicyFile, type LoadedGatesPolicy } from './policy-load.js';
@@ -65,7 +68,16 @@ export interface WorkflowGateDeps {
   readonly clock: Clock;
   /** Findings name files relative to this directory (the repository root in CI); defaults to the process's. */
   readonly cwd?: string;
+  /**
+   * The audits that ask GitHub (impostor commits, version comments, archived
+   * and vulnerable actions): the run's look-ups when there is a token, or why
+   * they cannot run. Absent: skipped for want of a token.
+   */
+  readonly github?: { readonly lookups: GitHubLookups } | { readonly skipped: string };
 }
+
+/** Why the GitHub audits did not run when nothing else is said. */
+export const NO_TOKEN = 'no GitHub token was given (GITHUB_TOKEN or BELLWETHER_TOKEN for the CLI, the `token` input for the action)';
 
 /**
  * How findings name a file: relative to `cwd` with forward slashes when it is
@@ -135,6 +147,7 @@ export async function runWorkflowGate(inputs: WorkflowGateInputs, deps: Workflow
   }
   const seen = new Set<string>();
   const audits: FileAudit[] = [];
+  const texts: AuditedText[] = [];
   for (const file of files) {
     if (seen.has(file.path)) continue;
     seen.add(file.path);
@@ -145,15 +158,30 @@ export async function runWorkflowGate(inputs: WorkflowGateInputs, deps: Workflow
       throw new ConfigurationError(`cannot read: ${errorMessage(err)}`, { file: file.path });
     }
     const shown = displayPath(file.path, cwd);
-    audits.push({ ...auditSource(shown, content, { pins: policy.pins, allow: policy.allow, deny: policy.deny, maxBytes: policy.maxFileBytes }), lines: countLines(content) });
+    const audit = auditSource(shown, content, { pins: policy.pins, allow: policy.allow, deny: policy.deny, maxBytes: policy.maxFileBytes });
+    audits.push({ ...audit, lines: countLines(content) });
+    if (audit.kind === 'workflow' || audit.kind === 'action') texts.push({ file: shown, text: Buffer.from(content).toString('utf8') });
   }
-  const decision = decideGate({
+  const github = deps.github ?? { skipped: NO_TOKEN };
+  let note: GateDecision['github'];
+  if ('lookups' in github) {
+    const ran = await runGitHubAudits(texts, github.lookups);
+    note = ran.note;
+    for (const [i, audit] of audits.entries()) {
+      const raws = ran.findings.get(audit.file);
+      if (raws) audits[i] = { ...audit, findings: [...audit.findings, ...completeFindings(audit.file, raws)].sort(compareFindings) };
+    }
+  } else {
+    note = { status: 'skipped', reason: github.skipped, actions: countActionUses(texts) };
+  }
+  const decided = decideGate({
     audits,
     policy,
     ...(loaded ? { policySource: loaded } : {}),
     ...(baseline ? { baseline } : {}),
     now: deps.clock.now(),
   });
+  const decision: GateDecision = { ...decided, github: note };
   if (inputs.empty !== 'allow') refuseEmpty(decision, audits, { walks, absent, shown: (p) => displayPath(p, cwd) });
   return { decision, audits };
 }

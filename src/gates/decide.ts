@@ -4,6 +4,7 @@
  * an argument.
  */
 import type { FileAudit, InlineIgnore } from './audit.js';
+import type { GitHubAuditsNote } from './github-audits.js';
 import { compareFindings, severityRank, type Finding, type RawFinding, type Severity } from './finding.js';
 import type { LoadedGatesPolicy } from './policy-load.js';
 import type { GatesPolicy } from './policy-schema.js';
@@ -30,6 +31,8 @@ export interface GateDecision {
   readonly filesAudited: number;
   /** Lines of the audited files. */
   readonly linesAudited: number;
+  /** What the audits that ask GitHub did: ran, or skipped and why. Absent where no caller ran the gate through GitHub's side. */
+  readonly github?: GitHubAuditsNote;
 }
 
 /** Everything the gate decision depends on; `now` decides which waivers still apply. */

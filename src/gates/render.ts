@@ -28,6 +28,17 @@ function headline(d: GateDecision): string {
   return `${verdict}: ${d.findings.length} ${scope} in ${d.filesAudited} file(s) of ${d.linesAudited} line(s) (${counts(d.findings)}); ${d.blocking} at or above ${d.failOn}; ${d.suppressed.length} suppressed.`;
 }
 
+/** What the audits that ask GitHub did, in one line, then one line per action they could not check. */
+export function githubAuditLines(d: GateDecision): string[] {
+  const g = d.github;
+  if (!g) return [];
+  if (g.status === 'skipped') {
+    return [`GitHub audits (impostor-commit, ref-version-mismatch, archived-uses, known-vulnerable-actions) skipped: ${g.reason}; ${g.actions} action reference(s) left unchecked.`];
+  }
+  const head = `GitHub audits: ${g.actions} action reference(s) checked with ${g.calls} request(s); ${g.couldNotCheck.length} could not be checked.`;
+  return [head, ...g.couldNotCheck.map((c) => `${c.file}:${c.line}: could not check ${c.action} (${c.audits.join(', ')}): ${c.reason}`)];
+}
+
 /** Compiler-style lines: `file:line:col: severity rule: message`, then the fix. */
 export function renderText(d: GateDecision): string {
   const lines: string[] = [];
@@ -36,6 +47,7 @@ export function renderText(d: GateDecision): string {
     lines.push(`${f.file}:${f.line}:${f.column}: ${f.severity} [${f.ruleId}] ${f.message}`);
     lines.push(`  fix: ${f.fix}${eq ? ` (${eq})` : ''}`);
   }
+  lines.push(...githubAuditLines(d));
   lines.push(headline(d));
   return `${lines.join('\n')}\n`;
 }
@@ -50,6 +62,7 @@ export function renderJson(d: GateDecision): string {
       blocking: d.blocking,
       filesAudited: d.filesAudited,
       linesAudited: d.linesAudited,
+      ...(d.github ? { github: d.github } : {}),
       findings: d.findings,
       suppressed: d.suppressed.map((s) => ({ by: s.by, reason: s.reason, ruleId: s.finding.ruleId, file: s.finding.file, line: s.finding.line, fingerprint: s.finding.fingerprint })),
     },
@@ -80,6 +93,8 @@ export function renderMarkdown(d: GateDecision, options: { maxChars?: number } =
   out.push(`### ${icon} Workflow hardening: ${d.verdict === 'pass' ? 'passed' : 'failed'}`);
   out.push('');
   out.push(headline(d));
+  const gh = githubAuditLines(d);
+  if (gh.length > 0) out.push('', gh[0] as string, ...gh.slice(1, 21).map((l) => `- ${cell(l)}`), ...(gh.length > 21 ? [`- …and ${gh.length - 21} more; the JSON report lists them all.`] : []));
   let used = out.join('\n').length;
   const fits = (line: string): boolean => {
     // Reserve room for the closing lines of each section.

@@ -12,7 +12,7 @@ import { errorMessage, isConfigurationError } from '../runtime/errors.js';
 import { nodeGateFs, runWorkflowGate } from './command.js';
 import type { GateDecision } from './decide.js';
 import { gitTreeFs, requireCommit } from './git-tree-fs.js';
-import type { WorkflowGateResult } from './command.js';
+import type { WorkflowGateDeps, WorkflowGateResult } from './command.js';
 import { readTextFile, runDepsGate } from './deps/command.js';
 import { renderMarkdown as renderDepsMarkdown, renderSarif as renderDepsSarif } from './deps/index.js';
 import type { FamilyDecision } from './deps/decision.js';
@@ -63,7 +63,11 @@ export interface AllGatesOutcome {
   readonly markdown: string;
 }
 
-export async function runAllGates(inputs: AllGatesInputs, deps: { readonly clock: Clock; readonly github?: GitHubPort }): Promise<AllGatesOutcome> {
+export async function runAllGates(
+  inputs: AllGatesInputs,
+  deps: { readonly clock: Clock; readonly github?: GitHubPort; readonly githubAudits?: WorkflowGateDeps['github'] },
+): Promise<AllGatesOutcome> {
+  const githubAudits = deps.githubAudits ? { github: deps.githubAudits } : {};
   const policy = inputs.policy ? { policy: inputs.policy } : {};
   const results: GateResult[] = [];
   const sections: string[] = [];
@@ -78,7 +82,7 @@ export async function runAllGates(inputs: AllGatesInputs, deps: { readonly clock
     try {
       const git = new CommandGit(inputs.cwd);
       await requireCommit(git, change.base);
-      known = fingerprintsOf((await runWorkflowGate({ ...audit, empty: 'allow' }, { fs: gitTreeFs(git, change.base, inputs.cwd), clock: deps.clock, cwd: inputs.cwd })).decision);
+      known = fingerprintsOf((await runWorkflowGate({ ...audit, empty: 'allow' }, { fs: gitTreeFs(git, change.base, inputs.cwd), clock: deps.clock, cwd: inputs.cwd, ...githubAudits })).decision);
     } catch (err) {
       // A shallow checkout lacks the base: counting everything can only be stricter than the truth.
       if (!(err instanceof GitError) && !isConfigurationError(err)) throw err;
@@ -90,7 +94,7 @@ export async function runAllGates(inputs: AllGatesInputs, deps: { readonly clock
   try {
     workflows = await runWorkflowGate(
       { ...audit, missing: inputs.missing ?? 'skip', ...(known ? { known } : {}) },
-      { fs: nodeGateFs, clock: deps.clock, cwd: inputs.cwd },
+      { fs: nodeGateFs, clock: deps.clock, cwd: inputs.cwd, ...githubAudits },
     );
   } catch (err) {
     // Paths the user named that hold nothing to audit are a usage error; the action's usual places are a family that could not run.

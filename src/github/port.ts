@@ -372,6 +372,9 @@ export interface GitHubPort {
   calls(): CallCounts;
   /** GitHub's last reported rate limit, or null when none was seen. */
   rateLimit(): RateLimitState | null;
+
+  /** Look-ups about other repositories over the same client (the workflow audit's actions); absent where the port cannot reach GitHub. */
+  actionSources?(): ActionSources;
 }
 
 /** A review of a pull request, as GitHub lists them (oldest first). */
@@ -391,4 +394,65 @@ export function approversOf(reviews: readonly PullRequestReview[]): string[] {
     if (r.user && ['APPROVED', 'CHANGES_REQUESTED', 'DISMISSED'].includes(r.state)) latest.set(r.user, r.state);
   }
   return [...latest].filter(([, state]) => state === 'APPROVED').map(([user]) => user);
+}
+
+/** A public repository an action comes from, as the workflow audit needs it. */
+export interface ActionRepository {
+  readonly archived: boolean;
+  readonly defaultBranch: string;
+}
+
+/** A branch or tag head: its name and the commit it points at (annotated tags peeled). */
+export interface NamedCommit {
+  readonly name: string;
+  readonly sha: string;
+}
+
+/** The first page of a list, and whether GitHub holds more than it. */
+export interface FirstPage<T> {
+  readonly items: readonly T[];
+  readonly truncated: boolean;
+}
+
+/** How `head` relates to `base` (GitHub's compare); `unknown-commit` when GitHub knows no such commit there. */
+export type CommitRelation = 'identical' | 'ahead' | 'behind' | 'diverged' | 'unknown-commit';
+
+/** One affected package of a GitHub security advisory. */
+export interface AdvisoryVulnerability {
+  /** `owner/repo` or `owner/repo/path` for GitHub Actions. */
+  readonly package: string;
+  /** Such as `>= 1.0.0, < 1.2.4`; empty when GitHub gives none. */
+  readonly vulnerableRange: string;
+  readonly firstPatched: string | null;
+}
+
+/** A reviewed GitHub security advisory of the `actions` ecosystem. */
+export interface ActionAdvisory {
+  readonly ghsaId: string;
+  readonly summary: string;
+  readonly severity: string;
+  readonly url: string;
+  readonly vulnerabilities: readonly AdvisoryVulnerability[];
+}
+
+/**
+ * Read-only look-ups about other repositories (the actions a workflow uses),
+ * over the same client as `GitHubPort` so that their requests are counted
+ * in the same budget. Every verb makes one request.
+ */
+export interface ActionSources {
+  /** Null when the repository does not exist or the token cannot see it. */
+  repository(owner: string, repo: string): Promise<ActionRepository | null>;
+  /** The first 100 branches. */
+  branches(owner: string, repo: string): Promise<FirstPage<NamedCommit>>;
+  /** The first 100 tags, each with the commit it points at. */
+  tags(owner: string, repo: string): Promise<FirstPage<NamedCommit>>;
+  /** The commit a tag points at (annotated tags peeled, at most one more request); null when there is no such tag. */
+  tagCommit(owner: string, repo: string, tag: string): Promise<string | null>;
+  /** How `head` relates to `base` in owner/repo. */
+  compare(owner: string, repo: string, base: string, head: string): Promise<CommitRelation>;
+  /** Reviewed advisories of the `actions` ecosystem that affect `owner/repo` (first 100). */
+  advisories(owner: string, repo: string): Promise<FirstPage<ActionAdvisory>>;
+  /** Requests sent so far, by route. */
+  calls(): CallCounts;
 }

@@ -4,12 +4,13 @@
 import { ConflictError, GitHubError } from './errors.js';
 import { ANNOTATIONS_PER_REQUEST } from './port.js';
 import type {
-  BranchInfo, CheckAnnotation, CheckRun, CheckRunOutput, CommitStatusInput, CreateCheckRunInput, CreateDeploymentInput,
+  ActionSources, BranchInfo, CheckAnnotation, CheckRun, CheckRunOutput, CommitStatusInput, CreateCheckRunInput, CreateDeploymentInput,
   CreateDeploymentStatusInput, DependencyChange, Deployment, DeploymentFilter, DeploymentStatus, Environment, FileContent, GitHubPort,
   PutContentInput, PutContentResult, RefInfo, RunApproval, TeamMembership, UpdateCheckRunInput,
 } from './port.js';
 import type { CallCounts, RateLimitState } from './request-budget.js';
 import type { Params } from './rest-caller.js';
+import { RestActionSources } from './rest-action-sources.js';
 import { RestConversationVerbs } from './rest-conversations.js';
 import { unreadableTeam } from './teams.js';
 import { toCheckRun, toDependencyChange, toDeployment, toDeploymentStatus, toEnvironment } from './rest-mappers.js';
@@ -273,6 +274,10 @@ export class RestGitHubPort extends RestConversationVerbs implements GitHubPort 
 
   calls(): CallCounts {
     return this.client.calls();
+  }
+
+  actionSources(): ActionSources {
+    return new RestActionSources(this.client);
   }
 
   rateLimit(): RateLimitState | null {

@@ -8,6 +8,7 @@ import { runBundledAction } from '../helpers/action-runner.js';
 import { GitHubExpectations, startGitHubServer } from '../helpers/github-server.js';
 import type { GitHubServer } from '../helpers/github-server.js';
 import { webhookPayload } from '../helpers/payloads.js';
+import { expectActionWorld, WORKFLOW as WORLD_WORKFLOW, WORLD_CALLS } from '../gates/github-audits-fixtures.js';
 
 const CLEAN = `name: ci
 on: push
@@ -246,5 +247,19 @@ describe('the gate action\'s mode', () => {
     expect(run.exitCode).toBe(1);
     expect([...filesIn(run.outputs['sarif-file']!)].sort()).toEqual(['greet.yml', 'release.yml']);
     expect(run.summary).toMatch(/the base commit 111111111111 could not be read .*fetch-depth: 0/);
+  });
+});
+
+describe('the gate action\'s audits that ask GitHub', () => {
+  it('with its token, reports an impostor commit from the action repositories GitHub knows, and counts the requests', async () => {
+    const ws = await workspace({ '.github/workflows/build.yml': WORLD_WORKFLOW });
+    const mock = github();
+    expectActionWorld(mock.gh);
+    server = await startGitHubServer(mock.gh);
+    const run = await runBundledAction('gate', { eventName: 'push', payload: {}, apiUrl: server.url, workspace: ws.dir, inputs: { paths: '.github/workflows', mode: 'full' } });
+    server.done();
+    expect(run.outputs.verdict).toBe('fail');
+    expect(run.summary).toContain('impostor-commit');
+    expect(run.summary).toContain(`GitHub audits: 3 action reference(s) checked with ${WORLD_CALLS} request(s); 0 could not be checked.`);
   });
 });

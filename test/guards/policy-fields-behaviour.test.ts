@@ -77,45 +77,13 @@ import type { RegionState } from '../../src/waves/types.js';
 import { checkoutRates, FakeMetrics } from '../freeze/fake-metrics.js';
 import { Fake } from '../gates/secrets/fake-secrets.js';
 import { T0, VERDICT_ROLLBACK } from '../rollback/fixtures.js';
+import { schemaFields } from './schema-fields.js';
 
-type Def = Record<string, unknown> & { type?: string };
-
-/** Field paths of a zod schema (`a.b`, `list[].c`, `map.<key>.d`), as in the static guard. */
-function fields(schema: unknown, path = '', out = new Set<string>(), seen = new Set<unknown>()): Set<string> {
-  const def = (schema as { _zod?: { def: Def } } | undefined)?._zod?.def;
-  if (!def || seen.has(schema)) return out;
-  seen.add(schema);
-  const inner = (s: unknown, p = path) => fields(s, p, out, seen);
-  switch (def.type) {
-    case 'object':
-      for (const [key, value] of Object.entries(def['shape'] as Record<string, unknown>)) {
-        out.add(`${path}${key}`);
-        inner(value, `${path}${key}.`);
-      }
-      break;
-    case 'pipe':
-      inner(def['in']);
-      inner(def['out']);
-      break;
-    case 'array':
-      inner(def['element'], `${path.replace(/\.$/, '')}[].`);
-      break;
-    case 'record':
-      inner(def['valueType'], `${path}<key>.`);
-      break;
-    case 'union':
-      for (const option of def['options'] as unknown[]) inner(option);
-      break;
-    default:
-      for (const key of ['innerType', 'in', 'schema']) if (def[key]) inner(def[key]);
-  }
-  return out;
-}
 
 /** Leaf fields of every kind, as `<kind>: <path>`; `kind`, `version` and `description` decide nothing. */
 function leafFields(): string[] {
   return Object.entries(policyKinds).flatMap(([kind, schema]) => {
-    const paths = [...fields(schema)].filter((p) => !['kind', 'version', 'description'].includes(p));
+    const paths = [...schemaFields(schema).keys()].filter((p) => !['kind', 'version', 'description'].includes(p));
     const parents = new Set(paths.flatMap((p) => paths.filter((q) => q !== p && (q.startsWith(`${p}.`) || q.startsWith(`${p}[]`))).map(() => p)));
     return paths.filter((p) => !parents.has(p)).map((p) => `${kind}: ${p}`);
   });
@@ -535,6 +503,8 @@ const CANARY: Record<string, Probe> = {
   'analysis.judge.metrics[].query': { base: JUDGE, changed: `analysis: { judge: { metrics: [{ name: errors, query: 'sum(rate(errors[5m]))', direction: increase }] } }`, run: judgeConfig },
   'analysis.judge.metrics[].direction': { base: JUDGE, changed: `analysis: { judge: { metrics: [{ name: errors, ${Q}, direction: decrease }] } }`, run: judgeConfig },
   'analysis.judge.metrics[].critical': metric('critical: true'),
+  // Judged on its totals by the rate-ratio test: another interval and reason, whatever the verdict.
+  'analysis.judge.metrics[].kind': metric('kind: count'),
   // Missing data holds the judgment either way; mustHaveData turns the metric's NoData into NoDataFail, and says so.
   'analysis.judge.metrics[].mustHaveData': { base: TWO(''), changed: TWO(', mustHaveData: true'), run: judgeOn(LATENCY_MISSING) },
   'analysis.judge.metrics[].group': { base: GROUPED('errors: 50, latency: 50', 'latency'), changed: GROUPED('errors: 50, latency: 50', 'errors'), run: judgeOn(ERRORS_UP_LATENCY_FLAT) },

@@ -14,6 +14,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { policyKinds } from '../../src/policy/kinds.js';
+import { schemaFields } from './schema-fields.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -26,39 +27,6 @@ const READ_OTHERWISE: Record<string, string> = {
   'freeze: breakGlass.requireReason': 'accepts only true: the gate always requires a reason, which the audit records',
 };
 
-type Def = Record<string, unknown> & { type?: string };
-
-/** Field paths of a zod schema (`a.b`, `list[].c`, `map.<key>.d`) with each field's own name. */
-function fields(schema: unknown, path = '', out = new Map<string, string>(), seen = new Set<unknown>()): Map<string, string> {
-  const def = (schema as { _zod?: { def: Def } } | undefined)?._zod?.def;
-  if (!def || seen.has(schema)) return out;
-  seen.add(schema);
-  const inner = (s: unknown, p = path) => fields(s, p, out, seen);
-  switch (def.type) {
-    case 'object':
-      for (const [key, value] of Object.entries(def['shape'] as Record<string, unknown>)) {
-        out.set(`${path}${key}`, key);
-        inner(value, `${path}${key}.`);
-      }
-      break;
-    case 'pipe':
-      inner(def['in']);
-      inner(def['out']);
-      break;
-    case 'array':
-      inner(def['element'], `${path.replace(/\.$/, '')}[].`);
-      break;
-    case 'record':
-      inner(def['valueType'], `${path}<key>.`);
-      break;
-    case 'union':
-      for (const option of def['options'] as unknown[]) inner(option);
-      break;
-    default:
-      for (const key of ['innerType', 'in', 'schema']) if (def[key]) inner(def[key]);
-  }
-  return out;
-}
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -78,7 +46,7 @@ const isRead = (key: string) => new RegExp(`\\??\\.${escape(key)}\\b|\\[['"]${es
 
 describe('every policy field is read by some code', () => {
   const all = Object.entries(policyKinds).flatMap(([kind, schema]) =>
-    [...fields(schema)].filter(([, key]) => !['kind', 'version', 'description'].includes(key)).map(([path, key]) => ({ id: `${kind}: ${path}`, key })),
+    [...schemaFields(schema)].filter(([, key]) => !['kind', 'version', 'description'].includes(key)).map(([path, key]) => ({ id: `${kind}: ${path}`, key })),
   );
 
   it('finds the fields of every kind', () => {

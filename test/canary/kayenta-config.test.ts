@@ -36,6 +36,8 @@ describe('parseKayentaConfig', () => {
     ['no metrics array', {}, /c\.json: metrics: missing required field/],
     ['a metric without a name', { metrics: [{ groups: ['g'] }] }, /metrics\[0\]\.name: expected a non-empty metric name/],
     ['groups that are not strings', { metrics: [{ name: 'm', groups: [1] }] }, /metrics\[0\]\.groups: expected an array of group names/],
+    // Judged and then counted in no group: a config of such metrics would score 0 while every metric passed.
+    ['a metric in no group', { metrics: [{ name: 'm', groups: [] }] }, /metrics\[0\]\.groups: expected at least one group name/],
     ['an unknown direction', { metrics: [{ name: 'm', groups: ['g'], analysisConfigurations: { canary: { direction: 'up' } } }] }, /metrics\[0\]\.analysisConfigurations\.canary\.direction: expected one of increase, decrease, either, got "up"/],
     ['a critical flag that is a string', { metrics: [{ name: 'm', groups: ['g'], analysisConfigurations: { canary: { critical: 'yes' } } }] }, /canary\.critical: expected true or false/],
     ['a negative effect size', { metrics: [{ name: 'm', groups: ['g'], analysisConfigurations: { canary: { effectSize: { allowedIncrease: -1 } } } }] }, /effectSize\.allowedIncrease: expected a number of at least 0/],

@@ -38,6 +38,9 @@ interface Case {
 
 const cases: Case[] = [
   { what: 'all pass', results: [res('a', 'Pass', ['g']), res('b', 'Pass', ['g'])], score: 100, verdict: 'Pass' },
+  // Every metric passed, and none is in a group: no score exists, which is neither a Fail nor a Pass.
+  { what: 'metrics in no group', results: [res('a', 'Pass', []), res('b', 'Pass', [])], score: null, verdict: 'NoData' },
+  { what: 'metrics in no group, in the kayenta profile', results: [res('a', 'Pass', [])], profile: 'kayenta', score: null, verdict: 'NoData' },
   { what: 'one High of four', results: [res('a', 'High', ['g']), res('b', 'Pass', ['g']), res('c', 'Pass', ['g']), res('d', 'Pass', ['g'])], score: 75, verdict: 'Marginal' },
   // Kayenta: NoData and Error are left out and the rest scores 100, a Pass on data nobody saw.
   { what: 'NoData and Error hold the judgment', results: [res('a', 'Pass', ['g']), res('b', 'NoData', ['g']), res('c', 'Error', ['g'])], score: null, verdict: 'NoData' },

@@ -69,6 +69,8 @@ export function parseKayentaConfig(json: string | unknown, file: string, within 
     if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string')) {
       return problem(`${at}.groups`, 'expected an array of group names');
     }
+    // Kayenta scores by group: a metric in none would be judged and then count nowhere, and a config of such metrics would score 0.
+    if (groups.length === 0) return problem(`${at}.groups`, 'expected at least one group name: the score is made of groups, so a metric in none would be judged and never counted');
     const analysis = raw['analysisConfigurations'];
     const canary = isObject(analysis) && isObject(analysis['canary']) ? analysis['canary'] : {};
     if (analysis !== undefined && !isObject(analysis)) problem(`${at}.analysisConfigurations`, 'expected an object');

@@ -103,6 +103,8 @@ export function scoreResults(
     return { score, verdict: verdictOf(score, thresholds), reason: `critical metric ${criticalFailure.name} is ${criticalFailure.classification}: ${criticalFailure.reason}`, groups };
   }
   if (counted.length === 0) return { score: null, verdict: 'NoData', reason: 'no metric to judge', groups };
+  // The score is made of groups: metrics that are in none could be judged and count nowhere, which is not a verdict.
+  if (counted.every((r) => r.groups.length === 0)) return { score: null, verdict: 'NoData', reason: `none of the ${counted.length} metrics is in a group, so there is no score to give: put each metric in a group`, groups };
   if (unjudged.length > 0) {
     const best = summary(true);
     if (verdictOf(best, thresholds) === 'Fail') {

@@ -11,8 +11,8 @@ import { explainMissingManifest } from '../gitops/manifest-catalog.js';
 import { locatePolicies } from '../policy/locate.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
 import { GitHubRollbackPublisher } from '../rollback/publish.js';
-import { ConfigurationError, errorMessage } from '../runtime/errors.js';
-import { postmortemIssue, postmortemSettings } from '../flow/postmortem.js';
+import { ConfigurationError } from '../runtime/errors.js';
+import { postmortemIssue, postmortemSettings, writePostmortem } from '../flow/postmortem.js';
 import { planOutputs, stepOutputs } from '../waves/matrix.js';
 import { planWaves } from '../waves/planner.js';
 import { renderPlanMarkdown } from '../waves/render-markdown.js';
@@ -43,24 +43,14 @@ export const wavesAction: ActionImpl<typeof wavesSpec.inputs> = {
     if (inputs.command === 'advance') {
       const store = new GitHubContentStore(deps.github, branch);
       // The regions' manifests are looked for only if the run fails, so a good run spends no extra requests.
-      const regions = policyFor(await loadPolicySet(policyPath), 'waves', inputs.service).policy.waves.flatMap((w) => w.regions);
+      const policies = await loadPolicySet(policyPath);
+      const regions = policyFor(policies, 'waves', inputs.service).policy.waves.flatMap((w) => w.regions);
       const targets = regions.map((region) => ({ manifests: inputs.manifests, service: inputs.service, environment: inputs.environment, region }));
       const outcome = await explainMissingManifest(() => advanceWaves({ ...rollout, deferStarts: true }, { ...deps, publisher: new GitHubRollbackPublisher(deps.github) }, store), store, targets);
       const out = stepOutputs(outcome.plan, outcome.step);
       // A halt found by this run opens the postmortem (the same issue a rollback of the version opens), when the policy asks for one.
-      const lines = [...outcome.notes];
-      let postmortemFailure: string | undefined;
-      let postmortemIssueNumber = '';
-      if (outcome.incident) {
-        try {
-          const written = await postmortemIssue(deps)(outcome.incident, postmortemSettings(await loadPolicySet(policyPath), inputs.service));
-          lines.push(written.note);
-          postmortemIssueNumber = written.issue ? String(written.issue.number) : '';
-        } catch (err) {
-          postmortemFailure = `the postmortem issue could not be opened: ${errorMessage(err)}`;
-          lines.push(postmortemFailure);
-        }
-      }
+      const postmortem = outcome.incident ? await writePostmortem(postmortemIssue(deps), outcome.incident, postmortemSettings(policies, inputs.service)) : undefined;
+      const lines = postmortem ? [...outcome.notes, postmortem.note] : outcome.notes;
       const notes = lines.length > 0 ? `\n\n${lines.map((n) => `- ${n}`).join('\n')}\n` : '\n';
       const summary = renderStepMarkdown(outcome.plan, outcome.step, regionStates(outcome.state)) + notes;
       // Committers and on-call follow the rollout in one comment on the release issue or pull request.
@@ -68,9 +58,9 @@ export const wavesAction: ActionImpl<typeof wavesSpec.inputs> = {
         await deps.github.upsertComment(inputs['notify-issue'], `waves/${inputs.service}/${inputs.environment}/${inputs.version}`, summary);
       }
       return {
-        outputs: { matrix: JSON.stringify(out.matrix), wave: String(out.wave), 'next-start': out.nextStart ?? '', 'postmortem-issue': postmortemIssueNumber },
+        outputs: { matrix: JSON.stringify(out.matrix), wave: String(out.wave), 'next-start': out.nextStart ?? '', 'postmortem-issue': postmortem?.written?.issue ? String(postmortem.written.issue.number) : '' },
         summary,
-        ...(postmortemFailure ? { failure: postmortemFailure } : {}),
+        ...(postmortem?.error ? { failure: postmortem.error } : {}),
       };
     }
     const set = await loadPolicySet(policyPath);

@@ -17,10 +17,9 @@ import { policyFor } from '../policy/set.js';
 import type { RollbackOutcome } from '../rollback/run.js';
 import { runRollback } from '../rollback/run.js';
 import type { Deps } from '../runtime/deps.js';
-import { errorMessage } from '../runtime/errors.js';
 import type { FlowTarget } from './target.js';
 import type { PostmortemWritten } from './postmortem.js';
-import { canaryIncident, postmortemSettings } from './postmortem.js';
+import { canaryIncident, postmortemSettings, writePostmortem } from './postmortem.js';
 import { describeRollback } from './rollback.js';
 
 export interface CanaryFlowInputs extends Omit<CanaryRunInputs, 'policy'> {
@@ -72,17 +71,8 @@ export async function runCanaryFlow(inputs: CanaryFlowInputs, deps: Deps, target
     { store, publisher: target.publisher, ...(target.github ? { github: target.github } : {}), clock: deps.clock, logger: deps.logger },
   );
   notes.push(...describeRollback(rollback));
-  let postmortem: PostmortemWritten | undefined;
-  let postmortemError: string | undefined;
-  if (target.postmortem) {
-    try {
-      postmortem = await target.postmortem(canaryIncident(inputs, canary, rollback, deps.clock.now()), postmortemSettings(canary.policies, inputs.service));
-      notes.push(postmortem.note);
-    } catch (err) {
-      // The rollback stands; the missing postmortem is said, and fails the run, rather than passed over.
-      postmortemError = `the postmortem issue could not be opened: ${errorMessage(err)}`;
-      notes.push(postmortemError);
-    }
-  }
-  return { canary, rollback, ...(postmortem ? { postmortem } : {}), ...(postmortemError ? { postmortemError } : {}), notes };
+  // The rollback stands whatever becomes of the postmortem; one that could not be written is said, and fails the run.
+  const postmortem = target.postmortem ? await writePostmortem(target.postmortem, canaryIncident(inputs, canary, rollback, deps.clock.now()), postmortemSettings(canary.policies, inputs.service)) : undefined;
+  if (postmortem) notes.push(postmortem.note);
+  return { canary, rollback, ...(postmortem?.written ? { postmortem: postmortem.written } : {}), ...(postmortem?.error ? { postmortemError: postmortem.error } : {}), notes };
 }

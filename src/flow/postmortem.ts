@@ -18,6 +18,7 @@ import type { TimelineEvent } from '../postmortem/timeline.js';
 import { openOrUpdatePostmortem } from '../postmortem/run.js';
 import type { RollbackOutcome } from '../rollback/run.js';
 import type { Deps } from '../runtime/deps.js';
+import { errorMessage } from '../runtime/errors.js';
 
 /** What became of a postmortem: one line saying what was written, and the draft's path when one was. */
 export interface PostmortemWritten {
@@ -89,6 +90,21 @@ export function postmortemIssue(deps: Pick<Deps, 'github' | 'clock' | 'logger'>)
     const did = outcome.status === 'created' ? 'opened' : outcome.status === 'updated' ? 'updated' : 'already up to date';
     return { note: `postmortem issue #${outcome.issue.number} ${did}: ${outcome.issue.url} (${outcome.requirement.reason})`, issue: { number: outcome.issue.number, url: outcome.issue.url } };
   };
+}
+
+/**
+ * Writes an incident's postmortem through the sink. A postmortem that could
+ * not be written is said (`error`), never thrown past the rollback or halt it
+ * follows, which has already happened: the caller fails its run with it.
+ */
+export async function writePostmortem(sink: PostmortemSink, incident: Incident, settings: PostmortemSettings): Promise<{ written?: PostmortemWritten; error?: string; note: string }> {
+  try {
+    const written = await sink(incident, settings);
+    return { written, note: written.note };
+  } catch (err) {
+    const error = `the postmortem issue could not be opened: ${errorMessage(err)}`;
+    return { error, note: error };
+  }
 }
 
 /** Writes the postmortem issue that would be opened, when the policy asks for one. */

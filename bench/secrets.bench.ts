@@ -47,7 +47,8 @@ const runs = Number(process.env.BENCH_RUNS ?? 5);
 
 const rand = seededRandom(2026);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
-const chars = (alphabet: string, n: number): string => Array.from({ length: n }, () => alphabet.charAt(Math.floor(rand() * alphabet.length))).join('');
+const chars = (alphabet: string, n: number): string =>
+  Array.from({ length: n }, () => alphabet.charAt(Math.floor(rand() * alphabet.length))).join('');
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const DIGITS = '0123456789';
@@ -62,7 +63,8 @@ const PLANTED: ReadonlyArray<() => string> = [
   () => `  token: "github_pat_${chars(ALNUM, 22)}_${chars(ALNUM, 59)}"`,
   () => `GITLAB_TOKEN=glpat-${chars(URLSAFE, 20)}`,
   () => `const slackToken = "xoxb-${chars(DIGITS, 12)}-${chars(DIGITS, 13)}-${chars(ALNUM, 24)}";`,
-  () => `SLACK_WEBHOOK=https://hooks.slack.com/services/T${chars(UPPER + DIGITS, 10)}/B${chars(UPPER + DIGITS, 10)}/${chars(ALNUM, 24)}`,
+  () =>
+    `SLACK_WEBHOOK=https://hooks.slack.com/services/T${chars(UPPER + DIGITS, 10)}/B${chars(UPPER + DIGITS, 10)}/${chars(ALNUM, 24)}`,
   () => `stripe.setApiKey('sk_live_${chars(ALNUM, 24)}');`,
   () => `aws_access_key_id = AKIA${chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16)}`,
   () => `aws_secret_access_key = ${chars(BASE64, 40)}`,
@@ -116,7 +118,8 @@ function buildCorpus(name: string, sources: Iterable<{ path: string; lines: stri
 function* dependencySources(): Generator<{ path: string; lines: string[] }> {
   const walk = function* (dir: string): Generator<string> {
     for (const entry of readdirSync(dir).sort()) {
-      if (entry === '.cache' || entry === '.vitest-cache' || entry === '.bin' || entry === 'package-lock.json') continue;
+      if (entry === '.cache' || entry === '.vitest-cache' || entry === '.bin' || entry === 'package-lock.json')
+        continue;
       const path = join(dir, entry);
       const stat = statSync(path, { throwIfNoEntry: false });
       if (stat?.isDirectory()) yield* walk(path);
@@ -131,7 +134,33 @@ function* dependencySources(): Generator<{ path: string; lines: string[] }> {
 
 /** Generated code in which the generic rule's keywords are everywhere. */
 function* denseSources(): Generator<{ path: string; lines: string[] }> {
-  const words = ['user', 'order', 'item', 'request', 'response', 'config', 'token', 'key', 'client', 'session', 'access', 'auth', 'api', 'value', 'count', 'index', 'handler', 'result', 'cache', 'secret', 'password', 'name', 'id', 'list', 'map'];
+  const words = [
+    'user',
+    'order',
+    'item',
+    'request',
+    'response',
+    'config',
+    'token',
+    'key',
+    'client',
+    'session',
+    'access',
+    'auth',
+    'api',
+    'value',
+    'count',
+    'index',
+    'handler',
+    'result',
+    'cache',
+    'secret',
+    'password',
+    'name',
+    'id',
+    'list',
+    'map',
+  ];
   const ident = (): string => pick(words) + pick(['', 'Id', 'Name', 'Key', 'Count', 'List', 'Map', 'Token']);
   const templates: Array<() => string> = [
     () => `  const ${ident()} = ${ident()}.${ident()}(${ident()}, ${Math.floor(rand() * 1000)});`,
@@ -140,13 +169,18 @@ function* denseSources(): Generator<{ path: string; lines: string[] }> {
     () => `  ${ident()}: '${pick(words)}-${pick(words)}',`,
     () => `  "${ident()}": "${chars('abcdef0123456789', 12)}",`,
     () => `import { ${ident()}, ${ident()} } from './${pick(words)}/${pick(words)}.js';`,
-    () => `  await fetch(\`https://api.example.com/v1/${pick(words)}s/\${${ident()}}\`, { headers: { authorization: \`Bearer \${${ident()}}\` } });`,
+    () =>
+      `  await fetch(\`https://api.example.com/v1/${pick(words)}s/\${${ident()}}\`, { headers: { authorization: \`Bearer \${${ident()}}\` } });`,
     () => `  ${ident()}Key = process.env.${pick(words).toUpperCase()}_KEY ?? '';`,
     () => `  for (const ${ident()} of ${ident()}s) ${ident()}.push(${ident()});`,
     () => `}`,
     () => ``,
   ];
-  for (let file = 0; ; file++) yield { path: `src/${pick(words)}/${pick(words)}-${file}.ts`, lines: Array.from({ length: 400 }, () => pick(templates)()) };
+  for (let file = 0; ; file++)
+    yield {
+      path: `src/${pick(words)}/${pick(words)}-${file}.ts`,
+      lines: Array.from({ length: 400 }, () => pick(templates)()),
+    };
 }
 
 /**
@@ -175,14 +209,22 @@ async function measure<T>(fn: () => T | Promise<T>): Promise<{ ms: number; cpu: 
   await fn();
   const all = [];
   for (let i = 0; i < runs; i++) all.push(await timed(fn));
-  return { ms: median(all.map((r) => r.ms)), cpu: median(all.map((r) => r.cpu)), value: (all[all.length - 1] as { value: T }).value };
+  return {
+    ms: median(all.map((r) => r.ms)),
+    cpu: median(all.map((r) => r.cpu)),
+    value: (all[all.length - 1] as { value: T }).value,
+  };
 }
 
 /** `path:line` of each finding. */
 type Located = ReadonlyArray<{ path: string; line: number; rule: string }>;
 
 function bellwether(corpus: Corpus, rules = defaultRules()): Located {
-  return scanGitDiff(corpus.diff, rules, DEFAULT_SECRETS_POLICY).findings.map((f) => ({ path: f.file, line: f.line, rule: f.ruleId }));
+  return scanGitDiff(corpus.diff, rules, DEFAULT_SECRETS_POLICY).findings.map((f) => ({
+    path: f.file,
+    line: f.line,
+    rule: f.ruleId,
+  }));
 }
 
 async function secretlint(corpus: Corpus): Promise<Located> {
@@ -190,7 +232,10 @@ async function secretlint(corpus: Corpus): Promise<Located> {
   for (const file of corpus.files) {
     const result = await lintSource({
       source: { content: file.text, filePath: `/bench/${file.path}`, ext: '.ts', contentType: 'text' },
-      options: { config: { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommended }] }, maskSecrets: true },
+      options: {
+        config: { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommended }] },
+        maskSecrets: true,
+      },
     });
     for (const m of result.messages) out.push({ path: file.path, line: m.loc.start.line, rule: m.ruleId });
   }
@@ -221,7 +266,10 @@ function tally(corpus: Corpus, found: Located): { planted: number; other: number
     if (corpus.planted.has(key)) hit.add(key);
     else others.set(f.rule, (others.get(f.rule) ?? 0) + 1);
   }
-  const byRule = [...others].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ${n}`).join(', ');
+  const byRule = [...others]
+    .sort((a, b) => b[1] - a[1])
+    .map(([r, n]) => `${r} ${n}`)
+    .join(', ');
   return { planted: hit.size, other: [...others.values()].reduce((a, b) => a + b, 0), byRule };
 }
 
@@ -269,7 +317,9 @@ if (process.env.BENCH_SECRETS_MEMORY === '1') {
   process.exit(0);
 }
 
-console.log(`node ${process.version}; ${SECRET_RULES.length} line rules; medians of ${runs} runs after two warm-up runs each; CPU is the scanning thread's user+system time\n`);
+console.log(
+  `node ${process.version}; ${SECRET_RULES.length} line rules; medians of ${runs} runs after two warm-up runs each; CPU is the scanning thread's user+system time\n`,
+);
 console.log('| corpus | scanner | MB | wall ms | MB/s wall | CPU ms | MB/s CPU | planted found | other findings |');
 console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 const notes: string[] = [];
@@ -285,7 +335,9 @@ for (const corpus of [ordinary, dense]) {
   };
   console.log(row('Bellwether', ours));
   console.log(row('secretlint (recommended preset)', theirs));
-  notes.push(`${corpus.name}: Bellwether over secretlint ${(theirs.ms / ours.ms).toFixed(1)}x wall, ${(theirs.cpu / ours.cpu).toFixed(1)}x CPU`);
+  notes.push(
+    `${corpus.name}: Bellwether over secretlint ${(theirs.ms / ours.ms).toFixed(1)}x wall, ${(theirs.cpu / ours.cpu).toFixed(1)}x CPU`,
+  );
 }
 console.log('');
 for (const n of notes) console.log(n);
@@ -294,11 +346,15 @@ for (const n of notes) console.log(n);
 const few = compileRules(SECRET_RULES.slice(0, 10));
 const tenRules = await measure(() => bellwether(ordinary, few));
 const allRules = await measure(() => bellwether(ordinary));
-console.log(`\ncost and rule count, ordinary code: 10 rules ${tenRules.cpu.toFixed(0)} ms CPU, all ${SECRET_RULES.length} rules ${allRules.cpu.toFixed(0)} ms CPU (${(allRules.cpu / tenRules.cpu).toFixed(2)}x for ${(SECRET_RULES.length / 10).toFixed(0)}x the rules)`);
+console.log(
+  `\ncost and rule count, ordinary code: 10 rules ${tenRules.cpu.toFixed(0)} ms CPU, all ${SECRET_RULES.length} rules ${allRules.cpu.toFixed(0)} ms CPU (${(allRules.cpu / tenRules.cpu).toFixed(2)}x for ${(SECRET_RULES.length / 10).toFixed(0)}x the rules)`,
+);
 
 if (process.env.BENCH_NAIVE === '1') {
   const n = await timed(() => naive(ordinary));
-  console.log(`every pattern on every added line, ordinary code: ${n.cpu.toFixed(0)} ms CPU, ${(n.cpu / allRules.cpu).toFixed(0)}x Bellwether (${n.value} raw matches, no filters)`);
+  console.log(
+    `every pattern on every added line, ordinary code: ${n.cpu.toFixed(0)} ms CPU, ${(n.cpu / allRules.cpu).toFixed(0)}x Bellwether (${n.value} raw matches, no filters)`,
+  );
 }
 
 /**
@@ -328,7 +384,13 @@ function wholeProcessTable(): void {
       all.push(JSON.parse(r.stdout) as Run);
     }
     const m = (k: keyof Run): number => median(all.map((x) => x[k]));
-    return { wallMs: m('wallMs'), cpuMs: m('cpuMs'), scanThreadMs: m('scanThreadMs'), maxRssMiB: m('maxRssMiB'), findings: all[0]?.findings ?? 0 };
+    return {
+      wallMs: m('wallMs'),
+      cpuMs: m('cpuMs'),
+      scanThreadMs: m('scanThreadMs'),
+      maxRssMiB: m('maxRssMiB'),
+      findings: all[0]?.findings ?? 0,
+    };
   };
   try {
     const none = run('none');
@@ -338,9 +400,13 @@ function wholeProcessTable(): void {
     console.log(`
 whole process, ${mb.toFixed(0)} MB diff file (ordinary code), medians of ${wholeRuns} fresh processes
 `);
-    console.log('| reading | wall ms | process CPU ms | MB/s process CPU | scanning thread CPU ms | MB/s scanning thread | process / scanning thread | same, less imports | peak RSS MiB | peak RSS / diff | same, less imports | findings |');
+    console.log(
+      '| reading | wall ms | process CPU ms | MB/s process CPU | scanning thread CPU ms | MB/s scanning thread | process / scanning thread | same, less imports | peak RSS MiB | peak RSS / diff | same, less imports | findings |',
+    );
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-    console.log(`| imports only | ${none.wallMs.toFixed(0)} | ${none.cpuMs.toFixed(0)} | | | | | | ${none.maxRssMiB.toFixed(0)} | | | |`);
+    console.log(
+      `| imports only | ${none.wallMs.toFixed(0)} | ${none.cpuMs.toFixed(0)} | | | | | | ${none.maxRssMiB.toFixed(0)} | | | |`,
+    );
     const scanThread = whole.scanThreadMs;
     for (const [name, r] of [
       ['whole file, decoded at once', whole],
@@ -360,8 +426,19 @@ wholeProcessTable();
 
 // The same corpora again in a process whose young generation holds a whole scan, for the memory table.
 console.log('');
-const memory = spawnSync(process.execPath, ['--expose-gc', '--min-semi-space-size=1024', '--max-semi-space-size=1024', '--import', 'tsx', fileURLToPath(import.meta.url)], {
-  env: { ...process.env, BENCH_SECRETS_MEMORY: '1' },
-  stdio: 'inherit',
-});
+const memory = spawnSync(
+  process.execPath,
+  [
+    '--expose-gc',
+    '--min-semi-space-size=1024',
+    '--max-semi-space-size=1024',
+    '--import',
+    'tsx',
+    fileURLToPath(import.meta.url),
+  ],
+  {
+    env: { ...process.env, BENCH_SECRETS_MEMORY: '1' },
+    stdio: 'inherit',
+  },
+);
 if (memory.status !== 0) process.exitCode = 1;

@@ -52,7 +52,9 @@ for (const [name, xs] of [
   ['bundled action (dist/actions/postmortem.js)', action],
   ['CLI --version (dist/cli.js)', cli],
 ] as const) {
-  console.log(`| ${name} | ${quantile(xs, 0.5).toFixed(1)} | ${quantile(xs, 0.9).toFixed(1)} | ${(quantile(xs, 0.5) / quantile(bare, 0.5)).toFixed(2)} |`);
+  console.log(
+    `| ${name} | ${quantile(xs, 0.5).toFixed(1)} | ${quantile(xs, 0.9).toFixed(1)} | ${(quantile(xs, 0.5) / quantile(bare, 0.5)).toFixed(2)} |`,
+  );
 }
 console.log('\n| bundle file | bytes | gzip bytes |');
 console.log('| --- | ---: | ---: |');

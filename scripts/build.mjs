@@ -31,8 +31,13 @@ writeFileSync(
   { mode: 0o755 },
 );
 mkdirSync(join(dist, 'actions'), { recursive: true });
-const actions = readdirSync(join(root, 'actions')).filter((name) => existsSync(join(root, 'actions', name, 'action.yml')));
+const actions = readdirSync(join(root, 'actions')).filter((name) =>
+  existsSync(join(root, 'actions', name, 'action.yml')),
+);
 for (const name of actions.sort()) {
-  writeFileSync(join(dist, 'actions', `${name}.js`), `import { runAction } from '../index.js';\nawait runAction(${JSON.stringify(name)});\n`);
+  writeFileSync(
+    join(dist, 'actions', `${name}.js`),
+    `import { runAction } from '../index.js';\nawait runAction(${JSON.stringify(name)});\n`,
+  );
 }
 console.log(`built dist/index.js, dist/cli.js and ${actions.length} action stubs`);

@@ -24,7 +24,8 @@ import { negativeBinomial, poisson, rng } from '../src/canary/judge/synthetic.js
 import type { JudgeConfig, JudgeProfile, MetricKind } from '../src/canary/judge/types.js';
 
 type Draw = (factor: number, random: () => number) => number;
-const normal = (random: () => number): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+const normal = (random: () => number): number =>
+  Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 const generators: { name: string; count: boolean; draw: Draw }[] = [
   { name: 'Poisson 0.2/interval', count: true, draw: (f, r) => poisson(0.2 * f, r) },
   { name: 'Poisson 1.5/interval', count: true, draw: (f, r) => poisson(1.5 * f, r) },
@@ -48,14 +49,26 @@ const modes: Mode[] = [
 ];
 
 function configOf(kind: MetricKind): JudgeConfig {
-  const metrics = Array.from({ length: 10 }, (_, i) => defineMetric({ name: `m${i}`, groups: ['g'], direction: 'increase', kind }));
+  const metrics = Array.from({ length: 10 }, (_, i) =>
+    defineMetric({ name: `m${i}`, groups: ['g'], direction: 'increase', kind }),
+  );
   return { metrics, groupWeights: {} };
 }
 
-function failsALook(config: JudgeConfig, input: Record<string, { canary: number[]; baseline: number[] }>, profile: JudgeProfile, points: number): boolean {
+function failsALook(
+  config: JudgeConfig,
+  input: Record<string, { canary: number[]; baseline: number[] }>,
+  profile: JudgeProfile,
+  points: number,
+): boolean {
   for (let look = 1; look <= 6; look++) {
     const upTo = Math.round((points * look) / 6);
-    const part = Object.fromEntries(Object.entries(input).map(([k, s]) => [k, { canary: s.canary.slice(0, upTo), baseline: s.baseline.slice(0, upTo) }]));
+    const part = Object.fromEntries(
+      Object.entries(input).map(([k, s]) => [
+        k,
+        { canary: s.canary.slice(0, upTo), baseline: s.baseline.slice(0, upTo) },
+      ]),
+    );
     const options = profile === 'bellwether' ? { profile, sequential: { look, looks: 6 } } : { profile };
     if (judge(config, part, options).verdict !== 'Pass') return true;
   }
@@ -63,8 +76,19 @@ function failsALook(config: JudgeConfig, input: Record<string, { canary: number[
 }
 
 const pct = (k: number, n: number): string => `${((100 * k) / n).toFixed(1)}%`;
-console.log(`canaries per cell: ${perSeed * seeds} (${seeds} seeds × ${perSeed}); ten metrics per canary, one made worse; one look\n`);
-console.log(['generator', 'points', 'mode', ...effects.map((e) => `+${Math.round((e - 1) * 100)}% caught`), 'A/A failed', 'A/A failed, 6 looks'].join(' | '));
+console.log(
+  `canaries per cell: ${perSeed * seeds} (${seeds} seeds × ${perSeed}); ten metrics per canary, one made worse; one look\n`,
+);
+console.log(
+  [
+    'generator',
+    'points',
+    'mode',
+    ...effects.map((e) => `+${Math.round((e - 1) * 100)}% caught`),
+    'A/A failed',
+    'A/A failed, 6 looks',
+  ].join(' | '),
+);
 for (const gen of generators) {
   for (const points of sizes) {
     for (const mode of modes) {
@@ -81,7 +105,10 @@ for (const gen of generators) {
             const input: Record<string, { canary: number[]; baseline: number[] }> = {};
             for (let i = 0; i < 10; i++) {
               const f = i === 0 ? effect : 1;
-              input[`m${i}`] = { baseline: Array.from({ length: points }, () => gen.draw(1, random)), canary: Array.from({ length: points }, () => gen.draw(f, random)) };
+              input[`m${i}`] = {
+                baseline: Array.from({ length: points }, () => gen.draw(1, random)),
+                canary: Array.from({ length: points }, () => gen.draw(f, random)),
+              };
             }
             if (judge(config, input, { profile: mode.profile }).verdict !== 'Pass') failed++;
             if (effect === 1 && failsALook(config, input, mode.profile, points)) looksFailed++;

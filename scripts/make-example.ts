@@ -15,7 +15,9 @@ import { renderQuery } from '../src/metrics/template.js';
 import { seededRandom, seedOf } from '../src/runtime/random.js';
 
 const dir = new URL('../examples/checkout/', import.meta.url).pathname;
-const policy = parse(readFileSync(join(dir, 'policies/canary.yml'), 'utf8')) as { analysis: { judge: { metrics: Array<{ name: string; query: string }> } } };
+const policy = parse(readFileSync(join(dir, 'policies/canary.yml'), 'utf8')) as {
+  analysis: { judge: { metrics: Array<{ name: string; query: string }> } };
+};
 const STEP = 30;
 const windows = [
   ['2026-11-23T13:00:00Z', '2026-11-23T20:00:00Z'],
@@ -48,7 +50,12 @@ function value(metric: string, version: string, r: () => number): number {
 const entries: RecordedAnswer[] = [];
 for (const m of policy.analysis.judge.metrics) {
   for (const version of versions) {
-    const query = renderQuery(m.query, { service: 'checkout', environment: 'production', region: 'us-east-1', version });
+    const query = renderQuery(m.query, {
+      service: 'checkout',
+      environment: 'production',
+      region: 'us-east-1',
+      version,
+    });
     for (const [from, to] of windows) {
       const r = rng(`${query}@${from}`);
       const start = Date.parse(from) / 1000;
@@ -60,11 +67,23 @@ for (const m of policy.analysis.judge.metrics) {
         start: new Date(start * 1000),
         end: new Date(end * 1000),
         stepSeconds: STEP,
-        result: { ok: true, query, warnings: [], series: [{ labels: { service: 'checkout', region: 'us-east-1', version }, points }] },
+        result: {
+          ok: true,
+          query,
+          warnings: [],
+          series: [{ labels: { service: 'checkout', region: 'us-east-1', version }, points }],
+        },
       });
     }
   }
 }
 const out = join(dir, 'recordings/metrics.json');
-writeFileSync(out, serializeRecording({ recordedAt: new Date('2026-11-25T00:00:00Z'), source: { name: 'recorded', type: 'prometheus' }, entries }));
+writeFileSync(
+  out,
+  serializeRecording({
+    recordedAt: new Date('2026-11-25T00:00:00Z'),
+    source: { name: 'recorded', type: 'prometheus' },
+    entries,
+  }),
+);
 console.log(`wrote ${out}: ${entries.length} answers`);

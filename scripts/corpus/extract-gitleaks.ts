@@ -96,7 +96,11 @@ const base64 = pkg(Object.fromEntries(Object.entries(encodings).map(([k, f]) => 
 
 function builder(): Record<string, Value> {
   let text = '';
-  return { WriteString: (s: string) => void (text += s), WriteByte: (c: number) => void (text += String.fromCharCode(c)), String: () => text };
+  return {
+    WriteString: (s: string) => void (text += s),
+    WriteByte: (c: number) => void (text += String.fromCharCode(c)),
+    String: () => text,
+  };
 }
 
 const stringsPkg = pkg({
@@ -111,7 +115,7 @@ const stringsPkg = pkg({
   NewReplacer: (...pairs: string[]) => ({
     Replace: (s: string) => {
       let r = '';
-      for (let i = 0; i < s.length; ) {
+      for (let i = 0; i < s.length;) {
         let k = 0;
         while (k < pairs.length && !s.startsWith(pairs[k]!, i)) k += 2;
         if (k < pairs.length) {
@@ -210,7 +214,10 @@ function drawAccepted(rule: CorpusRule, pattern: Value): boolean {
   let re: RegExp;
   try {
     const caseless = source.startsWith('(?i)');
-    re = new RegExp((caseless ? source.slice(4) : source).replace(/\\z/g, '$(?![\\s\\S])').replace(/\(\?P</g, '(?<'), caseless ? 'i' : '');
+    re = new RegExp(
+      (caseless ? source.slice(4) : source).replace(/\\z/g, '$(?![\\s\\S])').replace(/\(\?P</g, '(?<'),
+      caseless ? 'i' : '',
+    );
   } catch {
     return true;
   }
@@ -227,7 +234,8 @@ for (const f of readPackage(join(configDir, 'rules'))) {
       try {
         const rule = rulesEvaluator.callFunc(fn, []) as Record<string, Value> | undefined;
         const added = [...found.keys()].filter((k) => !before.has(k));
-        if (added.length === 0 || added.every((id) => drawAccepted(found.get(id)!, rule?.Regex)) || attempt === 49) break;
+        if (added.length === 0 || added.every((id) => drawAccepted(found.get(id)!, rule?.Regex)) || attempt === 49)
+          break;
         for (const id of added) found.delete(id);
       } catch (e) {
         errors.push(`${name}: ${(e as Error).message}`);
@@ -238,7 +246,10 @@ for (const f of readPackage(join(configDir, 'rules'))) {
 }
 
 const rules = [...found.values()].sort((a, b) => a.id.localeCompare(b.id));
-writeFileSync(out, `${JSON.stringify({ source: 'gitleaks cmd/generate/config/rules', seed: Number(seedArg ?? 1), rules }, null, 1)}\n`);
+writeFileSync(
+  out,
+  `${JSON.stringify({ source: 'gitleaks cmd/generate/config/rules', seed: Number(seedArg ?? 1), rules }, null, 1)}\n`,
+);
 const tps = rules.reduce((n, r) => n + r.tps.length, 0);
 const fps = rules.reduce((n, r) => n + r.fps.length, 0);
 console.log(`${rules.length} rules, ${tps} true examples, ${fps} false examples -> ${out}`);

@@ -11,7 +11,31 @@ type Tok = { k: 'id' | 'str' | 'num' | 'op' | 'semi' | 'eof'; v: string; line: n
 
 const KEEP_SEMI = /^[)\]}]$|^\+\+$|^--$/;
 const KEYWORDS_SEMI = new Set(['return', 'break', 'continue', 'fallthrough']);
-const OPS = ['<<=', '>>=', '&^=', '...', ':=', '==', '!=', '<=', '>=', '&&', '||', '<-', '++', '--', '+=', '-=', '*=', '/=', '|=', '&=', '<<', '>>', '&^'];
+const OPS = [
+  '<<=',
+  '>>=',
+  '&^=',
+  '...',
+  ':=',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '&&',
+  '||',
+  '<-',
+  '++',
+  '--',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '|=',
+  '&=',
+  '<<',
+  '>>',
+  '&^',
+];
 
 function unescapeGo(body: string, line: number): string {
   let out = '';
@@ -22,7 +46,18 @@ function unescapeGo(body: string, line: number): string {
       continue;
     }
     const n = body[++i]!;
-    const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', "'": "'", a: '\x07', b: '\b', f: '\f', v: '\v' };
+    const simple: Record<string, string> = {
+      n: '\n',
+      t: '\t',
+      r: '\r',
+      '\\': '\\',
+      '"': '"',
+      "'": "'",
+      a: '\x07',
+      b: '\b',
+      f: '\f',
+      v: '\v',
+    };
     if (n in simple) out += simple[n];
     else if (n === 'x') {
       out += String.fromCharCode(parseInt(body.slice(i + 1, i + 3), 16));
@@ -47,7 +82,11 @@ function tokenize(src: string): Tok[] {
   const needSemi = (): boolean => {
     const t = toks[toks.length - 1];
     if (!t) return false;
-    return t.k === 'id' ? true : t.k === 'str' || t.k === 'num' ? true : t.k === 'op' && (KEEP_SEMI.test(t.v) || KEYWORDS_SEMI.has(t.v));
+    return t.k === 'id'
+      ? true
+      : t.k === 'str' || t.k === 'num'
+        ? true
+        : t.k === 'op' && (KEEP_SEMI.test(t.v) || KEYWORDS_SEMI.has(t.v));
   };
   while (i < src.length) {
     const c = src[i]!;
@@ -377,7 +416,27 @@ class Parser {
     return out;
   }
 
-  private static readonly PREC: Record<string, number> = { '||': 1, '&&': 2, '==': 3, '!=': 3, '<': 3, '<=': 3, '>': 3, '>=': 3, '+': 4, '-': 4, '|': 4, '^': 4, '*': 5, '/': 5, '%': 5, '<<': 5, '>>': 5, '&': 5, '&^': 5 };
+  private static readonly PREC: Record<string, number> = {
+    '||': 1,
+    '&&': 2,
+    '==': 3,
+    '!=': 3,
+    '<': 3,
+    '<=': 3,
+    '>': 3,
+    '>=': 3,
+    '+': 4,
+    '-': 4,
+    '|': 4,
+    '^': 4,
+    '*': 5,
+    '/': 5,
+    '%': 5,
+    '<<': 5,
+    '>>': 5,
+    '&': 5,
+    '&^': 5,
+  };
 
   expr(min = 1): Node {
     let a = this.unary();
@@ -469,7 +528,10 @@ class Parser {
           e = { t: 'index', e, i: lo };
         }
       } else if (this.is('{') && this.noLit === 0 && (e.t === 'id' || e.t === 'sel')) {
-        e = this.compositeBody({ t: 'named', name: e.t === 'id' ? e.name : `${((e.e as Node).name as string) ?? '?'}.${e.name as string}` });
+        e = this.compositeBody({
+          t: 'named',
+          name: e.t === 'id' ? e.name : `${((e.e as Node).name as string) ?? '?'}.${e.name as string}`,
+        });
       } else return e;
     }
   }
@@ -553,7 +615,11 @@ export class Evaluator {
     return undefined;
   }
 
-  callFunc(fn: { params: string[]; variadic: boolean; body: Node[]; scope?: Scope }, args: Value[], outer: Scope = this.global): Value {
+  callFunc(
+    fn: { params: string[]; variadic: boolean; body: Node[]; scope?: Scope },
+    args: Value[],
+    outer: Scope = this.global,
+  ): Value {
     const scope = new Scope(fn.scope ?? outer);
     fn.params.forEach((p, i) => scope.define(p, fn.variadic && i === fn.params.length - 1 ? args.slice(i) : args[i]));
     try {
@@ -595,7 +661,9 @@ export class Evaluator {
         throw new Control(s.t);
       case 'vars':
         for (const spec of s.specs as Array<{ names: string[]; value: Node[]; type?: Node }>) {
-          spec.names.forEach((n, i) => scope.define(n, spec.value[i] ? this.eval(spec.value[i], scope) : this.zero(spec.type)));
+          spec.names.forEach((n, i) =>
+            scope.define(n, spec.value[i] ? this.eval(spec.value[i], scope) : this.zero(spec.type)),
+          );
         }
         return;
       case 'block':
@@ -636,7 +704,13 @@ export class Evaluator {
       case 'range': {
         const over = this.eval(s.over as Node, scope);
         const pairs: Array<[Value, Value]> =
-          over instanceof Map ? [...over.entries()] : typeof over === 'string' ? [...over].map((c, i) => [i, c.codePointAt(0)]) : typeof over === 'number' ? Array.from({ length: over }, (_, i) => [i, undefined]) : ((over as Value[]) ?? []).map((v, i) => [i, v]);
+          over instanceof Map
+            ? [...over.entries()]
+            : typeof over === 'string'
+              ? [...over].map((c, i) => [i, c.codePointAt(0)])
+              : typeof over === 'number'
+                ? Array.from({ length: over }, (_, i) => [i, undefined])
+                : ((over as Value[]) ?? []).map((v, i) => [i, v]);
         for (const [k, v] of pairs) {
           const inner = new Scope(scope);
           const lhs = s.lhs as Node[];
@@ -714,25 +788,33 @@ export class Evaluator {
       }
       case 'call': {
         const fnNode = e.fn as Node;
-        if (fnNode.t === 'type' || (fnNode.t === 'id' && ['string', 'byte', 'rune', 'int'].includes(fnNode.name as string))) {
+        if (
+          fnNode.t === 'type' ||
+          (fnNode.t === 'id' && ['string', 'byte', 'rune', 'int'].includes(fnNode.name as string))
+        ) {
           return this.eval((e.args as Node[])[0]!, scope); // a conversion
         }
         if (fnNode.t === 'id' && fnNode.name === 'append') {
           const [first, ...rest] = (e.args as Node[]).map((a) => this.eval(a, scope));
           const base = [...((first as Value[]) ?? [])];
-          if (e.spread) return [...base, ...(rest.flatMap((r) => (typeof r === 'string' ? [...r] : (r as Value[]) ?? [])))];
+          if (e.spread)
+            return [...base, ...rest.flatMap((r) => (typeof r === 'string' ? [...r] : ((r as Value[]) ?? [])))];
           return [...base, ...rest];
         }
         if (fnNode.t === 'id' && fnNode.name === 'len') {
           const v = this.eval((e.args as Node[])[0]!, scope);
           return v instanceof Map ? v.size : ((v as string | Value[] | undefined)?.length ?? 0);
         }
-        if (fnNode.t === 'id' && fnNode.name === 'make') return (e.args as Node[])[0]!.t === 'type' && ((e.args as Node[])[0]!.type as Node).t === 'maptype' ? new Map() : [];
+        if (fnNode.t === 'id' && fnNode.name === 'make')
+          return (e.args as Node[])[0]!.t === 'type' && ((e.args as Node[])[0]!.type as Node).t === 'maptype'
+            ? new Map()
+            : [];
         const fn = this.eval(fnNode, scope);
         const args = (e.args as Node[]).map((a) => this.eval(a, scope));
         if (e.spread && args.length > 0) args.push(...(args.pop() as Value[]));
         if (typeof fn === 'function') return (fn as Builtin)(...args);
-        if (fn && typeof fn === 'object' && 'body' in fn) return this.callFunc(fn as { params: string[]; variadic: boolean; body: Node[] }, args);
+        if (fn && typeof fn === 'object' && 'body' in fn)
+          return this.callFunc(fn as { params: string[]; variadic: boolean; body: Node[] }, args);
         throw new Error(`not a function: ${JSON.stringify(fnNode).slice(0, 80)}`);
       }
       case 'index': {
@@ -762,7 +844,8 @@ export class Evaluator {
   private composite(e: Node, scope: Scope, type: Node): Value {
     const items = e.items as Array<{ key?: Node; value: Node }>;
     const elemType = (type.elem as Node | undefined) ?? { t: 'elided' };
-    const value = (n: Node): Value => (n.t === 'composite' && (n.type as Node).t === 'elided' ? this.composite(n, scope, elemType) : this.eval(n, scope));
+    const value = (n: Node): Value =>
+      n.t === 'composite' && (n.type as Node).t === 'elided' ? this.composite(n, scope, elemType) : this.eval(n, scope);
     if (type.t === 'maptype') return new Map(items.map((it) => [this.eval(it.key!, scope), value(it.value)]));
     if (type.t === 'slicetype') return items.map((it) => value(it.value));
     if (items.length > 0 && items[0]!.key?.t === 'id') {

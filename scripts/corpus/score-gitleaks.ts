@@ -31,8 +31,14 @@ if (!corpus) {
 const listAll = args.includes('--all');
 const show = args.includes('--show') ? args[args.indexOf('--show') + 1] : undefined;
 
-const files = statSync(corpus).isDirectory() ? readdirSync(corpus).filter((f) => f.endsWith('.json')).map((f) => join(corpus, f)) : [corpus];
-const rules: CorpusRule[] = files.flatMap((f) => (JSON.parse(readFileSync(f, 'utf8')) as { rules: CorpusRule[] }).rules);
+const files = statSync(corpus).isDirectory()
+  ? readdirSync(corpus)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => join(corpus, f))
+  : [corpus];
+const rules: CorpusRule[] = files.flatMap(
+  (f) => (JSON.parse(readFileSync(f, 'utf8')) as { rules: CorpusRule[] }).rules,
+);
 if (rules.length === 0) {
   console.error(`${corpus}: no rules with examples`);
   process.exit(2);
@@ -57,7 +63,8 @@ const compiled = defaultRules();
 const coverage = gitleaksCoverage(SECRET_RULES);
 const encoder = new TextEncoder();
 function findingsOf(example: CorpusExample): Array<{ ruleId: string; gitleaks?: string }> {
-  return scanFileContent(example.path ?? 'example', encoder.encode(example.text), compiled, DEFAULT_SECRETS_POLICY).findings;
+  return scanFileContent(example.path ?? 'example', encoder.encode(example.text), compiled, DEFAULT_SECRETS_POLICY)
+    .findings;
 }
 
 interface Row {
@@ -71,29 +78,47 @@ interface Row {
 }
 const rows: Row[] = [];
 for (const rule of rules) {
-  const row: Row = { id: rule.id, tp: rule.tps.length, found: 0, same: 0, fp: rule.fps.length, flagged: 0, by: new Set() };
+  const row: Row = {
+    id: rule.id,
+    tp: rule.tps.length,
+    found: 0,
+    same: 0,
+    fp: rule.fps.length,
+    flagged: 0,
+    by: new Set(),
+  };
   for (const ex of rule.tps) {
     const f = findingsOf(ex);
     if (f.length > 0) row.found++;
     if (f.some((x) => x.gitleaks === rule.id || coverage.get(rule.id)?.includes(x.ruleId))) row.same++;
-    if (f.length === 0 && (show === rule.id || show === 'all')) console.log(`MISS ${rule.id}${ex.path ? ` [${ex.path}]` : ''}: ${JSON.stringify(ex.text.slice(0, 300))}`);
+    if (f.length === 0 && (show === rule.id || show === 'all'))
+      console.log(`MISS ${rule.id}${ex.path ? ` [${ex.path}]` : ''}: ${JSON.stringify(ex.text.slice(0, 300))}`);
   }
   for (const ex of rule.fps) {
     const f = findingsOf(ex);
     if (f.length > 0) {
       row.flagged++;
       for (const x of f) row.by.add(x.ruleId);
-      if (show === rule.id || show === 'all') console.log(`FLAG ${rule.id}${ex.path ? ` [${ex.path}]` : ''} by ${f.map((x) => x.ruleId).join(',')}: ${JSON.stringify(ex.text.slice(0, 300))}`);
+      if (show === rule.id || show === 'all')
+        console.log(
+          `FLAG ${rule.id}${ex.path ? ` [${ex.path}]` : ''} by ${f.map((x) => x.ruleId).join(',')}: ${JSON.stringify(ex.text.slice(0, 300))}`,
+        );
     }
   }
   rows.push(row);
 }
 
 const pct = (n: number, d: number): string => (d === 0 ? '-' : `${((100 * n) / d).toFixed(1)}%`);
-console.log(`${'gitleaks rule'.padEnd(40)} ${'found'.padStart(9)} ${'same rule'.padStart(9)} ${'flagged'.padStart(9)}  flagged by`);
-for (const r of rows.sort((a, b) => a.found / (a.tp || 1) - b.found / (b.tp || 1) || b.flagged - a.flagged || a.id.localeCompare(b.id))) {
+console.log(
+  `${'gitleaks rule'.padEnd(40)} ${'found'.padStart(9)} ${'same rule'.padStart(9)} ${'flagged'.padStart(9)}  flagged by`,
+);
+for (const r of rows.sort(
+  (a, b) => a.found / (a.tp || 1) - b.found / (b.tp || 1) || b.flagged - a.flagged || a.id.localeCompare(b.id),
+)) {
   if (!listAll && r.found === r.tp && r.flagged === 0) continue;
-  console.log(`${r.id.padEnd(40)} ${`${r.found}/${r.tp}`.padStart(9)} ${`${r.same}/${r.tp}`.padStart(9)} ${`${r.flagged}/${r.fp}`.padStart(9)}  ${[...r.by].join(', ')}`);
+  console.log(
+    `${r.id.padEnd(40)} ${`${r.found}/${r.tp}`.padStart(9)} ${`${r.same}/${r.tp}`.padStart(9)} ${`${r.flagged}/${r.fp}`.padStart(9)}  ${[...r.by].join(', ')}`,
+  );
 }
 const sum = (k: 'tp' | 'found' | 'same' | 'fp' | 'flagged'): number => rows.reduce((n, r) => n + r[k], 0);
 console.log(

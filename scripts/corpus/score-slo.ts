@@ -26,7 +26,8 @@ function firstLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   // An aggregate error starts with "N problems:"; its first problem says more.
-  const first = /^\d+ problems:$/.test(lines[0] ?? '') && lines.length > 1 ? `${lines[0]} ${lines[1]?.trim()}` : (lines[0] ?? text);
+  const first =
+    /^\d+ problems:$/.test(lines[0] ?? '') && lines.length > 1 ? `${lines[0]} ${lines[1]?.trim()}` : (lines[0] ?? text);
   return first.slice(0, 240);
 }
 
@@ -65,11 +66,15 @@ for (const folder of folders) {
   const resolved = new Map<string, string | undefined>();
   for (const p of parsed) {
     try {
-      const defs = resolveSlos(parsed.map((q) => (q === p ? q : { ...q, contents: { ...q.contents, slos: [], sloth: [] } })));
+      const defs = resolveSlos(
+        parsed.map((q) => (q === p ? q : { ...q, contents: { ...q.contents, slos: [], sloth: [] } })),
+      );
       const mine = defs.filter((d) => d.at.file === p.file);
       slos += mine.length;
       evaluable += mine.filter((d) => unevaluable(d) === undefined).length;
-      const notes = mine.map((d) => (unevaluable(d) === undefined ? `${d.name}` : `${d.name} (not evaluable: ${unevaluable(d)})`));
+      const notes = mine.map((d) =>
+        unevaluable(d) === undefined ? `${d.name}` : `${d.name} (not evaluable: ${unevaluable(d)})`,
+      );
       resolved.set(p.file, undefined);
       alone.set(p.file, undefined);
       console.log(`ok   ${p.file}${notes.length > 0 ? `: ${notes.join('; ')}` : ''}`);

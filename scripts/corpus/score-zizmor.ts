@@ -58,10 +58,17 @@ function walk(dir: string): string[] {
 }
 
 function findIntegration(root: string): string {
-  for (const candidate of [root, join(root, 'crates/zizmor/tests/integration'), join(root, 'tests/integration'), join(root, 'integration')]) {
+  for (const candidate of [
+    root,
+    join(root, 'crates/zizmor/tests/integration'),
+    join(root, 'tests/integration'),
+    join(root, 'integration'),
+  ]) {
     if (existsSync(join(candidate, 'audit')) && existsSync(join(candidate, 'test-data'))) return candidate;
   }
-  throw new Error(`${root}: no audit/ and test-data/ folders found (expected zizmor's crates/zizmor/tests/integration)`);
+  throw new Error(
+    `${root}: no audit/ and test-data/ folders found (expected zizmor's crates/zizmor/tests/integration)`,
+  );
 }
 
 /** The text of a Rust string literal starting at `at` (`"..."`, `r"..."` or `r#"..."#`). */
@@ -88,13 +95,16 @@ function rustString(src: string, at: number): string | undefined {
 }
 
 /** Invocations that are not the default persona with the default configuration. */
-const NOT_DEFAULT = /--persona|--pedantic|--fix|\.config\(|--min-|--format|--collect|--config|workspace|\.stdin\(|--show-audit-urls|--no-online-audits/;
+const NOT_DEFAULT =
+  /--persona|--pedantic|--fix|\.config\(|--min-|--format|--collect|--config|workspace|\.stdin\(|--show-audit-urls|--no-online-audits/;
 
 function readCases(integration: string): { cases: Case[]; skipped: number } {
   const cases: Case[] = [];
   let skipped = 0;
   const auditDir = join(integration, 'audit');
-  for (const file of readdirSync(auditDir).filter((f) => f.endsWith('.rs')).sort()) {
+  for (const file of readdirSync(auditDir)
+    .filter((f) => f.endsWith('.rs'))
+    .sort()) {
     const src = readFileSync(join(auditDir, file), 'utf8');
     const tests = src.split(/#\[test\]/).slice(1);
     for (const test of tests) {
@@ -115,12 +125,18 @@ function readCases(integration: string): { cases: Case[]; skipped: number } {
           skipped++;
           continue;
         }
-        const inputs = [...head.matchAll(/input_under_test\(\s*"([^"]+)"\s*,?\s*\)/g)].map((m) => join(integration, 'test-data', m[1] as string));
+        const inputs = [...head.matchAll(/input_under_test\(\s*"([^"]+)"\s*,?\s*\)/g)].map((m) =>
+          join(integration, 'test-data', m[1] as string),
+        );
         if (inputs.length === 0) {
           skipped++;
           continue;
         }
-        cases.push({ name: `${file.replace(/\.rs$/, '')}::${fn}${n > 1 ? `#${n}` : ''}`, inputs, expected: readExpected(snapshot, inputs) });
+        cases.push({
+          name: `${file.replace(/\.rs$/, '')}::${fn}${n > 1 ? `#${n}` : ''}`,
+          inputs,
+          expected: readExpected(snapshot, inputs),
+        });
       }
     }
   }
@@ -138,14 +154,25 @@ function readExpected(snapshot: string, inputs: readonly string[]): Expected[] {
       if (!loc) continue;
       const rest = loc[1] ?? '';
       const file = rest === '' ? (inputs[0] as string) : join(inputs[0] as string, rest);
-      out.push({ rule: h[2] as string, level: LEVELS[h[1] as string] as Level, file: resolve(file), line: Number(loc[2]) });
+      out.push({
+        rule: h[2] as string,
+        level: LEVELS[h[1] as string] as Level,
+        file: resolve(file),
+        line: Number(loc[2]),
+      });
       break;
     }
   }
   return out;
 }
 
-const NEEDS_GITHUB = new Set(['archived-uses', 'impostor-commit', 'known-vulnerable-actions', 'ref-confusion', 'ref-version-mismatch']);
+const NEEDS_GITHUB = new Set([
+  'archived-uses',
+  'impostor-commit',
+  'known-vulnerable-actions',
+  'ref-confusion',
+  'ref-version-mismatch',
+]);
 
 let pins: AuditOptions['pins'] = DEFAULT_GATES_POLICY.pins;
 
@@ -223,26 +250,43 @@ function scoreZizmor(root: string, verbose: boolean): void {
       for (const f of ours) {
         if (severityRank(f.severity) < severityRank('medium')) continue;
         tally(zizmorName(f) ?? `(ours) ${f.ruleId}`).cleanFp++;
-        falsePositives.push(`${c.name}: ${f.severity} ${f.ruleId} at ${relative(integration, f.file)}:${f.line} ${f.message}`);
+        falsePositives.push(
+          `${c.name}: ${f.severity} ${f.ruleId} at ${relative(integration, f.file)}:${f.line} ${f.message}`,
+        );
       }
     }
   }
   const total: Tally = { hmFound: 0, hmTotal: 0, anyFound: 0, anyTotal: 0, cleanFp: 0 };
   console.log(`zizmor corpus ${integration}`);
-  console.log(`${cases.length} default-persona cases (${clean} clean), ${skipped} other snapshots skipped (personas, configs, fixes)`);
+  console.log(
+    `${cases.length} default-persona cases (${clean} clean), ${skipped} other snapshots skipped (personas, configs, fixes)`,
+  );
   console.log('');
   console.log(`${'zizmor audit'.padEnd(34)} ${'high+medium'.padStart(16)} ${'any level'.padStart(16)}  clean >=medium`);
   for (const [rule, t] of [...per].sort((a, b) => a[0].localeCompare(b[0]))) {
     for (const k of Object.keys(total) as Array<keyof Tally>) total[k] += t[k];
-    const note = rule === 'ref-version-mismatch' ? '  (a SHA against its tag needs the GitHub API; offline only tag against comment)' : NEEDS_GITHUB.has(rule) ? '  (needs the GitHub API: runs with a token, not in this offline score)' : [...RULES.values()].some((r) => r.equivalents.zizmor === rule) || rule.startsWith('(ours)') ? '' : '  (no equivalent rule)';
-    console.log(`${rule.padEnd(34)} ${`${t.hmFound}/${t.hmTotal}`.padStart(8)} ${pct(t.hmFound, t.hmTotal)} ${`${t.anyFound}/${t.anyTotal}`.padStart(8)} ${pct(t.anyFound, t.anyTotal)}  ${t.cleanFp}${note}`);
+    const note =
+      rule === 'ref-version-mismatch'
+        ? '  (a SHA against its tag needs the GitHub API; offline only tag against comment)'
+        : NEEDS_GITHUB.has(rule)
+          ? '  (needs the GitHub API: runs with a token, not in this offline score)'
+          : [...RULES.values()].some((r) => r.equivalents.zizmor === rule) || rule.startsWith('(ours)')
+            ? ''
+            : '  (no equivalent rule)';
+    console.log(
+      `${rule.padEnd(34)} ${`${t.hmFound}/${t.hmTotal}`.padStart(8)} ${pct(t.hmFound, t.hmTotal)} ${`${t.anyFound}/${t.anyTotal}`.padStart(8)} ${pct(t.anyFound, t.anyTotal)}  ${t.cleanFp}${note}`,
+    );
   }
   console.log('');
-  console.log(`${'total'.padEnd(34)} ${`${total.hmFound}/${total.hmTotal}`.padStart(8)} ${pct(total.hmFound, total.hmTotal)} ${`${total.anyFound}/${total.anyTotal}`.padStart(8)} ${pct(total.anyFound, total.anyTotal)}  ${total.cleanFp}`);
+  console.log(
+    `${'total'.padEnd(34)} ${`${total.hmFound}/${total.hmTotal}`.padStart(8)} ${pct(total.hmFound, total.hmTotal)} ${`${total.anyFound}/${total.anyTotal}`.padStart(8)} ${pct(total.anyFound, total.anyTotal)}  ${total.cleanFp}`,
+  );
   const offline = [...per].filter(([rule]) => !NEEDS_GITHUB.has(rule));
   const hmFound = offline.reduce((a, [, t]) => a + t.hmFound, 0);
   const hmTotal = offline.reduce((a, [, t]) => a + t.hmTotal, 0);
-  console.log(`${'total without GitHub API audits'.padEnd(34)} ${`${hmFound}/${hmTotal}`.padStart(8)} ${pct(hmFound, hmTotal)}`);
+  console.log(
+    `${'total without GitHub API audits'.padEnd(34)} ${`${hmFound}/${hmTotal}`.padStart(8)} ${pct(hmFound, hmTotal)}`,
+  );
   console.log(`pin policy: ${pins.map((p) => `${p.pattern} ${p.policy}`).join(', ')}`);
   if (verbose) {
     console.log('\nmissed:');
@@ -267,7 +311,9 @@ function scoreValid(root: string, verbose: boolean): void {
   }
   const VALIDITY = new Set(['invalid-workflow', 'malformed-expression', 'yaml-syntax']);
   const invalid = high.filter((f) => VALIDITY.has(f.ruleId)).length;
-  console.log(`valid corpus ${dir}: ${files.length} file(s), ${high.length} high-or-worse finding(s), ${invalid} of them saying the file is not valid`);
+  console.log(
+    `valid corpus ${dir}: ${files.length} file(s), ${high.length} high-or-worse finding(s), ${invalid} of them saying the file is not valid`,
+  );
   for (const [rule, n] of [...byRule].sort()) console.log(`  ${rule}: ${n}`);
   if (verbose) for (const f of high) console.log(`  ${relative(dir, f.file)}:${f.line} ${f.ruleId} ${f.message}`);
 }

@@ -42,11 +42,20 @@ export interface CanaryControlArgs {
   readonly format: 'text' | 'json';
 }
 
-export async function canaryControlCommand(args: CanaryControlArgs, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<CommandOutput> {
+export async function canaryControlCommand(
+  args: CanaryControlArgs,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): Promise<CommandOutput> {
   const logger = new StreamLogger();
   const repo = resolve(cwd, args.repo ?? '.');
   const metricsFile = locateMetricsFile(args.metrics, repo, cwd);
-  const deps = buildDeps({ token: '', logger, cwd: repo, ...(metricsFile ? { metrics: loadMetricsProviders(metricsFile, logger) } : {}) });
+  const deps = buildDeps({
+    token: '',
+    logger,
+    cwd: repo,
+    ...(metricsFile ? { metrics: loadMetricsProviders(metricsFile, logger) } : {}),
+  });
   const git = new CommandGit(repo);
   const flow = await runCanaryFlow(
     {
@@ -57,7 +66,14 @@ export async function canaryControlCommand(args: CanaryControlArgs, env: NodeJS.
       ...(args.version ? { version: args.version } : {}),
       ...(args.irreversible ? { irreversible: true } : {}),
       ...(args.reason ? { reason: args.reason } : {}),
-      ...(args.breakGlass ? { breakGlass: { justification: args.breakGlass, ...(args.breakGlassExpiry ? { expiry: args.breakGlassExpiry } : {}) } } : {}),
+      ...(args.breakGlass
+        ? {
+            breakGlass: {
+              justification: args.breakGlass,
+              ...(args.breakGlassExpiry ? { expiry: args.breakGlassExpiry } : {}),
+            },
+          }
+        : {}),
       actor: args.by ?? env.GITHUB_ACTOR ?? env.USER ?? 'unknown',
       manifests: args.manifests ?? 'deploy',
       branch: args.branch ?? 'main',
@@ -78,7 +94,13 @@ export async function canaryControlCommand(args: CanaryControlArgs, env: NodeJS.
           ...outcome.json,
           notes: flow.notes,
           rollback: rollback
-            ? { bad: rollback.bad, quarantined: rollback.quarantined, quarantine: rollback.quarantine, pullRequest: rollback.pullRequest.number === null ? null : rollback.pullRequest.url, draft: rollback.pullRequest.number === null ? rollback.pullRequest.url : null }
+            ? {
+                bad: rollback.bad,
+                quarantined: rollback.quarantined,
+                quarantine: rollback.quarantine,
+                pullRequest: rollback.pullRequest.number === null ? null : rollback.pullRequest.url,
+                draft: rollback.pullRequest.number === null ? rollback.pullRequest.url : null,
+              }
             : null,
         },
         null,
@@ -86,5 +108,8 @@ export async function canaryControlCommand(args: CanaryControlArgs, env: NodeJS.
       ),
     };
   }
-  return { exitCode, stdout: `${outcome.markdown}${outcome.failure ? `\n${outcome.failure}\n` : ''}\n${flow.notes.join('\n')}` };
+  return {
+    exitCode,
+    stdout: `${outcome.markdown}${outcome.failure ? `\n${outcome.failure}\n` : ''}\n${flow.notes.join('\n')}`,
+  };
 }

@@ -12,8 +12,16 @@ import { StreamLogger } from '../runtime/logger.js';
 import type { CommandOutput } from './output.js';
 import { ExitCode } from './output.js';
 
-export async function exampleCommand(args: { dir: string; out: string; format: 'text' | 'json'; verbose?: boolean }): Promise<CommandOutput> {
-  const logger = new StreamLogger((line) => (args.verbose ? process.stderr.write(line + '\n') : undefined), args.verbose);
+export async function exampleCommand(args: {
+  dir: string;
+  out: string;
+  format: 'text' | 'json';
+  verbose?: boolean;
+}): Promise<CommandOutput> {
+  const logger = new StreamLogger(
+    (line) => (args.verbose ? process.stderr.write(line + '\n') : undefined),
+    args.verbose,
+  );
   const outDir = resolve(args.out);
   const run = await runExample(resolve(args.dir), outDir, logger);
   const markdown = join(outDir, 'report.md');
@@ -27,7 +35,15 @@ export async function exampleCommand(args: { dir: string; out: string; format: '
       stdout: JSON.stringify(
         {
           ok: run.ok,
-          releases: run.releases.map((r) => ({ version: r.version, expected: r.expected, result: r.result, failure: r.canary.failure ?? null, waves: r.waves.map((w) => w.name), rollbackPullRequest: r.rollback?.pullRequest.url ?? null, postmortem: r.postmortemFile ?? null })),
+          releases: run.releases.map((r) => ({
+            version: r.version,
+            expected: r.expected,
+            result: r.result,
+            failure: r.canary.failure ?? null,
+            waves: r.waves.map((w) => w.name),
+            rollbackPullRequest: r.rollback?.pullRequest.url ?? null,
+            postmortem: r.postmortemFile ?? null,
+          })),
           report: { markdown, html },
           commits: run.commits,
         },
@@ -39,9 +55,16 @@ export async function exampleCommand(args: { dir: string; out: string; format: '
   const lines = [`Bellwether example: ${run.service} in ${run.environment}, offline, on a simulated clock`, ''];
   for (const r of run.releases) {
     lines.push(`${r.version}: ${r.result}${r.result === r.expected ? '' : ` (expected ${r.expected})`}`);
-    if (r.result === 'promoted') lines.push(`  canary stages passed in ${r.waves[0]?.regions.join(', ')}; waves ${r.waves.map((w) => w.name).join(' → ')}; done ${r.finishedAt}`);
+    if (r.result === 'promoted')
+      lines.push(
+        `  canary stages passed in ${r.waves[0]?.regions.join(', ')}; waves ${r.waves.map((w) => w.name).join(' → ')}; done ${r.finishedAt}`,
+      );
     if (r.canary.failure) lines.push(`  ${r.canary.failure}`);
-    if (r.rollback) lines.push(`  rollback pull request written to ${r.rollback.pullRequest.url}`, `  ${r.rollback.bad} quarantined: ${r.rollback.quarantined ? 'yes' : 'no'}`);
+    if (r.rollback)
+      lines.push(
+        `  rollback pull request written to ${r.rollback.pullRequest.url}`,
+        `  ${r.rollback.bad} quarantined: ${r.rollback.quarantined ? 'yes' : 'no'}`,
+      );
     if (r.postmortemFile) lines.push(`  postmortem draft written to ${r.postmortemFile}`);
   }
   lines.push('', `${run.commits.length} commits in the GitOps repository.`, `Report: ${markdown}`, `        ${html}`);

@@ -34,7 +34,12 @@ import type { RollbackArgs, RollbackLiftArgs } from './rollback-command.js';
 import { selfCheckCommand } from './self-check.js';
 
 export interface Handlers {
-  gateWorkflows(args: { paths: string[]; policy?: string; baseline?: string; format: OutputFormat }): Promise<CommandOutput>;
+  gateWorkflows(args: {
+    paths: string[];
+    policy?: string;
+    baseline?: string;
+    format: OutputFormat;
+  }): Promise<CommandOutput>;
   canaryJudge(args: {
     config: string;
     input: string;
@@ -85,7 +90,12 @@ const notYet = async (verb: string): Promise<CommandOutput> => {
 };
 
 export const handlers: Handlers = {
-  gateWorkflows: async (args) => gateWorkflowsCommand(await withPolicyFile(args, 'gates'), { fs: nodeGateFs, clock: systemClock, github: githubAuditsFromEnv() }),
+  gateWorkflows: async (args) =>
+    gateWorkflowsCommand(await withPolicyFile(args, 'gates'), {
+      fs: nodeGateFs,
+      clock: systemClock,
+      github: githubAuditsFromEnv(),
+    }),
   gateAll: async (args) => gateAllCommand(await withPolicyFile(args, 'gates')),
   gateSecrets: async (args) => gateSecretsCommand(await withPolicyFile(args, 'gates')),
   gateDeps: async (args) => gateDepsCommand(await withPolicyFile(args, 'gates')),

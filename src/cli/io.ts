@@ -30,7 +30,9 @@ export function processIo(): CliIo {
 }
 
 /** An IO that keeps what was written, for tests. */
-export function recordingIo(options: { interactive?: boolean; cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliIo & { out: string; err: string } {
+export function recordingIo(
+  options: { interactive?: boolean; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): CliIo & { out: string; err: string } {
   const io = {
     out: '',
     err: '',

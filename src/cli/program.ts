@@ -44,14 +44,17 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version are successes; every other parse failure is a usage error.
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.ok;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+        return ExitCode.ok;
       return ExitCode.usage;
     }
     if (err instanceof ConfigurationError || err instanceof NotAvailableError) {
       io.stderr(`bellwether: ${err.message}\n`);
       return ExitCode.usage;
     }
-    io.stderr(`bellwether: internal error, please report it: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    io.stderr(
+      `bellwether: internal error, please report it: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     return INTERNAL_ERROR;
   }
   return exitCode;
@@ -62,7 +65,9 @@ const formatOption = (choices: readonly string[] = ['text', 'json']) =>
 
 function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
   const program = new Command('bellwether')
-    .description('Safe deployments on GitHub: security gates, judged canaries, region waves, rollback pull requests, error-budget freezes and postmortems.')
+    .description(
+      'Safe deployments on GitHub: security gates, judged canaries, region waves, rollback pull requests, error-budget freezes and postmortems.',
+    )
     .version(VERSION)
     // Program options only before the verb, so that a verb's own --version is its own.
     .enablePositionalOptions()
@@ -80,12 +85,26 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .command('all', { isDefault: true })
     .description('every gate family on a change, one verdict (the default: `bellwether gate --base REF`)')
     .argument('[paths...]', 'files or folders for the workflow audit', ['.github/workflows'])
-    .option('--base <ref>', 'base of the change: also scan its added lines for secrets and review its dependencies; with --mode diff, workflow findings already at the base do not count')
+    .option(
+      '--base <ref>',
+      'base of the change: also scan its added lines for secrets and review its dependencies; with --mode diff, workflow findings already at the base do not count',
+    )
     .option('--head <ref>', 'head of the change', 'HEAD')
-    .addOption(new Option('--mode <mode>', 'diff: count what the change introduces; full: count every finding and scan every tracked file for secrets').choices(['diff', 'full']).default('diff'))
+    .addOption(
+      new Option(
+        '--mode <mode>',
+        'diff: count what the change introduces; full: count every finding and scan every tracked file for secrets',
+      )
+        .choices(['diff', 'full'])
+        .default('diff'),
+    )
     .option('--policy <file>', 'gates policy')
     .addOption(formatOption(['text', 'json', 'sarif']))
-    .action((paths: string[], o) => run(() => handlers.gateAll({ paths, base: o.base, head: o.head, mode: o.mode, policy: o.policy, format: o.format }))());
+    .action((paths: string[], o) =>
+      run(() =>
+        handlers.gateAll({ paths, base: o.base, head: o.head, mode: o.mode, policy: o.policy, format: o.format }),
+      )(),
+    );
   gate
     .command('workflows')
     .description('audit GitHub Actions workflows and action.yml files')
@@ -93,7 +112,9 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .option('--policy <file>', 'gate policy file')
     .option('--baseline <file>', 'JSON report of the base branch: report only new findings')
     .addOption(formatOption(['text', 'json', 'sarif']))
-    .action((paths: string[], o) => run(() => handlers.gateWorkflows({ paths, policy: o.policy, baseline: o.baseline, format: o.format }))());
+    .action((paths: string[], o) =>
+      run(() => handlers.gateWorkflows({ paths, policy: o.policy, baseline: o.baseline, format: o.format }))(),
+    );
   gate
     .command('secrets')
     .description('scan the lines a change adds (or whole paths) for secrets; findings are redacted everywhere')
@@ -104,7 +125,16 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .option('--policy <file>', 'gates policy with a secrets section')
     .addOption(formatOption(['text', 'json', 'sarif']))
     .action((paths: string[], o) =>
-      run(() => handlers.gateSecrets({ ...(paths.length ? { paths } : {}), base: o.base, head: o.head, diff: o.diff, policy: o.policy, format: o.format }))(),
+      run(() =>
+        handlers.gateSecrets({
+          ...(paths.length ? { paths } : {}),
+          base: o.base,
+          head: o.head,
+          diff: o.diff,
+          policy: o.policy,
+          format: o.format,
+        }),
+      )(),
     );
   gate
     .command('deps')
@@ -114,10 +144,16 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .option('--policy <file>', 'gates policy with a dependencies section')
     .option('--snapshot <file>', "JSON of GitHub's dependency-graph compare answer, for offline use")
     .addOption(formatOption(['text', 'json', 'sarif']))
-    .action((o) => run(() => handlers.gateDeps({ base: o.base, head: o.head, policy: o.policy, snapshot: o.snapshot, format: o.format }))());
+    .action((o) =>
+      run(() =>
+        handlers.gateDeps({ base: o.base, head: o.head, policy: o.policy, snapshot: o.snapshot, format: o.format }),
+      )(),
+    );
   gate
     .command('posture')
-    .description('check repository posture: branch protection, CODEOWNERS, SECURITY.md, Dependabot, workflow permissions')
+    .description(
+      'check repository posture: branch protection, CODEOWNERS, SECURITY.md, Dependabot, workflow permissions',
+    )
     .option('--snapshot <file>', 'JSON snapshot of the repository settings')
     .option('--policy <file>', 'gates policy with a posture section')
     .addOption(formatOption(['text', 'json', 'sarif']))
@@ -144,7 +180,9 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
           passThreshold: o.passThreshold,
           marginalThreshold: o.marginalThreshold,
           format: o.format,
-          ...(o.look !== undefined || o.looks !== undefined ? { sequential: { look: o.look ?? 1, looks: o.looks ?? o.look ?? 1 } } : {}),
+          ...(o.look !== undefined || o.looks !== undefined
+            ? { sequential: { look: o.look ?? 1, looks: o.looks ?? o.look ?? 1 } }
+            : {}),
         }),
       )(),
     );
@@ -158,18 +196,33 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
       .option('--repo <dir>', 'git repository holding the release manifests', '.')
       .option('--branch <name>', 'branch of the manifests', 'main')
       .option('--manifests <dir>', 'folder of release manifests in the repository', 'deploy')
-      .option('--policy <path>', 'policy file or folder (default: .github/bellwether/ in --repo; the embedded defaults when there is none)')
-      .option('--metrics <path>', 'metrics providers file, or a folder with metrics.yml (default: .github/bellwether/metrics.yml in --repo)')
-      .option('--out <dir>', 'where the draft of a rollback pull request is written (default: bellwether/drafts in the git directory of --repo, which git status never shows)')
+      .option(
+        '--policy <path>',
+        'policy file or folder (default: .github/bellwether/ in --repo; the embedded defaults when there is none)',
+      )
+      .option(
+        '--metrics <path>',
+        'metrics providers file, or a folder with metrics.yml (default: .github/bellwether/metrics.yml in --repo)',
+      )
+      .option(
+        '--out <dir>',
+        'where the draft of a rollback pull request is written (default: bellwether/drafts in the git directory of --repo, which git status never shows)',
+      )
       .option('--by <user>', 'who is asking (default: $GITHUB_ACTOR or $USER)')
       .option('--reason <text>', 'why; recorded in the manifest history')
-      .option('--break-glass <reason>', "deploy through an error-budget freeze: the justification, judged by the freeze policy's breakGlass (who is --by)")
+      .option(
+        '--break-glass <reason>',
+        "deploy through an error-budget freeze: the justification, judged by the freeze policy's breakGlass (who is --by)",
+      )
       .option('--break-glass-expiry <time>', 'when the break-glass ends: an RFC 3339 time or a duration such as 2h')
       .option('--wait', 'keep reconciling until the promotion ends or waits for a person')
       .addOption(formatOption());
     if (verb === 'start') {
       cmd.requiredOption('--version <version>', 'the version to promote');
-      cmd.option('--irreversible', "the release cannot be undone by an older one: a failure follows the rollback policy's irreversible:");
+      cmd.option(
+        '--irreversible',
+        "the release cannot be undone by an older one: a failure follows the rollback policy's irreversible:",
+      );
     }
     cmd.action((o) =>
       run(() =>
@@ -200,7 +253,9 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
   const waves = program.command('waves').description('region waves: plan when each region deploys');
   waves
     .command('plan')
-    .description('plan the waves of a release: regions, batches and earliest start times, with the reasons for each wait')
+    .description(
+      'plan the waves of a release: regions, batches and earliest start times, with the reasons for each wait',
+    )
     .option('--policy <path>', 'waves policy file, or a folder of policies (default: .github/bellwether/)')
     .option('--at <rfc3339>', 'plan as if now were this time')
     .option('--service <name>')
@@ -219,7 +274,13 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
           service: o.service,
           version: o.version,
           environment: o.environment,
-          ...(o.regions ? { regions: String(o.regions).split(',').map((r: string) => r.trim()) } : {}),
+          ...(o.regions
+            ? {
+                regions: String(o.regions)
+                  .split(',')
+                  .map((r: string) => r.trim()),
+              }
+            : {}),
           deployTime: o.deployTime,
           canaryTime: o.canaryTime,
           holidays: o.holidays,
@@ -237,17 +298,30 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .option('--prometheus <url>', 'Prometheus base URL')
     .option('--policy <file>', 'freeze policy file')
     .option('--at <rfc3339>', 'evaluate at this time')
-    .option('--deadline <duration>', "wait at most this long for all the metrics (default: the policy's metricsDeadline, 60s)")
+    .option(
+      '--deadline <duration>',
+      "wait at most this long for all the metrics (default: the policy's metricsDeadline, 60s)",
+    )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .action((o) =>
       run(() => {
-        if (!o.slo) throw new ConfigurationError('budget needs --slo: the OpenSLO or Sloth files or folders', { field: '--slo' });
-        return handlers.budget({ slo: o.slo, prometheus: o.prometheus, policy: o.policy, at: o.at, deadline: o.deadline, format: o.format });
+        if (!o.slo)
+          throw new ConfigurationError('budget needs --slo: the OpenSLO or Sloth files or folders', { field: '--slo' });
+        return handlers.budget({
+          slo: o.slo,
+          prometheus: o.prometheus,
+          policy: o.policy,
+          at: o.at,
+          deadline: o.deadline,
+          format: o.format,
+        });
       })(),
     );
   budget
     .command('rules')
-    .description('Prometheus recording and multiwindow burn-rate alerting rules of the SLOs: they fire when the budget says they fire')
+    .description(
+      'Prometheus recording and multiwindow burn-rate alerting rules of the SLOs: they fire when the budget says they fire',
+    )
     .requiredOption('--slo <paths>', 'OpenSLO or Sloth files or folders (comma-separated)')
     .option('--policy <file>', 'freeze policy file (its burnRateAlerts and minimumTraffic)')
     .option('--out <file>', 'write the rule file here instead of printing it')
@@ -259,12 +333,29 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .requiredOption('--slo <paths>', 'OpenSLO or Sloth files or folders (comma-separated)')
     .option('--prometheus <url>', 'Prometheus base URL')
     .option('--policy <file>', 'freeze policy file')
-    .addOption(new Option('--change-type <type>', 'what is being deployed').choices(['feature', 'security-fix', 'hotfix', 'rollback']).default('feature'))
+    .addOption(
+      new Option('--change-type <type>', 'what is being deployed')
+        .choices(['feature', 'security-fix', 'hotfix', 'rollback'])
+        .default('feature'),
+    )
     .option('--at <rfc3339>', 'evaluate at this time')
-    .option('--deadline <duration>', "wait at most this long for all the metrics (default: the policy's metricsDeadline, 60s); a rollback never waits")
+    .option(
+      '--deadline <duration>',
+      "wait at most this long for all the metrics (default: the policy's metricsDeadline, 60s); a rollback never waits",
+    )
     .addOption(formatOption())
     .action((o) =>
-      run(() => handlers.freeze({ slo: o.slo, prometheus: o.prometheus, policy: o.policy, changeType: o.changeType, at: o.at, deadline: o.deadline, format: o.format }))(),
+      run(() =>
+        handlers.freeze({
+          slo: o.slo,
+          prometheus: o.prometheus,
+          policy: o.policy,
+          changeType: o.changeType,
+          at: o.at,
+          deadline: o.deadline,
+          format: o.format,
+        }),
+      )(),
     );
   const rollback = program
     .command('rollback')
@@ -274,15 +365,25 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .option('--service <name>', 'the service (required)')
     .option('--reason <text>', 'why; recorded in the pull request and the quarantine (required)')
     .option('--environment <name>', 'the environment', 'production')
-    .option('--region <name>', 'a region, or all (the regions of the waves policy; without one, every manifest of the environment)', 'all')
+    .option(
+      '--region <name>',
+      'a region, or all (the regions of the waves policy; without one, every manifest of the environment)',
+      'all',
+    )
     .option('--version <version>', 'the bad version (default: the canary in progress, else the stable one)')
     .option('--target <version>', 'the version to go back to (default: the last known good one)')
     .option('--by <user>', 'who is asking (default: $GITHUB_ACTOR or $USER)')
     .option('--repo <dir>', 'git repository holding the release manifests', '.')
-    .option('--branch <name>', 'the deploy branch (default: the policy\'s)')
+    .option('--branch <name>', "the deploy branch (default: the policy's)")
     .option('--manifests <dir>', 'folder of release manifests in the repository', 'deploy')
-    .option('--policy <path>', 'policy file or folder (default: .github/bellwether/ in --repo; the embedded defaults when there is none)')
-    .option('--out <dir>', 'where the draft of the rollback pull request is written (default: bellwether/drafts in the git directory of --repo, which git status never shows)')
+    .option(
+      '--policy <path>',
+      'policy file or folder (default: .github/bellwether/ in --repo; the embedded defaults when there is none)',
+    )
+    .option(
+      '--out <dir>',
+      'where the draft of the rollback pull request is written (default: bellwether/drafts in the git directory of --repo, which git status never shows)',
+    )
     .addOption(formatOption())
     .action((o) =>
       run(() => {
@@ -316,7 +417,18 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .option('--manifests <dir>', 'folder of release manifests in the repository', 'deploy')
     .addOption(formatOption())
     .action((o) =>
-      run(() => handlers.rollbackLift({ service: o.service, version: o.version, reason: o.reason, by: o.by, repo: o.repo, branch: o.branch, manifests: o.manifests, format: o.format }))(),
+      run(() =>
+        handlers.rollbackLift({
+          service: o.service,
+          version: o.version,
+          reason: o.reason,
+          by: o.by,
+          repo: o.repo,
+          branch: o.branch,
+          manifests: o.manifests,
+          format: o.format,
+        }),
+      )(),
     );
   program
     .command('postmortem')
@@ -347,7 +459,17 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     .addOption(formatOption())
     .action((query: string, o) =>
       run(() =>
-        handlers.metricsQuery({ query, config: o.config, provider: o.provider, vars: o.var, time: o.time, start: o.start, end: o.end, step: o.step, format: o.format }),
+        handlers.metricsQuery({
+          query,
+          config: o.config,
+          provider: o.provider,
+          vars: o.var,
+          time: o.time,
+          start: o.start,
+          end: o.end,
+          step: o.step,
+          format: o.format,
+        }),
       )(),
     );
   metrics
@@ -380,12 +502,16 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
 
   program
     .command('example')
-    .description('run the main job on the shipped example, offline: canary stages, waves, a rollback and a postmortem draft')
+    .description(
+      'run the main job on the shipped example, offline: canary stages, waves, a rollback and a postmortem draft',
+    )
     .argument('[dir]', 'example folder', 'examples/checkout')
     .option('--out <dir>', 'where the report goes', '.bellwether/example-report')
     .option('--verbose', 'log every step to stderr')
     .addOption(formatOption())
-    .action((dir: string, o) => run(() => handlers.example({ dir, out: o.out, format: o.format, verbose: Boolean(o.verbose) }))());
+    .action((dir: string, o) =>
+      run(() => handlers.example({ dir, out: o.out, format: o.format, verbose: Boolean(o.verbose) }))(),
+    );
   program
     .command('self-check')
     .description('check the shipped example end to end, offline')

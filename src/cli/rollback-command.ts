@@ -35,7 +35,11 @@ export interface RollbackArgs {
   readonly format: 'text' | 'json';
 }
 
-export async function rollbackCommand(args: RollbackArgs, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<CommandOutput> {
+export async function rollbackCommand(
+  args: RollbackArgs,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): Promise<CommandOutput> {
   const repo = resolve(cwd, args.repo ?? '.');
   const logger = new StreamLogger();
   const git = new CommandGit(repo);
@@ -67,7 +71,12 @@ export async function rollbackCommand(args: RollbackArgs, env: NodeJS.ProcessEnv
           branch: flow.branch,
           quarantined: outcome.quarantined,
           quarantine: outcome.quarantine,
-          regions: outcome.regions.map((r) => ({ region: r.region, action: r.plan.kind, summary: r.plan.summary, commit: r.commitSha ?? null })),
+          regions: outcome.regions.map((r) => ({
+            region: r.region,
+            action: r.plan.kind,
+            summary: r.plan.summary,
+            commit: r.commitSha ?? null,
+          })),
           pullRequest: outcome.pullRequest.number === null ? null : outcome.pullRequest.url,
           draft: outcome.pullRequest.number === null ? outcome.pullRequest.url : null,
           notes: flow.notes,
@@ -100,17 +109,42 @@ export interface RollbackLiftArgs {
  * quarantined, a service with no manifests, or an empty reason, is a usage
  * error (exit 2).
  */
-export async function rollbackLiftCommand(args: RollbackLiftArgs, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<CommandOutput> {
+export async function rollbackLiftCommand(
+  args: RollbackLiftArgs,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): Promise<CommandOutput> {
   const repo = resolve(cwd, args.repo ?? '.');
   const manifests = args.manifests ?? 'deploy';
   const branch = args.branch ?? 'main';
   await requireService(branch, manifests, args.service, localTarget(new CommandGit(repo), '').listFiles);
   const outcome = await liftQuarantine(
-    { service: args.service, version: args.version, reason: args.reason, by: args.by ?? env.GITHUB_ACTOR ?? env.USER ?? 'unknown', manifests },
+    {
+      service: args.service,
+      version: args.version,
+      reason: args.reason,
+      by: args.by ?? env.GITHUB_ACTOR ?? env.USER ?? 'unknown',
+      manifests,
+    },
     { store: new GitContentStore(new CommandGit(repo), branch), clock: systemClock, logger: new RecordingLogger() },
   );
   if (args.format === 'json') {
-    return { exitCode: ExitCode.ok, stdout: JSON.stringify({ service: args.service, version: args.version, lifted: true, changed: outcome.changed, file: outcome.path, quarantine: outcome.quarantine, lift: outcome.lift }, null, 2) };
+    return {
+      exitCode: ExitCode.ok,
+      stdout: JSON.stringify(
+        {
+          service: args.service,
+          version: args.version,
+          lifted: true,
+          changed: outcome.changed,
+          file: outcome.path,
+          quarantine: outcome.quarantine,
+          lift: outcome.lift,
+        },
+        null,
+        2,
+      ),
+    };
   }
   return { exitCode: ExitCode.ok, stdout: `${outcome.summary}${outcome.changed ? ` (${outcome.path})` : ''}` };
 }

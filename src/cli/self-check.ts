@@ -23,7 +23,10 @@ export interface SelfCheck {
   run(dir: string): Promise<string>;
 }
 
-export async function selfCheckCommand(args: { dir: string; format: 'text' | 'json' }, checks: readonly SelfCheck[] = selfChecks): Promise<CommandOutput> {
+export async function selfCheckCommand(
+  args: { dir: string; format: 'text' | 'json' },
+  checks: readonly SelfCheck[] = selfChecks,
+): Promise<CommandOutput> {
   const dir = resolve(args.dir);
   if (!existsSync(dir)) throw new ConfigurationError(`example folder not found: ${args.dir}`, { file: args.dir });
   const results: CheckResult[] = [];
@@ -36,8 +39,14 @@ export async function selfCheckCommand(args: { dir: string; format: 'text' | 'js
   }
   const failed = results.filter((r) => !r.ok).length;
   const exitCode = failed === 0 ? ExitCode.ok : ExitCode.negative;
-  if (args.format === 'json') return { exitCode, stdout: JSON.stringify({ dir: args.dir, ok: failed === 0, checks: results }, null, 2) };
+  if (args.format === 'json')
+    return { exitCode, stdout: JSON.stringify({ dir: args.dir, ok: failed === 0, checks: results }, null, 2) };
   const lines = results.map((r) => `${r.ok ? 'ok  ' : 'FAIL'}  ${r.name}: ${r.detail}`);
-  lines.push('', failed === 0 ? `self-check passed: ${results.length} checks on ${args.dir}` : `self-check failed: ${failed} of ${results.length} checks on ${args.dir}`);
+  lines.push(
+    '',
+    failed === 0
+      ? `self-check passed: ${results.length} checks on ${args.dir}`
+      : `self-check failed: ${failed} of ${results.length} checks on ${args.dir}`,
+  );
   return { exitCode, stdout: lines.join('\n') };
 }

@@ -25,33 +25,60 @@ export function looksOf(release: ReleaseRun): Look[] {
       weight: detail.weight ?? r.manifest.canary.weight,
       verdict: r.judgment.verdict,
       score: r.judgment.score,
-      metrics: (detail.result?.metrics ?? []).map((m) => ({ name: m.name, canary: m.canary.mean, baseline: m.baseline.mean, classification: m.classification })),
+      metrics: (detail.result?.metrics ?? []).map((m) => ({
+        name: m.name,
+        canary: m.canary.mean,
+        baseline: m.baseline.mean,
+        classification: m.classification,
+      })),
     });
   }
   return out;
 }
 
 export function renderExampleMarkdown(run: ExampleRun): string {
-  const lines = [`# Bellwether example: ${run.service} in ${run.environment}`, '', run.ok ? 'Every release ended as expected.' : '**Some release did not end as expected.**', ''];
+  const lines = [
+    `# Bellwether example: ${run.service} in ${run.environment}`,
+    '',
+    run.ok ? 'Every release ended as expected.' : '**Some release did not end as expected.**',
+    '',
+  ];
   for (const r of run.releases) {
     lines.push(`## ${r.version}: ${r.result}${r.result === r.expected ? '' : ` (expected ${r.expected})`}`, '');
     lines.push('| wave | regions | started (UTC) | baked (UTC) | canary stages |', '| --- | --- | --- | --- | --- |');
-    for (const w of r.waves) lines.push(`| ${w.name} | ${w.regions.join(', ')} | ${w.startedAt} | ${w.bakedAt} | ${w.canary ? 'yes' : 'no'} |`);
+    for (const w of r.waves)
+      lines.push(
+        `| ${w.name} | ${w.regions.join(', ')} | ${w.startedAt} | ${w.bakedAt} | ${w.canary ? 'yes' : 'no'} |`,
+      );
     if (r.waves.length === 0) lines.push('| (none) | | | | |');
-    lines.push('', '| judged at (UTC) | weight | verdict | score | latency-p99 canary / baseline |', '| --- | ---: | --- | ---: | --- |');
+    lines.push(
+      '',
+      '| judged at (UTC) | weight | verdict | score | latency-p99 canary / baseline |',
+      '| --- | ---: | --- | ---: | --- |',
+    );
     for (const l of looksOf(r)) {
       const lat = l.metrics.find((m) => m.name === 'latency-p99');
-      lines.push(`| ${l.at} | ${l.weight}% | ${l.verdict} | ${l.score ?? ''} | ${lat ? `${lat.canary.toFixed(3)} s / ${lat.baseline.toFixed(3)} s` : ''} |`);
+      lines.push(
+        `| ${l.at} | ${l.weight}% | ${l.verdict} | ${l.score ?? ''} | ${lat ? `${lat.canary.toFixed(3)} s / ${lat.baseline.toFixed(3)} s` : ''} |`,
+      );
     }
     if (r.canary.failure) lines.push('', `**Stopped:** ${r.canary.failure}`);
     if (r.rollback) {
-      lines.push('', `**Rollback:** ${r.rollback.regions.map((x) => x.plan.summary).join('; ')}. ${r.rollback.bad} quarantined: ${r.rollback.quarantined ? 'yes' : 'no'}.`);
+      lines.push(
+        '',
+        `**Rollback:** ${r.rollback.regions.map((x) => x.plan.summary).join('; ')}. ${r.rollback.bad} quarantined: ${r.rollback.quarantined ? 'yes' : 'no'}.`,
+      );
       lines.push(`The rollback pull request that would be opened: \`${r.rollback.pullRequest.url}\`.`);
     }
     if (r.postmortemFile) lines.push(`Postmortem draft: \`${r.postmortemFile}\`.`);
     lines.push('');
   }
-  lines.push('## The GitOps repository, commit by commit', '', ...run.commits.map((c, i) => `${i + 1}. ${c.split('\n')[0]}`), '');
+  lines.push(
+    '## The GitOps repository, commit by commit',
+    '',
+    ...run.commits.map((c, i) => `${i + 1}. ${c.split('\n')[0]}`),
+    '',
+  );
   return lines.join('\n');
 }
 
@@ -64,7 +91,9 @@ export function latencyChart(release: ReleaseRun): string {
   const W = 640;
   const H = 240;
   const pad = 40;
-  const values = looks.flatMap((l) => l.metrics.filter((m) => m.name === 'latency-p99').flatMap((m) => [m.canary, m.baseline]));
+  const values = looks.flatMap((l) =>
+    l.metrics.filter((m) => m.name === 'latency-p99').flatMap((m) => [m.canary, m.baseline]),
+  );
   const max = Math.max(...values) * 1.15;
   const x = (i: number) => pad + ((W - 2 * pad) * (i + 0.5)) / looks.length;
   const y = (v: number) => H - pad - ((H - 2 * pad) * v) / max;
@@ -93,9 +122,17 @@ export function renderExampleHtml(run: ExampleRun): string {
   const sections = run.releases
     .map((r) => {
       const rows = looksOf(r)
-        .map((l) => `<tr><td>${esc(l.at)}</td><td>${l.weight}%</td><td class="${esc(l.verdict)}">${esc(l.verdict)}</td><td>${l.score ?? ''}</td></tr>`)
+        .map(
+          (l) =>
+            `<tr><td>${esc(l.at)}</td><td>${l.weight}%</td><td class="${esc(l.verdict)}">${esc(l.verdict)}</td><td>${l.score ?? ''}</td></tr>`,
+        )
         .join('');
-      const waves = r.waves.map((w) => `<tr><td>${esc(w.name)}</td><td>${esc(w.regions.join(', '))}</td><td>${esc(w.startedAt)}</td><td>${esc(w.bakedAt)}</td></tr>`).join('');
+      const waves = r.waves
+        .map(
+          (w) =>
+            `<tr><td>${esc(w.name)}</td><td>${esc(w.regions.join(', '))}</td><td>${esc(w.startedAt)}</td><td>${esc(w.bakedAt)}</td></tr>`,
+        )
+        .join('');
       return `<section><h2>${esc(r.version)}: ${esc(r.result)}</h2>
 ${r.canary.failure ? `<p class="stop">${esc(r.canary.failure)}</p>` : ''}
 <h3>p99 latency, canary against baseline, per judgment</h3>${latencyChart(r)}

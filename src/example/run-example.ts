@@ -31,7 +31,13 @@ const exampleSchema = z.strictObject({
   service: z.string().min(1),
   environment: z.string().min(1),
   releases: z
-    .array(z.strictObject({ version: z.string().min(1), start: z.iso.datetime(), expect: z.enum(['promoted', 'rolled-back']) }))
+    .array(
+      z.strictObject({
+        version: z.string().min(1),
+        start: z.iso.datetime(),
+        expect: z.enum(['promoted', 'rolled-back']),
+      }),
+    )
     .min(1),
 });
 
@@ -96,7 +102,11 @@ export async function runExample(dir: string, outDir: string, logger: Logger): P
       let rollback: RollbackOutcome | undefined;
       let postmortemFile: string | undefined;
       while (remaining.length > 0) {
-        const plan = planWaves({ policy: wavesPolicy }, { service: example.service, environment: example.environment, version: release.version, regions: remaining }, clock.now());
+        const plan = planWaves(
+          { policy: wavesPolicy },
+          { service: example.service, environment: example.environment, version: release.version, regions: remaining },
+          clock.now(),
+        );
         const wave = plan.waves.find((w) => w.regions.length > 0);
         if (!wave) break;
         const startAt = Date.parse(wave.start.at);
@@ -108,7 +118,18 @@ export async function runExample(dir: string, outDir: string, logger: Logger): P
           if (wavesPolicy.canary === 'all' || wavesPolicy.waves[0]?.regions.includes(region)) {
             // The flow the CLI and the action run: a failed canary is handed to rollback, and its postmortem drafted.
             const flow = await runCanaryFlow(
-              { service: example.service, environment: example.environment, region, command: 'start', version: release.version, actor: 'bellwether-example', manifests: 'deploy', branch: 'main', policy: { path: policyDir, searched: policyDir }, waitWithinMs: 7 * 24 * 3_600_000 },
+              {
+                service: example.service,
+                environment: example.environment,
+                region,
+                command: 'start',
+                version: release.version,
+                actor: 'bellwether-example',
+                manifests: 'deploy',
+                branch: 'main',
+                policy: { path: policyDir, searched: policyDir },
+                waitWithinMs: 7 * 24 * 3_600_000,
+              },
               deps,
               target,
             );
@@ -130,14 +151,36 @@ export async function runExample(dir: string, outDir: string, logger: Logger): P
         }
         if (result !== 'promoted') break;
         clock.advance(wave.bakeMs);
-        waves.push({ name: wave.name, regions, startedAt, bakedAt: clock.now().toISOString(), canary: wavesPolicy.canary === 'all' || regions.some((r) => wavesPolicy.waves[0]?.regions.includes(r)) });
+        waves.push({
+          name: wave.name,
+          regions,
+          startedAt,
+          bakedAt: clock.now().toISOString(),
+          canary: wavesPolicy.canary === 'all' || regions.some((r) => wavesPolicy.waves[0]?.regions.includes(r)),
+        });
         remaining = remaining.filter((r) => !regions.includes(r));
       }
       if (!canary) throw new Error(`the waves policy has no canary wave for ${release.version}`);
-      releases.push({ version: release.version, expected: release.expect, result, waves, canary, ...(rollback ? { rollback } : {}), ...(postmortemFile ? { postmortemFile } : {}), finishedAt: clock.now().toISOString() });
+      releases.push({
+        version: release.version,
+        expected: release.expect,
+        result,
+        waves,
+        canary,
+        ...(rollback ? { rollback } : {}),
+        ...(postmortemFile ? { postmortemFile } : {}),
+        finishedAt: clock.now().toISOString(),
+      });
     }
     const commits = (await git.run(['log', '--reverse', '--format=%s', 'main'])).stdout.trim().split('\n');
-    return { service: example.service, environment: example.environment, releases, ok: releases.every((r) => r.result === r.expected), outDir, commits };
+    return {
+      service: example.service,
+      environment: example.environment,
+      releases,
+      ok: releases.every((r) => r.result === r.expected),
+      outDir,
+      commits,
+    };
   } finally {
     await rm(repo, { recursive: true, force: true });
   }

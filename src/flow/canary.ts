@@ -40,13 +40,27 @@ export interface CanaryFlowOutcome {
   readonly notes: readonly string[];
 }
 
-export async function runCanaryFlow(inputs: CanaryFlowInputs, deps: Deps, target: FlowTarget, surfaces?: SurfaceContext): Promise<CanaryFlowOutcome> {
+export async function runCanaryFlow(
+  inputs: CanaryFlowInputs,
+  deps: Deps,
+  target: FlowTarget,
+  surfaces?: SurfaceContext,
+): Promise<CanaryFlowOutcome> {
   const store = target.store(inputs.branch);
   const { policy: location, branch: _branch, ...run } = inputs;
-  const canary = await explainMissingManifest(() => runCanary({ ...run, ...(location.path ? { policy: location.path } : {}) }, deps, store, surfaces), store, [inputs], target.listFiles);
+  const canary = await explainMissingManifest(
+    () => runCanary({ ...run, ...(location.path ? { policy: location.path } : {}) }, deps, store, surfaces),
+    store,
+    [inputs],
+    target.listFiles,
+  );
   const notes = [describePolicySource('canary', canary.policyFile, location, inputs.service)];
   // A failed irreversible canary held to roll forward is handed over too: the rollback flow quarantines it and records the roll-forward.
-  const ended = canary.results.find((r) => r.committed && r.effects.some((e) => e.kind === 'failed' || e.kind === 'roll-forward' || e.kind === 'rolled-back'));
+  const ended = canary.results.find(
+    (r) =>
+      r.committed &&
+      r.effects.some((e) => e.kind === 'failed' || e.kind === 'roll-forward' || e.kind === 'rolled-back'),
+  );
   const version = ended?.manifest.promotion?.version;
   if (!ended || !version) return { canary, notes };
   // Traffic is already back on stable (or held where it is, to roll forward); the rollback flow quarantines the version and records it.
@@ -68,11 +82,29 @@ export async function runCanaryFlow(inputs: CanaryFlowInputs, deps: Deps, target
       manifests: inputs.manifests,
     },
     { ...policy, deployBranch: inputs.branch },
-    { store, publisher: target.publisher, ...(target.github ? { github: target.github } : {}), clock: deps.clock, logger: deps.logger },
+    {
+      store,
+      publisher: target.publisher,
+      ...(target.github ? { github: target.github } : {}),
+      clock: deps.clock,
+      logger: deps.logger,
+    },
   );
   notes.push(...describeRollback(rollback));
   // The rollback stands whatever becomes of the postmortem; one that could not be written is said, and fails the run.
-  const postmortem = target.postmortem ? await writePostmortem(target.postmortem, canaryIncident(inputs, canary, rollback, deps.clock.now()), postmortemSettings(canary.policies, inputs.service)) : undefined;
+  const postmortem = target.postmortem
+    ? await writePostmortem(
+        target.postmortem,
+        canaryIncident(inputs, canary, rollback, deps.clock.now()),
+        postmortemSettings(canary.policies, inputs.service),
+      )
+    : undefined;
   if (postmortem) notes.push(postmortem.note);
-  return { canary, rollback, ...(postmortem?.written ? { postmortem: postmortem.written } : {}), ...(postmortem?.error ? { postmortemError: postmortem.error } : {}), notes };
+  return {
+    canary,
+    rollback,
+    ...(postmortem?.written ? { postmortem: postmortem.written } : {}),
+    ...(postmortem?.error ? { postmortemError: postmortem.error } : {}),
+    notes,
+  };
 }

@@ -38,7 +38,12 @@ export interface PostmortemSettings {
 export type PostmortemSink = (incident: Incident, settings: PostmortemSettings) => Promise<PostmortemWritten>;
 
 /** The incident of a failed or rolled-back canary, as the postmortem action would be given it. */
-export function canaryIncident(where: { service: string; environment: string; region?: string }, canary: CanaryRunOutcome, rollback: RollbackOutcome, now: Date): Incident {
+export function canaryIncident(
+  where: { service: string; environment: string; region?: string },
+  canary: CanaryRunOutcome,
+  rollback: RollbackOutcome,
+  now: Date,
+): Incident {
   const promotion = canary.last.manifest.promotion;
   const version = rollback.bad;
   return {
@@ -54,9 +59,14 @@ export function canaryIncident(where: { service: string; environment: string; re
     resolvedAt: now.toISOString(),
     summary: `The canary of ${version} ${canary.failure ? `failed: ${canary.failure}` : 'was rolled back'}.`,
     evidence: canary.evidence,
-    links: rollback.pullRequest.number !== null ? [{ label: 'rollback pull request', url: rollback.pullRequest.url }] : [],
+    links:
+      rollback.pullRequest.number !== null ? [{ label: 'rollback pull request', url: rollback.pullRequest.url }] : [],
     events: [
-      ...(promotion?.history ?? []).map((e) => ({ at: e.at, kind: e.event.startsWith('judgment') ? ('verdict' as const) : ('traffic' as const), text: `${e.event}${e.by ? ` (by ${e.by})` : ''}` })),
+      ...(promotion?.history ?? []).map((e) => ({
+        at: e.at,
+        kind: e.event.startsWith('judgment') ? ('verdict' as const) : ('traffic' as const),
+        text: `${e.event}${e.by ? ` (by ${e.by})` : ''}`,
+      })),
       ...rollbackEvents(version, rollback, now),
     ],
   };
@@ -68,7 +78,13 @@ function rollbackEvents(version: string, rollback: RollbackOutcome, now: Date): 
   const events: TimelineEvent[] = [];
   if (rollback.good) events.push({ at, kind: 'rollback', text: `${version} rolled back to ${rollback.good}` });
   if (rollback.quarantine === 'committed') events.push({ at, kind: 'rollback', text: `${version} quarantined` });
-  if (rollback.pullRequest.number !== null) events.push({ at, kind: 'rollback-pr', text: `rollback pull request #${rollback.pullRequest.number} opened`, url: rollback.pullRequest.url });
+  if (rollback.pullRequest.number !== null)
+    events.push({
+      at,
+      kind: 'rollback-pr',
+      text: `rollback pull request #${rollback.pullRequest.number} opened`,
+      url: rollback.pullRequest.url,
+    });
   return events;
 }
 
@@ -87,8 +103,12 @@ export function postmortemIssue(deps: Pick<Deps, 'github' | 'clock' | 'logger'>)
   return async (incident, { rules, labels }) => {
     const outcome = await openOrUpdatePostmortem({ incident, rules, labels }, deps);
     if (outcome.status === 'skipped') return { note: `no postmortem: ${outcome.requirement.reason}` };
-    const did = outcome.status === 'created' ? 'opened' : outcome.status === 'updated' ? 'updated' : 'already up to date';
-    return { note: `postmortem issue #${outcome.issue.number} ${did}: ${outcome.issue.url} (${outcome.requirement.reason})`, issue: { number: outcome.issue.number, url: outcome.issue.url } };
+    const did =
+      outcome.status === 'created' ? 'opened' : outcome.status === 'updated' ? 'updated' : 'already up to date';
+    return {
+      note: `postmortem issue #${outcome.issue.number} ${did}: ${outcome.issue.url} (${outcome.requirement.reason})`,
+      issue: { number: outcome.issue.number, url: outcome.issue.url },
+    };
   };
 }
 
@@ -97,7 +117,11 @@ export function postmortemIssue(deps: Pick<Deps, 'github' | 'clock' | 'logger'>)
  * not be written is said (`error`), never thrown past the rollback or halt it
  * follows, which has already happened: the caller fails its run with it.
  */
-export async function writePostmortem(sink: PostmortemSink, incident: Incident, settings: PostmortemSettings): Promise<{ written?: PostmortemWritten; error?: string; note: string }> {
+export async function writePostmortem(
+  sink: PostmortemSink,
+  incident: Incident,
+  settings: PostmortemSettings,
+): Promise<{ written?: PostmortemWritten; error?: string; note: string }> {
   try {
     const written = await sink(incident, settings);
     return { written, note: written.note };
@@ -114,7 +138,10 @@ export function draftPostmortem(dir: string): PostmortemSink {
     if (!requirement.required) return { note: `no postmortem: ${requirement.reason}` };
     await mkdir(dir, { recursive: true });
     const path = join(dir, `postmortem-${incident.key.replace(/[^\w.-]+/g, '-')}.md`);
-    await writeFile(path, `# [Postmortem] ${incident.title}\n\n${renderPostmortemBody(incident, deadlines(incident, rules), rules.timeZone)}`);
+    await writeFile(
+      path,
+      `# [Postmortem] ${incident.title}\n\n${renderPostmortemBody(incident, deadlines(incident, rules), rules.timeZone)}`,
+    );
     return { note: `no postmortem issue was opened (no GitHub token); the draft is at ${path}`, draft: path };
   };
 }

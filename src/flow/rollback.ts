@@ -31,34 +31,58 @@ export interface RollbackFlowOutcome {
   readonly notes: readonly string[];
 }
 
-export async function runRollbackFlow(inputs: RollbackFlowInputs, deps: { clock: Clock; logger: Logger }, target: FlowTarget): Promise<RollbackFlowOutcome> {
+export async function runRollbackFlow(
+  inputs: RollbackFlowInputs,
+  deps: { clock: Clock; logger: Logger },
+  target: FlowTarget,
+): Promise<RollbackFlowOutcome> {
   const set = await loadPolicySet(inputs.policy.path);
   const { policy, file } = policyFor(set, 'rollback', inputs.service);
   const branch = inputs.branch || policy.deployBranch;
   const store = target.store(branch);
-  const regions = inputs.region === 'all' ? await allRegions(set, inputs, branch, target) : [inputs.region || 'default'];
+  const regions =
+    inputs.region === 'all' ? await allRegions(set, inputs, branch, target) : [inputs.region || 'default'];
   const { policy: _location, branch: _branch, region: _region, ...rest } = inputs;
   const rollback = await explainMissingManifest(
     () =>
       runRollback(
         { ...rest, regions, links: [...(inputs.links ?? []), ...target.links] },
         { ...policy, deployBranch: branch },
-        { store, publisher: target.publisher, ...(target.github ? { github: target.github } : {}), clock: deps.clock, logger: deps.logger },
+        {
+          store,
+          publisher: target.publisher,
+          ...(target.github ? { github: target.github } : {}),
+          clock: deps.clock,
+          logger: deps.logger,
+        },
       ),
     store,
     regions.map((region) => ({ ...inputs, ...(region === 'default' ? { region: '' } : { region }) })),
     target.listFiles,
   );
-  return { rollback, branch, notes: [describePolicySource('rollback', file, inputs.policy, inputs.service), ...describeRollback(rollback)] };
+  return {
+    rollback,
+    branch,
+    notes: [describePolicySource('rollback', file, inputs.policy, inputs.service), ...describeRollback(rollback)],
+  };
 }
 
 /** The regions of the service's waves policy; without one, every manifest of the environment; else `default`. */
-async function allRegions(set: readonly LoadedPolicy[], inputs: RollbackFlowInputs, branch: string, target: FlowTarget): Promise<string[]> {
+async function allRegions(
+  set: readonly LoadedPolicy[],
+  inputs: RollbackFlowInputs,
+  branch: string,
+  target: FlowTarget,
+): Promise<string[]> {
   // A waves policy has no defaults, so only one that is there names regions.
-  if (set.some((p) => p.policy.kind === 'waves')) return policyFor(set, 'waves', inputs.service).policy.waves.flatMap((w) => w.regions);
+  if (set.some((p) => p.policy.kind === 'waves'))
+    return policyFor(set, 'waves', inputs.service).policy.waves.flatMap((w) => w.regions);
   const dir = `${inputs.manifests.replace(/\/+$/, '')}/${inputs.service}/${inputs.environment}`;
   const files = target.listFiles ? await target.listFiles(branch, dir) : [];
-  const regions = files.map((f) => f.slice(dir.length + 1)).filter((f) => /^[^/]+\.ya?ml$/.test(f)).map((f) => f.replace(/\.ya?ml$/, ''));
+  const regions = files
+    .map((f) => f.slice(dir.length + 1))
+    .filter((f) => /^[^/]+\.ya?ml$/.test(f))
+    .map((f) => f.replace(/\.ya?ml$/, ''));
   return regions.length > 0 ? regions.sort() : ['default'];
 }
 
@@ -66,7 +90,13 @@ async function allRegions(set: readonly LoadedPolicy[], inputs: RollbackFlowInpu
 export function describeRollback(r: RollbackOutcome): string[] {
   const lines = r.regions.map((o) => {
     const moves = o.plan.kind === 'restore' || o.plan.kind === 'roll-forward';
-    const how = o.commitSha ? ` (commit ${o.commitSha.slice(0, 7)})` : !moves ? '' : r.direct ? ' (already in place)' : ' (when the pull request is merged)';
+    const how = o.commitSha
+      ? ` (commit ${o.commitSha.slice(0, 7)})`
+      : !moves
+        ? ''
+        : r.direct
+          ? ' (already in place)'
+          : ' (when the pull request is merged)';
     return `${o.region}: ${o.plan.summary}${how}`;
   });
   const q = {
@@ -75,6 +105,9 @@ export function describeRollback(r: RollbackOutcome): string[] {
     'in-pull-request': `${r.bad} is quarantined when the pull request is merged`,
     off: `${r.bad} is not quarantined (the rollback policy turns quarantine off)`,
   }[r.quarantine];
-  const pr = r.pullRequest.number !== null ? [`rollback pull request ${r.pullRequest.created ? 'opened' : 'updated'}: ${r.pullRequest.url}`] : [];
+  const pr =
+    r.pullRequest.number !== null
+      ? [`rollback pull request ${r.pullRequest.created ? 'opened' : 'updated'}: ${r.pullRequest.url}`]
+      : [];
   return [...lines, q, ...pr, ...r.pullRequest.notes];
 }

@@ -20,7 +20,10 @@ export function parseExpiry(text: string | undefined, now: Date, field = 'inputs
   try {
     return parseAt(text, now);
   } catch {
-    throw new ConfigurationError(`expected an RFC 3339 time such as 2026-11-22T18:00:00Z or a duration such as 4h, got ${JSON.stringify(text)}`, { field });
+    throw new ConfigurationError(
+      `expected an RFC 3339 time such as 2026-11-22T18:00:00Z or a duration such as 4h, got ${JSON.stringify(text)}`,
+      { field },
+    );
   }
 }
 
@@ -37,9 +40,18 @@ export interface BreakGlassAsk {
  * listed by name; a team whose members cannot be read grants nothing, and
  * the refusal says why.
  */
-export async function breakGlassRequest(policy: FreezeGatePolicy, ask: BreakGlassAsk, at: Date, github: GitHubPort, field?: string): Promise<BreakGlassRequest> {
+export async function breakGlassRequest(
+  policy: FreezeGatePolicy,
+  ask: BreakGlassAsk,
+  at: Date,
+  github: GitHubPort,
+  field?: string,
+): Promise<BreakGlassRequest> {
   const listed = policy.breakGlass.users.some((u) => u.toLowerCase() === ask.actor.toLowerCase());
-  const teams = listed || policy.breakGlass.teams.length === 0 ? { member: [], unknown: [] } : await resolveTeams(github, ask.actor, policy.breakGlass.teams);
+  const teams =
+    listed || policy.breakGlass.teams.length === 0
+      ? { member: [], unknown: [] }
+      : await resolveTeams(github, ask.actor, policy.breakGlass.teams);
   return {
     user: ask.actor,
     teams: teams.member,

@@ -49,7 +49,9 @@ export function parseDeadline(text: string | undefined, fallbackMs: number): num
   if (text === undefined) return fallbackMs;
   const ms = parseDuration(text);
   if (ms === undefined || ms < 1000) {
-    throw new ConfigurationError(`expected a duration of at least 1s such as 30s or 2m, got ${JSON.stringify(text)}`, { field: '--deadline' });
+    throw new ConfigurationError(`expected a duration of at least 1s such as 30s or 2m, got ${JSON.stringify(text)}`, {
+      field: '--deadline',
+    });
   }
   return ms;
 }
@@ -59,7 +61,10 @@ export function parseAt(text: string | undefined, now: Date): Date {
   if (text === undefined) return now;
   const d = new Date(text);
   if (!RFC3339.test(text) || Number.isNaN(d.getTime())) {
-    throw new ConfigurationError(`expected an RFC 3339 time such as 2026-11-22T09:30:00Z, got ${JSON.stringify(text)}`, { field: '--at' });
+    throw new ConfigurationError(
+      `expected an RFC 3339 time such as 2026-11-22T09:30:00Z, got ${JSON.stringify(text)}`,
+      { field: '--at' },
+    );
   }
   return d;
 }
@@ -72,20 +77,33 @@ export function parseAt(text: string | undefined, now: Date): Date {
 export async function budgetCommand(args: BudgetArgs, deps: BudgetDeps = {}): Promise<CommandOutput> {
   const now = (deps.now ?? (() => new Date()))();
   const at = parseAt(args.at, now);
-  if (!args.prometheus) throw new ConfigurationError('give the Prometheus base URL with --prometheus URL', { field: '--prometheus' });
+  if (!args.prometheus)
+    throw new ConfigurationError('give the Prometheus base URL with --prometheus URL', { field: '--prometheus' });
   if (!/^https?:\/\//.test(args.prometheus)) {
-    throw new ConfigurationError(`expected an http:// or https:// URL, got ${JSON.stringify(args.prometheus)}`, { field: '--prometheus' });
+    throw new ConfigurationError(`expected an http:// or https:// URL, got ${JSON.stringify(args.prometheus)}`, {
+      field: '--prometheus',
+    });
   }
-  const policy: FreezeGatePolicy = args.policy ? await loadPolicyFile(args.policy, freezeGatePolicySchema) : defaultFreezeGatePolicy();
+  const policy: FreezeGatePolicy = args.policy
+    ? await loadPolicyFile(args.policy, freezeGatePolicySchema)
+    : defaultFreezeGatePolicy();
   const deadlineMs = parseDeadline(args.deadline, policy.metricsDeadline);
   const slos = await loadSlos(args.slo);
   // A calendar burn-down asks dozens of instant queries: at most a few at a time,
   // and all of them within one deadline, counted from here.
-  const inner = new RunScopedProvider((deps.metrics ?? ((url) => new PrometheusProvider({ url }, { fetch, sleep: realSleep })))(args.prometheus));
+  const inner = new RunScopedProvider(
+    (deps.metrics ?? ((url) => new PrometheusProvider({ url }, { fetch, sleep: realSleep })))(args.prometheus),
+  );
   const metrics = new DeadlineProvider(inner, deadlineMs);
-  const evaluations = await Promise.all(slos.map((slo) => evaluateSlo(slo, policy, at, { metrics }, { burnDown: args.format === 'markdown' })));
+  const evaluations = await Promise.all(
+    slos.map((slo) => evaluateSlo(slo, policy, at, { metrics }, { burnDown: args.format === 'markdown' })),
+  );
   const report = buildReport(evaluations, policy, at, {}, metrics.report());
   const stdout =
-    args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : args.format === 'markdown' ? renderMarkdown(report) : renderText(report);
+    args.format === 'json'
+      ? JSON.stringify(report, null, 2) + '\n'
+      : args.format === 'markdown'
+        ? renderMarkdown(report)
+        : renderText(report);
   return { exitCode: report.gate.feature.verdict === 'block' ? ExitCode.negative : ExitCode.ok, stdout };
 }

@@ -86,7 +86,9 @@ export function scaledThreshold(factor: number, periodMs: number): Rational {
  */
 export function alertThreshold(alert: BurnRateAlert, periodMs: number): Rational {
   if (alert.errorBudgetPercent !== undefined) {
-    return Rational.fromWritten(alert.errorBudgetPercent).div(Rational.of(100)).mul(Rational.of(Math.round(periodMs), Math.round(alert.longWindow)));
+    return Rational.fromWritten(alert.errorBudgetPercent)
+      .div(Rational.of(100))
+      .mul(Rational.of(Math.round(periodMs), Math.round(alert.longWindow)));
   }
   return scaledThreshold(alert.burnRate ?? NaN, periodMs);
 }
@@ -133,7 +135,12 @@ export interface AlertContext {
  * so. An SLO whose maximum burn rate is at or below the threshold says the
  * alert can never fire.
  */
-export function evaluateAlert(alert: BurnRateAlert, long: WindowMeasure, short: WindowMeasure, ctx: AlertContext): AlertEvaluation {
+export function evaluateAlert(
+  alert: BurnRateAlert,
+  long: WindowMeasure,
+  short: WindowMeasure,
+  ctx: AlertContext,
+): AlertEvaluation {
   const longWindow = windowText(alert.longWindow);
   const shortWindow = windowText(alert.shortWindow);
   const threshold = alertThreshold(alert, ctx.periodMs);
@@ -149,7 +156,12 @@ export function evaluateAlert(alert: BurnRateAlert, long: WindowMeasure, short: 
     threshold,
     burnRates,
   };
-  const result = (state: AlertState, reason: string): AlertEvaluation => ({ ...base, firing: state === 'firing', state, reason });
+  const result = (state: AlertState, reason: string): AlertEvaluation => ({
+    ...base,
+    firing: state === 'firing',
+    state,
+    reason,
+  });
   const max = maxBurnRate(ctx.target);
   if (max.lte(threshold)) {
     return result(
@@ -165,13 +177,19 @@ export function evaluateAlert(alert: BurnRateAlert, long: WindowMeasure, short: 
   const minimum = Rational.of(Math.ceil(ctx.minimumEvents));
   for (const { label, m } of windows) {
     if (m.ok && m.events.lt(minimum)) {
-      return result('low-traffic', `${fmt(m.events)} events over ${label}, fewer than the minimum of ${ctx.minimumEvents}; not judged`);
+      return result(
+        'low-traffic',
+        `${fmt(m.events)} events over ${label}, fewer than the minimum of ${ctx.minimumEvents}; not judged`,
+      );
     }
   }
   const above = (r: Rational | undefined) => r !== undefined && r.gt(threshold);
   const text = `burn rate ${show(burnRates.long)} over ${longWindow} and ${show(burnRates.short)} over ${shortWindow}, threshold ${fmt(threshold)}`;
   if (above(burnRates.long) && above(burnRates.short)) return result('firing', `${text}: both strictly above`);
-  return result('ok', `${text}: ${above(burnRates.long) ? `${shortWindow} is not above` : `${longWindow} is not above`}`);
+  return result(
+    'ok',
+    `${text}: ${above(burnRates.long) ? `${shortWindow} is not above` : `${longWindow} is not above`}`,
+  );
 }
 
 /** A rational for people: up to 4 decimals, exact values shown as they are. */

@@ -25,7 +25,10 @@ export function calendarFreezeAt(freeze: CalendarFreeze, now: Date): ActiveFreez
   const local = `${date} ${pad(w.hour)}:${pad(w.minute)} ${freeze.timeZone}`;
   if (freeze.dates) {
     if (date >= freeze.dates.from && date <= freeze.dates.to) {
-      return { freeze, reason: `calendar freeze "${freeze.name}" from ${freeze.dates.from} to ${freeze.dates.to} holds at ${local}` };
+      return {
+        freeze,
+        reason: `calendar freeze "${freeze.name}" from ${freeze.dates.from} to ${freeze.dates.to} holds at ${local}`,
+      };
     }
     return undefined;
   }
@@ -37,7 +40,10 @@ export function calendarFreezeAt(freeze: CalendarFreeze, now: Date): ActiveFreez
     // A range such as 12-20 to 01-03 crosses New Year.
     const inside = a <= b ? key >= a && key <= b : key >= a || key <= b;
     if (!inside) return undefined;
-    return { freeze, reason: `calendar freeze "${freeze.name}" every year from ${pad(from.month)}-${pad(from.day)} to ${pad(to.month)}-${pad(to.day)} holds at ${local}` };
+    return {
+      freeze,
+      reason: `calendar freeze "${freeze.name}" every year from ${pad(from.month)}-${pad(from.day)} to ${pad(to.month)}-${pad(to.day)} holds at ${local}`,
+    };
   }
   if (freeze.weekly) {
     const day = WEEKDAYS[weekdayOf(w)];
@@ -46,7 +52,10 @@ export function calendarFreezeAt(freeze: CalendarFreeze, now: Date): ActiveFreez
     const hours = freeze.weekly.hours;
     if (hours && (minute < hours.start || minute >= hours.end)) return undefined;
     const span = hours ? ` ${hhmm(hours.start)}-${hhmm(hours.end)}` : '';
-    return { freeze, reason: `calendar freeze "${freeze.name}" every ${freeze.weekly.days.join(', ')}${span} holds at ${local}` };
+    return {
+      freeze,
+      reason: `calendar freeze "${freeze.name}" every ${freeze.weekly.days.join(', ')}${span} holds at ${local}`,
+    };
   }
   return undefined;
 }
@@ -86,7 +95,12 @@ export function sloPeriodAt(window: SloWindow, at: Date): Period {
   if (window.kind === 'rolling') return { start: new Date(at.getTime() - window.ms), end: at };
   const startOf = (k: number): Date => instantOf(addCalendar(window.start, stepUnits(window, k)), window.timeZone);
   // Estimate the number of whole periods, then correct by stepping.
-  const approxMs = window.unit === 'd' ? 86_400_000 * window.count : window.unit === 'w' ? 604_800_000 * window.count : 30.44 * 86_400_000 * (window.unit === 'M' ? 1 : window.unit === 'Q' ? 3 : 12) * window.count;
+  const approxMs =
+    window.unit === 'd'
+      ? 86_400_000 * window.count
+      : window.unit === 'w'
+        ? 604_800_000 * window.count
+        : 30.44 * 86_400_000 * (window.unit === 'M' ? 1 : window.unit === 'Q' ? 3 : 12) * window.count;
   let k = Math.floor((at.getTime() - startOf(0).getTime()) / approxMs);
   while (startOf(k).getTime() > at.getTime()) k--;
   while (startOf(k + 1).getTime() <= at.getTime()) k++;

@@ -106,7 +106,10 @@ export function measureWindow(
   // No total series means no events; no bad series means no errors.
   const events = t.value === 'empty' ? Rational.ZERO : t.value.mul(scale(slo.indicator.totalQuery.template));
   if (e.value === 'empty' && kind === 'good' && events.gt(Rational.ZERO)) {
-    return { ok: false, reason: `the good query returned no series while the total counted events; Bellwether does not assume they all failed (query: ${errorAnswer.query})` };
+    return {
+      ok: false,
+      reason: `the good query returned no series while the total counted events; Bellwether does not assume they all failed (query: ${errorAnswer.query})`,
+    };
   }
   const value = e.value === 'empty' ? Rational.ZERO : e.value.mul(scale(slo.indicator.errorQuery.template));
   return { ok: true, ...countsFrom(kind, value, events) };
@@ -139,7 +142,13 @@ export async function evaluateSlo(
     const errorQuery = renderWindow(slo.indicator.errorQuery.template, window);
     const totalQuery = renderWindow(slo.indicator.totalQuery.template, window);
     const [e, t] = await Promise.all([instant(deps.metrics, errorQuery, at), instant(deps.metrics, totalQuery, at)]);
-    queries.push({ window, role: slo.indicator.errorQuery.kind, query: errorQuery, ok: e.ok, ...(e.ok ? {} : { reason: e.reason }) });
+    queries.push({
+      window,
+      role: slo.indicator.errorQuery.kind,
+      query: errorQuery,
+      ok: e.ok,
+      ...(e.ok ? {} : { reason: e.reason }),
+    });
     queries.push({ window, role: 'total', query: totalQuery, ok: t.ok, ...(t.ok ? {} : { reason: t.reason }) });
     return measureWindow(slo, e, t, seconds);
   };
@@ -155,7 +164,9 @@ export async function evaluateSlo(
   const names = [...windowMs.keys()];
   const measuredSeconds = (measured.end.getTime() - measured.start.getTime()) / 1000;
   const [period, ...measures] = await Promise.all([
-    measuredSeconds > 0 ? ask(periodRange(slo, measured), measuredSeconds) : Promise.resolve<WindowMeasure>({ ok: true, errors: Rational.ZERO, events: Rational.ZERO }),
+    measuredSeconds > 0
+      ? ask(periodRange(slo, measured), measuredSeconds)
+      : Promise.resolve<WindowMeasure>({ ok: true, errors: Rational.ZERO, events: Rational.ZERO }),
     ...names.map((w) => ask(w, (windowMs.get(w) ?? 0) / 1000)),
   ]);
   const windows: Record<string, WindowMeasure> = {};
@@ -232,16 +243,31 @@ async function burnDown(slo: EvaluableSlo, measured: Period, deps: EvaluateDeps)
     const range = async (template: string): Promise<QueryResult> => {
       const query = renderWindow(template, slo.window.text);
       try {
-        return await deps.metrics.queryRange({ query, start: new Date(times[0] ?? end), end: new Date(end), stepSeconds: step / 1000 });
+        return await deps.metrics.queryRange({
+          query,
+          start: new Date(times[0] ?? end),
+          end: new Date(end),
+          stepSeconds: step / 1000,
+        });
       } catch (err) {
         return { ok: false, query, reason: `the metrics provider failed: ${errorMessage(err)}` };
       }
     };
-    const [e, t] = await Promise.all([range(slo.indicator.errorQuery.template), range(slo.indicator.totalQuery.template)]);
+    const [e, t] = await Promise.all([
+      range(slo.indicator.errorQuery.template),
+      range(slo.indicator.totalQuery.template),
+    ]);
     const seconds = slo.window.ms / 1000;
     return times.map((time) => {
       const pick = (r: QueryResult): QueryResult =>
-        r.ok ? { ...r, series: r.series.map((s) => ({ ...s, points: s.points.filter((p) => Math.round(p.t * 1000) === time) })).filter((s) => s.points.length > 0) } : r;
+        r.ok
+          ? {
+              ...r,
+              series: r.series
+                .map((s) => ({ ...s, points: s.points.filter((p) => Math.round(p.t * 1000) === time) }))
+                .filter((s) => s.points.length > 0),
+            }
+          : r;
       return { t: new Date(time), remaining: remainingOf(measureWindow(slo, pick(e), pick(t), seconds)) };
     });
   }

@@ -43,7 +43,9 @@ export interface FreezeAnswer {
 export function parseChangeType(text: string | undefined): ChangeType {
   const value = text ?? 'feature';
   if (!(CHANGE_TYPES as readonly string[]).includes(value)) {
-    throw new ConfigurationError(`expected one of ${CHANGE_TYPES.join(', ')}, got ${JSON.stringify(value)}`, { field: '--change-type' });
+    throw new ConfigurationError(`expected one of ${CHANGE_TYPES.join(', ')}, got ${JSON.stringify(value)}`, {
+      field: '--change-type',
+    });
   }
   return value as ChangeType;
 }
@@ -62,7 +64,11 @@ export async function freezeCommand(args: FreezeArgs, deps: BudgetDeps = {}): Pr
   if (changeType === 'rollback') {
     const at = parseAt(args.at, (deps.now ?? (() => new Date()))());
     const answer: FreezeAnswer = { at: at.toISOString(), changeType, verdict: 'allow', reason: ROLLBACK_REASON };
-    return { exitCode: ExitCode.ok, stdout: args.format === 'json' ? JSON.stringify(answer, null, 2) + '\n' : `rollback: allow (${ROLLBACK_REASON})\n` };
+    return {
+      exitCode: ExitCode.ok,
+      stdout:
+        args.format === 'json' ? JSON.stringify(answer, null, 2) + '\n' : `rollback: allow (${ROLLBACK_REASON})\n`,
+    };
   }
   const budget = await budgetCommand(
     {

@@ -68,7 +68,12 @@ const calendarFreezeSchema = z
       });
     }
     if (f.dates && f.dates.from > f.dates.to) {
-      ctx.addIssue({ code: 'custom', path: ['dates', 'to'], input: f.dates.to, message: `expected a date on or after ${f.dates.from}, got "${f.dates.to}"` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dates', 'to'],
+        input: f.dates.to,
+        message: `expected a date on or after ${f.dates.from}, got "${f.dates.to}"`,
+      });
     }
   });
 

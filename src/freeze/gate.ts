@@ -120,17 +120,30 @@ export function tierFor(policy: Pick<FreezeGatePolicy, 'budgetPolicy'>, consumed
  * request, `all-hands` lets only critical fixes through (features blocked),
  * and `freeze` blocks `frozenChangeTypes`.
  */
-export function tierRules(policy: Pick<FreezeGatePolicy, 'frozenChangeTypes'>, tier: Pick<BudgetTier, 'action' | 'block' | 'needsApproval'>): { block: readonly BlockableChange[]; needsApproval: readonly BlockableChange[] } {
+export function tierRules(
+  policy: Pick<FreezeGatePolicy, 'frozenChangeTypes'>,
+  tier: Pick<BudgetTier, 'action' | 'block' | 'needsApproval'>,
+): { block: readonly BlockableChange[]; needsApproval: readonly BlockableChange[] } {
   const block = tier.block ?? DEFAULT_BLOCK[tier.action] ?? policy.frozenChangeTypes;
-  const needsApproval = (tier.needsApproval ?? (tier.action === 'consider-freeze' ? ['feature' as const] : [])).filter((t) => !block.includes(t));
+  const needsApproval = (tier.needsApproval ?? (tier.action === 'consider-freeze' ? ['feature' as const] : [])).filter(
+    (t) => !block.includes(t),
+  );
   return { block, needsApproval };
 }
 
 /** What each action blocks by default; `freeze` is the policy's `frozenChangeTypes`. */
-const DEFAULT_BLOCK: Partial<Record<BudgetAction, readonly BlockableChange[]>> = { notify: [], 'consider-freeze': [], 'all-hands': ['feature'] };
+const DEFAULT_BLOCK: Partial<Record<BudgetAction, readonly BlockableChange[]>> = {
+  notify: [],
+  'consider-freeze': [],
+  'all-hands': ['feature'],
+};
 
 /** Every rule that applies now, each with the change types it blocks. */
-export function gateReasons(policy: FreezeGatePolicy, slos: readonly SloStatus[], now: Date): { reasons: GateReason[]; tiers: TierState[] } {
+export function gateReasons(
+  policy: FreezeGatePolicy,
+  slos: readonly SloStatus[],
+  now: Date,
+): { reasons: GateReason[]; tiers: TierState[] } {
   const reasons: GateReason[] = [];
   const tiers: TierState[] = [];
   for (const slo of slos) {
@@ -148,7 +161,12 @@ export function gateReasons(policy: FreezeGatePolicy, slos: readonly SloStatus[]
       const consumedPercent = slo.budget.consumed.mul(Rational.of(100));
       const tier = tierFor(policy, slo.budget.consumed);
       if (tier) {
-        tiers.push({ slo: slo.name, action: tier.action, threshold: tier.threshold, consumedPercent: consumedPercent.toNumber() });
+        tiers.push({
+          slo: slo.name,
+          action: tier.action,
+          threshold: tier.threshold,
+          consumedPercent: consumedPercent.toNumber(),
+        });
         const rules = tierRules(policy, tier);
         const spent = `${slo.name} has spent ${fmt(consumedPercent)}% of its error budget, at or past the ${tier.threshold}% tier (${tier.action})`;
         reasons.push({
@@ -227,16 +245,24 @@ export function judgeBreakGlass(policy: FreezeGatePolicy, request: BreakGlassReq
     (request.teams ?? []).some((t) => glass.teams.some((p) => p.toLowerCase() === t.toLowerCase()));
   if (!permitted) {
     const unknown = request.teamsUnknown ?? [];
-    return refuse(`${request.user} is not permitted to break the glass (breakGlass.users and breakGlass.teams)${unknown.length > 0 ? `; team membership could not be checked (${unknown.join('; ')})` : ''}`);
+    return refuse(
+      `${request.user} is not permitted to break the glass (breakGlass.users and breakGlass.teams)${unknown.length > 0 ? `; team membership could not be checked (${unknown.join('; ')})` : ''}`,
+    );
   }
   // A justification is what the audit records; the gate never takes a break-glass without one.
   if (request.justification.trim() === '') return refuse('break-glass needs a justification');
   if (Number.isNaN(request.expiresAt.getTime())) return refuse('break-glass needs an expiry time');
   if (request.expiresAt.getTime() <= now.getTime()) return refuse(`break-glass expired at ${base.expiresAt}`);
   if (request.expiresAt.getTime() - now.getTime() > policy.breakGlassMaxDuration) {
-    return refuse(`break-glass may last at most ${formatDuration(policy.breakGlassMaxDuration)} (breakGlassMaxDuration); ${base.expiresAt} is later`);
+    return refuse(
+      `break-glass may last at most ${formatDuration(policy.breakGlassMaxDuration)} (breakGlassMaxDuration); ${base.expiresAt} is later`,
+    );
   }
-  return { ...base, accepted: true, reason: `break-glass by ${request.user} until ${base.expiresAt}: ${request.justification.trim()}` };
+  return {
+    ...base,
+    accepted: true,
+    reason: `break-glass by ${request.user} until ${base.expiresAt}: ${request.justification.trim()}`,
+  };
 }
 
 /**
@@ -245,7 +271,12 @@ export function judgeBreakGlass(policy: FreezeGatePolicy, request: BreakGlassReq
  * approved pull request lifts what a tier's `needsApproval` asks; an
  * accepted break-glass lifts every block and is recorded.
  */
-export function decideGate(policy: FreezeGatePolicy, slos: readonly SloStatus[], now: Date, request: GateRequest = {}): GateDecision {
+export function decideGate(
+  policy: FreezeGatePolicy,
+  slos: readonly SloStatus[],
+  now: Date,
+  request: GateRequest = {},
+): GateDecision {
   const { reasons, tiers } = gateReasons(policy, slos, now);
   const exemption = (request.labels ?? []).find((l) => policy.exemptions.labels.includes(l));
   const breakGlass = request.breakGlass ? judgeBreakGlass(policy, request.breakGlass, now) : undefined;
@@ -253,15 +284,33 @@ export function decideGate(policy: FreezeGatePolicy, slos: readonly SloStatus[],
     if (type === 'rollback') return { verdict: 'allow', reason: 'rollbacks are never blocked', blockedBy: [] };
     const blockedBy = reasons.filter((r) => r.blocks.includes(type));
     if (blockedBy.length === 0) return { verdict: 'allow', reason: clearReason(type, reasons), blockedBy };
-    const remaining = exemption ? blockedBy.filter((r) => r.rule !== 'budget-tier' && r.rule !== 'budget-approval' && r.rule !== 'page-alert') : blockedBy;
+    const remaining = exemption
+      ? blockedBy.filter((r) => r.rule !== 'budget-tier' && r.rule !== 'budget-approval' && r.rule !== 'page-alert')
+      : blockedBy;
     if (remaining.length === 0) {
-      return { verdict: 'allow', reason: `exemption label "${exemption}" lifts: ${blockedBy.map((r) => r.reason).join('; ')}`, blockedBy, via: 'exemption' };
+      return {
+        verdict: 'allow',
+        reason: `exemption label "${exemption}" lifts: ${blockedBy.map((r) => r.reason).join('; ')}`,
+        blockedBy,
+        via: 'exemption',
+      };
     }
     const approvers = request.approvals ?? [];
     if (approvers.length > 0 && remaining.every((r) => r.rule === 'budget-approval')) {
-      return { verdict: 'allow', reason: `the pull request is approved by ${approvers.map((a) => `@${a}`).join(', ')}, which lifts: ${remaining.map((r) => r.reason).join('; ')}`, blockedBy, via: 'approval' };
+      return {
+        verdict: 'allow',
+        reason: `the pull request is approved by ${approvers.map((a) => `@${a}`).join(', ')}, which lifts: ${remaining.map((r) => r.reason).join('; ')}`,
+        blockedBy,
+        via: 'approval',
+      };
     }
-    if (breakGlass?.accepted) return { verdict: 'allow', reason: `${breakGlass.reason} (lifts: ${remaining.map((r) => r.reason).join('; ')})`, blockedBy, via: 'break-glass' };
+    if (breakGlass?.accepted)
+      return {
+        verdict: 'allow',
+        reason: `${breakGlass.reason} (lifts: ${remaining.map((r) => r.reason).join('; ')})`,
+        blockedBy,
+        via: 'break-glass',
+      };
     const glassNote = breakGlass ? ` (break-glass refused: ${breakGlass.reason})` : '';
     return { verdict: 'block', reason: remaining.map((r) => r.reason).join('; ') + glassNote, blockedBy };
   };

@@ -6,7 +6,15 @@
 export { budgetCommand, parseAt, type BudgetArgs, type BudgetDeps } from './budget-command.js';
 export { checkDeployGate, type DeployGateDeps, type DeployGateInputs, type DeployGateOutcome } from './deploy-gate.js';
 export { evaluateSlo, statusOf, type EvaluateDeps, type SloEvaluation, type BurnDownPoint } from './evaluate.js';
-export { isEvaluable, loadSlos, parseOpenSloText, resolveSlos, type EvaluableSlo, type SloDefinition, type SloWindow } from './openslo.js';
+export {
+  isEvaluable,
+  loadSlos,
+  parseOpenSloText,
+  resolveSlos,
+  type EvaluableSlo,
+  type SloDefinition,
+  type SloWindow,
+} from './openslo.js';
 export { windowQuery } from './promql-window.js';
 export { generateRules, rulesYaml, type GeneratedRules } from './rules.js';
 export { budgetRulesCommand, type BudgetRulesArgs } from './rules-command.js';

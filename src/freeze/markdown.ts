@@ -40,13 +40,19 @@ function sloSection(s: SloReport): string {
   const out: string[] = [];
   out.push(`### ${cell(s.displayName ?? s.name)}`);
   out.push('');
-  out.push(`Objective ${s.objective.percent}% over ${s.window.text} (${s.window.kind}), measured from ${s.window.from} to ${s.window.to}; defined in \`${s.file}\`.`);
+  out.push(
+    `Objective ${s.objective.percent}% over ${s.window.text} (${s.window.kind}), measured from ${s.window.from} to ${s.window.to}; defined in \`${s.file}\`.`,
+  );
   out.push('');
   out.push('| budget consumed | budget remaining | errors / events | tier |');
   out.push('|---|---|---|---|');
-  const budget = s.budget ? [pct(s.budget.consumed), pct(s.budget.remaining)] : ['unknown', cell(s.unavailable ?? 'no data')];
+  const budget = s.budget
+    ? [pct(s.budget.consumed), pct(s.budget.remaining)]
+    : ['unknown', cell(s.unavailable ?? 'no data')];
   const events = s.events ? `${Number(s.events.errors.toFixed(1))} / ${Number(s.events.total.toFixed(1))}` : 'n/a';
-  out.push(`| ${budget[0]} | ${budget[1]} | ${events} | ${s.tier ? `${s.tier.action} (≥ ${s.tier.threshold}%)` : 'none'} |`);
+  out.push(
+    `| ${budget[0]} | ${budget[1]} | ${events} | ${s.tier ? `${s.tier.action} (≥ ${s.tier.threshold}%)` : 'none'} |`,
+  );
   out.push('');
   const chart = burnDownChart(s);
   if (chart) out.push(chart, '');
@@ -54,7 +60,9 @@ function sloSection(s: SloReport): string {
   out.push(`|${BURN_WINDOWS.map(() => '---').join('|')}|`);
   out.push(`| ${BURN_WINDOWS.map((w) => rate(s.burnRates[w] ?? null)).join(' | ')} |`);
   out.push('');
-  out.push('| alert | severity | long window | short window | factor | threshold | burn rate (long) | burn rate (short) | firing | why |');
+  out.push(
+    '| alert | severity | long window | short window | factor | threshold | burn rate (long) | burn rate (short) | firing | why |',
+  );
   out.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const a of s.alerts) {
     out.push(
@@ -77,7 +85,10 @@ export function renderMarkdown(report: BudgetReport): string {
   for (const t of CHANGE_TYPES) out.push(`| ${t} | ${icon(report.gate[t].verdict)} | ${cell(report.gate[t].reason)} |`);
   if (report.breakGlass) {
     const b = report.breakGlass;
-    out.push('', `> **Break-glass ${b.accepted ? 'accepted' : 'refused'}** for @${cell(b.user)} until ${b.expiresAt}: ${cell(b.reason)}`);
+    out.push(
+      '',
+      `> **Break-glass ${b.accepted ? 'accepted' : 'refused'}** for @${cell(b.user)} until ${b.expiresAt}: ${cell(b.reason)}`,
+    );
   }
   for (const s of report.slos) out.push('', sloSection(s));
   return out.join('\n') + '\n';

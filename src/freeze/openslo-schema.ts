@@ -16,12 +16,21 @@ import { Rational } from './rational.js';
 export const OPENSLO_API_VERSION = 'openslo/v1';
 
 /** The kinds OpenSLO v1 defines. */
-export const OPENSLO_KINDS = ['SLO', 'SLI', 'DataSource', 'Service', 'AlertPolicy', 'AlertCondition', 'AlertNotificationTarget'] as const;
+export const OPENSLO_KINDS = [
+  'SLO',
+  'SLI',
+  'DataSource',
+  'Service',
+  'AlertPolicy',
+  'AlertCondition',
+  'AlertNotificationTarget',
+] as const;
 export type OpenSloKind = (typeof OPENSLO_KINDS)[number];
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const LABEL_KEY = /^[a-zA-Z0-9]([-._a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
-const ANNOTATION_KEY = /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*\/)?[a-zA-Z0-9]([-._a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
+const ANNOTATION_KEY =
+  /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*\/)?[a-zA-Z0-9]([-._a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
 const DURATION_SHORTHAND = /^(\d+)([mhdwMQY])$/;
 const OPERATORS = ['gt', 'lt', 'gte', 'lte'] as const;
 
@@ -42,11 +51,19 @@ const metadataSchema = z.strictObject({
   displayName: z.string().optional(),
   /** A label's value is one string or a list of them. */
   labels: z
-    .record(z.string().regex(LABEL_KEY, { error: (iss) => `expected a label key such as "team", got ${describeValue(iss.input)}` }), z.union([z.string(), z.array(z.string())]))
+    .record(
+      z
+        .string()
+        .regex(LABEL_KEY, { error: (iss) => `expected a label key such as "team", got ${describeValue(iss.input)}` }),
+      z.union([z.string(), z.array(z.string())]),
+    )
     .optional(),
   annotations: z
     .record(
-      z.string().regex(ANNOTATION_KEY, { error: (iss) => `expected an annotation key such as "openslo.com/service-folder", got ${describeValue(iss.input)}` }),
+      z.string().regex(ANNOTATION_KEY, {
+        error: (iss) =>
+          `expected an annotation key such as "openslo.com/service-folder", got ${describeValue(iss.input)}`,
+      }),
       z.string(),
     )
     .optional(),
@@ -54,11 +71,14 @@ const metadataSchema = z.strictObject({
 
 /** `1h`, `28d`, `1M`: a whole number and one of the units m, h, d, w, M, Q, Y. */
 function durationShorthand() {
-  const error = (input: unknown) => `expected a duration such as "5m", "1h", "28d", "1w" or "1M" (units m, h, d, w, M, Q, Y), got ${describeValue(input)}`;
+  const error = (input: unknown) =>
+    `expected a duration such as "5m", "1h", "28d", "1w" or "1M" (units m, h, d, w, M, Q, Y), got ${describeValue(input)}`;
   return z.string({ error: (iss) => error(iss.input) }).regex(DURATION_SHORTHAND, { error: (iss) => error(iss.input) });
 }
 
-const operator = z.enum(OPERATORS, { error: (iss) => `expected one of ${listChoices(OPERATORS)}, got ${describeValue(iss.input)}` });
+const operator = z.enum(OPERATORS, {
+  error: (iss) => `expected one of ${listChoices(OPERATORS)}, got ${describeValue(iss.input)}`,
+});
 
 /** Where an SLI's numbers come from: a source type (or a DataSource named by reference) and its own fields. */
 const metricSourceSchema = z
@@ -66,11 +86,18 @@ const metricSourceSchema = z
     metricSourceRef: dnsLabel().optional(),
     type: text().optional(),
     /** Fields of the source type; for Prometheus, `query`. */
-    spec: z.record(z.string(), z.unknown()).refine((s) => Object.keys(s).length > 0, { error: 'expected the fields of the metric source, such as query, got an empty mapping' }),
+    spec: z.record(z.string(), z.unknown()).refine((s) => Object.keys(s).length > 0, {
+      error: 'expected the fields of the metric source, such as query, got an empty mapping',
+    }),
   })
   .superRefine((source, ctx) => {
     if (source.type === undefined && source.metricSourceRef === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['type'], input: undefined, message: 'missing required field; give type (such as Prometheus) or metricSourceRef (a DataSource)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['type'],
+        input: undefined,
+        message: 'missing required field; give type (such as Prometheus) or metricSourceRef (a DataSource)',
+      });
     }
   });
 
@@ -85,11 +112,14 @@ const ratioMetricSchema = z
     good: metricSchema.optional(),
     bad: metricSchema.optional(),
     total: metricSchema.optional(),
-    rawType: z.enum(RAW_TYPES, { error: (iss) => `expected one of ${listChoices(RAW_TYPES)}, got ${describeValue(iss.input)}` }).optional(),
+    rawType: z
+      .enum(RAW_TYPES, { error: (iss) => `expected one of ${listChoices(RAW_TYPES)}, got ${describeValue(iss.input)}` })
+      .optional(),
     raw: metricSchema.optional(),
   })
   .superRefine((ratio, ctx) => {
-    const issue = (path: string, message: string, input?: unknown) => ctx.addIssue({ code: 'custom', path: [path], input, message });
+    const issue = (path: string, message: string, input?: unknown) =>
+      ctx.addIssue({ code: 'custom', path: [path], input, message });
     if (ratio.raw) {
       if (ratio.total) issue('total', 'give either raw or total, not both', ratio.total);
       if (ratio.good) issue('good', 'a raw ratio has no good; give either raw or good (or bad) with total', ratio.good);
@@ -111,9 +141,19 @@ const sliSpecSchema = z
   })
   .superRefine((spec, ctx) => {
     if (spec.ratioMetric && spec.thresholdMetric) {
-      ctx.addIssue({ code: 'custom', path: ['thresholdMetric'], input: spec.thresholdMetric, message: 'give either ratioMetric or thresholdMetric, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['thresholdMetric'],
+        input: spec.thresholdMetric,
+        message: 'give either ratioMetric or thresholdMetric, not both',
+      });
     } else if (!spec.ratioMetric && !spec.thresholdMetric) {
-      ctx.addIssue({ code: 'custom', path: ['ratioMetric'], input: undefined, message: 'missing required field; give ratioMetric or thresholdMetric' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ratioMetric'],
+        input: undefined,
+        message: 'missing required field; give ratioMetric or thresholdMetric',
+      });
     }
   });
 
@@ -121,7 +161,8 @@ const sliSpecSchema = z
 const sliInlineSchema = z.strictObject({ metadata: metadataSchema.optional(), spec: sliSpecSchema });
 
 const apiVersion = z.literal(OPENSLO_API_VERSION, {
-  error: (iss) => `expected "${OPENSLO_API_VERSION}" (the OpenSLO version Bellwether reads), got ${describeValue(iss.input)}`,
+  error: (iss) =>
+    `expected "${OPENSLO_API_VERSION}" (the OpenSLO version Bellwether reads), got ${describeValue(iss.input)}`,
 });
 
 function objectSchema<K extends OpenSloKind, S extends z.ZodType>(kind: K, spec: S) {
@@ -132,7 +173,12 @@ function objectSchema<K extends OpenSloKind, S extends z.ZodType>(kind: K, spec:
 function exactDecimal(min: Rational, max: Rational, what: string, maxIncluded = false) {
   const error = (input: unknown) => `expected ${what}, got ${describeValue(input)}`;
   return z.union([z.number(), z.string()], { error: (iss) => error(iss.input) }).transform((value, ctx) => {
-    const r = typeof value === 'number' ? (Number.isFinite(value) ? Rational.fromWritten(value) : undefined) : Rational.parseDecimal(value);
+    const r =
+      typeof value === 'number'
+        ? Number.isFinite(value)
+          ? Rational.fromWritten(value)
+          : undefined
+        : Rational.parseDecimal(value);
     if (!r || !r.gt(min) || (maxIncluded ? r.gt(max) : !r.lt(max))) {
       ctx.addIssue({ code: 'custom', input: value, message: error(value) });
       return z.NEVER;
@@ -148,24 +194,55 @@ const objectiveSchema = z
     op: operator.optional(),
     value: z.number({ error: (iss) => `expected a number, got ${describeValue(iss.input)}` }).optional(),
     /** A fraction strictly between 0 and 1, such as 0.999. */
-    target: exactDecimal(Rational.ZERO, Rational.ONE, 'a number greater than 0 and less than 1, such as 0.999').optional(),
+    target: exactDecimal(
+      Rational.ZERO,
+      Rational.ONE,
+      'a number greater than 0 and less than 1, such as 0.999',
+    ).optional(),
     /** A percentage strictly between 0 and 100, such as 99.9. */
-    targetPercent: exactDecimal(Rational.ZERO, Rational.of(100), 'a number greater than 0 and less than 100, such as 99.9').optional(),
-    timeSliceTarget: exactDecimal(Rational.ZERO, Rational.ONE, 'a number greater than 0 and at most 1, such as 0.95', true).optional(),
+    targetPercent: exactDecimal(
+      Rational.ZERO,
+      Rational.of(100),
+      'a number greater than 0 and less than 100, such as 99.9',
+    ).optional(),
+    timeSliceTarget: exactDecimal(
+      Rational.ZERO,
+      Rational.ONE,
+      'a number greater than 0 and at most 1, such as 0.95',
+      true,
+    ).optional(),
     timeSliceWindow: durationShorthand().optional(),
     /** Composite SLOs: each objective has its own indicator and weight. */
     indicator: sliInlineSchema.optional(),
     indicatorRef: dnsLabel().optional(),
-    compositeWeight: z.number().gt(0, { error: (iss) => `expected a number greater than 0, got ${describeValue(iss.input)}` }).optional(),
+    compositeWeight: z
+      .number()
+      .gt(0, { error: (iss) => `expected a number greater than 0, got ${describeValue(iss.input)}` })
+      .optional(),
   })
   .superRefine((o, ctx) => {
     if (o.target !== undefined && o.targetPercent !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['targetPercent'], input: undefined, message: 'give either target or targetPercent, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targetPercent'],
+        input: undefined,
+        message: 'give either target or targetPercent, not both',
+      });
     } else if (o.target === undefined && o.targetPercent === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['target'], input: undefined, message: 'missing required field; give target (0.999) or targetPercent (99.9)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target'],
+        input: undefined,
+        message: 'missing required field; give target (0.999) or targetPercent (99.9)',
+      });
     }
     if (o.indicator && o.indicatorRef) {
-      ctx.addIssue({ code: 'custom', path: ['indicatorRef'], input: o.indicatorRef, message: 'give either indicator or indicatorRef, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['indicatorRef'],
+        input: o.indicatorRef,
+        message: 'give either indicator or indicatorRef, not both',
+      });
     }
   });
 
@@ -177,7 +254,8 @@ const timeWindowSchema = z
       .strictObject({
         /** `2024-01-01 00:00:00`, in the calendar's time zone. */
         startTime: z.string().refine(validStart, {
-          error: (iss) => `expected a time "YYYY-MM-DD HH:MM:SS" such as "2026-01-01 00:00:00", got ${describeValue(iss.input)}`,
+          error: (iss) =>
+            `expected a time "YYYY-MM-DD HH:MM:SS" such as "2026-01-01 00:00:00", got ${describeValue(iss.input)}`,
         }),
         timeZone: timeZone(),
       })
@@ -185,9 +263,19 @@ const timeWindowSchema = z
   })
   .superRefine((w, ctx) => {
     if (w.isRolling && w.calendar) {
-      ctx.addIssue({ code: 'custom', path: ['calendar'], input: w.calendar, message: 'a rolling window has no calendar; remove it or set isRolling: false' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['calendar'],
+        input: w.calendar,
+        message: 'a rolling window has no calendar; remove it or set isRolling: false',
+      });
     } else if (!w.isRolling && !w.calendar) {
-      ctx.addIssue({ code: 'custom', path: ['calendar'], input: undefined, message: 'missing required field for a calendar window (isRolling: false); give startTime and timeZone' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['calendar'],
+        input: undefined,
+        message: 'missing required field for a calendar window (isRolling: false); give startTime and timeZone',
+      });
     }
   });
 
@@ -198,7 +286,14 @@ function validStart(value: string): boolean {
   if (!m) return false;
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
   const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && h < 24 && mi < 60 && s < 60;
+  return (
+    date.getUTCFullYear() === y &&
+    date.getUTCMonth() === mo - 1 &&
+    date.getUTCDate() === d &&
+    h < 24 &&
+    mi < 60 &&
+    s < 60
+  );
 }
 
 const BUDGETING_METHODS = ['Occurrences', 'Timeslices', 'RatioTimeslices'] as const;
@@ -219,9 +314,16 @@ const alertNotificationTargetSpecSchema = z.strictObject({ description, target: 
 
 /** An item of a list that either names an object (`conditionRef: x`) or writes it inline. */
 function refOrInline<K extends OpenSloKind, S extends z.ZodType>(refKey: string, kind: K, spec: S) {
-  return z.union([z.strictObject({ [refKey]: dnsLabel() }), z.strictObject({ kind: z.literal(kind), metadata: metadataSchema, spec })], {
-    error: (iss) => `expected {${refKey}: <name>} or an inline ${kind} (kind, metadata, spec), got ${describeValue(iss.input)}`,
-  });
+  return z.union(
+    [
+      z.strictObject({ [refKey]: dnsLabel() }),
+      z.strictObject({ kind: z.literal(kind), metadata: metadataSchema, spec }),
+    ],
+    {
+      error: (iss) =>
+        `expected {${refKey}: <name>} or an inline ${kind} (kind, metadata, spec), got ${describeValue(iss.input)}`,
+    },
+  );
 }
 
 const alertPolicySpecSchema = z.strictObject({
@@ -230,11 +332,14 @@ const alertPolicySpecSchema = z.strictObject({
   alertWhenBreaching: z.boolean().optional(),
   alertWhenResolved: z.boolean().optional(),
   conditions: z.array(refOrInline('conditionRef', 'AlertCondition', alertConditionSpecSchema)).length(1, {
-    error: (iss) => `expected exactly 1 condition, got ${Array.isArray(iss.input) ? iss.input.length : describeValue(iss.input)}`,
+    error: (iss) =>
+      `expected exactly 1 condition, got ${Array.isArray(iss.input) ? iss.input.length : describeValue(iss.input)}`,
   }),
-  notificationTargets: z.array(refOrInline('targetRef', 'AlertNotificationTarget', alertNotificationTargetSpecSchema)).min(1, {
-    error: 'expected at least 1 notification target',
-  }),
+  notificationTargets: z
+    .array(refOrInline('targetRef', 'AlertNotificationTarget', alertNotificationTargetSpecSchema))
+    .min(1, {
+      error: 'expected at least 1 notification target',
+    }),
 });
 
 const sloSpecSchema = z
@@ -246,9 +351,14 @@ const sloSpecSchema = z
     /** Optional in OpenSLO; an SLO without one has no budget period, which evaluation says. */
     timeWindow: z
       .array(timeWindowSchema)
-      .length(1, { error: (iss) => `expected exactly 1 time window, got ${Array.isArray(iss.input) ? iss.input.length : describeValue(iss.input)}` })
+      .length(1, {
+        error: (iss) =>
+          `expected exactly 1 time window, got ${Array.isArray(iss.input) ? iss.input.length : describeValue(iss.input)}`,
+      })
       .optional(),
-    budgetingMethod: z.enum(BUDGETING_METHODS, { error: (iss) => `expected one of ${listChoices(BUDGETING_METHODS)}, got ${describeValue(iss.input)}` }),
+    budgetingMethod: z.enum(BUDGETING_METHODS, {
+      error: (iss) => `expected one of ${listChoices(BUDGETING_METHODS)}, got ${describeValue(iss.input)}`,
+    }),
     objectives: z.array(objectiveSchema).min(1, { error: 'expected at least 1 objective' }),
     /** An empty `alertPolicies:` is null in YAML, and as good as none. */
     alertPolicies: z.array(refOrInline('alertPolicyRef', 'AlertPolicy', alertPolicySpecSchema)).nullish(),
@@ -256,22 +366,59 @@ const sloSpecSchema = z
   .superRefine((spec, ctx) => {
     const composite = spec.objectives.some((o) => o.indicator !== undefined || o.indicatorRef !== undefined);
     if (spec.indicator && spec.indicatorRef) {
-      ctx.addIssue({ code: 'custom', path: ['indicatorRef'], input: spec.indicatorRef, message: 'give either indicator or indicatorRef, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['indicatorRef'],
+        input: spec.indicatorRef,
+        message: 'give either indicator or indicatorRef, not both',
+      });
     } else if (composite && (spec.indicator || spec.indicatorRef)) {
-      ctx.addIssue({ code: 'custom', path: [spec.indicator ? 'indicator' : 'indicatorRef'], input: undefined, message: 'a composite SLO gives its indicators in its objectives, not here' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [spec.indicator ? 'indicator' : 'indicatorRef'],
+        input: undefined,
+        message: 'a composite SLO gives its indicators in its objectives, not here',
+      });
     } else if (!composite && !spec.indicator && !spec.indicatorRef) {
-      ctx.addIssue({ code: 'custom', path: ['indicator'], input: undefined, message: 'missing required field; give indicator or indicatorRef' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['indicator'],
+        input: undefined,
+        message: 'missing required field; give indicator or indicatorRef',
+      });
     }
     spec.objectives.forEach((o, i) => {
       if (spec.budgetingMethod === 'Timeslices' && o.timeSliceTarget === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['objectives', i, 'timeSliceTarget'], input: undefined, message: 'missing required field for budgetingMethod Timeslices' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['objectives', i, 'timeSliceTarget'],
+          input: undefined,
+          message: 'missing required field for budgetingMethod Timeslices',
+        });
       }
       if (spec.budgetingMethod !== 'Occurrences' && o.timeSliceWindow === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['objectives', i, 'timeSliceWindow'], input: undefined, message: `missing required field for budgetingMethod ${spec.budgetingMethod}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['objectives', i, 'timeSliceWindow'],
+          input: undefined,
+          message: `missing required field for budgetingMethod ${spec.budgetingMethod}`,
+        });
       }
       if (spec.indicator?.spec.thresholdMetric) {
-        if (o.op === undefined) ctx.addIssue({ code: 'custom', path: ['objectives', i, 'op'], input: undefined, message: 'missing required field for a thresholdMetric' });
-        if (o.value === undefined) ctx.addIssue({ code: 'custom', path: ['objectives', i, 'value'], input: undefined, message: 'missing required field for a thresholdMetric' });
+        if (o.op === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['objectives', i, 'op'],
+            input: undefined,
+            message: 'missing required field for a thresholdMetric',
+          });
+        if (o.value === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['objectives', i, 'value'],
+            input: undefined,
+            message: 'missing required field for a thresholdMetric',
+          });
       }
     });
   });
@@ -281,7 +428,14 @@ export const sloDocumentSchema = objectSchema('SLO', sloSpecSchema);
 /** `kind: SLI`: an indicator that SLOs name with `indicatorRef`. */
 export const sliDocumentSchema = objectSchema('SLI', sliSpecSchema);
 /** `kind: DataSource`: a metric source that SLIs name with `metricSourceRef`. */
-export const dataSourceDocumentSchema = objectSchema('DataSource', z.strictObject({ description, type: text(), connectionDetails: z.unknown().refine((v) => v !== undefined && v !== null, { error: 'missing required field' }) }));
+export const dataSourceDocumentSchema = objectSchema(
+  'DataSource',
+  z.strictObject({
+    description,
+    type: text(),
+    connectionDetails: z.unknown().refine((v) => v !== undefined && v !== null, { error: 'missing required field' }),
+  }),
+);
 /** `kind: Service`. */
 export const serviceDocumentSchema = objectSchema('Service', z.strictObject({ description }).prefault({}));
 /** `kind: AlertPolicy`. */
@@ -289,7 +443,10 @@ export const alertPolicyDocumentSchema = objectSchema('AlertPolicy', alertPolicy
 /** `kind: AlertCondition`. */
 export const alertConditionDocumentSchema = objectSchema('AlertCondition', alertConditionSpecSchema);
 /** `kind: AlertNotificationTarget`. */
-export const alertNotificationTargetDocumentSchema = objectSchema('AlertNotificationTarget', alertNotificationTargetSpecSchema);
+export const alertNotificationTargetDocumentSchema = objectSchema(
+  'AlertNotificationTarget',
+  alertNotificationTargetSpecSchema,
+);
 
 /** The schema of each kind. */
 export const OPENSLO_SCHEMAS: Record<OpenSloKind, z.ZodType> = {

@@ -19,10 +19,24 @@ import { readPolicySource } from '../policy/yaml-source.js';
 import type { PolicySource } from '../policy/yaml-source.js';
 import { ConfigurationError } from '../runtime/errors.js';
 import { OPENSLO_API_VERSION, OPENSLO_KINDS, OPENSLO_SCHEMAS } from './openslo-schema.js';
-import type { DataSourceDocument, MetricSpec, OpenSloKind, SliDocument, SliSpec, SloDocument, TimeWindowSpec } from './openslo-schema.js';
+import type {
+  DataSourceDocument,
+  MetricSpec,
+  OpenSloKind,
+  SliDocument,
+  SliSpec,
+  SloDocument,
+  TimeWindowSpec,
+} from './openslo-schema.js';
 import { windowQuery } from './promql-window.js';
 import { Rational } from './rational.js';
-import { alertWindowsSchema, prometheusServiceLevelSchema, SLOTH_API_VERSION, SLOTH_VERSION, slothSpecSchema } from './sloth-schema.js';
+import {
+  alertWindowsSchema,
+  prometheusServiceLevelSchema,
+  SLOTH_API_VERSION,
+  SLOTH_VERSION,
+  slothSpecSchema,
+} from './sloth-schema.js';
 import type { AlertWindowsDocument } from './sloth-schema.js';
 import type { WallTime } from './zoned-time.js';
 
@@ -153,7 +167,11 @@ export interface SlothService {
     readonly name: string;
     readonly objective: number;
     readonly plugins: boolean;
-    readonly sli: { readonly events?: { readonly error: string; readonly total: string }; readonly raw?: string; readonly plugin?: string };
+    readonly sli: {
+      readonly events?: { readonly error: string; readonly total: string };
+      readonly raw?: string;
+      readonly plugin?: string;
+    };
     readonly path: FieldPath;
   }[];
   /** `spec` for a PrometheusServiceLevel, empty for a `prometheus/v1` file. */
@@ -180,22 +198,40 @@ function validate<T>(obj: SourceObject, schema: z.ZodType<T>): Parsed<T> {
   const result = validateSource(obj.source, schema);
   if (!result.ok) {
     const problems = result.problems.map((p) =>
-      obj.prefix.length === 0 ? p : new PolicyProblem(p.detail, { ...p.location, file: p.location.file ?? obj.source.file, ...(p.column === undefined ? {} : { column: p.column }), field: formatFieldPath([...obj.prefix, ...pathOf(p)]) }),
+      obj.prefix.length === 0
+        ? p
+        : new PolicyProblem(p.detail, {
+            ...p.location,
+            file: p.location.file ?? obj.source.file,
+            ...(p.column === undefined ? {} : { column: p.column }),
+            field: formatFieldPath([...obj.prefix, ...pathOf(p)]),
+          }),
     );
     throw ConfigurationError.aggregate(problems);
   }
-  return { value: result.value, file: obj.source.file, locate: (p) => ({ file: obj.source.file, line: obj.source.locate(p).line }), field };
+  return {
+    value: result.value,
+    file: obj.source.file,
+    locate: (p) => ({ file: obj.source.file, line: obj.source.locate(p).line }),
+    field,
+  };
 }
 
 /** The field path a problem names, back as segments (`a.b[0]` → a, b, 0). */
 function pathOf(p: PolicyProblem): FieldPath {
   const field = p.location.field;
   if (field === undefined || field === '') return [];
-  return [...field.matchAll(/([^.[\]"]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : (m[1] ?? m[3] ?? '')));
+  return [...field.matchAll(/([^.[\]"]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/g)].map((m) =>
+    m[2] !== undefined ? Number(m[2]) : (m[1] ?? m[3] ?? ''),
+  );
 }
 
 function problemAt(obj: SourceObject, fieldPath: FieldPath, message: string): PolicyProblem {
-  return new PolicyProblem(message, { file: obj.source.file, line: obj.source.locate(fieldPath).line, field: formatFieldPath([...obj.prefix, ...fieldPath]) || undefined });
+  return new PolicyProblem(message, {
+    file: obj.source.file,
+    line: obj.source.locate(fieldPath).line,
+    field: formatFieldPath([...obj.prefix, ...fieldPath]) || undefined,
+  });
 }
 
 /**
@@ -204,18 +240,32 @@ function problemAt(obj: SourceObject, fieldPath: FieldPath, message: string): Po
  * problem in the file is reported at once, sorted by line.
  */
 export function parseOpenSloText(text: string, file: string): FileContents {
-  const contents: FileContents = { slos: [], slis: new Map(), dataSources: new Map(), sloth: [], alertWindows: [], counts: {} };
+  const contents: FileContents = {
+    slos: [],
+    slis: new Map(),
+    dataSources: new Map(),
+    sloth: [],
+    alertWindows: [],
+    counts: {},
+  };
   const problems: PolicyProblem[] = [];
   const count = (kind: string) => (contents.counts[kind] = (contents.counts[kind] ?? 0) + 1);
-  const named = <T extends { metadata: { name: string } }>(map: Map<string, Parsed<T>>, parsed: Parsed<T>, kind: string) => {
+  const named = <T extends { metadata: { name: string } }>(
+    map: Map<string, Parsed<T>>,
+    parsed: Parsed<T>,
+    kind: string,
+  ) => {
     const name = parsed.value.metadata.name;
     const first = map.get(name);
     if (first) {
       problems.push(
-        new PolicyProblem(`a second ${kind} named ${JSON.stringify(name)} (first at line ${first.locate(['metadata', 'name']).line})`, {
-          ...parsed.locate(['metadata', 'name']),
-          field: parsed.field(['metadata', 'name']),
-        }),
+        new PolicyProblem(
+          `a second ${kind} named ${JSON.stringify(name)} (first at line ${first.locate(['metadata', 'name']).line})`,
+          {
+            ...parsed.locate(['metadata', 'name']),
+            field: parsed.field(['metadata', 'name']),
+          },
+        ),
       );
     } else map.set(name, parsed);
   };
@@ -230,7 +280,13 @@ export function parseOpenSloText(text: string, file: string): FileContents {
     try {
       const data = obj.source.data;
       if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-        problems.push(problemAt(obj, [], `expected an OpenSLO object (apiVersion, kind, metadata, spec) or a Sloth spec, got ${describeValue(data)}`));
+        problems.push(
+          problemAt(
+            obj,
+            [],
+            `expected an OpenSLO object (apiVersion, kind, metadata, spec) or a Sloth spec, got ${describeValue(data)}`,
+          ),
+        );
         continue;
       }
       const header = data as Record<string, unknown>;
@@ -246,7 +302,13 @@ export function parseOpenSloText(text: string, file: string): FileContents {
         count('AlertWindows');
       } else if (apiVersion === OPENSLO_API_VERSION) {
         if (!(OPENSLO_KINDS as readonly unknown[]).includes(kind)) {
-          problems.push(problemAt(obj, ['kind'], `expected one of the OpenSLO v1 kinds ${OPENSLO_KINDS.join(', ')}, got ${describeValue(kind)}`));
+          problems.push(
+            problemAt(
+              obj,
+              ['kind'],
+              `expected one of the OpenSLO v1 kinds ${OPENSLO_KINDS.join(', ')}, got ${describeValue(kind)}`,
+            ),
+          );
           continue;
         }
         const k = kind as OpenSloKind;
@@ -256,9 +318,21 @@ export function parseOpenSloText(text: string, file: string): FileContents {
         else if (k === 'SLI') named(contents.slis, parsed as Parsed<SliDocument>, 'SLI');
         else if (k === 'DataSource') named(contents.dataSources, parsed as Parsed<DataSourceDocument>, 'DataSource');
       } else if (typeof apiVersion === 'string' && /^openslo\//.test(apiVersion)) {
-        problems.push(problemAt(obj, ['apiVersion'], `expected "${OPENSLO_API_VERSION}" (the OpenSLO version Bellwether reads), got ${describeValue(apiVersion)}`));
+        problems.push(
+          problemAt(
+            obj,
+            ['apiVersion'],
+            `expected "${OPENSLO_API_VERSION}" (the OpenSLO version Bellwether reads), got ${describeValue(apiVersion)}`,
+          ),
+        );
       } else if (apiVersion === undefined && version !== undefined) {
-        problems.push(problemAt(obj, ['version'], `expected "${SLOTH_VERSION}" (the Sloth spec version Bellwether reads), got ${describeValue(version)}`));
+        problems.push(
+          problemAt(
+            obj,
+            ['version'],
+            `expected "${SLOTH_VERSION}" (the Sloth spec version Bellwether reads), got ${describeValue(version)}`,
+          ),
+        );
       } else {
         problems.push(
           problemAt(
@@ -278,31 +352,48 @@ export function parseOpenSloText(text: string, file: string): FileContents {
 }
 
 /** Sloth's two spellings as one shape; plugins are refused here, at their line. */
-function slothService(parsed: Parsed<z.output<typeof slothSpecSchema> | z.output<typeof prometheusServiceLevelSchema>>, k8s: boolean): Parsed<SlothService> {
-  const spec = (k8s ? (parsed.value as z.output<typeof prometheusServiceLevelSchema>).spec : parsed.value) as Record<string, unknown> & { service: string; slos: Record<string, unknown>[] };
+function slothService(
+  parsed: Parsed<z.output<typeof slothSpecSchema> | z.output<typeof prometheusServiceLevelSchema>>,
+  k8s: boolean,
+): Parsed<SlothService> {
+  const spec = (k8s ? (parsed.value as z.output<typeof prometheusServiceLevelSchema>).spec : parsed.value) as Record<
+    string,
+    unknown
+  > & { service: string; slos: Record<string, unknown>[] };
   const base: FieldPath = k8s ? ['spec'] : [];
   const key = (snake: string, camel: string) => (k8s ? camel : snake);
   const problems: PolicyProblem[] = [];
   const refuse = (p: FieldPath, what: string) =>
     problems.push(
-      new PolicyProblem(`${what} are not supported: Bellwether does not run Sloth plugins; write the SLI as events (error and total queries) or raw, and generate plugin rules with Sloth`, {
-        ...parsed.locate([...base, ...p]),
-        field: parsed.field([...base, ...p]),
-      }),
+      new PolicyProblem(
+        `${what} are not supported: Bellwether does not run Sloth plugins; write the SLI as events (error and total queries) or raw, and generate plugin rules with Sloth`,
+        {
+          ...parsed.locate([...base, ...p]),
+          field: parsed.field([...base, ...p]),
+        },
+      ),
     );
   const slothPlugins = spec[key('slo_plugins', 'sloPlugins')];
   if (slothPlugins !== undefined) refuse([key('slo_plugins', 'sloPlugins')], 'Sloth SLO plugins');
   const slos = spec.slos.map((slo, i) => {
     const sli = slo.sli as Record<string, Record<string, unknown> | undefined>;
     if (slo.plugins !== undefined) refuse(['slos', i, 'plugins'], 'Sloth SLO plugins');
-    if (sli.plugin !== undefined) refuse(['slos', i, 'sli', 'plugin'], `Sloth SLI plugins (here ${JSON.stringify(sli.plugin.id)})`);
+    if (sli.plugin !== undefined)
+      refuse(['slos', i, 'sli', 'plugin'], `Sloth SLI plugins (here ${JSON.stringify(sli.plugin.id)})`);
     const events = sli.events;
     return {
       name: slo.name as string,
       objective: slo.objective as number,
       plugins: slo.plugins !== undefined,
       sli: {
-        ...(events ? { events: { error: events[key('error_query', 'errorQuery')] as string, total: events[key('total_query', 'totalQuery')] as string } } : {}),
+        ...(events
+          ? {
+              events: {
+                error: events[key('error_query', 'errorQuery')] as string,
+                total: events[key('total_query', 'totalQuery')] as string,
+              },
+            }
+          : {}),
         ...(sli.raw ? { raw: sli.raw[key('error_ratio_query', 'errorRatioQuery')] as string } : {}),
       },
       path: [...base, 'slos', i] as FieldPath,
@@ -318,7 +409,10 @@ function slothService(parsed: Parsed<z.output<typeof slothSpecSchema> | z.output
  */
 export function resolveSlos(files: readonly { file: string; contents: FileContents }[]): SloDefinition[] {
   const problems: ConfigurationError[] = [];
-  const merge = <T extends { metadata: { name: string } }>(pick: (c: FileContents) => Map<string, Parsed<T>>, kind: string) => {
+  const merge = <T extends { metadata: { name: string } }>(
+    pick: (c: FileContents) => Map<string, Parsed<T>>,
+    kind: string,
+  ) => {
     const all = new Map<string, Parsed<T>>();
     for (const { contents } of files) {
       for (const [name, parsed] of pick(contents)) {
@@ -339,7 +433,10 @@ export function resolveSlos(files: readonly { file: string; contents: FileConten
     }
     return all;
   };
-  const refs: References = { slis: merge((c) => c.slis, 'SLI'), dataSources: merge((c) => c.dataSources, 'DataSource') };
+  const refs: References = {
+    slis: merge((c) => c.slis, 'SLI'),
+    dataSources: merge((c) => c.dataSources, 'DataSource'),
+  };
   const windows = files.flatMap(({ contents }) => contents.alertWindows);
   const slothPeriod = windows.length === 1 && windows[0] ? windows[0].value.spec.sloPeriod : SLOTH_DEFAULT_PERIOD.ms;
   const out: SloDefinition[] = [];
@@ -366,7 +463,10 @@ export function resolveSlos(files: readonly { file: string; contents: FileConten
   for (const slo of out) {
     const first = seen.get(slo.name);
     if (first) {
-      throw new ConfigurationError(`a second SLO named ${JSON.stringify(slo.name)} (first at ${first.file}:${first.line})`, { ...slo.at, field: 'metadata.name' });
+      throw new ConfigurationError(
+        `a second SLO named ${JSON.stringify(slo.name)} (first at ${first.file}:${first.line})`,
+        { ...slo.at, field: 'metadata.name' },
+      );
     }
     seen.set(slo.name, slo.at);
   }
@@ -385,13 +485,24 @@ function withAlertWindows(slo: SloDefinition, windows: readonly Parsed<AlertWind
   const match = windows.find((w) => w.value.spec.sloPeriod === ms);
   if (!match) return slo;
   const { page, ticket } = match.value.spec;
-  const alert = (severity: 'page' | 'ticket', w: { errorBudgetPercent: number; shortWindow: number; longWindow: number }): BurnRateAlert => ({
+  const alert = (
+    severity: 'page' | 'ticket',
+    w: { errorBudgetPercent: number; shortWindow: number; longWindow: number },
+  ): BurnRateAlert => ({
     severity,
     longWindow: w.longWindow,
     shortWindow: w.shortWindow,
     errorBudgetPercent: w.errorBudgetPercent,
   });
-  return { ...slo, alertWindows: [alert('page', page.quick), alert('page', page.slow), alert('ticket', ticket.quick), alert('ticket', ticket.slow)] };
+  return {
+    ...slo,
+    alertWindows: [
+      alert('page', page.quick),
+      alert('page', page.slow),
+      alert('ticket', ticket.quick),
+      alert('ticket', ticket.slow),
+    ],
+  };
 }
 
 function fromOpenSlo(slo: Parsed<SloDocument>, refs: References): SloDefinition {
@@ -400,7 +511,13 @@ function fromOpenSlo(slo: Parsed<SloDocument>, refs: References): SloDefinition 
   const cannot = (reason: string, at: Written) => reasons.push({ reason, at });
   let indicator: Indicator | undefined;
   let sli: { spec: SliSpec; name?: string; path: FieldPath; parsed: Parsed<unknown> } | undefined;
-  if (spec.indicator) sli = { spec: spec.indicator.spec, ...(spec.indicator.metadata ? { name: spec.indicator.metadata.name } : {}), path: ['spec', 'indicator', 'spec'], parsed: slo };
+  if (spec.indicator)
+    sli = {
+      spec: spec.indicator.spec,
+      ...(spec.indicator.metadata ? { name: spec.indicator.metadata.name } : {}),
+      path: ['spec', 'indicator', 'spec'],
+      parsed: slo,
+    };
   else if (spec.indicatorRef !== undefined) {
     const found = refs.slis.get(spec.indicatorRef);
     if (!found) {
@@ -411,11 +528,22 @@ function fromOpenSlo(slo: Parsed<SloDocument>, refs: References): SloDefinition 
       );
     }
     sli = { spec: found.value.spec, name: spec.indicatorRef, path: ['spec'], parsed: found };
-  } else cannot('composite SLOs (an indicator for each objective) are not computed by Bellwether; write one SLO per indicator', slo.locate(['spec', 'objectives']));
+  } else
+    cannot(
+      'composite SLOs (an indicator for each objective) are not computed by Bellwether; write one SLO per indicator',
+      slo.locate(['spec', 'objectives']),
+    );
 
-  if (spec.objectives.length > 1) cannot(`the SLO has ${spec.objectives.length} objectives and Bellwether evaluates one objective per SLO; write one SLO per objective`, slo.locate(['spec', 'objectives', 1]));
+  if (spec.objectives.length > 1)
+    cannot(
+      `the SLO has ${spec.objectives.length} objectives and Bellwether evaluates one objective per SLO; write one SLO per objective`,
+      slo.locate(['spec', 'objectives', 1]),
+    );
   if (spec.budgetingMethod !== 'Occurrences') {
-    cannot(`budgetingMethod ${spec.budgetingMethod} is not computed by Bellwether yet; it computes Occurrences budgets (good events over all events)`, slo.locate(['spec', 'budgetingMethod']));
+    cannot(
+      `budgetingMethod ${spec.budgetingMethod} is not computed by Bellwether yet; it computes Occurrences budgets (good events over all events)`,
+      slo.locate(['spec', 'budgetingMethod']),
+    );
   }
   const timeWindow = spec.timeWindow?.[0];
   let window: SloWindow | undefined;
@@ -428,8 +556,16 @@ function fromOpenSlo(slo: Parsed<SloDocument>, refs: References): SloDefinition 
   if (sli) {
     const ratio = sli.spec.ratioMetric;
     const at = (p: FieldPath) => sli.parsed.locate([...sli.path, ...p]);
-    if (sli.spec.thresholdMetric) cannot('a thresholdMetric (a value compared with each objective) is not computed by Bellwether yet; it computes a ratioMetric (good or bad over total)', at(['thresholdMetric']));
-    else if (ratio?.raw) cannot('a raw ratio gives no event counts, which Bellwether needs to judge traffic; give good or bad, and total', at(['ratioMetric', 'raw']));
+    if (sli.spec.thresholdMetric)
+      cannot(
+        'a thresholdMetric (a value compared with each objective) is not computed by Bellwether yet; it computes a ratioMetric (good or bad over total)',
+        at(['thresholdMetric']),
+      );
+    else if (ratio?.raw)
+      cannot(
+        'a raw ratio gives no event counts, which Bellwether needs to judge traffic; give good or bad, and total',
+        at(['ratioMetric', 'raw']),
+      );
     else if (ratio?.total && (ratio.good ?? ratio.bad)) {
       const kind = ratio.good ? 'good' : 'bad';
       const query = (role: 'good' | 'bad' | 'total', metric: MetricSpec): QueryTemplate | undefined => {
@@ -462,9 +598,17 @@ function fromOpenSlo(slo: Parsed<SloDocument>, refs: References): SloDefinition 
       if (firstElsewhere) {
         const types = [...new Set(elsewhere.map((e) => JSON.stringify(e.type)))].join(' and ');
         const roles = elsewhere.map((e) => e.role).join(' and ');
-        cannot(`the ${roles} metric${elsewhere.length > 1 ? 's read' : ' reads'} ${types}, which Bellwether cannot query (it queries Prometheus)`, firstElsewhere.at);
+        cannot(
+          `the ${roles} metric${elsewhere.length > 1 ? 's read' : ' reads'} ${types}, which Bellwether cannot query (it queries Prometheus)`,
+          firstElsewhere.at,
+        );
       }
-      if (errorQuery && totalQuery) indicator = { ...(sli.name === undefined ? {} : { name: sli.name }), errorQuery: { kind, ...errorQuery }, totalQuery };
+      if (errorQuery && totalQuery)
+        indicator = {
+          ...(sli.name === undefined ? {} : { name: sli.name }),
+          errorQuery: { kind, ...errorQuery },
+          totalQuery,
+        };
     }
   }
   const objective = spec.objectives[0];
@@ -485,22 +629,33 @@ function fromOpenSlo(slo: Parsed<SloDocument>, refs: References): SloDefinition 
 }
 
 /** The type of a metric source: its own, or its DataSource's. */
-function sourceType(source: MetricSpec['metricSource'], refs: References, parsed: Parsed<unknown>, fieldPath: FieldPath): string {
+function sourceType(
+  source: MetricSpec['metricSource'],
+  refs: References,
+  parsed: Parsed<unknown>,
+  fieldPath: FieldPath,
+): string {
   if (source.metricSourceRef === undefined) return source.type ?? '';
   const ds = refs.dataSources.get(source.metricSourceRef);
   if (!ds) {
     if (source.type !== undefined) return source.type;
-    throw new ConfigurationError(`no DataSource named ${JSON.stringify(source.metricSourceRef)} in the files given, and no type`, {
-      ...parsed.locate([...fieldPath, 'metricSourceRef']),
-      field: parsed.field([...fieldPath, 'metricSourceRef']),
-    });
+    throw new ConfigurationError(
+      `no DataSource named ${JSON.stringify(source.metricSourceRef)} in the files given, and no type`,
+      {
+        ...parsed.locate([...fieldPath, 'metricSourceRef']),
+        field: parsed.field([...fieldPath, 'metricSourceRef']),
+      },
+    );
   }
   if (source.type !== undefined && source.type.toLowerCase() !== ds.value.spec.type.toLowerCase()) {
     const at = ds.locate(['spec', 'type']);
-    throw new ConfigurationError(`type ${JSON.stringify(source.type)} differs from the type ${JSON.stringify(ds.value.spec.type)} of DataSource ${JSON.stringify(source.metricSourceRef)} (${at.file}:${at.line})`, {
-      ...parsed.locate([...fieldPath, 'type']),
-      field: parsed.field([...fieldPath, 'type']),
-    });
+    throw new ConfigurationError(
+      `type ${JSON.stringify(source.type)} differs from the type ${JSON.stringify(ds.value.spec.type)} of DataSource ${JSON.stringify(source.metricSourceRef)} (${at.file}:${at.line})`,
+      {
+        ...parsed.locate([...fieldPath, 'type']),
+        field: parsed.field([...fieldPath, 'type']),
+      },
+    );
   }
   return ds.value.spec.type;
 }
@@ -508,13 +663,20 @@ function sourceType(source: MetricSpec['metricSource'], refs: References, parsed
 function fromSloth(parsed: Parsed<SlothService>, periodMs: number): SloDefinition[] {
   const { service, slos, k8s } = parsed.value;
   const days = periodMs / 86_400_000;
-  const window: SloWindow = { kind: 'rolling', ms: periodMs, text: Number.isInteger(days) ? `${days}d` : `${Math.round(periodMs / 60_000)}m` };
+  const window: SloWindow = {
+    kind: 'rolling',
+    ms: periodMs,
+    text: Number.isInteger(days) ? `${days}d` : `${Math.round(periodMs / 60_000)}m`,
+  };
   return slos.map((slo) => {
     const at = (p: FieldPath) => parsed.locate([...slo.path, ...p]);
     const query = (text: string, p: FieldPath): QueryTemplate => {
       checkPlaceholders(text, at(p), parsed.field([...slo.path, ...p]));
       if (!/\{\{\s*\.window\s*\}\}/.test(text)) {
-        throw new ConfigurationError('the query has no {{.window}} placeholder, which Sloth requires; write it as rate(metric[{{.window}}])', { ...at(p), field: parsed.field([...slo.path, ...p]) });
+        throw new ConfigurationError(
+          'the query has no {{.window}} placeholder, which Sloth requires; write it as rate(metric[{{.window}}])',
+          { ...at(p), field: parsed.field([...slo.path, ...p]) },
+        );
       }
       return { template: text, at: at(p) };
     };
@@ -536,7 +698,11 @@ function fromSloth(parsed: Parsed<SlothService>, periodMs: number): SloDefinitio
     return {
       ...base,
       indicator: undefined,
-      unsupported: { reason: 'a raw SLI gives an error ratio without event counts, which Bellwether needs to judge traffic; write it as events (errorQuery and totalQuery)', at: at(['sli', 'raw']) },
+      unsupported: {
+        reason:
+          'a raw SLI gives an error ratio without event counts, which Bellwether needs to judge traffic; write it as events (errorQuery and totalQuery)',
+        at: at(['sli', 'raw']),
+      },
     };
   });
 }
@@ -545,7 +711,10 @@ function fromSloth(parsed: Parsed<SlothService>, periodMs: number): SloDefinitio
 function checkPlaceholders(template: string, at: Written, field: string): void {
   for (const m of template.matchAll(ANY_PLACEHOLDER)) {
     if (!/^\s*\.window\s*$/.test(m[1] ?? '')) {
-      throw new ConfigurationError(`unknown placeholder ${m[0]}; the only placeholder is {{.window}}`, { ...at, field });
+      throw new ConfigurationError(`unknown placeholder ${m[0]}; the only placeholder is {{.window}}`, {
+        ...at,
+        field,
+      });
     }
   }
 }
@@ -562,18 +731,27 @@ function toWindow(w: TimeWindowSpec): SloWindow | string {
   if (count <= 0) return `a time window of ${w.duration} has no length`;
   if (w.isRolling) {
     const ms = UNIT_MS[unit];
-    if (ms === undefined) return `a rolling window of ${w.duration} is not a fixed length; write it in days or weeks, such as "28d" or "4w"`;
+    if (ms === undefined)
+      return `a rolling window of ${w.duration} is not a fixed length; write it in days or weeks, such as "28d" or "4w"`;
     return { kind: 'rolling', ms: count * ms, text: w.duration };
   }
   const cal = w.calendar;
   if (!cal) throw new Error('validated calendar window without a calendar');
-  if (!['d', 'w', 'M', 'Q', 'Y'].includes(unit)) return `a calendar window of ${w.duration} is not computed by Bellwether; calendar windows count days, weeks, months (M), quarters (Q) or years (Y)`;
+  if (!['d', 'w', 'M', 'Q', 'Y'].includes(unit))
+    return `a calendar window of ${w.duration} is not computed by Bellwether; calendar windows count days, weeks, months (M), quarters (Q) or years (Y)`;
   const [year, month, day, hour, minute, second] = (cal.startTime.match(/\d+/g) ?? []).map(Number) as number[];
   return {
     kind: 'calendar',
     count,
     unit: unit as 'd' | 'w' | 'M' | 'Q' | 'Y',
-    start: { year: year ?? 0, month: month ?? 0, day: day ?? 0, hour: hour ?? 0, minute: minute ?? 0, second: second ?? 0 },
+    start: {
+      year: year ?? 0,
+      month: month ?? 0,
+      day: day ?? 0,
+      hour: hour ?? 0,
+      minute: minute ?? 0,
+      second: second ?? 0,
+    },
     timeZone: cal.timeZone,
     text: w.duration,
   };
@@ -585,7 +763,10 @@ function toWindow(w: TimeWindowSpec): SloWindow | string {
  */
 export async function loadSlos(spec: string): Promise<SloDefinition[]> {
   const files: string[] = [];
-  for (const entry of spec.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const entry of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     const info = await stat(entry).catch(() => undefined);
     if (info?.isDirectory()) {
       const names = (await readdir(entry)).filter((n) => /\.ya?ml$/.test(n)).sort();
@@ -596,6 +777,9 @@ export async function loadSlos(spec: string): Promise<SloDefinition[]> {
   const parsed = [];
   for (const file of files) parsed.push({ file, contents: parseOpenSloText(await readPolicyText(file), file) });
   const slos = resolveSlos(parsed);
-  if (slos.length === 0) throw new ConfigurationError(`no SLO (an OpenSLO kind: SLO or a Sloth spec) in ${files.join(', ')}`, { file: files[0] });
+  if (slos.length === 0)
+    throw new ConfigurationError(`no SLO (an OpenSLO kind: SLO or a Sloth spec) in ${files.join(', ')}`, {
+      file: files[0],
+    });
   return slos;
 }

@@ -11,9 +11,14 @@
 import type { Incident } from '../postmortem/incident.js';
 import type { BudgetReport } from './report.js';
 
-export function freezeIncident(report: BudgetReport, context: { key: string; service?: string; since: string; issueUrl?: string; runUrl?: string; evidence: string }): Incident {
+export function freezeIncident(
+  report: BudgetReport,
+  context: { key: string; service?: string; since: string; issueUrl?: string; runUrl?: string; evidence: string },
+): Incident {
   const subject = context.key.slice('deploy-freeze/'.length);
-  const consumed = report.slos.map((s) => s.budget?.consumed).filter((c): c is number => c !== undefined && Number.isFinite(c));
+  const consumed = report.slos
+    .map((s) => s.budget?.consumed)
+    .filter((c): c is number => c !== undefined && Number.isFinite(c));
   const frozenBy = report.slos.filter((s) => s.gate.feature.verdict === 'block').map((s) => s.displayName ?? s.name);
   return {
     key: `freeze-${subject}-${context.since}`,
@@ -26,7 +31,16 @@ export function freezeIncident(report: BudgetReport, context: { key: string; ser
     summary: `Feature deployments of ${subject} were frozen at ${context.since}: ${report.gate.feature.reason}.`,
     evidence: context.evidence,
     ...(consumed.length > 0 ? { budgetConsumed: Math.max(...consumed) } : {}),
-    links: [...(context.issueUrl ? [{ label: 'the freeze issue', url: context.issueUrl }] : []), ...(context.runUrl ? [{ label: 'the run that saw it', url: context.runUrl }] : [])],
-    events: [{ at: context.since, kind: 'freeze', text: `feature deployments frozen${frozenBy.length > 0 ? ` by ${frozenBy.join(', ')}` : ''}: ${report.gate.feature.reason}` }],
+    links: [
+      ...(context.issueUrl ? [{ label: 'the freeze issue', url: context.issueUrl }] : []),
+      ...(context.runUrl ? [{ label: 'the run that saw it', url: context.runUrl }] : []),
+    ],
+    events: [
+      {
+        at: context.since,
+        kind: 'freeze',
+        text: `feature deployments frozen${frozenBy.length > 0 ? ` by ${frozenBy.join(', ')}` : ''}: ${report.gate.feature.reason}`,
+      },
+    ],
   };
 }

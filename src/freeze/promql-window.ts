@@ -13,7 +13,9 @@ type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
 const HAS_WINDOW = /\{\{\s*\.window\s*\}\}/;
 
 /** A query template over `{{.window}}`, or why none can be made. */
-export type Windowed = { readonly ok: true; readonly template: string; readonly rewritten: boolean } | { readonly ok: false; readonly reason: string };
+export type Windowed =
+  | { readonly ok: true; readonly template: string; readonly rewritten: boolean }
+  | { readonly ok: false; readonly reason: string };
 
 /** Nodes that wrap a selector and must stay inside the counting function (`x offset 5m`, `x @ end()`). */
 const SELECTOR_MODIFIERS = new Set(['OffsetExpr', 'StepInvariantExpr']);
@@ -47,7 +49,10 @@ export function windowQuery(query: string, counter: boolean | undefined): Window
     },
   });
   if (syntaxError !== undefined) {
-    return { ok: false, reason: `the query is not PromQL that Bellwether can read (a syntax error at character ${syntaxError + 1}): ${query}` };
+    return {
+      ok: false,
+      reason: `the query is not PromQL that Bellwether can read (a syntax error at character ${syntaxError + 1}): ${query}`,
+    };
   }
   if (fixedRange !== undefined) {
     return {
@@ -55,19 +60,26 @@ export function windowQuery(query: string, counter: boolean | undefined): Window
       reason: `the query reads a fixed range (${fixedRange}) and has no {{.window}} placeholder, so every window would read the same value; write it as rate(metric[{{.window}}]), or without a range and with counter: true`,
     };
   }
-  if (selectors.length === 0) return { ok: false, reason: `the query reads no metric, so it counts no events: ${query}` };
+  if (selectors.length === 0)
+    return { ok: false, reason: `the query reads no metric, so it counts no events: ${query}` };
   if (counter === undefined) {
     return {
       ok: false,
-      reason: 'the query has no {{.window}} placeholder and the ratioMetric does not say whether it reads counters; set counter: true (counters such as http_requests_total) or counter: false (gauges), or write the range as [{{.window}}]',
+      reason:
+        'the query has no {{.window}} placeholder and the ratioMetric does not say whether it reads counters; set counter: true (counters such as http_requests_total) or counter: false (gauges), or write the range as [{{.window}}]',
     };
   }
   const fn = counter ? 'increase' : 'sum_over_time';
   const edits: { at: number; text: string }[] = [];
   for (const selector of selectors) {
     let whole = selector;
-    while (whole.parent && SELECTOR_MODIFIERS.has(whole.parent.name) && whole.parent.firstChild?.from === whole.from) whole = whole.parent;
-    edits.push({ at: whole.from, text: `${fn}(` }, { at: selector.to, text: '[{{.window}}]' }, { at: whole.to, text: ')' });
+    while (whole.parent && SELECTOR_MODIFIERS.has(whole.parent.name) && whole.parent.firstChild?.from === whole.from)
+      whole = whole.parent;
+    edits.push(
+      { at: whole.from, text: `${fn}(` },
+      { at: selector.to, text: '[{{.window}}]' },
+      { at: whole.to, text: ')' },
+    );
   }
   // Right to left, so that earlier offsets stay true; at one offset the closing parenthesis goes in first, to end up last.
   edits.sort((a, b) => b.at - a.at || (b.text === ')' ? 1 : 0) - (a.text === ')' ? 1 : 0));

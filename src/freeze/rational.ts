@@ -40,7 +40,9 @@ export class Rational {
    * or undefined when the text is not a plain decimal number.
    */
   static parseDecimal(text: string): Rational | undefined {
-    const m = /^([+-])?(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim()) ?? /^([+-])?()\.(\d+)(?:[eE]([+-]?\d+))?$/.exec(text.trim());
+    const m =
+      /^([+-])?(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim()) ??
+      /^([+-])?()\.(\d+)(?:[eE]([+-]?\d+))?$/.exec(text.trim());
     if (!m) return undefined;
     const [, sign, whole = '', frac = '', exp = '0'] = m;
     const digits = BigInt((whole || '0') + frac);
@@ -77,7 +79,8 @@ export class Rational {
     const fraction = bits & 0xfffffffffffffn;
     const mantissa = exponentBits === 0 ? fraction : fraction | (1n << 52n);
     const exponent = (exponentBits === 0 ? 1 : exponentBits) - 1075;
-    const magnitude = exponent >= 0 ? Rational.of(mantissa << BigInt(exponent)) : Rational.of(mantissa, 1n << BigInt(-exponent));
+    const magnitude =
+      exponent >= 0 ? Rational.of(mantissa << BigInt(exponent)) : Rational.of(mantissa, 1n << BigInt(-exponent));
     return negative ? magnitude.neg() : magnitude;
   }
 
@@ -133,7 +136,7 @@ export class Rational {
     const shift = BigInt(Math.max(0, bitLength(this.den) - bitLength(n) + 64));
     const shifted = n << shift;
     // A sticky low bit for a non-zero remainder keeps the final rounding correct.
-    const scaled = shifted / this.den | (shifted % this.den === 0n ? 0n : 1n);
+    const scaled = (shifted / this.den) | (shifted % this.den === 0n ? 0n : 1n);
     // Two steps, so that a large shift does not underflow 2 ** -shift to zero.
     const half = Math.floor(Number(shift) / 2);
     return sign * Number(scaled) * 2 ** -half * 2 ** -(Number(shift) - half);

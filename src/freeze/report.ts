@@ -40,7 +40,12 @@ export interface SloReport {
   readonly service?: string;
   readonly file: string;
   readonly objective: { readonly target: string; readonly percent: number };
-  readonly window: { readonly text: string; readonly kind: 'rolling' | 'calendar' | 'none'; readonly from: string; readonly to: string };
+  readonly window: {
+    readonly text: string;
+    readonly kind: 'rolling' | 'calendar' | 'none';
+    readonly from: string;
+    readonly to: string;
+  };
   /** Fractions of the budget: consumed 0.25 is a quarter spent; remaining may be negative. */
   readonly budget: { readonly consumed: number; readonly remaining: number } | null;
   readonly unavailable?: string;
@@ -61,7 +66,11 @@ export interface BudgetReport {
   readonly reasons: readonly GateReason[];
   readonly breakGlass?: BreakGlassRecord;
   /** Present when the metrics deadline passed: what was left unmeasured. */
-  readonly metricsDeadline?: { readonly deadlineMs: number; readonly note: string; readonly notMeasured: readonly string[] };
+  readonly metricsDeadline?: {
+    readonly deadlineMs: number;
+    readonly note: string;
+    readonly notMeasured: readonly string[];
+  };
 }
 
 const num = (r: Rational | undefined): number | null => (r === undefined ? null : r.toNumber());
@@ -93,7 +102,12 @@ export function buildReport(
       ...(e.slo.service === undefined ? {} : { service: e.slo.service }),
       file: `${e.slo.at.file}:${e.slo.at.line}`,
       objective: { target: e.slo.target.toString(), percent: Number(fmt(e.slo.target.mul(Rational.of(100)))) },
-      window: { text: e.slo.window?.text ?? 'none', kind: e.slo.window?.kind ?? 'none', from: e.measured.start.toISOString(), to: e.measured.end.toISOString() },
+      window: {
+        text: e.slo.window?.text ?? 'none',
+        kind: e.slo.window?.kind ?? 'none',
+        from: e.measured.start.toISOString(),
+        to: e.measured.end.toISOString(),
+      },
       budget: e.budget ? { consumed: e.budget.consumed.toNumber(), remaining: e.budget.remaining.toNumber() } : null,
       ...(e.period.ok ? {} : { unavailable: e.period.reason }),
       events: e.period.ok ? { errors: e.period.errors.toNumber(), total: e.period.events.toNumber() } : null,
@@ -113,7 +127,9 @@ export function buildReport(
       tier: tier ? { action: tier.action, threshold: tier.threshold, consumedPercent: tier.consumedPercent } : null,
       gate: gateEntries(decision),
       reasons: decision.reasons,
-      ...(e.burnDown ? { burnDown: e.burnDown.map((p) => ({ t: p.t.toISOString(), remaining: p.remaining ?? null })) } : {}),
+      ...(e.burnDown
+        ? { burnDown: e.burnDown.map((p) => ({ t: p.t.toISOString(), remaining: p.remaining ?? null })) }
+        : {}),
     };
   });
   const overall = decideGate(policy, evaluations.map(statusOf), at, request);
@@ -123,7 +139,9 @@ export function buildReport(
     gate: gateEntries(overall),
     reasons: overall.reasons,
     ...(overall.breakGlass ? { breakGlass: overall.breakGlass } : {}),
-    ...(deadline && note ? { metricsDeadline: { deadlineMs: deadline.deadlineMs, note, notMeasured: deadline.notMeasured } } : {}),
+    ...(deadline && note
+      ? { metricsDeadline: { deadlineMs: deadline.deadlineMs, note, notMeasured: deadline.notMeasured } }
+      : {}),
   };
 }
 
@@ -135,7 +153,10 @@ export function renderText(report: BudgetReport): string {
   const lines: string[] = [`Error budgets at ${report.at}`];
   if (report.metricsDeadline) lines.push(report.metricsDeadline.note);
   for (const s of report.slos) {
-    lines.push('', `SLO ${s.name}${s.service ? ` (service ${s.service})` : ''}: objective ${s.objective.percent}% over ${s.window.text} ${s.window.kind} (${s.file})`);
+    lines.push(
+      '',
+      `SLO ${s.name}${s.service ? ` (service ${s.service})` : ''}: objective ${s.objective.percent}% over ${s.window.text} ${s.window.kind} (${s.file})`,
+    );
     if (s.budget) {
       const events = s.events ? ` (${fmtCount(s.events.errors)} errors in ${fmtCount(s.events.total)} events)` : '';
       lines.push(`  budget: consumed ${percent(s.budget.consumed)}, remaining ${percent(s.budget.remaining)}${events}`);
@@ -144,13 +165,16 @@ export function renderText(report: BudgetReport): string {
     lines.push(`  burn rates: ${BURN_WINDOWS.map((w) => `${w} ${rate(s.burnRates[w] ?? null)}`).join(', ')}`);
     lines.push('  alerts:');
     for (const a of s.alerts) {
-      lines.push(`    ${a.firing ? 'FIRING' : a.state.padEnd(6)} ${a.name} (${a.severity}, ${a.longWindow} and ${a.shortWindow} above ${Number(a.threshold.toFixed(4))}): ${a.reason}`);
+      lines.push(
+        `    ${a.firing ? 'FIRING' : a.state.padEnd(6)} ${a.name} (${a.severity}, ${a.longWindow} and ${a.shortWindow} above ${Number(a.threshold.toFixed(4))}): ${a.reason}`,
+      );
     }
     lines.push('  gate:');
     for (const t of CHANGE_TYPES) lines.push(`    ${t.padEnd(12)} ${s.gate[t].verdict.padEnd(5)} ${s.gate[t].reason}`);
   }
   lines.push('', 'Gate over all SLOs:');
-  for (const t of CHANGE_TYPES) lines.push(`  ${t.padEnd(12)} ${report.gate[t].verdict.padEnd(5)} ${report.gate[t].reason}`);
+  for (const t of CHANGE_TYPES)
+    lines.push(`  ${t.padEnd(12)} ${report.gate[t].verdict.padEnd(5)} ${report.gate[t].reason}`);
   if (report.breakGlass) {
     lines.push('', `Break-glass ${report.breakGlass.accepted ? 'accepted' : 'refused'}: ${report.breakGlass.reason}`);
   }

@@ -30,10 +30,21 @@ export async function budgetRulesCommand(args: BudgetRulesArgs): Promise<Command
   const none = rules.groups.length === 0;
   const exitCode = none ? ExitCode.usage : ExitCode.ok;
   if (args.format === 'json') {
-    return { exitCode, stdout: `${JSON.stringify({ groups: rules.groups, skipped: rules.skipped, ...(args.out ? { out: args.out } : {}) }, null, 2)}\n` };
+    return {
+      exitCode,
+      stdout: `${JSON.stringify({ groups: rules.groups, skipped: rules.skipped, ...(args.out ? { out: args.out } : {}) }, null, 2)}\n`,
+    };
   }
   const notes = rules.skipped.map((s) => `not generated: ${s.slo}${s.alert ? ` alert ${s.alert}` : ''}: ${s.reason}`);
-  if (none) return { exitCode, stdout: `no rules: none of the ${slos.length} SLOs can be turned into Prometheus rules\n${notes.join('\n')}\n` };
-  if (args.out) return { exitCode, stdout: `wrote ${rules.groups.length} rule groups to ${args.out}\n${notes.map((n) => `${n}\n`).join('')}` };
+  if (none)
+    return {
+      exitCode,
+      stdout: `no rules: none of the ${slos.length} SLOs can be turned into Prometheus rules\n${notes.join('\n')}\n`,
+    };
+  if (args.out)
+    return {
+      exitCode,
+      stdout: `wrote ${rules.groups.length} rule groups to ${args.out}\n${notes.map((n) => `${n}\n`).join('')}`,
+    };
   return { exitCode, stdout: yaml };
 }

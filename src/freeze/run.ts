@@ -27,7 +27,17 @@ import { buildReport } from './report.js';
 import type { BudgetReport } from './report.js';
 import { breakGlassRequest } from './break-glass.js';
 import { freezeIncident } from './postmortem.js';
-import { FREEZE_ISSUE_LABEL, FREEZE_STATUS_CONTEXT, breakGlassIssue, isFrozen, freezeCommitStatus, freezeIssueKey, freezeOutputs, frozenSince, planFreezeIssue } from './surfaces.js';
+import {
+  FREEZE_ISSUE_LABEL,
+  FREEZE_STATUS_CONTEXT,
+  breakGlassIssue,
+  isFrozen,
+  freezeCommitStatus,
+  freezeIssueKey,
+  freezeOutputs,
+  frozenSince,
+  planFreezeIssue,
+} from './surfaces.js';
 import type { IssuePlan } from './surfaces.js';
 
 /** What the freeze action was asked. Paths are absolute. */
@@ -92,7 +102,10 @@ export function pickProvider(metrics: MetricsProviders, name: string | undefined
   const only = names.length === 1 ? names[0] : names.includes('prometheus') ? 'prometheus' : undefined;
   if (only) return metrics.get(only);
   if (names.length === 0) return new UnavailableMetrics('no metrics provider is configured (the metrics input)');
-  throw new ConfigurationError(`the metrics file configures ${names.join(', ')}: name the one the SLOs are measured with`, { field: 'inputs.provider' });
+  throw new ConfigurationError(
+    `the metrics file configures ${names.join(', ')}: name the one the SLOs are measured with`,
+    { field: 'inputs.provider' },
+  );
 }
 
 export { parseExpiry } from './break-glass.js';
@@ -101,19 +114,31 @@ async function load(inputs: FreezeRunInputs): Promise<{ policy: FreezeGatePolicy
   const set = await loadPolicySet(inputs.policy);
   const { policy } = policyFor(set, 'freeze', inputs.service || undefined);
   // The policy's `slos` are paths from the repository root.
-  const paths = inputs.slo.length > 0 ? inputs.slo : policy.slos.map((p) => (isAbsolute(p) ? p : join(inputs.workspace, p)));
-  if (paths.length === 0) throw new ConfigurationError('no SLOs to evaluate: give the slo input or list them in the freeze policy\'s slos', { field: 'inputs.slo' });
+  const paths =
+    inputs.slo.length > 0 ? inputs.slo : policy.slos.map((p) => (isAbsolute(p) ? p : join(inputs.workspace, p)));
+  if (paths.length === 0)
+    throw new ConfigurationError("no SLOs to evaluate: give the slo input or list them in the freeze policy's slos", {
+      field: 'inputs.slo',
+    });
   return { policy, slos: await loadSlos(paths.join(',')) };
 }
 
-async function evaluate(inputs: FreezeRunInputs, deps: FreezeRunDeps, at: Date, requestFor: (policy: FreezeGatePolicy) => Promise<GateRequest> = async () => ({})) {
+async function evaluate(
+  inputs: FreezeRunInputs,
+  deps: FreezeRunDeps,
+  at: Date,
+  requestFor: (policy: FreezeGatePolicy) => Promise<GateRequest> = async () => ({}),
+) {
   const { policy, slos } = await load(inputs);
   const request = await requestFor(policy);
   // Every query of this decision, the burn-down's included, within the policy's one deadline.
   const metrics = new DeadlineProvider(pickProvider(deps.metrics, inputs.provider), policy.metricsDeadline);
-  const evaluations = await Promise.all(slos.map((slo) => evaluateSlo(slo, policy, at, { metrics }, { burnDown: true })));
+  const evaluations = await Promise.all(
+    slos.map((slo) => evaluateSlo(slo, policy, at, { metrics }, { burnDown: true })),
+  );
   const deadline = metrics.report();
-  const rebuild = (more: Partial<GateRequest>) => buildReport(evaluations, policy, at, { ...request, ...more }, deadline);
+  const rebuild = (more: Partial<GateRequest>) =>
+    buildReport(evaluations, policy, at, { ...request, ...more }, deadline);
   return { policy, slos, report: buildReport(evaluations, policy, at, request, deadline), rebuild };
 }
 
@@ -134,7 +159,19 @@ export async function runFreezeGate(inputs: FreezeRunInputs, deps: FreezeRunDeps
   const labels = inputs.labels && inputs.labels.length > 0 ? { labels: inputs.labels } : {};
   const requestFor = async (policy: FreezeGatePolicy): Promise<GateRequest> =>
     breakGlass
-      ? { ...labels, breakGlass: await breakGlassRequest(policy, { actor: inputs.actor, justification: breakGlass, ...(inputs.breakGlassExpiry ? { expiry: inputs.breakGlassExpiry } : {}) }, at, deps.github) }
+      ? {
+          ...labels,
+          breakGlass: await breakGlassRequest(
+            policy,
+            {
+              actor: inputs.actor,
+              justification: breakGlass,
+              ...(inputs.breakGlassExpiry ? { expiry: inputs.breakGlassExpiry } : {}),
+            },
+            at,
+            deps.github,
+          ),
+        }
       : labels;
   const evaluated = await evaluate(inputs, deps, at, requestFor);
   const { slos } = evaluated;
@@ -155,9 +192,22 @@ export async function runFreezeGate(inputs: FreezeRunInputs, deps: FreezeRunDeps
   const glass = report.breakGlass;
   if (glass?.accepted && entry.via === 'break-glass' && glass.audit.openIssue) {
     const key = freezeIssueKey(inputs.service, slos);
-    const issue = breakGlassIssue(glass, { key, changeType: inputs.changeType, at, lifted: entry.reason, ...(inputs.runUrl ? { runUrl: inputs.runUrl } : {}) });
-    await deps.github.ensureLabel({ name: glass.audit.label, color: 'b60205', description: 'A deployment through an error budget freeze' });
-    const opened = await deps.github.createIssue({ ...issue, marker: `break-glass/${key.slice('deploy-freeze/'.length)}/${inputs.runId}` });
+    const issue = breakGlassIssue(glass, {
+      key,
+      changeType: inputs.changeType,
+      at,
+      lifted: entry.reason,
+      ...(inputs.runUrl ? { runUrl: inputs.runUrl } : {}),
+    });
+    await deps.github.ensureLabel({
+      name: glass.audit.label,
+      color: 'b60205',
+      description: 'A deployment through an error budget freeze',
+    });
+    const opened = await deps.github.createIssue({
+      ...issue,
+      marker: `break-glass/${key.slice('deploy-freeze/'.length)}/${inputs.runId}`,
+    });
     note += `\n> Break-glass recorded in ${opened.url}.\n`;
   } else if (glass?.accepted && entry.via !== 'break-glass') {
     note += '\n> The break-glass was not needed: nothing blocked this change.\n';
@@ -167,7 +217,9 @@ export async function runFreezeGate(inputs: FreezeRunInputs, deps: FreezeRunDeps
     outputs: freezeOutputs(report, inputs.changeType),
     summary: `${head}\n${renderMarkdown(report)}${note}`,
     report,
-    ...(entry.verdict === 'block' ? { failure: `The error budget gate blocks this ${inputs.changeType}: ${entry.reason}` } : {}),
+    ...(entry.verdict === 'block'
+      ? { failure: `The error budget gate blocks this ${inputs.changeType}: ${entry.reason}` }
+      : {}),
   };
 }
 
@@ -179,27 +231,53 @@ function awaitsApproval(report: BudgetReport, changeType: ChangeType): boolean {
 }
 
 /** The scheduled run: publish the state as a commit status and the one freeze issue. */
-export async function publishFreezeState(inputs: FreezeRunInputs, deps: FreezeRunDeps): Promise<FreezeRunOutcome & { plan: IssuePlan }> {
+export async function publishFreezeState(
+  inputs: FreezeRunInputs,
+  deps: FreezeRunDeps,
+): Promise<FreezeRunOutcome & { plan: IssuePlan }> {
   const at = parseAt(inputs.at, deps.clock.now());
   const { slos, report } = await evaluate(inputs, deps, at);
   const status = freezeCommitStatus(report);
-  await deps.github.createCommitStatus(inputs.sha, { context: FREEZE_STATUS_CONTEXT, ...status, ...(inputs.runUrl ? { targetUrl: inputs.runUrl } : {}) });
+  await deps.github.createCommitStatus(inputs.sha, {
+    context: FREEZE_STATUS_CONTEXT,
+    ...status,
+    ...(inputs.runUrl ? { targetUrl: inputs.runUrl } : {}),
+  });
   const key = freezeIssueKey(inputs.service, slos);
   const found = await deps.github.findIssue(key, { labels: [FREEZE_ISSUE_LABEL], state: 'all' });
-  const plan = planFreezeIssue(report, key, found ? { number: found.number, state: found.state, body: found.body } : null, at, inputs.runUrl);
+  const plan = planFreezeIssue(
+    report,
+    key,
+    found ? { number: found.number, state: found.state, body: found.body } : null,
+    at,
+    inputs.runUrl,
+  );
   let issueLine: string;
   let issueUrl = found?.url;
   switch (plan.kind) {
     case 'open': {
-      await deps.github.ensureLabel({ name: FREEZE_ISSUE_LABEL, color: 'd93f0b', description: 'The error budget policy is in force: a notice, or feature deployments frozen' });
-      const issue = await deps.github.createIssue({ title: plan.title, body: plan.body, marker: key, labels: [FREEZE_ISSUE_LABEL] });
+      await deps.github.ensureLabel({
+        name: FREEZE_ISSUE_LABEL,
+        color: 'd93f0b',
+        description: 'The error budget policy is in force: a notice, or feature deployments frozen',
+      });
+      const issue = await deps.github.createIssue({
+        title: plan.title,
+        body: plan.body,
+        marker: key,
+        labels: [FREEZE_ISSUE_LABEL],
+      });
       issueUrl = issue.url;
       issueLine = `${isFrozen(report) ? 'Freeze' : 'Error budget notice'} issue opened: ${issue.url}`;
       break;
     }
     case 'reopen':
     case 'update': {
-      const issue = await deps.github.updateIssue(plan.number, { title: plan.title, body: withMarker(plan.body, key), state: 'open' });
+      const issue = await deps.github.updateIssue(plan.number, {
+        title: plan.title,
+        body: withMarker(plan.body, key),
+        state: 'open',
+      });
       issueUrl = issue.url;
       issueLine = `${isFrozen(report) ? 'Freeze' : 'Error budget notice'} issue ${plan.kind === 'reopen' ? 'reopened' : 'updated'}: ${issue.url}`;
       break;
@@ -214,8 +292,16 @@ export async function publishFreezeState(inputs: FreezeRunInputs, deps: FreezeRu
   }
   const outputs = freezeOutputs(report, inputs.changeType);
   // A scheduled run deploys nothing, so there is nothing for a break-glass to let through.
-  const glassNote = inputs.breakGlass ? '\n\n> The break-glass inputs are ignored on a schedule: break the glass in the deployment step.' : '';
-  const postmortem = isFrozen(report) ? await freezePostmortem(inputs, deps, report, { key, since: (found?.state === 'open' ? frozenSince(found.body) : undefined) ?? at.toISOString(), ...(issueUrl ? { issueUrl } : {}) }) : undefined;
+  const glassNote = inputs.breakGlass
+    ? '\n\n> The break-glass inputs are ignored on a schedule: break the glass in the deployment step.'
+    : '';
+  const postmortem = isFrozen(report)
+    ? await freezePostmortem(inputs, deps, report, {
+        key,
+        since: (found?.state === 'open' ? frozenSince(found.body) : undefined) ?? at.toISOString(),
+        ...(issueUrl ? { issueUrl } : {}),
+      })
+    : undefined;
   return {
     outputs: { ...outputs, 'postmortem-issue': postmortem?.issue ?? '' },
     summary: `**Commit status \`${FREEZE_STATUS_CONTEXT}\`: ${status.state}** (${status.description})\n\n${issueLine}${postmortem ? `\n\n${postmortem.line}` : ''}${glassNote}\n\n${renderMarkdown(report)}`,
@@ -230,15 +316,31 @@ export async function publishFreezeState(inputs: FreezeRunInputs, deps: FreezeRu
  * postmortem policy asks for one. A failure to write it fails the run and
  * says why; the freeze issue and status stand.
  */
-async function freezePostmortem(inputs: FreezeRunInputs, deps: FreezeRunDeps, report: BudgetReport, context: { key: string; since: string; issueUrl?: string }): Promise<{ line: string; issue?: string; failure?: string }> {
+async function freezePostmortem(
+  inputs: FreezeRunInputs,
+  deps: FreezeRunDeps,
+  report: BudgetReport,
+  context: { key: string; since: string; issueUrl?: string },
+): Promise<{ line: string; issue?: string; failure?: string }> {
   const policy = policyFor(await loadPolicySet(inputs.policy), 'postmortem', inputs.service || undefined).policy;
-  const incident = freezeIncident(report, { ...context, ...(inputs.service ? { service: inputs.service } : {}), ...(inputs.runUrl ? { runUrl: inputs.runUrl } : {}), evidence: renderMarkdown(report) });
+  const incident = freezeIncident(report, {
+    ...context,
+    ...(inputs.service ? { service: inputs.service } : {}),
+    ...(inputs.runUrl ? { runUrl: inputs.runUrl } : {}),
+    evidence: renderMarkdown(report),
+  });
   try {
-    const outcome = await openOrUpdatePostmortem({ incident, rules: rulesOf(policy), labels: policy.labels, createOnly: true }, deps);
+    const outcome = await openOrUpdatePostmortem(
+      { incident, rules: rulesOf(policy), labels: policy.labels, createOnly: true },
+      deps,
+    );
     if (outcome.status === 'skipped') return { line: `No postmortem: ${outcome.requirement.reason}.` };
     // A later run finds the issue the freeze's first run opened, which its authors may have closed since.
     const did = outcome.status === 'created' ? 'opened' : `already opened (${outcome.issue.state})`;
-    return { line: `Postmortem of the freeze ${did}: ${outcome.issue.url} (${outcome.requirement.reason}).`, issue: String(outcome.issue.number) };
+    return {
+      line: `Postmortem of the freeze ${did}: ${outcome.issue.url} (${outcome.requirement.reason}).`,
+      issue: String(outcome.issue.number),
+    };
   } catch (err) {
     const failure = `the postmortem of the freeze could not be opened: ${errorMessage(err)}`;
     return { line: `⚠️ ${failure}`, failure };

@@ -39,7 +39,10 @@ export function tiersInForce(report: Pick<BudgetReport, 'slos'>): { slo: string;
 }
 
 /** The commit status for the report: success while features may ship (reviewed, at an approval tier), failure while they are frozen. */
-export function freezeCommitStatus(report: Pick<BudgetReport, 'gate' | 'reasons'>): { state: 'success' | 'failure'; description: string } {
+export function freezeCommitStatus(report: Pick<BudgetReport, 'gate' | 'reasons'>): {
+  state: 'success' | 'failure';
+  description: string;
+} {
   const frozen = isFrozen(report);
   const text = frozen
     ? `Features frozen: ${report.gate.feature.reason}`
@@ -51,7 +54,10 @@ export function freezeCommitStatus(report: Pick<BudgetReport, 'gate' | 'reasons'
 }
 
 /** The key of the freeze issue's hidden marker: the service, else the SLOs' services, else their names. */
-export function freezeIssueKey(service: string | undefined, slos: readonly { name: string; service?: string }[]): string {
+export function freezeIssueKey(
+  service: string | undefined,
+  slos: readonly { name: string; service?: string }[],
+): string {
   const services = [...new Set(slos.map((s) => s.service).filter((s): s is string => Boolean(s)))].sort();
   const names = service ? [service] : services.length > 0 ? services : [...slos.map((s) => s.name)].sort();
   const key = names.map((n) => n.replace(/[^A-Za-z0-9._-]/g, '-')).join('.') || 'default';
@@ -86,7 +92,12 @@ export function frozenSince(body: string): string | undefined {
  * budget runs out. Like the freeze text, it holds only what changes when a
  * tier changes.
  */
-export function renderNoticeIssue(report: BudgetReport, key: string, since: string, runUrl?: string): { title: string; body: string } {
+export function renderNoticeIssue(
+  report: BudgetReport,
+  key: string,
+  since: string,
+  runUrl?: string,
+): { title: string; body: string } {
   const subject = key.slice('deploy-freeze/'.length);
   const tiers = tiersInForce(report);
   const strongest = tiers[0]?.action ?? 'none';
@@ -98,14 +109,18 @@ export function renderNoticeIssue(report: BudgetReport, key: string, since: stri
     '### Tiers in force',
     '',
   ];
-  for (const t of tiers) lines.push(`- ${t.slo} in tier ${t.action} (at least ${t.threshold}% of the error budget spent)`);
+  for (const t of tiers)
+    lines.push(`- ${t.slo} in tier ${t.action} (at least ${t.threshold}% of the error budget spent)`);
   const review = report.reasons.filter((r) => r.rule === 'budget-approval');
   if (review.length > 0) {
     lines.push('', '### Deployed only from an approved pull request', '');
     for (const r of review) lines.push(`- ${r.summary}`);
   }
   lines.push('', '### The gate per change type', '', '| change type | gate |', '|---|---|');
-  for (const t of CHANGE_TYPES) lines.push(`| ${t} | ${report.gate[t].verdict === 'allow' ? 'allow' : report.reasons.some((r) => r.rule === 'budget-approval' && (r.blocks as readonly string[]).includes(t)) ? 'approved pull request' : 'block'} |`);
+  for (const t of CHANGE_TYPES)
+    lines.push(
+      `| ${t} | ${report.gate[t].verdict === 'allow' ? 'allow' : report.reasons.some((r) => r.rule === 'budget-approval' && (r.blocks as readonly string[]).includes(t)) ? 'approved pull request' : 'block'} |`,
+    );
   lines.push(
     '',
     `The current budgets are on the \`${FREEZE_STATUS_CONTEXT}\` commit status of the default branch${runUrl ? ` and in the [scheduled run](${runUrl})` : ''}.`,
@@ -120,7 +135,12 @@ export function renderNoticeIssue(report: BudgetReport, key: string, since: stri
  * changes (which rules block, per change type), not the budget figures that
  * move every run, so a scheduled run edits it only when something happened.
  */
-export function renderFreezeIssue(report: BudgetReport, key: string, since: string, runUrl?: string): { title: string; body: string } {
+export function renderFreezeIssue(
+  report: BudgetReport,
+  key: string,
+  since: string,
+  runUrl?: string,
+): { title: string; body: string } {
   const subject = key.slice('deploy-freeze/'.length);
   const lines = [
     `Feature deployments of **${subject}** are frozen by the error budget policy.`,
@@ -164,11 +184,27 @@ function ruleLine(r: BudgetReport['reasons'][number]): string {
  * is open while any tier is in force (a notice from `notify` on) or
  * features are frozen.
  */
-export function planFreezeIssue(report: BudgetReport, key: string, existing: ExistingIssue | null, now: Date, runUrl?: string): IssuePlan {
+export function planFreezeIssue(
+  report: BudgetReport,
+  key: string,
+  existing: ExistingIssue | null,
+  now: Date,
+  runUrl?: string,
+): IssuePlan {
   const frozen = isFrozen(report);
   if (frozen || tiersInForce(report).length > 0) {
-    const ongoing = existing?.state === 'open' ? (frozen ? frozenSince(existing.body) : NOTICE_SINCE.exec(existing.body)?.[1]) : undefined;
-    const { title, body } = (frozen ? renderFreezeIssue : renderNoticeIssue)(report, key, ongoing ?? now.toISOString(), runUrl);
+    const ongoing =
+      existing?.state === 'open'
+        ? frozen
+          ? frozenSince(existing.body)
+          : NOTICE_SINCE.exec(existing.body)?.[1]
+        : undefined;
+    const { title, body } = (frozen ? renderFreezeIssue : renderNoticeIssue)(
+      report,
+      key,
+      ongoing ?? now.toISOString(),
+      runUrl,
+    );
     if (!existing) return { kind: 'open', title, body };
     if (existing.state === 'closed') return { kind: 'reopen', number: existing.number, title, body };
     if (sameText(existing.body, body)) return { kind: 'none', reason: `issue #${existing.number} already says this` };
@@ -179,7 +215,10 @@ export function planFreezeIssue(report: BudgetReport, key: string, existing: Exi
     const note = `\n---\n\n${what} at ${now.toISOString()}: ${report.gate.feature.reason}.\n`;
     return { kind: 'close', number: existing.number, body: stripMarker(existing.body) + note };
   }
-  return { kind: 'none', reason: existing ? `no freeze; issue #${existing.number} is already closed` : 'no freeze and no freeze issue' };
+  return {
+    kind: 'none',
+    reason: existing ? `no freeze; issue #${existing.number} is already closed` : 'no freeze and no freeze issue',
+  };
 }
 
 /** Bodies compared without Bellwether's hidden marker line, which GitHub keeps but we do not render. */
@@ -192,7 +231,10 @@ function stripMarker(body: string): string {
 }
 
 /** The follow-up issue of an accepted break-glass: who, when, why, until when. */
-export function breakGlassIssue(record: BreakGlassRecord, context: { key: string; changeType: ChangeType; at: Date; lifted: string; runUrl?: string }): { title: string; body: string; labels: string[] } {
+export function breakGlassIssue(
+  record: BreakGlassRecord,
+  context: { key: string; changeType: ChangeType; at: Date; lifted: string; runUrl?: string },
+): { title: string; body: string; labels: string[] } {
   const subject = context.key.slice('deploy-freeze/'.length);
   const body = [
     `@${record.user} broke the glass to deploy a ${context.changeType} of **${subject}** through the error budget gate.`,
@@ -208,18 +250,29 @@ export function breakGlassIssue(record: BreakGlassRecord, context: { key: string
     '',
     'Follow up: confirm the deployment was needed, that it did not burn more of the budget, and record what is learned.',
   ].join('\n');
-  return { title: `Break-glass: ${context.changeType} of ${subject} by @${record.user}`, body: body + '\n', labels: [record.audit.label] };
+  return {
+    title: `Break-glass: ${context.changeType} of ${subject} by @${record.user}`,
+    body: body + '\n',
+    labels: [record.audit.label],
+  };
 }
 
 /** The action's outputs for a change type. */
-export function freezeOutputs(report: BudgetReport, changeType: ChangeType): Record<'frozen' | 'budget-remaining' | 'tier' | 'gate', string> {
+export function freezeOutputs(
+  report: BudgetReport,
+  changeType: ChangeType,
+): Record<'frozen' | 'budget-remaining' | 'tier' | 'gate', string> {
   const remaining = report.slos.map((s) => s.budget?.remaining).filter((r): r is number => r !== undefined);
   const tiers = report.slos.map((s) => s.tier).filter((t): t is NonNullable<typeof t> => t !== null);
   // The strongest tier in force: the highest threshold reached by any SLO.
-  const tier = tiers.reduce<(typeof tiers)[number] | undefined>((best, t) => (best && best.threshold >= t.threshold ? best : t), undefined);
+  const tier = tiers.reduce<(typeof tiers)[number] | undefined>(
+    (best, t) => (best && best.threshold >= t.threshold ? best : t),
+    undefined,
+  );
   return {
     frozen: String(isFrozen(report)),
-    'budget-remaining': remaining.length === report.slos.length && remaining.length > 0 ? String(Math.min(...remaining)) : '',
+    'budget-remaining':
+      remaining.length === report.slos.length && remaining.length > 0 ? String(Math.min(...remaining)) : '',
     tier: tier?.action ?? 'none',
     gate: report.gate[changeType].verdict,
   };

@@ -18,7 +18,14 @@ export interface WallTime {
 /** The wall-clock reading in `zone` at `instant` (through the shared zone arithmetic of src/runtime/zone.ts). */
 export function wallTimeAt(instant: Date, zone: string): WallTime {
   const w = wallTime(instant.getTime(), zone);
-  return { year: w.year, month: w.month, day: w.day, hour: Math.floor(w.minuteOfDay / 60), minute: w.minuteOfDay % 60, second: w.second };
+  return {
+    year: w.year,
+    month: w.month,
+    day: w.day,
+    hour: Math.floor(w.minuteOfDay / 60),
+    minute: w.minuteOfDay % 60,
+    second: w.second,
+  };
 }
 
 /** 0 = Sunday … 6 = Saturday, of a wall date (the zone does not matter). */
@@ -54,7 +61,9 @@ export function instantOf(w: WallTime, zone: string): Date {
 
 /** Wall time `w` moved by whole calendar units, fields normalised. */
 export function addCalendar(w: WallTime, units: { months?: number; days?: number }): WallTime {
-  const d = new Date(Date.UTC(w.year, w.month - 1 + (units.months ?? 0), w.day + (units.days ?? 0), w.hour, w.minute, w.second));
+  const d = new Date(
+    Date.UTC(w.year, w.month - 1 + (units.months ?? 0), w.day + (units.days ?? 0), w.hour, w.minute, w.second),
+  );
   return {
     year: d.getUTCFullYear(),
     month: d.getUTCMonth() + 1,

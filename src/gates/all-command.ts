@@ -9,9 +9,24 @@ import { githubAuditsFromEnv } from './github-connect.js';
 import { githubAuditLines } from './render.js';
 import { runAllGates, type GateMode } from './run-all.js';
 
-export async function gateAllCommand(args: { paths: string[]; base?: string; head?: string; policy?: string; format: OutputFormat; cwd?: string; mode?: GateMode }): Promise<CommandOutput> {
+export async function gateAllCommand(args: {
+  paths: string[];
+  base?: string;
+  head?: string;
+  policy?: string;
+  format: OutputFormat;
+  cwd?: string;
+  mode?: GateMode;
+}): Promise<CommandOutput> {
   const outcome = await runAllGates(
-    { paths: args.paths, mode: args.mode ?? 'diff', cwd: args.cwd ?? process.cwd(), missing: 'error', ...(args.base ? { base: args.base, head: args.head ?? 'HEAD' } : {}), ...(args.policy ? { policy: args.policy } : {}) },
+    {
+      paths: args.paths,
+      mode: args.mode ?? 'diff',
+      cwd: args.cwd ?? process.cwd(),
+      missing: 'error',
+      ...(args.base ? { base: args.base, head: args.head ?? 'HEAD' } : {}),
+      ...(args.policy ? { policy: args.policy } : {}),
+    },
     { clock: systemClock, githubAudits: githubAuditsFromEnv() },
   );
   const github = outcome.workflows?.decision.github;
@@ -21,12 +36,28 @@ export async function gateAllCommand(args: { paths: string[]; base?: string; hea
     return {
       exitCode,
       stdout: JSON.stringify(
-        { verdict: outcome.verdict.verdict, reasons: outcome.verdict.reasons, ...(github ? { github } : {}), families: outcome.verdict.results.map((r) => ({ family: r.family, verdict: r.verdict, blocking: r.blocking, findings: r.findings.length, ...(r.examined ? { examined: r.examined } : {}), ...(r.error ? { error: r.error } : {}) })) },
+        {
+          verdict: outcome.verdict.verdict,
+          reasons: outcome.verdict.reasons,
+          ...(github ? { github } : {}),
+          families: outcome.verdict.results.map((r) => ({
+            family: r.family,
+            verdict: r.verdict,
+            blocking: r.blocking,
+            findings: r.findings.length,
+            ...(r.examined ? { examined: r.examined } : {}),
+            ...(r.error ? { error: r.error } : {}),
+          })),
+        },
         null,
         2,
       ),
     };
   }
-  const lines = [`Bellwether gates: ${outcome.verdict.verdict}`, ...outcome.verdict.reasons.map((r) => `  ${r}`), ...(outcome.workflows ? githubAuditLines(outcome.workflows.decision).map((l) => `  ${l}`) : [])];
+  const lines = [
+    `Bellwether gates: ${outcome.verdict.verdict}`,
+    ...outcome.verdict.reasons.map((r) => `  ${r}`),
+    ...(outcome.workflows ? githubAuditLines(outcome.workflows.decision).map((l) => `  ${l}`) : []),
+  ];
   return { exitCode, stdout: lines.join('\n') };
 }

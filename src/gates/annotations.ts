@@ -64,11 +64,15 @@ export function checkRunAnnotations(decision: GateDecision, options: AnnotationO
       a.start_column = f.column;
       a.end_column = Math.max(f.endColumn, f.column);
     }
-    const eq = [f.equivalents.zizmor && `zizmor: ${f.equivalents.zizmor}`, f.equivalents.actionlint && `actionlint: ${f.equivalents.actionlint}`].filter(Boolean);
+    const eq = [
+      f.equivalents.zizmor && `zizmor: ${f.equivalents.zizmor}`,
+      f.equivalents.actionlint && `actionlint: ${f.equivalents.actionlint}`,
+    ].filter(Boolean);
     if (eq.length > 0) a.raw_details = `Same check elsewhere: ${eq.join(', ')}. Fingerprint: ${f.fingerprint}`;
     return a;
   });
   const batches: CheckAnnotation[][] = [];
-  for (let i = 0; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) batches.push(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
+  for (let i = 0; i < annotations.length; i += ANNOTATIONS_PER_REQUEST)
+    batches.push(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
   return batches;
 }

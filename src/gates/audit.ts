@@ -11,7 +11,16 @@ import { auditPinning } from './audits/pinning.js';
 import { auditScripts } from './audits/scripts.js';
 import { auditTriggers } from './audits/triggers.js';
 import { auditValidity } from './audits/validity.js';
-import { DEFAULT_AUDIT_OPTIONS, detectKind, readJobs, readTriggers, toRaw, type AuditContext, type AuditOptions, type FileKind } from './model.js';
+import {
+  DEFAULT_AUDIT_OPTIONS,
+  detectKind,
+  readJobs,
+  readTriggers,
+  toRaw,
+  type AuditContext,
+  type AuditOptions,
+  type FileKind,
+} from './model.js';
 import { completeFindings, RULES } from './rules.js';
 import { DEFAULT_MAX_BYTES, loadSource, type SourceFile } from './source.js';
 
@@ -44,12 +53,21 @@ export function readInlineIgnores(text: string): InlineIgnore[] {
   lines.forEach((line, i) => {
     if (!line.includes('bellwether:') && !line.includes('zizmor:')) return;
     for (const m of line.matchAll(IGNORE)) {
-      const names = (m[2] ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '');
+      const names = (m[2] ?? '')
+        .split(',')
+        .map((r) => r.trim())
+        .filter((r) => r !== '');
       const reason = (m[3] ?? '').replace(/^\s*#\s*/, '').trim();
       if (m[1] === 'zizmor') {
         // zizmor asks for no reason; the suppression then says where it came from.
         const rules = names.flatMap(rulesForZizmor);
-        out.push({ line: i + 1, column: (m.index ?? 0) + 1, rules, reason: reason || `zizmor: ignore[${names.join(', ')}]`, syntax: 'zizmor' });
+        out.push({
+          line: i + 1,
+          column: (m.index ?? 0) + 1,
+          rules,
+          reason: reason || `zizmor: ignore[${names.join(', ')}]`,
+          syntax: 'zizmor',
+        });
       } else {
         out.push({ line: i + 1, column: (m.index ?? 0) + 1, rules: names, reason, syntax: 'bellwether' });
       }
@@ -81,7 +99,11 @@ export interface AuditRunOptions extends AuditOptions {
 }
 
 /** Audits one file. Bad input becomes a finding naming the file; this never throws on content. */
-export function auditSource(path: string, content: string | Uint8Array, options: Partial<AuditRunOptions> = {}): FileAudit {
+export function auditSource(
+  path: string,
+  content: string | Uint8Array,
+  options: Partial<AuditRunOptions> = {},
+): FileAudit {
   const opts: AuditOptions = { ...DEFAULT_AUDIT_OPTIONS, ...options };
   const loaded = loadSource(path, content, options.maxBytes ?? DEFAULT_MAX_BYTES);
   if (!('doc' in loaded)) {
@@ -96,7 +118,12 @@ export function auditSource(path: string, content: string | Uint8Array, options:
       message: `${path} cannot be audited: ${loaded.message}.`,
       snippet: loaded.kind,
     };
-    const text = typeof content === 'string' ? content : loaded.kind === 'yaml-syntax' || loaded.kind === 'empty' ? Buffer.from(content).toString('utf8') : '';
+    const text =
+      typeof content === 'string'
+        ? content
+        : loaded.kind === 'yaml-syntax' || loaded.kind === 'empty'
+          ? Buffer.from(content).toString('utf8')
+          : '';
     return { file: path, kind: undefined, findings: finish(path, [raw]), ignores: readInlineIgnores(text) };
   }
   const kind = options.kind ?? detectKind(path, loaded.doc.contents);
@@ -135,7 +162,8 @@ function runAudits(file: SourceFile, kind: FileKind, options: AuditOptions, raws
       severity: 'info',
       confidence: 'high',
       span: { line: 1, column: 1, endLine: 1, endColumn: 1, startOffset: 0, endOffset: 0 },
-      message: 'the file uses YAML anchors or aliases; a reviewer reading one place may miss that the same values apply elsewhere.',
+      message:
+        'the file uses YAML anchors or aliases; a reviewer reading one place may miss that the same values apply elsewhere.',
       snippet: 'anchors',
     });
   }

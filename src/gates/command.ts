@@ -77,7 +77,8 @@ export interface WorkflowGateDeps {
 }
 
 /** Why the GitHub audits did not run when nothing else is said. */
-export const NO_TOKEN = 'no GitHub token was given (GITHUB_TOKEN or BELLWETHER_TOKEN for the CLI, the `token` input for the action)';
+export const NO_TOKEN =
+  'no GitHub token was given (GITHUB_TOKEN or BELLWETHER_TOKEN for the CLI, the `token` input for the action)';
 
 /**
  * How findings name a file: relative to `cwd` with forward slashes when it is
@@ -122,7 +123,11 @@ export async function runWorkflowGate(inputs: WorkflowGateInputs, deps: Workflow
       throw new ConfigurationError(`cannot read the baseline: ${errorMessage(err)}`, { file: inputs.baseline });
     }
     baseline = baselineFingerprints(json);
-    if (!baseline) throw new ConfigurationError('the baseline must be the JSON report of an earlier run or an array of fingerprints', { file: inputs.baseline });
+    if (!baseline)
+      throw new ConfigurationError(
+        'the baseline must be the JSON report of an earlier run or an array of fingerprints',
+        { file: inputs.baseline },
+      );
   }
   if (inputs.known) baseline = new Set([...(baseline ?? []), ...inputs.known]);
   const cwd = deps.cwd ?? process.cwd();
@@ -158,9 +163,15 @@ export async function runWorkflowGate(inputs: WorkflowGateInputs, deps: Workflow
       throw new ConfigurationError(`cannot read: ${errorMessage(err)}`, { file: file.path });
     }
     const shown = displayPath(file.path, cwd);
-    const audit = auditSource(shown, content, { pins: policy.pins, allow: policy.allow, deny: policy.deny, maxBytes: policy.maxFileBytes });
+    const audit = auditSource(shown, content, {
+      pins: policy.pins,
+      allow: policy.allow,
+      deny: policy.deny,
+      maxBytes: policy.maxFileBytes,
+    });
     audits.push({ ...audit, lines: countLines(content) });
-    if (audit.kind === 'workflow' || audit.kind === 'action') texts.push({ file: shown, text: Buffer.from(content).toString('utf8') });
+    if (audit.kind === 'workflow' || audit.kind === 'action')
+      texts.push({ file: shown, text: Buffer.from(content).toString('utf8') });
   }
   const github = deps.github ?? { skipped: NO_TOKEN };
   let note: GateDecision['github'];
@@ -169,7 +180,11 @@ export async function runWorkflowGate(inputs: WorkflowGateInputs, deps: Workflow
     note = ran.note;
     for (const [i, audit] of audits.entries()) {
       const raws = ran.findings.get(audit.file);
-      if (raws) audits[i] = { ...audit, findings: [...audit.findings, ...completeFindings(audit.file, raws)].sort(compareFindings) };
+      if (raws)
+        audits[i] = {
+          ...audit,
+          findings: [...audit.findings, ...completeFindings(audit.file, raws)].sort(compareFindings),
+        };
     }
   } else {
     note = { status: 'skipped', reason: github.skipped, actions: countActionUses(texts) };
@@ -192,20 +207,31 @@ export async function runWorkflowGate(inputs: WorkflowGateInputs, deps: Workflow
  * was asked: that is an error naming where it looked, never a pass. (A file
  * that cannot be parsed is a high finding, so it fails instead.)
  */
-function refuseEmpty(decision: GateDecision, audits: readonly FileAudit[], seen: { walks: readonly WalkReport[]; absent: readonly string[]; shown: (path: string) => string }): void {
+function refuseEmpty(
+  decision: GateDecision,
+  audits: readonly FileAudit[],
+  seen: { walks: readonly WalkReport[]; absent: readonly string[]; shown: (path: string) => string },
+): void {
   if (audits.some((a) => a.kind !== undefined) || (audits.length > 0 && decision.verdict === 'fail')) return;
   const looked = [
     ...seen.walks.map((w) => describeWalk(w, seen.shown)),
-    ...audits.map((a) => a.findings[0]?.message.replace(/\.$/, '') ?? `${a.file} is not recognisably a workflow, an action.yml or a dependabot.yml`),
+    ...audits.map(
+      (a) =>
+        a.findings[0]?.message.replace(/\.$/, '') ??
+        `${a.file} is not recognisably a workflow, an action.yml or a dependabot.yml`,
+    ),
     ...(seen.absent.length > 0 ? [`absent: ${seen.absent.map(seen.shown).join(', ')}`] : []),
   ];
-  throw new ConfigurationError(`nothing to audit: no workflow, action.yml or dependabot.yml was found (${looked.join('; ')})`);
+  throw new ConfigurationError(
+    `nothing to audit: no workflow, action.yml or dependabot.yml was found (${looked.join('; ')})`,
+  );
 }
 
 /** Renders a decision in the format asked for. */
 export function renderDecision(decision: GateDecision, format: OutputFormat): string {
   if (format === 'json') return renderJson(decision);
-  if (format === 'sarif') return `${JSON.stringify(renderSarif(decision, { version: packageJson.version }), null, 2)}\n`;
+  if (format === 'sarif')
+    return `${JSON.stringify(renderSarif(decision, { version: packageJson.version }), null, 2)}\n`;
   return renderText(decision);
 }
 
@@ -218,11 +244,17 @@ export async function gateWorkflowsCommand(
   deps: WorkflowGateDeps = { fs: nodeGateFs, clock: systemClock },
 ): Promise<CommandOutput> {
   if (!['text', 'json', 'sarif'].includes(args.format)) {
-    return { exitCode: ExitCode.usage, stdout: `unknown format '${String(args.format)}': expected text, json or sarif\n` };
+    return {
+      exitCode: ExitCode.usage,
+      stdout: `unknown format '${String(args.format)}': expected text, json or sarif\n`,
+    };
   }
   try {
     const { decision } = await runWorkflowGate(args, deps);
-    return { exitCode: decision.verdict === 'fail' ? ExitCode.negative : ExitCode.ok, stdout: renderDecision(decision, args.format) };
+    return {
+      exitCode: decision.verdict === 'fail' ? ExitCode.negative : ExitCode.ok,
+      stdout: renderDecision(decision, args.format),
+    };
   } catch (err) {
     if (!isConfigurationError(err)) throw err;
     const lines = err.problems.length > 0 ? err.problems.map((p) => p.message) : [err.message];

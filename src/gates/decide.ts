@@ -83,10 +83,13 @@ export function decideGate(input: DecideInput): GateDecision {
       const finding: Finding = override?.severity ? { ...f, severity: override.severity } : f;
       // A zizmor comment also covers every line of the finding's span, as zizmor reads it.
       const spanned: InlineIgnore[] = [];
-      for (let l = finding.line + 1; l <= Math.min(finding.endLine, finding.line + 200); l++) spanned.push(...(ignoresByLine.get(l) ?? []).filter((ig) => ig.syntax === 'zizmor'));
-      const ignore = [...(ignoresByLine.get(finding.line) ?? []), ...(ignoresByLine.get(finding.line - 1) ?? []), ...spanned].find(
-        (ig) => ig.reason !== '' && ig.rules.includes(finding.ruleId),
-      );
+      for (let l = finding.line + 1; l <= Math.min(finding.endLine, finding.line + 200); l++)
+        spanned.push(...(ignoresByLine.get(l) ?? []).filter((ig) => ig.syntax === 'zizmor'));
+      const ignore = [
+        ...(ignoresByLine.get(finding.line) ?? []),
+        ...(ignoresByLine.get(finding.line - 1) ?? []),
+        ...spanned,
+      ].find((ig) => ig.reason !== '' && ig.rules.includes(finding.ruleId));
       if (ignore) {
         suppressed.push({ finding, by: 'inline-ignore', reason: ignore.reason });
         continue;
@@ -95,7 +98,11 @@ export function decideGate(input: DecideInput): GateDecision {
       const waiver = policy.waivers[wi];
       if (waiver) {
         usedWaivers.add(wi);
-        suppressed.push({ finding, by: 'waiver', reason: `${waiver.reason} (owner ${waiver.owner}, until ${waiver.expires})` });
+        suppressed.push({
+          finding,
+          by: 'waiver',
+          reason: `${waiver.reason} (owner ${waiver.owner}, until ${waiver.expires})`,
+        });
         continue;
       }
       kept.push(finding);
@@ -118,7 +125,8 @@ export function decideGate(input: DecideInput): GateDecision {
       snippet: `${w.rule} ${w.file ?? ''} ${w.fingerprint ?? ''} ${w.expires}`,
     });
   });
-  if (policy.rules['waiver-expired']?.enabled !== false) kept.push(...completeFindings(input.policySource?.file ?? 'policy', expiredRaws));
+  if (policy.rules['waiver-expired']?.enabled !== false)
+    kept.push(...completeFindings(input.policySource?.file ?? 'policy', expiredRaws));
 
   let findings = kept;
   if (input.baseline) {
@@ -154,7 +162,8 @@ export function baselineFingerprints(json: unknown): Set<string> | undefined {
   const out = new Set<string>();
   for (const item of list) {
     if (typeof item === 'string') out.add(item);
-    else if (item && typeof (item as { fingerprint?: unknown }).fingerprint === 'string') out.add((item as { fingerprint: string }).fingerprint);
+    else if (item && typeof (item as { fingerprint?: unknown }).fingerprint === 'string')
+      out.add((item as { fingerprint: string }).fingerprint);
     else return undefined;
   }
   return out;

@@ -73,7 +73,8 @@ export async function discoverFiles(fs: GateFs, root: string): Promise<Discovery
       else if (inWorkflowsFolder(dir, root, depth)) files.push({ path, as: 'workflow-folder' });
       else {
         const content = await readOrUndefined(fs, path);
-        if (content && looksLikeWorkflow(Buffer.from(content.subarray(0, SNIFF_BYTES)).toString('utf8'))) files.push({ path, as: 'workflow-content', content });
+        if (content && looksLikeWorkflow(Buffer.from(content.subarray(0, SNIFF_BYTES)).toString('utf8')))
+          files.push({ path, as: 'workflow-content', content });
       }
     }
   };
@@ -84,7 +85,9 @@ export async function discoverFiles(fs: GateFs, root: string): Promise<Discovery
 /** `.github/workflows/` anywhere, or a folder named `workflows` that the user named itself: every YAML file there is a workflow. */
 function inWorkflowsFolder(dir: string, root: string, depth: number): boolean {
   const full = resolve(dir).replace(/\\/g, '/');
-  return /\/\.github\/workflows$/.test(full) || (depth === 0 && /(^|\/)workflows$/.test(resolve(root).replace(/\\/g, '/')));
+  return (
+    /\/\.github\/workflows$/.test(full) || (depth === 0 && /(^|\/)workflows$/.test(resolve(root).replace(/\\/g, '/')))
+  );
 }
 
 async function readOrUndefined(fs: GateFs, path: string): Promise<Uint8Array | undefined> {
@@ -99,7 +102,13 @@ async function readOrUndefined(fs: GateFs, path: string): Promise<Uint8Array | u
 /** One line saying where a walk looked, for the error of a run that found nothing. */
 export function describeWalk(r: WalkReport, shown: (path: string) => string): string {
   const parts = [`${r.files} file(s) in ${r.folders} folder(s) under ${shown(r.root)}`, `${r.yaml} of them YAML`];
-  if (r.yaml > 0) parts.push('none named action.yml or dependabot.yml, in .github/workflows/, or with the top-level `on:` and `jobs:` of a workflow');
-  if (r.skipped.length > 0) parts.push(`not entered: ${r.skipped.slice(0, 5).map(shown).join(', ')}${r.skipped.length > 5 ? ` and ${r.skipped.length - 5} more` : ''}`);
+  if (r.yaml > 0)
+    parts.push(
+      'none named action.yml or dependabot.yml, in .github/workflows/, or with the top-level `on:` and `jobs:` of a workflow',
+    );
+  if (r.skipped.length > 0)
+    parts.push(
+      `not entered: ${r.skipped.slice(0, 5).map(shown).join(', ')}${r.skipped.length > 5 ? ` and ${r.skipped.length - 5} more` : ''}`,
+    );
   return parts.join('; ');
 }

@@ -108,8 +108,8 @@ function tokenize(text: string): Token[] {
       continue;
     }
     const prev = out[out.length - 1];
-    const numberAllowed = !prev || prev.t === 'op' && prev.v !== ')' && prev.v !== ']';
-    if (/[0-9.]/.test(c) && !(c === '.' && !numberAllowed) || (c === '-' && numberAllowed)) {
+    const numberAllowed = !prev || (prev.t === 'op' && prev.v !== ')' && prev.v !== ']');
+    if ((/[0-9.]/.test(c) && !(c === '.' && !numberAllowed)) || (c === '-' && numberAllowed)) {
       const m = NUMBER.exec(text.slice(i));
       if (m && m[0] !== '-' && m[0] !== '.') {
         out.push({ t: 'num', v: Number(m[0]), s: i, e: i + m[0].length });
@@ -158,7 +158,10 @@ export const MAX_EXPRESSION_LENGTH = 21_000;
 const MAX_NESTING = 2 * MAX_EXPRESSION_DEPTH + 4;
 
 function depthError(at: number): ExpressionSyntaxError {
-  return new ExpressionSyntaxError(`the expression nests deeper than GitHub's limit of ${MAX_EXPRESSION_DEPTH} levels`, at);
+  return new ExpressionSyntaxError(
+    `the expression nests deeper than GitHub's limit of ${MAX_EXPRESSION_DEPTH} levels`,
+    at,
+  );
 }
 
 /**
@@ -222,14 +225,16 @@ class Parser {
   }
   private expectOp(v: string): Token {
     const tok = this.next();
-    if (tok.t !== 'op' || tok.v !== v) throw new ExpressionSyntaxError(`expected '${v}' but found ${describe(tok)}`, tok.s);
+    if (tok.t !== 'op' || tok.v !== v)
+      throw new ExpressionSyntaxError(`expected '${v}' but found ${describe(tok)}`, tok.s);
     return tok;
   }
 
   parseAll(): ExprNode {
     const node = this.parseBinary(1);
     const tok = this.peek();
-    if (tok.t !== 'eof') throw new ExpressionSyntaxError(`unexpected ${describe(tok)} after the end of the expression`, tok.s);
+    if (tok.t !== 'eof')
+      throw new ExpressionSyntaxError(`unexpected ${describe(tok)} after the end of the expression`, tok.s);
     return node;
   }
 
@@ -251,7 +256,10 @@ class Parser {
         this.next();
         operands.push(this.parseBinary(prec + 1));
       }
-      left = operands.length === 2 ? this.binary(op, operands[0] as ExprNode, operands[1] as ExprNode) : this.chain(op, operands);
+      left =
+        operands.length === 2
+          ? this.binary(op, operands[0] as ExprNode, operands[1] as ExprNode)
+          : this.chain(op, operands);
     }
   }
 
@@ -298,7 +306,8 @@ class Parser {
     if (tok.t === 'id') {
       const lower = tok.v.toLowerCase();
       if (this.isOp('(')) return this.parseCall(tok);
-      if (lower === 'true' || lower === 'false') return { kind: 'literal', value: lower === 'true', start: tok.s, end: tok.e };
+      if (lower === 'true' || lower === 'false')
+        return { kind: 'literal', value: lower === 'true', start: tok.s, end: tok.e };
       if (lower === 'null') return { kind: 'literal', value: null, start: tok.s, end: tok.e };
       if (lower === 'nan') return { kind: 'literal', value: NaN, start: tok.s, end: tok.e };
       if (lower === 'infinity') return { kind: 'literal', value: Infinity, start: tok.s, end: tok.e };
@@ -326,7 +335,10 @@ class Parser {
     const arity = KNOWN_FUNCTIONS.get(lower);
     if (!arity) throw new ExpressionSyntaxError(`unknown function '${nameTok.v}'`, nameTok.s);
     if (args.length < arity[0] || args.length > arity[1]) {
-      throw new ExpressionSyntaxError(`'${nameTok.v}' takes ${formatArity(arity)} but was given ${args.length}`, nameTok.s);
+      throw new ExpressionSyntaxError(
+        `'${nameTok.v}' takes ${formatArity(arity)} but was given ${args.length}`,
+        nameTok.s,
+      );
     }
     return this.node({ kind: 'call', name: lower, args, start: nameTok.s, end: close.e }, ...args);
   }
@@ -337,11 +349,16 @@ class Parser {
       if (this.isOp('.')) {
         this.next();
         const tok = this.next();
-        if (tok.t === 'op' && tok.v === '*') node = this.node({ kind: 'star', object: node, start: node.start, end: tok.e }, node);
-        else if (tok.t === 'id') node = this.node({ kind: 'property', object: node, name: tok.v, start: node.start, end: tok.e }, node);
+        if (tok.t === 'op' && tok.v === '*')
+          node = this.node({ kind: 'star', object: node, start: node.start, end: tok.e }, node);
+        else if (tok.t === 'id')
+          node = this.node({ kind: 'property', object: node, name: tok.v, start: node.start, end: tok.e }, node);
         else if (tok.t === 'num' && Number.isInteger(tok.v)) {
           // `steps.1abc` is not valid, but a numeric-looking property such as `.0` is.
-          node = this.node({ kind: 'property', object: node, name: String(tok.v), start: node.start, end: tok.e }, node);
+          node = this.node(
+            { kind: 'property', object: node, name: String(tok.v), start: node.start, end: tok.e },
+            node,
+          );
         } else throw new ExpressionSyntaxError(`expected a property name after '.' but found ${describe(tok)}`, tok.s);
         continue;
       }
@@ -378,7 +395,10 @@ function describe(tok: Token): string {
 /** Parses one expression (without the `${{ }}` delimiters). Throws ExpressionSyntaxError. */
 export function parseExpression(text: string): ExprNode {
   if (text.length > MAX_EXPRESSION_LENGTH) {
-    throw new ExpressionSyntaxError(`the expression is ${text.length} characters long, more than GitHub's limit of ${MAX_EXPRESSION_LENGTH}`, 0);
+    throw new ExpressionSyntaxError(
+      `the expression is ${text.length} characters long, more than GitHub's limit of ${MAX_EXPRESSION_LENGTH}`,
+      0,
+    );
   }
   const tokens = tokenize(text);
   if (tokens.length === 1) throw new ExpressionSyntaxError('empty expression', 0);
@@ -405,7 +425,8 @@ export function accessPath(node: ExprNode): string | undefined {
     case 'index': {
       const base = accessPath(node.object);
       if (base === undefined) return undefined;
-      if (node.index.kind === 'literal' && typeof node.index.value === 'string') return `${base}.${node.index.value.toLowerCase()}`;
+      if (node.index.kind === 'literal' && typeof node.index.value === 'string')
+        return `${base}.${node.index.value.toLowerCase()}`;
       return `${base}.*`;
     }
     default:

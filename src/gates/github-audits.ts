@@ -12,7 +12,12 @@ import type { ActionAdvisory, ActionRepository, ActionSources, FirstPage, NamedC
 import type { RawFinding, Severity } from './finding.js';
 
 /** The GitHub audits' rule ids. */
-export const GITHUB_AUDIT_RULES = ['impostor-commit', 'ref-version-mismatch', 'archived-uses', 'known-vulnerable-actions'] as const;
+export const GITHUB_AUDIT_RULES = [
+  'impostor-commit',
+  'ref-version-mismatch',
+  'archived-uses',
+  'known-vulnerable-actions',
+] as const;
 
 /** Requests the GitHub audits may send in one run unless told otherwise. */
 export const DEFAULT_GITHUB_AUDIT_CALLS = 200;
@@ -68,14 +73,31 @@ export function findActionUses(text: string): ActionUse[] {
     if (!m) return;
     const value = m[3] as string;
     const at = value.lastIndexOf('@');
-    if (at <= 0 || value.startsWith('./') || value.startsWith('$/') || value.startsWith('docker://') || value.includes('${{')) return;
+    if (
+      at <= 0 ||
+      value.startsWith('./') ||
+      value.startsWith('$/') ||
+      value.startsWith('docker://') ||
+      value.includes('${{')
+    )
+      return;
     const name = value.slice(0, at);
     const ref = value.slice(at + 1);
     const [owner, repo] = name.split('/');
     if (!owner || !repo || ref === '') return;
     const comment = VERSION_COMMENT.exec(m[4] ?? '')?.[1];
     const column = (m[1] as string).length + (m[2] as string).length + 1;
-    out.push({ owner, repo, name, ref, ...(comment ? { comment } : {}), line: i + 1, column, endColumn: column + value.length, text: value });
+    out.push({
+      owner,
+      repo,
+      name,
+      ref,
+      ...(comment ? { comment } : {}),
+      line: i + 1,
+      column,
+      endColumn: column + value.length,
+      text: value,
+    });
   });
   return out;
 }
@@ -101,7 +123,9 @@ export function inVulnerableRange(version: string, range: string): boolean | und
     const bound = m ? parseVersion(m[2] as string, 0) : undefined;
     if (!m || !bound) return undefined;
     const c = compareVersions(v, bound);
-    const ok = { '<': c < 0, '<=': c <= 0, '>': c > 0, '>=': c >= 0, '=': c === 0 }[(m[1] ?? '=') as '<' | '<=' | '>' | '>=' | '='];
+    const ok = { '<': c < 0, '<=': c <= 0, '>': c > 0, '>=': c >= 0, '=': c === 0 }[
+      (m[1] ?? '=') as '<' | '<=' | '>' | '>=' | '='
+    ];
     if (!ok) return false;
   }
   return true;
@@ -130,19 +154,28 @@ export class GitHubLookups {
   once<T>(key: string, cost: number, ask: () => Promise<T>): Promise<T> {
     const hit = this.memo.get(key);
     if (hit) return hit as Promise<T>;
-    if (this.sent + cost > this.maxCalls) return Promise.reject(new BudgetSpent(`the budget of ${this.maxCalls} GitHub requests for these audits was spent`));
+    if (this.sent + cost > this.maxCalls)
+      return Promise.reject(
+        new BudgetSpent(`the budget of ${this.maxCalls} GitHub requests for these audits was spent`),
+      );
     this.sent += cost;
     const p = ask();
     this.memo.set(key, p);
     return p;
   }
 
-  repository = (o: string, r: string) => this.once<ActionRepository | null>(`repo ${o}/${r}`, 1, () => this.sources.repository(o, r));
-  branches = (o: string, r: string) => this.once<FirstPage<NamedCommit>>(`branches ${o}/${r}`, 1, () => this.sources.branches(o, r));
-  tags = (o: string, r: string) => this.once<FirstPage<NamedCommit>>(`tags ${o}/${r}`, 1, () => this.sources.tags(o, r));
-  tagCommit = (o: string, r: string, t: string) => this.once<string | null>(`tag ${o}/${r} ${t}`, 2, () => this.sources.tagCommit(o, r, t));
-  advisories = (o: string, r: string) => this.once<FirstPage<ActionAdvisory>>(`advisories ${o}/${r}`, 1, () => this.sources.advisories(o, r));
-  compare = (o: string, r: string, base: string, head: string) => this.once(`compare ${o}/${r} ${base}...${head}`, 1, () => this.sources.compare(o, r, base, head));
+  repository = (o: string, r: string) =>
+    this.once<ActionRepository | null>(`repo ${o}/${r}`, 1, () => this.sources.repository(o, r));
+  branches = (o: string, r: string) =>
+    this.once<FirstPage<NamedCommit>>(`branches ${o}/${r}`, 1, () => this.sources.branches(o, r));
+  tags = (o: string, r: string) =>
+    this.once<FirstPage<NamedCommit>>(`tags ${o}/${r}`, 1, () => this.sources.tags(o, r));
+  tagCommit = (o: string, r: string, t: string) =>
+    this.once<string | null>(`tag ${o}/${r} ${t}`, 2, () => this.sources.tagCommit(o, r, t));
+  advisories = (o: string, r: string) =>
+    this.once<FirstPage<ActionAdvisory>>(`advisories ${o}/${r}`, 1, () => this.sources.advisories(o, r));
+  compare = (o: string, r: string, base: string, head: string) =>
+    this.once(`compare ${o}/${r} ${base}...${head}`, 1, () => this.sources.compare(o, r, base, head));
 }
 
 type Report = (rule: string, severity: Severity, message: string) => void;
@@ -162,7 +195,10 @@ export async function runGitHubAudits(
   const before = lookups.sources.calls().total;
   const findings = new Map<string, RawFinding[]>();
   const couldNotCheck: CouldNotCheck[] = [];
-  const checked = new Map<string, Promise<Array<{ rule: string; severity: Severity; message: string } | { audits: string[]; reason: string }>>>();
+  const checked = new Map<
+    string,
+    Promise<Array<{ rule: string; severity: Severity; message: string } | { audits: string[]; reason: string }>>
+  >();
   const distinct = new Set<string>();
   for (const { file, text } of files) {
     for (const use of findActionUses(text)) {
@@ -177,15 +213,34 @@ export async function runGitHubAudits(
       for (const o of await outcome) {
         if ('rule' in o) {
           const list = findings.get(file) ?? [];
-          list.push({ ruleId: o.rule, severity: o.severity, confidence: 'high', line: use.line, column: use.column, endLine: use.line, endColumn: use.endColumn, message: o.message, snippet: `${use.text}${use.comment ? ` # ${use.comment}` : ''}` });
+          list.push({
+            ruleId: o.rule,
+            severity: o.severity,
+            confidence: 'high',
+            line: use.line,
+            column: use.column,
+            endLine: use.line,
+            endColumn: use.endColumn,
+            message: o.message,
+            snippet: `${use.text}${use.comment ? ` # ${use.comment}` : ''}`,
+          });
           findings.set(file, list);
         } else {
-          couldNotCheck.push({ file, line: use.line, action: `${use.name}@${use.ref}`, audits: o.audits, reason: o.reason });
+          couldNotCheck.push({
+            file,
+            line: use.line,
+            action: `${use.name}@${use.ref}`,
+            audits: o.audits,
+            reason: o.reason,
+          });
         }
       }
     }
   }
-  return { findings, note: { status: 'ran', actions: distinct.size, calls: lookups.sources.calls().total - before, couldNotCheck } };
+  return {
+    findings,
+    note: { status: 'ran', actions: distinct.size, calls: lookups.sources.calls().total - before, couldNotCheck },
+  };
 }
 
 /** Counts the remote `uses:` a skipped run would have checked, so the note says what was left unchecked. */
@@ -207,7 +262,11 @@ async function checkUse(use: ActionUse, lookups: GitHubLookups) {
   const { owner, repo } = use;
   const pinned = SHA.test(use.ref);
   // The audits that need the repository itself: they cannot be checked when it cannot be read.
-  const onRepository = ['archived-uses', ...(pinned ? ['impostor-commit'] : []), ...(pinned && use.comment ? ['ref-version-mismatch'] : [])];
+  const onRepository = [
+    'archived-uses',
+    ...(pinned ? ['impostor-commit'] : []),
+    ...(pinned && use.comment ? ['ref-version-mismatch'] : []),
+  ];
   let answered = false;
   let repository: ActionRepository | null = null;
   await guard(onRepository, async () => {
@@ -217,7 +276,11 @@ async function checkUse(use: ActionUse, lookups: GitHubLookups) {
   const found = repository as ActionRepository | null;
   if (answered && !found) unsure(onRepository, `${owner}/${repo} was not found, or the token cannot see it`);
   if (found?.archived) {
-    report('archived-uses', 'medium', `${owner}/${repo} is archived: its owner no longer maintains it, and fixes to ${use.name} will not come.`);
+    report(
+      'archived-uses',
+      'medium',
+      `${owner}/${repo} is archived: its owner no longer maintains it, and fixes to ${use.name} will not come.`,
+    );
   }
   if (found && pinned) {
     await guard(['impostor-commit'], () => checkImpostor(use, found, lookups, report, unsure));
@@ -227,14 +290,25 @@ async function checkUse(use: ActionUse, lookups: GitHubLookups) {
   return out;
 }
 
-async function checkImpostor(use: ActionUse, repository: ActionRepository, lookups: GitHubLookups, report: Report, unsure: Unsure): Promise<void> {
+async function checkImpostor(
+  use: ActionUse,
+  repository: ActionRepository,
+  lookups: GitHubLookups,
+  report: Report,
+  unsure: Unsure,
+): Promise<void> {
   const { owner, repo, ref: sha } = use;
   const [branches, tags] = [await lookups.branches(owner, repo), await lookups.tags(owner, repo)];
   // The usual case, at no more cost: the commit is a branch or tag head.
   if ([...branches.items, ...tags.items].some((r) => r.sha === sha)) return;
   // Otherwise GitHub compares: a commit behind (or at) a branch or tag is in its history.
   const commented = use.comment ? tags.items.filter((t) => t.name === use.comment) : [];
-  const order = [repository.defaultBranch, ...commented.map((t) => t.name), ...branches.items.map((b) => b.name), ...tags.items.map((t) => t.name)];
+  const order = [
+    repository.defaultBranch,
+    ...commented.map((t) => t.name),
+    ...branches.items.map((b) => b.name),
+    ...tags.items.map((t) => t.name),
+  ];
   const refs = [...new Set(order.filter(Boolean))];
   let compared = 0;
   for (const name of refs.slice(0, MAX_COMPARES_PER_COMMIT)) {
@@ -244,7 +318,10 @@ async function checkImpostor(use: ActionUse, repository: ActionRepository, looku
   }
   const left = refs.length - compared;
   if (left > 0 || branches.truncated || tags.truncated) {
-    unsure(['impostor-commit'], `${sha.slice(0, 12)} is in none of the ${compared} branch(es) and tag(s) compared; ${left > 0 ? `${left} more` : 'more beyond the first 100'} were not compared`);
+    unsure(
+      ['impostor-commit'],
+      `${sha.slice(0, 12)} is in none of the ${compared} branch(es) and tag(s) compared; ${left > 0 ? `${left} more` : 'more beyond the first 100'} were not compared`,
+    );
     return;
   }
   report(
@@ -273,25 +350,42 @@ async function checkAdvisories(use: ActionUse, lookups: GitHubLookups, report: R
   const { owner, repo } = use;
   const page = await lookups.advisories(owner, repo);
   const relevant = page.items.flatMap((a) =>
-    a.vulnerabilities.filter((v) => v.package.toLowerCase() === use.name.toLowerCase() || v.package.toLowerCase() === `${owner}/${repo}`.toLowerCase()).map((v) => ({ a, v })),
+    a.vulnerabilities
+      .filter(
+        (v) =>
+          v.package.toLowerCase() === use.name.toLowerCase() ||
+          v.package.toLowerCase() === `${owner}/${repo}`.toLowerCase(),
+      )
+      .map((v) => ({ a, v })),
   );
   if (relevant.length === 0) {
-    if (page.truncated) unsure(['known-vulnerable-actions'], `${owner}/${repo} has more than 100 advisories; only the first 100 were read`);
+    if (page.truncated)
+      unsure(
+        ['known-vulnerable-actions'],
+        `${owner}/${repo} has more than 100 advisories; only the first 100 were read`,
+      );
     return;
   }
   let version = SHA.test(use.ref) ? use.comment : use.ref;
   if (version === undefined) {
     // A bare SHA: the tag that points at it says its version.
     const tags = await lookups.tags(owner, repo);
-    version = tags.items.filter((t) => t.sha === use.ref && parseVersion(t.name, Infinity)).map((t) => t.name).sort((x, y) => y.length - x.length)[0];
+    version = tags.items
+      .filter((t) => t.sha === use.ref && parseVersion(t.name, Infinity))
+      .map((t) => t.name)
+      .sort((x, y) => y.length - x.length)[0];
   }
   if (version === undefined || !parseVersion(version, Infinity)) {
-    unsure(['known-vulnerable-actions'], `${owner}/${repo} has ${relevant.length} advisory range(s), but no version is known for ${use.ref} (add a version comment, # v1.2.3)`);
+    unsure(
+      ['known-vulnerable-actions'],
+      `${owner}/${repo} has ${relevant.length} advisory range(s), but no version is known for ${use.ref} (add a version comment, # v1.2.3)`,
+    );
     return;
   }
   for (const { a, v } of relevant) {
     const hit = inVulnerableRange(version, v.vulnerableRange);
-    if (hit === undefined) unsure(['known-vulnerable-actions'], `${a.ghsaId}: the range '${v.vulnerableRange}' cannot be read`);
+    if (hit === undefined)
+      unsure(['known-vulnerable-actions'], `${a.ghsaId}: the range '${v.vulnerableRange}' cannot be read`);
     else if (hit) {
       report(
         'known-vulnerable-actions',

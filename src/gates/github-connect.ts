@@ -14,7 +14,10 @@ import { GitHubLookups } from './github-audits.js';
 import { NO_TOKEN, type WorkflowGateDeps } from './command.js';
 
 /** The GitHub audits' connection for the CLI, from the environment. */
-export function githubAuditsFromEnv(env: Readonly<Record<string, string | undefined>> = process.env, logger: Logger = new StreamLogger()): NonNullable<WorkflowGateDeps['github']> {
+export function githubAuditsFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  logger: Logger = new StreamLogger(),
+): NonNullable<WorkflowGateDeps['github']> {
   const token = (env['BELLWETHER_TOKEN'] || env['GITHUB_TOKEN'] || '').trim();
   if (!token) return { skipped: NO_TOKEN };
   processSecrets.add(token);
@@ -27,5 +30,7 @@ export function githubAuditsFromEnv(env: Readonly<Record<string, string | undefi
 export function githubAuditsFromPort(token: string, port: GitHubPort): NonNullable<WorkflowGateDeps['github']> {
   if (!token) return { skipped: 'the `token` input is empty' };
   const sources = port.actionSources?.();
-  return sources ? { lookups: new GitHubLookups(sources) } : { skipped: 'the GitHub connection cannot look up other repositories' };
+  return sources
+    ? { lookups: new GitHubLookups(sources) }
+    : { skipped: 'the GitHub connection cannot look up other repositories' };
 }

@@ -117,8 +117,14 @@ export function readTriggers(file: SourceFile, root: unknown): Map<string, { key
 function readStep(file: SourceFile, node: unknown, index: number): Step {
   const usesNode = mapGet(file, node, 'uses');
   const runNode = mapGet(file, node, 'run');
-  const uses = isScalar(usesNode) && scalarText(usesNode) !== undefined ? { text: scalarText(usesNode) as string, node: usesNode } : undefined;
-  const run = isScalar(runNode) && scalarText(runNode) !== undefined ? { text: scalarText(runNode) as string, node: runNode } : undefined;
+  const uses =
+    isScalar(usesNode) && scalarText(usesNode) !== undefined
+      ? { text: scalarText(usesNode) as string, node: usesNode }
+      : undefined;
+  const run =
+    isScalar(runNode) && scalarText(runNode) !== undefined
+      ? { text: scalarText(runNode) as string, node: runNode }
+      : undefined;
   const id = scalarText(mapGet(file, node, 'id'));
   return {
     node,

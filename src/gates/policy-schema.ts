@@ -12,8 +12,12 @@ import { RULES } from './rules.js';
 
 const RULE_IDS = [...RULES.keys()] as [string, ...string[]];
 
-const ruleId = z.enum(RULE_IDS, { error: (iss) => `expected a rule id (${RULE_IDS.join(', ')}), got ${JSON.stringify(iss.input)}` });
-const severity = z.enum(SEVERITIES, { error: (iss) => `expected one of ${SEVERITIES.join(', ')}, got ${JSON.stringify(iss.input)}` });
+const ruleId = z.enum(RULE_IDS, {
+  error: (iss) => `expected a rule id (${RULE_IDS.join(', ')}), got ${JSON.stringify(iss.input)}`,
+});
+const severity = z.enum(SEVERITIES, {
+  error: (iss) => `expected one of ${SEVERITIES.join(', ')}, got ${JSON.stringify(iss.input)}`,
+});
 const nonEmpty = z.string().trim().min(1, { error: 'expected a non-empty string' });
 
 /** `YYYY-MM-DD`; YAML may hand over a Date when the value is unquoted. */
@@ -34,7 +38,9 @@ export const gatesPolicySchema = z.strictObject({
   /** Findings at or above this severity fail the gate (exit 1). */
   failOn: severity.default('high'),
   /** Per-rule overrides: a fixed severity, or `enabled: false`. */
-  rules: z.partialRecord(ruleId, z.strictObject({ severity: severity.optional(), enabled: z.boolean().default(true) })).default({}),
+  rules: z
+    .partialRecord(ruleId, z.strictObject({ severity: severity.optional(), enabled: z.boolean().default(true) }))
+    .default({}),
   /** First matching pattern wins; the default pins first-party actions by tag and the rest by SHA. */
   pins: z.array(pinSchema).default(() => DEFAULT_AUDIT_OPTIONS.pins.map((p) => ({ ...p }))),
   /** When not empty, only actions matching these patterns may be used. */
@@ -42,7 +48,11 @@ export const gatesPolicySchema = z.strictObject({
   deny: z.array(nonEmpty).default([]),
   waivers: z.array(waiverSchema).default([]),
   /** Files larger than this are reported instead of parsed. */
-  maxFileBytes: z.number().int().positive().default(1024 * 1024),
+  maxFileBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   /** The other gates of a pull request, each read by its own family (src/gates/secrets, deps, posture). */
   secrets: secretsPolicySchema.optional(),
   dependencies: dependenciesPolicySchema.optional(),

@@ -33,10 +33,17 @@ export function githubAuditLines(d: GateDecision): string[] {
   const g = d.github;
   if (!g) return [];
   if (g.status === 'skipped') {
-    return [`GitHub audits (impostor-commit, ref-version-mismatch, archived-uses, known-vulnerable-actions) skipped: ${g.reason}; ${g.actions} action reference(s) left unchecked.`];
+    return [
+      `GitHub audits (impostor-commit, ref-version-mismatch, archived-uses, known-vulnerable-actions) skipped: ${g.reason}; ${g.actions} action reference(s) left unchecked.`,
+    ];
   }
   const head = `GitHub audits: ${g.actions} action reference(s) checked with ${g.calls} request(s); ${g.couldNotCheck.length} could not be checked.`;
-  return [head, ...g.couldNotCheck.map((c) => `${c.file}:${c.line}: could not check ${c.action} (${c.audits.join(', ')}): ${c.reason}`)];
+  return [
+    head,
+    ...g.couldNotCheck.map(
+      (c) => `${c.file}:${c.line}: could not check ${c.action} (${c.audits.join(', ')}): ${c.reason}`,
+    ),
+  ];
 }
 
 /** Compiler-style lines: `file:line:col: severity rule: message`, then the fix. */
@@ -64,7 +71,14 @@ export function renderJson(d: GateDecision): string {
       linesAudited: d.linesAudited,
       ...(d.github ? { github: d.github } : {}),
       findings: d.findings,
-      suppressed: d.suppressed.map((s) => ({ by: s.by, reason: s.reason, ruleId: s.finding.ruleId, file: s.finding.file, line: s.finding.line, fingerprint: s.finding.fingerprint })),
+      suppressed: d.suppressed.map((s) => ({
+        by: s.by,
+        reason: s.reason,
+        ruleId: s.finding.ruleId,
+        file: s.finding.file,
+        line: s.finding.line,
+        fingerprint: s.finding.fingerprint,
+      })),
     },
     null,
     2,
@@ -94,7 +108,13 @@ export function renderMarkdown(d: GateDecision, options: { maxChars?: number } =
   out.push('');
   out.push(headline(d));
   const gh = githubAuditLines(d);
-  if (gh.length > 0) out.push('', gh[0] as string, ...gh.slice(1, 21).map((l) => `- ${cell(l)}`), ...(gh.length > 21 ? [`- …and ${gh.length - 21} more; the JSON report lists them all.`] : []));
+  if (gh.length > 0)
+    out.push(
+      '',
+      gh[0] as string,
+      ...gh.slice(1, 21).map((l) => `- ${cell(l)}`),
+      ...(gh.length > 21 ? [`- …and ${gh.length - 21} more; the JSON report lists them all.`] : []),
+    );
   let used = out.join('\n').length;
   const fits = (line: string): boolean => {
     // Reserve room for the closing lines of each section.
@@ -115,7 +135,8 @@ export function renderMarkdown(d: GateDecision, options: { maxChars?: number } =
       out.push(row);
       shown++;
     }
-    if (shown < sorted.length) out.push('', `…and ${sorted.length - shown} more; the JSON and SARIF reports list every finding.`);
+    if (shown < sorted.length)
+      out.push('', `…and ${sorted.length - shown} more; the JSON and SARIF reports list every finding.`);
   }
   if (d.suppressed.length > 0) {
     const rows: string[] = [];
@@ -136,7 +157,9 @@ export function renderMarkdown(d: GateDecision, options: { maxChars?: number } =
 export function renderRuleCatalog(): string {
   const lines = ['| rule | up to | what it finds | zizmor | actionlint | how to fix |', '|---|---|---|---|---|---|'];
   for (const r of RULES.values()) {
-    lines.push(`| \`${r.id}\` | ${r.severity} | ${cell(r.title)} | ${r.equivalents.zizmor ?? ''} | ${r.equivalents.actionlint ?? ''} | ${cell(r.fix)} |`);
+    lines.push(
+      `| \`${r.id}\` | ${r.severity} | ${cell(r.title)} | ${r.equivalents.zizmor ?? ''} | ${r.equivalents.actionlint ?? ''} | ${cell(r.fix)} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -68,7 +68,7 @@ const list: Rule[] = [
     id: 'unsound-contains',
     title: 'contains() tests a substring of a string, not membership of a list',
     severity: 'high',
-    fix: "Match against a list: contains(fromJSON('[\"refs/heads/main\", \"refs/heads/dev\"]'), github.ref), or compare with == for each value.",
+    fix: 'Match against a list: contains(fromJSON(\'["refs/heads/main", "refs/heads/dev"]\'), github.ref), or compare with == for each value.',
     equivalents: { zizmor: 'unsound-contains' },
   },
   {

@@ -82,7 +82,14 @@ export async function runAllGates(
     try {
       const git = new CommandGit(inputs.cwd);
       await requireCommit(git, change.base);
-      known = fingerprintsOf((await runWorkflowGate({ ...audit, empty: 'allow' }, { fs: gitTreeFs(git, change.base, inputs.cwd), clock: deps.clock, cwd: inputs.cwd, ...githubAudits })).decision);
+      known = fingerprintsOf(
+        (
+          await runWorkflowGate(
+            { ...audit, empty: 'allow' },
+            { fs: gitTreeFs(git, change.base, inputs.cwd), clock: deps.clock, cwd: inputs.cwd, ...githubAudits },
+          )
+        ).decision,
+      );
     } catch (err) {
       // A shallow checkout lacks the base: counting everything can only be stricter than the truth.
       if (!(err instanceof GitError) && !isConfigurationError(err)) throw err;
@@ -102,8 +109,15 @@ export async function runAllGates(
     results.push(errorResult('workflows', errorMessage(err)));
   }
   if (workflows) {
-    results.push(resultOf('workflows', workflows.decision, { files: workflows.decision.filesAudited, lines: workflows.decision.linesAudited }));
-    sections.push(`${scopeNote(mode, unreadBase ? undefined : change, workflows.decision, unreadBase)}\n\n${renderMarkdown(workflows.decision)}`);
+    results.push(
+      resultOf('workflows', workflows.decision, {
+        files: workflows.decision.filesAudited,
+        lines: workflows.decision.linesAudited,
+      }),
+    );
+    sections.push(
+      `${scopeNote(mode, unreadBase ? undefined : change, workflows.decision, unreadBase)}\n\n${renderMarkdown(workflows.decision)}`,
+    );
     runs.push(...runsOf(renderSarif(workflows.decision, { version: GATES_VERSION })));
   }
 
@@ -116,8 +130,13 @@ export async function runAllGates(
   if (secretScope) {
     required.push('secrets');
     try {
-      secrets = await runSecretGate({ ...secretScope, format: 'json', cwd: inputs.cwd, ...policy }, { fs: nodeGateFs, clock: deps.clock, git: (cwd) => new CommandGit(cwd), scanDiffFile: scanGitDiffFile });
-      results.push(resultOf('secrets', secrets.decision, { files: secrets.summary.files, lines: secrets.summary.lines }));
+      secrets = await runSecretGate(
+        { ...secretScope, format: 'json', cwd: inputs.cwd, ...policy },
+        { fs: nodeGateFs, clock: deps.clock, git: (cwd) => new CommandGit(cwd), scanDiffFile: scanGitDiffFile },
+      );
+      results.push(
+        resultOf('secrets', secrets.decision, { files: secrets.summary.files, lines: secrets.summary.lines }),
+      );
       sections.push(renderSecretsMarkdown(secrets));
       runs.push(...runsOf(renderSecretsSarif(secrets, GATES_VERSION)));
     } catch (err) {
@@ -129,9 +148,20 @@ export async function runAllGates(
     try {
       dependencies = await runDepsGate(
         { base: inputs.base, head: inputs.head, root: inputs.cwd, ...policy },
-        { clock: deps.clock, ...(deps.github ? { github: deps.github } : {}), git: new CommandGit(inputs.cwd), readText: readTextFile },
+        {
+          clock: deps.clock,
+          ...(deps.github ? { github: deps.github } : {}),
+          git: new CommandGit(inputs.cwd),
+          readText: readTextFile,
+        },
       );
-      results.push(resultOf('dependencies', dependencies, dependencies.notes[0] !== undefined ? { text: dependencies.notes[0] } : undefined));
+      results.push(
+        resultOf(
+          'dependencies',
+          dependencies,
+          dependencies.notes[0] !== undefined ? { text: dependencies.notes[0] } : undefined,
+        ),
+      );
       sections.push(renderDepsMarkdown([dependencies]));
       runs.push(...runsOf(renderDepsSarif([dependencies], { version: GATES_VERSION })));
     } catch (err) {
@@ -140,7 +170,14 @@ export async function runAllGates(
   }
   const verdict = combine(results, { required });
   const sarif = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs };
-  return { verdict, ...(workflows ? { workflows } : {}), ...(secrets ? { secrets } : {}), ...(dependencies ? { dependencies } : {}), sarif, markdown: [renderVerdictMarkdown(verdict), ...sections].join('\n\n') };
+  return {
+    verdict,
+    ...(workflows ? { workflows } : {}),
+    ...(secrets ? { secrets } : {}),
+    ...(dependencies ? { dependencies } : {}),
+    sarif,
+    markdown: [renderVerdictMarkdown(verdict), ...sections].join('\n\n'),
+  };
 }
 
 /** Every fingerprint a decision saw, counted or not: what "already there" means for the next audit. */
@@ -149,10 +186,16 @@ function fingerprintsOf(decision: GateDecision): Set<string> {
 }
 
 /** One line saying what the workflow audit counted, so that a pass in diff mode is never read as "no findings at all". */
-function scopeNote(mode: GateMode, change: { base: string } | undefined, decision: GateDecision, unreadBase?: string): string {
+function scopeNote(
+  mode: GateMode,
+  change: { base: string } | undefined,
+  decision: GateDecision,
+  unreadBase?: string,
+): string {
   if (mode === 'full') return 'Mode `full`: every finding of the audited files counts, whoever introduced it.';
   if (unreadBase) return `Mode \`diff\`, but ${unreadBase}: every finding of the audited files counts.`;
-  if (!change) return 'Mode `diff`, but there is no pull request to compare with: every finding of the audited files counts.';
+  if (!change)
+    return 'Mode `diff`, but there is no pull request to compare with: every finding of the audited files counts.';
   const inherited = decision.suppressed.filter((s) => s.by === 'baseline').length;
   return `Mode \`diff\`: only findings the pull request introduces count; ${inherited} finding(s) already on the base commit ${change.base.slice(0, 12)} do not (\`mode: full\` reports them).`;
 }

@@ -16,7 +16,10 @@ export interface SarifOptions {
 }
 
 function ruleDescriptor(r: Rule, severity: Severity): Record<string, unknown> {
-  const equivalents = [r.equivalents.zizmor ? `zizmor: ${r.equivalents.zizmor}` : '', r.equivalents.actionlint ? `actionlint: ${r.equivalents.actionlint}` : '']
+  const equivalents = [
+    r.equivalents.zizmor ? `zizmor: ${r.equivalents.zizmor}` : '',
+    r.equivalents.actionlint ? `actionlint: ${r.equivalents.actionlint}` : '',
+  ]
     .filter((s) => s !== '')
     .join(', ');
   return sarifRuleDescriptor({
@@ -43,7 +46,9 @@ export function renderSarif(decision: GateDecision, options: SarifOptions): Reco
     version: options.version,
     rules: rules.map((r) => ruleDescriptor(r, highest.get(r.id) ?? r.severity)),
     automationId: `bellwether/gates/${decision.mode}/`,
-    results: decision.findings.map((f) => sarifResult(f, index.get(f.ruleId) ?? 0, { severity: f.severity, confidence: f.confidence })),
+    results: decision.findings.map((f) =>
+      sarifResult(f, index.get(f.ruleId) ?? 0, { severity: f.severity, confidence: f.confidence }),
+    ),
     properties: { examined: { files: decision.filesAudited, lines: decision.linesAudited } },
   });
 }

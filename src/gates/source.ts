@@ -3,7 +3,20 @@
  * the node it talks about, including positions of `${{ }}` templates inside
  * block scalars, so that annotations land on the right character.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 
 /** A region of a file; lines and columns are 1-based, the end is exclusive. */
 export interface Span {
@@ -38,10 +51,19 @@ export interface SourceProblem {
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 
 /** Parses bytes or text into a SourceFile, or says why it cannot. Never throws on bad input. */
-export function loadSource(path: string, content: string | Uint8Array, maxBytes = DEFAULT_MAX_BYTES): SourceFile | SourceProblem {
+export function loadSource(
+  path: string,
+  content: string | Uint8Array,
+  maxBytes = DEFAULT_MAX_BYTES,
+): SourceFile | SourceProblem {
   const size = typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength;
   if (size > maxBytes) {
-    return { kind: 'too-large', message: `file is ${size} bytes, more than the limit of ${maxBytes}`, line: 1, column: 1 };
+    return {
+      kind: 'too-large',
+      message: `file is ${size} bytes, more than the limit of ${maxBytes}`,
+      line: 1,
+      column: 1,
+    };
   }
   let text: string;
   if (typeof content === 'string') text = content;
@@ -52,19 +74,31 @@ export function loadSource(path: string, content: string | Uint8Array, maxBytes 
       return { kind: 'binary', message: 'file is not UTF-8 text', line: 1, column: 1 };
     }
   }
-  if (text.includes('\u0000')) return { kind: 'binary', message: 'file contains NUL bytes: it is binary, not YAML', line: 1, column: 1 };
+  if (text.includes('\u0000'))
+    return { kind: 'binary', message: 'file contains NUL bytes: it is binary, not YAML', line: 1, column: 1 };
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: true });
   const first = doc.errors[0];
   if (first) {
     const pos = first.linePos?.[0];
-    return { kind: 'yaml-syntax', message: first.message.split('\n')[0] ?? first.message, line: pos?.line ?? 1, column: pos?.col ?? 1 };
+    return {
+      kind: 'yaml-syntax',
+      message: first.message.split('\n')[0] ?? first.message,
+      line: pos?.line ?? 1,
+      column: pos?.col ?? 1,
+    };
   }
   if (!doc.contents || (isScalar(doc.contents) && doc.contents.value === null)) {
     return { kind: 'empty', message: 'file holds no YAML document', line: 1, column: 1 };
   }
-  return { path, text, doc, lineCounter, usesAliases: /(^|[\s[{,:-])[&*][^\s,[\]{}]+/m.test(text) && hasAliasNode(doc.contents) };
+  return {
+    path,
+    text,
+    doc,
+    lineCounter,
+    usesAliases: /(^|[\s[{,:-])[&*][^\s,[\]{}]+/m.test(text) && hasAliasNode(doc.contents),
+  };
 }
 
 function hasAliasNode(root: unknown): boolean {
@@ -85,7 +119,14 @@ function hasAliasNode(root: unknown): boolean {
 export function spanAt(file: SourceFile, startOffset: number, endOffset: number): Span {
   const a = file.lineCounter.linePos(startOffset);
   const b = file.lineCounter.linePos(Math.max(startOffset, endOffset));
-  return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col, startOffset, endOffset: Math.max(startOffset, endOffset) };
+  return {
+    line: a.line,
+    column: a.col,
+    endLine: b.line,
+    endColumn: b.col,
+    startOffset,
+    endOffset: Math.max(startOffset, endOffset),
+  };
 }
 
 /** The span of a node, or of the file's start when the node carries no range. */
@@ -100,10 +141,22 @@ export function spanOf(file: SourceFile, node: unknown): Span {
  * in the raw source by counting `${{`, so that block scalars (whose value has
  * its indentation removed) still map to the right line and column.
  */
-export function templateSpan(file: SourceFile, scalar: Scalar, index: number, valueStart: number, valueEnd: number): Span {
+export function templateSpan(
+  file: SourceFile,
+  scalar: Scalar,
+  index: number,
+  valueStart: number,
+  valueEnd: number,
+): Span {
   const range = scalar.range;
   if (!range) return spanAt(file, 0, 0);
-  if (scalar.type === 'PLAIN' || scalar.type === 'QUOTE_SINGLE' || scalar.type === 'QUOTE_DOUBLE' || scalar.type === 'BLOCK_LITERAL' || scalar.type === 'BLOCK_FOLDED') {
+  if (
+    scalar.type === 'PLAIN' ||
+    scalar.type === 'QUOTE_SINGLE' ||
+    scalar.type === 'QUOTE_DOUBLE' ||
+    scalar.type === 'BLOCK_LITERAL' ||
+    scalar.type === 'BLOCK_FOLDED'
+  ) {
     const raw = file.text.slice(range[0], range[1]);
     let at = -1;
     for (let k = 0; k <= index; k++) {

@@ -62,7 +62,12 @@ function scanTemplates(value: string): Template[] {
       out.push({ start: open, end: close + 2, source, ast: parseExpression(source) });
     } catch (err) {
       if (!(err instanceof ExpressionSyntaxError)) throw err;
-      out.push({ start: open, end: close + 2, source, error: { message: err.message, offset: bodyStart + err.offset } });
+      out.push({
+        start: open,
+        end: close + 2,
+        source,
+        error: { message: err.message, offset: bodyStart + err.offset },
+      });
     }
     from = close + 2;
   }
@@ -116,8 +121,10 @@ export function flowingAccesses(node: ExprNode): FlowingAccess[] {
         }
         return;
       case 'call':
-        if (n.name === 'format' || n.name === 'join' || n.name === 'tojson' || n.name === 'fromjson') n.args.forEach(visit);
-        else if (n.name === 'case') n.args.forEach((a, i) => (i % 2 === 1 || i === n.args.length - 1 ? visit(a) : undefined));
+        if (n.name === 'format' || n.name === 'join' || n.name === 'tojson' || n.name === 'fromjson')
+          n.args.forEach(visit);
+        else if (n.name === 'case')
+          n.args.forEach((a, i) => (i % 2 === 1 || i === n.args.length - 1 ? visit(a) : undefined));
         return;
       case 'index':
         // `fromJSON(x)[0]` and the like: the object flows.

@@ -27,7 +27,10 @@ export function waiverSchema<R extends z.ZodType<string>>(ruleId: R) {
       /** Glob of files it covers (posix paths relative to where the gate runs); all files when left out. */
       file: nonEmpty.optional(),
       /** One finding's fingerprint, to waive exactly one occurrence. */
-      fingerprint: z.string().regex(/^[0-9a-f]{32}$/, { error: 'expected a 32-character hexadecimal fingerprint' }).optional(),
+      fingerprint: z
+        .string()
+        .regex(/^[0-9a-f]{32}$/, { error: 'expected a 32-character hexadecimal fingerprint' })
+        .optional(),
       /** Why accepting the risk is right for now. Required: a waiver without one cannot be reviewed. */
       reason: nonEmpty,
       /** Who answers for it: a GitHub user or team. */
@@ -35,7 +38,9 @@ export function waiverSchema<R extends z.ZodType<string>>(ruleId: R) {
       /** Last day (UTC) the waiver applies; after it the finding is back and the waiver is reported. */
       expires: isoDate,
     })
-    .refine((w) => w.file !== undefined || w.fingerprint !== undefined, { error: 'a waiver must name a file glob or a fingerprint' });
+    .refine((w) => w.file !== undefined || w.fingerprint !== undefined, {
+      error: 'a waiver must name a file glob or a fingerprint',
+    });
 }
 
 /** What matching needs of a waiver and of a finding. */
@@ -52,8 +57,14 @@ export function waiverExpired(w: Pick<WaiverLike, 'expires'>, now: Date): boolea
 }
 
 /** True when the waiver covers the finding (its rule, and its fingerprint or file glob). */
-export function waiverMatches(w: WaiverLike, f: { readonly ruleId: string; readonly fingerprint: string; readonly file: string }): boolean {
+export function waiverMatches(
+  w: WaiverLike,
+  f: { readonly ruleId: string; readonly fingerprint: string; readonly file: string },
+): boolean {
   if (w.rule !== f.ruleId) return false;
   if (w.fingerprint !== undefined && w.fingerprint !== f.fingerprint) return false;
-  return w.file === undefined || posix.matchesGlob(f.file.replace(/\\/g, '/').replace(/^\.\//, ''), w.file.replace(/^\.\//, ''));
+  return (
+    w.file === undefined ||
+    posix.matchesGlob(f.file.replace(/\\/g, '/').replace(/^\.\//, ''), w.file.replace(/^\.\//, ''))
+  );
 }

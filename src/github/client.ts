@@ -65,7 +65,8 @@ const ETAG_CACHE_SIZE = 500;
 /** Builds the GitHub client. Call once per process, in an entrypoint. */
 export function createGitHubClient(options: GitHubClientOptions) {
   const { logger } = options;
-  if (!options.token) throw new ConfigurationError('a GitHub token is required (the `token` input or GITHUB_TOKEN)', { field: 'token' });
+  if (!options.token)
+    throw new ConfigurationError('a GitHub token is required (the `token` input or GITHUB_TOKEN)', { field: 'token' });
   logger.mask(options.token);
   const retries = options.retries ?? 3;
   const unit = options.minRetryDelayMs ?? 1000;
@@ -73,19 +74,25 @@ export function createGitHubClient(options: GitHubClientOptions) {
   const budget = new RequestBudget();
   const policy: PolicyConfig = { budget, timeoutMs: options.requestTimeoutMs ?? 30_000, etags: new Map() };
 
-  const onLimit = (kind: string) => (retryAfter: number, req: { method?: string; url?: string }, _octokit: unknown, retryCount: number): boolean => {
-    const what = `${req.method ?? ''} ${req.url ?? ''}`.trim();
-    if (retryCount >= retries) {
-      logger.warning(`GitHub ${kind} rate limit on ${what}: giving up after ${retryCount} retries`);
-      return false;
-    }
-    if (retryAfter > maxWait) {
-      logger.warning(`GitHub ${kind} rate limit on ${what}: retry-after ${retryAfter}s is longer than ${maxWait}s; giving up`);
-      return false;
-    }
-    logger.info(`GitHub ${kind} rate limit on ${what}: retrying after ${retryAfter}s (retry ${retryCount + 1} of ${retries})`);
-    return true;
-  };
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, req: { method?: string; url?: string }, _octokit: unknown, retryCount: number): boolean => {
+      const what = `${req.method ?? ''} ${req.url ?? ''}`.trim();
+      if (retryCount >= retries) {
+        logger.warning(`GitHub ${kind} rate limit on ${what}: giving up after ${retryCount} retries`);
+        return false;
+      }
+      if (retryAfter > maxWait) {
+        logger.warning(
+          `GitHub ${kind} rate limit on ${what}: retry-after ${retryAfter}s is longer than ${maxWait}s; giving up`,
+        );
+        return false;
+      }
+      logger.info(
+        `GitHub ${kind} rate limit on ${what}: retrying after ${retryAfter}s (retry ${retryCount + 1} of ${retries})`,
+      );
+      return true;
+    };
 
   const BellwetherOctokit = Octokit.plugin(requestPolicy, retry, throttling);
   // Per-client groups: the plugin's shared default spaces writes a fixed second apart.
@@ -124,7 +131,9 @@ export function createGitHubClient(options: GitHubClientOptions) {
 /** The client type, derived from the factory so that plugins' methods are typed. */
 export type GitHubClient = ReturnType<typeof createGitHubClient>;
 
-type RequestFn = (options: Record<string, unknown>) => Promise<{ status: number; headers: Record<string, string>; data: unknown }>;
+type RequestFn = (
+  options: Record<string, unknown>,
+) => Promise<{ status: number; headers: Record<string, string>; data: unknown }>;
 
 /**
  * Bellwether's request policy, registered before the retry and throttling
@@ -137,7 +146,12 @@ const requestPolicy: Parameters<typeof Octokit.plugin>[0] = (octokit, octokitOpt
   if (!cfg) return;
   octokit.hook.wrap('request', async (request, options) => {
     const send = request as unknown as RequestFn;
-    const opts = options as unknown as Record<string, unknown> & { method: string; url: string; request: Record<string, unknown>; headers: Record<string, string> };
+    const opts = options as unknown as Record<string, unknown> & {
+      method: string;
+      url: string;
+      request: Record<string, unknown>;
+      headers: Record<string, string>;
+    };
     const method = opts.method.toUpperCase();
     const route = opts.url;
     const idempotent = isIdempotent(method, route, opts);
@@ -199,8 +213,15 @@ function isMalformed(response: { headers: Record<string, string>; data: unknown 
  * An unparseable answer is treated like a 502: the request may have done its
  * work, but Bellwether cannot know what GitHub returned.
  */
-function malformedError(response: { status: number; headers: Record<string, string>; data: unknown }, opts: Record<string, unknown>): Error {
-  const err = new Error(`malformed JSON in a ${response.status} answer`) as Error & { status: number; request: unknown; response: unknown };
+function malformedError(
+  response: { status: number; headers: Record<string, string>; data: unknown },
+  opts: Record<string, unknown>,
+): Error {
+  const err = new Error(`malformed JSON in a ${response.status} answer`) as Error & {
+    status: number;
+    request: unknown;
+    response: unknown;
+  };
   err.name = 'HttpError';
   err.status = 502;
   err.request = { method: opts['method'], url: opts['url'], headers: opts['headers'], request: opts['request'] };
@@ -213,7 +234,10 @@ function malformedError(response: { status: number; headers: Record<string, stri
  * throttling plugin recognises a secondary limit by its message. Naming it in
  * the message lets the plugin wait out the `retry-after` GitHub gave.
  */
-function markAsSecondaryWhenUnrecognised(err: unknown, facts: { message: string; headers: Record<string, string> }): void {
+function markAsSecondaryWhenUnrecognised(
+  err: unknown,
+  facts: { message: string; headers: Record<string, string> },
+): void {
   if (/\bsecondary rate\b/i.test(facts.message) || String(facts.headers['x-ratelimit-remaining']) === '0') return;
   if (err instanceof Error) err.message = `${err.message} (secondary rate limit)`;
 }

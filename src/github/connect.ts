@@ -13,7 +13,8 @@ import { RestGitHubPort } from './rest-port.js';
 /** `owner/repo` (as in `GITHUB_REPOSITORY`) as a `RepoRef`; a clear error otherwise. */
 export function parseRepoRef(text: string | undefined, field = 'GITHUB_REPOSITORY'): RepoRef {
   const m = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec((text ?? '').trim());
-  if (!m?.[1] || !m[2]) throw new ConfigurationError(`expected owner/repo, got ${JSON.stringify(text ?? '')}`, { field });
+  if (!m?.[1] || !m[2])
+    throw new ConfigurationError(`expected owner/repo, got ${JSON.stringify(text ?? '')}`, { field });
   return { owner: m[1], repo: m[2] };
 }
 
@@ -21,7 +22,10 @@ export function parseRepoRef(text: string | undefined, field = 'GITHUB_REPOSITOR
  * A `connectGitHub` for `buildDeps`: given the token, API URL and logger, the
  * REST port bound to `repo`.
  */
-export function gitHubConnector(repo: RepoRef, options: Partial<Omit<GitHubClientOptions, 'token' | 'logger' | 'baseUrl'>> = {}) {
+export function gitHubConnector(
+  repo: RepoRef,
+  options: Partial<Omit<GitHubClientOptions, 'token' | 'logger' | 'baseUrl'>> = {},
+) {
   return (token: string, apiUrl: string | undefined, logger: Logger): GitHubPort =>
     new RestGitHubPort(createGitHubClient({ ...options, token, logger, ...(apiUrl ? { baseUrl: apiUrl } : {}) }), repo);
 }

@@ -64,8 +64,14 @@ export class FakeGitHubBase {
   ) {}
 
   /** Creates (or moves) branch `name` to a new commit with `files`; returns the commit SHA. */
-  seedBranch(name: string, files: Readonly<Record<string, string>> = {}, options: { protected?: boolean; from?: string } = {}): string {
-    const parent = options.from ? (this.git.resolve(options.from)?.sha ?? null) : (this.git.refs.get(`heads/${name}`) ?? null);
+  seedBranch(
+    name: string,
+    files: Readonly<Record<string, string>> = {},
+    options: { protected?: boolean; from?: string } = {},
+  ): string {
+    const parent = options.from
+      ? (this.git.resolve(options.from)?.sha ?? null)
+      : (this.git.refs.get(`heads/${name}`) ?? null);
     const c = this.git.commit(parent, files, `seed ${name}`);
     this.git.refs.set(`heads/${name}`, c.sha);
     if (options.protected) this.protectedBranches.add(name);
@@ -103,6 +109,12 @@ export class FakeGitHubBase {
 
   rateLimit(): RateLimitState | null {
     const used = this.budget.calls().total;
-    return { limit: this.hourlyLimit, remaining: Math.max(0, this.hourlyLimit - used), used, resetAt: new Date(this.clock.now().getTime() + 3_600_000), resource: 'core' };
+    return {
+      limit: this.hourlyLimit,
+      remaining: Math.max(0, this.hourlyLimit - used),
+      used,
+      resetAt: new Date(this.clock.now().getTime() + 3_600_000),
+      resource: 'core',
+    };
   }
 }

@@ -9,7 +9,16 @@ import { hasMarker, withMarker } from './markers.js';
 import { approversOf } from './port.js';
 import type { PullRequestReview } from './port.js';
 import type {
-  CreateIssueInput, CreatePullRequestInput, FindIssueOptions, Issue, LabelInput, ListIssuesFilter, MergeMethod, PullRequest, StickyComment, UpdateIssueInput,
+  CreateIssueInput,
+  CreatePullRequestInput,
+  FindIssueOptions,
+  Issue,
+  LabelInput,
+  ListIssuesFilter,
+  MergeMethod,
+  PullRequest,
+  StickyComment,
+  UpdateIssueInput,
   UpdatePullRequestInput,
 } from './port.js';
 
@@ -71,22 +80,44 @@ export class FakeConversations extends FakeGitHubBase {
 
   async findPullRequest(head: string, base: string): Promise<PullRequest | null> {
     this.enter('findPullRequest');
-    const t = [...this.threads.values()].find((x) => x.kind === 'pull' && x.state === 'open' && x.head === head && x.base === base);
+    const t = [...this.threads.values()].find(
+      (x) => x.kind === 'pull' && x.state === 'open' && x.head === head && x.base === base,
+    );
     return t ? this.toPull(t) : null;
   }
 
   async createPullRequest(input: CreatePullRequestInput): Promise<PullRequest> {
     this.enter('createPullRequest');
-    const open = [...this.threads.values()].find((x) => x.kind === 'pull' && x.state === 'open' && x.head === input.head && x.base === input.base);
+    const open = [...this.threads.values()].find(
+      (x) => x.kind === 'pull' && x.state === 'open' && x.head === input.head && x.base === input.base,
+    );
     if (open) {
       // GitHub answers 422 "already exists"; the REST port then looks the pull request up.
       this.count(ROUTES['findPullRequest'] ?? '');
       return this.toPull(open);
     }
     for (const b of [input.head, input.base]) {
-      if (!this.git.refs.has(`heads/${b}`)) throw new GitHubError('createPullRequest', 422, `Validation Failed: branch ${b} does not exist`, ROUTES['createPullRequest']);
+      if (!this.git.refs.has(`heads/${b}`))
+        throw new GitHubError(
+          'createPullRequest',
+          422,
+          `Validation Failed: branch ${b} does not exist`,
+          ROUTES['createPullRequest'],
+        );
     }
-    const t: FakeThread = { number: this.nextNumber++, kind: 'pull', title: input.title, body: input.body, state: 'open', labels: [], head: input.head, base: input.base, draft: input.draft ?? false, merged: false, comments: [] };
+    const t: FakeThread = {
+      number: this.nextNumber++,
+      kind: 'pull',
+      title: input.title,
+      body: input.body,
+      state: 'open',
+      labels: [],
+      head: input.head,
+      base: input.base,
+      draft: input.draft ?? false,
+      merged: false,
+      comments: [],
+    };
     this.threads.set(t.number, t);
     return this.toPull(t);
   }
@@ -98,7 +129,10 @@ export class FakeConversations extends FakeGitHubBase {
     return this.toPull(t);
   }
 
-  async requestReviewers(pullNumber: number, reviewers: { users?: readonly string[]; teams?: readonly string[] }): Promise<void> {
+  async requestReviewers(
+    pullNumber: number,
+    reviewers: { users?: readonly string[]; teams?: readonly string[] },
+  ): Promise<void> {
     this.enter('requestReviewers');
     const t = this.thread(pullNumber, 'pull', 'requestReviewers');
     const now = t.reviewers ?? { users: [], teams: [] };
@@ -135,7 +169,13 @@ export class FakeConversations extends FakeGitHubBase {
     const state = options.state ?? 'all';
     const hit = [...this.threads.values()]
       .reverse()
-      .find((t) => t.kind === 'issue' && (state === 'all' || t.state === state) && (options.labels ?? []).every((l) => t.labels.includes(l)) && hasMarker(t.body, marker));
+      .find(
+        (t) =>
+          t.kind === 'issue' &&
+          (state === 'all' || t.state === state) &&
+          (options.labels ?? []).every((l) => t.labels.includes(l)) &&
+          hasMarker(t.body, marker),
+      );
     return hit ? this.toIssue(hit) : null;
   }
 
@@ -144,7 +184,12 @@ export class FakeConversations extends FakeGitHubBase {
     const state = filter.state ?? 'open';
     return [...this.threads.values()]
       .reverse()
-      .filter((t) => t.kind === 'issue' && (state === 'all' || t.state === state) && (filter.labels ?? []).every((l) => t.labels.includes(l)))
+      .filter(
+        (t) =>
+          t.kind === 'issue' &&
+          (state === 'all' || t.state === state) &&
+          (filter.labels ?? []).every((l) => t.labels.includes(l)),
+      )
       .slice(0, filter.limit ?? Infinity)
       .map((t) => this.toIssue(t));
   }
@@ -153,7 +198,16 @@ export class FakeConversations extends FakeGitHubBase {
     const existing = await this.findIssue(input.marker, { labels: input.labels });
     if (existing) return existing;
     this.enter('createIssue');
-    const t: FakeThread = { number: this.nextNumber++, kind: 'issue', title: input.title, body: withMarker(input.body, input.marker), state: 'open', labels: [...(input.labels ?? [])], comments: [], createdAt: this.clock.now().toISOString() };
+    const t: FakeThread = {
+      number: this.nextNumber++,
+      kind: 'issue',
+      title: input.title,
+      body: withMarker(input.body, input.marker),
+      state: 'open',
+      labels: [...(input.labels ?? [])],
+      comments: [],
+      createdAt: this.clock.now().toISOString(),
+    };
     this.threads.set(t.number, t);
     return this.toIssue(t);
   }
@@ -170,7 +224,8 @@ export class FakeConversations extends FakeGitHubBase {
     this.enter('upsertComment');
     const t = this.thread(issueNumber, undefined, 'upsertComment');
     const text = withMarker(body, marker);
-    const url = (id: number) => `https://github.com/${this.repoRef.owner}/${this.repoRef.repo}/issues/${issueNumber}#issuecomment-${id}`;
+    const url = (id: number) =>
+      `https://github.com/${this.repoRef.owner}/${this.repoRef.repo}/issues/${issueNumber}#issuecomment-${id}`;
     const existing = t.comments.find((c) => hasMarker(c.body, marker));
     if (existing) {
       if (existing.body !== text) this.count('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}');
@@ -186,7 +241,13 @@ export class FakeConversations extends FakeGitHubBase {
   async enableAutoMerge(pullRequestNodeId: string, method: MergeMethod): Promise<{ enabledAt: string | null }> {
     this.enter('enableAutoMerge');
     const t = [...this.threads.values()].find((x) => x.kind === 'pull' && nodeIdOf(x) === pullRequestNodeId);
-    if (!t) throw new GitHubError('enableAutoMerge', 200, `Could not resolve to a node with the global id of '${pullRequestNodeId}'`, 'POST /graphql');
+    if (!t)
+      throw new GitHubError(
+        'enableAutoMerge',
+        200,
+        `Could not resolve to a node with the global id of '${pullRequestNodeId}'`,
+        'POST /graphql',
+      );
     if (t.state !== 'open') throw new GitHubError('enableAutoMerge', 200, 'Pull request is closed', 'POST /graphql');
     t.autoMerge = { method, enabledAt: this.clock.now().toISOString() };
     return { enabledAt: t.autoMerge.enabledAt };
@@ -194,7 +255,8 @@ export class FakeConversations extends FakeGitHubBase {
 
   protected thread(n: number, kind: 'issue' | 'pull' | undefined, verb: string): FakeThread {
     const t = this.threads.get(n);
-    if (!t || (kind && t.kind !== kind)) throw new GitHubError(verb, 404, `${kind ?? 'issue'} #${n} not found`, ROUTES[verb]);
+    if (!t || (kind && t.kind !== kind))
+      throw new GitHubError(verb, 404, `${kind ?? 'issue'} #${n} not found`, ROUTES[verb]);
     return t;
   }
 
@@ -217,7 +279,16 @@ export class FakeConversations extends FakeGitHubBase {
   }
 
   private toIssue(t: FakeThread): Issue {
-    return { number: t.number, nodeId: nodeIdOf(t), url: `https://github.com/${this.repoRef.owner}/${this.repoRef.repo}/issues/${t.number}`, title: t.title, body: t.body, state: t.state, labels: [...t.labels], ...(t.createdAt ? { createdAt: t.createdAt } : {}) };
+    return {
+      number: t.number,
+      nodeId: nodeIdOf(t),
+      url: `https://github.com/${this.repoRef.owner}/${this.repoRef.repo}/issues/${t.number}`,
+      title: t.title,
+      body: t.body,
+      state: t.state,
+      labels: [...t.labels],
+      ...(t.createdAt ? { createdAt: t.createdAt } : {}),
+    };
   }
 }
 

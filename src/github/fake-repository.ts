@@ -31,7 +31,9 @@ export class FakeRepository {
     const files = new Map(base ?? []);
     for (const [path, text] of Object.entries(changes)) files.set(path, text);
     this.counter += 1;
-    const sha = createHash('sha1').update(`${parent ?? ''}\n${message}\n${this.counter}\n${JSON.stringify([...files])}`).digest('hex');
+    const sha = createHash('sha1')
+      .update(`${parent ?? ''}\n${message}\n${this.counter}\n${JSON.stringify([...files])}`)
+      .digest('hex');
     const c: FakeCommit = { sha, parent, message, files };
     this.commits.set(sha, c);
     return c;

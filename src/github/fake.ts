@@ -15,9 +15,25 @@ import { blobSha } from './fake-repository.js';
 import { ANNOTATIONS_PER_REQUEST } from './port.js';
 import { unreadableTeam } from './teams.js';
 import type {
-  BranchInfo, CheckRun, CommitStatusInput, CreateCheckRunInput, CreateDeploymentInput, CreateDeploymentStatusInput, DependencyChange,
-  Deployment, DeploymentFilter, DeploymentStatus, Environment, FileContent, GitHubPort, PutContentInput, PutContentResult, RefInfo,
-  RunApproval, TeamMembership, UpdateCheckRunInput,
+  BranchInfo,
+  CheckRun,
+  CommitStatusInput,
+  CreateCheckRunInput,
+  CreateDeploymentInput,
+  CreateDeploymentStatusInput,
+  DependencyChange,
+  Deployment,
+  DeploymentFilter,
+  DeploymentStatus,
+  Environment,
+  FileContent,
+  GitHubPort,
+  PutContentInput,
+  PutContentResult,
+  RefInfo,
+  RunApproval,
+  TeamMembership,
+  UpdateCheckRunInput,
 } from './port.js';
 
 export type { FakeVerb } from './fake-base.js';
@@ -79,8 +95,18 @@ export class InMemoryGitHub extends FakeConversations implements GitHubPort {
     const current = this.git.getCommit(head)?.files.get(path);
     const currentSha = current === undefined ? null : blobSha(current);
     if (currentSha !== input.expectedSha) {
-      const detail = currentSha === null ? `${path} does not exist` : input.expectedSha === null ? `"sha" wasn't supplied` : `${path} is at ${currentSha} but expected ${input.expectedSha}`;
-      throw new ConflictError('putContent', currentSha !== null && input.expectedSha === null ? 422 : 409, detail, ROUTES['putContent']);
+      const detail =
+        currentSha === null
+          ? `${path} does not exist`
+          : input.expectedSha === null
+            ? `"sha" wasn't supplied`
+            : `${path} is at ${currentSha} but expected ${input.expectedSha}`;
+      throw new ConflictError(
+        'putContent',
+        currentSha !== null && input.expectedSha === null ? 422 : 409,
+        detail,
+        ROUTES['putContent'],
+      );
     }
     const c = this.git.commit(head, { [path]: input.text }, input.message);
     this.git.refs.set(`heads/${input.branch}`, c.sha);
@@ -99,7 +125,13 @@ export class InMemoryGitHub extends FakeConversations implements GitHubPort {
     const short = shortRef(ref);
     if (!this.git.getCommit(sha)) throw new GitHubError('createRef', 422, 'Object does not exist', ROUTES['createRef']);
     const existing = this.git.refs.get(short);
-    if (existing && existing !== sha) throw new ConflictError('createRef', 422, `${short} already exists at ${existing}, not ${sha}`, ROUTES['createRef']);
+    if (existing && existing !== sha)
+      throw new ConflictError(
+        'createRef',
+        422,
+        `${short} already exists at ${existing}, not ${sha}`,
+        ROUTES['createRef'],
+      );
     this.git.refs.set(short, sha);
     return { ref: short, sha };
   }
@@ -110,7 +142,8 @@ export class InMemoryGitHub extends FakeConversations implements GitHubPort {
     const current = this.git.refs.get(short);
     if (!current) throw new GitHubError('updateRef', 422, 'Reference does not exist', ROUTES['updateRef']);
     if (!this.git.getCommit(sha)) throw new GitHubError('updateRef', 422, 'Object does not exist', ROUTES['updateRef']);
-    if (!options.force && !this.git.isAncestor(current, sha)) throw new ConflictError('updateRef', 422, 'Update is not a fast forward', ROUTES['updateRef']);
+    if (!options.force && !this.git.isAncestor(current, sha))
+      throw new ConflictError('updateRef', 422, 'Update is not a fast forward', ROUTES['updateRef']);
     this.git.refs.set(short, sha);
     return { ref: short, sha };
   }
@@ -124,7 +157,8 @@ export class InMemoryGitHub extends FakeConversations implements GitHubPort {
   async createDeployment(input: CreateDeploymentInput): Promise<Deployment> {
     this.enter('createDeployment');
     const commit = this.git.resolve(input.ref);
-    if (!commit) throw new GitHubError('createDeployment', 422, `No ref found for: ${input.ref}`, ROUTES['createDeployment']);
+    if (!commit)
+      throw new GitHubError('createDeployment', 422, `No ref found for: ${input.ref}`, ROUTES['createDeployment']);
     const d = {
       id: this.nextId++,
       sha: commit.sha,
@@ -143,7 +177,9 @@ export class InMemoryGitHub extends FakeConversations implements GitHubPort {
   async listDeployments(filter: DeploymentFilter = {}): Promise<Deployment[]> {
     this.enter('listDeployments');
     return this.deployments
-      .filter((d) => (['sha', 'ref', 'environment', 'task'] as const).every((k) => filter[k] === undefined || d[k] === filter[k]))
+      .filter((d) =>
+        (['sha', 'ref', 'environment', 'task'] as const).every((k) => filter[k] === undefined || d[k] === filter[k]),
+      )
       .reverse()
       .slice(0, filter.limit ?? 1000)
       .map(stripStatuses);
@@ -152,7 +188,13 @@ export class InMemoryGitHub extends FakeConversations implements GitHubPort {
   async createDeploymentStatus(deploymentId: number, input: CreateDeploymentStatusInput): Promise<DeploymentStatus> {
     this.enter('createDeploymentStatus');
     const d = this.deployments.find((x) => x.id === deploymentId);
-    if (!d) throw new GitHubError('createDeploymentStatus', 404, `deployment ${deploymentId} not found`, ROUTES['createDeploymentStatus']);
+    if (!d)
+      throw new GitHubError(
+        'createDeploymentStatus',
+        404,
+        `deployment ${deploymentId} not found`,
+        ROUTES['createDeploymentStatus'],
+      );
     const s: DeploymentStatus = {
       id: this.nextId++,
       state: input.state,
@@ -197,7 +239,8 @@ export class InMemoryGitHub extends FakeConversations implements GitHubPort {
     for (let i = 1; i < batches(annotations); i++) this.count(CHECK_RUN_PATCH);
     const i = this.checkRuns.findIndex((r) => r.id === checkRunId);
     const run = this.checkRuns[i];
-    if (!run) throw new GitHubError('updateCheckRun', 404, `check run ${checkRunId} not found`, ROUTES['updateCheckRun']);
+    if (!run)
+      throw new GitHubError('updateCheckRun', 404, `check run ${checkRunId} not found`, ROUTES['updateCheckRun']);
     const next: FakeCheckRun = {
       ...run,
       status: input.status ?? run.status,
@@ -247,7 +290,13 @@ export class InMemoryGitHub extends FakeConversations implements GitHubPort {
   async compareDependencies(base: string, head: string): Promise<DependencyChange[]> {
     this.enter('compareDependencies');
     const changes = this.dependencyChanges.get(`${base}...${head}`);
-    if (!changes) throw new GitHubError('compareDependencies', 404, `no dependency comparison for ${base}...${head}`, ROUTES['compareDependencies']);
+    if (!changes)
+      throw new GitHubError(
+        'compareDependencies',
+        404,
+        `no dependency comparison for ${base}...${head}`,
+        ROUTES['compareDependencies'],
+      );
     return [...changes];
   }
 }
@@ -269,5 +318,12 @@ function stripStatuses(d: Deployment & { statuses: DeploymentStatus[] }): Deploy
 }
 
 function checkRunOf(r: FakeCheckRun): CheckRun {
-  return { id: r.id, name: r.name, headSha: r.headSha, externalId: r.externalId, status: r.status, conclusion: r.conclusion };
+  return {
+    id: r.id,
+    name: r.name,
+    headSha: r.headSha,
+    externalId: r.externalId,
+    status: r.status,
+    conclusion: r.conclusion,
+  };
 }

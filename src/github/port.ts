@@ -124,7 +124,8 @@ export interface CheckAnnotation {
   readonly title?: string;
 }
 
-export type CheckConclusion = 'action_required' | 'cancelled' | 'failure' | 'neutral' | 'success' | 'skipped' | 'timed_out';
+export type CheckConclusion =
+  'action_required' | 'cancelled' | 'failure' | 'neutral' | 'success' | 'skipped' | 'timed_out';
 
 export interface CheckRunOutput {
   readonly title: string;
@@ -293,7 +294,8 @@ export type MergeMethod = 'MERGE' | 'SQUASH' | 'REBASE';
  * not be learned: a workflow's GITHUB_TOKEN cannot read organization teams,
  * and GitHub answers 404 alike for "no such member" and "you may not look".
  */
-export type TeamMembership = { readonly kind: 'member' } | { readonly kind: 'not-member' } | { readonly kind: 'unknown'; readonly reason: string };
+export type TeamMembership =
+  { readonly kind: 'member' } | { readonly kind: 'not-member' } | { readonly kind: 'unknown'; readonly reason: string };
 
 /** An environment reviewer's decision on a workflow run's job (GitHub's environment approvals of a run). */
 export interface RunApproval {
@@ -338,7 +340,10 @@ export interface GitHubPort {
   /** Opens a pull request, or returns the open one from the same head into the same base. */
   createPullRequest(input: CreatePullRequestInput): Promise<PullRequest>;
   updatePullRequest(pullNumber: number, input: UpdatePullRequestInput): Promise<PullRequest>;
-  requestReviewers(pullNumber: number, reviewers: { users?: readonly string[]; teams?: readonly string[] }): Promise<void>;
+  requestReviewers(
+    pullNumber: number,
+    reviewers: { users?: readonly string[]; teams?: readonly string[] },
+  ): Promise<void>;
   /** Logins whose latest review of the pull request approves it: a later change request or a dismissal takes an approval back. */
   pullRequestApprovals(pullNumber: number): Promise<string[]>;
   addLabels(issueNumber: number, labels: readonly string[]): Promise<void>;

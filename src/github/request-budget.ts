@@ -59,7 +59,9 @@ export class RequestBudget {
 }
 
 /** The rate-limit state in GitHub's headers, or null when they are absent or garbled. */
-export function parseRateLimit(headers: Readonly<Record<string, string | number | undefined>> | undefined): RateLimitState | null {
+export function parseRateLimit(
+  headers: Readonly<Record<string, string | number | undefined>> | undefined,
+): RateLimitState | null {
   if (!headers) return null;
   const limit = Number(headers['x-ratelimit-limit']);
   const remaining = Number(headers['x-ratelimit-remaining']);

@@ -5,7 +5,14 @@
  */
 import type { GitHubClient } from './client.js';
 import { GitHubError } from './errors.js';
-import type { ActionAdvisory, ActionRepository, ActionSources, CommitRelation, FirstPage, NamedCommit } from './port.js';
+import type {
+  ActionAdvisory,
+  ActionRepository,
+  ActionSources,
+  CommitRelation,
+  FirstPage,
+  NamedCommit,
+} from './port.js';
 import type { CallCounts } from './request-budget.js';
 import { arrayOf, objectOf, toPortError } from './rest-support.js';
 
@@ -23,27 +30,61 @@ export class RestActionSources implements ActionSources {
   }
 
   async branches(owner: string, repo: string): Promise<FirstPage<NamedCommit>> {
-    const rows = arrayOf('branches', await this.get('branches', 'GET /repos/{owner}/{repo}/branches', { owner, repo, per_page: PAGE }));
-    return { items: rows.map((b) => ({ name: String(b['name']), sha: String((b['commit'] as Record<string, unknown> | undefined)?.['sha'] ?? '') })), truncated: rows.length >= PAGE };
+    const rows = arrayOf(
+      'branches',
+      await this.get('branches', 'GET /repos/{owner}/{repo}/branches', { owner, repo, per_page: PAGE }),
+    );
+    return {
+      items: rows.map((b) => ({
+        name: String(b['name']),
+        sha: String((b['commit'] as Record<string, unknown> | undefined)?.['sha'] ?? ''),
+      })),
+      truncated: rows.length >= PAGE,
+    };
   }
 
   async tags(owner: string, repo: string): Promise<FirstPage<NamedCommit>> {
-    const rows = arrayOf('tags', await this.get('tags', 'GET /repos/{owner}/{repo}/tags', { owner, repo, per_page: PAGE }));
-    return { items: rows.map((t) => ({ name: String(t['name']), sha: String((t['commit'] as Record<string, unknown> | undefined)?.['sha'] ?? '') })), truncated: rows.length >= PAGE };
+    const rows = arrayOf(
+      'tags',
+      await this.get('tags', 'GET /repos/{owner}/{repo}/tags', { owner, repo, per_page: PAGE }),
+    );
+    return {
+      items: rows.map((t) => ({
+        name: String(t['name']),
+        sha: String((t['commit'] as Record<string, unknown> | undefined)?.['sha'] ?? ''),
+      })),
+      truncated: rows.length >= PAGE,
+    };
   }
 
   async tagCommit(owner: string, repo: string, tag: string): Promise<string | null> {
-    const data = await this.getOrNull('tagCommit', 'GET /repos/{owner}/{repo}/git/ref/{ref}', { owner, repo, ref: `tags/${tag}` });
+    const data = await this.getOrNull('tagCommit', 'GET /repos/{owner}/{repo}/git/ref/{ref}', {
+      owner,
+      repo,
+      ref: `tags/${tag}`,
+    });
     if (data === null) return null;
     const object = objectOf('tagCommit', objectOf('tagCommit', data)['object']);
     if (object['type'] !== 'tag') return String(object['sha']);
     // An annotated tag points at a tag object, which points at the commit.
-    const annotated = objectOf('tagCommit', await this.get('tagCommit', 'GET /repos/{owner}/{repo}/git/tags/{tag_sha}', { owner, repo, tag_sha: String(object['sha']) }));
+    const annotated = objectOf(
+      'tagCommit',
+      await this.get('tagCommit', 'GET /repos/{owner}/{repo}/git/tags/{tag_sha}', {
+        owner,
+        repo,
+        tag_sha: String(object['sha']),
+      }),
+    );
     return String(objectOf('tagCommit', annotated['object'])['sha']);
   }
 
   async compare(owner: string, repo: string, base: string, head: string): Promise<CommitRelation> {
-    const data = await this.getOrNull('compare', 'GET /repos/{owner}/{repo}/compare/{basehead}', { owner, repo, basehead: `${base}...${head}`, per_page: 1 });
+    const data = await this.getOrNull('compare', 'GET /repos/{owner}/{repo}/compare/{basehead}', {
+      owner,
+      repo,
+      basehead: `${base}...${head}`,
+      per_page: 1,
+    });
     if (data === null) return 'unknown-commit';
     const status = objectOf('compare', data)['status'];
     if (status === 'identical' || status === 'ahead' || status === 'behind' || status === 'diverged') return status;
@@ -51,7 +92,15 @@ export class RestActionSources implements ActionSources {
   }
 
   async advisories(owner: string, repo: string): Promise<FirstPage<ActionAdvisory>> {
-    const rows = arrayOf('advisories', await this.get('advisories', 'GET /advisories', { ecosystem: 'actions', affects: `${owner}/${repo}`, type: 'reviewed', per_page: PAGE }));
+    const rows = arrayOf(
+      'advisories',
+      await this.get('advisories', 'GET /advisories', {
+        ecosystem: 'actions',
+        affects: `${owner}/${repo}`,
+        type: 'reviewed',
+        per_page: PAGE,
+      }),
+    );
     return { items: rows.map(toAdvisory), truncated: rows.length >= PAGE };
   }
 

@@ -20,7 +20,12 @@ export class RestCaller {
     readonly repoRef: RepoRef,
   ) {}
 
-  protected async call(verb: string, route: string, params: Params = {}, isConflict?: (status: number, message: string) => boolean): Promise<unknown> {
+  protected async call(
+    verb: string,
+    route: string,
+    params: Params = {},
+    isConflict?: (status: number, message: string) => boolean,
+  ): Promise<unknown> {
     return this.request(verb, route, { owner: this.repoRef.owner, repo: this.repoRef.repo, ...params }, isConflict);
   }
 
@@ -34,7 +39,12 @@ export class RestCaller {
     return nullOn404(this.request(verb, route, params));
   }
 
-  private async request(verb: string, route: string, params: Params, isConflict?: (status: number, message: string) => boolean): Promise<unknown> {
+  private async request(
+    verb: string,
+    route: string,
+    params: Params,
+    isConflict?: (status: number, message: string) => boolean,
+  ): Promise<unknown> {
     try {
       // Every body Bellwether sends (pull requests, comments, check runs, issues) leaves without the process's secrets.
       return (await this.client.request(route, processSecrets.redactDeep(params))).data;
@@ -54,7 +64,10 @@ export class RestCaller {
     const all: Record<string, unknown>[] = [];
     const perPage = Math.max(1, Math.min(100, limit));
     for (let page = 1; page <= MAX_PAGES && all.length < limit; page++) {
-      const items = pick(await this.call(verb, route, { ...params, per_page: perPage, page })) as Record<string, unknown>[];
+      const items = pick(await this.call(verb, route, { ...params, per_page: perPage, page })) as Record<
+        string,
+        unknown
+      >[];
       all.push(...items);
       if (items.length < perPage) break;
     }

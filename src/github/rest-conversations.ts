@@ -6,7 +6,16 @@ import { ConflictError, GitHubError } from './errors.js';
 import { hasMarker, withMarker } from './markers.js';
 import { approversOf } from './port.js';
 import type {
-  CreateIssueInput, CreatePullRequestInput, FindIssueOptions, Issue, LabelInput, ListIssuesFilter, MergeMethod, PullRequest, StickyComment, UpdateIssueInput,
+  CreateIssueInput,
+  CreatePullRequestInput,
+  FindIssueOptions,
+  Issue,
+  LabelInput,
+  ListIssuesFilter,
+  MergeMethod,
+  PullRequest,
+  StickyComment,
+  UpdateIssueInput,
   UpdatePullRequestInput,
 } from './port.js';
 import { RestCaller } from './rest-caller.js';
@@ -17,18 +26,33 @@ import { arrayOf, createOnce, isLostAnswer, objectOf, statusOf, toPortError } fr
 /** Pull requests, labels, issues and comments over REST. */
 export class RestConversationVerbs extends RestCaller {
   async findPullRequest(head: string, base: string): Promise<PullRequest | null> {
-    const list = arrayOf('findPullRequest', await this.call('findPullRequest', 'GET /repos/{owner}/{repo}/pulls', { head: `${this.repoRef.owner}:${head}`, base, state: 'open' }));
+    const list = arrayOf(
+      'findPullRequest',
+      await this.call('findPullRequest', 'GET /repos/{owner}/{repo}/pulls', {
+        head: `${this.repoRef.owner}:${head}`,
+        base,
+        state: 'open',
+      }),
+    );
     return list[0] ? toPullRequest(list[0]) : null;
   }
 
   async createPullRequest(input: CreatePullRequestInput): Promise<PullRequest> {
     const exists = (status: number, message: string) => status === 422 && /already exists/i.test(message);
     try {
-      return await createOnce(async () => {
-        const body: Params = { head: input.head, base: input.base, title: input.title, body: input.body };
-        if (input.draft !== undefined) body['draft'] = input.draft;
-        return toPullRequest(objectOf('createPullRequest', await this.call('createPullRequest', 'POST /repos/{owner}/{repo}/pulls', body, exists)));
-      }, () => this.findPullRequest(input.head, input.base));
+      return await createOnce(
+        async () => {
+          const body: Params = { head: input.head, base: input.base, title: input.title, body: input.body };
+          if (input.draft !== undefined) body['draft'] = input.draft;
+          return toPullRequest(
+            objectOf(
+              'createPullRequest',
+              await this.call('createPullRequest', 'POST /repos/{owner}/{repo}/pulls', body, exists),
+            ),
+          );
+        },
+        () => this.findPullRequest(input.head, input.base),
+      );
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
       const open = await this.findPullRequest(input.head, input.base);
@@ -38,11 +62,17 @@ export class RestConversationVerbs extends RestCaller {
   }
 
   async updatePullRequest(pullNumber: number, input: UpdatePullRequestInput): Promise<PullRequest> {
-    const data = await this.call('updatePullRequest', 'PATCH /repos/{owner}/{repo}/pulls/{pull_number}', { pull_number: pullNumber, ...definedOnly(input) });
+    const data = await this.call('updatePullRequest', 'PATCH /repos/{owner}/{repo}/pulls/{pull_number}', {
+      pull_number: pullNumber,
+      ...definedOnly(input),
+    });
     return toPullRequest(objectOf('updatePullRequest', data));
   }
 
-  async requestReviewers(pullNumber: number, reviewers: { users?: readonly string[]; teams?: readonly string[] }): Promise<void> {
+  async requestReviewers(
+    pullNumber: number,
+    reviewers: { users?: readonly string[]; teams?: readonly string[] },
+  ): Promise<void> {
     await this.call('requestReviewers', 'POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', {
       pull_number: pullNumber,
       reviewers: [...(reviewers.users ?? [])],
@@ -51,24 +81,47 @@ export class RestConversationVerbs extends RestCaller {
   }
 
   async pullRequestApprovals(pullNumber: number): Promise<string[]> {
-    const rows = await this.pages('pullRequestApprovals', 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', { pull_number: pullNumber });
-    return approversOf(rows.map((r) => ({ user: String((r['user'] as { login?: unknown } | null)?.login ?? ''), state: String(r['state'] ?? '') })));
+    const rows = await this.pages('pullRequestApprovals', 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
+      pull_number: pullNumber,
+    });
+    return approversOf(
+      rows.map((r) => ({
+        user: String((r['user'] as { login?: unknown } | null)?.login ?? ''),
+        state: String(r['state'] ?? ''),
+      })),
+    );
   }
 
   async addLabels(issueNumber: number, labels: readonly string[]): Promise<void> {
     if (labels.length === 0) return;
-    await this.call('addLabels', 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels', { issue_number: issueNumber, labels: [...labels] });
+    await this.call('addLabels', 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
+      issue_number: issueNumber,
+      labels: [...labels],
+    });
   }
 
   async ensureLabel(label: LabelInput): Promise<void> {
-    if ((await this.callOrNull('ensureLabel', 'GET /repos/{owner}/{repo}/labels/{name}', { name: label.name })) !== null) return;
-    const exists = (status: number, message: string) => status === 422 && /already_exists|already exists/i.test(message);
+    if (
+      (await this.callOrNull('ensureLabel', 'GET /repos/{owner}/{repo}/labels/{name}', { name: label.name })) !== null
+    )
+      return;
+    const exists = (status: number, message: string) =>
+      status === 422 && /already_exists|already exists/i.test(message);
     try {
-      await this.call('ensureLabel', 'POST /repos/{owner}/{repo}/labels', definedOnly({ name: label.name, color: label.color, description: label.description }), exists);
+      await this.call(
+        'ensureLabel',
+        'POST /repos/{owner}/{repo}/labels',
+        definedOnly({ name: label.name, color: label.color, description: label.description }),
+        exists,
+      );
     } catch (err) {
       // Made meanwhile, or by the attempt whose answer was lost: either way it exists.
       if (err instanceof ConflictError) return;
-      if (isLostAnswer(err) && (await this.callOrNull('ensureLabel', 'GET /repos/{owner}/{repo}/labels/{name}', { name: label.name })) !== null) return;
+      if (
+        isLostAnswer(err) &&
+        (await this.callOrNull('ensureLabel', 'GET /repos/{owner}/{repo}/labels/{name}', { name: label.name })) !== null
+      )
+        return;
       throw err;
     }
   }
@@ -77,7 +130,9 @@ export class RestConversationVerbs extends RestCaller {
     const params: Params = { state: options.state ?? 'all', sort: 'created', direction: 'desc' };
     if (options.labels?.length) params['labels'] = options.labels.join(',');
     const rows = await this.pages('findIssue', 'GET /repos/{owner}/{repo}/issues', params);
-    const hit = rows.find((i) => !i['pull_request'] && hasMarker(typeof i['body'] === 'string' ? i['body'] : '', marker));
+    const hit = rows.find(
+      (i) => !i['pull_request'] && hasMarker(typeof i['body'] === 'string' ? i['body'] : '', marker),
+    );
     return hit ? toIssue(hit) : null;
   }
 
@@ -85,7 +140,10 @@ export class RestConversationVerbs extends RestCaller {
     const params: Params = { state: filter.state ?? 'open', sort: 'created', direction: 'desc' };
     if (filter.labels?.length) params['labels'] = filter.labels.join(',');
     const rows = await this.pages('listIssues', 'GET /repos/{owner}/{repo}/issues', params);
-    return rows.filter((i) => !i['pull_request']).map(toIssue).slice(0, filter.limit ?? Infinity);
+    return rows
+      .filter((i) => !i['pull_request'])
+      .map(toIssue)
+      .slice(0, filter.limit ?? Infinity);
   }
 
   async createIssue(input: CreateIssueInput): Promise<Issue> {
@@ -95,44 +153,71 @@ export class RestConversationVerbs extends RestCaller {
     return createOnce(async () => {
       const body: Params = { title: input.title, body: withMarker(input.body, input.marker) };
       if (input.labels?.length) body['labels'] = [...input.labels];
-      return toIssue(objectOf('createIssue', await this.call('createIssue', 'POST /repos/{owner}/{repo}/issues', body)));
+      return toIssue(
+        objectOf('createIssue', await this.call('createIssue', 'POST /repos/{owner}/{repo}/issues', body)),
+      );
     }, find);
   }
 
   async updateIssue(issueNumber: number, input: UpdateIssueInput): Promise<Issue> {
-    const body: Params = { issue_number: issueNumber, ...definedOnly({ title: input.title, body: input.body, state: input.state }) };
+    const body: Params = {
+      issue_number: issueNumber,
+      ...definedOnly({ title: input.title, body: input.body, state: input.state }),
+    };
     if (input.labels) body['labels'] = [...input.labels];
-    return toIssue(objectOf('updateIssue', await this.call('updateIssue', 'PATCH /repos/{owner}/{repo}/issues/{issue_number}', body)));
+    return toIssue(
+      objectOf(
+        'updateIssue',
+        await this.call('updateIssue', 'PATCH /repos/{owner}/{repo}/issues/{issue_number}', body),
+      ),
+    );
   }
 
   async upsertComment(issueNumber: number, marker: string, body: string): Promise<StickyComment> {
     const text = withMarker(body, marker);
     const find = async (): Promise<{ id: number; url: string; body: string } | null> => {
-      const rows = await this.pages('upsertComment', 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { issue_number: issueNumber });
+      const rows = await this.pages('upsertComment', 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+        issue_number: issueNumber,
+      });
       const hit = rows.find((c) => hasMarker(typeof c['body'] === 'string' ? c['body'] : '', marker));
       return hit ? { id: Number(hit['id']), url: String(hit['html_url']), body: String(hit['body']) } : null;
     };
     const existing = await find();
     if (existing) {
       if (existing.body !== text) {
-        await this.call('upsertComment', 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { comment_id: existing.id, body: text });
+        await this.call('upsertComment', 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+          comment_id: existing.id,
+          body: text,
+        });
       }
       return { id: existing.id, url: existing.url, created: false };
     }
-    return createOnce(async () => {
-      const c = objectOf('upsertComment', await this.call('upsertComment', 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { issue_number: issueNumber, body: text }));
-      return { id: Number(c['id']), url: String(c['html_url']), created: true };
-    }, async () => {
-      const found = await find();
-      return found ? { id: found.id, url: found.url, created: true } : null;
-    });
+    return createOnce(
+      async () => {
+        const c = objectOf(
+          'upsertComment',
+          await this.call('upsertComment', 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+            issue_number: issueNumber,
+            body: text,
+          }),
+        );
+        return { id: Number(c['id']), url: String(c['html_url']), created: true };
+      },
+      async () => {
+        const found = await find();
+        return found ? { id: found.id, url: found.url, created: true } : null;
+      },
+    );
   }
 
   async enableAutoMerge(pullRequestNodeId: string, method: MergeMethod): Promise<{ enabledAt: string | null }> {
     // A mutation is not repeated blindly: after a lost answer, ask whether auto-merge is on.
     return createOnce(
       async () => {
-        const data = await this.graphql<{ enablePullRequestAutoMerge?: { pullRequest?: AutoMergeOf } }>(ENABLE_AUTO_MERGE, { pullRequestId: pullRequestNodeId, mergeMethod: method });
+        const data = await this.graphql<{ enablePullRequestAutoMerge?: { pullRequest?: AutoMergeOf } }>(
+          ENABLE_AUTO_MERGE,
+          { pullRequestId: pullRequestNodeId, mergeMethod: method },
+        );
         return { enabledAt: data.enablePullRequestAutoMerge?.pullRequest?.autoMergeRequest?.enabledAt ?? null };
       },
       async () => {
@@ -150,7 +235,12 @@ export class RestConversationVerbs extends RestCaller {
     } catch (err) {
       const errors = (err as { errors?: { message?: string }[] }).errors;
       if (Array.isArray(errors) && errors.length) {
-        throw new GitHubError('enableAutoMerge', statusOf(err) || 200, errors.map((e) => e.message).join('; '), 'POST /graphql');
+        throw new GitHubError(
+          'enableAutoMerge',
+          statusOf(err) || 200,
+          errors.map((e) => e.message).join('; '),
+          'POST /graphql',
+        );
       }
       throw toPortError('enableAutoMerge', 'POST /graphql', err);
     }

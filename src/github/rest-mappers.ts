@@ -4,7 +4,18 @@
  * Missing or mistyped fields become empty values, never exceptions: what the
  * shapes require is checked where the answer arrives (`objectOf`, `arrayOf`).
  */
-import type { CheckRun, DependencyChange, DependencyVulnerability, Deployment, DeploymentState, DeploymentStatus, Environment, Issue, ProtectionRule, PullRequest } from './port.js';
+import type {
+  CheckRun,
+  DependencyChange,
+  DependencyVulnerability,
+  Deployment,
+  DeploymentState,
+  DeploymentStatus,
+  Environment,
+  Issue,
+  ProtectionRule,
+  PullRequest,
+} from './port.js';
 
 type Raw = Record<string, unknown>;
 
@@ -47,14 +58,12 @@ export function toDependencyChange(d: Raw): DependencyChange {
     license: nonEmptyOrNull(d['license']),
     sourceRepositoryUrl: nonEmptyOrNull(d['source_repository_url']),
     scope,
-    vulnerabilities: vulns.map(
-      (v): DependencyVulnerability => ({
-        severity: str(v['severity']),
-        advisoryGhsaId: str(v['advisory_ghsa_id']),
-        advisorySummary: str(v['advisory_summary']),
-        advisoryUrl: str(v['advisory_url']),
-      }),
-    ),
+    vulnerabilities: vulns.map((v): DependencyVulnerability => ({
+      severity: str(v['severity']),
+      advisoryGhsaId: str(v['advisory_ghsa_id']),
+      advisorySummary: str(v['advisory_summary']),
+      advisoryUrl: str(v['advisory_url']),
+    })),
   };
 }
 

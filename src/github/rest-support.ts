@@ -21,11 +21,19 @@ export function statusOf(err: unknown): number {
 }
 
 /** A port error naming the verb and route; conflicts become `ConflictError`. */
-export function toPortError(verb: string, route: string, err: unknown, isConflict: (status: number, message: string) => boolean = () => false): GitHubError {
+export function toPortError(
+  verb: string,
+  route: string,
+  err: unknown,
+  isConflict: (status: number, message: string) => boolean = () => false,
+): GitHubError {
   if (err instanceof GitHubError) return err;
   const { status, message } = httpFacts(err);
   const cause = err as { cause?: { name?: string } };
-  const detail = cause?.cause?.name === 'TimeoutError' || /aborted due to timeout/i.test(message) ? `no answer in time (${message})` : message;
+  const detail =
+    cause?.cause?.name === 'TimeoutError' || /aborted due to timeout/i.test(message)
+      ? `no answer in time (${message})`
+      : message;
   if (status === 409 || isConflict(status, message)) return new ConflictError(verb, status, detail, route);
   return new GitHubError(verb, status, detail, route);
 }
@@ -60,6 +68,7 @@ export function objectOf(verb: string, data: unknown): Record<string, unknown> {
 
 /** The array GitHub answered, or a clear error. */
 export function arrayOf(verb: string, data: unknown): Record<string, unknown>[] {
-  if (!Array.isArray(data)) throw new GitHubError(verb, 502, `expected a list, got: ${JSON.stringify(data).slice(0, 200)}`);
+  if (!Array.isArray(data))
+    throw new GitHubError(verb, 502, `expected a list, got: ${JSON.stringify(data).slice(0, 200)}`);
   return data as Record<string, unknown>[];
 }

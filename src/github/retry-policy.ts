@@ -61,7 +61,8 @@ const CREATING_PUTS: ReadonlySet<string> = new Set(['PUT /repos/{owner}/{repo}/c
 export function isIdempotent(method: string, route: string, params: Readonly<Record<string, unknown>> = {}): boolean {
   const m = method.toUpperCase();
   if (CREATING_PUTS.has(`${m} ${route}`)) return false;
-  if (m === 'PATCH' && route === '/repos/{owner}/{repo}/check-runs/{check_run_id}') return !carriesAnnotations(params['output']);
+  if (m === 'PATCH' && route === '/repos/{owner}/{repo}/check-runs/{check_run_id}')
+    return !carriesAnnotations(params['output']);
   if (m === 'GET' || m === 'HEAD' || m === 'PUT' || m === 'DELETE' || m === 'PATCH') return true;
   if (m !== 'POST') return false;
   if (IDEMPOTENT_POSTS.has(`${m} ${route}`)) return true;

@@ -39,7 +39,10 @@ export async function resolveTeams(github: GitHubPort, user: string, teams: read
     try {
       answer = await github.teamMembership(team, user);
     } catch (err) {
-      unknown.push({ team, reason: `its members could not be looked up: ${err instanceof Error ? err.message : String(err)}` });
+      unknown.push({
+        team,
+        reason: `its members could not be looked up: ${err instanceof Error ? err.message : String(err)}`,
+      });
       continue;
     }
     if (answer.kind === 'member') return { member: [team], unknown };

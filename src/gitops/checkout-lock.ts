@@ -49,8 +49,16 @@ async function readRecord(file: string): Promise<LockRecord | null | 'unreadable
 }
 
 /** Takes the lock at `file`, waiting for a live holder and taking over from a dead or stale one. */
-export async function acquireCheckoutLock(file: string, deps: { logger?: Logger; sleep: Sleep; now: () => number }): Promise<HeldLock> {
-  const mine: LockRecord = { pid: process.pid, host: hostname(), nonce: randomUUID(), at: new Date(deps.now()).toISOString() };
+export async function acquireCheckoutLock(
+  file: string,
+  deps: { logger?: Logger; sleep: Sleep; now: () => number },
+): Promise<HeldLock> {
+  const mine: LockRecord = {
+    pid: process.pid,
+    host: hostname(),
+    nonce: randomUUID(),
+    at: new Date(deps.now()).toISOString(),
+  };
   // The record is written beside the lock and then linked into place, so nobody reads half of one.
   const tmp = `${file}.${mine.nonce}`;
   const waitedSince = deps.now();
@@ -70,14 +78,23 @@ export async function acquireCheckoutLock(file: string, deps: { logger?: Logger;
     const dead = holder !== 'unreadable' && alive(holder) === false;
     if (dead || age >= STALE_AFTER_MS) {
       if (await takeOver(file, holder)) {
-        const who = holder === 'unreadable' ? 'an unknown process' : `Bellwether process ${holder.pid} on ${holder.host}`;
-        deps.logger?.warning(`took over the lock ${file} from ${who}, which ${dead ? 'is no longer running' : `left it ${Math.round(age / 60_000)} min ago`}`);
+        const who =
+          holder === 'unreadable' ? 'an unknown process' : `Bellwether process ${holder.pid} on ${holder.host}`;
+        deps.logger?.warning(
+          `took over the lock ${file} from ${who}, which ${dead ? 'is no longer running' : `left it ${Math.round(age / 60_000)} min ago`}`,
+        );
       }
       continue;
     }
     if (deps.now() - waitedSince >= LIVE_HOLDER_WAIT_MS) {
-      const who = holder === 'unreadable' ? 'another process' : `Bellwether process ${holder.pid} on ${holder.host} (since ${holder.at})`;
-      throw new GitLockError(file, `${who} holds the lock ${file} and has not let go for ${Math.round(LIVE_HOLDER_WAIT_MS / 1000)} s. If it is not running, remove the file and run again. Nothing was written.`);
+      const who =
+        holder === 'unreadable'
+          ? 'another process'
+          : `Bellwether process ${holder.pid} on ${holder.host} (since ${holder.at})`;
+      throw new GitLockError(
+        file,
+        `${who} holds the lock ${file} and has not let go for ${Math.round(LIVE_HOLDER_WAIT_MS / 1000)} s. If it is not running, remove the file and run again. Nothing was written.`,
+      );
     }
     await deps.sleep(Math.min(1000, 20 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random()));
   }
@@ -104,7 +121,10 @@ async function takeOver(file: string, judged: LockRecord | 'unreadable'): Promis
     throw err;
   }
   const moved = await readRecord(aside);
-  const same = judged === 'unreadable' ? moved === 'unreadable' : moved !== null && moved !== 'unreadable' && moved.nonce === judged.nonce;
+  const same =
+    judged === 'unreadable'
+      ? moved === 'unreadable'
+      : moved !== null && moved !== 'unreadable' && moved.nonce === judged.nonce;
   if (!same) await link(aside, file).catch(() => undefined);
   await rm(aside, { force: true });
   return same;

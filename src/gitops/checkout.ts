@@ -62,11 +62,18 @@ export async function pathState(git: GitPort, co: Checkout, path: string): Promi
       const [, sha = '', stage = ''] = meta.split(' ');
       return { sha, stage, name };
     });
-  const index = entries.length === 0 ? null : entries.length === 1 && entries[0]!.stage === '0' && entries[0]!.name === path ? entries[0]!.sha : 'other';
+  const index =
+    entries.length === 0
+      ? null
+      : entries.length === 1 && entries[0]!.stage === '0' && entries[0]!.name === path
+        ? entries[0]!.sha
+        : 'other';
   let work: PathState['work'];
   try {
     const st = await lstat(join(co.dir, path));
-    work = st.isFile() ? (await git.run(['-C', co.dir, 'hash-object', `--path=${path}`, '--', join(co.dir, path)])).stdout.trim() : 'other';
+    work = st.isFile()
+      ? (await git.run(['-C', co.dir, 'hash-object', `--path=${path}`, '--', join(co.dir, path)])).stdout.trim()
+      : 'other';
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
@@ -80,11 +87,21 @@ export async function pathState(git: GitPort, co: Checkout, path: string): Promi
  * own at `path`: staged, in the work tree, or an untracked file where a new
  * one would go. `committed` is the path's blob on the branch (null: none).
  */
-export async function assertNoLocalEdits(git: GitPort, co: Checkout, branch: string, path: string, committed: string | null): Promise<void> {
+export async function assertNoLocalEdits(
+  git: GitPort,
+  co: Checkout,
+  branch: string,
+  path: string,
+  committed: string | null,
+): Promise<void> {
   const state = await pathState(git, co, path);
   if (state.index === committed && state.work === committed) return;
   const what =
-    state.index !== committed ? 'staged changes' : committed === null ? 'an untracked file in its place' : 'changes in the work tree';
+    state.index !== committed
+      ? 'staged changes'
+      : committed === null
+        ? 'an untracked file in its place'
+        : 'changes in the work tree';
   throw new ConfigurationError(
     `the manifest has changes that are not committed (${what}) in ${co.dir}, where ${branch} is checked out. ` +
       `Bellwether commits to ${branch} and then updates this file in the checkout, which would lose them, so nothing was written. ` +
@@ -99,7 +116,13 @@ export async function assertNoLocalEdits(git: GitPort, co: Checkout, branch: str
  * holds it for a moment. The commit has been made by now, so a lock that
  * stays is reported with what to run to finish by hand.
  */
-export async function bringUpToDate(git: GitPort, co: Checkout, path: string, blob: string, deps: { logger?: Logger; sleep: Sleep; now: () => number }): Promise<void> {
+export async function bringUpToDate(
+  git: GitPort,
+  co: Checkout,
+  path: string,
+  blob: string,
+  deps: { logger?: Logger; sleep: Sleep; now: () => number },
+): Promise<void> {
   const steps = [
     ['-C', co.dir, 'update-index', '--add', '--cacheinfo', `100644,${blob},${path}`],
     // From the index, so git's own filters and line endings apply, and the file's stat is recorded.
@@ -115,8 +138,16 @@ export async function bringUpToDate(git: GitPort, co: Checkout, path: string, bl
         if (!lock) throw err;
         if (await removeIfStale(lock, deps.now(), deps.logger)) continue;
         if (attempt >= 40) {
-          const e = freshLockError(lock, `the commit to ${path} is made, but the checkout in ${co.dir} could not be updated`, gitSaid((err as GitError).stderr), deps.now(), await ageOf(lock, deps.now()));
-          throw new ConfigurationError(`${e.message} Then run: git -C ${co.dir} checkout HEAD -- ${path}`, { file: lock });
+          const e = freshLockError(
+            lock,
+            `the commit to ${path} is made, but the checkout in ${co.dir} could not be updated`,
+            gitSaid((err as GitError).stderr),
+            deps.now(),
+            await ageOf(lock, deps.now()),
+          );
+          throw new ConfigurationError(`${e.message} Then run: git -C ${co.dir} checkout HEAD -- ${path}`, {
+            file: lock,
+          });
         }
         await deps.sleep(250);
       }
@@ -160,7 +191,12 @@ export async function writeJournal(co: Checkout, entry: JournalEntry): Promise<v
  * between, so a person's own edit there is never touched. Call it holding
  * the checkout lock. `tip` is the path's blob on the branch now.
  */
-export async function catchUp(git: GitPort, co: Checkout, tipOf: (path: string) => Promise<string | null>, deps: Parameters<typeof bringUpToDate>[4]): Promise<void> {
+export async function catchUp(
+  git: GitPort,
+  co: Checkout,
+  tipOf: (path: string) => Promise<string | null>,
+  deps: Parameters<typeof bringUpToDate>[4],
+): Promise<void> {
   const last = await readJournal(co);
   if (!last || last.done) return;
   const tip = await tipOf(last.path);
@@ -170,7 +206,9 @@ export async function catchUp(git: GitPort, co: Checkout, tipOf: (path: string) 
   if (state.index !== tip || state.work !== tip) {
     if (!moved.includes(state.index as string | null) || !moved.includes(state.work as string | null)) return;
     await bringUpToDate(git, co, last.path, tip, deps);
-    deps.logger?.info(`${last.path}: brought the checkout in ${co.dir} up to the branch, which a run that was killed had committed to`);
+    deps.logger?.info(
+      `${last.path}: brought the checkout in ${co.dir} up to the branch, which a run that was killed had committed to`,
+    );
   }
   // Done only once the branch holds what the write committed: a git that outlived its run may still move it.
   if (tip === last.to) await writeJournal(co, { ...last, done: true });

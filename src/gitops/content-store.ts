@@ -18,7 +18,15 @@ import { assertNoLocalEdits, bringUpToDate, catchUp, checkoutOf, readJournal, wr
 import { acquireCheckoutLock } from './checkout-lock.js';
 import type { GitPort } from './git.js';
 import { GitError } from './git.js';
-import { PRIVATE_INDEX_PREFIX, ageOf, freshLockError, gitSaid, lockNamedIn, removeIfStale, removeStaleLeftovers } from './git-locks.js';
+import {
+  PRIVATE_INDEX_PREFIX,
+  ageOf,
+  freshLockError,
+  gitSaid,
+  lockNamedIn,
+  removeIfStale,
+  removeStaleLeftovers,
+} from './git-locks.js';
 
 const lockFileOf = (co: Checkout) => join(co.gitDir, 'bellwether-checkout.lock');
 
@@ -105,7 +113,9 @@ export class GitContentStore implements ContentStore {
 
   private async head(): Promise<string | null> {
     try {
-      return (await this.git.run(['rev-parse', '--verify', '--quiet', `refs/heads/${this.branch}`])).stdout.trim() || null;
+      return (
+        (await this.git.run(['rev-parse', '--verify', '--quiet', `refs/heads/${this.branch}`])).stdout.trim() || null
+      );
     } catch (err) {
       if (err instanceof GitError) return null;
       throw err;
@@ -169,7 +179,12 @@ export class GitContentStore implements ContentStore {
       const parent = await this.head();
       const current = await this.blobAt(parent, path);
       if (current !== expectedSha) {
-        throw new ConflictError('write', 409, `${path} on ${this.branch} is at ${current ?? 'nothing'}, expected ${expectedSha ?? 'nothing'}`, 'git');
+        throw new ConflictError(
+          'write',
+          409,
+          `${path} on ${this.branch} is at ${current ?? 'nothing'}, expected ${expectedSha ?? 'nothing'}`,
+          'git',
+        );
       }
       if (co) await assertNoLocalEdits(this.git, co, this.branch, path, current);
       const blob = (await this.git.run(['hash-object', '-w', '--stdin'], { input: text })).stdout.trim();
@@ -197,7 +212,14 @@ export class GitContentStore implements ContentStore {
 
   /** update-ref with the old value: a compare-and-swap on the branch itself. */
   private async moveBranch(commit: string, parent: string | null, path: string): Promise<void> {
-    const args = ['-c', `core.filesRefLockTimeout=${REF_LOCK_WAIT_MS}`, 'update-ref', `refs/heads/${this.branch}`, commit, parent ?? '0'.repeat(40)];
+    const args = [
+      '-c',
+      `core.filesRefLockTimeout=${REF_LOCK_WAIT_MS}`,
+      'update-ref',
+      `refs/heads/${this.branch}`,
+      commit,
+      parent ?? '0'.repeat(40),
+    ];
     for (let removed = false; ; removed = true) {
       try {
         await this.git.run(args);
@@ -207,7 +229,13 @@ export class GitContentStore implements ContentStore {
         const lock = lockNamedIn(err.stderr);
         if (lock) {
           if (!removed && (await removeIfStale(lock, this.now(), this.logger))) continue;
-          throw freshLockError(lock, `git could not move ${this.branch} to the commit for ${path}, so nothing was written`, gitSaid(err.stderr), this.now(), await ageOf(lock, this.now()));
+          throw freshLockError(
+            lock,
+            `git could not move ${this.branch} to the commit for ${path}, so nothing was written`,
+            gitSaid(err.stderr),
+            this.now(),
+            await ageOf(lock, this.now()),
+          );
         }
         if (/but expected|already exists|unable to resolve reference/.test(err.stderr)) {
           throw new ConflictError('write', 409, `${this.branch} moved while ${path} was being written`, 'git');
@@ -216,5 +244,4 @@ export class GitContentStore implements ContentStore {
       }
     }
   }
-
 }

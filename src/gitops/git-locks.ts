@@ -43,7 +43,10 @@ export function lockNamedIn(stderr: string): string | null {
 
 /** The line of git's stderr that says what went wrong, for messages. */
 export function gitSaid(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.find((l) => /Unable to create|fatal:|error:/.test(l)) ?? lines[0] ?? 'nothing';
 }
 
@@ -68,12 +71,20 @@ export async function removeIfStale(file: string, now: number, logger?: Logger):
   if (age === null) return true;
   if (age < STALE_AFTER_MS) return false;
   await rm(file, { force: true });
-  logger?.warning(`removed the lock ${file}, left ${minutes(age)} ago by a git process that did not finish (locks older than ${minutes(STALE_AFTER_MS)} are stale)`);
+  logger?.warning(
+    `removed the lock ${file}, left ${minutes(age)} ago by a git process that did not finish (locks older than ${minutes(STALE_AFTER_MS)} are stale)`,
+  );
   return true;
 }
 
 /** The error for a lock that is in the way and may still be in use. */
-export function freshLockError(file: string, what: string, said: string, now: number, age: number | null): GitLockError {
+export function freshLockError(
+  file: string,
+  what: string,
+  said: string,
+  now: number,
+  age: number | null,
+): GitLockError {
   const when = age === null ? '' : ` (made ${Math.round(age / 1000)} s ago)`;
   return new GitLockError(
     file,

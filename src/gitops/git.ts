@@ -44,7 +44,10 @@ export class GitError extends Error {
 export class CommandGit implements GitPort {
   constructor(
     readonly cwd: string,
-    private readonly identity: { name: string; email: string } = { name: 'bellwether[bot]', email: 'bellwether@users.noreply.github.com' },
+    private readonly identity: { name: string; email: string } = {
+      name: 'bellwether[bot]',
+      email: 'bellwether@users.noreply.github.com',
+    },
   ) {}
 
   async run(args: readonly string[], options: GitRunOptions = {}): Promise<GitResult> {

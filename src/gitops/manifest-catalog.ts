@@ -23,7 +23,12 @@ export interface ManifestTarget {
  * manifests are looked for only after a failure, so a run that succeeds
  * spends no extra reads (each is a GitHub request in an action).
  */
-export async function explainMissingManifest<T>(work: () => Promise<T>, store: ContentStore, targets: readonly ManifestTarget[], list?: ListFiles): Promise<T> {
+export async function explainMissingManifest<T>(
+  work: () => Promise<T>,
+  store: ContentStore,
+  targets: readonly ManifestTarget[],
+  list?: ListFiles,
+): Promise<T> {
   try {
     return await work();
   } catch (err) {
@@ -41,11 +46,17 @@ export async function explainMissingManifest<T>(work: () => Promise<T>, store: C
  * The usage error for a missing manifest: the regions of the service in
  * the environment, or its environments, or the services there are.
  */
-export async function missingManifest(branch: string, target: ManifestTarget, list?: ListFiles): Promise<ConfigurationError> {
+export async function missingManifest(
+  branch: string,
+  target: ManifestTarget,
+  list?: ListFiles,
+): Promise<ConfigurationError> {
   const root = target.manifests.replace(/\/+$/, '');
   const path = manifestPath(root, target.service, target.environment, target.region);
   const files = list ? await list(branch, root) : [];
-  const manifests = files.map((f) => f.slice(root.length + 1).split('/')).filter((p) => p.length === 3 && /\.ya?ml$/.test(p[2] ?? ''));
+  const manifests = files
+    .map((f) => f.slice(root.length + 1).split('/'))
+    .filter((p) => p.length === 3 && /\.ya?ml$/.test(p[2] ?? ''));
   const services = unique(manifests.map((p) => p[0]!));
   const mine = manifests.filter((p) => p[0] === target.service);
   const regions = unique(mine.filter((p) => p[1] === target.environment).map((p) => p[2]!.replace(/\.ya?ml$/, '')));
@@ -63,7 +74,14 @@ export async function missingManifest(branch: string, target: ManifestTarget, li
   } else {
     hint = list ? `${root}/ on ${branch} holds no release manifests` : 'check the service, environment and region';
   }
-  const field = regions.length > 0 ? 'region' : environments.length > 0 ? 'environment' : services.length > 0 ? 'service' : undefined;
+  const field =
+    regions.length > 0
+      ? 'region'
+      : environments.length > 0
+        ? 'environment'
+        : services.length > 0
+          ? 'service'
+          : undefined;
   return new ConfigurationError(`no release manifest at ${path} on ${branch}: ${hint}`, field ? { field } : {});
 }
 
@@ -72,12 +90,24 @@ function unique(xs: readonly string[]): string[] {
 }
 
 /** Throws a ConfigurationError naming the services there are when `service` has no manifests on the branch; does nothing without a listing. */
-export async function requireService(branch: string, manifests: string, service: string, list?: ListFiles): Promise<void> {
+export async function requireService(
+  branch: string,
+  manifests: string,
+  service: string,
+  list?: ListFiles,
+): Promise<void> {
   if (!list) return;
   const root = manifests.replace(/\/+$/, '');
   const files = await list(branch, root);
-  const services = unique(files.map((f) => f.slice(root.length + 1).split('/')).filter((p) => p.length >= 2).map((p) => p[0]!));
+  const services = unique(
+    files
+      .map((f) => f.slice(root.length + 1).split('/'))
+      .filter((p) => p.length >= 2)
+      .map((p) => p[0]!),
+  );
   if (services.includes(service)) return;
   const hint = services.length > 0 ? `the services are ${services.join(', ')}` : `${root}/ on ${branch} holds nothing`;
-  throw new ConfigurationError(`no service named ${service} under ${root}/ on ${branch}: ${hint}`, { field: 'service' });
+  throw new ConfigurationError(`no service named ${service} under ${root}/ on ${branch}: ${hint}`, {
+    field: 'service',
+  });
 }

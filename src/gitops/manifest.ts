@@ -48,7 +48,11 @@ export const releaseManifestSchema = z
       ctx.addIssue({ code: 'custom', path: ['canary', 'version'], message: 'a canary with traffic needs a version' });
     }
     if (m.canary.version !== null && m.canary.version === m.stable.version) {
-      ctx.addIssue({ code: 'custom', path: ['canary', 'version'], message: `the canary is the stable version ${m.stable.version}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['canary', 'version'],
+        message: `the canary is the stable version ${m.stable.version}`,
+      });
     }
   });
 
@@ -92,7 +96,13 @@ function setOptional(doc: ReturnType<typeof parseDocument>, path: string[], valu
 function renderFresh(m: ReleaseManifest): string {
   const lines = [`service: ${m.service}`, `environment: ${m.environment}`];
   if (m.region) lines.push(`region: ${m.region}`);
-  lines.push('stable:', `  version: ${m.stable.version}`, 'canary:', `  version: ${m.canary.version ?? 'null'}`, `  weight: ${m.canary.weight}`);
+  lines.push(
+    'stable:',
+    `  version: ${m.stable.version}`,
+    'canary:',
+    `  version: ${m.canary.version ?? 'null'}`,
+    `  weight: ${m.canary.weight}`,
+  );
   return renderManifest(lines.join('\n') + '\n', m);
 }
 
@@ -149,6 +159,9 @@ export function withStableVersion(m: ReleaseManifest, version: string, at: strin
     ...m,
     stable: { version },
     canary: m.canary.version === version ? { version: null, weight: 0 } : m.canary,
-    previous: [{ version: m.stable.version, until: at }, ...m.previous.filter((p) => p.version !== m.stable.version)].slice(0, 20),
+    previous: [
+      { version: m.stable.version, until: at },
+      ...m.previous.filter((p) => p.version !== m.stable.version),
+    ].slice(0, 20),
   };
 }

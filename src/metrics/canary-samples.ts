@@ -75,7 +75,10 @@ function pick(source: MetricsProvider | MetricsProviders, metric: JudgeMetricQue
  * bounds concurrency) and turns the answers into samples. A template mistake
  * is thrown as a ConfigurationError before any query is sent.
  */
-export async function fetchCanarySamples(req: CanarySampleRequest, source: MetricsProvider | MetricsProviders): Promise<CanarySamples> {
+export async function fetchCanarySamples(
+  req: CanarySampleRequest,
+  source: MetricsProvider | MetricsProviders,
+): Promise<CanarySamples> {
   const problems: ConfigurationError[] = [];
   const plans: { metric: JudgeMetricQuery; provider: MetricsProvider; canary: string; baseline: string }[] = [];
   for (const metric of req.metrics) {
@@ -94,15 +97,25 @@ export async function fetchCanarySamples(req: CanarySampleRequest, source: Metri
   if (problems.length > 0) throw ConfigurationError.aggregate(problems);
 
   const ask = (p: MetricsProvider, query: string): Promise<QueryResult> =>
-    p.queryRange({ query, start: req.start, end: req.end, stepSeconds: req.stepSeconds, ...(req.minPoints !== undefined ? { minPoints: req.minPoints } : {}) });
-  const answers = await Promise.all(plans.map((p) => Promise.all([ask(p.provider, p.canary), ask(p.provider, p.baseline)])));
+    p.queryRange({
+      query,
+      start: req.start,
+      end: req.end,
+      stepSeconds: req.stepSeconds,
+      ...(req.minPoints !== undefined ? { minPoints: req.minPoints } : {}),
+    });
+  const answers = await Promise.all(
+    plans.map((p) => Promise.all([ask(p.provider, p.canary), ask(p.provider, p.baseline)])),
+  );
 
   const out: CanarySamples = {};
   plans.forEach((plan, i) => {
     const [canary, baseline] = answers[i] ?? [];
     const queries = { canary: plan.canary, baseline: plan.baseline };
     out[plan.metric.name] =
-      canary && baseline ? toSamples(canary, baseline, queries, req) : { noData: 'no answer (internal error)', queries };
+      canary && baseline
+        ? toSamples(canary, baseline, queries, req)
+        : { noData: 'no answer (internal error)', queries };
   });
   return out;
 }
@@ -120,7 +133,11 @@ export function toSamples(
   const to = window.end.getTime() / 1000;
   const sides = { canary: canary.series, baseline: baseline.series };
   for (const [role, series] of Object.entries(sides)) {
-    if (series.length === 0) return { noData: `${role}: the query returned no series (query: ${queries[role as keyof typeof queries]})`, queries };
+    if (series.length === 0)
+      return {
+        noData: `${role}: the query returned no series (query: ${queries[role as keyof typeof queries]})`,
+        queries,
+      };
     const empty = series.find((s) => !s.points.some((p) => p.t >= from && p.t <= to));
     if (empty) {
       return {
@@ -150,7 +167,13 @@ export function toSamples(
   if (c.nonFinite) warnings.push(`canary: ${c.nonFinite} NaN or infinite values`);
   if (b.nonFinite) warnings.push(`baseline: ${b.nonFinite} NaN or infinite values`);
   const steps = [canary.stepSeconds, baseline.stepSeconds].filter((x): x is number => x !== undefined);
-  return { canary: c.values, baseline: b.values, queries, warnings, ...(steps.length > 0 ? { stepSeconds: Math.max(...steps) } : {}) };
+  return {
+    canary: c.values,
+    baseline: b.values,
+    queries,
+    warnings,
+    ...(steps.length > 0 ? { stepSeconds: Math.max(...steps) } : {}),
+  };
 }
 
 function signature(labels: Readonly<Record<string, string>>, ignore: ReadonlySet<string>): string {
@@ -166,7 +189,12 @@ function signatures(series: readonly MetricSeries[], ignore: ReadonlySet<string>
 }
 
 /** Values in the window, series in a stable order; non-finite ones kept, and counted. */
-function values(series: readonly MetricSeries[], from: number, to: number, ignore: ReadonlySet<string>): { values: number[]; nonFinite: number } {
+function values(
+  series: readonly MetricSeries[],
+  from: number,
+  to: number,
+  ignore: ReadonlySet<string>,
+): { values: number[]; nonFinite: number } {
   const ordered = [...series].sort((x, y) => signature(x.labels, ignore).localeCompare(signature(y.labels, ignore)));
   const out: number[] = [];
   let nonFinite = 0;

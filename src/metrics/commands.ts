@@ -53,11 +53,17 @@ function resolveProvider(config: string | undefined, wanted: string | undefined,
   const names = Object.keys(section.configs);
   const name = wanted ?? (names.length === 1 ? names[0] : undefined);
   if (name === undefined) {
-    const why = names.length === 0 ? 'no metrics provider is configured' : `several metrics providers are configured (${names.join(', ')}); choose one with --provider`;
+    const why =
+      names.length === 0
+        ? 'no metrics provider is configured'
+        : `several metrics providers are configured (${names.join(', ')}); choose one with --provider`;
     throw new ConfigurationError(why, { file });
   }
   if (!Object.hasOwn(section.configs, name)) {
-    throw new ConfigurationError(`no metrics provider named ${JSON.stringify(name)}${didYouMean(name, names)} (configured: ${names.join(', ') || 'none'})`, { file });
+    throw new ConfigurationError(
+      `no metrics provider named ${JSON.stringify(name)}${didYouMean(name, names)} (configured: ${names.join(', ') || 'none'})`,
+      { file },
+    );
   }
   // Only the chosen provider is built, so the others' secrets need not be set.
   const providers = createMetricsProviders(
@@ -83,7 +89,10 @@ export function parseTime(text: string, now: Date, field: string): Date {
   if (rel?.[1]) return new Date(now.getTime() - parseDurationSeconds(rel[1], { field }) * 1000);
   if (/^\d+(\.\d+)?$/.test(text)) return new Date(Number(text) * 1000);
   const d = new Date(text);
-  if (Number.isNaN(d.getTime())) throw new ConfigurationError(`${JSON.stringify(text)} is not a time (ISO 8601, epoch seconds, now or now-1h)`, { field });
+  if (Number.isNaN(d.getTime()))
+    throw new ConfigurationError(`${JSON.stringify(text)} is not a time (ISO 8601, epoch seconds, now or now-1h)`, {
+      field,
+    });
   return d;
 }
 
@@ -104,7 +113,10 @@ export interface MetricsQueryArgs {
 }
 
 /** `bellwether metrics query`: exit 0 with data, 1 with no data (and why), 2 on a configuration mistake. */
-export async function metricsQueryCommand(args: MetricsQueryArgs, deps: MetricsCommandDeps = {}): Promise<CommandOutput> {
+export async function metricsQueryCommand(
+  args: MetricsQueryArgs,
+  deps: MetricsCommandDeps = {},
+): Promise<CommandOutput> {
   const r = resolveProvider(args.config, args.provider, deps);
   const query = args.vars ? renderQuery(args.query, args.vars, { field: 'query' }) : args.query;
   let result: QueryResult;
@@ -114,10 +126,14 @@ export async function metricsQueryCommand(args: MetricsQueryArgs, deps: MetricsC
     const stepSeconds = args.step !== undefined ? parseDurationSeconds(args.step, { field: 'step' }) : undefined;
     result = await r.provider.queryRange({ query, start, end, stepSeconds });
   } else {
-    result = await r.provider.queryInstant({ query, time: args.time !== undefined ? parseTime(args.time, r.now, 'time') : r.now });
+    result = await r.provider.queryInstant({
+      query,
+      time: args.time !== undefined ? parseTime(args.time, r.now, 'time') : r.now,
+    });
   }
   const exitCode = result.ok ? ExitCode.ok : ExitCode.negative;
-  if (args.format === 'json') return { exitCode, stdout: JSON.stringify({ provider: r.name, type: r.type, ...resultJson(result) }, null, 2) };
+  if (args.format === 'json')
+    return { exitCode, stdout: JSON.stringify({ provider: r.name, type: r.type, ...resultJson(result) }, null, 2) };
   return { exitCode, stdout: resultText(r.name, result) };
 }
 
@@ -127,7 +143,10 @@ function resultJson(result: QueryResult): Record<string, unknown> {
     ok: true,
     query: result.query,
     warnings: result.warnings,
-    series: result.series.map((s) => ({ labels: s.labels, points: s.points.map((p) => [p.t, formatSampleValue(p.v)]) })),
+    series: result.series.map((s) => ({
+      labels: s.labels,
+      points: s.points.map((p) => [p.t, formatSampleValue(p.v)]),
+    })),
   };
 }
 
@@ -135,7 +154,9 @@ function resultText(name: string, result: QueryResult): string {
   if (!result.ok) return `no data from ${name}: ${result.reason}`;
   const lines = [`${result.series.length} series from ${name} for ${result.query}`];
   for (const s of result.series) {
-    const labels = `{${Object.entries(s.labels).map(([k, v]) => `${k}="${v}"`).join(', ')}}`;
+    const labels = `{${Object.entries(s.labels)
+      .map(([k, v]) => `${k}="${v}"`)
+      .join(', ')}}`;
     const last = s.points.at(-1);
     if (s.points.length === 1 && last) {
       lines.push(`  ${labels} ${formatSampleValue(last.v)} @ ${new Date(last.t * 1000).toISOString()}`);
@@ -174,7 +195,10 @@ export interface MetricsRecordArgs {
  * the answers, failures included. Exit 1 when some query had no data, so
  * that a recording with holes is noticed.
  */
-export async function metricsRecordCommand(args: MetricsRecordArgs, deps: MetricsCommandDeps = {}): Promise<CommandOutput> {
+export async function metricsRecordCommand(
+  args: MetricsRecordArgs,
+  deps: MetricsCommandDeps = {},
+): Promise<CommandOutput> {
   const r = resolveProvider(args.config, args.provider, deps);
   const readFile = deps.readFile ?? ((f: string) => readFileSync(f, 'utf8'));
   const queries = [...(args.queries ?? [])];
@@ -187,12 +211,16 @@ export async function metricsRecordCommand(args: MetricsRecordArgs, deps: Metric
     }
     for (const line of text.split('\n')) if (line.trim() && !line.trim().startsWith('#')) queries.push(line.trim());
   }
-  if (queries.length === 0) throw new ConfigurationError('nothing to record: give queries or a queries file', { field: 'queries' });
+  if (queries.length === 0)
+    throw new ConfigurationError('nothing to record: give queries or a queries file', { field: 'queries' });
   const scopes = args.scopes && args.scopes.length > 0 ? args.scopes : [{}];
-  const rendered = queries.flatMap((q) => scopes.map((scope) => renderQuery(q, scope, { file: args.queriesFile, field: 'queries' })));
+  const rendered = queries.flatMap((q) =>
+    scopes.map((scope) => renderQuery(q, scope, { file: args.queriesFile, field: 'queries' })),
+  );
   const start = parseTime(args.start, r.now, 'start');
   const end = args.end !== undefined ? parseTime(args.end, r.now, 'end') : r.now;
-  if (end.getTime() <= start.getTime()) throw new ConfigurationError('the range to record ends before it starts', { field: 'end' });
+  if (end.getTime() <= start.getTime())
+    throw new ConfigurationError('the range to record ends before it starts', { field: 'end' });
   const stepSeconds = parseDurationSeconds(args.step ?? '60s', { field: 'step' });
   const recording = await recordQueries(r.provider, {
     queries: rendered,
@@ -203,7 +231,10 @@ export async function metricsRecordCommand(args: MetricsRecordArgs, deps: Metric
     recordedAt: r.now,
   });
   // A recording is a file people commit as a test fixture: it leaves without the process's secrets.
-  (deps.writeFile ?? ((f: string, t: string) => writeFileSync(f, t)))(args.out, processSecrets.redact(serializeRecording(recording)));
+  (deps.writeFile ?? ((f: string, t: string) => writeFileSync(f, t)))(
+    args.out,
+    processSecrets.redact(serializeRecording(recording)),
+  );
   const failed = recording.entries.filter((e) => !e.result.ok);
   const exitCode = failed.length ? ExitCode.negative : ExitCode.ok;
   if (args.format === 'json') {
@@ -224,7 +255,9 @@ export async function metricsRecordCommand(args: MetricsRecordArgs, deps: Metric
       ),
     };
   }
-  const lines = [`recorded ${recording.entries.length} queries from ${r.name} (${start.toISOString()} to ${end.toISOString()}, step ${stepSeconds} s) to ${args.out}`];
+  const lines = [
+    `recorded ${recording.entries.length} queries from ${r.name} (${start.toISOString()} to ${end.toISOString()}, step ${stepSeconds} s) to ${args.out}`,
+  ];
   for (const e of failed) lines.push(`no data: ${e.result.ok ? '' : e.result.reason}`);
   return { exitCode, stdout: lines.join('\n') };
 }

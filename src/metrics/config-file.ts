@@ -22,14 +22,27 @@ export function readProvidersSection(text: string, file: string): ProvidersSecti
     return { file, line, column: col };
   };
   if (doc.errors.length > 0) {
-    throw ConfigurationError.aggregate(doc.errors.map((e) => new ConfigurationError(`YAML syntax error: ${e.message.split('\n')[0] ?? ''}`, at(e.pos[0]))));
+    throw ConfigurationError.aggregate(
+      doc.errors.map(
+        (e) => new ConfigurationError(`YAML syntax error: ${e.message.split('\n')[0] ?? ''}`, at(e.pos[0])),
+      ),
+    );
   }
   const data: unknown = doc.toJS() ?? {};
   const root = data as Record<string, unknown>;
   let prefix: string[];
   if (root && typeof root === 'object' && 'providers' in root) prefix = ['providers'];
-  else if (root && typeof root === 'object' && (root.metrics as Record<string, unknown> | undefined)?.providers !== undefined) prefix = ['metrics', 'providers'];
-  else throw new ConfigurationError('no metrics providers here: expected a `providers:` mapping (or `metrics.providers`)', { file, line: 1 });
+  else if (
+    root &&
+    typeof root === 'object' &&
+    (root.metrics as Record<string, unknown> | undefined)?.providers !== undefined
+  )
+    prefix = ['metrics', 'providers'];
+  else
+    throw new ConfigurationError(
+      'no metrics providers here: expected a `providers:` mapping (or `metrics.providers`)',
+      { file, line: 1 },
+    );
 
   const section = prefix.reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], root);
   if (!section || typeof section !== 'object' || Array.isArray(section)) {

@@ -48,7 +48,10 @@ export const prometheusConfigSchema = z.strictObject({
   type: z.literal('prometheus'),
   url: z
     .url({ protocol: /^https?$/ })
-    .refine((u) => !/^https?:\/\/[^/]*@/.test(u), 'credentials do not belong in the URL, where error messages would show them; use auth'),
+    .refine(
+      (u) => !/^https?:\/\/[^/]*@/.test(u),
+      'credentials do not belong in the URL, where error messages would show them; use auth',
+    ),
   auth: auth.default({ type: 'none' }),
   headers: z.record(z.string(), z.string()).default({}),
   timeout: duration.default('30s'),

@@ -5,7 +5,15 @@
  * reads a short range ending at that instant and keeps its last point.
  */
 import type { InstantQuery, MetricPoint, MetricSeries, MetricsProvider, QueryResult, RangeQuery } from './provider.js';
-import { DEFAULT_RETRY, ERROR_EXCERPT, exchange, looksLikeHtml, snippet, type HttpDeps, type RetryPolicy } from './http.js';
+import {
+  DEFAULT_RETRY,
+  ERROR_EXCERPT,
+  exchange,
+  looksLikeHtml,
+  snippet,
+  type HttpDeps,
+  type RetryPolicy,
+} from './http.js';
 
 /** Datadog sites and their API hosts; short names (`us3`) are accepted as well. */
 export const DATADOG_SITES: Readonly<Record<string, string>> = {
@@ -32,7 +40,10 @@ const SHORT_SITES: Readonly<Record<string, string>> = {
 
 /** The API host for a site name, or undefined when there is no such site. */
 export function datadogApiHost(site: string): string | undefined {
-  const s = site.toLowerCase().replace(/^https?:\/\//, '').replace(/^(app|api)\./, '');
+  const s = site
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/^(app|api)\./, '');
   return DATADOG_SITES[SHORT_SITES[s] ?? s];
 }
 
@@ -111,7 +122,8 @@ export class DatadogProvider implements MetricsProvider {
     const series = result.series
       .map((s) => ({ labels: s.labels, points: s.points.slice(-1) }))
       .filter((s) => s.points.length > 0);
-    if (series.length === 0) return { ok: false, query: q.query, reason: `no point in the last ${lookback / 1000} s (query: ${q.query})` };
+    if (series.length === 0)
+      return { ok: false, query: q.query, reason: `no point in the last ${lookback / 1000} s (query: ${q.query})` };
     return { ...result, series };
   }
 
@@ -130,7 +142,11 @@ export class DatadogProvider implements MetricsProvider {
     const answer = await exchange(
       {
         url: `https://${this.host}/api/v1/query?${search.toString()}`,
-        headers: { accept: 'application/json', 'DD-API-KEY': this.options.apiKey, 'DD-APPLICATION-KEY': this.options.appKey },
+        headers: {
+          accept: 'application/json',
+          'DD-API-KEY': this.options.apiKey,
+          'DD-APPLICATION-KEY': this.options.appKey,
+        },
         timeoutMs: (this.options.timeoutSeconds ?? 30) * 1000,
         retry: this.options.retry ?? DEFAULT_RETRY,
         secrets: [this.options.apiKey, this.options.appKey],
@@ -144,7 +160,13 @@ export class DatadogProvider implements MetricsProvider {
     );
     if (!answer.ok) return { ok: false, query, reason: `${answer.reason} from ${this.host} (query: ${query})` };
     this.lastRateLimit = readRateLimit(answer.headers);
-    return decodeDatadogAnswer(query, answer.status, answer.headers.get('content-type'), answer.body, this.lastRateLimit);
+    return decodeDatadogAnswer(
+      query,
+      answer.status,
+      answer.headers.get('content-type'),
+      answer.body,
+      this.lastRateLimit,
+    );
   }
 }
 
@@ -164,24 +186,33 @@ export function decodeDatadogAnswer(
     if (!parsed || typeof parsed !== 'object') return fail(`HTTP ${status}: the answer is not a JSON object`);
     json = parsed as Record<string, unknown>;
   } catch {
-    return fail(`HTTP ${status}: Datadog sent ${body.trim() === '' ? 'an empty body' : `malformed JSON ("${snippet(body, 80)}")`}`);
+    return fail(
+      `HTTP ${status}: Datadog sent ${body.trim() === '' ? 'an empty body' : `malformed JSON ("${snippet(body, 80)}")`}`,
+    );
   }
   // A short excerpt: the server's words go into reasons that are committed and posted.
   const errors = Array.isArray(json.errors) ? snippet(json.errors.map(String).join('; '), ERROR_EXCERPT) : '';
-  if (status === 429) return fail(`Datadog is rate limiting us (HTTP 429) and retries ran out${rateLimitText(rateLimit)}${errors ? `: ${errors}` : ''}`);
-  if (status === 401 || status === 403) return fail(`Datadog refused the API or application key (HTTP ${status})${errors ? `: ${errors}` : ''}`);
+  if (status === 429)
+    return fail(
+      `Datadog is rate limiting us (HTTP 429) and retries ran out${rateLimitText(rateLimit)}${errors ? `: ${errors}` : ''}`,
+    );
+  if (status === 401 || status === 403)
+    return fail(`Datadog refused the API or application key (HTTP ${status})${errors ? `: ${errors}` : ''}`);
   if (status >= 400) return fail(`Datadog answered HTTP ${status}${errors ? `: ${errors}` : ''}`);
-  if (json.status === 'error') return fail(`Datadog could not run the query: ${snippet(String(json.error ?? 'no reason given'), ERROR_EXCERPT)}`);
+  if (json.status === 'error')
+    return fail(`Datadog could not run the query: ${snippet(String(json.error ?? 'no reason given'), ERROR_EXCERPT)}`);
   if (!Array.isArray(json.series)) return fail(`HTTP ${status}: the answer has no "series" list`);
-  const series: MetricSeries[] = json.series.filter((s: unknown): s is Record<string, unknown> => s !== null && typeof s === 'object').map((s) => ({
-    labels: tagsToLabels(s),
-    points: (Array.isArray(s.pointlist) ? s.pointlist : [])
-      .map((p: unknown): MetricPoint | undefined => {
-        if (!Array.isArray(p) || typeof p[0] !== 'number' || typeof p[1] !== 'number') return undefined;
-        return { t: p[0] / 1000, v: p[1] };
-      })
-      .filter((p): p is MetricPoint => p !== undefined),
-  }));
+  const series: MetricSeries[] = json.series
+    .filter((s: unknown): s is Record<string, unknown> => s !== null && typeof s === 'object')
+    .map((s) => ({
+      labels: tagsToLabels(s),
+      points: (Array.isArray(s.pointlist) ? s.pointlist : [])
+        .map((p: unknown): MetricPoint | undefined => {
+          if (!Array.isArray(p) || typeof p[0] !== 'number' || typeof p[1] !== 'number') return undefined;
+          return { t: p[0] / 1000, v: p[1] };
+        })
+        .filter((p): p is MetricPoint => p !== undefined),
+    }));
   if (series.length === 0) return fail('Datadog returned no series');
   const warnings: string[] = [];
   if (rateLimit?.remaining === 0) warnings.push(`Datadog rate limit used up${rateLimitText(rateLimit)}`);
@@ -192,7 +223,8 @@ function rateLimitText(rl: DatadogRateLimit | undefined): string {
   if (!rl) return '';
   const parts: string[] = [];
   if (rl.name) parts.push(`limit ${rl.name}`);
-  if (rl.limit !== undefined && rl.periodSeconds !== undefined) parts.push(`${rl.limit} requests per ${rl.periodSeconds} s`);
+  if (rl.limit !== undefined && rl.periodSeconds !== undefined)
+    parts.push(`${rl.limit} requests per ${rl.periodSeconds} s`);
   if (rl.resetSeconds !== undefined) parts.push(`resets in ${rl.resetSeconds} s`);
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
@@ -200,7 +232,12 @@ function rateLimitText(rl: DatadogRateLimit | undefined): string {
 function tagsToLabels(s: Record<string, unknown>): Record<string, string> {
   const labels: Record<string, string> = {};
   if (typeof s.metric === 'string') labels.__name__ = s.metric;
-  const tags = Array.isArray(s.tag_set) && s.tag_set.length > 0 ? s.tag_set : typeof s.scope === 'string' ? s.scope.split(',') : [];
+  const tags =
+    Array.isArray(s.tag_set) && s.tag_set.length > 0
+      ? s.tag_set
+      : typeof s.scope === 'string'
+        ? s.scope.split(',')
+        : [];
   for (const tag of tags) {
     if (typeof tag !== 'string' || tag === '*') continue;
     const i = tag.indexOf(':');

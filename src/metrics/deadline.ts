@@ -54,7 +54,12 @@ export class DeadlineProvider implements MetricsProvider {
 
   /** What the deadline cut short so far. */
   report(): DeadlineReport {
-    return { deadlineMs: this.deadlineMs, passed: this.missed.length > 0, answered: this.answered, notMeasured: [...new Set(this.missed)] };
+    return {
+      deadlineMs: this.deadlineMs,
+      passed: this.missed.length > 0,
+      answered: this.answered,
+      notMeasured: [...new Set(this.missed)],
+    };
   }
 
   queryRange(q: RangeQuery): Promise<QueryResult> {
@@ -65,7 +70,11 @@ export class DeadlineProvider implements MetricsProvider {
     return this.within(q.query, q.signal, (signal) => this.inner.queryInstant({ ...q, signal }));
   }
 
-  private async within(query: string, outer: AbortSignal | undefined, ask: (signal: AbortSignal) => Promise<QueryResult>): Promise<QueryResult> {
+  private async within(
+    query: string,
+    outer: AbortSignal | undefined,
+    ask: (signal: AbortSignal) => Promise<QueryResult>,
+  ): Promise<QueryResult> {
     const signal = outer ? AbortSignal.any([this.signal, outer]) : this.signal;
     if (signal.aborted) return this.miss(query);
     let onAbort: () => void = () => {};

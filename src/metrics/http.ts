@@ -55,7 +55,13 @@ export interface HttpRequest {
 
 /** The last answer the server gave, or why there was none. */
 export type HttpAnswer =
-  | { readonly ok: true; readonly status: number; readonly headers: Headers; readonly body: string; readonly attempts: number }
+  | {
+      readonly ok: true;
+      readonly status: number;
+      readonly headers: Headers;
+      readonly body: string;
+      readonly attempts: number;
+    }
   | { readonly ok: false; readonly reason: string; readonly attempts: number; readonly deadline?: true };
 
 /** `Retry-After` in seconds or as an HTTP date, in milliseconds. */
@@ -90,7 +96,8 @@ export async function exchange(req: HttpRequest, deps: HttpDeps): Promise<HttpAn
   let attempts = 0;
   let lastFailure = '';
   for (let n = 0; n <= req.retry.retries; n++) {
-    if (req.signal?.aborted) return { ok: false, reason: deadlineReason(req.signal, lastFailure, attempts), attempts, deadline: true };
+    if (req.signal?.aborted)
+      return { ok: false, reason: deadlineReason(req.signal, lastFailure, attempts), attempts, deadline: true };
     attempts++;
     let serverMs: number | undefined;
     try {
@@ -108,12 +115,15 @@ export async function exchange(req: HttpRequest, deps: HttpDeps): Promise<HttpAn
       serverMs = req.serverDelayMs?.(res.headers) ?? retryAfterMs(res.headers);
       lastFailure = `HTTP ${res.status}`;
     } catch (err) {
-      if (req.signal?.aborted) return { ok: false, reason: deadlineReason(req.signal, lastFailure, attempts), attempts, deadline: true };
+      if (req.signal?.aborted)
+        return { ok: false, reason: deadlineReason(req.signal, lastFailure, attempts), attempts, deadline: true };
       lastFailure = hide(describeFetchError(err, req.timeoutMs));
       if (n === req.retry.retries) break;
     }
     const wait = backoffMs(req.retry, n, random, serverMs);
-    deps.logger?.debug(`${lastFailure} from ${endpoint(req.url)}; retry ${n + 1} of ${req.retry.retries} in ${Math.round(wait)} ms`);
+    deps.logger?.debug(
+      `${lastFailure} from ${endpoint(req.url)}; retry ${n + 1} of ${req.retry.retries} in ${Math.round(wait)} ms`,
+    );
     await sleepUnlessAborted(deps.sleep, wait, req.signal);
   }
   return { ok: false, reason: `${lastFailure} after ${attempts} attempt${attempts === 1 ? '' : 's'}`, attempts };
@@ -132,8 +142,14 @@ function redactorFor(secrets: readonly string[] | undefined): (text: string) => 
 
 /** Why a request stopped at the decision's deadline, with what the last attempt had seen. */
 function deadlineReason(signal: AbortSignal, lastFailure: string, attempts: number): string {
-  const why = signal.reason instanceof Error && signal.reason.name !== 'AbortError' && signal.reason.name !== 'TimeoutError' ? signal.reason.message : 'the deadline for the metrics passed';
-  const tried = attempts === 0 ? 'before the request was sent' : `after ${attempts} attempt${attempts === 1 ? '' : 's'}${lastFailure ? ` (last: ${lastFailure})` : ''}`;
+  const why =
+    signal.reason instanceof Error && signal.reason.name !== 'AbortError' && signal.reason.name !== 'TimeoutError'
+      ? signal.reason.message
+      : 'the deadline for the metrics passed';
+  const tried =
+    attempts === 0
+      ? 'before the request was sent'
+      : `after ${attempts} attempt${attempts === 1 ? '' : 's'}${lastFailure ? ` (last: ${lastFailure})` : ''}`;
   return `${why} ${tried}`;
 }
 

@@ -120,17 +120,22 @@ export function decodePrometheusAnswer(query: string, answer: PrometheusAnswer):
 function decode(answer: PrometheusAnswer): Decoded {
   const { status, body } = answer;
   if (looksLikeHtml(body, answer.contentType)) {
-    return { ok: false, reason: `HTTP ${status}: the server sent an HTML page instead of JSON ("${snippet(stripTags(body), 80)}")` };
+    return {
+      ok: false,
+      reason: `HTTP ${status}: the server sent an HTML page instead of JSON ("${snippet(stripTags(body), 80)}")`,
+    };
   }
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
     const what = body.trim() === '' ? 'an empty body' : `malformed JSON ("${snippet(body, 80)}")`;
-    if (status === 401 || status === 403) return { ok: false, reason: `the server refused the credentials (HTTP ${status}) and sent ${what}` };
+    if (status === 401 || status === 403)
+      return { ok: false, reason: `the server refused the credentials (HTTP ${status}) and sent ${what}` };
     return { ok: false, reason: `HTTP ${status}: the server sent ${what}` };
   }
-  if (!json || typeof json !== 'object') return { ok: false, reason: `HTTP ${status}: the answer is not a JSON object` };
+  if (!json || typeof json !== 'object')
+    return { ok: false, reason: `HTTP ${status}: the answer is not a JSON object` };
   const obj = json as Record<string, unknown>;
   const warnings = [...strings(obj.warnings), ...strings(obj.infos).map((i) => `info: ${i}`)];
   if (obj.status === 'error' || status >= 400) {
@@ -151,7 +156,9 @@ function decodeData(data: Record<string, unknown>): MetricSeries[] | string {
       if (!Array.isArray(result)) return 'a matrix result that is not a list';
       return result.map((s: Record<string, unknown>) => ({
         labels: labelsOf(s?.metric),
-        points: (Array.isArray(s?.values) ? s.values : []).map(parsePair).filter((p): p is MetricPoint => p !== undefined),
+        points: (Array.isArray(s?.values) ? s.values : [])
+          .map(parsePair)
+          .filter((p): p is MetricPoint => p !== undefined),
       }));
     }
     case 'vector': {

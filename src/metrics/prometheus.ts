@@ -95,7 +95,10 @@ export class PrometheusProvider implements MetricsProvider {
       q.stepSeconds,
       this.options.maxPoints ?? PROMETHEUS_MAX_POINTS,
       this.options.defaultStepSeconds,
-      { ...(q.minPoints !== undefined ? { minPoints: q.minPoints } : {}), ...(this.options.minStepSeconds !== undefined ? { minStepSeconds: this.options.minStepSeconds } : {}) },
+      {
+        ...(q.minPoints !== undefined ? { minPoints: q.minPoints } : {}),
+        ...(this.options.minStepSeconds !== undefined ? { minStepSeconds: this.options.minStepSeconds } : {}),
+      },
     );
     const result = await this.send(
       'query_range',
@@ -114,7 +117,12 @@ export class PrometheusProvider implements MetricsProvider {
     return this.send('query', q.query, { time: epochSeconds(q.time) }, q.signal);
   }
 
-  private async send(endpoint: 'query' | 'query_range', query: string, params: Record<string, string>, signal: AbortSignal | undefined): Promise<QueryResult> {
+  private async send(
+    endpoint: 'query' | 'query_range',
+    query: string,
+    params: Record<string, string>,
+    signal: AbortSignal | undefined,
+  ): Promise<QueryResult> {
     // Seconds as a plain number: the API reads "0.5" but not "0.5s".
     const search = new URLSearchParams({ query, ...params, timeout: String(this.timeoutSeconds) });
     if ((this.options.partialResponse ?? 'deny') === 'deny') search.set('partial_response', 'false');

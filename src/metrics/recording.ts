@@ -73,7 +73,12 @@ export function serializeRecording(rec: Recording): string {
     recordedAt: rec.recordedAt.toISOString(),
     source: { name: rec.source.name, type: rec.source.type },
     entries: rec.entries.map((e) => {
-      const common = { query: e.query, start: e.start.toISOString(), end: e.end.toISOString(), stepSeconds: e.stepSeconds };
+      const common = {
+        query: e.query,
+        start: e.start.toISOString(),
+        end: e.end.toISOString(),
+        stepSeconds: e.stepSeconds,
+      };
       if (!e.result.ok) return { ...common, ok: false as const, reason: e.result.reason };
       return {
         ...common,

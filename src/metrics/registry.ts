@@ -57,10 +57,18 @@ const defaultContext: ProviderContext = {
 };
 
 /** Builds one provider from its raw configuration; throws ConfigurationError for the user's mistakes. */
-export function createProvider(name: string, raw: unknown, deps: ProviderDeps, ctx: ProviderContext = defaultContext): MetricsProvider {
+export function createProvider(
+  name: string,
+  raw: unknown,
+  deps: ProviderDeps,
+  ctx: ProviderContext = defaultContext,
+): MetricsProvider {
   const type = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).type : undefined;
   if (typeof type !== 'string') {
-    throw new ConfigurationError(`metrics provider ${JSON.stringify(name)} needs a type: one of ${PROVIDER_TYPES.join(', ')}`, ctx.locate([name]));
+    throw new ConfigurationError(
+      `metrics provider ${JSON.stringify(name)} needs a type: one of ${PROVIDER_TYPES.join(', ')}`,
+      ctx.locate([name]),
+    );
   }
   const factory = Object.hasOwn(FACTORIES, type) ? FACTORIES[type] : undefined;
   if (!factory) {
@@ -103,7 +111,9 @@ export function createMetricsProviders(
       const p = built.get(name);
       if (!p) {
         const known = names.length ? `configured: ${names.join(', ')}` : 'none is configured';
-        throw new ConfigurationError(`no metrics provider named ${JSON.stringify(name)}${didYouMean(name, names)} (${known})`);
+        throw new ConfigurationError(
+          `no metrics provider named ${JSON.stringify(name)}${didYouMean(name, names)} (${known})`,
+        );
       }
       return p;
     },
@@ -128,7 +138,8 @@ function parseWith<S extends z.ZodType>(schema: S, name: string, raw: unknown, c
  */
 function secret(deps: ProviderDeps, envVar: string, location: SourceLocation): string {
   const value = deps.env[envVar];
-  if (!value) throw new ConfigurationError(`the environment variable ${envVar} is not set (it should hold the secret)`, location);
+  if (!value)
+    throw new ConfigurationError(`the environment variable ${envVar} is not set (it should hold the secret)`, location);
   registerSecret(deps, value);
   return value;
 }
@@ -155,7 +166,11 @@ function buildPrometheus(name: string, raw: unknown, deps: ProviderDeps, ctx: Pr
       auth = { type: 'bearer', token: secret(deps, c.auth.tokenEnv, at('tokenEnv')) };
       break;
     case 'basic':
-      auth = { type: 'basic', username: c.auth.username, password: secret(deps, c.auth.passwordEnv, at('passwordEnv')) };
+      auth = {
+        type: 'basic',
+        username: c.auth.username,
+        password: secret(deps, c.auth.passwordEnv, at('passwordEnv')),
+      };
       // The header carries user and password together, base64-encoded: a server that echoes it shows that form.
       registerSecret(deps, Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));
       break;
@@ -209,7 +224,10 @@ function buildReplay(name: string, raw: unknown, deps: ProviderDeps, ctx: Provid
   try {
     text = deps.readFile(file);
   } catch (err) {
-    throw new ConfigurationError(`cannot read the recording ${c.file}: ${errorMessage(err)}`, ctx.locate([name, 'file']));
+    throw new ConfigurationError(
+      `cannot read the recording ${c.file}: ${errorMessage(err)}`,
+      ctx.locate([name, 'file']),
+    );
   }
   return new ReplayProvider(parseRecording(text, c.file), c.file, parseDurationSeconds(c.lookback));
 }

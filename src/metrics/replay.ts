@@ -40,7 +40,14 @@ export class ReplayProvider implements MetricsProvider {
     const at = q.time.getTime() / 1000;
     const found = this.covering(q.query, at, at);
     if ('reason' in found) return { ok: false, query: q.query, reason: found.reason };
-    const clipped = clip(q.query, found.entry, at - this.lookbackSeconds, at, `in the ${this.lookbackSeconds} s before ${q.time.toISOString()}`, false);
+    const clipped = clip(
+      q.query,
+      found.entry,
+      at - this.lookbackSeconds,
+      at,
+      `in the ${this.lookbackSeconds} s before ${q.time.toISOString()}`,
+      false,
+    );
     if (!clipped.ok) return clipped;
     return { ...clipped, series: clipped.series.map((s) => ({ labels: s.labels, points: s.points.slice(-1) })) };
   }
@@ -59,14 +66,28 @@ export class ReplayProvider implements MetricsProvider {
   }
 }
 
-function clip(query: string, entry: RecordedAnswer, from: number, to: number, window: string, range = true): QueryResult {
+function clip(
+  query: string,
+  entry: RecordedAnswer,
+  from: number,
+  to: number,
+  window: string,
+  range = true,
+): QueryResult {
   if (!entry.result.ok) return { ok: false, query, reason: `when recorded: ${entry.result.reason}` };
   const series: MetricSeries[] = entry.result.series
     .map((s) => ({ labels: s.labels, points: s.points.filter((p) => p.t >= from && p.t <= to) }))
     .filter((s) => s.points.length > 0);
-  if (series.length === 0) return { ok: false, query, reason: `the recording has no points ${window} (query: ${query})` };
+  if (series.length === 0)
+    return { ok: false, query, reason: `the recording has no points ${window} (query: ${query})` };
   // A range answer carries the step it was recorded at: the resolution the judge's points have.
-  return { ok: true, query, series, warnings: entry.result.warnings, ...(range ? { stepSeconds: entry.stepSeconds } : {}) };
+  return {
+    ok: true,
+    query,
+    series,
+    warnings: entry.result.warnings,
+    ...(range ? { stepSeconds: entry.stepSeconds } : {}),
+  };
 }
 
 /** What to record. */

@@ -84,8 +84,14 @@ export function parseDurationSeconds(text: string, location: SourceLocation = {}
 
 /** Writes seconds as a Prometheus duration (`90` → `1m30s`), for the `{{window}}` variable. */
 export function formatDurationSeconds(seconds: number): string {
-  if (!(seconds > 0) || !Number.isFinite(seconds)) throw new RangeError(`a window must be a positive number of seconds, not ${seconds}`);
-  const units: [string, number][] = [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]];
+  if (!(seconds > 0) || !Number.isFinite(seconds))
+    throw new RangeError(`a window must be a positive number of seconds, not ${seconds}`);
+  const units: [string, number][] = [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ];
   let rest = Math.round(seconds * 1000);
   let out = '';
   for (const [name, size] of units) {

@@ -87,7 +87,8 @@ function notesOf(kind: string | undefined, policy: unknown): string[] {
     const { method, teams } = (policy as CanaryPolicy).approvers;
     return [`approvers.method ${method}: ${APPROVAL_METHOD_MEANING[method]}`, ...teamsNote('approvers.teams', teams)];
   }
-  if (kind === 'freeze') return teamsNote('breakGlass.teams', (policy as { breakGlass: { teams: readonly string[] } }).breakGlass.teams);
+  if (kind === 'freeze')
+    return teamsNote('breakGlass.teams', (policy as { breakGlass: { teams: readonly string[] } }).breakGlass.teams);
   return [];
 }
 
@@ -121,9 +122,11 @@ async function checkFile(file: string, kinds: PolicyKindRegistry): Promise<Check
  */
 function checkCompanionFile(text: string, file: string): Checked | undefined {
   const hasKind = /^kind:/m.test(text);
-  if (!hasKind && /^providers:/m.test(text)) return checked(file, 'metrics providers', () => checkProviders(text, file));
+  if (!hasKind && /^providers:/m.test(text))
+    return checked(file, 'metrics providers', () => checkProviders(text, file));
   // OpenSLO objects one per document or as a YAML list (`- apiVersion: openslo/v1`).
-  if (/^(?:- +)?apiVersion:[ \t]*["']?openslo\//m.test(text)) return checked(file, 'OpenSLO', () => void parseOpenSloText(text, file));
+  if (/^(?:- +)?apiVersion:[ \t]*["']?openslo\//m.test(text))
+    return checked(file, 'OpenSLO', () => void parseOpenSloText(text, file));
   if (/^version:[ \t]*["']?prometheus\/v1\b/m.test(text) || /^apiVersion:[ \t]*["']?sloth\.slok\.dev\//m.test(text)) {
     return checked(file, 'Sloth', () => void parseOpenSloText(text, file));
   }
@@ -147,7 +150,10 @@ function checked(file: string, kind: string, check: () => void): Checked {
  */
 function checkProviders(text: string, file: string): void {
   const section = readProvidersSection(text, file);
-  const env = new Proxy<Record<string, string>>({}, { get: (_t, name) => (typeof name === 'string' ? 'set' : undefined) });
+  const env = new Proxy<Record<string, string>>(
+    {},
+    { get: (_t, name) => (typeof name === 'string' ? 'set' : undefined) },
+  );
   createMetricsProviders(
     section.configs,
     {
@@ -180,7 +186,8 @@ function toReport({ file, kind, problems, notes = [] }: Checked): PolicyFileRepo
 function renderText(checked: readonly Checked[]): string {
   const lines: string[] = [];
   for (const c of checked) {
-    if (c.problems.length === 0) lines.push(`ok ${c.file} (${c.kind ?? 'unknown kind'})`, ...(c.notes ?? []).map((n) => `  ${n}`));
+    if (c.problems.length === 0)
+      lines.push(`ok ${c.file} (${c.kind ?? 'unknown kind'})`, ...(c.notes ?? []).map((n) => `  ${n}`));
     for (const p of c.problems) lines.push(p.message);
   }
   const problemCount = checked.reduce((n, c) => n + c.problems.length, 0);

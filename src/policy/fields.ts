@@ -15,7 +15,9 @@ type Raw = { readonly input?: unknown };
  */
 function expecting(what: string, hint: (input: unknown) => string = () => '') {
   return (iss: Raw) =>
-    iss.input === undefined ? 'missing required field' : `expected ${what}, got ${describeValue(iss.input)}${hint(iss.input)}`;
+    iss.input === undefined
+      ? 'missing required field'
+      : `expected ${what}, got ${describeValue(iss.input)}${hint(iss.input)}`;
 }
 
 /** A number in [min, max]; `integer` also asks for a whole number. */
@@ -92,7 +94,11 @@ export function duration(options: { min?: string } = {}) {
   return z.string({ error: typeError }).transform((value, ctx) => {
     const ms = parseDuration(value);
     if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', input: value, message: `expected ${DURATION_EXAMPLES}, got ${describeValue(value)}` });
+      ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `expected ${DURATION_EXAMPLES}, got ${describeValue(value)}`,
+      });
       return z.NEVER;
     }
     if (ms < minMs) {

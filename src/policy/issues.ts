@@ -45,8 +45,12 @@ export function plainMessage(issue: RawIssue): string | undefined {
         return `expected ${small ? 'at least' : 'at most'} ${plural(limit, 'character')}, got ${got}`;
       }
       const bound = small
-        ? issue.inclusive === false ? 'greater than' : 'of at least'
-        : issue.inclusive === false ? 'less than' : 'of at most';
+        ? issue.inclusive === false
+          ? 'greater than'
+          : 'of at least'
+        : issue.inclusive === false
+          ? 'less than'
+          : 'of at most';
       return `expected a number ${bound} ${limit}, got ${got}`;
     }
     case 'invalid_value': {

@@ -37,7 +37,9 @@ export async function readPolicyText(path: string): Promise<string> {
     const info = await stat(path);
     if (info.isDirectory()) throw new PolicyProblem('is a directory; expected a policy file', { file: path });
     if (info.size > MAX_POLICY_BYTES) {
-      throw new PolicyProblem(`is ${info.size} bytes; a policy file may be at most ${MAX_POLICY_BYTES}`, { file: path });
+      throw new PolicyProblem(`is ${info.size} bytes; a policy file may be at most ${MAX_POLICY_BYTES}`, {
+        file: path,
+      });
     }
     bytes = await readFile(path);
   } catch (err) {

@@ -34,7 +34,8 @@ export interface PolicyLocation {
 export function locatePolicies(named: string | undefined, root: string, base: string = root): PolicyLocation {
   if (named) {
     const path = resolve(base, named);
-    if (!existsSync(path)) throw new ConfigurationError('no such policy file or folder', { file: named, field: 'policy' });
+    if (!existsSync(path))
+      throw new ConfigurationError('no such policy file or folder', { file: named, field: 'policy' });
     return { path, searched: path };
   }
   const path = join(resolve(root), POLICY_DIR);
@@ -42,9 +43,16 @@ export function locatePolicies(named: string | undefined, root: string, base: st
 }
 
 /** One line that says which policy of `kind` applied, or that the embedded defaults did and where Bellwether looked. */
-export function describePolicySource(kind: PolicyKind, file: string | null, location: PolicyLocation, service?: string): string {
+export function describePolicySource(
+  kind: PolicyKind,
+  file: string | null,
+  location: PolicyLocation,
+  service?: string,
+): string {
   if (file) return `${kind} policy: ${file}`;
-  const where = location.path ? `no ${kind} policy${service ? ` for ${service}` : ''} in ${location.searched}` : `nothing at ${location.searched}`;
+  const where = location.path
+    ? `no ${kind} policy${service ? ` for ${service}` : ''} in ${location.searched}`
+    : `nothing at ${location.searched}`;
   return `${kind} policy: the embedded defaults (${where})`;
 }
 
@@ -57,7 +65,8 @@ export function describePolicySource(kind: PolicyKind, file: string | null, loca
 export function locateMetricsFile(named: string | undefined, root: string, base: string = root): string | undefined {
   if (named) {
     const path = resolve(base, named);
-    if (!existsSync(path)) throw new ConfigurationError('no such metrics file or folder', { file: named, field: 'metrics' });
+    if (!existsSync(path))
+      throw new ConfigurationError('no such metrics file or folder', { file: named, field: 'metrics' });
     if (!statSync(path).isDirectory()) return path;
     const inside = ['metrics.yml', 'metrics.yaml'].map((f) => join(path, f)).find((f) => existsSync(f));
     if (!inside) throw new ConfigurationError('the folder holds no metrics.yml', { file: named, field: 'metrics' });
@@ -73,7 +82,12 @@ export function locateMetricsFile(named: string | undefined, root: string, base:
  * `.github/bellwether/` under `root`); undefined when there is none, so the
  * embedded defaults apply.
  */
-export async function locatePolicyFile(named: string | undefined, kind: PolicyKind, root: string, base: string = root): Promise<string | undefined> {
+export async function locatePolicyFile(
+  named: string | undefined,
+  kind: PolicyKind,
+  root: string,
+  base: string = root,
+): Promise<string | undefined> {
   const { path } = locatePolicies(named, root, base);
   if (!path) return undefined;
   // A file keeps the name the user gave it, so problems are reported under that name.

@@ -82,6 +82,15 @@ export function problemsOf(err: ConfigurationError): PolicyProblem[] {
     const prefix = formatLocated('', p.location);
     const detail = prefix !== '' && p.message.startsWith(prefix) ? p.message.slice(prefix.length) : p.message;
     const { file, line, column, field } = p.location;
-    return new PolicyProblem(detail, { file: file ?? '', ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}), ...(field !== undefined ? { field } : {}) }, column !== undefined);
+    return new PolicyProblem(
+      detail,
+      {
+        file: file ?? '',
+        ...(line !== undefined ? { line } : {}),
+        ...(column !== undefined ? { column } : {}),
+        ...(field !== undefined ? { field } : {}),
+      },
+      column !== undefined,
+    );
   });
 }

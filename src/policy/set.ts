@@ -72,15 +72,22 @@ function isOurs(text: string): boolean {
 }
 
 /** The policy of `kind` that applies to `service`, or the embedded defaults, and where it came from. */
-export function policyFor<K extends PolicyKind>(set: readonly LoadedPolicy[], kind: K, service?: string): { policy: PolicyOf<K>; file: string | null } {
+export function policyFor<K extends PolicyKind>(
+  set: readonly LoadedPolicy[],
+  kind: K,
+  service?: string,
+): { policy: PolicyOf<K>; file: string | null } {
   for (const { file, policy } of set) {
     if (policy.kind !== kind) continue;
     const globs = 'services' in policy && Array.isArray(policy.services) ? (policy.services as string[]) : ['*'];
-    if (service === undefined || globs.some((g) => posix.matchesGlob(service, g))) return { policy: policy as PolicyOf<K>, file };
+    if (service === undefined || globs.some((g) => posix.matchesGlob(service, g)))
+      return { policy: policy as PolicyOf<K>, file };
   }
   const fallback = policyKinds[kind].safeParse({ kind });
   if (!fallback.success) {
-    throw new ConfigurationError(`no ${kind} policy applies to ${service ?? 'this service'}, and a ${kind} policy has no defaults to fall back on: add one`);
+    throw new ConfigurationError(
+      `no ${kind} policy applies to ${service ?? 'this service'}, and a ${kind} policy has no defaults to fall back on: add one`,
+    );
   }
   return { policy: fallback.data as PolicyOf<K>, file: null };
 }

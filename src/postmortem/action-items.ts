@@ -42,7 +42,11 @@ export function parseActionItems(text: string | null): { items: ActionItem[]; pr
     if (!m) {
       // Items in a table or as plain bullets are not tracked: say so rather than lose them.
       if (TABLE_ROW.test(raw)) tableAt ??= index + 1;
-      else if (BULLET.test(raw)) problems.push({ field: 'action-items', message: `line ${index + 1} ("${raw.replace(BULLET, '').trim()}") is not a task; write it as \`${TASK_FORMAT}\`` });
+      else if (BULLET.test(raw))
+        problems.push({
+          field: 'action-items',
+          message: `line ${index + 1} ("${raw.replace(BULLET, '').trim()}") is not a task; write it as \`${TASK_FORMAT}\``,
+        });
       continue;
     }
     let rest = m[2] ?? '';
@@ -68,14 +72,25 @@ export function parseActionItems(text: string | null): { items: ActionItem[]; pr
       issue: issueRef ? Number(issueRef[1]) : null,
     };
     items.push(item);
-    const missing = [item.priority ? '' : 'a priority (P0 to P3)', item.owner ? '' : 'an owner (@user)', dueText ? '' : 'a due date (YYYY-MM-DD)'].filter(Boolean);
+    const missing = [
+      item.priority ? '' : 'a priority (P0 to P3)',
+      item.owner ? '' : 'an owner (@user)',
+      dueText ? '' : 'a due date (YYYY-MM-DD)',
+    ].filter(Boolean);
     if (missing.length > 0 && !item.done) {
-      problems.push({ field: 'action-items', message: `line ${item.line} ("${item.text || raw.trim()}") needs ${missing.join(', ')}` });
+      problems.push({
+        field: 'action-items',
+        message: `line ${item.line} ("${item.text || raw.trim()}") needs ${missing.join(', ')}`,
+      });
     }
-    if (dueText !== null && due === null) problems.push({ field: 'action-items', message: `line ${item.line}: ${dueText} is not a calendar date` });
+    if (dueText !== null && due === null)
+      problems.push({ field: 'action-items', message: `line ${item.line}: ${dueText} is not a calendar date` });
   }
   if (tableAt !== null) {
-    problems.unshift({ field: 'action-items', message: `line ${tableAt}: action items are a table; write one task a line, \`${TASK_FORMAT}\`, so they can be tracked` });
+    problems.unshift({
+      field: 'action-items',
+      message: `line ${tableAt}: action items are a table; write one task a line, \`${TASK_FORMAT}\`, so they can be tracked`,
+    });
   } else if (items.length === 0 && problems.length === 0 && lines.some((l) => l.trim() !== '')) {
     problems.unshift({ field: 'action-items', message: `no task lines; write one a line, \`${TASK_FORMAT}\`` });
   }

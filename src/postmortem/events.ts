@@ -41,10 +41,12 @@ export function readIssueEvent(payload: Obj, policy: PostmortemPolicy): IssueEve
   const labels = ((issue['labels'] ?? []) as Obj[]).map((l) => String(l['name'] ?? ''));
   const action = String(payload['action'] ?? '');
   if (labels.some((l) => policy.labels.includes(l))) {
-    if (['edited', 'closed', 'reopened', 'labeled', 'opened'].includes(action)) return { kind: 'review', issueNumber: number, closed: action === 'closed' };
+    if (['edited', 'closed', 'reopened', 'labeled', 'opened'].includes(action))
+      return { kind: 'review', issueNumber: number, closed: action === 'closed' };
     return { kind: 'ignore', reason: `a postmortem issue was ${action}` };
   }
-  if (action !== 'labeled') return { kind: 'ignore', reason: `an issue was ${action}; only an incident label opens a postmortem` };
+  if (action !== 'labeled')
+    return { kind: 'ignore', reason: `an issue was ${action}; only an incident label opens a postmortem` };
   const label = String(((payload['label'] ?? {}) as Obj)['name'] ?? '');
   const severity = severityOfLabel(label);
   if (!severity) return { kind: 'ignore', reason: `the label ${JSON.stringify(label)} names no severity` };
@@ -60,7 +62,14 @@ export function readIssueEvent(payload: Obj, policy: PostmortemPolicy): IssueEve
       startedAt: String(issue['created_at'] ?? new Date(0).toISOString()),
       summary: `Incident #${number}: ${String(issue['title'] ?? '')}`,
       links: url ? [{ label: `incident #${number}`, url }] : [],
-      events: [{ at: String(issue['created_at'] ?? ''), kind: 'incident', text: `Incident #${number} opened: ${String(issue['title'] ?? '')}`, ...(url ? { url } : {}) }],
+      events: [
+        {
+          at: String(issue['created_at'] ?? ''),
+          kind: 'incident',
+          text: `Incident #${number} opened: ${String(issue['title'] ?? '')}`,
+          ...(url ? { url } : {}),
+        },
+      ],
     },
   };
 }
@@ -79,8 +88,10 @@ export function readIssueCommentEvent(payload: Obj, policy: PostmortemPolicy): I
   const number = Number(issue['number']);
   const labels = ((issue['labels'] ?? []) as Obj[]).map((l) => String(l['name'] ?? ''));
   if (issue['pull_request']) return { kind: 'ignore', reason: 'a comment on a pull request' };
-  if (!labels.some((l) => policy.labels.includes(l))) return { kind: 'ignore', reason: `a comment on #${number}, which is not a postmortem issue` };
-  if (action !== 'created' && action !== 'edited') return { kind: 'ignore', reason: `a comment on postmortem #${number} was ${action}` };
+  if (!labels.some((l) => policy.labels.includes(l)))
+    return { kind: 'ignore', reason: `a comment on #${number}, which is not a postmortem issue` };
+  if (action !== 'created' && action !== 'edited')
+    return { kind: 'ignore', reason: `a comment on postmortem #${number} was ${action}` };
   const author = (comment['user'] ?? {}) as Obj;
   if (String(author['type'] ?? '') === 'Bot' || String(comment['body'] ?? '').includes('<!-- bellwether:')) {
     return { kind: 'ignore', reason: `a comment on postmortem #${number} by ${String(author['login'] ?? 'a bot')}` };

@@ -55,12 +55,21 @@ export function postmortemRequired(incident: Incident, rules: PostmortemRules, r
     return { required: true, reason: `${incident.severity} incidents always get a postmortem` };
   }
   if (incident.budgetConsumed !== undefined && incident.budgetConsumed > rules.p0BudgetFraction) {
-    return { required: true, reason: `it used ${pct(incident.budgetConsumed)} of the error budget, more than ${pct(rules.p0BudgetFraction)}` };
+    return {
+      required: true,
+      reason: `it used ${pct(incident.budgetConsumed)} of the error budget, more than ${pct(rules.p0BudgetFraction)}`,
+    };
   }
   if (incident.severity === 'sev3' && recentSev3OfService + 1 >= rules.recurringSev3) {
-    return { required: true, reason: `a recurring sev3: ${recentSev3OfService + 1} in 30 days for ${incident.service ?? 'this service'}` };
+    return {
+      required: true,
+      reason: `a recurring sev3: ${recentSev3OfService + 1} in 30 days for ${incident.service ?? 'this service'}`,
+    };
   }
-  return { required: false, reason: `${incident.severity} without recurrence or a large error budget cost does not need one` };
+  return {
+    required: false,
+    reason: `${incident.severity} without recurrence or a large error budget cost does not need one`,
+  };
 }
 
 export interface Deadlines {
@@ -72,7 +81,10 @@ export interface Deadlines {
 export function deadlines(incident: Pick<Incident, 'startedAt'>, rules: PostmortemRules): Deadlines {
   const start = Date.parse(incident.startedAt);
   const day = 86_400_000;
-  return { draft: localDate(new Date(start + rules.draftDays * day), rules.timeZone), final: localDate(new Date(start + rules.finalDays * day), rules.timeZone) };
+  return {
+    draft: localDate(new Date(start + rules.draftDays * day), rules.timeZone),
+    final: localDate(new Date(start + rules.finalDays * day), rules.timeZone),
+  };
 }
 
 export interface Review {
@@ -96,7 +108,10 @@ export function reviewPostmortem(
   const blocking = [...formProblems];
   const big = incident.budgetConsumed !== undefined && incident.budgetConsumed > rules.p0BudgetFraction;
   if (big && !items.some((i) => i.priority === 'P0')) {
-    blocking.push({ field: 'action-items', message: `the incident used ${pct(incident.budgetConsumed ?? 0)} of the error budget, so at least one P0 action item is needed` });
+    blocking.push({
+      field: 'action-items',
+      message: `the incident used ${pct(incident.budgetConsumed ?? 0)} of the error budget, so at least one P0 action item is needed`,
+    });
   }
   const p0 = openP0(items);
   if (p0.length > 0 && !rules.allowCloseWithOpenP0) reasons.push(`${p0.length} P0 action item(s) still open`);

@@ -88,16 +88,25 @@ export function parsePostmortemForm(body: string | null | undefined): ParsedForm
   const answers: Record<string, string | null> = {};
   const problems: FormProblem[] = [];
   if (unclosedAtLine !== null) {
-    problems.push({ field: 'body', message: `line ${unclosedAtLine}: an HTML comment (<!--) is never closed, so GitHub hides everything after it` });
+    problems.push({
+      field: 'body',
+      message: `line ${unclosedAtLine}: an HTML comment (<!--) is never closed, so GitHub hides everything after it`,
+    });
   }
   let missing = false;
   for (const field of postmortemFields) {
     const raw = found.get(headingKey(field.label));
-    const value = raw === undefined || raw === '' || NO_RESPONSE.test(raw) || isOnlyPlaceholder(raw, field.placeholder) ? null : raw;
+    const value =
+      raw === undefined || raw === '' || NO_RESPONSE.test(raw) || isOnlyPlaceholder(raw, field.placeholder)
+        ? null
+        : raw;
     answers[field.id] = value;
     if (field.required && value === null) {
       missing ||= raw === undefined;
-      problems.push({ field: field.id, message: raw === undefined ? `the "${field.label}" section is missing` : `"${field.label}" has no answer yet` });
+      problems.push({
+        field: field.id,
+        message: raw === undefined ? `the "${field.label}" section is missing` : `"${field.label}" has no answer yet`,
+      });
     }
   }
   if (missing) {
@@ -105,7 +114,10 @@ export function parsePostmortemForm(body: string | null | undefined): ParsedForm
     const known = new Set(postmortemFields.map((f) => headingKey(f.label)));
     const strangers = [...found.keys()].filter((k) => !known.has(k) && !EXTRA_HEADINGS.has(k));
     if (strangers.length > 0) {
-      problems.push({ field: 'body', message: `headings not in the form: ${strangers.map((k) => JSON.stringify(k)).join(', ')}; use the form's headings (${postmortemFields.map((f) => f.label).join(', ')})` });
+      problems.push({
+        field: 'body',
+        message: `headings not in the form: ${strangers.map((k) => JSON.stringify(k)).join(', ')}; use the form's headings (${postmortemFields.map((f) => f.label).join(', ')})`,
+      });
     }
   }
   let severity: Severity | null = null;
@@ -113,7 +125,11 @@ export function parsePostmortemForm(body: string | null | undefined): ParsedForm
   if (sev) {
     const m = /^sev[\s-]?([1-4])\b/i.exec(sev);
     if (m) severity = `sev${m[1]}` as Severity;
-    else problems.push({ field: 'severity', message: `expected one of ${SEVERITIES.join(', ')}, got ${JSON.stringify(answers.severity)}` });
+    else
+      problems.push({
+        field: 'severity',
+        message: `expected one of ${SEVERITIES.join(', ')}, got ${JSON.stringify(answers.severity)}`,
+      });
   }
   return { answers, severity, problems };
 }

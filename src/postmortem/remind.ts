@@ -53,7 +53,13 @@ export function dueReminders(issues: readonly PostmortemIssue[], rules: Postmort
     const draftDue = STATED_DRAFT_DUE.exec(issue.body)?.[1] ?? deadlines(incident, rules).draft;
     const draftLate = review.blocking.length > 0 && today > draftDue;
     if (!draftLate && review.overdue.length === 0) continue;
-    out.push({ issueNumber: issue.number, draftDue, draftLate, missing: draftLate ? review.blocking : [], overdue: review.overdue });
+    out.push({
+      issueNumber: issue.number,
+      draftDue,
+      draftLate,
+      missing: draftLate ? review.blocking : [],
+      overdue: review.overdue,
+    });
   }
   return out;
 }
@@ -65,10 +71,21 @@ export function dueReminders(issues: readonly PostmortemIssue[], rules: Postmort
 export function renderReminder(reminder: Reminder, timeZone: string): string {
   const lines = ['### Postmortem reminder', ''];
   if (reminder.draftLate) {
-    lines.push(`The draft was due ${reminder.draftDue} (${timeZone}) and still lacks:`, ...reminder.missing.map((p) => `- ${p.message}`), '');
+    lines.push(
+      `The draft was due ${reminder.draftDue} (${timeZone}) and still lacks:`,
+      ...reminder.missing.map((p) => `- ${p.message}`),
+      '',
+    );
   }
   if (reminder.overdue.length > 0) {
-    lines.push('Action items past their due date:', ...reminder.overdue.map((i) => `- ${[i.priority, i.owner ? `@${i.owner}` : null, `due ${i.due ?? '?'}:`, i.text].filter(Boolean).join(' ')}`), '');
+    lines.push(
+      'Action items past their due date:',
+      ...reminder.overdue.map(
+        (i) =>
+          `- ${[i.priority, i.owner ? `@${i.owner}` : null, `due ${i.due ?? '?'}:`, i.text].filter(Boolean).join(' ')}`,
+      ),
+      '',
+    );
   }
   lines.push('Tick an item (`- [x]`) when it is done; Bellwether reads the issue again on its next run.');
   return `${lines.join('\n')}\n`;
@@ -76,7 +93,11 @@ export function renderReminder(reminder: Reminder, timeZone: string): string {
 
 export interface RemindOutcome {
   readonly reminders: readonly Reminder[];
-  readonly commented: ReadonlyArray<{ readonly issueNumber: number; readonly commentId: number; readonly created: boolean }>;
+  readonly commented: ReadonlyArray<{
+    readonly issueNumber: number;
+    readonly commentId: number;
+    readonly created: boolean;
+  }>;
   /** Issues whose comment could not be written; the others were still reminded. */
   readonly failed: ReadonlyArray<{ readonly issueNumber: number; readonly error: string }>;
 }
@@ -95,7 +116,11 @@ export async function remindPostmortems(
   const failed: Array<RemindOutcome['failed'][number]> = [];
   for (const r of reminders) {
     try {
-      const c = await deps.github.upsertComment(r.issueNumber, REMINDER_MARKER, renderReminder(r, input.rules.timeZone));
+      const c = await deps.github.upsertComment(
+        r.issueNumber,
+        REMINDER_MARKER,
+        renderReminder(r, input.rules.timeZone),
+      );
       commented.push({ issueNumber: r.issueNumber, commentId: c.id, created: c.created });
     } catch (err) {
       // One locked or deleted issue must not keep the others from their reminders.
@@ -103,6 +128,8 @@ export async function remindPostmortems(
       failed.push({ issueNumber: r.issueNumber, error: errorMessage(err) });
     }
   }
-  deps.logger.info(`Postmortem reminders: ${commented.length} of ${reminders.length} written, ${input.issues.length} issue(s) checked.`);
+  deps.logger.info(
+    `Postmortem reminders: ${commented.length} of ${reminders.length} written, ${input.issues.length} issue(s) checked.`,
+  );
   return { reminders, commented, failed };
 }

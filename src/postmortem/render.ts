@@ -29,15 +29,25 @@ function duration(incident: Incident): string {
 }
 
 export function renderPostmortemBody(incident: Incident, due: Deadlines, timeZone: string): string {
-  const budget = incident.budgetConsumed === undefined ? 'not measured' : `${(Math.round(incident.budgetConsumed * 1000) / 10).toString()}% of the SLO window's budget`;
+  const budget =
+    incident.budgetConsumed === undefined
+      ? 'not measured'
+      : `${(Math.round(incident.budgetConsumed * 1000) / 10).toString()}% of the SLO window's budget`;
   const prefilled: Record<string, string> = {
     summary: incident.summary,
     severity: incident.severity,
     impact: managed('impact', `Users: _to fill in_\nDuration: ${duration(incident)}\nError budget used: ${budget}`),
-    detection: incident.detectedAt ? `Detected ${incident.detectedAt} (${incident.trigger}).` : `Detected by ${incident.trigger}.`,
+    detection: incident.detectedAt
+      ? `Detected ${incident.detectedAt} (${incident.trigger}).`
+      : `Detected by ${incident.trigger}.`,
     timeline: managed('timeline', renderTimeline(incident.events, timeZone)),
-    trigger: incident.service ? `A change to ${incident.service}${incident.environment ? ` in ${incident.environment}` : ''}.` : '',
-    resolution: incident.trigger === 'rollback' ? 'Bellwether rolled traffic back to the last known good version; see the timeline.' : '',
+    trigger: incident.service
+      ? `A change to ${incident.service}${incident.environment ? ` in ${incident.environment}` : ''}.`
+      : '',
+    resolution:
+      incident.trigger === 'rollback'
+        ? 'Bellwether rolled traffic back to the last known good version; see the timeline.'
+        : '',
   };
   const parts: string[] = [
     `> Opened by Bellwether (${incident.trigger}). Draft due ${due.draft}, final due ${due.final} (${timeZone}). ` +

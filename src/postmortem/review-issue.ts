@@ -22,9 +22,17 @@ export function renderReview(review: Review, reopened: boolean): string {
   const lines = ['### Postmortem review', ''];
   if (reopened) lines.push(`Reopened: this postmortem cannot be closed yet (${review.reasons.join('; ')}).`, '');
   if (review.blocking.length > 0) lines.push('Still to write:', ...review.blocking.map((p) => `- ${p.message}`), '');
-  if (review.overdue.length > 0) lines.push('Overdue action items:', ...review.overdue.map((i) => `- ${i.priority ?? ''} ${i.owner ? `@${i.owner}` : ''} due ${i.due}: ${i.text}`.replace(/\s+/g, ' ')), '');
+  if (review.overdue.length > 0)
+    lines.push(
+      'Overdue action items:',
+      ...review.overdue.map((i) =>
+        `- ${i.priority ?? ''} ${i.owner ? `@${i.owner}` : ''} due ${i.due}: ${i.text}`.replace(/\s+/g, ' '),
+      ),
+      '',
+    );
   if (review.draftLate) lines.push('The draft is past its due date.', '');
-  if (review.blocking.length === 0 && review.overdue.length === 0 && review.mayClose) lines.push('Complete: every section is written and no P0 action item is open.');
+  if (review.blocking.length === 0 && review.overdue.length === 0 && review.mayClose)
+    lines.push('Complete: every section is written and no P0 action item is open.');
   return lines.join('\n').trim() + '\n';
 }
 
@@ -37,7 +45,13 @@ export async function reviewPostmortemIssue(
   const form = parsePostmortemForm(issue.body);
   const items = parseActionItems(form.answers['action-items'] ?? null);
   const budget = budgetFromBody(issue.body);
-  const review = reviewPostmortem({ startedAt: issue.createdAt, ...(budget !== undefined ? { budgetConsumed: budget } : {}) }, [...form.problems, ...items.problems], items.items, rules, deps.clock.now());
+  const review = reviewPostmortem(
+    { startedAt: issue.createdAt, ...(budget !== undefined ? { budgetConsumed: budget } : {}) },
+    [...form.problems, ...items.problems],
+    items.items,
+    rules,
+    deps.clock.now(),
+  );
   const reopened = closed && !review.mayClose;
   if (reopened) await deps.github.updateIssue(issue.number, { state: 'open' });
   await deps.github.upsertComment(issue.number, REVIEW_MARKER, renderReview(review, reopened));

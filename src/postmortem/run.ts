@@ -31,12 +31,20 @@ export interface PostmortemInput {
 
 export type PostmortemOutcome =
   | { readonly status: 'skipped'; readonly requirement: Requirement }
-  | { readonly status: 'created' | 'updated' | 'unchanged'; readonly issue: Issue; readonly requirement: Requirement; readonly review: Review };
+  | {
+      readonly status: 'created' | 'updated' | 'unchanged';
+      readonly issue: Issue;
+      readonly requirement: Requirement;
+      readonly review: Review;
+    };
 
 const LABEL_COLOR = 'b60205';
 
 /** Opens the incident's postmortem issue, or refreshes the existing one. */
-export async function openOrUpdatePostmortem(input: PostmortemInput, deps: Pick<Deps, 'github' | 'clock' | 'logger'>): Promise<PostmortemOutcome> {
+export async function openOrUpdatePostmortem(
+  input: PostmortemInput,
+  deps: Pick<Deps, 'github' | 'clock' | 'logger'>,
+): Promise<PostmortemOutcome> {
   const { incident, rules } = input;
   const requirement = postmortemRequired(incident, rules, input.recentSev3 ?? 0);
   if (!requirement.required) {
@@ -52,8 +60,15 @@ export async function openOrUpdatePostmortem(input: PostmortemInput, deps: Pick<
     if (existing) {
       const form = parsePostmortemForm(existing.body);
       const items = parseActionItems(form.answers['action-items'] ?? null);
-      deps.logger.info(`Postmortem for ${incident.key}: issue #${existing.number} already opened, now ${existing.state} (${existing.url}).`);
-      return { status: 'unchanged', issue: existing, requirement, review: reviewPostmortem(incident, [...form.problems, ...items.problems], items.items, rules, now) };
+      deps.logger.info(
+        `Postmortem for ${incident.key}: issue #${existing.number} already opened, now ${existing.state} (${existing.url}).`,
+      );
+      return {
+        status: 'unchanged',
+        issue: existing,
+        requirement,
+        review: reviewPostmortem(incident, [...form.problems, ...items.problems], items.items, rules, now),
+      };
     }
   }
   const events = mergeTimeline(incident.events, await deploymentTimeline(input, now, deps));
@@ -70,7 +85,12 @@ export async function openOrUpdatePostmortem(input: PostmortemInput, deps: Pick<
     status = body === existing.body ? 'unchanged' : 'updated';
     issue = status === 'updated' ? await deps.github.updateIssue(existing.number, { body }) : existing;
   } else {
-    for (const name of input.labels) await deps.github.ensureLabel({ name, color: LABEL_COLOR, description: 'Blameless postmortem tracked by Bellwether' });
+    for (const name of input.labels)
+      await deps.github.ensureLabel({
+        name,
+        color: LABEL_COLOR,
+        description: 'Blameless postmortem tracked by Bellwether',
+      });
     issue = await deps.github.createIssue({ title, body: fresh, marker, labels: input.labels });
     status = 'created';
   }
@@ -81,7 +101,11 @@ export async function openOrUpdatePostmortem(input: PostmortemInput, deps: Pick<
   return { status, issue, requirement, review };
 }
 
-async function deploymentTimeline(input: PostmortemInput, now: Date, deps: Pick<Deps, 'github'>): Promise<TimelineEvent[]> {
+async function deploymentTimeline(
+  input: PostmortemInput,
+  now: Date,
+  deps: Pick<Deps, 'github'>,
+): Promise<TimelineEvent[]> {
   const { incident } = input;
   // Said on the timeline, so that a reader knows deployments were looked for, not forgotten.
   const note = (text: string): TimelineEvent[] => [{ at: incident.startedAt, kind: 'note', text }];
@@ -90,11 +114,16 @@ async function deploymentTimeline(input: PostmortemInput, now: Date, deps: Pick<
   const from = new Date(Date.parse(incident.startedAt) - 86_400_000);
   const to = incident.resolvedAt ? new Date(incident.resolvedAt) : now;
   // GitHub lists the newest first; one page of them keeps the API budget small.
-  const deployments = await deps.github.listDeployments({ environment: incident.environment, limit: input.deploymentLimit ?? 10 });
+  const deployments = await deps.github.listDeployments({
+    environment: incident.environment,
+    limit: input.deploymentLimit ?? 10,
+  });
   const events: TimelineEvent[] = [];
   for (const d of deployments) {
     if (Date.parse(d.createdAt) > to.getTime()) continue;
     events.push(...deploymentEvents(d, await deps.github.listDeploymentStatuses(d.id), from, to));
   }
-  return events.length > 0 ? events : note(`No deployments of ${incident.environment} were found from a day before the incident to its end.`);
+  return events.length > 0
+    ? events
+    : note(`No deployments of ${incident.environment} were found from a day before the incident to its end.`);
 }

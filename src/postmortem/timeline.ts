@@ -5,7 +5,17 @@
  */
 import type { Deployment, DeploymentStatus } from '../github/port.js';
 
-export type TimelineKind = 'deployment' | 'deployment-status' | 'verdict' | 'traffic' | 'rollback' | 'rollback-pr' | 'freeze' | 'alert' | 'incident' | 'note';
+export type TimelineKind =
+  | 'deployment'
+  | 'deployment-status'
+  | 'verdict'
+  | 'traffic'
+  | 'rollback'
+  | 'rollback-pr'
+  | 'freeze'
+  | 'alert'
+  | 'incident'
+  | 'note';
 
 export interface TimelineEvent {
   /** RFC 3339 time. */
@@ -29,15 +39,26 @@ export function mergeTimeline(...lists: ReadonlyArray<readonly TimelineEvent[]>)
 }
 
 /** Events of one deployment and its statuses, within `[from, to]`. */
-export function deploymentEvents(d: Deployment, statuses: readonly DeploymentStatus[], from: Date, to: Date): TimelineEvent[] {
+export function deploymentEvents(
+  d: Deployment,
+  statuses: readonly DeploymentStatus[],
+  from: Date,
+  to: Date,
+): TimelineEvent[] {
   const inWindow = (at: string) => Date.parse(at) >= from.getTime() && Date.parse(at) <= to.getTime();
   const label = `${d.environment}${d.description ? `: ${d.description}` : ''} (${d.ref}@${d.sha.slice(0, 7)})`;
   const events: TimelineEvent[] = [];
-  if (inWindow(d.createdAt)) events.push({ at: d.createdAt, kind: 'deployment', text: `Deployment #${d.id} created for ${label}` });
+  if (inWindow(d.createdAt))
+    events.push({ at: d.createdAt, kind: 'deployment', text: `Deployment #${d.id} created for ${label}` });
   for (const s of statuses) {
     if (!inWindow(s.createdAt)) continue;
     const url = s.logUrl || s.environmentUrl || undefined;
-    events.push({ at: s.createdAt, kind: 'deployment-status', text: `Deployment #${d.id} ${s.state}${s.description ? `: ${s.description}` : ''}`, ...(url ? { url } : {}) });
+    events.push({
+      at: s.createdAt,
+      kind: 'deployment-status',
+      text: `Deployment #${d.id} ${s.state}${s.description ? `: ${s.description}` : ''}`,
+      ...(url ? { url } : {}),
+    });
   }
   return events;
 }
@@ -63,7 +84,8 @@ export function formatInZone(at: string | Date, timeZone: string): { local: stri
 
 /** The timeline as a Markdown table. */
 export function renderTimeline(events: readonly TimelineEvent[], timeZone: string): string {
-  if (events.length === 0) return '_No events were found for this incident: no deployments, verdicts, rollbacks or freezes in its window._';
+  if (events.length === 0)
+    return '_No events were found for this incident: no deployments, verdicts, rollbacks or freezes in its window._';
   const rows = events.map((e) => {
     const { local, utc } = formatInZone(e.at, timeZone);
     const text = escapeCell(e.text);

@@ -6,8 +6,20 @@
 import type { Finding, Severity } from '../gates/finding.js';
 
 /** GitHub maps these ranges to critical (9.0+), high (7.0+), medium (4.0+) and low. */
-export const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
-export const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+export const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '1.0',
+};
+export const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
 
 /** Key under `partialFingerprints`; versioned so a new scheme never collides with old alerts. */
 export const FINGERPRINT_KEY = 'bellwetherFindingHash/v1';
@@ -43,14 +55,22 @@ export function sarifRuleDescriptor(r: SarifRule): Record<string, unknown> {
     name: r.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase()),
     shortDescription: { text: r.title },
     fullDescription: { text: r.title },
-    help: { text: `${r.title}.\n\nHow to fix: ${r.fix}${note}`, markdown: `**${r.title}**\n\nHow to fix: ${r.fix}${note}` },
+    help: {
+      text: `${r.title}.\n\nHow to fix: ${r.fix}${note}`,
+      markdown: `**${r.title}**\n\nHow to fix: ${r.fix}${note}`,
+    },
     defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
     properties: { 'security-severity': SECURITY_SEVERITY[r.severity], precision: 'high', tags: [...r.tags] },
   };
 }
 
 /** A result at the finding's place; `region: 'start'` gives only where it starts. */
-export function sarifResult(f: Finding, ruleIndex: number, properties: Record<string, unknown>, region: 'full' | 'start' = 'full'): Record<string, unknown> {
+export function sarifResult(
+  f: Finding,
+  ruleIndex: number,
+  properties: Record<string, unknown>,
+  region: 'full' | 'start' = 'full',
+): Record<string, unknown> {
   const endLine = Math.max(f.endLine, f.line);
   const endColumn = endLine === f.line ? Math.max(f.endColumn, f.column + 1) : f.endColumn;
   return {
@@ -62,7 +82,10 @@ export function sarifResult(f: Finding, ruleIndex: number, properties: Record<st
       {
         physicalLocation: {
           artifactLocation: { uri: sarifUri(f.file), uriBaseId: '%SRCROOT%' },
-          region: region === 'full' ? { startLine: f.line, startColumn: f.column, endLine, endColumn } : { startLine: f.line, startColumn: f.column },
+          region:
+            region === 'full'
+              ? { startLine: f.line, startColumn: f.column, endLine, endColumn }
+              : { startLine: f.line, startColumn: f.column },
         },
       },
     ],

@@ -48,7 +48,10 @@ export function rolledBackDescription(bad: string, good: string | null, reason: 
  * latest status and, unless that already says the same, one new status (so
  * a re-run adds nothing).
  */
-export async function markRollbackDeployments(github: GitHubPort, inputs: DeploymentMarkInputs): Promise<DeploymentMark[]> {
+export async function markRollbackDeployments(
+  github: GitHubPort,
+  inputs: DeploymentMarkInputs,
+): Promise<DeploymentMark[]> {
   const marks: DeploymentMark[] = [];
   const failure = rolledBackDescription(inputs.bad, inputs.good, inputs.reason);
   const logUrl = inputs.logUrl ? { logUrl: inputs.logUrl } : {};
@@ -58,13 +61,31 @@ export async function markRollbackDeployments(github: GitHubPort, inputs: Deploy
     const lastGood = inputs.good === null ? undefined : list.find((d) => d.payload['version'] === inputs.good);
     if (failed) await setStatus(github, failed.id, 'failure', failure, logUrl);
     // Not auto-inactive: that would mark older deployments inactive, and the failed one keeps its failure.
-    if (lastGood) await setStatus(github, lastGood.id, 'success', `serves again after the rollback of ${inputs.bad}`.slice(0, DESCRIPTION_MAX), logUrl);
-    marks.push({ environment, failedId: failed?.id ?? null, lastGoodId: lastGood?.id ?? null, lastGoodEnvironment: lastGood?.environment ?? null });
+    if (lastGood)
+      await setStatus(
+        github,
+        lastGood.id,
+        'success',
+        `serves again after the rollback of ${inputs.bad}`.slice(0, DESCRIPTION_MAX),
+        logUrl,
+      );
+    marks.push({
+      environment,
+      failedId: failed?.id ?? null,
+      lastGoodId: lastGood?.id ?? null,
+      lastGoodEnvironment: lastGood?.environment ?? null,
+    });
   }
   return marks;
 }
 
-async function setStatus(github: GitHubPort, id: number, state: 'failure' | 'success', description: string, logUrl: { logUrl?: string }): Promise<void> {
+async function setStatus(
+  github: GitHubPort,
+  id: number,
+  state: 'failure' | 'success',
+  description: string,
+  logUrl: { logUrl?: string },
+): Promise<void> {
   const [latest] = await github.listDeploymentStatuses(id);
   if (latest?.state === state && latest.description === description) return;
   await github.createDeploymentStatus(id, { state, description, autoInactive: false, ...logUrl });

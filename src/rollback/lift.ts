@@ -49,14 +49,24 @@ export interface LiftOutcome {
 export async function liftQuarantine(inputs: LiftInputs, deps: LiftDeps): Promise<LiftOutcome> {
   const path = quarantinePath(inputs.manifests, inputs.service);
   const reason = inputs.reason.trim();
-  if (!reason) throw new ConfigurationError('lifting a quarantine needs a reason, which is recorded', { file: path, field: 'reason' });
+  if (!reason)
+    throw new ConfigurationError('lifting a quarantine needs a reason, which is recorded', {
+      file: path,
+      field: 'reason',
+    });
   const { quarantine } = await readQuarantine(deps.store, inputs.manifests, inputs.service);
   const active = quarantined(quarantine, inputs.version);
   if (!active) {
     const put = lastOf(quarantine.versions, inputs.version);
     const lifted = lastOf(quarantine.lifted, inputs.version);
     if (put && lifted) {
-      return { changed: false, path, quarantine: put, lift: lifted, summary: `${inputs.service} ${inputs.version}: the quarantine was already lifted by ${lifted.by} at ${lifted.at} (${lifted.reason})` };
+      return {
+        changed: false,
+        path,
+        quarantine: put,
+        lift: lifted,
+        summary: `${inputs.service} ${inputs.version}: the quarantine was already lifted by ${lifted.by} at ${lifted.at} (${lifted.reason})`,
+      };
     }
     const known = quarantine.versions.map((e) => e.version);
     throw new ConfigurationError(
@@ -64,7 +74,13 @@ export async function liftQuarantine(inputs: LiftInputs, deps: LiftDeps): Promis
       { file: path, field: 'versions' },
     );
   }
-  const entry: QuarantineEntry = { version: inputs.version, reason, at: deps.clock.now().toISOString(), by: inputs.by, ...(inputs.link ? { link: inputs.link } : {}) };
+  const entry: QuarantineEntry = {
+    version: inputs.version,
+    reason,
+    at: deps.clock.now().toISOString(),
+    by: inputs.by,
+    ...(inputs.link ? { link: inputs.link } : {}),
+  };
   const result = await changeQuarantine(deps.store, inputs.manifests, inputs.service, { kind: 'lift', entry });
   const lift = result.changed ? entry : (lastOf(result.quarantine.lifted, inputs.version) ?? entry);
   const summary = result.changed

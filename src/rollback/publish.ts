@@ -57,7 +57,8 @@ export class GitHubRollbackPublisher implements RollbackPublisher {
     if (!existing) {
       const base = await this.github.getRef(`heads/${pr.base}`);
       if (!base) throw new Error(`the deploy branch ${pr.base} does not exist`);
-      if (!(await this.github.getRef(`heads/${pr.branch}`))) await this.github.createRef(`heads/${pr.branch}`, base.sha);
+      if (!(await this.github.getRef(`heads/${pr.branch}`)))
+        await this.github.createRef(`heads/${pr.branch}`, base.sha);
     }
     const store = new GitHubContentStore(this.github, pr.branch);
     for (const f of pr.files) {
@@ -67,14 +68,28 @@ export class GitHubRollbackPublisher implements RollbackPublisher {
     }
     if (existing) {
       if (existing.body !== pr.body) await this.github.updatePullRequest(existing.number, { body: pr.body });
-      return { number: existing.number, url: existing.url, created: false, notes: ['updated the open rollback pull request'] };
+      return {
+        number: existing.number,
+        url: existing.url,
+        created: false,
+        notes: ['updated the open rollback pull request'],
+      };
     }
-    const created = await this.github.createPullRequest({ head: pr.branch, base: pr.base, title: pr.title, body: pr.body });
-    for (const name of pr.labels) await this.github.ensureLabel({ name, color: 'd93f0b', description: 'Set by Bellwether' });
+    const created = await this.github.createPullRequest({
+      head: pr.branch,
+      base: pr.base,
+      title: pr.title,
+      body: pr.body,
+    });
+    for (const name of pr.labels)
+      await this.github.ensureLabel({ name, color: 'd93f0b', description: 'Set by Bellwether' });
     if (pr.labels.length > 0) await this.github.addLabels(created.number, pr.labels);
     if (pr.reviewers.users.length + pr.reviewers.teams.length > 0) {
       // Policies name teams `org/slug`; GitHub's team_reviewers takes the slug within the repository's organization.
-      await this.github.requestReviewers(created.number, { users: pr.reviewers.users, teams: pr.reviewers.teams.map((t) => t.slice(t.indexOf('/') + 1)) });
+      await this.github.requestReviewers(created.number, {
+        users: pr.reviewers.users,
+        teams: pr.reviewers.teams.map((t) => t.slice(t.indexOf('/') + 1)),
+      });
     }
     if (pr.autoMerge) {
       const merge = await this.github.enableAutoMerge(created.nodeId, 'SQUASH');
@@ -98,7 +113,9 @@ export class FileRollbackPublisher implements RollbackPublisher {
   async publish(pr: RollbackPullRequest): Promise<Published> {
     await mkdir(this.dir, { recursive: true });
     const path = join(this.dir, `${pr.branch.replace(/[^\w.-]+/g, '-')}.md`);
-    const files = pr.files.map((f) => [`#### \`${f.path}\` (${f.message.split('\n')[0]})`, '', '```yaml', f.text.trimEnd(), '```'].join('\n'));
+    const files = pr.files.map((f) =>
+      [`#### \`${f.path}\` (${f.message.split('\n')[0]})`, '', '```yaml', f.text.trimEnd(), '```'].join('\n'),
+    );
     const text = [
       `# ${pr.title}`,
       '',
@@ -112,6 +129,11 @@ export class FileRollbackPublisher implements RollbackPublisher {
       '',
     ].join('\n');
     await writeFile(path, processSecrets.redact(text));
-    return { number: null, url: path, created: true, notes: [`no pull request was opened: ${this.why}; the draft is at ${path}`] };
+    return {
+      number: null,
+      url: path,
+      created: true,
+      notes: [`no pull request was opened: ${this.why}; the draft is at ${path}`],
+    };
   }
 }

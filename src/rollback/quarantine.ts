@@ -39,14 +39,19 @@ export function quarantined(q: Quarantine, version: string): QuarantineEntry | u
   return lift && Date.parse(lift.at) >= Date.parse(put.at) ? undefined : put;
 }
 
-export async function readQuarantine(store: ContentStore, manifests: string, service: string): Promise<{ quarantine: Quarantine; sha: string | null }> {
+export async function readQuarantine(
+  store: ContentStore,
+  manifests: string,
+  service: string,
+): Promise<{ quarantine: Quarantine; sha: string | null }> {
   const path = quarantinePath(manifests, service);
   const stored = await store.read(path);
   if (!stored) return { quarantine: { service, versions: [], lifted: [] }, sha: null };
   return { quarantine: parsePolicyText(stored.text, path, quarantineSchema), sha: stored.sha };
 }
 
-const HEADER = '# Versions Bellwether refuses to promote, and quarantines lifted by people. Edit with `bellwether rollback` or by pull request.\n';
+const HEADER =
+  '# Versions Bellwether refuses to promote, and quarantines lifted by people. Edit with `bellwether rollback` or by pull request.\n';
 
 /**
  * Adds (`put`) or lifts a quarantine, compare-and-swap; re-running with the
@@ -65,10 +70,17 @@ export async function changeQuarantine(
     const isIn = quarantined(quarantine, change.entry.version) !== undefined;
     if ((change.kind === 'put' && isIn) || (change.kind === 'lift' && !isIn)) return { changed: false, quarantine };
     const next: Quarantine =
-      change.kind === 'put' ? { ...quarantine, versions: [...quarantine.versions, change.entry] } : { ...quarantine, lifted: [...quarantine.lifted, change.entry] };
+      change.kind === 'put'
+        ? { ...quarantine, versions: [...quarantine.versions, change.entry] }
+        : { ...quarantine, lifted: [...quarantine.lifted, change.entry] };
     const verb = change.kind === 'put' ? 'quarantine' : 'lift the quarantine of';
     try {
-      await store.write(path, HEADER + stringify(next), sha, `${service}: ${verb} ${change.entry.version}\n\n${change.entry.reason}`);
+      await store.write(
+        path,
+        HEADER + stringify(next),
+        sha,
+        `${service}: ${verb} ${change.entry.version}\n\n${change.entry.reason}`,
+      );
       return { changed: true, quarantine: next };
     } catch (err) {
       if (!isConflict(err) || attempt >= maxAttempts) throw err;

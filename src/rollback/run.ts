@@ -96,7 +96,11 @@ export interface RollbackOutcome {
   readonly markdown: string;
 }
 
-export async function runRollback(inputs: RollbackInputs, policy: RollbackPolicy, deps: RollbackDeps): Promise<RollbackOutcome> {
+export async function runRollback(
+  inputs: RollbackInputs,
+  policy: RollbackPolicy,
+  deps: RollbackDeps,
+): Promise<RollbackOutcome> {
   // Every file is read once here; the writes below start from these reads (compare-and-swap).
   const store = new PrimedStore(deps.store);
   const qPath = quarantinePath(inputs.manifests, inputs.service);
@@ -108,9 +112,18 @@ export async function runRollback(inputs: RollbackInputs, policy: RollbackPolicy
   const regions: RegionOutcome[] = [];
   const texts = new Map<string, string>();
   for (const region of inputs.regions) {
-    const path = manifestPath(inputs.manifests, inputs.service, inputs.environment, region === 'default' ? undefined : region);
+    const path = manifestPath(
+      inputs.manifests,
+      inputs.service,
+      inputs.environment,
+      region === 'default' ? undefined : region,
+    );
     const stored = await store.read(path);
-    if (!stored) throw new ConfigurationError(`no release manifest for ${inputs.service} in ${inputs.environment}${region === 'default' ? '' : `/${region}`}`, { file: path });
+    if (!stored)
+      throw new ConfigurationError(
+        `no release manifest for ${inputs.service} in ${inputs.environment}${region === 'default' ? '' : `/${region}`}`,
+        { file: path },
+      );
     texts.set(path, stored.text);
     reads.set(path, stored);
     const plan = planRollback(parseManifest(stored.text, path), {
@@ -125,9 +138,13 @@ export async function runRollback(inputs: RollbackInputs, policy: RollbackPolicy
     regions.push({ region, path, plan, committed: false });
   }
   const impossible = regions.filter((r) => r.plan.kind === 'no-good-version');
-  if (impossible.length > 0) throw new ConfigurationError(`cannot roll back: ${impossible.map((r) => r.plan.summary).join('; ')}. Nothing was written.`);
+  if (impossible.length > 0)
+    throw new ConfigurationError(
+      `cannot roll back: ${impossible.map((r) => r.plan.summary).join('; ')}. Nothing was written.`,
+    );
   const bads = [...new Set(regions.map((r) => r.plan.bad))];
-  if (bads.length > 1) throw new ConfigurationError(`the regions run different versions (${bads.join(', ')}): name the bad version`);
+  if (bads.length > 1)
+    throw new ConfigurationError(`the regions run different versions (${bads.join(', ')}): name the bad version`);
   const bad = bads[0] ?? inputs.version ?? '';
 
   // Without a pull request to merge (a draft is all that is written), nothing
@@ -142,15 +159,28 @@ export async function runRollback(inputs: RollbackInputs, policy: RollbackPolicy
       if (r.plan.kind !== 'restore' && r.plan.kind !== 'roll-forward') continue;
       const next = r.plan.next;
       store.prime(r.path, reads.get(r.path) ?? null);
-      const update = await updateManifest(store, r.path, (current) => replan(current, r.plan, next), `${r.plan.summary}\n\nRollback by Bellwether: ${inputs.reason}`);
+      const update = await updateManifest(
+        store,
+        r.path,
+        (current) => replan(current, r.plan, next),
+        `${r.plan.summary}\n\nRollback by Bellwether: ${inputs.reason}`,
+      );
       regions[i] = { ...r, committed: update.changed, ...(update.commitSha ? { commitSha: update.commitSha } : {}) };
       if (update.changed) lastCommitAt = deps.clock.now().getTime();
-      deps.logger.info(`${r.path}: ${r.plan.summary}${update.changed ? ` (commit ${update.commitSha?.slice(0, 7)})` : ' (already in place)'}`);
+      deps.logger.info(
+        `${r.path}: ${r.plan.summary}${update.changed ? ` (commit ${update.commitSha?.slice(0, 7)})` : ' (already in place)'}`,
+      );
     }
   }
 
   // 2. Quarantine, so no promotion brings the version back by accident.
-  const entry = { version: bad, reason: inputs.reason, at: now.toISOString(), by: inputs.actor, ...(inputs.links[0] ? { link: inputs.links[0].url } : {}) };
+  const entry = {
+    version: bad,
+    reason: inputs.reason,
+    at: now.toISOString(),
+    by: inputs.actor,
+    ...(inputs.links[0] ? { link: inputs.links[0].url } : {}),
+  };
   let isQuarantined = false;
   let quarantineWrite: RollbackOutcome['quarantine'] = 'off';
   const files: Array<{ path: string; text: string; message: string }> = [];
@@ -162,8 +192,14 @@ export async function runRollback(inputs: RollbackInputs, policy: RollbackPolicy
       quarantineWrite = changed ? 'committed' : 'already-in-place';
       deps.logger.info(`${qPath}: ${bad} ${changed ? 'quarantined' : 'was already quarantined'}`);
     } else {
-      const next = quarantined(quarantine, bad) ? quarantine : quarantineSchema.parse({ ...quarantine, versions: [...quarantine.versions, entry] });
-      files.push({ path: quarantinePath(inputs.manifests, inputs.service), text: stringify(next), message: `${inputs.service}: quarantine ${bad}` });
+      const next = quarantined(quarantine, bad)
+        ? quarantine
+        : quarantineSchema.parse({ ...quarantine, versions: [...quarantine.versions, entry] });
+      files.push({
+        path: quarantinePath(inputs.manifests, inputs.service),
+        text: stringify(next),
+        message: `${inputs.service}: quarantine ${bad}`,
+      });
       isQuarantined = true;
       quarantineWrite = 'in-pull-request';
     }
@@ -173,7 +209,11 @@ export async function runRollback(inputs: RollbackInputs, policy: RollbackPolicy
   if (!direct) {
     for (const r of regions) {
       if (r.plan.kind === 'restore' || r.plan.kind === 'roll-forward') {
-        files.push({ path: r.path, text: renderManifest(texts.get(r.path) ?? '', r.plan.next), message: r.plan.summary });
+        files.push({
+          path: r.path,
+          text: renderManifest(texts.get(r.path) ?? '', r.plan.next),
+          message: r.plan.summary,
+        });
       }
     }
   }
@@ -181,10 +221,19 @@ export async function runRollback(inputs: RollbackInputs, policy: RollbackPolicy
   const body = rollbackBody(inputs, policy, direct, regions, bad, good, isQuarantined);
   const recordPath = `${inputs.manifests.replace(/\/+$/, '')}/${inputs.service}/rollbacks/${bad}.md`;
   files.push({ path: recordPath, text: body, message: `${inputs.service}: record the rollback of ${bad}` });
-  const restoredNow = regions.some((r) => r.committed || (!direct && (r.plan.kind === 'restore' || r.plan.kind === 'roll-forward')));
+  const restoredNow = regions.some(
+    (r) => r.committed || (!direct && (r.plan.kind === 'restore' || r.plan.kind === 'roll-forward')),
+  );
   const merged = restoredNow ? null : await store.read(recordPath);
   const pullRequest: Published = merged
-    ? { number: null, url: `${policy.deployBranch}:${recordPath}`, created: false, notes: [`the rollback of ${bad} is already recorded on ${policy.deployBranch} (its pull request was merged) and nothing was left to restore: no pull request opened`] }
+    ? {
+        number: null,
+        url: `${policy.deployBranch}:${recordPath}`,
+        created: false,
+        notes: [
+          `the rollback of ${bad} is already recorded on ${policy.deployBranch} (its pull request was merged) and nothing was left to restore: no pull request opened`,
+        ],
+      }
     : await deps.publisher.publish({
         branch: `bellwether/rollback/${inputs.service}/${inputs.environment}/${bad}`,
         base: policy.deployBranch,
@@ -198,7 +247,19 @@ export async function runRollback(inputs: RollbackInputs, policy: RollbackPolicy
   for (const note of pullRequest.notes) deps.logger.info(note);
   const deployments = deps.github ? await markDeployments(deps.github, deps.logger, inputs, bad, good) : [];
   const timeToRestoreMs = inputs.signalAt && lastCommitAt !== null ? lastCommitAt - inputs.signalAt.getTime() : null;
-  return { bad, good, regions, quarantined: isQuarantined, quarantine: quarantineWrite, quarantinePath: qPath, direct, pullRequest, timeToRestoreMs, deployments, markdown: body };
+  return {
+    bad,
+    good,
+    regions,
+    quarantined: isQuarantined,
+    quarantine: quarantineWrite,
+    quarantinePath: qPath,
+    direct,
+    pullRequest,
+    timeToRestoreMs,
+    deployments,
+    markdown: body,
+  };
 }
 
 /**
@@ -206,7 +267,13 @@ export async function runRollback(inputs: RollbackInputs, policy: RollbackPolicy
  * request is open by now, so a failure here is reported and does not undo
  * or hide the rollback.
  */
-async function markDeployments(github: GitHubPort, logger: Logger, inputs: RollbackInputs, bad: string, good: string | null): Promise<DeploymentMark[]> {
+async function markDeployments(
+  github: GitHubPort,
+  logger: Logger,
+  inputs: RollbackInputs,
+  bad: string,
+  good: string | null,
+): Promise<DeploymentMark[]> {
   try {
     const logUrl = inputs.links[0]?.url;
     return await markRollbackDeployments(github, {
@@ -223,15 +290,36 @@ async function markDeployments(github: GitHubPort, logger: Logger, inputs: Rollb
 }
 
 /** Re-applies the plan to the manifest as it is now (it may have moved since it was read). */
-function replan(current: Parameters<typeof planRollback>[0], plan: RollbackPlan, next: Parameters<typeof planRollback>[0]) {
-  if (plan.kind === 'restore' && current.stable.version === plan.bad) return { ...current, stable: next.stable, canary: next.canary, previous: next.previous };
-  if (plan.kind === 'restore' && current.canary.version === plan.bad) return { ...current, canary: { version: null, weight: 0 }, ...(next.promotion ? { promotion: next.promotion } : {}) };
+function replan(
+  current: Parameters<typeof planRollback>[0],
+  plan: RollbackPlan,
+  next: Parameters<typeof planRollback>[0],
+) {
+  if (plan.kind === 'restore' && current.stable.version === plan.bad)
+    return { ...current, stable: next.stable, canary: next.canary, previous: next.previous };
+  if (plan.kind === 'restore' && current.canary.version === plan.bad)
+    return {
+      ...current,
+      canary: { version: null, weight: 0 },
+      ...(next.promotion ? { promotion: next.promotion } : {}),
+    };
   if (plan.kind === 'roll-forward') return { ...current, ...(next.promotion ? { promotion: next.promotion } : {}) };
   return current;
 }
 
-function rollbackBody(inputs: RollbackInputs, policy: RollbackPolicy, direct: boolean, regions: readonly RegionOutcome[], bad: string, good: string | null, isQuarantined: boolean): string {
-  const rows = regions.map((r) => `| ${r.region} | ${r.plan.kind} | ${r.plan.summary.replace(/\|/g, '\\|')} | ${r.commitSha ? `\`${r.commitSha.slice(0, 7)}\`` : direct ? 'no change needed' : 'in this pull request'} |`);
+function rollbackBody(
+  inputs: RollbackInputs,
+  policy: RollbackPolicy,
+  direct: boolean,
+  regions: readonly RegionOutcome[],
+  bad: string,
+  good: string | null,
+  isQuarantined: boolean,
+): string {
+  const rows = regions.map(
+    (r) =>
+      `| ${r.region} | ${r.plan.kind} | ${r.plan.summary.replace(/\|/g, '\\|')} | ${r.commitSha ? `\`${r.commitSha.slice(0, 7)}\`` : direct ? 'no change needed' : 'in this pull request'} |`,
+  );
   const rolledForward = regions.some((r) => r.plan.kind === 'roll-forward');
   return [
     `## Rollback of ${inputs.service} ${bad} in ${inputs.environment}`,
@@ -241,13 +329,20 @@ function rollbackBody(inputs: RollbackInputs, policy: RollbackPolicy, direct: bo
     direct
       ? `Bellwether already restored traffic on \`${policy.deployBranch}\`${good ? ` to ${good}` : ''}; this pull request records the rollback for review.`
       : `Merging this pull request restores traffic${good ? ` to ${good}` : ''}.`,
-    ...(rolledForward ? ['', `**Irreversible release:** ${bad} carries changes an older version cannot undo, so it is paused where it is and must be fixed forward (policy \`irreversible: ${policy.irreversible}\`).`] : []),
+    ...(rolledForward
+      ? [
+          '',
+          `**Irreversible release:** ${bad} carries changes an older version cannot undo, so it is paused where it is and must be fixed forward (policy \`irreversible: ${policy.irreversible}\`).`,
+        ]
+      : []),
     '',
     '| region | action | what | commit |',
     '| --- | --- | --- | --- |',
     ...rows,
     '',
-    isQuarantined ? `${bad} is quarantined: promotions refuse it until a newer version passes or someone lifts the quarantine with a reason.` : `${bad} is not quarantined (the policy turns quarantine off).`,
+    isQuarantined
+      ? `${bad} is quarantined: promotions refuse it until a newer version passes or someone lifts the quarantine with a reason.`
+      : `${bad} is not quarantined (the policy turns quarantine off).`,
     ...(inputs.evidence ? ['', '### Evidence', '', inputs.evidence] : []),
     ...(inputs.links.length > 0 ? ['', '### Links', '', ...inputs.links.map((l) => `- [${l.label}](${l.url})`)] : []),
     '',

@@ -31,7 +31,9 @@ export function buildDeps(options: BuildDepsOptions): Deps {
     processSecrets.add(options.token);
   }
   const github =
-    options.token && options.connectGitHub ? options.connectGitHub(options.token, options.apiUrl, options.logger) : disconnectedGitHub();
+    options.token && options.connectGitHub
+      ? options.connectGitHub(options.token, options.apiUrl, options.logger)
+      : disconnectedGitHub();
   return {
     clock: options.clock ?? systemClock,
     sleep: options.sleep ?? realSleep,
@@ -48,7 +50,9 @@ export function disconnectedGitHub(): GitHubPort {
     get(_target, verb) {
       if (verb === 'then') return undefined;
       return () => {
-        throw new ConfigurationError(`GitHub is not connected, so ${String(verb)} cannot run: pass a token (the \`token\` input or GITHUB_TOKEN).`);
+        throw new ConfigurationError(
+          `GitHub is not connected, so ${String(verb)} cannot run: pass a token (the \`token\` input or GITHUB_TOKEN).`,
+        );
       };
     },
   });

@@ -50,7 +50,11 @@ export type InputValue<S extends InputSpec> = S extends BooleanInput
         ? string[]
         : WithAbsence<S, string>;
 
-type WithAbsence<S extends InputSpec, T> = S extends { required: true } ? T : S extends { default: string } ? T : T | undefined;
+type WithAbsence<S extends InputSpec, T> = S extends { required: true }
+  ? T
+  : S extends { default: string }
+    ? T
+    : T | undefined;
 
 export type Inputs<T extends InputSpecs> = { -readonly [K in keyof T]: InputValue<T[K]> };
 
@@ -71,7 +75,11 @@ export function envInputSource(env: NodeJS.ProcessEnv = process.env): InputSourc
  *
  * @param onSecret called with each non-empty secret value, to mask it.
  */
-export function readInputs<T extends InputSpecs>(specs: T, source: InputSource, onSecret: (value: string) => void = () => {}): Inputs<T> {
+export function readInputs<T extends InputSpecs>(
+  specs: T,
+  source: InputSource,
+  onSecret: (value: string) => void = () => {},
+): Inputs<T> {
   const out: Record<string, unknown> = {};
   const problems: ConfigurationError[] = [];
   for (const [name, spec] of Object.entries(specs)) {
@@ -116,7 +124,9 @@ function convert(name: string, spec: InputSpec, text: string | undefined): unkno
     }
     case 'enum': {
       if (!spec.values.includes(text)) {
-        throw new ConfigurationError(`expected one of ${spec.values.join(', ')}, got ${JSON.stringify(text)}`, { field });
+        throw new ConfigurationError(`expected one of ${spec.values.join(', ')}, got ${JSON.stringify(text)}`, {
+          field,
+        });
       }
       return text;
     }

@@ -101,6 +101,10 @@ export class RecordingLogger implements Logger {
     return this.records.filter((r) => !level || r.level === level).map((r) => r.message);
   }
   private push(level: LogLevel, message: string, where?: AnnotationPlace): void {
-    this.records.push(where ? { level, message: redact(message, this.secrets), where } : { level, message: redact(message, this.secrets) });
+    this.records.push(
+      where
+        ? { level, message: redact(message, this.secrets), where }
+        : { level, message: redact(message, this.secrets) },
+    );
   }
 }

@@ -20,7 +20,10 @@ export function loadMetricsProviders(
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigurationError(`cannot read the metrics configuration: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { file });
+    throw new ConfigurationError(
+      `cannot read the metrics configuration: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+      { file },
+    );
   }
   const section = readProvidersSection(text, file);
   return createMetricsProviders(

@@ -9,7 +9,14 @@ const original = process.emitWarning.bind(process);
 function isGlobNotice(warning: string | Error, rest: readonly unknown[]): boolean {
   const message = typeof warning === 'string' ? warning : warning.message;
   const first = rest[0];
-  const type = typeof first === 'string' ? first : typeof first === 'object' && first !== null ? (first as { type?: unknown }).type : typeof warning === 'string' ? undefined : warning.name;
+  const type =
+    typeof first === 'string'
+      ? first
+      : typeof first === 'object' && first !== null
+        ? (first as { type?: unknown }).type
+        : typeof warning === 'string'
+          ? undefined
+          : warning.name;
   return type === 'ExperimentalWarning' && /^glob is an experimental feature/.test(message);
 }
 

@@ -92,7 +92,8 @@ export const processSecrets = new SecretRegistry();
  * names them: GitHub tokens, Bellwether's own, Datadog's keys, and any
  * variable whose name says it is a token, key, secret or password.
  */
-const SECRET_ENV = /^(GITHUB_TOKEN|GH_TOKEN|BELLWETHER_TOKEN|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_TOKEN)$|^DD_\w*(KEY|TOKEN|SECRET)\w*$|(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|APP_?KEY|PRIVATE_?KEY)$/i;
+const SECRET_ENV =
+  /^(GITHUB_TOKEN|GH_TOKEN|BELLWETHER_TOKEN|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_TOKEN)$|^DD_\w*(KEY|TOKEN|SECRET)\w*$|(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|APP_?KEY|PRIVATE_?KEY)$/i;
 
 /**
  * A variable taken for a credential by its name alone must hold at least
@@ -102,7 +103,10 @@ const SECRET_ENV = /^(GITHUB_TOKEN|GH_TOKEN|BELLWETHER_TOKEN|ACTIONS_RUNTIME_TOK
 export const MIN_ENVIRONMENT_SECRET_LENGTH = 8;
 
 /** Registers the values of the environment's credential variables. */
-export function registerEnvironmentSecrets(env: Readonly<Record<string, string | undefined>>, registry: SecretRegistry = processSecrets): void {
+export function registerEnvironmentSecrets(
+  env: Readonly<Record<string, string | undefined>>,
+  registry: SecretRegistry = processSecrets,
+): void {
   for (const [name, value] of Object.entries(env)) {
     if (SECRET_ENV.test(name) && value && value.trim().length >= MIN_ENVIRONMENT_SECRET_LENGTH) registry.add(value);
   }

@@ -111,7 +111,12 @@ export function daysBetween(from: CivilDate, to: CivilDate): number {
  * itself; a time repeated by a fall-back change maps to its first occurrence
  * not before `notBefore`. Infinity when every occurrence is before it.
  */
-export function firstInstantAtOrAfter(date: CivilDate, minuteOfDay: number, zone: string, notBefore = Number.NEGATIVE_INFINITY): number {
+export function firstInstantAtOrAfter(
+  date: CivilDate,
+  minuteOfDay: number,
+  zone: string,
+  notBefore = Number.NEGATIVE_INFINITY,
+): number {
   const wall = wallAsUtc(date, minuteOfDay, 0);
   // Offsets change at most once within a day either side in every zone in use,
   // so the offsets a day apart are the only candidates.
@@ -172,13 +177,21 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+
 export function parseInstant(value: string): number | undefined {
   const m = RFC3339.exec(value);
   if (!m) return undefined;
-  const [month, day, hour, minute, second] = [m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [number, number, number, number, number];
+  const [month, day, hour, minute, second] = [m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
   const t = Date.parse(value.replace(' ', 'T'));
   if (!Number.isFinite(t)) return undefined;
   // Date.parse rolls 2026-02-31 over into March; a real date reads back the same day.
   const offsetMatch = /([+-])(\d{2}):(\d{2})$/.exec(value);
-  const offset = offsetMatch ? (offsetMatch[1] === '-' ? -1 : 1) * (Number(offsetMatch[2]) * 60 + Number(offsetMatch[3])) * 60_000 : 0;
+  const offset = offsetMatch
+    ? (offsetMatch[1] === '-' ? -1 : 1) * (Number(offsetMatch[2]) * 60 + Number(offsetMatch[3])) * 60_000
+    : 0;
   return new Date(t + offset).getUTCDate() === day ? t : undefined;
 }
 

@@ -60,7 +60,9 @@ export function windowRule(policy: WavesPolicy, zone: string = policy.timeZone):
     const w = wallTime(t, zone);
     return windows.some((win) => win.days.has(w.weekday) && w.minuteOfDay >= win.start && w.minuteOfDay < win.end);
   };
-  const summary = policy.windows.map((w) => `${describeDays(w.days)} ${formatMinutes(w.hours.start)}-${formatMinutes(w.hours.end)}`).join(', ');
+  const summary = policy.windows
+    .map((w) => `${describeDays(w.days)} ${formatMinutes(w.hours.start)}-${formatMinutes(w.hours.end)}`)
+    .join(', ');
   return {
     kind: 'window',
     next(t) {
@@ -82,7 +84,10 @@ export function windowRule(policy: WavesPolicy, zone: string = policy.timeZone):
         }
       }
       if (best === Infinity) return { at: best, detail: `no start window (${summary} ${zone}) opens again` };
-      return { at: best, detail: `outside the start windows (${summary} ${zone}); the next opens ${localLabel(best, zone)}` };
+      return {
+        at: best,
+        detail: `outside the start windows (${summary} ${zone}); the next opens ${localLabel(best, zone)}`,
+      };
     },
   };
 }
@@ -117,7 +122,10 @@ export function earliestStartRule(region: string, time: string, zone: string): S
       const w = wallTime(t, zone);
       if (w.minuteOfDay >= minute) return { at: t };
       const at = firstInstantAtOrAfter(w, minute, zone, t);
-      return { at, detail: `${region} starts no earlier than ${time} ${zone} each day; that is ${localLabel(at, zone)}` };
+      return {
+        at,
+        detail: `${region} starts no earlier than ${time} ${zone} each day; that is ${localLabel(at, zone)}`,
+      };
     },
   };
 }
@@ -157,7 +165,8 @@ export function earliestAllowed(rules: readonly StartRule[], from: number): Allo
         if (next.detail) reasons.push({ kind: rule.kind, until: formatUtc(t), detail: next.detail });
         return { at: undefined, reasons };
       }
-      if (next.at < t) throw new Error(`start rule ${rule.kind} went back from ${formatUtc(t)} to ${formatUtc(next.at)}`);
+      if (next.at < t)
+        throw new Error(`start rule ${rule.kind} went back from ${formatUtc(t)} to ${formatUtc(next.at)}`);
       if (next.at > t) {
         reasons.push({ kind: rule.kind, until: formatUtc(next.at), detail: next.detail ?? rule.kind });
         t = next.at;

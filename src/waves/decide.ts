@@ -35,11 +35,15 @@ export function decideWaveStep(input: WaveStepInput): WaveStep {
   const waveOf = new Map(plan.waves.flatMap((w) => w.regions.map((r) => [r.region, w.index] as const)));
   for (const region of Object.keys(states)) {
     if (!waveOf.has(region)) {
-      throw new ConfigurationError(`state for region ${JSON.stringify(region)}, which is in no wave of the plan`, { field: `states.${region}` });
+      throw new ConfigurationError(`state for region ${JSON.stringify(region)}, which is in no wave of the plan`, {
+        field: `states.${region}`,
+      });
     }
   }
   const stateOf = (region: string): RegionState => states[region] ?? PENDING;
-  const halted = plan.waves.flatMap((w) => w.regions).some((r) => isFailing(stateOf(r.region)) || stateOf(r.region).status === 'rolled-back');
+  const halted = plan.waves
+    .flatMap((w) => w.regions)
+    .some((r) => isFailing(stateOf(r.region)) || stateOf(r.region).status === 'rolled-back');
   if (halted) return haltStep(plan, stateOf);
 
   let lastBaked = Number.NEGATIVE_INFINITY;
@@ -53,7 +57,9 @@ export function decideWaveStep(input: WaveStepInput): WaveStep {
           kind: 'wait',
           wave: wave.index,
           reasons: [],
-          waitingFor: unknown.map((r) => stepRegion(r.planned, 'healthy, but since when is not recorded: its bake time cannot be counted')),
+          waitingFor: unknown.map((r) =>
+            stepRegion(r.planned, 'healthy, but since when is not recorded: its bake time cannot be counted'),
+          ),
           notes: [`wave ${wave.index} (${wave.name}) holds until every region records when it became healthy`],
         };
       }
@@ -61,7 +67,14 @@ export function decideWaveStep(input: WaveStepInput): WaveStep {
       const bakedBy = healthyAt + wave.bakeMs;
       if (now < bakedBy) {
         const detail = `wave ${wave.index} (${wave.name}) bakes ${formatDuration(wave.bakeMs)} after its last region became healthy at ${localLabel(healthyAt, plan.timeZone)}`;
-        return { kind: 'wait', wave: wave.index, until: formatUtc(bakedBy), reasons: [{ kind: 'bake', until: formatUtc(bakedBy), detail }], waitingFor: [], notes: [] };
+        return {
+          kind: 'wait',
+          wave: wave.index,
+          until: formatUtc(bakedBy),
+          reasons: [{ kind: 'bake', until: formatUtc(bakedBy), detail }],
+          waitingFor: [],
+          notes: [],
+        };
       }
       lastBaked = bakedBy;
       continue;
@@ -91,17 +104,22 @@ function advanceWave(input: WaveStepInput, wave: PlannedWave, now: number): Wave
   const waitingFor: StepRegion[] = [
     ...deploying.map((r) => stepRegion(r, `deploying${sinceText(stateOf(r), input.plan.timeZone)}`)),
     // Unknown health is not healthy: the region keeps its slot and the wave does not move on.
-    ...unverified.map((r) => stepRegion(r, `health ${stateOf(r).health ?? 'not reported'}: holding until its verdict passes`)),
+    ...unverified.map((r) =>
+      stepRegion(r, `health ${stateOf(r).health ?? 'not reported'}: holding until its verdict passes`),
+    ),
   ];
   const free = wave.maxParallel - deploying.length - unverified.length;
   const notes: string[] = [];
   if (pending.length > 0 && free <= 0) {
-    notes.push(`wave ${wave.index} runs at most ${wave.maxParallel} region${wave.maxParallel === 1 ? '' : 's'} at once; ${pending.map((r) => r.region).join(', ')} wait${pending.length === 1 ? 's' : ''} for a slot`);
+    notes.push(
+      `wave ${wave.index} runs at most ${wave.maxParallel} region${wave.maxParallel === 1 ? '' : 's'} at once; ${pending.map((r) => r.region).join(', ')} wait${pending.length === 1 ? 's' : ''} for a slot`,
+    );
     return { kind: 'wait', wave: wave.index, reasons: [], waitingFor, notes };
   }
   const { policy, calendars = [] } = input.settings;
   const due: PlannedRegion[] = [];
-  let soonest: { at: number; region: PlannedRegion; reasons: ReturnType<typeof earliestAllowed>['reasons'] } | undefined;
+  let soonest:
+    { at: number; region: PlannedRegion; reasons: ReturnType<typeof earliestAllowed>['reasons'] } | undefined;
   for (const region of pending) {
     const allowed = earliestAllowed(startRules(policy, calendars, region.region), now);
     if (allowed.at === now) {
@@ -114,16 +132,32 @@ function advanceWave(input: WaveStepInput, wave: PlannedWave, now: number): Wave
         ? `${region.region} can never start under the policy's windows and dates${last ? `: ${last.detail}` : ''}`
         : `${region.region} may start at ${localLabel(allowed.at, input.plan.timeZone)}${last ? `: ${last.detail}` : ''}`,
     );
-    if (allowed.at !== undefined && (soonest === undefined || allowed.at < soonest.at)) soonest = { at: allowed.at, region, reasons: allowed.reasons };
+    if (allowed.at !== undefined && (soonest === undefined || allowed.at < soonest.at))
+      soonest = { at: allowed.at, region, reasons: allowed.reasons };
   }
   const starting = due.slice(0, Math.max(free, 0));
   if (starting.length > 0) {
     const queued = due.slice(starting.length);
-    if (queued.length > 0) notes.unshift(`${queued.map((r) => r.region).join(', ')} wait${queued.length === 1 ? 's' : ''} for a slot (at most ${wave.maxParallel} at once)`);
-    return { kind: 'start', wave: wave.index, regions: starting, notes: [...waitingFor.map((w) => `${w.region}: ${w.reason}`), ...notes] };
+    if (queued.length > 0)
+      notes.unshift(
+        `${queued.map((r) => r.region).join(', ')} wait${queued.length === 1 ? 's' : ''} for a slot (at most ${wave.maxParallel} at once)`,
+      );
+    return {
+      kind: 'start',
+      wave: wave.index,
+      regions: starting,
+      notes: [...waitingFor.map((w) => `${w.region}: ${w.reason}`), ...notes],
+    };
   }
   if (soonest) {
-    return { kind: 'wait', wave: wave.index, until: formatUtc(soonest.at), reasons: soonest.reasons, waitingFor, notes };
+    return {
+      kind: 'wait',
+      wave: wave.index,
+      until: formatUtc(soonest.at),
+      reasons: soonest.reasons,
+      waitingFor,
+      notes,
+    };
   }
   return { kind: 'wait', wave: wave.index, reasons: [], waitingFor, notes };
 }
@@ -134,10 +168,17 @@ function haltStep(plan: WavesPlan, stateOf: (region: string) => RegionState): Ha
   const failing = all.filter((r) => isFailing(stateOf(r.region)));
   const rolledBackRegions = all.filter((r) => stateOf(r.region).status === 'rolled-back');
   // Once every failing region is rolled back, the latest rolled-back wave is where it failed.
-  const failedWave = failing.length > 0 ? Math.min(...failing.map((r) => r.wave)) : Math.max(...rolledBackRegions.map((r) => r.wave));
+  const failedWave =
+    failing.length > 0 ? Math.min(...failing.map((r) => r.wave)) : Math.max(...rolledBackRegions.map((r) => r.wave));
   const failedNames = failing.map((r) => r.region);
   const cause = `${failedNames.length > 0 ? failedNames.join(', ') : 'a region'} failed in wave ${failedWave}`;
-  const step = { failed: [] as StepRegion[], rollback: [] as StepRegion[], hold: [] as StepRegion[], rolledBack: [] as StepRegion[], notStarted: [] as StepRegion[] };
+  const step = {
+    failed: [] as StepRegion[],
+    rollback: [] as StepRegion[],
+    hold: [] as StepRegion[],
+    rolledBack: [] as StepRegion[],
+    notStarted: [] as StepRegion[],
+  };
   for (const region of all) {
     const state = stateOf(region.region);
     if (isFailing(state)) {
@@ -145,7 +186,9 @@ function haltStep(plan: WavesPlan, stateOf: (region: string) => RegionState): Ha
       step.failed.push(stepRegion(region, why));
       step.rollback.push(stepRegion(region, `failed (${why}): rolled back on its own`));
     } else if (state.status === 'rolled-back') {
-      step.rolledBack.push(stepRegion(region, `rolled back${sinceText(state, plan.timeZone)}${state.detail ? ` (${state.detail})` : ''}`));
+      step.rolledBack.push(
+        stepRegion(region, `rolled back${sinceText(state, plan.timeZone)}${state.detail ? ` (${state.detail})` : ''}`),
+      );
     } else if (state.status === 'pending') {
       step.notStarted.push(stepRegion(region, `not started: the rollout halted because ${cause}`));
     } else if (region.wave < failedWave && plan.onLaterWaveFailure === 'rollback') {
@@ -153,7 +196,9 @@ function haltStep(plan: WavesPlan, stateOf: (region: string) => RegionState): Ha
     } else if (region.wave < failedWave) {
       step.hold.push(stepRegion(region, `onLaterWaveFailure is hold: stays on the new version while ${cause}`));
     } else {
-      step.hold.push(stepRegion(region, `in the failing wave but healthy so far: only failing regions roll back on their own`));
+      step.hold.push(
+        stepRegion(region, `in the failing wave but healthy so far: only failing regions roll back on their own`),
+      );
     }
   }
   const notes = [`rollout halted: ${cause}`];
@@ -162,7 +207,10 @@ function haltStep(plan: WavesPlan, stateOf: (region: string) => RegionState): Ha
 }
 
 function isFailing(state: RegionState): boolean {
-  return state.status === 'failed' || ((state.status === 'deploying' || state.status === 'healthy') && state.health === 'fail');
+  return (
+    state.status === 'failed' ||
+    ((state.status === 'deploying' || state.status === 'healthy') && state.health === 'fail')
+  );
 }
 
 function stepRegion(region: PlannedRegion, reason: string): StepRegion {

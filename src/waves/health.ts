@@ -36,7 +36,10 @@ export function judgeHealth(checks: readonly Check[], answers: readonly QueryRes
     const infinite = all.filter((v) => v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY);
     if (infinite.length > 0) {
       const plus = infinite.filter((v) => v > 0).length;
-      const parts = [plus > 0 ? `${plus} are +Inf` : '', infinite.length - plus > 0 ? `${infinite.length - plus} are -Inf` : ''].filter(Boolean);
+      const parts = [
+        plus > 0 ? `${plus} are +Inf` : '',
+        infinite.length - plus > 0 ? `${infinite.length - plus} are -Inf` : '',
+      ].filter(Boolean);
       unknown ??= `${check.name}: ${parts.join(' and ')} of its ${all.length} points, which no bound can be checked against`;
       continue;
     }
@@ -47,9 +50,13 @@ export function judgeHealth(checks: readonly Check[], answers: readonly QueryRes
     }
     const worstHigh = Math.max(...values);
     const worstLow = Math.min(...values);
-    if (check.max !== undefined && worstHigh > check.max) return { verdict: 'fail', reason: `${check.name} reached ${worstHigh}, above its max of ${check.max}` };
-    if (check.min !== undefined && worstLow < check.min) return { verdict: 'fail', reason: `${check.name} fell to ${worstLow}, below its min of ${check.min}` };
-    lines.push(`${check.name} stayed within ${[check.min !== undefined ? `≥ ${check.min}` : '', check.max !== undefined ? `≤ ${check.max}` : ''].filter(Boolean).join(' and ')} (${worstLow}…${worstHigh})`);
+    if (check.max !== undefined && worstHigh > check.max)
+      return { verdict: 'fail', reason: `${check.name} reached ${worstHigh}, above its max of ${check.max}` };
+    if (check.min !== undefined && worstLow < check.min)
+      return { verdict: 'fail', reason: `${check.name} fell to ${worstLow}, below its min of ${check.min}` };
+    lines.push(
+      `${check.name} stayed within ${[check.min !== undefined ? `≥ ${check.min}` : '', check.max !== undefined ? `≤ ${check.max}` : ''].filter(Boolean).join(' and ')} (${worstLow}…${worstHigh})`,
+    );
   }
   if (unknown) return { verdict: 'unknown', reason: `${unknown}: holding` };
   return { verdict: 'pass', reason: lines.join('; ') };
@@ -65,7 +72,13 @@ export async function checkRegionHealth(
   // All the checks of one look share one deadline; what misses it is no data, which holds.
   const metrics = new DeadlineProvider(provider, health.metricsDeadline);
   const answers = await Promise.all(
-    health.checks.map((c) => metrics.queryRange({ query: renderQuery(c.query, scope, { field: `health.checks.${c.name}` }), start: window.from, end: window.to })),
+    health.checks.map((c) =>
+      metrics.queryRange({
+        query: renderQuery(c.query, scope, { field: `health.checks.${c.name}` }),
+        start: window.from,
+        end: window.to,
+      }),
+    ),
   );
   return judgeHealth(health.checks, answers);
 }

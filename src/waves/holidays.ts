@@ -34,11 +34,14 @@ export async function loadHolidayCalendars(paths: readonly string[], policy: Wav
     for (const [i, region] of (calendar.regions ?? []).entries()) {
       if (!known.includes(region)) {
         const { line } = readPolicySource(text, path).locate(['regions', i]);
-        throw new ConfigurationError(`unknown region ${JSON.stringify(region)}: it is in no wave of the policy${didYouMean(region, known)}`, {
-          file: path,
-          line,
-          field: `regions[${i}]`,
-        });
+        throw new ConfigurationError(
+          `unknown region ${JSON.stringify(region)}: it is in no wave of the policy${didYouMean(region, known)}`,
+          {
+            file: path,
+            line,
+            field: `regions[${i}]`,
+          },
+        );
       }
     }
     calendars.push(calendar);

@@ -57,16 +57,22 @@ export interface WavesPlanDeps {
  */
 async function wavesPolicyAt(named: string | undefined, service: string | undefined): Promise<WavesPolicy> {
   const location = locatePolicies(named || undefined, process.cwd());
-  if (location.path && !(await stat(location.path)).isDirectory()) return loadPolicyFile(location.path, wavesPolicySchema);
+  if (location.path && !(await stat(location.path)).isDirectory())
+    return loadPolicyFile(location.path, wavesPolicySchema);
   const set = await loadPolicySet(location.path);
   if (!set.some((p) => p.policy.kind === 'waves')) {
-    throw new ConfigurationError(`no waves policy in ${location.searched}: write one there or name it with --policy`, { field: '--policy' });
+    throw new ConfigurationError(`no waves policy in ${location.searched}: write one there or name it with --policy`, {
+      field: '--policy',
+    });
   }
   return policyFor(set, 'waves', service).policy;
 }
 
 /** Plan a rollout from a policy file; exit code 0, or a ConfigurationError for bad input. */
-export async function wavesPlanCommand(args: WavesPlanArgs, deps: WavesPlanDeps = { clock: systemClock }): Promise<CommandOutput> {
+export async function wavesPlanCommand(
+  args: WavesPlanArgs,
+  deps: WavesPlanDeps = { clock: systemClock },
+): Promise<CommandOutput> {
   const now = args.at === undefined ? deps.clock.now() : new Date(instantArg(args.at));
   const estimates: Partial<PlanEstimates> = {
     ...(args.deployTime === undefined ? {} : { regionDeployMs: durationArg('--deploy-time', args.deployTime) }),
@@ -99,15 +105,21 @@ export async function wavesPlanCommand(args: WavesPlanArgs, deps: WavesPlanDeps 
 function instantArg(value: string): number {
   const t = parseInstant(value);
   if (t === undefined) {
-    throw new ConfigurationError(`expected an RFC 3339 time with its zone, such as "2026-11-20T15:30:00+01:00" or "2026-11-20T14:30:00Z", got ${JSON.stringify(value)}`, {
-      field: '--at',
-    });
+    throw new ConfigurationError(
+      `expected an RFC 3339 time with its zone, such as "2026-11-20T15:30:00+01:00" or "2026-11-20T14:30:00Z", got ${JSON.stringify(value)}`,
+      {
+        field: '--at',
+      },
+    );
   }
   return t;
 }
 
 function durationArg(flag: string, value: string): number {
   const ms = parseDuration(value);
-  if (ms === undefined) throw new ConfigurationError(`expected a duration such as "30m" or "1h30m", got ${JSON.stringify(value)}`, { field: flag });
+  if (ms === undefined)
+    throw new ConfigurationError(`expected a duration such as "30m" or "1h30m", got ${JSON.stringify(value)}`, {
+      field: flag,
+    });
   return ms;
 }

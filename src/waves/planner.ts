@@ -26,7 +26,9 @@ export function planWaves(settings: WavesSettings, release: WavesRelease, now: D
   checkEstimates(estimates);
   const zone = policy.timeZone;
   let ready = from;
-  let readyWhy: Reason[] = [{ kind: 'requested', until: formatUtc(from), detail: `the rollout may start from ${localLabel(from, zone)}` }];
+  let readyWhy: Reason[] = [
+    { kind: 'requested', until: formatUtc(from), detail: `the rollout may start from ${localLabel(from, zone)}` },
+  ];
   const waves: PlannedWave[] = [];
   for (const wave of releaseWaves(policy, release)) {
     const planned = planWave(settings, release, wave, estimates, ready, readyWhy);
@@ -80,7 +82,10 @@ function planWave(
   const calendars = settings.calendars ?? [];
   const rules = new Map(wave.regions.map((r) => [r, startRules(policy, calendars, r)]));
   // Regions without rules of their own share answers, which keeps big waves fast.
-  const ownRules = (r: string) => policy.earliestStart[r] !== undefined || policy.regionTimeZones[r] !== undefined || [...policy.calendars, ...calendars].some((c) => c.regions?.includes(r));
+  const ownRules = (r: string) =>
+    policy.earliestStart[r] !== undefined ||
+    policy.regionTimeZones[r] !== undefined ||
+    [...policy.calendars, ...calendars].some((c) => c.regions?.includes(r));
   const memo = new Map<string, AllowedStart>();
   const allowedFrom = (region: string, from: number): AllowedStart => {
     const key = `${ownRules(region) ? region : ''}@${from}`;
@@ -144,11 +149,17 @@ function planWave(
       batch: batches.length,
       canary: wave.canary,
       start: { at: formatUtc(start), why: best.reasons },
-      healthyBy: { at: formatUtc(start + duration), why: [estimateReason(wave, estimates, best.region, start + duration, zone)] },
+      healthyBy: {
+        at: formatUtc(start + duration),
+        why: [estimateReason(wave, estimates, best.region, start + duration, zone)],
+      },
     });
     lastStart = start;
   }
-  const lastHealthy = regions.reduce<PlannedRegion | undefined>((a, r) => (a === undefined || r.healthyBy.at >= a.healthyBy.at ? r : a), undefined);
+  const lastHealthy = regions.reduce<PlannedRegion | undefined>(
+    (a, r) => (a === undefined || r.healthyBy.at >= a.healthyBy.at ? r : a),
+    undefined,
+  );
   const first = regions[0];
   if (!first || !lastHealthy) throw new Error(`wave ${wave.wave.name} has no regions`);
   const healthyBy = Date.parse(lastHealthy.healthyBy.at);
@@ -177,7 +188,13 @@ function planWave(
 }
 
 /** Why a region is expected healthy when it is: its start and the estimates. */
-function estimateReason(wave: ReleaseWave, estimates: PlanEstimates, region: string, healthyBy: number, zone: string): Reason {
+function estimateReason(
+  wave: ReleaseWave,
+  estimates: PlanEstimates,
+  region: string,
+  healthyBy: number,
+  zone: string,
+): Reason {
   const parts = [`${formatDuration(estimates.regionDeployMs)} to deploy and verify`];
   if (wave.canary && estimates.canaryMs > 0) parts.push(`${formatDuration(estimates.canaryMs)} of canary stages`);
   return {
@@ -189,9 +206,14 @@ function estimateReason(wave: ReleaseWave, estimates: PlanEstimates, region: str
 
 function checkEstimates(estimates: PlanEstimates): void {
   if (!(estimates.regionDeployMs >= 60_000)) {
-    throw new ConfigurationError(`expected a region deploy estimate of at least 1m, got ${estimates.regionDeployMs} ms`, { field: 'deployTime' });
+    throw new ConfigurationError(
+      `expected a region deploy estimate of at least 1m, got ${estimates.regionDeployMs} ms`,
+      { field: 'deployTime' },
+    );
   }
   if (!(estimates.canaryMs >= 0)) {
-    throw new ConfigurationError(`expected a canary estimate of 0 or more, got ${estimates.canaryMs} ms`, { field: 'canaryTime' });
+    throw new ConfigurationError(`expected a canary estimate of 0 or more, got ${estimates.canaryMs} ms`, {
+      field: 'canaryTime',
+    });
   }
 }

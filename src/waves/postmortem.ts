@@ -18,14 +18,25 @@ export function wavesIncident(
   now: Date,
 ): Incident {
   const failed = halt.failed.map((r) => r.region);
-  const events: TimelineEvent[] = [{ at: state.startedAt, kind: 'deployment', text: `waves rollout of ${rollout.version} started` }];
+  const events: TimelineEvent[] = [
+    { at: state.startedAt, kind: 'deployment', text: `waves rollout of ${rollout.version} started` },
+  ];
   for (const [region, r] of Object.entries(state.regions)) {
     if (r.startedAt) events.push({ at: r.startedAt, kind: 'traffic', text: `${region} started` });
     if (r.healthyAt) events.push({ at: r.healthyAt, kind: 'verdict', text: `${region} healthy` });
-    if (r.endedAt && (r.state === 'failed' || r.state === 'rolled-back')) events.push({ at: r.endedAt, kind: r.state === 'failed' ? 'verdict' : 'rollback', text: `${region} ${r.state}${r.reason ? `: ${r.reason}` : ''}` });
+    if (r.endedAt && (r.state === 'failed' || r.state === 'rolled-back'))
+      events.push({
+        at: r.endedAt,
+        kind: r.state === 'failed' ? 'verdict' : 'rollback',
+        text: `${region} ${r.state}${r.reason ? `: ${r.reason}` : ''}`,
+      });
   }
-  if (rollback) events.push({ at: now.toISOString(), kind: 'rollback-pr', text: 'rollback pull request', url: rollback.url });
-  const starts = failed.map((region) => state.regions[region]?.startedAt).filter((t): t is string => Boolean(t)).sort();
+  if (rollback)
+    events.push({ at: now.toISOString(), kind: 'rollback-pr', text: 'rollback pull request', url: rollback.url });
+  const starts = failed
+    .map((region) => state.regions[region]?.startedAt)
+    .filter((t): t is string => Boolean(t))
+    .sort();
   return {
     key: `rollback-${rollout.service}-${rollout.version}`,
     title: `${rollout.service} ${rollout.version} rolled back`,

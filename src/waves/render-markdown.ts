@@ -19,7 +19,9 @@ export function renderPlanMarkdown(plan: WavesPlan): string {
       `A failure in a later wave ${plan.onLaterWaveFailure === 'hold' ? 'holds' : 'rolls back'} the earlier waves.`,
     '',
   );
-  out.push(`| wave | batch | region | environment | start (${escapeCell(zone)}) | start (UTC) | bake until (${escapeCell(zone)}) |`);
+  out.push(
+    `| wave | batch | region | environment | start (${escapeCell(zone)}) | start (UTC) | bake until (${escapeCell(zone)}) |`,
+  );
   out.push('|---|---|---|---|---|---|---|');
   for (const wave of plan.waves) {
     for (const [i, r] of wave.regions.entries()) {
@@ -33,13 +35,16 @@ export function renderPlanMarkdown(plan: WavesPlan): string {
   const delays = plan.waves.flatMap((w) => waveDelays(w).map((d) => ({ wave: w, ...d })));
   if (delays.length > 0) {
     out.push('', '**Why regions wait**', '');
-    for (const d of delays) out.push(`- wave ${d.wave.index} ${escapeText(d.regions.join(', '))}: ${escapeText(d.reason.detail)}`);
+    for (const d of delays)
+      out.push(`- wave ${d.wave.index} ${escapeText(d.regions.join(', '))}: ${escapeText(d.reason.detail)}`);
   }
   out.push('', ...ganttChart(plan));
   out.push(
     '',
     `<sub>Estimates: ${formatDuration(plan.estimates.regionDeployMs)} per region to deploy and verify` +
-      (plan.estimates.canaryMs > 0 ? `, ${formatDuration(plan.estimates.canaryMs)} of canary stages where they run` : '') +
+      (plan.estimates.canaryMs > 0
+        ? `, ${formatDuration(plan.estimates.canaryMs)} of canary stages where they run`
+        : '') +
       '. Later waves start only when every region before is healthy and baked, whatever the estimates say.</sub>',
   );
   return out.join('\n');
@@ -50,14 +55,24 @@ export function renderPlanMarkdown(plan: WavesPlan): string {
  * them in the same zone, so UTC values read as UTC on every screen.
  */
 export function ganttChart(plan: WavesPlan): string[] {
-  const lines = ['```mermaid', 'gantt', `    title ${mermaidText(planTitle(plan))} (UTC)`, '    dateFormat YYYY-MM-DD HH:mm', '    axisFormat %a %H:%M'];
+  const lines = [
+    '```mermaid',
+    'gantt',
+    `    title ${mermaidText(planTitle(plan))} (UTC)`,
+    '    dateFormat YYYY-MM-DD HH:mm',
+    '    axisFormat %a %H:%M',
+  ];
   for (const wave of plan.waves) {
     lines.push(`    section ${mermaidText(`${wave.index} ${wave.name}`)}`);
     for (const [i, r] of wave.regions.entries()) {
-      lines.push(`    ${mermaidText(r.region)} :w${wave.index}r${i + 1}, ${formatLocal(Date.parse(r.start.at), 'UTC')}, ${minutes(r.start.at, r.healthyBy.at)}m`);
+      lines.push(
+        `    ${mermaidText(r.region)} :w${wave.index}r${i + 1}, ${formatLocal(Date.parse(r.start.at), 'UTC')}, ${minutes(r.start.at, r.healthyBy.at)}m`,
+      );
     }
     if (wave.bakeMs > 0) {
-      lines.push(`    bake ${formatDuration(wave.bakeMs)} :active, w${wave.index}bake, ${formatLocal(Date.parse(wave.healthyBy.at), 'UTC')}, ${minutes(wave.healthyBy.at, wave.bakedBy.at)}m`);
+      lines.push(
+        `    bake ${formatDuration(wave.bakeMs)} :active, w${wave.index}bake, ${formatLocal(Date.parse(wave.healthyBy.at), 'UTC')}, ${minutes(wave.healthyBy.at, wave.bakedBy.at)}m`,
+      );
     }
   }
   lines.push('```');

@@ -33,7 +33,11 @@ export function renderStepText(plan: WavesPlan, step: WaveStep): string {
 }
 
 /** The step as Markdown with a table of every region's state. */
-export function renderStepMarkdown(plan: WavesPlan, step: WaveStep, states: Readonly<Record<string, RegionState>>): string {
+export function renderStepMarkdown(
+  plan: WavesPlan,
+  step: WaveStep,
+  states: Readonly<Record<string, RegionState>>,
+): string {
   const zone = plan.timeZone;
   const out = [`### Waves: ${escape(stepHeadline(plan, step))}`, ''];
   const details = stepDetails(step);
@@ -42,11 +46,15 @@ export function renderStepMarkdown(plan: WavesPlan, step: WaveStep, states: Read
     out.push('');
   }
   const actions = actionsOf(step);
-  out.push(`| wave | region | environment | state | since (${escape(zone)}) | health | now |`, '|---|---|---|---|---|---|---|');
+  out.push(
+    `| wave | region | environment | state | since (${escape(zone)}) | health | now |`,
+    '|---|---|---|---|---|---|---|',
+  );
   for (const wave of plan.waves) {
     for (const region of wave.regions) {
       const state = states[region.region];
-      const since = state?.since === undefined || Number.isNaN(Date.parse(state.since)) ? '' : localTime(state.since, zone);
+      const since =
+        state?.since === undefined || Number.isNaN(Date.parse(state.since)) ? '' : localTime(state.since, zone);
       out.push(
         `| ${wave.index} ${escape(wave.name)} | \`${region.region.replace(/[`|]/g, '')}\` | \`${region.environment.replace(/[`|]/g, '')}\` | ${state?.status ?? 'pending'} | ${since} | ${state?.health ?? ''} | ${actions.get(region.region) ?? ''} |`,
       );
@@ -57,12 +65,17 @@ export function renderStepMarkdown(plan: WavesPlan, step: WaveStep, states: Read
 
 /** Label and text of each reason, note and region named by a step. */
 function stepDetails(step: WaveStep): [string, string][] {
-  const regions = (label: string, list: readonly StepRegion[]) => list.map((r): [string, string] => [label, `${r.region}: ${r.reason}`]);
+  const regions = (label: string, list: readonly StepRegion[]) =>
+    list.map((r): [string, string] => [label, `${r.region}: ${r.reason}`]);
   switch (step.kind) {
     case 'start':
       return step.notes.map((n) => ['note', n]);
     case 'wait':
-      return [...step.reasons.map((r): [string, string] => ['because', r.detail]), ...regions('waiting for', step.waitingFor), ...step.notes.map((n): [string, string] => ['note', n])];
+      return [
+        ...step.reasons.map((r): [string, string] => ['because', r.detail]),
+        ...regions('waiting for', step.waitingFor),
+        ...step.notes.map((n): [string, string] => ['note', n]),
+      ];
     case 'halt':
       return [
         ...step.notes.map((n): [string, string] => ['note', n]),

@@ -9,7 +9,13 @@ import { formatLocal, wallTime, zoneAbbreviation } from '../runtime/zone.js';
 const DAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 /** Reasons that delay a start, as opposed to where the start comes from. */
-export const DELAY_KINDS: ReadonlySet<ReasonKind> = new Set(['window', 'blocked-date', 'holiday', 'earliest-start', 'parallel-limit']);
+export const DELAY_KINDS: ReadonlySet<ReasonKind> = new Set([
+  'window',
+  'blocked-date',
+  'holiday',
+  'earliest-start',
+  'parallel-limit',
+]);
 
 /** `Fri 2026-11-20 15:30 GMT+1`: a time as someone in the policy's zone reads it. */
 export function localTime(iso: string, zone: string): string {
@@ -51,7 +57,9 @@ export function renderPlanText(plan: WavesPlan): string {
   lines.push(`planned at ${localTime(plan.plannedAt, zone)} (${utcTime(plan.plannedAt)}); times in ${zone} and UTC`);
   lines.push(
     `estimates: ${formatDuration(plan.estimates.regionDeployMs)} per region to deploy and verify` +
-      (plan.estimates.canaryMs > 0 ? `, plus ${formatDuration(plan.estimates.canaryMs)} of canary stages where they run` : ''),
+      (plan.estimates.canaryMs > 0
+        ? `, plus ${formatDuration(plan.estimates.canaryMs)} of canary stages where they run`
+        : ''),
   );
   lines.push(`a failure in a later wave: earlier waves ${plan.onLaterWaveFailure === 'hold' ? 'hold' : 'roll back'}`);
   for (const wave of plan.waves) {
@@ -64,7 +72,14 @@ export function renderPlanText(plan: WavesPlan): string {
     lines.push(`Wave ${wave.index}: ${wave.name} (${traits.join(', ')})`);
     const rows = [
       ['batch', 'region', 'environment', `start (${zone})`, 'start (UTC)', 'healthy by (UTC)'],
-      ...wave.regions.map((r) => [String(r.batch), r.region, r.environment, localTime(r.start.at, zone), utcTime(r.start.at), utcTime(r.healthyBy.at)]),
+      ...wave.regions.map((r) => [
+        String(r.batch),
+        r.region,
+        r.environment,
+        localTime(r.start.at, zone),
+        utcTime(r.start.at),
+        utcTime(r.healthyBy.at),
+      ]),
     ];
     lines.push(...table(rows).map((l) => `  ${l}`));
     lines.push(`  baked by ${localTime(wave.bakedBy.at, zone)} (${utcTime(wave.bakedBy.at)})`);
@@ -81,5 +96,7 @@ export function renderPlanText(plan: WavesPlan): string {
 function table(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '));
+  return rows.map((row) =>
+    row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '),
+  );
 }

@@ -51,7 +51,12 @@ export function parseRolloutState(text: string, file: string): RolloutState {
 export function regionStates(state: RolloutState): Record<string, RegionState> {
   const out: Record<string, RegionState> = {};
   for (const [region, r] of Object.entries(state.regions)) {
-    const since = r.state === 'healthy' ? r.healthyAt : r.state === 'failed' || r.state === 'rolled-back' ? (r.endedAt ?? r.startedAt) : r.startedAt;
+    const since =
+      r.state === 'healthy'
+        ? r.healthyAt
+        : r.state === 'failed' || r.state === 'rolled-back'
+          ? (r.endedAt ?? r.startedAt)
+          : r.startedAt;
     out[region] = {
       status: r.state,
       ...(since === undefined ? {} : { since }),

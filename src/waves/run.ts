@@ -62,17 +62,28 @@ export interface AdvanceOutcome {
 }
 
 /** One reconcile of a rollout of `inputs.version` across the waves of the policy. */
-export async function advanceWaves(inputs: AdvanceInputs, deps: WavesDeps, store: ContentStore): Promise<AdvanceOutcome> {
+export async function advanceWaves(
+  inputs: AdvanceInputs,
+  deps: WavesDeps,
+  store: ContentStore,
+): Promise<AdvanceOutcome> {
   const set = await loadPolicySet(inputs.policy || undefined);
   const { policy } = policyFor(set, 'waves', inputs.service);
   const now = deps.clock.now();
   const at = now.toISOString();
-  const plan = planWaves({ policy }, { service: inputs.service, environment: inputs.environment, version: inputs.version }, now);
+  const plan = planWaves(
+    { policy },
+    { service: inputs.service, environment: inputs.environment, version: inputs.version },
+    now,
+  );
   const path = rolloutPath(inputs.manifests, inputs.service, inputs.environment);
   const stored = await store.read(path);
   const previous = stored ? parseRolloutState(stored.text, path) : null;
   // A rollout of another version starts over; the file is rewritten when this run records anything.
-  const base: RolloutState = previous && previous.version === inputs.version ? previous : { version: inputs.version, startedAt: at, regions: {} };
+  const base: RolloutState =
+    previous && previous.version === inputs.version
+      ? previous
+      : { version: inputs.version, startedAt: at, regions: {} };
   const regions = plan.waves.flatMap((w) => w.regions);
   const manifestOf = (region: string) => manifestPath(inputs.manifests, inputs.service, inputs.environment, region);
 
@@ -85,7 +96,12 @@ export async function advanceWaves(inputs: AdvanceInputs, deps: WavesDeps, store
       health: policy.health,
       now,
       metrics: deps.metrics,
-      scope: { service: inputs.service, environment: inputs.environment, region: region.region, version: inputs.version },
+      scope: {
+        service: inputs.service,
+        environment: inputs.environment,
+        region: region.region,
+        version: inputs.version,
+      },
     });
     if (refreshed) patch[region.region] = refreshed;
   }
@@ -97,7 +113,8 @@ export async function advanceWaves(inputs: AdvanceInputs, deps: WavesDeps, store
 
   if (step.kind === 'start' && inputs.deferStarts) {
     // Each region's own job moves its traffic, after its environment's reviewers and wait timers.
-    for (const region of step.regions) notes.push(`${region.region}: due in wave ${region.wave}; its region job starts it`);
+    for (const region of step.regions)
+      notes.push(`${region.region}: due in wave ${region.wave}; its region job starts it`);
   } else if (step.kind === 'start') {
     for (const region of step.regions) {
       const change = await startRegionChange(region, { ...inputs, at }, deps, store);
@@ -110,7 +127,14 @@ export async function advanceWaves(inputs: AdvanceInputs, deps: WavesDeps, store
   if (step.kind === 'halt') {
     for (const failed of step.failed) {
       const was = refreshedState.regions[failed.region];
-      if (was?.state !== 'failed') patch[failed.region] = { ...(was ?? { verdict: 'fail' }), state: 'failed', endedAt: at, verdict: 'fail', reason: failed.reason };
+      if (was?.state !== 'failed')
+        patch[failed.region] = {
+          ...(was ?? { verdict: 'fail' }),
+          state: 'failed',
+          endedAt: at,
+          verdict: 'fail',
+          reason: failed.reason,
+        };
     }
     if (step.rollback.length > 0 && deps.publisher) {
       const rollbackPolicy = policyFor(set, 'rollback', inputs.service).policy;
@@ -135,13 +159,21 @@ export async function advanceWaves(inputs: AdvanceInputs, deps: WavesDeps, store
         const outcome = rollback.regions.find((o) => o.region === r.region);
         // Without an emergency commit, traffic moves only when the pull request is merged: until then the region stays failed.
         const restored = outcome !== undefined && (outcome.committed || outcome.plan.kind === 'already-safe');
-        if (restored) patch[r.region] = { ...(was ?? { verdict: 'fail' }), state: 'rolled-back', endedAt: at, reason: `${r.reason}; recorded in ${rollback.pullRequest.url}` };
+        if (restored)
+          patch[r.region] = {
+            ...(was ?? { verdict: 'fail' }),
+            state: 'rolled-back',
+            endedAt: at,
+            reason: `${r.reason}; recorded in ${rollback.pullRequest.url}`,
+          };
         else notes.push(`${r.region}: traffic returns when ${rollback.pullRequest.url} is merged`);
       }
       notes.push(`rolled back ${step.rollback.map((r) => r.region).join(', ')}: ${rollback.pullRequest.url}`);
       rollbackUrl = rollback.pullRequest.url;
     } else if (step.rollback.length > 0) {
-      notes.push(`no rollback publisher: ${step.rollback.map((r) => r.region).join(', ')} must be rolled back with the rollback action`);
+      notes.push(
+        `no rollback publisher: ${step.rollback.map((r) => r.region).join(', ')} must be rolled back with the rollback action`,
+      );
     }
   }
 
@@ -161,8 +193,13 @@ export async function advanceWaves(inputs: AdvanceInputs, deps: WavesDeps, store
   }
   for (const note of notes) deps.logger.info(note);
   // A region found failed by this run is an incident; one already failed was reported by the run that found it.
-  const newlyFailed = step.kind === 'halt' && step.failed.some((f) => !['failed', 'rolled-back'].includes(base.regions[f.region]?.state ?? 'pending'));
-  const incident = step.kind === 'halt' && newlyFailed ? wavesIncident(inputs, state, step, rollbackUrl ? { url: rollbackUrl } : undefined, now) : undefined;
+  const newlyFailed =
+    step.kind === 'halt' &&
+    step.failed.some((f) => !['failed', 'rolled-back'].includes(base.regions[f.region]?.state ?? 'pending'));
+  const incident =
+    step.kind === 'halt' && newlyFailed
+      ? wavesIncident(inputs, state, step, rollbackUrl ? { url: rollbackUrl } : undefined, now)
+      : undefined;
   return { plan, step, state, matrix: matrixOfStep(plan, step), committed, notes, ...(incident ? { incident } : {}) };
 }
 
@@ -191,29 +228,47 @@ async function refreshRegion(
   ctx: HealthContext,
 ): Promise<RegionRollout | undefined> {
   const stored = await store.read(path);
-  if (!stored) return { ...current, state: 'failed', endedAt: at, verdict: 'fail', reason: `no release manifest at ${path}` };
+  if (!stored)
+    return { ...current, state: 'failed', endedAt: at, verdict: 'fail', reason: `no release manifest at ${path}` };
   let manifest: ReleaseManifest;
   try {
     manifest = parseManifest(stored.text, path);
   } catch (err) {
     // An unreadable manifest is unknown health: the region holds, it is neither healthy nor failed.
-    return current.reason === errorMessage(err) ? undefined : { ...current, verdict: 'unknown', reason: errorMessage(err) };
+    return current.reason === errorMessage(err)
+      ? undefined
+      : { ...current, verdict: 'unknown', reason: errorMessage(err) };
   }
   if (region.canary) {
     const promotion = manifest.promotion;
     if (!promotion || promotion.version !== version) return undefined;
-    if (promotion.phase === 'promoted') return { ...current, state: 'healthy', healthyAt: at, verdict: 'pass', reason: `canary of ${version} promoted` };
+    if (promotion.phase === 'promoted')
+      return { ...current, state: 'healthy', healthyAt: at, verdict: 'pass', reason: `canary of ${version} promoted` };
     if (promotion.phase === 'failed' || promotion.phase === 'rolled-back' || promotion.phase === 'aborted') {
-      return { ...current, state: 'failed', endedAt: at, verdict: 'fail', reason: `canary of ${version} ${promotion.phase}` };
+      return {
+        ...current,
+        state: 'failed',
+        endedAt: at,
+        verdict: 'fail',
+        reason: `canary of ${version} ${promotion.phase}`,
+      };
     }
     return undefined;
   }
   if (manifest.stable.version !== version) return undefined;
-  if (!ctx.health) return { ...current, state: 'healthy', healthyAt: at, verdict: 'pass', reason: `${version} is the stable version` };
+  if (!ctx.health)
+    return { ...current, state: 'healthy', healthyAt: at, verdict: 'pass', reason: `${version} is the stable version` };
   const since = Date.parse(current.startedAt ?? at);
   if (ctx.now.getTime() < since + ctx.health.watch) return undefined;
-  const health = await checkRegionHealth(ctx.health, ctx.scope, { from: new Date(since), to: ctx.now }, ctx.metrics.get(ctx.health.provider));
-  if (health.verdict === 'pass') return { ...current, state: 'healthy', healthyAt: at, verdict: 'pass', reason: health.reason };
-  if (health.verdict === 'fail') return { ...current, state: 'failed', endedAt: at, verdict: 'fail', reason: health.reason };
+  const health = await checkRegionHealth(
+    ctx.health,
+    ctx.scope,
+    { from: new Date(since), to: ctx.now },
+    ctx.metrics.get(ctx.health.provider),
+  );
+  if (health.verdict === 'pass')
+    return { ...current, state: 'healthy', healthyAt: at, verdict: 'pass', reason: health.reason };
+  if (health.verdict === 'fail')
+    return { ...current, state: 'failed', endedAt: at, verdict: 'fail', reason: health.reason };
   return current.reason === health.reason ? undefined : { ...current, verdict: 'unknown', reason: health.reason };
 }

@@ -59,9 +59,12 @@ export function releaseWaves(policy: WavesPolicy, release: WavesRelease): Releas
   const wanted = release.regions === undefined ? undefined : new Set(release.regions);
   for (const region of wanted ?? []) {
     if (!known.has(region)) {
-      throw new ConfigurationError(`region ${JSON.stringify(region)} is in no wave of the policy; known regions: ${[...known].join(', ')}`, {
-        field: 'regions',
-      });
+      throw new ConfigurationError(
+        `region ${JSON.stringify(region)} is in no wave of the policy; known regions: ${[...known].join(', ')}`,
+        {
+          field: 'regions',
+        },
+      );
     }
   }
   const out: ReleaseWave[] = [];
@@ -77,7 +80,8 @@ export function releaseWaves(policy: WavesPolicy, release: WavesRelease): Releas
       canary: policy.canary === 'all' || out.length === 0,
     });
   }
-  if (out.length === 0) throw new ConfigurationError('the release names no region to roll out to', { field: 'regions' });
+  if (out.length === 0)
+    throw new ConfigurationError('the release names no region to roll out to', { field: 'regions' });
   return out;
 }
 
@@ -86,9 +90,12 @@ export function environmentName(policy: WavesPolicy, release: WavesRelease, regi
   return policy.environment.replace(/\{(region|environment|service)\}/g, (whole, key: string) => {
     const value = key === 'region' ? region : key === 'environment' ? release.environment : release.service;
     if (value === undefined) {
-      throw new ConfigurationError(`the environment pattern ${JSON.stringify(policy.environment)} uses ${whole}, but the release has no ${key}`, {
-        field: 'environment',
-      });
+      throw new ConfigurationError(
+        `the environment pattern ${JSON.stringify(policy.environment)} uses ${whole}, but the release has no ${key}`,
+        {
+          field: 'environment',
+        },
+      );
     }
     return value;
   });

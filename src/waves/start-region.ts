@@ -40,14 +40,24 @@ export interface RegionChange {
  * otherwise, compare-and-swap on its release manifest. A canary already
  * started for this version is not started twice (the manifest is the truth).
  */
-export async function startRegionChange(region: PlannedRegion, ctx: RegionChangeContext, deps: Deps, store: ContentStore): Promise<RegionChange> {
+export async function startRegionChange(
+  region: PlannedRegion,
+  ctx: RegionChangeContext,
+  deps: Deps,
+  store: ContentStore,
+): Promise<RegionChange> {
   const path = manifestPath(ctx.manifests, ctx.service, ctx.environment, region.region);
   const { at, version } = ctx;
   if (region.canary) {
     const started = await promotionOf(store, path, version);
     if (started) {
       return {
-        record: { state: 'deploying', startedAt: started.startedAt ?? at, verdict: 'unknown', reason: `canary of ${version} ${started.phase}` },
+        record: {
+          state: 'deploying',
+          startedAt: started.startedAt ?? at,
+          verdict: 'unknown',
+          reason: `canary of ${version} ${started.phase}`,
+        },
         note: `${region.region}: the canary of ${version} had already started (${started.phase})`,
         committed: false,
       };
@@ -69,11 +79,24 @@ export async function startRegionChange(region: PlannedRegion, ctx: RegionChange
     );
     const committed = outcome.results.some((r) => r.committed);
     if (outcome.failure) {
-      return { record: { state: 'failed', startedAt: at, endedAt: at, verdict: 'fail', reason: outcome.failure }, note: `${region.region}: the canary did not start: ${outcome.failure}`, committed };
+      return {
+        record: { state: 'failed', startedAt: at, endedAt: at, verdict: 'fail', reason: outcome.failure },
+        note: `${region.region}: the canary did not start: ${outcome.failure}`,
+        committed,
+      };
     }
-    return { record: { state: 'deploying', startedAt: at, verdict: 'unknown', reason: `canary of ${version} started` }, note: `${region.region}: canary of ${version} started at ${outcome.outputs.weight}%`, committed };
+    return {
+      record: { state: 'deploying', startedAt: at, verdict: 'unknown', reason: `canary of ${version} started` },
+      note: `${region.region}: canary of ${version} started at ${outcome.outputs.weight}%`,
+      committed,
+    };
   }
-  const update = await updateManifest(store, path, (m) => withStableVersion(m, version, at), `${ctx.service}: deploy ${version} to ${ctx.environment}/${region.region} (wave ${region.wave})`);
+  const update = await updateManifest(
+    store,
+    path,
+    (m) => withStableVersion(m, version, at),
+    `${ctx.service}: deploy ${version} to ${ctx.environment}/${region.region} (wave ${region.wave})`,
+  );
   return {
     record: { state: 'deploying', startedAt: at, verdict: 'unknown', reason: `${version} deployed directly` },
     note: `${region.region}: ${version} committed as the stable version${update.changed ? '' : ' (already in place)'}`,
@@ -99,25 +122,49 @@ export interface StartRegionOutcome {
  * that named the region, so its windows and the waves before it are checked
  * at the moment traffic would move.
  */
-export async function startWaveRegion(inputs: Omit<RegionChangeContext, 'at'> & { readonly region: string }, deps: Deps, store: ContentStore): Promise<StartRegionOutcome> {
+export async function startWaveRegion(
+  inputs: Omit<RegionChangeContext, 'at'> & { readonly region: string },
+  deps: Deps,
+  store: ContentStore,
+): Promise<StartRegionOutcome> {
   const set = await loadPolicySet(inputs.policy || undefined);
   const { policy } = policyFor(set, 'waves', inputs.service);
   const now = deps.clock.now();
   const at = now.toISOString();
-  const plan = planWaves({ policy }, { service: inputs.service, environment: inputs.environment, version: inputs.version }, now);
+  const plan = planWaves(
+    { policy },
+    { service: inputs.service, environment: inputs.environment, version: inputs.version },
+    now,
+  );
   const planned = plan.waves.flatMap((w) => w.regions).find((r) => r.region === inputs.region);
-  if (!planned) throw new ConfigurationError(`region ${JSON.stringify(inputs.region)} is in no wave of the waves policy`, { field: 'inputs.region' });
+  if (!planned)
+    throw new ConfigurationError(`region ${JSON.stringify(inputs.region)} is in no wave of the waves policy`, {
+      field: 'inputs.region',
+    });
   const path = rolloutPath(inputs.manifests, inputs.service, inputs.environment);
   const stored = await store.read(path);
   const previous = stored ? parseRolloutState(stored.text, path) : null;
-  const base: RolloutState = previous && previous.version === inputs.version ? previous : { version: inputs.version, startedAt: at, regions: {} };
+  const base: RolloutState =
+    previous && previous.version === inputs.version
+      ? previous
+      : { version: inputs.version, startedAt: at, regions: {} };
   const recorded = base.regions[inputs.region];
   if (recorded && recorded.state !== 'pending') {
-    return { status: 'already-started', regionState: recorded.state, committed: false, note: `${inputs.region} was already started (${recorded.state}); nothing to do` };
+    return {
+      status: 'already-started',
+      regionState: recorded.state,
+      committed: false,
+      note: `${inputs.region} was already started (${recorded.state}); nothing to do`,
+    };
   }
   const step = decideWaveStep({ settings: { policy }, plan, states: regionStates(base), now });
   if (step.kind !== 'start' || !step.regions.some((r) => r.region === inputs.region)) {
-    return { status: 'not-due', regionState: 'pending', committed: false, note: `${inputs.region} is not due: ${whyNot(step)}` };
+    return {
+      status: 'not-due',
+      regionState: 'pending',
+      committed: false,
+      note: `${inputs.region} is not due: ${whyNot(step)}`,
+    };
   }
   const change = await startRegionChange(planned, { ...inputs, at }, deps, store);
   const update = await updateRolloutState(
@@ -133,7 +180,12 @@ export async function startWaveRegion(inputs: Omit<RegionChangeContext, 'at'> & 
     `${inputs.service}: waves rollout of ${inputs.version} in ${inputs.environment}: start ${inputs.region} (wave ${planned.wave})`,
   );
   deps.logger.info(change.note);
-  return { status: 'started', regionState: update.state.regions[inputs.region]?.state ?? change.record.state, committed: change.committed || update.changed, note: change.note };
+  return {
+    status: 'started',
+    regionState: update.state.regions[inputs.region]?.state ?? change.record.state,
+    committed: change.committed || update.changed,
+    note: change.note,
+  };
 }
 
 /** Why a step does not start a region, in words. */
@@ -146,14 +198,22 @@ function whyNot(step: WaveStep): string {
     case 'start':
       return `wave ${step.wave} starts ${step.regions.map((r) => r.region).join(', ')} now`;
     case 'wait': {
-      const reasons = [...step.reasons.map((r) => r.detail), ...step.waitingFor.map((r) => `${r.region} ${r.reason}`), ...step.notes];
+      const reasons = [
+        ...step.reasons.map((r) => r.detail),
+        ...step.waitingFor.map((r) => `${r.region} ${r.reason}`),
+        ...step.notes,
+      ];
       return `wave ${step.wave} waits${step.until ? ` until ${step.until}` : ''}${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''}`;
     }
   }
 }
 
 /** The promotion of `version` recorded in a region's manifest, if one was started. */
-async function promotionOf(store: ContentStore, path: string, version: string): Promise<{ phase: string; startedAt?: string } | undefined> {
+async function promotionOf(
+  store: ContentStore,
+  path: string,
+  version: string,
+): Promise<{ phase: string; startedAt?: string } | undefined> {
   const stored = await store.read(path);
   if (!stored) return undefined;
   const promotion = parseManifest(stored.text, path).promotion;

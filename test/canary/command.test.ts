@@ -15,14 +15,28 @@ function file(name: string, text: string): string {
 
 describe('canary judge command', () => {
   it('runs a Kayenta config unchanged with the kayenta profile, and says which profile decided', async () => {
-    const out = await canaryJudgeCommand({ config: fixture('kayenta-config.json'), input: fixture('kayenta-input.json'), format: 'json' });
+    const out = await canaryJudgeCommand({
+      config: fixture('kayenta-config.json'),
+      input: fixture('kayenta-input.json'),
+      format: 'json',
+    });
     const result = JSON.parse(out.stdout) as JudgeResult;
     expect(result.profile).toBe('kayenta');
     expect(result.metrics.map((m) => m.name)).toEqual(['http-errors', 'latency-p99', 'cpu', 'gc-pauses']);
     const latency = result.metrics.find((m) => m.name === 'latency-p99');
     expect(latency?.classification).toBe('High');
-    expect(latency).toMatchObject({ critical: false, interval: expect.any(Object), estimate: expect.any(Number), meanRatio: expect.any(Number) });
-    expect(latency?.baseline).toMatchObject({ n: 60, mean: expect.any(Number), median: expect.any(Number), p99: expect.any(Number) });
+    expect(latency).toMatchObject({
+      critical: false,
+      interval: expect.any(Object),
+      estimate: expect.any(Number),
+      meanRatio: expect.any(Number),
+    });
+    expect(latency?.baseline).toMatchObject({
+      n: 60,
+      mean: expect.any(Number),
+      median: expect.any(Number),
+      p99: expect.any(Number),
+    });
     // errors 50 + saturation 20 pass, latency 30 fails
     expect(result.score).toBe(70);
     expect(result.verdict).toBe('Fail');
@@ -46,7 +60,11 @@ describe('canary judge command', () => {
   });
 
   it('prints hot metrics first in text, with a chart of the distributions', async () => {
-    const out = await canaryJudgeCommand({ config: fixture('kayenta-config.json'), input: fixture('kayenta-input.json'), format: 'text' });
+    const out = await canaryJudgeCommand({
+      config: fixture('kayenta-config.json'),
+      input: fixture('kayenta-input.json'),
+      format: 'text',
+    });
     const lines = out.stdout.split('\n');
     expect(lines[0]).toMatch(/^Fail: score 70\.00/);
     const header = lines.findIndex((l) => l.startsWith('METRIC'));
@@ -59,9 +77,25 @@ describe('canary judge command', () => {
   it('reads our YAML judge block', async () => {
     const config = file(
       'judge.yml',
-      ['judge:', '  passThreshold: 90', '  marginalThreshold: 70', '  metrics:', '    - name: latency-p99', '      direction: increase', '      allowedIncrease: 10'].join('\n'),
+      [
+        'judge:',
+        '  passThreshold: 90',
+        '  marginalThreshold: 70',
+        '  metrics:',
+        '    - name: latency-p99',
+        '      direction: increase',
+        '      allowedIncrease: 10',
+      ].join('\n'),
     );
-    const input = file('input.json', JSON.stringify({ 'latency-p99': { baseline: Array.from({ length: 40 }, (_, i) => 100 + i), canary: Array.from({ length: 40 }, (_, i) => 160 + i) } }));
+    const input = file(
+      'input.json',
+      JSON.stringify({
+        'latency-p99': {
+          baseline: Array.from({ length: 40 }, (_, i) => 100 + i),
+          canary: Array.from({ length: 40 }, (_, i) => 160 + i),
+        },
+      }),
+    );
     const out = await canaryJudgeCommand({ config, input, format: 'json' });
     const result = JSON.parse(out.stdout) as JudgeResult;
     expect(result.profile).toBe('bellwether');
@@ -71,11 +105,19 @@ describe('canary judge command', () => {
   });
 
   it.each([
-    ['a string among the samples', '{"latency-p99": {"baseline": [1, "2"], "canary": [1]}}', /input\.json:1: latency-p99\.baseline\[1\]: expected a number or null, got "2"/],
+    [
+      'a string among the samples',
+      '{"latency-p99": {"baseline": [1, "2"], "canary": [1]}}',
+      /input\.json:1: latency-p99\.baseline\[1\]: expected a number or null, got "2"/,
+    ],
     ['a missing side', '{\n"latency-p99": {"baseline": [1, 2]}\n}', /:2: latency-p99\.canary: missing required field/],
     ['not JSON', '{"latency-p99": ', /not valid JSON/],
     ['an array', '[1, 2]', /expected an object mapping each metric name/],
-    ['an unknown metric', '{"latency-p99": {"baseline": [1], "canary": [1]}, "cpu": {"baseline": [1], "canary": [1]}}', /input\.json.*"cpu", which the configuration does not define/],
+    [
+      'an unknown metric',
+      '{"latency-p99": {"baseline": [1], "canary": [1]}, "cpu": {"baseline": [1], "canary": [1]}}',
+      /input\.json.*"cpu", which the configuration does not define/,
+    ],
   ])('exits 2 on bad input: %s', async (_what, text, message) => {
     const config = file('one.yml', 'metrics:\n  - name: latency-p99\n');
     const out = await canaryJudgeCommand({ config, input: file('input.json', text), format: 'text' });
@@ -95,13 +137,20 @@ describe('canary judge command', () => {
     expect(result.sequential).toEqual({ look: 2, looks: 6 });
     // an early look spends almost none of the budget
     expect(result.metrics.find((m) => m.name === 'cpu')?.alpha).toBeLessThan(1e-4);
-    const bad = await canaryJudgeCommand({ config: fixture('kayenta-config.json'), input: fixture('kayenta-input.json'), format: 'text', sequential: { look: 7, looks: 6 } });
+    const bad = await canaryJudgeCommand({
+      config: fixture('kayenta-config.json'),
+      input: fixture('kayenta-input.json'),
+      format: 'text',
+      sequential: { look: 7, looks: 6 },
+    });
     expect(bad.exitCode).toBe(2);
   });
 
   it('exits 2 on a missing file and on a bad threshold', async () => {
     const config = file('one.yml', 'metrics:\n  - name: m\n');
-    expect((await canaryJudgeCommand({ config: join(dir, 'nope.json'), input: config, format: 'json' })).stdout).toContain('no such file');
+    expect(
+      (await canaryJudgeCommand({ config: join(dir, 'nope.json'), input: config, format: 'json' })).stdout,
+    ).toContain('no such file');
     const input = file('ok.json', '{"m": {"baseline": [1], "canary": [1]}}');
     const bad = await canaryJudgeCommand({ config, input, format: 'text', passThreshold: 120 });
     expect(bad.exitCode).toBe(2);
@@ -110,7 +159,11 @@ describe('canary judge command', () => {
 
   it('holds a canary whose metrics have no data', async () => {
     const config = file('two.yml', 'metrics:\n  - name: a\n  - name: b\n');
-    const out = await canaryJudgeCommand({ config, input: file('empty.json', '{"a": {"baseline": [null], "canary": []}}'), format: 'json' });
+    const out = await canaryJudgeCommand({
+      config,
+      input: file('empty.json', '{"a": {"baseline": [null], "canary": []}}'),
+      format: 'json',
+    });
     const result = JSON.parse(out.stdout) as JudgeResult;
     expect(result.metrics.map((m) => m.classification)).toEqual(['NoData', 'NoData']);
     expect(result.verdict).toBe('NoData');
@@ -121,7 +174,9 @@ describe('canary judge command', () => {
 
 describe('loadJudgeConfig', () => {
   it('names file, line and field for a mistake in the YAML block', () => {
-    expect(() => loadJudgeConfig('metrics:\n  - name: m\n    direction: upward\n', 'judge.yml')).toThrow(/judge\.yml:3.*metrics\[0\]\.direction/);
+    expect(() => loadJudgeConfig('metrics:\n  - name: m\n    direction: upward\n', 'judge.yml')).toThrow(
+      /judge\.yml:3.*metrics\[0\]\.direction/,
+    );
   });
 
   it('converts percent thresholds to Kayenta multipliers', () => {
@@ -129,14 +184,28 @@ describe('loadJudgeConfig', () => {
       'metrics:\n  - name: m\n    allowedIncrease: 10\n    allowedDecrease: 20\n  - name: c\n    effectSize: cles\n    allowedIncrease: 10\n',
       'judge.yml',
     );
-    expect(config.metrics[0]?.effectSize).toMatchObject({ measure: 'meanRatio', allowedIncrease: 1.1, allowedDecrease: 0.8 });
+    expect(config.metrics[0]?.effectSize).toMatchObject({
+      measure: 'meanRatio',
+      allowedIncrease: 1.1,
+      allowedDecrease: 0.8,
+    });
     expect(config.metrics[1]?.effectSize.allowedIncrease).toBeCloseTo(0.6, 12);
     expect(config.metrics[0]?.groups).toEqual(['default']);
   });
 
   it('reads the judge block of a canary policy', () => {
     const config = loadJudgeConfig(
-      ['kind: canary', 'version: 1', 'analysis:', '  judge:', '    profile: kayenta', '    metrics:', '      - name: errors', '        query: sum(rate(errors[1m]))', '        direction: increase'].join('\n'),
+      [
+        'kind: canary',
+        'version: 1',
+        'analysis:',
+        '  judge:',
+        '    profile: kayenta',
+        '    metrics:',
+        '      - name: errors',
+        '        query: sum(rate(errors[1m]))',
+        '        direction: increase',
+      ].join('\n'),
       'canary.yml',
     );
     expect(config.profile).toBe('kayenta');

@@ -24,10 +24,14 @@ describe('labelled synthetic canaries', () => {
 });
 
 describe('bellwether decides better than kayenta on labelled canaries', () => {
-  const single = { kayenta: evaluateProfile(config, canaries, 'kayenta'), bellwether: evaluateProfile(config, canaries, 'bellwether') };
+  const single = {
+    kayenta: evaluateProfile(config, canaries, 'kayenta'),
+    bellwether: evaluateProfile(config, canaries, 'bellwether'),
+  };
 
   it('one look: catches at least as many regressions of every kind, and far more count regressions', () => {
-    for (const kind of METRIC_KINDS) expect(single.bellwether.detection[kind]).toBeGreaterThanOrEqual(single.kayenta.detection[kind]);
+    for (const kind of METRIC_KINDS)
+      expect(single.bellwether.detection[kind]).toBeGreaterThanOrEqual(single.kayenta.detection[kind]);
     expect(single.bellwether.detection.count - single.kayenta.detection.count).toBeGreaterThanOrEqual(0.3);
     expect(single.bellwether.detectionOverall).toBeGreaterThanOrEqual(0.9);
     expect(single.bellwether.falseFailureRate).toBeLessThanOrEqual(single.kayenta.falseFailureRate);

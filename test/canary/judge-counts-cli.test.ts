@@ -16,7 +16,8 @@ function file(name: string, text: string): string {
   writeFileSync(path, text);
   return path;
 }
-const spread = (total: number, n: number): number[] => Array.from({ length: n }, (_, i) => Math.floor(((i + 1) * total) / n) - Math.floor((i * total) / n));
+const spread = (total: number, n: number): number[] =>
+  Array.from({ length: n }, (_, i) => Math.floor(((i + 1) * total) / n) - Math.floor((i * total) / n));
 const flat = (v: number, n: number): number[] => Array.from({ length: n }, () => v);
 
 const CONFIG = `judge:
@@ -35,16 +36,32 @@ describe('canary judge with count and ratio metrics (the process)', () => {
       'rise.json',
       JSON.stringify({
         'server-errors': { baseline: spread(200, 1000), canary: spread(300, 1000) },
-        'error-ratio': { baseline: spread(1200, 60), canary: spread(12, 60), baselineDenominator: flat(10_000, 60), canaryDenominator: flat(100, 60) },
+        'error-ratio': {
+          baseline: spread(1200, 60),
+          canary: spread(12, 60),
+          baselineDenominator: flat(10_000, 60),
+          canaryDenominator: flat(100, 60),
+        },
       }),
     );
-    const run = await runCliProcess(['canary', 'judge', '--config', file('judge.yml', CONFIG), '--input', input, '--format', 'json']);
+    const run = await runCliProcess([
+      'canary',
+      'judge',
+      '--config',
+      file('judge.yml', CONFIG),
+      '--input',
+      input,
+      '--format',
+      'json',
+    ]);
     const result = JSON.parse(run.stdout) as JudgeResult;
     expect(result.verdict).toBe('Fail');
     expect(run.code).toBe(1);
     const [errors, ratio] = result.metrics;
     expect(errors?.classification).toBe('High');
-    expect(errors?.reason).toMatch(/^higher: count test p = .*300 events in 1000 canary intervals against 200 in 1000 baseline intervals, rate ratio 1\.5 in \[/);
+    expect(errors?.reason).toMatch(
+      /^higher: count test p = .*300 events in 1000 canary intervals against 200 in 1000 baseline intervals, rate ratio 1\.5 in \[/,
+    );
     expect(ratio?.classification).toBe('Pass');
     expect(ratio?.reason).toMatch(/canary 12 of 6000 \(0\.2%\) against baseline 1200 of 600000 \(0\.2%\)/);
   });
@@ -52,19 +69,38 @@ describe('canary judge with count and ratio metrics (the process)', () => {
   it('holds a ratio metric given without denominators, naming what is missing', async () => {
     const input = file(
       'no-denominators.json',
-      JSON.stringify({ 'server-errors': { baseline: spread(12, 60), canary: spread(12, 60) }, 'error-ratio': { baseline: spread(12, 60), canary: spread(12, 60) } }),
+      JSON.stringify({
+        'server-errors': { baseline: spread(12, 60), canary: spread(12, 60) },
+        'error-ratio': { baseline: spread(12, 60), canary: spread(12, 60) },
+      }),
     );
-    const run = await runCliProcess(['canary', 'judge', '--config', file('judge.yml', CONFIG), '--input', input, '--format', 'json']);
+    const run = await runCliProcess([
+      'canary',
+      'judge',
+      '--config',
+      file('judge.yml', CONFIG),
+      '--input',
+      input,
+      '--format',
+      'json',
+    ]);
     const result = JSON.parse(run.stdout) as JudgeResult;
     expect(result.verdict).toBe('NoData');
     expect(run.code).toBe(4);
-    expect(result.metrics[1]?.reason).toBe('a ratio metric needs its denominators: canaryDenominator and baselineDenominator missing');
+    expect(result.metrics[1]?.reason).toBe(
+      'a ratio metric needs its denominators: canaryDenominator and baselineDenominator missing',
+    );
   });
 
   it('names the field of a bad denominator', async () => {
-    const input = file('bad.json', JSON.stringify({ 'error-ratio': { baseline: [1], canary: [1], canaryDenominator: [1, 'x'] } }));
+    const input = file(
+      'bad.json',
+      JSON.stringify({ 'error-ratio': { baseline: [1], canary: [1], canaryDenominator: [1, 'x'] } }),
+    );
     const run = await runCliProcess(['canary', 'judge', '--config', file('judge.yml', CONFIG), '--input', input]);
     expect(run.code).toBe(2);
-    expect(run.stdout + run.stderr).toMatch(/bad\.json:1: error-ratio\.canaryDenominator\[1\]: expected a number or null, got "x"/);
+    expect(run.stdout + run.stderr).toMatch(
+      /bad\.json:1: error-ratio\.canaryDenominator\[1\]: expected a number or null, got "x"/,
+    );
   });
 });

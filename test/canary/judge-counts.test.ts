@@ -18,8 +18,16 @@ function spread(total: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => Math.floor(((i + 1) * total) / n) - Math.floor((i * total) / n));
 }
 
-function one(metric: Omit<MetricConfigInput, 'name'>, canary: number[], baseline: number[], profile: JudgeProfile = 'bellwether') {
-  const config: JudgeConfig = { metrics: [defineMetric({ name: 'errors', groups: ['g'], direction: 'increase', kind: 'count', ...metric })], groupWeights: {} };
+function one(
+  metric: Omit<MetricConfigInput, 'name'>,
+  canary: number[],
+  baseline: number[],
+  profile: JudgeProfile = 'bellwether',
+) {
+  const config: JudgeConfig = {
+    metrics: [defineMetric({ name: 'errors', groups: ['g'], direction: 'increase', kind: 'count', ...metric })],
+    groupWeights: {},
+  };
   const result = judge(config, { errors: { canary, baseline } }, { profile });
   return result.metrics[0]!;
 }
@@ -49,8 +57,24 @@ describe('the rate-ratio test', () => {
 describe('count metrics in the bellwether profile', () => {
   const zeros = (n: number): number[] => Array.from({ length: n }, () => 0);
   // one metric, falseFailureRate 1%: one-sided metrics test at p < 0.01
-  const cases: { name: string; metric?: Omit<MetricConfigInput, 'name'>; canary: number[]; baseline: number[]; expected: Classification; critical?: boolean; reason: RegExp; why: string }[] = [
-    { name: 'unchanged, 0.2 a side over 60', canary: spread(12, 60), baseline: spread(12, 60), expected: 'Pass', reason: /no significant change/, why: 'p = 0.57' },
+  const cases: {
+    name: string;
+    metric?: Omit<MetricConfigInput, 'name'>;
+    canary: number[];
+    baseline: number[];
+    expected: Classification;
+    critical?: boolean;
+    reason: RegExp;
+    why: string;
+  }[] = [
+    {
+      name: 'unchanged, 0.2 a side over 60',
+      canary: spread(12, 60),
+      baseline: spread(12, 60),
+      expected: 'Pass',
+      reason: /no significant change/,
+      why: 'p = 0.57',
+    },
     {
       name: 'errors appearing from zero',
       canary: Array.from({ length: 60 }, (_, i) => 1 + (i % 4)),
@@ -68,7 +92,14 @@ describe('count metrics in the bellwether profile', () => {
       reason: /higher/,
       why: '12 against 0: p = 0.5^12 = 0.00024',
     },
-    { name: 'no events on either side', canary: zeros(60), baseline: zeros(60), expected: 'Pass', reason: /no events on either side/, why: 'nothing happened on either side, and the reason says so' },
+    {
+      name: 'no events on either side',
+      canary: zeros(60),
+      baseline: zeros(60),
+      expected: 'Pass',
+      reason: /no events on either side/,
+      why: 'nothing happened on either side, and the reason says so',
+    },
     {
       name: '0.2 → 0.3 over 60 intervals a side',
       canary: spread(18, 60),
@@ -94,7 +125,14 @@ describe('count metrics in the bellwether profile', () => {
       reason: /rank-sum/,
       why: 'evenly spread, the rank-sum test sees it too; on Poisson draws it misses most (see the benchmark)',
     },
-    { name: '1.5 → 2.25 over 300', canary: spread(675, 300), baseline: spread(450, 300), expected: 'High', reason: /higher/, why: '675 against 450' },
+    {
+      name: '1.5 → 2.25 over 300',
+      canary: spread(675, 300),
+      baseline: spread(450, 300),
+      expected: 'High',
+      reason: /higher/,
+      why: '675 against 450',
+    },
     {
       name: 'significant but within allowedIncrease',
       metric: { effectSize: { allowedIncrease: 1.3 } },
@@ -112,18 +150,56 @@ describe('count metrics in the bellwether profile', () => {
       reason: /a change too small to matter/,
       why: 'p ≈ 1e-4, but a ratio of 1.03 is under the 5% worth failing for',
     },
-    { name: 'critical rise', metric: { critical: true }, canary: spread(180, 300), baseline: spread(60, 300), expected: 'High', critical: true, reason: /\(critical\)/, why: 'criticalIncrease 1: any High of a critical metric fails the canary' },
-    { name: 'a fall of throughput', metric: { direction: 'decrease' }, canary: spread(3000, 60), baseline: spread(6000, 60), expected: 'Low', reason: /lower/, why: '3,000 against 6,000' },
-    { name: 'a fall, when only a rise counts', canary: spread(3000, 60), baseline: spread(6000, 60), expected: 'Pass', reason: /no significant change/, why: 'direction increase' },
-    { name: 'a negative count', canary: [-1, ...spread(12, 59)], baseline: spread(12, 60), expected: 'NoData', reason: /a count cannot be negative: canary has 1 points below 0/, why: 'not a count: no evidence either way' },
-    { name: 'too few points', canary: spread(50, 5), baseline: zeros(5), expected: 'NoData', reason: /too few points/, why: 'minSamples 10 holds for counts too' },
+    {
+      name: 'critical rise',
+      metric: { critical: true },
+      canary: spread(180, 300),
+      baseline: spread(60, 300),
+      expected: 'High',
+      critical: true,
+      reason: /\(critical\)/,
+      why: 'criticalIncrease 1: any High of a critical metric fails the canary',
+    },
+    {
+      name: 'a fall of throughput',
+      metric: { direction: 'decrease' },
+      canary: spread(3000, 60),
+      baseline: spread(6000, 60),
+      expected: 'Low',
+      reason: /lower/,
+      why: '3,000 against 6,000',
+    },
+    {
+      name: 'a fall, when only a rise counts',
+      canary: spread(3000, 60),
+      baseline: spread(6000, 60),
+      expected: 'Pass',
+      reason: /no significant change/,
+      why: 'direction increase',
+    },
+    {
+      name: 'a negative count',
+      canary: [-1, ...spread(12, 59)],
+      baseline: spread(12, 60),
+      expected: 'NoData',
+      reason: /a count cannot be negative: canary has 1 points below 0/,
+      why: 'not a count: no evidence either way',
+    },
+    {
+      name: 'too few points',
+      canary: spread(50, 5),
+      baseline: zeros(5),
+      expected: 'NoData',
+      reason: /too few points/,
+      why: 'minSamples 10 holds for counts too',
+    },
     {
       name: 'bursty counts, same 1.5× rise over 100',
       canary: Array.from({ length: 100 }, (_, i) => (i % 10 === 0 ? 30 : 0)),
       baseline: Array.from({ length: 100 }, (_, i) => (i % 10 === 0 ? 20 : 0)),
       expected: 'Pass',
       reason: /totals divided by dispersion/,
-      why: 'ten bursts a side are ten events\' worth of evidence, not 300: 300 vs 200 taken as Poisson would fail at p ≈ 4e-6',
+      why: "ten bursts a side are ten events' worth of evidence, not 300: 300 vs 200 taken as Poisson would fail at p ≈ 4e-6",
     },
   ];
 
@@ -153,8 +229,21 @@ describe('unchanged count canaries (A/A)', () => {
   // Ten count metrics of four generators, 2 × 250 canaries, six looks over a soak
   // of 300 intervals a side: the share that fails any look stays within the
   // profile's falseFailureRate (1%).
-  const generators: ((r: () => number) => number)[] = [(r) => poisson(0.2, r), (r) => poisson(1.5, r), (r) => negativeBinomial(1.5, 0.5, r), (r) => negativeBinomial(20, 2, r)];
-  const metrics = Array.from({ length: 10 }, (_, i) => defineMetric({ name: `errors-${i}`, groups: ['errors'], kind: 'count', direction: 'increase', nanStrategy: 'replace' }));
+  const generators: ((r: () => number) => number)[] = [
+    (r) => poisson(0.2, r),
+    (r) => poisson(1.5, r),
+    (r) => negativeBinomial(1.5, 0.5, r),
+    (r) => negativeBinomial(20, 2, r),
+  ];
+  const metrics = Array.from({ length: 10 }, (_, i) =>
+    defineMetric({
+      name: `errors-${i}`,
+      groups: ['errors'],
+      kind: 'count',
+      direction: 'increase',
+      nanStrategy: 'replace',
+    }),
+  );
   const config: JudgeConfig = { metrics, groupWeights: {} };
 
   it.each([20261207, 20261208])('fail at most one in a hundred over six looks, seed %i', (seed) => {
@@ -165,10 +254,18 @@ describe('unchanged count canaries (A/A)', () => {
       const input: Record<string, { canary: number[]; baseline: number[] }> = {};
       metrics.forEach((m, i) => {
         const draw = generators[i % generators.length]!;
-        input[m.name] = { canary: Array.from({ length: 300 }, () => draw(random)), baseline: Array.from({ length: 300 }, () => draw(random)) };
+        input[m.name] = {
+          canary: Array.from({ length: 300 }, () => draw(random)),
+          baseline: Array.from({ length: 300 }, () => draw(random)),
+        };
       });
       for (let look = 1; look <= 6; look++) {
-        const upTo = Object.fromEntries(Object.entries(input).map(([k, s]) => [k, { canary: s.canary.slice(0, look * 50), baseline: s.baseline.slice(0, look * 50) }]));
+        const upTo = Object.fromEntries(
+          Object.entries(input).map(([k, s]) => [
+            k,
+            { canary: s.canary.slice(0, look * 50), baseline: s.baseline.slice(0, look * 50) },
+          ]),
+        );
         if (judge(config, upTo, { profile: 'bellwether', sequential: { look, looks: 6 } }).verdict !== 'Pass') {
           failed++;
           break;
@@ -187,30 +284,77 @@ describe('ratio metrics (errors over requests) in the bellwether profile', () =>
   const flat = (v: number, n: number): number[] => Array.from({ length: n }, () => v);
   // the canary takes 1% of the traffic: 100 requests an interval against the baseline's 10,000
   const cases = [
-    { name: 'the same 0.2% error rate on 1% of the traffic', canary: spread(12, 60), baseline: spread(1200, 60), expected: 'Pass', reason: /no significant change.*canary 12 of 6000 \(0\.2%\) against baseline 1200 of 600000 \(0\.2%\)/ },
-    { name: 'the error rate doubled on 1% of the traffic', canary: spread(24, 60), baseline: spread(1200, 60), expected: 'High', reason: /higher: count test p = .*rate ratio 2 in/ },
-    { name: 'errors appearing from none', canary: spread(12, 60), baseline: flat(0, 60), expected: 'High', reason: /rate ratio ∞/ },
+    {
+      name: 'the same 0.2% error rate on 1% of the traffic',
+      canary: spread(12, 60),
+      baseline: spread(1200, 60),
+      expected: 'Pass',
+      reason: /no significant change.*canary 12 of 6000 \(0\.2%\) against baseline 1200 of 600000 \(0\.2%\)/,
+    },
+    {
+      name: 'the error rate doubled on 1% of the traffic',
+      canary: spread(24, 60),
+      baseline: spread(1200, 60),
+      expected: 'High',
+      reason: /higher: count test p = .*rate ratio 2 in/,
+    },
+    {
+      name: 'errors appearing from none',
+      canary: spread(12, 60),
+      baseline: flat(0, 60),
+      expected: 'High',
+      reason: /rate ratio ∞/,
+    },
   ] as const;
   it.each(cases)('$name → $expected', ({ canary, baseline, expected, reason }) => {
-    const result = judge(config(), { 'error-ratio': { canary, baseline, canaryDenominator: flat(100, 60), baselineDenominator: flat(10_000, 60) } }, { profile: 'bellwether' });
+    const result = judge(
+      config(),
+      { 'error-ratio': { canary, baseline, canaryDenominator: flat(100, 60), baselineDenominator: flat(10_000, 60) } },
+      { profile: 'bellwether' },
+    );
     expect(result.metrics[0]!.classification).toBe(expected);
     expect(result.metrics[0]!.reason).toMatch(reason);
   });
 
   it('holds without denominators, or with one missing per point, and says which', () => {
-    const without = judge(config(), { 'error-ratio': { canary: spread(12, 60), baseline: spread(12, 60), baselineDenominator: flat(100, 60) } }, { profile: 'bellwether' });
+    const without = judge(
+      config(),
+      { 'error-ratio': { canary: spread(12, 60), baseline: spread(12, 60), baselineDenominator: flat(100, 60) } },
+      { profile: 'bellwether' },
+    );
     expect(without.verdict).toBe('NoData');
     expect(without.metrics[0]!.reason).toBe('a ratio metric needs its denominators: canaryDenominator missing');
-    const uneven = judge(config(), { 'error-ratio': { canary: spread(12, 60), baseline: spread(12, 60), canaryDenominator: flat(100, 59), baselineDenominator: flat(100, 60) } }, { profile: 'kayenta' });
+    const uneven = judge(
+      config(),
+      {
+        'error-ratio': {
+          canary: spread(12, 60),
+          baseline: spread(12, 60),
+          canaryDenominator: flat(100, 59),
+          baselineDenominator: flat(100, 60),
+        },
+      },
+      { profile: 'kayenta' },
+    );
     expect(uneven.metrics[0]!.classification).toBe('NoData');
-    expect(uneven.metrics[0]!.reason).toBe('a ratio metric needs one denominator per point: canary 60 points, canaryDenominator 59');
+    expect(uneven.metrics[0]!.reason).toBe(
+      'a ratio metric needs one denominator per point: canary 60 points, canaryDenominator 59',
+    );
   });
 
   it('gives the kayenta profile the per-interval ratios, as a ratio query would', () => {
     const canary = spread(30, 60);
     const baseline = spread(1200, 60);
-    const asRatio = judge(config(), { 'error-ratio': { canary, baseline, canaryDenominator: flat(100, 60), baselineDenominator: flat(10_000, 60) } }, { profile: 'kayenta' });
-    const precomputed = judge(config('continuous'), { 'error-ratio': { canary: canary.map((v) => v / 100), baseline: baseline.map((v) => v / 10_000) } }, { profile: 'kayenta' });
+    const asRatio = judge(
+      config(),
+      { 'error-ratio': { canary, baseline, canaryDenominator: flat(100, 60), baselineDenominator: flat(10_000, 60) } },
+      { profile: 'kayenta' },
+    );
+    const precomputed = judge(
+      config('continuous'),
+      { 'error-ratio': { canary: canary.map((v) => v / 100), baseline: baseline.map((v) => v / 10_000) } },
+      { profile: 'kayenta' },
+    );
     expect(asRatio.metrics[0]!.classification).toBe(precomputed.metrics[0]!.classification);
     expect(asRatio.metrics[0]!.reason).toBe(precomputed.metrics[0]!.reason);
   });

@@ -12,7 +12,9 @@ import { evaluateProfile } from '../../src/canary/judge/evaluation.js';
 import { syntheticCanaries, syntheticConfig } from '../../src/canary/judge/synthetic.js';
 
 const config = syntheticConfig();
-const unchanged = [20261207, 20261208].flatMap((seed) => syntheticCanaries({ seed, canaries: 2000, points: 360 }).filter((c) => c.regressed === null));
+const unchanged = [20261207, 20261208].flatMap((seed) =>
+  syntheticCanaries({ seed, canaries: 2000, points: 360 }).filter((c) => c.regressed === null),
+);
 
 describe('false failures of unchanged canaries over a soak', () => {
   it('stay at or below 1% with six looks (bellwether)', () => {

@@ -39,7 +39,10 @@ describe('bellwether canary judge with too little data (the process)', () => {
   it('holds with 6 points a side: NoData, "6 of 10", exit code 4, never Fail', async () => {
     const input = file(
       'six.json',
-      JSON.stringify({ 'latency-p99': { baseline: healthy(6), canary: healthy(6, 3) }, 'server-errors': { baseline: healthy(6, 1), canary: healthy(6, 2) } }),
+      JSON.stringify({
+        'latency-p99': { baseline: healthy(6), canary: healthy(6, 3) },
+        'server-errors': { baseline: healthy(6, 1), canary: healthy(6, 2) },
+      }),
     );
     const config = file('judge.yml', CONFIG);
     const text = await runCliProcess(['canary', 'judge', '--config', config, '--input', input]);
@@ -63,8 +66,11 @@ describe('bellwether canary judge with too little data (the process)', () => {
     const canary: (number | string)[] = healthy(20);
     canary[17] = '+Inf';
     canary[18] = '+Inf';
-    const input = file('inf.json', `{"latency-p99": {"baseline": ${JSON.stringify(healthy(20, 5))}, "canary": ${JSON.stringify(canary).replace('"+Inf"', '1e999')}},
- "server-errors": {"baseline": ${JSON.stringify(healthy(20, 1))}, "canary": ${JSON.stringify(healthy(20, 2))}}}`);
+    const input = file(
+      'inf.json',
+      `{"latency-p99": {"baseline": ${JSON.stringify(healthy(20, 5))}, "canary": ${JSON.stringify(canary).replace('"+Inf"', '1e999')}},
+ "server-errors": {"baseline": ${JSON.stringify(healthy(20, 1))}, "canary": ${JSON.stringify(healthy(20, 2))}}}`,
+    );
     const out = await runCliProcess(['canary', 'judge', '--config', config, '--input', input, '--format', 'json']);
     expect(out.code).toBe(4);
     const result = JSON.parse(out.stdout) as JudgeResult;
@@ -76,13 +82,21 @@ describe('bellwether canary judge with too little data (the process)', () => {
 });
 
 /** Judges metrics alone and returns the result. */
-function run(profile: JudgeProfile, metrics: Partial<MetricConfigInput>[], samples: Record<string, MetricSamples>): JudgeResult {
-  const config = { metrics: metrics.map((m, i) => defineMetric({ name: `m${i}`, groups: ['g'], direction: 'increase', ...m })), groupWeights: {} };
+function run(
+  profile: JudgeProfile,
+  metrics: Partial<MetricConfigInput>[],
+  samples: Record<string, MetricSamples>,
+): JudgeResult {
+  const config = {
+    metrics: metrics.map((m, i) => defineMetric({ name: `m${i}`, groups: ['g'], direction: 'increase', ...m })),
+    groupWeights: {},
+  };
   return judge(config, samples, { profile });
 }
 
 const inf = Number.POSITIVE_INFINITY;
-const withValues = (values: number[], at: number[], v: number): number[] => values.map((x, i) => (at.includes(i) ? v : x));
+const withValues = (values: number[], at: number[], v: number): number[] =>
+  values.map((x, i) => (at.includes(i) ? v : x));
 
 interface HoldCase {
   readonly what: string;
@@ -94,17 +108,59 @@ interface HoldCase {
 
 // Each unjudgeable metric is judged beside a healthy one: the healthy one must not carry the judgment to a Pass.
 const holdCases: HoldCase[] = [
-  { what: '6 points a side', samples: { baseline: healthy(6), canary: healthy(6, 2) }, reason: /canary 6 of 10 points, baseline 6 of 10/ },
-  { what: '6 points on the canary only', samples: { baseline: healthy(30), canary: healthy(6, 2) }, reason: /canary 6 of 10 points, baseline 30/ },
+  {
+    what: '6 points a side',
+    samples: { baseline: healthy(6), canary: healthy(6, 2) },
+    reason: /canary 6 of 10 points, baseline 6 of 10/,
+  },
+  {
+    what: '6 points on the canary only',
+    samples: { baseline: healthy(30), canary: healthy(6, 2) },
+    reason: /canary 6 of 10 points, baseline 30/,
+  },
   { what: 'no canary points', samples: { baseline: healthy(30), canary: [] }, reason: /canary 0 of 10 points/ },
-  { what: 'an empty series on both sides', samples: { baseline: [], canary: [] }, reason: /canary 0 of 10 points, baseline 0 of 10/ },
-  { what: 'NaN canary latency', samples: { baseline: healthy(30), canary: seq(30, () => Number.NaN) }, reason: /canary 0 of 10 points \(30 NaN left out\)/ },
-  { what: 'NaN canary latency, NaN replaced', metric: { nanStrategy: 'replace' }, samples: { baseline: healthy(30), canary: seq(30, () => Number.NaN) }, reason: /canary: 30 of 30 points are NaN/ },
-  { what: '+Inf canary latency', samples: { baseline: healthy(30), canary: withValues(healthy(30), [28, 29], inf) }, reason: /canary: 2 of 30 points are \+Inf/ },
-  { what: 'all +Inf canary latency', samples: { baseline: healthy(30), canary: seq(30, () => inf) }, reason: /canary: 30 of 30 points are \+Inf/ },
-  { what: '+Inf canary latency, critical', metric: { critical: true }, samples: { baseline: healthy(30), canary: withValues(healthy(30), [3], inf) }, reason: /canary: 1 of 30 points are \+Inf/ },
-  { what: '-Inf on the baseline', samples: { baseline: withValues(healthy(30), [0], -inf), canary: healthy(30) }, reason: /baseline: 1 of 30 points are -Inf/ },
-  { what: '+Inf on both sides', samples: { baseline: withValues(healthy(30), [0, 1], inf), canary: withValues(healthy(30), [5], inf) }, reason: /canary: 1 of 30 points are \+Inf; baseline: 2 of 30 points are \+Inf/ },
+  {
+    what: 'an empty series on both sides',
+    samples: { baseline: [], canary: [] },
+    reason: /canary 0 of 10 points, baseline 0 of 10/,
+  },
+  {
+    what: 'NaN canary latency',
+    samples: { baseline: healthy(30), canary: seq(30, () => Number.NaN) },
+    reason: /canary 0 of 10 points \(30 NaN left out\)/,
+  },
+  {
+    what: 'NaN canary latency, NaN replaced',
+    metric: { nanStrategy: 'replace' },
+    samples: { baseline: healthy(30), canary: seq(30, () => Number.NaN) },
+    reason: /canary: 30 of 30 points are NaN/,
+  },
+  {
+    what: '+Inf canary latency',
+    samples: { baseline: healthy(30), canary: withValues(healthy(30), [28, 29], inf) },
+    reason: /canary: 2 of 30 points are \+Inf/,
+  },
+  {
+    what: 'all +Inf canary latency',
+    samples: { baseline: healthy(30), canary: seq(30, () => inf) },
+    reason: /canary: 30 of 30 points are \+Inf/,
+  },
+  {
+    what: '+Inf canary latency, critical',
+    metric: { critical: true },
+    samples: { baseline: healthy(30), canary: withValues(healthy(30), [3], inf) },
+    reason: /canary: 1 of 30 points are \+Inf/,
+  },
+  {
+    what: '-Inf on the baseline',
+    samples: { baseline: withValues(healthy(30), [0], -inf), canary: healthy(30) },
+    reason: /baseline: 1 of 30 points are -Inf/,
+  },
+  {
+    what: '+Inf on both sides',
+    samples: { baseline: withValues(healthy(30), [0, 1], inf), canary: withValues(healthy(30), [5], inf) },
+    reason: /canary: 1 of 30 points are \+Inf; baseline: 2 of 30 points are \+Inf/,
+  },
 ];
 
 describe('the judge holds on data it cannot judge', () => {
@@ -112,7 +168,10 @@ describe('the judge holds on data it cannot judge', () => {
     for (const c of holdCases) {
       for (const critical of [false, true]) {
         it(`${profile}: ${c.what}${critical ? ', critical' : ''}: NoData, never Pass or Fail`, () => {
-          const result = run(profile, [{ critical, ...c.metric }, {}], { m0: c.samples, m1: { baseline: healthy(30), canary: healthy(30, 4) } });
+          const result = run(profile, [{ critical, ...c.metric }, {}], {
+            m0: c.samples,
+            m1: { baseline: healthy(30), canary: healthy(30, 4) },
+          });
           expect(result.metrics[0]?.classification).toBe('NoData');
           expect(result.metrics[0]?.criticalFailure).toBe(false);
           expect(result.metrics[0]?.reason).toMatch(c.reason);
@@ -135,18 +194,28 @@ describe('the judge holds on data it cannot judge', () => {
 
   it('fails when the metrics it could judge fail whatever the others would show', () => {
     const regressed = { baseline: healthy(30), canary: healthy(30).map((v) => v * 2) };
-    const result = run('bellwether', [{}, {}, {}], { m0: regressed, m1: regressed, m2: { baseline: healthy(30), canary: [] } });
+    const result = run('bellwether', [{}, {}, {}], {
+      m0: regressed,
+      m1: regressed,
+      m2: { baseline: healthy(30), canary: [] },
+    });
     expect(result.verdict).toBe('Fail');
     expect(result.reason).toMatch(/even if m2 passed/);
   });
 
   it('a muted metric without data does not hold the judgment', () => {
-    const result = run('bellwether', [{ muted: true }, {}], { m0: { baseline: [], canary: [] }, m1: { baseline: healthy(30), canary: healthy(30, 4) } });
+    const result = run('bellwether', [{ muted: true }, {}], {
+      m0: { baseline: [], canary: [] },
+      m1: { baseline: healthy(30), canary: healthy(30, 4) },
+    });
     expect(result.verdict).toBe('Pass');
   });
 
   it('mustHaveData labels the metric NoDataFail, and still holds', () => {
-    const result = run('bellwether', [{ mustHaveData: true }, {}], { m0: { baseline: healthy(30), canary: [] }, m1: { baseline: healthy(30), canary: healthy(30, 4) } });
+    const result = run('bellwether', [{ mustHaveData: true }, {}], {
+      m0: { baseline: healthy(30), canary: [] },
+      m1: { baseline: healthy(30), canary: healthy(30, 4) },
+    });
     expect(result.metrics[0]?.classification).toBe('NoDataFail');
     expect(result.verdict).toBe('NoData');
   });
@@ -154,10 +223,15 @@ describe('the judge holds on data it cannot judge', () => {
 
 describe('reports of a judgment that holds on infinite values', () => {
   it('keep the infinite metric out of the charts, and in the table with its reason', () => {
-    const result = run('bellwether', [{}, {}], { m0: { baseline: healthy(30), canary: withValues(healthy(30), [1], inf) }, m1: { baseline: healthy(30), canary: healthy(30, 4) } });
+    const result = run('bellwether', [{}, {}], {
+      m0: { baseline: healthy(30), canary: withValues(healthy(30), [1], inf) },
+      m1: { baseline: healthy(30), canary: healthy(30, 4) },
+    });
     const text = renderJudgeText(result);
     expect(text).toMatch(/^NoData: no score, holding/);
-    expect(text).toMatch(/m0\s+NoData\s+∞\s+–\s+–\s+infinite values cannot be compared: canary: 1 of 30 points are \+Inf/);
+    expect(text).toMatch(
+      /m0\s+NoData\s+∞\s+–\s+–\s+infinite values cannot be compared: canary: 1 of 30 points are \+Inf/,
+    );
     expect(text).not.toMatch(/^m0 +B /m);
     const markdown = renderJudgeMarkdown(result);
     expect(markdown).toMatch(/^### ⏸️ Canary NoData: no score/);

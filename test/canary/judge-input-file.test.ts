@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseJudgeInput } from '../../src/canary/judge/input-file.js';
 
-const ok = (n: number): string => `{"baseline": [${Array.from({ length: n }, (_, i) => i).join(', ')}], "canary": [1, null, "+Inf", "NaN"]}`;
+const ok = (n: number): string =>
+  `{"baseline": [${Array.from({ length: n }, (_, i) => i).join(', ')}], "canary": [1, null, "+Inf", "NaN"]}`;
 
 /** One metric per line after the opening brace: metric i is on line i + 2. */
 function document(names: readonly string[], bad: ReadonlySet<string>): string {
@@ -25,15 +26,26 @@ function problemsOf(text: string): string {
 describe('the judge input file', () => {
   const cases: { what: string; names: string[]; bad: string[]; lines: Record<string, number> }[] = [
     { what: 'one mistake', names: ['a', 'b', 'c'], bad: ['b'], lines: { b: 3 } },
-    { what: 'mistakes in document order', names: ['m0', 'm1', 'm2', 'm3', 'm4'], bad: ['m1', 'm4'], lines: { m1: 3, m4: 6 } },
+    {
+      what: 'mistakes in document order',
+      names: ['m0', 'm1', 'm2', 'm3', 'm4'],
+      bad: ['m1', 'm4'],
+      lines: { m1: 3, m4: 6 },
+    },
     // JSON.parse lists keys that look like array indexes first, out of document order
-    { what: 'index-like keys listed first', names: ['latency', '7', 'errors', '3'], bad: ['errors', '3', 'latency'], lines: { latency: 2, errors: 4, '3': 5 } },
+    {
+      what: 'index-like keys listed first',
+      names: ['latency', '7', 'errors', '3'],
+      bad: ['errors', '3', 'latency'],
+      lines: { latency: 2, errors: 4, '3': 5 },
+    },
     { what: 'a name that is also a prefix of another', names: ['cpu-total', 'cpu'], bad: ['cpu'], lines: { cpu: 3 } },
   ];
   for (const c of cases) {
     it(`names the line of each metric with a mistake: ${c.what}`, () => {
       const message = problemsOf(document(c.names, new Set(c.bad)));
-      for (const [name, line] of Object.entries(c.lines)) expect(message).toContain(`input.json:${line}: ${name}.baseline[1]: expected a number or null, got "x"`);
+      for (const [name, line] of Object.entries(c.lines))
+        expect(message).toContain(`input.json:${line}: ${name}.baseline[1]: expected a number or null, got "x"`);
     });
   }
 
@@ -44,7 +56,9 @@ describe('the judge input file', () => {
   });
 
   it('refuses strings that are only names on every object, such as "constructor"', () => {
-    expect(problemsOf('{"m": {"baseline": [1, "constructor"], "canary": ["toString"]}}')).toMatch(/m\.baseline\[1\]: expected a number or null, got "constructor"[\s\S]*m\.canary\[0\]: expected a number or null, got "toString"/);
+    expect(problemsOf('{"m": {"baseline": [1, "constructor"], "canary": ["toString"]}}')).toMatch(
+      /m\.baseline\[1\]: expected a number or null, got "constructor"[\s\S]*m\.canary\[0\]: expected a number or null, got "toString"/,
+    );
   });
 
   it('reads 20,000 metrics with one mistake at the end, naming its line', () => {

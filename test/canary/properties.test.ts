@@ -13,13 +13,24 @@ const notAllTied = ([x, y]: [number[], number[]]): boolean => new Set(x).size > 
 describe('properties of the interval and estimate', () => {
   it('adding a constant to the canary moves interval and estimate by that constant (exact)', () => {
     fc.assert(
-      fc.property(fc.tuple(sample(1), sample(1)).filter(notAllTied), fc.integer({ min: -500, max: 500 }), ([x, y], c) => {
-        const a = shiftInterval(sortPair(x, y), 0.98, 'exact');
-        const b = shiftInterval(sortPair(x.map((v) => v + c), y), 0.98, 'exact');
-        expect(b.low + 0).toBe(a.low + c + 0);
-        expect(b.high + 0).toBe(a.high + c + 0);
-        expect(b.estimate + 0).toBe(a.estimate + c + 0);
-      }),
+      fc.property(
+        fc.tuple(sample(1), sample(1)).filter(notAllTied),
+        fc.integer({ min: -500, max: 500 }),
+        ([x, y], c) => {
+          const a = shiftInterval(sortPair(x, y), 0.98, 'exact');
+          const b = shiftInterval(
+            sortPair(
+              x.map((v) => v + c),
+              y,
+            ),
+            0.98,
+            'exact',
+          );
+          expect(b.low + 0).toBe(a.low + c + 0);
+          expect(b.high + 0).toBe(a.high + c + 0);
+          expect(b.estimate + 0).toBe(a.estimate + c + 0);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -42,7 +53,14 @@ describe('properties of the interval and estimate', () => {
     fc.assert(
       fc.property(fc.tuple(sample(2), sample(2)).filter(notAllTied), fc.integer({ min: -50, max: 50 }), ([x, y], c) => {
         const a = shiftInterval(sortPair(x, y), 0.98, 'search');
-        const shifted = shiftInterval(sortPair(x.map((v) => v + c), y), 0.98, 'search');
+        const shifted = shiftInterval(
+          sortPair(
+            x.map((v) => v + c),
+            y,
+          ),
+          0.98,
+          'search',
+        );
         const mirrored = shiftInterval(sortPair(y, x), 0.98, 'search');
         expect(Math.abs(shifted.low - (a.low + c))).toBeLessThanOrEqual(2e-4);
         expect(Math.abs(shifted.high - (a.high + c))).toBeLessThanOrEqual(2e-4);
@@ -84,7 +102,11 @@ describe('properties of the classification', () => {
           (baseline, canary, lift, factor, direction) => {
             const lifted = canary.map((v) => v + lift);
             const a = judge(config(direction), { m: { baseline, canary: lifted } }, { profile }).metrics[0];
-            const b = judge(config(direction), { m: { baseline: baseline.map((v) => v * factor), canary: lifted.map((v) => v * factor) } }, { profile }).metrics[0];
+            const b = judge(
+              config(direction),
+              { m: { baseline: baseline.map((v) => v * factor), canary: lifted.map((v) => v * factor) } },
+              { profile },
+            ).metrics[0];
             expect(b?.classification).toBe(a?.classification);
           },
         ),

@@ -38,7 +38,9 @@ describe('rendering a judgement', () => {
     const md = renderJudgeMarkdown(result);
     expect(md).toMatch(/^### ❌ Canary Fail: score 0\.00/);
     const rows = md.split('\n').filter((l) => l.startsWith('| '));
-    expect(rows[0]).toBe('| Metric | State | Ratio | Shift interval | Bounds | Baseline n / median / p99 | Canary n / median / p99 | Reason |');
+    expect(rows[0]).toBe(
+      '| Metric | State | Ratio | Shift interval | Bounds | Baseline n / median / p99 | Canary n / median / p99 | Reason |',
+    );
     expect(rows[1]).toMatch(/^\| errors\\\|5xx \| High \(critical\) \| /);
     expect(md).toContain('```mermaid\nxychart-beta');
     expect(md).toMatch(/x-axis \["errors\|5xx", "cpu", "latency", "queue"\]/);

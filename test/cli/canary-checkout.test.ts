@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { runCliProcess } from '../helpers/cli-process.js';
 import { MANIFEST, manifestCheckout, verbArgs } from '../helpers/manifest-repo.js';
 
-const status = async (git: { run(a: string[]): Promise<{ stdout: string }> }) => (await git.run(['status', '--porcelain'])).stdout;
+const status = async (git: { run(a: string[]): Promise<{ stdout: string }> }) =>
+  (await git.run(['status', '--porcelain'])).stdout;
 
 describe('local canary verbs keep the checkout consistent with the branch', () => {
   it('leaves `git status` empty after every verb, and the work tree holds what the branch holds', async () => {
@@ -45,7 +46,23 @@ describe('local canary verbs keep the checkout consistent with the branch', () =
     const policies = mkdtempSync(join(tmpdir(), 'bw-co-policy-'));
     writeFileSync(join(policies, 'rollback.yml'), 'kind: rollback\nemergencyDirectCommit: true\n');
     const out = mkdtempSync(join(tmpdir(), 'bw-co-out-'));
-    const rb = await runCliProcess(['rollback', '--service', 'checkout', '--region', 'us-east-1', '--repo', dir, '--reason', 'p99 page', '--by', 'oncall', '--policy', policies, '--out', out]);
+    const rb = await runCliProcess([
+      'rollback',
+      '--service',
+      'checkout',
+      '--region',
+      'us-east-1',
+      '--repo',
+      dir,
+      '--reason',
+      'p99 page',
+      '--by',
+      'oncall',
+      '--policy',
+      policies,
+      '--out',
+      out,
+    ]);
     expect(rb.code, rb.stdout + rb.stderr).toBe(0);
     expect(await status(git)).toBe('');
   });
@@ -55,7 +72,10 @@ describe('local canary verbs keep the checkout consistent with the branch', () =
       const { dir, git } = await manifestCheckout();
       expect((await runCliProcess(['canary', 'start', '--version', '1.42.0', ...verbArgs(dir)])).code).toBe(0);
       const before = (await git.run(['rev-parse', 'main'])).stdout;
-      const edited = readFileSync(join(dir, MANIFEST), 'utf8').replace('# Release manifest', '# Edited by hand: release manifest');
+      const edited = readFileSync(join(dir, MANIFEST), 'utf8').replace(
+        '# Release manifest',
+        '# Edited by hand: release manifest',
+      );
       writeFileSync(join(dir, MANIFEST), edited);
       if (how === 'staged') await git.run(['add', MANIFEST]);
       const statusBefore = await status(git);
@@ -75,7 +95,15 @@ describe('local canary verbs keep the checkout consistent with the branch', () =
     const { dir, git } = await manifestCheckout();
     await git.run(['branch', 'deploy-state']);
     writeFileSync(join(dir, 'scratch.txt'), 'work in progress\n');
-    const run = await runCliProcess(['canary', 'start', '--version', '1.42.0', ...verbArgs(dir), '--branch', 'deploy-state']);
+    const run = await runCliProcess([
+      'canary',
+      'start',
+      '--version',
+      '1.42.0',
+      ...verbArgs(dir),
+      '--branch',
+      'deploy-state',
+    ]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(await status(git)).toBe('?? scratch.txt\n');
     expect((await git.run(['show', `deploy-state:${MANIFEST}`])).stdout).toContain('weight: 1');

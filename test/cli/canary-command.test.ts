@@ -27,16 +27,40 @@ async function cli(args: string[]) {
 describe('bellwether canary (local git)', () => {
   it('starts, holds on a tick with nothing due, and aborts back to stable, one commit each', async () => {
     const dir = await repo();
-    const common = ['--service', 'checkout', '--region', 'us-east-1', '--repo', dir, '--by', 'alice', '--format', 'json'];
+    const common = [
+      '--service',
+      'checkout',
+      '--region',
+      'us-east-1',
+      '--repo',
+      dir,
+      '--by',
+      'alice',
+      '--format',
+      'json',
+    ];
     const started = await cli(['canary', 'start', '--version', '1.42.0', ...common]);
     expect(started.code).toBe(0);
-    expect(JSON.parse(started.out)).toMatchObject({ phase: 'soaking', canary: { version: '1.42.0', weight: 1 }, committed: true, policy: 'embedded defaults' });
+    expect(JSON.parse(started.out)).toMatchObject({
+      phase: 'soaking',
+      canary: { version: '1.42.0', weight: 1 },
+      committed: true,
+      policy: 'embedded defaults',
+    });
     const ticked = await cli(['canary', 'tick', ...common]);
-    expect(JSON.parse(ticked.out)).toMatchObject({ step: 'wait', committed: false, decision: { summary: 'Soaking at 1% (stage 1 of 4)' } });
+    expect(JSON.parse(ticked.out)).toMatchObject({
+      step: 'wait',
+      committed: false,
+      decision: { summary: 'Soaking at 1% (stage 1 of 4)' },
+    });
     const aborted = await cli(['canary', 'abort', '--reason', 'wrong build', ...common]);
     expect(JSON.parse(aborted.out)).toMatchObject({ phase: 'aborted', canary: { version: null, weight: 0 } });
     const log = (await new CommandGit(dir).run(['log', '--format=%s', 'main'])).stdout.trim().split('\n');
-    expect(log).toEqual(['checkout/production/us-east-1: Aborted: traffic back to 1.41.0', 'checkout/production/us-east-1: Started 1.42.0 at 1%', 'initial manifest']);
+    expect(log).toEqual([
+      'checkout/production/us-east-1: Aborted: traffic back to 1.41.0',
+      'checkout/production/us-east-1: Started 1.42.0 at 1%',
+      'initial manifest',
+    ]);
   });
 
   it('exits 1 with the reason when a command is refused, and 2 when a required flag is missing', async () => {
@@ -58,10 +82,30 @@ describe('bellwether rollback (local git)', () => {
     const policies = mkdtempSync(join(tmpdir(), 'bw-cli-rb-policy-'));
     writeFileSync(join(policies, 'rollback.yml'), 'kind: rollback\nemergencyDirectCommit: true\n');
     const out = mkdtempSync(join(tmpdir(), 'bw-cli-rb-out-'));
-    const rb = await cli(['rollback', ...common, '--reason', 'p99 page', '--by', 'oncall', '--policy', policies, '--out', out, '--format', 'json']);
+    const rb = await cli([
+      'rollback',
+      ...common,
+      '--reason',
+      'p99 page',
+      '--by',
+      'oncall',
+      '--policy',
+      policies,
+      '--out',
+      out,
+      '--format',
+      'json',
+    ]);
     expect(rb.err).toBe('');
     expect(rb.code).toBe(0);
-    const report = JSON.parse(rb.out) as { bad: string; good: string; quarantined: boolean; regions: Array<{ action: string; commit: string | null }>; pullRequest: string | null; draft: string };
+    const report = JSON.parse(rb.out) as {
+      bad: string;
+      good: string;
+      quarantined: boolean;
+      regions: Array<{ action: string; commit: string | null }>;
+      pullRequest: string | null;
+      draft: string;
+    };
     expect(report).toMatchObject({ bad: '1.42.0', good: '1.41.0', quarantined: true });
     expect(report.regions[0]).toMatchObject({ action: 'restore' });
     expect(report.regions[0]!.commit).toMatch(/^[0-9a-f]{40}$/);
@@ -73,7 +117,20 @@ describe('bellwether rollback (local git)', () => {
     expect(again.code).toBe(1);
     expect(again.out).toContain('Cannot start 1.42.0: it is quarantined');
     // Lifted with a reason, it may start again.
-    const lifted = await cli(['rollback', 'lift', '--service', 'checkout', '--version', '1.42.0', '--reason', 'the bad flag was a config change, reverted', '--by', 'alice', '--repo', dir]);
+    const lifted = await cli([
+      'rollback',
+      'lift',
+      '--service',
+      'checkout',
+      '--version',
+      '1.42.0',
+      '--reason',
+      'the bad flag was a config change, reverted',
+      '--by',
+      'alice',
+      '--repo',
+      dir,
+    ]);
     expect(lifted.err).toBe('');
     expect(lifted.code).toBe(0);
     expect((await cli(['canary', 'start', '--version', '1.42.0', '--by', 'alice', ...common])).code).toBe(0);

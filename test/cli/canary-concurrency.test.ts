@@ -21,17 +21,30 @@ describe('concurrent canary promote processes', () => {
       const { bin } = readBarrier(parties);
       const env = { PATH: `${bin}:${process.env.PATH ?? ''}` };
       const runs = await Promise.all(
-        Array.from({ length: parties }, (_, i) => runCliProcess(['canary', 'promote', ...verbArgs(dir, `user${i}`), '--format', 'json'], { env })),
+        Array.from({ length: parties }, (_, i) =>
+          runCliProcess(['canary', 'promote', ...verbArgs(dir, `user${i}`), '--format', 'json'], { env }),
+        ),
       );
       const report = runs.map((r) => `exit ${r.code}\n${r.stdout}\n${r.stderr}`).join('\n----\n');
-      expect(runs.map((r) => r.code), report).toEqual(runs.map(() => 0));
+      expect(
+        runs.map((r) => r.code),
+        report,
+      ).toEqual(runs.map(() => 0));
       const outputs = runs.map((r) => JSON.parse(r.stdout) as { committed: boolean; decision: { summary: string } });
-      expect(outputs.filter((o) => o.committed), report).toHaveLength(1);
-      for (const o of outputs.filter((x) => !x.committed)) expect(o.decision.summary).toBe('Already promoted to 5% by another run');
+      expect(
+        outputs.filter((o) => o.committed),
+        report,
+      ).toHaveLength(1);
+      for (const o of outputs.filter((x) => !x.committed))
+        expect(o.decision.summary).toBe('Already promoted to 5% by another run');
 
       expect(await weightHistory(git)).toEqual([0, 1, 5]);
       const final = parseManifest((await git.run(['show', `main:${MANIFEST}`])).stdout, MANIFEST);
-      expect(final).toMatchObject({ stable: { version: '1.41.0' }, canary: { version: '1.42.0', weight: 5 }, promotion: { phase: 'soaking', stage: 1 } });
+      expect(final).toMatchObject({
+        stable: { version: '1.41.0' },
+        canary: { version: '1.42.0', weight: 5 },
+        promotion: { phase: 'soaking', stage: 1 },
+      });
     });
   }
 });

@@ -22,7 +22,13 @@ function read(dir: string): ReleaseManifest {
 async function judged(dir: string, git: CommandGit, verdict: 'Marginal' | 'Fail', failedIntervals = 0): Promise<void> {
   const m = read(dir);
   const p = m.promotion!;
-  const judgment = { at: new Date().toISOString(), stage: p.stage, verdict, score: verdict === 'Marginal' ? 82 : 31, reason: 'latency-p99 High' };
+  const judgment = {
+    at: new Date().toISOString(),
+    stage: p.stage,
+    verdict,
+    score: verdict === 'Marginal' ? 82 : 31,
+    reason: 'latency-p99 High',
+  };
   const next = { ...m, promotion: { ...p, failedIntervals, judgments: [...p.judgments, judgment] } };
   writeFileSync(join(dir, MANIFEST), renderManifest(readFileSync(join(dir, MANIFEST), 'utf8'), next));
   await git.run(['commit', '-q', '-am', `checkout: judgment ${verdict}`]);

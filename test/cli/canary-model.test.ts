@@ -65,11 +65,18 @@ const batchArb = fc.record({
 
 const identity = (m: ReleaseManifest) => (m.promotion ? `${m.promotion.id}@${m.promotion.startedAt}` : null);
 
-async function manifestsSince(git: CommandGit, base: string): Promise<Array<{ sha: string; manifest: ReleaseManifest }>> {
-  const shas = (await git.run(['log', '--reverse', '--format=%H', `${base}..main`, '--', MANIFEST])).stdout.trim().split('\n').filter(Boolean);
+async function manifestsSince(
+  git: CommandGit,
+  base: string,
+): Promise<Array<{ sha: string; manifest: ReleaseManifest }>> {
+  const shas = (await git.run(['log', '--reverse', '--format=%H', `${base}..main`, '--', MANIFEST])).stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean);
   const out = [];
   // Every version parses: a half-written manifest would throw here.
-  for (const sha of shas) out.push({ sha, manifest: parseManifest((await git.run(['show', `${sha}:${MANIFEST}`])).stdout, MANIFEST) });
+  for (const sha of shas)
+    out.push({ sha, manifest: parseManifest((await git.run(['show', `${sha}:${MANIFEST}`])).stdout, MANIFEST) });
   return out;
 }
 
@@ -77,7 +84,15 @@ async function checkBatch(procs: readonly Proc[], promotesBefore: number): Promi
   const { dir, git } = await manifestCheckout('bw-model-');
   const policy = join(mkdtempSync(join(tmpdir(), 'bw-model-policy-')), 'canary.yml');
   writeFileSync(policy, POLICY);
-  const args = (verb: string, i: number) => ['canary', verb, ...verbArgs(dir, `user${i}`), '--policy', policy, '--format', 'json'];
+  const args = (verb: string, i: number) => [
+    'canary',
+    verb,
+    ...verbArgs(dir, `user${i}`),
+    '--policy',
+    policy,
+    '--format',
+    'json',
+  ];
   const setup = [await runCliProcess(['canary', 'start', '--version', '1.42.0', ...verbArgs(dir), '--policy', policy])];
   for (let i = 0; i < promotesBefore; i++) setup.push(await runCliProcess(args('promote', 99)));
   for (const r of setup) expect(r.code, r.stderr).toBe(0);
@@ -97,10 +112,17 @@ async function checkBatch(procs: readonly Proc[], promotesBefore: number): Promi
               abort.abort();
               barrier.arrive(pid);
             }, p.killAfter);
-      return runCliProcess(args(p.verb, i), { env, signal: abort.signal, onSpawn: (n) => (pid = n) }).finally(() => clearTimeout(timer));
+      return runCliProcess(args(p.verb, i), { env, signal: abort.signal, onSpawn: (n) => (pid = n) }).finally(() =>
+        clearTimeout(timer),
+      );
     }),
   );
-  const report = procs.map((p, i) => `${p.verb}${p.killAfter === undefined ? '' : ` (kill at ${p.killAfter} ms)`}: exit ${runs[i]!.code}\n${runs[i]!.stderr}`).join('\n');
+  const report = procs
+    .map(
+      (p, i) =>
+        `${p.verb}${p.killAfter === undefined ? '' : ` (kill at ${p.killAfter} ms)`}: exit ${runs[i]!.code}\n${runs[i]!.stderr}`,
+    )
+    .join('\n');
 
   // Processes that were not killed end with a decision, never a stack or a lock error.
   for (const r of runs) if (r.code !== null) expect([0, 1], report).toContain(r.code);
@@ -130,14 +152,21 @@ async function checkBatch(procs: readonly Proc[], promotesBefore: number): Promi
       expect(from, report).toBe(100);
       forward++;
     }
-    if (next.promotion && FINAL_PHASES.includes(next.promotion.phase) && !(prev.promotion && identity(prev) === identity(next) && FINAL_PHASES.includes(prev.promotion.phase))) {
+    if (
+      next.promotion &&
+      FINAL_PHASES.includes(next.promotion.phase) &&
+      !(prev.promotion && identity(prev) === identity(next) && FINAL_PHASES.includes(prev.promotion.phase))
+    ) {
       ended.set(identity(next)!, (ended.get(identity(next)!) ?? 0) + 1);
     }
     prev = next;
   }
   // Every command of the batch saw the same stage: together they leave it at most once.
   expect(forward, report).toBeLessThanOrEqual(Math.min(1, procs.filter((p) => p.verb === 'promote').length));
-  expect([...ended.values()].reduce((a, b) => a + b, 0), report).toBeLessThanOrEqual(1);
+  expect(
+    [...ended.values()].reduce((a, b) => a + b, 0),
+    report,
+  ).toBeLessThanOrEqual(1);
 
   // No lock wedges: a plain command afterwards succeeds, and the checkout agrees with the branch.
   const final = await runCliProcess(args('tick', 0));

@@ -25,12 +25,15 @@ function manifest(region: string, extra = ''): string {
 }
 
 /** A git repository with checkout's manifests in two regions, on `main`. */
-async function repo(files: Record<string, string> = {}): Promise<{ dir: string; git: CommandGit; store: GitContentStore }> {
+async function repo(
+  files: Record<string, string> = {},
+): Promise<{ dir: string; git: CommandGit; store: GitContentStore }> {
   const dir = mkdtempSync(join(tmpdir(), 'bw-flows-'));
   const git = new CommandGit(dir);
   await git.run(['init', '-q', '-b', 'main']);
   const store = new GitContentStore(git, 'main');
-  for (const region of REGIONS) await store.write(`deploy/checkout/production/${region}.yaml`, manifest(region), null, `checkout ${region}`);
+  for (const region of REGIONS)
+    await store.write(`deploy/checkout/production/${region}.yaml`, manifest(region), null, `checkout ${region}`);
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(dir, path, '..'), { recursive: true });
     writeFileSync(join(dir, path), text);
@@ -62,7 +65,9 @@ describe('bellwether rollback, locally with the default policy', UNHURRIED, () =
     const log = (await git.run(['log', '--format=%s', 'main'])).stdout;
     expect(log).toContain('canary 2.1.0 from 1% to 0%');
     // What it says is what happened.
-    expect(rb.stdout).toMatch(/us-east-1: canary 2\.1\.0 from 1% to 0% in checkout\/production\/us-east-1; 2\.0\.0 serves all traffic \(commit [0-9a-f]{7}\)/);
+    expect(rb.stdout).toMatch(
+      /us-east-1: canary 2\.1\.0 from 1% to 0% in checkout\/production\/us-east-1; 2\.0\.0 serves all traffic \(commit [0-9a-f]{7}\)/,
+    );
     expect(rb.stdout).toContain('2.1.0 quarantined in deploy/checkout/quarantine.yaml');
     const draft = /no pull request was opened: [^;\n]*GitHub token; the draft is at (\S+)/.exec(rb.stdout)?.[1];
     expect(draft).toBeDefined();
@@ -107,7 +112,10 @@ describe('a missing or misspelled region or service is a usage error naming what
   ];
   it.each(cases)('%s', async (_name, verb) => {
     const { dir } = await repo();
-    const noRegion = await bw([...verb, '--service', 'checkout', '--repo', dir, ...(verb[0] === 'rollback' ? ['--region', 'default'] : [])], dir);
+    const noRegion = await bw(
+      [...verb, '--service', 'checkout', '--repo', dir, ...(verb[0] === 'rollback' ? ['--region', 'default'] : [])],
+      dir,
+    );
     expect(noRegion.stderr).not.toContain('internal error');
     expect(noRegion.code).toBe(2);
     expect(noRegion.stderr).toContain('eu-west-1, us-east-1');
@@ -124,14 +132,25 @@ describe('a missing or misspelled region or service is a usage error naming what
 
   it('rollback lift of a misspelled service', async () => {
     const { dir } = await repo();
-    const lifted = await bw(['rollback', 'lift', '--service', 'chekout', '--version', '2.1.0', '--reason', 'fixed', '--repo', dir], dir);
+    const lifted = await bw(
+      ['rollback', 'lift', '--service', 'chekout', '--version', '2.1.0', '--reason', 'fixed', '--repo', dir],
+      dir,
+    );
     expect(lifted.code).toBe(2);
     expect(lifted.stderr).toContain('the services are checkout');
   });
 
   it('rollback of every region finds the regions from the manifests when no waves policy names them', async () => {
     const { dir, store } = await repo();
-    for (const region of REGIONS) expect((await bw(['canary', 'start', '--version', '2.1.0', '--service', 'checkout', '--region', region, '--repo', dir], dir)).code).toBe(0);
+    for (const region of REGIONS)
+      expect(
+        (
+          await bw(
+            ['canary', 'start', '--version', '2.1.0', '--service', 'checkout', '--region', region, '--repo', dir],
+            dir,
+          )
+        ).code,
+      ).toBe(0);
     const rb = await bw(['rollback', '--service', 'checkout', '--reason', 'page', '--repo', dir], dir);
     expect(rb.stderr).not.toContain('internal error');
     expect(rb.code).toBe(0);
@@ -173,13 +192,20 @@ describe('one policy folder, .github/bellwether/, for every verb', UNHURRIED, ()
 
   it('without the folder, the output says the embedded defaults were used and where it looked', async () => {
     const { dir } = await repo();
-    const started = await bw(['canary', 'start', '--version', '2.1.0', '--service', 'checkout', '--region', 'us-east-1', '--repo', dir], dir);
+    const started = await bw(
+      ['canary', 'start', '--version', '2.1.0', '--service', 'checkout', '--region', 'us-east-1', '--repo', dir],
+      dir,
+    );
     expect(started.code).toBe(0);
-    expect(started.stdout).toContain(`canary policy: the embedded defaults (nothing at ${join(dir, '.github/bellwether')})`);
+    expect(started.stdout).toContain(
+      `canary policy: the embedded defaults (nothing at ${join(dir, '.github/bellwether')})`,
+    );
   });
 
   it('rollback reads the same folder (a rollback policy there turns quarantine off), run from another directory with --repo', async () => {
-    const { dir, store } = await repo({ '.github/bellwether/rollback.yml': 'kind: rollback\nquarantine:\n  enabled: false\n' });
+    const { dir, store } = await repo({
+      '.github/bellwether/rollback.yml': 'kind: rollback\nquarantine:\n  enabled: false\n',
+    });
     const elsewhere = mkdtempSync(join(tmpdir(), 'bw-flows-cwd-'));
     const common = ['--service', 'checkout', '--region', 'us-east-1', '--repo', dir];
     expect((await bw(['canary', 'start', '--version', '2.1.0', ...common], elsewhere)).code).toBe(0);
@@ -196,8 +222,10 @@ describe('one policy folder, .github/bellwether/, for every verb', UNHURRIED, ()
     const { dir } = await repo({
       '.github/bellwether/canary.yml': TWO_STAGES,
       '.github/bellwether/gates.yml': 'kind: gates\nversion: 1\nfailOn: medium\n',
-      '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n',
-      '.github/bellwether/waves.yml': 'kind: waves\nwaves:\n  - { name: pilot, regions: [us-east-1] }\n  - { name: rest, regions: [eu-west-1] }\n',
+      '.github/workflows/ci.yml':
+        'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n',
+      '.github/bellwether/waves.yml':
+        'kind: waves\nwaves:\n  - { name: pilot, regions: [us-east-1] }\n  - { name: rest, regions: [eu-west-1] }\n',
     });
     const check = await bw(['policy', 'check', '--format', 'json'], dir);
     expect(check.code).toBe(0);
@@ -220,7 +248,8 @@ function recording(now: number): string {
   const end = Math.floor(now / 1000) + 600;
   const entry = (version: string, factor: number) => {
     const points: Array<[number, string]> = [];
-    for (let t = start, i = 0; t <= end; t += 30, i++) points.push([t, (0.12 * factor * (0.9 + ((i * 7) % 11) / 50)).toFixed(4)]);
+    for (let t = start, i = 0; t <= end; t += 30, i++)
+      points.push([t, (0.12 * factor * (0.9 + ((i * 7) % 11) / 50)).toFixed(4)]);
     return {
       query: `latency_p99_seconds{service="checkout",region="us-east-1",version="${version}"}`,
       ok: true,
@@ -230,7 +259,13 @@ function recording(now: number): string {
       series: [{ labels: { service: 'checkout', region: 'us-east-1', version }, points }],
     };
   };
-  return JSON.stringify({ format: 'bellwether-metrics-recording', version: 1, recordedAt: new Date(now).toISOString(), source: { name: 'recorded', type: 'prometheus' }, entries: [entry('2.0.0', 1), entry('2.1.0', 2)] });
+  return JSON.stringify({
+    format: 'bellwether-metrics-recording',
+    version: 1,
+    recordedAt: new Date(now).toISOString(),
+    source: { name: 'recorded', type: 'prometheus' },
+    entries: [entry('2.0.0', 1), entry('2.1.0', 2)],
+  });
 }
 
 describe('canary tick on the CLI hands a failed canary to the rollback flow, as the action does', UNHURRIED, () => {
@@ -245,7 +280,15 @@ describe('canary tick on the CLI hands a failed canary to the rollback flow, as 
     const promotion = `promotion:\n  id: checkout/production/us-east-1/2.1.0\n  version: 2.1.0\n  phase: soaking\n  stage: 0\n  startedAt: ${stageStart}\n  stageStartedAt: ${stageStart}\n`;
     const path = 'deploy/checkout/production/us-east-1.yaml';
     const current = await store.read(path);
-    await store.write(path, manifest('us-east-1', promotion).replace('canary:\n  version: null\n  weight: 0', 'canary:\n  version: 2.1.0\n  weight: 10'), current!.sha, 'canary 2.1.0 at 10%');
+    await store.write(
+      path,
+      manifest('us-east-1', promotion).replace(
+        'canary:\n  version: null\n  weight: 0',
+        'canary:\n  version: 2.1.0\n  weight: 10',
+      ),
+      current!.sha,
+      'canary 2.1.0 at 10%',
+    );
 
     const ticked = await bw(['canary', 'tick', '--service', 'checkout', '--region', 'us-east-1', '--repo', dir], dir);
     expect(ticked.stderr).not.toContain('internal error');
@@ -259,11 +302,16 @@ describe('canary tick on the CLI hands a failed canary to the rollback flow, as 
     expect(draft).toBeDefined();
     expect(readFileSync(draft!, 'utf8')).toContain('Roll back checkout 2.1.0');
     // And its postmortem, as the rollback workflow would open it (sev2 needs one by the default policy).
-    const postmortem = /no postmortem issue was opened \(no GitHub token\); the draft is at (\S+)/.exec(ticked.stdout)?.[1];
+    const postmortem = /no postmortem issue was opened \(no GitHub token\); the draft is at (\S+)/.exec(
+      ticked.stdout,
+    )?.[1];
     expect(postmortem).toBeDefined();
     expect(readFileSync(postmortem!, 'utf8')).toContain('# [Postmortem] checkout 2.1.0 rolled back');
     // The version cannot come back by accident.
-    const again = await bw(['canary', 'start', '--version', '2.1.0', '--service', 'checkout', '--region', 'us-east-1', '--repo', dir], dir);
+    const again = await bw(
+      ['canary', 'start', '--version', '2.1.0', '--service', 'checkout', '--region', 'us-east-1', '--repo', dir],
+      dir,
+    );
     expect(again.code).toBe(1);
     expect(again.stdout).toContain('it is quarantined');
   });

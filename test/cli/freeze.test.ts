@@ -21,7 +21,15 @@ async function prometheus(bad: number): Promise<{ url: string; times: string[]; 
     times.push(url.searchParams.get('time') ?? '');
     const value = query.includes('code=~"5.."') ? bad : 10;
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [Number(url.searchParams.get('time')), String(value)] }] } }));
+    res.end(
+      JSON.stringify({
+        status: 'success',
+        data: {
+          resultType: 'vector',
+          result: [{ metric: {}, value: [Number(url.searchParams.get('time')), String(value)] }],
+        },
+      }),
+    );
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, times, server };
@@ -70,7 +78,9 @@ describe('bellwether freeze', () => {
   it('takes feature when no change type is given, and says why it blocks', async () => {
     const { code, io } = await cli(FROZEN);
     expect(code).toBe(1);
-    expect(io.out.split('\n')[0]).toBe('feature: block (checkout-availability has spent 200% of its error budget, at or past the 100% tier (freeze))');
+    expect(io.out.split('\n')[0]).toBe(
+      'feature: block (checkout-availability has spent 200% of its error budget, at or past the 100% tier (freeze))',
+    );
   });
 
   it('prints the verdict and the whole budget report as JSON, evaluated at --at', async () => {
@@ -85,10 +95,22 @@ describe('bellwether freeze', () => {
 
   it.each([
     ['no --slo', ['freeze', '--prometheus', 'http://127.0.0.1:9'], "required option '--slo <paths>' not specified"],
-    ['an unknown change type', ['freeze', '--slo', SLO, '--prometheus', 'http://127.0.0.1:9', '--change-type', 'deploy'], "argument 'deploy' is invalid"],
-    ['a time without an offset', ['freeze', '--slo', SLO, '--prometheus', 'http://127.0.0.1:9', '--at', '2026-11-22 09:30'], '--at: expected an RFC 3339 time'],
+    [
+      'an unknown change type',
+      ['freeze', '--slo', SLO, '--prometheus', 'http://127.0.0.1:9', '--change-type', 'deploy'],
+      "argument 'deploy' is invalid",
+    ],
+    [
+      'a time without an offset',
+      ['freeze', '--slo', SLO, '--prometheus', 'http://127.0.0.1:9', '--at', '2026-11-22 09:30'],
+      '--at: expected an RFC 3339 time',
+    ],
     ['no Prometheus', ['freeze', '--slo', SLO], '--prometheus'],
-    ['an SLO file that is not there', ['freeze', '--slo', '/nonexistent/slo.yaml', '--prometheus', 'http://127.0.0.1:9'], '/nonexistent/slo.yaml'],
+    [
+      'an SLO file that is not there',
+      ['freeze', '--slo', '/nonexistent/slo.yaml', '--prometheus', 'http://127.0.0.1:9'],
+      '/nonexistent/slo.yaml',
+    ],
   ])('exits 2 on a usage mistake: %s', async (_name, argv, message) => {
     const io = recordingIo();
     expect(await runCli(argv, io)).toBe(2);
@@ -99,8 +121,12 @@ describe('bellwether freeze', () => {
 
 describe('freezeCommand', () => {
   it('rejects an unknown change type before asking anything', async () => {
-    await expect(freezeCommand({ slo: SLO, prometheus: 'http://127.0.0.1:9', changeType: 'yolo', format: 'text' })).rejects.toThrow(ConfigurationError);
-    expect(() => parseChangeType('yolo')).toThrow('--change-type: expected one of feature, security-fix, hotfix, rollback, got "yolo"');
+    await expect(
+      freezeCommand({ slo: SLO, prometheus: 'http://127.0.0.1:9', changeType: 'yolo', format: 'text' }),
+    ).rejects.toThrow(ConfigurationError);
+    expect(() => parseChangeType('yolo')).toThrow(
+      '--change-type: expected one of feature, security-fix, hotfix, rollback, got "yolo"',
+    );
     expect(parseChangeType(undefined)).toBe('feature');
   });
 });
@@ -112,27 +138,43 @@ describe('bellwether freeze, the shipped CLI as a process, at each tier of the e
     ['consider-freeze', 0.006, '60%', 'block', 'allow'],
     ['all-hands', 0.008, '80%', 'block', 'allow'],
     ['freeze', 0.02, '200%', 'block', 'allow'],
-  ] as const)('tier %s (%s of 10 failing, %s spent): feature %s, security-fix %s', async (tier, bad, spent, feature, securityFix) => {
-    const prom = await prometheus(bad);
-    server = prom.server;
-    const verdicts: Record<string, string> = {};
-    for (const type of ['feature', 'security-fix'] as const) {
-      const run = await runCliProcess(['freeze', '--slo', SLO, '--prometheus', prom.url, '--change-type', type, '--format', 'json']);
-      expect(run.stderr).toBe('');
-      const answer = JSON.parse(run.stdout) as FreezeAnswer;
-      expect(run.code).toBe(answer.verdict === 'block' ? 1 : 0);
-      expect(answer.report?.slos[0]?.tier?.action).toBe(tier);
-      verdicts[type] = answer.verdict;
-      if (answer.verdict === 'block') expect(answer.reason).toContain(`checkout-availability has spent ${spent} of its error budget`);
-    }
-    expect(verdicts).toEqual({ feature, 'security-fix': securityFix });
-  });
+  ] as const)(
+    'tier %s (%s of 10 failing, %s spent): feature %s, security-fix %s',
+    async (tier, bad, spent, feature, securityFix) => {
+      const prom = await prometheus(bad);
+      server = prom.server;
+      const verdicts: Record<string, string> = {};
+      for (const type of ['feature', 'security-fix'] as const) {
+        const run = await runCliProcess([
+          'freeze',
+          '--slo',
+          SLO,
+          '--prometheus',
+          prom.url,
+          '--change-type',
+          type,
+          '--format',
+          'json',
+        ]);
+        expect(run.stderr).toBe('');
+        const answer = JSON.parse(run.stdout) as FreezeAnswer;
+        expect(run.code).toBe(answer.verdict === 'block' ? 1 : 0);
+        expect(answer.report?.slos[0]?.tier?.action).toBe(tier);
+        verdicts[type] = answer.verdict;
+        if (answer.verdict === 'block')
+          expect(answer.reason).toContain(`checkout-availability has spent ${spent} of its error budget`);
+      }
+      expect(verdicts).toEqual({ feature, 'security-fix': securityFix });
+    },
+  );
 
   it('says at consider-freeze what a feature lacks', async () => {
     const prom = await prometheus(0.006);
     server = prom.server;
     const run = await runCliProcess(['freeze', '--slo', SLO, '--prometheus', prom.url]);
     expect(run.code).toBe(1);
-    expect(run.stdout.split('\n')[0]).toBe('feature: block (checkout-availability has spent 60% of its error budget, at or past the 50% tier (consider-freeze): a feature deploys only from an approved pull request)');
+    expect(run.stdout.split('\n')[0]).toBe(
+      'feature: block (checkout-availability has spent 60% of its error budget, at or past the 50% tier (consider-freeze): a feature deploys only from an approved pull request)',
+    );
   });
 });

@@ -87,10 +87,15 @@ describe('wired verbs', () => {
 
   it('policy check names file, line and field and exits 2 on a bad policy', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bw-cli-'));
-    writeFileSync(join(dir, 'canary.yml'), 'kind: canary\nstages:\n  - { weight: 1 }\n  - { weight: "50%" }\n  - { weight: 100 }\n');
+    writeFileSync(
+      join(dir, 'canary.yml'),
+      'kind: canary\nstages:\n  - { weight: 1 }\n  - { weight: "50%" }\n  - { weight: 100 }\n',
+    );
     const io = recordingIo();
     expect(await runCli(['policy', 'check', dir], io)).toBe(2);
-    expect(io.out).toContain(`${join(dir, 'canary.yml')}:4: stages[1].weight: expected a number from 0 to 100, got "50%"`);
+    expect(io.out).toContain(
+      `${join(dir, 'canary.yml')}:4: stages[1].weight: expected a number from 0 to 100, got "50%"`,
+    );
   });
 
   it('metrics query says which configuration is missing', async () => {
@@ -103,10 +108,29 @@ describe('wired verbs', () => {
 describe('waves and budget verbs', () => {
   it('waves plan shows each wave with its start time and the reasons for waits', async () => {
     const io = recordingIo();
-    const code = await runCli(['waves', 'plan', '--policy', 'test/waves/fixtures/six-regions.yml', '--at', '2026-11-26T12:00:00Z', '--service', 'checkout', '--version', '1.42.0', '--format', 'json'], io);
+    const code = await runCli(
+      [
+        'waves',
+        'plan',
+        '--policy',
+        'test/waves/fixtures/six-regions.yml',
+        '--at',
+        '2026-11-26T12:00:00Z',
+        '--service',
+        'checkout',
+        '--version',
+        '1.42.0',
+        '--format',
+        'json',
+      ],
+      io,
+    );
     expect(io.err).toBe('');
     expect(code).toBe(0);
-    const out = JSON.parse(io.out) as { plan: { waves: unknown[] }; matrix: { include: Array<{ environment: string }> } };
+    const out = JSON.parse(io.out) as {
+      plan: { waves: unknown[] };
+      matrix: { include: Array<{ environment: string }> };
+    };
     expect(out.plan.waves.length).toBeGreaterThan(1);
     expect(out.matrix.include.every((m) => m.environment.startsWith('production/'))).toBe(true);
   });
@@ -143,8 +167,25 @@ describe('gate verbs', () => {
 describe('canary judge verb', () => {
   it('judges a Kayenta config unchanged and explains each metric', async () => {
     const io = recordingIo();
-    const code = await runCli(['canary', 'judge', '--config', 'test/fixtures/canary/kayenta-config.json', '--input', 'test/fixtures/canary/kayenta-input.json', '--format', 'json'], io);
-    const out = JSON.parse(io.out) as { profile: string; verdict: string; score: number; metrics: Array<{ name: string; classification: string; reason: string }> };
+    const code = await runCli(
+      [
+        'canary',
+        'judge',
+        '--config',
+        'test/fixtures/canary/kayenta-config.json',
+        '--input',
+        'test/fixtures/canary/kayenta-input.json',
+        '--format',
+        'json',
+      ],
+      io,
+    );
+    const out = JSON.parse(io.out) as {
+      profile: string;
+      verdict: string;
+      score: number;
+      metrics: Array<{ name: string; classification: string; reason: string }>;
+    };
     expect(out.profile).toBe('kayenta');
     expect(['Pass', 'Marginal', 'Fail']).toContain(out.verdict);
     expect(code).toBe(out.verdict === 'Pass' ? 0 : 1);
@@ -155,7 +196,12 @@ describe('canary judge verb', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bw-cli-judge-'));
     writeFileSync(join(dir, 'in.json'), '{"latency": ');
     const io = recordingIo();
-    expect(await runCli(['canary', 'judge', '--config', 'test/fixtures/canary/kayenta-config.json', '--input', join(dir, 'in.json')], io)).toBe(2);
+    expect(
+      await runCli(
+        ['canary', 'judge', '--config', 'test/fixtures/canary/kayenta-config.json', '--input', join(dir, 'in.json')],
+        io,
+      ),
+    ).toBe(2);
     expect(io.err + io.out).toContain(join(dir, 'in.json'));
   });
 });
@@ -166,7 +212,10 @@ describe('bellwether gate (every family)', () => {
     const git = new CommandGit(dir);
     await git.run(['init', '-q', '-b', 'main']);
     mkdirSync(join(dir, '.github/workflows'), { recursive: true });
-    writeFileSync(join(dir, '.github/workflows/ci.yml'), 'name: ci\non: push\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n');
+    writeFileSync(
+      join(dir, '.github/workflows/ci.yml'),
+      'name: ci\non: push\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n',
+    );
     await git.run(['add', '.']);
     await git.run(['commit', '-q', '-m', 'base']);
     writeFileSync(join(dir, 'settings.py'), `STRIPE_KEY = "${'sk_live_' + '4eC39HqLyjWDarjtT1zdp7dc'}"\n`);

@@ -26,7 +26,15 @@ async function prometheus(bad: number): Promise<{ url: string; queries: string[]
     const total = query.includes('increase(') ? 1_000_000 : 10;
     const value = query.includes('code=~"5.."') ? bad * total : total;
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [Number(url.searchParams.get('time')), String(value)] }] } }));
+    res.end(
+      JSON.stringify({
+        status: 'success',
+        data: {
+          resultType: 'vector',
+          result: [{ metric: {}, value: [Number(url.searchParams.get('time')), String(value)] }],
+        },
+      }),
+    );
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, queries, server };
@@ -38,17 +46,34 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function freeze(file: string, bad: number): Promise<{ code: number | null; answer: FreezeAnswer; queries: string[]; stderr: string }> {
+async function freeze(
+  file: string,
+  bad: number,
+): Promise<{ code: number | null; answer: FreezeAnswer; queries: string[]; stderr: string }> {
   const prom = await prometheus(bad);
   server = prom.server;
-  const run = await runCliProcess(['freeze', '--slo', path.join(FIXTURES, file), '--prometheus', prom.url, '--change-type', 'feature', '--format', 'json']);
+  const run = await runCliProcess([
+    'freeze',
+    '--slo',
+    path.join(FIXTURES, file),
+    '--prometheus',
+    prom.url,
+    '--change-type',
+    'feature',
+    '--format',
+    'json',
+  ]);
   return { code: run.code, answer: JSON.parse(run.stdout) as FreezeAnswer, queries: prom.queries, stderr: run.stderr };
 }
 
 describe('bellwether freeze, the shipped CLI as a process, on SLO files as teams already write them', () => {
   it.each([
     ['a Sloth prometheus/v1 spec', 'checkout-sloth.yaml', 'checkout-availability'],
-    ['OpenSLO objects as a YAML list, with plain counter queries', 'checkout-openslo-list.yaml', 'checkout-availability'],
+    [
+      'OpenSLO objects as a YAML list, with plain counter queries',
+      'checkout-openslo-list.yaml',
+      'checkout-availability',
+    ],
   ])('gates on %s: within budget it allows, at twice the budget it blocks', async (_name, file, slo) => {
     const healthy = await freeze(file, 0.0002);
     expect(healthy.stderr).toBe('');
@@ -71,7 +96,9 @@ describe('bellwether freeze, the shipped CLI as a process, on SLO files as teams
     expect(run.stderr).toBe('');
     expect(run.queries).toEqual([]);
     expect([run.code, run.answer.verdict]).toEqual([1, 'block']);
-    expect(run.answer.report?.slos[0]?.unavailable).toBe('Bellwether cannot evaluate this SLO: the good and total metrics read "Datadog", which Bellwether cannot query (it queries Prometheus)');
+    expect(run.answer.report?.slos[0]?.unavailable).toBe(
+      'Bellwether cannot evaluate this SLO: the good and total metrics read "Datadog", which Bellwether cannot query (it queries Prometheus)',
+    );
   });
 });
 
@@ -85,9 +112,13 @@ describe('bellwether policy check on SLO files', () => {
   });
 
   it('checks Sloth specs and OpenSLO lists with the SLO reader', async () => {
-    const files = ['checkout-sloth.yaml', 'checkout-openslo-list.yaml', 'search-datadog.yaml'].map((f) => path.join(FIXTURES, f));
+    const files = ['checkout-sloth.yaml', 'checkout-openslo-list.yaml', 'search-datadog.yaml'].map((f) =>
+      path.join(FIXTURES, f),
+    );
     const run = await runCliProcess(['policy', 'check', ...files]);
-    expect(run.stdout).toBe(`ok ${files[0]} (Sloth)\nok ${files[1]} (OpenSLO)\nok ${files[2]} (OpenSLO)\n3 policy files checked, all valid\n`);
+    expect(run.stdout).toBe(
+      `ok ${files[0]} (Sloth)\nok ${files[1]} (OpenSLO)\nok ${files[2]} (OpenSLO)\n3 policy files checked, all valid\n`,
+    );
     expect(run.code).toBe(0);
   });
 });

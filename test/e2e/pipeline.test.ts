@@ -45,7 +45,9 @@ describe.skipIf(!availability.ok && !required)('the whole pipeline through the b
   beforeAll(async () => {
     if (!availability.ok) throw new Error(`${availability.reason}, and with CI=true the end-to-end pipeline must run`);
     // 1.43.0 doubles its latency 20 minutes into its promotion: when it takes 25%.
-    prometheus = await startPrometheus(toOpenMetrics([...history('1.41.0', 1), ...history('1.42.0', 2), ...history('1.43.0', 3, BAD_AT + 20 * 60)]));
+    prometheus = await startPrometheus(
+      toOpenMetrics([...history('1.41.0', 1), ...history('1.42.0', 2), ...history('1.43.0', 3, BAD_AT + 20 * 60)]),
+    );
   });
   afterAll(async () => {
     await github?.close();
@@ -59,7 +61,10 @@ describe.skipIf(!availability.ok && !required)('the whole pipeline through the b
     mkdirSync(join(workspace, '.github/bellwether'), { recursive: true });
     writeFileSync(join(workspace, '.github/bellwether/canary.yml'), CANARY);
     writeFileSync(join(workspace, '.github/bellwether/rollback.yml'), 'kind: rollback\nemergencyDirectCommit: true\n');
-    writeFileSync(join(workspace, '.github/bellwether/metrics.yml'), `providers:\n  prom:\n    type: prometheus\n    url: ${prometheus!.url}\n    step: ${STEP}s\n`);
+    writeFileSync(
+      join(workspace, '.github/bellwether/metrics.yml'),
+      `providers:\n  prom:\n    type: prometheus\n    url: ${prometheus!.url}\n    step: ${STEP}s\n`,
+    );
     const canary = (version: string, at: number) =>
       runBundledAction('canary', {
         eventName: 'workflow_dispatch',
@@ -91,7 +96,9 @@ describe.skipIf(!availability.ok && !required)('the whole pipeline through the b
     const badCalls = github.requests.length - beforeBad;
     expect(bad.exitCode).toBe(1);
     expect(bad.outputs).toMatchObject({ state: 'failed', weight: '0', verdict: 'fail' });
-    expect(bad.commands.find((c) => c.command === 'error')?.message).toMatch(/^Failed at 25%: traffic back to 1\.42\.0\./);
+    expect(bad.commands.find((c) => c.command === 'error')?.message).toMatch(
+      /^Failed at 25%: traffic back to 1\.42\.0\./,
+    );
 
     // The final state, as GitHub would show it.
     const manifest = parseManifest(repo.branches.get('main')!.get(PATH)!, PATH);
@@ -102,15 +109,29 @@ describe.skipIf(!availability.ok && !required)('the whole pipeline through the b
     // Traffic went back to stable first; the quarantine and the pull request's record came after.
     const lastTrafficWrite = repo.writes.lastIndexOf(`main:${PATH}`);
     expect(repo.writes.indexOf('main:deploy/checkout/quarantine.yaml')).toBeGreaterThan(lastTrafficWrite);
-    expect(repo.writes.at(-1)).toBe('bellwether/rollback/checkout/production/1.43.0:deploy/checkout/rollbacks/1.43.0.md');
+    expect(repo.writes.at(-1)).toBe(
+      'bellwether/rollback/checkout/production/1.43.0:deploy/checkout/rollbacks/1.43.0.md',
+    );
     const puts = github.requests.map((r, i) => ({ i, r })).filter(({ r }) => r.method === 'PUT');
     const failedPut = puts.filter(({ r }) => decodeURIComponent(r.params['path'] ?? '') === PATH).at(-1)!.i;
-    const quarantinePut = puts.find(({ r }) => decodeURIComponent(r.params['path'] ?? '') === 'deploy/checkout/quarantine.yaml')!.i;
+    const quarantinePut = puts.find(
+      ({ r }) => decodeURIComponent(r.params['path'] ?? '') === 'deploy/checkout/quarantine.yaml',
+    )!.i;
     expect(repo.pulls).toHaveLength(1);
-    expect(repo.pulls[0]).toMatchObject({ head: 'bellwether/rollback/checkout/production/1.43.0', base: 'main', title: 'Roll back checkout 1.43.0 in production to 1.42.0' });
+    expect(repo.pulls[0]).toMatchObject({
+      head: 'bellwether/rollback/checkout/production/1.43.0',
+      base: 'main',
+      title: 'Roll back checkout 1.43.0 in production to 1.42.0',
+    });
     expect(repo.pulls[0]!.body).toMatch(/\| latency-p99 \| High \|/);
     expect(repo.pulls[0]!.labels).toEqual(['bellwether:rollback', 'bellwether:quarantined']);
-    expect(repo.deployments.map((d) => [d['environment'], (d['payload'] as { version: string }).version, d.statuses.at(-1)?.state])).toEqual([
+    expect(
+      repo.deployments.map((d) => [
+        d['environment'],
+        (d['payload'] as { version: string }).version,
+        d.statuses.at(-1)?.state,
+      ]),
+    ).toEqual([
       ['production/us-east-1', '1.43.0', 'failure'],
       ['production/us-east-1', '1.42.0', 'success'],
     ]);
@@ -123,7 +144,9 @@ describe.skipIf(!availability.ok && !required)('the whole pipeline through the b
     expect(repo.issues[0]!.body).toContain('### Timeline');
     expect(repo.issues[0]!.body).toContain('1.43.0 rolled back to 1.42.0');
     expect(repo.issues[0]!.body).toMatch(/\| verdict \| judgment Fail \|/);
-    expect(repo.issues[0]!.body).toMatch(new RegExp(`\\| rollback-pr \\| \\[rollback pull request #${repo.pulls[0]!.number} opened\\]`));
+    expect(repo.issues[0]!.body).toMatch(
+      new RegExp(`\\| rollback-pr \\| \\[rollback pull request #${repo.pulls[0]!.number} opened\\]`),
+    );
 
     // rollback.yml's postmortem job names the same incident: it refreshes that issue and opens no second one.
     const postmortem = await runBundledAction('postmortem', {

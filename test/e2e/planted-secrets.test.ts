@@ -67,10 +67,14 @@ describe('planted credentials through the CLI', () => {
     for (const service of Object.keys(SERVICES)) {
       mkdirSync(join(repo, 'deploy', service, 'production'), { recursive: true });
       writeFileSync(join(repo, 'deploy', service, 'production', 'us-east-1.yaml'), soakingManifest(service, since));
-      writeFileSync(join(repo, 'deploy', service, 'production', 'eu-west-1.yaml'), stableManifest(service, 'eu-west-1'));
+      writeFileSync(
+        join(repo, 'deploy', service, 'production', 'eu-west-1.yaml'),
+        stableManifest(service, 'eu-west-1'),
+      );
     }
     mkdirSync(join(repo, 'policies'));
-    for (const [service, provider] of Object.entries(SERVICES)) writeFileSync(join(repo, 'policies', `canary-${service}.yml`), canaryPolicy(service, provider));
+    for (const [service, provider] of Object.entries(SERVICES))
+      writeFileSync(join(repo, 'policies', `canary-${service}.yml`), canaryPolicy(service, provider));
     copyFileSync(SLO, join(repo, 'checkout-slo.yaml'));
     // A freeze policy with an SLO: starting a canary asks the error-budget gate, over the same metrics.
     writeFileSync(join(repo, 'policies', 'freeze.yml'), 'kind: freeze\nslos: [checkout-slo.yaml]\n');
@@ -101,20 +105,65 @@ describe('planted credentials through the CLI', () => {
     git(repo, 'commit', '-q', '-m', 'initial state');
     const env = { ...PLANTED, GITHUB_ACTOR: 'alice' };
     const cli = (...args: string[]): Promise<CliRun> => runCliProcess(args, { cwd: repo, env });
-    const common = (service: string, region = 'us-east-1') => ['--service', service, '--region', region, '--repo', repo, '--policy', 'policies', '--metrics', 'metrics.yml'];
+    const common = (service: string, region = 'us-east-1') => [
+      '--service',
+      service,
+      '--region',
+      region,
+      '--repo',
+      repo,
+      '--policy',
+      'policies',
+      '--metrics',
+      'metrics.yml',
+    ];
 
     const runs: Array<[string, CliRun]> = [];
     for (const service of Object.keys(SERVICES)) {
       runs.push([`canary tick ${service}`, await cli('canary', 'tick', ...common(service))]);
-      runs.push([`canary tick ${service} --format json`, await cli('canary', 'tick', ...common(service), '--format', 'json')]);
-      runs.push([`canary start ${service}`, await cli('canary', 'start', '--version', '1.42.0', ...common(service, 'eu-west-1'))]);
+      runs.push([
+        `canary tick ${service} --format json`,
+        await cli('canary', 'tick', ...common(service), '--format', 'json'),
+      ]);
+      runs.push([
+        `canary start ${service}`,
+        await cli('canary', 'start', '--version', '1.42.0', ...common(service, 'eu-west-1')),
+      ]);
     }
     for (const provider of Object.values(SERVICES)) {
-      runs.push([`metrics query ${provider}`, await cli('metrics', 'query', 'up', '--config', 'metrics.yml', '--provider', provider)]);
+      runs.push([
+        `metrics query ${provider}`,
+        await cli('metrics', 'query', 'up', '--config', 'metrics.yml', '--provider', provider),
+      ]);
     }
-    runs.push(['budget', await cli('budget', '--slo', 'checkout-slo.yaml', '--prometheus', echo.url, '--format', 'markdown')]);
-    runs.push(['freeze', await cli('freeze', '--slo', 'checkout-slo.yaml', '--prometheus', echo.url, '--format', 'json')]);
-    runs.push(['rollback', await cli('rollback', '--service', 'checkout', '--region', 'us-east-1', '--reason', 'latency page', '--repo', repo, '--policy', 'policies', '--out', out, '--format', 'json')]);
+    runs.push([
+      'budget',
+      await cli('budget', '--slo', 'checkout-slo.yaml', '--prometheus', echo.url, '--format', 'markdown'),
+    ]);
+    runs.push([
+      'freeze',
+      await cli('freeze', '--slo', 'checkout-slo.yaml', '--prometheus', echo.url, '--format', 'json'),
+    ]);
+    runs.push([
+      'rollback',
+      await cli(
+        'rollback',
+        '--service',
+        'checkout',
+        '--region',
+        'us-east-1',
+        '--reason',
+        'latency page',
+        '--repo',
+        repo,
+        '--policy',
+        'policies',
+        '--out',
+        out,
+        '--format',
+        'json',
+      ),
+    ]);
 
     // The servers were asked, and they did echo the credentials: the test plants what it claims to.
     const sent = JSON.stringify(echo.requests.map((r) => r.headers));
@@ -125,12 +174,16 @@ describe('planted credentials through the CLI', () => {
 
     const leaks: string[] = [];
     for (const [name, run] of runs) {
-      for (const [stream, text] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
+      for (const [stream, text] of [
+        ['stdout', run.stdout],
+        ['stderr', run.stderr],
+      ] as const) {
         for (const secret of leaksIn(text)) leaks.push(`${secret} in the ${stream} of ${name}`);
       }
     }
     for (const file of [...filesUnder(out), ...filesUnder(repo)]) {
-      for (const secret of leaksIn(readFileSync(file, 'utf8'))) if (!file.endsWith('metrics.yml')) leaks.push(`${secret} in ${file}`);
+      for (const secret of leaksIn(readFileSync(file, 'utf8')))
+        if (!file.endsWith('metrics.yml')) leaks.push(`${secret} in ${file}`);
     }
     for (const secret of leaksIn(git(repo, 'log', '-p', '--all'))) leaks.push(`${secret} in the git history`);
     expect(leaks).toEqual([]);
@@ -140,7 +193,10 @@ describe('planted credentials through the CLI', () => {
   });
 });
 
-const blobSha = (text: string) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
+const blobSha = (text: string) =>
+  createHash('sha1')
+    .update(`blob ${Buffer.byteLength(text)}\0${text}`)
+    .digest('hex');
 const NOT_FOUND = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
 
 /** A repository over GitHub's REST contract that keeps every file written, and answers every write the two actions make. */
@@ -166,22 +222,48 @@ function repository(initial: Record<string, string>) {
     },
   });
   gh.expect('GET /repos/{owner}/{repo}/deployments', { ...any, reply: { status: 200, body: [] } });
-  gh.expect('POST /repos/{owner}/{repo}/deployments', { ...any, reply: () => ({ status: 201, body: example('POST /repos/{owner}/{repo}/deployments', 201, { id: 100 }) }) });
+  gh.expect('POST /repos/{owner}/{repo}/deployments', {
+    ...any,
+    reply: () => ({ status: 201, body: example('POST /repos/{owner}/{repo}/deployments', 201, { id: 100 }) }),
+  });
   gh.expect('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
     ...any,
-    reply: (r) => ({ status: 201, body: example('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', 201, { state: (r.body as { state: string }).state }) }),
+    reply: (r) => ({
+      status: 201,
+      body: example('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', 201, {
+        state: (r.body as { state: string }).state,
+      }),
+    }),
   });
-  gh.expect('POST /repos/{owner}/{repo}/check-runs', { ...any, reply: () => ({ status: 201, body: example('POST /repos/{owner}/{repo}/check-runs', 201, { id: 5 }) }) });
+  gh.expect('POST /repos/{owner}/{repo}/check-runs', {
+    ...any,
+    reply: () => ({ status: 201, body: example('POST /repos/{owner}/{repo}/check-runs', 201, { id: 5 }) }),
+  });
   gh.expect('POST /repos/{owner}/{repo}/statuses/{sha}', {
     ...any,
-    reply: (r) => ({ status: 201, body: example('POST /repos/{owner}/{repo}/statuses/{sha}', 201, { state: (r.body as { state: string }).state }) }),
+    reply: (r) => ({
+      status: 201,
+      body: example('POST /repos/{owner}/{repo}/statuses/{sha}', 201, { state: (r.body as { state: string }).state }),
+    }),
   });
   gh.expect('GET /repos/{owner}/{repo}/issues', { ...any, reply: { status: 200, body: [] } });
   gh.expect('GET /repos/{owner}/{repo}/labels/{name}', { ...any, reply: NOT_FOUND });
-  gh.expect('POST /repos/{owner}/{repo}/labels', { ...any, reply: (r) => ({ status: 201, body: example('POST /repos/{owner}/{repo}/labels', 201, { name: (r.body as { name: string }).name }) }) });
+  gh.expect('POST /repos/{owner}/{repo}/labels', {
+    ...any,
+    reply: (r) => ({
+      status: 201,
+      body: example('POST /repos/{owner}/{repo}/labels', 201, { name: (r.body as { name: string }).name }),
+    }),
+  });
   gh.expect('POST /repos/{owner}/{repo}/issues', {
     ...any,
-    reply: () => ({ status: 201, body: example('POST /repos/{owner}/{repo}/issues', 201, { number: 31, html_url: 'https://github.com/acme/shop/issues/31' }) }),
+    reply: () => ({
+      status: 201,
+      body: example('POST /repos/{owner}/{repo}/issues', 201, {
+        number: 31,
+        html_url: 'https://github.com/acme/shop/issues/31',
+      }),
+    }),
   });
   return { gh, files };
 }
@@ -234,15 +316,32 @@ describe('planted credentials through the bundled actions', () => {
       apiUrl: gh.url,
       workspace: workspace(),
       env: { ...PLANTED },
-      inputs: { service: 'checkout', region: 'us-east-1', command: 'tick', policy: 'policies', metrics: 'metrics.yml', token: PLANTED.GITHUB_TOKEN },
+      inputs: {
+        service: 'checkout',
+        region: 'us-east-1',
+        command: 'tick',
+        policy: 'policies',
+        metrics: 'metrics.yml',
+        token: PLANTED.GITHUB_TOKEN,
+      },
       timeoutMs: 10 * MIN,
     });
     // The judgment was made on the echoing server and committed.
     expect(leaksIn(JSON.stringify(echo.requests.map((r) => r.headers)))).toContain('PROM_PASSWORD');
     expect(repo.files.get(path)).toContain('HTTP 400');
-    expect(run.masked).toEqual(expect.arrayContaining([PLANTED.GITHUB_TOKEN, PLANTED.PROM_PASSWORD, PLANTED.PROMETHEUS_TOKEN, PLANTED.DD_API_KEY, PLANTED.DD_APP_KEY]));
+    expect(run.masked).toEqual(
+      expect.arrayContaining([
+        PLANTED.GITHUB_TOKEN,
+        PLANTED.PROM_PASSWORD,
+        PLANTED.PROMETHEUS_TOKEN,
+        PLANTED.DD_API_KEY,
+        PLANTED.DD_APP_KEY,
+      ]),
+    );
     expect(gh.requests.length).toBeGreaterThan(0);
-    const leaks = actionSurfaces(run, gh, repo.files).flatMap(([where, text]) => leaksIn(text).map((s) => `${s} in ${where}`));
+    const leaks = actionSurfaces(run, gh, repo.files).flatMap(([where, text]) =>
+      leaksIn(text).map((s) => `${s} in ${where}`),
+    );
     expect(leaks).toEqual([]);
   });
 
@@ -256,12 +355,20 @@ describe('planted credentials through the bundled actions', () => {
       apiUrl: gh.url,
       workspace: workspace(),
       env: { ...PLANTED },
-      inputs: { policy: 'policies/freeze.yml', slo: 'checkout-slo.yaml', metrics: 'metrics.yml', provider: 'prometheus', token: PLANTED.GITHUB_TOKEN },
+      inputs: {
+        policy: 'policies/freeze.yml',
+        slo: 'checkout-slo.yaml',
+        metrics: 'metrics.yml',
+        provider: 'prometheus',
+        token: PLANTED.GITHUB_TOKEN,
+      },
       timeoutMs: 10 * MIN,
     });
     expect(run.summary).toContain('HTTP 400');
     expect(gh.requests.length).toBeGreaterThan(0);
-    const leaks = actionSurfaces(run, gh, repo.files).flatMap(([where, text]) => leaksIn(text).map((s) => `${s} in ${where}`));
+    const leaks = actionSurfaces(run, gh, repo.files).flatMap(([where, text]) =>
+      leaksIn(text).map((s) => `${s} in ${where}`),
+    );
     expect(leaks).toEqual([]);
   });
 });

@@ -14,13 +14,25 @@ describe('the main job on the shipped example', () => {
     expect(code).toBe(0);
     const report = JSON.parse(io.out) as {
       ok: boolean;
-      releases: Array<{ version: string; result: string; failure: string | null; waves: string[]; rollbackPullRequest: string | null; postmortem: string | null }>;
+      releases: Array<{
+        version: string;
+        result: string;
+        failure: string | null;
+        waves: string[];
+        rollbackPullRequest: string | null;
+        postmortem: string | null;
+      }>;
       report: { markdown: string; html: string };
       commits: string[];
     };
     expect(report.ok).toBe(true);
     const [good, bad] = report.releases;
-    expect(good).toMatchObject({ version: '1.42.0', result: 'promoted', failure: null, waves: ['pilot', 'wave-2', 'wave-3'] });
+    expect(good).toMatchObject({
+      version: '1.42.0',
+      result: 'promoted',
+      failure: null,
+      waves: ['pilot', 'wave-2', 'wave-3'],
+    });
     expect(bad).toMatchObject({ version: '1.43.0', result: 'rolled-back', waves: [] });
     expect(bad!.failure).toMatch(/^Failed at 1%: traffic back to 1\.42\.0\./);
     const pr = readFileSync(bad!.rollbackPullRequest!, 'utf8');

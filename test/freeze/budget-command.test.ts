@@ -11,19 +11,35 @@ const FIXTURES = path.join(import.meta.dirname, '../fixtures/freeze');
 const CHECKOUT = path.join(FIXTURES, 'checkout-availability.yaml');
 const NOW = new Date('2026-11-22T09:30:00Z');
 
-async function run(answer: Answer, extra: { policy?: string; format?: 'text' | 'json' | 'markdown'; at?: string; slo?: string } = {}) {
+async function run(
+  answer: Answer,
+  extra: { policy?: string; format?: 'text' | 'json' | 'markdown'; at?: string; slo?: string } = {},
+) {
   const metrics = new FakeMetrics(answer);
   const urls: string[] = [];
   const out = await budgetCommand(
-    { slo: extra.slo ?? CHECKOUT, prometheus: 'http://prom.test:9090', format: extra.format ?? 'json', ...(extra.at ? { at: extra.at } : {}), ...(extra.policy ? { policy: extra.policy } : {}) },
+    {
+      slo: extra.slo ?? CHECKOUT,
+      prometheus: 'http://prom.test:9090',
+      format: extra.format ?? 'json',
+      ...(extra.at ? { at: extra.at } : {}),
+      ...(extra.policy ? { policy: extra.policy } : {}),
+    },
     { metrics: (url) => (urls.push(url), metrics), now: () => NOW },
   );
-  return { out, metrics, urls, report: (extra.format ?? 'json') === 'json' ? (JSON.parse(out.stdout) as BudgetReport) : undefined };
+  return {
+    out,
+    metrics,
+    urls,
+    report: (extra.format ?? 'json') === 'json' ? (JSON.parse(out.stdout) as BudgetReport) : undefined,
+  };
 }
 
 describe('budgetCommand', () => {
   it('prints budget, burn rates by window, alerts, tier and gate as JSON, exit 0 when features may ship', async () => {
-    const { out, report, urls } = await run(checkoutRates({ '30d': { bad: 0.003, total: 10 } }, { bad: 0.001, total: 10 }));
+    const { out, report, urls } = await run(
+      checkoutRates({ '30d': { bad: 0.003, total: 10 } }, { bad: 0.001, total: 10 }),
+    );
     expect(out.exitCode).toBe(0);
     expect(urls).toEqual(['http://prom.test:9090']);
     const [s] = report?.slos ?? [];
@@ -33,7 +49,16 @@ describe('budgetCommand', () => {
     expect(s?.budget?.remaining).toBeCloseTo(0.7, 12);
     expect(Object.keys(s?.burnRates ?? {})).toEqual(['5m', '30m', '1h', '2h', '6h', '1d', '3d']);
     expect(s?.burnRates['5m']).toBeCloseTo(0.1, 12);
-    expect(s?.alerts.map((a) => ({ name: a.name, severity: a.severity, long: a.longWindow, short: a.shortWindow, factor: a.factor, firing: a.firing }))).toEqual([
+    expect(
+      s?.alerts.map((a) => ({
+        name: a.name,
+        severity: a.severity,
+        long: a.longWindow,
+        short: a.shortWindow,
+        factor: a.factor,
+        firing: a.firing,
+      })),
+    ).toEqual([
       { name: 'page-1h-5m', severity: 'page', long: '1h', short: '5m', factor: 14.4, firing: false },
       { name: 'page-6h-30m', severity: 'page', long: '6h', short: '30m', factor: 6, firing: false },
       { name: 'ticket-1d-2h', severity: 'ticket', long: '1d', short: '2h', factor: 3, firing: false },
@@ -55,7 +80,9 @@ describe('budgetCommand', () => {
       hotfix: 'allow',
       rollback: 'allow',
     });
-    expect(report?.gate.feature.reason).toMatch(/^checkout-availability has spent 200% of its error budget, at or past the 100% tier \(freeze\)$/);
+    expect(report?.gate.feature.reason).toMatch(
+      /^checkout-availability has spent 200% of its error budget, at or past the 100% tier \(freeze\)$/,
+    );
   });
 
   it('blocks features when Prometheus cannot be read, and says so', async () => {
@@ -80,7 +107,9 @@ describe('budgetCommand', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'bw-freeze-'));
     const policy = path.join(dir, 'freeze.yml');
     await writeFile(policy, 'kind: freeze\nonPageAlert:\n  block: [feature, rollback]\n');
-    await expect(run(() => 0, { policy })).rejects.toThrow(`${policy}:3: onPageAlert.block[1]: rollbacks are never blocked`);
+    await expect(run(() => 0, { policy })).rejects.toThrow(
+      `${policy}:3: onPageAlert.block[1]: rollbacks are never blocked`,
+    );
   });
 
   it.each([
@@ -92,15 +121,22 @@ describe('budgetCommand', () => {
 
   it('refuses to run without a Prometheus URL', async () => {
     await expect(budgetCommand({ slo: CHECKOUT, format: 'json' })).rejects.toBeInstanceOf(ConfigurationError);
-    await expect(budgetCommand({ slo: CHECKOUT, prometheus: 'prom:9090', format: 'json' })).rejects.toThrow('--prometheus: expected an http:// or https:// URL');
+    await expect(budgetCommand({ slo: CHECKOUT, prometheus: 'prom:9090', format: 'json' })).rejects.toThrow(
+      '--prometheus: expected an http:// or https:// URL',
+    );
   });
 
   it('prints text for people', async () => {
-    const { out } = await run(checkoutRates({ '30d': { bad: 0.02, total: 10 }, '1h': { bad: 0.2, total: 10 }, '5m': { bad: 0.2, total: 10 } }), { format: 'text' });
+    const { out } = await run(
+      checkoutRates({ '30d': { bad: 0.02, total: 10 }, '1h': { bad: 0.2, total: 10 }, '5m': { bad: 0.2, total: 10 } }),
+      { format: 'text' },
+    );
     expect(out.stdout).toContain('SLO checkout-availability (service checkout): objective 99.9% over 30d rolling');
     expect(out.stdout).toContain('  budget: consumed 200%, remaining -100% (51840 errors in 25920000 events)');
     expect(out.stdout).toContain('  tier: freeze (at 100%)');
-    expect(out.stdout).toMatch(/FIRING page-1h-5m \(page, 1h and 5m above 14\.4\): burn rate 20 over 1h and 20 over 5m/);
+    expect(out.stdout).toMatch(
+      /FIRING page-1h-5m \(page, 1h and 5m above 14\.4\): burn rate 20 over 1h and 20 over 5m/,
+    );
     expect(out.stdout).toMatch(/ {2}rollback {5}allow rollbacks are never blocked/);
   });
 
@@ -122,7 +158,11 @@ describe('budgetCommand', () => {
     };
     const { report } = await run(answer, { slo: FIXTURES });
     const verdicts = Object.fromEntries((report?.slos ?? []).map((s) => [s.name, s.gate.feature.verdict]));
-    expect(verdicts).toEqual({ 'checkout-availability': 'allow', 'search-availability-monthly': 'block', 'search-latency': 'allow' });
+    expect(verdicts).toEqual({
+      'checkout-availability': 'allow',
+      'search-availability-monthly': 'block',
+      'search-latency': 'allow',
+    });
     expect(report?.gate.feature.verdict).toBe('block');
   });
 });

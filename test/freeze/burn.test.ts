@@ -134,7 +134,9 @@ describe('evaluateAlert', () => {
     const quick = evaluateAlert(pageQuick, all, all, ctx90);
     expect(quick.state).toBe('never-fires');
     expect(quick.firing).toBe(false);
-    expect(quick.reason).toBe('can never fire: the highest burn rate of a 90% objective is 10, not above the threshold 14.4');
+    expect(quick.reason).toBe(
+      'can never fire: the highest burn rate of a 90% objective is 10, not above the threshold 14.4',
+    );
     expect(evaluateAlert(pageSlow, all, all, ctx90).state).toBe('firing');
   });
 
@@ -160,30 +162,47 @@ describe('monotonicity', () => {
   const events = fc.integer({ min: 1, max: 10_000_000 });
   it('more bad events never lower the burn rate or the budget consumed', () => {
     fc.assert(
-      fc.property(events, fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 99999 }), (n, a, b, t) => {
-        const target = Rational.of(t, 100000);
-        const total = Rational.of(n);
-        const fewer = Rational.fromDouble(Math.min(a, b) * n);
-        const more = Rational.fromDouble(Math.max(a, b) * n);
-        const low = countsFrom('bad', fewer, total);
-        const high = countsFrom('bad', more, total);
-        expect(burnRate(high, target)!.gte(burnRate(low, target)!)).toBe(true);
-        expect(budgetState(high, target).consumed.gte(budgetState(low, target).consumed)).toBe(true);
-        expect(budgetState(high, target).remaining.lte(budgetState(low, target).remaining)).toBe(true);
-        // Fewer good events are more bad ones.
-        const goodLow = countsFrom('good', total.sub(more), total);
-        expect(burnRate(goodLow, target)!.eq(burnRate(high, target)!)).toBe(true);
-      }),
+      fc.property(
+        events,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 1, max: 99999 }),
+        (n, a, b, t) => {
+          const target = Rational.of(t, 100000);
+          const total = Rational.of(n);
+          const fewer = Rational.fromDouble(Math.min(a, b) * n);
+          const more = Rational.fromDouble(Math.max(a, b) * n);
+          const low = countsFrom('bad', fewer, total);
+          const high = countsFrom('bad', more, total);
+          expect(burnRate(high, target)!.gte(burnRate(low, target)!)).toBe(true);
+          expect(budgetState(high, target).consumed.gte(budgetState(low, target).consumed)).toBe(true);
+          expect(budgetState(high, target).remaining.lte(budgetState(low, target).remaining)).toBe(true);
+          // Fewer good events are more bad ones.
+          const goodLow = countsFrom('good', total.sub(more), total);
+          expect(burnRate(goodLow, target)!.eq(burnRate(high, target)!)).toBe(true);
+        },
+      ),
     );
   });
 
   it('an alert that fires keeps firing with more bad events', () => {
     fc.assert(
-      fc.property(events, fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 1000 }), (n, e1, e2, extra) => {
-        const before = evaluateAlert(pageQuick, counts(Math.min(e1, n), n), counts(Math.min(e2, n), n), ctx30);
-        const after = evaluateAlert(pageQuick, counts(Math.min(e1 + extra, n), n), counts(Math.min(e2 + extra, n), n), ctx30);
-        if (before.firing) expect(after.firing).toBe(true);
-      }),
+      fc.property(
+        events,
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (n, e1, e2, extra) => {
+          const before = evaluateAlert(pageQuick, counts(Math.min(e1, n), n), counts(Math.min(e2, n), n), ctx30);
+          const after = evaluateAlert(
+            pageQuick,
+            counts(Math.min(e1 + extra, n), n),
+            counts(Math.min(e2 + extra, n), n),
+            ctx30,
+          );
+          if (before.firing) expect(after.firing).toBe(true);
+        },
+      ),
     );
   });
 });

@@ -11,7 +11,11 @@ function freezes(list: unknown[]) {
 describe('calendar freezes', () => {
   const yearEnd = { name: 'year-end', timeZone: 'Europe/Paris', dates: { from: '2026-12-20', to: '2027-01-03' } };
   const holidays = { name: 'holidays', timeZone: 'America/New_York', yearly: { from: '12-24', to: '01-01' } };
-  const fridays = { name: 'friday-afternoons', timeZone: 'America/New_York', weekly: { days: ['fri'], hours: '15:00-24:00' } };
+  const fridays = {
+    name: 'friday-afternoons',
+    timeZone: 'America/New_York',
+    weekly: { days: ['fri'], hours: '15:00-24:00' },
+  };
 
   it.each([
     // instant (UTC), freeze, holds
@@ -36,25 +40,46 @@ describe('calendar freezes', () => {
 
   it('words the reason with the local time', () => {
     const [active] = activeCalendarFreezes(freezes([fridays]), new Date('2026-11-20T20:30:00Z'));
-    expect(active?.reason).toBe('calendar freeze "friday-afternoons" every fri 15:00-24:00 holds at 2026-11-20 15:30 America/New_York');
+    expect(active?.reason).toBe(
+      'calendar freeze "friday-afternoons" every fri 15:00-24:00 holds at 2026-11-20 15:30 America/New_York',
+    );
   });
 
   it('refuses a freeze with no schedule or two, and one that blocks rollbacks', () => {
-    const check = (f: unknown) => freezeGatePolicySchema.safeParse({ kind: 'freeze', calendarFreezes: [f] }).error?.issues.map((i) => i.message);
+    const check = (f: unknown) =>
+      freezeGatePolicySchema.safeParse({ kind: 'freeze', calendarFreezes: [f] }).error?.issues.map((i) => i.message);
     expect(check({ name: 'x', timeZone: 'UTC' })).toEqual(['give exactly one of dates, yearly or weekly']);
-    expect(check({ ...yearEnd, yearly: { from: '12-24', to: '12-26' } })).toEqual(['give exactly one of dates, yearly or weekly, not dates and yearly']);
-    expect(check({ ...yearEnd, block: ['feature', 'rollback'] })).toEqual(['rollbacks are never blocked; remove "rollback" from this list']);
-    expect(check({ ...yearEnd, dates: { from: '2027-01-03', to: '2026-12-20' } })).toEqual(['expected a date on or after 2027-01-03, got "2026-12-20"']);
-    expect(check({ name: 'x', timeZone: 'UTC', yearly: { from: '02-30', to: '03-01' } })?.[0]).toContain('expected a day of the year "MM-DD"');
+    expect(check({ ...yearEnd, yearly: { from: '12-24', to: '12-26' } })).toEqual([
+      'give exactly one of dates, yearly or weekly, not dates and yearly',
+    ]);
+    expect(check({ ...yearEnd, block: ['feature', 'rollback'] })).toEqual([
+      'rollbacks are never blocked; remove "rollback" from this list',
+    ]);
+    expect(check({ ...yearEnd, dates: { from: '2027-01-03', to: '2026-12-20' } })).toEqual([
+      'expected a date on or after 2027-01-03, got "2026-12-20"',
+    ]);
+    expect(check({ name: 'x', timeZone: 'UTC', yearly: { from: '02-30', to: '03-01' } })?.[0]).toContain(
+      'expected a day of the year "MM-DD"',
+    );
   });
 });
 
 describe('sloPeriodAt', () => {
-  const monthly: SloWindow = { kind: 'calendar', count: 1, unit: 'M', start: { year: 2026, month: 1, day: 1, hour: 0, minute: 0, second: 0 }, timeZone: 'Europe/Paris', text: '1M' };
+  const monthly: SloWindow = {
+    kind: 'calendar',
+    count: 1,
+    unit: 'M',
+    start: { year: 2026, month: 1, day: 1, hour: 0, minute: 0, second: 0 },
+    timeZone: 'Europe/Paris',
+    text: '1M',
+  };
 
   it('is the last `ms` for a rolling window', () => {
     const at = new Date('2026-11-22T12:00:00Z');
-    expect(sloPeriodAt({ kind: 'rolling', ms: 86_400_000, text: '1d' }, at)).toEqual({ start: new Date('2026-11-21T12:00:00Z'), end: at });
+    expect(sloPeriodAt({ kind: 'rolling', ms: 86_400_000, text: '1d' }, at)).toEqual({
+      start: new Date('2026-11-21T12:00:00Z'),
+      end: at,
+    });
   });
 
   it.each([
@@ -70,10 +95,23 @@ describe('sloPeriodAt', () => {
   it('steps quarters and weeks from their start', () => {
     const quarter: SloWindow = { ...monthly, unit: 'Q', timeZone: 'UTC' };
     const q = sloPeriodAt(quarter, new Date('2026-11-22T00:00:00Z'));
-    expect([q.start.toISOString(), q.end.toISOString()]).toEqual(['2026-10-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z']);
-    const week: SloWindow = { kind: 'calendar', count: 1, unit: 'w', start: { year: 2026, month: 1, day: 5, hour: 0, minute: 0, second: 0 }, timeZone: 'UTC', text: '1w' };
+    expect([q.start.toISOString(), q.end.toISOString()]).toEqual([
+      '2026-10-01T00:00:00.000Z',
+      '2027-01-01T00:00:00.000Z',
+    ]);
+    const week: SloWindow = {
+      kind: 'calendar',
+      count: 1,
+      unit: 'w',
+      start: { year: 2026, month: 1, day: 5, hour: 0, minute: 0, second: 0 },
+      timeZone: 'UTC',
+      text: '1w',
+    };
     const w = sloPeriodAt(week, new Date('2026-11-22T12:00:00Z'));
-    expect([w.start.toISOString(), w.end.toISOString()]).toEqual(['2026-11-16T00:00:00.000Z', '2026-11-23T00:00:00.000Z']);
+    expect([w.start.toISOString(), w.end.toISOString()]).toEqual([
+      '2026-11-16T00:00:00.000Z',
+      '2026-11-23T00:00:00.000Z',
+    ]);
   });
 });
 
@@ -87,6 +125,8 @@ describe('zoned time', () => {
 
   it('moves a skipped local time forward by the gap, 02:30 to 03:30', () => {
     // 02:30 does not exist in Paris on 2026-03-29.
-    expect(instantOf({ year: 2026, month: 3, day: 29, hour: 2, minute: 30, second: 0 }, 'Europe/Paris').toISOString()).toBe('2026-03-29T01:30:00.000Z');
+    expect(
+      instantOf({ year: 2026, month: 3, day: 29, hour: 2, minute: 30, second: 0 }, 'Europe/Paris').toISOString(),
+    ).toBe('2026-03-29T01:30:00.000Z');
   });
 });

@@ -18,7 +18,10 @@ describe('checkDeployGate', () => {
     const clock = new ManualClock('2026-11-22T09:00:00Z');
     const metrics = new FakeMetrics(checkoutRates({}));
     clock.advance(90 * 60_000);
-    const out = await checkDeployGate({ slos, policy: defaultFreezeGatePolicy(), changeType: 'feature' }, { metrics, clock });
+    const out = await checkDeployGate(
+      { slos, policy: defaultFreezeGatePolicy(), changeType: 'feature' },
+      { metrics, clock },
+    );
     expect(out.at.toISOString()).toBe('2026-11-22T10:30:00.000Z');
     expect(new Set(metrics.instant.map((q) => q.time.toISOString()))).toEqual(new Set(['2026-11-22T10:30:00.000Z']));
     expect(out.verdict).toBe('allow');
@@ -31,14 +34,20 @@ describe('checkDeployGate', () => {
     ['rollback', 'allow'],
   ] as const)('past the budget, a %s is %s', async (changeType, verdict) => {
     const slos = await loadSlos(CHECKOUT);
-    const out = await checkDeployGate({ slos, policy: defaultFreezeGatePolicy(), changeType }, { metrics: new FakeMetrics(frozen), clock: new ManualClock('2026-11-22T09:00:00Z') });
+    const out = await checkDeployGate(
+      { slos, policy: defaultFreezeGatePolicy(), changeType },
+      { metrics: new FakeMetrics(frozen), clock: new ManualClock('2026-11-22T09:00:00Z') },
+    );
     expect(out.verdict).toBe(verdict);
   });
 
   it('answers a rollback without asking the metrics provider', async () => {
     const slos = await loadSlos(CHECKOUT);
     const metrics = new FakeMetrics(() => new Error('must not be asked'));
-    const out = await checkDeployGate({ slos, policy: defaultFreezeGatePolicy(), changeType: 'rollback' }, { metrics, clock: new ManualClock(0) });
+    const out = await checkDeployGate(
+      { slos, policy: defaultFreezeGatePolicy(), changeType: 'rollback' },
+      { metrics, clock: new ManualClock(0) },
+    );
     expect(out).toMatchObject({ verdict: 'allow', reason: 'rollbacks are never blocked', evaluations: [] });
     expect(metrics.instant).toHaveLength(0);
   });
@@ -54,23 +63,47 @@ describe('checkDeployGate', () => {
     const policy = freezeGatePolicySchema.parse({ kind: 'freeze', breakGlass: { users: ['alice'] } });
     const blocked = await checkDeployGate({ slos, policy, changeType: 'feature' }, { metrics: throwing, clock });
     expect(blocked.verdict).toBe('block');
-    expect(blocked.reason).toMatch(/^the error budget of checkout-availability is unknown: the metrics provider failed: socket hang up; page alert page-1h-5m of checkout-availability cannot be judged: no data over 1h/);
+    expect(blocked.reason).toMatch(
+      /^the error budget of checkout-availability is unknown: the metrics provider failed: socket hang up; page alert page-1h-5m of checkout-availability cannot be judged: no data over 1h/,
+    );
     const glass = await checkDeployGate(
-      { slos, policy, changeType: 'feature', request: { breakGlass: { user: 'alice', justification: 'INC-7: revert config', expiresAt: new Date('2026-11-22T10:00:00Z') } } },
+      {
+        slos,
+        policy,
+        changeType: 'feature',
+        request: {
+          breakGlass: {
+            user: 'alice',
+            justification: 'INC-7: revert config',
+            expiresAt: new Date('2026-11-22T10:00:00Z'),
+          },
+        },
+      },
       { metrics: throwing, clock },
     );
     expect(glass.verdict).toBe('allow');
-    expect(glass.decision.breakGlass).toMatchObject({ accepted: true, user: 'alice', audit: { label: 'bellwether:break-glass', openIssue: true } });
+    expect(glass.decision.breakGlass).toMatchObject({
+      accepted: true,
+      user: 'alice',
+      audit: { label: 'bellwether:break-glass', openIssue: true },
+    });
   });
 });
 
 describe('more bad events never lower the burn rate or the budget consumed (through the queries)', () => {
   it('holds for good and bad indicators and any traffic', async () => {
     const [checkout] = await loadSlos(CHECKOUT);
-    const latency = (await loadSlos(path.join(import.meta.dirname, '../fixtures/freeze'))).find((s) => s.name === 'search-latency');
+    const latency = (await loadSlos(path.join(import.meta.dirname, '../fixtures/freeze'))).find(
+      (s) => s.name === 'search-latency',
+    );
     if (!checkout?.indicator || !latency?.indicator) throw new Error('fixtures missing');
     const [c, l] = [{ indicator: checkout.indicator }, { indicator: latency.indicator }];
-    const answer = (v: number): QueryResult => ({ ok: true, query: 'q', warnings: [], series: [{ labels: {}, points: [{ t: 0, v }] }] });
+    const answer = (v: number): QueryResult => ({
+      ok: true,
+      query: 'q',
+      warnings: [],
+      series: [{ labels: {}, points: [{ t: 0, v }] }],
+    });
     const ratio = fc.double({ min: 0, max: 1, noNaN: true });
     await fc.assert(
       fc.asyncProperty(fc.double({ min: 0.001, max: 1e6, noNaN: true }), ratio, ratio, async (total, a, b) => {
@@ -93,14 +126,23 @@ describe('more bad events never lower the burn rate or the budget consumed (thro
     if (!checkout) throw new Error('fixture missing');
     const at = new Date('2026-11-22T09:00:00Z');
     await fc.assert(
-      fc.asyncProperty(fc.double({ min: 0, max: 5, noNaN: true }), fc.double({ min: 0, max: 5, noNaN: true }), async (x, y) => {
-        const [low, high] = [Math.min(x, y), Math.max(x, y)];
-        const run = (bad: number) => evaluateSlo(checkout, defaultFreezeGatePolicy(), at, { metrics: new FakeMetrics(checkoutRates({}, { bad, total: 10 })) });
-        const [a, b] = await Promise.all([run(low), run(high)]);
-        expect(b.budget!.consumed.gte(a.budget!.consumed)).toBe(true);
-        for (const w of Object.keys(a.burnRates)) expect(b.burnRates[w]!.gte(a.burnRates[w]!)).toBe(true);
-        expect(b.alerts.filter((al) => al.firing).length).toBeGreaterThanOrEqual(a.alerts.filter((al) => al.firing).length);
-      }),
+      fc.asyncProperty(
+        fc.double({ min: 0, max: 5, noNaN: true }),
+        fc.double({ min: 0, max: 5, noNaN: true }),
+        async (x, y) => {
+          const [low, high] = [Math.min(x, y), Math.max(x, y)];
+          const run = (bad: number) =>
+            evaluateSlo(checkout, defaultFreezeGatePolicy(), at, {
+              metrics: new FakeMetrics(checkoutRates({}, { bad, total: 10 })),
+            });
+          const [a, b] = await Promise.all([run(low), run(high)]);
+          expect(b.budget!.consumed.gte(a.budget!.consumed)).toBe(true);
+          for (const w of Object.keys(a.burnRates)) expect(b.burnRates[w]!.gte(a.burnRates[w]!)).toBe(true);
+          expect(b.alerts.filter((al) => al.firing).length).toBeGreaterThanOrEqual(
+            a.alerts.filter((al) => al.firing).length,
+          );
+        },
+      ),
       { numRuns: 50 },
     );
   });

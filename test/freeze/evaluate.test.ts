@@ -25,7 +25,9 @@ describe('evaluateSlo', () => {
     );
     const e = await evaluateSlo(await slo('checkout-availability'), defaultFreezeGatePolicy(), AT, { metrics });
     expect(new Set(metrics.instant.map((q) => q.time.toISOString()))).toEqual(new Set([AT.toISOString()]));
-    expect(new Set(metrics.instant.map((q) => windowOf(q.query)))).toEqual(new Set(['30d', '5m', '30m', '1h', '2h', '6h', '1d', '3d']));
+    expect(new Set(metrics.instant.map((q) => windowOf(q.query)))).toEqual(
+      new Set(['30d', '5m', '30m', '1h', '2h', '6h', '1d', '3d']),
+    );
     expect(e.budget?.consumed.toNumber()).toBeCloseTo(0.5, 12);
     expect(e.burnRates['1h']?.toNumber()).toBeCloseTo(20, 10);
     expect(e.burnRates['5m']?.toNumber()).toBeCloseTo(30, 10);
@@ -43,7 +45,9 @@ describe('evaluateSlo', () => {
   });
 
   it('records a failed query as missing data, never as zero errors', async () => {
-    const metrics = new FakeMetrics((q) => (windowOf(q) === '30d' ? new Error('Prometheus answered 503') : checkoutRates({})(q, AT)));
+    const metrics = new FakeMetrics((q) =>
+      windowOf(q) === '30d' ? new Error('Prometheus answered 503') : checkoutRates({})(q, AT),
+    );
     const e = await evaluateSlo(await slo('checkout-availability'), defaultFreezeGatePolicy(), AT, { metrics });
     expect(e.budget).toBeUndefined();
     expect(e.period).toEqual({ ok: false, reason: 'Prometheus answered 503' });
@@ -78,8 +82,16 @@ describe('evaluateSlo', () => {
   it('draws the burn-down of a rolling SLO from one range query per series', async () => {
     const start = AT.getTime() - 30 * 86_400_000;
     // Errors grow through the period: the later the point, the more budget spent.
-    const metrics = new FakeMetrics((q, t) => (q.includes('5..') ? (0.01 * (t.getTime() - start)) / (30 * 86_400_000) : 10));
-    const e = await evaluateSlo(await slo('checkout-availability'), defaultFreezeGatePolicy(), AT, { metrics }, { burnDown: true });
+    const metrics = new FakeMetrics((q, t) =>
+      q.includes('5..') ? (0.01 * (t.getTime() - start)) / (30 * 86_400_000) : 10,
+    );
+    const e = await evaluateSlo(
+      await slo('checkout-availability'),
+      defaultFreezeGatePolicy(),
+      AT,
+      { metrics },
+      { burnDown: true },
+    );
     expect(metrics.ranges).toHaveLength(2);
     expect(e.burnDown).toHaveLength(30);
     const remaining = (e.burnDown ?? []).map((p) => p.remaining ?? NaN);
@@ -90,7 +102,12 @@ describe('evaluateSlo', () => {
 });
 
 describe('measureWindow', () => {
-  const ok = (v: number[]) => ({ ok: true as const, query: 'q', warnings: [], series: v.map((x) => ({ labels: {}, points: [{ t: 1, v: x }] })) });
+  const ok = (v: number[]) => ({
+    ok: true as const,
+    query: 'q',
+    warnings: [],
+    series: v.map((x) => ({ labels: {}, points: [{ t: 1, v: x }] })),
+  });
   it('sums several series, and reads no bad series as no errors', async () => {
     const s = await slo('checkout-availability');
     const m = measureWindow(s, ok([0.5, 0.5]), ok([5, 5]), 60);
@@ -103,9 +120,15 @@ describe('measureWindow', () => {
     const s = await slo('search-latency');
     expect(measureWindow(s, ok([]), ok([10]), 60)).toMatchObject({ ok: false });
     expect(measureWindow(s, ok([]), ok([]), 60)).toMatchObject({ ok: true });
-    expect(measureWindow(s, ok([NaN]), ok([10]), 60)).toMatchObject({ ok: false, reason: 'the query returned NaN (query: q)' });
+    expect(measureWindow(s, ok([NaN]), ok([10]), 60)).toMatchObject({
+      ok: false,
+      reason: 'the query returned NaN (query: q)',
+    });
     // An infinite count or ratio is no budget either: the gate's metrics-unavailable rule decides.
-    expect(measureWindow(s, ok([10]), ok([Infinity]), 60)).toMatchObject({ ok: false, reason: 'the query returned Infinity (query: q)' });
+    expect(measureWindow(s, ok([10]), ok([Infinity]), 60)).toMatchObject({
+      ok: false,
+      reason: 'the query returned Infinity (query: q)',
+    });
   });
 
   it('tells rates from counts', () => {

@@ -46,7 +46,10 @@ export function windowOf(query: string): string {
  * Per-second rates for the checkout fixture's queries: `bad` errors and
  * `total` requests per second, by window (a default for windows not listed).
  */
-export function checkoutRates(byWindow: Record<string, { bad: number; total: number }>, fallback = { bad: 0, total: 10 }): Answer {
+export function checkoutRates(
+  byWindow: Record<string, { bad: number; total: number }>,
+  fallback = { bad: 0, total: 10 },
+): Answer {
   return (query) => {
     const r = byWindow[windowOf(query)] ?? fallback;
     return query.includes('code=~"5.."') ? r.bad : r.total;

@@ -3,7 +3,12 @@ import { burnDownChart, renderMarkdown } from '../../src/freeze/markdown.js';
 import type { BudgetReport, GateEntry, SloReport } from '../../src/freeze/report.js';
 
 const allow: GateEntry = { verdict: 'allow', reason: 'no freeze, alert or calendar rule applies' };
-const gate = { feature: { verdict: 'block', reason: 'a | b\nc' } as GateEntry, 'security-fix': allow, hotfix: allow, rollback: { verdict: 'allow', reason: 'rollbacks are never blocked' } as GateEntry };
+const gate = {
+  feature: { verdict: 'block', reason: 'a | b\nc' } as GateEntry,
+  'security-fix': allow,
+  hotfix: allow,
+  rollback: { verdict: 'allow', reason: 'rollbacks are never blocked' } as GateEntry,
+};
 
 const slo: SloReport = {
   name: 'api',
@@ -14,8 +19,30 @@ const slo: SloReport = {
   events: { errors: 1250, total: 1_000_000 },
   burnRates: { '5m': 20, '30m': 18.5, '1h': 15, '2h': 9, '6h': 4, '1d': 1.5, '3d': null },
   alerts: [
-    { name: 'page-1h-5m', severity: 'page', longWindow: '1h', shortWindow: '5m', factor: 14.4, threshold: 14.4, burnRates: { long: 15, short: 20 }, firing: true, state: 'firing', reason: 'both strictly above' },
-    { name: 'ticket-3d-6h', severity: 'ticket', longWindow: '3d', shortWindow: '6h', factor: 1, threshold: 1, burnRates: { long: null, short: 4 }, firing: false, state: 'no-data', reason: 'no data over 3d: timeout' },
+    {
+      name: 'page-1h-5m',
+      severity: 'page',
+      longWindow: '1h',
+      shortWindow: '5m',
+      factor: 14.4,
+      threshold: 14.4,
+      burnRates: { long: 15, short: 20 },
+      firing: true,
+      state: 'firing',
+      reason: 'both strictly above',
+    },
+    {
+      name: 'ticket-3d-6h',
+      severity: 'ticket',
+      longWindow: '3d',
+      shortWindow: '6h',
+      factor: 1,
+      threshold: 1,
+      burnRates: { long: null, short: 4 },
+      firing: false,
+      state: 'no-data',
+      reason: 'no data over 3d: timeout',
+    },
   ],
   tier: { action: 'freeze', threshold: 100, consumedPercent: 125 },
   gate,
@@ -44,7 +71,9 @@ describe('burnDownChart', () => {
 
   it('draws nothing without history', () => {
     expect(burnDownChart({ name: 'x' })).toBeUndefined();
-    expect(burnDownChart({ name: 'x', burnDown: [{ t: '2026-11-22T09:30:00.000Z', remaining: null }] })).toBeUndefined();
+    expect(
+      burnDownChart({ name: 'x', burnDown: [{ t: '2026-11-22T09:30:00.000Z', remaining: null }] }),
+    ).toBeUndefined();
   });
 });
 
@@ -54,7 +83,14 @@ describe('renderMarkdown', () => {
     slos: [slo],
     gate,
     reasons: [],
-    breakGlass: { user: 'alice', justification: 'INC-7', expiresAt: '2026-11-22T11:00:00.000Z', accepted: true, reason: 'break-glass by alice until 2026-11-22T11:00:00.000Z: INC-7', audit: { label: 'bellwether:break-glass', openIssue: true } },
+    breakGlass: {
+      user: 'alice',
+      justification: 'INC-7',
+      expiresAt: '2026-11-22T11:00:00.000Z',
+      accepted: true,
+      reason: 'break-glass by alice until 2026-11-22T11:00:00.000Z: INC-7',
+      audit: { label: 'bellwether:break-glass', openIssue: true },
+    },
   };
   const md = renderMarkdown(report);
 
@@ -72,6 +108,8 @@ describe('renderMarkdown', () => {
     expect(md).toContain('| 125% | -25% | 1250 / 1000000 | freeze (≥ 100%) |');
     expect(md).toContain('| 20 | 18.5 | 15 | 9 | 4 | 1.5 | n/a |');
     expect(md).toContain('| page-1h-5m | page | 1h | 5m | 14.4 | 14.4 | 15 | 20 | 🔥 yes | both strictly above |');
-    expect(md).toContain('| ticket-3d-6h | ticket | 3d | 6h | 1 | 1 | n/a | 4 | no (no-data) | no data over 3d: timeout |');
+    expect(md).toContain(
+      '| ticket-3d-6h | ticket | 3d | 6h | 1 | 1 | n/a | 4 | no (no-data) | no data over 3d: timeout |',
+    );
   });
 });

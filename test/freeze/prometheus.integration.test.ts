@@ -99,7 +99,10 @@ describe.skipIf(!availability.ok)('error budgets against a real Prometheus', () 
 
   beforeAll(async () => {
     server = await startPrometheus(toOpenMetrics(history()));
-    prom = new PrometheusProvider({ url: server.url, retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 } }, { fetch: globalThis.fetch, sleep: async () => {} });
+    prom = new PrometheusProvider(
+      { url: server.url, retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 } },
+      { fetch: globalThis.fetch, sleep: async () => {} },
+    );
     const slos = await loadSlos(SLOS);
     const policy = defaultFreezeGatePolicy();
     const find = (name: string) => {
@@ -129,7 +132,8 @@ describe.skipIf(!availability.ok)('error budgets against a real Prometheus', () 
 
   it('computes burn rates per window from the incident, the reset not mistaken for a drop', () => {
     // Error ratio per window: 10% while the incident covers it, diluted beyond.
-    const burn = (incidentMinutes: number, windowMinutes: number) => (incidentMinutes * 100) / (windowMinutes * 1000) / 0.001;
+    const burn = (incidentMinutes: number, windowMinutes: number) =>
+      (incidentMinutes * 100) / (windowMinutes * 1000) / 0.001;
     const rates = Object.fromEntries(Object.entries(api.burnRates).map(([w, r]) => [w, r?.toNumber()]));
     expect(rates['5m']).toBeCloseTo(burn(5, 5), 0);
     expect(rates['30m']).toBeCloseTo(burn(30, 30), 0);
@@ -146,7 +150,9 @@ describe.skipIf(!availability.ok)('error budgets against a real Prometheus', () 
       ['ticket-1d-2h', '7/10', 'firing'],
       ['ticket-3d-6h', '7/30', 'firing'],
     ]);
-    expect(api.alerts[0]?.reason).toMatch(/^burn rate [\d.]+ over 1h and [\d.]+ over 5m, threshold 3\.36: both strictly above$/);
+    expect(api.alerts[0]?.reason).toMatch(
+      /^burn rate [\d.]+ over 1h and [\d.]+ over 5m, threshold 3\.36: both strictly above$/,
+    );
   });
 
   it('reads a service without traffic as low traffic, not as healthy or broken', () => {
@@ -171,7 +177,12 @@ describe.skipIf(!availability.ok)('error budgets against a real Prometheus', () 
   });
 
   it('gates through budgetCommand: the paging incident blocks features, never rollbacks', async () => {
-    const out = await budgetCommand({ slo: SLOS, prometheus: server.url, at: new Date(AT * 1000).toISOString(), format: 'json' });
+    const out = await budgetCommand({
+      slo: SLOS,
+      prometheus: server.url,
+      at: new Date(AT * 1000).toISOString(),
+      format: 'json',
+    });
     const report = JSON.parse(out.stdout) as BudgetReport;
     expect(out.exitCode).toBe(1);
     expect(Object.fromEntries(Object.entries(report.gate).map(([k, v]) => [k, v.verdict]))).toEqual({
@@ -186,7 +197,12 @@ describe.skipIf(!availability.ok)('error budgets against a real Prometheus', () 
   });
 
   it('draws the burn-down from range queries', async () => {
-    const out = await budgetCommand({ slo: path.join(SLOS, 'api.yaml'), prometheus: server.url, at: new Date(AT * 1000).toISOString(), format: 'markdown' });
+    const out = await budgetCommand({
+      slo: path.join(SLOS, 'api.yaml'),
+      prometheus: server.url,
+      at: new Date(AT * 1000).toISOString(),
+      format: 'markdown',
+    });
     const line = /line \[([^\]]*)\]/.exec(out.stdout)?.[1]?.split(', ').map(Number) ?? [];
     expect(line).toHaveLength(30);
     // Untouched until the incident, then the last point shows it.

@@ -14,10 +14,18 @@ import { loadSlos } from '../../src/freeze/openslo.js';
 import type { SloDefinition } from '../../src/freeze/openslo.js';
 import { generateRules, rulesYaml } from '../../src/freeze/rules.js';
 import { PrometheusProvider } from '../../src/metrics/prometheus.js';
-import { prometheusAvailability, prometheusRequired, startPrometheus, toOpenMetrics, type HistorySeries, type PrometheusServer } from '../helpers/prometheus.js';
+import {
+  prometheusAvailability,
+  prometheusRequired,
+  startPrometheus,
+  toOpenMetrics,
+  type HistorySeries,
+  type PrometheusServer,
+} from '../helpers/prometheus.js';
 
 const availability = prometheusAvailability();
-if (!availability.ok && !prometheusRequired()) console.warn(`${availability.reason}: skipping the generated-rules tests against a real Prometheus`);
+if (!availability.ok && !prometheusRequired())
+  console.warn(`${availability.reason}: skipping the generated-rules tests against a real Prometheus`);
 
 const MIN = 60;
 const HOUR = 3600;
@@ -103,7 +111,12 @@ function sloFiles(): string {
 }
 
 interface RuleGroup {
-  rules: { type: string; health: string; lastEvaluation: string; alerts?: { state: string; labels: Record<string, string> }[] }[];
+  rules: {
+    type: string;
+    health: string;
+    lastEvaluation: string;
+    alerts?: { state: string; labels: Record<string, string> }[];
+  }[];
 }
 
 describe.skipIf(!availability.ok)('generated rules in a real Prometheus', () => {
@@ -112,7 +125,9 @@ describe.skipIf(!availability.ok)('generated rules in a real Prometheus', () => 
 
   beforeAll(async () => {
     slos = await loadSlos(sloFiles());
-    server = await startPrometheus(toOpenMetrics(history()), { rules: rulesYaml(generateRules(slos, defaultFreezeGatePolicy())) });
+    server = await startPrometheus(toOpenMetrics(history()), {
+      rules: rulesYaml(generateRules(slos, defaultFreezeGatePolicy())),
+    });
   });
 
   afterAll(async () => {
@@ -126,7 +141,8 @@ describe.skipIf(!availability.ok)('generated rules in a real Prometheus', () => 
     for (let look = 0; look < 600; look++) {
       const body = (await (await fetch(`${server.url}/api/v1/rules`)).json()) as { data: { groups: RuleGroup[] } };
       const rules = body.data.groups.flatMap((g) => g.rules);
-      if (rules.length > 0 && rules.every((r) => r.health === 'ok' && Date.parse(r.lastEvaluation) > started + 1000)) return body.data.groups;
+      if (rules.length > 0 && rules.every((r) => r.health === 'ok' && Date.parse(r.lastEvaluation) > started + 1000))
+        return body.data.groups;
       const bad = rules.find((r) => r.health === 'err');
       if (bad) throw new Error(`a generated rule failed in Prometheus: ${JSON.stringify(bad)}\n${server.logs()}`);
       await new Promise((r) => setTimeout(r, 250));
@@ -142,13 +158,22 @@ describe.skipIf(!availability.ok)('generated rules in a real Prometheus', () => 
       .filter((a) => a.state === 'firing')
       .map((a) => `${a.labels.bellwether_slo} ${a.labels.bellwether_alert}`)
       .sort();
-    const metrics = new PrometheusProvider({ url: server.url, retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 } }, { fetch: globalThis.fetch, sleep: async () => {} });
+    const metrics = new PrometheusProvider(
+      { url: server.url, retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 } },
+      { fetch: globalThis.fetch, sleep: async () => {} },
+    );
     const at = new Date();
-    const evaluations = await Promise.all(slos.map((slo) => evaluateSlo(slo, defaultFreezeGatePolicy(), at, { metrics })));
-    const firingInBellwether = evaluations.flatMap((e) => e.alerts.filter((a) => a.firing).map((a) => `${e.slo.name} ${a.name}`)).sort();
+    const evaluations = await Promise.all(
+      slos.map((slo) => evaluateSlo(slo, defaultFreezeGatePolicy(), at, { metrics })),
+    );
+    const firingInBellwether = evaluations
+      .flatMap((e) => e.alerts.filter((a) => a.firing).map((a) => `${e.slo.name} ${a.name}`))
+      .sort();
     expect(firingInBellwether).toEqual(['checkout-availability page-1h-5m', 'checkout-availability page-6h-30m']);
     expect(firingInPrometheus).toEqual(firingInBellwether);
     // Every alert Bellwether judged, it judged on data: none was left without.
-    expect(evaluations.flatMap((e) => e.alerts.map((a) => a.state)).filter((s) => s === 'no-data' || s === 'low-traffic')).toEqual([]);
+    expect(
+      evaluations.flatMap((e) => e.alerts.map((a) => a.state)).filter((s) => s === 'no-data' || s === 'low-traffic'),
+    ).toEqual([]);
   });
 });

@@ -21,8 +21,15 @@ describe('generateRules', () => {
     const rules = generateRules(slos, defaultFreezeGatePolicy());
     const group = rules.groups[0];
     expect(group?.name).toBe('bellwether-slo-checkout-availability');
-    const records = group?.rules.filter((r) => 'record' in r).map((r) => `${'record' in r ? r.record : ''} ${r.labels.window}`);
-    expect(records).toEqual(['5m', '30m', '1h', '2h', '6h', '1d', '3d'].flatMap((w) => [`bellwether:slo_error_ratio ${w}`, `bellwether:slo_events ${w}`]));
+    const records = group?.rules
+      .filter((r) => 'record' in r)
+      .map((r) => `${'record' in r ? r.record : ''} ${r.labels.window}`);
+    expect(records).toEqual(
+      ['5m', '30m', '1h', '2h', '6h', '1d', '3d'].flatMap((w) => [
+        `bellwether:slo_error_ratio ${w}`,
+        `bellwether:slo_events ${w}`,
+      ]),
+    );
     // 30 days, 99.9%: a burn rate above 14.4 is an error ratio above 0.0144.
     expect(alertsOf(rules).map((a) => [a.labels.bellwether_alert, a.expr.split('\n')[0]])).toEqual([
       ['page-1h-5m', 'bellwether:slo_error_ratio{bellwether_slo="checkout-availability",window="1h"} > 0.0144'],
@@ -30,8 +37,12 @@ describe('generateRules', () => {
       ['ticket-1d-2h', 'bellwether:slo_error_ratio{bellwether_slo="checkout-availability",window="1d"} > 0.003'],
       ['ticket-3d-6h', 'bellwether:slo_error_ratio{bellwether_slo="checkout-availability",window="3d"} > 0.001'],
     ]);
-    expect(alertsOf(rules)[0]?.expr).toContain('and on() bellwether:slo_events{bellwether_slo="checkout-availability",window="5m"} >= 10');
-    const events = group?.rules.find((r) => 'record' in r && r.record === 'bellwether:slo_events' && r.labels.window === '1h');
+    expect(alertsOf(rules)[0]?.expr).toContain(
+      'and on() bellwether:slo_events{bellwether_slo="checkout-availability",window="5m"} >= 10',
+    );
+    const events = group?.rules.find(
+      (r) => 'record' in r && r.record === 'bellwether:slo_events' && r.labels.window === '1h',
+    );
     expect(events?.expr).toBe('(sum(rate(http_requests_total{job="checkout"}[1h]))) * 3600');
   });
 
@@ -52,8 +63,15 @@ describe('generateRules', () => {
     writeFileSync(path.join(dir, 'windows.yaml'), text);
     const list = path.join(FIXTURES, 'slo-formats/checkout-openslo-list.yaml');
     const rules = generateRules(await loadSlos(`${list},${dir}`), defaultFreezeGatePolicy());
-    expect(alertsOf(rules).map((a) => a.expr.split('\n')[0]?.split(' > ')[1])).toEqual(['0.0144', '0.006', '0.003', '0.001']);
-    const events = rules.groups[0]?.rules.find((r) => 'record' in r && r.record === 'bellwether:slo_events' && r.labels.window === '1h');
+    expect(alertsOf(rules).map((a) => a.expr.split('\n')[0]?.split(' > ')[1])).toEqual([
+      '0.0144',
+      '0.006',
+      '0.003',
+      '0.001',
+    ]);
+    const events = rules.groups[0]?.rules.find(
+      (r) => 'record' in r && r.record === 'bellwether:slo_events' && r.labels.window === '1h',
+    );
     expect(events?.expr).toBe('(sum(increase(http_requests_total{job="checkout"}[1h])))');
   });
 
@@ -63,15 +81,24 @@ describe('generateRules', () => {
     const text = [
       openslo('monthly', '    - {duration: 1M, calendar: {startTime: "2026-01-01 00:00:00", timeZone: UTC}}', '0.999'),
       openslo('loose', '    - {duration: 30d, isRolling: true}', '0.9'),
-      openslo('sliced', '    - {duration: 30d, isRolling: true}', '0.999').replace('Occurrences', 'Timeslices').replace('[{target: 0.999}]', '[{target: 0.999, timeSliceTarget: 0.9, timeSliceWindow: 1m}]'),
+      openslo('sliced', '    - {duration: 30d, isRolling: true}', '0.999')
+        .replace('Occurrences', 'Timeslices')
+        .replace('[{target: 0.999}]', '[{target: 0.999, timeSliceTarget: 0.9, timeSliceWindow: 1m}]'),
     ].join('---\n');
-    const rules = generateRules(resolveSlos([{ file: 'x.yaml', contents: parseOpenSloText(text, 'x.yaml') }]), defaultFreezeGatePolicy());
+    const rules = generateRules(
+      resolveSlos([{ file: 'x.yaml', contents: parseOpenSloText(text, 'x.yaml') }]),
+      defaultFreezeGatePolicy(),
+    );
     expect(rules.skipped.map((s) => [s.slo, s.alert ?? '', s.reason.slice(0, 40)])).toEqual([
       ['monthly', '', 'its 1M calendar period changes length, s'],
       ['loose', 'page-1h-5m', 'it can never fire: the highest burn rate'],
       ['sliced', '', 'budgetingMethod Timeslices is not comput'],
     ]);
-    expect(alertsOf(rules).map((a) => a.labels.bellwether_alert)).toEqual(['page-6h-30m', 'ticket-1d-2h', 'ticket-3d-6h']);
+    expect(alertsOf(rules).map((a) => a.labels.bellwether_alert)).toEqual([
+      'page-6h-30m',
+      'ticket-1d-2h',
+      'ticket-3d-6h',
+    ]);
     expect(rulesYaml(rules)).toContain('# Not generated: loose alert page-1h-5m: it can never fire');
   });
 });
@@ -80,7 +107,14 @@ const availability = prometheusAvailability();
 
 describe.skipIf(!availability.ok)('the generated rules, checked by promtool', () => {
   it('pass promtool check rules', async () => {
-    const slos = await loadSlos([path.join(FIXTURES, 'slo-formats/checkout-sloth.yaml'), path.join(FIXTURES, 'slo-formats/checkout-openslo-list.yaml').replace('checkout-openslo-list', 'search-datadog')].join(','));
+    const slos = await loadSlos(
+      [
+        path.join(FIXTURES, 'slo-formats/checkout-sloth.yaml'),
+        path
+          .join(FIXTURES, 'slo-formats/checkout-openslo-list.yaml')
+          .replace('checkout-openslo-list', 'search-datadog'),
+      ].join(','),
+    );
     const yaml = rulesYaml(generateRules(slos, defaultFreezeGatePolicy()));
     expect((parse(yaml) as { groups: unknown[] }).groups).toHaveLength(1);
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'bellwether-rules-')), 'rules.yml');

@@ -33,7 +33,12 @@ function world() {
   const github = new InMemoryGitHub({ owner: 'acme', repo: 'shop' }, clock);
   let bad = 0.02;
   const metrics = new FakeMetrics((q, t) => checkoutRates({}, { bad, total: 10 })(q, t));
-  const deps: FreezeRunDeps = { github, metrics: providers({ prometheus: metrics }), clock, logger: new RecordingLogger() };
+  const deps: FreezeRunDeps = {
+    github,
+    metrics: providers({ prometheus: metrics }),
+    clock,
+    logger: new RecordingLogger(),
+  };
   const inputs = (extra: Partial<FreezeRunInputs> = {}): FreezeRunInputs => ({
     mode: 'publish',
     workspace: FIXTURES,
@@ -54,16 +59,25 @@ describe('publishFreezeState over time', () => {
     const postmortems = () => w.github.issues().filter((i) => i.labels.includes('postmortem'));
     const first = await publishFreezeState(w.inputs(), w.deps);
     expect(first.plan.kind).toBe('open');
-    expect(w.github.commitStatuses(SHA).map((s) => [s.context, s.state])).toEqual([['bellwether/error-budget', 'failure']]);
+    expect(w.github.commitStatuses(SHA).map((s) => [s.context, s.state])).toEqual([
+      ['bellwether/error-budget', 'failure'],
+    ]);
     // The freeze is an incident: its postmortem is opened with the budget it used and the freeze on its timeline.
     expect(postmortems()).toHaveLength(1);
-    expect(postmortems()[0]).toMatchObject({ title: '[Postmortem] checkout: feature deployments frozen by the error budget policy' });
+    expect(postmortems()[0]).toMatchObject({
+      title: '[Postmortem] checkout: feature deployments frozen by the error budget policy',
+    });
     expect(postmortems()[0]?.body).toMatch(/\| freeze \| feature deployments frozen by /);
     expect(postmortems()[0]?.body).toContain('Error budget used:');
     expect(first.outputs['postmortem-issue']).toBe(String(postmortems()[0]?.number));
     expect(first.summary).toMatch(/Postmortem of the freeze opened: /);
     const [issue] = freezeIssues();
-    expect(issue).toMatchObject({ number: 1, state: 'open', title: 'Deploy freeze: checkout', labels: ['deploy-freeze'] });
+    expect(issue).toMatchObject({
+      number: 1,
+      state: 'open',
+      title: 'Deploy freeze: checkout',
+      labels: ['deploy-freeze'],
+    });
 
     // An hour later, still frozen with other figures: the issue text has not changed, so it is not edited.
     w.clock.advance(HOUR);
@@ -111,9 +125,14 @@ describe('publishFreezeState over time', () => {
 
   it('reads the SLOs from the policy when the slo input is empty, as paths from the repository root', async () => {
     const w = world();
-    const out = await publishFreezeState(w.inputs({ slo: [], policy: await writePolicy('slos: [checkout-availability.yaml]\n') }), w.deps);
+    const out = await publishFreezeState(
+      w.inputs({ slo: [], policy: await writePolicy('slos: [checkout-availability.yaml]\n') }),
+      w.deps,
+    );
     expect(out.report?.slos.map((s) => s.name)).toEqual(['checkout-availability']);
-    await expect(publishFreezeState(w.inputs({ slo: [], policy: await writePolicy('') }), w.deps)).rejects.toThrow('inputs.slo: no SLOs to evaluate');
+    await expect(publishFreezeState(w.inputs({ slo: [], policy: await writePolicy('') }), w.deps)).rejects.toThrow(
+      'inputs.slo: no SLOs to evaluate',
+    );
   });
 });
 
@@ -128,7 +147,13 @@ describe('runFreezeGate', () => {
   ] as const)('break-glass by %s', async (_name, actor, reason, expiry, verdict, issues) => {
     const w = world();
     const out = await runFreezeGate(
-      w.inputs({ mode: 'gate', actor, breakGlass: reason, ...(expiry ? { breakGlassExpiry: expiry } : {}), policy: await writePolicy('breakGlass:\n  users: [alice]\n') }),
+      w.inputs({
+        mode: 'gate',
+        actor,
+        breakGlass: reason,
+        ...(expiry ? { breakGlassExpiry: expiry } : {}),
+        policy: await writePolicy('breakGlass:\n  users: [alice]\n'),
+      }),
       w.deps,
     );
     expect(out.outputs.gate).toBe(verdict);
@@ -140,20 +165,34 @@ describe('runFreezeGate', () => {
     const policy = await writePolicy('breakGlass:\n  teams: [acme/sre]\n');
     const w = world();
     w.github.setTeamMembers('acme/sre', ['bob']);
-    const member = await runFreezeGate(w.inputs({ mode: 'gate', actor: 'bob', breakGlass: 'outage fix', breakGlassExpiry: '2h', policy }), w.deps);
+    const member = await runFreezeGate(
+      w.inputs({ mode: 'gate', actor: 'bob', breakGlass: 'outage fix', breakGlassExpiry: '2h', policy }),
+      w.deps,
+    );
     expect(member.outputs.gate).toBe('allow');
-    const outsider = await runFreezeGate(w.inputs({ mode: 'gate', actor: 'carol', breakGlass: 'outage fix', breakGlassExpiry: '2h', policy }), w.deps);
+    const outsider = await runFreezeGate(
+      w.inputs({ mode: 'gate', actor: 'carol', breakGlass: 'outage fix', breakGlassExpiry: '2h', policy }),
+      w.deps,
+    );
     expect(outsider.outputs.gate).toBe('block');
     expect(outsider.failure).toContain('carol is not permitted to break the glass');
     const unread = world();
-    const out = await runFreezeGate(unread.inputs({ mode: 'gate', actor: 'bob', breakGlass: 'outage fix', breakGlassExpiry: '2h', policy }), unread.deps);
+    const out = await runFreezeGate(
+      unread.inputs({ mode: 'gate', actor: 'bob', breakGlass: 'outage fix', breakGlassExpiry: '2h', policy }),
+      unread.deps,
+    );
     expect(out.outputs.gate).toBe('block');
-    expect(out.failure).toContain("team membership could not be checked (acme/sre: the token cannot read the team acme/sre (GitHub answers 404 for it); a workflow's GITHUB_TOKEN never can");
+    expect(out.failure).toContain(
+      "team membership could not be checked (acme/sre: the token cannot read the team acme/sre (GitHub answers 404 for it); a workflow's GITHUB_TOKEN never can",
+    );
   });
 
   it('allows a rollback without reading the policy, the SLOs or the metrics', async () => {
     const w = world();
-    const out = await runFreezeGate(w.inputs({ mode: 'gate', changeType: 'rollback', slo: ['/nonexistent.yaml'], policy: '/nonexistent' }), w.deps);
+    const out = await runFreezeGate(
+      w.inputs({ mode: 'gate', changeType: 'rollback', slo: ['/nonexistent.yaml'], policy: '/nonexistent' }),
+      w.deps,
+    );
     expect(out).toMatchObject({ outputs: { gate: 'allow' } });
     expect(out.failure).toBeUndefined();
   });
@@ -177,7 +216,9 @@ describe('pickProvider', () => {
     expect(pickProvider(providers(map), name).type).toBe(type);
   });
   it('asks which one when several are configured and none is prometheus', () => {
-    expect(() => pickProvider(providers({ a: p, b: p }), undefined)).toThrow('inputs.provider: the metrics file configures a, b');
+    expect(() => pickProvider(providers({ a: p, b: p }), undefined)).toThrow(
+      'inputs.provider: the metrics file configures a, b',
+    );
   });
 });
 
@@ -230,7 +271,15 @@ describe('runFreezeGate at the consider-freeze tier', () => {
     w.setBad(0.006);
     const pr = await pullRequest(w);
     w.github.addReview(pr, 'hubot', 'APPROVED');
-    w.github.failNext('pullRequestApprovals', new GitHubError('pullRequestApprovals', 403, 'Resource not accessible by integration', 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews'));
+    w.github.failNext(
+      'pullRequestApprovals',
+      new GitHubError(
+        'pullRequestApprovals',
+        403,
+        'Resource not accessible by integration',
+        'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews',
+      ),
+    );
     const run = await runFreezeGate(w.inputs({ mode: 'gate', pullRequest: pr }), w.deps);
     expect(run.outputs['gate']).toBe('block');
     expect(run.summary).toContain(`The reviews of pull request #${pr} could not be read`);

@@ -113,7 +113,11 @@ describe('OpenSLO v1 in every form the specification allows', () => {
     expect(slo?.name).toBe('payments-availability');
     expect(slo?.unsupported).toBeUndefined();
     expect(slo?.target.toString()).toBe('199/200');
-    expect(slo?.indicator?.errorQuery).toMatchObject({ kind: 'bad', template: 'sum(increase(payment_requests_total{status=~"5.."}[{{.window}}]))', at: { line: 28 } });
+    expect(slo?.indicator?.errorQuery).toMatchObject({
+      kind: 'bad',
+      template: 'sum(increase(payment_requests_total{status=~"5.."}[{{.window}}]))',
+      at: { line: 28 },
+    });
     expect(slo?.indicator?.totalQuery.template).toBe('sum(increase(payment_requests_total[{{.window}}]))');
   });
 
@@ -130,7 +134,9 @@ describe('OpenSLO v1 in every form the specification allows', () => {
   });
 
   it('validates every kind: a Service with an invalid name and an unknown field is refused at its lines', () => {
-    const err = failure('apiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: my rad service\nspec:\n  markdown: a great service\n');
+    const err = failure(
+      'apiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: my rad service\nspec:\n  markdown: a great service\n',
+    );
     expect(err.problems.map((p) => p.message)).toEqual([
       'slos.yaml:4: metadata.name: expected a DNS label (lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters), got "my rad service"',
       'slos.yaml:6: spec.markdown: unknown key "markdown"; expected one of "description"',
@@ -160,9 +166,15 @@ describe('OpenSLO v1 in every form the specification allows', () => {
     const e = await evaluateSlo(slo!, defaultFreezeGatePolicy(), AT, { metrics });
     expect(metrics.instant).toHaveLength(0);
     expect(e.budget).toBeUndefined();
-    expect(statusOf(e).unavailable).toBe('Bellwether cannot evaluate this SLO: the bad and total metrics read "Datadog", which Bellwether cannot query (it queries Prometheus)');
+    expect(statusOf(e).unavailable).toBe(
+      'Bellwether cannot evaluate this SLO: the bad and total metrics read "Datadog", which Bellwether cannot query (it queries Prometheus)',
+    );
     expect(e.alerts.map((a) => [a.state, a.firing, a.reason])).toEqual(
-      ['1h', '6h', '1d', '3d'].map((w) => ['no-data', false, `no data over ${w}: the SLO is not evaluated (see its budget)`]),
+      ['1h', '6h', '1d', '3d'].map((w) => [
+        'no-data',
+        false,
+        `no data over ${w}: the SLO is not evaluated (see its budget)`,
+      ]),
     );
   });
 
@@ -181,7 +193,11 @@ describe('windowQuery', () => {
   it.each([
     ['sum(http_requests{code=~"5.."})', true, 'sum(increase(http_requests{code=~"5.."}[{{.window}}]))'],
     ['sum(queue_items_done)', false, 'sum(sum_over_time(queue_items_done[{{.window}}]))'],
-    ['sum by (job) (a offset 5m) / on() b', true, 'sum by (job) (increase(a[{{.window}}] offset 5m)) / on() increase(b[{{.window}}])'],
+    [
+      'sum by (job) (a offset 5m) / on() b',
+      true,
+      'sum by (job) (increase(a[{{.window}}] offset 5m)) / on() increase(b[{{.window}}])',
+    ],
     ['sum(rate(x_total[{{.window}}]))', undefined, 'sum(rate(x_total[{{.window}}]))'],
   ] as const)('windows %s', (query, counter, template) => {
     expect(windowQuery(query, counter)).toMatchObject({ ok: true, template });
@@ -258,9 +274,17 @@ spec:
 describe('Sloth specs, read unchanged', () => {
   it('reads prometheus/v1 with events and raw SLIs over Sloth’s default 30-day period', () => {
     const [events, raw] = read(SLOTH);
-    expect(events).toMatchObject({ name: 'checkout-requests-availability', service: 'checkout', format: 'sloth', window: { kind: 'rolling', ms: 30 * DAY } });
+    expect(events).toMatchObject({
+      name: 'checkout-requests-availability',
+      service: 'checkout',
+      format: 'sloth',
+      window: { kind: 'rolling', ms: 30 * DAY },
+    });
     expect(events?.target.toString()).toBe('999/1000');
-    expect(events?.indicator?.errorQuery).toMatchObject({ kind: 'bad', template: 'sum(rate(checkout_requests_total{code=~"5.."}[{{.window}}]))' });
+    expect(events?.indicator?.errorQuery).toMatchObject({
+      kind: 'bad',
+      template: 'sum(rate(checkout_requests_total{code=~"5.."}[{{.window}}]))',
+    });
     expect(raw?.name).toBe('checkout-basket-ratio');
     expect(raw?.unsupported?.reason).toContain('a raw SLI gives an error ratio without event counts');
     expect(raw?.unsupported?.at.line).toBe(24);
@@ -269,14 +293,33 @@ describe('Sloth specs, read unchanged', () => {
   it('reads a Kubernetes PrometheusServiceLevel, in a file with other documents', () => {
     const [a, , b] = read(`${SLOTH}---\n${SLOTH_K8S}`);
     expect([a?.name, b?.name]).toEqual(['checkout-requests-availability', 'search-queries']);
-    expect(b?.indicator?.totalQuery).toEqual({ template: 'sum(rate(search_queries_total[{{.window}}]))', at: { file: 'slos.yaml', line: 39 } });
+    expect(b?.indicator?.totalQuery).toEqual({
+      template: 'sum(rate(search_queries_total[{{.window}}]))',
+      at: { file: 'slos.yaml', line: 39 },
+    });
   });
 
   it.each([
-    ['an SLI plugin', SLOTH.replace(/ {6}events:\n.*\n.*\n/, '      plugin:\n        id: sloth-common/availability\n'), 'slos.yaml:11: slos[0].sli.plugin: Sloth SLI plugins (here "sloth-common/availability") are not supported'],
-    ['an SLO plugin chain', SLOTH.replace('slos:\n', 'slo_plugins:\n  chain:\n    - id: sloth.dev/contrib/x/v1\nslos:\n'), 'slos.yaml:6: slo_plugins: Sloth SLO plugins are not supported'],
-    ['a camelCase key in prometheus/v1', SLOTH.replace('page_alert', 'pageAlert'), 'slos.yaml:15: slos[0].alerting.pageAlert: unknown key "pageAlert"'],
-    ['an objective of 100', SLOTH.replace('objective: 99.9', 'objective: 100'), 'slos.yaml:7: slos[0].objective: expected a percentage greater than 0 and less than 100'],
+    [
+      'an SLI plugin',
+      SLOTH.replace(/ {6}events:\n.*\n.*\n/, '      plugin:\n        id: sloth-common/availability\n'),
+      'slos.yaml:11: slos[0].sli.plugin: Sloth SLI plugins (here "sloth-common/availability") are not supported',
+    ],
+    [
+      'an SLO plugin chain',
+      SLOTH.replace('slos:\n', 'slo_plugins:\n  chain:\n    - id: sloth.dev/contrib/x/v1\nslos:\n'),
+      'slos.yaml:6: slo_plugins: Sloth SLO plugins are not supported',
+    ],
+    [
+      'a camelCase key in prometheus/v1',
+      SLOTH.replace('page_alert', 'pageAlert'),
+      'slos.yaml:15: slos[0].alerting.pageAlert: unknown key "pageAlert"',
+    ],
+    [
+      'an objective of 100',
+      SLOTH.replace('objective: 99.9', 'objective: 100'),
+      'slos.yaml:7: slos[0].objective: expected a percentage greater than 0 and less than 100',
+    ],
   ])('refuses %s clearly', (_name, text, message) => {
     expect(failure(text).message).toContain(message);
   });
@@ -307,6 +350,11 @@ describe('alertThreshold', () => {
     [{ errorBudgetPercent: 2 }, 30, 14.4],
     [{ errorBudgetPercent: 8 }, 7, 13.44],
   ])('%o over %i days is %d', (alert, days, threshold) => {
-    expect(alertThreshold({ longWindow: 3_600_000, shortWindow: 300_000, severity: 'page', ...alert }, days * DAY).toNumber()).toBeCloseTo(threshold, 10);
+    expect(
+      alertThreshold(
+        { longWindow: 3_600_000, shortWindow: 300_000, severity: 'page', ...alert },
+        days * DAY,
+      ).toNumber(),
+    ).toBeCloseTo(threshold, 10);
   });
 });

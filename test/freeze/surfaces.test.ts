@@ -28,7 +28,9 @@ const policy = freezeGatePolicySchema.parse({ kind: 'freeze', breakGlass: { user
 
 async function reportFor(answer: Answer, request: GateRequest = {}): Promise<BudgetReport> {
   const slos = await loadSlos(CHECKOUT);
-  const evaluations = await Promise.all(slos.map((s) => evaluateSlo(s, policy, NOW, { metrics: new FakeMetrics(answer) })));
+  const evaluations = await Promise.all(
+    slos.map((s) => evaluateSlo(s, policy, NOW, { metrics: new FakeMetrics(answer) })),
+  );
   return buildReport(evaluations, policy, NOW, request);
 }
 
@@ -47,8 +49,18 @@ const brokenGlass = () =>
 describe('freezeCommitStatus', () => {
   it.each([
     ['frozen', frozen, 'failure', /^Features frozen: checkout-availability has spent 200% of its error budget/],
-    ['notify', notify, 'success', /^Features allowed: no rule blocks feature; in force: checkout-availability in tier notify/],
-    ['consider-freeze', review, 'success', /^Features need an approved pull request: checkout-availability has spent 60% of its error budget/],
+    [
+      'notify',
+      notify,
+      'success',
+      /^Features allowed: no rule blocks feature; in force: checkout-availability in tier notify/,
+    ],
+    [
+      'consider-freeze',
+      review,
+      'success',
+      /^Features need an approved pull request: checkout-availability has spent 60% of its error budget/,
+    ],
     ['healthy', healthy, 'success', /^Features allowed: no freeze, alert or calendar rule applies/],
     ['metrics down', down, 'failure', /^Features frozen: the error budget of checkout-availability is unknown/],
   ] as const)('%s: %s', async (_name, make, state, description) => {
@@ -63,18 +75,64 @@ describe('planFreezeIssue', () => {
   const openIssue = (body: string): ExistingIssue => ({ number: 7, state: 'open', body: withMarker(body, KEY) });
   const cases: Array<[string, () => Promise<BudgetReport>, (r: BudgetReport) => ExistingIssue | null, string]> = [
     ['frozen, no issue: open one', frozen, () => null, 'open'],
-    ['frozen, a closed issue: reopen it, never a second one', frozen, () => ({ number: 7, state: 'closed', body: 'old' }), 'reopen'],
-    ['frozen, the open issue already says it: leave it', frozen, (r) => openIssue(renderFreezeIssue(r, KEY, '2026-11-20T00:00:00.000Z').body), 'none'],
-    ['frozen, the open issue says something else: update it', frozen, () => openIssue('Frozen since 2026-11-20T00:00:00.000Z.\n\n- calendar freeze `year-end`\n'), 'update'],
+    [
+      'frozen, a closed issue: reopen it, never a second one',
+      frozen,
+      () => ({ number: 7, state: 'closed', body: 'old' }),
+      'reopen',
+    ],
+    [
+      'frozen, the open issue already says it: leave it',
+      frozen,
+      (r) => openIssue(renderFreezeIssue(r, KEY, '2026-11-20T00:00:00.000Z').body),
+      'none',
+    ],
+    [
+      'frozen, the open issue says something else: update it',
+      frozen,
+      () => openIssue('Frozen since 2026-11-20T00:00:00.000Z.\n\n- calendar freeze `year-end`\n'),
+      'update',
+    ],
     ['lifted, an open issue: close it', healthy, () => openIssue('Frozen since 2026-11-20T00:00:00.000Z.\n'), 'close'],
     ['lifted, a closed issue: nothing', healthy, () => ({ number: 7, state: 'closed', body: '' }), 'none'],
     ['lifted, no issue: nothing', healthy, () => null, 'none'],
     ['metrics down, no issue: open one (features are blocked)', down, () => null, 'open'],
     ['notify tier, no issue: open a notice', notify, () => null, 'open'],
-    ['notify tier, a closed issue: reopen it as a notice', notify, () => ({ number: 7, state: 'closed', body: 'old' }), 'reopen'],
-    ['notify tier, the open notice already says it: leave it', notify, (r) => openIssue(renderNoticeIssue(r, KEY, '2026-11-20T00:00:00.000Z').body), 'none'],
-    ['consider-freeze tier after a notice: update it', review, (r) => openIssue(renderNoticeIssue({ ...r, slos: r.slos.map((x) => ({ ...x, tier: { action: 'notify', threshold: 25, consumedPercent: 30 } })), reasons: [] }, KEY, '2026-11-20T00:00:00.000Z').body), 'update'],
-    ['frozen after a notice: update it into a freeze', frozen, () => openIssue('Notice since 2026-11-20T00:00:00.000Z.\n'), 'update'],
+    [
+      'notify tier, a closed issue: reopen it as a notice',
+      notify,
+      () => ({ number: 7, state: 'closed', body: 'old' }),
+      'reopen',
+    ],
+    [
+      'notify tier, the open notice already says it: leave it',
+      notify,
+      (r) => openIssue(renderNoticeIssue(r, KEY, '2026-11-20T00:00:00.000Z').body),
+      'none',
+    ],
+    [
+      'consider-freeze tier after a notice: update it',
+      review,
+      (r) =>
+        openIssue(
+          renderNoticeIssue(
+            {
+              ...r,
+              slos: r.slos.map((x) => ({ ...x, tier: { action: 'notify', threshold: 25, consumedPercent: 30 } })),
+              reasons: [],
+            },
+            KEY,
+            '2026-11-20T00:00:00.000Z',
+          ).body,
+        ),
+      'update',
+    ],
+    [
+      'frozen after a notice: update it into a freeze',
+      frozen,
+      () => openIssue('Notice since 2026-11-20T00:00:00.000Z.\n'),
+      'update',
+    ],
   ];
   it.each(cases)('%s', async (_name, make, existing, kind) => {
     const report = await make();
@@ -101,7 +159,12 @@ describe('planFreezeIssue', () => {
     const report = await frozen();
     const update = planFreezeIssue(report, KEY, openIssue('Frozen since 2026-11-20T00:00:00.000Z.\n'), NOW);
     expect(update.kind === 'update' && frozenSince(update.body)).toBe('2026-11-20T00:00:00.000Z');
-    const reopen = planFreezeIssue(report, KEY, { number: 7, state: 'closed', body: 'Frozen since 2026-11-20T00:00:00.000Z.\n' }, NOW);
+    const reopen = planFreezeIssue(
+      report,
+      KEY,
+      { number: 7, state: 'closed', body: 'Frozen since 2026-11-20T00:00:00.000Z.\n' },
+      NOW,
+    );
     expect(reopen.kind === 'reopen' && frozenSince(reopen.body)).toBe(NOW.toISOString());
   });
 
@@ -127,7 +190,14 @@ describe('planFreezeIssue', () => {
 describe('freezeIssueKey', () => {
   it.each([
     ['checkout', [{ name: 'a', service: 'x' }], 'deploy-freeze/checkout'],
-    [undefined, [{ name: 'a', service: 'shop' }, { name: 'b', service: 'shop' }], 'deploy-freeze/shop'],
+    [
+      undefined,
+      [
+        { name: 'a', service: 'shop' },
+        { name: 'b', service: 'shop' },
+      ],
+      'deploy-freeze/shop',
+    ],
     [undefined, [{ name: 'b' }, { name: 'a' }], 'deploy-freeze/a.b'],
     ['my service!', [], 'deploy-freeze/my-service-'],
   ] as const)('service %s', (service, slos, key) => {
@@ -140,10 +210,20 @@ describe('freezeOutputs', () => {
     ['frozen, feature', frozen, 'feature', { frozen: 'true', tier: 'freeze', gate: 'block' }],
     ['frozen, security fix', frozen, 'security-fix', { frozen: 'true', tier: 'freeze', gate: 'allow' }],
     ['notify, feature', notify, 'feature', { frozen: 'false', tier: 'notify', gate: 'allow' }],
-    ['consider-freeze, feature without an approval', review, 'feature', { frozen: 'false', tier: 'consider-freeze', gate: 'block' }],
+    [
+      'consider-freeze, feature without an approval',
+      review,
+      'feature',
+      { frozen: 'false', tier: 'consider-freeze', gate: 'block' },
+    ],
     ['healthy, feature', healthy, 'feature', { frozen: 'false', tier: 'none', gate: 'allow' }],
     ['metrics down, feature', down, 'feature', { frozen: 'true', tier: 'none', gate: 'block', 'budget-remaining': '' }],
-    ['frozen, feature through a break-glass: still frozen, but this one goes', brokenGlass, 'feature', { frozen: 'true', tier: 'freeze', gate: 'allow' }],
+    [
+      'frozen, feature through a break-glass: still frozen, but this one goes',
+      brokenGlass,
+      'feature',
+      { frozen: 'true', tier: 'freeze', gate: 'allow' },
+    ],
   ] as const)('%s', async (_name, make, type, expected) => {
     expect(freezeOutputs(await make(), type)).toMatchObject(expected);
   });
@@ -156,8 +236,21 @@ describe('freezeOutputs', () => {
 describe('breakGlassIssue', () => {
   it('records who, when, why and until when, with the audit label', () => {
     const issue = breakGlassIssue(
-      { user: 'alice', justification: 'payment outage | fix', expiresAt: '2026-11-22T12:00:00.000Z', accepted: true, reason: 'ok', audit: { label: 'bellwether:break-glass', openIssue: true } },
-      { key: KEY, changeType: 'feature', at: NOW, lifted: 'the budget is spent', runUrl: 'https://github.com/acme/shop/actions/runs/1' },
+      {
+        user: 'alice',
+        justification: 'payment outage | fix',
+        expiresAt: '2026-11-22T12:00:00.000Z',
+        accepted: true,
+        reason: 'ok',
+        audit: { label: 'bellwether:break-glass', openIssue: true },
+      },
+      {
+        key: KEY,
+        changeType: 'feature',
+        at: NOW,
+        lifted: 'the budget is spent',
+        runUrl: 'https://github.com/acme/shop/actions/runs/1',
+      },
     );
     expect(issue.title).toBe('Break-glass: feature of checkout by @alice');
     expect(issue.labels).toEqual(['bellwether:break-glass']);

@@ -7,10 +7,13 @@ const clean = join(import.meta.dirname, '..', 'fixtures', 'gates', 'clean', '.gi
 const vulnerable = join(import.meta.dirname, '..', 'fixtures', 'gates', 'vulnerable');
 
 describe('the fixture corpus against actionlint', () => {
-  it.each(readdirSync(clean).filter((f) => f.endsWith('.yml')))('clean %s is a valid workflow to actionlint too', async (name) => {
-    const problems = await actionlintText(readFileSync(join(clean, name), 'utf8'), name);
-    expect(problems).toEqual([]);
-  });
+  it.each(readdirSync(clean).filter((f) => f.endsWith('.yml')))(
+    'clean %s is a valid workflow to actionlint too',
+    async (name) => {
+      const problems = await actionlintText(readFileSync(join(clean, name), 'utf8'), name);
+      expect(problems).toEqual([]);
+    },
+  );
 
   it('invalid.yml is invalid to actionlint on the same lines as ours', async () => {
     const problems = await actionlintText(readFileSync(join(vulnerable, 'invalid.yml'), 'utf8'), 'invalid.yml');

@@ -10,12 +10,22 @@ import { validateRequest } from '../helpers/openapi.js';
 const dir = join(import.meta.dirname, '..', 'fixtures', 'gates', 'vulnerable');
 const NOW = new Date('2026-06-15T12:00:00Z');
 const decision = (names: string[]) =>
-  decideGate({ audits: names.map((n) => auditSource(`.github/workflows/${n}`, readFileSync(join(dir, n), 'utf8'))), policy: DEFAULT_GATES_POLICY, now: NOW });
+  decideGate({
+    audits: names.map((n) => auditSource(`.github/workflows/${n}`, readFileSync(join(dir, n), 'utf8'))),
+    policy: DEFAULT_GATES_POLICY,
+    now: NOW,
+  });
 
 describe('checkRunAnnotations', () => {
   it('makes annotations the checks API accepts', () => {
     const [batch] = checkRunAnnotations(decision(['injection.yml', 'pinning.yml']), { failOn: 'high' });
-    const body = { name: 'bellwether gate', head_sha: 'a'.repeat(40), status: 'completed', conclusion: 'failure', output: { title: 't', summary: 's', annotations: batch } };
+    const body = {
+      name: 'bellwether gate',
+      head_sha: 'a'.repeat(40),
+      status: 'completed',
+      conclusion: 'failure',
+      output: { title: 't', summary: 's', annotations: batch },
+    };
     const { errors } = validateRequest('POST', new URL('https://api.github.com/repos/o/r/check-runs'), body);
     expect(errors).toEqual([]);
   });
@@ -39,8 +49,13 @@ describe('checkRunAnnotations', () => {
   });
 
   it('leaves columns out of annotations that span lines', () => {
-    const text = 'on: issues\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          echo ${{\n            github.event.issue.title\n          }}\n';
-    const d = decideGate({ audits: [auditSource('w.yml', text, { kind: 'workflow' })], policy: DEFAULT_GATES_POLICY, now: NOW });
+    const text =
+      'on: issues\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          echo ${{\n            github.event.issue.title\n          }}\n';
+    const d = decideGate({
+      audits: [auditSource('w.yml', text, { kind: 'workflow' })],
+      policy: DEFAULT_GATES_POLICY,
+      now: NOW,
+    });
     const [batch = []] = checkRunAnnotations(d, { failOn: 'high' });
     expect(batch[0]).toMatchObject({ start_line: 8, end_line: 10 });
     expect(batch[0]).not.toHaveProperty('start_column');
@@ -49,7 +64,15 @@ describe('checkRunAnnotations', () => {
   it('splits into requests of at most 50', () => {
     const steps = Array.from({ length: 120 }, (_, i) => `      - uses: someone/tool${i}@v1\n`).join('');
     const text = `on: push\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
-    const d = decideGate({ audits: [auditSource('.github/workflows/w.yml', text)], policy: DEFAULT_GATES_POLICY, now: NOW });
-    expect(checkRunAnnotations(d, { failOn: 'high' }).map((b) => b.length)).toEqual([ANNOTATIONS_PER_REQUEST, ANNOTATIONS_PER_REQUEST, 20]);
+    const d = decideGate({
+      audits: [auditSource('.github/workflows/w.yml', text)],
+      policy: DEFAULT_GATES_POLICY,
+      now: NOW,
+    });
+    expect(checkRunAnnotations(d, { failOn: 'high' }).map((b) => b.length)).toEqual([
+      ANNOTATIONS_PER_REQUEST,
+      ANNOTATIONS_PER_REQUEST,
+      20,
+    ]);
   });
 });

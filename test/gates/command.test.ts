@@ -31,7 +31,10 @@ beforeAll(() => {
   mkdirSync(p('repo', 'node_modules', 'x'), { recursive: true });
   writeFileSync(p('repo', '.github', 'workflows', 'ci.yml'), CLEAN);
   writeFileSync(p('repo', '.github', 'workflows', 'notes.txt'), 'not yaml');
-  writeFileSync(p('repo', 'actions', 'greet', 'action.yml'), 'name: g\ndescription: d\nruns:\n  using: node24\n  main: index.js\n');
+  writeFileSync(
+    p('repo', 'actions', 'greet', 'action.yml'),
+    'name: g\ndescription: d\nruns:\n  using: node24\n  main: index.js\n',
+  );
   writeFileSync(p('repo', 'node_modules', 'x', 'action.yml'), 'runs: {using: nope}\n');
   writeFileSync(p('repo', 'config.yml'), 'not: a workflow\n');
   writeFileSync(p('unpinned.yml'), UNPINNED);
@@ -39,8 +42,16 @@ beforeAll(() => {
   writeFileSync(p('binary.yml'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0xff, 0xfe]));
   writeFileSync(p('huge.yml'), `on: push\n# ${'x'.repeat(2 * 1024 * 1024)}\n`);
   const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-  for (let i = 1; i < 9; i++) laughs.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
-  writeFileSync(p('laughs.yml'), `on: push\npermissions: {}\n${laughs.join('\n')}\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n`);
+  for (let i = 1; i < 9; i++)
+    laughs.push(
+      `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+        .fill(`*${String.fromCharCode(96 + i)}`)
+        .join(',')}]`,
+    );
+  writeFileSync(
+    p('laughs.yml'),
+    `on: push\npermissions: {}\n${laughs.join('\n')}\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n`,
+  );
   writeFileSync(p('empty.yml'), '');
   writeFileSync(p('policy.yml'), 'kind: gates\nfailOn: critical\n');
   writeFileSync(p('bad-policy.yml'), 'kind: gates\nfailOn: sometimes\n');
@@ -65,7 +76,10 @@ describe('gateWorkflowsCommand', () => {
   });
 
   it('skips missing paths when asked to, for lists of usual places', async () => {
-    const result = await runWorkflowGate({ paths: [p('repo'), p('repo', '.github', 'actions')], missing: 'skip' }, deps);
+    const result = await runWorkflowGate(
+      { paths: [p('repo'), p('repo', '.github', 'actions')], missing: 'skip' },
+      deps,
+    );
     expect(result.decision.filesAudited).toBe(2);
   });
 
@@ -81,7 +95,10 @@ describe('gateWorkflowsCommand', () => {
     const strict = await gateWorkflowsCommand({ paths: [p('unpinned.yml')], format: 'text' }, deps);
     expect(strict.exitCode).toBe(1);
     expect(strict.stdout).toContain('[unpinned-uses]');
-    const lax = await gateWorkflowsCommand({ paths: [p('unpinned.yml')], format: 'text', policy: p('policy.yml') }, deps);
+    const lax = await gateWorkflowsCommand(
+      { paths: [p('unpinned.yml')], format: 'text', policy: p('policy.yml') },
+      deps,
+    );
     expect(lax.exitCode).toBe(0);
   });
 
@@ -95,11 +112,17 @@ describe('gateWorkflowsCommand', () => {
   it('in diff mode fails only on findings missing from the baseline', async () => {
     const base = await gateWorkflowsCommand({ paths: [p('unpinned.yml')], format: 'json' }, deps);
     writeFileSync(p('baseline.json'), base.stdout);
-    const same = await gateWorkflowsCommand({ paths: [p('unpinned.yml')], format: 'json', baseline: p('baseline.json') }, deps);
+    const same = await gateWorkflowsCommand(
+      { paths: [p('unpinned.yml')], format: 'json', baseline: p('baseline.json') },
+      deps,
+    );
     expect(same.exitCode).toBe(0);
     expect(JSON.parse(same.stdout)).toMatchObject({ mode: 'diff', findings: [] });
     writeFileSync(p('unpinned.yml'), UNPINNED.replace('npm test', 'npm test\n      - uses: other/tool@v2'));
-    const more = await gateWorkflowsCommand({ paths: [p('unpinned.yml')], format: 'json', baseline: p('baseline.json') }, deps);
+    const more = await gateWorkflowsCommand(
+      { paths: [p('unpinned.yml')], format: 'json', baseline: p('baseline.json') },
+      deps,
+    );
     expect(more.exitCode).toBe(1);
     expect(JSON.parse(more.stdout).findings.map((f: { snippet: string }) => f.snippet)).toEqual(['other/tool@v2']);
     writeFileSync(p('unpinned.yml'), UNPINNED);
@@ -126,7 +149,18 @@ describe('gateWorkflowsCommand', () => {
   it('audits a file of nested aliases without expanding them, and says it uses anchors', async () => {
     const out = await gateWorkflowsCommand({ paths: [p('laughs.yml')], format: 'json' }, deps);
     const json = JSON.parse(out.stdout);
-    expect(json.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['yaml-anchors', 'invalid-workflow', 'invalid-workflow', 'invalid-workflow', 'invalid-workflow', 'invalid-workflow', 'invalid-workflow', 'invalid-workflow', 'invalid-workflow', 'invalid-workflow']);
+    expect(json.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual([
+      'yaml-anchors',
+      'invalid-workflow',
+      'invalid-workflow',
+      'invalid-workflow',
+      'invalid-workflow',
+      'invalid-workflow',
+      'invalid-workflow',
+      'invalid-workflow',
+      'invalid-workflow',
+      'invalid-workflow',
+    ]);
   });
 
   it.each([
@@ -141,9 +175,18 @@ describe('gateWorkflowsCommand', () => {
   });
 
   it('exits 2 naming file, line and field of a bad policy, or a baseline that is not JSON', async () => {
-    const bad = await gateWorkflowsCommand({ paths: [p('unpinned.yml')], format: 'text', policy: p('bad-policy.yml') }, deps);
-    expect(bad).toEqual({ exitCode: 2, stdout: `${p('bad-policy.yml')}:2: failOn: expected one of info, low, medium, high, critical, got "sometimes"\n` });
-    const notJson = await gateWorkflowsCommand({ paths: [p('unpinned.yml')], format: 'text', baseline: p('not-json.json') }, deps);
+    const bad = await gateWorkflowsCommand(
+      { paths: [p('unpinned.yml')], format: 'text', policy: p('bad-policy.yml') },
+      deps,
+    );
+    expect(bad).toEqual({
+      exitCode: 2,
+      stdout: `${p('bad-policy.yml')}:2: failOn: expected one of info, low, medium, high, critical, got "sometimes"\n`,
+    });
+    const notJson = await gateWorkflowsCommand(
+      { paths: [p('unpinned.yml')], format: 'text', baseline: p('not-json.json') },
+      deps,
+    );
     expect(notJson.exitCode).toBe(2);
     expect(notJson.stdout).toContain('not-json.json: cannot read the baseline');
   });

@@ -60,7 +60,10 @@ describe('robustness', () => {
   });
 
   it('never throws on workflow-shaped text with arbitrary values', () => {
-    const value = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('${{', '}}', '${{ github.event.issue.title }}', '&a', '*a', '|', '>', '[', '{'));
+    const value = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom('${{', '}}', '${{ github.event.issue.title }}', '&a', '*a', '|', '>', '[', '{'),
+    );
     fc.assert(
       fc.property(fc.array(value, { minLength: 6, maxLength: 6 }), (v) => {
         const text = `on: ${v[0]}\npermissions: ${v[1]}\njobs:\n  j:\n    runs-on: ${v[2]}\n    if: ${v[3]}\n    steps:\n      - uses: ${v[4]}\n      - run: ${v[5]}\n`;

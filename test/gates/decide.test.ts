@@ -34,7 +34,9 @@ describe('decideGate', () => {
 
   it('applies per-rule severity and disables rules', () => {
     const audits = [auditSource('.github/workflows/a.yml', workflow())];
-    const p = policy('rules:\n  unpinned-uses: { severity: low }\n  unpinned-tool-install: { enabled: false }\n').policy;
+    const p = policy(
+      'rules:\n  unpinned-uses: { severity: low }\n  unpinned-tool-install: { enabled: false }\n',
+    ).policy;
     const d = decideGate({ audits, policy: p, now: NOW });
     expect(d.findings.map((f) => [f.ruleId, f.severity])).toEqual([['unpinned-uses', 'low']]);
     expect(d.verdict).toBe('pass');
@@ -45,9 +47,14 @@ describe('decideGate', () => {
     const sameLine = auditSource('a.yml', workflow(' # bellwether: ignore[unpinned-uses] vendored fork we control'));
     const d = decideGate({ audits: [sameLine], policy: DEFAULT_GATES_POLICY, now: NOW });
     expect(d.findings.map((f) => f.ruleId)).toEqual(['unpinned-tool-install']);
-    expect(d.suppressed).toEqual([expect.objectContaining({ by: 'inline-ignore', reason: 'vendored fork we control' })]);
+    expect(d.suppressed).toEqual([
+      expect.objectContaining({ by: 'inline-ignore', reason: 'vendored fork we control' }),
+    ]);
 
-    const before = workflow().replace('      - uses:', '      # bellwether: ignore[unpinned-tool-install, unpinned-uses] both reviewed\n      - uses:');
+    const before = workflow().replace(
+      '      - uses:',
+      '      # bellwether: ignore[unpinned-tool-install, unpinned-uses] both reviewed\n      - uses:',
+    );
     const d2 = decideGate({ audits: [auditSource('a.yml', before)], policy: DEFAULT_GATES_POLICY, now: NOW });
     expect(d2.findings.map((f) => f.ruleId)).toEqual(['unpinned-tool-install']);
   });
@@ -69,7 +76,10 @@ describe('decideGate', () => {
     );
     const d = decideGate({ audits, policy: live.policy, policySource: live, now: NOW });
     expect(d.verdict).toBe('pass');
-    expect(d.suppressed[0]).toMatchObject({ by: 'waiver', reason: 'pinned upstream next sprint (owner @platform, until 2026-06-15)' });
+    expect(d.suppressed[0]).toMatchObject({
+      by: 'waiver',
+      reason: 'pinned upstream next sprint (owner @platform, until 2026-06-15)',
+    });
 
     const later = new Date('2026-06-16T00:00:00Z');
     const e = decideGate({ audits, policy: live.policy, policySource: live, now: later });
@@ -84,7 +94,9 @@ describe('decideGate', () => {
   it('matches a waiver by fingerprint only for that finding', () => {
     const audits = [auditSource('a.yml', workflow())];
     const fp = audits[0]?.findings.find((f) => f.ruleId === 'unpinned-tool-install')?.fingerprint;
-    const p = policy(`waivers:\n  - rule: unpinned-tool-install\n    fingerprint: ${fp}\n    reason: r\n    owner: o\n    expires: 2030-01-01\n`).policy;
+    const p = policy(
+      `waivers:\n  - rule: unpinned-tool-install\n    fingerprint: ${fp}\n    reason: r\n    owner: o\n    expires: 2030-01-01\n`,
+    ).policy;
     const d = decideGate({ audits, policy: p, now: NOW });
     expect(d.findings.map((f) => f.ruleId)).toEqual(['unpinned-uses']);
   });
@@ -93,7 +105,10 @@ describe('decideGate', () => {
     const base = auditSource('a.yml', workflow());
     const baseline = new Set(base.findings.map((f) => f.fingerprint));
     // The same findings moved down two lines, plus a new one.
-    const head = auditSource('a.yml', workflow().replace('jobs:', '# comment\n# another\njobs:') + '      - run: pip install requests\n');
+    const head = auditSource(
+      'a.yml',
+      workflow().replace('jobs:', '# comment\n# another\njobs:') + '      - run: pip install requests\n',
+    );
     const d = decideGate({ audits: [head], policy: DEFAULT_GATES_POLICY, baseline, now: NOW });
     expect(d.mode).toBe('diff');
     expect(d.findings.map((f) => [f.ruleId, f.line])).toEqual([['unpinned-tool-install', 11]]);
@@ -106,7 +121,9 @@ describe('fingerprints', () => {
     const one = auditSource('a.yml', workflow()).findings;
     const moved = auditSource('a.yml', `# header\n${workflow()}`).findings;
     expect(moved.map((f) => f.fingerprint)).toEqual(one.map((f) => f.fingerprint));
-    const twice = auditSource('a.yml', `${workflow()}      - uses: someone/tool@v1\n`).findings.filter((f) => f.ruleId === 'unpinned-uses');
+    const twice = auditSource('a.yml', `${workflow()}      - uses: someone/tool@v1\n`).findings.filter(
+      (f) => f.ruleId === 'unpinned-uses',
+    );
     expect(new Set(twice.map((f) => f.fingerprint)).size).toBe(2);
     const otherFile = auditSource('b.yml', workflow()).findings;
     expect(otherFile[0]?.fingerprint).not.toBe(one[0]?.fingerprint);
@@ -114,7 +131,10 @@ describe('fingerprints', () => {
 });
 
 describe('waiverExpired', () => {
-  const w = gatesPolicySchema.parse({ kind: 'gates', waivers: [{ rule: 'unpinned-uses', file: 'x', reason: 'r', owner: 'o', expires: '2026-06-15' }] }).waivers[0]!;
+  const w = gatesPolicySchema.parse({
+    kind: 'gates',
+    waivers: [{ rule: 'unpinned-uses', file: 'x', reason: 'r', owner: 'o', expires: '2026-06-15' }],
+  }).waivers[0]!;
   it.each([
     ['2026-06-15T00:00:00Z', false],
     ['2026-06-15T23:59:59Z', false],
@@ -127,7 +147,10 @@ describe('waiverExpired', () => {
 describe('baselineFingerprints', () => {
   it.each([
     [{ findings: [{ fingerprint: 'a' }, { fingerprint: 'b' }] }, ['a', 'b']],
-    [['a', 'c'], ['a', 'c']],
+    [
+      ['a', 'c'],
+      ['a', 'c'],
+    ],
     [{ findings: [{ nope: 1 }] }, undefined],
     [{ other: [] }, undefined],
     [null, undefined],

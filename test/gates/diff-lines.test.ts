@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { changedLinesFromDiff } from '../../src/gates/diff-lines.js';
 
-const lines = (m: Map<string, Set<number>>) => Object.fromEntries([...m].map(([k, v]) => [k, [...v].sort((a, b) => a - b)]));
+const lines = (m: Map<string, Set<number>>) =>
+  Object.fromEntries([...m].map(([k, v]) => [k, [...v].sort((a, b) => a - b)]));
 
 describe('changedLinesFromDiff', () => {
   it('reads the new-side line numbers of added lines in every file', () => {
@@ -50,7 +51,17 @@ describe('changedLinesFromDiff', () => {
   });
 
   it('ends each hunk by its line counts, so files of a plain diff -u follow one another', () => {
-    const diff = ['--- a/one.yml', '+++ b/one.yml', '@@ -1 +1 @@', '-a', '+b', '--- a/two.yml', '+++ b/two.yml', '@@ -5,0 +6,1 @@', '+c'].join('\n');
+    const diff = [
+      '--- a/one.yml',
+      '+++ b/one.yml',
+      '@@ -1 +1 @@',
+      '-a',
+      '+b',
+      '--- a/two.yml',
+      '+++ b/two.yml',
+      '@@ -5,0 +6,1 @@',
+      '+c',
+    ].join('\n');
     expect(lines(changedLinesFromDiff(diff))).toEqual({ 'one.yml': [1], 'two.yml': [6] });
   });
 
@@ -63,9 +74,19 @@ describe('changedLinesFromDiff', () => {
 describe('changedLinesFromDiff on any text', () => {
   it('never throws and reports no negative line numbers', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('+++ b/x', '@@ -1,2 +1,3 @@', '+a', '-b', ' c', '@@ -0,0 +1 @@', 'diff --git a/x b/x')), { maxLength: 30 }), (parts) => {
-        for (const set of changedLinesFromDiff(parts.join('\n')).values()) for (const n of set) expect(n).toBeGreaterThanOrEqual(0);
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.string({ maxLength: 20 }),
+            fc.constantFrom('+++ b/x', '@@ -1,2 +1,3 @@', '+a', '-b', ' c', '@@ -0,0 +1 @@', 'diff --git a/x b/x'),
+          ),
+          { maxLength: 30 },
+        ),
+        (parts) => {
+          for (const set of changedLinesFromDiff(parts.join('\n')).values())
+            for (const n of set) expect(n).toBeGreaterThanOrEqual(0);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { accessPath, ExpressionSyntaxError, MAX_EXPRESSION_DEPTH, parseExpression, type ExprNode } from '../../src/gates/expression.js';
+import {
+  accessPath,
+  ExpressionSyntaxError,
+  MAX_EXPRESSION_DEPTH,
+  parseExpression,
+  type ExprNode,
+} from '../../src/gates/expression.js';
 import { findTemplates, flowingAccesses, isAttackerControlled } from '../../src/gates/templates.js';
 
 /** A compact rendering of the tree, so that cases read like the expressions they parse. */
@@ -33,7 +39,10 @@ describe('parseExpression', () => {
     ['github.event.commits.*.message', 'github.event.commits.*.message'],
     ['github.event.commits[*].message', 'github.event.commits.*.message'],
     ["a == 'x' && b != 1 || !c", "(((env == 'x') && (env != 1)) || !(env))"],
-    ["contains(github.event.pull_request.labels.*.name, 'ok')", "contains(github.event.pull_request.labels.*.name, 'ok')"],
+    [
+      "contains(github.event.pull_request.labels.*.name, 'ok')",
+      "contains(github.event.pull_request.labels.*.name, 'ok')",
+    ],
     ["format('{0} {1}', github.ref, 'it''s')", "format('{0} {1}', github.ref, 'it's')"],
     ['toJSON(fromJSON(inputs.list)[0])', 'tojson(fromjson(inputs.list)[0])'],
     ['1 < 2 == true', '((1 < 2) == true)'],
@@ -92,7 +101,18 @@ describe('parseExpression on deep nesting', () => {
     while (stack.length > 0) {
       const [node, d] = stack.pop() as [ExprNode, number];
       max = Math.max(max, d);
-      const kids = node.kind === 'binary' ? [node.left, node.right] : node.kind === 'not' ? [node.operand] : node.kind === 'call' ? node.args : node.kind === 'index' ? [node.object, node.index] : node.kind === 'property' || node.kind === 'star' ? [node.object] : [];
+      const kids =
+        node.kind === 'binary'
+          ? [node.left, node.right]
+          : node.kind === 'not'
+            ? [node.operand]
+            : node.kind === 'call'
+              ? node.args
+              : node.kind === 'index'
+                ? [node.object, node.index]
+                : node.kind === 'property' || node.kind === 'star'
+                  ? [node.object]
+                  : [];
       for (const k of kids) stack.push([k, d + 1]);
     }
     return max;
@@ -109,8 +129,14 @@ describe('parseExpression on deep nesting', () => {
 
   it('reads 10,000 nested parentheses, which GitHub counts as no depth at all', () => {
     const n = 10_000;
-    expect(show(parseExpression(`${'('.repeat(n)}github.event.issue.title${')'.repeat(n)}`))).toBe('github.event.issue.title');
-    expect(show(parseExpression(`format(${'('.repeat(n)}'{0}'${')'.repeat(n)}, (${'('.repeat(5)}github.ref${')'.repeat(5)}))`))).toBe("format('{0}', github.ref)");
+    expect(show(parseExpression(`${'('.repeat(n)}github.event.issue.title${')'.repeat(n)}`))).toBe(
+      'github.event.issue.title',
+    );
+    expect(
+      show(
+        parseExpression(`format(${'('.repeat(n)}'{0}'${')'.repeat(n)}, (${'('.repeat(5)}github.ref${')'.repeat(5)}))`),
+      ),
+    ).toBe("format('{0}', github.ref)");
   });
 
   it.each([
@@ -121,25 +147,33 @@ describe('parseExpression on deep nesting', () => {
     ['[(', (n: number) => `${'github.event['.repeat(n)}'x'${']'.repeat(n)}`],
     ['==', (n: number) => Array.from({ length: n }, () => 'github.ref').join(' == ')],
     ['.a', (n: number) => `github${'.a'.repeat(n)}`],
-  ])('refuses %s nested past GitHub\'s depth limit as a syntax error, at 10,000 levels too', (_, make) => {
+  ])("refuses %s nested past GitHub's depth limit as a syntax error, at 10,000 levels too", (_, make) => {
     expect(() => parseExpression(make(MAX_EXPRESSION_DEPTH - 3))).not.toThrow();
     for (const n of [MAX_EXPRESSION_DEPTH + 1, 2000, 10_000]) {
       const source = make(n);
       if (source.length > 21_000) continue;
-      expect(rejects(source).message).toBe(`the expression nests deeper than GitHub's limit of ${MAX_EXPRESSION_DEPTH} levels`);
+      expect(rejects(source).message).toBe(
+        `the expression nests deeper than GitHub's limit of ${MAX_EXPRESSION_DEPTH} levels`,
+      );
     }
   });
 
   it('keeps a long chain of one && or || shallow: GitHub flattens it into one node', () => {
-    const ors = Array.from({ length: 4000 }, () => 'a').join('||').replace(/a/g, 'env');
+    const ors = Array.from({ length: 4000 }, () => 'a')
+      .join('||')
+      .replace(/a/g, 'env');
     const tree = parseExpression(ors);
     expect(deepest(tree)).toBeLessThan(30);
-    expect(show(parseExpression('github.ref || github.sha || github.actor'))).toBe('((github.ref || github.sha) || github.actor)');
+    expect(show(parseExpression('github.ref || github.sha || github.actor'))).toBe(
+      '((github.ref || github.sha) || github.actor)',
+    );
   });
 
   it('refuses an expression longer than GitHub accepts', () => {
     const source = Array.from({ length: 4000 }, () => 'github.ref').join(' || ');
-    expect(rejects(source).message).toBe(`the expression is ${source.length} characters long, more than GitHub's limit of 21000`);
+    expect(rejects(source).message).toBe(
+      `the expression is ${source.length} characters long, more than GitHub's limit of 21000`,
+    );
   });
 });
 
@@ -184,7 +218,7 @@ describe('flowingAccesses', () => {
     ['!github.event.issue.title', []],
     ['github.event.issue.title || github.ref', ['github.event.issue.title', 'github.ref']],
     ["github.event.issue.title && 'yes'", []],
-    ["inputs.flag && github.event.issue.body", ['github.event.issue.body']],
+    ['inputs.flag && github.event.issue.body', ['github.event.issue.body']],
     ["format('{0}', github.head_ref)", ['github.head_ref']],
     ['join(github.event.commits.*.message)', ['github.event.commits.*.message']],
     ['toJSON(github.event)', ['github.event']],

@@ -39,7 +39,12 @@ const ADVISORIES = 'GET /advisories';
 
 /** GitHub's example repository, completed where the example lags its own schema, without the fork's parent and source. */
 export const repo = (owner: string, name: string, archived = false) => {
-  const { source: _source, parent: _parent, template_repository: _template, ...r } = example(REPO, 200, { name, full_name: `${owner}/${name}`, archived, default_branch: 'main' });
+  const {
+    source: _source,
+    parent: _parent,
+    template_repository: _template,
+    ...r
+  } = example(REPO, 200, { name, full_name: `${owner}/${name}`, archived, default_branch: 'main' });
   return { ...r, language: null };
 };
 const branch = (name: string, at: string) => {
@@ -59,7 +64,14 @@ const advisory = (pkg: string, range: string, patched: string) => {
     summary: 'lint runs code from the pull request',
     severity: 'high',
     html_url: 'https://github.com/advisories/GHSA-abcd-efgh-ijkl',
-    vulnerabilities: [{ ...v, package: { ecosystem: 'actions', name: pkg }, vulnerable_version_range: range, first_patched_version: patched }],
+    vulnerabilities: [
+      {
+        ...v,
+        package: { ecosystem: 'actions', name: pkg },
+        vulnerable_version_range: range,
+        first_patched_version: patched,
+      },
+    ],
   };
 };
 const compare = (status: string) => example(COMPARE, 200, { status });
@@ -68,17 +80,29 @@ const compare = (status: string) => example(COMPARE, 200, { status });
 export function expectActionWorld(gh: GitHubExpectations): GitHubExpectations {
   return gh
     .expect(REPO, { params: { owner: 'good', repo: 'setup' }, reply: { status: 200, body: repo('good', 'setup') } })
-    .expect(BRANCHES, { params: { owner: 'good', repo: 'setup' }, reply: { status: 200, body: [branch('main', GOOD)] } })
+    .expect(BRANCHES, {
+      params: { owner: 'good', repo: 'setup' },
+      reply: { status: 200, body: [branch('main', GOOD)] },
+    })
     .expect(TAGS, { params: { owner: 'good', repo: 'setup' }, reply: { status: 200, body: [tag('v1.0.0', GOOD)] } })
     .expect(ADVISORIES, { query: { ecosystem: 'actions', affects: 'good/setup' }, reply: { status: 200, body: [] } })
     .expect(REPO, { params: { owner: 'evil', repo: 'tool' }, reply: { status: 200, body: repo('evil', 'tool') } })
     .expect(BRANCHES, { params: { owner: 'evil', repo: 'tool' }, reply: { status: 200, body: [branch('main', MAIN)] } })
     .expect(TAGS, { params: { owner: 'evil', repo: 'tool' }, reply: { status: 200, body: [tag('v2.0.0', TAGGED)] } })
-    .expect(COMPARE, { params: { owner: 'evil', repo: 'tool', basehead: `main...${STRAY}` }, reply: { status: 200, body: compare('diverged') } })
-    .expect(COMPARE, { params: { owner: 'evil', repo: 'tool', basehead: `v2.0.0...${STRAY}` }, reply: { status: 200, body: compare('diverged') } })
+    .expect(COMPARE, {
+      params: { owner: 'evil', repo: 'tool', basehead: `main...${STRAY}` },
+      reply: { status: 200, body: compare('diverged') },
+    })
+    .expect(COMPARE, {
+      params: { owner: 'evil', repo: 'tool', basehead: `v2.0.0...${STRAY}` },
+      reply: { status: 200, body: compare('diverged') },
+    })
     .expect(ADVISORIES, { query: { ecosystem: 'actions', affects: 'evil/tool' }, reply: { status: 200, body: [] } })
     .expect(REPO, { params: { owner: 'old', repo: 'lint' }, reply: { status: 200, body: repo('old', 'lint', true) } })
-    .expect(ADVISORIES, { query: { ecosystem: 'actions', affects: 'old/lint' }, reply: { status: 200, body: [advisory('old/lint', '< 3.1.0', '3.1.0')] } });
+    .expect(ADVISORIES, {
+      query: { ecosystem: 'actions', affects: 'old/lint' },
+      reply: { status: 200, body: [advisory('old/lint', '< 3.1.0', '3.1.0')] },
+    });
 }
 
 /** Requests WORKFLOW costs. */
@@ -90,5 +114,8 @@ export function expectVulnerable(gh: GitHubExpectations): GitHubExpectations {
     .expect(REPO, { params: { owner: 'vuln', repo: 'act' }, reply: { status: 200, body: repo('vuln', 'act') } })
     .expect(BRANCHES, { params: { owner: 'vuln', repo: 'act' }, reply: { status: 200, body: [branch('main', MAIN)] } })
     .expect(TAGS, { params: { owner: 'vuln', repo: 'act' }, reply: { status: 200, body: [tag('v1.2.0', GOOD)] } })
-    .expect(ADVISORIES, { query: { ecosystem: 'actions', affects: 'vuln/act' }, reply: { status: 200, body: [advisory('vuln/act', '< 1.3.0', '1.3.0')] } });
+    .expect(ADVISORIES, {
+      query: { ecosystem: 'actions', affects: 'vuln/act' },
+      reply: { status: 200, body: [advisory('vuln/act', '< 1.3.0', '1.3.0')] },
+    });
 }

@@ -9,7 +9,15 @@ import { RestActionSources } from '../../src/github/rest-action-sources.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { useGitHubMock } from '../helpers/github-nock.js';
 import { testClient } from '../github/fixtures.js';
-import { expectActionWorld, expectVulnerable, GOOD, repo, STRAY, WORKFLOW, WORLD_CALLS } from './github-audits-fixtures.js';
+import {
+  expectActionWorld,
+  expectVulnerable,
+  GOOD,
+  repo,
+  STRAY,
+  WORKFLOW,
+  WORLD_CALLS,
+} from './github-audits-fixtures.js';
 
 const clock = new ManualClock('2026-06-15T12:00:00Z');
 let root: string;
@@ -25,7 +33,9 @@ const lookups = (retries = 0) => new GitHubLookups(new RestActionSources(testCli
 
 describe('remote uses', () => {
   it('finds owner/repo@ref with its version comment, and leaves local, docker and expression references alone', () => {
-    const uses = findActionUses(`steps:\n  - uses: a/b@${GOOD} # v1.2.3\n  - uses: "c/d/sub@v2"\n  - uses: ./x\n  - uses: docker://alpine:3\n  - uses: $/.github/actions/y\n  - uses: e/f@\${{ inputs.ref }}\n`);
+    const uses = findActionUses(
+      `steps:\n  - uses: a/b@${GOOD} # v1.2.3\n  - uses: "c/d/sub@v2"\n  - uses: ./x\n  - uses: docker://alpine:3\n  - uses: $/.github/actions/y\n  - uses: e/f@\${{ inputs.ref }}\n`,
+    );
     expect(uses.map((u) => [u.name, u.ref, u.comment, u.line])).toEqual([
       ['a/b', GOOD, 'v1.2.3', 2],
       ['c/d/sub', 'v2', undefined, 3],
@@ -56,8 +66,13 @@ describe('the audits that ask GitHub', () => {
 
   it('reports impostor commits, lying version comments, archived and vulnerable actions, asking each thing once', async () => {
     expectActionWorld(gh);
-    const { decision } = await runWorkflowGate({ paths: [root] }, { fs: nodeGateFs, clock, cwd: root, github: { lookups: lookups() } });
-    const ours = decision.findings.filter((f) => ['impostor-commit', 'ref-version-mismatch', 'archived-uses', 'known-vulnerable-actions'].includes(f.ruleId));
+    const { decision } = await runWorkflowGate(
+      { paths: [root] },
+      { fs: nodeGateFs, clock, cwd: root, github: { lookups: lookups() } },
+    );
+    const ours = decision.findings.filter((f) =>
+      ['impostor-commit', 'ref-version-mismatch', 'archived-uses', 'known-vulnerable-actions'].includes(f.ruleId),
+    );
     expect(ours.map((f) => [f.ruleId, f.line, f.severity])).toEqual([
       ['impostor-commit', 10, 'critical'],
       ['ref-version-mismatch', 10, 'medium'],
@@ -68,7 +83,9 @@ describe('the audits that ask GitHub', () => {
     expect(ours[0]?.equivalents.zizmor).toBe('impostor-commit');
     expect(ours[3]?.message).toContain('GHSA-abcd-efgh-ijkl');
     expect(decision.github).toEqual({ status: 'ran', actions: 3, calls: WORLD_CALLS, couldNotCheck: [] });
-    expect(renderText(decision)).toContain(`GitHub audits: 3 action reference(s) checked with ${WORLD_CALLS} request(s); 0 could not be checked.`);
+    expect(renderText(decision)).toContain(
+      `GitHub audits: 3 action reference(s) checked with ${WORLD_CALLS} request(s); 0 could not be checked.`,
+    );
   });
 
   it('honours zizmor ignore comments for them', async () => {
@@ -76,7 +93,10 @@ describe('the audits that ask GitHub', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bellwether-ghaudits-ignore-'));
     writeFileSync(join(dir, 'ci.yml'), WORKFLOW.replace('# v2.0.0', '# v2.0.0 # zizmor: ignore[impostor-commit]'));
     try {
-      const { decision } = await runWorkflowGate({ paths: [join(dir, 'ci.yml')] }, { fs: nodeGateFs, clock, cwd: dir, github: { lookups: lookups() } });
+      const { decision } = await runWorkflowGate(
+        { paths: [join(dir, 'ci.yml')] },
+        { fs: nodeGateFs, clock, cwd: dir, github: { lookups: lookups() } },
+      );
       expect(decision.findings.some((f) => f.ruleId === 'impostor-commit')).toBe(false);
       expect(decision.suppressed.find((s) => s.finding.ruleId === 'impostor-commit')?.by).toBe('inline-ignore');
     } finally {
@@ -85,14 +105,30 @@ describe('the audits that ask GitHub', () => {
   });
 
   it('says "could not check" for an action GitHub cannot answer about, and goes on with the others', async () => {
-    gh.expect('GET /repos/{owner}/{repo}', { params: { owner: 'flaky', repo: 'act' }, reply: { status: 500, body: { message: 'Server Error' } }, times: Infinity });
-    gh.expect('GET /advisories', { query: { affects: 'flaky/act' }, reply: { status: 403, body: { message: 'Forbidden', documentation_url: 'https://docs.github.com' } } });
-    gh.expect('GET /repos/{owner}/{repo}', { params: { owner: 'gone', repo: 'act' }, reply: { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com' } } });
+    gh.expect('GET /repos/{owner}/{repo}', {
+      params: { owner: 'flaky', repo: 'act' },
+      reply: { status: 500, body: { message: 'Server Error' } },
+      times: Infinity,
+    });
+    gh.expect('GET /advisories', {
+      query: { affects: 'flaky/act' },
+      reply: { status: 403, body: { message: 'Forbidden', documentation_url: 'https://docs.github.com' } },
+    });
+    gh.expect('GET /repos/{owner}/{repo}', {
+      params: { owner: 'gone', repo: 'act' },
+      reply: { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com' } },
+    });
     gh.expect('GET /advisories', { query: { affects: 'gone/act' }, reply: { status: 200, body: [] } });
     const dir = mkdtempSync(join(tmpdir(), 'bellwether-ghaudits-err-'));
-    writeFileSync(join(dir, 'ci.yml'), `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: flaky/act@v1\n      - uses: gone/act@${GOOD} # v1.0.0\n`);
+    writeFileSync(
+      join(dir, 'ci.yml'),
+      `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: flaky/act@v1\n      - uses: gone/act@${GOOD} # v1.0.0\n`,
+    );
     try {
-      const { decision } = await runWorkflowGate({ paths: [join(dir, 'ci.yml')] }, { fs: nodeGateFs, clock, cwd: dir, github: { lookups: lookups() } });
+      const { decision } = await runWorkflowGate(
+        { paths: [join(dir, 'ci.yml')] },
+        { fs: nodeGateFs, clock, cwd: dir, github: { lookups: lookups() } },
+      );
       const note = decision.github;
       expect(note?.status).toBe('ran');
       const unsure = note?.status === 'ran' ? note.couldNotCheck : [];
@@ -115,24 +151,40 @@ describe('the audits that ask GitHub', () => {
   it('finds the version of a bare SHA from the tag at it, and says when a branch reference has no version to compare', async () => {
     expectVulnerable(gh);
     const dir = mkdtempSync(join(tmpdir(), 'bellwether-ghaudits-vuln-'));
-    writeFileSync(join(dir, 'ci.yml'), `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: vuln/act@${GOOD}\n      - uses: vuln/act@main\n`);
+    writeFileSync(
+      join(dir, 'ci.yml'),
+      `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: vuln/act@${GOOD}\n      - uses: vuln/act@main\n`,
+    );
     try {
-      const { decision } = await runWorkflowGate({ paths: [join(dir, 'ci.yml')] }, { fs: nodeGateFs, clock, cwd: dir, github: { lookups: lookups() } });
+      const { decision } = await runWorkflowGate(
+        { paths: [join(dir, 'ci.yml')] },
+        { fs: nodeGateFs, clock, cwd: dir, github: { lookups: lookups() } },
+      );
       const hit = decision.findings.find((f) => f.ruleId === 'known-vulnerable-actions');
       expect(hit?.line).toBe(7);
       expect(hit?.message).toContain('v1.2.0');
       const note = decision.github;
-      expect(note?.status === 'ran' ? note.couldNotCheck.map((c) => [c.action, c.audits]) : []).toEqual([['vuln/act@main', ['known-vulnerable-actions']]]);
+      expect(note?.status === 'ran' ? note.couldNotCheck.map((c) => [c.action, c.audits]) : []).toEqual([
+        ['vuln/act@main', ['known-vulnerable-actions']],
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it('stops at the request budget and lists what it left unchecked', async () => {
-    gh.expect('GET /repos/{owner}/{repo}', { params: { owner: 'good', repo: 'setup' }, reply: { status: 200, body: repo('good', 'setup') } });
+    gh.expect('GET /repos/{owner}/{repo}', {
+      params: { owner: 'good', repo: 'setup' },
+      reply: { status: 200, body: repo('good', 'setup') },
+    });
     const { decision } = await runWorkflowGate(
       { paths: [root] },
-      { fs: nodeGateFs, clock, cwd: root, github: { lookups: new GitHubLookups(new RestActionSources(testClient({ retries: 0 }).client), 1) } },
+      {
+        fs: nodeGateFs,
+        clock,
+        cwd: root,
+        github: { lookups: new GitHubLookups(new RestActionSources(testClient({ retries: 0 }).client), 1) },
+      },
     );
     const note = decision.github;
     expect(note?.status === 'ran' && note.calls).toBe(1);

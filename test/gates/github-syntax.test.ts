@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { auditSource } from '../../src/gates/audit.js';
 import { runCliProcess } from '../helpers/cli-process.js';
 
-const rules = (path: string, text: string) => auditSource(path, text).findings.map((f) => [f.ruleId, f.severity, f.line]);
+const rules = (path: string, text: string) =>
+  auditSource(path, text).findings.map((f) => [f.ruleId, f.severity, f.line]);
 
 const SELF = `name: ci
 on: push
@@ -122,12 +123,16 @@ describe('artifact-poisoning', () => {
     ['working-directory in the folder', '      - run: make\n        working-directory: site\n'],
     ['a local action from the folder', '      - uses: ./site/action\n'],
   ])('an artifact folder that a later step runs (%s) is high', (_name, steps) => {
-    expect(rules('.github/workflows/p.yml', PUBLISH(steps)).filter(([r]) => r === 'artifact-poisoning')).toEqual([['artifact-poisoning', 'high', 10]]);
+    expect(rules('.github/workflows/p.yml', PUBLISH(steps)).filter(([r]) => r === 'artifact-poisoning')).toEqual([
+      ['artifact-poisoning', 'high', 10],
+    ]);
   });
 
   it('an artifact unpacked over the workspace before a script runs is still high', () => {
     const text = PUBLISH('      - run: npm test\n').replace('          path: site\n', '');
-    expect(rules('.github/workflows/p.yml', text).filter(([r]) => r === 'artifact-poisoning')).toEqual([['artifact-poisoning', 'high', 10]]);
+    expect(rules('.github/workflows/p.yml', text).filter(([r]) => r === 'artifact-poisoning')).toEqual([
+      ['artifact-poisoning', 'high', 10],
+    ]);
   });
 });
 
@@ -143,8 +148,12 @@ runs:
   });
 
   it('a JavaScript action without main, a Docker action without image', () => {
-    expect(rules('action.yml', 'name: x\ndescription: x\nruns:\n  using: node20\n')).toEqual([['invalid-workflow', 'high', 4]]);
-    expect(rules('action.yml', 'name: x\ndescription: x\nruns:\n  using: docker\n')).toEqual([['invalid-workflow', 'high', 4]]);
+    expect(rules('action.yml', 'name: x\ndescription: x\nruns:\n  using: node20\n')).toEqual([
+      ['invalid-workflow', 'high', 4],
+    ]);
+    expect(rules('action.yml', 'name: x\ndescription: x\nruns:\n  using: docker\n')).toEqual([
+      ['invalid-workflow', 'high', 4],
+    ]);
   });
 
   it('a dependabot.yml whose updates are not a list of update blocks', () => {

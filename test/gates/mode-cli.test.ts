@@ -45,7 +45,8 @@ async function change(): Promise<{ dir: string; base: string }> {
 }
 
 type Report = { families: Array<{ family: string; findings: number }> };
-const workflowFindings = (stdout: string) => (JSON.parse(stdout) as Report).families.find((f) => f.family === 'workflows')?.findings;
+const workflowFindings = (stdout: string) =>
+  (JSON.parse(stdout) as Report).families.find((f) => f.family === 'workflows')?.findings;
 
 describe('bellwether gate --mode', () => {
   it('counts only the findings the change introduces by default, and every finding with full', async () => {

@@ -64,9 +64,30 @@ describe('gates policy', () => {
   });
 
   it.each([
-    ['kind: gates\nfailOn: severe\n', [{ line: 2, field: 'failOn', message: 'gates.yml:2: failOn: expected one of info, low, medium, high, critical, got "severe"' }]],
-    ['kind: gates\nrules:\n  no-such-rule: { enabled: false }\n', [{ line: 3, field: 'rules.no-such-rule', message: 'gates.yml:3: rules.no-such-rule: unknown key "no-such-rule"' }]],
-    ['kind: gates\nfailon: low\n', [{ line: 2, field: 'failon', message: 'gates.yml:2: failon: unknown key "failon"; did you mean "failOn"?' }]],
+    [
+      'kind: gates\nfailOn: severe\n',
+      [
+        {
+          line: 2,
+          field: 'failOn',
+          message: 'gates.yml:2: failOn: expected one of info, low, medium, high, critical, got "severe"',
+        },
+      ],
+    ],
+    [
+      'kind: gates\nrules:\n  no-such-rule: { enabled: false }\n',
+      [
+        {
+          line: 3,
+          field: 'rules.no-such-rule',
+          message: 'gates.yml:3: rules.no-such-rule: unknown key "no-such-rule"',
+        },
+      ],
+    ],
+    [
+      'kind: gates\nfailon: low\n',
+      [{ line: 2, field: 'failon', message: 'gates.yml:2: failon: unknown key "failon"; did you mean "failOn"?' }],
+    ],
     ['kind: gates\npins:\n  - { pattern: "*", policy: sha }\n', [{ line: 3, field: 'pins[0].policy' }]],
     [
       'kind: gates\nwaivers:\n  - rule: unpinned-uses\n    file: x\n    reason: ""\n    owner: o\n    expires: 2026-02-30\n',
@@ -75,7 +96,10 @@ describe('gates policy', () => {
         { line: 7, field: 'waivers[0].expires' },
       ],
     ],
-    ['kind: gates\nwaivers:\n  - { rule: unpinned-uses, reason: r, owner: o, expires: 2026-01-01 }\n', [{ line: 3, field: 'waivers[0]' }]],
+    [
+      'kind: gates\nwaivers:\n  - { rule: unpinned-uses, reason: r, owner: o, expires: 2026-01-01 }\n',
+      [{ line: 3, field: 'waivers[0]' }],
+    ],
     ['kind: canary\n', [{ line: 1, field: 'kind' }]],
     ['kind: gates\nfailOn: high\nfailOn: low\n', [{ line: 3 }]],
   ])('rejects %j naming line and field', (text, expected) => {

@@ -13,7 +13,10 @@ const dir = join(import.meta.dirname, '..', 'fixtures', 'gates');
 const NOW = new Date('2026-06-15T12:00:00Z');
 
 function decision(files: string[]) {
-  const audits = files.map((f) => ({ ...auditSource(`./test/fixtures/gates/${f}`, readFileSync(join(dir, f), 'utf8')), lines: countLines(readFileSync(join(dir, f))) }));
+  const audits = files.map((f) => ({
+    ...auditSource(`./test/fixtures/gates/${f}`, readFileSync(join(dir, f), 'utf8')),
+    lines: countLines(readFileSync(join(dir, f))),
+  }));
   return decideGate({ audits, policy: DEFAULT_GATES_POLICY, now: NOW });
 }
 
@@ -22,7 +25,9 @@ interface SarifResult {
   ruleIndex: number;
   level: string;
   message: { text: string };
-  locations: Array<{ physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: Record<string, number> } }>;
+  locations: Array<{
+    physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: Record<string, number> };
+  }>;
   partialFingerprints: Record<string, string>;
 }
 
@@ -41,7 +46,13 @@ describe('SARIF', () => {
   });
 
   it('describes every rule with help and a security-severity code scanning understands', () => {
-    const rules = run.tool.driver.rules as Array<{ id: string; shortDescription: { text: string }; help: { text: string; markdown: string }; properties: Record<string, string>; defaultConfiguration: { level: string } }>;
+    const rules = run.tool.driver.rules as Array<{
+      id: string;
+      shortDescription: { text: string };
+      help: { text: string; markdown: string };
+      properties: Record<string, string>;
+      defaultConfiguration: { level: string };
+    }>;
     expect(rules.map((r) => r.id)).toEqual([...RULES.keys()]);
     for (const r of rules) {
       expect(r.shortDescription.text).not.toBe('');
@@ -73,7 +84,10 @@ describe('SARIF', () => {
       expect(r.partialFingerprints[FINGERPRINT_KEY]).toMatch(/^[0-9a-f]{32}$/);
     }
     const first = results.find((r) => r.ruleId === 'template-injection');
-    expect(first).toMatchObject({ level: 'error', locations: [{ physicalLocation: { region: { startLine: 16, startColumn: 17, endLine: 16, endColumn: 49 } } }] });
+    expect(first).toMatchObject({
+      level: 'error',
+      locations: [{ physicalLocation: { region: { startLine: 16, startColumn: 17, endLine: 16, endColumn: 49 } } }],
+    });
   });
 
   it.each([
@@ -94,13 +108,19 @@ describe('text, JSON and Markdown', () => {
     expect(text.split('\n')[0]).toBe(
       "./test/fixtures/gates/vulnerable/secrets.yml:8:14: medium [secrets-inherit] job 'call' passes every secret of the repository to the reusable workflow it calls.",
     );
-    expect(text).toContain(`FAIL: 3 findings in 1 file(s) of ${countLines(readFileSync(join(dir, 'vulnerable/secrets.yml')))} line(s) (1 high, 2 medium); 1 at or above high; 0 suppressed.`);
+    expect(text).toContain(
+      `FAIL: 3 findings in 1 file(s) of ${countLines(readFileSync(join(dir, 'vulnerable/secrets.yml')))} line(s) (1 high, 2 medium); 1 at or above high; 0 suppressed.`,
+    );
   });
 
   it('JSON carries the fingerprints a later run uses as its baseline', () => {
     const json = JSON.parse(renderJson(d));
     expect(json).toMatchObject({ verdict: 'fail', mode: 'full', failOn: 'high', blocking: 1, filesAudited: 1 });
-    expect(json.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['secrets-inherit', 'container-credentials', 'secrets-tojson']);
+    expect(json.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual([
+      'secrets-inherit',
+      'container-credentials',
+      'secrets-tojson',
+    ]);
     expect(json.findings[0].fingerprint).toMatch(/^[0-9a-f]{32}$/);
   });
 
@@ -108,7 +128,9 @@ describe('text, JSON and Markdown', () => {
     const md = renderMarkdown(d);
     expect(md).toContain('### ❌ Workflow hardening: failed');
     expect(md).toContain('| severity | rule | location | finding | how to fix |');
-    expect(md).toContain('| high | `container-credentials`<br>zizmor hardcoded-container-credentials, actionlint credentials | `./test/fixtures/gates/vulnerable/secrets.yml:15:19` |');
+    expect(md).toContain(
+      '| high | `container-credentials`<br>zizmor hardcoded-container-credentials, actionlint credentials | `./test/fixtures/gates/vulnerable/secrets.yml:15:19` |',
+    );
     expect(md.startsWith(`${COMMENT_MARKER}\n`)).toBe(true);
     const clean = renderMarkdown(decideGate({ audits: [], policy: DEFAULT_GATES_POLICY, now: NOW }));
     expect(clean).toContain('### ✅ Workflow hardening: passed');
@@ -118,9 +140,16 @@ describe('text, JSON and Markdown', () => {
 
 describe('Markdown size', () => {
   it('stays under the limit, most severe first, and says how many rows it left out', () => {
-    const steps = Array.from({ length: 400 }, (_, i) => `      - uses: someone/tool${i}@v1\n      - run: npm install -g tool${i}\n`).join('');
+    const steps = Array.from(
+      { length: 400 },
+      (_, i) => `      - uses: someone/tool${i}@v1\n      - run: npm install -g tool${i}\n`,
+    ).join('');
     const text = `on: push\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
-    const d = decideGate({ audits: [auditSource('.github/workflows/big.yml', text)], policy: DEFAULT_GATES_POLICY, now: NOW });
+    const d = decideGate({
+      audits: [auditSource('.github/workflows/big.yml', text)],
+      policy: DEFAULT_GATES_POLICY,
+      now: NOW,
+    });
     expect(d.findings).toHaveLength(800);
     const md = renderMarkdown(d, { maxChars: 20_000 });
     expect(md.length).toBeLessThanOrEqual(20_000);

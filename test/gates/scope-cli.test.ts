@@ -80,7 +80,11 @@ describe('gate workflows DIR walks any folder', () => {
     const json = await runCliProcess(['gate', 'workflows', '.', '--format', 'json'], { cwd: dir });
     expect(json.stderr).toBe('');
     expect(json.code).toBe(1);
-    const report = JSON.parse(json.stdout) as { filesAudited: number; linesAudited: number; findings: Array<{ file: string; ruleId: string }> };
+    const report = JSON.parse(json.stdout) as {
+      filesAudited: number;
+      linesAudited: number;
+      findings: Array<{ file: string; ruleId: string }>;
+    };
     expect(report.filesAudited).toBe(4);
     expect(report.linesAudited).toBe(expectedLines);
     const files = new Set(report.findings.map((f) => f.file));
@@ -91,24 +95,43 @@ describe('gate workflows DIR walks any folder', () => {
     const text = await runCliProcess(['gate', 'workflows', dir], { cwd: dir });
     expect(text.stdout).toContain(`in 4 file(s) of ${expectedLines} line(s)`);
 
-    const sarif = JSON.parse((await runCliProcess(['gate', 'workflows', '.', '--format', 'sarif'], { cwd: dir })).stdout) as { runs: Array<{ properties: unknown }> };
+    const sarif = JSON.parse(
+      (await runCliProcess(['gate', 'workflows', '.', '--format', 'sarif'], { cwd: dir })).stdout,
+    ) as { runs: Array<{ properties: unknown }> };
     expect(sarif.runs[0]?.properties).toEqual({ examined: { files: 4, lines: expectedLines } });
   });
 
   it('passes a clean folder saying what it read', async () => {
-    const dir = folder({ 'pipelines/ci.yml': BUILD.replace('someone/setup@v2', 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2') });
+    const dir = folder({
+      'pipelines/ci.yml': BUILD.replace(
+        'someone/setup@v2',
+        'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2',
+      ),
+    });
     const out = await runCliProcess(['gate', 'workflows', 'pipelines'], { cwd: dir });
     expect(out.stdout).toMatch(/^PASS: \d+ findings in 1 file\(s\) of 9 line\(s\)/m);
     expect(out.code).toBe(0);
   });
 
   it.each([
-    ['an empty folder', {}, /nothing to audit: no workflow, action\.yml or dependabot\.yml was found \(0 file\(s\) in 1 folder\(s\) under \./],
-    ['a folder of other YAML', { 'deploy/values.yml': NOT_A_WORKFLOW, 'notes.txt': 'x\n' }, /2 file\(s\) in 2 folder\(s\) under \.; 1 of them YAML; none named action\.yml/],
+    [
+      'an empty folder',
+      {},
+      /nothing to audit: no workflow, action\.yml or dependabot\.yml was found \(0 file\(s\) in 1 folder\(s\) under \./,
+    ],
+    [
+      'a folder of other YAML',
+      { 'deploy/values.yml': NOT_A_WORKFLOW, 'notes.txt': 'x\n' },
+      /2 file\(s\) in 2 folder\(s\) under \.; 1 of them YAML; none named action\.yml/,
+    ],
     ['actions only under node_modules', { 'node_modules/dep/action.yml': JAVASCRIPT }, /not entered: node_modules/],
   ])('refuses %s with exit 2, naming where it looked, never a pass', async (_, files, message) => {
     const dir = folder(files);
-    for (const args of [['gate', 'workflows', '.'], ['gate', 'workflows', '.', '--format', 'json'], ['gate', '.']]) {
+    for (const args of [
+      ['gate', 'workflows', '.'],
+      ['gate', 'workflows', '.', '--format', 'json'],
+      ['gate', '.'],
+    ]) {
       const out = await runCliProcess(args, { cwd: dir });
       expect(out.code).toBe(2);
       expect(`${out.stdout}${out.stderr}`).toMatch(message);
@@ -147,16 +170,23 @@ jobs:
     const out = await runCliProcess(['gate', 'workflows', 'wf', '--format', 'json'], { cwd: dir });
     expect(out.stderr).toBe('');
     expect(out.code).toBe(1);
-    const report = JSON.parse(out.stdout) as { filesAudited: number; findings: Array<{ file: string; line: number; ruleId: string; message: string }> };
+    const report = JSON.parse(out.stdout) as {
+      filesAudited: number;
+      findings: Array<{ file: string; line: number; ruleId: string; message: string }>;
+    };
     expect(report.filesAudited).toBe(5);
     const at = (file: string) => report.findings.filter((f) => f.file === file).map((f) => `${f.line}:${f.ruleId}`);
     // GitHub does not count parentheses: the title flows into the script.
     expect(at('wf/parens.yml')).toContain('7:template-injection');
     for (const file of ['wf/nots.yml', 'wf/calls.yml']) {
       expect(at(file)).toContain('7:malformed-expression');
-      expect(report.findings.find((f) => f.file === file && f.ruleId === 'malformed-expression')?.message).toMatch(/nests deeper than GitHub's limit of 50 levels/);
+      expect(report.findings.find((f) => f.file === file && f.ruleId === 'malformed-expression')?.message).toMatch(
+        /nests deeper than GitHub's limit of 50 levels/,
+      );
     }
-    expect(report.findings.find((f) => f.file === 'wf/chain.yml' && f.ruleId === 'malformed-expression')?.message).toMatch(/more than GitHub's limit of 21000/);
+    expect(
+      report.findings.find((f) => f.file === 'wf/chain.yml' && f.ruleId === 'malformed-expression')?.message,
+    ).toMatch(/more than GitHub's limit of 21000/);
     expect(at('wf/plain.yml')).toContain('9:unpinned-uses');
     // The message quotes a pathological expression in part, not whole.
     for (const f of report.findings) expect(f.message.length).toBeLessThan(1000);
@@ -165,7 +195,11 @@ jobs:
 
 describe('gate secrets examines something or says it could not', () => {
   it.each([
-    ['a diff of binary garbage', new Uint8Array(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)), /nothing to scan: the diff input\.diff is not a unified diff \(\d+ bytes, no `diff --git`/],
+    [
+      'a diff of binary garbage',
+      new Uint8Array(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)),
+      /nothing to scan: the diff input\.diff is not a unified diff \(\d+ bytes, no `diff --git`/,
+    ],
     ['an empty diff', '', /nothing to scan: the diff input\.diff is empty/],
     ['text that is not a diff', 'hello\nworld\n', /is not a unified diff/],
   ])('refuses %s with exit 2', async (_, content, message) => {
@@ -179,7 +213,11 @@ describe('gate secrets examines something or says it could not', () => {
 
   it.each([
     ['an empty folder', {}, /nothing to scan: no file under \./],
-    ['only binary files', { 'a.bin': new Uint8Array([0, 1, 2, 3, 0, 255]) }, /nothing to scan: the 1 file\(s\) under \. hold no text/],
+    [
+      'only binary files',
+      { 'a.bin': new Uint8Array([0, 1, 2, 3, 0, 255]) },
+      /nothing to scan: the 1 file\(s\) under \. hold no text/,
+    ],
   ])('refuses a path scan of %s with exit 2', async (_, files, message) => {
     const dir = folder(files);
     const out = await runCliProcess(['gate', 'secrets', '.'], { cwd: dir });
@@ -203,9 +241,13 @@ describe('gate secrets examines something or says it could not', () => {
     const text = await runCliProcess(['gate', 'secrets', 'src'], { cwd: dir });
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/2 files, \d+ lines/);
-    const json = JSON.parse((await runCliProcess(['gate', 'secrets', 'src', '--format', 'json'], { cwd: dir })).stdout) as { scanned: { files: number; lines: number } };
+    const json = JSON.parse(
+      (await runCliProcess(['gate', 'secrets', 'src', '--format', 'json'], { cwd: dir })).stdout,
+    ) as { scanned: { files: number; lines: number } };
     expect(json.scanned.files).toBe(2);
-    const sarif = JSON.parse((await runCliProcess(['gate', 'secrets', 'src', '--format', 'sarif'], { cwd: dir })).stdout) as { runs: Array<{ properties: { examined: { files: number; lines: number } } }> };
+    const sarif = JSON.parse(
+      (await runCliProcess(['gate', 'secrets', 'src', '--format', 'sarif'], { cwd: dir })).stdout,
+    ) as { runs: Array<{ properties: { examined: { files: number; lines: number } } }> };
     expect(sarif.runs[0]?.properties.examined).toMatchObject({ files: 2, lines: json.scanned.lines });
   });
 });
@@ -216,7 +258,9 @@ describe('gate (every family) says what each family examined', () => {
     const text = await runCliProcess(['gate', '.'], { cwd: dir });
     expect(text.code).toBe(1);
     expect(text.stdout).toContain(`(examined 4 file(s), ${expectedLines} line(s))`);
-    const json = JSON.parse((await runCliProcess(['gate', '.', '--format', 'json'], { cwd: dir })).stdout) as { families: Array<{ family: string; examined?: unknown }> };
+    const json = JSON.parse((await runCliProcess(['gate', '.', '--format', 'json'], { cwd: dir })).stdout) as {
+      families: Array<{ family: string; examined?: unknown }>;
+    };
     expect(json.families.find((f) => f.family === 'workflows')?.examined).toEqual({ files: 4, lines: expectedLines });
   });
 });
@@ -224,10 +268,17 @@ describe('gate (every family) says what each family examined', () => {
 describe('gate deps says what it reviewed', () => {
   it('in SARIF too, where an empty result list would otherwise read as all clear', async () => {
     const dir = folder({ 'snapshot.json': '[]\n' });
-    const out = await runCliProcess(['gate', 'deps', '--base', 'main', '--head', 'feature', '--snapshot', 'snapshot.json', '--format', 'sarif'], { cwd: dir });
+    const out = await runCliProcess(
+      ['gate', 'deps', '--base', 'main', '--head', 'feature', '--snapshot', 'snapshot.json', '--format', 'sarif'],
+      { cwd: dir },
+    );
     expect(out.code).toBe(0);
-    const sarif = JSON.parse(out.stdout) as { runs: Array<{ results: unknown[]; properties: { examined: Record<string, string> } }> };
+    const sarif = JSON.parse(out.stdout) as {
+      runs: Array<{ results: unknown[]; properties: { examined: Record<string, string> } }>;
+    };
     expect(sarif.runs[0]?.results).toEqual([]);
-    expect(sarif.runs[0]?.properties.examined['dependencies']).toBe('0 added and 0 removed dependencies from the snapshot snapshot.json');
+    expect(sarif.runs[0]?.properties.examined['dependencies']).toBe(
+      '0 added and 0 removed dependencies from the snapshot snapshot.json',
+    );
   });
 });

@@ -26,14 +26,30 @@ ${steps}`;
 describe('cache-in-release', () => {
   it.each([
     ['rust-cache restores by default', `      - uses: Swatinem/rust-cache@${SHA}\n`, [[8, 'medium']]],
-    ['rust-cache with lookup-only restores nothing', `      - uses: Swatinem/rust-cache@${SHA}\n        with:\n          lookup-only: true\n`, []],
+    [
+      'rust-cache with lookup-only restores nothing',
+      `      - uses: Swatinem/rust-cache@${SHA}\n        with:\n          lookup-only: true\n`,
+      [],
+    ],
     ['setup-uv before 10 caches by default', `      - uses: astral-sh/setup-uv@${SHA} # v6.5.0\n`, [[8, 'medium']]],
     ['setup-uv 10 does not', `      - uses: astral-sh/setup-uv@${SHA} # v10.0.0\n`, []],
-    ['setup-uv 10 asked to', `      - uses: astral-sh/setup-uv@${SHA} # v10.0.0\n        with:\n          enable-cache: true\n`, [[8, 'medium']]],
+    [
+      'setup-uv 10 asked to',
+      `      - uses: astral-sh/setup-uv@${SHA} # v10.0.0\n        with:\n          enable-cache: true\n`,
+      [[8, 'medium']],
+    ],
     ['setup-node 4 without cache', '      - uses: actions/setup-node@v4\n', []],
     ['setup-node 5 caches the package manager by default', '      - uses: actions/setup-node@v5\n', [[8, 'medium']]],
-    ['composer-install unless ignore-cache', `      - uses: ramsey/composer-install@${SHA}\n        with:\n          ignore-cache: "yes"\n`, []],
-    ['an expression may turn it on', `      - uses: PyO3/maturin-action@${SHA}\n        with:\n          sccache: \${{ github.ref == 'refs/heads/main' }}\n`, [[8, 'medium']]],
+    [
+      'composer-install unless ignore-cache',
+      `      - uses: ramsey/composer-install@${SHA}\n        with:\n          ignore-cache: "yes"\n`,
+      [],
+    ],
+    [
+      'an expression may turn it on',
+      `      - uses: PyO3/maturin-action@${SHA}\n        with:\n          sccache: \${{ github.ref == 'refs/heads/main' }}\n`,
+      [[8, 'medium']],
+    ],
   ])('on release: %s', (_name, steps, expected) => {
     expect(of('.github/workflows/r.yml', release('  release:', steps), 'cache-in-release')).toEqual(expected);
   });
@@ -41,19 +57,30 @@ describe('cache-in-release', () => {
   it('a tag guard that is false on tag pushes keeps a tag-only workflow clean', () => {
     const steps = `      - uses: PyO3/maturin-action@${SHA}\n        with:\n          sccache: \${{ !startsWith(github.ref, 'refs/tags/') }}\n`;
     expect(of('.github/workflows/r.yml', release("  push:\n    tags: ['v*']", steps), 'cache-in-release')).toEqual([]);
-    expect(of('.github/workflows/r.yml', release("  push:\n    branches: [release/*]\n    tags: ['v*']", steps), 'cache-in-release')).toEqual([[10, 'medium']]);
+    expect(
+      of(
+        '.github/workflows/r.yml',
+        release("  push:\n    branches: [release/*]\n    tags: ['v*']", steps),
+        'cache-in-release',
+      ),
+    ).toEqual([[10, 'medium']]);
   });
 
   it('a push to main is not a release, unless the job publishes', () => {
     const cache = `      - uses: Swatinem/rust-cache@${SHA}\n`;
-    expect(of('.github/workflows/r.yml', release('  push:\n    branches: [main]', cache), 'cache-in-release')).toEqual([]);
+    expect(of('.github/workflows/r.yml', release('  push:\n    branches: [main]', cache), 'cache-in-release')).toEqual(
+      [],
+    );
     const publish = `${cache}      - uses: softprops/action-gh-release@${SHA}\n`;
-    expect(of('.github/workflows/r.yml', release('  push:\n    branches: [main]', publish), 'cache-in-release')).toEqual([[9, 'medium']]);
+    expect(
+      of('.github/workflows/r.yml', release('  push:\n    branches: [main]', publish), 'cache-in-release'),
+    ).toEqual([[9, 'medium']]);
   });
 });
 
 describe('dependabot-cooldown', () => {
-  const dependabot = (extra: string) => `version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule:\n      interval: weekly\n${extra}`;
+  const dependabot = (extra: string) =>
+    `version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule:\n      interval: weekly\n${extra}`;
   it.each([
     ['no cooldown', '', [[3, 'medium']]],
     ['no default-days', '    cooldown: {}\n', [[7, 'medium']]],
@@ -101,7 +128,11 @@ jobs:
       - uses: someone/other@v1 # zizmor: ignore[template-injection]
 `;
     const audit = auditSource('.github/workflows/z.yml', text);
-    const decision = decideGate({ audits: [audit], policy: DEFAULT_GATES_POLICY, now: new Date('2026-06-01T00:00:00Z') });
+    const decision = decideGate({
+      audits: [audit],
+      policy: DEFAULT_GATES_POLICY,
+      now: new Date('2026-06-01T00:00:00Z'),
+    });
     expect(decision.findings.map((f) => [f.ruleId, f.line])).toEqual([['unpinned-uses', 12]]);
     expect(decision.suppressed.map((s) => [s.finding.ruleId, s.by, s.reason])).toEqual([
       ['permissions-broad-write', 'inline-ignore', 'zizmor: ignore[excessive-permissions]'],
@@ -111,7 +142,8 @@ jobs:
 });
 
 describe('typosquat-uses', () => {
-  const wf = (uses: string) => `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${uses}@${SHA}\n`;
+  const wf = (uses: string) =>
+    `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${uses}@${SHA}\n`;
   it.each([
     ['action/checkout', [[7, 'high']]],
     ['cations/checkout', [[7, 'high']]],
@@ -130,11 +162,23 @@ describe('github-app-token', () => {
     `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/create-github-app-token@${SHA}\n        with:\n          client-id: \${{ vars.ID }}\n          private-key: \${{ secrets.KEY }}\n${inputs}`;
   it.each([
     ['scoped to this repository with one permission', '          permission-contents: read\n', []],
-    ['kept alive after the job', '          permission-contents: read\n          skip-token-revoke: true\n', [[12, 'high']]],
+    [
+      'kept alive after the job',
+      '          permission-contents: read\n          skip-token-revoke: true\n',
+      [[12, 'high']],
+    ],
     ['every permission of the installation', '', [[7, 'high']]],
     ['an owner without repositories', '          owner: my-org\n          permission-issues: write\n', [[11, 'high']]],
-    ['an owner with organization permissions only', '          owner: my-org\n          permission-members: read\n', []],
-    ['an owner with repositories', '          owner: my-org\n          repositories: app\n          permission-issues: write\n', []],
+    [
+      'an owner with organization permissions only',
+      '          owner: my-org\n          permission-members: read\n',
+      [],
+    ],
+    [
+      'an owner with repositories',
+      '          owner: my-org\n          repositories: app\n          permission-issues: write\n',
+      [],
+    ],
   ])('%s', (_name, inputs, expected) => {
     expect(of('.github/workflows/t.yml', step(inputs), 'github-app-token')).toEqual(expected);
   });

@@ -17,7 +17,10 @@ describe('RestActionSources', () => {
   const gh = useGitHubMock();
 
   it('repository: archived and default branch; null when GitHub does not know it', async () => {
-    gh.expect('GET /repos/{owner}/{repo}', { params: { owner: 'a', repo: 'b' }, reply: { status: 200, body: repo('a', 'b', true) } });
+    gh.expect('GET /repos/{owner}/{repo}', {
+      params: { owner: 'a', repo: 'b' },
+      reply: { status: 200, body: repo('a', 'b', true) },
+    });
     gh.expect('GET /repos/{owner}/{repo}', { params: { owner: 'a', repo: 'gone' }, reply: notFound });
     const s = sources();
     expect(await s.repository('a', 'b')).toEqual({ archived: true, defaultBranch: 'main' });
@@ -26,10 +29,32 @@ describe('RestActionSources', () => {
   });
 
   it('tagCommit: a lightweight tag in one request, an annotated one peeled in two, null when absent', async () => {
-    gh.expect('GET /repos/{owner}/{repo}/git/ref/{ref}', { params: { ref: 'tags/v1.0.0' }, reply: { status: 200, body: { ...refReply('tags/v1.0.0', C), object: { type: 'commit', sha: C, url: 'https://api.github.com/x' } } } });
-    gh.expect('GET /repos/{owner}/{repo}/git/ref/{ref}', { params: { ref: 'tags/v2.0.0' }, reply: { status: 200, body: { ...refReply('tags/v2.0.0', T), object: { type: 'tag', sha: T, url: 'https://api.github.com/x' } } } });
+    gh.expect('GET /repos/{owner}/{repo}/git/ref/{ref}', {
+      params: { ref: 'tags/v1.0.0' },
+      reply: {
+        status: 200,
+        body: { ...refReply('tags/v1.0.0', C), object: { type: 'commit', sha: C, url: 'https://api.github.com/x' } },
+      },
+    });
+    gh.expect('GET /repos/{owner}/{repo}/git/ref/{ref}', {
+      params: { ref: 'tags/v2.0.0' },
+      reply: {
+        status: 200,
+        body: { ...refReply('tags/v2.0.0', T), object: { type: 'tag', sha: T, url: 'https://api.github.com/x' } },
+      },
+    });
     const annotated = example('GET /repos/{owner}/{repo}/git/tags/{tag_sha}', 200);
-    gh.expect('GET /repos/{owner}/{repo}/git/tags/{tag_sha}', { params: { tag_sha: T }, reply: { status: 200, body: { ...annotated, sha: T, object: { ...(annotated['object'] as Record<string, unknown>), type: 'commit', sha: C } } } });
+    gh.expect('GET /repos/{owner}/{repo}/git/tags/{tag_sha}', {
+      params: { tag_sha: T },
+      reply: {
+        status: 200,
+        body: {
+          ...annotated,
+          sha: T,
+          object: { ...(annotated['object'] as Record<string, unknown>), type: 'commit', sha: C },
+        },
+      },
+    });
     gh.expect('GET /repos/{owner}/{repo}/git/ref/{ref}', { params: { ref: 'tags/v9' }, reply: notFound });
     const s = sources();
     expect(await s.tagCommit('a', 'b', 'v1.0.0')).toBe(C);
@@ -37,8 +62,12 @@ describe('RestActionSources', () => {
     expect(await s.tagCommit('a', 'b', 'v9')).toBeNull();
   });
 
-  it('compare: GitHub\'s status, and unknown-commit when it knows no such commit', async () => {
-    gh.expect('GET /repos/{owner}/{repo}/compare/{basehead}', { params: { basehead: `main...${C}` }, query: { per_page: 1 }, reply: { status: 200, body: example('GET /repos/{owner}/{repo}/compare/{basehead}', 200, { status: 'behind' }) } });
+  it("compare: GitHub's status, and unknown-commit when it knows no such commit", async () => {
+    gh.expect('GET /repos/{owner}/{repo}/compare/{basehead}', {
+      params: { basehead: `main...${C}` },
+      query: { per_page: 1 },
+      reply: { status: 200, body: example('GET /repos/{owner}/{repo}/compare/{basehead}', 200, { status: 'behind' }) },
+    });
     gh.expect('GET /repos/{owner}/{repo}/compare/{basehead}', { params: { basehead: `main...${T}` }, reply: notFound });
     const s = sources();
     expect(await s.compare('a', 'b', 'main', C)).toBe('behind');

@@ -12,7 +12,15 @@ const ISSUES = 'POST /repos/{owner}/{repo}/issues';
 
 describe('createGitHubClient', () => {
   it('masks the token in every log line and sends it to GitHub', async () => {
-    gh.expect(BRANCH, { reply: (req) => ({ status: req.headers['authorization'] === `token ${TOKEN}` ? 200 : 401, body: req.headers['authorization'] === `token ${TOKEN}` ? example(BRANCH, 200) : { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' } }) });
+    gh.expect(BRANCH, {
+      reply: (req) => ({
+        status: req.headers['authorization'] === `token ${TOKEN}` ? 200 : 401,
+        body:
+          req.headers['authorization'] === `token ${TOKEN}`
+            ? example(BRANCH, 200)
+            : { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' },
+      }),
+    });
     const { client, logger } = testClient();
     await client.request(BRANCH, { ...REPO, branch: 'main' });
     logger.info(`using ${TOKEN}`);
@@ -49,18 +57,37 @@ describe('createGitHubClient', () => {
 
   it('counts every request by route, retries included, and keeps the rate limit GitHub reports', async () => {
     gh.fault(BRANCH, fault.serverError(502));
-    gh.expect(BRANCH, { reply: { status: 200, body: example(BRANCH, 200), headers: { 'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '990', 'x-ratelimit-used': '10', 'x-ratelimit-reset': '1800000000' } } });
+    gh.expect(BRANCH, {
+      reply: {
+        status: 200,
+        body: example(BRANCH, 200),
+        headers: {
+          'x-ratelimit-limit': '1000',
+          'x-ratelimit-remaining': '990',
+          'x-ratelimit-used': '10',
+          'x-ratelimit-reset': '1800000000',
+        },
+      },
+    });
     const { client } = testClient();
     await client.request(BRANCH, { ...REPO, branch: 'main' });
     expect(client.calls()).toEqual({ total: 2, byRoute: { [BRANCH]: 2 }, notModified: 0 });
-    expect(client.rateLimit()).toEqual({ limit: 1000, remaining: 990, used: 10, resetAt: new Date(1_800_000_000_000), resource: 'core' });
+    expect(client.rateLimit()).toEqual({
+      limit: 1000,
+      remaining: 990,
+      used: 10,
+      resetAt: new Date(1_800_000_000_000),
+      resource: 'core',
+    });
   });
 
   it('reads again with If-None-Match and serves a 304 from its cache', async () => {
     const GET = 'GET /repos/{owner}/{repo}/contents/{path}';
     const body = fileReply('deploy/a.yaml', 'v: 1\n', sha('b1'));
     gh.expect(GET, { reply: { status: 200, body, headers: { etag: '"abc"' } } });
-    gh.expect(GET, { reply: (req) => (req.headers['if-none-match'] === '"abc"' ? { status: 304 } : { status: 200, body }) });
+    gh.expect(GET, {
+      reply: (req) => (req.headers['if-none-match'] === '"abc"' ? { status: 304 } : { status: 200, body }),
+    });
     const { client } = testClient();
     const first = await client.request(GET, { ...REPO, path: 'deploy/a.yaml', ref: 'main' });
     const second = await client.request(GET, { ...REPO, path: 'deploy/a.yaml', ref: 'main' });

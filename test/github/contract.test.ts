@@ -12,7 +12,18 @@ import { InMemoryGitHub } from '../../src/github/fake.js';
 import { blobSha } from '../../src/github/fake-repository.js';
 import { markerComment } from '../../src/github/markers.js';
 import type { GitHubPort } from '../../src/github/port.js';
-import { commentReply, example, exampleItem, fileReply, pullReply, putReply, refReply, REPO, sha, testClient } from './fixtures.js';
+import {
+  commentReply,
+  example,
+  exampleItem,
+  fileReply,
+  pullReply,
+  putReply,
+  refReply,
+  REPO,
+  sha,
+  testClient,
+} from './fixtures.js';
 
 type Ctx = Record<string, string>;
 
@@ -51,7 +62,14 @@ const cases: Case[] = [
   {
     name: 'getContent reads the text and its blob sha',
     fake: (f) => (f.seedBranch('main', { [FILE]: 'stable: v1\n' }), {}),
-    rest: (gh) => (gh.expect(GET_CONTENT, { params: { path: FILE }, query: { ref: 'main' }, reply: { status: 200, body: fileReply(FILE, 'stable: v1\n', blobSha('stable: v1\n')) } }), {}),
+    rest: (gh) => (
+      gh.expect(GET_CONTENT, {
+        params: { path: FILE },
+        query: { ref: 'main' },
+        reply: { status: 200, body: fileReply(FILE, 'stable: v1\n', blobSha('stable: v1\n')) },
+      }),
+      {}
+    ),
     act: (p) => p.getContent(FILE, 'main'),
     check: (out) => expect(out).toEqual({ path: FILE, text: 'stable: v1\n', sha: blobSha('stable: v1\n') }),
     calls: { [GET_CONTENT]: 1 },
@@ -66,29 +84,75 @@ const cases: Case[] = [
   {
     name: 'putContent on the sha read writes and returns the new blob sha',
     fake: (f) => (f.seedBranch('main', { [FILE]: 'stable: v1\n' }), {}),
-    rest: (gh) => (gh.expect(PUT_CONTENT, { body: { sha: blobSha('stable: v1\n') }, reply: { status: 200, body: putReply(200, blobSha('stable: v2\n'), sha('c2')) } }), {}),
-    act: (p) => p.putContent(FILE, { text: 'stable: v2\n', message: 'promote', branch: 'main', expectedSha: blobSha('stable: v1\n') }),
-    check: (out) => expect(out).toMatchObject({ sha: blobSha('stable: v2\n'), commitSha: expect.stringMatching(/^[0-9a-f]{40}$/) }),
+    rest: (gh) => (
+      gh.expect(PUT_CONTENT, {
+        body: { sha: blobSha('stable: v1\n') },
+        reply: { status: 200, body: putReply(200, blobSha('stable: v2\n'), sha('c2')) },
+      }),
+      {}
+    ),
+    act: (p) =>
+      p.putContent(FILE, {
+        text: 'stable: v2\n',
+        message: 'promote',
+        branch: 'main',
+        expectedSha: blobSha('stable: v1\n'),
+      }),
+    check: (out) =>
+      expect(out).toMatchObject({ sha: blobSha('stable: v2\n'), commitSha: expect.stringMatching(/^[0-9a-f]{40}$/) }),
     calls: { [PUT_CONTENT]: 1 },
   },
   {
     name: 'putContent on a stale sha is a ConflictError',
     fake: (f) => (f.seedBranch('main', { [FILE]: 'stable: v9\n' }), {}),
-    rest: (gh) => (gh.expect(PUT_CONTENT, { reply: { status: 409, body: { message: `${FILE} does not match ${blobSha('stable: v1\n')}`, documentation_url: 'https://docs.github.com/rest' } } }), {}),
-    act: (p) => p.putContent(FILE, { text: 'stable: v2\n', message: 'promote', branch: 'main', expectedSha: blobSha('stable: v1\n') }),
+    rest: (gh) => (
+      gh.expect(PUT_CONTENT, {
+        reply: {
+          status: 409,
+          body: {
+            message: `${FILE} does not match ${blobSha('stable: v1\n')}`,
+            documentation_url: 'https://docs.github.com/rest',
+          },
+        },
+      }),
+      {}
+    ),
+    act: (p) =>
+      p.putContent(FILE, {
+        text: 'stable: v2\n',
+        message: 'promote',
+        branch: 'main',
+        expectedSha: blobSha('stable: v1\n'),
+      }),
     check: (out) => expect(out).toBeInstanceOf(ConflictError),
   },
   {
     name: 'putContent creating a file that exists is a ConflictError',
     fake: (f) => (f.seedBranch('main', { [FILE]: 'stable: v1\n' }), {}),
-    rest: (gh) => (gh.expect(PUT_CONTENT, { reply: { status: 422, body: { message: 'Invalid request.\n\n"sha" wasn\'t supplied.', documentation_url: 'https://docs.github.com/rest' } } }), {}),
+    rest: (gh) => (
+      gh.expect(PUT_CONTENT, {
+        reply: {
+          status: 422,
+          body: {
+            message: 'Invalid request.\n\n"sha" wasn\'t supplied.',
+            documentation_url: 'https://docs.github.com/rest',
+          },
+        },
+      }),
+      {}
+    ),
     act: (p) => p.putContent(FILE, { text: 'x', message: 'add', branch: 'main', expectedSha: null }),
     check: (out) => expect(out).toBeInstanceOf(ConflictError),
   },
   {
     name: 'getRef and getBranch of missing names are null',
     fake: () => ({}),
-    rest: (gh) => (gh.expect('GET /repos/{owner}/{repo}/git/ref/{ref}', { reply: notFound }).expect('GET /repos/{owner}/{repo}/branches/{branch}', { reply: notFound }), {}),
+    rest: (gh) => (
+      gh
+        .expect('GET /repos/{owner}/{repo}/git/ref/{ref}', { reply: notFound })
+        .expect('GET /repos/{owner}/{repo}/branches/{branch}', { reply: notFound }),
+      {}
+    ),
     act: async (p) => [await p.getRef('heads/nope'), await p.getBranch('nope')],
     check: (out) => expect(out).toEqual([null, null]),
   },
@@ -98,7 +162,16 @@ const cases: Case[] = [
       f.seedBranch('main', { a: '1' });
       return { target: f.seedBranch('other', { b: '2' }) };
     },
-    rest: (gh) => (gh.expect('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { body: { force: false }, reply: { status: 422, body: { message: 'Update is not a fast forward', documentation_url: 'https://docs.github.com/rest' } } }), { target: sha(5) }),
+    rest: (gh) => (
+      gh.expect('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
+        body: { force: false },
+        reply: {
+          status: 422,
+          body: { message: 'Update is not a fast forward', documentation_url: 'https://docs.github.com/rest' },
+        },
+      }),
+      { target: sha(5) }
+    ),
     act: (p, ctx) => p.updateRef('heads/main', ctx['target'] ?? ''),
     check: (out) => expect(out).toBeInstanceOf(ConflictError),
   },
@@ -110,8 +183,15 @@ const cases: Case[] = [
       return { target: main };
     },
     rest: (gh) => {
-      gh.expect('POST /repos/{owner}/{repo}/git/refs', { reply: { status: 422, body: { message: 'Reference already exists', documentation_url: 'https://docs.github.com/rest' } } });
-      gh.expect('GET /repos/{owner}/{repo}/git/ref/{ref}', { reply: { status: 200, body: refReply('heads/x', sha(9)) } });
+      gh.expect('POST /repos/{owner}/{repo}/git/refs', {
+        reply: {
+          status: 422,
+          body: { message: 'Reference already exists', documentation_url: 'https://docs.github.com/rest' },
+        },
+      });
+      gh.expect('GET /repos/{owner}/{repo}/git/ref/{ref}', {
+        reply: { status: 200, body: refReply('heads/x', sha(9)) },
+      });
       return { target: sha(1) };
     },
     act: (p, ctx) => p.createRef('heads/x', ctx['target'] ?? ''),
@@ -126,12 +206,44 @@ const cases: Case[] = [
       return { number: String(pr.number) };
     },
     rest: (gh) => {
-      gh.expect('POST /repos/{owner}/{repo}/pulls', { reply: { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'custom', message: 'A pull request already exists for acme:bellwether/rollback.' }], documentation_url: 'https://docs.github.com/rest' } } });
-      gh.expect('GET /repos/{owner}/{repo}/pulls', { reply: { status: 200, body: [pullReply('GET /repos/{owner}/{repo}/pulls', 200, { number: 14, head: 'bellwether/rollback', base: 'main' })] } });
+      gh.expect('POST /repos/{owner}/{repo}/pulls', {
+        reply: {
+          status: 422,
+          body: {
+            message: 'Validation Failed',
+            errors: [
+              {
+                resource: 'PullRequest',
+                code: 'custom',
+                message: 'A pull request already exists for acme:bellwether/rollback.',
+              },
+            ],
+            documentation_url: 'https://docs.github.com/rest',
+          },
+        },
+      });
+      gh.expect('GET /repos/{owner}/{repo}/pulls', {
+        reply: {
+          status: 200,
+          body: [
+            pullReply('GET /repos/{owner}/{repo}/pulls', 200, {
+              number: 14,
+              head: 'bellwether/rollback',
+              base: 'main',
+            }),
+          ],
+        },
+      });
       return { number: '14' };
     },
     act: (p) => p.createPullRequest({ head: 'bellwether/rollback', base: 'main', title: 'Roll back', body: 'again' }),
-    check: (out, ctx) => expect(out).toMatchObject({ number: Number(ctx['number']), head: 'bellwether/rollback', base: 'main', state: 'open' }),
+    check: (out, ctx) =>
+      expect(out).toMatchObject({
+        number: Number(ctx['number']),
+        head: 'bellwether/rollback',
+        base: 'main',
+        state: 'open',
+      }),
     calls: { 'POST /repos/{owner}/{repo}/pulls': 1, 'GET /repos/{owner}/{repo}/pulls': 1 },
   },
   {
@@ -153,7 +265,15 @@ const cases: Case[] = [
       };
       gh.expect(REVIEWS, {
         params: { pull_number: 14 },
-        reply: { status: 200, body: [review('hubot', 'APPROVED', 1), review('monalisa', 'APPROVED', 2), review('monalisa', 'CHANGES_REQUESTED', 3), review('hubot', 'COMMENTED', 4)] },
+        reply: {
+          status: 200,
+          body: [
+            review('hubot', 'APPROVED', 1),
+            review('monalisa', 'APPROVED', 2),
+            review('monalisa', 'CHANGES_REQUESTED', 3),
+            review('hubot', 'COMMENTED', 4),
+          ],
+        },
       });
       return { number: '14' };
     },
@@ -163,13 +283,26 @@ const cases: Case[] = [
   },
   {
     name: 'upsertComment keeps one comment per marker and updates it in place',
-    fake: async (f) => ({ issue: String((await f.createIssue({ title: 't', body: 'b', marker: 'incident/1' })).number) }),
+    fake: async (f) => ({
+      issue: String((await f.createIssue({ title: 't', body: 'b', marker: 'incident/1' })).number),
+    }),
     rest: (gh) => {
       const m = markerComment('canary/api');
       gh.expect(COMMENTS, { reply: { status: 200, body: [] } });
-      gh.expect('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { reply: { status: 201, body: commentReply('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', 201, 70, `first\n${m}\n`) } });
+      gh.expect('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+        reply: {
+          status: 201,
+          body: commentReply('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', 201, 70, `first\n${m}\n`),
+        },
+      });
       gh.expect(COMMENTS, { reply: { status: 200, body: [commentReply(COMMENTS, 200, 70, `first\n${m}\n`)] } });
-      gh.expect('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { params: { comment_id: 70 }, reply: { status: 200, body: commentReply('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', 200, 70, `second\n${m}\n`) } });
+      gh.expect('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+        params: { comment_id: 70 },
+        reply: {
+          status: 200,
+          body: commentReply('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', 200, 70, `second\n${m}\n`),
+        },
+      });
       return { issue: '1' };
     },
     act: async (p, ctx) => {
@@ -178,12 +311,27 @@ const cases: Case[] = [
       return [a.created, b.created, a.id === b.id];
     },
     check: (out) => expect(out).toEqual([true, false, true]),
-    calls: { [COMMENTS]: 2, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': 1, 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}': 1 },
+    calls: {
+      [COMMENTS]: 2,
+      'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': 1,
+      'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}': 1,
+    },
   },
   {
     name: 'createIssue returns the issue that already carries the marker',
-    fake: async (f) => ({ number: String((await f.createIssue({ title: 'Freeze', body: 'budget spent', marker: 'freeze/api', labels: ['bellwether'] })).number) }),
-    rest: (gh) => (gh.expect(ISSUES, { query: { labels: 'bellwether' }, reply: { status: 200, body: [issueRow(5, `budget spent\n${markerComment('freeze/api')}\n`)] } }), { number: '5' }),
+    fake: async (f) => ({
+      number: String(
+        (await f.createIssue({ title: 'Freeze', body: 'budget spent', marker: 'freeze/api', labels: ['bellwether'] }))
+          .number,
+      ),
+    }),
+    rest: (gh) => (
+      gh.expect(ISSUES, {
+        query: { labels: 'bellwether' },
+        reply: { status: 200, body: [issueRow(5, `budget spent\n${markerComment('freeze/api')}\n`)] },
+      }),
+      { number: '5' }
+    ),
     act: (p) => p.createIssue({ title: 'Freeze', body: 'budget spent', marker: 'freeze/api', labels: ['bellwether'] }),
     check: (out, ctx) => expect(out).toMatchObject({ number: Number(ctx['number']), state: 'open' }),
     calls: { [ISSUES]: 1 },
@@ -191,14 +339,23 @@ const cases: Case[] = [
   {
     name: 'findIssue with no issue carrying the marker is null (a longer marker is not a match)',
     fake: async (f) => (await f.createIssue({ title: 't', body: 'b', marker: 'freeze/api-v2' }), {}),
-    rest: (gh) => (gh.expect(ISSUES, { reply: { status: 200, body: [issueRow(3, `b\n${markerComment('freeze/api-v2')}\n`)] } }), {}),
+    rest: (gh) => (
+      gh.expect(ISSUES, { reply: { status: 200, body: [issueRow(3, `b\n${markerComment('freeze/api-v2')}\n`)] } }),
+      {}
+    ),
     act: (p) => p.findIssue('freeze/api'),
     check: (out) => expect(out).toBeNull(),
   },
   {
     name: 'teamMembership: an active member of a readable team',
     fake: (f) => (f.setTeamMembers('acme/sre', ['octocat']), {}),
-    rest: (gh) => (gh.expect(TEAM_MEMBERSHIP, { params: { org: 'acme', team_slug: 'sre', username: 'octocat' }, reply: { status: 200, body: example(TEAM_MEMBERSHIP, 200, { state: 'active' }) } }), {}),
+    rest: (gh) => (
+      gh.expect(TEAM_MEMBERSHIP, {
+        params: { org: 'acme', team_slug: 'sre', username: 'octocat' },
+        reply: { status: 200, body: example(TEAM_MEMBERSHIP, 200, { state: 'active' }) },
+      }),
+      {}
+    ),
     act: (p) => p.teamMembership('acme/sre', 'octocat'),
     check: (out) => expect(out).toEqual({ kind: 'member' }),
     calls: { [TEAM_MEMBERSHIP]: 1 },
@@ -224,20 +381,38 @@ const cases: Case[] = [
       return {};
     },
     act: (p) => p.teamMembership('acme/sre', 'octocat'),
-    check: (out) => expect(out).toMatchObject({ kind: 'unknown', reason: expect.stringContaining("the token cannot read the team acme/sre (GitHub answers 404 for it); a workflow's GITHUB_TOKEN never can") }),
+    check: (out) =>
+      expect(out).toMatchObject({
+        kind: 'unknown',
+        reason: expect.stringContaining(
+          "the token cannot read the team acme/sre (GitHub answers 404 for it); a workflow's GITHUB_TOKEN never can",
+        ),
+      }),
     calls: { [TEAM_MEMBERSHIP]: 1, [TEAM]: 1 },
   },
   {
     name: "listRunApprovals: an environment reviewer's approval of a run, with the reviewer and the environments",
-    fake: (f) => (f.addRunApproval(42, { state: 'approved', user: 'monalisa', environments: ['production'], comment: 'ship it' }), {}),
+    fake: (f) => (
+      f.addRunApproval(42, { state: 'approved', user: 'monalisa', environments: ['production'], comment: 'ship it' }),
+      {}
+    ),
     rest: (gh) => {
       const row = exampleItem(RUN_APPROVALS, { state: 'approved', comment: 'ship it' });
-      const environments = (row['environments'] as Array<Record<string, unknown>>).map((e) => ({ ...e, name: 'production' }));
-      gh.expect(RUN_APPROVALS, { reply: { status: 200, body: [{ ...row, environments, user: { ...(row['user'] as Record<string, unknown>), login: 'monalisa' } }] } });
+      const environments = (row['environments'] as Array<Record<string, unknown>>).map((e) => ({
+        ...e,
+        name: 'production',
+      }));
+      gh.expect(RUN_APPROVALS, {
+        reply: {
+          status: 200,
+          body: [{ ...row, environments, user: { ...(row['user'] as Record<string, unknown>), login: 'monalisa' } }],
+        },
+      });
       return {};
     },
     act: (p) => p.listRunApprovals(42),
-    check: (out) => expect(out).toEqual([{ state: 'approved', user: 'monalisa', environments: ['production'], comment: 'ship it' }]),
+    check: (out) =>
+      expect(out).toEqual([{ state: 'approved', user: 'monalisa', environments: ['production'], comment: 'ship it' }]),
     calls: { [RUN_APPROVALS]: 1 },
   },
   {
@@ -251,9 +426,29 @@ const cases: Case[] = [
     name: 'createDeployment keeps the key in the payload, and listDeployments finds it',
     fake: (f) => (f.seedBranch('main', { a: '1' }), {}),
     rest: (gh) => {
-      const made = example('POST /repos/{owner}/{repo}/deployments', 201, { id: 3, ref: 'main', environment: 'prod', task: 'deploy', payload: { bellwetherKey: 'api/prod/1' } });
+      const made = example('POST /repos/{owner}/{repo}/deployments', 201, {
+        id: 3,
+        ref: 'main',
+        environment: 'prod',
+        task: 'deploy',
+        payload: { bellwetherKey: 'api/prod/1' },
+      });
       gh.expect('POST /repos/{owner}/{repo}/deployments', { reply: { status: 201, body: made } });
-      gh.expect('GET /repos/{owner}/{repo}/deployments', { query: { environment: 'prod' }, reply: { status: 200, body: [exampleItem('GET /repos/{owner}/{repo}/deployments', { id: 3, ref: 'main', environment: 'prod', task: 'deploy', payload: { bellwetherKey: 'api/prod/1' } })] } });
+      gh.expect('GET /repos/{owner}/{repo}/deployments', {
+        query: { environment: 'prod' },
+        reply: {
+          status: 200,
+          body: [
+            exampleItem('GET /repos/{owner}/{repo}/deployments', {
+              id: 3,
+              ref: 'main',
+              environment: 'prod',
+              task: 'deploy',
+              payload: { bellwetherKey: 'api/prod/1' },
+            }),
+          ],
+        },
+      });
       return {};
     },
     act: async (p) => {
@@ -272,11 +467,16 @@ const cases: Case[] = [
       return {};
     },
     rest: (gh) => {
-      const row = (id: number, key: string) => exampleItem('GET /repos/{owner}/{repo}/deployments', { id, payload: { bellwetherKey: key } });
-      gh.expect('GET /repos/{owner}/{repo}/deployments', { query: { per_page: 2, page: 1 }, reply: { status: 200, body: [row(3, 'k3'), row(2, 'k2')] } });
+      const row = (id: number, key: string) =>
+        exampleItem('GET /repos/{owner}/{repo}/deployments', { id, payload: { bellwetherKey: key } });
+      gh.expect('GET /repos/{owner}/{repo}/deployments', {
+        query: { per_page: 2, page: 1 },
+        reply: { status: 200, body: [row(3, 'k3'), row(2, 'k2')] },
+      });
       return {};
     },
-    act: async (p) => (await p.listDeployments({ environment: 'prod', limit: 2 })).map((d) => d.payload['bellwetherKey']),
+    act: async (p) =>
+      (await p.listDeployments({ environment: 'prod', limit: 2 })).map((d) => d.payload['bellwetherKey']),
     check: (out) => expect(out).toEqual(['k3', 'k2']),
     calls: { 'GET /repos/{owner}/{repo}/deployments': 1 },
   },
@@ -287,16 +487,32 @@ const cases: Case[] = [
       f.seedBranch('promote', { a: '2' });
       return { node: (await f.createPullRequest({ head: 'promote', base: 'main', title: 'p', body: '' })).nodeId };
     },
-    rest: (gh) => (gh.expect('POST /graphql', { reply: { status: 200, body: { data: { enablePullRequestAutoMerge: { pullRequest: { autoMergeRequest: { enabledAt: '2026-01-01T00:00:00Z' } } } } } } }), { node: 'PR_kwDOA' }),
+    rest: (gh) => (
+      gh.expect('POST /graphql', {
+        reply: {
+          status: 200,
+          body: {
+            data: {
+              enablePullRequestAutoMerge: { pullRequest: { autoMergeRequest: { enabledAt: '2026-01-01T00:00:00Z' } } },
+            },
+          },
+        },
+      }),
+      { node: 'PR_kwDOA' }
+    ),
     act: (p, ctx) => p.enableAutoMerge(ctx['node'] ?? '', 'SQUASH'),
     check: (out) => expect(out).toEqual({ enabledAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }),
   },
 ];
 
 /** Requests by route made between two readings of `calls().byRoute`. */
-function spent(before: Readonly<Record<string, number>>, after: Readonly<Record<string, number>>): Record<string, number> {
+function spent(
+  before: Readonly<Record<string, number>>,
+  after: Readonly<Record<string, number>>,
+): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [route, n] of Object.entries(after)) if (n - (before[route] ?? 0) > 0) out[route] = n - (before[route] ?? 0);
+  for (const [route, n] of Object.entries(after))
+    if (n - (before[route] ?? 0) > 0) out[route] = n - (before[route] ?? 0);
   return out;
 }
 

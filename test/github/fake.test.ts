@@ -20,8 +20,20 @@ describe('InMemoryGitHub', () => {
     const gh = new InMemoryGitHub();
     gh.seedBranch('main', { 'deploy/api.yaml': 'weight: 5\n' });
     const read = await gh.getContent('deploy/api.yaml', 'main');
-    await gh.putContent('deploy/api.yaml', { text: 'weight: 25\n', message: 'run A', branch: 'main', expectedSha: read?.sha ?? null });
-    await expect(gh.putContent('deploy/api.yaml', { text: 'weight: 25\n', message: 'run B', branch: 'main', expectedSha: read?.sha ?? null })).rejects.toBeInstanceOf(ConflictError);
+    await gh.putContent('deploy/api.yaml', {
+      text: 'weight: 25\n',
+      message: 'run A',
+      branch: 'main',
+      expectedSha: read?.sha ?? null,
+    });
+    await expect(
+      gh.putContent('deploy/api.yaml', {
+        text: 'weight: 25\n',
+        message: 'run B',
+        branch: 'main',
+        expectedSha: read?.sha ?? null,
+      }),
+    ).rejects.toBeInstanceOf(ConflictError);
     expect(gh.fileAt('main', 'deploy/api.yaml')).toBe('weight: 25\n');
     expect((await gh.getContent('deploy/api.yaml', 'main'))?.sha).toBe(blobSha('weight: 25\n'));
   });
@@ -42,7 +54,11 @@ describe('InMemoryGitHub', () => {
     await gh.createIssue({ title: 't', body: 'b', marker: 'x' });
     expect(gh.calls()).toEqual({
       total: 4,
-      byRoute: { 'GET /repos/{owner}/{repo}/contents/{path}': 2, 'GET /repos/{owner}/{repo}/issues': 1, 'POST /repos/{owner}/{repo}/issues': 1 },
+      byRoute: {
+        'GET /repos/{owner}/{repo}/contents/{path}': 2,
+        'GET /repos/{owner}/{repo}/issues': 1,
+        'POST /repos/{owner}/{repo}/issues': 1,
+      },
       notModified: 0,
     });
     expect(gh.rateLimit()).toMatchObject({ limit: 1000, remaining: 996, used: 4 });
@@ -50,9 +66,26 @@ describe('InMemoryGitHub', () => {
 
   it('counts the requests annotations cost, as the REST port sends them', async () => {
     const gh = new InMemoryGitHub();
-    const ann = (n: number) => Array.from({ length: n }, (_, i) => ({ path: 'p', startLine: i + 1, endLine: i + 1, level: 'notice' as const, message: 'm' }));
-    const run = await gh.createCheckRun({ name: 'c', headSha: 'abc', externalId: 'e', status: 'in_progress', output: { title: 't', summary: 's', annotations: ann(120) } });
-    await gh.updateCheckRun(run.id, { status: 'completed', conclusion: 'neutral', output: { title: 't', summary: 's', annotations: ann(60) } });
+    const ann = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        path: 'p',
+        startLine: i + 1,
+        endLine: i + 1,
+        level: 'notice' as const,
+        message: 'm',
+      }));
+    const run = await gh.createCheckRun({
+      name: 'c',
+      headSha: 'abc',
+      externalId: 'e',
+      status: 'in_progress',
+      output: { title: 't', summary: 's', annotations: ann(120) },
+    });
+    await gh.updateCheckRun(run.id, {
+      status: 'completed',
+      conclusion: 'neutral',
+      output: { title: 't', summary: 's', annotations: ann(60) },
+    });
     await gh.updateCheckRun(run.id, { status: 'completed' });
     expect(gh.calls().byRoute).toEqual({
       'POST /repos/{owner}/{repo}/check-runs': 1,
@@ -73,7 +106,9 @@ describe('InMemoryGitHub', () => {
     await gh.createDeploymentStatus(d2.id, { state: 'success', description: 'promoted' });
     expect(d1.sha).toBe(sha);
     expect((await gh.listDeployments({ environment: 'prod' })).map((d) => d.id)).toEqual([d2.id, d1.id]);
-    expect((await gh.listDeployments({ task: 'deploy:canary' })).map((d) => d.payload['bellwetherKey'])).toEqual(['k2']);
+    expect((await gh.listDeployments({ task: 'deploy:canary' })).map((d) => d.payload['bellwetherKey'])).toEqual([
+      'k2',
+    ]);
     const statuses = await gh.listDeploymentStatuses(d2.id);
     expect(statuses.map((s) => [s.state, s.createdAt])).toEqual([
       ['success', '2026-03-01T00:01:00.000Z'],
@@ -84,9 +119,29 @@ describe('InMemoryGitHub', () => {
 
   it('check runs keep every annotation across updates; commit statuses newest first', async () => {
     const gh = new InMemoryGitHub();
-    const run = await gh.createCheckRun({ name: 'bellwether/gates', headSha: 'abc', externalId: 'g1', status: 'in_progress', output: { title: 't', summary: 's', annotations: [{ path: 'a', startLine: 1, endLine: 1, level: 'warning', message: 'm' }] } });
-    await gh.updateCheckRun(run.id, { status: 'completed', conclusion: 'failure', output: { title: 'Blocked', summary: '2 findings', annotations: [{ path: 'b', startLine: 2, endLine: 2, level: 'failure', message: 'n' }] } });
-    expect(gh.allCheckRuns()).toEqual([expect.objectContaining({ status: 'completed', conclusion: 'failure', title: 'Blocked', annotationCount: 2 })]);
+    const run = await gh.createCheckRun({
+      name: 'bellwether/gates',
+      headSha: 'abc',
+      externalId: 'g1',
+      status: 'in_progress',
+      output: {
+        title: 't',
+        summary: 's',
+        annotations: [{ path: 'a', startLine: 1, endLine: 1, level: 'warning', message: 'm' }],
+      },
+    });
+    await gh.updateCheckRun(run.id, {
+      status: 'completed',
+      conclusion: 'failure',
+      output: {
+        title: 'Blocked',
+        summary: '2 findings',
+        annotations: [{ path: 'b', startLine: 2, endLine: 2, level: 'failure', message: 'n' }],
+      },
+    });
+    expect(gh.allCheckRuns()).toEqual([
+      expect.objectContaining({ status: 'completed', conclusion: 'failure', title: 'Blocked', annotationCount: 2 }),
+    ]);
     await gh.createCommitStatus('abc', { state: 'pending', context: 'bellwether/freeze' });
     await gh.createCommitStatus('abc', { state: 'failure', context: 'bellwether/freeze' });
     expect(gh.commitStatuses('abc').map((s) => s.state)).toEqual(['failure', 'pending']);
@@ -108,7 +163,9 @@ describe('InMemoryGitHub', () => {
     gh.mergePullRequest(pr.number);
     expect(await gh.findPullRequest('promote/api', 'main')).toBeNull();
     await expect(gh.enableAutoMerge(pr.nodeId, 'SQUASH')).rejects.toThrow(/closed/);
-    await expect(gh.createPullRequest({ head: 'missing', base: 'main', title: 'x', body: '' })).rejects.toThrow(/missing does not exist/);
+    await expect(gh.createPullRequest({ head: 'missing', base: 'main', title: 'x', body: '' })).rejects.toThrow(
+      /missing does not exist/,
+    );
   });
 
   it('sticky comments: one per marker, others untouched', async () => {
@@ -124,7 +181,10 @@ describe('InMemoryGitHub', () => {
   it('environments and dependency changes are what the test seeded; unseeded comparisons are an error', async () => {
     const gh = new InMemoryGitHub();
     gh.addEnvironment({ name: 'prod', protectionRules: [{ type: 'wait_timer', waitTimerMinutes: 30 }] });
-    expect(await gh.getEnvironment('prod')).toEqual({ name: 'prod', protectionRules: [{ type: 'wait_timer', waitTimerMinutes: 30 }] });
+    expect(await gh.getEnvironment('prod')).toEqual({
+      name: 'prod',
+      protectionRules: [{ type: 'wait_timer', waitTimerMinutes: 30 }],
+    });
     expect(await gh.listEnvironments()).toHaveLength(1);
     await expect(gh.compareDependencies('a', 'b')).rejects.toThrow(/no dependency comparison/);
   });

@@ -42,14 +42,22 @@ describe('createIssue under any sequence of faults', () => {
             times: Infinity,
             reply: (req) => {
               const n = world.length + 1;
-              const { pull_request: _pr, ...row } = exampleItem(LIST, { number: n, body: (req.body as { body: string }).body });
+              const { pull_request: _pr, ...row } = exampleItem(LIST, {
+                number: n,
+                body: (req.body as { body: string }).body,
+              });
               world.push(row);
-              return { status: 201, body: example(CREATE, 201, { number: n, body: (req.body as { body: string }).body }) };
+              return {
+                status: 201,
+                body: example(CREATE, 201, { number: n, body: (req.body as { body: string }).body }),
+              };
             },
           });
           for (const f of sequence) gh.fault(CREATE, f);
           const { port } = testClient({ requestTimeoutMs: 60 });
-          const outcome = await port.createIssue({ title: 'Incident', body: 'timeline', marker: 'incident/77' }).catch((e: unknown) => e);
+          const outcome = await port
+            .createIssue({ title: 'Incident', body: 'timeline', marker: 'incident/77' })
+            .catch((e: unknown) => e);
           expect(world.length).toBeLessThanOrEqual(1);
           if (outcome instanceof Error) {
             expect(outcome).toBeInstanceOf(GitHubError);
@@ -81,13 +89,26 @@ describe('putContent under any sequence of faults', () => {
         const gh = mockGitHub();
         try {
           const file = { text: 'weight: 5\n', commits: 0 };
-          gh.expect(GET, { times: Infinity, reply: () => ({ status: 200, body: fileReply('deploy/api.yaml', file.text, blobSha(file.text)) }) });
-          gh.expect(BRANCH, { times: Infinity, reply: () => ({ status: 200, body: example(BRANCH, 200, { name: 'main' }) }) });
+          gh.expect(GET, {
+            times: Infinity,
+            reply: () => ({ status: 200, body: fileReply('deploy/api.yaml', file.text, blobSha(file.text)) }),
+          });
+          gh.expect(BRANCH, {
+            times: Infinity,
+            reply: () => ({ status: 200, body: example(BRANCH, 200, { name: 'main' }) }),
+          });
           gh.expect(PUT, {
             times: Infinity,
             reply: (req) => {
               const body = req.body as { sha?: string; content: string };
-              if (body.sha !== blobSha(file.text)) return { status: 409, body: { message: `is at ${blobSha(file.text)} but expected ${body.sha}`, documentation_url: 'https://docs.github.com/rest' } };
+              if (body.sha !== blobSha(file.text))
+                return {
+                  status: 409,
+                  body: {
+                    message: `is at ${blobSha(file.text)} but expected ${body.sha}`,
+                    documentation_url: 'https://docs.github.com/rest',
+                  },
+                };
               file.text = Buffer.from(body.content, 'base64').toString('utf8');
               file.commits += 1;
               return { status: 200, body: putReply(200, blobSha(file.text), sha(file.commits)) };
@@ -95,7 +116,14 @@ describe('putContent under any sequence of faults', () => {
           });
           for (const f of sequence) gh.fault(PUT, f);
           const { port } = testClient({ requestTimeoutMs: 60 });
-          const outcome = await port.putContent('deploy/api.yaml', { text: 'weight: 25\n', message: 'canary 25%', branch: 'main', expectedSha: blobSha('weight: 5\n') }).catch((e: unknown) => e);
+          const outcome = await port
+            .putContent('deploy/api.yaml', {
+              text: 'weight: 25\n',
+              message: 'canary 25%',
+              branch: 'main',
+              expectedSha: blobSha('weight: 5\n'),
+            })
+            .catch((e: unknown) => e);
           expect(file.commits).toBeLessThanOrEqual(1);
           if (outcome instanceof Error) {
             expect(outcome.message).toMatch(/^GitHub putContent failed with \d{3}/);

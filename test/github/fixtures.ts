@@ -32,11 +32,21 @@ export function exampleAsIs(route: string, status: number): unknown {
 export const sha = (n: number | string): string => String(n).padStart(40, 'a').slice(-40);
 
 export const fileReply = (path: string, text: string, blobSha: string) =>
-  example('GET /repos/{owner}/{repo}/contents/{path}', 200, { path, name: path.split('/').pop(), sha: blobSha, content: Buffer.from(text).toString('base64'), encoding: 'base64' });
+  example('GET /repos/{owner}/{repo}/contents/{path}', 200, {
+    path,
+    name: path.split('/').pop(),
+    sha: blobSha,
+    content: Buffer.from(text).toString('base64'),
+    encoding: 'base64',
+  });
 
 export const putReply = (status: 200 | 201, blobSha: string, commitSha: string) => {
   const base = example('PUT /repos/{owner}/{repo}/contents/{path}', status);
-  return { ...base, content: { ...(base['content'] as Json), sha: blobSha }, commit: { ...(base['commit'] as Json), sha: commitSha } };
+  return {
+    ...base,
+    content: { ...(base['content'] as Json), sha: blobSha },
+    commit: { ...(base['commit'] as Json), sha: commitSha },
+  };
 };
 
 export const refReply = (ref: string, at: string, route = 'GET /repos/{owner}/{repo}/git/ref/{ref}', status = 200) => {
@@ -47,7 +57,9 @@ export const refReply = (ref: string, at: string, route = 'GET /repos/{owner}/{r
 export const issueReply = (route: string, status: number, fields: Json) => example(route, status, fields);
 
 export const pullReply = (route: string, status: number, fields: Json & { head?: string; base?: string }) => {
-  const base = route.startsWith('GET') ? exampleItem(route, { requested_teams: [] }) : example(route, status, { requested_teams: [] });
+  const base = route.startsWith('GET')
+    ? exampleItem(route, { requested_teams: [] })
+    : example(route, status, { requested_teams: [] });
   const { head, base: baseRef, ...rest } = fields;
   return {
     ...base,
@@ -65,6 +77,13 @@ export const commentReply = (route: string, status: number, id: number, body: st
 /** A client for tests: back-off units of 1 ms, a short timeout. */
 export function testClient(options: { baseUrl?: string; retries?: number; requestTimeoutMs?: number } = {}) {
   const logger = new RecordingLogger();
-  const client = createGitHubClient({ token: TOKEN, logger, minRetryDelayMs: 1, requestTimeoutMs: options.requestTimeoutMs ?? 300, retries: options.retries ?? 2, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
+  const client = createGitHubClient({
+    token: TOKEN,
+    logger,
+    minRetryDelayMs: 1,
+    requestTimeoutMs: options.requestTimeoutMs ?? 300,
+    retries: options.retries ?? 2,
+    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+  });
   return { logger, client, port: new RestGitHubPort(client, REPO) };
 }

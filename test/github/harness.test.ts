@@ -32,14 +32,18 @@ describe('validation against the OpenAPI description', () => {
 
   it('uses the description of the installed @octokit/openapi', async () => {
     const require = createRequire(import.meta.url);
-    const pkg = JSON.parse(readFileSync(require.resolve('@octokit/openapi/package.json'), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(require.resolve('@octokit/openapi/package.json'), 'utf8')) as {
+      version: string;
+    };
     expect(specVersion()).toBe(pkg.version);
   });
 
   it('a wrong path fails', async () => {
     const gh = mockGitHubHere();
     const { client } = testClient();
-    await expect(client.request('GET /repos/{owner}/{repo}/branch/{branch}', { ...REPO, branch: 'main' })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      client.request('GET /repos/{owner}/{repo}/branch/{branch}', { ...REPO, branch: 'main' }),
+    ).rejects.toMatchObject({ status: 400 });
     expect(gh.problems().join('\n')).toMatch(/GET \/repos\/acme\/shop\/branch\/main: no such operation/);
     expect(() => gh.done()).toThrow(/no such operation/);
   });
@@ -47,22 +51,40 @@ describe('validation against the OpenAPI description', () => {
   it('a wrong body field fails, naming the operation and the field', async () => {
     const gh = mockGitHubHere();
     const { client } = testClient();
-    await expect(client.request('PUT /repos/{owner}/{repo}/contents/{path}', { ...REPO, path: 'a.yaml', message: 'm', content: 'eA==', expected_sha: 'abc' })).rejects.toMatchObject({ status: 400 });
-    expect(() => gh.done()).toThrow(/repos\/create-or-update-file-contents: request body \/ must NOT have additional properties \(expected_sha\)/);
+    await expect(
+      client.request('PUT /repos/{owner}/{repo}/contents/{path}', {
+        ...REPO,
+        path: 'a.yaml',
+        message: 'm',
+        content: 'eA==',
+        expected_sha: 'abc',
+      }),
+    ).rejects.toMatchObject({ status: 400 });
+    expect(() => gh.done()).toThrow(
+      /repos\/create-or-update-file-contents: request body \/ must NOT have additional properties \(expected_sha\)/,
+    );
   });
 
   it('a wrong enum value in a body fails with its JSON pointer', async () => {
     const gh = mockGitHubHere();
     const { client } = testClient();
-    await client.request('POST /repos/{owner}/{repo}/statuses/{sha}', { ...REPO, sha: 'a'.repeat(40), state: 'passed' as never }).catch(() => undefined);
-    expect(gh.problems().join('\n')).toMatch(/repos\/create-commit-status: request body \/state must be equal to one of the allowed values/);
+    await client
+      .request('POST /repos/{owner}/{repo}/statuses/{sha}', { ...REPO, sha: 'a'.repeat(40), state: 'passed' as never })
+      .catch(() => undefined);
+    expect(gh.problems().join('\n')).toMatch(
+      /repos\/create-commit-status: request body \/state must be equal to one of the allowed values/,
+    );
   });
 
   it('a wrong query parameter fails', async () => {
     const gh = mockGitHubHere();
     const { client } = testClient();
-    await client.request('GET /repos/{owner}/{repo}/pulls', { ...REPO, state: 'opened' as never, per_page: 100 }).catch(() => undefined);
-    expect(gh.problems().join('\n')).toMatch(/pulls\/list: query parameter \/state must be equal to one of the allowed values/);
+    await client
+      .request('GET /repos/{owner}/{repo}/pulls', { ...REPO, state: 'opened' as never, per_page: 100 })
+      .catch(() => undefined);
+    expect(gh.problems().join('\n')).toMatch(
+      /pulls\/list: query parameter \/state must be equal to one of the allowed values/,
+    );
   });
 
   it('a mocked reply of the wrong shape fails', async () => {
@@ -71,7 +93,9 @@ describe('validation against the OpenAPI description', () => {
     gh.expect(BRANCH, { reply: { status: 200, body: broken } });
     const { port } = testClient();
     await expect(port.getBranch('main')).rejects.toThrow(/invalid mocked reply/);
-    expect(() => gh.done()).toThrow(/mocked reply: repos\/get-branch: response 200 body \/ must have required property 'commit'/);
+    expect(() => gh.done()).toThrow(
+      /mocked reply: repos\/get-branch: response 200 body \/ must have required property 'commit'/,
+    );
   });
 
   it('a status the operation does not declare fails', async () => {
@@ -84,9 +108,13 @@ describe('validation against the OpenAPI description', () => {
 
   it('an expectation of an unknown route fails when declared; an unused one fails done()', () => {
     const gh = mockGitHubHere();
-    expect(() => gh.expect('GET /repos/{owner}/{repo}/branchez', { reply: { status: 200 } })).toThrow(/not an operation/);
+    expect(() => gh.expect('GET /repos/{owner}/{repo}/branchez', { reply: { status: 200 } })).toThrow(
+      /not an operation/,
+    );
     gh.expect(BRANCH, { reply: { status: 200, body: example(BRANCH, 200) } });
-    expect(() => gh.done()).toThrow(/expected but not called: GET \/repos\/\{owner\}\/\{repo\}\/branches\/\{branch\} \(1 left\)/);
+    expect(() => gh.done()).toThrow(
+      /expected but not called: GET \/repos\/\{owner\}\/\{repo\}\/branches\/\{branch\} \(1 left\)/,
+    );
   });
 
   it('a reply function that throws fails the test instead of looking like a network error', async () => {
@@ -98,7 +126,9 @@ describe('validation against the OpenAPI description', () => {
     });
     const { client } = testClient();
     await expect(client.request(BRANCH, { ...REPO, branch: 'main' })).rejects.toMatchObject({ status: 400 });
-    expect(() => gh.done()).toThrow(/reply function for GET \/repos\/\{owner\}\/\{repo\}\/branches\/\{branch\} threw: Error: fixture bug/);
+    expect(() => gh.done()).toThrow(
+      /reply function for GET \/repos\/\{owner\}\/\{repo\}\/branches\/\{branch\} threw: Error: fixture bug/,
+    );
   });
 
   it('a request nobody expected fails', async () => {
@@ -110,7 +140,7 @@ describe('validation against the OpenAPI description', () => {
 });
 
 describe('the nock harness', () => {
-  it('close() leaves other hosts\' interceptors, and a new mock replaces one left open', async () => {
+  it("close() leaves other hosts' interceptors, and a new mock replaces one left open", async () => {
     const other = nock('https://prometheus.example').get('/api/v1/query').reply(200, { status: 'success' });
     const left = mockGitHub();
     const next = mockGitHub();
@@ -130,8 +160,14 @@ describe('fault rules', () => {
   it('apply to the next N calls with the given path parameters only', async () => {
     const gh = new GitHubExpectations()
       .fault(BRANCH, fault.serverError(503), { times: 2, params: { branch: 'release' } })
-      .expect(BRANCH, { params: { branch: 'main' }, reply: { status: 200, body: example(BRANCH, 200, { name: 'main' }) } })
-      .expect(BRANCH, { params: { branch: 'release' }, reply: { status: 200, body: example(BRANCH, 200, { name: 'release' }) } });
+      .expect(BRANCH, {
+        params: { branch: 'main' },
+        reply: { status: 200, body: example(BRANCH, 200, { name: 'main' }) },
+      })
+      .expect(BRANCH, {
+        params: { branch: 'release' },
+        reply: { status: 200, body: example(BRANCH, 200, { name: 'release' }) },
+      });
     const server = await startGitHubServer(gh);
     try {
       const { port } = testClient({ baseUrl: server.url });
@@ -158,7 +194,10 @@ describe('the local GitHub server', () => {
   });
 
   it('serves validated expectations and faults to an in-process client', async () => {
-    const gh = new GitHubExpectations().fault(BRANCH, fault.serverError(503)).expect(BRANCH, { params: { branch: 'main' }, reply: { status: 200, body: example(BRANCH, 200, { name: 'main' }) } });
+    const gh = new GitHubExpectations().fault(BRANCH, fault.serverError(503)).expect(BRANCH, {
+      params: { branch: 'main' },
+      reply: { status: 200, body: example(BRANCH, 200, { name: 'main' }) },
+    });
     server = await startGitHubServer(gh);
     const { port } = testClient({ baseUrl: server.url });
     expect(await port.getBranch('main')).toMatchObject({ name: 'main' });
@@ -170,18 +209,26 @@ describe('the local GitHub server', () => {
   });
 
   it('answers a child process, which nock cannot reach', async () => {
-    const gh = new GitHubExpectations().expect(BRANCH, { reply: { status: 200, body: example(BRANCH, 200, { name: 'main' }) } });
+    const gh = new GitHubExpectations().expect(BRANCH, {
+      reply: { status: 200, body: example(BRANCH, 200, { name: 'main' }) },
+    });
     server = await startGitHubServer(gh);
-    const script = "fetch(process.env.GITHUB_API_URL + '/repos/acme/shop/branches/main').then((r) => r.json()).then((b) => console.log(b.name))";
-    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { env: { ...process.env, GITHUB_API_URL: server.url } });
+    const script =
+      "fetch(process.env.GITHUB_API_URL + '/repos/acme/shop/branches/main').then((r) => r.json()).then((b) => console.log(b.name))";
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
+      env: { ...process.env, GITHUB_API_URL: server.url },
+    });
     expect(stdout.trim()).toBe('main');
     server.done();
   });
 
   it('records invalid requests from a child process as problems', async () => {
     server = await startGitHubServer();
-    const script = "fetch(process.env.GITHUB_API_URL + '/repos/acme/shop/issues', { method: 'POST', body: JSON.stringify({ titel: 'x' }) }).then((r) => console.log(r.status))";
-    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { env: { ...process.env, GITHUB_API_URL: server.url } });
+    const script =
+      "fetch(process.env.GITHUB_API_URL + '/repos/acme/shop/issues', { method: 'POST', body: JSON.stringify({ titel: 'x' }) }).then((r) => console.log(r.status))";
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
+      env: { ...process.env, GITHUB_API_URL: server.url },
+    });
     expect(stdout.trim()).toBe('400');
     expect(() => server?.done()).toThrow(/issues\/create: request body \/ must have required property 'title'/);
   });
@@ -235,8 +282,13 @@ describe('faults through the local server', () => {
       .expect(LIST, { reply: { status: 200, body: [row] } });
     const server = await startGitHubServer(gh);
     try {
-      const port = new RestGitHubPort(createGitHubClient({ token: 't0ken', logger: new RecordingLogger(), baseUrl: server.url, minRetryDelayMs: 1 }), REPO);
-      expect(await port.createIssue({ title: 'Incident', body: 't', marker: 'incident/9' })).toMatchObject({ number: 4 });
+      const port = new RestGitHubPort(
+        createGitHubClient({ token: 't0ken', logger: new RecordingLogger(), baseUrl: server.url, minRetryDelayMs: 1 }),
+        REPO,
+      );
+      expect(await port.createIssue({ title: 'Incident', body: 't', marker: 'incident/9' })).toMatchObject({
+        number: 4,
+      });
       expect(gh.applied(CREATE)).toHaveLength(1);
       server.done();
     } finally {

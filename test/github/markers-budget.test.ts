@@ -35,7 +35,13 @@ describe('parseRateLimit', () => {
       { limit: 1000, remaining: 10, used: 990, resetAt: new Date(1_800_000_000_000), resource: 'core' },
     ],
     [
-      { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '1', 'x-ratelimit-used': '4999', 'x-ratelimit-reset': '0', 'x-ratelimit-resource': 'graphql' },
+      {
+        'x-ratelimit-limit': '5000',
+        'x-ratelimit-remaining': '1',
+        'x-ratelimit-used': '4999',
+        'x-ratelimit-reset': '0',
+        'x-ratelimit-resource': 'graphql',
+      },
       { limit: 5000, remaining: 1, used: 4999, resetAt: new Date(0), resource: 'graphql' },
     ],
   ])('%j → %j', (headers, want) => {
@@ -53,7 +59,14 @@ describe('parseRepoRef', () => {
 });
 
 describe('splitAnnotations', () => {
-  const ann = (n: number) => Array.from({ length: n }, (_, i) => ({ path: 'p', startLine: i + 1, endLine: i + 1, level: 'notice' as const, message: 'm' }));
+  const ann = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      path: 'p',
+      startLine: i + 1,
+      endLine: i + 1,
+      level: 'notice' as const,
+      message: 'm',
+    }));
   it.each([
     [0, 0, []],
     [1, 1, []],

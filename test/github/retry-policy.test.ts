@@ -10,8 +10,16 @@ describe('classifyFailure', () => {
     ['429 without headers', { status: 429 }, 'rate-limit'],
     ['403 with retry-after', { status: 403, headers: { 'retry-after': '30' } }, 'rate-limit'],
     ['403 with no requests left', { status: 403, headers: { 'x-ratelimit-remaining': '0' } }, 'rate-limit'],
-    ['403 secondary rate limit message', { status: 403, message: 'You have exceeded a secondary rate limit.' }, 'rate-limit'],
-    ['403 forbidden', { status: 403, message: 'Resource not accessible by integration', headers: { 'x-ratelimit-remaining': '4999' } }, 'final'],
+    [
+      '403 secondary rate limit message',
+      { status: 403, message: 'You have exceeded a secondary rate limit.' },
+      'rate-limit',
+    ],
+    [
+      '403 forbidden',
+      { status: 403, message: 'Resource not accessible by integration', headers: { 'x-ratelimit-remaining': '4999' } },
+      'final',
+    ],
     ['400', { status: 400 }, 'final'],
     ['401', { status: 401 }, 'final'],
     ['404', { status: 404 }, 'final'],
@@ -47,8 +55,18 @@ describe('isIdempotent', () => {
     ['POST', '/graphql', { query: 'query { viewer { login } }' }, true],
     ['POST', '/graphql', { query: '# enable\nmutation($id: ID!) { x }' }, false],
     ['post', '/graphql', undefined, false],
-    ['PATCH', '/repos/{owner}/{repo}/check-runs/{check_run_id}', { status: 'completed', output: { title: 't', summary: 's' } }, true],
-    ['PATCH', '/repos/{owner}/{repo}/check-runs/{check_run_id}', { output: { title: 't', summary: 's', annotations: [{}] } }, false],
+    [
+      'PATCH',
+      '/repos/{owner}/{repo}/check-runs/{check_run_id}',
+      { status: 'completed', output: { title: 't', summary: 's' } },
+      true,
+    ],
+    [
+      'PATCH',
+      '/repos/{owner}/{repo}/check-runs/{check_run_id}',
+      { output: { title: 't', summary: 's', annotations: [{}] } },
+      false,
+    ],
   ])('%s %s (%j) → %s', (method, route, params, want) => {
     expect(isIdempotent(method, route, params)).toBe(want);
   });

@@ -7,7 +7,10 @@ describe('resolveTeams', () => {
     const gh = new InMemoryGitHub();
     gh.setTeamMembers('acme/sre', ['alice']);
     gh.setTeamMembers('acme/release', ['Octocat']);
-    expect(await resolveTeams(gh, 'octocat', ['acme/sre', 'acme/release'])).toEqual({ member: ['acme/release'], unknown: [] });
+    expect(await resolveTeams(gh, 'octocat', ['acme/sre', 'acme/release'])).toEqual({
+      member: ['acme/release'],
+      unknown: [],
+    });
   });
 
   it('says which teams could not be read and why, and grants nothing for them', async () => {

@@ -15,7 +15,9 @@ import { RecordingLogger } from '../../src/runtime/logger.js';
 
 /** A process id that was just used and is gone. */
 function deadPid(): number {
-  return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+  return Number(
+    spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout,
+  );
 }
 
 /** A repository whose checkout of main lags one commit behind at a.yaml, as a killed run leaves it. */
@@ -30,8 +32,14 @@ async function killedMidway(): Promise<{ git: CommandGit; from: string; to: stri
   const tree = (await git.run(['write-tree'], { env })).stdout.trim();
   const commit = (await git.run(['commit-tree', tree, '-p', 'main', '-m', 'two'])).stdout.trim();
   const gitDir = join(git.cwd, '.git');
-  writeFileSync(join(gitDir, 'bellwether-checkout-journal.json'), JSON.stringify({ path: 'a.yaml', from: first.sha, to: blob, done: false }));
-  writeFileSync(join(gitDir, 'bellwether-checkout.lock'), JSON.stringify({ pid: deadPid(), host: hostname(), nonce: 'dead', at: new Date().toISOString() }));
+  writeFileSync(
+    join(gitDir, 'bellwether-checkout-journal.json'),
+    JSON.stringify({ path: 'a.yaml', from: first.sha, to: blob, done: false }),
+  );
+  writeFileSync(
+    join(gitDir, 'bellwether-checkout.lock'),
+    JSON.stringify({ pid: deadPid(), host: hostname(), nonce: 'dead', at: new Date().toISOString() }),
+  );
   await git.run(['update-ref', 'refs/heads/main', commit]);
   return { git, from: first.sha, to: blob };
 }

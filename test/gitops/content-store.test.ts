@@ -45,7 +45,9 @@ describe('GitContentStore (real git)', () => {
     );
     const won = results.filter((r) => r.status === 'fulfilled');
     expect(won).toHaveLength(1);
-    expect(results.filter((r) => r.status === 'rejected').every((r) => isConflict((r as PromiseRejectedResult).reason))).toBe(true);
+    expect(
+      results.filter((r) => r.status === 'rejected').every((r) => isConflict((r as PromiseRejectedResult).reason)),
+    ).toBe(true);
     expect((await git.run(['rev-list', '--count', 'main'])).stdout.trim()).toBe('2');
   });
 

@@ -20,10 +20,19 @@ canary:
 
 describe('release manifests', () => {
   it('parses with defaults and names file, line and field on mistakes', () => {
-    expect(parseManifest('service: a\nenvironment: prod\nstable:\n  version: 1.0.0\n', 'm.yaml').canary).toEqual({ version: null, weight: 0 });
-    expect(() => parseManifest(TEXT.replace('weight: 1', 'weight: "5%"'), 'deploy/m.yaml')).toThrow(/^deploy\/m\.yaml:9(:\d+)?: canary\.weight: /);
-    expect(() => parseManifest(TEXT.replace('version: 1.42.0', 'version: 1.41.0'), 'm.yaml')).toThrow(/canary\.version: the canary is the stable version 1\.41\.0/);
-    expect(() => parseManifest(TEXT.replace('  version: 1.42.0\n', '  version: null\n'), 'm.yaml')).toThrow(/a canary with traffic needs a version/);
+    expect(parseManifest('service: a\nenvironment: prod\nstable:\n  version: 1.0.0\n', 'm.yaml').canary).toEqual({
+      version: null,
+      weight: 0,
+    });
+    expect(() => parseManifest(TEXT.replace('weight: 1', 'weight: "5%"'), 'deploy/m.yaml')).toThrow(
+      /^deploy\/m\.yaml:9(:\d+)?: canary\.weight: /,
+    );
+    expect(() => parseManifest(TEXT.replace('version: 1.42.0', 'version: 1.41.0'), 'm.yaml')).toThrow(
+      /canary\.version: the canary is the stable version 1\.41\.0/,
+    );
+    expect(() => parseManifest(TEXT.replace('  version: 1.42.0\n', '  version: null\n'), 'm.yaml')).toThrow(
+      /a canary with traffic needs a version/,
+    );
   });
 
   it('renders a change keeping comments and layout', () => {
@@ -33,7 +42,9 @@ describe('release manifests', () => {
   });
 
   it('builds the conventional path', () => {
-    expect(manifestPath('deploy/', 'checkout', 'production', 'us-east-1')).toBe('deploy/checkout/production/us-east-1.yaml');
+    expect(manifestPath('deploy/', 'checkout', 'production', 'us-east-1')).toBe(
+      'deploy/checkout/production/us-east-1.yaml',
+    );
     expect(manifestPath('deploy', 'checkout', 'staging')).toBe('deploy/checkout/staging/default.yaml');
   });
 });

@@ -34,9 +34,22 @@ function walk(node: ts.Node, visit: (n: ts.Node) => void): void {
 export function inputsRead(source: ts.SourceFile): Set<string> {
   const names = new Set<string>();
   walk(source, (n) => {
-    if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'inputs') names.add(n.name.text);
-    if (ts.isElementAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'inputs' && ts.isStringLiteral(n.argumentExpression)) names.add(n.argumentExpression.text);
-    if (ts.isVariableDeclaration(n) && n.initializer && ts.isIdentifier(n.initializer) && n.initializer.text === 'inputs' && ts.isObjectBindingPattern(n.name)) {
+    if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'inputs')
+      names.add(n.name.text);
+    if (
+      ts.isElementAccessExpression(n) &&
+      ts.isIdentifier(n.expression) &&
+      n.expression.text === 'inputs' &&
+      ts.isStringLiteral(n.argumentExpression)
+    )
+      names.add(n.argumentExpression.text);
+    if (
+      ts.isVariableDeclaration(n) &&
+      n.initializer &&
+      ts.isIdentifier(n.initializer) &&
+      n.initializer.text === 'inputs' &&
+      ts.isObjectBindingPattern(n.name)
+    ) {
       for (const el of n.name.elements) {
         const key = el.propertyName ?? el.name;
         if (ts.isIdentifier(key) || ts.isStringLiteral(key)) names.add(key.text);
@@ -50,7 +63,12 @@ export function inputsRead(source: ts.SourceFile): Set<string> {
 function entrypointReads(source: ts.SourceFile): Set<string> {
   const names = new Set<string>();
   walk(source, (n) => {
-    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'text' && n.arguments.length === 1) {
+    if (
+      ts.isCallExpression(n) &&
+      ts.isIdentifier(n.expression) &&
+      n.expression.text === 'text' &&
+      n.arguments.length === 1
+    ) {
       const [arg] = n.arguments;
       if (arg && ts.isStringLiteral(arg)) names.add(arg.text);
     }
@@ -72,7 +90,12 @@ describe('every declared action input is read', () => {
   });
 
   it('sees reads in every form the actions use, and misses none it should see', () => {
-    const source = ts.createSourceFile('x.ts', "const { a, 'b-c': d } = inputs; f(inputs.e, inputs['f-g']); other.h; inputs2.i;", ts.ScriptTarget.Latest, true);
+    const source = ts.createSourceFile(
+      'x.ts',
+      "const { a, 'b-c': d } = inputs; f(inputs.e, inputs['f-g']); other.h; inputs2.i;",
+      ts.ScriptTarget.Latest,
+      true,
+    );
     expect([...inputsRead(source)].sort()).toEqual(['a', 'b-c', 'e', 'f-g']);
   });
 });

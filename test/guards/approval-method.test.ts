@@ -20,9 +20,12 @@ const ORIGINS: readonly CommandOrigin[] = [
 ];
 
 describe('approvers.method', () => {
-  it.each(APPROVAL_METHODS.flatMap((a) => APPROVAL_METHODS.filter((b) => b !== a).map((b) => [a, b] as const)))('%s and %s decide differently somewhere', (a, b) => {
-    expect(ORIGINS.some((o) => approvalCounts(a, o).counts !== approvalCounts(b, o).counts)).toBe(true);
-  });
+  it.each(APPROVAL_METHODS.flatMap((a) => APPROVAL_METHODS.filter((b) => b !== a).map((b) => [a, b] as const)))(
+    '%s and %s decide differently somewhere',
+    (a, b) => {
+      expect(ORIGINS.some((o) => approvalCounts(a, o).counts !== approvalCounts(b, o).counts)).toBe(true);
+    },
+  );
 
   it.each(APPROVAL_METHODS)('docs/policies.md says what %s does', (method) => {
     const docs = readFileSync(new URL('../../docs/policies.md', import.meta.url), 'utf8');

@@ -56,7 +56,9 @@ function rows(): Row[] {
 }
 
 function at(value: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
+  return path
+    .split('.')
+    .reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
 }
 
 /** The stated default as the schema's value would be: durations in milliseconds, YAML otherwise. */
@@ -76,7 +78,10 @@ describe('docs/policies.md states the defaults the schemas apply', () => {
   it.each(table.map((r) => [`${r.kind}.${r.path} (docs/policies.md:${r.line})`, r] as const))('%s', (_name, row) => {
     const policy = parseAnyPolicy(MINIMAL[row.kind]!, `${row.kind}.yml`);
     const actual = at(policy, row.path);
-    expect(actual, `docs/policies.md:${row.line}: ${row.path} is not a field the ${row.kind} schema fills in`).not.toBeUndefined();
+    expect(
+      actual,
+      `docs/policies.md:${row.line}: ${row.path} is not a field the ${row.kind} schema fills in`,
+    ).not.toBeUndefined();
     expect(statedValue(row.stated, actual)).toEqual(actual);
   });
 });
@@ -85,7 +90,9 @@ describe('docs/policies.md names every field of every kind', () => {
   it.each(Object.keys(MINIMAL))('%s', (kind) => {
     const section = docs.split(/^## /m).find((s) => s.startsWith(`\`${kind}\``)) ?? '';
     const policy = parseAnyPolicy(MINIMAL[kind]!, `${kind}.yml`) as unknown as Record<string, unknown>;
-    const unnamed = Object.keys(policy).filter((key) => !['kind', 'version', 'description'].includes(key) && !section.includes(`\`${key}`));
+    const unnamed = Object.keys(policy).filter(
+      (key) => !['kind', 'version', 'description'].includes(key) && !section.includes(`\`${key}`),
+    );
     expect(unnamed).toEqual([]);
   });
 });

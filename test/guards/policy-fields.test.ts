@@ -27,7 +27,6 @@ const READ_OTHERWISE: Record<string, string> = {
   'freeze: breakGlass.requireReason': 'accepts only true: the gate always requires a reason, which the audit records',
 };
 
-
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -38,15 +37,22 @@ function sources(dir: string): string[] {
 const SCHEMA_FILES = ['src/policy/schemas/', 'src/freeze/gate-policy.ts', 'src/gates/policy-schema.ts'];
 const code = sources(join(root, 'src'))
   .filter((file) => !SCHEMA_FILES.some((s) => relative(root, file).startsWith(s)))
-  .map((file) => readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, ''))
+  .map((file) =>
+    readFileSync(file, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\/\/.*$/gm, ''),
+  )
   .join('\n');
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
-const isRead = (key: string) => new RegExp(`\\??\\.${escape(key)}\\b|\\[['"]${escape(key)}['"]\\]|[{,]\\s*${escape(key)}\\s*[,}:=]`).test(code);
+const isRead = (key: string) =>
+  new RegExp(`\\??\\.${escape(key)}\\b|\\[['"]${escape(key)}['"]\\]|[{,]\\s*${escape(key)}\\s*[,}:=]`).test(code);
 
 describe('every policy field is read by some code', () => {
   const all = Object.entries(policyKinds).flatMap(([kind, schema]) =>
-    [...schemaFields(schema)].filter(([, key]) => !['kind', 'version', 'description'].includes(key)).map(([path, key]) => ({ id: `${kind}: ${path}`, key })),
+    [...schemaFields(schema)]
+      .filter(([, key]) => !['kind', 'version', 'description'].includes(key))
+      .map(([path, key]) => ({ id: `${kind}: ${path}`, key })),
   );
 
   it('finds the fields of every kind', () => {
@@ -58,7 +64,11 @@ describe('every policy field is read by some code', () => {
     const unread = all.filter((f) => !(f.id in READ_OTHERWISE) && !isRead(f.key)).map((f) => f.id);
     expect(unread).toEqual([]);
     // An exception whose field is gone or now read by name is stale.
-    const stale = Object.keys(READ_OTHERWISE).filter((id) => !all.some((f) => f.id === id) || (!id.startsWith('canary: tiers.') && isRead(all.find((f) => f.id === id)!.key)));
+    const stale = Object.keys(READ_OTHERWISE).filter(
+      (id) =>
+        !all.some((f) => f.id === id) ||
+        (!id.startsWith('canary: tiers.') && isRead(all.find((f) => f.id === id)!.key)),
+    );
     expect(stale).toEqual([]);
   });
 });

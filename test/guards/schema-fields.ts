@@ -5,7 +5,12 @@
 type Def = Record<string, unknown> & { type?: string };
 
 /** Field paths of a zod schema (`a.b`, `list[].c`, `map.<key>.d`) with each field's own name. */
-export function schemaFields(schema: unknown, path = '', out = new Map<string, string>(), seen = new Set<unknown>()): Map<string, string> {
+export function schemaFields(
+  schema: unknown,
+  path = '',
+  out = new Map<string, string>(),
+  seen = new Set<unknown>(),
+): Map<string, string> {
   const def = (schema as { _zod?: { def: Def } } | undefined)?._zod?.def;
   if (!def || seen.has(schema)) return out;
   seen.add(schema);

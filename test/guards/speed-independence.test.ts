@@ -38,7 +38,8 @@ describe('no test depends on the machine being fast', () => {
         const closing = /^\s*\}\s*,\s*(\d[\d_]*)\s*\)\s*;?\s*$/.exec(line);
         const option = /\{\s*timeout:\s*(\d[\d_]*)/.exec(line);
         const ms = closing?.[1] ?? option?.[1];
-        if (ms !== undefined && number(ms) < TEN_MINUTES) short.push(`${relative(root, file)}:${i + 1}: ${line.trim()}`);
+        if (ms !== undefined && number(ms) < TEN_MINUTES)
+          short.push(`${relative(root, file)}:${i + 1}: ${line.trim()}`);
       });
     }
     expect(short).toEqual([]);

@@ -6,7 +6,15 @@
  */
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { callInterface, jobsOf, obj, readYaml, REUSABLE_USES, reusableWorkflows, templates } from '../workflows/workflow-files.js';
+import {
+  callInterface,
+  jobsOf,
+  obj,
+  readYaml,
+  REUSABLE_USES,
+  reusableWorkflows,
+  templates,
+} from '../workflows/workflow-files.js';
 
 /** Names used as `<context>.<name>` in a text; a name ends where an expression name cannot go on. */
 export function contextNames(text: string, context: 'inputs' | 'secrets'): Set<string> {
@@ -20,18 +28,26 @@ describe.each(reusableWorkflows().map((wf) => [wf.path, wf] as const))('%s', (_p
 
   it('passes on every input it declares', () => {
     const used = contextNames(jobs, 'inputs');
-    expect(Object.keys(iface.inputs).filter((name) => !used.has(name)), 'inputs no step uses').toEqual([]);
+    expect(
+      Object.keys(iface.inputs).filter((name) => !used.has(name)),
+      'inputs no step uses',
+    ).toEqual([]);
   });
 
   it('passes on every secret it declares', () => {
     const used = contextNames(jobs, 'secrets');
-    expect(Object.keys(iface.secrets).filter((name) => !used.has(name)), 'secrets no step uses').toEqual([]);
+    expect(
+      Object.keys(iface.secrets).filter((name) => !used.has(name)),
+      'secrets no step uses',
+    ).toEqual([]);
   });
 
   it('uses only inputs and secrets it declares', () => {
     expect([...contextNames(jobs, 'inputs')].filter((name) => !(name in iface.inputs))).toEqual([]);
     // The job token is not a declared secret.
-    expect([...contextNames(jobs, 'secrets')].filter((name) => !(name in iface.secrets) && name !== 'GITHUB_TOKEN')).toEqual([]);
+    expect(
+      [...contextNames(jobs, 'secrets')].filter((name) => !(name in iface.secrets) && name !== 'GITHUB_TOKEN'),
+    ).toEqual([]);
   });
 });
 
@@ -41,14 +57,27 @@ describe.each(templates().map((wf) => [wf.path, wf] as const))('%s', (_path, wf)
       const called = REUSABLE_USES.exec(String(job['uses'] ?? ''));
       if (!called) continue;
       const iface = callInterface(readYaml(`.github/workflows/${called[2] as string}`));
-      expect(Object.keys(obj(job['with'])).filter((name) => !(name in iface.inputs)), `inputs of job ${id}`).toEqual([]);
-      expect(Object.keys(obj(job['secrets'])).filter((name) => !(name in iface.secrets)), `secrets of job ${id}`).toEqual([]);
+      expect(
+        Object.keys(obj(job['with'])).filter((name) => !(name in iface.inputs)),
+        `inputs of job ${id}`,
+      ).toEqual([]);
+      expect(
+        Object.keys(obj(job['secrets'])).filter((name) => !(name in iface.secrets)),
+        `secrets of job ${id}`,
+      ).toEqual([]);
     }
   });
 });
 
 describe('contextNames', () => {
   it('reads hyphenated names whole and stops at what cannot be part of a name', () => {
-    expect([...contextNames('${{ inputs.bellwether-ref }} ${{ inputs.notify-issue > 0 }} secrets.X || inputs.a.b', 'inputs')].sort()).toEqual(['a', 'bellwether-ref', 'notify-issue']);
+    expect(
+      [
+        ...contextNames(
+          '${{ inputs.bellwether-ref }} ${{ inputs.notify-issue > 0 }} secrets.X || inputs.a.b',
+          'inputs',
+        ),
+      ].sort(),
+    ).toEqual(['a', 'bellwether-ref', 'notify-issue']);
   });
 });

@@ -96,7 +96,11 @@ function parseCommands(stdout: string): ActionRun['commands'] {
       const at = pair.indexOf('=');
       properties[pair.slice(0, at)] = decodeURIComponent(pair.slice(at + 1).replace(/%2C/g, ','));
     }
-    commands.push({ command: m[1] ?? '', properties, message: decodeURIComponent((m[3] ?? '').replace(/%25/g, '%25')) });
+    commands.push({
+      command: m[1] ?? '',
+      properties,
+      message: decodeURIComponent((m[3] ?? '').replace(/%25/g, '%25')),
+    });
   }
   return commands;
 }
@@ -104,7 +108,12 @@ function parseCommands(stdout: string): ActionRun['commands'] {
 /** Runs `dist/actions/<name>.js` as the Actions runner would, and reads back what it wrote. */
 export async function runBundledAction(name: string, options: RunActionOptions = {}): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), `bw-action-${name}-`));
-  const files = { event: join(dir, 'event.json'), output: join(dir, 'output'), state: join(dir, 'state'), summary: join(dir, 'summary.md') };
+  const files = {
+    event: join(dir, 'event.json'),
+    output: join(dir, 'output'),
+    state: join(dir, 'state'),
+    summary: join(dir, 'summary.md'),
+  };
   writeFileSync(files.event, JSON.stringify(options.payload ?? {}));
   for (const f of [files.output, files.state, files.summary]) writeFileSync(f, '');
   const workspace = options.workspace ?? join(dir, 'workspace');
@@ -136,10 +145,15 @@ export async function runBundledAction(name: string, options: RunActionOptions =
   };
   for (const [key, value] of Object.entries(inputs)) {
     // The runner evaluates `${{ github.token }}` before the action starts.
-    env[`INPUT_${key.replace(/ /g, '_').toUpperCase()}`] = value === '${{ github.token }}' ? 'ghs_test-token-0123456789' : value;
+    env[`INPUT_${key.replace(/ /g, '_').toUpperCase()}`] =
+      value === '${{ github.token }}' ? 'ghs_test-token-0123456789' : value;
   }
 
-  const child = spawn(process.execPath, [join(root, 'dist', 'actions', `${name}.js`)], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, 'dist', 'actions', `${name}.js`)], {
+    cwd: workspace,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

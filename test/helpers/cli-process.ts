@@ -34,7 +34,11 @@ export const CLI = join(root, 'dist', 'cli.js');
 
 /** Runs `bellwether <args>` as a process and waits for it to exit, however long that takes. */
 export function runCliProcess(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    ...options.env,
+  };
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? root,
     env,

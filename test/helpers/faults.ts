@@ -31,12 +31,21 @@ const DOCS = 'https://docs.github.com/rest';
 export const fault = {
   /** A 5xx answer (GitHub's "Server Error" or a gateway's). */
   serverError(status: 500 | 502 | 503 | 504 = 502, options: { afterWrite?: boolean } = {}): Fault {
-    return { name: String(status), status, body: { message: status === 502 ? 'Server Error' : 'Service Unavailable' }, afterWrite: options.afterWrite ?? false };
+    return {
+      name: String(status),
+      status,
+      body: { message: status === 502 ? 'Server Error' : 'Service Unavailable' },
+      afterWrite: options.afterWrite ?? false,
+    };
   },
   /** GitHub's secondary rate limit: 403 or 429 with `retry-after` in seconds. */
   secondaryRateLimit(options: { status?: 403 | 429; retryAfter?: number } = {}): Fault {
     const status = options.status ?? 403;
-    const headers: Record<string, string> = { 'x-ratelimit-remaining': '4000', 'x-ratelimit-limit': '5000', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600) };
+    const headers: Record<string, string> = {
+      'x-ratelimit-remaining': '4000',
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+    };
     if (options.retryAfter !== undefined) headers['retry-after'] = String(options.retryAfter);
     return {
       name: `secondary rate limit ${status}`,
@@ -55,8 +64,16 @@ export const fault = {
     return {
       name: 'primary rate limit 403',
       status: 403,
-      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-limit': '1000', 'x-ratelimit-used': '1000', 'x-ratelimit-reset': String(reset) },
-      body: { message: 'API rate limit exceeded for installation ID 1.', documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api` },
+      headers: {
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-limit': '1000',
+        'x-ratelimit-used': '1000',
+        'x-ratelimit-reset': String(reset),
+      },
+      body: {
+        message: 'API rate limit exceeded for installation ID 1.',
+        documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`,
+      },
       afterWrite: false,
     };
   },
@@ -66,11 +83,22 @@ export const fault = {
   },
   /** 422 with GitHub's message, such as `Reference already exists` or `Update is not a fast forward`. */
   unprocessable(status: 422 = 422, message = 'Validation Failed'): Fault {
-    return { name: String(status), status, body: { message, documentation_url: DOCS, status: '422' }, afterWrite: false };
+    return {
+      name: String(status),
+      status,
+      body: { message, documentation_url: DOCS, status: '422' },
+      afterWrite: false,
+    };
   },
   /** No answer for `ms` (then a 504); with `afterWrite`, the work was done meanwhile. */
   timeout(ms: number, options: { afterWrite?: boolean } = {}): Fault {
-    return { name: `timeout ${ms} ms`, status: 504, delayMs: ms, body: { message: 'Gateway Timeout' }, afterWrite: options.afterWrite ?? false };
+    return {
+      name: `timeout ${ms} ms`,
+      status: 504,
+      delayMs: ms,
+      body: { message: 'Gateway Timeout' },
+      afterWrite: options.afterWrite ?? false,
+    };
   },
   /** The work is done and the answer's JSON is cut short. */
   malformedBody(): Fault {

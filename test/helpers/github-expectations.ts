@@ -90,7 +90,11 @@ export class GitHubExpectations {
   }
 
   /** Applies `fault` to the next `times` calls of `route` (with these path parameters, if given). */
-  fault(route: string, f: Fault, options: { times?: number; params?: Readonly<Record<string, string | number>> } = {}): this {
+  fault(
+    route: string,
+    f: Fault,
+    options: { times?: number; params?: Readonly<Record<string, string | number>> } = {},
+  ): this {
     if (route !== GRAPHQL_ROUTE) operationByRoute(route);
     this.faults.push({ route, fault: f, params: options.params, remaining: options.times ?? 1 });
     return this;
@@ -103,7 +107,9 @@ export class GitHubExpectations {
 
   /** Expectations not yet consumed, as `route (n left)`. */
   pending(): string[] {
-    return this.entries.filter((e) => e.remaining > 0 && e.remaining !== Infinity).map((e) => `${e.route} (${e.remaining} left)`);
+    return this.entries
+      .filter((e) => e.remaining > 0 && e.remaining !== Infinity)
+      .map((e) => `${e.route} (${e.remaining} left)`);
   }
 
   /** Throws unless every request and reply was valid and every expectation was consumed. */
@@ -157,7 +163,11 @@ export class GitHubExpectations {
       rec.problems.push(`a body predicate for ${rec.route} threw: ${String(err)}`);
       return this.refuse(rec, 'harness error');
     }
-    if (!entry) return this.refuse(rec, `unexpected call ${rec.method} ${rec.path}${url.search} (${rec.route ?? 'no route'}) body ${JSON.stringify(body)}`);
+    if (!entry)
+      return this.refuse(
+        rec,
+        `unexpected call ${rec.method} ${rec.path}${url.search} (${rec.route ?? 'no route'}) body ${JSON.stringify(body)}`,
+      );
     entry.remaining--;
     rec.applied = true;
     const { reply } = entry.expectation;
@@ -168,7 +178,10 @@ export class GitHubExpectations {
       rec.problems.push(`the reply function for ${rec.route} threw: ${String(err)}`);
       return this.refuse(rec, 'harness error');
     }
-    const replyProblems = rec.route === GRAPHQL_ROUTE ? graphqlReplyProblems(r) : validateResponse(operationByRoute(rec.route ?? ''), r.status, r.body);
+    const replyProblems =
+      rec.route === GRAPHQL_ROUTE
+        ? graphqlReplyProblems(r)
+        : validateResponse(operationByRoute(rec.route ?? ''), r.status, r.body);
     if (replyProblems.length) {
       rec.problems.push(...replyProblems.map((p) => `mocked reply: ${p}`));
       return this.refuse(rec, 'invalid mocked reply');
@@ -186,7 +199,12 @@ export class GitHubExpectations {
     if (f.malformed) {
       const status = applied?.status ?? 200;
       rec.status = status;
-      return { status, headers: this.headers(applied?.headers), text: bodyTextOf(applied?.body ?? {}).slice(0, 12) || '{"trunc', delayMs: 0 };
+      return {
+        status,
+        headers: this.headers(applied?.headers),
+        text: bodyTextOf(applied?.body ?? {}).slice(0, 12) || '{"trunc',
+        delayMs: 0,
+      };
     }
     const status = f.status ?? 500;
     rec.status = status;
@@ -197,7 +215,12 @@ export class GitHubExpectations {
     const text = `${why}: ${rec.problems.join('; ')}`;
     this.problemList.push(rec.problems.length ? rec.problems.join('\n  ') : why);
     rec.status = 400;
-    return { status: 400, headers: this.headers(), text: JSON.stringify({ message: `Bellwether test harness: ${text}` }), delayMs: 0 };
+    return {
+      status: 400,
+      headers: this.headers(),
+      text: JSON.stringify({ message: `Bellwether test harness: ${text}` }),
+      delayMs: 0,
+    };
   }
 
   /** JSON content type and a plausible rate-limit budget, under the reply's own headers. */
@@ -244,7 +267,8 @@ function subset(want: Readonly<Record<string, unknown>> | undefined, got: Readon
 /** True when every field of `want` is in `got` with the same value (arrays compared whole). */
 export function deepSubset(want: unknown, got: unknown): boolean {
   if (want === null || typeof want !== 'object') return Object.is(want, got);
-  if (Array.isArray(want)) return Array.isArray(got) && want.length === got.length && want.every((w, i) => deepSubset(w, got[i]));
+  if (Array.isArray(want))
+    return Array.isArray(got) && want.length === got.length && want.every((w, i) => deepSubset(w, got[i]));
   if (got === null || typeof got !== 'object') return false;
   return Object.entries(want).every(([k, v]) => deepSubset(v, (got as Record<string, unknown>)[k]));
 }
@@ -255,14 +279,18 @@ function graphqlProblems(body: unknown): string[] {
   const b = body as Record<string, unknown>;
   const problems: string[] = [];
   if (typeof b['query'] !== 'string') problems.push('graphql: request body /query must be a string');
-  if (b['variables'] !== undefined && (typeof b['variables'] !== 'object' || b['variables'] === null)) problems.push('graphql: request body /variables must be an object');
-  for (const k of Object.keys(b)) if (!['query', 'variables', 'operationName'].includes(k)) problems.push(`graphql: request body / must NOT have additional properties (${k})`);
+  if (b['variables'] !== undefined && (typeof b['variables'] !== 'object' || b['variables'] === null))
+    problems.push('graphql: request body /variables must be an object');
+  for (const k of Object.keys(b))
+    if (!['query', 'variables', 'operationName'].includes(k))
+      problems.push(`graphql: request body / must NOT have additional properties (${k})`);
   return problems;
 }
 
 function graphqlReplyProblems(r: Reply): string[] {
   const b = r.body as Record<string, unknown> | undefined;
   if (r.status !== 200) return [];
-  if (!b || typeof b !== 'object' || (!('data' in b) && !('errors' in b))) return ['graphql: response 200 body / must have data or errors'];
+  if (!b || typeof b !== 'object' || (!('data' in b) && !('errors' in b)))
+    return ['graphql: response 200 body / must have data or errors'];
   return [];
 }

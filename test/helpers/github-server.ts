@@ -30,7 +30,9 @@ export interface GitHubServer {
 }
 
 /** Starts the server; nock (if loaded) is told to let connections to 127.0.0.1 through. */
-export async function startGitHubServer(expectations: GitHubExpectations = new GitHubExpectations()): Promise<GitHubServer> {
+export async function startGitHubServer(
+  expectations: GitHubExpectations = new GitHubExpectations(),
+): Promise<GitHubServer> {
   nock.enableNetConnect('127.0.0.1');
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer((req, res) => {
@@ -38,7 +40,8 @@ export async function startGitHubServer(expectations: GitHubExpectations = new G
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      for (const [k, v] of Object.entries(req.headers))
+        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
       const answer = expectations.handle(req.method ?? 'GET', url, Buffer.concat(chunks).toString('utf8'), headers);
       const send = () => {

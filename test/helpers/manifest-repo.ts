@@ -37,7 +37,8 @@ export function verbArgs(dir: string, by = 'alice'): string[] {
 export async function weightHistory(git: CommandGit): Promise<number[]> {
   const shas = (await git.run(['log', '--reverse', '--format=%H', 'main', '--', MANIFEST])).stdout.trim().split('\n');
   const weights: number[] = [];
-  for (const sha of shas) weights.push(parseManifest((await git.run(['show', `${sha}:${MANIFEST}`])).stdout, MANIFEST).canary.weight);
+  for (const sha of shas)
+    weights.push(parseManifest((await git.run(['show', `${sha}:${MANIFEST}`])).stdout, MANIFEST).canary.weight);
   return weights;
 }
 

@@ -31,7 +31,13 @@ export async function startFaultServer(mode: 'echo' | 'hang'): Promise<FaultServ
       .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : (v ?? '')}`)
       .join('; ');
     res.writeHead(400, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: `cannot parse the request; headers were ${echoed}` }));
+    res.end(
+      JSON.stringify({
+        status: 'error',
+        errorType: 'bad_data',
+        error: `cannot parse the request; headers were ${echoed}`,
+      }),
+    );
   });
   server.on('connection', (s: Socket) => {
     sockets.add(s);

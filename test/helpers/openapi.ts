@@ -49,7 +49,12 @@ function spec() {
     for (const [method, op] of Object.entries(item)) {
       if (!['get', 'put', 'post', 'patch', 'delete', 'head'].includes(method)) continue;
       const list = byMethod.get(method.toUpperCase()) ?? [];
-      list.push({ operationId: String((op as Json)['operationId']), method: method.toUpperCase(), template, spec: op as Json });
+      list.push({
+        operationId: String((op as Json)['operationId']),
+        method: method.toUpperCase(),
+        template,
+        spec: op as Json,
+      });
       byMethod.set(method.toUpperCase(), list);
     }
   }
@@ -75,7 +80,8 @@ function rewriteNullable(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(rewriteNullable);
   if (!node || typeof node !== 'object') return node;
   const out: Json = {};
-  for (const [k, v] of Object.entries(node as Json)) if (k !== 'nullable' && k !== 'example' && k !== 'examples') out[k === 'oneOf' ? 'anyOf' : k] = rewriteNullable(v);
+  for (const [k, v] of Object.entries(node as Json))
+    if (k !== 'nullable' && k !== 'example' && k !== 'examples') out[k === 'oneOf' ? 'anyOf' : k] = rewriteNullable(v);
   if ((node as Json)['nullable'] !== true) return out;
   if (typeof out['type'] === 'string') {
     out['type'] = [out['type'], 'null'];
@@ -105,7 +111,13 @@ function strictBody(node: unknown, depth = 0, inAllOf = false): unknown {
   const resolved = deref(node);
   const out: Json = {};
   for (const [k, v] of Object.entries(resolved)) out[k] = strictBody(v, depth + 1, k === 'allOf');
-  if (out['properties'] && out['additionalProperties'] === undefined && !out['patternProperties'] && !inAllOf && !out['allOf']) {
+  if (
+    out['properties'] &&
+    out['additionalProperties'] === undefined &&
+    !out['patternProperties'] &&
+    !inAllOf &&
+    !out['allOf']
+  ) {
     out['additionalProperties'] = false;
   }
   return out;
@@ -115,7 +127,11 @@ function validator(key: string, schema: () => unknown): ValidateFunction {
   let v = compiled.get(key);
   if (!v) {
     const s = schema() as Json;
-    v = spec().ajv.compile({ $id: `gh-op-${compiled.size}`, ...(rewriteNullable(s) as Json), ...{} }) as ValidateFunction;
+    v = spec().ajv.compile({
+      $id: `gh-op-${compiled.size}`,
+      ...(rewriteNullable(s) as Json),
+      ...{},
+    }) as ValidateFunction;
     compiled.set(key, v);
   }
   return v;
@@ -126,13 +142,19 @@ function retarget(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(retarget);
   if (!node || typeof node !== 'object') return node;
   const out: Json = {};
-  for (const [k, v] of Object.entries(node as Json)) out[k] = k === '$ref' && typeof v === 'string' ? v.replace(/^#\/components/, 'gh#/components') : retarget(v);
+  for (const [k, v] of Object.entries(node as Json))
+    out[k] = k === '$ref' && typeof v === 'string' ? v.replace(/^#\/components/, 'gh#/components') : retarget(v);
   return out;
 }
 
 function describeErrors(prefix: string, v: ValidateFunction): string[] {
   return (v.errors ?? []).slice(0, 8).map((e) => {
-    const extra = e.keyword === 'additionalProperties' ? ` (${String((e.params as Json)['additionalProperty'])})` : e.keyword === 'enum' ? ` (${JSON.stringify((e.params as Json)['allowedValues'])})` : '';
+    const extra =
+      e.keyword === 'additionalProperties'
+        ? ` (${String((e.params as Json)['additionalProperty'])})`
+        : e.keyword === 'enum'
+          ? ` (${JSON.stringify((e.params as Json)['allowedValues'])})`
+          : '';
     return `${prefix} ${e.instancePath || '/'} ${e.message ?? e.keyword}${extra}`;
   });
 }
@@ -153,7 +175,11 @@ export function matchOperation(method: string, pathname: string): MatchedRequest
 
 function matchTemplate(op: Operation, segments: string[]): Record<string, string> | null {
   const parts = op.template.split('/');
-  const multi = new Set(parameters(op).filter((p) => p['x-multi-segment'] === true).map((p) => String(p['name'])));
+  const multi = new Set(
+    parameters(op)
+      .filter((p) => p['x-multi-segment'] === true)
+      .map((p) => String(p['name'])),
+  );
   const params: Record<string, string> = {};
   let si = 0;
   for (let pi = 0; pi < parts.length; pi++) {
@@ -190,7 +216,10 @@ export function operationByRoute(route: string): Operation {
 /** Problems with a request, each naming the operationId and the JSON pointer; [] when valid. */
 export function validateRequest(method: string, url: URL, body: unknown): { match?: MatchedRequest; errors: string[] } {
   const match = matchOperation(method, url.pathname);
-  if (!match) return { errors: [`${method} ${url.pathname}: no such operation in GitHub's OpenAPI description ${specVersion()}`] };
+  if (!match)
+    return {
+      errors: [`${method} ${url.pathname}: no such operation in GitHub's OpenAPI description ${specVersion()}`],
+    };
   const { operation, params } = match;
   const id = operation.operationId;
   const errors: string[] = [];
@@ -203,14 +232,17 @@ export function validateRequest(method: string, url: URL, body: unknown): { matc
       props[String(p['name'])] = p['schema'] ?? {};
       if (p['required'] === true) required.push(String(p['name']));
     }
-    const v = validator(`${id} ${where}`, () => retarget({ type: 'object', properties: props, required, additionalProperties: false }));
+    const v = validator(`${id} ${where}`, () =>
+      retarget({ type: 'object', properties: props, required, additionalProperties: false }),
+    );
     const coerced = coerce(given, props);
     if (!v(coerced)) errors.push(...describeErrors(`${id}: ${where} parameter`, v));
   }
   const rb = operation.spec['requestBody'] ? deref(operation.spec['requestBody']) : undefined;
   const schema = (rb?.['content'] as Json | undefined)?.['application/json'] as Json | undefined;
   if (body !== undefined && body !== '' && !schema) errors.push(`${id}: a body was sent but the operation takes none`);
-  if (schema && (body === undefined || body === '') && rb?.['required'] === true) errors.push(`${id}: request body / is required`);
+  if (schema && (body === undefined || body === '') && rb?.['required'] === true)
+    errors.push(`${id}: request body / is required`);
   if (schema && body !== undefined && body !== '') {
     const v = validator(`${id} body`, () => retarget(strictBody(schema['schema'])));
     if (!v(body)) errors.push(...describeErrors(`${id}: request body`, v));
@@ -223,7 +255,8 @@ function coerce(given: Record<string, unknown>, props: Json): Record<string, unk
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(given)) {
     const type = (deref(props[k]) ?? {})['type'];
-    if (typeof v === 'string' && (type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(v)) out[k] = Number(v);
+    if (typeof v === 'string' && (type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(v))
+      out[k] = Number(v);
     else if (typeof v === 'string' && type === 'boolean' && (v === 'true' || v === 'false')) out[k] = v === 'true';
     else out[k] = v;
   }
@@ -247,10 +280,12 @@ export function validateResponse(operation: Operation, status: number, body: unk
     const v = validator('basic-error', () => ({ $ref: 'gh#/components/schemas/basic-error' }));
     return v(body) ? [] : describeErrors(`${id}: response ${status} body (basic-error)`, v);
   }
-  if (!declared) return [`${id}: status ${status} is not a declared response (declared: ${Object.keys(responses).join(', ')})`];
+  if (!declared)
+    return [`${id}: status ${status} is not a declared response (declared: ${Object.keys(responses).join(', ')})`];
   const content = deref(declared)['content'] as Json | undefined;
   const json = content?.['application/json'] as Json | undefined;
-  if (!json?.['schema']) return body === undefined || body === '' ? [] : [`${id}: status ${status} declares no JSON body`];
+  if (!json?.['schema'])
+    return body === undefined || body === '' ? [] : [`${id}: status ${status} declares no JSON body`];
   const v = validator(`${id} ${status}`, () => retarget(json['schema']));
   return v(body) ? [] : describeErrors(`${id}: response ${status} body`, v);
 }
@@ -262,6 +297,7 @@ export function exampleResponse(route: string, status: number, name?: string): u
   const json = (declared['content'] as Json | undefined)?.['application/json'] as Json | undefined;
   const examples = (json?.['examples'] ?? {}) as Json;
   const key = name ?? Object.keys(examples)[0];
-  if (!key || !examples[key]) throw new Error(`${op.operationId} has no example for ${status}${name ? ` named ${name}` : ''}`);
+  if (!key || !examples[key])
+    throw new Error(`${op.operationId} has no example for ${status}${name ? ` named ${name}` : ''}`);
   return structuredClone(deref(examples[key])['value']);
 }

@@ -10,7 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-export type PayloadEvent = 'pull_request' | 'workflow_dispatch' | 'deployment' | 'deployment_status' | 'issues' | 'schedule' | 'check_run';
+export type PayloadEvent =
+  'pull_request' | 'workflow_dispatch' | 'deployment' | 'deployment_status' | 'issues' | 'schedule' | 'check_run';
 
 interface Definition {
   readonly name: string;
@@ -22,7 +23,9 @@ let definitions: Definition[] | null = null;
 function load(): Definition[] {
   if (!definitions) {
     const require = createRequire(import.meta.url);
-    definitions = JSON.parse(readFileSync(require.resolve('@octokit/webhooks-examples/api.github.com/index.json'), 'utf8')) as Definition[];
+    definitions = JSON.parse(
+      readFileSync(require.resolve('@octokit/webhooks-examples/api.github.com/index.json'), 'utf8'),
+    ) as Definition[];
   }
   return definitions;
 }
@@ -31,7 +34,12 @@ function load(): Definition[] {
 export function webhookPayload(event: PayloadEvent, action?: string): Record<string, unknown> {
   if (event === 'schedule') {
     const dispatch = webhookPayload('workflow_dispatch');
-    return { schedule: '*/15 * * * *', workflow: '.github/workflows/bellwether-reconcile.yml', repository: dispatch['repository'], sender: dispatch['sender'] };
+    return {
+      schedule: '*/15 * * * *',
+      workflow: '.github/workflows/bellwether-reconcile.yml',
+      repository: dispatch['repository'],
+      sender: dispatch['sender'],
+    };
   }
   const def = load().find((d) => d.name === event);
   if (!def) throw new Error(`@octokit/webhooks-examples has no ${event} examples`);

@@ -85,9 +85,15 @@ export interface StandardHistory {
   readonly end: number;
   readonly interval: number;
   /** Latency samples by role, in time order. */
-  readonly latency: { readonly canary: readonly (readonly [number, number])[]; readonly baseline: readonly (readonly [number, number])[] };
+  readonly latency: {
+    readonly canary: readonly (readonly [number, number])[];
+    readonly baseline: readonly (readonly [number, number])[];
+  };
   /** Requests counted per role between `start` and `end`, across one counter reset. */
-  readonly requests: { readonly canary: { good: number; total: number }; readonly baseline: { good: number; total: number } };
+  readonly requests: {
+    readonly canary: { good: number; total: number };
+    readonly baseline: { good: number; total: number };
+  };
   /** When the canary's counters reset (epoch seconds). */
   readonly resetAt: number;
   /** A stretch with no canary latency samples. */
@@ -119,7 +125,12 @@ export function standardHistory(now: Date, samples = 180, interval = 60): Standa
   const canary = canaryAll.filter(([t]) => t < gap.from || t >= gap.to);
 
   const series: HistorySeries[] = [
-    { name: 'app_latency_seconds', type: 'gauge', labels: { service: 'checkout', role: 'baseline' }, samples: baseline },
+    {
+      name: 'app_latency_seconds',
+      type: 'gauge',
+      labels: { service: 'checkout', role: 'baseline' },
+      samples: baseline,
+    },
     { name: 'app_latency_seconds', type: 'gauge', labels: { service: 'checkout', role: 'canary' }, samples: canary },
   ];
 
@@ -147,13 +158,28 @@ export function standardHistory(now: Date, samples = 180, interval = 60): Standa
     });
     series.push(
       { name: 'app_requests', type: 'counter', labels: { service: 'checkout', role, code: '200' }, samples: okSamples },
-      { name: 'app_requests', type: 'counter', labels: { service: 'checkout', role, code: '500' }, samples: errSamples },
+      {
+        name: 'app_requests',
+        type: 'counter',
+        labels: { service: 'checkout', role, code: '500' },
+        samples: errSamples,
+      },
     );
   }
 
   series.push(
-    { name: 'app_errors_by_code', type: 'gauge', labels: { service: 'checkout', role: 'canary', code: '500' }, samples: times.map((t) => [t, 1]) },
-    { name: 'app_errors_by_code', type: 'gauge', labels: { service: 'checkout', role: 'baseline', code: '503' }, samples: times.map((t) => [t, 1]) },
+    {
+      name: 'app_errors_by_code',
+      type: 'gauge',
+      labels: { service: 'checkout', role: 'canary', code: '500' },
+      samples: times.map((t) => [t, 1]),
+    },
+    {
+      name: 'app_errors_by_code',
+      type: 'gauge',
+      labels: { service: 'checkout', role: 'baseline', code: '503' },
+      samples: times.map((t) => [t, 1]),
+    },
   );
   const specials: Record<string, number> = { nan: NaN, pinf: Infinity, ninf: -Infinity };
   for (const [kind, v] of Object.entries(specials)) {
@@ -210,10 +236,15 @@ export async function startPrometheus(openMetrics: string, options: StartOptions
   else {
     const rules = path.join(root, 'rules.yml');
     writeFileSync(rules, options.rules);
-    writeFileSync(config, `global:\n  scrape_interval: 15s\n  evaluation_interval: 1s\nrule_files:\n  - ${JSON.stringify(rules)}\nscrape_configs: []\n`);
+    writeFileSync(
+      config,
+      `global:\n  scrape_interval: 15s\n  evaluation_interval: 1s\nrule_files:\n  - ${JSON.stringify(rules)}\nscrape_configs: []\n`,
+    );
   }
 
-  const backfill = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', input, dataDir], { encoding: 'utf8' });
+  const backfill = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', input, dataDir], {
+    encoding: 'utf8',
+  });
   if (backfill.status !== 0) {
     rmSync(root, { recursive: true, force: true });
     throw new Error(`promtool backfill failed (exit ${backfill.status}): ${backfill.stderr || backfill.stdout}`);

@@ -5,7 +5,16 @@ import { ConfigurationError } from '../../src/runtime/errors.js';
 import { RecordingLogger } from '../../src/runtime/logger.js';
 
 const NOW = new Date('2026-03-02T12:00:00Z');
-const CONFIG = ['providers:', '  prod:', '    type: prometheus', '    url: http://prom.test:9090', '  dd:', '    type: datadog', '    site: datadoghq.eu', ''].join('\n');
+const CONFIG = [
+  'providers:',
+  '  prod:',
+  '    type: prometheus',
+  '    url: http://prom.test:9090',
+  '  dd:',
+  '    type: datadog',
+  '    site: datadoghq.eu',
+  '',
+].join('\n');
 
 /** A Prometheus that answers every query with a vector or a matrix, and records what it was asked. */
 function world(files: Record<string, string> = {}) {
@@ -20,10 +29,28 @@ function world(files: Record<string, string> = {}) {
       const start = Number(url.searchParams.get('start'));
       return Response.json({
         status: 'success',
-        data: { resultType: 'matrix', result: [{ metric: { job: 'api' }, values: [[start, '1'], [start + 60, 'NaN'], [start + 120, '3']] }] },
+        data: {
+          resultType: 'matrix',
+          result: [
+            {
+              metric: { job: 'api' },
+              values: [
+                [start, '1'],
+                [start + 60, 'NaN'],
+                [start + 120, '3'],
+              ],
+            },
+          ],
+        },
       });
     }
-    return Response.json({ status: 'success', data: { resultType: 'vector', result: [{ metric: { job: 'api' }, value: [Number(url.searchParams.get('time')), '0.5'] }] } });
+    return Response.json({
+      status: 'success',
+      data: {
+        resultType: 'vector',
+        result: [{ metric: { job: 'api' }, value: [Number(url.searchParams.get('time')), '0.5'] }],
+      },
+    });
   }) as typeof fetch;
   const all: Record<string, string> = { 'm.yml': CONFIG, ...files };
   return {
@@ -56,7 +83,15 @@ describe('metricsQueryCommand', () => {
   it('runs a range query with a filled template and prints JSON with NaN kept', async () => {
     const w = world();
     const out = await metricsQueryCommand(
-      { config: 'm.yml', provider: 'prod', query: 'rate(x{service="{{service}}"}[{{window}}])', vars: { service: 'checkout', window: '5m' }, start: 'now-1h', step: '1m', format: 'json' },
+      {
+        config: 'm.yml',
+        provider: 'prod',
+        query: 'rate(x{service="{{service}}"}[{{window}}])',
+        vars: { service: 'checkout', window: '5m' },
+        start: 'now-1h',
+        step: '1m',
+        format: 'json',
+      },
       w.deps,
     );
     expect(out.exitCode).toBe(0);
@@ -67,21 +102,35 @@ describe('metricsQueryCommand', () => {
       ok: true,
       query: 'rate(x{service="checkout"}[5m])',
       warnings: [],
-      series: [{ labels: { job: 'api' }, points: [[start, '1'], [start + 60, 'NaN'], [start + 120, '3']] }],
+      series: [
+        {
+          labels: { job: 'api' },
+          points: [
+            [start, '1'],
+            [start + 60, 'NaN'],
+            [start + 120, '3'],
+          ],
+        },
+      ],
     });
     expect(w.asked[0]?.searchParams.get('step')).toBe('60');
   });
 
   it('exits 1 with the reason when there is no data', async () => {
-    const out = await metricsQueryCommand({ config: 'm.yml', provider: 'prod', query: 'missing', format: 'text' }, world().deps);
+    const out = await metricsQueryCommand(
+      { config: 'm.yml', provider: 'prod', query: 'missing', format: 'text' },
+      world().deps,
+    );
     expect(out).toEqual({ exitCode: 1, stdout: 'no data from prod: the query returned no series (query: missing)' });
   });
 
   it('builds only the chosen provider, so the others need no secrets', async () => {
-    await expect(metricsQueryCommand({ config: 'm.yml', provider: 'prod', query: 'up', format: 'text' }, world().deps)).resolves.toMatchObject({ exitCode: 0 });
-    await expect(metricsQueryCommand({ config: 'm.yml', provider: 'dd', query: 'up', format: 'text' }, world().deps)).rejects.toThrow(
-      'm.yml:6:5: providers.dd.apiKeyEnv: the environment variable DD_API_KEY is not set',
-    );
+    await expect(
+      metricsQueryCommand({ config: 'm.yml', provider: 'prod', query: 'up', format: 'text' }, world().deps),
+    ).resolves.toMatchObject({ exitCode: 0 });
+    await expect(
+      metricsQueryCommand({ config: 'm.yml', provider: 'dd', query: 'up', format: 'text' }, world().deps),
+    ).rejects.toThrow('m.yml:6:5: providers.dd.apiKeyEnv: the environment variable DD_API_KEY is not set');
   });
 
   it.each([
@@ -102,7 +151,17 @@ describe('metricsRecordCommand', () => {
   it('records every query over the range to a file the replay provider answers from', async () => {
     const w = world({ 'queries.txt': '# the judge\nup\n\nrate(x[5m])\nmissing\n' });
     const out = await metricsRecordCommand(
-      { config: 'm.yml', provider: 'prod', queries: ['errors'], queriesFile: 'queries.txt', start: '2026-03-02T11:00:00Z', end: '2026-03-02T11:30:00Z', step: '1m', out: 'rec.json', format: 'text' },
+      {
+        config: 'm.yml',
+        provider: 'prod',
+        queries: ['errors'],
+        queriesFile: 'queries.txt',
+        start: '2026-03-02T11:00:00Z',
+        end: '2026-03-02T11:30:00Z',
+        step: '1m',
+        out: 'rec.json',
+        format: 'text',
+      },
       w.deps,
     );
     expect(out.exitCode).toBe(1);
@@ -114,12 +173,18 @@ describe('metricsRecordCommand', () => {
     expect(rec.source).toEqual({ name: 'prod', type: 'prometheus' });
 
     // The recording then stands in for the server.
-    const replayWorld = world({ 'r.yml': 'providers:\n  offline:\n    type: replay\n    file: rec.json\n', 'rec.json': w.written['rec.json'] ?? '' });
+    const replayWorld = world({
+      'r.yml': 'providers:\n  offline:\n    type: replay\n    file: rec.json\n',
+      'rec.json': w.written['rec.json'] ?? '',
+    });
     const replayed = await metricsQueryCommand(
       { config: 'r.yml', query: 'up', start: '2026-03-02T11:00:00Z', end: '2026-03-02T11:10:00Z', format: 'text' },
       replayWorld.deps,
     );
-    expect(replayed).toEqual({ exitCode: 0, stdout: '1 series from offline for up\n  {job="api"} 3 points, min 1, max 3, last 3' });
+    expect(replayed).toEqual({
+      exitCode: 0,
+      stdout: '1 series from offline for up\n  {job="api"} 3 points, min 1, max 3, last 3',
+    });
     expect(replayWorld.asked).toEqual([]);
   });
 
@@ -141,18 +206,35 @@ describe('metricsRecordCommand', () => {
       w.deps,
     );
     const rec = parseRecording(w.written['r.json'] ?? '', 'r.json');
-    expect(rec.entries.map((e) => e.query)).toEqual(['lat{service="checkout",role="canary"}', 'lat{service="checkout",role="baseline"}', 'up']);
+    expect(rec.entries.map((e) => e.query)).toEqual([
+      'lat{service="checkout",role="canary"}',
+      'lat{service="checkout",role="baseline"}',
+      'up',
+    ]);
   });
 
   it('names the variable a template needs when no scope gives it', async () => {
     await expect(
-      metricsRecordCommand({ config: 'm.yml', provider: 'prod', queries: ['lat{role="{{role}}"}'], start: 'now-1h', out: 'r.json', format: 'text' }, world().deps),
+      metricsRecordCommand(
+        {
+          config: 'm.yml',
+          provider: 'prod',
+          queries: ['lat{role="{{role}}"}'],
+          start: 'now-1h',
+          out: 'r.json',
+          format: 'text',
+        },
+        world().deps,
+      ),
     ).rejects.toThrow('queries: query variable {{role}} has no value in this scope');
   });
 
   it('exits 0 and reports JSON when every query had data', async () => {
     const w = world();
-    const out = await metricsRecordCommand({ config: 'm.yml', provider: 'prod', queries: ['up'], start: 'now-30m', out: 'r.json', format: 'json' }, w.deps);
+    const out = await metricsRecordCommand(
+      { config: 'm.yml', provider: 'prod', queries: ['up'], start: 'now-30m', out: 'r.json', format: 'json' },
+      w.deps,
+    );
     expect(out.exitCode).toBe(0);
     expect(JSON.parse(out.stdout)).toEqual({
       out: 'r.json',
@@ -170,7 +252,15 @@ describe('metricsRecordCommand', () => {
     [{ end: 'now-2h' }, 'end: the range to record ends before it starts'],
     [{ queriesFile: 'gone.txt' }, 'gone.txt: cannot read the queries file'],
   ])('refuses %j', async (change, message) => {
-    const args = { config: 'm.yml', provider: 'prod', queries: ['up'], start: 'now-1h', out: 'r.json', format: 'text' as const, ...change };
+    const args = {
+      config: 'm.yml',
+      provider: 'prod',
+      queries: ['up'],
+      start: 'now-1h',
+      out: 'r.json',
+      format: 'text' as const,
+      ...change,
+    };
     await expect(metricsRecordCommand(args, world().deps)).rejects.toThrow(message);
   });
 });

@@ -11,7 +11,9 @@ describe('RunScopedProvider', () => {
   it.each([1, 3, 8])('never has more than %d queries in flight', async (limit) => {
     const inner = new ScriptedProvider((q) => seriesAnswer(q, [1]), turns);
     const p = new RunScopedProvider(inner, { concurrency: limit });
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => p.queryInstant({ query: `q${i}`, time: new Date(0) })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => p.queryInstant({ query: `q${i}`, time: new Date(0) })),
+    );
     expect(results.every((r) => r.ok)).toBe(true);
     expect(inner.maxInFlight).toBe(limit);
     expect(p.stats()).toEqual({ sent: 20, cacheHits: 0 });

@@ -28,11 +28,17 @@ function echoing(shape: Shape): typeof fetch {
       .join('; ');
     switch (shape) {
       case 'json':
-        return new Response(JSON.stringify({ status: 'error', errorType: 'bad_data', error: `bad request, headers ${headers}` }), { status: 400 });
+        return new Response(
+          JSON.stringify({ status: 'error', errorType: 'bad_data', error: `bad request, headers ${headers}` }),
+          { status: 400 },
+        );
       case 'text-401':
         return new Response(`unauthorized: ${headers}`, { status: 401 });
       case 'html':
-        return new Response(`<html><head><title>502 ${headers}</title></head></html>`, { status: 502, headers: { 'content-type': 'text/html' } });
+        return new Response(`<html><head><title>502 ${headers}</title></head></html>`, {
+          status: 502,
+          headers: { 'content-type': 'text/html' },
+        });
       case 'datadog-403':
         return new Response(JSON.stringify({ errors: [`Forbidden for ${headers}`] }), { status: 403 });
       case 'datadog-error':
@@ -79,7 +85,10 @@ describe('credentials echoed by a metrics server', () => {
 
   it("keeps only a short excerpt of the server's own message", async () => {
     const long = 'x'.repeat(5_000);
-    const fetchFn = (async () => new Response(JSON.stringify({ status: 'error', errorType: 'execution', error: long }), { status: 422 })) as typeof fetch;
+    const fetchFn = (async () =>
+      new Response(JSON.stringify({ status: 'error', errorType: 'execution', error: long }), {
+        status: 422,
+      })) as typeof fetch;
     const p = new PrometheusProvider({ url: 'http://prom.test', retry }, { fetch: fetchFn, sleep: async () => {} });
     const reason = reasonOf(await p.queryInstant({ query: 'up', time: new Date(0) }));
     expect(reason).toContain('the query failed while running (HTTP 422, execution)');

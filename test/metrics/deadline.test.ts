@@ -4,13 +4,22 @@ import { exchange } from '../../src/metrics/http.js';
 import type { InstantQuery, MetricsProvider, QueryResult } from '../../src/metrics/provider.js';
 
 /** Answers queries named `fast…` at once and leaves every other one pending until its signal aborts (or forever, when `ignoreSignal`). */
-function slowProvider(options: { ignoreSignal?: boolean } = {}): MetricsProvider & { signals: (AbortSignal | undefined)[] } {
+function slowProvider(
+  options: { ignoreSignal?: boolean } = {},
+): MetricsProvider & { signals: (AbortSignal | undefined)[] } {
   const signals: (AbortSignal | undefined)[] = [];
   const answer = (q: { query: string; signal?: AbortSignal }): Promise<QueryResult> => {
     signals.push(q.signal);
-    if (q.query.startsWith('fast')) return Promise.resolve({ ok: true, query: q.query, series: [{ labels: {}, points: [{ t: 0, v: 1 }] }], warnings: [] });
+    if (q.query.startsWith('fast'))
+      return Promise.resolve({
+        ok: true,
+        query: q.query,
+        series: [{ labels: {}, points: [{ t: 0, v: 1 }] }],
+        warnings: [],
+      });
     return new Promise((resolve) => {
-      if (!options.ignoreSignal) q.signal?.addEventListener('abort', () => resolve({ ok: false, query: q.query, reason: 'aborted' }));
+      if (!options.ignoreSignal)
+        q.signal?.addEventListener('abort', () => resolve({ ok: false, query: q.query, reason: 'aborted' }));
     });
   };
   return { type: 'slow', signals, queryInstant: answer, queryRange: answer };
@@ -26,13 +35,22 @@ describe('DeadlineProvider', () => {
     expect(await p.queryInstant(at('fast_a'))).toMatchObject({ ok: true });
     const pending = p.queryInstant(at('slow_b'));
     controller.abort();
-    expect(await pending).toEqual({ ok: false, query: 'slow_b', reason: 'not measured: the metrics deadline of 2 s passed before an answer (query: slow_b)' });
-    expect(await p.queryRange({ query: 'fast_c', start: new Date(0), end: new Date(1) })).toMatchObject({ ok: false, reason: expect.stringContaining('deadline of 2 s passed') });
+    expect(await pending).toEqual({
+      ok: false,
+      query: 'slow_b',
+      reason: 'not measured: the metrics deadline of 2 s passed before an answer (query: slow_b)',
+    });
+    expect(await p.queryRange({ query: 'fast_c', start: new Date(0), end: new Date(1) })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('deadline of 2 s passed'),
+    });
     // The later query was never sent.
     expect(inner.signals).toHaveLength(2);
     expect(inner.signals.every((s) => s?.aborted)).toBe(true);
     expect(p.report()).toEqual({ deadlineMs: 2000, passed: true, answered: 1, notMeasured: ['slow_b', 'fast_c'] });
-    expect(describeDeadline(p.report())).toBe('The metrics deadline of 2 s passed: 2 of 3 queries were not measured, so what depends on them counts as missing data.');
+    expect(describeDeadline(p.report())).toBe(
+      'The metrics deadline of 2 s passed: 2 of 3 queries were not measured, so what depends on them counts as missing data.',
+    );
   });
 
   it('does not wait for a provider that ignores the signal', async () => {
@@ -71,11 +89,20 @@ describe('exchange under a deadline', () => {
     }) as typeof fetch;
     const waits: number[] = [];
     const r = await exchange(
-      { url: 'http://m/q', timeoutMs: 30_000, retry: { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000 }, signal: controller.signal },
+      {
+        url: 'http://m/q',
+        timeoutMs: 30_000,
+        retry: { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000 },
+        signal: controller.signal,
+      },
       { fetch: fetchFn, sleep: async (ms) => void waits.push(ms) },
     );
     expect(calls).toBe(1);
-    expect(r).toMatchObject({ ok: false, deadline: true, reason: 'the deadline for the metrics passed after 1 attempt (last: HTTP 503)' });
+    expect(r).toMatchObject({
+      ok: false,
+      deadline: true,
+      reason: 'the deadline for the metrics passed after 1 attempt (last: HTTP 503)',
+    });
   });
 
   it('abandons the attempt in flight when the deadline passes', async () => {
@@ -85,7 +112,15 @@ describe('exchange under a deadline', () => {
         init.signal?.addEventListener('abort', () => reject(init.signal?.reason));
         controller.abort();
       })) as unknown as typeof fetch;
-    const r = await exchange({ url: 'http://m/q', timeoutMs: 30_000, retry: { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000 }, signal: controller.signal }, { fetch: fetchFn, sleep: async () => {} });
+    const r = await exchange(
+      {
+        url: 'http://m/q',
+        timeoutMs: 30_000,
+        retry: { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000 },
+        signal: controller.signal,
+      },
+      { fetch: fetchFn, sleep: async () => {} },
+    );
     expect(r).toMatchObject({ ok: false, deadline: true, attempts: 1 });
   });
 });

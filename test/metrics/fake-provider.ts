@@ -33,6 +33,11 @@ export class ScriptedProvider implements MetricsProvider {
 }
 
 /** A series answer with the given values, one a minute from `t0`. */
-export function seriesAnswer(query: string, values: number[], labels: Record<string, string> = {}, t0 = 1_700_000_000): QueryResult {
+export function seriesAnswer(
+  query: string,
+  values: number[],
+  labels: Record<string, string> = {},
+  t0 = 1_700_000_000,
+): QueryResult {
   return { ok: true, query, warnings: [], series: [{ labels, points: values.map((v, i) => ({ t: t0 + 60 * i, v })) }] };
 }

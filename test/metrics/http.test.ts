@@ -23,9 +23,16 @@ function recorder() {
 
 describe('exchange', () => {
   it('retries 5xx and 429 with doubling waits, then returns the good answer', async () => {
-    const { fetchFn, calls } = scripted([new Response('x', { status: 503 }), new Response('x', { status: 429 }), new Response('ok', { status: 200 })]);
+    const { fetchFn, calls } = scripted([
+      new Response('x', { status: 503 }),
+      new Response('x', { status: 429 }),
+      new Response('ok', { status: 200 }),
+    ]);
     const { waits, sleep } = recorder();
-    const r = await exchange({ url: 'http://m/q', timeoutMs: 1000, retry: policy }, { fetch: fetchFn, sleep, random: () => 1 });
+    const r = await exchange(
+      { url: 'http://m/q', timeoutMs: 1000, retry: policy },
+      { fetch: fetchFn, sleep, random: () => 1 },
+    );
     expect(r).toMatchObject({ ok: true, status: 200, body: 'ok', attempts: 3 });
     expect(calls).toHaveLength(3);
     expect(waits).toEqual([100, 200]);
@@ -43,7 +50,10 @@ describe('exchange', () => {
   it('returns the last 5xx when retries run out, so its body can be read', async () => {
     const { fetchFn } = scripted([1, 2, 3, 4].map(() => new Response('{"status":"error"}', { status: 500 })));
     const { waits, sleep } = recorder();
-    const r = await exchange({ url: 'http://m/q', timeoutMs: 1000, retry: policy }, { fetch: fetchFn, sleep, random: () => 1 });
+    const r = await exchange(
+      { url: 'http://m/q', timeoutMs: 1000, retry: policy },
+      { fetch: fetchFn, sleep, random: () => 1 },
+    );
     expect(r).toMatchObject({ ok: true, status: 500, body: '{"status":"error"}', attempts: 4 });
     expect(waits).toEqual([100, 200, 400]);
   });
@@ -63,14 +73,24 @@ describe('exchange', () => {
     const refused = new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') });
     const { fetchFn } = scripted([refused, refused]);
     const { sleep } = recorder();
-    const r = await exchange({ url: 'http://m/q', timeoutMs: 1000, retry: { ...policy, retries: 1 } }, { fetch: fetchFn, sleep });
-    expect(r).toEqual({ ok: false, reason: 'request failed: fetch failed: connect ECONNREFUSED 127.0.0.1:9 after 2 attempts', attempts: 2 });
+    const r = await exchange(
+      { url: 'http://m/q', timeoutMs: 1000, retry: { ...policy, retries: 1 } },
+      { fetch: fetchFn, sleep },
+    );
+    expect(r).toEqual({
+      ok: false,
+      reason: 'request failed: fetch failed: connect ECONNREFUSED 127.0.0.1:9 after 2 attempts',
+      attempts: 2,
+    });
   });
 
   it('says a timed-out attempt had no answer within the deadline', async () => {
     const timeout = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
     const { fetchFn } = scripted([timeout]);
-    const r = await exchange({ url: 'http://m/q', timeoutMs: 250, retry: { ...policy, retries: 0 } }, { fetch: fetchFn, sleep: recorder().sleep });
+    const r = await exchange(
+      { url: 'http://m/q', timeoutMs: 250, retry: { ...policy, retries: 0 } },
+      { fetch: fetchFn, sleep: recorder().sleep },
+    );
     expect(r).toEqual({ ok: false, reason: 'no answer within 250 ms after 1 attempt', attempts: 1 });
   });
 });

@@ -5,8 +5,25 @@ import { RecordingLogger } from '../../src/runtime/logger.js';
 import { useStrictNock } from '../helpers/strict-nock.js';
 
 const BASE = 'http://prom.test';
-const vector = { status: 'success', data: { resultType: 'vector', result: [{ metric: { job: 'api' }, value: [1700000000, '0.5'] }] } };
-const matrix = { status: 'success', data: { resultType: 'matrix', result: [{ metric: { job: 'api' }, values: [[1700000000, '1'], [1700000060, '2']] }] } };
+const vector = {
+  status: 'success',
+  data: { resultType: 'vector', result: [{ metric: { job: 'api' }, value: [1700000000, '0.5'] }] },
+};
+const matrix = {
+  status: 'success',
+  data: {
+    resultType: 'matrix',
+    result: [
+      {
+        metric: { job: 'api' },
+        values: [
+          [1700000000, '1'],
+          [1700000060, '2'],
+        ],
+      },
+    ],
+  },
+};
 
 function provider(options: Partial<PrometheusOptions> = {}, waits: number[] = []) {
   return new PrometheusProvider(
@@ -24,13 +41,25 @@ describe('PrometheusProvider', () => {
       .query({ query: 'up{job="api"}', time: '1700000000.5', timeout: '30', partial_response: 'false' })
       .reply(200, vector);
     const r = await provider().queryInstant({ query: 'up{job="api"}', time: new Date(1700000000500) });
-    expect(r).toEqual({ ok: true, query: 'up{job="api"}', warnings: [], series: [{ labels: { job: 'api' }, points: [{ t: 1700000000, v: 0.5 }] }] });
+    expect(r).toEqual({
+      ok: true,
+      query: 'up{job="api"}',
+      warnings: [],
+      series: [{ labels: { job: 'api' }, points: [{ t: 1700000000, v: 0.5 }] }],
+    });
   });
 
   it('sends a range query with start, end and the step, keeping a path prefix', async () => {
     nock(BASE)
       .get('/prometheus/api/v1/query_range')
-      .query({ query: 'x', start: '1700000000', end: '1700003600', step: '30', timeout: '10', partial_response: 'true' })
+      .query({
+        query: 'x',
+        start: '1700000000',
+        end: '1700003600',
+        step: '30',
+        timeout: '10',
+        partial_response: 'true',
+      })
       .reply(200, matrix);
     const r = await provider({ url: `${BASE}/prometheus/`, timeoutSeconds: 10, partialResponse: 'allow' }).queryRange({
       query: 'x',
@@ -38,7 +67,10 @@ describe('PrometheusProvider', () => {
       end: new Date(1700003600_000),
       stepSeconds: 30,
     });
-    expect(r.ok && r.series[0]?.points).toEqual([{ t: 1700000000, v: 1 }, { t: 1700000060, v: 2 }]);
+    expect(r.ok && r.series[0]?.points).toEqual([
+      { t: 1700000000, v: 1 },
+      { t: 1700000060, v: 2 },
+    ]);
   });
 
   it('widens a step that would pass the point limit', async () => {
@@ -46,7 +78,12 @@ describe('PrometheusProvider', () => {
       .get('/api/v1/query_range')
       .query((q) => q.step === '8' && q.start === '1700000000' && q.end === '1700086400')
       .reply(200, matrix);
-    const r = await provider().queryRange({ query: 'x', start: new Date(1700000000_000), end: new Date(1700086400_000), stepSeconds: 1 });
+    const r = await provider().queryRange({
+      query: 'x',
+      start: new Date(1700000000_000),
+      end: new Date(1700086400_000),
+      stepSeconds: 1,
+    });
     expect(r.ok).toBe(true);
   });
 
@@ -70,7 +107,12 @@ describe('PrometheusProvider', () => {
 
   it.each([
     ['bearer', { type: 'bearer', token: 's3cret' } as const, 'authorization', 'Bearer s3cret'],
-    ['basic', { type: 'basic', username: 'ann', password: 'pw' } as const, 'authorization', `Basic ${Buffer.from('ann:pw').toString('base64')}`],
+    [
+      'basic',
+      { type: 'basic', username: 'ann', password: 'pw' } as const,
+      'authorization',
+      `Basic ${Buffer.from('ann:pw').toString('base64')}`,
+    ],
     ['a custom header', { type: 'header', name: 'X-Api-Key', value: 'k1' } as const, 'x-api-key', 'k1'],
   ])('authenticates with %s', async (_name, auth, header, value) => {
     nock(BASE).get('/api/v1/query').query(true).matchHeader(header, value).reply(200, vector);
@@ -80,7 +122,10 @@ describe('PrometheusProvider', () => {
 
   it('sends extra headers such as a tenant id', async () => {
     nock(BASE).get('/api/v1/query').query(true).matchHeader('x-scope-orgid', 'team-a').reply(200, vector);
-    const r = await provider({ headers: { 'X-Scope-OrgID': 'team-a' } }).queryInstant({ query: 'up', time: new Date(0) });
+    const r = await provider({ headers: { 'X-Scope-OrgID': 'team-a' } }).queryInstant({
+      query: 'up',
+      time: new Date(0),
+    });
     expect(r.ok).toBe(true);
   });
 
@@ -126,17 +171,31 @@ describe('PrometheusProvider', () => {
       { fetch: silent, sleep: async () => {} },
     );
     const r = await p.queryInstant({ query: 'up', time: new Date(0) });
-    expect(r).toEqual({ ok: false, query: 'up', reason: `no answer within 50 ms after 2 attempts from ${BASE} (query: up)` });
+    expect(r).toEqual({
+      ok: false,
+      query: 'up',
+      reason: `no answer within 50 ms after 2 attempts from ${BASE} (query: up)`,
+    });
   });
 
   it('reports an HTML error page from a proxy', async () => {
-    nock(BASE).get('/api/v1/query').query(true).reply(200, '<html><head><title>Sign in</title></head></html>', { 'Content-Type': 'text/html' });
+    nock(BASE)
+      .get('/api/v1/query')
+      .query(true)
+      .reply(200, '<html><head><title>Sign in</title></head></html>', { 'Content-Type': 'text/html' });
     const r = await provider().queryInstant({ query: 'up', time: new Date(0) });
-    expect(r).toEqual({ ok: false, query: 'up', reason: 'HTTP 200: the server sent an HTML page instead of JSON ("Sign in") (query: up)' });
+    expect(r).toEqual({
+      ok: false,
+      query: 'up',
+      reason: 'HTTP 200: the server sent an HTML page instead of JSON ("Sign in") (query: up)',
+    });
   });
 
   it('reports a body cut short', async () => {
-    nock(BASE).get('/api/v1/query').query(true).reply(200, '{"status":"success","data":{"resultType":"vector","res', { 'Content-Type': 'application/json' });
+    nock(BASE)
+      .get('/api/v1/query')
+      .query(true)
+      .reply(200, '{"status":"success","data":{"resultType":"vector","res', { 'Content-Type': 'application/json' });
     const r = await provider().queryInstant({ query: 'up', time: new Date(0) });
     expect(!r.ok && r.reason).toMatch(/^HTTP 200: the server sent malformed JSON .* \(query: up\)$/);
   });
@@ -153,8 +212,17 @@ describe('PrometheusProvider', () => {
 
   it('logs each retry at debug level without the query string', async () => {
     const logger = new RecordingLogger();
-    nock(BASE).get('/api/v1/query').query(true).reply(502, 'bad gateway').get('/api/v1/query').query(true).reply(200, vector);
-    const p = new PrometheusProvider({ url: BASE, retry: { retries: 2, baseDelayMs: 100, maxDelayMs: 1000 } }, { fetch: globalThis.fetch, sleep: async () => {}, random: () => 1, logger });
+    nock(BASE)
+      .get('/api/v1/query')
+      .query(true)
+      .reply(502, 'bad gateway')
+      .get('/api/v1/query')
+      .query(true)
+      .reply(200, vector);
+    const p = new PrometheusProvider(
+      { url: BASE, retry: { retries: 2, baseDelayMs: 100, maxDelayMs: 1000 } },
+      { fetch: globalThis.fetch, sleep: async () => {}, random: () => 1, logger },
+    );
     await p.queryInstant({ query: 'secret_metric', time: new Date(0) });
     expect(logger.messages('debug')).toEqual([`HTTP 502 from ${BASE}/api/v1/query; retry 1 of 2 in 100 ms`]);
   });

@@ -2,12 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { readProvidersSection } from '../../src/metrics/config-file.js';
 import { DatadogProvider } from '../../src/metrics/datadog.js';
 import { PrometheusProvider } from '../../src/metrics/prometheus.js';
-import { createMetricsProviders, createProvider, PROVIDER_TYPES, type ProviderDeps } from '../../src/metrics/registry.js';
+import {
+  createMetricsProviders,
+  createProvider,
+  PROVIDER_TYPES,
+  type ProviderDeps,
+} from '../../src/metrics/registry.js';
 import { ReplayProvider } from '../../src/metrics/replay.js';
 import { ConfigurationError } from '../../src/runtime/errors.js';
 import { RecordingLogger } from '../../src/runtime/logger.js';
 
-function deps(env: Record<string, string> = {}, files: Record<string, string> = {}): ProviderDeps & { fetched: string[]; logger: RecordingLogger } {
+function deps(
+  env: Record<string, string> = {},
+  files: Record<string, string> = {},
+): ProviderDeps & { fetched: string[]; logger: RecordingLogger } {
   const fetched: string[] = [];
   return {
     fetched,
@@ -38,14 +46,22 @@ function thrown(fn: () => unknown): ConfigurationError {
 
 describe('createProvider', () => {
   it('reads minStep, the floor of the step a judgment narrows to (15 s unless set)', async () => {
-    for (const [config, step] of [[{}, '30'], [{ minStep: '1m' }, '60']] as const) {
+    for (const [config, step] of [
+      [{}, '30'],
+      [{ minStep: '1m' }, '60'],
+    ] as const) {
       const d = deps();
       const p = createProvider('main', { type: 'prometheus', url: 'http://prom.test', ...config }, d);
       await p.queryRange({ query: 'x', start: new Date(1700000000_000), end: new Date(1700000300_000), minPoints: 10 });
       expect(new URL(d.fetched[0] ?? '').searchParams.get('step')).toBe(step);
     }
     const d = deps();
-    await createProvider('main', { type: 'prometheus', url: 'http://prom.test', minStep: '5s' }, d).queryRange({ query: 'x', start: new Date(1700000000_000), end: new Date(1700000060_000), minPoints: 10 });
+    await createProvider('main', { type: 'prometheus', url: 'http://prom.test', minStep: '5s' }, d).queryRange({
+      query: 'x',
+      start: new Date(1700000000_000),
+      end: new Date(1700000060_000),
+      minPoints: 10,
+    });
     expect(new URL(d.fetched[0] ?? '').searchParams.get('step')).toBe('6');
   });
 
@@ -54,8 +70,14 @@ describe('createProvider', () => {
   });
 
   it.each([
-    ['promethues', 'unknown metrics provider type "promethues"; did you mean "prometheus"? (known types: prometheus, datadog, replay)'],
-    ['DataDog', 'unknown metrics provider type "DataDog"; did you mean "datadog"? (known types: prometheus, datadog, replay)'],
+    [
+      'promethues',
+      'unknown metrics provider type "promethues"; did you mean "prometheus"? (known types: prometheus, datadog, replay)',
+    ],
+    [
+      'DataDog',
+      'unknown metrics provider type "DataDog"; did you mean "datadog"? (known types: prometheus, datadog, replay)',
+    ],
     ['influxdb', 'unknown metrics provider type "influxdb" (known types: prometheus, datadog, replay)'],
     ['toString', 'unknown metrics provider type "toString" (known types: prometheus, datadog, replay)'],
   ])('refuses the type %j', (type, message) => {
@@ -63,43 +85,72 @@ describe('createProvider', () => {
   });
 
   it('asks for a type when there is none', () => {
-    expect(thrown(() => createProvider('main', { url: 'http://x' }, deps())).message).toBe('main: metrics provider "main" needs a type: one of prometheus, datadog, replay');
+    expect(thrown(() => createProvider('main', { url: 'http://x' }, deps())).message).toBe(
+      'main: metrics provider "main" needs a type: one of prometheus, datadog, replay',
+    );
   });
 
   it('builds each type from its configuration without sending anything', () => {
     const d = deps({ PROM_TOKEN: 't', DD_API_KEY: 'a', DD_APP_KEY: 'b' }, { '/rec/r.json': recordingText });
-    expect(createProvider('p', { type: 'prometheus', url: 'http://prom:9090', auth: { type: 'bearer', tokenEnv: 'PROM_TOKEN' } }, d)).toBeInstanceOf(PrometheusProvider);
+    expect(
+      createProvider(
+        'p',
+        { type: 'prometheus', url: 'http://prom:9090', auth: { type: 'bearer', tokenEnv: 'PROM_TOKEN' } },
+        d,
+      ),
+    ).toBeInstanceOf(PrometheusProvider);
     expect(createProvider('d', { type: 'datadog', site: 'us5' }, d)).toBeInstanceOf(DatadogProvider);
-    expect(createProvider('r', { type: 'replay', file: 'r.json' }, d, { baseDir: '/rec', locate: (f) => ({ field: f.join('.') }) })).toBeInstanceOf(ReplayProvider);
+    expect(
+      createProvider('r', { type: 'replay', file: 'r.json' }, d, {
+        baseDir: '/rec',
+        locate: (f) => ({ field: f.join('.') }),
+      }),
+    ).toBeInstanceOf(ReplayProvider);
     expect(d.fetched).toEqual([]);
   });
 
   it('reads secrets from the environment and masks them', () => {
     const d = deps({ PROM_PASSWORD: 'hunter2' });
-    createProvider('p', { type: 'prometheus', url: 'http://prom', auth: { type: 'basic', username: 'u', passwordEnv: 'PROM_PASSWORD' } }, d);
+    createProvider(
+      'p',
+      { type: 'prometheus', url: 'http://prom', auth: { type: 'basic', username: 'u', passwordEnv: 'PROM_PASSWORD' } },
+      d,
+    );
     d.logger.info('password is hunter2');
     expect(d.logger.messages()).toEqual(['password is ***']);
   });
 
   it('names the unset environment variable and the field that names it', () => {
-    const e = thrown(() => createProvider('p', { type: 'prometheus', url: 'http://prom', auth: { type: 'header', name: 'X-Key', valueEnv: 'PROM_KEY' } }, deps()));
+    const e = thrown(() =>
+      createProvider(
+        'p',
+        { type: 'prometheus', url: 'http://prom', auth: { type: 'header', name: 'X-Key', valueEnv: 'PROM_KEY' } },
+        deps(),
+      ),
+    );
     expect(e.message).toBe('p.auth.valueEnv: the environment variable PROM_KEY is not set (it should hold the secret)');
   });
 
   it('suggests a Datadog site', () => {
-    const e = thrown(() => createProvider('dd', { type: 'datadog', site: 'datadoghq.ue' }, deps({ DD_API_KEY: 'a', DD_APP_KEY: 'b' })));
+    const e = thrown(() =>
+      createProvider('dd', { type: 'datadog', site: 'datadoghq.ue' }, deps({ DD_API_KEY: 'a', DD_APP_KEY: 'b' })),
+    );
     expect(e.message).toMatch(/^dd.site: unknown Datadog site "datadoghq.ue"; did you mean "datadoghq.eu"\?/);
   });
 
   it('reports every field problem of a provider', () => {
-    const e = thrown(() => createProvider('p', { type: 'prometheus', url: 'ftp://x', timeout: 'soon', colour: 'red' }, deps()));
+    const e = thrown(() =>
+      createProvider('p', { type: 'prometheus', url: 'ftp://x', timeout: 'soon', colour: 'red' }, deps()),
+    );
     expect(e.problems.map((p) => p.location.field)).toEqual(expect.arrayContaining(['p.url', 'p.timeout', 'p']));
     expect(e.message).toMatch(/colour/);
   });
 
   it('refuses credentials in the URL', () => {
     const e = thrown(() => createProvider('p', { type: 'prometheus', url: 'https://ann:pw@prom.example' }, deps()));
-    expect(e.message).toBe('p.url: credentials do not belong in the URL, where error messages would show them; use auth');
+    expect(e.message).toBe(
+      'p.url: credentials do not belong in the URL, where error messages would show them; use auth',
+    );
   });
 
   it('says which recording file it cannot read', () => {
@@ -113,7 +164,9 @@ describe('createMetricsProviders', () => {
     const providers = createMetricsProviders({ 'prod-prom': { type: 'prometheus', url: 'http://prom' } }, deps());
     expect(providers.names()).toEqual(['prod-prom']);
     expect(providers.get('prod-prom').type).toBe('prometheus');
-    expect(thrown(() => providers.get('prod-pro')).message).toBe('no metrics provider named "prod-pro"; did you mean "prod-prom"? (configured: prod-prom)');
+    expect(thrown(() => providers.get('prod-pro')).message).toBe(
+      'no metrics provider named "prod-pro"; did you mean "prod-prom"? (configured: prod-prom)',
+    );
   });
 
   it('reports the problems of all providers together', () => {
@@ -126,7 +179,17 @@ describe('createMetricsProviders', () => {
 });
 
 describe('readProvidersSection', () => {
-  const yaml = ['# metrics', 'providers:', '  main:', '    type: prometheus', '    url: http://prom:9090', '    timeout: 3 seconds', '  dd:', '    type: datdog', ''].join('\n');
+  const yaml = [
+    '# metrics',
+    'providers:',
+    '  main:',
+    '    type: prometheus',
+    '    url: http://prom:9090',
+    '    timeout: 3 seconds',
+    '  dd:',
+    '    type: datdog',
+    '',
+  ].join('\n');
 
   it('points every mistake at its file, line and column', () => {
     const section = readProvidersSection(yaml, 'bellwether.metrics.yml');
@@ -138,9 +201,17 @@ describe('readProvidersSection', () => {
   });
 
   it('finds providers under metrics.providers in a larger policy', () => {
-    const section = readProvidersSection('metrics:\n  providers:\n    p:\n      type: prometheus\n      url: http://prom\n', 'policy.yml');
+    const section = readProvidersSection(
+      'metrics:\n  providers:\n    p:\n      type: prometheus\n      url: http://prom\n',
+      'policy.yml',
+    );
     expect(Object.keys(section.configs)).toEqual(['p']);
-    expect(section.context.locate(['p', 'url'])).toEqual({ file: 'policy.yml', line: 5, column: 12, field: 'metrics.providers.p.url' });
+    expect(section.context.locate(['p', 'url'])).toEqual({
+      file: 'policy.yml',
+      line: 5,
+      column: 12,
+      field: 'metrics.providers.p.url',
+    });
   });
 
   it('points a missing field at its parent', () => {
@@ -150,7 +221,11 @@ describe('readProvidersSection', () => {
   });
 
   it.each([
-    ['no providers key', 'other: 1\n', 'm.yml:1: no metrics providers here: expected a `providers:` mapping (or `metrics.providers`)'],
+    [
+      'no providers key',
+      'other: 1\n',
+      'm.yml:1: no metrics providers here: expected a `providers:` mapping (or `metrics.providers`)',
+    ],
     ['a list', 'providers:\n  - a\n', 'm.yml:2:3: providers: `providers` must map provider names to their settings'],
     ['broken YAML', 'providers: {a: [\n', /m.yml:2:1: YAML syntax error/],
   ])('refuses %s', (_name, text, message) => {

@@ -1,14 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/runtime/errors.js';
-import { formatDurationSeconds, parseDurationSeconds, renderQuery, templateVariables } from '../../src/metrics/template.js';
+import {
+  formatDurationSeconds,
+  parseDurationSeconds,
+  renderQuery,
+  templateVariables,
+} from '../../src/metrics/template.js';
 
-const scope = { service: 'checkout', environment: 'production', region: 'eu-west-1', version: 'v2', role: 'canary', window: '5m' } as const;
+const scope = {
+  service: 'checkout',
+  environment: 'production',
+  region: 'eu-west-1',
+  version: 'v2',
+  role: 'canary',
+  window: '5m',
+} as const;
 
 describe('renderQuery', () => {
   it.each([
     ['rate(x{service="{{service}}"}[{{window}}])', 'rate(x{service="checkout"}[5m])'],
     ['x{role="{{ role }}",v="{{version}}"}', 'x{role="canary",v="v2"}'],
-    ['x{env="{{environment}}",r="{{region}}"} + x{env="{{environment}}"}', 'x{env="production",r="eu-west-1"} + x{env="production"}'],
+    [
+      'x{env="{{environment}}",r="{{region}}"} + x{env="{{environment}}"}',
+      'x{env="production",r="eu-west-1"} + x{env="production"}',
+    ],
     ['up', 'up'],
   ])('%s', (template, expected) => {
     expect(renderQuery(template, scope)).toBe(expected);
@@ -17,17 +32,25 @@ describe('renderQuery', () => {
   it('names a variable the scope leaves empty, with where the template came from', () => {
     const err = (() => {
       try {
-        renderQuery('x{region="{{region}}"}', { service: 's' }, { file: 'policy.yml', line: 7, field: 'metrics[0].query' });
+        renderQuery(
+          'x{region="{{region}}"}',
+          { service: 's' },
+          { file: 'policy.yml', line: 7, field: 'metrics[0].query' },
+        );
       } catch (e) {
         return e;
       }
     })();
     expect(err).toBeInstanceOf(ConfigurationError);
-    expect((err as Error).message).toBe('policy.yml:7: metrics[0].query: query variable {{region}} has no value in this scope');
+    expect((err as Error).message).toBe(
+      'policy.yml:7: metrics[0].query: query variable {{region}} has no value in this scope',
+    );
   });
 
   it('names an unknown variable and lists the known ones', () => {
-    expect(() => renderQuery('x{{{cluster}}}', scope)).toThrow(/unknown query variable \{\{cluster\}\}; the variables are service, environment/);
+    expect(() => renderQuery('x{{{cluster}}}', scope)).toThrow(
+      /unknown query variable \{\{cluster\}\}; the variables are service, environment/,
+    );
   });
 
   it('reports every problem of one template together', () => {

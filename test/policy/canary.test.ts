@@ -92,7 +92,9 @@ describe('canary policy defaults', () => {
 
 describe('top-level stages', () => {
   it('replace the stages of the policy own tier, taking that tier soak by default', () => {
-    const p = parse(['kind: canary', 'tier: critical', 'stages:', '  - weight: 10', '  - weight: 100', '    soakTime: 1h'].join('\n'));
+    const p = parse(
+      ['kind: canary', 'tier: critical', 'stages:', '  - weight: 10', '  - weight: 100', '    soakTime: 1h'].join('\n'),
+    );
     expect(stagesFor(p)).toEqual([
       { weight: 10, soakTime: 30 * MIN, approval: 'none' },
       { weight: 100, soakTime: 60 * MIN, approval: 'none' },
@@ -102,7 +104,18 @@ describe('top-level stages', () => {
   });
 
   it('leave the other tiers as written', () => {
-    const p = parse(['kind: canary', 'stages:', '  - weight: 100', 'tiers:', '  critical:', '    stages:', '      - weight: 50', '      - weight: 100'].join('\n'));
+    const p = parse(
+      [
+        'kind: canary',
+        'stages:',
+        '  - weight: 100',
+        'tiers:',
+        '  critical:',
+        '    stages:',
+        '      - weight: 50',
+        '      - weight: 100',
+      ].join('\n'),
+    );
     expect(stagesFor(p)).toEqual([{ weight: 100, soakTime: 15 * MIN, approval: 'none' }]);
     expect(stagesFor(p, 'critical')).toEqual([
       { weight: 50, soakTime: 30 * MIN, approval: 'none' },
@@ -151,7 +164,7 @@ describe('canary policy problems', () => {
     [
       'weights must rise',
       'stages:\n  - weight: 5\n  - weight: 5\n  - weight: 100',
-      ['policies/canary.yml:4: stages[1].weight: expected a weight greater than the previous stage\'s 5, got 5'],
+      ["policies/canary.yml:4: stages[1].weight: expected a weight greater than the previous stage's 5, got 5"],
     ],
     [
       'the last stage reaches 100',
@@ -161,7 +174,9 @@ describe('canary policy problems', () => {
     [
       'the first stage sends traffic',
       'stages:\n  - weight: 0\n  - weight: 100',
-      ['policies/canary.yml:3: stages[0].weight: expected a weight greater than 0: a stage at 0 sends the canary no traffic'],
+      [
+        'policies/canary.yml:3: stages[0].weight: expected a weight greater than 0: a stage at 0 sends the canary no traffic',
+      ],
     ],
     [
       'weights stay within 0 to 100, reported once',
@@ -171,13 +186,11 @@ describe('canary policy problems', () => {
     [
       'rules apply inside tiers too',
       'tiers:\n  critical:\n    stages:\n      - weight: 50\n      - weight: 25\n      - weight: 100',
-      ['policies/canary.yml:6: tiers.critical.stages[1].weight: expected a weight greater than the previous stage\'s 50, got 25'],
+      [
+        "policies/canary.yml:6: tiers.critical.stages[1].weight: expected a weight greater than the previous stage's 50, got 25",
+      ],
     ],
-    [
-      'an empty stage list',
-      'stages: []',
-      ['policies/canary.yml:2: stages: expected at least 1 item, got 0'],
-    ],
+    ['an empty stage list', 'stages: []', ['policies/canary.yml:2: stages: expected at least 1 item, got 0']],
     [
       'unknown tier, with did-you-mean',
       'tiers:\n  noncritical: {}',
@@ -258,13 +271,11 @@ describe('canary policy problems', () => {
     [
       'stages given twice for the same tier',
       'tier: critical\nstages:\n  - weight: 100\ntiers:\n  critical:\n    stages:\n      - weight: 100',
-      ['policies/canary.yml:4: stages: the stages of tier "critical" are given twice, here and under tiers.critical.stages; keep one'],
+      [
+        'policies/canary.yml:4: stages: the stages of tier "critical" are given twice, here and under tiers.critical.stages; keep one',
+      ],
     ],
-    [
-      'the version',
-      'version: 2',
-      ['policies/canary.yml:2: version: expected 1 (the only policy version), got 2'],
-    ],
+    ['the version', 'version: 2', ['policies/canary.yml:2: version: expected 1 (the only policy version), got 2']],
   ])('%s', (_name, body, expected) => {
     expect(problems(`kind: canary\n${body}\n`)).toEqual(expected);
   });

@@ -41,8 +41,12 @@ describe('policyCheckCommand', () => {
     const freeze = await write('teams/freeze.yml', 'kind: freeze\nbreakGlass:\n  teams: [acme/sre]\n');
     const out = await policyCheckCommand({ paths: [canary, freeze], format: 'text' });
     expect(out.exitCode).toBe(0);
-    expect(out.stdout).toContain("  approvers.teams: membership of acme/release is looked up on GitHub; a workflow's GITHUB_TOKEN cannot read organization teams");
-    expect(out.stdout).toContain("  breakGlass.teams: membership of acme/sre is looked up on GitHub; a workflow's GITHUB_TOKEN cannot read organization teams");
+    expect(out.stdout).toContain(
+      "  approvers.teams: membership of acme/release is looked up on GitHub; a workflow's GITHUB_TOKEN cannot read organization teams",
+    );
+    expect(out.stdout).toContain(
+      "  breakGlass.teams: membership of acme/sre is looked up on GitHub; a workflow's GITHUB_TOKEN cannot read organization teams",
+    );
     expect(out.stdout).toContain('a team that cannot be read grants nothing');
   });
 
@@ -78,7 +82,9 @@ describe('policyCheckCommand', () => {
           kind: 'canary',
           valid: false,
           notes: [],
-          problems: [{ line: 3, column: 13, field: 'stages[0].weight', message: 'expected a number from 0 to 100, got "50%"' }],
+          problems: [
+            { line: 3, column: 13, field: 'stages[0].weight', message: 'expected a number from 0 to 100, got "50%"' },
+          ],
         },
         { file: good, kind: 'freeze', valid: true, notes: [], problems: [] },
       ],
@@ -111,7 +117,10 @@ describe('policyCheckCommand', () => {
 
 describe('files kept beside policies', () => {
   it('checks the metrics providers file and OpenSLO documents with their own readers', async () => {
-    const metrics = await write('metrics.yml', 'providers:\n  prom:\n    type: prometheus\n    url: https://prometheus.example.org\n    auth: { type: bearer, tokenEnv: PROM_TOKEN }\n');
+    const metrics = await write(
+      'metrics.yml',
+      'providers:\n  prom:\n    type: prometheus\n    url: https://prometheus.example.org\n    auth: { type: bearer, tokenEnv: PROM_TOKEN }\n',
+    );
     const slo = await write(
       'slo.yml',
       [
@@ -147,12 +156,17 @@ describe('files kept beside policies', () => {
       ].join('\n'),
     );
     const out = await policyCheckCommand({ paths: [dir], format: 'text' });
-    expect(out.stdout).toBe(`ok ${metrics} (metrics providers)\nok ${slo} (OpenSLO)\n2 policy files checked, all valid\n`);
+    expect(out.stdout).toBe(
+      `ok ${metrics} (metrics providers)\nok ${slo} (OpenSLO)\n2 policy files checked, all valid\n`,
+    );
     expect(out.exitCode).toBe(0);
   });
 
   it('names the file, line and field of a mistake in them, once', async () => {
-    const metrics = await write('metrics.yml', 'providers:\n  prom:\n    type: prometheus\n    urll: https://prometheus.example.org\n');
+    const metrics = await write(
+      'metrics.yml',
+      'providers:\n  prom:\n    type: prometheus\n    urll: https://prometheus.example.org\n',
+    );
     const out = await policyCheckCommand({ paths: [dir], format: 'text' });
     expect(out.exitCode).toBe(2);
     expect(out.stdout).toContain(`${metrics}:3:5: providers.prom:`);

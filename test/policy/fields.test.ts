@@ -28,9 +28,12 @@ describe('parseDuration', () => {
     expect(parseDuration(text)).toBe(ms);
   });
 
-  it.each(['', '15', 'm', '1.5h', '30m1h', '15 m', '15min', '-5m', '1h 30m', 'PT15M'])('%j is not a duration', (text) => {
-    expect(parseDuration(text)).toBeUndefined();
-  });
+  it.each(['', '15', 'm', '1.5h', '30m1h', '15 m', '15min', '-5m', '1h 30m', 'PT15M'])(
+    '%j is not a duration',
+    (text) => {
+      expect(parseDuration(text)).toBeUndefined();
+    },
+  );
 
   it('reads back what formatDuration writes', () => {
     fc.assert(
@@ -53,12 +56,21 @@ describe('field types in a policy', () => {
   };
 
   it.each([
-    ['soak: 15', 'p.yml:1: soak: expected a duration such as "15m", "1h30m", "90s" or "2d", got 15 (a duration needs a unit, such as "15m")'],
+    [
+      'soak: 15',
+      'p.yml:1: soak: expected a duration such as "15m", "1h30m", "90s" or "2d", got 15 (a duration needs a unit, such as "15m")',
+    ],
     ['soak: 15 minutes', 'p.yml:1: soak: expected a duration such as "15m", "1h30m", "90s" or "2d", got "15 minutes"'],
     ['soak: 30s', 'p.yml:1: soak: expected a duration of at least 1m, got "30s"'],
     ['soak: [15m]', 'p.yml:1: soak: expected a duration such as "15m", "1h30m", "90s" or "2d", got a list'],
-    ['soak: 1m\nhours: "17:00-09:00"', 'p.yml:2: hours: expected hours "HH:MM-HH:MM" with the start before the end, such as "09:00-17:00", got "17:00-09:00"'],
-    ['soak: 1m\nhours: "9-17"', 'p.yml:2: hours: expected hours "HH:MM-HH:MM" with the start before the end, such as "09:00-17:00", got "9-17"'],
+    [
+      'soak: 1m\nhours: "17:00-09:00"',
+      'p.yml:2: hours: expected hours "HH:MM-HH:MM" with the start before the end, such as "09:00-17:00", got "17:00-09:00"',
+    ],
+    [
+      'soak: 1m\nhours: "9-17"',
+      'p.yml:2: hours: expected hours "HH:MM-HH:MM" with the start before the end, such as "09:00-17:00", got "9-17"',
+    ],
     ['hours: "09:00-17:00"', 'p.yml:1: soak: missing required field'],
   ])('%j', (yaml, message) => {
     expect(problem(yaml)).toBe(message);

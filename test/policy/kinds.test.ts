@@ -21,27 +21,49 @@ describe('parseAnyPolicy', () => {
   it.each([
     ['kind: canari', 'p.yml:1: kind: unknown kind "canari"; did you mean "canary"?'],
     ['kind: gate', 'p.yml:1: kind: unknown kind "gate"; did you mean "gates"?'],
-    ['kind: deploy', 'p.yml:1: kind: unknown kind "deploy"; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"'],
-    ['kind: 3', 'p.yml:1: kind: unknown kind 3; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"'],
-    ['version: 1\nservices: [a]', 'p.yml:1: kind: missing required field; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"'],
+    [
+      'kind: deploy',
+      'p.yml:1: kind: unknown kind "deploy"; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"',
+    ],
+    [
+      'kind: 3',
+      'p.yml:1: kind: unknown kind 3; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"',
+    ],
+    [
+      'version: 1\nservices: [a]',
+      'p.yml:1: kind: missing required field; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"',
+    ],
     ['[kind, canary]', 'p.yml:1: expected a mapping with a "kind" field at the top level, got a list'],
     ['just text', 'p.yml:1: expected a mapping with a "kind" field at the top level, got "just text"'],
-    ['kind:', 'p.yml:1: kind: missing required field; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"'],
-    ['kind: toString', 'p.yml:1: kind: unknown kind "toString"; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"'],
+    [
+      'kind:',
+      'p.yml:1: kind: missing required field; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"',
+    ],
+    [
+      'kind: toString',
+      'p.yml:1: kind: unknown kind "toString"; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"',
+    ],
   ])('%j', (yaml, message) => {
     expect(() => parseAnyPolicy(yaml, 'p.yml')).toThrow(new ConfigurationError(message).message);
     expect(problems(yaml)).toEqual([message]);
   });
 
   it('accepts extra kinds from the caller', () => {
-    const kinds = { ...policyKinds, custom: z.strictObject({ kind: z.literal('custom'), strict: z.boolean().default(true) }) };
-    expect(checkPolicyText('kind: custom', 'g.yml', kinds)).toEqual({ kind: 'custom', problems: [], policy: { kind: 'custom', strict: true } });
+    const kinds = {
+      ...policyKinds,
+      custom: z.strictObject({ kind: z.literal('custom'), strict: z.boolean().default(true) }),
+    };
+    expect(checkPolicyText('kind: custom', 'g.yml', kinds)).toEqual({
+      kind: 'custom',
+      problems: [],
+      policy: { kind: 'custom', strict: true },
+    });
     expect(checkPolicyText('kind: custom\nstrickt: false', 'g.yml', kinds).problems.map((p) => p.message)).toEqual([
       'g.yml:2: strickt: unknown key "strickt"; did you mean "strict"?',
     ]);
   });
 
-  it('validates gates policies with the security gates\' own schema', () => {
+  it("validates gates policies with the security gates' own schema", () => {
     const check = checkPolicyText('kind: gates\nfailOn: hihg\n', 'gates.yml');
     expect(check.kind).toBe('gates');
     expect(check.problems).toHaveLength(1);
@@ -110,7 +132,9 @@ earliestStart:
     [
       'time zones are IANA names, with did-you-mean',
       `${minimal}timeZone: Europe/Pariss`,
-      ['w.yml:5: timeZone: expected an IANA time zone such as "Europe/Paris" or "UTC", got "Europe/Pariss"; did you mean "Europe/Paris"?'],
+      [
+        'w.yml:5: timeZone: expected an IANA time zone such as "Europe/Paris" or "UTC", got "Europe/Pariss"; did you mean "Europe/Paris"?',
+      ],
     ],
     [
       'days and hours',
@@ -148,7 +172,9 @@ earliestStart:
     [
       'the environment pattern names the region',
       `${minimal}environment: production`,
-      ['w.yml:5: environment: expected a pattern containing "{region}", such as "production/{region}", got "production"'],
+      [
+        'w.yml:5: environment: expected a pattern containing "{region}", such as "production/{region}", got "production"',
+      ],
     ],
   ])('%s', (_name, yaml, expected) => {
     expect(problems(yaml, 'w.yml')).toEqual(expected);

@@ -11,9 +11,7 @@ const schema = z.strictObject({
   name: z.string(),
   enabled: z.boolean().default(true),
   mode: z.enum(['hold', 'fail']).default('hold'),
-  items: z
-    .array(z.strictObject({ id: z.int().min(1), tags: z.array(z.string()).default([]) }))
-    .default([]),
+  items: z.array(z.strictObject({ id: z.int().min(1), tags: z.array(z.string()).default([]) })).default([]),
 });
 
 /** The message of what parsePolicyText throws. */
@@ -56,7 +54,10 @@ describe('parsePolicyText', () => {
     // unknown keys, at their own line, with did-you-mean or the allowed keys
     ['name: x\nenabeld: true', 'p.yml:2: enabeld: unknown key "enabeld"; did you mean "enabled"?'],
     ['name: x\nitems:\n  - id: 1\n    tgas: []', 'p.yml:4: items[0].tgas: unknown key "tgas"; did you mean "tags"?'],
-    ['name: x\ncolour: red', 'p.yml:2: colour: unknown key "colour"; expected one of "name", "enabled", "mode" or "items"'],
+    [
+      'name: x\ncolour: red',
+      'p.yml:2: colour: unknown key "colour"; expected one of "name", "enabled", "mode" or "items"',
+    ],
   ])('%j', (yaml, message) => {
     expect(failure(yaml).message).toBe(message);
   });
@@ -133,7 +134,9 @@ describe('YAML problems', () => {
     const block = Array.from({ length: 70 }, (_, i) => `${' '.repeat(i)}a:`).join('\n');
     expect(() => parsePolicyText(block, 'p.yml', loose)).toThrow('p.yml:65: nested more than 64 levels deep');
     const hugely = `x: ${'['.repeat(5000)}${']'.repeat(5000)}`;
-    expect(() => parsePolicyText(hugely, 'p.yml', loose)).toThrow(/nested too deeply to read|nested more than 64 levels/);
+    expect(() => parsePolicyText(hugely, 'p.yml', loose)).toThrow(
+      /nested too deeply to read|nested more than 64 levels/,
+    );
     expect(() => parsePolicyText('? [a, b]\n: 1', 'p.yml', loose)).toThrow(
       'p.yml:1: expected a plain key (a name), got a list or mapping used as a key',
     );
@@ -165,7 +168,13 @@ describe('YAML problems', () => {
 
   it('refuses a document whose aliases expand without bound (billion laughs)', () => {
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x]'];
-    for (const [name, prev] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e']]) {
+    for (const [name, prev] of [
+      ['b', 'a'],
+      ['c', 'b'],
+      ['d', 'c'],
+      ['e', 'd'],
+      ['f', 'e'],
+    ]) {
       lines.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
     }
     const loose = z.record(z.string(), z.unknown());

@@ -37,6 +37,8 @@ describe('policy sets', () => {
   });
 
   it('names a missing path', async () => {
-    await expect(loadPolicySet('/nonexistent/policies')).rejects.toThrow('/nonexistent/policies: no such policy file or folder');
+    await expect(loadPolicySet('/nonexistent/policies')).rejects.toThrow(
+      '/nonexistent/policies: no such policy file or folder',
+    );
   });
 });

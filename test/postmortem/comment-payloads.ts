@@ -18,7 +18,9 @@ let examples: Obj[] | null = null;
 function issueCommentExamples(): Obj[] {
   if (!examples) {
     const require = createRequire(import.meta.url);
-    const all = JSON.parse(readFileSync(require.resolve('@octokit/webhooks-examples/api.github.com/index.json'), 'utf8')) as Definition[];
+    const all = JSON.parse(
+      readFileSync(require.resolve('@octokit/webhooks-examples/api.github.com/index.json'), 'utf8'),
+    ) as Definition[];
     examples = all.find((d) => d.name === 'issue_comment')?.examples ?? [];
     if (examples.length === 0) throw new Error('@octokit/webhooks-examples has no issue_comment examples');
   }
@@ -26,7 +28,10 @@ function issueCommentExamples(): Obj[] {
 }
 
 /** A fresh copy of the first real `issue_comment` example with `action`, with `issue` and `comment` fields replaced. */
-export function issueCommentPayload(action: 'created' | 'edited' | 'deleted', change: { issue?: Obj; comment?: Obj } = {}): Obj {
+export function issueCommentPayload(
+  action: 'created' | 'edited' | 'deleted',
+  change: { issue?: Obj; comment?: Obj } = {},
+): Obj {
   const example = issueCommentExamples().find((e) => e['action'] === action);
   if (!example) throw new Error(`@octokit/webhooks-examples has no issue_comment example with action ${action}`);
   const payload = structuredClone(example);

@@ -20,15 +20,31 @@ describe('the issue form template', () => {
   });
 
   it('has every section the practice asks for, with ids unique and a severity dropdown', () => {
-    const form = parse(renderIssueForm()) as { body: Array<{ type: string; id?: string; attributes: { label?: string; options?: string[] } }> };
+    const form = parse(renderIssueForm()) as {
+      body: Array<{ type: string; id?: string; attributes: { label?: string; options?: string[] } }>;
+    };
     const labels = form.body.filter((b) => b.type !== 'markdown').map((b) => b.attributes.label);
     expect(labels).toEqual([
-      'Summary', 'Severity', 'Impact', 'Detection', 'Timeline', 'Root cause', 'Trigger', 'Resolution',
-      'What went well', 'What went wrong', 'Where we got lucky', 'Action items', 'Lessons learned',
+      'Summary',
+      'Severity',
+      'Impact',
+      'Detection',
+      'Timeline',
+      'Root cause',
+      'Trigger',
+      'Resolution',
+      'What went well',
+      'What went wrong',
+      'Where we got lucky',
+      'Action items',
+      'Lessons learned',
     ]);
     const ids = form.body.flatMap((b) => (b.id ? [b.id] : []));
     expect(new Set(ids).size).toBe(ids.length);
-    expect(form.body.find((b) => b.id === 'severity')).toMatchObject({ type: 'dropdown', attributes: { options: ['sev1', 'sev2', 'sev3', 'sev4'] } });
+    expect(form.body.find((b) => b.id === 'severity')).toMatchObject({
+      type: 'dropdown',
+      attributes: { options: ['sev1', 'sev2', 'sev3', 'sev4'] },
+    });
   });
 });
 
@@ -42,17 +58,33 @@ describe('parsePostmortemForm', () => {
   });
 
   it.each([
-    ['an empty answer', { ...complete, 'root-cause': '_No response_' }, { field: 'root-cause', message: '"Root cause" has no answer yet' }],
-    ['the placeholder left as it is', { ...complete, impact: 'Users: \nDuration: \nError budget used: ' }, { field: 'impact', message: '"Impact" has no answer yet' }],
-    ['a bad severity', { ...complete, severity: 'critical' }, { field: 'severity', message: 'expected one of sev1, sev2, sev3, sev4, got "critical"' }],
+    [
+      'an empty answer',
+      { ...complete, 'root-cause': '_No response_' },
+      { field: 'root-cause', message: '"Root cause" has no answer yet' },
+    ],
+    [
+      'the placeholder left as it is',
+      { ...complete, impact: 'Users: \nDuration: \nError budget used: ' },
+      { field: 'impact', message: '"Impact" has no answer yet' },
+    ],
+    [
+      'a bad severity',
+      { ...complete, severity: 'critical' },
+      { field: 'severity', message: 'expected one of sev1, sev2, sev3, sev4, got "critical"' },
+    ],
   ])('reports %s', (_name, answers, problem) => {
     expect(parsePostmortemForm(submitted(answers)).problems).toEqual([problem]);
   });
 
   it('reports a section removed by hand, and survives no body at all', () => {
     const body = submitted(complete).replace(/### Resolution\n\nRolled back\./, '');
-    expect(parsePostmortemForm(body).problems).toEqual([{ field: 'resolution', message: 'the "Resolution" section is missing' }]);
-    expect(parsePostmortemForm(null).problems.map((p) => p.field)).toEqual(postmortemFields.filter((f) => f.required).map((f) => f.id));
+    expect(parsePostmortemForm(body).problems).toEqual([
+      { field: 'resolution', message: 'the "Resolution" section is missing' },
+    ]);
+    expect(parsePostmortemForm(null).problems.map((p) => p.field)).toEqual(
+      postmortemFields.filter((f) => f.required).map((f) => f.id),
+    );
   });
 
   it('reads CRLF bodies and headings with trailing hashes', () => {
@@ -72,7 +104,15 @@ describe('action items', () => {
 
   it('parses priority, owner, due date and linked issue; names what a line lacks', () => {
     const { items, problems } = parseActionItems(text);
-    expect(items[0]).toEqual({ done: false, priority: 'P0', owner: 'alice', due: '2026-12-01', text: 'Re-enable the cache behind a flag', line: 1, issue: null });
+    expect(items[0]).toEqual({
+      done: false,
+      priority: 'P0',
+      owner: 'alice',
+      due: '2026-12-01',
+      text: 'Re-enable the cache behind a flag',
+      line: 1,
+      issue: null,
+    });
     expect(items[1]).toMatchObject({ done: true, owner: 'acme/sre', issue: 88 });
     expect(problems).toEqual([
       { field: 'action-items', message: 'line 3 ("Write the runbook") needs a priority (P0 to P3)' },

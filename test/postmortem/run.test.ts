@@ -51,7 +51,12 @@ describe('severity labels', () => {
 describe('openOrUpdatePostmortem', () => {
   it('opens one issue with the deployments on the timeline, and re-running changes nothing', async () => {
     const s = setup('2026-11-22T13:50:00Z');
-    const d = await s.github.createDeployment({ ref: s.sha, environment: 'production/us-east-1', key: 'k1', description: 'canary 1.42.0' });
+    const d = await s.github.createDeployment({
+      ref: s.sha,
+      environment: 'production/us-east-1',
+      key: 'k1',
+      description: 'canary 1.42.0',
+    });
     s.clock.advance(25 * 60_000);
     await s.github.createDeploymentStatus(d.id, { state: 'failure', description: 'canary failed at 5%' });
     s.clock.advance(45 * 60_000);
@@ -70,10 +75,29 @@ describe('openOrUpdatePostmortem', () => {
 
   it('refreshes the timeline on a later run and keeps what people wrote', async () => {
     const s = setup();
-    const first = await openOrUpdatePostmortem({ incident: { ...rollback, environment: undefined }, rules, labels: policy.labels }, s.deps);
+    const first = await openOrUpdatePostmortem(
+      { incident: { ...rollback, environment: undefined }, rules, labels: policy.labels },
+      s.deps,
+    );
     if (first.status === 'skipped') throw new Error('unreachable');
-    await s.github.updateIssue(first.issue.number, { body: first.issue.body.replace('### Root cause\n\n_No response_', '### Root cause\n\n1. Why? The cache flag.') });
-    const later = await openOrUpdatePostmortem({ incident: { ...rollback, environment: undefined, events: [...rollback.events, { at: '2026-11-22T14:20:00Z', kind: 'rollback', text: 'Traffic back to 1.41.0' }] }, rules, labels: policy.labels }, s.deps);
+    await s.github.updateIssue(first.issue.number, {
+      body: first.issue.body.replace('### Root cause\n\n_No response_', '### Root cause\n\n1. Why? The cache flag.'),
+    });
+    const later = await openOrUpdatePostmortem(
+      {
+        incident: {
+          ...rollback,
+          environment: undefined,
+          events: [
+            ...rollback.events,
+            { at: '2026-11-22T14:20:00Z', kind: 'rollback', text: 'Traffic back to 1.41.0' },
+          ],
+        },
+        rules,
+        labels: policy.labels,
+      },
+      s.deps,
+    );
     expect(later.status).toBe('updated');
     const [issue] = s.github.issues();
     expect(issue!.body).toContain('1. Why? The cache flag.');
@@ -82,7 +106,10 @@ describe('openOrUpdatePostmortem', () => {
 
   it('skips incidents the policy does not ask a postmortem for', async () => {
     const s = setup();
-    const out = await openOrUpdatePostmortem({ incident: { ...rollback, severity: 'sev4', budgetConsumed: 0.01 }, rules, labels: policy.labels }, s.deps);
+    const out = await openOrUpdatePostmortem(
+      { incident: { ...rollback, severity: 'sev4', budgetConsumed: 0.01 }, rules, labels: policy.labels },
+      s.deps,
+    );
     expect(out.status).toBe('skipped');
     expect(s.github.issues()).toHaveLength(0);
   });
@@ -96,7 +123,12 @@ describe('issue events', () => {
     expect(event.kind).toBe('incident');
     if (event.kind !== 'incident') return;
     const issue = payload['issue'] as { number: number; title: string };
-    expect(event.incident).toMatchObject({ key: `issue-${issue.number}`, severity: 'sev1', trigger: 'label', title: issue.title });
+    expect(event.incident).toMatchObject({
+      key: `issue-${issue.number}`,
+      severity: 'sev1',
+      trigger: 'label',
+      title: issue.title,
+    });
   });
 
   it('ignores other labels and other actions', () => {
@@ -110,16 +142,31 @@ describe('issue events', () => {
     if (opened.status === 'skipped') throw new Error('unreachable');
     const filled = opened.issue.body
       .replace('### Root cause\n\n_No response_', '### Root cause\n\n1. Why? The cache flag.')
-      .replace('### Action items\n\n_No response_', '### Action items\n\n- [ ] P0 @alice 2026-11-20 Guard the cache flag');
+      .replace(
+        '### Action items\n\n_No response_',
+        '### Action items\n\n- [ ] P0 @alice 2026-11-20 Guard the cache flag',
+      );
     await s.github.updateIssue(opened.issue.number, { body: filled, state: 'closed' });
-    const { review, reopened } = await reviewPostmortemIssue({ number: opened.issue.number, body: filled, createdAt: rollback.startedAt }, true, rules, s.deps);
+    const { review, reopened } = await reviewPostmortemIssue(
+      { number: opened.issue.number, body: filled, createdAt: rollback.startedAt },
+      true,
+      rules,
+      s.deps,
+    );
     expect(reopened).toBe(true);
     expect(review.overdue.map((i) => i.text)).toEqual(['Guard the cache flag']);
     expect(s.github.issues()[0]!.state).toBe('open');
     const comments = s.github.comments(opened.issue.number);
     expect(comments).toHaveLength(1);
-    expect(comments[0]!.body).toContain('Reopened: this postmortem cannot be closed yet (1 P0 action item(s) still open)');
-    await reviewPostmortemIssue({ number: opened.issue.number, body: filled.replace('- [ ] P0', '- [x] P0'), createdAt: rollback.startedAt }, true, rules, s.deps);
+    expect(comments[0]!.body).toContain(
+      'Reopened: this postmortem cannot be closed yet (1 P0 action item(s) still open)',
+    );
+    await reviewPostmortemIssue(
+      { number: opened.issue.number, body: filled.replace('- [ ] P0', '- [x] P0'), createdAt: rollback.startedAt },
+      true,
+      rules,
+      s.deps,
+    );
     expect(s.github.comments(opened.issue.number)).toHaveLength(1);
     expect(s.github.comments(opened.issue.number)[0]!.body).toContain('Complete');
   });

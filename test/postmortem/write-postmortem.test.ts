@@ -21,12 +21,29 @@ const incident: Incident = {
 
 describe('writePostmortem', () => {
   it('says what the sink wrote', async () => {
-    const out = await writePostmortem(async () => ({ note: 'postmortem issue #7 opened', issue: { number: 7, url: 'https://github.com/acme/shop/issues/7' } }), incident, { rules: RULES, labels: ['postmortem'] });
-    expect(out).toEqual({ written: { note: 'postmortem issue #7 opened', issue: { number: 7, url: 'https://github.com/acme/shop/issues/7' } }, note: 'postmortem issue #7 opened' });
+    const out = await writePostmortem(
+      async () => ({
+        note: 'postmortem issue #7 opened',
+        issue: { number: 7, url: 'https://github.com/acme/shop/issues/7' },
+      }),
+      incident,
+      { rules: RULES, labels: ['postmortem'] },
+    );
+    expect(out).toEqual({
+      written: {
+        note: 'postmortem issue #7 opened',
+        issue: { number: 7, url: 'https://github.com/acme/shop/issues/7' },
+      },
+      note: 'postmortem issue #7 opened',
+    });
   });
 
   it('turns a failure into an error to fail the run with, naming the cause', async () => {
-    const out = await writePostmortem(async () => Promise.reject(new Error('Resource not accessible by integration (403)')), incident, { rules: RULES, labels: ['postmortem'] });
+    const out = await writePostmortem(
+      async () => Promise.reject(new Error('Resource not accessible by integration (403)')),
+      incident,
+      { rules: RULES, labels: ['postmortem'] },
+    );
     expect(out.written).toBeUndefined();
     expect(out.error).toBe('the postmortem issue could not be opened: Resource not accessible by integration (403)');
     expect(out.note).toBe(out.error);

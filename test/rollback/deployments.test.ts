@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { InMemoryGitHub } from '../../src/github/fake.js';
 import { GitHubContentStore } from '../../src/gitops/content-store.js';
 import { rollbackPolicySchema } from '../../src/policy/schemas/rollback.js';
-import { deploymentEnvironment, markRollbackDeployments, rolledBackDescription } from '../../src/rollback/deployments.js';
+import {
+  deploymentEnvironment,
+  markRollbackDeployments,
+  rolledBackDescription,
+} from '../../src/rollback/deployments.js';
 import { GitHubRollbackPublisher } from '../../src/rollback/publish.js';
 import type { RollbackInputs } from '../../src/rollback/run.js';
 import { runRollback } from '../../src/rollback/run.js';
@@ -22,13 +26,21 @@ previous:
   - version: 1.40.2
 `;
 
-
 async function setup() {
   const clock = new ManualClock(T0);
   const github = new InMemoryGitHub({ owner: 'acme', repo: 'shop' }, clock);
-  github.seedBranch('main', { 'deploy/checkout/production/us-east-1.yaml': manifest('us-east-1'), 'deploy/checkout/production/eu-west-1.yaml': manifest('eu-west-1') });
+  github.seedBranch('main', {
+    'deploy/checkout/production/us-east-1.yaml': manifest('us-east-1'),
+    'deploy/checkout/production/eu-west-1.yaml': manifest('eu-west-1'),
+  });
   const deploy = async (environment: string, version: string, state: 'success' | 'in_progress') => {
-    const d = await github.createDeployment({ ref: 'main', environment, task: 'deploy:canary', key: `canary:${version}@${environment}`, payload: { service: 'checkout', version } });
+    const d = await github.createDeployment({
+      ref: 'main',
+      environment,
+      task: 'deploy:canary',
+      key: `canary:${version}@${environment}`,
+      payload: { service: 'checkout', version },
+    });
     await github.createDeploymentStatus(d.id, { state, description: `canary ${version}` });
     clock.advance(60_000);
     return d.id;
@@ -53,11 +65,20 @@ describe('deployment statuses after a rollback', () => {
     const s = await setup();
     const out = await runRollback(inputs, emergency, s.deps);
     expect(out.deployments).toEqual([
-      { environment: 'production/us-east-1', failedId: s.ids.bad, lastGoodId: s.ids.good, lastGoodEnvironment: 'production/us-east-1' },
+      {
+        environment: 'production/us-east-1',
+        failedId: s.ids.bad,
+        lastGoodId: s.ids.good,
+        lastGoodEnvironment: 'production/us-east-1',
+      },
       { environment: 'production/eu-west-1', failedId: null, lastGoodId: null, lastGoodEnvironment: null },
     ]);
     const [failed] = await s.github.listDeploymentStatuses(s.ids.bad);
-    expect(failed).toMatchObject({ state: 'failure', description: '1.42.0 rolled back to 1.41.0: canary verdict Fail: latency p99 High', logUrl: 'https://github.com/acme/shop/actions/runs/7' });
+    expect(failed).toMatchObject({
+      state: 'failure',
+      description: '1.42.0 rolled back to 1.41.0: canary verdict Fail: latency p99 High',
+      logUrl: 'https://github.com/acme/shop/actions/runs/7',
+    });
     const [good] = await s.github.listDeploymentStatuses(s.ids.good);
     expect(good).toMatchObject({ state: 'success', description: 'serves again after the rollback of 1.42.0' });
     expect((await s.github.listDeploymentStatuses(s.ids.staging)).map((x) => x.state)).toEqual(['in_progress']);
@@ -87,7 +108,9 @@ describe('deployment statuses after a rollback', () => {
     const out = await runRollback(inputs, emergency, { ...s.deps, logger });
     expect(out.deployments).toEqual([]);
     expect(out.pullRequest.created).toBe(true);
-    expect(logger.records.some((e) => e.level === 'warning' && e.message.includes('could not be written: boom'))).toBe(true);
+    expect(logger.records.some((e) => e.level === 'warning' && e.message.includes('could not be written: boom'))).toBe(
+      true,
+    );
   });
 
   it.each([
@@ -97,7 +120,7 @@ describe('deployment statuses after a rollback', () => {
     expect(rolledBackDescription(bad, good, reason)).toBe(want);
   });
 
-  it('keeps the description within GitHub\'s 140 characters', () => {
+  it("keeps the description within GitHub's 140 characters", () => {
     const d = rolledBackDescription('1.42.0', '1.41.0', 'x'.repeat(300));
     expect(d).toHaveLength(140);
     expect(d.endsWith('…')).toBe(true);
@@ -110,7 +133,14 @@ describe('deployment statuses after a rollback', () => {
 
   it('marks nothing when the environment has no canary deployment of the version', async () => {
     const s = await setup();
-    const marks = await markRollbackDeployments(s.github, { environments: ['production/us-east-1'], bad: '9.9.9', good: null, reason: 'r' });
-    expect(marks).toEqual([{ environment: 'production/us-east-1', failedId: null, lastGoodId: null, lastGoodEnvironment: null }]);
+    const marks = await markRollbackDeployments(s.github, {
+      environments: ['production/us-east-1'],
+      bad: '9.9.9',
+      good: null,
+      reason: 'r',
+    });
+    expect(marks).toEqual([
+      { environment: 'production/us-east-1', failedId: null, lastGoodId: null, lastGoodEnvironment: null },
+    ]);
   });
 });

@@ -13,7 +13,12 @@ import { ConfigurationError } from '../../src/runtime/errors.js';
 import { RecordingLogger } from '../../src/runtime/logger.js';
 import { T0 } from './fixtures.js';
 
-const put = { version: '1.42.0', reason: 'canary verdict Fail: latency p99 High', at: T0.toISOString(), by: 'bellwether' };
+const put = {
+  version: '1.42.0',
+  reason: 'canary verdict Fail: latency p99 High',
+  at: T0.toISOString(),
+  by: 'bellwether',
+};
 
 async function setup() {
   const clock = new ManualClock(T0);
@@ -25,7 +30,13 @@ async function setup() {
   return { clock, github, store, deps: { store, clock, logger: new RecordingLogger() } };
 }
 
-const lift = { service: 'checkout', version: '1.42.0', reason: 'false alarm: the p99 came from a load test', by: 'alice', manifests: 'deploy' };
+const lift = {
+  service: 'checkout',
+  version: '1.42.0',
+  reason: 'false alarm: the p99 came from a load test',
+  by: 'alice',
+  manifests: 'deploy',
+};
 
 describe('liftQuarantine', () => {
   it('lifts with the reason, who and when recorded beside the quarantine it ends', async () => {
@@ -35,7 +46,9 @@ describe('liftQuarantine', () => {
     const { quarantine } = await readQuarantine(s.store, 'deploy', 'checkout');
     expect(quarantined(quarantine, '1.42.0')).toBeUndefined();
     expect(quarantine.versions).toEqual([put]);
-    expect(quarantine.lifted).toEqual([{ version: '1.42.0', reason: lift.reason, by: 'alice', at: '2026-11-22T13:00:00.000Z' }]);
+    expect(quarantine.lifted).toEqual([
+      { version: '1.42.0', reason: lift.reason, by: 'alice', at: '2026-11-22T13:00:00.000Z' },
+    ]);
   });
 
   it('a second lift writes nothing and names the first', async () => {
@@ -52,7 +65,10 @@ describe('liftQuarantine', () => {
     const s = await setup();
     await liftQuarantine(lift, s.deps);
     s.clock.advance(60_000);
-    await changeQuarantine(s.store, 'deploy', 'checkout', { kind: 'put', entry: { ...put, at: s.clock.now().toISOString(), reason: 'failed again' } });
+    await changeQuarantine(s.store, 'deploy', 'checkout', {
+      kind: 'put',
+      entry: { ...put, at: s.clock.now().toISOString(), reason: 'failed again' },
+    });
     s.clock.advance(60_000);
     const out = await liftQuarantine({ ...lift, reason: 'fixed upstream' }, s.deps);
     expect(out).toMatchObject({ changed: true, quarantine: { reason: 'failed again' } });
@@ -60,9 +76,21 @@ describe('liftQuarantine', () => {
   });
 
   it.each([
-    ['a version that is not quarantined', { version: '1.43.0' }, 'deploy/checkout/quarantine.yaml: versions: checkout 1.43.0 is not quarantined (quarantined: 1.42.0)'],
-    ['an empty reason', { reason: '  ' }, 'deploy/checkout/quarantine.yaml: reason: lifting a quarantine needs a reason, which is recorded'],
-    ['a service without a quarantine file', { service: 'cart' }, 'deploy/cart/quarantine.yaml: versions: cart 1.42.0 is not quarantined'],
+    [
+      'a version that is not quarantined',
+      { version: '1.43.0' },
+      'deploy/checkout/quarantine.yaml: versions: checkout 1.43.0 is not quarantined (quarantined: 1.42.0)',
+    ],
+    [
+      'an empty reason',
+      { reason: '  ' },
+      'deploy/checkout/quarantine.yaml: reason: lifting a quarantine needs a reason, which is recorded',
+    ],
+    [
+      'a service without a quarantine file',
+      { service: 'cart' },
+      'deploy/cart/quarantine.yaml: versions: cart 1.42.0 is not quarantined',
+    ],
   ])('refuses %s, writing nothing', async (_name, change, message) => {
     const s = await setup();
     const head = (await s.github.getRef('heads/main'))!.sha;
@@ -84,23 +112,44 @@ describe('rollbackLiftCommand (local git)', () => {
 
   it('lifts with one commit whose message carries the reason; JSON says what was recorded', async () => {
     const dir = await repo();
-    const out = await rollbackLiftCommand({ service: 'checkout', version: '1.42.0', reason: 'fixed in 1.42.1 config', by: 'alice', repo: dir, format: 'json' });
+    const out = await rollbackLiftCommand({
+      service: 'checkout',
+      version: '1.42.0',
+      reason: 'fixed in 1.42.1 config',
+      by: 'alice',
+      repo: dir,
+      format: 'json',
+    });
     expect(out.exitCode).toBe(0);
-    expect(JSON.parse(out.stdout)).toMatchObject({ service: 'checkout', version: '1.42.0', changed: true, file: 'deploy/checkout/quarantine.yaml', lift: { by: 'alice', reason: 'fixed in 1.42.1 config' } });
+    expect(JSON.parse(out.stdout)).toMatchObject({
+      service: 'checkout',
+      version: '1.42.0',
+      changed: true,
+      file: 'deploy/checkout/quarantine.yaml',
+      lift: { by: 'alice', reason: 'fixed in 1.42.1 config' },
+    });
     const log = (await new CommandGit(dir).run(['log', '--format=%B', '-1', 'main'])).stdout.trim();
     expect(log).toBe('checkout: lift the quarantine of 1.42.0\n\nfixed in 1.42.1 config');
-    const text = await rollbackLiftCommand({ service: 'checkout', version: '1.42.0', reason: 'again', by: 'bob', repo: dir }, {});
+    const text = await rollbackLiftCommand(
+      { service: 'checkout', version: '1.42.0', reason: 'again', by: 'bob', repo: dir },
+      {},
+    );
     expect(text).toEqual({ exitCode: 0, stdout: expect.stringContaining('already lifted by alice') });
   });
 
   it('takes the user from the environment when --by is not given', async () => {
     const dir = await repo();
-    const out = await rollbackLiftCommand({ service: 'checkout', version: '1.42.0', reason: 'ok', repo: dir, format: 'json' }, { GITHUB_ACTOR: 'octocat' });
+    const out = await rollbackLiftCommand(
+      { service: 'checkout', version: '1.42.0', reason: 'ok', repo: dir, format: 'json' },
+      { GITHUB_ACTOR: 'octocat' },
+    );
     expect(JSON.parse(out.stdout)).toMatchObject({ lift: { by: 'octocat' } });
   });
 
   it('a version that is not quarantined is a usage error naming the file', async () => {
     const dir = await repo();
-    await expect(rollbackLiftCommand({ service: 'checkout', version: '9.9.9', reason: 'r', by: 'a', repo: dir })).rejects.toThrow(ConfigurationError);
+    await expect(
+      rollbackLiftCommand({ service: 'checkout', version: '9.9.9', reason: 'r', by: 'a', repo: dir }),
+    ).rejects.toThrow(ConfigurationError);
   });
 });

@@ -26,7 +26,6 @@ previous:
   - version: 1.40.2
 `;
 
-
 function setup(files: Record<string, string> = {}) {
   const clock = new ManualClock(T0);
   const github = new InMemoryGitHub({ owner: 'acme', repo: 'shop' }, clock);
@@ -36,12 +35,26 @@ function setup(files: Record<string, string> = {}) {
     ...files,
   });
   const store = new GitHubContentStore(github, 'main');
-  return { clock, github, store, deps: { store, publisher: new GitHubRollbackPublisher(github), clock, logger: new RecordingLogger() } };
+  return {
+    clock,
+    github,
+    store,
+    deps: { store, publisher: new GitHubRollbackPublisher(github), clock, logger: new RecordingLogger() },
+  };
 }
 
-const inputs: RollbackInputs = { ...VERDICT_ROLLBACK, evidence: VERDICT_EVIDENCE, signalAt: new Date(T0.getTime() - 1000) };
+const inputs: RollbackInputs = {
+  ...VERDICT_ROLLBACK,
+  evidence: VERDICT_EVIDENCE,
+  signalAt: new Date(T0.getTime() - 1000),
+};
 
-const emergency = rollbackPolicySchema.parse({ kind: 'rollback', emergencyDirectCommit: true, autoMerge: true, reviewers: { users: ['alice'], teams: [] } });
+const emergency = rollbackPolicySchema.parse({
+  kind: 'rollback',
+  emergencyDirectCommit: true,
+  autoMerge: true,
+  reviewers: { users: ['alice'], teams: [] },
+});
 const reviewed = rollbackPolicySchema.parse({ kind: 'rollback' });
 
 describe('runRollback with the in-memory GitHub', () => {
@@ -53,9 +66,17 @@ describe('runRollback with the in-memory GitHub', () => {
       const m = parseManifest((await s.store.read(`deploy/checkout/production/${region}.yaml`))!.text, region);
       expect(m.canary).toEqual({ version: null, weight: 0 });
     }
-    expect(quarantined((await readQuarantine(s.store, 'deploy', 'checkout')).quarantine, '1.42.0')).toMatchObject({ reason: inputs.reason, by: 'bellwether' });
+    expect(quarantined((await readQuarantine(s.store, 'deploy', 'checkout')).quarantine, '1.42.0')).toMatchObject({
+      reason: inputs.reason,
+      by: 'bellwether',
+    });
     const [pr] = s.github.pullRequests();
-    expect(pr).toMatchObject({ head: 'bellwether/rollback/checkout/production/1.42.0', base: 'main', title: 'Roll back checkout 1.42.0 in production to 1.41.0', labels: ['bellwether:rollback', 'bellwether:quarantined'] });
+    expect(pr).toMatchObject({
+      head: 'bellwether/rollback/checkout/production/1.42.0',
+      base: 'main',
+      title: 'Roll back checkout 1.42.0 in production to 1.41.0',
+      labels: ['bellwether:rollback', 'bellwether:quarantined'],
+    });
     expect(pr!.body).toContain('| latency p99 | High |');
     expect(pr!.body).toContain('Bellwether already restored traffic on `main` to 1.41.0');
     expect(s.github.reviewersOf(pr!.number)).toEqual({ users: ['alice'], teams: [] });
@@ -81,13 +102,22 @@ describe('runRollback with the in-memory GitHub', () => {
     s.github.mergePullRequest(first.pullRequest.number!);
     // What a merge does to the deploy branch: the pull request's files land on it.
     const branch = new GitHubContentStore(s.github, 'bellwether/rollback/checkout/production/1.42.0');
-    for (const path of ['deploy/checkout/production/us-east-1.yaml', 'deploy/checkout/production/eu-west-1.yaml', 'deploy/checkout/quarantine.yaml', 'deploy/checkout/rollbacks/1.42.0.md']) {
+    for (const path of [
+      'deploy/checkout/production/us-east-1.yaml',
+      'deploy/checkout/production/eu-west-1.yaml',
+      'deploy/checkout/quarantine.yaml',
+      'deploy/checkout/rollbacks/1.42.0.md',
+    ]) {
       const now = await s.store.read(path);
       await s.store.write(path, (await branch.read(path))!.text, now?.sha ?? null, 'merge');
     }
     const again = await runRollback({ ...inputs, version: '1.42.0' }, reviewed, s.deps);
     expect(again.regions.map((r) => r.plan.kind)).toEqual(['already-safe', 'already-safe']);
-    expect(again.pullRequest).toMatchObject({ number: null, created: false, url: 'main:deploy/checkout/rollbacks/1.42.0.md' });
+    expect(again.pullRequest).toMatchObject({
+      number: null,
+      created: false,
+      url: 'main:deploy/checkout/rollbacks/1.42.0.md',
+    });
     expect(again.pullRequest.notes[0]).toContain('already recorded on main');
     expect(s.github.pullRequests()).toHaveLength(1);
   });
@@ -96,7 +126,11 @@ describe('runRollback with the in-memory GitHub', () => {
     const s = setup();
     const first = await runRollback(inputs, emergency, s.deps);
     await s.github.updatePullRequest(first.pullRequest.number!, { state: 'closed' });
-    const again = await runRollback({ ...inputs, version: '1.42.0', reason: 'the alert fired again' }, emergency, s.deps);
+    const again = await runRollback(
+      { ...inputs, version: '1.42.0', reason: 'the alert fired again' },
+      emergency,
+      s.deps,
+    );
     expect(again.pullRequest.created).toBe(true);
     expect(again.pullRequest.number).not.toBe(first.pullRequest.number);
     const prs = s.github.pullRequests();
@@ -111,7 +145,10 @@ describe('runRollback with the in-memory GitHub', () => {
   it('two rollbacks at once yield one PR and one restore per manifest', async () => {
     const s = setup();
     const alert = { ...inputs, version: '1.42.0' };
-    const both = await Promise.allSettled([runRollback(alert, emergency, s.deps), runRollback(alert, emergency, s.deps)]);
+    const both = await Promise.allSettled([
+      runRollback(alert, emergency, s.deps),
+      runRollback(alert, emergency, s.deps),
+    ]);
     expect(both.filter((r) => r.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
     expect(s.github.pullRequests()).toHaveLength(1);
     const m = parseManifest((await s.store.read('deploy/checkout/production/us-east-1.yaml'))!.text, 'm');
@@ -124,7 +161,9 @@ describe('runRollback with the in-memory GitHub', () => {
     const out = await runRollback(inputs, reviewed, s.deps);
     expect((await s.github.getRef('heads/main'))!.sha).toBe(before);
     const branch = new GitHubContentStore(s.github, 'bellwether/rollback/checkout/production/1.42.0');
-    expect(parseManifest((await branch.read('deploy/checkout/production/eu-west-1.yaml'))!.text, 'm').canary.weight).toBe(0);
+    expect(
+      parseManifest((await branch.read('deploy/checkout/production/eu-west-1.yaml'))!.text, 'm').canary.weight,
+    ).toBe(0);
     expect((await branch.read('deploy/checkout/quarantine.yaml'))!.text).toContain('1.42.0');
     expect(out.pullRequest.created).toBe(true);
     expect(out.markdown).toContain('Merging this pull request restores traffic to 1.41.0.');
@@ -132,16 +171,25 @@ describe('runRollback with the in-memory GitHub', () => {
   });
 
   it('refuses, writing nothing, when there is no good version to go back to', async () => {
-    const s = setup({ 'deploy/checkout/production/us-east-1.yaml': manifest('us-east-1', 'none').replace(/previous:\n {2}- version: 1.40.2\n/, '') });
+    const s = setup({
+      'deploy/checkout/production/us-east-1.yaml': manifest('us-east-1', 'none').replace(
+        /previous:\n {2}- version: 1.40.2\n/,
+        '',
+      ),
+    });
     const before = (await s.github.getRef('heads/main'))!.sha;
-    await expect(runRollback({ ...inputs, regions: ['us-east-1'] }, emergency, s.deps)).rejects.toThrow(/cannot roll back: no version to go back to in checkout\/production\/us-east-1.*Nothing was written\./);
+    await expect(runRollback({ ...inputs, regions: ['us-east-1'] }, emergency, s.deps)).rejects.toThrow(
+      /cannot roll back: no version to go back to in checkout\/production\/us-east-1.*Nothing was written\./,
+    );
     expect((await s.github.getRef('heads/main'))!.sha).toBe(before);
     expect(s.github.pullRequests()).toHaveLength(0);
   });
 
   it('names a service that does not exist', async () => {
     const s = setup();
-    await expect(runRollback({ ...inputs, service: 'chekout' }, emergency, s.deps)).rejects.toThrow('deploy/chekout/production/us-east-1.yaml: no release manifest for chekout in production/us-east-1');
+    await expect(runRollback({ ...inputs, service: 'chekout' }, emergency, s.deps)).rejects.toThrow(
+      'deploy/chekout/production/us-east-1.yaml: no release manifest for chekout in production/us-east-1',
+    );
   });
 
   it('without a pull request to merge, commits traffic and the quarantine itself and writes the draft', async () => {
@@ -159,6 +207,8 @@ describe('runRollback with the in-memory GitHub', () => {
     expect(text).toContain('# Roll back checkout 1.42.0 in production to 1.41.0');
     expect(text).toContain('Bellwether already restored traffic on `main` to 1.41.0');
     expect(text).not.toContain('#### `deploy/checkout/production/us-east-1.yaml`');
-    expect(out.pullRequest.notes).toEqual([`no pull request was opened: no GitHub token; the draft is at ${out.pullRequest.url}`]);
+    expect(out.pullRequest.notes).toEqual([
+      `no pull request was opened: no GitHub token; the draft is at ${out.pullRequest.url}`,
+    ]);
   });
 });

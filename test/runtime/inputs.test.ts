@@ -18,7 +18,15 @@ const from = (values: Record<string, string>) => (name: string) => values[name];
 describe('readInputs', () => {
   it('converts every declared input with its defaults', () => {
     const got = readInputs(specs, from({ service: 'checkout', paths: 'a\nb, c\n\n' }));
-    expect(got).toEqual({ service: 'checkout', region: undefined, dry: false, weight: 5, mode: 'diff', paths: ['a', 'b', 'c'], token: '' });
+    expect(got).toEqual({
+      service: 'checkout',
+      region: undefined,
+      dry: false,
+      weight: 5,
+      mode: 'diff',
+      paths: ['a', 'b', 'c'],
+      token: '',
+    });
   });
 
   it.each([

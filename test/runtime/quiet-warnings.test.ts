@@ -14,9 +14,15 @@ describe('the glob notice', () => {
   it('is not emitted, while other warnings are', async () => {
     process.on('warning', listener);
     process.emitWarning('glob is an experimental feature and might change at any time', 'ExperimentalWarning');
-    process.emitWarning('something else is an experimental feature and might change at any time', 'ExperimentalWarning');
+    process.emitWarning(
+      'something else is an experimental feature and might change at any time',
+      'ExperimentalWarning',
+    );
     process.emitWarning('glob is an experimental feature and might change at any time', 'DeprecationWarning');
     await new Promise((r) => setImmediate(r));
-    expect(seen).toEqual(['ExperimentalWarning: something else is an experimental feature and might change at any time', 'DeprecationWarning: glob is an experimental feature and might change at any time']);
+    expect(seen).toEqual([
+      'ExperimentalWarning: something else is an experimental feature and might change at any time',
+      'DeprecationWarning: glob is an experimental feature and might change at any time',
+    ]);
   });
 });

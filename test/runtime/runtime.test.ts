@@ -10,7 +10,10 @@ import { RecordingLogger, StreamLogger } from '../../src/runtime/logger.js';
 
 describe('errors', () => {
   it.each([
-    [{ file: 'policies/canary.yml', line: 14, field: 'stages[2].weight' }, 'policies/canary.yml:14: stages[2].weight: bad'],
+    [
+      { file: 'policies/canary.yml', line: 14, field: 'stages[2].weight' },
+      'policies/canary.yml:14: stages[2].weight: bad',
+    ],
     [{ file: 'a.yml', line: 3, column: 7 }, 'a.yml:3:7: bad'],
     [{ field: 'inputs.mode' }, 'inputs.mode: bad'],
     [{}, 'bad'],
@@ -68,7 +71,14 @@ describe('readRunContext', () => {
       GITHUB_RUN_ID: '42',
       GITHUB_SHA: 'abc',
     });
-    expect(ctx).toMatchObject({ eventName: 'pull_request', owner: 'acme', repo: 'shop', runId: 42, sha: 'abc', payload: { number: 7 } });
+    expect(ctx).toMatchObject({
+      eventName: 'pull_request',
+      owner: 'acme',
+      repo: 'shop',
+      runId: 42,
+      sha: 'abc',
+      payload: { number: 7 },
+    });
     expect(runUrl(ctx)).toBe('https://github.com/acme/shop/actions/runs/42');
   });
 
@@ -84,7 +94,9 @@ describe('buildDeps', () => {
   it('masks the token and says what is missing when GitHub is not connected', () => {
     const logger = new RecordingLogger();
     const deps = buildDeps({ token: '', logger, cwd: process.cwd() });
-    expect(() => (deps.github as unknown as { createIssue(): void }).createIssue()).toThrow(/GitHub is not connected, so createIssue cannot run/);
+    expect(() => (deps.github as unknown as { createIssue(): void }).createIssue()).toThrow(
+      /GitHub is not connected, so createIssue cannot run/,
+    );
     expect(() => deps.metrics.get('prometheus')).toThrow(ConfigurationError);
     buildDeps({ token: 'ghs_x', logger, cwd: process.cwd() });
     logger.info('ghs_x');

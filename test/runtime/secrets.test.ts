@@ -52,6 +52,11 @@ describe('SecretRegistry', () => {
   it('redacts every string of a JSON value, keys included, and leaves other values alone', () => {
     const r = new SecretRegistry();
     r.add('tok-123456');
-    expect(r.redactDeep({ body: 'a tok-123456 b', n: 3, list: ['tok-123456'], ['tok-123456']: true })).toEqual({ body: 'a *** b', n: 3, list: ['***'], '***': true });
+    expect(r.redactDeep({ body: 'a tok-123456 b', n: 3, list: ['tok-123456'], ['tok-123456']: true })).toEqual({
+      body: 'a *** b',
+      n: 3,
+      list: ['***'],
+      '***': true,
+    });
   });
 });

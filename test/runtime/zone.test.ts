@@ -25,10 +25,22 @@ describe('firstInstantAtOrAfter', () => {
     ['UTC', '2026-11-20', '09:00', '2026-11-20T09:00:00Z', 'no offset'],
     ['Europe/Berlin', '2026-11-20', '09:00', '2026-11-20T08:00:00Z', 'CET is UTC+1'],
     ['Europe/Berlin', '2026-07-01', '09:00', '2026-07-01T07:00:00Z', 'CEST is UTC+2'],
-    ['America/New_York', '2026-03-08', '02:30', '2026-03-08T07:00:00Z', 'skipped by spring forward: the change itself (03:00 EDT)'],
+    [
+      'America/New_York',
+      '2026-03-08',
+      '02:30',
+      '2026-03-08T07:00:00Z',
+      'skipped by spring forward: the change itself (03:00 EDT)',
+    ],
     ['America/New_York', '2026-03-08', '03:00', '2026-03-08T07:00:00Z', 'first time after the change'],
     ['America/New_York', '2026-03-08', '01:59', '2026-03-08T06:59:00Z', 'last minute before the change'],
-    ['America/New_York', '2026-11-01', '01:30', '2026-11-01T05:30:00Z', 'repeated by fall back: first occurrence (EDT)'],
+    [
+      'America/New_York',
+      '2026-11-01',
+      '01:30',
+      '2026-11-01T05:30:00Z',
+      'repeated by fall back: first occurrence (EDT)',
+    ],
     ['America/New_York', '2026-11-01', '02:00', '2026-11-01T07:00:00Z', 'after fall back, EST'],
     ['Europe/Berlin', '2026-03-29', '02:30', '2026-03-29T01:00:00Z', 'skipped in Berlin: 03:00 CEST'],
     ['Europe/Berlin', '2026-10-25', '02:30', '2026-10-25T00:30:00Z', 'repeated in Berlin: first occurrence (CEST)'],
@@ -98,7 +110,10 @@ describe('parseInstant', () => {
     const t = parseInstant(text);
     expect(t === undefined ? undefined : formatUtc(t)).toBe(expected);
   });
-  it.each(['2026-11-20T09:00:00', '2026-11-20', 'yesterday', '2026-02-31T09:00:00Z', '2026-11-20T25:00:00Z', ''])('refuses %j', (text) => {
-    expect(parseInstant(text)).toBeUndefined();
-  });
+  it.each(['2026-11-20T09:00:00', '2026-11-20', 'yesterday', '2026-02-31T09:00:00Z', '2026-11-20T25:00:00Z', ''])(
+    'refuses %j',
+    (text) => {
+      expect(parseInstant(text)).toBeUndefined();
+    },
+  );
 });

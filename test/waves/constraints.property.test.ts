@@ -32,11 +32,24 @@ const STEP = 15 * 60_000;
 
 /** What the wall clock says, read independently of zone.ts. */
 function reader(zone: string) {
-  const f = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hourCycle: 'h23', weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  const f = new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    weekday: 'short',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
   const days: Record<string, number> = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6 };
   return (t: number) => {
     const p = Object.fromEntries(f.formatToParts(t).map((x) => [x.type, x.value]));
-    return { weekday: days[p['weekday'] ?? ''] ?? -1, date: `${p['year']}-${p['month']}-${p['day']}`, minute: (Number(p['hour']) % 24) * 60 + Number(p['minute']) };
+    return {
+      weekday: days[p['weekday'] ?? ''] ?? -1,
+      date: `${p['year']}-${p['month']}-${p['day']}`,
+      minute: (Number(p['hour']) % 24) * 60 + Number(p['minute']),
+    };
   };
 }
 
@@ -52,7 +65,10 @@ const windowArb = fc.record({
   length: fc.integer({ min: 1, max: 96 }),
 });
 
-function placeWindow(w: { days: number[]; near: boolean; start: number; shift: number; length: number }, anchorMinute: number) {
+function placeWindow(
+  w: { days: number[]; near: boolean; start: number; shift: number; length: number },
+  anchorMinute: number,
+) {
   const quarter = w.near ? (((Math.floor(anchorMinute / 15) + w.shift) % 96) + 96) % 96 : w.start;
   return { days: w.days, start: quarter * 15, end: Math.min(1440, (quarter + w.length) * 15) };
 }
@@ -76,12 +92,18 @@ describe('start rules against brute force', () => {
           const policy = wavesPolicy({
             waves: [{ name: 'w', regions: ['r'] }],
             timeZone: zone,
-            windows: windows.map((w) => ({ days: w.days.map((d) => WEEKDAYS[d]), hours: `${hhmm(w.start)}-${w.end === 1440 ? '24:00' : hhmm(w.end)}` })),
+            windows: windows.map((w) => ({
+              days: w.days.map((d) => WEEKDAYS[d]),
+              hours: `${hhmm(w.start)}-${w.end === 1440 ? '24:00' : hhmm(w.end)}`,
+            })),
             blockedDates: blockedDate ? [{ from: blockedDate }] : [],
           });
           const allowed = (t: number) => {
             const w = read(t);
-            return w.date !== blockedDate && windows.some((win) => win.days.includes(w.weekday) && w.minute >= win.start && w.minute < win.end);
+            return (
+              w.date !== blockedDate &&
+              windows.some((win) => win.days.includes(w.weekday) && w.minute >= win.start && w.minute < win.end)
+            );
           };
           let expected: number | undefined;
           for (let t = now; t <= now + 16 * 86_400_000; t += STEP) {
@@ -91,7 +113,9 @@ describe('start rules against brute force', () => {
             }
           }
           const got = earliestAllowed([windowRule(policy), blockedDateRule(policy)], now).at;
-          expect(got === undefined ? undefined : formatUtc(got)).toBe(expected === undefined ? undefined : formatUtc(expected));
+          expect(got === undefined ? undefined : formatUtc(got)).toBe(
+            expected === undefined ? undefined : formatUtc(expected),
+          );
         },
       ),
       { numRuns: 400, seed: 20261122 },
@@ -100,14 +124,19 @@ describe('start rules against brute force', () => {
 
   it('an earliest local start in another zone is the first quarter hour at or past it', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...ZONE_ANCHORS), fc.integer({ min: 0, max: 95 }), fc.integer({ min: -96, max: 96 }), ([zone, at], quarter, offsetSteps) => {
-        const now = Date.parse(at) + offsetSteps * STEP;
-        const read = reader(zone);
-        let expected = now;
-        while (read(expected).minute < quarter * 15) expected += STEP;
-        const got = earliestAllowed([earliestStartRule('r', hhmm(quarter * 15), zone)], now).at;
-        expect(got === undefined ? undefined : formatUtc(got)).toBe(formatUtc(expected));
-      }),
+      fc.property(
+        fc.constantFrom(...ZONE_ANCHORS),
+        fc.integer({ min: 0, max: 95 }),
+        fc.integer({ min: -96, max: 96 }),
+        ([zone, at], quarter, offsetSteps) => {
+          const now = Date.parse(at) + offsetSteps * STEP;
+          const read = reader(zone);
+          let expected = now;
+          while (read(expected).minute < quarter * 15) expected += STEP;
+          const got = earliestAllowed([earliestStartRule('r', hhmm(quarter * 15), zone)], now).at;
+          expect(got === undefined ? undefined : formatUtc(got)).toBe(formatUtc(expected));
+        },
+      ),
       { numRuns: 150, seed: 20261122 },
     );
   });

@@ -26,7 +26,12 @@ function summary(step: WaveStep) {
     case 'wait':
       return { kind: step.kind, wave: step.wave, until: step.until, waitingFor: step.waitingFor.map((r) => r.region) };
     case 'halt':
-      return { kind: step.kind, wave: step.wave, rollback: step.rollback.map((r) => r.region), hold: step.hold.map((r) => r.region) };
+      return {
+        kind: step.kind,
+        wave: step.wave,
+        rollback: step.rollback.map((r) => r.region),
+        hold: step.hold.map((r) => r.region),
+      };
     case 'done':
       return { kind: step.kind, at: step.at };
   }
@@ -134,10 +139,22 @@ describe('decideWaveStep: fan-in and bake', () => {
 describe('decideWaveStep: unknown health holds', () => {
   const settings = settingsWith({});
   it.each([
-    ['a verdict of unknown', { status: 'healthy', since: '2026-11-23T10:00:00Z', health: 'unknown' } as RegionState, /health unknown/],
+    [
+      'a verdict of unknown',
+      { status: 'healthy', since: '2026-11-23T10:00:00Z', health: 'unknown' } as RegionState,
+      /health unknown/,
+    ],
     ['no verdict at all', { status: 'healthy', since: '2026-11-23T10:00:00Z' } as RegionState, /health not reported/],
-    ['a pass with no time it became healthy', { status: 'healthy', health: 'pass' } as RegionState, /since when is not recorded/],
-    ['a pass with a time that has no zone', { status: 'healthy', health: 'pass', since: '2026-11-23T10:00:00' } as RegionState, /since when is not recorded/],
+    [
+      'a pass with no time it became healthy',
+      { status: 'healthy', health: 'pass' } as RegionState,
+      /since when is not recorded/,
+    ],
+    [
+      'a pass with a time that has no zone',
+      { status: 'healthy', health: 'pass', since: '2026-11-23T10:00:00' } as RegionState,
+      /since when is not recorded/,
+    ],
   ])('%s: the pilot never promotes, even days later', (_name, state, reason) => {
     const step = decide(settings, { 'eu-west-1': state }, '2026-11-30T10:00:00Z');
     expect(step.kind).toBe('wait');
@@ -170,13 +187,21 @@ describe('decideWaveStep: parallel limit, windows and earliest start', () => {
     },
     {
       name: 'two deploying fill the limit: wait for a slot',
-      states: { ...pilotDone, 'us-east-1': deploying('2026-11-23T10:00:00Z'), 'eu-central-1': deploying('2026-11-23T10:00:00Z') },
+      states: {
+        ...pilotDone,
+        'us-east-1': deploying('2026-11-23T10:00:00Z'),
+        'eu-central-1': deploying('2026-11-23T10:00:00Z'),
+      },
       now: '2026-11-23T10:10:00Z',
       expected: { kind: 'wait', wave: 2, until: undefined, waitingFor: ['us-east-1', 'eu-central-1'] },
     },
     {
       name: 'one slot frees: one more region starts',
-      states: { ...pilotDone, 'us-east-1': healthy('2026-11-23T10:30:00Z'), 'eu-central-1': deploying('2026-11-23T10:00:00Z') },
+      states: {
+        ...pilotDone,
+        'us-east-1': healthy('2026-11-23T10:30:00Z'),
+        'eu-central-1': deploying('2026-11-23T10:00:00Z'),
+      },
       now: '2026-11-23T10:40:00Z',
       expected: { kind: 'start', wave: 2, regions: ['ap-northeast-1'] },
     },
@@ -218,7 +243,9 @@ describe('decideWaveStep: parallel limit, windows and earliest start', () => {
     if (step.kind !== 'start') return;
     expect(step.notes).toEqual([
       'ap-northeast-1 waits for a slot (at most 2 at once)',
-      expect.stringMatching(/^us-west-2 may start at 2026-11-23 15:00 GMT\+1: us-west-2 starts no earlier than 06:00 America\/Los_Angeles/),
+      expect.stringMatching(
+        /^us-west-2 may start at 2026-11-23 15:00 GMT\+1: us-west-2 starts no earlier than 06:00 America\/Los_Angeles/,
+      ),
     ]);
   });
 });
@@ -244,7 +271,12 @@ describe('decideWaveStep: a regression halts the rollout', () => {
     const states = {
       ...promoted,
       'us-east-1': healthy('2026-11-23T13:00:00Z'),
-      'us-west-2': { status: 'failed', since: '2026-11-23T13:10:00Z', health: 'fail', detail: 'error rate 4.1% > 1%' } as RegionState,
+      'us-west-2': {
+        status: 'failed',
+        since: '2026-11-23T13:10:00Z',
+        health: 'fail',
+        detail: 'error rate 4.1% > 1%',
+      } as RegionState,
     };
     const step = decide(settings, states, '2026-11-23T13:15:00Z');
     expect(step.kind).toBe('halt');
@@ -260,7 +292,11 @@ describe('decideWaveStep: a regression halts the rollout', () => {
   });
 
   it('a failing verdict during deployment is a failure', () => {
-    const step = decide(settingsWith({}), { 'eu-west-1': { status: 'deploying', since: '2026-11-23T09:00:00Z', health: 'fail' } }, '2026-11-23T09:10:00Z');
+    const step = decide(
+      settingsWith({}),
+      { 'eu-west-1': { status: 'deploying', since: '2026-11-23T09:00:00Z', health: 'fail' } },
+      '2026-11-23T09:10:00Z',
+    );
     expect(summary(step)).toEqual({ kind: 'halt', wave: 1, rollback: ['eu-west-1'], hold: [] });
   });
 
@@ -284,7 +320,9 @@ describe('decideWaveStep: a regression halts the rollout', () => {
   });
 
   it('refuses states of regions the plan does not hold', () => {
-    expect(() => decide(settingsWith({}), { 'mars-1': healthy('2026-11-23T10:00:00Z') }, '2026-11-23T10:00:00Z')).toThrow(ConfigurationError);
+    expect(() =>
+      decide(settingsWith({}), { 'mars-1': healthy('2026-11-23T10:00:00Z') }, '2026-11-23T10:00:00Z'),
+    ).toThrow(ConfigurationError);
   });
 });
 
@@ -331,26 +369,33 @@ describe('a rollout of six regions in four waves, driven step by step', () => {
   it.each([
     { policy: 'hold' as const, earlier: 'healthy' },
     { policy: 'rollback' as const, earlier: 'rolled-back' },
-  ])('under $policy: wave 3 regresses, us-west-2 rolls back, waves 1 and 2 end $earlier, wave 4 never starts', ({ policy, earlier }) => {
-    const { step, started, states, now } = drive(policy);
-    expect(started).toEqual([['eu-west-1'], ['us-east-2'], ['us-east-1', 'us-west-2']]);
-    expect(step.kind).toBe('halt');
-    expect(Object.fromEntries(Object.entries(states).map(([r, s]) => [r, s.status]))).toEqual({
-      'eu-west-1': earlier,
-      'us-east-2': earlier,
-      'us-east-1': 'healthy',
-      'us-west-2': 'rolled-back',
-    });
-    expect(states['eu-central-1']).toBeUndefined();
-    expect(states['ap-northeast-1']).toBeUndefined();
-    // Pilot 09:00-09:20 + 1h bake, wave 2 10:20-10:40 + 1h bake, wave 3 from 11:40, its verdicts at 12:00.
-    expect(new Date(now).toISOString()).toBe('2026-11-23T12:00:00.000Z');
-  });
+  ])(
+    'under $policy: wave 3 regresses, us-west-2 rolls back, waves 1 and 2 end $earlier, wave 4 never starts',
+    ({ policy, earlier }) => {
+      const { step, started, states, now } = drive(policy);
+      expect(started).toEqual([['eu-west-1'], ['us-east-2'], ['us-east-1', 'us-west-2']]);
+      expect(step.kind).toBe('halt');
+      expect(Object.fromEntries(Object.entries(states).map(([r, s]) => [r, s.status]))).toEqual({
+        'eu-west-1': earlier,
+        'us-east-2': earlier,
+        'us-east-1': 'healthy',
+        'us-west-2': 'rolled-back',
+      });
+      expect(states['eu-central-1']).toBeUndefined();
+      expect(states['ap-northeast-1']).toBeUndefined();
+      // Pilot 09:00-09:20 + 1h bake, wave 2 10:20-10:40 + 1h bake, wave 3 from 11:40, its verdicts at 12:00.
+      expect(new Date(now).toISOString()).toBe('2026-11-23T12:00:00.000Z');
+    },
+  );
 });
 
 describe('decideWaveStep: a later wave started out of order', () => {
   it('carries on with the earlier wave and says what is ahead of it', () => {
-    const step = decide(settingsWith({}), { 'eu-central-1': deploying('2026-11-23T09:00:00Z') }, '2026-11-23T09:00:00Z');
+    const step = decide(
+      settingsWith({}),
+      { 'eu-central-1': deploying('2026-11-23T09:00:00Z') },
+      '2026-11-23T09:00:00Z',
+    );
     expect(summary(step)).toEqual({ kind: 'start', wave: 1, regions: ['eu-west-1'] });
     expect(step.notes).toContain('eu-central-1 of wave 4 is deploying before wave 1 completed');
   });

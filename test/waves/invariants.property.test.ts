@@ -23,7 +23,9 @@ const policyArb = fc
     bakes: fc.array(fc.constantFrom('0s', '30m', '1h', '4h'), { minLength: 5, maxLength: 5 }),
     zone: fc.constantFrom(...ZONES),
     businessHours: fc.boolean(),
-    earliest: fc.option(fc.record({ region: fc.constantFrom(...REGIONS), hour: fc.integer({ min: 0, max: 16 }) }), { nil: undefined }),
+    earliest: fc.option(fc.record({ region: fc.constantFrom(...REGIONS), hour: fc.integer({ min: 0, max: 16 }) }), {
+      nil: undefined,
+    }),
     canary: fc.constantFrom('all', 'first-wave-only'),
   })
   .map(({ cuts, limits, bakes, zone, businessHours, earliest, canary }) => {
@@ -39,11 +41,15 @@ const policyArb = fc
       timeZone: zone,
       canary,
       ...(businessHours ? {} : { windows: ALWAYS }),
-      ...(earliest ? { earliestStart: { [earliest.region]: { time: `${String(earliest.hour).padStart(2, '0')}:00` } } } : {}),
+      ...(earliest
+        ? { earliestStart: { [earliest.region]: { time: `${String(earliest.hour).padStart(2, '0')}:00` } } }
+        : {}),
     });
   });
 
-const nowArb = fc.integer({ min: Date.parse('2026-01-01T00:00:00Z') / 60_000, max: Date.parse('2026-12-31T00:00:00Z') / 60_000 }).map((m) => new Date(m * 60_000));
+const nowArb = fc
+  .integer({ min: Date.parse('2026-01-01T00:00:00Z') / 60_000, max: Date.parse('2026-12-31T00:00:00Z') / 60_000 })
+  .map((m) => new Date(m * 60_000));
 
 describe('planner invariants', () => {
   it('waves wait for the bake, batches respect maxParallel, every start is allowed', () => {
@@ -74,54 +80,82 @@ describe('planner invariants', () => {
   });
 });
 
-const stateArb: fc.Arbitrary<RegionState | undefined> = fc.option(
-  fc.record({
-    status: fc.constantFrom<RegionStatus>('pending', 'deploying', 'healthy', 'healthy', 'healthy', 'failed', 'rolled-back'),
-    health: fc.option(fc.constantFrom<HealthVerdict>('pass', 'pass', 'pass', 'fail', 'unknown'), { nil: undefined }),
-    sinceMinutes: fc.integer({ min: 0, max: 24 * 60 }),
-  }),
-  { nil: undefined, freq: 3 },
-).map((s) => (s === undefined ? undefined : { status: s.status, since: new Date(Date.parse('2026-11-23T00:00:00Z') + s.sinceMinutes * 60_000).toISOString(), ...(s.health ? { health: s.health } : {}) }));
+const stateArb: fc.Arbitrary<RegionState | undefined> = fc
+  .option(
+    fc.record({
+      status: fc.constantFrom<RegionStatus>(
+        'pending',
+        'deploying',
+        'healthy',
+        'healthy',
+        'healthy',
+        'failed',
+        'rolled-back',
+      ),
+      health: fc.option(fc.constantFrom<HealthVerdict>('pass', 'pass', 'pass', 'fail', 'unknown'), { nil: undefined }),
+      sinceMinutes: fc.integer({ min: 0, max: 24 * 60 }),
+    }),
+    { nil: undefined, freq: 3 },
+  )
+  .map((s) =>
+    s === undefined
+      ? undefined
+      : {
+          status: s.status,
+          since: new Date(Date.parse('2026-11-23T00:00:00Z') + s.sinceMinutes * 60_000).toISOString(),
+          ...(s.health ? { health: s.health } : {}),
+        },
+  );
 
 describe('decision invariants', () => {
   it('a start never passes a wave that is not all healthy, passing and baked, and nothing starts after a failure', () => {
     fc.assert(
-      fc.property(policyArb, fc.array(stateArb, { minLength: REGIONS.length, maxLength: REGIONS.length }), fc.integer({ min: 0, max: 48 * 60 }), (policy, drawn, nowMinutes) => {
-        const settings = { policy };
-        const plan = planWaves(settings, {}, new Date('2026-11-23T00:00:00Z'));
-        const states: Record<string, RegionState> = {};
-        REGIONS.forEach((r, i) => {
-          const s = drawn[i];
-          if (s) states[r] = s;
-        });
-        const now = Date.parse('2026-11-23T00:00:00Z') + nowMinutes * 60_000;
-        const step = decideWaveStep({ settings, plan, states, now: new Date(now) });
-        const failedOrRolledBack = Object.values(states).some((s) => s.status === 'failed' || s.status === 'rolled-back' || (s.health === 'fail' && (s.status === 'deploying' || s.status === 'healthy')));
-        if (failedOrRolledBack) {
-          expect(step.kind).toBe('halt');
-          return;
-        }
-        if (step.kind !== 'start') return;
-        for (const wave of plan.waves.filter((w) => w.index < step.wave)) {
-          const healthyAt = wave.regions.map((r) => {
-            const s = states[r.region];
-            expect(s?.status).toBe('healthy');
-            expect(s?.health).toBe('pass');
-            return Date.parse(s?.since ?? '');
+      fc.property(
+        policyArb,
+        fc.array(stateArb, { minLength: REGIONS.length, maxLength: REGIONS.length }),
+        fc.integer({ min: 0, max: 48 * 60 }),
+        (policy, drawn, nowMinutes) => {
+          const settings = { policy };
+          const plan = planWaves(settings, {}, new Date('2026-11-23T00:00:00Z'));
+          const states: Record<string, RegionState> = {};
+          REGIONS.forEach((r, i) => {
+            const s = drawn[i];
+            if (s) states[r] = s;
           });
-          expect(Math.max(...healthyAt) + wave.bakeMs).toBeLessThanOrEqual(now);
-        }
-        const wave = plan.waves.find((w) => w.index === step.wave);
-        const busy = wave?.regions.filter((r) => {
-          const s = states[r.region];
-          return s?.status === 'deploying' || (s?.status === 'healthy' && s.health !== 'pass');
-        }).length;
-        expect((busy ?? 0) + step.regions.length).toBeLessThanOrEqual(wave?.maxParallel ?? 0);
-        for (const region of step.regions) {
-          expect(states[region.region]?.status ?? 'pending').toBe('pending');
-          expect(earliestAllowed(startRules(policy, [], region.region), now).at).toBe(now);
-        }
-      }),
+          const now = Date.parse('2026-11-23T00:00:00Z') + nowMinutes * 60_000;
+          const step = decideWaveStep({ settings, plan, states, now: new Date(now) });
+          const failedOrRolledBack = Object.values(states).some(
+            (s) =>
+              s.status === 'failed' ||
+              s.status === 'rolled-back' ||
+              (s.health === 'fail' && (s.status === 'deploying' || s.status === 'healthy')),
+          );
+          if (failedOrRolledBack) {
+            expect(step.kind).toBe('halt');
+            return;
+          }
+          if (step.kind !== 'start') return;
+          for (const wave of plan.waves.filter((w) => w.index < step.wave)) {
+            const healthyAt = wave.regions.map((r) => {
+              const s = states[r.region];
+              expect(s?.status).toBe('healthy');
+              expect(s?.health).toBe('pass');
+              return Date.parse(s?.since ?? '');
+            });
+            expect(Math.max(...healthyAt) + wave.bakeMs).toBeLessThanOrEqual(now);
+          }
+          const wave = plan.waves.find((w) => w.index === step.wave);
+          const busy = wave?.regions.filter((r) => {
+            const s = states[r.region];
+            return s?.status === 'deploying' || (s?.status === 'healthy' && s.health !== 'pass');
+          }).length;
+          expect((busy ?? 0) + step.regions.length).toBeLessThanOrEqual(wave?.maxParallel ?? 0);
+          for (const region of step.regions) {
+            expect(states[region.region]?.status ?? 'pending').toBe('pending');
+            expect(earliestAllowed(startRules(policy, [], region.region), now).at).toBe(now);
+          }
+        },
+      ),
       { numRuns: 300, seed: 20261122 },
     );
   });

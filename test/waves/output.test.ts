@@ -22,13 +22,33 @@ describe('matrix', () => {
     windows: ALWAYS,
     environment: '{environment}/{region}',
   });
-  const plan = planWaves({ policy }, { service: 'checkout', version: '2.4.0', environment: 'production' }, new Date('2026-11-23T10:00:00Z'));
+  const plan = planWaves(
+    { policy },
+    { service: 'checkout', version: '2.4.0', environment: 'production' },
+    new Date('2026-11-23T10:00:00Z'),
+  );
 
   it('lists the regions due when the plan is made, each with its environment', () => {
     expect(matrixOf(plan, dueAtPlanTime(plan))).toEqual({
       include: [
-        { region: 'eu-west-1', environment: 'production/eu-west-1', wave: 1, waveName: 'pilot', canary: true, service: 'checkout', version: '2.4.0' },
-        { region: 'us-east-1', environment: 'production/us-east-1', wave: 1, waveName: 'pilot', canary: true, service: 'checkout', version: '2.4.0' },
+        {
+          region: 'eu-west-1',
+          environment: 'production/eu-west-1',
+          wave: 1,
+          waveName: 'pilot',
+          canary: true,
+          service: 'checkout',
+          version: '2.4.0',
+        },
+        {
+          region: 'us-east-1',
+          environment: 'production/us-east-1',
+          wave: 1,
+          waveName: 'pilot',
+          canary: true,
+          service: 'checkout',
+          version: '2.4.0',
+        },
       ],
     });
   });
@@ -36,7 +56,10 @@ describe('matrix', () => {
   it('is the regions a start step names, and empty for any other step', () => {
     const settings = { policy };
     const start = decideWaveStep({ settings, plan, states: {}, now: new Date('2026-11-23T10:00:00Z') });
-    expect(matrixOfStep(plan, start).include.map((e) => e.environment)).toEqual(['production/eu-west-1', 'production/us-east-1']);
+    expect(matrixOfStep(plan, start).include.map((e) => e.environment)).toEqual([
+      'production/eu-west-1',
+      'production/us-east-1',
+    ]);
     const wait = decideWaveStep({
       settings,
       plan,
@@ -63,28 +86,43 @@ describe('action outputs', () => {
   });
   it('a wait step names when to look again', () => {
     const plan = planWaves(settings, {}, new Date('2026-11-20T14:30:00Z'));
-    const step = decideWaveStep({ settings, plan, states: { 'eu-west-1': { status: 'healthy', health: 'pass', since: '2026-11-20T15:30:00Z' } }, now: new Date('2026-11-20T16:00:00Z') });
+    const step = decideWaveStep({
+      settings,
+      plan,
+      states: { 'eu-west-1': { status: 'healthy', health: 'pass', since: '2026-11-20T15:30:00Z' } },
+      now: new Date('2026-11-20T16:00:00Z'),
+    });
     expect(stepOutputs(plan, step)).toEqual({ matrix: { include: [] }, wave: 1, nextStart: '2026-11-20T16:30:00Z' });
   });
 });
 
 describe('renderers', () => {
   const settings = { policy: wavesPolicy({ timeZone: 'Europe/Berlin', waves: SIX_REGIONS }) };
-  const plan: WavesPlan = planWaves(settings, { service: 'checkout', version: '2.4.0' }, new Date('2026-11-20T14:30:00Z'));
+  const plan: WavesPlan = planWaves(
+    settings,
+    { service: 'checkout', version: '2.4.0' },
+    new Date('2026-11-20T14:30:00Z'),
+  );
 
   it('text: a table per wave with local and UTC times, and the reason for the weekend wait', () => {
     const text = renderPlanText(plan);
     expect(text).toContain('Waves plan for checkout 2.4.0');
     expect(text).toContain('Wave 2: one (full traffic, at most 1 at once, bake 1h)');
     const row = text.split('\n').find((l) => l.includes('production/us-east-2'));
-    expect(row).toMatch(/^\s+1\s+us-east-2\s+production\/us-east-2\s+Mon 2026-11-23 09:00 GMT\+1\s+Mon 2026-11-23 08:00Z\s+Mon 2026-11-23 08:30Z$/);
-    expect(text).toContain('waits: us-east-2: outside the start windows (mon-fri 09:00-17:00 Europe/Berlin); the next opens 2026-11-23 09:00 GMT+1');
+    expect(row).toMatch(
+      /^\s+1\s+us-east-2\s+production\/us-east-2\s+Mon 2026-11-23 09:00 GMT\+1\s+Mon 2026-11-23 08:00Z\s+Mon 2026-11-23 08:30Z$/,
+    );
+    expect(text).toContain(
+      'waits: us-east-2: outside the start windows (mon-fri 09:00-17:00 Europe/Berlin); the next opens 2026-11-23 09:00 GMT+1',
+    );
     expect(text).toContain('done by Mon 2026-11-23 13:30 GMT+1 (Mon 2026-11-23 12:30Z)');
   });
 
   it('markdown: a row per region, the waits, and a gantt chart in UTC', () => {
     const md = renderPlanMarkdown(plan);
-    expect(md).toContain('| 2 one | 1 | `us-east-2` | `production/us-east-2` | Mon 2026-11-23 09:00 GMT+1 | Mon 2026-11-23 08:00Z | Mon 2026-11-23 10:30 GMT+1 (1h) |');
+    expect(md).toContain(
+      '| 2 one | 1 | `us-east-2` | `production/us-east-2` | Mon 2026-11-23 09:00 GMT+1 | Mon 2026-11-23 08:00Z | Mon 2026-11-23 10:30 GMT+1 (1h) |',
+    );
     expect(md).toContain('- wave 2 us-east-2: outside the start windows');
     expect(ganttChart(plan)).toEqual([
       '```mermaid',
@@ -125,7 +163,13 @@ describe('renderers', () => {
 
 describe('wavesPlanCommand', () => {
   it('plans the fixture policy from --at and shows the plan as text', async () => {
-    const out = await wavesPlanCommand({ policy: FIXTURE, at: THURSDAY, format: 'text', service: 'checkout', version: '2.4.0' });
+    const out = await wavesPlanCommand({
+      policy: FIXTURE,
+      at: THURSDAY,
+      format: 'text',
+      service: 'checkout',
+      version: '2.4.0',
+    });
     expect(out.exitCode).toBe(0);
     expect(out.stdout).toContain('planned at Thu 2026-11-19 13:00 GMT+1 (Thu 2026-11-19 12:00Z)');
     // Friday's window closes at 12:00; us-west-2 may start at 07:00 in Los Angeles, 16:00 in Berlin: Monday.
@@ -135,17 +179,27 @@ describe('wavesPlanCommand', () => {
 
   it('prints JSON with the plan and the matrix of the regions due now', async () => {
     const out = await wavesPlanCommand({ policy: FIXTURE, at: THURSDAY, format: 'json' });
-    const json = JSON.parse(out.stdout) as { plan: WavesPlan; matrix: { include: { region: string; environment: string }[] }; wave: number; nextStart: string };
+    const json = JSON.parse(out.stdout) as {
+      plan: WavesPlan;
+      matrix: { include: { region: string; environment: string }[] };
+      wave: number;
+      nextStart: string;
+    };
     expect(json.plan.waves.map((w) => w.name)).toEqual(['pilot', 'one', 'two', 'rest']);
     expect(json.plan.onLaterWaveFailure).toBe('rollback');
-    expect(json.matrix.include).toEqual([expect.objectContaining({ region: 'eu-west-1', environment: 'production/eu-west-1', wave: 1 })]);
+    expect(json.matrix.include).toEqual([
+      expect.objectContaining({ region: 'eu-west-1', environment: 'production/eu-west-1', wave: 1 }),
+    ]);
     expect(json.wave).toBe(1);
     expect(json.nextStart).toBe('2026-11-19T14:30:00Z');
   });
 
   it('uses the clock when no --at is given, and the estimates it is told', async () => {
     const clock = new ManualClock('2026-11-19T12:00:00Z');
-    const out = await wavesPlanCommand({ policy: FIXTURE, format: 'json', deployTime: '10m', canaryTime: '0s' }, { clock });
+    const out = await wavesPlanCommand(
+      { policy: FIXTURE, format: 'json', deployTime: '10m', canaryTime: '0s' },
+      { clock },
+    );
     const { plan } = JSON.parse(out.stdout) as { plan: WavesPlan };
     expect(plan.plannedAt).toBe('2026-11-19T12:00:00Z');
     expect(plan.waves[0]?.healthyBy.at).toBe('2026-11-19T12:10:00Z');
@@ -157,8 +211,14 @@ describe('wavesPlanCommand', () => {
   });
 
   it.each([
-    [{ format: 'text' as const }, /--policy: no waves policy in .*\.github\/bellwether: write one there or name it with --policy/],
-    [{ policy: FIXTURE, at: '2026-11-19 13:00', format: 'text' as const }, /--at: expected an RFC 3339 time with its zone/],
+    [
+      { format: 'text' as const },
+      /--policy: no waves policy in .*\.github\/bellwether: write one there or name it with --policy/,
+    ],
+    [
+      { policy: FIXTURE, at: '2026-11-19 13:00', format: 'text' as const },
+      /--at: expected an RFC 3339 time with its zone/,
+    ],
     [{ policy: FIXTURE, deployTime: '10', format: 'text' as const }, /--deploy-time: expected a duration/],
     [{ policy: FIXTURE, regions: ['mars-1'], format: 'text' as const }, /mars-1.*in no wave/],
   ])('refuses %j with a configuration error', async (args, message) => {
@@ -171,7 +231,9 @@ describe('wavesPlanCommand', () => {
     const dir = await mkdtemp(join(tmpdir(), 'bellwether-waves-'));
     const file = join(dir, 'waves.yml');
     await writeFile(file, 'kind: waves\nwaves:\n  - name: pilot\n    regions: [eu-west-1]\n    bakeTime: soon\n');
-    await expect(wavesPlanCommand({ policy: file, format: 'text' })).rejects.toThrow(`${file}:5: waves[0].bakeTime: expected a duration`);
+    await expect(wavesPlanCommand({ policy: file, format: 'text' })).rejects.toThrow(
+      `${file}:5: waves[0].bakeTime: expected a duration`,
+    );
   });
 });
 
@@ -180,22 +242,37 @@ describe('wavesPlanCommand --holidays', () => {
   it('a US holiday moves the US regions to the next open window', async () => {
     // Wednesday 25 November: wave 3 would start on Thursday, Thanksgiving in New York.
     const at = '2026-11-25T14:00:00+01:00';
-    const without = JSON.parse((await wavesPlanCommand({ policy: FIXTURE, at, format: 'json' })).stdout) as { plan: WavesPlan };
-    const withCalendar = JSON.parse((await wavesPlanCommand({ policy: FIXTURE, at, format: 'json', holidays: [HOLIDAYS] })).stdout) as { plan: WavesPlan };
-    const startOf = (plan: WavesPlan, region: string) => plan.waves.flatMap((w) => w.regions).find((r) => r.region === region)?.start;
+    const without = JSON.parse((await wavesPlanCommand({ policy: FIXTURE, at, format: 'json' })).stdout) as {
+      plan: WavesPlan;
+    };
+    const withCalendar = JSON.parse(
+      (await wavesPlanCommand({ policy: FIXTURE, at, format: 'json', holidays: [HOLIDAYS] })).stdout,
+    ) as { plan: WavesPlan };
+    const startOf = (plan: WavesPlan, region: string) =>
+      plan.waves.flatMap((w) => w.regions).find((r) => r.region === region)?.start;
     expect(startOf(without.plan, 'us-east-1')?.at).toBe('2026-11-26T08:00:00Z');
     // Friday 09:00 Berlin is 03:00 in New York: no longer Thanksgiving there.
     expect(startOf(withCalendar.plan, 'us-east-1')?.at).toBe('2026-11-27T08:00:00Z');
-    expect(startOf(withCalendar.plan, 'us-east-1')?.why.map((r) => r.detail)).toContainEqual(expect.stringContaining('holiday in the us calendar (Thanksgiving Day)'));
+    expect(startOf(withCalendar.plan, 'us-east-1')?.why.map((r) => r.detail)).toContainEqual(
+      expect.stringContaining('holiday in the us calendar (Thanksgiving Day)'),
+    );
   });
 
   it.each([
-    ['name: us\nregions: [us-east-9]\nholidays: []\n', /calendar\.yml:2: regions\[0\]: unknown region "us-east-9": it is in no wave of the policy; did you mean "us-east-2"/],
-    ['name: us\nholidays:\n  - { date: 2026-02-30, name: x }\n', /calendar\.yml:3: holidays\[0\]\.date: expected a date/],
+    [
+      'name: us\nregions: [us-east-9]\nholidays: []\n',
+      /calendar\.yml:2: regions\[0\]: unknown region "us-east-9": it is in no wave of the policy; did you mean "us-east-2"/,
+    ],
+    [
+      'name: us\nholidays:\n  - { date: 2026-02-30, name: x }\n',
+      /calendar\.yml:3: holidays\[0\]\.date: expected a date/,
+    ],
   ])('refuses a bad calendar file %#', async (body, message) => {
     const dir = await mkdtemp(join(tmpdir(), 'bellwether-holidays-'));
     const file = join(dir, 'calendar.yml');
     await writeFile(file, body);
-    await expect(wavesPlanCommand({ policy: FIXTURE, at: THURSDAY, format: 'text', holidays: [file] })).rejects.toThrow(message);
+    await expect(wavesPlanCommand({ policy: FIXTURE, at: THURSDAY, format: 'text', holidays: [file] })).rejects.toThrow(
+      message,
+    );
   });
 });

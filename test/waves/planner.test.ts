@@ -7,9 +7,13 @@ import { ALWAYS, SIX_REGIONS, wavesPolicy } from './helpers.js';
 
 const at = (iso: string) => new Date(iso);
 /** Region → planned start, the shape most tables compare. */
-const starts = (plan: WavesPlan) => Object.fromEntries(plan.waves.flatMap((w) => w.regions.map((r) => [r.region, r.start.at])));
+const starts = (plan: WavesPlan) =>
+  Object.fromEntries(plan.waves.flatMap((w) => w.regions.map((r) => [r.region, r.start.at])));
 const kinds = (plan: WavesPlan, region: string) =>
-  plan.waves.flatMap((w) => w.regions).find((r) => r.region === region)?.start.why.map((w) => w.kind);
+  plan.waves
+    .flatMap((w) => w.regions)
+    .find((r) => r.region === region)
+    ?.start.why.map((w) => w.kind);
 const NO_CANARY = { regionDeployMs: 30 * 60_000, canaryMs: 0 };
 
 describe('planWaves: business hours and a Friday afternoon', () => {
@@ -58,7 +62,12 @@ describe('planWaves: business hours and a Friday afternoon', () => {
   });
 
   it('only the first wave runs the canary unless the policy says all', () => {
-    expect(planWaves(settings, {}, at('2026-11-23T09:00:00Z')).waves.map((w) => w.canary)).toEqual([true, false, false, false]);
+    expect(planWaves(settings, {}, at('2026-11-23T09:00:00Z')).waves.map((w) => w.canary)).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
     const all = { ...settings, policy: wavesPolicy({ timeZone: 'Europe/Berlin', waves: SIX_REGIONS, canary: 'all' }) };
     const plan = planWaves(all, {}, at('2026-11-23T09:00:00Z'));
     expect(plan.waves.map((w) => w.canary)).toEqual([true, true, true, true]);
@@ -80,9 +89,24 @@ describe('planWaves: windows across midnight', () => {
   it.each([
     // The pilot takes 30m to deploy and bakes 1h: wave 2 is ready 1h30 after the pilot starts.
     ['2026-11-20T21:00:00Z', '2026-11-20T22:00:00Z', '2026-11-20T23:30:00Z', 'before the window: Friday 22:00'],
-    ['2026-11-20T23:00:00Z', '2026-11-20T23:00:00Z', '2026-11-21T00:30:00Z', 'inside: now; wave 2 after midnight, still inside'],
-    ['2026-11-21T00:15:00Z', '2026-11-21T00:15:00Z', '2026-11-21T01:45:00Z', 'after midnight: now; wave 2 just before 02:00'],
-    ['2026-11-21T00:30:00Z', '2026-11-21T00:30:00Z', '2026-11-27T22:00:00Z', 'after midnight: now; wave 2 ready at 02:00, the end: next Friday'],
+    [
+      '2026-11-20T23:00:00Z',
+      '2026-11-20T23:00:00Z',
+      '2026-11-21T00:30:00Z',
+      'inside: now; wave 2 after midnight, still inside',
+    ],
+    [
+      '2026-11-21T00:15:00Z',
+      '2026-11-21T00:15:00Z',
+      '2026-11-21T01:45:00Z',
+      'after midnight: now; wave 2 just before 02:00',
+    ],
+    [
+      '2026-11-21T00:30:00Z',
+      '2026-11-21T00:30:00Z',
+      '2026-11-27T22:00:00Z',
+      'after midnight: now; wave 2 ready at 02:00, the end: next Friday',
+    ],
     ['2026-11-21T02:00:00Z', '2026-11-27T22:00:00Z', '2026-11-27T23:30:00Z', 'the window ends at 02:00: next Friday'],
   ])('at %s the pilot starts %s and wave 2 %s (%s)', (now, pilot, second) => {
     const plan = planWaves({ policy, estimates: NO_CANARY }, {}, at(now));
@@ -171,7 +195,10 @@ describe('planWaves: blocked dates and holiday calendars', () => {
     { name: 'rest', regions: ['us-east-1', 'ap-northeast-1'], bakeTime: '1h' },
   ];
   it('skips a blocked range and says so', () => {
-    const policy = wavesPolicy({ waves, blockedDates: [{ from: '2026-12-24', to: '2026-12-26', reason: 'year-end freeze' }] });
+    const policy = wavesPolicy({
+      waves,
+      blockedDates: [{ from: '2026-12-24', to: '2026-12-26', reason: 'year-end freeze' }],
+    });
     const plan = planWaves({ policy, estimates: NO_CANARY }, {}, at('2026-12-23T16:00:00Z'));
     expect(plan.waves[1]?.start.at).toBe('2026-12-28T09:00:00Z');
     const blocked = plan.waves[1]?.start.why.find((r) => r.kind === 'blocked-date');
@@ -181,7 +208,12 @@ describe('planWaves: blocked dates and holiday calendars', () => {
   });
 
   it('a blocked date in the policy zone starts at that zone midnight', () => {
-    const policy = wavesPolicy({ waves, timeZone: 'Asia/Tokyo', windows: ALWAYS, blockedDates: [{ from: '2026-11-23' }] });
+    const policy = wavesPolicy({
+      waves,
+      timeZone: 'Asia/Tokyo',
+      windows: ALWAYS,
+      blockedDates: [{ from: '2026-11-23' }],
+    });
     // 2026-11-22T16:00Z is Monday 01:00 in Tokyo: blocked until Tuesday 00:00 JST.
     const plan = planWaves({ policy, estimates: NO_CANARY }, {}, at('2026-11-22T16:00:00Z'));
     expect(plan.waves[0]?.start.at).toBe('2026-11-23T15:00:00Z');
@@ -191,7 +223,12 @@ describe('planWaves: blocked dates and holiday calendars', () => {
     const policy = wavesPolicy({ waves: [{ name: 'all', regions: ['eu-west-1', 'us-east-1', 'ap-northeast-1'] }] });
     const calendars: HolidayCalendar[] = [
       { name: 'us', regions: ['us-east-1'], holidays: [{ date: '2026-11-26', name: 'Thanksgiving Day' }] },
-      { name: 'jp', regions: ['ap-northeast-1'], timeZone: 'Asia/Tokyo', holidays: [{ date: '2026-11-27', name: 'test holiday' }] },
+      {
+        name: 'jp',
+        regions: ['ap-northeast-1'],
+        timeZone: 'Asia/Tokyo',
+        holidays: [{ date: '2026-11-27', name: 'test holiday' }],
+      },
     ];
     const plan = planWaves({ policy, calendars, estimates: NO_CANARY }, {}, at('2026-11-26T10:00:00Z'));
     expect(starts(plan)).toEqual({
@@ -202,12 +239,16 @@ describe('planWaves: blocked dates and holiday calendars', () => {
       'ap-northeast-1': '2026-11-26T10:00:00Z',
     });
     expect(kinds(plan, 'us-east-1')).toEqual(['requested', 'holiday', 'window']);
-    expect(plan.waves[0]?.regions.find((r) => r.region === 'us-east-1')?.start.why[1]?.detail).toContain('holiday in the us calendar (Thanksgiving Day)');
+    expect(plan.waves[0]?.regions.find((r) => r.region === 'us-east-1')?.start.why[1]?.detail).toContain(
+      'holiday in the us calendar (Thanksgiving Day)',
+    );
   });
 
   it('a holiday in the calendar zone blocks that zone day', () => {
     const policy = wavesPolicy({ waves: [{ name: 'all', regions: ['ap-northeast-1'] }], windows: ALWAYS });
-    const calendars: HolidayCalendar[] = [{ name: 'jp', timeZone: 'Asia/Tokyo', holidays: [{ date: '2026-11-27', name: 'test holiday' }] }];
+    const calendars: HolidayCalendar[] = [
+      { name: 'jp', timeZone: 'Asia/Tokyo', holidays: [{ date: '2026-11-27', name: 'test holiday' }] },
+    ];
     // 2026-11-26T16:00Z is Friday 01:00 in Tokyo.
     const plan = planWaves({ policy, calendars, estimates: NO_CANARY }, {}, at('2026-11-26T16:00:00Z'));
     expect(plan.waves[0]?.start.at).toBe('2026-11-27T15:00:00Z');
@@ -270,7 +311,9 @@ describe('planWaves: per-region earliest start', () => {
       earliestStart: { 'us-east-1': { time: '01:30', timeZone: 'America/New_York' } },
     });
     // 06:00Z is 01:00 EST, after the first 01:30 (05:30Z, EDT) but before the second.
-    expect(planWaves({ policy, estimates: NO_CANARY }, {}, at('2026-11-01T06:00:00Z')).waves[0]?.start.at).toBe('2026-11-01T06:30:00Z');
+    expect(planWaves({ policy, estimates: NO_CANARY }, {}, at('2026-11-01T06:00:00Z')).waves[0]?.start.at).toBe(
+      '2026-11-01T06:30:00Z',
+    );
   });
 
   it('an earliest start in the policy zone combines with the window', () => {
@@ -299,7 +342,11 @@ describe('planWaves: per-region earliest start', () => {
 describe('planWaves: the release', () => {
   const policy = wavesPolicy({ waves: SIX_REGIONS, windows: ALWAYS, environment: '{environment}/{region}' });
   it('plans only the release regions, drops empty waves, and names environments from the pattern', () => {
-    const plan = planWaves({ policy }, { environment: 'staging', regions: ['us-east-1', 'ap-northeast-1'] }, at('2026-11-23T10:00:00Z'));
+    const plan = planWaves(
+      { policy },
+      { environment: 'staging', regions: ['us-east-1', 'ap-northeast-1'] },
+      at('2026-11-23T10:00:00Z'),
+    );
     expect(plan.waves.map((w) => [w.index, w.name, w.regions.map((r) => r.environment)])).toEqual([
       [1, 'two', ['staging/us-east-1']],
       [2, 'rest', ['staging/ap-northeast-1']],
@@ -315,7 +362,9 @@ describe('planWaves: the release', () => {
     expect(() => planWaves({ policy }, release, at('2026-11-23T10:00:00Z'))).toThrow(message);
   });
   it('refuses a deploy estimate under a minute', () => {
-    expect(() => planWaves({ policy, estimates: { regionDeployMs: 0 } }, { environment: 'x' }, at('2026-11-23T10:00:00Z'))).toThrow(/at least 1m/);
+    expect(() =>
+      planWaves({ policy, estimates: { regionDeployMs: 0 } }, { environment: 'x' }, at('2026-11-23T10:00:00Z')),
+    ).toThrow(/at least 1m/);
   });
   it('is the same plan for the same inputs', () => {
     const a = planWaves({ policy }, { environment: 'p' }, at('2026-11-23T10:00:00Z'));

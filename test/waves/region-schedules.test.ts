@@ -38,7 +38,9 @@ async function plan(at: string): Promise<Record<string, PlannedRegion>> {
   const run = await runCliProcess(['waves', 'plan', '--policy', policy(POLICY), '--at', at, '--format', 'json']);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
-  const regions = (JSON.parse(run.stdout) as { plan: { waves: Array<{ regions: PlannedRegion[] }> } }).plan.waves.flatMap((w) => w.regions);
+  const regions = (
+    JSON.parse(run.stdout) as { plan: { waves: Array<{ regions: PlannedRegion[] }> } }
+  ).plan.waves.flatMap((w) => w.regions);
   return Object.fromEntries(regions.map((r) => [r.region, r]));
 }
 
@@ -54,14 +56,33 @@ describe('waves policy: per-region time zones and holiday calendars', () => {
     const regions = await plan('2026-12-08T01:00:00Z');
     const tokyo = regions['ap-northeast-1'];
     expect(tokyo?.start.at).toBe('2026-12-09T00:00:00Z');
-    expect(tokyo?.start.why.map((w) => w.detail).join('\n')).toContain('2026-12-08 is a holiday in the japan calendar (Company Day) in Asia/Tokyo');
+    expect(tokyo?.start.why.map((w) => w.detail).join('\n')).toContain(
+      '2026-12-08 is a holiday in the japan calendar (Company Day) in Asia/Tokyo',
+    );
   });
 
   it('names the file, line and field of a region that is in no wave', async () => {
-    const run = await runCliProcess(['waves', 'plan', '--policy', policy(`${POLICY}earliestStart:\n  us-east-1: { time: "10:00" }\n`.replace('ap-northeast-1: Asia/Tokyo', 'ap-northeast1: Asia/Tokyo'))]);
+    const run = await runCliProcess([
+      'waves',
+      'plan',
+      '--policy',
+      policy(
+        `${POLICY}earliestStart:\n  us-east-1: { time: "10:00" }\n`.replace(
+          'ap-northeast-1: Asia/Tokyo',
+          'ap-northeast1: Asia/Tokyo',
+        ),
+      ),
+    ]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/waves\.yml:8: regionTimeZones\.ap-northeast1: unknown region "ap-northeast1": it is in no wave; did you mean "ap-northeast-1"\?/);
-    const calendar = await runCliProcess(['waves', 'plan', '--policy', policy(POLICY.replace('regions: [ap-northeast-1]\n    holidays', 'regions: [ap-northeast-2]\n    holidays'))]);
+    expect(run.stderr).toMatch(
+      /waves\.yml:8: regionTimeZones\.ap-northeast1: unknown region "ap-northeast1": it is in no wave; did you mean "ap-northeast-1"\?/,
+    );
+    const calendar = await runCliProcess([
+      'waves',
+      'plan',
+      '--policy',
+      policy(POLICY.replace('regions: [ap-northeast-1]\n    holidays', 'regions: [ap-northeast-2]\n    holidays')),
+    ]);
     expect(calendar.code).toBe(2);
     expect(calendar.stderr).toMatch(/waves\.yml:\d+: calendars\[0\]\.regions\[0\]: unknown region "ap-northeast-2"/);
   });

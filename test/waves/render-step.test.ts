@@ -5,15 +5,30 @@ import { renderStepMarkdown, renderStepText, stepHeadline } from '../../src/wave
 import type { RegionState } from '../../src/waves/types.js';
 import { ALWAYS, SIX_REGIONS, wavesPolicy } from './helpers.js';
 
-const settings = { policy: wavesPolicy({ waves: SIX_REGIONS, windows: ALWAYS, timeZone: 'Europe/Berlin', onLaterWaveFailure: 'rollback' }) };
+const settings = {
+  policy: wavesPolicy({
+    waves: SIX_REGIONS,
+    windows: ALWAYS,
+    timeZone: 'Europe/Berlin',
+    onLaterWaveFailure: 'rollback',
+  }),
+};
 const plan = planWaves(settings, { service: 'checkout', version: '2.4.0' }, new Date('2026-11-23T09:00:00Z'));
 const healthy = (since: string): RegionState => ({ status: 'healthy', since, health: 'pass' });
 
 describe('step renderers', () => {
   it.each([
     [{}, '2026-11-23T09:00:00Z', 'start wave 1 (pilot): eu-west-1'],
-    [{ 'eu-west-1': { status: 'deploying', since: '2026-11-23T09:00:00Z' } }, '2026-11-23T09:10:00Z', 'wave 1 (pilot) waits for eu-west-1'],
-    [{ 'eu-west-1': healthy('2026-11-23T10:00:00Z') }, '2026-11-23T10:10:00Z', 'wave 1 (pilot) waits until Mon 2026-11-23 12:00 GMT+1'],
+    [
+      { 'eu-west-1': { status: 'deploying', since: '2026-11-23T09:00:00Z' } },
+      '2026-11-23T09:10:00Z',
+      'wave 1 (pilot) waits for eu-west-1',
+    ],
+    [
+      { 'eu-west-1': healthy('2026-11-23T10:00:00Z') },
+      '2026-11-23T10:10:00Z',
+      'wave 1 (pilot) waits until Mon 2026-11-23 12:00 GMT+1',
+    ],
   ] as [Record<string, RegionState>, string, string][])('headline %#: %s', (states, now, headline) => {
     expect(stepHeadline(plan, decideWaveStep({ settings, plan, states, now: new Date(now) }))).toBe(headline);
   });
@@ -40,8 +55,12 @@ describe('step renderers', () => {
     ]);
     const md = renderStepMarkdown(plan, step, states);
     expect(md).toContain('### Waves: halted in wave 3 (two): us-west-2');
-    expect(md).toContain('| 3 two | `us-west-2` | `production/us-west-2` | failed | Mon 2026-11-23 14:10 GMT+1 | fail | **roll back** |');
-    expect(md).toContain('| 3 two | `us-east-1` | `production/us-east-1` | healthy | Mon 2026-11-23 14:00 GMT+1 | pass | hold |');
+    expect(md).toContain(
+      '| 3 two | `us-west-2` | `production/us-west-2` | failed | Mon 2026-11-23 14:10 GMT+1 | fail | **roll back** |',
+    );
+    expect(md).toContain(
+      '| 3 two | `us-east-1` | `production/us-east-1` | healthy | Mon 2026-11-23 14:00 GMT+1 | pass | hold |',
+    );
     expect(md).toContain('| 4 rest | `ap-northeast-1` | `production/ap-northeast-1` | pending |  |  | not started |');
   });
 });

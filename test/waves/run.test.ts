@@ -54,14 +54,17 @@ describe('advanceWaves over real git', () => {
   const path = (region: string) => manifestPath('deploy', 'checkout', 'production', region);
   const manifest = async (region: string) => parseManifest((await store.read(path(region)))!.text, path(region));
   const head = async () => (await git.run(['rev-parse', 'main'])).stdout.trim();
-  const state = async () => parseRolloutState((await store.read(rolloutPath('deploy', 'checkout', 'production')))!.text, 'rollout.yaml');
+  const state = async () =>
+    parseRolloutState((await store.read(rolloutPath('deploy', 'checkout', 'production')))!.text, 'rollout.yaml');
   /** What a finished canary promotion leaves in the manifest, written as the canary action would. */
   const finishCanary = async (region: string, phase: 'promoted' | 'failed') => {
     const stored = (await store.read(path(region)))!;
     const m = parseManifest(stored.text, path(region));
     const next: ReleaseManifest = {
       ...m,
-      ...(phase === 'promoted' ? { stable: { version: '1.42.0' }, previous: [{ version: '1.41.0' }, ...m.previous] } : {}),
+      ...(phase === 'promoted'
+        ? { stable: { version: '1.42.0' }, previous: [{ version: '1.41.0' }, ...m.previous] }
+        : {}),
       canary: { version: null, weight: 0 },
       promotion: { ...m.promotion!, phase },
     };
@@ -79,16 +82,35 @@ describe('advanceWaves over real git', () => {
     // Traffic is restored by a commit at once; the pull request records it.
     writeFileSync(join(policyDir, 'rollback.yml'), 'kind: rollback\nemergencyDirectCommit: true\n');
     clock = new ManualClock(T0);
-    deps = { clock, sleep: clock.sleep, logger: new RecordingLogger(), github: new InMemoryGitHub({ owner: 'acme', repo: 'shop' }, clock), metrics: noMetrics, git };
-    inputs = { service: 'checkout', environment: 'production', version: '1.42.0', manifests: 'deploy', policy: policyDir, actor: 'alice' };
+    deps = {
+      clock,
+      sleep: clock.sleep,
+      logger: new RecordingLogger(),
+      github: new InMemoryGitHub({ owner: 'acme', repo: 'shop' }, clock),
+      metrics: noMetrics,
+      git,
+    };
+    inputs = {
+      service: 'checkout',
+      environment: 'production',
+      version: '1.42.0',
+      manifests: 'deploy',
+      policy: policyDir,
+      actor: 'alice',
+    };
   });
 
   it('starts the pilot canary, waits for its promotion and the bake, then deploys wave 2 directly', async () => {
     const first = await advanceWaves(inputs, deps, store);
     expect(first.step).toMatchObject({ kind: 'start', wave: 1 });
-    expect(first.matrix.include).toEqual([expect.objectContaining({ region: 'eu-west-1', environment: 'production/eu-west-1', wave: 1 })]);
+    expect(first.matrix.include).toEqual([
+      expect.objectContaining({ region: 'eu-west-1', environment: 'production/eu-west-1', wave: 1 }),
+    ]);
     expect((await manifest('eu-west-1')).canary).toEqual({ version: '1.42.0', weight: 1 });
-    expect((await state()).regions['eu-west-1']).toMatchObject({ state: 'deploying', startedAt: '2026-03-02T10:00:00.000Z' });
+    expect((await state()).regions['eu-west-1']).toMatchObject({
+      state: 'deploying',
+      startedAt: '2026-03-02T10:00:00.000Z',
+    });
     expect((await manifest('us-east-2')).stable.version).toBe('1.41.0');
 
     // The canary is still soaking: a re-run at the same time decides the same and commits nothing.
@@ -102,7 +124,11 @@ describe('advanceWaves over real git', () => {
     await finishCanary('eu-west-1', 'promoted');
     const baking = await advanceWaves(inputs, deps, store);
     expect(baking.step).toMatchObject({ kind: 'wait', wave: 1, until: '2026-03-02T12:30:00Z' });
-    expect((await state()).regions['eu-west-1']).toMatchObject({ state: 'healthy', verdict: 'pass', healthyAt: '2026-03-02T11:30:00.000Z' });
+    expect((await state()).regions['eu-west-1']).toMatchObject({
+      state: 'healthy',
+      verdict: 'pass',
+      healthyAt: '2026-03-02T11:30:00.000Z',
+    });
     const baked = await head();
     expect((await advanceWaves(inputs, deps, store)).committed).toBe(false);
     expect(await head()).toBe(baked);
@@ -128,14 +154,22 @@ describe('advanceWaves over real git', () => {
     await advanceWaves(inputs, deps, store);
     const statePath = rolloutPath('deploy', 'checkout', 'production');
     const stored = (await store.read(statePath))!;
-    await store.write(statePath, `version: 1.42.0\nstartedAt: "2026-03-02T10:00:00.000Z"\nregions: {}\n`, stored.sha, 'the state as if the write was lost');
+    await store.write(
+      statePath,
+      `version: 1.42.0\nstartedAt: "2026-03-02T10:00:00.000Z"\nregions: {}\n`,
+      stored.sha,
+      'the state as if the write was lost',
+    );
     const pilot = (await store.read(path('eu-west-1')))!.sha;
     clock.advance(5 * 60_000);
     const resumed = await advanceWaves(inputs, deps, store);
     expect(resumed.step).toMatchObject({ kind: 'start', wave: 1 });
     expect(resumed.notes.join('\n')).toContain('had already started');
     expect((await store.read(path('eu-west-1')))!.sha).toBe(pilot);
-    expect((await state()).regions['eu-west-1']).toMatchObject({ state: 'deploying', startedAt: '2026-03-02T10:00:00.000Z' });
+    expect((await state()).regions['eu-west-1']).toMatchObject({
+      state: 'deploying',
+      startedAt: '2026-03-02T10:00:00.000Z',
+    });
   });
 
   it('halts on a failed pilot and never starts the next wave', async () => {
@@ -143,7 +177,11 @@ describe('advanceWaves over real git', () => {
     clock.advance(30 * 60_000);
     await finishCanary('eu-west-1', 'failed');
     const halted = await advanceWaves(inputs, deps, store);
-    expect(halted.step).toMatchObject({ kind: 'halt', wave: 1, failed: [expect.objectContaining({ region: 'eu-west-1' })] });
+    expect(halted.step).toMatchObject({
+      kind: 'halt',
+      wave: 1,
+      failed: [expect.objectContaining({ region: 'eu-west-1' })],
+    });
     expect(halted.matrix.include).toEqual([]);
     expect(halted.notes.join('\n')).toContain('no rollback publisher');
     expect((await state()).regions['eu-west-1']).toMatchObject({ state: 'failed', verdict: 'fail' });
@@ -162,7 +200,11 @@ describe('advanceWaves over real git', () => {
     await advanceWaves(inputs, { ...deps, publisher }, store);
     await finishCanary('eu-west-1', 'failed');
     const halted = await advanceWaves(inputs, { ...deps, publisher }, store);
-    expect(halted.step).toMatchObject({ kind: 'halt', rollback: [expect.objectContaining({ region: 'eu-west-1' })], notStarted: expect.arrayContaining([expect.objectContaining({ region: 'us-east-2' })]) });
+    expect(halted.step).toMatchObject({
+      kind: 'halt',
+      rollback: [expect.objectContaining({ region: 'eu-west-1' })],
+      notStarted: expect.arrayContaining([expect.objectContaining({ region: 'us-east-2' })]),
+    });
     expect((await state()).regions['eu-west-1']).toMatchObject({ state: 'rolled-back', verdict: 'fail' });
     expect((await store.read('deploy/checkout/quarantine.yaml'))?.text).toContain('1.42.0');
     expect((await manifest('eu-west-1')).stable.version).toBe('1.41.0');
@@ -180,15 +222,28 @@ describe('advanceWaves over real git', () => {
     // A failed health verdict recorded for wave 2, as a per-region check would.
     const statePath = rolloutPath('deploy', 'checkout', 'production');
     const stored = (await store.read(statePath))!;
-    await store.write(statePath, stored.text.replace(/(us-east-2:\n\s+state: )deploying/, '$1failed'), stored.sha, 'us-east-2 failed its check');
+    await store.write(
+      statePath,
+      stored.text.replace(/(us-east-2:\n\s+state: )deploying/, '$1failed'),
+      stored.sha,
+      'us-east-2 failed its check',
+    );
     const halted = await advanceWaves(inputs, withPublisher, store);
-    expect(halted.step).toMatchObject({ kind: 'halt', wave: 2, rollback: [expect.objectContaining({ region: 'us-east-2' })], hold: [expect.objectContaining({ region: 'eu-west-1' })] });
+    expect(halted.step).toMatchObject({
+      kind: 'halt',
+      wave: 2,
+      rollback: [expect.objectContaining({ region: 'us-east-2' })],
+      hold: [expect.objectContaining({ region: 'eu-west-1' })],
+    });
     expect((await manifest('us-east-2')).stable.version).toBe('1.41.0');
     expect((await manifest('eu-west-1')).stable.version).toBe('1.42.0');
     expect((await state()).regions['us-east-2']).toMatchObject({ state: 'rolled-back' });
     const after = await head();
     const again = await advanceWaves(inputs, withPublisher, store);
-    expect(again).toMatchObject({ committed: false, step: { kind: 'halt', rollback: [], rolledBack: [expect.objectContaining({ region: 'us-east-2' })] } });
+    expect(again).toMatchObject({
+      committed: false,
+      step: { kind: 'halt', rollback: [], rolledBack: [expect.objectContaining({ region: 'us-east-2' })] },
+    });
     expect(await head()).toBe(after);
   });
 
@@ -200,7 +255,20 @@ describe('advanceWaves over real git', () => {
         queryRange: async (q) =>
           value === null || !q.query.includes('us-east-2')
             ? { ok: false, query: q.query, reason: 'no data in this test' }
-            : { ok: true, query: q.query, warnings: [], series: [{ labels: {}, points: [{ t: q.start.getTime() / 1000, v: 0.1 }, { t: q.end.getTime() / 1000, v: value }] }] },
+            : {
+                ok: true,
+                query: q.query,
+                warnings: [],
+                series: [
+                  {
+                    labels: {},
+                    points: [
+                      { t: q.start.getTime() / 1000, v: 0.1 },
+                      { t: q.end.getTime() / 1000, v: value },
+                    ],
+                  },
+                ],
+              },
         queryInstant: async (q) => ({ ok: false, query: q.query, reason: 'unused' }),
       }),
       names: () => ['prometheus'],
@@ -227,7 +295,11 @@ describe('advanceWaves over real git', () => {
       expect((await state()).regions['us-east-2']).toMatchObject({ state: 'deploying' });
       clock.advance(15 * 60_000);
       await advanceWaves(inputs, d, store);
-      expect((await state()).regions['us-east-2']).toMatchObject({ state: 'healthy', verdict: 'pass', reason: 'error-rate stayed within ≤ 0.5 (0.1…0.2)' });
+      expect((await state()).regions['us-east-2']).toMatchObject({
+        state: 'healthy',
+        verdict: 'pass',
+        reason: 'error-rate stayed within ≤ 0.5 (0.1…0.2)',
+      });
     });
 
     it('fails a region whose error rate crossed its bound, and halts', async () => {
@@ -235,7 +307,11 @@ describe('advanceWaves over real git', () => {
       clock.advance(15 * 60_000);
       const halted = await advanceWaves(inputs, d, store);
       expect(halted.step.kind).toBe('halt');
-      expect((await state()).regions['us-east-2']).toMatchObject({ state: 'failed', verdict: 'fail', reason: 'error-rate reached 0.9, above its max of 0.5' });
+      expect((await state()).regions['us-east-2']).toMatchObject({
+        state: 'failed',
+        verdict: 'fail',
+        reason: 'error-rate reached 0.9, above its max of 0.5',
+      });
       expect((await manifest('us-east-1')).stable.version).toBe('1.41.0');
     });
 

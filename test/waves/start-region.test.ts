@@ -41,11 +41,19 @@ describe('a region started by its own job', () => {
   let store: ContentStore;
   let clock: ManualClock;
   let deps: WavesDeps;
-  let rollout: { service: string; environment: string; version: string; manifests: string; policy: string; actor: string };
+  let rollout: {
+    service: string;
+    environment: string;
+    version: string;
+    manifests: string;
+    policy: string;
+    actor: string;
+  };
   const path = (region: string) => manifestPath('deploy', 'checkout', 'production', region);
   const manifest = async (region: string) => parseManifest((await store.read(path(region)))!.text, path(region));
   const head = async () => (await git.run(['rev-parse', 'main'])).stdout.trim();
-  const state = async () => parseRolloutState((await store.read(rolloutPath('deploy', 'checkout', 'production')))!.text, 'rollout.yaml');
+  const state = async () =>
+    parseRolloutState((await store.read(rolloutPath('deploy', 'checkout', 'production')))!.text, 'rollout.yaml');
 
   beforeEach(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bw-waves-start-'));
@@ -53,13 +61,32 @@ describe('a region started by its own job', () => {
     await git.run(['init', '-q', '-b', 'main']);
     store = new GitContentStore(git, 'main');
     for (const region of REGIONS) {
-      await store.write(path(region), `service: checkout\nenvironment: production\nregion: ${region}\nstable:\n  version: 1.41.0\ncanary:\n  version: null\n  weight: 0\n`, null, `seed ${region}`);
+      await store.write(
+        path(region),
+        `service: checkout\nenvironment: production\nregion: ${region}\nstable:\n  version: 1.41.0\ncanary:\n  version: null\n  weight: 0\n`,
+        null,
+        `seed ${region}`,
+      );
     }
     const policyDir = mkdtempSync(join(tmpdir(), 'bw-waves-start-policy-'));
     writeFileSync(join(policyDir, 'waves.yml'), POLICY);
     clock = new ManualClock(T0);
-    deps = { clock, sleep: clock.sleep, logger: new RecordingLogger(), github: new InMemoryGitHub({ owner: 'acme', repo: 'shop' }, clock), metrics: noMetrics, git };
-    rollout = { service: 'checkout', environment: 'production', version: '1.42.0', manifests: 'deploy', policy: policyDir, actor: 'alice' };
+    deps = {
+      clock,
+      sleep: clock.sleep,
+      logger: new RecordingLogger(),
+      github: new InMemoryGitHub({ owner: 'acme', repo: 'shop' }, clock),
+      metrics: noMetrics,
+      git,
+    };
+    rollout = {
+      service: 'checkout',
+      environment: 'production',
+      version: '1.42.0',
+      manifests: 'deploy',
+      policy: policyDir,
+      actor: 'alice',
+    };
   });
 
   it('is only named by an advance that defers starts; its job starts it once', async () => {
@@ -72,10 +99,17 @@ describe('a region started by its own job', () => {
     const started = await startWaveRegion({ ...rollout, region: 'eu-west-1' }, deps, store);
     expect(started).toMatchObject({ status: 'started', regionState: 'deploying', committed: true });
     expect((await manifest('eu-west-1')).canary).toEqual({ version: '1.42.0', weight: 1 });
-    expect((await state()).regions['eu-west-1']).toMatchObject({ state: 'deploying', startedAt: '2026-03-02T16:30:00.000Z' });
+    expect((await state()).regions['eu-west-1']).toMatchObject({
+      state: 'deploying',
+      startedAt: '2026-03-02T16:30:00.000Z',
+    });
 
     const before = await head();
-    expect(await startWaveRegion({ ...rollout, region: 'eu-west-1' }, deps, store)).toMatchObject({ status: 'already-started', regionState: 'deploying', committed: false });
+    expect(await startWaveRegion({ ...rollout, region: 'eu-west-1' }, deps, store)).toMatchObject({
+      status: 'already-started',
+      regionState: 'deploying',
+      committed: false,
+    });
     expect(await head()).toBe(before);
   });
 

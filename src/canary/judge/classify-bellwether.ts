@@ -76,7 +76,13 @@ export function alphaSpentAtLook(rate: number, sequential: SequentialLook | unde
 }
 
 /** Classifies one metric with Bellwether's semantics. */
-export function classifyBellwether(metric: MetricConfig, canary: PreparedSample, baseline: PreparedSample, context: BellwetherContext, sorted?: SortedPair): Outcome {
+export function classifyBellwether(
+  metric: MetricConfig,
+  canary: PreparedSample,
+  baseline: PreparedSample,
+  context: BellwetherContext,
+  sorted?: SortedPair,
+): Outcome {
   const x = canary.values;
   const y = baseline.values;
   const cannot = unjudgeable(metric, canary, baseline, context.minSamples);
@@ -93,7 +99,11 @@ export function classifyBellwether(metric: MetricConfig, canary: PreparedSample,
 
   const interval =
     xConstant && yConstant
-      ? { low: (pair.x[0] as number) - (pair.y[0] as number), high: (pair.x[0] as number) - (pair.y[0] as number), estimate: (pair.x[0] as number) - (pair.y[0] as number) }
+      ? {
+          low: (pair.x[0] as number) - (pair.y[0] as number),
+          high: (pair.x[0] as number) - (pair.y[0] as number),
+          estimate: (pair.x[0] as number) - (pair.y[0] as number),
+        }
       : shiftInterval(pair, context.confidenceLevel, 'exact');
 
   // One-sided rank-sum tests at shift 0, continuity-corrected toward the null.
@@ -108,7 +118,10 @@ export function classifyBellwether(metric: MetricConfig, canary: PreparedSample,
   const alpha = context.alpha / sides;
   const best = smallestPValue(n, m);
   if (best >= (context.budget ?? context.alpha) / sides) {
-    return noData(metric, `too few points to show a change: with canary ${n} and baseline ${m} points the rank-sum p-value cannot fall below ${fmt(best)}, and failing needs less than ${fmt((context.budget ?? context.alpha) / sides)}`);
+    return noData(
+      metric,
+      `too few points to show a change: with canary ${n} and baseline ${m} points the rank-sum p-value cannot fall below ${fmt(best)}, and failing needs less than ${fmt((context.budget ?? context.alpha) / sides)}`,
+    );
   }
 
   // Practical size: relative change of the mean, or of the rank shift against the baseline's median.

@@ -32,7 +32,13 @@ import type { MetricConfig } from './types.js';
 import { noData, unjudgeable } from './unjudgeable.js';
 
 /** Classifies a count metric on its totals. */
-export function classifyCounts(metric: MetricConfig, canary: PreparedSample, baseline: PreparedSample, context: BellwetherContext, sorted?: SortedPair): Outcome {
+export function classifyCounts(
+  metric: MetricConfig,
+  canary: PreparedSample,
+  baseline: PreparedSample,
+  context: BellwetherContext,
+  sorted?: SortedPair,
+): Outcome {
   const cannot = unjudgeable(metric, canary, baseline, context.minSamples);
   if (cannot) return cannot;
   const x = canary.values;
@@ -82,14 +88,30 @@ export function classifyRatio(
   const c = { errors: sum(parts.canary.numerator), requests: sum(parts.canary.denominator) };
   const b = { errors: sum(parts.baseline.numerator), requests: sum(parts.baseline.denominator) };
   const empty = [c.requests > 0 ? null : 'canary', b.requests > 0 ? null : 'baseline'].filter((v) => v !== null);
-  if (empty.length > 0) return noData(metric, `no requests: the denominator of the ${empty.join(' and the ')} adds up to 0`);
+  if (empty.length > 0)
+    return noData(metric, `no requests: the denominator of the ${empty.join(' and the ')} adds up to 0`);
   const share = (e: number, r: number): string => `${fmt(e)} of ${fmt(r)} (${fmt((100 * e) / r)}%)`;
   return judgeTotals(metric, context, {
-    canary: { events: parts.canary.numerator, total: c.errors, exposure: c.requests, exposures: parts.canary.denominator },
-    baseline: { events: parts.baseline.numerator, total: b.errors, exposure: b.requests, exposures: parts.baseline.denominator },
+    canary: {
+      events: parts.canary.numerator,
+      total: c.errors,
+      exposure: c.requests,
+      exposures: parts.canary.denominator,
+    },
+    baseline: {
+      events: parts.baseline.numerator,
+      total: b.errors,
+      exposure: b.requests,
+      exposures: parts.baseline.denominator,
+    },
     words: `canary ${share(c.errors, c.requests)} against baseline ${share(b.errors, b.requests)}`,
     none: `no events on either side: 0 of ${fmt(c.requests)} canary and 0 of ${fmt(b.requests)} baseline`,
-    deviation: kayentaDeviation(metric.effectSize, canary.values, baseline.values, sorted ?? sortPair(canary.values, baseline.values)),
+    deviation: kayentaDeviation(
+      metric.effectSize,
+      canary.values,
+      baseline.values,
+      sorted ?? sortPair(canary.values, baseline.values),
+    ),
   });
 }
 
@@ -109,7 +131,11 @@ interface Side {
   readonly exposures?: readonly number[];
 }
 
-function judgeTotals(metric: MetricConfig, context: BellwetherContext, data: { canary: Side; baseline: Side; words: string; none: string; deviation: number }): Outcome {
+function judgeTotals(
+  metric: MetricConfig,
+  context: BellwetherContext,
+  data: { canary: Side; baseline: Side; words: string; none: string; deviation: number },
+): Outcome {
   const { canary, baseline, words: events, deviation } = data;
   if (canary.total + baseline.total === 0) {
     return {
@@ -124,8 +150,19 @@ function judgeTotals(metric: MetricConfig, context: BellwetherContext, data: { c
       alpha: context.alpha,
     };
   }
-  const dispersion = dispersionOf(canary.events, baseline.events, canary.exposures && baseline.exposures ? { canary: canary.exposures, baseline: baseline.exposures } : undefined);
-  const test = rateRatioTest(canary.total, canary.exposure, baseline.total, baseline.exposure, context.confidenceLevel, dispersion);
+  const dispersion = dispersionOf(
+    canary.events,
+    baseline.events,
+    canary.exposures && baseline.exposures ? { canary: canary.exposures, baseline: baseline.exposures } : undefined,
+  );
+  const test = rateRatioTest(
+    canary.total,
+    canary.exposure,
+    baseline.total,
+    baseline.exposure,
+    context.confidenceLevel,
+    dispersion,
+  );
   const sides = failsHigh(metric) && failsLow(metric) ? 2 : 1;
   const alpha = context.alpha / sides;
   const what = metric.effectSize.measure === 'cles' ? 'CLES' : 'mean ratio';
@@ -178,7 +215,9 @@ function judgeTotals(metric: MetricConfig, context: BellwetherContext, data: { c
 
 /** Which sides have negative points, in words; null when none. */
 function negatives(sides: readonly (readonly [string, readonly number[]])[]): string | null {
-  const found = sides.map(([side, values]) => [side, values.filter((v) => v < 0).length] as const).filter(([, k]) => k > 0);
+  const found = sides
+    .map(([side, values]) => [side, values.filter((v) => v < 0).length] as const)
+    .filter(([, k]) => k > 0);
   return found.length > 0 ? found.map(([side, k]) => `${side} has ${k} points below 0`).join(', ') : null;
 }
 

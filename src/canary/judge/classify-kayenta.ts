@@ -36,7 +36,16 @@
  * evidence of health.
  */
 
-import { kayentaDeviation, bare, failsHigh, failsLow, fmt, reachesDecrease, reachesIncrease, withCritical } from './effect-size.js';
+import {
+  kayentaDeviation,
+  bare,
+  failsHigh,
+  failsLow,
+  fmt,
+  reachesDecrease,
+  reachesIncrease,
+  withCritical,
+} from './effect-size.js';
 import type { Outcome } from './effect-size.js';
 import { shiftInterval } from './hodges-lehmann.js';
 import { AllTiedError, sortPair } from './rank-sum.js';
@@ -49,7 +58,14 @@ import { unjudgeable } from './unjudgeable.js';
 export const KAYENTA_TOLERANCE = 0.25;
 
 /** Classifies one metric with Kayenta's semantics. */
-export function classifyKayenta(metric: MetricConfig, canary: PreparedSample, baseline: PreparedSample, confidenceLevel: number, minSamples: number, sorted?: SortedPair): Outcome {
+export function classifyKayenta(
+  metric: MetricConfig,
+  canary: PreparedSample,
+  baseline: PreparedSample,
+  confidenceLevel: number,
+  minSamples: number,
+  sorted?: SortedPair,
+): Outcome {
   const x = canary.values;
   const y = baseline.values;
   const cannot = unjudgeable(metric, canary, baseline, minSamples);
@@ -69,7 +85,8 @@ export function classifyKayenta(metric: MetricConfig, canary: PreparedSample, ba
   let high: number;
   let estimate: number;
   if (xConstant && yConstant) {
-    if (unspreadable(pair.x) && unspreadable(pair.y)) return bare('Error', `classification failed: all observations are tied (${describeTied(pair)})`);
+    if (unspreadable(pair.x) && unspreadable(pair.y))
+      return bare('Error', `classification failed: all observations are tied (${describeTied(pair)})`);
     low = high = estimate = first - (pair.y[0] as number);
   } else {
     try {
@@ -91,7 +108,9 @@ export function classifyKayenta(metric: MetricConfig, canary: PreparedSample, ba
     alpha: null,
   };
   const what = metric.effectSize.measure === 'cles' ? 'CLES' : 'mean ratio';
-  const unmeasured = Number.isNaN(deviation) ? `${what} cannot be computed from a mean of 0, so the effect-size check is skipped` : '';
+  const unmeasured = Number.isNaN(deviation)
+    ? `${what} cannot be computed from a mean of 0, so the effect-size check is skipped`
+    : '';
   if (failsHigh(metric) && low > bound && reachesIncrease(deviation, metric.effectSize.allowedIncrease)) {
     const outcome: Outcome = {
       ...measured,
@@ -127,6 +146,7 @@ function unspreadable(sorted: Float64Array): boolean {
 }
 
 function describeTied(pair: SortedPair): string {
-  const side = (name: string, s: Float64Array): string => (s.length === 1 ? `${name}: one point, ${fmt(s[0] as number)}` : `${name}: ${s.length} zeros`);
+  const side = (name: string, s: Float64Array): string =>
+    s.length === 1 ? `${name}: one point, ${fmt(s[0] as number)}` : `${name}: ${s.length} zeros`;
   return `${side('canary', pair.x)}; ${side('baseline', pair.y)}`;
 }

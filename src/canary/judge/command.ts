@@ -46,8 +46,19 @@ export async function canaryJudgeCommand(args: CanaryJudgeArgs): Promise<Command
     const input = parseJudgeInput(await readText(args.input), args.input);
     checkThreshold(args.passThreshold, '--pass-threshold');
     checkThreshold(args.marginalThreshold, '--marginal-threshold');
-    if (args.sequential && !(Number.isInteger(args.sequential.look) && Number.isInteger(args.sequential.looks) && args.sequential.look >= 1 && args.sequential.look <= args.sequential.looks)) {
-      throw new ConfigurationError(`expected look 1 to ${args.sequential.looks} of ${args.sequential.looks}, got ${args.sequential.look}`, { field: '--look' });
+    if (
+      args.sequential &&
+      !(
+        Number.isInteger(args.sequential.look) &&
+        Number.isInteger(args.sequential.looks) &&
+        args.sequential.look >= 1 &&
+        args.sequential.look <= args.sequential.looks
+      )
+    ) {
+      throw new ConfigurationError(
+        `expected look 1 to ${args.sequential.looks} of ${args.sequential.looks}, got ${args.sequential.look}`,
+        { field: '--look' },
+      );
     }
     const profile = args.profile ?? config.profile ?? 'bellwether';
     let result;
@@ -66,7 +77,11 @@ export async function canaryJudgeCommand(args: CanaryJudgeArgs): Promise<Command
       throw err;
     }
     const stdout = args.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderJudgeText(result);
-    return { exitCode: result.verdict === 'Pass' ? ExitCode.ok : result.verdict === 'NoData' ? ExitCode.hold : ExitCode.negative, stdout };
+    return {
+      exitCode:
+        result.verdict === 'Pass' ? ExitCode.ok : result.verdict === 'NoData' ? ExitCode.hold : ExitCode.negative,
+      stdout,
+    };
   } catch (err) {
     if (!(err instanceof ConfigurationError)) throw err;
     const stdout = args.format === 'json' ? `${JSON.stringify({ error: err.message }, null, 2)}\n` : `${err.message}\n`;
@@ -119,5 +134,6 @@ async function readText(path: string): Promise<string> {
 
 function checkThreshold(value: number | undefined, flag: string): void {
   if (value === undefined) return;
-  if (!Number.isFinite(value) || value < 0 || value > 100) throw new ConfigurationError(`expected a score from 0 to 100, got ${value}`, { field: flag });
+  if (!Number.isFinite(value) || value < 0 || value > 100)
+    throw new ConfigurationError(`expected a score from 0 to 100, got ${value}`, { field: flag });
 }

@@ -57,16 +57,34 @@ export const judgeBlockSchema = z
   })
   .superRefine((block, ctx) => {
     if (block.marginalThreshold > block.passThreshold) {
-      ctx.addIssue({ code: 'custom', path: ['marginalThreshold'], message: `expected at most passThreshold (${block.passThreshold}), got ${block.marginalThreshold}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['marginalThreshold'],
+        message: `expected at most passThreshold (${block.passThreshold}), got ${block.marginalThreshold}`,
+      });
     }
     const total = Object.values(block.groups).reduce((a, b) => a + b, 0);
-    if (total > 100) ctx.addIssue({ code: 'custom', path: ['groups'], message: `expected group weights adding up to at most 100, got ${total}` });
+    if (total > 100)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['groups'],
+        message: `expected group weights adding up to at most 100, got ${total}`,
+      });
     const seen = new Set<string>();
     block.metrics.forEach((metric, i) => {
-      if (seen.has(metric.name)) ctx.addIssue({ code: 'custom', path: ['metrics', i, 'name'], message: `duplicate metric name "${metric.name}"` });
+      if (seen.has(metric.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['metrics', i, 'name'],
+          message: `duplicate metric name "${metric.name}"`,
+        });
       seen.add(metric.name);
       if (metric.group !== undefined && Object.keys(block.groups).length > 0 && !(metric.group in block.groups)) {
-        ctx.addIssue({ code: 'custom', path: ['metrics', i, 'group'], message: `unknown group "${metric.group}"; groups are ${Object.keys(block.groups).join(', ')}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['metrics', i, 'group'],
+          message: `unknown group "${metric.group}"; groups are ${Object.keys(block.groups).join(', ')}`,
+        });
       }
     });
   });
@@ -88,8 +106,10 @@ export function judgeConfigFromBlock(
 ): JudgeConfig {
   const metrics = block.metrics.map((m): MetricConfig => {
     const cles = m.effectSize === 'cles';
-    const up = (p: number | undefined): number | undefined => (p === undefined ? undefined : cles ? 0.5 + p / 100 : 1 + p / 100);
-    const down = (p: number | undefined): number | undefined => (p === undefined ? undefined : cles ? 0.5 - p / 100 : 1 - p / 100);
+    const up = (p: number | undefined): number | undefined =>
+      p === undefined ? undefined : cles ? 0.5 + p / 100 : 1 + p / 100;
+    const down = (p: number | undefined): number | undefined =>
+      p === undefined ? undefined : cles ? 0.5 - p / 100 : 1 - p / 100;
     const allowedIncrease = up(m.allowedIncrease);
     const allowedDecrease = down(m.allowedDecrease);
     return defineMetric({

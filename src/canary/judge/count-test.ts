@@ -14,7 +14,10 @@
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9: about 15 significant digits). */
 export function logGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   const z = x - 1;
   let a = c[0] as number;
   const t = z + 7.5;
@@ -118,7 +121,14 @@ export interface RateRatioTest {
  * The conditional test of λc/λb = 1, on totals `canary` and `baseline` over
  * `tc` and `tb` intervals, the totals first divided by `dispersion` (≥ 1).
  */
-export function rateRatioTest(canary: number, tc: number, baseline: number, tb: number, level: number, dispersion = 1): RateRatioTest {
+export function rateRatioTest(
+  canary: number,
+  tc: number,
+  baseline: number,
+  tb: number,
+  level: number,
+  dispersion = 1,
+): RateRatioTest {
   const k = canary / dispersion;
   const n = (canary + baseline) / dispersion;
   const p0 = tc / (tc + tb);
@@ -144,7 +154,11 @@ export function rateRatioTest(canary: number, tc: number, baseline: number, tb: 
  * per interval, for a ratio), a point's expected count is the side's rate
  * times its exposure; without, every interval weighs 1.
  */
-export function dispersionOf(canary: readonly number[], baseline: readonly number[], exposures?: { readonly canary: readonly number[]; readonly baseline: readonly number[] }): number {
+export function dispersionOf(
+  canary: readonly number[],
+  baseline: readonly number[],
+  exposures?: { readonly canary: readonly number[]; readonly baseline: readonly number[] },
+): number {
   let pearson = 0;
   let df = 0;
   for (const [side, exposure] of [

@@ -30,7 +30,12 @@ export interface Outcome {
  * (MannWhitneyClassifier.compare and classify). So errors appearing from a
  * baseline of 0, and a canary whose throughput falls to 0, both fail.
  */
-export function kayentaDeviation(effect: EffectSizeConfig, canary: readonly number[], baseline: readonly number[], pair: SortedPair): number {
+export function kayentaDeviation(
+  effect: EffectSizeConfig,
+  canary: readonly number[],
+  baseline: readonly number[],
+  pair: SortedPair,
+): number {
   if (effect.measure === 'cles') return cles(pair);
   const control = meanOf(baseline);
   const experiment = meanOf(canary);

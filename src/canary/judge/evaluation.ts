@@ -24,7 +24,12 @@ export interface ProfileEvaluation {
 }
 
 /** Judges every canary with the profile (one look at the whole soak, or `looks` looks at a growing one). */
-export function evaluateProfile(config: JudgeConfig, canaries: readonly LabelledCanary[], profile: JudgeProfile, looks = 1): ProfileEvaluation {
+export function evaluateProfile(
+  config: JudgeConfig,
+  canaries: readonly LabelledCanary[],
+  profile: JudgeProfile,
+  looks = 1,
+): ProfileEvaluation {
   const caught: Record<MetricKind, number> = { latency: 0, heavyTail: 0, count: 0, rate: 0, gauge: 0 };
   const total: Record<MetricKind, number> = { latency: 0, heavyTail: 0, count: 0, rate: 0, gauge: 0 };
   let falseFailures = 0;
@@ -39,7 +44,9 @@ export function evaluateProfile(config: JudgeConfig, canaries: readonly Labelled
       if (failed) caught[canary.kind]++;
     }
   }
-  const detection = Object.fromEntries(METRIC_KINDS.map((k) => [k, total[k] === 0 ? 0 : caught[k] / total[k]])) as Record<MetricKind, number>;
+  const detection = Object.fromEntries(
+    METRIC_KINDS.map((k) => [k, total[k] === 0 ? 0 : caught[k] / total[k]]),
+  ) as Record<MetricKind, number>;
   const regressed = METRIC_KINDS.reduce((a, k) => a + total[k], 0);
   return {
     profile,

@@ -43,7 +43,12 @@ export const SEARCH_TOLERANCE = 1e-4;
  * AllTiedError when every value is tied. `withREstimate` also runs R's own
  * estimate (search only), for comparison with R.
  */
-export function shiftInterval(pair: SortedPair, confidenceLevel: number, method: RootMethod, withREstimate = false): ShiftInterval {
+export function shiftInterval(
+  pair: SortedPair,
+  confidenceLevel: number,
+  method: RootMethod,
+  withREstimate = false,
+): ShiftInterval {
   const { x, y } = pair;
   const n = x.length;
   const m = y.length;
@@ -82,7 +87,11 @@ export function shiftInterval(pair: SortedPair, confidenceLevel: number, method:
   const lowEnd = endpoint(zLow).value;
   const highEnd = endpoint(zHigh).value;
   const median = total % 2 === 1 ? (total + 1) / 2 : total / 2;
-  const ranks = [median, lowEnd === undefined ? rankOfRoot(total, sigma, zLow) : median, highEnd === undefined ? rankOfRoot(total, sigma, zHigh) : median];
+  const ranks = [
+    median,
+    lowEnd === undefined ? rankOfRoot(total, sigma, zLow) : median,
+    highEnd === undefined ? rankOfRoot(total, sigma, zHigh) : median,
+  ];
   const [middle, low, high] = selectRanks(pair, ranks) as [number, number, number];
   const estimate = total % 2 === 1 ? middle : (middle + nextDifference(pair, middle, median)) / 2;
   return { low: lowEnd ?? low, high: highEnd ?? high, estimate };

@@ -14,7 +14,12 @@
 import { ConfigurationError } from '../../runtime/errors.js';
 import type { JudgeInput, MetricSamples } from './types.js';
 
-const SPECIAL: Readonly<Record<string, number>> = { '+Inf': Number.POSITIVE_INFINITY, Inf: Number.POSITIVE_INFINITY, '-Inf': Number.NEGATIVE_INFINITY, NaN: Number.NaN };
+const SPECIAL: Readonly<Record<string, number>> = {
+  '+Inf': Number.POSITIVE_INFINITY,
+  Inf: Number.POSITIVE_INFINITY,
+  '-Inf': Number.NEGATIVE_INFINITY,
+  NaN: Number.NaN,
+};
 
 const SIDES = ['baseline', 'canary', 'baselineDenominator', 'canaryDenominator'] as const;
 type Side = (typeof SIDES)[number];
@@ -28,7 +33,10 @@ export function parseJudgeInput(text: string, file: string): JudgeInput {
     throw new ConfigurationError(`not valid JSON: ${(err as Error).message}`, { file });
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new ConfigurationError('expected an object mapping each metric name to {"baseline": [...], "canary": [...]}', { file, line: 1 });
+    throw new ConfigurationError(
+      'expected an object mapping each metric name to {"baseline": [...], "canary": [...]}',
+      { file, line: 1 },
+    );
   }
   const problems: { name: string; field: string; message: string }[] = [];
   const input: Record<string, MetricSamples> = {};
@@ -42,12 +50,21 @@ export function parseJudgeInput(text: string, file: string): JudgeInput {
     }
     const sides = value as Record<string, unknown>;
     for (const key of Object.keys(sides)) {
-      if (!SIDES.includes(key as Side)) at(`${name}.${key}`, 'unknown field; expected "baseline" and "canary" (and, for a ratio, "baselineDenominator" and "canaryDenominator")');
+      if (!SIDES.includes(key as Side))
+        at(
+          `${name}.${key}`,
+          'unknown field; expected "baseline" and "canary" (and, for a ratio, "baselineDenominator" and "canaryDenominator")',
+        );
     }
     const read = (side: Side): (number | null)[] => {
       const raw = sides[side];
       if (!Array.isArray(raw)) {
-        at(`${name}.${side}`, raw === undefined ? 'missing required field: an array of numbers (null for a missing point)' : 'expected an array of numbers (null for a missing point)');
+        at(
+          `${name}.${side}`,
+          raw === undefined
+            ? 'missing required field: an array of numbers (null for a missing point)'
+            : 'expected an array of numbers (null for a missing point)',
+        );
         return [];
       }
       // the parsed array is used as it is unless it holds spellings to convert
@@ -57,12 +74,22 @@ export function parseJudgeInput(text: string, file: string): JudgeInput {
         if (v === null || typeof v === 'number') continue;
         if (out === raw) out = raw.slice() as (number | null)[];
         if (typeof v === 'string' && Object.hasOwn(SPECIAL, v)) out[i] = SPECIAL[v] as number;
-        else at(`${name}.${side}[${i}]`, `expected a number or null, got ${JSON.stringify(v)} (numbers, null, "+Inf", "-Inf" or "NaN")`);
+        else
+          at(
+            `${name}.${side}[${i}]`,
+            `expected a number or null, got ${JSON.stringify(v)} (numbers, null, "+Inf", "-Inf" or "NaN")`,
+          );
       }
       return out;
     };
-    const denominators = (['baselineDenominator', 'canaryDenominator'] as const).filter((side) => sides[side] !== undefined);
-    input[name] = { baseline: read('baseline'), canary: read('canary'), ...Object.fromEntries(denominators.map((side) => [side, read(side)])) };
+    const denominators = (['baselineDenominator', 'canaryDenominator'] as const).filter(
+      (side) => sides[side] !== undefined,
+    );
+    input[name] = {
+      baseline: read('baseline'),
+      canary: read('canary'),
+      ...Object.fromEntries(denominators.map((side) => [side, read(side)])),
+    };
   }
   if (problems.length > 0) {
     const lines = linesOf(text, [...new Set(problems.map((p) => p.name))]);

@@ -15,7 +15,15 @@ import { noData } from './unjudgeable.js';
 import { sortPair } from './rank-sum.js';
 import { scoreResults } from './score.js';
 import { prepareSample, sampleStats } from './transforms.js';
-import type { JudgeConfig, JudgeInput, JudgeOptions, JudgeResult, MetricConfig, MetricResult, MetricSamples } from './types.js';
+import type {
+  JudgeConfig,
+  JudgeInput,
+  JudgeOptions,
+  JudgeResult,
+  MetricConfig,
+  MetricResult,
+  MetricSamples,
+} from './types.js';
 
 /** Kayenta's defaults for the thresholds when neither the caller nor the configuration names them. */
 export const DEFAULT_THRESHOLDS = { pass: 95, marginal: 75 } as const;
@@ -33,7 +41,12 @@ export function judge(config: JudgeConfig, input: JudgeInput, options: JudgeOpti
   const unknown = Object.keys(input).filter((name) => !known.has(name));
   if (unknown.length > 0) {
     throw ConfigurationError.aggregate(
-      unknown.map((name) => new ConfigurationError(`samples for metric "${name}", which the configuration does not define`, { field: name })),
+      unknown.map(
+        (name) =>
+          new ConfigurationError(`samples for metric "${name}", which the configuration does not define`, {
+            field: name,
+          }),
+      ),
     );
   }
   const thresholds = {
@@ -41,7 +54,10 @@ export function judge(config: JudgeConfig, input: JudgeInput, options: JudgeOpti
     marginal: options.marginalThreshold ?? config.marginalThreshold ?? DEFAULT_THRESHOLDS.marginal,
   };
   if (thresholds.marginal > thresholds.pass) {
-    throw new ConfigurationError(`the marginal threshold ${thresholds.marginal} is above the pass threshold ${thresholds.pass}`, { field: 'marginalThreshold' });
+    throw new ConfigurationError(
+      `the marginal threshold ${thresholds.marginal} is above the pass threshold ${thresholds.pass}`,
+      { field: 'marginalThreshold' },
+    );
   }
   const confidenceLevel = config.confidenceLevel ?? DEFAULT_CONFIDENCE_LEVEL;
   const profile = options.profile;
@@ -72,7 +88,15 @@ export function judge(config: JudgeConfig, input: JudgeInput, options: JudgeOpti
             : ratio !== null
               ? classifyRatio(metric, canary, baseline, context, ratio.parts, pair)
               : classifyBellwether(metric, canary, baseline, context, pair);
-    return toResult(metric, outcome, samples === undefined ? 'the input has no samples for this metric' : samples.noData, canary.values, baseline.values, sampleStats(canary, pair.x), sampleStats(baseline, pair.y));
+    return toResult(
+      metric,
+      outcome,
+      samples === undefined ? 'the input has no samples for this metric' : samples.noData,
+      canary.values,
+      baseline.values,
+      sampleStats(canary, pair.x),
+      sampleStats(baseline, pair.y),
+    );
   });
 
   const scored = scoreResults(metrics, config.groupWeights, thresholds, profile);
@@ -127,7 +151,15 @@ function toResult(
  * a part missing, has no ratio; `nanStrategy: replace` counts a missing
  * numerator as 0 errors. Infinite parts stay infinite, so the metric holds.
  */
-function ratioOf(metric: MetricConfig, samples: MetricSamples): { canary: (number | null)[]; baseline: (number | null)[]; parts: { canary: RatioParts; baseline: RatioParts }; problem?: string } {
+function ratioOf(
+  metric: MetricConfig,
+  samples: MetricSamples,
+): {
+  canary: (number | null)[];
+  baseline: (number | null)[];
+  parts: { canary: RatioParts; baseline: RatioParts };
+  problem?: string;
+} {
   const missing = (['canary', 'baseline'] as const).filter((side) => samples[`${side}Denominator`] === undefined);
   const uneven = (['canary', 'baseline'] as const).filter((side) => {
     const d = samples[`${side}Denominator`];
@@ -139,7 +171,10 @@ function ratioOf(metric: MetricConfig, samples: MetricSamples): { canary: (numbe
       : uneven.length > 0
         ? `a ratio metric needs one denominator per point: ${uneven.map((side) => `${side} ${samples[side].length} points, ${side}Denominator ${samples[`${side}Denominator`]?.length}`).join('; ')}`
         : undefined;
-  const side = (numerators: readonly (number | null)[], denominators: readonly (number | null)[]): { ratios: (number | null)[]; parts: RatioParts } => {
+  const side = (
+    numerators: readonly (number | null)[],
+    denominators: readonly (number | null)[],
+  ): { ratios: (number | null)[]; parts: RatioParts } => {
     const ratios: (number | null)[] = [];
     const numerator: number[] = [];
     const denominator: number[] = [];
@@ -147,7 +182,8 @@ function ratioOf(metric: MetricConfig, samples: MetricSamples): { canary: (numbe
       const d = denominators[i];
       const n = raw === null || Number.isNaN(raw) ? (metric.nanStrategy === 'replace' ? 0 : null) : raw;
       if (n === null || d === null || d === undefined || Number.isNaN(d)) return ratios.push(null);
-      if (!Number.isFinite(n) || !Number.isFinite(d)) return ratios.push(n < 0 || d < 0 ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY);
+      if (!Number.isFinite(n) || !Number.isFinite(d))
+        return ratios.push(n < 0 || d < 0 ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY);
       if (d === 0) return ratios.push(null);
       ratios.push(n / d);
       numerator.push(n);
@@ -157,7 +193,12 @@ function ratioOf(metric: MetricConfig, samples: MetricSamples): { canary: (numbe
   };
   const canary = side(samples.canary, samples.canaryDenominator ?? []);
   const baseline = side(samples.baseline, samples.baselineDenominator ?? []);
-  return { canary: canary.ratios, baseline: baseline.ratios, parts: { canary: canary.parts, baseline: baseline.parts }, ...(problem !== undefined ? { problem } : {}) };
+  return {
+    canary: canary.ratios,
+    baseline: baseline.ratios,
+    parts: { canary: canary.parts, baseline: baseline.parts },
+    ...(problem !== undefined ? { problem } : {}),
+  };
 }
 
 function finiteOrNull(v: number | null): number | null {

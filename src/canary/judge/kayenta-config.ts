@@ -44,17 +44,34 @@ export function parseKayentaConfig(json: string | unknown, file: string, within 
   };
   if (wrapped) {
     const inner = doc['canaryConfig'];
-    if (!isObject(inner)) throw new ConfigurationError('expected the canary config object of this ad-hoc request', { file, field: 'canaryConfig' });
+    if (!isObject(inner))
+      throw new ConfigurationError('expected the canary config object of this ad-hoc request', {
+        file,
+        field: 'canaryConfig',
+      });
     const request = doc['executionRequest'];
-    if (request !== undefined && !isObject(request)) throw new ConfigurationError('expected an object', { file, field: 'executionRequest' });
+    if (request !== undefined && !isObject(request))
+      throw new ConfigurationError('expected an object', { file, field: 'executionRequest' });
     const config = parseKayentaConfig(inner, file, 'canaryConfig.');
-    const requested = isObject(request) ? readScoreThresholds(request['thresholds'], (field, message) => problems.push(new ConfigurationError(message, { file, field: field.replace('classifier.scoreThresholds', 'executionRequest.thresholds') }))) : {};
+    const requested = isObject(request)
+      ? readScoreThresholds(request['thresholds'], (field, message) =>
+          problems.push(
+            new ConfigurationError(message, {
+              file,
+              field: field.replace('classifier.scoreThresholds', 'executionRequest.thresholds'),
+            }),
+          ),
+        )
+      : {};
     if (problems.length > 0) throw ConfigurationError.aggregate(problems);
     return { ...config, ...requested };
   }
   const rawMetrics = doc['metrics'];
   if (!Array.isArray(rawMetrics)) {
-    throw new ConfigurationError('missing required field: expected an array of metrics', { file, field: `${prefix}metrics` });
+    throw new ConfigurationError('missing required field: expected an array of metrics', {
+      file,
+      field: `${prefix}metrics`,
+    });
   }
   const metrics: MetricConfig[] = [];
   const seen = new Set<string>();
@@ -62,7 +79,8 @@ export function parseKayentaConfig(json: string | unknown, file: string, within 
     const at = `metrics[${i}]`;
     if (!isObject(raw)) return problem(at, 'expected a metric object');
     const name = raw['name'];
-    if (typeof name !== 'string' || name.trim() === '') return problem(`${at}.name`, 'expected a non-empty metric name');
+    if (typeof name !== 'string' || name.trim() === '')
+      return problem(`${at}.name`, 'expected a non-empty metric name');
     if (seen.has(name)) problem(`${at}.name`, `duplicate metric name "${name}"`);
     seen.add(name);
     const groups = raw['groups'];
@@ -70,16 +88,28 @@ export function parseKayentaConfig(json: string | unknown, file: string, within 
       return problem(`${at}.groups`, 'expected an array of group names');
     }
     // Kayenta scores by group: a metric in none would be judged and then count nowhere, and a config of such metrics would score 0.
-    if (groups.length === 0) return problem(`${at}.groups`, 'expected at least one group name: the score is made of groups, so a metric in none would be judged and never counted');
+    if (groups.length === 0)
+      return problem(
+        `${at}.groups`,
+        'expected at least one group name: the score is made of groups, so a metric in none would be judged and never counted',
+      );
     const analysis = raw['analysisConfigurations'];
     const canary = isObject(analysis) && isObject(analysis['canary']) ? analysis['canary'] : {};
     if (analysis !== undefined && !isObject(analysis)) problem(`${at}.analysisConfigurations`, 'expected an object');
     const field = (key: string): string => `${at}.analysisConfigurations.canary.${key}`;
-    const input: { -readonly [K in keyof MetricConfigInput]: MetricConfigInput[K] } = { name, groups: groups as string[] };
+    const input: { -readonly [K in keyof MetricConfigInput]: MetricConfigInput[K] } = {
+      name,
+      groups: groups as string[],
+    };
     const query = describeQuery(raw['query']);
     if (query !== undefined) input.query = query;
 
-    const direction = oneOf(canary['direction'], ['increase', 'decrease', 'either'] as const, field('direction'), problem);
+    const direction = oneOf(
+      canary['direction'],
+      ['increase', 'decrease', 'either'] as const,
+      field('direction'),
+      problem,
+    );
     if (direction) input.direction = direction;
     const nan = oneOf(canary['nanStrategy'], ['remove', 'replace', 'none'] as const, field('nanStrategy'), problem);
     // Kayenta's default string is "none", which it treats as remove.
@@ -99,7 +129,8 @@ export function parseKayentaConfig(json: string | unknown, file: string, within 
         for (const key of ['allowedIncrease', 'allowedDecrease', 'criticalIncrease', 'criticalDecrease']) {
           const v = effect[key];
           if (v === undefined) continue;
-          if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) problem(field(`effectSize.${key}`), `expected a number of at least 0, got ${JSON.stringify(v)}`);
+          if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+            problem(field(`effectSize.${key}`), `expected a number of at least 0, got ${JSON.stringify(v)}`);
           else numbers[key] = v;
         }
         input.effectSize = { ...(measure ? { measure } : {}), ...numbers };
@@ -109,14 +140,22 @@ export function parseKayentaConfig(json: string | unknown, file: string, within 
     if (outliers !== undefined) {
       if (!isObject(outliers)) problem(field('outliers'), 'expected an object');
       else {
-        const named = oneOf(outliers['strategy'], ['keep', 'remove', 'none'] as const, field('outliers.strategy'), problem);
+        const named = oneOf(
+          outliers['strategy'],
+          ['keep', 'remove', 'none'] as const,
+          field('outliers.strategy'),
+          problem,
+        );
         // Kayenta's default string is "none", which it treats as keep.
         const strategy = named === 'none' ? 'keep' : named;
         const factor = outliers['outlierFactor'];
         if (factor !== undefined && (typeof factor !== 'number' || !(factor > 0))) {
           problem(field('outliers.outlierFactor'), `expected a number above 0, got ${JSON.stringify(factor)}`);
         }
-        input.outliers = { ...(strategy ? { strategy } : {}), ...(typeof factor === 'number' && factor > 0 ? { factor } : {}) };
+        input.outliers = {
+          ...(strategy ? { strategy } : {}),
+          ...(typeof factor === 'number' && factor > 0 ? { factor } : {}),
+        };
       }
     }
     metrics.push(defineMetric(input));
@@ -130,7 +169,8 @@ export function parseKayentaConfig(json: string | unknown, file: string, within 
     if (!isObject(weights)) problem('classifier.groupWeights', 'expected an object of group weights');
     else {
       for (const [group, w] of Object.entries(weights)) {
-        if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) problem(`classifier.groupWeights.${group}`, `expected a weight of at least 0, got ${JSON.stringify(w)}`);
+        if (typeof w !== 'number' || !Number.isFinite(w) || w < 0)
+          problem(`classifier.groupWeights.${group}`, `expected a weight of at least 0, got ${JSON.stringify(w)}`);
         else groupWeights[group] = w;
       }
     }
@@ -141,7 +181,10 @@ export function parseKayentaConfig(json: string | unknown, file: string, within 
 }
 
 /** `classifier.scoreThresholds`: scores from 0 to 100, the marginal one at most the pass one. */
-function readScoreThresholds(raw: unknown, problem: (field: string, message: string) => void): { passThreshold?: number; marginalThreshold?: number } {
+function readScoreThresholds(
+  raw: unknown,
+  problem: (field: string, message: string) => void,
+): { passThreshold?: number; marginalThreshold?: number } {
   if (raw === undefined) return {};
   const at = 'classifier.scoreThresholds';
   if (!isObject(raw)) {
@@ -149,13 +192,21 @@ function readScoreThresholds(raw: unknown, problem: (field: string, message: str
     return {};
   }
   const out: { passThreshold?: number; marginalThreshold?: number } = {};
-  for (const [key, field] of [['pass', 'passThreshold'], ['marginal', 'marginalThreshold']] as const) {
+  for (const [key, field] of [
+    ['pass', 'passThreshold'],
+    ['marginal', 'marginalThreshold'],
+  ] as const) {
     const v = raw[key];
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 100) problem(`${at}.${key}`, `expected a score from 0 to 100, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 100)
+      problem(`${at}.${key}`, `expected a score from 0 to 100, got ${JSON.stringify(v)}`);
     else out[field] = v;
   }
-  if (out.passThreshold !== undefined && out.marginalThreshold !== undefined && out.marginalThreshold > out.passThreshold) {
+  if (
+    out.passThreshold !== undefined &&
+    out.marginalThreshold !== undefined &&
+    out.marginalThreshold > out.passThreshold
+  ) {
     problem(`${at}.marginal`, `expected at most the pass score (${out.passThreshold}), got ${out.marginalThreshold}`);
   }
   return out;
@@ -166,7 +217,10 @@ export function looksLikeKayentaConfig(doc: unknown): boolean {
   if (!isObject(doc)) return false;
   if (isAdhocRequest(doc)) return true;
   const metrics = doc['metrics'];
-  return isObject(doc['classifier']) || (Array.isArray(metrics) && metrics.some((m) => isObject(m) && 'analysisConfigurations' in m));
+  return (
+    isObject(doc['classifier']) ||
+    (Array.isArray(metrics) && metrics.some((m) => isObject(m) && 'analysisConfigurations' in m))
+  );
 }
 
 /** Kayenta's ad-hoc request body: `{canaryConfig, executionRequest}` and no metrics of its own. */
@@ -184,7 +238,12 @@ function describeQuery(query: unknown): string | undefined {
   return undefined;
 }
 
-function oneOf<T extends string>(value: unknown, choices: readonly T[], field: string, problem: (field: string, message: string) => void): T | undefined {
+function oneOf<T extends string>(
+  value: unknown,
+  choices: readonly T[],
+  field: string,
+  problem: (field: string, message: string) => void,
+): T | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
   problem(field, `expected one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);

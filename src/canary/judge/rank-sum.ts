@@ -94,7 +94,7 @@ function sampleTies(s: Float64Array): number {
 
 /** The standard deviation of U under the null hypothesis, with the tie correction. */
 export function rankSigma(nx: number, ny: number, ties: number): number {
-  return Math.sqrt((nx * ny) / 12 * (nx + ny + 1 - ties / ((nx + ny) * (nx + ny - 1))));
+  return Math.sqrt(((nx * ny) / 12) * (nx + ny + 1 - ties / ((nx + ny) * (nx + ny - 1))));
 }
 
 /**

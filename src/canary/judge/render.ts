@@ -8,7 +8,14 @@
 import { fmt } from './effect-size.js';
 import type { JudgeResult, MetricResult } from './types.js';
 
-const ORDER: Record<MetricResult['classification'], number> = { High: 0, Low: 0, NoDataFail: 1, Error: 2, NoData: 3, Pass: 4 };
+const ORDER: Record<MetricResult['classification'], number> = {
+  High: 0,
+  Low: 0,
+  NoDataFail: 1,
+  Error: 2,
+  NoData: 3,
+  Pass: 4,
+};
 
 /** Metrics in report order: failures first (critical ones at the top), then by name. */
 export function hotFirst(metrics: readonly MetricResult[]): MetricResult[] {
@@ -45,10 +52,26 @@ export function renderJudgeText(result: JudgeResult): string {
   for (const m of rows) table.push([m.name, state(m), fmt(m.meanRatio), interval(m), bounds(m), m.reason]);
   const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => (r[c] ?? '').length)));
   const lines = [headline(result), result.reason, ''];
-  for (const r of table) lines.push(r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c] ?? 0))).join('  ').trimEnd());
-  lines.push('', `Groups: ${result.groups.map((g) => `${g.name} ${g.score === null ? 'no data' : g.score.toFixed(2)} (weight ${fmt(g.weight)})`).join(', ')}`);
+  for (const r of table)
+    lines.push(
+      r
+        .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    );
+  lines.push(
+    '',
+    `Groups: ${result.groups.map((g) => `${g.name} ${g.score === null ? 'no data' : g.score.toFixed(2)} (weight ${fmt(g.weight)})`).join(', ')}`,
+  );
   // an infinite point has no place on a scale: such metrics are in the table, with their reason
-  const charted = rows.filter((m) => m.canary.n > 0 && m.baseline.n > 0 && [m.canary.min, m.canary.max, m.baseline.min, m.baseline.max].every(Number.isFinite)).slice(0, 12);
+  const charted = rows
+    .filter(
+      (m) =>
+        m.canary.n > 0 &&
+        m.baseline.n > 0 &&
+        [m.canary.min, m.canary.max, m.baseline.min, m.baseline.max].every(Number.isFinite),
+    )
+    .slice(0, 12);
   if (charted.length > 0) {
     lines.push('', 'Distributions (min ├ median ● p99 ┤ max, baseline B and canary C on one scale per metric):');
     const nameWidth = Math.max(...charted.map((m) => m.name.length));
@@ -65,7 +88,8 @@ export function renderJudgeText(result: JudgeResult): string {
 export function distributionLines(m: MetricResult, width: number): [string, string] {
   const lo = Math.min(m.baseline.min, m.canary.min);
   const hi = Math.max(m.baseline.max, m.canary.max);
-  const at = (v: number): number => (hi === lo ? Math.floor(width / 2) : Math.round(((v - lo) / (hi - lo)) * (width - 1)));
+  const at = (v: number): number =>
+    hi === lo ? Math.floor(width / 2) : Math.round(((v - lo) / (hi - lo)) * (width - 1));
   const draw = (s: MetricResult['baseline']): string => {
     const cells = Array.from({ length: width }, () => ' ');
     const a = at(s.min);
@@ -84,7 +108,8 @@ const escape = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' '
 
 /** Markdown for a job summary: verdict, a table with hot metrics first, groups, and a Mermaid chart of the ratios. */
 export function renderJudgeMarkdown(result: JudgeResult): string {
-  const icon = result.verdict === 'Pass' ? '✅' : result.verdict === 'Marginal' ? '⚠️' : result.verdict === 'NoData' ? '⏸️' : '❌';
+  const icon =
+    result.verdict === 'Pass' ? '✅' : result.verdict === 'Marginal' ? '⚠️' : result.verdict === 'NoData' ? '⏸️' : '❌';
   const rows = hotFirst(result.metrics);
   const out: string[] = [
     `### ${icon} Canary ${headline(result)}`,
@@ -100,10 +125,16 @@ export function renderJudgeMarkdown(result: JudgeResult): string {
       `| ${escape(m.name)} | ${state(m)} | ${fmt(m.meanRatio)} | ${interval(m)} | ${bounds(m)} | ${stats(m.baseline)} | ${stats(m.canary)} | ${escape(m.reason)} |`,
     );
   }
-  out.push('', '| Group | Score | Weight | Pass | High | Low | NoData | NoDataFail | Error |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  out.push(
+    '',
+    '| Group | Score | Weight | Pass | High | Low | NoData | NoDataFail | Error |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
   for (const g of result.groups) {
     const c = g.counts;
-    out.push(`| ${escape(g.name)} | ${g.score === null ? 'no data' : g.score.toFixed(2)} | ${fmt(g.weight)} | ${c.Pass} | ${c.High} | ${c.Low} | ${c.NoData} | ${c.NoDataFail} | ${c.Error} |`);
+    out.push(
+      `| ${escape(g.name)} | ${g.score === null ? 'no data' : g.score.toFixed(2)} | ${fmt(g.weight)} | ${c.Pass} | ${c.High} | ${c.Low} | ${c.NoData} | ${c.NoDataFail} | ${c.Error} |`,
+    );
   }
   const charted = rows.filter((m) => m.meanRatio !== null && Number.isFinite(m.meanRatio)).slice(0, 20);
   if (charted.length > 0) {

@@ -88,7 +88,12 @@ export function scoreResults(
   });
   // The score if every unjudged metric passed: the best the canary could do.
   const summary = (unjudgedPass: boolean): number =>
-    Math.round(groups.reduce((acc, g) => acc + (groupScore(counts.get(g.name) as Counts, unjudgedPass) ?? 100) * (g.weight / 100), 0) * 100) / 100;
+    Math.round(
+      groups.reduce(
+        (acc, g) => acc + (groupScore(counts.get(g.name) as Counts, unjudgedPass) ?? 100) * (g.weight / 100),
+        0,
+      ) * 100,
+    ) / 100;
 
   const failing = counted.filter((r) => r.classification === 'High' || r.classification === 'Low');
   const failed = `${failing.length} of ${counted.length} metrics failed: ${failing
@@ -100,11 +105,22 @@ export function scoreResults(
 
   if (criticalFailure) {
     const score = 0;
-    return { score, verdict: verdictOf(score, thresholds), reason: `critical metric ${criticalFailure.name} is ${criticalFailure.classification}: ${criticalFailure.reason}`, groups };
+    return {
+      score,
+      verdict: verdictOf(score, thresholds),
+      reason: `critical metric ${criticalFailure.name} is ${criticalFailure.classification}: ${criticalFailure.reason}`,
+      groups,
+    };
   }
   if (counted.length === 0) return { score: null, verdict: 'NoData', reason: 'no metric to judge', groups };
   // The score is made of groups: metrics that are in none could be judged and count nowhere, which is not a verdict.
-  if (counted.every((r) => r.groups.length === 0)) return { score: null, verdict: 'NoData', reason: `none of the ${counted.length} metrics is in a group, so there is no score to give: put each metric in a group`, groups };
+  if (counted.every((r) => r.groups.length === 0))
+    return {
+      score: null,
+      verdict: 'NoData',
+      reason: `none of the ${counted.length} metrics is in a group, so there is no score to give: put each metric in a group`,
+      groups,
+    };
   if (unjudged.length > 0) {
     const best = summary(true);
     if (verdictOf(best, thresholds) === 'Fail') {
@@ -125,11 +141,19 @@ export function scoreResults(
     };
   }
   const score = summary(false);
-  return { score, verdict: verdictOf(score, thresholds), reason: failing.length === 0 ? `all ${counted.length} metrics pass` : failed, groups };
+  return {
+    score,
+    verdict: verdictOf(score, thresholds),
+    reason: failing.length === 0 ? `all ${counted.length} metrics pass` : failed,
+    groups,
+  };
 }
 
 /** Pass / Marginal / Fail from a score and the two thresholds. */
-export function verdictOf(score: number, thresholds: { readonly pass: number; readonly marginal: number }): 'Pass' | 'Marginal' | 'Fail' {
+export function verdictOf(
+  score: number,
+  thresholds: { readonly pass: number; readonly marginal: number },
+): 'Pass' | 'Marginal' | 'Fail' {
   if (score >= thresholds.pass) return 'Pass';
   if (score >= thresholds.marginal) return 'Marginal';
   return 'Fail';

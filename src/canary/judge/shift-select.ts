@@ -77,7 +77,10 @@ export function selectRanks(pair: SortedPair, ks: readonly number[]): number[] {
       }
     }
     for (const k of new Set(inner)) {
-      out.set(k, selectFrom(pair, Int32Array.from(lo), Int32Array.from(hi), k - removed, bracket, random, below, upTo, prefix));
+      out.set(
+        k,
+        selectFrom(pair, Int32Array.from(lo), Int32Array.from(hi), k - removed, bracket, random, below, upTo, prefix),
+      );
     }
   }
   return ks.map((k) => (k <= 1 ? smallest : k >= total ? largest : (out.get(k) as number)));
@@ -167,7 +170,9 @@ function selectFrom(
       bracket = [low, high];
     } else {
       // The band holds every candidate (few distinct values): split at one value instead.
-      const pivot = sample ? (sample[Math.min(SAMPLE - 1, Math.floor(f * SAMPLE))] as number) : cellNear(pair, lo, prefix, count, rank);
+      const pivot = sample
+        ? (sample[Math.min(SAMPLE - 1, Math.floor(f * SAMPLE))] as number)
+        : cellNear(pair, lo, prefix, count, rank);
       const pBelow = columnsBelow(pair, pivot, true, lo, hi, below);
       const pUpTo = columnsBelow(pair, pivot, false, lo, hi, upTo);
       if (rank <= pBelow) {
@@ -228,7 +233,15 @@ const totals = new Float64Array(2);
  * columns below `low` (strictly) into `below` and up to `high` into `upTo`;
  * the two totals into `totals`.
  */
-function bandCounts(pair: SortedPair, low: number, high: number, lo: Int32Array, hi: Int32Array, below: Int32Array, upTo: Int32Array): void {
+function bandCounts(
+  pair: SortedPair,
+  low: number,
+  high: number,
+  lo: Int32Array,
+  hi: Int32Array,
+  below: Int32Array,
+  upTo: Int32Array,
+): void {
   const { x, y } = pair;
   const n = x.length;
   const m = y.length;
@@ -290,7 +303,13 @@ function columnsBelow(
  * the candidates' positions (rows in order, columns in order within a row):
  * the positions come out sorted, so the rows are read in one sweep.
  */
-function sampleCells(pair: SortedPair, lo: Int32Array, prefix: Float64Array, count: number, random: () => number): Float64Array {
+function sampleCells(
+  pair: SortedPair,
+  lo: Int32Array,
+  prefix: Float64Array,
+  count: number,
+  random: () => number,
+): Float64Array {
   const { x, y } = pair;
   const m = y.length;
   const out = new Float64Array(SAMPLE);

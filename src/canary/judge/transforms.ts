@@ -18,11 +18,19 @@ export interface PreparedSample {
   /** Infinite points were present: they cannot be ranked meaningfully. */
   readonly infinite: boolean;
   /** What the raw sample held, before anything was removed or replaced. */
-  readonly raw: { readonly total: number; readonly nan: number; readonly positiveInfinite: number; readonly negativeInfinite: number };
+  readonly raw: {
+    readonly total: number;
+    readonly nan: number;
+    readonly positiveInfinite: number;
+    readonly negativeInfinite: number;
+  };
 }
 
 /** Applies the metric's NaN strategy and outlier handling to raw samples. */
-export function prepareSample(raw: readonly (number | null)[], metric: Pick<MetricConfig, 'nanStrategy' | 'outliers'>): PreparedSample {
+export function prepareSample(
+  raw: readonly (number | null)[],
+  metric: Pick<MetricConfig, 'nanStrategy' | 'outliers'>,
+): PreparedSample {
   const values: number[] = [];
   let removedNaN = 0;
   const counts = { total: raw.length, nan: 0, positiveInfinite: 0, negativeInfinite: 0 };
@@ -68,7 +76,16 @@ export function sampleStats(prepared: PreparedSample, sortedValues?: Float64Arra
   const values = prepared.values;
   const n = values.length;
   const base = { n, removedNaN: prepared.removedNaN, removedOutliers: prepared.removedOutliers };
-  if (n === 0) return { ...base, mean: Number.NaN, median: Number.NaN, p99: Number.NaN, min: Number.NaN, max: Number.NaN, std: Number.NaN };
+  if (n === 0)
+    return {
+      ...base,
+      mean: Number.NaN,
+      median: Number.NaN,
+      p99: Number.NaN,
+      min: Number.NaN,
+      max: Number.NaN,
+      std: Number.NaN,
+    };
   const sorted = sortedValues ?? sortNumbers(Float64Array.from(values));
   const mean = meanOf(values);
   let squares = 0;

@@ -20,7 +20,12 @@ import type { PreparedSample } from './transforms.js';
 import type { MetricConfig } from './types.js';
 
 /** Why a sample cannot be judged, or null when it can. */
-export function unjudgeable(metric: Pick<MetricConfig, 'mustHaveData' | 'critical' | 'nanStrategy'>, canary: PreparedSample, baseline: PreparedSample, minSamples: number): Outcome | null {
+export function unjudgeable(
+  metric: Pick<MetricConfig, 'mustHaveData' | 'critical' | 'nanStrategy'>,
+  canary: PreparedSample,
+  baseline: PreparedSample,
+  minSamples: number,
+): Outcome | null {
   const sides = [
     ['canary', canary],
     ['baseline', baseline],
@@ -37,7 +42,10 @@ export function unjudgeable(metric: Pick<MetricConfig, 'mustHaveData' | 'critica
   if (metric.nanStrategy === 'replace') {
     const allNaN = sides.filter(([, s]) => s.raw.total > 0 && s.raw.nan === s.raw.total);
     if (allNaN.length > 0) {
-      return noData(metric, `no real data: ${allNaN.map(([side, s]) => `${side}: ${s.raw.nan} of ${s.raw.total} points are NaN`).join('; ')}`);
+      return noData(
+        metric,
+        `no real data: ${allNaN.map(([side, s]) => `${side}: ${s.raw.nan} of ${s.raw.total} points are NaN`).join('; ')}`,
+      );
     }
   }
 

@@ -28,16 +28,30 @@ export function approvalCounts(method: ApprovalMethod, origin: CommandOrigin = {
   if (origin.kind === 'terminal') return { counts: true, reason: 'given at a terminal' };
   switch (method) {
     case 'status':
-      return { counts: true, reason: `approvers.method status: a permitted user's promote approves (from a ${origin.event || 'workflow'} run)` };
+      return {
+        counts: true,
+        reason: `approvers.method status: a permitted user's promote approves (from a ${origin.event || 'workflow'} run)`,
+      };
     case 'dispatch':
       return origin.event === 'workflow_dispatch'
         ? { counts: true, reason: 'approvers.method dispatch: given from a manual workflow_dispatch run' }
-        : { counts: false, reason: `approvers.method is dispatch: an approval counts only from a manual workflow_dispatch run, and this run came from ${origin.event ? `a ${origin.event} event` : 'an unknown event'}` };
+        : {
+            counts: false,
+            reason: `approvers.method is dispatch: an approval counts only from a manual workflow_dispatch run, and this run came from ${origin.event ? `a ${origin.event} event` : 'an unknown event'}`,
+          };
     case 'environment': {
       const reviewer = origin.environmentApprovers?.[0];
       return reviewer
-        ? { counts: true, approver: reviewer, reason: `approvers.method environment: @${reviewer} approved this run's job as an environment reviewer` }
-        : { counts: false, reason: "approvers.method is environment: an approval counts only when a GitHub environment reviewer approved this run's job, and nobody did (give the job an environment with required reviewers)" };
+        ? {
+            counts: true,
+            approver: reviewer,
+            reason: `approvers.method environment: @${reviewer} approved this run's job as an environment reviewer`,
+          }
+        : {
+            counts: false,
+            reason:
+              "approvers.method is environment: an approval counts only when a GitHub environment reviewer approved this run's job, and nobody did (give the job an environment with required reviewers)",
+          };
     }
   }
 }
@@ -65,7 +79,8 @@ export function describeApprovers(policy: PromotionPolicy): string {
 export const APPROVAL_METHOD_MEANING: Record<ApprovalMethod, string> = {
   status:
     "a permitted user's promote approves a waiting stage or accepts a Marginal judgment from any workflow run or a terminal; the canary action shows a pending bellwether/approval commit status while one waits",
-  dispatch: 'a promote approves only from a manual workflow_dispatch run or a terminal; a promote from any other event is refused',
+  dispatch:
+    'a promote approves only from a manual workflow_dispatch run or a terminal; a promote from any other event is refused',
   environment:
     "a promote in a workflow run approves only when a GitHub environment reviewer approved the run's job, and that reviewer is recorded as the approver; from a terminal it approves as the user",
 };
@@ -85,6 +100,7 @@ export function pendingApproval(p: PromotionState | undefined, method: ApprovalM
   if (!p) return undefined;
   if (p.phase === 'awaiting-approval') return `Waiting for approval before stage ${p.stage + 1}: ${HOW[method]}`;
   const last = p.judgments.filter((j) => j.stage === p.stage).at(-1);
-  if (p.phase === 'soaking' && last?.verdict === 'Marginal') return `Marginal judgment in stage ${p.stage + 1}: ${HOW[method]} with a reason to accept it, or it waits for a Pass`;
+  if (p.phase === 'soaking' && last?.verdict === 'Marginal')
+    return `Marginal judgment in stage ${p.stage + 1}: ${HOW[method]} with a reason to accept it, or it waits for a Pass`;
   return undefined;
 }

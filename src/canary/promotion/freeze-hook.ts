@@ -38,9 +38,14 @@ export interface FreezeHookContext {
  * A break-glass is judged at each step of the run, and its issue is opened
  * once, the first time it lets the canary through.
  */
-export async function freezeHook(set: readonly LoadedPolicy[], deps: Deps, ctx: FreezeHookContext): Promise<(m: ReleaseManifest) => Promise<GateAnswer>> {
+export async function freezeHook(
+  set: readonly LoadedPolicy[],
+  deps: Deps,
+  ctx: FreezeHookContext,
+): Promise<(m: ReleaseManifest) => Promise<GateAnswer>> {
   const { policy, file } = policyFor(set, 'freeze', ctx.service);
-  if (file === null || policy.slos.length === 0) return async () => ({ allow: true, reason: 'no error budget policy applies to this service' });
+  if (file === null || policy.slos.length === 0)
+    return async () => ({ allow: true, reason: 'no error budget policy applies to this service' });
   // SLO paths are relative to the repository root (the working directory), as the freeze action reads them.
   const slos = await loadSlos(policy.slos.join(','));
   const glass = ctx.breakGlass;
@@ -48,20 +53,49 @@ export async function freezeHook(set: readonly LoadedPolicy[], deps: Deps, ctx: 
   let recorded = false;
   return async (manifest) => {
     if (glass && !request) {
-      request = { breakGlass: await breakGlassRequest(policy, { actor: ctx.actor, justification: glass.justification, ...(glass.expiry ? { expiry: glass.expiry } : {}) }, deps.clock.now(), deps.github, 'inputs.break-glass-expiry') };
+      request = {
+        breakGlass: await breakGlassRequest(
+          policy,
+          { actor: ctx.actor, justification: glass.justification, ...(glass.expiry ? { expiry: glass.expiry } : {}) },
+          deps.clock.now(),
+          deps.github,
+          'inputs.break-glass-expiry',
+        ),
+      };
     }
-    const outcome = await checkDeployGate({ slos, policy, changeType: 'feature', ...(request ? { request } : {}) }, { metrics: deps.metrics.get(ctx.provider), clock: deps.clock });
+    const outcome = await checkDeployGate(
+      { slos, policy, changeType: 'feature', ...(request ? { request } : {}) },
+      { metrics: deps.metrics.get(ctx.provider), clock: deps.clock },
+    );
     const record = outcome.decision.breakGlass;
-    if (!record?.accepted || outcome.decision.changes.feature.via !== 'break-glass') return { allow: outcome.verdict === 'allow', reason: outcome.reason };
+    if (!record?.accepted || outcome.decision.changes.feature.via !== 'break-glass')
+      return { allow: outcome.verdict === 'allow', reason: outcome.reason };
     let where = '';
     if (record.audit.openIssue && ctx.audit && !recorded) {
       recorded = true;
       const key = `deploy-freeze/${ctx.service}`;
-      const issue = breakGlassIssue(record, { key, changeType: 'feature', at: outcome.at, lifted: outcome.reason, ...(ctx.audit.runUrl ? { runUrl: ctx.audit.runUrl } : {}) });
-      await ctx.audit.github.ensureLabel({ name: record.audit.label, color: 'b60205', description: 'A deployment through an error budget freeze' });
-      const opened = await ctx.audit.github.createIssue({ ...issue, marker: `break-glass/canary-${manifest.service}/${record.expiresAt}` });
+      const issue = breakGlassIssue(record, {
+        key,
+        changeType: 'feature',
+        at: outcome.at,
+        lifted: outcome.reason,
+        ...(ctx.audit.runUrl ? { runUrl: ctx.audit.runUrl } : {}),
+      });
+      await ctx.audit.github.ensureLabel({
+        name: record.audit.label,
+        color: 'b60205',
+        description: 'A deployment through an error budget freeze',
+      });
+      const opened = await ctx.audit.github.createIssue({
+        ...issue,
+        marker: `break-glass/canary-${manifest.service}/${record.expiresAt}`,
+      });
       where = `; recorded in ${opened.url}`;
     }
-    return { allow: true, reason: `${outcome.reason}${where}`, audit: `Error-budget freeze lifted by a ${record.reason}.` };
+    return {
+      allow: true,
+      reason: `${outcome.reason}${where}`,
+      audit: `Error-budget freeze lifted by a ${record.reason}.`,
+    };
   };
 }

@@ -33,7 +33,12 @@ function refused(summary: string, reason: string): AfterLostRace {
   return { kind: 'settled', step: { kind: 'refuse', explanation: { summary, reason } } };
 }
 
-const ENDED: Record<string, string> = { promoted: 'promoted to stable', failed: 'failed', aborted: 'aborted', 'rolled-back': 'rolled back' };
+const ENDED: Record<string, string> = {
+  promoted: 'promoted to stable',
+  failed: 'failed',
+  aborted: 'aborted',
+  'rolled-back': 'rolled back',
+};
 
 /**
  * Decides what `command`, which decided on `seen` and lost the
@@ -49,29 +54,55 @@ export function afterLostRace(seen: ReleaseManifest, now: ReleaseManifest, comma
   if (command.kind === 'start') {
     if (samePromotion) return again;
     if (after?.version === command.version) return done(`Already started ${command.version} by another run`, where);
-    return refused(`Cannot start ${command.version}`, `another run started ${after?.version ?? 'a promotion'} meanwhile; ${where}`);
+    return refused(
+      `Cannot start ${command.version}`,
+      `another run started ${after?.version ?? 'a promotion'} meanwhile; ${where}`,
+    );
   }
   if (!before) return again;
   if (!samePromotion) {
-    if (command.kind === 'abort' || command.kind === 'rollback') return done(`The promotion of ${before.version} had already ended`, `another run ended it and started another meanwhile; ${where}`);
-    return refused(`The promotion of ${before.version} this command saw is over`, `another run ended it meanwhile; ${where}; nothing was done`);
+    if (command.kind === 'abort' || command.kind === 'rollback')
+      return done(
+        `The promotion of ${before.version} had already ended`,
+        `another run ended it and started another meanwhile; ${where}`,
+      );
+    return refused(
+      `The promotion of ${before.version} this command saw is over`,
+      `another run ended it meanwhile; ${where}; nothing was done`,
+    );
   }
   const p = after!;
   const final = FINAL_PHASES.includes(p.phase);
   switch (command.kind) {
     case 'promote': {
-      if (p.phase === 'promoted') return done(`Already promoted ${p.version} to stable by another run`, `${now.stable.version} is stable`);
+      if (p.phase === 'promoted')
+        return done(`Already promoted ${p.version} to stable by another run`, `${now.stable.version} is stable`);
       const approved = before.phase === 'awaiting-approval' && p.stage === before.stage && p.phase === 'soaking';
-      if (!final && (p.stage > before.stage || approved)) return done(`Already promoted to ${now.canary.weight}% by another run`, `${where} (stage ${p.stage + 1}); this command saw stage ${before.stage + 1}`);
+      if (!final && (p.stage > before.stage || approved))
+        return done(
+          `Already promoted to ${now.canary.weight}% by another run`,
+          `${where} (stage ${p.stage + 1}); this command saw stage ${before.stage + 1}`,
+        );
       return again;
     }
     case 'pause':
-      return p.phase === 'paused' ? done(`Already paused at ${now.canary.weight}% by another run`, `paused at ${p.pausedAt ?? 'an earlier moment'}`) : again;
+      return p.phase === 'paused'
+        ? done(
+            `Already paused at ${now.canary.weight}% by another run`,
+            `paused at ${p.pausedAt ?? 'an earlier moment'}`,
+          )
+        : again;
     case 'resume':
       return p.phase !== 'paused' && !final ? done(`Already resumed by another run`, where) : again;
     case 'abort':
     case 'rollback':
-      if (p.phase === 'promoted') return refused(`Cannot ${command.kind}: ${p.version} was promoted to stable by another run meanwhile`, 'roll the stable version back with `bellwether rollback` instead');
-      return final ? done(`Already ${ENDED[p.phase]} by another run`, `traffic is back on ${now.stable.version}; ${where}`) : again;
+      if (p.phase === 'promoted')
+        return refused(
+          `Cannot ${command.kind}: ${p.version} was promoted to stable by another run meanwhile`,
+          'roll the stable version back with `bellwether rollback` instead',
+        );
+      return final
+        ? done(`Already ${ENDED[p.phase]} by another run`, `traffic is back on ${now.stable.version}; ${where}`)
+        : again;
   }
 }

@@ -60,9 +60,20 @@ export function metricsJudge(options: MetricsJudgeOptions): (request: JudgeReque
         if (s.stepSeconds !== undefined) steps[name] = s.stepSeconds;
       } else noData[name] = s.noData;
     }
-    const detailBase = { noData, window: { start: request.start.toISOString(), end: request.end.toISOString() }, weight: m.canary.weight };
-    const judged = judgeSamples(options.config, input, noData, { look: request.look, looks: request.looks }, detailBase);
-    const when = judged.verdict === 'NoData' ? enoughPointsAt(judged.detail as WindowDetail, steps, minSamples, request) : null;
+    const detailBase = {
+      noData,
+      window: { start: request.start.toISOString(), end: request.end.toISOString() },
+      weight: m.canary.weight,
+    };
+    const judged = judgeSamples(
+      options.config,
+      input,
+      noData,
+      { look: request.look, looks: request.looks },
+      detailBase,
+    );
+    const when =
+      judged.verdict === 'NoData' ? enoughPointsAt(judged.detail as WindowDetail, steps, minSamples, request) : null;
     return when ? { ...judged, reason: `${judged.reason}; ${when}` } : judged;
   };
 }
@@ -82,7 +93,12 @@ export function enoughPointsAt(
   let latest: { at: number; step: number } | null = null;
   for (const metric of detail.result?.metrics ?? []) {
     const step = steps[metric.name];
-    if (metric.classification !== 'NoData' || step === undefined || Math.min(metric.canary.n, metric.baseline.n) >= minSamples) continue;
+    if (
+      metric.classification !== 'NoData' ||
+      step === undefined ||
+      Math.min(metric.canary.n, metric.baseline.n) >= minSamples
+    )
+      continue;
     const at = request.start.getTime() + (minSamples - 1) * step * 1000;
     if (at > request.end.getTime() && (!latest || at > latest.at)) latest = { at, step };
   }
@@ -104,7 +120,12 @@ export function judgeSamples(
   detail: Omit<WindowDetail, 'result'> = { noData, window: { start: '', end: '' } },
 ): WindowJudgment {
   if (config.metrics.every((mc) => mc.muted)) {
-    return { verdict: 'NoData', score: null, reason: 'no metrics to judge', detail: { ...detail, result: null } satisfies WindowDetail };
+    return {
+      verdict: 'NoData',
+      score: null,
+      reason: 'no metrics to judge',
+      detail: { ...detail, result: null } satisfies WindowDetail,
+    };
   }
   const full: Record<string, MetricSamples> = { ...input };
   for (const mc of config.metrics) {
@@ -112,5 +133,10 @@ export function judgeSamples(
     if (why !== undefined && !(mc.name in full)) full[mc.name] = { baseline: [], canary: [], noData: why };
   }
   const result = judge(config, full, { profile: config.profile ?? 'bellwether', sequential });
-  return { verdict: result.verdict, score: result.score, reason: result.reason, detail: { ...detail, result } satisfies WindowDetail };
+  return {
+    verdict: result.verdict,
+    score: result.score,
+    reason: result.reason,
+    detail: { ...detail, result } satisfies WindowDetail,
+  };
 }

@@ -44,7 +44,11 @@ export type Command =
   | { readonly kind: 'tick' }
   /** `irreversible`: the release cannot be undone by deploying an older one (a database migration). */
   | { readonly kind: 'start'; readonly version: string; readonly by: string; readonly irreversible?: boolean }
-  | { readonly kind: 'promote' | 'pause' | 'resume' | 'abort' | 'rollback'; readonly by: string; readonly reason?: string };
+  | {
+      readonly kind: 'promote' | 'pause' | 'resume' | 'abort' | 'rollback';
+      readonly by: string;
+      readonly reason?: string;
+    };
 
 /** A yes or no from a gate (the error-budget freeze, the quarantine), with its reason. */
 export interface GateAnswer {
@@ -88,9 +92,21 @@ export type Effect =
 
 export type Step =
   /** Judge the canary over this window, then decide again with the judgment. */
-  | { readonly kind: 'need-judgment'; readonly start: Date; readonly end: Date; readonly look: number; readonly looks: number; readonly explanation: Explanation }
+  | {
+      readonly kind: 'need-judgment';
+      readonly start: Date;
+      readonly end: Date;
+      readonly look: number;
+      readonly looks: number;
+      readonly explanation: Explanation;
+    }
   /** Write this manifest (compare-and-swap), then apply the effects. */
-  | { readonly kind: 'transition'; readonly manifest: ReleaseManifest; readonly effects: readonly Effect[]; readonly explanation: Explanation }
+  | {
+      readonly kind: 'transition';
+      readonly manifest: ReleaseManifest;
+      readonly effects: readonly Effect[];
+      readonly explanation: Explanation;
+    }
   /** Nothing to do until `until` (null: until a person acts). */
   | { readonly kind: 'wait'; readonly until: Date | null; readonly explanation: Explanation }
   /** The command is not allowed now; nothing changes. */

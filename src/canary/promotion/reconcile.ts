@@ -72,7 +72,14 @@ export interface ReconcileResult {
 export const allowAll: GateAnswer = { allow: true, reason: 'no gate is configured' };
 
 /** Runs one reconcile of the promotion whose manifest is at `path`. */
-export async function reconcile(path: string, policy: PromotionPolicy, command: Command, deps: PromotionDeps, origin?: CommandOrigin, maxAttempts = 10): Promise<ReconcileResult> {
+export async function reconcile(
+  path: string,
+  policy: PromotionPolicy,
+  command: Command,
+  deps: PromotionDeps,
+  origin?: CommandOrigin,
+  maxAttempts = 10,
+): Promise<ReconcileResult> {
   let conflicts = 0;
   // The state the command was given on: after a lost race, its intent is judged against this (see intent.ts).
   let seen: ReleaseManifest | undefined;
@@ -89,7 +96,8 @@ export async function reconcile(path: string, policy: PromotionPolicy, command: 
         return { step: after.step, manifest, committed: false, effects: [], conflicts };
       }
     }
-    const version = command.kind === 'start' ? command.version : (manifest.promotion?.version ?? manifest.canary.version ?? '');
+    const version =
+      command.kind === 'start' ? command.version : (manifest.promotion?.version ?? manifest.canary.version ?? '');
     const by = command.kind === 'tick' ? undefined : command.by;
     const facts: Facts = {
       now: deps.clock.now(),
@@ -103,17 +111,33 @@ export async function reconcile(path: string, policy: PromotionPolicy, command: 
     let judgment: WindowJudgment | undefined;
     if (step.kind === 'need-judgment') {
       judgment = await deps.judge({ manifest, start: step.start, end: step.end, look: step.look, looks: step.looks });
-      step = decide(manifest, policy, command, { ...facts, judgment: { verdict: judgment.verdict, score: judgment.score, reason: judgment.reason } });
+      step = decide(manifest, policy, command, {
+        ...facts,
+        judgment: { verdict: judgment.verdict, score: judgment.score, reason: judgment.reason },
+      });
     }
     if (step.kind !== 'transition') {
       if (deps.router) await deps.router.apply(manifest);
       return { step, manifest, committed: false, effects: [], conflicts, ...(judgment ? { judgment } : {}) };
     }
     try {
-      const written = await deps.store.write(path, renderManifest(stored.text, step.manifest), stored.sha, commitMessage(step.manifest, step.explanation, facts.freeze.allow ? facts.freeze.audit : undefined));
+      const written = await deps.store.write(
+        path,
+        renderManifest(stored.text, step.manifest),
+        stored.sha,
+        commitMessage(step.manifest, step.explanation, facts.freeze.allow ? facts.freeze.audit : undefined),
+      );
       deps.logger.info(`${path}: ${step.explanation.summary} (${step.explanation.reason})`);
       if (deps.router) await deps.router.apply(step.manifest);
-      return { step, manifest: step.manifest, committed: true, commitSha: written.commitSha, effects: step.effects, conflicts, ...(judgment ? { judgment } : {}) };
+      return {
+        step,
+        manifest: step.manifest,
+        committed: true,
+        commitSha: written.commitSha,
+        effects: step.effects,
+        conflicts,
+        ...(judgment ? { judgment } : {}),
+      };
     } catch (err) {
       if (!isConflict(err) || ++conflicts >= maxAttempts) throw err;
       deps.logger.info(`${path} changed while this run decided; reading it again`);
@@ -122,7 +146,10 @@ export async function reconcile(path: string, policy: PromotionPolicy, command: 
 }
 
 function teamFacts(teams: ResolvedTeams): Pick<Facts, 'actorTeams' | 'teamsUnknown'> {
-  return { actorTeams: teams.member, ...(teams.unknown.length > 0 ? { teamsUnknown: teams.unknown.map((u) => `${u.team}: ${u.reason}`) } : {}) };
+  return {
+    actorTeams: teams.member,
+    ...(teams.unknown.length > 0 ? { teamsUnknown: teams.unknown.map((u) => `${u.team}: ${u.reason}`) } : {}),
+  };
 }
 
 /**

@@ -11,7 +11,12 @@ import type { WindowDetail } from './metrics-judge.js';
 import type { PromotionPolicy, Step } from './model.js';
 import type { ReconcileResult } from './reconcile.js';
 
-const VERDICT_ICON: Record<string, string> = { Pass: '✅ Pass', Marginal: '⚠️ Marginal', Fail: '❌ Fail', NoData: '⏸️ NoData' };
+const VERDICT_ICON: Record<string, string> = {
+  Pass: '✅ Pass',
+  Marginal: '⚠️ Marginal',
+  Fail: '❌ Fail',
+  NoData: '⏸️ NoData',
+};
 
 /** The JSON a reconcile reports, for scripts and downstream steps. */
 export function promotionJson(result: ReconcileResult): Record<string, unknown> {
@@ -30,7 +35,15 @@ export function promotionJson(result: ReconcileResult): Record<string, unknown> 
     decision: result.step.explanation,
     committed: result.committed,
     commit: result.commitSha ?? null,
-    judgment: result.judgment ? { verdict: result.judgment.verdict, score: result.judgment.score, reason: result.judgment.reason, window: detail?.window ?? null, noData: detail?.noData ?? {} } : null,
+    judgment: result.judgment
+      ? {
+          verdict: result.judgment.verdict,
+          score: result.judgment.score,
+          reason: result.judgment.reason,
+          window: detail?.window ?? null,
+          noData: detail?.noData ?? {},
+        }
+      : null,
   };
 }
 
@@ -43,7 +56,9 @@ export function renderPromotionMarkdown(result: ReconcileResult, policy: Promoti
   policy.stages.forEach((s, i) => {
     const judgments = p?.judgments.filter((j) => j.stage === i) ?? [];
     const last = judgments.at(-1);
-    lines.push(`| ${i + 1} | ${s.weight}% | ${formatDuration(s.soakTime)}${s.approval === 'required' ? ' + approval' : ''} | ${stageState(i, m)} | ${last ? VERDICT_ICON[last.verdict] : ''} | ${last?.score ?? ''} |`);
+    lines.push(
+      `| ${i + 1} | ${s.weight}% | ${formatDuration(s.soakTime)}${s.approval === 'required' ? ' + approval' : ''} | ${stageState(i, m)} | ${last ? VERDICT_ICON[last.verdict] : ''} | ${last?.score ?? ''} |`,
+    );
   });
   lines.push('', `Traffic now: **${m.canary.weight}%** on the canary, the rest on stable ${m.stable.version}.`);
   const detail = result.judgment?.detail as WindowDetail | undefined;
@@ -61,7 +76,9 @@ export function renderPromotionMarkdown(result: ReconcileResult, policy: Promoti
 
 function decisionLine(step: Step): string {
   const e = step.explanation;
-  const extra = [e.measured ? `measured: ${e.measured}` : '', e.threshold ? `threshold: ${e.threshold}` : ''].filter(Boolean).join('; ');
+  const extra = [e.measured ? `measured: ${e.measured}` : '', e.threshold ? `threshold: ${e.threshold}` : '']
+    .filter(Boolean)
+    .join('; ');
   return `**${e.summary}.** ${e.reason}${extra ? ` (${extra})` : ''}`;
 }
 
@@ -84,12 +101,19 @@ export function renderEvidence(result: JudgeResult, detail?: WindowDetail): stri
     '',
   ];
   if (detail) lines.push(`Window: ${detail.window.start} to ${detail.window.end}.`, '');
-  lines.push('| metric | state | canary / baseline mean | interval of the shift | n (canary, baseline) | why |', '| --- | --- | ---: | --- | --- | --- |');
+  lines.push(
+    '| metric | state | canary / baseline mean | interval of the shift | n (canary, baseline) | why |',
+    '| --- | --- | ---: | --- | --- | --- |',
+  );
   for (const r of hot) {
     const interval = r.interval ? `[${fmt(r.interval.low)}, ${fmt(r.interval.high)}]` : '';
-    lines.push(`| ${r.name}${r.critical ? ' (critical)' : ''} | ${r.classification} | ${r.meanRatio === null ? '' : fmt(r.meanRatio)} | ${interval} | ${r.canary.n}, ${r.baseline.n} | ${r.reason.replace(/\|/g, '\\|')} |`);
+    lines.push(
+      `| ${r.name}${r.critical ? ' (critical)' : ''} | ${r.classification} | ${r.meanRatio === null ? '' : fmt(r.meanRatio)} | ${interval} | ${r.canary.n}, ${r.baseline.n} | ${r.reason.replace(/\|/g, '\\|')} |`,
+    );
   }
-  const charted = hot.filter((r) => r.baseline.n > 0 && r.canary.n > 0 && (r.meanRatio === null || Number.isFinite(r.meanRatio))).slice(0, 8);
+  const charted = hot
+    .filter((r) => r.baseline.n > 0 && r.canary.n > 0 && (r.meanRatio === null || Number.isFinite(r.meanRatio)))
+    .slice(0, 8);
   if (charted.length > 0) {
     lines.push(
       '',

@@ -74,7 +74,10 @@ export interface CanaryRunOutcome {
  * The canary policy as it applies to the promotion decision, with the
  * rollback policy's answer for a failed irreversible release.
  */
-export function promotionPolicyOf(policy: CanaryPolicy, irreversible: PromotionPolicy['irreversible'] = 'roll-forward'): PromotionPolicy {
+export function promotionPolicyOf(
+  policy: CanaryPolicy,
+  irreversible: PromotionPolicy['irreversible'] = 'roll-forward',
+): PromotionPolicy {
   return {
     stages: stagesFor(policy).map((s) => ({ weight: s.weight, soakTime: s.soakTime, approval: s.approval })),
     interval: policy.analysis.interval,
@@ -90,13 +93,24 @@ export function promotionPolicyOf(policy: CanaryPolicy, irreversible: PromotionP
 function toCommand(inputs: CanaryRunInputs): Command {
   if (inputs.command === 'tick') return { kind: 'tick' };
   if (inputs.command === 'start') {
-    if (!inputs.version) throw new ConfigurationError('`start` needs the version to promote', { field: 'inputs.version' });
-    return { kind: 'start', version: inputs.version, by: inputs.actor, ...(inputs.irreversible ? { irreversible: true } : {}) };
+    if (!inputs.version)
+      throw new ConfigurationError('`start` needs the version to promote', { field: 'inputs.version' });
+    return {
+      kind: 'start',
+      version: inputs.version,
+      by: inputs.actor,
+      ...(inputs.irreversible ? { irreversible: true } : {}),
+    };
   }
   return { kind: inputs.command, by: inputs.actor, ...(inputs.reason ? { reason: inputs.reason } : {}) };
 }
 
-export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: ContentStore, surfaces?: SurfaceContext): Promise<CanaryRunOutcome> {
+export async function runCanary(
+  inputs: CanaryRunInputs,
+  deps: Deps,
+  store: ContentStore,
+  surfaces?: SurfaceContext,
+): Promise<CanaryRunOutcome> {
   const set = await loadPolicySet(inputs.policy);
   const { policy, file: policyFile } = policyFor(set, 'canary', inputs.service);
   const promotionPolicy = promotionPolicyOf(policy, policyFor(set, 'rollback', inputs.service).policy.irreversible);
@@ -124,20 +138,28 @@ export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: Cont
     actorTeams: (user) => resolveTeams(deps.github, user, policy.approvers.teams),
     quarantine: async (_m, version) => {
       const entry = quarantined((await readQuarantine(store, inputs.manifests, inputs.service)).quarantine, version);
-      return entry ? { allow: false, reason: `${version} was quarantined at ${entry.at} by ${entry.by}: ${entry.reason}` } : { allow: true, reason: `${version} is not quarantined` };
+      return entry
+        ? { allow: false, reason: `${version} was quarantined at ${entry.at} by ${entry.by}: ${entry.reason}` }
+        : { allow: true, reason: `${version} is not quarantined` };
     },
   };
   const path = manifestPath(inputs.manifests, inputs.service, inputs.environment, inputs.region);
   const results: ReconcileResult[] = [];
   let command = toCommand(inputs);
   let origin = inputs.origin;
-  if (origin?.kind === 'workflow' && inputs.command === 'promote' && promotionPolicy.approvalMethod === 'environment' && inputs.environmentApprovers) {
+  if (
+    origin?.kind === 'workflow' &&
+    inputs.command === 'promote' &&
+    promotionPolicy.approvalMethod === 'environment' &&
+    inputs.environmentApprovers
+  ) {
     origin = { ...origin, environmentApprovers: await inputs.environmentApprovers() };
   }
   for (;;) {
     const result = await reconcile(path, promotionPolicy, command, promotionDeps, origin);
     results.push(result);
-    if (surfaces && result.committed) await publishDeployment(deps.github, result.manifest, surfaces, result.step.explanation.summary);
+    if (surfaces && result.committed)
+      await publishDeployment(deps.github, result.manifest, surfaces, result.step.explanation.summary);
     command = { kind: 'tick' };
     const step = result.step;
     if (step.kind === 'transition') continue;
@@ -145,7 +167,9 @@ export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: Cont
     const ms = step.until.getTime() - deps.clock.now().getTime();
     // A wake-up that is not in the future would spin: end the run and let the next tick continue.
     if (ms > inputs.waitWithinMs || ms <= 0) break;
-    deps.logger.info(`${step.explanation.summary}: waiting ${Math.ceil(ms / 1000)} s in this job (${step.explanation.reason})`);
+    deps.logger.info(
+      `${step.explanation.summary}: waiting ${Math.ceil(ms / 1000)} s in this job (${step.explanation.reason})`,
+    );
     await deps.sleep(Math.max(0, ms));
   }
   const last = results.at(-1)!;
@@ -153,7 +177,9 @@ export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: Cont
   const lastJudgment = p?.judgments.at(-1);
   const refused = results.find((r) => r.step.kind === 'refuse');
   // A failed irreversible canary held to roll forward is a failure too: the step fails and the rollback flow records it.
-  const failed = results.find((r) => r.committed && r.effects.some((e) => e.kind === 'failed' || e.kind === 'roll-forward'));
+  const failed = results.find(
+    (r) => r.committed && r.effects.some((e) => e.kind === 'failed' || e.kind === 'roll-forward'),
+  );
   const failure = refused
     ? `${refused.step.explanation.summary}: ${refused.step.explanation.reason}`
     : failed
@@ -177,7 +203,13 @@ export async function runCanary(inputs: CanaryRunInputs, deps: Deps, store: Cont
       ...promotionJson(last),
       // The run as a whole: every transition it committed, not only the last reconcile's.
       committed: results.some((r) => r.committed),
-      transitions: results.filter((r) => r.committed).map((r) => ({ commit: r.commitSha ?? null, summary: r.step.explanation.summary, reason: r.step.explanation.reason })),
+      transitions: results
+        .filter((r) => r.committed)
+        .map((r) => ({
+          commit: r.commitSha ?? null,
+          summary: r.step.explanation.summary,
+          reason: r.step.explanation.reason,
+        })),
       policy: policyFile ?? 'embedded defaults',
       reconciles: results.length,
     },

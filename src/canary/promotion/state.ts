@@ -5,7 +5,15 @@
  */
 import { z } from 'zod';
 
-export const PROMOTION_PHASES = ['awaiting-approval', 'soaking', 'paused', 'promoted', 'failed', 'aborted', 'rolled-back'] as const;
+export const PROMOTION_PHASES = [
+  'awaiting-approval',
+  'soaking',
+  'paused',
+  'promoted',
+  'failed',
+  'aborted',
+  'rolled-back',
+] as const;
 export type PromotionPhase = (typeof PROMOTION_PHASES)[number];
 
 /** Phases after which nothing moves any more. */

@@ -37,11 +37,18 @@ export function deploymentKey(promotionId: string, environment: string): string 
  * Records the promotion's state on its GitHub Deployment, creating the
  * deployment on first sight. Returns the deployment id.
  */
-export async function publishDeployment(github: GitHubPort, manifest: ReleaseManifest, ctx: SurfaceContext, description: string): Promise<number | null> {
+export async function publishDeployment(
+  github: GitHubPort,
+  manifest: ReleaseManifest,
+  ctx: SurfaceContext,
+  description: string,
+): Promise<number | null> {
   const p = manifest.promotion;
   if (!p) return null;
   const key = deploymentKey(p.id, ctx.environment);
-  const existing = (await github.listDeployments({ environment: ctx.environment, task: 'deploy:canary' })).find((d) => d.payload['bellwetherKey'] === key);
+  const existing = (await github.listDeployments({ environment: ctx.environment, task: 'deploy:canary' })).find(
+    (d) => d.payload['bellwetherKey'] === key,
+  );
   const deployment =
     existing ??
     (await github.createDeployment({

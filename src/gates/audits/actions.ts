@@ -9,11 +9,12 @@ import { entries, mapGet, mapPair, scalarText, spanOf } from '../source.js';
 export function auditActions(ctx: AuditContext): void {
   const { file } = ctx;
   const shellOf = (owner: unknown) => mapGet(file, mapGet(file, mapGet(file, owner, 'defaults'), 'run'), 'shell');
-  if (ctx.kind === 'workflow') checkShell(ctx, shellOf(file.doc.contents), 'the workflow\'s default shell');
+  if (ctx.kind === 'workflow') checkShell(ctx, shellOf(file.doc.contents), "the workflow's default shell");
   for (const job of ctx.jobs) {
     if (ctx.kind === 'workflow') checkShell(ctx, shellOf(job.node), `the default shell of ${job.label}`);
     for (const step of job.steps) {
-      if (step.run) checkShell(ctx, mapGet(file, step.node, 'shell'), `the shell of step ${step.index + 1} of ${job.label}`);
+      if (step.run)
+        checkShell(ctx, mapGet(file, step.node, 'shell'), `the shell of step ${step.index + 1} of ${job.label}`);
       if (step.uses && actionName(step.uses.text) === 'actions/setup-python') {
         const pip = mapPair(file, step.with, 'pip-install');
         if (pip) {
@@ -35,7 +36,8 @@ export function auditActions(ctx: AuditContext): void {
       const name = actionName(step.uses.text);
       if (name === undefined) continue;
       checkTyposquat(ctx, name, step.uses.node);
-      if (name === 'actions/create-github-app-token' || name === 'tibdex/github-app-token') checkAppToken(ctx, step, job.label);
+      if (name === 'actions/create-github-app-token' || name === 'tibdex/github-app-token')
+        checkAppToken(ctx, step, job.label);
     }
   }
 }
@@ -103,14 +105,77 @@ function checkAppToken(ctx: AuditContext, step: AuditContext['jobs'][number]['st
 
 /** Owners of widely used actions, lower case: a `uses:` one edit away from one of these is likely a typosquat. */
 const WELL_KNOWN_OWNERS = [
-  'actions', 'github', 'docker', 'aws-actions', 'azure', 'google-github-actions', 'hashicorp', 'pypa', 'astral-sh',
-  'softprops', 'peter-evans', 'codecov', 'dtolnay', 'swatinem', 'actions-rs', 'ruby', 'gradle', 'golangci', 'sigstore',
-  'slsa-framework', 'step-security', 'ossf', 'jamesives', 'peaceiris', 'stefanzweifel', 'endbug', 'dorny', 'reviewdog',
-  'crazy-max', 'pnpm', 'oven-sh', 'denoland', 'bufbuild', 'cachix', 'determinatesystems', 'goreleaser', 'ncipollo',
-  'anchore', 'aquasecurity', '1password', 'microsoft', 'pulumi', 'cloudflare', 'vercel', 'netlify', 'conda-incubator',
-  'mamba-org', 'r-lib', 'julia-actions', 'haskell-actions', 'erlef', 'jdx', 'homebrew', 'dependabot', 'renovatebot',
-  'release-drafter', 'googleapis', 'jreleaser', 'rubygems', 'mozilla-actions', 'pyo3', 'gitleaks', 'trufflesecurity',
-  'super-linter', 'marocchino', 'nick-fields', 'tibdex', 'shivammathur', 'subosito', 'bahmutov', 'cypress-io',
+  'actions',
+  'github',
+  'docker',
+  'aws-actions',
+  'azure',
+  'google-github-actions',
+  'hashicorp',
+  'pypa',
+  'astral-sh',
+  'softprops',
+  'peter-evans',
+  'codecov',
+  'dtolnay',
+  'swatinem',
+  'actions-rs',
+  'ruby',
+  'gradle',
+  'golangci',
+  'sigstore',
+  'slsa-framework',
+  'step-security',
+  'ossf',
+  'jamesives',
+  'peaceiris',
+  'stefanzweifel',
+  'endbug',
+  'dorny',
+  'reviewdog',
+  'crazy-max',
+  'pnpm',
+  'oven-sh',
+  'denoland',
+  'bufbuild',
+  'cachix',
+  'determinatesystems',
+  'goreleaser',
+  'ncipollo',
+  'anchore',
+  'aquasecurity',
+  '1password',
+  'microsoft',
+  'pulumi',
+  'cloudflare',
+  'vercel',
+  'netlify',
+  'conda-incubator',
+  'mamba-org',
+  'r-lib',
+  'julia-actions',
+  'haskell-actions',
+  'erlef',
+  'jdx',
+  'homebrew',
+  'dependabot',
+  'renovatebot',
+  'release-drafter',
+  'googleapis',
+  'jreleaser',
+  'rubygems',
+  'mozilla-actions',
+  'pyo3',
+  'gitleaks',
+  'trufflesecurity',
+  'super-linter',
+  'marocchino',
+  'nick-fields',
+  'tibdex',
+  'shivammathur',
+  'subosito',
+  'bahmutov',
+  'cypress-io',
 ];
 const KNOWN = new Set(WELL_KNOWN_OWNERS);
 
@@ -122,12 +187,15 @@ function unconfuse(s: string): string {
 /** Optimal string alignment distance (one insertion, deletion, substitution or adjacent swap per step), capped at 2. */
 function distance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 1) return 2;
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let v = Math.min((d[i - 1]?.[j] ?? 0) + 1, (d[i]?.[j - 1] ?? 0) + 1, (d[i - 1]?.[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, (d[i - 2]?.[j - 2] ?? 0) + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, (d[i - 2]?.[j - 2] ?? 0) + 1);
       (d[i] as number[])[j] = v;
     }
   }

@@ -32,7 +32,12 @@ interface CacheAction {
   readonly defaultOffFrom?: number;
 }
 
-const bool = (input: string, toggle: Control['toggle'], onByDefault: boolean): Control => ({ input, toggle, type: 'bool', onByDefault });
+const bool = (input: string, toggle: Control['toggle'], onByDefault: boolean): Control => ({
+  input,
+  toggle,
+  type: 'bool',
+  onByDefault,
+});
 
 /** Actions that restore a cache, and the inputs that decide it. */
 const CACHE_ACTIONS: readonly CacheAction[] = [
@@ -40,10 +45,20 @@ const CACHE_ACTIONS: readonly CacheAction[] = [
   { name: 'actions/cache/restore', any: [bool('lookup-only', 'opt-out', true)] },
   { name: 'actions/setup-java', any: [{ input: 'cache', toggle: 'opt-in', type: 'text', onByDefault: false }] },
   { name: 'actions/setup-go', any: [{ ...bool('cache', 'opt-in', true), onByDefaultFrom: 4 }] },
-  { name: 'actions/setup-node', any: [{ input: 'cache', toggle: 'opt-in', type: ['npm', 'yarn', 'pnpm'], onByDefault: false }, { ...bool('package-manager-cache', 'opt-in', true), sinceMajor: 5 }] },
+  {
+    name: 'actions/setup-node',
+    any: [
+      { input: 'cache', toggle: 'opt-in', type: ['npm', 'yarn', 'pnpm'], onByDefault: false },
+      { ...bool('package-manager-cache', 'opt-in', true), sinceMajor: 5 },
+    ],
+  },
   { name: 'actions/setup-python', any: [{ input: 'cache', toggle: 'opt-in', type: 'text', onByDefault: false }] },
   { name: 'actions/setup-dotnet', any: [bool('cache', 'opt-in', false)] },
-  { name: 'astral-sh/setup-uv', any: [{ input: 'enable-cache', toggle: 'opt-in', type: ['true', 'auto'], onByDefault: true }], defaultOffFrom: 10 },
+  {
+    name: 'astral-sh/setup-uv',
+    any: [{ input: 'enable-cache', toggle: 'opt-in', type: ['true', 'auto'], onByDefault: true }],
+    defaultOffFrom: 10,
+  },
   { name: 'swatinem/rust-cache', any: [bool('lookup-only', 'opt-out', true)] },
   { name: 'ruby/setup-ruby', any: [bool('bundler-cache', 'opt-in', false)] },
   { name: 'pyo3/maturin-action', any: [bool('sccache', 'opt-in', false)] },
@@ -52,10 +67,19 @@ const CACHE_ACTIONS: readonly CacheAction[] = [
   { name: 'determinatesystems/magic-nix-cache-action', any: [bool('use-gha-cache', 'opt-in', true)] },
   { name: 'graalvm/setup-graalvm', any: [{ input: 'cache', toggle: 'opt-in', type: 'text', onByDefault: false }] },
   { name: 'gradle/actions/setup-gradle', any: [bool('cache-disabled', 'opt-out', true)] },
-  { name: 'docker/setup-buildx-action', all: [bool('cache-binary', 'opt-in', true), { input: 'version', toggle: 'opt-in', type: 'text', onByDefault: false }] },
+  {
+    name: 'docker/setup-buildx-action',
+    all: [
+      bool('cache-binary', 'opt-in', true),
+      { input: 'version', toggle: 'opt-in', type: 'text', onByDefault: false },
+    ],
+  },
   { name: 'actions-rust-lang/setup-rust-toolchain', any: [bool('cache', 'opt-in', true)] },
   { name: 'jdx/mise-action', any: [bool('cache', 'opt-in', true)] },
-  { name: 'ramsey/composer-install', any: [{ input: 'ignore-cache', toggle: 'opt-out', type: ['yes', 'true', '1'], onByDefault: true }] },
+  {
+    name: 'ramsey/composer-install',
+    any: [{ input: 'ignore-cache', toggle: 'opt-out', type: ['yes', 'true', '1'], onByDefault: true }],
+  },
   { name: 'mozilla-actions/sccache-action' },
   { name: 'nix-community/cache-nix-action' },
   { name: 'awalsh128/cache-apt-pkgs-action' },
@@ -63,11 +87,24 @@ const CACHE_ACTIONS: readonly CacheAction[] = [
 
 /** Steps that publish what the job built. */
 const PUBLISHERS = new Set([
-  'pypa/gh-action-pypi-publish', 'rubygems/release-gem', 'jreleaser/release-action', 'goreleaser/goreleaser-action',
-  'softprops/action-gh-release', 'release-drafter/release-drafter', 'googleapis/release-please-action',
-  'redhat-actions/push-to-registry', 'aws-actions/amazon-ecs-deploy-task-definition', 'aws-actions/aws-cloudformation-github-deploy',
-  'azure/aci-deploy', 'azure/container-apps-deploy-action', 'azure/functions-action', 'azure/sql-action', 'cloudflare/wrangler-action',
-  'google-github-actions/deploy-appengine', 'google-github-actions/deploy-cloudrun', 'google-github-actions/deploy-cloud-functions',
+  'pypa/gh-action-pypi-publish',
+  'rubygems/release-gem',
+  'jreleaser/release-action',
+  'goreleaser/goreleaser-action',
+  'softprops/action-gh-release',
+  'release-drafter/release-drafter',
+  'googleapis/release-please-action',
+  'redhat-actions/push-to-registry',
+  'aws-actions/amazon-ecs-deploy-task-definition',
+  'aws-actions/aws-cloudformation-github-deploy',
+  'azure/aci-deploy',
+  'azure/container-apps-deploy-action',
+  'azure/functions-action',
+  'azure/sql-action',
+  'cloudflare/wrangler-action',
+  'google-github-actions/deploy-appengine',
+  'google-github-actions/deploy-cloudrun',
+  'google-github-actions/deploy-cloud-functions',
 ]);
 
 type ReleaseTrigger = 'release' | 'tag-push' | 'release-branch';
@@ -85,7 +122,9 @@ function releaseTriggers(ctx: AuditContext): ReleaseTrigger[] {
   if (push) {
     if (mapGet(ctx.file, push.config, 'tags') !== undefined) out.push('tag-push');
     const branches = mapGet(ctx.file, push.config, 'branches');
-    const names = isScalar(branches) ? [scalarText(branches) ?? ''] : (branches as { items?: unknown[] } | undefined)?.items?.map((b) => scalarText(b) ?? '') ?? [];
+    const names = isScalar(branches)
+      ? [scalarText(branches) ?? '']
+      : ((branches as { items?: unknown[] } | undefined)?.items?.map((b) => scalarText(b) ?? '') ?? []);
     if (names.some((b) => b.toLowerCase().includes('release'))) out.push('release-branch');
   }
   return out;
@@ -96,7 +135,11 @@ function isPublisher(ctx: AuditContext, step: Step): boolean {
   const name = fullName(step.uses.text);
   if (name === 'docker/build-push-action') {
     // Counted as publishing unless told not to push: a build that loads locally is rarer than one that pushes.
-    return scalarText(mapGet(ctx.file, step.with, 'push'))?.trim().toLowerCase() !== 'false';
+    return (
+      scalarText(mapGet(ctx.file, step.with, 'push'))
+        ?.trim()
+        .toLowerCase() !== 'false'
+    );
   }
   return PUBLISHERS.has(name) || PUBLISHERS.has(actionName(step.uses.text) ?? '');
 }
@@ -164,11 +207,14 @@ function cacheState(ctx: AuditContext, step: Step, action: CacheAction, tagOnly:
     c.onByDefault &&
     !(action.defaultOffFrom !== undefined && major !== undefined && major >= action.defaultOffFrom) &&
     !(c.onByDefaultFrom !== undefined && major !== undefined && major < c.onByDefaultFrom);
-  const controls = (action.any ?? action.all ?? []).filter((c) => c.sinceMajor === undefined || major === undefined || major >= c.sinceMajor);
+  const controls = (action.any ?? action.all ?? []).filter(
+    (c) => c.sinceMajor === undefined || major === undefined || major >= c.sinceMajor,
+  );
   if (controls.length === 0) return 'off';
   const states = controls.map((c) => {
     // From the version that stopped caching by default, only an explicit `true` turns it on.
-    if (action.defaultOffFrom !== undefined && !defaultOn(c) && Array.isArray(c.type)) return controlState(ctx, step, { ...c, type: ['true'], onByDefault: false }, tagOnly, false);
+    if (action.defaultOffFrom !== undefined && !defaultOn(c) && Array.isArray(c.type))
+      return controlState(ctx, step, { ...c, type: ['true'], onByDefault: false }, tagOnly, false);
     return controlState(ctx, step, c, tagOnly, defaultOn(c));
   });
   if (action.all) return states.every((s) => s === 'on') ? 'on' : states.some((s) => s === 'off') ? 'off' : 'maybe';

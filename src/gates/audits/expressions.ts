@@ -9,7 +9,14 @@ import { actionName, PRIVILEGED_TRIGGERS, type AuditContext, type Job, type Step
 import { entries, locateInScalar, mapGet, scalarText, spanAt, spanOf, templateSpan } from '../source.js';
 import { findTemplates, flowingAccesses, isAttackerControlled } from '../templates.js';
 import { severityRank } from '../finding.js';
-import { buildTaintModel, ENV_FILE_WRITE, referencedVariable, stepEnvTaint, type Taint, type TaintModel } from './taint.js';
+import {
+  buildTaintModel,
+  ENV_FILE_WRITE,
+  referencedVariable,
+  stepEnvTaint,
+  type Taint,
+  type TaintModel,
+} from './taint.js';
 
 const ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare\s+(?:-\w+\s+)?)?([A-Za-z_][A-Za-z0-9_]*)=/;
 
@@ -36,7 +43,8 @@ export function auditExpressions(ctx: AuditContext): void {
       for (const input of (name && CODE_INPUTS.get(name)) ?? []) {
         // Input names are case-insensitive to the runner: inlineScript is inlinescript.
         const node = entries(ctx.file, step.with).find(([k]) => k.toLowerCase() === input)?.[2];
-        if (isScalar(node) && typeof node.value === 'string') checkSink(ctx, taint, job, step, node, `${input} input of ${name}`);
+        if (isScalar(node) && typeof node.value === 'string')
+          checkSink(ctx, taint, job, step, node, `${input} input of ${name}`);
       }
       if (step.run) checkEnvFiles(ctx, taint, job, step, step.run.node);
       checkCondition(ctx, step.if, 'step');
@@ -63,7 +71,8 @@ function checkSink(ctx: AuditContext, taint: TaintModel, job: Job, step: Step, n
     let worst: { path: string; found: Taint } | undefined;
     for (const access of flowingAccesses(t.ast)) {
       const found = taint.classify(access.path, job, step);
-      if (found && (!worst || severityRank(found.severity) > severityRank(worst.found.severity))) worst = { path: access.path, found };
+      if (found && (!worst || severityRank(found.severity) > severityRank(worst.found.severity)))
+        worst = { path: access.path, found };
     }
     if (worst) {
       const { path, found } = worst;
@@ -72,11 +81,12 @@ function checkSink(ctx: AuditContext, taint: TaintModel, job: Job, step: Step, n
           ? ` (it carries ${found.origin})`
           : found.kind === 'input'
             ? ctx.kind === 'action'
-              ? " (an input of the action, whatever text its caller passes)"
+              ? ' (an input of the action, whatever text its caller passes)'
               : ' (a free-text input chosen by whoever triggers the run)'
             : '';
       const triggers = [...ctx.triggers.keys()].filter((n) => PRIVILEGED_TRIGGERS.has(n));
-      const under = triggers.length > 0 ? ` under ${triggers.join(', ')}, which runs with secrets and a write token` : '';
+      const under =
+        triggers.length > 0 ? ` under ${triggers.join(', ')}, which runs with secrets and a write token` : '';
       ctx.report({
         ruleId: 'template-injection',
         severity: found.severity,
@@ -123,13 +133,24 @@ function checkEnvFiles(ctx: AuditContext, taint: TaintModel, job: Job, step: Ste
     // File content (an artifact, the checked-out pull request) rather than any command's output such as $(date).
     const fromFile = /\b(cat|head|tail|jq|yq|unzip|base64)\s+\S|<\s*[\w./$"'{]/.test(line.replace(/>>?\s*\S+/g, ''));
     // A composite action may run under any caller's trigger: whatever it computes and writes there could be an outsider's.
-    const dynamicInAction = ctx.kind === 'action' && /\$\(|`|\$\{?[A-Za-z_]|\$env:|%[A-Za-z_]\w*%/.test(line.replace(/>>?\s*\S+/g, ''));
-    if (!origin && !dynamicInAction && !(fromFile && target !== 'GITHUB_OUTPUT' && (ctx.triggers.has('workflow_run') || ctx.triggers.has('pull_request_target')))) continue;
+    const dynamicInAction =
+      ctx.kind === 'action' && /\$\(|`|\$\{?[A-Za-z_]|\$env:|%[A-Za-z_]\w*%/.test(line.replace(/>>?\s*\S+/g, ''));
+    if (
+      !origin &&
+      !dynamicInAction &&
+      !(
+        fromFile &&
+        target !== 'GITHUB_OUTPUT' &&
+        (ctx.triggers.has('workflow_run') || ctx.triggers.has('pull_request_target'))
+      )
+    )
+      continue;
     if (!origin && target === 'GITHUB_OUTPUT') continue;
     ctx.report({
       ruleId: 'github-env',
       // A computed value in an action is only possibly an outsider's: reported low.
-      severity: origin && privileged && target !== 'GITHUB_OUTPUT' ? 'high' : !origin && dynamicInAction ? 'low' : 'medium',
+      severity:
+        origin && privileged && target !== 'GITHUB_OUTPUT' ? 'high' : !origin && dynamicInAction ? 'low' : 'medium',
       confidence: origin ? (privileged ? 'high' : 'medium') : 'low',
       span: locateInScalar(ctx.file, node, trimmed, occurrence),
       message: origin
@@ -153,18 +174,27 @@ function isActorIdPath(path: string | undefined): boolean {
 
 function findSpoofable(node: ExprNode, out: ExprNode[]): void {
   if (node.kind === 'binary') {
-    if ((node.op === '==' || node.op === '!=') && [node.left, node.right].some((s) => isActorPath(accessPath(s))) &&
-        [node.left, node.right].some((s) => s.kind === 'literal' && typeof s.value === 'string' && /\[bot\]$/i.test(s.value))) {
+    if (
+      (node.op === '==' || node.op === '!=') &&
+      [node.left, node.right].some((s) => isActorPath(accessPath(s))) &&
+      [node.left, node.right].some(
+        (s) => s.kind === 'literal' && typeof s.value === 'string' && /\[bot\]$/i.test(s.value),
+      )
+    ) {
       out.push(node);
-    } else if ((node.op === '==' || node.op === '!=') && [node.left, node.right].some((s) => isActorIdPath(accessPath(s))) &&
-        [node.left, node.right].some((s) => s.kind === 'literal' && /^\d+$/.test(String(s.value)))) {
+    } else if (
+      (node.op === '==' || node.op === '!=') &&
+      [node.left, node.right].some((s) => isActorIdPath(accessPath(s))) &&
+      [node.left, node.right].some((s) => s.kind === 'literal' && /^\d+$/.test(String(s.value)))
+    ) {
       out.push(node);
     }
     findSpoofable(node.left, out);
     findSpoofable(node.right, out);
   } else if (node.kind === 'not') findSpoofable(node.operand, out);
   else if (node.kind === 'call') {
-    if (['contains', 'startswith', 'endswith'].includes(node.name) && node.args.some((a) => isActorPath(accessPath(a)))) out.push(node);
+    if (['contains', 'startswith', 'endswith'].includes(node.name) && node.args.some((a) => isActorPath(accessPath(a))))
+      out.push(node);
     node.args.forEach((a) => findSpoofable(a, out));
   }
 }
@@ -226,7 +256,12 @@ function checkContains(ctx: AuditContext, ast: ExprNode, node: Scalar, where: st
     if (n.kind === 'call') {
       const [haystack, needle] = n.args;
       const path = needle ? accessPath(needle) : undefined;
-      if (n.name === 'contains' && haystack?.kind === 'literal' && typeof haystack.value === 'string' && path !== undefined) {
+      if (
+        n.name === 'contains' &&
+        haystack?.kind === 'literal' &&
+        typeof haystack.value === 'string' &&
+        path !== undefined
+      ) {
         ctx.report({
           ruleId: 'unsound-contains',
           severity: isAttackerControlled(path) ? 'high' : 'medium',
@@ -265,7 +300,8 @@ function checkTemplates(ctx: AuditContext, node: Scalar): void {
         severity: 'medium',
         confidence: 'high',
         span,
-        message: 'a value decoded from a secret with fromJSON (or a field of it) is not masked in logs; only the secret as stored is.',
+        message:
+          'a value decoded from a secret with fromJSON (or a field of it) is not masked in logs; only the secret as stored is.',
       });
     }
     if (anyNode(t.ast, isToJsonSecrets)) {
@@ -300,7 +336,8 @@ function anyNode(node: ExprNode, test: (n: ExprNode) => boolean): boolean {
   }
 }
 
-const isToJsonSecrets = (n: ExprNode): boolean => n.kind === 'call' && n.name === 'tojson' && n.args[0]?.kind === 'context' && n.args[0].name === 'secrets';
+const isToJsonSecrets = (n: ExprNode): boolean =>
+  n.kind === 'call' && n.name === 'tojson' && n.args[0]?.kind === 'context' && n.args[0].name === 'secrets';
 
 /**
  * `fromJSON(secrets.X)` and `fromJSON(secrets.X).field`: the runner masks the
@@ -308,7 +345,10 @@ const isToJsonSecrets = (n: ExprNode): boolean => n.kind === 'call' && n.name ==
  * whose JSON escapes are resolved).
  */
 const isSecretPart = (n: ExprNode): boolean =>
-  n.kind === 'call' && n.name === 'fromjson' && n.args[0] !== undefined && (accessPath(n.args[0]) ?? '').startsWith('secrets.');
+  n.kind === 'call' &&
+  n.name === 'fromjson' &&
+  n.args[0] !== undefined &&
+  (accessPath(n.args[0]) ?? '').startsWith('secrets.');
 
 /** Visits every string scalar value (not keys) once, without following aliases. */
 export function walkScalars(_ctx: AuditContext, root: unknown, visit: (node: Scalar) => void): void {

@@ -25,7 +25,11 @@ function checkPermissions(ctx: AuditContext): void {
   const reusableOnly = ctx.triggers.size > 0 && [...ctx.triggers.keys()].every((t) => t === 'workflow_call');
   if (!top && ctx.jobs.length > 0) {
     // A reusable workflow's jobs get what the caller grants; a job that calls one decides what it passes on.
-    const bare = ctx.jobs.filter((j) => mapGet(file, j.node, 'permissions') === undefined && (!reusableOnly || mapGet(file, j.node, 'uses') !== undefined));
+    const bare = ctx.jobs.filter(
+      (j) =>
+        mapGet(file, j.node, 'permissions') === undefined &&
+        (!reusableOnly || mapGet(file, j.node, 'uses') !== undefined),
+    );
     if (bare.length > 0 && !reusableOnly) {
       const onKey = mapPair(file, root, 'on')?.key;
       ctx.report({
@@ -116,7 +120,8 @@ function checkSecretsInherit(ctx: AuditContext, job: Job): void {
 function checkContainerCredentials(ctx: AuditContext, job: Job): void {
   const { file } = ctx;
   const containers: Array<[string, unknown]> = [['container', mapGet(file, job.node, 'container')]];
-  for (const [name, , svc] of entries(file, mapGet(file, job.node, 'services'))) containers.push([`service '${name}'`, svc]);
+  for (const [name, , svc] of entries(file, mapGet(file, job.node, 'services')))
+    containers.push([`service '${name}'`, svc]);
   for (const [label, node] of containers) {
     const password = mapGet(file, mapGet(file, node, 'credentials'), 'password');
     const text = scalarText(password);
@@ -137,7 +142,16 @@ function uploadsWorkspace(path: string): boolean {
   return path
     .split('\n')
     .map((p) => p.trim())
-    .some((p) => p === '.' || p === './' || p === '*' || p === '**' || /^\$\{\{\s*github\.workspace\s*\}\}\/?$/.test(p) || p === '.git' || p.startsWith('.git/'));
+    .some(
+      (p) =>
+        p === '.' ||
+        p === './' ||
+        p === '*' ||
+        p === '**' ||
+        /^\$\{\{\s*github\.workspace\s*\}\}\/?$/.test(p) ||
+        p === '.git' ||
+        p.startsWith('.git/'),
+    );
 }
 
 function checkPersistCredentials(ctx: AuditContext, job: Job): void {
@@ -149,7 +163,10 @@ function checkPersistCredentials(ctx: AuditContext, job: Job): void {
   for (let i = n - 1; i >= 0; i--) {
     const s = job.steps[i] as Job['steps'][number];
     pushesLater[i] = (pushesLater[i + 1] ?? false) || (s.run !== undefined && /\bgit\s+push\b/.test(s.run.text));
-    const uploads = s.uses !== undefined && actionName(s.uses.text) === 'actions/upload-artifact' && uploadsWorkspace(withInput(file, s, 'path')?.text ?? '');
+    const uploads =
+      s.uses !== undefined &&
+      actionName(s.uses.text) === 'actions/upload-artifact' &&
+      uploadsWorkspace(withInput(file, s, 'path')?.text ?? '');
     uploadsLater[i] = (uploadsLater[i + 1] ?? false) || uploads;
   }
   job.steps.forEach((step, i) => {

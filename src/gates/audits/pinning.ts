@@ -54,13 +54,15 @@ function usesNodes(ctx: AuditContext): UsesNode[] {
   for (const job of ctx.jobs) {
     const jobUses = mapGet(ctx.file, job.node, 'uses');
     const text = scalarText(jobUses);
-    if (text !== undefined && ctx.kind === 'workflow') out.push({ text, node: jobUses as Scalar, where: job.label, checkedOut: [] });
+    if (text !== undefined && ctx.kind === 'workflow')
+      out.push({ text, node: jobUses as Scalar, where: job.label, checkedOut: [] });
     const checkedOut: string[] = [];
     for (const step of job.steps) {
       if (!step.uses) continue;
       out.push({ ...step.uses, where: job.label, checkedOut: [...checkedOut], step });
       const path = scalarText(mapGet(ctx.file, step.with, 'path'));
-      if (actionName(step.uses.text) === 'actions/checkout' && path !== undefined) checkedOut.push(path.replace(/^\.\//, '').replace(/\/+$/, ''));
+      if (actionName(step.uses.text) === 'actions/checkout' && path !== undefined)
+        checkedOut.push(path.replace(/^\.\//, '').replace(/\/+$/, ''));
     }
   }
   return out;
@@ -101,7 +103,8 @@ function checkToolVersion(ctx: AuditContext, u: UsesNode): void {
 export function auditPinning(ctx: AuditContext): void {
   for (const u of usesNodes(ctx)) {
     const local = localUses(u.text);
-    const inCheckout = (path: string): boolean => u.checkedOut.some((c) => c !== '' && c !== '.' && (path === c || path.startsWith(`${c}/`)));
+    const inCheckout = (path: string): boolean =>
+      u.checkedOut.some((c) => c !== '' && c !== '.' && (path === c || path.startsWith(`${c}/`)));
     // `./x` where an earlier step checked out another repository is that repository's action, not this one's.
     if (local === 'workspace' && !inCheckout(u.text.slice(2))) {
       ctx.report({
@@ -258,7 +261,8 @@ function checkJobImage(ctx: AuditContext, job: Job, node: unknown, where: string
     return;
   }
   const values = matrixValues(ctx, job, m[1] as string);
-  for (const v of new Set(values ?? [])) if (v.trim() !== '') checkImage(ctx, v, node, `${where} (matrix.${m[1] as string})`);
+  for (const v of new Set(values ?? []))
+    if (v.trim() !== '') checkImage(ctx, v, node, `${where} (matrix.${m[1] as string})`);
 }
 
 function checkImage(ctx: AuditContext, image: string, node: unknown, where: string): void {

@@ -7,7 +7,8 @@ import type { Severity } from '../finding.js';
 import type { AuditContext, Job, Step } from '../model.js';
 import { entries, locateInScalar, mapGet, spanOf } from '../source.js';
 
-const PIPE_TO_SHELL = /\b(curl|wget)\b[^|;&\n]*\|\s*(sudo\s+(-\S+\s+)*)?(env\s+\S+=\S+\s+)*(ba|z|da|k|fi)?sh\b|\b(curl|wget)\b[^|;&\n]*\|\s*(sudo\s+)?(python3?|node|perl|ruby|pwsh|iex)\b|\b(ba|z)?sh\s+(-c\s+)?["']?(<\(|\$\()\s*(curl|wget)\b/;
+const PIPE_TO_SHELL =
+  /\b(curl|wget)\b[^|;&\n]*\|\s*(sudo\s+(-\S+\s+)*)?(env\s+\S+=\S+\s+)*(ba|z|da|k|fi)?sh\b|\b(curl|wget)\b[^|;&\n]*\|\s*(sudo\s+)?(python3?|node|perl|ruby|pwsh|iex)\b|\b(ba|z)?sh\s+(-c\s+)?["']?(<\(|\$\()\s*(curl|wget)\b/;
 
 interface Install {
   readonly re: RegExp;
@@ -24,11 +25,34 @@ function packages(args: string): string[] {
 }
 
 const INSTALLS: readonly Install[] = [
-  { tool: 'npm', re: /\bnpm\s+(?:install|i|add)\s+(?:[^\n|;&]*\s)?(?:-g|--global)\b([^\n|;&]*)/, pinned: (a) => packages(a).every((p) => /.@[\w^~<>=.*-]*\d/.test(p) || p.startsWith('.') || p.startsWith('/')) },
-  { tool: 'pip', re: /\bpip3?\s+install\s+([^\n|;&]*)/, pinned: (a) => /\s-r\s|\s--requirement\b|^-r\s/.test(` ${a}`) || packages(a).every((p) => /[=<>~]=|@/.test(p) || p.startsWith('.') || p.startsWith('/') || p.endsWith('.whl')) },
-  { tool: 'go', re: /\bgo\s+install\s+([^\n|;&]*)/, pinned: (a) => packages(a).every((p) => /@v?\d/.test(p) || /@[0-9a-f]{12,}$/.test(p) || p.startsWith('./')) },
-  { tool: 'gem', re: /\bgem\s+install\s+([^\n|;&]*)/, pinned: (a) => /(\s|^)(-v|--version)[\s=]/.test(` ${a}`) || /:\d/.test(a) },
-  { tool: 'cargo', re: /\bcargo\s+install\s+([^\n|;&]*)/, pinned: (a) => /(--version|--vers|--tag|--rev)\b/.test(a) || packages(a).every((p) => /@\d/.test(p)) || /--path\b/.test(a) },
+  {
+    tool: 'npm',
+    re: /\bnpm\s+(?:install|i|add)\s+(?:[^\n|;&]*\s)?(?:-g|--global)\b([^\n|;&]*)/,
+    pinned: (a) => packages(a).every((p) => /.@[\w^~<>=.*-]*\d/.test(p) || p.startsWith('.') || p.startsWith('/')),
+  },
+  {
+    tool: 'pip',
+    re: /\bpip3?\s+install\s+([^\n|;&]*)/,
+    pinned: (a) =>
+      /\s-r\s|\s--requirement\b|^-r\s/.test(` ${a}`) ||
+      packages(a).every((p) => /[=<>~]=|@/.test(p) || p.startsWith('.') || p.startsWith('/') || p.endsWith('.whl')),
+  },
+  {
+    tool: 'go',
+    re: /\bgo\s+install\s+([^\n|;&]*)/,
+    pinned: (a) => packages(a).every((p) => /@v?\d/.test(p) || /@[0-9a-f]{12,}$/.test(p) || p.startsWith('./')),
+  },
+  {
+    tool: 'gem',
+    re: /\bgem\s+install\s+([^\n|;&]*)/,
+    pinned: (a) => /(\s|^)(-v|--version)[\s=]/.test(` ${a}`) || /:\d/.test(a),
+  },
+  {
+    tool: 'cargo',
+    re: /\bcargo\s+install\s+([^\n|;&]*)/,
+    pinned: (a) =>
+      /(--version|--vers|--tag|--rev)\b/.test(a) || packages(a).every((p) => /@\d/.test(p)) || /--path\b/.test(a),
+  },
 ];
 
 /** Runs every script audit over one file. */
@@ -77,12 +101,20 @@ function checkRun(ctx: AuditContext, job: Job, step: Step): void {
         snippet: `${job.id} ${line}`,
       });
     if (PIPE_TO_SHELL.test(line)) {
-      report('curl-pipe-shell', 'medium', `${job.label} downloads a script and runs it without checking a checksum or signature; whoever controls the URL (or its DNS, or a proxy) controls the job.`);
+      report(
+        'curl-pipe-shell',
+        'medium',
+        `${job.label} downloads a script and runs it without checking a checksum or signature; whoever controls the URL (or its DNS, or a proxy) controls the job.`,
+      );
     }
     for (const install of INSTALLS) {
       const m = install.re.exec(line);
       if (m && !install.pinned(m[1] ?? '')) {
-        report('unpinned-tool-install', 'low', `${job.label} installs with ${install.tool} without a pinned version; the next release of the tool (or a hijacked one) runs in this job.`);
+        report(
+          'unpinned-tool-install',
+          'low',
+          `${job.label} installs with ${install.tool} without a pinned version; the next release of the tool (or a hijacked one) runs in this job.`,
+        );
       }
     }
     const cmd = /::(set-output|save-state|set-env|add-path)\b/.exec(line);

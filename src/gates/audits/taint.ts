@@ -4,7 +4,14 @@
  * through `env:`, step outputs and job outputs.
  */
 import type { Confidence, Severity } from '../finding.js';
-import { actionName, OUTSIDER_TRIGGERS, PRIVILEGED_TRIGGERS, type AuditContext, type Job, type Step } from '../model.js';
+import {
+  actionName,
+  OUTSIDER_TRIGGERS,
+  PRIVILEGED_TRIGGERS,
+  type AuditContext,
+  type Job,
+  type Step,
+} from '../model.js';
 import { entries, items, mapGet, scalarText, type SourceFile } from '../source.js';
 import { findTemplates, flowingAccesses, isAttackerControlled } from '../templates.js';
 
@@ -32,7 +39,8 @@ export interface TaintModel {
 }
 
 /** Writes to the files that set outputs, environment and PATH of later steps. */
-export const ENV_FILE_WRITE = /\$\{?GITHUB_(ENV|PATH|OUTPUT)\b|\$env:GITHUB_(ENV|PATH|OUTPUT)\b|%GITHUB_(ENV|PATH|OUTPUT)%/;
+export const ENV_FILE_WRITE =
+  /\$\{?GITHUB_(ENV|PATH|OUTPUT)\b|\$env:GITHUB_(ENV|PATH|OUTPUT)\b|%GITHUB_(ENV|PATH|OUTPUT)%/;
 
 function triggerSeverity(ctx: AuditContext): Severity {
   if (ctx.kind === 'action') return 'high';
@@ -123,20 +131,32 @@ export function buildTaintModel(ctx: AuditContext): TaintModel {
     }
   }
 
-  const derived = (origin: string): Taint => ({ kind: 'derived', origin, severity: attackerSeverity, confidence: 'medium' });
+  const derived = (origin: string): Taint => ({
+    kind: 'derived',
+    origin,
+    severity: attackerSeverity,
+    confidence: 'medium',
+  });
 
   return {
     attackerSeverity,
     classify(path, job, step) {
-      if (isAttackerControlled(path)) return { kind: 'attacker', origin: path, severity: attackerSeverity, confidence: 'high' };
+      if (isAttackerControlled(path))
+        return { kind: 'attacker', origin: path, severity: attackerSeverity, confidence: 'high' };
       const parts = path.split('.');
       const [root, second, third] = parts;
       if (root === 'inputs' || (root === 'github' && second === 'event' && third === 'inputs')) {
         const name = root === 'inputs' ? second : parts[3];
         const info = name ? inputs.get(name) : undefined;
         if (!info) return undefined;
-        if (info.source === 'workflow_call') return { kind: 'input', origin: path, severity: 'medium', confidence: 'low' };
-        return { kind: 'input', origin: path, severity: 'low', confidence: info.source === 'action' ? 'low' : 'medium' };
+        if (info.source === 'workflow_call')
+          return { kind: 'input', origin: path, severity: 'medium', confidence: 'low' };
+        return {
+          kind: 'input',
+          origin: path,
+          severity: 'low',
+          confidence: info.source === 'action' ? 'low' : 'medium',
+        };
       }
       if (root === 'steps' && second && third === 'outputs' && job) {
         const origin = stepOutputs.get(job.id)?.get(second);
@@ -210,7 +230,12 @@ const OUTPUTS_FROM_CHANGES: ReadonlyMap<string, string> = new Map([
  * tainted template or tainted variable to GITHUB_OUTPUT, or a code-taking
  * action fed with one.
  */
-function stepOutputOrigin(file: SourceFile, step: Step, jobEnv: Map<string, string>, earlier: Map<string, string>): string | undefined {
+function stepOutputOrigin(
+  file: SourceFile,
+  step: Step,
+  jobEnv: Map<string, string>,
+  earlier: Map<string, string>,
+): string | undefined {
   const sources: string[] = [];
   if (step.run && /GITHUB_OUTPUT/.test(step.run.text)) sources.push(step.run.text);
   const name = step.uses ? actionName(step.uses.text) : undefined;
@@ -239,7 +264,8 @@ function stepOutputOrigin(file: SourceFile, step: Step, jobEnv: Map<string, stri
   return undefined;
 }
 
-const VARIABLE_USE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)|\$env:([A-Za-z_][A-Za-z0-9_]*)|process\.env\.([A-Za-z_][A-Za-z0-9_]*)|%([A-Za-z_][A-Za-z0-9_]*)%/g;
+const VARIABLE_USE =
+  /\$\{?([A-Za-z_][A-Za-z0-9_]*)|\$env:([A-Za-z_][A-Za-z0-9_]*)|process\.env\.([A-Za-z_][A-Za-z0-9_]*)|%([A-Za-z_][A-Za-z0-9_]*)%/g;
 
 /** The origin of the first tainted variable a script expands (`$X`, `${X}`, `$env:X`, `%X%`, `process.env.X`). */
 export function referencedVariable(text: string, tainted: ReadonlyMap<string, string>): string | undefined {

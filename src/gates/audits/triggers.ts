@@ -3,7 +3,15 @@
  * and execution of pull request code under them, artifacts from a triggering
  * run, self-hosted runners that forks reach, caches in release workflows.
  */
-import { actionName, localUses, OUTSIDER_TRIGGERS, withInput, type AuditContext, type Job, type Step } from '../model.js';
+import {
+  actionName,
+  localUses,
+  OUTSIDER_TRIGGERS,
+  withInput,
+  type AuditContext,
+  type Job,
+  type Step,
+} from '../model.js';
 import { items, mapGet, scalarText, spanOf } from '../source.js';
 import { findTemplates, flowingAccesses } from '../templates.js';
 
@@ -58,7 +66,8 @@ function executingAfter(job: Job): number[] {
   let counts = EXECUTING_AFTER.get(job);
   if (!counts) {
     counts = new Array<number>(job.steps.length + 1).fill(0);
-    for (let i = job.steps.length - 1; i >= 0; i--) counts[i] = (counts[i + 1] ?? 0) + (executes(job.steps[i] as Step) ? 1 : 0);
+    for (let i = job.steps.length - 1; i >= 0; i--)
+      counts[i] = (counts[i + 1] ?? 0) + (executes(job.steps[i] as Step) ? 1 : 0);
     EXECUTING_AFTER.set(job, counts);
   }
   return counts;
@@ -158,7 +167,10 @@ function checkArtifacts(ctx: AuditContext, job: Job): void {
 
 /** The folder an artifact is unpacked into, relative to the workspace; undefined for the workspace itself. */
 function subfolder(path: string): string | undefined {
-  const p = path.replace(/^\$\{\{\s*github\.workspace\s*\}\}\/?/, '').replace(/^\.\//, '').replace(/\/+$/, '');
+  const p = path
+    .replace(/^\$\{\{\s*github\.workspace\s*\}\}\/?/, '')
+    .replace(/^\.\//, '')
+    .replace(/\/+$/, '');
   if (p === '' || p === '.' || p.includes('\n') || p.includes('${{') || p.startsWith('..')) return undefined;
   return p;
 }

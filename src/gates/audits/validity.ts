@@ -9,17 +9,78 @@ import { entries, items, mapGet, mapPair, scalarText, spanOf } from '../source.j
 
 const WORKFLOW_KEYS = new Set(['name', 'run-name', 'on', 'permissions', 'env', 'defaults', 'concurrency', 'jobs']);
 const JOB_KEYS = new Set([
-  'name', 'permissions', 'needs', 'if', 'runs-on', 'environment', 'concurrency', 'outputs', 'env', 'defaults', 'steps',
-  'timeout-minutes', 'strategy', 'continue-on-error', 'container', 'services', 'uses', 'with', 'secrets', 'snapshot',
+  'name',
+  'permissions',
+  'needs',
+  'if',
+  'runs-on',
+  'environment',
+  'concurrency',
+  'outputs',
+  'env',
+  'defaults',
+  'steps',
+  'timeout-minutes',
+  'strategy',
+  'continue-on-error',
+  'container',
+  'services',
+  'uses',
+  'with',
+  'secrets',
+  'snapshot',
 ]);
-const STEP_KEYS = new Set(['id', 'if', 'name', 'uses', 'run', 'working-directory', 'shell', 'with', 'env', 'continue-on-error', 'timeout-minutes']);
+const STEP_KEYS = new Set([
+  'id',
+  'if',
+  'name',
+  'uses',
+  'run',
+  'working-directory',
+  'shell',
+  'with',
+  'env',
+  'continue-on-error',
+  'timeout-minutes',
+]);
 const ACTION_KEYS = new Set(['name', 'author', 'description', 'inputs', 'outputs', 'runs', 'branding']);
 const EVENTS = new Set([
-  'branch_protection_rule', 'check_run', 'check_suite', 'create', 'delete', 'deployment', 'deployment_status', 'discussion',
-  'discussion_comment', 'fork', 'gollum', 'image_version', 'issue_comment', 'issues', 'label', 'merge_group', 'milestone',
-  'page_build', 'project', 'project_card', 'project_column', 'public', 'pull_request', 'pull_request_review',
-  'pull_request_review_comment', 'pull_request_target', 'push', 'registry_package', 'release', 'repository_dispatch',
-  'schedule', 'status', 'watch', 'workflow_call', 'workflow_dispatch', 'workflow_run',
+  'branch_protection_rule',
+  'check_run',
+  'check_suite',
+  'create',
+  'delete',
+  'deployment',
+  'deployment_status',
+  'discussion',
+  'discussion_comment',
+  'fork',
+  'gollum',
+  'image_version',
+  'issue_comment',
+  'issues',
+  'label',
+  'merge_group',
+  'milestone',
+  'page_build',
+  'project',
+  'project_card',
+  'project_column',
+  'public',
+  'pull_request',
+  'pull_request_review',
+  'pull_request_review_comment',
+  'pull_request_target',
+  'push',
+  'registry_package',
+  'release',
+  'repository_dispatch',
+  'schedule',
+  'status',
+  'watch',
+  'workflow_call',
+  'workflow_dispatch',
+  'workflow_run',
 ]);
 const FILTERS = ['branches', 'branches-ignore', 'paths', 'paths-ignore'];
 /** Keys each event's configuration may have; events not listed take only `types`. */
@@ -38,8 +99,21 @@ const CONTAINER_KEYS = new Set(['image', 'credentials', 'env', 'ports', 'volumes
 const SERVICE_KEYS = new Set([...CONTAINER_KEYS, 'entrypoint', 'command']);
 const STRATEGY_KEYS = new Set(['matrix', 'fail-fast', 'max-parallel']);
 const SCOPES = new Set([
-  'actions', 'attestations', 'checks', 'contents', 'deployments', 'discussions', 'id-token', 'issues', 'models', 'packages',
-  'pages', 'pull-requests', 'repository-projects', 'security-events', 'statuses',
+  'actions',
+  'attestations',
+  'checks',
+  'contents',
+  'deployments',
+  'discussions',
+  'id-token',
+  'issues',
+  'models',
+  'packages',
+  'pages',
+  'pull-requests',
+  'repository-projects',
+  'security-events',
+  'statuses',
 ]);
 const RUNS_USING = /^(node12|node16|node20|node24|composite|docker)$/;
 
@@ -51,7 +125,14 @@ export function auditValidity(ctx: AuditContext): void {
 }
 
 function invalid(ctx: AuditContext, node: unknown, message: string, snippet?: string): void {
-  ctx.report({ ruleId: 'invalid-workflow', severity: 'high', confidence: 'high', span: spanOf(ctx.file, node), message, ...(snippet ? { snippet } : {}) });
+  ctx.report({
+    ruleId: 'invalid-workflow',
+    severity: 'high',
+    confidence: 'high',
+    span: spanOf(ctx.file, node),
+    message,
+    ...(snippet ? { snippet } : {}),
+  });
 }
 
 function unknownKeys(ctx: AuditContext, node: unknown, known: ReadonlySet<string>, where: string): void {
@@ -68,10 +149,12 @@ function checkWorkflow(ctx: AuditContext): void {
     return;
   }
   unknownKeys(ctx, root, WORKFLOW_KEYS, 'the workflow');
-  if (!mapPair(file, root, 'on')) invalid(ctx, root.items[0]?.key ?? root, 'the workflow has no `on:`, so nothing triggers it.', 'missing on');
+  if (!mapPair(file, root, 'on'))
+    invalid(ctx, root.items[0]?.key ?? root, 'the workflow has no `on:`, so nothing triggers it.', 'missing on');
   for (const [name, trigger] of ctx.triggers) {
     if (!EVENTS.has(name)) invalid(ctx, trigger.keyNode, `unknown event '${name}' in on:.`, `event ${name}`);
-    else if (isMap(trigger.config)) unknownKeys(ctx, trigger.config, EVENT_KEYS[name] ?? new Set(['types']), `the ${name} event`);
+    else if (isMap(trigger.config))
+      unknownKeys(ctx, trigger.config, EVENT_KEYS[name] ?? new Set(['types']), `the ${name} event`);
   }
   checkPermissions(ctx, mapGet(file, root, 'permissions'), 'the workflow');
   for (const job of ctx.jobs) checkPermissions(ctx, mapGet(file, job.node, 'permissions'), `job '${job.id}'`);
@@ -98,8 +181,15 @@ function checkWorkflow(ctx: AuditContext): void {
     if (uses === undefined && mapGet(file, job.node, 'runs-on') === undefined) {
       invalid(ctx, job.keyNode, `job '${job.id}' has neither runs-on nor uses.`, `job ${job.id} runs-on`);
     }
-    if (uses === undefined && !isSeq(steps)) invalid(ctx, job.keyNode, `job '${job.id}' has no steps.`, `job ${job.id} steps`);
-    if (uses !== undefined && steps !== undefined) invalid(ctx, job.keyNode, `job '${job.id}' calls a reusable workflow and cannot also have steps.`, `job ${job.id} uses+steps`);
+    if (uses === undefined && !isSeq(steps))
+      invalid(ctx, job.keyNode, `job '${job.id}' has no steps.`, `job ${job.id} steps`);
+    if (uses !== undefined && steps !== undefined)
+      invalid(
+        ctx,
+        job.keyNode,
+        `job '${job.id}' calls a reusable workflow and cannot also have steps.`,
+        `job ${job.id} uses+steps`,
+      );
     checkNeeds(ctx, job.id, mapGet(file, job.node, 'needs'));
     checkSteps(ctx, job.id, steps, false);
   }
@@ -109,7 +199,13 @@ function checkPermissions(ctx: AuditContext, node: unknown, where: string): void
   if (node === undefined) return;
   const text = scalarText(node);
   if (text !== undefined) {
-    if (!['read-all', 'write-all'].includes(text) && !text.includes('${{')) invalid(ctx, node, `permissions of ${where} must be read-all, write-all or a mapping of scopes, not '${text}'.`, `${where} permissions ${text}`);
+    if (!['read-all', 'write-all'].includes(text) && !text.includes('${{'))
+      invalid(
+        ctx,
+        node,
+        `permissions of ${where} must be read-all, write-all or a mapping of scopes, not '${text}'.`,
+        `${where} permissions ${text}`,
+      );
     return;
   }
   if (!isMap(node)) {
@@ -123,7 +219,12 @@ function checkPermissions(ctx: AuditContext, node: unknown, where: string): void
     }
     const level = scalarText(value);
     if (level !== 'read' && level !== 'write' && level !== 'none') {
-      invalid(ctx, value ?? keyNode, `permission ${scope} of ${where} must be read, write or none, not '${level ?? ''}'.`, `${where} ${scope} level`);
+      invalid(
+        ctx,
+        value ?? keyNode,
+        `permission ${scope} of ${where} must be read, write or none, not '${level ?? ''}'.`,
+        `${where} ${scope} level`,
+      );
     }
   }
 }
@@ -134,7 +235,12 @@ function checkNeeds(ctx: AuditContext, jobId: string, needs: unknown): void {
   for (const node of named) {
     const name = scalarText(node);
     if (name === undefined || ids.has(name)) continue;
-    invalid(ctx, node, `job '${jobId}' needs '${name}', which is not a job of this workflow.`, `job ${jobId} needs ${name}`);
+    invalid(
+      ctx,
+      node,
+      `job '${jobId}' needs '${name}', which is not a job of this workflow.`,
+      `job ${jobId} needs ${name}`,
+    );
   }
 }
 
@@ -144,7 +250,13 @@ function checkSteps(ctx: AuditContext, jobId: string, steps: unknown, composite:
     const idNode = mapGet(ctx.file, step, 'id');
     const id = scalarText(idNode);
     if (id !== undefined && !id.includes('${{')) {
-      if (ids.has(id.toLowerCase())) invalid(ctx, idNode, `step id '${id}' is used twice in ${composite ? 'the action' : `job '${jobId}'`}.`, `${jobId} id ${id}`);
+      if (ids.has(id.toLowerCase()))
+        invalid(
+          ctx,
+          idNode,
+          `step id '${id}' is used twice in ${composite ? 'the action' : `job '${jobId}'`}.`,
+          `${jobId} id ${id}`,
+        );
       ids.add(id.toLowerCase());
     }
     const where = `step ${i + 1} of ${composite ? 'the action' : `job '${jobId}'`}`;
@@ -155,8 +267,10 @@ function checkSteps(ctx: AuditContext, jobId: string, steps: unknown, composite:
     unknownKeys(ctx, step, STEP_KEYS, where);
     const uses = mapGet(ctx.file, step, 'uses');
     const run = mapGet(ctx.file, step, 'run');
-    if (uses !== undefined && run !== undefined) invalid(ctx, step, `${where} has both uses and run.`, `${where} uses+run`);
-    if (uses === undefined && run === undefined) invalid(ctx, step, `${where} has neither uses nor run.`, `${where} empty`);
+    if (uses !== undefined && run !== undefined)
+      invalid(ctx, step, `${where} has both uses and run.`, `${where} uses+run`);
+    if (uses === undefined && run === undefined)
+      invalid(ctx, step, `${where} has neither uses nor run.`, `${where} empty`);
     if (composite && run !== undefined && mapGet(ctx.file, step, 'shell') === undefined) {
       invalid(ctx, run, `${where} runs a script without shell:, which composite actions require.`, `${where} shell`);
     }
@@ -177,18 +291,35 @@ function checkAction(ctx: AuditContext): void {
     invalid(ctx, runs ?? root, 'the action has no runs.using.', 'missing runs.using');
     return;
   }
-  if (!RUNS_USING.test(using)) invalid(ctx, mapGet(file, runs, 'using'), `runs.using '${using}' is not one GitHub supports.`, `using ${using}`);
+  if (!RUNS_USING.test(using))
+    invalid(ctx, mapGet(file, runs, 'using'), `runs.using '${using}' is not one GitHub supports.`, `using ${using}`);
   if (using === 'composite') {
     const steps = mapGet(file, runs, 'steps');
     if (!isSeq(steps)) {
-      invalid(ctx, steps ?? runs, `runs.steps of a composite action must be a list of steps${steps === undefined ? '; it is missing' : ''}.`, 'composite steps');
+      invalid(
+        ctx,
+        steps ?? runs,
+        `runs.steps of a composite action must be a list of steps${steps === undefined ? '; it is missing' : ''}.`,
+        'composite steps',
+      );
       return;
     }
     checkSteps(ctx, '(composite)', steps, true);
   } else if (using === 'docker') {
-    if (scalarText(mapGet(file, runs, 'image')) === undefined) invalid(ctx, mapGet(file, runs, 'image') ?? runs, 'a Docker action needs runs.image (a Dockerfile path or docker:// image).', 'docker image');
+    if (scalarText(mapGet(file, runs, 'image')) === undefined)
+      invalid(
+        ctx,
+        mapGet(file, runs, 'image') ?? runs,
+        'a Docker action needs runs.image (a Dockerfile path or docker:// image).',
+        'docker image',
+      );
   } else if (RUNS_USING.test(using) && scalarText(mapGet(file, runs, 'main')) === undefined) {
-    invalid(ctx, mapGet(file, runs, 'main') ?? runs, `a ${using} action needs runs.main, the script it runs.`, 'node main');
+    invalid(
+      ctx,
+      mapGet(file, runs, 'main') ?? runs,
+      `a ${using} action needs runs.main, the script it runs.`,
+      'node main',
+    );
   }
 }
 
@@ -196,10 +327,16 @@ function checkDependabot(ctx: AuditContext): void {
   const { file } = ctx;
   const root = file.doc.contents;
   const version = mapGet(file, root, 'version');
-  if (!isScalar(version) || Number(version.value) !== 2) invalid(ctx, version ?? root, 'dependabot.yml must say version: 2.', 'version');
+  if (!isScalar(version) || Number(version.value) !== 2)
+    invalid(ctx, version ?? root, 'dependabot.yml must say version: 2.', 'version');
   const updates = mapGet(file, root, 'updates');
   if (!isSeq(updates)) {
-    invalid(ctx, updates ?? root, `dependabot.yml needs updates: as a list of update blocks${updates === undefined ? '; it is missing' : ''}.`, 'updates');
+    invalid(
+      ctx,
+      updates ?? root,
+      `dependabot.yml needs updates: as a list of update blocks${updates === undefined ? '; it is missing' : ''}.`,
+      'updates',
+    );
   } else {
     items(file, updates).forEach((block, i) => checkUpdateBlock(ctx, block, i));
   }
@@ -227,12 +364,20 @@ function checkUpdateBlock(ctx: AuditContext, block: unknown, i: number): void {
     invalid(ctx, block, `${where} must be a mapping with package-ecosystem, directory and schedule.`, where);
     return;
   }
-  if (scalarText(mapGet(file, block, 'package-ecosystem')) === undefined) invalid(ctx, block, `${where} has no package-ecosystem.`, `${where} package-ecosystem`);
-  if (mapGet(file, block, 'directory') === undefined && mapGet(file, block, 'directories') === undefined) invalid(ctx, block, `${where} has neither directory nor directories.`, `${where} directory`);
+  if (scalarText(mapGet(file, block, 'package-ecosystem')) === undefined)
+    invalid(ctx, block, `${where} has no package-ecosystem.`, `${where} package-ecosystem`);
+  if (mapGet(file, block, 'directory') === undefined && mapGet(file, block, 'directories') === undefined)
+    invalid(ctx, block, `${where} has neither directory nor directories.`, `${where} directory`);
   const inGroup = mapGet(file, block, 'multi-ecosystem-group') !== undefined;
   checkCooldown(ctx, block, scalarText(mapGet(file, block, 'package-ecosystem')) ?? where);
   const schedule = mapGet(file, block, 'schedule');
-  if (!inGroup && scalarText(mapGet(file, schedule, 'interval')) === undefined) invalid(ctx, schedule ?? block, `${where} has no schedule.interval, so Dependabot does not know when to run it.`, `${where} schedule`);
+  if (!inGroup && scalarText(mapGet(file, schedule, 'interval')) === undefined)
+    invalid(
+      ctx,
+      schedule ?? block,
+      `${where} has no schedule.interval, so Dependabot does not know when to run it.`,
+      `${where} schedule`,
+    );
 }
 
 /** Days a new release waits before Dependabot proposes it; most malicious releases are found and pulled within a week. */

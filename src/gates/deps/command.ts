@@ -62,8 +62,11 @@ export async function readTextFile(path: string): Promise<string | undefined> {
 
 /** Loads the changes, the policy and the manifests, and decides. Throws ConfigurationError for usage mistakes. */
 export async function runDepsGate(inputs: DepsGateInputs, deps: DepsGateDeps): Promise<FamilyDecision> {
-  if (inputs.base.trim() === '' || inputs.head.trim() === '') throw new ConfigurationError('give both --base and --head');
-  const policy: LoadedDepsPolicy = inputs.policy ? parseDepsPolicyText(await readPolicyText(inputs.policy), inputs.policy) : DEFAULT_DEPS_POLICY;
+  if (inputs.base.trim() === '' || inputs.head.trim() === '')
+    throw new ConfigurationError('give both --base and --head');
+  const policy: LoadedDepsPolicy = inputs.policy
+    ? parseDepsPolicyText(await readPolicyText(inputs.policy), inputs.policy)
+    : DEFAULT_DEPS_POLICY;
   let changes: DependencyChange[] = [];
   let source = '';
   let fallback: { reason: string; lockFiles: readonly string[] } | undefined;
@@ -87,13 +90,16 @@ export async function runDepsGate(inputs: DepsGateInputs, deps: DepsGateDeps): P
       source = `GitHub's dependency graph (${inputs.base}...${inputs.head})`;
     } catch (err) {
       // 403: not enabled or no Advanced Security; 404: no dependency graph (or an old GitHub Enterprise Server).
-      if (!(err instanceof GitHubError) || (err.status !== 403 && err.status !== 404) || !canFallBack || !deps.git) throw err;
+      if (!(err instanceof GitHubError) || (err.status !== 403 && err.status !== 404) || !canFallBack || !deps.git)
+        throw err;
       await fromLockFiles(deps.git, `GitHub answered ${err.status}`);
     }
   } else if (canFallBack && deps.git) {
     await fromLockFiles(deps.git, 'no GitHub connection');
   } else {
-    throw new ConfigurationError('no GitHub connection: give --snapshot with the dependency changes, or run with a GitHub token');
+    throw new ConfigurationError(
+      'no GitHub connection: give --snapshot with the dependency changes, or run with a GitHub token',
+    );
   }
   const manifests = new Map<string, string>();
   for (const manifest of new Set(changes.map((c) => c.manifest))) {
@@ -103,11 +109,23 @@ export async function runDepsGate(inputs: DepsGateInputs, deps: DepsGateDeps): P
     if (text !== undefined) manifests.set(manifest, text);
   }
   const scorecards = policy.dependencies.scorecard ? await scorecardsOf(changes, deps.fetch) : undefined;
-  return decideDependencies({ changes, policy, manifests, now: deps.clock.now(), source, ...(fallback ? { fallback } : {}), unreadable, ...(scorecards ? { scorecards } : {}) });
+  return decideDependencies({
+    changes,
+    policy,
+    manifests,
+    now: deps.clock.now(),
+    source,
+    ...(fallback ? { fallback } : {}),
+    unreadable,
+    ...(scorecards ? { scorecards } : {}),
+  });
 }
 
 /** Scores of the added dependencies' source repositories, and why a project could not be read. */
-async function scorecardsOf(changes: readonly DependencyChange[], doFetch: typeof fetch | undefined): Promise<Map<string, number | string>> {
+async function scorecardsOf(
+  changes: readonly DependencyChange[],
+  doFetch: typeof fetch | undefined,
+): Promise<Map<string, number | string>> {
   const projects = changes.filter((c) => c.changeType === 'added').map((c) => scorecardProject(c.sourceRepositoryUrl));
   const result = await fetchScorecards(
     projects.filter((p): p is string => p !== undefined),
@@ -120,7 +138,8 @@ async function scorecardsOf(changes: readonly DependencyChange[], doFetch: typeo
 
 function render(decision: FamilyDecision, format: 'text' | 'json' | 'sarif'): string {
   if (format === 'json') return renderJson([decision]);
-  if (format === 'sarif') return `${JSON.stringify(renderSarif([decision], { version: packageJson.version }), null, 2)}\n`;
+  if (format === 'sarif')
+    return `${JSON.stringify(renderSarif([decision], { version: packageJson.version }), null, 2)}\n`;
   return renderText([decision]);
 }
 
@@ -134,20 +153,30 @@ export async function gateDepsCommand(
   deps: DepsGateDeps = { clock: systemClock, readText: readTextFile, git: new CommandGit(process.cwd()) },
 ): Promise<CommandOutput> {
   if (!['text', 'json', 'sarif'].includes(args.format)) {
-    return { exitCode: ExitCode.usage, stdout: `unknown format '${String(args.format)}': expected text, json or sarif\n` };
+    return {
+      exitCode: ExitCode.usage,
+      stdout: `unknown format '${String(args.format)}': expected text, json or sarif\n`,
+    };
   }
   try {
     const decision = await runDepsGate(args, deps);
-    return { exitCode: decision.verdict === 'fail' ? ExitCode.negative : ExitCode.ok, stdout: render(decision, args.format) };
+    return {
+      exitCode: decision.verdict === 'fail' ? ExitCode.negative : ExitCode.ok,
+      stdout: render(decision, args.format),
+    };
   } catch (err) {
     if (isConfigurationError(err)) {
       const lines = err.problems.length > 0 ? err.problems.map((p) => p.message) : [err.message];
       return { exitCode: ExitCode.usage, stdout: `${lines.join('\n')}\n` };
     }
     if (err instanceof GitHubError) {
-      const hint = err.status === 404 || err.status === 403 ? ' (is the dependency graph enabled for this repository?)' : '';
+      const hint =
+        err.status === 404 || err.status === 403 ? ' (is the dependency graph enabled for this repository?)' : '';
       const message = `the dependency review could not run: ${errorMessage(err)}${hint}; it does not pass without it. For offline use, give --snapshot.`;
-      const body = args.format === 'sarif' ? renderSarifFailure(message, { version: packageJson.version }) : { verdict: 'fail', error: message };
+      const body =
+        args.format === 'sarif'
+          ? renderSarifFailure(message, { version: packageJson.version })
+          : { verdict: 'fail', error: message };
       const stdout = args.format === 'text' ? `${message}\n` : `${JSON.stringify(body, null, 2)}\n`;
       return { exitCode: ExitCode.negative, stdout };
     }

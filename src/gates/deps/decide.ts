@@ -26,11 +26,17 @@ export interface DecideDependenciesInput {
   readonly unreadable?: ReadonlyArray<{ readonly file: string; readonly message: string }>;
 }
 
-const LICENSE_RULES = new Set(['dependency-license-not-allowed', 'dependency-license-denied', 'dependency-license-unknown', 'dependency-license-invalid']);
+const LICENSE_RULES = new Set([
+  'dependency-license-not-allowed',
+  'dependency-license-denied',
+  'dependency-license-unknown',
+  'dependency-license-invalid',
+]);
 
 function waiverMatches(w: DependencyWaiver, f: ReviewFinding): boolean {
   if (w.rule !== undefined && w.rule !== f.ruleId) return false;
-  if (w.advisory !== undefined && w.advisory.toLowerCase() !== f.dependency?.advisory?.ghsaId.toLowerCase()) return false;
+  if (w.advisory !== undefined && w.advisory.toLowerCase() !== f.dependency?.advisory?.ghsaId.toLowerCase())
+    return false;
   if (w.package !== undefined) {
     const pattern = parsePurl(w.package);
     const purl = f.dependency ? parsePurl(f.dependency.purl) : undefined;
@@ -46,7 +52,12 @@ function describe(w: DependencyWaiver): string {
 /** Decides the dependency gate. */
 export function decideDependencies(input: DecideDependenciesInput): FamilyDecision {
   const { dependencies: policy } = input.policy;
-  const raw = reviewDependencies({ changes: input.changes, policy, ...(input.manifests ? { manifests: input.manifests } : {}), ...(input.scorecards ? { scorecards: input.scorecards } : {}) });
+  const raw = reviewDependencies({
+    changes: input.changes,
+    policy,
+    ...(input.manifests ? { manifests: input.manifests } : {}),
+    ...(input.scorecards ? { scorecards: input.scorecards } : {}),
+  });
   const allowedAdvisories = new Set(policy.allow.advisories.map((a) => a.toLowerCase()));
   const exempt = policy.allow.packages.map((p) => ({ text: p, purl: parsePurl(p) as Purl }));
   const findings: ReviewFinding[] = [];
@@ -61,12 +72,20 @@ export function decideDependencies(input: DecideDependenciesInput): FamilyDecisi
     const purl = f.dependency ? parsePurl(f.dependency.purl) : undefined;
     const exemptBy = LICENSE_RULES.has(f.ruleId) && purl ? exempt.find((e) => purlMatches(e.purl, purl)) : undefined;
     if (exemptBy) {
-      suppressed.push({ finding: f, by: 'allow-list', reason: `${exemptBy.text} in allow.packages is exempt from the license check` });
+      suppressed.push({
+        finding: f,
+        by: 'allow-list',
+        reason: `${exemptBy.text} in allow.packages is exempt from the license check`,
+      });
       continue;
     }
     const waiver = policy.waivers.find((w) => !waiverExpired(w.expires, input.now) && waiverMatches(w, f));
     if (waiver) {
-      suppressed.push({ finding: f, by: 'waiver', reason: `${waiver.reason} (owner ${waiver.owner}, until ${waiver.expires})` });
+      suppressed.push({
+        finding: f,
+        by: 'waiver',
+        reason: `${waiver.reason} (owner ${waiver.owner}, until ${waiver.expires})`,
+      });
       continue;
     }
     findings.push(f);
@@ -89,7 +108,18 @@ export function decideDependencies(input: DecideDependenciesInput): FamilyDecisi
   }
   for (const u of input.unreadable ?? []) {
     const rule = DEPENDENCY_RULES.get('dependency-lockfile-unreadable') as DependencyRule;
-    findings.push(makeFinding({ family: 'dependencies', ruleId: rule.id, severity: rule.severity, subject: u.file, message: `${u.message}; its dependencies were not reviewed.`, fix: rule.fix, blocking: true, file: u.file }));
+    findings.push(
+      makeFinding({
+        family: 'dependencies',
+        ruleId: rule.id,
+        severity: rule.severity,
+        subject: u.file,
+        message: `${u.message}; its dependencies were not reviewed.`,
+        fix: rule.fix,
+        blocking: true,
+        file: u.file,
+      }),
+    );
   }
 
   policy.waivers.forEach((w, i) => {

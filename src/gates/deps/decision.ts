@@ -47,8 +47,15 @@ export function expiredWaiverFinding(args: {
 }
 
 /** Sorts findings and counts the blocking ones into a decision. */
-export function finishDecision(family: FamilyDecision['family'], findings: ReviewFinding[], suppressed: SuppressedFinding[], notes: string[]): FamilyDecision {
-  findings.sort((a, b) => Number(b.blocking) - Number(a.blocking) || compareFindings(a, b) || a.subject.localeCompare(b.subject));
+export function finishDecision(
+  family: FamilyDecision['family'],
+  findings: ReviewFinding[],
+  suppressed: SuppressedFinding[],
+  notes: string[],
+): FamilyDecision {
+  findings.sort(
+    (a, b) => Number(b.blocking) - Number(a.blocking) || compareFindings(a, b) || a.subject.localeCompare(b.subject),
+  );
   const blocking = findings.filter((f) => f.blocking).length;
   return { family, verdict: blocking > 0 ? 'fail' : 'pass', findings, suppressed, blocking, notes };
 }

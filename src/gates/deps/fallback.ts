@@ -37,12 +37,19 @@ export async function changesFromLockFiles(git: GitPort, base: string, head: str
       // Unrelated histories have no merge base; compare with base itself.
       if (!(err instanceof GitError)) throw err;
     }
-    names = (await git.run(['diff', '--name-only', '-z', from, head, '--'])).stdout.split('\u0000').filter((n) => n !== '');
+    names = (await git.run(['diff', '--name-only', '-z', from, head, '--'])).stdout
+      .split('\u0000')
+      .filter((n) => n !== '');
   } catch (err) {
-    if (err instanceof GitError) throw new ConfigurationError(`cannot compare ${base}...${head} in ${git.cwd}: ${err.stderr.trim() || err.message}`);
+    if (err instanceof GitError)
+      throw new ConfigurationError(
+        `cannot compare ${base}...${head} in ${git.cwd}: ${err.stderr.trim() || err.message}`,
+      );
     throw err;
   }
-  const lockFiles = names.filter((n) => NPM_LOCK_FILES.has(posix.basename(n)) && !n.split('/').includes('node_modules')).sort();
+  const lockFiles = names
+    .filter((n) => NPM_LOCK_FILES.has(posix.basename(n)) && !n.split('/').includes('node_modules'))
+    .sort();
   const changes: DependencyChange[] = [];
   const unreadable: Array<{ file: string; message: string }> = [];
   for (const file of lockFiles) {

@@ -22,7 +22,13 @@ export {
   posturePolicySchema,
   waiverExpired,
 } from './policy-schema.js';
-export type { DependenciesPolicy, DependencyWaiver, LoadedDepsPolicy, PosturePolicy, PostureWaiver } from './policy-schema.js';
+export type {
+  DependenciesPolicy,
+  DependencyWaiver,
+  LoadedDepsPolicy,
+  PosturePolicy,
+  PostureWaiver,
+} from './policy-schema.js';
 export { dependencyPurl, formatPurl, parsePurl, purlMatches } from './purl.js';
 export type { Purl } from './purl.js';
 export { renderJson, renderMarkdown, renderText } from './render.js';
@@ -31,5 +37,14 @@ export { advisorySeverity, reviewDependencies } from './review.js';
 export { DEPENDENCY_RULE_IDS, DEPENDENCY_RULES } from './rules.js';
 export { renderSarif, renderSarifFailure } from './sarif.js';
 export { parseDependencySnapshot } from './snapshot-file.js';
-export { allowedChoice, choicesOf, formatSpdx, isUnknownLicense, listAtoms, parseSpdx, SpdxSyntaxError, unavoidableDenied } from './spdx.js';
+export {
+  allowedChoice,
+  choicesOf,
+  formatSpdx,
+  isUnknownLicense,
+  listAtoms,
+  parseSpdx,
+  SpdxSyntaxError,
+  unavoidableDenied,
+} from './spdx.js';
 export type { SpdxAtom, SpdxNode } from './spdx.js';

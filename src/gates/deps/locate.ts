@@ -78,7 +78,12 @@ function inGoMod(text: string, name: string, version: string): ManifestPosition 
 }
 
 /** The declaration of `name` at `version` in a manifest's text, or undefined when it cannot be found. */
-export function locateDependency(manifest: string, text: string, name: string, version: string): ManifestPosition | undefined {
+export function locateDependency(
+  manifest: string,
+  text: string,
+  name: string,
+  version: string,
+): ManifestPosition | undefined {
   const base = posix.basename(manifest.replace(/\\/g, '/')).toLowerCase();
   if (base === 'package-lock.json' || base === 'npm-shrinkwrap.json') return inPackageLock(text, name, version);
   if (base === 'package.json') return inPackageJson(text, name);

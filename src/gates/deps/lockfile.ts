@@ -101,7 +101,11 @@ function index(entries: readonly LockEntry[]): Map<string, LockEntry> {
  * compare endpoint (without advisories). Undefined text means the file does
  * not exist on that side. Throws LockfileError.
  */
-export function diffPackageLocks(manifest: string, baseText: string | undefined, headText: string | undefined): DependencyChange[] {
+export function diffPackageLocks(
+  manifest: string,
+  baseText: string | undefined,
+  headText: string | undefined,
+): DependencyChange[] {
   const base = index(baseText === undefined ? [] : readPackageLock(baseText, manifest));
   const head = index(headText === undefined ? [] : readPackageLock(headText, manifest));
   const change = (e: LockEntry, changeType: 'added' | 'removed'): DependencyChange => ({

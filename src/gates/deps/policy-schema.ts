@@ -23,26 +23,34 @@ export type AdvisorySeverity = (typeof ADVISORY_SEVERITIES)[number];
 export const SCOPES = ['runtime', 'development', 'unknown'] as const;
 
 const nonEmpty = z.string().trim().min(1, { error: 'expected a non-empty string' });
-const ghsa = z.string().regex(/^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$/i, { error: (iss) => `expected a GitHub advisory id such as GHSA-xxxx-xxxx-xxxx, got ${JSON.stringify(iss.input)}` });
-const purlPattern = nonEmpty.refine((s) => parsePurl(s) !== undefined, { error: (iss) => `expected a package URL such as pkg:npm/lodash or pkg:npm/@scope/*, got ${JSON.stringify(iss.input)}` });
+const ghsa = z.string().regex(/^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$/i, {
+  error: (iss) => `expected a GitHub advisory id such as GHSA-xxxx-xxxx-xxxx, got ${JSON.stringify(iss.input)}`,
+});
+const purlPattern = nonEmpty.refine((s) => parsePurl(s) !== undefined, {
+  error: (iss) => `expected a package URL such as pkg:npm/lodash or pkg:npm/@scope/*, got ${JSON.stringify(iss.input)}`,
+});
 const licenseEntry = nonEmpty.superRefine((s, ctx) => {
   try {
     listAtoms([s]);
   } catch (err) {
-    ctx.addIssue({ code: 'custom', message: `expected one SPDX license identifier (with an optional + or WITH exception): ${(err as Error).message}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected one SPDX license identifier (with an optional + or WITH exception): ${(err as Error).message}`,
+    });
     return;
   }
   const node = parseSpdx(s);
   if (node.kind !== 'license') return;
-  const unknown = unknownLicenseId(node.id) ?? (node.exception !== undefined ? unknownExceptionId(node.exception) : undefined);
+  const unknown =
+    unknownLicenseId(node.id) ?? (node.exception !== undefined ? unknownExceptionId(node.exception) : undefined);
   if (unknown) ctx.addIssue({ code: 'custom', message: `expected an SPDX license identifier: ${unknown}` });
 });
-
 
 const accountable = { reason: nonEmpty, owner: nonEmpty, expires: isoDate };
 
 const dependencyRuleId = z.string().refine((s) => DEPENDENCY_RULE_IDS.includes(s), {
-  error: (iss) => `unknown dependency rule ${JSON.stringify(iss.input)}${didYouMean(String(iss.input), DEPENDENCY_RULE_IDS)}`,
+  error: (iss) =>
+    `unknown dependency rule ${JSON.stringify(iss.input)}${didYouMean(String(iss.input), DEPENDENCY_RULE_IDS)}`,
 });
 const postureRuleId = z.string().refine((s) => POSTURE_RULE_IDS.includes(s), {
   error: (iss) => `unknown posture rule ${JSON.stringify(iss.input)}${didYouMean(String(iss.input), POSTURE_RULE_IDS)}`,
@@ -58,7 +66,9 @@ const dependencyWaiver = z
     rule: dependencyRuleId.optional(),
     ...accountable,
   })
-  .refine((w) => w.package !== undefined || w.advisory !== undefined, { error: 'a dependency waiver must name a package, an advisory or both' });
+  .refine((w) => w.package !== undefined || w.advisory !== undefined, {
+    error: 'a dependency waiver must name a package, an advisory or both',
+  });
 
 /** The `dependencies:` section as written, with its defaults (those of GitHub's dependency-review-action where it has one). */
 export const dependenciesPolicySchema = z
@@ -82,7 +92,9 @@ export const dependenciesPolicySchema = z
         /** A dependency without a license (or NOASSERTION), or with an expression that does not parse. */
         unknown: z.enum(['fail', 'warn', 'allow']).default('warn'),
       })
-      .refine((l) => l.allow === undefined || l.deny === undefined, { error: 'give licenses.allow or licenses.deny, not both' })
+      .refine((l) => l.allow === undefined || l.deny === undefined, {
+        error: 'give licenses.allow or licenses.deny, not both',
+      })
       .default({ check: true, unknown: 'warn' }),
     allow: z
       .strictObject({
@@ -151,7 +163,12 @@ const postureWaiver = z.strictObject({
 export const posturePolicySchema = z
   .strictObject({
     failOn: z.enum([...SEVERITIES, 'never']).default('never'),
-    rules: z.record(postureRuleId, z.strictObject({ severity: z.enum(SEVERITIES).optional(), enabled: z.boolean().default(true) })).default({}),
+    rules: z
+      .record(
+        postureRuleId,
+        z.strictObject({ severity: z.enum(SEVERITIES).optional(), enabled: z.boolean().default(true) }),
+      )
+      .default({}),
     /** Status checks that must be required on the default branch. */
     requiredStatusChecks: z.array(nonEmpty).default([]),
     environments: z
@@ -167,10 +184,19 @@ export const posturePolicySchema = z
       .default([]),
     sensitivePaths: z.array(nonEmpty).default(() => [...DEFAULT_SENSITIVE_PATHS]),
     /** Extensions of added files taken as binaries, besides files whose content is not text. */
-    binaryExtensions: z.array(z.string().regex(/^\.[A-Za-z0-9]+$/, { error: 'expected an extension such as .exe' })).optional(),
+    binaryExtensions: z
+      .array(z.string().regex(/^\.[A-Za-z0-9]+$/, { error: 'expected an extension such as .exe' }))
+      .optional(),
     waivers: z.array(postureWaiver).default([]),
   })
-  .default({ failOn: 'never', rules: {}, requiredStatusChecks: [], environments: [], sensitivePaths: [...DEFAULT_SENSITIVE_PATHS], waivers: [] });
+  .default({
+    failOn: 'never',
+    rules: {},
+    requiredStatusChecks: [],
+    environments: [],
+    sensitivePaths: [...DEFAULT_SENSITIVE_PATHS],
+    waivers: [],
+  });
 
 export type DependenciesPolicy = z.output<typeof dependenciesPolicySchema>;
 export type DependencyWaiver = DependenciesPolicy['waivers'][number];
@@ -210,10 +236,16 @@ export function waiverExpired(expires: string, now: Date): boolean {
 export function parseDepsPolicyText(text: string, file: string): LoadedDepsPolicy {
   const source = readPolicySource(text, file);
   const data = source.data as Record<string, unknown> | null;
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new ConfigurationError('expected a mapping', { file, line: 1 });
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    throw new ConfigurationError('expected a mapping', { file, line: 1 });
   if (data.kind !== undefined && !['gates', 'dependencies', 'posture'].includes(String(data.kind))) {
     const pos = source.locate(['kind']);
-    throw new ConfigurationError(`expected kind gates, dependencies or posture, got ${JSON.stringify(data.kind)}`, { file, line: pos.line, column: pos.column, field: 'kind' });
+    throw new ConfigurationError(`expected kind gates, dependencies or posture, got ${JSON.stringify(data.kind)}`, {
+      file,
+      line: pos.line,
+      column: pos.column,
+      field: 'kind',
+    });
   }
   const section = (name: 'dependencies' | 'posture'): { value: unknown; prefix: PropertyKey[] } => {
     if (data.kind === name) {
@@ -223,9 +255,13 @@ export function parseDepsPolicyText(text: string, file: string): LoadedDepsPolic
     return { value: data[name] ?? undefined, prefix: [name] };
   };
   const problems: ConfigurationError[] = [];
-  const parse = <S extends z.ZodType>(schema: S, name: 'dependencies' | 'posture'): { data: z.output<S> | undefined; prefix: PropertyKey[] } => {
+  const parse = <S extends z.ZodType>(
+    schema: S,
+    name: 'dependencies' | 'posture',
+  ): { data: z.output<S> | undefined; prefix: PropertyKey[] } => {
     const { value, prefix } = section(name);
-    if (data.kind !== undefined && data.kind !== name && data.kind !== 'gates') return { data: schema.parse(undefined), prefix };
+    if (data.kind !== undefined && data.kind !== name && data.kind !== 'gates')
+      return { data: schema.parse(undefined), prefix };
     const parsed = schema.safeParse(value);
     if (parsed.success) return { data: parsed.data, prefix };
     for (const issue of parsed.error.issues) {
@@ -237,7 +273,9 @@ export function parseDepsPolicyText(text: string, file: string): LoadedDepsPolic
       }
       const pos = source.locate(path, issue.code === 'unrecognized_keys');
       const field = formatFieldPath(path);
-      problems.push(new ConfigurationError(message, { file, line: pos.line, column: pos.column, ...(field ? { field } : {}) }));
+      problems.push(
+        new ConfigurationError(message, { file, line: pos.line, column: pos.column, ...(field ? { field } : {}) }),
+      );
     }
     return { data: undefined, prefix };
   };

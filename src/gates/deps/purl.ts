@@ -15,7 +15,14 @@ export interface Purl {
 }
 
 /** GitHub's ecosystem names that differ from the purl type. */
-const ECOSYSTEM_TYPES: Readonly<Record<string, string>> = { pip: 'pypi', go: 'golang', gomod: 'golang', rubygems: 'gem', actions: 'githubactions', 'github-actions': 'githubactions' };
+const ECOSYSTEM_TYPES: Readonly<Record<string, string>> = {
+  pip: 'pypi',
+  go: 'golang',
+  gomod: 'golang',
+  rubygems: 'gem',
+  actions: 'githubactions',
+  'github-actions': 'githubactions',
+};
 
 const decode = (s: string): string => {
   try {

@@ -6,7 +6,10 @@
 import type { FamilyDecision } from './decision.js';
 import type { ReviewFinding } from './review-finding.js';
 
-const TITLE: Record<FamilyDecision['family'], string> = { dependencies: 'Dependency review', posture: 'Repository posture' };
+const TITLE: Record<FamilyDecision['family'], string> = {
+  dependencies: 'Dependency review',
+  posture: 'Repository posture',
+};
 
 function where(f: ReviewFinding): string {
   return f.located ? `${f.file}:${f.line}:${f.column}` : '(repository)';
@@ -25,7 +28,8 @@ export function renderText(decisions: readonly FamilyDecision[]): string {
       lines.push(`${where(f)}: ${f.severity}${f.blocking ? ' blocking' : ''} [${f.ruleId}] ${f.message}`);
       lines.push(`  fix: ${f.fix}`);
     }
-    for (const s of d.suppressed) lines.push(`set aside (${s.by}): [${s.finding.ruleId}] ${s.finding.subject}: ${s.reason}`);
+    for (const s of d.suppressed)
+      lines.push(`set aside (${s.by}): [${s.finding.ruleId}] ${s.finding.subject}: ${s.reason}`);
     for (const n of d.notes) lines.push(`note: ${n}`);
     lines.push(headline(d));
   }
@@ -45,17 +49,23 @@ export function renderMarkdown(decisions: readonly FamilyDecision[]): string {
   const out: string[] = [];
   for (const d of decisions) {
     out.push(`### ${d.verdict === 'pass' ? '✅' : '❌'} ${TITLE[d.family]}: ${d.verdict}`, '');
-    out.push(`${d.blocking} blocking of ${d.findings.length} finding(s); ${d.suppressed.length} set aside. ${d.notes.join('; ')}.`, '');
+    out.push(
+      `${d.blocking} blocking of ${d.findings.length} finding(s); ${d.suppressed.length} set aside. ${d.notes.join('; ')}.`,
+      '',
+    );
     if (d.findings.length > 0) {
       out.push('| | severity | rule | subject | where | finding |', '|---|---|---|---|---|---|');
       for (const f of d.findings) {
-        out.push(`| ${f.blocking ? '❌' : '⚠️'} | ${f.severity} | \`${f.ruleId}\` | ${cell(f.subject)} | ${cell(f.located ? `${f.file}:${f.line}` : 'settings')} | ${cell(f.message)} |`);
+        out.push(
+          `| ${f.blocking ? '❌' : '⚠️'} | ${f.severity} | \`${f.ruleId}\` | ${cell(f.subject)} | ${cell(f.located ? `${f.file}:${f.line}` : 'settings')} | ${cell(f.message)} |`,
+        );
       }
       out.push('');
     }
     if (d.suppressed.length > 0) {
       out.push('<details><summary>Set aside</summary>', '');
-      for (const s of d.suppressed) out.push(`- \`${s.finding.ruleId}\` ${cell(s.finding.subject)} (${s.by}): ${cell(s.reason)}`);
+      for (const s of d.suppressed)
+        out.push(`- \`${s.finding.ruleId}\` ${cell(s.finding.subject)} (${s.by}): ${cell(s.reason)}`);
       out.push('', '</details>', '');
     }
   }

@@ -15,7 +15,12 @@ export interface DependencySubject {
   readonly manifest: string;
   readonly scope: 'unknown' | 'runtime' | 'development';
   readonly license: string | null;
-  readonly advisory?: { readonly ghsaId: string; readonly severity: string; readonly summary: string; readonly url: string };
+  readonly advisory?: {
+    readonly ghsaId: string;
+    readonly severity: string;
+    readonly summary: string;
+    readonly url: string;
+  };
 }
 
 /** A dependency or posture finding. */

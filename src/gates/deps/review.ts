@@ -12,7 +12,15 @@ import { dependencyPurl, formatPurl, parsePurl, purlMatches } from './purl.js';
 import { makeFinding, type DependencySubject, type ReviewFinding } from './review-finding.js';
 import { DEPENDENCY_RULES } from './rules.js';
 import { scorecardProject } from './scorecard.js';
-import { allowedChoice, clip, isUnknownLicense, listAtoms, parseSpdx, unavoidableDenied, type SpdxNode } from './spdx.js';
+import {
+  allowedChoice,
+  clip,
+  isUnknownLicense,
+  listAtoms,
+  parseSpdx,
+  unavoidableDenied,
+  type SpdxNode,
+} from './spdx.js';
 
 export interface ReviewInput {
   readonly changes: readonly DependencyChange[];
@@ -31,7 +39,12 @@ export function advisorySeverity(s: string): Severity | undefined {
   return undefined;
 }
 
-const THRESHOLD: Readonly<Record<AdvisorySeverity, Severity>> = { low: 'low', moderate: 'medium', high: 'high', critical: 'critical' };
+const THRESHOLD: Readonly<Record<AdvisorySeverity, Severity>> = {
+  low: 'low',
+  moderate: 'medium',
+  high: 'high',
+  critical: 'critical',
+};
 
 function rule(id: string): { severity: Severity; fix: string } {
   const r = DEPENDENCY_RULES.get(id);
@@ -66,7 +79,12 @@ export function reviewDependencies(input: ReviewInput): ReviewFinding[] {
     };
     const where = { file: change.manifest, ...(at ? { line: at.line, column: at.column } : {}) };
     const scopeNote = inScope ? '' : ` (${change.scope} scope, which the policy does not fail on)`;
-    const add = (ruleId: string, message: string, blocking: boolean, extra: { severity?: Severity; key?: string; dependency?: DependencySubject } = {}): void => {
+    const add = (
+      ruleId: string,
+      message: string,
+      blocking: boolean,
+      extra: { severity?: Severity; key?: string; dependency?: DependencySubject } = {},
+    ): void => {
       const r = rule(ruleId);
       out.push(
         makeFinding({
@@ -91,7 +109,12 @@ export function reviewDependencies(input: ReviewInput): ReviewFinding[] {
     if (policy.vulnerabilities) {
       for (const v of change.vulnerabilities) {
         const sev = advisorySeverity(v.severity);
-        const advisory = { ghsaId: v.advisoryGhsaId, severity: v.severity, summary: v.advisorySummary, url: v.advisoryUrl };
+        const advisory = {
+          ghsaId: v.advisoryGhsaId,
+          severity: v.severity,
+          summary: v.advisorySummary,
+          url: v.advisoryUrl,
+        };
         // An advisory whose severity is unknown is treated as reaching any threshold: missing data never passes.
         const blocking = sev === undefined || severityRank(sev) >= threshold;
         const sevText = sev === undefined ? `unknown severity '${v.severity}'` : `${v.severity} severity`;
@@ -108,17 +131,30 @@ export function reviewDependencies(input: ReviewInput): ReviewFinding[] {
       const project = scorecardProject(change.sourceRepositoryUrl);
       const score = project !== undefined ? input.scorecards?.get(project) : undefined;
       if (typeof score !== 'number') {
-        const why = project === undefined ? 'no source repository that the Scorecard API covers' : `no Scorecard score for ${project}${score !== undefined ? ` (${score})` : ''}`;
-        if (missing !== 'allow') add('dependency-scorecard-unknown', `${label} has ${why} (floor ${minScore})`, missing === 'fail');
+        const why =
+          project === undefined
+            ? 'no source repository that the Scorecard API covers'
+            : `no Scorecard score for ${project}${score !== undefined ? ` (${score})` : ''}`;
+        if (missing !== 'allow')
+          add('dependency-scorecard-unknown', `${label} has ${why} (floor ${minScore})`, missing === 'fail');
       } else if (score < minScore) {
-        add('dependency-scorecard-low', `${label} comes from ${project}, whose OpenSSF Scorecard score is ${score}, below the floor of ${minScore}`, true);
+        add(
+          'dependency-scorecard-low',
+          `${label} comes from ${project}, whose OpenSSF Scorecard score is ${score}, below the floor of ${minScore}`,
+          true,
+        );
       }
     }
 
     if (!policy.licenses.check) continue;
     const unknownBlocks = policy.licenses.unknown === 'fail';
     if (isUnknownLicense(change.license)) {
-      if (policy.licenses.unknown !== 'allow') add('dependency-license-unknown', `${label} has no known license${change.license ? ` (${change.license})` : ''}`, unknownBlocks);
+      if (policy.licenses.unknown !== 'allow')
+        add(
+          'dependency-license-unknown',
+          `${label} has no known license${change.license ? ` (${change.license})` : ''}`,
+          unknownBlocks,
+        );
       continue;
     }
     const license = change.license as string;
@@ -126,13 +162,27 @@ export function reviewDependencies(input: ReviewInput): ReviewFinding[] {
     try {
       expression = parseSpdx(license);
       if (allowAtoms && !allowedChoice(expression, allowAtoms)) {
-        add('dependency-license-not-allowed', `${label} is licensed ${clip(license)}, which cannot be met with the allowed licenses alone`, true);
+        add(
+          'dependency-license-not-allowed',
+          `${label} is licensed ${clip(license)}, which cannot be met with the allowed licenses alone`,
+          true,
+        );
       } else if (denyAtoms) {
         const hits = unavoidableDenied(expression, denyAtoms);
-        if (hits.length > 0) add('dependency-license-denied', `${label} is licensed ${clip(license)}; every way to use it accepts ${hits.map((h) => h.id + (h.exception ? ` WITH ${h.exception}` : '')).join(' or ')}`, true);
+        if (hits.length > 0)
+          add(
+            'dependency-license-denied',
+            `${label} is licensed ${clip(license)}; every way to use it accepts ${hits.map((h) => h.id + (h.exception ? ` WITH ${h.exception}` : '')).join(' or ')}`,
+            true,
+          );
       }
     } catch (err) {
-      if (policy.licenses.unknown !== 'allow') add('dependency-license-invalid', `${label} has the license '${clip(license)}', which Bellwether cannot evaluate: ${(err as Error).message}`, unknownBlocks);
+      if (policy.licenses.unknown !== 'allow')
+        add(
+          'dependency-license-invalid',
+          `${label} has the license '${clip(license)}', which Bellwether cannot evaluate: ${(err as Error).message}`,
+          unknownBlocks,
+        );
     }
   }
   return out;

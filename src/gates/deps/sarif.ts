@@ -8,17 +8,27 @@ import { POSTURE_RULES } from '../posture/rules.js';
 import type { FamilyDecision } from './decision.js';
 import { DEPENDENCY_RULES } from './rules.js';
 
-
 const RULES = [...DEPENDENCY_RULES.values(), ...POSTURE_RULES.values()];
 
 /** The SARIF log of dependency and posture decisions. */
-export function renderSarif(decisions: readonly FamilyDecision[], options: { readonly version: string }): Record<string, unknown> {
+export function renderSarif(
+  decisions: readonly FamilyDecision[],
+  options: { readonly version: string },
+): Record<string, unknown> {
   const index = new Map(RULES.map((r, i) => [r.id, i]));
   const findings = decisions.flatMap((d) => d.findings).filter((f) => f.located);
   return sarifLog({
     tool: 'bellwether-deps',
     version: options.version,
-    rules: RULES.map((r) => sarifRuleDescriptor({ id: r.id, title: r.title, fix: r.fix, severity: r.severity, tags: ['security', r.id.startsWith('posture-') ? 'posture' : 'dependencies'] })),
+    rules: RULES.map((r) =>
+      sarifRuleDescriptor({
+        id: r.id,
+        title: r.title,
+        fix: r.fix,
+        severity: r.severity,
+        tags: ['security', r.id.startsWith('posture-') ? 'posture' : 'dependencies'],
+      }),
+    ),
     automationId: 'bellwether/deps/',
     results: findings.map((f) =>
       sarifResult(
@@ -28,7 +38,13 @@ export function renderSarif(decisions: readonly FamilyDecision[], options: { rea
           severity: f.severity,
           blocking: f.blocking,
           'security-severity': SECURITY_SEVERITY[f.severity],
-          ...(f.dependency ? { purl: f.dependency.purl, scope: f.dependency.scope, ...(f.dependency.advisory ? { advisory: f.dependency.advisory.ghsaId } : {}) } : {}),
+          ...(f.dependency
+            ? {
+                purl: f.dependency.purl,
+                scope: f.dependency.scope,
+                ...(f.dependency.advisory ? { advisory: f.dependency.advisory.ghsaId } : {}),
+              }
+            : {}),
         },
         'start',
       ),
@@ -45,9 +61,13 @@ export function renderSarifFailure(message: string, options: { readonly version:
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'bellwether-deps', semanticVersion: options.version, version: options.version, rules: [] } },
+        tool: {
+          driver: { name: 'bellwether-deps', semanticVersion: options.version, version: options.version, rules: [] },
+        },
         automationDetails: { id: 'bellwether/deps/' },
-        invocations: [{ executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: message } }] }],
+        invocations: [
+          { executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: message } }] },
+        ],
         results: [],
       },
     ],

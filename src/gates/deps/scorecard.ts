@@ -24,7 +24,10 @@ export function scorecardProject(url: string | null): string | undefined {
     return undefined;
   }
   const host = parsed.hostname.toLowerCase().replace(/^www\./, '');
-  const parts = parsed.pathname.replace(/\.git$/, '').split('/').filter(Boolean);
+  const parts = parsed.pathname
+    .replace(/\.git$/, '')
+    .split('/')
+    .filter(Boolean);
   if (!HOSTS.has(host) || parts.length < 2) return undefined;
   return `${host}/${parts[0]}/${parts[1]}`.toLowerCase();
 }
@@ -44,7 +47,10 @@ export interface ScorecardOptions {
 }
 
 /** Fetches the scores of `projects` (as `scorecardProject` names them). Never throws for one project's failure. */
-export async function fetchScorecards(projects: Iterable<string>, options: ScorecardOptions = {}): Promise<ScorecardResult> {
+export async function fetchScorecards(
+  projects: Iterable<string>,
+  options: ScorecardOptions = {},
+): Promise<ScorecardResult> {
   const doFetch = options.fetch ?? fetch;
   const base = (options.baseUrl ?? 'https://api.securityscorecards.dev').replace(/\/$/, '');
   const queue = [...new Set(projects)];
@@ -52,14 +58,18 @@ export async function fetchScorecards(projects: Iterable<string>, options: Score
   const unreadable: Array<{ project: string; message: string }> = [];
   const one = async (project: string): Promise<void> => {
     try {
-      const res = await doFetch(`${base}/projects/${project}`, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+      const res = await doFetch(`${base}/projects/${project}`, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      });
       if (res.status === 404) return;
       if (!res.ok) {
         unreadable.push({ project, message: `the Scorecard API answered ${res.status}` });
         return;
       }
       const body = (await res.json()) as { score?: unknown };
-      if (typeof body.score === 'number' && Number.isFinite(body.score) && body.score >= 0 && body.score <= 10) scores.set(project, body.score);
+      if (typeof body.score === 'number' && Number.isFinite(body.score) && body.score >= 0 && body.score <= 10)
+        scores.set(project, body.score);
       else unreadable.push({ project, message: 'the Scorecard API answered without a score from 0 to 10' });
     } catch (err) {
       unreadable.push({ project, message: `the Scorecard API could not be read: ${(err as Error).message}` });

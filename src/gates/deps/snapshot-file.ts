@@ -78,8 +78,15 @@ export function parseDependencySnapshot(text: string, file: string): DependencyC
         const first = issue.path[0];
         const line = typeof first === 'number' ? lineOfArrayItem(text, first) : 1;
         const field = formatFieldPath(issue.path);
-        const message = issue.path.length === 0 ? 'expected the array that GitHub\'s dependency-graph compare endpoint returns' : issue.message;
-        return new ConfigurationError(message, { file, ...(line !== undefined ? { line } : {}), ...(field ? { field } : {}) });
+        const message =
+          issue.path.length === 0
+            ? "expected the array that GitHub's dependency-graph compare endpoint returns"
+            : issue.message;
+        return new ConfigurationError(message, {
+          file,
+          ...(line !== undefined ? { line } : {}),
+          ...(field ? { field } : {}),
+        });
       }),
     );
   }

@@ -11,7 +11,9 @@ import deprecatedIds from 'spdx-license-ids/deprecated.json' with { type: 'json'
 import { didYouMean } from '../../policy/did-you-mean.js';
 
 /** Current and deprecated identifiers (`GPL-2.0` is deprecated and still seen), by lowercase form: SPDX ids compare without case. */
-const LICENSES: ReadonlyMap<string, string> = new Map([...licenseIds, ...deprecatedIds].map((id) => [id.toLowerCase(), id]));
+const LICENSES: ReadonlyMap<string, string> = new Map(
+  [...licenseIds, ...deprecatedIds].map((id) => [id.toLowerCase(), id]),
+);
 const EXCEPTIONS: ReadonlyMap<string, string> = new Map(exceptionIds.map((id) => [id.toLowerCase(), id]));
 
 /** A license of one's own, which the list cannot hold: `LicenseRef-acme`, `DocumentRef-x:LicenseRef-y`. */

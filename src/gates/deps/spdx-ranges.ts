@@ -63,7 +63,9 @@ for (const range of GNU_RANGES) range.forEach((id, index) => gnuByKey.set(id.toL
 const GNU = /^((?:A|L)?GPL|GFDL)-(\d\.\d)(-only|-or-later)?$/i;
 
 function atom(id: string, exception: string | undefined): SpdxAtom {
-  return exception === undefined ? { id, key: id.toLowerCase() } : { id, key: id.toLowerCase(), exception, exceptionKey: exception.toLowerCase() };
+  return exception === undefined
+    ? { id, key: id.toLowerCase() }
+    : { id, key: id.toLowerCase(), exception, exceptionKey: exception.toLowerCase() };
 }
 
 /**

@@ -60,7 +60,8 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
-const isOp = (t: Token | undefined, op: string): boolean => t !== undefined && (t.text === op || t.text === op.toLowerCase());
+const isOp = (t: Token | undefined, op: string): boolean =>
+  t !== undefined && (t.text === op || t.text === op.toLowerCase());
 
 /** Parses an SPDX license expression. Throws SpdxSyntaxError. */
 export function parseSpdx(text: string): SpdxNode {
@@ -84,7 +85,8 @@ export function parseSpdx(text: string): SpdxNode {
       depth--;
       return inner;
     }
-    if (isOp(t, 'AND') || isOp(t, 'OR') || isOp(t, 'WITH') || t.text === ')') return fail(`expected a license, got '${t.text}'`);
+    if (isOp(t, 'AND') || isOp(t, 'OR') || isOp(t, 'WITH') || t.text === ')')
+      return fail(`expected a license, got '${t.text}'`);
     pos++;
     const plus = t.text.endsWith('+');
     const id = plus ? t.text.slice(0, -1) : t.text;
@@ -99,7 +101,15 @@ export function parseSpdx(text: string): SpdxNode {
     if (node.kind !== 'license' || start?.text === '(') return fail('WITH applies to a single license');
     pos++;
     const ex = peek();
-    if (ex === undefined || ex.text === '(' || ex.text === ')' || !ID.test(ex.text) || isOp(ex, 'AND') || isOp(ex, 'OR')) return fail('expected an exception identifier after WITH');
+    if (
+      ex === undefined ||
+      ex.text === '(' ||
+      ex.text === ')' ||
+      !ID.test(ex.text) ||
+      isOp(ex, 'AND') ||
+      isOp(ex, 'OR')
+    )
+      return fail('expected an exception identifier after WITH');
     pos++;
     return { ...node, exception: ex.text };
   };
@@ -130,7 +140,8 @@ export function parseSpdx(text: string): SpdxNode {
 
 /** The expression written back in canonical SPDX form, with parentheses only where needed. */
 export function formatSpdx(node: SpdxNode): string {
-  if (node.kind === 'license') return `${node.id}${node.plus ? '+' : ''}${node.exception ? ` WITH ${node.exception}` : ''}`;
+  if (node.kind === 'license')
+    return `${node.id}${node.plus ? '+' : ''}${node.exception ? ` WITH ${node.exception}` : ''}`;
   const side = (n: SpdxNode): string => (node.kind === 'and' && n.kind === 'or' ? `(${formatSpdx(n)})` : formatSpdx(n));
   return `${side(node.left)} ${node.kind.toUpperCase()} ${side(node.right)}`;
 }

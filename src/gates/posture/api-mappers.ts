@@ -11,7 +11,8 @@
 import type { BranchProtection, PostureSnapshot } from './snapshot.js';
 
 type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined);
+const obj = (v: unknown): Json | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
 const list = (v: unknown): Json[] => (Array.isArray(v) ? v.map(obj).filter((x): x is Json => x !== undefined) : []);
 const enabled = (v: unknown): boolean | undefined => {
   const o = obj(v);
@@ -19,7 +20,16 @@ const enabled = (v: unknown): boolean | undefined => {
 };
 
 /** Rule types of a ruleset that protect a branch (others, such as commit message patterns, do not). */
-const PROTECTING_RULES = new Set(['pull_request', 'required_status_checks', 'non_fast_forward', 'deletion', 'update', 'required_signatures', 'required_linear_history', 'merge_queue']);
+const PROTECTING_RULES = new Set([
+  'pull_request',
+  'required_status_checks',
+  'non_fast_forward',
+  'deletion',
+  'update',
+  'required_signatures',
+  'required_linear_history',
+  'merge_queue',
+]);
 
 /**
  * The protection in force on a branch: classic protection (null when the
@@ -27,7 +37,10 @@ const PROTECTING_RULES = new Set(['pull_request', 'required_status_checks', 'non
  * Rulesets bind administrators unless their bypass list says otherwise,
  * which the rules endpoint does not show; they are taken as binding.
  */
-export function effectiveProtection(classic: unknown, rules: unknown): { protection: BranchProtection | null; rulesets: number } {
+export function effectiveProtection(
+  classic: unknown,
+  rules: unknown,
+): { protection: BranchProtection | null; rulesets: number } {
   const c = obj(classic);
   const ruleList = list(rules).filter((r) => typeof r['type'] === 'string' && PROTECTING_RULES.has(r['type']));
   const rulesets = new Set(ruleList.map((r) => r['ruleset_id'])).size;
@@ -37,12 +50,14 @@ export function effectiveProtection(classic: unknown, rules: unknown): { protect
   let approvals = 0;
   let codeOwners = false;
   const statusChecks = obj(c?.['required_status_checks']);
-  for (const ctx of Array.isArray(statusChecks?.['contexts']) ? statusChecks['contexts'] : []) if (typeof ctx === 'string') checks.add(ctx);
+  for (const ctx of Array.isArray(statusChecks?.['contexts']) ? statusChecks['contexts'] : [])
+    if (typeof ctx === 'string') checks.add(ctx);
   for (const chk of list(statusChecks?.['checks'])) if (typeof chk['context'] === 'string') checks.add(chk['context']);
   const reviews = obj(c?.['required_pull_request_reviews']);
   if (reviews) {
     // Reviews are required once the object is there; GitHub leaves out the count when it is the default of one.
-    approvals = typeof reviews['required_approving_review_count'] === 'number' ? reviews['required_approving_review_count'] : 1;
+    approvals =
+      typeof reviews['required_approving_review_count'] === 'number' ? reviews['required_approving_review_count'] : 1;
     codeOwners = reviews['require_code_owner_reviews'] === true;
   }
   const ruleTypes = new Set<string>();
@@ -50,10 +65,15 @@ export function effectiveProtection(classic: unknown, rules: unknown): { protect
     ruleTypes.add(r['type'] as string);
     const p = obj(r['parameters']);
     if (r['type'] === 'pull_request') {
-      approvals = Math.max(approvals, typeof p?.['required_approving_review_count'] === 'number' ? p['required_approving_review_count'] : 0);
+      approvals = Math.max(
+        approvals,
+        typeof p?.['required_approving_review_count'] === 'number' ? p['required_approving_review_count'] : 0,
+      );
       codeOwners ||= p?.['require_code_owner_review'] === true;
     }
-    if (r['type'] === 'required_status_checks') for (const chk of list(p?.['required_status_checks'])) if (typeof chk['context'] === 'string') checks.add(chk['context']);
+    if (r['type'] === 'required_status_checks')
+      for (const chk of list(p?.['required_status_checks']))
+        if (typeof chk['context'] === 'string') checks.add(chk['context']);
   }
   return {
     protection: {
@@ -71,8 +91,12 @@ export function effectiveProtection(classic: unknown, rules: unknown): { protect
 /** `GET /repos/{owner}/{repo}/actions/permissions/workflow` as the snapshot's value. */
 export function workflowPermissionsFromApi(data: unknown): PostureSnapshot['workflowPermissions'] {
   const d = obj(data);
-  if (!d || (d['default_workflow_permissions'] !== 'read' && d['default_workflow_permissions'] !== 'write')) return undefined;
-  return { defaultPermissions: d['default_workflow_permissions'], canApprovePullRequestReviews: d['can_approve_pull_request_reviews'] === true };
+  if (!d || (d['default_workflow_permissions'] !== 'read' && d['default_workflow_permissions'] !== 'write'))
+    return undefined;
+  return {
+    defaultPermissions: d['default_workflow_permissions'],
+    canApprovePullRequestReviews: d['can_approve_pull_request_reviews'] === true,
+  };
 }
 
 const FILE_STATUSES = new Set(['added', 'modified', 'removed', 'renamed', 'copied', 'changed', 'unchanged']);
@@ -84,6 +108,11 @@ const FILE_STATUSES = new Set(['added', 'modified', 'removed', 'renamed', 'copie
  */
 export function changedFilesFromApi(data: unknown): NonNullable<PostureSnapshot['changedFiles']> {
   return list(data)
-    .filter((f) => typeof f['filename'] === 'string' && typeof f['status'] === 'string' && FILE_STATUSES.has(f['status']))
-    .map((f) => ({ path: f['filename'] as string, status: f['status'] as NonNullable<PostureSnapshot['changedFiles']>[number]['status'] }));
+    .filter(
+      (f) => typeof f['filename'] === 'string' && typeof f['status'] === 'string' && FILE_STATUSES.has(f['status']),
+    )
+    .map((f) => ({
+      path: f['filename'] as string,
+      status: f['status'] as NonNullable<PostureSnapshot['changedFiles']>[number]['status'],
+    }));
 }

@@ -38,15 +38,26 @@ export interface CombinedVerdict {
 }
 
 /** A family's result from its decision (the workflow, secret, dependency and posture decisions all fit). */
-export function resultOf(family: GateFamily, decision: { readonly verdict: 'pass' | 'fail'; readonly blocking: number; readonly findings: readonly Finding[] }, examined?: Examined): GateResult {
-  return { family, verdict: decision.verdict, blocking: decision.blocking, findings: decision.findings, ...(examined ? { examined } : {}) };
+export function resultOf(
+  family: GateFamily,
+  decision: { readonly verdict: 'pass' | 'fail'; readonly blocking: number; readonly findings: readonly Finding[] },
+  examined?: Examined,
+): GateResult {
+  return {
+    family,
+    verdict: decision.verdict,
+    blocking: decision.blocking,
+    findings: decision.findings,
+    ...(examined ? { examined } : {}),
+  };
 }
 
 /** `3 file(s), 120 line(s)`, the family's own words, or an empty text when it says nothing. */
 export function examinedText(r: GateResult): string {
   const e = r.examined;
   if (!e) return '';
-  const counted = e.files !== undefined ? `${e.files} file(s)${e.lines !== undefined ? `, ${e.lines} line(s)` : ''}` : '';
+  const counted =
+    e.files !== undefined ? `${e.files} file(s)${e.lines !== undefined ? `, ${e.lines} line(s)` : ''}` : '';
   return [counted, e.text ?? ''].filter(Boolean).join('; ');
 }
 
@@ -65,7 +76,10 @@ function ruleCounts(findings: readonly Finding[]): string {
  * Combines family results. `required` families (all four unless told) must
  * be present; each family may appear once.
  */
-export function combine(results: readonly GateResult[], options: { readonly required?: readonly GateFamily[] } = {}): CombinedVerdict {
+export function combine(
+  results: readonly GateResult[],
+  options: { readonly required?: readonly GateFamily[] } = {},
+): CombinedVerdict {
   const required = options.required ?? GATE_FAMILIES;
   const seen = new Set<GateFamily>();
   const failing: string[] = [];
@@ -73,9 +87,16 @@ export function combine(results: readonly GateResult[], options: { readonly requ
   for (const r of results) {
     if (seen.has(r.family)) throw new Error(`the ${r.family} gate is given twice`);
     seen.add(r.family);
-    if (r.verdict === 'error') failing.push(`${r.family}: could not run (${r.error ?? 'no reason given'}), so it cannot pass`);
-    else if (r.verdict === 'fail') failing.push(`${r.family}: ${r.blocking} blocking finding(s) (${ruleCounts(r.findings)})${examinedText(r) ? ` (examined ${examinedText(r)})` : ''}`);
-    else passing.push(`${r.family}: passed${r.findings.length > 0 ? ` with ${r.findings.length} non-blocking finding(s)` : ''}${examinedText(r) ? ` (examined ${examinedText(r)})` : ''}`);
+    if (r.verdict === 'error')
+      failing.push(`${r.family}: could not run (${r.error ?? 'no reason given'}), so it cannot pass`);
+    else if (r.verdict === 'fail')
+      failing.push(
+        `${r.family}: ${r.blocking} blocking finding(s) (${ruleCounts(r.findings)})${examinedText(r) ? ` (examined ${examinedText(r)})` : ''}`,
+      );
+    else
+      passing.push(
+        `${r.family}: passed${r.findings.length > 0 ? ` with ${r.findings.length} non-blocking finding(s)` : ''}${examinedText(r) ? ` (examined ${examinedText(r)})` : ''}`,
+      );
   }
   for (const family of required) if (!seen.has(family)) failing.push(`${family}: did not run`);
   return { verdict: failing.length > 0 ? 'fail' : 'pass', reasons: [...failing, ...passing], results };
@@ -85,8 +106,16 @@ const ICON: Record<GateResult['verdict'], string> = { pass: '✅', fail: '❌', 
 
 /** The head of the one pull request comment: the verdict and a line per family. Each family's own Markdown follows it. */
 export function renderVerdictMarkdown(v: CombinedVerdict): string {
-  const lines = [`## ${v.verdict === 'pass' ? '✅ Bellwether gates passed' : '❌ Bellwether gates failed'}`, '', '| gate | result | blocking | findings | examined |', '|---|---|---|---|---|'];
-  for (const r of v.results) lines.push(`| ${r.family} | ${ICON[r.verdict]} ${r.verdict === 'error' ? 'could not run' : r.verdict} | ${r.blocking} | ${r.findings.length} | ${examinedText(r) || '—'} |`);
+  const lines = [
+    `## ${v.verdict === 'pass' ? '✅ Bellwether gates passed' : '❌ Bellwether gates failed'}`,
+    '',
+    '| gate | result | blocking | findings | examined |',
+    '|---|---|---|---|---|',
+  ];
+  for (const r of v.results)
+    lines.push(
+      `| ${r.family} | ${ICON[r.verdict]} ${r.verdict === 'error' ? 'could not run' : r.verdict} | ${r.blocking} | ${r.findings.length} | ${examinedText(r) || '—'} |`,
+    );
   lines.push('', ...v.reasons.map((reason) => `- ${reason.replace(/\r?\n/g, ' ')}`), '');
   return lines.join('\n');
 }

@@ -63,14 +63,19 @@ export interface PostureGateInputs {
 
 /** Reads or gathers the snapshot, reads the policy and decides. Throws ConfigurationError for usage mistakes. */
 export async function runPostureGate(inputs: PostureGateInputs, deps: PostureGateDeps): Promise<FamilyDecision> {
-  const policy = inputs.policy ? parseDepsPolicyText(await readPolicyText(inputs.policy), inputs.policy) : DEFAULT_DEPS_POLICY;
+  const policy = inputs.policy
+    ? parseDepsPolicyText(await readPolicyText(inputs.policy), inputs.policy)
+    : DEFAULT_DEPS_POLICY;
   let snapshot: PostureSnapshot;
   if (inputs.snapshot) {
     const text = await deps.readText(inputs.snapshot);
     if (text === undefined) throw new ConfigurationError('no such snapshot file', { file: inputs.snapshot });
     snapshot = parsePostureSnapshot(text, inputs.snapshot);
   } else if (deps.github) {
-    if (!inputs.defaultBranch) throw new ConfigurationError('give the default branch to check (--default-branch) or a snapshot file (--snapshot)');
+    if (!inputs.defaultBranch)
+      throw new ConfigurationError(
+        'give the default branch to check (--default-branch) or a snapshot file (--snapshot)',
+      );
     snapshot = await gatherPosture({ defaultBranch: inputs.defaultBranch }, { github: deps.github });
   } else {
     throw new ConfigurationError('give a snapshot file (--snapshot), or run with a GitHub token');
@@ -88,16 +93,26 @@ export async function gatePostureCommand(
   deps: PostureGateDeps = { clock: systemClock, readText: readTextFile },
 ): Promise<CommandOutput> {
   if (!['text', 'json', 'sarif'].includes(args.format)) {
-    return { exitCode: ExitCode.usage, stdout: `unknown format '${String(args.format)}': expected text, json or sarif\n` };
+    return {
+      exitCode: ExitCode.usage,
+      stdout: `unknown format '${String(args.format)}': expected text, json or sarif\n`,
+    };
   }
   try {
     const decision = await runPostureGate(args, deps);
     const stdout =
-      args.format === 'json' ? renderJson([decision]) : args.format === 'sarif' ? `${JSON.stringify(renderSarif([decision], { version: packageJson.version }), null, 2)}\n` : renderText([decision]);
+      args.format === 'json'
+        ? renderJson([decision])
+        : args.format === 'sarif'
+          ? `${JSON.stringify(renderSarif([decision], { version: packageJson.version }), null, 2)}\n`
+          : renderText([decision]);
     return { exitCode: decision.verdict === 'fail' ? ExitCode.negative : ExitCode.ok, stdout };
   } catch (err) {
     if (err instanceof GitHubError) {
-      return { exitCode: ExitCode.negative, stdout: `the posture checks could not run: ${errorMessage(err)}; they do not pass without it.\n` };
+      return {
+        exitCode: ExitCode.negative,
+        stdout: `the posture checks could not run: ${errorMessage(err)}; they do not pass without it.\n`,
+      };
     }
     if (!isConfigurationError(err)) throw err;
     const lines = err.problems.length > 0 ? err.problems.map((p) => p.message) : [err.message];

@@ -33,7 +33,11 @@ export function decidePosture(snapshot: PostureSnapshot, loaded: LoadedDepsPolic
     }
     const waiver = policy.waivers.find((w) => !waiverExpired(w.expires, now) && waiverMatches(w, f));
     if (waiver) {
-      suppressed.push({ finding: f, by: 'waiver', reason: `${waiver.reason} (owner ${waiver.owner}, until ${waiver.expires})` });
+      suppressed.push({
+        finding: f,
+        by: 'waiver',
+        reason: `${waiver.reason} (owner ${waiver.owner}, until ${waiver.expires})`,
+      });
       continue;
     }
     findings.push(f);
@@ -52,6 +56,9 @@ export function decidePosture(snapshot: PostureSnapshot, loaded: LoadedDepsPolic
       }),
     );
   });
-  const notes = [`default branch ${snapshot.defaultBranch}`, policy.failOn === 'never' ? 'posture is advisory (failOn: never)' : `fails on ${policy.failOn} or worse`];
+  const notes = [
+    `default branch ${snapshot.defaultBranch}`,
+    policy.failOn === 'never' ? 'posture is advisory (failOn: never)' : `fails on ${policy.failOn} or worse`,
+  ];
   return finishDecision('posture', findings, suppressed, notes);
 }

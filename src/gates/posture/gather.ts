@@ -13,7 +13,11 @@ const CODEOWNERS_PATHS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS']
 const SECURITY_PATHS = ['SECURITY.md', '.github/SECURITY.md', 'docs/SECURITY.md'];
 const DEPENDABOT_PATHS = ['.github/dependabot.yml', '.github/dependabot.yaml'];
 
-async function firstPresent(github: GitHubPort, paths: readonly string[], ref: string): Promise<{ path: string; text: string } | null> {
+async function firstPresent(
+  github: GitHubPort,
+  paths: readonly string[],
+  ref: string,
+): Promise<{ path: string; text: string } | null> {
   for (const path of paths) {
     const file = await github.getContent(path, ref);
     if (file) return { path, text: file.text };
@@ -30,7 +34,10 @@ export interface GatherInputs {
 }
 
 /** Reads what the port can answer and merges it under what the caller knows. */
-export async function gatherPosture(inputs: GatherInputs, deps: { readonly github: GitHubPort }): Promise<PostureSnapshot> {
+export async function gatherPosture(
+  inputs: GatherInputs,
+  deps: { readonly github: GitHubPort },
+): Promise<PostureSnapshot> {
   const { github } = deps;
   const ref = inputs.ref ?? inputs.defaultBranch;
   const branch = await github.getBranch(inputs.defaultBranch);
@@ -50,7 +57,11 @@ export async function gatherPosture(inputs: GatherInputs, deps: { readonly githu
         ...(r.reviewers ? { reviewers: [...r.reviewers] } : {}),
       })),
     })),
-    files: { codeowners: codeowners?.path ?? null, securityPolicy: security?.path ?? null, dependabot: dependabot?.path ?? null },
+    files: {
+      codeowners: codeowners?.path ?? null,
+      securityPolicy: security?.path ?? null,
+      dependabot: dependabot?.path ?? null,
+    },
     ...(codeowners ? { codeownersText: codeowners.text } : {}),
   };
   return { ...gathered, ...inputs.known, files: { ...gathered.files, ...inputs.known?.files } };

@@ -20,7 +20,13 @@ const protectionSchema = z.strictObject({
 const environmentSchema = z.strictObject({
   name: z.string().min(1),
   protectionRules: z
-    .array(z.strictObject({ type: z.string(), waitTimerMinutes: z.number().int().min(0).optional(), reviewers: z.array(z.string()).optional() }))
+    .array(
+      z.strictObject({
+        type: z.string(),
+        waitTimerMinutes: z.number().int().min(0).optional(),
+        reviewers: z.array(z.string()).optional(),
+      }),
+    )
     .default([]),
 });
 
@@ -49,7 +55,9 @@ export const postureSnapshotSchema = z.strictObject({
     .default({}),
   /** Text of the CODEOWNERS file, to tell which changed paths have owners. */
   codeownersText: z.string().optional(),
-  workflowPermissions: z.strictObject({ defaultPermissions: z.enum(['read', 'write']), canApprovePullRequestReviews: z.boolean() }).optional(),
+  workflowPermissions: z
+    .strictObject({ defaultPermissions: z.enum(['read', 'write']), canApprovePullRequestReviews: z.boolean() })
+    .optional(),
   /** Files the pull request changes; left out outside a pull request. */
   changedFiles: z.array(fileSchema).optional(),
 });

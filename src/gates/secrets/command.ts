@@ -47,7 +47,12 @@ export interface SecretGateDeps {
   readonly scanDiffFile?: typeof scanGitDiffFile;
 }
 
-const defaultDeps: SecretGateDeps = { fs: nodeGateFs, clock: systemClock, git: (cwd) => new CommandGit(cwd), scanDiffFile: scanGitDiffFile };
+const defaultDeps: SecretGateDeps = {
+  fs: nodeGateFs,
+  clock: systemClock,
+  git: (cwd) => new CommandGit(cwd),
+  scanDiffFile: scanGitDiffFile,
+};
 
 /** Directories a path scan does not enter: git's own data and installed dependencies. */
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
@@ -69,23 +74,35 @@ async function loadPolicy(fs: GateFs, cwd: string, file: string | undefined): Pr
 
 function checkRef(name: string, ref: string): void {
   // A ref that starts with a dash would be read by git as an option.
-  if (ref.trim() === '' || ref.startsWith('-') || /[\s\0]/.test(ref)) usage(`--${name} ${JSON.stringify(ref)} is not a git revision`);
+  if (ref.trim() === '' || ref.startsWith('-') || /[\s\0]/.test(ref))
+    usage(`--${name} ${JSON.stringify(ref)} is not a git revision`);
 }
 
 /** Scans a diff file: piece by piece from the disk where the deps can, read whole otherwise. */
-async function scanDiffFile(file: string, cwd: string, deps: SecretGateDeps, policy: LoadedSecretsPolicy['policy']): Promise<ScanResult> {
+async function scanDiffFile(
+  file: string,
+  cwd: string,
+  deps: SecretGateDeps,
+  policy: LoadedSecretsPolicy['policy'],
+): Promise<ScanResult> {
   const path = resolve(cwd, file);
   try {
     // A file that cannot be read is a configuration error, and not a scan that found nothing.
-    if (deps.scanDiffFile && (await deps.fs.kind(path)) === 'file') return deps.scanDiffFile(path, defaultRules(), policy);
+    if (deps.scanDiffFile && (await deps.fs.kind(path)) === 'file')
+      return deps.scanDiffFile(path, defaultRules(), policy);
     return await scanGitDiffChunks([await deps.fs.readFile(path)], defaultRules(), policy);
   } catch (err) {
-    if (err instanceof Error && 'code' in err) throw new ConfigurationError(`cannot read the diff: ${errorMessage(err)}`, { file });
+    if (err instanceof Error && 'code' in err)
+      throw new ConfigurationError(`cannot read the diff: ${errorMessage(err)}`, { file });
     throw err;
   }
 }
 
-async function diffText(args: GateSecretsArgs, cwd: string, deps: SecretGateDeps): Promise<{ text: string; range: string }> {
+async function diffText(
+  args: GateSecretsArgs,
+  cwd: string,
+  deps: SecretGateDeps,
+): Promise<{ text: string; range: string }> {
   const base = args.base as string;
   const head = args.head ?? 'HEAD';
   checkRef('base', base);
@@ -94,12 +111,29 @@ async function diffText(args: GateSecretsArgs, cwd: string, deps: SecretGateDeps
   try {
     const { stdout } = await deps
       .git(cwd)
-      .run(['-c', 'core.quotepath=off', 'diff', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', '-M', '-U0', range, '--']);
+      .run([
+        '-c',
+        'core.quotepath=off',
+        'diff',
+        '--no-color',
+        '--no-ext-diff',
+        '--no-textconv',
+        '--src-prefix=a/',
+        '--dst-prefix=b/',
+        '-M',
+        '-U0',
+        range,
+        '--',
+      ]);
     return { text: stdout, range };
   } catch (err) {
     if (err instanceof GitError) {
       // No exit code and nothing on stderr: git was stopped, most often because its output passed the buffer limit.
-      const why = err.stderr.trim() || (err.exitCode === null ? 'git was stopped before it finished (a diff larger than 64 MB?); write the diff to a file and pass it with --diff FILE' : err.message);
+      const why =
+        err.stderr.trim() ||
+        (err.exitCode === null
+          ? 'git was stopped before it finished (a diff larger than 64 MB?); write the diff to a file and pass it with --diff FILE'
+          : err.message);
       throw new ConfigurationError(`git diff ${range} failed: ${why}`);
     }
     throw err;
@@ -111,7 +145,12 @@ function toRepoPath(cwd: string, abs: string): string {
   return (rel === '' || rel.startsWith('..') || isAbsolute(rel) ? abs : rel).split(sep).join('/');
 }
 
-async function scanPaths(paths: readonly string[], cwd: string, fs: GateFs, policy: LoadedSecretsPolicy['policy']): Promise<ScanResult> {
+async function scanPaths(
+  paths: readonly string[],
+  cwd: string,
+  fs: GateFs,
+  policy: LoadedSecretsPolicy['policy'],
+): Promise<ScanResult> {
   const total: ScanResult = { findings: [], notices: [], files: 0, lines: 0, bytes: 0 };
   const rules = defaultRules();
   const add = (r: ScanResult): void => {
@@ -166,11 +205,17 @@ function refuseNonDiff(text: string, source: { file: string } | { range: string 
   const what = 'file' in source ? `the diff ${source.file}` : `git diff ${source.range}`;
   const where = 'file' in source ? { file: source.file } : {};
   if (text.trim() === '') {
-    throw new ConfigurationError(`nothing to scan: ${what} is empty${'range' in source ? ' (the change adds, removes and renames nothing)' : ''}`, where);
+    throw new ConfigurationError(
+      `nothing to scan: ${what} is empty${'range' in source ? ' (the change adds, removes and renames nothing)' : ''}`,
+      where,
+    );
   }
   if (!FILE_HEADER.test(text)) {
     const bytes = Buffer.byteLength(text);
-    throw new ConfigurationError(`nothing to scan: ${what} is not a unified diff (${bytes} bytes, no \`diff --git\`, \`---\` or \`+++\` file header)`, where);
+    throw new ConfigurationError(
+      `nothing to scan: ${what} is not a unified diff (${bytes} bytes, no \`diff --git\`, \`---\` or \`+++\` file header)`,
+      where,
+    );
   }
 }
 
@@ -178,8 +223,13 @@ function refuseNonDiff(text: string, source: { file: string } | { range: string 
 function refuseNoText(result: ScanResult, paths: readonly string[]): void {
   if (result.lines > 0) return;
   const named = paths.length > 3 ? `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more` : paths.join(', ');
-  if (result.files === 0) throw new ConfigurationError(`nothing to scan: no file under ${named} (folders .git and node_modules are not entered; files the policy allows are passed over)`);
-  throw new ConfigurationError(`nothing to scan: the ${result.files} file(s) under ${named} hold no text (binary, empty or larger than maxFileBytes); only their names were checked`);
+  if (result.files === 0)
+    throw new ConfigurationError(
+      `nothing to scan: no file under ${named} (folders .git and node_modules are not entered; files the policy allows are passed over)`,
+    );
+  throw new ConfigurationError(
+    `nothing to scan: the ${result.files} file(s) under ${named} hold no text (binary, empty or larger than maxFileBytes); only their names were checked`,
+  );
 }
 
 /** Runs the secret gate: reads what to scan, scans it, decides. */
@@ -188,7 +238,8 @@ export async function runSecretGate(args: GateSecretsArgs, deps: SecretGateDeps)
   const paths = args.paths ?? [];
   const diffMode = args.base !== undefined || args.head !== undefined || args.diff !== undefined;
   if (paths.length > 0 && diffMode) usage('give PATHS, or --base/--head, or --diff; not several');
-  if (args.diff !== undefined && (args.base !== undefined || args.head !== undefined)) usage('--diff cannot be combined with --base/--head');
+  if (args.diff !== undefined && (args.base !== undefined || args.head !== undefined))
+    usage('--diff cannot be combined with --base/--head');
   if (args.head !== undefined && args.base === undefined) usage('--head needs --base');
   if (paths.length === 0 && !diffMode) usage('nothing to scan: give PATHS, --base REF [--head REF], or --diff FILE');
   const loaded = await loadPolicy(deps.fs, cwd, args.policy);
@@ -202,7 +253,9 @@ export async function runSecretGate(args: GateSecretsArgs, deps: SecretGateDeps)
     if (result.files === 0) {
       const text = Buffer.from(await deps.fs.readFile(resolve(cwd, args.diff))).toString('latin1');
       refuseNonDiff(text, { file: args.diff });
-      throw new ConfigurationError(`nothing to scan: the diff ${args.diff} names no file the scan could read`, { file: args.diff });
+      throw new ConfigurationError(`nothing to scan: the diff ${args.diff} names no file the scan could read`, {
+        file: args.diff,
+      });
     }
   } else if (diffMode) {
     const diff = await diffText(args, cwd, deps);
@@ -215,7 +268,13 @@ export async function runSecretGate(args: GateSecretsArgs, deps: SecretGateDeps)
   }
   const decision = decideSecrets(result.findings, loaded, deps.clock.now());
   return {
-    summary: { mode: diffMode ? 'diff' : 'paths', ...(range !== undefined ? { range } : {}), files: result.files, lines: result.lines, bytes: result.bytes },
+    summary: {
+      mode: diffMode ? 'diff' : 'paths',
+      ...(range !== undefined ? { range } : {}),
+      files: result.files,
+      lines: result.lines,
+      bytes: result.bytes,
+    },
     decision,
     notices: result.notices,
   };
@@ -233,15 +292,29 @@ export function renderSecretsReport(report: SecretsReport, format: OutputFormat)
  * threshold, 1 when a secret does, 2 on usage or configuration errors.
  */
 export async function gateSecretsCommand(
-  args: { paths?: string[]; base?: string; head?: string; diff?: string; format: OutputFormat; policy?: string; cwd?: string },
+  args: {
+    paths?: string[];
+    base?: string;
+    head?: string;
+    diff?: string;
+    format: OutputFormat;
+    policy?: string;
+    cwd?: string;
+  },
   deps: SecretGateDeps = defaultDeps,
 ): Promise<CommandOutput> {
   if (!['text', 'json', 'sarif'].includes(args.format)) {
-    return { exitCode: ExitCode.usage, stdout: `unknown format '${String(args.format)}': expected text, json or sarif\n` };
+    return {
+      exitCode: ExitCode.usage,
+      stdout: `unknown format '${String(args.format)}': expected text, json or sarif\n`,
+    };
   }
   try {
     const report = await runSecretGate(args, deps);
-    return { exitCode: report.decision.verdict === 'fail' ? ExitCode.negative : ExitCode.ok, stdout: renderSecretsReport(report, args.format) };
+    return {
+      exitCode: report.decision.verdict === 'fail' ? ExitCode.negative : ExitCode.ok,
+      stdout: renderSecretsReport(report, args.format),
+    };
   } catch (err) {
     if (!isConfigurationError(err)) throw err;
     const lines = err.problems.length > 0 ? err.problems.map((p) => p.message) : [err.message];

@@ -38,7 +38,11 @@ export interface SecretsDecision {
 export { waiverExpired };
 
 /** Applies accepted fingerprints, waivers and the threshold. */
-export function decideSecrets(findings: readonly SecretFinding[], loaded: LoadedSecretsPolicy, now: Date): SecretsDecision {
+export function decideSecrets(
+  findings: readonly SecretFinding[],
+  loaded: LoadedSecretsPolicy,
+  now: Date,
+): SecretsDecision {
   const { policy } = loaded;
   const accepted = new Set(policy.allow.fingerprints);
   const kept: SecretFinding[] = [];
@@ -52,11 +56,16 @@ export function decideSecrets(findings: readonly SecretFinding[], loaded: Loaded
     const index = policy.waivers.findIndex((w) => waiverMatches(w, f) && !waiverExpired(w, now));
     const waiver = policy.waivers[index];
     if (waiver) {
-      suppressed.push({ finding: f, by: 'waiver', reason: `waived until ${waiver.expires} by ${waiver.owner}: ${waiver.reason}` });
+      suppressed.push({
+        finding: f,
+        by: 'waiver',
+        reason: `waived until ${waiver.expires} by ${waiver.owner}: ${waiver.reason}`,
+      });
       continue;
     }
     policy.waivers.forEach((w, i) => {
-      if (waiverMatches(w, f)) expired.set(i, { rule: w.rule, expires: w.expires, owner: w.owner, line: loaded.waiverLines[i] ?? 1 });
+      if (waiverMatches(w, f))
+        expired.set(i, { rule: w.rule, expires: w.expires, owner: w.owner, line: loaded.waiverLines[i] ?? 1 });
     });
     kept.push(f);
   }

@@ -10,10 +10,28 @@
  * `scanDiffFiles(parseUnifiedDiff(diff))`, line for line.
  */
 import { lineBreak, lineStop, parseUnifiedDiff, readGitHeader, readHunkHeader } from './diff.js';
-import { beginText, DIFF_LINE_STARTS, lineAllowed, lineCandidates, matchSpanning, toFinding, type Candidate, type CompiledRules, type ScanOptions, type TextScan } from './engine.js';
+import {
+  beginText,
+  DIFF_LINE_STARTS,
+  lineAllowed,
+  lineCandidates,
+  matchSpanning,
+  toFinding,
+  type Candidate,
+  type CompiledRules,
+  type ScanOptions,
+  type TextScan,
+} from './engine.js';
 import type { SecretsPolicy } from './policy.js';
 import { TextMemo, type SecretRule } from './rule.js';
-import { admitDiffFile, manifestRuleApplies, scanDiffFiles, scanOptionsOf, withManifestFindings, type ScanResult } from './scan.js';
+import {
+  admitDiffFile,
+  manifestRuleApplies,
+  scanDiffFiles,
+  scanOptionsOf,
+  withManifestFindings,
+  type ScanResult,
+} from './scan.js';
 import type { SecretFinding } from './secret-finding.js';
 
 const PLUS = 43;
@@ -25,8 +43,13 @@ const AT = 64;
  * its text stops (a carriage return before the line end left out) and its
  * tag; an empty line counts as context, as the parser reads it.
  */
-function eachHunkLine(diff: string, from: number, to: number, visit: (pos: number, stop: number, tag: number) => void): void {
-  for (let pos = from; pos < to; ) {
+function eachHunkLine(
+  diff: string,
+  from: number,
+  to: number,
+  visit: (pos: number, stop: number, tag: number) => void,
+): void {
+  for (let pos = from; pos < to;) {
     const nl = lineBreak(diff, pos, to);
     const stop = lineStop(diff, pos, nl);
     visit(pos, stop, stop > pos ? diff.charCodeAt(pos) : SPACE);
@@ -91,7 +114,6 @@ class AddedLines {
     this.text = parts.join('\n');
     this.memo = new TextMemo(this.text);
   }
-
 
   toJoined(offset: number): number {
     const k = lastAtOrBefore(this.diffStarts, offset);
@@ -197,7 +219,10 @@ function firstFileHeader(diff: string): number {
 export function scanGitDiff(diff: string, rules: CompiledRules, policy: SecretsPolicy): ScanResult {
   const first = firstFileHeader(diff);
   if (first === -1) return scanDiffFiles(parseUnifiedDiff(diff), rules, policy);
-  const result = first > 0 ? scanDiffFiles(parseUnifiedDiff(diff.slice(0, first)), rules, policy) : { findings: [], notices: [], files: 0, lines: 0, bytes: 0 };
+  const result =
+    first > 0
+      ? scanDiffFiles(parseUnifiedDiff(diff.slice(0, first)), rules, policy)
+      : { findings: [], notices: [], files: 0, lines: 0, bytes: 0 };
   const options = scanOptionsOf(policy);
   const returns = new NextOccurrence((pos) => diff.indexOf('\r', pos));
   let memo: TextMemo | undefined;
@@ -268,13 +293,20 @@ function scanFile(scan: DiffScan, from: number, to: number, fileHits: FileHits):
     if (!c || (!rule.matchAt && lines.lineNumberAt(c.start) !== lines.lineNumberAt(from) + 1)) return undefined;
     return { rule, start: lines.toDiff(c.start), end: lines.toDiff(c.end), secret: c.secret };
   };
-  const found = lineFindings({ compiled, text: diff, file, options, spanning, memo: scan.memo }, bodyStart, to, fileHits);
+  const found = lineFindings(
+    { compiled, text: diff, file, options, spanning, memo: scan.memo },
+    bodyStart,
+    to,
+    fileHits,
+  );
   if (!manifestRuleApplies(file, options) || !mentionsSecretKind(diff, compiled, fileHits)) {
     result.findings.push(...found);
     return;
   }
   const lines = joined();
-  result.findings.push(...withManifestFindings(found, { file, text: lines.text, lineNumbers: lines.lineNumbers }, options));
+  result.findings.push(
+    ...withManifestFindings(found, { file, text: lines.text, lineNumbers: lines.lineNumbers }, options),
+  );
 }
 
 /**
@@ -300,7 +332,7 @@ function lineFindings(scan: TextScan, bodyStart: number, end: number, fileHits: 
   const lineStartOf = (offset: number): number => diff.lastIndexOf('\n', offset - 1) + 1;
   const findings: SecretFinding[] = [];
   let skipUntil = 0;
-  for (let first = fileHits.first; first < fileHits.last; ) {
+  for (let first = fileHits.first; first < fileHits.last;) {
     const firstStart = hits.start[first] as number;
     const lineStart = lineStartOf(firstStart);
     const nl = lineBreak(diff, firstStart, end);
@@ -318,7 +350,9 @@ function lineFindings(scan: TextScan, bodyStart: number, end: number, fileHits: 
       const startLine = lineStartOf(c.start);
       const endLine = lineStartOf(c.end);
       if (c.end > lineEnd) skipUntil = Math.max(skipUntil, c.end);
-      findings.push(toFinding(c, file, numbers.at(startLine), c.start - startLine, numbers.at(endLine), c.end - endLine));
+      findings.push(
+        toFinding(c, file, numbers.at(startLine), c.start - startLine, numbers.at(endLine), c.end - endLine),
+      );
     }
   }
   return findings;

@@ -39,7 +39,11 @@ function add(total: ScanResult, part: ScanResult): void {
  * is carried. A chunk without a whole header is carried entire, so a file
  * larger than a chunk is scanned whole.
  */
-export async function scanGitDiffChunks(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, rules: CompiledRules, policy: SecretsPolicy): Promise<ScanResult> {
+export async function scanGitDiffChunks(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  rules: CompiledRules,
+  policy: SecretsPolicy,
+): Promise<ScanResult> {
   const scan = new PieceScan(rules, policy);
   let carried: Buffer[] = [];
   let carriedBytes = 0;
@@ -63,7 +67,8 @@ export async function scanGitDiffChunks(chunks: AsyncIterable<Uint8Array> | Iter
       carriedBytes += bytes.length - pos;
     }
   }
-  if (carriedBytes > 0) scan.piece(carried.length === 1 ? (carried[0] as Buffer) : Buffer.concat(carried, carriedBytes));
+  if (carriedBytes > 0)
+    scan.piece(carried.length === 1 ? (carried[0] as Buffer) : Buffer.concat(carried, carriedBytes));
   return scan.total;
 }
 

@@ -98,7 +98,12 @@ function headerPaths(rest: string): { oldPath: string; path: string } | undefine
   }
   // Same path on both sides is the common case, and the only sure split when names hold spaces.
   const mid = (rest.length - 1) / 2;
-  if (Number.isInteger(mid) && rest.startsWith('a/') && rest.slice(mid + 1).startsWith('b/') && rest.slice(2, mid) === rest.slice(mid + 3)) {
+  if (
+    Number.isInteger(mid) &&
+    rest.startsWith('a/') &&
+    rest.slice(mid + 1).startsWith('b/') &&
+    rest.slice(2, mid) === rest.slice(mid + 3)
+  ) {
     return { oldPath: rest.slice(2, mid), path: rest.slice(2, mid) };
   }
   const split = rest.lastIndexOf(' b/');
@@ -115,7 +120,11 @@ const HUNK = /^@@+ -\d+(?:,(\d+))? (?:-\d+(?:,\d+)? )*\+(\d+)(?:,(\d+))? @@/;
 export function readHunkHeader(line: string): { newStart: number; newCount: number; oldCount: number } | undefined {
   const hunk = HUNK.exec(line);
   if (!hunk) return undefined;
-  return { newStart: Number(hunk[2]), newCount: hunk[3] === undefined ? 1 : Number(hunk[3]), oldCount: hunk[1] === undefined ? 1 : Number(hunk[1]) };
+  return {
+    newStart: Number(hunk[2]),
+    newCount: hunk[3] === undefined ? 1 : Number(hunk[3]),
+    oldCount: hunk[1] === undefined ? 1 : Number(hunk[1]),
+  };
 }
 
 /** The `---` and `+++` lines of a file: its paths, and whether it was added or deleted. */
@@ -153,7 +162,11 @@ function readExtendedHeader(file: FileHeader, line: string): void {
  * describe, read as `parseUnifiedDiff` reads them, without building the rest
  * of a parse; undefined when no path can be read.
  */
-export function readGitHeader(diff: string, from: number, to: number): Pick<DiffFile, 'path' | 'oldPath' | 'status' | 'binary'> | undefined {
+export function readGitHeader(
+  diff: string,
+  from: number,
+  to: number,
+): Pick<DiffFile, 'path' | 'oldPath' | 'status' | 'binary'> | undefined {
   // Where the line at `pos` ends (without a carriage return), and where the next starts; no object per line.
   let stop = 0;
   const lineEnd = (pos: number): number => {
@@ -180,7 +193,12 @@ export function readGitHeader(diff: string, from: number, to: number): Pick<Diff
     readExtendedHeader(file, diff.slice(at, stop));
   }
   if (file.path === '') return undefined;
-  return { path: file.path, ...(file.oldPath !== undefined && file.oldPath !== file.path ? { oldPath: file.oldPath } : {}), status: file.status, binary: file.binary };
+  return {
+    path: file.path,
+    ...(file.oldPath !== undefined && file.oldPath !== file.path ? { oldPath: file.oldPath } : {}),
+    status: file.status,
+    binary: file.binary,
+  };
 }
 
 /** Reads a unified diff. Lines it does not understand outside hunks are skipped, never fatal. */
@@ -206,7 +224,7 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
   };
 
   // A cursor rather than split('\n'): inside hunks only added lines are ever copied.
-  for (let pos = 0; pos < diff.length; ) {
+  for (let pos = 0; pos < diff.length;) {
     if (current && (newRemaining > 0 || oldRemaining > 0)) {
       const end = lineBreak(diff, pos, diff.length);
       const stop = lineStop(diff, pos, end);
@@ -252,7 +270,11 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
       const oldPath = stripPrefix(line.slice(4));
       const newPath = stripPrefix(following.text.slice(4));
       // A plain `diff -u` has no `diff --git` line: there the `---` line starts the file.
-      readNames(awaitingNames && current ? current : start(newPath ?? oldPath ?? '', oldPath, 'modified'), oldPath, newPath);
+      readNames(
+        awaitingNames && current ? current : start(newPath ?? oldPath ?? '', oldPath, 'modified'),
+        oldPath,
+        newPath,
+      );
       awaitingNames = false;
       pos = following.next;
       continue;

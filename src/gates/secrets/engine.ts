@@ -8,7 +8,15 @@ import { HitBuffer, KeywordAutomaton } from './aho-corasick.js';
 import { isReference, isRepetitive, shannonEntropy, STOP_WORDS, stopWordIn } from './entropy.js';
 import { KNOWN_PUBLIC_KEY_DIGESTS } from './known-public.js';
 import { redact, secretDigest, secretFingerprint } from './redact.js';
-import { assignmentFollows, IDENTIFIER_BOUND, identifierEnd, keyNamesNoSecret, nextLineMayFollow, TextMemo, type SecretRule } from './rule.js';
+import {
+  assignmentFollows,
+  IDENTIFIER_BOUND,
+  identifierEnd,
+  keyNamesNoSecret,
+  nextLineMayFollow,
+  TextMemo,
+  type SecretRule,
+} from './rule.js';
 import type { SecretFinding } from './secret-finding.js';
 
 /** Inline markers that silence every finding on their line. */
@@ -19,7 +27,11 @@ export const ALLOW_MARKERS: readonly string[] = ['gitleaks:allow', 'bellwether:a
  * hunk's header, and the marker after a last line without a line end. The
  * diff scan finds them with the keywords, in the same single pass.
  */
-export const DIFF_LINE_STARTS = { file: 'diff --git ', hunk: '@@ -', noNewline: '\\ no newline at end of file' } as const;
+export const DIFF_LINE_STARTS = {
+  file: 'diff --git ',
+  hunk: '@@ -',
+  noNewline: '\\ no newline at end of file',
+} as const;
 
 /** Keyword indexes of `DIFF_LINE_STARTS`. */
 export interface DiffLineKeywords {
@@ -87,11 +99,22 @@ export function compileRules(rules: readonly SecretRule[]): CompiledRules {
   });
   // The markers ride on the same pass, so finding them costs nothing extra; so do the lines that shape a diff.
   const markers = new Set(ALLOW_MARKERS.map(indexOf));
-  const diffLines: DiffLineKeywords = { file: indexOf(DIFF_LINE_STARTS.file), hunk: indexOf(DIFF_LINE_STARTS.hunk), noNewline: indexOf(DIFF_LINE_STARTS.noNewline) };
+  const diffLines: DiffLineKeywords = {
+    file: indexOf(DIFF_LINE_STARTS.file),
+    hunk: indexOf(DIFF_LINE_STARTS.hunk),
+    noNewline: indexOf(DIFF_LINE_STARTS.noNewline),
+  };
   const boundaries = rules.map((r) => (r.notAfter ? boundaryTable(r.notAfter) : undefined));
   const automaton = new KeywordAutomaton([...keywordIndex.keys()]);
   const n = rules.length;
-  const scratch: ScanScratch = { hits: new HitBuffer(), active: new Int8Array(n), lastLine: new Int32Array(n), lastFrom: new Int32Array(n), lastIdentEnd: new Int32Array(n), candidates: [] };
+  const scratch: ScanScratch = {
+    hits: new HitBuffer(),
+    active: new Int8Array(n),
+    lastLine: new Int32Array(n),
+    lastFrom: new Int32Array(n),
+    lastIdentEnd: new Int32Array(n),
+    candidates: [],
+  };
   const keywordLength = Int32Array.from(automaton.keywords, (k) => k.length);
   const start = new Int32Array(rulesOfKeyword.length + 1);
   const flat: Array<[number, number]> = [];
@@ -177,7 +200,8 @@ class LineCounter {
       this.at = 0;
       this.index = 0;
     }
-    for (let i = this.text.indexOf('\n', this.at); i !== -1 && i < offset; i = this.text.indexOf('\n', i + 1)) this.index++;
+    for (let i = this.text.indexOf('\n', this.at); i !== -1 && i < offset; i = this.text.indexOf('\n', i + 1))
+      this.index++;
     this.at = offset;
     return this.index;
   }
@@ -223,7 +247,14 @@ export function lineAllowed(compiled: CompiledRules, first: number, last: number
  * line `[lineStart, lineEnd)` of the text, tried at its anchor. Hits before
  * `skipUntil` lie inside a secret already reported.
  */
-export function lineCandidates(scan: TextScan, first: number, last: number, lineStart: number, lineEnd: number, skipUntil: number): readonly Candidate[] {
+export function lineCandidates(
+  scan: TextScan,
+  first: number,
+  last: number,
+  lineStart: number,
+  lineEnd: number,
+  skipUntil: number,
+): readonly Candidate[] {
   const { compiled, text, file, options } = scan;
   const { rules, keywordRules, boundaries, scratch } = compiled;
   const { hits, active } = scratch;
@@ -243,19 +274,37 @@ export function lineCandidates(scan: TextScan, first: number, last: number, line
       if (active[ri] !== 1) continue;
       if (rule.caseSensitiveKeywords && !startsWithAny(text, hitStart, rule.caseSensitiveKeywords)) continue;
       const boundary = boundaries[ri];
-      if (boundary && at > lineStart && forbiddenBefore(boundary, rule.notAfter as RegExp, text.charCodeAt(at - 1))) continue;
+      if (boundary && at > lineStart && forbiddenBefore(boundary, rule.notAfter as RegExp, text.charCodeAt(at - 1)))
+        continue;
       if (rule.assignment) {
         // Every keyword inside one identifier (`accessTokenKey`) leads to the same operator; the first attempt answers for the rest.
         if (coveredByLastAttempt(scratch, ri, lineStart, at)) continue;
         const identEnd = identifierEnd(text, at, lineEnd);
         rememberAttempt(scratch, ri, lineStart, at, identEnd);
-        if (!assignmentFollows(text, at, lineEnd, identEnd) || keyNamesNoSecret(text, hitStart, identEnd, lineStart, rule.generic === true)) continue;
+        if (
+          !assignmentFollows(text, at, lineEnd, identEnd) ||
+          keyNamesNoSecret(text, hitStart, identEnd, lineStart, rule.generic === true)
+        )
+          continue;
       }
       let candidate: Candidate | undefined;
-      if (rule.matchAt) candidate = rule.mayCrossLine && !rule.mayCrossLine(text, at, lineEnd) ? matchOnLine(rule, text, at, lineEnd, scan.memo()) : scan.spanning(rule, at);
-      else candidate = matchLine(rule, text, at, lineEnd) ?? (rule.continuation && nextLineMayFollow(text, at, lineEnd) ? scan.spanning(rule, at) : undefined);
+      if (rule.matchAt)
+        candidate =
+          rule.mayCrossLine && !rule.mayCrossLine(text, at, lineEnd)
+            ? matchOnLine(rule, text, at, lineEnd, scan.memo())
+            : scan.spanning(rule, at);
+      else
+        candidate =
+          matchLine(rule, text, at, lineEnd) ??
+          (rule.continuation && nextLineMayFollow(text, at, lineEnd) ? scan.spanning(rule, at) : undefined);
       if (!candidate || !acceptable(rule, candidate.secret, options)) continue;
-      if (rule.generic && rule.assignment && inCallOrList(text, at, candidate.start) && !looksGenerated(candidate.secret)) continue;
+      if (
+        rule.generic &&
+        rule.assignment &&
+        inCallOrList(text, at, candidate.start) &&
+        !looksGenerated(candidate.secret)
+      )
+        continue;
       candidates.push(candidate);
     }
   }
@@ -298,7 +347,13 @@ export function looksGenerated(value: string): boolean {
 }
 
 /** A `matchAt` rule whose match cannot leave the line, tried where it lies. */
-function matchOnLine(rule: SecretRule, text: string, at: number, lineEnd: number, memo: TextMemo): Candidate | undefined {
+function matchOnLine(
+  rule: SecretRule,
+  text: string,
+  at: number,
+  lineEnd: number,
+  memo: TextMemo,
+): Candidate | undefined {
   const c = matchSpanning(rule, text, at, memo);
   return c && c.end <= lineEnd ? c : undefined;
 }
@@ -336,7 +391,13 @@ export function scanText(compiled: CompiledRules, unit: TextUnit, options: ScanO
   const spanning = (rule: SecretRule, at: number): Candidate | undefined => {
     const c = matchSpanning(rule, text, at, textMemo());
     // A value below its key must stand on the file's next line: in the lines a change adds, the next one may be far below.
-    if (c && !rule.matchAt && unit.lineNumbers && lineNumber(valueLines.indexOf(c.start)) !== lineNumber(anchorLines.indexOf(at)) + 1) return undefined;
+    if (
+      c &&
+      !rule.matchAt &&
+      unit.lineNumbers &&
+      lineNumber(valueLines.indexOf(c.start)) !== lineNumber(anchorLines.indexOf(at)) + 1
+    )
+      return undefined;
     return c;
   };
   const scan: TextScan = { compiled, text, file, options, spanning, memo: textMemo };
@@ -344,7 +405,7 @@ export function scanText(compiled: CompiledRules, unit: TextUnit, options: ScanO
   const findings: SecretFinding[] = [];
   let skipUntil = 0;
   // Hits come in text order; each run of hits on one line is handled together.
-  for (let first = 0; first < hits.length; ) {
+  for (let first = 0; first < hits.length;) {
     const firstStart = hits.start[first] as number;
     const lineStart = firstStart === 0 ? 0 : text.lastIndexOf('\n', firstStart - 1) + 1;
     let lineEnd = text.indexOf('\n', firstStart);
@@ -361,7 +422,16 @@ export function scanText(compiled: CompiledRules, unit: TextUnit, options: ScanO
       const endIndex = lines.indexOf(c.end);
       const endLineStart = c.end === 0 ? 0 : text.lastIndexOf('\n', c.end - 1) + 1;
       if (c.end > lineEnd) skipUntil = Math.max(skipUntil, c.end);
-      findings.push(toFinding(c, file, lineNumber(startIndex), c.start - startLineStart + 1, lineNumber(endIndex), c.end - endLineStart + 1));
+      findings.push(
+        toFinding(
+          c,
+          file,
+          lineNumber(startIndex),
+          c.start - startLineStart + 1,
+          lineNumber(endIndex),
+          c.end - endLineStart + 1,
+        ),
+      );
     }
   }
   return findings;
@@ -374,7 +444,11 @@ export function scanText(compiled: CompiledRules, unit: TextUnit, options: ScanO
  * anchor's identifier ended within the pattern's 30-character bound.
  */
 function coveredByLastAttempt(scratch: ScanScratch, ri: number, lineStart: number, at: number): boolean {
-  return scratch.lastLine[ri] === lineStart && at >= (scratch.lastFrom[ri] as number) && at <= (scratch.lastIdentEnd[ri] as number);
+  return (
+    scratch.lastLine[ri] === lineStart &&
+    at >= (scratch.lastFrom[ri] as number) &&
+    at <= (scratch.lastIdentEnd[ri] as number)
+  );
 }
 
 function rememberAttempt(scratch: ScanScratch, ri: number, lineStart: number, at: number, identEnd: number): void {
@@ -394,7 +468,9 @@ const NO_CANDIDATES: readonly Candidate[] = Object.freeze([]);
 function keepBest(candidates: readonly Candidate[]): readonly Candidate[] {
   if (candidates.length === 0) return NO_CANDIDATES;
   if (candidates.length === 1) return [candidates[0] as Candidate];
-  const sorted = [...candidates].sort((a, b) => rankOf(a.rule) - rankOf(b.rule) || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const sorted = [...candidates].sort(
+    (a, b) => rankOf(a.rule) - rankOf(b.rule) || b.end - b.start - (a.end - a.start) || a.start - b.start,
+  );
   const kept: Candidate[] = [];
   for (const c of sorted) {
     let lo = 0;
@@ -413,7 +489,14 @@ function keepBest(candidates: readonly Candidate[]): readonly Candidate[] {
 }
 
 /** The finding of a kept candidate, at the given 1-based lines and columns. */
-export function toFinding(c: Candidate, file: string, line: number, column: number, endLine: number, endColumn: number): SecretFinding {
+export function toFinding(
+  c: Candidate,
+  file: string,
+  line: number,
+  column: number,
+  endLine: number,
+  endColumn: number,
+): SecretFinding {
   const redacted = redact(c.secret, c.rule.fixedPrefix);
   return {
     ruleId: c.rule.id,

@@ -15,7 +15,11 @@ import { SECRET_RULES } from './rules.js';
 import { FILE_RULES, K8S_SECRET_RULE } from './sensitive-files.js';
 
 /** Every rule id the policy may name. */
-export const SECRET_RULE_IDS: readonly string[] = [...SECRET_RULES.map((r) => r.id), ...FILE_RULES.map((r) => r.id), K8S_SECRET_RULE];
+export const SECRET_RULE_IDS: readonly string[] = [
+  ...SECRET_RULES.map((r) => r.id),
+  ...FILE_RULES.map((r) => r.id),
+  K8S_SECRET_RULE,
+];
 
 /** Lock files hold integrity hashes that look random and are never credentials. */
 export const DEFAULT_ALLOWED_PATHS: readonly string[] = [
@@ -64,7 +68,9 @@ export const secretsPolicySchema = z.strictObject({
       /** Regular expressions; a secret matching one is not reported. */
       patterns: z.array(regex).default([]),
       /** Findings accepted for good, by fingerprint (like a `.gitleaksignore`). */
-      fingerprints: z.array(z.string().regex(/^[0-9a-f]{32}$/, { error: 'expected a 32-character hexadecimal fingerprint' })).default([]),
+      fingerprints: z
+        .array(z.string().regex(/^[0-9a-f]{32}$/, { error: 'expected a 32-character hexadecimal fingerprint' }))
+        .default([]),
       /** Also skip lock files (on by default). */
       lockFiles: z.boolean().default(true),
     })
@@ -73,7 +79,11 @@ export const secretsPolicySchema = z.strictObject({
   stopWords: z.array(nonEmpty).default([]),
   waivers: z.array(waiver).default([]),
   /** Files larger than this are not read in a path scan; the skip is reported. */
-  maxFileBytes: z.number().int().positive().default(10 * 1024 * 1024),
+  maxFileBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
 });
 
 /** A validated secrets policy. */
@@ -110,10 +120,14 @@ export function parseSecretsPolicyText(text: string, file: string): LoadedSecret
     prefix = [];
   } else {
     // Settings only a secrets policy has, at the top level of a file that does not say it is one, would be read as nothing: say so.
-    const stray = data.kind === undefined ? Object.keys(data).find((k) => k === 'disable' || k === 'stopWords') : undefined;
+    const stray =
+      data.kind === undefined ? Object.keys(data).find((k) => k === 'disable' || k === 'stopWords') : undefined;
     if (stray !== undefined) {
       const pos = source.locate([stray], true);
-      throw new ConfigurationError(`'${stray}' is a secrets setting at the top level; put it under a \`secrets:\` section, or add \`kind: secrets\``, { file, line: pos.line, column: pos.column, field: stray });
+      throw new ConfigurationError(
+        `'${stray}' is a secrets setting at the top level; put it under a \`secrets:\` section, or add \`kind: secrets\``,
+        { file, line: pos.line, column: pos.column, field: stray },
+      );
     }
     section = {};
     prefix = [];
@@ -129,8 +143,15 @@ export function parseSecretsPolicyText(text: string, file: string): LoadedSecret
           message = `unknown key '${issue.keys[0]}'`;
         }
         const pos = source.locate(path, issue.code === 'unrecognized_keys');
-        const field = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
-        return new ConfigurationError(message, { file, line: pos.line, column: pos.column, ...(field ? { field } : {}) });
+        const field = path
+          .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+          .join('');
+        return new ConfigurationError(message, {
+          file,
+          line: pos.line,
+          column: pos.column,
+          ...(field ? { field } : {}),
+        });
       }),
     );
   }

@@ -31,5 +31,8 @@ export function redact(secret: string, fixedPrefix?: number): string {
  * not depend on the line, so moving code does not make an accepted finding new.
  */
 export function secretFingerprint(ruleId: string, file: string, secret: string): string {
-  return createHash('sha256').update(`${ruleId}\u0000${file}\u0000${secretDigest(secret)}`).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(`${ruleId}\u0000${file}\u0000${secretDigest(secret)}`)
+    .digest('hex')
+    .slice(0, 32);
 }

@@ -41,10 +41,18 @@ export function renderSecretsText(report: SecretsReport): string {
     out.push(`  fix: ${f.fix}`);
     out.push(`  fingerprint: ${f.fingerprint}`);
   }
-  for (const s of decision.suppressed) out.push(`suppressed ${s.finding.file}:${s.finding.line} ${s.finding.ruleId} (${s.by}): ${s.reason}`);
-  for (const w of decision.expiredWaivers) out.push(`expired waiver for ${w.rule} (policy line ${w.line}, owner ${w.owner}) ended ${w.expires}; its findings count again`);
+  for (const s of decision.suppressed)
+    out.push(`suppressed ${s.finding.file}:${s.finding.line} ${s.finding.ruleId} (${s.by}): ${s.reason}`);
+  for (const w of decision.expiredWaivers)
+    out.push(
+      `expired waiver for ${w.rule} (policy line ${w.line}, owner ${w.owner}) ended ${w.expires}; its findings count again`,
+    );
   for (const n of report.notices) out.push(`note: ${n.file}: ${n.message}`);
-  out.push(decision.verdict === 'fail' ? 'Verdict: fail. Revoke every secret listed before anything else: it is exposed once pushed.' : 'Verdict: pass.');
+  out.push(
+    decision.verdict === 'fail'
+      ? 'Verdict: fail. Revoke every secret listed before anything else: it is exposed once pushed.'
+      : 'Verdict: pass.',
+  );
   return `${out.join('\n')}\n`;
 }
 
@@ -55,16 +63,27 @@ export function renderSecretsMarkdown(report: SecretsReport): string {
   const { summary, decision } = report;
   const head = decision.verdict === 'fail' ? '### Secrets: fail' : '### Secrets: pass';
   const what = summary.mode === 'diff' ? `the lines added by \`${summary.range ?? 'the diff'}\`` : 'the files given';
-  const out = [head, '', `Scanned ${what}: ${plural(summary.files, 'file')}, ${plural(summary.lines, 'line')}. ${plural(decision.findings.length, 'finding')}, ${decision.blocking} at or above **${decision.failOn}**.`];
+  const out = [
+    head,
+    '',
+    `Scanned ${what}: ${plural(summary.files, 'file')}, ${plural(summary.lines, 'line')}. ${plural(decision.findings.length, 'finding')}, ${decision.blocking} at or above **${decision.failOn}**.`,
+  ];
   if (decision.findings.length > 0) {
     out.push('', '| where | rule | severity | secret | how to fix |', '| --- | --- | --- | --- | --- |');
     for (const f of decision.findings) {
-      out.push(`| \`${cell(f.file)}:${f.line}\` | ${f.ruleId} | ${f.severity} | \`${cell(f.secret.redacted)}\` | ${cell(f.fix)} |`);
+      out.push(
+        `| \`${cell(f.file)}:${f.line}\` | ${f.ruleId} | ${f.severity} | \`${cell(f.secret.redacted)}\` | ${cell(f.fix)} |`,
+      );
     }
-    out.push('', 'A secret that was pushed is exposed even if this pull request is never merged: revoke it first, then remove it.');
+    out.push(
+      '',
+      'A secret that was pushed is exposed even if this pull request is never merged: revoke it first, then remove it.',
+    );
   }
-  if (decision.suppressed.length > 0) out.push('', `${plural(decision.suppressed.length, 'finding')} set aside by accepted fingerprints or waivers.`);
-  for (const w of decision.expiredWaivers) out.push('', `Waiver for \`${w.rule}\` (policy line ${w.line}, owner ${cell(w.owner)}) expired on ${w.expires}.`);
+  if (decision.suppressed.length > 0)
+    out.push('', `${plural(decision.suppressed.length, 'finding')} set aside by accepted fingerprints or waivers.`);
+  for (const w of decision.expiredWaivers)
+    out.push('', `Waiver for \`${w.rule}\` (policy line ${w.line}, owner ${cell(w.owner)}) expired on ${w.expires}.`);
   for (const n of report.notices) out.push('', `Note: \`${cell(n.file)}\`: ${cell(n.message)}.`);
   return `${out.join('\n')}\n`;
 }
@@ -118,7 +137,13 @@ interface Descriptor {
 /** Every rule the scan can report, for `tool.driver.rules`. */
 export function ruleDescriptors(): Descriptor[] {
   return [
-    ...SECRET_RULES.map((r) => ({ id: r.id, title: r.title, severity: r.severity, fix: r.fix, ...(r.gitleaks ? { gitleaks: r.gitleaks } : {}) })),
+    ...SECRET_RULES.map((r) => ({
+      id: r.id,
+      title: r.title,
+      severity: r.severity,
+      fix: r.fix,
+      ...(r.gitleaks ? { gitleaks: r.gitleaks } : {}),
+    })),
     ...FILE_RULES.map((r) => ({ id: r.id, title: r.title, severity: r.severity, fix: r.fix })),
     {
       id: K8S_SECRET_RULE,
@@ -137,10 +162,24 @@ export function renderSecretsSarif(report: SecretsReport, version: string): Reco
   return sarifLog({
     tool: 'bellwether-secrets',
     version,
-    rules: rules.map((r) => sarifRuleDescriptor({ id: r.id, title: r.title, fix: r.fix, severity: r.severity, tags: ['security', 'secrets'], ...(r.gitleaks ? { helpNote: `gitleaks: ${r.gitleaks}` } : {}) })),
+    rules: rules.map((r) =>
+      sarifRuleDescriptor({
+        id: r.id,
+        title: r.title,
+        fix: r.fix,
+        severity: r.severity,
+        tags: ['security', 'secrets'],
+        ...(r.gitleaks ? { helpNote: `gitleaks: ${r.gitleaks}` } : {}),
+      }),
+    ),
     automationId: `bellwether/secrets/${report.summary.mode}/`,
     results: report.decision.findings.map((f) =>
-      sarifResult(f, index.get(f.ruleId) ?? 0, { severity: f.severity, confidence: f.confidence, redacted: f.secret.redacted, length: f.secret.length }),
+      sarifResult(f, index.get(f.ruleId) ?? 0, {
+        severity: f.severity,
+        confidence: f.confidence,
+        redacted: f.secret.redacted,
+        length: f.secret.length,
+      }),
     ),
     properties: { examined: { files: report.summary.files, lines: report.summary.lines, bytes: report.summary.bytes } },
   });

@@ -106,7 +106,9 @@ function escapeRegExp(s: string): string {
 }
 
 /** Options shared by the rule helpers. */
-export type RuleOptions = Partial<Pick<SecretRule, 'minEntropy' | 'paths' | 'accept' | 'gitleaks' | 'confidence' | 'notAfter' | 'rank'>>;
+export type RuleOptions = Partial<
+  Pick<SecretRule, 'minEntropy' | 'paths' | 'accept' | 'gitleaks' | 'confidence' | 'notAfter' | 'rank'>
+>;
 
 /**
  * A token that starts with a vendor's fixed prefix: `prefixes` are literal,
@@ -145,7 +147,9 @@ export function prefixedToken(
     // Generated tokens do not hold six equal characters in a row, nor a run of the alphabet; documentation placeholders do.
     // `digitRuns`: ids of digits inside the token may repeat a digit (`xoxa-2-511111111-...`).
     accept: (secret) =>
-      !(options.digitRuns ? /([^0-9])\1{5}/ : /(.)\1{5}/).test(secret.slice(shortest)) && !hasAscendingRun(secret.slice(shortest), 6) && (accept ? accept(secret) : true),
+      !(options.digitRuns ? /([^0-9])\1{5}/ : /(.)\1{5}/).test(secret.slice(shortest)) &&
+      !hasAscendingRun(secret.slice(shortest), 6) &&
+      (accept ? accept(secret) : true),
     ...(options.gitleaks ? { gitleaks: options.gitleaks } : {}),
   };
 }
@@ -271,8 +275,20 @@ const KEY_LOOKBACK = 64;
  * `okta` in `rookTable` and `etsy` in `SetSysctl` name no vendor. `keywordStart` is where the keyword
  * starts, `identEnd` where the key ends.
  */
-export function keyNamesNoSecret(text: string, keywordStart: number, identEnd: number, lineStart: number, generic: boolean): boolean {
-  if (!generic && keywordStart > lineStart && isLetter(text.charCodeAt(keywordStart - 1)) && isLowerLetter(text.charCodeAt(keywordStart))) return true;
+export function keyNamesNoSecret(
+  text: string,
+  keywordStart: number,
+  identEnd: number,
+  lineStart: number,
+  generic: boolean,
+): boolean {
+  if (
+    !generic &&
+    keywordStart > lineStart &&
+    isLetter(text.charCodeAt(keywordStart - 1)) &&
+    isLowerLetter(text.charCodeAt(keywordStart))
+  )
+    return true;
   let i = keywordStart;
   const stop = Math.max(lineStart, keywordStart - KEY_LOOKBACK);
   while (i > stop) {
@@ -286,7 +302,14 @@ export function keyNamesNoSecret(text: string, keywordStart: number, identEnd: n
   if (NOT_A_SECRET_KEY_END.test(key) || NOT_A_SECRET_KEY_PART.test(key)) return true;
   // `publish` alone stays a secret's name: NPM_PUBLISH_TOKEN is one.
   for (let j = i; j + 6 <= identEnd; j++) {
-    if ((text.charCodeAt(j) | 32) === 112 && startsWithIgnoringCase(text, j, 'pub') && (startsWithIgnoringCase(text, j + 3, 'lic') || startsWithIgnoringCase(text, j + 3, 'key') || startsWithIgnoringCase(text, j + 3, 'lishable'))) return true;
+    if (
+      (text.charCodeAt(j) | 32) === 112 &&
+      startsWithIgnoringCase(text, j, 'pub') &&
+      (startsWithIgnoringCase(text, j + 3, 'lic') ||
+        startsWithIgnoringCase(text, j + 3, 'key') ||
+        startsWithIgnoringCase(text, j + 3, 'lishable'))
+    )
+      return true;
   }
   return false;
 }
@@ -306,8 +329,10 @@ function isLetter(c: number): boolean {
  * of a page (`csrf-token`), and words that only contain a keyword
  * (`accessor`, `accessibility`, `keyVault`).
  */
-const NOT_A_SECRET_KEY_END = /(?:[_.-][Ii][Dd]|[a-z]Id|[a-z]ID|[_.-]?[Nn]ame|NAME|[_.-]?[Vv]ersion|VERSION|[_.-]?[Hh]ash|HASH)(?:e?s)?$/;
-const NOT_A_SECRET_KEY_PART = /(?:primary|foreign|schema|sort|partition|cache|idempotency)[_-]?key|key[_-]?(?:down|up|press|event|code|board|frame|stroke|vault)|[cx]srf|accessor|accessib|iterator/i;
+const NOT_A_SECRET_KEY_END =
+  /(?:[_.-][Ii][Dd]|[a-z]Id|[a-z]ID|[_.-]?[Nn]ame|NAME|[_.-]?[Vv]ersion|VERSION|[_.-]?[Hh]ash|HASH)(?:e?s)?$/;
+const NOT_A_SECRET_KEY_PART =
+  /(?:primary|foreign|schema|sort|partition|cache|idempotency)[_-]?key|key[_-]?(?:down|up|press|event|code|board|frame|stroke|vault)|[cx]srf|accessor|accessib|iterator/i;
 
 /** Whether `text` holds `lower` (lowercase ASCII letters) at `at`, in any case. */
 function startsWithIgnoringCase(text: string, at: number, lower: string): boolean {
@@ -321,7 +346,12 @@ function startsWithIgnoringCase(text: string, at: number, lower: string): boolea
  * keyword hits in code (`token)`, `keys.length;`, `// the key is`) fail here
  * in a few steps, before any regular expression runs.
  */
-export function assignmentFollows(text: string, at: number, end: number, identEnd = identifierEnd(text, at, Math.min(end, at + IDENTIFIER_BOUND))): boolean {
+export function assignmentFollows(
+  text: string,
+  at: number,
+  end: number,
+  identEnd = identifierEnd(text, at, Math.min(end, at + IDENTIFIER_BOUND)),
+): boolean {
   // The pattern reads at most IDENTIFIER_BOUND identifier characters; what follows them is read as the rest.
   let i = Math.min(identEnd, at + IDENTIFIER_BOUND);
   // An optional type after blanks: `var token string = ...`.

@@ -78,7 +78,10 @@ export const GENERIC_RULES: readonly SecretRule[] = [
         !/^[a-z]+\d*(?:[._/-][a-z]+\d*){2,}$/i.test(s) &&
         !/^[A-Za-z]+(?:[._/-][A-Za-z]+)*[._/-]?v?\d{1,3}$/.test(s) &&
         // Code, not data: a member chain (`Diagnostics.Property_0.code`) or a CONSTANT_NAME.
-        !(/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]+)+$/.test(s) && !s.split('.').some((part) => part.length >= 12 && /^[A-Za-z0-9]+$/.test(part) && looksGenerated(part))) &&
+        !(
+          /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]+)+$/.test(s) &&
+          !s.split('.').some((part) => part.length >= 12 && /^[A-Za-z0-9]+$/.test(part) && looksGenerated(part))
+        ) &&
         !/^_?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(s) &&
         // `=` inside a value is code or a setting (`x64-uwp=fail`, `rc==0`); base64 pads only at its end.
         !/=[^=]/.test(s) &&
@@ -98,7 +101,8 @@ export const GENERIC_RULES: readonly SecretRule[] = [
     keywords: ['://'],
     anchor: 'start',
     // scheme://user:password@host; the user and password classes exclude the separators that follow them, so there is no backtracking.
-    pattern: /(?<=[A-Za-z][A-Za-z0-9+.-]{0,30}):\/\/[^\s/:@'"`<>]{0,100}:(?<secret>[^\s/@'"`<>]{3,200})@[A-Za-z0-9[\]._-]{1,253}/y,
+    pattern:
+      /(?<=[A-Za-z][A-Za-z0-9+.-]{0,30}):\/\/[^\s/:@'"`<>]{0,100}:(?<secret>[^\s/@'"`<>]{3,200})@[A-Za-z0-9[\]._-]{1,253}/y,
     generic: true,
     // `user:pass@`, `admin:password@`: the placeholders of READMEs and tests.
     accept: (s) => !REFERENCE_VALUE.test(s) && !PLACEHOLDER_PASSWORD.test(s),
@@ -136,18 +140,42 @@ export const GENERIC_RULES: readonly SecretRule[] = [
     fix: 'A signed token grants access until it expires: revoke the session or rotate the signing key if it does not expire soon, and keep tokens out of source and fixtures.',
     gitleaks: 'jwt',
   },
-  assignedValue('npmrc-auth-token', 'npm registry credential in .npmrc', 'critical', ['_authtoken', '_auth', '_password'], '[^\\s$\'"]{8,400}', revokeFix('npm token revoke; in CI write .npmrc from NODE_AUTH_TOKEN'), {
-    paths: /(?:^|\/)\.npmrc$/,
-    accept: (s) => !REFERENCE_VALUE.test(s),
-  }),
-  assignedValue('yarnrc-auth-token', 'Registry credential in .yarnrc.yml', 'critical', ['npmauthtoken', 'npmauthident'], '[^\\s$\'"]{8,400}', revokeFix('the registry that issued it'), {
-    paths: /(?:^|\/)\.yarnrc(?:\.yml)?$/,
-    accept: (s) => !REFERENCE_VALUE.test(s),
-  }),
-  assignedValue('pypirc-password', 'Package index password in .pypirc', 'critical', ['password'], '[^\\s$\'"]{6,400}', revokeFix('PyPI, Account settings, API tokens'), {
-    paths: /(?:^|\/)\.pypirc$/,
-    accept: (s) => !REFERENCE_VALUE.test(s),
-  }),
+  assignedValue(
+    'npmrc-auth-token',
+    'npm registry credential in .npmrc',
+    'critical',
+    ['_authtoken', '_auth', '_password'],
+    '[^\\s$\'"]{8,400}',
+    revokeFix('npm token revoke; in CI write .npmrc from NODE_AUTH_TOKEN'),
+    {
+      paths: /(?:^|\/)\.npmrc$/,
+      accept: (s) => !REFERENCE_VALUE.test(s),
+    },
+  ),
+  assignedValue(
+    'yarnrc-auth-token',
+    'Registry credential in .yarnrc.yml',
+    'critical',
+    ['npmauthtoken', 'npmauthident'],
+    '[^\\s$\'"]{8,400}',
+    revokeFix('the registry that issued it'),
+    {
+      paths: /(?:^|\/)\.yarnrc(?:\.yml)?$/,
+      accept: (s) => !REFERENCE_VALUE.test(s),
+    },
+  ),
+  assignedValue(
+    'pypirc-password',
+    'Package index password in .pypirc',
+    'critical',
+    ['password'],
+    '[^\\s$\'"]{6,400}',
+    revokeFix('PyPI, Account settings, API tokens'),
+    {
+      paths: /(?:^|\/)\.pypirc$/,
+      accept: (s) => !REFERENCE_VALUE.test(s),
+    },
+  ),
   {
     id: 'netrc-password',
     title: 'Password in a .netrc file',

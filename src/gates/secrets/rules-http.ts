@@ -12,7 +12,9 @@ export const PLACEHOLDER_PASSWORD = /^(?:change(?:it|me)|pass(?:word)?|passwd|pw
 
 /** A literal header value that looks random: letters and digits mixed, and not a member chain such as `config.auth.token2`. */
 function literalHeaderValue(s: string): boolean {
-  return /[0-9]/.test(s) && /[A-Za-z]/.test(s) && !REFERENCE.test(s) && !/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(s);
+  return (
+    /[0-9]/.test(s) && /[A-Za-z]/.test(s) && !REFERENCE.test(s) && !/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(s)
+  );
 }
 
 /** `user:password` where neither part is a variable and the password is not a placeholder. */
@@ -22,7 +24,14 @@ function literalUserPassword(s: string): boolean {
   const password = s.slice(colon + 1).replace(/^["']/, '');
   // `-u KEY:` passes an API key as the user with no password; `-u :password` a password alone.
   if (password === '') return user.length >= 8 && /[0-9]/.test(user) && /[A-Za-z]/.test(user) && !REFERENCE.test(user);
-  return password.length >= 3 && !REFERENCE.test(user) && !REFERENCE.test(password) && !PLACEHOLDER_PASSWORD.test(password) && !/^(.)\1*$/.test(password) && !/\$\{|\$\(/.test(password);
+  return (
+    password.length >= 3 &&
+    !REFERENCE.test(user) &&
+    !REFERENCE.test(password) &&
+    !PLACEHOLDER_PASSWORD.test(password) &&
+    !/^(.)\1*$/.test(password) &&
+    !/\$\{|\$\(/.test(password)
+  );
 }
 
 /**
@@ -31,7 +40,8 @@ function literalUserPassword(s: string): boolean {
  * backslash. Each step of the bounded, lazy run reads one character or one
  * escape, and no two alternatives match the same characters.
  */
-const CURL_USER = /curl(?=[ \t])(?:[^\n\\]|\\[^\r\n]|\\\r?\n){0,256}?[ \t](?:-u|--user)(?:=|[ \t]{0,5})["'\x60]?(?<secret>[^\s"'\x60:]{0,100}:["']?[^\s"'\x60]{0,100})/y;
+const CURL_USER =
+  /curl(?=[ \t])(?:[^\n\\]|\\[^\r\n]|\\\r?\n){0,256}?[ \t](?:-u|--user)(?:=|[ \t]{0,5})["'\x60]?(?<secret>[^\s"'\x60:]{0,100}:["']?[^\s"'\x60]{0,100})/y;
 
 function matchCurlUser(text: string, at: number): BlockMatch | undefined {
   CURL_USER.lastIndex = at;

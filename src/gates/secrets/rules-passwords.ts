@@ -10,7 +10,9 @@ const REFERENCE = /^(?:\$|%|\{|<|\*{3})/;
 
 /** A password literal rather than a dictionary word (`postgres`) or an expression (`var.db_password`, `local.password2`). */
 function passwordLiteral(s: string): boolean {
-  return !REFERENCE.test(s) && !/^[a-z]+$/.test(s) && !/^(?:var|local|data|module|random_password)\.[\w.[\]]{1,100}$/.test(s);
+  return (
+    !REFERENCE.test(s) && !/^[a-z]+$/.test(s) && !/^(?:var|local|data|module|random_password)\.[\w.[\]]{1,100}$/.test(s)
+  );
 }
 
 /** Passwords under names that say so, in the files that hold them. */
@@ -52,7 +54,7 @@ export const CONFIG_PASSWORD_RULES: readonly SecretRule[] = [
     'high',
     ['db_password', 'db_passwd', 'dbpassword', 'database_password', 'database_passwd', 'databasepassword'],
     '[A-Za-z0-9:@=}!?^#%*+._/~-]{8,100}',
-    revokeFix('the database: change the user\'s password'),
+    revokeFix("the database: change the user's password"),
     { generic: true, minEntropy: 2.5, accept: passwordLiteral, gitleaks: 'database-password' },
   ),
 ];

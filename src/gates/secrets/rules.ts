@@ -11,7 +11,14 @@ import { CONFIG_PASSWORD_RULES } from './rules-passwords.js';
 import { PLATFORM_RULES } from './rules-platforms.js';
 import { DEVELOPER_SERVICE_RULES, MESSAGING_AND_SOCIAL_RULES } from './rules-services.js';
 import { MORE_PREFIXED_RULES } from './rules-tokens.js';
-import { AI_RULES, CHAT_RULES, CODE_HOST_RULES, OBSERVABILITY_RULES, PAYMENT_AND_MAIL_RULES, REGISTRY_RULES } from './rules-vendors.js';
+import {
+  AI_RULES,
+  CHAT_RULES,
+  CODE_HOST_RULES,
+  OBSERVABILITY_RULES,
+  PAYMENT_AND_MAIL_RULES,
+  REGISTRY_RULES,
+} from './rules-vendors.js';
 
 /** Every rule, vendor rules first. */
 export const SECRET_RULES: readonly SecretRule[] = [

@@ -33,7 +33,9 @@ export function scanOptionsOf(policy: SecretsPolicy): ScanOptions {
     options = {
       disabledRules: new Set(policy.disable),
       allowPatterns: policy.allow.patterns.map((p) => new RegExp(p)),
-      ...(policy.stopWords.length > 0 ? { stopWords: [...STOP_WORDS, ...policy.stopWords.map((w) => w.toLowerCase())] } : {}),
+      ...(policy.stopWords.length > 0
+        ? { stopWords: [...STOP_WORDS, ...policy.stopWords.map((w) => w.toLowerCase())] }
+        : {}),
     };
     optionsOfPolicy.set(policy, options);
   }
@@ -68,7 +70,12 @@ export function withManifestFindings(line: SecretFinding[], unit: TextUnit, opti
  * allowed files are passed over, the names of added files are checked, and
  * a binary file is noted. True when its added lines are to be scanned.
  */
-export function admitDiffFile(file: Pick<DiffFile, 'path' | 'status' | 'binary'>, policy: SecretsPolicy, options: ScanOptions, result: ScanResult): boolean {
+export function admitDiffFile(
+  file: Pick<DiffFile, 'path' | 'status' | 'binary'>,
+  policy: SecretsPolicy,
+  options: ScanOptions,
+  result: ScanResult,
+): boolean {
   if (file.status === 'deleted' || pathAllowed(policy, file.path)) return false;
   result.files++;
   const named = file.status === 'added' || file.status === 'renamed' || file.status === 'copied';
@@ -109,13 +116,21 @@ export function looksBinary(bytes: Uint8Array): boolean {
 }
 
 /** Scans one whole file of a path scan. `path` is relative to the repository, with `/`. */
-export function scanFileContent(path: string, bytes: Uint8Array, rules: CompiledRules, policy: SecretsPolicy): ScanResult {
+export function scanFileContent(
+  path: string,
+  bytes: Uint8Array,
+  rules: CompiledRules,
+  policy: SecretsPolicy,
+): ScanResult {
   const result: ScanResult = { findings: [], notices: [], files: 1, lines: 0, bytes: 0 };
   if (pathAllowed(policy, path)) return { ...result, files: 0 };
   const options = scanOptionsOf(policy);
   result.findings.push(...fileNameFindings(path, options.disabledRules));
   if (bytes.length > policy.maxFileBytes) {
-    result.notices.push({ file: path, message: `larger than maxFileBytes (${bytes.length} > ${policy.maxFileBytes} bytes): only its name was checked` });
+    result.notices.push({
+      file: path,
+      message: `larger than maxFileBytes (${bytes.length} > ${policy.maxFileBytes} bytes): only its name was checked`,
+    });
     return result;
   }
   if (looksBinary(bytes)) return result;

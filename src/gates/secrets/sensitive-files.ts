@@ -96,7 +96,8 @@ function fileFinding(rule: FileRule, path: string): SecretFinding {
 export function fileNameFindings(path: string, disabled: ReadonlySet<string> = NONE_DISABLED): SecretFinding[] {
   // A loop rather than filter and map: a diff of thousands of files asks this of each added one.
   const out: SecretFinding[] = [];
-  for (const r of FILE_RULES) if (!disabled.has(r.id) && r.path.test(path) && !r.except?.test(path)) out.push(fileFinding(r, path));
+  for (const r of FILE_RULES)
+    if (!disabled.has(r.id) && r.path.test(path) && !r.except?.test(path)) out.push(fileFinding(r, path));
   return out;
 }
 
@@ -135,7 +136,13 @@ export function kubernetesSecretFindings(unit: TextUnit): SecretFinding[] {
       if (!isMap(map)) continue;
       for (const pair of map.items) {
         const value = pair.value;
-        if (!isScalar(value) || typeof value.value !== 'string' || value.value.trim() === '' || TEMPLATED.test(value.value)) continue;
+        if (
+          !isScalar(value) ||
+          typeof value.value !== 'string' ||
+          value.value.trim() === '' ||
+          TEMPLATED.test(value.value)
+        )
+          continue;
         const key = isScalar(pair.key) ? String(pair.key.value) : '?';
         const [from, to] = value.range ?? [0, 0];
         const start = counter.linePos(from);
@@ -149,7 +156,14 @@ export function kubernetesSecretFindings(unit: TextUnit): SecretFinding[] {
 }
 
 /** A finding of the manifest rule; positions are 1-based lines and columns of the unit's text. */
-function manifestFinding(unit: TextUnit, section: string, key: string, secret: string, start: { line: number; col: number }, end: { line: number; col: number }): SecretFinding {
+function manifestFinding(
+  unit: TextUnit,
+  section: string,
+  key: string,
+  secret: string,
+  start: { line: number; col: number },
+  end: { line: number; col: number },
+): SecretFinding {
   const line = unit.lineNumbers?.[start.line - 1] ?? start.line;
   const endLine = unit.lineNumbers?.[end.line - 1] ?? end.line;
   const redacted = redact(secret);
@@ -209,7 +223,16 @@ function readSections(unit: TextUnit, lines: readonly string[], offset: number, 
       // Read without a parser, a short value is as likely a word as a secret.
       if (TEMPLATED.test(secret) || secret.length < 10) continue;
       const col = text.indexOf(secret, (entry[1] as string).length + (entry[2] as string).length + 1) + 1;
-      out.push(manifestFinding(unit, section[2] as string, entry[2] as string, secret, { line: offset + j + 1, col }, { line: offset + j + 1, col: col + secret.length }));
+      out.push(
+        manifestFinding(
+          unit,
+          section[2] as string,
+          entry[2] as string,
+          secret,
+          { line: offset + j + 1, col },
+          { line: offset + j + 1, col: col + secret.length },
+        ),
+      );
     }
   }
 }

@@ -6,7 +6,17 @@ import { z } from 'zod';
 import { DEFAULT_METRICS_DEADLINE_MS } from '../../metrics/deadline.js';
 import { SCOPE_VARIABLES, templateVariables } from '../../metrics/template.js';
 import { closestMatch, didYouMean } from '../did-you-mean.js';
-import { count, duration, formatDuration, githubTeam, githubUser, parseDuration, percent, policyVersion, text } from '../fields.js';
+import {
+  count,
+  duration,
+  formatDuration,
+  githubTeam,
+  githubUser,
+  parseDuration,
+  percent,
+  policyVersion,
+  text,
+} from '../fields.js';
 import { listChoices } from '../wording.js';
 import { EVEN_AFTER_PROBLEMS, isMapping, validAt } from '../cross-field.js';
 
@@ -49,7 +59,11 @@ function checkStages(stages: readonly StageInput[], ctx: z.RefinementCtx): void 
   stages.forEach((stage, i) => {
     if (!valid[i]) return;
     if (i === 0 && stage.weight === 0) {
-      ctx.addIssue({ code: 'custom', path: [i, 'weight'], message: 'expected a weight greater than 0: a stage at 0 sends the canary no traffic' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [i, 'weight'],
+        message: 'expected a weight greater than 0: a stage at 0 sends the canary no traffic',
+      });
     }
     const previous = stages[i - 1];
     if (previous && valid[i - 1] && stage.weight <= previous.weight) {
@@ -181,7 +195,11 @@ const judgeSchema = z
     if (groupsValid) {
       const total = Object.values(judge.groups).reduce((sum, w) => sum + w, 0);
       if (total > 100) {
-        ctx.addIssue({ code: 'custom', path: ['groups'], message: `expected group weights adding up to at most 100, got ${total}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['groups'],
+          message: `expected group weights adding up to at most 100, got ${total}`,
+        });
       }
     }
     if (!Array.isArray(judge.metrics)) return;
@@ -191,7 +209,11 @@ const judgeSchema = z
       if (validAt(ctx, at('name'))) {
         const first = seen.get(metric.name);
         if (first !== undefined) {
-          ctx.addIssue({ code: 'custom', path: at('name'), message: `duplicate metric name ${JSON.stringify(metric.name)} (also metrics[${first}])` });
+          ctx.addIssue({
+            code: 'custom',
+            path: at('name'),
+            message: `duplicate metric name ${JSON.stringify(metric.name)} (also metrics[${first}])`,
+          });
         } else seen.set(metric.name, i);
       }
       if (groupsValid && validAt(ctx, at('group'))) checkMetricGroup(metric.group, groupNames, at('group'), ctx);
@@ -202,23 +224,40 @@ const judgeSchema = z
         const a = metric[allowed];
         const c = metric[critical];
         if (validAt(ctx, at(allowed), at(critical)) && a !== undefined && c !== undefined && c < a) {
-          ctx.addIssue({ code: 'custom', path: at(critical), message: `expected a number of at least ${allowed} (${a}), got ${c}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: at(critical),
+            message: `expected a number of at least ${allowed} (${a}), got ${c}`,
+          });
         }
       }
     });
   }, EVEN_AFTER_PROBLEMS);
 
 /** A metric names one of the groups, and must when there are groups. */
-function checkMetricGroup(group: string | undefined, groupNames: string[], path: PropertyKey[], ctx: z.RefinementCtx): void {
+function checkMetricGroup(
+  group: string | undefined,
+  groupNames: string[],
+  path: PropertyKey[],
+  ctx: z.RefinementCtx,
+): void {
   if (group === undefined) {
     if (groupNames.length > 0) {
-      ctx.addIssue({ code: 'custom', path, message: 'missing required field: when groups are given, every metric names its group' });
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: 'missing required field: when groups are given, every metric names its group',
+      });
     }
     return;
   }
   if (!groupNames.includes(group)) {
     const known = groupNames.length > 0 ? `; groups are ${listChoices(groupNames)}` : '; no groups are defined';
-    ctx.addIssue({ code: 'custom', path, message: `unknown group ${JSON.stringify(group)}${didYouMean(group, groupNames) || known}` });
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: `unknown group ${JSON.stringify(group)}${didYouMean(group, groupNames) || known}`,
+    });
   }
 }
 
@@ -250,10 +289,7 @@ const analysisSchema = z
   .prefault({});
 
 /** Stages given at the top level: soakTime falls back to the tier's default. */
-const topLevelStages = z
-  .array(stageFields(duration().optional()))
-  .min(1)
-  .superRefine(checkStages, EVEN_AFTER_PROBLEMS);
+const topLevelStages = z.array(stageFields(duration().optional())).min(1).superRefine(checkStages, EVEN_AFTER_PROBLEMS);
 
 /** The canary policy as written, with its defaults. */
 export const canaryPolicySchema = z
@@ -288,7 +324,8 @@ export const canaryPolicySchema = z
     provider: text().default('prometheus'),
   })
   .superRefine((policy, ctx) => {
-    if (!isMapping(policy) || !validAt(ctx, ['tier']) || policy.stages === undefined || !isMapping(policy.tiers)) return;
+    if (!isMapping(policy) || !validAt(ctx, ['tier']) || policy.stages === undefined || !isMapping(policy.tiers))
+      return;
     const own: unknown = policy.tiers[policy.tier];
     if (isMapping(own) && own.stages !== undefined) {
       ctx.addIssue({

@@ -44,38 +44,56 @@ const budgetTierSchema = z.strictObject({
   needsApproval: blockList().optional(),
 });
 
-const burnRateSchema = z.strictObject({
-  /** The long window catches a sustained burn... */
-  longWindow: duration({ min: '1m' }),
-  /** ...and the short one confirms it is still burning, so alerts stop soon after it ends. */
-  shortWindow: duration({ min: '1m' }),
-  /**
-   * Multiple of the rate that would spend exactly the budget over a 30-day
-   * SLO period; scaled to the SLO's own period.
-   */
-  burnRate: z
-    .number({ error: (iss) => `expected a number greater than 0, got ${describeValue(iss.input)}` })
-    .gt(0, { error: (iss) => `expected a number greater than 0, got ${describeValue(iss.input)}` })
-    .optional(),
-  /**
-   * Instead of burnRate, as Sloth's alert windows write it: the alert fires
-   * when this percent of the SLO period's budget would be spent within the
-   * long window (8 over 1h of a 7-day period is a burn rate of 13.44).
-   */
-  errorBudgetPercent: z
-    .number({ error: (iss) => `expected a percentage greater than 0 and at most 100, got ${describeValue(iss.input)}` })
-    .gt(0, { error: (iss) => `expected a percentage greater than 0 and at most 100, got ${describeValue(iss.input)}` })
-    .lte(100, { error: (iss) => `expected a percentage greater than 0 and at most 100, got ${describeValue(iss.input)}` })
-    .optional(),
-  /** `page` wakes someone; `ticket` waits for working hours. */
-  severity: z.enum(['page', 'ticket']).default('page'),
-}).superRefine((alert, ctx) => {
-  if (alert.burnRate !== undefined && alert.errorBudgetPercent !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['errorBudgetPercent'], input: alert.errorBudgetPercent, message: 'give either burnRate or errorBudgetPercent, not both' });
-  } else if (alert.burnRate === undefined && alert.errorBudgetPercent === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['burnRate'], input: undefined, message: 'missing required field; give burnRate (such as 14.4) or errorBudgetPercent (such as 2)' });
-  }
-});
+const burnRateSchema = z
+  .strictObject({
+    /** The long window catches a sustained burn... */
+    longWindow: duration({ min: '1m' }),
+    /** ...and the short one confirms it is still burning, so alerts stop soon after it ends. */
+    shortWindow: duration({ min: '1m' }),
+    /**
+     * Multiple of the rate that would spend exactly the budget over a 30-day
+     * SLO period; scaled to the SLO's own period.
+     */
+    burnRate: z
+      .number({ error: (iss) => `expected a number greater than 0, got ${describeValue(iss.input)}` })
+      .gt(0, { error: (iss) => `expected a number greater than 0, got ${describeValue(iss.input)}` })
+      .optional(),
+    /**
+     * Instead of burnRate, as Sloth's alert windows write it: the alert fires
+     * when this percent of the SLO period's budget would be spent within the
+     * long window (8 over 1h of a 7-day period is a burn rate of 13.44).
+     */
+    errorBudgetPercent: z
+      .number({
+        error: (iss) => `expected a percentage greater than 0 and at most 100, got ${describeValue(iss.input)}`,
+      })
+      .gt(0, {
+        error: (iss) => `expected a percentage greater than 0 and at most 100, got ${describeValue(iss.input)}`,
+      })
+      .lte(100, {
+        error: (iss) => `expected a percentage greater than 0 and at most 100, got ${describeValue(iss.input)}`,
+      })
+      .optional(),
+    /** `page` wakes someone; `ticket` waits for working hours. */
+    severity: z.enum(['page', 'ticket']).default('page'),
+  })
+  .superRefine((alert, ctx) => {
+    if (alert.burnRate !== undefined && alert.errorBudgetPercent !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['errorBudgetPercent'],
+        input: alert.errorBudgetPercent,
+        message: 'give either burnRate or errorBudgetPercent, not both',
+      });
+    } else if (alert.burnRate === undefined && alert.errorBudgetPercent === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['burnRate'],
+        input: undefined,
+        message: 'missing required field; give burnRate (such as 14.4) or errorBudgetPercent (such as 2)',
+      });
+    }
+  });
 
 /** Google SRE Workbook, chapter 5: multiwindow, multi-burn-rate alerts. */
 const GOOGLE_BURN_RATES = [
@@ -145,7 +163,9 @@ export const freezePolicySchema = z.strictObject({
        * kept so that policies that state it stay valid.
        */
       requireReason: z
-        .literal(true, { error: 'a break-glass always needs a reason, which its audit records: remove requireReason or set it to true' })
+        .literal(true, {
+          error: 'a break-glass always needs a reason, which its audit records: remove requireReason or set it to true',
+        })
         .default(true),
       audit: z
         .strictObject({

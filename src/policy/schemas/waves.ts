@@ -39,7 +39,11 @@ const blockedSchema = z
   .superRefine((range, ctx) => {
     if (!isMapping(range) || !validAt(ctx, ['from'], ['to'])) return;
     if (range.to !== undefined && range.to < range.from) {
-      ctx.addIssue({ code: 'custom', path: ['to'], message: `expected a date on or after from (${range.from}), got "${range.to}"` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `expected a date on or after from (${range.from}), got "${range.to}"`,
+      });
     }
   }, EVEN_AFTER_PROBLEMS)
   .transform((range) => ({ ...range, to: range.to ?? range.from }));
@@ -76,7 +80,10 @@ export const wavesPolicySchema = z
      */
     regionTimeZones: z.record(z.string(), timeZone()).default({}),
     /** When a wave may start. Default: Monday to Friday, 09:00 to 17:00. */
-    windows: z.array(windowSchema).min(1).prefault([{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: '09:00-17:00' }]),
+    windows: z
+      .array(windowSchema)
+      .min(1)
+      .prefault([{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: '09:00-17:00' }]),
     /** Days on which no wave starts (holidays, company-wide freezes). */
     blockedDates: z.array(blockedSchema).default([]),
     /** Holiday calendars: on a listed date no region a calendar covers starts. */
@@ -104,7 +111,9 @@ export const wavesPolicySchema = z
           .array(
             z
               .strictObject({ name: text(), query: text(), max: z.number().optional(), min: z.number().optional() })
-              .refine((c) => c.max !== undefined || c.min !== undefined, { error: 'a health check needs max, min or both' }),
+              .refine((c) => c.max !== undefined || c.min !== undefined, {
+                error: 'a health check needs max, min or both',
+              }),
           )
           .min(1),
       })
@@ -112,7 +121,8 @@ export const wavesPolicySchema = z
     /** GitHub environment name of a region's deployment. */
     environment: text()
       .refine((v) => v.includes('{region}'), {
-        error: (iss) => `expected a pattern containing "{region}", such as "production/{region}", got ${JSON.stringify(iss.input)}`,
+        error: (iss) =>
+          `expected a pattern containing "{region}", such as "production/{region}", got ${JSON.stringify(iss.input)}`,
       })
       .default('production/{region}'),
   })
@@ -124,7 +134,11 @@ export const wavesPolicySchema = z
     policy.waves.forEach((wave, i) => {
       if (validAt(ctx, ['waves', i, 'name'])) {
         if (names.has(wave.name)) {
-          ctx.addIssue({ code: 'custom', path: ['waves', i, 'name'], message: `duplicate wave name ${JSON.stringify(wave.name)}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['waves', i, 'name'],
+            message: `duplicate wave name ${JSON.stringify(wave.name)}`,
+          });
         }
         names.add(wave.name);
       }
@@ -147,7 +161,11 @@ export const wavesPolicySchema = z
     if (!allRegionsKnown) return;
     const regions = [...waveOf.keys()];
     const unknown = (path: (string | number)[], region: string) =>
-      ctx.addIssue({ code: 'custom', path, message: `unknown region ${JSON.stringify(region)}: it is in no wave${didYouMean(region, regions)}` });
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `unknown region ${JSON.stringify(region)}: it is in no wave${didYouMean(region, regions)}`,
+      });
     for (const field of ['earliestStart', 'regionTimeZones'] as const) {
       if (!isMapping(policy[field])) continue;
       for (const region of Object.keys(policy[field])) if (!waveOf.has(region)) unknown([field, region], region);
@@ -155,7 +173,9 @@ export const wavesPolicySchema = z
     if (Array.isArray(policy.calendars)) {
       policy.calendars.forEach((calendar, i) => {
         if (!validAt(ctx, ['calendars', i, 'regions'])) return;
-        (calendar.regions ?? []).forEach((region, j) => waveOf.has(region) || unknown(['calendars', i, 'regions', j], region));
+        (calendar.regions ?? []).forEach(
+          (region, j) => waveOf.has(region) || unknown(['calendars', i, 'regions', j], region),
+        );
       });
     }
   }, EVEN_AFTER_PROBLEMS);

@@ -24,12 +24,18 @@ import { loadPolicySet, policyFor } from '../../../src/policy/set.js';
 import { ManualClock } from '../../../src/runtime/clock.js';
 import { RecordingLogger } from '../../../src/runtime/logger.js';
 import type { HistorySeries, PrometheusServer } from '../../helpers/prometheus.js';
-import { prometheusAvailability, prometheusRequired, startPrometheus, toOpenMetrics } from '../../helpers/prometheus.js';
+import {
+  prometheusAvailability,
+  prometheusRequired,
+  startPrometheus,
+  toOpenMetrics,
+} from '../../helpers/prometheus.js';
 import { MANIFEST_TEXT, checkoutHistory } from './fixtures.js';
 
 const availability = prometheusAvailability();
 const required = prometheusRequired();
-if (!availability.ok && !required) console.warn(`${availability.reason}: skipping the default policy against a real Prometheus`);
+if (!availability.ok && !required)
+  console.warn(`${availability.reason}: skipping the default policy against a real Prometheus`);
 
 /** The scrape interval of the history. */
 const SCRAPE = 15;
@@ -55,23 +61,43 @@ analysis:
 
 /** 1.44.0's latency passes the top bucket from 20 minutes into the promotion: histogram_quantile reads +Inf. */
 function infiniteFrom(series: HistorySeries[], from: number): HistorySeries[] {
-  return series.map((s) => (s.name === 'latency_p99_seconds' ? { ...s, samples: s.samples.map(([t, v]) => [t, t >= from && (t / SCRAPE) % 4 === 0 ? Number.POSITIVE_INFINITY : v] as const) } : s));
+  return series.map((s) =>
+    s.name === 'latency_p99_seconds'
+      ? {
+          ...s,
+          samples: s.samples.map(
+            ([t, v]) => [t, t >= from && (t / SCRAPE) % 4 === 0 ? Number.POSITIVE_INFINITY : v] as const,
+          ),
+        }
+      : s,
+  );
 }
 
 let server: PrometheusServer | undefined;
 
 function provider() {
-  const deps = { fetch: globalThis.fetch, sleep: async () => {}, logger: new RecordingLogger(), env: {}, readFile: () => '' };
+  const deps = {
+    fetch: globalThis.fetch,
+    sleep: async () => {},
+    logger: new RecordingLogger(),
+    env: {},
+    readFile: () => '',
+  };
   // Only the URL: the step, its floor and everything else are the defaults a user gets.
   return createProvider('prometheus', { type: 'prometheus', url: server!.url }, deps);
 }
 
 describe.skipIf(!availability.ok && !required)('the default canary policy on a real Prometheus', () => {
   beforeAll(async () => {
-    if (!availability.ok) throw new Error(`${availability.reason}, and with CI=true the real-Prometheus tests must run`);
+    if (!availability.ok)
+      throw new Error(`${availability.reason}, and with CI=true the real-Prometheus tests must run`);
     const window = { start: START, end: END, step: SCRAPE };
     server = await startPrometheus(
-      toOpenMetrics([...checkoutHistory('1.41.0', 11, window), ...checkoutHistory('1.42.0', 12, window), ...infiniteFrom(checkoutHistory('1.44.0', 14, window), T0 + 20 * 60)]),
+      toOpenMetrics([
+        ...checkoutHistory('1.41.0', 11, window),
+        ...checkoutHistory('1.42.0', 12, window),
+        ...infiniteFrom(checkoutHistory('1.44.0', 14, window), T0 + 20 * 60),
+      ]),
     );
   });
   afterAll(async () => {
@@ -87,8 +113,25 @@ describe.skipIf(!availability.ok && !required)('the default canary policy on a r
     writeFileSync(join(dir, 'canary.yml'), POLICY);
     const prometheus = provider();
     const outcome = await runCanary(
-      { service: 'checkout', environment: 'production', region: 'us-east-1', command: 'start', version: '1.42.0', actor: 'alice', manifests: 'deploy', policy: dir, waitWithinMs: 24 * 3_600_000 },
-      { clock, sleep: clock.sleep, logger: new RecordingLogger(), github, metrics: { get: () => prometheus, names: () => ['prometheus'] }, git: new CommandGit(dir) },
+      {
+        service: 'checkout',
+        environment: 'production',
+        region: 'us-east-1',
+        command: 'start',
+        version: '1.42.0',
+        actor: 'alice',
+        manifests: 'deploy',
+        policy: dir,
+        waitWithinMs: 24 * 3_600_000,
+      },
+      {
+        clock,
+        sleep: clock.sleep,
+        logger: new RecordingLogger(),
+        github,
+        metrics: { get: () => prometheus, names: () => ['prometheus'] },
+        git: new CommandGit(dir),
+      },
       store,
     );
     const manifest = parseManifest((await store.read(PATH))!.text, PATH);
@@ -98,7 +141,10 @@ describe.skipIf(!availability.ok && !required)('the default canary policy on a r
     // Four stages of three judgments each (at 5, 10 and 15 minutes).
     expect(judgments).toHaveLength(12);
     const first = judgments[0]!.detail as WindowDetail;
-    expect(first.window).toEqual({ start: new Date(T0 * 1000).toISOString(), end: new Date((T0 + 300) * 1000).toISOString() });
+    expect(first.window).toEqual({
+      start: new Date(T0 * 1000).toISOString(),
+      end: new Date((T0 + 300) * 1000).toISOString(),
+    });
     for (const m of first.result!.metrics) expect(m.canary.n).toBeGreaterThanOrEqual(10);
     expect(manifest.stable.version).toBe('1.42.0');
     expect(manifest.promotion?.phase).toBe('promoted');
@@ -108,10 +154,25 @@ describe.skipIf(!availability.ok && !required)('the default canary policy on a r
   it('holds a canary whose latency reads +Inf, naming the metric and the infinite points', async () => {
     const { policy } = policyFor(await loadPolicySet(await writePolicy()), 'canary', 'checkout');
     const config = judgeConfigFromBlock(policy.analysis.judge);
-    const judgeWindow = metricsJudge({ config, queries: policy.analysis.judge.metrics.map((m) => ({ name: m.name, query: m.query })), metrics: provider() });
-    const manifest: ReleaseManifest = { service: 'checkout', environment: 'production', region: 'us-east-1', stable: { version: '1.41.0' }, canary: { version: '1.44.0', weight: 25 }, previous: [] };
+    const judgeWindow = metricsJudge({
+      config,
+      queries: policy.analysis.judge.metrics.map((m) => ({ name: m.name, query: m.query })),
+      metrics: provider(),
+    });
+    const manifest: ReleaseManifest = {
+      service: 'checkout',
+      environment: 'production',
+      region: 'us-east-1',
+      stable: { version: '1.41.0' },
+      canary: { version: '1.44.0', weight: 25 },
+      previous: [],
+    };
     for (const critical of [false, true]) {
-      const j = await metricsJudge({ config: { ...config, metrics: config.metrics.map((m) => ({ ...m, critical })) }, queries: policy.analysis.judge.metrics.map((m) => ({ name: m.name, query: m.query })), metrics: provider() })({
+      const j = await metricsJudge({
+        config: { ...config, metrics: config.metrics.map((m) => ({ ...m, critical })) },
+        queries: policy.analysis.judge.metrics.map((m) => ({ name: m.name, query: m.query })),
+        metrics: provider(),
+      })({
         manifest,
         start: new Date((T0 + 20 * 60) * 1000),
         end: new Date((T0 + 35 * 60) * 1000),
@@ -123,7 +184,13 @@ describe.skipIf(!availability.ok && !required)('the default canary policy on a r
       expect(j.reason).toMatch(/latency-p99: infinite values cannot be compared: canary: \d+ of \d+ points are \+Inf/);
     }
     // Before the latency broke, the same canary passes: the hold is the infinite points' doing.
-    const before = await judgeWindow({ manifest, start: new Date((T0 + 5 * 60) * 1000), end: new Date((T0 + 20 * 60 - 1) * 1000), look: 1, looks: 3 });
+    const before = await judgeWindow({
+      manifest,
+      start: new Date((T0 + 5 * 60) * 1000),
+      end: new Date((T0 + 20 * 60 - 1) * 1000),
+      look: 1,
+      looks: 3,
+    });
     expect(before.verdict).toBe('Pass');
   });
 });

@@ -78,7 +78,12 @@ ${provider ? `provider: ${provider}\n` : ''}`;
  * seconds over [start, end]; from `regressFrom` (epoch seconds) on, the
  * latency doubles.
  */
-export function checkoutHistory(version: string, seed: number, window: { start: number; end: number; step: number }, regressFrom = Infinity): HistorySeries[] {
+export function checkoutHistory(
+  version: string,
+  seed: number,
+  window: { start: number; end: number; step: number },
+  regressFrom = Infinity,
+): HistorySeries[] {
   const rnd = seededRandom(seed);
   const labels = { service: 'checkout', region: 'us-east-1', version };
   const latency: Array<[number, number]> = [];

@@ -18,12 +18,18 @@ import { PrometheusProvider } from '../../../src/metrics/prometheus.js';
 import { ManualClock } from '../../../src/runtime/clock.js';
 import { RecordingLogger } from '../../../src/runtime/logger.js';
 import type { HistorySeries, PrometheusServer } from '../../helpers/prometheus.js';
-import { prometheusAvailability, prometheusRequired, startPrometheus, toOpenMetrics } from '../../helpers/prometheus.js';
+import {
+  prometheusAvailability,
+  prometheusRequired,
+  startPrometheus,
+  toOpenMetrics,
+} from '../../helpers/prometheus.js';
 import { MANIFEST_TEXT, checkoutHistory, fourStagePolicy } from './fixtures.js';
 
 const availability = prometheusAvailability();
 const required = prometheusRequired();
-if (!availability.ok && !required) console.warn(`${availability.reason}: skipping the promotion against a real Prometheus`);
+if (!availability.ok && !required)
+  console.warn(`${availability.reason}: skipping the promotion against a real Prometheus`);
 
 const STEP = 15;
 // Two hours of history ending an hour ago: inside the server's retention, and all in the past.
@@ -41,9 +47,12 @@ let server: PrometheusServer | undefined;
 
 describe.skipIf(!availability.ok && !required)('promotion judged on a real Prometheus', () => {
   beforeAll(async () => {
-    if (!availability.ok) throw new Error(`${availability.reason}, and with CI=true the real-Prometheus tests must run`);
+    if (!availability.ok)
+      throw new Error(`${availability.reason}, and with CI=true the real-Prometheus tests must run`);
     // 1.43.0 regresses 20 minutes after the promotion starts: when it takes 25%.
-    server = await startPrometheus(toOpenMetrics([...history('1.41.0', 1), ...history('1.42.0', 2), ...history('1.43.0', 3, 20 * 60 + 3600)]));
+    server = await startPrometheus(
+      toOpenMetrics([...history('1.41.0', 1), ...history('1.42.0', 2), ...history('1.43.0', 3, 20 * 60 + 3600)]),
+    );
   });
   afterAll(async () => {
     await server?.stop();
@@ -56,13 +65,37 @@ describe.skipIf(!availability.ok && !required)('promotion judged on a real Prome
     const store = new GitHubContentStore(github, 'main');
     const dir = mkdtempSync(join(tmpdir(), 'bw-prom-promo-'));
     writeFileSync(join(dir, 'canary.yml'), POLICY);
-    const prometheus = new PrometheusProvider({ url: server!.url, defaultStepSeconds: STEP, retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 } }, { fetch: globalThis.fetch, sleep: async () => {} });
+    const prometheus = new PrometheusProvider(
+      { url: server!.url, defaultStepSeconds: STEP, retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 } },
+      { fetch: globalThis.fetch, sleep: async () => {} },
+    );
     const outcome = await runCanary(
-      { service: 'checkout', environment: 'production', region: 'us-east-1', command: 'start', version, actor: 'alice', manifests: 'deploy', policy: dir, waitWithinMs: 24 * 3_600_000 },
-      { clock, sleep: clock.sleep, logger: new RecordingLogger(), github, metrics: { get: () => prometheus, names: () => ['prometheus'] }, git: new CommandGit(dir) },
+      {
+        service: 'checkout',
+        environment: 'production',
+        region: 'us-east-1',
+        command: 'start',
+        version,
+        actor: 'alice',
+        manifests: 'deploy',
+        policy: dir,
+        waitWithinMs: 24 * 3_600_000,
+      },
+      {
+        clock,
+        sleep: clock.sleep,
+        logger: new RecordingLogger(),
+        github,
+        metrics: { get: () => prometheus, names: () => ['prometheus'] },
+        git: new CommandGit(dir),
+      },
       store,
     );
-    return { outcome, manifest: parseManifest((await store.read(PATH))!.text, PATH), minutes: (clock.now().getTime() / 1000 - START - 3600) / 60 };
+    return {
+      outcome,
+      manifest: parseManifest((await store.read(PATH))!.text, PATH),
+      minutes: (clock.now().getTime() / 1000 - START - 3600) / 60,
+    };
   }
 
   it('takes a good release through every stage to stable', async () => {

@@ -40,7 +40,14 @@ beforeEach(async () => {
 });
 
 function deps(judge: PromotionDeps['judge'], s: ContentStore = store): PromotionDeps {
-  return { store: s, clock, logger: new RecordingLogger(), judge, freeze: async () => allowAll, quarantine: async () => allowAll };
+  return {
+    store: s,
+    clock,
+    logger: new RecordingLogger(),
+    judge,
+    freeze: async () => allowAll,
+    quarantine: async () => allowAll,
+  };
 }
 
 /** Ticks until the promotion waits on a person or ends, moving the clock to each wake-up time. */
@@ -138,10 +145,14 @@ describe('reconcile over real git', () => {
     const starts = await Promise.all(Array.from({ length: 4 }, () => reconcile(PATH, policy, start, deps(judge))));
     expect(starts.filter((r) => r.committed)).toHaveLength(1);
     for (let round = 0; round < 40; round++) {
-      const results = await Promise.all(Array.from({ length: 4 }, () => reconcile(PATH, policy, { kind: 'tick' }, deps(judge))));
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () => reconcile(PATH, policy, { kind: 'tick' }, deps(judge))),
+      );
       const waits = results.map((r) => r.step).filter((s) => s.kind === 'wait');
       if (waits.length === results.length && waits.every((w) => w.kind === 'wait' && w.until === null)) break;
-      const until = waits.map((w) => (w.kind === 'wait' && w.until ? w.until.getTime() : Infinity)).reduce((a, b) => Math.min(a, b), Infinity);
+      const until = waits
+        .map((w) => (w.kind === 'wait' && w.until ? w.until.getTime() : Infinity))
+        .reduce((a, b) => Math.min(a, b), Infinity);
       if (until !== Infinity && until > clock.now().getTime()) clock.advance(until - clock.now().getTime());
     }
     expect(await weightsCommitted()).toEqual([0, 1, 5, 25, 100, 0]);
@@ -155,7 +166,10 @@ describe('reconcile over real git', () => {
   it('tells an external router the weight after each commit and on every reconcile', async () => {
     const { judge } = judgeWith();
     const applied: number[] = [];
-    const d = { ...deps(judge), router: { name: 'mesh', apply: async (m: { canary: { weight: number } }) => void applied.push(m.canary.weight) } };
+    const d = {
+      ...deps(judge),
+      router: { name: 'mesh', apply: async (m: { canary: { weight: number } }) => void applied.push(m.canary.weight) },
+    };
     await reconcile(PATH, policy, start, d);
     await reconcile(PATH, policy, { kind: 'tick' }, d);
     expect(applied).toEqual([1, 1]);

@@ -42,9 +42,13 @@ function metrics(canaryFactor: (minute: number) => number): MetricsProviders {
     async queryRange(q): Promise<QueryResult> {
       const canary = q.query.includes('1.42.0');
       const base = q.query.includes('latency') ? 120 : 3;
-      const factor = canary && q.query.includes('latency') ? canaryFactor((q.start.getTime() - T0.getTime()) / 60_000) : 1;
+      const factor =
+        canary && q.query.includes('latency') ? canaryFactor((q.start.getTime() - T0.getTime()) / 60_000) : 1;
       const t0 = Math.floor(q.start.getTime() / 1000);
-      const points = Array.from({ length: 60 }, (_, i) => ({ t: t0 + i * 10, v: base * factor * (0.85 + ((i * 29) % 31) / 100) }));
+      const points = Array.from({ length: 60 }, (_, i) => ({
+        t: t0 + i * 10,
+        v: base * factor * (0.85 + ((i * 29) % 31) / 100),
+      }));
       return { ok: true, query: q.query, warnings: [], series: [{ labels: {}, points }] };
     },
     async queryInstant(q) {
@@ -80,7 +84,11 @@ function setup(canaryFactor: (minute: number) => number) {
     waitWithinMs: 60 * 60_000,
     ...extra,
   });
-  const surfaces = { sha: releaseSha, environment: 'production/us-east-1', logUrl: 'https://github.com/acme/shop/actions/runs/1' };
+  const surfaces = {
+    sha: releaseSha,
+    environment: 'production/us-east-1',
+    logUrl: 'https://github.com/acme/shop/actions/runs/1',
+  };
   const run = async (command: CanaryRunInputs['command'], extra: Partial<CanaryRunInputs> = {}) => {
     const outcome = await runCanary(inputs(command, extra), deps, store, surfaces);
     return outcome;

@@ -32,8 +32,24 @@ function policyDir(): string {
 
 async function start(github: InMemoryGitHub, actor: string) {
   const clock = new ManualClock(T0);
-  const deps = { clock, sleep: clock.sleep, logger: new RecordingLogger(), github, metrics: noMetrics, git: new CommandGit(tmpdir()) };
-  const inputs = { service: 'checkout', environment: 'production', region: 'us-east-1', command: 'start' as const, version: '1.42.0', actor, manifests: 'deploy', policy: policyDir() };
+  const deps = {
+    clock,
+    sleep: clock.sleep,
+    logger: new RecordingLogger(),
+    github,
+    metrics: noMetrics,
+    git: new CommandGit(tmpdir()),
+  };
+  const inputs = {
+    service: 'checkout',
+    environment: 'production',
+    region: 'us-east-1',
+    command: 'start' as const,
+    version: '1.42.0',
+    actor,
+    manifests: 'deploy',
+    policy: policyDir(),
+  };
   return runCanary(inputs, deps, new GitHubContentStore(github, 'main'));
 }
 
@@ -47,7 +63,9 @@ describe('team approvers', () => {
   it('lets a member of the team start, and refuses someone who is not', async () => {
     const gh = github();
     gh.setTeamMembers('acme/release', ['bob']);
-    expect((await start(gh, 'carol')).failure).toBe("carol may not start a promotion: the policy's approvers are @acme/release");
+    expect((await start(gh, 'carol')).failure).toBe(
+      "carol may not start a promotion: the policy's approvers are @acme/release",
+    );
     const bob = await start(gh, 'Bob');
     expect(bob.failure).toBeUndefined();
     expect(bob.outputs).toMatchObject({ state: 'soaking', weight: '1' });
@@ -55,15 +73,27 @@ describe('team approvers', () => {
 
   it('refuses when the token cannot read the team, and says what would let it', async () => {
     const outcome = await start(github(), 'bob');
-    expect(outcome.failure).toContain('team membership could not be checked (acme/release: the token cannot read the team acme/release');
+    expect(outcome.failure).toContain(
+      'team membership could not be checked (acme/release: the token cannot read the team acme/release',
+    );
     expect(outcome.failure).toContain("a workflow's GITHUB_TOKEN never can");
   });
 
   it('from the CLI without a token, refuses and says the members could not be looked up', async () => {
     const { dir } = await manifestCheckout('bw-team-cli-');
-    const run = await runCliProcess(['canary', 'start', '--version', '1.42.0', ...verbArgs(dir, 'bob'), '--policy', policyDir()]);
+    const run = await runCliProcess([
+      'canary',
+      'start',
+      '--version',
+      '1.42.0',
+      ...verbArgs(dir, 'bob'),
+      '--policy',
+      policyDir(),
+    ]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('bob may not start a promotion');
-    expect(run.stdout).toContain('team membership could not be checked (acme/release: its members could not be looked up: GitHub is not connected');
+    expect(run.stdout).toContain(
+      'team membership could not be checked (acme/release: its members could not be looked up: GitHub is not connected',
+    );
   });
 });

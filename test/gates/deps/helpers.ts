@@ -1,5 +1,9 @@
 import type { DependencyChange } from '../../../src/github/port.js';
-import { dependenciesPolicySchema, DEFAULT_DEPS_POLICY, type LoadedDepsPolicy } from '../../../src/gates/deps/policy-schema.js';
+import {
+  dependenciesPolicySchema,
+  DEFAULT_DEPS_POLICY,
+  type LoadedDepsPolicy,
+} from '../../../src/gates/deps/policy-schema.js';
 
 /** An added runtime npm dependency with overrides. */
 export function change(overrides: Partial<DependencyChange> = {}): DependencyChange {
@@ -21,7 +25,12 @@ export function change(overrides: Partial<DependencyChange> = {}): DependencyCha
 }
 
 export function vuln(severity: string, ghsa = 'GHSA-35jh-r3h4-6jhm') {
-  return { severity, advisoryGhsaId: ghsa, advisorySummary: `summary of ${ghsa}`, advisoryUrl: `https://github.com/advisories/${ghsa}` };
+  return {
+    severity,
+    advisoryGhsaId: ghsa,
+    advisorySummary: `summary of ${ghsa}`,
+    advisoryUrl: `https://github.com/advisories/${ghsa}`,
+  };
 }
 
 /** A loaded policy whose `dependencies:` section is `section` (parsed with defaults). */

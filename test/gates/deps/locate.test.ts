@@ -37,8 +37,14 @@ describe('package URLs', () => {
     ['pkg:npm/lodash@4.17.21', { type: 'npm', namespace: '', name: 'lodash', version: '4.17.21' }],
     ['pkg:/npm/%40actions/core@1.1.0', { type: 'npm', namespace: '@actions', name: 'core', version: '1.1.0' }],
     ['pkg:npm/@babel/*', { type: 'npm', namespace: '@babel', name: '*' }],
-    ['pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1?type=jar', { type: 'maven', namespace: 'org.apache.logging.log4j', name: 'log4j-core', version: '2.14.1' }],
-    ['pkg:golang/golang.org/x/net@v0.17.0#http2', { type: 'golang', namespace: 'golang.org/x', name: 'net', version: 'v0.17.0' }],
+    [
+      'pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1?type=jar',
+      { type: 'maven', namespace: 'org.apache.logging.log4j', name: 'log4j-core', version: '2.14.1' },
+    ],
+    [
+      'pkg:golang/golang.org/x/net@v0.17.0#http2',
+      { type: 'golang', namespace: 'golang.org/x', name: 'net', version: 'v0.17.0' },
+    ],
     ['npm/lodash', undefined],
     ['pkg:npm/', undefined],
   ])('parses %s', (text, expected) => {
@@ -48,8 +54,14 @@ describe('package URLs', () => {
   it.each([
     [{ ecosystem: 'npm', name: '@scope/pkg', version: '1.0.0', packageUrl: null }, 'pkg:npm/@scope/pkg@1.0.0'],
     [{ ecosystem: 'pip', name: 'requests', version: '2.31.0', packageUrl: null }, 'pkg:pypi/requests@2.31.0'],
-    [{ ecosystem: 'maven', name: 'org.slf4j:slf4j-api', version: '2.0.9', packageUrl: null }, 'pkg:maven/org.slf4j/slf4j-api@2.0.9'],
-    [{ ecosystem: 'actions', name: 'actions/checkout', version: '4.0.0', packageUrl: null }, 'pkg:githubactions/actions/checkout@4.0.0'],
+    [
+      { ecosystem: 'maven', name: 'org.slf4j:slf4j-api', version: '2.0.9', packageUrl: null },
+      'pkg:maven/org.slf4j/slf4j-api@2.0.9',
+    ],
+    [
+      { ecosystem: 'actions', name: 'actions/checkout', version: '4.0.0', packageUrl: null },
+      'pkg:githubactions/actions/checkout@4.0.0',
+    ],
     [{ ecosystem: 'npm', name: 'x', version: '2.0.0', packageUrl: 'pkg:npm/x' }, 'pkg:npm/x@2.0.0'],
   ])('names a dependency %j as %s', (dep, text) => {
     expect(formatPurl(dependencyPurl(dep))).toBe(text);

@@ -13,7 +13,11 @@ import { ManualClock } from '../../../src/runtime/clock.js';
 const LOCK_V3 = readFileSync(new URL('../../fixtures/deps/package-lock.json', import.meta.url), 'utf8');
 
 function lockV3(packages: Record<string, Record<string, unknown>>): string {
-  return JSON.stringify({ name: 'shop', lockfileVersion: 3, requires: true, packages: { '': { name: 'shop' }, ...packages } }, null, 2);
+  return JSON.stringify(
+    { name: 'shop', lockfileVersion: 3, requires: true, packages: { '': { name: 'shop' }, ...packages } },
+    null,
+    2,
+  );
 }
 
 describe('reading npm lock files', () => {
@@ -40,7 +44,10 @@ describe('reading npm lock files', () => {
   });
 
   it('reads version 1: nested dependencies without licenses', () => {
-    const text = JSON.stringify({ lockfileVersion: 1, dependencies: { a: { version: '1.0.0', dependencies: { b: { version: '2.0.0', dev: true } } } } });
+    const text = JSON.stringify({
+      lockfileVersion: 1,
+      dependencies: { a: { version: '1.0.0', dependencies: { b: { version: '2.0.0', dev: true } } } },
+    });
     expect(readPackageLock(text, 'npm-shrinkwrap.json')).toEqual([
       { name: 'a', version: '1.0.0', license: null, dev: false },
       { name: 'b', version: '2.0.0', license: null, dev: true },
@@ -57,19 +64,40 @@ describe('reading npm lock files', () => {
   });
 
   it('diffs two versions into compare-endpoint changes', () => {
-    const base = lockV3({ 'node_modules/lodash': { version: '4.17.20', license: 'MIT' }, 'node_modules/jest': { version: '29.0.0', dev: true } });
-    const head = lockV3({ 'node_modules/lodash': { version: '4.17.21', license: 'MIT' }, 'node_modules/jest': { version: '29.0.0', dev: true }, 'node_modules/@acme/ui': { version: '2.1.0', license: 'GPL-3.0-only' } });
-    expect(diffPackageLocks('package-lock.json', base, head).map((c) => [c.changeType, c.name, c.version, c.packageUrl, c.scope, c.license])).toEqual([
+    const base = lockV3({
+      'node_modules/lodash': { version: '4.17.20', license: 'MIT' },
+      'node_modules/jest': { version: '29.0.0', dev: true },
+    });
+    const head = lockV3({
+      'node_modules/lodash': { version: '4.17.21', license: 'MIT' },
+      'node_modules/jest': { version: '29.0.0', dev: true },
+      'node_modules/@acme/ui': { version: '2.1.0', license: 'GPL-3.0-only' },
+    });
+    expect(
+      diffPackageLocks('package-lock.json', base, head).map((c) => [
+        c.changeType,
+        c.name,
+        c.version,
+        c.packageUrl,
+        c.scope,
+        c.license,
+      ]),
+    ).toEqual([
       ['added', 'lodash', '4.17.21', 'pkg:npm/lodash@4.17.21', 'runtime', 'MIT'],
       ['added', '@acme/ui', '2.1.0', 'pkg:npm/%40acme/ui@2.1.0', 'runtime', 'GPL-3.0-only'],
       ['removed', 'lodash', '4.17.20', 'pkg:npm/lodash@4.17.20', 'runtime', 'MIT'],
     ]);
-    expect(diffPackageLocks('package-lock.json', undefined, base).filter((c) => c.changeType === 'added')).toHaveLength(2);
+    expect(diffPackageLocks('package-lock.json', undefined, base).filter((c) => c.changeType === 'added')).toHaveLength(
+      2,
+    );
     expect(diffPackageLocks('package-lock.json', base, undefined).every((c) => c.changeType === 'removed')).toBe(true);
   });
 
   it('counts a version installed for runtime and development as runtime', () => {
-    const head = lockV3({ 'node_modules/a/node_modules/x': { version: '1.0.0', dev: true }, 'node_modules/x': { version: '1.0.0' } });
+    const head = lockV3({
+      'node_modules/a/node_modules/x': { version: '1.0.0', dev: true },
+      'node_modules/x': { version: '1.0.0' },
+    });
     expect(diffPackageLocks('package-lock.json', undefined, head).map((c) => c.scope)).toEqual(['runtime']);
   });
 });
@@ -77,15 +105,34 @@ describe('reading npm lock files', () => {
 /** A repository with `main` and a `feature` branch that changes lock files. */
 function repo(): { dir: string; git: CommandGit } {
   const dir = mkdtempSync(join(tmpdir(), 'bellwether-lock-'));
-  const run = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
+  const run = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: dir,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@example.com',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@example.com',
+      },
+    });
   run('init', '-q', '-b', 'main');
   mkdirSync(join(dir, 'web'));
-  writeFileSync(join(dir, 'package-lock.json'), lockV3({ 'node_modules/lodash': { version: '4.17.20', license: 'MIT' } }));
+  writeFileSync(
+    join(dir, 'package-lock.json'),
+    lockV3({ 'node_modules/lodash': { version: '4.17.20', license: 'MIT' } }),
+  );
   writeFileSync(join(dir, 'web/package-lock.json'), lockV3({}));
   run('add', '.');
   run('commit', '-qm', 'base');
   run('checkout', '-qb', 'feature');
-  writeFileSync(join(dir, 'package-lock.json'), lockV3({ 'node_modules/lodash': { version: '4.17.21', license: 'MIT' }, 'node_modules/gpl-thing': { version: '1.0.0', license: 'GPL-3.0-only' } }));
+  writeFileSync(
+    join(dir, 'package-lock.json'),
+    lockV3({
+      'node_modules/lodash': { version: '4.17.21', license: 'MIT' },
+      'node_modules/gpl-thing': { version: '1.0.0', license: 'GPL-3.0-only' },
+    }),
+  );
   writeFileSync(join(dir, 'web/package-lock.json'), '{"packages": {');
   writeFileSync(join(dir, 'README.md'), 'hello\n');
   run('add', '.');
@@ -98,13 +145,21 @@ describe('falling back to lock files', () => {
     const { git } = repo();
     const diff = await changesFromLockFiles(git, 'main', 'feature');
     expect(diff.lockFiles).toEqual(['package-lock.json', 'web/package-lock.json']);
-    expect(diff.changes.map((c) => `${c.changeType} ${c.name}@${c.version}`)).toEqual(['added lodash@4.17.21', 'added gpl-thing@1.0.0', 'removed lodash@4.17.20']);
-    expect(diff.unreadable).toEqual([{ file: 'web/package-lock.json', message: expect.stringContaining('web/package-lock.json: is not JSON') }]);
+    expect(diff.changes.map((c) => `${c.changeType} ${c.name}@${c.version}`)).toEqual([
+      'added lodash@4.17.21',
+      'added gpl-thing@1.0.0',
+      'removed lodash@4.17.20',
+    ]);
+    expect(diff.unreadable).toEqual([
+      { file: 'web/package-lock.json', message: expect.stringContaining('web/package-lock.json: is not JSON') },
+    ]);
   });
 
   it('an unknown ref is a usage error', async () => {
     const { git } = repo();
-    await expect(changesFromLockFiles(git, 'main', 'no-such-branch')).rejects.toThrow(/cannot compare main\.\.\.no-such-branch/);
+    await expect(changesFromLockFiles(git, 'main', 'no-such-branch')).rejects.toThrow(
+      /cannot compare main\.\.\.no-such-branch/,
+    );
   });
 
   it("is used when GitHub's dependency graph answers 404, and says so", async () => {
@@ -112,15 +167,24 @@ describe('falling back to lock files', () => {
     const policy = join(dir, 'gates.yml');
     writeFileSync(policy, 'dependencies:\n  licenses:\n    deny: [GPL-3.0-only]\n');
     const github = new InMemoryGitHub();
-    const out = await gateDepsCommand({ base: 'main', head: 'feature', format: 'json', policy }, { clock: new ManualClock('2026-11-22T00:00:00Z'), readText: async () => undefined, github, git });
+    const out = await gateDepsCommand(
+      { base: 'main', head: 'feature', format: 'json', policy },
+      { clock: new ManualClock('2026-11-22T00:00:00Z'), readText: async () => undefined, github, git },
+    );
     expect(out.exitCode).toBe(1);
     const d = JSON.parse(out.stdout).decisions[0];
-    expect(d.findings.map((f: { ruleId: string; subject: string; blocking: boolean }) => `${f.ruleId} ${f.subject} ${f.blocking}`)).toEqual([
+    expect(
+      d.findings.map(
+        (f: { ruleId: string; subject: string; blocking: boolean }) => `${f.ruleId} ${f.subject} ${f.blocking}`,
+      ),
+    ).toEqual([
       'dependency-license-denied pkg:npm/gpl-thing@1.0.0 true',
       'dependency-lockfile-unreadable web/package-lock.json true',
       'dependency-review-fallback dependency-graph false',
     ]);
-    expect(d.findings[2].message).toContain("GitHub's dependency graph could not answer (GitHub answered 404); Bellwether diffed 2 lock file(s) (package-lock.json, web/package-lock.json) instead, so advisories were not checked.");
+    expect(d.findings[2].message).toContain(
+      "GitHub's dependency graph could not answer (GitHub answered 404); Bellwether diffed 2 lock file(s) (package-lock.json, web/package-lock.json) instead, so advisories were not checked.",
+    );
     expect(d.notes[0]).toBe('2 added and 1 removed dependencies from lock files (main...feature)');
   });
 
@@ -128,14 +192,25 @@ describe('falling back to lock files', () => {
     const { dir, git } = repo();
     const policy = join(dir, 'gates.yml');
     writeFileSync(policy, 'dependencies:\n  fallback: fail\n');
-    const out = await gateDepsCommand({ base: 'main', head: 'feature', format: 'text', policy }, { clock: new ManualClock('2026-11-22T00:00:00Z'), readText: async () => undefined, github: new InMemoryGitHub(), git });
+    const out = await gateDepsCommand(
+      { base: 'main', head: 'feature', format: 'text', policy },
+      {
+        clock: new ManualClock('2026-11-22T00:00:00Z'),
+        readText: async () => undefined,
+        github: new InMemoryGitHub(),
+        git,
+      },
+    );
     expect(out.exitCode).toBe(1);
     expect(out.stdout).toContain('the dependency review could not run: GitHub compareDependencies failed with 404');
   });
 
   it('is used offline when there is no GitHub connection', async () => {
     const { git } = repo();
-    const out = await gateDepsCommand({ base: 'main', head: 'feature', format: 'text' }, { clock: new ManualClock('2026-11-22T00:00:00Z'), readText: async () => undefined, git });
+    const out = await gateDepsCommand(
+      { base: 'main', head: 'feature', format: 'text' },
+      { clock: new ManualClock('2026-11-22T00:00:00Z'), readText: async () => undefined, git },
+    );
     expect(out.stdout).toContain('could not answer (no GitHub connection)');
     expect(out.exitCode).toBe(1);
   });

@@ -9,7 +9,12 @@ import { change, depsPolicy, vuln } from './helpers.js';
 const NOW = new Date('2026-11-22T12:00:00Z');
 const deps = decideDependencies({
   changes: [
-    change({ name: 'pipe|name', version: '1.0.0', packageUrl: 'pkg:npm/pipe%7Cname@1.0.0', vulnerabilities: [vuln('critical')] }),
+    change({
+      name: 'pipe|name',
+      version: '1.0.0',
+      packageUrl: 'pkg:npm/pipe%7Cname@1.0.0',
+      vulnerabilities: [vuln('critical')],
+    }),
     change({ name: 'dev-tool', scope: 'development', license: null }),
     change({ name: 'ok', vulnerabilities: [vuln('low', 'GHSA-29mw-wpgm-hmr9')] }),
   ],
@@ -17,7 +22,13 @@ const deps = decideDependencies({
   now: NOW,
 });
 const posture = decidePosture(
-  { defaultBranch: 'main', branchProtection: null, files: { codeowners: null, securityPolicy: 'SECURITY.md', dependabot: '.github/dependabot.yml' }, workflowPermissions: { defaultPermissions: 'read', canApprovePullRequestReviews: false }, changedFiles: [{ path: 'bin/tool.exe', status: 'added' }] },
+  {
+    defaultBranch: 'main',
+    branchProtection: null,
+    files: { codeowners: null, securityPolicy: 'SECURITY.md', dependabot: '.github/dependabot.yml' },
+    workflowPermissions: { defaultPermissions: 'read', canApprovePullRequestReviews: false },
+    changedFiles: [{ path: 'bin/tool.exe', status: 'added' }],
+  },
   { ...DEFAULT_DEPS_POLICY, posture: posturePolicySchema.parse({ failOn: 'high' }) },
   NOW,
 );
@@ -39,13 +50,17 @@ describe('rendering', () => {
   });
 
   it('text: repository settings have no file', () => {
-    expect(renderText([posture])).toContain('(repository): high blocking [posture-branch-unprotected] the default branch main has no branch protection.');
+    expect(renderText([posture])).toContain(
+      '(repository): high blocking [posture-branch-unprotected] the default branch main has no branch protection.',
+    );
   });
 
   it('markdown: one table per family, pipes escaped, set-aside findings folded', () => {
     const md = renderMarkdown([deps, posture]);
     expect(md).toContain('### ❌ Dependency review: fail');
-    expect(md).toContain('| ❌ | critical | `dependency-vulnerable` | pkg:npm/pipe\\|name@1.0.0 | package-lock.json:1 |');
+    expect(md).toContain(
+      '| ❌ | critical | `dependency-vulnerable` | pkg:npm/pipe\\|name@1.0.0 | package-lock.json:1 |',
+    );
     expect(md).toContain('| ⚠️ | medium | `dependency-license-unknown` |');
     expect(md).toContain('<details><summary>Set aside</summary>');
     expect(md).toContain('### ❌ Repository posture: fail');
@@ -60,7 +75,14 @@ describe('rendering', () => {
   });
 
   it('sarif: only findings with a place in a file', () => {
-    const log = renderSarif([deps, posture], { version: '0.0.0' }) as { runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };
+    const log = renderSarif([deps, posture], { version: '0.0.0' }) as {
+      runs: Array<{
+        results: Array<{
+          ruleId: string;
+          locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }>;
+        }>;
+      }>;
+    };
     const results = log.runs[0]?.results ?? [];
     expect(results.map((r) => `${r.ruleId} ${r.locations[0]?.physicalLocation.artifactLocation.uri}`)).toEqual([
       'dependency-vulnerable package-lock.json',

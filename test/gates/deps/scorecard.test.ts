@@ -19,7 +19,19 @@ function scorecardAnswer(project: string, score: number): unknown {
     repo: { name: project, commit: '0123456789abcdef0123456789abcdef01234567' },
     scorecard: { version: 'v5.1.1', commit: 'fedcba9876543210fedcba9876543210fedcba98' },
     score,
-    checks: [{ name: 'Maintained', score: 10, reason: '30 commit(s) out of 30 and 0 issue activity out of 30 found in the last 90 days -- score normalized to 10', details: null, documentation: { short: 'Determines if the project is "actively maintained".', url: 'https://github.com/ossf/scorecard/blob/main/docs/checks.md#maintained' } }],
+    checks: [
+      {
+        name: 'Maintained',
+        score: 10,
+        reason:
+          '30 commit(s) out of 30 and 0 issue activity out of 30 found in the last 90 days -- score normalized to 10',
+        details: null,
+        documentation: {
+          short: 'Determines if the project is "actively maintained".',
+          url: 'https://github.com/ossf/scorecard/blob/main/docs/checks.md#maintained',
+        },
+      },
+    ],
   };
 }
 
@@ -52,7 +64,13 @@ describe('fetchScorecards', () => {
       .reply(503, 'unavailable')
       .get('/projects/github.com/odd/repo')
       .reply(200, { score: 'high' });
-    const result = await fetchScorecards(['github.com/good/repo', 'github.com/unscored/repo', 'github.com/broken/repo', 'github.com/odd/repo', 'github.com/good/repo']);
+    const result = await fetchScorecards([
+      'github.com/good/repo',
+      'github.com/unscored/repo',
+      'github.com/broken/repo',
+      'github.com/odd/repo',
+      'github.com/good/repo',
+    ]);
     expect([...result.scores]).toEqual([['github.com/good/repo', 7.4]]);
     expect(result.unreadable).toEqual(
       expect.arrayContaining([
@@ -68,7 +86,12 @@ describe('fetchScorecards', () => {
 describe('the Scorecard floor in the review', () => {
   const scored = (url: string | null, extra = {}) => change({ sourceRepositoryUrl: url, ...extra });
   const decide = (section: unknown, url: string | null, scores: Array<[string, number | string]>) =>
-    decideDependencies({ changes: [scored(url)], policy: depsPolicy({ licenses: { check: false }, ...(section as object) }), scorecards: new Map(scores), now: NOW });
+    decideDependencies({
+      changes: [scored(url)],
+      policy: depsPolicy({ licenses: { check: false }, ...(section as object) }),
+      scorecards: new Map(scores),
+      now: NOW,
+    });
 
   it('fails an added dependency below the floor, with the score and the floor in the message', () => {
     const d = decide({ scorecard: { minScore: 5 } }, 'https://github.com/small/lib', [['github.com/small/lib', 3.2]]);
@@ -78,20 +101,28 @@ describe('the Scorecard floor in the review', () => {
   });
 
   it('passes one at or above the floor', () => {
-    expect(decide({ scorecard: { minScore: 5 } }, 'https://github.com/big/lib', [['github.com/big/lib', 5]]).findings).toEqual([]);
+    expect(
+      decide({ scorecard: { minScore: 5 } }, 'https://github.com/big/lib', [['github.com/big/lib', 5]]).findings,
+    ).toEqual([]);
   });
 
   it.each([
     ['warn', false],
     ['fail', true],
   ] as const)('a project without a score is %s by the missing setting', (missing, blocking) => {
-    const d = decide({ scorecard: { minScore: 5, missing } }, 'https://github.com/new/lib', [['github.com/new/lib', 'the Scorecard API answered 503']]);
+    const d = decide({ scorecard: { minScore: 5, missing } }, 'https://github.com/new/lib', [
+      ['github.com/new/lib', 'the Scorecard API answered 503'],
+    ]);
     expect(d.findings).toEqual([expect.objectContaining({ ruleId: 'dependency-scorecard-unknown', blocking })]);
-    expect(d.findings[0]?.message).toContain('no Scorecard score for github.com/new/lib (the Scorecard API answered 503)');
+    expect(d.findings[0]?.message).toContain(
+      'no Scorecard score for github.com/new/lib (the Scorecard API answered 503)',
+    );
   });
 
   it('says so when the source repository is on no host the API covers, and stays quiet when missing is allowed', () => {
-    expect(decide({ scorecard: { minScore: 5 } }, 'https://bitbucket.org/a/b', []).findings[0]?.message).toContain('no source repository that the Scorecard API covers');
+    expect(decide({ scorecard: { minScore: 5 } }, 'https://bitbucket.org/a/b', []).findings[0]?.message).toContain(
+      'no source repository that the Scorecard API covers',
+    );
     expect(decide({ scorecard: { minScore: 5, missing: 'allow' } }, null, []).findings).toEqual([]);
   });
 

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allowedChoice, formatSpdx, listAtoms, parseSpdx, unavoidableDenied, type SpdxNode } from '../../../src/gates/deps/spdx.js';
+import {
+  allowedChoice,
+  formatSpdx,
+  listAtoms,
+  parseSpdx,
+  unavoidableDenied,
+  type SpdxNode,
+} from '../../../src/gates/deps/spdx.js';
 
 const LICENSES = ['MIT', 'ISC', 'Apache-2.0', 'BSD-3-Clause', 'MPL-2.0', 'Zlib'];
 
@@ -15,7 +22,9 @@ const tree: fc.Arbitrary<SpdxNode> = fc.letrec<{ node: SpdxNode }>((tie) => ({
 /** The expression as a boolean formula over "this license is acceptable". */
 function holds(node: SpdxNode, ok: (id: string) => boolean): boolean {
   if (node.kind === 'license') return ok(node.id);
-  return node.kind === 'and' ? holds(node.left, ok) && holds(node.right, ok) : holds(node.left, ok) || holds(node.right, ok);
+  return node.kind === 'and'
+    ? holds(node.left, ok) && holds(node.right, ok)
+    : holds(node.left, ok) || holds(node.right, ok);
 }
 
 describe('SPDX evaluation agrees with boolean logic', () => {

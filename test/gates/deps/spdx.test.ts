@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { allowedChoice, choicesOf, formatSpdx, isUnknownLicense, listAtoms, parseSpdx, SpdxSyntaxError, unavoidableDenied } from '../../../src/gates/deps/spdx.js';
+import {
+  allowedChoice,
+  choicesOf,
+  formatSpdx,
+  isUnknownLicense,
+  listAtoms,
+  parseSpdx,
+  SpdxSyntaxError,
+  unavoidableDenied,
+} from '../../../src/gates/deps/spdx.js';
 
-const ids = (expr: string): string[][] => choicesOf(parseSpdx(expr)).map((c) => c.map((a) => a.id + (a.exception ? ` WITH ${a.exception}` : '')));
+const ids = (expr: string): string[][] =>
+  choicesOf(parseSpdx(expr)).map((c) => c.map((a) => a.id + (a.exception ? ` WITH ${a.exception}` : '')));
 
 describe('parseSpdx: the grammar of SPDX 2.3 Annex D', () => {
   it.each([
@@ -18,7 +28,10 @@ describe('parseSpdx: the grammar of SPDX 2.3 Annex D', () => {
     ['LicenseRef-Acme-Proprietary', 'LicenseRef-Acme-Proprietary'],
     ['DocumentRef-spdx-tool-1.2:LicenseRef-MIT-Style-2', 'DocumentRef-spdx-tool-1.2:LicenseRef-MIT-Style-2'],
     ['((MIT))  OR\t(ISC)', 'MIT OR ISC'],
-    ['(Apache-2.0 OR MIT) AND (BSD-2-Clause OR ISC) AND Unicode-DFS-2016', '(Apache-2.0 OR MIT) AND (BSD-2-Clause OR ISC) AND Unicode-DFS-2016'],
+    [
+      '(Apache-2.0 OR MIT) AND (BSD-2-Clause OR ISC) AND Unicode-DFS-2016',
+      '(Apache-2.0 OR MIT) AND (BSD-2-Clause OR ISC) AND Unicode-DFS-2016',
+    ],
   ])('%s parses and prints back as %s', (text, printed) => {
     expect(formatSpdx(parseSpdx(text))).toBe(printed);
   });
@@ -27,7 +40,11 @@ describe('parseSpdx: the grammar of SPDX 2.3 Annex D', () => {
     expect(parseSpdx('A OR B AND C WITH X')).toEqual({
       kind: 'or',
       left: { kind: 'license', id: 'A', plus: false },
-      right: { kind: 'and', left: { kind: 'license', id: 'B', plus: false }, right: { kind: 'license', id: 'C', plus: false, exception: 'X' } },
+      right: {
+        kind: 'and',
+        left: { kind: 'license', id: 'B', plus: false },
+        right: { kind: 'license', id: 'C', plus: false, exception: 'X' },
+      },
     });
   });
 
@@ -62,7 +79,13 @@ describe('choicesOf: ways to comply, with or-later ranges and deprecated ids', (
   it.each([
     ['MIT', [['MIT']]],
     ['MIT OR Apache-2.0', [['MIT'], ['Apache-2.0']]],
-    ['MIT AND (ISC OR BSD-2-Clause)', [['MIT', 'ISC'], ['MIT', 'BSD-2-Clause']]],
+    [
+      'MIT AND (ISC OR BSD-2-Clause)',
+      [
+        ['MIT', 'ISC'],
+        ['MIT', 'BSD-2-Clause'],
+      ],
+    ],
     ['GPL-2.0', [['GPL-2.0-only']]],
     ['GPL-2.0+', [['GPL-2.0-only'], ['GPL-3.0-only']]],
     ['GPL-2.0-or-later', [['GPL-2.0-only'], ['GPL-3.0-only']]],
@@ -74,8 +97,19 @@ describe('choicesOf: ways to comply, with or-later ranges and deprecated ids', (
     ['EPL-1.0+', [['EPL-1.0'], ['EPL-2.0']]],
     ['MIT+', [['MIT']]],
     ['GPL-2.0-with-classpath-exception', [['GPL-2.0-only WITH Classpath-exception-2.0']]],
-    ['GPL-2.0+ WITH Classpath-exception-2.0', [['GPL-2.0-only WITH Classpath-exception-2.0'], ['GPL-3.0-only WITH Classpath-exception-2.0']]],
-    ['(MIT OR ISC) AND (Apache-2.0 OR BSD-3-Clause)', [['MIT', 'Apache-2.0'], ['MIT', 'BSD-3-Clause'], ['ISC', 'Apache-2.0'], ['ISC', 'BSD-3-Clause']]],
+    [
+      'GPL-2.0+ WITH Classpath-exception-2.0',
+      [['GPL-2.0-only WITH Classpath-exception-2.0'], ['GPL-3.0-only WITH Classpath-exception-2.0']],
+    ],
+    [
+      '(MIT OR ISC) AND (Apache-2.0 OR BSD-3-Clause)',
+      [
+        ['MIT', 'Apache-2.0'],
+        ['MIT', 'BSD-3-Clause'],
+        ['ISC', 'Apache-2.0'],
+        ['ISC', 'BSD-3-Clause'],
+      ],
+    ],
   ])('%s', (expr, expected) => {
     expect(ids(expr)).toEqual(expected);
   });
@@ -92,7 +126,14 @@ describe('choicesOf: ways to comply, with or-later ranges and deprecated ids', (
 });
 
 describe('allow lists: usable under allowed licenses alone', () => {
-  const allow = listAtoms(['MIT', 'Apache-2.0', 'BSD-3-Clause', 'ISC', 'GPL-2.0+', 'LGPL-2.1-only WITH LLVM-exception']);
+  const allow = listAtoms([
+    'MIT',
+    'Apache-2.0',
+    'BSD-3-Clause',
+    'ISC',
+    'GPL-2.0+',
+    'LGPL-2.1-only WITH LLVM-exception',
+  ]);
   it.each([
     ['MIT', true],
     ['mit', true],

@@ -1,19 +1,41 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DEPS_POLICY, posturePolicySchema, type LoadedDepsPolicy } from '../../../src/gates/deps/policy-schema.js';
+import {
+  DEFAULT_DEPS_POLICY,
+  posturePolicySchema,
+  type LoadedDepsPolicy,
+} from '../../../src/gates/deps/policy-schema.js';
 import { checkPosture } from '../../../src/gates/posture/checks.js';
 import { ownersOf, parseCodeowners } from '../../../src/gates/posture/codeowners.js';
 import { decidePosture } from '../../../src/gates/posture/decide.js';
 import { postureSnapshotSchema, type PostureSnapshot } from '../../../src/gates/posture/snapshot.js';
 
-const CODEOWNERS = ['# owners', '*                    @acme/devs', '/.github/workflows/  @acme/platform', 'policies/**          @acme/security', '/docs/', ''].join('\n');
+const CODEOWNERS = [
+  '# owners',
+  '*                    @acme/devs',
+  '/.github/workflows/  @acme/platform',
+  'policies/**          @acme/security',
+  '/docs/',
+  '',
+].join('\n');
 
 /** A repository with everything in place: no findings. */
 const GOOD: PostureSnapshot = postureSnapshotSchema.parse({
   defaultBranch: 'main',
-  branchProtection: { requiredStatusChecks: ['bellwether/gate', 'test'], requiredApprovingReviews: 1, requireCodeOwnerReviews: true, enforceAdmins: true },
+  branchProtection: {
+    requiredStatusChecks: ['bellwether/gate', 'test'],
+    requiredApprovingReviews: 1,
+    requireCodeOwnerReviews: true,
+    enforceAdmins: true,
+  },
   rulesets: 0,
   environments: [
-    { name: 'production', protectionRules: [{ type: 'required_reviewers', reviewers: ['acme/sre'] }, { type: 'wait_timer', waitTimerMinutes: 30 }] },
+    {
+      name: 'production',
+      protectionRules: [
+        { type: 'required_reviewers', reviewers: ['acme/sre'] },
+        { type: 'wait_timer', waitTimerMinutes: 30 },
+      ],
+    },
     { name: 'staging', protectionRules: [] },
   ],
   files: { codeowners: '.github/CODEOWNERS', securityPolicy: 'SECURITY.md', dependabot: '.github/dependabot.yml' },
@@ -25,9 +47,13 @@ const GOOD: PostureSnapshot = postureSnapshotSchema.parse({
   ],
 });
 
-const POLICY = posturePolicySchema.parse({ requiredStatusChecks: ['bellwether/gate'], environments: [{ name: 'production', minWaitMinutes: 15 }] });
+const POLICY = posturePolicySchema.parse({
+  requiredStatusChecks: ['bellwether/gate'],
+  environments: [{ name: 'production', minWaitMinutes: 15 }],
+});
 
-const rulesOf = (s: PostureSnapshot, policy = POLICY): string[] => checkPosture(s, policy).map((f) => `${f.ruleId} ${f.subject}`);
+const rulesOf = (s: PostureSnapshot, policy = POLICY): string[] =>
+  checkPosture(s, policy).map((f) => `${f.ruleId} ${f.subject}`);
 
 describe('posture checks', () => {
   it('finds nothing in a well-kept repository', () => {
@@ -35,39 +61,142 @@ describe('posture checks', () => {
   });
 
   it.each<[string, Partial<PostureSnapshot>, string[]]>([
-    ['no protection, no ruleset', { branchProtection: null }, ['posture-branch-unprotected main', 'posture-required-check-missing bellwether/gate']],
+    [
+      'no protection, no ruleset',
+      { branchProtection: null },
+      ['posture-branch-unprotected main', 'posture-required-check-missing bellwether/gate'],
+    ],
     ['no classic protection but a ruleset', { branchProtection: null, rulesets: 2 }, []],
-    ['protection unknown', { branchProtection: undefined, rulesets: undefined }, ['posture-not-checked branch-protection main']],
+    [
+      'protection unknown',
+      { branchProtection: undefined, rulesets: undefined },
+      ['posture-not-checked branch-protection main'],
+    ],
     ['protection unknown but a ruleset', { branchProtection: undefined, rulesets: 1 }, []],
-    ['no reviews', { branchProtection: { ...GOOD.branchProtection!, requiredApprovingReviews: 0 } }, ['posture-reviews-not-required main']],
-    ['no code owner reviews', { branchProtection: { ...GOOD.branchProtection!, requireCodeOwnerReviews: false } }, ['posture-code-owner-reviews-not-required main']],
-    ['force pushes', { branchProtection: { ...GOOD.branchProtection!, allowForcePushes: true } }, ['posture-force-push-allowed main']],
-    ['deletions', { branchProtection: { ...GOOD.branchProtection!, allowDeletions: true } }, ['posture-force-push-allowed main']],
-    ['admins bypass', { branchProtection: { ...GOOD.branchProtection!, enforceAdmins: false } }, ['posture-admins-bypass main']],
-    ['check not required', { branchProtection: { ...GOOD.branchProtection!, requiredStatusChecks: ['test'] } }, ['posture-required-check-missing bellwether/gate']],
+    [
+      'no reviews',
+      { branchProtection: { ...GOOD.branchProtection!, requiredApprovingReviews: 0 } },
+      ['posture-reviews-not-required main'],
+    ],
+    [
+      'no code owner reviews',
+      { branchProtection: { ...GOOD.branchProtection!, requireCodeOwnerReviews: false } },
+      ['posture-code-owner-reviews-not-required main'],
+    ],
+    [
+      'force pushes',
+      { branchProtection: { ...GOOD.branchProtection!, allowForcePushes: true } },
+      ['posture-force-push-allowed main'],
+    ],
+    [
+      'deletions',
+      { branchProtection: { ...GOOD.branchProtection!, allowDeletions: true } },
+      ['posture-force-push-allowed main'],
+    ],
+    [
+      'admins bypass',
+      { branchProtection: { ...GOOD.branchProtection!, enforceAdmins: false } },
+      ['posture-admins-bypass main'],
+    ],
+    [
+      'check not required',
+      { branchProtection: { ...GOOD.branchProtection!, requiredStatusChecks: ['test'] } },
+      ['posture-required-check-missing bellwether/gate'],
+    ],
     ['production missing', { environments: [] }, ['posture-environment-unprotected production']],
-    ['production without reviewers', { environments: [{ name: 'Production', protectionRules: [{ type: 'wait_timer', waitTimerMinutes: 30 }] }] }, ['posture-environment-unprotected production']],
-    ['production with a short wait', { environments: [{ name: 'production', protectionRules: [{ type: 'required_reviewers', reviewers: ['a'] }, { type: 'wait_timer', waitTimerMinutes: 5 }] }] }, ['posture-environment-unprotected production']],
+    [
+      'production without reviewers',
+      { environments: [{ name: 'Production', protectionRules: [{ type: 'wait_timer', waitTimerMinutes: 30 }] }] },
+      ['posture-environment-unprotected production'],
+    ],
+    [
+      'production with a short wait',
+      {
+        environments: [
+          {
+            name: 'production',
+            protectionRules: [
+              { type: 'required_reviewers', reviewers: ['a'] },
+              { type: 'wait_timer', waitTimerMinutes: 5 },
+            ],
+          },
+        ],
+      },
+      ['posture-environment-unprotected production'],
+    ],
     ['environments unknown', { environments: undefined }, ['posture-not-checked environments']],
-    ['no CODEOWNERS', { files: { ...GOOD.files, codeowners: null }, codeownersText: undefined }, ['posture-codeowners-missing codeowners', 'posture-sensitive-change-unowned .github/workflows/ci.yml']],
-    ['no SECURITY.md', { files: { ...GOOD.files, securityPolicy: null } }, ['posture-security-policy-missing securityPolicy']],
+    [
+      'no CODEOWNERS',
+      { files: { ...GOOD.files, codeowners: null }, codeownersText: undefined },
+      ['posture-codeowners-missing codeowners', 'posture-sensitive-change-unowned .github/workflows/ci.yml'],
+    ],
+    [
+      'no SECURITY.md',
+      { files: { ...GOOD.files, securityPolicy: null } },
+      ['posture-security-policy-missing securityPolicy'],
+    ],
     ['no Dependabot', { files: { ...GOOD.files, dependabot: null } }, ['posture-dependabot-missing dependabot']],
-    ['files unknown', { files: {} }, ['posture-not-checked codeowners', 'posture-not-checked securityPolicy', 'posture-not-checked dependabot']],
-    ['write token', { workflowPermissions: { defaultPermissions: 'write', canApprovePullRequestReviews: false } }, ['posture-workflow-token-writable workflow-permissions']],
-    ['actions approve', { workflowPermissions: { defaultPermissions: 'read', canApprovePullRequestReviews: true } }, ['posture-actions-can-approve workflow-permissions']],
+    [
+      'files unknown',
+      { files: {} },
+      ['posture-not-checked codeowners', 'posture-not-checked securityPolicy', 'posture-not-checked dependabot'],
+    ],
+    [
+      'write token',
+      { workflowPermissions: { defaultPermissions: 'write', canApprovePullRequestReviews: false } },
+      ['posture-workflow-token-writable workflow-permissions'],
+    ],
+    [
+      'actions approve',
+      { workflowPermissions: { defaultPermissions: 'read', canApprovePullRequestReviews: true } },
+      ['posture-actions-can-approve workflow-permissions'],
+    ],
     ['token unknown', { workflowPermissions: undefined }, ['posture-not-checked workflow-permissions']],
-    ['docs/ unowned by an empty rule', { changedFiles: [{ path: 'docs/CODEOWNERS', status: 'modified' }] }, ['posture-sensitive-change-unowned docs/CODEOWNERS']],
-    ['an action.yml under an owned tree', { changedFiles: [{ path: 'actions/deploy/action.yml', status: 'added' }] }, []],
+    [
+      'docs/ unowned by an empty rule',
+      { changedFiles: [{ path: 'docs/CODEOWNERS', status: 'modified' }] },
+      ['posture-sensitive-change-unowned docs/CODEOWNERS'],
+    ],
+    [
+      'an action.yml under an owned tree',
+      { changedFiles: [{ path: 'actions/deploy/action.yml', status: 'added' }] },
+      [],
+    ],
     ['CODEOWNERS text unknown', { codeownersText: undefined }, ['posture-not-checked codeowners-coverage']],
-    ['a binary added', { changedFiles: [{ path: 'tools/helper.exe', status: 'added' }, { path: 'lib/native.so', status: 'modified' }] }, ['posture-binary-added tools/helper.exe']],
-    ['a binary by content', { changedFiles: [{ path: 'assets/blob', status: 'added', binary: true }, { path: 'tools/x.jar', status: 'added', binary: false }] }, ['posture-binary-added assets/blob']],
-    ['a removed workflow', { changedFiles: [{ path: '.github/workflows/old.yml', status: 'removed' }], codeownersText: '' }, []],
+    [
+      'a binary added',
+      {
+        changedFiles: [
+          { path: 'tools/helper.exe', status: 'added' },
+          { path: 'lib/native.so', status: 'modified' },
+        ],
+      },
+      ['posture-binary-added tools/helper.exe'],
+    ],
+    [
+      'a binary by content',
+      {
+        changedFiles: [
+          { path: 'assets/blob', status: 'added', binary: true },
+          { path: 'tools/x.jar', status: 'added', binary: false },
+        ],
+      },
+      ['posture-binary-added assets/blob'],
+    ],
+    [
+      'a removed workflow',
+      { changedFiles: [{ path: '.github/workflows/old.yml', status: 'removed' }], codeownersText: '' },
+      [],
+    ],
   ])('%s', (_name, change, expected) => {
     expect(rulesOf({ ...GOOD, ...change })).toEqual(expected);
   });
 
   it('locates changed-file findings at the file, and settings nowhere', () => {
-    const found = checkPosture({ ...GOOD, files: { ...GOOD.files, codeowners: null }, codeownersText: undefined }, POLICY);
+    const found = checkPosture(
+      { ...GOOD, files: { ...GOOD.files, codeowners: null }, codeownersText: undefined },
+      POLICY,
+    );
     expect(found.map((f) => [f.ruleId, f.located, f.file])).toEqual([
       ['posture-codeowners-missing', false, ''],
       ['posture-sensitive-change-unowned', true, '.github/workflows/ci.yml'],
@@ -76,7 +205,18 @@ describe('posture checks', () => {
 
   it('takes the binary extensions from the policy when given', () => {
     const policy = posturePolicySchema.parse({ binaryExtensions: ['.bin'] });
-    expect(rulesOf({ ...GOOD, changedFiles: [{ path: 'a.exe', status: 'added' }, { path: 'b.BIN', status: 'added' }] }, policy)).toEqual(['posture-binary-added b.BIN']);
+    expect(
+      rulesOf(
+        {
+          ...GOOD,
+          changedFiles: [
+            { path: 'a.exe', status: 'added' },
+            { path: 'b.BIN', status: 'added' },
+          ],
+        },
+        policy,
+      ),
+    ).toEqual(['posture-binary-added b.BIN']);
   });
 });
 
@@ -112,7 +252,12 @@ describe('CODEOWNERS matching', () => {
 
 describe('the posture decision', () => {
   const NOW = new Date('2026-11-22T12:00:00Z');
-  const loaded = (section: unknown, lines: number[] = []): LoadedDepsPolicy => ({ ...DEFAULT_DEPS_POLICY, file: 'gates.yml', posture: posturePolicySchema.parse(section), postureWaiverLines: lines });
+  const loaded = (section: unknown, lines: number[] = []): LoadedDepsPolicy => ({
+    ...DEFAULT_DEPS_POLICY,
+    file: 'gates.yml',
+    posture: posturePolicySchema.parse(section),
+    postureWaiverLines: lines,
+  });
   const BAD: PostureSnapshot = { ...GOOD, branchProtection: null, files: { ...GOOD.files, securityPolicy: null } };
 
   it('is advisory by default: findings, no failure', () => {
@@ -133,14 +278,32 @@ describe('the posture decision', () => {
   });
 
   it('re-rates and disables rules', () => {
-    const d = decidePosture(BAD, loaded({ failOn: 'high', rules: { 'posture-branch-unprotected': { enabled: false }, 'posture-security-policy-missing': { severity: 'critical' } } }), NOW);
-    expect(d.findings.map((f) => [f.ruleId, f.severity, f.blocking])).toEqual([['posture-security-policy-missing', 'critical', true]]);
+    const d = decidePosture(
+      BAD,
+      loaded({
+        failOn: 'high',
+        rules: {
+          'posture-branch-unprotected': { enabled: false },
+          'posture-security-policy-missing': { severity: 'critical' },
+        },
+      }),
+      NOW,
+    );
+    expect(d.findings.map((f) => [f.ruleId, f.severity, f.blocking])).toEqual([
+      ['posture-security-policy-missing', 'critical', true],
+    ]);
     expect(d.suppressed).toMatchObject([{ by: 'disabled' }]);
   });
 
   it('applies live waivers by rule and subject, and reports expired ones at their line', () => {
     const waivers = [
-      { rule: 'posture-branch-unprotected', subject: 'main', reason: 'ruleset migration', owner: '@acme/platform', expires: '2026-12-31' },
+      {
+        rule: 'posture-branch-unprotected',
+        subject: 'main',
+        reason: 'ruleset migration',
+        owner: '@acme/platform',
+        expires: '2026-12-31',
+      },
       { rule: 'posture-security-policy-missing', reason: 'org policy', owner: '@acme/security', expires: '2026-11-21' },
     ];
     const d = decidePosture(BAD, loaded({ failOn: 'low', waivers }, [9, 14]), NOW);
@@ -153,7 +316,9 @@ describe('the posture decision', () => {
   });
 
   it('a waiver for another subject does not apply', () => {
-    const waivers = [{ rule: 'posture-branch-unprotected', subject: 'release', reason: 'r', owner: 'o', expires: '2027-01-01' }];
+    const waivers = [
+      { rule: 'posture-branch-unprotected', subject: 'release', reason: 'r', owner: 'o', expires: '2027-01-01' },
+    ];
     expect(decidePosture(BAD, loaded({ failOn: 'high', waivers }), NOW).verdict).toBe('fail');
   });
 });

@@ -8,7 +8,10 @@ import { InMemoryGitHub } from '../../../src/github/fake.js';
 import { ManualClock } from '../../../src/runtime/clock.js';
 
 const SNAPSHOT = readFileSync(new URL('../../fixtures/deps/posture-snapshot.json', import.meta.url), 'utf8');
-const deps = (files: Record<string, string>): PostureGateDeps => ({ clock: new ManualClock('2026-11-22T12:00:00Z'), readText: async (p) => files[p] });
+const deps = (files: Record<string, string>): PostureGateDeps => ({
+  clock: new ManualClock('2026-11-22T12:00:00Z'),
+  readText: async (p) => files[p],
+});
 
 function policyFile(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'bellwether-posture-')), 'gates.yml');
@@ -20,18 +23,34 @@ describe('gate posture', () => {
   it('reports posture findings and passes while posture is advisory', async () => {
     const out = await gatePostureCommand({ snapshot: 'snap.json', format: 'text' }, deps({ 'snap.json': SNAPSHOT }));
     expect(out.exitCode).toBe(0);
-    for (const rule of ['posture-code-owner-reviews-not-required', 'posture-security-policy-missing', 'posture-workflow-token-writable', 'posture-binary-added']) expect(out.stdout).toContain(`[${rule}]`);
+    for (const rule of [
+      'posture-code-owner-reviews-not-required',
+      'posture-security-policy-missing',
+      'posture-workflow-token-writable',
+      'posture-binary-added',
+    ])
+      expect(out.stdout).toContain(`[${rule}]`);
     // policies/gates.yml is covered by `*`; the release workflow by /.github/.
     expect(out.stdout).not.toContain('posture-sensitive-change-unowned');
     expect(out.stdout).toContain('PASS: Repository posture');
   });
 
   it('fails under a policy that enforces posture and requires checks and environments', async () => {
-    const policy = policyFile('posture:\n  failOn: medium\n  requiredStatusChecks: [bellwether/gate]\n  environments:\n    - name: production\n      minWaitMinutes: 15\n');
-    const out = await gatePostureCommand({ snapshot: 'snap.json', format: 'json', policy }, deps({ 'snap.json': SNAPSHOT }));
+    const policy = policyFile(
+      'posture:\n  failOn: medium\n  requiredStatusChecks: [bellwether/gate]\n  environments:\n    - name: production\n      minWaitMinutes: 15\n',
+    );
+    const out = await gatePostureCommand(
+      { snapshot: 'snap.json', format: 'json', policy },
+      deps({ 'snap.json': SNAPSHOT }),
+    );
     expect(out.exitCode).toBe(1);
     const d = JSON.parse(out.stdout).decisions[0];
-    expect(d.findings.filter((f: { blocking: boolean }) => f.blocking).map((f: { ruleId: string }) => f.ruleId).sort()).toEqual([
+    expect(
+      d.findings
+        .filter((f: { blocking: boolean }) => f.blocking)
+        .map((f: { ruleId: string }) => f.ruleId)
+        .sort(),
+    ).toEqual([
       'posture-binary-added',
       'posture-code-owner-reviews-not-required',
       'posture-environment-unprotected',
@@ -49,7 +68,10 @@ describe('gate posture', () => {
   it.each([
     [{}, 'snap.json: no such snapshot file'],
     [{ 'snap.json': '{' }, 'snap.json: is not JSON'],
-    [{ 'snap.json': '{"defaultBranch": "main", "files": {"codeowner": null}}' }, "snap.json: files.codeowner: unknown key 'codeowner'"],
+    [
+      { 'snap.json': '{"defaultBranch": "main", "files": {"codeowner": null}}' },
+      "snap.json: files.codeowner: unknown key 'codeowner'",
+    ],
     [{ 'snap.json': '{"branchProtection": null}' }, 'snap.json: defaultBranch:'],
   ])('a bad snapshot %j exits 2: %s', async (files, message) => {
     const out = await gatePostureCommand({ snapshot: 'snap.json', format: 'text' }, deps(files));
@@ -80,9 +102,14 @@ describe('gate posture through GitHub', () => {
 
   it('a GitHub failure fails the gate and says why', async () => {
     const github = new InMemoryGitHub();
-    github.failNext('listEnvironments', new GitHubError('listEnvironments', 403, 'Resource not accessible by integration'));
+    github.failNext(
+      'listEnvironments',
+      new GitHubError('listEnvironments', 403, 'Resource not accessible by integration'),
+    );
     const out = await gatePostureCommand({ defaultBranch: 'main', format: 'text' }, { ...deps({}), github });
     expect(out.exitCode).toBe(1);
-    expect(out.stdout).toContain('the posture checks could not run: GitHub listEnvironments failed with 403: Resource not accessible by integration');
+    expect(out.stdout).toContain(
+      'the posture checks could not run: GitHub listEnvironments failed with 403: Resource not accessible by integration',
+    );
   });
 });

@@ -8,17 +8,26 @@ describe('gathering posture through the GitHub port', () => {
   it('reads branch, environments and the files it looks for', async () => {
     const github = new InMemoryGitHub();
     github.seedBranch('main', { '.github/CODEOWNERS': '* @acme/devs\n', 'SECURITY.md': '# Security\n' });
-    github.addEnvironment({ name: 'production', protectionRules: [{ type: 'required_reviewers', reviewers: ['acme/sre'] }] });
+    github.addEnvironment({
+      name: 'production',
+      protectionRules: [{ type: 'required_reviewers', reviewers: ['acme/sre'] }],
+    });
     const snapshot = await gatherPosture({ defaultBranch: 'main' }, { github });
     expect(snapshot).toEqual({
       defaultBranch: 'main',
       branchProtection: null,
-      environments: [{ name: 'production', protectionRules: [{ type: 'required_reviewers', reviewers: ['acme/sre'] }] }],
+      environments: [
+        { name: 'production', protectionRules: [{ type: 'required_reviewers', reviewers: ['acme/sre'] }] },
+      ],
       files: { codeowners: '.github/CODEOWNERS', securityPolicy: 'SECURITY.md', dependabot: null },
       codeownersText: '* @acme/devs\n',
     });
     const d = decidePosture(snapshot, DEFAULT_DEPS_POLICY, new Date('2026-11-22T00:00:00Z'));
-    expect(d.findings.map((f) => f.ruleId)).toEqual(['posture-branch-unprotected', 'posture-dependabot-missing', 'posture-not-checked']);
+    expect(d.findings.map((f) => f.ruleId)).toEqual([
+      'posture-branch-unprotected',
+      'posture-dependabot-missing',
+      'posture-not-checked',
+    ]);
     // First match wins: one read for CODEOWNERS, one for SECURITY.md, both Dependabot names.
     expect(github.calls().byRoute['GET /repos/{owner}/{repo}/contents/{path}']).toBe(4);
   });
@@ -32,7 +41,14 @@ describe('gathering posture through the GitHub port', () => {
       {
         defaultBranch: 'main',
         known: {
-          branchProtection: { requiredStatusChecks: ['ci'], requiredApprovingReviews: 2, requireCodeOwnerReviews: true, enforceAdmins: true, allowForcePushes: false, allowDeletions: false },
+          branchProtection: {
+            requiredStatusChecks: ['ci'],
+            requiredApprovingReviews: 2,
+            requireCodeOwnerReviews: true,
+            enforceAdmins: true,
+            allowForcePushes: false,
+            allowDeletions: false,
+          },
           workflowPermissions: { defaultPermissions: 'read', canApprovePullRequestReviews: false },
           files: { dependabot: '.github/dependabot.yml' },
         },
@@ -40,7 +56,11 @@ describe('gathering posture through the GitHub port', () => {
       { github },
     );
     expect(known.branchProtection?.requiredApprovingReviews).toBe(2);
-    expect(known.files).toEqual({ codeowners: 'CODEOWNERS', securityPolicy: null, dependabot: '.github/dependabot.yml' });
+    expect(known.files).toEqual({
+      codeowners: 'CODEOWNERS',
+      securityPolicy: null,
+      dependabot: '.github/dependabot.yml',
+    });
     const d = decidePosture(known, DEFAULT_DEPS_POLICY, new Date('2026-11-22T00:00:00Z'));
     expect(d.findings.map((f) => f.ruleId)).toEqual(['posture-security-policy-missing']);
   });

@@ -20,12 +20,27 @@ const found = (a: KeywordAutomaton, text: string): string[] =>
 
 describe('KeywordAutomaton', () => {
   it.each([
-    { name: 'classic overlapping set', keywords: ['he', 'she', 'his', 'hers'], text: 'ushers', want: ['0@2', '1@1', '3@2'] },
+    {
+      name: 'classic overlapping set',
+      keywords: ['he', 'she', 'his', 'hers'],
+      text: 'ushers',
+      want: ['0@2', '1@1', '3@2'],
+    },
     { name: 'case is ignored', keywords: ['ghp_', 'Token'], text: 'GHP_x TOKEN token', want: ['0@0', '1@6', '1@12'] },
-    { name: 'keyword inside another', keywords: ['key', 'apikey', 'api'], text: 'my_apikey', want: ['0@6', '1@3', '2@3'] },
+    {
+      name: 'keyword inside another',
+      keywords: ['key', 'apikey', 'api'],
+      text: 'my_apikey',
+      want: ['0@6', '1@3', '2@3'],
+    },
     { name: 'repeated overlapping occurrences', keywords: ['aa'], text: 'aaaa', want: ['0@0', '0@1', '0@2'] },
     { name: 'non-ASCII text resets the automaton', keywords: ['ab'], text: 'aéb ab', want: ['0@4'] },
-    { name: 'punctuation in keywords', keywords: ['://', '-----begin'], text: 'x://y -----BEGIN', want: ['0@1', '1@6'] },
+    {
+      name: 'punctuation in keywords',
+      keywords: ['://', '-----begin'],
+      text: 'x://y -----BEGIN',
+      want: ['0@1', '1@6'],
+    },
     { name: 'no hit', keywords: ['secret'], text: 'nothing here', want: [] },
   ])('$name', ({ keywords, text, want }) => {
     expect(found(new KeywordAutomaton(keywords), text)).toEqual([...want].sort());
@@ -42,9 +57,13 @@ describe('KeywordAutomaton', () => {
     const alphabet = fc.constantFrom('a', 'b', 'A', 'B', '_', '-', 'é', ' ');
     const word = fc.string({ unit: alphabet, minLength: 1, maxLength: 4 }).filter((s) => !s.includes('é'));
     fc.assert(
-      fc.property(fc.uniqueArray(word, { minLength: 1, maxLength: 8, selector: (s) => s.toLowerCase() }), fc.string({ unit: alphabet, maxLength: 60 }), (keywords, text) => {
-        expect(found(new KeywordAutomaton(keywords), text)).toEqual(naive(keywords, text));
-      }),
+      fc.property(
+        fc.uniqueArray(word, { minLength: 1, maxLength: 8, selector: (s) => s.toLowerCase() }),
+        fc.string({ unit: alphabet, maxLength: 60 }),
+        (keywords, text) => {
+          expect(found(new KeywordAutomaton(keywords), text)).toEqual(naive(keywords, text));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -21,7 +21,11 @@ const secrets = {
   allowed: `npm_${f.alnum(36)}`,
   url: f.password(16),
 };
-const deps: SecretGateDeps = { fs: nodeGateFs, clock: new ManualClock(new Date('2026-11-22T12:00:00Z')), git: (cwd) => new CommandGit(cwd) };
+const deps: SecretGateDeps = {
+  fs: nodeGateFs,
+  clock: new ManualClock(new Date('2026-11-22T12:00:00Z')),
+  git: (cwd) => new CommandGit(cwd),
+};
 
 function expectNoSecret(out: string): void {
   for (const s of Object.values(secrets)) expect(out).not.toContain(secretCore(s));
@@ -37,9 +41,28 @@ describe('gate secrets over a real git diff', () => {
     repo.write('README.md', '# app\n');
     base = await repo.commit('base');
     await repo.run('checkout', '-q', '-b', 'feature');
-    repo.write('src/config.ts', ['export const region = "eu-west-1";', `export const token = "${secrets.github}";`, `const stripe = '${secrets.stripe}';`, `api_key = "${secrets.generic}"`, `const quiet = "${secrets.allowed}"; // gitleaks:allow`].join('\n') + '\n');
+    repo.write(
+      'src/config.ts',
+      [
+        'export const region = "eu-west-1";',
+        `export const token = "${secrets.github}";`,
+        `const stripe = '${secrets.stripe}';`,
+        `api_key = "${secrets.generic}"`,
+        `const quiet = "${secrets.allowed}"; // gitleaks:allow`,
+      ].join('\n') + '\n',
+    );
     repo.write('.env', `DATABASE_URL=postgres://app:${secrets.url}@db:5432/app\nSESSION_SECRET=${secrets.env}\n`);
-    repo.write('k8s/secret.yaml', ['apiVersion: v1', 'kind: Secret', 'metadata:', '  name: app', 'stringData:', `  password: "${secrets.k8s}"`].join('\n') + '\n');
+    repo.write(
+      'k8s/secret.yaml',
+      [
+        'apiVersion: v1',
+        'kind: Secret',
+        'metadata:',
+        '  name: app',
+        'stringData:',
+        `  password: "${secrets.k8s}"`,
+      ].join('\n') + '\n',
+    );
     repo.write('keys/release.p12', new Uint8Array([0x30, 0x82, 0, 1, 2, 3, 0, 0]));
     repo.write('test/fixtures/keys.txt', `token = "ghp_${f.alnum(36)}"\n`);
     await repo.commit('feature');
@@ -49,7 +72,11 @@ describe('gate secrets over a real git diff', () => {
   it('finds what the change adds, at the lines it adds them, and exits 1', async () => {
     const out = await gateSecretsCommand({ base, head: 'feature', format: 'json', cwd: repo.dir }, deps);
     expect(out.exitCode).toBe(1);
-    const report = JSON.parse(out.stdout) as { verdict: string; findings: Array<{ ruleId: string; file: string; line: number }>; notices: unknown[] };
+    const report = JSON.parse(out.stdout) as {
+      verdict: string;
+      findings: Array<{ ruleId: string; file: string; line: number }>;
+      notices: unknown[];
+    };
     expect(report.verdict).toBe('fail');
     expect(report.findings.map((x) => `${x.file}:${x.line}:${x.ruleId}`).sort()).toEqual(
       [
@@ -88,9 +115,14 @@ describe('gate secrets over a real git diff', () => {
       ruleId: string;
       ruleIndex: number;
       partialFingerprints: Record<string, string>;
-      locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }>;
+      locations: Array<{
+        physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } };
+      }>;
     }
-    const log = JSON.parse(out.stdout) as { version: string; runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Result[] }> };
+    const log = JSON.parse(out.stdout) as {
+      version: string;
+      runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Result[] }>;
+    };
     expect(log.version).toBe('2.1.0');
     const [run] = log.runs;
     const ids = run?.tool.driver.rules.map((r) => r.id) ?? [];
@@ -100,11 +132,17 @@ describe('gate secrets over a real git diff', () => {
       expect(r.partialFingerprints['bellwetherFindingHash/v1']).toMatch(/^[0-9a-f]{32}$/);
       expect(r.locations[0]?.physicalLocation.region.startLine).toBeGreaterThan(0);
     }
-    expect(run?.results.find((r) => r.ruleId === 'github-pat')?.locations[0]?.physicalLocation).toMatchObject({ artifactLocation: { uri: 'src/config.ts' }, region: { startLine: 2, startColumn: 23 } });
+    expect(run?.results.find((r) => r.ruleId === 'github-pat')?.locations[0]?.physicalLocation).toMatchObject({
+      artifactLocation: { uri: 'src/config.ts' },
+      region: { startLine: 2, startColumn: 23 },
+    });
   });
 
   it('applies the policy: allowed paths, disabled rules and the threshold', async () => {
-    const out = await gateSecretsCommand({ base, head: 'feature', format: 'json', cwd: repo.dir, policy: join(fixtures, 'policy.yml') }, deps);
+    const out = await gateSecretsCommand(
+      { base, head: 'feature', format: 'json', cwd: repo.dir, policy: join(fixtures, 'policy.yml') },
+      deps,
+    );
     const report = JSON.parse(out.stdout) as { findings: Array<{ file: string }> };
     expect(report.findings.some((x) => x.file.startsWith('test/fixtures/'))).toBe(false);
     expect(report.findings.length).toBe(8);
@@ -112,7 +150,10 @@ describe('gate secrets over a real git diff', () => {
 
   it('passes a change without secrets, saying what it read', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bw-secrets-clean-'));
-    writeFileSync(join(dir, 'clean.diff'), 'diff --git a/src/a.ts b/src/a.ts\n--- a/src/a.ts\n+++ b/src/a.ts\n@@ -1,0 +1,2 @@\n+export const region = "eu-west-1";\n+export const zone = "a";\n');
+    writeFileSync(
+      join(dir, 'clean.diff'),
+      'diff --git a/src/a.ts b/src/a.ts\n--- a/src/a.ts\n+++ b/src/a.ts\n@@ -1,0 +1,2 @@\n+export const region = "eu-west-1";\n+export const zone = "a";\n',
+    );
     const out = await gateSecretsCommand({ diff: join(dir, 'clean.diff'), format: 'text', cwd: repo.dir }, deps);
     expect(out).toMatchObject({ exitCode: 0 });
     expect(out.stdout).toContain('1 file, 2 lines');
@@ -135,16 +176,30 @@ describe('gate secrets over a real git diff', () => {
   });
 
   it('scans whole paths, skipping .git, and says which files it could read only in part', async () => {
-    repo.write('notes/latin1.txt', Buffer.concat([Buffer.from(`key: ${secrets.github}\n`), Buffer.from([0xff, 0xfe, 0x41])]));
+    repo.write(
+      'notes/latin1.txt',
+      Buffer.concat([Buffer.from(`key: ${secrets.github}\n`), Buffer.from([0xff, 0xfe, 0x41])]),
+    );
     // A link back to the root would loop forever if directories behind links were followed.
     symlinkSync('..', join(repo.dir, 'notes', 'loop'));
     symlinkSync('missing-target', join(repo.dir, 'notes', 'dangling'));
     const out = await gateSecretsCommand({ paths: ['.'], format: 'json', cwd: repo.dir }, deps);
     expect(out.exitCode).toBe(1);
-    const report = JSON.parse(out.stdout) as { findings: Array<{ file: string; ruleId: string }>; notices: Array<{ file: string; message: string }> };
-    expect(report.findings.filter((x) => x.ruleId === 'github-pat').map((x) => x.file).sort()).toEqual(['notes/latin1.txt', 'src/config.ts', 'test/fixtures/keys.txt']);
+    const report = JSON.parse(out.stdout) as {
+      findings: Array<{ file: string; ruleId: string }>;
+      notices: Array<{ file: string; message: string }>;
+    };
+    expect(
+      report.findings
+        .filter((x) => x.ruleId === 'github-pat')
+        .map((x) => x.file)
+        .sort(),
+    ).toEqual(['notes/latin1.txt', 'src/config.ts', 'test/fixtures/keys.txt']);
     expect(report.findings.some((x) => x.file.startsWith('.git/'))).toBe(false);
-    expect(report.notices).toContainEqual({ file: 'notes/latin1.txt', message: 'not valid UTF-8: scanned with the invalid bytes replaced' });
+    expect(report.notices).toContainEqual({
+      file: 'notes/latin1.txt',
+      message: 'not valid UTF-8: scanned with the invalid bytes replaced',
+    });
     expect(report.notices.find((n) => n.file === 'notes/dangling')?.message).toMatch(/^could not be read: /);
     expectNoSecret(out.stdout);
   });
@@ -169,7 +224,11 @@ describe('gate secrets usage errors exit 2', () => {
     ['a missing path', { paths: ['missing/'] }, /missing\/: no such file or directory/],
     ['a missing diff file', { diff: 'missing.diff' }, /missing\.diff: cannot read the diff/],
     ['a missing policy', { paths: ['.'], policy: 'nope.yml' }, /nope\.yml: cannot read the policy/],
-    ['a bad policy', { paths: ['.'], policy: join(fixtures, 'bad-policy.yml') }, /bad-policy\.yml:5:.*secrets\.allow\.paths/],
+    [
+      'a bad policy',
+      { paths: ['.'], policy: join(fixtures, 'bad-policy.yml') },
+      /bad-policy\.yml:5:.*secrets\.allow\.paths/,
+    ],
   ])('%s', async (_name, args, message) => {
     const out = await gateSecretsCommand({ format: 'text', cwd: repo.dir, ...args }, deps);
     expect(out.exitCode).toBe(2);

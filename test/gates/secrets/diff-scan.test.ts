@@ -17,12 +17,17 @@ import { TempRepo } from './git-repo.js';
 
 /** A result with its findings in a stable order, every field that users see kept. */
 function canonical(r: ScanResult): unknown {
-  const findings = r.findings.map((f) => [f.file, f.line, f.column, f.endLine, f.endColumn, f.ruleId, f.fingerprint, f.message].join('|')).sort();
+  const findings = r.findings
+    .map((f) => [f.file, f.line, f.column, f.endLine, f.endColumn, f.ruleId, f.fingerprint, f.message].join('|'))
+    .sort();
   return { files: r.files, lines: r.lines, bytes: r.bytes, notices: r.notices, findings };
 }
 
 function bothWays(diff: string, policy = DEFAULT_SECRETS_POLICY): { parsed: ScanResult; inPlace: ScanResult } {
-  return { parsed: scanDiffFiles(parseUnifiedDiff(diff), defaultRules(), policy), inPlace: scanGitDiff(diff, defaultRules(), policy) };
+  return {
+    parsed: scanDiffFiles(parseUnifiedDiff(diff), defaultRules(), policy),
+    inPlace: scanGitDiff(diff, defaultRules(), policy),
+  };
 }
 
 /** Lines of the kinds a repository holds, secrets among them. */
@@ -55,7 +60,17 @@ function lineMaker(seed: number): () => string[] {
   return () => pick(kinds)();
 }
 
-const MANIFEST = (f: Fake): string => ['apiVersion: v1', 'kind: Secret', 'metadata:', '  name: app', 'stringData:', `  password: ${f.password(18)}`, `  api_key: "${f.password(22)}"`, ''].join('\n');
+const MANIFEST = (f: Fake): string =>
+  [
+    'apiVersion: v1',
+    'kind: Secret',
+    'metadata:',
+    '  name: app',
+    'stringData:',
+    `  password: ${f.password(18)}`,
+    `  api_key: "${f.password(22)}"`,
+    '',
+  ].join('\n');
 
 /** Builds a base and a head commit from a seed; returns the repository. */
 async function randomChange(seed: number): Promise<TempRepo> {
@@ -63,8 +78,12 @@ async function randomChange(seed: number): Promise<TempRepo> {
   const rand = seeded(seed);
   const f = new Fake(seed + 7);
   const line = lineMaker(seed + 3);
-  const fileText = (n: number): string => Array.from({ length: n }, line).flat().join('\n') + (rand() < 0.2 ? '' : '\n');
-  const names = Array.from({ length: 8 }, (_, i) => `src/${['app', 'lib', 'config'][i % 3]}/file-${i}.${['ts', 'yml', 'env', 'json'][i % 4]}`);
+  const fileText = (n: number): string =>
+    Array.from({ length: n }, line).flat().join('\n') + (rand() < 0.2 ? '' : '\n');
+  const names = Array.from(
+    { length: 8 },
+    (_, i) => `src/${['app', 'lib', 'config'][i % 3]}/file-${i}.${['ts', 'yml', 'env', 'json'][i % 4]}`,
+  );
   const contents = new Map<string, string>();
   for (const name of names.slice(0, 6)) contents.set(name, fileText(10 + Math.floor(rand() * 30)));
   for (const [name, text] of contents) repo.write(name, text);
@@ -99,7 +118,11 @@ describe('scanGitDiff reads a git diff in place', () => {
   it.each([11, 23, 37, 41, 59, 67])('finds what the parsed diff finds, seed %i', async (seed) => {
     const repo = await randomChange(seed);
     repos.push(repo);
-    for (const args of [['diff', 'HEAD~1...HEAD'], ['diff', '-U0', 'HEAD~1...HEAD'], ['diff', '-U10', '--no-renames', 'HEAD~1...HEAD']]) {
+    for (const args of [
+      ['diff', 'HEAD~1...HEAD'],
+      ['diff', '-U0', 'HEAD~1...HEAD'],
+      ['diff', '-U10', '--no-renames', 'HEAD~1...HEAD'],
+    ]) {
       const diff = await repo.run(...args);
       const { parsed, inPlace } = bothWays(diff);
       expect(parsed.findings.length, 'the random change plants secrets').toBeGreaterThan(0);
@@ -109,7 +132,17 @@ describe('scanGitDiff reads a git diff in place', () => {
   });
 
   it('the seeded diffs held key blocks, values below their keys, continued curl commands and manifests', () => {
-    expect([...seen]).toEqual(expect.arrayContaining(['private-key', 'curl-user-password', 'kubernetes-secret-manifest', 'authorization-header', 'generic-secret', 'connection-string-password', 'url-credentials']));
+    expect([...seen]).toEqual(
+      expect.arrayContaining([
+        'private-key',
+        'curl-user-password',
+        'kubernetes-secret-manifest',
+        'authorization-header',
+        'generic-secret',
+        'connection-string-password',
+        'url-credentials',
+      ]),
+    );
   });
 
   it('agrees on renames, deletions and copies', async () => {
@@ -131,8 +164,23 @@ describe('scanGitDiff reads a git diff in place', () => {
 
   it('reads text before the first header, and a diff without git headers, the parsed way', () => {
     const f = new Fake(3);
-    const plain = ['--- a/one.txt', '+++ b/one.txt', '@@ -0,0 +1,2 @@', `+GITHUB_TOKEN=ghp_${f.alnum(36)}`, '+ok', ''].join('\n');
-    const git = ['diff --git a/two.txt b/two.txt', 'new file mode 100644', '--- /dev/null', '+++ b/two.txt', '@@ -0,0 +1 @@', `+npm_${f.alnum(36)}`, ''].join('\n');
+    const plain = [
+      '--- a/one.txt',
+      '+++ b/one.txt',
+      '@@ -0,0 +1,2 @@',
+      `+GITHUB_TOKEN=ghp_${f.alnum(36)}`,
+      '+ok',
+      '',
+    ].join('\n');
+    const git = [
+      'diff --git a/two.txt b/two.txt',
+      'new file mode 100644',
+      '--- /dev/null',
+      '+++ b/two.txt',
+      '@@ -0,0 +1 @@',
+      `+npm_${f.alnum(36)}`,
+      '',
+    ].join('\n');
     for (const diff of [plain, `${plain}${git}`, `From the mail of a patch\n\n${git}`]) {
       const { parsed, inPlace } = bothWays(diff);
       expect(parsed.findings.length).toBeGreaterThan(0);
@@ -144,17 +192,42 @@ describe('scanGitDiff reads a git diff in place', () => {
     const repo = await randomChange(77);
     repos.push(repo);
     const diff = await repo.run('diff', 'HEAD~1...HEAD');
-    const { policy } = parseSecretsPolicyText(['kind: secrets', 'disable: [github-pat, kubernetes-secret-manifest]', 'allow:', '  paths: ["src/config/**"]', '  patterns: ["^sk_live_"]'].join('\n'), 'secrets.yml');
+    const { policy } = parseSecretsPolicyText(
+      [
+        'kind: secrets',
+        'disable: [github-pat, kubernetes-secret-manifest]',
+        'allow:',
+        '  paths: ["src/config/**"]',
+        '  patterns: ["^sk_live_"]',
+      ].join('\n'),
+      'secrets.yml',
+    );
     const { parsed, inPlace } = bothWays(diff, policy);
     expect(canonical(inPlace)).toEqual(canonical(parsed));
-    expect(inPlace.findings.filter((x) => x.ruleId === 'github-pat' || x.file.startsWith('src/config/')).map((x) => `${x.file}:${x.ruleId}`)).toEqual([]);
+    expect(
+      inPlace.findings
+        .filter((x) => x.ruleId === 'github-pat' || x.file.startsWith('src/config/'))
+        .map((x) => `${x.file}:${x.ruleId}`),
+    ).toEqual([]);
   });
 
   it('takes a value below its key only from the next line of the file, not from the next added line', () => {
     const value = new Fake(12).password(30);
     const diff = (between: string[]): string =>
-      ['diff --git a/c.yml b/c.yml', '--- a/c.yml', '+++ b/c.yml', `@@ -1,${1 + between.length} +1,${2 + between.length} @@`, '+token: |', ...between, `+  ${value}`, ''].join('\n');
-    for (const [between, found] of [[[], 1], [[' keep: this'], 0]] as const) {
+      [
+        'diff --git a/c.yml b/c.yml',
+        '--- a/c.yml',
+        '+++ b/c.yml',
+        `@@ -1,${1 + between.length} +1,${2 + between.length} @@`,
+        '+token: |',
+        ...between,
+        `+  ${value}`,
+        '',
+      ].join('\n');
+    for (const [between, found] of [
+      [[], 1],
+      [[' keep: this'], 0],
+    ] as const) {
       const { parsed, inPlace } = bothWays(diff([...between]));
       expect(canonical(inPlace)).toEqual(canonical(parsed));
       expect(inPlace.findings.filter((x) => x.ruleId === 'generic-secret')).toHaveLength(found);
@@ -163,7 +236,15 @@ describe('scanGitDiff reads a git diff in place', () => {
 
   it('counts lines and characters of pure additions from the hunk headers, as the parser does line by line', () => {
     const body = ['first', 'second line', '', 'fourth'];
-    const diff = ['diff --git a/n.txt b/n.txt', 'new file mode 100644', '--- /dev/null', '+++ b/n.txt', `@@ -0,0 +1,${body.length} @@`, ...body.map((l) => `+${l}`), '\\ No newline at end of file'].join('\n');
+    const diff = [
+      'diff --git a/n.txt b/n.txt',
+      'new file mode 100644',
+      '--- /dev/null',
+      '+++ b/n.txt',
+      `@@ -0,0 +1,${body.length} @@`,
+      ...body.map((l) => `+${l}`),
+      '\\ No newline at end of file',
+    ].join('\n');
     const { parsed, inPlace } = bothWays(diff);
     expect(inPlace).toMatchObject({ files: 1, lines: 4, bytes: body.join('\n').length });
     expect(canonical(inPlace)).toEqual(canonical(parsed));

@@ -16,7 +16,9 @@ import type { ScanResult } from '../../../src/gates/secrets/scan.js';
 import { Fake, seeded } from './fake-secrets.js';
 
 function canonical(r: ScanResult): unknown {
-  const findings = r.findings.map((f) => [f.file, f.line, f.column, f.endLine, f.endColumn, f.ruleId, f.fingerprint, f.message].join('|'));
+  const findings = r.findings.map((f) =>
+    [f.file, f.line, f.column, f.endLine, f.endColumn, f.ruleId, f.fingerprint, f.message].join('|'),
+  );
   return { files: r.files, lines: r.lines, bytes: r.bytes, notices: r.notices, findings };
 }
 
@@ -49,7 +51,7 @@ function makeDiff(seed: number, bytes: number): string {
 function chunked(bytes: Buffer, seed: number): Buffer[] {
   const rand = seeded(seed);
   const out: Buffer[] = [];
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const n = 1 + Math.floor(rand() * (rand() < 0.5 ? 4096 : CHUNK_BYTES * 3));
     out.push(bytes.subarray(at, at + n));
     at += n;
@@ -82,7 +84,9 @@ describe('a diff scanned piece by piece', () => {
     const withPreamble = `Subject: a patch\n\n${diff}`;
     const expected = canonical(scanGitDiff(withPreamble, defaultRules(), DEFAULT_SECRETS_POLICY));
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(withPreamble)]);
-    expect(canonical(await scanGitDiffChunks(chunked(bytes, 4), defaultRules(), DEFAULT_SECRETS_POLICY))).toEqual(expected);
+    expect(canonical(await scanGitDiffChunks(chunked(bytes, 4), defaultRules(), DEFAULT_SECRETS_POLICY))).toEqual(
+      expected,
+    );
     const file = join(dir, 'bom.diff');
     writeFileSync(file, bytes);
     expect(canonical(scanGitDiffFile(file, defaultRules(), DEFAULT_SECRETS_POLICY))).toEqual(expected);
@@ -91,7 +95,19 @@ describe('a diff scanned piece by piece', () => {
   it('reads an empty diff as nothing examined', async () => {
     const file = join(dir, 'empty.diff');
     writeFileSync(file, '');
-    expect(canonical(scanGitDiffFile(file, defaultRules(), DEFAULT_SECRETS_POLICY))).toEqual({ files: 0, lines: 0, bytes: 0, notices: [], findings: [] });
-    expect(canonical(await scanGitDiffChunks([], defaultRules(), DEFAULT_SECRETS_POLICY))).toEqual({ files: 0, lines: 0, bytes: 0, notices: [], findings: [] });
+    expect(canonical(scanGitDiffFile(file, defaultRules(), DEFAULT_SECRETS_POLICY))).toEqual({
+      files: 0,
+      lines: 0,
+      bytes: 0,
+      notices: [],
+      findings: [],
+    });
+    expect(canonical(await scanGitDiffChunks([], defaultRules(), DEFAULT_SECRETS_POLICY))).toEqual({
+      files: 0,
+      lines: 0,
+      bytes: 0,
+      notices: [],
+      findings: [],
+    });
   });
 });

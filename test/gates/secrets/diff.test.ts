@@ -22,12 +22,28 @@ describe('parseUnifiedDiff on hand-written diffs', () => {
     ].join('\n');
     const [file] = parseUnifiedDiff(diff);
     expect(file).toMatchObject({ path: 'src/a.ts', status: 'modified', binary: false });
-    expect(file?.addedLines).toEqual(['new one', 'new two', '--- looks like a header but is content', '++ also content']);
+    expect(file?.addedLines).toEqual([
+      'new one',
+      'new two',
+      '--- looks like a header but is content',
+      '++ also content',
+    ]);
     expect(file?.lineNumbers).toEqual([2, 3, 11, 12]);
   });
 
   it('reads a plain diff -u of several files, CRLF line ends and the no-newline marker', () => {
-    const diff = ['--- a/one.txt\t2026-01-01', '+++ b/one.txt\t2026-01-02', '@@ -1 +1 @@', '-x', '+y\r', '\\ No newline at end of file', '--- two.txt', '+++ two.txt', '@@ -0,0 +1 @@', '+z'].join('\n');
+    const diff = [
+      '--- a/one.txt\t2026-01-01',
+      '+++ b/one.txt\t2026-01-02',
+      '@@ -1 +1 @@',
+      '-x',
+      '+y\r',
+      '\\ No newline at end of file',
+      '--- two.txt',
+      '+++ two.txt',
+      '@@ -0,0 +1 @@',
+      '+z',
+    ].join('\n');
     const files = parseUnifiedDiff(diff);
     expect(files.map((f) => [f.path, f.addedLines, f.lineNumbers])).toEqual([
       ['one.txt', ['y'], [1]],
@@ -67,7 +83,9 @@ describe('parseUnifiedDiff on hand-written diffs', () => {
       'new file mode 100644',
       'Binary files /dev/null and b/keys/app.p12 differ',
     ].join('\n');
-    expect(parseUnifiedDiff(diff).map((f) => ({ path: f.path, oldPath: f.oldPath, status: f.status, binary: f.binary }))).toEqual([
+    expect(
+      parseUnifiedDiff(diff).map((f) => ({ path: f.path, oldPath: f.oldPath, status: f.status, binary: f.binary })),
+    ).toEqual([
       { path: 'new.env', oldPath: undefined, status: 'added', binary: false },
       { path: 'old.txt', oldPath: undefined, status: 'deleted', binary: false },
       { path: 'to name.txt', oldPath: 'from name.txt', status: 'renamed', binary: false },
@@ -104,13 +122,37 @@ describe('parseUnifiedDiff on real git output', () => {
   afterAll(() => repo.remove());
 
   it('gives what the change adds, where it adds it', async () => {
-    const text = await repo.run('-c', 'core.quotepath=off', 'diff', '--no-color', '--no-ext-diff', '--src-prefix=a/', '--dst-prefix=b/', '-M', '-U0', `${base}...${head}`, '--');
+    const text = await repo.run(
+      '-c',
+      'core.quotepath=off',
+      'diff',
+      '--no-color',
+      '--no-ext-diff',
+      '--src-prefix=a/',
+      '--dst-prefix=b/',
+      '-M',
+      '-U0',
+      `${base}...${head}`,
+      '--',
+    );
     const files = new Map(parseUnifiedDiff(text).map((f) => [f.path, f]));
-    expect(files.get('src/app.ts')).toMatchObject({ status: 'modified', addedLines: ['added A', 'added B'], lineNumbers: [2, 6] });
-    expect(files.get('café dir/naïve name.txt')).toMatchObject({ status: 'added', addedLines: ['unicode path'], lineNumbers: [1] });
+    expect(files.get('src/app.ts')).toMatchObject({
+      status: 'modified',
+      addedLines: ['added A', 'added B'],
+      lineNumbers: [2, 6],
+    });
+    expect(files.get('café dir/naïve name.txt')).toMatchObject({
+      status: 'added',
+      addedLines: ['unicode path'],
+      lineNumbers: [1],
+    });
     expect(files.get('bin/blob.bin')).toMatchObject({ status: 'added', binary: true, addedLines: [] });
     expect(files.get('docs/old.md')).toMatchObject({ status: 'deleted', addedLines: [] });
-    expect(files.get('moved/after.txt')).toMatchObject({ status: 'renamed', oldPath: 'moved/before.txt', addedLines: [] });
+    expect(files.get('moved/after.txt')).toMatchObject({
+      status: 'renamed',
+      oldPath: 'moved/before.txt',
+      addedLines: [],
+    });
   });
 
   it('reads quoted paths when git quotes them', async () => {
@@ -128,8 +170,21 @@ describe('parseUnifiedDiff agrees with git on random edits', () => {
     const { join } = await import('node:path');
     const { Fake } = await import('./fake-secrets.js');
     const f = new Fake(seed);
-    const vocabulary = ['alpha', 'beta', '+plus', '-minus', ' space', '', '@@ -1 +1 @@', '--- x', '+++ y', '\\ backslash', 'token = 1'];
-    const pick = (): string => vocabulary[Math.floor(Number.parseInt(f.hex(4), 16) / 65536 * vocabulary.length)] as string;
+    const vocabulary = [
+      'alpha',
+      'beta',
+      '+plus',
+      '-minus',
+      ' space',
+      '',
+      '@@ -1 +1 @@',
+      '--- x',
+      '+++ y',
+      '\\ backslash',
+      'token = 1',
+    ];
+    const pick = (): string =>
+      vocabulary[Math.floor((Number.parseInt(f.hex(4), 16) / 65536) * vocabulary.length)] as string;
     const oldLines = Array.from({ length: 60 }, pick);
     const newLines = oldLines.flatMap((l) => {
       const r = Number.parseInt(f.hex(2), 16);
@@ -142,7 +197,10 @@ describe('parseUnifiedDiff agrees with git on random edits', () => {
     writeFileSync(join(dir, 'old.txt'), oldLines.join('\n') + '\n');
     writeFileSync(join(dir, 'new.txt'), newLines.join('\n') + '\n');
     for (const context of ['-U0', '-U3']) {
-      const out = spawnSync('git', ['diff', '--no-index', '--no-color', context, 'old.txt', 'new.txt'], { cwd: dir, encoding: 'utf8' });
+      const out = spawnSync('git', ['diff', '--no-index', '--no-color', context, 'old.txt', 'new.txt'], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
       const [file] = parseUnifiedDiff(out.stdout);
       expect(file).toBeDefined();
       file?.addedLines.forEach((text, i) => expect(text).toBe(newLines[(file.lineNumbers[i] as number) - 1]));

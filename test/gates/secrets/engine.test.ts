@@ -6,7 +6,8 @@ import { defaultRules } from '../../../src/gates/secrets/rules.js';
 import { Fake, secretCore } from './fake-secrets.js';
 
 const f = new Fake(99);
-const scan = (text: string, file = 'app/config.ts', lineNumbers?: number[]) => scanText(defaultRules(), { file, text, ...(lineNumbers ? { lineNumbers } : {}) });
+const scan = (text: string, file = 'app/config.ts', lineNumbers?: number[]) =>
+  scanText(defaultRules(), { file, text, ...(lineNumbers ? { lineNumbers } : {}) });
 
 describe('scanText', () => {
   it('reports line, column and end of the secret itself, 1-based', () => {
@@ -63,7 +64,10 @@ describe('scanText', () => {
 
   it.each([
     ['a path to a file, in a manifest of file hashes', `  "/src/github/client.ts": "${f.hex(40)}",`],
-    ['a key that says its value is public', `const pubkey256 = '${f.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 43)}=';`],
+    [
+      'a key that says its value is public',
+      `const pubkey256 = '${f.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 43)}=';`,
+    ],
     ['a publishable key', `STRIPE_PUBLISHABLE_KEY=${f.password(32)}`],
     ['a public API key', `"public_api_key": "${f.password(28)}"`],
   ])('%s is not a secret', (_name, line) => {
@@ -113,12 +117,19 @@ describe('scanText', () => {
     const pem = f.pem('EC PRIVATE KEY', 300);
     const hits = scan(`// key\n${pem}\nafter`);
     expect(hits).toHaveLength(1);
-    expect(hits[0]).toMatchObject({ ruleId: 'private-key', line: 2, column: 1, endLine: 2 + pem.split('\n').length - 1 });
+    expect(hits[0]).toMatchObject({
+      ruleId: 'private-key',
+      line: 2,
+      column: 1,
+      endLine: 2 + pem.split('\n').length - 1,
+    });
   });
 
   it('honours disabled rules and allow patterns', () => {
     const token = `ghp_${f.alnum(36)}`;
-    expect(scanText(defaultRules(), { file: 'a', text: token }, { disabledRules: new Set(['github-pat']) })).toEqual([]);
+    expect(scanText(defaultRules(), { file: 'a', text: token }, { disabledRules: new Set(['github-pat']) })).toEqual(
+      [],
+    );
     expect(scanText(defaultRules(), { file: 'a', text: token }, { allowPatterns: [/^ghp_/] })).toEqual([]);
   });
 
@@ -180,7 +191,37 @@ describe('hostile input', () => {
 
 describe('the hand checks before the assignment pattern', () => {
   // Strings over the characters that matter to ASSIGNMENT: the checks may only reject what the pattern rejects.
-  const alphabet = fc.constantFrom('k', 'e', 'y', 'T', '_', '.', '-', ' ', '\t', '=', ':', '?', '+', '|', '>', '(', ',', '"', "'", '`', '\\', '@', '$', 'b', '1', '*', '[', ']', ';');
+  const alphabet = fc.constantFrom(
+    'k',
+    'e',
+    'y',
+    'T',
+    '_',
+    '.',
+    '-',
+    ' ',
+    '\t',
+    '=',
+    ':',
+    '?',
+    '+',
+    '|',
+    '>',
+    '(',
+    ',',
+    '"',
+    "'",
+    '`',
+    '\\',
+    '@',
+    '$',
+    'b',
+    '1',
+    '*',
+    '[',
+    ']',
+    ';',
+  );
   const assignment = new RegExp(ASSIGNMENT, 'y');
 
   it('assignmentFollows is true wherever ASSIGNMENT matches', () => {
@@ -194,11 +235,26 @@ describe('the hand checks before the assignment pattern', () => {
   });
 
   it('and the pattern does match in the cases the checks let through most often', () => {
-    for (const text of ['Key = "x"', 'Key: x', 'Key := "x"', 'Key ||= "x"', 'Key("x")', "Key, 'x'", 'Key(\\"x', "Key(b'x')", 'Key>x']) {
+    for (const text of [
+      'Key = "x"',
+      'Key: x',
+      'Key := "x"',
+      'Key ||= "x"',
+      'Key("x")',
+      "Key, 'x'",
+      'Key(\\"x',
+      "Key(b'x')",
+      'Key>x',
+    ]) {
       assignment.lastIndex = 0;
-      expect([text, assignmentFollows(text, 3, text.length), assignment.test(text.slice(3))]).toEqual([text, true, true]);
+      expect([text, assignmentFollows(text, 3, text.length), assignment.test(text.slice(3))]).toEqual([
+        text,
+        true,
+        true,
+      ]);
     }
-    for (const text of ['Key(value)', 'Key, value', 'Key ? a : b', 'Key + 1', 'Key.length;']) expect([text, assignmentFollows(text, 3, text.length)]).toEqual([text, false]);
+    for (const text of ['Key(value)', 'Key, value', 'Key ? a : b', 'Key + 1', 'Key.length;'])
+      expect([text, assignmentFollows(text, 3, text.length)]).toEqual([text, false]);
     // Thirty identifier characters, then a `.` that the pattern reads as the start of `.=`.
     const long = `Key${'a'.repeat(30)}.= "x"`;
     assignment.lastIndex = 3;

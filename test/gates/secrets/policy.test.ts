@@ -36,8 +36,23 @@ function problems(text: string): string[] {
 
 describe('secrets policy', () => {
   it('reads the secrets section of a gates policy, with defaults', () => {
-    const { policy } = parseSecretsPolicyText(['kind: gates', 'failOn: high', 'secrets:', '  failOn: high', '  disable: [json-web-token]', '  allow:', "    paths: ['test/fixtures/**']"].join('\n'), 'p.yml');
-    expect(policy).toMatchObject({ failOn: 'high', disable: ['json-web-token'], allow: { paths: ['test/fixtures/**'], lockFiles: true } });
+    const { policy } = parseSecretsPolicyText(
+      [
+        'kind: gates',
+        'failOn: high',
+        'secrets:',
+        '  failOn: high',
+        '  disable: [json-web-token]',
+        '  allow:',
+        "    paths: ['test/fixtures/**']",
+      ].join('\n'),
+      'p.yml',
+    );
+    expect(policy).toMatchObject({
+      failOn: 'high',
+      disable: ['json-web-token'],
+      allow: { paths: ['test/fixtures/**'], lockFiles: true },
+    });
   });
 
   it('reads a file of kind secrets', () => {
@@ -50,13 +65,33 @@ describe('secrets policy', () => {
   });
 
   it.each([
-    ['an unknown rule, with a suggestion', 'secrets:\n  disable: [github-pta]\n', /policies\/gates\.yml:2:.*secrets\.disable\[0\]: unknown secret rule "github-pta".*github-pat/],
-    ['an unknown key at its line', 'secrets:\n  allow:\n    pathz: []\n', /policies\/gates\.yml:3:.*secrets\.allow\.pathz: unknown key 'pathz'/],
-    ['an invalid regular expression', "secrets:\n  allow:\n    patterns: ['(']\n", /:3:.*secrets\.allow\.patterns\[0\]: expected a valid regular expression/],
+    [
+      'an unknown rule, with a suggestion',
+      'secrets:\n  disable: [github-pta]\n',
+      /policies\/gates\.yml:2:.*secrets\.disable\[0\]: unknown secret rule "github-pta".*github-pat/,
+    ],
+    [
+      'an unknown key at its line',
+      'secrets:\n  allow:\n    pathz: []\n',
+      /policies\/gates\.yml:3:.*secrets\.allow\.pathz: unknown key 'pathz'/,
+    ],
+    [
+      'an invalid regular expression',
+      "secrets:\n  allow:\n    patterns: ['(']\n",
+      /:3:.*secrets\.allow\.patterns\[0\]: expected a valid regular expression/,
+    ],
     ['a bad severity', 'secrets:\n  failOn: severe\n', /:2:.*secrets\.failOn/],
-    ['a waiver without a reason', 'secrets:\n  waivers:\n    - { rule: github-pat, file: a.ts, owner: me, expires: 2026-12-01 }\n', /:3:.*secrets\.waivers\[0\]\.reason/],
+    [
+      'a waiver without a reason',
+      'secrets:\n  waivers:\n    - { rule: github-pat, file: a.ts, owner: me, expires: 2026-12-01 }\n',
+      /:3:.*secrets\.waivers\[0\]\.reason/,
+    ],
     ['YAML that does not parse', 'secrets: [\n', /policies\/gates\.yml:/],
-    ['a secrets setting at the top level of a file without a kind', 'failOn: high\ndisable: [json-web-token]\n', /policies\/gates\.yml:2:.*disable: 'disable' is a secrets setting at the top level; put it under a `secrets:` section, or add `kind: secrets`/],
+    [
+      'a secrets setting at the top level of a file without a kind',
+      'failOn: high\ndisable: [json-web-token]\n',
+      /policies\/gates\.yml:2:.*disable: 'disable' is a secrets setting at the top level; put it under a `secrets:` section, or add `kind: secrets`/,
+    ],
   ])('names file, line and field for %s', (_name, text, want) => {
     const found = problems(text);
     expect(found.length).toBeGreaterThan(0);
@@ -66,7 +101,10 @@ describe('secrets policy', () => {
   it('allows lock files by default and policy globs', () => {
     expect(pathAllowed(DEFAULT_SECRETS_POLICY, 'web/package-lock.json')).toBe(true);
     expect(pathAllowed(DEFAULT_SECRETS_POLICY, 'src/app.ts')).toBe(false);
-    const { policy } = parseSecretsPolicyText("secrets:\n  allow:\n    paths: ['test/fixtures/**']\n    lockFiles: false\n", 'p.yml');
+    const { policy } = parseSecretsPolicyText(
+      "secrets:\n  allow:\n    paths: ['test/fixtures/**']\n    lockFiles: false\n",
+      'p.yml',
+    );
     expect(pathAllowed(policy, './test/fixtures/keys/a.pem')).toBe(true);
     expect(pathAllowed(policy, 'package-lock.json')).toBe(false);
   });
@@ -78,12 +116,48 @@ describe('decideSecrets', () => {
 
   it.each([
     { name: 'no findings pass', yaml: '', findings: [], verdict: 'pass', kept: 0 },
-    { name: 'any secret fails by default', yaml: '', findings: [finding({ severity: 'low' })], verdict: 'fail', kept: 1 },
-    { name: 'below the threshold passes but is listed', yaml: 'secrets: { failOn: high }', findings: [finding({ severity: 'medium' })], verdict: 'pass', kept: 1 },
-    { name: 'an accepted fingerprint is set aside', yaml: `secrets: { allow: { fingerprints: ['${'a'.repeat(32)}'] } }`, findings: [finding()], verdict: 'pass', kept: 0 },
-    { name: 'a live waiver is set aside', yaml: 'secrets:\n  waivers:\n    - { rule: github-pat, file: "src/**", reason: rotating, owner: sec, expires: 2026-11-22 }', findings: [finding()], verdict: 'pass', kept: 0 },
-    { name: 'a waiver for another rule does nothing', yaml: 'secrets:\n  waivers:\n    - { rule: npm-access-token, file: "src/**", reason: r, owner: o, expires: 2027-01-01 }', findings: [finding()], verdict: 'fail', kept: 1 },
-    { name: 'an expired waiver no longer applies', yaml: 'secrets:\n  waivers:\n    - { rule: github-pat, file: "src/**", reason: r, owner: o, expires: 2026-11-21 }', findings: [finding()], verdict: 'fail', kept: 1 },
+    {
+      name: 'any secret fails by default',
+      yaml: '',
+      findings: [finding({ severity: 'low' })],
+      verdict: 'fail',
+      kept: 1,
+    },
+    {
+      name: 'below the threshold passes but is listed',
+      yaml: 'secrets: { failOn: high }',
+      findings: [finding({ severity: 'medium' })],
+      verdict: 'pass',
+      kept: 1,
+    },
+    {
+      name: 'an accepted fingerprint is set aside',
+      yaml: `secrets: { allow: { fingerprints: ['${'a'.repeat(32)}'] } }`,
+      findings: [finding()],
+      verdict: 'pass',
+      kept: 0,
+    },
+    {
+      name: 'a live waiver is set aside',
+      yaml: 'secrets:\n  waivers:\n    - { rule: github-pat, file: "src/**", reason: rotating, owner: sec, expires: 2026-11-22 }',
+      findings: [finding()],
+      verdict: 'pass',
+      kept: 0,
+    },
+    {
+      name: 'a waiver for another rule does nothing',
+      yaml: 'secrets:\n  waivers:\n    - { rule: npm-access-token, file: "src/**", reason: r, owner: o, expires: 2027-01-01 }',
+      findings: [finding()],
+      verdict: 'fail',
+      kept: 1,
+    },
+    {
+      name: 'an expired waiver no longer applies',
+      yaml: 'secrets:\n  waivers:\n    - { rule: github-pat, file: "src/**", reason: r, owner: o, expires: 2026-11-21 }',
+      findings: [finding()],
+      verdict: 'fail',
+      kept: 1,
+    },
   ])('$name', ({ yaml, findings, verdict, kept }) => {
     const d = decideSecrets(findings, load(yaml), now);
     expect(d.verdict).toBe(verdict);
@@ -92,7 +166,15 @@ describe('decideSecrets', () => {
   });
 
   it('reports an expired waiver that matched, at its line in the policy', () => {
-    const d = decideSecrets([finding()], load('secrets:\n  waivers:\n    - { rule: github-pat, fingerprint: "' + 'a'.repeat(32) + '", reason: r, owner: o, expires: 2026-01-01 }'), now);
+    const d = decideSecrets(
+      [finding()],
+      load(
+        'secrets:\n  waivers:\n    - { rule: github-pat, fingerprint: "' +
+          'a'.repeat(32) +
+          '", reason: r, owner: o, expires: 2026-01-01 }',
+      ),
+      now,
+    );
     expect(d.expiredWaivers).toEqual([{ rule: 'github-pat', expires: '2026-01-01', owner: 'o', line: 3 }]);
   });
 });

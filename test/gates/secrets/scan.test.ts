@@ -31,8 +31,12 @@ describe('scanFileContent', () => {
   });
 
   it('skips a byte order mark and allowed lock files', () => {
-    expect(scanFileContent('a.txt', bytes(`\uFEFF${token}`), defaultRules(), DEFAULT_SECRETS_POLICY).findings[0]?.column).toBe(1);
-    expect(scanFileContent('package-lock.json', bytes(`"x": "${token}"`), defaultRules(), DEFAULT_SECRETS_POLICY)).toMatchObject({ files: 0, findings: [] });
+    expect(
+      scanFileContent('a.txt', bytes(`\uFEFF${token}`), defaultRules(), DEFAULT_SECRETS_POLICY).findings[0]?.column,
+    ).toBe(1);
+    expect(
+      scanFileContent('package-lock.json', bytes(`"x": "${token}"`), defaultRules(), DEFAULT_SECRETS_POLICY),
+    ).toMatchObject({ files: 0, findings: [] });
   });
 });
 

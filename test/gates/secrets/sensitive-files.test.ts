@@ -22,7 +22,17 @@ describe('fileNameFindings', () => {
     expect(fileNameFindings(path).map((x) => x.ruleId)).toEqual([rule]);
   });
 
-  it.each(['.env.example', 'app/.env.sample', '.env.template', 'src/env.ts', 'docs/dotenv.md', 'home/.ssh/id_ed25519.pub', 'keys/readme.md', 'infra/main.tf', 'credentials.md'])('%s is not sensitive', (path) => {
+  it.each([
+    '.env.example',
+    'app/.env.sample',
+    '.env.template',
+    'src/env.ts',
+    'docs/dotenv.md',
+    'home/.ssh/id_ed25519.pub',
+    'keys/readme.md',
+    'infra/main.tf',
+    'credentials.md',
+  ])('%s is not sensitive', (path) => {
     expect(fileNameFindings(path)).toEqual([]);
   });
 
@@ -76,13 +86,23 @@ describe('kubernetesSecretFindings', () => {
     ['a Helm template', 'kind: Secret\ndata:\n  a: {{ .Values.a | b64enc }}'],
     ['YAML that does not parse', `kind: Secret\ndata:\n  a: [${value}`],
     ['a short value in a manifest read line by line', 'apiVersion: v1\nkind: secret\ndata:\n\tshort: YmFyCg=='],
-    ['the data of a ConfigMap beside an unreadable Secret', `kind: Secret\n\tname: s\n---\nkind: ConfigMap\ndata:\n  key: ${value}`],
+    [
+      'the data of a ConfigMap beside an unreadable Secret',
+      `kind: Secret\n\tname: s\n---\nkind: ConfigMap\ndata:\n  key: ${value}`,
+    ],
   ])('ignores %s', (_name, text) => {
     expect(kubernetesSecretFindings({ file: 'x.yaml', text })).toEqual([]);
   });
 
   it('reads line by line a Secret that YAML cannot parse: tabs for indentation, the kind in lower case', () => {
-    const text = ['apiVersion: "v1"', 'kind: "secret"', 'data:', `\tpassword: "${encoded}"`, 'metadata:', '\tname: db'].join('\n');
+    const text = [
+      'apiVersion: "v1"',
+      'kind: "secret"',
+      'data:',
+      `\tpassword: "${encoded}"`,
+      'metadata:',
+      '\tname: db',
+    ].join('\n');
     const hits = kubernetesSecretFindings({ file: 'k8s/db.yaml', text });
     expect(hits.map((h) => [h.line, h.column, h.secret.length])).toEqual([[4, 13, encoded.length]]);
     expect(JSON.stringify(hits)).not.toContain(secretCore(encoded));

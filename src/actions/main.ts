@@ -33,7 +33,7 @@ function mask(secret: string): void {
 
 export async function runAction(name: string): Promise<void> {
   try {
-    const action = actionByName(name);
+    const action = await actionByName(name);
     registerEnvironmentSecrets(process.env);
     const inputs = readInputs(action.spec.inputs, envInputSource(), mask);
     const ctx = readRunContext();

@@ -50,6 +50,30 @@ export function actionNames() {
     .sort();
 }
 
+/**
+ * `@actions/core` imports its OIDC client, and through it an HTTP client and
+ * undici (400 kB), at the top of the module. Bellwether never asks for an
+ * OIDC token; marking these ES modules free of side effects at import lets
+ * esbuild leave out what nothing calls, so an action does not load them.
+ */
+const SIDE_EFFECT_FREE = /[\\/]node_modules[\\/]@actions[\\/](core|http-client)[\\/]/;
+const sideEffectFree = {
+  name: 'side-effect-free',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData === 'side-effect-free') return undefined;
+      const r = await b.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'side-effect-free',
+      });
+      if (r.errors.length > 0 || !SIDE_EFFECT_FREE.test(r.path)) return r;
+      return { ...r, sideEffects: false };
+    });
+  },
+};
+
 /** Builds into `out` and returns esbuild's metafile and the bundled packages (name → folder). */
 export async function build(out) {
   rmSync(out, { recursive: true, force: true });
@@ -71,16 +95,19 @@ export async function build(out) {
     chunkNames: 'chunks/[name]-[hash]',
     metafile: true,
     logLevel: 'warning',
+    plugins: [sideEffectFree],
     // Bundled CommonJS packages call require() for Node's built-in modules.
     banner: {
       js: 'import{createRequire as __bwCreateRequire}from"node:module";const require=__bwCreateRequire(import.meta.url);',
     },
   });
   const packages = new Map();
-  for (const input of Object.keys(result.metafile.inputs)) {
-    const p = packageOf(input);
-    if (p) packages.set(p.name, p.folder);
-  }
+  // The packages whose code is in an output file (what tree shaking left out ships nothing).
+  for (const output of Object.values(result.metafile.outputs))
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const p = packageOf(input);
+      if (p && bytesInOutput > 0) packages.set(p.name, p.folder);
+    }
   writeFileSync(join(out, 'licenses.txt'), licenseList(packages));
   writeFileSync(join(out, 'package.json'), '{\n  "type": "module"\n}\n');
   writeFileSync(

@@ -14,7 +14,7 @@ import { locatePolicies } from '../policy/locate.js';
 import { runUrl } from '../runtime/context.js';
 import { ManualClock } from '../runtime/clock.js';
 import { ConfigurationError } from '../runtime/errors.js';
-import type { ActionImpl } from './registry.js';
+import type { ActionImpl } from './types.js';
 import { canarySpec } from './specs.js';
 
 function simulatedClock(at: string): ManualClock {

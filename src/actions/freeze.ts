@@ -7,7 +7,7 @@ import { publishFreezeState, runFreezeGate } from '../freeze/run.js';
 import type { FreezeRunInputs } from '../freeze/run.js';
 import { runUrl } from '../runtime/context.js';
 import { locatePolicies } from '../policy/locate.js';
-import type { ActionImpl } from './registry.js';
+import type { ActionImpl } from './types.js';
 import { freezeSpec } from './specs.js';
 
 /** The labels of the pull request a `pull_request` event is about; none for other events. */

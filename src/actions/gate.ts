@@ -14,7 +14,7 @@ import { GitHubError } from '../github/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import { runUrl } from '../runtime/context.js';
 import { locatePolicyFile } from '../policy/locate.js';
-import type { ActionImpl, ActionResult } from './registry.js';
+import type { ActionImpl, ActionResult } from './types.js';
 import { gateSpec } from './specs.js';
 
 export const GATE_COMMENT_MARKER = 'gate';

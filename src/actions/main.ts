@@ -7,11 +7,10 @@ import * as core from '@actions/core';
 import { readRunContext } from '../runtime/context.js';
 import { gitHubConnector, parseRepoRef } from '../github/connect.js';
 import { buildDeps } from '../runtime/build-deps.js';
-import { loadMetricsProviders } from '../runtime/metrics-config.js';
-import { locateMetricsFile } from '../policy/locate.js';
 import { ConfigurationError, NotAvailableError } from '../runtime/errors.js';
 import { envInputSource, readInputs } from '../runtime/inputs.js';
 import type { Logger } from '../runtime/logger.js';
+import type { MetricsProviders } from '../metrics/provider.js';
 import { processSecrets, registerEnvironmentSecrets } from '../runtime/secrets.js';
 import { actionByName } from './registry.js';
 
@@ -31,22 +30,34 @@ function mask(secret: string): void {
   processSecrets.add(secret);
 }
 
+/**
+ * Actions that take metrics read the named file, else .github/bellwether/metrics.yml
+ * when it is there. Only they load the metrics code.
+ */
+async function metricsOf(named: string, workspace: string): Promise<MetricsProviders | undefined> {
+  const [{ locateMetricsFile }, { loadMetricsProviders }] = await Promise.all([
+    import('../policy/locate.js'),
+    import('../runtime/metrics-config.js'),
+  ]);
+  const file = locateMetricsFile(named || undefined, workspace);
+  return file ? loadMetricsProviders(file, coreLogger) : undefined;
+}
+
 export async function runAction(name: string): Promise<void> {
   try {
-    const action = actionByName(name);
+    const action = await actionByName(name);
     registerEnvironmentSecrets(process.env);
     const inputs = readInputs(action.spec.inputs, envInputSource(), mask);
     const ctx = readRunContext();
     const text = (name: string) => (typeof inputs[name] === 'string' ? (inputs[name] as string) : '');
-    // Actions that take metrics read the named file, else .github/bellwether/metrics.yml when it is there.
-    const metricsFile = 'metrics' in action.spec.inputs ? locateMetricsFile(text('metrics') || undefined, ctx.workspace) : undefined;
+    const metrics = 'metrics' in action.spec.inputs ? await metricsOf(text('metrics'), ctx.workspace) : undefined;
     const deps = buildDeps({
       token: text('token'),
       apiUrl: ctx.apiUrl,
       logger: coreLogger,
       cwd: ctx.workspace,
       connectGitHub: gitHubConnector(parseRepoRef(`${ctx.owner}/${ctx.repo}`)),
-      ...(metricsFile ? { metrics: loadMetricsProviders(metricsFile, coreLogger) } : {}),
+      ...(metrics ? { metrics } : {}),
     });
     const result = await action.run(inputs, deps, ctx);
     for (const [key, value] of Object.entries(result.outputs)) core.setOutput(key, hide(value));

@@ -12,7 +12,7 @@ import { openOrUpdatePostmortem } from '../postmortem/run.js';
 import { locatePolicies } from '../policy/locate.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
 import { runUrl } from '../runtime/context.js';
-import type { ActionImpl, ActionResult } from './registry.js';
+import type { ActionImpl, ActionResult } from './types.js';
 import { postmortemSpec } from './specs.js';
 
 export const postmortemAction: ActionImpl<typeof postmortemSpec.inputs> = {

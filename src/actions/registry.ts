@@ -1,38 +1,24 @@
 /**
- * What each action does, by name. The bundle's single entrypoint dispatches
- * here; every action reads its declared inputs, runs over Deps and returns
- * outputs and a job summary as values.
+ * What each action does, by name. The entrypoint asks for one action, and
+ * only that action's code is imported: an action never loads another's.
  */
 import { NotAvailableError } from '../runtime/errors.js';
-import type { Deps } from '../runtime/deps.js';
-import type { RunContext } from '../runtime/context.js';
-import type { Inputs, InputSpecs } from '../runtime/inputs.js';
 import type { ActionSpec } from './spec.js';
 import { actionSpecs } from './specs.js';
-import { canaryAction } from './canary.js';
-import { wavesAction } from './waves.js';
-import { gateAction } from './gate.js';
-import { rollbackAction } from './rollback.js';
-import { postmortemAction } from './postmortem.js';
-import { freezeAction } from './freeze.js';
+import type { ActionImpl } from './types.js';
 
-/** What an action run produced. */
-export interface ActionResult {
-  /** Values for `GITHUB_OUTPUT`, by the output names the spec declares. */
-  readonly outputs: Readonly<Record<string, string>>;
-  /** Markdown for the job summary. */
-  readonly summary?: string;
-  /** Set when the decision is negative: the step fails with this message. */
-  readonly failure?: string;
-}
-
-export interface ActionImpl<I extends InputSpecs = InputSpecs> {
-  readonly spec: ActionSpec<I>;
-  run(inputs: Inputs<I>, deps: Deps, ctx: RunContext): Promise<ActionResult>;
-}
+/** Imports each shipped action's implementation when it is asked for. */
+const loaders: Readonly<Record<string, () => Promise<ActionImpl>>> = {
+  gate: async () => (await import('./gate.js')).gateAction as unknown as ActionImpl,
+  canary: async () => (await import('./canary.js')).canaryAction as unknown as ActionImpl,
+  rollback: async () => (await import('./rollback.js')).rollbackAction as unknown as ActionImpl,
+  freeze: async () => (await import('./freeze.js')).freezeAction as unknown as ActionImpl,
+  postmortem: async () => (await import('./postmortem.js')).postmortemAction as unknown as ActionImpl,
+  waves: async () => (await import('./waves.js')).wavesAction as unknown as ActionImpl,
+};
 
 /** Capabilities that have not shipped: they fail clearly instead of pretending. */
-function notAvailable<I extends InputSpecs>(spec: ActionSpec<I>): ActionImpl<I> {
+function notAvailable(spec: ActionSpec): ActionImpl {
   return {
     spec,
     run: async () => {
@@ -41,17 +27,18 @@ function notAvailable<I extends InputSpecs>(spec: ActionSpec<I>): ActionImpl<I> 
   };
 }
 
-const implementations = new Map<string, ActionImpl>(actionSpecs.map((s) => [s.name, notAvailable(s as ActionSpec)]));
-for (const impl of [gateAction, canaryAction, rollbackAction, freezeAction, postmortemAction, wavesAction] as unknown as ActionImpl[]) implementations.set(impl.spec.name, impl);
-
 /** The implementation of an action by its folder name. */
-export function actionByName(name: string): ActionImpl {
-  const impl = implementations.get(name);
-  if (!impl) throw new Error(`no action named ${JSON.stringify(name)} in this bundle (have: ${[...implementations.keys()].join(', ')})`);
+export async function actionByName(name: string): Promise<ActionImpl> {
+  const spec = actionSpecs.find((s) => s.name === name) as ActionSpec | undefined;
+  if (!spec) throw new Error(`no action named ${JSON.stringify(name)} in this bundle (have: ${actionNames().join(', ')})`);
+  const load = Object.hasOwn(loaders, name) ? loaders[name] : undefined;
+  if (!load) return notAvailable(spec);
+  const impl = await load();
+  if (impl.spec.name !== name) throw new Error(`the action loaded for ${JSON.stringify(name)} is named ${JSON.stringify(impl.spec.name)}`);
   return impl;
 }
 
 /** Names of every action in the bundle. */
 export function actionNames(): string[] {
-  return [...implementations.keys()];
+  return actionSpecs.map((s) => s.name);
 }

@@ -12,7 +12,7 @@ import type { RollbackTrigger } from '../rollback/run.js';
 import { runUrl } from '../runtime/context.js';
 import type { RunContext } from '../runtime/context.js';
 import { ConfigurationError } from '../runtime/errors.js';
-import type { ActionImpl, ActionResult } from './registry.js';
+import type { ActionImpl, ActionResult } from './types.js';
 import { rollbackSpec } from './specs.js';
 
 type Obj = Record<string, unknown>;

@@ -20,7 +20,7 @@ import { renderStepMarkdown } from '../waves/render-step.js';
 import { regionStates } from '../waves/rollout-state.js';
 import { advanceWaves } from '../waves/run.js';
 import { startWaveRegion } from '../waves/start-region.js';
-import type { ActionImpl, ActionResult } from './registry.js';
+import type { ActionImpl, ActionResult } from './types.js';
 import { wavesSpec } from './specs.js';
 
 export const wavesAction: ActionImpl<typeof wavesSpec.inputs> = {

@@ -1,37 +1,24 @@
 /**
  * The function behind each CLI verb. Each returns a CommandOutput; the
  * program prints it. Verbs whose capability has not shipped say so plainly.
+ * Each verb's implementation is imported when that verb runs, so that the
+ * CLI's start-up and its help load none of them.
  */
-import { metricsQueryCommand, metricsRecordCommand } from '../metrics/commands.js';
 import type { MetricsQueryArgs, MetricsRecordArgs } from '../metrics/commands.js';
-import { canaryJudgeCommand } from '../canary/judge/command.js';
-import { budgetCommand } from '../freeze/budget-command.js';
-import { gateAllCommand } from '../gates/all-command.js';
-import { gateWorkflowsCommand, nodeGateFs } from '../gates/command.js';
-import { githubAuditsFromEnv } from '../gates/github-connect.js';
-import { systemClock } from '../runtime/clock.js';
-import { gateDepsCommand } from '../gates/deps/command.js';
-import { gatePostureCommand } from '../gates/posture/command.js';
-import { gateSecretsCommand } from '../gates/secrets/command.js';
+import type { gateAllCommand } from '../gates/all-command.js';
+import type { gateDepsCommand } from '../gates/deps/command.js';
+import type { gatePostureCommand } from '../gates/posture/command.js';
+import type { gateSecretsCommand } from '../gates/secrets/command.js';
 import type { BudgetArgs } from '../freeze/budget-command.js';
-import { budgetRulesCommand } from '../freeze/rules-command.js';
 import type { BudgetRulesArgs } from '../freeze/rules-command.js';
-import { freezeCommand } from '../freeze/freeze-command.js';
 import type { FreezeArgs } from '../freeze/freeze-command.js';
-import { policyCheckCommand } from '../policy/check-command.js';
-import { wavesPlanCommand } from '../waves/plan-command.js';
 import type { WavesPlanArgs } from '../waves/plan-command.js';
 import { NotAvailableError } from '../runtime/errors.js';
 import type { PolicyKind } from '../policy/kinds.js';
-import { locateMetricsFile, locatePolicyFile } from '../policy/locate.js';
 import { existsSync, statSync } from 'node:fs';
 import type { CommandOutput, OutputFormat } from './output.js';
-import { canaryControlCommand } from './canary-command.js';
 import type { CanaryControlArgs } from './canary-command.js';
-import { exampleCommand } from './example-command.js';
-import { rollbackCommand, rollbackLiftCommand } from './rollback-command.js';
 import type { RollbackArgs, RollbackLiftArgs } from './rollback-command.js';
-import { selfCheckCommand } from './self-check.js';
 
 export interface Handlers {
   gateWorkflows(args: {
@@ -74,14 +61,16 @@ export interface Handlers {
  * or the embedded defaults when there is none.
  */
 async function withPolicyFile<T extends { policy?: string | undefined }>(args: T, kind: PolicyKind): Promise<T> {
+  const { locatePolicyFile } = await import('../policy/locate.js');
   const file = await locatePolicyFile(args.policy || undefined, kind, process.cwd());
   const { policy: _named, ...rest } = args;
   return (file ? { ...rest, policy: file } : rest) as T;
 }
 
 /** `--config` of the metrics verbs takes the policy folder too: its metrics.yml. */
-function withMetricsFile<T extends { config?: string | undefined }>(args: T): T {
+async function withMetricsFile<T extends { config?: string | undefined }>(args: T): Promise<T> {
   if (!args.config || !existsSync(args.config) || !statSync(args.config).isDirectory()) return args;
+  const { locateMetricsFile } = await import('../policy/locate.js');
   return { ...args, config: locateMetricsFile(args.config, process.cwd()) };
 }
 
@@ -90,28 +79,43 @@ const notYet = async (verb: string): Promise<CommandOutput> => {
 };
 
 export const handlers: Handlers = {
-  gateWorkflows: async (args) =>
-    gateWorkflowsCommand(await withPolicyFile(args, 'gates'), {
+  gateWorkflows: async (args) => {
+    const [{ gateWorkflowsCommand, nodeGateFs }, { systemClock }, { githubAuditsFromEnv }] = await Promise.all([
+      import('../gates/command.js'),
+      import('../runtime/clock.js'),
+      import('../gates/github-connect.js'),
+    ]);
+    return gateWorkflowsCommand(await withPolicyFile(args, 'gates'), {
       fs: nodeGateFs,
       clock: systemClock,
       github: githubAuditsFromEnv(),
-    }),
-  gateAll: async (args) => gateAllCommand(await withPolicyFile(args, 'gates')),
-  gateSecrets: async (args) => gateSecretsCommand(await withPolicyFile(args, 'gates')),
-  gateDeps: async (args) => gateDepsCommand(await withPolicyFile(args, 'gates')),
-  gatePosture: async (args) => gatePostureCommand(await withPolicyFile(args, 'gates')),
-  canaryJudge: (args) => canaryJudgeCommand(args),
-  canaryControl: (args) => canaryControlCommand(args),
-  rollback: (args) => rollbackCommand(args),
-  rollbackLift: (args) => rollbackLiftCommand(args),
-  policyCheck: (args) => policyCheckCommand(args),
-  metricsQuery: (args) => metricsQueryCommand(withMetricsFile(args)),
-  metricsRecord: (args) => metricsRecordCommand(withMetricsFile(args)),
-  selfCheck: (args) => selfCheckCommand(args),
-  wavesPlan: (args) => wavesPlanCommand(args),
-  example: (args) => exampleCommand(args),
-  budget: async (args) => budgetCommand(await withPolicyFile(args, 'freeze')),
-  budgetRules: async (args) => budgetRulesCommand(await withPolicyFile(args, 'freeze')),
-  freeze: async (args) => freezeCommand(await withPolicyFile(args, 'freeze')),
+    });
+  },
+  gateAll: async (args) =>
+    (await import('../gates/all-command.js')).gateAllCommand(await withPolicyFile(args, 'gates')),
+  gateSecrets: async (args) =>
+    (await import('../gates/secrets/command.js')).gateSecretsCommand(await withPolicyFile(args, 'gates')),
+  gateDeps: async (args) =>
+    (await import('../gates/deps/command.js')).gateDepsCommand(await withPolicyFile(args, 'gates')),
+  gatePosture: async (args) =>
+    (await import('../gates/posture/command.js')).gatePostureCommand(await withPolicyFile(args, 'gates')),
+  canaryJudge: async (args) => (await import('../canary/judge/command.js')).canaryJudgeCommand(args),
+  canaryControl: async (args) => (await import('./canary-command.js')).canaryControlCommand(args),
+  rollback: async (args) => (await import('./rollback-command.js')).rollbackCommand(args),
+  rollbackLift: async (args) => (await import('./rollback-command.js')).rollbackLiftCommand(args),
+  policyCheck: async (args) => (await import('../policy/check-command.js')).policyCheckCommand(args),
+  metricsQuery: async (args) =>
+    (await import('../metrics/commands.js')).metricsQueryCommand(await withMetricsFile(args)),
+  metricsRecord: async (args) =>
+    (await import('../metrics/commands.js')).metricsRecordCommand(await withMetricsFile(args)),
+  selfCheck: async (args) => (await import('./self-check.js')).selfCheckCommand(args),
+  wavesPlan: async (args) => (await import('../waves/plan-command.js')).wavesPlanCommand(args),
+  example: async (args) => (await import('./example-command.js')).exampleCommand(args),
+  budget: async (args) =>
+    (await import('../freeze/budget-command.js')).budgetCommand(await withPolicyFile(args, 'freeze')),
+  budgetRules: async (args) =>
+    (await import('../freeze/rules-command.js')).budgetRulesCommand(await withPolicyFile(args, 'freeze')),
+  freeze: async (args) =>
+    (await import('../freeze/freeze-command.js')).freezeCommand(await withPolicyFile(args, 'freeze')),
   notYet,
 };

@@ -14,7 +14,7 @@ import { processIo } from './io.js';
 import type { CommandOutput } from './output.js';
 import { ExitCode } from './output.js';
 import { handlers } from './handlers.js';
-import { METRICS_FILE, POLICY_DIR } from '../policy/locate.js';
+import { METRICS_FILE, POLICY_DIR } from '../policy/paths.js';
 
 /** Exit code for an unexpected error: a bug to report, not a user mistake. */
 export const INTERNAL_ERROR = 3;

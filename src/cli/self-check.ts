@@ -9,18 +9,15 @@ import { ConfigurationError } from '../runtime/errors.js';
 import type { CommandOutput } from './output.js';
 import { ExitCode } from './output.js';
 import { selfChecks } from './self-checks.js';
+import type { SelfCheck } from './self-checks.js';
+
+export type { SelfCheck } from './self-checks.js';
 
 /** One check's outcome, with what was seen. */
 export interface CheckResult {
   readonly name: string;
   readonly ok: boolean;
   readonly detail: string;
-}
-
-/** A named step of the self-check over an example folder. */
-export interface SelfCheck {
-  readonly name: string;
-  run(dir: string): Promise<string>;
 }
 
 export async function selfCheckCommand(

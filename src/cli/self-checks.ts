@@ -6,7 +6,12 @@ import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { CommandGit } from '../gitops/git.js';
-import type { SelfCheck } from './self-check.js';
+
+/** A named step of the self-check over an example folder. */
+export interface SelfCheck {
+  readonly name: string;
+  run(dir: string): Promise<string>;
+}
 
 /** Real git: a GitOps repository is made in a temporary folder, a manifest committed and read back. */
 const gitops: SelfCheck = {

@@ -9,7 +9,7 @@
 import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CanaryRunOutcome } from '../canary/promotion/run.js';
 import { runCanaryFlow } from '../flow/canary.js';
 import { localTarget } from '../flow/target.js';

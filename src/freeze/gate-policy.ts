@@ -4,7 +4,7 @@
  * what a firing page alert does, what happens without metrics, the
  * minimum-traffic guard and calendar freezes).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarDate, count, duration, hoursRange, text, timeZone } from '../policy/fields.js';
 import { blockList as blockListOf, freezePolicySchema } from '../policy/schemas/freeze.js';
 import type { BlockableChange } from '../policy/schemas/freeze.js';

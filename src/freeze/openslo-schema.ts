@@ -7,7 +7,7 @@
  * metrics, other metric sources) is valid here; evaluation says why it
  * cannot judge such an SLO.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { text, timeZone } from '../policy/fields.js';
 import { describeValue, listChoices } from '../policy/wording.js';
 import { Rational } from './rational.js';

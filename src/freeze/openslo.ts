@@ -8,7 +8,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { validateSource } from '../policy/issues.js';
 import { readPolicyText } from '../policy/load.js';
 import { formatFieldPath, PolicyProblem, problemsOf, sortProblems } from '../policy/problems.js';

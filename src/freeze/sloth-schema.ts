@@ -4,7 +4,7 @@
  * in camelCase) and `AlertWindows`, whose `errorBudgetPercent` windows set
  * the burn-rate alerts of one SLO period.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDuration } from '../policy/fields.js';
 import { describeValue } from '../policy/wording.js';
 

@@ -2,7 +2,7 @@
  * The `gates` policy: which findings fail the gate, how actions must be
  * pinned, which owners may be used, and waivers that expire.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { waiverSchema as sharedWaiverSchema } from './waiver.js';
 import { dependenciesPolicySchema, posturePolicySchema } from './deps/policy-schema.js';
 import { secretsPolicySchema } from './secrets/policy.js';

@@ -4,7 +4,7 @@
  * finding is back and the expired waiver is itself reported.
  */
 import { posix } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCalendarDate } from '../policy/fields.js';
 
 /** A calendar date `YYYY-MM-DD`; YAML's unquoted dates arrive as Date and are taken back to text. */

@@ -6,7 +6,7 @@
  */
 import { ConfigurationError } from '../runtime/errors.js';
 import { isMap, parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isConflict } from '../github/errors.js';
 import { promotionStateSchema } from '../canary/promotion/state.js';
 import { parsePolicyText } from '../policy/load.js';

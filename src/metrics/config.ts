@@ -26,7 +26,7 @@
  *     file: recordings/checkout-2026-03-02.json
  * ```
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const duration = z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h|d|w|y))+$/, 'a duration such as 30s, 5m or 1h');
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable');

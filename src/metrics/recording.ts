@@ -5,7 +5,7 @@
  * releases). Values are written as Prometheus writes them ("NaN", "+Inf") so
  * that JSON keeps them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MetricSeries, QueryResult } from './provider.js';
 import { formatSampleValue, parseSampleValue } from './prometheus-decode.js';
 import { ConfigurationError } from '../runtime/errors.js';

@@ -5,7 +5,7 @@
  * built or connected at import time.
  */
 import path from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Sleep } from '../runtime/clock.js';
 import { ConfigurationError, errorMessage, type SourceLocation } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';

@@ -3,7 +3,7 @@
  * user reads what was expected in the terms of the policy file, not the
  * schema library.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { didYouMean } from './did-you-mean.js';
 import { describeValue } from './wording.js';
 

@@ -3,7 +3,7 @@
  * issue, the line of the offending node, and a field path such as
  * `stages[2].weight`. Every issue becomes a problem; none is dropped.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { didYouMean } from './did-you-mean.js';
 import { formatFieldPath, PolicyProblem } from './problems.js';
 import type { PolicySource } from './yaml-source.js';

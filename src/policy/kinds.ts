@@ -2,7 +2,7 @@
  * The registry of policy kinds: every policy file says `kind:`, and its kind
  * picks the schema it is validated against.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { freezeGatePolicySchema } from '../freeze/gate-policy.js';
 import { gatesPolicySchema } from '../gates/policy-schema.js';
 import { ConfigurationError } from '../runtime/errors.js';

@@ -3,7 +3,7 @@
  * validate it against a schema that also fills in the defaults.
  */
 import { readFile, stat } from 'node:fs/promises';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ConfigurationError } from '../runtime/errors.js';
 import { validateSource } from './issues.js';
 import { PolicyProblem, sortProblems } from './problems.js';

@@ -10,13 +10,10 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigurationError } from '../runtime/errors.js';
 import type { PolicyKind } from './kinds.js';
+import { METRICS_FILE, POLICY_DIR } from './paths.js';
 import { policyFilesIn } from './set.js';
 
-/** The policy folder, relative to the repository root. */
-export const POLICY_DIR = '.github/bellwether';
-
-/** The metrics providers file, relative to the repository root. */
-export const METRICS_FILE = `${POLICY_DIR}/metrics.yml`;
+export { METRICS_FILE, POLICY_DIR } from './paths.js';
 
 /** Where the policies of a run come from. */
 export interface PolicyLocation {

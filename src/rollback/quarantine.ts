@@ -4,7 +4,7 @@
  * refused by every promotion until someone lifts it with a reason; both
  * are recorded, with who and when.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { stringify } from 'yaml';
 import { isConflict } from '../github/errors.js';
 import type { ContentStore } from '../gitops/content-store.js';

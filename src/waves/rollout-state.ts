@@ -6,7 +6,7 @@
  * re-run after a crash converges on the same state.
  */
 import { stringify } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isConflict } from '../github/errors.js';
 import type { ContentStore } from '../gitops/content-store.js';
 import { parsePolicyText } from '../policy/load.js';

@@ -11,7 +11,7 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CommandOutput } from '../../cli/output.js';
 import { ExitCode } from '../../cli/output.js';
 import { validateSource } from '../../policy/issues.js';

@@ -8,7 +8,7 @@
  * above or below 50 (allowedIncrease: 10 is Kayenta's 0.6).
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineMetric } from './defaults.js';
 import type { JudgeConfig, MetricConfig } from './types.js';
 

@@ -3,7 +3,7 @@
  * release manifest beside the traffic weight, so that one compare-and-swap
  * commit moves both: a transition and its traffic shift are never apart.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const PROMOTION_PHASES = [
   'awaiting-approval',

@@ -4,7 +4,7 @@
  * repository must have in place, and waivers that expire. Either section may
  * also stand alone in a file of `kind: dependencies` or `kind: posture`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDate, waiverExpired as sharedWaiverExpired } from '../waiver.js';
 import { didYouMean } from '../../policy/did-you-mean.js';
 import { formatFieldPath } from '../../policy/problems.js';

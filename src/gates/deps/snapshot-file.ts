@@ -4,7 +4,7 @@
  * for offline runs. Mistakes are reported with the file, the line of the
  * entry and the field.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DependencyChange } from '../../github/port.js';
 import { toDependencyChange } from '../../github/rest-mappers.js';
 import { formatFieldPath } from '../../policy/problems.js';

@@ -4,7 +4,7 @@
  * the port has the verbs, or read from a JSON file. A field left out means
  * "not known", and the check that needs it says it could not run.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const protectionSchema = z.strictObject({
   /** Contexts of the required status checks. */

@@ -5,7 +5,7 @@
  * from a file of `kind: secrets`.
  */
 import { posix } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { waiverSchema } from '../waiver.js';
 import { readPolicySource } from '../../policy/yaml-source.js';
 import { didYouMean } from '../../policy/did-you-mean.js';

@@ -2,7 +2,7 @@
  * The `canary` policy: which services it covers, the stages each tier walks
  * through, how each stage is judged, and who approves.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_METRICS_DEADLINE_MS } from '../../metrics/deadline.js';
 import { SCOPE_VARIABLES, templateVariables } from '../../metrics/template.js';
 import { closestMatch, didYouMean } from '../did-you-mean.js';

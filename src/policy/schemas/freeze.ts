@@ -2,7 +2,7 @@
  * The `freeze` policy: which SLOs guard deployments, what each level of
  * error budget spent does, the burn-rate alerts, and the way around a freeze.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVEN_AFTER_PROBLEMS, validAt } from '../cross-field.js';
 import { duration, githubTeam, githubUser, label, percent, policyVersion, text } from '../fields.js';
 import { describeValue, listChoices } from '../wording.js';

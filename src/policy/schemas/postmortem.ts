@@ -2,7 +2,7 @@
  * The `postmortem` policy: which incidents need one, how the issue is
  * labelled, and when the draft and the final version are due.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVEN_AFTER_PROBLEMS, isMapping, validAt } from '../cross-field.js';
 import { count, label, policyVersion, text, timeZone } from '../fields.js';
 

@@ -2,7 +2,7 @@
  * The `rollback` policy: how a failed verdict turns into a rollback commit or
  * pull request, and how the bad version is kept out afterwards.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { label, people, policyVersion, text } from '../fields.js';
 
 /** The rollback policy as written, with its defaults. */

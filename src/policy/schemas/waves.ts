@@ -2,7 +2,7 @@
  * The `waves` policy: regions grouped into ordered waves, bake times, the
  * hours a wave may start, and what a failure in a later wave does.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_METRICS_DEADLINE_MS } from '../../metrics/deadline.js';
 import { EVEN_AFTER_PROBLEMS, isMapping, validAt } from '../cross-field.js';
 import { didYouMean } from '../did-you-mean.js';

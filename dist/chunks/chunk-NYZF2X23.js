@@ -1,0 +1,4 @@
+import{createRequire as __bwCreateRequire}from"node:module";const require=__bwCreateRequire(import.meta.url);
+var o=class e extends Error{name="ConfigurationError";location;problems;constructor(r,n={},i=[]){super(s(r,n)),this.location=n,this.problems=i}static aggregate(r){if(r.length===1&&r[0])return r[0];let n=r.map(a=>a.message).join(`
+`);return new e(`${r.length} problems:
+${n}`,{},r)}},t=class extends Error{name="NotAvailableError";constructor(r){super(`${r} is not available yet in this version of Bellwether.`)}};function u(e){return e instanceof o}function s(e,r){let n="";return r.file&&(n=r.file,r.line&&(n+=`:${r.line}`),r.line&&r.column&&(n+=`:${r.column}`),n+=": "),r.field&&(n+=`${r.field}: `),n+e}function f(e){return e instanceof Error?e.message:String(e)}export{o as a,t as b,u as c,s as d,f as e};

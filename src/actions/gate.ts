@@ -1,15 +1,15 @@
 /**
  * The security gate action: every gate family on the pull request in one
- * verdict (src/gates/run-all.ts), reported where people look: SARIF for
+ * verdict (src/gates/core/run-all.ts), reported where people look: SARIF for
  * code scanning, a check run with annotations, one pull request comment
  * updated in place, and the job summary.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkRunAnnotations } from '../gates/annotations.js';
-import type { CombinedVerdict, Examined } from '../gates/posture/combine.js';
-import { githubAuditsFromPort } from '../gates/github-connect.js';
-import { runAllGates } from '../gates/run-all.js';
+import { checkRunAnnotations } from '../gates/core/annotations.js';
+import type { CombinedVerdict, Examined } from '../gates/core/combine.js';
+import { githubAuditsFromPort } from '../gates/workflows/github-connect.js';
+import { runAllGates } from '../gates/core/run-all.js';
 import { GitHubError } from '../github/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import { runUrl } from '../runtime/context.js';

@@ -3,7 +3,7 @@
  * the log envelope, rule descriptors with help and `security-severity`, and
  * results with a region and a partial fingerprint.
  */
-import type { Finding, Severity } from '../gates/finding.js';
+import type { Finding, Severity } from '../gates/core/finding.js';
 
 /** GitHub maps these ranges to critical (9.0+), high (7.0+), medium (4.0+) and low. */
 export const SECURITY_SEVERITY: Record<Severity, string> = {

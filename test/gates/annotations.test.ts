@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ANNOTATIONS_PER_REQUEST, checkRunAnnotations } from '../../src/gates/annotations.js';
-import { auditSource } from '../../src/gates/audit.js';
-import { decideGate } from '../../src/gates/decide.js';
-import { DEFAULT_GATES_POLICY } from '../../src/gates/policy-schema.js';
+import { ANNOTATIONS_PER_REQUEST, checkRunAnnotations } from '../../src/gates/core/annotations.js';
+import { auditSource } from '../../src/gates/workflows/audit.js';
+import { decideGate } from '../../src/gates/workflows/decide.js';
+import { DEFAULT_GATES_POLICY } from '../../src/gates/core/policy-schema.js';
 import { validateRequest } from '../helpers/openapi.js';
 
 const dir = join(import.meta.dirname, '..', 'fixtures', 'gates', 'vulnerable');

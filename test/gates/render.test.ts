@@ -1,13 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditSource } from '../../src/gates/audit.js';
-import { countLines } from '../../src/gates/command.js';
-import { decideGate } from '../../src/gates/decide.js';
-import { DEFAULT_GATES_POLICY } from '../../src/gates/policy-schema.js';
-import { COMMENT_MARKER, renderJson, renderMarkdown, renderRuleCatalog, renderText } from '../../src/gates/render.js';
-import { RULES } from '../../src/gates/rules.js';
-import { FINGERPRINT_KEY, renderSarif, sarifUri } from '../../src/gates/sarif.js';
+import { auditSource } from '../../src/gates/workflows/audit.js';
+import { countLines } from '../../src/gates/workflows/run.js';
+import { decideGate } from '../../src/gates/workflows/decide.js';
+import { DEFAULT_GATES_POLICY } from '../../src/gates/core/policy-schema.js';
+import {
+  COMMENT_MARKER,
+  renderJson,
+  renderMarkdown,
+  renderRuleCatalog,
+  renderText,
+} from '../../src/gates/workflows/render.js';
+import { RULES } from '../../src/gates/workflows/rules.js';
+import { FINGERPRINT_KEY, renderSarif, sarifUri } from '../../src/gates/workflows/sarif.js';
 
 const dir = join(import.meta.dirname, '..', 'fixtures', 'gates');
 const NOW = new Date('2026-06-15T12:00:00Z');

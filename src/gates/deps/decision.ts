@@ -2,7 +2,7 @@
  * The decision value shared by the dependency review and the posture
  * checks, and the expired-waiver finding both report.
  */
-import { compareFindings } from '../finding.js';
+import { compareFindings } from '../core/finding.js';
 import { makeFinding, type ReviewFinding } from './review-finding.js';
 
 /** A finding set aside, and why. */

@@ -4,8 +4,8 @@
  * policy: advisories by severity and scope, licenses as SPDX expressions,
  * denied packages, allow lists and expiring waivers.
  */
-export { gateDepsCommand, runDepsGate, readTextFile } from './command.js';
-export type { DepsGateDeps, DepsGateInputs } from './command.js';
+export { gateDepsCommand, runDepsGate, readTextFile } from './run.js';
+export type { DepsGateDeps, DepsGateInputs } from './run.js';
 export { decideDependencies } from './decide.js';
 export type { DecideDependenciesInput } from './decide.js';
 export type { FamilyDecision, SuppressedFinding } from './decision.js';

@@ -5,12 +5,12 @@
  * also stand alone in a file of `kind: dependencies` or `kind: posture`.
  */
 import { z } from 'zod';
-import { isoDate, waiverExpired as sharedWaiverExpired } from '../waiver.js';
+import { isoDate, waiverExpired as sharedWaiverExpired } from '../core/waiver.js';
 import { didYouMean } from '../../policy/did-you-mean.js';
 import { formatFieldPath } from '../../policy/problems.js';
 import { readPolicySource } from '../../policy/yaml-source.js';
 import { ConfigurationError } from '../../runtime/errors.js';
-import { SEVERITIES } from '../finding.js';
+import { SEVERITIES } from '../core/finding.js';
 import { POSTURE_RULE_IDS } from '../posture/rules.js';
 import { parsePurl } from './purl.js';
 import { DEPENDENCY_RULE_IDS } from './rules.js';

@@ -4,7 +4,7 @@
  * policy sets `failOn`. Pure; `now` is an argument.
  */
 import { posix } from 'node:path';
-import { severityRank } from '../finding.js';
+import { severityRank } from '../core/finding.js';
 import { expiredWaiverFinding, finishDecision, type FamilyDecision, type SuppressedFinding } from '../deps/decision.js';
 import { waiverExpired, type LoadedDepsPolicy, type PostureWaiver } from '../deps/policy-schema.js';
 import type { ReviewFinding } from '../deps/review-finding.js';

@@ -3,10 +3,10 @@
  * findings aside (an expired waiver no longer does, and says so), and the
  * policy's threshold decides pass or fail. Pure; `now` is an argument.
  */
-import { compareFindings, severityRank, type Severity } from '../finding.js';
+import { compareFindings, severityRank, type Severity } from '../core/finding.js';
 import type { LoadedSecretsPolicy } from './policy.js';
 import type { SecretFinding } from './secret-finding.js';
-import { waiverExpired, waiverMatches } from '../waiver.js';
+import { waiverExpired, waiverMatches } from '../core/waiver.js';
 
 /** A finding left out of the verdict, and why. */
 export interface SuppressedSecret {

@@ -6,11 +6,11 @@
  */
 import { posix } from 'node:path';
 import { z } from 'zod';
-import { waiverSchema } from '../waiver.js';
+import { waiverSchema } from '../core/waiver.js';
 import { readPolicySource } from '../../policy/yaml-source.js';
 import { didYouMean } from '../../policy/did-you-mean.js';
 import { ConfigurationError } from '../../runtime/errors.js';
-import { SEVERITIES } from '../finding.js';
+import { SEVERITIES } from '../core/finding.js';
 import { SECRET_RULES } from './rules.js';
 import { FILE_RULES, K8S_SECRET_RULE } from './sensitive-files.js';
 

@@ -2,7 +2,7 @@
  * The secret gate's report as text, JSON and SARIF 2.1.0. Findings carry
  * only redacted secrets, so nothing here can print one.
  */
-import type { Severity } from '../finding.js';
+import type { Severity } from '../core/finding.js';
 import { sarifLog, sarifResult, sarifRuleDescriptor } from '../../report/sarif.js';
 import type { SecretsDecision } from './decide.js';
 import { SECRET_RULES } from './rules.js';

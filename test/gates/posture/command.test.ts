@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gatePostureCommand, type PostureGateDeps } from '../../../src/gates/posture/command.js';
+import { gatePostureCommand, type PostureGateDeps } from '../../../src/gates/posture/run.js';
 import { GitHubError } from '../../../src/github/errors.js';
 import { InMemoryGitHub } from '../../../src/github/fake.js';
 import { ManualClock } from '../../../src/runtime/clock.js';

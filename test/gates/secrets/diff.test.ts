@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseUnifiedDiff, unquoteGitPath } from '../../../src/gates/secrets/diff.js';
+import { parseUnifiedDiff, unquoteGitPath } from '../../../src/gates/core/diff.js';
 import { TempRepo } from './git-repo.js';
 
 describe('parseUnifiedDiff on hand-written diffs', () => {

@@ -5,8 +5,8 @@
  * can be told apart from the ones the pull request introduces.
  */
 import { isAbsolute, relative, resolve } from 'node:path';
-import { GitError, type GitPort } from '../gitops/git.js';
-import type { GateFs } from './command.js';
+import { GitError, type GitPort } from '../../gitops/git.js';
+import type { GateFs } from '../workflows/run.js';
 
 /**
  * Throws GitError when `commit` is not in the clone (a shallow checkout):

@@ -4,11 +4,11 @@
  */
 import { z } from 'zod';
 import { waiverSchema as sharedWaiverSchema } from './waiver.js';
-import { dependenciesPolicySchema, posturePolicySchema } from './deps/policy-schema.js';
-import { secretsPolicySchema } from './secrets/policy.js';
+import { dependenciesPolicySchema, posturePolicySchema } from '../deps/policy-schema.js';
+import { secretsPolicySchema } from '../secrets/policy.js';
 import { SEVERITIES } from './finding.js';
-import { DEFAULT_AUDIT_OPTIONS } from './model.js';
-import { RULES } from './rules.js';
+import { DEFAULT_AUDIT_OPTIONS } from '../workflows/model.js';
+import { RULES } from '../workflows/rules.js';
 
 const RULE_IDS = [...RULES.keys()] as [string, ...string[]];
 

@@ -2,12 +2,12 @@
  * `bellwether gate [PATHS] [--base REF --head REF]`: every gate family on a
  * change, one verdict, in text, JSON or SARIF.
  */
-import type { CommandOutput, OutputFormat } from '../cli/output.js';
-import { ExitCode } from '../cli/output.js';
+import type { CommandOutput, OutputFormat } from './output.js';
+import { ExitCode } from './output.js';
 import { systemClock } from '../runtime/clock.js';
-import { githubAuditsFromEnv } from './github-connect.js';
-import { githubAuditLines } from './render.js';
-import { runAllGates, type GateMode } from './run-all.js';
+import { githubAuditsFromEnv } from '../gates/workflows/github-connect.js';
+import { githubAuditLines } from '../gates/workflows/render.js';
+import { runAllGates, type GateMode } from '../gates/core/run-all.js';
 
 export async function gateAllCommand(args: {
   paths: string[];

@@ -7,9 +7,9 @@
  * for that action, never a pass. Requests are cached per repository and per
  * action@ref within a run, and bounded by a budget.
  */
-import { errorMessage } from '../runtime/errors.js';
-import type { ActionAdvisory, ActionRepository, ActionSources, FirstPage, NamedCommit } from '../github/port.js';
-import type { RawFinding, Severity } from './finding.js';
+import { errorMessage } from '../../runtime/errors.js';
+import type { ActionAdvisory, ActionRepository, ActionSources, FirstPage, NamedCommit } from '../../github/port.js';
+import type { RawFinding, Severity } from '../core/finding.js';
 
 /** The GitHub audits' rule ids. */
 export const GITHUB_AUDIT_RULES = [

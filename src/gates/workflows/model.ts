@@ -3,7 +3,7 @@
  * and the context every audit receives.
  */
 import { isMap, isScalar, type Scalar } from 'yaml';
-import type { Confidence, RawFinding, Severity } from './finding.js';
+import type { Confidence, RawFinding, Severity } from '../core/finding.js';
 import { deref, entries, items, mapGet, mapPair, scalarText, type SourceFile, type Span } from './source.js';
 
 /** What a YAML file is, which decides the audits that apply. */

@@ -3,7 +3,7 @@
  * without a version, and deprecated or insecure workflow commands.
  */
 import { isScalar } from 'yaml';
-import type { Severity } from '../finding.js';
+import type { Severity } from '../../core/finding.js';
 import type { AuditContext, Job, Step } from '../model.js';
 import { entries, locateInScalar, mapGet, spanOf } from '../source.js';
 

@@ -2,7 +2,7 @@
  * The workflow audit of one file: parse, detect the kind, run every audit,
  * attach the rule texts and fingerprints. Pure: text in, findings out.
  */
-import { compareFindings, type Finding, type RawFinding } from './finding.js';
+import { compareFindings, type Finding, type RawFinding } from '../core/finding.js';
 import { auditActions } from './audits/actions.js';
 import { auditCache } from './audits/cache.js';
 import { auditExpressions } from './audits/expressions.js';

@@ -2,7 +2,7 @@
  * The catalog of workflow audit rules: what each one means, how to fix what it
  * finds, and what zizmor and actionlint call the same check.
  */
-import { fingerprintAll, type Equivalents, type Finding, type RawFinding, type Severity } from './finding.js';
+import { fingerprintAll, type Equivalents, type Finding, type RawFinding, type Severity } from '../core/finding.js';
 
 /** A rule's fixed description. Severity of each finding is decided by the audit. */
 export interface Rule {

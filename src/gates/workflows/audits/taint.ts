@@ -3,7 +3,7 @@
  * attacker-controlled contexts, string inputs, and values derived from them
  * through `env:`, step outputs and job outputs.
  */
-import type { Confidence, Severity } from '../finding.js';
+import type { Confidence, Severity } from '../../core/finding.js';
 import {
   actionName,
   OUTSIDER_TRIGGERS,

@@ -4,7 +4,7 @@
  * or a required one that is missing, fails the verdict: missing data never
  * passes. Pure.
  */
-import type { Finding } from '../finding.js';
+import type { Finding } from './finding.js';
 
 export const GATE_FAMILIES = ['workflows', 'secrets', 'dependencies', 'posture'] as const;
 export type GateFamily = (typeof GATE_FAMILIES)[number];

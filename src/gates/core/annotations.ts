@@ -3,7 +3,7 @@
  * pull request changed when those are known, within GitHub's limit of 50 per
  * request. Pure: the caller sends them.
  */
-import type { GateDecision } from './decide.js';
+import type { GateDecision } from '../workflows/decide.js';
 import { severityRank, type Finding, type Severity } from './finding.js';
 
 /** One entry of `output.annotations` of the checks API. */

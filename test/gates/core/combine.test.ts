@@ -7,9 +7,9 @@ import {
   renderVerdictMarkdown,
   resultOf,
   type GateResult,
-} from '../../../src/gates/posture/combine.js';
-import { decideGate } from '../../../src/gates/decide.js';
-import { DEFAULT_GATES_POLICY } from '../../../src/gates/policy-schema.js';
+} from '../../../src/gates/core/combine.js';
+import { decideGate } from '../../../src/gates/workflows/decide.js';
+import { DEFAULT_GATES_POLICY } from '../../../src/gates/core/policy-schema.js';
 import { decideSecrets } from '../../../src/gates/secrets/decide.js';
 import { DEFAULT_SECRETS_POLICY } from '../../../src/gates/secrets/policy.js';
 import { decidePosture } from '../../../src/gates/posture/decide.js';

@@ -9,7 +9,7 @@ import { ExitCode, type CommandOutput, type OutputFormat } from '../../cli/outpu
 import { CommandGit, GitError, type GitPort } from '../../gitops/git.js';
 import { systemClock, type Clock } from '../../runtime/clock.js';
 import { ConfigurationError, errorMessage, isConfigurationError } from '../../runtime/errors.js';
-import { nodeGateFs, type GateFs } from '../command.js';
+import { nodeGateFs, type GateFs } from '../workflows/run.js';
 import { decideSecrets } from './decide.js';
 import { scanGitDiff } from './diff-scan.js';
 import { scanGitDiffChunks, scanGitDiffFile } from './diff-stream.js';

@@ -3,7 +3,7 @@
  * the job summary and the sticky pull request comment.
  */
 import type { GateDecision } from './decide.js';
-import type { Finding, Severity } from './finding.js';
+import type { Finding, Severity } from '../core/finding.js';
 import { RULES } from './rules.js';
 
 const ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];

@@ -3,8 +3,8 @@
  * keeping where each waiver is written so that expired ones are reported at
  * their line.
  */
-import { parsePolicyText, readPolicyText } from '../policy/index.js';
-import { readPolicySource } from '../policy/yaml-source.js';
+import { parsePolicyText, readPolicyText } from '../../policy/index.js';
+import { readPolicySource } from '../../policy/yaml-source.js';
 import { gatesPolicySchema, type GatesPolicy } from './policy-schema.js';
 
 /** A validated policy and where in its file each waiver is written. */

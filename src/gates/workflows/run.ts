@@ -5,18 +5,18 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import packageJson from '../../package.json' with { type: 'json' };
-import { ExitCode, type CommandOutput, type OutputFormat } from '../cli/output.js';
-import { systemClock, type Clock } from '../runtime/clock.js';
-import { ConfigurationError, errorMessage, isConfigurationError } from '../runtime/errors.js';
+import packageJson from '../../../package.json' with { type: 'json' };
+import { ExitCode, type CommandOutput, type OutputFormat } from '../../cli/output.js';
+import { systemClock, type Clock } from '../../runtime/clock.js';
+import { ConfigurationError, errorMessage, isConfigurationError } from '../../runtime/errors.js';
 import { auditSource, type FileAudit } from './audit.js';
 import { countActionUses, runGitHubAudits, type AuditedText, type GitHubLookups } from './github-audits.js';
-import { compareFindings } from './finding.js';
+import { compareFindings } from '../core/finding.js';
 import { completeFindings } from './rules.js';
 import { describeWalk, discoverFiles, type FoundFile, type WalkReport } from './discover.js';
 import { baselineFingerprints, decideGate, type GateDecision } from './decide.js';
-import { loadGatesPolicyFile, type LoadedGatesPolicy } from './policy-load.js';
-import { DEFAULT_GATES_POLICY } from './policy-schema.js';
+import { loadGatesPolicyFile, type LoadedGatesPolicy } from '../core/policy-load.js';
+import { DEFAULT_GATES_POLICY } from '../core/policy-schema.js';
 import { renderJson, renderText } from './render.js';
 import { renderSarif } from './sarif.js';
 

@@ -13,7 +13,7 @@ import { systemClock, type Clock } from '../../runtime/clock.js';
 import { ConfigurationError, errorMessage, isConfigurationError } from '../../runtime/errors.js';
 import { GitHubError } from '../../github/errors.js';
 import type { GitHubPort } from '../../github/port.js';
-import { readTextFile } from '../deps/command.js';
+import { readTextFile } from '../deps/run.js';
 import type { FamilyDecision } from '../deps/decision.js';
 import { DEFAULT_DEPS_POLICY, parseDepsPolicyText } from '../deps/policy-schema.js';
 import { renderJson, renderText } from '../deps/render.js';

@@ -4,14 +4,14 @@
  * Enterprise Server, or a test server), one client for the run. Without a
  * token, the reason they are skipped.
  */
-import { createGitHubClient } from '../github/client.js';
-import { RestActionSources } from '../github/rest-action-sources.js';
-import type { GitHubPort } from '../github/port.js';
-import type { Logger } from '../runtime/logger.js';
-import { StreamLogger } from '../runtime/logger.js';
-import { processSecrets } from '../runtime/secrets.js';
+import { createGitHubClient } from '../../github/client.js';
+import { RestActionSources } from '../../github/rest-action-sources.js';
+import type { GitHubPort } from '../../github/port.js';
+import type { Logger } from '../../runtime/logger.js';
+import { StreamLogger } from '../../runtime/logger.js';
+import { processSecrets } from '../../runtime/secrets.js';
 import { GitHubLookups } from './github-audits.js';
-import { NO_TOKEN, type WorkflowGateDeps } from './command.js';
+import { NO_TOKEN, type WorkflowGateDeps } from './run.js';
 
 /** The GitHub audits' connection for the CLI, from the environment. */
 export function githubAuditsFromEnv(

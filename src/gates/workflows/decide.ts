@@ -5,11 +5,11 @@
  */
 import type { FileAudit, InlineIgnore } from './audit.js';
 import type { GitHubAuditsNote } from './github-audits.js';
-import { compareFindings, severityRank, type Finding, type RawFinding, type Severity } from './finding.js';
-import type { LoadedGatesPolicy } from './policy-load.js';
-import type { GatesPolicy } from './policy-schema.js';
+import { compareFindings, severityRank, type Finding, type RawFinding, type Severity } from '../core/finding.js';
+import type { LoadedGatesPolicy } from '../core/policy-load.js';
+import type { GatesPolicy } from '../core/policy-schema.js';
 import { completeFindings } from './rules.js';
-import { waiverExpired, waiverMatches } from './waiver.js';
+import { waiverExpired, waiverMatches } from '../core/waiver.js';
 
 /** A finding left out of the report, and why. */
 export interface Suppressed {

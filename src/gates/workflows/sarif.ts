@@ -3,11 +3,11 @@
  * `security-severity`, results with regions and partial fingerprints.
  */
 import type { GateDecision } from './decide.js';
-import { sarifLog, sarifResult, sarifRuleDescriptor } from '../report/sarif.js';
-import { severityRank, type Severity } from './finding.js';
+import { sarifLog, sarifResult, sarifRuleDescriptor } from '../../report/sarif.js';
+import { severityRank, type Severity } from '../core/finding.js';
 import { RULES, type Rule } from './rules.js';
 
-export { FINGERPRINT_KEY, sarifUri } from '../report/sarif.js';
+export { FINGERPRINT_KEY, sarifUri } from '../../report/sarif.js';
 
 /** What the SARIF log says about the tool. */
 export interface SarifOptions {

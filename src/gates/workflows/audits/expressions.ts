@@ -8,7 +8,7 @@ import { accessPath, parseExpression, ExpressionSyntaxError, type ExprNode } fro
 import { actionName, PRIVILEGED_TRIGGERS, type AuditContext, type Job, type Step } from '../model.js';
 import { entries, locateInScalar, mapGet, scalarText, spanAt, spanOf, templateSpan } from '../source.js';
 import { findTemplates, flowingAccesses, isAttackerControlled } from '../templates.js';
-import { severityRank } from '../finding.js';
+import { severityRank } from '../../core/finding.js';
 import {
   buildTaintModel,
   ENV_FILE_WRITE,

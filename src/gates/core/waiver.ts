@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import { z } from 'zod';
-import { isCalendarDate } from '../policy/fields.js';
+import { isCalendarDate } from '../../policy/fields.js';
 
 /** A calendar date `YYYY-MM-DD`; YAML's unquoted dates arrive as Date and are taken back to text. */
 export const isoDate = z.preprocess(

@@ -5,25 +5,25 @@
  * The action and `bellwether gate` both run this; they differ only in where
  * the result goes.
  */
-import type { GitHubPort } from '../github/port.js';
-import { CommandGit, GitError } from '../gitops/git.js';
-import type { Clock } from '../runtime/clock.js';
-import { errorMessage, isConfigurationError } from '../runtime/errors.js';
-import { nodeGateFs, runWorkflowGate } from './command.js';
-import type { GateDecision } from './decide.js';
+import type { GitHubPort } from '../../github/port.js';
+import { CommandGit, GitError } from '../../gitops/git.js';
+import type { Clock } from '../../runtime/clock.js';
+import { errorMessage, isConfigurationError } from '../../runtime/errors.js';
+import { nodeGateFs, runWorkflowGate } from '../workflows/run.js';
+import type { GateDecision } from '../workflows/decide.js';
 import { gitTreeFs, requireCommit } from './git-tree-fs.js';
-import type { WorkflowGateDeps, WorkflowGateResult } from './command.js';
-import { readTextFile, runDepsGate } from './deps/command.js';
-import { renderMarkdown as renderDepsMarkdown, renderSarif as renderDepsSarif } from './deps/index.js';
-import type { FamilyDecision } from './deps/decision.js';
-import { combine, errorResult, renderVerdictMarkdown, resultOf } from './posture/combine.js';
-import type { CombinedVerdict, GateFamily, GateResult } from './posture/combine.js';
-import { renderMarkdown } from './render.js';
-import { renderSarif } from './sarif.js';
-import { runSecretGate } from './secrets/command.js';
-import { scanGitDiffFile } from './secrets/diff-stream.js';
-import { renderSecretsMarkdown, renderSecretsSarif } from './secrets/render.js';
-import type { SecretsReport } from './secrets/render.js';
+import type { WorkflowGateDeps, WorkflowGateResult } from '../workflows/run.js';
+import { readTextFile, runDepsGate } from '../deps/run.js';
+import { renderMarkdown as renderDepsMarkdown, renderSarif as renderDepsSarif } from '../deps/index.js';
+import type { FamilyDecision } from '../deps/decision.js';
+import { combine, errorResult, renderVerdictMarkdown, resultOf } from './combine.js';
+import type { CombinedVerdict, GateFamily, GateResult } from './combine.js';
+import { renderMarkdown } from '../workflows/render.js';
+import { renderSarif } from '../workflows/sarif.js';
+import { runSecretGate } from '../secrets/run.js';
+import { scanGitDiffFile } from '../secrets/diff-stream.js';
+import { renderSecretsMarkdown, renderSecretsSarif } from '../secrets/render.js';
+import type { SecretsReport } from '../secrets/render.js';
 
 export const GATES_VERSION = '0.1.0';
 

@@ -24,8 +24,10 @@ import { runSecretGate } from '../secrets/run.js';
 import { scanGitDiffFile } from '../secrets/diff-stream.js';
 import { renderSecretsMarkdown, renderSecretsSarif } from '../secrets/render.js';
 import type { SecretsReport } from '../secrets/render.js';
+import { VERSION } from '../../version.js';
 
-export const GATES_VERSION = '0.1.0';
+/** The version the gates write into SARIF: Bellwether's own. */
+export const GATES_VERSION = VERSION;
 
 export interface AllGatesInputs {
   /** Files and folders for the workflow audit. */

@@ -6,7 +6,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import packageJson from '../../../package.json' with { type: 'json' };
+import { VERSION } from '../../version.js';
 import { ExitCode, type CommandOutput } from '../../cli/output.js';
 import { GitHubError } from '../../github/errors.js';
 import type { DependencyChange, GitHubPort } from '../../github/port.js';
@@ -138,8 +138,7 @@ async function scorecardsOf(
 
 function render(decision: FamilyDecision, format: 'text' | 'json' | 'sarif'): string {
   if (format === 'json') return renderJson([decision]);
-  if (format === 'sarif')
-    return `${JSON.stringify(renderSarif([decision], { version: packageJson.version }), null, 2)}\n`;
+  if (format === 'sarif') return `${JSON.stringify(renderSarif([decision], { version: VERSION }), null, 2)}\n`;
   return renderText([decision]);
 }
 
@@ -175,7 +174,7 @@ export async function gateDepsCommand(
       const message = `the dependency review could not run: ${errorMessage(err)}${hint}; it does not pass without it. For offline use, give --snapshot.`;
       const body =
         args.format === 'sarif'
-          ? renderSarifFailure(message, { version: packageJson.version })
+          ? renderSarifFailure(message, { version: VERSION })
           : { verdict: 'fail', error: message };
       const stdout = args.format === 'text' ? `${message}\n` : `${JSON.stringify(body, null, 2)}\n`;
       return { exitCode: ExitCode.negative, stdout };

@@ -5,7 +5,7 @@
  * fields), or on what the GitHub port can gather. A field left out is
  * reported as not checked.
  */
-import packageJson from '../../../package.json' with { type: 'json' };
+import { VERSION } from '../../version.js';
 import { ExitCode, type CommandOutput } from '../../cli/output.js';
 import { formatFieldPath } from '../../policy/problems.js';
 import { readPolicyText } from '../../policy/load.js';
@@ -104,7 +104,7 @@ export async function gatePostureCommand(
       args.format === 'json'
         ? renderJson([decision])
         : args.format === 'sarif'
-          ? `${JSON.stringify(renderSarif([decision], { version: packageJson.version }), null, 2)}\n`
+          ? `${JSON.stringify(renderSarif([decision], { version: VERSION }), null, 2)}\n`
           : renderText([decision]);
     return { exitCode: decision.verdict === 'fail' ? ExitCode.negative : ExitCode.ok, stdout };
   } catch (err) {

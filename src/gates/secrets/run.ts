@@ -4,7 +4,7 @@
  * renders the decision.
  */
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import packageJson from '../../../package.json' with { type: 'json' };
+import { VERSION } from '../../version.js';
 import { ExitCode, type CommandOutput, type OutputFormat } from '../../cli/output.js';
 import { CommandGit, GitError, type GitPort } from '../../gitops/git.js';
 import { systemClock, type Clock } from '../../runtime/clock.js';
@@ -283,7 +283,7 @@ export async function runSecretGate(args: GateSecretsArgs, deps: SecretGateDeps)
 /** Renders the report in the format asked for. */
 export function renderSecretsReport(report: SecretsReport, format: OutputFormat): string {
   if (format === 'json') return renderSecretsJson(report);
-  if (format === 'sarif') return `${JSON.stringify(renderSecretsSarif(report, packageJson.version), null, 2)}\n`;
+  if (format === 'sarif') return `${JSON.stringify(renderSecretsSarif(report, VERSION), null, 2)}\n`;
   return renderSecretsText(report);
 }
 

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import packageJson from '../../../package.json' with { type: 'json' };
+import { VERSION } from '../../version.js';
 import { ExitCode, type CommandOutput, type OutputFormat } from '../../cli/output.js';
 import { systemClock, type Clock } from '../../runtime/clock.js';
 import { ConfigurationError, errorMessage, isConfigurationError } from '../../runtime/errors.js';
@@ -231,7 +231,7 @@ function refuseEmpty(
 export function renderDecision(decision: GateDecision, format: OutputFormat): string {
   if (format === 'json') return renderJson(decision);
   if (format === 'sarif')
-    return `${JSON.stringify(renderSarif(decision, { version: packageJson.version }), null, 2)}\n`;
+    return `${JSON.stringify(renderSarif(decision, { version: VERSION }), null, 2)}\n`;
   return renderText(decision);
 }
 

@@ -1,7 +1,8 @@
 /**
  * Unified diffs as git writes them (`git diff base...head`): for each file,
  * its path, what happened to it, and the lines the change adds with their
- * line numbers in the new file. Plain `diff -u` output is read too.
+ * line numbers in the new file. Plain `diff -u` output is read too. The one
+ * diff parser of the gates: the secret scan and the annotations both read it.
  */
 
 /** What a change did to a file. */
@@ -290,4 +291,25 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
     if (current) readExtendedHeader(current, line);
   }
   return files.filter((f) => f.path !== '').map(finish);
+}
+
+/** Added or changed line numbers (new side) by file path. */
+export type ChangedLines = Map<string, Set<number>>;
+
+/**
+ * The lines a change adds, by file, so that annotations land on what a pull
+ * request touched: from a unified diff of any number of files, or from the
+ * patch of one file as the pulls API gives it (hunks without headers), with
+ * `file` naming it. Deleted files have no lines.
+ */
+export function changedLinesFromDiff(diff: string, file?: string): ChangedLines {
+  const text = file === undefined ? diff : `--- a/${file}\n+++ b/${file}\n${diff}`;
+  const out: ChangedLines = new Map();
+  for (const f of parseUnifiedDiff(text)) {
+    if (f.status === 'deleted' || f.binary) continue;
+    const lines = out.get(f.path) ?? new Set<number>();
+    for (const n of f.lineNumbers) lines.add(n);
+    out.set(f.path, lines);
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { changedLinesFromDiff } from '../../src/gates/diff-lines.js';
+import { changedLinesFromDiff } from '../../../src/gates/core/diff.js';
 
 const lines = (m: Map<string, Set<number>>) =>
   Object.fromEntries([...m].map(([k, v]) => [k, [...v].sort((a, b) => a - b)]));

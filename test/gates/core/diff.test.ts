@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseUnifiedDiff, unquoteGitPath } from '../../../src/gates/core/diff.js';
-import { TempRepo } from './git-repo.js';
+import { TempRepo } from '../secrets/git-repo.js';
 
 describe('parseUnifiedDiff on hand-written diffs', () => {
   it('reads added lines with their new line numbers across hunks', () => {
@@ -168,7 +168,7 @@ describe('parseUnifiedDiff agrees with git on random edits', () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { Fake } = await import('./fake-secrets.js');
+    const { Fake } = await import('../secrets/fake-secrets.js');
     const f = new Fake(seed);
     const vocabulary = [
       'alpha',

@@ -6,13 +6,9 @@ import { metricsQueryCommand, metricsRecordCommand } from '../metrics/commands.j
 import type { MetricsQueryArgs, MetricsRecordArgs } from '../metrics/commands.js';
 import { canaryJudgeCommand } from '../canary/judge/command.js';
 import { budgetCommand } from '../freeze/budget-command.js';
-import { gateAllCommand } from './gate-command.js';
-import { gateWorkflowsCommand, nodeGateFs } from '../gates/workflows/run.js';
+import { nodeGateFs } from '../gates/core/fs.js';
 import { githubAuditsFromEnv } from '../gates/workflows/github-connect.js';
 import { systemClock } from '../runtime/clock.js';
-import { gateDepsCommand } from '../gates/deps/run.js';
-import { gatePostureCommand } from '../gates/posture/run.js';
-import { gateSecretsCommand } from '../gates/secrets/run.js';
 import type { BudgetArgs } from '../freeze/budget-command.js';
 import { budgetRulesCommand } from '../freeze/rules-command.js';
 import type { BudgetRulesArgs } from '../freeze/rules-command.js';
@@ -29,6 +25,13 @@ import type { CommandOutput, OutputFormat } from './output.js';
 import { canaryControlCommand } from './canary-command.js';
 import type { CanaryControlArgs } from './canary-command.js';
 import { exampleCommand } from './example-command.js';
+import {
+  gateAllCommand,
+  gateDepsCommand,
+  gatePostureCommand,
+  gateSecretsCommand,
+  gateWorkflowsCommand,
+} from './gate-command.js';
 import { rollbackCommand, rollbackLiftCommand } from './rollback-command.js';
 import type { RollbackArgs, RollbackLiftArgs } from './rollback-command.js';
 import { selfCheckCommand } from './self-check.js';

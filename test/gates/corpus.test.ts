@@ -3,7 +3,8 @@ import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { auditSource } from '../../src/gates/workflows/audit.js';
-import { collectFiles, nodeGateFs } from '../../src/gates/workflows/run.js';
+import { nodeGateFs } from '../../src/gates/core/fs.js';
+import { collectFiles } from '../../src/gates/workflows/run.js';
 import { decideGate } from '../../src/gates/workflows/decide.js';
 import { DEFAULT_GATES_POLICY } from '../../src/gates/core/policy-schema.js';
 

@@ -6,7 +6,7 @@
  */
 import { isAbsolute, relative, resolve } from 'node:path';
 import { GitError, type GitPort } from '../../gitops/git.js';
-import type { GateFs } from '../workflows/run.js';
+import type { GateFs } from './fs.js';
 
 /**
  * Throws GitError when `commit` is not in the clone (a shallow checkout):

@@ -2,29 +2,28 @@
  * Every gate family on one change, under one policy, with one verdict: the
  * workflow audit, the secret scan of the lines the change adds, the
  * dependency review, and (when a snapshot is given) the repository posture.
- * The action and `bellwether gate` both run this; they differ only in where
- * the result goes.
+ * The policy file is read and parsed once; each family runs behind the one
+ * interface (core/family.ts) and hands back its result, Markdown, SARIF runs
+ * and annotations. The action and `bellwether gate` both run this; they
+ * differ only in where the result goes.
  */
-import type { GitHubPort } from '../../github/port.js';
-import { CommandGit, GitError } from '../../gitops/git.js';
+import type { CheckAnnotation, GitHubPort } from '../../github/port.js';
+import { sarifLog, type SarifLog, type SarifRun } from '../../report/sarif.js';
 import type { Clock } from '../../runtime/clock.js';
-import { errorMessage, isConfigurationError } from '../../runtime/errors.js';
-import { nodeGateFs, runWorkflowGate } from '../workflows/run.js';
-import type { GateDecision } from '../workflows/decide.js';
-import { gitTreeFs, requireCommit } from './git-tree-fs.js';
-import type { WorkflowGateDeps, WorkflowGateResult } from '../workflows/run.js';
-import { readTextFile, runDepsGate } from '../deps/run.js';
-import { renderMarkdown as renderDepsMarkdown, renderSarif as renderDepsSarif } from '../deps/index.js';
-import type { FamilyDecision } from '../deps/decision.js';
-import { combine, errorResult, renderVerdictMarkdown, resultOf } from './combine.js';
-import type { CombinedVerdict, GateFamily, GateResult } from './combine.js';
-import { renderMarkdown } from '../workflows/render.js';
-import { renderSarif } from '../workflows/sarif.js';
-import { runSecretGate } from '../secrets/run.js';
-import { scanGitDiffFile } from '../secrets/diff-stream.js';
-import { renderSecretsMarkdown, renderSecretsSarif } from '../secrets/render.js';
-import type { SecretsReport } from '../secrets/render.js';
+import { errorMessage } from '../../runtime/errors.js';
 import { VERSION } from '../../version.js';
+import type { FamilyDecision } from '../deps/decision.js';
+import { dependenciesFamily } from '../deps/family.js';
+import { secretsFamily } from '../secrets/family.js';
+import type { SecretsReport } from '../secrets/render.js';
+import { workflowsFamily } from '../workflows/family.js';
+import type { WorkflowGateDeps, WorkflowGateResult } from '../workflows/run.js';
+import { combine, errorResult, renderVerdictMarkdown } from './combine.js';
+import type { CombinedVerdict, GateFamily, GateResult } from './combine.js';
+import type { FamilyReport, GateChange, GateFamilyRunner, GateMode } from './family.js';
+import { readPolicyDocument } from './policy-load.js';
+
+export type { GateMode } from './family.js';
 
 /** The version the gates write into SARIF: Bellwether's own. */
 export const GATES_VERSION = VERSION;
@@ -51,9 +50,6 @@ export interface AllGatesInputs {
   readonly mode?: GateMode;
 }
 
-/** What the gates count: what a change introduces, or everything. */
-export type GateMode = 'diff' | 'full';
-
 export interface AllGatesOutcome {
   readonly verdict: CombinedVerdict;
   /** Absent when the audit found nothing to audit: the verdict then says so and fails. */
@@ -61,153 +57,72 @@ export interface AllGatesOutcome {
   readonly secrets?: SecretsReport;
   readonly dependencies?: FamilyDecision;
   /** Every family's findings in one SARIF log, one run per family. */
-  readonly sarif: Record<string, unknown>;
+  readonly sarif: SarifLog;
+  /** Every family's check-run annotations, in the port's form. */
+  readonly annotations: readonly CheckAnnotation[];
   readonly markdown: string;
+}
+
+/** What each family's run gives back. */
+interface FamilyValues {
+  workflows: WorkflowGateResult;
+  secrets: SecretsReport;
+  dependencies: FamilyDecision;
 }
 
 export async function runAllGates(
   inputs: AllGatesInputs,
   deps: { readonly clock: Clock; readonly github?: GitHubPort; readonly githubAudits?: WorkflowGateDeps['github'] },
 ): Promise<AllGatesOutcome> {
-  const githubAudits = deps.githubAudits ? { github: deps.githubAudits } : {};
-  const policy = inputs.policy ? { policy: inputs.policy } : {};
+  const policy = inputs.policy ? readPolicyDocument(inputs.policy) : undefined;
+  // Each family that needs the policy awaits it and reports a file that cannot be read as a family that could not run.
+  policy?.catch(() => undefined);
+  const change: GateChange = {
+    cwd: inputs.cwd,
+    mode: inputs.mode ?? 'diff',
+    ...(inputs.base && inputs.head ? { range: { base: inputs.base, head: inputs.head } } : {}),
+    ...(policy ? { policy } : {}),
+  };
+  const families: { [F in keyof FamilyValues]: GateFamilyRunner<FamilyValues[F]> } = {
+    workflows: workflowsFamily({
+      paths: inputs.paths,
+      clock: deps.clock,
+      ...(inputs.missing ? { missing: inputs.missing } : {}),
+      ...(deps.githubAudits ? { github: deps.githubAudits } : {}),
+    }),
+    secrets: secretsFamily({ clock: deps.clock }),
+    dependencies: dependenciesFamily({ clock: deps.clock, ...(deps.github ? { github: deps.github } : {}) }),
+  };
   const results: GateResult[] = [];
   const sections: string[] = [];
-  const runs: unknown[] = [];
-  const mode = inputs.mode ?? 'diff';
-  const change = inputs.base && inputs.head ? { base: inputs.base, head: inputs.head } : undefined;
-  const audit = { paths: inputs.paths, missing: 'skip' as const, ...policy };
-  // What the base already had is found by the same audit, over the base commit's files.
-  let known: Set<string> | undefined;
-  let unreadBase: string | undefined;
-  if (mode === 'diff' && change) {
+  const runs: SarifRun[] = [];
+  const annotations: CheckAnnotation[] = [];
+  const required: GateFamily[] = [];
+  const values: Partial<FamilyValues> = {};
+  for (const name of ['workflows', 'secrets', 'dependencies'] as const) {
+    const family: GateFamilyRunner<FamilyValues[typeof name]> = families[name];
+    if (!family.applies(change)) continue;
+    required.push(family.family);
+    let report: FamilyReport<FamilyValues[typeof name]>;
     try {
-      const git = new CommandGit(inputs.cwd);
-      await requireCommit(git, change.base);
-      known = fingerprintsOf(
-        (
-          await runWorkflowGate(
-            { ...audit, empty: 'allow' },
-            { fs: gitTreeFs(git, change.base, inputs.cwd), clock: deps.clock, cwd: inputs.cwd, ...githubAudits },
-          )
-        ).decision,
-      );
+      report = await family.run(change);
     } catch (err) {
-      // A shallow checkout lacks the base: counting everything can only be stricter than the truth.
-      if (!(err instanceof GitError) && !isConfigurationError(err)) throw err;
-      const why = err instanceof GitError ? err.stderr.trim() || err.message : errorMessage(err);
-      unreadBase = `the base commit ${change.base.slice(0, 12)} could not be read (${why}; check out with \`fetch-depth: 0\`)`;
+      if (family.fatal?.(err)) throw err;
+      results.push(errorResult(family.family, errorMessage(err)));
+      continue;
     }
-  }
-  let workflows: WorkflowGateResult | undefined;
-  try {
-    workflows = await runWorkflowGate(
-      { ...audit, missing: inputs.missing ?? 'skip', ...(known ? { known } : {}) },
-      { fs: nodeGateFs, clock: deps.clock, cwd: inputs.cwd, ...githubAudits },
-    );
-  } catch (err) {
-    // Paths the user named that hold nothing to audit are a usage error; the action's usual places are a family that could not run.
-    if (!isConfigurationError(err) || inputs.missing === 'error') throw err;
-    results.push(errorResult('workflows', errorMessage(err)));
-  }
-  if (workflows) {
-    results.push(
-      resultOf('workflows', workflows.decision, {
-        files: workflows.decision.filesAudited,
-        lines: workflows.decision.linesAudited,
-      }),
-    );
-    sections.push(
-      `${scopeNote(mode, unreadBase ? undefined : change, workflows.decision, unreadBase)}\n\n${renderMarkdown(workflows.decision)}`,
-    );
-    runs.push(...runsOf(renderSarif(workflows.decision, { version: GATES_VERSION })));
-  }
-
-  let secrets: SecretsReport | undefined;
-  let dependencies: FamilyDecision | undefined;
-  const required: GateFamily[] = ['workflows'];
-  // Secrets: the lines the change adds, or in full mode every file the repository tracks (not what a job
-  // checked out beside it, such as Bellwether itself under .bellwether/).
-  const secretScope = mode === 'full' ? { paths: await trackedFiles(inputs.cwd) } : change;
-  if (secretScope) {
-    required.push('secrets');
-    try {
-      secrets = await runSecretGate(
-        { ...secretScope, format: 'json', cwd: inputs.cwd, ...policy },
-        { fs: nodeGateFs, clock: deps.clock, git: (cwd) => new CommandGit(cwd), scanDiffFile: scanGitDiffFile },
-      );
-      results.push(
-        resultOf('secrets', secrets.decision, { files: secrets.summary.files, lines: secrets.summary.lines }),
-      );
-      sections.push(renderSecretsMarkdown(secrets));
-      runs.push(...runsOf(renderSecretsSarif(secrets, GATES_VERSION)));
-    } catch (err) {
-      results.push(errorResult('secrets', errorMessage(err)));
-    }
-  }
-  if (inputs.base && inputs.head) {
-    required.push('dependencies');
-    try {
-      dependencies = await runDepsGate(
-        { base: inputs.base, head: inputs.head, root: inputs.cwd, ...policy },
-        {
-          clock: deps.clock,
-          ...(deps.github ? { github: deps.github } : {}),
-          git: new CommandGit(inputs.cwd),
-          readText: readTextFile,
-        },
-      );
-      results.push(
-        resultOf(
-          'dependencies',
-          dependencies,
-          dependencies.notes[0] !== undefined ? { text: dependencies.notes[0] } : undefined,
-        ),
-      );
-      sections.push(renderDepsMarkdown([dependencies]));
-      runs.push(...runsOf(renderDepsSarif([dependencies], { version: GATES_VERSION })));
-    } catch (err) {
-      results.push(errorResult('dependencies', errorMessage(err)));
-    }
+    Object.assign(values, { [name]: report.value });
+    results.push(report.result);
+    sections.push(report.markdown);
+    runs.push(...report.sarif);
+    annotations.push(...report.annotations);
   }
   const verdict = combine(results, { required });
-  const sarif = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs };
   return {
     verdict,
-    ...(workflows ? { workflows } : {}),
-    ...(secrets ? { secrets } : {}),
-    ...(dependencies ? { dependencies } : {}),
-    sarif,
+    ...values,
+    sarif: sarifLog(runs),
+    annotations,
     markdown: [renderVerdictMarkdown(verdict), ...sections].join('\n\n'),
   };
-}
-
-/** Every fingerprint a decision saw, counted or not: what "already there" means for the next audit. */
-function fingerprintsOf(decision: GateDecision): Set<string> {
-  return new Set([...decision.findings, ...decision.suppressed.map((s) => s.finding)].map((f) => f.fingerprint));
-}
-
-/** One line saying what the workflow audit counted, so that a pass in diff mode is never read as "no findings at all". */
-function scopeNote(
-  mode: GateMode,
-  change: { base: string } | undefined,
-  decision: GateDecision,
-  unreadBase?: string,
-): string {
-  if (mode === 'full') return 'Mode `full`: every finding of the audited files counts, whoever introduced it.';
-  if (unreadBase) return `Mode \`diff\`, but ${unreadBase}: every finding of the audited files counts.`;
-  if (!change)
-    return 'Mode `diff`, but there is no pull request to compare with: every finding of the audited files counts.';
-  const inherited = decision.suppressed.filter((s) => s.by === 'baseline').length;
-  return `Mode \`diff\`: only findings the pull request introduces count; ${inherited} finding(s) already on the base commit ${change.base.slice(0, 12)} do not (\`mode: full\` reports them).`;
-}
-
-/** The files git tracks in the checkout, from its root. */
-async function trackedFiles(cwd: string): Promise<string[]> {
-  const { stdout } = await new CommandGit(cwd).run(['ls-files', '-z', '--full-name', ':/']);
-  return stdout.split('\0').filter(Boolean);
-}
-
-function runsOf(log: Record<string, unknown>): unknown[] {
-  return Array.isArray(log['runs']) ? (log['runs'] as unknown[]) : [];
 }

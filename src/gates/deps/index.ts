@@ -4,7 +4,7 @@
  * policy: advisories by severity and scope, licenses as SPDX expressions,
  * denied packages, allow lists and expiring waivers.
  */
-export { gateDepsCommand, runDepsGate, readTextFile } from './run.js';
+export { runDepsGate } from './run.js';
 export type { DepsGateDeps, DepsGateInputs } from './run.js';
 export { decideDependencies } from './decide.js';
 export type { DecideDependenciesInput } from './decide.js';
@@ -35,7 +35,7 @@ export { renderJson, renderMarkdown, renderText } from './render.js';
 export type { DependencySubject, ReviewFinding } from './review-finding.js';
 export { advisorySeverity, reviewDependencies } from './review.js';
 export { DEPENDENCY_RULE_IDS, DEPENDENCY_RULES } from './rules.js';
-export { renderSarif, renderSarifFailure } from './sarif.js';
+export { depsSarifFailureRun, depsSarifRun } from './sarif.js';
 export { parseDependencySnapshot } from './snapshot-file.js';
 export {
   allowedChoice,

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { isoDate, waiverExpired as sharedWaiverExpired } from '../core/waiver.js';
 import { didYouMean } from '../../policy/did-you-mean.js';
 import { formatFieldPath } from '../../policy/problems.js';
-import { readPolicySource } from '../../policy/yaml-source.js';
+import { readPolicySource, type PolicySource } from '../../policy/yaml-source.js';
 import { ConfigurationError } from '../../runtime/errors.js';
 import { SEVERITIES } from '../core/finding.js';
 import { POSTURE_RULE_IDS } from '../posture/rules.js';
@@ -234,7 +234,12 @@ export function waiverExpired(expires: string, now: Date): boolean {
  * section at its top). Throws ConfigurationError naming file, line and field.
  */
 export function parseDepsPolicyText(text: string, file: string): LoadedDepsPolicy {
-  const source = readPolicySource(text, file);
+  return parseDepsPolicySource(readPolicySource(text, file));
+}
+
+/** Reads the `dependencies:` and `posture:` sections from a parsed policy file. */
+export function parseDepsPolicySource(source: PolicySource): LoadedDepsPolicy {
+  const { file } = source;
   const data = source.data as Record<string, unknown> | null;
   if (data === null || typeof data !== 'object' || Array.isArray(data))
     throw new ConfigurationError('expected a mapping', { file, line: 1 });

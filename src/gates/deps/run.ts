@@ -1,35 +1,34 @@
 /**
- * `bellwether gate deps --base REF --head REF [--format text|json|sarif]
- * [--policy FILE] [--snapshot FILE]`: the dependency review of a pull
- * request, from GitHub's dependency graph or from a snapshot file of the
- * same shape for offline use.
+ * The dependency review's run: a pull request's dependency changes, from
+ * GitHub's dependency graph or from a snapshot file of the same shape for
+ * offline use, judged against the policy. It returns the decision; the
+ * `gate deps` verb (src/cli/gate-command.ts) renders it.
  */
-import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { VERSION } from '../../version.js';
-import { ExitCode, type CommandOutput } from '../../cli/output.js';
 import { GitHubError } from '../../github/errors.js';
 import type { DependencyChange, GitHubPort } from '../../github/port.js';
-import { CommandGit, type GitPort } from '../../gitops/git.js';
+import type { GitPort } from '../../gitops/git.js';
 import { readPolicyText } from '../../policy/load.js';
-import { systemClock, type Clock } from '../../runtime/clock.js';
-import { ConfigurationError, errorMessage, isConfigurationError } from '../../runtime/errors.js';
+import type { Clock } from '../../runtime/clock.js';
+import { ConfigurationError } from '../../runtime/errors.js';
 import type { FamilyDecision } from './decision.js';
 import { fetchScorecards, scorecardProject } from './scorecard.js';
 import { decideDependencies } from './decide.js';
-import { DEFAULT_DEPS_POLICY, parseDepsPolicyText, type LoadedDepsPolicy } from './policy-schema.js';
-import { renderJson, renderText } from './render.js';
-import { renderSarif, renderSarifFailure } from './sarif.js';
+import type { PolicySource } from '../core/policy-load.js';
+import {
+  DEFAULT_DEPS_POLICY,
+  parseDepsPolicySource,
+  parseDepsPolicyText,
+  type LoadedDepsPolicy,
+} from './policy-schema.js';
 import { changesFromLockFiles } from './fallback.js';
 import { parseDependencySnapshot } from './snapshot-file.js';
-
-/** Manifests larger than this are not read to locate lines; findings point at the file. */
-const MAX_MANIFEST_BYTES = 20 * 1024 * 1024;
 
 export interface DepsGateInputs {
   readonly base: string;
   readonly head: string;
-  readonly policy?: string;
+  /** A policy file, or the one parsed policy file every family reads. */
+  readonly policy?: string | PolicySource;
   readonly snapshot?: string;
   /** Checkout where manifests are read to locate lines; the working directory unless told. */
   readonly root?: string;
@@ -47,26 +46,16 @@ export interface DepsGateDeps {
   readonly fetch?: typeof fetch;
 }
 
-/** Reads UTF-8 files from disk; missing and oversized files are undefined. */
-export async function readTextFile(path: string): Promise<string | undefined> {
-  try {
-    const info = await stat(path);
-    if (!info.isFile() || info.size > MAX_MANIFEST_BYTES) return undefined;
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new ConfigurationError(`cannot read: ${errorMessage(err)}`, { file: path });
-  }
-}
-
 /** Loads the changes, the policy and the manifests, and decides. Throws ConfigurationError for usage mistakes. */
 export async function runDepsGate(inputs: DepsGateInputs, deps: DepsGateDeps): Promise<FamilyDecision> {
   if (inputs.base.trim() === '' || inputs.head.trim() === '')
     throw new ConfigurationError('give both --base and --head');
-  const policy: LoadedDepsPolicy = inputs.policy
-    ? parseDepsPolicyText(await readPolicyText(inputs.policy), inputs.policy)
-    : DEFAULT_DEPS_POLICY;
+  const policy: LoadedDepsPolicy =
+    inputs.policy === undefined
+      ? DEFAULT_DEPS_POLICY
+      : typeof inputs.policy === 'string'
+        ? parseDepsPolicyText(await readPolicyText(inputs.policy), inputs.policy)
+        : parseDepsPolicySource(inputs.policy);
   let changes: DependencyChange[] = [];
   let source = '';
   let fallback: { reason: string; lockFiles: readonly string[] } | undefined;
@@ -134,51 +123,4 @@ async function scorecardsOf(
   const out = new Map<string, number | string>(result.scores);
   for (const u of result.unreadable) out.set(u.project, u.message);
   return out;
-}
-
-function render(decision: FamilyDecision, format: 'text' | 'json' | 'sarif'): string {
-  if (format === 'json') return renderJson([decision]);
-  if (format === 'sarif') return `${JSON.stringify(renderSarif([decision], { version: VERSION }), null, 2)}\n`;
-  return renderText([decision]);
-}
-
-/**
- * The `gate deps` verb. Exit 0 when the gate passes, 1 when it fails or
- * GitHub cannot answer (a review that did not run never passes), 2 on usage
- * or configuration errors.
- */
-export async function gateDepsCommand(
-  args: { base: string; head: string; format: 'text' | 'json' | 'sarif'; policy?: string; snapshot?: string },
-  deps: DepsGateDeps = { clock: systemClock, readText: readTextFile, git: new CommandGit(process.cwd()) },
-): Promise<CommandOutput> {
-  if (!['text', 'json', 'sarif'].includes(args.format)) {
-    return {
-      exitCode: ExitCode.usage,
-      stdout: `unknown format '${String(args.format)}': expected text, json or sarif\n`,
-    };
-  }
-  try {
-    const decision = await runDepsGate(args, deps);
-    return {
-      exitCode: decision.verdict === 'fail' ? ExitCode.negative : ExitCode.ok,
-      stdout: render(decision, args.format),
-    };
-  } catch (err) {
-    if (isConfigurationError(err)) {
-      const lines = err.problems.length > 0 ? err.problems.map((p) => p.message) : [err.message];
-      return { exitCode: ExitCode.usage, stdout: `${lines.join('\n')}\n` };
-    }
-    if (err instanceof GitHubError) {
-      const hint =
-        err.status === 404 || err.status === 403 ? ' (is the dependency graph enabled for this repository?)' : '';
-      const message = `the dependency review could not run: ${errorMessage(err)}${hint}; it does not pass without it. For offline use, give --snapshot.`;
-      const body =
-        args.format === 'sarif'
-          ? renderSarifFailure(message, { version: VERSION })
-          : { verdict: 'fail', error: message };
-      const stdout = args.format === 'text' ? `${message}\n` : `${JSON.stringify(body, null, 2)}\n`;
-      return { exitCode: ExitCode.negative, stdout };
-    }
-    throw err;
-  }
 }

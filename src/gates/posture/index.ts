@@ -9,7 +9,7 @@ export { ownersOf, parseCodeowners } from './codeowners.js';
 export type { CodeownersRule } from './codeowners.js';
 export { combine, errorResult, GATE_FAMILIES, renderVerdictMarkdown, resultOf } from '../core/combine.js';
 export type { CombinedVerdict, GateFamily, GateResult } from '../core/combine.js';
-export { gatePostureCommand, parsePostureSnapshot, runPostureGate } from './run.js';
+export { parsePostureSnapshot, runPostureGate } from './run.js';
 export type { PostureGateDeps, PostureGateInputs } from './run.js';
 export { decidePosture } from './decide.js';
 export { gatherPosture } from './gather.js';

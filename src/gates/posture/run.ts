@@ -1,23 +1,17 @@
 /**
- * `bellwether gate posture (--snapshot FILE | --default-branch NAME)
- * [--format text|json|sarif] [--policy FILE]`: the repository posture checks
- * on a JSON snapshot of the repository's settings (see snapshot.ts for its
- * fields), or on what the GitHub port can gather. A field left out is
- * reported as not checked.
+ * The repository posture checks' run: on a JSON snapshot of the
+ * repository's settings (see snapshot.ts for its fields), or on what the
+ * GitHub port can gather. A field left out is reported as not checked. It
+ * returns the decision; the `gate posture` verb (src/cli/gate-command.ts)
+ * renders it.
  */
-import { VERSION } from '../../version.js';
-import { ExitCode, type CommandOutput } from '../../cli/output.js';
 import { formatFieldPath } from '../../policy/problems.js';
 import { readPolicyText } from '../../policy/load.js';
-import { systemClock, type Clock } from '../../runtime/clock.js';
-import { ConfigurationError, errorMessage, isConfigurationError } from '../../runtime/errors.js';
-import { GitHubError } from '../../github/errors.js';
+import type { Clock } from '../../runtime/clock.js';
+import { ConfigurationError } from '../../runtime/errors.js';
 import type { GitHubPort } from '../../github/port.js';
-import { readTextFile } from '../deps/run.js';
 import type { FamilyDecision } from '../deps/decision.js';
 import { DEFAULT_DEPS_POLICY, parseDepsPolicyText } from '../deps/policy-schema.js';
-import { renderJson, renderText } from '../deps/render.js';
-import { renderSarif } from '../deps/sarif.js';
 import { decidePosture } from './decide.js';
 import { gatherPosture } from './gather.js';
 import { postureSnapshotSchema, type PostureSnapshot } from './snapshot.js';
@@ -81,41 +75,4 @@ export async function runPostureGate(inputs: PostureGateInputs, deps: PostureGat
     throw new ConfigurationError('give a snapshot file (--snapshot), or run with a GitHub token');
   }
   return decidePosture(snapshot, policy, deps.clock.now());
-}
-
-/**
- * The `gate posture` verb. Exit 0 when the posture passes (it always does
- * while the policy's `failOn` is `never`), 1 when it fails, 2 on usage or
- * configuration errors.
- */
-export async function gatePostureCommand(
-  args: { snapshot?: string; defaultBranch?: string; format: 'text' | 'json' | 'sarif'; policy?: string },
-  deps: PostureGateDeps = { clock: systemClock, readText: readTextFile },
-): Promise<CommandOutput> {
-  if (!['text', 'json', 'sarif'].includes(args.format)) {
-    return {
-      exitCode: ExitCode.usage,
-      stdout: `unknown format '${String(args.format)}': expected text, json or sarif\n`,
-    };
-  }
-  try {
-    const decision = await runPostureGate(args, deps);
-    const stdout =
-      args.format === 'json'
-        ? renderJson([decision])
-        : args.format === 'sarif'
-          ? `${JSON.stringify(renderSarif([decision], { version: VERSION }), null, 2)}\n`
-          : renderText([decision]);
-    return { exitCode: decision.verdict === 'fail' ? ExitCode.negative : ExitCode.ok, stdout };
-  } catch (err) {
-    if (err instanceof GitHubError) {
-      return {
-        exitCode: ExitCode.negative,
-        stdout: `the posture checks could not run: ${errorMessage(err)}; they do not pass without it.\n`,
-      };
-    }
-    if (!isConfigurationError(err)) throw err;
-    const lines = err.problems.length > 0 ? err.problems.map((p) => p.message) : [err.message];
-    return { exitCode: ExitCode.usage, stdout: `${lines.join('\n')}\n` };
-  }
 }

@@ -1,25 +1,29 @@
 /**
- * `bellwether gate secrets [PATHS] [--base REF --head REF | --diff FILE] [--format text|json|sarif] [--policy FILE]`:
- * scans the lines a change adds, or whole paths, applies the policy and
- * renders the decision.
+ * The secret scan's run: scans the lines a change adds, or whole paths, and
+ * applies the policy. It returns the report; the `gate secrets` verb
+ * (src/cli/gate-command.ts) renders it.
  */
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { VERSION } from '../../version.js';
-import { ExitCode, type CommandOutput, type OutputFormat } from '../../cli/output.js';
-import { CommandGit, GitError, type GitPort } from '../../gitops/git.js';
-import { systemClock, type Clock } from '../../runtime/clock.js';
-import { ConfigurationError, errorMessage, isConfigurationError } from '../../runtime/errors.js';
-import { nodeGateFs, type GateFs } from '../workflows/run.js';
+import { GitError, type GitPort } from '../../gitops/git.js';
+import type { Clock } from '../../runtime/clock.js';
+import { ConfigurationError, errorMessage } from '../../runtime/errors.js';
+import type { GateFs } from '../core/fs.js';
 import { decideSecrets } from './decide.js';
 import { scanGitDiff } from './diff-scan.js';
-import { scanGitDiffChunks, scanGitDiffFile } from './diff-stream.js';
-import { DEFAULT_SECRETS_POLICY, parseSecretsPolicyText, type LoadedSecretsPolicy } from './policy.js';
-import { renderSecretsJson, renderSecretsSarif, renderSecretsText, type SecretsReport } from './render.js';
+import { scanGitDiffChunks, type scanGitDiffFile } from './diff-stream.js';
+import type { PolicySource } from '../core/policy-load.js';
+import {
+  DEFAULT_SECRETS_POLICY,
+  parseSecretsPolicySource,
+  parseSecretsPolicyText,
+  type LoadedSecretsPolicy,
+} from './policy.js';
+import type { SecretsReport } from './render.js';
 import { defaultRules } from './rules.js';
 import { scanFileContent, type ScanResult } from './scan.js';
 
-/** Options of the `gate secrets` verb. */
-export interface GateSecretsArgs {
+/** What the secret gate scans, and under which policy. */
+export interface SecretGateInputs {
   /** Files or directories to scan whole. */
   readonly paths?: readonly string[];
   /** Scan the lines added by `git diff base...head`. */
@@ -28,9 +32,8 @@ export interface GateSecretsArgs {
   readonly head?: string;
   /** A unified diff file to scan instead of asking git. */
   readonly diff?: string;
-  readonly format: OutputFormat;
   /** A gates policy file with a `secrets:` section, or a file of `kind: secrets`. */
-  readonly policy?: string;
+  readonly policy?: string | PolicySource;
   /** Repository root; the current directory by default. */
   readonly cwd?: string;
 }
@@ -47,13 +50,6 @@ export interface SecretGateDeps {
   readonly scanDiffFile?: typeof scanGitDiffFile;
 }
 
-const defaultDeps: SecretGateDeps = {
-  fs: nodeGateFs,
-  clock: systemClock,
-  git: (cwd) => new CommandGit(cwd),
-  scanDiffFile: scanGitDiffFile,
-};
-
 /** Directories a path scan does not enter: git's own data and installed dependencies. */
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
 
@@ -61,8 +57,13 @@ function usage(message: string): never {
   throw new ConfigurationError(message);
 }
 
-async function loadPolicy(fs: GateFs, cwd: string, file: string | undefined): Promise<LoadedSecretsPolicy> {
+async function loadPolicy(
+  fs: GateFs,
+  cwd: string,
+  file: string | PolicySource | undefined,
+): Promise<LoadedSecretsPolicy> {
   if (file === undefined) return { policy: DEFAULT_SECRETS_POLICY, waiverLines: [] };
+  if (typeof file !== 'string') return parseSecretsPolicySource(file);
   let bytes: Uint8Array;
   try {
     bytes = await fs.readFile(resolve(cwd, file));
@@ -99,7 +100,7 @@ async function scanDiffFile(
 }
 
 async function diffText(
-  args: GateSecretsArgs,
+  args: SecretGateInputs,
   cwd: string,
   deps: SecretGateDeps,
 ): Promise<{ text: string; range: string }> {
@@ -233,7 +234,7 @@ function refuseNoText(result: ScanResult, paths: readonly string[]): void {
 }
 
 /** Runs the secret gate: reads what to scan, scans it, decides. */
-export async function runSecretGate(args: GateSecretsArgs, deps: SecretGateDeps): Promise<SecretsReport> {
+export async function runSecretGate(args: SecretGateInputs, deps: SecretGateDeps): Promise<SecretsReport> {
   const cwd = resolve(args.cwd ?? process.cwd());
   const paths = args.paths ?? [];
   const diffMode = args.base !== undefined || args.head !== undefined || args.diff !== undefined;
@@ -278,46 +279,4 @@ export async function runSecretGate(args: GateSecretsArgs, deps: SecretGateDeps)
     decision,
     notices: result.notices,
   };
-}
-
-/** Renders the report in the format asked for. */
-export function renderSecretsReport(report: SecretsReport, format: OutputFormat): string {
-  if (format === 'json') return renderSecretsJson(report);
-  if (format === 'sarif') return `${JSON.stringify(renderSecretsSarif(report, VERSION), null, 2)}\n`;
-  return renderSecretsText(report);
-}
-
-/**
- * The `gate secrets` verb. Exit 0 when nothing reaches the policy's
- * threshold, 1 when a secret does, 2 on usage or configuration errors.
- */
-export async function gateSecretsCommand(
-  args: {
-    paths?: string[];
-    base?: string;
-    head?: string;
-    diff?: string;
-    format: OutputFormat;
-    policy?: string;
-    cwd?: string;
-  },
-  deps: SecretGateDeps = defaultDeps,
-): Promise<CommandOutput> {
-  if (!['text', 'json', 'sarif'].includes(args.format)) {
-    return {
-      exitCode: ExitCode.usage,
-      stdout: `unknown format '${String(args.format)}': expected text, json or sarif\n`,
-    };
-  }
-  try {
-    const report = await runSecretGate(args, deps);
-    return {
-      exitCode: report.decision.verdict === 'fail' ? ExitCode.negative : ExitCode.ok,
-      stdout: renderSecretsReport(report, args.format),
-    };
-  } catch (err) {
-    if (!isConfigurationError(err)) throw err;
-    const lines = err.problems.length > 0 ? err.problems.map((p) => p.message) : [err.message];
-    return { exitCode: ExitCode.usage, stdout: `${lines.join('\n')}\n` };
-  }
 }

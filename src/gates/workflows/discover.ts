@@ -6,7 +6,7 @@
  * that found nothing can say where it looked.
  */
 import { join, resolve } from 'node:path';
-import type { GateFs } from './run.js';
+import type { GateFs } from '../core/fs.js';
 
 /** Folders the walk does not enter: git's data, installed dependencies and build output. */
 export const SKIP_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', 'dist', 'lib', 'coverage']);

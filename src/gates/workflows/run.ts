@@ -1,56 +1,33 @@
 /**
- * `bellwether gate workflows [PATHS] [--format text|json|sarif] [--policy F] [--baseline F]`:
- * finds workflow, action and Dependabot files, audits them, applies the
- * policy and renders the decision.
+ * The workflow audit's run: finds workflow, action and Dependabot files,
+ * audits them and applies the policy. It returns the decision; the
+ * `gate workflows` verb (src/cli/gate-command.ts) renders it.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { VERSION } from '../../version.js';
-import { ExitCode, type CommandOutput, type OutputFormat } from '../../cli/output.js';
-import { systemClock, type Clock } from '../../runtime/clock.js';
-import { ConfigurationError, errorMessage, isConfigurationError } from '../../runtime/errors.js';
+import type { Clock } from '../../runtime/clock.js';
+import { ConfigurationError, errorMessage } from '../../runtime/errors.js';
+import type { GateFs } from '../core/fs.js';
 import { auditSource, type FileAudit } from './audit.js';
 import { countActionUses, runGitHubAudits, type AuditedText, type GitHubLookups } from './github-audits.js';
 import { compareFindings } from '../core/finding.js';
 import { completeFindings } from './rules.js';
 import { describeWalk, discoverFiles, type FoundFile, type WalkReport } from './discover.js';
 import { baselineFingerprints, decideGate, type GateDecision } from './decide.js';
-import { loadGatesPolicyFile, type LoadedGatesPolicy } from '../core/policy-load.js';
+import {
+  loadGatesPolicyFile,
+  parseGatesPolicySource,
+  type LoadedGatesPolicy,
+  type PolicySource,
+} from '../core/policy-load.js';
 import { DEFAULT_GATES_POLICY } from '../core/policy-schema.js';
-import { renderJson, renderText } from './render.js';
-import { renderSarif } from './sarif.js';
-
-/** The file system operations the gate needs; tests may pass an in-memory one. */
-export interface GateFs {
-  readFile(path: string): Promise<Uint8Array>;
-  /** `dir`, `file`, or undefined when the path does not exist. */
-  kind(path: string): Promise<'dir' | 'file' | undefined>;
-  list(dir: string): Promise<Array<{ name: string; dir: boolean }>>;
-}
-
-/** The real file system. */
-export const nodeGateFs: GateFs = {
-  readFile: (p) => readFile(p),
-  async kind(p) {
-    try {
-      const s = await stat(p);
-      return s.isDirectory() ? 'dir' : 'file';
-    } catch {
-      return undefined;
-    }
-  },
-  async list(dir) {
-    const ents = await readdir(dir, { withFileTypes: true });
-    return ents.map((e) => ({ name: e.name, dir: e.isDirectory() }));
-  },
-};
 
 /** What to audit and under which policy and baseline. */
 export interface WorkflowGateInputs {
   readonly paths: readonly string[];
   /** `error` (the default) for paths the user named; `skip` for lists of usual places that may not exist. */
   readonly missing?: 'error' | 'skip';
-  readonly policy?: string;
+  /** A policy file, or the one parsed policy file every family reads. */
+  readonly policy?: string | PolicySource;
   readonly baseline?: string;
   /** Fingerprints of findings already present (the pull request's base, in the gate's diff mode): they do not count. */
   readonly known?: ReadonlySet<string>;
@@ -112,7 +89,12 @@ export interface WorkflowGateResult {
 /** Audits the paths under the policy; throws ConfigurationError for usage mistakes. */
 export async function runWorkflowGate(inputs: WorkflowGateInputs, deps: WorkflowGateDeps): Promise<WorkflowGateResult> {
   if (inputs.paths.length === 0) throw new ConfigurationError('name at least one file or directory to audit');
-  const loaded: LoadedGatesPolicy | undefined = inputs.policy ? await loadGatesPolicyFile(inputs.policy) : undefined;
+  const loaded: LoadedGatesPolicy | undefined =
+    inputs.policy === undefined
+      ? undefined
+      : typeof inputs.policy === 'string'
+        ? await loadGatesPolicyFile(inputs.policy)
+        : parseGatesPolicySource(inputs.policy);
   const policy = loaded?.policy ?? DEFAULT_GATES_POLICY;
   let baseline: Set<string> | undefined;
   if (inputs.baseline) {
@@ -227,37 +209,3 @@ function refuseEmpty(
   );
 }
 
-/** Renders a decision in the format asked for. */
-export function renderDecision(decision: GateDecision, format: OutputFormat): string {
-  if (format === 'json') return renderJson(decision);
-  if (format === 'sarif')
-    return `${JSON.stringify(renderSarif(decision, { version: VERSION }), null, 2)}\n`;
-  return renderText(decision);
-}
-
-/**
- * The `gate workflows` verb. Exit 0 when nothing reaches the policy's
- * threshold, 1 when something does, 2 on usage or configuration errors.
- */
-export async function gateWorkflowsCommand(
-  args: { paths: string[]; format: OutputFormat; policy?: string; baseline?: string },
-  deps: WorkflowGateDeps = { fs: nodeGateFs, clock: systemClock },
-): Promise<CommandOutput> {
-  if (!['text', 'json', 'sarif'].includes(args.format)) {
-    return {
-      exitCode: ExitCode.usage,
-      stdout: `unknown format '${String(args.format)}': expected text, json or sarif\n`,
-    };
-  }
-  try {
-    const { decision } = await runWorkflowGate(args, deps);
-    return {
-      exitCode: decision.verdict === 'fail' ? ExitCode.negative : ExitCode.ok,
-      stdout: renderDecision(decision, args.format),
-    };
-  } catch (err) {
-    if (!isConfigurationError(err)) throw err;
-    const lines = err.problems.length > 0 ? err.problems.map((p) => p.message) : [err.message];
-    return { exitCode: ExitCode.usage, stdout: `${lines.join('\n')}\n` };
-  }
-}

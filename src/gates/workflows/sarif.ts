@@ -3,19 +3,14 @@
  * `security-severity`, results with regions and partial fingerprints.
  */
 import type { GateDecision } from './decide.js';
-import { sarifLog, sarifResult, sarifRuleDescriptor } from '../../report/sarif.js';
+import { sarifResult, sarifRuleDescriptor, sarifRun, type SarifRuleDescriptor, type SarifRun } from '../../report/sarif.js';
+import { VERSION } from '../../version.js';
 import { severityRank, type Severity } from '../core/finding.js';
 import { RULES, type Rule } from './rules.js';
 
 export { FINGERPRINT_KEY, sarifUri } from '../../report/sarif.js';
 
-/** What the SARIF log says about the tool. */
-export interface SarifOptions {
-  /** Tool version written to `tool.driver.version`. */
-  readonly version: string;
-}
-
-function ruleDescriptor(r: Rule, severity: Severity): Record<string, unknown> {
+function ruleDescriptor(r: Rule, severity: Severity): SarifRuleDescriptor {
   const equivalents = [
     r.equivalents.zizmor ? `zizmor: ${r.equivalents.zizmor}` : '',
     r.equivalents.actionlint ? `actionlint: ${r.equivalents.actionlint}` : '',
@@ -32,8 +27,8 @@ function ruleDescriptor(r: Rule, severity: Severity): Record<string, unknown> {
   });
 }
 
-/** The SARIF log of a decision. */
-export function renderSarif(decision: GateDecision, options: SarifOptions): Record<string, unknown> {
+/** The SARIF run of a decision. */
+export function workflowsSarifRun(decision: GateDecision): SarifRun {
   const highest = new Map<string, Severity>();
   for (const f of decision.findings) {
     const prev = highest.get(f.ruleId);
@@ -41,9 +36,9 @@ export function renderSarif(decision: GateDecision, options: SarifOptions): Reco
   }
   const rules = [...RULES.values()];
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  return sarifLog({
+  return sarifRun({
     tool: 'bellwether-gates',
-    version: options.version,
+    version: VERSION,
     rules: rules.map((r) => ruleDescriptor(r, highest.get(r.id) ?? r.severity)),
     automationId: `bellwether/gates/${decision.mode}/`,
     results: decision.findings.map((f) =>

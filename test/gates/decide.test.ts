@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auditSource } from '../../src/gates/workflows/audit.js';
-import { baselineFingerprints, decideGate, waiverExpired } from '../../src/gates/workflows/decide.js';
+import { waiverExpired } from '../../src/gates/core/waiver.js';
+import { baselineFingerprints, decideGate } from '../../src/gates/workflows/decide.js';
 import { parseGatesPolicyText } from '../../src/gates/core/policy-load.js';
 import { DEFAULT_GATES_POLICY, gatesPolicySchema } from '../../src/gates/core/policy-schema.js';
 

@@ -4,6 +4,7 @@
  * or a required one that is missing, fails the verdict: missing data never
  * passes. Pure.
  */
+import type { Decision } from './decision.js';
 import type { Finding } from './finding.js';
 
 export const GATE_FAMILIES = ['workflows', 'secrets', 'dependencies', 'posture'] as const;
@@ -38,11 +39,7 @@ export interface CombinedVerdict {
 }
 
 /** A family's result from its decision (the workflow, secret, dependency and posture decisions all fit). */
-export function resultOf(
-  family: GateFamily,
-  decision: { readonly verdict: 'pass' | 'fail'; readonly blocking: number; readonly findings: readonly Finding[] },
-  examined?: Examined,
-): GateResult {
+export function resultOf(family: GateFamily, decision: Decision, examined?: Examined): GateResult {
   return {
     family,
     verdict: decision.verdict,

@@ -56,6 +56,27 @@ export function waiverExpired(w: Pick<WaiverLike, 'expires'>, now: Date): boolea
   return Date.parse(`${w.expires}T00:00:00Z`) + 24 * 3600 * 1000 <= now.getTime();
 }
 
+/**
+ * The one waiver rule of every family: the first waiver that covers a
+ * finding and is not past its last day sets it aside. Each family says what
+ * "covers" means (a rule and a file glob, a package, a setting).
+ */
+export function liveWaiver<W extends Pick<WaiverLike, 'expires'>>(
+  waivers: readonly W[],
+  covers: (w: W) => boolean,
+  now: Date,
+): W | undefined {
+  return waivers.find((w) => !waiverExpired(w, now) && covers(w));
+}
+
+/** The waivers past their last day, each with its index in the policy (for its line): they cover nothing, and are reported. */
+export function expiredWaivers<W extends Pick<WaiverLike, 'expires'>>(
+  waivers: readonly W[],
+  now: Date,
+): Array<{ readonly waiver: W; readonly index: number }> {
+  return waivers.flatMap((waiver, index) => (waiverExpired(waiver, now) ? [{ waiver, index }] : []));
+}
+
 /** True when the waiver covers the finding (its rule, and its fingerprint or file glob). */
 export function waiverMatches(
   w: WaiverLike,

@@ -20,7 +20,6 @@ export {
   dependenciesPolicySchema,
   parseDepsPolicyText,
   posturePolicySchema,
-  waiverExpired,
 } from './policy-schema.js';
 export type {
   DependenciesPolicy,

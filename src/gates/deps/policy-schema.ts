@@ -5,7 +5,7 @@
  * also stand alone in a file of `kind: dependencies` or `kind: posture`.
  */
 import { z } from 'zod';
-import { isoDate, waiverExpired as sharedWaiverExpired } from '../core/waiver.js';
+import { isoDate } from '../core/waiver.js';
 import { didYouMean } from '../../policy/did-you-mean.js';
 import { formatFieldPath } from '../../policy/problems.js';
 import { readPolicySource, type PolicySource } from '../../policy/yaml-source.js';
@@ -222,11 +222,6 @@ export const DEFAULT_DEPS_POLICY: LoadedDepsPolicy = {
   dependencyWaiverLines: [],
   postureWaiverLines: [],
 };
-
-/** True once the waiver's last day (UTC) is over. */
-export function waiverExpired(expires: string, now: Date): boolean {
-  return sharedWaiverExpired({ expires }, now);
-}
 
 /**
  * Reads the `dependencies:` and `posture:` sections from YAML text (a gates

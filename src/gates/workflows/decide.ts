@@ -9,24 +9,18 @@ import { compareFindings, severityRank, type Finding, type RawFinding, type Seve
 import type { LoadedGatesPolicy } from '../core/policy-load.js';
 import type { GatesPolicy } from '../core/policy-schema.js';
 import { completeFindings } from './rules.js';
-import { waiverExpired, waiverMatches } from '../core/waiver.js';
+import type { Decision, Suppressed as CoreSuppressed } from '../core/decision.js';
+import { expiredWaivers, liveWaiver, waiverMatches } from '../core/waiver.js';
+
+/** Why a finding is left out of the report. */
+type SuppressedBy = 'inline-ignore' | 'waiver' | 'baseline' | 'disabled';
 
 /** A finding left out of the report, and why. */
-export interface Suppressed {
-  readonly finding: Finding;
-  readonly by: 'inline-ignore' | 'waiver' | 'baseline' | 'disabled';
-  readonly reason: string;
-}
+export type Suppressed = CoreSuppressed<Finding, SuppressedBy>;
 
-/** What the gate decided. */
-export interface GateDecision {
-  readonly verdict: 'pass' | 'fail';
+/** What the gate decided; `blocking` counts the findings at or above the threshold. */
+export interface GateDecision extends Decision<Finding, SuppressedBy> {
   readonly failOn: Severity;
-  /** Findings that count, sorted. */
-  readonly findings: readonly Finding[];
-  readonly suppressed: readonly Suppressed[];
-  /** Findings at or above the threshold. */
-  readonly blocking: number;
   readonly mode: 'full' | 'diff';
   readonly filesAudited: number;
   /** Lines of the audited files. */
@@ -46,14 +40,11 @@ export interface DecideInput {
   readonly now: Date;
 }
 
-export { waiverExpired };
-
 /** Applies the policy to audited files and decides pass or fail. */
 export function decideGate(input: DecideInput): GateDecision {
   const { policy, now } = input;
   const kept: Finding[] = [];
   const suppressed: Suppressed[] = [];
-  const usedWaivers = new Set<number>();
 
   for (const audit of input.audits) {
     const extra: RawFinding[] = [];
@@ -94,10 +85,8 @@ export function decideGate(input: DecideInput): GateDecision {
         suppressed.push({ finding, by: 'inline-ignore', reason: ignore.reason });
         continue;
       }
-      const wi = policy.waivers.findIndex((w) => !waiverExpired(w, now) && waiverMatches(w, finding));
-      const waiver = policy.waivers[wi];
+      const waiver = liveWaiver(policy.waivers, (w) => waiverMatches(w, finding), now);
       if (waiver) {
-        usedWaivers.add(wi);
         suppressed.push({
           finding,
           by: 'waiver',
@@ -110,8 +99,7 @@ export function decideGate(input: DecideInput): GateDecision {
   }
 
   const expiredRaws: RawFinding[] = [];
-  policy.waivers.forEach((w, i) => {
-    if (!waiverExpired(w, now)) return;
+  for (const { waiver: w, index: i } of expiredWaivers(policy.waivers, now)) {
     const line = input.policySource?.waiverLines[i] ?? 1;
     expiredRaws.push({
       ruleId: 'waiver-expired',
@@ -124,7 +112,7 @@ export function decideGate(input: DecideInput): GateDecision {
       message: `the waiver of ${w.rule}${w.file ? ` for ${w.file}` : ''} owned by ${w.owner} expired on ${w.expires}; the findings it covered are reported again.`,
       snippet: `${w.rule} ${w.file ?? ''} ${w.fingerprint ?? ''} ${w.expires}`,
     });
-  });
+  }
   if (policy.rules['waiver-expired']?.enabled !== false)
     kept.push(...completeFindings(input.policySource?.file ?? 'policy', expiredRaws));
 

@@ -11,9 +11,9 @@
  */
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { auditSource } from '../src/gates/audit.js';
-import { decideGate } from '../src/gates/decide.js';
-import { DEFAULT_GATES_POLICY } from '../src/gates/policy-schema.js';
+import { auditSource } from '../src/gates/workflows/audit.js';
+import { decideGate } from '../src/gates/workflows/decide.js';
+import { DEFAULT_GATES_POLICY } from '../src/gates/core/policy-schema.js';
 import { seededRandom } from '../src/runtime/random.js';
 
 const [nArg, rArg] = process.argv.slice(2);

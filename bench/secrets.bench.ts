@@ -35,7 +35,7 @@ import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { lintSource } from '@secretlint/core';
 import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
-import { parseUnifiedDiff } from '../src/gates/secrets/diff.js';
+import { parseUnifiedDiff } from '../src/gates/core/diff.js';
 import { scanGitDiff } from '../src/gates/secrets/diff-scan.js';
 import { compileRules } from '../src/gates/secrets/engine.js';
 import { DEFAULT_SECRETS_POLICY } from '../src/gates/secrets/policy.js';

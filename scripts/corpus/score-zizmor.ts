@@ -22,12 +22,12 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { auditSource, type FileAudit } from '../../src/gates/audit.js';
-import { decideGate } from '../../src/gates/decide.js';
-import { severityRank, type Finding } from '../../src/gates/finding.js';
-import { DEFAULT_GATES_POLICY } from '../../src/gates/policy-schema.js';
-import type { AuditOptions } from '../../src/gates/model.js';
-import { RULES } from '../../src/gates/rules.js';
+import { auditSource, type FileAudit } from '../../src/gates/workflows/audit.js';
+import { decideGate } from '../../src/gates/workflows/decide.js';
+import { severityRank, type Finding } from '../../src/gates/core/finding.js';
+import { DEFAULT_GATES_POLICY } from '../../src/gates/core/policy-schema.js';
+import type { AuditOptions } from '../../src/gates/workflows/model.js';
+import { RULES } from '../../src/gates/workflows/rules.js';
 
 type Level = 'high' | 'medium' | 'low' | 'info';
 const LEVELS: Record<string, Level> = { error: 'high', warning: 'medium', help: 'low', info: 'info' };

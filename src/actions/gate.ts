@@ -1,15 +1,14 @@
 /**
  * The security gate action: every gate family on the pull request in one
- * verdict (src/gates/run-all.ts), reported where people look: SARIF for
+ * verdict (src/gates/core/run-all.ts), reported where people look: SARIF for
  * code scanning, a check run with annotations, one pull request comment
  * updated in place, and the job summary.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkRunAnnotations } from '../gates/annotations.js';
-import type { CombinedVerdict, Examined } from '../gates/posture/combine.js';
-import { githubAuditsFromPort } from '../gates/github-connect.js';
-import { runAllGates } from '../gates/run-all.js';
+import type { CombinedVerdict, Examined } from '../gates/core/combine.js';
+import { githubAuditsFromPort } from '../gates/workflows/github-connect.js';
+import { runAllGates } from '../gates/core/run-all.js';
 import { GitHubError } from '../github/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import { runUrl } from '../runtime/context.js';
@@ -52,10 +51,8 @@ export const gateAction: ActionImpl<typeof gateSpec.inputs> = {
 
     const blocking = verdict.results.reduce((n, r) => n + r.blocking, 0);
     const title = verdict.verdict === 'pass' ? 'Bellwether gates passed' : `Bellwether gates failed: ${blocking} blocking finding(s)`;
-    // The port sends annotations 50 a request, as GitHub requires.
-    const annotations = (outcome.workflows ? checkRunAnnotations(outcome.workflows.decision, { failOn: outcome.workflows.decision.failOn }) : [])
-      .flat()
-      .map((a) => ({ path: a.path, startLine: a.start_line, endLine: a.end_line, level: a.annotation_level, message: a.message, title: a.title }));
+    // Made once by the families in the port's form; the port sends them 50 a request, as GitHub requires.
+    const { annotations } = outcome;
     const text = outcome.markdown.length > 60_000 ? `${outcome.markdown.slice(0, 60_000)}\n\n…cut; the job summary has it all.` : outcome.markdown;
     // Pull requests from forks run with a read-only token: the verdict still stands, the surfaces are skipped and say so.
     await readOnlyTolerant(deps.logger, 'the check run', () => deps.github.createCheckRun({

@@ -5,10 +5,7 @@
  * CLI's start-up and its help load none of them.
  */
 import type { MetricsQueryArgs, MetricsRecordArgs } from '../metrics/commands.js';
-import type { gateAllCommand } from '../gates/all-command.js';
-import type { gateDepsCommand } from '../gates/deps/command.js';
-import type { gatePostureCommand } from '../gates/posture/command.js';
-import type { gateSecretsCommand } from '../gates/secrets/command.js';
+import type { gateAllCommand, gateDepsCommand, gatePostureCommand, gateSecretsCommand } from './gate-command.js';
 import type { BudgetArgs } from '../freeze/budget-command.js';
 import type { BudgetRulesArgs } from '../freeze/rules-command.js';
 import type { FreezeArgs } from '../freeze/freeze-command.js';
@@ -80,10 +77,11 @@ const notYet = async (verb: string): Promise<CommandOutput> => {
 
 export const handlers: Handlers = {
   gateWorkflows: async (args) => {
-    const [{ gateWorkflowsCommand, nodeGateFs }, { systemClock }, { githubAuditsFromEnv }] = await Promise.all([
-      import('../gates/command.js'),
+    const [{ gateWorkflowsCommand }, { nodeGateFs }, { systemClock }, { githubAuditsFromEnv }] = await Promise.all([
+      import('./gate-command.js'),
+      import('../gates/core/fs.js'),
       import('../runtime/clock.js'),
-      import('../gates/github-connect.js'),
+      import('../gates/workflows/github-connect.js'),
     ]);
     return gateWorkflowsCommand(await withPolicyFile(args, 'gates'), {
       fs: nodeGateFs,
@@ -91,14 +89,12 @@ export const handlers: Handlers = {
       github: githubAuditsFromEnv(),
     });
   },
-  gateAll: async (args) =>
-    (await import('../gates/all-command.js')).gateAllCommand(await withPolicyFile(args, 'gates')),
+  gateAll: async (args) => (await import('./gate-command.js')).gateAllCommand(await withPolicyFile(args, 'gates')),
   gateSecrets: async (args) =>
-    (await import('../gates/secrets/command.js')).gateSecretsCommand(await withPolicyFile(args, 'gates')),
-  gateDeps: async (args) =>
-    (await import('../gates/deps/command.js')).gateDepsCommand(await withPolicyFile(args, 'gates')),
+    (await import('./gate-command.js')).gateSecretsCommand(await withPolicyFile(args, 'gates')),
+  gateDeps: async (args) => (await import('./gate-command.js')).gateDepsCommand(await withPolicyFile(args, 'gates')),
   gatePosture: async (args) =>
-    (await import('../gates/posture/command.js')).gatePostureCommand(await withPolicyFile(args, 'gates')),
+    (await import('./gate-command.js')).gatePostureCommand(await withPolicyFile(args, 'gates')),
   canaryJudge: async (args) => (await import('../canary/judge/command.js')).canaryJudgeCommand(args),
   canaryControl: async (args) => (await import('./canary-command.js')).canaryControlCommand(args),
   rollback: async (args) => (await import('./rollback-command.js')).rollbackCommand(args),

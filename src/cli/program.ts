@@ -15,11 +15,10 @@ import type { CommandOutput } from './output.js';
 import { ExitCode } from './output.js';
 import { handlers } from './handlers.js';
 import { METRICS_FILE, POLICY_DIR } from '../policy/paths.js';
+import { VERSION } from '../version.js';
 
 /** Exit code for an unexpected error: a bug to report, not a user mistake. */
 export const INTERNAL_ERROR = 3;
-
-const VERSION = '0.1.0';
 
 const CANARY_VERBS = {
   start: 'start a staged promotion of a version',

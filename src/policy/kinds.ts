@@ -4,7 +4,7 @@
  */
 import type * as z from 'zod';
 import { freezeGatePolicySchema } from '../freeze/gate-policy.js';
-import { gatesPolicySchema } from '../gates/policy-schema.js';
+import { gatesPolicySchema } from '../gates/core/policy-schema.js';
 import { ConfigurationError } from '../runtime/errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { validateSource } from './issues.js';

@@ -3,7 +3,7 @@
  * the log envelope, rule descriptors with help and `security-severity`, and
  * results with a region and a partial fingerprint.
  */
-import type { Finding, Severity } from '../gates/finding.js';
+import type { Finding, Severity } from '../gates/core/finding.js';
 
 /** GitHub maps these ranges to critical (9.0+), high (7.0+), medium (4.0+) and low. */
 export const SECURITY_SEVERITY: Record<Severity, string> = {
@@ -48,7 +48,7 @@ export interface SarifRule {
   readonly helpNote?: string;
 }
 
-export function sarifRuleDescriptor(r: SarifRule): Record<string, unknown> {
+export function sarifRuleDescriptor(r: SarifRule): SarifRuleDescriptor {
   const note = r.helpNote ? `\n\n${r.helpNote}` : '';
   return {
     id: r.id,
@@ -70,7 +70,7 @@ export function sarifResult(
   ruleIndex: number,
   properties: Record<string, unknown>,
   region: 'full' | 'start' = 'full',
-): Record<string, unknown> {
+): SarifResult {
   const endLine = Math.max(f.endLine, f.line);
   const endColumn = endLine === f.line ? Math.max(f.endColumn, f.column + 1) : f.endColumn;
   return {
@@ -94,26 +94,91 @@ export function sarifResult(
   };
 }
 
-/** The log: one run of one tool. */
-export function sarifLog(run: {
+/** A rule descriptor (`reportingDescriptor`). */
+export interface SarifRuleDescriptor {
+  readonly id: string;
+  readonly name: string;
+  readonly shortDescription: { readonly text: string };
+  readonly fullDescription: { readonly text: string };
+  readonly help: { readonly text: string; readonly markdown: string };
+  readonly defaultConfiguration: { readonly level: 'error' | 'warning' | 'note' };
+  readonly properties: { readonly 'security-severity': string; readonly precision: 'high'; readonly tags: string[] };
+}
+
+/** A region of a file: where a result starts, and where it ends when known. */
+export interface SarifRegion {
+  readonly startLine: number;
+  readonly startColumn: number;
+  readonly endLine?: number;
+  readonly endColumn?: number;
+}
+
+/** One result: a finding at its place. */
+export interface SarifResult {
+  readonly ruleId: string;
+  readonly ruleIndex: number;
+  readonly level: 'error' | 'warning' | 'note';
+  readonly message: { readonly text: string };
+  readonly locations: ReadonlyArray<{
+    readonly physicalLocation: {
+      readonly artifactLocation: { readonly uri: string; readonly uriBaseId: '%SRCROOT%' };
+      readonly region: SarifRegion;
+    };
+  }>;
+  readonly partialFingerprints: Readonly<Record<string, string>>;
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
+/** A run of one tool: one gate family. */
+export interface SarifRun {
+  readonly tool: {
+    readonly driver: {
+      readonly name: string;
+      readonly semanticVersion: string;
+      readonly version: string;
+      readonly rules: readonly SarifRuleDescriptor[];
+    };
+  };
+  readonly automationDetails: { readonly id: string };
+  /** Present when the run could not do its work: why, so that no results is never read as "all clear". */
+  readonly invocations?: ReadonlyArray<{
+    readonly executionSuccessful: boolean;
+    readonly toolExecutionNotifications: ReadonlyArray<{
+      readonly level: 'error';
+      readonly message: { readonly text: string };
+    }>;
+  }>;
+  readonly results: readonly SarifResult[];
+  /** The run's property bag: what the run examined. */
+  readonly properties?: Readonly<Record<string, unknown>>;
+}
+
+/** A SARIF 2.1.0 log. */
+export interface SarifLog {
+  readonly $schema: 'https://json.schemastore.org/sarif-2.1.0.json';
+  readonly version: '2.1.0';
+  readonly runs: readonly SarifRun[];
+}
+
+/** One run of one tool. */
+export function sarifRun(run: {
   tool: string;
   version: string;
-  rules: readonly Record<string, unknown>[];
+  rules: readonly SarifRuleDescriptor[];
   automationId: string;
-  results: readonly Record<string, unknown>[];
+  results: readonly SarifResult[];
   /** The run's property bag: what the run examined, so that an empty result list is never read as "all clear" without it. */
   properties?: Record<string, unknown>;
-}): Record<string, unknown> {
+}): SarifRun {
   return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: { driver: { name: run.tool, semanticVersion: run.version, version: run.version, rules: [...run.rules] } },
-        automationDetails: { id: run.automationId },
-        results: [...run.results],
-        ...(run.properties ? { properties: run.properties } : {}),
-      },
-    ],
+    tool: { driver: { name: run.tool, semanticVersion: run.version, version: run.version, rules: [...run.rules] } },
+    automationDetails: { id: run.automationId },
+    results: [...run.results],
+    ...(run.properties ? { properties: run.properties } : {}),
   };
+}
+
+/** The log of the given runs (every gate family's, or one). */
+export function sarifLog(runs: readonly SarifRun[]): SarifLog {
+  return { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs: [...runs] };
 }

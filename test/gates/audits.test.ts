@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditSource } from '../../src/gates/audit.js';
+import { auditSource } from '../../src/gates/workflows/audit.js';
 
 const dir = join(import.meta.dirname, '..', 'fixtures', 'gates');
 const audit = (rel: string) => auditSource(`fixtures/${rel}`, readFileSync(join(dir, rel), 'utf8'));

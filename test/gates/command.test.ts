@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { displayPath, gateWorkflowsCommand, nodeGateFs, runWorkflowGate } from '../../src/gates/command.js';
+import { gateWorkflowsCommand } from '../../src/cli/gate-command.js';
+import { nodeGateFs } from '../../src/gates/core/fs.js';
+import { displayPath, runWorkflowGate } from '../../src/gates/workflows/run.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 
 const deps = { fs: nodeGateFs, clock: new ManualClock('2026-06-15T12:00:00Z') };

@@ -2,10 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { auditSource } from '../../src/gates/audit.js';
-import { collectFiles, nodeGateFs } from '../../src/gates/command.js';
-import { decideGate } from '../../src/gates/decide.js';
-import { DEFAULT_GATES_POLICY } from '../../src/gates/policy-schema.js';
+import { auditSource } from '../../src/gates/workflows/audit.js';
+import { nodeGateFs } from '../../src/gates/core/fs.js';
+import { collectFiles } from '../../src/gates/workflows/run.js';
+import { decideGate } from '../../src/gates/workflows/decide.js';
+import { DEFAULT_GATES_POLICY } from '../../src/gates/core/policy-schema.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const NOW = new Date('2026-06-15T12:00:00Z');

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { auditSource } from '../../src/gates/audit.js';
-import { baselineFingerprints, decideGate, waiverExpired } from '../../src/gates/decide.js';
-import { parseGatesPolicyText } from '../../src/gates/policy-load.js';
-import { DEFAULT_GATES_POLICY, gatesPolicySchema } from '../../src/gates/policy-schema.js';
+import { auditSource } from '../../src/gates/workflows/audit.js';
+import { waiverExpired } from '../../src/gates/core/waiver.js';
+import { baselineFingerprints, decideGate } from '../../src/gates/workflows/decide.js';
+import { parseGatesPolicyText } from '../../src/gates/core/policy-load.js';
+import { DEFAULT_GATES_POLICY, gatesPolicySchema } from '../../src/gates/core/policy-schema.js';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
 

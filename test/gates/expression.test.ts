@@ -6,8 +6,8 @@ import {
   MAX_EXPRESSION_DEPTH,
   parseExpression,
   type ExprNode,
-} from '../../src/gates/expression.js';
-import { findTemplates, flowingAccesses, isAttackerControlled } from '../../src/gates/templates.js';
+} from '../../src/gates/workflows/expression.js';
+import { findTemplates, flowingAccesses, isAttackerControlled } from '../../src/gates/workflows/templates.js';
 
 /** A compact rendering of the tree, so that cases read like the expressions they parse. */
 function show(n: ExprNode): string {

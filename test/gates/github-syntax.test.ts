@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditSource } from '../../src/gates/audit.js';
+import { auditSource } from '../../src/gates/workflows/audit.js';
 import { runCliProcess } from '../helpers/cli-process.js';
 
 const rules = (path: string, text: string) =>

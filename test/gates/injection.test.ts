@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditSource } from '../../src/gates/audit.js';
+import { auditSource } from '../../src/gates/workflows/audit.js';
 
 /** Findings of one job's steps under a trigger, as `rule/severity/confidence`. */
 function audit(on: string, steps: string, extra = ''): string[] {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { auditSource } from '../../src/gates/audit.js';
-import { matchesPattern, pinPolicyFor } from '../../src/gates/audits/pinning.js';
-import { DEFAULT_AUDIT_OPTIONS, type AuditOptions } from '../../src/gates/model.js';
+import { auditSource } from '../../src/gates/workflows/audit.js';
+import { matchesPattern, pinPolicyFor } from '../../src/gates/workflows/audits/pinning.js';
+import { DEFAULT_AUDIT_OPTIONS, type AuditOptions } from '../../src/gates/workflows/model.js';
 
 const SHA = '8f4b7f84864484a7bf31766abe9204da3cbe65b3';
 

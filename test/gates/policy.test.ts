@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dependenciesPolicySchema, posturePolicySchema } from '../../src/gates/deps/policy-schema.js';
-import { loadGatesPolicyFile, parseGatesPolicyText } from '../../src/gates/policy-load.js';
-import { DEFAULT_GATES_POLICY } from '../../src/gates/policy-schema.js';
+import { loadGatesPolicyFile, parseGatesPolicyText } from '../../src/gates/core/policy-load.js';
+import { DEFAULT_GATES_POLICY } from '../../src/gates/core/policy-schema.js';
 import { ConfigurationError } from '../../src/runtime/errors.js';
 
 function problems(text: string): Array<{ line?: number; field?: string; message: string }> {

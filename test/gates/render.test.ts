@@ -1,13 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditSource } from '../../src/gates/audit.js';
-import { countLines } from '../../src/gates/command.js';
-import { decideGate } from '../../src/gates/decide.js';
-import { DEFAULT_GATES_POLICY } from '../../src/gates/policy-schema.js';
-import { COMMENT_MARKER, renderJson, renderMarkdown, renderRuleCatalog, renderText } from '../../src/gates/render.js';
-import { RULES } from '../../src/gates/rules.js';
-import { FINGERPRINT_KEY, renderSarif, sarifUri } from '../../src/gates/sarif.js';
+import { auditSource } from '../../src/gates/workflows/audit.js';
+import { countLines } from '../../src/gates/workflows/run.js';
+import { decideGate } from '../../src/gates/workflows/decide.js';
+import { DEFAULT_GATES_POLICY } from '../../src/gates/core/policy-schema.js';
+import {
+  COMMENT_MARKER,
+  renderJson,
+  renderMarkdown,
+  renderRuleCatalog,
+  renderText,
+} from '../../src/gates/workflows/render.js';
+import { RULES } from '../../src/gates/workflows/rules.js';
+import { FINGERPRINT_KEY, sarifUri, workflowsSarifRun } from '../../src/gates/workflows/sarif.js';
+import { sarifLog } from '../../src/report/sarif.js';
+import { VERSION } from '../../src/version.js';
 
 const dir = join(import.meta.dirname, '..', 'fixtures', 'gates');
 const NOW = new Date('2026-06-15T12:00:00Z');
@@ -33,7 +41,7 @@ interface SarifResult {
 
 describe('SARIF', () => {
   const d = decision(['vulnerable/injection.yml', 'vulnerable/pinning.yml', 'vulnerable/invalid.yml']);
-  const log = JSON.parse(JSON.stringify(renderSarif(d, { version: '1.2.3' })));
+  const log = JSON.parse(JSON.stringify(sarifLog([workflowsSarifRun(d)])));
   const run = log.runs[0];
   const results: SarifResult[] = run.results;
 
@@ -41,7 +49,7 @@ describe('SARIF', () => {
     expect(log.version).toBe('2.1.0');
     expect(log.$schema).toMatch(/sarif-2\.1\.0/);
     expect(log.runs).toHaveLength(1);
-    expect(run.tool.driver).toMatchObject({ name: 'bellwether-gates', version: '1.2.3' });
+    expect(run.tool.driver).toMatchObject({ name: 'bellwether-gates', version: VERSION });
     expect(results).toHaveLength(d.findings.length);
   });
 

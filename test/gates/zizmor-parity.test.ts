@@ -4,9 +4,9 @@
  * actions, and zizmor's own ignore comments.
  */
 import { describe, expect, it } from 'vitest';
-import { auditSource } from '../../src/gates/audit.js';
-import { decideGate } from '../../src/gates/decide.js';
-import { DEFAULT_GATES_POLICY } from '../../src/gates/policy-schema.js';
+import { auditSource } from '../../src/gates/workflows/audit.js';
+import { decideGate } from '../../src/gates/workflows/decide.js';
+import { DEFAULT_GATES_POLICY } from '../../src/gates/core/policy-schema.js';
 
 const SHA = 'a'.repeat(40);
 const of = (path: string, text: string, rule: string) =>
@@ -199,7 +199,7 @@ describe('expression sinks and conditions', () => {
 describe('docs/workflow-rules.md', () => {
   it('lists every rule of the catalog with its severity and equivalents', async () => {
     const { readFileSync } = await import('node:fs');
-    const { RULES } = await import('../../src/gates/rules.js');
+    const { RULES } = await import('../../src/gates/workflows/rules.js');
     const doc = readFileSync(new URL('../../docs/workflow-rules.md', import.meta.url), 'utf8');
     for (const r of RULES.values()) {
       const row = doc.split('\n').find((l) => l.startsWith(`| \`${r.id}\` |`));

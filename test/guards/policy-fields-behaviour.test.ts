@@ -41,9 +41,9 @@ import { decideGate } from '../../src/freeze/gate.js';
 import { isEvaluable, loadSlos } from '../../src/freeze/openslo.js';
 import { runFreezeGate } from '../../src/freeze/run.js';
 import type { EvaluableSlo } from '../../src/freeze/openslo.js';
-import { auditSource } from '../../src/gates/audit.js';
-import { decideGate as decideWorkflowGate } from '../../src/gates/decide.js';
-import type { GatesPolicy } from '../../src/gates/policy-schema.js';
+import { auditSource } from '../../src/gates/workflows/audit.js';
+import { decideGate as decideWorkflowGate } from '../../src/gates/workflows/decide.js';
+import type { GatesPolicy } from '../../src/gates/core/policy-schema.js';
 import { decideDependencies } from '../../src/gates/deps/decide.js';
 import { DEFAULT_DEPS_POLICY } from '../../src/gates/deps/policy-schema.js';
 import { decidePosture } from '../../src/gates/posture/decide.js';
@@ -1283,7 +1283,7 @@ const NOT_PROBED: Record<string, string> = {
     'a wall-clock deadline, which a probe here would wait out; test/e2e/hanging-metrics.test.ts holds it',
   'canary: provider': 'no behavioural probe yet: picks the metrics provider in runCanary (src/canary/promotion/run.ts)',
   'gates: dependencies.fallback':
-    "no behavioural probe yet: read by the dependency gate's runner (src/gates/deps/command.ts) when GitHub's dependency graph cannot answer",
+    "no behavioural probe yet: read by the dependency gate's runner (src/gates/deps/run.ts) when GitHub's dependency graph cannot answer",
 };
 
 const ALL = leafFields();

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nodeGateFs, runWorkflowGate } from '../../src/gates/command.js';
+import { nodeGateFs } from '../../src/gates/core/fs.js';
+import { runWorkflowGate } from '../../src/gates/workflows/run.js';
 import { systemClock } from '../../src/runtime/clock.js';
 
 // Bellwether's own workflows and the templates adopters copy pass Bellwether's

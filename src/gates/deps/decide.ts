@@ -5,7 +5,8 @@
  */
 import type { DependencyChange } from '../../github/port.js';
 import { expiredWaiverFinding, finishDecision, type FamilyDecision, type SuppressedFinding } from './decision.js';
-import { waiverExpired, type DependencyWaiver, type LoadedDepsPolicy } from './policy-schema.js';
+import { expiredWaivers, liveWaiver } from '../core/waiver.js';
+import type { DependencyWaiver, LoadedDepsPolicy } from './policy-schema.js';
 import { parsePurl, purlMatches, type Purl } from './purl.js';
 import { makeFinding, type ReviewFinding } from './review-finding.js';
 import { DEPENDENCY_RULES, type DependencyRule } from './rules.js';
@@ -79,7 +80,7 @@ export function decideDependencies(input: DecideDependenciesInput): FamilyDecisi
       });
       continue;
     }
-    const waiver = policy.waivers.find((w) => !waiverExpired(w.expires, input.now) && waiverMatches(w, f));
+    const waiver = liveWaiver(policy.waivers, (w) => waiverMatches(w, f), input.now);
     if (waiver) {
       suppressed.push({
         finding: f,
@@ -122,8 +123,7 @@ export function decideDependencies(input: DecideDependenciesInput): FamilyDecisi
     );
   }
 
-  policy.waivers.forEach((w, i) => {
-    if (!waiverExpired(w.expires, input.now)) return;
+  for (const { waiver: w, index: i } of expiredWaivers(policy.waivers, input.now)) {
     findings.push(
       expiredWaiverFinding({
         family: 'dependencies',
@@ -135,7 +135,7 @@ export function decideDependencies(input: DecideDependenciesInput): FamilyDecisi
         line: input.policy.dependencyWaiverLines[i],
       }),
     );
-  });
+  }
 
   const added = input.changes.filter((c) => c.changeType === 'added').length;
   const notes = [

@@ -2,24 +2,16 @@
  * The decision value shared by the dependency review and the posture
  * checks, and the expired-waiver finding both report.
  */
-import { compareFindings } from '../finding.js';
+import type { Decision, Suppressed } from '../core/decision.js';
+import { compareFindings } from '../core/finding.js';
 import { makeFinding, type ReviewFinding } from './review-finding.js';
 
 /** A finding set aside, and why. */
-export interface SuppressedFinding {
-  readonly finding: ReviewFinding;
-  readonly by: 'allow-list' | 'waiver' | 'disabled';
-  readonly reason: string;
-}
+export type SuppressedFinding = Suppressed<ReviewFinding, 'allow-list' | 'waiver' | 'disabled'>;
 
-/** What one family (dependencies or posture) decided. */
-export interface FamilyDecision {
+/** What one family (dependencies or posture) decided; blocking findings decide the verdict. */
+export interface FamilyDecision extends Decision<ReviewFinding, 'allow-list' | 'waiver' | 'disabled'> {
   readonly family: 'dependencies' | 'posture';
-  readonly verdict: 'pass' | 'fail';
-  /** Findings that count, sorted; blocking ones decide the verdict. */
-  readonly findings: readonly ReviewFinding[];
-  readonly suppressed: readonly SuppressedFinding[];
-  readonly blocking: number;
   /** What was looked at, in plain words (counts, sources, checks that could not run). */
   readonly notes: readonly string[];
 }

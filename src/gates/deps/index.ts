@@ -4,8 +4,8 @@
  * policy: advisories by severity and scope, licenses as SPDX expressions,
  * denied packages, allow lists and expiring waivers.
  */
-export { gateDepsCommand, runDepsGate, readTextFile } from './command.js';
-export type { DepsGateDeps, DepsGateInputs } from './command.js';
+export { runDepsGate } from './run.js';
+export type { DepsGateDeps, DepsGateInputs } from './run.js';
 export { decideDependencies } from './decide.js';
 export type { DecideDependenciesInput } from './decide.js';
 export type { FamilyDecision, SuppressedFinding } from './decision.js';
@@ -20,7 +20,6 @@ export {
   dependenciesPolicySchema,
   parseDepsPolicyText,
   posturePolicySchema,
-  waiverExpired,
 } from './policy-schema.js';
 export type {
   DependenciesPolicy,
@@ -35,7 +34,7 @@ export { renderJson, renderMarkdown, renderText } from './render.js';
 export type { DependencySubject, ReviewFinding } from './review-finding.js';
 export { advisorySeverity, reviewDependencies } from './review.js';
 export { DEPENDENCY_RULE_IDS, DEPENDENCY_RULES } from './rules.js';
-export { renderSarif, renderSarifFailure } from './sarif.js';
+export { depsSarifFailureRun, depsSarifRun } from './sarif.js';
 export { parseDependencySnapshot } from './snapshot-file.js';
 export {
   allowedChoice,

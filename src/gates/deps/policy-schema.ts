@@ -5,12 +5,12 @@
  * also stand alone in a file of `kind: dependencies` or `kind: posture`.
  */
 import * as z from 'zod';
-import { isoDate, waiverExpired as sharedWaiverExpired } from '../waiver.js';
+import { isoDate } from '../core/waiver.js';
 import { didYouMean } from '../../policy/did-you-mean.js';
 import { formatFieldPath } from '../../policy/problems.js';
-import { readPolicySource } from '../../policy/yaml-source.js';
+import { readPolicySource, type PolicySource } from '../../policy/yaml-source.js';
 import { ConfigurationError } from '../../runtime/errors.js';
-import { SEVERITIES } from '../finding.js';
+import { SEVERITIES } from '../core/finding.js';
 import { POSTURE_RULE_IDS } from '../posture/rules.js';
 import { parsePurl } from './purl.js';
 import { DEPENDENCY_RULE_IDS } from './rules.js';
@@ -223,18 +223,18 @@ export const DEFAULT_DEPS_POLICY: LoadedDepsPolicy = {
   postureWaiverLines: [],
 };
 
-/** True once the waiver's last day (UTC) is over. */
-export function waiverExpired(expires: string, now: Date): boolean {
-  return sharedWaiverExpired({ expires }, now);
-}
-
 /**
  * Reads the `dependencies:` and `posture:` sections from YAML text (a gates
  * policy, or a file of `kind: dependencies` / `kind: posture` holding one
  * section at its top). Throws ConfigurationError naming file, line and field.
  */
 export function parseDepsPolicyText(text: string, file: string): LoadedDepsPolicy {
-  const source = readPolicySource(text, file);
+  return parseDepsPolicySource(readPolicySource(text, file));
+}
+
+/** Reads the `dependencies:` and `posture:` sections from a parsed policy file. */
+export function parseDepsPolicySource(source: PolicySource): LoadedDepsPolicy {
+  const { file } = source;
   const data = source.data as Record<string, unknown> | null;
   if (data === null || typeof data !== 'object' || Array.isArray(data))
     throw new ConfigurationError('expected a mapping', { file, line: 1 });

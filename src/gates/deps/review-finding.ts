@@ -4,7 +4,7 @@
  * dependency, which package and advisory it is about.
  */
 import { createHash } from 'node:crypto';
-import type { Finding, Severity } from '../finding.js';
+import type { Finding, Severity } from '../core/finding.js';
 
 /** The dependency a finding is about. */
 export interface DependencySubject {

@@ -5,7 +5,7 @@
  * so that what they set aside stays visible. Pure.
  */
 import type { DependencyChange } from '../../github/port.js';
-import { severityRank, type Severity } from '../finding.js';
+import { severityRank, type Severity } from '../core/finding.js';
 import { locateDependency } from './locate.js';
 import { type AdvisorySeverity, type DependenciesPolicy } from './policy-schema.js';
 import { dependencyPurl, formatPurl, parsePurl, purlMatches } from './purl.js';

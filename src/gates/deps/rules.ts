@@ -3,7 +3,7 @@
  * fix it. Ids start with `dependency-` so that they never collide with the
  * workflow audit's or the secret scan's in a combined report.
  */
-import type { Severity } from '../finding.js';
+import type { Severity } from '../core/finding.js';
 
 export interface DependencyRule {
   readonly id: string;

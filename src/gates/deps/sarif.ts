@@ -3,23 +3,21 @@
  * manifest line of a dependency, a changed path). Repository settings have
  * no file and stay in the other outputs.
  */
-import { SECURITY_SEVERITY, sarifLog, sarifResult, sarifRuleDescriptor } from '../../report/sarif.js';
+import { SECURITY_SEVERITY, sarifResult, sarifRuleDescriptor, sarifRun, type SarifRun } from '../../report/sarif.js';
+import { VERSION } from '../../version.js';
 import { POSTURE_RULES } from '../posture/rules.js';
 import type { FamilyDecision } from './decision.js';
 import { DEPENDENCY_RULES } from './rules.js';
 
 const RULES = [...DEPENDENCY_RULES.values(), ...POSTURE_RULES.values()];
 
-/** The SARIF log of dependency and posture decisions. */
-export function renderSarif(
-  decisions: readonly FamilyDecision[],
-  options: { readonly version: string },
-): Record<string, unknown> {
+/** The SARIF run of dependency and posture decisions. */
+export function depsSarifRun(decisions: readonly FamilyDecision[]): SarifRun {
   const index = new Map(RULES.map((r, i) => [r.id, i]));
   const findings = decisions.flatMap((d) => d.findings).filter((f) => f.located);
-  return sarifLog({
+  return sarifRun({
     tool: 'bellwether-deps',
-    version: options.version,
+    version: VERSION,
     rules: RULES.map((r) =>
       sarifRuleDescriptor({
         id: r.id,
@@ -54,22 +52,14 @@ export function renderSarif(
   });
 }
 
-/** A SARIF log for a run that could not review anything: no results, and why, so an upload does not read as "all clear". */
-export function renderSarifFailure(message: string, options: { readonly version: string }): Record<string, unknown> {
+/** The SARIF run of a review that could not look at anything: no results, and why, so an upload does not read as "all clear". */
+export function depsSarifFailureRun(message: string): SarifRun {
   return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: { name: 'bellwether-deps', semanticVersion: options.version, version: options.version, rules: [] },
-        },
-        automationDetails: { id: 'bellwether/deps/' },
-        invocations: [
-          { executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: message } }] },
-        ],
-        results: [],
-      },
+    tool: { driver: { name: 'bellwether-deps', semanticVersion: VERSION, version: VERSION, rules: [] } },
+    automationDetails: { id: 'bellwether/deps/' },
+    invocations: [
+      { executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: message } }] },
     ],
+    results: [],
   };
 }

@@ -4,7 +4,7 @@
  * instead of passing.
  */
 import { posix } from 'node:path';
-import type { Severity } from '../finding.js';
+import type { Severity } from '../core/finding.js';
 import type { PosturePolicy } from '../deps/policy-schema.js';
 import { makeFinding, type ReviewFinding } from '../deps/review-finding.js';
 import { ownersOf, parseCodeowners } from './codeowners.js';

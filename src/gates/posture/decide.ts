@@ -4,9 +4,10 @@
  * policy sets `failOn`. Pure; `now` is an argument.
  */
 import { posix } from 'node:path';
-import { severityRank } from '../finding.js';
+import { severityRank } from '../core/finding.js';
 import { expiredWaiverFinding, finishDecision, type FamilyDecision, type SuppressedFinding } from '../deps/decision.js';
-import { waiverExpired, type LoadedDepsPolicy, type PostureWaiver } from '../deps/policy-schema.js';
+import { expiredWaivers, liveWaiver } from '../core/waiver.js';
+import type { LoadedDepsPolicy, PostureWaiver } from '../deps/policy-schema.js';
 import type { ReviewFinding } from '../deps/review-finding.js';
 import { checkPosture } from './checks.js';
 import type { PostureSnapshot } from './snapshot.js';
@@ -31,7 +32,7 @@ export function decidePosture(snapshot: PostureSnapshot, loaded: LoadedDepsPolic
       suppressed.push({ finding: f, by: 'disabled', reason: `rule ${f.ruleId} is disabled by the policy` });
       continue;
     }
-    const waiver = policy.waivers.find((w) => !waiverExpired(w.expires, now) && waiverMatches(w, f));
+    const waiver = liveWaiver(policy.waivers, (w) => waiverMatches(w, f), now);
     if (waiver) {
       suppressed.push({
         finding: f,
@@ -42,8 +43,7 @@ export function decidePosture(snapshot: PostureSnapshot, loaded: LoadedDepsPolic
     }
     findings.push(f);
   }
-  policy.waivers.forEach((w, i) => {
-    if (!waiverExpired(w.expires, now)) return;
+  for (const { waiver: w, index: i } of expiredWaivers(policy.waivers, now)) {
     findings.push(
       expiredWaiverFinding({
         family: 'posture',
@@ -55,7 +55,7 @@ export function decidePosture(snapshot: PostureSnapshot, loaded: LoadedDepsPolic
         line: loaded.postureWaiverLines[i],
       }),
     );
-  });
+  }
   const notes = [
     `default branch ${snapshot.defaultBranch}`,
     policy.failOn === 'never' ? 'posture is advisory (failOn: never)' : `fails on ${policy.failOn} or worse`,

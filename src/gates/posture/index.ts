@@ -7,10 +7,10 @@ export { changedFilesFromApi, effectiveProtection, workflowPermissionsFromApi } 
 export { checkPosture, DEFAULT_BINARY_EXTENSIONS } from './checks.js';
 export { ownersOf, parseCodeowners } from './codeowners.js';
 export type { CodeownersRule } from './codeowners.js';
-export { combine, errorResult, GATE_FAMILIES, renderVerdictMarkdown, resultOf } from './combine.js';
-export type { CombinedVerdict, GateFamily, GateResult } from './combine.js';
-export { gatePostureCommand, parsePostureSnapshot, runPostureGate } from './command.js';
-export type { PostureGateDeps, PostureGateInputs } from './command.js';
+export { combine, errorResult, GATE_FAMILIES, renderVerdictMarkdown, resultOf } from '../core/combine.js';
+export type { CombinedVerdict, GateFamily, GateResult } from '../core/combine.js';
+export { parsePostureSnapshot, runPostureGate } from './run.js';
+export type { PostureGateDeps, PostureGateInputs } from './run.js';
 export { decidePosture } from './decide.js';
 export { gatherPosture } from './gather.js';
 export type { GatherInputs } from './gather.js';

@@ -2,7 +2,7 @@
  * The repository posture rules: what each finding means and how to fix it.
  * Posture is advisory by default (the policy's `failOn` is `never`).
  */
-import type { Severity } from '../finding.js';
+import type { Severity } from '../core/finding.js';
 
 export interface PostureRule {
   readonly id: string;

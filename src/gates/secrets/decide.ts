@@ -3,17 +3,14 @@
  * findings aside (an expired waiver no longer does, and says so), and the
  * policy's threshold decides pass or fail. Pure; `now` is an argument.
  */
-import { compareFindings, severityRank, type Severity } from '../finding.js';
+import { compareFindings, severityRank, type Severity } from '../core/finding.js';
 import type { LoadedSecretsPolicy } from './policy.js';
 import type { SecretFinding } from './secret-finding.js';
-import { waiverExpired, waiverMatches } from '../waiver.js';
+import type { Decision, Suppressed } from '../core/decision.js';
+import { expiredWaivers, liveWaiver, waiverMatches } from '../core/waiver.js';
 
 /** A finding left out of the verdict, and why. */
-export interface SuppressedSecret {
-  readonly finding: SecretFinding;
-  readonly by: 'fingerprint' | 'waiver';
-  readonly reason: string;
-}
+export type SuppressedSecret = Suppressed<SecretFinding, 'fingerprint' | 'waiver'>;
 
 /** A waiver that matched a finding but is past its last day. */
 export interface ExpiredWaiver {
@@ -23,19 +20,12 @@ export interface ExpiredWaiver {
   readonly line: number;
 }
 
-/** What the secret gate decided. */
-export interface SecretsDecision {
-  readonly verdict: 'pass' | 'fail';
+/** What the secret gate decided; `blocking` counts the findings at or above `failOn`. */
+export interface SecretsDecision extends Decision<SecretFinding, 'fingerprint' | 'waiver'> {
   readonly failOn: Severity;
-  /** Findings that count, sorted by file and position. */
-  readonly findings: readonly SecretFinding[];
-  readonly suppressed: readonly SuppressedSecret[];
+  /** Expired waivers that would have covered a finding that counts. */
   readonly expiredWaivers: readonly ExpiredWaiver[];
-  /** Findings at or above `failOn`. */
-  readonly blocking: number;
 }
-
-export { waiverExpired };
 
 /** Applies accepted fingerprints, waivers and the threshold. */
 export function decideSecrets(
@@ -53,8 +43,7 @@ export function decideSecrets(
       suppressed.push({ finding: f, by: 'fingerprint', reason: 'fingerprint accepted by the policy' });
       continue;
     }
-    const index = policy.waivers.findIndex((w) => waiverMatches(w, f) && !waiverExpired(w, now));
-    const waiver = policy.waivers[index];
+    const waiver = liveWaiver(policy.waivers, (w) => waiverMatches(w, f), now);
     if (waiver) {
       suppressed.push({
         finding: f,
@@ -63,10 +52,9 @@ export function decideSecrets(
       });
       continue;
     }
-    policy.waivers.forEach((w, i) => {
+    for (const { waiver: w, index: i } of expiredWaivers(policy.waivers, now))
       if (waiverMatches(w, f))
         expired.set(i, { rule: w.rule, expires: w.expires, owner: w.owner, line: loaded.waiverLines[i] ?? 1 });
-    });
     kept.push(f);
   }
   kept.sort(compareFindings);

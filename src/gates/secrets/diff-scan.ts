@@ -9,7 +9,7 @@
  * only for the files that need it. The findings are those of
  * `scanDiffFiles(parseUnifiedDiff(diff))`, line for line.
  */
-import { lineBreak, lineStop, parseUnifiedDiff, readGitHeader, readHunkHeader } from './diff.js';
+import { lineBreak, lineStop, parseUnifiedDiff, readGitHeader, readHunkHeader } from '../core/diff.js';
 import {
   beginText,
   DIFF_LINE_STARTS,

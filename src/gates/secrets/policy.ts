@@ -6,11 +6,11 @@
  */
 import { posix } from 'node:path';
 import * as z from 'zod';
-import { waiverSchema } from '../waiver.js';
-import { readPolicySource } from '../../policy/yaml-source.js';
+import { waiverSchema } from '../core/waiver.js';
+import { readPolicySource, type PolicySource } from '../../policy/yaml-source.js';
 import { didYouMean } from '../../policy/did-you-mean.js';
 import { ConfigurationError } from '../../runtime/errors.js';
-import { SEVERITIES } from '../finding.js';
+import { SEVERITIES } from '../core/finding.js';
 import { SECRET_RULES } from './rules.js';
 import { FILE_RULES, K8S_SECRET_RULE } from './sensitive-files.js';
 
@@ -104,7 +104,12 @@ export interface LoadedSecretsPolicy {
 
 /** Reads the secrets policy from YAML text. Throws ConfigurationError naming file, line and field. */
 export function parseSecretsPolicyText(text: string, file: string): LoadedSecretsPolicy {
-  const source = readPolicySource(text, file);
+  return parseSecretsPolicySource(readPolicySource(text, file));
+}
+
+/** Reads the secrets policy from a parsed policy file (its `secrets:` section, or a file of `kind: secrets`). */
+export function parseSecretsPolicySource(source: PolicySource): LoadedSecretsPolicy {
+  const { file } = source;
   const data = source.data as Record<string, unknown> | null;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigurationError('expected a mapping with a `secrets:` section or `kind: secrets`', { file, line: 1 });

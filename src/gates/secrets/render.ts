@@ -2,8 +2,9 @@
  * The secret gate's report as text, JSON and SARIF 2.1.0. Findings carry
  * only redacted secrets, so nothing here can print one.
  */
-import type { Severity } from '../finding.js';
-import { sarifLog, sarifResult, sarifRuleDescriptor } from '../../report/sarif.js';
+import type { Severity } from '../core/finding.js';
+import { sarifResult, sarifRuleDescriptor, sarifRun, type SarifRun } from '../../report/sarif.js';
+import { VERSION } from '../../version.js';
 import type { SecretsDecision } from './decide.js';
 import { SECRET_RULES } from './rules.js';
 import type { ScanNotice } from './scan.js';
@@ -156,12 +157,12 @@ export function ruleDescriptors(): Descriptor[] {
 }
 
 /** SARIF 2.1.0 for code scanning. Result messages hold only the redacted secret. */
-export function renderSecretsSarif(report: SecretsReport, version: string): Record<string, unknown> {
+export function secretsSarifRun(report: SecretsReport): SarifRun {
   const rules = ruleDescriptors();
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  return sarifLog({
+  return sarifRun({
     tool: 'bellwether-secrets',
-    version,
+    version: VERSION,
     rules: rules.map((r) =>
       sarifRuleDescriptor({
         id: r.id,

@@ -4,7 +4,7 @@
  * secret. Every pattern is a sticky regular expression tried only where one of
  * the rule's keywords occurs, so it never scans a line from every position.
  */
-import type { Confidence, Severity } from '../finding.js';
+import type { Confidence, Severity } from '../core/finding.js';
 
 /** A rule of the secret scan. */
 export interface SecretRule {

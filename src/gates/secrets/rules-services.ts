@@ -5,7 +5,7 @@
  * Developer tools, messaging, content and social platforms.
  */
 import { assignedValue, IDENTIFIER_BOUND, revokeFix, type RuleOptions, type SecretRule } from './rule.js';
-import type { Severity } from '../finding.js';
+import type { Severity } from '../core/finding.js';
 
 /** A UUID in either case, as several vendors issue their keys. */
 export const UUID_ANY_CASE = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';

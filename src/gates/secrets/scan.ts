@@ -5,7 +5,7 @@
  */
 import { STOP_WORDS } from './entropy.js';
 import { scanText, type CompiledRules, type ScanOptions, type TextUnit } from './engine.js';
-import type { DiffFile } from './diff.js';
+import type { DiffFile } from '../core/diff.js';
 import { pathAllowed, type SecretsPolicy } from './policy.js';
 import { secretRule } from './rules.js';
 import type { SecretFinding } from './secret-finding.js';

@@ -2,7 +2,7 @@
  * A finding of the secret scan: the gates' shared finding, whose snippet is
  * the redacted secret, plus what only secrets have.
  */
-import type { Finding } from '../finding.js';
+import type { Finding } from '../core/finding.js';
 
 /** A secret found in a file. Nothing in it holds the secret itself. */
 export interface SecretFinding extends Finding {

@@ -4,7 +4,7 @@
  * manifests that carry their data.
  */
 import { isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml';
-import type { Confidence, Severity } from '../finding.js';
+import type { Confidence, Severity } from '../core/finding.js';
 import type { TextUnit } from './engine.js';
 import { redact, secretFingerprint } from './redact.js';
 import type { SecretFinding } from './secret-finding.js';

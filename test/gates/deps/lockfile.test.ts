@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gateDepsCommand } from '../../../src/gates/deps/command.js';
+import { gateDepsCommand } from '../../../src/cli/gate-command.js';
 import { changesFromLockFiles } from '../../../src/gates/deps/fallback.js';
 import { diffPackageLocks, LockfileError, readPackageLock } from '../../../src/gates/deps/lockfile.js';
 import { InMemoryGitHub } from '../../../src/github/fake.js';

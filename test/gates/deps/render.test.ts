@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decideDependencies } from '../../../src/gates/deps/decide.js';
 import { renderJson, renderMarkdown, renderText } from '../../../src/gates/deps/render.js';
-import { renderSarif } from '../../../src/gates/deps/sarif.js';
+import { depsSarifRun } from '../../../src/gates/deps/sarif.js';
+import { sarifLog } from '../../../src/report/sarif.js';
 import { DEFAULT_DEPS_POLICY, posturePolicySchema } from '../../../src/gates/deps/policy-schema.js';
 import { decidePosture } from '../../../src/gates/posture/decide.js';
 import { change, depsPolicy, vuln } from './helpers.js';
@@ -75,14 +76,7 @@ describe('rendering', () => {
   });
 
   it('sarif: only findings with a place in a file', () => {
-    const log = renderSarif([deps, posture], { version: '0.0.0' }) as {
-      runs: Array<{
-        results: Array<{
-          ruleId: string;
-          locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }>;
-        }>;
-      }>;
-    };
+    const log = sarifLog([depsSarifRun([deps, posture])]);
     const results = log.runs[0]?.results ?? [];
     expect(results.map((r) => `${r.ruleId} ${r.locations[0]?.physicalLocation.artifactLocation.uri}`)).toEqual([
       'dependency-vulnerable package-lock.json',

@@ -2,8 +2,9 @@ import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeGateFs } from '../../../src/gates/command.js';
-import { gateSecretsCommand, runSecretGate, type SecretGateDeps } from '../../../src/gates/secrets/command.js';
+import { gateSecretsCommand } from '../../../src/cli/gate-command.js';
+import { nodeGateFs } from '../../../src/gates/core/fs.js';
+import { runSecretGate, type SecretGateDeps } from '../../../src/gates/secrets/run.js';
 import { renderSecretsMarkdown } from '../../../src/gates/secrets/render.js';
 import { CommandGit } from '../../../src/gitops/git.js';
 import { ManualClock } from '../../../src/runtime/clock.js';
@@ -102,7 +103,7 @@ describe('gate secrets over a real git diff', () => {
   });
 
   it('renders Markdown for the job summary without a secret', async () => {
-    const report = await runSecretGate({ base, head: 'feature', format: 'text', cwd: repo.dir }, deps);
+    const report = await runSecretGate({ base, head: 'feature', cwd: repo.dir }, deps);
     const md = renderSecretsMarkdown(report);
     expect(md).toMatch(/^### Secrets: fail/);
     expect(md).toContain('| `src/config.ts:2` | github-pat | critical | `ghp_*** (40 chars)` |');

@@ -7,7 +7,7 @@
  * and binary files.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseUnifiedDiff } from '../../../src/gates/secrets/diff.js';
+import { parseUnifiedDiff } from '../../../src/gates/core/diff.js';
 import { scanGitDiff } from '../../../src/gates/secrets/diff-scan.js';
 import { DEFAULT_SECRETS_POLICY, parseSecretsPolicyText } from '../../../src/gates/secrets/policy.js';
 import { defaultRules } from '../../../src/gates/secrets/rules.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUnifiedDiff } from '../../../src/gates/secrets/diff.js';
+import { parseUnifiedDiff } from '../../../src/gates/core/diff.js';
 import { DEFAULT_SECRETS_POLICY, secretsPolicySchema } from '../../../src/gates/secrets/policy.js';
 import { defaultRules } from '../../../src/gates/secrets/rules.js';
 import { looksBinary, scanDiffFiles, scanFileContent } from '../../../src/gates/secrets/scan.js';

@@ -1,2 +1,0 @@
-import{createRequire as __bwCreateRequire}from"node:module";const require=__bwCreateRequire(import.meta.url);
-import{h as a,i as b,j as c}from"./chunk-RQWSJZFV.js";import"./chunk-2X3JVO3T.js";import"./chunk-FGUS3G6D.js";import"./chunk-3H4GTPPO.js";import"./chunk-GAYQNCHR.js";import"./chunk-JWWTNV5V.js";import"./chunk-UKFKDGM7.js";import"./chunk-66ZVJATJ.js";import"./chunk-A6DCRKE7.js";import"./chunk-OVQMDRWD.js";import"./chunk-2L2MOWB2.js";import"./chunk-NYZF2X23.js";import"./chunk-3BICQVPV.js";export{c as gateDepsCommand,a as readTextFile,b as runDepsGate};

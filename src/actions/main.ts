@@ -6,8 +6,8 @@
 import * as core from '@actions/core';
 import { readRunContext } from '../runtime/context.js';
 import { gitHubConnector, parseRepoRef } from '../github/connect.js';
-import { buildDeps } from '../runtime/build-deps.js';
-import { loadMetricsProviders } from '../runtime/metrics-config.js';
+import { buildDeps } from '../deps/build-deps.js';
+import { loadMetricsProviders } from '../metrics/load-providers.js';
 import { locateMetricsFile } from '../policy/locate.js';
 import { ConfigurationError, NotAvailableError } from '../runtime/errors.js';
 import { envInputSource, readInputs } from '../runtime/inputs.js';

@@ -4,7 +4,7 @@
  * outputs and a job summary as values.
  */
 import { NotAvailableError } from '../runtime/errors.js';
-import type { Deps } from '../runtime/deps.js';
+import type { Deps } from '../deps/deps.js';
 import type { RunContext } from '../runtime/context.js';
 import type { Inputs, InputSpecs } from '../runtime/inputs.js';
 import type { ActionSpec } from './spec.js';

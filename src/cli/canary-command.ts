@@ -9,9 +9,9 @@ import { runCanaryFlow } from '../flow/canary.js';
 import { defaultDraftDir, localTarget } from '../flow/target.js';
 import { CommandGit } from '../gitops/git.js';
 import { locateMetricsFile, locatePolicies } from '../policy/locate.js';
-import { buildDeps } from '../runtime/build-deps.js';
+import { buildDeps } from '../deps/build-deps.js';
 import { StreamLogger } from '../runtime/logger.js';
-import { loadMetricsProviders } from '../runtime/metrics-config.js';
+import { loadMetricsProviders } from '../metrics/load-providers.js';
 import type { CommandOutput } from './output.js';
 import { ExitCode } from './output.js';
 

@@ -16,7 +16,7 @@ import { describePolicySource } from '../policy/locate.js';
 import { policyFor } from '../policy/set.js';
 import type { RollbackOutcome } from '../rollback/run.js';
 import { runRollback } from '../rollback/run.js';
-import type { Deps } from '../runtime/deps.js';
+import type { Deps } from '../deps/deps.js';
 import type { FlowTarget } from './target.js';
 import type { PostmortemWritten } from './postmortem.js';
 import { canaryIncident, postmortemSettings, writePostmortem } from './postmortem.js';

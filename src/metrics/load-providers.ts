@@ -3,13 +3,13 @@
  * with `providers:`. Secrets come from the environment variables it names.
  */
 import { readFileSync } from 'node:fs';
-import { readProvidersSection } from '../metrics/config-file.js';
-import type { MetricsProviders } from '../metrics/provider.js';
-import { createMetricsProviders } from '../metrics/registry.js';
-import type { Sleep } from './clock.js';
-import { realSleep } from './clock.js';
-import { ConfigurationError } from './errors.js';
-import type { Logger } from './logger.js';
+import { readProvidersSection } from './config-file.js';
+import type { MetricsProviders } from './provider.js';
+import { createMetricsProviders } from './registry.js';
+import type { Sleep } from '../runtime/clock.js';
+import { realSleep } from '../runtime/clock.js';
+import { ConfigurationError } from '../runtime/errors.js';
+import type { Logger } from '../runtime/logger.js';
 
 export function loadMetricsProviders(
   file: string,

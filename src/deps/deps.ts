@@ -6,8 +6,8 @@
 import type { GitHubPort } from '../github/port.js';
 import type { GitPort } from '../gitops/git.js';
 import type { MetricsProviders } from '../metrics/provider.js';
-import type { Clock, Sleep } from './clock.js';
-import type { Logger } from './logger.js';
+import type { Clock, Sleep } from '../runtime/clock.js';
+import type { Logger } from '../runtime/logger.js';
 
 export interface Deps {
   readonly clock: Clock;

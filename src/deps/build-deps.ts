@@ -5,12 +5,12 @@
 import type { GitHubPort } from '../github/port.js';
 import { CommandGit } from '../gitops/git.js';
 import type { MetricsProviders } from '../metrics/provider.js';
-import { realSleep, systemClock } from './clock.js';
-import type { Clock, Sleep } from './clock.js';
+import { realSleep, systemClock } from '../runtime/clock.js';
+import type { Clock, Sleep } from '../runtime/clock.js';
 import type { Deps } from './deps.js';
-import { ConfigurationError } from './errors.js';
-import type { Logger } from './logger.js';
-import { processSecrets } from './secrets.js';
+import { ConfigurationError } from '../runtime/errors.js';
+import type { Logger } from '../runtime/logger.js';
+import { processSecrets } from '../runtime/secrets.js';
 
 export interface BuildDepsOptions {
   readonly token: string;

@@ -2,10 +2,10 @@
  * The function behind each CLI verb. Each returns a CommandOutput; the
  * program prints it. Verbs whose capability has not shipped say so plainly.
  */
-import { metricsQueryCommand, metricsRecordCommand } from '../metrics/commands.js';
-import type { MetricsQueryArgs, MetricsRecordArgs } from '../metrics/commands.js';
-import { canaryJudgeCommand } from '../canary/judge/command.js';
-import { budgetCommand } from '../freeze/budget-command.js';
+import { metricsQueryCommand, metricsRecordCommand } from './metrics-command.js';
+import type { MetricsQueryArgs, MetricsRecordArgs } from './metrics-command.js';
+import { canaryJudgeCommand } from './canary-judge-command.js';
+import { budgetCommand } from './budget-command.js';
 import { gateAllCommand } from '../gates/all-command.js';
 import { gateWorkflowsCommand, nodeGateFs } from '../gates/command.js';
 import { githubAuditsFromEnv } from '../gates/github-connect.js';
@@ -13,14 +13,14 @@ import { systemClock } from '../runtime/clock.js';
 import { gateDepsCommand } from '../gates/deps/command.js';
 import { gatePostureCommand } from '../gates/posture/command.js';
 import { gateSecretsCommand } from '../gates/secrets/command.js';
-import type { BudgetArgs } from '../freeze/budget-command.js';
-import { budgetRulesCommand } from '../freeze/rules-command.js';
-import type { BudgetRulesArgs } from '../freeze/rules-command.js';
-import { freezeCommand } from '../freeze/freeze-command.js';
-import type { FreezeArgs } from '../freeze/freeze-command.js';
-import { policyCheckCommand } from '../policy/check-command.js';
-import { wavesPlanCommand } from '../waves/plan-command.js';
-import type { WavesPlanArgs } from '../waves/plan-command.js';
+import type { BudgetArgs } from './budget-command.js';
+import { budgetRulesCommand } from './budget-rules-command.js';
+import type { BudgetRulesArgs } from './budget-rules-command.js';
+import { freezeCommand } from './freeze-command.js';
+import type { FreezeArgs } from './freeze-command.js';
+import { policyCheckCommand } from './policy-check-command.js';
+import { wavesPlanCommand } from './waves-plan-command.js';
+import type { WavesPlanArgs } from './waves-plan-command.js';
 import { NotAvailableError } from '../runtime/errors.js';
 import type { PolicyKind } from '../policy/kinds.js';
 import { locateMetricsFile, locatePolicyFile } from '../policy/locate.js';

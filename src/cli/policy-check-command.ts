@@ -5,21 +5,21 @@
  */
 import { readFileSync } from 'node:fs';
 import { APPROVAL_METHOD_MEANING } from '../canary/promotion/approval.js';
-import type { CanaryPolicy } from './schemas/canary.js';
-import { ExitCode } from '../cli/output.js';
+import type { CanaryPolicy } from '../policy/schemas/canary.js';
+import { ExitCode } from './output.js';
 import { parseOpenSloText } from '../freeze/openslo.js';
 import { readProvidersSection } from '../metrics/config-file.js';
 import { createMetricsProviders } from '../metrics/registry.js';
 import { RecordingLogger } from '../runtime/logger.js';
-import type { CommandOutput } from '../cli/output.js';
+import type { CommandOutput } from './output.js';
 import { ConfigurationError } from '../runtime/errors.js';
-import { checkPolicyText, policyKinds } from './kinds.js';
-import type { PolicyKindRegistry } from './kinds.js';
-import { readPolicyText } from './load.js';
-import { PolicyProblem, problemsOf } from './problems.js';
-import { policyFilesIn } from './set.js';
-import { plural } from './wording.js';
-import { POLICY_DIR } from './locate.js';
+import { checkPolicyText, policyKinds } from '../policy/kinds.js';
+import type { PolicyKindRegistry } from '../policy/kinds.js';
+import { readPolicyText } from '../policy/load.js';
+import { PolicyProblem, problemsOf } from '../policy/problems.js';
+import { policyFilesIn } from '../policy/set.js';
+import { plural } from '../policy/wording.js';
+import { POLICY_DIR } from '../policy/locate.js';
 
 /** Options of `bellwether policy check`. */
 export interface PolicyCheckArgs {

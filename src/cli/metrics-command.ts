@@ -4,20 +4,20 @@
  * over a time range to a recording that the replay provider answers from.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { CommandOutput } from '../cli/output.js';
-import { ExitCode } from '../cli/output.js';
+import type { CommandOutput } from './output.js';
+import { ExitCode } from './output.js';
 import { realSleep } from '../runtime/clock.js';
 import { ConfigurationError } from '../runtime/errors.js';
 import { StreamLogger, type Logger } from '../runtime/logger.js';
 import { processSecrets } from '../runtime/secrets.js';
-import { readProvidersSection } from './config-file.js';
-import { formatSampleValue } from './prometheus-decode.js';
-import type { MetricsProvider, QueryResult } from './provider.js';
-import { serializeRecording } from './recording.js';
-import { createMetricsProviders, type ProviderDeps } from './registry.js';
-import { recordQueries } from './replay.js';
-import { didYouMean } from '../policy/did-you-mean.js';
-import { parseDurationSeconds, renderQuery, type QueryScope } from './template.js';
+import { readProvidersSection } from '../metrics/config-file.js';
+import { formatSampleValue } from '../metrics/prometheus-decode.js';
+import type { MetricsProvider, QueryResult } from '../metrics/provider.js';
+import { serializeRecording } from '../metrics/recording.js';
+import { createMetricsProviders, type ProviderDeps } from '../metrics/registry.js';
+import { recordQueries } from '../metrics/replay.js';
+import { didYouMean } from '../runtime/did-you-mean.js';
+import { parseDurationSeconds, renderQuery, type QueryScope } from '../metrics/template.js';
 
 /** Where the providers are configured when `--config` is not given. */
 export const DEFAULT_METRICS_CONFIG = 'bellwether.metrics.yml';

@@ -5,17 +5,17 @@
  * minimum-traffic guard and calendar freezes).
  */
 import { z } from 'zod';
-import { calendarDate, count, duration, hoursRange, text, timeZone } from '../policy/fields.js';
-import { blockList as blockListOf, freezePolicySchema } from '../policy/schemas/freeze.js';
-import type { BlockableChange } from '../policy/schemas/freeze.js';
-import { describeValue } from '../policy/wording.js';
-import { DEFAULT_METRICS_DEADLINE_MS } from '../metrics/deadline.js';
+import { calendarDate, count, duration, hoursRange, text, timeZone } from '../fields.js';
+import { blockList as blockListOf, freezePolicySchema } from './freeze.js';
+import type { BlockableChange } from './freeze.js';
+import { describeValue } from '../wording.js';
+import { DEFAULT_METRICS_DEADLINE_MS } from '../../metrics/deadline.js';
 
 /** What a deployment is, as the gate judges it. */
 export const CHANGE_TYPES = ['feature', 'security-fix', 'hotfix', 'rollback'] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
 
-export { BLOCKABLE, type BlockableChange } from '../policy/schemas/freeze.js';
+export { BLOCKABLE, type BlockableChange } from './freeze.js';
 
 function blockList(defaults: BlockableChange[]) {
   return blockListOf().default(defaults);

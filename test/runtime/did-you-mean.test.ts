@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closestMatch, didYouMean, editDistance } from '../../src/policy/did-you-mean.js';
+import { closestMatch, didYouMean, editDistance } from '../../src/runtime/did-you-mean.js';
 
 describe('editDistance', () => {
   it.each([

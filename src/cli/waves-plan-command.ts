@@ -4,8 +4,8 @@
  * or Markdown. JSON also carries what the waves action outputs: the fan-out
  * matrix of the regions due at once, their wave, and the next wave's start.
  */
-import type { CommandOutput } from '../cli/output.js';
-import { ExitCode } from '../cli/output.js';
+import type { CommandOutput } from './output.js';
+import { ExitCode } from './output.js';
 import { parseDuration } from '../policy/fields.js';
 import { loadPolicyFile } from '../policy/load.js';
 import { wavesPolicySchema } from '../policy/schemas/waves.js';
@@ -16,12 +16,12 @@ import { stat } from 'node:fs/promises';
 import type { Clock } from '../runtime/clock.js';
 import { systemClock } from '../runtime/clock.js';
 import { ConfigurationError } from '../runtime/errors.js';
-import { loadHolidayCalendars } from './holidays.js';
-import { planOutputs } from './matrix.js';
-import { planWaves } from './planner.js';
-import { renderPlanMarkdown } from './render-markdown.js';
-import { renderPlanText } from './render-text.js';
-import type { PlanEstimates } from './types.js';
+import { loadHolidayCalendars } from '../waves/holidays.js';
+import { planOutputs } from '../waves/matrix.js';
+import { planWaves } from '../waves/planner.js';
+import { renderPlanMarkdown } from '../waves/render-markdown.js';
+import { renderPlanText } from '../waves/render-text.js';
+import type { PlanEstimates } from '../waves/types.js';
 import { parseInstant } from '../runtime/zone.js';
 
 /** Options of `bellwether waves plan`. */

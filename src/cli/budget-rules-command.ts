@@ -3,12 +3,12 @@
  * the SLOs, from the same files and freeze policy the deploy gate reads.
  */
 import { writeFile } from 'node:fs/promises';
-import type { CommandOutput } from '../cli/output.js';
-import { ExitCode } from '../cli/output.js';
+import type { CommandOutput } from './output.js';
+import { ExitCode } from './output.js';
 import { loadPolicyFile } from '../policy/load.js';
-import { defaultFreezeGatePolicy, freezeGatePolicySchema } from './gate-policy.js';
-import { loadSlos } from './openslo.js';
-import { generateRules, rulesYaml } from './rules.js';
+import { defaultFreezeGatePolicy, freezeGatePolicySchema } from '../policy/schemas/freeze-gate.js';
+import { loadSlos } from '../freeze/openslo.js';
+import { generateRules, rulesYaml } from '../freeze/rules.js';
 
 export interface BudgetRulesArgs {
   /** SLO files or folders, comma-separated. */

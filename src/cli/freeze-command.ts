@@ -3,15 +3,15 @@
  * script asks it. It is `bellwether budget` narrowed to one answer: the same
  * evaluation and report, with the exit code of the change type's verdict.
  */
-import type { CommandOutput } from '../cli/output.js';
-import { ExitCode } from '../cli/output.js';
+import type { CommandOutput } from './output.js';
+import { ExitCode } from './output.js';
 import { ConfigurationError } from '../runtime/errors.js';
-import { budgetCommand, parseAt } from './budget-command.js';
+import { budgetDeps, budgetReport, parseAt } from './budget-command.js';
 import type { BudgetDeps } from './budget-command.js';
-import { CHANGE_TYPES } from './gate-policy.js';
-import type { ChangeType } from './gate-policy.js';
-import type { BudgetReport } from './report.js';
-import { renderText } from './report.js';
+import { CHANGE_TYPES } from '../policy/schemas/freeze-gate.js';
+import type { ChangeType } from '../policy/schemas/freeze-gate.js';
+import type { BudgetReport } from '../freeze/report.js';
+import { renderText } from '../freeze/report.js';
 
 /** Options of `bellwether freeze`. */
 export interface FreezeArgs {
@@ -59,10 +59,10 @@ export const ROLLBACK_REASON = 'rollbacks are never blocked, so nothing was meas
  * A rollback is allowed before anything is read or asked, so that a metrics
  * server that hangs, or a broken policy or SLO file, never holds one back.
  */
-export async function freezeCommand(args: FreezeArgs, deps: BudgetDeps = {}): Promise<CommandOutput> {
+export async function freezeCommand(args: FreezeArgs, deps: BudgetDeps = budgetDeps()): Promise<CommandOutput> {
   const changeType = parseChangeType(args.changeType);
   if (changeType === 'rollback') {
-    const at = parseAt(args.at, (deps.now ?? (() => new Date()))());
+    const at = parseAt(args.at, deps.clock.now());
     const answer: FreezeAnswer = { at: at.toISOString(), changeType, verdict: 'allow', reason: ROLLBACK_REASON };
     return {
       exitCode: ExitCode.ok,
@@ -70,18 +70,7 @@ export async function freezeCommand(args: FreezeArgs, deps: BudgetDeps = {}): Pr
         args.format === 'json' ? JSON.stringify(answer, null, 2) + '\n' : `rollback: allow (${ROLLBACK_REASON})\n`,
     };
   }
-  const budget = await budgetCommand(
-    {
-      slo: args.slo,
-      ...(args.prometheus ? { prometheus: args.prometheus } : {}),
-      ...(args.policy ? { policy: args.policy } : {}),
-      ...(args.at ? { at: args.at } : {}),
-      ...(args.deadline ? { deadline: args.deadline } : {}),
-      format: 'json',
-    },
-    deps,
-  );
-  const report = JSON.parse(budget.stdout) as BudgetReport;
+  const report = await budgetReport(args, deps, { burnDown: false });
   const entry = report.gate[changeType];
   const answer: FreezeAnswer = { at: report.at, changeType, verdict: entry.verdict, reason: entry.reason, report };
   const stdout =

@@ -12,20 +12,20 @@
 
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { CommandOutput } from '../../cli/output.js';
-import { ExitCode } from '../../cli/output.js';
-import { validateSource } from '../../policy/issues.js';
-import { sortProblems } from '../../policy/problems.js';
-import { readPolicySource } from '../../policy/yaml-source.js';
-import type { PolicySource } from '../../policy/yaml-source.js';
-import { canaryPolicySchema } from '../../policy/schemas/canary.js';
-import { ConfigurationError } from '../../runtime/errors.js';
-import { judgeBlockSchema, judgeConfigFromBlock } from './config-schema.js';
-import { parseJudgeInput } from './input-file.js';
-import { judge } from './judge.js';
-import { looksLikeKayentaConfig, parseKayentaConfig } from './kayenta-config.js';
-import { renderJudgeText } from './render.js';
-import type { JudgeConfig, JudgeProfile, SequentialLook } from './types.js';
+import type { CommandOutput } from './output.js';
+import { ExitCode } from './output.js';
+import { validateSource } from '../policy/issues.js';
+import { sortProblems } from '../policy/problems.js';
+import { readPolicySource } from '../policy/yaml-source.js';
+import type { PolicySource } from '../policy/yaml-source.js';
+import { canaryPolicySchema } from '../policy/schemas/canary.js';
+import { ConfigurationError } from '../runtime/errors.js';
+import { judgeBlockSchema, judgeConfigFromBlock } from '../canary/judge/config-schema.js';
+import { parseJudgeInput } from '../canary/judge/input-file.js';
+import { judge } from '../canary/judge/judge.js';
+import { looksLikeKayentaConfig, parseKayentaConfig } from '../canary/judge/kayenta-config.js';
+import { renderJudgeText } from '../canary/judge/render.js';
+import type { JudgeConfig, JudgeProfile, SequentialLook } from '../canary/judge/types.js';
 
 /** Arguments of `canary judge`. */
 export interface CanaryJudgeArgs {

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { CanaryCommand } from '../canary/promotion/run.js';
-import { runCanaryFlow } from '../flow/canary.js';
+import { breakGlassInput, runCanaryFlow } from '../flow/canary.js';
 import { defaultDraftDir, localTarget } from '../flow/target.js';
 import { locateMetricsFile, locatePolicies } from '../policy/locate.js';
 import { localDeps } from './local-deps.js';
@@ -58,14 +58,7 @@ export async function canaryControlCommand(
       ...(args.version ? { version: args.version } : {}),
       ...(args.irreversible ? { irreversible: true } : {}),
       ...(args.reason ? { reason: args.reason } : {}),
-      ...(args.breakGlass
-        ? {
-            breakGlass: {
-              justification: args.breakGlass,
-              ...(args.breakGlassExpiry ? { expiry: args.breakGlassExpiry } : {}),
-            },
-          }
-        : {}),
+      ...breakGlassInput(args.breakGlass, args.breakGlassExpiry),
       actor: args.by ?? env.GITHUB_ACTOR ?? env.USER ?? 'unknown',
       manifests: args.manifests ?? 'deploy',
       branch: args.branch ?? 'main',

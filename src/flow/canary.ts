@@ -40,6 +40,14 @@ export interface CanaryFlowOutcome {
   readonly notes: readonly string[];
 }
 
+/** The break-glass part of the flow's inputs: present when a justification is given. */
+export function breakGlassInput(
+  justification: string | undefined,
+  expiry: string | undefined,
+): Pick<CanaryFlowInputs, 'breakGlass'> {
+  return justification ? { breakGlass: { justification, ...(expiry ? { expiry } : {}) } } : {};
+}
+
 export async function runCanaryFlow(
   inputs: CanaryFlowInputs,
   deps: Deps,

@@ -11,21 +11,14 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
 import type { CommandOutput } from './output.js';
 import { ExitCode } from './output.js';
-import { validateSource } from '../policy/issues.js';
-import { sortProblems } from '../policy/problems.js';
-import { readPolicySource } from '../policy/yaml-source.js';
-import type { PolicySource } from '../policy/yaml-source.js';
-import { canaryPolicySchema } from '../policy/schemas/canary.js';
 import { ConfigurationError } from '../runtime/errors.js';
-import { judgeBlockSchema, judgeConfigFromBlock } from '../canary/judge/config-schema.js';
 import { parseJudgeInput } from '../canary/judge/input-file.js';
 import { judge } from '../canary/judge/judge.js';
-import { looksLikeKayentaConfig, parseKayentaConfig } from '../canary/judge/kayenta-config.js';
 import { renderJudgeText } from '../canary/judge/render.js';
-import type { JudgeConfig, JudgeProfile, SequentialLook } from '../canary/judge/types.js';
+import { loadJudgeConfig } from '../canary/judge/load-config.js';
+import type { JudgeProfile, SequentialLook } from '../canary/judge/types.js';
 
 /** Arguments of `canary judge`. */
 export interface CanaryJudgeArgs {
@@ -87,38 +80,6 @@ export async function canaryJudgeCommand(args: CanaryJudgeArgs): Promise<Command
     const stdout = args.format === 'json' ? `${JSON.stringify({ error: err.message }, null, 2)}\n` : `${err.message}\n`;
     return { exitCode: ExitCode.usage, stdout };
   }
-}
-
-/** Reads a judge configuration from its text: Kayenta JSON, or our YAML (or JSON) forms. */
-export function loadJudgeConfig(text: string, file: string): JudgeConfig {
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{')) {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(text);
-    } catch (err) {
-      throw new ConfigurationError(`not valid JSON: ${(err as Error).message}`, { file });
-    }
-    if (looksLikeKayentaConfig(doc)) return parseKayentaConfig(doc, file);
-  }
-  // parsed once: a configuration of thousands of metrics is worth not reading twice
-  const source = readPolicySource(text, file);
-  const top = typeof source.data === 'object' && source.data !== null ? (source.data as Record<string, unknown>) : {};
-  if (top['kind'] === 'canary') {
-    const policy = validated(source, canaryPolicySchema);
-    return judgeConfigFromBlock(policy.analysis.judge);
-  }
-  if ('judge' in top) {
-    const doc = validated(source, z.object({ judge: judgeBlockSchema }).loose());
-    return judgeConfigFromBlock(doc.judge);
-  }
-  return judgeConfigFromBlock(validated(source, judgeBlockSchema));
-}
-
-function validated<T>(source: PolicySource, schema: z.ZodType<T>): T {
-  const result = validateSource(source, schema);
-  if (!result.ok) throw ConfigurationError.aggregate(sortProblems(result.problems));
-  return result.value;
 }
 
 async function readText(path: string): Promise<string> {

@@ -6,7 +6,7 @@
 import * as core from '@actions/core';
 import { readRunContext } from '../runtime/context.js';
 import { gitHubConnector, parseRepoRef } from '../github/connect.js';
-import { buildDeps } from '../runtime/build-deps.js';
+import { buildDeps } from '../deps/build-deps.js';
 import { ConfigurationError, NotAvailableError } from '../runtime/errors.js';
 import { envInputSource, readInputs } from '../runtime/inputs.js';
 import type { Logger } from '../runtime/logger.js';
@@ -37,7 +37,7 @@ function mask(secret: string): void {
 async function metricsOf(named: string, workspace: string): Promise<MetricsProviders | undefined> {
   const [{ locateMetricsFile }, { loadMetricsProviders }] = await Promise.all([
     import('../policy/locate.js'),
-    import('../runtime/metrics-config.js'),
+    import('../metrics/load-providers.js'),
   ]);
   const file = locateMetricsFile(named || undefined, workspace);
   return file ? loadMetricsProviders(file, coreLogger) : undefined;

@@ -2,7 +2,7 @@
  * What an action is to the entrypoint: its spec and a run over Deps that
  * returns outputs and a job summary as values.
  */
-import type { Deps } from '../runtime/deps.js';
+import type { Deps } from '../deps/deps.js';
 import type { RunContext } from '../runtime/context.js';
 import type { Inputs, InputSpecs } from '../runtime/inputs.js';
 import type { ActionSpec } from './spec.js';

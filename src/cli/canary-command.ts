@@ -5,13 +5,11 @@
  */
 import { resolve } from 'node:path';
 import type { CanaryCommand } from '../canary/promotion/run.js';
-import { runCanaryFlow } from '../flow/canary.js';
+import { breakGlassInput, runCanaryFlow } from '../flow/canary.js';
 import { defaultDraftDir, localTarget } from '../flow/target.js';
-import { CommandGit } from '../gitops/git.js';
 import { locateMetricsFile, locatePolicies } from '../policy/locate.js';
-import { buildDeps } from '../runtime/build-deps.js';
-import { StreamLogger } from '../runtime/logger.js';
-import { loadMetricsProviders } from '../runtime/metrics-config.js';
+import { localDeps } from './local-deps.js';
+import type { LocalDepsBuilder } from './local-deps.js';
 import type { CommandOutput } from './output.js';
 import { ExitCode } from './output.js';
 
@@ -46,17 +44,11 @@ export async function canaryControlCommand(
   args: CanaryControlArgs,
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd(),
+  depsFor: LocalDepsBuilder = localDeps,
 ): Promise<CommandOutput> {
-  const logger = new StreamLogger();
   const repo = resolve(cwd, args.repo ?? '.');
   const metricsFile = locateMetricsFile(args.metrics, repo, cwd);
-  const deps = buildDeps({
-    token: '',
-    logger,
-    cwd: repo,
-    ...(metricsFile ? { metrics: loadMetricsProviders(metricsFile, logger) } : {}),
-  });
-  const git = new CommandGit(repo);
+  const deps = depsFor({ repo, ...(metricsFile ? { metricsFile } : {}) });
   const flow = await runCanaryFlow(
     {
       service: args.service,
@@ -66,14 +58,7 @@ export async function canaryControlCommand(
       ...(args.version ? { version: args.version } : {}),
       ...(args.irreversible ? { irreversible: true } : {}),
       ...(args.reason ? { reason: args.reason } : {}),
-      ...(args.breakGlass
-        ? {
-            breakGlass: {
-              justification: args.breakGlass,
-              ...(args.breakGlassExpiry ? { expiry: args.breakGlassExpiry } : {}),
-            },
-          }
-        : {}),
+      ...breakGlassInput(args.breakGlass, args.breakGlassExpiry),
       actor: args.by ?? env.GITHUB_ACTOR ?? env.USER ?? 'unknown',
       manifests: args.manifests ?? 'deploy',
       branch: args.branch ?? 'main',
@@ -81,7 +66,7 @@ export async function canaryControlCommand(
       waitWithinMs: args.wait ? 24 * 3_600_000 : 0,
     },
     deps,
-    localTarget(git, args.out ? resolve(cwd, args.out) : await defaultDraftDir(git), logger),
+    localTarget(deps.git, args.out ? resolve(cwd, args.out) : await defaultDraftDir(deps.git), deps.logger),
   );
   const outcome = flow.canary;
   const exitCode = outcome.failure ? ExitCode.negative : ExitCode.ok;

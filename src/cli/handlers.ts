@@ -4,12 +4,12 @@
  * Each verb's implementation is imported when that verb runs, so that the
  * CLI's start-up and its help load none of them.
  */
-import type { MetricsQueryArgs, MetricsRecordArgs } from '../metrics/commands.js';
+import type { MetricsQueryArgs, MetricsRecordArgs } from './metrics-command.js';
 import type { gateAllCommand, gateDepsCommand, gatePostureCommand, gateSecretsCommand } from './gate-command.js';
-import type { BudgetArgs } from '../freeze/budget-command.js';
-import type { BudgetRulesArgs } from '../freeze/rules-command.js';
-import type { FreezeArgs } from '../freeze/freeze-command.js';
-import type { WavesPlanArgs } from '../waves/plan-command.js';
+import type { BudgetArgs } from './budget-command.js';
+import type { BudgetRulesArgs } from './budget-rules-command.js';
+import type { FreezeArgs } from './freeze-command.js';
+import type { WavesPlanArgs } from './waves-plan-command.js';
 import { NotAvailableError } from '../runtime/errors.js';
 import type { PolicyKind } from '../policy/kinds.js';
 import { existsSync, statSync } from 'node:fs';
@@ -95,23 +95,20 @@ export const handlers: Handlers = {
   gateDeps: async (args) => (await import('./gate-command.js')).gateDepsCommand(await withPolicyFile(args, 'gates')),
   gatePosture: async (args) =>
     (await import('./gate-command.js')).gatePostureCommand(await withPolicyFile(args, 'gates')),
-  canaryJudge: async (args) => (await import('../canary/judge/command.js')).canaryJudgeCommand(args),
+  canaryJudge: async (args) => (await import('./canary-judge-command.js')).canaryJudgeCommand(args),
   canaryControl: async (args) => (await import('./canary-command.js')).canaryControlCommand(args),
   rollback: async (args) => (await import('./rollback-command.js')).rollbackCommand(args),
   rollbackLift: async (args) => (await import('./rollback-command.js')).rollbackLiftCommand(args),
-  policyCheck: async (args) => (await import('../policy/check-command.js')).policyCheckCommand(args),
-  metricsQuery: async (args) =>
-    (await import('../metrics/commands.js')).metricsQueryCommand(await withMetricsFile(args)),
+  policyCheck: async (args) => (await import('./policy-check-command.js')).policyCheckCommand(args),
+  metricsQuery: async (args) => (await import('./metrics-command.js')).metricsQueryCommand(await withMetricsFile(args)),
   metricsRecord: async (args) =>
-    (await import('../metrics/commands.js')).metricsRecordCommand(await withMetricsFile(args)),
+    (await import('./metrics-command.js')).metricsRecordCommand(await withMetricsFile(args)),
   selfCheck: async (args) => (await import('./self-check.js')).selfCheckCommand(args),
-  wavesPlan: async (args) => (await import('../waves/plan-command.js')).wavesPlanCommand(args),
+  wavesPlan: async (args) => (await import('./waves-plan-command.js')).wavesPlanCommand(args),
   example: async (args) => (await import('./example-command.js')).exampleCommand(args),
-  budget: async (args) =>
-    (await import('../freeze/budget-command.js')).budgetCommand(await withPolicyFile(args, 'freeze')),
+  budget: async (args) => (await import('./budget-command.js')).budgetCommand(await withPolicyFile(args, 'freeze')),
   budgetRules: async (args) =>
-    (await import('../freeze/rules-command.js')).budgetRulesCommand(await withPolicyFile(args, 'freeze')),
-  freeze: async (args) =>
-    (await import('../freeze/freeze-command.js')).freezeCommand(await withPolicyFile(args, 'freeze')),
+    (await import('./budget-rules-command.js')).budgetRulesCommand(await withPolicyFile(args, 'freeze')),
+  freeze: async (args) => (await import('./freeze-command.js')).freezeCommand(await withPolicyFile(args, 'freeze')),
   notYet,
 };

@@ -8,12 +8,12 @@ import { resolve } from 'node:path';
 import { runRollbackFlow } from '../flow/rollback.js';
 import { defaultDraftDir, localTarget } from '../flow/target.js';
 import { GitContentStore } from '../gitops/content-store.js';
-import { CommandGit } from '../gitops/git.js';
 import { requireService } from '../gitops/manifest-catalog.js';
 import { locatePolicies } from '../policy/locate.js';
 import { liftQuarantine } from '../rollback/lift.js';
-import { systemClock } from '../runtime/clock.js';
-import { RecordingLogger, StreamLogger } from '../runtime/logger.js';
+import { RecordingLogger } from '../runtime/logger.js';
+import { localDeps } from './local-deps.js';
+import type { LocalDepsBuilder } from './local-deps.js';
 import type { CommandOutput } from './output.js';
 import { ExitCode } from './output.js';
 
@@ -39,10 +39,10 @@ export async function rollbackCommand(
   args: RollbackArgs,
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd(),
+  depsFor: LocalDepsBuilder = localDeps,
 ): Promise<CommandOutput> {
   const repo = resolve(cwd, args.repo ?? '.');
-  const logger = new StreamLogger();
-  const git = new CommandGit(repo);
+  const deps = depsFor({ repo });
   const flow = await runRollbackFlow(
     {
       service: args.service,
@@ -57,8 +57,8 @@ export async function rollbackCommand(
       ...(args.branch ? { branch: args.branch } : {}),
       policy: locatePolicies(args.policy, repo, cwd),
     },
-    { clock: systemClock, logger },
-    localTarget(git, args.out ? resolve(cwd, args.out) : await defaultDraftDir(git), logger),
+    deps,
+    localTarget(deps.git, args.out ? resolve(cwd, args.out) : await defaultDraftDir(deps.git), deps.logger),
   );
   const outcome = flow.rollback;
   if (args.format === 'json') {
@@ -113,11 +113,13 @@ export async function rollbackLiftCommand(
   args: RollbackLiftArgs,
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd(),
+  depsFor: LocalDepsBuilder = localDeps,
 ): Promise<CommandOutput> {
   const repo = resolve(cwd, args.repo ?? '.');
+  const deps = depsFor({ repo });
   const manifests = args.manifests ?? 'deploy';
   const branch = args.branch ?? 'main';
-  await requireService(branch, manifests, args.service, localTarget(new CommandGit(repo), '').listFiles);
+  await requireService(branch, manifests, args.service, localTarget(deps.git, '').listFiles);
   const outcome = await liftQuarantine(
     {
       service: args.service,
@@ -126,7 +128,8 @@ export async function rollbackLiftCommand(
       by: args.by ?? env.GITHUB_ACTOR ?? env.USER ?? 'unknown',
       manifests,
     },
-    { store: new GitContentStore(new CommandGit(repo), branch), clock: systemClock, logger: new RecordingLogger() },
+    // The verb prints the outcome itself; the lift's own log lines stay out of the terminal.
+    { store: new GitContentStore(deps.git, branch), clock: deps.clock, logger: new RecordingLogger() },
   );
   if (args.format === 'json') {
     return {

@@ -20,11 +20,11 @@ import { parsePolicyText } from '../policy/load.js';
 import { METRICS_FILE, POLICY_DIR } from '../policy/locate.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
 import type { RollbackOutcome } from '../rollback/run.js';
-import { disconnectedGitHub } from '../runtime/build-deps.js';
+import { disconnectedGitHub } from '../deps/build-deps.js';
 import { ManualClock } from '../runtime/clock.js';
-import type { Deps } from '../runtime/deps.js';
+import type { Deps } from '../deps/deps.js';
 import type { Logger } from '../runtime/logger.js';
-import { loadMetricsProviders } from '../runtime/metrics-config.js';
+import { loadMetricsProviders } from '../metrics/load-providers.js';
 import { planWaves } from '../waves/planner.js';
 
 const exampleSchema = z.strictObject({

@@ -16,7 +16,7 @@ import { describePolicySource } from '../policy/locate.js';
 import { policyFor } from '../policy/set.js';
 import type { RollbackOutcome } from '../rollback/run.js';
 import { runRollback } from '../rollback/run.js';
-import type { Deps } from '../runtime/deps.js';
+import type { Deps } from '../deps/deps.js';
 import type { FlowTarget } from './target.js';
 import type { PostmortemWritten } from './postmortem.js';
 import { canaryIncident, postmortemSettings, writePostmortem } from './postmortem.js';
@@ -38,6 +38,14 @@ export interface CanaryFlowOutcome {
   readonly postmortemError?: string;
   /** Lines that say where the policy came from and what the rollback wrote. */
   readonly notes: readonly string[];
+}
+
+/** The break-glass part of the flow's inputs: present when a justification is given. */
+export function breakGlassInput(
+  justification: string | undefined,
+  expiry: string | undefined,
+): Pick<CanaryFlowInputs, 'breakGlass'> {
+  return justification ? { breakGlass: { justification, ...(expiry ? { expiry } : {}) } } : {};
 }
 
 export async function runCanaryFlow(

@@ -17,7 +17,7 @@ import { renderPostmortemBody } from '../postmortem/render.js';
 import type { TimelineEvent } from '../postmortem/timeline.js';
 import { openOrUpdatePostmortem } from '../postmortem/run.js';
 import type { RollbackOutcome } from '../rollback/run.js';
-import type { Deps } from '../runtime/deps.js';
+import type { Deps } from '../deps/deps.js';
 import { errorMessage } from '../runtime/errors.js';
 
 /** What became of a postmortem: one line saying what was written, and the draft's path when one was. */

@@ -9,8 +9,7 @@ import type { PolicyLocation } from '../policy/locate.js';
 import { describePolicySource } from '../policy/locate.js';
 import type { LoadedPolicy } from '../policy/set.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
-import type { Clock } from '../runtime/clock.js';
-import type { Logger } from '../runtime/logger.js';
+import type { Deps } from '../deps/deps.js';
 import type { RollbackInputs, RollbackOutcome } from '../rollback/run.js';
 import { runRollback } from '../rollback/run.js';
 import type { FlowTarget } from './target.js';
@@ -33,7 +32,7 @@ export interface RollbackFlowOutcome {
 
 export async function runRollbackFlow(
   inputs: RollbackFlowInputs,
-  deps: { clock: Clock; logger: Logger },
+  deps: Pick<Deps, 'clock' | 'logger'>,
   target: FlowTarget,
 ): Promise<RollbackFlowOutcome> {
   const set = await loadPolicySet(inputs.policy.path);

@@ -8,8 +8,8 @@ import type { GitHubPort } from '../github/port.js';
 import { resolveTeams } from '../github/teams.js';
 import { parseDuration } from '../policy/fields.js';
 import { ConfigurationError } from '../runtime/errors.js';
-import { parseAt } from './budget-command.js';
-import type { FreezeGatePolicy } from './gate-policy.js';
+import { parseAt } from './budget.js';
+import type { FreezeGatePolicy } from '../policy/schemas/freeze-gate.js';
 import type { BreakGlassRequest } from './gate.js';
 
 /** The break-glass expiry: an RFC 3339 time, or a duration from `now` such as `4h`; none is an invalid date the gate refuses. */

@@ -3,8 +3,8 @@
  * the current period of a calendar SLO window. Both are read in the time zone
  * the team wrote, so daylight saving time does not move them.
  */
-import type { CalendarFreeze } from './gate-policy.js';
-import { WEEKDAYS } from './gate-policy.js';
+import type { CalendarFreeze } from '../policy/schemas/freeze-gate.js';
+import { WEEKDAYS } from '../policy/schemas/freeze-gate.js';
 import type { SloWindow } from './openslo.js';
 import { addCalendar, instantOf, wallTimeAt, weekdayOf } from './zoned-time.js';
 import type { WallTime } from './zoned-time.js';

@@ -8,7 +8,7 @@ import type { MetricsProvider } from '../metrics/provider.js';
 import type { Clock } from '../runtime/clock.js';
 import type { SloEvaluation } from './evaluate.js';
 import { evaluateSlo, statusOf } from './evaluate.js';
-import type { ChangeType, FreezeGatePolicy } from './gate-policy.js';
+import type { ChangeType, FreezeGatePolicy } from '../policy/schemas/freeze-gate.js';
 import { decideGate } from './gate.js';
 import type { GateDecision, GateRequest } from './gate.js';
 import type { SloDefinition } from './openslo.js';

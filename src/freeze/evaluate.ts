@@ -10,7 +10,7 @@ import { BURN_WINDOWS, budgetState, burnRate, countsFrom, evaluateAlert, windowT
 import type { AlertEvaluation, BudgetState, WindowMeasure } from './burn.js';
 import { sloPeriodAt } from './calendar.js';
 import type { Period } from './calendar.js';
-import type { FreezeGatePolicy } from './gate-policy.js';
+import type { FreezeGatePolicy } from '../policy/schemas/freeze-gate.js';
 import type { SloStatus } from './gate.js';
 import { isEvaluable, renderWindow } from './openslo.js';
 import type { EvaluableSlo, Indicator, SloDefinition } from './openslo.js';

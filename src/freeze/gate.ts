@@ -8,8 +8,8 @@ import type { BudgetAction } from '../policy/schemas/freeze.js';
 import type { AlertEvaluation, BudgetState } from './burn.js';
 import { fmt } from './burn.js';
 import { activeCalendarFreezes } from './calendar.js';
-import { CHANGE_TYPES } from './gate-policy.js';
-import type { BlockableChange, ChangeType, FreezeGatePolicy } from './gate-policy.js';
+import { CHANGE_TYPES } from '../policy/schemas/freeze-gate.js';
+import type { BlockableChange, ChangeType, FreezeGatePolicy } from '../policy/schemas/freeze-gate.js';
 import { Rational } from './rational.js';
 
 /** What the gate knows about one SLO. */

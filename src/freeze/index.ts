@@ -3,7 +3,7 @@
  * rates, the error budget policy and the deploy gate with audited
  * break-glass.
  */
-export { budgetCommand, parseAt, type BudgetArgs, type BudgetDeps } from './budget-command.js';
+export { evaluateBudget, parseAt, parseDeadline, type BudgetRequest } from './budget.js';
 export { checkDeployGate, type DeployGateDeps, type DeployGateInputs, type DeployGateOutcome } from './deploy-gate.js';
 export { evaluateSlo, statusOf, type EvaluateDeps, type SloEvaluation, type BurnDownPoint } from './evaluate.js';
 export {
@@ -17,7 +17,6 @@ export {
 } from './openslo.js';
 export { windowQuery } from './promql-window.js';
 export { generateRules, rulesYaml, type GeneratedRules } from './rules.js';
-export { budgetRulesCommand, type BudgetRulesArgs } from './rules-command.js';
 export {
   BURN_WINDOWS,
   budgetState,
@@ -48,7 +47,7 @@ export {
   freezeGatePolicySchema,
   type ChangeType,
   type FreezeGatePolicy,
-} from './gate-policy.js';
+} from '../policy/schemas/freeze-gate.js';
 export { activeCalendarFreezes, sloPeriodAt } from './calendar.js';
 export { buildReport, renderText, type BudgetReport, type SloReport } from './report.js';
 export { renderMarkdown, burnDownChart } from './markdown.js';

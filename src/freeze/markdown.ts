@@ -3,7 +3,7 @@
  * burn-down chart (Mermaid xychart), the alert table and the gate.
  */
 import { BURN_WINDOWS } from './burn.js';
-import { CHANGE_TYPES } from './gate-policy.js';
+import { CHANGE_TYPES } from '../policy/schemas/freeze-gate.js';
 import type { BudgetReport, SloReport } from './report.js';
 
 /** Text safe inside a Markdown table cell. */

@@ -5,8 +5,8 @@
 import { BURN_WINDOWS, fmt } from './burn.js';
 import type { SloEvaluation } from './evaluate.js';
 import { statusOf } from './evaluate.js';
-import { CHANGE_TYPES } from './gate-policy.js';
-import type { ChangeType, FreezeGatePolicy } from './gate-policy.js';
+import { CHANGE_TYPES } from '../policy/schemas/freeze-gate.js';
+import type { ChangeType, FreezeGatePolicy } from '../policy/schemas/freeze-gate.js';
 import { decideGate } from './gate.js';
 import type { BreakGlassRecord, GateDecision, GateReason, GateRequest } from './gate.js';
 import { Rational } from './rational.js';

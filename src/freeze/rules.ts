@@ -11,7 +11,7 @@ import { formatDuration } from '../policy/fields.js';
 import type { BurnRateAlert } from '../policy/schemas/freeze.js';
 import { alertThreshold, errorBudget, maxBurnRate, windowText } from './burn.js';
 import { isPerSecond } from './evaluate.js';
-import type { FreezeGatePolicy } from './gate-policy.js';
+import type { FreezeGatePolicy } from '../policy/schemas/freeze-gate.js';
 import { isEvaluable, renderWindow } from './openslo.js';
 import type { EvaluableSlo, SloDefinition } from './openslo.js';
 import type { Rational } from './rational.js';

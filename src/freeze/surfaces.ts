@@ -4,8 +4,8 @@
  * opened, updated, reopened or closed, its text, the break-glass follow-up
  * issue and the action's outputs. Pure: `now` is an argument.
  */
-import { CHANGE_TYPES } from './gate-policy.js';
-import type { ChangeType } from './gate-policy.js';
+import { CHANGE_TYPES } from '../policy/schemas/freeze-gate.js';
+import type { ChangeType } from '../policy/schemas/freeze-gate.js';
 import type { BreakGlassRecord } from './gate.js';
 import type { BudgetReport } from './report.js';
 

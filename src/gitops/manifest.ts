@@ -8,7 +8,7 @@ import { ConfigurationError } from '../runtime/errors.js';
 import { isMap, parseDocument } from 'yaml';
 import * as z from 'zod';
 import { isConflict } from '../github/errors.js';
-import { promotionStateSchema } from '../canary/promotion/state.js';
+import { promotionStateSchema } from './promotion-state.js';
 import { parsePolicyText } from '../policy/load.js';
 import type { ContentStore } from './content-store.js';
 

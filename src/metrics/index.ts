@@ -42,9 +42,3 @@ export {
   type MetricNoData,
   type JudgeMetricQuery,
 } from './canary-samples.js';
-export {
-  metricsQueryCommand,
-  metricsRecordCommand,
-  type MetricsQueryArgs,
-  type MetricsRecordArgs,
-} from './commands.js';

@@ -18,7 +18,7 @@ import { PrometheusProvider, type PrometheusAuth } from './prometheus.js';
 import type { MetricsProvider, MetricsProviders } from './provider.js';
 import { parseRecording } from './recording.js';
 import { ReplayProvider } from './replay.js';
-import { didYouMean } from '../policy/did-you-mean.js';
+import { didYouMean } from '../runtime/did-you-mean.js';
 import { parseDurationSeconds } from './template.js';
 
 /** The effects and clients providers are built with. */

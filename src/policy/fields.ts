@@ -4,7 +4,7 @@
  * schema library.
  */
 import * as z from 'zod';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../runtime/did-you-mean.js';
 import { describeValue } from './wording.js';
 
 type Raw = { readonly input?: unknown };

@@ -2,8 +2,6 @@
  * Bellwether policies: YAML files validated by schemas that hold the
  * defaults, with every problem named by file, line and field.
  */
-export { policyCheckCommand } from './check-command.js';
-export type { PolicyCheckArgs, PolicyFileReport } from './check-command.js';
 export { checkPolicyText, loadAnyPolicyFile, parseAnyPolicy, policyKinds } from './kinds.js';
 export type { AnyPolicy, PolicyCheck, PolicyKind, PolicyKindRegistry } from './kinds.js';
 export { loadPolicyFile, parsePolicyText, readPolicyText } from './load.js';

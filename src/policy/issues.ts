@@ -4,7 +4,7 @@
  * `stages[2].weight`. Every issue becomes a problem; none is dropped.
  */
 import type * as z from 'zod';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../runtime/did-you-mean.js';
 import { formatFieldPath, PolicyProblem } from './problems.js';
 import type { PolicySource } from './yaml-source.js';
 import { describeValue, listChoices, plural } from './wording.js';

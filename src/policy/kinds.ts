@@ -3,10 +3,10 @@
  * picks the schema it is validated against.
  */
 import type * as z from 'zod';
-import { freezeGatePolicySchema } from '../freeze/gate-policy.js';
+import { freezeGatePolicySchema } from './schemas/freeze-gate.js';
 import { gatesPolicySchema } from '../gates/core/policy-schema.js';
 import { ConfigurationError } from '../runtime/errors.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../runtime/did-you-mean.js';
 import { validateSource } from './issues.js';
 import { readPolicyText } from './load.js';
 import { PolicyProblem, problemsOf, sortProblems } from './problems.js';

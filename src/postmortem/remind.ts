@@ -3,7 +3,7 @@
  * its due date, and action items past theirs. A scheduled run reminds; each
  * issue holds one reminder comment, updated in place, never a second one.
  */
-import type { Deps } from '../runtime/deps.js';
+import type { Deps } from '../deps/deps.js';
 import { errorMessage } from '../runtime/errors.js';
 import type { ActionItem } from './action-items.js';
 import { localDate, parseActionItems } from './action-items.js';

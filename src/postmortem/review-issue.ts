@@ -3,7 +3,7 @@
  * missing, which action items are overdue, and whether it may be closed.
  * A postmortem closed with open P0 items is reopened, saying why.
  */
-import type { Deps } from '../runtime/deps.js';
+import type { Deps } from '../deps/deps.js';
 import { parseActionItems } from './action-items.js';
 import type { PostmortemRules, Review } from './incident.js';
 import { reviewPostmortem } from './incident.js';

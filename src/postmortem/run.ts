@@ -3,7 +3,7 @@
  * port. Re-running with the same incident key finds the same issue (by its
  * hidden marker) and refreshes only the parts Bellwether maintains.
  */
-import type { Deps } from '../runtime/deps.js';
+import type { Deps } from '../deps/deps.js';
 import type { Issue } from '../github/port.js';
 import { parseActionItems } from './action-items.js';
 import type { Incident, PostmortemRules, Requirement, Review } from './incident.js';

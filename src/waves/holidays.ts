@@ -11,7 +11,7 @@
  *   - { date: 2026-11-26, name: Thanksgiving Day }
  * ```
  */
-import { didYouMean } from '../policy/did-you-mean.js';
+import { didYouMean } from '../runtime/did-you-mean.js';
 import { parsePolicyText, readPolicyText } from '../policy/load.js';
 import { readPolicySource } from '../policy/yaml-source.js';
 import { holidayCalendarSchema } from '../policy/schemas/waves.js';

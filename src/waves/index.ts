@@ -10,8 +10,6 @@ export type { MatrixEntry, WavesMatrix, WavesOutputs } from './matrix.js';
 export { renderPlanText } from './render-text.js';
 export { renderPlanMarkdown, ganttChart } from './render-markdown.js';
 export { renderStepMarkdown, renderStepText, stepHeadline } from './render-step.js';
-export { wavesPlanCommand } from './plan-command.js';
-export type { WavesPlanArgs, WavesPlanDeps } from './plan-command.js';
 export { holidayCalendarSchema, loadHolidayCalendars } from './holidays.js';
 export { DEFAULT_ESTIMATES, environmentName, releaseWaves } from './settings.js';
 export type { HolidayCalendar, ReleaseWave, WavesRelease, WavesSettings } from './settings.js';

@@ -11,7 +11,7 @@ import type { ReleaseManifest } from '../gitops/manifest.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
 import type { RollbackPublisher } from '../rollback/publish.js';
 import { runRollback } from '../rollback/run.js';
-import type { Deps } from '../runtime/deps.js';
+import type { Deps } from '../deps/deps.js';
 import { errorMessage } from '../runtime/errors.js';
 import { decideWaveStep } from './decide.js';
 import { checkRegionHealth } from './health.js';

@@ -8,7 +8,7 @@ import { runCanary } from '../canary/promotion/run.js';
 import type { ContentStore } from '../gitops/content-store.js';
 import { manifestPath, parseManifest, updateManifest, withStableVersion } from '../gitops/manifest.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
-import type { Deps } from '../runtime/deps.js';
+import type { Deps } from '../deps/deps.js';
 import { ConfigurationError } from '../runtime/errors.js';
 import { decideWaveStep } from './decide.js';
 import { planWaves } from './planner.js';

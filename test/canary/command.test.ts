@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canaryJudgeCommand, loadJudgeConfig } from '../../src/canary/judge/command.js';
+import { canaryJudgeCommand } from '../../src/cli/canary-judge-command.js';
+import { loadJudgeConfig } from '../../src/canary/judge/load-config.js';
 import type { JudgeResult } from '../../src/canary/judge/types.js';
 
 const fixture = (name: string): string => new URL(`../fixtures/canary/${name}`, import.meta.url).pathname;

@@ -20,7 +20,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ReleaseManifest } from '../../src/gitops/manifest.js';
 import { parseManifest } from '../../src/gitops/manifest.js';
-import { FINAL_PHASES } from '../../src/canary/promotion/state.js';
+import { FINAL_PHASES } from '../../src/gitops/promotion-state.js';
 import type { CommandGit } from '../../src/gitops/git.js';
 import { runCliProcess } from '../helpers/cli-process.js';
 import type { CliRun } from '../helpers/cli-process.js';

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordingIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
-import { freezeCommand, parseChangeType } from '../../src/freeze/freeze-command.js';
-import type { FreezeAnswer } from '../../src/freeze/freeze-command.js';
+import { freezeCommand, parseChangeType } from '../../src/cli/freeze-command.js';
+import type { FreezeAnswer } from '../../src/cli/freeze-command.js';
 import { ConfigurationError } from '../../src/runtime/errors.js';
 import { runCliProcess } from '../helpers/cli-process.js';
 

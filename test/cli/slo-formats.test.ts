@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FreezeAnswer } from '../../src/freeze/freeze-command.js';
+import type { FreezeAnswer } from '../../src/cli/freeze-command.js';
 import { runCliProcess } from '../helpers/cli-process.js';
 import { prometheusAvailability } from '../helpers/prometheus.js';
 

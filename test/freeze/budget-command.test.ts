@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { budgetCommand, parseAt } from '../../src/freeze/budget-command.js';
+import { budgetCommand, parseAt } from '../../src/cli/budget-command.js';
 import type { BudgetReport } from '../../src/freeze/report.js';
 import { ConfigurationError } from '../../src/runtime/errors.js';
 import { checkoutRates, FakeMetrics, windowOf, type Answer } from './fake-metrics.js';
@@ -25,7 +25,7 @@ async function run(
       ...(extra.at ? { at: extra.at } : {}),
       ...(extra.policy ? { policy: extra.policy } : {}),
     },
-    { metrics: (url) => (urls.push(url), metrics), now: () => NOW },
+    { prometheus: (url) => (urls.push(url), metrics), clock: { now: () => NOW } },
   );
   return {
     out,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { activeCalendarFreezes, sloPeriodAt } from '../../src/freeze/calendar.js';
-import { freezeGatePolicySchema } from '../../src/freeze/gate-policy.js';
+import { freezeGatePolicySchema } from '../../src/policy/schemas/freeze-gate.js';
 import type { SloWindow } from '../../src/freeze/openslo.js';
 import { instantOf, wallTimeAt } from '../../src/freeze/zoned-time.js';
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkDeployGate } from '../../src/freeze/deploy-gate.js';
 import { evaluateSlo, measureWindow } from '../../src/freeze/evaluate.js';
-import { defaultFreezeGatePolicy, freezeGatePolicySchema } from '../../src/freeze/gate-policy.js';
+import { defaultFreezeGatePolicy, freezeGatePolicySchema } from '../../src/policy/schemas/freeze-gate.js';
 import { loadSlos } from '../../src/freeze/openslo.js';
 import type { InstantQuery, MetricsProvider, QueryResult, RangeQuery } from '../../src/metrics/provider.js';
 import { ManualClock } from '../../src/runtime/clock.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateSlo, isPerSecond, measureWindow } from '../../src/freeze/evaluate.js';
-import { defaultFreezeGatePolicy } from '../../src/freeze/gate-policy.js';
+import { defaultFreezeGatePolicy } from '../../src/policy/schemas/freeze-gate.js';
 import { isEvaluable, loadSlos, type EvaluableSlo } from '../../src/freeze/openslo.js';
 import { checkoutRates, FakeMetrics, windowOf } from './fake-metrics.js';
 

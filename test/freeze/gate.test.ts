@@ -12,7 +12,7 @@ import {
   defaultFreezeGatePolicy,
   freezeGatePolicySchema,
   type FreezeGatePolicy,
-} from '../../src/freeze/gate-policy.js';
+} from '../../src/policy/schemas/freeze-gate.js';
 import { Rational } from '../../src/freeze/rational.js';
 import { loadPolicyFile, parsePolicyText } from '../../src/policy/load.js';
 

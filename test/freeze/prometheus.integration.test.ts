@@ -8,9 +8,9 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { budgetCommand } from '../../src/freeze/budget-command.js';
+import { budgetCommand } from '../../src/cli/budget-command.js';
 import { evaluateSlo, type SloEvaluation } from '../../src/freeze/evaluate.js';
-import { defaultFreezeGatePolicy } from '../../src/freeze/gate-policy.js';
+import { defaultFreezeGatePolicy } from '../../src/policy/schemas/freeze-gate.js';
 import { loadSlos } from '../../src/freeze/openslo.js';
 import type { BudgetReport } from '../../src/freeze/report.js';
 import { PrometheusProvider } from '../../src/metrics/prometheus.js';

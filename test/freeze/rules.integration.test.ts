@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateSlo } from '../../src/freeze/evaluate.js';
-import { defaultFreezeGatePolicy } from '../../src/freeze/gate-policy.js';
+import { defaultFreezeGatePolicy } from '../../src/policy/schemas/freeze-gate.js';
 import { loadSlos } from '../../src/freeze/openslo.js';
 import type { SloDefinition } from '../../src/freeze/openslo.js';
 import { generateRules, rulesYaml } from '../../src/freeze/rules.js';

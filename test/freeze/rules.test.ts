@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { defaultFreezeGatePolicy } from '../../src/freeze/gate-policy.js';
+import { defaultFreezeGatePolicy } from '../../src/policy/schemas/freeze-gate.js';
 import { loadSlos, parseOpenSloText, resolveSlos } from '../../src/freeze/openslo.js';
 import { generateRules, rulesYaml } from '../../src/freeze/rules.js';
 import { prometheusAvailability } from '../helpers/prometheus.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alertThreshold } from '../../src/freeze/burn.js';
 import { evaluateSlo, statusOf } from '../../src/freeze/evaluate.js';
-import { defaultFreezeGatePolicy } from '../../src/freeze/gate-policy.js';
+import { defaultFreezeGatePolicy } from '../../src/policy/schemas/freeze-gate.js';
 import { loadSlos, parseOpenSloText, resolveSlos } from '../../src/freeze/openslo.js';
 import type { SloDefinition } from '../../src/freeze/openslo.js';
 import { windowQuery } from '../../src/freeze/promql-window.js';

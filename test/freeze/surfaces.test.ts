@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateSlo } from '../../src/freeze/evaluate.js';
-import { freezeGatePolicySchema } from '../../src/freeze/gate-policy.js';
+import { freezeGatePolicySchema } from '../../src/policy/schemas/freeze-gate.js';
 import { loadSlos } from '../../src/freeze/openslo.js';
 import { buildReport } from '../../src/freeze/report.js';
 import type { BudgetReport } from '../../src/freeze/report.js';

@@ -35,7 +35,7 @@ import type { WindowDetail } from '../../src/canary/promotion/metrics-judge.js';
 import { promotionPolicyOf } from '../../src/canary/promotion/run.js';
 import type { ReleaseManifest } from '../../src/gitops/manifest.js';
 import { evaluateSlo, statusOf } from '../../src/freeze/evaluate.js';
-import type { FreezeGatePolicy } from '../../src/freeze/gate-policy.js';
+import type { FreezeGatePolicy } from '../../src/policy/schemas/freeze-gate.js';
 import type { GateRequest } from '../../src/freeze/gate.js';
 import { decideGate } from '../../src/freeze/gate.js';
 import { isEvaluable, loadSlos } from '../../src/freeze/openslo.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metricsQueryCommand, metricsRecordCommand, parseTime } from '../../src/metrics/commands.js';
+import { metricsQueryCommand, metricsRecordCommand, parseTime } from '../../src/cli/metrics-command.js';
 import { parseRecording } from '../../src/metrics/recording.js';
 import { ConfigurationError } from '../../src/runtime/errors.js';
 import { RecordingLogger } from '../../src/runtime/logger.js';

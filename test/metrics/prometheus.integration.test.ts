@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchCanarySamples, type MetricSamples } from '../../src/metrics/canary-samples.js';
-import { metricsQueryCommand } from '../../src/metrics/commands.js';
+import { metricsQueryCommand } from '../../src/cli/metrics-command.js';
 import { RunScopedProvider } from '../../src/metrics/concurrency.js';
 import { PrometheusProvider } from '../../src/metrics/prometheus.js';
 import { parseRecording, serializeRecording } from '../../src/metrics/recording.js';

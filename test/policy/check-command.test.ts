@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APPROVAL_METHOD_MEANING } from '../../src/canary/promotion/approval.js';
-import { policyCheckCommand } from '../../src/policy/check-command.js';
-import type { PolicyFileReport } from '../../src/policy/check-command.js';
+import { policyCheckCommand } from '../../src/cli/policy-check-command.js';
+import type { PolicyFileReport } from '../../src/cli/policy-check-command.js';
 
 let dir: string;
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { policyCheckCommand } from '../../src/policy/check-command.js';
+import { policyCheckCommand } from '../../src/cli/policy-check-command.js';
 import { loadAnyPolicyFile, parseAnyPolicy, policyKinds } from '../../src/policy/kinds.js';
 
 const POLICIES = 'policies';

@@ -6,6 +6,8 @@ import { rollbackLiftCommand } from '../../src/cli/rollback-command.js';
 import { InMemoryGitHub } from '../../src/github/fake.js';
 import { GitContentStore, GitHubContentStore } from '../../src/gitops/content-store.js';
 import { CommandGit } from '../../src/gitops/git.js';
+import type { GitPort } from '../../src/gitops/git.js';
+import { localDeps } from '../../src/cli/local-deps.js';
 import { liftQuarantine } from '../../src/rollback/lift.js';
 import { changeQuarantine, quarantined, readQuarantine } from '../../src/rollback/quarantine.js';
 import { ManualClock } from '../../src/runtime/clock.js';
@@ -144,6 +146,26 @@ describe('rollbackLiftCommand (local git)', () => {
       { GITHUB_ACTOR: 'octocat' },
     );
     expect(JSON.parse(out.stdout)).toMatchObject({ lift: { by: 'octocat' } });
+  });
+
+  it('works through the Deps it is given: the injected git runs every command and the injected clock dates the lift', async () => {
+    const dir = await repo();
+    const seen: string[][] = [];
+    const real = new CommandGit(dir);
+    const git: GitPort = {
+      cwd: dir,
+      run: (args, options) => (seen.push([...args]), real.run(args, options)),
+    };
+    const clock = new ManualClock('2030-01-02T03:04:05Z');
+    const out = await rollbackLiftCommand(
+      { service: 'checkout', version: '1.42.0', reason: 'ok', by: 'alice', repo: dir, format: 'json' },
+      {},
+      dir,
+      ({ repo: at }) => ({ ...localDeps({ repo: at }), git, clock }),
+    );
+    expect(JSON.parse(out.stdout)).toMatchObject({ changed: true, lift: { at: '2030-01-02T03:04:05.000Z' } });
+    expect(seen.some((args) => args[0] === 'commit-tree')).toBe(true);
+    expect(seen.some((args) => args[0] === 'ls-tree')).toBe(true);
   });
 
   it('a version that is not quarantined is a usage error naming the file', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { readRunContext, runUrl } from '../../src/runtime/context.js';
-import { buildDeps, disconnectedGitHub } from '../../src/runtime/build-deps.js';
+import { buildDeps, disconnectedGitHub } from '../../src/deps/build-deps.js';
 import { ConfigurationError, formatLocated, isConfigurationError } from '../../src/runtime/errors.js';
 import { RecordingLogger, StreamLogger } from '../../src/runtime/logger.js';
 

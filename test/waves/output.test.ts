@@ -6,7 +6,7 @@ import { ManualClock } from '../../src/runtime/clock.js';
 import { ConfigurationError } from '../../src/runtime/errors.js';
 import { decideWaveStep } from '../../src/waves/decide.js';
 import { dueAtPlanTime, matrixOf, matrixOfStep, planOutputs, stepOutputs } from '../../src/waves/matrix.js';
-import { wavesPlanCommand } from '../../src/waves/plan-command.js';
+import { wavesPlanCommand } from '../../src/cli/waves-plan-command.js';
 import { planWaves } from '../../src/waves/planner.js';
 import { ganttChart, renderPlanMarkdown } from '../../src/waves/render-markdown.js';
 import { renderPlanText } from '../../src/waves/render-text.js';

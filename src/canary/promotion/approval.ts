@@ -5,7 +5,7 @@
  * reconcile.
  */
 import type { ApprovalMethod, CommandOrigin, Facts, PromotionPolicy } from './model.js';
-import type { PromotionState } from './state.js';
+import type { PromotionState } from '../../gitops/promotion-state.js';
 
 /** What the approval method makes of a person's `promote` from where it came. */
 export interface ApprovalAnswer {

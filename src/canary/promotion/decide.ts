@@ -8,8 +8,8 @@
 import type { ReleaseManifest } from '../../gitops/manifest.js';
 import type { Command, Effect, Explanation, Facts, PromotionPolicy, Step } from './model.js';
 import { approvalCounts, describeApprovers, permitted } from './approval.js';
-import type { Judgment, PromotionState } from './state.js';
-import { FINAL_PHASES, KEEP_HISTORY, KEEP_JUDGMENTS } from './state.js';
+import type { Judgment, PromotionState } from '../../gitops/promotion-state.js';
+import { FINAL_PHASES, KEEP_HISTORY, KEEP_JUDGMENTS } from '../../gitops/promotion-state.js';
 
 export { approvalCounts, permitted } from './approval.js';
 

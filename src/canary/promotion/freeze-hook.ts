@@ -13,7 +13,7 @@ import { breakGlassIssue } from '../../freeze/surfaces.js';
 import type { ReleaseManifest } from '../../gitops/manifest.js';
 import type { LoadedPolicy } from '../../policy/set.js';
 import { policyFor } from '../../policy/set.js';
-import type { Deps } from '../../runtime/deps.js';
+import type { Deps } from '../../deps/deps.js';
 import type { GateAnswer } from './model.js';
 
 /** A break-glass given to a canary run: why, and until when (RFC 3339 or a duration such as `2h`). */

@@ -13,8 +13,8 @@
  */
 import type { ReleaseManifest } from '../../gitops/manifest.js';
 import type { Command, Step } from './model.js';
-import type { PromotionState } from './state.js';
-import { FINAL_PHASES } from './state.js';
+import type { PromotionState } from '../../gitops/promotion-state.js';
+import { FINAL_PHASES } from '../../gitops/promotion-state.js';
 
 export type AfterLostRace = { readonly kind: 'decide-again' } | { readonly kind: 'settled'; readonly step: Step };
 

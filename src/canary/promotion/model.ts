@@ -4,7 +4,7 @@
  * the step it decides. All plain data, so the decision is a pure function.
  */
 import type { ReleaseManifest } from '../../gitops/manifest.js';
-import type { Judgment } from './state.js';
+import type { Judgment } from '../../gitops/promotion-state.js';
 
 export interface StagePolicy {
   readonly weight: number;

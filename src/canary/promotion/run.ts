@@ -14,7 +14,7 @@ import { loadPolicySet, policyFor } from '../../policy/set.js';
 import type { LoadedPolicy } from '../../policy/set.js';
 import { providersWithDeadline } from '../../metrics/deadline.js';
 import { quarantined, readQuarantine } from '../../rollback/quarantine.js';
-import type { Deps } from '../../runtime/deps.js';
+import type { Deps } from '../../deps/deps.js';
 import { ConfigurationError } from '../../runtime/errors.js';
 import { freezeHook } from './freeze-hook.js';
 import type { CanaryBreakGlass } from './freeze-hook.js';

@@ -7,7 +7,7 @@
  */
 import type { DeploymentState, GitHubPort } from '../../github/port.js';
 import type { ReleaseManifest } from '../../gitops/manifest.js';
-import type { PromotionPhase } from './state.js';
+import type { PromotionPhase } from '../../gitops/promotion-state.js';
 
 export interface SurfaceContext {
   /** The commit the release was built from. */

@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { DEFAULT_METRICS_DEADLINE_MS } from '../../metrics/deadline.js';
 import { EVEN_AFTER_PROBLEMS, isMapping, validAt } from '../cross-field.js';
-import { didYouMean } from '../did-you-mean.js';
+import { didYouMean } from '../../runtime/did-you-mean.js';
 import { calendarDate, count, duration, hoursRange, policyVersion, text, timeOfDay, timeZone } from '../fields.js';
 
 /** Days of the week as policies write them. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { afterLostRace } from '../../../src/canary/promotion/intent.js';
 import type { Command } from '../../../src/canary/promotion/model.js';
 import type { ReleaseManifest } from '../../../src/gitops/manifest.js';
-import type { PromotionState } from '../../../src/canary/promotion/state.js';
+import type { PromotionState } from '../../../src/gitops/promotion-state.js';
 import { stableManifest } from './fixtures.js';
 
 const promotion = (over: Partial<PromotionState> = {}): PromotionState => ({

@@ -9,7 +9,7 @@ import { GitHubContentStore } from '../../../src/gitops/content-store.js';
 import { parseManifest } from '../../../src/gitops/manifest.js';
 import type { MetricsProvider, MetricsProviders, QueryResult } from '../../../src/metrics/provider.js';
 import { ManualClock } from '../../../src/runtime/clock.js';
-import type { Deps } from '../../../src/runtime/deps.js';
+import type { Deps } from '../../../src/deps/deps.js';
 import { RecordingLogger } from '../../../src/runtime/logger.js';
 import { CommandGit } from '../../../src/gitops/git.js';
 import { MANIFEST_TEXT, T0 } from './fixtures.js';

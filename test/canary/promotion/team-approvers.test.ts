@@ -13,7 +13,7 @@ import { InMemoryGitHub } from '../../../src/github/fake.js';
 import { GitHubContentStore } from '../../../src/gitops/content-store.js';
 import { CommandGit } from '../../../src/gitops/git.js';
 import { ManualClock } from '../../../src/runtime/clock.js';
-import { noMetrics } from '../../../src/runtime/build-deps.js';
+import { noMetrics } from '../../../src/deps/build-deps.js';
 import { RecordingLogger } from '../../../src/runtime/logger.js';
 import { runCliProcess } from '../../helpers/cli-process.js';
 import { MANIFEST, manifestCheckout, verbArgs } from '../../helpers/manifest-repo.js';

@@ -1,7 +1,0 @@
-import{createRequire as __bwCreateRequire}from"node:module";const require=__bwCreateRequire(import.meta.url);
-import{d,f as p,g as l}from"./chunk-G5MMIOL6.js";import"./chunk-QYBY4JIV.js";import"./chunk-SRAWJLQR.js";import"./chunk-XOYWJIQ4.js";import"./chunk-F2QPKCSE.js";import{a}from"./chunk-UKFKDGM7.js";import"./chunk-JWWTNV5V.js";import"./chunk-7KFR2TA4.js";import{a as i}from"./chunk-MT2KKCQZ.js";import"./chunk-DTMAADN7.js";import"./chunk-A6DCRKE7.js";import"./chunk-OVQMDRWD.js";import"./chunk-2L2MOWB2.js";import{a as s}from"./chunk-NYZF2X23.js";import"./chunk-3BICQVPV.js";function g(e){let t=e??"feature";if(!i.includes(t))throw new s(`expected one of ${i.join(", ")}, got ${JSON.stringify(t)}`,{field:"--change-type"});return t}var c="rollbacks are never blocked, so nothing was measured";async function j(e,t={}){let o=g(e.changeType);if(o==="rollback"){let f={at:p(e.at,(t.now??(()=>new Date))()).toISOString(),changeType:o,verdict:"allow",reason:c};return{exitCode:a.ok,stdout:e.format==="json"?JSON.stringify(f,null,2)+`
-`:`rollback: allow (${c})
-`}}let m=await l({slo:e.slo,...e.prometheus?{prometheus:e.prometheus}:{},...e.policy?{policy:e.policy}:{},...e.at?{at:e.at}:{},...e.deadline?{deadline:e.deadline}:{},format:"json"},t),n=JSON.parse(m.stdout),r=n.gate[o],y={at:n.at,changeType:o,verdict:r.verdict,reason:r.reason,report:n},u=e.format==="json"?JSON.stringify(y,null,2)+`
-`:`${o}: ${r.verdict} (${r.reason})
-
-${d(n)}`;return{exitCode:r.verdict==="block"?a.negative:a.ok,stdout:u}}export{c as ROLLBACK_REASON,j as freezeCommand,g as parseChangeType};

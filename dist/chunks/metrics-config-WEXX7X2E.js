@@ -1,2 +1,0 @@
-import{createRequire as __bwCreateRequire}from"node:module";const require=__bwCreateRequire(import.meta.url);
-import{a}from"./chunk-O5BUBZEK.js";import"./chunk-B2D3GA63.js";import"./chunk-PP5VR43J.js";import"./chunk-F2QPKCSE.js";import"./chunk-JWWTNV5V.js";import"./chunk-7KFR2TA4.js";import"./chunk-2L2MOWB2.js";import"./chunk-NYZF2X23.js";import"./chunk-3BICQVPV.js";export{a as loadMetricsProviders};

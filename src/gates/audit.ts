@@ -4,6 +4,11 @@
  */
 import { compareFindings, type Finding, type RawFinding } from './finding.js';
 import { auditActions } from './audits/actions.js';
+import { auditAdhocPackages } from './audits/adhoc-packages.js';
+import { auditInsecureUrls } from './audits/insecure-url.js';
+import { auditObfuscation } from './audits/obfuscation.js';
+import { auditTrustedPublishing } from './audits/trusted-publishing.js';
+import { auditUnsoundTernary } from './audits/unsound-ternary.js';
 import { auditCache } from './audits/cache.js';
 import { auditExpressions } from './audits/expressions.js';
 import { auditPermissions } from './audits/permissions.js';
@@ -43,8 +48,18 @@ const IGNORE = /#\s*(bellwether|zizmor):\s*ignore\[([^\]]*)\]([^\n]*)/g;
 
 /** Our rule ids for a zizmor audit name; empty when no rule of ours checks it. */
 export function rulesForZizmor(name: string): string[] {
-  return [...RULES.values()].filter((r) => r.equivalents.zizmor === name).map((r) => r.id);
+  return [
+    ...[...RULES.values()].filter((r) => r.equivalents.zizmor === name).map((r) => r.id),
+    ...(ZIZMOR_ALSO.get(name) ?? []),
+  ];
 }
+
+/**
+ * Rules of ours that report, among other things, what a zizmor audit of
+ * another name reports: an unpinned `gem install rake` is zizmor's
+ * adhoc-packages and our unpinned-tool-install (which then stands for both).
+ */
+const ZIZMOR_ALSO: ReadonlyMap<string, readonly string[]> = new Map([['adhoc-packages', ['unpinned-tool-install']]]);
 
 /** Inline ignore comments of a text, by line. */
 export function readInlineIgnores(text: string): InlineIgnore[] {
@@ -176,4 +191,9 @@ function runAudits(file: SourceFile, kind: FileKind, options: AuditOptions, raws
   auditPinning(ctx);
   auditActions(ctx);
   auditScripts(ctx);
+  auditAdhocPackages(ctx);
+  auditInsecureUrls(ctx);
+  auditTrustedPublishing(ctx);
+  auditObfuscation(ctx);
+  auditUnsoundTernary(ctx);
 }

@@ -55,6 +55,14 @@ const INSTALLS: readonly Install[] = [
   },
 ];
 
+/** The tools a script line installs without a pinned version (what `unpinned-tool-install` reports). */
+export function unpinnedInstalls(line: string): string[] {
+  return INSTALLS.filter((install) => {
+    const m = install.re.exec(line);
+    return m !== null && !install.pinned(m[1] ?? '');
+  }).map((install) => install.tool);
+}
+
 /** Runs every script audit over one file. */
 export function auditScripts(ctx: AuditContext): void {
   checkUnsecureCommandsEnv(ctx, ctx.file.doc.contents, 'the workflow');

@@ -12,6 +12,7 @@ import { auditUnsoundTernary } from './audits/unsound-ternary.js';
 import { auditCache } from './audits/cache.js';
 import { auditExpressions } from './audits/expressions.js';
 import { auditPermissions } from './audits/permissions.js';
+import { auditPreCommit } from './audits/pre-commit.js';
 import { auditPinning } from './audits/pinning.js';
 import { auditScripts } from './audits/scripts.js';
 import { auditTriggers } from './audits/triggers.js';
@@ -181,6 +182,10 @@ function runAudits(file: SourceFile, kind: FileKind, options: AuditOptions, raws
         'the file uses YAML anchors or aliases; a reviewer reading one place may miss that the same values apply elsewhere.',
       snippet: 'anchors',
     });
+  }
+  if (kind === 'pre-commit') {
+    auditPreCommit(ctx);
+    return;
   }
   auditValidity(ctx);
   if (kind === 'dependabot') return;

@@ -215,3 +215,30 @@ describe('through the CLI', () => {
     expect(run.code).toBe(1);
   });
 });
+
+describe('pre-commit configurations', () => {
+  it('reports hook repositories fetched over http:// or git://, and reads nothing else as a workflow', () => {
+    const text = readFileSync(join(dir, 'pre-commit', '.pre-commit-config.yaml'), 'utf8');
+    const audit = auditSource('.pre-commit-config.yaml', text);
+    expect(audit.kind).toBe('pre-commit');
+    expect(audit.findings.map((f) => [f.ruleId, f.line, f.column, f.severity])).toEqual([
+      ['insecure-url-scheme', 3, 11, 'high'],
+      ['insecure-url-scheme', 7, 11, 'high'],
+    ]);
+  });
+
+  it('bellwether gate workflows finds a pre-commit configuration in any folder it is given', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'bw-precommit-'));
+    writeFileSync(
+      join(root, '.pre-commit-config.yaml'),
+      readFileSync(join(dir, 'pre-commit', '.pre-commit-config.yaml')),
+    );
+    const run = await runCliProcess(['gate', 'workflows', '.', '--format', 'json'], { cwd: root });
+    const out = JSON.parse(run.stdout) as { findings: Array<{ ruleId: string; line: number }> };
+    expect(out.findings.map((f) => [f.ruleId, f.line])).toEqual([
+      ['insecure-url-scheme', 3],
+      ['insecure-url-scheme', 7],
+    ]);
+    expect(run.code).toBe(1);
+  });
+});

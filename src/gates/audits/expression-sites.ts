@@ -5,7 +5,7 @@
 import { isScalar, type Scalar } from 'yaml';
 import { parseExpression, ExpressionSyntaxError, type ExprNode } from '../expression.js';
 import type { AuditContext } from '../model.js';
-import { mapGet, spanAt, spanOf, templateSpan, type Span } from '../source.js';
+import { mapGet, spanAt, spanOf, templateSpan, type SourceFile, type Span } from '../source.js';
 import { findTemplates } from '../templates.js';
 import { walkScalars } from './expressions.js';
 
@@ -33,8 +33,24 @@ function conditionNodes(ctx: AuditContext): Set<Scalar> {
   return out;
 }
 
+/** Several audits read the same expressions; a file's are found once. */
+const found = new WeakMap<SourceFile, ExpressionSite[]>();
+
 /** Calls `visit` for every expression that parses; malformed ones are another audit's. */
 export function eachExpression(ctx: AuditContext, visit: (site: ExpressionSite) => void): void {
+  let sites = found.get(ctx.file);
+  if (!sites) {
+    sites = collect(ctx);
+    found.set(ctx.file, sites);
+  }
+  sites.forEach(visit);
+}
+
+function collect(ctx: AuditContext): ExpressionSite[] {
+  const out: ExpressionSite[] = [];
+  const visit = (site: ExpressionSite): void => {
+    out.push(site);
+  };
   const conditions = conditionNodes(ctx);
   walkScalars(ctx, ctx.file.doc.contents, (node) => {
     const text = node.value as string;
@@ -73,6 +89,7 @@ export function eachExpression(ctx: AuditContext, visit: (site: ExpressionSite) 
       spanOf: (part) => (plain ? spanAt(ctx.file, base + part.start, base + part.end) : whole),
     });
   }
+  return out;
 }
 
 /** The direct sub-expressions of a node. */

@@ -42,9 +42,15 @@ function program(ws: string[]): string[] {
   return ws.slice(i);
 }
 
+/** Several audits read the same scripts; their commands are split once per node. */
+const split = new WeakMap<Scalar, ScriptCommand[]>();
+
 /** Every simple command of a step's script, with where its line starts. */
 export function scriptCommands(ctx: AuditContext, node: Scalar, script: string): ScriptCommand[] {
+  const hit = split.get(node);
+  if (hit) return hit;
   const out: ScriptCommand[] = [];
+  split.set(node, out);
   const physical = script.split('\n');
   const seen = new Map<string, number>();
   for (let i = 0; i < physical.length; i++) {
@@ -56,12 +62,21 @@ export function scriptCommands(ctx: AuditContext, node: Scalar, script: string):
     if (first === '' || first.startsWith('#')) continue;
     const occurrence = seen.get(first) ?? 0;
     seen.set(first, occurrence + 1);
-    const span = locateInScalar(ctx.file, node, first, occurrence);
+    // Placed only when an audit reports on the line: most lines are never reported.
+    let placed: Span | undefined;
+    const place = (): Span => (placed ??= locateInScalar(ctx.file, node, first, occurrence));
     // Comments end the line; separators start a new command.
     const code = logical.replace(/(^|\s)#.*$/, '');
     for (const part of code.split(/\s*(?:&&|\|\||;|\|)\s*/)) {
       const ws = program(words(part));
-      if (ws.length > 0) out.push({ words: ws, line: logical, span });
+      if (ws.length > 0)
+        out.push({
+          words: ws,
+          line: logical,
+          get span() {
+            return place();
+          },
+        });
     }
   }
   return out;

@@ -242,3 +242,16 @@ describe('pre-commit configurations', () => {
     expect(run.code).toBe(1);
   });
 });
+
+describe('hostile scripts', () => {
+  it('a script line of 300,000 blanks or of 50,000 unclosed ${{ is read in one pass, not from every position', () => {
+    const run = (line: string) =>
+      `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: '${line} && curl -o t http://cdn.tools.dev/t'\n`;
+    for (const line of [`echo${' '.repeat(300_000)}x`, `echo ${'${{ '.repeat(50_000)}`]) {
+      const audit = auditSource('.github/workflows/x.yml', run(line), { maxBytes: 10_000_000 });
+      expect(audit.findings.map((f) => f.ruleId)).toContain(
+        line.includes('${{') ? 'malformed-expression' : 'insecure-url-scheme',
+      );
+    }
+  });
+});

@@ -23,7 +23,8 @@ const WRAPPERS = new Set(['sudo', 'env', 'time', 'exec', 'command', 'nohup']);
 /** Words of a command, quotes removed; `${{ }}` kept as one word. */
 function words(text: string): string[] {
   const out: string[] = [];
-  const re = /(?:"[^"]*"|'[^']*'|\$\{\{.*?\}\}|[^\s"'])+/g;
+  // The template alternative is bounded, so that a line of unclosed `${{` is not scanned to its end from each one.
+  const re = /(?:"[^"]*"|'[^']*'|\$\{\{[^}\n]{0,256}\}\}|[^\s"'])+/g;
   for (const m of text.matchAll(re)) out.push(m[0].replace(/^(["'])(.*)\1$/, '$2'));
   return out;
 }
@@ -67,7 +68,8 @@ export function scriptCommands(ctx: AuditContext, node: Scalar, script: string):
     const place = (): Span => (placed ??= locateInScalar(ctx.file, node, first, occurrence));
     // Comments end the line; separators start a new command.
     const code = logical.replace(/(^|\s)#.*$/, '');
-    for (const part of code.split(/\s*(?:&&|\|\||;|\|)\s*/)) {
+    // No \s* around the separators: on a long run of blanks that would try every split point from every position.
+    for (const part of code.split(/&&|\|\||;|\|/)) {
       const ws = program(words(part));
       if (ws.length > 0)
         out.push({

@@ -41,6 +41,7 @@ describe('the fixtures, finding by finding', () => {
       ['adhoc-packages', 14, 11, 'low'],
       ['insecure-url-scheme', 28, 11, 'medium'],
       ['insecure-url-scheme', 29, 11, 'high'],
+      ['adhoc-packages', 30, 11, 'low'],
       ['insecure-url-scheme', 30, 11, 'high'],
       ['insecure-url-scheme', 37, 25, 'medium'],
       ['use-trusted-publishing', 42, 15, 'low'],
@@ -253,5 +254,18 @@ describe('hostile scripts', () => {
         line.includes('${{') ? 'malformed-expression' : 'insecure-url-scheme',
       );
     }
+  });
+});
+
+describe('unpinned-tool-install reads option values as values', () => {
+  it('pip install --index-url URL pkg==1.2.3 is pinned; the URL is not a package', () => {
+    const text = (line: string) =>
+      `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${line}\n`;
+    const rules = (line: string) => auditSource('.github/workflows/x.yml', text(line)).findings.map((f) => f.ruleId);
+    expect(rules('pip install --index-url https://pypi.corp.dev/simple black==24.10.0')).not.toContain(
+      'unpinned-tool-install',
+    );
+    expect(rules('npm install -g --registry https://npm.corp.dev pnpm@9.12.0')).not.toContain('unpinned-tool-install');
+    expect(rules('pip install --index-url https://pypi.corp.dev/simple black')).toContain('unpinned-tool-install');
   });
 });

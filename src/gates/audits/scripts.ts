@@ -16,9 +16,14 @@ interface Install {
   readonly tool: string;
 }
 
+/** Options of pip and npm whose value is the next word (an index, a registry, a folder), not a package. */
+const VALUED =
+  /\s(?:-i|--index-url|--extra-index-url|-f|--find-links|-t|--target|--prefix|--root|--cache-dir|--trusted-host|--registry|--userconfig|--cache)\s+\S+/g;
+
 /** Package arguments of an install command, options and their values removed. */
 function packages(args: string): string[] {
-  return args
+  return ` ${args}`
+    .replace(VALUED, ' ')
     .replace(/\s(-[-\w]+)(=\S+)?/g, ' ')
     .split(/\s+/)
     .filter((a) => a !== '' && !a.startsWith('$') && !/^[<>|&;]/.test(a));

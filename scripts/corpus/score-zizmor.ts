@@ -22,7 +22,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { auditSource, type FileAudit } from '../../src/gates/workflows/audit.js';
+import { auditSource, rulesForZizmor, type FileAudit } from '../../src/gates/workflows/audit.js';
 import { decideGate } from '../../src/gates/workflows/decide.js';
 import { severityRank, type Finding } from '../../src/gates/core/finding.js';
 import { DEFAULT_GATES_POLICY } from '../../src/gates/core/policy-schema.js';
@@ -220,7 +220,7 @@ function scoreZizmor(root: string, verbose: boolean): void {
     const pairs: Array<{ e: number; f: number; d: number }> = [];
     c.expected.forEach((e, ei) => {
       ours.forEach((f, fi) => {
-        if (zizmorName(f) !== e.rule || resolve(f.file) !== e.file) return;
+        if (!rulesForZizmor(e.rule).includes(f.ruleId) || resolve(f.file) !== e.file) return;
         const d = Math.abs(f.line - e.line);
         if (d <= LINE_TOLERANCE) pairs.push({ e: ei, f: fi, d });
       });

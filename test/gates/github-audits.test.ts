@@ -42,6 +42,38 @@ describe('remote uses', () => {
       ['c/d/sub', 'v2', undefined, 3],
     ]);
   });
+
+  it('reads uses: from the parsed YAML: a uses: line inside a run: script is not a step', () => {
+    const text = [
+      'on: push',
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - run: |',
+      '          cat > action-example.yml <<EOF',
+      '          - uses: g/h@v9',
+      '          EOF',
+      `      - uses: 'a/b@${GOOD}' # v1.2.3`,
+      '        with:',
+      '          note: "uses: i/j@v1"',
+      '  call:',
+      '    uses: k/l/.github/workflows/w.yml@v3',
+      '',
+    ].join('\n');
+    const uses = findActionUses(text);
+    expect(uses.map((u) => [u.name, u.ref, u.comment, u.line, u.column])).toEqual([
+      ['a/b', GOOD, 'v1.2.3', 10, 16],
+      ['k/l/.github/workflows/w.yml', 'v3', undefined, 14, 11],
+    ]);
+    expect(uses.map((u) => text.split('\n')[u.line - 1]?.slice(u.column - 1, u.endColumn - 1))).toEqual([
+      `a/b@${GOOD}`,
+      'k/l/.github/workflows/w.yml@v3',
+    ]);
+    const action =
+      'name: x\nruns:\n  using: composite\n  steps:\n    - run: echo "uses: m/n@v1"\n      shell: bash\n    - uses: o/p@v2\n';
+    expect(findActionUses(action).map((u) => [u.name, u.line])).toEqual([['o/p', 7]]);
+  });
 });
 
 describe('advisory ranges', () => {

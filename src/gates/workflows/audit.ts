@@ -4,9 +4,15 @@
  */
 import { compareFindings, type Finding, type RawFinding } from '../core/finding.js';
 import { auditActions } from './audits/actions.js';
+import { auditAdhocPackages } from './audits/adhoc-packages.js';
+import { auditInsecureUrls } from './audits/insecure-url.js';
+import { auditObfuscation } from './audits/obfuscation.js';
+import { auditTrustedPublishing } from './audits/trusted-publishing.js';
+import { auditUnsoundTernary } from './audits/unsound-ternary.js';
 import { auditCache } from './audits/cache.js';
 import { auditExpressions } from './audits/expressions.js';
 import { auditPermissions } from './audits/permissions.js';
+import { auditPreCommit } from './audits/pre-commit.js';
 import { auditPinning } from './audits/pinning.js';
 import { auditScripts } from './audits/scripts.js';
 import { auditTriggers } from './audits/triggers.js';
@@ -43,8 +49,18 @@ const IGNORE = /#\s*(bellwether|zizmor):\s*ignore\[([^\]]*)\]([^\n]*)/g;
 
 /** Our rule ids for a zizmor audit name; empty when no rule of ours checks it. */
 export function rulesForZizmor(name: string): string[] {
-  return [...RULES.values()].filter((r) => r.equivalents.zizmor === name).map((r) => r.id);
+  return [
+    ...[...RULES.values()].filter((r) => r.equivalents.zizmor === name).map((r) => r.id),
+    ...(ZIZMOR_ALSO.get(name) ?? []),
+  ];
 }
+
+/**
+ * Rules of ours that report, among other things, what a zizmor audit of
+ * another name reports: an unpinned `gem install rake` is zizmor's
+ * adhoc-packages and our unpinned-tool-install (which then stands for both).
+ */
+const ZIZMOR_ALSO: ReadonlyMap<string, readonly string[]> = new Map([['adhoc-packages', ['unpinned-tool-install']]]);
 
 /** Inline ignore comments of a text, by line. */
 export function readInlineIgnores(text: string): InlineIgnore[] {
@@ -167,6 +183,10 @@ function runAudits(file: SourceFile, kind: FileKind, options: AuditOptions, raws
       snippet: 'anchors',
     });
   }
+  if (kind === 'pre-commit') {
+    auditPreCommit(ctx);
+    return;
+  }
   auditValidity(ctx);
   if (kind === 'dependabot') return;
   auditExpressions(ctx);
@@ -176,4 +196,9 @@ function runAudits(file: SourceFile, kind: FileKind, options: AuditOptions, raws
   auditPinning(ctx);
   auditActions(ctx);
   auditScripts(ctx);
+  auditAdhocPackages(ctx);
+  auditInsecureUrls(ctx);
+  auditTrustedPublishing(ctx);
+  auditObfuscation(ctx);
+  auditUnsoundTernary(ctx);
 }

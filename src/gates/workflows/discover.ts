@@ -1,8 +1,8 @@
 /**
  * Which files of a folder the workflow audit reads. Any folder may be named:
  * workflows are recognised by where they are (`.github/workflows/`) or by
- * what they hold (top-level `on:` and `jobs:`), actions and Dependabot
- * configurations by their names. What the walk saw is kept, so that a run
+ * what they hold (top-level `on:` and `jobs:`), actions, Dependabot and
+ * pre-commit configurations by their names. What the walk saw is kept, so that a run
  * that found nothing can say where it looked.
  */
 import { join, resolve } from 'node:path';
@@ -17,7 +17,7 @@ const MAX_DEPTH = 32;
 const SNIFF_BYTES = 64 * 1024;
 
 /** How a file was recognised. */
-export type FoundAs = 'workflow-folder' | 'workflow-content' | 'action' | 'dependabot' | 'named';
+export type FoundAs = 'workflow-folder' | 'workflow-content' | 'action' | 'dependabot' | 'pre-commit' | 'named';
 
 /** A file to audit, with its content when recognising it needed reading it. */
 export interface FoundFile {
@@ -50,7 +50,7 @@ export function looksLikeWorkflow(text: string): boolean {
   return TOP_JOBS.test(text) && TOP_ON.test(text);
 }
 
-/** Walks `root` and recognises workflows, action.yml files and dependabot.yml files. */
+/** Walks `root` and recognises workflows, action.yml, dependabot.yml and .pre-commit-config.yaml files. */
 export async function discoverFiles(fs: GateFs, root: string): Promise<Discovery> {
   const files: FoundFile[] = [];
   const report: WalkReport = { root, folders: 0, files: 0, yaml: 0, skipped: [] };
@@ -70,6 +70,8 @@ export async function discoverFiles(fs: GateFs, root: string): Promise<Discovery
       report.yaml++;
       if (lower === 'action.yml' || lower === 'action.yaml') files.push({ path, as: 'action' });
       else if (lower === 'dependabot.yml' || lower === 'dependabot.yaml') files.push({ path, as: 'dependabot' });
+      else if (lower === '.pre-commit-config.yaml' || lower === '.pre-commit-config.yml')
+        files.push({ path, as: 'pre-commit' });
       else if (inWorkflowsFolder(dir, root, depth)) files.push({ path, as: 'workflow-folder' });
       else {
         const content = await readOrUndefined(fs, path);
@@ -104,7 +106,7 @@ export function describeWalk(r: WalkReport, shown: (path: string) => string): st
   const parts = [`${r.files} file(s) in ${r.folders} folder(s) under ${shown(r.root)}`, `${r.yaml} of them YAML`];
   if (r.yaml > 0)
     parts.push(
-      'none named action.yml or dependabot.yml, in .github/workflows/, or with the top-level `on:` and `jobs:` of a workflow',
+      'none named action.yml, dependabot.yml or .pre-commit-config.yaml, in .github/workflows/, or with the top-level `on:` and `jobs:` of a workflow',
     );
   if (r.skipped.length > 0)
     parts.push(

@@ -7,6 +7,7 @@
  * for that action, never a pass. Requests are cached per repository and per
  * action@ref within a run, and bounded by a budget.
  */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Scalar } from 'yaml';
 import { errorMessage } from '../../runtime/errors.js';
 import type { ActionAdvisory, ActionRepository, ActionSources, FirstPage, NamedCommit } from '../../github/port.js';
 import type { RawFinding, Severity } from '../core/finding.js';
@@ -62,16 +63,43 @@ export type GitHubAuditsNote =
 
 const SHA = /^[0-9a-f]{40}$/;
 const VERSION_COMMENT = /#\s*(?:tag\s*[:=]\s*|pin\s*@?\s*)?(v?\d+(?:\.\d+){0,2}(?:[-+][\w.-]+)?)\b/i;
-const USES = /^(\s*(?:-\s+)?uses\s*:\s*)(["']?)([^\s"'#]+)\2(.*)$/;
+/**
+ * The `uses:` scalars of steps and of reusable-workflow jobs, read from the
+ * parsed YAML: a line that reads `uses: a/b@c` inside a `run:` script or an
+ * input's text is data, not a step.
+ */
+function usesNodes(text: string): { node: Scalar; lineCounter: LineCounter }[] {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  const root = doc.contents;
+  const out: Scalar[] = [];
+  const get = (node: unknown, key: string): unknown => (isMap(node) ? node.get(key, true) : undefined);
+  const fromSteps = (steps: unknown): void => {
+    if (!isSeq(steps)) return;
+    for (const step of steps.items) {
+      const uses = get(step, 'uses');
+      if (isScalar(uses)) out.push(uses);
+    }
+  };
+  fromSteps(get(root, 'steps'));
+  fromSteps(get(get(root, 'runs'), 'steps'));
+  const jobs = get(root, 'jobs');
+  if (isMap(jobs)) {
+    for (const pair of jobs.items) {
+      const uses = get(pair.value, 'uses');
+      if (isScalar(uses)) out.push(uses);
+      fromSteps(get(pair.value, 'steps'));
+    }
+  }
+  return out.map((node) => ({ node, lineCounter }));
+}
 
 /** Remote `uses:` of a workflow or action text (not `./`, `$/` or `docker://`). */
 export function findActionUses(text: string): ActionUse[] {
   const out: ActionUse[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const lineText = raw.replace(/\r$/, '');
-    const m = USES.exec(lineText);
-    if (!m) return;
-    const value = m[3] as string;
+  for (const { node, lineCounter } of usesNodes(text)) {
+    if (typeof node.value !== 'string' || !node.range) continue;
+    const value = node.value.trim();
     const at = value.lastIndexOf('@');
     if (
       at <= 0 ||
@@ -80,25 +108,29 @@ export function findActionUses(text: string): ActionUse[] {
       value.startsWith('docker://') ||
       value.includes('${{')
     )
-      return;
+      continue;
     const name = value.slice(0, at);
     const ref = value.slice(at + 1);
     const [owner, repo] = name.split('/');
-    if (!owner || !repo || ref === '') return;
-    const comment = VERSION_COMMENT.exec(m[4] ?? '')?.[1];
-    const column = (m[1] as string).length + (m[2] as string).length + 1;
+    if (!owner || !repo || ref === '') continue;
+    const quoted = node.type === 'QUOTE_SINGLE' || node.type === 'QUOTE_DOUBLE' ? 1 : 0;
+    const start = lineCounter.linePos(node.range[0] + quoted);
+    // The version comment is whatever follows the value on its line.
+    const lineEnd = text.indexOf('\n', node.range[1]);
+    const rest = text.slice(node.range[1], lineEnd < 0 ? text.length : lineEnd);
+    const comment = VERSION_COMMENT.exec(rest)?.[1];
     out.push({
       owner,
       repo,
       name,
       ref,
       ...(comment ? { comment } : {}),
-      line: i + 1,
-      column,
-      endColumn: column + value.length,
+      line: start.line,
+      column: start.col,
+      endColumn: start.col + value.length,
       text: value,
     });
-  });
+  }
   return out;
 }
 

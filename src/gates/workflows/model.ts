@@ -7,7 +7,7 @@ import type { Confidence, RawFinding, Severity } from '../core/finding.js';
 import { deref, entries, items, mapGet, mapPair, scalarText, type SourceFile, type Span } from './source.js';
 
 /** What a YAML file is, which decides the audits that apply. */
-export type FileKind = 'workflow' | 'action' | 'dependabot';
+export type FileKind = 'workflow' | 'action' | 'dependabot' | 'pre-commit';
 
 /** Triggers whose runs hold a write token or secrets while reading outsiders' data. */
 export const PRIVILEGED_TRIGGERS: ReadonlySet<string> = new Set([
@@ -162,6 +162,7 @@ export function detectKind(path: string, root: unknown): FileKind | undefined {
   if (/(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i.test(norm)) return 'workflow';
   if (base === 'action.yml' || base === 'action.yaml') return 'action';
   if (base === 'dependabot.yml' || base === 'dependabot.yaml') return 'dependabot';
+  if (base === '.pre-commit-config.yaml' || base === '.pre-commit-config.yml') return 'pre-commit';
   if (!isMap(root)) return undefined;
   const keys = new Set(root.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')));
   if (keys.has('jobs') || keys.has('on')) return 'workflow';

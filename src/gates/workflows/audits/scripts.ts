@@ -16,9 +16,14 @@ interface Install {
   readonly tool: string;
 }
 
+/** Options of pip and npm whose value is the next word (an index, a registry, a folder), not a package. */
+const VALUED =
+  /\s(?:-i|--index-url|--extra-index-url|-f|--find-links|-t|--target|--prefix|--root|--cache-dir|--trusted-host|--registry|--userconfig|--cache)\s+\S+/g;
+
 /** Package arguments of an install command, options and their values removed. */
 function packages(args: string): string[] {
-  return args
+  return ` ${args}`
+    .replace(VALUED, ' ')
     .replace(/\s(-[-\w]+)(=\S+)?/g, ' ')
     .split(/\s+/)
     .filter((a) => a !== '' && !a.startsWith('$') && !/^[<>|&;]/.test(a));
@@ -54,6 +59,14 @@ const INSTALLS: readonly Install[] = [
       /(--version|--vers|--tag|--rev)\b/.test(a) || packages(a).every((p) => /@\d/.test(p)) || /--path\b/.test(a),
   },
 ];
+
+/** The tools a script line installs without a pinned version (what `unpinned-tool-install` reports). */
+export function unpinnedInstalls(line: string): string[] {
+  return INSTALLS.filter((install) => {
+    const m = install.re.exec(line);
+    return m !== null && !install.pinned(m[1] ?? '');
+  }).map((install) => install.tool);
+}
 
 /** Runs every script audit over one file. */
 export function auditScripts(ctx: AuditContext): void {

@@ -69,7 +69,7 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
       status: done ? 'completed' : 'in_progress',
       ...(done ? { conclusion: phase === 'promoted' ? 'success' : phase === 'failed' || phase === 'rolled-back' || failedVersion ? 'failure' : 'neutral' } : {}),
       detailsUrl: runUrl(ctx),
-      output: { title: `${outcome.last.step.explanation.summary}`.slice(0, 250), summary: outcome.last.step.explanation.reason.slice(0, 1000), text: summary.slice(0, 60_000) },
+      output: { title: outcome.title.slice(0, 250), summary: outcome.headline.slice(0, 1000), text: summary.slice(0, 60_000) },
     });
     // A stage or a Marginal judgment waiting for a person shows as a pending status on the release commit, on every plan of GitHub.
     const promotion = outcome.last.manifest.promotion;

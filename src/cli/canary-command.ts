@@ -12,6 +12,7 @@ import { locateMetricsFile, locatePolicies } from '../policy/locate.js';
 import { buildDeps } from '../runtime/build-deps.js';
 import { StreamLogger } from '../runtime/logger.js';
 import { loadMetricsProviders } from '../runtime/metrics-config.js';
+import { COLOR, PLAIN } from '../report/terminal.js';
 import type { CommandOutput } from './output.js';
 import { ExitCode } from './output.js';
 
@@ -40,6 +41,8 @@ export interface CanaryControlArgs {
   readonly out?: string;
   readonly wait?: boolean;
   readonly format: 'text' | 'json';
+  /** Text in colour (stdout is a terminal and NO_COLOR is unset). */
+  readonly color?: boolean;
 }
 
 export async function canaryControlCommand(
@@ -110,6 +113,6 @@ export async function canaryControlCommand(
   }
   return {
     exitCode,
-    stdout: `${outcome.markdown}${outcome.failure ? `\n${outcome.failure}\n` : ''}\n${flow.notes.join('\n')}`,
+    stdout: `${outcome.text(args.color ? COLOR : PLAIN)}${flow.notes.length > 0 ? `\n${flow.notes.join('\n')}\n` : ''}`,
   };
 }

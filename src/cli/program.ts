@@ -180,6 +180,7 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
           passThreshold: o.passThreshold,
           marginalThreshold: o.marginalThreshold,
           format: o.format,
+          color: io.color,
           ...(o.look !== undefined || o.looks !== undefined
             ? { sequential: { look: o.look ?? 1, looks: o.looks ?? o.look ?? 1 } }
             : {}),
@@ -245,6 +246,7 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
           out: o.out,
           wait: Boolean(o.wait),
           format: o.format,
+          color: io.color,
         }),
       )(),
     );

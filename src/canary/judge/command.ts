@@ -24,7 +24,9 @@ import { judgeBlockSchema, judgeConfigFromBlock } from './config-schema.js';
 import { parseJudgeInput } from './input-file.js';
 import { judge } from './judge.js';
 import { looksLikeKayentaConfig, parseKayentaConfig } from './kayenta-config.js';
-import { renderJudgeText } from './render.js';
+import { judgmentHeadline } from '../../report/evidence.js';
+import { renderJudgmentText } from '../../report/judgment.js';
+import { COLOR, PLAIN } from '../../report/terminal.js';
 import type { JudgeConfig, JudgeProfile, SequentialLook } from './types.js';
 
 /** Arguments of `canary judge`. */
@@ -37,6 +39,8 @@ export interface CanaryJudgeArgs {
   readonly format: 'text' | 'json';
   /** Bellwether profile: this judgement is look `look` of `looks` at a growing soak. */
   readonly sequential?: SequentialLook;
+  /** Text in colour (stdout is a terminal and NO_COLOR is unset). */
+  readonly color?: boolean;
 }
 
 /** Judges the canary described by the two files. */
@@ -76,7 +80,10 @@ export async function canaryJudgeCommand(args: CanaryJudgeArgs): Promise<Command
       }
       throw err;
     }
-    const stdout = args.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderJudgeText(result);
+    const stdout =
+      args.format === 'json'
+        ? `${JSON.stringify({ headline: judgmentHeadline(result), ...result }, null, 2)}\n`
+        : renderJudgmentText(result, args.color ? COLOR : PLAIN);
     return {
       exitCode:
         result.verdict === 'Pass' ? ExitCode.ok : result.verdict === 'NoData' ? ExitCode.hold : ExitCode.negative,

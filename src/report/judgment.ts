@@ -38,7 +38,7 @@ function state(e: MetricEvidence): string {
 function distribution(e: MetricEvidence, side: 'canary' | 'baseline'): string {
   const s = e.result[side];
   if (s.n === 0) return 'no data';
-  return `${formatValue(s.median, e.unit)} / ${formatValue(s.p99, e.unit)}`;
+  return `${formatValue(s.median, e.unit)}, ${formatValue(s.p99, e.unit)}`;
 }
 
 function shift(e: MetricEvidence, result: JudgeResult): string {
@@ -110,7 +110,7 @@ export function renderJudgmentMarkdown(result: JudgeResult, detail?: WindowDetai
   }
   out.push('', '<details><summary>Details: points, distributions, intervals and thresholds</summary>', '');
   out.push(
-    '| metric | points (canary, baseline) | canary median / p99 | baseline median / p99 | interval of the shift | p-value |',
+    '| metric | points (canary, baseline) | canary median, p99 | baseline median, p99 | interval of the shift | p-value |',
   );
   out.push('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const e of rows)
@@ -213,7 +213,7 @@ export function renderJudgmentText(result: JudgeResult, style: Style = PLAIN, de
   out.push('', style.bold('Details'));
   const details = textTable(
     [
-      ['METRIC', 'POINTS C/B', 'CANARY MEDIAN / P99', 'BASELINE MEDIAN / P99', 'SHIFT INTERVAL', 'P-VALUE'],
+      ['METRIC', 'POINTS C/B', 'CANARY MEDIAN, P99', 'BASELINE MEDIAN, P99', 'SHIFT INTERVAL', 'P-VALUE'],
       ...rows.map((e) => [
         e.name,
         `${e.result.canary.n}/${e.result.baseline.n}`,

@@ -13,6 +13,7 @@ import { buildDeps } from '../runtime/build-deps.js';
 import { StreamLogger } from '../runtime/logger.js';
 import { loadMetricsProviders } from '../runtime/metrics-config.js';
 import { COLOR, PLAIN } from '../report/terminal.js';
+import { actorOf } from './actor.js';
 import type { CommandOutput } from './output.js';
 import { ExitCode } from './output.js';
 
@@ -77,7 +78,7 @@ export async function canaryControlCommand(
             },
           }
         : {}),
-      actor: args.by ?? env.GITHUB_ACTOR ?? env.USER ?? 'unknown',
+      actor: actorOf(args.by, env),
       manifests: args.manifests ?? 'deploy',
       branch: args.branch ?? 'main',
       policy: locatePolicies(args.policy, repo, cwd),

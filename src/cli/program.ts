@@ -434,7 +434,9 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     );
   program
     .command('postmortem')
-    .description('open or update a postmortem issue with the timeline filled in')
+    .description(
+      'not available yet as a verb: the postmortem action (actions/postmortem) and the canary, rollback and freeze flows open postmortem issues',
+    )
     .addOption(formatOption())
     .action(() => run(() => handlers.notYet('postmortem'))());
 

@@ -14,6 +14,7 @@ import { locatePolicies } from '../policy/locate.js';
 import { liftQuarantine } from '../rollback/lift.js';
 import { systemClock } from '../runtime/clock.js';
 import { RecordingLogger, StreamLogger } from '../runtime/logger.js';
+import { actorOf } from './actor.js';
 import type { CommandOutput } from './output.js';
 import { ExitCode } from './output.js';
 
@@ -51,7 +52,7 @@ export async function rollbackCommand(
       ...(args.version ? { version: args.version } : {}),
       ...(args.target ? { target: args.target } : {}),
       reason: args.reason,
-      actor: args.by ?? env.GITHUB_ACTOR ?? env.USER ?? 'unknown',
+      actor: actorOf(args.by, env),
       trigger: 'manual',
       manifests: args.manifests ?? 'deploy',
       ...(args.branch ? { branch: args.branch } : {}),
@@ -123,7 +124,7 @@ export async function rollbackLiftCommand(
       service: args.service,
       version: args.version,
       reason: args.reason,
-      by: args.by ?? env.GITHUB_ACTOR ?? env.USER ?? 'unknown',
+      by: actorOf(args.by, env),
       manifests,
     },
     { store: new GitContentStore(new CommandGit(repo), branch), clock: systemClock, logger: new RecordingLogger() },

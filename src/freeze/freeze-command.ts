@@ -11,7 +11,7 @@ import type { BudgetDeps } from './budget-command.js';
 import { CHANGE_TYPES } from './gate-policy.js';
 import type { ChangeType } from './gate-policy.js';
 import type { BudgetReport } from './report.js';
-import { renderText } from './report.js';
+import { renderText, sourceFailures } from './report.js';
 
 /** Options of `bellwether freeze`. */
 export interface FreezeArgs {
@@ -87,6 +87,6 @@ export async function freezeCommand(args: FreezeArgs, deps: BudgetDeps = {}): Pr
   const stdout =
     args.format === 'json'
       ? JSON.stringify(answer, null, 2) + '\n'
-      : `${changeType}: ${entry.verdict} (${entry.reason})\n\n${renderText(report)}`;
+      : `${changeType}: ${entry.verdict} (${sourceFailures(report).say(entry.reason)})\n\n${renderText(report)}`;
   return { exitCode: entry.verdict === 'block' ? ExitCode.negative : ExitCode.ok, stdout };
 }

@@ -71,7 +71,8 @@ export function svgMetricChart(s: MetricSeries): string {
   const W = 680;
   const H = 300;
   const left = 78;
-  const right = 20;
+  // room for half of the last x label, centred on the last judgment
+  const right = 48;
   const top = 44;
   const bottom = 62;
   const all = [...s.canary, ...s.baseline].filter((v): v is number => v !== null);

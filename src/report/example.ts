@@ -166,7 +166,7 @@ body{font-family:system-ui,sans-serif;max-width:900px;margin:2em auto;padding:0 
 h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}
 .summary li{margin:.3em 0}.summary .failed{color:#8a1c00}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;padding:.25em .6em;font-size:.92em;vertical-align:top}
-th{background:#f2f2f2;text-align:left}td.num{text-align:right;white-space:nowrap}
+th{background:#f2f2f2;text-align:left}td.num{text-align:right;white-space:nowrap}td.time{white-space:nowrap}
 .scroll{max-width:100%;overflow-x:auto}
 .Fail,.High,.Low,.NoDataFail{color:#a3000f;font-weight:600}.Pass{color:#1b6e20}.NoData,.Marginal{color:#7a5300}
 .headline{font-size:1.05em;font-weight:600}.stop{background:#fdecea;border-left:4px solid #a3000f;padding:.6em .8em}
@@ -188,7 +188,7 @@ export function renderExampleHtml(run: ExampleRun): string {
           : `<div class="scroll"><table><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>${rows
               .map(
                 (row) =>
-                  `<tr>${row.map((c, i) => `<td${i === 2 ? ` class="${escapeHtml(c)}"` : i === 1 || i === 3 ? ' class="num"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`,
+                  `<tr>${row.map((c, i) => `<td${i === 0 ? ' class="time"' : i === 2 ? ` class="${escapeHtml(c)}"` : i === 1 || i === 3 ? ' class="num"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`,
               )
               .join('')}</table></div>`;
       const charts = seriesOf(r)
@@ -213,7 +213,7 @@ ${r.canary.failure ? `<p class="stop">${escapeHtml(r.canary.failure)}</p>` : ''}
 <h3>Canary against baseline, per metric</h3>${charts || '<p>No judgments to chart.</p>'}
 <h3>Canary judgments</h3>${table}
 ${evidence}
-<h3>Waves</h3>${waves ? `<table><tr><th>wave</th><th>regions</th><th>started (UTC)</th><th>baked (UTC)</th></tr>${waves}</table>` : '<p>None: the release stopped in the pilot region.</p>'}
+<h3>Waves</h3>${waves ? `<div class="scroll"><table><tr><th>wave</th><th>regions</th><th>started (UTC)</th><th>baked (UTC)</th></tr>${waves}</table></div>` : '<p>None: the release stopped in the pilot region.</p>'}
 ${r.rollback ? `<p>Rollback: ${escapeHtml(r.rollback.regions.map((x) => x.plan.summary).join('; '))}. Pull request written to <code>${escapeHtml(r.rollback.pullRequest.url)}</code>.</p>` : ''}
 ${r.postmortemFile ? `<p>Postmortem draft: <code>${escapeHtml(r.postmortemFile)}</code>.</p>` : ''}
 </section>`;

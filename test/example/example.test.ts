@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordingIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
+import { parseMarkdown } from '../helpers/markdown.js';
 
 describe('the main job on the shipped example', () => {
   it('promotes the good release through every wave, stops and rolls back the bad one, and writes the report', async () => {
@@ -67,5 +68,12 @@ describe('the main job on the shipped example', () => {
     expect(md.split('\n').slice(0, 4).join('\n')).toContain(`- 1.43.0 rolled back: ${headline}.`);
     expect(md).toContain('| 2026-11-24T14:05:00.000Z | 1% | Fail | 50 | 0.222 s vs 0.119 s (High) | ');
     expect(md).toMatch(/y-axis "latency-p99, mean per judgment \(s\)" 0\.1 --> 0\.25/);
+    // Read by a CommonMark parser: every fence closes where it should, every table row fits its header.
+    const parsedReport = parseMarkdown(md);
+    expect(parsedReport.problems).toEqual([]);
+    expect(parsedReport.fences).toEqual(Array(5).fill('mermaid'));
+    const parsedPr = parseMarkdown(pr);
+    expect(parsedPr.problems).toEqual([]);
+    expect(parsedPr.fences).toEqual(['mermaid', 'markdown']);
   });
 });

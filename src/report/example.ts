@@ -6,68 +6,23 @@
  * summaries, and one self-contained HTML page (inline SVG, no scripts, no
  * network).
  */
-import type { WindowDetail } from '../canary/promotion/reconcile.js';
 import type { ExampleRun, ReleaseRun } from '../example/run-example.js';
 import type { MetricSeries } from './charts.js';
 import { mermaidMetricChart, svgMetricChart } from './charts.js';
 import { escapeHtml, judgmentHtml } from './html.js';
 import { renderJudgmentMarkdown } from './judgment.js';
 import { escapeMarkdown, markdownCode } from './markdown.js';
+import type { Look } from './series.js';
+import { judgmentsOf, seriesOfJudgments } from './series.js';
 import { formatValue, unitOf } from './units.js';
-
-/** One judgment of a release's canary, with its evidence. */
-export interface Look {
-  readonly at: string;
-  readonly weight: number;
-  readonly verdict: string;
-  readonly score: number | null;
-  readonly detail: WindowDetail;
-}
-
-/** Every judgment of a release's canary, in order. */
-export function looksOf(release: ReleaseRun): Look[] {
-  const out: Look[] = [];
-  for (const r of release.canary.results) {
-    const detail = r.judgment?.detail;
-    if (!r.judgment || !detail) continue;
-    out.push({
-      at: detail.window.end,
-      weight: detail.weight ?? r.manifest.canary.weight,
-      verdict: r.judgment.verdict,
-      score: r.judgment.score,
-      detail,
-    });
-  }
-  return out;
-}
 
 /** The judgment that decided the release: the first that did not pass, else the last. */
 function decidingLook(looks: readonly Look[]): Look | undefined {
   return looks.find((l) => l.verdict !== 'Pass' && l.detail.result) ?? looks.at(-1);
 }
 
-const time = (iso: string): string => iso.slice(11, 16);
-
-/** Each metric judged in the release, canary against baseline per judgment. */
-export function seriesOf(release: ReleaseRun): MetricSeries[] {
-  const looks = looksOf(release).filter((l) => l.detail.result);
-  const names = [...new Set(looks.flatMap((l) => l.detail.result!.metrics.map((m) => m.name)))];
-  return names.map((name) => {
-    const at = looks.map((l) => l.detail.result!.metrics.find((m) => m.name === name));
-    const query = at.find((m) => m?.query)?.query;
-    return {
-      metric: name,
-      unit: unitOf(query),
-      measure: `${name}, mean per judgment`,
-      labels: looks.map((l) => `${time(l.at)} ${l.weight}%`),
-      canary: at.map((m) => (m && m.canary.n > 0 ? m.canary.mean : null)),
-      baseline: at.map((m) => (m && m.baseline.n > 0 ? m.baseline.mean : null)),
-      failed: looks.flatMap((l, i) =>
-        l.verdict === 'Fail' || at[i]?.classification === 'High' || at[i]?.classification === 'Low' ? [i] : [],
-      ),
-    };
-  });
-}
+const looksOf = (release: ReleaseRun): Look[] => judgmentsOf(release.canary.results);
+const seriesOf = (release: ReleaseRun): MetricSeries[] => seriesOfJudgments(release.canary.results);
 
 /** What happened to a release, in one sentence that names what decided. */
 export function releaseHeadline(r: ReleaseRun): string {

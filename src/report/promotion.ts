@@ -8,7 +8,9 @@ import type { ReleaseManifest } from '../gitops/manifest.js';
 import { formatDuration } from '../policy/fields.js';
 import type { PromotionPolicy, Step } from '../canary/promotion/model.js';
 import type { ReconcileResult } from '../canary/promotion/reconcile.js';
+import { mermaidMetricChart } from './charts.js';
 import { evidenceJson, stepHeadline } from './evidence.js';
+import { seriesOfJudgments } from './series.js';
 import { renderJudgmentMarkdown, renderJudgmentText, VERDICT_ICON } from './judgment.js';
 import { escapeMarkdown, markdownCode } from './markdown.js';
 import type { Style } from './terminal.js';
@@ -129,6 +131,18 @@ export function renderPromotionText(result: ReconcileResult, policy: PromotionPo
     lines.push(...textTable([['TIME', 'EVENT', 'BY'], ...rows]).map((l, i) => (i === 0 ? style.dim(l) : l)));
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Mermaid charts of each metric, canary against baseline, over the judgments
+ * of one run, when it made two or more (a run that waited through a soak);
+ * '' otherwise.
+ */
+export function renderSoakCharts(results: readonly ReconcileResult[]): string {
+  const series = seriesOfJudgments(results);
+  if (series.length === 0 || (series[0]?.labels.length ?? 0) < 2) return '';
+  const charts = series.map(mermaidMetricChart).filter((c): c is string => c !== null);
+  return ['### Canary against baseline over this run', '', ...charts.flatMap((c) => [c, ''])].join('\n');
 }
 
 function extra(step: Step): string {

@@ -27,6 +27,7 @@ import {
   promotionJson,
   renderPromotionMarkdown,
   renderPromotionText,
+  renderSoakCharts,
 } from '../../report/promotion.js';
 import type { Style } from '../../report/terminal.js';
 import type { SurfaceContext } from './surfaces.js';
@@ -210,7 +211,12 @@ export async function runCanary(
     evidence: renderPromotionMarkdown(failed ?? refused ?? last, promotionPolicy),
     headline: promotionHeadline(failed ?? refused ?? last),
     title: (failed ?? refused ?? last).step.explanation.summary,
-    markdown: shown.map((r) => renderPromotionMarkdown(r, promotionPolicy)).join('\n---\n\n'),
+    markdown: [
+      shown.map((r) => renderPromotionMarkdown(r, promotionPolicy)).join('\n---\n\n'),
+      renderSoakCharts(results),
+    ]
+      .filter(Boolean)
+      .join('\n'),
     text: (style) => shown.map((r) => renderPromotionText(r, promotionPolicy, style)).join('\n'),
     json: {
       ...promotionJson(last),

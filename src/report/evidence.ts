@@ -158,7 +158,9 @@ export function decidingClause(result: JudgeResult): string {
 /** The score and what it is compared with: `score 50 (pass needs ≥ 95, marginal ≥ 75)`. */
 export function scoreClause(result: JudgeResult): string {
   const score = result.score === null ? 'no score' : `score ${formatNumber(result.score)}`;
-  return `${score} (pass needs ≥ ${result.thresholds.pass}, marginal ≥ ${result.thresholds.marginal})`;
+  const critical = result.metrics.filter((m) => m.criticalFailure).map((m) => m.name);
+  const why = critical.length > 0 ? `: a failing critical metric (${critical.join(', ')}) sets the score to 0` : '';
+  return `${score} (pass needs ≥ ${result.thresholds.pass}, marginal ≥ ${result.thresholds.marginal})${why}`;
 }
 
 /**

@@ -50,7 +50,9 @@ describe('rendering a judgment', () => {
     const text = renderJudgmentText(result);
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^Fail: errors\|5xx High \(critical\) — canary 32 against baseline 3/);
-    expect(lines[1]).toBe('Score 0 (pass needs ≥ 95, marginal ≥ 75); bellwether profile.');
+    expect(lines[1]).toBe(
+      'Score 0 (pass needs ≥ 95, marginal ≥ 75): a failing critical metric (errors|5xx) sets the score to 0; bellwether profile.',
+    );
     const order = ['Hot metrics', 'Cold metrics', 'Score by group', 'Details', 'Distributions'].map((h) =>
       lines.findIndex((l) => l.startsWith(h)),
     );

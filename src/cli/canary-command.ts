@@ -10,6 +10,8 @@ import { defaultDraftDir, localTarget } from '../flow/target.js';
 import { locateMetricsFile, locatePolicies } from '../policy/locate.js';
 import { localDeps } from './local-deps.js';
 import type { LocalDepsBuilder } from './local-deps.js';
+import { COLOR, PLAIN } from '../report/terminal.js';
+import { actorOf } from './actor.js';
 import type { CommandOutput } from './output.js';
 import { ExitCode } from './output.js';
 
@@ -38,6 +40,8 @@ export interface CanaryControlArgs {
   readonly out?: string;
   readonly wait?: boolean;
   readonly format: 'text' | 'json';
+  /** Text in colour (stdout is a terminal and NO_COLOR is unset). */
+  readonly color?: boolean;
 }
 
 export async function canaryControlCommand(
@@ -59,7 +63,7 @@ export async function canaryControlCommand(
       ...(args.irreversible ? { irreversible: true } : {}),
       ...(args.reason ? { reason: args.reason } : {}),
       ...breakGlassInput(args.breakGlass, args.breakGlassExpiry),
-      actor: args.by ?? env.GITHUB_ACTOR ?? env.USER ?? 'unknown',
+      actor: actorOf(args.by, env),
       manifests: args.manifests ?? 'deploy',
       branch: args.branch ?? 'main',
       policy: locatePolicies(args.policy, repo, cwd),
@@ -95,6 +99,6 @@ export async function canaryControlCommand(
   }
   return {
     exitCode,
-    stdout: `${outcome.markdown}${outcome.failure ? `\n${outcome.failure}\n` : ''}\n${flow.notes.join('\n')}`,
+    stdout: `${outcome.text(args.color ? COLOR : PLAIN)}${flow.notes.length > 0 ? `\n${flow.notes.join('\n')}\n` : ''}`,
   };
 }

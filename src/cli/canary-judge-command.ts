@@ -16,7 +16,9 @@ import { ExitCode } from './output.js';
 import { ConfigurationError } from '../runtime/errors.js';
 import { parseJudgeInput } from '../canary/judge/input-file.js';
 import { judge } from '../canary/judge/judge.js';
-import { renderJudgeText } from '../canary/judge/render.js';
+import { judgmentHeadline } from '../report/evidence.js';
+import { renderJudgmentText } from '../report/judgment.js';
+import { COLOR, PLAIN } from '../report/terminal.js';
 import { loadJudgeConfig } from '../canary/judge/load-config.js';
 import type { JudgeProfile, SequentialLook } from '../canary/judge/types.js';
 
@@ -30,6 +32,8 @@ export interface CanaryJudgeArgs {
   readonly format: 'text' | 'json';
   /** Bellwether profile: this judgement is look `look` of `looks` at a growing soak. */
   readonly sequential?: SequentialLook;
+  /** Text in colour (stdout is a terminal and NO_COLOR is unset). */
+  readonly color?: boolean;
 }
 
 /** Judges the canary described by the two files. */
@@ -69,7 +73,10 @@ export async function canaryJudgeCommand(args: CanaryJudgeArgs): Promise<Command
       }
       throw err;
     }
-    const stdout = args.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderJudgeText(result);
+    const stdout =
+      args.format === 'json'
+        ? `${JSON.stringify({ headline: judgmentHeadline(result), ...result }, null, 2)}\n`
+        : renderJudgmentText(result, args.color ? COLOR : PLAIN);
     return {
       exitCode:
         result.verdict === 'Pass' ? ExitCode.ok : result.verdict === 'NoData' ? ExitCode.hold : ExitCode.negative,

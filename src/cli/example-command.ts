@@ -6,7 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { renderExampleHtml, renderExampleMarkdown } from '../example/report.js';
+import { renderExampleHtml, renderExampleMarkdown } from '../report/example.js';
 import { runExample } from '../example/run-example.js';
 import { StreamLogger } from '../runtime/logger.js';
 import type { CommandOutput } from './output.js';

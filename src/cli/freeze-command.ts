@@ -11,7 +11,7 @@ import type { BudgetDeps } from './budget-command.js';
 import { CHANGE_TYPES } from '../policy/schemas/freeze-gate.js';
 import type { ChangeType } from '../policy/schemas/freeze-gate.js';
 import type { BudgetReport } from '../freeze/report.js';
-import { renderText } from '../freeze/report.js';
+import { renderText, sourceFailures } from '../freeze/report.js';
 
 /** Options of `bellwether freeze`. */
 export interface FreezeArgs {
@@ -76,6 +76,6 @@ export async function freezeCommand(args: FreezeArgs, deps: BudgetDeps = budgetD
   const stdout =
     args.format === 'json'
       ? JSON.stringify(answer, null, 2) + '\n'
-      : `${changeType}: ${entry.verdict} (${entry.reason})\n\n${renderText(report)}`;
+      : `${changeType}: ${entry.verdict} (${sourceFailures(report).say(entry.reason)})\n\n${renderText(report)}`;
   return { exitCode: entry.verdict === 'block' ? ExitCode.negative : ExitCode.ok, stdout };
 }

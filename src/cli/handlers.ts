@@ -32,6 +32,7 @@ export interface Handlers {
     marginalThreshold?: number;
     format: 'text' | 'json';
     sequential?: { look: number; looks: number };
+    color?: boolean;
   }): Promise<CommandOutput>;
   canaryControl(args: CanaryControlArgs): Promise<CommandOutput>;
   rollback(args: RollbackArgs): Promise<CommandOutput>;

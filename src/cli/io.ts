@@ -1,3 +1,4 @@
+import { styleFor } from '../report/terminal.js';
 import { processSecrets, registerEnvironmentSecrets } from '../runtime/secrets.js';
 
 /**
@@ -9,6 +10,8 @@ export interface CliIo {
   stderr(text: string): void;
   /** True when stdout is a terminal: progress is shown only then. */
   readonly interactive: boolean;
+  /** Text may be coloured: stdout is a terminal and NO_COLOR is unset or empty. */
+  readonly color: boolean;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
 }
@@ -24,6 +27,7 @@ export function processIo(): CliIo {
     stdout: (text) => process.stdout.write(processSecrets.redact(text)),
     stderr: (text) => process.stderr.write(processSecrets.redact(text)),
     interactive: Boolean(process.stdout.isTTY && process.stderr.isTTY),
+    color: styleFor(process.stdout, process.env).color,
     cwd: process.cwd(),
     env: process.env,
   };
@@ -31,7 +35,7 @@ export function processIo(): CliIo {
 
 /** An IO that keeps what was written, for tests. */
 export function recordingIo(
-  options: { interactive?: boolean; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { interactive?: boolean; color?: boolean; cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): CliIo & { out: string; err: string } {
   const io = {
     out: '',
@@ -43,6 +47,7 @@ export function recordingIo(
       io.err += text;
     },
     interactive: options.interactive ?? false,
+    color: options.color ?? false,
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? {},
   };

@@ -179,6 +179,7 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
           passThreshold: o.passThreshold,
           marginalThreshold: o.marginalThreshold,
           format: o.format,
+          color: io.color,
           ...(o.look !== undefined || o.looks !== undefined
             ? { sequential: { look: o.look ?? 1, looks: o.looks ?? o.look ?? 1 } }
             : {}),
@@ -244,6 +245,7 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
           out: o.out,
           wait: Boolean(o.wait),
           format: o.format,
+          color: io.color,
         }),
       )(),
     );
@@ -431,7 +433,9 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
     );
   program
     .command('postmortem')
-    .description('open or update a postmortem issue with the timeline filled in')
+    .description(
+      'not available yet as a verb: the postmortem action (actions/postmortem) and the canary, rollback and freeze flows open postmortem issues',
+    )
     .addOption(formatOption())
     .action(() => run(() => handlers.notYet('postmortem'))());
 

@@ -14,6 +14,7 @@ import { liftQuarantine } from '../rollback/lift.js';
 import { RecordingLogger } from '../runtime/logger.js';
 import { localDeps } from './local-deps.js';
 import type { LocalDepsBuilder } from './local-deps.js';
+import { actorOf } from './actor.js';
 import type { CommandOutput } from './output.js';
 import { ExitCode } from './output.js';
 
@@ -51,7 +52,7 @@ export async function rollbackCommand(
       ...(args.version ? { version: args.version } : {}),
       ...(args.target ? { target: args.target } : {}),
       reason: args.reason,
-      actor: args.by ?? env.GITHUB_ACTOR ?? env.USER ?? 'unknown',
+      actor: actorOf(args.by, env),
       trigger: 'manual',
       manifests: args.manifests ?? 'deploy',
       ...(args.branch ? { branch: args.branch } : {}),
@@ -125,7 +126,7 @@ export async function rollbackLiftCommand(
       service: args.service,
       version: args.version,
       reason: args.reason,
-      by: args.by ?? env.GITHUB_ACTOR ?? env.USER ?? 'unknown',
+      by: actorOf(args.by, env),
       manifests,
     },
     // The verb prints the outcome itself; the lift's own log lines stay out of the terminal.

@@ -62,8 +62,8 @@ export async function publishCanaryChecks(
         : {}),
       detailsUrl: run.runUrl,
       output: {
-        title: `${outcome.last.step.explanation.summary}`.slice(0, 250),
-        summary: outcome.last.step.explanation.reason.slice(0, 1000),
+        title: outcome.title.slice(0, 250),
+        summary: outcome.headline.slice(0, 1000),
         text: run.summary.slice(0, 60_000),
       },
     });

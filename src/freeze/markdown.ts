@@ -5,11 +5,10 @@
 import { BURN_WINDOWS } from './burn.js';
 import { CHANGE_TYPES } from '../policy/schemas/freeze-gate.js';
 import type { BudgetReport, SloReport } from './report.js';
+import { escapeMarkdown } from '../report/markdown.js';
 
-/** Text safe inside a Markdown table cell. */
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
+/** Text safe inside a Markdown table cell, and out of one. */
+const cell = escapeMarkdown;
 
 const pct = (x: number) => `${Number((x * 100).toFixed(2))}%`;
 const rate = (x: number | null) => (x === null ? 'n/a' : String(Number(x.toFixed(2))));

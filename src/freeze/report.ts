@@ -150,8 +150,11 @@ const rate = (x: number | null) => (x === null ? 'n/a' : String(Number(x.toFixed
 
 /** The report for a terminal: one block per SLO, then the overall gate. */
 export function renderText(report: BudgetReport): string {
+  const { failures, say } = sourceFailures(report);
   const lines: string[] = [`Error budgets at ${report.at}`];
   if (report.metricsDeadline) lines.push(report.metricsDeadline.note);
+  for (const [i, failure] of failures.entries())
+    lines.push(`metrics source failure [${i + 1}] (every figure it left unknown says so): ${failure}`);
   for (const s of report.slos) {
     lines.push(
       '',
@@ -160,25 +163,54 @@ export function renderText(report: BudgetReport): string {
     if (s.budget) {
       const events = s.events ? ` (${fmtCount(s.events.errors)} errors in ${fmtCount(s.events.total)} events)` : '';
       lines.push(`  budget: consumed ${percent(s.budget.consumed)}, remaining ${percent(s.budget.remaining)}${events}`);
-    } else lines.push(`  budget: unknown (${s.unavailable ?? 'no data'})`);
+    } else lines.push(`  budget: unknown (${say(s.unavailable ?? 'no data')})`);
     lines.push(`  tier: ${s.tier ? `${s.tier.action} (at ${s.tier.threshold}%)` : 'none'}`);
     lines.push(`  burn rates: ${BURN_WINDOWS.map((w) => `${w} ${rate(s.burnRates[w] ?? null)}`).join(', ')}`);
     lines.push('  alerts:');
     for (const a of s.alerts) {
       lines.push(
-        `    ${a.firing ? 'FIRING' : a.state.padEnd(6)} ${a.name} (${a.severity}, ${a.longWindow} and ${a.shortWindow} above ${Number(a.threshold.toFixed(4))}): ${a.reason}`,
+        `    ${a.firing ? 'FIRING' : a.state.padEnd(6)} ${a.name} (${a.severity}, ${a.longWindow} and ${a.shortWindow} above ${Number(a.threshold.toFixed(4))}): ${say(a.reason)}`,
       );
     }
-    lines.push('  gate:');
-    for (const t of CHANGE_TYPES) lines.push(`    ${t.padEnd(12)} ${s.gate[t].verdict.padEnd(5)} ${s.gate[t].reason}`);
+    // with one SLO its gate is the gate over all of them: said once, below
+    if (report.slos.length > 1) {
+      lines.push('  gate:');
+      for (const t of CHANGE_TYPES)
+        lines.push(`    ${t.padEnd(12)} ${s.gate[t].verdict.padEnd(5)} ${say(s.gate[t].reason)}`);
+    }
   }
-  lines.push('', 'Gate over all SLOs:');
+  lines.push('', report.slos.length > 1 ? 'Gate over all SLOs:' : 'Gate:');
   for (const t of CHANGE_TYPES)
-    lines.push(`  ${t.padEnd(12)} ${report.gate[t].verdict.padEnd(5)} ${report.gate[t].reason}`);
+    lines.push(`  ${t.padEnd(12)} ${report.gate[t].verdict.padEnd(5)} ${say(report.gate[t].reason)}`);
   if (report.breakGlass) {
     lines.push('', `Break-glass ${report.breakGlass.accepted ? 'accepted' : 'refused'}: ${report.breakGlass.reason}`);
   }
   return lines.join('\n') + '\n';
+}
+
+// A provider's failure as the metrics layer words it: `request failed: ... from <url>` or `no answer within N ms ... from <url>`.
+const FAILURE = /(?:request failed|no answer within)[^()]*? from \S+?(?=[\s;)]|$)/g;
+
+/**
+ * Failures of the metrics source that recur in the report's reasons: each
+ * is printed once, numbered, and every reason refers to it by number, so
+ * one unreachable server does not fill the report with the same error.
+ */
+export function sourceFailures(report: BudgetReport): { failures: string[]; say(text: string): string } {
+  const texts = [
+    ...report.slos.flatMap((s) => [
+      s.unavailable ?? '',
+      ...s.alerts.map((a) => a.reason),
+      ...CHANGE_TYPES.map((t) => s.gate[t].reason),
+    ]),
+    ...CHANGE_TYPES.map((t) => report.gate[t].reason),
+  ];
+  const counts = new Map<string, number>();
+  for (const text of texts) for (const m of text.match(FAILURE) ?? []) counts.set(m, (counts.get(m) ?? 0) + 1);
+  const failures = [...counts].filter(([, n]) => n > 1).map(([f]) => f);
+  const say = (text: string): string =>
+    failures.reduce((t, f, i) => t.split(f).join(`metrics source failure [${i + 1}]`), text);
+  return { failures, say };
 }
 
 function fmtCount(x: number): string {

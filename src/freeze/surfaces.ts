@@ -8,6 +8,7 @@ import { CHANGE_TYPES } from '../policy/schemas/freeze-gate.js';
 import type { ChangeType } from '../policy/schemas/freeze-gate.js';
 import type { BreakGlassRecord } from './gate.js';
 import type { BudgetReport } from './report.js';
+import { escapeMarkdown } from '../report/markdown.js';
 
 /** The commit status context the scheduled run writes. */
 export const FREEZE_STATUS_CONTEXT = 'bellwether/error-budget';
@@ -243,9 +244,9 @@ export function breakGlassIssue(
     '|---|---|',
     `| who | @${record.user} |`,
     `| when | ${context.at.toISOString()} |`,
-    `| why | ${record.justification.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')} |`,
+    `| why | ${escapeMarkdown(record.justification)} |`,
     `| until | ${record.expiresAt} |`,
-    `| what it lifted | ${context.lifted.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')} |`,
+    `| what it lifted | ${escapeMarkdown(context.lifted)} |`,
     ...(context.runUrl ? [`| run | ${context.runUrl} |`] : []),
     '',
     'Follow up: confirm the deployment was needed, that it did not burn more of the budget, and record what is learned.',

@@ -4,6 +4,7 @@
  * order, shown in the team's time zone with UTC beside it.
  */
 import type { Deployment, DeploymentStatus } from '../github/port.js';
+import { escapeMarkdown } from '../report/markdown.js';
 
 export type TimelineKind =
   | 'deployment'
@@ -88,12 +89,8 @@ export function renderTimeline(events: readonly TimelineEvent[], timeZone: strin
     return '_No events were found for this incident: no deployments, verdicts, rollbacks or freezes in its window._';
   const rows = events.map((e) => {
     const { local, utc } = formatInZone(e.at, timeZone);
-    const text = escapeCell(e.text);
+    const text = escapeMarkdown(e.text);
     return `| ${local} | ${utc} | ${e.kind} | ${e.url ? `[${text}](${e.url})` : text} |`;
   });
   return [`| time (${timeZone}) | UTC | what | event |`, '| --- | --- | --- | --- |', ...rows].join('\n');
-}
-
-function escapeCell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }

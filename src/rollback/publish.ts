@@ -9,6 +9,7 @@ import { processSecrets } from '../runtime/secrets.js';
 import { join } from 'node:path';
 import type { GitHubPort } from '../github/port.js';
 import { GitHubContentStore } from '../gitops/content-store.js';
+import { escapeMarkdown, fencedBlock, markdownCode } from '../report/markdown.js';
 
 export interface RollbackPullRequest {
   readonly branch: string;
@@ -99,6 +100,12 @@ export class GitHubRollbackPublisher implements RollbackPublisher {
   }
 }
 
+/** The fence's language for a file, from its extension. */
+function infoOf(path: string): string {
+  const ext = /\.([a-z]+)$/i.exec(path)?.[1]?.toLowerCase() ?? '';
+  return ext === 'yml' || ext === 'yaml' ? 'yaml' : ext === 'md' ? 'markdown' : ext === 'json' ? 'json' : '';
+}
+
 /**
  * Writes the pull request that would be opened, as a draft file, for local
  * runs without GitHub. `why` says why no pull request was opened.
@@ -113,8 +120,13 @@ export class FileRollbackPublisher implements RollbackPublisher {
   async publish(pr: RollbackPullRequest): Promise<Published> {
     await mkdir(this.dir, { recursive: true });
     const path = join(this.dir, `${pr.branch.replace(/[^\w.-]+/g, '-')}.md`);
+    // Each file in a fence longer than any inside it: a rollback record quotes Markdown with its own fences.
     const files = pr.files.map((f) =>
-      [`#### \`${f.path}\` (${f.message.split('\n')[0]})`, '', '```yaml', f.text.trimEnd(), '```'].join('\n'),
+      [
+        `#### ${markdownCode(f.path)} (${escapeMarkdown(f.message.split('\n')[0] ?? '')})`,
+        '',
+        fencedBlock(f.text.trimEnd(), infoOf(f.path)),
+      ].join('\n'),
     );
     const text = [
       `# ${pr.title}`,

@@ -31,6 +31,7 @@ import type { Published, RollbackPublisher } from './publish.js';
 import { changeQuarantine, quarantinePath, quarantined, readQuarantine } from './quarantine.js';
 import { quarantineSchema } from './quarantine.js';
 import { stringify } from 'yaml';
+import { escapeMarkdown } from '../report/markdown.js';
 
 export type RollbackTrigger = 'verdict' | 'deployment_status' | 'alert' | 'manual';
 
@@ -318,7 +319,7 @@ function rollbackBody(
 ): string {
   const rows = regions.map(
     (r) =>
-      `| ${r.region} | ${r.plan.kind} | ${r.plan.summary.replace(/\|/g, '\\|')} | ${r.commitSha ? `\`${r.commitSha.slice(0, 7)}\`` : direct ? 'no change needed' : 'in this pull request'} |`,
+      `| ${r.region} | ${r.plan.kind} | ${escapeMarkdown(r.plan.summary)} | ${r.commitSha ? `\`${r.commitSha.slice(0, 7)}\`` : direct ? 'no change needed' : 'in this pull request'} |`,
   );
   const rolledForward = regions.some((r) => r.plan.kind === 'roll-forward');
   return [

@@ -4,9 +4,10 @@
  * Mermaid gantt chart of deployments and bake times.
  */
 import { formatDuration } from '../policy/fields.js';
-import { localTime, planTitle, utcTime, waveDelays } from './render-text.js';
+import { bothTimes, isUtc, localTime, planTitle, utcTime, waveDelays } from './render-text.js';
 import type { WavesPlan } from './types.js';
 import { formatLocal } from '../runtime/zone.js';
+import { escapeMarkdown, markdownCode } from '../report/markdown.js';
 
 /** The plan in Markdown with a Mermaid gantt chart. */
 export function renderPlanMarkdown(plan: WavesPlan): string {
@@ -14,21 +15,25 @@ export function renderPlanMarkdown(plan: WavesPlan): string {
   const out: string[] = [];
   out.push(`### Waves plan for ${escapeCell(planTitle(plan))}`, '');
   out.push(
-    `Planned at ${localTime(plan.plannedAt, zone)} (${utcTime(plan.plannedAt)}). ` +
-      `Done by **${localTime(plan.doneBy.at, zone)}** (${utcTime(plan.doneBy.at)}) if every region is healthy. ` +
+    `Planned at ${bothTimes(plan.plannedAt, zone)}. ` +
+      `Done by **${bothTimes(plan.doneBy.at, zone)}** if every region is healthy. ` +
       `A failure in a later wave ${plan.onLaterWaveFailure === 'hold' ? 'holds' : 'rolls back'} the earlier waves.`,
     '',
   );
+  const utc = isUtc(zone);
   out.push(
-    `| wave | batch | region | environment | start (${escapeCell(zone)}) | start (UTC) | bake until (${escapeCell(zone)}) |`,
+    `| wave | batch | region | environment |${utc ? '' : ` start (${escapeCell(zone)}) |`} start (UTC) | bake until (${utc ? 'UTC' : escapeCell(zone)}) |`,
   );
-  out.push('|---|---|---|---|---|---|---|');
+  out.push(utc ? '|---|---|---|---|---|---|' : '|---|---|---|---|---|---|---|');
   for (const wave of plan.waves) {
     for (const [i, r] of wave.regions.entries()) {
       const waveCell = i === 0 ? `${wave.index} ${escapeCell(wave.name)}${wave.canary ? ' (canary)' : ''}` : '';
-      const bakeCell = i === 0 ? `${localTime(wave.bakedBy.at, zone)} (${formatDuration(wave.bakeMs)})` : '';
+      const bakeCell =
+        i === 0
+          ? `${utc ? utcTime(wave.bakedBy.at) : localTime(wave.bakedBy.at, zone)} (${formatDuration(wave.bakeMs)})`
+          : '';
       out.push(
-        `| ${waveCell} | ${r.batch} | ${codeCell(r.region)} | ${codeCell(r.environment)} | ${localTime(r.start.at, zone)} | ${utcTime(r.start.at)} | ${bakeCell} |`,
+        `| ${waveCell} | ${r.batch} | ${codeCell(r.region)} | ${codeCell(r.environment)} |${utc ? '' : ` ${localTime(r.start.at, zone)} |`} ${utcTime(r.start.at)} | ${bakeCell} |`,
       );
     }
   }
@@ -88,16 +93,9 @@ function mermaidText(text: string): string {
   return text.replace(/[:#;]/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
-/** Inside a code span backslashes are literal; only backticks and pipes need care. */
-function codeCell(text: string): string {
-  return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
-}
-
-function escapeCell(text: string): string {
-  return escapeText(text).replace(/\|/g, '\\|');
-}
+/** A region or environment name as code in a table cell. */
+const codeCell = (text: string): string => markdownCode(text, true);
 
 /** Text from policies and releases is the user's: it must not become markup. */
-function escapeText(text: string): string {
-  return text.replace(/[\\`*_<>[\]]/g, (c) => `\\${c}`);
-}
+const escapeCell = escapeMarkdown;
+const escapeText = escapeMarkdown;

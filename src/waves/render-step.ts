@@ -6,6 +6,7 @@
  */
 import { localTime } from './render-text.js';
 import type { RegionState, StepRegion, WaveStep, WavesPlan } from './types.js';
+import { escapeMarkdown, markdownCode } from '../report/markdown.js';
 
 /** One line saying what the step does. */
 export function stepHeadline(plan: WavesPlan, step: WaveStep): string {
@@ -56,7 +57,7 @@ export function renderStepMarkdown(
       const since =
         state?.since === undefined || Number.isNaN(Date.parse(state.since)) ? '' : localTime(state.since, zone);
       out.push(
-        `| ${wave.index} ${escape(wave.name)} | \`${region.region.replace(/[`|]/g, '')}\` | \`${region.environment.replace(/[`|]/g, '')}\` | ${state?.status ?? 'pending'} | ${since} | ${state?.health ?? ''} | ${actions.get(region.region) ?? ''} |`,
+        `| ${wave.index} ${escape(wave.name)} | ${markdownCode(region.region, true)} | ${markdownCode(region.environment, true)} | ${state?.status ?? 'pending'} | ${since} | ${state?.health ?? ''} | ${actions.get(region.region) ?? ''} |`,
       );
     }
   }
@@ -107,6 +108,4 @@ function waveName(plan: WavesPlan, index: number): string {
   return plan.waves.find((w) => w.index === index)?.name ?? String(index);
 }
 
-function escape(text: string): string {
-  return text.replace(/[\\`*_<>[\]|]/g, (c) => `\\${c}`);
-}
+const escape = escapeMarkdown;

@@ -5,6 +5,7 @@
 import { formatDuration } from '../policy/fields.js';
 import type { PlannedWave, Reason, ReasonKind, WavesPlan } from './types.js';
 import { formatLocal, wallTime, zoneAbbreviation } from '../runtime/zone.js';
+import { textTable } from '../report/terminal.js';
 
 const DAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
@@ -27,6 +28,32 @@ export function localTime(iso: string, zone: string): string {
 export function utcTime(iso: string): string {
   const t = Date.parse(iso);
   return `${DAY_NAMES[wallTime(t, 'UTC').weekday] ?? ''} ${formatLocal(t, 'UTC')}Z`;
+}
+
+const UTC_ZONES = new Set([
+  'UTC',
+  'Etc/UTC',
+  'Etc/UCT',
+  'UCT',
+  'GMT',
+  'Etc/GMT',
+  'Etc/GMT0',
+  'Etc/GMT+0',
+  'Etc/GMT-0',
+  'Zulu',
+  'Etc/Zulu',
+  'Universal',
+  'Etc/Universal',
+]);
+
+/** The policy's zone is UTC itself: local times would repeat the UTC ones. */
+export function isUtc(zone: string): boolean {
+  return UTC_ZONES.has(zone);
+}
+
+/** A time in the policy's zone and in UTC, or once when the zone is UTC: `Fri 2026-11-20 15:30 GMT+1 (Fri 2026-11-20 14:30Z)`. */
+export function bothTimes(iso: string, zone: string): string {
+  return isUtc(zone) ? utcTime(iso) : `${localTime(iso, zone)} (${utcTime(iso)})`;
 }
 
 /** One line naming the rollout. */
@@ -54,7 +81,8 @@ export function renderPlanText(plan: WavesPlan): string {
   const zone = plan.timeZone;
   const lines: string[] = [];
   lines.push(`Waves plan for ${planTitle(plan)}`);
-  lines.push(`planned at ${localTime(plan.plannedAt, zone)} (${utcTime(plan.plannedAt)}); times in ${zone} and UTC`);
+  const utc = isUtc(zone);
+  lines.push(`planned at ${bothTimes(plan.plannedAt, zone)}; times in ${utc ? 'UTC' : `${zone} and UTC`}`);
   lines.push(
     `estimates: ${formatDuration(plan.estimates.regionDeployMs)} per region to deploy and verify` +
       (plan.estimates.canaryMs > 0
@@ -71,32 +99,23 @@ export function renderPlanText(plan: WavesPlan): string {
     ];
     lines.push(`Wave ${wave.index}: ${wave.name} (${traits.join(', ')})`);
     const rows = [
-      ['batch', 'region', 'environment', `start (${zone})`, 'start (UTC)', 'healthy by (UTC)'],
+      ['batch', 'region', 'environment', ...(utc ? [] : [`start (${zone})`]), 'start (UTC)', 'healthy by (UTC)'],
       ...wave.regions.map((r) => [
         String(r.batch),
         r.region,
         r.environment,
-        localTime(r.start.at, zone),
+        ...(utc ? [] : [localTime(r.start.at, zone)]),
         utcTime(r.start.at),
         utcTime(r.healthyBy.at),
       ]),
     ];
-    lines.push(...table(rows).map((l) => `  ${l}`));
-    lines.push(`  baked by ${localTime(wave.bakedBy.at, zone)} (${utcTime(wave.bakedBy.at)})`);
+    lines.push(...textTable(rows).map((l) => `  ${l}`));
+    lines.push(`  baked by ${bothTimes(wave.bakedBy.at, zone)}`);
     for (const delay of waveDelays(wave)) {
       lines.push(`  waits: ${delay.regions.join(', ')}: ${delay.reason.detail}`);
     }
   }
   lines.push('');
-  lines.push(`done by ${localTime(plan.doneBy.at, zone)} (${utcTime(plan.doneBy.at)}) if every region is healthy`);
+  lines.push(`done by ${bothTimes(plan.doneBy.at, zone)} if every region is healthy`);
   return lines.join('\n');
-}
-
-/** Left-aligned columns two spaces apart. */
-function table(rows: readonly (readonly string[])[]): string[] {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) =>
-    row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '),
-  );
 }

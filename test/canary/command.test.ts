@@ -67,9 +67,12 @@ describe('canary judge command', () => {
       format: 'text',
     });
     const lines = out.stdout.split('\n');
-    expect(lines[0]).toMatch(/^Fail: score 70\.00/);
+    expect(lines[0]).toBe(
+      'Fail: latency-p99 High — canary 0.188 s against baseline 0.126 s, +49% (the policy allows +10%)',
+    );
+    expect(lines[1]).toMatch(/^Score 70 \(pass needs ≥ \d+, marginal ≥ \d+\); kayenta profile\.$/);
     const header = lines.findIndex((l) => l.startsWith('METRIC'));
-    expect(lines[header]).toMatch(/METRIC\s+STATE\s+RATIO\s+SHIFT INTERVAL\s+BOUNDS\s+REASON/);
+    expect(lines[header]).toMatch(/METRIC\s+STATE\s+CANARY\s+BASELINE\s+CHANGE\s+ALLOWED\s+WHAT DECIDED/);
     expect(lines[header + 1]).toMatch(/^latency-p99\s+High/);
     expect(out.stdout).toContain('Distributions');
     expect(out.stdout).toMatch(/B ├.*●.*┤/);

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { defineMetric } from '../../src/canary/judge/defaults.js';
 import type { MetricConfigInput } from '../../src/canary/judge/defaults.js';
 import { judge } from '../../src/canary/judge/judge.js';
-import { renderJudgeMarkdown, renderJudgeText } from '../../src/canary/judge/render.js';
+import { renderJudgmentMarkdown, renderJudgmentText } from '../../src/report/judgment.js';
 import type { JudgeProfile, JudgeResult, MetricSamples } from '../../src/canary/judge/types.js';
 import { runCliProcess } from '../helpers/cli-process.js';
 
@@ -48,9 +48,10 @@ describe('bellwether canary judge with too little data (the process)', () => {
     const text = await runCliProcess(['canary', 'judge', '--config', config, '--input', input]);
     expect(text.stderr).toBe('');
     expect(text.code).toBe(4);
-    expect(text.stdout).toMatch(/^NoData: /);
+    expect(text.stdout).toMatch(
+      /^NoData, holding: latency-p99 NoData — too few points: canary 6 of 10 points, baseline 6 of 10/,
+    );
     expect(text.stdout).not.toMatch(/^Fail/m);
-    expect(text.stdout).toMatch(/latency-p99: too few points: canary 6 of 10 points, baseline 6 of 10/);
 
     const json = await runCliProcess(['canary', 'judge', '--config', config, '--input', input, '--format', 'json']);
     expect(json.code).toBe(4);
@@ -227,14 +228,15 @@ describe('reports of a judgment that holds on infinite values', () => {
       m0: { baseline: healthy(30), canary: withValues(healthy(30), [1], inf) },
       m1: { baseline: healthy(30), canary: healthy(30, 4) },
     });
-    const text = renderJudgeText(result);
-    expect(text).toMatch(/^NoData: no score, holding/);
+    const text = renderJudgmentText(result);
+    expect(text).toMatch(/^NoData, holding: m0 NoData — infinite values cannot be compared/);
+    expect(text).toMatch(/^No score \(pass needs ≥ 95/m);
     expect(text).toMatch(
-      /m0\s+NoData\s+∞\s+–\s+–\s+infinite values cannot be compared: canary: 1 of 30 points are \+Inf/,
+      /^m0\s+NoData\s+∞\s+0\.119\s+–\s+\+5%\s+infinite values cannot be compared: canary: 1 of 30 points are \+Inf$/m,
     );
     expect(text).not.toMatch(/^m0 +B /m);
-    const markdown = renderJudgeMarkdown(result);
-    expect(markdown).toMatch(/^### ⏸️ Canary NoData: no score/);
+    const markdown = renderJudgmentMarkdown(result);
+    expect(markdown).toMatch(/^### ⏸️ NoData, holding: m0 NoData — infinite values cannot be compared/);
     expect(markdown).not.toContain('Infinity');
   });
 });

@@ -352,6 +352,9 @@ describe('bellwether canary judge with a Kayenta config (the process)', () => {
     const run = await runCliProcess(['canary', 'judge', '--config', path, '--input', input, '--profile', 'kayenta']);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^Fail/);
-    expect(run.stdout).toMatch(/critical metric throughput is Low/);
+    expect(run.stdout).toMatch(/^Fail: throughput Low \(critical\) — /);
+    expect(run.stdout).toMatch(
+      /^Score 0 \(pass needs ≥ \d+, marginal ≥ \d+\): a failing critical metric \(throughput\) sets the score to 0;/m,
+    );
   });
 });

@@ -21,6 +21,7 @@ function res(
 ): MetricResult {
   return {
     name,
+    kind: 'continuous',
     classification,
     critical: false,
     criticalFailure: false,
@@ -32,6 +33,7 @@ function res(
     bounds: null,
     meanRatio: null,
     effectSize: null,
+    allowed: { measure: 'meanRatio', allowedIncrease: 1, allowedDecrease: 1, criticalIncrease: 1, criticalDecrease: 1 },
     pValue: null,
     alpha: null,
     baseline: stats,

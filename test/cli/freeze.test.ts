@@ -54,6 +54,22 @@ const FROZEN = 0.02;
 const HEALTHY = 0.001;
 
 describe('bellwether freeze', () => {
+  it('says a metrics source failure once, however many figures it leaves unknown', async () => {
+    const io = recordingIo();
+    // port 9 is one fetch refuses at once ("bad port"): every query fails the same way
+    const code = await runCli(['freeze', '--slo', SLO, '--prometheus', 'http://127.0.0.1:9'], io);
+    expect(code).toBe(1);
+    expect(io.out.match(/bad port/g)).toHaveLength(1);
+    expect(io.out).toMatch(
+      /^metrics source failure \[1\] \(every figure it left unknown says so\): request failed: .*bad port.* from http:\/\/127\.0\.0\.1:9$/m,
+    );
+    expect(io.out).toMatch(
+      /^feature: block \(the error budget of checkout-availability is unknown: metrics source failure \[1\]/,
+    );
+    expect(io.out).toContain('budget: unknown (metrics source failure [1] (query: ');
+    expect(io.out.match(/^\s+feature\s+block/gm)).toHaveLength(1);
+  });
+
   it.each([
     ['feature while frozen', FROZEN, 'feature', 1, 'block'],
     ['security fix while frozen', FROZEN, 'security-fix', 0, 'allow'],

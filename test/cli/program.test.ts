@@ -36,6 +36,11 @@ describe('bellwether CLI', () => {
     expect(await runCli(['postmortem'], io)).toBe(2);
     expect(io.err).toBe('bellwether: `bellwether postmortem` is not available yet in this version of Bellwether.\n');
     expect(io.out).toBe('');
+    // its help says the same, rather than describing a verb that then refuses
+    const help = recordingIo();
+    expect(await runCli(['postmortem', '--help'], help)).toBe(0);
+    expect(help.out).toContain('not available yet as a verb');
+    expect(help.out).not.toContain('open or update a postmortem issue');
   });
 
   it('runs the self-check on the shipped example', async () => {

@@ -91,7 +91,7 @@ describe.skipIf(!availability.ok && !required)(
       expect(run.exitCode).toBe(1);
       expect(run.outputs).toMatchObject({ state: 'paused', weight: '1', verdict: 'fail' });
       expect(run.commands.find((c) => c.command === 'error')?.message).toMatch(
-        /^Failed at 1%: 1\.43\.0 is irreversible, paused at 1% to roll forward with a fix\./,
+        /^Failed at 1%: latency-p99 High — canary [\d.]+ s against baseline [\d.]+ s, \+\d+% \(the policy allows \+\d+%\)\. 1\.43\.0 is irreversible, paused at 1% to roll forward with a fix: /,
       );
       expect(manifest.canary).toEqual({ version: '1.43.0', weight: 1, irreversible: true });
       expect(manifest.promotion?.phase).toBe('paused');

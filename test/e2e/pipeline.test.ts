@@ -97,7 +97,7 @@ describe.skipIf(!availability.ok && !required)('the whole pipeline through the b
     expect(bad.exitCode).toBe(1);
     expect(bad.outputs).toMatchObject({ state: 'failed', weight: '0', verdict: 'fail' });
     expect(bad.commands.find((c) => c.command === 'error')?.message).toMatch(
-      /^Failed at 25%: traffic back to 1\.42\.0\./,
+      /^Failed at 25%: latency-p99 High — canary [\d.]+ s against baseline [\d.]+ s, \+\d+% \(the policy allows \+\d+%\)\. Traffic back to 1\.42\.0: /,
     );
 
     // The final state, as GitHub would show it.

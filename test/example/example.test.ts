@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordingIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
+import { parseMarkdown } from '../helpers/markdown.js';
 
 describe('the main job on the shipped example', () => {
   it('promotes the good release through every wave, stops and rolls back the bad one, and writes the report', async () => {
@@ -34,7 +35,9 @@ describe('the main job on the shipped example', () => {
       waves: ['pilot', 'wave-2', 'wave-3'],
     });
     expect(bad).toMatchObject({ version: '1.43.0', result: 'rolled-back', waves: [] });
-    expect(bad!.failure).toMatch(/^Failed at 1%: traffic back to 1\.42\.0\./);
+    const headline =
+      'Failed at 1%: latency-p99 High — canary 0.222 s against baseline 0.119 s, +86% (the policy allows +10%). Traffic back to 1.42.0: 1 failed judgment(s) in stage 1, more than the 0 the policy tolerates';
+    expect(bad!.failure).toBe(headline);
     const pr = readFileSync(bad!.rollbackPullRequest!, 'utf8');
     expect(pr).toContain('# Roll back checkout 1.43.0 in production to 1.42.0');
     expect(pr).toContain('latency-p99');
@@ -47,6 +50,30 @@ describe('the main job on the shipped example', () => {
     const html = readFileSync(report.report.html, 'utf8');
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    // The page opens with what happened and why, not with "every release ended as expected".
+    const opening = html.slice(html.indexOf('<ul class="summary">'), html.indexOf('</ul>'));
+    expect(opening).toContain(
+      '1.43.0 rolled back: Failed at 1%: latency-p99 High — canary 0.222 s against baseline 0.119 s',
+    );
+    expect(html).not.toContain('Every release ended as expected');
+    // one chart per metric, server errors too, with both axes titled in units and a legend of 13 px or more
+    expect(html.match(/<svg/g)?.length).toBe(4);
+    expect(html).toContain('latency-p99, mean per judgment (s)');
+    expect(html).toContain('server-errors, mean per judgment (/s)');
+    expect(html).toContain('judgment (UTC time, canary weight)');
+    for (const size of html.match(/font-size="(\d+)"/g) ?? [])
+      expect(Number(/\d+/.exec(size)![0])).toBeGreaterThanOrEqual(13);
     expect(existsSync(report.report.markdown)).toBe(true);
+    const md = readFileSync(report.report.markdown, 'utf8');
+    expect(md.split('\n').slice(0, 4).join('\n')).toContain(`- 1.43.0 rolled back: ${headline}.`);
+    expect(md).toContain('| 2026-11-24T14:05:00.000Z | 1% | Fail | 50 | 0.222 s vs 0.119 s (High) | ');
+    expect(md).toMatch(/y-axis "latency-p99, mean per judgment \(s\)" 0\.1 --> 0\.25/);
+    // Read by a CommonMark parser: every fence closes where it should, every table row fits its header.
+    const parsedReport = parseMarkdown(md);
+    expect(parsedReport.problems).toEqual([]);
+    expect(parsedReport.fences).toEqual(Array(5).fill('mermaid'));
+    const parsedPr = parseMarkdown(pr);
+    expect(parsedPr.problems).toEqual([]);
+    expect(parsedPr.fences).toEqual(['mermaid', 'markdown']);
   });
 });

@@ -181,7 +181,7 @@ describe('the timeline from deployments over REST', () => {
       '| 2026-11-20 08:50:00 EST | 2026-11-20T13:50:00Z | deployment | Deployment #11 created for production: canary 1.42.0 (v1.42.0@' +
         String(deployment(11, '')['sha']).slice(0, 7) +
         ') |',
-      '| 2026-11-20 08:51:00 EST | 2026-11-20T13:51:00Z | deployment-status | [Deployment #11 in_progress: canary 1%](https://github.com/acme/shop/actions/runs/7) |',
+      '| 2026-11-20 08:51:00 EST | 2026-11-20T13:51:00Z | deployment-status | [Deployment #11 in\\_progress: canary 1%](https://github.com/acme/shop/actions/runs/7) |',
       '| 2026-11-20 09:15:00 EST | 2026-11-20T14:15:00Z | verdict | Canary verdict Fail |',
       '| 2026-11-20 09:16:00 EST | 2026-11-20T14:16:00Z | deployment-status | [Deployment #11 failure: canary failed at 5%](https://github.com/acme/shop/actions/runs/7) |',
     ]);

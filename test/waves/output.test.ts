@@ -118,6 +118,29 @@ describe('renderers', () => {
     expect(text).toContain('done by Mon 2026-11-23 13:30 GMT+1 (Mon 2026-11-23 12:30Z)');
   });
 
+  it('a plan in UTC says each time once: no "UTC and UTC", no second column of the same times', () => {
+    const utcPlan = planWaves(
+      { policy: wavesPolicy({ timeZone: 'UTC', waves: SIX_REGIONS }) },
+      { service: 'checkout', version: '2.4.0' },
+      new Date('2026-11-20T14:30:00Z'),
+    );
+    const text = renderPlanText(utcPlan);
+    expect(text).not.toContain('UTC and UTC');
+    expect(text).toContain('planned at Fri 2026-11-20 14:30Z; times in UTC');
+    const header = text.split('\n').find((l) => l.includes('batch'))!;
+    expect(header.trim().split(/\s{2,}/)).toEqual([
+      'batch',
+      'region',
+      'environment',
+      'start (UTC)',
+      'healthy by (UTC)',
+    ]);
+    expect(text).toMatch(/done by \w{3} \d{4}-\d\d-\d\d \d\d:\d\dZ if every region is healthy/);
+    const md = renderPlanMarkdown(utcPlan);
+    expect(md).toContain('| wave | batch | region | environment | start (UTC) | bake until (UTC) |');
+    expect(md).not.toMatch(/\(\w{3} \d{4}-\d\d-\d\d \d\d:\d\dZ\)/);
+  });
+
   it('markdown: a row per region, the waits, and a gantt chart in UTC', () => {
     const md = renderPlanMarkdown(plan);
     expect(md).toContain(

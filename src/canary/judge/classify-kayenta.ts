@@ -136,7 +136,7 @@ export function classifyKayenta(
     criticalFailure: false,
     reason: outside
       ? `shift interval [${fmt(low)}, ${fmt(high)}] lies outside ±${fmt(bound)}, but ${what} ${fmt(deviation)} does not reach the allowed change`
-      : `within bounds: shift interval [${fmt(low)}, ${fmt(high)}] against ±${fmt(bound)}`,
+      : `no clear shift: the shift interval [${fmt(low)}, ${fmt(high)}] is not wholly ${failsHigh(metric) && failsLow(metric) ? 'outside' : failsHigh(metric) ? 'above' : 'below'} the tolerance ±${fmt(bound)}`,
   };
 }
 

@@ -10,7 +10,6 @@ export { judgeBlockSchema, judgeMetricSchema, judgeConfigFromBlock, DEFAULT_GROU
 export type { JudgeBlock, JudgeMetricBlock } from './config-schema.js';
 export { defineMetric } from './defaults.js';
 export type { MetricConfigInput } from './defaults.js';
-export { renderJudgeMarkdown, renderJudgeText, hotFirst } from './render.js';
 export { loadJudgeConfig } from './load-config.js';
 export { parseJudgeInput } from './input-file.js';
 export { alphaSpentAtLook, BELLWETHER_DEFAULTS } from './classify-bellwether.js';

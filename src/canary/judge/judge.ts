@@ -107,6 +107,7 @@ export function judge(config: JudgeConfig, input: JudgeInput, options: JudgeOpti
     reason: scored.reason,
     thresholds,
     confidenceLevel,
+    minRelativeChange: profile === 'bellwether' ? context.minRelativeChange : null,
     sequential: options.sequential ?? null,
     groups: scored.groups,
     metrics,
@@ -124,6 +125,7 @@ function toResult(
 ): MetricResult {
   return {
     name: metric.name,
+    kind: metric.kind,
     ...(metric.query !== undefined ? { query: metric.query } : {}),
     classification: outcome.classification,
     critical: metric.critical,
@@ -136,6 +138,7 @@ function toResult(
     bounds: outcome.bounds,
     meanRatio: meanRatio(canaryValues, baselineValues),
     effectSize: finiteOrNull(outcome.effectSize),
+    allowed: metric.effectSize,
     pValue: outcome.pValue,
     alpha: outcome.alpha,
     baseline,

@@ -135,6 +135,8 @@ export interface SampleStats {
 /** The verdict on one metric, with what was measured and why. */
 export interface MetricResult {
   readonly name: string;
+  /** What the points are (the configured kind). */
+  readonly kind: MetricKind;
   /** The query that produced the samples, when the configuration gives one. */
   readonly query?: string;
   readonly classification: Classification;
@@ -154,6 +156,8 @@ export interface MetricResult {
   readonly meanRatio: number | null;
   /** The effect size in the configured measure. */
   readonly effectSize: number | null;
+  /** The effect sizes the configuration allows (mean ratio or CLES), so that reports can name the rule that decided. */
+  readonly allowed: EffectSizeConfig;
   /** Bellwether: one-sided p-value in the direction that failed or was tested. */
   readonly pValue: number | null;
   /** Bellwether: the p-value it had to fall below. */
@@ -183,6 +187,8 @@ export interface JudgeResult {
   readonly reason: string;
   readonly thresholds: { readonly pass: number; readonly marginal: number };
   readonly confidenceLevel: number;
+  /** Bellwether: the smallest relative change of the mean worth failing for (0.05 is 5%); null in the kayenta profile. */
+  readonly minRelativeChange: number | null;
   readonly sequential: SequentialLook | null;
   readonly groups: readonly GroupResult[];
   readonly metrics: readonly MetricResult[];

@@ -11,8 +11,8 @@ import type { MetricsProvider, MetricsProviders } from '../../metrics/provider.j
 import { formatDuration } from '../../policy/fields.js';
 import { judge } from '../judge/judge.js';
 import { BELLWETHER_DEFAULTS } from '../judge/classify-bellwether.js';
-import type { JudgeConfig, JudgeInput, JudgeResult, MetricSamples } from '../judge/types.js';
-import type { JudgeRequest, WindowJudgment } from './reconcile.js';
+import type { JudgeConfig, JudgeInput, MetricSamples } from '../judge/types.js';
+import type { JudgeRequest, WindowDetail, WindowJudgment } from './reconcile.js';
 
 export interface MetricsJudgeOptions {
   readonly config: JudgeConfig;
@@ -21,15 +21,7 @@ export interface MetricsJudgeOptions {
   readonly stepSeconds?: number;
 }
 
-/** What a window judgment keeps for reports: the samples' reasons and the judge's result. */
-export interface WindowDetail {
-  readonly result: JudgeResult | null;
-  /** Metrics without usable data, and why. */
-  readonly noData: Readonly<Record<string, string>>;
-  readonly window: { readonly start: string; readonly end: string };
-  /** The canary's traffic weight while the window was judged. */
-  readonly weight?: number;
-}
+export type { WindowDetail } from './reconcile.js';
 
 /** A `judge` dependency for the reconcile that reads metrics and runs the canary judge. */
 export function metricsJudge(options: MetricsJudgeOptions): (request: JudgeRequest) => Promise<WindowJudgment> {
@@ -73,7 +65,7 @@ export function metricsJudge(options: MetricsJudgeOptions): (request: JudgeReque
       detailBase,
     );
     const when =
-      judged.verdict === 'NoData' ? enoughPointsAt(judged.detail as WindowDetail, steps, minSamples, request) : null;
+      judged.verdict === 'NoData' && judged.detail ? enoughPointsAt(judged.detail, steps, minSamples, request) : null;
     return when ? { ...judged, reason: `${judged.reason}; ${when}` } : judged;
   };
 }

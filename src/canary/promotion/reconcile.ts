@@ -12,17 +12,29 @@ import { parseManifest, renderManifest } from '../../gitops/manifest.js';
 import type { ResolvedTeams } from '../../github/teams.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
+import type { JudgeResult } from '../judge/types.js';
 import { decide } from './decide.js';
 import { afterLostRace } from './intent.js';
 import type { Command, CommandOrigin, Effect, Explanation, Facts, GateAnswer, PromotionPolicy, Step } from './model.js';
+
+/** What a window judgment keeps for reports: the samples' reasons and the judge's result. */
+export interface WindowDetail {
+  /** The judge's full result; null when nothing was judged (every metric muted). */
+  readonly result: JudgeResult | null;
+  /** Metrics without usable data, and why. */
+  readonly noData: Readonly<Record<string, string>>;
+  readonly window: { readonly start: string; readonly end: string };
+  /** The canary's traffic weight while the window was judged. */
+  readonly weight?: number;
+}
 
 /** The judgment of one window, as the decision needs it, with the judge's full result for reports. */
 export interface WindowJudgment {
   readonly verdict: 'Pass' | 'Marginal' | 'Fail' | 'NoData';
   readonly score: number | null;
   readonly reason: string;
-  /** The judge's full result (metrics table, intervals), shown in reports. */
-  readonly detail?: unknown;
+  /** The evidence every report renders: the judge's result, the window and the metrics without data. */
+  readonly detail?: WindowDetail;
 }
 
 export interface JudgeRequest {

@@ -22,7 +22,14 @@ import { metricsJudge } from './metrics-judge.js';
 import type { Command, CommandOrigin, PromotionPolicy } from './model.js';
 import type { PromotionDeps, ReconcileResult } from './reconcile.js';
 import { reconcile } from './reconcile.js';
-import { promotionJson, renderPromotionMarkdown } from './render.js';
+import {
+  promotionHeadline,
+  promotionJson,
+  renderPromotionMarkdown,
+  renderPromotionText,
+  renderSoakCharts,
+} from '../../report/promotion.js';
+import type { Style } from '../../report/terminal.js';
 import type { SurfaceContext } from './surfaces.js';
 import { publishDeployment } from './surfaces.js';
 
@@ -58,8 +65,14 @@ export interface CanaryRunOutcome {
   readonly last: ReconcileResult;
   readonly outputs: { state: string; stage: string; weight: string; verdict: string };
   readonly markdown: string;
+  /** The same reports as terminal text, coloured or plain. */
+  text(style?: Style): string;
   /** The reconcile that decided the outcome (the failed or refused one, else the last), for pull requests and postmortems. */
   readonly evidence: string;
+  /** The deciding reconcile's headline, naming the metrics that decided when a judgment did not pass. */
+  readonly headline: string;
+  /** The deciding reconcile's summary, short enough for a check run's title. */
+  readonly title: string;
   readonly json: Record<string, unknown>;
   /** Set when the step should fail: a refused command or a failed canary. */
   readonly failure?: string;
@@ -183,8 +196,9 @@ export async function runCanary(
   const failure = refused
     ? `${refused.step.explanation.summary}: ${refused.step.explanation.reason}`
     : failed
-      ? `${failed.step.explanation.summary}. ${failed.step.explanation.reason}`
+      ? promotionHeadline(failed)
       : undefined;
+  const shown = results.filter((r, i) => r.committed || i === results.length - 1);
   return {
     results,
     last,
@@ -195,10 +209,15 @@ export async function runCanary(
       verdict: lastJudgment ? lastJudgment.verdict.toLowerCase() : 'none',
     },
     evidence: renderPromotionMarkdown(failed ?? refused ?? last, promotionPolicy),
-    markdown: results
-      .filter((r, i) => r.committed || i === results.length - 1)
-      .map((r) => renderPromotionMarkdown(r, promotionPolicy))
-      .join('\n---\n\n'),
+    headline: promotionHeadline(failed ?? refused ?? last),
+    title: (failed ?? refused ?? last).step.explanation.summary,
+    markdown: [
+      shown.map((r) => renderPromotionMarkdown(r, promotionPolicy)).join('\n---\n\n'),
+      renderSoakCharts(results),
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    text: (style) => shown.map((r) => renderPromotionText(r, promotionPolicy, style)).join('\n'),
     json: {
       ...promotionJson(last),
       // The run as a whole: every transition it committed, not only the last reconcile's.

@@ -112,7 +112,9 @@ describe.skipIf(!availability.ok && !required)('promotion judged on a real Prome
     expect(manifest.canary).toEqual({ version: null, weight: 0 });
     expect(manifest.stable.version).toBe('1.41.0');
     expect(manifest.promotion).toMatchObject({ phase: 'failed', stage: 2 });
-    expect(outcome.failure).toMatch(/^Failed at 25%: traffic back to 1\.41\.0\./);
+    expect(outcome.failure).toMatch(
+      /^Failed at 25%: latency-p99 High — canary 0\.\d+ s against baseline 0\.\d+ s, \+\d+% \(the policy allows \+\d+%\)\. Traffic back to 1\.41\.0: /,
+    );
     expect(outcome.evidence).toMatch(/\| latency-p99 \| High \|/);
   });
 });

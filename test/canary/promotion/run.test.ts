@@ -124,7 +124,9 @@ describe('runCanary with the in-memory GitHub', () => {
     const s = setup((minute) => (minute >= 10 ? 1.6 : 1));
     const outcome = await s.run('start', { version: '1.42.0' });
     expect(outcome.outputs).toMatchObject({ state: 'failed', weight: '0', verdict: 'fail' });
-    expect(outcome.failure).toMatch(/^Failed at 10%: traffic back to 1\.41\.0\./);
+    expect(outcome.failure).toMatch(
+      /^Failed at 10%: latency-p99 High — canary 192 against baseline 120, \+60% \(the policy allows \+5%\)\. Traffic back to 1\.41\.0: /,
+    );
     expect(outcome.markdown).toContain('latency-p99');
     expect(outcome.markdown).toMatch(/\| latency-p99 \| High \|/);
     const final = await s.track();

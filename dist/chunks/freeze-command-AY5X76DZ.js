@@ -1,7 +1,0 @@
-import{createRequire as __bwCreateRequire}from"node:module";const require=__bwCreateRequire(import.meta.url);
-import{a as l,c}from"./chunk-K2JRSCQN.js";import"./chunk-LO42GGIY.js";import"./chunk-BH5EN4VM.js";import{a}from"./chunk-UKFKDGM7.js";import"./chunk-HTPGHJUI.js";import{c as p,d}from"./chunk-FD47NIBO.js";import"./chunk-YGVYRNDG.js";import"./chunk-35WX6O3H.js";import"./chunk-XOYWJIQ4.js";import"./chunk-XS3WF7UB.js";import"./chunk-JWWTNV5V.js";import"./chunk-7KFR2TA4.js";import{a as s}from"./chunk-F7EN7TTP.js";import"./chunk-QBNGIAMR.js";import"./chunk-PP5VR43J.js";import"./chunk-TVRXWNG7.js";import"./chunk-NFAFEGRX.js";import"./chunk-I6U2HJR7.js";import{a as i}from"./chunk-NYZF2X23.js";import"./chunk-3BICQVPV.js";function u(e){let r=e??"feature";if(!s.includes(r))throw new i(`expected one of ${s.join(", ")}, got ${JSON.stringify(r)}`,{field:"--change-type"});return r}var g="rollbacks are never blocked, so nothing was measured";async function k(e,r=l()){let t=u(e.changeType);if(t==="rollback"){let f={at:d(e.at,r.clock.now()).toISOString(),changeType:t,verdict:"allow",reason:g};return{exitCode:a.ok,stdout:e.format==="json"?JSON.stringify(f,null,2)+`
-`:`rollback: allow (${g})
-`}}let n=await c(e,r,{burnDown:!1}),o=n.gate[t],y={at:n.at,changeType:t,verdict:o.verdict,reason:o.reason,report:n},m=e.format==="json"?JSON.stringify(y,null,2)+`
-`:`${t}: ${o.verdict} (${o.reason})
-
-${p(n)}`;return{exitCode:o.verdict==="block"?a.negative:a.ok,stdout:m}}export{g as ROLLBACK_REASON,k as freezeCommand,u as parseChangeType};

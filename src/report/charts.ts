@@ -1,0 +1,178 @@
+/**
+ * Charts people read: one metric's canary against its baseline, judgment by
+ * judgment over the soak, as two lines with labelled axes and units. The
+ * y axis fits the values (it starts at zero only when they come near it), so
+ * 0.111 s and 0.116 s do not look alike. Inline SVG for HTML pages (no
+ * scripts, no network), Mermaid `xychart-beta` for job summaries and
+ * comments. Colours are the Okabe–Ito pair that colour-blind readers tell
+ * apart; canary and baseline also differ in marker and dash.
+ */
+import { fencedBlock } from './markdown.js';
+import type { Unit } from './units.js';
+import { formatNumber, formatValue } from './units.js';
+
+/** Baseline blue and canary vermillion (Okabe–Ito), with contrast on white above 4.5:1. */
+export const CHART_COLORS = { baseline: '#0072B2', canary: '#C0461A', fail: '#B00020', axis: '#333333' } as const;
+
+/** One metric over the judgments of a soak. */
+export interface MetricSeries {
+  readonly metric: string;
+  readonly unit: Unit;
+  /** One label per judgment (its time and the canary weight). */
+  readonly labels: readonly string[];
+  /** Canary and baseline values per judgment; null where that judgment had no data. */
+  readonly canary: readonly (number | null)[];
+  readonly baseline: readonly (number | null)[];
+  /** The judgments whose verdict was Fail (or whose metric was High or Low), by index. */
+  readonly failed: readonly number[];
+  /** What the values are, for the y axis title: `mean p99 latency`. */
+  readonly measure?: string;
+}
+
+/** An axis from `lo` to `hi` with round ticks; zero only when the values come near it. */
+export function niceScale(values: readonly number[], ticks = 5): { lo: number; hi: number; ticks: number[] } {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return { lo: 0, hi: 1, ticks: [0, 0.25, 0.5, 0.75, 1] };
+  let min = Math.min(...finite);
+  let max = Math.max(...finite);
+  if (min === max) {
+    const pad = min === 0 ? 1 : Math.abs(min) * 0.1;
+    min -= pad;
+    max += pad;
+  }
+  const pad = (max - min) * 0.1;
+  // a floor below a third of the top would look like zero anyway: start at zero then
+  let lo = min >= 0 && min - pad < max / 3 ? 0 : min - pad;
+  let hi = max + pad;
+  const raw = (hi - lo) / (ticks - 1);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 2.5, 5, 10].find((s) => s * mag >= raw) ?? 10) * mag;
+  lo = Math.floor(lo / step) * step;
+  if (min >= 0 && lo < 0) lo = 0;
+  hi = Math.ceil(hi / step) * step;
+  const out: number[] = [];
+  for (let v = lo; v <= hi + step / 1e6; v += step) out.push(Number(v.toPrecision(12)));
+  return { lo, hi, ticks: out };
+}
+
+const esc = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function axisTitle(s: MetricSeries): string {
+  const unit = s.unit.symbol === '' ? '' : ` (${s.unit.percent ? '%' : s.unit.symbol})`;
+  return `${s.measure ?? s.metric}${unit}`;
+}
+
+/**
+ * An inline SVG line chart of canary against baseline. It scales to the
+ * width of its container (viewBox), so it never overflows a narrow page.
+ */
+export function svgMetricChart(s: MetricSeries): string {
+  const W = 680;
+  const H = 300;
+  const left = 78;
+  // room for half of the last x label, centred on the last judgment
+  const right = 48;
+  const top = 44;
+  const bottom = 62;
+  const all = [...s.canary, ...s.baseline].filter((v): v is number => v !== null);
+  const scale = niceScale(all);
+  const n = s.labels.length;
+  const x = (i: number): number => left + (n === 1 ? (W - left - right) / 2 : ((W - left - right) * i) / (n - 1));
+  const y = (v: number): number => top + (H - top - bottom) * (1 - (v - scale.lo) / (scale.hi - scale.lo || 1));
+  const f = (v: number): string => v.toFixed(1);
+  const parts: string[] = [];
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="100%" style="max-width:${W}px;height:auto" role="img" aria-labelledby="t-${esc(s.metric)}" font-family="system-ui, sans-serif">`,
+    `<title id="t-${esc(s.metric)}">${esc(s.metric)}: canary against baseline per judgment</title>`,
+  );
+  // grid and y ticks
+  for (const t of scale.ticks) {
+    parts.push(
+      `<line x1="${left}" x2="${W - right}" y1="${f(y(t))}" y2="${f(y(t))}" stroke="#dddddd"/>`,
+      `<text x="${left - 8}" y="${f(y(t) + 4)}" font-size="13" text-anchor="end" fill="${CHART_COLORS.axis}">${esc(formatValue(t, s.unit))}</text>`,
+    );
+  }
+  parts.push(
+    `<line x1="${left}" x2="${left}" y1="${top}" y2="${H - bottom}" stroke="${CHART_COLORS.axis}"/>`,
+    `<line x1="${left}" x2="${W - right}" y1="${H - bottom}" y2="${H - bottom}" stroke="${CHART_COLORS.axis}"/>`,
+    `<text class="axis-title" x="16" y="${f((top + H - bottom) / 2)}" font-size="13" text-anchor="middle" transform="rotate(-90 16 ${f((top + H - bottom) / 2)})" fill="${CHART_COLORS.axis}">${esc(axisTitle(s))}</text>`,
+    `<text class="axis-title" x="${f((left + W - right) / 2)}" y="${H - 8}" font-size="13" text-anchor="middle" fill="${CHART_COLORS.axis}">judgment (UTC time, canary weight)</text>`,
+  );
+  // x labels: at most ten, evenly picked
+  const every = Math.max(1, Math.ceil(n / 10));
+  s.labels.forEach((label, i) => {
+    if (i % every !== 0 && i !== n - 1) return;
+    parts.push(
+      `<text x="${f(x(i))}" y="${H - bottom + 18}" font-size="13" text-anchor="middle" fill="${CHART_COLORS.axis}">${esc(label)}</text>`,
+    );
+  });
+  // failed judgments: a band behind the points
+  for (const i of s.failed) {
+    const half = n === 1 ? 24 : Math.min(24, (W - left - right) / (n - 1) / 2);
+    parts.push(
+      `<rect x="${f(x(i) - half)}" y="${top}" width="${f(2 * half)}" height="${H - top - bottom}" fill="${CHART_COLORS.fail}" fill-opacity="0.08"/>`,
+      `<text x="${f(x(i))}" y="${top - 6}" font-size="13" text-anchor="middle" fill="${CHART_COLORS.fail}">failed</text>`,
+    );
+  }
+  const line = (values: readonly (number | null)[], color: string, dash: string): void => {
+    const pts = values.map((v, i) => (v === null || !Number.isFinite(v) ? null : `${f(x(i))},${f(y(v))}`));
+    const runs: string[][] = [[]];
+    for (const p of pts) {
+      if (p === null) runs.push([]);
+      else runs.at(-1)!.push(p);
+    }
+    for (const run of runs)
+      if (run.length > 1)
+        parts.push(
+          `<polyline points="${run.join(' ')}" fill="none" stroke="${color}" stroke-width="2.5"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`,
+        );
+  };
+  line(s.baseline, CHART_COLORS.baseline, '');
+  line(s.canary, CHART_COLORS.canary, '7 4');
+  s.baseline.forEach((v, i) => {
+    if (v === null || !Number.isFinite(v)) return;
+    parts.push(
+      `<circle cx="${f(x(i))}" cy="${f(y(v))}" r="4.5" fill="${CHART_COLORS.baseline}"><title>baseline ${esc(formatValue(v, s.unit))} at ${esc(s.labels[i] ?? '')}</title></circle>`,
+    );
+  });
+  s.canary.forEach((v, i) => {
+    if (v === null || !Number.isFinite(v)) return;
+    parts.push(
+      `<rect x="${f(x(i) - 4.5)}" y="${f(y(v) - 4.5)}" width="9" height="9" fill="${CHART_COLORS.canary}"><title>canary ${esc(formatValue(v, s.unit))} at ${esc(s.labels[i] ?? '')}</title></rect>`,
+    );
+  });
+  // legend, top left, 14 px
+  parts.push(
+    `<g font-size="14" fill="${CHART_COLORS.axis}">`,
+    `<line x1="${left}" x2="${left + 26}" y1="16" y2="16" stroke="${CHART_COLORS.baseline}" stroke-width="2.5"/><circle cx="${left + 13}" cy="16" r="4.5" fill="${CHART_COLORS.baseline}"/><text x="${left + 32}" y="21">baseline</text>`,
+    `<line x1="${left + 110}" x2="${left + 136}" y1="16" y2="16" stroke="${CHART_COLORS.canary}" stroke-width="2.5" stroke-dasharray="7 4"/><rect x="${left + 118.5}" y="11.5" width="9" height="9" fill="${CHART_COLORS.canary}"/><text x="${left + 142}" y="21">canary</text>`,
+    `</g>`,
+    '</svg>',
+  );
+  return parts.join('\n');
+}
+
+/**
+ * The same chart as Mermaid `xychart-beta`, for job summaries and comments.
+ * Mermaid draws no legend, so the title says which line is which.
+ */
+export function mermaidMetricChart(s: MetricSeries): string | null {
+  const all = [...s.canary, ...s.baseline].filter((v): v is number => v !== null && Number.isFinite(v));
+  if (all.length === 0) return null;
+  const scale = niceScale(all);
+  // Mermaid cannot leave a gap: a judgment without data repeats nothing and is drawn at the axis floor, so say so
+  const value = (v: number | null): string => formatNumber(v === null || !Number.isFinite(v) ? scale.lo : v);
+  const title = `${s.metric}: baseline (first line) and canary (second line) per judgment`;
+  return fencedBlock(
+    [
+      'xychart-beta',
+      `  title ${JSON.stringify(title.replace(/"/g, "'"))}`,
+      `  x-axis "judgment (UTC, canary weight)" [${s.labels.map((l) => JSON.stringify(l.replace(/"/g, "'"))).join(', ')}]`,
+      `  y-axis ${JSON.stringify(axisTitle(s).replace(/"/g, "'"))} ${formatNumber(scale.lo)} --> ${formatNumber(scale.hi)}`,
+      `  line [${s.baseline.map(value).join(', ')}]`,
+      `  line [${s.canary.map(value).join(', ')}]`,
+    ].join('\n'),
+    'mermaid',
+  );
+}

@@ -1,0 +1,56 @@
+/**
+ * The judgments of a canary's reconciles, in order, and each metric's canary
+ * and baseline over them: what the charts of a soak draw.
+ */
+import type { ReconcileResult, WindowDetail } from '../canary/promotion/reconcile.js';
+import type { MetricSeries } from './charts.js';
+import { unitOf } from './units.js';
+
+/** One judgment, with its evidence. */
+export interface Look {
+  readonly at: string;
+  readonly weight: number;
+  readonly verdict: string;
+  readonly score: number | null;
+  readonly detail: WindowDetail;
+}
+
+/** Every judgment among the reconciles, in order. */
+export function judgmentsOf(results: readonly ReconcileResult[]): Look[] {
+  const out: Look[] = [];
+  for (const r of results) {
+    const detail = r.judgment?.detail;
+    if (!r.judgment || !detail) continue;
+    out.push({
+      at: detail.window.end,
+      weight: detail.weight ?? r.manifest.canary.weight,
+      verdict: r.judgment.verdict,
+      score: r.judgment.score,
+      detail,
+    });
+  }
+  return out;
+}
+
+const time = (iso: string): string => iso.slice(11, 16);
+
+/** Each metric judged, canary against baseline per judgment (means; null where a side had no data). */
+export function seriesOfJudgments(results: readonly ReconcileResult[]): MetricSeries[] {
+  const looks = judgmentsOf(results).filter((l) => l.detail.result);
+  const names = [...new Set(looks.flatMap((l) => l.detail.result!.metrics.map((m) => m.name)))];
+  return names.map((name) => {
+    const at = looks.map((l) => l.detail.result!.metrics.find((m) => m.name === name));
+    const query = at.find((m) => m?.query)?.query;
+    return {
+      metric: name,
+      unit: unitOf(query),
+      measure: `${name}, mean per judgment`,
+      labels: looks.map((l) => `${time(l.at)} ${l.weight}%`),
+      canary: at.map((m) => (m && m.canary.n > 0 ? m.canary.mean : null)),
+      baseline: at.map((m) => (m && m.baseline.n > 0 ? m.baseline.mean : null)),
+      failed: looks.flatMap((l, i) =>
+        l.verdict === 'Fail' || at[i]?.classification === 'High' || at[i]?.classification === 'Low' ? [i] : [],
+      ),
+    };
+  });
+}

@@ -20,7 +20,8 @@ import { canarySpec } from './specs.js';
 
 /** A simulated clock for backtests: every wait advances it at once. */
 function simulatedClock(at: string): ManualClock {
-  if (Number.isNaN(Date.parse(at))) throw new ConfigurationError(`expected an RFC 3339 time, got ${JSON.stringify(at)}`, { field: 'inputs.at' });
+  if (Number.isNaN(Date.parse(at)))
+    throw new ConfigurationError(`expected an RFC 3339 time, got ${JSON.stringify(at)}`, { field: 'inputs.at' });
   return new ManualClock(at);
 }
 
@@ -32,11 +33,17 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
     const { service, environment, region, command, version, reason } = inputs;
     const flow = await runCanaryFlow(
       {
-        service, environment, command, ...(region ? { region } : {}), ...(version ? { version } : {}), ...(reason ? { reason } : {}),
+        service,
+        environment,
+        command,
+        ...(region ? { region } : {}),
+        ...(version ? { version } : {}),
+        ...(reason ? { reason } : {}),
         ...(inputs.irreversible ? { irreversible: true } : {}),
         ...breakGlassInput(inputs['break-glass'] || undefined, inputs['break-glass-expiry'] || undefined),
         origin: { kind: 'workflow', event: ctx.eventName },
-        environmentApprovers: async () => (await deps.github.listRunApprovals(ctx.runId)).filter((a) => a.state === 'approved').map((a) => a.user),
+        environmentApprovers: async () =>
+          (await deps.github.listRunApprovals(ctx.runId)).filter((a) => a.state === 'approved').map((a) => a.user),
         actor: ctx.actor,
         manifests: inputs.manifests,
         branch: inputs.branch || ctx.ref.replace(/^refs\/heads\//, '') || 'main',
@@ -50,11 +57,22 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
     const outcome = flow.canary;
     const summary = `${outcome.markdown}\n${flow.notes.map((n) => `- ${n}`).join('\n')}\n`;
     const where = [service, environment, region].filter(Boolean).join('/');
-    await publishCanaryChecks(deps.github, flow, { where, sha: ctx.sha, runId: ctx.runId, runAttempt: ctx.runAttempt, runUrl: runUrl(ctx), summary });
+    await publishCanaryChecks(deps.github, flow, {
+      where,
+      sha: ctx.sha,
+      runId: ctx.runId,
+      runAttempt: ctx.runAttempt,
+      runUrl: runUrl(ctx),
+      summary,
+    });
     const report = join(process.env.RUNNER_TEMP ?? ctx.workspace, 'bellwether-canary.json');
     writeFileSync(report, processSecrets.redact(JSON.stringify(outcome.json, null, 2)));
     const failure = [outcome.failure, flow.postmortemError].filter(Boolean).join('; ');
     const issue = flow.postmortem?.issue ? String(flow.postmortem.issue.number) : '';
-    return { outputs: { ...outcome.outputs, report, 'postmortem-issue': issue }, summary, ...(failure ? { failure } : {}) };
+    return {
+      outputs: { ...outcome.outputs, report, 'postmortem-issue': issue },
+      summary,
+      ...(failure ? { failure } : {}),
+    };
   },
 };

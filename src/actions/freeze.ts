@@ -13,7 +13,9 @@ import { freezeSpec } from './specs.js';
 /** The labels of the pull request a `pull_request` event is about; none for other events. */
 function pullRequestLabels(payload: Readonly<Record<string, unknown>>): string[] {
   const labels = (payload['pull_request'] as { labels?: unknown } | undefined)?.labels;
-  return Array.isArray(labels) ? labels.map((l) => (l as { name?: unknown }).name).filter((n): n is string => typeof n === 'string') : [];
+  return Array.isArray(labels)
+    ? labels.map((l) => (l as { name?: unknown }).name).filter((n): n is string => typeof n === 'string')
+    : [];
 }
 
 /** The number of the pull request a `pull_request` event is about, if any. */
@@ -45,7 +47,12 @@ export const freezeAction: ActionImpl<typeof freezeSpec.inputs> = {
       runId: ctx.runId,
       runUrl: runUrl(ctx),
     };
-    const outcome = runInputs.mode === 'publish' ? await publishFreezeState(runInputs, deps) : await runFreezeGate(runInputs, deps);
-    return { outputs: outcome.outputs, summary: outcome.summary, ...(outcome.failure ? { failure: outcome.failure } : {}) };
+    const outcome =
+      runInputs.mode === 'publish' ? await publishFreezeState(runInputs, deps) : await runFreezeGate(runInputs, deps);
+    return {
+      outputs: outcome.outputs,
+      summary: outcome.summary,
+      ...(outcome.failure ? { failure: outcome.failure } : {}),
+    };
   },
 };

@@ -24,7 +24,9 @@ async function readOnlyTolerant(logger: Logger, what: string, write: () => Promi
     await write();
   } catch (err) {
     if (!(err instanceof GitHubError) || err.status !== 403) throw err;
-    logger.warning(`Bellwether could not write ${what}: the token is read-only here (a pull request from a fork?). The verdict stands in the job summary and SARIF.`);
+    logger.warning(
+      `Bellwether could not write ${what}: the token is read-only here (a pull request from a fork?). The verdict stands in the job summary and SARIF.`,
+    );
   }
 }
 type Obj = Record<string, unknown>;
@@ -42,7 +44,14 @@ export const gateAction: ActionImpl<typeof gateSpec.inputs> = {
     const head = pr ? String(((pr['head'] ?? {}) as Obj)['sha'] ?? '') : ctx.sha;
     const policy = await locatePolicyFile(inputs.policy || undefined, 'gates', ctx.workspace);
     const outcome = await runAllGates(
-      { paths: inputs.paths, mode: inputs.mode, cwd: ctx.workspace, missing: 'skip', ...(base && head ? { base, head } : {}), ...(policy ? { policy } : {}) },
+      {
+        paths: inputs.paths,
+        mode: inputs.mode,
+        cwd: ctx.workspace,
+        missing: 'skip',
+        ...(base && head ? { base, head } : {}),
+        ...(policy ? { policy } : {}),
+      },
       { clock: deps.clock, github: deps.github, githubAudits: githubAuditsFromPort(inputs.token, deps.github) },
     );
     const { verdict } = outcome;
@@ -50,23 +59,39 @@ export const gateAction: ActionImpl<typeof gateSpec.inputs> = {
     writeFileSync(sarifFile, JSON.stringify(outcome.sarif, null, 2));
 
     const blocking = verdict.results.reduce((n, r) => n + r.blocking, 0);
-    const title = verdict.verdict === 'pass' ? 'Bellwether gates passed' : `Bellwether gates failed: ${blocking} blocking finding(s)`;
+    const title =
+      verdict.verdict === 'pass'
+        ? 'Bellwether gates passed'
+        : `Bellwether gates failed: ${blocking} blocking finding(s)`;
     // Made once by the families in the port's form; the port sends them 50 a request, as GitHub requires.
     const { annotations } = outcome;
-    const text = outcome.markdown.length > 60_000 ? `${outcome.markdown.slice(0, 60_000)}\n\n…cut; the job summary has it all.` : outcome.markdown;
+    const text =
+      outcome.markdown.length > 60_000
+        ? `${outcome.markdown.slice(0, 60_000)}\n\n…cut; the job summary has it all.`
+        : outcome.markdown;
     // Pull requests from forks run with a read-only token: the verdict still stands, the surfaces are skipped and say so.
-    await readOnlyTolerant(deps.logger, 'the check run', () => deps.github.createCheckRun({
-      name: 'bellwether/gate',
-      headSha: head || ctx.sha,
-      externalId: `gate:${head || ctx.sha}:${ctx.runId}`,
-      status: 'completed',
-      conclusion: verdict.verdict === 'pass' ? 'success' : 'failure',
-      detailsUrl: runUrl(ctx),
-      output: { title, summary: verdict.reasons.join('\n'), text, annotations },
-    }));
-    if (pr && inputs.comment) await readOnlyTolerant(deps.logger, 'the pull request comment', () => deps.github.upsertComment(Number(pr['number']), GATE_COMMENT_MARKER, outcome.markdown));
+    await readOnlyTolerant(deps.logger, 'the check run', () =>
+      deps.github.createCheckRun({
+        name: 'bellwether/gate',
+        headSha: head || ctx.sha,
+        externalId: `gate:${head || ctx.sha}:${ctx.runId}`,
+        status: 'completed',
+        conclusion: verdict.verdict === 'pass' ? 'success' : 'failure',
+        detailsUrl: runUrl(ctx),
+        output: { title, summary: verdict.reasons.join('\n'), text, annotations },
+      }),
+    );
+    if (pr && inputs.comment)
+      await readOnlyTolerant(deps.logger, 'the pull request comment', () =>
+        deps.github.upsertComment(Number(pr['number']), GATE_COMMENT_MARKER, outcome.markdown),
+      );
     return {
-      outputs: { verdict: verdict.verdict, findings: String(blocking), examined: JSON.stringify(examinedOf(verdict)), 'sarif-file': sarifFile },
+      outputs: {
+        verdict: verdict.verdict,
+        findings: String(blocking),
+        examined: JSON.stringify(examinedOf(verdict)),
+        'sarif-file': sarifFile,
+      },
       summary: outcome.markdown,
       ...(verdict.verdict === 'fail' ? { failure: `${title}. ${verdict.reasons.join(' ')}` } : {}),
     };

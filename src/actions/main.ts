@@ -19,8 +19,10 @@ const hide = (text: string) => processSecrets.redact(text);
 const coreLogger: Logger = {
   debug: (m) => core.debug(hide(m)),
   info: (m) => core.info(hide(m)),
-  warning: (m, w) => core.warning(hide(m), w ? { file: w.file, startLine: w.startLine, endLine: w.endLine, title: w.title } : {}),
-  error: (m, w) => core.error(hide(m), w ? { file: w.file, startLine: w.startLine, endLine: w.endLine, title: w.title } : {}),
+  warning: (m, w) =>
+    core.warning(hide(m), w ? { file: w.file, startLine: w.startLine, endLine: w.endLine, title: w.title } : {}),
+  error: (m, w) =>
+    core.error(hide(m), w ? { file: w.file, startLine: w.startLine, endLine: w.endLine, title: w.title } : {}),
   mask: (s) => mask(s),
 };
 
@@ -66,6 +68,11 @@ export async function runAction(name: string): Promise<void> {
   } catch (err) {
     // A user's mistake is shown plainly; anything else is a bug and keeps its stack.
     if (err instanceof ConfigurationError || err instanceof NotAvailableError) core.setFailed(hide(err.message));
-    else core.setFailed(hide(`Bellwether internal error, please report it: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+    else
+      core.setFailed(
+        hide(
+          `Bellwether internal error, please report it: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        ),
+      );
   }
 }

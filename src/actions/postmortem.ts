@@ -24,7 +24,13 @@ export const postmortemAction: ActionImpl<typeof postmortemSpec.inputs> = {
     if (ctx.eventName === 'schedule') {
       // Reminders for open postmortems whose draft is late or whose action items are overdue.
       const issues = await deps.github.listIssues({ labels: policy.labels, state: 'open', limit: 100 });
-      const out = await remindPostmortems({ issues: issues.map((i) => ({ number: i.number, body: i.body, createdAt: i.createdAt ?? '', state: i.state })), rules }, deps);
+      const out = await remindPostmortems(
+        {
+          issues: issues.map((i) => ({ number: i.number, body: i.body, createdAt: i.createdAt ?? '', state: i.state })),
+          rules,
+        },
+        deps,
+      );
       return {
         outputs: { status: 'reminded' },
         summary: `${issues.length} open postmortem(s) checked; ${out.commented.length} reminder(s) written, ${out.failed.length} failed.\n`,
@@ -33,11 +39,18 @@ export const postmortemAction: ActionImpl<typeof postmortemSpec.inputs> = {
     let incident: Incident;
     let incidentIssue: number | undefined;
     if (ctx.eventName === 'issues' || ctx.eventName === 'issue_comment') {
-      const event = ctx.eventName === 'issues' ? readIssueEvent(ctx.payload, policy) : readIssueCommentEvent(ctx.payload, policy);
-      if (event.kind === 'ignore') return { outputs: { status: 'skipped' }, summary: `Nothing to do: ${event.reason}.\n` };
+      const event =
+        ctx.eventName === 'issues' ? readIssueEvent(ctx.payload, policy) : readIssueCommentEvent(ctx.payload, policy);
+      if (event.kind === 'ignore')
+        return { outputs: { status: 'skipped' }, summary: `Nothing to do: ${event.reason}.\n` };
       if (event.kind === 'review') {
         const issue = ctx.payload['issue'] as { body?: string; created_at?: string; html_url?: string };
-        const { review, reopened } = await reviewPostmortemIssue({ number: event.issueNumber, body: issue.body ?? '', createdAt: issue.created_at ?? '' }, event.closed, rules, deps);
+        const { review, reopened } = await reviewPostmortemIssue(
+          { number: event.issueNumber, body: issue.body ?? '', createdAt: issue.created_at ?? '' },
+          event.closed,
+          rules,
+          deps,
+        );
         return {
           outputs: { issue: String(event.issueNumber), 'issue-url': issue.html_url ?? '', status: 'reviewed' },
           summary: `Postmortem #${event.issueNumber} reviewed: ${review.mayClose ? 'may be closed' : review.reasons.join('; ')}${reopened ? ' (reopened)' : ''}.\n`,
@@ -67,9 +80,14 @@ export const postmortemAction: ActionImpl<typeof postmortemSpec.inputs> = {
       };
     }
     const outcome = await openOrUpdatePostmortem({ incident, rules, labels: policy.labels }, deps);
-    if (outcome.status === 'skipped') return { outputs: { status: 'skipped' }, summary: `No postmortem: ${outcome.requirement.reason}.\n` };
+    if (outcome.status === 'skipped')
+      return { outputs: { status: 'skipped' }, summary: `No postmortem: ${outcome.requirement.reason}.\n` };
     if (incidentIssue !== undefined) {
-      await deps.github.upsertComment(incidentIssue, `postmortem-link/${incident.key}`, `Postmortem: ${outcome.issue.url} (${outcome.requirement.reason}).`);
+      await deps.github.upsertComment(
+        incidentIssue,
+        `postmortem-link/${incident.key}`,
+        `Postmortem: ${outcome.issue.url} (${outcome.requirement.reason}).`,
+      );
     }
     return {
       outputs: { issue: String(outcome.issue.number), 'issue-url': outcome.issue.url, status: outcome.status },

@@ -30,11 +30,13 @@ function notAvailable(spec: ActionSpec): ActionImpl {
 /** The implementation of an action by its folder name. */
 export async function actionByName(name: string): Promise<ActionImpl> {
   const spec = actionSpecs.find((s) => s.name === name) as ActionSpec | undefined;
-  if (!spec) throw new Error(`no action named ${JSON.stringify(name)} in this bundle (have: ${actionNames().join(', ')})`);
+  if (!spec)
+    throw new Error(`no action named ${JSON.stringify(name)} in this bundle (have: ${actionNames().join(', ')})`);
   const load = Object.hasOwn(loaders, name) ? loaders[name] : undefined;
   if (!load) return notAvailable(spec);
   const impl = await load();
-  if (impl.spec.name !== name) throw new Error(`the action loaded for ${JSON.stringify(name)} is named ${JSON.stringify(impl.spec.name)}`);
+  if (impl.spec.name !== name)
+    throw new Error(`the action loaded for ${JSON.stringify(name)} is named ${JSON.stringify(impl.spec.name)}`);
   return impl;
 }
 

@@ -10,7 +10,10 @@ const GENERATED = 'Generated from src/actions/specs.ts by `npm run docs`; edit t
 export function renderActionYaml(spec: ActionSpec): string {
   const inputs: Record<string, Record<string, unknown>> = {};
   for (const [name, input] of Object.entries(spec.inputs)) {
-    const entry: Record<string, unknown> = { description: input.description + enumNote(input), required: Boolean(input.required) };
+    const entry: Record<string, unknown> = {
+      description: input.description + enumNote(input),
+      required: Boolean(input.required),
+    };
     if (input.default !== undefined) entry.default = input.default;
     inputs[name] = entry;
   }
@@ -30,7 +33,8 @@ export function renderActionYaml(spec: ActionSpec): string {
 
 export function renderActionReadme(spec: ActionSpec): string {
   const rows = Object.entries(spec.inputs).map(
-    ([name, i]) => `| \`${name}\` | ${cell(i.description + enumNote(i))} | ${i.required ? 'yes' : 'no'} | ${i.default === undefined ? '' : i.default === '' ? '(empty)' : `\`${cell(i.default)}\``} |`,
+    ([name, i]) =>
+      `| \`${name}\` | ${cell(i.description + enumNote(i))} | ${i.required ? 'yes' : 'no'} | ${i.default === undefined ? '' : i.default === '' ? '(empty)' : `\`${cell(i.default)}\``} |`,
   );
   const outs = Object.entries(spec.outputs).map(([name, o]) => `| \`${name}\` | ${cell(o.description)} |`);
   return [

@@ -19,18 +19,39 @@ type Obj = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** What the event says to roll back, for inputs left empty. */
-export function fromEvent(ctx: RunContext): { trigger: RollbackTrigger; service: string; environment: string; region: string; version: string; reason: string } {
+export function fromEvent(ctx: RunContext): {
+  trigger: RollbackTrigger;
+  service: string;
+  environment: string;
+  region: string;
+  version: string;
+  reason: string;
+} {
   const p = ctx.payload as Obj;
   if (ctx.eventName === 'repository_dispatch') {
     const c = (p['client_payload'] ?? {}) as Obj;
-    return { trigger: 'alert', service: str(c['service']), environment: str(c['environment']), region: str(c['region']), version: str(c['version']), reason: str(c['reason']) || `alert ${str(p['action'])}` };
+    return {
+      trigger: 'alert',
+      service: str(c['service']),
+      environment: str(c['environment']),
+      region: str(c['region']),
+      version: str(c['version']),
+      reason: str(c['reason']) || `alert ${str(p['action'])}`,
+    };
   }
   if (ctx.eventName === 'deployment_status') {
     const d = (p['deployment'] ?? {}) as Obj;
     const s = (p['deployment_status'] ?? {}) as Obj;
     const payload = (d['payload'] ?? {}) as Obj;
     const [environment = '', region = ''] = str(d['environment']).split('/');
-    return { trigger: 'deployment_status', service: str(payload['service']), environment, region, version: str(payload['version']), reason: `deployment ${str(d['id'])} ${str(s['state'])}: ${str(s['description'])}` };
+    return {
+      trigger: 'deployment_status',
+      service: str(payload['service']),
+      environment,
+      region,
+      version: str(payload['version']),
+      reason: `deployment ${str(d['id'])} ${str(s['state'])}: ${str(s['description'])}`,
+    };
   }
   return { trigger: 'manual', service: '', environment: '', region: '', version: '', reason: '' };
 }
@@ -39,11 +60,17 @@ export const rollbackAction: ActionImpl<typeof rollbackSpec.inputs> = {
   spec: rollbackSpec,
   async run(inputs, deps, ctx): Promise<ActionResult> {
     const event = fromEvent(ctx);
-    if (ctx.eventName === 'deployment_status' && str(((ctx.payload as Obj)['deployment_status'] as Obj | undefined)?.['state']) !== 'failure') {
+    if (
+      ctx.eventName === 'deployment_status' &&
+      str(((ctx.payload as Obj)['deployment_status'] as Obj | undefined)?.['state']) !== 'failure'
+    ) {
       return { outputs: {}, summary: 'The deployment did not fail: nothing to roll back.\n' };
     }
     const service = inputs.service || event.service;
-    if (!service) throw new ConfigurationError('no service: set the `service` input or send it in the event', { field: 'inputs.service' });
+    if (!service)
+      throw new ConfigurationError('no service: set the `service` input or send it in the event', {
+        field: 'inputs.service',
+      });
     const environment = event.environment && !inputs.service ? event.environment : inputs.environment;
     const region = inputs.region === 'all' && event.region ? event.region : inputs.region;
     const evidencePath = inputs.evidence ? join(ctx.workspace, inputs.evidence) : '';

@@ -17,7 +17,10 @@ export interface ActionSpec<I extends InputSpecs = InputSpecs> {
   readonly inputs: I;
   readonly outputs: Readonly<Record<string, OutputSpec>>;
   /** Marketplace branding (a Feather icon name and a colour). */
-  readonly branding: { readonly icon: string; readonly color: 'white' | 'yellow' | 'blue' | 'green' | 'orange' | 'red' | 'purple' | 'gray-dark' };
+  readonly branding: {
+    readonly icon: string;
+    readonly color: 'white' | 'yellow' | 'blue' | 'green' | 'orange' | 'red' | 'purple' | 'gray-dark';
+  };
   /** Longer usage notes for the README: Markdown. */
   readonly usage: string;
 }

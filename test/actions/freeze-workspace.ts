@@ -34,7 +34,10 @@ export function freezeWorkspace(badRate: number, options: FreezeWorkspaceOptions
   const policyPath = join(dir, options.policyPath ?? 'freeze.yml');
   mkdirSync(dirname(policyPath), { recursive: true });
   writeFileSync(policyPath, options.policy);
-  writeFileSync(join(dir, 'metrics.yml'), `providers:\n  ${options.provider ?? 'recorded'}:\n    type: replay\n    file: recording.json\n`);
+  writeFileSync(
+    join(dir, 'metrics.yml'),
+    `providers:\n  ${options.provider ?? 'recorded'}:\n    type: replay\n    file: recording.json\n`,
+  );
   const at = Date.parse(AT) / 1000;
   const points = (v: number) => Array.from({ length: 32 }, (_, k) => ({ t: at - (31 - k) * DAY, v }));
   const entries: RecordedAnswer[] = WINDOWS.flatMap((w) =>
@@ -52,6 +55,9 @@ export function freezeWorkspace(badRate: number, options: FreezeWorkspaceOptions
       };
     }),
   );
-  writeFileSync(join(dir, 'recording.json'), serializeRecording({ recordedAt: new Date(AT), source: { name: 'prometheus', type: 'prometheus' }, entries }));
+  writeFileSync(
+    join(dir, 'recording.json'),
+    serializeRecording({ recordedAt: new Date(AT), source: { name: 'prometheus', type: 'prometheus' }, entries }),
+  );
   return dir;
 }

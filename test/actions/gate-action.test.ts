@@ -59,21 +59,38 @@ function github() {
   const gh = new GitHubExpectations();
   const comments: string[] = [];
   const checks: Array<{ conclusion: string; annotations: number }> = [];
-  gh.expect('GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}', { times: Infinity, reply: { status: 200, body: [] } });
+  gh.expect('GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}', {
+    times: Infinity,
+    reply: { status: 200, body: [] },
+  });
   gh.expect('POST /repos/{owner}/{repo}/check-runs', {
     times: Infinity,
     reply: (r) => {
       const body = r.body as { conclusion: string; output: { annotations?: unknown[] } };
       checks.push({ conclusion: body.conclusion, annotations: body.output.annotations?.length ?? 0 });
-      return { status: 201, body: example('POST /repos/{owner}/{repo}/check-runs', 201, { id: 7, conclusion: body.conclusion }) };
+      return {
+        status: 201,
+        body: example('POST /repos/{owner}/{repo}/check-runs', 201, { id: 7, conclusion: body.conclusion }),
+      };
     },
   });
-  gh.expect('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { times: Infinity, reply: { status: 200, body: [] } });
+  gh.expect('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+    times: Infinity,
+    reply: { status: 200, body: [] },
+  });
   gh.expect('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
     times: Infinity,
     reply: (r) => {
       comments.push((r.body as { body: string }).body);
-      return { status: 201, body: commentReply('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', 201, 99, (r.body as { body: string }).body) };
+      return {
+        status: 201,
+        body: commentReply(
+          'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+          201,
+          99,
+          (r.body as { body: string }).body,
+        ),
+      };
     },
   });
   return { gh, comments, checks };
@@ -90,17 +107,32 @@ function prPayload(base: string, head: string) {
 describe('the bundled gate action on a real pull_request payload', () => {
   it('fails a pull request that adds an injectable workflow and a token: SARIF, a check run with annotations, one comment', async () => {
     const token = 'ghp_' + 'Zx7Qm2Lk9Vb4Np6Rt8Yw3Hs5Jd1Fg0Ca2Eu4';
-    const ws = await workspace({ '.github/workflows/greet.yml': INJECTABLE, 'src/config.js': `export const token = "${token}";\n` });
+    const ws = await workspace({
+      '.github/workflows/greet.yml': INJECTABLE,
+      'src/config.js': `export const token = "${token}";\n`,
+    });
     const mock = github();
     server = await startGitHubServer(mock.gh);
     const { payload } = prPayload(ws.base, ws.head);
-    const run = await runBundledAction('gate', { eventName: 'pull_request', payload, apiUrl: server.url, workspace: ws.dir, inputs: { paths: '.github/workflows' } });
+    const run = await runBundledAction('gate', {
+      eventName: 'pull_request',
+      payload,
+      apiUrl: server.url,
+      workspace: ws.dir,
+      inputs: { paths: '.github/workflows' },
+    });
     server.done();
     expect(run.exitCode).toBe(1);
     expect(run.outputs.verdict).toBe('fail');
     expect(Number(run.outputs.findings)).toBeGreaterThan(0);
-    const sarif = JSON.parse(readFileSync(run.outputs['sarif-file']!, 'utf8')) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };
-    expect(sarif.runs[0]!.results.some((r) => r.locations[0]!.physicalLocation.artifactLocation.uri.endsWith('greet.yml'))).toBe(true);
+    const sarif = JSON.parse(readFileSync(run.outputs['sarif-file']!, 'utf8')) as {
+      runs: Array<{
+        results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }>;
+      }>;
+    };
+    expect(
+      sarif.runs[0]!.results.some((r) => r.locations[0]!.physicalLocation.artifactLocation.uri.endsWith('greet.yml')),
+    ).toBe(true);
     expect(mock.checks).toHaveLength(1);
     expect(mock.checks[0]).toMatchObject({ conclusion: 'failure' });
     expect(mock.checks[0]!.annotations).toBeGreaterThan(0);
@@ -115,7 +147,13 @@ describe('the bundled gate action on a real pull_request payload', () => {
     const mock = github();
     server = await startGitHubServer(mock.gh);
     const { payload } = prPayload(ws.base, ws.head);
-    const run = await runBundledAction('gate', { eventName: 'pull_request', payload, apiUrl: server.url, workspace: ws.dir, inputs: { paths: '.github/workflows' } });
+    const run = await runBundledAction('gate', {
+      eventName: 'pull_request',
+      payload,
+      apiUrl: server.url,
+      workspace: ws.dir,
+      inputs: { paths: '.github/workflows' },
+    });
     server.done();
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
@@ -133,10 +171,18 @@ describe('the bundled gate action on a real pull_request payload', () => {
     const mock = github();
     server = await startGitHubServer(mock.gh);
     const { payload } = prPayload(ws.base, ws.head);
-    const run = await runBundledAction('gate', { eventName: 'pull_request', payload, apiUrl: server.url, workspace: ws.dir, inputs: { paths: 'docs\nnot-there' } });
+    const run = await runBundledAction('gate', {
+      eventName: 'pull_request',
+      payload,
+      apiUrl: server.url,
+      workspace: ws.dir,
+      inputs: { paths: 'docs\nnot-there' },
+    });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.verdict).toBe('fail');
-    expect(run.summary).toContain('workflows: could not run (nothing to audit: no workflow, action.yml or dependabot.yml was found (1 file(s) in 1 folder(s) under docs; 0 of them YAML; absent: not-there))');
+    expect(run.summary).toContain(
+      'workflows: could not run (nothing to audit: no workflow, action.yml or dependabot.yml was found (1 file(s) in 1 folder(s) under docs; 0 of them YAML; absent: not-there))',
+    );
     expect(mock.checks[0]).toMatchObject({ conclusion: 'failure' });
     expect(JSON.parse(run.outputs.examined!)).not.toHaveProperty('workflows');
   });
@@ -144,14 +190,29 @@ describe('the bundled gate action on a real pull_request payload', () => {
   it('on a fork pull request (read-only token) keeps the verdict and warns instead of failing on the check run and comment', async () => {
     const ws = await workspace({ '.github/workflows/greet.yml': INJECTABLE });
     const gh = new GitHubExpectations();
-    const refused = { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' } };
-    gh.expect('GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}', { times: Infinity, reply: { status: 200, body: [] } });
+    const refused = {
+      status: 403,
+      body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' },
+    };
+    gh.expect('GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}', {
+      times: Infinity,
+      reply: { status: 200, body: [] },
+    });
     gh.expect('POST /repos/{owner}/{repo}/check-runs', { times: Infinity, reply: refused });
-    gh.expect('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { times: Infinity, reply: { status: 200, body: [] } });
+    gh.expect('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      times: Infinity,
+      reply: { status: 200, body: [] },
+    });
     gh.expect('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { times: Infinity, reply: refused });
     server = await startGitHubServer(gh);
     const { payload } = prPayload(ws.base, ws.head);
-    const run = await runBundledAction('gate', { eventName: 'pull_request', payload, apiUrl: server.url, workspace: ws.dir, inputs: { paths: '.github/workflows' } });
+    const run = await runBundledAction('gate', {
+      eventName: 'pull_request',
+      payload,
+      apiUrl: server.url,
+      workspace: ws.dir,
+      inputs: { paths: '.github/workflows' },
+    });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.verdict).toBe('fail');
     const warnings = run.commands.filter((c) => c.command === 'warning').map((c) => c.message);
@@ -190,19 +251,34 @@ async function inheritedAndNew(baseFiles: Record<string, string> = {}) {
   return { dir, base, head };
 }
 
-type SarifLog = { runs: Array<{ tool: { driver: { name: string } }; results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };
+type SarifLog = {
+  runs: Array<{
+    tool: { driver: { name: string } };
+    results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }>;
+  }>;
+};
 const filesIn = (sarifFile: string) =>
   new Set(
-    (JSON.parse(readFileSync(sarifFile, 'utf8')) as SarifLog).runs.flatMap((r) => r.results.map((x) => x.locations[0]!.physicalLocation.artifactLocation.uri.replace(/^.*\.github\/workflows\//, ''))),
+    (JSON.parse(readFileSync(sarifFile, 'utf8')) as SarifLog).runs.flatMap((r) =>
+      r.results.map((x) =>
+        x.locations[0]!.physicalLocation.artifactLocation.uri.replace(/^.*\.github\/workflows\//, ''),
+      ),
+    ),
   );
 
-describe('the gate action\'s mode', () => {
+describe("the gate action's mode", () => {
   it('diff (the default) counts only what the pull request introduces and says how many findings the base already had', async () => {
     const ws = await inheritedAndNew();
     const mock = github();
     server = await startGitHubServer(mock.gh);
     const { payload } = prPayload(ws.base, ws.head);
-    const run = await runBundledAction('gate', { eventName: 'pull_request', payload, apiUrl: server.url, workspace: ws.dir, inputs: { paths: '.github/workflows' } });
+    const run = await runBundledAction('gate', {
+      eventName: 'pull_request',
+      payload,
+      apiUrl: server.url,
+      workspace: ws.dir,
+      inputs: { paths: '.github/workflows' },
+    });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(1);
     expect([...filesIn(run.outputs['sarif-file']!)]).toEqual(['release.yml']);
@@ -218,7 +294,13 @@ describe('the gate action\'s mode', () => {
     const mock = github();
     server = await startGitHubServer(mock.gh);
     const { payload } = prPayload(ws.base, ws.head);
-    const run = await runBundledAction('gate', { eventName: 'pull_request', payload, apiUrl: server.url, workspace: ws.dir, inputs: { paths: '.github/workflows', mode: 'full' } });
+    const run = await runBundledAction('gate', {
+      eventName: 'pull_request',
+      payload,
+      apiUrl: server.url,
+      workspace: ws.dir,
+      inputs: { paths: '.github/workflows', mode: 'full' },
+    });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(1);
     const files = filesIn(run.outputs['sarif-file']!);
@@ -232,7 +314,14 @@ describe('the gate action\'s mode', () => {
     const ws = await inheritedAndNew();
     const mock = github();
     server = await startGitHubServer(mock.gh);
-    const run = await runBundledAction('gate', { eventName: 'push', payload: {}, sha: ws.head, apiUrl: server.url, workspace: ws.dir, inputs: { paths: '.github/workflows' } });
+    const run = await runBundledAction('gate', {
+      eventName: 'push',
+      payload: {},
+      sha: ws.head,
+      apiUrl: server.url,
+      workspace: ws.dir,
+      inputs: { paths: '.github/workflows' },
+    });
     expect(run.exitCode).toBe(1);
     expect([...filesIn(run.outputs['sarif-file']!)].sort()).toEqual(['greet.yml', 'release.yml']);
     expect(run.summary).toMatch(/no pull request to compare with/);
@@ -243,23 +332,37 @@ describe('the gate action\'s mode', () => {
     const mock = github();
     server = await startGitHubServer(mock.gh);
     const { payload } = prPayload('1'.repeat(40), ws.head);
-    const run = await runBundledAction('gate', { eventName: 'pull_request', payload, apiUrl: server.url, workspace: ws.dir, inputs: { paths: '.github/workflows' } });
+    const run = await runBundledAction('gate', {
+      eventName: 'pull_request',
+      payload,
+      apiUrl: server.url,
+      workspace: ws.dir,
+      inputs: { paths: '.github/workflows' },
+    });
     expect(run.exitCode).toBe(1);
     expect([...filesIn(run.outputs['sarif-file']!)].sort()).toEqual(['greet.yml', 'release.yml']);
     expect(run.summary).toMatch(/the base commit 111111111111 could not be read .*fetch-depth: 0/);
   });
 });
 
-describe('the gate action\'s audits that ask GitHub', () => {
+describe("the gate action's audits that ask GitHub", () => {
   it('with its token, reports an impostor commit from the action repositories GitHub knows, and counts the requests', async () => {
     const ws = await workspace({ '.github/workflows/build.yml': WORLD_WORKFLOW });
     const mock = github();
     expectActionWorld(mock.gh);
     server = await startGitHubServer(mock.gh);
-    const run = await runBundledAction('gate', { eventName: 'push', payload: {}, apiUrl: server.url, workspace: ws.dir, inputs: { paths: '.github/workflows', mode: 'full' } });
+    const run = await runBundledAction('gate', {
+      eventName: 'push',
+      payload: {},
+      apiUrl: server.url,
+      workspace: ws.dir,
+      inputs: { paths: '.github/workflows', mode: 'full' },
+    });
     server.done();
     expect(run.outputs.verdict).toBe('fail');
     expect(run.summary).toContain('impostor-commit');
-    expect(run.summary).toContain(`GitHub audits: 3 action reference(s) checked with ${WORLD_CALLS} request(s); 0 could not be checked.`);
+    expect(run.summary).toContain(
+      `GitHub audits: 3 action reference(s) checked with ${WORLD_CALLS} request(s); 0 could not be checked.`,
+    );
   });
 });

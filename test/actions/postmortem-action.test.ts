@@ -24,19 +24,44 @@ describe('the bundled postmortem action', () => {
     const comments: string[] = [];
     gh.expect('GET /repos/{owner}/{repo}/issues', { times: Infinity, reply: { status: 200, body: [] } });
     gh.expect('GET /repos/{owner}/{repo}/labels/{name}', { times: Infinity, reply: NOT_FOUND });
-    gh.expect('POST /repos/{owner}/{repo}/labels', { times: Infinity, reply: (r) => ({ status: 201, body: example('POST /repos/{owner}/{repo}/labels', 201, { name: (r.body as { name: string }).name }) }) });
+    gh.expect('POST /repos/{owner}/{repo}/labels', {
+      times: Infinity,
+      reply: (r) => ({
+        status: 201,
+        body: example('POST /repos/{owner}/{repo}/labels', 201, { name: (r.body as { name: string }).name }),
+      }),
+    });
     gh.expect('POST /repos/{owner}/{repo}/issues', {
       reply: (r) => {
         const body = r.body as { title: string; body: string; labels: string[] };
         created.push(body);
-        return { status: 201, body: example('POST /repos/{owner}/{repo}/issues', 201, { number: 500, title: body.title, body: body.body, html_url: 'https://github.com/acme/shop/issues/500' }) };
+        return {
+          status: 201,
+          body: example('POST /repos/{owner}/{repo}/issues', 201, {
+            number: 500,
+            title: body.title,
+            body: body.body,
+            html_url: 'https://github.com/acme/shop/issues/500',
+          }),
+        };
       },
     });
-    gh.expect('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { times: Infinity, reply: { status: 200, body: [] } });
+    gh.expect('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      times: Infinity,
+      reply: { status: 200, body: [] },
+    });
     gh.expect('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
       reply: (r) => {
         comments.push((r.body as { body: string }).body);
-        return { status: 201, body: commentReply('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', 201, 9, (r.body as { body: string }).body) };
+        return {
+          status: 201,
+          body: commentReply(
+            'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+            201,
+            9,
+            (r.body as { body: string }).body,
+          ),
+        };
       },
     });
     server = await startGitHubServer(gh);
@@ -57,17 +82,46 @@ describe('the bundled postmortem action', () => {
     const gh = new GitHubExpectations();
     const comments: string[] = [];
     const body = ['### Summary', '', 'Checkout failed.', '', '### Root cause', '', '_No response_', ''].join('\n');
-    gh.expect('GET /repos/{owner}/{repo}/issues', { query: { labels: 'postmortem', state: 'open' }, reply: { status: 200, body: [plainIssue({ number: 41, title: '[Postmortem] checkout', body, state: 'open', created_at: '2026-01-05T10:00:00Z' })] } });
-    gh.expect('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { params: { issue_number: 41 }, reply: { status: 200, body: [] } });
+    gh.expect('GET /repos/{owner}/{repo}/issues', {
+      query: { labels: 'postmortem', state: 'open' },
+      reply: {
+        status: 200,
+        body: [
+          plainIssue({
+            number: 41,
+            title: '[Postmortem] checkout',
+            body,
+            state: 'open',
+            created_at: '2026-01-05T10:00:00Z',
+          }),
+        ],
+      },
+    });
+    gh.expect('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      params: { issue_number: 41 },
+      reply: { status: 200, body: [] },
+    });
     gh.expect('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
       params: { issue_number: 41 },
       reply: (r) => {
         comments.push((r.body as { body: string }).body);
-        return { status: 201, body: commentReply('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', 201, 11, (r.body as { body: string }).body) };
+        return {
+          status: 201,
+          body: commentReply(
+            'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+            201,
+            11,
+            (r.body as { body: string }).body,
+          ),
+        };
       },
     });
     server = await startGitHubServer(gh);
-    const run = await runBundledAction('postmortem', { eventName: 'schedule', payload: webhookPayload('schedule'), apiUrl: server.url });
+    const run = await runBundledAction('postmortem', {
+      eventName: 'schedule',
+      payload: webhookPayload('schedule'),
+      apiUrl: server.url,
+    });
     server.done();
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'reminded' });

@@ -29,11 +29,18 @@ describe('the bundled waves action', () => {
   it('plans a rollout and emits a matrix of the regions due now, each with its GitHub environment', async () => {
     const workspace = mkdtempSync(join(tmpdir(), 'bw-waves-'));
     writeFileSync(join(workspace, 'waves.yml'), POLICY);
-    const run = await runBundledAction('waves', { workspace, inputs: { service: 'checkout', version: '1.42.0', policy: 'waves.yml' } });
+    const run = await runBundledAction('waves', {
+      workspace,
+      inputs: { service: 'checkout', version: '1.42.0', policy: 'waves.yml' },
+    });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
-    const matrix = JSON.parse(run.outputs.matrix!) as { include: Array<{ region: string; environment: string; wave: number }> };
-    expect(matrix.include).toEqual([expect.objectContaining({ region: 'us-east-1', environment: 'production/us-east-1', wave: 1 })]);
+    const matrix = JSON.parse(run.outputs.matrix!) as {
+      include: Array<{ region: string; environment: string; wave: number }>;
+    };
+    expect(matrix.include).toEqual([
+      expect.objectContaining({ region: 'us-east-1', environment: 'production/us-east-1', wave: 1 }),
+    ]);
     expect(run.outputs.wave).toBe('1');
     expect(Date.parse(run.outputs['next-start']!)).toBeGreaterThan(Date.now());
     expect(run.summary).toContain('pilot');
@@ -47,7 +54,14 @@ describe('the bundled waves action', () => {
     const run = await runBundledAction('waves', {
       apiUrl: server.url,
       workspace,
-      inputs: { service: 'checkout', version: '1.42.0', policy: 'waves.yml', command: 'start-region', region: 'us-east-1', manifests: 'deploys' },
+      inputs: {
+        service: 'checkout',
+        version: '1.42.0',
+        policy: 'waves.yml',
+        command: 'start-region',
+        region: 'us-east-1',
+        manifests: 'deploys',
+      },
     });
     expect(run.exitCode).toBe(1);
     const error = run.commands.find((c) => c.command === 'error')?.message ?? '';
@@ -67,8 +81,12 @@ describe('the bundled waves action', () => {
     });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
-    const matrix = JSON.parse(run.outputs.matrix!) as { include: Array<{ region: string; environment: string; wave: number }> };
-    expect(matrix.include).toEqual([expect.objectContaining({ region: 'us-east-1', environment: 'production/us-east-1', wave: 1 })]);
+    const matrix = JSON.parse(run.outputs.matrix!) as {
+      include: Array<{ region: string; environment: string; wave: number }>;
+    };
+    expect(matrix.include).toEqual([
+      expect.objectContaining({ region: 'us-east-1', environment: 'production/us-east-1', wave: 1 }),
+    ]);
     expect(run.outputs.wave).toBe('1');
     expect(repo.files.get(manifestFile('us-east-1'))).toBe(manifestText('us-east-1'));
     expect(run.summary).toContain('start wave 1 (pilot): us-east-1');
@@ -80,7 +98,13 @@ describe('the bundled waves action', () => {
     const region = await runBundledAction('waves', {
       apiUrl: server.url,
       workspace,
-      inputs: { service: 'checkout', version: '1.42.0', policy: 'waves.yml', command: 'start-region', region: 'us-east-1' },
+      inputs: {
+        service: 'checkout',
+        version: '1.42.0',
+        policy: 'waves.yml',
+        command: 'start-region',
+        region: 'us-east-1',
+      },
     });
     expect(region.stderr).toBe('');
     expect(region.exitCode).toBe(0);
@@ -90,6 +114,7 @@ describe('the bundled waves action', () => {
     const state = parseRolloutState(repo.files.get(ROLLOUT)!, ROLLOUT);
     expect(state).toMatchObject({ version: '1.42.0', regions: { 'us-east-1': { state: 'deploying' } } });
     expect(Object.keys(state.regions)).toEqual(['us-east-1']);
-    for (const other of ['eu-west-1', 'ap-southeast-1']) expect(repo.files.get(manifestFile(other))).toBe(manifestText(other));
+    for (const other of ['eu-west-1', 'ap-southeast-1'])
+      expect(repo.files.get(manifestFile(other))).toBe(manifestText(other));
   });
 });

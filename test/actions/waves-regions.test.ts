@@ -50,7 +50,13 @@ function workspaceWith(files: Record<string, string>): string {
 const manifestOf = (service: string, region: string, version: string) =>
   `service: ${service}\nenvironment: production\nregion: ${region}\nstable:\n  version: ${version}\ncanary:\n  version: null\n  weight: 0\nprevious:\n  - version: 1.41.0\n`;
 
-const inputsFor = (command: string, extra: Record<string, string> = {}) => ({ service: 'checkout', version: '1.42.0', policy: 'waves.yml', command, ...extra });
+const inputsFor = (command: string, extra: Record<string, string> = {}) => ({
+  service: 'checkout',
+  version: '1.42.0',
+  policy: 'waves.yml',
+  command,
+  ...extra,
+});
 type Matrix = { include: Array<{ region: string; environment: string }> };
 
 describe('region approvals come before traffic moves', () => {
@@ -63,25 +69,40 @@ describe('region approvals come before traffic moves', () => {
     expect(advance.stderr).toBe('');
     expect(advance.exitCode).toBe(0);
     const matrix = JSON.parse(advance.outputs.matrix!) as Matrix;
-    expect(matrix.include).toEqual([expect.objectContaining({ region: 'us-east-1', environment: 'production/us-east-1' })]);
+    expect(matrix.include).toEqual([
+      expect.objectContaining({ region: 'us-east-1', environment: 'production/us-east-1' }),
+    ]);
     // No traffic moved before the region's environment approved it.
-    for (const region of ['us-east-1', 'eu-west-1', 'ap-southeast-1']) expect(repo.files.get(manifestFile(region))).toBe(manifestText(region));
+    for (const region of ['us-east-1', 'eu-west-1', 'ap-southeast-1'])
+      expect(repo.files.get(manifestFile(region))).toBe(manifestText(region));
     const recorded = repo.files.get(ROLLOUT);
-    expect(recorded === undefined || parseRolloutState(recorded, ROLLOUT).regions['us-east-1'] === undefined).toBe(true);
+    expect(recorded === undefined || parseRolloutState(recorded, ROLLOUT).regions['us-east-1'] === undefined).toBe(
+      true,
+    );
     expect(advance.summary).toContain('us-east-1');
 
     // The region job, in production/us-east-1, once its reviewers approved.
-    const start = await runBundledAction('waves', { apiUrl: server.url, workspace, inputs: inputsFor('start-region', { region: 'us-east-1' }) });
+    const start = await runBundledAction('waves', {
+      apiUrl: server.url,
+      workspace,
+      inputs: inputsFor('start-region', { region: 'us-east-1' }),
+    });
     expect(start.stderr).toBe('');
     expect(start.exitCode).toBe(0);
     expect(start.outputs['region-state']).toBe('deploying');
     const pilot = parseManifest(repo.files.get(manifestFile('us-east-1'))!, manifestFile('us-east-1'));
     expect(pilot.canary).toEqual({ version: '1.42.0', weight: 1 });
-    expect(parseRolloutState(repo.files.get(ROLLOUT)!, ROLLOUT).regions['us-east-1']).toMatchObject({ state: 'deploying' });
+    expect(parseRolloutState(repo.files.get(ROLLOUT)!, ROLLOUT).regions['us-east-1']).toMatchObject({
+      state: 'deploying',
+    });
 
     // A second approval of the same region (a later scheduled run) changes nothing.
     const before = new Map(repo.files);
-    const again = await runBundledAction('waves', { apiUrl: server.url, workspace, inputs: inputsFor('start-region', { region: 'us-east-1' }) });
+    const again = await runBundledAction('waves', {
+      apiUrl: server.url,
+      workspace,
+      inputs: inputsFor('start-region', { region: 'us-east-1' }),
+    });
     expect(again.exitCode).toBe(0);
     expect(again.outputs['region-state']).toBe('deploying');
     expect(repo.files).toEqual(before);
@@ -91,7 +112,11 @@ describe('region approvals come before traffic moves', () => {
     const repo = repository();
     server = await startGitHubServer(repo.gh);
     const workspace = workspaceWith({ 'waves.yml': POLICY });
-    const run = await runBundledAction('waves', { apiUrl: server.url, workspace, inputs: inputsFor('start-region', { region: 'eu-west-1' }) });
+    const run = await runBundledAction('waves', {
+      apiUrl: server.url,
+      workspace,
+      inputs: inputsFor('start-region', { region: 'eu-west-1' }),
+    });
     expect(run.exitCode).toBe(1);
     expect(run.commands.find((c) => c.command === 'error')?.message).toMatch(/eu-west-1 is not due/);
     expect(repo.files.get(manifestFile('eu-west-1'))).toBe(manifestText('eu-west-1'));
@@ -99,7 +124,8 @@ describe('region approvals come before traffic moves', () => {
 });
 
 const availability = prometheusAvailability();
-if (!availability.ok && !prometheusRequired()) console.warn(`${availability.reason}: skipping the waves health test on a real Prometheus`);
+if (!availability.ok && !prometheusRequired())
+  console.warn(`${availability.reason}: skipping the waves health test on a real Prometheus`);
 
 describe.skipIf(!availability.ok && !prometheusRequired())('waves health checks on a real Prometheus', () => {
   let prometheus: PrometheusServer;
@@ -109,11 +135,31 @@ describe.skipIf(!availability.ok && !prometheusRequired())('waves health checks 
     const times = Array.from({ length: 180 }, (_, i) => now - 3 * 3600 + i * 60);
     prometheus = await startPrometheus(
       toOpenMetrics([
-        { name: 'app_error_ratio', type: 'gauge', labels: { service: 'checkout', region: 'eu-west-1' }, samples: times.map((t) => [t, 0.002] as const) },
-        { name: 'app_error_ratio', type: 'gauge', labels: { service: 'checkout', region: 'ap-southeast-1' }, samples: times.map((t) => [t, 0.003] as const) },
-        { name: 'app_error_ratio', type: 'gauge', labels: { service: 'payments', region: 'eu-west-1' }, samples: times.map((t) => [t, 0.002] as const) },
+        {
+          name: 'app_error_ratio',
+          type: 'gauge',
+          labels: { service: 'checkout', region: 'eu-west-1' },
+          samples: times.map((t) => [t, 0.002] as const),
+        },
+        {
+          name: 'app_error_ratio',
+          type: 'gauge',
+          labels: { service: 'checkout', region: 'ap-southeast-1' },
+          samples: times.map((t) => [t, 0.003] as const),
+        },
+        {
+          name: 'app_error_ratio',
+          type: 'gauge',
+          labels: { service: 'payments', region: 'eu-west-1' },
+          samples: times.map((t) => [t, 0.002] as const),
+        },
         // The bad release: one region's errors climb past the bound an hour after it was deployed.
-        { name: 'app_error_ratio', type: 'gauge', labels: { service: 'payments', region: 'ap-southeast-1' }, samples: times.map((t, i) => [t, i > 120 ? 0.05 : 0.003] as const) },
+        {
+          name: 'app_error_ratio',
+          type: 'gauge',
+          labels: { service: 'payments', region: 'ap-southeast-1' },
+          samples: times.map((t, i) => [t, i > 120 ? 0.05 : 0.003] as const),
+        },
       ]),
     );
   });
@@ -128,20 +174,29 @@ describe.skipIf(!availability.ok && !prometheusRequired())('waves health checks 
     repo.files.set(
       ROLLOUT,
       `version: 1.42.0\nstartedAt: "${iso(now - 6 * 3600)}"\nregions:\n  us-east-1: { state: healthy, startedAt: "${iso(now - 6 * 3600)}", healthyAt: "${iso(now - 5 * 3600)}", verdict: pass }\n` +
-        ['eu-west-1', 'ap-southeast-1'].map((r) => `  ${r}: { state: deploying, startedAt: "${iso(now - 2 * 3600)}", verdict: unknown }\n`).join(''),
+        ['eu-west-1', 'ap-southeast-1']
+          .map((r) => `  ${r}: { state: deploying, startedAt: "${iso(now - 2 * 3600)}", verdict: unknown }\n`)
+          .join(''),
     );
-    for (const region of ['eu-west-1', 'ap-southeast-1']) repo.files.set(manifestFile(region), manifestText(region).replace('1.41.0', '1.42.0'));
+    for (const region of ['eu-west-1', 'ap-southeast-1'])
+      repo.files.set(manifestFile(region), manifestText(region).replace('1.41.0', '1.42.0'));
     server = await startGitHubServer(repo.gh);
     const token = 'prom-token-' + 'x7Qm2Lk9Vb4Np6';
     const workspace = workspaceWith({
       'waves.yml': POLICY + HEALTH,
       'metrics.yml': `providers:\n  prom:\n    type: prometheus\n    url: ${prometheus.url}\n    auth: { type: bearer, tokenEnv: PROMETHEUS_TOKEN }\n`,
     });
-    const run = await runBundledAction('waves', { apiUrl: server.url, workspace, env: { PROMETHEUS_TOKEN: token }, inputs: inputsFor('advance', { metrics: 'metrics.yml' }) });
+    const run = await runBundledAction('waves', {
+      apiUrl: server.url,
+      workspace,
+      env: { PROMETHEUS_TOKEN: token },
+      inputs: inputsFor('advance', { metrics: 'metrics.yml' }),
+    });
     expect(run.stderr).toBe('');
     expect(run.exitCode, run.stdout).toBe(0);
     const state = parseRolloutState(repo.files.get(ROLLOUT)!, ROLLOUT);
-    for (const region of ['eu-west-1', 'ap-southeast-1']) expect(state.regions[region]).toMatchObject({ state: 'healthy', verdict: 'pass' });
+    for (const region of ['eu-west-1', 'ap-southeast-1'])
+      expect(state.regions[region]).toMatchObject({ state: 'healthy', verdict: 'pass' });
     expect(state.regions['eu-west-1']!.reason).toContain('error ratio stayed within ≤ 0.01');
     expect(run.masked).toContain(token);
     // The runner is told to mask it; nothing else prints it.
@@ -156,8 +211,15 @@ describe.skipIf(!availability.ok && !prometheusRequired())('waves health checks 
       {
         [`${dir}/rollout.yaml`]:
           `version: 1.42.0\nstartedAt: "${iso(now - 6 * 3600)}"\nregions:\n  us-east-1: { state: healthy, startedAt: "${iso(now - 6 * 3600)}", healthyAt: "${iso(now - 5 * 3600)}", verdict: pass }\n` +
-          ['eu-west-1', 'ap-southeast-1'].map((r) => `  ${r}: { state: deploying, startedAt: "${iso(now - 3 * 3600)}", verdict: unknown }\n`).join(''),
-        ...Object.fromEntries(['us-east-1', 'eu-west-1', 'ap-southeast-1'].map((r) => [`${dir}/${r}.yaml`, manifestOf('payments', r, '1.42.0')])),
+          ['eu-west-1', 'ap-southeast-1']
+            .map((r) => `  ${r}: { state: deploying, startedAt: "${iso(now - 3 * 3600)}", verdict: unknown }\n`)
+            .join(''),
+        ...Object.fromEntries(
+          ['us-east-1', 'eu-west-1', 'ap-southeast-1'].map((r) => [
+            `${dir}/${r}.yaml`,
+            manifestOf('payments', r, '1.42.0'),
+          ]),
+        ),
       },
       'ffac537e6cbbf934b08745a378932722df287a53',
     );
@@ -173,7 +235,13 @@ describe.skipIf(!availability.ok && !prometheusRequired())('waves health checks 
       apiUrl: server.url,
       workspace,
       env: { PROMETHEUS_TOKEN: 'prom-token' },
-      inputs: { service: 'payments', version: '1.42.0', policy: 'policies', command: 'advance', metrics: 'metrics.yml' },
+      inputs: {
+        service: 'payments',
+        version: '1.42.0',
+        policy: 'policies',
+        command: 'advance',
+        metrics: 'metrics.yml',
+      },
     });
     expect(run.stderr).toBe('');
     expect(run.exitCode, run.stdout).toBe(0);
@@ -201,7 +269,13 @@ describe.skipIf(!availability.ok && !prometheusRequired())('waves health checks 
       apiUrl: server.url,
       workspace,
       env: { PROMETHEUS_TOKEN: 'prom-token' },
-      inputs: { service: 'payments', version: '1.42.0', policy: 'policies', command: 'advance', metrics: 'metrics.yml' },
+      inputs: {
+        service: 'payments',
+        version: '1.42.0',
+        policy: 'policies',
+        command: 'advance',
+        metrics: 'metrics.yml',
+      },
     });
     expect(again.exitCode, again.stdout).toBe(0);
     expect(again.outputs['postmortem-issue']).toBe('');

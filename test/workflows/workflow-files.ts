@@ -33,7 +33,8 @@ export function yamlFilesIn(dir: string): YamlFile[] {
 }
 
 /** The reusable workflows Bellwether ships. */
-export const reusableWorkflows = (): YamlFile[] => yamlFilesIn('.github/workflows').filter((f) => /\/bellwether-[\w-]+\.yml$/.test(f.path));
+export const reusableWorkflows = (): YamlFile[] =>
+  yamlFilesIn('.github/workflows').filter((f) => /\/bellwether-[\w-]+\.yml$/.test(f.path));
 
 /** The templates adopters copy. */
 export const templates = (): YamlFile[] => yamlFilesIn('workflows');
@@ -41,7 +42,8 @@ export const templates = (): YamlFile[] => yamlFilesIn('workflows');
 /** `on:` of a workflow (YAML 1.2 keeps the key `on` a string). */
 export const triggersOf = (wf: YamlFile): Obj => obj(wf.doc['on']);
 
-export const jobsOf = (wf: YamlFile): Array<[string, Obj]> => Object.entries(obj(wf.doc['jobs'])).map(([id, job]) => [id, obj(job)]);
+export const jobsOf = (wf: YamlFile): Array<[string, Obj]> =>
+  Object.entries(obj(wf.doc['jobs'])).map(([id, job]) => [id, obj(job)]);
 
 export const stepsOf = (job: Obj): Obj[] => (Array.isArray(job['steps']) ? job['steps'].map(obj) : []);
 
@@ -96,5 +98,8 @@ export function fitsInputType(value: unknown, type: unknown): boolean {
 
 /** Every `<prefix>.<a>.outputs.<b>` in a text, as [a, b]. */
 export function outputReferences(text: string, prefix: 'needs' | 'steps' | 'jobs'): Array<[string, string]> {
-  return [...text.matchAll(new RegExp(`\\b${prefix}\\.([\\w-]+)\\.outputs\\.([\\w-]+)`, 'g'))].map((m) => [m[1] as string, m[2] as string]);
+  return [...text.matchAll(new RegExp(`\\b${prefix}\\.([\\w-]+)\\.outputs\\.([\\w-]+)`, 'g'))].map((m) => [
+    m[1] as string,
+    m[2] as string,
+  ]);
 }

@@ -208,4 +208,3 @@ function refuseEmpty(
     `nothing to audit: no workflow, action.yml or dependabot.yml was found (${looked.join('; ')})`,
   );
 }
-

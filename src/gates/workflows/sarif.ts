@@ -3,7 +3,13 @@
  * `security-severity`, results with regions and partial fingerprints.
  */
 import type { GateDecision } from './decide.js';
-import { sarifResult, sarifRuleDescriptor, sarifRun, type SarifRuleDescriptor, type SarifRun } from '../../report/sarif.js';
+import {
+  sarifResult,
+  sarifRuleDescriptor,
+  sarifRun,
+  type SarifRuleDescriptor,
+  type SarifRun,
+} from '../../report/sarif.js';
 import { VERSION } from '../../version.js';
 import { severityRank, type Severity } from '../core/finding.js';
 import { RULES, type Rule } from './rules.js';

@@ -242,16 +242,19 @@ export function svgDistributionChart(d: MetricDistributions): string {
     `<text class="axis-title" x="16" y="${f(mid)}" font-size="13" text-anchor="middle" transform="rotate(-90 16 ${f(mid)})" fill="${CHART_COLORS.axis}">${esc(`${d.metric}, distribution per judgment${unit}`)}</text>`,
     `<text class="axis-title" x="${f((left + W - right) / 2)}" y="${H - 8}" font-size="13" text-anchor="middle" fill="${CHART_COLORS.axis}">judgment (UTC time, canary weight)</text>`,
   );
-  const every = Math.max(1, Math.ceil(n / 8));
+  // time over weight, two short lines, so up to ten judgments fit side by side
+  const every = Math.max(1, Math.ceil(n / 10));
   d.labels.forEach((label, i) => {
     if (i % every !== 0 && i !== n - 1) return;
+    const [first = '', ...rest] = label.split(' ');
     parts.push(
-      `<text x="${f(cx(i))}" y="${H - bottom + 18}" font-size="13" text-anchor="middle" fill="${CHART_COLORS.axis}">${esc(label)}</text>`,
+      `<text class="x-label" x="${f(cx(i))}" y="${H - bottom + 17}" font-size="13" text-anchor="middle" fill="${CHART_COLORS.axis}"><tspan x="${f(cx(i))}">${esc(first)}</tspan><tspan x="${f(cx(i))}" dy="15">${esc(rest.join(' '))}</tspan></text>`,
     );
   });
+  const band = Math.min(slot - 4, 4 * off + 4 * half);
   for (const i of d.failed)
     parts.push(
-      `<rect x="${f(cx(i) - slot / 2 + 2)}" y="${top}" width="${f(slot - 4)}" height="${H - top - bottom}" fill="${CHART_COLORS.fail}" fill-opacity="0.08"/>`,
+      `<rect x="${f(cx(i) - band / 2)}" y="${top}" width="${f(band)}" height="${H - top - bottom}" fill="${CHART_COLORS.fail}" fill-opacity="0.08"/>`,
       `<text x="${f(cx(i))}" y="${top - 6}" font-size="13" text-anchor="middle" fill="${CHART_COLORS.fail}">failed</text>`,
     );
   const box = (s: SideSummary | null, x: number, color: string, side: string, label: string): void => {

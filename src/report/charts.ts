@@ -176,3 +176,117 @@ export function mermaidMetricChart(s: MetricSeries): string | null {
     'mermaid',
   );
 }
+
+/** What one side of one judgment saw, as the judge keeps it: summaries, not the points. */
+export interface SideSummary {
+  readonly n: number;
+  readonly min: number;
+  readonly median: number;
+  readonly mean: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** One metric's distributions, canary against baseline, judgment by judgment. */
+export interface MetricDistributions {
+  readonly metric: string;
+  readonly unit: Unit;
+  readonly labels: readonly string[];
+  /** null where that side of that judgment had no data. */
+  readonly canary: readonly (SideSummary | null)[];
+  readonly baseline: readonly (SideSummary | null)[];
+  readonly failed: readonly number[];
+}
+
+const usable = (s: SideSummary | null): s is SideSummary =>
+  s !== null && s.n > 0 && [s.min, s.median, s.mean, s.p99, s.max].every(Number.isFinite);
+
+/**
+ * Per judgment, the baseline's and the canary's distributions side by side:
+ * a line from min to max with end caps, a wide bar at the median, a short
+ * tick at p99 and a diamond at the mean. The judge keeps these summaries,
+ * not the points nor the quartiles, so no quartile box is drawn (one would
+ * be invented); the caption says so. Unknown sides are drawn as "no data".
+ */
+export function svgDistributionChart(d: MetricDistributions): string {
+  const W = 680;
+  const H = 320;
+  const left = 78;
+  const right = 24;
+  const top = 44;
+  const bottom = 62;
+  const sides = [...d.canary, ...d.baseline].filter(usable);
+  const scale = niceScale(sides.flatMap((s) => [s.min, s.max]));
+  const n = d.labels.length;
+  const slot = (W - left - right) / Math.max(1, n);
+  const cx = (i: number): number => left + slot * (i + 0.5);
+  const off = Math.min(22, slot / 4);
+  const half = Math.min(12, slot / 8);
+  const y = (v: number): number => top + (H - top - bottom) * (1 - (v - scale.lo) / (scale.hi - scale.lo || 1));
+  const f = (v: number): string => v.toFixed(1);
+  const id = `d-${esc(d.metric)}`;
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="distribution" viewBox="0 0 ${W} ${H}" width="100%" style="max-width:${W}px;height:auto" role="img" aria-labelledby="${id}" font-family="system-ui, sans-serif">`,
+    `<title id="${id}">${esc(d.metric)}: distribution of canary against baseline per judgment (min, median, mean, p99, max)</title>`,
+  ];
+  for (const t of scale.ticks)
+    parts.push(
+      `<line x1="${left}" x2="${W - right}" y1="${f(y(t))}" y2="${f(y(t))}" stroke="#dddddd"/>`,
+      `<text x="${left - 8}" y="${f(y(t) + 4)}" font-size="13" text-anchor="end" fill="${CHART_COLORS.axis}">${esc(formatValue(t, d.unit))}</text>`,
+    );
+  const unit = d.unit.symbol === '' ? '' : ` (${d.unit.percent ? '%' : d.unit.symbol})`;
+  const mid = (top + H - bottom) / 2;
+  parts.push(
+    `<line x1="${left}" x2="${left}" y1="${top}" y2="${H - bottom}" stroke="${CHART_COLORS.axis}"/>`,
+    `<line x1="${left}" x2="${W - right}" y1="${H - bottom}" y2="${H - bottom}" stroke="${CHART_COLORS.axis}"/>`,
+    `<text class="axis-title" x="16" y="${f(mid)}" font-size="13" text-anchor="middle" transform="rotate(-90 16 ${f(mid)})" fill="${CHART_COLORS.axis}">${esc(`${d.metric}, distribution per judgment${unit}`)}</text>`,
+    `<text class="axis-title" x="${f((left + W - right) / 2)}" y="${H - 8}" font-size="13" text-anchor="middle" fill="${CHART_COLORS.axis}">judgment (UTC time, canary weight)</text>`,
+  );
+  // time over weight, two short lines, so up to ten judgments fit side by side
+  const every = Math.max(1, Math.ceil(n / 10));
+  d.labels.forEach((label, i) => {
+    if (i % every !== 0 && i !== n - 1) return;
+    const [first = '', ...rest] = label.split(' ');
+    parts.push(
+      `<text class="x-label" x="${f(cx(i))}" y="${H - bottom + 17}" font-size="13" text-anchor="middle" fill="${CHART_COLORS.axis}"><tspan x="${f(cx(i))}">${esc(first)}</tspan><tspan x="${f(cx(i))}" dy="15">${esc(rest.join(' '))}</tspan></text>`,
+    );
+  });
+  const band = Math.min(slot - 4, 4 * off + 4 * half);
+  for (const i of d.failed)
+    parts.push(
+      `<rect x="${f(cx(i) - band / 2)}" y="${top}" width="${f(band)}" height="${H - top - bottom}" fill="${CHART_COLORS.fail}" fill-opacity="0.08"/>`,
+      `<text x="${f(cx(i))}" y="${top - 6}" font-size="13" text-anchor="middle" fill="${CHART_COLORS.fail}">failed</text>`,
+    );
+  const box = (s: SideSummary | null, x: number, color: string, side: string, label: string): void => {
+    if (!usable(s)) {
+      parts.push(
+        `<text class="no-data" x="${f(x)}" y="${f(H - bottom - 8)}" font-size="13" text-anchor="middle" fill="${CHART_COLORS.axis}">–<title>${side} had no data at ${esc(label)}</title></text>`,
+      );
+      return;
+    }
+    const tip = `${side} at ${label}: ${s.n} points; min ${formatValue(s.min, d.unit)}, median ${formatValue(s.median, d.unit)}, mean ${formatValue(s.mean, d.unit)}, p99 ${formatValue(s.p99, d.unit)}, max ${formatValue(s.max, d.unit)}`;
+    const dm = y(s.mean);
+    parts.push(
+      `<g class="box ${side}" data-min="${s.min}" data-median="${s.median}" data-mean="${s.mean}" data-p99="${s.p99}" data-max="${s.max}"><title>${esc(tip)}</title>`,
+      `<line class="range" x1="${f(x)}" x2="${f(x)}" y1="${f(y(s.min))}" y2="${f(y(s.max))}" stroke="${color}" stroke-width="2"/>`,
+      `<line class="min" x1="${f(x - half / 2)}" x2="${f(x + half / 2)}" y1="${f(y(s.min))}" y2="${f(y(s.min))}" stroke="${color}" stroke-width="2"/>`,
+      `<line class="max" x1="${f(x - half / 2)}" x2="${f(x + half / 2)}" y1="${f(y(s.max))}" y2="${f(y(s.max))}" stroke="${color}" stroke-width="2"/>`,
+      `<line class="p99" x1="${f(x)}" x2="${f(x + half)}" y1="${f(y(s.p99))}" y2="${f(y(s.p99))}" stroke="${color}" stroke-width="3"/>`,
+      `<line class="median" x1="${f(x - half)}" x2="${f(x + half)}" y1="${f(y(s.median))}" y2="${f(y(s.median))}" stroke="${color}" stroke-width="5"/>`,
+      `<path class="mean" d="M${f(x)} ${f(dm - 6)} L${f(x + 6)} ${f(dm)} L${f(x)} ${f(dm + 6)} L${f(x - 6)} ${f(dm)} Z" fill="#ffffff" stroke="${color}" stroke-width="2"/>`,
+      '</g>',
+    );
+  };
+  d.labels.forEach((label, i) => {
+    box(d.baseline[i] ?? null, cx(i) - off, CHART_COLORS.baseline, 'baseline', label);
+    box(d.canary[i] ?? null, cx(i) + off, CHART_COLORS.canary, 'canary', label);
+  });
+  parts.push(
+    `<g font-size="14" fill="${CHART_COLORS.axis}">`,
+    `<rect x="${left}" y="9" width="14" height="14" fill="${CHART_COLORS.baseline}"/><text x="${left + 20}" y="21">baseline (left)</text>`,
+    `<rect x="${left + 150}" y="9" width="14" height="14" fill="${CHART_COLORS.canary}"/><text x="${left + 170}" y="21">canary (right)</text>`,
+    `</g>`,
+    '</svg>',
+  );
+  return parts.join('\n');
+}

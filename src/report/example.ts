@@ -8,12 +8,12 @@
  */
 import type { ExampleRun, ReleaseRun } from '../example/run-example.js';
 import type { MetricSeries } from './charts.js';
-import { mermaidMetricChart, svgMetricChart } from './charts.js';
+import { mermaidMetricChart, svgDistributionChart, svgMetricChart } from './charts.js';
 import { escapeHtml, judgmentHtml } from './html.js';
 import { renderJudgmentMarkdown } from './judgment.js';
 import { escapeMarkdown, markdownCode } from './markdown.js';
 import type { Look } from './series.js';
-import { judgmentsOf, seriesOfJudgments } from './series.js';
+import { distributionsOfJudgments, judgmentsOf, seriesOfJudgments } from './series.js';
 import { formatValue, unitOf } from './units.js';
 
 /** The judgment that decided the release: the first that did not pass, else the last. */
@@ -152,6 +152,12 @@ export function renderExampleHtml(run: ExampleRun): string {
             `<figure>${svgMetricChart(s)}<figcaption>${escapeHtml(s.metric)}: canary against baseline, mean per judgment${s.failed.length > 0 ? '; the shaded judgment failed' : ''}.</figcaption></figure>`,
         )
         .join('\n');
+      const distributions = distributionsOfJudgments(r.canary.results)
+        .map(
+          (d) =>
+            `<figure>${svgDistributionChart(d)}<figcaption>${escapeHtml(d.metric)}: distribution of canary against baseline in each judgment — the line runs from min to max, the wide bar is the median, the short tick the p99 and the diamond the mean${d.failed.length > 0 ? '; the shaded judgment failed' : ''}. The judge keeps these summaries of the points it saw, not the points themselves nor their quartiles, so no quartile box is drawn.</figcaption></figure>`,
+        )
+        .join('\n');
       const waves = r.waves
         .map(
           (w) =>
@@ -166,6 +172,7 @@ export function renderExampleHtml(run: ExampleRun): string {
       return `<section><h2>${escapeHtml(r.version)}: ${escapeHtml(r.result)}</h2>
 ${r.canary.failure ? `<p class="stop">${escapeHtml(r.canary.failure)}</p>` : ''}
 <h3>Canary against baseline, per metric</h3>${charts || '<p>No judgments to chart.</p>'}
+<h3>Distributions per judgment, canary against baseline</h3>${distributions || '<p>No judgments to chart.</p>'}
 <h3>Canary judgments</h3>${table}
 ${evidence}
 <h3>Waves</h3>${waves ? `<div class="scroll"><table><tr><th>wave</th><th>regions</th><th>started (UTC)</th><th>baked (UTC)</th></tr>${waves}</table></div>` : '<p>None: the release stopped in the pilot region.</p>'}

@@ -3,7 +3,8 @@
  * and baseline over them: what the charts of a soak draw.
  */
 import type { ReconcileResult, WindowDetail } from '../canary/promotion/reconcile.js';
-import type { MetricSeries } from './charts.js';
+import type { SampleStats } from '../canary/judge/types.js';
+import type { MetricDistributions, MetricSeries, SideSummary } from './charts.js';
 import { unitOf } from './units.js';
 
 /** One judgment, with its evidence. */
@@ -48,6 +49,27 @@ export function seriesOfJudgments(results: readonly ReconcileResult[]): MetricSe
       labels: looks.map((l) => `${time(l.at)} ${l.weight}%`),
       canary: at.map((m) => (m && m.canary.n > 0 ? m.canary.mean : null)),
       baseline: at.map((m) => (m && m.baseline.n > 0 ? m.baseline.mean : null)),
+      failed: looks.flatMap((l, i) =>
+        l.verdict === 'Fail' || at[i]?.classification === 'High' || at[i]?.classification === 'Low' ? [i] : [],
+      ),
+    };
+  });
+}
+
+/** Each metric judged, the distributions canary against baseline per judgment, from the summaries the judge keeps. */
+export function distributionsOfJudgments(results: readonly ReconcileResult[]): MetricDistributions[] {
+  const looks = judgmentsOf(results).filter((l) => l.detail.result);
+  const names = [...new Set(looks.flatMap((l) => l.detail.result!.metrics.map((m) => m.name)))];
+  const side = (s: SampleStats | undefined): SideSummary | null =>
+    s && s.n > 0 ? { n: s.n, min: s.min, median: s.median, mean: s.mean, p99: s.p99, max: s.max } : null;
+  return names.map((name) => {
+    const at = looks.map((l) => l.detail.result!.metrics.find((m) => m.name === name));
+    return {
+      metric: name,
+      unit: unitOf(at.find((m) => m?.query)?.query),
+      labels: looks.map((l) => `${time(l.at)} ${l.weight}%`),
+      canary: at.map((m) => side(m?.canary)),
+      baseline: at.map((m) => side(m?.baseline)),
       failed: looks.flatMap((l, i) =>
         l.verdict === 'Fail' || at[i]?.classification === 'High' || at[i]?.classification === 'Low' ? [i] : [],
       ),

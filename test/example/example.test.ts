@@ -57,7 +57,12 @@ describe('the main job on the shipped example', () => {
     );
     expect(html).not.toContain('Every release ended as expected');
     // one chart per metric, server errors too, with both axes titled in units and a legend of 13 px or more
-    expect(html.match(/<svg/g)?.length).toBe(4);
+    // and one distribution chart per metric and release: per judgment, canary against baseline
+    expect(html.match(/<svg/g)?.length).toBe(8);
+    expect(html.match(/<svg[^>]*class="distribution"/g)?.length).toBe(4);
+    expect(html).toContain('latency-p99, distribution per judgment (s)');
+    expect(html).toContain('server-errors, distribution per judgment (/s)');
+    expect(html).toContain('not the points themselves nor their quartiles, so no quartile box is drawn');
     expect(html).toContain('latency-p99, mean per judgment (s)');
     expect(html).toContain('server-errors, mean per judgment (/s)');
     expect(html).toContain('judgment (UTC time, canary weight)');

@@ -17,7 +17,9 @@ r.charts = [...document.querySelectorAll('svg')].map((svg) => {
   const box = svg.getBoundingClientRect();
   const inside = (b) => b.left >= box.left - 1 && b.right <= box.right + 1 && b.top >= box.top - 1 && b.bottom <= box.bottom + 1;
   return {
+    kind: svg.getAttribute('class') ?? 'line',
     width: box.width,
+    boxes: [...svg.querySelectorAll('g.box')].map((g) => ({ side: g.classList.contains('canary') ? 'canary' : 'baseline', height: g.getBoundingClientRect().height, inside: inside(g.getBoundingClientRect()) })),
     titles: [...svg.querySelectorAll('.axis-title')].map((t) => ({ text: t.textContent, visible: t.getBoundingClientRect().width > 0, inside: inside(t.getBoundingClientRect()) })),
     legend: [...svg.querySelectorAll('g text')].map((t) => ({ text: t.textContent, height: t.getBoundingClientRect().height })),
     outside: [...svg.querySelectorAll('text')].filter((t) => !inside(t.getBoundingClientRect())).map((t) => t.textContent),
@@ -35,7 +37,9 @@ interface Measured {
   scrollWidth: number;
   headline: string;
   charts: Array<{
+    kind: string;
     width: number;
+    boxes: Array<{ side: string; height: number; inside: boolean }>;
     titles: Array<{ text: string; visible: boolean; inside: boolean }>;
     legend: Array<{ text: string; height: number }>;
     outside: string[];
@@ -74,8 +78,12 @@ run('the example report in a real browser (headless Chromium)', () => {
     expect(m.headline).toContain(
       '1.43.0 rolled back: Failed at 1%: latency-p99 High — canary 0.222 s against baseline 0.119 s',
     );
-    expect(m.charts).toHaveLength(4);
-    for (const chart of m.charts) {
+    expect(m.charts).toHaveLength(8);
+    const lines = m.charts.filter((c) => c.kind === 'line');
+    const distributions = m.charts.filter((c) => c.kind === 'distribution');
+    expect(lines).toHaveLength(4);
+    expect(distributions).toHaveLength(4);
+    for (const chart of lines) {
       expect(chart.titles.map((t) => t.text)).toEqual([
         expect.stringMatching(/^(latency-p99|server-errors), mean per judgment \((s|\/s)\)$/),
         'judgment (UTC time, canary weight)',
@@ -85,6 +93,22 @@ run('the example report in a real browser (headless Chromium)', () => {
       expect(chart.smallestText).toBeGreaterThanOrEqual(13);
       // no label is cut off at the chart's edge
       expect(chart.outside).toEqual([]);
+    }
+    // per metric and judgment, canary against baseline: 1.43.0 stopped after one judgment, 1.42.0 soaked through eight
+    expect(distributions.map((c) => c.boxes.length).sort((a, b) => a - b)).toEqual([2, 2, 16, 16]);
+    for (const chart of distributions) {
+      expect(chart.titles.map((t) => t.text)).toEqual([
+        expect.stringMatching(/^(latency-p99|server-errors), distribution per judgment \((s|\/s)\)$/),
+        'judgment (UTC time, canary weight)',
+      ]);
+      expect(chart.titles.every((t) => t.visible && t.inside)).toBe(true);
+      expect(chart.legend.map((l) => l.text)).toEqual(['baseline (left)', 'canary (right)']);
+      expect(chart.legend.every((l) => l.height >= 13)).toBe(true);
+      expect(chart.smallestText).toBeGreaterThanOrEqual(13);
+      expect(chart.outside).toEqual([]);
+      // every box is drawn (it has height) and lies inside its chart
+      expect(chart.boxes.every((b) => b.height > 0 && b.inside)).toBe(true);
+      expect(chart.boxes.filter((b) => b.side === 'canary')).toHaveLength(chart.boxes.length / 2);
     }
     mkdirSync(OUTPUT, { recursive: true });
     const png = join(OUTPUT, 'example-desktop.png');
@@ -97,6 +121,11 @@ run('the example report in a real browser (headless Chromium)', () => {
     expect(m.viewport).toBe(500);
     expect(m.scrollWidth).toBeLessThanOrEqual(m.viewport);
     expect(m.charts.every((c) => c.width <= m.viewport)).toBe(true);
+    // the distribution charts scale down with the page: their boxes and labels stay inside them
+    for (const chart of m.charts.filter((c) => c.kind === 'distribution')) {
+      expect(chart.boxes.every((b) => b.inside)).toBe(true);
+      expect(chart.outside).toEqual([]);
+    }
     await screenshot(chromium!, html, join(OUTPUT, 'example-narrow.png'), 500, 2400);
   });
 });

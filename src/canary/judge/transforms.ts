@@ -31,20 +31,24 @@ export function prepareSample(
   raw: readonly (number | null)[],
   metric: Pick<MetricConfig, 'nanStrategy' | 'outliers'>,
 ): PreparedSample {
-  const values: number[] = [];
+  // A sample with no missing point is used as it is; a copy is made from the first missing one.
+  let copy: number[] | null = null;
   let removedNaN = 0;
   const counts = { total: raw.length, nan: 0, positiveInfinite: 0, negativeInfinite: 0 };
-  for (const v of raw) {
+  for (let i = 0; i < raw.length; i++) {
+    const v = raw[i] as number | null;
     if (v === null || Number.isNaN(v)) {
+      copy ??= raw.slice(0, i) as number[];
       counts.nan++;
-      if (metric.nanStrategy === 'replace') values.push(0);
+      if (metric.nanStrategy === 'replace') copy.push(0);
       else removedNaN++;
       continue;
     }
     if (v === Number.POSITIVE_INFINITY) counts.positiveInfinite++;
     else if (v === Number.NEGATIVE_INFINITY) counts.negativeInfinite++;
-    values.push(v);
+    if (copy !== null) copy.push(v);
   }
+  const values: readonly number[] = copy ?? (raw as readonly number[]);
   const infinite = counts.positiveInfinite + counts.negativeInfinite > 0;
   if (metric.outliers.strategy !== 'remove' || values.length === 0 || infinite) {
     return { values, removedNaN, removedOutliers: 0, infinite, raw: counts };

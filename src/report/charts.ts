@@ -181,6 +181,9 @@ export function mermaidMetricChart(s: MetricSeries): string | null {
 export interface SideSummary {
   readonly n: number;
   readonly min: number;
+  /** Quartiles, where the judgment kept them (judgments recorded before did not). */
+  readonly q1?: number;
+  readonly q3?: number;
   readonly median: number;
   readonly mean: number;
   readonly p99: number;
@@ -201,12 +204,16 @@ export interface MetricDistributions {
 const usable = (s: SideSummary | null): s is SideSummary =>
   s !== null && s.n > 0 && [s.min, s.median, s.mean, s.p99, s.max].every(Number.isFinite);
 
+const hasQuartiles = (s: SideSummary): s is SideSummary & { q1: number; q3: number } =>
+  s.q1 !== undefined && s.q3 !== undefined && Number.isFinite(s.q1) && Number.isFinite(s.q3);
+
 /**
- * Per judgment, the baseline's and the canary's distributions side by side:
- * a line from min to max with end caps, a wide bar at the median, a short
- * tick at p99 and a diamond at the mean. The judge keeps these summaries,
- * not the points nor the quartiles, so no quartile box is drawn (one would
- * be invented); the caption says so. Unknown sides are drawn as "no data".
+ * Per judgment, the baseline's and the canary's distributions side by side, as
+ * box plots: a box from the first to the third quartile, a wide bar at the
+ * median, whiskers from min to max with end caps, a short tick at p99 and a
+ * diamond at the mean. Judgments recorded before quartiles were kept get no
+ * box (one would be invented); their tooltip says so. Unknown sides are drawn
+ * as "no data".
  */
 export function svgDistributionChart(d: MetricDistributions): string {
   const W = 680;
@@ -227,7 +234,7 @@ export function svgDistributionChart(d: MetricDistributions): string {
   const id = `d-${esc(d.metric)}`;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="distribution" viewBox="0 0 ${W} ${H}" width="100%" style="max-width:${W}px;height:auto" role="img" aria-labelledby="${id}" font-family="system-ui, sans-serif">`,
-    `<title id="${id}">${esc(d.metric)}: distribution of canary against baseline per judgment (min, median, mean, p99, max)</title>`,
+    `<title id="${id}">${esc(d.metric)}: distribution of canary against baseline per judgment (box from first to third quartile, median, mean, p99, whiskers min to max)</title>`,
   ];
   for (const t of scale.ticks)
     parts.push(
@@ -264,13 +271,21 @@ export function svgDistributionChart(d: MetricDistributions): string {
       );
       return;
     }
-    const tip = `${side} at ${label}: ${s.n} points; min ${formatValue(s.min, d.unit)}, median ${formatValue(s.median, d.unit)}, mean ${formatValue(s.mean, d.unit)}, p99 ${formatValue(s.p99, d.unit)}, max ${formatValue(s.max, d.unit)}`;
+    const quart = hasQuartiles(s)
+      ? `, quartiles ${formatValue(s.q1, d.unit)} to ${formatValue(s.q3, d.unit)}`
+      : ' (no quartiles were recorded for this judgment)';
+    const tip = `${side} at ${label}: ${s.n} points${quart}; min ${formatValue(s.min, d.unit)}, median ${formatValue(s.median, d.unit)}, mean ${formatValue(s.mean, d.unit)}, p99 ${formatValue(s.p99, d.unit)}, max ${formatValue(s.max, d.unit)}`;
     const dm = y(s.mean);
     parts.push(
       `<g class="box ${side}" data-min="${s.min}" data-median="${s.median}" data-mean="${s.mean}" data-p99="${s.p99}" data-max="${s.max}"><title>${esc(tip)}</title>`,
       `<line class="range" x1="${f(x)}" x2="${f(x)}" y1="${f(y(s.min))}" y2="${f(y(s.max))}" stroke="${color}" stroke-width="2"/>`,
       `<line class="min" x1="${f(x - half / 2)}" x2="${f(x + half / 2)}" y1="${f(y(s.min))}" y2="${f(y(s.min))}" stroke="${color}" stroke-width="2"/>`,
       `<line class="max" x1="${f(x - half / 2)}" x2="${f(x + half / 2)}" y1="${f(y(s.max))}" y2="${f(y(s.max))}" stroke="${color}" stroke-width="2"/>`,
+      ...(hasQuartiles(s)
+        ? [
+            `<rect class="quartiles" data-q1="${s.q1}" data-q3="${s.q3}" x="${f(x - half)}" y="${f(y(s.q3))}" width="${f(2 * half)}" height="${f(Math.max(1, y(s.q1) - y(s.q3)))}" fill="#ffffff" stroke="${color}" stroke-width="2"/>`,
+          ]
+        : []),
       `<line class="p99" x1="${f(x)}" x2="${f(x + half)}" y1="${f(y(s.p99))}" y2="${f(y(s.p99))}" stroke="${color}" stroke-width="3"/>`,
       `<line class="median" x1="${f(x - half)}" x2="${f(x + half)}" y1="${f(y(s.median))}" y2="${f(y(s.median))}" stroke="${color}" stroke-width="5"/>`,
       `<path class="mean" d="M${f(x)} ${f(dm - 6)} L${f(x + 6)} ${f(dm)} L${f(x)} ${f(dm + 6)} L${f(x - 6)} ${f(dm)} Z" fill="#ffffff" stroke="${color}" stroke-width="2"/>`,

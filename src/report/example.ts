@@ -155,7 +155,7 @@ export function renderExampleHtml(run: ExampleRun): string {
       const distributions = distributionsOfJudgments(r.canary.results)
         .map(
           (d) =>
-            `<figure>${svgDistributionChart(d)}<figcaption>${escapeHtml(d.metric)}: distribution of canary against baseline in each judgment — the line runs from min to max, the wide bar is the median, the short tick the p99 and the diamond the mean${d.failed.length > 0 ? '; the shaded judgment failed' : ''}. The judge keeps these summaries of the points it saw, not the points themselves nor their quartiles, so no quartile box is drawn.</figcaption></figure>`,
+            `<figure>${svgDistributionChart(d)}<figcaption>${escapeHtml(d.metric)}: distribution of canary against baseline in each judgment — the box runs from the first to the third quartile, the wide bar is the median, the whiskers run from min to max, the short tick is the p99 and the diamond the mean${d.failed.length > 0 ? '; the shaded judgment failed' : ''}. Judgments recorded before quartiles were kept show no box.</figcaption></figure>`,
         )
         .join('\n');
       const waves = r.waves

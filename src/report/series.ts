@@ -61,7 +61,17 @@ export function distributionsOfJudgments(results: readonly ReconcileResult[]): M
   const looks = judgmentsOf(results).filter((l) => l.detail.result);
   const names = [...new Set(looks.flatMap((l) => l.detail.result!.metrics.map((m) => m.name)))];
   const side = (s: SampleStats | undefined): SideSummary | null =>
-    s && s.n > 0 ? { n: s.n, min: s.min, median: s.median, mean: s.mean, p99: s.p99, max: s.max } : null;
+    s && s.n > 0
+      ? {
+          n: s.n,
+          min: s.min,
+          ...(s.q1 !== undefined && s.q3 !== undefined ? { q1: s.q1, q3: s.q3 } : {}),
+          median: s.median,
+          mean: s.mean,
+          p99: s.p99,
+          max: s.max,
+        }
+      : null;
   return names.map((name) => {
     const at = looks.map((l) => l.detail.result!.metrics.find((m) => m.name === name));
     return {

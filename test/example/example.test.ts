@@ -62,7 +62,8 @@ describe('the main job on the shipped example', () => {
     expect(html.match(/<svg[^>]*class="distribution"/g)?.length).toBe(4);
     expect(html).toContain('latency-p99, distribution per judgment (s)');
     expect(html).toContain('server-errors, distribution per judgment (/s)');
-    expect(html).toContain('not the points themselves nor their quartiles, so no quartile box is drawn');
+    expect(html).toContain('the box runs from the first to the third quartile');
+    expect(html).toMatch(/<rect class="quartiles"/);
     expect(html).toContain('latency-p99, mean per judgment (s)');
     expect(html).toContain('server-errors, mean per judgment (/s)');
     expect(html).toContain('judgment (UTC time, canary weight)');

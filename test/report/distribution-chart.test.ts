@@ -104,3 +104,28 @@ describe('svgDistributionChart', () => {
     expect(svgDistributionChart({ ...latency, metric: 'a<b>&"c' })).not.toContain('a<b>');
   });
 });
+
+describe('svgDistributionChart quartile boxes', () => {
+  const withQuartiles: MetricDistributions = {
+    ...latency,
+    baseline: [{ ...side(0.09, 0.119, 0.12, 0.135, 0.137), q1: 0.1, q3: 0.13 }, null],
+    canary: [{ ...side(0.17, 0.22, 0.222, 0.27, 0.28), q1: 0.2, q3: 0.25 }, side(0.08, 0.11, 0.112, 0.16, 0.163)],
+  };
+  const svg = svgDistributionChart(withQuartiles);
+  const scale = niceScale([0.09, 0.137, 0.17, 0.28, 0.08, 0.163]);
+  const y = (v: number): number => TOP + (H - TOP - BOTTOM) * (1 - (v - scale.lo) / (scale.hi - scale.lo));
+
+  it('draws a box from the first to the third quartile where the judgment kept them', () => {
+    const canary = boxOf(svg, 'canary', 0).group;
+    const rect = /<rect class="quartiles"[^>]*>/.exec(canary)![0];
+    expect(attr(rect, 'y')).toBeCloseTo(y(0.25), 0);
+    expect(attr(rect, 'y') + attr(rect, 'height')).toBeCloseTo(y(0.2), 0);
+    expect(canary).toContain('quartiles 0.2 s to 0.25 s');
+  });
+
+  it('draws no box, and says so, for a judgment recorded without quartiles', () => {
+    const older = boxOf(svg, 'canary', 1).group;
+    expect(older).not.toContain('class="quartiles"');
+    expect(older).toContain('no quartiles were recorded for this judgment');
+  });
+});

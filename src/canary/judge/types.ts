@@ -123,6 +123,9 @@ export interface SampleStats {
   readonly n: number;
   readonly mean: number;
   readonly median: number;
+  /** First and third quartiles (linear interpolation); absent from judgments recorded before they were kept. */
+  readonly q1?: number;
+  readonly q3?: number;
   readonly p99: number;
   readonly min: number;
   readonly max: number;

@@ -1,8 +1,9 @@
 /**
  * The only place in Bellwether that builds an Octokit.
  *
- * Octokit from `@octokit/rest` with `@octokit/plugin-retry` and
- * `@octokit/plugin-throttling`, under a request policy of Bellwether's own
+ * Octokit from `@octokit/core` with `@octokit/plugin-retry` and
+ * `@octokit/plugin-throttling` (Bellwether calls `request(route)` only, so
+ * `@octokit/rest`'s generated method for every endpoint is not loaded), under a request policy of Bellwether's own
  * (see `retry-policy.ts` for the rules and the do-not-retry list):
  * - rate limits are waited out and retried for every method, a bounded number
  *   of times, honouring `retry-after`;
@@ -17,7 +18,7 @@
  * Nothing is built at import time: entrypoints call `createGitHubClient` once
  * and pass the result down in `Deps`.
  */
-import { Octokit } from '@octokit/rest';
+import { Octokit } from '@octokit/core';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';

@@ -6,8 +6,10 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { ConfigurationError } from '../runtime/errors.js';
-import type { AnyPolicy, PolicyKind } from './kinds.js';
-import { parseAnyPolicy, policyKinds } from './kinds.js';
+import { checkPolicyText } from './check.js';
+import { deployPolicyKinds, POLICY_KIND_NAMES } from './deploy-kinds.js';
+import type { DeployPolicyKind } from './deploy-kinds.js';
+import type { AnyPolicy } from './kinds.js';
 import { readPolicyText } from './load.js';
 
 const POLICY_FILE = /\.ya?ml$/i;
@@ -17,7 +19,7 @@ export interface LoadedPolicy {
   readonly policy: AnyPolicy;
 }
 
-type PolicyOf<K extends PolicyKind> = Extract<AnyPolicy, { kind: K }>;
+type PolicyOf<K extends DeployPolicyKind> = Extract<AnyPolicy, { kind: K }>;
 
 /**
  * The policy files a path names: itself, or the YAML files below a folder
@@ -55,7 +57,7 @@ export async function loadPolicySet(path: string | undefined): Promise<LoadedPol
     const text = await readPolicyText(file);
     if (!isOurs(text)) continue;
     try {
-      out.push({ file, policy: parseAnyPolicy(text, file) });
+      out.push({ file, policy: await parsePolicy(text, file) });
     } catch (err) {
       if (!(err instanceof ConfigurationError)) throw err;
       problems.push(...(err.problems.length ? err.problems : [err]));
@@ -65,14 +67,32 @@ export async function loadPolicySet(path: string | undefined): Promise<LoadedPol
   return out;
 }
 
+const KIND = /^kind:\s*["']?([\w-]+)/m;
+
 /** A file is ours when its top-level `kind:` names one of Bellwether's policy kinds. */
 function isOurs(text: string): boolean {
-  const kind = /^kind:\s*["']?([\w-]+)/m.exec(text)?.[1];
-  return kind !== undefined && kind in policyKinds;
+  const kind = KIND.exec(text)?.[1];
+  return kind !== undefined && (POLICY_KIND_NAMES as readonly string[]).includes(kind);
+}
+
+/**
+ * A deploy policy is checked against the deploy kinds; a gates policy kept
+ * beside them loads every kind (the gates schema holds every secret and
+ * workflow rule, which a deploy never needs otherwise).
+ */
+async function parsePolicy(text: string, file: string): Promise<AnyPolicy> {
+  const kind = KIND.exec(text)?.[1];
+  if (kind !== undefined && Object.hasOwn(deployPolicyKinds, kind)) {
+    const check = checkPolicyText(text, file, deployPolicyKinds);
+    if (check.problems.length === 0) return check.policy as AnyPolicy;
+    // Problems with a deploy kind are the same against every kind; any other (the line read above was not the kind) are not.
+    if (check.kind !== undefined) throw ConfigurationError.aggregate(check.problems);
+  }
+  return (await import('./kinds.js')).parseAnyPolicy(text, file);
 }
 
 /** The policy of `kind` that applies to `service`, or the embedded defaults, and where it came from. */
-export function policyFor<K extends PolicyKind>(
+export function policyFor<K extends DeployPolicyKind>(
   set: readonly LoadedPolicy[],
   kind: K,
   service?: string,
@@ -83,7 +103,7 @@ export function policyFor<K extends PolicyKind>(
     if (service === undefined || globs.some((g) => posix.matchesGlob(service, g)))
       return { policy: policy as PolicyOf<K>, file };
   }
-  const fallback = policyKinds[kind].safeParse({ kind });
+  const fallback = deployPolicyKinds[kind].safeParse({ kind });
   if (!fallback.success) {
     throw new ConfigurationError(
       `no ${kind} policy applies to ${service ?? 'this service'}, and a ${kind} policy has no defaults to fall back on: add one`,

@@ -3,7 +3,7 @@
  * JSON, a canary policy (`kind: canary`, its `analysis.judge`), a document
  * with a `judge:` block, or the block alone.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { validateSource } from '../../policy/issues.js';
 import { sortProblems } from '../../policy/problems.js';
 import { canaryPolicySchema } from '../../policy/schemas/canary.js';

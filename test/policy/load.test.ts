@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadPolicyFile, parsePolicyText } from '../../src/policy/load.js';
 import { PolicyProblem } from '../../src/policy/problems.js';
 import { ConfigurationError } from '../../src/runtime/errors.js';

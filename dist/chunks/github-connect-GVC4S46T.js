@@ -1,2 +1,0 @@
-import{createRequire as __bwCreateRequire}from"node:module";const require=__bwCreateRequire(import.meta.url);
-import{c as a,d as b}from"./chunk-JMWZFVDX.js";import"./chunk-LJW7DMMM.js";import"./chunk-HTPGHJUI.js";import"./chunk-FGUS3G6D.js";import"./chunk-7KFR2TA4.js";import"./chunk-4YVGSULO.js";import"./chunk-TVRXWNG7.js";import"./chunk-NFAFEGRX.js";import"./chunk-I6U2HJR7.js";import"./chunk-NYZF2X23.js";import"./chunk-3BICQVPV.js";export{a as githubAuditsFromEnv,b as githubAuditsFromPort};

@@ -1,2 +1,0 @@
-import{createRequire as __bwCreateRequire}from"node:module";const require=__bwCreateRequire(import.meta.url);
-import{a}from"./chunk-HIFXB3QE.js";import"./chunk-GSPSPJN7.js";import"./chunk-BH5EN4VM.js";import"./chunk-XS3WF7UB.js";import"./chunk-JWWTNV5V.js";import"./chunk-7KFR2TA4.js";import"./chunk-PP5VR43J.js";import"./chunk-I6U2HJR7.js";import"./chunk-NYZF2X23.js";import"./chunk-3BICQVPV.js";export{a as loadMetricsProviders};

@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { isoDate } from '../core/waiver.js';
-import { didYouMean } from '../../policy/did-you-mean.js';
+import { didYouMean } from '../../runtime/did-you-mean.js';
 import { formatFieldPath } from '../../policy/problems.js';
 import { readPolicySource, type PolicySource } from '../../policy/yaml-source.js';
 import { ConfigurationError } from '../../runtime/errors.js';

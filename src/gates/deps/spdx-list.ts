@@ -8,7 +8,7 @@
 import exceptionIds from 'spdx-exceptions/index.json' with { type: 'json' };
 import licenseIds from 'spdx-license-ids/index.json' with { type: 'json' };
 import deprecatedIds from 'spdx-license-ids/deprecated.json' with { type: 'json' };
-import { didYouMean } from '../../policy/did-you-mean.js';
+import { didYouMean } from '../../runtime/did-you-mean.js';
 
 /** Current and deprecated identifiers (`GPL-2.0` is deprecated and still seen), by lowercase form: SPDX ids compare without case. */
 const LICENSES: ReadonlyMap<string, string> = new Map(

@@ -8,7 +8,7 @@ import { posix } from 'node:path';
 import * as z from 'zod';
 import { waiverSchema } from '../core/waiver.js';
 import { readPolicySource, type PolicySource } from '../../policy/yaml-source.js';
-import { didYouMean } from '../../policy/did-you-mean.js';
+import { didYouMean } from '../../runtime/did-you-mean.js';
 import { ConfigurationError } from '../../runtime/errors.js';
 import { SEVERITIES } from '../core/finding.js';
 import { SECRET_RULES } from './rules.js';

@@ -6,9 +6,10 @@
  * comments.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { doraFigures, frequencyBand, weekOf } from '../../src/dora/figures.js';
 import { releasesOf, type ManifestSnapshot } from '../../src/dora/releases.js';
@@ -185,6 +186,35 @@ describe('bellwether dora', () => {
     const run = await dora('--service', 'payments');
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('no release manifest of payments in production has any history');
+  });
+});
+
+describe('the reusable workflow bellwether-dora.yml', () => {
+  it('writes the figures to the job summary with the command its step runs', () => {
+    // The step's script, run as the runner would: Bellwether checked out
+    // under .bellwether/action (here, this repository with its bundle) and
+    // the inputs in the environment.
+    const wf = parse(readFileSync('.github/workflows/bellwether-dora.yml', 'utf8'));
+    const step = wf.jobs.dora.steps.find((s: { name?: string }) => s.name === 'DORA metrics');
+    mkdirSync(join(repo, '.bellwether'), { recursive: true });
+    symlinkSync(resolve('.'), join(repo, '.bellwether/action'));
+    const summary = join(mkdtempSync(join(tmpdir(), 'bw-dora-summary-')), 'summary.md');
+    writeFileSync(summary, '');
+    execFileSync('bash', ['-e', '-c', step.run], {
+      cwd: repo,
+      env: {
+        PATH: `${process.execPath.replace(/\/node$/, '')}:${process.env.PATH ?? ''}`,
+        GITHUB_STEP_SUMMARY: summary,
+        SERVICE: 'checkout',
+        ENVIRONMENT: 'production',
+        MANIFESTS: 'deploy',
+        SINCE: '3650d',
+      },
+    });
+    const md = readFileSync(summary, 'utf8');
+    expect(md).toContain('## DORA metrics of checkout in production');
+    expect(md).toContain('| Change failure rate | 66.7% |');
+    expect(parseMarkdown(md).problems).toEqual([]);
   });
 });
 

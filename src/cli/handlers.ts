@@ -17,6 +17,7 @@ import type { CommandOutput, OutputFormat } from './output.js';
 import type { CanaryControlArgs } from './canary-command.js';
 import type { RollbackArgs, RollbackLiftArgs } from './rollback-command.js';
 import type { DoraArgs } from './dora-command.js';
+import type { BacktestArgs } from './backtest-command.js';
 
 export interface Handlers {
   gateWorkflows(args: {
@@ -52,6 +53,7 @@ export interface Handlers {
   budgetRules(args: BudgetRulesArgs): Promise<CommandOutput>;
   freeze(args: FreezeArgs): Promise<CommandOutput>;
   dora(args: DoraArgs): Promise<CommandOutput>;
+  backtest(args: BacktestArgs): Promise<CommandOutput>;
   notYet(verb: string): Promise<CommandOutput>;
 }
 
@@ -124,5 +126,6 @@ export const handlers: Handlers = {
       args.sourceRepo && args.sourceRepo !== args.repo ? localDeps({ repo: args.sourceRepo }).git : undefined;
     return doraCommand(args, { clock: deps.clock, git: deps.git, ...(source ? { sourceGit: source } : {}) });
   },
+  backtest: async (args) => (await import('./backtest-command.js')).backtestCommand(args),
   notYet,
 };

@@ -464,6 +464,25 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
       )(),
     );
   program
+    .command('backtest')
+    .description(
+      'replay recorded releases through a canary policy, offline: what it would have decided and when, the regressions caught and missed and the good releases failed',
+    )
+    .option(
+      '--releases <file>',
+      'the releases to replay: service, region, and each version with its start and truth (required)',
+    )
+    .option('--policy <path>', 'canary policy file or folder', '.github/bellwether')
+    .option(
+      '--metrics <file>',
+      'metrics providers file; replay providers answer from recordings',
+      '.github/bellwether/metrics.yml',
+    )
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .action((o) =>
+      run(() => handlers.backtest({ releases: o.releases, policy: o.policy, metrics: o.metrics, format: o.format }))(),
+    );
+  program
     .command('postmortem')
     .description(
       'not available yet as a verb: the postmortem action (actions/postmortem) and the canary, rollback and freeze flows open postmortem issues',

@@ -19,7 +19,7 @@
  */
 
 /** The domains: they may use the floors below, never an entrypoint. */
-const DOMAINS = '^src/(canary|waves|freeze|rollback|postmortem|gates|report|flow|example)/';
+const DOMAINS = '^src/(canary|waves|freeze|rollback|postmortem|gates|report|flow|example|dora|backtest)/';
 /** The entrypoints: the only modules that turn values into text, exit codes and action outputs. */
 const ENTRYPOINTS = '^src/(cli|actions)/|^src/index[.]ts$';
 /** The adapters and the seam: what a domain reaches the world through. */
@@ -31,6 +31,7 @@ const DECISIONS = [
   '^src/waves/(decide|planner|constraints|matrix)[.]ts$',
   '^src/freeze/(burn|rational|calendar|gate|rules)[.]ts$',
   '^src/rollback/plan[.]ts$',
+  '^src/dora/(releases|figures)[.]ts$',
 ];
 
 /**

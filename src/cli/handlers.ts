@@ -10,12 +10,14 @@ import type { BudgetArgs } from './budget-command.js';
 import type { BudgetRulesArgs } from './budget-rules-command.js';
 import type { FreezeArgs } from './freeze-command.js';
 import type { WavesPlanArgs } from './waves-plan-command.js';
-import { NotAvailableError } from '../runtime/errors.js';
+import { ConfigurationError, NotAvailableError } from '../runtime/errors.js';
 import type { PolicyKind } from '../policy/kinds.js';
 import { existsSync, statSync } from 'node:fs';
 import type { CommandOutput, OutputFormat } from './output.js';
 import type { CanaryControlArgs } from './canary-command.js';
 import type { RollbackArgs, RollbackLiftArgs } from './rollback-command.js';
+import type { DoraArgs } from './dora-command.js';
+import type { BacktestArgs } from './backtest-command.js';
 
 export interface Handlers {
   gateWorkflows(args: {
@@ -50,6 +52,8 @@ export interface Handlers {
   budget(args: BudgetArgs): Promise<CommandOutput>;
   budgetRules(args: BudgetRulesArgs): Promise<CommandOutput>;
   freeze(args: FreezeArgs): Promise<CommandOutput>;
+  dora(args: DoraArgs): Promise<CommandOutput>;
+  backtest(args: BacktestArgs): Promise<CommandOutput>;
   notYet(verb: string): Promise<CommandOutput>;
 }
 
@@ -111,5 +115,17 @@ export const handlers: Handlers = {
   budgetRules: async (args) =>
     (await import('./budget-rules-command.js')).budgetRulesCommand(await withPolicyFile(args, 'freeze')),
   freeze: async (args) => (await import('./freeze-command.js')).freezeCommand(await withPolicyFile(args, 'freeze')),
+  dora: async (args) => {
+    const [{ doraCommand }, { localDeps }] = await Promise.all([
+      import('./dora-command.js'),
+      import('./local-deps.js'),
+    ]);
+    if (!existsSync(args.repo)) throw new ConfigurationError(`--repo: no folder ${args.repo}`);
+    const deps = localDeps({ repo: args.repo });
+    const source =
+      args.sourceRepo && args.sourceRepo !== args.repo ? localDeps({ repo: args.sourceRepo }).git : undefined;
+    return doraCommand(args, { clock: deps.clock, git: deps.git, ...(source ? { sourceGit: source } : {}) });
+  },
+  backtest: async (args) => (await import('./backtest-command.js')).backtestCommand(args),
   notYet,
 };

@@ -432,6 +432,57 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
       )(),
     );
   program
+    .command('dora')
+    .description(
+      "DORA metrics of a service in an environment (deployment frequency, lead time, change failure rate, time to restore) from its release manifests' history in git",
+    )
+    .option('--service <name>', 'the service (required)')
+    .option('--environment <name>', 'the environment', 'production')
+    .option('--repo <dir>', 'git repository holding the release manifests', '.')
+    .option('--manifests <dir>', 'folder of release manifests in the repository', 'deploy')
+    .option('--ref <ref>', 'the branch or commit whose history is read', 'HEAD')
+    .option(
+      '--source-repo <dir>',
+      'git repository the versions are tags or commits of, for lead time (default: --repo)',
+    )
+    .option('--since <when>', 'start of the period: a duration back from --until (90d, 4w) or a date', '90d')
+    .option('--until <date>', 'end of the period (default: now)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .action((o) =>
+      run(() =>
+        handlers.dora({
+          service: o.service,
+          environment: o.environment,
+          repo: o.repo,
+          manifests: o.manifests,
+          ref: o.ref,
+          sourceRepo: o.sourceRepo,
+          since: o.since,
+          until: o.until,
+          format: o.format,
+        }),
+      )(),
+    );
+  program
+    .command('backtest')
+    .description(
+      'replay recorded releases through a canary policy, offline: what it would have decided and when, the regressions caught and missed and the good releases failed',
+    )
+    .option(
+      '--releases <file>',
+      'the releases to replay: service, region, and each version with its start and truth (required)',
+    )
+    .option('--policy <path>', 'canary policy file or folder', '.github/bellwether')
+    .option(
+      '--metrics <file>',
+      'metrics providers file; replay providers answer from recordings',
+      '.github/bellwether/metrics.yml',
+    )
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .action((o) =>
+      run(() => handlers.backtest({ releases: o.releases, policy: o.policy, metrics: o.metrics, format: o.format }))(),
+    );
+  program
     .command('postmortem')
     .description(
       'not available yet as a verb: the postmortem action (actions/postmortem) and the canary, rollback and freeze flows open postmortem issues',

@@ -92,6 +92,24 @@ describe('decideGate', () => {
     ]);
   });
 
+  it('reports an expired waiver without letting it block on its own, at any threshold', () => {
+    // The one waiver rule of every family: what an expired waiver covered is
+    // back and blocks on its own merits; the expired waiver itself is
+    // reported so that its owner renews or removes it, and never fails a
+    // change whose finding is already gone.
+    const clean = [
+      '.github/workflows/ok.yml',
+      'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n',
+    ] as const;
+    const audits = [auditSource(clean[0], clean[1])];
+    const p = policy(
+      'failOn: low\nwaivers:\n  - rule: unpinned-uses\n    file: .github/workflows/*.yml\n    reason: r\n    owner: o\n    expires: 2026-01-01\n',
+    );
+    const d = decideGate({ audits, policy: p.policy, policySource: p, now: NOW });
+    expect(d.findings.map((f) => [f.ruleId, f.file, f.line])).toEqual([['waiver-expired', 'policies/gates.yml', 4]]);
+    expect(d).toMatchObject({ verdict: 'pass', blocking: 0 });
+  });
+
   it('matches a waiver by fingerprint only for that finding', () => {
     const audits = [auditSource('a.yml', workflow())];
     const fp = audits[0]?.findings.find((f) => f.ruleId === 'unpinned-tool-install')?.fingerprint;

@@ -29,6 +29,8 @@ describe('actionlint', () => {
         'workflows/canary.yml',
         'workflows/rollback.yml',
         'workflows/postmortem.yml',
+        '.github/workflows/bellwether-dora.yml',
+        'workflows/dora.yml',
       ]),
     );
   });

@@ -31,9 +31,10 @@ const calls = templates().flatMap((wf) =>
 );
 
 describe('the reusable workflows', () => {
-  it('are the six of the pipeline', () => {
+  it('are the six of the pipeline and the DORA report', () => {
     expect(reusable.map((f) => f.path)).toEqual([
       '.github/workflows/bellwether-canary.yml',
+      '.github/workflows/bellwether-dora.yml',
       '.github/workflows/bellwether-freeze.yml',
       '.github/workflows/bellwether-gate.yml',
       '.github/workflows/bellwether-postmortem.yml',
@@ -72,6 +73,18 @@ describe('the reusable workflows', () => {
         const local = steps
           .map((s, i) => [i, LOCAL_ACTION.exec(String(s['uses'] ?? ''))?.[1]] as const)
           .filter(([, name]) => name !== undefined);
+        // A job that runs the bundled CLI (the DORA report) runs it from the pinned checkout.
+        const cli = steps.findIndex((s) => String(s['run'] ?? '').includes(`node ${BELLWETHER_PATH}/dist/cli.js `));
+        if (local.length === 0 && cli >= 0) {
+          const checkout = steps.slice(0, cli).find((s) => obj(s['with'])['path'] === BELLWETHER_PATH);
+          expect(checkout?.['uses']).toMatch(/^actions\/checkout@[0-9a-f]{40}$/);
+          expect(obj(checkout?.['with'])).toMatchObject({
+            repository: '${{ inputs.bellwether-repository }}',
+            ref: '${{ inputs.bellwether-ref }}',
+            'persist-credentials': false,
+          });
+          return;
+        }
         expect(local).toHaveLength(1);
         const [at, name] = local[0] as readonly [number, string];
         const checkout = steps.slice(0, at).find((s) => obj(s['with'])['path'] === BELLWETHER_PATH);

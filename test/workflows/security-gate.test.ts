@@ -13,6 +13,7 @@ const deps = { fs: nodeGateFs, clock: systemClock, cwd };
 
 const expectedFiles = [
   '.github/workflows/bellwether-canary.yml',
+  '.github/workflows/bellwether-dora.yml',
   '.github/workflows/bellwether-freeze.yml',
   '.github/workflows/bellwether-gate.yml',
   '.github/workflows/bellwether-postmortem.yml',
@@ -20,6 +21,7 @@ const expectedFiles = [
   '.github/workflows/bellwether-waves.yml',
   '.github/workflows/ci.yml',
   'workflows/canary.yml',
+  'workflows/dora.yml',
   'workflows/freeze.yml',
   'workflows/postmortem.yml',
   'workflows/pull-request-checks.yml',

@@ -5,7 +5,7 @@
  * request and writes them as the checks API spells them. Pure.
  */
 import type { CheckAnnotation } from '../../github/port.js';
-import { severityRank, type Finding, type Severity } from './finding.js';
+import { blocksAt, severityRank, type Finding, type Severity } from './finding.js';
 
 /** Which findings become annotations, and at what level. */
 export interface AnnotationOptions {
@@ -16,7 +16,7 @@ export interface AnnotationOptions {
 }
 
 function level(f: Finding, failOn: Severity): CheckAnnotation['level'] {
-  if (severityRank(f.severity) >= severityRank(failOn)) return 'failure';
+  if (blocksAt(f, failOn)) return 'failure';
   return severityRank(f.severity) >= severityRank('medium') ? 'warning' : 'notice';
 }
 

@@ -38,6 +38,13 @@ export interface Finding {
   readonly fingerprint: string;
   /** The source text the fingerprint was made from. */
   readonly snippet: string;
+  /** Reported at its severity but never blocking on its own (an expired waiver: what it covered is back and blocks by itself). */
+  readonly advisory?: true;
+}
+
+/** True when the finding decides the verdict: at or above the threshold, and not advisory. */
+export function blocksAt(f: Pick<Finding, 'severity' | 'advisory'>, failOn: Severity): boolean {
+  return f.advisory !== true && severityRank(f.severity) >= severityRank(failOn);
 }
 
 /** A finding before it has a fingerprint and the rule's fixed texts. */

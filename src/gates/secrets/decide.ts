@@ -52,11 +52,12 @@ export function decideSecrets(
       });
       continue;
     }
-    for (const { waiver: w, index: i } of expiredWaivers(policy.waivers, now))
-      if (waiverMatches(w, f))
-        expired.set(i, { rule: w.rule, expires: w.expires, owner: w.owner, line: loaded.waiverLines[i] ?? 1 });
     kept.push(f);
   }
+  // Every expired waiver is reported, whether or not it matched a finding in
+  // this scan, so its owner renews or removes it; it never blocks on its own.
+  for (const { waiver: w, index: i } of expiredWaivers(policy.waivers, now))
+    expired.set(i, { rule: w.rule, expires: w.expires, owner: w.owner, line: loaded.waiverLines[i] ?? 1 });
   kept.sort(compareFindings);
   const blocking = kept.filter((f) => severityRank(f.severity) >= severityRank(policy.failOn)).length;
   return {

@@ -5,7 +5,7 @@
  */
 import type { FileAudit, InlineIgnore } from './audit.js';
 import type { GitHubAuditsNote } from './github-audits.js';
-import { compareFindings, severityRank, type Finding, type RawFinding, type Severity } from '../core/finding.js';
+import { blocksAt, compareFindings, type Finding, type RawFinding, type Severity } from '../core/finding.js';
 import type { LoadedGatesPolicy } from '../core/policy-load.js';
 import type { GatesPolicy } from '../core/policy-schema.js';
 import { completeFindings } from './rules.js';
@@ -113,8 +113,11 @@ export function decideGate(input: DecideInput): GateDecision {
       snippet: `${w.rule} ${w.file ?? ''} ${w.fingerprint ?? ''} ${w.expires}`,
     });
   }
+  // The one waiver rule of every family: an expired waiver is reported but
+  // never blocks on its own; what it covered is back and blocks by itself.
   if (policy.rules['waiver-expired']?.enabled !== false)
-    kept.push(...completeFindings(input.policySource?.file ?? 'policy', expiredRaws));
+    for (const f of completeFindings(input.policySource?.file ?? 'policy', expiredRaws))
+      kept.push({ ...f, advisory: true });
 
   let findings = kept;
   if (input.baseline) {
@@ -126,8 +129,7 @@ export function decideGate(input: DecideInput): GateDecision {
     }
   }
   findings.sort(compareFindings);
-  const threshold = severityRank(policy.failOn);
-  const blocking = findings.filter((f) => severityRank(f.severity) >= threshold).length;
+  const blocking = findings.filter((f) => blocksAt(f, policy.failOn)).length;
   return {
     verdict: blocking > 0 ? 'fail' : 'pass',
     failOn: policy.failOn,

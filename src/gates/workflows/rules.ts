@@ -332,7 +332,7 @@ const list: Rule[] = [
   },
   {
     id: 'waiver-expired',
-    title: 'Waiver past its expiry',
+    title: 'Waiver past its expiry (reported; never blocks on its own)',
     severity: 'medium',
     fix: 'Fix the finding the waiver covered, or renew the waiver with a new expiry and reason.',
     equivalents: {},

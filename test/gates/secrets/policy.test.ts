@@ -165,6 +165,18 @@ describe('decideSecrets', () => {
     expect(d.suppressed).toHaveLength(findings.length - kept);
   });
 
+  it('reports every expired waiver, also one that matched nothing in this scan', () => {
+    const d = decideSecrets(
+      [],
+      load(
+        'secrets:\n  waivers:\n    - { rule: github-pat, file: "src/**", reason: r, owner: o, expires: 2026-01-01 }',
+      ),
+      now,
+    );
+    expect(d.verdict).toBe('pass');
+    expect(d.expiredWaivers).toEqual([{ rule: 'github-pat', expires: '2026-01-01', owner: 'o', line: 3 }]);
+  });
+
   it('reports an expired waiver that matched, at its line in the policy', () => {
     const d = decideSecrets(
       [finding()],

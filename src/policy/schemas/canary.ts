@@ -43,58 +43,60 @@ const DEFAULT_WEIGHTS = [1, 5, 25, 100] as const;
  * comparison with the baseline. No data, NaN only or an infinite point
  * holds the stage; a breach fails the judgment.
  */
-const healthSchema = z
-  .strictObject({
-    checks: z
-      .array(
-        z
-          .strictObject({
-            /** Unique name, shown in every verdict. */
-            name: text(),
-            /** Query template, filled for the canary (`{{version}}` is the canary's). */
-            query: text().superRefine(checkQueryVariables),
-            /** The highest value allowed at any point of the window. */
-            max: z.number().optional(),
-            /** The lowest value allowed at any point of the window. */
-            min: z.number().optional(),
-            /** Shown after each value and bound (`s`, `%`); nothing is converted. */
-            unit: text().optional(),
-          })
-          .superRefine((check, ctx) => {
-            if (!isMapping(check)) return;
-            if (check.max === undefined && check.min === undefined)
-              ctx.addIssue({ code: 'custom', message: 'a health check needs max, min or both' });
-            else if (
-              validAt(ctx, ['min'], ['max']) &&
-              check.min !== undefined &&
-              check.max !== undefined &&
-              check.min > check.max
-            )
+function healthSchema() {
+  return z
+    .strictObject({
+      checks: z
+        .array(
+          z
+            .strictObject({
+              /** Unique name, shown in every verdict. */
+              name: text(),
+              /** Query template, filled for the canary (`{{version}}` is the canary's). */
+              query: text().superRefine(checkQueryVariables),
+              /** The highest value allowed at any point of the window. */
+              max: z.number().optional(),
+              /** The lowest value allowed at any point of the window. */
+              min: z.number().optional(),
+              /** Shown after each value and bound (`s`, `%`); nothing is converted. */
+              unit: text().optional(),
+            })
+            .superRefine((check, ctx) => {
+              if (!isMapping(check)) return;
+              if (check.max === undefined && check.min === undefined)
+                ctx.addIssue({ code: 'custom', message: 'a health check needs max, min or both' });
+              else if (
+                validAt(ctx, ['min'], ['max']) &&
+                check.min !== undefined &&
+                check.max !== undefined &&
+                check.min > check.max
+              )
+                ctx.addIssue({
+                  code: 'custom',
+                  path: ['min'],
+                  message: `expected a min of at most max (${check.max}), got ${check.min}`,
+                });
+            }, EVEN_AFTER_PROBLEMS),
+        )
+        .min(1)
+        .superRefine((checks, ctx) => {
+          if (!Array.isArray(checks)) return;
+          const seen = new Map<string, number>();
+          checks.forEach((check, i) => {
+            if (!isMapping(check) || !validAt(ctx, [i, 'name'])) return;
+            const first = seen.get(check.name);
+            if (first === undefined) seen.set(check.name, i);
+            else
               ctx.addIssue({
                 code: 'custom',
-                path: ['min'],
-                message: `expected a min of at most max (${check.max}), got ${check.min}`,
+                path: [i, 'name'],
+                message: `duplicate health check name ${JSON.stringify(check.name)} (also checks[${first}])`,
               });
-          }, EVEN_AFTER_PROBLEMS),
-      )
-      .min(1)
-      .superRefine((checks, ctx) => {
-        if (!Array.isArray(checks)) return;
-        const seen = new Map<string, number>();
-        checks.forEach((check, i) => {
-          if (!isMapping(check) || !validAt(ctx, [i, 'name'])) return;
-          const first = seen.get(check.name);
-          if (first === undefined) seen.set(check.name, i);
-          else
-            ctx.addIssue({
-              code: 'custom',
-              path: [i, 'name'],
-              message: `duplicate health check name ${JSON.stringify(check.name)} (also checks[${first}])`,
-            });
-        });
-      }, EVEN_AFTER_PROBLEMS),
-  })
-  .optional();
+          });
+        }, EVEN_AFTER_PROBLEMS),
+    })
+    .optional();
+}
 
 function stageFields<S extends z.ZodType>(soak: S) {
   return z.strictObject({
@@ -105,7 +107,7 @@ function stageFields<S extends z.ZodType>(soak: S) {
     /** `required`: a person approves before the canary enters this stage. */
     approval: z.enum(['none', 'required']).default('none'),
     /** Health gates of this stage only, on top of the policy's `health`; a check of the same name replaces the policy's. */
-    health: healthSchema,
+    health: healthSchema(),
   });
 }
 
@@ -382,7 +384,7 @@ export const canaryPolicySchema = z
       })
       .prefault({}),
     /** Health gates every stage must pass besides the comparison with the baseline (absolute bounds on the canary). */
-    health: healthSchema,
+    health: healthSchema(),
     /** Name of the metrics provider the queries run against. */
     provider: text().default('prometheus'),
   })

@@ -188,7 +188,19 @@ export function stepHeadline(
   detail: WindowDetail | undefined,
 ): string {
   const result = detail?.result;
-  const clause = result && result.verdict !== 'Pass' ? decidingClause(result) : '';
+  const gates = detail?.gates ?? [];
+  const breached = gates.filter((g) => g.verdict === 'fail');
+  const unknown = gates.filter((g) => g.verdict === 'unknown');
+  const gateClause = (shown: typeof gates) =>
+    shown.length > 0 ? `health gate ${shown.map((g) => g.reason).join('; health gate ')}` : '';
+  // A breached gate decides on its own; a gate without data decides only when the comparison did not fail.
+  const clause = [
+    gateClause(breached),
+    result && result.verdict !== 'Pass' ? decidingClause(result) : '',
+    breached.length === 0 && result?.verdict !== 'Fail' ? gateClause(unknown) : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
   if (clause === '') return `${explanation.summary}. ${explanation.reason}`;
   const cut = explanation.summary.indexOf(': ');
   if (cut < 0) return `${explanation.summary}: ${clause}. ${capitalize(explanation.reason)}`;

@@ -8,6 +8,7 @@ import type { MetricEvidence } from './evidence.js';
 import { judgmentHeadline, metricEvidence, scoreClause } from './evidence.js';
 import { thresholdNote } from './judgment.js';
 import { formatNumber, formatValue } from './units.js';
+import { withUnit } from '../metrics/health-check.js';
 
 /** Text escaped for HTML element content and attribute values. */
 export function escapeHtml(s: string): string {
@@ -20,13 +21,17 @@ function stateOf(e: MetricEvidence): string {
   return `${e.classification}${e.criticalFailure ? ' (critical)' : ''}${e.muted ? ' (muted)' : ''}`;
 }
 
+/** Gate verdicts styled as the judge's classifications are. */
+const GATE_CLASS = { pass: 'Pass', fail: 'High', unknown: 'NoData' } as const;
+
 /** The judgment's evidence as an HTML fragment. */
 export function judgmentHtml(result: JudgeResult, detail?: WindowDetail): string {
   const rows = metricEvidence(result);
   const hot = rows.filter((e) => e.hot && !e.muted);
   const cold = rows.filter((e) => !e.hot || e.muted);
   const out = [
-    `<p class="headline ${escapeHtml(result.verdict)}">${escapeHtml(judgmentHeadline(result))}</p>`,
+    // With health gates the judge's verdict is the comparison's alone: say so, the gates follow.
+    `<p class="headline ${escapeHtml(result.verdict)}">${detail?.gates?.length ? 'Comparison with the baseline: ' : ''}${escapeHtml(judgmentHeadline(result))}</p>`,
     `<p>${escapeHtml(scoreClause(result).replace(/^./, (c) => c.toUpperCase()))}; ${escapeHtml(result.profile)} profile${detail && detail.window.start ? `; window ${escapeHtml(detail.window.start)} to ${escapeHtml(detail.window.end)}` : ''}.</p>`,
   ];
   if (hot.length > 0) {
@@ -45,6 +50,17 @@ export function judgmentHtml(result: JudgeResult, detail?: WindowDetail): string
       ...cold.map(
         (e) =>
           `<tr>${td(`${e.name}${e.muted ? ' (muted)' : ''}`)}${td(e.canary, 'num')}${td(e.baseline, 'num')}${td(e.change || '–', 'num')}${td(e.allowed, 'num')}${td(e.rule)}</tr>`,
+      ),
+      '</table></div>',
+    );
+  }
+  const gates = detail?.gates ?? [];
+  if (gates.length > 0) {
+    out.push(
+      `<h4>Health gates (absolute bounds on the canary, every point${detail && detail.window.start ? ` from ${escapeHtml(detail.window.start)} to ${escapeHtml(detail.window.end)}` : ''})</h4><div class="scroll"><table><tr><th>gate</th><th>verdict</th><th>lowest</th><th>highest</th><th>bound</th><th>query</th><th>what decided</th></tr>`,
+      ...gates.map(
+        (g) =>
+          `<tr>${td(g.name)}${td(g.verdict, GATE_CLASS[g.verdict])}${td(g.low === undefined ? '–' : withUnit(g.low, g.unit), 'num')}${td(g.high === undefined ? '–' : withUnit(g.high, g.unit), 'num')}${td(g.bound, 'num')}<td><code>${escapeHtml(g.query)}</code></td>${td(g.reason)}</tr>`,
       ),
       '</table></div>',
     );

@@ -6,8 +6,9 @@
  */
 import type { ReleaseManifest } from '../gitops/manifest.js';
 import { formatDuration } from '../policy/fields.js';
+import { withUnit } from '../metrics/health-check.js';
 import type { PromotionPolicy, Step } from '../canary/promotion/model.js';
-import type { ReconcileResult } from '../canary/promotion/reconcile.js';
+import type { GateResult, ReconcileResult, WindowDetail } from '../canary/promotion/reconcile.js';
 import { mermaidMetricChart } from './charts.js';
 import { evidenceJson, stepHeadline } from './evidence.js';
 import { seriesOfJudgments } from './series.js';
@@ -47,6 +48,7 @@ export function promotionJson(result: ReconcileResult): Record<string, unknown> 
           window: detail?.window ?? null,
           noData: detail?.noData ?? {},
           ...(detail?.result ? { evidence: evidenceJson(detail.result) } : {}),
+          ...(detail?.gates ? { gates: detail.gates.map(gateJson) } : {}),
         }
       : null,
   };
@@ -100,6 +102,7 @@ export function renderPromotionMarkdown(result: ReconcileResult, policy: Promoti
       ...Object.entries(detail.noData).map(([name, why]) => `- ${markdownCode(name)}: ${escapeMarkdown(why)}`),
     );
   }
+  if (detail?.gates && detail.gates.length > 0) lines.push('', ...gatesMarkdown(detail.gates, detail.window));
   if (p && p.history.length > 0) {
     lines.push('', '<details><summary>History</summary>', '', '| time (UTC) | event | by |', '| --- | --- | --- |');
     for (const e of p.history.slice(-12))
@@ -125,6 +128,15 @@ export function renderPromotionText(result: ReconcileResult, policy: PromotionPo
   else if (detail && Object.keys(detail.noData).length > 0) {
     lines.push('', style.bold('No data'), ...Object.entries(detail.noData).map(([name, why]) => `  ${name}: ${why}`));
   }
+  if (detail?.gates && detail.gates.length > 0) {
+    lines.push('', style.bold(`Health gates on the canary, ${detail.window.start} to ${detail.window.end}`));
+    const rows = detail.gates.map((g) => [g.name, g.verdict, seenOf(g), g.bound, g.query]);
+    lines.push(
+      ...textTable([['GATE', 'VERDICT', 'SEEN', 'BOUND', 'QUERY'], ...rows]).map((l, i) =>
+        i === 0 ? style.dim(l) : l,
+      ),
+    );
+  }
   if (p && p.history.length > 0) {
     lines.push('', style.bold('History (UTC)'));
     const rows = p.history.slice(-12).map((e) => [e.at, e.event, e.by ?? '']);
@@ -143,6 +155,49 @@ export function renderSoakCharts(results: readonly ReconcileResult[]): string {
   if (series.length === 0 || (series[0]?.labels.length ?? 0) < 2) return '';
   const charts = series.map(mermaidMetricChart).filter((c): c is string => c !== null);
   return ['### Canary against baseline over this run', '', ...charts.flatMap((c) => [c, ''])].join('\n');
+}
+
+/** What a gate saw: its lowest and highest finite points, or why it saw nothing usable. */
+function seenOf(g: GateResult): string {
+  if (g.low === undefined || g.high === undefined) return g.reason.slice(g.name.length + 2);
+  return withUnit(g.low, g.unit) === withUnit(g.high, g.unit)
+    ? withUnit(g.low, g.unit)
+    : `${g.low} … ${withUnit(g.high, g.unit)}`;
+}
+
+/** The health gates as a Markdown table: each gate's verdict, what it saw, its bound and its query. */
+function gatesMarkdown(gates: readonly GateResult[], window: WindowDetail['window']): string[] {
+  return [
+    '### Health gates',
+    '',
+    `Absolute bounds on the canary, over every point from ${window.start} to ${window.end}; no data or an infinite point holds the stage.`,
+    '',
+    '| gate | verdict | seen (lowest … highest) | bound | query |',
+    '| --- | --- | --- | --- | --- |',
+    ...gates.map(
+      (g) =>
+        `| ${escapeMarkdown(g.name)} | ${GATE_ICON[g.verdict]} ${g.verdict} | ${escapeMarkdown(seenOf(g))} | ${escapeMarkdown(g.bound)} | ${markdownCode(g.query, true)} |`,
+    ),
+    '',
+    ...gates.map((g) => `- ${escapeMarkdown(g.reason)}`),
+  ];
+}
+
+const GATE_ICON: Record<GateResult['verdict'], string> = { pass: '✅', fail: '❌', unknown: '⏸️' };
+
+function gateJson(g: GateResult): Record<string, unknown> {
+  return {
+    name: g.name,
+    verdict: g.verdict,
+    reason: g.reason,
+    query: g.query,
+    bound: g.bound,
+    unit: g.unit ?? null,
+    low: g.low ?? null,
+    high: g.high ?? null,
+    value: g.value ?? null,
+    points: g.points,
+  };
 }
 
 function extra(step: Step): string {

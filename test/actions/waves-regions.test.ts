@@ -153,6 +153,13 @@ describe.skipIf(!availability.ok && !prometheusRequired())('waves health checks 
           labels: { service: 'payments', region: 'eu-west-1' },
           samples: times.map((t) => [t, 0.002] as const),
         },
+        // Latency of checkout in eu-west-1 only: ap-southeast-1 reports none.
+        {
+          name: 'app_p99_seconds',
+          type: 'gauge',
+          labels: { service: 'checkout', region: 'eu-west-1' },
+          samples: times.map((t) => [t, 0.12] as const),
+        },
         // The bad release: one region's errors climb past the bound an hour after it was deployed.
         {
           name: 'app_error_ratio',
@@ -202,6 +209,42 @@ describe.skipIf(!availability.ok && !prometheusRequired())('waves health checks 
     // The runner is told to mask it; nothing else prints it.
     const printed = run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'));
     expect([...printed, run.summary].join('\n')).not.toContain(token);
+  });
+
+  it('holds a region whose health check has no data: neither healthy nor failed, and says which check and why', async () => {
+    const repo = repository();
+    const iso = (s: number) => new Date(s * 1000).toISOString();
+    repo.files.set(
+      ROLLOUT,
+      `version: 1.42.0\nstartedAt: "${iso(now - 6 * 3600)}"\nregions:\n  us-east-1: { state: healthy, startedAt: "${iso(now - 6 * 3600)}", healthyAt: "${iso(now - 5 * 3600)}", verdict: pass }\n` +
+        ['eu-west-1', 'ap-southeast-1']
+          .map((r) => `  ${r}: { state: deploying, startedAt: "${iso(now - 2 * 3600)}", verdict: unknown }\n`)
+          .join(''),
+    );
+    for (const region of ['eu-west-1', 'ap-southeast-1'])
+      repo.files.set(manifestFile(region), manifestText(region).replace('1.41.0', '1.42.0'));
+    const manifestsBefore = ['eu-west-1', 'ap-southeast-1'].map((r) => repo.files.get(manifestFile(r)));
+    server = await startGitHubServer(repo.gh);
+    const workspace = workspaceWith({
+      'waves.yml':
+        POLICY +
+        HEALTH +
+        `    - { name: latency p99, query: 'app_p99_seconds{service="{{service}}",region="{{region}}"}', max: 0.2 }\n`,
+      'metrics.yml': `providers:\n  prom:\n    type: prometheus\n    url: ${prometheus.url}\n`,
+    });
+    const run = await runBundledAction('waves', {
+      apiUrl: server.url,
+      workspace,
+      inputs: inputsFor('advance', { metrics: 'metrics.yml' }),
+    });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode, run.stdout).toBe(0);
+    const state = parseRolloutState(repo.files.get(ROLLOUT)!, ROLLOUT);
+    expect(state.regions['eu-west-1']).toMatchObject({ state: 'healthy', verdict: 'pass' });
+    expect(state.regions['ap-southeast-1']).toMatchObject({ state: 'deploying', verdict: 'unknown' });
+    expect(state.regions['ap-southeast-1']!.reason).toMatch(/^latency p99: no data \(.*\): holding$/);
+    // Nothing was rolled back.
+    expect(['eu-west-1', 'ap-southeast-1'].map((r) => repo.files.get(manifestFile(r)))).toEqual(manifestsBefore);
   });
 
   it('halts on a region whose own metrics cross their bound and rolls that region back, with a pull request', async () => {

@@ -36,7 +36,7 @@ describe('the main job on the shipped example', () => {
     });
     expect(bad).toMatchObject({ version: '1.43.0', result: 'rolled-back', waves: [] });
     const headline =
-      'Failed at 1%: latency-p99 High — canary 0.222 s against baseline 0.119 s, +86% (the policy allows +10%). Traffic back to 1.42.0: 1 failed judgment(s) in stage 1, more than the 0 the policy tolerates';
+      'Failed at 1%: health gate p99-under-200ms reached 0.2792 s, above its max of 0.2 s; latency-p99 High — canary 0.222 s against baseline 0.119 s, +86% (the policy allows +10%). Traffic back to 1.42.0: 1 failed judgment(s) in stage 1, more than the 0 the policy tolerates';
     expect(bad!.failure).toBe(headline);
     const pr = readFileSync(bad!.rollbackPullRequest!, 'utf8');
     expect(pr).toContain('# Roll back checkout 1.43.0 in production to 1.42.0');
@@ -53,9 +53,13 @@ describe('the main job on the shipped example', () => {
     // The page opens with what happened and why, not with "every release ended as expected".
     const opening = html.slice(html.indexOf('<ul class="summary">'), html.indexOf('</ul>'));
     expect(opening).toContain(
-      '1.43.0 rolled back: Failed at 1%: latency-p99 High — canary 0.222 s against baseline 0.119 s',
+      '1.43.0 rolled back: Failed at 1%: health gate p99-under-200ms reached 0.2792 s, above its max of 0.2 s; latency-p99 High — canary 0.222 s against baseline 0.119 s',
     );
     expect(html).not.toContain('Every release ended as expected');
+    // The health gate that stopped it is shown with its values, bound and query.
+    expect(html).toMatch(
+      /<h4>Health gates[^<]*<\/h4>[\s\S]*<td>p99-under-200ms<\/td><td class="High">fail<\/td>[\s\S]*?<td class="num">≤ 0\.2 s<\/td><td><code>latency_p99_seconds\{service=&quot;checkout&quot;/,
+    );
     // one chart per metric, server errors too, with both axes titled in units and a legend of 13 px or more
     // and one distribution chart per metric and release: per judgment, canary against baseline
     expect(html.match(/<svg/g)?.length).toBe(8);

@@ -30,7 +30,8 @@ import { describe, expect, it } from 'vitest';
 import { judgeConfigFromBlock } from '../../src/canary/judge/config-schema.js';
 import { decide } from '../../src/canary/promotion/decide.js';
 import type { Command, Facts } from '../../src/canary/promotion/model.js';
-import { judgeSamples } from '../../src/canary/promotion/metrics-judge.js';
+import { judgeSamples, withHealthGates } from '../../src/canary/promotion/metrics-judge.js';
+import { judgeCheck } from '../../src/metrics/health-check.js';
 import type { WindowDetail } from '../../src/canary/promotion/metrics-judge.js';
 import { promotionPolicyOf } from '../../src/canary/promotion/run.js';
 import type { ReleaseManifest } from '../../src/gitops/manifest.js';
@@ -57,6 +58,7 @@ import { InMemoryGitHub } from '../../src/github/fake.js';
 import { GitHubContentStore } from '../../src/gitops/content-store.js';
 import { policyKinds, parseAnyPolicy } from '../../src/policy/kinds.js';
 import type { CanaryPolicy } from '../../src/policy/schemas/canary.js';
+import { healthChecksFor, stagesFor } from '../../src/policy/schemas/canary.js';
 import type { PostmortemPolicy } from '../../src/policy/schemas/postmortem.js';
 import type { RollbackPolicy } from '../../src/policy/schemas/rollback.js';
 import type { WavesPolicy } from '../../src/policy/schemas/waves.js';
@@ -733,7 +735,49 @@ const tierStages = (tier: string, stages: string) => ({
   run: promotion,
 });
 
+/**
+ * A stage's judgment with the health gates of its first stage, on a canary
+ * whose latency p99 reads 0.3 and every other query 0.02, after a
+ * comparison that passed.
+ */
+function gatesOfFirstStage(p: CanaryPolicy) {
+  const answer = (query: string): QueryResult => ({
+    ok: true,
+    query,
+    warnings: [],
+    series: [{ labels: {}, points: [{ t: T0.getTime() / 1000, v: query.includes('latency') ? 0.3 : 0.02 }] }],
+  });
+  const gates = healthChecksFor(p, stagesFor(p)[0]).map((c) => ({ ...judgeCheck(c, answer(c.query)), query: c.query }));
+  return withHealthGates({ verdict: 'Pass', score: 100, reason: 'the comparison passed' }, gates);
+}
+
+/** Probes of every field of one health check, written by `at` where the policy takes it. */
+function gateProbes(prefix: string, at: (check: string) => string): Record<string, Probe> {
+  const base = '{ name: latency, query: latency_p99, max: 0.5 }';
+  const probe = (changed: string): Probe => ({ base: at(base), changed: at(changed), run: gatesOfFirstStage });
+  return {
+    [`${prefix}health.checks[].name`]: probe('{ name: p99, query: latency_p99, max: 0.5 }'),
+    [`${prefix}health.checks[].query`]: probe('{ name: latency, query: errors_ratio, max: 0.5 }'),
+    [`${prefix}health.checks[].max`]: probe('{ name: latency, query: latency_p99, max: 0.2 }'),
+    [`${prefix}health.checks[].min`]: probe('{ name: latency, query: latency_p99, max: 0.5, min: 0.4 }'),
+    [`${prefix}health.checks[].unit`]: probe('{ name: latency, query: latency_p99, max: 0.5, unit: s }'),
+  };
+}
+
 const CANARY: Record<string, Probe> = {
+  ...gateProbes('', (check) => `health: { checks: [${check}] }`),
+  ...gateProbes('stages[].', (check) => `stages: [{ weight: 10, health: { checks: [${check}] } }, { weight: 100 }]`),
+  ...Object.fromEntries(
+    ['critical', 'standard', 'non-critical', 'infrastructure'].flatMap((tier) =>
+      Object.entries(
+        gateProbes(
+          `tiers.${tier}.stages[].`,
+          (check) =>
+            `tier: ${tier}\ntiers: { ${tier}: { stages: [{ weight: 10, health: { checks: [${check}] } }, { weight: 100 }] } }`,
+        ),
+      ),
+    ),
+  ),
   services: {
     changed: 'services: [payments-*]',
     run: (p: CanaryPolicy) => policyFor([{ file: 'canary.yaml', policy: p }], 'canary', 'checkout').file,

@@ -47,5 +47,9 @@ describe('shipped policies', () => {
     expect(stages[stages.length - 1]?.approval).toBe('required');
     expect(stages[0]?.soakTime).toBe(30 * 60_000);
     expect(example.analysis.judge.metrics.map((m) => m.group)).toEqual(['errors', 'latency', 'saturation']);
+    expect(example.health?.checks.map((c) => [c.name, c.max])).toEqual([
+      ['error-rate', 0.001],
+      ['latency-p99', 0.2],
+    ]);
   });
 });

@@ -76,7 +76,7 @@ run('the example report in a real browser (headless Chromium)', () => {
     expect(m.viewport).toBe(1280);
     expect(m.scrollWidth).toBeLessThanOrEqual(m.viewport);
     expect(m.headline).toContain(
-      '1.43.0 rolled back: Failed at 1%: latency-p99 High — canary 0.222 s against baseline 0.119 s',
+      '1.43.0 rolled back: Failed at 1%: health gate p99-under-200ms reached 0.2792 s, above its max of 0.2 s; latency-p99 High — canary 0.222 s against baseline 0.119 s',
     );
     expect(m.charts).toHaveLength(8);
     const lines = m.charts.filter((c) => c.kind === 'line');

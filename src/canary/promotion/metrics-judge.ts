@@ -7,18 +7,26 @@
  */
 import { fetchCanarySamples, hasSamples } from '../../metrics/canary-samples.js';
 import type { JudgeMetricQuery } from '../../metrics/canary-samples.js';
+import { judgeCheck } from '../../metrics/health-check.js';
+import type { HealthCheck } from '../../metrics/health-check.js';
 import type { MetricsProvider, MetricsProviders } from '../../metrics/provider.js';
+import { renderQuery } from '../../metrics/template.js';
 import { formatDuration } from '../../policy/fields.js';
 import { judge } from '../judge/judge.js';
 import { BELLWETHER_DEFAULTS } from '../judge/classify-bellwether.js';
 import type { JudgeConfig, JudgeInput, MetricSamples } from '../judge/types.js';
-import type { JudgeRequest, WindowDetail, WindowJudgment } from './reconcile.js';
+import type { GateResult, JudgeRequest, WindowDetail, WindowJudgment } from './reconcile.js';
 
 export interface MetricsJudgeOptions {
   readonly config: JudgeConfig;
   readonly queries: readonly JudgeMetricQuery[];
   readonly metrics: MetricsProvider | MetricsProviders;
   readonly stepSeconds?: number;
+  /** Absolute health gates on the canary, by stage (0-based), read from the named provider. */
+  readonly health?: {
+    readonly provider: string;
+    checksFor(stage: number): readonly HealthCheck[];
+  };
 }
 
 export type { WindowDetail } from './reconcile.js';
@@ -31,6 +39,21 @@ export function metricsJudge(options: MetricsJudgeOptions): (request: JudgeReque
     const canaryVersion = m.promotion?.version ?? m.canary.version ?? '';
     const window = formatDuration(request.end.getTime() - request.start.getTime());
     const scope = { service: m.service, environment: m.environment, ...(m.region ? { region: m.region } : {}), window };
+    const checks = options.health?.checksFor(m.promotion?.stage ?? 0) ?? [];
+    const canaryScope = { ...scope, version: canaryVersion, role: 'canary' as const };
+    // The gates are read over the same window as the comparison, at the same time and under the same deadline.
+    const gatesRead = Promise.all(
+      checks.map(async (check) => {
+        const query = renderQuery(check.query, canaryScope, { field: `health.checks.${check.name}` });
+        const answer = await providerOf(options.metrics, options.health?.provider ?? '').queryRange({
+          query,
+          start: request.start,
+          end: request.end,
+          ...(options.stepSeconds ? { stepSeconds: options.stepSeconds } : {}),
+        });
+        return { ...judgeCheck(check, answer), query };
+      }),
+    );
     const samples = await fetchCanarySamples(
       {
         metrics: options.queries,
@@ -66,8 +89,52 @@ export function metricsJudge(options: MetricsJudgeOptions): (request: JudgeReque
     );
     const when =
       judged.verdict === 'NoData' && judged.detail ? enoughPointsAt(judged.detail, steps, minSamples, request) : null;
-    return when ? { ...judged, reason: `${judged.reason}; ${when}` } : judged;
+    return withHealthGates(when ? { ...judged, reason: `${judged.reason}; ${when}` } : judged, await gatesRead);
   };
+}
+
+function providerOf(metrics: MetricsProvider | MetricsProviders, name: string): MetricsProvider {
+  return 'queryRange' in metrics ? metrics : metrics.get(name);
+}
+
+/**
+ * Pure: a stage's judgment with its health gates. It passes only when the
+ * comparison with the baseline and every gate pass: a breached gate fails
+ * it whatever the comparison says; a gate without usable data (none, NaN
+ * only, an infinite point) holds it as NoData, unless the comparison fails
+ * it on its own. Without gates the comparison stands alone.
+ */
+export function withHealthGates(comparison: WindowJudgment, gates: readonly GateResult[]): WindowJudgment {
+  if (gates.length === 0) return comparison;
+  const detail = comparison.detail ? { ...comparison.detail, gates } : undefined;
+  const judged = (verdict: WindowJudgment['verdict'], reason: string): WindowJudgment => ({
+    verdict,
+    score: comparison.score,
+    reason,
+    ...(detail ? { detail } : {}),
+  });
+  const compared = `the comparison with the baseline: ${comparison.verdict} (${comparison.reason})`;
+  const breached = gates.filter((g) => g.verdict === 'fail');
+  if (breached.length > 0)
+    return judged(
+      'Fail',
+      `health gate ${breached.map((g) => g.name).join(', ')} breached: ${breached.map((g) => g.reason).join('; ')}; ${compared}`,
+    );
+  const unknown = gates.filter((g) => g.verdict === 'unknown');
+  if (comparison.verdict === 'Fail')
+    return judged(
+      'Fail',
+      `${comparison.reason}; health gates: ${unknown.length > 0 ? unknown.map((g) => g.reason).join('; ') : 'all within bounds'}`,
+    );
+  if (unknown.length > 0)
+    return judged(
+      'NoData',
+      `health gate ${unknown.map((g) => g.name).join(', ')} cannot be checked: ${unknown.map((g) => g.reason).join('; ')}; holding; ${compared}`,
+    );
+  return judged(
+    comparison.verdict,
+    `${comparison.reason}; health gates within bounds: ${gates.map((g) => g.reason).join('; ')}`,
+  );
 }
 
 /**

@@ -13,6 +13,7 @@ import type { ResolvedTeams } from '../../github/teams.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { JudgeResult } from '../judge/types.js';
+import type { HealthCheckResult } from '../../metrics/health-check.js';
 import { decide } from './decide.js';
 import { afterLostRace } from './intent.js';
 import type { Command, CommandOrigin, Effect, Explanation, Facts, GateAnswer, PromotionPolicy, Step } from './model.js';
@@ -26,7 +27,12 @@ export interface WindowDetail {
   readonly window: { readonly start: string; readonly end: string };
   /** The canary's traffic weight while the window was judged. */
   readonly weight?: number;
+  /** The stage's absolute health gates on the canary over the same window, when the policy has any. */
+  readonly gates?: readonly GateResult[];
 }
+
+/** One health gate as judged: its verdict, the values seen, the bound and the query as sent. */
+export type GateResult = HealthCheckResult & { readonly query: string };
 
 /** The judgment of one window, as the decision needs it, with the judge's full result for reports. */
 export interface WindowJudgment {

@@ -9,7 +9,7 @@ import { resolveTeams } from '../../github/teams.js';
 import type { ContentStore } from '../../gitops/content-store.js';
 import { manifestPath } from '../../gitops/manifest.js';
 import type { CanaryPolicy } from '../../policy/schemas/canary.js';
-import { stagesFor } from '../../policy/schemas/canary.js';
+import { healthChecksFor, stagesFor } from '../../policy/schemas/canary.js';
 import { loadPolicySet, policyFor } from '../../policy/set.js';
 import type { LoadedPolicy } from '../../policy/set.js';
 import { providersWithDeadline } from '../../metrics/deadline.js';
@@ -138,6 +138,10 @@ export async function runCanary(
         config: judgeConfigFromBlock(judgeBlock),
         queries: judgeBlock.metrics.map((m) => ({ name: m.name, query: m.query, provider: policy.provider })),
         metrics: providersWithDeadline(deps.metrics, policy.analysis.metricsDeadline),
+        health: {
+          provider: policy.provider,
+          checksFor: (stage) => healthChecksFor(policy, stagesFor(policy)[stage]),
+        },
       })(request),
     // Where the run publishes to GitHub (the action), an accepted break-glass is recorded in an issue there too.
     freeze: await freezeHook(set, deps, {

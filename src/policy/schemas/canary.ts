@@ -37,6 +37,67 @@ const DEFAULT_SOAK: Record<Tier, string> = {
 
 const DEFAULT_WEIGHTS = [1, 5, 25, 100] as const;
 
+/**
+ * Absolute health gates: every check's query, filled for the canary, must
+ * stay within its bounds over each judgment's window, on top of the
+ * comparison with the baseline. No data, NaN only or an infinite point
+ * holds the stage; a breach fails the judgment.
+ */
+function healthSchema() {
+  return z
+    .strictObject({
+      checks: z
+        .array(
+          z
+            .strictObject({
+              /** Unique name, shown in every verdict. */
+              name: text(),
+              /** Query template, filled for the canary (`{{version}}` is the canary's). */
+              query: text().superRefine(checkQueryVariables),
+              /** The highest value allowed at any point of the window. */
+              max: z.number().optional(),
+              /** The lowest value allowed at any point of the window. */
+              min: z.number().optional(),
+              /** Shown after each value and bound (`s`, `%`); nothing is converted. */
+              unit: text().optional(),
+            })
+            .superRefine((check, ctx) => {
+              if (!isMapping(check)) return;
+              if (check.max === undefined && check.min === undefined)
+                ctx.addIssue({ code: 'custom', message: 'a health check needs max, min or both' });
+              else if (
+                validAt(ctx, ['min'], ['max']) &&
+                check.min !== undefined &&
+                check.max !== undefined &&
+                check.min > check.max
+              )
+                ctx.addIssue({
+                  code: 'custom',
+                  path: ['min'],
+                  message: `expected a min of at most max (${check.max}), got ${check.min}`,
+                });
+            }, EVEN_AFTER_PROBLEMS),
+        )
+        .min(1)
+        .superRefine((checks, ctx) => {
+          if (!Array.isArray(checks)) return;
+          const seen = new Map<string, number>();
+          checks.forEach((check, i) => {
+            if (!isMapping(check) || !validAt(ctx, [i, 'name'])) return;
+            const first = seen.get(check.name);
+            if (first === undefined) seen.set(check.name, i);
+            else
+              ctx.addIssue({
+                code: 'custom',
+                path: [i, 'name'],
+                message: `duplicate health check name ${JSON.stringify(check.name)} (also checks[${first}])`,
+              });
+          });
+        }, EVEN_AFTER_PROBLEMS),
+    })
+    .optional();
+}
+
 function stageFields<S extends z.ZodType>(soak: S) {
   return z.strictObject({
     /** Percent of traffic the canary takes in this stage. */
@@ -45,6 +106,8 @@ function stageFields<S extends z.ZodType>(soak: S) {
     soakTime: soak,
     /** `required`: a person approves before the canary enters this stage. */
     approval: z.enum(['none', 'required']).default('none'),
+    /** Health gates of this stage only, on top of the policy's `health`; a check of the same name replaces the policy's. */
+    health: healthSchema(),
   });
 }
 
@@ -320,6 +383,8 @@ export const canaryPolicySchema = z
         method: z.enum(APPROVAL_METHODS).default('status'),
       })
       .prefault({}),
+    /** Health gates every stage must pass besides the comparison with the baseline (absolute bounds on the canary). */
+    health: healthSchema(),
     /** Name of the metrics provider the queries run against. */
     provider: text().default('prometheus'),
   })
@@ -356,6 +421,23 @@ export type CanaryPolicy = z.output<typeof canaryPolicySchema>;
 export type CanaryStage = Stage;
 /** One metric the judge compares between canary and baseline. */
 export type CanaryMetric = CanaryPolicy['analysis']['judge']['metrics'][number];
+
+/** One absolute health gate of a canary. */
+export type CanaryHealthCheck = NonNullable<CanaryPolicy['health']>['checks'][number];
+
+/**
+ * The health gates of stage `index` (0-based) of `stages`: the policy's,
+ * with the stage's own added, and a stage's check replacing the policy's of
+ * the same name.
+ */
+export function healthChecksFor(
+  policy: Pick<CanaryPolicy, 'health'>,
+  stage: Pick<CanaryStage, 'health'> | undefined,
+): readonly CanaryHealthCheck[] {
+  const own = stage?.health?.checks ?? [];
+  const names = new Set(own.map((c) => c.name));
+  return [...(policy.health?.checks ?? []).filter((c) => !names.has(c.name)), ...own];
+}
 
 /** The stages a service of `tier` walks through under `policy`. */
 export function stagesFor(policy: CanaryPolicy, tier: Tier = policy.tier): readonly CanaryStage[] {

@@ -5,7 +5,7 @@
 import type { ReconcileResult, WindowDetail } from '../canary/promotion/reconcile.js';
 import type { SampleStats } from '../canary/judge/types.js';
 import type { MetricDistributions, MetricSeries, SideSummary } from './charts.js';
-import { unitOf } from './units.js';
+import { unitOfMetric } from './units.js';
 
 /** One judgment, with its evidence. */
 export interface Look {
@@ -41,10 +41,10 @@ export function seriesOfJudgments(results: readonly ReconcileResult[]): MetricSe
   const names = [...new Set(looks.flatMap((l) => l.detail.result!.metrics.map((m) => m.name)))];
   return names.map((name) => {
     const at = looks.map((l) => l.detail.result!.metrics.find((m) => m.name === name));
-    const query = at.find((m) => m?.query)?.query;
+    const configured = at.find((m) => m?.unit !== undefined || m?.query !== undefined);
     return {
       metric: name,
-      unit: unitOf(query),
+      unit: unitOfMetric(configured ?? {}),
       measure: `${name}, mean per judgment`,
       labels: looks.map((l) => `${time(l.at)} ${l.weight}%`),
       canary: at.map((m) => (m && m.canary.n > 0 ? m.canary.mean : null)),
@@ -76,7 +76,7 @@ export function distributionsOfJudgments(results: readonly ReconcileResult[]): M
     const at = looks.map((l) => l.detail.result!.metrics.find((m) => m.name === name));
     return {
       metric: name,
-      unit: unitOf(at.find((m) => m?.query)?.query),
+      unit: unitOfMetric(at.find((m) => m?.unit !== undefined || m?.query !== undefined) ?? {}),
       labels: looks.map((l) => `${time(l.at)} ${l.weight}%`),
       canary: at.map((m) => side(m?.canary)),
       baseline: at.map((m) => side(m?.baseline)),

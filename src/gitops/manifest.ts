@@ -5,7 +5,7 @@
  * compare-and-swap so that two runs at once never both apply.
  */
 import { ConfigurationError } from '../runtime/errors.js';
-import { isMap, parseDocument } from 'yaml';
+import { isMap, isSeq, parseDocument } from 'yaml';
 import * as z from 'zod';
 import { isConflict } from '../github/errors.js';
 import { promotionStateSchema } from './promotion-state.js';
@@ -82,9 +82,22 @@ export function renderManifest(text: string, next: ReleaseManifest): string {
   setOptional(doc, ['canary', 'irreversible'], next.canary.irreversible);
   if (next.previous.length > 0) doc.set('previous', doc.createNode(next.previous));
   else if (doc.has('previous')) doc.delete('previous');
-  if (next.promotion) doc.set('promotion', doc.createNode(next.promotion));
-  else if (doc.has('promotion')) doc.delete('promotion');
+  if (next.promotion) {
+    doc.set('promotion', doc.createNode(next.promotion));
+    flowMetricValues(doc);
+  } else if (doc.has('promotion')) doc.delete('promotion');
   return doc.toString();
+}
+
+/** Each metric's values of a judgment on one line (`latency-p99: { canary: 0.222, baseline: 0.119 }`), so the manifest stays short. */
+function flowMetricValues(doc: ReturnType<typeof parseDocument>): void {
+  const judgments = doc.getIn(['promotion', 'judgments'], true);
+  if (!isSeq(judgments)) return;
+  for (const j of judgments.items) {
+    const metrics = isMap(j) ? j.get('metrics', true) : undefined;
+    if (!isMap(metrics)) continue;
+    for (const pair of metrics.items) if (isMap(pair.value)) pair.value.flow = true;
+  }
 }
 
 function setOptional(doc: ReturnType<typeof parseDocument>, path: string[], value: boolean | undefined): void {

@@ -19,12 +19,30 @@ export type PromotionPhase = (typeof PROMOTION_PHASES)[number];
 /** Phases after which nothing moves any more. */
 export const FINAL_PHASES: readonly PromotionPhase[] = ['promoted', 'failed', 'aborted', 'rolled-back'];
 
+/**
+ * What a chart of the soak needs of one metric in one judgment: the canary's
+ * and the baseline's mean (null where that side had no usable data), and the
+ * metric's classification when it did not pass.
+ */
+const metricValuesSchema = z.strictObject({
+  canary: z.number().nullable(),
+  baseline: z.number().nullable(),
+  classification: z.enum(['High', 'Low', 'NoData', 'NoDataFail', 'Error']).optional(),
+});
+
 const judgmentSchema = z.strictObject({
   at: z.iso.datetime(),
   stage: z.number().int().min(0),
   verdict: z.enum(['Pass', 'Marginal', 'Fail', 'NoData']),
   score: z.number().nullable(),
   reason: z.string(),
+  /**
+   * Each metric's values, by name, so that a later run can draw the soak.
+   * Kept on the newest `KEEP_JUDGMENT_VALUES` judgments only, for at most
+   * `KEEP_METRIC_VALUES` metrics each; absent from judgments recorded before
+   * values were kept.
+   */
+  metrics: z.record(z.string(), metricValuesSchema).optional(),
 });
 
 const eventSchema = z.strictObject({
@@ -59,7 +77,11 @@ export const promotionStateSchema = z.strictObject({
 export type PromotionState = z.output<typeof promotionStateSchema>;
 export type Judgment = z.output<typeof judgmentSchema>;
 export type PromotionEvent = z.output<typeof eventSchema>;
+export type MetricValues = z.output<typeof metricValuesSchema>;
 
 /** How many judgments and events the manifest keeps, so it stays small. */
 export const KEEP_JUDGMENTS = 24;
 export const KEEP_HISTORY = 40;
+/** How many of the newest judgments keep their metrics' values, and for how many metrics each (those that did not pass first). */
+export const KEEP_JUDGMENT_VALUES = 12;
+export const KEEP_METRIC_VALUES = 16;

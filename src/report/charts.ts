@@ -162,7 +162,12 @@ export function mermaidMetricChart(s: MetricSeries): string | null {
   if (all.length === 0) return null;
   const scale = niceScale(all);
   // Mermaid cannot leave a gap: a judgment without data repeats nothing and is drawn at the axis floor, so say so
-  const value = (v: number | null): string => formatNumber(v === null || !Number.isFinite(v) ? scale.lo : v);
+  // five significant digits, so that 113.1 and 113.9 stay apart on an axis from 113 to 115
+  const data = (v: number): string => {
+    const a = Math.abs(v);
+    return a !== 0 && (a >= 1e6 || a < 1e-3) ? formatNumber(v) : String(Number(v.toPrecision(5)));
+  };
+  const value = (v: number | null): string => data(v === null || !Number.isFinite(v) ? scale.lo : v);
   const title = `${s.metric}: baseline (first line) and canary (second line) per judgment`;
   return fencedBlock(
     [

@@ -9,7 +9,7 @@
 import type { Classification, JudgeResult, MetricResult } from '../canary/judge/types.js';
 import type { WindowDetail } from '../canary/promotion/reconcile.js';
 import type { Unit } from './units.js';
-import { formatChange, formatNumber, formatValue, unitOf } from './units.js';
+import { formatChange, formatNumber, formatValue, unitOfMetric } from './units.js';
 
 /** One metric's row of evidence, every field already in words and units. */
 export interface MetricEvidence {
@@ -54,7 +54,7 @@ export function metricEvidence(result: JudgeResult): MetricEvidence[] {
 }
 
 function evidenceOf(m: MetricResult, result: JudgeResult): MetricEvidence {
-  const unit = unitOf(m.query);
+  const unit = unitOfMetric(m);
   const has = m.canary.n > 0 && m.baseline.n > 0;
   return {
     name: m.name,

@@ -14,7 +14,7 @@ import { renderJudgmentMarkdown } from './judgment.js';
 import { escapeMarkdown, markdownCode } from './markdown.js';
 import type { Look } from './series.js';
 import { distributionsOfJudgments, judgmentsOf, seriesOfJudgments } from './series.js';
-import { formatValue, unitOf } from './units.js';
+import { formatValue, unitOfMetric } from './units.js';
 
 /** The judgment that decided the release: the first that did not pass, else the last. */
 function decidingLook(looks: readonly Look[]): Look | undefined {
@@ -47,7 +47,7 @@ function judgmentRows(r: ReleaseRun): { head: string[]; rows: string[][] } {
     ...names.map((n) => {
       const m = l.detail.result?.metrics.find((x) => x.name === n);
       if (!m) return '';
-      const unit = unitOf(m.query);
+      const unit = unitOfMetric(m);
       const v = (s: typeof m.canary): string => (s.n > 0 ? formatValue(s.mean, unit) : 'no data');
       return `${v(m.canary)} vs ${v(m.baseline)}${m.classification === 'Pass' ? '' : ` (${m.classification})`}`;
     }),

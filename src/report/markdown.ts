@@ -15,6 +15,21 @@ export function escapeMarkdown(text: string): string {
 }
 
 /**
+ * Text of ours in which backticks mark code (a rule's fix, a finding's
+ * message): each backticked span becomes a code span that holds its text as
+ * it is, and everything else is escaped as `escapeMarkdown` does, so values
+ * interpolated into the text cannot open a link, a tag or a fence, nor end a
+ * table row.
+ */
+export function escapeMarkdownKeepingCode(text: string, inTable = false): string {
+  return text
+    .replace(/\r?\n/g, ' ')
+    .split(/(`[^`]+`)/)
+    .map((part, i) => (i % 2 === 1 ? markdownCode(part.slice(1, -1), inTable) : escapeMarkdown(part)))
+    .join('');
+}
+
+/**
  * An inline code span holding `text` as it is: the backtick run around it is
  * longer than any inside it. In a table cell a pipe still ends the cell, even
  * inside code (GitHub's tables), so `inTable` escapes it.

@@ -11,7 +11,11 @@ import type { PromotionPolicy, Step } from '../canary/promotion/model.js';
 import type { GateResult, ReconcileResult, WindowDetail } from '../canary/promotion/reconcile.js';
 import { mermaidMetricChart } from './charts.js';
 import { evidenceJson, stepHeadline } from './evidence.js';
-import { seriesOfJudgments } from './series.js';
+import { judgmentValues } from '../canary/promotion/judgment-values.js';
+import { KEEP_JUDGMENT_VALUES, KEEP_METRIC_VALUES } from '../gitops/promotion-state.js';
+import { judgmentsOf, seriesOfSoak } from './series.js';
+import type { SoakPoint } from './series.js';
+import type { Unit } from './units.js';
 import { renderJudgmentMarkdown, renderJudgmentText, VERDICT_ICON } from './judgment.js';
 import { escapeMarkdown, markdownCode } from './markdown.js';
 import type { Style } from './terminal.js';
@@ -146,15 +150,52 @@ export function renderPromotionText(result: ReconcileResult, policy: PromotionPo
 }
 
 /**
- * Mermaid charts of each metric, canary against baseline, over the judgments
- * of one run, when it made two or more (a run that waited through a soak);
- * '' otherwise.
+ * Mermaid charts of each metric, canary against baseline, over the soak: the
+ * judgments the release manifest keeps values for (so a scheduled run that
+ * judges once still draws the whole soak), with this run's judgments that
+ * the manifest does not hold. '' when fewer than two judgments were made;
+ * a sentence saying so when the manifest's judgments have no values (they
+ * were recorded before values were kept).
  */
-export function renderSoakCharts(results: readonly ReconcileResult[]): string {
-  const series = seriesOfJudgments(results);
-  if (series.length === 0 || (series[0]?.labels.length ?? 0) < 2) return '';
+export function renderSoakCharts(
+  results: readonly ReconcileResult[],
+  policy: PromotionPolicy,
+  unitFor: (metric: string) => Unit,
+): string {
+  const promotion = results.at(-1)?.manifest.promotion;
+  const kept: SoakPoint[] = (promotion?.judgments ?? []).map((j) => ({
+    at: j.at,
+    weight: policy.stages[j.stage]?.weight,
+    verdict: j.verdict,
+    metrics: j.metrics,
+  }));
+  const held = new Set(kept.map((p) => p.at));
+  const fromRun: SoakPoint[] = judgmentsOf(results)
+    .filter((l) => !held.has(l.at))
+    .map((l) => ({ at: l.at, weight: l.weight, verdict: l.verdict, metrics: judgmentValues(l.detail.result) }));
+  const points = [...kept, ...fromRun];
+  const drawn = points.filter((p) => p.metrics !== undefined).length;
+  const without = points.length - drawn;
+  if (points.length < 2) return '';
+  const heading = '### Canary against baseline over the soak';
+  if (drawn < 2)
+    return [
+      heading,
+      '',
+      `Not drawn: ${without} of the ${points.length} judgments the release manifest keeps were recorded without their metrics' values (before Bellwether kept them), and a line needs two.`,
+      '',
+    ].join('\n');
+  const series = seriesOfSoak(points, unitFor);
   const charts = series.map(mermaidMetricChart).filter((c): c is string => c !== null);
-  return ['### Canary against baseline over this run', '', ...charts.flatMap((c) => [c, ''])].join('\n');
+  const version = promotion?.version ? ` of ${escapeMarkdown(promotion.version)}` : '';
+  const left = without > 0 ? `; ${without} judgment(s) kept without values are left out` : '';
+  return [
+    heading,
+    '',
+    `Means per judgment, from ${drawn} judgments${version}. The release manifest keeps every judgment of the current stage and the last of each earlier one, and the values of the newest ${KEEP_JUDGMENT_VALUES} of them, for at most ${KEEP_METRIC_VALUES} metrics each${left}.`,
+    '',
+    ...charts.flatMap((c) => [c, '']),
+  ].join('\n');
 }
 
 /** What a gate saw: its lowest and highest finite points, or why it saw nothing usable. */

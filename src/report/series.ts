@@ -4,8 +4,10 @@
  */
 import type { ReconcileResult, WindowDetail } from '../canary/promotion/reconcile.js';
 import type { SampleStats } from '../canary/judge/types.js';
+import type { MetricValues } from '../gitops/promotion-state.js';
 import type { MetricDistributions, MetricSeries, SideSummary } from './charts.js';
-import { unitOf } from './units.js';
+import type { Unit } from './units.js';
+import { unitOfMetric } from './units.js';
 
 /** One judgment, with its evidence. */
 export interface Look {
@@ -41,10 +43,10 @@ export function seriesOfJudgments(results: readonly ReconcileResult[]): MetricSe
   const names = [...new Set(looks.flatMap((l) => l.detail.result!.metrics.map((m) => m.name)))];
   return names.map((name) => {
     const at = looks.map((l) => l.detail.result!.metrics.find((m) => m.name === name));
-    const query = at.find((m) => m?.query)?.query;
+    const configured = at.find((m) => m?.unit !== undefined || m?.query !== undefined);
     return {
       metric: name,
-      unit: unitOf(query),
+      unit: unitOfMetric(configured ?? {}),
       measure: `${name}, mean per judgment`,
       labels: looks.map((l) => `${time(l.at)} ${l.weight}%`),
       canary: at.map((m) => (m && m.canary.n > 0 ? m.canary.mean : null)),
@@ -76,10 +78,44 @@ export function distributionsOfJudgments(results: readonly ReconcileResult[]): M
     const at = looks.map((l) => l.detail.result!.metrics.find((m) => m.name === name));
     return {
       metric: name,
-      unit: unitOf(at.find((m) => m?.query)?.query),
+      unit: unitOfMetric(at.find((m) => m?.unit !== undefined || m?.query !== undefined) ?? {}),
       labels: looks.map((l) => `${time(l.at)} ${l.weight}%`),
       canary: at.map((m) => side(m?.canary)),
       baseline: at.map((m) => side(m?.baseline)),
+      failed: looks.flatMap((l, i) =>
+        l.verdict === 'Fail' || at[i]?.classification === 'High' || at[i]?.classification === 'Low' ? [i] : [],
+      ),
+    };
+  });
+}
+
+/** One judgment of a soak as the release manifest keeps it (or as this run made it): its time, weight and values. */
+export interface SoakPoint {
+  readonly at: string;
+  /** The canary's weight while it was judged; undefined where the stage is no longer in the policy. */
+  readonly weight: number | undefined;
+  readonly verdict: string;
+  /** Each metric's values; absent from judgments recorded without them. */
+  readonly metrics?: Readonly<Record<string, MetricValues>> | undefined;
+}
+
+/**
+ * Each metric, canary against baseline, over the judgments of a soak that
+ * have values, in time order: what a scheduled run, which judges once,
+ * draws from the manifest's history.
+ */
+export function seriesOfSoak(points: readonly SoakPoint[], unitFor: (metric: string) => Unit): MetricSeries[] {
+  const looks = points.filter((p) => p.metrics !== undefined).sort((a, b) => a.at.localeCompare(b.at));
+  const names = [...new Set(looks.flatMap((l) => Object.keys(l.metrics ?? {})))];
+  return names.map((name) => {
+    const at = looks.map((l) => l.metrics?.[name]);
+    return {
+      metric: name,
+      unit: unitFor(name),
+      measure: `${name}, mean per judgment`,
+      labels: looks.map((l) => `${time(l.at)} ${l.weight === undefined ? '?' : `${l.weight}%`}`),
+      canary: at.map((v) => v?.canary ?? null),
+      baseline: at.map((v) => v?.baseline ?? null),
       failed: looks.flatMap((l, i) =>
         l.verdict === 'Fail' || at[i]?.classification === 'High' || at[i]?.classification === 'Low' ? [i] : [],
       ),

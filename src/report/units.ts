@@ -1,8 +1,10 @@
 /**
- * Units of a metric, read from its query by Prometheus's naming conventions
- * (`_seconds`, `_bytes`, `_ratio`, ...), and values written with them, so a
- * report says "0.222 s against 0.119 s" rather than "1.86".
+ * Units of a metric, as its policy declares them (`unit:`) or else read from
+ * its query by Prometheus's naming conventions (`_seconds`, `_bytes`,
+ * `_ratio`, ...), and values written with them, so a report says "0.222 s
+ * against 0.119 s" rather than "1.86".
  */
+import type { MetricUnit } from '../canary/judge/types.js';
 
 /** A unit: the symbol written after a value, and how a value is scaled for it. */
 export interface Unit {
@@ -23,6 +25,25 @@ const SUFFIXES: ReadonlyArray<readonly [RegExp, Unit]> = [
   [/_ratio$/, { symbol: '%', percent: true }],
   [/_percent$/, { symbol: '%' }],
 ];
+
+/** How each unit a policy may declare is written. */
+const DECLARED: Record<MetricUnit, Unit> = {
+  s: { symbol: 's' },
+  ms: { symbol: 'ms' },
+  bytes: { symbol: 'B' },
+  percent: { symbol: '%' },
+  ratio: { symbol: '%', percent: true },
+  'per-second': { symbol: '/s' },
+  count: NONE,
+};
+
+/**
+ * The unit of a metric's values: the one its policy declares, or else the
+ * one its query's metric names carry (see `unitOf`).
+ */
+export function unitOfMetric(m: { readonly unit?: MetricUnit | undefined; readonly query?: string | undefined }): Unit {
+  return m.unit !== undefined ? DECLARED[m.unit] : unitOf(m.query);
+}
 
 /**
  * The unit of a metric's values, from the metric names in its query; a bare

@@ -34,6 +34,7 @@ import { judgeSamples, withHealthGates } from '../../src/canary/promotion/metric
 import { judgeCheck } from '../../src/metrics/health-check.js';
 import type { WindowDetail } from '../../src/canary/promotion/metrics-judge.js';
 import { promotionPolicyOf } from '../../src/canary/promotion/run.js';
+import { renderJudgmentMarkdown } from '../../src/report/judgment.js';
 import type { ReleaseManifest } from '../../src/gitops/manifest.js';
 import { evaluateSlo, statusOf } from '../../src/freeze/evaluate.js';
 import type { FreezeGatePolicy } from '../../src/policy/schemas/freeze-gate.js';
@@ -714,6 +715,13 @@ const judgeOn = (samples: Samples) => (p: CanaryPolicy) => {
   };
 };
 const judgeConfig = judgeOn(UP_8);
+/** The evidence of that window as the job summary shows it. */
+const judgedEvidence = (p: CanaryPolicy) => {
+  const config = judgeConfigFromBlock(p.analysis.judge);
+  const judgment = judgeSamples(config, { errors: UP_8['errors']! }, {}, { look: 1, looks: 1 });
+  const detail = judgment.detail as WindowDetail;
+  return renderJudgmentMarkdown(detail.result!, detail);
+};
 /** Errors (up 8%) in group errors, latency (unchanged) in the group named. */
 const GROUPED = (weights: string, latencyGroup: string) =>
   `analysis: { judge: { groups: { ${weights} }, metrics: [{ name: errors, ${Q}, direction: increase, group: errors }, { name: latency, ${Q}, direction: increase, group: ${latencyGroup} }] } }`;
@@ -889,6 +897,8 @@ const CANARY: Record<string, Probe> = {
   'analysis.judge.metrics[].outliers': { ...metric('outliers: remove'), run: judgeOn(ONE_OUTLIER) },
   'analysis.judge.metrics[].muted': metric('muted: true'),
   'analysis.judge.metrics[].effectSize': metric('effectSize: cles'),
+  // Changes no verdict: what users see is the values in the report, `108 ms` where they were `108`.
+  'analysis.judge.metrics[].unit': { ...metric('unit: ms'), run: judgedEvidence },
   'approvers.users': { changed: 'approvers: { users: [alice] }', run: promotion },
   'approvers.teams': { changed: 'approvers: { teams: [acme/sre] }', run: promotion },
   'approvers.method': {

@@ -11,6 +11,7 @@
 import * as z from 'zod';
 import { defineMetric } from './defaults.js';
 import type { JudgeConfig, MetricConfig } from './types.js';
+import { METRIC_UNITS } from './types.js';
 
 const percent = () => z.number().min(0).max(100);
 const name = () => z.string().trim().min(1);
@@ -22,6 +23,8 @@ export const judgeMetricSchema = z.strictObject({
   kind: z.enum(['continuous', 'count', 'ratio']).default('continuous'),
   /** Query template for the metrics provider; carried into the report. */
   query: z.string().optional(),
+  /** The unit of the values, for reports; absent: guessed from the query's metric names. */
+  unit: z.enum(METRIC_UNITS).optional(),
   direction: z.enum(['increase', 'decrease', 'either']).default('either'),
   critical: z.boolean().default(false),
   mustHaveData: z.boolean().default(false),
@@ -116,6 +119,7 @@ export function judgeConfigFromBlock(
       name: m.name,
       ...(m.kind !== undefined ? { kind: m.kind } : {}),
       ...(m.query !== undefined ? { query: m.query } : {}),
+      ...(m.unit !== undefined ? { unit: m.unit } : {}),
       groups: [m.group ?? DEFAULT_GROUP],
       direction: m.direction,
       nanStrategy: m.nanStrategy,

@@ -28,6 +28,7 @@ export function defineMetric(input: MetricConfigInput): MetricConfig {
     name: input.name,
     kind: input.kind ?? 'continuous',
     ...(input.query !== undefined ? { query: input.query } : {}),
+    ...(input.unit !== undefined ? { unit: input.unit } : {}),
     groups: input.groups ?? [],
     direction: input.direction ?? 'either',
     nanStrategy: input.nanStrategy ?? 'remove',

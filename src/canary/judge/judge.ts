@@ -127,6 +127,7 @@ function toResult(
     name: metric.name,
     kind: metric.kind,
     ...(metric.query !== undefined ? { query: metric.query } : {}),
+    ...(metric.unit !== undefined ? { unit: metric.unit } : {}),
     classification: outcome.classification,
     critical: metric.critical,
     criticalFailure: outcome.criticalFailure,

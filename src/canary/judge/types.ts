@@ -47,6 +47,15 @@ export interface EffectSizeConfig {
  */
 export type MetricKind = 'continuous' | 'count' | 'ratio';
 
+/**
+ * The units a metric's values may be declared in (`unit:` of a metric),
+ * for reports only: `s` and `ms` (durations), `bytes`, `percent` (values
+ * already from 0 to 100), `ratio` (a fraction from 0 to 1, written as a
+ * percentage), `per-second` (a rate) and `count` (a bare number).
+ */
+export const METRIC_UNITS = ['s', 'ms', 'bytes', 'percent', 'ratio', 'per-second', 'count'] as const;
+export type MetricUnit = (typeof METRIC_UNITS)[number];
+
 /** One metric as configured. */
 export interface MetricConfig {
   readonly name: string;
@@ -54,6 +63,8 @@ export interface MetricConfig {
   readonly kind: MetricKind;
   /** The query that produces its samples; carried for the report only. */
   readonly query?: string;
+  /** The unit its values are in, as configured; carried for the report only (absent: guessed from the query). */
+  readonly unit?: MetricUnit;
   readonly groups: readonly string[];
   readonly direction: MetricDirection;
   /** NaN samples are removed, or replaced by 0 (count metrics with no events). */
@@ -142,6 +153,8 @@ export interface MetricResult {
   readonly kind: MetricKind;
   /** The query that produced the samples, when the configuration gives one. */
   readonly query?: string;
+  /** The unit the configuration declares for the values, if any. */
+  readonly unit?: MetricUnit;
   readonly classification: Classification;
   /** The metric is configured critical. */
   readonly critical: boolean;

@@ -9,7 +9,7 @@ import type { ReleaseManifest } from '../../gitops/manifest.js';
 import type { Command, Effect, Explanation, Facts, PromotionPolicy, Step } from './model.js';
 import { approvalCounts, describeApprovers, permitted } from './approval.js';
 import type { Judgment, PromotionState } from '../../gitops/promotion-state.js';
-import { FINAL_PHASES, KEEP_HISTORY, KEEP_JUDGMENTS } from '../../gitops/promotion-state.js';
+import { FINAL_PHASES, KEEP_HISTORY, KEEP_JUDGMENTS, KEEP_JUDGMENT_VALUES } from '../../gitops/promotion-state.js';
 
 export { approvalCounts, permitted } from './approval.js';
 
@@ -235,7 +235,8 @@ function judged(
   soakEnd: number,
   looks: number,
 ): Step {
-  const judgment: Judgment = { ...j, at: iso(facts.now), stage: p.stage };
+  const { metrics, ...rest } = j;
+  const judgment: Judgment = { at: iso(facts.now), stage: p.stage, ...rest, ...(metrics ? { metrics } : {}) };
   const withJudgment: PromotionState = { ...p, judgments: keepJudgments([...p.judgments, judgment], p.stage) };
   const counted = j.verdict === 'Fail' || (j.verdict === 'Marginal' && policy.marginal === 'fail');
   const measured = `score ${j.score ?? 'none'}: ${j.reason}`;
@@ -508,11 +509,17 @@ function withEvent(
   return { ...state, history: [...state.history, { at: iso(facts.now), event, ...who }].slice(-KEEP_HISTORY) };
 }
 
-/** All of the current stage's judgments, and the last of each earlier stage. */
+/** All of the current stage's judgments, and the last of each earlier stage; only the newest keep their metrics' values. */
 function keepJudgments(all: readonly Judgment[], stage: number): Judgment[] {
   const earlier = new Map<number, Judgment>();
   for (const j of all) if (j.stage !== stage) earlier.set(j.stage, j);
-  return [...earlier.values(), ...all.filter((j) => j.stage === stage)].slice(-KEEP_JUDGMENTS);
+  const kept = [...earlier.values(), ...all.filter((j) => j.stage === stage)].slice(-KEEP_JUDGMENTS);
+  const firstWithValues = kept.length - KEEP_JUDGMENT_VALUES;
+  return kept.map((j, i) => {
+    if (i >= firstWithValues || !j.metrics) return j;
+    const { metrics: _dropped, ...rest } = j;
+    return rest;
+  });
 }
 
 /** Why a user is not among the approvers, with the teams whose membership could not be checked. */

@@ -16,6 +16,7 @@ import type { JudgeResult } from '../judge/types.js';
 import type { HealthCheckResult } from '../../metrics/health-check.js';
 import { decide } from './decide.js';
 import { afterLostRace } from './intent.js';
+import { judgmentValues } from './judgment-values.js';
 import type { Command, CommandOrigin, Effect, Explanation, Facts, GateAnswer, PromotionPolicy, Step } from './model.js';
 
 /** What a window judgment keeps for reports: the samples' reasons and the judge's result. */
@@ -129,9 +130,15 @@ export async function reconcile(
     let judgment: WindowJudgment | undefined;
     if (step.kind === 'need-judgment') {
       judgment = await deps.judge({ manifest, start: step.start, end: step.end, look: step.look, looks: step.looks });
+      const values = judgmentValues(judgment.detail?.result);
       step = decide(manifest, policy, command, {
         ...facts,
-        judgment: { verdict: judgment.verdict, score: judgment.score, reason: judgment.reason },
+        judgment: {
+          verdict: judgment.verdict,
+          score: judgment.score,
+          reason: judgment.reason,
+          ...(values ? { metrics: values } : {}),
+        },
       });
     }
     if (step.kind !== 'transition') {

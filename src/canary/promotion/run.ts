@@ -30,6 +30,7 @@ import {
   renderSoakCharts,
 } from '../../report/promotion.js';
 import type { Style } from '../../report/terminal.js';
+import { unitOfMetric } from '../../report/units.js';
 import type { SurfaceContext } from './surfaces.js';
 import { publishDeployment } from './surfaces.js';
 
@@ -217,7 +218,9 @@ export async function runCanary(
     title: (failed ?? refused ?? last).step.explanation.summary,
     markdown: [
       shown.map((r) => renderPromotionMarkdown(r, promotionPolicy)).join('\n---\n\n'),
-      renderSoakCharts(results),
+      renderSoakCharts(results, promotionPolicy, (name) =>
+        unitOfMetric(judgeBlock.metrics.find((m) => m.name === name) ?? {}),
+      ),
     ]
       .filter(Boolean)
       .join('\n'),

@@ -5,6 +5,7 @@
  */
 import type { FamilyDecision } from './decision.js';
 import type { ReviewFinding } from './review-finding.js';
+import { escapeMarkdown, escapeMarkdownKeepingCode, markdownCode } from '../../report/markdown.js';
 
 const TITLE: Record<FamilyDecision['family'], string> = {
   dependencies: 'Dependency review',
@@ -42,8 +43,6 @@ export function renderJson(decisions: readonly FamilyDecision[]): string {
   return `${JSON.stringify({ verdict, decisions }, null, 2)}\n`;
 }
 
-const cell = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-
 /** Markdown for a pull request comment or the job summary. */
 export function renderMarkdown(decisions: readonly FamilyDecision[]): string {
   const out: string[] = [];
@@ -57,7 +56,7 @@ export function renderMarkdown(decisions: readonly FamilyDecision[]): string {
       out.push('| | severity | rule | subject | where | finding |', '|---|---|---|---|---|---|');
       for (const f of d.findings) {
         out.push(
-          `| ${f.blocking ? '❌' : '⚠️'} | ${f.severity} | \`${f.ruleId}\` | ${cell(f.subject)} | ${cell(f.located ? `${f.file}:${f.line}` : 'settings')} | ${cell(f.message)} |`,
+          `| ${f.blocking ? '❌' : '⚠️'} | ${f.severity} | ${markdownCode(f.ruleId, true)} | ${escapeMarkdown(f.subject)} | ${escapeMarkdown(f.located ? `${f.file}:${f.line}` : 'settings')} | ${escapeMarkdownKeepingCode(f.message, true)} |`,
         );
       }
       out.push('');
@@ -65,7 +64,9 @@ export function renderMarkdown(decisions: readonly FamilyDecision[]): string {
     if (d.suppressed.length > 0) {
       out.push('<details><summary>Set aside</summary>', '');
       for (const s of d.suppressed)
-        out.push(`- \`${s.finding.ruleId}\` ${cell(s.finding.subject)} (${s.by}): ${cell(s.reason)}`);
+        out.push(
+          `- ${markdownCode(s.finding.ruleId)} ${escapeMarkdown(s.finding.subject)} (${escapeMarkdown(s.by)}): ${escapeMarkdown(s.reason)}`,
+        );
       out.push('', '</details>', '');
     }
   }

@@ -4,6 +4,7 @@
  */
 import type { Severity } from '../core/finding.js';
 import { sarifResult, sarifRuleDescriptor, sarifRun, type SarifRun } from '../../report/sarif.js';
+import { escapeMarkdown, escapeMarkdownKeepingCode, markdownCode } from '../../report/markdown.js';
 import { VERSION } from '../../version.js';
 import type { SecretsDecision } from './decide.js';
 import { SECRET_RULES } from './rules.js';
@@ -57,8 +58,6 @@ export function renderSecretsText(report: SecretsReport): string {
   return `${out.join('\n')}\n`;
 }
 
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-
 /** Markdown for the job summary and the pull request comment. */
 export function renderSecretsMarkdown(report: SecretsReport): string {
   const { summary, decision } = report;
@@ -73,7 +72,7 @@ export function renderSecretsMarkdown(report: SecretsReport): string {
     out.push('', '| where | rule | severity | secret | how to fix |', '| --- | --- | --- | --- | --- |');
     for (const f of decision.findings) {
       out.push(
-        `| \`${cell(f.file)}:${f.line}\` | ${f.ruleId} | ${f.severity} | \`${cell(f.secret.redacted)}\` | ${cell(f.fix)} |`,
+        `| ${markdownCode(`${f.file}:${f.line}`, true)} | ${escapeMarkdown(f.ruleId)} | ${f.severity} | ${markdownCode(f.secret.redacted, true)} | ${escapeMarkdownKeepingCode(f.fix, true)} |`,
       );
     }
     out.push(
@@ -84,8 +83,12 @@ export function renderSecretsMarkdown(report: SecretsReport): string {
   if (decision.suppressed.length > 0)
     out.push('', `${plural(decision.suppressed.length, 'finding')} set aside by accepted fingerprints or waivers.`);
   for (const w of decision.expiredWaivers)
-    out.push('', `Waiver for \`${w.rule}\` (policy line ${w.line}, owner ${cell(w.owner)}) expired on ${w.expires}.`);
-  for (const n of report.notices) out.push('', `Note: \`${cell(n.file)}\`: ${cell(n.message)}.`);
+    out.push(
+      '',
+      `Waiver for ${markdownCode(w.rule)} (policy line ${w.line}, owner ${escapeMarkdown(w.owner)}) expired on ${w.expires}.`,
+    );
+  for (const n of report.notices)
+    out.push('', `Note: ${markdownCode(n.file)}: ${escapeMarkdownKeepingCode(n.message)}.`);
   return `${out.join('\n')}\n`;
 }
 

@@ -5,6 +5,7 @@
 import type { GateDecision } from './decide.js';
 import type { Finding, Severity } from '../core/finding.js';
 import { RULES } from './rules.js';
+import { escapeMarkdown, escapeMarkdownKeepingCode, markdownCode } from '../../report/markdown.js';
 
 const ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
@@ -85,10 +86,6 @@ export function renderJson(d: GateDecision): string {
   )}\n`;
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
-}
-
 /** Hidden marker that lets the sticky pull request comment be found and updated in place. */
 export const COMMENT_MARKER = '<!-- bellwether:gate-workflows -->';
 
@@ -112,7 +109,7 @@ export function renderMarkdown(d: GateDecision, options: { maxChars?: number } =
     out.push(
       '',
       gh[0] as string,
-      ...gh.slice(1, 21).map((l) => `- ${cell(l)}`),
+      ...gh.slice(1, 21).map((l) => `- ${escapeMarkdown(l)}`),
       ...(gh.length > 21 ? [`- …and ${gh.length - 21} more; the JSON report lists them all.`] : []),
     );
   let used = out.join('\n').length;
@@ -130,7 +127,7 @@ export function renderMarkdown(d: GateDecision, options: { maxChars?: number } =
     let shown = 0;
     for (const f of sorted) {
       const eq = equivalents(f);
-      const row = `| ${f.severity} | \`${f.ruleId}\`${eq ? `<br>${cell(eq)}` : ''} | \`${cell(f.file)}:${f.line}:${f.column}\` | ${cell(f.message)} | ${cell(f.fix)} |`;
+      const row = `| ${f.severity} | ${markdownCode(f.ruleId, true)}${eq ? `<br>${escapeMarkdown(eq)}` : ''} | ${markdownCode(`${f.file}:${f.line}:${f.column}`, true)} | ${escapeMarkdownKeepingCode(f.message, true)} | ${escapeMarkdownKeepingCode(f.fix, true)} |`;
       if (!fits(row)) break;
       out.push(row);
       shown++;
@@ -141,7 +138,7 @@ export function renderMarkdown(d: GateDecision, options: { maxChars?: number } =
   if (d.suppressed.length > 0) {
     const rows: string[] = [];
     for (const s of d.suppressed) {
-      const row = `| \`${s.finding.ruleId}\` | \`${cell(s.finding.file)}:${s.finding.line}\` | ${s.by} | ${cell(s.reason)} |`;
+      const row = `| ${markdownCode(s.finding.ruleId, true)} | ${markdownCode(`${s.finding.file}:${s.finding.line}`, true)} | ${escapeMarkdown(s.by)} | ${escapeMarkdown(s.reason)} |`;
       if (!fits(row)) break;
       rows.push(row);
     }
@@ -158,7 +155,7 @@ export function renderRuleCatalog(): string {
   const lines = ['| rule | up to | what it finds | zizmor | actionlint | how to fix |', '|---|---|---|---|---|---|'];
   for (const r of RULES.values()) {
     lines.push(
-      `| \`${r.id}\` | ${r.severity} | ${cell(r.title)} | ${r.equivalents.zizmor ?? ''} | ${r.equivalents.actionlint ?? ''} | ${cell(r.fix)} |`,
+      `| ${markdownCode(r.id, true)} | ${r.severity} | ${escapeMarkdownKeepingCode(r.title, true)} | ${escapeMarkdown(r.equivalents.zizmor ?? '')} | ${escapeMarkdown(r.equivalents.actionlint ?? '')} | ${escapeMarkdownKeepingCode(r.fix, true)} |`,
     );
   }
   return `${lines.join('\n')}\n`;

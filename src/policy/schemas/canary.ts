@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { DEFAULT_METRICS_DEADLINE_MS } from '../../metrics/deadline.js';
 import { SCOPE_VARIABLES, templateVariables } from '../../metrics/template.js';
+import { METRIC_UNITS } from '../../canary/judge/types.js';
 import { closestMatch, didYouMean } from '../../runtime/did-you-mean.js';
 import {
   count,
@@ -200,6 +201,8 @@ const metricSchema = z.strictObject({
   kind: z.enum(['continuous', 'count']).default('continuous'),
   /** Query template; `{{service}}`, `{{version}}`, `{{window}}`... are filled for each side. */
   query: text().superRefine(checkQueryVariables),
+  /** The unit of the values, written in every report; absent: guessed from the query's metric names. */
+  unit: z.enum(METRIC_UNITS).optional(),
   /** Which change is bad: `increase` (errors, latency), `decrease` (throughput) or `either`. */
   direction: z.enum(['increase', 'decrease', 'either']).default('either'),
   /** A failure of this metric fails the whole judgment, whatever the score. */

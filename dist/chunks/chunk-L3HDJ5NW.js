@@ -1,0 +1,2 @@
+import{createRequire as __bwCreateRequire}from"node:module";const require=__bwCreateRequire(import.meta.url);
+import{a as o}from"./chunk-NYZF2X23.js";import{userInfo as i}from"node:os";function a(s,r,e=f){for(let t of[s,r.GITHUB_ACTOR,r.USER,r.LOGNAME])if(t?.trim())return t.trim();let n=e();if(n)return n;throw new o("who is asking is not known: $GITHUB_ACTOR, $USER and $LOGNAME are unset and the system names no user; say who with --by <user>",{field:"--by"})}function f(){try{return i().username.trim()}catch{return""}}export{a};

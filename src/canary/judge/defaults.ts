@@ -28,6 +28,7 @@ export function defineMetric(input: MetricConfigInput): MetricConfig {
     name: input.name,
     kind: input.kind ?? 'continuous',
     ...(input.query !== undefined ? { query: input.query } : {}),
+    ...(input.denominator !== undefined ? { denominator: input.denominator } : {}),
     groups: input.groups ?? [],
     direction: input.direction ?? 'either',
     nanStrategy: input.nanStrategy ?? 'remove',

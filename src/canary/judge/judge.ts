@@ -88,7 +88,7 @@ export function judge(config: JudgeConfig, input: JudgeInput, options: JudgeOpti
             : ratio !== null
               ? classifyRatio(metric, canary, baseline, context, ratio.parts, pair)
               : classifyBellwether(metric, canary, baseline, context, pair);
-    return toResult(
+    const result = toResult(
       metric,
       outcome,
       samples === undefined ? 'the input has no samples for this metric' : samples.noData,
@@ -97,6 +97,7 @@ export function judge(config: JudgeConfig, input: JudgeInput, options: JudgeOpti
       sampleStats(canary, pair.x),
       sampleStats(baseline, pair.y),
     );
+    return ratio !== null && ratio.problem === undefined ? { ...result, totals: ratioTotals(ratio.parts) } : result;
   });
 
   const scored = scoreResults(metrics, config.groupWeights, thresholds, profile);
@@ -127,6 +128,7 @@ function toResult(
     name: metric.name,
     kind: metric.kind,
     ...(metric.query !== undefined ? { query: metric.query } : {}),
+    ...(metric.denominator !== undefined ? { denominator: metric.denominator } : {}),
     classification: outcome.classification,
     critical: metric.critical,
     criticalFailure: outcome.criticalFailure,
@@ -202,6 +204,13 @@ function ratioOf(
     parts: { canary: canary.parts, baseline: baseline.parts },
     ...(problem !== undefined ? { problem } : {}),
   };
+}
+
+/** Events and requests added up over the points that have a ratio, per side. */
+function ratioTotals(parts: { canary: RatioParts; baseline: RatioParts }): NonNullable<MetricResult['totals']> {
+  const add = (values: readonly number[]): number => values.reduce((total, v) => total + v, 0);
+  const side = (p: RatioParts) => ({ events: add(p.numerator), requests: add(p.denominator) });
+  return { canary: side(parts.canary), baseline: side(parts.baseline) };
 }
 
 function finiteOrNull(v: number | null): number | null {

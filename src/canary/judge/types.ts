@@ -54,6 +54,8 @@ export interface MetricConfig {
   readonly kind: MetricKind;
   /** The query that produces its samples; carried for the report only. */
   readonly query?: string;
+  /** A ratio metric's query of its denominators (requests); carried for the report only. */
+  readonly denominator?: string;
   readonly groups: readonly string[];
   readonly direction: MetricDirection;
   /** NaN samples are removed, or replaced by 0 (count metrics with no events). */
@@ -142,6 +144,14 @@ export interface MetricResult {
   readonly kind: MetricKind;
   /** The query that produced the samples, when the configuration gives one. */
   readonly query?: string;
+  /** A ratio metric's query of its denominators, when the configuration gives one. */
+  readonly denominator?: string;
+  /**
+   * A ratio metric's totals over the points that have a ratio: events (the
+   * numerators) and requests (the denominators) per side, so that reports
+   * show the rate per request rather than a mean of per-interval ratios.
+   */
+  readonly totals?: { readonly canary: RatioTotals; readonly baseline: RatioTotals };
   readonly classification: Classification;
   /** The metric is configured critical. */
   readonly critical: boolean;
@@ -169,6 +179,12 @@ export interface MetricResult {
   readonly canary: SampleStats;
   /** One line, in words. */
   readonly reason: string;
+}
+
+/** A side's events and requests, added up over its points. */
+export interface RatioTotals {
+  readonly events: number;
+  readonly requests: number;
 }
 
 /** Score of one group. */

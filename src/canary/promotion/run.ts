@@ -136,7 +136,12 @@ export async function runCanary(
     judge: (request) =>
       metricsJudge({
         config: judgeConfigFromBlock(judgeBlock),
-        queries: judgeBlock.metrics.map((m) => ({ name: m.name, query: m.query, provider: policy.provider })),
+        queries: judgeBlock.metrics.map((m) => ({
+          name: m.name,
+          query: m.query,
+          ...(m.denominator !== undefined ? { denominator: m.denominator } : {}),
+          provider: policy.provider,
+        })),
         metrics: providersWithDeadline(deps.metrics, policy.analysis.metricsDeadline),
       })(request),
     // Where the run publishes to GitHub (the action), an accepted break-glass is recorded in an issue there too.

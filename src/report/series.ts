@@ -5,6 +5,7 @@
 import type { ReconcileResult, WindowDetail } from '../canary/promotion/reconcile.js';
 import type { SampleStats } from '../canary/judge/types.js';
 import type { MetricDistributions, MetricSeries, SideSummary } from './charts.js';
+import { sideValues } from './evidence.js';
 import { unitOf } from './units.js';
 
 /** One judgment, with its evidence. */
@@ -42,13 +43,15 @@ export function seriesOfJudgments(results: readonly ReconcileResult[]): MetricSe
   return names.map((name) => {
     const at = looks.map((l) => l.detail.result!.metrics.find((m) => m.name === name));
     const query = at.find((m) => m?.query)?.query;
+    // a ratio metric is drawn as its events per request, as its test judged it
+    const rate = at.some((m) => m?.totals);
     return {
       metric: name,
-      unit: unitOf(query),
-      measure: `${name}, mean per judgment`,
+      unit: rate ? { symbol: '%', percent: true } : unitOf(query),
+      measure: rate ? `${name}, events per request per judgment` : `${name}, mean per judgment`,
       labels: looks.map((l) => `${time(l.at)} ${l.weight}%`),
-      canary: at.map((m) => (m && m.canary.n > 0 ? m.canary.mean : null)),
-      baseline: at.map((m) => (m && m.baseline.n > 0 ? m.baseline.mean : null)),
+      canary: at.map((m) => (m ? sideValues(m).canary : null)),
+      baseline: at.map((m) => (m ? sideValues(m).baseline : null)),
       failed: looks.flatMap((l, i) =>
         l.verdict === 'Fail' || at[i]?.classification === 'High' || at[i]?.classification === 'Low' ? [i] : [],
       ),

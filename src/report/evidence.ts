@@ -69,6 +69,11 @@ export function sideValues(m: MetricResult): { canary: number | null; baseline: 
   return { canary: m.canary.n > 0 ? m.canary.mean : null, baseline: m.baseline.n > 0 ? m.baseline.mean : null };
 }
 
+/** The unit of what `sideValues` gives: events per request as a percentage for a ratio, the query's unit otherwise. */
+export function sideUnit(m: MetricResult): Unit {
+  return m.totals ? PER_REQUEST : unitOf(m.query);
+}
+
 function evidenceOf(m: MetricResult, result: JudgeResult): MetricEvidence {
   if (m.totals) return rateEvidenceOf(m, result, m.totals);
   const unit = unitOf(m.query);

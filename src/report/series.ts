@@ -5,7 +5,7 @@
 import type { ReconcileResult, WindowDetail } from '../canary/promotion/reconcile.js';
 import type { SampleStats } from '../canary/judge/types.js';
 import type { MetricDistributions, MetricSeries, SideSummary } from './charts.js';
-import { sideValues } from './evidence.js';
+import { sideUnit, sideValues } from './evidence.js';
 import { unitOf } from './units.js';
 
 /** One judgment, with its evidence. */
@@ -44,10 +44,11 @@ export function seriesOfJudgments(results: readonly ReconcileResult[]): MetricSe
     const at = looks.map((l) => l.detail.result!.metrics.find((m) => m.name === name));
     const query = at.find((m) => m?.query)?.query;
     // a ratio metric is drawn as its events per request, as its test judged it
-    const rate = at.some((m) => m?.totals);
+    const rated = at.find((m) => m?.totals);
+    const rate = rated !== undefined;
     return {
       metric: name,
-      unit: rate ? { symbol: '%', percent: true } : unitOf(query),
+      unit: rated ? sideUnit(rated) : unitOf(query),
       measure: rate ? `${name}, events per request per judgment` : `${name}, mean per judgment`,
       labels: looks.map((l) => `${time(l.at)} ${l.weight}%`),
       canary: at.map((m) => (m ? sideValues(m).canary : null)),
@@ -77,9 +78,11 @@ export function distributionsOfJudgments(results: readonly ReconcileResult[]): M
       : null;
   return names.map((name) => {
     const at = looks.map((l) => l.detail.result!.metrics.find((m) => m.name === name));
+    // a ratio's points are its per-interval events per request
+    const rated = at.find((m) => m?.totals);
     return {
       metric: name,
-      unit: unitOf(at.find((m) => m?.query)?.query),
+      unit: rated ? sideUnit(rated) : unitOf(at.find((m) => m?.query)?.query),
       labels: looks.map((l) => `${time(l.at)} ${l.weight}%`),
       canary: at.map((m) => side(m?.canary)),
       baseline: at.map((m) => side(m?.baseline)),

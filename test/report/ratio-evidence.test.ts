@@ -9,6 +9,7 @@ import { defineMetric } from '../../src/canary/judge/defaults.js';
 import { judge } from '../../src/canary/judge/judge.js';
 import { evidenceJson, judgmentHeadline, metricEvidence } from '../../src/report/evidence.js';
 import { renderJudgmentMarkdown } from '../../src/report/judgment.js';
+import { distributionsOfJudgments, seriesOfJudgments } from '../../src/report/series.js';
 
 const n = 60;
 // Busy and quiet intervals in turn: 9,000 and 1,000 requests. The canary
@@ -67,5 +68,30 @@ describe('the evidence of a ratio metric', () => {
         totals: { canary: { events: 900, requests: 300_000 }, baseline: { events: 600, requests: 300_000 } },
       }),
     ]);
+  });
+
+  it('charts the rate per judgment over a soak, in percent', () => {
+    const look = {
+      manifest: { canary: { weight: 5 } },
+      judgment: {
+        verdict: result.verdict,
+        score: result.score,
+        reason: result.reason,
+        detail: {
+          noData: {},
+          weight: 5,
+          window: { start: '2026-11-22T10:00:00Z', end: '2026-11-22T10:10:00Z' },
+          result,
+        },
+      },
+    };
+    const [series] = seriesOfJudgments([look] as never);
+    expect(series).toMatchObject({
+      measure: 'error-rate, events per request per judgment',
+      unit: { symbol: '%', percent: true },
+      canary: [0.003],
+      baseline: [0.002],
+    });
+    expect(distributionsOfJudgments([look] as never)[0]!.unit).toEqual({ symbol: '%', percent: true });
   });
 });

@@ -7,6 +7,8 @@
  */
 import { ConfigurationError, type SourceLocation } from '../runtime/errors.js';
 import type { MetricSeries, MetricsProvider, MetricsProviders, QueryResult } from './provider.js';
+import { alignPoints, pairSeries } from './ratio-points.js';
+import { formatLabels, signature, signatures } from './series-labels.js';
 import { renderQuery, type QueryScope } from './template.js';
 
 /** One metric of a judge configuration, as far as fetching goes. */
@@ -14,6 +16,12 @@ export interface JudgeMetricQuery {
   readonly name: string;
   /** A template with `{{service}}`, `{{role}}`, `{{window}}`… */
   readonly query: string;
+  /**
+   * A ratio metric's denominators (requests per point), a template with the
+   * same variables: asked over the same window and step as `query`, and
+   * paired with it point by point.
+   */
+  readonly denominator?: string;
   /** The provider's configured name; may be left out when only one is configured. */
   readonly provider?: string;
   /** Where the metric is defined, for configuration errors. */
@@ -40,11 +48,23 @@ export interface CanarySampleRequest {
 
 export const DEFAULT_IGNORED_LABELS: readonly string[] = ['__name__', 'role', 'version', 'track', 'pod', 'instance'];
 
+/** The queries asked for one metric, filled for each side. */
+export interface SampleQueries {
+  readonly canary: string;
+  readonly baseline: string;
+  /** A ratio metric's denominator queries. */
+  readonly canaryDenominator?: string;
+  readonly baselineDenominator?: string;
+}
+
 /** Both sample arrays of one metric, with the queries that produced them. */
 export interface MetricSamples {
   readonly baseline: number[];
   readonly canary: number[];
-  readonly queries: { readonly canary: string; readonly baseline: string };
+  /** A ratio metric's denominators, point for point with `baseline` and `canary` (NaN where a point lacks one). */
+  readonly baselineDenominator?: number[];
+  readonly canaryDenominator?: number[];
+  readonly queries: SampleQueries;
   /** Warnings from the server, and how many values were NaN or ±Inf. */
   readonly warnings: readonly string[];
   /** The step the provider asked at, when it chose one. */
@@ -54,7 +74,7 @@ export interface MetricSamples {
 /** No usable data for one metric, and why. */
 export interface MetricNoData {
   readonly noData: string;
-  readonly queries?: { readonly canary: string; readonly baseline: string };
+  readonly queries?: SampleQueries;
 }
 
 export type CanarySamples = Record<string, MetricSamples | MetricNoData>;
@@ -80,14 +100,21 @@ export async function fetchCanarySamples(
   source: MetricsProvider | MetricsProviders,
 ): Promise<CanarySamples> {
   const problems: ConfigurationError[] = [];
-  const plans: { metric: JudgeMetricQuery; provider: MetricsProvider; canary: string; baseline: string }[] = [];
+  const plans: { metric: JudgeMetricQuery; provider: MetricsProvider; queries: SampleQueries }[] = [];
   for (const metric of req.metrics) {
     try {
+      const fill = (template: string) => ({
+        canary: renderQuery(template, { ...req.canary, role: 'canary' }, metric.location),
+        baseline: renderQuery(template, { ...req.baseline, role: 'baseline' }, metric.location),
+      });
+      const numerator = fill(metric.query);
+      const denominator = metric.denominator !== undefined ? fill(metric.denominator) : undefined;
       plans.push({
         metric,
         provider: pick(source, metric),
-        canary: renderQuery(metric.query, { ...req.canary, role: 'canary' }, metric.location),
-        baseline: renderQuery(metric.query, { ...req.baseline, role: 'baseline' }, metric.location),
+        queries: denominator
+          ? { ...numerator, canaryDenominator: denominator.canary, baselineDenominator: denominator.baseline }
+          : numerator,
       });
     } catch (err) {
       if (!(err instanceof ConfigurationError)) throw err;
@@ -104,18 +131,29 @@ export async function fetchCanarySamples(
       stepSeconds: req.stepSeconds,
       ...(req.minPoints !== undefined ? { minPoints: req.minPoints } : {}),
     });
+  // A ratio's four queries are asked together, over the same window and step.
   const answers = await Promise.all(
-    plans.map((p) => Promise.all([ask(p.provider, p.canary), ask(p.provider, p.baseline)])),
+    plans.map((p) =>
+      Promise.all(
+        [p.queries.canary, p.queries.baseline, p.queries.canaryDenominator, p.queries.baselineDenominator].map((q) =>
+          q === undefined ? undefined : ask(p.provider, q),
+        ),
+      ),
+    ),
   );
 
   const out: CanarySamples = {};
   plans.forEach((plan, i) => {
-    const [canary, baseline] = answers[i] ?? [];
-    const queries = { canary: plan.canary, baseline: plan.baseline };
+    const [canary, baseline, canaryDenominator, baselineDenominator] = answers[i] ?? [];
+    const { queries } = plan;
     out[plan.metric.name] =
-      canary && baseline
-        ? toSamples(canary, baseline, queries, req)
-        : { noData: 'no answer (internal error)', queries };
+      !canary || !baseline
+        ? { noData: 'no answer (internal error)', queries }
+        : queries.canaryDenominator === undefined
+          ? toSamples(canary, baseline, queries, req)
+          : canaryDenominator && baselineDenominator
+            ? toRatioSamples({ canary, baseline, canaryDenominator, baselineDenominator }, queries, req)
+            : { noData: 'no answer to the denominator queries (internal error)', queries };
   });
   return out;
 }
@@ -176,16 +214,69 @@ export function toSamples(
   };
 }
 
-function signature(labels: Readonly<Record<string, string>>, ignore: ReadonlySet<string>): string {
-  const kept = Object.keys(labels)
-    .filter((k) => !ignore.has(k))
-    .sort()
-    .map((k) => `${k}="${labels[k]}"`);
-  return `{${kept.join(',')}}`;
-}
-
-function signatures(series: readonly MetricSeries[], ignore: ReadonlySet<string>): string[] {
-  return series.map((s) => signature(s.labels, ignore)).sort();
+/**
+ * Pure: a ratio metric's four answers to samples, numerators and
+ * denominators paired point by point, or the reason they cannot be compared.
+ * Each pair of queries is checked as `toSamples` checks one; then a side's
+ * numerator series pair with its denominator series on their labels (a
+ * single series each pair whatever their labels, as `sum(errors) /
+ * sum(requests)` would), and their points on their timestamps. A point that
+ * one of the two lacks keeps its place with NaN there, for the judge to drop
+ * (or count as 0 errors, with `nanStrategy: replace`).
+ */
+export function toRatioSamples(
+  answers: {
+    canary: QueryResult;
+    baseline: QueryResult;
+    canaryDenominator: QueryResult;
+    baselineDenominator: QueryResult;
+  },
+  queries: SampleQueries,
+  window: { start: Date; end: Date; ignoreLabels?: readonly string[] },
+): MetricSamples | MetricNoData {
+  const numerators = toSamples(answers.canary, answers.baseline, queries, window);
+  if (!hasSamples(numerators)) return { ...numerators, queries };
+  const denominatorQueries = { canary: queries.canaryDenominator ?? '', baseline: queries.baselineDenominator ?? '' };
+  const denominators = toSamples(answers.canaryDenominator, answers.baselineDenominator, denominatorQueries, window);
+  if (!hasSamples(denominators)) return { noData: `denominator: ${denominators.noData}`, queries };
+  const ignore = new Set(window.ignoreLabels ?? DEFAULT_IGNORED_LABELS);
+  const from = window.start.getTime() / 1000;
+  const to = window.end.getTime() / 1000;
+  const sides = { canary: 'canaryDenominator', baseline: 'baselineDenominator' } as const;
+  const aligned: Partial<Record<'canary' | 'baseline', { numerator: number[]; denominator: number[] }>> = {};
+  const warnings = [...numerators.warnings, ...denominators.warnings.map((w) => `denominator: ${w}`)];
+  for (const [role, denominatorRole] of Object.entries(sides) as [
+    keyof typeof sides,
+    (typeof sides)[keyof typeof sides],
+  ][]) {
+    const n = answers[role];
+    const d = answers[denominatorRole];
+    if (!n.ok || !d.ok) return { noData: `${role}: no answer (internal error)`, queries };
+    const pairs = pairSeries(n.series, d.series, ignore);
+    if (pairs === null) {
+      return {
+        noData: `the ${role}'s numerator and denominator series do not pair: the numerator has ${signatures(n.series, ignore).join(' ')}, the denominator has ${signatures(d.series, ignore).join(' ')} (queries: ${queries[role]} | ${queries[denominatorRole]})`,
+        queries,
+      };
+    }
+    const side = alignPoints(pairs, from, to);
+    aligned[role] = side;
+    if (side.zero > 0)
+      warnings.push(`${role}: ${side.zero} points with no requests (denominator 0), which have no ratio`);
+    if (side.unpaired > 0)
+      warnings.push(`${role}: ${side.unpaired} points with a numerator or a denominator and not both`);
+  }
+  return {
+    canary: aligned.canary?.numerator ?? [],
+    baseline: aligned.baseline?.numerator ?? [],
+    canaryDenominator: aligned.canary?.denominator ?? [],
+    baselineDenominator: aligned.baseline?.denominator ?? [],
+    queries,
+    warnings,
+    ...(numerators.stepSeconds !== undefined || denominators.stepSeconds !== undefined
+      ? { stepSeconds: Math.max(numerators.stepSeconds ?? 0, denominators.stepSeconds ?? 0) }
+      : {}),
+  };
 }
 
 /** Values in the window, series in a stable order; non-finite ones kept, and counted. */
@@ -206,12 +297,6 @@ function values(
     }
   }
   return { values: out, nonFinite };
-}
-
-function formatLabels(labels: Readonly<Record<string, string>>): string {
-  return `{${Object.entries(labels)
-    .map(([k, v]) => `${k}="${v}"`)
-    .join(',')}}`;
 }
 
 /** True when a metric has samples rather than a no-data reason. */

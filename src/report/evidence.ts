@@ -53,7 +53,29 @@ export function metricEvidence(result: JudgeResult): MetricEvidence[] {
   return hotFirst(result.metrics).map((m) => evidenceOf(m, result));
 }
 
+/** Events per request are written as a percentage. */
+const PER_REQUEST: Unit = { symbol: '%', percent: true };
+
+/**
+ * What a side's figure is: its mean, or a ratio metric's events over its
+ * requests added up over the window (the rate its test judged, where a mean of
+ * per-interval ratios would weigh a quiet interval as much as a busy one).
+ */
+export function sideValues(m: MetricResult): { canary: number | null; baseline: number | null } {
+  if (m.totals) {
+    const rate = (t: { events: number; requests: number }) => (t.requests > 0 ? t.events / t.requests : null);
+    return { canary: rate(m.totals.canary), baseline: rate(m.totals.baseline) };
+  }
+  return { canary: m.canary.n > 0 ? m.canary.mean : null, baseline: m.baseline.n > 0 ? m.baseline.mean : null };
+}
+
+/** The unit of what `sideValues` gives: events per request as a percentage for a ratio, the query's unit otherwise. */
+export function sideUnit(m: MetricResult): Unit {
+  return m.totals ? PER_REQUEST : unitOfMetric(m);
+}
+
 function evidenceOf(m: MetricResult, result: JudgeResult): MetricEvidence {
+  if (m.totals) return rateEvidenceOf(m, result, m.totals);
   const unit = unitOfMetric(m);
   const has = m.canary.n > 0 && m.baseline.n > 0;
   return {
@@ -66,7 +88,7 @@ function evidenceOf(m: MetricResult, result: JudgeResult): MetricEvidence {
     unit,
     canary: m.canary.n > 0 ? formatValue(m.canary.mean, unit) : 'no data',
     baseline: m.baseline.n > 0 ? formatValue(m.baseline.mean, unit) : 'no data',
-    change: has ? changeOf(m, unit) : '',
+    change: has ? changeOf(m.canary.mean, m.baseline.mean, unit) : '',
     allowed: allowedOf(m, result),
     rule: ruleOf(m, result, unit),
     reason: m.reason,
@@ -74,9 +96,42 @@ function evidenceOf(m: MetricResult, result: JudgeResult): MetricEvidence {
   };
 }
 
-function changeOf(m: MetricResult, unit: Unit): string {
-  const b = m.baseline.mean;
-  const c = m.canary.mean;
+/** A ratio metric's evidence: events per request on each side, with the totals they come from. */
+function rateEvidenceOf(
+  m: MetricResult,
+  result: JudgeResult,
+  totals: NonNullable<MetricResult['totals']>,
+): MetricEvidence {
+  const values = sideValues(m);
+  const side = (rate: number | null, t: { events: number; requests: number }) =>
+    rate === null
+      ? 'no requests'
+      : `${formatValue(rate, PER_REQUEST)} (${formatCount(t.events)} of ${formatCount(t.requests)})`;
+  return {
+    name: m.name,
+    classification: m.classification,
+    critical: m.critical,
+    criticalFailure: m.criticalFailure,
+    muted: m.muted,
+    hot: m.classification !== 'Pass',
+    unit: PER_REQUEST,
+    canary: side(values.canary, totals.canary),
+    baseline: side(values.baseline, totals.baseline),
+    change:
+      values.canary !== null && values.baseline !== null ? changeOf(values.canary, values.baseline, PER_REQUEST) : '',
+    allowed: allowedOf(m, result),
+    rule: ruleOf(m, result, PER_REQUEST),
+    reason: m.reason,
+    result: m,
+  };
+}
+
+/** Whole counts in full, with thousands separated (`67,800`); fractions of events as other numbers. */
+function formatCount(v: number): string {
+  return Number.isInteger(v) && Math.abs(v) < 1e15 ? v.toLocaleString('en-US') : formatNumber(v);
+}
+
+function changeOf(c: number, b: number, unit: Unit): string {
   if (!Number.isFinite(b) || !Number.isFinite(c)) return '';
   if (b === 0) return c === 0 ? '±0%' : `from 0 to ${formatValue(c, unit)}`;
   return formatChange((c - b) / Math.abs(b));
@@ -218,8 +273,8 @@ export function evidenceJson(result: JudgeResult): Record<string, unknown> {
   const rows = metricEvidence(result).map((e) => ({
     name: e.name,
     classification: e.classification,
-    canary: e.result.canary.n > 0 ? e.result.canary.mean : null,
-    baseline: e.result.baseline.n > 0 ? e.result.baseline.mean : null,
+    ...sideValues(e.result),
+    ...(e.result.totals ? { totals: e.result.totals } : {}),
     unit: e.unit.symbol === '' ? null : e.unit.percent ? 'ratio' : e.unit.symbol,
     change: e.change || null,
     allowed: e.allowed,

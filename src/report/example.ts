@@ -14,7 +14,8 @@ import { renderJudgmentMarkdown } from './judgment.js';
 import { escapeMarkdown, markdownCode } from './markdown.js';
 import type { Look } from './series.js';
 import { distributionsOfJudgments, judgmentsOf, seriesOfJudgments } from './series.js';
-import { formatValue, unitOfMetric } from './units.js';
+import { sideUnit, sideValues } from './evidence.js';
+import { formatValue } from './units.js';
 
 /** The judgment that decided the release: the first that did not pass, else the last. */
 function decidingLook(looks: readonly Look[]): Look | undefined {
@@ -47,9 +48,11 @@ function judgmentRows(r: ReleaseRun): { head: string[]; rows: string[][] } {
     ...names.map((n) => {
       const m = l.detail.result?.metrics.find((x) => x.name === n);
       if (!m) return '';
-      const unit = unitOfMetric(m);
-      const v = (s: typeof m.canary): string => (s.n > 0 ? formatValue(s.mean, unit) : 'no data');
-      return `${v(m.canary)} vs ${v(m.baseline)}${m.classification === 'Pass' ? '' : ` (${m.classification})`}`;
+      // a ratio metric's figure is its events per request over the window, as its evidence shows it
+      const unit = sideUnit(m);
+      const values = sideValues(m);
+      const v = (x: number | null): string => (x === null ? 'no data' : formatValue(x, unit));
+      return `${v(values.canary)} vs ${v(values.baseline)}${m.classification === 'Pass' ? '' : ` (${m.classification})`}`;
     }),
   ]);
   return { head, rows };

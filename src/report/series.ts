@@ -8,6 +8,7 @@ import type { MetricValues } from '../gitops/promotion-state.js';
 import type { MetricDistributions, MetricSeries, SideSummary } from './charts.js';
 import type { Unit } from './units.js';
 import { unitOfMetric } from './units.js';
+import { sideUnit, sideValues } from './evidence.js';
 
 /** One judgment, with its evidence. */
 export interface Look {
@@ -44,13 +45,16 @@ export function seriesOfJudgments(results: readonly ReconcileResult[]): MetricSe
   return names.map((name) => {
     const at = looks.map((l) => l.detail.result!.metrics.find((m) => m.name === name));
     const configured = at.find((m) => m?.unit !== undefined || m?.query !== undefined);
+    // a ratio metric is drawn as its events per request, as its test judged it
+    const rated = at.find((m) => m?.totals);
+    const rate = rated !== undefined;
     return {
       metric: name,
-      unit: unitOfMetric(configured ?? {}),
-      measure: `${name}, mean per judgment`,
+      unit: rated ? sideUnit(rated) : unitOfMetric(configured ?? {}),
+      measure: rate ? `${name}, events per request per judgment` : `${name}, mean per judgment`,
       labels: looks.map((l) => `${time(l.at)} ${l.weight}%`),
-      canary: at.map((m) => (m && m.canary.n > 0 ? m.canary.mean : null)),
-      baseline: at.map((m) => (m && m.baseline.n > 0 ? m.baseline.mean : null)),
+      canary: at.map((m) => (m ? sideValues(m).canary : null)),
+      baseline: at.map((m) => (m ? sideValues(m).baseline : null)),
       failed: looks.flatMap((l, i) =>
         l.verdict === 'Fail' || at[i]?.classification === 'High' || at[i]?.classification === 'Low' ? [i] : [],
       ),
@@ -76,9 +80,13 @@ export function distributionsOfJudgments(results: readonly ReconcileResult[]): M
       : null;
   return names.map((name) => {
     const at = looks.map((l) => l.detail.result!.metrics.find((m) => m.name === name));
+    // a ratio's points are its per-interval events per request
+    const rated = at.find((m) => m?.totals);
     return {
       metric: name,
-      unit: unitOfMetric(at.find((m) => m?.unit !== undefined || m?.query !== undefined) ?? {}),
+      unit: rated
+        ? sideUnit(rated)
+        : unitOfMetric(at.find((m) => m?.unit !== undefined || m?.query !== undefined) ?? {}),
       labels: looks.map((l) => `${time(l.at)} ${l.weight}%`),
       canary: at.map((m) => side(m?.canary)),
       baseline: at.map((m) => side(m?.baseline)),

@@ -359,3 +359,55 @@ describe('ratio metrics (errors over requests) in the bellwether profile', () =>
     expect(asRatio.metrics[0]!.reason).toBe(precomputed.metrics[0]!.reason);
   });
 });
+
+describe('ratio metrics whose requests are zero, NaN or missing', () => {
+  const config: JudgeConfig = {
+    metrics: [defineMetric({ name: 'error-ratio', groups: ['g'], direction: 'increase', kind: 'ratio' })],
+    groupWeights: {},
+  };
+  const flat = (v: number | null, n: number): (number | null)[] => Array.from({ length: n }, () => v);
+  const judged = (canaryDenominator: (number | null)[], profile: JudgeProfile = 'bellwether') =>
+    judge(
+      config,
+      {
+        'error-ratio': {
+          canary: spread(12, 60),
+          baseline: spread(1200, 60),
+          canaryDenominator,
+          baselineDenominator: flat(10_000, 60),
+        },
+      },
+      { profile },
+    );
+
+  it.each([
+    ['no requests in any interval', flat(0, 60), 'canary 0 of 10 points (60 with 0 requests)'],
+    ['NaN requests', flat(Number.NaN, 60), 'canary 0 of 10 points (60 with no request count (NaN or missing))'],
+    [
+      'requests in too few intervals',
+      [...flat(100, 5), ...flat(0, 50), ...flat(null, 5)],
+      'canary 5 of 10 points (50 with 0 requests, 5 with no request count (NaN or missing))',
+    ],
+  ])('holds on %s, in both profiles, and says so', (_name, denominators, words) => {
+    for (const profile of ['bellwether', 'kayenta'] as const) {
+      const result = judged(denominators, profile);
+      expect(result.verdict).toBe('NoData');
+      expect(result.score).toBeNull();
+      expect(result.metrics[0]!.reason).toBe(`too few points with requests: ${words}`);
+      expect(result.metrics[0]!.totals).toBeUndefined();
+    }
+  });
+
+  it('leaves out the few intervals without requests, and adds up errors and requests over the rest', () => {
+    const result = judged([...flat(100, 50), ...flat(0, 5), ...flat(Number.NaN, 5)]);
+    expect(result.verdict).toBe('Pass');
+    const canaryErrors = spread(12, 60)
+      .slice(0, 50)
+      .reduce((a, b) => a + b, 0);
+    expect(result.metrics[0]!.totals).toEqual({
+      canary: { events: canaryErrors, requests: 5_000 },
+      baseline: { events: 1200, requests: 600_000 },
+    });
+    expect(result.metrics[0]!.canary.n).toBe(50);
+  });
+});

@@ -30,10 +30,11 @@ import { describe, expect, it } from 'vitest';
 import { judgeConfigFromBlock } from '../../src/canary/judge/config-schema.js';
 import { decide } from '../../src/canary/promotion/decide.js';
 import type { Command, Facts } from '../../src/canary/promotion/model.js';
-import { judgeSamples, withHealthGates } from '../../src/canary/promotion/metrics-judge.js';
+import { judgeSamples, metricsJudge, withHealthGates } from '../../src/canary/promotion/metrics-judge.js';
 import { judgeCheck } from '../../src/metrics/health-check.js';
+import { ScriptedProvider, seriesAnswer } from '../metrics/fake-provider.js';
 import type { WindowDetail } from '../../src/canary/promotion/metrics-judge.js';
-import { promotionPolicyOf } from '../../src/canary/promotion/run.js';
+import { metricQueries, promotionPolicyOf } from '../../src/canary/promotion/run.js';
 import { renderJudgmentMarkdown } from '../../src/report/judgment.js';
 import type { ReleaseManifest } from '../../src/gitops/manifest.js';
 import { evaluateSlo, statusOf } from '../../src/freeze/evaluate.js';
@@ -736,6 +737,34 @@ const DOWNWARD = (more: string) =>
 const TWO = (more: string) =>
   `analysis: { judge: { metrics: [{ name: errors, ${Q}, direction: increase }, { name: latency, ${Q}, direction: increase${more} }] } }`;
 const metric = (field: string) => ({ base: JUDGE, changed: judgeWith(field), run: judgeConfig });
+/** An error ratio whose denominator names one of two request counts. */
+const RATIO = (denominator: string) =>
+  `analysis: { judge: { metrics: [{ name: errors, kind: ratio, query: 'errors{v="{{version}}"}', denominator: '${denominator}{v="{{version}}"}', direction: increase }] } }`;
+/**
+ * One window judged as the promotion reads it from a provider: 30 errors a
+ * minute on the canary and 20 on the baseline, over 1,000 requests a minute
+ * on each side (`requests`) or over 2,000 on the canary (`served`).
+ */
+const ratioWindow = async (p: CanaryPolicy) => {
+  const provider = new ScriptedProvider((q) => {
+    const canary = q.includes('"1.42.0"');
+    const perMinute = q.startsWith('errors') ? (canary ? 30 : 20) : q.startsWith('served') && canary ? 2000 : 1000;
+    return seriesAnswer(q, Array<number>(20).fill(perMinute), {}, Date.parse('2026-11-22T10:00:00Z') / 1000);
+  });
+  const judgment = await metricsJudge({
+    config: judgeConfigFromBlock(p.analysis.judge),
+    queries: metricQueries(p),
+    metrics: provider,
+    stepSeconds: 60,
+  })({
+    manifest: { ...STABLE, canary: { version: '1.42.0', weight: 5 } },
+    start: new Date('2026-11-22T10:00:00Z'),
+    end: new Date('2026-11-22T10:19:00Z'),
+    look: 1,
+    looks: 1,
+  });
+  return { verdict: judgment.verdict, reason: judgment.reason };
+};
 const judgeSetting = (field: string) => ({ base: JUDGE, changed: judgeWith('', field), run: judgeConfig });
 const tierStages = (tier: string, stages: string) => ({
   base: `tier: ${tier}`,
@@ -867,6 +896,8 @@ const CANARY: Record<string, Probe> = {
   'analysis.judge.metrics[].critical': metric('critical: true'),
   // Judged on its totals by the rate-ratio test: another interval and reason, whatever the verdict.
   'analysis.judge.metrics[].kind': metric('kind: count'),
+  // The same errors over other requests: 3% against 2% of requests, or 1.5% against 2%.
+  'analysis.judge.metrics[].denominator': { base: RATIO('requests'), changed: RATIO('served'), run: ratioWindow },
   // Missing data holds the judgment either way; mustHaveData turns the metric's NoData into NoDataFail, and says so.
   'analysis.judge.metrics[].mustHaveData': {
     base: TWO(''),

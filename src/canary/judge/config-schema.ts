@@ -104,7 +104,11 @@ export const DEFAULT_GROUP = 'default';
 /** Converts a parsed judge block (ours, or the canary policy's) to the judge's configuration. */
 export function judgeConfigFromBlock(
   block: Pick<JudgeBlock, 'profile' | 'passThreshold' | 'marginalThreshold' | 'groups'> & {
-    readonly metrics: readonly (Omit<JudgeMetricBlock, 'kind'> & { readonly kind?: JudgeMetricBlock['kind'] })[];
+    readonly metrics: readonly (Omit<JudgeMetricBlock, 'kind'> & {
+      readonly kind?: JudgeMetricBlock['kind'];
+      /** The canary policy's query of a ratio metric's denominators. */
+      readonly denominator?: string | undefined;
+    })[];
   } & Partial<Pick<JudgeBlock, 'confidenceLevel' | 'minSamples' | 'falseFailureRate' | 'minRelativeChange'>>,
 ): JudgeConfig {
   const metrics = block.metrics.map((m): MetricConfig => {
@@ -120,6 +124,7 @@ export function judgeConfigFromBlock(
       ...(m.kind !== undefined ? { kind: m.kind } : {}),
       ...(m.query !== undefined ? { query: m.query } : {}),
       ...(m.unit !== undefined ? { unit: m.unit } : {}),
+      ...(m.denominator !== undefined ? { denominator: m.denominator } : {}),
       groups: [m.group ?? DEFAULT_GROUP],
       direction: m.direction,
       nanStrategy: m.nanStrategy,

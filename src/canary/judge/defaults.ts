@@ -29,6 +29,7 @@ export function defineMetric(input: MetricConfigInput): MetricConfig {
     kind: input.kind ?? 'continuous',
     ...(input.query !== undefined ? { query: input.query } : {}),
     ...(input.unit !== undefined ? { unit: input.unit } : {}),
+    ...(input.denominator !== undefined ? { denominator: input.denominator } : {}),
     groups: input.groups ?? [],
     direction: input.direction ?? 'either',
     nanStrategy: input.nanStrategy ?? 'remove',

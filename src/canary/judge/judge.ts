@@ -73,7 +73,11 @@ export function judge(config: JudgeConfig, input: JudgeInput, options: JudgeOpti
 
   const metrics = config.metrics.map((metric): MetricResult => {
     const samples = input[metric.name];
-    const ratio = metric.kind === 'ratio' && samples !== undefined ? ratioOf(metric, samples) : null;
+    // Samples that come with the reason they are empty hold with that reason, whatever the kind.
+    const ratio =
+      metric.kind === 'ratio' && samples !== undefined && samples.noData === undefined
+        ? ratioOf(metric, samples, context.minSamples)
+        : null;
     const canary = prepareSample(ratio?.canary ?? samples?.canary ?? [], metric);
     const baseline = prepareSample(ratio?.baseline ?? samples?.baseline ?? [], metric);
     // sorted once, for the statistics and the comparison alike
@@ -88,7 +92,7 @@ export function judge(config: JudgeConfig, input: JudgeInput, options: JudgeOpti
             : ratio !== null
               ? classifyRatio(metric, canary, baseline, context, ratio.parts, pair)
               : classifyBellwether(metric, canary, baseline, context, pair);
-    return toResult(
+    const result = toResult(
       metric,
       outcome,
       samples === undefined ? 'the input has no samples for this metric' : samples.noData,
@@ -97,6 +101,7 @@ export function judge(config: JudgeConfig, input: JudgeInput, options: JudgeOpti
       sampleStats(canary, pair.x),
       sampleStats(baseline, pair.y),
     );
+    return ratio !== null && ratio.problem === undefined ? { ...result, totals: ratioTotals(ratio.parts) } : result;
   });
 
   const scored = scoreResults(metrics, config.groupWeights, thresholds, profile);
@@ -128,6 +133,7 @@ function toResult(
     kind: metric.kind,
     ...(metric.query !== undefined ? { query: metric.query } : {}),
     ...(metric.unit !== undefined ? { unit: metric.unit } : {}),
+    ...(metric.denominator !== undefined ? { denominator: metric.denominator } : {}),
     classification: outcome.classification,
     critical: metric.critical,
     criticalFailure: outcome.criticalFailure,
@@ -158,6 +164,7 @@ function toResult(
 function ratioOf(
   metric: MetricConfig,
   samples: MetricSamples,
+  minSamples: number,
 ): {
   canary: (number | null)[];
   baseline: (number | null)[];
@@ -178,13 +185,17 @@ function ratioOf(
   const side = (
     numerators: readonly (number | null)[],
     denominators: readonly (number | null)[],
-  ): { ratios: (number | null)[]; parts: RatioParts } => {
+  ): { ratios: (number | null)[]; parts: RatioParts; noRequests: number; unknownRequests: number } => {
     const ratios: (number | null)[] = [];
     const numerator: number[] = [];
     const denominator: number[] = [];
+    let noRequests = 0;
+    let unknownRequests = 0;
     numerators.forEach((raw, i) => {
       const d = denominators[i];
       const n = raw === null || Number.isNaN(raw) ? (metric.nanStrategy === 'replace' ? 0 : null) : raw;
+      if (d === null || d === undefined || Number.isNaN(d)) unknownRequests++;
+      else if (d === 0) noRequests++;
       if (n === null || d === null || d === undefined || Number.isNaN(d)) return ratios.push(null);
       if (!Number.isFinite(n) || !Number.isFinite(d))
         return ratios.push(n < 0 || d < 0 ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY);
@@ -193,16 +204,39 @@ function ratioOf(
       numerator.push(n);
       denominator.push(d);
     });
-    return { ratios, parts: { numerator, denominator } };
+    return { ratios, parts: { numerator, denominator }, noRequests, unknownRequests };
   };
   const canary = side(samples.canary, samples.canaryDenominator ?? []);
   const baseline = side(samples.baseline, samples.baselineDenominator ?? []);
+  // Points without requests have no ratio; when too few are left, the reason names the requests, not NaN.
+  const short = (
+    [
+      ['canary', canary],
+      ['baseline', baseline],
+    ] as const
+  )
+    .filter(([, s]) => s.parts.numerator.length < minSamples && s.noRequests + s.unknownRequests > 0)
+    .map(([name, s]) => {
+      const why = [
+        s.noRequests > 0 ? `${s.noRequests} with 0 requests` : '',
+        s.unknownRequests > 0 ? `${s.unknownRequests} with no request count (NaN or missing)` : '',
+      ].filter((w) => w !== '');
+      return `${name} ${s.parts.numerator.length} of ${minSamples} points (${why.join(', ')})`;
+    });
+  const found = problem ?? (short.length > 0 ? `too few points with requests: ${short.join(', ')}` : undefined);
   return {
     canary: canary.ratios,
     baseline: baseline.ratios,
     parts: { canary: canary.parts, baseline: baseline.parts },
-    ...(problem !== undefined ? { problem } : {}),
+    ...(found !== undefined ? { problem: found } : {}),
   };
+}
+
+/** Events and requests added up over the points that have a ratio, per side. */
+function ratioTotals(parts: { canary: RatioParts; baseline: RatioParts }): NonNullable<MetricResult['totals']> {
+  const add = (values: readonly number[]): number => values.reduce((total, v) => total + v, 0);
+  const side = (p: RatioParts) => ({ events: add(p.numerator), requests: add(p.denominator) });
+  return { canary: side(parts.canary), baseline: side(parts.baseline) };
 }
 
 function finiteOrNull(v: number | null): number | null {

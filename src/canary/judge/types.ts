@@ -65,6 +65,8 @@ export interface MetricConfig {
   readonly query?: string;
   /** The unit its values are in, as configured; carried for the report only (absent: guessed from the query). */
   readonly unit?: MetricUnit;
+  /** A ratio metric's query of its denominators (requests); carried for the report only. */
+  readonly denominator?: string;
   readonly groups: readonly string[];
   readonly direction: MetricDirection;
   /** NaN samples are removed, or replaced by 0 (count metrics with no events). */
@@ -155,6 +157,14 @@ export interface MetricResult {
   readonly query?: string;
   /** The unit the configuration declares for the values, if any. */
   readonly unit?: MetricUnit;
+  /** A ratio metric's query of its denominators, when the configuration gives one. */
+  readonly denominator?: string;
+  /**
+   * A ratio metric's totals over the points that have a ratio: events (the
+   * numerators) and requests (the denominators) per side, so that reports
+   * show the rate per request rather than a mean of per-interval ratios.
+   */
+  readonly totals?: { readonly canary: RatioTotals; readonly baseline: RatioTotals };
   readonly classification: Classification;
   /** The metric is configured critical. */
   readonly critical: boolean;
@@ -182,6 +192,12 @@ export interface MetricResult {
   readonly canary: SampleStats;
   /** One line, in words. */
   readonly reason: string;
+}
+
+/** A side's events and requests, added up over its points. */
+export interface RatioTotals {
+  readonly events: number;
+  readonly requests: number;
 }
 
 /** Score of one group. */

@@ -71,7 +71,12 @@ export function metricsJudge(options: MetricsJudgeOptions): (request: JudgeReque
     const steps: Record<string, number> = {};
     for (const [name, s] of Object.entries(samples)) {
       if (hasSamples(s)) {
-        input[name] = { baseline: s.baseline, canary: s.canary };
+        input[name] = {
+          baseline: s.baseline,
+          canary: s.canary,
+          ...(s.baselineDenominator ? { baselineDenominator: s.baselineDenominator } : {}),
+          ...(s.canaryDenominator ? { canaryDenominator: s.canaryDenominator } : {}),
+        };
         if (s.stepSeconds !== undefined) steps[name] = s.stepSeconds;
       } else noData[name] = s.noData;
     }

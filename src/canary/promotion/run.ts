@@ -12,6 +12,7 @@ import type { CanaryPolicy } from '../../policy/schemas/canary.js';
 import { healthChecksFor, stagesFor } from '../../policy/schemas/canary.js';
 import { loadPolicySet, policyFor } from '../../policy/set.js';
 import type { LoadedPolicy } from '../../policy/set.js';
+import type { JudgeMetricQuery } from '../../metrics/canary-samples.js';
 import { providersWithDeadline } from '../../metrics/deadline.js';
 import { quarantined, readQuarantine } from '../../rollback/quarantine.js';
 import type { Deps } from '../../deps/deps.js';
@@ -119,6 +120,16 @@ function toCommand(inputs: CanaryRunInputs): Command {
   return { kind: inputs.command, by: inputs.actor, ...(inputs.reason ? { reason: inputs.reason } : {}) };
 }
 
+/** What a judgment asks the metrics provider for each of the policy's metrics: its query, and a ratio's denominator. */
+export function metricQueries(policy: CanaryPolicy): JudgeMetricQuery[] {
+  return policy.analysis.judge.metrics.map((m) => ({
+    name: m.name,
+    query: m.query,
+    ...(m.denominator !== undefined ? { denominator: m.denominator } : {}),
+    provider: policy.provider,
+  }));
+}
+
 export async function runCanary(
   inputs: CanaryRunInputs,
   deps: Deps,
@@ -137,7 +148,7 @@ export async function runCanary(
     judge: (request) =>
       metricsJudge({
         config: judgeConfigFromBlock(judgeBlock),
-        queries: judgeBlock.metrics.map((m) => ({ name: m.name, query: m.query, provider: policy.provider })),
+        queries: metricQueries(policy),
         metrics: providersWithDeadline(deps.metrics, policy.analysis.metricsDeadline),
         health: {
           provider: policy.provider,

@@ -194,15 +194,21 @@ function checkQueryVariables(query: string, ctx: z.RefinementCtx): void {
   }
 }
 
-const metricSchema = z.strictObject({
+const metricFields = z.strictObject({
   /** Unique name, shown in every verdict. */
   name: text(),
-  /** `count`: events per interval (errors, timeouts), judged on totals by the bellwether profile; `continuous` otherwise. */
-  kind: z.enum(['continuous', 'count']).default('continuous'),
+  /**
+   * `count`: events per interval (errors, timeouts); `ratio`: events over
+   * requests per interval, `query` over `denominator`; both judged on their
+   * totals by the bellwether profile. `continuous` otherwise.
+   */
+  kind: z.enum(['continuous', 'count', 'ratio']).default('continuous'),
   /** Query template; `{{service}}`, `{{version}}`, `{{window}}`... are filled for each side. */
   query: text().superRefine(checkQueryVariables),
   /** The unit of the values, written in every report; absent: guessed from the query's metric names. */
   unit: z.enum(METRIC_UNITS).optional(),
+  /** A ratio metric's requests per point (what `query` counts the events of), with the same variables. */
+  denominator: text().superRefine(checkQueryVariables).optional(),
   /** Which change is bad: `increase` (errors, latency), `decrease` (throughput) or `either`. */
   direction: z.enum(['increase', 'decrease', 'either']).default('either'),
   /** A failure of this metric fails the whole judgment, whatever the score. */
@@ -226,6 +232,28 @@ const metricSchema = z.strictObject({
   /** How the difference is measured: ratio of means, or common-language effect size. */
   effectSize: z.enum(['meanRatio', 'cles']).default('meanRatio'),
 });
+
+const metricSchema = metricFields.superRefine(checkDenominator, EVEN_AFTER_PROBLEMS);
+
+/** A ratio metric has a denominator query, and only a ratio metric has one. */
+function checkDenominator(metric: { kind: string; denominator?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (!isMapping(metric) || !validAt(ctx, ['kind'])) return;
+  if (metric.kind === 'ratio' && metric.denominator === undefined && validAt(ctx, ['denominator'])) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['denominator'],
+      message:
+        'missing required field: a ratio metric (kind: ratio) needs the query of its requests per point, which the events its query counts are divided by',
+    });
+  }
+  if (metric.kind !== 'ratio' && metric.denominator !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['denominator'],
+      message: `only a ratio metric (kind: ratio) has a denominator; this metric is kind: ${metric.kind}`,
+    });
+  }
+}
 
 const judgeSchema = z
   .strictObject({

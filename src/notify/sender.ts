@@ -53,10 +53,9 @@ function networkReason(err: unknown, deadlineMs: number): string {
   const e = err as { name?: string; cause?: { code?: unknown } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${deadlineMs / 1000} s`;
   const code = typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
-  if (code) return `could not connect (${code})`;
-  // Invalid addresses are refused before any request; the message would quote the address.
-  if (err instanceof TypeError) return 'the address is not a valid http(s) URL';
-  return 'could not connect';
+  // An invalid address is refused before any request, with a message that quotes it.
+  if (code === 'ERR_INVALID_URL') return 'the address is not a valid URL';
+  return code ? `could not connect (${code})` : 'could not connect';
 }
 
 function hideUrl(text: string, url: string): string {

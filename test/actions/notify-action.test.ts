@@ -4,14 +4,18 @@
  * addresses (credentials) never reach the log, the summary or the outputs,
  * and a receiver that fails leaves the step's decision exactly as it was.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { example } from '../github/fixtures.js';
+import { MANIFEST_TEXT } from '../canary/promotion/fixtures.js';
+import { example, fileReply, putReply } from '../github/fixtures.js';
 import { runBundledAction } from '../helpers/action-runner.js';
 import type { ActionRun } from '../helpers/action-runner.js';
 import { GitHubExpectations, startGitHubServer } from '../helpers/github-server.js';
 import type { GitHubServer } from '../helpers/github-server.js';
+import { webhookPayload } from '../helpers/payloads.js';
 import { startWebhookServer } from '../helpers/webhook-server.js';
 import type { WebhookServer } from '../helpers/webhook-server.js';
 import { AT, freezeWorkspace } from './freeze-workspace.js';
@@ -198,5 +202,114 @@ describe('the bundled postmortem action announces the postmortem it opened', () 
       },
     });
     expect(surfaces(run)).not.toContain(SECRET);
+  });
+});
+
+const MANIFEST = 'deploy/checkout/production/us-east-1.yaml';
+const blobSha = (text: string) =>
+  createHash('sha1')
+    .update(`blob ${Buffer.byteLength(text)}\0${text}`)
+    .digest('hex');
+
+/** The release manifest, deployments, statuses and check runs the canary writes, answered over GitHub's REST contract. */
+function canaryRepository(): GitHubExpectations {
+  const files = new Map<string, string>([[MANIFEST, MANIFEST_TEXT]]);
+  const deployments: Array<Record<string, unknown>> = [];
+  const gh = new GitHubExpectations();
+  const always = { times: Infinity };
+  gh.expect('GET /repos/{owner}/{repo}/contents/{path}', {
+    ...always,
+    reply: (r) => {
+      const text = files.get(decodeURIComponent(r.params['path'] ?? ''));
+      return text === undefined
+        ? { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } }
+        : { status: 200, body: fileReply(MANIFEST, text, blobSha(text)) };
+    },
+  });
+  gh.expect('PUT /repos/{owner}/{repo}/contents/{path}', {
+    ...always,
+    reply: (r) => {
+      const text = Buffer.from((r.body as { content: string }).content, 'base64').toString('utf8');
+      files.set(MANIFEST, text);
+      return { status: 200, body: putReply(200, blobSha(text), 'c'.repeat(40)) };
+    },
+  });
+  gh.expect('GET /repos/{owner}/{repo}/deployments', { ...always, reply: () => ({ status: 200, body: deployments }) });
+  gh.expect('POST /repos/{owner}/{repo}/deployments', {
+    ...always,
+    reply: (r) => {
+      const body = r.body as { environment: string; payload: Record<string, unknown>; task: string; ref: string };
+      const d = example('POST /repos/{owner}/{repo}/deployments', 201, { id: 100 + deployments.length, ...body });
+      deployments.unshift(d);
+      return { status: 201, body: d };
+    },
+  });
+  gh.expect('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+    ...always,
+    reply: (r) => ({
+      status: 201,
+      body: example('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', 201, {
+        state: (r.body as { state: string }).state,
+      }),
+    }),
+  });
+  gh.expect('POST /repos/{owner}/{repo}/check-runs', {
+    ...always,
+    reply: (r) => ({
+      status: 201,
+      body: example('POST /repos/{owner}/{repo}/check-runs', 201, { id: 5, name: (r.body as { name: string }).name }),
+    }),
+  });
+  gh.expect('POST /repos/{owner}/{repo}/statuses/{sha}', {
+    ...always,
+    reply: (r) => ({
+      status: 201,
+      body: example('POST /repos/{owner}/{repo}/statuses/{sha}', 201, {
+        context: (r.body as { context: string }).context,
+        state: (r.body as { state: string }).state,
+      }),
+    }),
+  });
+  return gh;
+}
+
+describe('the bundled canary action announces a stage', () => {
+  it('a started canary reaches Slack, Teams and the CloudEvents webhook; a second tick that changes nothing sends nothing', async () => {
+    github = await startGitHubServer(canaryRepository());
+    hooks = await startWebhookServer();
+    const workspace = mkdtempSync(join(tmpdir(), 'bw-ws-'));
+    mkdirSync(join(workspace, 'policies'));
+    writeFileSync(join(workspace, 'policies', 'canary.yml'), 'kind: canary\napprovers:\n  users: [octocat]\n');
+    const inputs = { service: 'checkout', region: 'us-east-1', policy: 'policies', ...targets(hooks.url) };
+    const run = await runBundledAction('canary', {
+      apiUrl: github.url,
+      workspace,
+      payload: { ...webhookPayload('workflow_dispatch'), inputs: { command: 'start', version: '1.42.0' } },
+      inputs: { ...inputs, command: 'start', version: '1.42.0' },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    expect(hooks.received.map((r) => [r.path.split('/')[1], r.problems])).toEqual([
+      ['slack', []],
+      ['teams', []],
+      ['events', []],
+    ]);
+    expect(hooks.received[2]!.body).toMatchObject({
+      type: 'dev.bellwether.stage.started',
+      subject: 'checkout/production/us-east-1',
+      data: { version: '1.42.0', runUrl: RUN_URL },
+    });
+    const headline = (hooks.received[2]!.body['data'] as { headline: string }).headline;
+    expect(headline).toMatch(/1\.42\.0.*1%/);
+    expect(JSON.stringify(hooks.received[0]!.body)).toContain('Canary started: checkout/production/us-east-1 1.42.0');
+    expect(surfaces(run)).not.toContain(SECRET);
+
+    const tick = await runBundledAction('canary', {
+      apiUrl: github.url,
+      workspace,
+      inputs: { ...inputs, command: 'tick' },
+    });
+    expect(tick.exitCode).toBe(0);
+    expect(hooks.received).toHaveLength(3);
   });
 });

@@ -10,6 +10,7 @@ import { breakGlassInput, runCanaryFlow } from '../flow/canary.js';
 import { publishCanaryChecks } from '../flow/canary-checks.js';
 import { postmortemIssue } from '../flow/postmortem.js';
 import { gitHubTarget } from '../flow/target.js';
+import { canaryNotice } from '../notify/notices.js';
 import { locatePolicies } from '../policy/locate.js';
 import { ManualClock } from '../runtime/clock.js';
 import { runUrl } from '../runtime/context.js';
@@ -73,6 +74,7 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
       outputs: { ...outcome.outputs, report, 'postmortem-issue': issue },
       summary,
       ...(failure ? { failure } : {}),
+      notice: canaryNotice(flow),
     };
   },
 };

@@ -5,6 +5,7 @@
 import { isAbsolute, join } from 'node:path';
 import { publishFreezeState, runFreezeGate } from '../freeze/run.js';
 import type { FreezeRunInputs } from '../freeze/run.js';
+import { freezeBlockedNotice, freezeChangeNotice } from '../notify/notices.js';
 import { runUrl } from '../runtime/context.js';
 import { locatePolicies } from '../policy/locate.js';
 import type { ActionImpl } from './types.js';
@@ -47,12 +48,15 @@ export const freezeAction: ActionImpl<typeof freezeSpec.inputs> = {
       runId: ctx.runId,
       runUrl: runUrl(ctx),
     };
-    const outcome =
-      runInputs.mode === 'publish' ? await publishFreezeState(runInputs, deps) : await runFreezeGate(runInputs, deps);
+    const published = runInputs.mode === 'publish' ? await publishFreezeState(runInputs, deps) : undefined;
+    const outcome = published ?? (await runFreezeGate(runInputs, deps));
     return {
       outputs: outcome.outputs,
       summary: outcome.summary,
       ...(outcome.failure ? { failure: outcome.failure } : {}),
+      notice: published
+        ? freezeChangeNotice(published.change, published.report?.gate.feature.reason, inputs.service || undefined)
+        : freezeBlockedNotice(outcome.failure, inputs.service || undefined),
     };
   },
 };

@@ -12,6 +12,7 @@ import { envInputSource, readInputs } from '../runtime/inputs.js';
 import type { Logger } from '../runtime/logger.js';
 import type { MetricsProviders } from '../metrics/provider.js';
 import { processSecrets, registerEnvironmentSecrets } from '../runtime/secrets.js';
+import { announce } from '../notify/announce.js';
 import { actionByName } from './registry.js';
 
 // The runner masks its logs too, but only those; redacting here keeps a secret out of annotations wherever they are copied.
@@ -62,8 +63,14 @@ export async function runAction(name: string): Promise<void> {
       ...(metrics ? { metrics } : {}),
     });
     const result = await action.run(inputs, deps, ctx);
+    const targets = {
+      slack: text('notify-slack-webhook'),
+      teams: text('notify-teams-webhook'),
+      webhook: text('notify-webhook'),
+    };
+    const summary = (result.summary ?? '') + (await announce(result.notice, targets, text('policy'), deps, ctx));
     for (const [key, value] of Object.entries(result.outputs)) core.setOutput(key, hide(value));
-    if (result.summary) await core.summary.addRaw(hide(result.summary), true).write();
+    if (summary) await core.summary.addRaw(hide(summary), true).write();
     if (result.failure) core.setFailed(hide(result.failure));
   } catch (err) {
     // A user's mistake is shown plainly; anything else is a bug and keeps its stack.

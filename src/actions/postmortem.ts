@@ -11,6 +11,7 @@ import { reviewPostmortemIssue } from '../postmortem/review-issue.js';
 import { openOrUpdatePostmortem } from '../postmortem/run.js';
 import { locatePolicies } from '../policy/locate.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
+import { postmortemNotice } from '../notify/notices.js';
 import { runUrl } from '../runtime/context.js';
 import type { ActionImpl, ActionResult } from './types.js';
 import { postmortemSpec } from './specs.js';
@@ -91,6 +92,7 @@ export const postmortemAction: ActionImpl<typeof postmortemSpec.inputs> = {
     }
     return {
       outputs: { issue: String(outcome.issue.number), 'issue-url': outcome.issue.url, status: outcome.status },
+      notice: postmortemNotice(outcome.status, outcome.issue, incident),
       summary: `Postmortem ${outcome.status}: ${outcome.issue.url}\n\n${outcome.requirement.reason}. ${outcome.review.reasons.length ? `Open: ${outcome.review.reasons.join('; ')}.` : ''}\n`,
     };
   },

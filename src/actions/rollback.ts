@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runRollbackFlow } from '../flow/rollback.js';
 import { gitHubTarget } from '../flow/target.js';
+import { rollbackNotice } from '../notify/notices.js';
 import { locatePolicies } from '../policy/locate.js';
 import type { RollbackTrigger } from '../rollback/run.js';
 import { runUrl } from '../runtime/context.js';
@@ -75,6 +76,7 @@ export const rollbackAction: ActionImpl<typeof rollbackSpec.inputs> = {
     const region = inputs.region === 'all' && event.region ? event.region : inputs.region;
     const evidencePath = inputs.evidence ? join(ctx.workspace, inputs.evidence) : '';
     const evidence = evidencePath && existsSync(evidencePath) ? readFileSync(evidencePath, 'utf8') : inputs.evidence;
+    const reason = inputs.reason || event.reason || `rollback requested by @${ctx.actor}`;
     const flow = await runRollbackFlow(
       {
         service,
@@ -82,7 +84,7 @@ export const rollbackAction: ActionImpl<typeof rollbackSpec.inputs> = {
         region,
         ...(inputs.version || event.version ? { version: inputs.version || event.version } : {}),
         ...(inputs['target-version'] ? { target: inputs['target-version'] } : {}),
-        reason: inputs.reason || event.reason || `rollback requested by @${ctx.actor}`,
+        reason,
         actor: ctx.actor,
         trigger: event.trigger,
         signalAt: deps.clock.now(),
@@ -102,6 +104,7 @@ export const rollbackAction: ActionImpl<typeof rollbackSpec.inputs> = {
         'bad-version': outcome.bad,
       },
       summary: `${outcome.markdown}\n${flow.notes.map((n) => `- ${n}`).join('\n')}\n`,
+      notice: rollbackNotice(outcome, { service, environment, reason }),
     };
   },
 };

@@ -46,6 +46,31 @@ const metrics = {
   default: '',
 } as const;
 
+const DELIVERY =
+  "Posted when the `notify` policy announces the event this step produced (every event by default); masked in every log and never written to a report. A post that fails is a warning with its HTTP status, and the step's decision stands.";
+
+/** The notification targets: webhook addresses, which are credentials, so each is a secret. */
+const notify = {
+  'notify-slack-webhook': {
+    type: 'string',
+    description: `Slack incoming webhook URL (pass a secret: \`\${{ secrets.SLACK_WEBHOOK_URL }}\`) that gets a Block Kit message with the decision's headline and a link to the run. ${DELIVERY}`,
+    default: '',
+    secret: true,
+  },
+  'notify-teams-webhook': {
+    type: 'string',
+    description: `Microsoft Teams incoming webhook or Workflows webhook URL (pass a secret) that gets an Adaptive Card with the decision's headline and a link to the run. ${DELIVERY}`,
+    default: '',
+    secret: true,
+  },
+  'notify-webhook': {
+    type: 'string',
+    description: `URL (pass a secret) that gets each event as a CloudEvents 1.0 structured JSON event of type \`dev.bellwether.<event>.<what happened>\`, such as \`dev.bellwether.stage.promoted\`. ${DELIVERY}`,
+    default: '',
+    secret: true,
+  },
+} as const;
+
 export const gateSpec = defineAction({
   name: 'gate',
   title: 'Bellwether security gate',
@@ -153,6 +178,7 @@ export const canarySpec = defineAction({
         'Run on a simulated clock that starts at this RFC 3339 time (waits advance it instead of sleeping). For backtests and tests; leave it empty in deploy workflows.',
       default: '',
     },
+    ...notify,
   },
   outputs: {
     state: { description: 'State of the promotion after this run.' },
@@ -203,6 +229,7 @@ export const wavesSpec = defineAction({
         'Issue or pull request (the release one) that keeps one comment, updated in place, saying which regions were scheduled and which completed; 0 for none.',
       default: '0',
     },
+    ...notify,
   },
   outputs: {
     matrix: { description: 'JSON matrix of the regions due now, each with its GitHub environment.' },
@@ -264,6 +291,7 @@ export const rollbackSpec = defineAction({
       default: '',
     },
     manifests,
+    ...notify,
   },
   outputs: {
     'pull-request': { description: 'Number of the rollback pull request.' },
@@ -328,6 +356,7 @@ export const freezeSpec = defineAction({
         'Evaluate at this RFC 3339 time instead of now. For backtests and tests; leave it empty in deploy workflows.',
       default: '',
     },
+    ...notify,
   },
   outputs: {
     frozen: {
@@ -400,6 +429,7 @@ export const postmortemSpec = defineAction({
       description: 'Markdown evidence (the canary verdict), or a path to a file holding it.',
       default: '',
     },
+    ...notify,
   },
   outputs: {
     issue: { description: 'Number of the postmortem issue.' },

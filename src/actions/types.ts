@@ -5,6 +5,7 @@
 import type { Deps } from '../deps/deps.js';
 import type { RunContext } from '../runtime/context.js';
 import type { Inputs, InputSpecs } from '../runtime/inputs.js';
+import type { Notice } from '../notify/event.js';
 import type { ActionSpec } from './spec.js';
 
 /** What an action run produced. */
@@ -15,6 +16,8 @@ export interface ActionResult {
   readonly summary?: string;
   /** Set when the decision is negative: the step fails with this message. */
   readonly failure?: string;
+  /** What happened, for the chat and webhook targets of the `notify-*` inputs; absent when nothing did. */
+  readonly notice?: Notice | undefined;
 }
 
 export interface ActionImpl<I extends InputSpecs = InputSpecs> {

@@ -13,6 +13,7 @@ import { loadPolicySet, policyFor } from '../policy/set.js';
 import { GitHubRollbackPublisher } from '../rollback/publish.js';
 import { ConfigurationError } from '../runtime/errors.js';
 import { postmortemIssue, postmortemSettings, writePostmortem } from '../flow/postmortem.js';
+import { regionStartedNotice, wavesNotice } from '../notify/notices.js';
 import { planOutputs, stepOutputs } from '../waves/matrix.js';
 import { planWaves } from '../waves/planner.js';
 import { renderPlanMarkdown } from '../waves/render-markdown.js';
@@ -61,6 +62,18 @@ export const wavesAction: ActionImpl<typeof wavesSpec.inputs> = {
         ...(outcome.status === 'not-due'
           ? { failure: `${outcome.note}. Nothing moved; the next scheduled run starts it when it is due.` }
           : {}),
+        notice:
+          outcome.status === 'started'
+            ? regionStartedNotice(
+                {
+                  service: inputs.service,
+                  environment: inputs.environment,
+                  region: inputs.region,
+                  version: inputs.version,
+                },
+                outcome.note,
+              )
+            : undefined,
       };
     }
     if (inputs.command === 'advance') {
@@ -109,6 +122,13 @@ export const wavesAction: ActionImpl<typeof wavesSpec.inputs> = {
         },
         summary,
         ...(postmortem?.error ? { failure: postmortem.error } : {}),
+        notice: wavesNotice(
+          outcome.plan,
+          outcome.step,
+          outcome.committed,
+          { service: inputs.service, environment: inputs.environment, version: inputs.version },
+          postmortem?.written?.issue?.url,
+        ),
       };
     }
     const set = await loadPolicySet(policyPath);

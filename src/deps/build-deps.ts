@@ -11,6 +11,8 @@ import type { Deps } from './deps.js';
 import { ConfigurationError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import { processSecrets } from '../runtime/secrets.js';
+import { fetchWebhooks } from '../notify/sender.js';
+import type { WebhookPort } from '../notify/sender.js';
 
 export interface BuildDepsOptions {
   readonly token: string;
@@ -21,11 +23,12 @@ export interface BuildDepsOptions {
   readonly clock?: Clock;
   readonly sleep?: Sleep;
   readonly metrics?: MetricsProviders;
+  readonly webhooks?: WebhookPort;
   /** Connects the GitHub port; absent or without a token, GitHub verbs fail with a clear message. */
   readonly connectGitHub?: (token: string, apiUrl: string | undefined, logger: Logger) => GitHubPort;
 }
 
-export function buildDeps(options: BuildDepsOptions): Deps {
+export function buildDeps(options: BuildDepsOptions): Deps & { readonly webhooks: WebhookPort } {
   if (options.token) {
     options.logger.mask(options.token);
     processSecrets.add(options.token);
@@ -41,6 +44,7 @@ export function buildDeps(options: BuildDepsOptions): Deps {
     github,
     metrics: options.metrics ?? noMetrics,
     git: new CommandGit(options.cwd),
+    webhooks: options.webhooks ?? fetchWebhooks(),
   };
 }
 

@@ -8,6 +8,7 @@ import type { GitPort } from '../gitops/git.js';
 import type { MetricsProviders } from '../metrics/provider.js';
 import type { Clock, Sleep } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
+import type { WebhookPort } from '../notify/sender.js';
 
 export interface Deps {
   readonly clock: Clock;
@@ -17,4 +18,6 @@ export interface Deps {
   readonly github: GitHubPort;
   readonly metrics: MetricsProviders;
   readonly git: GitPort;
+  /** Where notifications are posted (Slack, Teams, CloudEvents webhooks); entrypoints that announce events set it. */
+  readonly webhooks?: WebhookPort;
 }

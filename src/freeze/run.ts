@@ -223,6 +223,17 @@ export async function runFreezeGate(inputs: FreezeRunInputs, deps: FreezeRunDeps
   };
 }
 
+/** How a scheduled run changed the freeze: features frozen, a notice tier started, or every tier lifted. */
+export type FreezeChange = 'frozen' | 'notice' | 'lifted';
+
+/** The change a scheduled run made, from the issue it planned and whether features were frozen before and are now. */
+export function freezeChange(plan: IssuePlan, frozen: boolean, wasFrozen: boolean): FreezeChange | undefined {
+  if (plan.kind === 'close') return 'lifted';
+  if (plan.kind === 'open' || plan.kind === 'reopen') return frozen ? 'frozen' : 'notice';
+  if (plan.kind === 'update' && frozen !== wasFrozen) return frozen ? 'frozen' : 'notice';
+  return undefined;
+}
+
 /** True when the change is blocked and an approved pull request is all that it lacks. */
 function awaitsApproval(report: BudgetReport, changeType: ChangeType): boolean {
   if (changeType === 'rollback' || report.gate[changeType].verdict === 'allow') return false;
@@ -234,7 +245,7 @@ function awaitsApproval(report: BudgetReport, changeType: ChangeType): boolean {
 export async function publishFreezeState(
   inputs: FreezeRunInputs,
   deps: FreezeRunDeps,
-): Promise<FreezeRunOutcome & { plan: IssuePlan }> {
+): Promise<FreezeRunOutcome & { plan: IssuePlan; change?: FreezeChange }> {
   const at = parseAt(inputs.at, deps.clock.now());
   const { slos, report } = await evaluate(inputs, deps, at);
   const status = freezeCommitStatus(report);
@@ -302,7 +313,10 @@ export async function publishFreezeState(
         ...(issueUrl ? { issueUrl } : {}),
       })
     : undefined;
+  const wasFrozen = found?.state === 'open' && frozenSince(found.body) !== undefined;
+  const change = freezeChange(plan, isFrozen(report), wasFrozen);
   return {
+    ...(change ? { change } : {}),
     outputs: { ...outputs, 'postmortem-issue': postmortem?.issue ?? '' },
     summary: `**Commit status \`${FREEZE_STATUS_CONTEXT}\`: ${status.state}** (${status.description})\n\n${issueLine}${postmortem ? `\n\n${postmortem.line}` : ''}${glassNote}\n\n${renderMarkdown(report)}`,
     report,

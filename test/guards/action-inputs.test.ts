@@ -6,7 +6,8 @@
  * The check is static, over the TypeScript source: an input counts as read
  * when the action's module (src/actions/<name>.ts) reads it from its parsed
  * `inputs`, or when the shared entrypoint (src/actions/main.ts) reads it for
- * every action (the token and the metrics file build the Deps). It proves
+ * every action (the token and the metrics file build the Deps; the policy and
+ * the `notify-*` targets announce what the action returned). It proves
  * that each input reaches the action's code, not that its value changes the
  * outcome: that is left to each action's own tests. A behavioural check (run
  * each action twice, the input at its default and not, and compare) would
@@ -79,8 +80,15 @@ function entrypointReads(source: ts.SourceFile): Set<string> {
 const shared = entrypointReads(parse('src/actions/main.ts'));
 
 describe('every declared action input is read', () => {
-  it('the entrypoint reads the token and the metrics file for every action', () => {
-    expect([...shared].sort()).toEqual(['metrics', 'token']);
+  it('the entrypoint reads the token, the metrics file, and the notification targets and policy for every action', () => {
+    expect([...shared].sort()).toEqual([
+      'metrics',
+      'notify-slack-webhook',
+      'notify-teams-webhook',
+      'notify-webhook',
+      'policy',
+      'token',
+    ]);
   });
 
   it.each(actionSpecs.map((s) => [s.name, s] as const))('%s', (name, spec) => {

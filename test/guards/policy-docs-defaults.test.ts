@@ -19,6 +19,7 @@ const MINIMAL: Record<string, string> = {
   freeze: 'kind: freeze\n',
   rollback: 'kind: rollback\n',
   postmortem: 'kind: postmortem\n',
+  notify: 'kind: notify\n',
 };
 
 interface Row {

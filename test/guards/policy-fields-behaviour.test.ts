@@ -26,6 +26,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { notify } from '../../src/notify/send.js';
+import type { NotifyPolicy } from '../../src/policy/schemas/notify.js';
 import { describe, expect, it } from 'vitest';
 import { judgeConfigFromBlock } from '../../src/canary/judge/config-schema.js';
 import { decide } from '../../src/canary/promotion/decide.js';
@@ -1342,6 +1344,34 @@ const DEPENDENCY_GATE: Record<string, Probe> = {
   },
 };
 
+// ---------------------------------------------------------------- notify
+
+/** A stage event sent to a Slack target that takes everything: what was delivered. */
+async function notifyStage(p: NotifyPolicy): Promise<number> {
+  const event = {
+    kind: 'stage',
+    action: 'promoted',
+    tone: 'good',
+    headline: 'promoted',
+    id: '1',
+    time: '2026-11-22T09:30:00Z',
+    repository: 'acme/shop',
+    repositoryUrl: 'https://github.com/acme/shop',
+    runUrl: 'https://github.com/acme/shop/actions/runs/1',
+  } as const;
+  const webhooks = { post: async () => ({ ok: true as const, status: 200 }) };
+  const out = await notify(event, { slack: 'https://hooks.example/x' }, p, { webhooks, logger: new RecordingLogger() });
+  return out.deliveries.length;
+}
+
+const NOTIFY: Record<string, Probe> = {
+  services: {
+    changed: 'services: [payments-*]',
+    run: (p: NotifyPolicy) => policyFor([{ file: 'notify.yaml', policy: p }], 'notify', 'checkout').file,
+  },
+  on: { changed: 'on: [rollback]', run: notifyStage },
+};
+
 const PROBES: Record<string, Probe> = Object.fromEntries(
   Object.entries({
     postmortem: POSTMORTEM,
@@ -1349,6 +1379,7 @@ const PROBES: Record<string, Probe> = Object.fromEntries(
     freeze: FREEZE,
     waves: WAVES_PROBES,
     canary: CANARY,
+    notify: NOTIFY,
     gates: { ...GATES, ...SECRET_GATE, ...POSTURE_GATE, ...DEPENDENCY_GATE },
   }).flatMap(([kind, probes]) => Object.entries(probes).map(([path, probe]) => [`${kind}: ${path}`, probe])),
 );

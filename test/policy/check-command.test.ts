@@ -63,7 +63,7 @@ describe('policyCheckCommand', () => {
     expect(lines[2]).toBe(`${bad}:4: providr: unknown key "providr"; did you mean "provider"?`);
     expect(lines[3]).toMatch(new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:1: YAML syntax error: `));
     expect(lines[4]).toBe(
-      `${unknown}:1: kind: unknown kind "deploy"; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"`,
+      `${unknown}:1: kind: unknown kind "deploy"; expected one of "canary", "waves", "freeze", "rollback", "postmortem", "notify" or "gates"`,
     );
     expect(lines[lines.length - 1]).toBe(`4 policy files checked: 3 invalid, ${lines.length - 2} problems`);
   });

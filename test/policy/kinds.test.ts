@@ -23,25 +23,25 @@ describe('parseAnyPolicy', () => {
     ['kind: gate', 'p.yml:1: kind: unknown kind "gate"; did you mean "gates"?'],
     [
       'kind: deploy',
-      'p.yml:1: kind: unknown kind "deploy"; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"',
+      'p.yml:1: kind: unknown kind "deploy"; expected one of "canary", "waves", "freeze", "rollback", "postmortem", "notify" or "gates"',
     ],
     [
       'kind: 3',
-      'p.yml:1: kind: unknown kind 3; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"',
+      'p.yml:1: kind: unknown kind 3; expected one of "canary", "waves", "freeze", "rollback", "postmortem", "notify" or "gates"',
     ],
     [
       'version: 1\nservices: [a]',
-      'p.yml:1: kind: missing required field; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"',
+      'p.yml:1: kind: missing required field; expected one of "canary", "waves", "freeze", "rollback", "postmortem", "notify" or "gates"',
     ],
     ['[kind, canary]', 'p.yml:1: expected a mapping with a "kind" field at the top level, got a list'],
     ['just text', 'p.yml:1: expected a mapping with a "kind" field at the top level, got "just text"'],
     [
       'kind:',
-      'p.yml:1: kind: missing required field; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"',
+      'p.yml:1: kind: missing required field; expected one of "canary", "waves", "freeze", "rollback", "postmortem", "notify" or "gates"',
     ],
     [
       'kind: toString',
-      'p.yml:1: kind: unknown kind "toString"; expected one of "canary", "waves", "freeze", "rollback", "postmortem" or "gates"',
+      'p.yml:1: kind: unknown kind "toString"; expected one of "canary", "waves", "freeze", "rollback", "postmortem", "notify" or "gates"',
     ],
   ])('%j', (yaml, message) => {
     expect(() => parseAnyPolicy(yaml, 'p.yml')).toThrow(new ConfigurationError(message).message);

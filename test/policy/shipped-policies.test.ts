@@ -19,16 +19,19 @@ describe('shipped policies', () => {
     const names = await readdir(POLICIES);
     // gates documents its own policy (src/gates/); the rest are written out here.
     const kinds = Object.keys(policyKinds).filter((k) => k !== 'gates');
-    expect(kinds).toHaveLength(5);
+    expect(kinds).toHaveLength(6);
     for (const kind of kinds) expect(names).toContain(`${kind}.yml`);
   });
 
   // The shipped files write the defaults out with comments; they must say
   // what the schemas actually do.
-  it.each(['canary', 'freeze', 'rollback', 'postmortem'])('%s.yml states the schema defaults', async (kind) => {
-    const shipped = await loadAnyPolicyFile(join(POLICIES, `${kind}.yml`));
-    expect(shipped).toEqual(parseAnyPolicy(`kind: ${kind}`, 'defaults.yml'));
-  });
+  it.each(['canary', 'freeze', 'rollback', 'postmortem', 'notify'])(
+    '%s.yml states the schema defaults',
+    async (kind) => {
+      const shipped = await loadAnyPolicyFile(join(POLICIES, `${kind}.yml`));
+      expect(shipped).toEqual(parseAnyPolicy(`kind: ${kind}`, 'defaults.yml'));
+    },
+  );
 
   it('waves.yml states the schema defaults beside its example waves', async () => {
     const shipped = await loadAnyPolicyFile(join(POLICIES, 'waves.yml'));

@@ -84,13 +84,14 @@ describe.each(reusableWorkflows().map((wf) => [wf.path, wf] as const))('%s', (_p
 });
 
 describe('secrets', () => {
-  it('are taken only by the workflows that reach metrics or open pull requests', () => {
+  it('are taken only by the workflows that reach metrics, open pull requests or announce events', () => {
     const taking = reusableWorkflows()
       .filter((wf) => Object.keys(callInterface(wf).secrets).length > 0)
       .map((wf) => wf.path);
     expect(taking).toEqual([
       '.github/workflows/bellwether-canary.yml',
       '.github/workflows/bellwether-freeze.yml',
+      '.github/workflows/bellwether-postmortem.yml',
       '.github/workflows/bellwether-rollback.yml',
       '.github/workflows/bellwether-waves.yml',
     ]);

@@ -96,7 +96,7 @@ describe('the security gate on our workflows', () => {
       [
         'every secret handed over',
         'workflows/canary.yml',
-        (t) => t.replace(/ {4}secrets:\n {6}PROMETHEUS_TOKEN: .*\n/, '    secrets: inherit\n'),
+        (t) => t.replace(/ {4}secrets:\n {6}PROMETHEUS_TOKEN: .*\n(?: {6}.*\n)*/, '    secrets: inherit\n'),
         'secrets-inherit',
       ],
     ];

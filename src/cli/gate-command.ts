@@ -10,6 +10,7 @@ import { GitHubError } from '../github/errors.js';
 import { CommandGit } from '../gitops/git.js';
 import { systemClock } from '../runtime/clock.js';
 import { errorMessage, isConfigurationError, type ConfigurationError } from '../runtime/errors.js';
+import { nodeFiles } from '../runtime/files.js';
 import { nodeGateFs, readTextFile } from '../gates/core/fs.js';
 import { runAllGates, type GateMode } from '../gates/core/run-all.js';
 import type { FamilyDecision } from '../gates/deps/decision.js';
@@ -69,7 +70,7 @@ export async function gateAllCommand(args: {
       ...(args.base ? { base: args.base, head: args.head ?? 'HEAD' } : {}),
       ...(args.policy ? { policy: args.policy } : {}),
     },
-    { clock: systemClock, githubAudits: githubAuditsFromEnv() },
+    { clock: systemClock, files: nodeFiles, githubAudits: githubAuditsFromEnv() },
   );
   const github = outcome.workflows?.decision.github;
   const exitCode = outcome.verdict.verdict === 'pass' ? ExitCode.ok : ExitCode.negative;
@@ -117,7 +118,7 @@ export function renderDecision(decision: GateDecision, format: OutputFormat): st
  */
 export async function gateWorkflowsCommand(
   args: { paths: string[]; format: OutputFormat; policy?: string; baseline?: string },
-  deps: WorkflowGateDeps = { fs: nodeGateFs, clock: systemClock },
+  deps: WorkflowGateDeps = { fs: nodeGateFs, clock: systemClock, files: nodeFiles },
 ): Promise<CommandOutput> {
   const unknown = unknownFormat(args.format);
   if (unknown) return unknown;
@@ -185,7 +186,12 @@ function renderReview(decision: FamilyDecision, format: 'text' | 'json' | 'sarif
  */
 export async function gateDepsCommand(
   args: { base: string; head: string; format: 'text' | 'json' | 'sarif'; policy?: string; snapshot?: string },
-  deps: DepsGateDeps = { clock: systemClock, readText: readTextFile, git: new CommandGit(process.cwd()) },
+  deps: DepsGateDeps = {
+    clock: systemClock,
+    files: nodeFiles,
+    readText: readTextFile,
+    git: new CommandGit(process.cwd()),
+  },
 ): Promise<CommandOutput> {
   const unknown = unknownFormat(args.format);
   if (unknown) return unknown;
@@ -217,7 +223,7 @@ export async function gateDepsCommand(
  */
 export async function gatePostureCommand(
   args: { snapshot?: string; defaultBranch?: string; format: 'text' | 'json' | 'sarif'; policy?: string },
-  deps: PostureGateDeps = { clock: systemClock, readText: readTextFile },
+  deps: PostureGateDeps = { clock: systemClock, files: nodeFiles, readText: readTextFile },
 ): Promise<CommandOutput> {
   const unknown = unknownFormat(args.format);
   if (unknown) return unknown;

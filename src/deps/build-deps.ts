@@ -9,6 +9,8 @@ import { realSleep, systemClock } from '../runtime/clock.js';
 import type { Clock, Sleep } from '../runtime/clock.js';
 import type { Deps } from './deps.js';
 import { ConfigurationError } from '../runtime/errors.js';
+import { nodeFiles } from '../runtime/files.js';
+import type { Files } from '../runtime/files.js';
 import type { Logger } from '../runtime/logger.js';
 import { processSecrets } from '../runtime/secrets.js';
 
@@ -21,6 +23,8 @@ export interface BuildDepsOptions {
   readonly clock?: Clock;
   readonly sleep?: Sleep;
   readonly metrics?: MetricsProviders;
+  /** The files the run reads; the real file system unless told. */
+  readonly files?: Files;
   /** Connects the GitHub port; absent or without a token, GitHub verbs fail with a clear message. */
   readonly connectGitHub?: (token: string, apiUrl: string | undefined, logger: Logger) => GitHubPort;
 }
@@ -41,6 +45,7 @@ export function buildDeps(options: BuildDepsOptions): Deps {
     github,
     metrics: options.metrics ?? noMetrics,
     git: new CommandGit(options.cwd),
+    files: options.files ?? nodeFiles,
   };
 }
 

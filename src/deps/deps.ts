@@ -7,6 +7,7 @@ import type { GitHubPort } from '../github/port.js';
 import type { GitPort } from '../gitops/git.js';
 import type { MetricsProviders } from '../metrics/provider.js';
 import type { Clock, Sleep } from '../runtime/clock.js';
+import type { Files } from '../runtime/files.js';
 import type { Logger } from '../runtime/logger.js';
 
 export interface Deps {
@@ -17,4 +18,6 @@ export interface Deps {
   readonly github: GitHubPort;
   readonly metrics: MetricsProviders;
   readonly git: GitPort;
+  /** Reading policies, SLOs and other input files. */
+  readonly files: Files;
 }

@@ -5,6 +5,7 @@
 import type { GitHubPort } from '../../github/port.js';
 import { CommandGit } from '../../gitops/git.js';
 import type { Clock } from '../../runtime/clock.js';
+import type { Files } from '../../runtime/files.js';
 import { resultOf } from '../core/combine.js';
 import type { GateFamilyRunner } from '../core/family.js';
 import { readTextFile } from '../core/fs.js';
@@ -16,6 +17,7 @@ import { depsSarifRun } from './sarif.js';
 /** The dependency family: it runs on a pull request (a base and a head to compare). */
 export function dependenciesFamily(options: {
   readonly clock: Clock;
+  readonly files: Files;
   readonly github?: GitHubPort;
 }): GateFamilyRunner<FamilyDecision> {
   return {
@@ -29,6 +31,7 @@ export function dependenciesFamily(options: {
         { base: range.base, head: range.head, root: change.cwd, ...policy },
         {
           clock: options.clock,
+          files: options.files,
           ...(options.github ? { github: options.github } : {}),
           git: new CommandGit(change.cwd),
           readText: readTextFile,

@@ -10,6 +10,7 @@ import type { DependencyChange, GitHubPort } from '../../github/port.js';
 import type { GitPort } from '../../gitops/git.js';
 import { readPolicyText } from '../../policy/load.js';
 import type { Clock } from '../../runtime/clock.js';
+import type { Files } from '../../runtime/files.js';
 import { ConfigurationError } from '../../runtime/errors.js';
 import type { FamilyDecision } from './decision.js';
 import { fetchScorecards, scorecardProject } from './scorecard.js';
@@ -36,6 +37,8 @@ export interface DepsGateInputs {
 
 export interface DepsGateDeps {
   readonly clock: Clock;
+  /** Reads the policy file, when one is named by its path. */
+  readonly files: Files;
   /** Absent offline; then a snapshot or a git checkout is required. */
   readonly github?: GitHubPort;
   /** The checkout, for diffing lock files when GitHub's dependency graph cannot answer. */
@@ -54,7 +57,7 @@ export async function runDepsGate(inputs: DepsGateInputs, deps: DepsGateDeps): P
     inputs.policy === undefined
       ? DEFAULT_DEPS_POLICY
       : typeof inputs.policy === 'string'
-        ? parseDepsPolicyText(await readPolicyText(inputs.policy), inputs.policy)
+        ? parseDepsPolicyText(await readPolicyText(inputs.policy, deps.files), inputs.policy)
         : parseDepsPolicySource(inputs.policy);
   let changes: DependencyChange[] = [];
   let source = '';

@@ -8,6 +8,7 @@
 import { formatFieldPath } from '../../policy/problems.js';
 import { readPolicyText } from '../../policy/load.js';
 import type { Clock } from '../../runtime/clock.js';
+import type { Files } from '../../runtime/files.js';
 import { ConfigurationError } from '../../runtime/errors.js';
 import type { GitHubPort } from '../../github/port.js';
 import type { FamilyDecision } from '../deps/decision.js';
@@ -18,6 +19,8 @@ import { postureSnapshotSchema, type PostureSnapshot } from './snapshot.js';
 
 export interface PostureGateDeps {
   readonly clock: Clock;
+  /** Reads the policy file. */
+  readonly files: Files;
   readonly readText: (path: string) => Promise<string | undefined>;
   /** Used when no snapshot is given: what the port can answer is gathered, the rest reported as not checked. */
   readonly github?: GitHubPort;
@@ -58,7 +61,7 @@ export interface PostureGateInputs {
 /** Reads or gathers the snapshot, reads the policy and decides. Throws ConfigurationError for usage mistakes. */
 export async function runPostureGate(inputs: PostureGateInputs, deps: PostureGateDeps): Promise<FamilyDecision> {
   const policy = inputs.policy
-    ? parseDepsPolicyText(await readPolicyText(inputs.policy), inputs.policy)
+    ? parseDepsPolicyText(await readPolicyText(inputs.policy, deps.files), inputs.policy)
     : DEFAULT_DEPS_POLICY;
   let snapshot: PostureSnapshot;
   if (inputs.snapshot) {

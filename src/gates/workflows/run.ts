@@ -5,6 +5,7 @@
  */
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Clock } from '../../runtime/clock.js';
+import type { Files } from '../../runtime/files.js';
 import { ConfigurationError, errorMessage } from '../../runtime/errors.js';
 import type { GateFs } from '../core/fs.js';
 import { auditSource, type FileAudit } from './audit.js';
@@ -43,6 +44,8 @@ export interface WorkflowGateInputs {
 export interface WorkflowGateDeps {
   readonly fs: GateFs;
   readonly clock: Clock;
+  /** Reads the policy file, when one is named by its path. */
+  readonly files: Files;
   /** Findings name files relative to this directory (the repository root in CI); defaults to the process's. */
   readonly cwd?: string;
   /**
@@ -93,7 +96,7 @@ export async function runWorkflowGate(inputs: WorkflowGateInputs, deps: Workflow
     inputs.policy === undefined
       ? undefined
       : typeof inputs.policy === 'string'
-        ? await loadGatesPolicyFile(inputs.policy)
+        ? await loadGatesPolicyFile(inputs.policy, deps.files)
         : parseGatesPolicySource(inputs.policy);
   const policy = loaded?.policy ?? DEFAULT_GATES_POLICY;
   let baseline: Set<string> | undefined;

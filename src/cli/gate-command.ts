@@ -118,7 +118,7 @@ export function renderDecision(decision: GateDecision, format: OutputFormat): st
  */
 export async function gateWorkflowsCommand(
   args: { paths: string[]; format: OutputFormat; policy?: string; baseline?: string },
-  deps: WorkflowGateDeps = { fs: nodeGateFs, clock: systemClock, files: nodeFiles },
+  deps: WorkflowGateDeps = { fs: nodeGateFs, clock: systemClock, files: nodeFiles, cwd: process.cwd() },
 ): Promise<CommandOutput> {
   const unknown = unknownFormat(args.format);
   if (unknown) return unknown;
@@ -164,7 +164,7 @@ export async function gateSecretsCommand(
   const unknown = unknownFormat(args.format);
   if (unknown) return unknown;
   try {
-    const report = await runSecretGate(args, deps);
+    const report = await runSecretGate({ ...args, cwd: args.cwd ?? process.cwd() }, deps);
     return { exitCode: verdictExit(report.decision.verdict), stdout: renderSecretsReport(report, args.format) };
   } catch (err) {
     if (!isConfigurationError(err)) throw err;

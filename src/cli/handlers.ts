@@ -93,6 +93,7 @@ export const handlers: Handlers = {
       fs: nodeGateFs,
       clock: systemClock,
       files: nodeFiles,
+      cwd: process.cwd(),
       github: githubAuditsFromEnv(),
     });
   },

@@ -6,11 +6,9 @@
  */
 import { join } from 'node:path';
 import { GitHubError } from '../../github/errors.js';
-import type { DependencyChange, GitHubPort } from '../../github/port.js';
+import type { DependencyChange } from '../../github/port.js';
 import type { GitPort } from '../../gitops/git.js';
 import { readPolicyText } from '../../policy/load.js';
-import type { Clock } from '../../runtime/clock.js';
-import type { Files } from '../../runtime/files.js';
 import { ConfigurationError } from '../../runtime/errors.js';
 import type { FamilyDecision } from './decision.js';
 import { fetchScorecards, scorecardProject } from './scorecard.js';
@@ -24,6 +22,7 @@ import {
 } from './policy-schema.js';
 import { changesFromLockFiles } from './fallback.js';
 import { parseDependencySnapshot } from './snapshot-file.js';
+import type { Deps } from '../../deps/deps.js';
 
 export interface DepsGateInputs {
   readonly base: string;
@@ -35,14 +34,11 @@ export interface DepsGateInputs {
   readonly root?: string;
 }
 
-export interface DepsGateDeps {
-  readonly clock: Clock;
-  /** Reads the policy file, when one is named by its path. */
-  readonly files: Files;
+export interface DepsGateDeps extends Pick<Deps, 'clock' | 'files'> {
   /** Absent offline; then a snapshot or a git checkout is required. */
-  readonly github?: GitHubPort;
+  readonly github?: Deps['github'];
   /** The checkout, for diffing lock files when GitHub's dependency graph cannot answer. */
-  readonly git?: GitPort;
+  readonly git?: Deps['git'];
   /** Reads a file as text, or undefined when it does not exist. */
   readonly readText: (path: string) => Promise<string | undefined>;
   /** Asks the Scorecard API, when the policy sets a floor; the global `fetch` unless told. */

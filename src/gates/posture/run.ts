@@ -7,23 +7,18 @@
  */
 import { formatFieldPath } from '../../policy/problems.js';
 import { readPolicyText } from '../../policy/load.js';
-import type { Clock } from '../../runtime/clock.js';
-import type { Files } from '../../runtime/files.js';
 import { ConfigurationError } from '../../runtime/errors.js';
-import type { GitHubPort } from '../../github/port.js';
 import type { FamilyDecision } from '../deps/decision.js';
 import { DEFAULT_DEPS_POLICY, parseDepsPolicyText } from '../deps/policy-schema.js';
 import { decidePosture } from './decide.js';
 import { gatherPosture } from './gather.js';
 import { postureSnapshotSchema, type PostureSnapshot } from './snapshot.js';
+import type { Deps } from '../../deps/deps.js';
 
-export interface PostureGateDeps {
-  readonly clock: Clock;
-  /** Reads the policy file. */
-  readonly files: Files;
+export interface PostureGateDeps extends Pick<Deps, 'clock' | 'files'> {
   readonly readText: (path: string) => Promise<string | undefined>;
   /** Used when no snapshot is given: what the port can answer is gathered, the rest reported as not checked. */
-  readonly github?: GitHubPort;
+  readonly github?: Deps['github'];
 }
 
 /** Parses a posture snapshot file. Throws ConfigurationError naming the file and field. */

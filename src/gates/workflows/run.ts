@@ -4,8 +4,6 @@
  * `gate workflows` verb (src/cli/gate-command.ts) renders it.
  */
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { Clock } from '../../runtime/clock.js';
-import type { Files } from '../../runtime/files.js';
 import { ConfigurationError, errorMessage } from '../../runtime/errors.js';
 import type { GateFs } from '../core/fs.js';
 import { auditSource, type FileAudit } from './audit.js';
@@ -21,6 +19,7 @@ import {
   type PolicySource,
 } from '../core/policy-load.js';
 import { DEFAULT_GATES_POLICY } from '../core/policy-schema.js';
+import type { Deps } from '../../deps/deps.js';
 
 /** What to audit and under which policy and baseline. */
 export interface WorkflowGateInputs {
@@ -41,13 +40,11 @@ export interface WorkflowGateInputs {
 }
 
 /** The effects the gate needs: files and the time (waivers expire). */
-export interface WorkflowGateDeps {
+export interface WorkflowGateDeps extends Pick<Deps, 'clock' | 'files'> {
+  /** What is audited: the work tree, or a commit's tree. `files` reads the policy file when it is named by its path. */
   readonly fs: GateFs;
-  readonly clock: Clock;
-  /** Reads the policy file, when one is named by its path. */
-  readonly files: Files;
-  /** Findings name files relative to this directory (the repository root in CI); defaults to the process's. */
-  readonly cwd?: string;
+  /** Findings name files relative to this directory (the repository root in CI). */
+  readonly cwd: string;
   /**
    * The audits that ask GitHub (impostor commits, version comments, archived
    * and vulnerable actions): the run's look-ups when there is a token, or why
@@ -115,7 +112,7 @@ export async function runWorkflowGate(inputs: WorkflowGateInputs, deps: Workflow
       );
   }
   if (inputs.known) baseline = new Set([...(baseline ?? []), ...inputs.known]);
-  const cwd = deps.cwd ?? process.cwd();
+  const { cwd } = deps;
   const files: FoundFile[] = [];
   const walks: WalkReport[] = [];
   const absent: string[] = [];

@@ -55,6 +55,7 @@ export const gateAction: ActionImpl<typeof gateSpec.inputs> = {
       {
         clock: deps.clock,
         files: deps.files,
+        git: deps.git,
         github: deps.github,
         githubAudits: githubAuditsFromPort(inputs.token, deps.github),
       },

@@ -61,16 +61,17 @@ export async function gateAllCommand(args: {
   cwd?: string;
   mode?: GateMode;
 }): Promise<CommandOutput> {
+  const cwd = args.cwd ?? process.cwd();
   const outcome = await runAllGates(
     {
       paths: args.paths,
       mode: args.mode ?? 'diff',
-      cwd: args.cwd ?? process.cwd(),
+      cwd,
       missing: 'error',
       ...(args.base ? { base: args.base, head: args.head ?? 'HEAD' } : {}),
       ...(args.policy ? { policy: args.policy } : {}),
     },
-    { clock: systemClock, files: nodeFiles, githubAudits: githubAuditsFromEnv() },
+    { clock: systemClock, files: nodeFiles, git: new CommandGit(cwd), githubAudits: githubAuditsFromEnv() },
   );
   const github = outcome.workflows?.decision.github;
   const exitCode = outcome.verdict.verdict === 'pass' ? ExitCode.ok : ExitCode.negative;

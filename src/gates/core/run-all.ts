@@ -12,6 +12,7 @@ import { sarifLog, type SarifLog, type SarifRun } from '../../report/sarif.js';
 import type { Clock } from '../../runtime/clock.js';
 import { errorMessage } from '../../runtime/errors.js';
 import type { Files } from '../../runtime/files.js';
+import type { GitPort } from '../../gitops/git.js';
 import { VERSION } from '../../version.js';
 import type { FamilyDecision } from '../deps/decision.js';
 import { dependenciesFamily } from '../deps/family.js';
@@ -76,6 +77,8 @@ export async function runAllGates(
   deps: {
     readonly clock: Clock;
     readonly files: Files;
+    /** Git in the checkout, `inputs.cwd`. */
+    readonly git: GitPort;
     readonly github?: GitHubPort;
     readonly githubAudits?: WorkflowGateDeps['github'];
   },
@@ -85,6 +88,7 @@ export async function runAllGates(
   policy?.catch(() => undefined);
   const change: GateChange = {
     cwd: inputs.cwd,
+    git: deps.git,
     mode: inputs.mode ?? 'diff',
     ...(inputs.base && inputs.head ? { range: { base: inputs.base, head: inputs.head } } : {}),
     ...(policy ? { policy } : {}),

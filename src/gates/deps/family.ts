@@ -3,7 +3,6 @@
  * request, from GitHub's dependency graph or the lock files.
  */
 import type { GitHubPort } from '../../github/port.js';
-import { CommandGit } from '../../gitops/git.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { Files } from '../../runtime/files.js';
 import { resultOf } from '../core/combine.js';
@@ -33,7 +32,7 @@ export function dependenciesFamily(options: {
           clock: options.clock,
           files: options.files,
           ...(options.github ? { github: options.github } : {}),
-          git: new CommandGit(change.cwd),
+          git: change.git,
           readText: readTextFile,
         },
       );

@@ -3,7 +3,7 @@
  * request's base already had do not count (the same audit over the base
  * commit's files says which); the report says what was counted.
  */
-import { CommandGit, GitError } from '../../gitops/git.js';
+import { GitError } from '../../gitops/git.js';
 import type { Clock } from '../../runtime/clock.js';
 import { errorMessage, isConfigurationError } from '../../runtime/errors.js';
 import type { Files } from '../../runtime/files.js';
@@ -43,7 +43,7 @@ export function workflowsFamily(options: WorkflowsFamilyOptions): GateFamilyRunn
       const range = change.range;
       if (change.mode === 'diff' && range) {
         try {
-          const git = new CommandGit(change.cwd);
+          const { git } = change;
           await requireCommit(git, range.base);
           const policy = change.policy ? { policy: await change.policy } : {};
           known = fingerprintsOf(

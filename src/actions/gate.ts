@@ -42,7 +42,7 @@ export const gateAction: ActionImpl<typeof gateSpec.inputs> = {
     const pr = (ctx.payload['pull_request'] ?? null) as Obj | null;
     const base = pr ? String(((pr['base'] ?? {}) as Obj)['sha'] ?? '') : '';
     const head = pr ? String(((pr['head'] ?? {}) as Obj)['sha'] ?? '') : ctx.sha;
-    const policy = await locatePolicyFile(inputs.policy || undefined, 'gates', ctx.workspace);
+    const policy = await locatePolicyFile(inputs.policy || undefined, 'gates', ctx.workspace, deps.files);
     const outcome = await runAllGates(
       {
         paths: inputs.paths,
@@ -52,7 +52,13 @@ export const gateAction: ActionImpl<typeof gateSpec.inputs> = {
         ...(base && head ? { base, head } : {}),
         ...(policy ? { policy } : {}),
       },
-      { clock: deps.clock, github: deps.github, githubAudits: githubAuditsFromPort(inputs.token, deps.github) },
+      {
+        clock: deps.clock,
+        files: deps.files,
+        git: deps.git,
+        github: deps.github,
+        githubAudits: githubAuditsFromPort(inputs.token, deps.github),
+      },
     );
     const { verdict } = outcome;
     const sarifFile = join(ctx.workspace, inputs['sarif-file']);

@@ -19,7 +19,7 @@ import { postmortemSpec } from './specs.js';
 export const postmortemAction: ActionImpl<typeof postmortemSpec.inputs> = {
   spec: postmortemSpec,
   async run(inputs, deps, ctx): Promise<ActionResult> {
-    const set = await loadPolicySet(locatePolicies(inputs.policy || undefined, ctx.workspace).path);
+    const set = await loadPolicySet(locatePolicies(inputs.policy || undefined, ctx.workspace).path, deps.files);
     const policy = policyFor(set, 'postmortem', inputs.service || undefined).policy;
     const rules = rulesOf(policy);
     if (ctx.eventName === 'schedule') {

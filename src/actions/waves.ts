@@ -79,7 +79,7 @@ export const wavesAction: ActionImpl<typeof wavesSpec.inputs> = {
     if (inputs.command === 'advance') {
       const store = new GitHubContentStore(deps.github, branch);
       // The regions' manifests are looked for only if the run fails, so a good run spends no extra requests.
-      const policies = await loadPolicySet(policyPath);
+      const policies = await loadPolicySet(policyPath, deps.files);
       const regions = policyFor(policies, 'waves', inputs.service).policy.waves.flatMap((w) => w.regions);
       const targets = regions.map((region) => ({
         manifests: inputs.manifests,
@@ -131,7 +131,7 @@ export const wavesAction: ActionImpl<typeof wavesSpec.inputs> = {
         ),
       };
     }
-    const set = await loadPolicySet(policyPath);
+    const set = await loadPolicySet(policyPath, deps.files);
     const { policy } = policyFor(set, 'waves', inputs.service);
     const plan = planWaves(
       { policy },

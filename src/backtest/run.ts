@@ -81,7 +81,7 @@ export interface BacktestRun {
 }
 
 /** What a backtest needs from its caller: the metrics providers (replaying recordings), a GitHub that is not there, git in a folder, a logger. */
-export interface BacktestDeps extends Pick<Deps, 'github'> {
+export interface BacktestDeps extends Pick<Deps, 'github' | 'files'> {
   readonly metrics: MetricsProviders;
   readonly gitIn: (dir: string) => GitPort;
   readonly logger: Logger;
@@ -155,6 +155,7 @@ export async function runBacktest(backtest: Backtest, policyPath: string, deps: 
         sleep: clock.sleep,
         logger: deps.logger,
         github: deps.github,
+        files: deps.files,
         metrics: deps.metrics,
         git,
       };

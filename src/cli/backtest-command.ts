@@ -16,6 +16,7 @@ import { escapeMarkdown } from '../report/markdown.js';
 import { textTable } from '../report/terminal.js';
 import { ConfigurationError } from '../runtime/errors.js';
 import { StreamLogger } from '../runtime/logger.js';
+import { nodeFiles } from '../runtime/files.js';
 import { ExitCode, type CommandOutput } from './output.js';
 
 export interface BacktestArgs {
@@ -62,6 +63,7 @@ export async function backtestCommand(args: BacktestArgs): Promise<CommandOutput
   const run = await runBacktest(backtest, args.policy, {
     metrics: loadMetricsProviders(args.metrics, logger),
     github: disconnectedGitHub(),
+    files: nodeFiles,
     gitIn: (dir) => new CommandGit(dir),
     logger,
   });

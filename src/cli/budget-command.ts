@@ -11,9 +11,10 @@ import { renderText } from '../freeze/report.js';
 import type { BudgetReport } from '../freeze/report.js';
 import type { MetricsProvider } from '../metrics/provider.js';
 import { createProvider } from '../metrics/registry.js';
-import type { Clock } from '../runtime/clock.js';
+import type { Deps } from '../deps/deps.js';
 import { realSleep, systemClock } from '../runtime/clock.js';
 import { ConfigurationError } from '../runtime/errors.js';
+import { nodeFiles } from '../runtime/files.js';
 import { StreamLogger } from '../runtime/logger.js';
 
 export { parseAt } from '../freeze/budget.js';
@@ -35,8 +36,7 @@ export interface BudgetArgs {
 }
 
 /** Effects of the budget and freeze verbs. */
-export interface BudgetDeps {
-  readonly clock: Clock;
+export interface BudgetDeps extends Pick<Deps, 'clock' | 'files'> {
   /** The metrics provider at a `--prometheus` URL. */
   readonly prometheus: (url: string) => MetricsProvider;
 }
@@ -45,6 +45,7 @@ export interface BudgetDeps {
 export function budgetDeps(): BudgetDeps {
   return {
     clock: systemClock,
+    files: nodeFiles,
     prometheus: (url) =>
       createProvider(
         'prometheus',
@@ -92,6 +93,7 @@ export async function budgetReport(
       ...(args.deadline !== undefined ? { deadline: args.deadline } : {}),
     },
     deps.prometheus(url),
+    deps.files,
   );
 }
 

@@ -5,7 +5,9 @@
 import { writeFile } from 'node:fs/promises';
 import type { CommandOutput } from './output.js';
 import { ExitCode } from './output.js';
+import type { Deps } from '../deps/deps.js';
 import { loadPolicyFile } from '../policy/load.js';
+import { nodeFiles } from '../runtime/files.js';
 import { defaultFreezeGatePolicy, freezeGatePolicySchema } from '../policy/schemas/freeze-gate.js';
 import { loadSlos } from '../freeze/openslo.js';
 import { generateRules, rulesYaml } from '../freeze/rules.js';
@@ -21,9 +23,14 @@ export interface BudgetRulesArgs {
 }
 
 /** The rules as YAML (text) or as data (json); an SLO left out is named with why, and no rule at all is an error. */
-export async function budgetRulesCommand(args: BudgetRulesArgs): Promise<CommandOutput> {
-  const policy = args.policy ? await loadPolicyFile(args.policy, freezeGatePolicySchema) : defaultFreezeGatePolicy();
-  const slos = await loadSlos(args.slo);
+export async function budgetRulesCommand(
+  args: BudgetRulesArgs,
+  deps: Pick<Deps, 'files'> = { files: nodeFiles },
+): Promise<CommandOutput> {
+  const policy = args.policy
+    ? await loadPolicyFile(args.policy, freezeGatePolicySchema, deps.files)
+    : defaultFreezeGatePolicy();
+  const slos = await loadSlos(args.slo, deps.files);
   const rules = generateRules(slos, policy);
   const yaml = rulesYaml(rules);
   if (args.out) await writeFile(args.out, yaml);

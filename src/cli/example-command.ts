@@ -4,13 +4,16 @@
  * self-contained HTML page), the rollback pull request that would be opened
  * and the postmortem draft, and says where.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { renderExampleHtml, renderExampleMarkdown } from '../report/example.js';
-import { runExample } from '../example/run-example.js';
+import { runExample, type ExampleRun } from '../example/run-example.js';
+import { METRICS_FILE } from '../policy/paths.js';
 import { StreamLogger } from '../runtime/logger.js';
 import type { CommandOutput } from './output.js';
 import { ExitCode } from './output.js';
+import { localDeps } from './local-deps.js';
 
 export async function exampleCommand(args: {
   dir: string;
@@ -23,7 +26,15 @@ export async function exampleCommand(args: {
     args.verbose,
   );
   const outDir = resolve(args.out);
-  const run = await runExample(resolve(args.dir), outDir, logger);
+  const dir = resolve(args.dir);
+  // The GitOps repository of the run: an empty folder that the example fills, removed afterwards.
+  const repo = await mkdtemp(join(tmpdir(), 'bellwether-example-'));
+  let run: ExampleRun;
+  try {
+    run = await runExample(dir, outDir, repo, localDeps({ repo, metricsFile: join(dir, METRICS_FILE), logger }));
+  } finally {
+    await rm(repo, { recursive: true, force: true });
+  }
   const markdown = join(outDir, 'report.md');
   const html = join(outDir, 'report.html');
   await writeFile(markdown, renderExampleMarkdown(run));

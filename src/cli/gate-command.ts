@@ -10,6 +10,7 @@ import { GitHubError } from '../github/errors.js';
 import { CommandGit } from '../gitops/git.js';
 import { systemClock } from '../runtime/clock.js';
 import { errorMessage, isConfigurationError, type ConfigurationError } from '../runtime/errors.js';
+import { nodeFiles } from '../runtime/files.js';
 import { nodeGateFs, readTextFile } from '../gates/core/fs.js';
 import { runAllGates, type GateMode } from '../gates/core/run-all.js';
 import type { FamilyDecision } from '../gates/deps/decision.js';
@@ -60,16 +61,17 @@ export async function gateAllCommand(args: {
   cwd?: string;
   mode?: GateMode;
 }): Promise<CommandOutput> {
+  const cwd = args.cwd ?? process.cwd();
   const outcome = await runAllGates(
     {
       paths: args.paths,
       mode: args.mode ?? 'diff',
-      cwd: args.cwd ?? process.cwd(),
+      cwd,
       missing: 'error',
       ...(args.base ? { base: args.base, head: args.head ?? 'HEAD' } : {}),
       ...(args.policy ? { policy: args.policy } : {}),
     },
-    { clock: systemClock, githubAudits: githubAuditsFromEnv() },
+    { clock: systemClock, files: nodeFiles, git: new CommandGit(cwd), githubAudits: githubAuditsFromEnv() },
   );
   const github = outcome.workflows?.decision.github;
   const exitCode = outcome.verdict.verdict === 'pass' ? ExitCode.ok : ExitCode.negative;
@@ -117,7 +119,7 @@ export function renderDecision(decision: GateDecision, format: OutputFormat): st
  */
 export async function gateWorkflowsCommand(
   args: { paths: string[]; format: OutputFormat; policy?: string; baseline?: string },
-  deps: WorkflowGateDeps = { fs: nodeGateFs, clock: systemClock },
+  deps: WorkflowGateDeps = { fs: nodeGateFs, clock: systemClock, files: nodeFiles, cwd: process.cwd() },
 ): Promise<CommandOutput> {
   const unknown = unknownFormat(args.format);
   if (unknown) return unknown;
@@ -163,7 +165,7 @@ export async function gateSecretsCommand(
   const unknown = unknownFormat(args.format);
   if (unknown) return unknown;
   try {
-    const report = await runSecretGate(args, deps);
+    const report = await runSecretGate({ ...args, cwd: args.cwd ?? process.cwd() }, deps);
     return { exitCode: verdictExit(report.decision.verdict), stdout: renderSecretsReport(report, args.format) };
   } catch (err) {
     if (!isConfigurationError(err)) throw err;
@@ -185,7 +187,12 @@ function renderReview(decision: FamilyDecision, format: 'text' | 'json' | 'sarif
  */
 export async function gateDepsCommand(
   args: { base: string; head: string; format: 'text' | 'json' | 'sarif'; policy?: string; snapshot?: string },
-  deps: DepsGateDeps = { clock: systemClock, readText: readTextFile, git: new CommandGit(process.cwd()) },
+  deps: DepsGateDeps = {
+    clock: systemClock,
+    files: nodeFiles,
+    readText: readTextFile,
+    git: new CommandGit(process.cwd()),
+  },
 ): Promise<CommandOutput> {
   const unknown = unknownFormat(args.format);
   if (unknown) return unknown;
@@ -217,7 +224,7 @@ export async function gateDepsCommand(
  */
 export async function gatePostureCommand(
   args: { snapshot?: string; defaultBranch?: string; format: 'text' | 'json' | 'sarif'; policy?: string },
-  deps: PostureGateDeps = { clock: systemClock, readText: readTextFile },
+  deps: PostureGateDeps = { clock: systemClock, files: nodeFiles, readText: readTextFile },
 ): Promise<CommandOutput> {
   const unknown = unknownFormat(args.format);
   if (unknown) return unknown;

@@ -63,8 +63,11 @@ export interface Handlers {
  * or the embedded defaults when there is none.
  */
 async function withPolicyFile<T extends { policy?: string | undefined }>(args: T, kind: PolicyKind): Promise<T> {
-  const { locatePolicyFile } = await import('../policy/locate.js');
-  const file = await locatePolicyFile(args.policy || undefined, kind, process.cwd());
+  const [{ locatePolicyFile }, { nodeFiles }] = await Promise.all([
+    import('../policy/locate.js'),
+    import('../runtime/files.js'),
+  ]);
+  const file = await locatePolicyFile(args.policy || undefined, kind, process.cwd(), nodeFiles);
   const { policy: _named, ...rest } = args;
   return (file ? { ...rest, policy: file } : rest) as T;
 }
@@ -82,15 +85,19 @@ const notYet = async (verb: string): Promise<CommandOutput> => {
 
 export const handlers: Handlers = {
   gateWorkflows: async (args) => {
-    const [{ gateWorkflowsCommand }, { nodeGateFs }, { systemClock }, { githubAuditsFromEnv }] = await Promise.all([
-      import('./gate-command.js'),
-      import('../gates/core/fs.js'),
-      import('../runtime/clock.js'),
-      import('../gates/workflows/github-connect.js'),
-    ]);
+    const [{ gateWorkflowsCommand }, { nodeGateFs }, { systemClock }, { nodeFiles }, { githubAuditsFromEnv }] =
+      await Promise.all([
+        import('./gate-command.js'),
+        import('../gates/core/fs.js'),
+        import('../runtime/clock.js'),
+        import('../runtime/files.js'),
+        import('../gates/workflows/github-connect.js'),
+      ]);
     return gateWorkflowsCommand(await withPolicyFile(args, 'gates'), {
       fs: nodeGateFs,
       clock: systemClock,
+      files: nodeFiles,
+      cwd: process.cwd(),
       github: githubAuditsFromEnv(),
     });
   },

@@ -16,14 +16,15 @@ export interface LocalDepsOptions {
   readonly repo: string;
   /** The metrics providers file, when the verb measures anything. */
   readonly metricsFile?: string;
+  /** Where the verb logs; stderr unless told. */
+  readonly logger?: Logger;
 }
 
 /** Builds the Deps of one local verb. */
 export type LocalDepsBuilder = (options: LocalDepsOptions) => Deps;
 
 /** The real effects: the system clock, git in `repo`, a logger on stderr. */
-export const localDeps: LocalDepsBuilder = ({ repo, metricsFile }) => {
-  const logger: Logger = new StreamLogger();
+export const localDeps: LocalDepsBuilder = ({ repo, metricsFile, logger = new StreamLogger() }) => {
   return buildDeps({
     token: '',
     logger,

@@ -12,7 +12,10 @@ import { readProvidersSection } from '../metrics/config-file.js';
 import { createMetricsProviders } from '../metrics/registry.js';
 import { RecordingLogger } from '../runtime/logger.js';
 import type { CommandOutput } from './output.js';
+import type { Deps } from '../deps/deps.js';
 import { ConfigurationError } from '../runtime/errors.js';
+import { nodeFiles } from '../runtime/files.js';
+import type { Files } from '../runtime/files.js';
 import { checkPolicyText, policyKinds } from '../policy/kinds.js';
 import type { PolicyKindRegistry } from '../policy/kinds.js';
 import { readPolicyText } from '../policy/load.js';
@@ -46,16 +49,19 @@ export interface PolicyFileReport {
 }
 
 /** Validate every policy file under `paths`; exit 0 when all are valid, 2 otherwise. */
-export async function policyCheckCommand(args: PolicyCheckArgs): Promise<CommandOutput> {
+export async function policyCheckCommand(
+  args: PolicyCheckArgs,
+  deps: Pick<Deps, 'files'> = { files: nodeFiles },
+): Promise<CommandOutput> {
   const paths = args.paths.length > 0 ? args.paths : [POLICY_DIR];
   const checked: Checked[] = [];
   for (const path of paths) {
-    const found = await policyFiles(path);
+    const found = await policyFiles(path, deps.files);
     if (found instanceof PolicyProblem) {
       checked.push({ file: path, kind: null, problems: [found] });
       continue;
     }
-    for (const file of found) checked.push(await checkFile(file, args.kinds ?? policyKinds));
+    for (const file of found) checked.push(await checkFile(file, args.kinds ?? policyKinds, deps.files));
   }
   const valid = checked.every((c) => c.problems.length === 0);
   const stdout =
@@ -66,8 +72,8 @@ export async function policyCheckCommand(args: PolicyCheckArgs): Promise<Command
 }
 
 /** The policy files a path names, sorted; a problem when there are none. */
-async function policyFiles(path: string): Promise<string[] | PolicyProblem> {
-  const files = await policyFilesIn(path);
+async function policyFiles(path: string, reader: Files): Promise<string[] | PolicyProblem> {
+  const files = await policyFilesIn(path, reader);
   if (files === null) return new PolicyProblem('no such file or directory', { file: path });
   if (files.length === 0) return new PolicyProblem('no policy files (*.yml, *.yaml) in this directory', { file: path });
   return files;
@@ -100,10 +106,10 @@ function teamsNote(field: string, teams: readonly string[]): string[] {
   ];
 }
 
-async function checkFile(file: string, kinds: PolicyKindRegistry): Promise<Checked> {
+async function checkFile(file: string, kinds: PolicyKindRegistry, files: Files): Promise<Checked> {
   let text: string;
   try {
-    text = await readPolicyText(file);
+    text = await readPolicyText(file, files);
   } catch (err) {
     if (err instanceof ConfigurationError) return { file, kind: null, problems: problemsOf(err) };
     throw err;

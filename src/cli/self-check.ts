@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 import { ConfigurationError } from '../runtime/errors.js';
 import type { CommandOutput } from './output.js';
 import { ExitCode } from './output.js';
+import { localDeps } from './local-deps.js';
+import type { LocalDepsBuilder } from './local-deps.js';
 import { selfChecks } from './self-checks.js';
 import type { SelfCheck } from './self-checks.js';
 
@@ -23,13 +25,14 @@ export interface CheckResult {
 export async function selfCheckCommand(
   args: { dir: string; format: 'text' | 'json' },
   checks: readonly SelfCheck[] = selfChecks,
+  depsFor: LocalDepsBuilder = localDeps,
 ): Promise<CommandOutput> {
   const dir = resolve(args.dir);
   if (!existsSync(dir)) throw new ConfigurationError(`example folder not found: ${args.dir}`, { file: args.dir });
   const results: CheckResult[] = [];
   for (const check of checks) {
     try {
-      results.push({ name: check.name, ok: true, detail: await check.run(dir) });
+      results.push({ name: check.name, ok: true, detail: await check.run(dir, depsFor) });
     } catch (err) {
       results.push({ name: check.name, ok: false, detail: err instanceof Error ? err.message : String(err) });
     }

@@ -2,25 +2,28 @@
  * The checks `bellwether self-check` runs over the shipped example. Each
  * returns a line saying what it saw, or throws saying what went wrong.
  */
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
-import { CommandGit } from '../gitops/git.js';
+import type { LocalDepsBuilder } from './local-deps.js';
 
 /** A named step of the self-check over an example folder. */
 export interface SelfCheck {
   readonly name: string;
-  run(dir: string): Promise<string>;
+  /** `depsFor` builds the effects of a check that works on a repository of its own. */
+  run(dir: string, depsFor: LocalDepsBuilder): Promise<string>;
 }
 
 /** Real git: a GitOps repository is made in a temporary folder, a manifest committed and read back. */
 const gitops: SelfCheck = {
   name: 'gitops repository',
-  async run(dir) {
-    const manifest = await readFile(join(dir, 'gitops', 'checkout', 'production', 'us-east-1.yaml'), 'utf8');
+  async run(dir, depsFor) {
     const tmp = await mkdtemp(join(tmpdir(), 'bellwether-self-check-'));
     try {
-      const git = new CommandGit(tmp);
+      const { git, files } = depsFor({ repo: tmp });
+      const manifest = new TextDecoder().decode(
+        await files.read(join(dir, 'gitops', 'checkout', 'production', 'us-east-1.yaml')),
+      );
       await git.run(['init', '-q', '-b', 'main']);
       const path = 'deploy/checkout/production/us-east-1.yaml';
       await mkdir(join(tmp, dirname(path)), { recursive: true });

@@ -12,10 +12,11 @@ import { wavesPolicySchema } from '../policy/schemas/waves.js';
 import type { WavesPolicy } from '../policy/schemas/waves.js';
 import { locatePolicies } from '../policy/locate.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
-import { stat } from 'node:fs/promises';
-import type { Clock } from '../runtime/clock.js';
+import type { Deps } from '../deps/deps.js';
 import { systemClock } from '../runtime/clock.js';
 import { ConfigurationError } from '../runtime/errors.js';
+import { nodeFiles } from '../runtime/files.js';
+import type { Files } from '../runtime/files.js';
 import { loadHolidayCalendars } from '../waves/holidays.js';
 import { planOutputs } from '../waves/matrix.js';
 import { planWaves } from '../waves/planner.js';
@@ -46,20 +47,22 @@ export interface WavesPlanArgs {
 }
 
 /** The effects the command needs: only the time, when `--at` is not given. */
-export interface WavesPlanDeps {
-  readonly clock: Clock;
-}
+export type WavesPlanDeps = Pick<Deps, 'clock' | 'files'>;
 
 /**
  * The waves policy: the file named, or the one for the service in the folder
  * named (default `.github/bellwether/`). A waves policy has no defaults, so
  * finding none is a usage error that says where Bellwether looked.
  */
-async function wavesPolicyAt(named: string | undefined, service: string | undefined): Promise<WavesPolicy> {
+async function wavesPolicyAt(
+  named: string | undefined,
+  service: string | undefined,
+  files: Files,
+): Promise<WavesPolicy> {
   const location = locatePolicies(named || undefined, process.cwd());
-  if (location.path && !(await stat(location.path)).isDirectory())
-    return loadPolicyFile(location.path, wavesPolicySchema);
-  const set = await loadPolicySet(location.path);
+  if (location.path && !(await files.stat(location.path))?.dir)
+    return loadPolicyFile(location.path, wavesPolicySchema, files);
+  const set = await loadPolicySet(location.path, files);
   if (!set.some((p) => p.policy.kind === 'waves')) {
     throw new ConfigurationError(`no waves policy in ${location.searched}: write one there or name it with --policy`, {
       field: '--policy',
@@ -71,21 +74,21 @@ async function wavesPolicyAt(named: string | undefined, service: string | undefi
 /** Plan a rollout from a policy file; exit code 0, or a ConfigurationError for bad input. */
 export async function wavesPlanCommand(
   args: WavesPlanArgs,
-  deps: WavesPlanDeps = { clock: systemClock },
+  deps: WavesPlanDeps = { clock: systemClock, files: nodeFiles },
 ): Promise<CommandOutput> {
   const now = args.at === undefined ? deps.clock.now() : new Date(instantArg(args.at));
   const estimates: Partial<PlanEstimates> = {
     ...(args.deployTime === undefined ? {} : { regionDeployMs: durationArg('--deploy-time', args.deployTime) }),
     ...(args.canaryTime === undefined ? {} : { canaryMs: durationArg('--canary-time', args.canaryTime) }),
   };
-  const policy = await wavesPolicyAt(args.policy, args.service);
+  const policy = await wavesPolicyAt(args.policy, args.service, deps.files);
   const release = {
     ...(args.service === undefined ? {} : { service: args.service }),
     ...(args.version === undefined ? {} : { version: args.version }),
     ...(args.environment === undefined ? {} : { environment: args.environment }),
     ...(args.regions === undefined ? {} : { regions: args.regions }),
   };
-  const calendars = await loadHolidayCalendars(args.holidays ?? [], policy);
+  const calendars = await loadHolidayCalendars(args.holidays ?? [], policy, deps.files);
   const plan = planWaves({ policy, estimates, calendars }, release, now);
   const outputs = planOutputs(plan);
   const { matrix } = outputs;

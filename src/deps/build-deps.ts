@@ -9,10 +9,12 @@ import { realSleep, systemClock } from '../runtime/clock.js';
 import type { Clock, Sleep } from '../runtime/clock.js';
 import type { Deps } from './deps.js';
 import { ConfigurationError } from '../runtime/errors.js';
+import { nodeFiles } from '../runtime/files.js';
+import type { Files } from '../runtime/files.js';
 import type { Logger } from '../runtime/logger.js';
 import { processSecrets } from '../runtime/secrets.js';
-import { fetchWebhooks } from '../notify/sender.js';
-import type { WebhookPort } from '../notify/sender.js';
+import { fetchWebhooks } from '../runtime/webhooks.js';
+import type { WebhookPort } from '../runtime/webhooks.js';
 
 export interface BuildDepsOptions {
   readonly token: string;
@@ -24,6 +26,8 @@ export interface BuildDepsOptions {
   readonly sleep?: Sleep;
   readonly metrics?: MetricsProviders;
   readonly webhooks?: WebhookPort;
+  /** The files the run reads; the real file system unless told. */
+  readonly files?: Files;
   /** Connects the GitHub port; absent or without a token, GitHub verbs fail with a clear message. */
   readonly connectGitHub?: (token: string, apiUrl: string | undefined, logger: Logger) => GitHubPort;
 }
@@ -45,6 +49,7 @@ export function buildDeps(options: BuildDepsOptions): Deps & { readonly webhooks
     metrics: options.metrics ?? noMetrics,
     git: new CommandGit(options.cwd),
     webhooks: options.webhooks ?? fetchWebhooks(),
+    files: options.files ?? nodeFiles,
   };
 }
 

@@ -7,8 +7,9 @@ import type { GitHubPort } from '../github/port.js';
 import type { GitPort } from '../gitops/git.js';
 import type { MetricsProviders } from '../metrics/provider.js';
 import type { Clock, Sleep } from '../runtime/clock.js';
+import type { Files } from '../runtime/files.js';
 import type { Logger } from '../runtime/logger.js';
-import type { WebhookPort } from '../notify/sender.js';
+import type { WebhookPort } from '../runtime/webhooks.js';
 
 export interface Deps {
   readonly clock: Clock;
@@ -20,4 +21,6 @@ export interface Deps {
   readonly git: GitPort;
   /** Where notifications are posted (Slack, Teams, CloudEvents webhooks); entrypoints that announce events set it. */
   readonly webhooks?: WebhookPort;
+  /** Reading policies, SLOs and other input files. */
+  readonly files: Files;
 }

@@ -6,25 +6,20 @@
  * and then wave by wave; a release whose canary fails is rolled back, its
  * rollback pull request and postmortem draft are written out.
  */
-import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import type { CanaryRunOutcome } from '../canary/promotion/run.js';
 import { runCanaryFlow } from '../flow/canary.js';
 import { localTarget } from '../flow/target.js';
 import { GitContentStore } from '../gitops/content-store.js';
-import { CommandGit } from '../gitops/git.js';
 import { manifestPath, updateManifest, withStableVersion } from '../gitops/manifest.js';
 import { parsePolicyText } from '../policy/load.js';
-import { METRICS_FILE, POLICY_DIR } from '../policy/locate.js';
+import { POLICY_DIR } from '../policy/locate.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
 import type { RollbackOutcome } from '../rollback/run.js';
-import { disconnectedGitHub } from '../deps/build-deps.js';
 import { ManualClock } from '../runtime/clock.js';
 import type { Deps } from '../deps/deps.js';
-import type { Logger } from '../runtime/logger.js';
-import { loadMetricsProviders } from '../metrics/load-providers.js';
 import { planWaves } from '../waves/planner.js';
 
 const exampleSchema = z.strictObject({
@@ -71,117 +66,122 @@ export interface ExampleRun {
   readonly commits: readonly string[];
 }
 
-export async function runExample(dir: string, outDir: string, logger: Logger): Promise<ExampleRun> {
+/**
+ * Runs the example in `dir`. `deps.git` works in an empty folder, `repo`,
+ * which becomes the GitOps repository; `deps.metrics` holds the example's
+ * metrics providers (its `.github/bellwether/metrics.yml`). Each release runs
+ * on its own simulated clock, which stands in for `deps.clock`.
+ */
+export async function runExample(
+  dir: string,
+  outDir: string,
+  repo: string,
+  deps: Pick<Deps, 'logger' | 'github' | 'metrics' | 'git' | 'files'>,
+): Promise<ExampleRun> {
   const file = join(dir, 'example.yml');
-  const example = parsePolicyText(await readFile(file, 'utf8'), file, exampleSchema);
+  const example = parsePolicyText(new TextDecoder().decode(await deps.files.read(file)), file, exampleSchema);
   // The example is laid out as an adopter's repository: policies and metrics providers in .github/bellwether/.
   const policyDir = join(dir, POLICY_DIR);
-  const policies = await loadPolicySet(policyDir);
-  const metrics = loadMetricsProviders(join(dir, METRICS_FILE), logger);
+  const policies = await loadPolicySet(policyDir, deps.files);
   const wavesPolicy = policyFor(policies, 'waves', example.service).policy;
 
-  const repo = await mkdtemp(join(tmpdir(), 'bellwether-example-'));
-  try {
-    const git = new CommandGit(repo);
-    await git.run(['init', '-q', '-b', 'main']);
-    await cp(join(dir, 'deploy'), join(repo, 'deploy'), { recursive: true });
-    await git.run(['add', '.']);
-    await git.run(['commit', '-q', '-m', `${example.service}: release manifests as the example starts`]);
-    const store = new GitContentStore(git, 'main');
-    await mkdir(outDir, { recursive: true });
-    const target = localTarget(git, outDir);
+  const { git } = deps;
+  await git.run(['init', '-q', '-b', 'main']);
+  await cp(join(dir, 'deploy'), join(repo, 'deploy'), { recursive: true });
+  await git.run(['add', '.']);
+  await git.run(['commit', '-q', '-m', `${example.service}: release manifests as the example starts`]);
+  const store = new GitContentStore(git, 'main');
+  await mkdir(outDir, { recursive: true });
+  const target = localTarget(git, outDir);
 
-    const releases: ReleaseRun[] = [];
-    for (const release of example.releases) {
-      const clock = new ManualClock(release.start);
-      const deps: Deps = { clock, sleep: clock.sleep, logger, github: disconnectedGitHub(), metrics, git };
-      const waves: WaveRun[] = [];
-      let remaining = wavesPolicy.waves.flatMap((w) => w.regions);
-      let canary: CanaryRunOutcome | undefined;
-      let result: ReleaseRun['result'] = 'promoted';
-      let rollback: RollbackOutcome | undefined;
-      let postmortemFile: string | undefined;
-      while (remaining.length > 0) {
-        const plan = planWaves(
-          { policy: wavesPolicy },
-          { service: example.service, environment: example.environment, version: release.version, regions: remaining },
-          clock.now(),
-        );
-        const wave = plan.waves.find((w) => w.regions.length > 0);
-        if (!wave) break;
-        const startAt = Date.parse(wave.start.at);
-        if (startAt > clock.now().getTime()) clock.advance(startAt - clock.now().getTime());
-        const startedAt = clock.now().toISOString();
-        const regions = wave.regions.map((r) => r.region);
-        for (const region of regions) {
-          // The policy says which regions run the canary stages: the first wave's, or all.
-          if (wavesPolicy.canary === 'all' || wavesPolicy.waves[0]?.regions.includes(region)) {
-            // The flow the CLI and the action run: a failed canary is handed to rollback, and its postmortem drafted.
-            const flow = await runCanaryFlow(
-              {
-                service: example.service,
-                environment: example.environment,
-                region,
-                command: 'start',
-                version: release.version,
-                actor: 'bellwether-example',
-                manifests: 'deploy',
-                branch: 'main',
-                policy: { path: policyDir, searched: policyDir },
-                waitWithinMs: 7 * 24 * 3_600_000,
-              },
-              deps,
-              target,
-            );
-            canary = flow.canary;
-            rollback = flow.rollback;
-            postmortemFile = flow.postmortem?.draft;
-            if (canary.outputs.state !== 'promoted') {
-              result = canary.outputs.state === 'failed' ? 'rolled-back' : 'held';
-              break;
-            }
-          } else {
-            await updateManifest(
-              store,
-              manifestPath('deploy', example.service, example.environment, region),
-              (m) => withStableVersion(m, release.version, clock.now().toISOString()),
-              `${example.service}/${example.environment}/${region}: deploy ${release.version} (wave ${wave.name})`,
-            );
+  const releases: ReleaseRun[] = [];
+  for (const release of example.releases) {
+    const clock = new ManualClock(release.start);
+    const releaseDeps: Deps = { ...deps, clock, sleep: clock.sleep };
+    const waves: WaveRun[] = [];
+    let remaining = wavesPolicy.waves.flatMap((w) => w.regions);
+    let canary: CanaryRunOutcome | undefined;
+    let result: ReleaseRun['result'] = 'promoted';
+    let rollback: RollbackOutcome | undefined;
+    let postmortemFile: string | undefined;
+    while (remaining.length > 0) {
+      const plan = planWaves(
+        { policy: wavesPolicy },
+        { service: example.service, environment: example.environment, version: release.version, regions: remaining },
+        clock.now(),
+      );
+      const wave = plan.waves.find((w) => w.regions.length > 0);
+      if (!wave) break;
+      const startAt = Date.parse(wave.start.at);
+      if (startAt > clock.now().getTime()) clock.advance(startAt - clock.now().getTime());
+      const startedAt = clock.now().toISOString();
+      const regions = wave.regions.map((r) => r.region);
+      for (const region of regions) {
+        // The policy says which regions run the canary stages: the first wave's, or all.
+        if (wavesPolicy.canary === 'all' || wavesPolicy.waves[0]?.regions.includes(region)) {
+          // The flow the CLI and the action run: a failed canary is handed to rollback, and its postmortem drafted.
+          const flow = await runCanaryFlow(
+            {
+              service: example.service,
+              environment: example.environment,
+              region,
+              command: 'start',
+              version: release.version,
+              actor: 'bellwether-example',
+              manifests: 'deploy',
+              branch: 'main',
+              policy: { path: policyDir, searched: policyDir },
+              waitWithinMs: 7 * 24 * 3_600_000,
+            },
+            releaseDeps,
+            target,
+          );
+          canary = flow.canary;
+          rollback = flow.rollback;
+          postmortemFile = flow.postmortem?.draft;
+          if (canary.outputs.state !== 'promoted') {
+            result = canary.outputs.state === 'failed' ? 'rolled-back' : 'held';
+            break;
           }
+        } else {
+          await updateManifest(
+            store,
+            manifestPath('deploy', example.service, example.environment, region),
+            (m) => withStableVersion(m, release.version, clock.now().toISOString()),
+            `${example.service}/${example.environment}/${region}: deploy ${release.version} (wave ${wave.name})`,
+          );
         }
-        if (result !== 'promoted') break;
-        clock.advance(wave.bakeMs);
-        waves.push({
-          name: wave.name,
-          regions,
-          startedAt,
-          bakedAt: clock.now().toISOString(),
-          canary: wavesPolicy.canary === 'all' || regions.some((r) => wavesPolicy.waves[0]?.regions.includes(r)),
-        });
-        remaining = remaining.filter((r) => !regions.includes(r));
       }
-      if (!canary) throw new Error(`the waves policy has no canary wave for ${release.version}`);
-      releases.push({
-        version: release.version,
-        expected: release.expect,
-        result,
-        waves,
-        canary,
-        ...(rollback ? { rollback } : {}),
-        ...(postmortemFile ? { postmortemFile } : {}),
-        finishedAt: clock.now().toISOString(),
+      if (result !== 'promoted') break;
+      clock.advance(wave.bakeMs);
+      waves.push({
+        name: wave.name,
+        regions,
+        startedAt,
+        bakedAt: clock.now().toISOString(),
+        canary: wavesPolicy.canary === 'all' || regions.some((r) => wavesPolicy.waves[0]?.regions.includes(r)),
       });
+      remaining = remaining.filter((r) => !regions.includes(r));
     }
-    const commits = (await git.run(['log', '--reverse', '--format=%s', 'main'])).stdout.trim().split('\n');
-    return {
-      service: example.service,
-      environment: example.environment,
-      releases,
-      ok: releases.every((r) => r.result === r.expected),
-      outDir,
-      commits,
-    };
-  } finally {
-    await rm(repo, { recursive: true, force: true });
+    if (!canary) throw new Error(`the waves policy has no canary wave for ${release.version}`);
+    releases.push({
+      version: release.version,
+      expected: release.expect,
+      result,
+      waves,
+      canary,
+      ...(rollback ? { rollback } : {}),
+      ...(postmortemFile ? { postmortemFile } : {}),
+      finishedAt: clock.now().toISOString(),
+    });
   }
+  const commits = (await git.run(['log', '--reverse', '--format=%s', 'main'])).stdout.trim().split('\n');
+  return {
+    service: example.service,
+    environment: example.environment,
+    releases,
+    ok: releases.every((r) => r.result === r.expected),
+    outDir,
+    commits,
+  };
 }

@@ -32,10 +32,10 @@ export interface RollbackFlowOutcome {
 
 export async function runRollbackFlow(
   inputs: RollbackFlowInputs,
-  deps: Pick<Deps, 'clock' | 'logger'>,
+  deps: Pick<Deps, 'clock' | 'logger' | 'files'>,
   target: FlowTarget,
 ): Promise<RollbackFlowOutcome> {
-  const set = await loadPolicySet(inputs.policy.path);
+  const set = await loadPolicySet(inputs.policy.path, deps.files);
   const { policy, file } = policyFor(set, 'rollback', inputs.service);
   const branch = inputs.branch || policy.deployBranch;
   const store = target.store(branch);

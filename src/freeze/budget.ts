@@ -13,6 +13,7 @@ import { defaultFreezeGatePolicy, freezeGatePolicySchema } from '../policy/schem
 import type { FreezeGatePolicy } from '../policy/schemas/freeze-gate.js';
 import { ConfigurationError } from '../runtime/errors.js';
 import { evaluateSlo } from './evaluate.js';
+import type { Files } from '../runtime/files.js';
 import { loadSlos } from './openslo.js';
 import { buildReport } from './report.js';
 import type { BudgetReport } from './report.js';
@@ -63,12 +64,16 @@ export function parseAt(text: string | undefined, now: Date): Date {
  * configuration mistake throws a ConfigurationError naming the file, line
  * and field.
  */
-export async function evaluateBudget(request: BudgetRequest, provider: MetricsProvider): Promise<BudgetReport> {
+export async function evaluateBudget(
+  request: BudgetRequest,
+  provider: MetricsProvider,
+  files: Files,
+): Promise<BudgetReport> {
   const policy: FreezeGatePolicy = request.policy
-    ? await loadPolicyFile(request.policy, freezeGatePolicySchema)
+    ? await loadPolicyFile(request.policy, freezeGatePolicySchema, files)
     : defaultFreezeGatePolicy();
   const deadlineMs = parseDeadline(request.deadline, policy.metricsDeadline);
-  const slos = await loadSlos(request.slo);
+  const slos = await loadSlos(request.slo, files);
   // A calendar burn-down asks dozens of instant queries: at most a few at a time,
   // and all of them within one deadline, counted from here.
   const metrics = new DeadlineProvider(new RunScopedProvider(provider), deadlineMs);

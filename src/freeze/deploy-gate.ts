@@ -5,13 +5,13 @@
  */
 import { DeadlineProvider, describeDeadline, type DeadlineReport } from '../metrics/deadline.js';
 import type { MetricsProvider } from '../metrics/provider.js';
-import type { Clock } from '../runtime/clock.js';
 import type { SloEvaluation } from './evaluate.js';
 import { evaluateSlo, statusOf } from './evaluate.js';
 import type { ChangeType, FreezeGatePolicy } from '../policy/schemas/freeze-gate.js';
 import { decideGate } from './gate.js';
 import type { GateDecision, GateRequest } from './gate.js';
 import type { SloDefinition } from './openslo.js';
+import type { Deps } from '../deps/deps.js';
 
 /** What the step asks. */
 export interface DeployGateInputs {
@@ -22,9 +22,9 @@ export interface DeployGateInputs {
 }
 
 /** The effects the gate uses. */
-export interface DeployGateDeps {
+export interface DeployGateDeps extends Pick<Deps, 'clock'> {
+  /** The one provider the SLOs are measured with. */
   readonly metrics: MetricsProvider;
-  readonly clock: Clock;
 }
 
 /** The answer for the step, with everything measured to reach it. */

@@ -6,7 +6,6 @@
  * given. A valid SLO that Bellwether cannot compute still loads: it says
  * why, and evaluation reports its budget as unknown.
  */
-import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type * as z from 'zod';
 import { validateSource } from '../policy/issues.js';
@@ -18,6 +17,7 @@ import { describeValue } from '../policy/wording.js';
 import { readPolicySource } from '../policy/yaml-source.js';
 import type { PolicySource } from '../policy/yaml-source.js';
 import { ConfigurationError } from '../runtime/errors.js';
+import type { Files } from '../runtime/files.js';
 import { OPENSLO_API_VERSION, OPENSLO_KINDS, OPENSLO_SCHEMAS } from './openslo-schema.js';
 import type {
   DataSourceDocument,
@@ -761,21 +761,24 @@ function toWindow(w: TimeWindowSpec): SloWindow | string {
  * Read SLOs from a comma-separated list of files and directories (every
  * `.yaml` and `.yml` directly inside). Objects from any of them may be named.
  */
-export async function loadSlos(spec: string): Promise<SloDefinition[]> {
+export async function loadSlos(spec: string, reader: Files): Promise<SloDefinition[]> {
   const files: string[] = [];
   for (const entry of spec
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '')) {
-    const info = await stat(entry).catch(() => undefined);
-    if (info?.isDirectory()) {
-      const names = (await readdir(entry)).filter((n) => /\.ya?ml$/.test(n)).sort();
+    const info = await reader.stat(entry).catch(() => undefined);
+    if (info?.dir) {
+      const names = (await reader.list(entry))
+        .map((e) => e.name)
+        .filter((n) => /\.ya?ml$/.test(n))
+        .sort();
       files.push(...names.map((n) => path.join(entry, n)));
     } else files.push(entry);
   }
   if (files.length === 0) throw new ConfigurationError('no SLO files given', { field: 'slo' });
   const parsed = [];
-  for (const file of files) parsed.push({ file, contents: parseOpenSloText(await readPolicyText(file), file) });
+  for (const file of files) parsed.push({ file, contents: parseOpenSloText(await readPolicyText(file, reader), file) });
   const slos = resolveSlos(parsed);
   if (slos.length === 0)
     throw new ConfigurationError(`no SLO (an OpenSLO kind: SLO or a Sloth spec) in ${files.join(', ')}`, {

@@ -7,15 +7,13 @@
 import { isAbsolute, join } from 'node:path';
 import { GitHubError } from '../github/errors.js';
 import { withMarker } from '../github/markers.js';
-import type { GitHubPort } from '../github/port.js';
 import { DeadlineProvider } from '../metrics/deadline.js';
 import type { InstantQuery, MetricsProvider, MetricsProviders, QueryResult, RangeQuery } from '../metrics/provider.js';
+import type { Deps } from '../deps/deps.js';
 import { loadPolicySet, policyFor } from '../policy/set.js';
 import { rulesOf } from '../postmortem/events.js';
 import { openOrUpdatePostmortem } from '../postmortem/run.js';
-import type { Clock } from '../runtime/clock.js';
 import { ConfigurationError, errorMessage } from '../runtime/errors.js';
-import type { Logger } from '../runtime/logger.js';
 import { parseAt } from './budget.js';
 import { evaluateSlo } from './evaluate.js';
 import type { ChangeType, FreezeGatePolicy } from '../policy/schemas/freeze-gate.js';
@@ -68,12 +66,7 @@ export interface FreezeRunInputs {
 }
 
 /** The effects the freeze action uses. */
-export interface FreezeRunDeps {
-  readonly github: GitHubPort;
-  readonly metrics: MetricsProviders;
-  readonly clock: Clock;
-  readonly logger: Logger;
-}
+export type FreezeRunDeps = Pick<Deps, 'github' | 'metrics' | 'clock' | 'logger' | 'files'>;
 
 /** Outputs, the job summary and, when the step must fail, why. */
 export interface FreezeRunOutcome {
@@ -110,8 +103,11 @@ export function pickProvider(metrics: MetricsProviders, name: string | undefined
 
 export { parseExpiry } from './break-glass.js';
 
-async function load(inputs: FreezeRunInputs): Promise<{ policy: FreezeGatePolicy; slos: SloDefinition[] }> {
-  const set = await loadPolicySet(inputs.policy);
+async function load(
+  inputs: FreezeRunInputs,
+  files: Deps['files'],
+): Promise<{ policy: FreezeGatePolicy; slos: SloDefinition[] }> {
+  const set = await loadPolicySet(inputs.policy, files);
   const { policy } = policyFor(set, 'freeze', inputs.service || undefined);
   // The policy's `slos` are paths from the repository root.
   const paths =
@@ -120,7 +116,7 @@ async function load(inputs: FreezeRunInputs): Promise<{ policy: FreezeGatePolicy
     throw new ConfigurationError("no SLOs to evaluate: give the slo input or list them in the freeze policy's slos", {
       field: 'inputs.slo',
     });
-  return { policy, slos: await loadSlos(paths.join(',')) };
+  return { policy, slos: await loadSlos(paths.join(','), files) };
 }
 
 async function evaluate(
@@ -129,7 +125,7 @@ async function evaluate(
   at: Date,
   requestFor: (policy: FreezeGatePolicy) => Promise<GateRequest> = async () => ({}),
 ) {
-  const { policy, slos } = await load(inputs);
+  const { policy, slos } = await load(inputs, deps.files);
   const request = await requestFor(policy);
   // Every query of this decision, the burn-down's included, within the policy's one deadline.
   const metrics = new DeadlineProvider(pickProvider(deps.metrics, inputs.provider), policy.metricsDeadline);
@@ -336,7 +332,11 @@ async function freezePostmortem(
   report: BudgetReport,
   context: { key: string; since: string; issueUrl?: string },
 ): Promise<{ line: string; issue?: string; failure?: string }> {
-  const policy = policyFor(await loadPolicySet(inputs.policy), 'postmortem', inputs.service || undefined).policy;
+  const policy = policyFor(
+    await loadPolicySet(inputs.policy, deps.files),
+    'postmortem',
+    inputs.service || undefined,
+  ).policy;
   const incident = freezeIncident(report, {
     ...context,
     ...(inputs.service ? { service: inputs.service } : {}),

@@ -12,7 +12,7 @@ import { runUrl } from '../runtime/context.js';
 import { ConfigurationError } from '../runtime/errors.js';
 import type { Notice, NotifyEvent } from './event.js';
 import type { NotifyTargets } from './send.js';
-import type { WebhookPort } from './sender.js';
+import type { WebhookPort } from '../runtime/webhooks.js';
 import { notify, notifyMarkdown, TARGET_KINDS } from './send.js';
 
 /** A notice placed in the run it happened in. */
@@ -37,13 +37,13 @@ export async function announce(
   notice: Notice | undefined,
   targets: NotifyTargets,
   policyInput: string,
-  deps: Pick<Deps, 'clock' | 'logger'> & { readonly webhooks: WebhookPort },
+  deps: Pick<Deps, 'clock' | 'logger' | 'files'> & { readonly webhooks: WebhookPort },
   ctx: RunContext,
 ): Promise<string> {
   if (!notice || !TARGET_KINDS.some((t) => targets[t]?.trim())) return '';
   let policy;
   try {
-    const set = await loadPolicySet(locatePolicies(policyInput || undefined, ctx.workspace).path);
+    const set = await loadPolicySet(locatePolicies(policyInput || undefined, ctx.workspace).path, deps.files);
     policy = policyFor(set, 'notify', notice.service).policy;
   } catch (err) {
     if (!(err instanceof ConfigurationError)) throw err;

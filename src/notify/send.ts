@@ -8,7 +8,7 @@ import type { Logger } from '../runtime/logger.js';
 import type { NotifyPolicy } from '../policy/schemas/notify.js';
 import { cloudEvent, CLOUDEVENTS_JSON } from './cloudevents.js';
 import type { NotifyEvent } from './event.js';
-import type { WebhookPort } from './sender.js';
+import type { WebhookPort } from '../runtime/webhooks.js';
 import { slackMessage } from './slack.js';
 import { teamsMessage } from './teams.js';
 

@@ -5,6 +5,7 @@
 import type * as z from 'zod';
 import { gatesPolicySchema } from '../gates/core/policy-schema.js';
 import { ConfigurationError } from '../runtime/errors.js';
+import type { Files } from '../runtime/files.js';
 import { checkPolicyText as checkWith } from './check.js';
 import type { PolicyCheck, PolicyKindRegistry } from './check.js';
 import type { POLICY_KIND_NAMES } from './deploy-kinds.js';
@@ -52,6 +53,6 @@ export function parseAnyPolicy(text: string, file: string): AnyPolicy {
 }
 
 /** Read, parse and validate a policy file of any built-in kind. */
-export async function loadAnyPolicyFile(path: string): Promise<AnyPolicy> {
-  return parseAnyPolicy(await readPolicyText(path), path);
+export async function loadAnyPolicyFile(path: string, files: Files): Promise<AnyPolicy> {
+  return parseAnyPolicy(await readPolicyText(path, files), path);
 }

@@ -2,9 +2,9 @@
  * Loading one policy file: read it, parse its YAML with line numbers, and
  * validate it against a schema that also fills in the defaults.
  */
-import { readFile, stat } from 'node:fs/promises';
 import type * as z from 'zod';
 import { ConfigurationError } from '../runtime/errors.js';
+import type { Files } from '../runtime/files.js';
 import { validateSource } from './issues.js';
 import { PolicyProblem, sortProblems } from './problems.js';
 import { readPolicySource } from './yaml-source.js';
@@ -31,17 +31,18 @@ export function parsePolicyText<T>(text: string, file: string, schema: z.ZodType
  * Read a policy file as UTF-8 text. A missing file, a directory or bytes that
  * are not UTF-8 text are ConfigurationErrors naming the file.
  */
-export async function readPolicyText(path: string): Promise<string> {
-  let bytes: Buffer;
+export async function readPolicyText(path: string, files: Files): Promise<string> {
+  let bytes: Uint8Array;
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw new PolicyProblem('is a directory; expected a policy file', { file: path });
+    const info = await files.stat(path);
+    if (info === undefined) throw new PolicyProblem('no such policy file', { file: path });
+    if (info.dir) throw new PolicyProblem('is a directory; expected a policy file', { file: path });
     if (info.size > MAX_POLICY_BYTES) {
       throw new PolicyProblem(`is ${info.size} bytes; a policy file may be at most ${MAX_POLICY_BYTES}`, {
         file: path,
       });
     }
-    bytes = await readFile(path);
+    bytes = await files.read(path);
   } catch (err) {
     if (err instanceof ConfigurationError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
@@ -63,6 +64,6 @@ export async function readPolicyText(path: string): Promise<string> {
 }
 
 /** Read and validate one policy file against `schema`. */
-export async function loadPolicyFile<T>(path: string, schema: z.ZodType<T>): Promise<T> {
-  return parsePolicyText(await readPolicyText(path), path, schema);
+export async function loadPolicyFile<T>(path: string, schema: z.ZodType<T>, files: Files): Promise<T> {
+  return parsePolicyText(await readPolicyText(path, files), path, schema);
 }

@@ -6,9 +6,9 @@
  * file or a folder alike.
  */
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigurationError } from '../runtime/errors.js';
+import type { Files } from '../runtime/files.js';
 import type { PolicyKind } from './kinds.js';
 import { METRICS_FILE, POLICY_DIR } from './paths.js';
 import { policyFilesIn } from './set.js';
@@ -83,14 +83,15 @@ export async function locatePolicyFile(
   named: string | undefined,
   kind: PolicyKind,
   root: string,
+  files: Files,
   base: string = root,
 ): Promise<string | undefined> {
   const { path } = locatePolicies(named, root, base);
   if (!path) return undefined;
   // A file keeps the name the user gave it, so problems are reported under that name.
   if (!statSync(path).isDirectory()) return named ?? path;
-  for (const file of (await policyFilesIn(path)) ?? []) {
-    if (kindOf(await readFile(file, 'utf8')) === kind) return file;
+  for (const file of (await policyFilesIn(path, files)) ?? []) {
+    if (kindOf(Buffer.from(await files.read(file)).toString('utf8')) === kind) return file;
   }
   return undefined;
 }

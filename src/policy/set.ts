@@ -3,9 +3,9 @@
  * the policy that applies to a service: the first file, in path order, of
  * that kind whose `services` globs match; the embedded defaults otherwise.
  */
-import { readdir, stat } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import { ConfigurationError } from '../runtime/errors.js';
+import type { Files } from '../runtime/files.js';
 import { checkPolicyText } from './check.js';
 import { deployPolicyKinds, POLICY_KIND_NAMES } from './deploy-kinds.js';
 import type { DeployPolicyKind } from './deploy-kinds.js';
@@ -26,19 +26,14 @@ type PolicyOf<K extends DeployPolicyKind> = Extract<AnyPolicy, { kind: K }>;
  * (links to files included), sorted; null when the path does not exist.
  * `bellwether policy check` and the policy sets read files the same way.
  */
-export async function policyFilesIn(path: string): Promise<string[] | null> {
-  let isDir: boolean;
-  try {
-    isDir = (await stat(path)).isDirectory();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-  if (!isDir) return [path];
-  const entries = await readdir(path, { recursive: true, withFileTypes: true });
+export async function policyFilesIn(path: string, files: Files): Promise<string[] | null> {
+  const info = await files.stat(path);
+  if (info === undefined) return null;
+  if (!info.dir) return [path];
+  const entries = await files.list(path, { recursive: true });
   return entries
-    .filter((e) => (e.isFile() || e.isSymbolicLink()) && POLICY_FILE.test(e.name))
-    .map((e) => join(e.parentPath, e.name))
+    .filter((e) => !e.dir && POLICY_FILE.test(e.name))
+    .map((e) => e.path)
     .sort();
 }
 
@@ -47,14 +42,14 @@ export async function policyFilesIn(path: string): Promise<string[] | null> {
  * (no `kind:` of ours, such as OpenSLO files kept beside them) are skipped;
  * a Bellwether policy with mistakes fails, naming every problem.
  */
-export async function loadPolicySet(path: string | undefined): Promise<LoadedPolicy[]> {
+export async function loadPolicySet(path: string | undefined, files: Files): Promise<LoadedPolicy[]> {
   if (!path) return [];
   const out: LoadedPolicy[] = [];
   const problems: ConfigurationError[] = [];
-  const files = await policyFilesIn(path);
-  if (files === null) throw new ConfigurationError('no such policy file or folder', { file: path });
-  for (const file of files) {
-    const text = await readPolicyText(file);
+  const paths = await policyFilesIn(path, files);
+  if (paths === null) throw new ConfigurationError('no such policy file or folder', { file: path });
+  for (const file of paths) {
+    const text = await readPolicyText(file, files);
     if (!isOurs(text)) continue;
     try {
       out.push({ file, policy: await parsePolicy(text, file) });

@@ -5,11 +5,10 @@
  * when, why), so the history of a version stays in git.
  */
 import type { ContentStore } from '../gitops/content-store.js';
-import type { Clock } from '../runtime/clock.js';
 import { ConfigurationError } from '../runtime/errors.js';
-import type { Logger } from '../runtime/logger.js';
 import type { Quarantine, QuarantineEntry } from './quarantine.js';
 import { changeQuarantine, quarantinePath, quarantined, readQuarantine } from './quarantine.js';
+import type { Deps } from '../deps/deps.js';
 
 export interface LiftInputs {
   readonly service: string;
@@ -23,11 +22,9 @@ export interface LiftInputs {
   readonly link?: string;
 }
 
-export interface LiftDeps {
+export interface LiftDeps extends Pick<Deps, 'clock' | 'logger'> {
   /** The deploy branch. */
   readonly store: ContentStore;
-  readonly clock: Clock;
-  readonly logger: Logger;
 }
 
 export interface LiftOutcome {

@@ -19,7 +19,6 @@ import type { GitHubPort } from '../github/port.js';
 import type { ContentStore, StoredText } from '../gitops/content-store.js';
 import { manifestPath, parseManifest, renderManifest, updateManifest } from '../gitops/manifest.js';
 import type { RollbackPolicy } from '../policy/schemas/rollback.js';
-import type { Clock } from '../runtime/clock.js';
 import { ConfigurationError, errorMessage } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import type { DeploymentMark } from './deployments.js';
@@ -32,6 +31,7 @@ import { changeQuarantine, quarantinePath, quarantined, readQuarantine } from '.
 import { quarantineSchema } from './quarantine.js';
 import { stringify } from 'yaml';
 import { escapeMarkdown } from '../report/markdown.js';
+import type { Deps } from '../deps/deps.js';
 
 export type RollbackTrigger = 'verdict' | 'deployment_status' | 'alert' | 'manual';
 
@@ -53,18 +53,16 @@ export interface RollbackInputs {
   readonly manifests: string;
 }
 
-export interface RollbackDeps {
+export interface RollbackDeps extends Pick<Deps, 'clock' | 'logger'> {
   /** The deploy branch. */
   readonly store: ContentStore;
   readonly publisher: RollbackPublisher;
-  readonly clock: Clock;
-  readonly logger: Logger;
   /**
    * GitHub, when connected: the failed canary's deployment is marked
    * `failure` and the last good one `success`. Without it (local runs) no
    * deployment status is written.
    */
-  readonly github?: GitHubPort;
+  readonly github?: Deps['github'];
 }
 
 export interface RegionOutcome {

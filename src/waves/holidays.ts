@@ -17,6 +17,7 @@ import { readPolicySource } from '../policy/yaml-source.js';
 import { holidayCalendarSchema } from '../policy/schemas/waves.js';
 import type { WavesPolicy } from '../policy/schemas/waves.js';
 import { ConfigurationError } from '../runtime/errors.js';
+import type { Files } from '../runtime/files.js';
 import type { HolidayCalendar } from './settings.js';
 
 export { holidayCalendarSchema };
@@ -25,11 +26,15 @@ export { holidayCalendarSchema };
  * Read and validate calendar files; a region no wave of `policy` holds is a
  * ConfigurationError naming the file, since it is most likely a typo.
  */
-export async function loadHolidayCalendars(paths: readonly string[], policy: WavesPolicy): Promise<HolidayCalendar[]> {
+export async function loadHolidayCalendars(
+  paths: readonly string[],
+  policy: WavesPolicy,
+  files: Files,
+): Promise<HolidayCalendar[]> {
   const known = policy.waves.flatMap((w) => w.regions);
   const calendars: HolidayCalendar[] = [];
   for (const path of paths) {
-    const text = await readPolicyText(path);
+    const text = await readPolicyText(path, files);
     const calendar = parsePolicyText(text, path, holidayCalendarSchema);
     for (const [i, region] of (calendar.regions ?? []).entries()) {
       if (!known.includes(region)) {

@@ -67,7 +67,7 @@ export async function advanceWaves(
   deps: WavesDeps,
   store: ContentStore,
 ): Promise<AdvanceOutcome> {
-  const set = await loadPolicySet(inputs.policy || undefined);
+  const set = await loadPolicySet(inputs.policy || undefined, deps.files);
   const { policy } = policyFor(set, 'waves', inputs.service);
   const now = deps.clock.now();
   const at = now.toISOString();

@@ -127,7 +127,7 @@ export async function startWaveRegion(
   deps: Deps,
   store: ContentStore,
 ): Promise<StartRegionOutcome> {
-  const set = await loadPolicySet(inputs.policy || undefined);
+  const set = await loadPolicySet(inputs.policy || undefined, deps.files);
   const { policy } = policyFor(set, 'waves', inputs.service);
   const now = deps.clock.now();
   const at = now.toISOString();

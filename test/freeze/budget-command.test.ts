@@ -6,6 +6,7 @@ import { budgetCommand, parseAt } from '../../src/cli/budget-command.js';
 import type { BudgetReport } from '../../src/freeze/report.js';
 import { ConfigurationError } from '../../src/runtime/errors.js';
 import { checkoutRates, FakeMetrics, windowOf, type Answer } from './fake-metrics.js';
+import { nodeFiles } from '../../src/runtime/files.js';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/freeze');
 const CHECKOUT = path.join(FIXTURES, 'checkout-availability.yaml');
@@ -25,7 +26,7 @@ async function run(
       ...(extra.at ? { at: extra.at } : {}),
       ...(extra.policy ? { policy: extra.policy } : {}),
     },
-    { prometheus: (url) => (urls.push(url), metrics), clock: { now: () => NOW } },
+    { prometheus: (url) => (urls.push(url), metrics), clock: { now: () => NOW }, files: nodeFiles },
   );
   return {
     out,

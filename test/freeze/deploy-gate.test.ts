@@ -8,13 +8,14 @@ import { loadSlos } from '../../src/freeze/openslo.js';
 import type { InstantQuery, MetricsProvider, QueryResult, RangeQuery } from '../../src/metrics/provider.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { checkoutRates, FakeMetrics } from './fake-metrics.js';
+import { nodeFiles } from '../../src/runtime/files.js';
 
 const CHECKOUT = path.join(import.meta.dirname, '../fixtures/freeze/checkout-availability.yaml');
 const frozen = checkoutRates({ '30d': { bad: 0.02, total: 10 } });
 
 describe('checkDeployGate', () => {
   it('evaluates when the step runs, not before', async () => {
-    const slos = await loadSlos(CHECKOUT);
+    const slos = await loadSlos(CHECKOUT, nodeFiles);
     const clock = new ManualClock('2026-11-22T09:00:00Z');
     const metrics = new FakeMetrics(checkoutRates({}));
     clock.advance(90 * 60_000);
@@ -33,7 +34,7 @@ describe('checkDeployGate', () => {
     ['hotfix', 'allow'],
     ['rollback', 'allow'],
   ] as const)('past the budget, a %s is %s', async (changeType, verdict) => {
-    const slos = await loadSlos(CHECKOUT);
+    const slos = await loadSlos(CHECKOUT, nodeFiles);
     const out = await checkDeployGate(
       { slos, policy: defaultFreezeGatePolicy(), changeType },
       { metrics: new FakeMetrics(frozen), clock: new ManualClock('2026-11-22T09:00:00Z') },
@@ -42,7 +43,7 @@ describe('checkDeployGate', () => {
   });
 
   it('answers a rollback without asking the metrics provider', async () => {
-    const slos = await loadSlos(CHECKOUT);
+    const slos = await loadSlos(CHECKOUT, nodeFiles);
     const metrics = new FakeMetrics(() => new Error('must not be asked'));
     const out = await checkDeployGate(
       { slos, policy: defaultFreezeGatePolicy(), changeType: 'rollback' },
@@ -53,7 +54,7 @@ describe('checkDeployGate', () => {
   });
 
   it('blocks a feature when the provider throws, and lets break-glass through with a record', async () => {
-    const slos = await loadSlos(CHECKOUT);
+    const slos = await loadSlos(CHECKOUT, nodeFiles);
     const throwing: MetricsProvider = {
       type: 'broken',
       queryInstant: (_q: InstantQuery): Promise<QueryResult> => Promise.reject(new Error('socket hang up')),
@@ -92,8 +93,8 @@ describe('checkDeployGate', () => {
 
 describe('more bad events never lower the burn rate or the budget consumed (through the queries)', () => {
   it('holds for good and bad indicators and any traffic', async () => {
-    const [checkout] = await loadSlos(CHECKOUT);
-    const latency = (await loadSlos(path.join(import.meta.dirname, '../fixtures/freeze'))).find(
+    const [checkout] = await loadSlos(CHECKOUT, nodeFiles);
+    const latency = (await loadSlos(path.join(import.meta.dirname, '../fixtures/freeze'), nodeFiles)).find(
       (s) => s.name === 'search-latency',
     );
     if (!checkout?.indicator || !latency?.indicator) throw new Error('fixtures missing');
@@ -122,7 +123,7 @@ describe('more bad events never lower the burn rate or the budget consumed (thro
   });
 
   it('holds for a whole evaluation: budget consumed and every burn rate', async () => {
-    const [checkout] = await loadSlos(CHECKOUT);
+    const [checkout] = await loadSlos(CHECKOUT, nodeFiles);
     if (!checkout) throw new Error('fixture missing');
     const at = new Date('2026-11-22T09:00:00Z');
     await fc.assert(

@@ -4,12 +4,13 @@ import { evaluateSlo, isPerSecond, measureWindow } from '../../src/freeze/evalua
 import { defaultFreezeGatePolicy } from '../../src/policy/schemas/freeze-gate.js';
 import { isEvaluable, loadSlos, type EvaluableSlo } from '../../src/freeze/openslo.js';
 import { checkoutRates, FakeMetrics, windowOf } from './fake-metrics.js';
+import { nodeFiles } from '../../src/runtime/files.js';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/freeze');
 const AT = new Date('2026-11-22T09:30:00Z');
 
 async function slo(name: string): Promise<EvaluableSlo> {
-  const found = (await loadSlos(FIXTURES)).find((s) => s.name === name);
+  const found = (await loadSlos(FIXTURES, nodeFiles)).find((s) => s.name === name);
   if (!found || !isEvaluable(found)) throw new Error(`no evaluable fixture SLO ${name}`);
   return found;
 }

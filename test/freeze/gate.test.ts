@@ -15,6 +15,7 @@ import {
 } from '../../src/policy/schemas/freeze-gate.js';
 import { Rational } from '../../src/freeze/rational.js';
 import { loadPolicyFile, parsePolicyText } from '../../src/policy/load.js';
+import { nodeFiles } from '../../src/runtime/files.js';
 
 const NOW = new Date('2026-11-18T10:00:00Z'); // a Wednesday
 const t999 = Rational.fromWritten(0.999);
@@ -365,7 +366,7 @@ describe('a freeze policy file', () => {
   const FILE = path.join(import.meta.dirname, '../fixtures/freeze/policies/freeze.yml');
 
   it('reads every gate setting', async () => {
-    const p = await loadPolicyFile(FILE, freezeGatePolicySchema);
+    const p = await loadPolicyFile(FILE, freezeGatePolicySchema, nodeFiles);
     expect(p.frozenChangeTypes).toEqual(['feature', 'hotfix']);
     expect(p.minimumTraffic.events).toBe(50);
     expect(p.calendarFreezes.map((f) => f.name)).toEqual(['year-end', 'black-friday', 'friday-afternoons']);

@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSlos, parseOpenSloText, renderWindow, resolveSlos, splitDocuments } from '../../src/freeze/openslo.js';
 import { ConfigurationError } from '../../src/runtime/errors.js';
+import { nodeFiles } from '../../src/runtime/files.js';
+import { memoryFiles } from '../helpers/memory-files.js';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/freeze');
 
@@ -304,7 +306,7 @@ describe('renderWindow', () => {
 
 describe('loadSlos', () => {
   it('reads a directory, resolving indicatorRef across files', async () => {
-    const slos = await loadSlos(FIXTURES);
+    const slos = await loadSlos(FIXTURES, nodeFiles);
     const byName = Object.fromEntries(slos.map((s) => [s.name, s]));
     expect(Object.keys(byName).sort()).toEqual([
       'checkout-availability',
@@ -324,8 +326,21 @@ describe('loadSlos', () => {
     });
   });
 
+  it('reads through the files it is given: a folder held in memory reads as the one on disk', async () => {
+    const names = (await readdir(FIXTURES)).filter((n) => /\.ya?ml$/.test(n));
+    const held: Record<string, string> = {};
+    for (const name of names) held[`/slos/${name}`] = await readFile(path.join(FIXTURES, name), 'utf8');
+    const files = memoryFiles(held);
+    const fromMemory = await loadSlos('/slos', files);
+    const fromDisk = await loadSlos(FIXTURES, nodeFiles);
+    expect(fromMemory.map((s) => s.name)).toEqual(fromDisk.map((s) => s.name));
+    expect(files.reads).toEqual(names.sort().map((n) => `/slos/${n}`));
+  });
+
   it('names a file that does not exist', async () => {
-    await expect(loadSlos(path.join(FIXTURES, 'nope.yaml'))).rejects.toThrow(/nope\.yaml: no such policy file/);
+    await expect(loadSlos(path.join(FIXTURES, 'nope.yaml'), nodeFiles)).rejects.toThrow(
+      /nope\.yaml: no such policy file/,
+    );
   });
 
   it('refuses two SLIs of the same name in different files', async () => {
@@ -340,7 +355,7 @@ describe('loadSlos', () => {
   });
 
   it('refuses an SLO whose SLI lives in a file not given', async () => {
-    await expect(loadSlos(path.join(FIXTURES, 'search-latency.yaml'))).rejects.toThrow(
+    await expect(loadSlos(path.join(FIXTURES, 'search-latency.yaml'), nodeFiles)).rejects.toThrow(
       /search-latency\.yaml:7: spec\.indicatorRef: no SLI named "search-fast-requests"/,
     );
   });

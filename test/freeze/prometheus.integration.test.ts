@@ -22,6 +22,7 @@ import {
   type HistorySeries,
   type PrometheusServer,
 } from '../helpers/prometheus.js';
+import { nodeFiles } from '../../src/runtime/files.js';
 
 const availability = prometheusAvailability();
 const required = prometheusRequired();
@@ -103,7 +104,7 @@ describe.skipIf(!availability.ok)('error budgets against a real Prometheus', () 
       { url: server.url, retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 } },
       { fetch: globalThis.fetch, sleep: async () => {} },
     );
-    const slos = await loadSlos(SLOS);
+    const slos = await loadSlos(SLOS, nodeFiles);
     const policy = defaultFreezeGatePolicy();
     const find = (name: string) => {
       const s = slos.find((x) => x.name === name);

@@ -22,6 +22,7 @@ import {
   type HistorySeries,
   type PrometheusServer,
 } from '../helpers/prometheus.js';
+import { nodeFiles } from '../../src/runtime/files.js';
 
 const availability = prometheusAvailability();
 if (!availability.ok && !prometheusRequired())
@@ -124,7 +125,7 @@ describe.skipIf(!availability.ok)('generated rules in a real Prometheus', () => 
   let slos: SloDefinition[];
 
   beforeAll(async () => {
-    slos = await loadSlos(sloFiles());
+    slos = await loadSlos(sloFiles(), nodeFiles);
     server = await startPrometheus(toOpenMetrics(history()), {
       rules: rulesYaml(generateRules(slos, defaultFreezeGatePolicy())),
     });

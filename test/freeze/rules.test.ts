@@ -8,6 +8,7 @@ import { defaultFreezeGatePolicy } from '../../src/policy/schemas/freeze-gate.js
 import { loadSlos, parseOpenSloText, resolveSlos } from '../../src/freeze/openslo.js';
 import { generateRules, rulesYaml } from '../../src/freeze/rules.js';
 import { prometheusAvailability } from '../helpers/prometheus.js';
+import { nodeFiles } from '../../src/runtime/files.js';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures');
 
@@ -17,7 +18,7 @@ function alertsOf(rules: ReturnType<typeof generateRules>) {
 
 describe('generateRules', () => {
   it('writes the error ratio and events of every alert window, and one alert per policy alert at the gate’s thresholds', async () => {
-    const slos = await loadSlos(path.join(FIXTURES, 'slo-formats/checkout-sloth.yaml'));
+    const slos = await loadSlos(path.join(FIXTURES, 'slo-formats/checkout-sloth.yaml'), nodeFiles);
     const rules = generateRules(slos, defaultFreezeGatePolicy());
     const group = rules.groups[0];
     expect(group?.name).toBe('bellwether-slo-checkout-availability');
@@ -62,7 +63,7 @@ describe('generateRules', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bellwether-rules-'));
     writeFileSync(path.join(dir, 'windows.yaml'), text);
     const list = path.join(FIXTURES, 'slo-formats/checkout-openslo-list.yaml');
-    const rules = generateRules(await loadSlos(`${list},${dir}`), defaultFreezeGatePolicy());
+    const rules = generateRules(await loadSlos(`${list},${dir}`, nodeFiles), defaultFreezeGatePolicy());
     expect(alertsOf(rules).map((a) => a.expr.split('\n')[0]?.split(' > ')[1])).toEqual([
       '0.0144',
       '0.006',
@@ -114,6 +115,7 @@ describe.skipIf(!availability.ok)('the generated rules, checked by promtool', ()
           .join(FIXTURES, 'slo-formats/checkout-openslo-list.yaml')
           .replace('checkout-openslo-list', 'search-datadog'),
       ].join(','),
+      nodeFiles,
     );
     const yaml = rulesYaml(generateRules(slos, defaultFreezeGatePolicy()));
     expect((parse(yaml) as { groups: unknown[] }).groups).toHaveLength(1);

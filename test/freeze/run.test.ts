@@ -11,6 +11,7 @@ import { ManualClock } from '../../src/runtime/clock.js';
 import { ConfigurationError } from '../../src/runtime/errors.js';
 import { RecordingLogger } from '../../src/runtime/logger.js';
 import { checkoutRates, FakeMetrics } from './fake-metrics.js';
+import { nodeFiles } from '../../src/runtime/files.js';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/freeze');
 const CHECKOUT = path.join(FIXTURES, 'checkout-availability.yaml');
@@ -38,6 +39,7 @@ function world() {
     metrics: providers({ prometheus: metrics }),
     clock,
     logger: new RecordingLogger(),
+    files: nodeFiles,
   };
   const inputs = (extra: Partial<FreezeRunInputs> = {}): FreezeRunInputs => ({
     mode: 'publish',

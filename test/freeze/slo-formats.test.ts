@@ -10,6 +10,7 @@ import type { SloDefinition } from '../../src/freeze/openslo.js';
 import { windowQuery } from '../../src/freeze/promql-window.js';
 import { ConfigurationError } from '../../src/runtime/errors.js';
 import { FakeMetrics, windowOf } from './fake-metrics.js';
+import { nodeFiles } from '../../src/runtime/files.js';
 
 const AT = new Date('2026-11-22T09:30:00Z');
 const DAY = 86_400_000;
@@ -328,7 +329,7 @@ describe('Sloth specs, read unchanged', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'bellwether-sloth-'));
     await writeFile(path.join(dir, 'checkout.yaml'), SLOTH.split('  - name: "basket-ratio"')[0] ?? '');
     await writeFile(path.join(dir, 'windows-7d.yaml'), WINDOWS_7D);
-    const [slo] = await loadSlos(dir);
+    const [slo] = await loadSlos(dir, nodeFiles);
     expect(slo?.window).toMatchObject({ kind: 'rolling', ms: 7 * DAY, text: '7d' });
     expect(slo?.alertWindows?.map((a) => alertThreshold(a, 7 * DAY).toNumber())).toEqual([13.44, 3.5, 1.4, 0.98]);
     const metrics = new FakeMetrics((q) => (q.includes('5..') ? 0.0135 : 1));

@@ -20,6 +20,7 @@ import type { ExistingIssue } from '../../src/freeze/surfaces.js';
 import { withMarker } from '../../src/github/markers.js';
 import { checkoutRates, FakeMetrics } from './fake-metrics.js';
 import type { Answer } from './fake-metrics.js';
+import { nodeFiles } from '../../src/runtime/files.js';
 
 const CHECKOUT = path.join(import.meta.dirname, '../fixtures/freeze/checkout-availability.yaml');
 const NOW = new Date('2026-11-22T09:30:00Z');
@@ -27,7 +28,7 @@ const KEY = 'deploy-freeze/checkout';
 const policy = freezeGatePolicySchema.parse({ kind: 'freeze', breakGlass: { users: ['alice'] } });
 
 async function reportFor(answer: Answer, request: GateRequest = {}): Promise<BudgetReport> {
-  const slos = await loadSlos(CHECKOUT);
+  const slos = await loadSlos(CHECKOUT, nodeFiles);
   const evaluations = await Promise.all(
     slos.map((s) => evaluateSlo(s, policy, NOW, { metrics: new FakeMetrics(answer) })),
   );

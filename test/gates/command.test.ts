@@ -6,8 +6,9 @@ import { gateWorkflowsCommand } from '../../src/cli/gate-command.js';
 import { nodeGateFs } from '../../src/gates/core/fs.js';
 import { displayPath, runWorkflowGate } from '../../src/gates/workflows/run.js';
 import { ManualClock } from '../../src/runtime/clock.js';
+import { nodeFiles } from '../../src/runtime/files.js';
 
-const deps = { fs: nodeGateFs, clock: new ManualClock('2026-06-15T12:00:00Z') };
+const deps = { fs: nodeGateFs, clock: new ManualClock('2026-06-15T12:00:00Z'), files: nodeFiles, cwd: process.cwd() };
 let root: string;
 const p = (...parts: string[]) => join(root, ...parts);
 

@@ -19,6 +19,7 @@ import {
   WORKFLOW,
   WORLD_CALLS,
 } from './github-audits-fixtures.js';
+import { nodeFiles } from '../../src/runtime/files.js';
 
 const clock = new ManualClock('2026-06-15T12:00:00Z');
 let root: string;
@@ -101,7 +102,7 @@ describe('the audits that ask GitHub', () => {
     expectActionWorld(gh);
     const { decision } = await runWorkflowGate(
       { paths: [root] },
-      { fs: nodeGateFs, clock, cwd: root, github: { lookups: lookups() } },
+      { fs: nodeGateFs, clock, files: nodeFiles, cwd: root, github: { lookups: lookups() } },
     );
     const ours = decision.findings.filter((f) =>
       ['impostor-commit', 'ref-version-mismatch', 'archived-uses', 'known-vulnerable-actions'].includes(f.ruleId),
@@ -128,7 +129,7 @@ describe('the audits that ask GitHub', () => {
     try {
       const { decision } = await runWorkflowGate(
         { paths: [join(dir, 'ci.yml')] },
-        { fs: nodeGateFs, clock, cwd: dir, github: { lookups: lookups() } },
+        { fs: nodeGateFs, clock, files: nodeFiles, cwd: dir, github: { lookups: lookups() } },
       );
       expect(decision.findings.some((f) => f.ruleId === 'impostor-commit')).toBe(false);
       expect(decision.suppressed.find((s) => s.finding.ruleId === 'impostor-commit')?.by).toBe('inline-ignore');
@@ -160,7 +161,7 @@ describe('the audits that ask GitHub', () => {
     try {
       const { decision } = await runWorkflowGate(
         { paths: [join(dir, 'ci.yml')] },
-        { fs: nodeGateFs, clock, cwd: dir, github: { lookups: lookups() } },
+        { fs: nodeGateFs, clock, files: nodeFiles, cwd: dir, github: { lookups: lookups() } },
       );
       const note = decision.github;
       expect(note?.status).toBe('ran');
@@ -191,7 +192,7 @@ describe('the audits that ask GitHub', () => {
     try {
       const { decision } = await runWorkflowGate(
         { paths: [join(dir, 'ci.yml')] },
-        { fs: nodeGateFs, clock, cwd: dir, github: { lookups: lookups() } },
+        { fs: nodeGateFs, clock, files: nodeFiles, cwd: dir, github: { lookups: lookups() } },
       );
       const hit = decision.findings.find((f) => f.ruleId === 'known-vulnerable-actions');
       expect(hit?.line).toBe(7);
@@ -215,6 +216,7 @@ describe('the audits that ask GitHub', () => {
       {
         fs: nodeGateFs,
         clock,
+        files: nodeFiles,
         cwd: root,
         github: { lookups: new GitHubLookups(new RestActionSources(testClient({ retries: 0 }).client), 1) },
       },
@@ -227,7 +229,10 @@ describe('the audits that ask GitHub', () => {
   });
 
   it('without a token, says once that they were skipped and why, in text, JSON and Markdown', async () => {
-    const { decision } = await runWorkflowGate({ paths: [root] }, { fs: nodeGateFs, clock, cwd: root });
+    const { decision } = await runWorkflowGate(
+      { paths: [root] },
+      { fs: nodeGateFs, clock, files: nodeFiles, cwd: root },
+    );
     expect(decision.github).toMatchObject({ status: 'skipped', actions: 3 });
     const text = renderText(decision);
     expect(text.match(/skipped/g)).toHaveLength(1);

@@ -4,6 +4,7 @@ import { dependenciesPolicySchema, posturePolicySchema } from '../../src/gates/d
 import { loadGatesPolicyFile, parseGatesPolicyText } from '../../src/gates/core/policy-load.js';
 import { DEFAULT_GATES_POLICY } from '../../src/gates/core/policy-schema.js';
 import { ConfigurationError } from '../../src/runtime/errors.js';
+import { nodeFiles } from '../../src/runtime/files.js';
 
 function problems(text: string): Array<{ line?: number; field?: string; message: string }> {
   try {
@@ -111,7 +112,10 @@ describe('gates policy', () => {
 
 describe('policies/gates.yml', () => {
   it('writes out exactly the schema defaults', async () => {
-    const shipped = await loadGatesPolicyFile(join(import.meta.dirname, '..', '..', 'policies', 'gates.yml'));
+    const shipped = await loadGatesPolicyFile(
+      join(import.meta.dirname, '..', '..', 'policies', 'gates.yml'),
+      nodeFiles,
+    );
     expect(shipped.policy).toEqual(DEFAULT_GATES_POLICY);
   });
 });

@@ -84,6 +84,7 @@ import { checkoutRates, FakeMetrics } from '../freeze/fake-metrics.js';
 import { Fake } from '../gates/secrets/fake-secrets.js';
 import { T0, VERDICT_ROLLBACK } from '../rollback/fixtures.js';
 import { schemaFields } from './schema-fields.js';
+import { nodeFiles } from '../../src/runtime/files.js';
 
 /** Leaf fields of every kind, as `<kind>: <path>`; `kind`, `version` and `description` decide nothing. */
 function leafFields(): string[] {
@@ -229,7 +230,7 @@ const AT = new Date('2026-11-22T09:30:00Z'); // a Sunday
 let checkoutSlo: EvaluableSlo | undefined;
 async function sloFixture(): Promise<EvaluableSlo> {
   if (checkoutSlo) return checkoutSlo;
-  const found = (await loadSlos(new URL('../fixtures/freeze', import.meta.url).pathname)).find(
+  const found = (await loadSlos(new URL('../fixtures/freeze', import.meta.url).pathname, nodeFiles)).find(
     (s) => s.name === 'checkout-availability',
   );
   if (!found || !isEvaluable(found)) throw new Error('no evaluable fixture SLO checkout-availability');
@@ -295,6 +296,7 @@ async function freezeAction(_policy: FreezeGatePolicy, text: string) {
       metrics: providers(new FakeMetrics(SPENT_60)),
       clock,
       logger: new RecordingLogger(),
+      files: nodeFiles,
     },
   );
   return { slos: out.report?.slos.map((r) => r.name), gate: out.outputs['gate'] };

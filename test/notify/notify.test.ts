@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cloudEvent, cloudEventType } from '../../src/notify/cloudevents.js';
 import type { NotifyEvent } from '../../src/notify/event.js';
 import { notify, notifyMarkdown } from '../../src/notify/send.js';
-import { fetchWebhooks } from '../../src/notify/sender.js';
+import { fetchWebhooks } from '../../src/runtime/webhooks.js';
 import { slackMessage } from '../../src/notify/slack.js';
 import { teamsMessage } from '../../src/notify/teams.js';
 import { RecordingLogger } from '../../src/runtime/logger.js';

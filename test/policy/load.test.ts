@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { loadPolicyFile, parsePolicyText } from '../../src/policy/load.js';
 import { PolicyProblem } from '../../src/policy/problems.js';
 import { ConfigurationError } from '../../src/runtime/errors.js';
+import { nodeFiles } from '../../src/runtime/files.js';
 
 const schema = z.strictObject({
   name: z.string(),
@@ -196,25 +197,27 @@ describe('loadPolicyFile', () => {
   it('reads and validates a file, naming it as given', async () => {
     const file = join(dir, 'ok.yml');
     await writeFile(file, '\uFEFFname: x\n');
-    await expect(loadPolicyFile(file, schema)).resolves.toMatchObject({ name: 'x', mode: 'hold' });
+    await expect(loadPolicyFile(file, schema, nodeFiles)).resolves.toMatchObject({ name: 'x', mode: 'hold' });
     const bad = join(dir, 'bad.yml');
     await writeFile(bad, 'name: x\nmode: 3\n');
-    await expect(loadPolicyFile(bad, schema)).rejects.toThrow(
+    await expect(loadPolicyFile(bad, schema, nodeFiles)).rejects.toThrow(
       `${bad}:2: mode: expected one of "hold" or "fail", got 3`,
     );
   });
 
   it('says plainly when the file is missing, a directory or not UTF-8 text', async () => {
     const missing = join(dir, 'nope.yml');
-    await expect(loadPolicyFile(missing, schema)).rejects.toThrow(`${missing}: no such policy file`);
+    await expect(loadPolicyFile(missing, schema, nodeFiles)).rejects.toThrow(`${missing}: no such policy file`);
     const sub = join(dir, 'sub.yml');
     await mkdir(sub);
-    await expect(loadPolicyFile(sub, schema)).rejects.toThrow(`${sub}: is a directory; expected a policy file`);
+    await expect(loadPolicyFile(sub, schema, nodeFiles)).rejects.toThrow(
+      `${sub}: is a directory; expected a policy file`,
+    );
     const latin1 = join(dir, 'latin1.yml');
     await writeFile(latin1, Buffer.from([0x6e, 0x61, 0x6d, 0x65, 0x3a, 0x20, 0xe9, 0x0a]));
-    await expect(loadPolicyFile(latin1, schema)).rejects.toThrow(`${latin1}: is not UTF-8 text`);
+    await expect(loadPolicyFile(latin1, schema, nodeFiles)).rejects.toThrow(`${latin1}: is not UTF-8 text`);
     const binary = join(dir, 'binary.yml');
     await writeFile(binary, Buffer.from([0x00, 0x01, 0x02]));
-    await expect(loadPolicyFile(binary, schema)).rejects.toThrow(`${binary}: holds NUL bytes`);
+    await expect(loadPolicyFile(binary, schema, nodeFiles)).rejects.toThrow(`${binary}: holds NUL bytes`);
   });
 });

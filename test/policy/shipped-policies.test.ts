@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { policyCheckCommand } from '../../src/cli/policy-check-command.js';
 import { loadAnyPolicyFile, parseAnyPolicy, policyKinds } from '../../src/policy/kinds.js';
+import { nodeFiles } from '../../src/runtime/files.js';
 
 const POLICIES = 'policies';
 
@@ -25,16 +26,13 @@ describe('shipped policies', () => {
 
   // The shipped files write the defaults out with comments; they must say
   // what the schemas actually do.
-  it.each(['canary', 'freeze', 'rollback', 'postmortem', 'notify'])(
-    '%s.yml states the schema defaults',
-    async (kind) => {
-      const shipped = await loadAnyPolicyFile(join(POLICIES, `${kind}.yml`));
-      expect(shipped).toEqual(parseAnyPolicy(`kind: ${kind}`, 'defaults.yml'));
-    },
-  );
+  it.each(['canary', 'freeze', 'rollback', 'postmortem', 'notify'])('%s.yml states the schema defaults', async (kind) => {
+    const shipped = await loadAnyPolicyFile(join(POLICIES, `${kind}.yml`), nodeFiles);
+    expect(shipped).toEqual(parseAnyPolicy(`kind: ${kind}`, 'defaults.yml'));
+  });
 
   it('waves.yml states the schema defaults beside its example waves', async () => {
-    const shipped = await loadAnyPolicyFile(join(POLICIES, 'waves.yml'));
+    const shipped = await loadAnyPolicyFile(join(POLICIES, 'waves.yml'), nodeFiles);
     if (shipped.kind !== 'waves') throw new Error('expected a waves policy');
     const defaults = parseAnyPolicy('kind: waves\nwaves: [{name: a, regions: [r]}]', 'defaults.yml');
     expect({ ...shipped, waves: [] }).toEqual({ ...defaults, waves: [] });
@@ -42,7 +40,7 @@ describe('shipped policies', () => {
   });
 
   it('has a critical-tier example that asks for approval before 100', async () => {
-    const example = await loadAnyPolicyFile(join(POLICIES, 'examples', 'critical-checkout.yml'));
+    const example = await loadAnyPolicyFile(join(POLICIES, 'examples', 'critical-checkout.yml'), nodeFiles);
     if (example.kind !== 'canary') throw new Error('expected a canary policy');
     expect(example.tier).toBe('critical');
     const stages = example.tiers.critical.stages;

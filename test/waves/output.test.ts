@@ -12,6 +12,7 @@ import { ganttChart, renderPlanMarkdown } from '../../src/waves/render-markdown.
 import { renderPlanText } from '../../src/waves/render-text.js';
 import type { WavesPlan } from '../../src/waves/types.js';
 import { ALWAYS, SIX_REGIONS, wavesPolicy } from './helpers.js';
+import { nodeFiles } from '../../src/runtime/files.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'six-regions.yml');
 const THURSDAY = '2026-11-19T13:00:00+01:00';
@@ -221,7 +222,7 @@ describe('wavesPlanCommand', () => {
     const clock = new ManualClock('2026-11-19T12:00:00Z');
     const out = await wavesPlanCommand(
       { policy: FIXTURE, format: 'json', deployTime: '10m', canaryTime: '0s' },
-      { clock },
+      { clock, files: nodeFiles },
     );
     const { plan } = JSON.parse(out.stdout) as { plan: WavesPlan };
     expect(plan.plannedAt).toBe('2026-11-19T12:00:00Z');
@@ -245,7 +246,7 @@ describe('wavesPlanCommand', () => {
     [{ policy: FIXTURE, deployTime: '10', format: 'text' as const }, /--deploy-time: expected a duration/],
     [{ policy: FIXTURE, regions: ['mars-1'], format: 'text' as const }, /mars-1.*in no wave/],
   ])('refuses %j with a configuration error', async (args, message) => {
-    const run = wavesPlanCommand(args, { clock: new ManualClock('2026-11-19T12:00:00Z') });
+    const run = wavesPlanCommand(args, { clock: new ManualClock('2026-11-19T12:00:00Z'), files: nodeFiles });
     await expect(run).rejects.toThrow(ConfigurationError);
     await expect(run).rejects.toThrow(message);
   });

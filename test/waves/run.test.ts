@@ -16,6 +16,7 @@ import { RecordingLogger } from '../../src/runtime/logger.js';
 import { parseRolloutState, rolloutPath } from '../../src/waves/rollout-state.js';
 import { advanceWaves } from '../../src/waves/run.js';
 import type { AdvanceInputs, WavesDeps } from '../../src/waves/run.js';
+import { nodeFiles } from '../../src/runtime/files.js';
 
 const T0 = '2026-03-02T10:00:00Z';
 const REGIONS = ['eu-west-1', 'us-east-2', 'us-east-1', 'us-west-2'];
@@ -89,6 +90,7 @@ describe('advanceWaves over real git', () => {
       github: new InMemoryGitHub({ owner: 'acme', repo: 'shop' }, clock),
       metrics: noMetrics,
       git,
+      files: nodeFiles,
     };
     inputs = {
       service: 'checkout',

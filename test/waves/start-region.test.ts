@@ -16,6 +16,7 @@ import { parseRolloutState, rolloutPath } from '../../src/waves/rollout-state.js
 import { advanceWaves } from '../../src/waves/run.js';
 import type { WavesDeps } from '../../src/waves/run.js';
 import { startWaveRegion } from '../../src/waves/start-region.js';
+import { nodeFiles } from '../../src/runtime/files.js';
 
 // Monday 2 March 2026, 16:30 UTC: half an hour before the window closes.
 const T0 = '2026-03-02T16:30:00Z';
@@ -78,6 +79,7 @@ describe('a region started by its own job', () => {
       github: new InMemoryGitHub({ owner: 'acme', repo: 'shop' }, clock),
       metrics: noMetrics,
       git,
+      files: nodeFiles,
     };
     rollout = {
       service: 'checkout',

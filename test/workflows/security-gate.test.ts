@@ -5,11 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { nodeGateFs } from '../../src/gates/core/fs.js';
 import { runWorkflowGate } from '../../src/gates/workflows/run.js';
 import { systemClock } from '../../src/runtime/clock.js';
+import { nodeFiles } from '../../src/runtime/files.js';
 
 // Bellwether's own workflows and the templates adopters copy pass Bellwether's
 // own security gate, under its default policy, with nothing left to report.
 const cwd = process.cwd();
-const deps = { fs: nodeGateFs, clock: systemClock, cwd };
+const deps = { fs: nodeGateFs, clock: systemClock, files: nodeFiles, cwd };
 
 const expectedFiles = [
   '.github/workflows/bellwether-canary.yml',

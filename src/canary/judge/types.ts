@@ -47,14 +47,9 @@ export interface EffectSizeConfig {
  */
 export type MetricKind = 'continuous' | 'count' | 'ratio';
 
-/**
- * The units a metric's values may be declared in (`unit:` of a metric),
- * for reports only: `s` and `ms` (durations), `bytes`, `percent` (values
- * already from 0 to 100), `ratio` (a fraction from 0 to 1, written as a
- * percentage), `per-second` (a rate) and `count` (a bare number).
- */
-export const METRIC_UNITS = ['s', 'ms', 'bytes', 'percent', 'ratio', 'per-second', 'count'] as const;
-export type MetricUnit = (typeof METRIC_UNITS)[number];
+/** The units a metric's values may be declared in (`unit:` of a metric), for reports only. */
+export { METRIC_UNITS, type MetricUnit } from '../../policy/metric-units.js';
+import type { MetricUnit } from '../../policy/metric-units.js';
 
 /** One metric as configured. */
 export interface MetricConfig {

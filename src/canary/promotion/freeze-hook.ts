@@ -47,7 +47,7 @@ export async function freezeHook(
   if (file === null || policy.slos.length === 0)
     return async () => ({ allow: true, reason: 'no error budget policy applies to this service' });
   // SLO paths are relative to the repository root (the working directory), as the freeze action reads them.
-  const slos = await loadSlos(policy.slos.join(','));
+  const slos = await loadSlos(policy.slos.join(','), deps.files);
   const glass = ctx.breakGlass;
   let request: GateRequest | undefined;
   let recorded = false;

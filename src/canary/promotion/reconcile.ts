@@ -10,14 +10,13 @@ import type { ContentStore } from '../../gitops/content-store.js';
 import type { ReleaseManifest } from '../../gitops/manifest.js';
 import { parseManifest, renderManifest } from '../../gitops/manifest.js';
 import type { ResolvedTeams } from '../../github/teams.js';
-import type { Clock } from '../../runtime/clock.js';
-import type { Logger } from '../../runtime/logger.js';
 import type { JudgeResult } from '../judge/types.js';
 import type { HealthCheckResult } from '../../metrics/health-check.js';
 import { decide } from './decide.js';
 import { afterLostRace } from './intent.js';
 import { judgmentValues } from './judgment-values.js';
 import type { Command, CommandOrigin, Effect, Explanation, Facts, GateAnswer, PromotionPolicy, Step } from './model.js';
+import type { Deps } from '../../deps/deps.js';
 
 /** What a window judgment keeps for reports: the samples' reasons and the judge's result. */
 export interface WindowDetail {
@@ -62,10 +61,8 @@ export interface TrafficRouter {
   apply(manifest: ReleaseManifest): Promise<void>;
 }
 
-export interface PromotionDeps {
+export interface PromotionDeps extends Pick<Deps, 'clock' | 'logger'> {
   readonly store: ContentStore;
-  readonly clock: Clock;
-  readonly logger: Logger;
   judge(request: JudgeRequest): Promise<WindowJudgment>;
   /** The error-budget freeze gate; allows until that capability is configured. */
   freeze(manifest: ReleaseManifest): Promise<GateAnswer>;

@@ -136,7 +136,7 @@ export async function runCanary(
   store: ContentStore,
   surfaces?: SurfaceContext,
 ): Promise<CanaryRunOutcome> {
-  const set = await loadPolicySet(inputs.policy);
+  const set = await loadPolicySet(inputs.policy, deps.files);
   const { policy, file: policyFile } = policyFor(set, 'canary', inputs.service);
   const promotionPolicy = promotionPolicyOf(policy, policyFor(set, 'rollback', inputs.service).policy.irreversible);
   const judgeBlock = policy.analysis.judge;

@@ -8,11 +8,14 @@ import type { CheckAnnotation } from '../../github/port.js';
 import type { SarifRun } from '../../report/sarif.js';
 import type { GateFamily, GateResult } from './combine.js';
 import type { PolicySource } from './policy-load.js';
+import type { GitPort } from '../../gitops/git.js';
 
 /** What the families run on: one change of one checkout. */
 export interface GateChange {
   /** The checkout. */
   readonly cwd: string;
+  /** Git in the checkout. */
+  readonly git: GitPort;
   /** What the gates count: what a change introduces, or everything. */
   readonly mode: GateMode;
   /** The pull request's commits, when there is one to compare with. */

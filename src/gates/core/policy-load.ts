@@ -10,6 +10,7 @@ import { validateSource } from '../../policy/issues.js';
 import { sortProblems } from '../../policy/problems.js';
 import { readPolicySource, type PolicySource } from '../../policy/yaml-source.js';
 import { ConfigurationError } from '../../runtime/errors.js';
+import type { Files } from '../../runtime/files.js';
 import { gatesPolicySchema, type GatesPolicy } from './policy-schema.js';
 
 export type { PolicySource };
@@ -38,11 +39,11 @@ export function parseGatesPolicyText(text: string, file: string): LoadedGatesPol
 }
 
 /** Reads a policy file and parses its YAML, once, for every family to take its section from. */
-export async function readPolicyDocument(path: string): Promise<PolicySource> {
-  return readPolicySource(await readPolicyText(path), path);
+export async function readPolicyDocument(path: string, files: Files): Promise<PolicySource> {
+  return readPolicySource(await readPolicyText(path, files), path);
 }
 
 /** Reads and validates a gates policy file. */
-export async function loadGatesPolicyFile(path: string): Promise<LoadedGatesPolicy> {
-  return parseGatesPolicySource(await readPolicyDocument(path));
+export async function loadGatesPolicyFile(path: string, files: Files): Promise<LoadedGatesPolicy> {
+  return parseGatesPolicySource(await readPolicyDocument(path, files));
 }

@@ -11,6 +11,8 @@ import type { CheckAnnotation, GitHubPort } from '../../github/port.js';
 import { sarifLog, type SarifLog, type SarifRun } from '../../report/sarif.js';
 import type { Clock } from '../../runtime/clock.js';
 import { errorMessage } from '../../runtime/errors.js';
+import type { Files } from '../../runtime/files.js';
+import type { GitPort } from '../../gitops/git.js';
 import { VERSION } from '../../version.js';
 import type { FamilyDecision } from '../deps/decision.js';
 import { dependenciesFamily } from '../deps/family.js';
@@ -72,13 +74,21 @@ interface FamilyValues {
 
 export async function runAllGates(
   inputs: AllGatesInputs,
-  deps: { readonly clock: Clock; readonly github?: GitHubPort; readonly githubAudits?: WorkflowGateDeps['github'] },
+  deps: {
+    readonly clock: Clock;
+    readonly files: Files;
+    /** Git in the checkout, `inputs.cwd`. */
+    readonly git: GitPort;
+    readonly github?: GitHubPort;
+    readonly githubAudits?: WorkflowGateDeps['github'];
+  },
 ): Promise<AllGatesOutcome> {
-  const policy = inputs.policy ? readPolicyDocument(inputs.policy) : undefined;
+  const policy = inputs.policy ? readPolicyDocument(inputs.policy, deps.files) : undefined;
   // Each family that needs the policy awaits it and reports a file that cannot be read as a family that could not run.
   policy?.catch(() => undefined);
   const change: GateChange = {
     cwd: inputs.cwd,
+    git: deps.git,
     mode: inputs.mode ?? 'diff',
     ...(inputs.base && inputs.head ? { range: { base: inputs.base, head: inputs.head } } : {}),
     ...(policy ? { policy } : {}),
@@ -87,11 +97,16 @@ export async function runAllGates(
     workflows: workflowsFamily({
       paths: inputs.paths,
       clock: deps.clock,
+      files: deps.files,
       ...(inputs.missing ? { missing: inputs.missing } : {}),
       ...(deps.githubAudits ? { github: deps.githubAudits } : {}),
     }),
     secrets: secretsFamily({ clock: deps.clock }),
-    dependencies: dependenciesFamily({ clock: deps.clock, ...(deps.github ? { github: deps.github } : {}) }),
+    dependencies: dependenciesFamily({
+      clock: deps.clock,
+      files: deps.files,
+      ...(deps.github ? { github: deps.github } : {}),
+    }),
   };
   const results: GateResult[] = [];
   const sections: string[] = [];

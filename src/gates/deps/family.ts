@@ -3,8 +3,8 @@
  * request, from GitHub's dependency graph or the lock files.
  */
 import type { GitHubPort } from '../../github/port.js';
-import { CommandGit } from '../../gitops/git.js';
 import type { Clock } from '../../runtime/clock.js';
+import type { Files } from '../../runtime/files.js';
 import { resultOf } from '../core/combine.js';
 import type { GateFamilyRunner } from '../core/family.js';
 import { readTextFile } from '../core/fs.js';
@@ -16,6 +16,7 @@ import { depsSarifRun } from './sarif.js';
 /** The dependency family: it runs on a pull request (a base and a head to compare). */
 export function dependenciesFamily(options: {
   readonly clock: Clock;
+  readonly files: Files;
   readonly github?: GitHubPort;
 }): GateFamilyRunner<FamilyDecision> {
   return {
@@ -29,8 +30,9 @@ export function dependenciesFamily(options: {
         { base: range.base, head: range.head, root: change.cwd, ...policy },
         {
           clock: options.clock,
+          files: options.files,
           ...(options.github ? { github: options.github } : {}),
-          git: new CommandGit(change.cwd),
+          git: change.git,
           readText: readTextFile,
         },
       );

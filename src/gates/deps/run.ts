@@ -6,10 +6,9 @@
  */
 import { join } from 'node:path';
 import { GitHubError } from '../../github/errors.js';
-import type { DependencyChange, GitHubPort } from '../../github/port.js';
+import type { DependencyChange } from '../../github/port.js';
 import type { GitPort } from '../../gitops/git.js';
 import { readPolicyText } from '../../policy/load.js';
-import type { Clock } from '../../runtime/clock.js';
 import { ConfigurationError } from '../../runtime/errors.js';
 import type { FamilyDecision } from './decision.js';
 import { fetchScorecards, scorecardProject } from './scorecard.js';
@@ -23,6 +22,7 @@ import {
 } from './policy-schema.js';
 import { changesFromLockFiles } from './fallback.js';
 import { parseDependencySnapshot } from './snapshot-file.js';
+import type { Deps } from '../../deps/deps.js';
 
 export interface DepsGateInputs {
   readonly base: string;
@@ -34,12 +34,11 @@ export interface DepsGateInputs {
   readonly root?: string;
 }
 
-export interface DepsGateDeps {
-  readonly clock: Clock;
+export interface DepsGateDeps extends Pick<Deps, 'clock' | 'files'> {
   /** Absent offline; then a snapshot or a git checkout is required. */
-  readonly github?: GitHubPort;
+  readonly github?: Deps['github'];
   /** The checkout, for diffing lock files when GitHub's dependency graph cannot answer. */
-  readonly git?: GitPort;
+  readonly git?: Deps['git'];
   /** Reads a file as text, or undefined when it does not exist. */
   readonly readText: (path: string) => Promise<string | undefined>;
   /** Asks the Scorecard API, when the policy sets a floor; the global `fetch` unless told. */
@@ -54,7 +53,7 @@ export async function runDepsGate(inputs: DepsGateInputs, deps: DepsGateDeps): P
     inputs.policy === undefined
       ? DEFAULT_DEPS_POLICY
       : typeof inputs.policy === 'string'
-        ? parseDepsPolicyText(await readPolicyText(inputs.policy), inputs.policy)
+        ? parseDepsPolicyText(await readPolicyText(inputs.policy, deps.files), inputs.policy)
         : parseDepsPolicySource(inputs.policy);
   let changes: DependencyChange[] = [];
   let source = '';

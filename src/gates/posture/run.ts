@@ -7,20 +7,18 @@
  */
 import { formatFieldPath } from '../../policy/problems.js';
 import { readPolicyText } from '../../policy/load.js';
-import type { Clock } from '../../runtime/clock.js';
 import { ConfigurationError } from '../../runtime/errors.js';
-import type { GitHubPort } from '../../github/port.js';
 import type { FamilyDecision } from '../deps/decision.js';
 import { DEFAULT_DEPS_POLICY, parseDepsPolicyText } from '../deps/policy-schema.js';
 import { decidePosture } from './decide.js';
 import { gatherPosture } from './gather.js';
 import { postureSnapshotSchema, type PostureSnapshot } from './snapshot.js';
+import type { Deps } from '../../deps/deps.js';
 
-export interface PostureGateDeps {
-  readonly clock: Clock;
+export interface PostureGateDeps extends Pick<Deps, 'clock' | 'files'> {
   readonly readText: (path: string) => Promise<string | undefined>;
   /** Used when no snapshot is given: what the port can answer is gathered, the rest reported as not checked. */
-  readonly github?: GitHubPort;
+  readonly github?: Deps['github'];
 }
 
 /** Parses a posture snapshot file. Throws ConfigurationError naming the file and field. */
@@ -58,7 +56,7 @@ export interface PostureGateInputs {
 /** Reads or gathers the snapshot, reads the policy and decides. Throws ConfigurationError for usage mistakes. */
 export async function runPostureGate(inputs: PostureGateInputs, deps: PostureGateDeps): Promise<FamilyDecision> {
   const policy = inputs.policy
-    ? parseDepsPolicyText(await readPolicyText(inputs.policy), inputs.policy)
+    ? parseDepsPolicyText(await readPolicyText(inputs.policy, deps.files), inputs.policy)
     : DEFAULT_DEPS_POLICY;
   let snapshot: PostureSnapshot;
   if (inputs.snapshot) {

@@ -3,7 +3,7 @@
  * full mode every file the repository tracks (not what a job checked out
  * beside it, such as Bellwether itself under .bellwether/).
  */
-import { CommandGit } from '../../gitops/git.js';
+import type { GitPort } from '../../gitops/git.js';
 import type { Clock } from '../../runtime/clock.js';
 import { resultOf } from '../core/combine.js';
 import type { GateFamilyRunner } from '../core/family.js';
@@ -18,11 +18,11 @@ export function secretsFamily(options: { readonly clock: Clock }): GateFamilyRun
     family: 'secrets',
     applies: (change) => change.mode === 'full' || change.range !== undefined,
     async run(change) {
-      const scope = change.mode === 'full' ? { paths: await trackedFiles(change.cwd) } : change.range;
+      const scope = change.mode === 'full' ? { paths: await trackedFiles(change.git) } : change.range;
       const policy = change.policy ? { policy: await change.policy } : {};
       const report = await runSecretGate(
         { ...scope, cwd: change.cwd, ...policy },
-        { fs: nodeGateFs, clock: options.clock, git: (cwd) => new CommandGit(cwd), scanDiffFile: scanGitDiffFile },
+        { fs: nodeGateFs, clock: options.clock, git: () => change.git, scanDiffFile: scanGitDiffFile },
       );
       return {
         value: report,
@@ -36,7 +36,7 @@ export function secretsFamily(options: { readonly clock: Clock }): GateFamilyRun
 }
 
 /** The files git tracks in the checkout, from its root. */
-async function trackedFiles(cwd: string): Promise<string[]> {
-  const { stdout } = await new CommandGit(cwd).run(['ls-files', '-z', '--full-name', ':/']);
+async function trackedFiles(git: GitPort): Promise<string[]> {
+  const { stdout } = await git.run(['ls-files', '-z', '--full-name', ':/']);
   return stdout.split('\0').filter(Boolean);
 }

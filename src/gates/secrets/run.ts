@@ -5,7 +5,6 @@
  */
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { GitError, type GitPort } from '../../gitops/git.js';
-import type { Clock } from '../../runtime/clock.js';
 import { ConfigurationError, errorMessage } from '../../runtime/errors.js';
 import type { GateFs } from '../core/fs.js';
 import { decideSecrets } from './decide.js';
@@ -21,6 +20,7 @@ import {
 import type { SecretsReport } from './render.js';
 import { defaultRules } from './rules.js';
 import { scanFileContent, type ScanResult } from './scan.js';
+import type { Deps } from '../../deps/deps.js';
 
 /** What the secret gate scans, and under which policy. */
 export interface SecretGateInputs {
@@ -34,14 +34,13 @@ export interface SecretGateInputs {
   readonly diff?: string;
   /** A gates policy file with a `secrets:` section, or a file of `kind: secrets`. */
   readonly policy?: string | PolicySource;
-  /** Repository root; the current directory by default. */
-  readonly cwd?: string;
+  /** Repository root. */
+  readonly cwd: string;
 }
 
 /** Effects of the secret gate. */
-export interface SecretGateDeps {
+export interface SecretGateDeps extends Pick<Deps, 'clock'> {
   readonly fs: GateFs;
-  readonly clock: Clock;
   readonly git: (cwd: string) => GitPort;
   /**
    * Scans a diff file from the disk piece by piece, so that a large diff is
@@ -235,7 +234,7 @@ function refuseNoText(result: ScanResult, paths: readonly string[]): void {
 
 /** Runs the secret gate: reads what to scan, scans it, decides. */
 export async function runSecretGate(args: SecretGateInputs, deps: SecretGateDeps): Promise<SecretsReport> {
-  const cwd = resolve(args.cwd ?? process.cwd());
+  const cwd = resolve(args.cwd);
   const paths = args.paths ?? [];
   const diffMode = args.base !== undefined || args.head !== undefined || args.diff !== undefined;
   if (paths.length > 0 && diffMode) usage('give PATHS, or --base/--head, or --diff; not several');

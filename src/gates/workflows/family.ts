@@ -3,9 +3,10 @@
  * request's base already had do not count (the same audit over the base
  * commit's files says which); the report says what was counted.
  */
-import { CommandGit, GitError } from '../../gitops/git.js';
+import { GitError } from '../../gitops/git.js';
 import type { Clock } from '../../runtime/clock.js';
 import { errorMessage, isConfigurationError } from '../../runtime/errors.js';
+import type { Files } from '../../runtime/files.js';
 import { checkRunAnnotations } from '../core/annotations.js';
 import { resultOf } from '../core/combine.js';
 import type { GateFamilyRunner, GateMode } from '../core/family.js';
@@ -22,6 +23,7 @@ export interface WorkflowsFamilyOptions {
   /** Paths of the audit that may not exist (the action's defaults list several). */
   readonly missing?: 'error' | 'skip';
   readonly clock: Clock;
+  readonly files: Files;
   readonly github?: WorkflowGateDeps['github'];
 }
 
@@ -41,14 +43,20 @@ export function workflowsFamily(options: WorkflowsFamilyOptions): GateFamilyRunn
       const range = change.range;
       if (change.mode === 'diff' && range) {
         try {
-          const git = new CommandGit(change.cwd);
+          const { git } = change;
           await requireCommit(git, range.base);
           const policy = change.policy ? { policy: await change.policy } : {};
           known = fingerprintsOf(
             (
               await runWorkflowGate(
                 { ...audit, ...policy, empty: 'allow' },
-                { fs: gitTreeFs(git, range.base, change.cwd), clock: options.clock, cwd: change.cwd, ...githubAudits },
+                {
+                  fs: gitTreeFs(git, range.base, change.cwd),
+                  clock: options.clock,
+                  files: options.files,
+                  cwd: change.cwd,
+                  ...githubAudits,
+                },
               )
             ).decision,
           );
@@ -62,7 +70,7 @@ export function workflowsFamily(options: WorkflowsFamilyOptions): GateFamilyRunn
       const policy = change.policy ? { policy: await change.policy } : {};
       const value = await runWorkflowGate(
         { ...audit, ...policy, missing: options.missing ?? 'skip', ...(known ? { known } : {}) },
-        { fs: nodeGateFs, clock: options.clock, cwd: change.cwd, ...githubAudits },
+        { fs: nodeGateFs, clock: options.clock, files: options.files, cwd: change.cwd, ...githubAudits },
       );
       const { decision } = value;
       return {

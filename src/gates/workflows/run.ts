@@ -4,7 +4,6 @@
  * `gate workflows` verb (src/cli/gate-command.ts) renders it.
  */
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { Clock } from '../../runtime/clock.js';
 import { ConfigurationError, errorMessage } from '../../runtime/errors.js';
 import type { GateFs } from '../core/fs.js';
 import { auditSource, type FileAudit } from './audit.js';
@@ -20,6 +19,7 @@ import {
   type PolicySource,
 } from '../core/policy-load.js';
 import { DEFAULT_GATES_POLICY } from '../core/policy-schema.js';
+import type { Deps } from '../../deps/deps.js';
 
 /** What to audit and under which policy and baseline. */
 export interface WorkflowGateInputs {
@@ -40,11 +40,11 @@ export interface WorkflowGateInputs {
 }
 
 /** The effects the gate needs: files and the time (waivers expire). */
-export interface WorkflowGateDeps {
+export interface WorkflowGateDeps extends Pick<Deps, 'clock' | 'files'> {
+  /** What is audited: the work tree, or a commit's tree. `files` reads the policy file when it is named by its path. */
   readonly fs: GateFs;
-  readonly clock: Clock;
-  /** Findings name files relative to this directory (the repository root in CI); defaults to the process's. */
-  readonly cwd?: string;
+  /** Findings name files relative to this directory (the repository root in CI). */
+  readonly cwd: string;
   /**
    * The audits that ask GitHub (impostor commits, version comments, archived
    * and vulnerable actions): the run's look-ups when there is a token, or why
@@ -93,7 +93,7 @@ export async function runWorkflowGate(inputs: WorkflowGateInputs, deps: Workflow
     inputs.policy === undefined
       ? undefined
       : typeof inputs.policy === 'string'
-        ? await loadGatesPolicyFile(inputs.policy)
+        ? await loadGatesPolicyFile(inputs.policy, deps.files)
         : parseGatesPolicySource(inputs.policy);
   const policy = loaded?.policy ?? DEFAULT_GATES_POLICY;
   let baseline: Set<string> | undefined;
@@ -112,7 +112,7 @@ export async function runWorkflowGate(inputs: WorkflowGateInputs, deps: Workflow
       );
   }
   if (inputs.known) baseline = new Set([...(baseline ?? []), ...inputs.known]);
-  const cwd = deps.cwd ?? process.cwd();
+  const { cwd } = deps;
   const files: FoundFile[] = [];
   const walks: WalkReport[] = [];
   const absent: string[] = [];

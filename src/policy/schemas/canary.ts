@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { DEFAULT_METRICS_DEADLINE_MS } from '../../metrics/deadline.js';
 import { SCOPE_VARIABLES, templateVariables } from '../../metrics/template.js';
-import { METRIC_UNITS } from '../../canary/judge/types.js';
+import { METRIC_UNITS } from '../metric-units.js';
 import { closestMatch, didYouMean } from '../../runtime/did-you-mean.js';
 import {
   count,

@@ -31,6 +31,7 @@ import {
   toOpenMetrics,
 } from '../../helpers/prometheus.js';
 import { MANIFEST_TEXT, checkoutHistory } from './fixtures.js';
+import { nodeFiles } from '../../../src/runtime/files.js';
 
 const availability = prometheusAvailability();
 const required = prometheusRequired();
@@ -131,6 +132,7 @@ describe.skipIf(!availability.ok && !required)('the default canary policy on a r
         github,
         metrics: { get: () => prometheus, names: () => ['prometheus'] },
         git: new CommandGit(dir),
+        files: nodeFiles,
       },
       store,
     );
@@ -152,7 +154,7 @@ describe.skipIf(!availability.ok && !required)('the default canary policy on a r
   });
 
   it('holds a canary whose latency reads +Inf, naming the metric and the infinite points', async () => {
-    const { policy } = policyFor(await loadPolicySet(await writePolicy()), 'canary', 'checkout');
+    const { policy } = policyFor(await loadPolicySet(await writePolicy(), nodeFiles), 'canary', 'checkout');
     const config = judgeConfigFromBlock(policy.analysis.judge);
     const judgeWindow = metricsJudge({
       config,

@@ -25,6 +25,7 @@ import {
   toOpenMetrics,
 } from '../../helpers/prometheus.js';
 import { MANIFEST_TEXT, checkoutHistory, fourStagePolicy } from './fixtures.js';
+import { nodeFiles } from '../../../src/runtime/files.js';
 
 const availability = prometheusAvailability();
 const required = prometheusRequired();
@@ -88,6 +89,7 @@ describe.skipIf(!availability.ok && !required)('promotion judged on a real Prome
         github,
         metrics: { get: () => prometheus, names: () => ['prometheus'] },
         git: new CommandGit(dir),
+        files: nodeFiles,
       },
       store,
     );

@@ -26,6 +26,7 @@ import { loadPolicySet, policyFor } from '../../../src/policy/set.js';
 import { ManualClock } from '../../../src/runtime/clock.js';
 import { RecordingLogger } from '../../../src/runtime/logger.js';
 import type { HistorySeries, PrometheusServer } from '../../helpers/prometheus.js';
+import { nodeFiles } from '../../../src/runtime/files.js';
 import {
   prometheusAvailability,
   prometheusRequired,
@@ -166,6 +167,7 @@ describe.skipIf(!availability.ok && !required)('an error rate judged as a ratio 
         clock,
         sleep: clock.sleep,
         logger: new RecordingLogger(),
+        files: nodeFiles,
         github,
         metrics: { get: () => prometheus, names: () => ['prometheus'] },
         git: new CommandGit(dir),
@@ -220,7 +222,7 @@ describe.skipIf(!availability.ok && !required)('an error rate judged as a ratio 
       /^error-rate: no data: .*: denominator: canary: the query returned no series \(query: sum\(http_requests_per_interval\{service="checkout",region="us-east-1",version="1\.46\.0"\}\)\)/,
     ],
   ])('holds a canary with %s (%s), never passes it', async (version, _what, reason) => {
-    const { policy } = policyFor(await loadPolicySet(policyDir()), 'canary', 'checkout');
+    const { policy } = policyFor(await loadPolicySet(policyDir(), nodeFiles), 'canary', 'checkout');
     const block = policy.analysis.judge;
     const manifest: ReleaseManifest = {
       service: 'checkout',

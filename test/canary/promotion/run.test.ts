@@ -13,6 +13,7 @@ import type { Deps } from '../../../src/deps/deps.js';
 import { RecordingLogger } from '../../../src/runtime/logger.js';
 import { CommandGit } from '../../../src/gitops/git.js';
 import { MANIFEST_TEXT, T0 } from './fixtures.js';
+import { nodeFiles } from '../../../src/runtime/files.js';
 
 const POLICY = `kind: canary
 services: ["checkout"]
@@ -72,6 +73,7 @@ function setup(canaryFactor: (minute: number) => number) {
     github,
     metrics: metrics(canaryFactor),
     git: new CommandGit(dir),
+    files: nodeFiles,
   };
   const inputs = (command: CanaryRunInputs['command'], extra: Partial<CanaryRunInputs> = {}): CanaryRunInputs => ({
     service: 'checkout',

@@ -22,6 +22,7 @@ import { ManualClock } from '../../../src/runtime/clock.js';
 import { RecordingLogger } from '../../../src/runtime/logger.js';
 import { parseMarkdown } from '../../helpers/markdown.js';
 import { MANIFEST_TEXT, T0 } from './fixtures.js';
+import { nodeFiles } from '../../../src/runtime/files.js';
 
 const POLICY = `kind: canary
 services: ["checkout"]
@@ -75,6 +76,7 @@ function setup() {
     clock,
     sleep: clock.sleep,
     logger: new RecordingLogger(),
+    files: nodeFiles,
     github,
     metrics: metrics(),
     git: new CommandGit(dir),

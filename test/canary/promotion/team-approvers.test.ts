@@ -18,6 +18,7 @@ import { RecordingLogger } from '../../../src/runtime/logger.js';
 import { runCliProcess } from '../../helpers/cli-process.js';
 import { MANIFEST, manifestCheckout, verbArgs } from '../../helpers/manifest-repo.js';
 import { MANIFEST_TEXT, T0 } from './fixtures.js';
+import { nodeFiles } from '../../../src/runtime/files.js';
 
 const POLICY = `kind: canary
 approvers:
@@ -39,6 +40,7 @@ async function start(github: InMemoryGitHub, actor: string) {
     github,
     metrics: noMetrics,
     git: new CommandGit(tmpdir()),
+    files: nodeFiles,
   };
   const inputs = {
     service: 'checkout',

@@ -10,6 +10,7 @@ import { FINGERPRINT_KEY } from '../../../src/gates/workflows/sarif.js';
 import { ManualClock } from '../../../src/runtime/clock.js';
 import { mockGitHub, type GitHubMock } from '../../helpers/github-nock.js';
 import { sha, testClient } from '../../github/fixtures.js';
+import { nodeFiles } from '../../../src/runtime/files.js';
 
 const FIXTURES = new URL('../../fixtures/deps/', import.meta.url);
 const fixture = (name: string): string => readFileSync(new URL(name, FIXTURES), 'utf8');
@@ -17,7 +18,12 @@ const NOW = '2026-11-22T12:00:00Z';
 
 /** Files as the command sees them: the snapshot and policies by name, manifests relative to the checkout. */
 function offline(files: Record<string, string>, extra: Partial<DepsGateDeps> = {}): DepsGateDeps {
-  return { clock: new ManualClock(NOW), readText: async (p) => files[p.replace(/^\.\//, '')], ...extra };
+  return {
+    clock: new ManualClock(NOW),
+    files: nodeFiles,
+    readText: async (p) => files[p.replace(/^\.\//, '')],
+    ...extra,
+  };
 }
 
 const FILES = { 'changes.json': fixture('changes.json'), 'package-lock.json': fixture('package-lock.json') };

@@ -9,6 +9,7 @@ import { diffPackageLocks, LockfileError, readPackageLock } from '../../../src/g
 import { InMemoryGitHub } from '../../../src/github/fake.js';
 import { CommandGit } from '../../../src/gitops/git.js';
 import { ManualClock } from '../../../src/runtime/clock.js';
+import { nodeFiles } from '../../../src/runtime/files.js';
 
 const LOCK_V3 = readFileSync(new URL('../../fixtures/deps/package-lock.json', import.meta.url), 'utf8');
 
@@ -169,7 +170,13 @@ describe('falling back to lock files', () => {
     const github = new InMemoryGitHub();
     const out = await gateDepsCommand(
       { base: 'main', head: 'feature', format: 'json', policy },
-      { clock: new ManualClock('2026-11-22T00:00:00Z'), readText: async () => undefined, github, git },
+      {
+        clock: new ManualClock('2026-11-22T00:00:00Z'),
+        files: nodeFiles,
+        readText: async () => undefined,
+        github,
+        git,
+      },
     );
     expect(out.exitCode).toBe(1);
     const d = JSON.parse(out.stdout).decisions[0];
@@ -196,6 +203,7 @@ describe('falling back to lock files', () => {
       { base: 'main', head: 'feature', format: 'text', policy },
       {
         clock: new ManualClock('2026-11-22T00:00:00Z'),
+        files: nodeFiles,
         readText: async () => undefined,
         github: new InMemoryGitHub(),
         git,
@@ -209,7 +217,7 @@ describe('falling back to lock files', () => {
     const { git } = repo();
     const out = await gateDepsCommand(
       { base: 'main', head: 'feature', format: 'text' },
-      { clock: new ManualClock('2026-11-22T00:00:00Z'), readText: async () => undefined, git },
+      { clock: new ManualClock('2026-11-22T00:00:00Z'), files: nodeFiles, readText: async () => undefined, git },
     );
     expect(out.stdout).toContain('could not answer (no GitHub connection)');
     expect(out.exitCode).toBe(1);

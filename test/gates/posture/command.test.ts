@@ -7,10 +7,12 @@ import type { PostureGateDeps } from '../../../src/gates/posture/run.js';
 import { GitHubError } from '../../../src/github/errors.js';
 import { InMemoryGitHub } from '../../../src/github/fake.js';
 import { ManualClock } from '../../../src/runtime/clock.js';
+import { nodeFiles } from '../../../src/runtime/files.js';
 
 const SNAPSHOT = readFileSync(new URL('../../fixtures/deps/posture-snapshot.json', import.meta.url), 'utf8');
 const deps = (files: Record<string, string>): PostureGateDeps => ({
   clock: new ManualClock('2026-11-22T12:00:00Z'),
+  files: nodeFiles,
   readText: async (p) => files[p],
 });
 

@@ -4,7 +4,7 @@
  * (whoever has it can post to the channel), so what goes wrong is said in
  * terms of the HTTP status or the network error's code.
  */
-import { processSecrets } from '../runtime/secrets.js';
+import { processSecrets } from './secrets.js';
 
 /** What a POST to a webhook came to. */
 export type WebhookAnswer =

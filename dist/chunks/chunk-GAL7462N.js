@@ -1,0 +1,2 @@
+import{createRequire as __bwCreateRequire}from"node:module";const require=__bwCreateRequire(import.meta.url);
+import{readdir as t,readFile as n,stat as o}from"node:fs/promises";import{join as a}from"node:path";var c={read:r=>n(r),async stat(r){try{let e=await o(r);return{dir:e.isDirectory(),size:e.isDirectory()?0:e.size}}catch(e){if(e.code==="ENOENT")return;throw e}},async list(r,e){return(await t(r,{recursive:e?.recursive===!0,withFileTypes:!0})).map(i=>({path:a(i.parentPath,i.name),name:i.name,dir:i.isDirectory()}))}};export{c as a};

@@ -1,2 +1,0 @@
-import{createRequire as __bwCreateRequire}from"node:module";const require=__bwCreateRequire(import.meta.url);
-import{na as c}from"./chunk-7UC4BL7O.js";import{a as y,e as n}from"./chunk-7JHDWNAM.js";import{b as r}from"./chunk-OBAV6SJ3.js";import{a as t}from"./chunk-NYZF2X23.js";var s={...n,gates:c};function l(o,e,i=s){return y(o,e,i)}function p(o,e){let i=l(o,e);if(i.problems.length>0)throw t.aggregate(i.problems);return i.policy}async function g(o){return p(await r(o),o)}export{s as a,l as b,p as c,g as d};

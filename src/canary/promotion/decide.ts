@@ -7,7 +7,8 @@
  */
 import type { ReleaseManifest } from '../../gitops/manifest.js';
 import type { Command, Effect, Explanation, Facts, PromotionPolicy, Step } from './model.js';
-import { approvalCounts, describeApprovers, permitted } from './approval.js';
+import { approvalCounts, describeApprovers, permitted, stageApproval, stageApprovers } from './approval.js';
+import { keepReadyAtFullTraffic, keptReadyTick, withKeepReadyAfter } from './keep-ready.js';
 import type { Judgment, PromotionState } from '../../gitops/promotion-state.js';
 import { FINAL_PHASES, KEEP_HISTORY, KEEP_JUDGMENTS } from '../../gitops/promotion-state.js';
 
@@ -25,6 +26,8 @@ export function decide(manifest: ReleaseManifest, policy: PromotionPolicy, comma
   const active = p && !FINAL_PHASES.includes(p.phase) ? p : undefined;
   if (command.kind === 'start') return start(manifest, policy, command, facts, active);
   if (!active) {
+    const kept = command.kind === 'tick' ? keptReadyTick(manifest, facts.now) : undefined;
+    if (kept) return kept;
     return command.kind === 'tick'
       ? {
           kind: 'wait',
@@ -63,13 +66,13 @@ export function decide(manifest: ReleaseManifest, policy: PromotionPolicy, comma
           until: null,
           explanation: {
             summary: `Waiting for approval to enter stage ${active.stage + 1} (${policy.stages[active.stage]?.weight}%)`,
-            reason: `approvers: ${describeApprovers(policy)}`,
+            reason: `approvers: ${describeApprovers({ ...policy, approvers: stageApprovers(policy, policy.stages[active.stage]?.approval === 'change' ? 'change' : 'required') })}`,
           },
         };
       }
       return soak(manifest, policy, active, facts);
     case 'promote':
-      return promoteNow(manifest, policy, active, facts, command.by, command.reason);
+      return promoteNow(manifest, policy, active, facts, command.by, command.reason, command.changeRecord);
     case 'pause':
       if (active.phase === 'paused') return refuse('Already paused', `paused at ${active.pausedAt}`);
       return transition(
@@ -154,6 +157,7 @@ function start(
     phase: first.approval === 'required' ? 'awaiting-approval' : 'soaking',
     stage: 0,
     startedAt: now,
+    startedBy: command.by,
     stageStartedAt: now,
     failedIntervals: 0,
     judgments: [],
@@ -316,7 +320,7 @@ function advance(
   facts: Facts,
   why: string,
   newJudgment = false,
-  who?: { by: string; detail?: string },
+  who?: { by: string; detail?: string; change?: string },
 ): Step {
   const nextIndex = p.stage + 1;
   const next = policy.stages[nextIndex];
@@ -328,13 +332,13 @@ function advance(
     };
     const previous = [{ version: manifest.stable.version, until: iso(facts.now) }, ...manifest.previous].slice(0, 20);
     const stable = manifest.canary.irreversible ? { version: p.version, irreversible: true } : { version: p.version };
-    const m: ReleaseManifest = {
-      ...manifest,
-      stable,
-      previous,
-      canary: { version: null, weight: 0 },
-      promotion: withEvent(done, facts, 'promoted', who),
-    };
+    // The old stable version stays ready for a full rollback until the new one has baked.
+    const m = withKeepReadyAfter(
+      { ...manifest, stable, previous, canary: { version: null, weight: 0 }, promotion: withEvent(done, facts, 'promoted', who) },
+      manifest.stable.version,
+      policy,
+      facts.now,
+    );
     return {
       kind: 'transition',
       manifest: m,
@@ -374,7 +378,7 @@ function enterStage(
   weight: number,
   facts: Facts,
   why: string,
-  who?: { by: string; detail?: string },
+  who?: { by: string; detail?: string; change?: string },
 ): Step {
   const state: PromotionState = {
     ...p,
@@ -388,6 +392,7 @@ function enterStage(
     ...manifest,
     canary: { ...manifest.canary, version: p.version, weight },
     promotion: withEvent(state, facts, `stage ${index + 1} at ${weight}%`, who),
+    ...keepReadyAtFullTraffic(manifest, weight),
   };
   return {
     kind: 'transition',
@@ -408,11 +413,20 @@ function promoteNow(
   facts: Facts,
   by: string,
   reason?: string,
+  changeRecord?: string,
 ): Step {
   if (p.phase === 'paused') return refuse('Paused', 'resume before promoting');
   const approval = approvalCounts(policy.approvalMethod, facts.origin);
   if (!approval.counts) return refuse(`${by}'s promote does not count as an approval`, approval.reason);
   const approver = approval.approver ?? by;
+  // The stage a promote moves into: the one waiting for approval, or the next one when it skips a soak.
+  const into = p.phase === 'awaiting-approval' ? p.stage : p.stage + 1;
+  const intoStage = policy.stages[into];
+  const given = intoStage
+    ? stageApproval(policy, intoStage, into, p, { by, approver, ...(changeRecord ? { changeRecord } : {}) }, facts)
+    : undefined;
+  if (given && !given.given) return refuse(given.summary, given.reason);
+  const change = given?.given && given.changeRecord ? { change: given.changeRecord } : {};
   if (p.phase === 'awaiting-approval') {
     if (!facts.freeze.allow) return refuse('Deploys are frozen', facts.freeze.reason);
     const stage = policy.stages[p.stage];
@@ -423,8 +437,8 @@ function promoteNow(
       p.stage,
       stage.weight,
       facts,
-      `${approver} approved (${approval.reason})${reason ? `: ${reason}` : ''}`,
-      { by: approver, ...(reason ? { detail: reason } : {}) },
+      `${given?.given && stage.approval === 'change' ? given.words : `${approver} approved`} (${approval.reason})${reason ? `: ${reason}` : ''}`,
+      { by: approver, ...(reason ? { detail: reason } : {}), ...change },
     );
   }
   const last = p.judgments.filter((j) => j.stage === p.stage).at(-1);
@@ -453,8 +467,9 @@ function promoteNow(
     why = `${approver} accepted a Marginal judgment (score ${last.score ?? 'none'}): ${reason}`;
   }
   if (!facts.freeze.allow) return refuse('Deploys are frozen', facts.freeze.reason);
-  const who = { by: approver, ...(reason ? { detail: reason } : {}) };
+  const who = { by: approver, ...(reason ? { detail: reason } : {}), ...change };
   if (reason && last?.verdict !== 'Marginal') why += `: ${reason}`;
+  if ('change' in change) why += ` (change ${change.change})`;
   const next = policy.stages[p.stage + 1];
   // The person who skips the soak is a permitted approver, so a stage needing approval is approved too.
   if (next) return enterStage(manifest, p, p.stage + 1, next.weight, facts, why, who);
@@ -470,8 +485,10 @@ function end(
   explanation: Explanation,
 ): Step {
   const state: PromotionState = { ...p, phase, outcome: explanation.reason };
+  const { keepReady: _kept, ...rest } = manifest;
+  // Traffic is back on the stable version, which needs keeping ready no longer.
   const m: ReleaseManifest = {
-    ...manifest,
+    ...rest,
     canary: { version: null, weight: 0 },
     promotion: withEvent(state, facts, event),
   };
@@ -503,7 +520,7 @@ function withEvent(
   state: PromotionState,
   facts: Facts,
   event: string,
-  who?: { by: string; detail?: string },
+  who?: { by: string; detail?: string; change?: string },
 ): PromotionState {
   return { ...state, history: [...state.history, { at: iso(facts.now), event, ...who }].slice(-KEEP_HISTORY) };
 }

@@ -13,6 +13,7 @@ import type { ResolvedTeams } from '../../github/teams.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { JudgeResult } from '../judge/types.js';
+import { teamLists } from './approval.js';
 import { decide } from './decide.js';
 import { afterLostRace } from './intent.js';
 import type { Command, CommandOrigin, Effect, Explanation, Facts, GateAnswer, PromotionPolicy, Step } from './model.js';
@@ -116,7 +117,7 @@ export async function reconcile(
       freeze: await deps.freeze(manifest),
       // Only a start can bring a version in, so only a start asks the quarantine.
       quarantine: command.kind === 'start' && version ? await deps.quarantine(manifest, version) : allowAll,
-      ...(by && deps.actorTeams && policy.approvers.teams.length > 0 ? teamFacts(await deps.actorTeams(by)) : {}),
+      ...(by && deps.actorTeams && teamLists(policy).length > 0 ? teamFacts(await deps.actorTeams(by)) : {}),
       ...(origin ? { origin } : {}),
     };
     let step = decide(manifest, policy, command, facts);

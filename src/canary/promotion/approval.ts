@@ -90,6 +90,14 @@ export function stageApprovers(policy: PromotionPolicy, kind: 'required' | 'chan
   return named(policy.stageApprovers) ? policy.stageApprovers : policy.approvers;
 }
 
+/** Who gives the approval a stage waits for, in words. */
+export function describeStageApprovers(
+  policy: PromotionPolicy,
+  approval: StagePolicy['approval'] = 'required',
+): string {
+  return describePeople(stageApprovers(policy, approval === 'change' ? 'change' : 'required'));
+}
+
 /**
  * The team lists whose membership a reconcile looks up for the commanding
  * user, each once: the policy's approvers, the tier's and the change
@@ -153,7 +161,11 @@ export function stageApproval(
   const record = who.changeRecord?.trim() ?? '';
   const how = `promote with a change record matching ${pattern} (the change-record input, or --change-record), given by ${describePeople(people)}, not by the person who started the release`;
   if (record === '')
-    return { given: false, summary: `${where} waits for a change approval, and no change record was given`, reason: how };
+    return {
+      given: false,
+      summary: `${where} waits for a change approval, and no change record was given`,
+      reason: how,
+    };
   if (!new RegExp(`^(?:${pattern})$`, 'u').test(record))
     return {
       given: false,
@@ -165,7 +177,8 @@ export function stageApproval(
     return {
       given: false,
       summary: `${where} waits for a change approval, and who started the release is not recorded`,
-      reason: 'a change approval must come from a second person, and this promotion does not say who started it; abort and start it again',
+      reason:
+        'a change approval must come from a second person, and this promotion does not say who started it; abort and start it again',
     };
   if (starter.toLowerCase() === who.approver.toLowerCase())
     return {
@@ -174,7 +187,11 @@ export function stageApproval(
       reason: `a change is approved by a second person: ${how}`,
     };
   if (!listed(people, who.approver, teams)) return notListed('the change approval');
-  return { given: true, changeRecord: record, words: `${who.approver} gave the change approval of ${where} (change ${record})` };
+  return {
+    given: true,
+    changeRecord: record,
+    words: `${who.approver} gave the change approval of ${where} (change ${record})`,
+  };
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import type { ReleaseManifest } from '../../gitops/manifest.js';
 import type { Command, Effect, Explanation, Facts, PromotionPolicy, Step } from './model.js';
-import { approvalCounts, describeApprovers, permitted, stageApproval, stageApprovers } from './approval.js';
+import { approvalCounts, describeApprovers, describeStageApprovers, permitted, stageApproval } from './approval.js';
 import { keepReadyAtFullTraffic, keptReadyTick, withKeepReadyAfter } from './keep-ready.js';
 import type { Judgment, PromotionState } from '../../gitops/promotion-state.js';
 import { FINAL_PHASES, KEEP_HISTORY, KEEP_JUDGMENTS } from '../../gitops/promotion-state.js';
@@ -66,7 +66,7 @@ export function decide(manifest: ReleaseManifest, policy: PromotionPolicy, comma
           until: null,
           explanation: {
             summary: `Waiting for approval to enter stage ${active.stage + 1} (${policy.stages[active.stage]?.weight}%)`,
-            reason: `approvers: ${describeApprovers({ ...policy, approvers: stageApprovers(policy, policy.stages[active.stage]?.approval === 'change' ? 'change' : 'required') })}`,
+            reason: `approvers: ${describeStageApprovers(policy, policy.stages[active.stage]?.approval)}`,
           },
         };
       }
@@ -154,7 +154,7 @@ function start(
   const state: PromotionState = {
     id: `${manifest.service}/${manifest.environment}/${manifest.region ?? 'default'}/${command.version}`,
     version: command.version,
-    phase: first.approval === 'required' ? 'awaiting-approval' : 'soaking',
+    phase: first.approval !== 'none' ? 'awaiting-approval' : 'soaking',
     stage: 0,
     startedAt: now,
     startedBy: command.by,
@@ -163,7 +163,7 @@ function start(
     judgments: [],
     history: [{ at: now, event: 'started', by: command.by }],
   };
-  const weight = first.approval === 'required' ? 0 : first.weight;
+  const weight = first.approval !== 'none' ? 0 : first.weight;
   // A release marked irreversible by hand before the start stays marked: the mark is what decides a failure's fate.
   const irreversible = command.irreversible === true || manifest.canary.irreversible === true;
   const next: ReleaseManifest = {
@@ -334,7 +334,13 @@ function advance(
     const stable = manifest.canary.irreversible ? { version: p.version, irreversible: true } : { version: p.version };
     // The old stable version stays ready for a full rollback until the new one has baked.
     const m = withKeepReadyAfter(
-      { ...manifest, stable, previous, canary: { version: null, weight: 0 }, promotion: withEvent(done, facts, 'promoted', who) },
+      {
+        ...manifest,
+        stable,
+        previous,
+        canary: { version: null, weight: 0 },
+        promotion: withEvent(done, facts, 'promoted', who),
+      },
       manifest.stable.version,
       policy,
       facts.now,
@@ -355,7 +361,7 @@ function advance(
     if (newJudgment) return transition(manifest, p, facts, [{ kind: 'held' }], 'held by a freeze', explanation);
     return { kind: 'wait', until: null, explanation };
   }
-  if (next.approval === 'required') {
+  if (next.approval !== 'none') {
     return transition(
       manifest,
       { ...p, phase: 'awaiting-approval', stage: nextIndex, failedIntervals: 0 },

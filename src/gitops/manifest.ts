@@ -62,9 +62,10 @@ export const releaseManifestSchema = z
       });
     }
   })
-  // A rollback that makes the kept-ready version stable again leaves nothing to keep ready.
+  // The stable version is kept ready while a canary takes its traffic; once it takes it all
+  // again (a rollback made the kept-ready version stable), there is nothing to keep ready.
   .transform((m): typeof m => {
-    if (m.keepReady?.version !== m.stable.version) return m;
+    if (m.keepReady?.version !== m.stable.version || m.canary.weight > 0) return m;
     const { keepReady: _stable, ...rest } = m;
     return rest;
   });

@@ -103,7 +103,13 @@ describe('keepReady in the manifest file', () => {
     expect(renderManifest(kept, m)).toBe(MANIFEST_TEXT);
   });
 
-  it('names the stable version nowhere: a rollback that makes it stable again leaves nothing to keep ready', () => {
+  it('keeps the stable version while the canary takes its traffic, through the file', () => {
+    const at100 = drive(started, policy, 0, (m) => m.canary.weight === 100).manifest;
+    const text = renderManifest(MANIFEST_TEXT, at100);
+    expect(parseManifest(text, 'm.yaml').keepReady).toEqual({ version: '1.41.0' });
+  });
+
+  it('drops a stable version that takes all the traffic: a rollback that makes it stable again leaves nothing to keep ready', () => {
     const text = `${MANIFEST_TEXT}keepReady:\n  version: 1.41.0\n  until: 2026-11-22T12:00:00.000Z\n`;
     expect(parseManifest(text, 'm.yaml').keepReady).toBeUndefined();
   });

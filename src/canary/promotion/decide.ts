@@ -42,7 +42,9 @@ export function decide(manifest: ReleaseManifest, policy: PromotionPolicy, comma
           p ? `the last promotion (${p.version}) ended: ${p.phase}` : 'nothing was started',
         );
   }
-  if (command.kind !== 'tick' && !permitted(policy, command.by, facts)) {
+  // A stage waiting for approval is approved by its own approvers (the tier's, else these), checked in promoteNow.
+  const approving = command.kind === 'promote' && active.phase === 'awaiting-approval';
+  if (command.kind !== 'tick' && !approving && !permitted(policy, command.by, facts)) {
     return refuse(`${command.by} may not ${command.kind} this promotion`, notPermitted(policy, facts));
   }
   switch (command.kind) {

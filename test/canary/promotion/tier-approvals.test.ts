@@ -113,7 +113,7 @@ const CASES: readonly Case[] = [
     tierPolicy('required', { approvers: { users: ['alice', 'carol'], teams: [] } }),
     promote('bob'),
     {},
-    'bob may not promote this promotion',
+    'bob may not give the approval of stage 4 (100%): stage 4 (100%) waits for the approval from @alice, @carol',
   ],
   [
     'a change approval with a change record, from a second person',
@@ -210,6 +210,21 @@ describe('tier approvals of a stage waiting at 100%', () => {
     const given = applied(decide(m, policy, promote('bob', 'CHG7'), facts(3)));
     expect(given.canary.weight).toBe(100);
     expect(given.promotion?.history.at(-1)).toMatchObject({ by: 'bob', change: 'CHG7' });
+  });
+
+  it("lets a tier approver who is not among the policy's approvers approve the stage, and nothing else", () => {
+    const policy = tierPolicy('required', {
+      approvers: { users: ['alice'], teams: [] },
+      stageApprovers: { users: ['amy'], teams: [] },
+    });
+    const waiting = waitingAt100(policy);
+    expect(applied(decide(waiting, policy, promote('amy'), facts(200))).canary.weight).toBe(100);
+    expect(decide(waiting, policy, promote('alice'), facts(200)).explanation.summary).toBe(
+      'alice may not give the approval of stage 4 (100%)',
+    );
+    expect(decide(waiting, policy, { kind: 'pause', by: 'amy' }, facts(200)).explanation.summary).toBe(
+      'amy may not pause this promotion',
+    );
   });
 
   it('says who it waits for while a stage waits', () => {

@@ -48,4 +48,22 @@ describe('shipped policies', () => {
     expect(stages[0]?.soakTime).toBe(30 * 60_000);
     expect(example.analysis.judge.metrics.map((m) => m.group)).toEqual(['errors', 'latency', 'saturation']);
   });
+
+  it('has an infrastructure-tier example that waits for a change approval before 100 and keeps the old version 4h', async () => {
+    const example = await loadAnyPolicyFile(join(POLICIES, 'examples', 'infrastructure-edge.yml'));
+    if (example.kind !== 'canary') throw new Error('expected a canary policy');
+    const tier = example.tiers[example.tier];
+    expect(example.tier).toBe('infrastructure');
+    expect(tier.stages.map((s) => [s.weight, s.soakTime, s.approval])).toEqual([
+      [1, 60 * 60_000, 'none'],
+      [5, 60 * 60_000, 'none'],
+      [25, 60 * 60_000, 'none'],
+      [100, 60 * 60_000, 'change'],
+    ]);
+    expect(tier.change).toEqual({
+      approvers: { users: [], teams: ['acme/change-advisory'] },
+      recordPattern: 'CHG[0-9]{7}',
+    });
+    expect(tier.bakeTime).toBe(4 * 3_600_000);
+  });
 });

@@ -132,8 +132,10 @@ export type StageApprovalAnswer =
  * `required` stage needs one of the tier's approvers. A `change` stage needs
  * a change record that matches the tier's `change.recordPattern` in full,
  * and a change approver who is not the person who started the release (a
- * change is approved by a second person). Teams are known only for the
- * commanding user: an environment reviewer counts by user name.
+ * change is approved by a second person). The approvers must list the
+ * commanding user (or one of their teams), as the policy's approvers must
+ * for every command, or the environment reviewer by user name (their teams
+ * are not looked up).
  */
 export function stageApproval(
   policy: PromotionPolicy,
@@ -146,7 +148,7 @@ export function stageApproval(
   if (stage.approval === 'none') return { given: true, words: 'no approval needed' };
   const where = `stage ${index + 1} (${stage.weight}%)`;
   const people = stageApprovers(policy, stage.approval);
-  const teams = who.approver.toLowerCase() === who.by.toLowerCase() ? (facts.actorTeams ?? []) : [];
+  const isListed = listed(people, who.by, facts.actorTeams ?? []) || listed(people, who.approver, []);
   const unknown = facts.teamsUnknown ?? [];
   const notListed = (what: string): StageApprovalAnswer => ({
     given: false,
@@ -154,7 +156,7 @@ export function stageApproval(
     reason: `${where} waits for ${what} from ${describePeople(people)}${unknown.length > 0 ? `; team membership could not be checked (${unknown.join('; ')})` : ''}`,
   });
   if (stage.approval === 'required') {
-    if (!listed(people, who.approver, teams)) return notListed('the approval');
+    if (!isListed) return notListed('the approval');
     return { given: true, words: `${who.approver} approved ${where}` };
   }
   const pattern = policy.change?.recordPattern ?? '\\S+';
@@ -186,7 +188,7 @@ export function stageApproval(
       summary: `${who.approver} started this release and may not give its change approval`,
       reason: `a change is approved by a second person: ${how}`,
     };
-  if (!listed(people, who.approver, teams)) return notListed('the change approval');
+  if (!isListed) return notListed('the change approval');
   return {
     given: true,
     changeRecord: record,

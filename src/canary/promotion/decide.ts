@@ -427,18 +427,19 @@ function promoteNow(
   const approval = approvalCounts(policy.approvalMethod, facts.origin);
   if (!approval.counts) return refuse(`${by}'s promote does not count as an approval`, approval.reason);
   const approver = approval.approver ?? by;
-  // The stage a promote moves into: the one waiting for approval, or the next one when it skips a soak.
-  const into = p.phase === 'awaiting-approval' ? p.stage : p.stage + 1;
-  const intoStage = policy.stages[into];
-  const given = intoStage
-    ? stageApproval(policy, intoStage, into, p, { by, approver, ...(changeRecord ? { changeRecord } : {}) }, facts)
-    : undefined;
-  if (given && !given.given) return refuse(given.summary, given.reason);
-  const change = given?.given && given.changeRecord ? { change: given.changeRecord } : {};
+  // The approval the stage a promote moves into waits for (the stage waiting, or the next one when it skips a soak).
+  const approve = (index: number) => {
+    const stage = policy.stages[index];
+    const who = { by, approver, ...(changeRecord ? { changeRecord } : {}) };
+    return stage ? stageApproval(policy, stage, index, p, who, facts) : undefined;
+  };
   if (p.phase === 'awaiting-approval') {
     if (!facts.freeze.allow) return refuse('Deploys are frozen', facts.freeze.reason);
     const stage = policy.stages[p.stage];
     if (!stage) return refuse('No such stage', `stage ${p.stage + 1}`);
+    const given = approve(p.stage);
+    if (given && !given.given) return refuse(given.summary, given.reason);
+    const change = given?.given && given.changeRecord ? { change: given.changeRecord } : {};
     return enterStage(
       manifest,
       p,
@@ -475,6 +476,9 @@ function promoteNow(
     why = `${approver} accepted a Marginal judgment (score ${last.score ?? 'none'}): ${reason}`;
   }
   if (!facts.freeze.allow) return refuse('Deploys are frozen', facts.freeze.reason);
+  const given = approve(p.stage + 1);
+  if (given && !given.given) return refuse(given.summary, given.reason);
+  const change = given?.given && given.changeRecord ? { change: given.changeRecord } : {};
   const who = { by: approver, ...(reason ? { detail: reason } : {}), ...change };
   if (reason && last?.verdict !== 'Marginal') why += `: ${reason}`;
   if ('change' in change) why += ` (change ${change.change})`;

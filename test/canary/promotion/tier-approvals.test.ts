@@ -92,11 +92,28 @@ const CASES: readonly Case[] = [
     'bob may not give the approval of stage 4 (100%): stage 4 (100%) waits for the approval from @acme/sre; team membership could not be checked (acme/sre: the token cannot read the team)',
   ],
   [
-    "an environment reviewer counts by name only: the commanding user's teams are not theirs",
+    'under approvers.method environment, a commanding user of a tier approver team approves through a reviewer',
     tierPolicy('required', { stageApprovers: { users: [], teams: ['acme/sre'] }, approvalMethod: 'environment' }),
     promote('bob'),
     {
       actorTeams: ['acme/sre'],
+      origin: { kind: 'workflow', event: 'workflow_dispatch', environmentApprovers: ['rev'] },
+    },
+    'enters 100%',
+  ],
+  [
+    'under approvers.method environment, a reviewer listed by name approves for anyone',
+    tierPolicy('required', { stageApprovers: { users: ['rev'], teams: [] }, approvalMethod: 'environment' }),
+    promote('bob'),
+    { origin: { kind: 'workflow', event: 'workflow_dispatch', environmentApprovers: ['rev'] } },
+    'enters 100%',
+  ],
+  [
+    'under approvers.method environment, neither the user nor the reviewer listed: refused, naming the reviewer',
+    tierPolicy('required', { stageApprovers: { users: [], teams: ['acme/sre'] }, approvalMethod: 'environment' }),
+    promote('bob'),
+    {
+      actorTeams: ['acme/web'],
       origin: { kind: 'workflow', event: 'workflow_dispatch', environmentApprovers: ['rev'] },
     },
     'rev may not give the approval of stage 4 (100%): stage 4 (100%) waits for the approval from @acme/sre',
@@ -225,6 +242,22 @@ describe('tier approvals of a stage waiting at 100%', () => {
     expect(decide(waiting, policy, { kind: 'pause', by: 'amy' }, facts(200)).explanation.summary).toBe(
       'amy may not pause this promotion',
     );
+  });
+
+  it('refuses a promote past a Fail for the Fail, before asking for the change approval', () => {
+    const policy = tierPolicy('change');
+    let m = applied(decide(stableManifest, policy, { kind: 'start', version: '1.42.0', by: 'alice' }, facts(0)));
+    m = applied(decide(m, policy, promote('bob'), facts(1)));
+    m = applied(decide(m, policy, promote('bob'), facts(2)));
+    m = applied(
+      decide(
+        m,
+        { ...policy, maxFailedIntervals: 1 },
+        { kind: 'tick' },
+        facts(7, { judgment: { verdict: 'Fail', score: 10, reason: 'errors High' } }),
+      ),
+    );
+    expect(decide(m, policy, promote('bob'), facts(8)).explanation.summary).toBe('Cannot promote past a Fail judgment');
   });
 
   it('says who it waits for while a stage waits', () => {

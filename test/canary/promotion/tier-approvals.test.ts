@@ -6,6 +6,7 @@
  * reason that says what was missing.
  */
 import { describe, expect, it } from 'vitest';
+import { pendingApproval } from '../../../src/canary/promotion/approval.js';
 import { decide } from '../../../src/canary/promotion/decide.js';
 import type { Command, Facts, PromotionPolicy, Step } from '../../../src/canary/promotion/model.js';
 import type { ReleaseManifest } from '../../../src/gitops/manifest.js';
@@ -258,6 +259,16 @@ describe('tier approvals of a stage waiting at 100%', () => {
       ),
     );
     expect(decide(m, policy, promote('bob'), facts(8)).explanation.summary).toBe('Cannot promote past a Fail judgment');
+  });
+
+  it('says in the pending approval status what a change approval needs', () => {
+    const waiting = waitingAt100(tierPolicy('change')).promotion;
+    expect(pendingApproval(waiting, 'status', 'change')).toBe(
+      'Waiting for approval before stage 4: a permitted user runs promote with a change record, not the person who started the release',
+    );
+    expect(pendingApproval(waiting, 'status', 'required')).toBe(
+      'Waiting for approval before stage 4: a permitted user runs promote',
+    );
   });
 
   it('says who it waits for while a stage waits', () => {

@@ -40,6 +40,7 @@ export const canaryAction: ActionImpl<typeof canarySpec.inputs> = {
         ...(region ? { region } : {}),
         ...(version ? { version } : {}),
         ...(reason ? { reason } : {}),
+        ...(inputs['change-record'] ? { changeRecord: inputs['change-record'] } : {}),
         ...(inputs.irreversible ? { irreversible: true } : {}),
         ...breakGlassInput(inputs['break-glass'] || undefined, inputs['break-glass-expiry'] || undefined),
         origin: { kind: 'workflow', event: ctx.eventName },

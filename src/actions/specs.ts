@@ -149,6 +149,12 @@ export const canarySpec = defineAction({
         'Why, for `pause`, `abort`, `rollback` and `promote`; recorded in the manifest history and the commit message. Accepting a Marginal judgment with `promote` needs one; a Fail or NoData judgment is never promotable.',
       default: '',
     },
+    'change-record': {
+      type: 'string',
+      description:
+        "With `promote`: the change record (an identifier such as `CHG0031234`, or a link) that a stage with `approval: change` needs. It must match the tier's `change.recordPattern`, the approver must be one of the tier's change approvers and not the person who started the release, and it is recorded in the manifest history and the commit message.",
+      default: '',
+    },
     'break-glass': {
       type: 'string',
       description:
@@ -185,6 +191,14 @@ export const canarySpec = defineAction({
     stage: { description: 'Index of the current stage.' },
     weight: { description: 'Canary traffic weight after this run, 0 to 100.' },
     verdict: { description: 'Verdict of the last judgement: `pass`, `marginal`, `fail`, `nodata` or `none`.' },
+    'keep-ready': {
+      description:
+        "The previous version a deploy step must keep deployable for a full rollback (the manifest's `keepReady`): set while the canary takes all the traffic and after its promotion until the tier's `bakeTime` has passed; empty otherwise.",
+    },
+    'keep-ready-until': {
+      description:
+        'When `keep-ready` may be scaled down (RFC 3339); empty while the promotion that keeps it ready is still in progress, or when nothing is kept ready.',
+    },
     report: { description: 'Path of the JSON report of this run.' },
     'postmortem-issue': {
       description:

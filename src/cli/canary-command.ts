@@ -25,6 +25,8 @@ export interface CanaryControlArgs {
   readonly irreversible?: boolean;
   readonly by?: string;
   readonly reason?: string;
+  /** With `promote`: the change record a change approval links to. */
+  readonly changeRecord?: string;
   /** Justification of a break-glass through the error-budget freeze, and when it ends. */
   readonly breakGlass?: string;
   readonly breakGlassExpiry?: string;
@@ -62,6 +64,7 @@ export async function canaryControlCommand(
       ...(args.version ? { version: args.version } : {}),
       ...(args.irreversible ? { irreversible: true } : {}),
       ...(args.reason ? { reason: args.reason } : {}),
+      ...(args.changeRecord ? { changeRecord: args.changeRecord } : {}),
       ...breakGlassInput(args.breakGlass, args.breakGlassExpiry),
       actor: actorOf(args.by, env),
       manifests: args.manifests ?? 'deploy',

@@ -90,8 +90,15 @@ interface Checked {
 function notesOf(kind: string | undefined, policy: unknown): string[] {
   if (!policy) return [];
   if (kind === 'canary') {
-    const { method, teams } = (policy as CanaryPolicy).approvers;
-    return [`approvers.method ${method}: ${APPROVAL_METHOD_MEANING[method]}`, ...teamsNote('approvers.teams', teams)];
+    const canary = policy as CanaryPolicy;
+    const { method, teams } = canary.approvers;
+    const tier = canary.tiers[canary.tier];
+    return [
+      `approvers.method ${method}: ${APPROVAL_METHOD_MEANING[method]}`,
+      ...teamsNote('approvers.teams', teams),
+      ...teamsNote(`tiers.${canary.tier}.approvers.teams`, tier.approvers.teams),
+      ...teamsNote(`tiers.${canary.tier}.change.approvers.teams`, tier.change.approvers.teams),
+    ];
   }
   if (kind === 'freeze')
     return teamsNote('breakGlass.teams', (policy as { breakGlass: { teams: readonly string[] } }).breakGlass.teams);

@@ -217,6 +217,12 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
       .option('--break-glass-expiry <time>', 'when the break-glass ends: an RFC 3339 time or a duration such as 2h')
       .option('--wait', 'keep reconciling until the promotion ends or waits for a person')
       .addOption(formatOption());
+    if (verb === 'promote') {
+      cmd.option(
+        '--change-record <id>',
+        "the change record a stage with approval: change needs (an identifier or a link matching the tier's change.recordPattern)",
+      );
+    }
     if (verb === 'start') {
       cmd.requiredOption('--version <version>', 'the version to promote');
       cmd.option(
@@ -235,6 +241,7 @@ function buildProgram(io: CliIo, emit: (out: CommandOutput) => void): Command {
           irreversible: Boolean(o.irreversible),
           by: o.by,
           reason: o.reason,
+          changeRecord: o.changeRecord,
           breakGlass: o.breakGlass,
           breakGlassExpiry: o.breakGlassExpiry,
           repo: o.repo,

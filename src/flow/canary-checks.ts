@@ -69,7 +69,7 @@ export async function publishCanaryChecks(
     });
   const promotion = outcome.last.manifest.promotion;
   if (promotion && outcome.results.some((r) => r.committed)) {
-    const waiting = pendingApproval(promotion, outcome.approvalMethod);
+    const waiting = pendingApproval(promotion, outcome.approvalMethod, outcome.stageApproval);
     await github.createCommitStatus(run.sha, {
       context: `bellwether/approval ${run.where}`,
       state: waiting ? 'pending' : 'success',

@@ -40,6 +40,13 @@ export const releaseManifestSchema = z
       .array(z.strictObject({ version, until: z.iso.datetime().optional() }))
       .max(20)
       .default([]),
+    /**
+     * The previous version a deploy step must keep deployable, for a full
+     * rollback: set when a canary takes all the traffic, kept after its
+     * promotion until it has baked (`until`), then removed. Without `until`
+     * it holds while the promotion in progress lasts.
+     */
+    keepReady: z.strictObject({ version, until: z.iso.datetime().optional() }).optional(),
     /** The staged promotion in progress or last finished, kept beside the weight it moves. */
     promotion: promotionStateSchema.optional(),
   })
@@ -54,6 +61,13 @@ export const releaseManifestSchema = z
         message: `the canary is the stable version ${m.stable.version}`,
       });
     }
+  })
+  // The stable version is kept ready while a canary takes its traffic; once it takes it all
+  // again (a rollback made the kept-ready version stable), there is nothing to keep ready.
+  .transform((m): typeof m => {
+    if (m.keepReady?.version !== m.stable.version || m.canary.weight > 0) return m;
+    const { keepReady: _stable, ...rest } = m;
+    return rest;
   });
 
 export type ReleaseManifest = z.output<typeof releaseManifestSchema>;
@@ -80,6 +94,8 @@ export function renderManifest(text: string, next: ReleaseManifest): string {
   doc.setIn(['canary', 'weight'], next.canary.weight);
   setOptional(doc, ['stable', 'irreversible'], next.stable.irreversible);
   setOptional(doc, ['canary', 'irreversible'], next.canary.irreversible);
+  if (next.keepReady) doc.set('keepReady', doc.createNode(next.keepReady));
+  else if (doc.has('keepReady')) doc.delete('keepReady');
   if (next.previous.length > 0) doc.set('previous', doc.createNode(next.previous));
   else if (doc.has('previous')) doc.delete('previous');
   if (next.promotion) {

@@ -50,6 +50,8 @@ const eventSchema = z.strictObject({
   event: z.string(),
   by: z.string().optional(),
   detail: z.string().optional(),
+  /** The change record a change approval linked to. */
+  change: z.string().optional(),
 });
 
 export const promotionStateSchema = z.strictObject({
@@ -60,6 +62,8 @@ export const promotionStateSchema = z.strictObject({
   /** Index into the policy's stages. */
   stage: z.number().int().min(0),
   startedAt: z.iso.datetime(),
+  /** Who started it: a change approval must come from someone else. */
+  startedBy: z.string().optional(),
   stageStartedAt: z.iso.datetime(),
   /** When the stage's soak clock was stopped by a pause; resuming moves the clock on by the pause. */
   pausedAt: z.iso.datetime().optional(),

@@ -36,6 +36,7 @@ export function promotionJson(result: ReconcileResult): Record<string, unknown> 
     region: m.region ?? null,
     stable: m.stable.version,
     canary: m.canary,
+    keepReady: m.keepReady ? { version: m.keepReady.version, until: m.keepReady.until ?? null } : null,
     phase: m.promotion?.phase ?? 'none',
     stage: m.promotion?.stage ?? null,
     step: result.step.kind,
@@ -58,6 +59,16 @@ export function promotionJson(result: ReconcileResult): Record<string, unknown> 
   };
 }
 
+/** What the kept-ready line of a report says. */
+function keptReady(k: NonNullable<ReleaseManifest['keepReady']>): string {
+  return `Kept ready for a full rollback: ${k.version}, ${k.until ? `until ${k.until}` : 'while the canary takes all the traffic'}; a deploy step must not scale it down.`;
+}
+
+/** A history event, with the change record a change approval linked to. */
+function eventText(e: { readonly event: string; readonly change?: string }): string {
+  return e.change ? `${e.event} (change ${e.change})` : e.event;
+}
+
 function title(m: ReleaseManifest): string {
   const where = [m.service, m.environment, m.region].filter(Boolean).join(' / ');
   const version = m.promotion?.version ?? m.canary.version;
@@ -72,7 +83,7 @@ function stageRows(m: ReleaseManifest, policy: PromotionPolicy, icons: boolean):
     return [
       String(i + 1),
       `${s.weight}%`,
-      `${formatDuration(s.soakTime)}${s.approval === 'required' ? ' + approval' : ''}`,
+      `${formatDuration(s.soakTime)}${s.approval === 'required' ? ' + approval' : s.approval === 'change' ? ' + change approval' : ''}`,
       stageState(i, m),
       verdict,
       last?.score === undefined || last.score === null ? '' : String(last.score),
@@ -96,6 +107,7 @@ export function renderPromotionMarkdown(result: ReconcileResult, policy: Promoti
     '',
     `Traffic now: **${m.canary.weight}%** on the canary, the rest on stable ${escapeMarkdown(m.stable.version)}.`,
   );
+  if (m.keepReady) lines.push('', escapeMarkdown(keptReady(m.keepReady)));
   const detail = result.judgment?.detail;
   if (detail?.result) lines.push('', renderJudgmentMarkdown(detail.result, detail).trimEnd());
   else if (detail && Object.keys(detail.noData).length > 0) {
@@ -110,7 +122,7 @@ export function renderPromotionMarkdown(result: ReconcileResult, policy: Promoti
   if (p && p.history.length > 0) {
     lines.push('', '<details><summary>History</summary>', '', '| time (UTC) | event | by |', '| --- | --- | --- |');
     for (const e of p.history.slice(-12))
-      lines.push(`| ${e.at} | ${escapeMarkdown(e.event)} | ${escapeMarkdown(e.by ?? '')} |`);
+      lines.push(`| ${e.at} | ${escapeMarkdown(eventText(e))} | ${escapeMarkdown(e.by ?? '')} |`);
     lines.push('', '</details>');
   }
   return lines.join('\n') + '\n';
@@ -127,6 +139,7 @@ export function renderPromotionText(result: ReconcileResult, policy: PromotionPo
   );
   lines.push(...table.map((l, i) => (i === 0 ? style.dim(l) : l)));
   lines.push('', `Traffic now: ${m.canary.weight}% on the canary, the rest on stable ${m.stable.version}.`);
+  if (m.keepReady) lines.push(keptReady(m.keepReady));
   const detail = result.judgment?.detail;
   if (detail?.result) lines.push('', renderJudgmentText(detail.result, style, detail).trimEnd());
   else if (detail && Object.keys(detail.noData).length > 0) {
@@ -143,7 +156,7 @@ export function renderPromotionText(result: ReconcileResult, policy: PromotionPo
   }
   if (p && p.history.length > 0) {
     lines.push('', style.bold('History (UTC)'));
-    const rows = p.history.slice(-12).map((e) => [e.at, e.event, e.by ?? '']);
+    const rows = p.history.slice(-12).map((e) => [e.at, eventText(e), e.by ?? '']);
     lines.push(...textTable([['TIME', 'EVENT', 'BY'], ...rows]).map((l, i) => (i === 0 ? style.dim(l) : l)));
   }
   return lines.join('\n') + '\n';

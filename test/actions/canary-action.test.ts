@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decide } from '../../src/canary/promotion/decide.js';
+import { promotionPolicyOf } from '../../src/canary/promotion/run.js';
+import { parseAnyPolicy } from '../../src/policy/kinds.js';
+import type { CanaryPolicy } from '../../src/policy/schemas/canary.js';
 import { parseManifest, renderManifest } from '../../src/gitops/manifest.js';
 import { example, exampleItem, fileReply, putReply } from '../github/fixtures.js';
 import { runBundledAction } from '../helpers/action-runner.js';
@@ -465,5 +468,116 @@ describe('the bundled canary action through an error-budget freeze', () => {
     expect(issues[0]!.title).toBe('Break-glass: feature of checkout by @octocat');
     expect(issues[0]!.labels).toEqual(['bellwether:break-glass']);
     expect(issues[0]!.body).toContain('| why | payment provider outage, the fix must ship |');
+  });
+});
+
+describe('the bundled canary action for an infrastructure tier', () => {
+  const POLICY = [
+    'kind: canary',
+    'tier: infrastructure',
+    'tiers:',
+    '  infrastructure:',
+    '    change: { approvers: { users: [cab-chair] }, recordPattern: "CHG[0-9]{7}" }',
+    '    bakeTime: 2h',
+    '',
+  ].join('\n');
+
+  /** The promotion octocat started, its first three stages passed, waiting for the change approval before 100%. */
+  function waitingForChange(): string {
+    const policy = promotionPolicyOf(parseAnyPolicy(POLICY, 'canary.yml') as CanaryPolicy);
+    const t0 = Date.now() - 4 * 3_600_000;
+    const factsAt = (minute: number, more = {}) => ({
+      now: new Date(t0 + minute * 60_000),
+      freeze: allow,
+      quarantine: allow,
+      ...more,
+    });
+    let m = stableManifest;
+    const step0 = decide(m, policy, { kind: 'start', version: '1.42.0', by: 'octocat' }, factsAt(0));
+    if (step0.kind !== 'transition') throw new Error('start');
+    m = step0.manifest;
+    for (let minute = 1; minute <= 239 && m.promotion?.phase !== 'awaiting-approval'; minute++) {
+      let step = decide(m, policy, { kind: 'tick' }, factsAt(minute));
+      if (step.kind === 'need-judgment')
+        step = decide(
+          m,
+          policy,
+          { kind: 'tick' },
+          factsAt(minute, { judgment: { verdict: 'Pass', score: 100, reason: 'r' } }),
+        );
+      if (step.kind === 'transition') m = step.manifest;
+    }
+    if (m.promotion?.phase !== 'awaiting-approval') throw new Error('expected to wait for the change approval');
+    return renderManifest(MANIFEST_TEXT, m);
+  }
+
+  async function promote(actor: string, changeRecord?: string) {
+    const repo = repository();
+    const before = waitingForChange();
+    repo.files.set(PATH, before);
+    server = await startGitHubServer(repo.gh);
+    const workspace = mkdtempSync(join(tmpdir(), 'bw-ws-'));
+    writeFileSync(join(workspace, 'canary.yml'), POLICY);
+    const run = await runBundledAction('canary', {
+      eventName: 'workflow_dispatch',
+      payload: { ...webhookPayload('workflow_dispatch'), inputs: { command: 'promote' } },
+      apiUrl: server.url,
+      workspace,
+      env: { GITHUB_ACTOR: actor },
+      inputs: {
+        service: 'checkout',
+        region: 'us-east-1',
+        command: 'promote',
+        policy: 'canary.yml',
+        ...(changeRecord ? { 'change-record': changeRecord } : {}),
+      },
+    });
+    return { repo, run, before };
+  }
+
+  it.each([
+    ['without a change record', 'cab-chair', undefined, 'no change record was given'],
+    ['with a record the pattern refuses', 'cab-chair', 'CHG12', "does not match the tier's change.recordPattern"],
+    [
+      'from the person who started the release',
+      'octocat',
+      'CHG0031234',
+      'octocat started this release and may not give its change approval',
+    ],
+    [
+      'from someone not among the change approvers',
+      'hubot',
+      'CHG0031234',
+      'hubot may not give the change approval of stage 4 (100%)',
+    ],
+  ])('refuses the change approval %s, says why, and writes nothing', async (_name, actor, record, why) => {
+    const { repo, run, before } = await promote(actor, record);
+    expect(run.exitCode).toBe(1);
+    expect(run.commands.find((c) => c.command === 'error')?.message).toContain(why);
+    expect(repo.files.get(PATH)).toBe(before);
+    expect(run.outputs).toMatchObject({ weight: '25', 'keep-ready': '', 'keep-ready-until': '' });
+  });
+
+  it('takes a change approver with a change record to 100%, records both, and keeps the stable version ready', async () => {
+    const { repo, run } = await promote('cab-chair', 'CHG0031234');
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({
+      state: 'soaking',
+      stage: '3',
+      weight: '100',
+      'keep-ready': '1.41.0',
+      'keep-ready-until': '',
+    });
+    const manifest = parseManifest(repo.files.get(PATH)!, PATH);
+    expect(manifest.keepReady).toEqual({ version: '1.41.0' });
+    expect(manifest.promotion?.history.at(-1)).toMatchObject({
+      event: 'stage 4 at 100%',
+      by: 'cab-chair',
+      change: 'CHG0031234',
+    });
+    expect(run.summary).toContain('cab-chair gave the change approval of stage 4 (100%) (change CHG0031234)');
+    expect(run.summary).toContain('Kept ready for a full rollback: 1.41.0, while the canary takes all the traffic');
+    expect(run.summary).toContain('| 4 | 100% | 1h + change approval | soaking |');
   });
 });

@@ -617,56 +617,67 @@ const STABLE: ReleaseManifest = {
 /**
  * A promotion driven through the promotion decision, minute by minute for up
  * to a day: bob (of acme/web) starts 1.42.0 and, whenever a stage waits for
- * approval, asks to promote from a push-triggered workflow run. Every
+ * approval, `approver` (bob unless said) asks to promote from a
+ * push-triggered workflow run, with the change record CHG0000001. Every
  * judgment passes but the second, which is Marginal. The trace says what was
  * decided when: each judgment asked for (and over which window), each
- * transition with its traffic and phase, and each refusal.
+ * transition with its traffic, phase and the version kept ready, and each
+ * refusal.
  */
 function promotion(p: CanaryPolicy): string[] {
-  const policy = promotionPolicyOf(p);
-  const T = Date.parse('2026-11-22T10:00:00Z');
-  const factsAt = (minute: number, more: Partial<Facts> = {}): Facts => ({
-    now: new Date(T + minute * 60_000),
-    freeze: { allow: true, reason: 'no freeze' },
-    quarantine: { allow: true, reason: 'not quarantined' },
-    actorTeams: ['acme/web'],
-    origin: { kind: 'workflow', event: 'push' },
-    ...more,
-  });
-  const trace: string[] = [];
-  let manifest = STABLE;
-  let looks = 0;
-  const apply = (minute: number, command: Command, facts: Facts) => {
-    let step = decide(manifest, policy, command, facts);
-    if (step.kind === 'need-judgment') {
-      looks += 1;
-      trace.push(`${minute}: judge ${step.start.toISOString()}..${step.end.toISOString()}`);
-      step = decide(manifest, policy, command, {
-        ...facts,
-        judgment:
-          looks === 2 ? { verdict: 'Marginal', score: 80, reason: 'r' } : { verdict: 'Pass', score: 100, reason: 'r' },
-      });
-    }
-    if (step.kind === 'transition') {
-      manifest = step.manifest;
-      trace.push(
-        `${minute}: ${step.effects.map((e) => e.kind).join(',')} at ${manifest.canary.weight}% ${manifest.promotion?.phase ?? ''}`,
-      );
-    } else if (step.kind === 'refuse') trace.push(`${minute}: refused: ${step.explanation.summary}`);
-    return step;
-  };
-  apply(0, { kind: 'start', version: '1.42.0', by: 'bob' }, factsAt(0));
-  for (
-    let minute = 1;
-    minute <= 24 * 60 && manifest.promotion && ['soaking', 'awaiting-approval'].includes(manifest.promotion.phase);
-    minute++
-  ) {
-    const step = apply(minute, { kind: 'tick' }, factsAt(minute));
-    if (step.kind === 'wait' && manifest.promotion.phase === 'awaiting-approval')
-      apply(minute, { kind: 'promote', by: 'bob' }, factsAt(minute));
-  }
-  return trace;
+  return promotionApprovedBy('bob')(p);
 }
+
+const promotionApprovedBy =
+  (approver: string) =>
+  (p: CanaryPolicy): string[] => {
+    const policy = promotionPolicyOf(p);
+    const T = Date.parse('2026-11-22T10:00:00Z');
+    const factsAt = (minute: number, more: Partial<Facts> = {}): Facts => ({
+      now: new Date(T + minute * 60_000),
+      freeze: { allow: true, reason: 'no freeze' },
+      quarantine: { allow: true, reason: 'not quarantined' },
+      actorTeams: ['acme/web'],
+      origin: { kind: 'workflow', event: 'push' },
+      ...more,
+    });
+    const trace: string[] = [];
+    let manifest = STABLE;
+    let looks = 0;
+    const apply = (minute: number, command: Command, facts: Facts) => {
+      let step = decide(manifest, policy, command, facts);
+      if (step.kind === 'need-judgment') {
+        looks += 1;
+        trace.push(`${minute}: judge ${step.start.toISOString()}..${step.end.toISOString()}`);
+        step = decide(manifest, policy, command, {
+          ...facts,
+          judgment:
+            looks === 2
+              ? { verdict: 'Marginal', score: 80, reason: 'r' }
+              : { verdict: 'Pass', score: 100, reason: 'r' },
+        });
+      }
+      if (step.kind === 'transition') {
+        manifest = step.manifest;
+        const kept = manifest.keepReady;
+        trace.push(
+          `${minute}: ${step.effects.map((e) => e.kind).join(',')} at ${manifest.canary.weight}% ${manifest.promotion?.phase ?? ''}${kept ? ` keeping ${kept.version} until ${kept.until ?? 'the end'}` : ''}`,
+        );
+      } else if (step.kind === 'refuse') trace.push(`${minute}: refused: ${step.explanation.summary}`);
+      return step;
+    };
+    apply(0, { kind: 'start', version: '1.42.0', by: 'bob' }, factsAt(0));
+    for (
+      let minute = 1;
+      minute <= 24 * 60 && manifest.promotion && ['soaking', 'awaiting-approval'].includes(manifest.promotion.phase);
+      minute++
+    ) {
+      const step = apply(minute, { kind: 'tick' }, factsAt(minute));
+      if (step.kind === 'wait' && manifest.promotion.phase === 'awaiting-approval')
+        apply(minute, { kind: 'promote', by: approver, changeRecord: 'CHG0000001' }, factsAt(minute));
+    }
+    return trace;
+  };
 /** `n` points around `level`, spread over `spread` by a fixed pattern (`k` shifts it). */
 const series = (n: number, level: number, spread: number, k = 0) =>
   Array.from({ length: n }, (_, i) => level + (spread * (((i + k) * 37) % 11)) / 10);
@@ -805,6 +816,44 @@ function gateProbes(prefix: string, at: (check: string) => string): Record<strin
   };
 }
 
+/**
+ * A tier's approvers, change approval and bake. Its 100% stage waits for an
+ * approval (`required`, which bob gives) or a change approval (which carol
+ * gives with a change record, not having started the release).
+ */
+function tierApprovalProbes(tier: string): [string, Probe][] {
+  const waiting = (approval: string, more = '') => ({
+    base: `tier: ${tier}\ntiers: { ${tier}: { stages: [{ weight: 10 }, { weight: 100, approval: ${approval} }] } }`,
+    changed: `tier: ${tier}\ntiers: { ${tier}: { stages: [{ weight: 10 }, { weight: 100, approval: ${approval} }], ${more} } }`,
+  });
+  const byCarol = promotionApprovedBy('carol');
+  return [
+    [`tiers.${tier}.approvers.users`, { ...waiting('required', 'approvers: { users: [amy] }'), run: promotion }],
+    [`tiers.${tier}.approvers.teams`, { ...waiting('required', 'approvers: { teams: [acme/sre] }'), run: promotion }],
+    [
+      `tiers.${tier}.change.approvers.users`,
+      { ...waiting('change', 'change: { approvers: { users: [dave] } }'), run: byCarol },
+    ],
+    [
+      `tiers.${tier}.change.approvers.teams`,
+      { ...waiting('change', 'change: { approvers: { teams: [acme/cab] } }'), run: byCarol },
+    ],
+    [
+      `tiers.${tier}.change.recordPattern`,
+      { ...waiting('change', "change: { recordPattern: 'CHG[0-9]{9}' }"), run: byCarol },
+    ],
+    [
+      `tiers.${tier}.bakeTime`,
+      {
+        // One stage, which waits for nobody, so that every tier reaches its promotion.
+        base: `tier: ${tier}\ntiers: { ${tier}: { stages: [{ weight: 100 }] } }`,
+        changed: `tier: ${tier}\ntiers: { ${tier}: { stages: [{ weight: 100 }], bakeTime: 3h } }`,
+        run: promotion,
+      },
+    ],
+  ];
+}
+
 const CANARY: Record<string, Probe> = {
   ...gateProbes('', (check) => `health: { checks: [${check}] }`),
   ...gateProbes('stages[].', (check) => `stages: [{ weight: 10, health: { checks: [${check}] } }, { weight: 100 }]`),
@@ -837,6 +886,7 @@ const CANARY: Record<string, Probe> = {
   },
   ...Object.fromEntries(
     ['critical', 'standard', 'non-critical', 'infrastructure'].flatMap((tier) => [
+      ...tierApprovalProbes(tier),
       [`tiers.${tier}.stages[].weight`, tierStages(tier, '[{ weight: 10 }, { weight: 100 }]')],
       [
         `tiers.${tier}.stages[].soakTime`,

@@ -33,18 +33,46 @@ describe('canary policy defaults', () => {
       { weight: 25, soakTime: 15 * MIN, approval: 'none' },
       { weight: 100, soakTime: 15 * MIN, approval: 'none' },
     ]);
-    for (const tier of ['non-critical', 'infrastructure'] as const) {
-      expect(stagesFor(policy, tier)).toEqual(stagesFor(policy, 'standard'));
-    }
   });
 
-  it('soaks critical services 30m and asks for approval before 100', () => {
-    expect(stagesFor(policy, 'critical')).toEqual([
-      { weight: 1, soakTime: 30 * MIN, approval: 'none' },
-      { weight: 5, soakTime: 30 * MIN, approval: 'none' },
-      { weight: 25, soakTime: 30 * MIN, approval: 'none' },
-      { weight: 100, soakTime: 30 * MIN, approval: 'required' },
+  // Each tier's soak per stage, what its 100% stage waits for, and how long the previous version is kept ready.
+  it.each([
+    ['critical', 30, 'required', 60],
+    ['standard', 15, 'none', 30],
+    ['non-critical', 10, 'none', 20],
+    ['infrastructure', 60, 'change', 120],
+  ] as const)('%s: %i min a stage, %s before 100, the previous version kept %i min', (tier, soak, last, bake) => {
+    expect(stagesFor(policy, tier)).toEqual([
+      { weight: 1, soakTime: soak * MIN, approval: 'none' },
+      { weight: 5, soakTime: soak * MIN, approval: 'none' },
+      { weight: 25, soakTime: soak * MIN, approval: 'none' },
+      { weight: 100, soakTime: soak * MIN, approval: last },
     ]);
+    expect(policy.tiers[tier]).toMatchObject({
+      approvers: { users: [], teams: [] },
+      change: { approvers: { users: [], teams: [] }, recordPattern: '\\S+' },
+      bakeTime: bake * MIN,
+    });
+  });
+
+  it("takes each tier's approvers, change approval and bake as written", () => {
+    const p = parse(
+      [
+        'kind: canary',
+        'tier: infrastructure',
+        'tiers:',
+        '  infrastructure:',
+        '    approvers: { teams: [acme/sre] }',
+        '    change: { approvers: { users: [cab-chair] }, recordPattern: "CHG[0-9]{7}" }',
+        '    bakeTime: 4h',
+      ].join('\n'),
+    );
+    expect(p.tiers.infrastructure).toEqual({
+      stages: stagesFor(policy, 'infrastructure'),
+      approvers: { users: [], teams: ['acme/sre'] },
+      change: { approvers: { users: ['cab-chair'], teams: [] }, recordPattern: 'CHG[0-9]{7}' },
+      bakeTime: 240 * MIN,
+    });
   });
 
   it('judges every 5m over 15m, waits a minute at most for the metrics, holds on marginal, and passes at 95', () => {
@@ -206,7 +234,7 @@ describe('canary policy problems', () => {
       'tier: critcal\nstages:\n  - weight: 100\n    approval: yes',
       [
         'policies/canary.yml:2: tier: expected one of "critical", "standard", "non-critical" or "infrastructure", got "critcal"; did you mean "critical"?',
-        'policies/canary.yml:5: stages[0].approval: expected one of "none" or "required", got "yes"',
+        'policies/canary.yml:5: stages[0].approval: expected one of "none", "required" or "change", got "yes"',
       ],
     ],
     [
@@ -273,6 +301,16 @@ describe('canary policy problems', () => {
       'tier: critical\nstages:\n  - weight: 100\ntiers:\n  critical:\n    stages:\n      - weight: 100',
       [
         'policies/canary.yml:4: stages: the stages of tier "critical" are given twice, here and under tiers.critical.stages; keep one',
+      ],
+    ],
+    [
+      'tier approvers, change approvers and record patterns',
+      'tiers:\n  critical:\n    approvers: { teams: [sre] }\n    change: { approvers: { users: ["@cab"] }, recordPattern: "CHG[" }\n    bakeTime: 1',
+      [
+        'policies/canary.yml:4: tiers.critical.approvers.teams[0]: expected a GitHub team "org/team-slug" such as "acme/sre", got "sre"',
+        'policies/canary.yml:5: tiers.critical.change.approvers.users[0]: expected a GitHub user name such as "octocat" (without "@"), got "@cab"',
+        'policies/canary.yml:5: tiers.critical.change.recordPattern: expected a regular expression, got "CHG[" (Invalid regular expression: /CHG[/u: Unterminated character class)',
+        'policies/canary.yml:6: tiers.critical.bakeTime: expected a duration such as "15m", "1h30m", "90s" or "2d", got 1 (a duration needs a unit, such as "1m")',
       ],
     ],
     ['the version', 'version: 2', ['policies/canary.yml:2: version: expected 1 (the only policy version), got 2']],

@@ -37,12 +37,19 @@ describe('policyCheckCommand', () => {
   });
 
   it('says that team lists need a token that can read organization teams', async () => {
-    const canary = await write('teams/canary.yml', 'kind: canary\napprovers:\n  teams: [acme/release]\n');
+    const canary = await write(
+      'teams/canary.yml',
+      'kind: canary\ntier: critical\napprovers:\n  teams: [acme/release]\ntiers:\n  critical:\n    approvers: { teams: [acme/sre] }\n    change: { approvers: { teams: [acme/cab] } }\n',
+    );
     const freeze = await write('teams/freeze.yml', 'kind: freeze\nbreakGlass:\n  teams: [acme/sre]\n');
     const out = await policyCheckCommand({ paths: [canary, freeze], format: 'text' });
     expect(out.exitCode).toBe(0);
     expect(out.stdout).toContain(
       "  approvers.teams: membership of acme/release is looked up on GitHub; a workflow's GITHUB_TOKEN cannot read organization teams",
+    );
+    expect(out.stdout).toContain('  tiers.critical.approvers.teams: membership of acme/sre is looked up on GitHub');
+    expect(out.stdout).toContain(
+      '  tiers.critical.change.approvers.teams: membership of acme/cab is looked up on GitHub',
     );
     expect(out.stdout).toContain(
       "  breakGlass.teams: membership of acme/sre is looked up on GitHub; a workflow's GITHUB_TOKEN cannot read organization teams",

@@ -26,10 +26,13 @@ describe('shipped policies', () => {
 
   // The shipped files write the defaults out with comments; they must say
   // what the schemas actually do.
-  it.each(['canary', 'freeze', 'rollback', 'postmortem', 'notify'])('%s.yml states the schema defaults', async (kind) => {
-    const shipped = await loadAnyPolicyFile(join(POLICIES, `${kind}.yml`), nodeFiles);
-    expect(shipped).toEqual(parseAnyPolicy(`kind: ${kind}`, 'defaults.yml'));
-  });
+  it.each(['canary', 'freeze', 'rollback', 'postmortem', 'notify'])(
+    '%s.yml states the schema defaults',
+    async (kind) => {
+      const shipped = await loadAnyPolicyFile(join(POLICIES, `${kind}.yml`), nodeFiles);
+      expect(shipped).toEqual(parseAnyPolicy(`kind: ${kind}`, 'defaults.yml'));
+    },
+  );
 
   it('waves.yml states the schema defaults beside its example waves', async () => {
     const shipped = await loadAnyPolicyFile(join(POLICIES, 'waves.yml'), nodeFiles);
@@ -52,5 +55,23 @@ describe('shipped policies', () => {
       ['error-rate', 0.001],
       ['latency-p99', 0.2],
     ]);
+  });
+
+  it('has an infrastructure-tier example that waits for a change approval before 100 and keeps the old version 4h', async () => {
+    const example = await loadAnyPolicyFile(join(POLICIES, 'examples', 'infrastructure-edge.yml'), nodeFiles);
+    if (example.kind !== 'canary') throw new Error('expected a canary policy');
+    const tier = example.tiers[example.tier];
+    expect(example.tier).toBe('infrastructure');
+    expect(tier.stages.map((s) => [s.weight, s.soakTime, s.approval])).toEqual([
+      [1, 60 * 60_000, 'none'],
+      [5, 60 * 60_000, 'none'],
+      [25, 60 * 60_000, 'none'],
+      [100, 60 * 60_000, 'change'],
+    ]);
+    expect(tier.change).toEqual({
+      approvers: { users: [], teams: ['acme/change-advisory'] },
+      recordPattern: 'CHG[0-9]{7}',
+    });
+    expect(tier.bakeTime).toBe(4 * 3_600_000);
   });
 });

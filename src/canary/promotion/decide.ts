@@ -7,7 +7,8 @@
  */
 import type { ReleaseManifest } from '../../gitops/manifest.js';
 import type { Command, Effect, Explanation, Facts, PromotionPolicy, Step } from './model.js';
-import { approvalCounts, describeApprovers, permitted } from './approval.js';
+import { approvalCounts, describeApprovers, describeStageApprovers, permitted, stageApproval } from './approval.js';
+import { keepReadyAtFullTraffic, keptReadyTick, withKeepReadyAfter } from './keep-ready.js';
 import type { Judgment, PromotionState } from '../../gitops/promotion-state.js';
 import { FINAL_PHASES, KEEP_HISTORY, KEEP_JUDGMENTS, KEEP_JUDGMENT_VALUES } from '../../gitops/promotion-state.js';
 
@@ -25,6 +26,8 @@ export function decide(manifest: ReleaseManifest, policy: PromotionPolicy, comma
   const active = p && !FINAL_PHASES.includes(p.phase) ? p : undefined;
   if (command.kind === 'start') return start(manifest, policy, command, facts, active);
   if (!active) {
+    const kept = command.kind === 'tick' ? keptReadyTick(manifest, facts.now) : undefined;
+    if (kept) return kept;
     return command.kind === 'tick'
       ? {
           kind: 'wait',
@@ -39,7 +42,9 @@ export function decide(manifest: ReleaseManifest, policy: PromotionPolicy, comma
           p ? `the last promotion (${p.version}) ended: ${p.phase}` : 'nothing was started',
         );
   }
-  if (command.kind !== 'tick' && !permitted(policy, command.by, facts)) {
+  // A stage waiting for approval is approved by its own approvers (the tier's, else these), checked in promoteNow.
+  const approving = command.kind === 'promote' && active.phase === 'awaiting-approval';
+  if (command.kind !== 'tick' && !approving && !permitted(policy, command.by, facts)) {
     return refuse(`${command.by} may not ${command.kind} this promotion`, notPermitted(policy, facts));
   }
   switch (command.kind) {
@@ -63,13 +68,13 @@ export function decide(manifest: ReleaseManifest, policy: PromotionPolicy, comma
           until: null,
           explanation: {
             summary: `Waiting for approval to enter stage ${active.stage + 1} (${policy.stages[active.stage]?.weight}%)`,
-            reason: `approvers: ${describeApprovers(policy)}`,
+            reason: `approvers: ${describeStageApprovers(policy, policy.stages[active.stage]?.approval)}`,
           },
         };
       }
       return soak(manifest, policy, active, facts);
     case 'promote':
-      return promoteNow(manifest, policy, active, facts, command.by, command.reason);
+      return promoteNow(manifest, policy, active, facts, command.by, command.reason, command.changeRecord);
     case 'pause':
       if (active.phase === 'paused') return refuse('Already paused', `paused at ${active.pausedAt}`);
       return transition(
@@ -151,15 +156,16 @@ function start(
   const state: PromotionState = {
     id: `${manifest.service}/${manifest.environment}/${manifest.region ?? 'default'}/${command.version}`,
     version: command.version,
-    phase: first.approval === 'required' ? 'awaiting-approval' : 'soaking',
+    phase: first.approval !== 'none' ? 'awaiting-approval' : 'soaking',
     stage: 0,
     startedAt: now,
+    startedBy: command.by,
     stageStartedAt: now,
     failedIntervals: 0,
     judgments: [],
     history: [{ at: now, event: 'started', by: command.by }],
   };
-  const weight = first.approval === 'required' ? 0 : first.weight;
+  const weight = first.approval !== 'none' ? 0 : first.weight;
   // A release marked irreversible by hand before the start stays marked: the mark is what decides a failure's fate.
   const irreversible = command.irreversible === true || manifest.canary.irreversible === true;
   const next: ReleaseManifest = {
@@ -317,7 +323,7 @@ function advance(
   facts: Facts,
   why: string,
   newJudgment = false,
-  who?: { by: string; detail?: string },
+  who?: { by: string; detail?: string; change?: string },
 ): Step {
   const nextIndex = p.stage + 1;
   const next = policy.stages[nextIndex];
@@ -329,13 +335,19 @@ function advance(
     };
     const previous = [{ version: manifest.stable.version, until: iso(facts.now) }, ...manifest.previous].slice(0, 20);
     const stable = manifest.canary.irreversible ? { version: p.version, irreversible: true } : { version: p.version };
-    const m: ReleaseManifest = {
-      ...manifest,
-      stable,
-      previous,
-      canary: { version: null, weight: 0 },
-      promotion: withEvent(done, facts, 'promoted', who),
-    };
+    // The old stable version stays ready for a full rollback until the new one has baked.
+    const m = withKeepReadyAfter(
+      {
+        ...manifest,
+        stable,
+        previous,
+        canary: { version: null, weight: 0 },
+        promotion: withEvent(done, facts, 'promoted', who),
+      },
+      manifest.stable.version,
+      policy,
+      facts.now,
+    );
     return {
       kind: 'transition',
       manifest: m,
@@ -352,7 +364,7 @@ function advance(
     if (newJudgment) return transition(manifest, p, facts, [{ kind: 'held' }], 'held by a freeze', explanation);
     return { kind: 'wait', until: null, explanation };
   }
-  if (next.approval === 'required') {
+  if (next.approval !== 'none') {
     return transition(
       manifest,
       { ...p, phase: 'awaiting-approval', stage: nextIndex, failedIntervals: 0 },
@@ -375,7 +387,7 @@ function enterStage(
   weight: number,
   facts: Facts,
   why: string,
-  who?: { by: string; detail?: string },
+  who?: { by: string; detail?: string; change?: string },
 ): Step {
   const state: PromotionState = {
     ...p,
@@ -389,6 +401,7 @@ function enterStage(
     ...manifest,
     canary: { ...manifest.canary, version: p.version, weight },
     promotion: withEvent(state, facts, `stage ${index + 1} at ${weight}%`, who),
+    ...keepReadyAtFullTraffic(manifest, weight),
   };
   return {
     kind: 'transition',
@@ -409,23 +422,33 @@ function promoteNow(
   facts: Facts,
   by: string,
   reason?: string,
+  changeRecord?: string,
 ): Step {
   if (p.phase === 'paused') return refuse('Paused', 'resume before promoting');
   const approval = approvalCounts(policy.approvalMethod, facts.origin);
   if (!approval.counts) return refuse(`${by}'s promote does not count as an approval`, approval.reason);
   const approver = approval.approver ?? by;
+  // The approval the stage a promote moves into waits for (the stage waiting, or the next one when it skips a soak).
+  const approve = (index: number) => {
+    const stage = policy.stages[index];
+    const who = { by, approver, ...(changeRecord ? { changeRecord } : {}) };
+    return stage ? stageApproval(policy, stage, index, p, who, facts) : undefined;
+  };
   if (p.phase === 'awaiting-approval') {
     if (!facts.freeze.allow) return refuse('Deploys are frozen', facts.freeze.reason);
     const stage = policy.stages[p.stage];
     if (!stage) return refuse('No such stage', `stage ${p.stage + 1}`);
+    const given = approve(p.stage);
+    if (given && !given.given) return refuse(given.summary, given.reason);
+    const change = given?.given && given.changeRecord ? { change: given.changeRecord } : {};
     return enterStage(
       manifest,
       p,
       p.stage,
       stage.weight,
       facts,
-      `${approver} approved (${approval.reason})${reason ? `: ${reason}` : ''}`,
-      { by: approver, ...(reason ? { detail: reason } : {}) },
+      `${given?.given && stage.approval === 'change' ? given.words : `${approver} approved`} (${approval.reason})${reason ? `: ${reason}` : ''}`,
+      { by: approver, ...(reason ? { detail: reason } : {}), ...change },
     );
   }
   const last = p.judgments.filter((j) => j.stage === p.stage).at(-1);
@@ -454,8 +477,12 @@ function promoteNow(
     why = `${approver} accepted a Marginal judgment (score ${last.score ?? 'none'}): ${reason}`;
   }
   if (!facts.freeze.allow) return refuse('Deploys are frozen', facts.freeze.reason);
-  const who = { by: approver, ...(reason ? { detail: reason } : {}) };
+  const given = approve(p.stage + 1);
+  if (given && !given.given) return refuse(given.summary, given.reason);
+  const change = given?.given && given.changeRecord ? { change: given.changeRecord } : {};
+  const who = { by: approver, ...(reason ? { detail: reason } : {}), ...change };
   if (reason && last?.verdict !== 'Marginal') why += `: ${reason}`;
+  if ('change' in change) why += ` (change ${change.change})`;
   const next = policy.stages[p.stage + 1];
   // The person who skips the soak is a permitted approver, so a stage needing approval is approved too.
   if (next) return enterStage(manifest, p, p.stage + 1, next.weight, facts, why, who);
@@ -471,8 +498,10 @@ function end(
   explanation: Explanation,
 ): Step {
   const state: PromotionState = { ...p, phase, outcome: explanation.reason };
+  const { keepReady: _kept, ...rest } = manifest;
+  // Traffic is back on the stable version, which needs keeping ready no longer.
   const m: ReleaseManifest = {
-    ...manifest,
+    ...rest,
     canary: { version: null, weight: 0 },
     promotion: withEvent(state, facts, event),
   };
@@ -504,7 +533,7 @@ function withEvent(
   state: PromotionState,
   facts: Facts,
   event: string,
-  who?: { by: string; detail?: string },
+  who?: { by: string; detail?: string; change?: string },
 ): PromotionState {
   return { ...state, history: [...state.history, { at: iso(facts.now), event, ...who }].slice(-KEEP_HISTORY) };
 }

@@ -10,7 +10,14 @@ export interface StagePolicy {
   readonly weight: number;
   /** Milliseconds. */
   readonly soakTime: number;
-  readonly approval: 'none' | 'required';
+  /** `required`: a person approves before the stage starts; `change`: a change approval does (see stageApproval). */
+  readonly approval: 'none' | 'required' | 'change';
+}
+
+/** GitHub users and teams (`org/team`). */
+export interface People {
+  readonly users: readonly string[];
+  readonly teams: readonly string[];
 }
 
 /** The canary policy as it applies to one service. */
@@ -22,7 +29,16 @@ export interface PromotionPolicy {
   readonly lookback: number;
   readonly marginal: 'hold' | 'fail';
   readonly maxFailedIntervals: number;
-  readonly approvers: { readonly users: readonly string[]; readonly teams: readonly string[] };
+  readonly approvers: People;
+  /** Who approves a stage with `approval: required`: the tier's approvers; absent or empty, the policy's. */
+  readonly stageApprovers?: People;
+  /**
+   * A change approval: who gives it (absent or empty: the stage approvers) and
+   * the regular expression a change record must match in full.
+   */
+  readonly change?: { readonly approvers?: People; readonly recordPattern: string };
+  /** Milliseconds the previous version is kept ready after a promotion to stable (the manifest's keepReady). */
+  readonly bakeTime?: number;
   /** Where an approval (a waiting stage, a Marginal judgment accepted) counts from: see `approvalCounts`. */
   readonly approvalMethod: ApprovalMethod;
   /** The rollback policy's `irreversible:` for a failed canary marked irreversible: hold it to roll forward, or roll it back all the same. */
@@ -48,6 +64,8 @@ export type Command =
       readonly kind: 'promote' | 'pause' | 'resume' | 'abort' | 'rollback';
       readonly by: string;
       readonly reason?: string;
+      /** With `promote`: the change record a change approval links to (an identifier or a link). */
+      readonly changeRecord?: string;
     };
 
 /** A yes or no from a gate (the error-budget freeze, the quarantine), with its reason. */

@@ -12,6 +12,7 @@ import { parseManifest, renderManifest } from '../../gitops/manifest.js';
 import type { ResolvedTeams } from '../../github/teams.js';
 import type { JudgeResult } from '../judge/types.js';
 import type { HealthCheckResult } from '../../metrics/health-check.js';
+import { teamLists } from './approval.js';
 import { decide } from './decide.js';
 import { afterLostRace } from './intent.js';
 import { judgmentValues } from './judgment-values.js';
@@ -120,7 +121,7 @@ export async function reconcile(
       freeze: await deps.freeze(manifest),
       // Only a start can bring a version in, so only a start asks the quarantine.
       quarantine: command.kind === 'start' && version ? await deps.quarantine(manifest, version) : allowAll,
-      ...(by && deps.actorTeams && policy.approvers.teams.length > 0 ? teamFacts(await deps.actorTeams(by)) : {}),
+      ...(by && deps.actorTeams && teamLists(policy).length > 0 ? teamFacts(await deps.actorTeams(by)) : {}),
       ...(origin ? { origin } : {}),
     };
     let step = decide(manifest, policy, command, facts);

@@ -33,6 +33,7 @@ import {
 import type { Style } from '../../report/terminal.js';
 import { unitOfMetric } from '../../report/units.js';
 import type { SurfaceContext } from './surfaces.js';
+import { teamLists } from './approval.js';
 import { publishDeployment } from './surfaces.js';
 
 export type CanaryCommand = 'tick' | 'start' | 'promote' | 'pause' | 'resume' | 'abort' | 'rollback';
@@ -52,6 +53,8 @@ export interface CanaryRunInputs {
   /** The GitHub user who asked (the workflow's actor). */
   readonly actor: string;
   readonly reason?: string;
+  /** With `promote`: the change record a change approval links to. */
+  readonly changeRecord?: string;
   /** Folder of release manifests. */
   readonly manifests: string;
   /** Policy file or folder; empty for the embedded defaults. */
@@ -65,7 +68,14 @@ export interface CanaryRunInputs {
 export interface CanaryRunOutcome {
   readonly results: readonly ReconcileResult[];
   readonly last: ReconcileResult;
-  readonly outputs: { state: string; stage: string; weight: string; verdict: string };
+  readonly outputs: {
+    state: string;
+    stage: string;
+    weight: string;
+    verdict: string;
+    'keep-ready': string;
+    'keep-ready-until': string;
+  };
   readonly markdown: string;
   /** The same reports as terminal text, coloured or plain. */
   text(style?: Style): string;
@@ -83,6 +93,8 @@ export interface CanaryRunOutcome {
   readonly policies: readonly LoadedPolicy[];
   /** The canary policy's `approvers.method`, for the surfaces that say how to approve. */
   readonly approvalMethod: PromotionPolicy['approvalMethod'];
+  /** What the stage the promotion is at waits for (`none`, `required` or `change`). */
+  readonly stageApproval: PromotionPolicy['stages'][number]['approval'];
 }
 
 /**
@@ -93,8 +105,15 @@ export function promotionPolicyOf(
   policy: CanaryPolicy,
   irreversible: PromotionPolicy['irreversible'] = 'roll-forward',
 ): PromotionPolicy {
+  const tier = policy.tiers[policy.tier];
   return {
     stages: stagesFor(policy).map((s) => ({ weight: s.weight, soakTime: s.soakTime, approval: s.approval })),
+    stageApprovers: { users: tier.approvers.users, teams: tier.approvers.teams },
+    change: {
+      approvers: { users: tier.change.approvers.users, teams: tier.change.approvers.teams },
+      recordPattern: tier.change.recordPattern,
+    },
+    bakeTime: tier.bakeTime,
     interval: policy.analysis.interval,
     lookback: policy.analysis.lookback,
     marginal: policy.analysis.marginal,
@@ -117,7 +136,12 @@ function toCommand(inputs: CanaryRunInputs): Command {
       ...(inputs.irreversible ? { irreversible: true } : {}),
     };
   }
-  return { kind: inputs.command, by: inputs.actor, ...(inputs.reason ? { reason: inputs.reason } : {}) };
+  return {
+    kind: inputs.command,
+    by: inputs.actor,
+    ...(inputs.reason ? { reason: inputs.reason } : {}),
+    ...(inputs.command === 'promote' && inputs.changeRecord ? { changeRecord: inputs.changeRecord } : {}),
+  };
 }
 
 /** What a judgment asks the metrics provider for each of the policy's metrics: its query, and a ratio's denominator. */
@@ -164,7 +188,14 @@ export async function runCanary(
       ...(surfaces ? { audit: { github: deps.github, ...(surfaces.logUrl ? { runUrl: surfaces.logUrl } : {}) } } : {}),
     }),
     // Team approvers are looked up on GitHub; without a token that can read them, the refusal says so.
-    actorTeams: (user) => resolveTeams(deps.github, user, policy.approvers.teams),
+    // Each list is looked up on its own: a lookup stops at the first team the user is in.
+    actorTeams: async (user) => {
+      const answers = await Promise.all(teamLists(promotionPolicy).map((l) => resolveTeams(deps.github, user, l)));
+      return {
+        member: [...new Set(answers.flatMap((a) => a.member))],
+        unknown: answers.flatMap((a) => a.unknown).filter((u, i, all) => all.findIndex((x) => x.team === u.team) === i),
+      };
+    },
     quarantine: async (_m, version) => {
       const entry = quarantined((await readQuarantine(store, inputs.manifests, inputs.service)).quarantine, version);
       return entry
@@ -223,6 +254,8 @@ export async function runCanary(
       stage: p ? String(p.stage) : '',
       weight: String(last.manifest.canary.weight),
       verdict: lastJudgment ? lastJudgment.verdict.toLowerCase() : 'none',
+      'keep-ready': last.manifest.keepReady?.version ?? '',
+      'keep-ready-until': last.manifest.keepReady?.until ?? '',
     },
     evidence: renderPromotionMarkdown(failed ?? refused ?? last, promotionPolicy),
     headline: promotionHeadline(failed ?? refused ?? last),
@@ -254,5 +287,6 @@ export async function runCanary(
     policyFile,
     policies: set,
     approvalMethod: promotionPolicy.approvalMethod,
+    stageApproval: (p && promotionPolicy.stages[p.stage]?.approval) ?? 'none',
   };
 }

@@ -14,6 +14,7 @@ import {
   githubTeam,
   githubUser,
   parseDuration,
+  people,
   percent,
   policyVersion,
   text,
@@ -28,13 +29,40 @@ export const TIERS = ['critical', 'standard', 'non-critical', 'infrastructure'] 
 export const APPROVAL_METHODS = ['environment', 'status', 'dispatch'] as const;
 export type Tier = (typeof TIERS)[number];
 
+/**
+ * What a stage waits for before it starts: nothing, a person's approval
+ * (`required`), or a change approval (`change`): a change record and a
+ * change approver who is not the person who started the release.
+ */
+export const STAGE_APPROVALS = ['none', 'required', 'change'] as const;
+export type StageApproval = (typeof STAGE_APPROVALS)[number];
+
 /** Soak per stage when a stage does not give its own. */
 const DEFAULT_SOAK: Record<Tier, string> = {
   critical: '30m',
   standard: '15m',
-  'non-critical': '15m',
-  infrastructure: '15m',
+  'non-critical': '10m',
+  infrastructure: '60m',
 };
+
+/** What the last (100%) stage of each tier waits for by default. */
+const DEFAULT_FULL_TRAFFIC_APPROVAL: Record<Tier, StageApproval> = {
+  critical: 'required',
+  standard: 'none',
+  'non-critical': 'none',
+  infrastructure: 'change',
+};
+
+/** How long the previous version is kept ready after a promotion to stable: twice the tier's soak. */
+const DEFAULT_BAKE: Record<Tier, string> = {
+  critical: '1h',
+  standard: '30m',
+  'non-critical': '20m',
+  infrastructure: '2h',
+};
+
+/** A change record is one token (an identifier such as CHG0031234, or a link) unless the policy says more. */
+const DEFAULT_RECORD_PATTERN = '\\S+';
 
 const DEFAULT_WEIGHTS = [1, 5, 25, 100] as const;
 
@@ -105,8 +133,8 @@ function stageFields<S extends z.ZodType>(soak: S) {
     weight: percent(),
     /** How long the stage runs, judged every analysis interval, before it may promote. */
     soakTime: soak,
-    /** `required`: a person approves before the canary enters this stage. */
-    approval: z.enum(['none', 'required']).default('none'),
+    /** `required`: a person approves before the canary enters this stage; `change`: a change approval does. */
+    approval: z.enum(STAGE_APPROVALS).default('none'),
     /** Health gates of this stage only, on top of the policy's `health`; a check of the same name replaces the policy's. */
     health: healthSchema(),
   });
@@ -161,13 +189,13 @@ type Stage = z.output<ReturnType<typeof stageList>>[number];
 
 /**
  * Each tier's default stages, parsed once through the same schema as the
- * stages users write: 1 → 5 → 25 → 100, and critical services wait for a
- * person before taking all traffic.
+ * stages users write: 1 → 5 → 25 → 100; critical services wait for a
+ * person and infrastructure for a change approval before taking all traffic.
  */
 const DEFAULT_STAGES = Object.fromEntries(
   TIERS.map((tier) => {
     const written = DEFAULT_WEIGHTS.map((weight) =>
-      tier === 'critical' && weight === 100 ? { weight, approval: 'required' } : { weight },
+      weight === 100 ? { weight, approval: DEFAULT_FULL_TRAFFIC_APPROVAL[tier] } : { weight },
     );
     return [tier, stageList(tier).parse(written)];
   }),
@@ -177,7 +205,36 @@ const DEFAULT_STAGES = Object.fromEntries(
 // level and under the tier) can be told apart from defaults; the final
 // transform fills them in.
 function tierSchema(tier: Tier) {
-  return z.strictObject({ stages: stageList(tier).optional() }).prefault({});
+  return z
+    .strictObject({
+      stages: stageList(tier).optional(),
+      /** Who approves a stage with `approval: required`; empty lists fall back to the policy's approvers. */
+      approvers: people(),
+      /** A change approval (`approval: change`). */
+      change: z
+        .strictObject({
+          /** Who may give it; empty lists fall back to the tier's approvers, then the policy's. */
+          approvers: people(),
+          /** A regular expression the whole change record must match. */
+          recordPattern: text().default(DEFAULT_RECORD_PATTERN).superRefine(checkPattern),
+        })
+        .prefault({}),
+      /** After a promotion to stable, how long the previous version is kept ready (the manifest's keepReady). */
+      bakeTime: duration().prefault(DEFAULT_BAKE[tier]),
+    })
+    .prefault({});
+}
+
+/** A change record pattern is a regular expression JavaScript can compile. */
+function checkPattern(pattern: string, ctx: z.RefinementCtx): void {
+  try {
+    new RegExp(pattern, 'u');
+  } catch (err) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a regular expression, got ${JSON.stringify(pattern)} (${(err as Error).message})`,
+    });
+  }
 }
 
 /** Every `{{variable}}` of a query template is one the canary flow fills. */
@@ -439,15 +496,16 @@ export const canaryPolicySchema = z
       }
       return tiers[tier].stages ?? DEFAULT_STAGES[tier].map((s) => ({ ...s }));
     };
-    const resolved = Object.fromEntries(TIERS.map((tier) => [tier, { stages: resolve(tier) }])) as Record<
-      Tier,
-      { stages: Stage[] }
-    >;
+    const resolved = Object.fromEntries(TIERS.map((tier) => [tier, { ...tiers[tier], stages: resolve(tier) }])) as {
+      [T in Tier]: Omit<(typeof tiers)[T], 'stages'> & { stages: Stage[] };
+    };
     return { ...policy, tiers: resolved };
   });
 
 /** A validated canary policy; durations are in milliseconds. */
 export type CanaryPolicy = z.output<typeof canaryPolicySchema>;
+/** A tier's settings after defaults: stages, approvers, change approval and bake. */
+export type CanaryTier = CanaryPolicy['tiers'][Tier];
 /** One stage of a canary: traffic weight, soak and approval. */
 export type CanaryStage = Stage;
 /** One metric the judge compares between canary and baseline. */

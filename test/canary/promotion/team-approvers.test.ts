@@ -99,3 +99,60 @@ describe('team approvers', () => {
     );
   });
 });
+
+describe('team approvers of a tier', () => {
+  const TIER_POLICY = `kind: canary
+tier: critical
+approvers:
+  teams: [acme/release]
+tiers:
+  critical:
+    stages:
+      - { weight: 50 }
+      - { weight: 100, approval: required }
+    approvers:
+      teams: [acme/sre]
+`;
+
+  async function run(gh: InMemoryGitHub, command: 'start' | 'promote', actor: string) {
+    const clock = new ManualClock(T0);
+    const dir = mkdtempSync(join(tmpdir(), 'bw-tier-teams-'));
+    writeFileSync(join(dir, 'canary.yml'), TIER_POLICY);
+    const deps = {
+      clock,
+      sleep: clock.sleep,
+      logger: new RecordingLogger(),
+      files: nodeFiles,
+      github: gh,
+      metrics: noMetrics,
+      git: new CommandGit(tmpdir()),
+    };
+    return runCanary(
+      {
+        service: 'checkout',
+        environment: 'production',
+        region: 'us-east-1',
+        command,
+        ...(command === 'start' ? { version: '1.42.0' } : {}),
+        actor,
+        manifests: 'deploy',
+        policy: dir,
+      },
+      deps,
+      new GitHubContentStore(gh, 'main'),
+    );
+  }
+
+  it("looks each list up on its own: a member of the policy's team and the tier's approves, a member of the policy's alone may not", async () => {
+    const gh = github();
+    gh.setTeamMembers('acme/release', ['bob', 'carol']);
+    gh.setTeamMembers('acme/sre', ['bob']);
+    expect((await run(gh, 'start', 'carol')).outputs).toMatchObject({ state: 'soaking', weight: '50' });
+    expect((await run(gh, 'promote', 'carol')).failure).toBe(
+      'carol may not give the approval of stage 2 (100%): stage 2 (100%) waits for the approval from @acme/sre',
+    );
+    const bob = await run(gh, 'promote', 'bob');
+    expect(bob.failure).toBeUndefined();
+    expect(bob.outputs).toMatchObject({ weight: '100', 'keep-ready': '1.41.0' });
+  });
+});

@@ -5,9 +5,11 @@
  * difference to bare node at p50, and whether each is within the goal of
  * 100 ms of bare node. Then the files of dist/ by size.
  *
- * Each action runs with an empty event and no GITHUB_REPOSITORY, so it loads
- * its own code, reads its inputs and stops at the missing repository before
- * any network call: what is timed is loading, not the action's work.
+ * Each action runs with an empty event and no GITHUB_REPOSITORY, so it reads
+ * its inputs and stops at the missing repository: what is timed is start-up
+ * to the first real work, not the work. An action loads its own code and
+ * Octokit only after its inputs and run context are checked, so these rows
+ * leave that loading out; a run that goes on pays for it then.
  *
  * Run `npm run build` first, then `npm run bench -- startup`
  * (BENCH_RUNS=N sets the runs of each, 30 by default).

@@ -10,6 +10,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseOpenSloText, resolveSlos } from '../../src/freeze/openslo.js';
+import { windowQuery } from '../../src/freeze/promql-window.js';
 import { ConfigurationError } from '../../src/runtime/errors.js';
 
 async function yamlFiles(dir: string): Promise<string[]> {
@@ -68,6 +69,7 @@ for (const folder of folders) {
     try {
       const defs = resolveSlos(
         parsed.map((q) => (q === p ? q : { ...q, contents: { ...q.contents, slos: [], sloth: [] } })),
+        windowQuery,
       );
       const mine = defs.filter((d) => d.at.file === p.file);
       slos += mine.length;

@@ -5,15 +5,14 @@
  */
 import * as core from '@actions/core';
 import { readRunContext } from '../runtime/context.js';
-import { gitHubConnector, parseRepoRef } from '../github/connect.js';
+import { parseRepoRef } from '../github/repo-ref.js';
 import { buildDeps } from '../deps/build-deps.js';
 import { ConfigurationError, NotAvailableError } from '../runtime/errors.js';
 import { envInputSource, readInputs } from '../runtime/inputs.js';
 import type { Logger } from '../runtime/logger.js';
 import type { MetricsProviders } from '../metrics/provider.js';
 import { processSecrets, registerEnvironmentSecrets } from '../runtime/secrets.js';
-import { announce } from '../notify/announce.js';
-import { actionByName } from './registry.js';
+import { actionByName, actionSpecByName } from './registry.js';
 
 // The runner masks its logs too, but only those; redacting here keeps a secret out of annotations wherever they are copied.
 const hide = (text: string) => processSecrets.redact(text);
@@ -48,18 +47,21 @@ async function metricsOf(named: string, workspace: string): Promise<MetricsProvi
 
 export async function runAction(name: string): Promise<void> {
   try {
-    const action = await actionByName(name);
+    const spec = actionSpecByName(name);
     registerEnvironmentSecrets(process.env);
-    const inputs = readInputs(action.spec.inputs, envInputSource(), mask);
+    const inputs = readInputs(spec.inputs, envInputSource(), mask);
     const ctx = readRunContext();
+    const repo = parseRepoRef(`${ctx.owner}/${ctx.repo}`);
+    // Inputs and the run context are checked before the action's code and Octokit load: a mistake there fails fast.
+    const [action, { gitHubConnector }] = await Promise.all([actionByName(name), import('../github/connect.js')]);
     const text = (name: string) => (typeof inputs[name] === 'string' ? (inputs[name] as string) : '');
-    const metrics = 'metrics' in action.spec.inputs ? await metricsOf(text('metrics'), ctx.workspace) : undefined;
+    const metrics = 'metrics' in spec.inputs ? await metricsOf(text('metrics'), ctx.workspace) : undefined;
     const deps = buildDeps({
       token: text('token'),
       apiUrl: ctx.apiUrl,
       logger: coreLogger,
       cwd: ctx.workspace,
-      connectGitHub: gitHubConnector(parseRepoRef(`${ctx.owner}/${ctx.repo}`)),
+      connectGitHub: gitHubConnector(repo),
       ...(metrics ? { metrics } : {}),
     });
     const result = await action.run(inputs, deps, ctx);
@@ -68,7 +70,12 @@ export async function runAction(name: string): Promise<void> {
       teams: text('notify-teams-webhook'),
       webhook: text('notify-webhook'),
     };
-    const summary = (result.summary ?? '') + (await announce(result.notice, targets, text('policy'), deps, ctx));
+    // The notification code loads only when there is something to announce and somewhere to announce it.
+    const announced =
+      result.notice && Object.values(targets).some((t) => t.trim() !== '')
+        ? await (await import('../notify/announce.js')).announce(result.notice, targets, text('policy'), deps, ctx)
+        : '';
+    const summary = (result.summary ?? '') + announced;
     for (const [key, value] of Object.entries(result.outputs)) core.setOutput(key, hide(value));
     if (summary) await core.summary.addRaw(hide(summary), true).write();
     if (result.failure) core.setFailed(hide(result.failure));

@@ -27,11 +27,20 @@ function notAvailable(spec: ActionSpec): ActionImpl {
   };
 }
 
-/** The implementation of an action by its folder name. */
-export async function actionByName(name: string): Promise<ActionImpl> {
+/**
+ * The spec of an action by its folder name, without loading its
+ * implementation: enough to read and check its inputs.
+ */
+export function actionSpecByName(name: string): ActionSpec {
   const spec = actionSpecs.find((s) => s.name === name) as ActionSpec | undefined;
   if (!spec)
     throw new Error(`no action named ${JSON.stringify(name)} in this bundle (have: ${actionNames().join(', ')})`);
+  return spec;
+}
+
+/** The implementation of an action by its folder name. */
+export async function actionByName(name: string): Promise<ActionImpl> {
+  const spec = actionSpecByName(name);
   const load = Object.hasOwn(loaders, name) ? loaders[name] : undefined;
   if (!load) return notAvailable(spec);
   const impl = await load();

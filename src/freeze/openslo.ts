@@ -28,7 +28,7 @@ import type {
   SloDocument,
   TimeWindowSpec,
 } from './openslo-schema.js';
-import { windowQuery } from './promql-window.js';
+import type { WindowQuery } from './promql-window.js';
 import { Rational } from './rational.js';
 import {
   alertWindowsSchema,
@@ -405,9 +405,14 @@ function slothService(
 
 /**
  * Turn parsed files into SLO definitions, resolving each `indicatorRef` and
- * `metricSourceRef` against the objects of every file.
+ * `metricSourceRef` against the objects of every file. `windowQuery` (from
+ * promql-window.ts) counts each Prometheus query over a window; it is passed
+ * in so that the PromQL grammar loads only where SLOs are read.
  */
-export function resolveSlos(files: readonly { file: string; contents: FileContents }[]): SloDefinition[] {
+export function resolveSlos(
+  files: readonly { file: string; contents: FileContents }[],
+  windowQuery: WindowQuery,
+): SloDefinition[] {
   const problems: ConfigurationError[] = [];
   const merge = <T extends { metadata: { name: string } }>(
     pick: (c: FileContents) => Map<string, Parsed<T>>,
@@ -443,7 +448,7 @@ export function resolveSlos(files: readonly { file: string; contents: FileConten
   for (const { contents } of files) {
     for (const slo of contents.slos) {
       try {
-        out.push(fromOpenSlo(slo, refs));
+        out.push(fromOpenSlo(slo, refs, windowQuery));
       } catch (err) {
         if (!(err instanceof ConfigurationError)) throw err;
         problems.push(...(err.problems.length > 0 ? err.problems : [err]));
@@ -505,7 +510,7 @@ function withAlertWindows(slo: SloDefinition, windows: readonly Parsed<AlertWind
   };
 }
 
-function fromOpenSlo(slo: Parsed<SloDocument>, refs: References): SloDefinition {
+function fromOpenSlo(slo: Parsed<SloDocument>, refs: References, windowQuery: WindowQuery): SloDefinition {
   const { spec, metadata } = slo.value;
   const reasons: { reason: string; at: Written }[] = [];
   const cannot = (reason: string, at: Written) => reasons.push({ reason, at });
@@ -779,7 +784,9 @@ export async function loadSlos(spec: string, reader: Files): Promise<SloDefiniti
   if (files.length === 0) throw new ConfigurationError('no SLO files given', { field: 'slo' });
   const parsed = [];
   for (const file of files) parsed.push({ file, contents: parseOpenSloText(await readPolicyText(file, reader), file) });
-  const slos = resolveSlos(parsed);
+  // Prometheus' PromQL grammar loads only when SLOs are read, not with every flow that may read them.
+  const { windowQuery } = await import('./promql-window.js');
+  const slos = resolveSlos(parsed, windowQuery);
   if (slos.length === 0)
     throw new ConfigurationError(`no SLO (an OpenSLO kind: SLO or a Sloth spec) in ${files.join(', ')}`, {
       file: files[0],

@@ -20,6 +20,9 @@ export type Windowed =
 /** Nodes that wrap a selector and must stay inside the counting function (`x offset 5m`, `x @ end()`). */
 const SELECTOR_MODIFIERS = new Set(['OffsetExpr', 'StepInvariantExpr']);
 
+/** `windowQuery`'s shape, for code that takes it without loading the grammar. */
+export type WindowQuery = (query: string, counter: boolean | undefined) => Windowed;
+
 /**
  * The query as a template over `{{.window}}`. `counter` is OpenSLO's
  * `ratioMetric.counter`; it is only needed when the query has no

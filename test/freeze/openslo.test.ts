@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { windowQuery } from '../../src/freeze/promql-window.js';
 import { loadSlos, parseOpenSloText, renderWindow, resolveSlos, splitDocuments } from '../../src/freeze/openslo.js';
 import { ConfigurationError } from '../../src/runtime/errors.js';
 import { nodeFiles } from '../../src/runtime/files.js';
@@ -54,7 +55,7 @@ ${overrides.objectives ?? '    - target: 0.999'}
 
 function failure(text: string, file = 'slo.yaml'): ConfigurationError {
   try {
-    resolveSlos([{ file, contents: parseOpenSloText(text, file) }]);
+    resolveSlos([{ file, contents: parseOpenSloText(text, file) }], windowQuery);
   } catch (err) {
     if (err instanceof ConfigurationError) return err;
     throw err;
@@ -64,7 +65,7 @@ function failure(text: string, file = 'slo.yaml'): ConfigurationError {
 
 describe('parseOpenSloText', () => {
   it('reads an inline ratio indicator with an exact target', () => {
-    const [def] = resolveSlos([{ file: 'slo.yaml', contents: parseOpenSloText(slo(), 'slo.yaml') }]);
+    const [def] = resolveSlos([{ file: 'slo.yaml', contents: parseOpenSloText(slo(), 'slo.yaml') }], windowQuery);
     expect(def?.name).toBe('api');
     expect(def?.target.toString()).toBe('999/1000');
     expect(def?.window).toEqual({ kind: 'rolling', ms: 30 * 86_400_000, text: '30d' });
@@ -82,9 +83,10 @@ describe('parseOpenSloText', () => {
     ['target: "0.9995"', '1999/2000'],
     ['targetPercent: 99.99', '9999/10000'],
   ])('reads %s as %s', (objective, expected) => {
-    const [def] = resolveSlos([
-      { file: 'slo.yaml', contents: parseOpenSloText(slo({ objectives: `    - ${objective}` }), 'slo.yaml') },
-    ]);
+    const [def] = resolveSlos(
+      [{ file: 'slo.yaml', contents: parseOpenSloText(slo({ objectives: `    - ${objective}` }), 'slo.yaml') }],
+      windowQuery,
+    );
     expect(def?.target.toString()).toBe(expected);
   });
 
@@ -272,7 +274,7 @@ describe('parseOpenSloText', () => {
       name === 'no time window'
         ? slo().replace('  timeWindow:\n    - duration: 30d\n      isRolling: true\n', '')
         : slo(overrides);
-    const [def] = resolveSlos([{ file: 'slo.yaml', contents: parseOpenSloText(text, 'slo.yaml') }]);
+    const [def] = resolveSlos([{ file: 'slo.yaml', contents: parseOpenSloText(text, 'slo.yaml') }], windowQuery);
     expect(def?.indicator).toBeUndefined();
     expect(def?.unsupported?.reason).toContain(
       name === 'no time window' ? 'the SLO has no timeWindow, so it has no error budget period to count' : reason,
@@ -282,7 +284,9 @@ describe('parseOpenSloText', () => {
 
   it('skips OpenSLO kinds that do not change a budget', () => {
     const text = `apiVersion: openslo/v1\nkind: Service\nmetadata: {name: api}\nspec: {}\n---\n${slo()}`;
-    expect(resolveSlos([{ file: 'x', contents: parseOpenSloText(text, 'x') }]).map((s) => s.name)).toEqual(['api']);
+    expect(resolveSlos([{ file: 'x', contents: parseOpenSloText(text, 'x') }], windowQuery).map((s) => s.name)).toEqual(
+      ['api'],
+    );
   });
 
   it('refuses two SLOs with the same name', () => {
@@ -349,7 +353,7 @@ describe('loadSlos', () => {
       { file: 'a.yaml', contents: parseOpenSloText(sli, 'a.yaml') },
       { file: 'b.yaml', contents: parseOpenSloText(`# moved down a line\n${sli}`, 'b.yaml') },
     ];
-    expect(() => resolveSlos(files)).toThrow(
+    expect(() => resolveSlos(files, windowQuery)).toThrow(
       'b.yaml:6: metadata.name: a second SLI named "search-fast-requests" (first at a.yaml:5)',
     );
   });

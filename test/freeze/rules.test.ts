@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { defaultFreezeGatePolicy } from '../../src/policy/schemas/freeze-gate.js';
+import { windowQuery } from '../../src/freeze/promql-window.js';
 import { loadSlos, parseOpenSloText, resolveSlos } from '../../src/freeze/openslo.js';
 import { generateRules, rulesYaml } from '../../src/freeze/rules.js';
 import { prometheusAvailability } from '../helpers/prometheus.js';
@@ -87,7 +88,7 @@ describe('generateRules', () => {
         .replace('[{target: 0.999}]', '[{target: 0.999, timeSliceTarget: 0.9, timeSliceWindow: 1m}]'),
     ].join('---\n');
     const rules = generateRules(
-      resolveSlos([{ file: 'x.yaml', contents: parseOpenSloText(text, 'x.yaml') }]),
+      resolveSlos([{ file: 'x.yaml', contents: parseOpenSloText(text, 'x.yaml') }], windowQuery),
       defaultFreezeGatePolicy(),
     );
     expect(rules.skipped.map((s) => [s.slo, s.alert ?? '', s.reason.slice(0, 40)])).toEqual([

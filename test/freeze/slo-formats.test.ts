@@ -16,7 +16,7 @@ const AT = new Date('2026-11-22T09:30:00Z');
 const DAY = 86_400_000;
 
 function read(text: string, file = 'slos.yaml'): SloDefinition[] {
-  return resolveSlos([{ file, contents: parseOpenSloText(text, file) }]);
+  return resolveSlos([{ file, contents: parseOpenSloText(text, file) }], windowQuery);
 }
 
 function failure(text: string, file = 'slos.yaml'): ConfigurationError {

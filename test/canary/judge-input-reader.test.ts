@@ -71,6 +71,7 @@ const accepted: { what: string; text: string }[] = [
     what: 'names that look like array indexes, listed first',
     text: '{"latency": {"baseline": [1], "canary": [2]}, "7": {"baseline": [3], "canary": [4]}, "3": {"baseline": [5], "canary": [6]}}',
   },
+  { what: 'an escaped spelling of NaN in an array', text: '{"m": {"baseline": ["\\u004eaN", 1], "canary": [1]}}' },
   {
     what: 'names of things every object has',
     text: '{"constructor": {"baseline": [1], "canary": [2]}, "toString": {"baseline": [1], "canary": [2]}}',
@@ -151,7 +152,16 @@ const unusual: { what: string; text: string; error?: RegExp }[] = [
     error: /m\.baseline\[0\]: expected a number or null, got "∞"/,
   },
   { what: 'a "__proto__" metric', text: '{"__proto__": {"baseline": [1], "canary": [1]}}' },
-  { what: 'an escape inside an array', text: '{"m": {"baseline": ["\\u004eaN"], "canary": [1]}}' },
+  {
+    what: 'a "]" inside a string in an array',
+    text: '{"m": {"baseline": ["a]"], "canary": [1]}}',
+    error: /m\.baseline\[0\]: expected a number or null, got "a]"/,
+  },
+  {
+    what: 'a nested array after a point',
+    text: '{"m": {"baseline": [1, [2]], "canary": [1]}}',
+    error: /m\.baseline\[1\]/,
+  },
 ];
 
 describe('the streaming reader of the judge input', () => {

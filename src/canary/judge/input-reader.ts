@@ -10,7 +10,7 @@
  * The reader takes only documents it understands completely. Anything else
  * (a mistake, or something merely unusual: a nested value, a name that is
  * not a field, a point that is neither a number, null nor a spelling of
- * infinity or NaN, a byte order mark, non-ASCII text inside an array) makes
+ * infinity or NaN, a byte order mark, a "]" inside a string) makes
  * it give up, and the caller reads the whole file with parseJudgeInput, which
  * names the file, line and field of each mistake. So what this reader returns
  * is always what parseJudgeInput would return for the same text.
@@ -140,37 +140,32 @@ class Scanner {
     return false;
   }
 
-  /** One array of points, parsed by JSON.parse on its own. */
+  /**
+   * One array of points, parsed by JSON.parse on its own: the text up to the
+   * first "]" after the "[". When that "]" is not the array's own (it sits in
+   * a string, or closes a nested array), the text up to it is not valid JSON
+   * and the reader gives up; so what JSON.parse accepts here is the whole
+   * array, decoded as it would be in the whole file.
+   */
   private points(): (number | null)[] {
     if (this.peek() !== OPEN_ARRAY) throw UNUSUAL;
-    let buf = this.buf;
-    let i = this.pos + 1;
-    let inString = false;
-    for (;;) {
-      if (i >= this.len) {
-        const offset = i - this.pos;
-        if (!this.more()) throw UNUSUAL;
-        buf = this.buf;
-        i = this.pos + offset;
-      }
-      const c = buf[i] as number;
-      if (inString) {
-        if (c === QUOTE) inString = false;
-        else if (c === BACKSLASH) throw UNUSUAL;
-      } else if (c === CLOSE_ARRAY) break;
-      else if (c === QUOTE) inString = true;
-      else if (c === OPEN_ARRAY || c === OPEN_OBJECT || c === CLOSE_OBJECT) throw UNUSUAL;
-      if (c >= 0x80) throw UNUSUAL;
-      i++;
+    let from = this.pos + 1;
+    let end = this.buf.indexOf(CLOSE_ARRAY, from);
+    while (end < 0 || end >= this.len) {
+      const offset = this.len - this.pos;
+      if (!this.more()) throw UNUSUAL;
+      from = this.pos + offset;
+      end = this.buf.indexOf(CLOSE_ARRAY, from);
     }
-    const text = buf.toString('latin1', this.pos, i + 1);
-    this.pos = i + 1;
+    const text = this.buf.toString('utf8', this.pos, end + 1);
+    this.pos = end + 1;
     let raw: unknown;
     try {
       raw = JSON.parse(text);
     } catch {
       throw UNUSUAL;
     }
+    if (!Array.isArray(raw)) throw UNUSUAL;
     return pointsOf(raw as unknown[], () => {
       throw UNUSUAL;
     });

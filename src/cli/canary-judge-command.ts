@@ -10,11 +10,13 @@
  * the canary holds (judge again with more data; never promote on it).
  */
 
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { CommandOutput } from './output.js';
 import { ExitCode } from './output.js';
 import { ConfigurationError } from '../runtime/errors.js';
 import { parseJudgeInput } from '../canary/judge/input-file.js';
+import { readJudgeInput } from '../canary/judge/input-reader.js';
+import type { JudgeInput } from '../canary/judge/types.js';
 import { judge } from '../canary/judge/judge.js';
 import { judgmentHeadline } from '../report/evidence.js';
 import { renderJudgmentText } from '../report/judgment.js';
@@ -40,7 +42,7 @@ export interface CanaryJudgeArgs {
 export async function canaryJudgeCommand(args: CanaryJudgeArgs): Promise<CommandOutput> {
   try {
     const config = loadJudgeConfig(readText(args.config), args.config);
-    const input = parseJudgeInput(readText(args.input), args.input);
+    const input = readInputFile(args.input);
     checkThreshold(args.passThreshold, '--pass-threshold');
     checkThreshold(args.marginalThreshold, '--marginal-threshold');
     if (
@@ -87,6 +89,28 @@ export async function canaryJudgeCommand(args: CanaryJudgeArgs): Promise<Command
     const stdout = args.format === 'json' ? `${JSON.stringify({ error: err.message }, null, 2)}\n` : `${err.message}\n`;
     return { exitCode: ExitCode.usage, stdout };
   }
+}
+
+/**
+ * The samples, streamed from the file in chunks: neither its text nor a
+ * parsed document is held whole. A file the streaming reader does not take
+ * (a mistake, or anything unusual) is read again whole by parseJudgeInput,
+ * which names the line and field of each mistake.
+ */
+function readInputFile(path: string): JudgeInput {
+  let fd: number | undefined;
+  let fast: JudgeInput | null = null;
+  try {
+    fd = openSync(path, 'r');
+    const file = fd;
+    fast = readJudgeInput((into, offset, length) => readSync(file, into, offset, length, null));
+  } catch (err) {
+    // the whole read below reports a missing file or a directory as it always has
+    if (!(err as NodeJS.ErrnoException).code) throw err;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  return fast ?? parseJudgeInput(readText(path), path);
 }
 
 /**

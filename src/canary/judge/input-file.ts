@@ -21,8 +21,9 @@ const SPECIAL: Readonly<Record<string, number>> = {
   NaN: Number.NaN,
 };
 
-const SIDES = ['baseline', 'canary', 'baselineDenominator', 'canaryDenominator'] as const;
-type Side = (typeof SIDES)[number];
+/** The fields of a metric's samples, in the order they are built. */
+export const SIDES = ['baseline', 'canary', 'baselineDenominator', 'canaryDenominator'] as const;
+export type Side = (typeof SIDES)[number];
 
 /** Parses and checks the text of an input file. */
 export function parseJudgeInput(text: string, file: string): JudgeInput {
@@ -67,20 +68,12 @@ export function parseJudgeInput(text: string, file: string): JudgeInput {
         );
         return [];
       }
-      // the parsed array is used as it is unless it holds spellings to convert
-      let out: (number | null)[] = raw as (number | null)[];
-      for (let i = 0; i < raw.length; i++) {
-        const v: unknown = raw[i];
-        if (v === null || typeof v === 'number') continue;
-        if (out === raw) out = raw.slice() as (number | null)[];
-        if (typeof v === 'string' && Object.hasOwn(SPECIAL, v)) out[i] = SPECIAL[v] as number;
-        else
-          at(
-            `${name}.${side}[${i}]`,
-            `expected a number or null, got ${JSON.stringify(v)} (numbers, null, "+Inf", "-Inf" or "NaN")`,
-          );
-      }
-      return out;
+      return pointsOf(raw, (i, v) =>
+        at(
+          `${name}.${side}[${i}]`,
+          `expected a number or null, got ${JSON.stringify(v)} (numbers, null, "+Inf", "-Inf" or "NaN")`,
+        ),
+      );
     };
     const denominators = (['baselineDenominator', 'canaryDenominator'] as const).filter(
       (side) => sides[side] !== undefined,
@@ -101,6 +94,23 @@ export function parseJudgeInput(text: string, file: string): JudgeInput {
     );
   }
   return input;
+}
+
+/**
+ * The points of one side as parsed: the array itself unless it holds
+ * spellings to convert (then a copy with them converted); anything else is
+ * passed to `wrong` with its index.
+ */
+export function pointsOf(raw: readonly unknown[], wrong: (index: number, value: unknown) => void): (number | null)[] {
+  let out = raw as (number | null)[];
+  for (let i = 0; i < raw.length; i++) {
+    const v: unknown = raw[i];
+    if (v === null || typeof v === 'number') continue;
+    if (out === raw) out = raw.slice() as (number | null)[];
+    if (typeof v === 'string' && Object.hasOwn(SPECIAL, v)) out[i] = SPECIAL[v] as number;
+    else wrong(i, v);
+  }
+  return out;
 }
 
 /**

@@ -1,2 +1,0 @@
-import{createRequire as __bwCreateRequire}from"node:module";const require=__bwCreateRequire(import.meta.url);
-import{a as r,e as c}from"./chunk-Y6KUQQQG.js";import{na as n}from"./chunk-K2XZUOVJ.js";import{b as y}from"./chunk-FUBDKZTJ.js";import{a as t}from"./chunk-NYZF2X23.js";var s={...c,gates:n};function l(o,i,e=s){return r(o,i,e)}function p(o,i){let e=l(o,i);if(e.problems.length>0)throw t.aggregate(e.problems);return e.policy}async function g(o,i){return p(await y(o,i),o)}export{s as a,l as b,p as c,g as d};

@@ -1,0 +1,2 @@
+import{createRequire as __bwCreateRequire}from"node:module";const require=__bwCreateRequire(import.meta.url);
+import{na as c}from"./chunk-7UC4BL7O.js";import{a as y,e as n}from"./chunk-Y5XEHPQN.js";import{b as r}from"./chunk-FBYDXW3U.js";import{a as t}from"./chunk-NYZF2X23.js";var s={...n,gates:c};function l(o,i,e=s){return y(o,i,e)}function p(o,i){let e=l(o,i);if(e.problems.length>0)throw t.aggregate(e.problems);return e.policy}async function g(o,i){return p(await r(o,i),o)}export{s as a,l as b,p as c,g as d};

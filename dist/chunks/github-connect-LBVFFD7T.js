@@ -1,0 +1,2 @@
+import{createRequire as __bwCreateRequire}from"node:module";const require=__bwCreateRequire(import.meta.url);
+import{c as a,d as b}from"./chunk-NLEKNFBJ.js";import"./chunk-HTPGHJUI.js";import"./chunk-ZPIQKCWZ.js";import"./chunk-FGUS3G6D.js";import"./chunk-7KFR2TA4.js";import"./chunk-7UC4BL7O.js";import"./chunk-FBYDXW3U.js";import"./chunk-WTKZEWEO.js";import"./chunk-WFRHNTSW.js";import"./chunk-NYZF2X23.js";import"./chunk-3BICQVPV.js";export{a as githubAuditsFromEnv,b as githubAuditsFromPort};

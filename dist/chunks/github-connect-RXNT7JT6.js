@@ -1,2 +1,0 @@
-import{createRequire as __bwCreateRequire}from"node:module";const require=__bwCreateRequire(import.meta.url);
-import{c as a,d as b}from"./chunk-2C7S3ODI.js";import"./chunk-HTPGHJUI.js";import"./chunk-ZPIQKCWZ.js";import"./chunk-FGUS3G6D.js";import"./chunk-7KFR2TA4.js";import"./chunk-K2XZUOVJ.js";import"./chunk-FUBDKZTJ.js";import"./chunk-AIAXUSVG.js";import"./chunk-ZFKHRHXV.js";import"./chunk-NYZF2X23.js";import"./chunk-3BICQVPV.js";export{a as githubAuditsFromEnv,b as githubAuditsFromPort};

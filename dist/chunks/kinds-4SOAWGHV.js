@@ -1,0 +1,2 @@
+import{createRequire as __bwCreateRequire}from"node:module";const require=__bwCreateRequire(import.meta.url);
+import{a,b,c,d}from"./chunk-VCG6AP5R.js";import"./chunk-7UC4BL7O.js";import"./chunk-Y5XEHPQN.js";import"./chunk-SVAT2QJN.js";import"./chunk-FK2BDBSS.js";import"./chunk-QBNGIAMR.js";import"./chunk-PP5VR43J.js";import"./chunk-FBYDXW3U.js";import"./chunk-WTKZEWEO.js";import"./chunk-WFRHNTSW.js";import"./chunk-NYZF2X23.js";import"./chunk-3BICQVPV.js";export{b as checkPolicyText,d as loadAnyPolicyFile,c as parseAnyPolicy,a as policyKinds};

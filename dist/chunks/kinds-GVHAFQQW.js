@@ -1,2 +1,0 @@
-import{createRequire as __bwCreateRequire}from"node:module";const require=__bwCreateRequire(import.meta.url);
-import{a,b,c,d}from"./chunk-BKAS3WRC.js";import"./chunk-Y6KUQQQG.js";import"./chunk-TN44B2SY.js";import"./chunk-YIUJHFHR.js";import"./chunk-QBNGIAMR.js";import"./chunk-PP5VR43J.js";import"./chunk-K2XZUOVJ.js";import"./chunk-FUBDKZTJ.js";import"./chunk-AIAXUSVG.js";import"./chunk-ZFKHRHXV.js";import"./chunk-NYZF2X23.js";import"./chunk-3BICQVPV.js";export{b as checkPolicyText,d as loadAnyPolicyFile,c as parseAnyPolicy,a as policyKinds};

@@ -1,0 +1,2 @@
+import{createRequire as __bwCreateRequire}from"node:module";const require=__bwCreateRequire(import.meta.url);
+import{a}from"./chunk-QLCH7QIK.js";import"./chunk-5RV5KHYF.js";import"./chunk-VTS22TYY.js";import"./chunk-YBNFZMM3.js";import"./chunk-RSSSG2GR.js";import"./chunk-XS3WF7UB.js";import"./chunk-JWWTNV5V.js";import"./chunk-GAL7462N.js";import"./chunk-3H4GTPPO.js";import"./chunk-HTPGHJUI.js";import"./chunk-7KFR2TA4.js";import"./chunk-PP5VR43J.js";import"./chunk-WFRHNTSW.js";import"./chunk-NYZF2X23.js";import"./chunk-3BICQVPV.js";export{a as localDeps};

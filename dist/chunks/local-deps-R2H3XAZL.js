@@ -1,2 +1,0 @@
-import{createRequire as __bwCreateRequire}from"node:module";const require=__bwCreateRequire(import.meta.url);
-import{a}from"./chunk-VYGJXHQP.js";import"./chunk-MFH5ZO3V.js";import"./chunk-RBPCE7KG.js";import"./chunk-DDWTPHDI.js";import"./chunk-XS3WF7UB.js";import"./chunk-5RV5KHYF.js";import"./chunk-JWWTNV5V.js";import"./chunk-GAL7462N.js";import"./chunk-3H4GTPPO.js";import"./chunk-PP5VR43J.js";import"./chunk-HTPGHJUI.js";import"./chunk-7KFR2TA4.js";import"./chunk-ZFKHRHXV.js";import"./chunk-NYZF2X23.js";import"./chunk-3BICQVPV.js";export{a as localDeps};

@@ -1,5 +1,5 @@
 /**
- * Power table of the canary judge on count metrics: how often each profile
+ * Power table of the canary judge on count and ratio metrics: how often each profile
  * catches a canary with one metric made 15%, 25% or 50% worse, and how often
  * it fails an unchanged (A/A) canary. Each canary has ten metrics of one
  * generator (so the bellwether profile splits its 1% budget ten ways); the

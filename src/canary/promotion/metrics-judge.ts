@@ -41,7 +41,11 @@ export function metricsJudge(options: MetricsJudgeOptions): (request: JudgeReque
     const scope = { service: m.service, environment: m.environment, ...(m.region ? { region: m.region } : {}), window };
     const checks = options.health?.checksFor(m.promotion?.stage ?? 0) ?? [];
     // A watch after promotion judges the new stable version on its gates alone: there is no baseline left to compare with.
-    const canaryScope = { ...scope, version: request.watch ? m.stable.version : canaryVersion, role: 'canary' as const };
+    const canaryScope = {
+      ...scope,
+      version: request.watch ? m.stable.version : canaryVersion,
+      role: 'canary' as const,
+    };
     // The gates are read over the same window as the comparison, at the same time and under the same deadline.
     const gatesRead = Promise.all(
       checks.map(async (check) => {

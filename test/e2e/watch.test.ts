@@ -103,8 +103,8 @@ describe.skipIf(!availability.ok && !required)('the watch after promotion throug
         ...history('6.0.0', 3),
         ...history('6.1.0', 4),
         // Stops reporting its error ratio after its promotion.
-        ...history('7.0.0', 5),
-        ...history('7.1.0', 6, Infinity, AT + 25 * MIN),
+        ...history('7.0.0', 3),
+        ...history('7.1.0', 4, Infinity, AT + 25 * MIN),
       ]),
     );
   });
@@ -163,7 +163,7 @@ describe.skipIf(!availability.ok && !required)('the watch after promotion throug
     const error = result.commands.find((c) => c.command === 'error')?.message ?? '';
     expect(error).toMatch(/health gate p99-under-200ms reached 0\.\d+ s, above its max of 0\.2 s/);
     expect(result.summary).toMatch(
-      /Watch failed: 5\.1\.0 breached its health gates after promotion; rolling back to 5\.0\.0/,
+      /Watch failed: .*5\.1\.0 breached its health gates after promotion; rolling back to 5\.0\.0/,
     );
     expect(result.summary).toMatch(/\| p99-under-200ms \| ❌ fail \|/);
     // Through the rollback flow: stable back to the kept-ready version, the release quarantined, a pull request.
@@ -200,7 +200,7 @@ describe.skipIf(!availability.ok && !required)('the watch after promotion throug
     for (const minutes of [40, 45]) {
       const result = await tick(AT + minutes * MIN);
       expect(result.exitCode).toBe(0);
-      expect(result.summary).toMatch(/Watching 7\.1\.0: no verdict, still watching until /);
+      expect(result.summary).toMatch(/Watching 7\.1\.0: .*[Nn]o verdict, still watching until /);
       expect(result.summary).toMatch(/health gate error-rate cannot be checked: error-rate: no data/);
       expect(result.summary).not.toMatch(/watched: healthy/);
       expect(result.outputs).toMatchObject({ state: 'promoted', 'keep-ready': '7.0.0' });

@@ -8,7 +8,7 @@
 import type { ReleaseManifest } from '../../gitops/manifest.js';
 import type { Command, Effect, Explanation, Facts, PromotionPolicy, Step } from './model.js';
 import { approvalCounts, describeApprovers, describeStageApprovers, permitted, stageApproval } from './approval.js';
-import { keepReadyAtFullTraffic, keptReadyTick, withKeepReadyAfter } from './keep-ready.js';
+import { keepReadyAtFullTraffic, keptReadyTick, watchTick, withKeepReadyAfter } from './keep-ready.js';
 import type { Judgment, PromotionState } from '../../gitops/promotion-state.js';
 import { FINAL_PHASES, KEEP_HISTORY, KEEP_JUDGMENTS, KEEP_JUDGMENT_VALUES } from '../../gitops/promotion-state.js';
 
@@ -26,7 +26,8 @@ export function decide(manifest: ReleaseManifest, policy: PromotionPolicy, comma
   const active = p && !FINAL_PHASES.includes(p.phase) ? p : undefined;
   if (command.kind === 'start') return start(manifest, policy, command, facts, active);
   if (!active) {
-    const kept = command.kind === 'tick' ? keptReadyTick(manifest, facts.now) : undefined;
+    const kept =
+      command.kind === 'tick' ? (watchTick(manifest, policy, facts) ?? keptReadyTick(manifest, facts.now)) : undefined;
     if (kept) return kept;
     return command.kind === 'tick'
       ? {

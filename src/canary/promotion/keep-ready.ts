@@ -6,7 +6,8 @@
  * script) does not scale it down early. Pure, like the decision that calls it.
  */
 import type { ReleaseManifest } from '../../gitops/manifest.js';
-import type { PromotionPolicy, Step } from './model.js';
+import { KEEP_HISTORY } from '../../gitops/promotion-state.js';
+import type { Facts, PromotionPolicy, Step } from './model.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -58,6 +59,94 @@ export function keptReadyTick(manifest: ReleaseManifest, now: Date): Step | unde
         kept.until !== undefined
           ? `${manifest.stable.version} baked until ${kept.until}; a deploy step may scale ${kept.version} down`
           : `no promotion is in progress to keep it ready for; a deploy step may scale ${kept.version} down`,
+    },
+  };
+}
+
+/**
+ * The watch after promotion: while the previous version is kept ready and
+ * the policy has health gates on its last stage, each tick judges the new
+ * stable version on those gates over the last lookback (never from before
+ * its promotion). A breach fails the promotion, which hands the version to
+ * the rollback flow (back to the kept-ready version); no data keeps
+ * watching and says why; within bounds says "watched: healthy" with the
+ * values. Undefined when there is nothing to watch: a promotion that was not
+ * the last one, no health gates, or a kept-ready time that is over.
+ */
+export function watchTick(
+  manifest: ReleaseManifest,
+  policy: PromotionPolicy,
+  facts: Pick<Facts, 'now' | 'judgment'>,
+): Step | undefined {
+  const kept = manifest.keepReady;
+  const p = manifest.promotion;
+  const now = facts.now.getTime();
+  if (!policy.watch || !kept?.until || Date.parse(kept.until) <= now) return undefined;
+  if (!p || p.phase !== 'promoted' || p.version !== manifest.stable.version) return undefined;
+  const promotedAt = p.history.findLast((h) => h.event === 'promoted')?.at;
+  const from = Math.max(promotedAt ? Date.parse(promotedAt) : now, now - policy.lookback);
+  const version = manifest.stable.version;
+  if (!facts.judgment) {
+    if (from >= now)
+      return {
+        kind: 'wait',
+        until: null,
+        explanation: {
+          summary: `Watching ${version} until ${kept.until}`,
+          reason: `it was promoted just now: there is no window to judge yet; ${kept.version} is kept ready`,
+        },
+      };
+    return {
+      kind: 'need-judgment',
+      start: new Date(from),
+      end: facts.now,
+      look: 1,
+      looks: 1,
+      watch: true,
+      explanation: {
+        summary: `Watching ${version} after its promotion`,
+        reason: `its health gates are judged until ${kept.until}, while ${kept.version} is kept ready`,
+      },
+    };
+  }
+  const j = facts.judgment;
+  if (j.verdict === 'Fail') {
+    const reason = `watched after promotion: ${j.reason}`;
+    return {
+      kind: 'transition',
+      manifest: {
+        ...manifest,
+        promotion: {
+          ...p,
+          phase: 'failed',
+          outcome: reason,
+          history: [...p.history, { at: iso(now), event: 'failed: watched after promotion', detail: j.reason }].slice(
+            -KEEP_HISTORY,
+          ),
+        },
+      },
+      effects: [{ kind: 'failed' }],
+      explanation: {
+        summary: `Watch failed: ${version} breached its health gates after promotion; rolling back to ${kept.version}`,
+        reason,
+      },
+    };
+  }
+  if (j.verdict === 'Pass')
+    return {
+      kind: 'wait',
+      until: null,
+      explanation: {
+        summary: `watched: healthy (${version}, until ${kept.until})`,
+        reason: j.reason,
+      },
+    };
+  return {
+    kind: 'wait',
+    until: null,
+    explanation: {
+      summary: `Watching ${version}: no verdict, still watching until ${kept.until}`,
+      reason: `${j.verdict}: ${j.reason}; ${kept.version} stays kept ready`,
     },
   };
 }

@@ -40,7 +40,12 @@ export function metricsJudge(options: MetricsJudgeOptions): (request: JudgeReque
     const window = formatDuration(request.end.getTime() - request.start.getTime());
     const scope = { service: m.service, environment: m.environment, ...(m.region ? { region: m.region } : {}), window };
     const checks = options.health?.checksFor(m.promotion?.stage ?? 0) ?? [];
-    const canaryScope = { ...scope, version: canaryVersion, role: 'canary' as const };
+    // A watch after promotion judges the new stable version on its gates alone: there is no baseline left to compare with.
+    const canaryScope = {
+      ...scope,
+      version: request.watch ? m.stable.version : canaryVersion,
+      role: 'canary' as const,
+    };
     // The gates are read over the same window as the comparison, at the same time and under the same deadline.
     const gatesRead = Promise.all(
       checks.map(async (check) => {
@@ -54,6 +59,12 @@ export function metricsJudge(options: MetricsJudgeOptions): (request: JudgeReque
         return { ...judgeCheck(check, answer), query };
       }),
     );
+    if (request.watch)
+      return watchedGates(await gatesRead, {
+        noData: {},
+        window: { start: request.start.toISOString(), end: request.end.toISOString() },
+        weight: 100,
+      });
     const samples = await fetchCanarySamples(
       {
         metrics: options.queries,
@@ -140,6 +151,36 @@ export function withHealthGates(comparison: WindowJudgment, gates: readonly Gate
     comparison.verdict,
     `${comparison.reason}; health gates within bounds: ${gates.map((g) => g.reason).join('; ')}`,
   );
+}
+
+/**
+ * Pure: the watch after promotion, on the health gates alone. A breached
+ * gate fails it; a gate without usable data, or no gate at all, holds it as
+ * NoData (examining nothing is never a pass); every gate within bounds
+ * passes it, with the values seen.
+ */
+export function watchedGates(gates: readonly GateResult[], base: Omit<WindowDetail, 'result'>): WindowJudgment {
+  const detail: WindowDetail = { ...base, result: null, gates };
+  const judged = (verdict: WindowJudgment['verdict'], reason: string): WindowJudgment => ({
+    verdict,
+    score: null,
+    reason,
+    detail,
+  });
+  if (gates.length === 0) return judged('NoData', 'no health gates to watch');
+  const breached = gates.filter((g) => g.verdict === 'fail');
+  if (breached.length > 0)
+    return judged(
+      'Fail',
+      `health gate ${breached.map((g) => g.name).join(', ')} breached: ${breached.map((g) => g.reason).join('; ')}`,
+    );
+  const unknown = gates.filter((g) => g.verdict === 'unknown');
+  if (unknown.length > 0)
+    return judged(
+      'NoData',
+      `health gate ${unknown.map((g) => g.name).join(', ')} cannot be checked: ${unknown.map((g) => g.reason).join('; ')}; still watching`,
+    );
+  return judged('Pass', `health gates within bounds: ${gates.map((g) => g.reason).join('; ')}`);
 }
 
 /**

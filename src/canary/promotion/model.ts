@@ -39,6 +39,12 @@ export interface PromotionPolicy {
   readonly change?: { readonly approvers?: People; readonly recordPattern: string };
   /** Milliseconds the previous version is kept ready after a promotion to stable (the manifest's keepReady). */
   readonly bakeTime?: number;
+  /**
+   * Whether the new stable version is watched after its promotion: true when
+   * the last stage has absolute health gates. The watch lasts as long as the
+   * previous version is kept ready (the bake time).
+   */
+  readonly watch?: boolean;
   /** Where an approval (a waiting stage, a Marginal judgment accepted) counts from: see `approvalCounts`. */
   readonly approvalMethod: ApprovalMethod;
   /** The rollback policy's `irreversible:` for a failed canary marked irreversible: hold it to roll forward, or roll it back all the same. */
@@ -116,6 +122,8 @@ export type Step =
       readonly end: Date;
       readonly look: number;
       readonly looks: number;
+      /** A watch after promotion: only the health gates, on the new stable version. */
+      readonly watch?: true;
       readonly explanation: Explanation;
     }
   /** Write this manifest (compare-and-swap), then apply the effects. */

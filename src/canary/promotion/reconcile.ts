@@ -50,6 +50,8 @@ export interface JudgeRequest {
   readonly end: Date;
   readonly look: number;
   readonly looks: number;
+  /** A watch after promotion: judge only the health gates, on the stable version. */
+  readonly watch?: true;
 }
 
 /**
@@ -127,7 +129,14 @@ export async function reconcile(
     let step = decide(manifest, policy, command, facts);
     let judgment: WindowJudgment | undefined;
     if (step.kind === 'need-judgment') {
-      judgment = await deps.judge({ manifest, start: step.start, end: step.end, look: step.look, looks: step.looks });
+      judgment = await deps.judge({
+        manifest,
+        start: step.start,
+        end: step.end,
+        look: step.look,
+        looks: step.looks,
+        ...(step.watch ? { watch: step.watch } : {}),
+      });
       const values = judgmentValues(judgment.detail?.result);
       step = decide(manifest, policy, command, {
         ...facts,

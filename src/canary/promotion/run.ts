@@ -114,6 +114,8 @@ export function promotionPolicyOf(
       recordPattern: tier.change.recordPattern,
     },
     bakeTime: tier.bakeTime,
+    // The new stable version is watched after promotion on the health gates of the last stage, when it has any.
+    watch: healthChecksFor(policy, stagesFor(policy).at(-1)).length > 0,
     interval: policy.analysis.interval,
     lookback: policy.analysis.lookback,
     marginal: policy.analysis.marginal,

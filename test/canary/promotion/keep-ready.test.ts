@@ -120,3 +120,73 @@ describe('keepReady in the manifest file', () => {
     );
   });
 });
+
+describe('the watch after promotion', () => {
+  const watching: PromotionPolicy = { ...policy, watch: true };
+  const promoted = drive(
+    drive(started, watching, 0, (m) => m.canary.weight === 100).manifest,
+    watching,
+    0,
+    (m) => m.promotion?.phase === 'promoted',
+  );
+  const judged = (minute: number, verdict: 'Pass' | 'Fail' | 'NoData', reason: string) =>
+    decide(
+      promoted.manifest,
+      watching,
+      { kind: 'tick' },
+      facts(minute, { judgment: { verdict, score: null, reason } }),
+    );
+
+  it('asks for a judgment of the gates on the new stable version over the lookback, never from before the promotion', () => {
+    const step = decide(promoted.manifest, watching, { kind: 'tick' }, facts(promoted.minute + 3));
+    expect(step).toMatchObject({
+      kind: 'need-judgment',
+      watch: true,
+      start: at(promoted.minute),
+      end: at(promoted.minute + 3),
+    });
+    const later = decide(promoted.manifest, watching, { kind: 'tick' }, facts(promoted.minute + 20));
+    expect(later).toMatchObject({
+      kind: 'need-judgment',
+      start: new Date(at(promoted.minute + 20).getTime() - watching.lookback),
+    });
+  });
+
+  it('waits without judging at the very minute of the promotion: there is no window yet', () => {
+    expect(decide(promoted.manifest, watching, { kind: 'tick' }, facts(promoted.minute)).kind).toBe('wait');
+  });
+
+  it('fails the promotion on a breach, so that the rollback flow takes the version back to the kept-ready one', () => {
+    const step = judged(promoted.minute + 5, 'Fail', 'health gate p99 breached: p99 reached 0.3 s');
+    const m = applied(step);
+    expect(step.kind === 'transition' && step.effects).toEqual([{ kind: 'failed' }]);
+    expect(m.promotion).toMatchObject({ version: '1.42.0', phase: 'failed' });
+    expect(m.promotion!.history.at(-1)).toMatchObject({ event: 'failed: watched after promotion' });
+    expect(step.explanation.summary).toBe(
+      'Watch failed: 1.42.0 breached its health gates after promotion; rolling back to 1.41.0',
+    );
+    // Once failed, nothing is watched again: the next tick only waits for the kept-ready time.
+    expect(decide(m, watching, { kind: 'tick' }, facts(promoted.minute + 6)).kind).toBe('wait');
+  });
+
+  it('says "watched: healthy" with the values on a pass, and keeps watching on no data, writing nothing', () => {
+    const pass = judged(
+      promoted.minute + 5,
+      'Pass',
+      'health gates within bounds: p99 stayed within ≤ 0.2 s (0.1…0.15)',
+    );
+    expect(pass.kind).toBe('wait');
+    expect(pass.explanation.summary).toMatch(/^watched: healthy \(1\.42\.0, until /);
+    expect(pass.explanation.reason).toContain('0.1…0.15');
+    const none = judged(promoted.minute + 5, 'NoData', 'health gate p99 cannot be checked: no data');
+    expect(none.kind).toBe('wait');
+    expect(none.explanation.summary).toMatch(/no verdict, still watching until/);
+    expect(none.explanation.reason).toContain('no data');
+  });
+
+  it('watches nothing without health gates, nor once the kept-ready time is over', () => {
+    expect(decide(promoted.manifest, policy, { kind: 'tick' }, facts(promoted.minute + 5)).kind).toBe('wait');
+    const released = decide(promoted.manifest, watching, { kind: 'tick' }, facts(promoted.minute + 30));
+    expect(applied(released).keepReady).toBeUndefined();
+  });
+});

@@ -166,6 +166,8 @@ describe.skipIf(!availability.ok && !required)('the watch after promotion throug
       /Watch failed: .*5\.1\.0 breached its health gates after promotion; rolling back to 5\.0\.0/,
     );
     expect(result.summary).toMatch(/\| p99-under-200ms \| ❌ fail \|/);
+    // The step's outputs say what this run judged, never the last stage's pass.
+    expect(result.outputs).toMatchObject({ state: 'failed', verdict: 'fail' });
     // Through the rollback flow: stable back to the kept-ready version, the release quarantined, a pull request.
     expect(stored().stable.version).toBe('5.0.0');
     expect(stored().keepReady).toBeUndefined();
@@ -203,7 +205,7 @@ describe.skipIf(!availability.ok && !required)('the watch after promotion throug
       expect(result.summary).toMatch(/Watching 7\.1\.0: .*[Nn]o verdict, still watching until /);
       expect(result.summary).toMatch(/health gate error-rate cannot be checked: error-rate: no data/);
       expect(result.summary).not.toMatch(/watched: healthy/);
-      expect(result.outputs).toMatchObject({ state: 'promoted', 'keep-ready': '7.0.0' });
+      expect(result.outputs).toMatchObject({ state: 'promoted', 'keep-ready': '7.0.0', verdict: 'nodata' });
     }
     expect(stored().stable.version).toBe('7.1.0');
     expect(stored().keepReady?.version).toBe('7.0.0');

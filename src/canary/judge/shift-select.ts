@@ -17,6 +17,62 @@ import { sortNumbers } from './sort.js';
 const SAMPLE = 128;
 const DIRECT = 4096;
 
+/**
+ * Working buffers, reused from call to call (selection is synchronous and
+ * never re-entered): judging many metrics would otherwise allocate a dozen
+ * arrays per metric, and short-lived garbage makes V8 grow its young
+ * generation well past the size of the data. Grown when a longer sample
+ * comes; views of the right length are handed out.
+ */
+interface RowBuffers {
+  readonly rows: number;
+  readonly lo: Int32Array;
+  readonly hi: Int32Array;
+  readonly rankLo: Int32Array;
+  readonly rankHi: Int32Array;
+  readonly below: Int32Array;
+  readonly upTo: Int32Array;
+  readonly prefix: Float64Array;
+}
+
+const scratch = {
+  sample: new Float64Array(SAMPLE),
+  cells: new Float64Array(DIRECT),
+};
+let capacity = 0;
+let backing: RowBuffers | null = null;
+let views: RowBuffers | null = null;
+
+/** Buffers of n rows (views of the shared ones; the same views while n stays the same). */
+function rowBuffers(n: number): RowBuffers {
+  if (views !== null && views.rows === n) return views;
+  if (backing === null || capacity < n) {
+    capacity = n;
+    backing = {
+      rows: n,
+      lo: new Int32Array(n),
+      hi: new Int32Array(n),
+      rankLo: new Int32Array(n),
+      rankHi: new Int32Array(n),
+      below: new Int32Array(n),
+      upTo: new Int32Array(n),
+      prefix: new Float64Array(n + 1),
+    };
+  }
+  const b = backing;
+  views = {
+    rows: n,
+    lo: b.lo.subarray(0, n),
+    hi: b.hi.subarray(0, n),
+    rankLo: b.rankLo.subarray(0, n),
+    rankHi: b.rankHi.subarray(0, n),
+    below: b.below.subarray(0, n),
+    upTo: b.upTo.subarray(0, n),
+    prefix: b.prefix.subarray(0, n + 1),
+  };
+  return views;
+}
+
 /** The k-th smallest (1-based) of x_i - y_j over all pairs. */
 export function kthDifference(pair: SortedPair, k: number): number {
   return selectRanks(pair, [k])[0] as number;
@@ -42,11 +98,9 @@ export function selectRanks(pair: SortedPair, ks: readonly number[]): number[] {
     const kMin = Math.min(...inner);
     const kMax = Math.max(...inner);
     // Row i lists x_i - y[m - 1 - c] for c = 0..m-1, ascending; columns [lo[i], hi[i]) remain.
-    const lo = new Int32Array(n);
-    const hi = new Int32Array(n).fill(m);
-    const below = new Int32Array(n);
-    const upTo = new Int32Array(n);
-    const prefix = new Float64Array(n + 1);
+    const { lo, hi, below, upTo, prefix, rankLo, rankHi } = rowBuffers(n);
+    lo.fill(0);
+    hi.fill(m);
     // seeded, so that the judge stays a pure function
     const random = seededRandom(0x9e3779b9 ^ n ^ (m << 7) ^ kMin);
     let removed = 0; // candidates cut below the band
@@ -77,10 +131,10 @@ export function selectRanks(pair: SortedPair, ks: readonly number[]): number[] {
       }
     }
     for (const k of new Set(inner)) {
-      out.set(
-        k,
-        selectFrom(pair, Int32Array.from(lo), Int32Array.from(hi), k - removed, bracket, random, below, upTo, prefix),
-      );
+      // each rank narrows its own copy of the shared band
+      rankLo.set(lo);
+      rankHi.set(hi);
+      out.set(k, selectFrom(pair, rankLo, rankHi, k - removed, bracket, random, below, upTo, prefix));
     }
   }
   return ks.map((k) => (k <= 1 ? smallest : k >= total ? largest : (out.get(k) as number)));
@@ -312,7 +366,7 @@ function sampleCells(
 ): Float64Array {
   const { x, y } = pair;
   const m = y.length;
-  const out = new Float64Array(SAMPLE);
+  const out = scratch.sample;
   const stratum = count / SAMPLE;
   let row = 0;
   for (let s = 0; s < SAMPLE; s++) {
@@ -327,19 +381,19 @@ function sampleCells(
 function directSelect(pair: SortedPair, lo: Int32Array, hi: Int32Array, count: number, rank: number): number {
   const { x, y } = pair;
   const m = y.length;
-  const cells = new Float64Array(count);
+  const cells = scratch.cells;
   let w = 0;
   for (let i = 0; i < x.length; i++) {
     const xi = x[i] as number;
     for (let c = lo[i] as number; c < (hi[i] as number); c++) cells[w++] = xi - (y[m - 1 - c] as number);
   }
-  return quickselect(cells, rank - 1);
+  return quickselect(cells, count, rank - 1);
 }
 
-/** The element that would sit at `index` if `a` were sorted (Hoare's selection, median-of-three pivots). */
-function quickselect(a: Float64Array, index: number): number {
+/** The element that would sit at `index` if a[0, length) were sorted (Hoare's selection, median-of-three pivots). */
+function quickselect(a: Float64Array, length: number, index: number): number {
   let left = 0;
-  let right = a.length - 1;
+  let right = length - 1;
   while (right - left > 16) {
     const mid = (left + right) >>> 1;
     if ((a[mid] as number) < (a[left] as number)) swap(a, mid, left);

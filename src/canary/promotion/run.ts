@@ -236,7 +236,8 @@ export async function runCanary(
   }
   const last = results.at(-1)!;
   const p = last.manifest.promotion;
-  const lastJudgment = p?.judgments.at(-1);
+  // The verdict this run reached (a watch after promotion judges without storing a stage judgment), else the last stored.
+  const lastJudgment = [...results].reverse().find((r) => r.judgment)?.judgment ?? p?.judgments.at(-1);
   const refused = results.find((r) => r.step.kind === 'refuse');
   // A failed irreversible canary held to roll forward is a failure too: the step fails and the rollback flow records it.
   const failed = results.find(

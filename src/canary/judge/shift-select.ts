@@ -17,6 +17,40 @@ import { sortNumbers } from './sort.js';
 const SAMPLE = 128;
 const DIRECT = 4096;
 
+/**
+ * Working buffers, reused from call to call (selection is synchronous and
+ * never re-entered): judging many metrics would otherwise allocate a dozen
+ * arrays per metric, and short-lived garbage makes V8 grow its young
+ * generation well past the size of the data. Grown when a longer sample
+ * comes; views of the right length are handed out.
+ */
+const scratch = {
+  rows: 0,
+  lo: new Int32Array(0),
+  hi: new Int32Array(0),
+  rankLo: new Int32Array(0),
+  rankHi: new Int32Array(0),
+  below: new Int32Array(0),
+  upTo: new Int32Array(0),
+  prefix: new Float64Array(1),
+  sample: new Float64Array(SAMPLE),
+  cells: new Float64Array(DIRECT),
+};
+
+function rowBuffers(n: number): typeof scratch {
+  if (scratch.rows < n) {
+    scratch.rows = n;
+    scratch.lo = new Int32Array(n);
+    scratch.hi = new Int32Array(n);
+    scratch.rankLo = new Int32Array(n);
+    scratch.rankHi = new Int32Array(n);
+    scratch.below = new Int32Array(n);
+    scratch.upTo = new Int32Array(n);
+    scratch.prefix = new Float64Array(n + 1);
+  }
+  return scratch;
+}
+
 /** The k-th smallest (1-based) of x_i - y_j over all pairs. */
 export function kthDifference(pair: SortedPair, k: number): number {
   return selectRanks(pair, [k])[0] as number;
@@ -42,11 +76,14 @@ export function selectRanks(pair: SortedPair, ks: readonly number[]): number[] {
     const kMin = Math.min(...inner);
     const kMax = Math.max(...inner);
     // Row i lists x_i - y[m - 1 - c] for c = 0..m-1, ascending; columns [lo[i], hi[i]) remain.
-    const lo = new Int32Array(n);
-    const hi = new Int32Array(n).fill(m);
-    const below = new Int32Array(n);
-    const upTo = new Int32Array(n);
-    const prefix = new Float64Array(n + 1);
+    const buffers = rowBuffers(n);
+    const lo = buffers.lo.subarray(0, n).fill(0);
+    const hi = buffers.hi.subarray(0, n).fill(m);
+    const below = buffers.below.subarray(0, n);
+    const upTo = buffers.upTo.subarray(0, n);
+    const prefix = buffers.prefix.subarray(0, n + 1);
+    const rankLo = buffers.rankLo.subarray(0, n);
+    const rankHi = buffers.rankHi.subarray(0, n);
     // seeded, so that the judge stays a pure function
     const random = seededRandom(0x9e3779b9 ^ n ^ (m << 7) ^ kMin);
     let removed = 0; // candidates cut below the band
@@ -77,10 +114,10 @@ export function selectRanks(pair: SortedPair, ks: readonly number[]): number[] {
       }
     }
     for (const k of new Set(inner)) {
-      out.set(
-        k,
-        selectFrom(pair, Int32Array.from(lo), Int32Array.from(hi), k - removed, bracket, random, below, upTo, prefix),
-      );
+      // each rank narrows its own copy of the shared band
+      rankLo.set(lo);
+      rankHi.set(hi);
+      out.set(k, selectFrom(pair, rankLo, rankHi, k - removed, bracket, random, below, upTo, prefix));
     }
   }
   return ks.map((k) => (k <= 1 ? smallest : k >= total ? largest : (out.get(k) as number)));
@@ -312,7 +349,7 @@ function sampleCells(
 ): Float64Array {
   const { x, y } = pair;
   const m = y.length;
-  const out = new Float64Array(SAMPLE);
+  const out = scratch.sample;
   const stratum = count / SAMPLE;
   let row = 0;
   for (let s = 0; s < SAMPLE; s++) {
@@ -327,7 +364,7 @@ function sampleCells(
 function directSelect(pair: SortedPair, lo: Int32Array, hi: Int32Array, count: number, rank: number): number {
   const { x, y } = pair;
   const m = y.length;
-  const cells = new Float64Array(count);
+  const cells = scratch.cells.subarray(0, count);
   let w = 0;
   for (let i = 0; i < x.length; i++) {
     const xi = x[i] as number;

@@ -41,16 +41,27 @@ export function sortPair(canary: readonly number[], baseline: readonly number[])
  * each. A pair sorted into them is valid until the next metric is sorted.
  */
 export class PairScratch {
-  private x = new Float64Array(0);
-  private y = new Float64Array(0);
+  private readonly x = new SampleBuffer();
+  private readonly y = new SampleBuffer();
 
   /** Sorts copies of both samples into the buffers; the pair views them. */
   sort(canary: readonly number[], baseline: readonly number[]): SortedPair {
-    if (this.x.length < canary.length) this.x = new Float64Array(canary.length);
-    if (this.y.length < baseline.length) this.y = new Float64Array(baseline.length);
-    const x = sortNumbers(copyInto(canary, this.x.subarray(0, canary.length)));
-    const y = sortNumbers(copyInto(baseline, this.y.subarray(0, baseline.length)));
+    const x = sortNumbers(copyInto(canary, this.x.view(canary.length)));
+    const y = sortNumbers(copyInto(baseline, this.y.view(baseline.length)));
     return { x, y };
+  }
+}
+
+/** A growable buffer handing out a view of the length asked (the same view while the length stays). */
+class SampleBuffer {
+  private buffer = new Float64Array(0);
+  private last = new Float64Array(0);
+
+  view(length: number): Float64Array {
+    if (this.last.length === length) return this.last;
+    if (this.buffer.length < length) this.buffer = new Float64Array(length);
+    this.last = this.buffer.subarray(0, length);
+    return this.last;
   }
 }
 

@@ -24,31 +24,53 @@ const DIRECT = 4096;
  * generation well past the size of the data. Grown when a longer sample
  * comes; views of the right length are handed out.
  */
+interface RowBuffers {
+  readonly rows: number;
+  readonly lo: Int32Array;
+  readonly hi: Int32Array;
+  readonly rankLo: Int32Array;
+  readonly rankHi: Int32Array;
+  readonly below: Int32Array;
+  readonly upTo: Int32Array;
+  readonly prefix: Float64Array;
+}
+
 const scratch = {
-  rows: 0,
-  lo: new Int32Array(0),
-  hi: new Int32Array(0),
-  rankLo: new Int32Array(0),
-  rankHi: new Int32Array(0),
-  below: new Int32Array(0),
-  upTo: new Int32Array(0),
-  prefix: new Float64Array(1),
   sample: new Float64Array(SAMPLE),
   cells: new Float64Array(DIRECT),
 };
+let capacity = 0;
+let backing: RowBuffers | null = null;
+let views: RowBuffers | null = null;
 
-function rowBuffers(n: number): typeof scratch {
-  if (scratch.rows < n) {
-    scratch.rows = n;
-    scratch.lo = new Int32Array(n);
-    scratch.hi = new Int32Array(n);
-    scratch.rankLo = new Int32Array(n);
-    scratch.rankHi = new Int32Array(n);
-    scratch.below = new Int32Array(n);
-    scratch.upTo = new Int32Array(n);
-    scratch.prefix = new Float64Array(n + 1);
+/** Buffers of n rows (views of the shared ones; the same views while n stays the same). */
+function rowBuffers(n: number): RowBuffers {
+  if (views !== null && views.rows === n) return views;
+  if (backing === null || capacity < n) {
+    capacity = n;
+    backing = {
+      rows: n,
+      lo: new Int32Array(n),
+      hi: new Int32Array(n),
+      rankLo: new Int32Array(n),
+      rankHi: new Int32Array(n),
+      below: new Int32Array(n),
+      upTo: new Int32Array(n),
+      prefix: new Float64Array(n + 1),
+    };
   }
-  return scratch;
+  const b = backing;
+  views = {
+    rows: n,
+    lo: b.lo.subarray(0, n),
+    hi: b.hi.subarray(0, n),
+    rankLo: b.rankLo.subarray(0, n),
+    rankHi: b.rankHi.subarray(0, n),
+    below: b.below.subarray(0, n),
+    upTo: b.upTo.subarray(0, n),
+    prefix: b.prefix.subarray(0, n + 1),
+  };
+  return views;
 }
 
 /** The k-th smallest (1-based) of x_i - y_j over all pairs. */
@@ -76,14 +98,9 @@ export function selectRanks(pair: SortedPair, ks: readonly number[]): number[] {
     const kMin = Math.min(...inner);
     const kMax = Math.max(...inner);
     // Row i lists x_i - y[m - 1 - c] for c = 0..m-1, ascending; columns [lo[i], hi[i]) remain.
-    const buffers = rowBuffers(n);
-    const lo = buffers.lo.subarray(0, n).fill(0);
-    const hi = buffers.hi.subarray(0, n).fill(m);
-    const below = buffers.below.subarray(0, n);
-    const upTo = buffers.upTo.subarray(0, n);
-    const prefix = buffers.prefix.subarray(0, n + 1);
-    const rankLo = buffers.rankLo.subarray(0, n);
-    const rankHi = buffers.rankHi.subarray(0, n);
+    const { lo, hi, below, upTo, prefix, rankLo, rankHi } = rowBuffers(n);
+    lo.fill(0);
+    hi.fill(m);
     // seeded, so that the judge stays a pure function
     const random = seededRandom(0x9e3779b9 ^ n ^ (m << 7) ^ kMin);
     let removed = 0; // candidates cut below the band
@@ -364,19 +381,19 @@ function sampleCells(
 function directSelect(pair: SortedPair, lo: Int32Array, hi: Int32Array, count: number, rank: number): number {
   const { x, y } = pair;
   const m = y.length;
-  const cells = scratch.cells.subarray(0, count);
+  const cells = scratch.cells;
   let w = 0;
   for (let i = 0; i < x.length; i++) {
     const xi = x[i] as number;
     for (let c = lo[i] as number; c < (hi[i] as number); c++) cells[w++] = xi - (y[m - 1 - c] as number);
   }
-  return quickselect(cells, rank - 1);
+  return quickselect(cells, count, rank - 1);
 }
 
-/** The element that would sit at `index` if `a` were sorted (Hoare's selection, median-of-three pivots). */
-function quickselect(a: Float64Array, index: number): number {
+/** The element that would sit at `index` if a[0, length) were sorted (Hoare's selection, median-of-three pivots). */
+function quickselect(a: Float64Array, length: number, index: number): number {
   let left = 0;
-  let right = a.length - 1;
+  let right = length - 1;
   while (right - left > 16) {
     const mid = (left + right) >>> 1;
     if ((a[mid] as number) < (a[left] as number)) swap(a, mid, left);

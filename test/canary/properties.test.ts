@@ -117,3 +117,42 @@ describe('properties of the classification', () => {
     });
   }
 });
+
+describe('judging many metrics', () => {
+  // Metrics are judged one after another with shared sorting and selection buffers:
+  // nothing of one metric may carry into the next, whatever the lengths (shorter, longer, equal).
+  const points = fc.array(fc.integer({ min: 0, max: 100000 }), { minLength: 10, maxLength: 400 });
+  const metricData = fc.record({
+    baseline: points,
+    canary: points,
+    lift: fc.integer({ min: -40, max: 40 }),
+    outliers: fc.constantFrom('keep', 'remove') as fc.Arbitrary<'keep' | 'remove'>,
+  });
+  for (const profile of ['kayenta', 'bellwether'] as const) {
+    it(`${profile}: each metric's result is the same judged with others as judged alone`, () => {
+      fc.assert(
+        fc.property(fc.array(metricData, { minLength: 2, maxLength: 5 }), (metrics) => {
+          const defined = metrics.map((m, i) =>
+            defineMetric({ name: `m${i}`, groups: ['g'], outliers: { strategy: m.outliers } }),
+          );
+          const samples = metrics.map((m) => ({ baseline: m.baseline, canary: m.canary.map((v) => v + m.lift) }));
+          const together = judge(
+            { metrics: defined, groupWeights: {}, falseFailureRate: 0.01 },
+            Object.fromEntries(samples.map((s, i) => [`m${i}`, s])),
+            { profile },
+          ).metrics;
+          defined.forEach((metric, i) => {
+            const alone = judge(
+              // the same error budget per metric as when judged with the others
+              { metrics: [metric], groupWeights: {}, falseFailureRate: 0.01 / defined.length },
+              { [metric.name]: samples[i] as (typeof samples)[number] },
+              { profile },
+            ).metrics[0];
+            expect(together[i]).toEqual(alone);
+          });
+        }),
+        { numRuns: 60, seed: 20261208 },
+      );
+    });
+  }
+});

@@ -223,6 +223,6 @@ function negatives(sides: readonly (readonly [string, readonly number[]])[]): st
 
 function sum(values: readonly number[]): number {
   let s = 0;
-  for (const v of values) s += v;
+  for (let i = 0; i < values.length; i++) s += values[i] as number;
   return s;
 }

@@ -12,7 +12,7 @@ import { classifyKayenta } from './classify-kayenta.js';
 import { meanRatio } from './effect-size.js';
 import type { Outcome } from './effect-size.js';
 import { noData } from './unjudgeable.js';
-import { sortPair } from './rank-sum.js';
+import { PairScratch } from './rank-sum.js';
 import { scoreResults } from './score.js';
 import { prepareSample, sampleStats } from './transforms.js';
 import type {
@@ -71,6 +71,8 @@ export function judge(config: JudgeConfig, input: JudgeInput, options: JudgeOpti
     minRelativeChange: config.minRelativeChange ?? BELLWETHER_DEFAULTS.minRelativeChange,
   };
 
+  // metrics are judged one after another: their sorted samples share buffers
+  const scratch = new PairScratch();
   const metrics = config.metrics.map((metric): MetricResult => {
     const samples = input[metric.name];
     // Samples that come with the reason they are empty hold with that reason, whatever the kind.
@@ -81,7 +83,7 @@ export function judge(config: JudgeConfig, input: JudgeInput, options: JudgeOpti
     const canary = prepareSample(ratio?.canary ?? samples?.canary ?? [], metric);
     const baseline = prepareSample(ratio?.baseline ?? samples?.baseline ?? [], metric);
     // sorted once, for the statistics and the comparison alike
-    const pair = sortPair(canary.values, baseline.values);
+    const pair = scratch.sort(canary.values, baseline.values);
     const outcome: Outcome =
       ratio?.problem !== undefined
         ? noData(metric, ratio.problem)

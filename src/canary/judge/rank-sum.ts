@@ -30,9 +30,44 @@ export interface RankCounts {
 
 /** Sorts copies of both samples (numeric order, NaN-free input expected). */
 export function sortPair(canary: readonly number[], baseline: readonly number[]): SortedPair {
-  const x = sortNumbers(Float64Array.from(canary));
-  const y = sortNumbers(Float64Array.from(baseline));
+  const x = sortNumbers(copyInto(canary, new Float64Array(canary.length)));
+  const y = sortNumbers(copyInto(baseline, new Float64Array(baseline.length)));
   return { x, y };
+}
+
+/**
+ * Buffers that one judgment reuses from metric to metric for its sorted
+ * samples, so that judging many metrics does not allocate fresh arrays for
+ * each. A pair sorted into them is valid until the next metric is sorted.
+ */
+export class PairScratch {
+  private readonly x = new SampleBuffer();
+  private readonly y = new SampleBuffer();
+
+  /** Sorts copies of both samples into the buffers; the pair views them. */
+  sort(canary: readonly number[], baseline: readonly number[]): SortedPair {
+    const x = sortNumbers(copyInto(canary, this.x.view(canary.length)));
+    const y = sortNumbers(copyInto(baseline, this.y.view(baseline.length)));
+    return { x, y };
+  }
+}
+
+/** A growable buffer handing out a view of the length asked (the same view while the length stays). */
+class SampleBuffer {
+  private buffer = new Float64Array(0);
+  private last = new Float64Array(0);
+
+  view(length: number): Float64Array {
+    if (this.last.length === length) return this.last;
+    if (this.buffer.length < length) this.buffer = new Float64Array(length);
+    this.last = this.buffer.subarray(0, length);
+    return this.last;
+  }
+}
+
+function copyInto(values: readonly number[], out: Float64Array): Float64Array {
+  for (let i = 0; i < values.length; i++) out[i] = values[i] as number;
+  return out;
 }
 
 /** Counts U(d) and the ties of c(x - d, y) in one merge of the sorted samples. */

@@ -26,6 +26,9 @@ export interface PreparedSample {
   };
 }
 
+/** Reused for the fences of every sample, so that each metric does not allocate a sorted copy. */
+let outlierBuffer = new Float64Array(0);
+
 /** Applies the metric's NaN strategy and outlier handling to raw samples. */
 export function prepareSample(
   raw: readonly (number | null)[],
@@ -53,7 +56,10 @@ export function prepareSample(
   if (metric.outliers.strategy !== 'remove' || values.length === 0 || infinite) {
     return { values, removedNaN, removedOutliers: 0, infinite, raw: counts };
   }
-  const sorted = sortNumbers(Float64Array.from(values));
+  if (outlierBuffer.length < values.length) outlierBuffer = new Float64Array(values.length);
+  const sorted = outlierBuffer.subarray(0, values.length);
+  for (let i = 0; i < values.length; i++) sorted[i] = values[i] as number;
+  sortNumbers(sorted);
   const iqr = percentile(sorted, 75) - percentile(sorted, 25);
   const lower = Math.min(percentile(sorted, 1), percentile(sorted, 25) - metric.outliers.factor * iqr);
   const upper = Math.max(percentile(sorted, 99), percentile(sorted, 75) + metric.outliers.factor * iqr);
@@ -95,7 +101,11 @@ export function sampleStats(prepared: PreparedSample, sortedValues?: Float64Arra
   const sorted = sortedValues ?? sortNumbers(Float64Array.from(values));
   const mean = meanOf(values);
   let squares = 0;
-  for (const v of values) squares += (v - mean) * (v - mean);
+  // indexed, not for-of: iterating a number array boxes every point on the heap
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as number;
+    squares += (v - mean) * (v - mean);
+  }
   return {
     ...base,
     mean,

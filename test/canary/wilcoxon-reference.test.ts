@@ -120,6 +120,41 @@ describe('kthDifference', () => {
     }
   });
 
+  it('selects exactly call after call, whatever the sizes before: the buffers one call leaves are never read by the next', () => {
+    // The selection reuses its buffers from one metric to the next; a size that
+    // grows, shrinks or stays the same must find them as if fresh.
+    let seed = 29;
+    const rnd = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const sizes: Array<[number, number]> = [
+      [300, 280],
+      [40, 30],
+      [300, 280],
+      [301, 5],
+      [5, 301],
+      [300, 280],
+      [2, 2],
+      [150, 150],
+      [150, 150],
+      [64, 64],
+    ];
+    for (const [n, m] of sizes) {
+      const tied = rnd() < 0.5;
+      const draw = () => (tied ? Math.floor(rnd() * 5) : Math.exp(2 * rnd()));
+      const x = Array.from({ length: n }, draw);
+      const y = Array.from({ length: m }, draw);
+      const all = brute(x, y);
+      const total = n * m;
+      // Close ranks, as an interval's bounds and its median are: the rounds that narrow them are shared.
+      const ks = [1, Math.floor(total * 0.47), Math.floor(total / 2), Math.ceil(total * 0.53), total].filter(
+        (k) => k >= 1 && k <= total,
+      );
+      expect(selectRanks(sortPair(x, y), ks), `${n} × ${m}`).toEqual(ks.map((k) => all[k - 1]));
+    }
+  });
+
   it('selects in large samples without forming the pairs (200,000 × 200,000 would not fit)', () => {
     const n = 200_000;
     const x = Array.from({ length: n }, (_, i) => i);

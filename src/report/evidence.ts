@@ -74,10 +74,21 @@ export function sideUnit(m: MetricResult): Unit {
   return m.totals ? PER_REQUEST : unitOfMetric(m);
 }
 
+/**
+ * One metric's evidence. A ratio metric shows events per request on each
+ * side, with the totals they come from; any other its means in its unit.
+ */
 function evidenceOf(m: MetricResult, result: JudgeResult): MetricEvidence {
-  if (m.totals) return rateEvidenceOf(m, result, m.totals);
-  const unit = unitOfMetric(m);
-  const has = m.canary.n > 0 && m.baseline.n > 0;
+  const unit = sideUnit(m);
+  const values = sideValues(m);
+  const side = (value: number | null, totals?: { events: number; requests: number }) =>
+    totals
+      ? value === null
+        ? 'no requests'
+        : `${formatValue(value, unit)} (${formatCount(totals.events)} of ${formatCount(totals.requests)})`
+      : value === null
+        ? 'no data'
+        : formatValue(value, unit);
   return {
     name: m.name,
     classification: m.classification,
@@ -86,41 +97,11 @@ function evidenceOf(m: MetricResult, result: JudgeResult): MetricEvidence {
     muted: m.muted,
     hot: m.classification !== 'Pass',
     unit,
-    canary: m.canary.n > 0 ? formatValue(m.canary.mean, unit) : 'no data',
-    baseline: m.baseline.n > 0 ? formatValue(m.baseline.mean, unit) : 'no data',
-    change: has ? changeOf(m.canary.mean, m.baseline.mean, unit) : '',
+    canary: side(values.canary, m.totals?.canary),
+    baseline: side(values.baseline, m.totals?.baseline),
+    change: values.canary !== null && values.baseline !== null ? changeOf(values.canary, values.baseline, unit) : '',
     allowed: allowedOf(m, result),
     rule: ruleOf(m, result, unit),
-    reason: m.reason,
-    result: m,
-  };
-}
-
-/** A ratio metric's evidence: events per request on each side, with the totals they come from. */
-function rateEvidenceOf(
-  m: MetricResult,
-  result: JudgeResult,
-  totals: NonNullable<MetricResult['totals']>,
-): MetricEvidence {
-  const values = sideValues(m);
-  const side = (rate: number | null, t: { events: number; requests: number }) =>
-    rate === null
-      ? 'no requests'
-      : `${formatValue(rate, PER_REQUEST)} (${formatCount(t.events)} of ${formatCount(t.requests)})`;
-  return {
-    name: m.name,
-    classification: m.classification,
-    critical: m.critical,
-    criticalFailure: m.criticalFailure,
-    muted: m.muted,
-    hot: m.classification !== 'Pass',
-    unit: PER_REQUEST,
-    canary: side(values.canary, totals.canary),
-    baseline: side(values.baseline, totals.baseline),
-    change:
-      values.canary !== null && values.baseline !== null ? changeOf(values.canary, values.baseline, PER_REQUEST) : '',
-    allowed: allowedOf(m, result),
-    rule: ruleOf(m, result, PER_REQUEST),
     reason: m.reason,
     result: m,
   };

@@ -46,8 +46,9 @@ export interface BacktestRelease {
   readonly truth?: 'good' | 'regression';
   readonly result: 'promoted' | 'rolled-back' | 'held';
   readonly start: string;
+  /** When it was decided; for a held release, when the replay stopped waiting for a decision. */
   readonly decidedAt: string;
-  /** From the start to the decision on the simulated clock. */
+  /** From the start to the decision on the simulated clock; for a held release, to when the replay stopped waiting. */
   readonly timeToDecisionMs: number;
   /** The most traffic the canary had, in percent. */
   readonly maxWeight: number;

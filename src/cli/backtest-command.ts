@@ -37,7 +37,7 @@ function rows(run: BacktestRun): string[][] {
     r.result,
     r.right === undefined ? '' : r.right ? 'right' : 'WRONG',
     `${r.maxWeight}%`,
-    minutes(r.timeToDecisionMs),
+    r.result === 'held' ? `none in ${minutes(r.timeToDecisionMs)}` : minutes(r.timeToDecisionMs),
   ]);
 }
 
